@@ -1,0 +1,217 @@
+#pragma once
+// The model: a topology (what exists and what depends on what) and a scenario
+// (what breaks, how the runbook repairs it, what was observed). Built once by
+// the loader and immutable afterwards; runs share it and own only their state.
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "faultline/diagnostics.hpp"
+#include "faultline/ids.hpp"
+#include "faultline/time.hpp"
+
+namespace faultline {
+
+enum class DependencyKind {
+  hard,  // the dependant serves no more than the dependency does
+  soft,  // the dependant keeps serving, with degraded performance
+};
+
+enum class Redundancy {
+  none,            // a single deployment
+  active_active,   // traffic split over all deployments by instance count
+  active_passive,  // the first healthy deployment, in listed order, serves
+};
+
+std::string_view to_string(DependencyKind k);
+std::string_view to_string(Redundancy r);
+
+struct Region {
+  std::string id;
+  std::string name;
+  SourceLocation where;
+};
+
+struct Deployment {
+  std::string id;  // "<service>@<region>" unless given
+  ServiceId service;
+  RegionId region;
+  int instances = 1;
+  SourceLocation where;
+};
+
+struct Dependency {
+  ServiceId service;
+  DependencyKind kind = DependencyKind::hard;
+  SourceLocation where;
+};
+
+struct Service {
+  std::string id;
+  std::string name;
+  std::string description;
+  Redundancy redundancy = Redundancy::none;
+  std::vector<DeploymentId> deployments;
+  std::vector<Dependency> dependencies;
+  // Customer sites for hybrid services that are enabled site by site; 0 if not.
+  int sites = 0;
+  SourceLocation where;
+};
+
+struct UserGroup {
+  std::string id;
+  std::string name;
+  UserCount users;
+  RegionId region;
+  std::string time_zone;
+  std::vector<ServiceId> uses;
+  SourceLocation where;
+};
+
+struct TopologyParts {
+  std::string file;
+  std::string name;
+  std::vector<Region> regions;
+  std::vector<Service> services;
+  std::vector<Deployment> deployments;
+  std::vector<UserGroup> user_groups;
+};
+
+class Topology {
+ public:
+  explicit Topology(TopologyParts parts);
+
+  const std::string& file() const { return parts_.file; }
+  const std::string& name() const { return parts_.name; }
+
+  std::span<const Region> regions() const { return parts_.regions; }
+  std::span<const Service> services() const { return parts_.services; }
+  std::span<const Deployment> deployments() const { return parts_.deployments; }
+  std::span<const UserGroup> user_groups() const { return parts_.user_groups; }
+
+  const Region& region(RegionId id) const { return parts_.regions[id.value]; }
+  const Service& service(ServiceId id) const { return parts_.services[id.value]; }
+  const Deployment& deployment(DeploymentId id) const { return parts_.deployments[id.value]; }
+  const UserGroup& user_group(UserGroupId id) const { return parts_.user_groups[id.value]; }
+
+  std::optional<RegionId> find_region(std::string_view id) const;
+  std::optional<ServiceId> find_service(std::string_view id) const;
+  std::optional<DeploymentId> find_deployment(std::string_view id) const;
+
+  // Services with a dependency of any kind on s.
+  std::span<const ServiceId> dependants(ServiceId s) const { return dependants_[s.value]; }
+  // User groups that use s directly.
+  std::span<const UserGroupId> users_of(ServiceId s) const { return users_of_[s.value]; }
+  std::span<const DeploymentId> deployments_in(RegionId r) const {
+    return deployments_in_[r.value];
+  }
+  // Dependencies rank lower than their dependants; services on one cycle share
+  // a rank. Health is evaluated in increasing rank.
+  std::uint32_t evaluation_rank(ServiceId s) const { return evaluation_rank_[s.value]; }
+
+ private:
+  TopologyParts parts_;
+  std::unordered_map<std::string, RegionId> region_index_;
+  std::unordered_map<std::string, ServiceId> service_index_;
+  std::unordered_map<std::string, DeploymentId> deployment_index_;
+  std::vector<std::vector<ServiceId>> dependants_;
+  std::vector<std::vector<UserGroupId>> users_of_;
+  std::vector<std::vector<DeploymentId>> deployments_in_;
+  std::vector<std::uint32_t> evaluation_rank_;
+};
+
+enum class FaultKind {
+  delete_instances,  // instances of deployments disappear (the 2018 root cause)
+  outage,            // a service stops serving (lost state or configuration)
+};
+
+struct Fault {
+  std::string id;
+  std::string description;
+  SimTime at;
+  FaultKind kind = FaultKind::delete_instances;
+  std::vector<DeploymentId> deployments;  // delete_instances
+  std::optional<int> instances;           // per deployment; all when absent
+  std::optional<ServiceId> service;       // outage
+  double served_fraction = 0.0;           // outage: what the service still serves
+  SourceLocation where;
+};
+
+struct Crew {
+  std::string id;
+  std::string name;
+  int size = 1;  // steps it can work on at once
+  SourceLocation where;
+};
+
+enum class ActionKind {
+  none,          // work that changes nothing modelled: triage, verification, communication
+  rebuild,       // bring deployments back to their full instance count
+  restore,       // bring a service's own capability up to a fraction
+  enable_waves,  // enable a service site by site, in equal waves
+};
+
+struct Step {
+  std::string id;
+  std::string description;
+  ActionKind action = ActionKind::rebuild;
+  std::vector<DeploymentId> deployments;  // rebuild
+  std::optional<ServiceId> service;       // restore, enable_waves
+  double to_fraction = 1.0;               // restore
+  int waves = 1;                          // enable_waves
+  Duration duration;                      // whole step; each wave takes duration / waves
+  std::optional<CrewId> crew;
+  std::vector<StepId> after;
+  std::optional<SimTime> not_before;
+  SourceLocation where;
+};
+
+enum class MilestoneEvent {
+  service_down,            // first entered major outage
+  service_partly_restored, // first left major outage after going down
+  service_restored,        // last came back to serving everything
+  step_started,
+  step_completed,
+};
+enum class MilestoneTiming {
+  at,  // happened at this time
+  by,  // had happened by this time (a deadline)
+};
+
+std::string_view to_string(MilestoneEvent e);
+std::string_view to_string(MilestoneTiming t);
+
+struct Milestone {
+  std::string id;
+  std::string description;
+  std::string source;
+  MilestoneEvent event = MilestoneEvent::service_restored;
+  std::optional<ServiceId> service;
+  std::optional<StepId> step;
+  MilestoneTiming timing = MilestoneTiming::at;
+  SimTime time;
+  SourceLocation where;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::shared_ptr<const Topology> topology;
+  ScenarioClock clock;
+  std::vector<Fault> faults;
+  std::vector<Crew> crews;
+  std::vector<Step> steps;
+  // successors[s]: the steps that name s in their `after`.
+  std::vector<std::vector<StepId>> successors;
+  std::vector<Milestone> observed;
+  // Accounting stops here; without it, at the last event.
+  std::optional<SimTime> horizon;
+};
+
+}  // namespace faultline

@@ -1,0 +1,75 @@
+#pragma once
+// One deterministic run of a scenario: faults, runbook, health, and the
+// figures users care about.
+
+#include <optional>
+#include <vector>
+
+#include "faultline/health.hpp"
+#include "faultline/model.hpp"
+
+namespace faultline {
+
+enum class TimelineKind { fault, step_started, step_wave, step_completed, service_state, users };
+
+struct TimelineEntry {
+  SimTime at;
+  TimelineKind kind = TimelineKind::fault;
+  // The fault, step or service the entry is about (by kind); unused for users.
+  std::uint32_t subject = 0;
+  // fault: instances deleted.
+  int instances = 0;
+  // step_wave: the wave just finished, of waves.
+  int wave = 0;
+  int waves = 0;
+  // service_state
+  ServiceState from = ServiceState::operational;
+  ServiceState to = ServiceState::operational;
+  double served_fraction = 1.0;
+  // users: affected across all groups after this instant.
+  UserCount affected;
+};
+
+struct ServiceOutcome {
+  Duration down;      // in major outage
+  Duration degraded;  // in partial outage or degraded performance
+  std::optional<SimTime> first_down;
+  // When it first left major outage after going down.
+  std::optional<SimTime> partly_restored_at;
+  // When it last came back to serving everything; empty if it never lost
+  // anything or had not come back by the end.
+  std::optional<SimTime> restored_at;
+  ServiceState final_state = ServiceState::operational;
+};
+
+struct StepOutcome {
+  std::optional<SimTime> started;
+  std::optional<SimTime> completed;
+};
+
+struct UserImpact {
+  UserCount peak_affected;
+  SimTime peak_at;
+  UserTime lost;
+};
+
+struct MilestoneOutcome {
+  std::optional<SimTime> simulated;
+  // Simulated minus observed; 0 when a "by" deadline is met. Empty when the
+  // simulated event never happened.
+  std::optional<Duration> difference;
+};
+
+struct RunResult {
+  SimTime end;
+  std::vector<TimelineEntry> timeline;
+  std::vector<ServiceOutcome> services;  // by ServiceId
+  std::vector<StepOutcome> steps;        // by StepId
+  std::vector<UserImpact> user_groups;   // by UserGroupId
+  UserImpact overall;
+  std::vector<MilestoneOutcome> observed;  // by position in scenario.observed
+};
+
+RunResult replay(const Scenario& scenario);
+
+}  // namespace faultline

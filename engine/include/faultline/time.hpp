@@ -1,0 +1,93 @@
+#pragma once
+// Simulated time is integral milliseconds so runs are exact and reproducible;
+// wall-clock time appears only at the edges, through ScenarioClock.
+
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace date {
+class time_zone;
+}
+
+namespace faultline {
+
+// A span of simulated time.
+struct Duration {
+  std::int64_t ms = 0;
+
+  static constexpr Duration milliseconds(std::int64_t v) { return {v}; }
+  static constexpr Duration seconds(std::int64_t v) { return {v * 1000}; }
+  static constexpr Duration minutes(std::int64_t v) { return {v * 60'000}; }
+  static constexpr Duration hours(std::int64_t v) { return {v * 3'600'000}; }
+  static constexpr Duration days(std::int64_t v) { return {v * 86'400'000}; }
+
+  constexpr double in_seconds() const { return static_cast<double>(ms) / 1e3; }
+  constexpr double in_hours() const { return static_cast<double>(ms) / 3.6e6; }
+
+  constexpr auto operator<=>(const Duration&) const = default;
+  constexpr Duration operator+(Duration o) const { return {ms + o.ms}; }
+  constexpr Duration operator-(Duration o) const { return {ms - o.ms}; }
+  constexpr Duration& operator+=(Duration o) {
+    ms += o.ms;
+    return *this;
+  }
+  constexpr Duration operator/(std::int64_t n) const { return {ms / n}; }
+  constexpr Duration operator*(std::int64_t n) const { return {ms * n}; }
+};
+
+// A point in simulated time: milliseconds since the scenario's T0.
+struct SimTime {
+  std::int64_t ms = 0;
+
+  constexpr auto operator<=>(const SimTime&) const = default;
+  constexpr SimTime operator+(Duration d) const { return {ms + d.ms}; }
+  constexpr SimTime operator-(Duration d) const { return {ms - d.ms}; }
+  constexpr Duration operator-(SimTime o) const { return {ms - o.ms}; }
+  constexpr Duration since_t0() const { return {ms}; }
+};
+
+// Parses "90m", "1h30m", "2d", "45s", "250ms", "0". Units: d, h, m, s, ms.
+// Returns nothing for anything else, including negative spans.
+std::optional<Duration> parse_duration(std::string_view text);
+
+// The compact form parse_duration reads back: "1d11h14m", "45m", "0s".
+std::string format_duration(Duration d);
+
+// Maps simulated time to wall-clock time in the scenario's time zone.
+class ScenarioClock {
+ public:
+  using Seconds = std::chrono::sys_seconds;
+
+  // zone must come from date::locate_zone.
+  ScenarioClock(Seconds t0_utc, const date::time_zone* zone);
+
+  // Looks up an IANA zone name; nullptr when unknown.
+  static const date::time_zone* find_zone(const std::string& name);
+
+  // Parses "2018-09-25 21:22" (or with seconds, or a 'T' separator) as local
+  // time in zone. Returns nothing when the text is not such a date-time or the
+  // local time does not exist or is ambiguous there.
+  static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
+
+  Seconds t0_utc() const { return t0_; }
+  std::string zone_name() const;
+
+  SimTime from_utc(Seconds utc) const;
+  // "2018-09-25 21:22 EDT"
+  std::string local_text(SimTime t) const;
+  // "2018-09-25T21:22:00-04:00"
+  std::string iso_text(SimTime t) const;
+
+ private:
+  Seconds t0_;
+  const date::time_zone* zone_;
+};
+
+// "T+35h14m" / "T-5m": a simulated time relative to T0 for timelines.
+std::string format_offset(SimTime t);
+
+}  // namespace faultline

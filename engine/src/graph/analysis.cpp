@@ -1,0 +1,137 @@
+#include "faultline/analysis.hpp"
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+
+#include "faultline/health.hpp"
+#include "graph/dependency_graph.hpp"
+
+namespace faultline {
+
+namespace {
+
+using HardDependants = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+// Edge dependency -> dependant, for hard dependencies only: what a loss spreads along.
+HardDependants hard_dependants(const Topology& topology) {
+  HardDependants g(topology.services().size());
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    for (const auto& dep : topology.services()[s].dependencies) {
+      if (dep.kind == DependencyKind::hard) boost::add_edge(dep.service.value, s, g);
+    }
+  }
+  return g;
+}
+
+class DiscoveryRecorder : public boost::default_bfs_visitor {
+ public:
+  explicit DiscoveryRecorder(std::vector<std::uint32_t>& found) : found_(&found) {}
+  void discover_vertex(HardDependants::vertex_descriptor v, const HardDependants&) const {
+    found_->push_back(static_cast<std::uint32_t>(v));
+  }
+
+ private:
+  std::vector<std::uint32_t>* found_;
+};
+
+BlastRadius blast_radius_of(const Topology& topology, const HardDependants& g, ServiceId s) {
+  std::vector<std::uint32_t> reached;
+  std::vector<boost::default_color_type> colors(boost::num_vertices(g));
+  boost::breadth_first_search(
+      g, s.value,
+      boost::visitor(DiscoveryRecorder(reached))
+          .color_map(boost::make_iterator_property_map(colors.begin(),
+                                                       boost::get(boost::vertex_index, g))));
+  std::sort(reached.begin(), reached.end());
+  BlastRadius radius{s, {}, {}, {}};
+  std::vector<char> group_hit(topology.user_groups().size(), 0);
+  for (const std::uint32_t v : reached) {
+    if (v != s.value) radius.services_lost.push_back(ServiceId{v});
+    for (const UserGroupId g : topology.users_of(ServiceId{v})) group_hit[g.value] = 1;
+  }
+  for (std::uint32_t g = 0; g < group_hit.size(); ++g) {
+    if (!group_hit[g]) continue;
+    radius.user_groups.push_back(UserGroupId{g});
+    radius.users += topology.user_groups()[g].users;
+  }
+  return radius;
+}
+
+std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
+  const auto successors = graph::dependency_edges(topology);
+  const auto component = graph::strong_components(successors);
+  const std::size_t n = successors.size();
+  // Components are numbered dependencies first, so one pass in component order
+  // sees every dependency's layer before its dependants'.
+  std::vector<std::vector<std::uint32_t>> members(n);
+  for (std::uint32_t v = 0; v < n; ++v) members[component[v]].push_back(v);
+  std::vector<std::uint32_t> component_layer(n, 0);
+  std::vector<std::vector<ServiceId>> layers;
+  for (std::uint32_t c = 0; c < n; ++c) {
+    if (members[c].empty()) continue;
+    std::uint32_t layer = 0;
+    for (const std::uint32_t v : members[c]) {
+      for (const std::uint32_t dep : successors[v]) {
+        if (component[dep] != c) layer = std::max(layer, component_layer[component[dep]] + 1);
+      }
+    }
+    component_layer[c] = layer;
+    if (layers.size() <= layer) layers.resize(layer + 1);
+    for (const std::uint32_t v : members[c]) layers[layer].push_back(ServiceId{v});
+  }
+  for (auto& layer : layers) std::sort(layer.begin(), layer.end());
+  return layers;
+}
+
+// The group's services that lose everything when these deployments do.
+std::vector<ServiceId> services_down_without(const Topology& topology, const UserGroup& group,
+                                             std::span<const DeploymentId> lost) {
+  HealthPropagator health(topology);
+  for (const DeploymentId d : lost) health.set_healthy_instances(d, 0);
+  health.propagate();
+  std::vector<ServiceId> down;
+  for (const ServiceId s : group.uses) {
+    if (health.health(s).state() == ServiceState::major_outage) down.push_back(s);
+  }
+  return down;
+}
+
+std::vector<GroupSpofs> spofs_of(const Topology& topology) {
+  std::vector<GroupSpofs> out;
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    GroupSpofs spofs{UserGroupId{g}, {}};
+    for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
+      auto down = services_down_without(topology, group, topology.deployments_in(RegionId{r}));
+      if (!down.empty()) spofs.spofs.push_back({ComponentKind::region, r, std::move(down)});
+    }
+    for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
+      const DeploymentId lost[] = {DeploymentId{d}};
+      auto down = services_down_without(topology, group, lost);
+      if (!down.empty()) spofs.spofs.push_back({ComponentKind::deployment, d, std::move(down)});
+    }
+    out.push_back(std::move(spofs));
+  }
+  return out;
+}
+
+}  // namespace
+
+TopologyAnalysis analyze(const Topology& topology) {
+  TopologyAnalysis analysis;
+  analysis.layers = layers_of(topology);
+  for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
+    std::vector<ServiceId> path;
+    for (const auto v : cycle) path.push_back(ServiceId{v});
+    analysis.cycles.push_back(std::move(path));
+  }
+  const HardDependants g = hard_dependants(topology);
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    analysis.blast_radius.push_back(blast_radius_of(topology, g, ServiceId{s}));
+  }
+  analysis.single_points_of_failure = spofs_of(topology);
+  return analysis;
+}
+
+}  // namespace faultline

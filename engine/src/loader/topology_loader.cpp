@@ -1,0 +1,258 @@
+#include <fmt/format.h>
+
+#include "graph/dependency_graph.hpp"
+#include "loader/loaders.hpp"
+#include "loader/yaml_reader.hpp"
+
+namespace faultline::loader {
+
+namespace {
+
+std::string text_or_empty(Reader& reader, const YAML::Node& node, std::string_view what) {
+  if (!node.IsDefined()) return {};
+  return reader.text(node, what).value_or("");
+}
+
+class TopologyReader {
+ public:
+  TopologyReader(const std::string& path, Diagnostics& diagnostics)
+      : reader_(path, diagnostics), regions_("region"), services_("service") {}
+
+  std::shared_ptr<const Topology> read(const YAML::Node& root) {
+    Fields top(reader_, root, "the topology", {"name", "description", "regions", "services",
+                                               "user_groups"});
+    if (!top.is_map()) return nullptr;
+    parts_.file = reader_.file();
+    parts_.name = text_or_empty(reader_, top.get("name"), "the topology's name");
+    text_or_empty(reader_, top.get("description"), "the topology's description");
+
+    const YAML::Node regions = top.require("regions");
+    const YAML::Node services = top.require("services");
+    const YAML::Node groups = top.require("user_groups");
+    regions_ = collect_ids(reader_, regions, "region");
+    services_ = collect_ids(reader_, services, "service");
+
+    if (regions.IsDefined() && reader_.sequence(regions, "regions")) {
+      for (const auto& r : regions) read_region(r);
+    }
+    if (services.IsDefined() && reader_.sequence(services, "services")) {
+      for (const auto& s : services) read_service(s);
+    }
+    if (groups.IsDefined() && reader_.sequence(groups, "user_groups")) {
+      collect_ids(reader_, groups, "user group");  // reports duplicate ids
+      for (const auto& g : groups) read_user_group(g);
+    }
+    if (reader_.diagnostics().has_errors()) return nullptr;
+
+    auto topology = std::make_shared<const Topology>(std::move(parts_));
+    warn_about_cycles(*topology);
+    return topology;
+  }
+
+ private:
+  void read_region(const YAML::Node& node) {
+    Fields f(reader_, node, "a region", {"id", "name", "description"});
+    Region region;
+    region.where = reader_.at(node);
+    if (f.is_map()) {
+      region.id = reader_.text(f.require("id"), "a region's id").value_or("");
+      region.name = text_or_empty(reader_, f.get("name"), "a region's name");
+      text_or_empty(reader_, f.get("description"), "a region's description");
+    }
+    if (region.name.empty()) region.name = region.id;
+    parts_.regions.push_back(std::move(region));
+  }
+
+  void read_service(const YAML::Node& node) {
+    const auto index = static_cast<std::uint32_t>(parts_.services.size());
+    Service service;
+    service.where = reader_.at(node);
+    Fields f(reader_, node, "a service",
+             {"id", "name", "description", "redundancy", "deployments", "depends_on", "sites"});
+    if (f.is_map()) {
+      service.id = reader_.text(f.require("id"), "a service's id").value_or("");
+      const std::string what = "service '" + service.id + "'";
+      service.name = text_or_empty(reader_, f.get("name"), what + "'s name");
+      service.description = text_or_empty(reader_, f.get("description"), what + "'s description");
+      if (const YAML::Node sites = f.get("sites"); sites.IsDefined()) {
+        service.sites =
+            static_cast<int>(reader_.integer(sites, what + "'s sites", 1, 10'000'000).value_or(0));
+      }
+      read_deployments(f.require("deployments"), index, service);
+      read_redundancy(f, what, service);
+      read_dependencies(f.get("depends_on"), what, service);
+    }
+    if (service.name.empty()) service.name = service.id;
+    parts_.services.push_back(std::move(service));
+  }
+
+  void read_redundancy(Fields& f, const std::string& what, Service& service) {
+    const YAML::Node node = f.get("redundancy");
+    if (node.IsDefined()) {
+      const auto mode = reader_.text(node, what + "'s redundancy").value_or("");
+      if (mode == "none") {
+        service.redundancy = Redundancy::none;
+      } else if (mode == "active-active") {
+        service.redundancy = Redundancy::active_active;
+      } else if (mode == "active-passive") {
+        service.redundancy = Redundancy::active_passive;
+      } else if (!mode.empty()) {
+        reader_.error(node, "unknown redundancy '" + mode + "' for " + what +
+                                did_you_mean(mode, {"none", "active-active", "active-passive"}) +
+                                "; expected none, active-active or active-passive");
+      }
+    }
+    if (service.redundancy == Redundancy::none && service.deployments.size() > 1) {
+      reader_.error(node.IsDefined() ? node : f.node(),
+                    what + " has " + std::to_string(service.deployments.size()) +
+                        " deployments, so it needs a redundancy mode: active-active or "
+                        "active-passive");
+    }
+  }
+
+  void read_deployments(const YAML::Node& list, std::uint32_t service_index, Service& service) {
+    if (!list.IsDefined()) return;
+    const std::string what = "service '" + service.id + "'";
+    if (!reader_.sequence(list, what + "'s deployments")) return;
+    if (list.size() == 0) {
+      reader_.error(list, what + " needs at least one deployment (a region and instances)");
+    }
+    for (const auto& node : list) {
+      Fields f(reader_, node, "a deployment of " + what, {"id", "region", "instances"});
+      if (!f.is_map()) continue;
+      Deployment d;
+      d.where = reader_.at(node);
+      d.service = ServiceId{service_index};
+      const auto region = regions_.resolve(reader_, f.require("region"));
+      if (region) d.region = RegionId{*region};
+      if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
+        d.instances = static_cast<int>(
+            reader_.integer(n, "a deployment's instances", 1, 1'000'000).value_or(1));
+      }
+      if (const YAML::Node id = f.get("id"); id.IsDefined()) {
+        d.id = reader_.text(id, "a deployment's id").value_or("");
+      } else if (region) {
+        d.id = service.id + "@" + parts_.regions[*region].id;
+      }
+      if (!d.id.empty()) {
+        const auto [it, inserted] = deployment_lines_.emplace(d.id, d.where.line);
+        if (!inserted) {
+          reader_.error(node, "duplicate deployment id '" + d.id + "' (first at line " +
+                                  std::to_string(it->second) +
+                                  "); give one of them an explicit 'id'");
+        }
+      }
+      service.deployments.push_back(DeploymentId{static_cast<std::uint32_t>(parts_.deployments.size())});
+      parts_.deployments.push_back(std::move(d));
+    }
+  }
+
+  void read_dependencies(const YAML::Node& list, const std::string& what, Service& service) {
+    if (!list.IsDefined()) return;
+    if (!reader_.sequence(list, what + "'s depends_on")) return;
+    for (const auto& node : list) {
+      Dependency dep;
+      dep.where = reader_.at(node);
+      YAML::Node target = node;
+      if (node.IsMap()) {
+        Fields f(reader_, node, "a dependency of " + what, {"service", "kind"});
+        target = f.require("service");
+        if (const YAML::Node kind = f.get("kind"); kind.IsDefined()) {
+          const auto k = reader_.text(kind, "a dependency's kind").value_or("");
+          if (k == "soft") {
+            dep.kind = DependencyKind::soft;
+          } else if (k != "hard" && !k.empty()) {
+            reader_.error(kind, "unknown dependency kind '" + k + "'" +
+                                    did_you_mean(k, {"hard", "soft"}) + "; expected hard or soft");
+          }
+        }
+        if (!target.IsDefined()) continue;
+      }
+      const auto s = services_.resolve(reader_, target);
+      if (!s) continue;
+      dep.service = ServiceId{*s};
+      const bool repeated = std::any_of(service.dependencies.begin(), service.dependencies.end(),
+                                        [&](const Dependency& d) { return d.service == dep.service; });
+      if (repeated) {
+        reader_.error(node, what + " lists its dependency on '" + target.Scalar() +
+                                "' twice; list each dependency once");
+        continue;
+      }
+      service.dependencies.push_back(dep);
+    }
+  }
+
+  void read_user_group(const YAML::Node& node) {
+    Fields f(reader_, node, "a user group",
+             {"id", "name", "description", "users", "region", "time_zone", "uses"});
+    UserGroup group;
+    group.where = reader_.at(node);
+    if (f.is_map()) {
+      group.id = reader_.text(f.require("id"), "a user group's id").value_or("");
+      const std::string what = "user group '" + group.id + "'";
+      group.name = text_or_empty(reader_, f.get("name"), what + "'s name");
+      text_or_empty(reader_, f.get("description"), what + "'s description");
+      if (const YAML::Node users = f.require("users"); users.IsDefined()) {
+        group.users = UserCount{reader_.integer(users, what + "'s users", 0, 10'000'000'000).value_or(0)};
+      }
+      if (const YAML::Node region = f.require("region"); region.IsDefined()) {
+        if (const auto r = regions_.resolve(reader_, region)) group.region = RegionId{*r};
+      }
+      if (const YAML::Node tz = f.require("time_zone"); tz.IsDefined()) {
+        group.time_zone = reader_.text(tz, what + "'s time_zone").value_or("");
+        if (!group.time_zone.empty() && !ScenarioClock::find_zone(group.time_zone)) {
+          reader_.error(tz, "unknown time zone '" + group.time_zone +
+                                "'; expected an IANA name such as America/New_York or Europe/London");
+        }
+      }
+      if (const YAML::Node uses = f.require("uses"); uses.IsDefined()) {
+        for (const auto s : services_.resolve_list(reader_, uses)) group.uses.push_back(ServiceId{s});
+        if (uses.IsSequence() && uses.size() == 0) {
+          reader_.error(uses, what + " uses no service; list the services its users need");
+        }
+      }
+    }
+    if (group.name.empty()) group.name = group.id;
+    parts_.user_groups.push_back(std::move(group));
+  }
+
+  void warn_about_cycles(const Topology& topology) {
+    for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
+      std::string path;
+      for (const auto v : cycle) path += topology.services()[v].id + " -> ";
+      path += topology.services()[cycle.front()].id;
+      reader_.diagnostics().warning(
+          topology.services()[cycle.front()].where,
+          "dependency cycle: " + path +
+              " (each depends on the next); after a full outage none of them can come back "
+              "first, so a runbook needs an explicit bootstrap step");
+    }
+  }
+
+  Reader reader_;
+  IdTable regions_;
+  IdTable services_;
+  std::unordered_map<std::string, int> deployment_lines_;
+  TopologyParts parts_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Topology> read_topology(const std::string& path, const YAML::Node& root,
+                                              Diagnostics& diagnostics) {
+  return TopologyReader(path, diagnostics).read(root);
+}
+
+}  // namespace faultline::loader
+
+namespace faultline {
+
+TopologyLoad load_topology(const std::string& path) {
+  TopologyLoad load;
+  if (const auto root = loader::parse_file(path, load.diagnostics)) {
+    load.topology = loader::read_topology(path, *root, load.diagnostics);
+  }
+  return load;
+}
+
+}  // namespace faultline

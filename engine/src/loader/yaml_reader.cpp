@@ -1,0 +1,257 @@
+#include "loader/yaml_reader.hpp"
+
+#include <yaml-cpp/depthguard.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace faultline::loader {
+
+namespace {
+SourceLocation location(const std::string& file, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+std::string join(std::initializer_list<std::string_view> words) {
+  std::string out;
+  for (const auto w : words) {
+    if (!out.empty()) out += ", ";
+    out += w;
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({path, 0, 0}, "cannot open the file; check that the path exists and is readable");
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string content = buffer.str();
+
+  if (const auto nul = content.find('\0'); nul != std::string::npos) {
+    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(nul), '\n');
+    const auto line_start = content.rfind('\n', nul);
+    const auto column = line_start == std::string::npos ? nul + 1 : nul - line_start;
+    diagnostics.error({path, static_cast<int>(line), static_cast<int>(column)},
+                      "this is not a YAML file: it holds binary data (a NUL byte); expected a "
+                      "Faultline topology or scenario written as YAML text");
+    return std::nullopt;
+  }
+  if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
+    diagnostics.error({path, 0, 0},
+                      "the file is empty; expected a YAML mapping, such as a topology with "
+                      "'regions', 'services' and 'user_groups'");
+    return std::nullopt;
+  }
+
+  try {
+    YAML::Node root = YAML::Load(content);
+    if (root.IsNull()) {
+      diagnostics.error(location(path, root.Mark()),
+                        "the file holds only comments or an empty document; expected a YAML "
+                        "mapping");
+      return std::nullopt;
+    }
+    return root;
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp reports this only as "bad file", at no position.
+    diagnostics.error({path, 0, 0}, "the YAML nests deeper than the parser's limit of " +
+                                        std::to_string(e.depth()) +
+                                        " levels; Faultline files nest a few levels deep, so "
+                                        "look for runaway brackets or indentation");
+  } catch (const YAML::ParserException& e) {
+    diagnostics.error(location(path, e.mark), "YAML syntax error: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    diagnostics.error(location(path, e.mark), "cannot read the YAML: " + e.msg);
+  }
+  return std::nullopt;
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    default: return "nothing";
+  }
+}
+
+SourceLocation Reader::at(const YAML::Node& node) const { return location(file_, node.Mark()); }
+
+void Reader::error(const YAML::Node& node, std::string message) {
+  diagnostics_.error(at(node), std::move(message));
+}
+
+void Reader::warning(const YAML::Node& node, std::string message) {
+  diagnostics_.warning(at(node), std::move(message));
+}
+
+std::optional<std::string> Reader::text(const YAML::Node& node, std::string_view what) {
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    error(node, std::string(what) + " must be text, found " + describe(node));
+    return std::nullopt;
+  }
+  return node.Scalar();
+}
+
+std::optional<std::int64_t> Reader::integer(const YAML::Node& node, std::string_view what,
+                                            std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, value)) {
+    error(node, std::string(what) + " must be a whole number, found " + describe(node));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    error(node, std::string(what) + " must be between " + std::to_string(min) + " and " +
+                    std::to_string(max) + ", found " + std::to_string(value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view what) {
+  double value = 0;
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+    error(node, std::string(what) + " must be a number between 0 and 1, found " + describe(node));
+    return std::nullopt;
+  }
+  if (value < 0.0 || value > 1.0) {
+    error(node, std::string(what) + " must be between 0 and 1, found " + node.Scalar());
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_view what) {
+  if (node.IsScalar()) {
+    const std::string& s = node.Scalar();
+    if (const auto d = parse_duration(s)) return d;
+    if (!s.empty() && s[0] == '-' && parse_duration(s.substr(1))) {
+      error(node, std::string(what) + " cannot be negative, found " + s);
+      return std::nullopt;
+    }
+  }
+  error(node, std::string(what) + " must be a duration such as 90m, 1h30m or 2d (units d, h, m, "
+                                  "s, ms), found " + describe(node));
+  return std::nullopt;
+}
+
+bool Reader::sequence(const YAML::Node& node, std::string_view what) {
+  if (node.IsSequence()) return true;
+  error(node, std::string(what) + " must be a list, found " + describe(node));
+  return false;
+}
+
+Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
+               std::initializer_list<std::string_view> known)
+    : reader_(reader), map_(map), what_(std::move(what)), is_map_(map.IsMap()) {
+  if (!is_map_) {
+    reader_.error(map, what_ + " must be a mapping of keys to values (known keys: " + join(known) +
+                           "), found " + describe(map));
+    return;
+  }
+  std::vector<std::string> candidates(known.begin(), known.end());
+  for (const auto& kv : map) {
+    const YAML::Node& key = kv.first;
+    if (!key.IsScalar()) {
+      reader_.error(key, "keys in " + what_ + " must be plain names, found " + describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
+      reader_.error(key, "unknown key '" + name + "' in " + what_ + did_you_mean(name, candidates) +
+                             "; known keys: " + join(known));
+      continue;
+    }
+    const auto earlier = std::find_if(values_.begin(), values_.end(),
+                                      [&](const auto& v) { return v.first == name; });
+    if (earlier != values_.end()) {
+      reader_.error(key, "key '" + name + "' appears twice in " + what_ + " (first at line " +
+                             std::to_string(reader_.at(earlier->second).line) +
+                             "); give it once");
+      continue;
+    }
+    values_.emplace_back(name, kv.second);
+  }
+}
+
+YAML::Node Fields::get(std::string_view key) const {
+  for (const auto& [name, value] : values_) {
+    if (name == key) return value;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+YAML::Node Fields::require(std::string_view key) {
+  YAML::Node value = get(key);
+  if (!value.IsDefined() && is_map_) {
+    reader_.error(map_, what_ + " is missing the required key '" + std::string(key) + "'");
+  }
+  return value;
+}
+
+IdTable::IdTable(std::string kind, std::vector<std::string> ids) : kind_(std::move(kind)) {
+  for (std::uint32_t i = 0; i < ids.size(); ++i) index_.emplace(ids[i], std::pair{i, 0});
+  ids_ = std::move(ids);
+}
+
+void IdTable::add(Reader& reader, const YAML::Node& node, const std::string& id,
+                  std::uint32_t index) {
+  const int line = reader.at(node).line;
+  const auto [it, inserted] = index_.emplace(id, std::pair{index, line});
+  if (!inserted) {
+    reader.error(node, "duplicate " + kind_ + " id '" + id + "' (first defined at line " +
+                           std::to_string(it->second.second) + "); ids must be unique");
+    return;
+  }
+  ids_.push_back(id);
+}
+
+std::optional<std::uint32_t> IdTable::find(const std::string& id) const {
+  const auto it = index_.find(id);
+  if (it == index_.end()) return std::nullopt;
+  return it->second.first;
+}
+
+std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const YAML::Node& node) {
+  const auto id = reader.text(node, "a " + kind_ + " reference");
+  if (!id) return std::nullopt;
+  if (const auto found = find(*id)) return found;
+  reader.error(node, "unknown " + kind_ + " '" + *id + "'" + did_you_mean(*id, ids_));
+  return std::nullopt;
+}
+
+std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const YAML::Node& node) {
+  std::vector<std::uint32_t> out;
+  if (node.IsScalar()) {
+    if (const auto one = resolve(reader, node)) out.push_back(*one);
+    return out;
+  }
+  if (!reader.sequence(node, "a list of " + kind_ + " ids")) return out;
+  for (const auto& item : node) {
+    if (const auto one = resolve(reader, item)) out.push_back(*one);
+  }
+  return out;
+}
+
+IdTable collect_ids(Reader& reader, const YAML::Node& list, const std::string& kind) {
+  IdTable table(kind);
+  if (!list.IsDefined() || !list.IsSequence()) return table;
+  for (std::uint32_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    if (!item.IsMap()) continue;
+    const YAML::Node id = item["id"];
+    if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) {
+      table.add(reader, id, id.Scalar(), i);
+    }
+  }
+  return table;
+}
+
+}  // namespace faultline::loader

@@ -1,0 +1,101 @@
+#pragma once
+// Reading YAML with a diagnostic for everything that is not as expected.
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "faultline/diagnostics.hpp"
+#include "faultline/time.hpp"
+
+namespace faultline::loader {
+
+// Reads and parses a file. Unreadable, binary, empty and syntactically broken
+// files, and nesting too deep for the parser, become diagnostics.
+std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics);
+
+// "a mapping", "a sequence", "the text 'abc'", "nothing"
+std::string describe(const YAML::Node& node);
+
+class Reader {
+ public:
+  Reader(std::string file, Diagnostics& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+  const std::string& file() const { return file_; }
+  Diagnostics& diagnostics() { return diagnostics_; }
+
+  SourceLocation at(const YAML::Node& node) const;
+  void error(const YAML::Node& node, std::string message);
+  void warning(const YAML::Node& node, std::string message);
+
+  // Each reports a problem at the node and returns nothing.
+  std::optional<std::string> text(const YAML::Node& node, std::string_view what);
+  std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,
+                                      std::int64_t min, std::int64_t max);
+  // A number in [0, 1].
+  std::optional<double> fraction(const YAML::Node& node, std::string_view what);
+  std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
+  // True if node is a sequence; reports otherwise.
+  bool sequence(const YAML::Node& node, std::string_view what);
+
+ private:
+  std::string file_;
+  Diagnostics& diagnostics_;
+};
+
+// One YAML mapping being read: unknown and duplicate keys are reported on
+// construction, missing required ones on request.
+class Fields {
+ public:
+  Fields(Reader& reader, const YAML::Node& map, std::string what,
+         std::initializer_list<std::string_view> known);
+
+  bool is_map() const { return is_map_; }
+  const YAML::Node& node() const { return map_; }
+  // The value under key; an undefined node when absent.
+  YAML::Node get(std::string_view key) const;
+  bool has(std::string_view key) const { return get(key).IsDefined(); }
+  // As get, but reports "missing required field" when absent.
+  YAML::Node require(std::string_view key);
+
+ private:
+  Reader& reader_;
+  YAML::Node map_;
+  std::string what_;
+  bool is_map_ = false;
+  std::vector<std::pair<std::string, YAML::Node>> values_;
+};
+
+// Ids of one kind of thing in a file: duplicates and unknown references are
+// reported, unknown ones with the closest known id.
+class IdTable {
+ public:
+  explicit IdTable(std::string kind) : kind_(std::move(kind)) {}
+  IdTable(std::string kind, std::vector<std::string> ids);
+
+  const std::string& kind() const { return kind_; }
+  // Registers the id of item index, found at node; reports a duplicate.
+  void add(Reader& reader, const YAML::Node& node, const std::string& id, std::uint32_t index);
+  std::optional<std::uint32_t> find(const std::string& id) const;
+  // Reads a reference at node and resolves it, reporting what is unknown.
+  std::optional<std::uint32_t> resolve(Reader& reader, const YAML::Node& node);
+  // A sequence of references (or a single one).
+  std::vector<std::uint32_t> resolve_list(Reader& reader, const YAML::Node& node);
+
+ private:
+  std::string kind_;
+  std::vector<std::string> ids_;
+  std::unordered_map<std::string, std::pair<std::uint32_t, int>> index_;  // id -> (index, line)
+};
+
+// Registers the ids of a top-level list's items, so that references may point
+// forward; the items themselves are read afterwards.
+IdTable collect_ids(Reader& reader, const YAML::Node& list, const std::string& kind);
+
+}  // namespace faultline::loader

@@ -1,0 +1,81 @@
+#include "faultline/model.hpp"
+
+#include "graph/dependency_graph.hpp"
+
+namespace faultline {
+
+std::string_view to_string(DependencyKind k) {
+  return k == DependencyKind::hard ? "hard" : "soft";
+}
+
+std::string_view to_string(Redundancy r) {
+  switch (r) {
+    case Redundancy::none: return "none";
+    case Redundancy::active_active: return "active-active";
+    case Redundancy::active_passive: return "active-passive";
+  }
+  return "none";
+}
+
+std::string_view to_string(MilestoneEvent e) {
+  switch (e) {
+    case MilestoneEvent::service_down: return "down";
+    case MilestoneEvent::service_partly_restored: return "partly-restored";
+    case MilestoneEvent::service_restored: return "restored";
+    case MilestoneEvent::step_started: return "started";
+    case MilestoneEvent::step_completed: return "completed";
+  }
+  return "restored";
+}
+
+std::string_view to_string(MilestoneTiming t) { return t == MilestoneTiming::at ? "at" : "by"; }
+
+namespace {
+template <class IdT, class Item>
+std::unordered_map<std::string, IdT> index_by_id(const std::vector<Item>& items) {
+  std::unordered_map<std::string, IdT> index;
+  for (std::uint32_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, IdT{i});
+  return index;
+}
+
+template <class IdT>
+std::optional<IdT> lookup(const std::unordered_map<std::string, IdT>& index, std::string_view id) {
+  const auto it = index.find(std::string(id));
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+}  // namespace
+
+Topology::Topology(TopologyParts parts)
+    : parts_(std::move(parts)),
+      region_index_(index_by_id<RegionId>(parts_.regions)),
+      service_index_(index_by_id<ServiceId>(parts_.services)),
+      deployment_index_(index_by_id<DeploymentId>(parts_.deployments)),
+      dependants_(parts_.services.size()),
+      users_of_(parts_.services.size()),
+      deployments_in_(parts_.regions.size()) {
+  for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
+    for (const auto& dep : parts_.services[s].dependencies) {
+      dependants_[dep.service.value].push_back(ServiceId{s});
+    }
+  }
+  for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
+    for (const ServiceId s : parts_.user_groups[g].uses) users_of_[s.value].push_back(UserGroupId{g});
+  }
+  for (std::uint32_t d = 0; d < parts_.deployments.size(); ++d) {
+    deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});
+  }
+  evaluation_rank_ = graph::evaluation_ranks(*this);
+}
+
+std::optional<RegionId> Topology::find_region(std::string_view id) const {
+  return lookup(region_index_, id);
+}
+std::optional<ServiceId> Topology::find_service(std::string_view id) const {
+  return lookup(service_index_, id);
+}
+std::optional<DeploymentId> Topology::find_deployment(std::string_view id) const {
+  return lookup(deployment_index_, id);
+}
+
+}  // namespace faultline

@@ -1,0 +1,81 @@
+#include <algorithm>
+
+#include "faultline/runbook.hpp"
+
+namespace faultline {
+
+std::string_view to_string(StepStatus s) {
+  switch (s) {
+    case StepStatus::blocked: return "blocked";
+    case StepStatus::waiting: return "waiting";
+    case StepStatus::ready: return "ready";
+    case StepStatus::running: return "running";
+    case StepStatus::done: return "done";
+  }
+  return "blocked";
+}
+
+RunbookExecutor::RunbookExecutor(const Scenario& scenario)
+    : scenario_(scenario),
+      status_(scenario.steps.size(), StepStatus::blocked),
+      busy_(scenario.crews.size(), 0) {
+  unfinished_predecessors_.reserve(scenario.steps.size());
+  for (const auto& step : scenario.steps) {
+    unfinished_predecessors_.push_back(static_cast<int>(step.after.size()));
+  }
+}
+
+void RunbookExecutor::begin(SimTime now) {
+  for (std::uint32_t i = 0; i < scenario_.steps.size(); ++i) {
+    if (unfinished_predecessors_[i] == 0) release(StepId{i}, now);
+  }
+}
+
+void RunbookExecutor::release(StepId s, SimTime now) {
+  const auto& not_before = scenario_.steps[s.value].not_before;
+  if (not_before && *not_before > now) {
+    status_[s.value] = StepStatus::waiting;
+    waiting_.push_back(s);
+    return;
+  }
+  status_[s.value] = StepStatus::ready;
+  ready_.insert(std::upper_bound(ready_.begin(), ready_.end(), s), s);
+}
+
+void RunbookExecutor::reach_earliest_start(StepId s) {
+  status_[s.value] = StepStatus::ready;
+  ready_.insert(std::upper_bound(ready_.begin(), ready_.end(), s), s);
+}
+
+void RunbookExecutor::complete(StepId s, SimTime now) {
+  status_[s.value] = StepStatus::done;
+  if (const auto crew = scenario_.steps[s.value].crew) --busy_[crew->value];
+  for (const StepId next : scenario_.successors[s.value]) {
+    if (--unfinished_predecessors_[next.value] == 0) release(next, now);
+  }
+}
+
+std::span<const StepId> RunbookExecutor::dispatch() {
+  started_.clear();
+  auto keep = ready_.begin();
+  for (const StepId s : ready_) {
+    const auto crew = scenario_.steps[s.value].crew;
+    if (crew && busy_[crew->value] >= scenario_.crews[crew->value].size) {
+      *keep++ = s;
+      continue;
+    }
+    if (crew) ++busy_[crew->value];
+    status_[s.value] = StepStatus::running;
+    started_.push_back(s);
+  }
+  ready_.erase(keep, ready_.end());
+  return started_;
+}
+
+std::span<const StepId> RunbookExecutor::take_waiting() {
+  waiting_.swap(handed_out_);
+  waiting_.clear();
+  return handed_out_;
+}
+
+}  // namespace faultline

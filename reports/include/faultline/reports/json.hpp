@@ -1,0 +1,17 @@
+#pragma once
+// Machine-readable results. Keys keep a fixed order so that equal results give
+// byte-identical files.
+
+#include <nlohmann/json.hpp>
+
+#include "faultline/analysis.hpp"
+#include "faultline/replay.hpp"
+
+namespace faultline::reports {
+
+inline constexpr int kSchemaVersion = 1;
+
+nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
+nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);
+
+}  // namespace faultline::reports

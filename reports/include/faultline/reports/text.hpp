@@ -1,0 +1,16 @@
+#pragma once
+// Human-readable results for the terminal.
+
+#include <string>
+
+#include "faultline/analysis.hpp"
+#include "faultline/replay.hpp"
+
+namespace faultline::reports {
+
+// The timeline in the scenario's time zone, then per service, per user group
+// and observed-versus-simulated tables.
+std::string replay_text(const Scenario& scenario, const RunResult& result);
+std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis);
+
+}  // namespace faultline::reports

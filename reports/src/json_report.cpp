@@ -1,0 +1,191 @@
+#include "faultline/reports/json.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+double seconds(Duration d) { return d.in_seconds(); }
+
+ordered_json time_or_null(const ScenarioClock& clock, const std::optional<SimTime>& t) {
+  return t ? ordered_json(clock.iso_text(*t)) : ordered_json(nullptr);
+}
+
+ordered_json seconds_or_null(const std::optional<SimTime>& t) {
+  return t ? ordered_json(seconds(t->since_t0())) : ordered_json(nullptr);
+}
+
+ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, UserCount users) {
+  ordered_json j;
+  j["users"] = users.value;
+  j["peak_affected"] = impact.peak_affected.value;
+  j["peak_at"] = impact.peak_affected.value > 0 ? ordered_json(clock.iso_text(impact.peak_at))
+                                                : ordered_json(nullptr);
+  j["user_hours_lost"] = impact.lost.in_user_hours();
+  return j;
+}
+
+ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
+  const Topology& topology = *scenario.topology;
+  ordered_json j;
+  j["t_s"] = seconds(e.at.since_t0());
+  j["time"] = scenario.clock.iso_text(e.at);
+  switch (e.kind) {
+    case TimelineKind::fault:
+      j["kind"] = "fault";
+      j["fault"] = scenario.faults[e.subject].id;
+      if (scenario.faults[e.subject].kind == FaultKind::delete_instances) {
+        j["instances_deleted"] = e.instances;
+      }
+      break;
+    case TimelineKind::step_started:
+    case TimelineKind::step_completed: {
+      const Step& step = scenario.steps[e.subject];
+      j["kind"] = e.kind == TimelineKind::step_started ? "step_started" : "step_completed";
+      j["step"] = step.id;
+      j["crew"] = step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
+      break;
+    }
+    case TimelineKind::step_wave:
+      j["kind"] = "step_wave";
+      j["step"] = scenario.steps[e.subject].id;
+      j["wave"] = e.wave;
+      j["waves"] = e.waves;
+      break;
+    case TimelineKind::service_state:
+      j["kind"] = "service_state";
+      j["service"] = topology.services()[e.subject].id;
+      j["from"] = to_string(e.from);
+      j["to"] = to_string(e.to);
+      j["served_fraction"] = e.served_fraction;
+      break;
+    case TimelineKind::users:
+      j["kind"] = "users";
+      j["affected"] = e.affected.value;
+      break;
+  }
+  return j;
+}
+
+std::string milestone_subject(const Scenario& scenario, const Milestone& m) {
+  return m.service ? scenario.topology->service(*m.service).id : scenario.steps[m.step->value].id;
+}
+
+}  // namespace
+
+ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json j;
+  j["schema_version"] = kSchemaVersion;
+  j["scenario"] = {{"name", scenario.name},
+                   {"file", scenario.file},
+                   {"topology", topology.file()},
+                   {"time_zone", clock.zone_name()},
+                   {"t0", clock.iso_text(SimTime{})},
+                   {"end", clock.iso_text(result.end)},
+                   {"end_s", seconds(result.end.since_t0())}};
+
+  j["timeline"] = ordered_json::array();
+  for (const auto& e : result.timeline) j["timeline"].push_back(timeline_entry(scenario, e));
+
+  j["services"] = ordered_json::array();
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    const Service& service = topology.services()[s];
+    const ServiceOutcome& o = result.services[s];
+    j["services"].push_back({{"id", service.id},
+                             {"name", service.name},
+                             {"down_s", seconds(o.down)},
+                             {"degraded_s", seconds(o.degraded)},
+                             {"first_down", time_or_null(clock, o.first_down)},
+                             {"partly_restored_at", time_or_null(clock, o.partly_restored_at)},
+                             {"restored_at", time_or_null(clock, o.restored_at)},
+                             {"restored_at_s", seconds_or_null(o.restored_at)},
+                             {"final_state", to_string(o.final_state)}});
+  }
+
+  j["steps"] = ordered_json::array();
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const Step& step = scenario.steps[s];
+    const StepOutcome& o = result.steps[s];
+    j["steps"].push_back(
+        {{"id", step.id},
+         {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr)},
+         {"started", time_or_null(clock, o.started)},
+         {"started_s", seconds_or_null(o.started)},
+         {"completed", time_or_null(clock, o.completed)},
+         {"completed_s", seconds_or_null(o.completed)}});
+  }
+
+  j["user_groups"] = ordered_json::array();
+  UserCount everyone;
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    everyone += group.users;
+    ordered_json entry = {{"id", group.id}, {"name", group.name}};
+    entry.update(impact_json(clock, result.user_groups[g], group.users));
+    j["user_groups"].push_back(std::move(entry));
+  }
+  j["overall"] = impact_json(clock, result.overall, everyone);
+
+  j["observed"] = ordered_json::array();
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    const MilestoneOutcome& o = result.observed[m];
+    j["observed"].push_back(
+        {{"id", milestone.id},
+         {"description", milestone.description},
+         {"source", milestone.source},
+         {milestone.service ? "service" : "step", milestone_subject(scenario, milestone)},
+         {"event", to_string(milestone.event)},
+         {"timing", to_string(milestone.timing)},
+         {"observed", clock.iso_text(milestone.time)},
+         {"observed_s", seconds(milestone.time.since_t0())},
+         {"simulated", time_or_null(clock, o.simulated)},
+         {"simulated_s", seconds_or_null(o.simulated)},
+         {"difference_s", o.difference ? ordered_json(seconds(*o.difference)) : ordered_json(nullptr)}});
+  }
+  return j;
+}
+
+ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis) {
+  const auto service_ids = [&](const std::vector<ServiceId>& ids) {
+    ordered_json out = ordered_json::array();
+    for (const ServiceId s : ids) out.push_back(topology.service(s).id);
+    return out;
+  };
+  ordered_json j;
+  j["schema_version"] = kSchemaVersion;
+  j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
+  j["layers"] = ordered_json::array();
+  for (const auto& layer : analysis.layers) j["layers"].push_back(service_ids(layer));
+  j["cycles"] = ordered_json::array();
+  for (const auto& cycle : analysis.cycles) j["cycles"].push_back(service_ids(cycle));
+  j["blast_radius"] = ordered_json::array();
+  for (const auto& radius : analysis.blast_radius) {
+    ordered_json groups = ordered_json::array();
+    for (const UserGroupId g : radius.user_groups) groups.push_back(topology.user_group(g).id);
+    j["blast_radius"].push_back({{"service", topology.service(radius.service).id},
+                                 {"services_lost", service_ids(radius.services_lost)},
+                                 {"user_groups", std::move(groups)},
+                                 {"users", radius.users.value}});
+  }
+  j["single_points_of_failure"] = ordered_json::array();
+  for (const auto& group : analysis.single_points_of_failure) {
+    ordered_json spofs = ordered_json::array();
+    for (const auto& spof : group.spofs) {
+      const bool region = spof.kind == ComponentKind::region;
+      spofs.push_back(
+          {{"kind", region ? "region" : "deployment"},
+           {"id", region ? topology.region(RegionId{spof.component}).id
+                         : topology.deployment(DeploymentId{spof.component}).id},
+           {"services_down", service_ids(spof.services_down)}});
+    }
+    j["single_points_of_failure"].push_back(
+        {{"user_group", topology.user_group(group.group).id}, {"spofs", std::move(spofs)}});
+  }
+  return j;
+}
+
+}  // namespace faultline::reports

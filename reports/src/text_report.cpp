@@ -1,0 +1,178 @@
+#include "faultline/reports/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace faultline::reports {
+
+namespace {
+
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100.0); }
+
+std::string signed_duration(Duration d) {
+  if (d.ms == 0) return "0s";
+  return (d.ms > 0 ? "+" : "") + format_duration(d);
+}
+
+std::string crew_text(const Scenario& scenario, const Step& step) {
+  return step.crew ? " (crew " + scenario.crews[step.crew->value].id + ")" : std::string{};
+}
+
+std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Topology& topology = *scenario.topology;
+  switch (e.kind) {
+    case TimelineKind::fault: {
+      const Fault& f = scenario.faults[e.subject];
+      std::string what = f.kind == FaultKind::delete_instances
+                             ? fmt::format("{} instances deleted", thousands(e.instances))
+                             : fmt::format("{} stops serving ({} served)",
+                                           topology.service(*f.service).id,
+                                           percent(f.served_fraction));
+      return fmt::format("FAULT  {}: {}{}", f.id, what,
+                         f.description.empty() ? "" : " - " + f.description);
+    }
+    case TimelineKind::step_started: {
+      const Step& s = scenario.steps[e.subject];
+      return fmt::format("START  {}{}{}", s.id, crew_text(scenario, s),
+                         s.description.empty() ? "" : " - " + s.description);
+    }
+    case TimelineKind::step_wave:
+      return fmt::format("WAVE   {}: wave {}/{} done", scenario.steps[e.subject].id, e.wave,
+                         e.waves);
+    case TimelineKind::step_completed:
+      return fmt::format("DONE   {}", scenario.steps[e.subject].id);
+    case TimelineKind::service_state:
+      return fmt::format("STATE  {}: {} -> {} ({} served)", topology.services()[e.subject].id,
+                         to_string(e.from), to_string(e.to), percent(e.served_fraction));
+    case TimelineKind::users:
+      return fmt::format("USERS  {} affected", thousands(e.affected.value));
+  }
+  return {};
+}
+
+std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
+  return t ? clock.local_text(*t) : std::string("-");
+}
+
+}  // namespace
+
+std::string replay_text(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
+  out += fmt::format("Scenario  {}\n", scenario.name.empty() ? scenario.file : scenario.name);
+  out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
+  out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
+  out += fmt::format("End       {} ({})\n\n", clock.local_text(result.end), format_offset(result.end));
+
+  out += "Timeline\n";
+  for (const auto& e : result.timeline) {
+    out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), format_offset(e.at),
+                       entry_text(scenario, e));
+  }
+
+  out += "\nServices\n";
+  out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", "service", "down", "degraded",
+                     "restored at", "final state");
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    const ServiceOutcome& o = result.services[s];
+    out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", topology.services()[s].id,
+                       format_duration(o.down), format_duration(o.degraded),
+                       time_or_dash(clock, o.restored_at), to_string(o.final_state));
+  }
+
+  out += "\nUser groups\n";
+  out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", "group", "users", "peak affected",
+                     "user-hours lost");
+  UserCount everyone;
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    const UserImpact& impact = result.user_groups[g];
+    everyone += group.users;
+    out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", group.id, thousands(group.users.value),
+                       thousands(impact.peak_affected.value),
+                       thousands(std::llround(impact.lost.in_user_hours())));
+  }
+  out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", "all users", thousands(everyone.value),
+                     thousands(result.overall.peak_affected.value),
+                     thousands(std::llround(result.overall.lost.in_user_hours())));
+
+  if (!scenario.observed.empty()) {
+    out += "\nObserved versus simulated\n";
+    out += fmt::format("  {:<30} {:<3} {:<22} {:<22} {}\n", "milestone", "", "observed",
+                       "simulated", "difference");
+    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+      const Milestone& milestone = scenario.observed[m];
+      const MilestoneOutcome& o = result.observed[m];
+      out += fmt::format("  {:<30} {:<3} {:<22} {:<22} {}\n", milestone.id,
+                         to_string(milestone.timing), clock.local_text(milestone.time),
+                         time_or_dash(clock, o.simulated),
+                         o.difference ? signed_duration(*o.difference) : "never happened");
+    }
+  }
+  return out;
+}
+
+std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {
+  std::string out;
+  out += fmt::format("Topology  {}\n\n", topology.name().empty() ? topology.file() : topology.name());
+  out += "Dependency layers (layer 0 depends on nothing)\n";
+  for (std::size_t l = 0; l < analysis.layers.size(); ++l) {
+    std::string names;
+    for (const ServiceId s : analysis.layers[l]) names += (names.empty() ? "" : ", ") + topology.service(s).id;
+    out += fmt::format("  {:>2}: {}\n", l, names);
+  }
+
+  out += "\nDependency cycles\n";
+  if (analysis.cycles.empty()) out += "  none\n";
+  for (const auto& cycle : analysis.cycles) {
+    std::string path;
+    for (const ServiceId s : cycle) path += topology.service(s).id + " -> ";
+    out += "  " + path + topology.service(cycle.front()).id + "\n";
+  }
+
+  out += "\nBlast radius through hard dependencies (largest first)\n";
+  std::vector<const BlastRadius*> order;
+  for (const auto& r : analysis.blast_radius) order.push_back(&r);
+  std::stable_sort(order.begin(), order.end(), [](const BlastRadius* a, const BlastRadius* b) {
+    return a->services_lost.size() != b->services_lost.size()
+               ? a->services_lost.size() > b->services_lost.size()
+               : a->users > b->users;
+  });
+  out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", "service", "services", "users", "takes down");
+  for (const BlastRadius* r : order) {
+    std::string lost;
+    for (const ServiceId s : r->services_lost) lost += (lost.empty() ? "" : ", ") + topology.service(s).id;
+    out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
+                       r->services_lost.size(), thousands(r->users.value), lost.empty() ? "-" : lost);
+  }
+
+  out += "\nSingle points of failure per user group\n";
+  for (const auto& group : analysis.single_points_of_failure) {
+    out += fmt::format("  {}\n", topology.user_group(group.group).id);
+    if (group.spofs.empty()) out += "    none\n";
+    for (const auto& spof : group.spofs) {
+      const bool region = spof.kind == ComponentKind::region;
+      std::string down;
+      for (const ServiceId s : spof.services_down) down += (down.empty() ? "" : ", ") + topology.service(s).id;
+      out += fmt::format("    {:<10} {:<36} takes down {}\n", region ? "region" : "deployment",
+                         region ? topology.region(RegionId{spof.component}).id
+                                : topology.deployment(DeploymentId{spof.component}).id,
+                         down);
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::reports
