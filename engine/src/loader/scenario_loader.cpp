@@ -170,9 +170,9 @@ class ScenarioReader {
     fault.where = reader_.at(node);
     fault.id = reader_.text(f.require("id"), "a fault's id").value_or("");
     const std::string what = "fault '" + fault.id + "'";
-    fault.description = optional_text(f.get("description"), what + "'s description");
+    fault.description = optional_text(f.get("description"), "description of " + what);
     if (const YAML::Node at = f.require("at"); at.IsDefined()) {
-      if (const auto t = read_time(at, what + "'s time")) {
+      if (const auto t = read_time(at, "time of " + what)) {
         fault.at = *t;
         if (t->ms < 0 && clock_usable_) {
           reader_.error(at, what + " happens before T0 (the scenario's start); faults start at or "
@@ -182,21 +182,21 @@ class ScenarioReader {
     }
     const YAML::Node kind = f.require("kind");
     if (!kind.IsDefined()) return;
-    const auto k = reader_.text(kind, what + "'s kind").value_or("");
+    const auto k = reader_.text(kind, "kind of " + what).value_or("");
     if (k == "delete-instances") {
       fault.kind = FaultKind::delete_instances;
       reject(f, {"service", "served_fraction"}, "delete-instances faults");
       fault.deployments = deployments_of(f.get("deployments"), f.get("region"), node, what);
       if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
         fault.instances = static_cast<int>(
-            reader_.integer(n, what + "'s instances", 1, 1'000'000).value_or(1));
+            reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
       }
     } else if (k == "outage") {
       fault.kind = FaultKind::outage;
       reject(f, {"region", "deployments", "instances"}, "outage faults");
       if (const YAML::Node s = f.require("service"); s.IsDefined()) fault.service = service_of(s);
       if (const YAML::Node n = f.get("served_fraction"); n.IsDefined()) {
-        fault.served_fraction = reader_.fraction(n, what + "'s served_fraction").value_or(0.0);
+        fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
       }
     } else if (!k.empty()) {
       reader_.error(kind, "unknown fault kind '" + k + "'" +
@@ -241,9 +241,9 @@ class ScenarioReader {
     if (f.is_map()) {
       step.id = reader_.text(f.require("id"), "a step's id").value_or("");
       const std::string what = "step '" + step.id + "'";
-      step.description = optional_text(f.get("description"), what + "'s description");
+      step.description = optional_text(f.get("description"), "description of " + what);
       if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
-        step.duration = reader_.duration(d, what + "'s duration").value_or(Duration{});
+        step.duration = reader_.duration(d, "duration of " + what).value_or(Duration{});
       }
       if (const YAML::Node c = f.get("crew"); c.IsDefined()) {
         if (const auto crew = crews_.resolve(reader_, c)) step.crew = CrewId{*crew};
@@ -252,7 +252,7 @@ class ScenarioReader {
         for (const auto s : steps_.resolve_list(reader_, a)) step.after.push_back(StepId{s});
       }
       if (const YAML::Node nb = f.get("not_before"); nb.IsDefined()) {
-        step.not_before = read_time(nb, what + "'s not_before");
+        step.not_before = read_time(nb, "not_before of " + what);
       }
       read_action(f, what, step);
     }
@@ -262,7 +262,7 @@ class ScenarioReader {
   void read_action(Fields& f, const std::string& what, Step& step) {
     const YAML::Node action = f.require("action");
     if (!action.IsDefined()) return;
-    const auto a = reader_.text(action, what + "'s action").value_or("");
+    const auto a = reader_.text(action, "action of " + what).value_or("");
     if (a == "none") {
       step.action = ActionKind::none;
       reject(f, {"deployments", "region", "service", "to", "waves"}, "steps whose action is none");
@@ -282,10 +282,10 @@ class ScenarioReader {
         step.service = service_of(s);
       }
       if (const YAML::Node to = f.get("to"); to.IsDefined()) {
-        step.to_fraction = reader_.fraction(to, what + "'s target fraction 'to'").value_or(1.0);
+        step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
       }
       if (const YAML::Node w = f.get("waves"); w.IsDefined()) {
-        step.waves = static_cast<int>(reader_.integer(w, what + "'s waves", 1, 10'000).value_or(1));
+        step.waves = static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
       } else if (step.action == ActionKind::enable_waves) {
         reader_.error(f.node(), what + " is missing the required key 'waves' (how many equal "
                                        "waves enable the service's sites)");
@@ -305,8 +305,8 @@ class ScenarioReader {
     m.where = reader_.at(node);
     m.id = reader_.text(f.require("id"), "a milestone's id").value_or("");
     const std::string what = "milestone '" + m.id + "'";
-    m.description = optional_text(f.get("description"), what + "'s description");
-    m.source = optional_text(f.get("source"), what + "'s source");
+    m.description = optional_text(f.get("description"), "description of " + what);
+    m.source = optional_text(f.get("source"), "source of " + what);
 
     const YAML::Node service = f.get("service");
     const YAML::Node step = f.get("step");
@@ -320,7 +320,7 @@ class ScenarioReader {
     }
 
     if (const YAML::Node e = f.require("event"); e.IsDefined()) {
-      const auto event = reader_.text(e, what + "'s event").value_or("");
+      const auto event = reader_.text(e, "event of " + what).value_or("");
       const bool for_service = service.IsDefined();
       if (for_service && event == "down") {
         m.event = MilestoneEvent::service_down;
@@ -346,7 +346,7 @@ class ScenarioReader {
                                  "deadline it was met by)");
     } else {
       m.timing = at.IsDefined() ? MilestoneTiming::at : MilestoneTiming::by;
-      m.time = read_time(at.IsDefined() ? at : by, what + "'s time").value_or(SimTime{});
+      m.time = read_time(at.IsDefined() ? at : by, "time of " + what).value_or(SimTime{});
     }
     observed_.push_back(std::move(m));
   }

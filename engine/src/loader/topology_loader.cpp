@@ -72,11 +72,11 @@ class TopologyReader {
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
-      service.name = text_or_empty(reader_, f.get("name"), what + "'s name");
-      service.description = text_or_empty(reader_, f.get("description"), what + "'s description");
+      service.name = text_or_empty(reader_, f.get("name"), "name of " + what);
+      service.description = text_or_empty(reader_, f.get("description"), "description of " + what);
       if (const YAML::Node sites = f.get("sites"); sites.IsDefined()) {
         service.sites =
-            static_cast<int>(reader_.integer(sites, what + "'s sites", 1, 10'000'000).value_or(0));
+            static_cast<int>(reader_.integer(sites, "sites of " + what, 1, 10'000'000).value_or(0));
       }
       read_deployments(f.require("deployments"), index, service);
       read_redundancy(f, what, service);
@@ -89,7 +89,7 @@ class TopologyReader {
   void read_redundancy(Fields& f, const std::string& what, Service& service) {
     const YAML::Node node = f.get("redundancy");
     if (node.IsDefined()) {
-      const auto mode = reader_.text(node, what + "'s redundancy").value_or("");
+      const auto mode = reader_.text(node, "redundancy of " + what).value_or("");
       if (mode == "none") {
         service.redundancy = Redundancy::none;
       } else if (mode == "active-active") {
@@ -113,7 +113,7 @@ class TopologyReader {
   void read_deployments(const YAML::Node& list, std::uint32_t service_index, Service& service) {
     if (!list.IsDefined()) return;
     const std::string what = "service '" + service.id + "'";
-    if (!reader_.sequence(list, what + "'s deployments")) return;
+    if (!reader_.sequence(list, "deployments of " + what)) return;
     if (list.size() == 0) {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
@@ -149,7 +149,7 @@ class TopologyReader {
 
   void read_dependencies(const YAML::Node& list, const std::string& what, Service& service) {
     if (!list.IsDefined()) return;
-    if (!reader_.sequence(list, what + "'s depends_on")) return;
+    if (!reader_.sequence(list, "depends_on of " + what)) return;
     for (const auto& node : list) {
       Dependency dep;
       dep.where = reader_.at(node);
@@ -190,16 +190,16 @@ class TopologyReader {
     if (f.is_map()) {
       group.id = reader_.text(f.require("id"), "a user group's id").value_or("");
       const std::string what = "user group '" + group.id + "'";
-      group.name = text_or_empty(reader_, f.get("name"), what + "'s name");
-      text_or_empty(reader_, f.get("description"), what + "'s description");
+      group.name = text_or_empty(reader_, f.get("name"), "name of " + what);
+      text_or_empty(reader_, f.get("description"), "description of " + what);
       if (const YAML::Node users = f.require("users"); users.IsDefined()) {
-        group.users = UserCount{reader_.integer(users, what + "'s users", 0, 10'000'000'000).value_or(0)};
+        group.users = UserCount{reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};
       }
       if (const YAML::Node region = f.require("region"); region.IsDefined()) {
         if (const auto r = regions_.resolve(reader_, region)) group.region = RegionId{*r};
       }
       if (const YAML::Node tz = f.require("time_zone"); tz.IsDefined()) {
-        group.time_zone = reader_.text(tz, what + "'s time_zone").value_or("");
+        group.time_zone = reader_.text(tz, "time_zone of " + what).value_or("");
         if (!group.time_zone.empty() && !ScenarioClock::find_zone(group.time_zone)) {
           reader_.error(tz, "unknown time zone '" + group.time_zone +
                                 "'; expected an IANA name such as America/New_York or Europe/London");

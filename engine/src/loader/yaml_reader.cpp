@@ -167,6 +167,7 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
     if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
       reader_.error(key, "unknown key '" + name + "' in " + what_ + did_you_mean(name, candidates) +
                              "; known keys: " + join(known));
+      misspelt_.push_back(closest_match(name, candidates));
       continue;
     }
     const auto earlier = std::find_if(values_.begin(), values_.end(),
@@ -190,7 +191,8 @@ YAML::Node Fields::get(std::string_view key) const {
 
 YAML::Node Fields::require(std::string_view key) {
   YAML::Node value = get(key);
-  if (!value.IsDefined() && is_map_) {
+  const bool reported = std::find(misspelt_.begin(), misspelt_.end(), key) != misspelt_.end();
+  if (!value.IsDefined() && is_map_ && !reported) {
     reader_.error(map_, what_ + " is missing the required key '" + std::string(key) + "'");
   }
   return value;

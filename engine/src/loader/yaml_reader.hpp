@@ -70,6 +70,8 @@ class Fields {
   std::string what_;
   bool is_map_ = false;
   std::vector<std::pair<std::string, YAML::Node>> values_;
+  // Known keys that an unknown key was a likely typo of: already reported.
+  std::vector<std::string> misspelt_;
 };
 
 // Ids of one kind of thing in a file: duplicates and unknown references are

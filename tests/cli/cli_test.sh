@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The command line's promises: exit codes, nothing written for bad input,
+# byte-identical output for the same input.
+# Usage: cli_test.sh FAULTLINE_BINARY SOURCE_DIR
+set -u
+faultline=$1
+source_dir=$2
+fixtures=$source_dir/tests/loader/fixtures
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+
+expect_exit() {
+  local expected=$1 name=$2
+  shift 2
+  "$@" >"$work/stdout" 2>"$work/stderr"
+  local actual=$?
+  if [ "$actual" -ne "$expected" ]; then
+    echo "FAIL $name: exit $actual, expected $expected"
+    sed 's/^/  stderr: /' "$work/stderr" | head -n 5
+    failures=$((failures + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+check() {
+  local name=$1
+  shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+
+cd "$source_dir"
+
+expect_exit 0 "validate accepts the shipped files" \
+  "$faultline" validate topologies/webex-2018.yaml scenarios/webex-2018-09-25.yaml
+expect_exit 2 "validate rejects a broken file among good ones" \
+  "$faultline" validate topologies/webex-2018.yaml "$fixtures/unknown_key.yaml"
+check "validate prints the diagnostic with its location" \
+  grep -q "unknown_key.yaml:5:5: error: unknown key 'deploymnets'" "$work/stderr"
+
+expect_exit 2 "replay of an invalid scenario" \
+  "$faultline" replay "$fixtures/runbook_cycle.yaml" --json "$work/bad.json"
+check "nothing written for invalid input" test ! -e "$work/bad.json"
+
+echo '{"old": true}' >"$work/kept.json"
+expect_exit 2 "replay of an empty file" "$faultline" replay "$fixtures/empty.yaml" --json "$work/kept.json"
+check "an earlier result is left as it was" grep -q '"old": true' "$work/kept.json"
+
+expect_exit 2 "analyze of a binary file" "$faultline" analyze "$fixtures/binary.yaml"
+expect_exit 2 "an unknown subcommand" "$faultline" frobnicate
+expect_exit 2 "a missing argument" "$faultline" replay
+expect_exit 0 "help" "$faultline" --help
+
+expect_exit 0 "replay of the Webex scenario" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/a.json"
+check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
+expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
+check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 1' "$work/a.json"
+
+expect_exit 0 "analyze of the Webex topology" \
+  "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"
+check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
+
+expect_exit 1 "an unwritable output path" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --json /proc/faultline/result.json
+
+echo "cli: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]

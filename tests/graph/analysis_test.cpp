@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "faultline/analysis.hpp"
+#include "faultline/loader.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+class Analysis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto load = load_topology(testing::test_path("graph/fixtures/layered.yaml"));
+    ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+    topology_ = load.topology;
+    analysis_ = analyze(*topology_);
+  }
+
+  std::vector<std::string> ids(const std::vector<ServiceId>& services) const {
+    std::vector<std::string> out;
+    for (const ServiceId s : services) out.push_back(topology_->service(s).id);
+    return out;
+  }
+  ServiceId service(const char* id) const { return *topology_->find_service(id); }
+
+  std::shared_ptr<const Topology> topology_;
+  TopologyAnalysis analysis_;
+};
+
+using Ids = std::vector<std::string>;
+
+TEST_F(Analysis, LayersPutEachServiceAboveItsDeepestDependency) {
+  ASSERT_EQ(analysis_.layers.size(), 4u);
+  EXPECT_EQ(ids(analysis_.layers[0]), (Ids{"dns", "db", "metrics", "a", "b"}));
+  EXPECT_EQ(ids(analysis_.layers[1]), (Ids{"auth"}));
+  EXPECT_EQ(ids(analysis_.layers[2]), (Ids{"api"}));
+  EXPECT_EQ(ids(analysis_.layers[3]), (Ids{"web"}));
+}
+
+TEST_F(Analysis, FindsTheCycle) {
+  ASSERT_EQ(analysis_.cycles.size(), 1u);
+  EXPECT_EQ(ids(analysis_.cycles[0]), (Ids{"a", "b"}));
+}
+
+TEST_F(Analysis, BlastRadiusFollowsHardDependenciesOnly) {
+  const BlastRadius& db = analysis_.blast_radius[service("db").value];
+  EXPECT_EQ(ids(db.services_lost), (Ids{"auth", "api", "web"}));
+  EXPECT_EQ(db.users, UserCount{1000});
+
+  // api depends on metrics softly: losing metrics takes nothing else down.
+  const BlastRadius& metrics = analysis_.blast_radius[service("metrics").value];
+  EXPECT_TRUE(metrics.services_lost.empty());
+  EXPECT_EQ(metrics.users, UserCount{50}) << "its own users";
+
+  const BlastRadius& a = analysis_.blast_radius[service("a").value];
+  EXPECT_EQ(ids(a.services_lost), (Ids{"b"}));
+  EXPECT_EQ(a.users, UserCount{0});
+}
+
+TEST_F(Analysis, SinglePointsOfFailureRespectRedundancy) {
+  const auto describe = [&](const GroupSpofs& group) {
+    Ids out;
+    for (const auto& spof : group.spofs) {
+      out.push_back(spof.kind == ComponentKind::region
+                        ? "region " + topology_->region(RegionId{spof.component}).id
+                        : "deployment " + topology_->deployment(DeploymentId{spof.component}).id);
+    }
+    return out;
+  };
+  // auth fails over to west and dns, api are active-active: losing one of
+  // their deployments leaves web partly served, which is not a total loss.
+  EXPECT_EQ(describe(analysis_.single_points_of_failure[0]),
+            (Ids{"region east", "region west", "deployment db@east", "deployment web@west"}));
+  EXPECT_EQ(describe(analysis_.single_points_of_failure[1]),
+            (Ids{"region west", "deployment metrics@west"}));
+}
+
+}  // namespace
+}  // namespace faultline

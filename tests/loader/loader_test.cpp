@@ -1,0 +1,190 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "faultline/loader.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::has_diagnostic;
+using testing::has_error;
+
+std::string fixture(const std::string& name) { return testing::test_path("loader/fixtures/" + name); }
+
+TEST(LoadTopology, ReadsAGoodTopology) {
+  const auto load = load_topology(fixture("good_topology.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  EXPECT_TRUE(load.diagnostics.all().empty());
+  const Topology& t = *load.topology;
+  EXPECT_EQ(t.name(), "Two-region estate");
+  ASSERT_EQ(t.services().size(), 3u);
+  const Service& api = t.service(*t.find_service("api"));
+  EXPECT_EQ(api.redundancy, Redundancy::active_active);
+  ASSERT_EQ(api.dependencies.size(), 2u);
+  EXPECT_EQ(api.dependencies[0].kind, DependencyKind::hard);
+  EXPECT_EQ(api.dependencies[1].kind, DependencyKind::soft);
+  EXPECT_TRUE(t.find_deployment("api@west"));
+  EXPECT_EQ(t.deployment(*t.find_deployment("metrics@west")).instances, 1);
+  EXPECT_EQ(t.region(*t.find_region("west")).name, "west");
+  EXPECT_EQ(t.user_groups()[0].users, UserCount{100});
+  EXPECT_EQ(t.deployments_in(*t.find_region("east")).size(), 2u);
+}
+
+TEST(LoadScenario, ReadsAGoodScenarioWithLocalTimes) {
+  const auto load = load_scenario(fixture("good_scenario.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Scenario& s = *load.scenario;
+  ASSERT_EQ(s.faults.size(), 2u);
+  // 2024-03-31 is when London springs forward at 01:00: 00:30 GMT to 03:00 BST is 1h30m.
+  EXPECT_EQ(s.faults[1].at, SimTime{} + Duration::minutes(90));
+  EXPECT_DOUBLE_EQ(s.faults[1].served_fraction, 0.4);
+  ASSERT_EQ(s.steps.size(), 2u);
+  EXPECT_EQ(s.steps[0].deployments.size(), 2u);  // region east: db@east and api@east
+  EXPECT_EQ(s.steps[0].duration, Duration::minutes(90));
+  EXPECT_EQ(s.successors[0], std::vector<StepId>{StepId{1}});
+  EXPECT_EQ(s.observed[0].timing, MilestoneTiming::by);
+  EXPECT_EQ(s.observed[0].time, SimTime{} + Duration::hours(2));
+  EXPECT_EQ(s.horizon, SimTime{} + Duration::days(1));
+  EXPECT_EQ(s.clock.local_text(SimTime{}), "2024-03-31 00:30 GMT");
+  EXPECT_EQ(s.clock.iso_text(SimTime{} + Duration::minutes(90)), "2024-03-31T03:00:00+01:00");
+}
+
+TEST(LoadTopology, ReportsSyntaxErrorsWithTheirPosition) {
+  const auto load = load_topology(fixture("syntax_error.yaml"));
+  EXPECT_FALSE(load.topology);
+  EXPECT_TRUE(has_error(load.diagnostics, 3, 9, "YAML syntax error: end of map flow not found"));
+}
+
+TEST(LoadTopology, SuggestsTheKnownKeyForAnUnknownOne) {
+  const auto load = load_topology(fixture("unknown_key.yaml"));
+  EXPECT_FALSE(load.topology);
+  EXPECT_TRUE(has_error(load.diagnostics, 5, 5,
+                        "unknown key 'deploymnets' in a service (did you mean 'deployments'?)"));
+  // The misspelt key is not reported a second time as missing.
+  EXPECT_EQ(load.diagnostics.error_count(), 1u);
+}
+
+TEST(LoadTopology, ReportsWrongTypes) {
+  const auto load = load_topology(fixture("wrong_type.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 6, 35, "instances must be a whole number, found 'many'"));
+  EXPECT_TRUE(has_error(load.diagnostics, 8, 24, "users of user group 'staff' must be a whole number, found a list"));
+}
+
+TEST(LoadTopology, ReportsMissingRequiredFields) {
+  const auto load = load_topology(fixture("missing_field.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 4, 5, "missing the required key 'deployments'"));
+  EXPECT_TRUE(has_error(load_topology(fixture("missing_user_groups.yaml")).diagnostics, 1, 1,
+                        "the topology is missing the required key 'user_groups'"));
+}
+
+TEST(LoadTopology, ReportsDuplicateIdsAndKeys) {
+  EXPECT_TRUE(has_error(load_topology(fixture("duplicate_id.yaml")).diagnostics, 3, 10,
+                        "duplicate region id 'east' (first defined at line 2)"));
+  EXPECT_TRUE(has_error(load_topology(fixture("duplicate_key.yaml")).diagnostics, 6, 5,
+                        "key 'id' appears twice in a service (first at line 4)"));
+}
+
+TEST(LoadTopology, ReportsUnknownReferencesWithSuggestions) {
+  const auto load = load_topology(fixture("unknown_reference.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 5, 28, "unknown region 'eats' (did you mean 'east'?)"));
+  EXPECT_TRUE(has_error(load.diagnostics, 8, 18, "unknown service 'databse' (did you mean 'database'?)"));
+  EXPECT_TRUE(has_error(load.diagnostics, 10, 53, "unknown time zone 'Mars/Olympus'"));
+  EXPECT_EQ(load.diagnostics.error_count(), 3u);
+}
+
+TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
+  const auto load = load_topology(fixture("dependency_cycle.yaml"));
+  ASSERT_TRUE(load.topology) << "a cycle is legal";
+  EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 4, 5,
+                             "dependency cycle: identity -> storage -> config -> identity"));
+}
+
+TEST(LoadScenario, ReportsNegativeAndUnparseableDurations) {
+  const auto load = load_scenario(fixture("bad_durations.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 5, 54, "duration of step 'a' cannot be negative, found -5m"));
+  EXPECT_TRUE(has_error(load.diagnostics, 6, 54, "must be a duration such as 90m, 1h30m or 2d"));
+  EXPECT_EQ(load.diagnostics.error_count(), 2u) << "1h30m on line 7 is fine";
+}
+
+TEST(LoadScenario, ReportsARunbookCycleWithItsPath) {
+  const auto load = load_scenario(fixture("runbook_cycle.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 5, 5,
+                        "runbook steps wait for each other in a cycle: rebuild -> verify -> "
+                        "restore -> rebuild"));
+  EXPECT_EQ(load.diagnostics.error_count(), 1u) << "'report' waits on the cycle but is not in it";
+}
+
+TEST(LoadScenario, ReportsUnknownDeploymentsCrewsServicesAndSteps) {
+  const auto load = load_scenario(fixture("unknown_scenario_references.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 5, 59, "unknown deployment 'db@west' (did you mean 'db@east'?)"));
+  EXPECT_TRUE(has_error(load.diagnostics, 9, 64, "unknown crew 'opps' (did you mean 'ops'?)"));
+  EXPECT_TRUE(has_error(load.diagnostics, 9, 39, "unknown service 'dbb' (did you mean 'db'?)"));
+  EXPECT_TRUE(has_error(load.diagnostics, 10, 49, "unknown step 'aa'"));
+  EXPECT_TRUE(has_error(load.diagnostics, 12, 19, "unknown step 'c'"));
+}
+
+TEST(LoadScenario, ReportsEveryErrorInAFileNotOnlyTheFirst) {
+  const auto load = load_scenario(fixture("scenario_wrong_shapes.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(has_error(d, 2, 8, "start time must be a local date-time such as '2018-09-25 21:22'"));
+  EXPECT_TRUE(has_error(d, 5, 27, "unknown fault kind 'explode'; expected delete-instances or outage"));
+  EXPECT_TRUE(has_error(d, 6, 61, "'region' does not apply to outage faults"));
+  EXPECT_TRUE(has_error(d, 8, 5, "needs exactly one of 'deployments'"));
+  EXPECT_TRUE(has_error(d, 9, 5, "missing the required key 'waves'"));
+  EXPECT_TRUE(has_error(d, 11, 33, "unknown event 'started' for a service milestone"));
+  EXPECT_TRUE(has_error(d, 11, 5, "needs exactly one of 'at'"));
+  EXPECT_EQ(d.error_count(), 7u);
+}
+
+TEST(LoadScenario, ReportsAMissingTopologyWhereItIsNamed) {
+  const auto load = load_scenario(fixture("missing_topology.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 11, "the topology file 'no_such_topology.yaml' does not exist"));
+}
+
+TEST(LoadScenario, ReportsErrorsInItsTopologyUnderTheTopologysName) {
+  const auto load = load_scenario(fixture("broken_topology_scenario.yaml"));
+  EXPECT_FALSE(load.scenario);
+  ASSERT_EQ(load.diagnostics.error_count(), 1u);
+  EXPECT_EQ(load.diagnostics.all()[0].where.file, fixture("unknown_key.yaml"));
+}
+
+TEST(ValidateFile, RejectsEmptyCommentOnlyPlainTextAndBinaryFiles) {
+  EXPECT_TRUE(has_error(validate_file(fixture("empty.yaml")), 0, 0, "the file is empty"));
+  EXPECT_TRUE(has_error(validate_file(fixture("comments_only.yaml")), 0, 0, "only comments"));
+  EXPECT_TRUE(has_error(validate_file(fixture("plain_text.yaml")), 1, 1,
+                        "neither a Faultline topology nor a scenario"));
+  EXPECT_TRUE(has_error(validate_file(fixture("binary.yaml")), 2, 13, "not a YAML file"));
+  EXPECT_TRUE(has_error(validate_file(fixture("no_such_file.yaml")), 0, 0, "cannot open the file"));
+}
+
+TEST(ValidateFile, TurnsTheParsersNestingLimitIntoAClearMessage) {
+  const auto path = std::filesystem::temp_directory_path() / "faultline_deep_nesting.yaml";
+  {
+    std::ofstream out(path);
+    out << "services: " << std::string(1000, '[') << std::string(1000, ']') << "\n";
+  }
+  const Diagnostics d = validate_file(path.string());
+  std::filesystem::remove(path);
+  EXPECT_TRUE(has_error(d, 0, 0, "nests deeper than the parser's limit"));
+  EXPECT_EQ(d.all()[0].message.find("bad file"), std::string::npos);
+}
+
+TEST(ValidateFile, TellsTopologiesFromScenarios) {
+  EXPECT_FALSE(validate_file(fixture("good_topology.yaml")).has_errors());
+  EXPECT_FALSE(validate_file(fixture("good_scenario.yaml")).has_errors());
+}
+
+TEST(ValidateFile, AcceptsTheShippedWebexFiles) {
+  for (const char* file : {"topologies/webex-2018.yaml", "scenarios/webex-2018-09-25.yaml"}) {
+    const Diagnostics d = validate_file(testing::source_path(file));
+    EXPECT_TRUE(d.all().empty()) << d.to_text();
+  }
+}
+
+}  // namespace
+}  // namespace faultline

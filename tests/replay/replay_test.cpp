@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+struct Replayed {
+  std::shared_ptr<const Scenario> scenario;
+  RunResult result;
+
+  const StepOutcome& step(const std::string& id) const {
+    for (std::size_t i = 0; i < scenario->steps.size(); ++i) {
+      if (scenario->steps[i].id == id) return result.steps[i];
+    }
+    throw std::out_of_range(id);
+  }
+  const ServiceOutcome& service(const std::string& id) const {
+    return result.services[scenario->topology->find_service(id)->value];
+  }
+};
+
+Replayed replay_fixture(const std::string& name) {
+  auto load = load_scenario(testing::test_path("replay/fixtures/" + name));
+  if (!load.scenario) throw std::runtime_error(load.diagnostics.to_text());
+  return {load.scenario, replay(*load.scenario)};
+}
+
+SimTime hours(double h) { return SimTime{static_cast<std::int64_t>(h * 3'600'000)}; }
+
+TEST(Replay, StepsWaitForAFreeCrewMemberInRunbookOrder) {
+  const auto r = replay_fixture("crew_contention.yaml");
+  EXPECT_EQ(r.step("one").started, hours(0));
+  EXPECT_EQ(r.step("three").started, hours(0)) << "needs no crew";
+  EXPECT_EQ(r.step("two").started, hours(1));
+  EXPECT_EQ(r.step("four").started, hours(2)) << "ready at 30m, but two was ready first";
+  EXPECT_EQ(r.step("four").completed, hours(3));
+  EXPECT_EQ(r.step("five").started, hours(4)) << "one is done at 1h; its earliest start is 4h";
+  EXPECT_EQ(r.result.end, hours(4) + Duration::minutes(10));
+}
+
+TEST(Replay, WavesEnableSitesStepByStep) {
+  const auto r = replay_fixture("waves.yaml");
+  std::vector<std::pair<SimTime, double>> portal;
+  std::vector<int> waves;
+  for (const auto& e : r.result.timeline) {
+    if (e.kind == TimelineKind::service_state && r.scenario->topology->service(ServiceId{e.subject}).id == "portal") {
+      portal.emplace_back(e.at, e.served_fraction);
+    }
+    if (e.kind == TimelineKind::step_wave) waves.push_back(e.wave);
+  }
+  EXPECT_EQ(waves, (std::vector<int>{1, 2, 3}));
+  // 0.2 at 1h stays a major outage: no state change until 0.5 at 2h.
+  ASSERT_EQ(portal.size(), 3u);
+  EXPECT_EQ(portal[0], std::make_pair(hours(0), 0.0));
+  EXPECT_EQ(portal[1], std::make_pair(hours(2), 0.5));
+  EXPECT_EQ(portal[2], std::make_pair(hours(4), 1.0));
+  // 40 partners: all 40 for 1h, then 32, 20 and 12 for an hour each.
+  const UserImpact& partners = r.result.user_groups[1];
+  EXPECT_EQ(partners.peak_affected, UserCount{40});
+  EXPECT_DOUBLE_EQ(partners.lost.in_user_hours(), 40 + 32 + 20 + 12);
+  EXPECT_EQ(r.service("portal").restored_at, hours(4));
+}
+
+TEST(Replay, HardDependenciesCutUsersOffAndSoftOnesOnlyDegrade) {
+  const auto r = replay_fixture("propagation.yaml");
+  const ServiceOutcome& api = r.service("api");
+  EXPECT_EQ(api.down, Duration::hours(2));
+  EXPECT_EQ(api.degraded, Duration::hours(2)) << "3h to 5h, while metrics is down";
+  EXPECT_EQ(api.restored_at, hours(2)) << "degraded performance still serves everyone";
+  EXPECT_EQ(api.final_state, ServiceState::operational);
+  EXPECT_EQ(r.service("metrics").down, Duration::hours(2));
+  EXPECT_EQ(r.step("fix-metrics").started, hours(4));
+
+  // staff (100, api) and partners (40, portal -> api) lose 2h each; the soft
+  // outage of metrics costs nobody anything.
+  EXPECT_DOUBLE_EQ(r.result.user_groups[0].lost.in_user_hours(), 200);
+  EXPECT_DOUBLE_EQ(r.result.user_groups[1].lost.in_user_hours(), 80);
+  EXPECT_EQ(r.result.overall.peak_affected, UserCount{140});
+  EXPECT_EQ(r.result.overall.peak_at, hours(0));
+  EXPECT_DOUBLE_EQ(r.result.overall.lost.in_user_hours(), 280);
+}
+
+TEST(Replay, JudgesObservedMilestones) {
+  const auto r = replay_fixture("propagation.yaml");
+  const auto& o = r.result.observed;
+  ASSERT_EQ(o.size(), 7u);
+  EXPECT_EQ(o[0].difference, Duration{}) << "db down at T0, as observed";
+  EXPECT_EQ(o[1].difference, Duration::minutes(30)) << "api back at 2h, observed at 1h30m";
+  EXPECT_EQ(o[2].difference, Duration{}) << "deadline 3h met";
+  EXPECT_EQ(o[3].difference, Duration::hours(1)) << "deadline 1h missed by an hour";
+  EXPECT_EQ(o[4].difference, Duration{}) << "13:00 UTC is T0+4h";
+  EXPECT_EQ(o[5].simulated, hours(5));
+  EXPECT_FALSE(o[6].simulated) << "wiki never goes down";
+  EXPECT_FALSE(o[6].difference);
+}
+
+TEST(Replay, DeletesSomeInstancesAndStopsAtTheHorizon) {
+  const auto r = replay_fixture("partial_delete.yaml");
+  ASSERT_FALSE(r.result.timeline.empty());
+  EXPECT_EQ(r.result.timeline[0].kind, TimelineKind::fault);
+  EXPECT_EQ(r.result.timeline[0].instances, 3);
+  EXPECT_EQ(r.result.end, hours(10));
+  EXPECT_EQ(r.service("db").down, Duration::hours(9));
+  EXPECT_FALSE(r.service("db").restored_at) << "never rebuilt";
+  EXPECT_EQ(r.service("db").final_state, ServiceState::major_outage);
+  // api serves a quarter: 75 of 100 staff for 9h.
+  EXPECT_DOUBLE_EQ(r.result.user_groups[0].lost.in_user_hours(), 75 * 9);
+}
+
+}  // namespace
+}  // namespace faultline

@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "faultline/reports/json.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+constexpr const char* kScenario = "scenarios/webex-2018-09-25.yaml";
+
+// Loads from the source folder by a relative path, as the README's command
+// does, so that the file names in the JSON do not depend on the checkout.
+class Webex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    previous_ = std::filesystem::current_path();
+    std::filesystem::current_path(FAULTLINE_SOURCE_DIR);
+    auto load = load_scenario(kScenario);
+    ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+    scenario_ = load.scenario;
+  }
+  void TearDown() override { std::filesystem::current_path(previous_); }
+
+  std::string replay_json_text() const {
+    return reports::replay_json(*scenario_, replay(*scenario_)).dump(2) + "\n";
+  }
+
+  std::filesystem::path previous_;
+  std::shared_ptr<const Scenario> scenario_;
+};
+
+TEST_F(Webex, DeletesThe456VirtualMachinesAtT0) {
+  const RunResult r = replay(*scenario_);
+  ASSERT_FALSE(r.timeline.empty());
+  EXPECT_EQ(r.timeline[0].kind, TimelineKind::fault);
+  EXPECT_EQ(r.timeline[0].at, SimTime{});
+  EXPECT_EQ(r.timeline[0].instances, 456);
+  EXPECT_EQ(scenario_->clock.local_text(SimTime{}), "2018-09-25 21:22 EDT");
+  EXPECT_GE(scenario_->topology->services().size(), 20u);
+}
+
+TEST_F(Webex, MeetsEveryObservedMilestoneWithinTwoHours) {
+  const RunResult r = replay(*scenario_);
+  ASSERT_EQ(r.observed.size(), scenario_->observed.size());
+  for (std::size_t m = 0; m < r.observed.size(); ++m) {
+    ASSERT_TRUE(r.observed[m].difference) << scenario_->observed[m].id << " never happened";
+    EXPECT_LE(std::abs(r.observed[m].difference->ms), Duration::hours(2).ms)
+        << scenario_->observed[m].id;
+  }
+}
+
+TEST_F(Webex, ReplaysToByteIdenticalJson) { EXPECT_EQ(replay_json_text(), replay_json_text()); }
+
+// Set FAULTLINE_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change.
+TEST_F(Webex, MatchesTheGoldenReplayJson) {
+  const std::string golden_path = testing::test_path("golden/webex-2018-replay.json");
+  const std::string actual = replay_json_text();
+  if (std::getenv("FAULTLINE_UPDATE_GOLDEN")) {
+    std::ofstream(golden_path, std::ios::binary) << actual;
+  }
+  std::ifstream in(golden_path, std::ios::binary);
+  ASSERT_TRUE(in) << "missing " << golden_path;
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "the replay changed; if intended, rerun with "
+                                       "FAULTLINE_UPDATE_GOLDEN=1 and review the diff";
+}
+
+}  // namespace
+}  // namespace faultline

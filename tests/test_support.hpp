@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by the test suites.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "faultline/diagnostics.hpp"
+
+namespace faultline::testing {
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(FAULTLINE_SOURCE_DIR) + "/" + relative;
+}
+
+inline std::string test_path(const std::string& relative) {
+  return std::string(FAULTLINE_TEST_DIR) + "/" + relative;
+}
+
+// True when one diagnostic has this severity, 1-based position and message part.
+inline ::testing::AssertionResult has_diagnostic(const Diagnostics& diagnostics, Severity severity,
+                                                 int line, int column, const std::string& part) {
+  for (const auto& d : diagnostics.all()) {
+    if (d.severity == severity && d.where.line == line && d.where.column == column &&
+        d.message.find(part) != std::string::npos) {
+      return ::testing::AssertionSuccess();
+    }
+  }
+  return ::testing::AssertionFailure() << "no diagnostic at " << line << ":" << column
+                                       << " containing \"" << part << "\"; got:\n"
+                                       << diagnostics.to_text();
+}
+
+inline ::testing::AssertionResult has_error(const Diagnostics& d, int line, int column,
+                                            const std::string& part) {
+  return has_diagnostic(d, Severity::error, line, column, part);
+}
+
+}  // namespace faultline::testing
