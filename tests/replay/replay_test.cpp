@@ -112,3 +112,25 @@ TEST(Replay, DeletesSomeInstancesAndStopsAtTheHorizon) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+TEST(Replay, RecoveryStepsNeverLowerAServiceAndFaultsNeverRaiseOne) {
+  const auto r = replay_fixture("recovery_only_raises.yaml");
+  EXPECT_EQ(r.service("db").final_state, ServiceState::operational);
+  EXPECT_EQ(r.service("db").degraded, Duration{});
+  // portal is slowed (api is, by metrics) but never serves less than everyone.
+  EXPECT_EQ(r.service("portal").down, Duration{});
+  const std::uint32_t metrics = r.scenario->topology->find_service("metrics")->value;
+  for (const auto& e : r.result.timeline) {
+    if (e.kind != TimelineKind::service_state) continue;
+    EXPECT_EQ(e.served_fraction < 1.0, e.subject == metrics) << "only metrics ever serves less";
+  }
+  // metrics serves half from T0; the 0.8 fault and the 0.2 restore change nothing.
+  EXPECT_EQ(r.service("metrics").degraded, Duration::hours(2));
+  EXPECT_EQ(r.service("metrics").final_state, ServiceState::partial_outage);
+}
+
+}  // namespace
+}  // namespace faultline

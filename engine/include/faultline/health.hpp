@@ -71,6 +71,7 @@ class HealthPropagator {
   std::vector<Pending> pending_;  // a min-heap by rank
   std::vector<char> is_pending_;
   std::vector<ServiceId> changed_;
+  std::vector<char> is_changed_;
 };
 
 }  // namespace faultline

@@ -26,7 +26,8 @@ HealthPropagator::HealthPropagator(const Topology& topology)
     : topology_(topology),
       capability_(topology.services().size(), 1.0),
       health_(topology.services().size()),
-      is_pending_(topology.services().size(), 0) {
+      is_pending_(topology.services().size(), 0),
+      is_changed_(topology.services().size(), 0) {
   healthy_.reserve(topology.deployments().size());
   for (const auto& d : topology.deployments()) healthy_.push_back(d.instances);
 }
@@ -82,6 +83,7 @@ ServiceHealth HealthPropagator::evaluate(ServiceId s) const {
 }
 
 std::span<const ServiceId> HealthPropagator::propagate() {
+  for (const ServiceId s : changed_) is_changed_[s.value] = 0;
   changed_.clear();
   while (!pending_.empty()) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
@@ -91,7 +93,10 @@ std::span<const ServiceId> HealthPropagator::propagate() {
     const ServiceHealth next = evaluate(s);
     if (next == health_[s.value]) continue;
     health_[s.value] = next;
-    if (std::find(changed_.begin(), changed_.end(), s) == changed_.end()) changed_.push_back(s);
+    if (!is_changed_[s.value]) {
+      is_changed_[s.value] = 1;
+      changed_.push_back(s);
+    }
     for (const ServiceId dependant : topology_.dependants(s)) mark(dependant);
   }
   return changed_;

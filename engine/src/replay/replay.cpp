@@ -80,7 +80,9 @@ class Run {
         health_.set_healthy_instances(d, remaining);
       }
     } else {
-      health_.set_capability(*fault.service, fault.served_fraction);
+      // A fault only takes away: a service already serving less stays there.
+      const double now_capable = health_.capability(*fault.service);
+      health_.set_capability(*fault.service, std::min(now_capable, fault.served_fraction));
     }
     TimelineEntry entry = entry_at(now_, TimelineKind::fault, index);
     entry.instances = deleted;
@@ -109,14 +111,14 @@ class Run {
           health_.set_healthy_instances(d, topology_.deployment(d).instances);
         }
         break;
-      case ActionKind::restore: health_.set_capability(*step.service, step.to_fraction); break;
+      case ActionKind::restore: raise_capability(*step.service, step.to_fraction); break;
       case ActionKind::enable_waves: {
         const Service& service = topology_.service(*step.service);
         double enabled = static_cast<double>(wave) / step.waves;
         if (service.sites > 0) {
           enabled = static_cast<double>(service.sites * wave / step.waves) / service.sites;
         }
-        health_.set_capability(*step.service, enabled);
+        raise_capability(*step.service, enabled);
         if (wave < step.waves) {
           TimelineEntry entry = entry_at(now_, TimelineKind::step_wave, s.value);
           entry.wave = wave;
@@ -132,6 +134,12 @@ class Run {
       runbook_.complete(s, now_);
     }
     propagate();
+  }
+
+  // Recovery only gives back: restoring a service that serves more than the
+  // target leaves it as it is.
+  void raise_capability(ServiceId s, double fraction) {
+    health_.set_capability(s, std::max(health_.capability(s), fraction));
   }
 
   void propagate() {
