@@ -26,9 +26,9 @@ inline ::testing::AssertionResult has_diagnostic(const Diagnostics& diagnostics,
       return ::testing::AssertionSuccess();
     }
   }
-  return ::testing::AssertionFailure() << "no diagnostic at " << line << ":" << column
-                                       << " containing \"" << part << "\"; got:\n"
-                                       << diagnostics.to_text();
+  return ::testing::AssertionFailure()
+         << "no diagnostic at " << line << ":" << column << " containing \"" << part << "\"; got:\n"
+         << diagnostics.to_text();
 }
 
 inline ::testing::AssertionResult has_error(const Diagnostics& d, int line, int column,

@@ -21,7 +21,8 @@ TEST(ParseDuration, RejectsWhatIsNotADuration) {
 }
 
 TEST(FormatDuration, RoundTripsThroughParse) {
-  for (const Duration d : {Duration{}, Duration::minutes(90), Duration{93'784'005}, Duration::days(14)}) {
+  for (const Duration d :
+       {Duration{}, Duration::minutes(90), Duration{93'784'005}, Duration::days(14)}) {
     EXPECT_EQ(parse_duration(format_duration(d)), d) << format_duration(d);
   }
   EXPECT_EQ(format_duration(Duration::minutes(35 * 60 + 14)), "1d11h14m");

@@ -14,8 +14,10 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   namespace fs = std::filesystem;
   const fs::path target(path);
   std::error_code ec;
-  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-  if (ec) throw std::runtime_error("cannot create the folder for " + path + ": " + ec.message());
+  if (target.has_parent_path())
+    fs::create_directories(target.parent_path(), ec);
+  if (ec)
+    throw std::runtime_error("cannot create the folder for " + path + ": " + ec.message());
 
   const fs::path temporary =
       target.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));

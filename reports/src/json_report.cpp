@@ -6,7 +6,9 @@ using nlohmann::ordered_json;
 
 namespace {
 
-double seconds(Duration d) { return d.in_seconds(); }
+double seconds(Duration d) {
+  return d.in_seconds();
+}
 
 ordered_json time_or_null(const ScenarioClock& clock, const std::optional<SimTime>& t) {
   return t ? ordered_json(clock.iso_text(*t)) : ordered_json(nullptr);
@@ -44,7 +46,8 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       const Step& step = scenario.steps[e.subject];
       j["kind"] = e.kind == TimelineKind::step_started ? "step_started" : "step_completed";
       j["step"] = step.id;
-      j["crew"] = step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
+      j["crew"] =
+          step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
       break;
     }
     case TimelineKind::step_wave:
@@ -88,7 +91,8 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
                    {"end_s", seconds(result.end.since_t0())}};
 
   j["timeline"] = ordered_json::array();
-  for (const auto& e : result.timeline) j["timeline"].push_back(timeline_entry(scenario, e));
+  for (const auto& e : result.timeline)
+    j["timeline"].push_back(timeline_entry(scenario, e));
 
   j["services"] = ordered_json::array();
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
@@ -109,13 +113,13 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const Step& step = scenario.steps[s];
     const StepOutcome& o = result.steps[s];
-    j["steps"].push_back(
-        {{"id", step.id},
-         {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr)},
-         {"started", time_or_null(clock, o.started)},
-         {"started_s", seconds_or_null(o.started)},
-         {"completed", time_or_null(clock, o.completed)},
-         {"completed_s", seconds_or_null(o.completed)}});
+    j["steps"].push_back({{"id", step.id},
+                          {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id)
+                                             : ordered_json(nullptr)},
+                          {"started", time_or_null(clock, o.started)},
+                          {"started_s", seconds_or_null(o.started)},
+                          {"completed", time_or_null(clock, o.completed)},
+                          {"completed_s", seconds_or_null(o.completed)}});
   }
 
   j["user_groups"] = ordered_json::array();
@@ -144,7 +148,8 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
          {"observed_s", seconds(milestone.time.since_t0())},
          {"simulated", time_or_null(clock, o.simulated)},
          {"simulated_s", seconds_or_null(o.simulated)},
-         {"difference_s", o.difference ? ordered_json(seconds(*o.difference)) : ordered_json(nullptr)}});
+         {"difference_s",
+          o.difference ? ordered_json(seconds(*o.difference)) : ordered_json(nullptr)}});
   }
   return j;
 }
@@ -152,20 +157,24 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
 ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis) {
   const auto service_ids = [&](const std::vector<ServiceId>& ids) {
     ordered_json out = ordered_json::array();
-    for (const ServiceId s : ids) out.push_back(topology.service(s).id);
+    for (const ServiceId s : ids)
+      out.push_back(topology.service(s).id);
     return out;
   };
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
   j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
   j["layers"] = ordered_json::array();
-  for (const auto& layer : analysis.layers) j["layers"].push_back(service_ids(layer));
+  for (const auto& layer : analysis.layers)
+    j["layers"].push_back(service_ids(layer));
   j["cycles"] = ordered_json::array();
-  for (const auto& cycle : analysis.cycles) j["cycles"].push_back(service_ids(cycle));
+  for (const auto& cycle : analysis.cycles)
+    j["cycles"].push_back(service_ids(cycle));
   j["blast_radius"] = ordered_json::array();
   for (const auto& radius : analysis.blast_radius) {
     ordered_json groups = ordered_json::array();
-    for (const UserGroupId g : radius.user_groups) groups.push_back(topology.user_group(g).id);
+    for (const UserGroupId g : radius.user_groups)
+      groups.push_back(topology.user_group(g).id);
     j["blast_radius"].push_back({{"service", topology.service(radius.service).id},
                                  {"services_lost", service_ids(radius.services_lost)},
                                  {"user_groups", std::move(groups)},
@@ -176,11 +185,10 @@ ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& ana
     ordered_json spofs = ordered_json::array();
     for (const auto& spof : group.spofs) {
       const bool region = spof.kind == ComponentKind::region;
-      spofs.push_back(
-          {{"kind", region ? "region" : "deployment"},
-           {"id", region ? topology.region(RegionId{spof.component}).id
-                         : topology.deployment(DeploymentId{spof.component}).id},
-           {"services_down", service_ids(spof.services_down)}});
+      spofs.push_back({{"kind", region ? "region" : "deployment"},
+                       {"id", region ? topology.region(RegionId{spof.component}).id
+                                     : topology.deployment(DeploymentId{spof.component}).id},
+                       {"services_down", service_ids(spof.services_down)}});
     }
     j["single_points_of_failure"].push_back(
         {{"user_group", topology.user_group(group.group).id}, {"spofs", std::move(spofs)}});

@@ -12,16 +12,20 @@ std::string thousands(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out += ',';
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
 }
 
-std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100.0); }
+std::string percent(double fraction) {
+  return fmt::format("{:.0f}%", fraction * 100.0);
+}
 
 std::string signed_duration(Duration d) {
-  if (d.ms == 0) return "0s";
+  if (d.ms == 0)
+    return "0s";
   return (d.ms > 0 ? "+" : "") + format_duration(d);
 }
 
@@ -34,11 +38,11 @@ std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
   switch (e.kind) {
     case TimelineKind::fault: {
       const Fault& f = scenario.faults[e.subject];
-      std::string what = f.kind == FaultKind::delete_instances
-                             ? fmt::format("{} instances deleted", thousands(e.instances))
-                             : fmt::format("{} stops serving ({} served)",
-                                           topology.service(*f.service).id,
-                                           percent(f.served_fraction));
+      std::string what =
+          f.kind == FaultKind::delete_instances
+              ? fmt::format("{} instances deleted", thousands(e.instances))
+              : fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
+                            percent(f.served_fraction));
       return fmt::format("FAULT  {}: {}{}", f.id, what,
                          f.description.empty() ? "" : " - " + f.description);
     }
@@ -74,7 +78,8 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   out += fmt::format("Scenario  {}\n", scenario.name.empty() ? scenario.file : scenario.name);
   out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
   out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
-  out += fmt::format("End       {} ({})\n\n", clock.local_text(result.end), format_offset(result.end));
+  out +=
+      fmt::format("End       {} ({})\n\n", clock.local_text(result.end), format_offset(result.end));
 
   out += "Timeline\n";
   for (const auto& e : result.timeline) {
@@ -126,25 +131,30 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
 
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {
   std::string out;
-  out += fmt::format("Topology  {}\n\n", topology.name().empty() ? topology.file() : topology.name());
+  out +=
+      fmt::format("Topology  {}\n\n", topology.name().empty() ? topology.file() : topology.name());
   out += "Dependency layers (layer 0 depends on nothing)\n";
   for (std::size_t l = 0; l < analysis.layers.size(); ++l) {
     std::string names;
-    for (const ServiceId s : analysis.layers[l]) names += (names.empty() ? "" : ", ") + topology.service(s).id;
+    for (const ServiceId s : analysis.layers[l])
+      names += (names.empty() ? "" : ", ") + topology.service(s).id;
     out += fmt::format("  {:>2}: {}\n", l, names);
   }
 
   out += "\nDependency cycles\n";
-  if (analysis.cycles.empty()) out += "  none\n";
+  if (analysis.cycles.empty())
+    out += "  none\n";
   for (const auto& cycle : analysis.cycles) {
     std::string path;
-    for (const ServiceId s : cycle) path += topology.service(s).id + " -> ";
+    for (const ServiceId s : cycle)
+      path += topology.service(s).id + " -> ";
     out += "  " + path + topology.service(cycle.front()).id + "\n";
   }
 
   out += "\nBlast radius through hard dependencies (largest first)\n";
   std::vector<const BlastRadius*> order;
-  for (const auto& r : analysis.blast_radius) order.push_back(&r);
+  for (const auto& r : analysis.blast_radius)
+    order.push_back(&r);
   std::stable_sort(order.begin(), order.end(), [](const BlastRadius* a, const BlastRadius* b) {
     return a->services_lost.size() != b->services_lost.size()
                ? a->services_lost.size() > b->services_lost.size()
@@ -153,19 +163,23 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
   out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", "service", "services", "users", "takes down");
   for (const BlastRadius* r : order) {
     std::string lost;
-    for (const ServiceId s : r->services_lost) lost += (lost.empty() ? "" : ", ") + topology.service(s).id;
-    out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
-                       r->services_lost.size(), thousands(r->users.value), lost.empty() ? "-" : lost);
+    for (const ServiceId s : r->services_lost)
+      lost += (lost.empty() ? "" : ", ") + topology.service(s).id;
+    out +=
+        fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
+                    r->services_lost.size(), thousands(r->users.value), lost.empty() ? "-" : lost);
   }
 
   out += "\nSingle points of failure per user group\n";
   for (const auto& group : analysis.single_points_of_failure) {
     out += fmt::format("  {}\n", topology.user_group(group.group).id);
-    if (group.spofs.empty()) out += "    none\n";
+    if (group.spofs.empty())
+      out += "    none\n";
     for (const auto& spof : group.spofs) {
       const bool region = spof.kind == ComponentKind::region;
       std::string down;
-      for (const ServiceId s : spof.services_down) down += (down.empty() ? "" : ", ") + topology.service(s).id;
+      for (const ServiceId s : spof.services_down)
+        down += (down.empty() ? "" : ", ") + topology.service(s).id;
       out += fmt::format("    {:<10} {:<36} takes down {}\n", region ? "region" : "deployment",
                          region ? topology.region(RegionId{spof.component}).id
                                 : topology.deployment(DeploymentId{spof.component}).id,

@@ -18,7 +18,8 @@ class Analysis : public ::testing::Test {
 
   std::vector<std::string> ids(const std::vector<ServiceId>& services) const {
     std::vector<std::string> out;
-    for (const ServiceId s : services) out.push_back(topology_->service(s).id);
+    for (const ServiceId s : services)
+      out.push_back(topology_->service(s).id);
     return out;
   }
   ServiceId service(const char* id) const { return *topology_->find_service(id); }

@@ -21,7 +21,8 @@ class Health : public ::testing::Test {
   double served(const char* id) const { return health_->health(s(id)).served_fraction; }
   std::vector<std::string> changed() {
     std::vector<std::string> out;
-    for (const ServiceId id : health_->propagate()) out.push_back(topology_->service(id).id);
+    for (const ServiceId id : health_->propagate())
+      out.push_back(topology_->service(id).id);
     return out;
   }
   UserCount staff_affected() const { return health_->affected_users(UserGroupId{0}); }
@@ -65,7 +66,8 @@ TEST_F(Health, SoftDependenciesDegradeWithoutCuttingUsersOff) {
   EXPECT_EQ(state("cache"), ServiceState::major_outage);
   EXPECT_EQ(state("api"), ServiceState::degraded_performance);
   EXPECT_DOUBLE_EQ(served("api"), 1.0);
-  EXPECT_EQ(state("web"), ServiceState::degraded_performance) << "through its hard dependency on api";
+  EXPECT_EQ(state("web"), ServiceState::degraded_performance)
+      << "through its hard dependency on api";
   EXPECT_EQ(staff_affected(), UserCount{0});
 }
 

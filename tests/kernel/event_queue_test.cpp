@@ -5,7 +5,9 @@
 namespace faultline {
 namespace {
 
-SimTime at(std::int64_t ms) { return SimTime{ms}; }
+SimTime at(std::int64_t ms) {
+  return SimTime{ms};
+}
 
 TEST(EventQueue, PopsInTimeOrder) {
   EventQueue<int> q;
@@ -26,9 +28,11 @@ TEST(EventQueue, PopsInTimeOrder) {
 TEST(EventQueue, BreaksTiesInTheOrderEventsWereScheduled) {
   EventQueue<int> q;
   // Enough equal keys to exercise the 4-ary heap's several levels.
-  for (int i = 0; i < 100; ++i) q.schedule(at(i % 2 == 0 ? 5 : 7), i);
+  for (int i = 0; i < 100; ++i)
+    q.schedule(at(i % 2 == 0 ? 5 : 7), i);
   std::vector<int> order;
-  while (auto e = q.pop()) order.push_back(e->payload);
+  while (auto e = q.pop())
+    order.push_back(e->payload);
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(order[i], 2 * i) << "time 5 first, in scheduling order";
     EXPECT_EQ(order[50 + i], 2 * i + 1);
@@ -80,7 +84,8 @@ TEST(EventQueue, KeepsHeapOrderUnderRandomInterleaving) {
   for (int i = 0; i < 2000; ++i) {
     const auto t = q.now().ms + static_cast<std::int64_t>(next() % 1000);
     handles.push_back(q.schedule(at(t), t));
-    if (next() % 3 == 0) q.cancel(handles[next() % handles.size()]);
+    if (next() % 3 == 0)
+      q.cancel(handles[next() % handles.size()]);
     if (next() % 2 == 0) {
       const SimTime before = q.now();
       if (const auto e = q.pop()) {

@@ -12,7 +12,9 @@ namespace {
 using testing::has_diagnostic;
 using testing::has_error;
 
-std::string fixture(const std::string& name) { return testing::test_path("loader/fixtures/" + name); }
+std::string fixture(const std::string& name) {
+  return testing::test_path("loader/fixtures/" + name);
+}
 
 TEST(LoadTopology, ReadsAGoodTopology) {
   const auto load = load_topology(fixture("good_topology.yaml"));
@@ -70,7 +72,8 @@ TEST(LoadTopology, SuggestsTheKnownKeyForAnUnknownOne) {
 TEST(LoadTopology, ReportsWrongTypes) {
   const auto load = load_topology(fixture("wrong_type.yaml"));
   EXPECT_TRUE(has_error(load.diagnostics, 6, 35, "instances must be a whole number, found 'many'"));
-  EXPECT_TRUE(has_error(load.diagnostics, 8, 24, "users of user group 'staff' must be a whole number, found a list"));
+  EXPECT_TRUE(has_error(load.diagnostics, 8, 24,
+                        "users of user group 'staff' must be a whole number, found a list"));
 }
 
 TEST(LoadTopology, ReportsMissingRequiredFields) {
@@ -90,7 +93,8 @@ TEST(LoadTopology, ReportsDuplicateIdsAndKeys) {
 TEST(LoadTopology, ReportsUnknownReferencesWithSuggestions) {
   const auto load = load_topology(fixture("unknown_reference.yaml"));
   EXPECT_TRUE(has_error(load.diagnostics, 5, 28, "unknown region 'eats' (did you mean 'east'?)"));
-  EXPECT_TRUE(has_error(load.diagnostics, 8, 18, "unknown service 'databse' (did you mean 'database'?)"));
+  EXPECT_TRUE(
+      has_error(load.diagnostics, 8, 18, "unknown service 'databse' (did you mean 'database'?)"));
   EXPECT_TRUE(has_error(load.diagnostics, 10, 53, "unknown time zone 'Mars/Olympus'"));
   EXPECT_EQ(load.diagnostics.error_count(), 3u);
 }
@@ -105,7 +109,8 @@ TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
 TEST(LoadScenario, ReportsNegativeAndUnparseableDurations) {
   const auto load = load_scenario(fixture("bad_durations.yaml"));
   EXPECT_FALSE(load.scenario);
-  EXPECT_TRUE(has_error(load.diagnostics, 5, 54, "duration of step 'a' cannot be negative, found -5m"));
+  EXPECT_TRUE(
+      has_error(load.diagnostics, 5, 54, "duration of step 'a' cannot be negative, found -5m"));
   EXPECT_TRUE(has_error(load.diagnostics, 6, 54, "must be a duration such as 90m, 1h30m or 2d"));
   EXPECT_EQ(load.diagnostics.error_count(), 2u) << "1h30m on line 7 is fine";
 }
@@ -121,7 +126,8 @@ TEST(LoadScenario, ReportsARunbookCycleWithItsPath) {
 
 TEST(LoadScenario, ReportsUnknownDeploymentsCrewsServicesAndSteps) {
   const auto load = load_scenario(fixture("unknown_scenario_references.yaml"));
-  EXPECT_TRUE(has_error(load.diagnostics, 5, 59, "unknown deployment 'db@west' (did you mean 'db@east'?)"));
+  EXPECT_TRUE(
+      has_error(load.diagnostics, 5, 59, "unknown deployment 'db@west' (did you mean 'db@east'?)"));
   EXPECT_TRUE(has_error(load.diagnostics, 9, 64, "unknown crew 'opps' (did you mean 'ops'?)"));
   EXPECT_TRUE(has_error(load.diagnostics, 9, 39, "unknown service 'dbb' (did you mean 'db'?)"));
   EXPECT_TRUE(has_error(load.diagnostics, 10, 49, "unknown step 'aa'"));
@@ -131,8 +137,10 @@ TEST(LoadScenario, ReportsUnknownDeploymentsCrewsServicesAndSteps) {
 TEST(LoadScenario, ReportsEveryErrorInAFileNotOnlyTheFirst) {
   const auto load = load_scenario(fixture("scenario_wrong_shapes.yaml"));
   const auto& d = load.diagnostics;
-  EXPECT_TRUE(has_error(d, 2, 8, "start time must be a local date-time such as '2018-09-25 21:22'"));
-  EXPECT_TRUE(has_error(d, 5, 27, "unknown fault kind 'explode'; expected delete-instances or outage"));
+  EXPECT_TRUE(
+      has_error(d, 2, 8, "start time must be a local date-time such as '2018-09-25 21:22'"));
+  EXPECT_TRUE(
+      has_error(d, 5, 27, "unknown fault kind 'explode'; expected delete-instances or outage"));
   EXPECT_TRUE(has_error(d, 6, 61, "'region' does not apply to outage faults"));
   EXPECT_TRUE(has_error(d, 8, 5, "needs exactly one of 'deployments'"));
   EXPECT_TRUE(has_error(d, 9, 5, "missing the required key 'waves'"));
@@ -143,7 +151,8 @@ TEST(LoadScenario, ReportsEveryErrorInAFileNotOnlyTheFirst) {
 
 TEST(LoadScenario, ReportsAMissingTopologyWhereItIsNamed) {
   const auto load = load_scenario(fixture("missing_topology.yaml"));
-  EXPECT_TRUE(has_error(load.diagnostics, 1, 11, "the topology file 'no_such_topology.yaml' does not exist"));
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 11,
+                        "the topology file 'no_such_topology.yaml' does not exist"));
 }
 
 TEST(LoadScenario, ReportsErrorsInItsTopologyUnderTheTopologysName) {

@@ -13,7 +13,8 @@ struct Replayed {
 
   const StepOutcome& step(const std::string& id) const {
     for (std::size_t i = 0; i < scenario->steps.size(); ++i) {
-      if (scenario->steps[i].id == id) return result.steps[i];
+      if (scenario->steps[i].id == id)
+        return result.steps[i];
     }
     throw std::out_of_range(id);
   }
@@ -24,11 +25,14 @@ struct Replayed {
 
 Replayed replay_fixture(const std::string& name) {
   auto load = load_scenario(testing::test_path("replay/fixtures/" + name));
-  if (!load.scenario) throw std::runtime_error(load.diagnostics.to_text());
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
   return {load.scenario, replay(*load.scenario)};
 }
 
-SimTime hours(double h) { return SimTime{static_cast<std::int64_t>(h * 3'600'000)}; }
+SimTime hours(double h) {
+  return SimTime{static_cast<std::int64_t>(h * 3'600'000)};
+}
 
 TEST(Replay, StepsWaitForAFreeCrewMemberInRunbookOrder) {
   const auto r = replay_fixture("crew_contention.yaml");
@@ -46,10 +50,12 @@ TEST(Replay, WavesEnableSitesStepByStep) {
   std::vector<std::pair<SimTime, double>> portal;
   std::vector<int> waves;
   for (const auto& e : r.result.timeline) {
-    if (e.kind == TimelineKind::service_state && r.scenario->topology->service(ServiceId{e.subject}).id == "portal") {
+    if (e.kind == TimelineKind::service_state &&
+        r.scenario->topology->service(ServiceId{e.subject}).id == "portal") {
       portal.emplace_back(e.at, e.served_fraction);
     }
-    if (e.kind == TimelineKind::step_wave) waves.push_back(e.wave);
+    if (e.kind == TimelineKind::step_wave)
+      waves.push_back(e.wave);
   }
   EXPECT_EQ(waves, (std::vector<int>{1, 2, 3}));
   // 0.2 at 1h stays a major outage: no state change until 0.5 at 2h.
@@ -124,7 +130,8 @@ TEST(Replay, RecoveryStepsNeverLowerAServiceAndFaultsNeverRaiseOne) {
   EXPECT_EQ(r.service("portal").down, Duration{});
   const std::uint32_t metrics = r.scenario->topology->find_service("metrics")->value;
   for (const auto& e : r.result.timeline) {
-    if (e.kind != TimelineKind::service_state) continue;
+    if (e.kind != TimelineKind::service_state)
+      continue;
     EXPECT_EQ(e.served_fraction < 1.0, e.subject == metrics) << "only metrics ever serves less";
   }
   // metrics serves half from T0; the 0.8 fault and the 0.2 restore change nothing.

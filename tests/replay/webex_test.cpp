@@ -56,7 +56,9 @@ TEST_F(Webex, MeetsEveryObservedMilestoneWithinTwoHours) {
   }
 }
 
-TEST_F(Webex, ReplaysToByteIdenticalJson) { EXPECT_EQ(replay_json_text(), replay_json_text()); }
+TEST_F(Webex, ReplaysToByteIdenticalJson) {
+  EXPECT_EQ(replay_json_text(), replay_json_text());
+}
 
 // Set FAULTLINE_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change.
 TEST_F(Webex, MatchesTheGoldenReplayJson) {

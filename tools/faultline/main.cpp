@@ -1,7 +1,7 @@
 // The faultline command: validate, analyze and replay.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -27,7 +27,8 @@ void print(const faultline::Diagnostics& diagnostics) {
 }
 
 int write_json(const std::string& path, const nlohmann::ordered_json& json) {
-  if (path.empty()) return kExitOk;
+  if (path.empty())
+    return kExitOk;
   try {
     faultline::reports::write_file_atomically(path, json.dump(2) + "\n");
   } catch (const std::exception& e) {
@@ -54,7 +55,8 @@ int validate(const std::vector<std::string>& files) {
 int analyze(const std::string& topology_path, const std::string& json_path) {
   const auto load = faultline::load_topology(topology_path);
   print(load.diagnostics);
-  if (!load.topology) return kExitBadInput;
+  if (!load.topology)
+    return kExitBadInput;
   const auto analysis = faultline::analyze(*load.topology);
   std::cout << faultline::reports::analysis_text(*load.topology, analysis);
   return write_json(json_path, faultline::reports::analysis_json(*load.topology, analysis));
@@ -63,7 +65,8 @@ int analyze(const std::string& topology_path, const std::string& json_path) {
 int replay(const std::string& scenario_path, const std::string& json_path) {
   const auto load = faultline::load_scenario(scenario_path);
   print(load.diagnostics);
-  if (!load.scenario) return kExitBadInput;
+  if (!load.scenario)
+    return kExitBadInput;
   const auto result = faultline::replay(*load.scenario);
   std::cout << faultline::reports::replay_text(*load.scenario, result);
   return write_json(json_path, faultline::reports::replay_json(*load.scenario, result));
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::vector<std::string> validate_files;
-  auto* validate_cmd = app.add_subcommand("validate", "Check topologies and scenarios; print every problem");
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Check topologies and scenarios; print every problem");
   validate_cmd->add_option("files", validate_files, "Topology or scenario YAML files")->required();
 
   std::string topology_path;
@@ -88,8 +92,8 @@ int main(int argc, char** argv) {
 
   std::string scenario_path;
   std::string replay_json;
-  auto* replay_cmd =
-      app.add_subcommand("replay", "Replay a scenario once with nominal durations; print the timeline");
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Replay a scenario once with nominal durations; print the timeline");
   replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   replay_cmd->add_option("--json", replay_json, "Also write the result as JSON to this file");
 
@@ -101,9 +105,12 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*validate_cmd) return validate(validate_files);
-    if (*analyze_cmd) return analyze(topology_path, analyze_json);
-    if (*replay_cmd) return replay(scenario_path, replay_json);
+    if (*validate_cmd)
+      return validate(validate_files);
+    if (*analyze_cmd)
+      return analyze(topology_path, analyze_json);
+    if (*replay_cmd)
+      return replay(scenario_path, replay_json);
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

@@ -21,7 +21,7 @@ enum class ComponentKind { region, deployment };
 // A single component whose loss alone puts a service the group uses in major outage.
 struct SinglePointOfFailure {
   ComponentKind kind = ComponentKind::region;
-  std::uint32_t component = 0;  // RegionId or DeploymentId value, by kind
+  std::uint32_t component = 0;           // RegionId or DeploymentId value, by kind
   std::vector<ServiceId> services_down;  // the group's services it takes down
 };
 
@@ -36,7 +36,7 @@ struct TopologyAnalysis {
   std::vector<std::vector<ServiceId>> layers;
   // Each as the path s0 -> s1 -> ... -> s0 (s0 not repeated).
   std::vector<std::vector<ServiceId>> cycles;
-  std::vector<BlastRadius> blast_radius;  // by ServiceId
+  std::vector<BlastRadius> blast_radius;             // by ServiceId
   std::vector<GroupSpofs> single_points_of_failure;  // by UserGroupId
 };
 

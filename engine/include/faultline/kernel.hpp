@@ -29,7 +29,8 @@ class EventQueue {
   };
 
   EventHandle schedule(SimTime at, Payload payload) {
-    if (at < now_) throw std::logic_error("event scheduled before the current simulated time");
+    if (at < now_)
+      throw std::logic_error("event scheduled before the current simulated time");
     std::uint32_t slot;
     if (free_.empty()) {
       slot = static_cast<std::uint32_t>(slots_.size());
@@ -48,9 +49,11 @@ class EventQueue {
 
   // False when the event already fired or was cancelled.
   bool cancel(EventHandle h) {
-    if (h.slot >= slots_.size()) return false;
+    if (h.slot >= slots_.size())
+      return false;
     Slot& s = slots_[h.slot];
-    if (s.generation != h.generation || !s.live) return false;
+    if (s.generation != h.generation || !s.live)
+      return false;
     s.live = false;
     --live_;
     return true;
@@ -66,13 +69,15 @@ class EventQueue {
       const Entry top = heap_.front();
       heap_.front() = heap_.back();
       heap_.pop_back();
-      if (!heap_.empty()) sift_down(0);
+      if (!heap_.empty())
+        sift_down(0);
       Slot& s = slots_[top.slot];
       const bool live = s.live;
       s.live = false;
       ++s.generation;
       free_.push_back(top.slot);
-      if (!live) continue;
+      if (!live)
+        continue;
       --live_;
       now_ = top.at;
       return Fired{top.at, std::move(s.payload)};
@@ -98,9 +103,7 @@ class EventQueue {
     SimTime at;
     std::uint64_t sequence;
     std::uint32_t slot;
-    bool before(const Entry& o) const {
-      return at != o.at ? at < o.at : sequence < o.sequence;
-    }
+    bool before(const Entry& o) const { return at != o.at ? at < o.at : sequence < o.sequence; }
   };
   struct Slot {
     Payload payload;
@@ -113,7 +116,8 @@ class EventQueue {
     const Entry e = heap_[i];
     while (i > 0) {
       const std::size_t parent = (i - 1) / kArity;
-      if (!e.before(heap_[parent])) break;
+      if (!e.before(heap_[parent]))
+        break;
       heap_[i] = heap_[parent];
       i = parent;
     }
@@ -125,13 +129,16 @@ class EventQueue {
     const std::size_t n = heap_.size();
     while (true) {
       const std::size_t first = i * kArity + 1;
-      if (first >= n) break;
+      if (first >= n)
+        break;
       std::size_t best = first;
       const std::size_t last = first + kArity < n ? first + kArity : n;
       for (std::size_t c = first + 1; c < last; ++c) {
-        if (heap_[c].before(heap_[best])) best = c;
+        if (heap_[c].before(heap_[best]))
+          best = c;
       }
-      if (!heap_[best].before(e)) break;
+      if (!heap_[best].before(e))
+        break;
       heap_[i] = heap_[best];
       i = best;
     }

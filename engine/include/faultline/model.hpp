@@ -172,9 +172,9 @@ struct Step {
 };
 
 enum class MilestoneEvent {
-  service_down,            // first entered major outage
-  service_partly_restored, // first left major outage after going down
-  service_restored,        // last came back to serving everything
+  service_down,             // first entered major outage
+  service_partly_restored,  // first left major outage after going down
+  service_restored,         // last came back to serving everything
   step_started,
   step_completed,
 };

@@ -23,16 +23,20 @@ void Diagnostics::warning(SourceLocation where, std::string message) {
   items_.push_back({Severity::warning, std::move(where), std::move(message)});
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 std::string Diagnostics::to_text() const {
   std::string out;
-  for (const auto& d : items_) out += to_string(d) + "\n";
+  for (const auto& d : items_)
+    out += to_string(d) + "\n";
   return out;
 }
 

@@ -18,7 +18,8 @@ HardDependants hard_dependants(const Topology& topology) {
   HardDependants g(topology.services().size());
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     for (const auto& dep : topology.services()[s].dependencies) {
-      if (dep.kind == DependencyKind::hard) boost::add_edge(dep.service.value, s, g);
+      if (dep.kind == DependencyKind::hard)
+        boost::add_edge(dep.service.value, s, g);
     }
   }
   return g;
@@ -38,20 +39,22 @@ class DiscoveryRecorder : public boost::default_bfs_visitor {
 BlastRadius blast_radius_of(const Topology& topology, const HardDependants& g, ServiceId s) {
   std::vector<std::uint32_t> reached;
   std::vector<boost::default_color_type> colors(boost::num_vertices(g));
-  boost::breadth_first_search(
-      g, s.value,
-      boost::visitor(DiscoveryRecorder(reached))
-          .color_map(boost::make_iterator_property_map(colors.begin(),
-                                                       boost::get(boost::vertex_index, g))));
+  boost::breadth_first_search(g, s.value,
+                              boost::visitor(DiscoveryRecorder(reached))
+                                  .color_map(boost::make_iterator_property_map(
+                                      colors.begin(), boost::get(boost::vertex_index, g))));
   std::sort(reached.begin(), reached.end());
   BlastRadius radius{s, {}, {}, {}};
   std::vector<char> group_hit(topology.user_groups().size(), 0);
   for (const std::uint32_t v : reached) {
-    if (v != s.value) radius.services_lost.push_back(ServiceId{v});
-    for (const UserGroupId g : topology.users_of(ServiceId{v})) group_hit[g.value] = 1;
+    if (v != s.value)
+      radius.services_lost.push_back(ServiceId{v});
+    for (const UserGroupId g : topology.users_of(ServiceId{v}))
+      group_hit[g.value] = 1;
   }
   for (std::uint32_t g = 0; g < group_hit.size(); ++g) {
-    if (!group_hit[g]) continue;
+    if (!group_hit[g])
+      continue;
     radius.user_groups.push_back(UserGroupId{g});
     radius.users += topology.user_groups()[g].users;
   }
@@ -65,22 +68,28 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
   // Components are numbered dependencies first, so one pass in component order
   // sees every dependency's layer before its dependants'.
   std::vector<std::vector<std::uint32_t>> members(n);
-  for (std::uint32_t v = 0; v < n; ++v) members[component[v]].push_back(v);
+  for (std::uint32_t v = 0; v < n; ++v)
+    members[component[v]].push_back(v);
   std::vector<std::uint32_t> component_layer(n, 0);
   std::vector<std::vector<ServiceId>> layers;
   for (std::uint32_t c = 0; c < n; ++c) {
-    if (members[c].empty()) continue;
+    if (members[c].empty())
+      continue;
     std::uint32_t layer = 0;
     for (const std::uint32_t v : members[c]) {
       for (const std::uint32_t dep : successors[v]) {
-        if (component[dep] != c) layer = std::max(layer, component_layer[component[dep]] + 1);
+        if (component[dep] != c)
+          layer = std::max(layer, component_layer[component[dep]] + 1);
       }
     }
     component_layer[c] = layer;
-    if (layers.size() <= layer) layers.resize(layer + 1);
-    for (const std::uint32_t v : members[c]) layers[layer].push_back(ServiceId{v});
+    if (layers.size() <= layer)
+      layers.resize(layer + 1);
+    for (const std::uint32_t v : members[c])
+      layers[layer].push_back(ServiceId{v});
   }
-  for (auto& layer : layers) std::sort(layer.begin(), layer.end());
+  for (auto& layer : layers)
+    std::sort(layer.begin(), layer.end());
   return layers;
 }
 
@@ -88,11 +97,13 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
 std::vector<ServiceId> services_down_without(const Topology& topology, const UserGroup& group,
                                              std::span<const DeploymentId> lost) {
   HealthPropagator health(topology);
-  for (const DeploymentId d : lost) health.set_healthy_instances(d, 0);
+  for (const DeploymentId d : lost)
+    health.set_healthy_instances(d, 0);
   health.propagate();
   std::vector<ServiceId> down;
   for (const ServiceId s : group.uses) {
-    if (health.health(s).state() == ServiceState::major_outage) down.push_back(s);
+    if (health.health(s).state() == ServiceState::major_outage)
+      down.push_back(s);
   }
   return down;
 }
@@ -104,12 +115,14 @@ std::vector<GroupSpofs> spofs_of(const Topology& topology) {
     GroupSpofs spofs{UserGroupId{g}, {}};
     for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
       auto down = services_down_without(topology, group, topology.deployments_in(RegionId{r}));
-      if (!down.empty()) spofs.spofs.push_back({ComponentKind::region, r, std::move(down)});
+      if (!down.empty())
+        spofs.spofs.push_back({ComponentKind::region, r, std::move(down)});
     }
     for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
       const DeploymentId lost[] = {DeploymentId{d}};
       auto down = services_down_without(topology, group, lost);
-      if (!down.empty()) spofs.spofs.push_back({ComponentKind::deployment, d, std::move(down)});
+      if (!down.empty())
+        spofs.spofs.push_back({ComponentKind::deployment, d, std::move(down)});
     }
     out.push_back(std::move(spofs));
   }
@@ -123,7 +136,8 @@ TopologyAnalysis analyze(const Topology& topology) {
   analysis.layers = layers_of(topology);
   for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
     std::vector<ServiceId> path;
-    for (const auto v : cycle) path.push_back(ServiceId{v});
+    for (const auto v : cycle)
+      path.push_back(ServiceId{v});
     analysis.cycles.push_back(std::move(path));
   }
   const HardDependants g = hard_dependants(topology);

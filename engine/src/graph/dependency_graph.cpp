@@ -16,7 +16,8 @@ using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS
 Digraph to_boost(const Successors& successors) {
   Digraph g(successors.size());
   for (std::uint32_t u = 0; u < successors.size(); ++u) {
-    for (const std::uint32_t v : successors[u]) boost::add_edge(u, v, g);
+    for (const std::uint32_t v : successors[u])
+      boost::add_edge(u, v, g);
   }
   return g;
 }
@@ -31,10 +32,12 @@ std::vector<std::uint32_t> cycle_through(std::uint32_t start, const Successors& 
     const std::uint32_t u = frontier.front();
     frontier.pop_front();
     for (const std::uint32_t v : successors[u]) {
-      if (component[v] != component[start]) continue;
+      if (component[v] != component[start])
+        continue;
       if (v == start) {
         std::vector<std::uint32_t> path{u};
-        while (path.back() != start) path.push_back(parent[path.back()]);
+        while (path.back() != start)
+          path.push_back(parent[path.back()]);
         std::reverse(path.begin(), path.end());
         return path;
       }
@@ -62,9 +65,11 @@ std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors
   std::vector<std::vector<std::uint32_t>> cycles;
   // Vertices in increasing order, so each cycle starts at its component's smallest vertex.
   for (std::uint32_t v = 0; v < successors.size(); ++v) {
-    if (reported[component[v]]) continue;
+    if (reported[component[v]])
+      continue;
     auto cycle = cycle_through(v, successors, component);
-    if (cycle.empty()) continue;
+    if (cycle.empty())
+      continue;
     reported[component[v]] = true;
     cycles.push_back(std::move(cycle));
   }

@@ -8,17 +8,23 @@ namespace faultline {
 
 std::string_view to_string(ServiceState s) {
   switch (s) {
-    case ServiceState::operational: return "operational";
-    case ServiceState::degraded_performance: return "degraded_performance";
-    case ServiceState::partial_outage: return "partial_outage";
-    case ServiceState::major_outage: return "major_outage";
+    case ServiceState::operational:
+      return "operational";
+    case ServiceState::degraded_performance:
+      return "degraded_performance";
+    case ServiceState::partial_outage:
+      return "partial_outage";
+    case ServiceState::major_outage:
+      return "major_outage";
   }
   return "operational";
 }
 
 ServiceState ServiceHealth::state() const {
-  if (served_fraction < kMajorOutageBelow) return ServiceState::major_outage;
-  if (served_fraction < 1.0) return ServiceState::partial_outage;
+  if (served_fraction < kMajorOutageBelow)
+    return ServiceState::major_outage;
+  if (served_fraction < 1.0)
+    return ServiceState::partial_outage;
   return degraded ? ServiceState::degraded_performance : ServiceState::operational;
 }
 
@@ -29,11 +35,13 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       is_pending_(topology.services().size(), 0),
       is_changed_(topology.services().size(), 0) {
   healthy_.reserve(topology.deployments().size());
-  for (const auto& d : topology.deployments()) healthy_.push_back(d.instances);
+  for (const auto& d : topology.deployments())
+    healthy_.push_back(d.instances);
 }
 
 void HealthPropagator::mark(ServiceId s) {
-  if (is_pending_[s.value]) return;
+  if (is_pending_[s.value])
+    return;
   is_pending_[s.value] = 1;
   pending_.push_back({topology_.evaluation_rank(s), s});
   std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
@@ -83,7 +91,8 @@ ServiceHealth HealthPropagator::evaluate(ServiceId s) const {
 }
 
 std::span<const ServiceId> HealthPropagator::propagate() {
-  for (const ServiceId s : changed_) is_changed_[s.value] = 0;
+  for (const ServiceId s : changed_)
+    is_changed_[s.value] = 0;
   changed_.clear();
   while (!pending_.empty()) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
@@ -91,13 +100,15 @@ std::span<const ServiceId> HealthPropagator::propagate() {
     pending_.pop_back();
     is_pending_[s.value] = 0;
     const ServiceHealth next = evaluate(s);
-    if (next == health_[s.value]) continue;
+    if (next == health_[s.value])
+      continue;
     health_[s.value] = next;
     if (!is_changed_[s.value]) {
       is_changed_[s.value] = 1;
       changed_.push_back(s);
     }
-    for (const ServiceId dependant : topology_.dependants(s)) mark(dependant);
+    for (const ServiceId dependant : topology_.dependants(s))
+      mark(dependant);
   }
   return changed_;
 }
@@ -105,7 +116,8 @@ std::span<const ServiceId> HealthPropagator::propagate() {
 UserCount HealthPropagator::affected_users(UserGroupId g) const {
   const UserGroup& group = topology_.user_group(g);
   double served = 1.0;
-  for (const ServiceId s : group.uses) served = std::min(served, health_[s.value].served_fraction);
+  for (const ServiceId s : group.uses)
+    served = std::min(served, health_[s.value].served_fraction);
   return UserCount{std::llround(static_cast<double>(group.users.value) * (1.0 - served))};
 }
 

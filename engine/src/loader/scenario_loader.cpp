@@ -13,7 +13,8 @@ namespace {
 template <class Items>
 std::vector<std::string> ids_of(const Items& items) {
   std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.id);
+  for (const auto& item : items)
+    ids.push_back(item.id);
   return ids;
 }
 
@@ -26,13 +27,15 @@ class ScenarioReader {
     Fields top(reader_, root, "the scenario",
                {"name", "description", "topology", "start", "time_zone", "horizon", "faults",
                 "crews", "runbook", "observed"});
-    if (!top.is_map()) return nullptr;
+    if (!top.is_map())
+      return nullptr;
     name_ = optional_text(top.get("name"), "the scenario's name");
     description_ = optional_text(top.get("description"), "the scenario's description");
     read_topology_reference(top.require("topology"));
     read_clock(top.require("start"), top.require("time_zone"));
     if (const YAML::Node h = top.get("horizon"); h.IsDefined()) {
-      if (const auto d = reader_.duration(h, "the horizon")) horizon_ = SimTime{} + *d;
+      if (const auto d = reader_.duration(h, "the horizon"))
+        horizon_ = SimTime{} + *d;
     }
 
     const YAML::Node faults = top.get("faults");
@@ -45,39 +48,47 @@ class ScenarioReader {
     collect_ids(reader_, observed, "milestone");  // reports duplicate ids
 
     if (crews.IsDefined() && reader_.sequence(crews, "crews")) {
-      for (const auto& c : crews) read_crew(c);
+      for (const auto& c : crews)
+        read_crew(c);
     }
     // Without a topology there is nothing to resolve references against; the
     // structure of the rest is still checked below.
     if (faults.IsDefined() && reader_.sequence(faults, "faults")) {
-      for (const auto& f : faults) read_fault(f);
+      for (const auto& f : faults)
+        read_fault(f);
     }
     if (runbook.IsDefined() && reader_.sequence(runbook, "runbook")) {
-      for (const auto& s : runbook) read_step(s);
+      for (const auto& s : runbook)
+        read_step(s);
     }
     if (observed.IsDefined() && reader_.sequence(observed, "observed")) {
-      for (const auto& m : observed) read_milestone(m);
+      for (const auto& m : observed)
+        read_milestone(m);
     }
     check_runbook_cycles();
-    if (reader_.diagnostics().has_errors() || !topology_) return nullptr;
+    if (reader_.diagnostics().has_errors() || !topology_)
+      return nullptr;
 
     auto step_successors = successors();
-    return std::make_shared<const Scenario>(Scenario{
-        reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
-        std::move(faults_), std::move(crews_list_), std::move(steps_list_),
-        std::move(step_successors), std::move(observed_), horizon_});
+    return std::make_shared<const Scenario>(
+        Scenario{reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
+                 std::move(faults_), std::move(crews_list_), std::move(steps_list_),
+                 std::move(step_successors), std::move(observed_), horizon_});
   }
 
  private:
   std::string optional_text(const YAML::Node& node, std::string_view what) {
-    if (!node.IsDefined()) return {};
+    if (!node.IsDefined())
+      return {};
     return reader_.text(node, what).value_or("");
   }
 
   void read_topology_reference(const YAML::Node& node) {
-    if (!node.IsDefined()) return;
+    if (!node.IsDefined())
+      return;
     const auto relative = reader_.text(node, "the topology path");
-    if (!relative) return;
+    if (!relative)
+      return;
     const std::filesystem::path base = std::filesystem::path(reader_.file()).parent_path();
     const std::string path = (base / *relative).lexically_normal().string();
     if (!std::filesystem::is_regular_file(path)) {
@@ -109,30 +120,38 @@ class ScenarioReader {
       clock_usable_ = false;
       zone_ = ScenarioClock::find_zone("UTC");
     }
-    if (!start.IsDefined()) return;
+    if (!start.IsDefined())
+      return;
     const auto text = reader_.text(start, "the start time");
-    if (!text) return;
+    if (!text)
+      return;
     if (const auto t0 = ScenarioClock::parse_local(*text, zone_)) {
       t0_ = *t0;
     } else {
-      reader_.error(start, "the start time must be a local date-time such as '2018-09-25 21:22' "
-                           "that exists in the scenario's time zone, found '" + *text + "'");
+      reader_.error(start,
+                    "the start time must be a local date-time such as '2018-09-25 21:22' "
+                    "that exists in the scenario's time zone, found '" +
+                        *text + "'");
     }
   }
 
   // "T0", "T0+35h14m", or a local date-time in the scenario's zone.
   std::optional<SimTime> read_time(const YAML::Node& node, std::string_view what) {
     const auto text = reader_.text(node, what);
-    if (!text) return std::nullopt;
-    if (*text == "T0") return SimTime{};
+    if (!text)
+      return std::nullopt;
+    if (*text == "T0")
+      return SimTime{};
     if (text->rfind("T0+", 0) == 0) {
-      if (const auto d = parse_duration(text->substr(3))) return SimTime{} + *d;
+      if (const auto d = parse_duration(text->substr(3)))
+        return SimTime{} + *d;
     } else if (const auto utc = ScenarioClock::parse_local(*text, zone_)) {
       return SimTime{std::chrono::duration_cast<std::chrono::milliseconds>(*utc - t0_).count()};
     }
     reader_.error(node, std::string(what) +
                             " must be T0, T0 plus a duration (T0+35h14m) or a local date-time "
-                            "such as '2018-09-27 08:36', found '" + *text + "'");
+                            "such as '2018-09-27 08:36', found '" +
+                            *text + "'");
     return std::nullopt;
   }
 
@@ -140,24 +159,30 @@ class ScenarioReader {
                                            const YAML::Node& where, const std::string& what) {
     std::vector<DeploymentId> out;
     if (deployments.IsDefined() == region.IsDefined()) {
-      reader_.error(where, what + " needs exactly one of 'deployments' (a list of deployment ids) "
-                                  "or 'region' (every deployment there)");
+      reader_.error(where, what +
+                               " needs exactly one of 'deployments' (a list of deployment ids) "
+                               "or 'region' (every deployment there)");
       return out;
     }
-    if (!topology_) return out;
+    if (!topology_)
+      return out;
     if (deployments.IsDefined()) {
-      for (const auto d : deployments_->resolve_list(reader_, deployments)) out.push_back(DeploymentId{d});
+      for (const auto d : deployments_->resolve_list(reader_, deployments))
+        out.push_back(DeploymentId{d});
     } else if (const auto r = regions_->resolve(reader_, region)) {
       const auto in_region = topology_->deployments_in(RegionId{*r});
       out.assign(in_region.begin(), in_region.end());
-      if (out.empty()) reader_.error(region, "region '" + region.Scalar() + "' has no deployments");
+      if (out.empty())
+        reader_.error(region, "region '" + region.Scalar() + "' has no deployments");
     }
     return out;
   }
 
   std::optional<ServiceId> service_of(const YAML::Node& node) {
-    if (!topology_) return std::nullopt;
-    if (const auto s = services_->resolve(reader_, node)) return ServiceId{*s};
+    if (!topology_)
+      return std::nullopt;
+    if (const auto s = services_->resolve(reader_, node))
+      return ServiceId{*s};
     return std::nullopt;
   }
 
@@ -165,7 +190,8 @@ class ScenarioReader {
     Fields f(reader_, node, "a fault",
              {"id", "description", "at", "kind", "region", "deployments", "instances", "service",
               "served_fraction"});
-    if (!f.is_map()) return;
+    if (!f.is_map())
+      return;
     Fault fault;
     fault.where = reader_.at(node);
     fault.id = reader_.text(f.require("id"), "a fault's id").value_or("");
@@ -175,26 +201,29 @@ class ScenarioReader {
       if (const auto t = read_time(at, "time of " + what)) {
         fault.at = *t;
         if (t->ms < 0 && clock_usable_) {
-          reader_.error(at, what + " happens before T0 (the scenario's start); faults start at or "
-                                   "after T0");
+          reader_.error(at, what +
+                                " happens before T0 (the scenario's start); faults start at or "
+                                "after T0");
         }
       }
     }
     const YAML::Node kind = f.require("kind");
-    if (!kind.IsDefined()) return;
+    if (!kind.IsDefined())
+      return;
     const auto k = reader_.text(kind, "kind of " + what).value_or("");
     if (k == "delete-instances") {
       fault.kind = FaultKind::delete_instances;
       reject(f, {"service", "served_fraction"}, "delete-instances faults");
       fault.deployments = deployments_of(f.get("deployments"), f.get("region"), node, what);
       if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
-        fault.instances = static_cast<int>(
-            reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
+        fault.instances =
+            static_cast<int>(reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
       }
     } else if (k == "outage") {
       fault.kind = FaultKind::outage;
       reject(f, {"region", "deployments", "instances"}, "outage faults");
-      if (const YAML::Node s = f.require("service"); s.IsDefined()) fault.service = service_of(s);
+      if (const YAML::Node s = f.require("service"); s.IsDefined())
+        fault.service = service_of(s);
       if (const YAML::Node n = f.get("served_fraction"); n.IsDefined()) {
         fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
       }
@@ -228,7 +257,8 @@ class ScenarioReader {
         crew.size = static_cast<int>(reader_.integer(n, "a crew's size", 1, 10'000).value_or(1));
       }
     }
-    if (crew.name.empty()) crew.name = crew.id;
+    if (crew.name.empty())
+      crew.name = crew.id;
     crews_list_.push_back(std::move(crew));
   }
 
@@ -246,10 +276,12 @@ class ScenarioReader {
         step.duration = reader_.duration(d, "duration of " + what).value_or(Duration{});
       }
       if (const YAML::Node c = f.get("crew"); c.IsDefined()) {
-        if (const auto crew = crews_.resolve(reader_, c)) step.crew = CrewId{*crew};
+        if (const auto crew = crews_.resolve(reader_, c))
+          step.crew = CrewId{*crew};
       }
       if (const YAML::Node a = f.get("after"); a.IsDefined()) {
-        for (const auto s : steps_.resolve_list(reader_, a)) step.after.push_back(StepId{s});
+        for (const auto s : steps_.resolve_list(reader_, a))
+          step.after.push_back(StepId{s});
       }
       if (const YAML::Node nb = f.get("not_before"); nb.IsDefined()) {
         step.not_before = read_time(nb, "not_before of " + what);
@@ -261,7 +293,8 @@ class ScenarioReader {
 
   void read_action(Fields& f, const std::string& what, Step& step) {
     const YAML::Node action = f.require("action");
-    if (!action.IsDefined()) return;
+    if (!action.IsDefined())
+      return;
     const auto a = reader_.text(action, "action of " + what).value_or("");
     if (a == "none") {
       step.action = ActionKind::none;
@@ -276,8 +309,8 @@ class ScenarioReader {
       reject(f, {a == "restore" ? "waves" : "to"}, a + " steps");
       const YAML::Node s = f.get("service");
       if (!s.IsDefined()) {
-        reader_.error(f.node(), what + " is missing the required key 'service' (the service to " +
-                                    a + ")");
+        reader_.error(f.node(),
+                      what + " is missing the required key 'service' (the service to " + a + ")");
       } else {
         step.service = service_of(s);
       }
@@ -285,10 +318,12 @@ class ScenarioReader {
         step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
       }
       if (const YAML::Node w = f.get("waves"); w.IsDefined()) {
-        step.waves = static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
+        step.waves =
+            static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
       } else if (step.action == ActionKind::enable_waves) {
-        reader_.error(f.node(), what + " is missing the required key 'waves' (how many equal "
-                                       "waves enable the service's sites)");
+        reader_.error(f.node(), what +
+                                    " is missing the required key 'waves' (how many equal "
+                                    "waves enable the service's sites)");
       }
     } else if (!a.empty()) {
       reader_.error(action, "unknown action '" + a + "'" +
@@ -300,7 +335,8 @@ class ScenarioReader {
   void read_milestone(const YAML::Node& node) {
     Fields f(reader_, node, "an observed milestone",
              {"id", "description", "source", "service", "step", "event", "at", "by"});
-    if (!f.is_map()) return;
+    if (!f.is_map())
+      return;
     Milestone m;
     m.where = reader_.at(node);
     m.id = reader_.text(f.require("id"), "a milestone's id").value_or("");
@@ -311,8 +347,9 @@ class ScenarioReader {
     const YAML::Node service = f.get("service");
     const YAML::Node step = f.get("step");
     if (service.IsDefined() == step.IsDefined()) {
-      reader_.error(node, what + " needs exactly one of 'service' or 'step' (what the milestone "
-                                 "is about)");
+      reader_.error(node, what +
+                              " needs exactly one of 'service' or 'step' (what the milestone "
+                              "is about)");
     } else if (service.IsDefined()) {
       m.service = service_of(service);
     } else if (const auto s = steps_.resolve(reader_, step)) {
@@ -333,17 +370,19 @@ class ScenarioReader {
       } else if (!for_service && event == "completed") {
         m.event = MilestoneEvent::step_completed;
       } else if (!event.empty()) {
-        reader_.error(e, "unknown event '" + event + "' for a " +
-                             (for_service ? "service milestone; expected down, partly-restored or restored"
-                                          : "step milestone; expected started or completed"));
+        reader_.error(
+            e, "unknown event '" + event + "' for a " +
+                   (for_service ? "service milestone; expected down, partly-restored or restored"
+                                : "step milestone; expected started or completed"));
       }
     }
 
     const YAML::Node at = f.get("at");
     const YAML::Node by = f.get("by");
     if (at.IsDefined() == by.IsDefined()) {
-      reader_.error(node, what + " needs exactly one of 'at' (when it happened) or 'by' (a "
-                                 "deadline it was met by)");
+      reader_.error(node, what +
+                              " needs exactly one of 'at' (when it happened) or 'by' (a "
+                              "deadline it was met by)");
     } else {
       m.timing = at.IsDefined() ? MilestoneTiming::at : MilestoneTiming::by;
       m.time = read_time(at.IsDefined() ? at : by, "time of " + what).value_or(SimTime{});
@@ -354,7 +393,8 @@ class ScenarioReader {
   std::vector<std::vector<StepId>> successors() const {
     std::vector<std::vector<StepId>> out(steps_list_.size());
     for (std::uint32_t s = 0; s < steps_list_.size(); ++s) {
-      for (const StepId before : steps_list_[s].after) out[before.value].push_back(StepId{s});
+      for (const StepId before : steps_list_[s].after)
+        out[before.value].push_back(StepId{s});
     }
     return out;
   }
@@ -362,11 +402,13 @@ class ScenarioReader {
   void check_runbook_cycles() {
     graph::Successors waits_for(steps_list_.size());
     for (std::uint32_t s = 0; s < steps_list_.size(); ++s) {
-      for (const StepId before : steps_list_[s].after) waits_for[s].push_back(before.value);
+      for (const StepId before : steps_list_[s].after)
+        waits_for[s].push_back(before.value);
     }
     for (const auto& cycle : graph::find_cycles(waits_for)) {
       std::string path;
-      for (const auto v : cycle) path += steps_list_[v].id + " -> ";
+      for (const auto v : cycle)
+        path += steps_list_[v].id + " -> ";
       path += steps_list_[cycle.front()].id;
       reader_.diagnostics().error(steps_list_[cycle.front()].where,
                                   "runbook steps wait for each other in a cycle: " + path +
@@ -416,7 +458,8 @@ ScenarioLoad load_scenario(const std::string& path) {
 Diagnostics validate_file(const std::string& path) {
   Diagnostics diagnostics;
   const auto root = loader::parse_file(path, diagnostics);
-  if (!root) return diagnostics;
+  if (!root)
+    return diagnostics;
   if (root->IsMap() && (*root)["topology"].IsDefined()) {
     loader::read_scenario(path, *root, diagnostics);
   } else if (root->IsMap() && (*root)["services"].IsDefined()) {

@@ -9,7 +9,8 @@ namespace faultline::loader {
 namespace {
 
 std::string text_or_empty(Reader& reader, const YAML::Node& node, std::string_view what) {
-  if (!node.IsDefined()) return {};
+  if (!node.IsDefined())
+    return {};
   return reader.text(node, what).value_or("");
 }
 
@@ -19,9 +20,10 @@ class TopologyReader {
       : reader_(path, diagnostics), regions_("region"), services_("service") {}
 
   std::shared_ptr<const Topology> read(const YAML::Node& root) {
-    Fields top(reader_, root, "the topology", {"name", "description", "regions", "services",
-                                               "user_groups"});
-    if (!top.is_map()) return nullptr;
+    Fields top(reader_, root, "the topology",
+               {"name", "description", "regions", "services", "user_groups"});
+    if (!top.is_map())
+      return nullptr;
     parts_.file = reader_.file();
     parts_.name = text_or_empty(reader_, top.get("name"), "the topology's name");
     text_or_empty(reader_, top.get("description"), "the topology's description");
@@ -33,16 +35,20 @@ class TopologyReader {
     services_ = collect_ids(reader_, services, "service");
 
     if (regions.IsDefined() && reader_.sequence(regions, "regions")) {
-      for (const auto& r : regions) read_region(r);
+      for (const auto& r : regions)
+        read_region(r);
     }
     if (services.IsDefined() && reader_.sequence(services, "services")) {
-      for (const auto& s : services) read_service(s);
+      for (const auto& s : services)
+        read_service(s);
     }
     if (groups.IsDefined() && reader_.sequence(groups, "user_groups")) {
       collect_ids(reader_, groups, "user group");  // reports duplicate ids
-      for (const auto& g : groups) read_user_group(g);
+      for (const auto& g : groups)
+        read_user_group(g);
     }
-    if (reader_.diagnostics().has_errors()) return nullptr;
+    if (reader_.diagnostics().has_errors())
+      return nullptr;
 
     auto topology = std::make_shared<const Topology>(std::move(parts_));
     warn_about_cycles(*topology);
@@ -59,7 +65,8 @@ class TopologyReader {
       region.name = text_or_empty(reader_, f.get("name"), "a region's name");
       text_or_empty(reader_, f.get("description"), "a region's description");
     }
-    if (region.name.empty()) region.name = region.id;
+    if (region.name.empty())
+      region.name = region.id;
     parts_.regions.push_back(std::move(region));
   }
 
@@ -82,7 +89,8 @@ class TopologyReader {
       read_redundancy(f, what, service);
       read_dependencies(f.get("depends_on"), what, service);
     }
-    if (service.name.empty()) service.name = service.id;
+    if (service.name.empty())
+      service.name = service.id;
     parts_.services.push_back(std::move(service));
   }
 
@@ -111,20 +119,24 @@ class TopologyReader {
   }
 
   void read_deployments(const YAML::Node& list, std::uint32_t service_index, Service& service) {
-    if (!list.IsDefined()) return;
+    if (!list.IsDefined())
+      return;
     const std::string what = "service '" + service.id + "'";
-    if (!reader_.sequence(list, "deployments of " + what)) return;
+    if (!reader_.sequence(list, "deployments of " + what))
+      return;
     if (list.size() == 0) {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
     for (const auto& node : list) {
       Fields f(reader_, node, "a deployment of " + what, {"id", "region", "instances"});
-      if (!f.is_map()) continue;
+      if (!f.is_map())
+        continue;
       Deployment d;
       d.where = reader_.at(node);
       d.service = ServiceId{service_index};
       const auto region = regions_.resolve(reader_, f.require("region"));
-      if (region) d.region = RegionId{*region};
+      if (region)
+        d.region = RegionId{*region};
       if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
         d.instances = static_cast<int>(
             reader_.integer(n, "a deployment's instances", 1, 1'000'000).value_or(1));
@@ -142,14 +154,17 @@ class TopologyReader {
                                   "); give one of them an explicit 'id'");
         }
       }
-      service.deployments.push_back(DeploymentId{static_cast<std::uint32_t>(parts_.deployments.size())});
+      service.deployments.push_back(
+          DeploymentId{static_cast<std::uint32_t>(parts_.deployments.size())});
       parts_.deployments.push_back(std::move(d));
     }
   }
 
   void read_dependencies(const YAML::Node& list, const std::string& what, Service& service) {
-    if (!list.IsDefined()) return;
-    if (!reader_.sequence(list, "depends_on of " + what)) return;
+    if (!list.IsDefined())
+      return;
+    if (!reader_.sequence(list, "depends_on of " + what))
+      return;
     for (const auto& node : list) {
       Dependency dep;
       dep.where = reader_.at(node);
@@ -166,13 +181,16 @@ class TopologyReader {
                                     did_you_mean(k, {"hard", "soft"}) + "; expected hard or soft");
           }
         }
-        if (!target.IsDefined()) continue;
+        if (!target.IsDefined())
+          continue;
       }
       const auto s = services_.resolve(reader_, target);
-      if (!s) continue;
+      if (!s)
+        continue;
       dep.service = ServiceId{*s};
-      const bool repeated = std::any_of(service.dependencies.begin(), service.dependencies.end(),
-                                        [&](const Dependency& d) { return d.service == dep.service; });
+      const bool repeated =
+          std::any_of(service.dependencies.begin(), service.dependencies.end(),
+                      [&](const Dependency& d) { return d.service == dep.service; });
       if (repeated) {
         reader_.error(node, what + " lists its dependency on '" + target.Scalar() +
                                 "' twice; list each dependency once");
@@ -193,33 +211,39 @@ class TopologyReader {
       group.name = text_or_empty(reader_, f.get("name"), "name of " + what);
       text_or_empty(reader_, f.get("description"), "description of " + what);
       if (const YAML::Node users = f.require("users"); users.IsDefined()) {
-        group.users = UserCount{reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};
+        group.users =
+            UserCount{reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};
       }
       if (const YAML::Node region = f.require("region"); region.IsDefined()) {
-        if (const auto r = regions_.resolve(reader_, region)) group.region = RegionId{*r};
+        if (const auto r = regions_.resolve(reader_, region))
+          group.region = RegionId{*r};
       }
       if (const YAML::Node tz = f.require("time_zone"); tz.IsDefined()) {
         group.time_zone = reader_.text(tz, "time_zone of " + what).value_or("");
         if (!group.time_zone.empty() && !ScenarioClock::find_zone(group.time_zone)) {
-          reader_.error(tz, "unknown time zone '" + group.time_zone +
-                                "'; expected an IANA name such as America/New_York or Europe/London");
+          reader_.error(tz,
+                        "unknown time zone '" + group.time_zone +
+                            "'; expected an IANA name such as America/New_York or Europe/London");
         }
       }
       if (const YAML::Node uses = f.require("uses"); uses.IsDefined()) {
-        for (const auto s : services_.resolve_list(reader_, uses)) group.uses.push_back(ServiceId{s});
+        for (const auto s : services_.resolve_list(reader_, uses))
+          group.uses.push_back(ServiceId{s});
         if (uses.IsSequence() && uses.size() == 0) {
           reader_.error(uses, what + " uses no service; list the services its users need");
         }
       }
     }
-    if (group.name.empty()) group.name = group.id;
+    if (group.name.empty())
+      group.name = group.id;
     parts_.user_groups.push_back(std::move(group));
   }
 
   void warn_about_cycles(const Topology& topology) {
     for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
       std::string path;
-      for (const auto v : cycle) path += topology.services()[v].id + " -> ";
+      for (const auto v : cycle)
+        path += topology.services()[v].id + " -> ";
       path += topology.services()[cycle.front()].id;
       reader_.diagnostics().warning(
           topology.services()[cycle.front()].where,

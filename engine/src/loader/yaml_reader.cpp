@@ -10,14 +10,16 @@ namespace faultline::loader {
 
 namespace {
 SourceLocation location(const std::string& file, const YAML::Mark& mark) {
-  if (mark.is_null() || mark.line < 0) return {file, 0, 0};
+  if (mark.is_null() || mark.line < 0)
+    return {file, 0, 0};
   return {file, mark.line + 1, mark.column + 1};
 }
 
 std::string join(std::initializer_list<std::string_view> words) {
   std::string out;
   for (const auto w : words) {
-    if (!out.empty()) out += ", ";
+    if (!out.empty())
+      out += ", ";
     out += w;
   }
   return out;
@@ -27,7 +29,8 @@ std::string join(std::initializer_list<std::string_view> words) {
 std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.error({path, 0, 0}, "cannot open the file; check that the path exists and is readable");
+    diagnostics.error({path, 0, 0},
+                      "cannot open the file; check that the path exists and is readable");
     return std::nullopt;
   }
   std::stringstream buffer;
@@ -35,7 +38,8 @@ std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagn
   const std::string content = buffer.str();
 
   if (const auto nul = content.find('\0'); nul != std::string::npos) {
-    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(nul), '\n');
+    const auto line =
+        1 + std::count(content.begin(), content.begin() + static_cast<long>(nul), '\n');
     const auto line_start = content.rfind('\n', nul);
     const auto column = line_start == std::string::npos ? nul + 1 : nul - line_start;
     diagnostics.error({path, static_cast<int>(line), static_cast<int>(column)},
@@ -75,14 +79,20 @@ std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagn
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "nothing";
   }
 }
 
-SourceLocation Reader::at(const YAML::Node& node) const { return location(file_, node.Mark()); }
+SourceLocation Reader::at(const YAML::Node& node) const {
+  return location(file_, node.Mark());
+}
 
 void Reader::error(const YAML::Node& node, std::string message) {
   diagnostics_.error(at(node), std::move(message));
@@ -131,19 +141,23 @@ std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view 
 std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_view what) {
   if (node.IsScalar()) {
     const std::string& s = node.Scalar();
-    if (const auto d = parse_duration(s)) return d;
+    if (const auto d = parse_duration(s))
+      return d;
     if (!s.empty() && s[0] == '-' && parse_duration(s.substr(1))) {
       error(node, std::string(what) + " cannot be negative, found " + s);
       return std::nullopt;
     }
   }
-  error(node, std::string(what) + " must be a duration such as 90m, 1h30m or 2d (units d, h, m, "
-                                  "s, ms), found " + describe(node));
+  error(node, std::string(what) +
+                  " must be a duration such as 90m, 1h30m or 2d (units d, h, m, "
+                  "s, ms), found " +
+                  describe(node));
   return std::nullopt;
 }
 
 bool Reader::sequence(const YAML::Node& node, std::string_view what) {
-  if (node.IsSequence()) return true;
+  if (node.IsSequence())
+    return true;
   error(node, std::string(what) + " must be a list, found " + describe(node));
   return false;
 }
@@ -174,8 +188,7 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
                                       [&](const auto& v) { return v.first == name; });
     if (earlier != values_.end()) {
       reader_.error(key, "key '" + name + "' appears twice in " + what_ + " (first at line " +
-                             std::to_string(reader_.at(earlier->second).line) +
-                             "); give it once");
+                             std::to_string(reader_.at(earlier->second).line) + "); give it once");
       continue;
     }
     values_.emplace_back(name, kv.second);
@@ -184,7 +197,8 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
 
 YAML::Node Fields::get(std::string_view key) const {
   for (const auto& [name, value] : values_) {
-    if (name == key) return value;
+    if (name == key)
+      return value;
   }
   return YAML::Node(YAML::NodeType::Undefined);
 }
@@ -199,7 +213,8 @@ YAML::Node Fields::require(std::string_view key) {
 }
 
 IdTable::IdTable(std::string kind, std::vector<std::string> ids) : kind_(std::move(kind)) {
-  for (std::uint32_t i = 0; i < ids.size(); ++i) index_.emplace(ids[i], std::pair{i, 0});
+  for (std::uint32_t i = 0; i < ids.size(); ++i)
+    index_.emplace(ids[i], std::pair{i, 0});
   ids_ = std::move(ids);
 }
 
@@ -217,14 +232,17 @@ void IdTable::add(Reader& reader, const YAML::Node& node, const std::string& id,
 
 std::optional<std::uint32_t> IdTable::find(const std::string& id) const {
   const auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
+  if (it == index_.end())
+    return std::nullopt;
   return it->second.first;
 }
 
 std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const YAML::Node& node) {
   const auto id = reader.text(node, "a " + kind_ + " reference");
-  if (!id) return std::nullopt;
-  if (const auto found = find(*id)) return found;
+  if (!id)
+    return std::nullopt;
+  if (const auto found = find(*id))
+    return found;
   reader.error(node, "unknown " + kind_ + " '" + *id + "'" + did_you_mean(*id, ids_));
   return std::nullopt;
 }
@@ -232,22 +250,27 @@ std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const YAML::Node& 
 std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const YAML::Node& node) {
   std::vector<std::uint32_t> out;
   if (node.IsScalar()) {
-    if (const auto one = resolve(reader, node)) out.push_back(*one);
+    if (const auto one = resolve(reader, node))
+      out.push_back(*one);
     return out;
   }
-  if (!reader.sequence(node, "a list of " + kind_ + " ids")) return out;
+  if (!reader.sequence(node, "a list of " + kind_ + " ids"))
+    return out;
   for (const auto& item : node) {
-    if (const auto one = resolve(reader, item)) out.push_back(*one);
+    if (const auto one = resolve(reader, item))
+      out.push_back(*one);
   }
   return out;
 }
 
 IdTable collect_ids(Reader& reader, const YAML::Node& list, const std::string& kind) {
   IdTable table(kind);
-  if (!list.IsDefined() || !list.IsSequence()) return table;
+  if (!list.IsDefined() || !list.IsSequence())
+    return table;
   for (std::uint32_t i = 0; i < list.size(); ++i) {
     const YAML::Node item = list[i];
-    if (!item.IsMap()) continue;
+    if (!item.IsMap())
+      continue;
     const YAML::Node id = item["id"];
     if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) {
       table.add(reader, id, id.Scalar(), i);

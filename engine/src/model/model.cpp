@@ -10,38 +10,50 @@ std::string_view to_string(DependencyKind k) {
 
 std::string_view to_string(Redundancy r) {
   switch (r) {
-    case Redundancy::none: return "none";
-    case Redundancy::active_active: return "active-active";
-    case Redundancy::active_passive: return "active-passive";
+    case Redundancy::none:
+      return "none";
+    case Redundancy::active_active:
+      return "active-active";
+    case Redundancy::active_passive:
+      return "active-passive";
   }
   return "none";
 }
 
 std::string_view to_string(MilestoneEvent e) {
   switch (e) {
-    case MilestoneEvent::service_down: return "down";
-    case MilestoneEvent::service_partly_restored: return "partly-restored";
-    case MilestoneEvent::service_restored: return "restored";
-    case MilestoneEvent::step_started: return "started";
-    case MilestoneEvent::step_completed: return "completed";
+    case MilestoneEvent::service_down:
+      return "down";
+    case MilestoneEvent::service_partly_restored:
+      return "partly-restored";
+    case MilestoneEvent::service_restored:
+      return "restored";
+    case MilestoneEvent::step_started:
+      return "started";
+    case MilestoneEvent::step_completed:
+      return "completed";
   }
   return "restored";
 }
 
-std::string_view to_string(MilestoneTiming t) { return t == MilestoneTiming::at ? "at" : "by"; }
+std::string_view to_string(MilestoneTiming t) {
+  return t == MilestoneTiming::at ? "at" : "by";
+}
 
 namespace {
 template <class IdT, class Item>
 std::unordered_map<std::string, IdT> index_by_id(const std::vector<Item>& items) {
   std::unordered_map<std::string, IdT> index;
-  for (std::uint32_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, IdT{i});
+  for (std::uint32_t i = 0; i < items.size(); ++i)
+    index.emplace(items[i].id, IdT{i});
   return index;
 }
 
 template <class IdT>
 std::optional<IdT> lookup(const std::unordered_map<std::string, IdT>& index, std::string_view id) {
   const auto it = index.find(std::string(id));
-  if (it == index.end()) return std::nullopt;
+  if (it == index.end())
+    return std::nullopt;
   return it->second;
 }
 }  // namespace
@@ -60,7 +72,8 @@ Topology::Topology(TopologyParts parts)
     }
   }
   for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
-    for (const ServiceId s : parts_.user_groups[g].uses) users_of_[s.value].push_back(UserGroupId{g});
+    for (const ServiceId s : parts_.user_groups[g].uses)
+      users_of_[s.value].push_back(UserGroupId{g});
   }
   for (std::uint32_t d = 0; d < parts_.deployments.size(); ++d) {
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});

@@ -46,7 +46,8 @@ class Run {
     queue_.schedule(SimTime{}, {RunEvent::Kind::runbook_begins});
 
     while (auto event = queue_.pop()) {
-      if (scenario_.horizon && event->at > *scenario_.horizon) break;
+      if (scenario_.horizon && event->at > *scenario_.horizon)
+        break;
       advance_to(event->at);
       handle(event->payload);
     }
@@ -57,16 +58,25 @@ class Run {
  private:
   void handle(const RunEvent& e) {
     switch (e.kind) {
-      case RunEvent::Kind::fault: apply_fault(e.index); break;
-      case RunEvent::Kind::runbook_begins: runbook_.begin(now_); break;
-      case RunEvent::Kind::earliest_start: runbook_.reach_earliest_start(StepId{e.index}); break;
-      case RunEvent::Kind::wave_done: finish_wave(StepId{e.index}, e.wave); break;
+      case RunEvent::Kind::fault:
+        apply_fault(e.index);
+        break;
+      case RunEvent::Kind::runbook_begins:
+        runbook_.begin(now_);
+        break;
+      case RunEvent::Kind::earliest_start:
+        runbook_.reach_earliest_start(StepId{e.index});
+        break;
+      case RunEvent::Kind::wave_done:
+        finish_wave(StepId{e.index}, e.wave);
+        break;
     }
     for (const StepId s : runbook_.take_waiting()) {
       queue_.schedule(*scenario_.steps[s.value].not_before,
                       {RunEvent::Kind::earliest_start, s.value});
     }
-    for (const StepId s : runbook_.dispatch()) start_step(s);
+    for (const StepId s : runbook_.dispatch())
+      start_step(s);
   }
 
   void apply_fault(std::uint32_t index) {
@@ -105,13 +115,16 @@ class Run {
   void finish_wave(StepId s, int wave) {
     const Step& step = scenario_.steps[s.value];
     switch (step.action) {
-      case ActionKind::none: break;
+      case ActionKind::none:
+        break;
       case ActionKind::rebuild:
         for (const DeploymentId d : step.deployments) {
           health_.set_healthy_instances(d, topology_.deployment(d).instances);
         }
         break;
-      case ActionKind::restore: raise_capability(*step.service, step.to_fraction); break;
+      case ActionKind::restore:
+        raise_capability(*step.service, step.to_fraction);
+        break;
       case ActionKind::enable_waves: {
         const Service& service = topology_.service(*step.service);
         double enabled = static_cast<double>(wave) / step.waves;
@@ -148,14 +161,16 @@ class Run {
       record_state(s);
       for (const UserGroupId g : topology_.users_of(s)) {
         const UserCount affected = health_.affected_users(g);
-        if (affected == group_affected_[g.value]) continue;
+        if (affected == group_affected_[g.value])
+          continue;
         total_affected_ += affected - group_affected_[g.value];
         group_affected_[g.value] = affected;
         users_changed = true;
         update_peak(result_.user_groups[g.value], affected);
       }
     }
-    if (!users_changed) return;
+    if (!users_changed)
+      return;
     update_peak(result_.overall, total_affected_);
     TimelineEntry entry = entry_at(now_, TimelineKind::users);
     entry.affected = total_affected_;
@@ -167,17 +182,21 @@ class Run {
     const ServiceHealth& h = health_.health(s);
     const ServiceState to = h.state();
     const ServiceState from = outcome.final_state;
-    if (to == from) return;
-    const bool was_serving_all = from == ServiceState::operational ||
-                                 from == ServiceState::degraded_performance;
+    if (to == from)
+      return;
+    const bool was_serving_all =
+        from == ServiceState::operational || from == ServiceState::degraded_performance;
     const bool serves_all = h.served_fraction >= 1.0;
     close_state_interval(s, now_);
-    if (to == ServiceState::major_outage && !outcome.first_down) outcome.first_down = now_;
+    if (to == ServiceState::major_outage && !outcome.first_down)
+      outcome.first_down = now_;
     if (from == ServiceState::major_outage && !outcome.partly_restored_at) {
       outcome.partly_restored_at = now_;
     }
-    if (serves_all && !was_serving_all) outcome.restored_at = now_;
-    if (!serves_all) outcome.restored_at.reset();
+    if (serves_all && !was_serving_all)
+      outcome.restored_at = now_;
+    if (!serves_all)
+      outcome.restored_at.reset();
     outcome.final_state = to;
     TimelineEntry entry = entry_at(now_, TimelineKind::service_state, s.value);
     entry.from = from;
@@ -239,12 +258,15 @@ class Run {
       case MilestoneEvent::service_restored:
         outcome.simulated = result_.services[m.service->value].restored_at;
         break;
-      case MilestoneEvent::step_started: outcome.simulated = result_.steps[m.step->value].started; break;
+      case MilestoneEvent::step_started:
+        outcome.simulated = result_.steps[m.step->value].started;
+        break;
       case MilestoneEvent::step_completed:
         outcome.simulated = result_.steps[m.step->value].completed;
         break;
     }
-    if (!outcome.simulated) return outcome;
+    if (!outcome.simulated)
+      return outcome;
     const Duration diff = *outcome.simulated - m.time;
     outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
     return outcome;
@@ -264,6 +286,8 @@ class Run {
 
 }  // namespace
 
-RunResult replay(const Scenario& scenario) { return Run(scenario).run(); }
+RunResult replay(const Scenario& scenario) {
+  return Run(scenario).run();
+}
 
 }  // namespace faultline

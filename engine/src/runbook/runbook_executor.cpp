@@ -6,11 +6,16 @@ namespace faultline {
 
 std::string_view to_string(StepStatus s) {
   switch (s) {
-    case StepStatus::blocked: return "blocked";
-    case StepStatus::waiting: return "waiting";
-    case StepStatus::ready: return "ready";
-    case StepStatus::running: return "running";
-    case StepStatus::done: return "done";
+    case StepStatus::blocked:
+      return "blocked";
+    case StepStatus::waiting:
+      return "waiting";
+    case StepStatus::ready:
+      return "ready";
+    case StepStatus::running:
+      return "running";
+    case StepStatus::done:
+      return "done";
   }
   return "blocked";
 }
@@ -27,7 +32,8 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario)
 
 void RunbookExecutor::begin(SimTime now) {
   for (std::uint32_t i = 0; i < scenario_.steps.size(); ++i) {
-    if (unfinished_predecessors_[i] == 0) release(StepId{i}, now);
+    if (unfinished_predecessors_[i] == 0)
+      release(StepId{i}, now);
   }
 }
 
@@ -49,9 +55,11 @@ void RunbookExecutor::reach_earliest_start(StepId s) {
 
 void RunbookExecutor::complete(StepId s, SimTime now) {
   status_[s.value] = StepStatus::done;
-  if (const auto crew = scenario_.steps[s.value].crew) --busy_[crew->value];
+  if (const auto crew = scenario_.steps[s.value].crew)
+    --busy_[crew->value];
   for (const StepId next : scenario_.successors[s.value]) {
-    if (--unfinished_predecessors_[next.value] == 0) release(next, now);
+    if (--unfinished_predecessors_[next.value] == 0)
+      release(next, now);
   }
 }
 
@@ -64,7 +72,8 @@ std::span<const StepId> RunbookExecutor::dispatch() {
       *keep++ = s;
       continue;
     }
-    if (crew) ++busy_[crew->value];
+    if (crew)
+      ++busy_[crew->value];
     status_[s.value] = StepStatus::running;
     started_.push_back(s);
   }

@@ -19,20 +19,24 @@ const date::time_zone* ScenarioClock::find_zone(const std::string& name) {
 
 std::optional<ScenarioClock::Seconds> ScenarioClock::parse_local(std::string_view text,
                                                                  const date::time_zone* zone) {
-  for (const char* format : {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                             "%Y-%m-%dT%H:%M"}) {
+  for (const char* format :
+       {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"}) {
     std::istringstream in{std::string(text)};
     date::local_seconds local;
     in >> date::parse(format, local);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof()) continue;
+    if (in.fail() || in.peek() != std::char_traits<char>::eof())
+      continue;
     const auto info = zone->get_info(local);
-    if (info.result != date::local_info::unique) return std::nullopt;
+    if (info.result != date::local_info::unique)
+      return std::nullopt;
     return Seconds{local.time_since_epoch() - info.first.offset};
   }
   return std::nullopt;
 }
 
-std::string ScenarioClock::zone_name() const { return std::string(zone_->name()); }
+std::string ScenarioClock::zone_name() const {
+  return std::string(zone_->name());
+}
 
 SimTime ScenarioClock::from_utc(Seconds utc) const {
   return SimTime{std::chrono::duration_cast<std::chrono::milliseconds>(utc - t0_).count()};
@@ -50,14 +54,16 @@ std::string ScenarioClock::local_text(SimTime t) const {
   const auto z = zoned(t0_, zone_, t);
   const auto secs = date::floor<std::chrono::seconds>(z.get_local_time());
   const bool whole_minute = secs.time_since_epoch().count() % 60 == 0;
-  return date::format(whole_minute ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M:%S %Z",
-                      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+  return date::format(
+      whole_minute ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M:%S %Z",
+      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
 }
 
 std::string ScenarioClock::iso_text(SimTime t) const {
   const auto z = zoned(t0_, zone_, t);
-  return date::format("%Y-%m-%dT%H:%M:%S%Ez",
-                      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+  return date::format(
+      "%Y-%m-%dT%H:%M:%S%Ez",
+      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
 }
 
 }  // namespace faultline
