@@ -29,8 +29,8 @@ class ScenarioReader {
                 "crews", "runbook", "observed"});
     if (!top.is_map())
       return nullptr;
-    name_ = optional_text(top.get("name"), "the scenario's name");
-    description_ = optional_text(top.get("description"), "the scenario's description");
+    name_ = reader_.optional_text(top.get("name"), "the scenario's name");
+    description_ = reader_.optional_text(top.get("description"), "the scenario's description");
     read_topology_reference(top.require("topology"));
     read_clock(top.require("start"), top.require("time_zone"));
     if (const YAML::Node h = top.get("horizon"); h.IsDefined()) {
@@ -77,12 +77,6 @@ class ScenarioReader {
   }
 
  private:
-  std::string optional_text(const YAML::Node& node, std::string_view what) {
-    if (!node.IsDefined())
-      return {};
-    return reader_.text(node, what).value_or("");
-  }
-
   void read_topology_reference(const YAML::Node& node) {
     if (!node.IsDefined())
       return;
@@ -196,7 +190,7 @@ class ScenarioReader {
     fault.where = reader_.at(node);
     fault.id = reader_.text(f.require("id"), "a fault's id").value_or("");
     const std::string what = "fault '" + fault.id + "'";
-    fault.description = optional_text(f.get("description"), "description of " + what);
+    fault.description = reader_.optional_text(f.get("description"), "description of " + what);
     if (const YAML::Node at = f.require("at"); at.IsDefined()) {
       if (const auto t = read_time(at, "time of " + what)) {
         fault.at = *t;
@@ -252,7 +246,7 @@ class ScenarioReader {
     crew.where = reader_.at(node);
     if (f.is_map()) {
       crew.id = reader_.text(f.require("id"), "a crew's id").value_or("");
-      crew.name = optional_text(f.get("name"), "a crew's name");
+      crew.name = reader_.optional_text(f.get("name"), "a crew's name");
       if (const YAML::Node n = f.get("size"); n.IsDefined()) {
         crew.size = static_cast<int>(reader_.integer(n, "a crew's size", 1, 10'000).value_or(1));
       }
@@ -271,7 +265,7 @@ class ScenarioReader {
     if (f.is_map()) {
       step.id = reader_.text(f.require("id"), "a step's id").value_or("");
       const std::string what = "step '" + step.id + "'";
-      step.description = optional_text(f.get("description"), "description of " + what);
+      step.description = reader_.optional_text(f.get("description"), "description of " + what);
       if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
         step.duration = reader_.duration(d, "duration of " + what).value_or(Duration{});
       }
@@ -341,8 +335,8 @@ class ScenarioReader {
     m.where = reader_.at(node);
     m.id = reader_.text(f.require("id"), "a milestone's id").value_or("");
     const std::string what = "milestone '" + m.id + "'";
-    m.description = optional_text(f.get("description"), "description of " + what);
-    m.source = optional_text(f.get("source"), "source of " + what);
+    m.description = reader_.optional_text(f.get("description"), "description of " + what);
+    m.source = reader_.optional_text(f.get("source"), "source of " + what);
 
     const YAML::Node service = f.get("service");
     const YAML::Node step = f.get("step");

@@ -8,12 +8,6 @@ namespace faultline::loader {
 
 namespace {
 
-std::string text_or_empty(Reader& reader, const YAML::Node& node, std::string_view what) {
-  if (!node.IsDefined())
-    return {};
-  return reader.text(node, what).value_or("");
-}
-
 class TopologyReader {
  public:
   TopologyReader(const std::string& path, Diagnostics& diagnostics)
@@ -25,8 +19,8 @@ class TopologyReader {
     if (!top.is_map())
       return nullptr;
     parts_.file = reader_.file();
-    parts_.name = text_or_empty(reader_, top.get("name"), "the topology's name");
-    text_or_empty(reader_, top.get("description"), "the topology's description");
+    parts_.name = reader_.optional_text(top.get("name"), "the topology's name");
+    reader_.optional_text(top.get("description"), "the topology's description");
 
     const YAML::Node regions = top.require("regions");
     const YAML::Node services = top.require("services");
@@ -62,8 +56,8 @@ class TopologyReader {
     region.where = reader_.at(node);
     if (f.is_map()) {
       region.id = reader_.text(f.require("id"), "a region's id").value_or("");
-      region.name = text_or_empty(reader_, f.get("name"), "a region's name");
-      text_or_empty(reader_, f.get("description"), "a region's description");
+      region.name = reader_.optional_text(f.get("name"), "a region's name");
+      reader_.optional_text(f.get("description"), "a region's description");
     }
     if (region.name.empty())
       region.name = region.id;
@@ -79,8 +73,8 @@ class TopologyReader {
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
-      service.name = text_or_empty(reader_, f.get("name"), "name of " + what);
-      service.description = text_or_empty(reader_, f.get("description"), "description of " + what);
+      service.name = reader_.optional_text(f.get("name"), "name of " + what);
+      service.description = reader_.optional_text(f.get("description"), "description of " + what);
       if (const YAML::Node sites = f.get("sites"); sites.IsDefined()) {
         service.sites =
             static_cast<int>(reader_.integer(sites, "sites of " + what, 1, 10'000'000).value_or(0));
@@ -208,8 +202,8 @@ class TopologyReader {
     if (f.is_map()) {
       group.id = reader_.text(f.require("id"), "a user group's id").value_or("");
       const std::string what = "user group '" + group.id + "'";
-      group.name = text_or_empty(reader_, f.get("name"), "name of " + what);
-      text_or_empty(reader_, f.get("description"), "description of " + what);
+      group.name = reader_.optional_text(f.get("name"), "name of " + what);
+      reader_.optional_text(f.get("description"), "description of " + what);
       if (const YAML::Node users = f.require("users"); users.IsDefined()) {
         group.users =
             UserCount{reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};

@@ -110,6 +110,12 @@ std::optional<std::string> Reader::text(const YAML::Node& node, std::string_view
   return node.Scalar();
 }
 
+std::string Reader::optional_text(const YAML::Node& node, std::string_view what) {
+  if (!node.IsDefined())
+    return {};
+  return text(node, what).value_or("");
+}
+
 std::optional<std::int64_t> Reader::integer(const YAML::Node& node, std::string_view what,
                                             std::int64_t min, std::int64_t max) {
   std::int64_t value = 0;

@@ -36,6 +36,8 @@ class Reader {
 
   // Each reports a problem at the node and returns nothing.
   std::optional<std::string> text(const YAML::Node& node, std::string_view what);
+  // Text where the key may be absent: empty when it is (or is not text, reported).
+  std::string optional_text(const YAML::Node& node, std::string_view what);
   std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,
                                       std::int64_t min, std::int64_t max);
   // A number in [0, 1].
