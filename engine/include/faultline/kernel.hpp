@@ -85,19 +85,6 @@ class EventQueue {
     return std::nullopt;
   }
 
-  void clear() {
-    heap_.clear();
-    free_.clear();
-    for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-      slots_[i].live = false;
-      ++slots_[i].generation;
-      free_.push_back(i);
-    }
-    live_ = 0;
-    next_sequence_ = 0;
-    now_ = SimTime{};
-  }
-
  private:
   struct Entry {
     SimTime at;
