@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-graph-dev
+  libeigen3-dev
   libyaml-cpp-dev
   libcli11-dev
   nlohmann-json3-dev

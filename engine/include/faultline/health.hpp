@@ -34,6 +34,10 @@ class HealthPropagator {
   // Starts with every instance healthy and every capability at 1.
   explicit HealthPropagator(const Topology& topology);
 
+  // Back to every instance healthy and every capability at 1, keeping the
+  // memory for the next run.
+  void reset();
+
   // Changes take effect on health at the next propagate().
   void set_healthy_instances(DeploymentId d, int healthy);
   void set_capability(ServiceId s, double fraction);

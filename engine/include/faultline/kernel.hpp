@@ -59,6 +59,17 @@ class EventQueue {
     return true;
   }
 
+  // Empties the queue and rewinds time to 0, keeping its memory. Handles from
+  // before do not carry over.
+  void reset() {
+    heap_.clear();
+    slots_.clear();
+    free_.clear();
+    next_sequence_ = 0;
+    live_ = 0;
+    now_ = SimTime{};
+  }
+
   bool empty() const { return live_ == 0; }
   std::size_t size() const { return live_; }
   SimTime now() const { return now_; }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/distribution.hpp"
 #include "faultline/ids.hpp"
 #include "faultline/time.hpp"
 
@@ -26,6 +27,7 @@ enum class Redundancy {
   none,            // a single deployment
   active_active,   // traffic split over all deployments by instance count
   active_passive,  // the first healthy deployment, in listed order, serves
+  k_of_n,          // serves fully while at least `quorum` deployments are up, else not at all
 };
 
 std::string_view to_string(DependencyKind k);
@@ -37,11 +39,21 @@ struct Region {
   SourceLocation where;
 };
 
+// Failures that happen on their own, for steady-state studies: the unit fails
+// after a time to failure, is repaired after a time to repair, and so on.
+struct FailureModel {
+  Distribution time_to_failure;
+  Distribution time_to_repair;
+  SourceLocation where;
+};
+
 struct Deployment {
   std::string id;  // "<service>@<region>" unless given
   ServiceId service;
   RegionId region;
   int instances = 1;
+  // A failure takes the whole deployment down until it is repaired.
+  std::optional<FailureModel> failures;
   SourceLocation where;
 };
 
@@ -56,10 +68,17 @@ struct Service {
   std::string name;
   std::string description;
   Redundancy redundancy = Redundancy::none;
+  int quorum = 0;  // k_of_n: deployments that must be up
   std::vector<DeploymentId> deployments;
   std::vector<Dependency> dependencies;
   // Customer sites for hybrid services that are enabled site by site; 0 if not.
   int sites = 0;
+  // A failure of the service itself (software, configuration), apart from
+  // its deployments: it serves nothing until repaired.
+  std::optional<FailureModel> failures;
+  // How many of its failed deployments can be repaired at once; the rest
+  // wait in failure order. Unlimited when absent.
+  std::optional<int> repairers;
   SourceLocation where;
 };
 
@@ -113,6 +132,8 @@ class Topology {
   // Dependencies rank lower than their dependants; services on one cycle share
   // a rank. Health is evaluated in increasing rank.
   std::uint32_t evaluation_rank(ServiceId s) const { return evaluation_rank_[s.value]; }
+  // Some deployment or service carries a failure model.
+  bool has_failure_models() const { return has_failure_models_; }
 
  private:
   TopologyParts parts_;
@@ -123,6 +144,7 @@ class Topology {
   std::vector<std::vector<UserGroupId>> users_of_;
   std::vector<std::vector<DeploymentId>> deployments_in_;
   std::vector<std::uint32_t> evaluation_rank_;
+  bool has_failure_models_ = false;
 };
 
 enum class FaultKind {
@@ -164,7 +186,13 @@ struct Step {
   std::optional<ServiceId> service;       // restore, enable_waves
   double to_fraction = 1.0;               // restore
   int waves = 1;                          // enable_waves
-  Duration duration;                      // whole step; each wave takes duration / waves
+  Distribution duration;                  // whole step; each wave takes a share
+  // Each attempt (a wave, or the whole step) succeeds with this probability;
+  // a failed one is retried after retry_delay, up to `retries` times, after
+  // which the step has failed and the steps after it never start.
+  double success = 1.0;
+  int retries = 0;
+  Distribution retry_delay;
   std::optional<CrewId> crew;
   std::vector<StepId> after;
   std::optional<SimTime> not_before;

@@ -45,6 +45,8 @@ struct ServiceOutcome {
 struct StepOutcome {
   std::optional<SimTime> started;
   std::optional<SimTime> completed;
+  bool failed = false;  // gave up after its last retry
+  int attempts = 0;     // waves or whole-step attempts, counting retries
 };
 
 struct UserImpact {
@@ -68,8 +70,13 @@ struct RunResult {
   std::vector<UserImpact> user_groups;   // by UserGroupId
   UserImpact overall;
   std::vector<MilestoneOutcome> observed;  // by position in scenario.observed
+  // Affected users across all groups at each requested sampling time (after
+  // the events at that instant); empty unless sampling times were given.
+  std::vector<UserCount> sampled_affected;
 };
 
+// The nominal run: scripted faults, every duration at its median, every
+// attempt succeeding, no failures drawn from failure models.
 RunResult replay(const Scenario& scenario);
 
 }  // namespace faultline

@@ -16,6 +16,7 @@ enum class StepStatus {
   ready,    // may start, waiting for a crew
   running,
   done,
+  failed,  // every attempt failed; the steps after it never start
 };
 
 std::string_view to_string(StepStatus s);
@@ -24,12 +25,17 @@ class RunbookExecutor {
  public:
   explicit RunbookExecutor(const Scenario& scenario);
 
+  // Back to the state before begin(), keeping the memory for the next run.
+  void reset();
+
   // Releases the steps without predecessors at now.
   void begin(SimTime now);
   // The step's earliest start has come.
   void reach_earliest_start(StepId step);
   // The step finished: frees its crew, releases the successors it unblocks.
   void complete(StepId step, SimTime now);
+  // The step gave up: frees its crew; its successors stay blocked.
+  void fail(StepId step);
 
   // Starts ready steps, in runbook order, while their crews have a free
   // member; returns the steps started.

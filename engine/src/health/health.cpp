@@ -39,6 +39,17 @@ HealthPropagator::HealthPropagator(const Topology& topology)
     healthy_.push_back(d.instances);
 }
 
+void HealthPropagator::reset() {
+  for (std::size_t d = 0; d < healthy_.size(); ++d)
+    healthy_[d] = topology_.deployments()[d].instances;
+  std::fill(capability_.begin(), capability_.end(), 1.0);
+  std::fill(health_.begin(), health_.end(), ServiceHealth{});
+  std::fill(is_pending_.begin(), is_pending_.end(), 0);
+  std::fill(is_changed_.begin(), is_changed_.end(), 0);
+  pending_.clear();
+  changed_.clear();
+}
+
 void HealthPropagator::mark(ServiceId s) {
   if (is_pending_[s.value])
     return;
@@ -58,6 +69,11 @@ void HealthPropagator::set_capability(ServiceId s, double fraction) {
 }
 
 double HealthPropagator::deployment_fraction(const Service& service) const {
+  if (service.redundancy == Redundancy::k_of_n) {
+    const auto up = std::count_if(service.deployments.begin(), service.deployments.end(),
+                                  [&](DeploymentId d) { return healthy_[d.value] > 0; });
+    return up >= service.quorum ? 1.0 : 0.0;
+  }
   if (service.redundancy == Redundancy::active_passive) {
     for (const DeploymentId d : service.deployments) {
       if (healthy_[d.value] > 0) {

@@ -66,6 +66,11 @@ class ScenarioReader {
         read_milestone(m);
     }
     check_runbook_cycles();
+    if (topology_ && topology_->has_failure_models() && !horizon_) {
+      reader_.error(root, "the topology " + topology_->file() +
+                              " has failure models, so failures recur without end; give the "
+                              "scenario a 'horizon' (such as 365d) to study");
+    }
     if (reader_.diagnostics().has_errors() || !topology_)
       return nullptr;
 
@@ -259,7 +264,7 @@ class ScenarioReader {
   void read_step(const YAML::Node& node) {
     Fields f(reader_, node, "a runbook step",
              {"id", "description", "action", "deployments", "region", "service", "to", "waves",
-              "duration", "crew", "after", "not_before"});
+              "duration", "crew", "after", "not_before", "success", "retries", "retry_delay"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -267,8 +272,9 @@ class ScenarioReader {
       const std::string what = "step '" + step.id + "'";
       step.description = reader_.optional_text(f.get("description"), "description of " + what);
       if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
-        step.duration = reader_.duration(d, "duration of " + what).value_or(Duration{});
+        step.duration = reader_.distribution(d, "duration of " + what).value_or(Distribution{});
       }
+      read_retries(f, what, step);
       if (const YAML::Node c = f.get("crew"); c.IsDefined()) {
         if (const auto crew = crews_.resolve(reader_, c))
           step.crew = CrewId{*crew};
@@ -283,6 +289,25 @@ class ScenarioReader {
       read_action(f, what, step);
     }
     steps_list_.push_back(std::move(step));
+  }
+
+  void read_retries(Fields& f, const std::string& what, Step& step) {
+    if (const YAML::Node p = f.get("success"); p.IsDefined()) {
+      step.success = reader_.fraction(p, "success probability of " + what).value_or(1.0);
+      if (step.success == 0.0) {
+        reader_.error(p, "success probability of " + what +
+                             " is 0, so the step can never finish; give a probability above 0");
+      }
+    }
+    if (const YAML::Node r = f.get("retries"); r.IsDefined()) {
+      step.retries = static_cast<int>(reader_.integer(r, "retries of " + what, 0, 1000).value_or(0));
+    }
+    if (const YAML::Node d = f.get("retry_delay"); d.IsDefined()) {
+      step.retry_delay =
+          reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
+      if (!f.has("retries"))
+        reader_.warning(d, "retry_delay of " + what + " has no effect without 'retries'");
+    }
   }
 
   void read_action(Fields& f, const std::string& what, Step& step) {

@@ -69,7 +69,8 @@ class TopologyReader {
     Service service;
     service.where = reader_.at(node);
     Fields f(reader_, node, "a service",
-             {"id", "name", "description", "redundancy", "deployments", "depends_on", "sites"});
+             {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on",
+              "sites", "failures", "repairers"});
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
@@ -82,6 +83,11 @@ class TopologyReader {
       read_deployments(f.require("deployments"), index, service);
       read_redundancy(f, what, service);
       read_dependencies(f.get("depends_on"), what, service);
+      service.failures = read_failures(f.get("failures"), what);
+      if (const YAML::Node r = f.get("repairers"); r.IsDefined()) {
+        service.repairers =
+            static_cast<int>(reader_.integer(r, "repairers of " + what, 1, 10'000).value_or(1));
+      }
     }
     if (service.name.empty())
       service.name = service.id;
@@ -98,11 +104,28 @@ class TopologyReader {
         service.redundancy = Redundancy::active_active;
       } else if (mode == "active-passive") {
         service.redundancy = Redundancy::active_passive;
+      } else if (mode == "k-of-n") {
+        service.redundancy = Redundancy::k_of_n;
       } else if (!mode.empty()) {
         reader_.error(node, "unknown redundancy '" + mode + "' for " + what +
-                                did_you_mean(mode, {"none", "active-active", "active-passive"}) +
-                                "; expected none, active-active or active-passive");
+                                did_you_mean(mode, {"none", "active-active", "active-passive",
+                                                    "k-of-n"}) +
+                                "; expected none, active-active, active-passive or k-of-n");
       }
+    }
+    const YAML::Node quorum = f.get("quorum");
+    const auto n = static_cast<std::int64_t>(service.deployments.size());
+    if (service.redundancy == Redundancy::k_of_n) {
+      if (!quorum.IsDefined()) {
+        reader_.error(node, what + " is k-of-n, so it needs 'quorum': how many of its " +
+                                std::to_string(n) + " deployments must be up");
+      } else if (n > 0) {
+        service.quorum =
+            static_cast<int>(reader_.integer(quorum, "quorum of " + what, 1, n).value_or(1));
+      }
+    } else if (quorum.IsDefined()) {
+      reader_.error(quorum, "'quorum' applies only to k-of-n services; " + what + " is " +
+                                std::string(to_string(service.redundancy)));
     }
     if (service.redundancy == Redundancy::none && service.deployments.size() > 1) {
       reader_.error(node.IsDefined() ? node : f.node(),
@@ -110,6 +133,28 @@ class TopologyReader {
                         " deployments, so it needs a redundancy mode: active-active or "
                         "active-passive");
     }
+  }
+
+  std::optional<FailureModel> read_failures(const YAML::Node& node, const std::string& what) {
+    if (!node.IsDefined())
+      return std::nullopt;
+    Fields f(reader_, node, "the failures of " + what, {"time_to_failure", "time_to_repair"});
+    if (!f.is_map())
+      return std::nullopt;
+    const YAML::Node ttf = f.require("time_to_failure");
+    const YAML::Node ttr = f.require("time_to_repair");
+    if (!ttf.IsDefined() || !ttr.IsDefined())
+      return std::nullopt;
+    auto to_failure = reader_.distribution(ttf, "time_to_failure of " + what);
+    auto to_repair = reader_.distribution(ttr, "time_to_repair of " + what);
+    if (!to_failure || !to_repair)
+      return std::nullopt;
+    // A unit that fails again the instant it is repaired would loop forever.
+    if (to_failure->is_fixed() && to_failure->median().ms == 0) {
+      reader_.error(ttf, "time_to_failure of " + what + " must be more than 0");
+      return std::nullopt;
+    }
+    return FailureModel{std::move(*to_failure), std::move(*to_repair), reader_.at(node)};
   }
 
   void read_deployments(const YAML::Node& list, std::uint32_t service_index, Service& service) {
@@ -122,7 +167,8 @@ class TopologyReader {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
     for (const auto& node : list) {
-      Fields f(reader_, node, "a deployment of " + what, {"id", "region", "instances"});
+      Fields f(reader_, node, "a deployment of " + what,
+               {"id", "region", "instances", "failures"});
       if (!f.is_map())
         continue;
       Deployment d;
@@ -135,6 +181,7 @@ class TopologyReader {
         d.instances = static_cast<int>(
             reader_.integer(n, "a deployment's instances", 1, 1'000'000).value_or(1));
       }
+      d.failures = read_failures(f.get("failures"), "a deployment of " + what);
       if (const YAML::Node id = f.get("id"); id.IsDefined()) {
         d.id = reader_.text(id, "a deployment's id").value_or("");
       } else if (region) {

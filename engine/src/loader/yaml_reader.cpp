@@ -161,6 +161,181 @@ std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_vie
   return std::nullopt;
 }
 
+std::optional<double> Reader::positive_number(const YAML::Node& node, std::string_view what) {
+  double value = 0;
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
+      value <= 0) {
+    error(node, std::string(what) + " must be a number above 0, found " + describe(node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+namespace {
+
+struct DistributionForm {
+  std::string_view kind;
+  std::vector<std::string_view> keys;  // all required
+  std::string_view alternative_keys_hint;
+};
+
+// The parameters each distribution takes, in the order the README lists them.
+const std::vector<DistributionForm>& distribution_forms() {
+  static const std::vector<DistributionForm> forms = {
+      {"fixed", {"value"}, ""},
+      {"uniform", {"min", "max"}, ""},
+      {"triangular", {"min", "mode", "max"}, ""},
+      {"normal", {"mean", "sd"}, ""},
+      {"lognormal", {"median", "p95"}, "median and p95, or mu and sigma"},
+      {"exponential", {"mean"}, ""},
+      {"weibull", {"shape", "scale"}, ""},
+      {"pert", {"min", "mode", "max"}, ""},
+      {"empirical", {"samples"}, ""},
+  };
+  return forms;
+}
+
+std::string join_keys(const std::vector<std::string_view>& keys) {
+  std::string out;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    out += i == 0 ? "" : (i + 1 == keys.size() ? " and " : ", ");
+    out += keys[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::string_view what) {
+  if (!node.IsMap()) {
+    if (node.IsScalar()) {
+      if (const auto d = duration(node, what))
+        return Distribution::fixed(*d);
+      return std::nullopt;
+    }
+    error(node, std::string(what) +
+                    " must be a duration (90m) or a distribution such as {distribution: "
+                    "lognormal, median: 4h, p95: 12h}, found " +
+                    describe(node));
+    return std::nullopt;
+  }
+  Fields f(*this, node, std::string(what),
+           {"distribution", "value", "min", "mode", "max", "mean", "sd", "median", "p95", "mu",
+            "sigma", "shape", "scale", "samples"});
+  const YAML::Node kind_node = f.require("distribution");
+  if (!kind_node.IsDefined())
+    return std::nullopt;
+  const auto kind = text(kind_node, "the distribution of " + std::string(what));
+  if (!kind)
+    return std::nullopt;
+  const auto& forms = distribution_forms();
+  const auto form = std::find_if(forms.begin(), forms.end(),
+                                 [&](const DistributionForm& d) { return d.kind == *kind; });
+  if (form == forms.end()) {
+    std::vector<std::string> names;
+    for (const auto& d : forms)
+      names.emplace_back(d.kind);
+    std::vector<std::string_view> views(names.begin(), names.end());
+    error(kind_node, "unknown distribution '" + *kind + "'" + did_you_mean(*kind, names) +
+                         "; expected one of " + join_keys(views));
+    return std::nullopt;
+  }
+
+  std::vector<std::string_view> keys = form->keys;
+  if (form->kind == "lognormal" && (f.has("mu") || f.has("sigma")))
+    keys = {"mu", "sigma"};
+  const std::string takes = form->alternative_keys_hint.empty()
+                                ? join_keys(form->keys)
+                                : std::string(form->alternative_keys_hint);
+  bool complete = true;
+  for (const std::string_view key : {"value", "min", "mode", "max", "mean", "sd", "median", "p95",
+                                     "mu", "sigma", "shape", "scale", "samples"}) {
+    const YAML::Node value = f.get(key);
+    if (value.IsDefined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      error(value, "'" + std::string(key) + "' does not apply to a " + *kind +
+                       " distribution; it takes " + takes);
+      complete = false;
+    }
+  }
+  for (const auto key : keys) {
+    if (!f.has(key)) {
+      error(node, std::string(what) + ": a " + *kind + " distribution needs " + takes +
+                      "; '" + std::string(key) + "' is missing");
+      complete = false;
+    }
+  }
+  if (!complete)
+    return std::nullopt;
+
+  const auto d = [&](std::string_view key) {
+    return duration(f.get(key), std::string(key) + " of " + std::string(what));
+  };
+  const auto number = [&](std::string_view key) -> std::optional<double> {
+    double value = 0;
+    const YAML::Node n = f.get(key);
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || !std::isfinite(value)) {
+      error(n, std::string(key) + " of " + std::string(what) + " must be a number, found " +
+                   describe(n));
+      return std::nullopt;
+    }
+    return value;
+  };
+  try {
+    if (*kind == "fixed") {
+      if (const auto v = d("value"))
+        return Distribution::fixed(*v);
+    } else if (*kind == "uniform") {
+      const auto lo = d("min"), hi = d("max");
+      if (lo && hi)
+        return Distribution::uniform(*lo, *hi);
+    } else if (*kind == "triangular" || *kind == "pert") {
+      const auto lo = d("min"), mode = d("mode"), hi = d("max");
+      if (lo && mode && hi) {
+        return *kind == "pert" ? Distribution::pert(*lo, *mode, *hi)
+                               : Distribution::triangular(*lo, *mode, *hi);
+      }
+    } else if (*kind == "normal") {
+      const auto mean = d("mean"), sd = d("sd");
+      if (mean && sd)
+        return Distribution::normal(*mean, *sd);
+    } else if (*kind == "lognormal" && keys.front() == "mu") {
+      const auto mu = number("mu"), sigma = number("sigma");
+      if (mu && sigma)
+        return Distribution::lognormal(*mu, *sigma);
+    } else if (*kind == "lognormal") {
+      const auto median = d("median"), p95 = d("p95");
+      if (median && p95)
+        return Distribution::lognormal_from_median_p95(*median, *p95);
+    } else if (*kind == "exponential") {
+      if (const auto mean = d("mean"))
+        return Distribution::exponential(*mean);
+    } else if (*kind == "weibull") {
+      const auto shape = number("shape");
+      const auto scale = d("scale");
+      if (shape && scale)
+        return Distribution::weibull(*shape, *scale);
+    } else if (*kind == "empirical") {
+      const YAML::Node list = f.get("samples");
+      if (!sequence(list, "samples of " + std::string(what)))
+        return std::nullopt;
+      std::vector<Duration> samples;
+      bool all = true;
+      for (const auto& item : list) {
+        if (const auto s = duration(item, "a sample of " + std::string(what)))
+          samples.push_back(*s);
+        else
+          all = false;
+      }
+      if (all)
+        return Distribution::empirical(std::move(samples));
+    }
+  } catch (const std::invalid_argument& e) {
+    error(node, "the " + *kind + " distribution of " + std::string(what) + " is invalid: " +
+                    e.what());
+  }
+  return std::nullopt;
+}
+
 bool Reader::sequence(const YAML::Node& node, std::string_view what) {
   if (node.IsSequence())
     return true;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/distribution.hpp"
 #include "faultline/time.hpp"
 
 namespace faultline::loader {
@@ -43,6 +44,10 @@ class Reader {
   // A number in [0, 1].
   std::optional<double> fraction(const YAML::Node& node, std::string_view what);
   std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
+  // A duration (fixed) or a mapping naming a distribution and its parameters.
+  std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
+  // A positive number, finite.
+  std::optional<double> positive_number(const YAML::Node& node, std::string_view what);
   // True if node is a sequence; reports otherwise.
   bool sequence(const YAML::Node& node, std::string_view what);
 

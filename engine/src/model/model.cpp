@@ -1,5 +1,7 @@
 #include "faultline/model.hpp"
 
+#include <algorithm>
+
 #include "graph/dependency_graph.hpp"
 
 namespace faultline {
@@ -16,6 +18,8 @@ std::string_view to_string(Redundancy r) {
       return "active-active";
     case Redundancy::active_passive:
       return "active-passive";
+    case Redundancy::k_of_n:
+      return "k-of-n";
   }
   return "none";
 }
@@ -79,6 +83,11 @@ Topology::Topology(TopologyParts parts)
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});
   }
   evaluation_rank_ = graph::evaluation_ranks(*this);
+  has_failure_models_ =
+      std::any_of(parts_.services.begin(), parts_.services.end(),
+                  [](const Service& s) { return s.failures.has_value(); }) ||
+      std::any_of(parts_.deployments.begin(), parts_.deployments.end(),
+                  [](const Deployment& d) { return d.failures.has_value(); });
 }
 
 std::optional<RegionId> Topology::find_region(std::string_view id) const {

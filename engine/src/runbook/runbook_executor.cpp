@@ -16,18 +16,30 @@ std::string_view to_string(StepStatus s) {
       return "running";
     case StepStatus::done:
       return "done";
+    case StepStatus::failed:
+      return "failed";
   }
   return "blocked";
 }
 
 RunbookExecutor::RunbookExecutor(const Scenario& scenario)
     : scenario_(scenario),
-      status_(scenario.steps.size(), StepStatus::blocked),
-      busy_(scenario.crews.size(), 0) {
-  unfinished_predecessors_.reserve(scenario.steps.size());
-  for (const auto& step : scenario.steps) {
-    unfinished_predecessors_.push_back(static_cast<int>(step.after.size()));
+      status_(scenario.steps.size()),
+      unfinished_predecessors_(scenario.steps.size()),
+      busy_(scenario.crews.size()) {
+  reset();
+}
+
+void RunbookExecutor::reset() {
+  std::fill(status_.begin(), status_.end(), StepStatus::blocked);
+  for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
+    unfinished_predecessors_[i] = static_cast<int>(scenario_.steps[i].after.size());
   }
+  std::fill(busy_.begin(), busy_.end(), 0);
+  ready_.clear();
+  started_.clear();
+  waiting_.clear();
+  handed_out_.clear();
 }
 
 void RunbookExecutor::begin(SimTime now) {
@@ -61,6 +73,12 @@ void RunbookExecutor::complete(StepId s, SimTime now) {
     if (--unfinished_predecessors_[next.value] == 0)
       release(next, now);
   }
+}
+
+void RunbookExecutor::fail(StepId s) {
+  status_[s.value] = StepStatus::failed;
+  if (const auto crew = scenario_.steps[s.value].crew)
+    --busy_[crew->value];
 }
 
 std::span<const StepId> RunbookExecutor::dispatch() {

@@ -1,0 +1,61 @@
+#pragma once
+// Random streams. Every run draws from streams derived from (seed, run index)
+// and, within a run, from one stream per purpose (a step, a failing unit), so
+// results do not depend on thread count and two strategies compared on the
+// same seed see the same draws for the same step (common random numbers).
+
+#include <cstdint>
+#include <limits>
+
+namespace faultline {
+
+// What a stream is drawn for; part of the stream's identity.
+enum class StreamPurpose : std::uint32_t { step = 1, failure = 2 };
+
+// xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Small, fast,
+// and with 2^256 - 1 period; satisfies UniformRandomBitGenerator.
+class RandomStream {
+ public:
+  using result_type = std::uint64_t;
+
+  RandomStream(std::uint64_t seed, std::uint64_t run, StreamPurpose purpose, std::uint32_t index) {
+    std::uint64_t mix = splitmix(seed);
+    mix = splitmix(mix ^ run);
+    mix = splitmix(mix ^ ((static_cast<std::uint64_t>(purpose) << 32) | index));
+    for (auto& word : state_)
+      word = splitmix(mix);
+  }
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+  result_type operator()() {
+    const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1), with 53 random bits.
+  double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // Advances x by the golden-ratio increment and returns the mixed value.
+  static std::uint64_t splitmix(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  static std::uint64_t splitmix(std::uint64_t&& x) { return splitmix(x); }
+
+  std::uint64_t state_[4];
+};
+
+}  // namespace faultline

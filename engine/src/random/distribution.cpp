@@ -1,0 +1,287 @@
+#include "faultline/distribution.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace faultline {
+
+namespace {
+
+constexpr double kMsPerHour = 3'600'000.0;
+// z such that P(Z <= z) = 0.95 for a standard normal.
+constexpr double kZ95 = 1.6448536269514722;
+// Heavy tails can draw absurd values; a century bounds any sample so that
+// time arithmetic cannot overflow.
+constexpr double kLongestSampleMs = 100.0 * 365.0 * 24.0 * kMsPerHour;
+
+Duration to_duration(double ms) {
+  return Duration{std::llround(std::clamp(ms, 0.0, kLongestSampleMs))};
+}
+
+[[noreturn]] void reject(const std::string& message) {
+  throw std::invalid_argument(message);
+}
+
+void require_ordered(Duration low, Duration high, std::string_view low_name,
+                     std::string_view high_name) {
+  if (!(low < high)) {
+    reject(fmt::format("{} ({}) must be below {} ({})", low_name, format_duration(low), high_name,
+                       format_duration(high)));
+  }
+}
+
+void require_positive(Duration d, std::string_view name) {
+  if (d.ms <= 0)
+    reject(fmt::format("{} must be more than 0, found {}", name, format_duration(d)));
+}
+
+double ms(Duration d) {
+  return static_cast<double>(d.ms);
+}
+
+}  // namespace
+
+std::string_view to_string(DistributionKind k) {
+  switch (k) {
+    case DistributionKind::fixed:
+      return "fixed";
+    case DistributionKind::uniform:
+      return "uniform";
+    case DistributionKind::triangular:
+      return "triangular";
+    case DistributionKind::normal:
+      return "normal";
+    case DistributionKind::lognormal:
+      return "lognormal";
+    case DistributionKind::exponential:
+      return "exponential";
+    case DistributionKind::weibull:
+      return "weibull";
+    case DistributionKind::pert:
+      return "pert";
+    case DistributionKind::empirical:
+      return "empirical";
+  }
+  return "fixed";
+}
+
+Distribution Distribution::fixed(Duration value) {
+  if (value.ms < 0)
+    reject("a duration cannot be negative");
+  return {DistributionKind::fixed, ms(value)};
+}
+
+Distribution Distribution::uniform(Duration min, Duration max) {
+  if (min.ms < 0)
+    reject("min cannot be negative");
+  require_ordered(min, max, "min", "max");
+  return {DistributionKind::uniform, ms(min), ms(max)};
+}
+
+Distribution Distribution::triangular(Duration min, Duration mode, Duration max) {
+  if (min.ms < 0)
+    reject("min cannot be negative");
+  require_ordered(min, max, "min", "max");
+  if (mode < min || max < mode) {
+    reject(fmt::format("mode ({}) must lie between min ({}) and max ({})", format_duration(mode),
+                       format_duration(min), format_duration(max)));
+  }
+  return {DistributionKind::triangular, ms(min), ms(mode), ms(max)};
+}
+
+Distribution Distribution::normal(Duration mean, Duration sd) {
+  require_positive(mean, "the mean");
+  require_positive(sd, "the standard deviation 'sd'");
+  return {DistributionKind::normal, ms(mean), ms(sd)};
+}
+
+Distribution Distribution::lognormal(double mu, double sigma) {
+  if (!std::isfinite(mu) || mu < -20 || mu > 20) {
+    reject(fmt::format("mu (the mean of ln(hours)) must be between -20 and 20, found {}", mu));
+  }
+  if (!std::isfinite(sigma) || sigma <= 0 || sigma > 10) {
+    reject(fmt::format("sigma must be more than 0 and at most 10, found {}", sigma));
+  }
+  return {DistributionKind::lognormal, mu + std::log(kMsPerHour), sigma};
+}
+
+Distribution Distribution::lognormal_from_median_p95(Duration median, Duration p95) {
+  require_positive(median, "the median");
+  require_ordered(median, p95, "the median", "p95");
+  const double mu = std::log(ms(median));
+  return {DistributionKind::lognormal, mu, (std::log(ms(p95)) - mu) / kZ95};
+}
+
+Distribution Distribution::exponential(Duration mean) {
+  require_positive(mean, "the mean");
+  return {DistributionKind::exponential, ms(mean)};
+}
+
+Distribution Distribution::weibull(double shape, Duration scale) {
+  if (!std::isfinite(shape) || shape < 0.05 || shape > 100) {
+    reject(fmt::format("shape must be between 0.05 and 100, found {}", shape));
+  }
+  require_positive(scale, "the scale");
+  return {DistributionKind::weibull, shape, ms(scale)};
+}
+
+Distribution Distribution::pert(Duration min, Duration mode, Duration max) {
+  Distribution d = triangular(min, mode, max);
+  d.kind_ = DistributionKind::pert;
+  return d;
+}
+
+Distribution Distribution::empirical(std::vector<Duration> samples) {
+  if (samples.empty())
+    reject("an empirical distribution needs at least one sample");
+  for (const Duration s : samples) {
+    if (s.ms < 0)
+      reject("samples cannot be negative");
+  }
+  std::sort(samples.begin(), samples.end(),
+            [](Duration a, Duration b) { return a.ms < b.ms; });
+  Distribution d{DistributionKind::empirical, 0};
+  d.samples_ = std::move(samples);
+  return d;
+}
+
+Duration Distribution::sample(RandomStream& random) const {
+  // Distribution objects are made per draw so that no cached state links one
+  // draw to the next.
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return to_duration(a_);
+    case DistributionKind::uniform:
+      return to_duration(a_ + (b_ - a_) * random.uniform());
+    case DistributionKind::triangular: {
+      const double u = random.uniform();
+      const double split = (b_ - a_) / (c_ - a_);
+      return to_duration(u < split ? a_ + std::sqrt(u * (c_ - a_) * (b_ - a_))
+                                   : c_ - std::sqrt((1 - u) * (c_ - a_) * (c_ - b_)));
+    }
+    case DistributionKind::normal:
+      // The mean is positive, so at least half the draws are accepted.
+      while (true) {
+        const double x = std::normal_distribution<double>(a_, b_)(random);
+        if (x >= 0)
+          return to_duration(x);
+      }
+    case DistributionKind::lognormal:
+      return to_duration(std::exp(a_ + b_ * std::normal_distribution<double>()(random)));
+    case DistributionKind::exponential:
+      return to_duration(-a_ * std::log1p(-random.uniform()));
+    case DistributionKind::weibull:
+      return to_duration(b_ * std::pow(-std::log1p(-random.uniform()), 1.0 / a_));
+    case DistributionKind::pert: {
+      const double range = c_ - a_;
+      const double x = std::gamma_distribution<double>(1 + 4 * (b_ - a_) / range)(random);
+      const double y = std::gamma_distribution<double>(1 + 4 * (c_ - b_) / range)(random);
+      return to_duration(a_ + range * x / (x + y));
+    }
+    case DistributionKind::empirical:
+      return samples_[std::uniform_int_distribution<std::size_t>(0, samples_.size() - 1)(random)];
+  }
+  return Duration{};
+}
+
+Duration Distribution::median() const {
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return to_duration(a_);
+    case DistributionKind::uniform:
+      return to_duration((a_ + b_) / 2);
+    case DistributionKind::triangular: {
+      const double mid = (a_ + c_) / 2;
+      return to_duration(b_ >= mid ? a_ + std::sqrt((c_ - a_) * (b_ - a_) / 2)
+                                   : c_ - std::sqrt((c_ - a_) * (c_ - b_) / 2));
+    }
+    case DistributionKind::normal: {
+      // The median of the normal truncated at 0: the quantile half way
+      // between the cut-off's probability and 1.
+      const boost::math::normal_distribution<double> n(a_, b_);
+      const double cut = boost::math::cdf(n, 0.0);
+      return to_duration(boost::math::quantile(n, cut + (1 - cut) / 2));
+    }
+    case DistributionKind::lognormal:
+      return to_duration(std::exp(a_));
+    case DistributionKind::exponential:
+      return to_duration(a_ * std::log(2.0));
+    case DistributionKind::weibull:
+      return to_duration(b_ * std::pow(std::log(2.0), 1.0 / a_));
+    case DistributionKind::pert: {
+      const double range = c_ - a_;
+      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
+                                                        1 + 4 * (c_ - b_) / range);
+      return to_duration(a_ + range * boost::math::median(beta));
+    }
+    case DistributionKind::empirical:
+      return samples_[(samples_.size() - 1) / 2];
+  }
+  return Duration{};
+}
+
+Duration Distribution::mean() const {
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return to_duration(a_);
+    case DistributionKind::uniform:
+      return to_duration((a_ + b_) / 2);
+    case DistributionKind::triangular:
+      return to_duration((a_ + b_ + c_) / 3);
+    case DistributionKind::normal: {
+      const double alpha = -a_ / b_;
+      const boost::math::normal_distribution<double> standard;
+      return to_duration(a_ + b_ * boost::math::pdf(standard, alpha) /
+                                  (1 - boost::math::cdf(standard, alpha)));
+    }
+    case DistributionKind::lognormal:
+      return to_duration(std::exp(a_ + b_ * b_ / 2));
+    case DistributionKind::exponential:
+      return to_duration(a_);
+    case DistributionKind::weibull:
+      return to_duration(b_ * boost::math::tgamma(1 + 1 / a_));
+    case DistributionKind::pert:
+      return to_duration((a_ + 4 * b_ + c_) / 6);
+    case DistributionKind::empirical: {
+      const double total = std::accumulate(samples_.begin(), samples_.end(), 0.0,
+                                           [](double sum, Duration d) { return sum + ms(d); });
+      return to_duration(total / static_cast<double>(samples_.size()));
+    }
+  }
+  return Duration{};
+}
+
+std::string Distribution::describe() const {
+  const auto d = [](double v) { return format_duration(to_duration(v)); };
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return d(a_);
+    case DistributionKind::uniform:
+      return fmt::format("uniform({}, {})", d(a_), d(b_));
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      return fmt::format("{}({}, {}, {})", to_string(kind_), d(a_), d(b_), d(c_));
+    case DistributionKind::normal:
+      return fmt::format("normal(mean {}, sd {})", d(a_), d(b_));
+    case DistributionKind::lognormal:
+      return fmt::format("lognormal(median {}, sigma {:.3g})", d(std::exp(a_)), b_);
+    case DistributionKind::exponential:
+      return fmt::format("exponential(mean {})", d(a_));
+    case DistributionKind::weibull:
+      return fmt::format("weibull(shape {:.3g}, scale {})", a_, d(b_));
+    case DistributionKind::empirical:
+      return fmt::format("empirical({} samples, median {})", samples_.size(),
+                         format_duration(median()));
+  }
+  return {};
+}
+
+}  // namespace faultline

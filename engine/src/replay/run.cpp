@@ -1,0 +1,445 @@
+#include "replay/run.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+namespace {
+
+TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject = 0) {
+  TimelineEntry e;
+  e.at = at;
+  e.kind = kind;
+  e.subject = subject;
+  return e;
+}
+
+// The share of a whole-step duration that wave `wave` of `waves` takes; the
+// shares add up to the duration exactly.
+Duration wave_length(Duration whole, int wave, int waves) {
+  return Duration{whole.ms * wave / waves - whole.ms * (wave - 1) / waves};
+}
+
+}  // namespace
+
+Run::Run(const Scenario& scenario)
+    : scenario_(scenario),
+      topology_(*scenario.topology),
+      health_(topology_),
+      runbook_(scenario),
+      attempt_duration_(scenario.steps.size()),
+      retries_used_(scenario.steps.size()),
+      base_healthy_(topology_.deployments().size()),
+      base_capability_(topology_.services().size()),
+      deployment_failed_(topology_.deployments().size()),
+      service_failed_(topology_.services().size()),
+      state_since_(topology_.services().size()),
+      group_affected_(topology_.user_groups().size()) {
+  std::vector<std::optional<std::uint32_t>> pool_of_service(topology_.services().size());
+  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
+    if (const auto repairers = topology_.service(ServiceId{s}).repairers) {
+      pool_of_service[s] = static_cast<std::uint32_t>(pools_.size());
+      pools_.push_back({*repairers, 0, {}, 0});
+    }
+  }
+  for (std::uint32_t d = 0; d < topology_.deployments().size(); ++d) {
+    const Deployment& deployment = topology_.deployment(DeploymentId{d});
+    if (deployment.failures) {
+      units_.push_back({&*deployment.failures, DeploymentId{d}, std::nullopt,
+                        pool_of_service[deployment.service.value]});
+    }
+  }
+  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
+    if (const auto& failures = topology_.service(ServiceId{s}).failures)
+      units_.push_back({&*failures, std::nullopt, ServiceId{s}, std::nullopt});
+  }
+}
+
+void Run::reset(const RunOptions& options, RunResult& result) {
+  options_ = options;
+  result_ = &result;
+  now_ = SimTime{};
+  next_sample_ = 0;
+  queue_.reset();
+  health_.reset();
+  runbook_.reset();
+  for (auto& pool : pools_) {
+    pool.busy = 0;
+    pool.queue.clear();
+    pool.head = 0;
+  }
+  step_random_.clear();
+  unit_random_.clear();
+  if (const auto& sampling = options.sampling) {
+    for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s)
+      step_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::step, s);
+    for (std::uint32_t u = 0; u < units_.size(); ++u)
+      unit_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failure, u);
+  }
+  std::fill(retries_used_.begin(), retries_used_.end(), 0);
+  for (std::size_t d = 0; d < base_healthy_.size(); ++d)
+    base_healthy_[d] = topology_.deployments()[d].instances;
+  std::fill(base_capability_.begin(), base_capability_.end(), 1.0);
+  std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
+  std::fill(service_failed_.begin(), service_failed_.end(), 0);
+  std::fill(state_since_.begin(), state_since_.end(), SimTime{});
+  std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
+  total_affected_ = UserCount{};
+
+  result.end = SimTime{};
+  result.timeline.clear();
+  result.services.assign(topology_.services().size(), ServiceOutcome{});
+  result.steps.assign(scenario_.steps.size(), StepOutcome{});
+  result.user_groups.assign(topology_.user_groups().size(), UserImpact{});
+  result.overall = UserImpact{};
+  result.observed.clear();
+  result.sampled_affected.assign(options.sample_times.size(), UserCount{});
+}
+
+void Run::execute(const RunOptions& options, RunResult& result) {
+  reset(options, result);
+  for (std::uint32_t f = 0; f < scenario_.faults.size(); ++f) {
+    queue_.schedule(scenario_.faults[f].at, {Event::Kind::fault, f});
+  }
+  // Scheduled after the faults so that, at T0, the faults come first.
+  queue_.schedule(SimTime{}, {Event::Kind::runbook_begins});
+  if (options.sampling) {
+    for (std::uint32_t u = 0; u < units_.size(); ++u) {
+      const Duration ttf =
+          std::max(Duration{1}, draw(units_[u].model->time_to_failure, unit_random_, u));
+      queue_.schedule(SimTime{} + ttf, {Event::Kind::unit_fails, u});
+    }
+  }
+
+  while (auto event = queue_.pop()) {
+    if (scenario_.horizon && event->at > *scenario_.horizon)
+      break;
+    advance_to(event->at);
+    handle(event->payload);
+  }
+  finish(scenario_.horizon.value_or(now_));
+}
+
+void Run::record(TimelineEntry entry) {
+  if (options_.record_timeline)
+    result_->timeline.push_back(entry);
+}
+
+void Run::handle(const Event& e) {
+  switch (e.kind) {
+    case Event::Kind::fault:
+      apply_fault(e.index);
+      break;
+    case Event::Kind::runbook_begins:
+      runbook_.begin(now_);
+      break;
+    case Event::Kind::earliest_start:
+      runbook_.reach_earliest_start(StepId{e.index});
+      break;
+    case Event::Kind::wave_done:
+      finish_attempt(StepId{e.index}, e.wave);
+      break;
+    case Event::Kind::retry:
+      start_attempt(StepId{e.index}, e.wave, true);
+      break;
+    case Event::Kind::unit_fails:
+      unit_fails(e.index);
+      break;
+    case Event::Kind::unit_repaired:
+      unit_repaired(e.index);
+      break;
+  }
+  for (const StepId s : runbook_.take_waiting()) {
+    queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
+  }
+  for (const StepId s : runbook_.dispatch())
+    start_step(s);
+}
+
+void Run::apply_deployment(DeploymentId d) {
+  health_.set_healthy_instances(d, deployment_failed_[d.value] ? 0 : base_healthy_[d.value]);
+}
+
+void Run::apply_service(ServiceId s) {
+  health_.set_capability(s, service_failed_[s.value] ? 0.0 : base_capability_[s.value]);
+}
+
+void Run::apply_fault(std::uint32_t index) {
+  const Fault& fault = scenario_.faults[index];
+  int deleted = 0;
+  if (fault.kind == FaultKind::delete_instances) {
+    for (const DeploymentId d : fault.deployments) {
+      const int healthy = base_healthy_[d.value];
+      const int remaining = fault.instances ? std::max(0, healthy - *fault.instances) : 0;
+      deleted += healthy - remaining;
+      base_healthy_[d.value] = remaining;
+      apply_deployment(d);
+    }
+  } else {
+    // A fault only takes away: a service already serving less stays there.
+    double& capability = base_capability_[fault.service->value];
+    capability = std::min(capability, fault.served_fraction);
+    apply_service(*fault.service);
+  }
+  TimelineEntry entry = entry_at(now_, TimelineKind::fault, index);
+  entry.instances = deleted;
+  record(entry);
+  propagate();
+}
+
+void Run::start_step(StepId s) {
+  result_->steps[s.value].started = now_;
+  record(entry_at(now_, TimelineKind::step_started, s.value));
+  start_attempt(s, 1, true);
+}
+
+// The first attempt and every retry draw the whole step's duration afresh;
+// later waves keep the duration of the attempt that got there.
+void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
+  const Step& step = scenario_.steps[s.value];
+  if (fresh_duration)
+    attempt_duration_[s.value] = draw(step.duration, step_random_, s.value);
+  ++result_->steps[s.value].attempts;
+  queue_.schedule(now_ + wave_length(attempt_duration_[s.value], wave, step.waves),
+                  {Event::Kind::wave_done, s.value, wave});
+}
+
+void Run::finish_attempt(StepId s, int wave) {
+  const Step& step = scenario_.steps[s.value];
+  const bool succeeded =
+      !options_.sampling || step.success >= 1.0 || step_random_[s.value].uniform() < step.success;
+  if (!succeeded) {
+    if (retries_used_[s.value] < step.retries) {
+      ++retries_used_[s.value];
+      queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
+                      {Event::Kind::retry, s.value, wave});
+      return;
+    }
+    result_->steps[s.value].failed = true;
+    runbook_.fail(s);
+    return;
+  }
+  apply_wave(s, wave);
+  if (wave < step.waves) {
+    start_attempt(s, wave + 1, false);
+  } else {
+    result_->steps[s.value].completed = now_;
+    record(entry_at(now_, TimelineKind::step_completed, s.value));
+    runbook_.complete(s, now_);
+  }
+  propagate();
+}
+
+void Run::apply_wave(StepId s, int wave) {
+  const Step& step = scenario_.steps[s.value];
+  switch (step.action) {
+    case ActionKind::none:
+      break;
+    case ActionKind::rebuild:
+      for (const DeploymentId d : step.deployments) {
+        base_healthy_[d.value] = topology_.deployment(d).instances;
+        apply_deployment(d);
+      }
+      break;
+    case ActionKind::restore:
+      raise_capability(*step.service, step.to_fraction);
+      break;
+    case ActionKind::enable_waves: {
+      const Service& service = topology_.service(*step.service);
+      double enabled = static_cast<double>(wave) / step.waves;
+      if (service.sites > 0) {
+        enabled = static_cast<double>(service.sites * wave / step.waves) / service.sites;
+      }
+      raise_capability(*step.service, enabled);
+      if (wave < step.waves) {
+        TimelineEntry entry = entry_at(now_, TimelineKind::step_wave, s.value);
+        entry.wave = wave;
+        entry.waves = step.waves;
+        record(entry);
+      }
+      break;
+    }
+  }
+}
+
+// Recovery only gives back: restoring a service that serves more than the
+// target leaves it as it is.
+void Run::raise_capability(ServiceId s, double fraction) {
+  double& capability = base_capability_[s.value];
+  capability = std::max(capability, fraction);
+  apply_service(s);
+}
+
+void Run::unit_fails(std::uint32_t unit) {
+  set_unit_failed(unit, true);
+  const auto pool = units_[unit].repair_pool;
+  if (!pool || pools_[*pool].busy < pools_[*pool].repairers) {
+    start_repair(unit);
+  } else {
+    pools_[*pool].queue.push_back(unit);
+  }
+}
+
+void Run::start_repair(std::uint32_t unit) {
+  if (const auto pool = units_[unit].repair_pool)
+    ++pools_[*pool].busy;
+  const Duration ttr = draw(units_[unit].model->time_to_repair, unit_random_, unit);
+  queue_.schedule(now_ + ttr, {Event::Kind::unit_repaired, unit});
+}
+
+void Run::unit_repaired(std::uint32_t unit) {
+  set_unit_failed(unit, false);
+  // A failure the instant after a repair would let a run spin at one time.
+  const Duration ttf =
+      std::max(Duration{1}, draw(units_[unit].model->time_to_failure, unit_random_, unit));
+  queue_.schedule(now_ + ttf, {Event::Kind::unit_fails, unit});
+  if (const auto pool = units_[unit].repair_pool) {
+    RepairPool& p = pools_[*pool];
+    --p.busy;
+    if (p.head < p.queue.size())
+      start_repair(p.queue[p.head++]);
+  }
+}
+
+void Run::set_unit_failed(std::uint32_t unit, bool failed) {
+  const FailureUnit& u = units_[unit];
+  if (u.deployment) {
+    deployment_failed_[u.deployment->value] = failed;
+    apply_deployment(*u.deployment);
+  } else {
+    service_failed_[u.service->value] = failed;
+    apply_service(*u.service);
+  }
+  propagate();
+}
+
+Duration Run::draw(const Distribution& d, std::vector<RandomStream>& streams,
+                   std::uint32_t index) const {
+  return options_.sampling ? d.sample(streams[index]) : d.median();
+}
+
+void Run::propagate() {
+  bool users_changed = false;
+  for (const ServiceId s : health_.propagate()) {
+    record_state(s);
+    for (const UserGroupId g : topology_.users_of(s)) {
+      const UserCount affected = health_.affected_users(g);
+      if (affected == group_affected_[g.value])
+        continue;
+      total_affected_ += affected - group_affected_[g.value];
+      group_affected_[g.value] = affected;
+      users_changed = true;
+      update_peak(result_->user_groups[g.value], affected);
+    }
+  }
+  if (!users_changed)
+    return;
+  update_peak(result_->overall, total_affected_);
+  TimelineEntry entry = entry_at(now_, TimelineKind::users);
+  entry.affected = total_affected_;
+  record(entry);
+}
+
+void Run::record_state(ServiceId s) {
+  ServiceOutcome& outcome = result_->services[s.value];
+  const ServiceHealth& h = health_.health(s);
+  const ServiceState to = h.state();
+  const ServiceState from = outcome.final_state;
+  if (to == from)
+    return;
+  const bool was_serving_all =
+      from == ServiceState::operational || from == ServiceState::degraded_performance;
+  const bool serves_all = h.served_fraction >= 1.0;
+  close_state_interval(s, now_);
+  if (to == ServiceState::major_outage && !outcome.first_down)
+    outcome.first_down = now_;
+  if (from == ServiceState::major_outage && !outcome.partly_restored_at) {
+    outcome.partly_restored_at = now_;
+  }
+  if (serves_all && !was_serving_all)
+    outcome.restored_at = now_;
+  if (!serves_all)
+    outcome.restored_at.reset();
+  outcome.final_state = to;
+  TimelineEntry entry = entry_at(now_, TimelineKind::service_state, s.value);
+  entry.from = from;
+  entry.to = to;
+  entry.served_fraction = h.served_fraction;
+  record(entry);
+}
+
+void Run::close_state_interval(ServiceId s, SimTime until) {
+  ServiceOutcome& outcome = result_->services[s.value];
+  const Duration span = until - state_since_[s.value];
+  if (outcome.final_state == ServiceState::major_outage) {
+    outcome.down += span;
+  } else if (outcome.final_state != ServiceState::operational) {
+    outcome.degraded += span;
+  }
+  state_since_[s.value] = until;
+}
+
+void Run::update_peak(UserImpact& impact, UserCount affected) {
+  if (affected > impact.peak_affected) {
+    impact.peak_affected = affected;
+    impact.peak_at = now_;
+  }
+}
+
+// Accounts user-time for the interval that ends at t, and samples affected
+// users at the sampling times before t.
+void Run::advance_to(SimTime t) {
+  const auto& times = options_.sample_times;
+  while (next_sample_ < times.size() && times[next_sample_] < t)
+    result_->sampled_affected[next_sample_++] = total_affected_;
+  const Duration span = t - now_;
+  if (span.ms > 0) {
+    for (std::size_t g = 0; g < group_affected_.size(); ++g) {
+      result_->user_groups[g].lost += UserTime{group_affected_[g].value * span.ms};
+    }
+    result_->overall.lost += UserTime{total_affected_.value * span.ms};
+  }
+  now_ = t;
+}
+
+void Run::finish(SimTime end) {
+  advance_to(end);
+  // The state at the end holds for any later sampling time.
+  const auto& times = options_.sample_times;
+  while (next_sample_ < times.size())
+    result_->sampled_affected[next_sample_++] = total_affected_;
+  result_->end = end;
+  for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
+    close_state_interval(ServiceId{s}, end);
+  }
+  for (const Milestone& m : scenario_.observed)
+    result_->observed.push_back(judge(m));
+}
+
+MilestoneOutcome Run::judge(const Milestone& m) const {
+  MilestoneOutcome outcome;
+  switch (m.event) {
+    case MilestoneEvent::service_down:
+      outcome.simulated = result_->services[m.service->value].first_down;
+      break;
+    case MilestoneEvent::service_partly_restored:
+      outcome.simulated = result_->services[m.service->value].partly_restored_at;
+      break;
+    case MilestoneEvent::service_restored:
+      outcome.simulated = result_->services[m.service->value].restored_at;
+      break;
+    case MilestoneEvent::step_started:
+      outcome.simulated = result_->steps[m.step->value].started;
+      break;
+    case MilestoneEvent::step_completed:
+      outcome.simulated = result_->steps[m.step->value].completed;
+      break;
+  }
+  if (!outcome.simulated)
+    return outcome;
+  const Duration diff = *outcome.simulated - m.time;
+  outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
+  return outcome;
+}
+
+}  // namespace faultline::detail

@@ -1,0 +1,121 @@
+#pragma once
+// One run of a scenario, reusable: a Monte Carlo worker keeps one Run and
+// executes it again and again without allocating; the model stays shared.
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "faultline/health.hpp"
+#include "faultline/kernel.hpp"
+#include "faultline/random.hpp"
+#include "faultline/replay.hpp"
+#include "faultline/runbook.hpp"
+
+namespace faultline::detail {
+
+// Which random streams a run draws from; absent for the nominal run.
+struct RunSampling {
+  std::uint64_t seed = 0;
+  std::uint64_t run = 0;
+};
+
+struct RunOptions {
+  std::optional<RunSampling> sampling;
+  bool record_timeline = false;
+  // Sorted times at which to sample affected users.
+  std::span<const SimTime> sample_times;
+};
+
+class Run {
+ public:
+  explicit Run(const Scenario& scenario);
+
+  // Executes the scenario from the start into result, reusing its memory.
+  void execute(const RunOptions& options, RunResult& result);
+
+ private:
+  struct Event {
+    enum class Kind {
+      fault,
+      runbook_begins,
+      earliest_start,
+      wave_done,
+      retry,
+      unit_fails,
+      unit_repaired
+    };
+    Kind kind;
+    std::uint32_t index = 0;  // fault, step or failure unit
+    int wave = 0;             // 1-based
+  };
+
+  // Something with a failure model: a deployment, or a service itself.
+  struct FailureUnit {
+    const FailureModel* model;
+    std::optional<DeploymentId> deployment;
+    std::optional<ServiceId> service;
+    // Units of one service with limited repairers share a repair queue.
+    std::optional<std::uint32_t> repair_pool;
+  };
+  struct RepairPool {
+    int repairers = 0;
+    int busy = 0;
+    std::vector<std::uint32_t> queue;  // waiting units, in failure order
+    std::size_t head = 0;
+  };
+
+  void reset(const RunOptions& options, RunResult& result);
+  void handle(const Event& e);
+  void apply_fault(std::uint32_t index);
+  void start_step(StepId s);
+  void start_attempt(StepId s, int wave, bool fresh_duration);
+  void finish_attempt(StepId s, int wave);
+  void apply_wave(StepId s, int wave);
+  void unit_fails(std::uint32_t unit);
+  void start_repair(std::uint32_t unit);
+  void unit_repaired(std::uint32_t unit);
+  void set_unit_failed(std::uint32_t unit, bool failed);
+  void raise_capability(ServiceId s, double fraction);
+  void apply_deployment(DeploymentId d);
+  void apply_service(ServiceId s);
+  void propagate();
+  void record_state(ServiceId s);
+  void close_state_interval(ServiceId s, SimTime until);
+  void update_peak(UserImpact& impact, UserCount affected);
+  void advance_to(SimTime t);
+  void finish(SimTime end);
+  MilestoneOutcome judge(const Milestone& m) const;
+  void record(TimelineEntry entry);
+  // A sample from streams[index], or the median in the nominal run.
+  Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
+                std::uint32_t index) const;
+
+  const Scenario& scenario_;
+  const Topology& topology_;
+  EventQueue<Event> queue_;
+  HealthPropagator health_;
+  RunbookExecutor runbook_;
+  std::vector<FailureUnit> units_;
+  std::vector<RepairPool> pools_;
+
+  // Per run.
+  RunResult* result_ = nullptr;
+  RunOptions options_;
+  SimTime now_;
+  std::size_t next_sample_ = 0;
+  std::vector<RandomStream> step_random_;
+  std::vector<RandomStream> unit_random_;
+  std::vector<Duration> attempt_duration_;  // by step: the current attempt's whole-step length
+  std::vector<int> retries_used_;
+  // What faults and the runbook leave; failure models act on top.
+  std::vector<int> base_healthy_;
+  std::vector<double> base_capability_;
+  std::vector<char> deployment_failed_;
+  std::vector<char> service_failed_;
+  std::vector<SimTime> state_since_;
+  std::vector<UserCount> group_affected_;
+  UserCount total_affected_;
+};
+
+}  // namespace faultline::detail
