@@ -1,13 +1,17 @@
-// The faultline command: validate, analyze and replay.
+// The faultline command: validate, analyze, replay and simulate.
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "faultline/analysis.hpp"
 #include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/json.hpp"
@@ -72,6 +76,58 @@ int replay(const std::string& scenario_path, const std::string& json_path) {
   return write_json(json_path, faultline::reports::replay_json(*load.scenario, result));
 }
 
+struct SimulateArgs {
+  std::string scenario;
+  std::string json;
+  faultline::MonteCarloOptions options;
+  double until_ci = 0;
+  std::string sample_every;
+  bool quiet = false;
+};
+
+void print_progress(const faultline::MonteCarloProgress& p) {
+  const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.runs_done) / p.elapsed_seconds
+                                            : 0.0;
+  const double left =
+      rate > 0 ? static_cast<double>(p.runs_planned - p.runs_done) / rate : 0.0;
+  std::cerr << fmt::format("\r{:>10} / {} runs  {:>9.0f} runs/s  {:>6.1f}s left ", p.runs_done,
+                           p.runs_planned, rate, left)
+            << std::flush;
+}
+
+int simulate(SimulateArgs& args) {
+  const auto load = faultline::load_scenario(args.scenario);
+  print(load.diagnostics);
+  if (!load.scenario)
+    return kExitBadInput;
+  if (args.until_ci > 0)
+    args.options.until_ci = args.until_ci;
+  if (!args.sample_every.empty()) {
+    const auto step = faultline::parse_duration(args.sample_every);
+    if (!step || step->ms <= 0) {
+      std::cerr << "faultline: --sample-every must be a duration above 0 such as 1h or 15m, "
+                   "found '"
+                << args.sample_every << "'\n";
+      return kExitBadInput;
+    }
+    args.options.sample_every = step;
+  }
+  const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
+  if (show_progress)
+    args.options.on_progress = print_progress;
+  faultline::MonteCarloResult result;
+  try {
+    result = faultline::simulate(*load.scenario, args.options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (show_progress)
+    std::cerr << "\n";
+  std::cout << faultline::reports::simulation_text(*load.scenario, result);
+  return write_json(args.json, faultline::reports::simulation_json(*load.scenario, result));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,6 +153,33 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   replay_cmd->add_option("--json", replay_json, "Also write the result as JSON to this file");
 
+  SimulateArgs simulate_args;
+  simulate_args.options.threads = std::max(1U, std::thread::hardware_concurrency());
+  auto* simulate_cmd = app.add_subcommand(
+      "simulate", "Monte Carlo: many runs with uncertain durations and failures; statistics");
+  simulate_cmd->add_option("scenario", simulate_args.scenario, "Scenario YAML file")->required();
+  simulate_cmd
+      ->add_option("--runs", simulate_args.options.runs,
+                   "Runs to make (with --until-ci, the most to make)")
+      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
+      ->capture_default_str();
+  simulate_cmd
+      ->add_option("--threads", simulate_args.options.threads,
+                   "Worker threads; results do not depend on it")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  simulate_cmd->add_option("--seed", simulate_args.options.seed, "Random seed")
+      ->capture_default_str();
+  simulate_cmd
+      ->add_option("--until-ci", simulate_args.until_ci,
+                   "Stop once the 95% CI half-width of user-hours lost is below this fraction "
+                   "of its mean (e.g. 0.01)")
+      ->check(CLI::Range(1e-9, 0.999999));
+  simulate_cmd->add_option("--sample-every", simulate_args.sample_every,
+                           "Spacing of the affected-users-over-time grid (e.g. 1h)");
+  simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
+  simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -111,6 +194,8 @@ int main(int argc, char** argv) {
       return analyze(topology_path, analyze_json);
     if (*replay_cmd)
       return replay(scenario_path, replay_json);
+    if (*simulate_cmd)
+      return simulate(simulate_args);
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

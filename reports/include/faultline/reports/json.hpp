@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faultline/analysis.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -12,6 +13,7 @@ namespace faultline::reports {
 inline constexpr int kSchemaVersion = 1;
 
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
+nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);
 
 }  // namespace faultline::reports

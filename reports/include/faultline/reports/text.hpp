@@ -4,6 +4,7 @@
 #include <string>
 
 #include "faultline/analysis.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -11,6 +12,9 @@ namespace faultline::reports {
 // The timeline in the scenario's time zone, then per service, per user group
 // and observed-versus-simulated tables.
 std::string replay_text(const Scenario& scenario, const RunResult& result);
+// Spread over the runs: overall impact, per service, per step, per user group,
+// and how often each observed milestone was met.
+std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result);
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis);
 
 }  // namespace faultline::reports

@@ -1,0 +1,79 @@
+#pragma once
+// Monte Carlo over a scenario: many runs with sampled durations, attempt
+// outcomes and failures, streamed into statistics. Run i draws only from
+// streams derived from (seed, i), and tallies merge exactly, so the result is
+// the same whatever the thread count.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "faultline/model.hpp"
+#include "faultline/statistics.hpp"
+
+namespace faultline {
+
+struct MonteCarloProgress {
+  std::uint64_t runs_done = 0;
+  std::uint64_t runs_planned = 0;  // the cap when stopping on a confidence target
+  double elapsed_seconds = 0;
+};
+
+struct MonteCarloOptions {
+  std::uint64_t runs = 1000;  // with until_ci, the most runs to make
+  unsigned threads = 1;
+  std::uint64_t seed = 1;
+  // Stop once the 95% confidence half-width of the mean user-hours lost is
+  // below this fraction of the mean. Checked every kRunsPerCheck runs.
+  std::optional<double> until_ci;
+  // Spacing of the affected-users sampling grid; chosen from the horizon (or
+  // the nominal run's length) when absent.
+  std::optional<Duration> sample_every;
+  // Called now and then from the calling thread while runs are under way.
+  std::function<void(const MonteCarloProgress&)> on_progress;
+};
+
+inline constexpr std::uint64_t kRunsPerCheck = 4096;
+inline constexpr std::uint64_t kMostRuns = 10'000'000;
+
+struct ServiceStatistics {
+  Accumulator downtime_ms;  // time in major outage, every run
+  // When it last came back to serving everything, over the runs where it
+  // lost service and came back before the end.
+  Accumulator restored_at_ms;
+  std::uint64_t runs_down = 0;          // runs with some major outage
+  std::uint64_t runs_not_restored = 0;  // runs ending without serving everything
+};
+
+struct StepStatistics {
+  Accumulator completed_at_ms;  // over the runs where it completed
+  Accumulator attempts;         // over the runs where it started
+  std::uint64_t runs_failed = 0;
+};
+
+struct ImpactStatistics {
+  Accumulator peak_affected;     // users
+  Accumulator user_seconds_lost;
+};
+
+struct MonteCarloResult {
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
+  // With until_ci: whether the target was reached before the cap.
+  std::optional<bool> reached_ci_target;
+  std::vector<ServiceStatistics> services;  // by ServiceId
+  std::vector<StepStatistics> steps;        // by StepId
+  std::vector<ImpactStatistics> user_groups;
+  ImpactStatistics overall;
+  // Runs in which each observed milestone's simulated event had happened by
+  // its observed time.
+  std::vector<std::uint64_t> milestones_met;
+  std::vector<SimTime> sample_times;
+  std::vector<Accumulator> sampled_affected;  // by sample time
+};
+
+// Throws std::invalid_argument for options out of range.
+MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options);
+
+}  // namespace faultline

@@ -1,0 +1,237 @@
+#include "faultline/monte_carlo.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "replay/run.hpp"
+
+namespace faultline {
+
+namespace {
+
+// Runs a worker takes at a time: big enough that the shared counter is not
+// contended, small enough that threads finish a round together.
+constexpr std::uint64_t kBlock = 64;
+constexpr std::size_t kMostSamples = 200;
+
+MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> times) {
+  MonteCarloResult t;
+  t.services.resize(scenario.topology->services().size());
+  t.steps.resize(scenario.steps.size());
+  t.user_groups.resize(scenario.topology->user_groups().size());
+  t.milestones_met.resize(scenario.observed.size());
+  t.sample_times.assign(times.begin(), times.end());
+  t.sampled_affected.resize(times.size());
+  return t;
+}
+
+void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
+  stats.peak_affected.add(impact.peak_affected.value);
+  stats.user_seconds_lost.add((impact.lost.user_ms + 500) / 1000);
+}
+
+void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) {
+  ++t.runs;
+  for (std::size_t s = 0; s < run.services.size(); ++s) {
+    const ServiceOutcome& outcome = run.services[s];
+    ServiceStatistics& stats = t.services[s];
+    stats.downtime_ms.add(outcome.down.ms);
+    if (outcome.first_down)
+      ++stats.runs_down;
+    if (outcome.restored_at)
+      stats.restored_at_ms.add(outcome.restored_at->since_t0().ms);
+    if (outcome.final_state == ServiceState::partial_outage ||
+        outcome.final_state == ServiceState::major_outage) {
+      ++stats.runs_not_restored;
+    }
+  }
+  for (std::size_t s = 0; s < run.steps.size(); ++s) {
+    const StepOutcome& outcome = run.steps[s];
+    StepStatistics& stats = t.steps[s];
+    if (outcome.completed)
+      stats.completed_at_ms.add(outcome.completed->since_t0().ms);
+    if (outcome.started)
+      stats.attempts.add(outcome.attempts);
+    if (outcome.failed)
+      ++stats.runs_failed;
+  }
+  for (std::size_t g = 0; g < run.user_groups.size(); ++g)
+    add_impact(t.user_groups[g], run.user_groups[g]);
+  add_impact(t.overall, run.overall);
+  for (std::size_t m = 0; m < run.observed.size(); ++m) {
+    const auto& simulated = run.observed[m].simulated;
+    if (simulated && *simulated <= scenario.observed[m].time)
+      ++t.milestones_met[m];
+  }
+  for (std::size_t i = 0; i < run.sampled_affected.size(); ++i)
+    t.sampled_affected[i].add(run.sampled_affected[i].value);
+}
+
+void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
+  into.peak_affected.merge(from.peak_affected);
+  into.user_seconds_lost.merge(from.user_seconds_lost);
+}
+
+void merge(MonteCarloResult& into, const MonteCarloResult& from) {
+  into.runs += from.runs;
+  for (std::size_t s = 0; s < into.services.size(); ++s) {
+    ServiceStatistics& a = into.services[s];
+    const ServiceStatistics& b = from.services[s];
+    a.downtime_ms.merge(b.downtime_ms);
+    a.restored_at_ms.merge(b.restored_at_ms);
+    a.runs_down += b.runs_down;
+    a.runs_not_restored += b.runs_not_restored;
+  }
+  for (std::size_t s = 0; s < into.steps.size(); ++s) {
+    into.steps[s].completed_at_ms.merge(from.steps[s].completed_at_ms);
+    into.steps[s].attempts.merge(from.steps[s].attempts);
+    into.steps[s].runs_failed += from.steps[s].runs_failed;
+  }
+  for (std::size_t g = 0; g < into.user_groups.size(); ++g)
+    merge_impact(into.user_groups[g], from.user_groups[g]);
+  merge_impact(into.overall, from.overall);
+  for (std::size_t m = 0; m < into.milestones_met.size(); ++m)
+    into.milestones_met[m] += from.milestones_met[m];
+  for (std::size_t i = 0; i < into.sampled_affected.size(); ++i)
+    into.sampled_affected[i].merge(from.sampled_affected[i]);
+}
+
+// A round number of minutes, hours or days that puts at most kMostSamples
+// samples over the span.
+Duration sampling_step(Duration span) {
+  static const Duration steps[] = {
+      Duration::minutes(1), Duration::minutes(5), Duration::minutes(10), Duration::minutes(15),
+      Duration::minutes(30), Duration::hours(1),  Duration::hours(2),    Duration::hours(3),
+      Duration::hours(6),    Duration::hours(12), Duration::days(1),     Duration::days(2),
+      Duration::days(7),     Duration::days(14),  Duration::days(30),    Duration::days(91)};
+  for (const Duration step : steps) {
+    if (span.ms / step.ms < static_cast<std::int64_t>(kMostSamples))
+      return step;
+  }
+  return Duration{span.ms / static_cast<std::int64_t>(kMostSamples - 1) + 1};
+}
+
+std::vector<SimTime> sampling_times(const Scenario& scenario, const MonteCarloOptions& options) {
+  Duration span;
+  if (scenario.horizon) {
+    span = scenario.horizon->since_t0();
+  } else {
+    // Twice the nominal run leaves room for runs that take longer.
+    span = std::max(Duration::hours(1), replay(scenario).end.since_t0() * 2);
+  }
+  const Duration step = options.sample_every.value_or(sampling_step(span));
+  if (step.ms <= 0)
+    throw std::invalid_argument("the sampling step must be more than 0");
+  if (span.ms / step.ms >= 100'000) {
+    throw std::invalid_argument(fmt::format(
+        "sampling every {} over {} makes more than 100000 samples; sample less often",
+        format_duration(step), format_duration(span)));
+  }
+  std::vector<SimTime> times;
+  for (std::int64_t t = 0; t <= span.ms; t += step.ms)
+    times.push_back(SimTime{t});
+  return times;
+}
+
+struct Worker {
+  Worker(const Scenario& scenario, std::span<const SimTime> times)
+      : run(scenario), tally(empty_tally(scenario, times)) {}
+  detail::Run run;
+  RunResult result;
+  MonteCarloResult tally;
+};
+
+}  // namespace
+
+MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
+  if (options.runs < 1 || options.runs > kMostRuns) {
+    throw std::invalid_argument(
+        fmt::format("the number of runs must be between 1 and {}, found {}", kMostRuns,
+                    options.runs));
+  }
+  if (options.threads < 1 || options.threads > 256) {
+    throw std::invalid_argument(
+        fmt::format("threads must be between 1 and 256, found {}", options.threads));
+  }
+  if (options.until_ci && !(*options.until_ci > 0 && *options.until_ci < 1)) {
+    throw std::invalid_argument(fmt::format(
+        "the confidence target must be a fraction between 0 and 1 (0.01 is 1% of the mean), "
+        "found {}",
+        *options.until_ci));
+  }
+
+  const std::vector<SimTime> times = sampling_times(scenario, options);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned w = 0; w < options.threads; ++w)
+    workers.push_back(std::make_unique<Worker>(scenario, times));
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  std::atomic<std::uint64_t> next_run{0};
+  std::atomic<std::uint64_t> runs_done{0};
+  double last_report = 0;
+
+  const auto work = [&](Worker& worker, std::uint64_t round_end, bool reports) {
+    detail::RunOptions run_options;
+    run_options.sample_times = times;
+    while (true) {
+      const std::uint64_t first = next_run.fetch_add(kBlock);
+      if (first >= round_end)
+        return;
+      const std::uint64_t last = std::min(first + kBlock, round_end);
+      for (std::uint64_t i = first; i < last; ++i) {
+        run_options.sampling = detail::RunSampling{options.seed, i};
+        worker.run.execute(run_options, worker.result);
+        tally(scenario, worker.result, worker.tally);
+      }
+      runs_done += last - first;
+      if (reports && options.on_progress && elapsed() - last_report >= 0.2) {
+        last_report = elapsed();
+        options.on_progress({runs_done.load(), options.runs, last_report});
+      }
+    }
+  };
+
+  const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
+  std::optional<bool> reached;
+  std::uint64_t made = 0;
+  while (made < options.runs) {
+    const std::uint64_t round_end = std::min(made + round_size, options.runs);
+    next_run = made;
+    {
+      std::vector<std::jthread> helpers;
+      for (std::size_t w = 1; w < workers.size(); ++w)
+        helpers.emplace_back([&, w] { work(*workers[w], round_end, false); });
+      work(*workers[0], round_end, true);
+    }
+    made = round_end;
+    if (options.until_ci) {
+      Accumulator lost;
+      for (const auto& worker : workers)
+        lost.merge(worker->tally.overall.user_seconds_lost);
+      const auto half = lost.ci95_half_width();
+      reached = half && *half <= *options.until_ci * lost.mean();
+      if (*reached)
+        break;
+    }
+  }
+  if (options.on_progress)
+    options.on_progress({made, options.runs, elapsed()});
+
+  MonteCarloResult result = empty_tally(scenario, times);
+  for (const auto& worker : workers)
+    merge(result, worker->tally);
+  result.seed = options.seed;
+  result.reached_ci_target = reached;
+  return result;
+}
+
+}  // namespace faultline

@@ -1,0 +1,174 @@
+#include "faultline/statistics.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <stdexcept>
+
+namespace faultline {
+
+namespace {
+
+// Log-linear buckets: values below 128 each have their own; above, every
+// power of two is split into 64 equal buckets.
+constexpr std::int64_t kExactBelow = 128;
+constexpr int kSubBucketBits = 6;
+
+std::size_t bucket_of(std::int64_t value) {
+  if (value < kExactBelow)
+    return static_cast<std::size_t>(value);
+  const auto v = static_cast<std::uint64_t>(value);
+  const int shift = std::bit_width(v) - 1 - kSubBucketBits;
+  const std::uint64_t sub = v >> shift;  // in [64, 128)
+  return static_cast<std::size_t>(kExactBelow + (shift - 1) * 64 + (sub - 64));
+}
+
+struct Range {
+  std::int64_t low;
+  std::int64_t high;  // inclusive
+};
+
+Range range_of(std::size_t bucket) {
+  if (bucket < kExactBelow) {
+    const auto v = static_cast<std::int64_t>(bucket);
+    return {v, v};
+  }
+  const auto offset = bucket - kExactBelow;
+  const auto shift = static_cast<int>(offset / 64) + 1;
+  const auto sub = static_cast<std::int64_t>(offset % 64 + 64);
+  return {sub << shift, ((sub + 1) << shift) - 1};
+}
+
+long double to_long_double(Uint128 v) {
+  return static_cast<long double>(static_cast<std::uint64_t>(v >> 64)) * 0x1.0p64L +
+         static_cast<long double>(static_cast<std::uint64_t>(v));
+}
+
+}  // namespace
+
+void Accumulator::add(std::int64_t value) {
+  if (value < 0)
+    throw std::invalid_argument("statistics take values of 0 or more");
+  if (count_ == 0 || value < min_)
+    min_ = value;
+  if (count_ == 0 || value > max_)
+    max_ = value;
+  ++count_;
+  const auto v = static_cast<Uint128>(value);
+  sum_ += v;
+  sum_of_squares_ += v * v;
+  const std::size_t b = bucket_of(value);
+  if (b >= buckets_.size())
+    buckets_.resize(b + 1, 0);
+  ++buckets_[b];
+}
+
+void Accumulator::merge(const Accumulator& other) {
+  if (other.count_ == 0)
+    return;
+  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
+  max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
+  count_ += other.count_;
+  sum_ += other.sum_;
+  sum_of_squares_ += other.sum_of_squares_;
+  if (other.buckets_.size() > buckets_.size())
+    buckets_.resize(other.buckets_.size(), 0);
+  for (std::size_t b = 0; b < other.buckets_.size(); ++b)
+    buckets_[b] += other.buckets_[b];
+}
+
+double Accumulator::mean() const {
+  if (count_ == 0)
+    return 0;
+  return static_cast<double>(to_long_double(sum_) / static_cast<long double>(count_));
+}
+
+double Accumulator::standard_deviation() const {
+  if (count_ < 2 || min_ == max_)
+    return 0;
+  // Shifted by the minimum, in wrap-around arithmetic: S = sum((x - m)^2) and
+  // D = sum(x - m) come out exact even where the raw sums wrapped, so the
+  // variance does not suffer the cancellation of sum(x^2) - sum(x)^2 / n.
+  const auto n = static_cast<Uint128>(count_);
+  const auto m = static_cast<Uint128>(min_);
+  const Uint128 shifted_squares = sum_of_squares_ - 2 * m * sum_ + n * m * m;
+  const Uint128 shifted_sum = sum_ - n * m;
+  const long double s = to_long_double(shifted_squares);
+  const long double d = to_long_double(shifted_sum);
+  const long double count = static_cast<long double>(count_);
+  const long double variance = (s - d * d / count) / (count - 1);
+  return variance > 0 ? static_cast<double>(std::sqrt(variance)) : 0.0;
+}
+
+std::optional<double> Accumulator::ci95_half_width() const {
+  if (count_ < 2)
+    return std::nullopt;
+  const boost::math::students_t t(static_cast<double>(count_ - 1));
+  return boost::math::quantile(t, 0.975) * standard_deviation() /
+         std::sqrt(static_cast<double>(count_));
+}
+
+double Accumulator::quantile(double q) const {
+  if (count_ == 0)
+    return 0;
+  const auto rank = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    seen += buckets_[b];
+    if (seen >= rank) {
+      const Range r = range_of(b);
+      const std::int64_t low = std::max(r.low, min_);
+      const std::int64_t high = std::min(r.high, max_);
+      return (static_cast<double>(low) + static_cast<double>(high)) / 2;
+    }
+  }
+  return static_cast<double>(max_);
+}
+
+Summary Accumulator::summary(int histogram_bins) const {
+  Summary s;
+  s.count = count_;
+  if (count_ == 0)
+    return s;
+  s.mean = mean();
+  s.sd = standard_deviation();
+  if (const auto half = ci95_half_width()) {
+    s.ci_low = s.mean - *half;
+    s.ci_high = s.mean + *half;
+  }
+  s.p50 = quantile(0.50);
+  s.p90 = quantile(0.90);
+  s.p95 = quantile(0.95);
+  s.p99 = quantile(0.99);
+  s.min = min_;
+  s.max = max_;
+
+  // Equal-width bins over [min, max], filled from the fine buckets by their
+  // clamped midpoints.
+  const int bins = min_ == max_ ? 1 : histogram_bins;
+  const double width = static_cast<double>(max_ - min_) / bins;
+  for (int i = 0; i < bins; ++i) {
+    s.histogram.push_back({static_cast<double>(min_) + width * i,
+                           i + 1 == bins ? static_cast<double>(max_)
+                                         : static_cast<double>(min_) + width * (i + 1),
+                           0});
+  }
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    if (buckets_[b] == 0)
+      continue;
+    const Range r = range_of(b);
+    const double mid =
+        (static_cast<double>(std::max(r.low, min_)) + static_cast<double>(std::min(r.high, max_))) /
+        2;
+    const int bin =
+        width == 0 ? 0
+                   : std::clamp(static_cast<int>((mid - static_cast<double>(min_)) / width), 0,
+                                bins - 1);
+    s.histogram[static_cast<std::size_t>(bin)].count += buckets_[b];
+  }
+  return s;
+}
+
+}  // namespace faultline

@@ -1,0 +1,210 @@
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr double kMsPerHour = 3'600'000.0;
+constexpr double kSecondsPerHour = 3'600.0;
+
+ordered_json summary_json(const Accumulator& a, double divisor) {
+  const Summary s = a.summary();
+  ordered_json j;
+  j["count"] = s.count;
+  if (s.count == 0)
+    return j;
+  j["mean"] = s.mean / divisor;
+  j["sd"] = s.sd / divisor;
+  j["ci95"] = s.ci_low ? ordered_json::array({*s.ci_low / divisor, *s.ci_high / divisor})
+                       : ordered_json(nullptr);
+  j["p50"] = s.p50 / divisor;
+  j["p90"] = s.p90 / divisor;
+  j["p95"] = s.p95 / divisor;
+  j["p99"] = s.p99 / divisor;
+  j["min"] = static_cast<double>(s.min) / divisor;
+  j["max"] = static_cast<double>(s.max) / divisor;
+  j["histogram"] = ordered_json::array();
+  for (const auto& bin : s.histogram) {
+    j["histogram"].push_back(
+        {{"from", bin.from / divisor}, {"to", bin.to / divisor}, {"count", bin.count}});
+  }
+  return j;
+}
+
+ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
+  return {{"users", users.value},
+          {"peak_affected", summary_json(impact.peak_affected, 1.0)},
+          {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)}};
+}
+
+double share(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+UserCount total_users(const Topology& topology) {
+  UserCount total;
+  for (const auto& g : topology.user_groups())
+    total += g.users;
+  return total;
+}
+
+}  // namespace
+
+ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json j;
+  j["schema_version"] = kSchemaVersion;
+  j["scenario"] = {{"name", scenario.name},
+                   {"file", scenario.file},
+                   {"topology", topology.file()},
+                   {"time_zone", clock.zone_name()},
+                   {"t0", clock.iso_text(SimTime{})}};
+  j["runs"] = result.runs;
+  j["seed"] = result.seed;
+  j["reached_ci_target"] =
+      result.reached_ci_target ? ordered_json(*result.reached_ci_target) : ordered_json(nullptr);
+  j["overall"] = impact_json(result.overall, total_users(topology));
+
+  j["services"] = ordered_json::array();
+  for (std::size_t s = 0; s < result.services.size(); ++s) {
+    const ServiceStatistics& stats = result.services[s];
+    j["services"].push_back({{"id", topology.services()[s].id},
+                             {"probability_down", share(stats.runs_down, result.runs)},
+                             {"probability_not_restored", share(stats.runs_not_restored, result.runs)},
+                             {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
+                             {"restored_at_h", summary_json(stats.restored_at_ms, kMsPerHour)}});
+  }
+  j["steps"] = ordered_json::array();
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    j["steps"].push_back({{"id", scenario.steps[s].id},
+                          {"probability_failed", share(stats.runs_failed, result.runs)},
+                          {"completed_at_h", summary_json(stats.completed_at_ms, kMsPerHour)},
+                          {"attempts", summary_json(stats.attempts, 1.0)}});
+  }
+  j["user_groups"] = ordered_json::array();
+  for (std::size_t g = 0; g < result.user_groups.size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    ordered_json entry = {{"id", group.id}};
+    entry.update(impact_json(result.user_groups[g], group.users));
+    j["user_groups"].push_back(std::move(entry));
+  }
+  j["observed"] = ordered_json::array();
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    j["observed"].push_back({{"id", milestone.id},
+                             {"observed", clock.iso_text(milestone.time)},
+                             {"observed_s", milestone.time.since_t0().in_seconds()},
+                             {"runs_met", result.milestones_met[m]},
+                             {"probability_met", share(result.milestones_met[m], result.runs)}});
+  }
+  ordered_json points = ordered_json::array();
+  for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
+    const Accumulator& a = result.sampled_affected[i];
+    points.push_back({{"t_s", result.sample_times[i].since_t0().in_seconds()},
+                      {"time", clock.iso_text(result.sample_times[i])},
+                      {"mean", a.mean()},
+                      {"p10", a.quantile(0.10)},
+                      {"p50", a.quantile(0.50)},
+                      {"p90", a.quantile(0.90)}});
+  }
+  j["affected_over_time"] = std::move(points);
+  return j;
+}
+
+namespace {
+
+// Spreads are read in minutes; milliseconds would be noise.
+std::int64_t to_minute(double ms) {
+  constexpr double kMsPerMinute = 60'000.0;
+  return static_cast<std::int64_t>(std::llround(ms / kMsPerMinute)) * 60'000;
+}
+
+std::string hours(double ms) {
+  return format_duration(Duration{to_minute(ms)});
+}
+
+std::string at_local(const ScenarioClock& clock, double ms) {
+  return clock.local_text(SimTime{to_minute(ms)});
+}
+
+std::string millions(double v) {
+  return v >= 1e6 ? fmt::format("{:.2f} M", v / 1e6) : fmt::format("{:.0f}", v);
+}
+
+}  // namespace
+
+std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
+  out += fmt::format("{}: {} runs, seed {}", scenario.name, result.runs, result.seed);
+  if (result.reached_ci_target) {
+    out += *result.reached_ci_target ? " (confidence target reached)"
+                                     : " (confidence target NOT reached within the run cap)";
+  }
+  out += "\n\n";
+
+  const Summary lost = result.overall.user_seconds_lost.summary();
+  const Summary peak = result.overall.peak_affected.summary();
+  out += fmt::format("user-hours lost     mean {}", millions(lost.mean / kSecondsPerHour));
+  if (lost.ci_low) {
+    out += fmt::format("  (95% CI {} .. {})", millions(*lost.ci_low / kSecondsPerHour),
+                       millions(*lost.ci_high / kSecondsPerHour));
+  }
+  out += fmt::format("  p50 {}  p90 {}  p99 {}\n", millions(lost.p50 / kSecondsPerHour),
+                     millions(lost.p90 / kSecondsPerHour), millions(lost.p99 / kSecondsPerHour));
+  out += fmt::format("peak affected users mean {}  p50 {}  p90 {}  max {}\n\n", millions(peak.mean),
+                     millions(peak.p50), millions(peak.p90),
+                     millions(static_cast<double>(peak.max)));
+
+  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10}  {:<22} {}\n", "service", "P(down)",
+                     "down mean", "down p90", "down max", "restored p50", "restored p90");
+  for (std::size_t s = 0; s < result.services.size(); ++s) {
+    const ServiceStatistics& stats = result.services[s];
+    if (stats.runs_down == 0 && stats.restored_at_ms.count() == 0)
+      continue;
+    const Summary down = stats.downtime_ms.summary();
+    const Summary restored = stats.restored_at_ms.summary();
+    out += fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10}  {:<22} {}\n",
+                       topology.services()[s].id,
+                       static_cast<double>(stats.runs_down) / static_cast<double>(result.runs),
+                       hours(down.mean), hours(down.p90), hours(static_cast<double>(down.max)),
+                       restored.count ? at_local(clock, restored.p50) : "-",
+                       restored.count ? at_local(clock, restored.p90) : "-");
+  }
+
+  bool any_failed = false;
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    if (stats.runs_failed == 0)
+      continue;
+    if (!any_failed)
+      out += "\nsteps that gave up after their last retry:\n";
+    any_failed = true;
+    out += fmt::format("  {:<28} in {:.1f}% of runs\n", scenario.steps[s].id,
+                       100.0 * static_cast<double>(stats.runs_failed) /
+                           static_cast<double>(result.runs));
+  }
+
+  if (!scenario.observed.empty()) {
+    out += fmt::format("\n{:<28} {:<24} {:>8}\n", "observed milestone", "by", "P(met)");
+    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+      const Milestone& milestone = scenario.observed[m];
+      out += fmt::format("{:<28} {:<24} {:>8.3f}\n", milestone.id, clock.local_text(milestone.time),
+                         static_cast<double>(result.milestones_met[m]) /
+                             static_cast<double>(result.runs));
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::reports
