@@ -11,6 +11,7 @@
 
 #include "faultline/analysis.hpp"
 #include "faultline/loader.hpp"
+#include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
@@ -74,6 +75,19 @@ int replay(const std::string& scenario_path, const std::string& json_path) {
   const auto result = faultline::replay(*load.scenario);
   std::cout << faultline::reports::replay_text(*load.scenario, result);
   return write_json(json_path, faultline::reports::replay_json(*load.scenario, result));
+}
+
+int markov(const std::string& topology_path, const std::string& json_path) {
+  const auto load = faultline::load_topology(topology_path);
+  print(load.diagnostics);
+  if (!load.topology)
+    return kExitBadInput;
+  const auto solution = faultline::solve_markov(*load.topology);
+  print(solution.diagnostics);
+  if (!solution.result)
+    return kExitBadInput;
+  std::cout << faultline::reports::markov_text(*load.topology, *solution.result);
+  return write_json(json_path, faultline::reports::markov_json(*load.topology, *solution.result));
 }
 
 struct SimulateArgs {
@@ -180,6 +194,13 @@ int main(int argc, char** argv) {
   simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
   simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
 
+  std::string markov_topology;
+  std::string markov_json;
+  auto* markov_cmd = app.add_subcommand(
+      "markov", "Exact steady-state availability when failures and repairs are exponential");
+  markov_cmd->add_option("topology", markov_topology, "Topology YAML file")->required();
+  markov_cmd->add_option("--json", markov_json, "Also write the result as JSON to this file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -196,6 +217,8 @@ int main(int argc, char** argv) {
       return replay(scenario_path, replay_json);
     if (*simulate_cmd)
       return simulate(simulate_args);
+    if (*markov_cmd)
+      return markov(markov_topology, markov_json);
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faultline/analysis.hpp"
+#include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 
@@ -14,6 +15,7 @@ inline constexpr int kSchemaVersion = 1;
 
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
+nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);
 
 }  // namespace faultline::reports

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "faultline/analysis.hpp"
+#include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 
@@ -15,6 +16,8 @@ std::string replay_text(const Scenario& scenario, const RunResult& result);
 // Spread over the runs: overall impact, per service, per step, per user group,
 // and how often each observed milestone was met.
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result);
+// Steady-state availability and expected downtime per year.
+std::string markov_text(const Topology& topology, const MarkovResult& result);
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis);
 
 }  // namespace faultline::reports

@@ -1,0 +1,203 @@
+// The exact Markov solution against textbook closed forms, and the Monte
+// Carlo simulator against the exact solution, on six reference models.
+
+#include "faultline/markov.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::test_path;
+
+// The fixtures' common rates: MTTF 100 h, MTTR 10 h.
+constexpr double kLambda = 1.0 / 100;
+constexpr double kMu = 1.0 / 10;
+
+double availability(double mttf, double mttr) {
+  return mttf / (mttf + mttr);
+}
+
+std::shared_ptr<const Topology> fixture(const std::string& name) {
+  const auto load = load_topology(test_path("markov/fixtures/" + name + ".yaml"));
+  EXPECT_FALSE(load.diagnostics.has_errors()) << load.diagnostics.to_text();
+  return load.topology;
+}
+
+MarkovResult solve(const std::shared_ptr<const Topology>& topology) {
+  const auto solution = solve_markov(*topology);
+  EXPECT_TRUE(solution.result) << solution.diagnostics.to_text();
+  return solution.result.value_or(MarkovResult{});
+}
+
+double service_availability(const Topology& topology, const MarkovResult& r,
+                            const std::string& id) {
+  return r.service_availability[topology.find_service(id)->value];
+}
+
+// A steady-state study of the topology alone: no faults, no runbook.
+Scenario steady_state(std::shared_ptr<const Topology> topology, Duration horizon) {
+  const std::string file = topology->file();
+  return Scenario{file,
+                  "steady state",
+                  "",
+                  std::move(topology),
+                  ScenarioClock(std::chrono::sys_seconds{}, ScenarioClock::find_zone("UTC")),
+                  {},
+                  {},
+                  {},
+                  {},
+                  {},
+                  SimTime{} + horizon};
+}
+
+// Runs the simulator and checks that the 95% confidence interval of each
+// service's downtime share, and of each group's average affected users,
+// contains the exact value.
+void expect_simulation_agrees(const std::shared_ptr<const Topology>& topology,
+                              const MarkovResult& exact) {
+  const Duration horizon = Duration::days(730);
+  const Scenario scenario = steady_state(topology, horizon);
+  MonteCarloOptions options;
+  options.runs = 400;
+  options.threads = 2;
+  options.seed = 2026;
+  const MonteCarloResult mc = simulate(scenario, options);
+  const double horizon_ms = static_cast<double>(horizon.ms);
+  for (std::size_t s = 0; s < topology->services().size(); ++s) {
+    const Summary down = mc.services[s].downtime_ms.summary();
+    const double expected = (1 - exact.service_availability[s]) * horizon_ms;
+    EXPECT_LE(*down.ci_low, expected) << topology->services()[s].id;
+    EXPECT_GE(*down.ci_high, expected) << topology->services()[s].id;
+  }
+  const double horizon_s = horizon_ms / 1000;
+  for (std::size_t g = 0; g < topology->user_groups().size(); ++g) {
+    const Summary lost = mc.user_groups[g].user_seconds_lost.summary();
+    const double expected = exact.group_expected_affected[g] * horizon_s;
+    EXPECT_LE(*lost.ci_low, expected) << topology->user_groups()[g].id;
+    EXPECT_GE(*lost.ci_high, expected) << topology->user_groups()[g].id;
+  }
+}
+
+TEST(Markov, OneUnit) {
+  const auto topology = fixture("one_unit");
+  const MarkovResult r = solve(topology);
+  EXPECT_EQ(r.states, 2U);
+  EXPECT_NEAR(service_availability(*topology, r, "app"), kMu / (kLambda + kMu), 1e-9);
+  EXPECT_NEAR(r.group_expected_affected[0], 1000 * kLambda / (kLambda + kMu), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, TwoInParallelWithIndependentRepair) {
+  const auto topology = fixture("parallel_independent");
+  const MarkovResult r = solve(topology);
+  const double q = kLambda / (kLambda + kMu);
+  EXPECT_EQ(r.states, 4U);
+  EXPECT_NEAR(service_availability(*topology, r, "app"), 1 - q * q, 1e-9);
+  // Half the users are cut off with one unit down, all with both.
+  EXPECT_NEAR(r.group_expected_affected[0], 1000 * (0.5 * 2 * q * (1 - q) + q * q), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, TwoInParallelSharingOneRepairer) {
+  const auto topology = fixture("parallel_shared_repair");
+  const MarkovResult r = solve(topology);
+  const double l = kLambda, m = kMu;
+  EXPECT_EQ(r.states, 3U);
+  EXPECT_NEAR(service_availability(*topology, r, "app"),
+              1 - 2 * l * l / (m * m + 2 * l * m + 2 * l * l), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, TwoOfThreeQuorum) {
+  const auto topology = fixture("two_of_three");
+  const MarkovResult r = solve(topology);
+  const double p = kMu / (kLambda + kMu);
+  EXPECT_EQ(r.states, 8U);
+  EXPECT_NEAR(service_availability(*topology, r, "store"), p * p * p + 3 * p * p * (1 - p), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, SeriesOfParallelPairs) {
+  const auto topology = fixture("series_of_pairs");
+  const MarkovResult r = solve(topology);
+  const double q_front = 1 - availability(100, 10);
+  const double q_back = 1 - availability(200, 40);
+  EXPECT_NEAR(service_availability(*topology, r, "back"), 1 - q_back * q_back, 1e-9);
+  EXPECT_NEAR(service_availability(*topology, r, "front"),
+              (1 - q_front * q_front) * (1 - q_back * q_back), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, ChainOfHardDependencies) {
+  const auto topology = fixture("hard_chain");
+  const MarkovResult r = solve(topology);
+  const double db = availability(50, 2);
+  const double api = availability(200, 10) * availability(300, 3);
+  const double web = availability(100, 5);
+  EXPECT_EQ(r.states, 16U);
+  EXPECT_NEAR(service_availability(*topology, r, "db"), db, 1e-9);
+  EXPECT_NEAR(service_availability(*topology, r, "api"), db * api, 1e-9);
+  EXPECT_NEAR(service_availability(*topology, r, "web"), db * api * web, 1e-9);
+  EXPECT_NEAR(r.group_availability[0], db * api * web, 1e-9);
+  EXPECT_NEAR(r.group_expected_affected[1], 500 * (1 - db * api), 1e-9);
+  expect_simulation_agrees(topology, r);
+}
+
+TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
+  // Nine independent services of one unit each: 512 states, above the dense
+  // limit; each service's availability is still its own.
+  TopologyParts parts;
+  parts.file = "generated";
+  parts.regions.push_back({"dc", "dc", {}});
+  for (std::uint32_t s = 0; s < 9; ++s) {
+    Service service;
+    service.id = "s" + std::to_string(s);
+    service.deployments.push_back(DeploymentId{s});
+    parts.services.push_back(service);
+    Deployment d;
+    d.id = service.id + "@dc";
+    d.service = ServiceId{s};
+    d.failures = FailureModel{Distribution::exponential(Duration::hours(100 + 10 * s)),
+                              Distribution::exponential(Duration::hours(1 + s)),
+                              {}};
+    parts.deployments.push_back(d);
+  }
+  const Topology topology(std::move(parts));
+  const auto solution = solve_markov(topology);
+  ASSERT_TRUE(solution.result);
+  EXPECT_TRUE(solution.result->sparse);
+  EXPECT_EQ(solution.result->states, 512U);
+  for (std::uint32_t s = 0; s < 9; ++s) {
+    EXPECT_NEAR(solution.result->service_availability[s], availability(100 + 10 * s, 1 + s),
+                1e-9);
+  }
+}
+
+TEST(Markov, RefusesWhatItCannotSolveExactly) {
+  const auto topology = fixture("hard_chain");
+  const auto too_big = solve_markov(*topology, 8);
+  EXPECT_FALSE(too_big.result);
+  EXPECT_NE(too_big.diagnostics.to_text().find("more than 8 states"), std::string::npos);
+
+  const auto weibull = load_topology(test_path("markov/fixtures/not_exponential.yaml"));
+  ASSERT_TRUE(weibull.topology) << weibull.diagnostics.to_text();
+  const auto refused = solve_markov(*weibull.topology);
+  EXPECT_FALSE(refused.result);
+  EXPECT_TRUE(testing::has_error(refused.diagnostics, 7, 32, "needs exponential"));
+
+  const auto unlike = load_topology(test_path("markov/fixtures/unlike_pool.yaml"));
+  ASSERT_TRUE(unlike.topology) << unlike.diagnostics.to_text();
+  const auto pooled = solve_markov(*unlike.topology);
+  EXPECT_FALSE(pooled.result);
+  EXPECT_TRUE(testing::has_error(pooled.diagnostics, 5, 5, "must be alike"));
+}
+
+}  // namespace
+}  // namespace faultline
