@@ -76,11 +76,12 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["services"] = ordered_json::array();
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
-    j["services"].push_back({{"id", topology.services()[s].id},
-                             {"probability_down", share(stats.runs_down, result.runs)},
-                             {"probability_not_restored", share(stats.runs_not_restored, result.runs)},
-                             {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
-                             {"restored_at_h", summary_json(stats.restored_at_ms, kMsPerHour)}});
+    j["services"].push_back(
+        {{"id", topology.services()[s].id},
+         {"probability_down", share(stats.runs_down, result.runs)},
+         {"probability_not_restored", share(stats.runs_not_restored, result.runs)},
+         {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
+         {"restored_at_h", summary_json(stats.restored_at_ms, kMsPerHour)}});
   }
   j["steps"] = ordered_json::array();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
@@ -162,9 +163,9 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   }
   out += fmt::format("  p50 {}  p90 {}  p99 {}\n", millions(lost.p50 / kSecondsPerHour),
                      millions(lost.p90 / kSecondsPerHour), millions(lost.p99 / kSecondsPerHour));
-  out += fmt::format("peak affected users mean {}  p50 {}  p90 {}  max {}\n\n", millions(peak.mean),
-                     millions(peak.p50), millions(peak.p90),
-                     millions(static_cast<double>(peak.max)));
+  out +=
+      fmt::format("peak affected users mean {}  p50 {}  p90 {}  max {}\n\n", millions(peak.mean),
+                  millions(peak.p50), millions(peak.p90), millions(static_cast<double>(peak.max)));
 
   out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10}  {:<22} {}\n", "service", "P(down)",
                      "down mean", "down p90", "down max", "restored p50", "restored p90");
@@ -174,12 +175,12 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
       continue;
     const Summary down = stats.downtime_ms.summary();
     const Summary restored = stats.restored_at_ms.summary();
-    out += fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10}  {:<22} {}\n",
-                       topology.services()[s].id,
-                       static_cast<double>(stats.runs_down) / static_cast<double>(result.runs),
-                       hours(down.mean), hours(down.p90), hours(static_cast<double>(down.max)),
-                       restored.count ? at_local(clock, restored.p50) : "-",
-                       restored.count ? at_local(clock, restored.p90) : "-");
+    out +=
+        fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10}  {:<22} {}\n", topology.services()[s].id,
+                    static_cast<double>(stats.runs_down) / static_cast<double>(result.runs),
+                    hours(down.mean), hours(down.p90), hours(static_cast<double>(down.max)),
+                    restored.count ? at_local(clock, restored.p50) : "-",
+                    restored.count ? at_local(clock, restored.p90) : "-");
   }
 
   bool any_failed = false;
@@ -190,18 +191,18 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     if (!any_failed)
       out += "\nsteps that gave up after their last retry:\n";
     any_failed = true;
-    out += fmt::format("  {:<28} in {:.1f}% of runs\n", scenario.steps[s].id,
-                       100.0 * static_cast<double>(stats.runs_failed) /
-                           static_cast<double>(result.runs));
+    out += fmt::format(
+        "  {:<28} in {:.1f}% of runs\n", scenario.steps[s].id,
+        100.0 * static_cast<double>(stats.runs_failed) / static_cast<double>(result.runs));
   }
 
   if (!scenario.observed.empty()) {
     out += fmt::format("\n{:<28} {:<24} {:>8}\n", "observed milestone", "by", "P(met)");
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
-      out += fmt::format("{:<28} {:<24} {:>8.3f}\n", milestone.id, clock.local_text(milestone.time),
-                         static_cast<double>(result.milestones_met[m]) /
-                             static_cast<double>(result.runs));
+      out += fmt::format(
+          "{:<28} {:<24} {:>8.3f}\n", milestone.id, clock.local_text(milestone.time),
+          static_cast<double>(result.milestones_met[m]) / static_cast<double>(result.runs));
     }
   }
   return out;

@@ -64,6 +64,33 @@ expect_exit 0 "analyze of the Webex topology" \
   "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
+expect_exit 0 "simulate the Webex scenario on one thread" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 2000 --threads 1 --json "$work/mc1.json"
+check "simulate prints milestone probabilities" grep -q "control-hub-restored" "$work/stdout"
+check "simulate prints no progress when stderr is not a terminal" test ! -s "$work/stderr"
+expect_exit 0 "simulate the Webex scenario on two threads" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 2000 --threads 2 --json "$work/mc2.json"
+check "simulate writes byte-identical JSON for 1 and 2 threads" cmp -s "$work/mc1.json" "$work/mc2.json"
+expect_exit 2 "simulate with no runs" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 0 --json "$work/none.json"
+expect_exit 2 "simulate with a confidence target above 1" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --until-ci 2
+expect_exit 2 "simulate with a sampling step that is not a duration" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --sample-every often --json "$work/none.json"
+check "simulate names the bad sampling step" grep -q "sample-every must be a duration" "$work/stderr"
+expect_exit 2 "simulate of an invalid scenario" \
+  "$faultline" simulate "$fixtures/runbook_cycle.yaml" --json "$work/none.json"
+check "simulate writes nothing for bad input" test ! -e "$work/none.json"
+
+markov=$source_dir/tests/markov/fixtures
+expect_exit 0 "markov of a 2-of-3 quorum" "$faultline" markov "$markov/two_of_three.yaml" --json "$work/markov.json"
+check "markov prints the exact availability" grep -q "store .* 0.976709241" "$work/stdout"
+check "markov writes JSON" grep -q '"solver": "dense LU"' "$work/markov.json"
+expect_exit 2 "markov refuses Weibull failures" \
+  "$faultline" markov "$markov/not_exponential.yaml" --json "$work/none.json"
+check "markov says where and why" grep -q "not_exponential.yaml:7:32: error: .*needs exponential" "$work/stderr"
+expect_exit 2 "markov of a topology without failure models" "$faultline" markov topologies/webex-2018.yaml
+
 expect_exit 1 "an unwritable output path" \
   "$faultline" replay scenarios/webex-2018-09-25.yaml --json /proc/faultline/result.json
 

@@ -175,8 +175,7 @@ TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
   EXPECT_TRUE(solution.result->sparse);
   EXPECT_EQ(solution.result->states, 512U);
   for (std::uint32_t s = 0; s < 9; ++s) {
-    EXPECT_NEAR(solution.result->service_availability[s], availability(100 + 10 * s, 1 + s),
-                1e-9);
+    EXPECT_NEAR(solution.result->service_availability[s], availability(100 + 10 * s, 1 + s), 1e-9);
   }
 }
 

@@ -100,10 +100,9 @@ struct SimulateArgs {
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
-  const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.runs_done) / p.elapsed_seconds
-                                            : 0.0;
-  const double left =
-      rate > 0 ? static_cast<double>(p.runs_planned - p.runs_done) / rate : 0.0;
+  const double rate =
+      p.elapsed_seconds > 0 ? static_cast<double>(p.runs_done) / p.elapsed_seconds : 0.0;
+  const double left = rate > 0 ? static_cast<double>(p.runs_planned - p.runs_done) / rate : 0.0;
   std::cerr << fmt::format("\r{:>10} / {} runs  {:>9.0f} runs/s  {:>6.1f}s left ", p.runs_done,
                            p.runs_planned, rate, left)
             << std::flush;

@@ -36,7 +36,6 @@ struct MarkovSolution {
   Diagnostics diagnostics;  // why the chain cannot be built, if it cannot
 };
 
-MarkovSolution solve_markov(const Topology& topology,
-                            std::size_t most_states = kMostMarkovStates);
+MarkovSolution solve_markov(const Topology& topology, std::size_t most_states = kMostMarkovStates);
 
 }  // namespace faultline

@@ -53,7 +53,7 @@ struct StepStatistics {
 };
 
 struct ImpactStatistics {
-  Accumulator peak_affected;     // users
+  Accumulator peak_affected;  // users
   Accumulator user_seconds_lost;
 };
 

@@ -300,11 +300,11 @@ class ScenarioReader {
       }
     }
     if (const YAML::Node r = f.get("retries"); r.IsDefined()) {
-      step.retries = static_cast<int>(reader_.integer(r, "retries of " + what, 0, 1000).value_or(0));
+      step.retries =
+          static_cast<int>(reader_.integer(r, "retries of " + what, 0, 1000).value_or(0));
     }
     if (const YAML::Node d = f.get("retry_delay"); d.IsDefined()) {
-      step.retry_delay =
-          reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
+      step.retry_delay = reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
       if (!f.has("retries"))
         reader_.warning(d, "retry_delay of " + what + " has no effect without 'retries'");
     }

@@ -107,10 +107,10 @@ class TopologyReader {
       } else if (mode == "k-of-n") {
         service.redundancy = Redundancy::k_of_n;
       } else if (!mode.empty()) {
-        reader_.error(node, "unknown redundancy '" + mode + "' for " + what +
-                                did_you_mean(mode, {"none", "active-active", "active-passive",
-                                                    "k-of-n"}) +
-                                "; expected none, active-active, active-passive or k-of-n");
+        reader_.error(
+            node, "unknown redundancy '" + mode + "' for " + what +
+                      did_you_mean(mode, {"none", "active-active", "active-passive", "k-of-n"}) +
+                      "; expected none, active-active, active-passive or k-of-n");
       }
     }
     const YAML::Node quorum = f.get("quorum");
@@ -167,8 +167,7 @@ class TopologyReader {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
     for (const auto& node : list) {
-      Fields f(reader_, node, "a deployment of " + what,
-               {"id", "region", "instances", "failures"});
+      Fields f(reader_, node, "a deployment of " + what, {"id", "region", "instances", "failures"});
       if (!f.is_map())
         continue;
       Deployment d;

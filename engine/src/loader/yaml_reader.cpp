@@ -259,8 +259,8 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
   }
   for (const auto key : keys) {
     if (!f.has(key)) {
-      error(node, std::string(what) + ": a " + *kind + " distribution needs " + takes +
-                      "; '" + std::string(key) + "' is missing");
+      error(node, std::string(what) + ": a " + *kind + " distribution needs " + takes + "; '" +
+                      std::string(key) + "' is missing");
       complete = false;
     }
   }
@@ -330,8 +330,8 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
         return Distribution::empirical(std::move(samples));
     }
   } catch (const std::invalid_argument& e) {
-    error(node, "the " + *kind + " distribution of " + std::string(what) + " is invalid: " +
-                    e.what());
+    error(node,
+          "the " + *kind + " distribution of " + std::string(what) + " is invalid: " + e.what());
   }
   return std::nullopt;
 }

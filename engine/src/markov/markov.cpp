@@ -44,7 +44,11 @@ class ChainBuilder {
         const Deployment& deployment = topology_.deployment(d);
         if (!deployment.failures || !exponential(*deployment.failures, deployment.id))
           continue;
-        out.push_back({{d}, std::nullopt, 1, 1, per_hour(deployment.failures->time_to_failure.mean()),
+        out.push_back({{d},
+                       std::nullopt,
+                       1,
+                       1,
+                       per_hour(deployment.failures->time_to_failure.mean()),
                        per_hour(deployment.failures->time_to_repair.mean())});
       }
     }
@@ -52,7 +56,11 @@ class ChainBuilder {
       const Service& service = topology_.services()[s];
       if (!service.failures || !exponential(*service.failures, service.id))
         continue;
-      out.push_back({{}, ServiceId{s}, 1, 1, per_hour(service.failures->time_to_failure.mean()),
+      out.push_back({{},
+                     ServiceId{s},
+                     1,
+                     1,
+                     per_hour(service.failures->time_to_failure.mean()),
                      per_hour(service.failures->time_to_repair.mean())});
     }
     return out;
@@ -115,8 +123,8 @@ class ChainBuilder {
 
 // Solves pi Q = 0 with sum(pi) = 1: the transposed generator with its last
 // equation replaced by the normalisation.
-Eigen::VectorXd stationary(const std::vector<Eigen::Triplet<double>>& generator,
-                           std::size_t states, bool sparse) {
+Eigen::VectorXd stationary(const std::vector<Eigen::Triplet<double>>& generator, std::size_t states,
+                           bool sparse) {
   const auto n = static_cast<Eigen::Index>(states);
   Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n);
   rhs(n - 1) = 1.0;

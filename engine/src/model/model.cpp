@@ -83,11 +83,10 @@ Topology::Topology(TopologyParts parts)
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});
   }
   evaluation_rank_ = graph::evaluation_ranks(*this);
-  has_failure_models_ =
-      std::any_of(parts_.services.begin(), parts_.services.end(),
-                  [](const Service& s) { return s.failures.has_value(); }) ||
-      std::any_of(parts_.deployments.begin(), parts_.deployments.end(),
-                  [](const Deployment& d) { return d.failures.has_value(); });
+  has_failure_models_ = std::any_of(parts_.services.begin(), parts_.services.end(),
+                                    [](const Service& s) { return s.failures.has_value(); }) ||
+                        std::any_of(parts_.deployments.begin(), parts_.deployments.end(),
+                                    [](const Deployment& d) { return d.failures.has_value(); });
 }
 
 std::optional<RegionId> Topology::find_region(std::string_view id) const {

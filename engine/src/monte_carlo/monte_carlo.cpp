@@ -106,10 +106,10 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
 // samples over the span.
 Duration sampling_step(Duration span) {
   static const Duration steps[] = {
-      Duration::minutes(1), Duration::minutes(5), Duration::minutes(10), Duration::minutes(15),
-      Duration::minutes(30), Duration::hours(1),  Duration::hours(2),    Duration::hours(3),
-      Duration::hours(6),    Duration::hours(12), Duration::days(1),     Duration::days(2),
-      Duration::days(7),     Duration::days(14),  Duration::days(30),    Duration::days(91)};
+      Duration::minutes(1),  Duration::minutes(5), Duration::minutes(10), Duration::minutes(15),
+      Duration::minutes(30), Duration::hours(1),   Duration::hours(2),    Duration::hours(3),
+      Duration::hours(6),    Duration::hours(12),  Duration::days(1),     Duration::days(2),
+      Duration::days(7),     Duration::days(14),   Duration::days(30),    Duration::days(91)};
   for (const Duration step : steps) {
     if (span.ms / step.ms < static_cast<std::int64_t>(kMostSamples))
       return step;
@@ -129,9 +129,9 @@ std::vector<SimTime> sampling_times(const Scenario& scenario, const MonteCarloOp
   if (step.ms <= 0)
     throw std::invalid_argument("the sampling step must be more than 0");
   if (span.ms / step.ms >= 100'000) {
-    throw std::invalid_argument(fmt::format(
-        "sampling every {} over {} makes more than 100000 samples; sample less often",
-        format_duration(step), format_duration(span)));
+    throw std::invalid_argument(
+        fmt::format("sampling every {} over {} makes more than 100000 samples; sample less often",
+                    format_duration(step), format_duration(span)));
   }
   std::vector<SimTime> times;
   for (std::int64_t t = 0; t <= span.ms; t += step.ms)
@@ -151,9 +151,8 @@ struct Worker {
 
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
   if (options.runs < 1 || options.runs > kMostRuns) {
-    throw std::invalid_argument(
-        fmt::format("the number of runs must be between 1 and {}, found {}", kMostRuns,
-                    options.runs));
+    throw std::invalid_argument(fmt::format("the number of runs must be between 1 and {}, found {}",
+                                            kMostRuns, options.runs));
   }
   if (options.threads < 1 || options.threads > 256) {
     throw std::invalid_argument(

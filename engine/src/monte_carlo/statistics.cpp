@@ -150,10 +150,10 @@ Summary Accumulator::summary(int histogram_bins) const {
   const int bins = min_ == max_ ? 1 : histogram_bins;
   const double width = static_cast<double>(max_ - min_) / bins;
   for (int i = 0; i < bins; ++i) {
-    s.histogram.push_back({static_cast<double>(min_) + width * i,
-                           i + 1 == bins ? static_cast<double>(max_)
-                                         : static_cast<double>(min_) + width * (i + 1),
-                           0});
+    s.histogram.push_back(
+        {static_cast<double>(min_) + width * i,
+         i + 1 == bins ? static_cast<double>(max_) : static_cast<double>(min_) + width * (i + 1),
+         0});
   }
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     if (buckets_[b] == 0)
@@ -163,9 +163,9 @@ Summary Accumulator::summary(int histogram_bins) const {
         (static_cast<double>(std::max(r.low, min_)) + static_cast<double>(std::min(r.high, max_))) /
         2;
     const int bin =
-        width == 0 ? 0
-                   : std::clamp(static_cast<int>((mid - static_cast<double>(min_)) / width), 0,
-                                bins - 1);
+        width == 0
+            ? 0
+            : std::clamp(static_cast<int>((mid - static_cast<double>(min_)) / width), 0, bins - 1);
     s.histogram[static_cast<std::size_t>(bin)].count += buckets_[b];
   }
   return s;

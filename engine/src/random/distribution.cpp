@@ -146,8 +146,7 @@ Distribution Distribution::empirical(std::vector<Duration> samples) {
     if (s.ms < 0)
       reject("samples cannot be negative");
   }
-  std::sort(samples.begin(), samples.end(),
-            [](Duration a, Duration b) { return a.ms < b.ms; });
+  std::sort(samples.begin(), samples.end(), [](Duration a, Duration b) { return a.ms < b.ms; });
   Distribution d{DistributionKind::empirical, 0};
   d.samples_ = std::move(samples);
   return d;

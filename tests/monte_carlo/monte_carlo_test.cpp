@@ -1,0 +1,137 @@
+// Monte Carlo: reproducible whatever the thread count, stopping on a
+// confidence target, and retries with the probabilities worked out by hand.
+
+#include "faultline/monte_carlo.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "faultline/reports/json.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::source_path;
+using testing::test_path;
+
+std::shared_ptr<const Scenario> load(const std::string& path) {
+  const auto loaded = load_scenario(path);
+  EXPECT_TRUE(loaded.scenario) << loaded.diagnostics.to_text();
+  return loaded.scenario;
+}
+
+std::string json_of(const Scenario& scenario, MonteCarloOptions options) {
+  return reports::simulation_json(scenario, simulate(scenario, options)).dump(2);
+}
+
+TEST(MonteCarlo, WebexJsonIsByteIdenticalWhateverTheThreadCount) {
+  const auto scenario = load(source_path("scenarios/webex-2018-09-25.yaml"));
+  MonteCarloOptions options;
+  options.runs = 3000;  // not a multiple of the block size
+  options.seed = 11;
+  options.threads = 1;
+  const std::string one = json_of(*scenario, options);
+  options.threads = 2;
+  EXPECT_EQ(json_of(*scenario, options), one);
+  options.threads = 3;
+  EXPECT_EQ(json_of(*scenario, options), one);
+  EXPECT_EQ(json_of(*scenario, options), one) << "a second invocation";
+  options.seed = 12;
+  EXPECT_NE(json_of(*scenario, options), one) << "another seed, other draws";
+}
+
+TEST(MonteCarlo, StopsOnTheConfidenceTargetAtTheSameRunWhateverTheThreads) {
+  const auto scenario = load(source_path("scenarios/webex-2018-09-25.yaml"));
+  MonteCarloOptions options;
+  options.runs = 200'000;
+  options.until_ci = 0.02;
+  options.threads = 1;
+  const MonteCarloResult one = simulate(*scenario, options);
+  options.threads = 2;
+  const MonteCarloResult two = simulate(*scenario, options);
+  EXPECT_EQ(one.runs, two.runs);
+  EXPECT_EQ(one.runs % kRunsPerCheck, 0U);
+  EXPECT_LT(one.runs, options.runs);
+  EXPECT_TRUE(*one.reached_ci_target);
+  const auto& lost = one.overall.user_seconds_lost;
+  EXPECT_LE(*lost.ci95_half_width(), 0.02 * lost.mean());
+  // One check earlier the target had not been reached: with the cap there,
+  // the same runs end short of it.
+  options.runs = one.runs - kRunsPerCheck;
+  EXPECT_FALSE(*simulate(*scenario, options).reached_ci_target);
+}
+
+TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  const double n = static_cast<double>(r.runs);
+  // P(four failures) = 1/16; standard error sqrt(p(1-p)/n) = 0.0017.
+  const double p_failed = static_cast<double>(r.steps[0].runs_failed) / n;
+  EXPECT_NEAR(p_failed, 1.0 / 16, 4 * 0.0017);
+  // Attempts: 1 + Geometric, truncated at 4: E = 1 + 1/2 + 1/4 + 1/8 = 1.875.
+  EXPECT_NEAR(r.steps[0].attempts.mean(), 1.875, 0.02);
+  // The rebuild after it starts exactly when the restore completes.
+  EXPECT_EQ(r.steps[1].attempts.count(), r.steps[0].completed_at_ms.count());
+  EXPECT_EQ(r.steps[1].completed_at_ms.count(), r.runs - r.steps[0].runs_failed);
+  // The restore completes after 1 h plus 1.5 h per failed attempt.
+  EXPECT_EQ(r.steps[0].completed_at_ms.summary().min, Duration::hours(1).ms);
+  EXPECT_EQ(r.steps[0].completed_at_ms.summary().max,
+            Duration::hours(5).ms + Duration::minutes(30).ms);
+  // The app is back by T0+4h when the restore worked first time (1/2, done
+  // at 1 h) and the rebuild took at most 3 h, or on the second go (1/4, done
+  // at 2 h 30 m) and the rebuild took at most 1 h 30 m. The rebuild is
+  // lognormal with median 2 h and p95 6 h: sigma = ln(3) / z(0.95).
+  const double sigma = std::log(3.0) / 1.6448536269514722;
+  const auto within = [&](double hours) {
+    return 0.5 * std::erfc(-std::log(hours / 2) / sigma / std::sqrt(2.0));
+  };
+  const double expected = 0.5 * within(3.0) + 0.25 * within(1.5);  // 0.4474
+  // Standard error sqrt(p(1-p)/n) = 0.0035.
+  EXPECT_NEAR(static_cast<double>(r.milestones_met[0]) / n, expected, 4 * 0.0035);
+}
+
+TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
+  MonteCarloOptions options;
+  options.runs = 500;
+  options.sample_every = Duration::hours(1);
+  const MonteCarloResult r = simulate(*scenario, options);
+  ASSERT_EQ(r.sample_times.size(), 49U);  // 0 h to 48 h
+  // At T0 everyone is cut off in every run.
+  EXPECT_EQ(r.sampled_affected[0].mean(), 1000.0);
+  // The restore takes at least an hour and the rebuild runs after it.
+  EXPECT_EQ(r.sampled_affected[1].quantile(0.1), 1000.0);
+  // By the horizon only runs whose restore gave up are still down.
+  EXPECT_NEAR(r.sampled_affected.back().mean(), 1000.0 / 16, 25);
+}
+
+TEST(MonteCarlo, TheNominalReplayIgnoresChanceAndUsesMedians) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
+  const RunResult nominal = replay(*scenario);
+  EXPECT_EQ(nominal.steps[0].attempts, 1);
+  EXPECT_EQ(nominal.steps[0].completed->since_t0(), Duration::hours(1));
+  EXPECT_EQ(nominal.steps[1].completed->since_t0(), Duration::hours(3));
+}
+
+TEST(MonteCarlo, RejectsOptionsOutOfRange) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
+  MonteCarloOptions options;
+  options.runs = 0;
+  EXPECT_THROW(simulate(*scenario, options), std::invalid_argument);
+  options.runs = 10;
+  options.threads = 0;
+  EXPECT_THROW(simulate(*scenario, options), std::invalid_argument);
+  options.threads = 1;
+  options.until_ci = 1.5;
+  EXPECT_THROW(simulate(*scenario, options), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace faultline

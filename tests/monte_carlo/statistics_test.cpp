@@ -1,0 +1,101 @@
+// Streaming statistics: exact moments, bounded quantile error, and merges
+// that do not depend on order.
+
+#include "faultline/statistics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace faultline {
+namespace {
+
+TEST(Accumulator, MomentsOfKnownValues) {
+  Accumulator a;
+  for (const std::int64_t v : {2, 4, 4, 4, 5, 5, 7, 9})
+    a.add(v);
+  const Summary s = a.summary();
+  EXPECT_EQ(s.count, 8U);
+  EXPECT_DOUBLE_EQ(s.mean, 5.0);
+  // Sample standard deviation: sqrt(32 / 7).
+  EXPECT_DOUBLE_EQ(s.sd, std::sqrt(32.0 / 7.0));
+  EXPECT_EQ(s.min, 2);
+  EXPECT_EQ(s.max, 9);
+  // t(0.975, 7) = 2.364624252.
+  EXPECT_NEAR(*s.ci_high - s.mean, 2.364624252 * std::sqrt(32.0 / 7.0) / std::sqrt(8.0), 1e-8);
+  EXPECT_EQ(s.p50, 4.0);  // nearest rank 4 of 8
+}
+
+TEST(Accumulator, ConstantValuesHaveNoSpreadEvenWhenHuge) {
+  Accumulator a;
+  for (int i = 0; i < 1000; ++i)
+    a.add(4'000'000'000'000'000'000);
+  EXPECT_EQ(a.standard_deviation(), 0.0);
+  EXPECT_DOUBLE_EQ(a.mean(), 4e18);
+}
+
+TEST(Accumulator, SpreadOfLargeValuesIsExactDespiteWrapAround) {
+  // Squares of 3e18 overflow 128 bits after a few dozen values; the shifted
+  // computation still gives the spread of {x, x + 2}: sd = 1 (n even, sample).
+  Accumulator a;
+  for (int i = 0; i < 100; ++i)
+    a.add(3'000'000'000'000'000'000 + 2 * (i % 2));
+  EXPECT_NEAR(a.standard_deviation(), std::sqrt(100.0 / 99.0), 1e-9);
+}
+
+TEST(Accumulator, QuantilesAreWithinTheBucketWidth) {
+  Accumulator a;
+  for (std::int64_t v = 1; v <= 100'000; ++v)
+    a.add(v * 1000);
+  for (const double q : {0.5, 0.9, 0.95, 0.99}) {
+    const double exact = q * 100'000 * 1000;
+    EXPECT_NEAR(a.quantile(q), exact, 0.008 * exact) << q;
+  }
+  // Small values are exact.
+  Accumulator small;
+  for (std::int64_t v = 0; v < 100; ++v)
+    small.add(v);
+  EXPECT_EQ(small.quantile(0.9), 89.0);
+}
+
+TEST(Accumulator, MergeInAnyOrderGivesTheSameSummary) {
+  Accumulator whole;
+  Accumulator parts[3];
+  for (std::int64_t i = 0; i < 3000; ++i) {
+    const std::int64_t v = (i * 7919) % 100'003 * 1'000'003;
+    whole.add(v);
+    parts[i % 3].add(v);
+  }
+  Accumulator forward, backward;
+  for (int p = 0; p < 3; ++p)
+    forward.merge(parts[p]);
+  for (int p = 2; p >= 0; --p)
+    backward.merge(parts[p]);
+  for (const Accumulator* a : {&forward, &backward}) {
+    EXPECT_EQ(a->mean(), whole.mean());
+    EXPECT_EQ(a->standard_deviation(), whole.standard_deviation());
+    EXPECT_EQ(a->quantile(0.95), whole.quantile(0.95));
+  }
+}
+
+TEST(Accumulator, HistogramCountsEveryValue) {
+  Accumulator a;
+  for (std::int64_t v = 0; v < 1000; ++v)
+    a.add(v);
+  const Summary s = a.summary(10);
+  ASSERT_EQ(s.histogram.size(), 10U);
+  std::uint64_t total = 0;
+  for (const auto& bin : s.histogram)
+    total += bin.count;
+  EXPECT_EQ(total, 1000U);
+  EXPECT_EQ(s.histogram.front().from, 0.0);
+  EXPECT_EQ(s.histogram.back().to, 999.0);
+}
+
+TEST(Accumulator, RejectsNegativeValues) {
+  Accumulator a;
+  EXPECT_THROW(a.add(-1), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace faultline

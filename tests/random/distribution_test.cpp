@@ -1,0 +1,147 @@
+// Distributions: the YAML forms, their medians (what replay uses), and that
+// samples follow them; bad parameters are diagnostics with a location.
+
+#include "faultline/distribution.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "faultline/loader.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::has_error;
+using testing::test_path;
+
+std::string fixture(const std::string& name) {
+  return test_path("random/fixtures/" + name);
+}
+
+const Distribution& duration_of(const Scenario& s, const std::string& id) {
+  const auto it =
+      std::find_if(s.steps.begin(), s.steps.end(), [&](const Step& step) { return step.id == id; });
+  return it->duration;
+}
+
+// Mean and median of many samples, in hours.
+struct SampleFigures {
+  double mean;
+  double median;
+};
+
+SampleFigures sample(const Distribution& d, int n = 200'000) {
+  RandomStream random(7, 0, StreamPurpose::step, 0);
+  std::vector<double> hours;
+  hours.reserve(static_cast<std::size_t>(n));
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    hours.push_back(d.sample(random).in_hours());
+    total += hours.back();
+  }
+  std::nth_element(hours.begin(), hours.begin() + n / 2, hours.end());
+  return {total / n, hours[static_cast<std::size_t>(n / 2)]};
+}
+
+TEST(Distribution, ReadsEveryDocumentedForm) {
+  const auto load = load_scenario(fixture("every_distribution.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Scenario& s = *load.scenario;
+  EXPECT_EQ(duration_of(s, "fixed-short").median(), Duration::minutes(90));
+  EXPECT_EQ(duration_of(s, "fixed").median(), Duration::hours(2));
+  EXPECT_EQ(duration_of(s, "uniform").median(), Duration::hours(2));
+  EXPECT_EQ(duration_of(s, "lognormal").median(), Duration::hours(4));
+  // exp(mu) hours.
+  EXPECT_NEAR(duration_of(s, "lognormal-mu").median().in_hours(), std::exp(1.0), 1e-6);
+  EXPECT_NEAR(duration_of(s, "exponential").median().in_hours(), 3 * std::log(2.0), 1e-6);
+  EXPECT_NEAR(duration_of(s, "weibull").median().in_hours(), 10 * std::sqrt(std::log(2.0)), 1e-6);
+  EXPECT_EQ(duration_of(s, "empirical").median(), Duration::hours(2));
+  // triangular(1, 2, 6): the median lies right of the mode, 6 - sqrt(5 * 4 / 2).
+  EXPECT_NEAR(duration_of(s, "triangular").median().in_hours(), 6 - std::sqrt(10.0), 1e-6);
+
+  const Step& retried = s.steps.back();
+  EXPECT_EQ(retried.success, 0.5);
+  EXPECT_EQ(retried.retries, 3);
+  EXPECT_EQ(retried.retry_delay.median(), Duration::minutes(15));
+}
+
+TEST(Distribution, SamplesHaveTheDocumentedMeanAndMedian) {
+  const auto load = load_scenario(fixture("every_distribution.yaml"));
+  ASSERT_TRUE(load.scenario);
+  for (const Step& step : load.scenario->steps) {
+    const SampleFigures f = sample(step.duration);
+    // 200,000 samples put both within about 1% of the truth.
+    EXPECT_NEAR(f.mean, step.duration.mean().in_hours(), 0.015 * step.duration.mean().in_hours())
+        << step.id << " " << step.duration.describe();
+    EXPECT_NEAR(f.median, step.duration.median().in_hours(),
+                0.015 * step.duration.median().in_hours() + 1e-3)
+        << step.id << " " << step.duration.describe();
+  }
+}
+
+TEST(Distribution, TruncatedNormalNeverGoesNegative) {
+  const Distribution d = Distribution::normal(Duration::hours(1), Duration::hours(2));
+  RandomStream random(1, 0, StreamPurpose::step, 0);
+  for (int i = 0; i < 10'000; ++i)
+    ASSERT_GE(d.sample(random).ms, 0);
+  // Truncation moves the mean above the untruncated one.
+  EXPECT_GT(d.mean(), Duration::hours(1));
+}
+
+TEST(Distribution, PertMedianLiesBetweenModeAndMean) {
+  const Distribution d =
+      Distribution::pert(Duration::hours(1), Duration::hours(2), Duration::hours(9));
+  EXPECT_EQ(d.mean(), Duration::hours(3));  // (1 + 4 * 2 + 9) / 6
+  EXPECT_GT(d.median(), Duration::hours(2));
+  EXPECT_LT(d.median(), Duration::hours(3));
+}
+
+TEST(Distribution, StreamsDependOnSeedRunAndPurposeOnly) {
+  RandomStream a(1, 5, StreamPurpose::step, 3);
+  RandomStream b(1, 5, StreamPurpose::step, 3);
+  RandomStream other_run(1, 6, StreamPurpose::step, 3);
+  RandomStream other_step(1, 5, StreamPurpose::step, 4);
+  RandomStream other_purpose(1, 5, StreamPurpose::failure, 3);
+  const auto first = a();
+  EXPECT_EQ(first, b());
+  EXPECT_NE(first, other_run());
+  EXPECT_NE(first, other_step());
+  EXPECT_NE(first, other_purpose());
+}
+
+TEST(Distribution, BadParametersAreDiagnosticsWithTheirLocation) {
+  const auto load = load_scenario(fixture("bad_distributions.yaml"));
+  EXPECT_FALSE(load.scenario);
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(has_error(d, 6, 52, "unknown distribution 'lognormel' (did you mean 'lognormal'?)"));
+  EXPECT_TRUE(has_error(d, 7, 37, "needs median and p95, or mu and sigma; 'p95' is missing"));
+  EXPECT_TRUE(has_error(d, 8, 37, "the median (4h) must be below p95 (2h)"));
+  EXPECT_TRUE(has_error(d, 9, 85, "'mode' does not apply to a uniform distribution"));
+  EXPECT_TRUE(has_error(d, 10, 68, "shape of duration of step 'e' must be a number"));
+  EXPECT_TRUE(has_error(d, 11, 37, "mode (5h) must lie between min (1h) and max (2h)"));
+  EXPECT_TRUE(has_error(d, 12, 37, "must be a duration (90m) or a distribution"));
+  EXPECT_TRUE(has_error(d, 13, 50, "success probability of step 'h' is 0"));
+  EXPECT_TRUE(has_error(d, 14, 37, "needs at least one sample"));
+  EXPECT_EQ(d.error_count(), 9U);
+}
+
+TEST(FailureModels, BadFailureModelsAndQuorumsAreDiagnostics) {
+  const auto load = load_topology(fixture("bad_failures.yaml"));
+  EXPECT_FALSE(load.topology);
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(has_error(d, 9, 31, "missing the required key 'time_to_repair'"));
+  EXPECT_TRUE(has_error(d, 6, 13, "quorum of service 'app' must be between 1 and 2, found 3"));
+  EXPECT_TRUE(has_error(d, 12, 13, "'quorum' applies only to k-of-n services"));
+}
+
+TEST(FailureModels, NeedAHorizon) {
+  const auto load = load_scenario(fixture("failures_without_horizon.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 1, "give the scenario a 'horizon'"));
+}
+
+}  // namespace
+}  // namespace faultline

@@ -1,0 +1,79 @@
+// Benchmarks: the bare event kernel on PHOLD, and Monte Carlo runs per second
+// on the shipped Webex scenario at 1 and 2 threads. Run with tools/bench.sh.
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "faultline/kernel.hpp"
+#include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "faultline/random.hpp"
+
+namespace {
+
+// PHOLD: 1,024 logical processes with 4 pending events each; handling an
+// event schedules one at a uniformly random process after an Exp(1) delay
+// (1 s mean, in milliseconds).
+void BM_PholdEventsPerSecond(benchmark::State& state) {
+  constexpr std::uint32_t kProcesses = 1024;
+  constexpr int kPendingPerProcess = 4;
+  constexpr double kMeanDelayMs = 1000.0;
+  faultline::EventQueue<std::uint32_t> queue;
+  faultline::RandomStream random(42, 0, faultline::StreamPurpose::step, 0);
+  const auto delay = [&] {
+    return faultline::Duration{std::llround(-kMeanDelayMs * std::log1p(-random.uniform()))};
+  };
+  for (std::uint32_t p = 0; p < kProcesses; ++p) {
+    for (int i = 0; i < kPendingPerProcess; ++i)
+      queue.schedule(faultline::SimTime{} + delay(), p);
+  }
+  std::int64_t events = 0;
+  for (auto _ : state) {
+    const auto fired = queue.pop();
+    const auto target = static_cast<std::uint32_t>(random() % kProcesses);
+    queue.schedule(fired->at + delay(), target);
+    benchmark::DoNotOptimize(fired->payload);
+    ++events;
+  }
+  state.SetItemsProcessed(events);
+  state.counters["events/s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_PholdEventsPerSecond);
+
+std::string source_dir() {
+  const char* dir = std::getenv("FAULTLINE_SOURCE_DIR");
+  return dir ? dir : FAULTLINE_SOURCE_DIR;
+}
+
+void BM_WebexMonteCarloRunsPerSecond(benchmark::State& state) {
+  const auto load = faultline::load_scenario(source_dir() + "/scenarios/webex-2018-09-25.yaml");
+  if (!load.scenario) {
+    state.SkipWithError(load.diagnostics.to_text().c_str());
+    return;
+  }
+  faultline::MonteCarloOptions options;
+  options.runs = 50'000;
+  options.threads = static_cast<unsigned>(state.range(0));
+  std::uint64_t runs = 0;
+  for (auto _ : state) {
+    options.seed = runs + 1;
+    const auto result = faultline::simulate(*load.scenario, options);
+    benchmark::DoNotOptimize(result.runs);
+    runs += result.runs;
+  }
+  state.counters["runs/s"] =
+      benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_WebexMonteCarloRunsPerSecond)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
