@@ -57,31 +57,51 @@ Scenario steady_state(std::shared_ptr<const Topology> topology, Duration horizon
                   SimTime{} + horizon};
 }
 
-// Runs the simulator and checks that the 95% confidence interval of each
-// service's downtime share, and of each group's average affected users,
-// contains the exact value.
+// The simulator's estimate of the mean against the exact value. The headline
+// figure of each model must lie in the 95% confidence interval, as a reader
+// of `simulate` would use it; every other figure is held to 99.9% (z = 3.29),
+// because with a dozen checks at 95% some would miss by chance alone while a
+// real bias of the simulator would still show. Runs start with every unit up,
+// which lowers downtime by q / (lambda + mu) per unit, under 0.1% here.
+::testing::AssertionResult agrees(const Accumulator& estimate, double exact, double z) {
+  const double half =
+      z * estimate.standard_deviation() / std::sqrt(static_cast<double>(estimate.count()));
+  if (std::abs(estimate.mean() - exact) <= half)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "estimate " << estimate.mean() << " +- " << half << " misses the exact " << exact;
+}
+
+constexpr double kZ95 = 1.959964;  // the interval `simulate` reports, to within t's correction
+constexpr double kZ999 = 3.290527;
+
 void expect_simulation_agrees(const std::shared_ptr<const Topology>& topology,
-                              const MarkovResult& exact) {
+                              const MarkovResult& exact, const std::string& headline,
+                              std::uint64_t seed) {
   const Duration horizon = Duration::days(730);
   const Scenario scenario = steady_state(topology, horizon);
   MonteCarloOptions options;
   options.runs = 400;
   options.threads = 2;
-  options.seed = 2026;
+  options.seed = seed;
   const MonteCarloResult mc = simulate(scenario, options);
   const double horizon_ms = static_cast<double>(horizon.ms);
   for (std::size_t s = 0; s < topology->services().size(); ++s) {
-    const Summary down = mc.services[s].downtime_ms.summary();
+    const std::string& id = topology->services()[s].id;
+    const Accumulator& down = mc.services[s].downtime_ms;
     const double expected = (1 - exact.service_availability[s]) * horizon_ms;
-    EXPECT_LE(*down.ci_low, expected) << topology->services()[s].id;
-    EXPECT_GE(*down.ci_high, expected) << topology->services()[s].id;
+    if (id == headline) {
+      const Summary summary = down.summary();
+      EXPECT_LE(*summary.ci_low, expected) << id;
+      EXPECT_GE(*summary.ci_high, expected) << id;
+    }
+    EXPECT_TRUE(agrees(down, expected, id == headline ? kZ95 : kZ999)) << id;
   }
   const double horizon_s = horizon_ms / 1000;
   for (std::size_t g = 0; g < topology->user_groups().size(); ++g) {
-    const Summary lost = mc.user_groups[g].user_seconds_lost.summary();
-    const double expected = exact.group_expected_affected[g] * horizon_s;
-    EXPECT_LE(*lost.ci_low, expected) << topology->user_groups()[g].id;
-    EXPECT_GE(*lost.ci_high, expected) << topology->user_groups()[g].id;
+    EXPECT_TRUE(agrees(mc.user_groups[g].user_seconds_lost,
+                       exact.group_expected_affected[g] * horizon_s, kZ999))
+        << topology->user_groups()[g].id;
   }
 }
 
@@ -91,7 +111,7 @@ TEST(Markov, OneUnit) {
   EXPECT_EQ(r.states, 2U);
   EXPECT_NEAR(service_availability(*topology, r, "app"), kMu / (kLambda + kMu), 1e-9);
   EXPECT_NEAR(r.group_expected_affected[0], 1000 * kLambda / (kLambda + kMu), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "app", 1);
 }
 
 TEST(Markov, TwoInParallelWithIndependentRepair) {
@@ -102,7 +122,7 @@ TEST(Markov, TwoInParallelWithIndependentRepair) {
   EXPECT_NEAR(service_availability(*topology, r, "app"), 1 - q * q, 1e-9);
   // Half the users are cut off with one unit down, all with both.
   EXPECT_NEAR(r.group_expected_affected[0], 1000 * (0.5 * 2 * q * (1 - q) + q * q), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "app", 2);
 }
 
 TEST(Markov, TwoInParallelSharingOneRepairer) {
@@ -112,7 +132,7 @@ TEST(Markov, TwoInParallelSharingOneRepairer) {
   EXPECT_EQ(r.states, 3U);
   EXPECT_NEAR(service_availability(*topology, r, "app"),
               1 - 2 * l * l / (m * m + 2 * l * m + 2 * l * l), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "app", 3);
 }
 
 TEST(Markov, TwoOfThreeQuorum) {
@@ -121,7 +141,7 @@ TEST(Markov, TwoOfThreeQuorum) {
   const double p = kMu / (kLambda + kMu);
   EXPECT_EQ(r.states, 8U);
   EXPECT_NEAR(service_availability(*topology, r, "store"), p * p * p + 3 * p * p * (1 - p), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "store", 4);
 }
 
 TEST(Markov, SeriesOfParallelPairs) {
@@ -132,7 +152,7 @@ TEST(Markov, SeriesOfParallelPairs) {
   EXPECT_NEAR(service_availability(*topology, r, "back"), 1 - q_back * q_back, 1e-9);
   EXPECT_NEAR(service_availability(*topology, r, "front"),
               (1 - q_front * q_front) * (1 - q_back * q_back), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "front", 5);
 }
 
 TEST(Markov, ChainOfHardDependencies) {
@@ -147,7 +167,7 @@ TEST(Markov, ChainOfHardDependencies) {
   EXPECT_NEAR(service_availability(*topology, r, "web"), db * api * web, 1e-9);
   EXPECT_NEAR(r.group_availability[0], db * api * web, 1e-9);
   EXPECT_NEAR(r.group_expected_affected[1], 500 * (1 - db * api), 1e-9);
-  expect_simulation_agrees(topology, r);
+  expect_simulation_agrees(topology, r, "web", 6);
 }
 
 TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {

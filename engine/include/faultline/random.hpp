@@ -19,11 +19,13 @@ class RandomStream {
   using result_type = std::uint64_t;
 
   RandomStream(std::uint64_t seed, std::uint64_t run, StreamPurpose purpose, std::uint32_t index) {
-    std::uint64_t mix = splitmix(seed);
-    mix = splitmix(mix ^ run);
-    mix = splitmix(mix ^ ((static_cast<std::uint64_t>(purpose) << 32) | index));
-    for (auto& word : state_)
-      word = splitmix(mix);
+    std::uint64_t key = mix(seed + kGolden);
+    key = mix(key ^ run);
+    key = mix(key ^ ((static_cast<std::uint64_t>(purpose) << 32) | index));
+    for (auto& word : state_) {
+      key += kGolden;
+      word = mix(key);
+    }
   }
 
   static constexpr result_type min() { return 0; }
@@ -46,14 +48,13 @@ class RandomStream {
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  // Advances x by the golden-ratio increment and returns the mixed value.
-  static std::uint64_t splitmix(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  static constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+  // SplitMix64's finaliser: a bijection that scatters nearby inputs.
+  static std::uint64_t mix(std::uint64_t z) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
-  static std::uint64_t splitmix(std::uint64_t&& x) { return splitmix(x); }
 
   std::uint64_t state_[4];
 };
