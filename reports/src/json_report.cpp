@@ -77,18 +77,23 @@ std::string milestone_subject(const Scenario& scenario, const Milestone& m) {
 
 }  // namespace
 
+ordered_json scenario_json(const Scenario& scenario) {
+  const ScenarioClock& clock = scenario.clock;
+  return {{"name", scenario.name},
+          {"file", scenario.file},
+          {"topology", scenario.topology->file()},
+          {"time_zone", clock.zone_name()},
+          {"t0", clock.iso_text(SimTime{})}};
+}
+
 ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
-  j["scenario"] = {{"name", scenario.name},
-                   {"file", scenario.file},
-                   {"topology", topology.file()},
-                   {"time_zone", clock.zone_name()},
-                   {"t0", clock.iso_text(SimTime{})},
-                   {"end", clock.iso_text(result.end)},
-                   {"end_s", seconds(result.end.since_t0())}};
+  j["scenario"] = scenario_json(scenario);
+  j["scenario"]["end"] = clock.iso_text(result.end);
+  j["scenario"]["end_s"] = seconds(result.end.since_t0());
 
   j["timeline"] = ordered_json::array();
   for (const auto& e : result.timeline)

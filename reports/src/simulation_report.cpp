@@ -62,11 +62,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   const ScenarioClock& clock = scenario.clock;
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
-  j["scenario"] = {{"name", scenario.name},
-                   {"file", scenario.file},
-                   {"topology", topology.file()},
-                   {"time_zone", clock.zone_name()},
-                   {"t0", clock.iso_text(SimTime{})}};
+  j["scenario"] = scenario_json(scenario);
   j["runs"] = result.runs;
   j["seed"] = result.seed;
   j["reached_ci_target"] =

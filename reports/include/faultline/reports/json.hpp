@@ -13,6 +13,8 @@ namespace faultline::reports {
 
 inline constexpr int kSchemaVersion = 1;
 
+// Which scenario a result is of: name, files, time zone and T0.
+nlohmann::ordered_json scenario_json(const Scenario& scenario);
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
