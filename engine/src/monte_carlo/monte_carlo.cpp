@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -205,11 +206,26 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   while (made < options.runs) {
     const std::uint64_t round_end = std::min(made + round_size, options.runs);
     next_run = made;
+    // A helper's exception is carried back and rethrown here, not left to
+    // terminate the process.
+    std::vector<std::exception_ptr> failures(workers.size());
     {
       std::vector<std::jthread> helpers;
-      for (std::size_t w = 1; w < workers.size(); ++w)
-        helpers.emplace_back([&, w] { work(*workers[w], round_end, false); });
+      for (std::size_t w = 1; w < workers.size(); ++w) {
+        helpers.emplace_back([&, w] {
+          try {
+            work(*workers[w], round_end, false);
+          } catch (...) {
+            failures[w] = std::current_exception();
+            next_run = round_end;
+          }
+        });
+      }
       work(*workers[0], round_end, true);
+    }
+    for (const auto& failure : failures) {
+      if (failure)
+        std::rethrow_exception(failure);
     }
     made = round_end;
     if (options.until_ci) {
