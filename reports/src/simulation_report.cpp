@@ -125,7 +125,7 @@ std::int64_t to_minute(double ms) {
   return static_cast<std::int64_t>(std::llround(ms / kMsPerMinute)) * 60'000;
 }
 
-std::string hours(double ms) {
+std::string duration_text(double ms) {
   return format_duration(Duration{to_minute(ms)});
 }
 
@@ -174,7 +174,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     out +=
         fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10}  {:<22} {}\n", topology.services()[s].id,
                     static_cast<double>(stats.runs_down) / static_cast<double>(result.runs),
-                    hours(down.mean), hours(down.p90), hours(static_cast<double>(down.max)),
+                    duration_text(down.mean), duration_text(down.p90),
+                    duration_text(static_cast<double>(down.max)),
                     restored.count ? at_local(clock, restored.p50) : "-",
                     restored.count ? at_local(clock, restored.p90) : "-");
   }

@@ -161,16 +161,6 @@ std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_vie
   return std::nullopt;
 }
 
-std::optional<double> Reader::positive_number(const YAML::Node& node, std::string_view what) {
-  double value = 0;
-  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
-      value <= 0) {
-    error(node, std::string(what) + " must be a number above 0, found " + describe(node));
-    return std::nullopt;
-  }
-  return value;
-}
-
 namespace {
 
 struct DistributionForm {

@@ -46,8 +46,6 @@ class Reader {
   std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
   // A duration (fixed) or a mapping naming a distribution and its parameters.
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
-  // A positive number, finite.
-  std::optional<double> positive_number(const YAML::Node& node, std::string_view what);
   // True if node is a sequence; reports otherwise.
   bool sequence(const YAML::Node& node, std::string_view what);
 
