@@ -24,6 +24,10 @@ ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, U
   j["peak_affected"] = impact.peak_affected.value;
   j["peak_at"] = impact.peak_affected.value > 0 ? ordered_json(clock.iso_text(impact.peak_at))
                                                 : ordered_json(nullptr);
+  j["peak_active"] = impact.peak_active.value;
+  j["peak_active_at"] = impact.peak_active.value > 0
+                            ? ordered_json(clock.iso_text(impact.peak_active_at))
+                            : ordered_json(nullptr);
   j["user_hours_lost"] = impact.lost.in_user_hours();
   return j;
 }
@@ -37,9 +41,29 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::fault:
       j["kind"] = "fault";
       j["fault"] = scenario.faults[e.subject].id;
-      if (scenario.faults[e.subject].kind == FaultKind::delete_instances) {
-        j["instances_deleted"] = e.instances;
-      }
+      if (scenario.faults[e.subject].kind != FaultKind::outage)
+        j["instances_down"] = e.instances;
+      break;
+    case TimelineKind::rollout_wave:
+      j["kind"] = "rollout_wave";
+      j["fault"] = scenario.faults[e.subject].id;
+      j["wave"] = e.wave;
+      j["waves"] = e.waves;
+      j["instances_down"] = e.instances;
+      break;
+    case TimelineKind::failover_begins:
+    case TimelineKind::failover_failed:
+      j["kind"] = e.kind == TimelineKind::failover_begins ? "failover_begins" : "failover_failed";
+      j["service"] = topology.services()[e.subject].id;
+      break;
+    case TimelineKind::failover_done:
+      j["kind"] = "failover_done";
+      j["service"] = topology.services()[e.subject].id;
+      j["to"] = topology.deployments()[e.deployment].id;
+      break;
+    case TimelineKind::overloaded:
+      j["kind"] = "overloaded";
+      j["deployment"] = topology.deployments()[e.subject].id;
       break;
     case TimelineKind::step_started:
     case TimelineKind::step_completed: {
@@ -66,6 +90,7 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::users:
       j["kind"] = "users";
       j["affected"] = e.affected.value;
+      j["active"] = e.active.value;
       break;
   }
   return j;

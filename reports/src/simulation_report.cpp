@@ -41,6 +41,7 @@ ordered_json summary_json(const Accumulator& a, double divisor) {
 ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
   return {{"users", users.value},
           {"peak_affected", summary_json(impact.peak_affected, 1.0)},
+          {"peak_active", summary_json(impact.peak_active, 1.0)},
           {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)}};
 }
 
@@ -105,7 +106,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   }
   ordered_json points = ordered_json::array();
   for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
-    const Accumulator& a = result.sampled_affected[i];
+    const Accumulator& a = result.sampled_active[i];
     points.push_back({{"t_s", result.sample_times[i].since_t0().in_seconds()},
                       {"time", clock.iso_text(result.sample_times[i])},
                       {"mean", a.mean()},
@@ -113,7 +114,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
                       {"p50", a.quantile(0.50)},
                       {"p90", a.quantile(0.90)}});
   }
-  j["affected_over_time"] = std::move(points);
+  j["active_affected_over_time"] = std::move(points);
   return j;
 }
 
@@ -152,6 +153,7 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
 
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak = result.overall.peak_affected.summary();
+  const Summary peak_active = result.overall.peak_active.summary();
   out += fmt::format("user-hours lost     mean {}", millions(lost.mean / kSecondsPerHour));
   if (lost.ci_low) {
     out += fmt::format("  (95% CI {} .. {})", millions(*lost.ci_low / kSecondsPerHour),
@@ -160,8 +162,11 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   out += fmt::format("  p50 {}  p90 {}  p99 {}\n", millions(lost.p50 / kSecondsPerHour),
                      millions(lost.p90 / kSecondsPerHour), millions(lost.p99 / kSecondsPerHour));
   out +=
-      fmt::format("peak affected users mean {}  p50 {}  p90 {}  max {}\n\n", millions(peak.mean),
+      fmt::format("peak users cut off  mean {}  p50 {}  p90 {}  max {}\n", millions(peak.mean),
                   millions(peak.p50), millions(peak.p90), millions(static_cast<double>(peak.max)));
+  out += fmt::format("  of them active    mean {}  p50 {}  p90 {}  max {}\n\n",
+                     millions(peak_active.mean), millions(peak_active.p50),
+                     millions(peak_active.p90), millions(static_cast<double>(peak_active.max)));
 
   out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10}  {:<22} {}\n", "service", "P(down)",
                      "down mean", "down p90", "down max", "restored p50", "restored p90");

@@ -38,14 +38,36 @@ std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
   switch (e.kind) {
     case TimelineKind::fault: {
       const Fault& f = scenario.faults[e.subject];
-      std::string what =
-          f.kind == FaultKind::delete_instances
-              ? fmt::format("{} instances deleted", thousands(e.instances))
-              : fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
-                            percent(f.served_fraction));
+      std::string what;
+      switch (f.kind) {
+        case FaultKind::delete_instances:
+          what = fmt::format("{} instances deleted", thousands(e.instances));
+          break;
+        case FaultKind::outage:
+          what = fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
+                             percent(f.served_fraction));
+          break;
+        case FaultKind::bad_deploy:
+          what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
+          break;
+      }
       return fmt::format("FAULT  {}: {}{}", f.id, what,
                          f.description.empty() ? "" : " - " + f.description);
     }
+    case TimelineKind::rollout_wave:
+      return fmt::format("FAULT  {}: wave {}/{} of the bad deploy takes down {} instances",
+                         scenario.faults[e.subject].id, e.wave, e.waves, thousands(e.instances));
+    case TimelineKind::failover_begins:
+      return fmt::format("SWITCH {}: loss of the active deployment noticed, failing over",
+                         topology.services()[e.subject].id);
+    case TimelineKind::failover_done:
+      return fmt::format("SWITCH {}: now serving from {}", topology.services()[e.subject].id,
+                         topology.deployments()[e.deployment].id);
+    case TimelineKind::failover_failed:
+      return fmt::format("SWITCH {}: failover failed; down until a runbook step acts",
+                         topology.services()[e.subject].id);
+    case TimelineKind::overloaded:
+      return fmt::format("CRASH  {}: fell over under load", topology.deployments()[e.subject].id);
     case TimelineKind::step_started: {
       const Step& s = scenario.steps[e.subject];
       return fmt::format("START  {}{}{}", s.id, crew_text(scenario, s),
@@ -60,7 +82,8 @@ std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
       return fmt::format("STATE  {}: {} -> {} ({} served)", topology.services()[e.subject].id,
                          to_string(e.from), to_string(e.to), percent(e.served_fraction));
     case TimelineKind::users:
-      return fmt::format("USERS  {} affected", thousands(e.affected.value));
+      return fmt::format("USERS  {} cut off, {} of them active now", thousands(e.affected.value),
+                         thousands(e.active.value));
   }
   return {};
 }
@@ -81,8 +104,14 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   out +=
       fmt::format("End       {} ({})\n\n", clock.local_text(result.end), format_offset(result.end));
 
-  out += "Timeline\n";
+  out += "Timeline (users lines when who is cut off changes; activity moves hourly)\n";
+  UserCount shown_affected;
   for (const auto& e : result.timeline) {
+    if (e.kind == TimelineKind::users) {
+      if (e.affected == shown_affected)
+        continue;
+      shown_affected = e.affected;
+    }
     out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), format_offset(e.at),
                        entry_text(scenario, e));
   }
@@ -97,21 +126,23 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        time_or_dash(clock, o.restored_at), to_string(o.final_state));
   }
 
-  out += "\nUser groups\n";
-  out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", "group", "users", "peak affected",
-                     "user-hours lost");
+  out += "\nUser groups (user-hours lost count active users)\n";
+  out += fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15}\n", "group", "users", "peak cut",
+                     "peak active", "active peak at", "user-hours lost");
+  const auto impact_row = [&](const std::string& name, UserCount users, const UserImpact& impact) {
+    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15}\n", name,
+                       thousands(users.value), thousands(impact.peak_affected.value),
+                       thousands(impact.peak_active.value),
+                       impact.peak_active.value > 0 ? clock.local_text(impact.peak_active_at) : "-",
+                       thousands(std::llround(impact.lost.in_user_hours())));
+  };
   UserCount everyone;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
     const UserGroup& group = topology.user_groups()[g];
-    const UserImpact& impact = result.user_groups[g];
     everyone += group.users;
-    out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", group.id, thousands(group.users.value),
-                       thousands(impact.peak_affected.value),
-                       thousands(std::llround(impact.lost.in_user_hours())));
+    out += impact_row(group.id, group.users, result.user_groups[g]);
   }
-  out += fmt::format("  {:<28} {:>11} {:>14} {:>16}\n", "all users", thousands(everyone.value),
-                     thousands(result.overall.peak_affected.value),
-                     thousands(std::llround(result.overall.lost.in_user_hours())));
+  out += impact_row("all users", everyone, result.overall);
 
   if (!scenario.observed.empty()) {
     out += "\nObserved versus simulated\n";

@@ -81,17 +81,33 @@ TEST_F(Health, ActiveActiveServesItsHealthyShare) {
   EXPECT_EQ(state("api"), ServiceState::major_outage);
 }
 
-TEST_F(Health, ActivePassiveServesFromTheFirstHealthyDeployment) {
+TEST_F(Health, ActivePassiveServesFromItsActiveDeploymentOnly) {
   health_->set_healthy_instances(d("auth@east"), 1);
   changed();
   EXPECT_DOUBLE_EQ(served("auth"), 0.5) << "the primary still answers, at half strength";
   health_->set_healthy_instances(d("auth@east"), 0);
   EXPECT_EQ(changed(), (Ids{"auth"}));
+  EXPECT_EQ(state("auth"), ServiceState::major_outage)
+      << "west is healthy but passive: moving to it is the failover's job, not health's";
+  health_->set_active_deployment(s("auth"), d("auth@west"));
+  EXPECT_EQ(changed(), (Ids{"auth"}));
   EXPECT_EQ(state("auth"), ServiceState::operational) << "failed over to west";
+  health_->set_healthy_instances(d("auth@east"), 2);
+  changed();
+  EXPECT_EQ(health_->active_deployment(s("auth")), d("auth@west")) << "no automatic failback";
   health_->set_healthy_instances(d("auth@west"), 0);
+  health_->set_healthy_instances(d("auth@east"), 0);
   changed();
   EXPECT_EQ(state("auth"), ServiceState::major_outage);
   EXPECT_EQ(staff_affected(), UserCount{200});
+}
+
+TEST_F(Health, SettlingFailoversMovesEachActivePassiveServiceToItsFirstServingDeployment) {
+  health_->set_healthy_instances(d("auth@east"), 0);
+  health_->settle_failovers();
+  changed();
+  EXPECT_EQ(health_->active_deployment(s("auth")), d("auth@west"));
+  EXPECT_EQ(state("auth"), ServiceState::operational);
 }
 
 TEST_F(Health, CapabilityScalesWhatTheDeploymentsServe) {

@@ -105,11 +105,11 @@ TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
   const MonteCarloResult r = simulate(*scenario, options);
   ASSERT_EQ(r.sample_times.size(), 49U);  // 0 h to 48 h
   // At T0 everyone is cut off in every run.
-  EXPECT_EQ(r.sampled_affected[0].mean(), 1000.0);
+  EXPECT_EQ(r.sampled_active[0].mean(), 1000.0);
   // The restore takes at least an hour and the rebuild runs after it.
-  EXPECT_EQ(r.sampled_affected[1].quantile(0.1), 1000.0);
+  EXPECT_EQ(r.sampled_active[1].quantile(0.1), 1000.0);
   // By the horizon only runs whose restore gave up are still down.
-  EXPECT_NEAR(r.sampled_affected.back().mean(), 1000.0 / 16, 25);
+  EXPECT_NEAR(r.sampled_active.back().mean(), 1000.0 / 16, 25);
 }
 
 TEST(MonteCarlo, TheNominalReplayIgnoresChanceAndUsesMedians) {

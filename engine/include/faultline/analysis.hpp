@@ -18,7 +18,8 @@ struct BlastRadius {
 
 enum class ComponentKind { region, deployment };
 
-// A single component whose loss alone puts a service the group uses in major outage.
+// A single component whose loss alone puts a service the group uses in major
+// outage, with every failover working and every group at its busiest hour.
 struct SinglePointOfFailure {
   ComponentKind kind = ComponentKind::region;
   std::uint32_t component = 0;           // RegionId or DeploymentId value, by kind

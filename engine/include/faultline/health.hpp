@@ -1,7 +1,8 @@
 #pragma once
 // The one health propagation: a service's served fraction follows its own
-// deployments and capability and its dependencies. Only what a change can
-// reach is re-evaluated.
+// deployments (their health, which are in service, their capacity against the
+// load its users bring) and capability, and its dependencies. Only what a
+// change can reach is re-evaluated.
 
 #include <span>
 #include <string_view>
@@ -31,16 +32,28 @@ struct ServiceHealth {
 
 class HealthPropagator {
  public:
-  // Starts with every instance healthy and every capability at 1.
+  // Starts with every instance healthy, every capability at 1, cold standbys
+  // out of service, each active-passive service on its first deployment
+  // that is not a cold standby, and no user active.
   explicit HealthPropagator(const Topology& topology);
 
-  // Back to every instance healthy and every capability at 1, keeping the
-  // memory for the next run.
+  // Back to the starting state, keeping the memory for the next run.
   void reset();
 
   // Changes take effect on health at the next propagate().
   void set_healthy_instances(DeploymentId d, int healthy);
   void set_capability(ServiceId s, double fraction);
+  // A deployment in service takes its share of traffic.
+  void set_in_service(DeploymentId d, bool in_service);
+  // The deployment an active-passive service serves from.
+  void set_active_deployment(ServiceId s, DeploymentId d);
+  // Moves every active-passive service whose active deployment takes no
+  // traffic to its first deployment, in listed order, that can: a failover
+  // that is instant and always works, as static analysis and the Markov
+  // model assume.
+  void settle_failovers();
+  // Active users of a group load every service their traffic reaches.
+  void set_active_users(UserGroupId g, UserCount active);
 
   // Re-evaluates what the changes since the last call can reach; returns the
   // services whose health changed, dependencies before dependants. Changes
@@ -51,19 +64,41 @@ class HealthPropagator {
   const ServiceHealth& health(ServiceId s) const { return health_[s.value]; }
   int healthy_instances(DeploymentId d) const { return healthy_[d.value]; }
   double capability(ServiceId s) const { return capability_[s.value]; }
+  bool in_service(DeploymentId d) const { return in_service_[d.value] != 0; }
+  // In service with a healthy instance: it takes traffic.
+  bool serving(DeploymentId d) const { return in_service_[d.value] && healthy_[d.value] > 0; }
+  DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
+  // Concurrent active users whose traffic reaches the service.
+  UserCount demand(ServiceId s) const { return demand_[s.value]; }
+  // The load a capacity-limited deployment sees (retries included) over the
+  // capacity its healthy instances give; 0 when it takes no traffic.
+  double load_ratio(DeploymentId d) const { return load_ratio_[d.value]; }
+  // Deployments whose load ratio the last propagate() changed.
+  std::span<const DeploymentId> load_changes() const { return load_changed_; }
 
   // Users of the group cut off now: the share not served by the worst of the
   // services they use.
   UserCount affected_users(UserGroupId g) const;
 
  private:
-  ServiceHealth evaluate(ServiceId s) const;
-  double deployment_fraction(const Service& service) const;
+  ServiceHealth evaluate(ServiceId s);
+  double deployment_fraction(const Service& service, ServiceId s);
+  double capacity_fraction(const Service& service, ServiceId s);
+  void set_load_ratio(DeploymentId d, double ratio);
   void mark(ServiceId s);
 
   const Topology& topology_;
+  // The services each group's traffic reaches, for demand updates.
+  std::vector<std::vector<ServiceId>> loads_;
   std::vector<int> healthy_;
   std::vector<double> capability_;
+  std::vector<char> in_service_;
+  std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
+  std::vector<UserCount> active_users_;
+  std::vector<UserCount> demand_;
+  std::vector<double> load_ratio_;
+  std::vector<DeploymentId> load_changed_;
+  std::vector<char> is_load_changed_;
   std::vector<ServiceHealth> health_;
   struct Pending {
     std::uint32_t rank;

@@ -3,6 +3,7 @@
 // (what breaks, how the runbook repairs it, what was observed). Built once by
 // the loader and immutable afterwards; runs share it and own only their state.
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <span>
@@ -25,9 +26,9 @@ enum class DependencyKind {
 
 enum class Redundancy {
   none,            // a single deployment
-  active_active,   // traffic split over all deployments by instance count
-  active_passive,  // the first healthy deployment, in listed order, serves
-  k_of_n,          // serves fully while at least `quorum` deployments are up, else not at all
+  active_active,   // traffic split over the deployments in service by weight
+  active_passive,  // one deployment serves; another takes over after a failover
+  k_of_n,          // serves while at least `quorum` deployments are up, else not at all
 };
 
 std::string_view to_string(DependencyKind k);
@@ -51,7 +52,16 @@ struct Deployment {
   std::string id;  // "<service>@<region>" unless given
   ServiceId service;
   RegionId region;
+  std::string zone;  // an availability zone within the region; empty if not given
   int instances = 1;
+  // Its share of the service's traffic, relative to the other deployments'.
+  double weight = 1.0;
+  // Concurrent active users it serves with every instance healthy; the rest
+  // of its traffic is shed. Either every deployment of a service has one or
+  // none does (then each is sized for its share, with no headroom).
+  std::optional<UserCount> capacity;
+  // A cold standby takes no traffic until a runbook step fails over to it.
+  bool cold_standby = false;
   // A failure takes the whole deployment down until it is repaired.
   std::optional<FailureModel> failures;
   SourceLocation where;
@@ -63,12 +73,32 @@ struct Dependency {
   SourceLocation where;
 };
 
+// How an active-passive service moves to another deployment when its active
+// one stops serving: the loss is noticed after `detection`, the switch takes
+// `duration`, and succeeds with probability `success`. A failed failover
+// leaves the service down until a runbook step fails over or rebuilds.
+struct Failover {
+  Distribution detection;
+  Distribution duration;
+  double success = 1.0;
+  SourceLocation where;
+};
+
+// A deployment whose load stays at or above `threshold` times its capacity
+// for `after` falls over: it serves nothing until a runbook step rebuilds it.
+struct Overload {
+  double threshold = 1.0;
+  Duration after;
+  SourceLocation where;
+};
+
 struct Service {
   std::string id;
   std::string name;
   std::string description;
   Redundancy redundancy = Redundancy::none;
-  int quorum = 0;  // k_of_n: deployments that must be up
+  int quorum = 0;     // k_of_n: deployments that must be up
+  Failover failover;  // active_passive
   std::vector<DeploymentId> deployments;
   std::vector<Dependency> dependencies;
   // Customer sites for hybrid services that are enabled site by site; 0 if not.
@@ -79,7 +109,36 @@ struct Service {
   // How many of its failed deployments can be repaired at once; the rest
   // wait in failure order. Unlimited when absent.
   std::optional<int> repairers;
+  // Capacity limited: its deployments carry a capacity.
+  bool capacity_limited = false;
+  std::optional<Overload> overload;
+  // While a deployment sheds load, its clients retry: the load it sees is
+  // multiplied by this factor (1: no retries).
+  double retry_amplification = 1.0;
   SourceLocation where;
+};
+
+// The share of a group's users active in each hour of a week, in the group's
+// local time, kept in thousandths.
+class ActivityCurve {
+ public:
+  static constexpr int kHoursPerWeek = 168;
+  using Weights = std::array<std::uint16_t, kHoursPerWeek>;
+
+  // Office hours on weekdays, a little in the evening, little at weekends.
+  static ActivityCurve business_day();
+  // Everyone active around the clock: user-hours count registered users.
+  static ActivityCurve always();
+  // Hour 0 is Monday 00:00-01:00 local time.
+  explicit ActivityCurve(const Weights& permille) : permille_(permille) {}
+
+  std::uint16_t permille(int hour_of_week) const {
+    return permille_[static_cast<std::size_t>(hour_of_week)];
+  }
+  std::uint16_t busiest() const;
+
+ private:
+  Weights permille_{};
 };
 
 struct UserGroup {
@@ -88,6 +147,7 @@ struct UserGroup {
   UserCount users;
   RegionId region;
   std::string time_zone;
+  ActivityCurve activity = ActivityCurve::business_day();
   std::vector<ServiceId> uses;
   SourceLocation where;
 };
@@ -126,6 +186,9 @@ class Topology {
   std::span<const ServiceId> dependants(ServiceId s) const { return dependants_[s.value]; }
   // User groups that use s directly.
   std::span<const UserGroupId> users_of(ServiceId s) const { return users_of_[s.value]; }
+  // User groups whose traffic reaches s: they use it, or a service that
+  // depends on it, directly or through others, in any way.
+  std::span<const UserGroupId> load_of(ServiceId s) const { return load_of_[s.value]; }
   std::span<const DeploymentId> deployments_in(RegionId r) const {
     return deployments_in_[r.value];
   }
@@ -142,6 +205,7 @@ class Topology {
   std::unordered_map<std::string, DeploymentId> deployment_index_;
   std::vector<std::vector<ServiceId>> dependants_;
   std::vector<std::vector<UserGroupId>> users_of_;
+  std::vector<std::vector<UserGroupId>> load_of_;
   std::vector<std::vector<DeploymentId>> deployments_in_;
   std::vector<std::uint32_t> evaluation_rank_;
   bool has_failure_models_ = false;
@@ -150,6 +214,7 @@ class Topology {
 enum class FaultKind {
   delete_instances,  // instances of deployments disappear (the 2018 root cause)
   outage,            // a service stops serving (lost state or configuration)
+  bad_deploy,        // a bad release rolls out deployment by deployment until halted
 };
 
 struct Fault {
@@ -157,10 +222,14 @@ struct Fault {
   std::string description;
   SimTime at;
   FaultKind kind = FaultKind::delete_instances;
-  std::vector<DeploymentId> deployments;  // delete_instances
-  std::optional<int> instances;           // per deployment; all when absent
-  std::optional<ServiceId> service;       // outage
-  double served_fraction = 0.0;           // outage: what the service still serves
+  // delete_instances: every one at once; bad_deploy: in this order, a wave
+  // at a time.
+  std::vector<DeploymentId> deployments;
+  std::optional<int> instances;      // delete_instances: per deployment; all when absent
+  std::optional<ServiceId> service;  // outage
+  double served_fraction = 0.0;      // outage: what the service still serves
+  int per_wave = 1;                  // bad_deploy: deployments each wave takes down
+  Duration every;                    // bad_deploy: between waves
   SourceLocation where;
 };
 
@@ -176,6 +245,8 @@ enum class ActionKind {
   rebuild,       // bring deployments back to their full instance count
   restore,       // bring a service's own capability up to a fraction
   enable_waves,  // enable a service site by site, in equal waves
+  fail_over,     // move a service onto a deployment, standby or not
+  halt_rollout,  // stop a bad deploy from reaching more deployments
 };
 
 struct Step {
@@ -183,10 +254,14 @@ struct Step {
   std::string description;
   ActionKind action = ActionKind::rebuild;
   std::vector<DeploymentId> deployments;  // rebuild
-  std::optional<ServiceId> service;       // restore, enable_waves
-  double to_fraction = 1.0;               // restore
-  int waves = 1;                          // enable_waves
-  Distribution duration;                  // whole step; each wave takes a share
+  std::optional<ServiceId> service;       // restore, enable_waves, fail_over
+  // fail_over: the deployment to serve from; when absent, the first other
+  // deployment with healthy instances, in listed order.
+  std::optional<DeploymentId> to_deployment;
+  std::optional<FaultId> fault;  // halt_rollout
+  double to_fraction = 1.0;      // restore
+  int waves = 1;                 // enable_waves
+  Distribution duration;         // whole step; each wave takes a share
   // Each attempt (a wave, or the whole step) succeeds with this probability;
   // a failed one is retried after retry_delay, up to `retries` times, after
   // which the step has failed and the steps after it never start.

@@ -53,8 +53,9 @@ struct StepStatistics {
 };
 
 struct ImpactStatistics {
-  Accumulator peak_affected;  // users
-  Accumulator user_seconds_lost;
+  Accumulator peak_affected;      // registered users cut off
+  Accumulator peak_active;        // active users cut off
+  Accumulator user_seconds_lost;  // of active users
 };
 
 struct MonteCarloResult {
@@ -70,7 +71,7 @@ struct MonteCarloResult {
   // its observed time.
   std::vector<std::uint64_t> milestones_met;
   std::vector<SimTime> sample_times;
-  std::vector<Accumulator> sampled_affected;  // by sample time
+  std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
 };
 
 // Throws std::invalid_argument for options out of range.

@@ -1,6 +1,7 @@
 #pragma once
 // Random streams. Every run draws from streams derived from (seed, run index)
-// and, within a run, from one stream per purpose (a step, a failing unit), so
+// and, within a run, from one stream per purpose (a step, a failing unit, a
+// service's failovers), so
 // results do not depend on thread count and two strategies compared on the
 // same seed see the same draws for the same step (common random numbers).
 
@@ -10,7 +11,7 @@
 namespace faultline {
 
 // What a stream is drawn for; part of the stream's identity.
-enum class StreamPurpose : std::uint32_t { step = 1, failure = 2 };
+enum class StreamPurpose : std::uint32_t { step = 1, failure = 2, failover = 3 };
 
 // xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Small, fast,
 // and with 2^256 - 1 period; satisfies UniformRandomBitGenerator.

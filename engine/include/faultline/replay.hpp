@@ -10,24 +10,42 @@
 
 namespace faultline {
 
-enum class TimelineKind { fault, step_started, step_wave, step_completed, service_state, users };
+enum class TimelineKind {
+  fault,
+  rollout_wave,  // a bad deploy reaches more deployments
+  step_started,
+  step_wave,
+  step_completed,
+  failover_begins,  // an active-passive service's loss was noticed
+  failover_done,
+  failover_failed,
+  overloaded,  // a deployment fell over under load
+  service_state,
+  users,
+};
 
 struct TimelineEntry {
   SimTime at;
   TimelineKind kind = TimelineKind::fault;
-  // The fault, step or service the entry is about (by kind); unused for users.
+  // The fault (fault, rollout_wave), step, service (failover_*,
+  // service_state) or deployment (overloaded) the entry is about; unused for
+  // users.
   std::uint32_t subject = 0;
-  // fault: instances deleted.
+  // failover_done: the deployment now serving.
+  std::uint32_t deployment = 0;
+  // fault, rollout_wave: instances taken down.
   int instances = 0;
-  // step_wave: the wave just finished, of waves.
+  // step_wave: the wave just finished, of waves; rollout_wave: the wave.
   int wave = 0;
   int waves = 0;
   // service_state
   ServiceState from = ServiceState::operational;
   ServiceState to = ServiceState::operational;
   double served_fraction = 1.0;
-  // users: affected across all groups after this instant.
+  // users, after this instant across all groups: registered users cut off,
+  // and those of them active now.
   UserCount affected;
+  UserCount active;
 };
 
 struct ServiceOutcome {
@@ -50,8 +68,13 @@ struct StepOutcome {
 };
 
 struct UserImpact {
+  // Registered users cut off at worst, whether or not they were active.
   UserCount peak_affected;
   SimTime peak_at;
+  // Users active at the time and cut off, at worst.
+  UserCount peak_active;
+  SimTime peak_active_at;
+  // Active users cut off, over time.
   UserTime lost;
 };
 
@@ -70,13 +93,15 @@ struct RunResult {
   std::vector<UserImpact> user_groups;   // by UserGroupId
   UserImpact overall;
   std::vector<MilestoneOutcome> observed;  // by position in scenario.observed
-  // Affected users across all groups at each requested sampling time (after
-  // the events at that instant); empty unless sampling times were given.
-  std::vector<UserCount> sampled_affected;
+  // Active users cut off across all groups at each requested sampling time
+  // (after the events at that instant); empty unless sampling times were given.
+  std::vector<UserCount> sampled_active;
 };
 
 // The nominal run: scripted faults, every duration at its median, every
-// attempt succeeding, no failures drawn from failure models.
+// attempt (of a step or a failover) taking its more likely outcome, which is
+// success when its probability is at least one half, no failures drawn from
+// failure models.
 RunResult replay(const Scenario& scenario);
 
 }  // namespace faultline

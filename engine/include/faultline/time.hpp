@@ -74,6 +74,7 @@ class ScenarioClock {
   static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
 
   Seconds t0_utc() const { return t0_; }
+  const date::time_zone* zone() const { return zone_; }
   std::string zone_name() const;
 
   SimTime from_utc(Seconds utc) const;

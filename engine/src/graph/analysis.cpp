@@ -4,6 +4,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
 
+#include "faultline/activity.hpp"
 #include "faultline/health.hpp"
 #include "graph/dependency_graph.hpp"
 
@@ -93,12 +94,19 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
   return layers;
 }
 
-// The group's services that lose everything when these deployments do.
+// The group's services that lose everything when these deployments do, at
+// the busiest hour of every group at once (the worst load capacity meets)
+// and with every failover working.
 std::vector<ServiceId> services_down_without(const Topology& topology, const UserGroup& group,
                                              std::span<const DeploymentId> lost) {
   HealthPropagator health(topology);
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& each = topology.user_groups()[g];
+    health.set_active_users(UserGroupId{g}, active_share(each.users, each.activity.busiest()));
+  }
   for (const DeploymentId d : lost)
     health.set_healthy_instances(d, 0);
+  health.settle_failovers();
   health.propagate();
   std::vector<ServiceId> down;
   for (const ServiceId s : group.uses) {

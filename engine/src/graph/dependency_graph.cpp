@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <deque>
 #include <limits>
@@ -88,6 +89,26 @@ Successors dependency_edges(const Topology& topology) {
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology) {
   return strong_components(dependency_edges(topology));
+}
+
+std::vector<std::uint32_t> reachable(const Successors& successors,
+                                     const std::vector<std::uint32_t>& starts) {
+  const Digraph g = to_boost(successors);
+  std::vector<boost::default_color_type> colors(successors.size(), boost::white_color);
+  const auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, g));
+  boost::queue<Digraph::vertex_descriptor> buffer;
+  // One shared colour map: a vertex seen from an earlier start is not visited again.
+  for (const std::uint32_t s : starts) {
+    if (colors[s] == boost::white_color)
+      boost::breadth_first_visit(g, s, buffer, boost::default_bfs_visitor(), color_map);
+  }
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t v = 0; v < colors.size(); ++v) {
+    if (colors[v] != boost::white_color)
+      out.push_back(v);
+  }
+  return out;
 }
 
 }  // namespace faultline::graph

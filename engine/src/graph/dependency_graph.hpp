@@ -27,4 +27,8 @@ Successors dependency_edges(const Topology& topology);
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology);
 
+// Every vertex reachable from any of the starts (the starts included), ascending.
+std::vector<std::uint32_t> reachable(const Successors& successors,
+                                     const std::vector<std::uint32_t>& starts);
+
 }  // namespace faultline::graph

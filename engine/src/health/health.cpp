@@ -30,19 +30,44 @@ ServiceState ServiceHealth::state() const {
 
 HealthPropagator::HealthPropagator(const Topology& topology)
     : topology_(topology),
-      capability_(topology.services().size(), 1.0),
+      loads_(topology.user_groups().size()),
+      healthy_(topology.deployments().size()),
+      capability_(topology.services().size()),
+      in_service_(topology.deployments().size()),
+      active_(topology.services().size()),
+      active_users_(topology.user_groups().size()),
+      demand_(topology.services().size()),
+      load_ratio_(topology.deployments().size()),
+      is_load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
-      is_pending_(topology.services().size(), 0),
-      is_changed_(topology.services().size(), 0) {
-  healthy_.reserve(topology.deployments().size());
-  for (const auto& d : topology.deployments())
-    healthy_.push_back(d.instances);
+      is_pending_(topology.services().size()),
+      is_changed_(topology.services().size()) {
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    for (const UserGroupId g : topology.load_of(ServiceId{s}))
+      loads_[g.value].push_back(ServiceId{s});
+  }
+  reset();
 }
 
 void HealthPropagator::reset() {
-  for (std::size_t d = 0; d < healthy_.size(); ++d)
-    healthy_[d] = topology_.deployments()[d].instances;
+  for (std::size_t d = 0; d < healthy_.size(); ++d) {
+    const Deployment& deployment = topology_.deployments()[d];
+    healthy_[d] = deployment.instances;
+    in_service_[d] = !deployment.cold_standby;
+  }
+  for (std::size_t s = 0; s < active_.size(); ++s) {
+    const Service& service = topology_.services()[s];
+    const auto first =
+        std::find_if(service.deployments.begin(), service.deployments.end(),
+                     [&](DeploymentId d) { return !topology_.deployment(d).cold_standby; });
+    active_[s] = first != service.deployments.end() ? *first : DeploymentId{};
+  }
   std::fill(capability_.begin(), capability_.end(), 1.0);
+  std::fill(active_users_.begin(), active_users_.end(), UserCount{});
+  std::fill(demand_.begin(), demand_.end(), UserCount{});
+  std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
+  std::fill(is_load_changed_.begin(), is_load_changed_.end(), 0);
+  load_changed_.clear();
   std::fill(health_.begin(), health_.end(), ServiceHealth{});
   std::fill(is_pending_.begin(), is_pending_.end(), 0);
   std::fill(is_changed_.begin(), is_changed_.end(), 0);
@@ -68,32 +93,130 @@ void HealthPropagator::set_capability(ServiceId s, double fraction) {
   mark(s);
 }
 
-double HealthPropagator::deployment_fraction(const Service& service) const {
-  if (service.redundancy == Redundancy::k_of_n) {
-    const auto up = std::count_if(service.deployments.begin(), service.deployments.end(),
-                                  [&](DeploymentId d) { return healthy_[d.value] > 0; });
-    return up >= service.quorum ? 1.0 : 0.0;
-  }
-  if (service.redundancy == Redundancy::active_passive) {
-    for (const DeploymentId d : service.deployments) {
-      if (healthy_[d.value] > 0) {
-        return static_cast<double>(healthy_[d.value]) / topology_.deployment(d).instances;
-      }
-    }
-    return 0.0;
-  }
-  long healthy = 0;
-  long total = 0;
-  for (const DeploymentId d : service.deployments) {
-    healthy += healthy_[d.value];
-    total += topology_.deployment(d).instances;
-  }
-  return total == 0 ? 0.0 : static_cast<double>(healthy) / static_cast<double>(total);
+void HealthPropagator::set_in_service(DeploymentId d, bool in_service) {
+  in_service_[d.value] = in_service;
+  mark(topology_.deployment(d).service);
 }
 
-ServiceHealth HealthPropagator::evaluate(ServiceId s) const {
+void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
+  active_[s.value] = d;
+  in_service_[d.value] = 1;
+  mark(s);
+}
+
+void HealthPropagator::settle_failovers() {
+  for (std::uint32_t s = 0; s < active_.size(); ++s) {
+    const Service& service = topology_.services()[s];
+    if (service.redundancy != Redundancy::active_passive || serving(active_[s]))
+      continue;
+    const auto next = std::find_if(service.deployments.begin(), service.deployments.end(),
+                                   [&](DeploymentId d) { return serving(d); });
+    if (next != service.deployments.end())
+      set_active_deployment(ServiceId{s}, *next);
+  }
+}
+
+void HealthPropagator::set_active_users(UserGroupId g, UserCount active) {
+  const UserCount change = active - active_users_[g.value];
+  if (change.value == 0)
+    return;
+  active_users_[g.value] = active;
+  for (const ServiceId s : loads_[g.value]) {
+    demand_[s.value] += change;
+    if (topology_.service(s).capacity_limited)
+      mark(s);
+  }
+}
+
+void HealthPropagator::set_load_ratio(DeploymentId d, double ratio) {
+  if (load_ratio_[d.value] == ratio)
+    return;
+  load_ratio_[d.value] = ratio;
+  if (!is_load_changed_[d.value]) {
+    is_load_changed_[d.value] = 1;
+    load_changed_.push_back(d);
+  }
+}
+
+// Without capacities every deployment is sized for its share of the traffic
+// and no more: what is lost is not served.
+double HealthPropagator::deployment_fraction(const Service& service, ServiceId s) {
+  switch (service.redundancy) {
+    case Redundancy::k_of_n: {
+      const auto up = std::count_if(service.deployments.begin(), service.deployments.end(),
+                                    [&](DeploymentId d) { return serving(d); });
+      return up >= service.quorum ? 1.0 : 0.0;
+    }
+    case Redundancy::active_passive: {
+      const DeploymentId d = active_[s.value];
+      return serving(d) ? static_cast<double>(healthy_[d.value]) / topology_.deployment(d).instances
+                        : 0.0;
+    }
+    case Redundancy::none:
+    case Redundancy::active_active:
+      break;
+  }
+  long healthy = 0;
+  long sized_for = 0;
+  for (const DeploymentId d : service.deployments) {
+    if (in_service_[d.value])
+      healthy += healthy_[d.value];
+    if (!topology_.deployment(d).cold_standby)
+      sized_for += topology_.deployment(d).instances;
+  }
+  if (sized_for == 0)
+    return healthy > 0 ? 1.0 : 0.0;
+  return std::min(1.0, static_cast<double>(healthy) / static_cast<double>(sized_for));
+}
+
+// The service's demand is split over the deployments taking traffic by
+// weight; each serves up to the capacity of its healthy instances and sheds
+// the rest, and while shedding sees its load multiplied by client retries.
+double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) {
+  const auto takes_traffic = [&](DeploymentId d) {
+    return serving(d) &&
+           (service.redundancy != Redundancy::active_passive || d == active_[s.value]);
+  };
+  double total_weight = 0;
+  int taking_traffic = 0;
+  for (const DeploymentId d : service.deployments) {
+    if (takes_traffic(d)) {
+      total_weight += topology_.deployment(d).weight;
+      ++taking_traffic;
+    }
+  }
+  const bool quorum_lost =
+      service.redundancy == Redundancy::k_of_n && taking_traffic < service.quorum;
+  const auto demand = static_cast<double>(demand_[s.value].value);
+  double served = 0;
+  for (const DeploymentId d : service.deployments) {
+    const Deployment& deployment = topology_.deployment(d);
+    if (!takes_traffic(d) || quorum_lost || demand == 0) {
+      set_load_ratio(d, 0.0);
+      continue;
+    }
+    const double load = demand * deployment.weight / total_weight;
+    const double capacity =
+        static_cast<double>(deployment.capacity->value) * healthy_[d.value] / deployment.instances;
+    if (load <= capacity) {
+      served += load;
+      set_load_ratio(d, load / capacity);
+    } else {
+      const double seen = load * service.retry_amplification;
+      served += load * capacity / seen;
+      set_load_ratio(d, seen / capacity);
+    }
+  }
+  if (quorum_lost || taking_traffic == 0)
+    return 0.0;
+  return demand == 0 ? 1.0 : served / demand;
+}
+
+ServiceHealth HealthPropagator::evaluate(ServiceId s) {
   const Service& service = topology_.service(s);
-  ServiceHealth h{capability_[s.value] * deployment_fraction(service), false};
+  const double own =
+      service.capacity_limited ? capacity_fraction(service, s) : deployment_fraction(service, s);
+  ServiceHealth h{capability_[s.value] * own, false};
   for (const auto& dep : service.dependencies) {
     const ServiceHealth& d = health_[dep.service.value];
     if (dep.kind == DependencyKind::hard) {
@@ -110,6 +233,9 @@ std::span<const ServiceId> HealthPropagator::propagate() {
   for (const ServiceId s : changed_)
     is_changed_[s.value] = 0;
   changed_.clear();
+  for (const DeploymentId d : load_changed_)
+    is_load_changed_[d.value] = 0;
+  load_changed_.clear();
   while (!pending_.empty()) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
     const ServiceId s = pending_.back().service;

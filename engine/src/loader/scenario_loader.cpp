@@ -21,7 +21,7 @@ std::vector<std::string> ids_of(const Items& items) {
 class ScenarioReader {
  public:
   ScenarioReader(const std::string& path, Diagnostics& diagnostics)
-      : reader_(path, diagnostics), crews_("crew"), steps_("step") {}
+      : reader_(path, diagnostics), crews_("crew"), steps_("step"), fault_ids_("fault") {}
 
   std::shared_ptr<const Scenario> read(const YAML::Node& root) {
     Fields top(reader_, root, "the scenario",
@@ -44,7 +44,7 @@ class ScenarioReader {
     const YAML::Node observed = top.get("observed");
     crews_ = collect_ids(reader_, crews, "crew");
     steps_ = collect_ids(reader_, runbook, "step");
-    collect_ids(reader_, faults, "fault");        // reports duplicate ids
+    fault_ids_ = collect_ids(reader_, faults, "fault");
     collect_ids(reader_, observed, "milestone");  // reports duplicate ids
 
     if (crews.IsDefined() && reader_.sequence(crews, "crews")) {
@@ -102,6 +102,10 @@ class ScenarioReader {
       services_.emplace("service", ids_of(topology_->services()));
       deployments_.emplace("deployment", ids_of(topology_->deployments()));
       regions_.emplace("region", ids_of(topology_->regions()));
+      for (const Deployment& d : topology_->deployments()) {
+        if (!d.zone.empty() && std::find(zones_.begin(), zones_.end(), d.zone) == zones_.end())
+          zones_.push_back(d.zone);
+      }
     }
   }
 
@@ -154,13 +158,23 @@ class ScenarioReader {
     return std::nullopt;
   }
 
-  std::vector<DeploymentId> deployments_of(const YAML::Node& deployments, const YAML::Node& region,
-                                           const YAML::Node& where, const std::string& what) {
+  // The deployments named by exactly one of the selectors present in f:
+  // 'deployments' (ids), 'region' or 'zone' (every deployment there), and
+  // where allowed 'service' (every deployment of it, in listed order).
+  std::vector<DeploymentId> deployments_of(const Fields& f, const std::string& what,
+                                           bool by_service = false) {
     std::vector<DeploymentId> out;
-    if (deployments.IsDefined() == region.IsDefined()) {
-      reader_.error(where, what +
-                               " needs exactly one of 'deployments' (a list of deployment ids) "
-                               "or 'region' (every deployment there)");
+    const YAML::Node deployments = f.get("deployments");
+    const YAML::Node region = f.get("region");
+    const YAML::Node zone = f.get("zone");
+    const YAML::Node service = f.get("service");
+    const bool of_service = by_service && service.IsDefined();
+    const int given = deployments.IsDefined() + region.IsDefined() + zone.IsDefined() + of_service;
+    if (given != 1) {
+      reader_.error(f.node(), what +
+                                  " needs exactly one of 'deployments' (a list of deployment "
+                                  "ids), 'region' or 'zone' (every deployment there)" +
+                                  (by_service ? " or 'service' (every deployment of it)" : ""));
       return out;
     }
     if (!topology_)
@@ -168,11 +182,27 @@ class ScenarioReader {
     if (deployments.IsDefined()) {
       for (const auto d : deployments_->resolve_list(reader_, deployments))
         out.push_back(DeploymentId{d});
-    } else if (const auto r = regions_->resolve(reader_, region)) {
-      const auto in_region = topology_->deployments_in(RegionId{*r});
-      out.assign(in_region.begin(), in_region.end());
-      if (out.empty())
-        reader_.error(region, "region '" + region.Scalar() + "' has no deployments");
+    } else if (region.IsDefined()) {
+      if (const auto r = regions_->resolve(reader_, region)) {
+        const auto in_region = topology_->deployments_in(RegionId{*r});
+        out.assign(in_region.begin(), in_region.end());
+        if (out.empty())
+          reader_.error(region, "region '" + region.Scalar() + "' has no deployments");
+      }
+    } else if (zone.IsDefined()) {
+      const auto name = reader_.text(zone, "the zone of " + what).value_or("");
+      for (std::uint32_t d = 0; d < topology_->deployments().size(); ++d) {
+        if (!name.empty() && topology_->deployments()[d].zone == name)
+          out.push_back(DeploymentId{d});
+      }
+      if (!name.empty() && out.empty()) {
+        reader_.error(zone, "no deployment is in zone '" + name + "'" + did_you_mean(name, zones_) +
+                                (zones_.empty() ? "; the topology gives no deployment a 'zone'"
+                                                : "; give a zone that some deployment names"));
+      }
+    } else if (const auto s = service_of(service)) {
+      const auto& listed = topology_->service(*s).deployments;
+      out.assign(listed.begin(), listed.end());
     }
     return out;
   }
@@ -187,8 +217,8 @@ class ScenarioReader {
 
   void read_fault(const YAML::Node& node) {
     Fields f(reader_, node, "a fault",
-             {"id", "description", "at", "kind", "region", "deployments", "instances", "service",
-              "served_fraction"});
+             {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
+              "service", "served_fraction", "every", "per_wave"});
     if (!f.is_map())
       return;
     Fault fault;
@@ -212,24 +242,36 @@ class ScenarioReader {
     const auto k = reader_.text(kind, "kind of " + what).value_or("");
     if (k == "delete-instances") {
       fault.kind = FaultKind::delete_instances;
-      reject(f, {"service", "served_fraction"}, "delete-instances faults");
-      fault.deployments = deployments_of(f.get("deployments"), f.get("region"), node, what);
+      reject(f, {"service", "served_fraction", "every", "per_wave"}, "delete-instances faults");
+      fault.deployments = deployments_of(f, what);
       if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
         fault.instances =
             static_cast<int>(reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
       }
     } else if (k == "outage") {
       fault.kind = FaultKind::outage;
-      reject(f, {"region", "deployments", "instances"}, "outage faults");
+      reject(f, {"region", "zone", "deployments", "instances", "every", "per_wave"},
+             "outage faults");
       if (const YAML::Node s = f.require("service"); s.IsDefined())
         fault.service = service_of(s);
       if (const YAML::Node n = f.get("served_fraction"); n.IsDefined()) {
         fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
       }
+    } else if (k == "bad-deploy") {
+      fault.kind = FaultKind::bad_deploy;
+      reject(f, {"instances", "served_fraction"}, "bad-deploy faults");
+      fault.deployments = deployments_of(f, what, true);
+      if (const YAML::Node e = f.require("every"); e.IsDefined())
+        fault.every =
+            reader_.duration(e, "'every' (time between waves) of " + what).value_or(Duration{});
+      if (const YAML::Node n = f.get("per_wave"); n.IsDefined()) {
+        fault.per_wave =
+            static_cast<int>(reader_.integer(n, "per_wave of " + what, 1, 1'000'000).value_or(1));
+      }
     } else if (!k.empty()) {
       reader_.error(kind, "unknown fault kind '" + k + "'" +
-                              did_you_mean(k, {"delete-instances", "outage"}) +
-                              "; expected delete-instances or outage");
+                              did_you_mean(k, {"delete-instances", "outage", "bad-deploy"}) +
+                              "; expected delete-instances, outage or bad-deploy");
     }
     faults_.push_back(std::move(fault));
   }
@@ -262,9 +304,10 @@ class ScenarioReader {
   }
 
   void read_step(const YAML::Node& node) {
-    Fields f(reader_, node, "a runbook step",
-             {"id", "description", "action", "deployments", "region", "service", "to", "waves",
-              "duration", "crew", "after", "not_before", "success", "retries", "retry_delay"});
+    Fields f(
+        reader_, node, "a runbook step",
+        {"id", "description", "action", "deployments", "region", "zone", "service", "to", "waves",
+         "fault", "duration", "crew", "after", "not_before", "success", "retries", "retry_delay"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -315,24 +358,20 @@ class ScenarioReader {
     if (!action.IsDefined())
       return;
     const auto a = reader_.text(action, "action of " + what).value_or("");
+    const std::string kinds = a + " steps";
     if (a == "none") {
       step.action = ActionKind::none;
-      reject(f, {"deployments", "region", "service", "to", "waves"}, "steps whose action is none");
+      reject(f, {"deployments", "region", "zone", "service", "to", "waves", "fault"},
+             "steps whose action is none");
     } else if (a == "rebuild") {
       step.action = ActionKind::rebuild;
-      reject(f, {"service", "to", "waves"}, "rebuild steps");
-      step.deployments = deployments_of(f.get("deployments"), f.get("region"), f.node(), what);
+      reject(f, {"service", "to", "waves", "fault"}, kinds);
+      step.deployments = deployments_of(f, what);
     } else if (a == "restore" || a == "enable-in-waves") {
       step.action = a == "restore" ? ActionKind::restore : ActionKind::enable_waves;
-      reject(f, {"deployments", "region"}, a + " steps");
-      reject(f, {a == "restore" ? "waves" : "to"}, a + " steps");
-      const YAML::Node s = f.get("service");
-      if (!s.IsDefined()) {
-        reader_.error(f.node(),
-                      what + " is missing the required key 'service' (the service to " + a + ")");
-      } else {
-        step.service = service_of(s);
-      }
+      reject(f, {"deployments", "region", "zone", "fault"}, kinds);
+      reject(f, {a == "restore" ? "waves" : "to"}, kinds);
+      step.service = required_service(f, what, a);
       if (const YAML::Node to = f.get("to"); to.IsDefined()) {
         step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
       }
@@ -344,11 +383,53 @@ class ScenarioReader {
                                     " is missing the required key 'waves' (how many equal "
                                     "waves enable the service's sites)");
       }
+    } else if (a == "fail-over") {
+      step.action = ActionKind::fail_over;
+      reject(f, {"deployments", "region", "zone", "waves", "fault"}, kinds);
+      step.service = required_service(f, what, a);
+      if (const YAML::Node to = f.get("to"); to.IsDefined() && topology_) {
+        if (const auto d = deployments_->resolve(reader_, to)) {
+          step.to_deployment = DeploymentId{*d};
+          if (step.service && topology_->deployment(DeploymentId{*d}).service != *step.service) {
+            reader_.error(
+                to, "deployment '" + to.Scalar() + "' belongs to service '" +
+                        topology_->service(topology_->deployment(DeploymentId{*d}).service).id +
+                        "', not to '" + topology_->service(*step.service).id +
+                        "'; fail over to one of the service's own deployments");
+          }
+        }
+      }
+    } else if (a == "halt-rollout") {
+      step.action = ActionKind::halt_rollout;
+      reject(f, {"deployments", "region", "zone", "service", "to", "waves"}, kinds);
+      if (const YAML::Node fault = f.require("fault"); fault.IsDefined()) {
+        if (const auto id = fault_ids_.resolve(reader_, fault)) {
+          step.fault = FaultId{*id};
+          if (*id < faults_.size() && faults_[*id].kind != FaultKind::bad_deploy) {
+            reader_.error(fault, "fault '" + fault.Scalar() +
+                                     "' is not a bad-deploy, so there is no rollout to halt; "
+                                     "name a fault whose kind is bad-deploy");
+          }
+        }
+      }
     } else if (!a.empty()) {
       reader_.error(action, "unknown action '" + a + "'" +
-                                did_you_mean(a, {"none", "rebuild", "restore", "enable-in-waves"}) +
-                                "; expected none, rebuild, restore or enable-in-waves");
+                                did_you_mean(a, {"none", "rebuild", "restore", "enable-in-waves",
+                                                 "fail-over", "halt-rollout"}) +
+                                "; expected none, rebuild, restore, enable-in-waves, fail-over or "
+                                "halt-rollout");
     }
+  }
+
+  std::optional<ServiceId> required_service(const Fields& f, const std::string& what,
+                                            const std::string& action) {
+    const YAML::Node s = f.get("service");
+    if (!s.IsDefined()) {
+      reader_.error(f.node(), what + " is missing the required key 'service' (the service to " +
+                                  action + ")");
+      return std::nullopt;
+    }
+    return service_of(s);
   }
 
   void read_milestone(const YAML::Node& node) {
@@ -443,8 +524,10 @@ class ScenarioReader {
   std::optional<IdTable> services_;
   std::optional<IdTable> deployments_;
   std::optional<IdTable> regions_;
+  std::vector<std::string> zones_;
   IdTable crews_;
   IdTable steps_;
+  IdTable fault_ids_;
   const date::time_zone* zone_ = nullptr;
   bool clock_usable_ = true;
   ScenarioClock::Seconds t0_{};

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "graph/dependency_graph.hpp"
 #include "loader/loaders.hpp"
 #include "loader/yaml_reader.hpp"
@@ -70,7 +72,7 @@ class TopologyReader {
     service.where = reader_.at(node);
     Fields f(reader_, node, "a service",
              {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on",
-              "sites", "failures", "repairers"});
+              "sites", "failures", "repairers", "failover", "overload", "retry_amplification"});
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
@@ -82,6 +84,7 @@ class TopologyReader {
       }
       read_deployments(f.require("deployments"), index, service);
       read_redundancy(f, what, service);
+      read_capacity(f, what, service);
       read_dependencies(f.get("depends_on"), what, service);
       service.failures = read_failures(f.get("failures"), what);
       if (const YAML::Node r = f.get("repairers"); r.IsDefined()) {
@@ -135,6 +138,93 @@ class TopologyReader {
     }
   }
 
+  void read_failover(const YAML::Node& node, const std::string& what, Service& service) {
+    Fields f(reader_, node, "the failover of " + what, {"detection", "duration", "success"});
+    service.failover.where = reader_.at(node);
+    if (!f.is_map())
+      return;
+    if (const YAML::Node d = f.get("detection"); d.IsDefined()) {
+      service.failover.detection =
+          reader_.distribution(d, "failover detection of " + what).value_or(Distribution{});
+    }
+    if (const YAML::Node d = f.get("duration"); d.IsDefined()) {
+      service.failover.duration =
+          reader_.distribution(d, "failover duration of " + what).value_or(Distribution{});
+    }
+    if (const YAML::Node p = f.get("success"); p.IsDefined()) {
+      service.failover.success =
+          reader_.fraction(p, "failover success probability of " + what).value_or(1.0);
+    }
+  }
+
+  // Capacities come all or nothing per service; load shedding, overload and
+  // retries only mean something with them.
+  void read_capacity(Fields& f, const std::string& what, Service& service) {
+    std::size_t with_capacity = 0;
+    const Deployment* without = nullptr;
+    std::size_t cold = 0;
+    for (const DeploymentId d : service.deployments) {
+      const Deployment& deployment = parts_.deployments[d.value];
+      if (deployment.capacity) {
+        ++with_capacity;
+      } else if (without == nullptr) {
+        without = &deployment;
+      }
+      cold += deployment.cold_standby ? 1 : 0;
+    }
+    if (with_capacity > 0 && without != nullptr) {
+      reader_.diagnostics().error(without->where,
+                                  "deployment '" + without->id + "' of " + what +
+                                      " has no capacity but others do; give every deployment of a "
+                                      "service a capacity, or none");
+    }
+    service.capacity_limited = with_capacity > 0 && without == nullptr;
+    if (!service.deployments.empty() && cold == service.deployments.size()) {
+      reader_.error(f.get("deployments"), "every deployment of " + what +
+                                              " is a cold standby, so it could never serve; "
+                                              "leave at least one without 'standby: cold'");
+    }
+    const YAML::Node failover = f.get("failover");
+    if (failover.IsDefined()) {
+      if (service.redundancy == Redundancy::active_passive) {
+        read_failover(failover, what, service);
+      } else {
+        reader_.error(failover, "'failover' applies only to active-passive services; " + what +
+                                    " is " + std::string(to_string(service.redundancy)));
+      }
+    }
+    const YAML::Node overload = f.get("overload");
+    const YAML::Node retries = f.get("retry_amplification");
+    for (const auto& [node, key] :
+         {std::pair{overload, "overload"}, std::pair{retries, "retry_amplification"}}) {
+      if (node.IsDefined() && !service.capacity_limited && with_capacity == 0) {
+        reader_.error(node, std::string("'") + key +
+                                "' needs capacities: give each deployment of " + what +
+                                " a 'capacity' (concurrent active users it serves)");
+      }
+    }
+    if (overload.IsDefined()) {
+      Fields o(reader_, overload, "the overload of " + what, {"threshold", "after"});
+      if (o.is_map()) {
+        Overload model;
+        model.where = reader_.at(overload);
+        if (const YAML::Node t = o.require("threshold"); t.IsDefined()) {
+          model.threshold =
+              reader_.number(t, "overload threshold (load over capacity) of " + what, 1.0, 1000.0)
+                  .value_or(1.0);
+        }
+        if (const YAML::Node a = o.require("after"); a.IsDefined()) {
+          model.after = reader_.duration(a, "overload 'after' of " + what).value_or(Duration{});
+        }
+        service.overload = model;
+      }
+    }
+    if (retries.IsDefined()) {
+      service.retry_amplification =
+          reader_.number(retries, "retry_amplification of " + what, 1.0, 100.0).value_or(1.0);
+    }
+  }
+
   std::optional<FailureModel> read_failures(const YAML::Node& node, const std::string& what) {
     if (!node.IsDefined())
       return std::nullopt;
@@ -167,7 +257,8 @@ class TopologyReader {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
     for (const auto& node : list) {
-      Fields f(reader_, node, "a deployment of " + what, {"id", "region", "instances", "failures"});
+      Fields f(reader_, node, "a deployment of " + what,
+               {"id", "region", "zone", "instances", "weight", "capacity", "standby", "failures"});
       if (!f.is_map())
         continue;
       Deployment d;
@@ -179,6 +270,29 @@ class TopologyReader {
       if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
         d.instances = static_cast<int>(
             reader_.integer(n, "a deployment's instances", 1, 1'000'000).value_or(1));
+      }
+      d.weight = d.instances;
+      if (const YAML::Node w = f.get("weight"); w.IsDefined()) {
+        d.weight = reader_.number(w, "a deployment's weight", 0.0, 1e9).value_or(1.0);
+        if (d.weight == 0.0)
+          reader_.error(w, "a deployment's weight must be more than 0; it is its share of traffic");
+      }
+      if (const YAML::Node z = f.get("zone"); z.IsDefined())
+        d.zone = reader_.text(z, "a deployment's zone").value_or("");
+      if (const YAML::Node c = f.get("capacity"); c.IsDefined()) {
+        if (const auto users =
+                reader_.integer(c, "a deployment's capacity (concurrent users)", 1, 10'000'000'000))
+          d.capacity = UserCount{*users};
+      }
+      if (const YAML::Node sb = f.get("standby"); sb.IsDefined()) {
+        const auto kind = reader_.text(sb, "a deployment's standby").value_or("");
+        if (kind == "cold") {
+          d.cold_standby = true;
+        } else if (!kind.empty()) {
+          reader_.error(sb, "unknown standby '" + kind +
+                                "'; the only kind is 'cold' (takes no traffic until a runbook "
+                                "step fails over to it)");
+        }
       }
       d.failures = read_failures(f.get("failures"), "a deployment of " + what);
       if (const YAML::Node id = f.get("id"); id.IsDefined()) {
@@ -242,7 +356,7 @@ class TopologyReader {
 
   void read_user_group(const YAML::Node& node) {
     Fields f(reader_, node, "a user group",
-             {"id", "name", "description", "users", "region", "time_zone", "uses"});
+             {"id", "name", "description", "users", "region", "time_zone", "activity", "uses"});
     UserGroup group;
     group.where = reader_.at(node);
     if (f.is_map()) {
@@ -266,6 +380,8 @@ class TopologyReader {
                             "'; expected an IANA name such as America/New_York or Europe/London");
         }
       }
+      if (const YAML::Node a = f.get("activity"); a.IsDefined())
+        group.activity = read_activity(a, what).value_or(ActivityCurve::business_day());
       if (const YAML::Node uses = f.require("uses"); uses.IsDefined()) {
         for (const auto s : services_.resolve_list(reader_, uses))
           group.uses.push_back(ServiceId{s});
@@ -277,6 +393,72 @@ class TopologyReader {
     if (group.name.empty())
       group.name = group.id;
     parts_.user_groups.push_back(std::move(group));
+  }
+
+  // business-day, always, 24 hourly weights for every day, or a mapping of
+  // 24 for weekdays and 24 for weekends.
+  std::optional<ActivityCurve> read_activity(const YAML::Node& node, const std::string& what) {
+    const std::string where = "activity of " + what;
+    if (node.IsScalar()) {
+      const std::string& name = node.Scalar();
+      if (name == "business-day")
+        return ActivityCurve::business_day();
+      if (name == "always")
+        return ActivityCurve::always();
+      reader_.error(node, "unknown " + where + " '" + name + "'" +
+                              did_you_mean(name, {"business-day", "always"}) +
+                              "; expected business-day, always, 24 hourly weights, or weekdays "
+                              "and weekends of 24 each");
+      return std::nullopt;
+    }
+    ActivityCurve::Weights weights = [] {
+      ActivityCurve::Weights w{};
+      const ActivityCurve standard = ActivityCurve::business_day();
+      for (int h = 0; h < ActivityCurve::kHoursPerWeek; ++h)
+        w[static_cast<std::size_t>(h)] = standard.permille(h);
+      return w;
+    }();
+    const auto read_day = [&](const YAML::Node& hours, const std::string& which,
+                              std::initializer_list<int> days) {
+      if (!reader_.sequence(hours, which))
+        return false;
+      if (hours.size() != 24) {
+        reader_.error(hours, which +
+                                 " must list 24 hourly weights (00:00 to 23:00 local time), "
+                                 "found " +
+                                 std::to_string(hours.size()));
+        return false;
+      }
+      bool ok = true;
+      for (std::size_t h = 0; h < 24; ++h) {
+        const auto w = reader_.fraction(hours[h], "an hourly weight of " + which);
+        if (!w) {
+          ok = false;
+          continue;
+        }
+        for (const int day : days) {
+          weights[static_cast<std::size_t>(day) * 24 + h] =
+              static_cast<std::uint16_t>(std::lround(*w * 1000));
+        }
+      }
+      return ok;
+    };
+    if (node.IsSequence()) {
+      if (!read_day(node, where, {0, 1, 2, 3, 4, 5, 6}))
+        return std::nullopt;
+      return ActivityCurve(weights);
+    }
+    Fields f(reader_, node, where, {"weekdays", "weekends"});
+    if (!f.is_map())
+      return std::nullopt;
+    bool ok = true;
+    if (const YAML::Node w = f.get("weekdays"); w.IsDefined())
+      ok = read_day(w, "weekdays of " + where, {0, 1, 2, 3, 4}) && ok;
+    if (const YAML::Node w = f.get("weekends"); w.IsDefined())
+      ok = read_day(w, "weekends of " + where, {5, 6}) && ok;
+    if (!ok)
+      return std::nullopt;
+    return ActivityCurve(weights);
   }
 
   void warn_about_cycles(const Topology& topology) {

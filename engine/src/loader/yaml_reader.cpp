@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -131,17 +133,23 @@ std::optional<std::int64_t> Reader::integer(const YAML::Node& node, std::string_
   return value;
 }
 
-std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view what) {
+std::optional<double> Reader::number(const YAML::Node& node, std::string_view what, double min,
+                                     double max) {
+  const std::string range = fmt::format("between {} and {}", min, max);
   double value = 0;
   if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
-    error(node, std::string(what) + " must be a number between 0 and 1, found " + describe(node));
+    error(node, std::string(what) + " must be a number " + range + ", found " + describe(node));
     return std::nullopt;
   }
-  if (value < 0.0 || value > 1.0) {
-    error(node, std::string(what) + " must be between 0 and 1, found " + node.Scalar());
+  if (value < min || value > max) {
+    error(node, std::string(what) + " must be " + range + ", found " + node.Scalar());
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view what) {
+  return number(node, what, 0.0, 1.0);
 }
 
 std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_view what) {

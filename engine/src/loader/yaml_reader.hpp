@@ -41,6 +41,9 @@ class Reader {
   std::string optional_text(const YAML::Node& node, std::string_view what);
   std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,
                                       std::int64_t min, std::int64_t max);
+  // A number in [min, max].
+  std::optional<double> number(const YAML::Node& node, std::string_view what, double min,
+                               double max);
   // A number in [0, 1].
   std::optional<double> fraction(const YAML::Node& node, std::string_view what);
   std::optional<Duration> duration(const YAML::Node& node, std::string_view what);

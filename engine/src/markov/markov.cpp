@@ -226,6 +226,7 @@ MarkovSolution solve_markov(const Topology& topology, std::size_t most_states) {
       for (int m = 0; m < failed; ++m)
         health.set_healthy_instances(comp.deployments[static_cast<std::size_t>(m)], 0);
     }
+    health.settle_failovers();
     health.propagate();
     const double p = pi(static_cast<Eigen::Index>(state));
     for (std::uint32_t v = 0; v < topology.services().size(); ++v) {

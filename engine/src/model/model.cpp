@@ -45,6 +45,37 @@ std::string_view to_string(MilestoneTiming t) {
 }
 
 namespace {
+// Weekday office hours (local time), thousandths of the group active: people
+// log on from 07:00, are busiest 09:00-12:00 and 13:00-17:00, and a few work
+// in the evening. Weekends see a tenth of a weekday's peak.
+constexpr std::array<std::uint16_t, 24> kWeekday = {20,   10,   10,   10,   10,  20,   50,   200,
+                                                    600,  1000, 1000, 1000, 800, 1000, 1000, 1000,
+                                                    1000, 600,  300,  200,  150, 100,  60,   30};
+constexpr std::array<std::uint16_t, 24> kWeekend = {10, 10, 10,  10,  10,  10,  10,  20,
+                                                    50, 80, 100, 100, 100, 100, 100, 100,
+                                                    80, 60, 50,  40,  30,  20,  10,  10};
+}  // namespace
+
+ActivityCurve ActivityCurve::business_day() {
+  Weights w{};
+  for (int day = 0; day < 7; ++day) {
+    const auto& hours = day < 5 ? kWeekday : kWeekend;
+    std::copy(hours.begin(), hours.end(), w.begin() + day * 24);
+  }
+  return ActivityCurve(w);
+}
+
+ActivityCurve ActivityCurve::always() {
+  Weights w{};
+  w.fill(1000);
+  return ActivityCurve(w);
+}
+
+std::uint16_t ActivityCurve::busiest() const {
+  return *std::max_element(permille_.begin(), permille_.end());
+}
+
+namespace {
 template <class IdT, class Item>
 std::unordered_map<std::string, IdT> index_by_id(const std::vector<Item>& items) {
   std::unordered_map<std::string, IdT> index;
@@ -69,6 +100,7 @@ Topology::Topology(TopologyParts parts)
       deployment_index_(index_by_id<DeploymentId>(parts_.deployments)),
       dependants_(parts_.services.size()),
       users_of_(parts_.services.size()),
+      load_of_(parts_.services.size()),
       deployments_in_(parts_.regions.size()) {
   for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
     for (const auto& dep : parts_.services[s].dependencies) {
@@ -78,6 +110,14 @@ Topology::Topology(TopologyParts parts)
   for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
     for (const ServiceId s : parts_.user_groups[g].uses)
       users_of_[s.value].push_back(UserGroupId{g});
+  }
+  const graph::Successors edges = graph::dependency_edges(*this);
+  for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
+    std::vector<std::uint32_t> used;
+    for (const ServiceId s : parts_.user_groups[g].uses)
+      used.push_back(s.value);
+    for (const std::uint32_t s : graph::reachable(edges, used))
+      load_of_[s].push_back(UserGroupId{g});
   }
   for (std::uint32_t d = 0; d < parts_.deployments.size(); ++d) {
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});

@@ -28,12 +28,13 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.user_groups.resize(scenario.topology->user_groups().size());
   t.milestones_met.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
-  t.sampled_affected.resize(times.size());
+  t.sampled_active.resize(times.size());
   return t;
 }
 
 void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
   stats.peak_affected.add(impact.peak_affected.value);
+  stats.peak_active.add(impact.peak_active.value);
   stats.user_seconds_lost.add((impact.lost.user_ms + 500) / 1000);
 }
 
@@ -70,12 +71,13 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
     if (simulated && *simulated <= scenario.observed[m].time)
       ++t.milestones_met[m];
   }
-  for (std::size_t i = 0; i < run.sampled_affected.size(); ++i)
-    t.sampled_affected[i].add(run.sampled_affected[i].value);
+  for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
+    t.sampled_active[i].add(run.sampled_active[i].value);
 }
 
 void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
   into.peak_affected.merge(from.peak_affected);
+  into.peak_active.merge(from.peak_active);
   into.user_seconds_lost.merge(from.user_seconds_lost);
 }
 
@@ -99,8 +101,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   merge_impact(into.overall, from.overall);
   for (std::size_t m = 0; m < into.milestones_met.size(); ++m)
     into.milestones_met[m] += from.milestones_met[m];
-  for (std::size_t i = 0; i < into.sampled_affected.size(); ++i)
-    into.sampled_affected[i].merge(from.sampled_affected[i]);
+  for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
+    into.sampled_active[i].merge(from.sampled_active[i]);
 }
 
 // A round number of minutes, hours or days that puts at most kMostSamples

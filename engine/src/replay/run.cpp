@@ -25,6 +25,7 @@ Duration wave_length(Duration whole, int wave, int waves) {
 Run::Run(const Scenario& scenario)
     : scenario_(scenario),
       topology_(*scenario.topology),
+      calendar_(topology_, scenario.clock, activity_until(scenario)),
       health_(topology_),
       runbook_(scenario),
       attempt_duration_(scenario.steps.size()),
@@ -33,8 +34,12 @@ Run::Run(const Scenario& scenario)
       base_capability_(topology_.services().size()),
       deployment_failed_(topology_.deployments().size()),
       service_failed_(topology_.services().size()),
+      failover_(topology_.services().size()),
+      overload_(topology_.deployments().size()),
+      rollout_halted_(scenario.faults.size()),
       state_since_(topology_.services().size()),
-      group_affected_(topology_.user_groups().size()) {
+      group_affected_(topology_.user_groups().size()),
+      group_active_(topology_.user_groups().size()) {
   std::vector<std::optional<std::uint32_t>> pool_of_service(topology_.services().size());
   for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
     if (const auto repairers = topology_.service(ServiceId{s}).repairers) {
@@ -70,11 +75,14 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   }
   step_random_.clear();
   unit_random_.clear();
+  failover_random_.clear();
   if (const auto& sampling = options.sampling) {
     for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s)
       step_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::step, s);
     for (std::uint32_t u = 0; u < units_.size(); ++u)
       unit_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failure, u);
+    for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
+      failover_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failover, s);
   }
   std::fill(retries_used_.begin(), retries_used_.end(), 0);
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
@@ -82,9 +90,15 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(base_capability_.begin(), base_capability_.end(), 1.0);
   std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
+  std::fill(failover_.begin(), failover_.end(), FailoverState{});
+  std::fill(overload_.begin(), overload_.end(), std::nullopt);
+  std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
   std::fill(state_since_.begin(), state_since_.end(), SimTime{});
+  segment_ = 0;
   std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
+  std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   total_affected_ = UserCount{};
+  total_active_ = UserCount{};
 
   result.end = SimTime{};
   result.timeline.clear();
@@ -93,11 +107,12 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   result.user_groups.assign(topology_.user_groups().size(), UserImpact{});
   result.overall = UserImpact{};
   result.observed.clear();
-  result.sampled_affected.assign(options.sample_times.size(), UserCount{});
+  result.sampled_active.assign(options.sample_times.size(), UserCount{});
 }
 
 void Run::execute(const RunOptions& options, RunResult& result) {
   reset(options, result);
+  change_activity(0);
   for (std::uint32_t f = 0; f < scenario_.faults.size(); ++f) {
     queue_.schedule(scenario_.faults[f].at, {Event::Kind::fault, f});
   }
@@ -130,6 +145,9 @@ void Run::handle(const Event& e) {
     case Event::Kind::fault:
       apply_fault(e.index);
       break;
+    case Event::Kind::rollout_wave:
+      roll_out(e.index, e.wave);
+      break;
     case Event::Kind::runbook_begins:
       runbook_.begin(now_);
       break;
@@ -148,6 +166,18 @@ void Run::handle(const Event& e) {
     case Event::Kind::unit_repaired:
       unit_repaired(e.index);
       break;
+    case Event::Kind::activity_changes:
+      change_activity(e.index);
+      break;
+    case Event::Kind::loss_detected:
+      detect_loss(ServiceId{e.index});
+      break;
+    case Event::Kind::failover_done:
+      finish_failover(ServiceId{e.index});
+      break;
+    case Event::Kind::overload_trips:
+      overload_trips(DeploymentId{e.index});
+      break;
   }
   for (const StepId s : runbook_.take_waiting()) {
     queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
@@ -158,6 +188,7 @@ void Run::handle(const Event& e) {
 
 void Run::apply_deployment(DeploymentId d) {
   health_.set_healthy_instances(d, deployment_failed_[d.value] ? 0 : base_healthy_[d.value]);
+  check_failover(topology_.deployment(d).service);
 }
 
 void Run::apply_service(ServiceId s) {
@@ -167,7 +198,9 @@ void Run::apply_service(ServiceId s) {
 void Run::apply_fault(std::uint32_t index) {
   const Fault& fault = scenario_.faults[index];
   int deleted = 0;
-  if (fault.kind == FaultKind::delete_instances) {
+  if (fault.kind == FaultKind::bad_deploy) {
+    deleted = roll_out(index, 1);
+  } else if (fault.kind == FaultKind::delete_instances) {
     for (const DeploymentId d : fault.deployments) {
       const int healthy = base_healthy_[d.value];
       const int remaining = fault.instances ? std::max(0, healthy - *fault.instances) : 0;
@@ -184,6 +217,167 @@ void Run::apply_fault(std::uint32_t index) {
   TimelineEntry entry = entry_at(now_, TimelineKind::fault, index);
   entry.instances = deleted;
   record(entry);
+  propagate();
+}
+
+int Run::roll_out(std::uint32_t index, int wave) {
+  if (rollout_halted_[index])
+    return 0;
+  const Fault& fault = scenario_.faults[index];
+  const auto first = static_cast<std::size_t>(wave - 1) * static_cast<std::size_t>(fault.per_wave);
+  const std::size_t end =
+      std::min(fault.deployments.size(), first + static_cast<std::size_t>(fault.per_wave));
+  const int waves =
+      static_cast<int>((fault.deployments.size() + static_cast<std::size_t>(fault.per_wave) - 1) /
+                       static_cast<std::size_t>(fault.per_wave));
+  int taken = 0;
+  for (std::size_t i = first; i < end; ++i) {
+    const DeploymentId d = fault.deployments[i];
+    taken += base_healthy_[d.value];
+    base_healthy_[d.value] = 0;
+    apply_deployment(d);
+  }
+  if (wave < waves) {
+    queue_.schedule(now_ + fault.every, {Event::Kind::rollout_wave, index, wave + 1});
+  }
+  if (wave > 1) {
+    TimelineEntry entry = entry_at(now_, TimelineKind::rollout_wave, index);
+    entry.instances = taken;
+    entry.wave = wave;
+    entry.waves = waves;
+    record(entry);
+    propagate();
+  }
+  return taken;
+}
+
+void Run::change_activity(std::size_t segment) {
+  segment_ = segment;
+  bool users_changed = false;
+  for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g) {
+    const UserGroupId group{g};
+    const std::uint16_t permille = calendar_.permille(segment, group);
+    health_.set_active_users(group, active_share(topology_.user_group(group).users, permille));
+    const UserCount active = active_share(group_affected_[g], permille);
+    if (active == group_active_[g])
+      continue;
+    total_active_ += active - group_active_[g];
+    group_active_[g] = active;
+    update_peaks(result_->user_groups[g], group_affected_[g], active);
+    users_changed = true;
+  }
+  if (segment + 1 < calendar_.segments()) {
+    queue_.schedule(calendar_.segment_start(segment + 1),
+                    {Event::Kind::activity_changes, static_cast<std::uint32_t>(segment + 1)});
+  }
+  propagate(users_changed);
+}
+
+bool Run::succeeds(double p, RandomStream* stream) const {
+  if (!options_.sampling)
+    return p >= 0.5;
+  return p >= 1.0 || stream->uniform() < p;
+}
+
+// An active-passive service whose active deployment stops taking traffic
+// notices after the detection delay, unless it is back by then.
+void Run::check_failover(ServiceId s) {
+  if (topology_.service(s).redundancy != Redundancy::active_passive)
+    return;
+  FailoverState& state = failover_[s.value];
+  if (health_.serving(health_.active_deployment(s))) {
+    if (state.pending)
+      queue_.cancel(*state.pending);
+    state = FailoverState{};
+    return;
+  }
+  if (state.pending || state.stuck)
+    return;
+  const Duration detection =
+      draw(topology_.service(s).failover.detection, failover_random_, s.value);
+  state.pending = queue_.schedule(now_ + detection, {Event::Kind::loss_detected, s.value});
+}
+
+void Run::detect_loss(ServiceId s) {
+  record(entry_at(now_, TimelineKind::failover_begins, s.value));
+  const Duration switching =
+      draw(topology_.service(s).failover.duration, failover_random_, s.value);
+  failover_[s.value].pending =
+      queue_.schedule(now_ + switching, {Event::Kind::failover_done, s.value});
+}
+
+// The switch goes to the first other deployment in listed order that could
+// take traffic; with none, or on a failed attempt, the service stays down.
+void Run::finish_failover(ServiceId s) {
+  FailoverState& state = failover_[s.value];
+  state.pending.reset();
+  const Service& service = topology_.service(s);
+  const DeploymentId from = health_.active_deployment(s);
+  const auto target = std::find_if(service.deployments.begin(), service.deployments.end(),
+                                   [&](DeploymentId d) { return d != from && health_.serving(d); });
+  RandomStream* stream = options_.sampling ? &failover_random_[s.value] : nullptr;
+  if (target == service.deployments.end() || !succeeds(service.failover.success, stream)) {
+    state.stuck = true;
+    record(entry_at(now_, TimelineKind::failover_failed, s.value));
+    return;
+  }
+  health_.set_active_deployment(s, *target);
+  TimelineEntry entry = entry_at(now_, TimelineKind::failover_done, s.value);
+  entry.deployment = target->value;
+  record(entry);
+  propagate();
+}
+
+// A runbook failover: an active-passive service moves to the deployment; any
+// other service takes the deployment (a cold standby) into service.
+void Run::fail_over(const Step& step) {
+  const ServiceId s = *step.service;
+  const Service& service = topology_.service(s);
+  const bool active_passive = service.redundancy == Redundancy::active_passive;
+  std::optional<DeploymentId> target = step.to_deployment;
+  if (!target) {
+    const auto it =
+        std::find_if(service.deployments.begin(), service.deployments.end(), [&](DeploymentId d) {
+          return health_.healthy_instances(d) > 0 &&
+                 (active_passive ? d != health_.active_deployment(s) : !health_.in_service(d));
+        });
+    if (it == service.deployments.end())
+      return;
+    target = *it;
+  }
+  if (active_passive) {
+    FailoverState& state = failover_[s.value];
+    if (state.pending)
+      queue_.cancel(*state.pending);
+    state = FailoverState{};
+    health_.set_active_deployment(s, *target);
+    check_failover(s);
+  } else {
+    health_.set_in_service(*target, true);
+  }
+}
+
+// A deployment that stays at or above its service's overload threshold for
+// the configured time falls over.
+void Run::check_overload(DeploymentId d) {
+  const auto& overload = topology_.service(topology_.deployment(d).service).overload;
+  if (!overload)
+    return;
+  auto& trip = overload_[d.value];
+  const bool over = health_.load_ratio(d) >= overload->threshold;
+  if (over && !trip) {
+    trip = queue_.schedule(now_ + overload->after, {Event::Kind::overload_trips, d.value});
+  } else if (!over && trip) {
+    queue_.cancel(*trip);
+    trip.reset();
+  }
+}
+
+void Run::overload_trips(DeploymentId d) {
+  overload_[d.value].reset();
+  record(entry_at(now_, TimelineKind::overloaded, d.value));
+  base_healthy_[d.value] = 0;
+  apply_deployment(d);
   propagate();
 }
 
@@ -206,9 +400,8 @@ void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
 
 void Run::finish_attempt(StepId s, int wave) {
   const Step& step = scenario_.steps[s.value];
-  const bool succeeded =
-      !options_.sampling || step.success >= 1.0 || step_random_[s.value].uniform() < step.success;
-  if (!succeeded) {
+  RandomStream* stream = options_.sampling ? &step_random_[s.value] : nullptr;
+  if (!succeeds(step.success, stream)) {
     if (retries_used_[s.value] < step.retries) {
       ++retries_used_[s.value];
       queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
@@ -259,6 +452,12 @@ void Run::apply_wave(StepId s, int wave) {
       }
       break;
     }
+    case ActionKind::fail_over:
+      fail_over(step);
+      break;
+    case ActionKind::halt_rollout:
+      rollout_halted_[step.fault->value] = 1;
+      break;
   }
 }
 
@@ -318,26 +517,37 @@ Duration Run::draw(const Distribution& d, std::vector<RandomStream>& streams,
   return options_.sampling ? d.sample(streams[index]) : d.median();
 }
 
-void Run::propagate() {
-  bool users_changed = false;
+// Settles health after changes, and follows what health decides: affected
+// users, overload timers.
+void Run::propagate(bool users_changed) {
   for (const ServiceId s : health_.propagate()) {
     record_state(s);
     for (const UserGroupId g : topology_.users_of(s)) {
       const UserCount affected = health_.affected_users(g);
       if (affected == group_affected_[g.value])
         continue;
-      total_affected_ += affected - group_affected_[g.value];
-      group_affected_[g.value] = affected;
+      set_group_affected(g, affected);
       users_changed = true;
-      update_peak(result_->user_groups[g.value], affected);
     }
   }
+  for (const DeploymentId d : health_.load_changes())
+    check_overload(d);
   if (!users_changed)
     return;
-  update_peak(result_->overall, total_affected_);
+  update_peaks(result_->overall, total_affected_, total_active_);
   TimelineEntry entry = entry_at(now_, TimelineKind::users);
   entry.affected = total_affected_;
+  entry.active = total_active_;
   record(entry);
+}
+
+void Run::set_group_affected(UserGroupId g, UserCount affected) {
+  const UserCount active = active_share(affected, calendar_.permille(segment_, g));
+  total_affected_ += affected - group_affected_[g.value];
+  total_active_ += active - group_active_[g.value];
+  group_affected_[g.value] = affected;
+  group_active_[g.value] = active;
+  update_peaks(result_->user_groups[g.value], affected, active);
 }
 
 void Run::record_state(ServiceId s) {
@@ -379,10 +589,14 @@ void Run::close_state_interval(ServiceId s, SimTime until) {
   state_since_[s.value] = until;
 }
 
-void Run::update_peak(UserImpact& impact, UserCount affected) {
+void Run::update_peaks(UserImpact& impact, UserCount affected, UserCount active) {
   if (affected > impact.peak_affected) {
     impact.peak_affected = affected;
     impact.peak_at = now_;
+  }
+  if (active > impact.peak_active) {
+    impact.peak_active = active;
+    impact.peak_active_at = now_;
   }
 }
 
@@ -391,13 +605,13 @@ void Run::update_peak(UserImpact& impact, UserCount affected) {
 void Run::advance_to(SimTime t) {
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size() && times[next_sample_] < t)
-    result_->sampled_affected[next_sample_++] = total_affected_;
+    result_->sampled_active[next_sample_++] = total_active_;
   const Duration span = t - now_;
   if (span.ms > 0) {
-    for (std::size_t g = 0; g < group_affected_.size(); ++g) {
-      result_->user_groups[g].lost += UserTime{group_affected_[g].value * span.ms};
+    for (std::size_t g = 0; g < group_active_.size(); ++g) {
+      result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
     }
-    result_->overall.lost += UserTime{total_affected_.value * span.ms};
+    result_->overall.lost += UserTime{total_active_.value * span.ms};
   }
   now_ = t;
 }
@@ -407,7 +621,7 @@ void Run::finish(SimTime end) {
   // The state at the end holds for any later sampling time.
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size())
-    result_->sampled_affected[next_sample_++] = total_affected_;
+    result_->sampled_active[next_sample_++] = total_active_;
   result_->end = end;
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
     close_state_interval(ServiceId{s}, end);

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "faultline/activity.hpp"
 #include "faultline/health.hpp"
 #include "faultline/kernel.hpp"
 #include "faultline/random.hpp"
@@ -38,16 +39,23 @@ class Run {
   struct Event {
     enum class Kind {
       fault,
+      rollout_wave,
       runbook_begins,
       earliest_start,
       wave_done,
       retry,
       unit_fails,
-      unit_repaired
+      unit_repaired,
+      activity_changes,
+      loss_detected,
+      failover_done,
+      overload_trips,
     };
     Kind kind;
-    std::uint32_t index = 0;  // fault, step or failure unit
-    int wave = 0;             // 1-based
+    // fault, step, failure unit, calendar segment, service (loss_detected,
+    // failover_done) or deployment (overload_trips)
+    std::uint32_t index = 0;
+    int wave = 0;  // 1-based
   };
 
   // Something with a failure model: a deployment, or a service itself.
@@ -68,6 +76,17 @@ class Run {
   void reset(const RunOptions& options, RunResult& result);
   void handle(const Event& e);
   void apply_fault(std::uint32_t index);
+  // Takes down the next deployments a bad deploy reaches; false once halted.
+  int roll_out(std::uint32_t fault, int wave);
+  void change_activity(std::size_t segment);
+  void check_failover(ServiceId s);
+  void detect_loss(ServiceId s);
+  void finish_failover(ServiceId s);
+  void fail_over(const Step& step);
+  void check_overload(DeploymentId d);
+  void overload_trips(DeploymentId d);
+  // The outcome of an attempt that succeeds with probability p.
+  bool succeeds(double p, RandomStream* stream) const;
   void start_step(StepId s);
   void start_attempt(StepId s, int wave, bool fresh_duration);
   void finish_attempt(StepId s, int wave);
@@ -79,10 +98,11 @@ class Run {
   void raise_capability(ServiceId s, double fraction);
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
-  void propagate();
+  void propagate(bool users_changed = false);
   void record_state(ServiceId s);
   void close_state_interval(ServiceId s, SimTime until);
-  void update_peak(UserImpact& impact, UserCount affected);
+  void set_group_affected(UserGroupId g, UserCount affected);
+  void update_peaks(UserImpact& impact, UserCount affected, UserCount active);
   void advance_to(SimTime t);
   void finish(SimTime end);
   MilestoneOutcome judge(const Milestone& m) const;
@@ -91,8 +111,16 @@ class Run {
   Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
                 std::uint32_t index) const;
 
+  // What an active-passive service's automatic failover is doing.
+  struct FailoverState {
+    std::optional<EventHandle> pending;  // detection or switch under way
+    // A failover failed: it stays down until a runbook step acts.
+    bool stuck = false;
+  };
+
   const Scenario& scenario_;
   const Topology& topology_;
+  const ActivityCalendar calendar_;
   EventQueue<Event> queue_;
   HealthPropagator health_;
   RunbookExecutor runbook_;
@@ -106,16 +134,23 @@ class Run {
   std::size_t next_sample_ = 0;
   std::vector<RandomStream> step_random_;
   std::vector<RandomStream> unit_random_;
-  std::vector<Duration> attempt_duration_;  // by step: the current attempt's whole-step length
+  std::vector<RandomStream> failover_random_;  // by service
+  std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
   std::vector<int> retries_used_;
   // What faults and the runbook leave; failure models act on top.
   std::vector<int> base_healthy_;
   std::vector<double> base_capability_;
   std::vector<char> deployment_failed_;
   std::vector<char> service_failed_;
+  std::vector<FailoverState> failover_;               // by service
+  std::vector<std::optional<EventHandle>> overload_;  // by deployment: its trip, while overloaded
+  std::vector<char> rollout_halted_;                  // by fault
   std::vector<SimTime> state_since_;
+  std::size_t segment_ = 0;
   std::vector<UserCount> group_affected_;
+  std::vector<UserCount> group_active_;  // of those affected, the active ones
   UserCount total_affected_;
+  UserCount total_active_;
 };
 
 }  // namespace faultline::detail
