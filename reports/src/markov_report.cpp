@@ -48,7 +48,8 @@ ordered_json markov_json(const Topology& topology, const MarkovResult& result) {
          {"availability", a},
          {"downtime_h_per_year", (1 - a) * kHoursPerYear},
          {"expected_affected_users", result.group_expected_affected[g]},
-         {"user_hours_lost_per_year", result.group_expected_affected[g] * kHoursPerYear}});
+         {"expected_active_affected_users", result.group_expected_active_affected[g]},
+         {"user_hours_lost_per_year", result.group_expected_active_affected[g] * kHoursPerYear}});
   }
   return j;
 }
@@ -69,7 +70,7 @@ std::string markov_text(const Topology& topology, const MarkovResult& result) {
     const double a = result.group_availability[g];
     out += fmt::format("{:<28} {:>14.9f} {:>16} {:>22.1f}\n", topology.user_groups()[g].id, a,
                        format_duration(to_minutes(per_year(1 - a))),
-                       result.group_expected_affected[g] * kHoursPerYear);
+                       result.group_expected_active_affected[g] * kHoursPerYear);
   }
   return out;
 }

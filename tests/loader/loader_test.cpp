@@ -196,5 +196,37 @@ TEST(ValidateFile, AcceptsTheShippedWebexFiles) {
   }
 }
 
+TEST(LoadTopology, ExplainsWhatIsWrongWithRedundancyCapacityAndActivity) {
+  const auto load = load_topology(fixture("bad_redundancy.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.topology);
+  EXPECT_TRUE(has_error(d, 5, 15, "'failover' applies only to active-passive services"));
+  EXPECT_TRUE(has_error(d, 8, 9, "has no capacity but others do"));
+  EXPECT_TRUE(has_error(d, 8, 32, "weight must be more than 0"));
+  EXPECT_TRUE(has_error(d, 10, 15, "'overload' needs capacities"));
+  EXPECT_TRUE(has_error(d, 10, 27, "must be between 1 and 1000, found 0.5"));
+  EXPECT_TRUE(has_error(d, 11, 26, "'retry_amplification' needs capacities"));
+  EXPECT_TRUE(has_error(d, 12, 43, "unknown standby 'warm'; the only kind is 'cold'"));
+  EXPECT_TRUE(has_error(d, 15, 18, "every deployment of service 'cache' is a cold standby"));
+  EXPECT_TRUE(has_error(d, 17, 63, "unknown activity 'office-hours' for user group 'a'"));
+  EXPECT_TRUE(has_error(d, 18, 63, "must list 24 hourly weights"));
+  EXPECT_TRUE(has_error(d, 19, 75, "must be between 0 and 1, found 2"));
+  EXPECT_TRUE(has_error(d, 19, 148, "unknown key 'sundays'"));
+  EXPECT_EQ(d.error_count(), 12u);
+}
+
+TEST(LoadScenario, ExplainsWhatIsWrongWithZonesRolloutsAndFailovers) {
+  const auto load = load_scenario(fixture("bad_redundancy_scenario.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 5, 54, "no deployment is in zone 'east-1c' (did you mean 'east-1a'?)"));
+  EXPECT_TRUE(has_error(d, 6, 5, ", or 'service' (every deployment of it)"));
+  EXPECT_TRUE(has_error(d, 7, 5, "missing the required key 'every'"));
+  EXPECT_TRUE(has_error(d, 9, 45, "fault 'gone' is not a bad-deploy"));
+  EXPECT_TRUE(has_error(d, 10, 53, "belongs to service 'db', not to 'web'"));
+  EXPECT_TRUE(has_error(d, 11, 5, "missing the required key 'service' (the service to fail over)"));
+  EXPECT_EQ(d.error_count(), 6u);
+}
+
 }  // namespace
 }  // namespace faultline

@@ -100,7 +100,7 @@ void expect_simulation_agrees(const std::shared_ptr<const Topology>& topology,
   const double horizon_s = horizon_ms / 1000;
   for (std::size_t g = 0; g < topology->user_groups().size(); ++g) {
     EXPECT_TRUE(agrees(mc.user_groups[g].user_seconds_lost,
-                       exact.group_expected_affected[g] * horizon_s, kZ999))
+                       exact.group_expected_active_affected[g] * horizon_s, kZ999))
         << topology->user_groups()[g].id;
   }
 }
@@ -199,6 +199,23 @@ TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
   }
 }
 
+// An instant failover makes active-passive as good as two in parallel; the
+// users cut off are active at the week's average rate of the business day.
+TEST(Markov, InstantActivePassiveFailoverAndBusinessDayUsers) {
+  const auto topology = fixture("active_passive");
+  const auto solution = solve_markov(*topology);
+  ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
+  const double q = kLambda / (kLambda + kMu);
+  EXPECT_NEAR(solution.result->service_availability[0], 1 - q * q, 1e-9);
+  const ActivityCurve office = ActivityCurve::business_day();
+  double average = 0;
+  for (int h = 0; h < ActivityCurve::kHoursPerWeek; ++h)
+    average += office.permille(h) / 1000.0 / ActivityCurve::kHoursPerWeek;
+  EXPECT_NEAR(solution.result->group_expected_affected[0], 1000 * q * q, 1e-9);
+  EXPECT_NEAR(solution.result->group_expected_active_affected[0], 1000 * q * q * average, 1e-9);
+  expect_simulation_agrees(topology, *solution.result, "app", 7);
+}
+
 TEST(Markov, RefusesWhatItCannotSolveExactly) {
   const auto topology = fixture("hard_chain");
   const auto too_big = solve_markov(*topology, 8);
@@ -210,6 +227,13 @@ TEST(Markov, RefusesWhatItCannotSolveExactly) {
   const auto refused = solve_markov(*weibull.topology);
   EXPECT_FALSE(refused.result);
   EXPECT_TRUE(testing::has_error(refused.diagnostics, 7, 32, "needs exponential"));
+
+  const auto timed = load_topology(test_path("markov/fixtures/load_dependent.yaml"));
+  ASSERT_TRUE(timed.topology) << timed.diagnostics.to_text();
+  const auto by_the_hour = solve_markov(*timed.topology);
+  EXPECT_FALSE(by_the_hour.result);
+  EXPECT_TRUE(testing::has_error(by_the_hour.diagnostics, 4, 5, "depends on the load of the hour"));
+  EXPECT_TRUE(testing::has_error(by_the_hour.diagnostics, 11, 15, "takes time or may fail"));
 
   const auto unlike = load_topology(test_path("markov/fixtures/unlike_pool.yaml"));
   ASSERT_TRUE(unlike.topology) << unlike.diagnostics.to_text();

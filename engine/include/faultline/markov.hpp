@@ -4,7 +4,9 @@
 // (deployments, services, and pools of deployments sharing repairers) is
 // solved with Eigen, and each state's health comes from the one health
 // propagation. It cross-checks the simulator and answers quickly where it
-// applies.
+// applies: failovers must be instant and sure, and no service may depend on
+// load (capacities, overload), since load follows the hour and a state's
+// health would too.
 
 #include <cstddef>
 #include <optional>
@@ -25,10 +27,12 @@ struct MarkovResult {
   // By ServiceId: probability that the service is not in major outage.
   std::vector<double> service_availability;
   // By UserGroupId: probability that none of the group's services is in
-  // major outage, and the expected number of its users cut off (the
+  // major outage, the expected number of its users cut off, and of those
+  // active at the time, averaged over the week of its activity curve (the
   // simulator's measure, whose time average is user-hours lost per hour).
   std::vector<double> group_availability;
   std::vector<double> group_expected_affected;
+  std::vector<double> group_expected_active_affected;
 };
 
 struct MarkovSolution {

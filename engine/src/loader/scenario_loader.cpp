@@ -174,7 +174,7 @@ class ScenarioReader {
       reader_.error(f.node(), what +
                                   " needs exactly one of 'deployments' (a list of deployment "
                                   "ids), 'region' or 'zone' (every deployment there)" +
-                                  (by_service ? " or 'service' (every deployment of it)" : ""));
+                                  (by_service ? ", or 'service' (every deployment of it)" : ""));
       return out;
     }
     if (!topology_)
@@ -386,7 +386,7 @@ class ScenarioReader {
     } else if (a == "fail-over") {
       step.action = ActionKind::fail_over;
       reject(f, {"deployments", "region", "zone", "waves", "fault"}, kinds);
-      step.service = required_service(f, what, a);
+      step.service = required_service(f, what, "fail over");
       if (const YAML::Node to = f.get("to"); to.IsDefined() && topology_) {
         if (const auto d = deployments_->resolve(reader_, to)) {
           step.to_deployment = DeploymentId{*d};

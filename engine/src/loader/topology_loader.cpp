@@ -405,7 +405,7 @@ class TopologyReader {
         return ActivityCurve::business_day();
       if (name == "always")
         return ActivityCurve::always();
-      reader_.error(node, "unknown " + where + " '" + name + "'" +
+      reader_.error(node, "unknown activity '" + name + "' for " + what +
                               did_you_mean(name, {"business-day", "always"}) +
                               "; expected business-day, always, 24 hourly weights, or weekdays "
                               "and weekends of 24 each");

@@ -32,7 +32,33 @@ class ChainBuilder {
   ChainBuilder(const Topology& topology, Diagnostics& diagnostics)
       : topology_(topology), diagnostics_(diagnostics) {}
 
+  // What the chain cannot express: health that depends on the hour, or on
+  // how long something has lasted.
+  void check_timeless() {
+    for (const Service& service : topology_.services()) {
+      if (service.capacity_limited) {
+        diagnostics_.error(service.where,
+                           fmt::format("service '{}' has capacities, so its health depends on the "
+                                       "load of the hour; the exact model needs health that "
+                                       "depends only on what has failed; use `simulate`",
+                                       service.id));
+      }
+      const Failover& failover = service.failover;
+      if (service.redundancy == Redundancy::active_passive &&
+          (failover.detection.median().ms > 0 || failover.duration.median().ms > 0 ||
+           !failover.detection.is_fixed() || !failover.duration.is_fixed() ||
+           failover.success < 1.0)) {
+        diagnostics_.error(failover.where,
+                           fmt::format("the failover of '{}' takes time or may fail, which the "
+                                       "exact model does not track; it assumes instant, certain "
+                                       "failover; use `simulate`",
+                                       service.id));
+      }
+    }
+  }
+
   std::vector<Component> components() {
+    check_timeless();
     std::vector<Component> out;
     for (const Service& service : topology_.services()) {
       if (service.repairers) {
@@ -212,6 +238,7 @@ MarkovSolution solve_markov(const Topology& topology, std::size_t most_states) {
   result.service_availability.assign(topology.services().size(), 0.0);
   result.group_availability.assign(topology.user_groups().size(), 0.0);
   result.group_expected_affected.assign(topology.user_groups().size(), 0.0);
+  result.group_expected_active_affected.assign(topology.user_groups().size(), 0.0);
   HealthPropagator health(topology);
   for (std::size_t state = 0; state < states; ++state) {
     health.reset();
@@ -243,6 +270,16 @@ MarkovSolution solve_markov(const Topology& topology, std::size_t most_states) {
       result.group_expected_affected[g] +=
           p * static_cast<double>(health.affected_users(UserGroupId{g}).value);
     }
+  }
+  // Failures do not follow the hour, so the share of those cut off who are
+  // active is the week's average activity.
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const ActivityCurve& curve = topology.user_groups()[g].activity;
+    double permille = 0;
+    for (int h = 0; h < ActivityCurve::kHoursPerWeek; ++h)
+      permille += curve.permille(h);
+    result.group_expected_active_affected[g] =
+        result.group_expected_affected[g] * permille / (1000.0 * ActivityCurve::kHoursPerWeek);
   }
   solution.result = std::move(result);
   return solution;

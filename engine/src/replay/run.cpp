@@ -293,30 +293,55 @@ void Run::check_failover(ServiceId s) {
   }
   if (state.pending || state.stuck)
     return;
+  if (state.awaiting_target) {
+    if (failover_target(s))
+      start_switch(s);
+    return;
+  }
   const Duration detection =
       draw(topology_.service(s).failover.detection, failover_random_, s.value);
   state.pending = queue_.schedule(now_ + detection, {Event::Kind::loss_detected, s.value});
 }
 
-void Run::detect_loss(ServiceId s) {
-  record(entry_at(now_, TimelineKind::failover_begins, s.value));
-  const Duration switching =
-      draw(topology_.service(s).failover.duration, failover_random_, s.value);
-  failover_[s.value].pending =
-      queue_.schedule(now_ + switching, {Event::Kind::failover_done, s.value});
+std::optional<DeploymentId> Run::failover_target(ServiceId s) const {
+  const auto& deployments = topology_.service(s).deployments;
+  const DeploymentId from = health_.active_deployment(s);
+  const auto it = std::find_if(deployments.begin(), deployments.end(),
+                               [&](DeploymentId d) { return d != from && health_.serving(d); });
+  return it == deployments.end() ? std::nullopt : std::optional<DeploymentId>(*it);
 }
 
-// The switch goes to the first other deployment in listed order that could
-// take traffic; with none, or on a failed attempt, the service stays down.
+void Run::detect_loss(ServiceId s) {
+  failover_[s.value].pending.reset();
+  record(entry_at(now_, TimelineKind::failover_begins, s.value));
+  if (failover_target(s)) {
+    start_switch(s);
+  } else {
+    failover_[s.value].awaiting_target = true;
+  }
+}
+
+void Run::start_switch(ServiceId s) {
+  FailoverState& state = failover_[s.value];
+  state.awaiting_target = false;
+  const Duration switching =
+      draw(topology_.service(s).failover.duration, failover_random_, s.value);
+  state.pending = queue_.schedule(now_ + switching, {Event::Kind::failover_done, s.value});
+}
+
+// The switch goes to the first other deployment in listed order that can
+// take traffic; on a failed attempt the service stays down until a runbook
+// step acts, and with no deployment left it waits for one.
 void Run::finish_failover(ServiceId s) {
   FailoverState& state = failover_[s.value];
   state.pending.reset();
-  const Service& service = topology_.service(s);
-  const DeploymentId from = health_.active_deployment(s);
-  const auto target = std::find_if(service.deployments.begin(), service.deployments.end(),
-                                   [&](DeploymentId d) { return d != from && health_.serving(d); });
+  const auto target = failover_target(s);
+  if (!target) {
+    state.awaiting_target = true;
+    return;
+  }
   RandomStream* stream = options_.sampling ? &failover_random_[s.value] : nullptr;
-  if (target == service.deployments.end() || !succeeds(service.failover.success, stream)) {
+  if (!succeeds(topology_.service(s).failover.success, stream)) {
     state.stuck = true;
     record(entry_at(now_, TimelineKind::failover_failed, s.value));
     return;

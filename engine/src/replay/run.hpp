@@ -81,6 +81,9 @@ class Run {
   void change_activity(std::size_t segment);
   void check_failover(ServiceId s);
   void detect_loss(ServiceId s);
+  // The first other deployment, in listed order, that can take traffic.
+  std::optional<DeploymentId> failover_target(ServiceId s) const;
+  void start_switch(ServiceId s);
   void finish_failover(ServiceId s);
   void fail_over(const Step& step);
   void check_overload(DeploymentId d);
@@ -116,6 +119,9 @@ class Run {
     std::optional<EventHandle> pending;  // detection or switch under way
     // A failover failed: it stays down until a runbook step acts.
     bool stuck = false;
+    // The loss was noticed but no other deployment could take over: the
+    // switch starts once one can.
+    bool awaiting_target = false;
   };
 
   const Scenario& scenario_;
