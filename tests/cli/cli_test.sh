@@ -34,7 +34,8 @@ check() {
 cd "$source_dir"
 
 expect_exit 0 "validate accepts the shipped files" \
-  "$faultline" validate topologies/webex-2018.yaml scenarios/webex-2018-09-25.yaml
+  "$faultline" validate topologies/webex-2018.yaml scenarios/webex-2018-09-25.yaml \
+  scenarios/webex-dc-us-loss.yaml
 expect_exit 2 "validate rejects a broken file among good ones" \
   "$faultline" validate topologies/webex-2018.yaml "$fixtures/unknown_key.yaml"
 check "validate prints the diagnostic with its location" \
@@ -58,10 +59,21 @@ expect_exit 0 "replay of the Webex scenario" \
 check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
-check "the JSON carries its schema version" grep -q '"schema_version": 1' "$work/a.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 2' "$work/a.json"
 
 expect_exit 0 "analyze of the Webex topology" \
   "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"
+expect_exit 0 "the what-if replays" "$faultline" replay scenarios/webex-dc-us-loss.yaml
+check "losing North America topples Europe's meeting servers" \
+  grep -q "CRASH  meetings@webex-dc-eu: fell over under load" "$work/stdout"
+check "calling fails over to Europe" \
+  grep -q "SWITCH calling: now serving from calling@webex-dc-eu" "$work/stdout"
+expect_exit 0 "the what-if simulates on 1 thread" "$faultline" simulate \
+  scenarios/webex-dc-us-loss.yaml --runs 300 --threads 1 --json "$work/what-if-1.json"
+expect_exit 0 "the what-if simulates on 2 threads" "$faultline" simulate \
+  scenarios/webex-dc-us-loss.yaml --runs 300 --threads 2 --json "$work/what-if-2.json"
+check "failovers and overloads are byte-identical for 1 and 2 threads" \
+  cmp -s "$work/what-if-1.json" "$work/what-if-2.json"
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
 expect_exit 0 "simulate the Webex scenario on one thread" \

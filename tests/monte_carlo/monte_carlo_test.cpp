@@ -65,6 +65,24 @@ TEST(MonteCarlo, StopsOnTheConfidenceTargetAtTheSameRunWhateverTheThreads) {
   EXPECT_FALSE(*simulate(*scenario, options).reached_ci_target);
 }
 
+TEST(MonteCarlo, AFailoverThatWorksHalfTheTimeSplitsTheRunsInTwo) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/failover_coin.yaml"));
+  MonteCarloOptions options;
+  options.runs = 4000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  const Summary down = r.services[0].downtime_ms.summary();
+  EXPECT_EQ(down.min, Duration::minutes(15).ms) << "detection plus switch";
+  EXPECT_EQ(down.max, Duration::minutes(150).ms) << "until the runbook at 3h30m";
+  // Half the runs at 15m, half at 150m: mean 82.5m, and the standard error
+  // of the share of long runs is sqrt(1/4/n) = 0.0079.
+  const double long_share =
+      (down.mean - Duration::minutes(15).ms) / static_cast<double>(Duration::minutes(135).ms);
+  EXPECT_NEAR(long_share, 0.5, 4 * 0.0079);
+  // The nominal replay takes the likelier outcome; at one half, success.
+  EXPECT_EQ(replay(*scenario).services[0].down, Duration::minutes(15));
+}
+
 TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
   MonteCarloOptions options;

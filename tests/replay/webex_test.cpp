@@ -56,6 +56,20 @@ TEST_F(Webex, MeetsEveryObservedMilestoneWithinTwoHours) {
   }
 }
 
+// The outage began at 21:22 ET on a Tuesday, when few were at work; the
+// most active users are cut off the next business morning.
+TEST_F(Webex, ImpactPeaksTheNextBusinessMorning) {
+  const RunResult r = replay(*scenario_);
+  const std::string peak = scenario_->clock.local_text(r.overall.peak_active_at);
+  EXPECT_EQ(peak.substr(0, 10), "2018-09-26") << peak;
+  const int hour = std::stoi(peak.substr(11, 2));
+  EXPECT_GE(hour, 8) << peak;
+  EXPECT_LT(hour, 12) << peak;
+  EXPECT_EQ(r.overall.peak_affected.value, 2'184'000) << "every registered user, from T0";
+  EXPECT_EQ(r.overall.peak_at, SimTime{});
+  EXPECT_LT(r.overall.peak_active, r.overall.peak_affected);
+}
+
 TEST_F(Webex, ReplaysToByteIdenticalJson) {
   EXPECT_EQ(replay_json_text(), replay_json_text());
 }
