@@ -172,6 +172,17 @@ TEST(Redundancy, ThreeRegionsRideOutALostRegionWithFortyPercentHeadroomButNotTwe
   EXPECT_NEAR(tight.result.overall.lost.in_user_hours(), 150.0 / 6 + 900 * 290.0 / 60, 1e-6);
 }
 
+TEST(Redundancy, LoadFollowsTheHourSoAFailoverAtNightTopplesInTheMorning) {
+  const auto r = replay_fixture("morning.yaml");
+  EXPECT_EQ(r.overloads(), (std::vector<std::pair<SimTime, std::string>>{
+                               {at(Duration::hours(9) + minutes(10)), "web@b"}}));
+  EXPECT_EQ(r.cut_off(),
+            (std::vector<std::pair<SimTime, std::int64_t>>{
+                {at(Duration::hours(9)), 400}, {at(Duration::hours(9) + minutes(10)), 1000}}));
+  // 400 active for 10 minutes, then 1000 until the 10h horizon.
+  EXPECT_NEAR(r.result.overall.lost.in_user_hours(), 400.0 / 6 + 1000 * 50.0 / 60, 1e-6);
+}
+
 // Both services lose region a at 1h, so b gets all 1000 users against 600 of
 // capacity. plain serves 600/1000 = 60% and sits at 1.67x, under its 2x
 // threshold. retrying's clients retry what is shed: b sees 1500, 2.5x, and

@@ -25,6 +25,10 @@ class ActivityCalendar {
   std::uint16_t permille(std::size_t segment, UserGroupId g) const {
     return permille_[segment * groups_ + g.value];
   }
+  // Every group's weight during the segment, by UserGroupId.
+  std::span<const std::uint16_t> weights(std::size_t segment) const {
+    return std::span(permille_).subspan(segment * groups_, groups_);
+  }
 
  private:
   std::size_t groups_ = 0;
@@ -41,5 +45,10 @@ SimTime activity_until(const Scenario& scenario);
 constexpr UserCount active_share(UserCount users, std::uint16_t permille) {
   return UserCount{(users.value * permille + 500) / 1000};
 }
+
+// The concurrent active users whose traffic reaches s, with each group
+// active at its weight (by UserGroupId, in thousandths).
+UserCount demand_on(const Topology& topology, ServiceId s,
+                    std::span<const std::uint16_t> permille_by_group);
 
 }  // namespace faultline

@@ -52,8 +52,9 @@ class HealthPropagator {
   // that is instant and always works, as static analysis and the Markov
   // model assume.
   void settle_failovers();
-  // Active users of a group load every service their traffic reaches.
-  void set_active_users(UserGroupId g, UserCount active);
+  // The concurrent active users whose traffic reaches a capacity-limited
+  // service (see demand_on); other services ignore it.
+  void set_demand(ServiceId s, UserCount demand);
 
   // Re-evaluates what the changes since the last call can reach; returns the
   // services whose health changed, dependencies before dependants. Changes
@@ -68,12 +69,15 @@ class HealthPropagator {
   // In service with a healthy instance: it takes traffic.
   bool serving(DeploymentId d) const { return in_service_[d.value] && healthy_[d.value] > 0; }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
-  // Concurrent active users whose traffic reaches the service.
   UserCount demand(ServiceId s) const { return demand_[s.value]; }
   // The load a capacity-limited deployment sees (retries included) over the
-  // capacity its healthy instances give; 0 when it takes no traffic.
+  // capacity its healthy instances give, as of its service's last
+  // evaluation; 0 when it takes no traffic. A demand change that keeps every
+  // deployment under capacity is not evaluated: it changes what is served by
+  // nothing and moves no ratio to an overload threshold (at least 1).
   double load_ratio(DeploymentId d) const { return load_ratio_[d.value]; }
-  // Deployments whose load ratio the last propagate() changed.
+  // Deployments of services with an overload threshold whose load ratio the
+  // last propagate() changed.
   std::span<const DeploymentId> load_changes() const { return load_changed_; }
 
   // Users of the group cut off now: the share not served by the worst of the
@@ -88,14 +92,14 @@ class HealthPropagator {
   void mark(ServiceId s);
 
   const Topology& topology_;
-  // The services each group's traffic reaches, for demand updates.
-  std::vector<std::vector<ServiceId>> loads_;
   std::vector<int> healthy_;
   std::vector<double> capability_;
   std::vector<char> in_service_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
-  std::vector<UserCount> active_users_;
   std::vector<UserCount> demand_;
+  // By capacity-limited service: below this demand no deployment is at its
+  // capacity (as of its last evaluation).
+  std::vector<double> fits_below_;
   std::vector<double> load_ratio_;
   std::vector<DeploymentId> load_changed_;
   std::vector<char> is_load_changed_;

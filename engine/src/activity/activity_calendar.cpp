@@ -84,6 +84,14 @@ std::size_t ActivityCalendar::segment_at(SimTime t) const {
   return static_cast<std::size_t>(it - starts_.begin()) - 1;
 }
 
+UserCount demand_on(const Topology& topology, ServiceId s,
+                    std::span<const std::uint16_t> permille_by_group) {
+  UserCount demand;
+  for (const UserGroupId g : topology.load_of(s))
+    demand += active_share(topology.user_group(g).users, permille_by_group[g.value]);
+  return demand;
+}
+
 SimTime activity_until(const Scenario& scenario) {
   return scenario.horizon.value_or(SimTime{} + Duration::days(366));
 }

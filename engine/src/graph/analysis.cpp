@@ -100,10 +100,11 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
 std::vector<ServiceId> services_down_without(const Topology& topology, const UserGroup& group,
                                              std::span<const DeploymentId> lost) {
   HealthPropagator health(topology);
-  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-    const UserGroup& each = topology.user_groups()[g];
-    health.set_active_users(UserGroupId{g}, active_share(each.users, each.activity.busiest()));
-  }
+  std::vector<std::uint16_t> busiest;
+  for (const UserGroup& each : topology.user_groups())
+    busiest.push_back(each.activity.busiest());
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s)
+    health.set_demand(ServiceId{s}, demand_on(topology, ServiceId{s}, busiest));
   for (const DeploymentId d : lost)
     health.set_healthy_instances(d, 0);
   health.settle_failovers();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace faultline {
 
@@ -30,22 +31,17 @@ ServiceState ServiceHealth::state() const {
 
 HealthPropagator::HealthPropagator(const Topology& topology)
     : topology_(topology),
-      loads_(topology.user_groups().size()),
       healthy_(topology.deployments().size()),
       capability_(topology.services().size()),
       in_service_(topology.deployments().size()),
       active_(topology.services().size()),
-      active_users_(topology.user_groups().size()),
       demand_(topology.services().size()),
+      fits_below_(topology.services().size()),
       load_ratio_(topology.deployments().size()),
       is_load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
       is_pending_(topology.services().size()),
       is_changed_(topology.services().size()) {
-  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
-    for (const UserGroupId g : topology.load_of(ServiceId{s}))
-      loads_[g.value].push_back(ServiceId{s});
-  }
   reset();
 }
 
@@ -63,8 +59,8 @@ void HealthPropagator::reset() {
     active_[s] = first != service.deployments.end() ? *first : DeploymentId{};
   }
   std::fill(capability_.begin(), capability_.end(), 1.0);
-  std::fill(active_users_.begin(), active_users_.end(), UserCount{});
   std::fill(demand_.begin(), demand_.end(), UserCount{});
+  std::fill(fits_below_.begin(), fits_below_.end(), 0.0);
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
   std::fill(is_load_changed_.begin(), is_load_changed_.end(), 0);
   load_changed_.clear();
@@ -116,22 +112,29 @@ void HealthPropagator::settle_failovers() {
   }
 }
 
-void HealthPropagator::set_active_users(UserGroupId g, UserCount active) {
-  const UserCount change = active - active_users_[g.value];
-  if (change.value == 0)
+void HealthPropagator::set_demand(ServiceId s, UserCount demand) {
+  const UserCount before = demand_[s.value];
+  if (before == demand)
     return;
-  active_users_[g.value] = active;
-  for (const ServiceId s : loads_[g.value]) {
-    demand_[s.value] += change;
-    if (topology_.service(s).capacity_limited)
-      mark(s);
+  demand_[s.value] = demand;
+  if (!topology_.service(s).capacity_limited)
+    return;
+  // Under capacity everywhere before and after, only the loads move: what
+  // the service serves stays, and no ratio reaches an overload threshold.
+  const double limit = fits_below_[s.value];
+  if (before.value > 0 && static_cast<double>(before.value) < limit &&
+      static_cast<double>(demand.value) < limit) {
+    return;
   }
+  mark(s);
 }
 
 void HealthPropagator::set_load_ratio(DeploymentId d, double ratio) {
   if (load_ratio_[d.value] == ratio)
     return;
   load_ratio_[d.value] = ratio;
+  if (!topology_.service(topology_.deployment(d).service).overload)
+    return;
   if (!is_load_changed_[d.value]) {
     is_load_changed_[d.value] = 1;
     load_changed_.push_back(d);
@@ -189,15 +192,19 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       service.redundancy == Redundancy::k_of_n && taking_traffic < service.quorum;
   const auto demand = static_cast<double>(demand_[s.value].value);
   double served = 0;
+  // The demand at which the first deployment taking traffic would reach its
+  // capacity; with none taking traffic, demand changes nothing.
+  double fits_below = std::numeric_limits<double>::infinity();
   for (const DeploymentId d : service.deployments) {
     const Deployment& deployment = topology_.deployment(d);
     if (!takes_traffic(d) || quorum_lost || demand == 0) {
       set_load_ratio(d, 0.0);
       continue;
     }
-    const double load = demand * deployment.weight / total_weight;
     const double capacity =
         static_cast<double>(deployment.capacity->value) * healthy_[d.value] / deployment.instances;
+    fits_below = std::min(fits_below, capacity * total_weight / deployment.weight);
+    const double load = demand * deployment.weight / total_weight;
     if (load <= capacity) {
       served += load;
       set_load_ratio(d, load / capacity);
@@ -207,6 +214,7 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       set_load_ratio(d, seen / capacity);
     }
   }
+  fits_below_[s.value] = fits_below;
   if (quorum_lost || taking_traffic == 0)
     return 0.0;
   return demand == 0 ? 1.0 : served / demand;

@@ -47,6 +47,14 @@ Run::Run(const Scenario& scenario)
       pools_.push_back({*repairers, 0, {}, 0});
     }
   }
+  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
+    if (topology_.service(ServiceId{s}).capacity_limited)
+      capacity_limited_.push_back(ServiceId{s});
+  }
+  for (std::size_t segment = 0; segment < calendar_.segments(); ++segment) {
+    for (const ServiceId s : capacity_limited_)
+      segment_demand_.push_back(demand_on(topology_, s, calendar_.weights(segment)));
+  }
   for (std::uint32_t d = 0; d < topology_.deployments().size(); ++d) {
     const Deployment& deployment = topology_.deployment(DeploymentId{d});
     if (deployment.failures) {
@@ -253,12 +261,14 @@ int Run::roll_out(std::uint32_t index, int wave) {
 
 void Run::change_activity(std::size_t segment) {
   segment_ = segment;
+  for (std::size_t i = 0; i < capacity_limited_.size(); ++i) {
+    health_.set_demand(capacity_limited_[i],
+                       segment_demand_[segment * capacity_limited_.size() + i]);
+  }
   bool users_changed = false;
-  for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g) {
-    const UserGroupId group{g};
-    const std::uint16_t permille = calendar_.permille(segment, group);
-    health_.set_active_users(group, active_share(topology_.user_group(group).users, permille));
-    const UserCount active = active_share(group_affected_[g], permille);
+  for (std::uint32_t g = 0; g < group_affected_.size(); ++g) {
+    const UserCount active =
+        active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
     if (active == group_active_[g])
       continue;
     total_active_ += active - group_active_[g];

@@ -127,6 +127,10 @@ class Run {
   const Scenario& scenario_;
   const Topology& topology_;
   const ActivityCalendar calendar_;
+  // The services whose health depends on load, and their demand in each
+  // calendar segment (segments x those services).
+  std::vector<ServiceId> capacity_limited_;
+  std::vector<UserCount> segment_demand_;
   EventQueue<Event> queue_;
   HealthPropagator health_;
   RunbookExecutor runbook_;
