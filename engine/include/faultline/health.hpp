@@ -34,7 +34,7 @@ class HealthPropagator {
  public:
   // Starts with every instance healthy, every capability at 1, cold standbys
   // out of service, each active-passive service on its first deployment
-  // that is not a cold standby, and no user active.
+  // that is not a cold standby, and no demand on any service.
   explicit HealthPropagator(const Topology& topology);
 
   // Back to the starting state, keeping the memory for the next run.

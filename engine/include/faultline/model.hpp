@@ -54,7 +54,8 @@ struct Deployment {
   RegionId region;
   std::string zone;  // an availability zone within the region; empty if not given
   int instances = 1;
-  // Its share of the service's traffic, relative to the other deployments'.
+  // Its share of the service's traffic, relative to the other deployments';
+  // the loader makes it the instance count unless given.
   double weight = 1.0;
   // Concurrent active users it serves with every instance healthy; the rest
   // of its traffic is shed. Either every deployment of a service has one or

@@ -76,7 +76,8 @@ class Run {
   void reset(const RunOptions& options, RunResult& result);
   void handle(const Event& e);
   void apply_fault(std::uint32_t index);
-  // Takes down the next deployments a bad deploy reaches; false once halted.
+  // Takes down the deployments wave `wave` of a bad deploy reaches, unless
+  // it was halted, and schedules the next wave; returns the instances lost.
   int roll_out(std::uint32_t fault, int wave);
   void change_activity(std::size_t segment);
   void check_failover(ServiceId s);
