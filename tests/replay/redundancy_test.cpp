@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "faultline/activity.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
@@ -170,6 +172,10 @@ TEST(Redundancy, ThreeRegionsRideOutALostRegionWithFortyPercentHeadroomButNotTwe
                                  {at(minutes(60)), 150}, {at(minutes(70)), 900}}))
       << "750 of 900 served until the survivors fall over";
   EXPECT_NEAR(tight.result.overall.lost.in_user_hours(), 150.0 / 6 + 900 * 290.0 / 60, 1e-6);
+  // b falls over first, then c, at the same instant: one users line for the
+  // instant, and no peak from the moment between them.
+  const auto lines = tight.times_of(TimelineKind::users);
+  EXPECT_TRUE(std::adjacent_find(lines.begin(), lines.end()) == lines.end());
 }
 
 TEST(Redundancy, LoadFollowsTheHourSoAFailoverAtNightTopplesInTheMorning) {

@@ -107,6 +107,9 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
+  users_changed_ = false;
+  recorded_affected_ = UserCount{};
+  recorded_active_ = UserCount{};
 
   result.end = SimTime{};
   result.timeline.clear();
@@ -265,22 +268,18 @@ void Run::change_activity(std::size_t segment) {
     health_.set_demand(capacity_limited_[i],
                        segment_demand_[segment * capacity_limited_.size() + i]);
   }
-  bool users_changed = false;
   for (std::uint32_t g = 0; g < group_affected_.size(); ++g) {
     const UserCount active =
         active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
-    if (active == group_active_[g])
-      continue;
     total_active_ += active - group_active_[g];
     group_active_[g] = active;
-    update_peaks(result_->user_groups[g], group_affected_[g], active);
-    users_changed = true;
   }
+  users_changed_ = true;
   if (segment + 1 < calendar_.segments()) {
     queue_.schedule(calendar_.segment_start(segment + 1),
                     {Event::Kind::activity_changes, static_cast<std::uint32_t>(segment + 1)});
   }
-  propagate(users_changed);
+  propagate();
 }
 
 bool Run::succeeds(double p, RandomStream* stream) const {
@@ -554,26 +553,17 @@ Duration Run::draw(const Distribution& d, std::vector<RandomStream>& streams,
 
 // Settles health after changes, and follows what health decides: affected
 // users, overload timers.
-void Run::propagate(bool users_changed) {
+void Run::propagate() {
   for (const ServiceId s : health_.propagate()) {
     record_state(s);
     for (const UserGroupId g : topology_.users_of(s)) {
       const UserCount affected = health_.affected_users(g);
-      if (affected == group_affected_[g.value])
-        continue;
-      set_group_affected(g, affected);
-      users_changed = true;
+      if (affected != group_affected_[g.value])
+        set_group_affected(g, affected);
     }
   }
   for (const DeploymentId d : health_.load_changes())
     check_overload(d);
-  if (!users_changed)
-    return;
-  update_peaks(result_->overall, total_affected_, total_active_);
-  TimelineEntry entry = entry_at(now_, TimelineKind::users);
-  entry.affected = total_affected_;
-  entry.active = total_active_;
-  record(entry);
 }
 
 void Run::set_group_affected(UserGroupId g, UserCount affected) {
@@ -582,7 +572,27 @@ void Run::set_group_affected(UserGroupId g, UserCount affected) {
   total_active_ += active - group_active_[g.value];
   group_affected_[g.value] = affected;
   group_active_[g.value] = active;
-  update_peaks(result_->user_groups[g.value], affected, active);
+  users_changed_ = true;
+}
+
+// Peaks and the users line take who is cut off once every event at an
+// instant is done, so that steps within one instant (a deployment falling
+// over, then the next) never count as a peak.
+void Run::settle_users() {
+  if (!users_changed_)
+    return;
+  users_changed_ = false;
+  for (std::size_t g = 0; g < group_affected_.size(); ++g)
+    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g]);
+  update_peaks(result_->overall, total_affected_, total_active_);
+  if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
+    return;
+  recorded_affected_ = total_affected_;
+  recorded_active_ = total_active_;
+  TimelineEntry entry = entry_at(now_, TimelineKind::users);
+  entry.affected = total_affected_;
+  entry.active = total_active_;
+  record(entry);
 }
 
 void Run::record_state(ServiceId s) {
@@ -638,6 +648,8 @@ void Run::update_peaks(UserImpact& impact, UserCount affected, UserCount active)
 // Accounts user-time for the interval that ends at t, and samples affected
 // users at the sampling times before t.
 void Run::advance_to(SimTime t) {
+  if (t > now_)
+    settle_users();
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size() && times[next_sample_] < t)
     result_->sampled_active[next_sample_++] = total_active_;
@@ -652,6 +664,7 @@ void Run::advance_to(SimTime t) {
 }
 
 void Run::finish(SimTime end) {
+  settle_users();
   advance_to(end);
   // The state at the end holds for any later sampling time.
   const auto& times = options_.sample_times;

@@ -102,10 +102,11 @@ class Run {
   void raise_capability(ServiceId s, double fraction);
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
-  void propagate(bool users_changed = false);
+  void propagate();
   void record_state(ServiceId s);
   void close_state_interval(ServiceId s, SimTime until);
   void set_group_affected(UserGroupId g, UserCount affected);
+  void settle_users();
   void update_peaks(UserImpact& impact, UserCount affected, UserCount active);
   void advance_to(SimTime t);
   void finish(SimTime end);
@@ -162,6 +163,11 @@ class Run {
   std::vector<UserCount> group_active_;  // of those affected, the active ones
   UserCount total_affected_;
   UserCount total_active_;
+  // Who is cut off changed during the current instant.
+  bool users_changed_ = false;
+  // The totals in the last users line.
+  UserCount recorded_affected_;
+  UserCount recorded_active_;
 };
 
 }  // namespace faultline::detail
