@@ -1,5 +1,7 @@
 #include "faultline/reports/json.hpp"
 
+#include "faultline/strategy.hpp"
+
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
@@ -108,6 +110,7 @@ ordered_json scenario_json(const Scenario& scenario) {
           {"file", scenario.file},
           {"topology", scenario.topology->file()},
           {"time_zone", clock.zone_name()},
+          {"strategy", to_string(scenario.strategy)},
           {"t0", clock.iso_text(SimTime{})}};
 }
 

@@ -74,6 +74,14 @@ expect_exit 0 "the what-if simulates on 2 threads" "$faultline" simulate \
   scenarios/webex-dc-us-loss.yaml --runs 300 --threads 2 --json "$work/what-if-2.json"
 check "failovers and overloads are byte-identical for 1 and 2 threads" \
   cmp -s "$work/what-if-1.json" "$work/what-if-2.json"
+expect_exit 0 "replay takes a strategy" "$faultline" replay scenarios/webex-2018-09-25.yaml \
+  --strategy weighted-shortest-first --json "$work/wspt.json"
+check "the strategy is in the JSON" grep -q '"strategy": "weighted-shortest-first"' "$work/wspt.json"
+expect_exit 2 "an unknown strategy is bad input" "$faultline" simulate \
+  scenarios/webex-2018-09-25.yaml --strategy fastest --runs 10 --json "$work/none-strategy.json"
+check "the unknown strategy is named with the choices" \
+  grep -q "unknown --strategy 'fastest'; expected one of as-written" "$work/stderr"
+check "nothing written for an unknown strategy" test ! -e "$work/none-strategy.json"
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
 expect_exit 0 "simulate the Webex scenario on one thread" \

@@ -17,6 +17,7 @@
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
+#include "faultline/strategy.hpp"
 
 namespace {
 
@@ -67,14 +68,36 @@ int analyze(const std::string& topology_path, const std::string& json_path) {
   return write_json(json_path, faultline::reports::analysis_json(*load.topology, analysis));
 }
 
-int replay(const std::string& scenario_path, const std::string& json_path) {
-  const auto load = faultline::load_scenario(scenario_path);
+// The scenario, with its strategy replaced when one is named; nothing (and
+// the reason printed) when either is bad.
+std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path,
+                                                         const std::string& strategy) {
+  const auto load = faultline::load_scenario(path);
   print(load.diagnostics);
-  if (!load.scenario)
+  if (!load.scenario || strategy.empty())
+    return load.scenario;
+  const auto kind = faultline::parse_strategy(strategy);
+  if (!kind) {
+    std::string names;
+    for (const auto k : faultline::strategies())
+      names += (names.empty() ? "" : ", ") + std::string(faultline::to_string(k));
+    std::cerr << "faultline: unknown --strategy '" << strategy << "'; expected one of " << names
+              << "\n";
+    return nullptr;
+  }
+  auto chosen = std::make_shared<faultline::Scenario>(*load.scenario);
+  chosen->strategy = *kind;
+  return chosen;
+}
+
+int replay(const std::string& scenario_path, const std::string& strategy,
+           const std::string& json_path) {
+  const auto scenario = load_scenario(scenario_path, strategy);
+  if (!scenario)
     return kExitBadInput;
-  const auto result = faultline::replay(*load.scenario);
-  std::cout << faultline::reports::replay_text(*load.scenario, result);
-  return write_json(json_path, faultline::reports::replay_json(*load.scenario, result));
+  const auto result = faultline::replay(*scenario);
+  std::cout << faultline::reports::replay_text(*scenario, result);
+  return write_json(json_path, faultline::reports::replay_json(*scenario, result));
 }
 
 int markov(const std::string& topology_path, const std::string& json_path) {
@@ -92,6 +115,7 @@ int markov(const std::string& topology_path, const std::string& json_path) {
 
 struct SimulateArgs {
   std::string scenario;
+  std::string strategy;
   std::string json;
   faultline::MonteCarloOptions options;
   double until_ci = 0;
@@ -109,9 +133,8 @@ void print_progress(const faultline::MonteCarloProgress& p) {
 }
 
 int simulate(SimulateArgs& args) {
-  const auto load = faultline::load_scenario(args.scenario);
-  print(load.diagnostics);
-  if (!load.scenario)
+  const auto scenario = load_scenario(args.scenario, args.strategy);
+  if (!scenario)
     return kExitBadInput;
   if (args.until_ci > 0)
     args.options.until_ci = args.until_ci;
@@ -130,15 +153,15 @@ int simulate(SimulateArgs& args) {
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
   try {
-    result = faultline::simulate(*load.scenario, args.options);
+    result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
   if (show_progress)
     std::cerr << "\n";
-  std::cout << faultline::reports::simulation_text(*load.scenario, result);
-  return write_json(args.json, faultline::reports::simulation_json(*load.scenario, result));
+  std::cout << faultline::reports::simulation_text(*scenario, result);
+  return write_json(args.json, faultline::reports::simulation_json(*scenario, result));
 }
 
 }  // namespace
@@ -160,10 +183,13 @@ int main(int argc, char** argv) {
   analyze_cmd->add_option("--json", analyze_json, "Also write the analysis as JSON to this file");
 
   std::string scenario_path;
+  std::string replay_strategy;
   std::string replay_json;
   auto* replay_cmd = app.add_subcommand(
       "replay", "Replay a scenario once with nominal durations; print the timeline");
   replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
+  replay_cmd->add_option("--strategy", replay_strategy,
+                         "Order of ready steps competing for crews, instead of the scenario's");
   replay_cmd->add_option("--json", replay_json, "Also write the result as JSON to this file");
 
   SimulateArgs simulate_args;
@@ -190,6 +216,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1e-9, 0.999999));
   simulate_cmd->add_option("--sample-every", simulate_args.sample_every,
                            "Spacing of the affected-users-over-time grid (e.g. 1h)");
+  simulate_cmd->add_option("--strategy", simulate_args.strategy,
+                           "Order of ready steps competing for crews, instead of the scenario's");
   simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
   simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
 
@@ -213,7 +241,7 @@ int main(int argc, char** argv) {
     if (*analyze_cmd)
       return analyze(topology_path, analyze_json);
     if (*replay_cmd)
-      return replay(scenario_path, replay_json);
+      return replay(scenario_path, replay_strategy, replay_json);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)

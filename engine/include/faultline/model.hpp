@@ -275,6 +275,16 @@ struct Step {
   SourceLocation where;
 };
 
+// How ready steps that compete for crews are ordered (see strategy.hpp).
+enum class StrategyKind {
+  as_written,               // runbook order
+  most_users_first,         // most users brought back
+  dependency_order,         // deepest dependency first
+  shortest_first,           // shortest median duration
+  critical_path,            // longest remaining path through the runbook
+  weighted_shortest_first,  // most users brought back per hour of work (Smith's rule)
+};
+
 enum class MilestoneEvent {
   service_down,             // first entered major outage
   service_partly_restored,  // first left major outage after going down
@@ -316,6 +326,7 @@ struct Scenario {
   std::vector<Milestone> observed;
   // Accounting stops here; without it, at the last event.
   std::optional<SimTime> horizon;
+  StrategyKind strategy = StrategyKind::as_written;
 };
 
 }  // namespace faultline

@@ -23,7 +23,8 @@ std::string_view to_string(StepStatus s);
 
 class RunbookExecutor {
  public:
-  explicit RunbookExecutor(const Scenario& scenario);
+  // rank[s] orders ready steps competing for crews (see strategy.hpp).
+  RunbookExecutor(const Scenario& scenario, std::vector<std::uint32_t> rank);
 
   // Back to the state before begin(), keeping the memory for the next run.
   void reset();
@@ -37,7 +38,7 @@ class RunbookExecutor {
   // The step gave up: frees its crew; its successors stay blocked.
   void fail(StepId step);
 
-  // Starts ready steps, in runbook order, while their crews have a free
+  // Starts ready steps, in rank order, while their crews have a free
   // member; returns the steps started.
   std::span<const StepId> dispatch();
   // Steps released since the last call whose earliest start lies ahead: the
@@ -49,12 +50,14 @@ class RunbookExecutor {
 
  private:
   void release(StepId s, SimTime now);
+  void make_ready(StepId s);
 
   const Scenario& scenario_;
   std::vector<StepStatus> status_;
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;
-  std::vector<StepId> ready_;  // kept in runbook order
+  std::vector<std::uint32_t> rank_;
+  std::vector<StepId> ready_;  // kept in rank order
   std::vector<StepId> started_;
   std::vector<StepId> waiting_;
   std::vector<StepId> handed_out_;  // what take_waiting returned last

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "faultline/strategy.hpp"
 #include "graph/dependency_graph.hpp"
 #include "loader/loaders.hpp"
 #include "loader/yaml_reader.hpp"
@@ -25,8 +26,8 @@ class ScenarioReader {
 
   std::shared_ptr<const Scenario> read(const YAML::Node& root) {
     Fields top(reader_, root, "the scenario",
-               {"name", "description", "topology", "start", "time_zone", "horizon", "faults",
-                "crews", "runbook", "observed"});
+               {"name", "description", "topology", "start", "time_zone", "horizon", "strategy",
+                "faults", "crews", "runbook", "observed"});
     if (!top.is_map())
       return nullptr;
     name_ = reader_.optional_text(top.get("name"), "the scenario's name");
@@ -37,6 +38,9 @@ class ScenarioReader {
       if (const auto d = reader_.duration(h, "the horizon"))
         horizon_ = SimTime{} + *d;
     }
+
+    if (const YAML::Node st = top.get("strategy"); st.IsDefined())
+      read_strategy(st);
 
     const YAML::Node faults = top.get("faults");
     const YAML::Node crews = top.get("crews");
@@ -78,10 +82,28 @@ class ScenarioReader {
     return std::make_shared<const Scenario>(
         Scenario{reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
                  std::move(faults_), std::move(crews_list_), std::move(steps_list_),
-                 std::move(step_successors), std::move(observed_), horizon_});
+                 std::move(step_successors), std::move(observed_), horizon_, strategy_});
   }
 
  private:
+  void read_strategy(const YAML::Node& node) {
+    const auto name = reader_.text(node, "the strategy");
+    if (!name)
+      return;
+    if (const auto k = parse_strategy(*name)) {
+      strategy_ = *k;
+      return;
+    }
+    std::vector<std::string> names;
+    for (const StrategyKind k : strategies())
+      names.emplace_back(to_string(k));
+    std::string list;
+    for (const auto& n : names)
+      list += (list.empty() ? "" : ", ") + n;
+    reader_.error(node, "unknown strategy '" + *name + "'" + did_you_mean(*name, names) +
+                            "; expected one of " + list);
+  }
+
   void read_topology_reference(const YAML::Node& node) {
     if (!node.IsDefined())
       return;
@@ -532,6 +554,7 @@ class ScenarioReader {
   bool clock_usable_ = true;
   ScenarioClock::Seconds t0_{};
   std::optional<SimTime> horizon_;
+  StrategyKind strategy_ = StrategyKind::as_written;
   std::vector<Fault> faults_;
   std::vector<Crew> crews_list_;
   std::vector<Step> steps_list_;

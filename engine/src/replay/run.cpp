@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "faultline/strategy.hpp"
+
 namespace faultline::detail {
 
 namespace {
@@ -27,7 +29,7 @@ Run::Run(const Scenario& scenario)
       topology_(*scenario.topology),
       calendar_(topology_, scenario.clock, activity_until(scenario)),
       health_(topology_),
-      runbook_(scenario),
+      runbook_(scenario, step_ranks(scenario, scenario.strategy)),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
       base_healthy_(topology_.deployments().size()),

@@ -22,11 +22,12 @@ std::string_view to_string(StepStatus s) {
   return "blocked";
 }
 
-RunbookExecutor::RunbookExecutor(const Scenario& scenario)
+RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint32_t> rank)
     : scenario_(scenario),
       status_(scenario.steps.size()),
       unfinished_predecessors_(scenario.steps.size()),
-      busy_(scenario.crews.size()) {
+      busy_(scenario.crews.size()),
+      rank_(std::move(rank)) {
   reset();
 }
 
@@ -56,13 +57,19 @@ void RunbookExecutor::release(StepId s, SimTime now) {
     waiting_.push_back(s);
     return;
   }
-  status_[s.value] = StepStatus::ready;
-  ready_.insert(std::upper_bound(ready_.begin(), ready_.end(), s), s);
+  make_ready(s);
 }
 
 void RunbookExecutor::reach_earliest_start(StepId s) {
+  make_ready(s);
+}
+
+void RunbookExecutor::make_ready(StepId s) {
   status_[s.value] = StepStatus::ready;
-  ready_.insert(std::upper_bound(ready_.begin(), ready_.end(), s), s);
+  const auto at = std::upper_bound(ready_.begin(), ready_.end(), s, [&](StepId a, StepId b) {
+    return rank_[a.value] < rank_[b.value];
+  });
+  ready_.insert(at, s);
 }
 
 void RunbookExecutor::complete(StepId s, SimTime now) {

@@ -1,0 +1,27 @@
+#pragma once
+// Restoration strategies: when several ready steps compete for a crew, which
+// starts first. Each strategy ranks the steps once, from the scenario and
+// each duration's median; the runbook executor starts ready steps in rank
+// order, ties in runbook order.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "faultline/model.hpp"
+
+namespace faultline {
+
+// The names, in the order `strategies()` lists them.
+std::span<const StrategyKind> strategies();
+std::string_view to_string(StrategyKind k);
+std::optional<StrategyKind> parse_strategy(std::string_view name);
+
+// Users a step brings back: those of every group using a service the step
+// acts on, or a service that hard-depends on one, directly or not.
+UserCount users_restored_by(const Scenario& scenario, StepId step);
+
+// rank[s] is step s's place in the strategy's order, 0 first.
+std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy);
+
+}  // namespace faultline

@@ -1,0 +1,179 @@
+#include "faultline/strategy.hpp"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <limits>
+#include <numeric>
+
+namespace faultline {
+
+namespace {
+
+constexpr std::array kStrategies = {
+    StrategyKind::as_written,       StrategyKind::most_users_first,
+    StrategyKind::dependency_order, StrategyKind::shortest_first,
+    StrategyKind::critical_path,    StrategyKind::weighted_shortest_first,
+};
+
+// The services a step changes directly.
+std::vector<ServiceId> services_acted_on(const Scenario& scenario, const Step& step) {
+  std::vector<ServiceId> out;
+  if (step.service)
+    out.push_back(*step.service);
+  for (const DeploymentId d : step.deployments)
+    out.push_back(scenario.topology->deployment(d).service);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double hours(const Step& step) {
+  return step.duration.median().in_hours();
+}
+
+// The longest path of median durations from each step to the end of the
+// runbook, the step's own included. Steps without successors are known
+// first, then each step once all its successors are: the runbook is acyclic
+// (the loader checks).
+std::vector<double> remaining_path(const Scenario& scenario) {
+  const std::size_t n = scenario.steps.size();
+  std::vector<double> longest(n, 0.0);
+  std::vector<std::size_t> unknown(n);
+  std::deque<std::uint32_t> known;
+  for (std::uint32_t s = 0; s < n; ++s) {
+    unknown[s] = scenario.successors[s].size();
+    if (unknown[s] == 0)
+      known.push_back(s);
+  }
+  while (!known.empty()) {
+    const std::uint32_t s = known.front();
+    known.pop_front();
+    double after = 0;
+    for (const StepId next : scenario.successors[s])
+      after = std::max(after, longest[next.value]);
+    longest[s] = hours(scenario.steps[s]) + after;
+    for (const StepId before : scenario.steps[s].after) {
+      if (--unknown[before.value] == 0)
+        known.push_back(before.value);
+    }
+  }
+  return longest;
+}
+
+}  // namespace
+
+std::span<const StrategyKind> strategies() {
+  return kStrategies;
+}
+
+std::string_view to_string(StrategyKind k) {
+  switch (k) {
+    case StrategyKind::as_written:
+      return "as-written";
+    case StrategyKind::most_users_first:
+      return "most-users-first";
+    case StrategyKind::dependency_order:
+      return "dependency-order";
+    case StrategyKind::shortest_first:
+      return "shortest-first";
+    case StrategyKind::critical_path:
+      return "critical-path";
+    case StrategyKind::weighted_shortest_first:
+      return "weighted-shortest-first";
+  }
+  return "as-written";
+}
+
+std::optional<StrategyKind> parse_strategy(std::string_view name) {
+  for (const StrategyKind k : kStrategies) {
+    if (to_string(k) == name)
+      return k;
+  }
+  return std::nullopt;
+}
+
+UserCount users_restored_by(const Scenario& scenario, StepId step) {
+  const Topology& topology = *scenario.topology;
+  std::vector<char> reached(topology.services().size(), 0);
+  std::deque<ServiceId> frontier;
+  for (const ServiceId s : services_acted_on(scenario, scenario.steps[step.value])) {
+    reached[s.value] = 1;
+    frontier.push_back(s);
+  }
+  while (!frontier.empty()) {
+    const ServiceId s = frontier.front();
+    frontier.pop_front();
+    for (const ServiceId dependant : topology.dependants(s)) {
+      const auto& deps = topology.service(dependant).dependencies;
+      const bool hard = std::any_of(deps.begin(), deps.end(), [&](const Dependency& d) {
+        return d.service == s && d.kind == DependencyKind::hard;
+      });
+      if (hard && !reached[dependant.value]) {
+        reached[dependant.value] = 1;
+        frontier.push_back(dependant);
+      }
+    }
+  }
+  UserCount users;
+  for (const UserGroup& group : topology.user_groups()) {
+    if (std::any_of(group.uses.begin(), group.uses.end(),
+                    [&](ServiceId s) { return reached[s.value] != 0; })) {
+      users += group.users;
+    }
+  }
+  return users;
+}
+
+std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy) {
+  const std::size_t n = scenario.steps.size();
+  // key[s]: lower starts first.
+  std::vector<double> key(n, 0.0);
+  const auto users = [&](std::uint32_t s) {
+    return static_cast<double>(users_restored_by(scenario, StepId{s}).value);
+  };
+  const std::vector<double> path =
+      strategy == StrategyKind::critical_path ? remaining_path(scenario) : std::vector<double>{};
+  for (std::uint32_t s = 0; s < n; ++s) {
+    const Step& step = scenario.steps[s];
+    switch (strategy) {
+      case StrategyKind::as_written:
+        break;
+      case StrategyKind::most_users_first:
+        key[s] = -users(s);
+        break;
+      case StrategyKind::dependency_order: {
+        // Steps that act on no service (triage, checks) go first: they
+        // usually open the way for the rest.
+        double rank = -1;
+        for (const ServiceId v : services_acted_on(scenario, step)) {
+          const auto r = static_cast<double>(scenario.topology->evaluation_rank(v));
+          rank = rank < 0 ? r : std::min(rank, r);
+        }
+        key[s] = rank;
+        break;
+      }
+      case StrategyKind::shortest_first:
+        key[s] = hours(step);
+        break;
+      case StrategyKind::critical_path:
+        key[s] = -path[s];
+        break;
+      case StrategyKind::weighted_shortest_first: {
+        const double h = hours(step);
+        key[s] = h > 0 ? -users(s) / h : -std::numeric_limits<double>::infinity();
+        break;
+      }
+    }
+  }
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+  std::vector<std::uint32_t> rank(n);
+  for (std::uint32_t place = 0; place < n; ++place)
+    rank[order[place]] = place;
+  return rank;
+}
+
+}  // namespace faultline

@@ -1,0 +1,112 @@
+// Restoration strategies on fixtures whose best order is worked out by hand.
+
+#include "faultline/strategy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+std::shared_ptr<const Scenario> with_strategy(const std::string& name, StrategyKind strategy) {
+  const auto load = load_scenario(testing::test_path("runbook/fixtures/" + name));
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
+  auto chosen = std::make_shared<Scenario>(*load.scenario);
+  chosen->strategy = strategy;
+  return chosen;
+}
+
+// Step ids in the order they started.
+std::vector<std::string> start_order(const Scenario& scenario, const RunResult& r) {
+  std::vector<std::pair<SimTime, std::uint32_t>> started;
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s)
+    started.emplace_back(*r.steps[s].started, s);
+  std::sort(started.begin(), started.end());
+  std::vector<std::string> ids;
+  for (const auto& [at, s] : started)
+    ids.push_back(scenario.steps[s].id);
+  return ids;
+}
+
+struct Outcome {
+  std::vector<std::string> order;
+  double user_hours = 0;
+};
+
+Outcome run(const std::string& fixture, StrategyKind strategy) {
+  const auto scenario = with_strategy(fixture, strategy);
+  const RunResult r = replay(*scenario);
+  return {start_order(*scenario, r), r.overall.lost.in_user_hours()};
+}
+
+// One engineer, three jobs: a 3h for 400 users, b 2h for 1000, c 1h for 150.
+// User-hours of every order (each group waits until its job ends):
+//   a b c 1200 + 5000 + 900 = 7100     b a c 2000 + 2000 + 900 = 4900
+//   a c b 1200 +  600 + 6000 = 7800    b c a 2000 +  450 + 2400 = 4850
+//   c a b  150 + 1600 + 6000 = 7750    c b a  150 + 3000 + 2400 = 5550
+// Smith's rule (users per hour: b 500, c 150, a 133) gives the best, b c a.
+TEST(Strategy, EachOrdersThreeJobsAsItsRuleSays) {
+  const auto as_written = run("three_jobs.yaml", StrategyKind::as_written);
+  EXPECT_EQ(as_written.order, (std::vector<std::string>{"fix-a", "fix-b", "fix-c"}));
+  EXPECT_DOUBLE_EQ(as_written.user_hours, 7100);
+
+  const auto most_users = run("three_jobs.yaml", StrategyKind::most_users_first);
+  EXPECT_EQ(most_users.order, (std::vector<std::string>{"fix-b", "fix-a", "fix-c"}));
+  EXPECT_DOUBLE_EQ(most_users.user_hours, 4900);
+
+  const auto shortest = run("three_jobs.yaml", StrategyKind::shortest_first);
+  EXPECT_EQ(shortest.order, (std::vector<std::string>{"fix-c", "fix-b", "fix-a"}));
+  EXPECT_DOUBLE_EQ(shortest.user_hours, 5550);
+
+  const auto smith = run("three_jobs.yaml", StrategyKind::weighted_shortest_first);
+  EXPECT_EQ(smith.order, (std::vector<std::string>{"fix-b", "fix-c", "fix-a"}));
+  EXPECT_DOUBLE_EQ(smith.user_hours, 4850) << "the best of all six orders";
+}
+
+// app (100 users) needs db (50 users). Restoring app first helps nobody
+// until db is back at 2h: 150 x 2 = 300 user-hours. db first brings its 50
+// back at 1h: 50 + 200 = 250.
+TEST(Strategy, DependencyOrderRestoresWhatOthersNeedFirst) {
+  const auto as_written = run("layered.yaml", StrategyKind::as_written);
+  EXPECT_EQ(as_written.order, (std::vector<std::string>{"fix-app", "fix-db"}));
+  EXPECT_DOUBLE_EQ(as_written.user_hours, 300);
+  const auto layered = run("layered.yaml", StrategyKind::dependency_order);
+  EXPECT_EQ(layered.order, (std::vector<std::string>{"fix-db", "fix-app"}));
+  EXPECT_DOUBLE_EQ(layered.user_hours, 250);
+}
+
+// y (2h) then x (1h) opens x-follow-up (4h) only at 3h: done at 7h. The
+// critical path starts x first (1h + 4h remaining against y's 2h): x-follow-up
+// runs from 1h to 5h beside y, and everything is done at 5h.
+TEST(Strategy, CriticalPathStartsTheLongestRemainingChainFirst) {
+  const auto as_written = with_strategy("long_tail.yaml", StrategyKind::as_written);
+  EXPECT_EQ(replay(*as_written).end, SimTime{} + Duration::hours(7));
+  const auto critical = with_strategy("long_tail.yaml", StrategyKind::critical_path);
+  const RunResult r = replay(*critical);
+  EXPECT_EQ(start_order(*critical, r), (std::vector<std::string>{"x", "y", "x-follow-up"}));
+  EXPECT_EQ(r.end, SimTime{} + Duration::hours(5));
+}
+
+TEST(Strategy, UsersRestoredCountTheGroupsOfEveryServiceThatHardDependsOnTheStep) {
+  const auto scenario = with_strategy("layered.yaml", StrategyKind::as_written);
+  EXPECT_EQ(users_restored_by(*scenario, StepId{0}), UserCount{100}) << "app: its staff";
+  EXPECT_EQ(users_restored_by(*scenario, StepId{1}), UserCount{150}) << "db: analysts and staff";
+}
+
+TEST(Strategy, NamesReadBackAndTheScenarioRejectsAnUnknownOne) {
+  for (const StrategyKind k : strategies())
+    EXPECT_EQ(parse_strategy(to_string(k)), k);
+  EXPECT_FALSE(parse_strategy("fastest"));
+  const auto load = load_scenario(testing::test_path("runbook/fixtures/bad_strategy.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(testing::has_error(load.diagnostics, 5, 11,
+                                 "unknown strategy 'shortest-job-first' (did you mean "
+                                 "'shortest-first'?)"));
+}
+
+}  // namespace
+}  // namespace faultline
