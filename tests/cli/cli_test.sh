@@ -82,6 +82,21 @@ expect_exit 2 "an unknown strategy is bad input" "$faultline" simulate \
 check "the unknown strategy is named with the choices" \
   grep -q "unknown --strategy 'fastest'; expected one of as-written" "$work/stderr"
 check "nothing written for an unknown strategy" test ! -e "$work/none-strategy.json"
+expect_exit 0 "compare runs strategies on one scenario" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy as-written --strategy weighted-shortest-first \
+  --runs 200 --threads 1 --json "$work/compare-1.json"
+check "compare ranks the variants" grep -q "Ranking by mean user-hours lost" "$work/stdout"
+expect_exit 0 "compare on 2 threads" "$faultline" compare scenarios/webex-2018-09-25.yaml \
+  --strategy as-written --strategy weighted-shortest-first --runs 200 --threads 2 \
+  --json "$work/compare-2.json"
+check "compare writes byte-identical JSON for 1 and 2 threads" \
+  cmp -s "$work/compare-1.json" "$work/compare-2.json"
+expect_exit 0 "compare takes two scenarios" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --runs 50
+expect_exit 2 "compare needs two variants" "$faultline" compare scenarios/webex-2018-09-25.yaml \
+  --strategy as-written --json "$work/none-compare.json"
+check "compare says what it needs" grep -q "two --strategy or more, or two scenarios" "$work/stderr"
+check "nothing written for a one-variant compare" test ! -e "$work/none-compare.json"
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
 expect_exit 0 "simulate the Webex scenario on one thread" \

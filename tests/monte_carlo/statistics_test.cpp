@@ -92,6 +92,26 @@ TEST(Accumulator, HistogramCountsEveryValue) {
   EXPECT_EQ(s.histogram.back().to, 999.0);
 }
 
+// Paired differences are negative as often as not: -3, -1, 1, 7 have mean 1
+// and sample variance (16 + 4 + 0 + 36) / 3.
+TEST(Moments, NegativeValuesKeepAnExactMeanAndSpread) {
+  Moments m;
+  for (const std::int64_t v : {-3, -1, 1, 7})
+    m.add(v);
+  EXPECT_DOUBLE_EQ(m.mean(), 1.0);
+  EXPECT_DOUBLE_EQ(m.standard_deviation(), std::sqrt(56.0 / 3));
+  EXPECT_EQ(m.min(), -3);
+  EXPECT_EQ(m.max(), 7);
+  Moments first, second;
+  first.add(-3);
+  first.add(7);
+  second.add(-1);
+  second.add(1);
+  second.merge(first);
+  EXPECT_DOUBLE_EQ(second.mean(), m.mean());
+  EXPECT_DOUBLE_EQ(second.standard_deviation(), m.standard_deviation());
+}
+
 TEST(Accumulator, RejectsNegativeValues) {
   Accumulator a;
   EXPECT_THROW(a.add(-1), std::invalid_argument);

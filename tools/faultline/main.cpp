@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "faultline/analysis.hpp"
+#include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -164,6 +165,48 @@ int simulate(SimulateArgs& args) {
   return write_json(args.json, faultline::reports::simulation_json(*scenario, result));
 }
 
+struct CompareArgs {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> strategies;
+  std::string json;
+  faultline::CompareOptions options;
+};
+
+// Two scenarios (each under its own strategy, or the one named), or one
+// scenario under two strategies or more.
+int compare(const CompareArgs& args) {
+  std::vector<faultline::Variant> variants;
+  if (args.scenarios.size() == 2 && args.strategies.size() <= 1) {
+    for (const auto& path : args.scenarios) {
+      const auto scenario =
+          load_scenario(path, args.strategies.empty() ? "" : args.strategies.front());
+      if (!scenario)
+        return kExitBadInput;
+      variants.push_back({path, scenario});
+    }
+  } else if (args.scenarios.size() == 1 && args.strategies.size() >= 2) {
+    for (const auto& strategy : args.strategies) {
+      const auto scenario = load_scenario(args.scenarios.front(), strategy);
+      if (!scenario)
+        return kExitBadInput;
+      variants.push_back({strategy, scenario});
+    }
+  } else {
+    std::cerr << "faultline: compare takes one scenario and two --strategy or more, or two "
+                 "scenarios (and at most one --strategy for both)\n";
+    return kExitBadInput;
+  }
+  faultline::Comparison result;
+  try {
+    result = faultline::compare(variants, args.options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  std::cout << faultline::reports::compare_text(result);
+  return write_json(args.json, faultline::reports::compare_json(result));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -221,6 +264,27 @@ int main(int argc, char** argv) {
   simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
   simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
 
+  CompareArgs compare_args;
+  compare_args.options.threads = std::max(1U, std::thread::hardware_concurrency());
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Paired Monte Carlo comparison of strategies or of two scenarios");
+  compare_cmd->add_option("scenarios", compare_args.scenarios, "One or two scenario YAML files")
+      ->required()
+      ->expected(1, 2);
+  compare_cmd->add_option("--strategy", compare_args.strategies,
+                          "A strategy to compare (repeat the option)");
+  compare_cmd->add_option("--runs", compare_args.options.runs, "Runs of each variant")
+      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
+      ->capture_default_str();
+  compare_cmd
+      ->add_option("--threads", compare_args.options.threads,
+                   "Worker threads; results do not depend on it")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  compare_cmd->add_option("--seed", compare_args.options.seed, "Random seed")
+      ->capture_default_str();
+  compare_cmd->add_option("--json", compare_args.json, "Also write the comparison as JSON");
+
   std::string markov_topology;
   std::string markov_json;
   auto* markov_cmd = app.add_subcommand(
@@ -246,6 +310,8 @@ int main(int argc, char** argv) {
       return simulate(simulate_args);
     if (*markov_cmd)
       return markov(markov_topology, markov_json);
+    if (*compare_cmd)
+      return compare(compare_args);
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

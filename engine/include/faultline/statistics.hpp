@@ -35,31 +35,51 @@ struct Summary {
   std::vector<HistogramBin> histogram;
 };
 
+// Count, mean and spread of whole numbers, negative ones included, kept as
+// exact sums so that merging in any order gives the same result.
+class Moments {
+ public:
+  void add(std::int64_t value);
+  void merge(const Moments& other);
+
+  std::uint64_t count() const { return count_; }
+  std::int64_t min() const { return min_; }
+  std::int64_t max() const { return max_; }
+  double mean() const;
+  double standard_deviation() const;
+  // Half the width of the 95% confidence interval of the mean (Student's t);
+  // empty below 2 values.
+  std::optional<double> ci95_half_width() const;
+
+ private:
+  std::uint64_t count_ = 0;
+  // Sums modulo 2^128, in two's complement: exact for the mean while the true
+  // sum fits, and the spread is recovered exactly from them (see
+  // standard_deviation).
+  Uint128 sum_ = 0;
+  Uint128 sum_of_squares_ = 0;
+  std::int64_t min_ = 0;
+  std::int64_t max_ = 0;
+};
+
+// Moments of values of 0 or more, with a histogram for quantiles.
 class Accumulator {
  public:
   // value must not be negative.
   void add(std::int64_t value);
   void merge(const Accumulator& other);
 
-  std::uint64_t count() const { return count_; }
-  double mean() const;
-  double standard_deviation() const;
-  // Half the width of the 95% confidence interval of the mean; empty below
-  // 2 values.
-  std::optional<double> ci95_half_width() const;
+  std::uint64_t count() const { return moments_.count(); }
+  double mean() const { return moments_.mean(); }
+  double standard_deviation() const { return moments_.standard_deviation(); }
+  std::optional<double> ci95_half_width() const { return moments_.ci95_half_width(); }
   // Nearest-rank quantile, exact below 128 and otherwise within 0.8% (the
   // midpoint of a log-linear bucket 1/64 of a power of two wide).
   double quantile(double q) const;
   Summary summary(int histogram_bins = 20) const;
 
  private:
-  std::uint64_t count_ = 0;
-  // Sums modulo 2^128: exact for the mean while the true sum fits, and the
-  // spread is recovered exactly from them (see standard_deviation).
-  Uint128 sum_ = 0;
-  Uint128 sum_of_squares_ = 0;
-  std::int64_t min_ = 0;
-  std::int64_t max_ = 0;
+  Moments moments_;
   std::vector<std::uint64_t> buckets_;
 };
 

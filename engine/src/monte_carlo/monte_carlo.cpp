@@ -3,22 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
+#include "monte_carlo/parallel_runs.hpp"
 #include "replay/run.hpp"
 
 namespace faultline {
 
 namespace {
 
-// Runs a worker takes at a time: big enough that the shared counter is not
-// contended, small enough that threads finish a round together.
-constexpr std::uint64_t kBlock = 64;
 constexpr std::size_t kMostSamples = 200;
 
 MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> times) {
@@ -177,58 +173,31 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  std::atomic<std::uint64_t> next_run{0};
-  std::atomic<std::uint64_t> runs_done{0};
   double last_report = 0;
-
-  const auto work = [&](Worker& worker, std::uint64_t round_end, bool reports) {
-    detail::RunOptions run_options;
-    run_options.sample_times = times;
-    while (true) {
-      const std::uint64_t first = next_run.fetch_add(kBlock);
-      if (first >= round_end)
-        return;
-      const std::uint64_t last = std::min(first + kBlock, round_end);
-      for (std::uint64_t i = first; i < last; ++i) {
-        run_options.sampling = detail::RunSampling{options.seed, i};
-        worker.run.execute(run_options, worker.result);
-        tally(scenario, worker.result, worker.tally);
-      }
-      runs_done += last - first;
-      if (reports && options.on_progress && elapsed() - last_report >= 0.2) {
-        last_report = elapsed();
-        options.on_progress({runs_done.load(), options.runs, last_report});
-      }
-    }
-  };
+  detail::RunOptions run_options;
+  run_options.sample_times = times;
 
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
   std::optional<bool> reached;
   std::uint64_t made = 0;
   while (made < options.runs) {
     const std::uint64_t round_end = std::min(made + round_size, options.runs);
-    next_run = made;
-    // A helper's exception is carried back and rethrown here, not left to
-    // terminate the process.
-    std::vector<std::exception_ptr> failures(workers.size());
-    {
-      std::vector<std::jthread> helpers;
-      for (std::size_t w = 1; w < workers.size(); ++w) {
-        helpers.emplace_back([&, w] {
-          try {
-            work(*workers[w], round_end, false);
-          } catch (...) {
-            failures[w] = std::current_exception();
-            next_run = round_end;
-          }
-        });
-      }
-      work(*workers[0], round_end, true);
-    }
-    for (const auto& failure : failures) {
-      if (failure)
-        std::rethrow_exception(failure);
-    }
+    detail::parallel_runs(made, round_end, workers.size(),
+                          [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+                            Worker& worker = *workers[w];
+                            detail::RunOptions mine = run_options;
+                            for (std::uint64_t i = from; i < to; ++i) {
+                              mine.sampling = detail::RunSampling{options.seed, i};
+                              worker.run.execute(mine, worker.result);
+                              tally(scenario, worker.result, worker.tally);
+                            }
+                            // Worker 0 reports; blocks go out in order, so
+                            // the end of its latest is about how far all are.
+                            if (w != 0 || !options.on_progress || elapsed() - last_report < 0.2)
+                              return;
+                            last_report = elapsed();
+                            options.on_progress({to, options.runs, last_report});
+                          });
     made = round_end;
     if (options.until_ci) {
       Accumulator lost;

@@ -47,9 +47,7 @@ long double to_long_double(Uint128 v) {
 
 }  // namespace
 
-void Accumulator::add(std::int64_t value) {
-  if (value < 0)
-    throw std::invalid_argument("statistics take values of 0 or more");
+void Moments::add(std::int64_t value) {
   if (count_ == 0 || value < min_)
     min_ = value;
   if (count_ == 0 || value > max_)
@@ -58,13 +56,9 @@ void Accumulator::add(std::int64_t value) {
   const auto v = static_cast<Uint128>(value);
   sum_ += v;
   sum_of_squares_ += v * v;
-  const std::size_t b = bucket_of(value);
-  if (b >= buckets_.size())
-    buckets_.resize(b + 1, 0);
-  ++buckets_[b];
 }
 
-void Accumulator::merge(const Accumulator& other) {
+void Moments::merge(const Moments& other) {
   if (other.count_ == 0)
     return;
   min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
@@ -72,24 +66,24 @@ void Accumulator::merge(const Accumulator& other) {
   count_ += other.count_;
   sum_ += other.sum_;
   sum_of_squares_ += other.sum_of_squares_;
-  if (other.buckets_.size() > buckets_.size())
-    buckets_.resize(other.buckets_.size(), 0);
-  for (std::size_t b = 0; b < other.buckets_.size(); ++b)
-    buckets_[b] += other.buckets_[b];
 }
 
-double Accumulator::mean() const {
+// Sums are taken shifted by the minimum, in wrap-around arithmetic:
+// D = sum(x - m) and S = sum((x - m)^2) come out exact even where the raw
+// sums wrapped or the values are negative, and the variance does not suffer
+// the cancellation of sum(x^2) - sum(x)^2 / n.
+double Moments::mean() const {
   if (count_ == 0)
     return 0;
-  return static_cast<double>(to_long_double(sum_) / static_cast<long double>(count_));
+  const auto n = static_cast<Uint128>(count_);
+  const Uint128 shifted_sum = sum_ - n * static_cast<Uint128>(min_);
+  return static_cast<double>(static_cast<long double>(min_) +
+                             to_long_double(shifted_sum) / static_cast<long double>(count_));
 }
 
-double Accumulator::standard_deviation() const {
+double Moments::standard_deviation() const {
   if (count_ < 2 || min_ == max_)
     return 0;
-  // Shifted by the minimum, in wrap-around arithmetic: S = sum((x - m)^2) and
-  // D = sum(x - m) come out exact even where the raw sums wrapped, so the
-  // variance does not suffer the cancellation of sum(x^2) - sum(x)^2 / n.
   const auto n = static_cast<Uint128>(count_);
   const auto m = static_cast<Uint128>(min_);
   const Uint128 shifted_squares = sum_of_squares_ - 2 * m * sum_ + n * m * m;
@@ -101,7 +95,7 @@ double Accumulator::standard_deviation() const {
   return variance > 0 ? static_cast<double>(std::sqrt(variance)) : 0.0;
 }
 
-std::optional<double> Accumulator::ci95_half_width() const {
+std::optional<double> Moments::ci95_half_width() const {
   if (count_ < 2)
     return std::nullopt;
   const boost::math::students_t t(static_cast<double>(count_ - 1));
@@ -109,28 +103,46 @@ std::optional<double> Accumulator::ci95_half_width() const {
          std::sqrt(static_cast<double>(count_));
 }
 
+void Accumulator::add(std::int64_t value) {
+  if (value < 0)
+    throw std::invalid_argument("statistics take values of 0 or more");
+  moments_.add(value);
+  const std::size_t b = bucket_of(value);
+  if (b >= buckets_.size())
+    buckets_.resize(b + 1, 0);
+  ++buckets_[b];
+}
+
+void Accumulator::merge(const Accumulator& other) {
+  moments_.merge(other.moments_);
+  if (other.buckets_.size() > buckets_.size())
+    buckets_.resize(other.buckets_.size(), 0);
+  for (std::size_t b = 0; b < other.buckets_.size(); ++b)
+    buckets_[b] += other.buckets_[b];
+}
+
 double Accumulator::quantile(double q) const {
-  if (count_ == 0)
+  if (moments_.count() == 0)
     return 0;
   const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(moments_.count()))));
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     seen += buckets_[b];
     if (seen >= rank) {
       const Range r = range_of(b);
-      const std::int64_t low = std::max(r.low, min_);
-      const std::int64_t high = std::min(r.high, max_);
+      const std::int64_t low = std::max(r.low, moments_.min());
+      const std::int64_t high = std::min(r.high, moments_.max());
       return (static_cast<double>(low) + static_cast<double>(high)) / 2;
     }
   }
-  return static_cast<double>(max_);
+  return static_cast<double>(moments_.max());
 }
 
 Summary Accumulator::summary(int histogram_bins) const {
   Summary s;
-  s.count = count_;
-  if (count_ == 0)
+  s.count = moments_.count();
+  if (moments_.count() == 0)
     return s;
   s.mean = mean();
   s.sd = standard_deviation();
@@ -142,30 +154,31 @@ Summary Accumulator::summary(int histogram_bins) const {
   s.p90 = quantile(0.90);
   s.p95 = quantile(0.95);
   s.p99 = quantile(0.99);
-  s.min = min_;
-  s.max = max_;
+  s.min = moments_.min();
+  s.max = moments_.max();
 
   // Equal-width bins over [min, max], filled from the fine buckets by their
   // clamped midpoints.
-  const int bins = min_ == max_ ? 1 : histogram_bins;
-  const double width = static_cast<double>(max_ - min_) / bins;
+  const int bins = moments_.min() == moments_.max() ? 1 : histogram_bins;
+  const double width = static_cast<double>(moments_.max() - moments_.min()) / bins;
   for (int i = 0; i < bins; ++i) {
-    s.histogram.push_back(
-        {static_cast<double>(min_) + width * i,
-         i + 1 == bins ? static_cast<double>(max_) : static_cast<double>(min_) + width * (i + 1),
-         0});
+    s.histogram.push_back({static_cast<double>(moments_.min()) + width * i,
+                           i + 1 == bins ? static_cast<double>(moments_.max())
+                                         : static_cast<double>(moments_.min()) + width * (i + 1),
+                           0});
   }
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     if (buckets_[b] == 0)
       continue;
     const Range r = range_of(b);
-    const double mid =
-        (static_cast<double>(std::max(r.low, min_)) + static_cast<double>(std::min(r.high, max_))) /
-        2;
+    const double mid = (static_cast<double>(std::max(r.low, moments_.min())) +
+                        static_cast<double>(std::min(r.high, moments_.max()))) /
+                       2;
     const int bin =
         width == 0
             ? 0
-            : std::clamp(static_cast<int>((mid - static_cast<double>(min_)) / width), 0, bins - 1);
+            : std::clamp(static_cast<int>((mid - static_cast<double>(moments_.min())) / width), 0,
+                         bins - 1);
     s.histogram[static_cast<std::size_t>(bin)].count += buckets_[b];
   }
   return s;

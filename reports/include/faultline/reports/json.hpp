@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "faultline/compare.hpp"
+
 #include "faultline/analysis.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -19,5 +21,6 @@ nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& re
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);
+nlohmann::ordered_json compare_json(const Comparison& comparison);
 
 }  // namespace faultline::reports

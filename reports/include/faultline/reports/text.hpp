@@ -4,6 +4,7 @@
 #include <string>
 
 #include "faultline/analysis.hpp"
+#include "faultline/compare.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
@@ -19,5 +20,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
 // Steady-state availability and expected downtime per year.
 std::string markov_text(const Topology& topology, const MarkovResult& result);
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis);
+// The variants ranked by mean user-hours lost, then each metric's paired
+// difference from the first variant with its 95% interval.
+std::string compare_text(const Comparison& comparison);
 
 }  // namespace faultline::reports

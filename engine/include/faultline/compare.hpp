@@ -1,0 +1,52 @@
+#pragma once
+// Paired comparison: variants of a scenario (strategies, runbooks, topology
+// variants) run on the same random numbers, run i of every variant drawing
+// from the streams of (seed, i), so their differences are measured run by
+// run and much of the noise cancels.
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/model.hpp"
+#include "faultline/statistics.hpp"
+
+namespace faultline {
+
+struct Variant {
+  std::string name;
+  std::shared_ptr<const Scenario> scenario;
+};
+
+struct CompareOptions {
+  std::uint64_t runs = 1000;
+  unsigned threads = 1;
+  std::uint64_t seed = 1;
+};
+
+enum class ComparedMetric {
+  user_seconds_lost,  // active users cut off, over time
+  peak_active,        // active users cut off at worst
+  restored_ms,        // until every service that went down serves everyone again (or the end)
+};
+inline constexpr std::array kComparedMetrics = {
+    ComparedMetric::user_seconds_lost, ComparedMetric::peak_active, ComparedMetric::restored_ms};
+std::string_view to_string(ComparedMetric m);
+
+struct Comparison {
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> names;  // by variant
+  // metrics[v][m]: variant v's values of metric m, one per run.
+  std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
+  // differences[v][m]: variant v minus variant 0, run by run; zero for v = 0.
+  std::vector<std::array<Moments, kComparedMetrics.size()>> differences;
+};
+
+// Throws std::invalid_argument for fewer than two variants or options out of
+// range.
+Comparison compare(std::span<const Variant> variants, const CompareOptions& options);
+
+}  // namespace faultline

@@ -1,0 +1,107 @@
+#include "faultline/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "faultline/monte_carlo.hpp"
+#include "monte_carlo/parallel_runs.hpp"
+#include "replay/run.hpp"
+
+namespace faultline {
+
+namespace {
+
+constexpr std::size_t kMetrics = kComparedMetrics.size();
+using Values = std::array<std::int64_t, kMetrics>;
+
+Values values_of(const RunResult& r) {
+  SimTime restored{};
+  for (const ServiceOutcome& s : r.services) {
+    if (s.first_down)
+      restored = std::max(restored, s.restored_at.value_or(r.end));
+  }
+  return {(r.overall.lost.user_ms + 500) / 1000, r.overall.peak_active.value,
+          restored.since_t0().ms};
+}
+
+struct Worker {
+  std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
+  RunResult result;
+  Comparison tally;
+};
+
+}  // namespace
+
+std::string_view to_string(ComparedMetric m) {
+  switch (m) {
+    case ComparedMetric::user_seconds_lost:
+      return "user-hours lost";
+    case ComparedMetric::peak_active:
+      return "peak active users cut off";
+    case ComparedMetric::restored_ms:
+      return "time to full restoration";
+  }
+  return "user-hours lost";
+}
+
+Comparison compare(std::span<const Variant> variants, const CompareOptions& options) {
+  if (variants.size() < 2)
+    throw std::invalid_argument("a comparison needs two variants or more");
+  if (options.runs < 1 || options.runs > kMostRuns) {
+    throw std::invalid_argument(fmt::format("the number of runs must be between 1 and {}, found {}",
+                                            kMostRuns, options.runs));
+  }
+  if (options.threads < 1 || options.threads > 256) {
+    throw std::invalid_argument(
+        fmt::format("threads must be between 1 and 256, found {}", options.threads));
+  }
+  const std::size_t n = variants.size();
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned w = 0; w < options.threads; ++w) {
+    auto worker = std::make_unique<Worker>();
+    for (const Variant& v : variants)
+      worker->runs.push_back(std::make_unique<detail::Run>(*v.scenario));
+    worker->tally.metrics.resize(n);
+    worker->tally.differences.resize(n);
+    workers.push_back(std::move(worker));
+  }
+  detail::parallel_runs(0, options.runs, workers.size(),
+                        [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+                          Worker& worker = *workers[w];
+                          detail::RunOptions run_options;
+                          for (std::uint64_t i = from; i < to; ++i) {
+                            run_options.sampling = detail::RunSampling{options.seed, i};
+                            Values first{};
+                            for (std::size_t v = 0; v < n; ++v) {
+                              worker.runs[v]->execute(run_options, worker.result);
+                              const Values values = values_of(worker.result);
+                              if (v == 0)
+                                first = values;
+                              for (std::size_t m = 0; m < kMetrics; ++m) {
+                                worker.tally.metrics[v][m].add(values[m]);
+                                worker.tally.differences[v][m].add(values[m] - first[m]);
+                              }
+                            }
+                          }
+                        });
+  Comparison result;
+  result.runs = options.runs;
+  result.seed = options.seed;
+  result.metrics.resize(n);
+  result.differences.resize(n);
+  for (const Variant& v : variants)
+    result.names.push_back(v.name);
+  for (const auto& worker : workers) {
+    for (std::size_t v = 0; v < n; ++v) {
+      for (std::size_t m = 0; m < kMetrics; ++m) {
+        result.metrics[v][m].merge(worker->tally.metrics[v][m]);
+        result.differences[v][m].merge(worker->tally.differences[v][m]);
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace faultline

@@ -1,0 +1,22 @@
+#pragma once
+// Spreading runs over threads: each worker takes blocks of consecutive runs
+// from a shared counter. What a run computes depends only on its index, so
+// the spread never shows in the results.
+
+#include <cstdint>
+#include <functional>
+
+namespace faultline::detail {
+
+// Runs a worker takes at a time: big enough that the shared counter is not
+// contended, small enough that threads finish a round together.
+inline constexpr std::uint64_t kBlock = 64;
+
+// Hands out runs [first, end) in blocks over `workers` workers, the calling
+// thread being worker 0: block(w, from, to) makes runs [from, to) on worker
+// w. A worker's exception stops the others from taking more and is rethrown
+// here once all have stopped.
+void parallel_runs(std::uint64_t first, std::uint64_t end, std::size_t workers,
+                   const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block);
+
+}  // namespace faultline::detail
