@@ -49,14 +49,7 @@ std::string_view to_string(ComparedMetric m) {
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options) {
   if (variants.size() < 2)
     throw std::invalid_argument("a comparison needs two variants or more");
-  if (options.runs < 1 || options.runs > kMostRuns) {
-    throw std::invalid_argument(fmt::format("the number of runs must be between 1 and {}, found {}",
-                                            kMostRuns, options.runs));
-  }
-  if (options.threads < 1 || options.threads > 256) {
-    throw std::invalid_argument(
-        fmt::format("threads must be between 1 and 256, found {}", options.threads));
-  }
+  detail::check_runs_and_threads(options.runs, options.threads);
   const std::size_t n = variants.size();
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned w = 0; w < options.threads; ++w) {

@@ -149,14 +149,7 @@ struct Worker {
 }  // namespace
 
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
-  if (options.runs < 1 || options.runs > kMostRuns) {
-    throw std::invalid_argument(fmt::format("the number of runs must be between 1 and {}, found {}",
-                                            kMostRuns, options.runs));
-  }
-  if (options.threads < 1 || options.threads > 256) {
-    throw std::invalid_argument(
-        fmt::format("threads must be between 1 and 256, found {}", options.threads));
-  }
+  detail::check_runs_and_threads(options.runs, options.threads);
   if (options.until_ci && !(*options.until_ci > 0 && *options.until_ci < 1)) {
     throw std::invalid_argument(fmt::format(
         "the confidence target must be a fraction between 0 and 1 (0.01 is 1% of the mean), "

@@ -1,12 +1,28 @@
 #include "monte_carlo/parallel_runs.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "faultline/monte_carlo.hpp"
+
 namespace faultline::detail {
+
+void check_runs_and_threads(std::uint64_t runs, unsigned threads) {
+  if (runs < 1 || runs > kMostRuns) {
+    throw std::invalid_argument(
+        fmt::format("the number of runs must be between 1 and {}, found {}", kMostRuns, runs));
+  }
+  if (threads < 1 || threads > 256) {
+    throw std::invalid_argument(
+        fmt::format("threads must be between 1 and 256, found {}", threads));
+  }
+}
 
 void parallel_runs(std::uint64_t first, std::uint64_t end, std::size_t workers,
                    const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block) {

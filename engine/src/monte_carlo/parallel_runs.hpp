@@ -12,6 +12,9 @@ namespace faultline::detail {
 // contended, small enough that threads finish a round together.
 inline constexpr std::uint64_t kBlock = 64;
 
+// Throws std::invalid_argument unless 1 <= runs <= kMostRuns and 1 <= threads <= 256.
+void check_runs_and_threads(std::uint64_t runs, unsigned threads);
+
 // Hands out runs [first, end) in blocks over `workers` workers, the calling
 // thread being worker 0: block(w, from, to) makes runs [from, to) on worker
 // w. A worker's exception stops the others from taking more and is rethrown
