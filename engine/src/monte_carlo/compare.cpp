@@ -1,7 +1,5 @@
 #include "faultline/compare.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <stdexcept>
 
