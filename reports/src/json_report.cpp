@@ -155,6 +155,10 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
                           {"completed_s", seconds_or_null(o.completed)}});
   }
 
+  j["critical_path"] = ordered_json::array();
+  for (const StepId s : critical_path(scenario, result))
+    j["critical_path"].push_back(scenario.steps[s.value].id);
+
   j["user_groups"] = ordered_json::array();
   UserCount everyone;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {

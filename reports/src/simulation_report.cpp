@@ -85,6 +85,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
     const StepStatistics& stats = result.steps[s];
     j["steps"].push_back({{"id", scenario.steps[s].id},
                           {"probability_failed", share(stats.runs_failed, result.runs)},
+                          {"criticality", share(stats.runs_critical, result.runs)},
                           {"completed_at_h", summary_json(stats.completed_at_ms, kMsPerHour)},
                           {"attempts", summary_json(stats.attempts, 1.0)}});
   }
@@ -183,6 +184,15 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
                     duration_text(static_cast<double>(down.max)),
                     restored.count ? at_local(clock, restored.p50) : "-",
                     restored.count ? at_local(clock, restored.p90) : "-");
+  }
+
+  out += fmt::format("\n{:<28} {:>12} {:>22}\n", "step", "criticality", "completed p50");
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    const Summary completed = stats.completed_at_ms.summary();
+    out += fmt::format("{:<28} {:>12.3f} {:>22}\n", scenario.steps[s].id,
+                       share(stats.runs_critical, result.runs),
+                       completed.count ? at_local(clock, completed.p50) : "-");
   }
 
   bool any_failed = false;

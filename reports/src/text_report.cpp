@@ -116,6 +116,17 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        entry_text(scenario, e));
   }
 
+  const std::vector<StepId> path = critical_path(scenario, result);
+  if (!path.empty()) {
+    std::string chain;
+    for (const StepId s : path)
+      chain += (chain.empty() ? "" : " -> ") + scenario.steps[s.value].id;
+    const auto& last = result.steps[path.back().value];
+    out += fmt::format(
+        "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
+        last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
+  }
+
   out += "\nServices\n";
   out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", "service", "down", "degraded",
                      "restored at", "final state");

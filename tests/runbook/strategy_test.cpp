@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "test_support.hpp"
 
@@ -30,6 +31,13 @@ std::vector<std::string> start_order(const Scenario& scenario, const RunResult& 
   for (const auto& [at, s] : started)
     ids.push_back(scenario.steps[s].id);
   return ids;
+}
+
+std::vector<std::string> ids(const Scenario& scenario, const std::vector<StepId>& steps) {
+  std::vector<std::string> out;
+  for (const StepId s : steps)
+    out.push_back(scenario.steps[s.value].id);
+  return out;
 }
 
 struct Outcome {
@@ -89,6 +97,22 @@ TEST(Strategy, CriticalPathStartsTheLongestRemainingChainFirst) {
   const RunResult r = replay(*critical);
   EXPECT_EQ(start_order(*critical, r), (std::vector<std::string>{"x", "y", "x-follow-up"}));
   EXPECT_EQ(r.end, SimTime{} + Duration::hours(5));
+  EXPECT_EQ(ids(*critical, critical_path(*critical, r)),
+            (std::vector<std::string>{"x", "x-follow-up"}));
+  EXPECT_EQ(ids(*as_written, critical_path(*as_written, replay(*as_written))),
+            (std::vector<std::string>{"y", "x", "x-follow-up"}))
+      << "x waited for y to free the engineer";
+}
+
+TEST(Strategy, TheCriticalityIndexIsTheShareOfRunsOnTheCriticalPath) {
+  const auto scenario = with_strategy("race.yaml", StrategyKind::as_written);
+  MonteCarloOptions options;
+  options.runs = 2000;
+  const MonteCarloResult r = simulate(*scenario, options);
+  // Half the runs each; the standard error is sqrt(1/4/2000) = 0.011.
+  const double p = static_cast<double>(r.steps[0].runs_critical) / 2000;
+  EXPECT_NEAR(p, 0.5, 4 * 0.011);
+  EXPECT_EQ(r.steps[0].runs_critical + r.steps[1].runs_critical, 2000u);
 }
 
 TEST(Strategy, UsersRestoredCountTheGroupsOfEveryServiceThatHardDependsOnTheStep) {

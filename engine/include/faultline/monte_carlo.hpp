@@ -50,6 +50,9 @@ struct StepStatistics {
   Accumulator completed_at_ms;  // over the runs where it completed
   Accumulator attempts;         // over the runs where it started
   std::uint64_t runs_failed = 0;
+  // Runs in which it lay on the critical path (its criticality index, as a
+  // share of all runs).
+  std::uint64_t runs_critical = 0;
 };
 
 struct ImpactStatistics {

@@ -59,6 +59,8 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
     if (outcome.failed)
       ++stats.runs_failed;
   }
+  for (const StepId s : critical_path(scenario, run))
+    ++t.steps[s.value].runs_critical;
   for (std::size_t g = 0; g < run.user_groups.size(); ++g)
     add_impact(t.user_groups[g], run.user_groups[g]);
   add_impact(t.overall, run.overall);
@@ -91,6 +93,7 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.steps[s].completed_at_ms.merge(from.steps[s].completed_at_ms);
     into.steps[s].attempts.merge(from.steps[s].attempts);
     into.steps[s].runs_failed += from.steps[s].runs_failed;
+    into.steps[s].runs_critical += from.steps[s].runs_critical;
   }
   for (std::size_t g = 0; g < into.user_groups.size(); ++g)
     merge_impact(into.user_groups[g], from.user_groups[g]);

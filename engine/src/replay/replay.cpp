@@ -1,5 +1,7 @@
 #include "faultline/replay.hpp"
 
+#include <algorithm>
+
 #include "replay/run.hpp"
 
 namespace faultline {
@@ -10,6 +12,56 @@ RunResult replay(const Scenario& scenario) {
   options.record_timeline = true;
   detail::Run(scenario).execute(options, result);
   return result;
+}
+
+std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result) {
+  const auto& steps = result.steps;
+  // A step still running when accounting stops counts as ending then.
+  const auto ended = [&](std::uint32_t s) -> std::optional<SimTime> {
+    if (steps[s].completed)
+      return steps[s].completed;
+    if (steps[s].started && !steps[s].failed)
+      return result.end;
+    return std::nullopt;
+  };
+  std::optional<std::uint32_t> last;
+  for (std::uint32_t s = 0; s < steps.size(); ++s) {
+    if (ended(s) && (!last || *ended(s) > *ended(*last)))
+      last = s;
+  }
+  std::vector<StepId> path;
+  if (!last)
+    return path;
+  const auto completed_at = [&](std::uint32_t s, SimTime t) {
+    return steps[s].completed && *steps[s].completed == t;
+  };
+  std::optional<std::uint32_t> at = last;
+  // Each hop goes to a step that completed no later, and at most once each.
+  std::vector<char> seen(steps.size(), 0);
+  while (at && !seen[*at]) {
+    seen[*at] = 1;
+    path.push_back(StepId{*at});
+    const Step& step = scenario.steps[*at];
+    const SimTime started = *steps[*at].started;
+    std::optional<std::uint32_t> cause;
+    for (const StepId before : step.after) {
+      if (completed_at(before.value, started)) {
+        cause = before.value;
+        break;
+      }
+    }
+    if (!cause && step.crew) {
+      for (std::uint32_t s = 0; s < steps.size(); ++s) {
+        if (s != *at && scenario.steps[s].crew == step.crew && completed_at(s, started)) {
+          cause = s;
+          break;
+        }
+      }
+    }
+    at = cause;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
 }
 
 }  // namespace faultline
