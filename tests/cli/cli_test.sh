@@ -97,6 +97,9 @@ expect_exit 2 "compare needs two variants" "$faultline" compare scenarios/webex-
   --strategy as-written --json "$work/none-compare.json"
 check "compare says what it needs" grep -q "two --strategy or more, or two scenarios" "$work/stderr"
 check "nothing written for a one-variant compare" test ! -e "$work/none-compare.json"
+expect_exit 2 "compare rejects two scenarios under two strategies" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --strategy as-written \
+  --strategy critical-path --runs 10
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
 expect_exit 0 "simulate the Webex scenario on one thread" \

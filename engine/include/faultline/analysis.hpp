@@ -1,11 +1,22 @@
 #pragma once
 // Static analysis of a topology's dependency graph.
 
+#include <span>
 #include <vector>
 
 #include "faultline/model.hpp"
 
 namespace faultline {
+
+// What losing some services takes down through hard dependencies, directly
+// or transitively: those services and every one reached, the user groups
+// using any of them, and their users.
+struct HardReach {
+  std::vector<ServiceId> services;
+  std::vector<UserGroupId> user_groups;
+  UserCount users;
+};
+HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost);
 
 struct BlastRadius {
   ServiceId service;

@@ -37,29 +37,40 @@ class DiscoveryRecorder : public boost::default_bfs_visitor {
   std::vector<std::uint32_t>* found_;
 };
 
-BlastRadius blast_radius_of(const Topology& topology, const HardDependants& g, ServiceId s) {
+HardReach reach_from(const Topology& topology, const HardDependants& g,
+                     std::span<const ServiceId> lost) {
   std::vector<std::uint32_t> reached;
-  std::vector<boost::default_color_type> colors(boost::num_vertices(g));
-  boost::breadth_first_search(g, s.value,
-                              boost::visitor(DiscoveryRecorder(reached))
-                                  .color_map(boost::make_iterator_property_map(
-                                      colors.begin(), boost::get(boost::vertex_index, g))));
+  std::vector<boost::default_color_type> colors(boost::num_vertices(g), boost::white_color);
+  const auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, g));
+  boost::queue<HardDependants::vertex_descriptor> buffer;
+  // One colour map for every start: what one reaches, the next skips.
+  for (const ServiceId s : lost) {
+    if (colors[s.value] == boost::white_color)
+      boost::breadth_first_visit(g, s.value, buffer, DiscoveryRecorder(reached), color_map);
+  }
   std::sort(reached.begin(), reached.end());
-  BlastRadius radius{s, {}, {}, {}};
+  HardReach reach;
   std::vector<char> group_hit(topology.user_groups().size(), 0);
   for (const std::uint32_t v : reached) {
-    if (v != s.value)
-      radius.services_lost.push_back(ServiceId{v});
+    reach.services.push_back(ServiceId{v});
     for (const UserGroupId g : topology.users_of(ServiceId{v}))
       group_hit[g.value] = 1;
   }
   for (std::uint32_t g = 0; g < group_hit.size(); ++g) {
     if (!group_hit[g])
       continue;
-    radius.user_groups.push_back(UserGroupId{g});
-    radius.users += topology.user_groups()[g].users;
+    reach.user_groups.push_back(UserGroupId{g});
+    reach.users += topology.user_groups()[g].users;
   }
-  return radius;
+  return reach;
+}
+
+BlastRadius blast_radius_of(const Topology& topology, const HardDependants& g, ServiceId s) {
+  const ServiceId lost[] = {s};
+  HardReach reach = reach_from(topology, g, lost);
+  std::erase(reach.services, s);
+  return {s, std::move(reach.services), std::move(reach.user_groups), reach.users};
 }
 
 std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
@@ -139,6 +150,10 @@ std::vector<GroupSpofs> spofs_of(const Topology& topology) {
 }
 
 }  // namespace
+
+HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost) {
+  return reach_from(topology, hard_dependants(topology), lost);
+}
 
 TopologyAnalysis analyze(const Topology& topology) {
   TopologyAnalysis analysis;

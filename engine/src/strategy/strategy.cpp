@@ -1,5 +1,7 @@
 #include "faultline/strategy.hpp"
 
+#include "faultline/analysis.hpp"
+
 #include <algorithm>
 #include <array>
 #include <deque>
@@ -94,35 +96,8 @@ std::optional<StrategyKind> parse_strategy(std::string_view name) {
 }
 
 UserCount users_restored_by(const Scenario& scenario, StepId step) {
-  const Topology& topology = *scenario.topology;
-  std::vector<char> reached(topology.services().size(), 0);
-  std::deque<ServiceId> frontier;
-  for (const ServiceId s : services_acted_on(scenario, scenario.steps[step.value])) {
-    reached[s.value] = 1;
-    frontier.push_back(s);
-  }
-  while (!frontier.empty()) {
-    const ServiceId s = frontier.front();
-    frontier.pop_front();
-    for (const ServiceId dependant : topology.dependants(s)) {
-      const auto& deps = topology.service(dependant).dependencies;
-      const bool hard = std::any_of(deps.begin(), deps.end(), [&](const Dependency& d) {
-        return d.service == s && d.kind == DependencyKind::hard;
-      });
-      if (hard && !reached[dependant.value]) {
-        reached[dependant.value] = 1;
-        frontier.push_back(dependant);
-      }
-    }
-  }
-  UserCount users;
-  for (const UserGroup& group : topology.user_groups()) {
-    if (std::any_of(group.uses.begin(), group.uses.end(),
-                    [&](ServiceId s) { return reached[s.value] != 0; })) {
-      users += group.users;
-    }
-  }
-  return users;
+  return hard_reach(*scenario.topology, services_acted_on(scenario, scenario.steps[step.value]))
+      .users;
 }
 
 std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy) {
