@@ -1,8 +1,6 @@
 #include "faultline/analysis.hpp"
 
 #include <algorithm>
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
 
 #include "faultline/activity.hpp"
 #include "faultline/health.hpp"
@@ -12,44 +10,25 @@ namespace faultline {
 
 namespace {
 
-using HardDependants = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-
-// Edge dependency -> dependant, for hard dependencies only: what a loss spreads along.
-HardDependants hard_dependants(const Topology& topology) {
-  HardDependants g(topology.services().size());
+// Edges dependency -> dependant, for hard dependencies only: what a loss
+// spreads along.
+graph::Successors hard_dependants(const Topology& topology) {
+  graph::Successors edges(topology.services().size());
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     for (const auto& dep : topology.services()[s].dependencies) {
       if (dep.kind == DependencyKind::hard)
-        boost::add_edge(dep.service.value, s, g);
+        edges[dep.service.value].push_back(s);
     }
   }
-  return g;
+  return edges;
 }
 
-class DiscoveryRecorder : public boost::default_bfs_visitor {
- public:
-  explicit DiscoveryRecorder(std::vector<std::uint32_t>& found) : found_(&found) {}
-  void discover_vertex(HardDependants::vertex_descriptor v, const HardDependants&) const {
-    found_->push_back(static_cast<std::uint32_t>(v));
-  }
-
- private:
-  std::vector<std::uint32_t>* found_;
-};
-
-HardReach reach_from(const Topology& topology, const HardDependants& g,
+HardReach reach_from(const Topology& topology, const graph::Successors& hard,
                      std::span<const ServiceId> lost) {
-  std::vector<std::uint32_t> reached;
-  std::vector<boost::default_color_type> colors(boost::num_vertices(g), boost::white_color);
-  const auto color_map =
-      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, g));
-  boost::queue<HardDependants::vertex_descriptor> buffer;
-  // One colour map for every start: what one reaches, the next skips.
-  for (const ServiceId s : lost) {
-    if (colors[s.value] == boost::white_color)
-      boost::breadth_first_visit(g, s.value, buffer, DiscoveryRecorder(reached), color_map);
-  }
-  std::sort(reached.begin(), reached.end());
+  std::vector<std::uint32_t> starts;
+  for (const ServiceId s : lost)
+    starts.push_back(s.value);
+  const std::vector<std::uint32_t> reached = graph::reachable(hard, starts);
   HardReach reach;
   std::vector<char> group_hit(topology.user_groups().size(), 0);
   for (const std::uint32_t v : reached) {
@@ -66,7 +45,7 @@ HardReach reach_from(const Topology& topology, const HardDependants& g,
   return reach;
 }
 
-BlastRadius blast_radius_of(const Topology& topology, const HardDependants& g, ServiceId s) {
+BlastRadius blast_radius_of(const Topology& topology, const graph::Successors& g, ServiceId s) {
   const ServiceId lost[] = {s};
   HardReach reach = reach_from(topology, g, lost);
   std::erase(reach.services, s);
@@ -164,7 +143,7 @@ TopologyAnalysis analyze(const Topology& topology) {
       path.push_back(ServiceId{v});
     analysis.cycles.push_back(std::move(path));
   }
-  const HardDependants g = hard_dependants(topology);
+  const graph::Successors g = hard_dependants(topology);
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     analysis.blast_radius.push_back(blast_radius_of(topology, g, ServiceId{s}));
   }
