@@ -34,6 +34,35 @@ ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, U
   return j;
 }
 
+std::string_view step_kind(TimelineKind k) {
+  switch (k) {
+    case TimelineKind::step_started:
+      return "step_started";
+    case TimelineKind::step_work_done:
+      return "step_work_done";
+    case TimelineKind::step_skipped:
+      return "step_skipped";
+    case TimelineKind::step_failed:
+      return "step_failed";
+    case TimelineKind::step_rolled_back:
+      return "step_rolled_back";
+    default:
+      return "step_completed";
+  }
+}
+
+std::string_view outcome_of(const StepOutcome& o) {
+  if (o.skipped)
+    return "skipped";
+  if (o.rolled_back)
+    return "rolled_back";
+  if (o.failed)
+    return "failed";
+  if (o.completed)
+    return "done";
+  return o.started ? "unfinished" : "not_started";
+}
+
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -68,9 +97,13 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       j["deployment"] = topology.deployments()[e.subject].id;
       break;
     case TimelineKind::step_started:
-    case TimelineKind::step_completed: {
+    case TimelineKind::step_completed:
+    case TimelineKind::step_work_done:
+    case TimelineKind::step_skipped:
+    case TimelineKind::step_failed:
+    case TimelineKind::step_rolled_back: {
       const Step& step = scenario.steps[e.subject];
-      j["kind"] = e.kind == TimelineKind::step_started ? "step_started" : "step_completed";
+      j["kind"] = step_kind(e.kind);
       j["step"] = step.id;
       j["crew"] =
           step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
@@ -88,6 +121,12 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       j["from"] = to_string(e.from);
       j["to"] = to_string(e.to);
       j["served_fraction"] = e.served_fraction;
+      break;
+    case TimelineKind::crew:
+      j["kind"] = "crew";
+      j["crew"] = scenario.crews[e.subject].id;
+      j["busy"] = e.busy;
+      j["size"] = e.size;
       break;
     case TimelineKind::users:
       j["kind"] = "users";
@@ -152,7 +191,21 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
                           {"started", time_or_null(clock, o.started)},
                           {"started_s", seconds_or_null(o.started)},
                           {"completed", time_or_null(clock, o.completed)},
-                          {"completed_s", seconds_or_null(o.completed)}});
+                          {"completed_s", seconds_or_null(o.completed)},
+                          {"crew_freed_s", seconds_or_null(o.crew_freed)},
+                          {"outcome", outcome_of(o)},
+                          {"attempts", o.attempts},
+                          {"restored_user_hours", o.restored_loss.in_user_hours()}});
+  }
+  j["restored_user_hours_otherwise"] = result.restored_loss_otherwise.in_user_hours();
+
+  j["crews"] = ordered_json::array();
+  for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
+    const Crew& crew = scenario.crews[c];
+    j["crews"].push_back({{"id", crew.id},
+                          {"size", crew.size},
+                          {"busy_hours", result.crews[c].busy.in_hours()},
+                          {"peak_busy", result.crews[c].peak_busy}});
   }
 
   j["critical_path"] = ordered_json::array();

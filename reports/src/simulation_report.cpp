@@ -83,11 +83,14 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["steps"] = ordered_json::array();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    j["steps"].push_back({{"id", scenario.steps[s].id},
-                          {"probability_failed", share(stats.runs_failed, result.runs)},
-                          {"criticality", share(stats.runs_critical, result.runs)},
-                          {"completed_at_h", summary_json(stats.completed_at_ms, kMsPerHour)},
-                          {"attempts", summary_json(stats.attempts, 1.0)}});
+    j["steps"].push_back(
+        {{"id", scenario.steps[s].id},
+         {"probability_failed", share(stats.runs_failed, result.runs)},
+         {"probability_skipped", share(stats.runs_skipped, result.runs)},
+         {"criticality", share(stats.runs_critical, result.runs)},
+         {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
+         {"completed_at_h", summary_json(stats.completed_at_ms, kMsPerHour)},
+         {"attempts", summary_json(stats.attempts, 1.0)}});
   }
   j["user_groups"] = ordered_json::array();
   for (std::size_t g = 0; g < result.user_groups.size(); ++g) {
@@ -116,6 +119,17 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
                       {"p90", a.quantile(0.90)}});
   }
   j["active_affected_over_time"] = std::move(points);
+  ordered_json crews = ordered_json::array();
+  const std::size_t n_crews = scenario.crews.size();
+  for (std::size_t c = 0; c < n_crews; ++c) {
+    ordered_json busy = ordered_json::array();
+    for (std::size_t i = 0; i < result.sample_times.size(); ++i)
+      busy.push_back(result.sampled_busy[i * n_crews + c].mean());
+    crews.push_back({{"id", scenario.crews[c].id},
+                     {"size", scenario.crews[c].size},
+                     {"mean_busy", std::move(busy)}});
+  }
+  j["crew_busy_over_time"] = std::move(crews);
   return j;
 }
 
@@ -186,13 +200,32 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
                     restored.count ? at_local(clock, restored.p90) : "-");
   }
 
-  out += fmt::format("\n{:<28} {:>12} {:>22}\n", "step", "criticality", "completed p50");
+  out += fmt::format("\n{:<28} {:>12} {:>22} {:>22}\n", "step", "criticality", "completed p50",
+                     "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
     const Summary completed = stats.completed_at_ms.summary();
-    out += fmt::format("{:<28} {:>12.3f} {:>22}\n", scenario.steps[s].id,
+    out += fmt::format("{:<28} {:>12.3f} {:>22} {:>22}\n", scenario.steps[s].id,
                        share(stats.runs_critical, result.runs),
-                       completed.count ? at_local(clock, completed.p50) : "-");
+                       completed.count ? at_local(clock, completed.p50) : "-",
+                       millions(stats.restored_user_seconds.mean() / kSecondsPerHour));
+  }
+  out += "(restored: mean user-hours the users a step brought back had lost until then)\n";
+
+  const std::size_t n_crews = scenario.crews.size();
+  if (n_crews > 0 && !result.sample_times.empty()) {
+    out += fmt::format("\n{:<28} {:>5} {:>18}  {}\n", "crew", "size", "peak mean busy", "at");
+    for (std::size_t c = 0; c < n_crews; ++c) {
+      std::size_t peak = 0;
+      for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
+        if (result.sampled_busy[i * n_crews + c].mean() >
+            result.sampled_busy[peak * n_crews + c].mean())
+          peak = i;
+      }
+      out += fmt::format("{:<28} {:>5} {:>18.2f}  {}\n", scenario.crews[c].id,
+                         scenario.crews[c].size, result.sampled_busy[peak * n_crews + c].mean(),
+                         clock.local_text(result.sample_times[peak]));
+    }
   }
 
   bool any_failed = false;

@@ -78,6 +78,27 @@ std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
                          e.waves);
     case TimelineKind::step_completed:
       return fmt::format("DONE   {}", scenario.steps[e.subject].id);
+    case TimelineKind::step_work_done: {
+      const Step& s = scenario.steps[e.subject];
+      std::string gate;
+      for (const ServiceId v : s.verify)
+        gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
+      return fmt::format("VERIFY {}: work done; completes once {} operational", s.id, gate);
+    }
+    case TimelineKind::step_skipped: {
+      const StepCondition& c = *scenario.steps[e.subject].only_if;
+      return fmt::format("SKIP   {}: {} is no longer worse than {}", scenario.steps[e.subject].id,
+                         topology.service(c.service).id, to_string(c.below));
+    }
+    case TimelineKind::step_failed: {
+      const Step& s = scenario.steps[e.subject];
+      return fmt::format("FAILED {}: gave up{}", s.id,
+                         s.rollback ? "; rolling back" : "; the steps after it never start");
+    }
+    case TimelineKind::step_rolled_back:
+      return fmt::format("UNDONE {}: rolled back", scenario.steps[e.subject].id);
+    case TimelineKind::crew:
+      return fmt::format("CREW   {}: {} of {} busy", scenario.crews[e.subject].id, e.busy, e.size);
     case TimelineKind::service_state:
       return fmt::format("STATE  {}: {} -> {} ({} served)", topology.services()[e.subject].id,
                          to_string(e.from), to_string(e.to), percent(e.served_fraction));
@@ -90,6 +111,18 @@ std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
 
 std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
   return t ? clock.local_text(*t) : std::string("-");
+}
+
+std::string outcome_text(const StepOutcome& o) {
+  if (o.skipped)
+    return "skipped";
+  if (o.rolled_back)
+    return "rolled back";
+  if (o.failed)
+    return "failed";
+  if (o.completed)
+    return "done";
+  return o.started ? "unfinished" : "not started";
 }
 
 }  // namespace
@@ -125,6 +158,31 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
     out += fmt::format(
         "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
         last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
+  }
+
+  out += "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
+  out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", "step", "started", "completed",
+                     "outcome", "restored");
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const StepOutcome& o = result.steps[s];
+    out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", scenario.steps[s].id,
+                       time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
+                       outcome_text(o), thousands(std::llround(o.restored_loss.in_user_hours())));
+  }
+  if (!scenario.crews.empty()) {
+    out += "\nCrews (utilisation: busy member-hours over size x the runbook's span)\n";
+    out += fmt::format("  {:<28} {:>5} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
+                       "peak busy", "utilisation");
+    SimTime span_end{};
+    for (const StepOutcome& o : result.steps)
+      span_end = std::max(span_end, o.crew_freed.value_or(o.started ? result.end : SimTime{}));
+    for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
+      const CrewOutcome& o = result.crews[c];
+      const double capacity = span_end.since_t0().in_hours() * scenario.crews[c].size;
+      out += fmt::format("  {:<28} {:>5} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
+                         scenario.crews[c].size, o.busy.in_hours(), o.peak_busy,
+                         capacity > 0 ? percent(o.busy.in_hours() / capacity) : "-");
+    }
   }
 
   out += "\nServices\n";

@@ -12,11 +12,6 @@
 
 namespace faultline {
 
-// The status-page words, from best to worst.
-enum class ServiceState { operational, degraded_performance, partial_outage, major_outage };
-
-std::string_view to_string(ServiceState s);
-
 // Below this served fraction a service is in major outage; from it up to (not
 // including) 1, in partial outage.
 inline constexpr double kMajorOutageBelow = 0.5;

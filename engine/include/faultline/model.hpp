@@ -234,10 +234,24 @@ struct Fault {
   SourceLocation where;
 };
 
+// Working hours in a time zone. A shift that ends at or before it starts
+// runs past midnight.
+struct Shift {
+  std::string time_zone;  // IANA name
+  std::chrono::minutes from{0};
+  std::chrono::minutes to{0};
+  bool weekdays_only = false;
+  SourceLocation where;
+};
+
 struct Crew {
   std::string id;
   std::string name;
   int size = 1;  // steps it can work on at once
+  // When it works; always, when empty. Work in progress pauses between
+  // shifts and resumes after the hand-over.
+  std::vector<Shift> shifts;
+  Duration handover;
   SourceLocation where;
 };
 
@@ -248,6 +262,17 @@ enum class ActionKind {
   enable_waves,  // enable a service site by site, in equal waves
   fail_over,     // move a service onto a deployment, standby or not
   halt_rollout,  // stop a bad deploy from reaching more deployments
+};
+
+// A service's state as a status page shows it, best first.
+enum class ServiceState { operational, degraded_performance, partial_outage, major_outage };
+
+std::string_view to_string(ServiceState s);
+
+// Holds while a service is in a worse state than `below`.
+struct StepCondition {
+  ServiceId service;
+  ServiceState below = ServiceState::operational;
 };
 
 struct Step {
@@ -272,6 +297,18 @@ struct Step {
   std::optional<CrewId> crew;
   std::vector<StepId> after;
   std::optional<SimTime> not_before;
+  // Checked as the step would start: when it does not hold, the step is
+  // skipped and its successors go ahead.
+  std::optional<StepCondition> only_if;
+  // A verification gate: the step completes only once these services are
+  // operational. Its crew is free from the end of the work.
+  std::vector<ServiceId> verify;
+  // When the step fails, its crew spends this long undoing what its waves
+  // did; the step stays failed.
+  std::optional<Distribution> rollback;
+  // A scripted failure: the attempt under way at this time, or else the next
+  // one to end, fails.
+  std::optional<SimTime> fails_at;
   SourceLocation where;
 };
 
@@ -283,6 +320,8 @@ enum class StrategyKind {
   shortest_first,           // shortest median duration
   critical_path,            // longest remaining path through the runbook
   weighted_shortest_first,  // most users brought back per hour of work (Smith's rule)
+  priority,                 // the scenario's own priority list
+  optimize,                 // the best order a search over priority lists finds
 };
 
 enum class MilestoneEvent {
@@ -327,6 +366,9 @@ struct Scenario {
   // Accounting stops here; without it, at the last event.
   std::optional<SimTime> horizon;
   StrategyKind strategy = StrategyKind::as_written;
+  // The order of the `priority` strategy, most urgent first; steps not
+  // listed come after, in runbook order.
+  std::vector<StepId> priority;
 };
 
 }  // namespace faultline

@@ -50,9 +50,13 @@ struct StepStatistics {
   Accumulator completed_at_ms;  // over the runs where it completed
   Accumulator attempts;         // over the runs where it started
   std::uint64_t runs_failed = 0;
+  std::uint64_t runs_skipped = 0;  // its condition did not hold
   // Runs in which it lay on the critical path (its criticality index, as a
   // share of all runs).
   std::uint64_t runs_critical = 0;
+  // User-seconds the users it brought back had lost (its contribution to the
+  // loss; see StepOutcome::restored_loss), every run.
+  Accumulator restored_user_seconds;
 };
 
 struct ImpactStatistics {
@@ -75,6 +79,8 @@ struct MonteCarloResult {
   std::vector<std::uint64_t> milestones_met;
   std::vector<SimTime> sample_times;
   std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
+  // Busy members of each crew: [sample time x crews + crew].
+  std::vector<Moments> sampled_busy;
 };
 
 // Throws std::invalid_argument for options out of range.

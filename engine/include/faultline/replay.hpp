@@ -15,8 +15,13 @@ enum class TimelineKind {
   rollout_wave,  // a bad deploy reaches more deployments
   step_started,
   step_wave,
+  step_work_done,  // the work is done, the verification gate not yet open
   step_completed,
-  failover_begins,  // an active-passive service's loss was noticed
+  step_skipped,      // its condition did not hold
+  step_failed,       // the last attempt failed
+  step_rolled_back,  // after failing, its rollback is done
+  crew,              // how many of a crew's members are busy changed
+  failover_begins,   // an active-passive service's loss was noticed
   failover_done,
   failover_failed,
   overloaded,  // a deployment fell over under load
@@ -28,8 +33,8 @@ struct TimelineEntry {
   SimTime at;
   TimelineKind kind = TimelineKind::fault;
   // The fault (fault, rollout_wave), step, service (failover_*,
-  // service_state) or deployment (overloaded) the entry is about; unused for
-  // users.
+  // service_state), deployment (overloaded) or crew the entry is about;
+  // unused for users.
   std::uint32_t subject = 0;
   // failover_done: the deployment now serving.
   std::uint32_t deployment = 0;
@@ -38,6 +43,9 @@ struct TimelineEntry {
   // step_wave: the wave just finished, of waves; rollout_wave: the wave.
   int wave = 0;
   int waves = 0;
+  // crew: members busy now, of its size.
+  int busy = 0;
+  int size = 0;
   // service_state
   ServiceState from = ServiceState::operational;
   ServiceState to = ServiceState::operational;
@@ -63,8 +71,22 @@ struct ServiceOutcome {
 struct StepOutcome {
   std::optional<SimTime> started;
   std::optional<SimTime> completed;
-  bool failed = false;  // gave up after its last retry
-  int attempts = 0;     // waves or whole-step attempts, counting retries
+  // When its crew was free of it: at completion, at the end of the work
+  // before a verification gate, or after giving up (and rolling back).
+  std::optional<SimTime> crew_freed;
+  bool failed = false;   // gave up after its last retry
+  bool skipped = false;  // its condition did not hold when it could start
+  bool rolled_back = false;
+  int attempts = 0;  // waves or whole-step attempts, counting retries
+  // The user-time that the users it brought back had lost until then: when
+  // a group's cut-off users fall by a share, that share of the group's loss
+  // not yet put down to anything goes to the cause.
+  UserTime restored_loss;
+};
+
+struct CrewOutcome {
+  Duration busy;  // time spent on steps, summed over its members
+  int peak_busy = 0;
 };
 
 struct UserImpact {
@@ -90,12 +112,19 @@ struct RunResult {
   std::vector<TimelineEntry> timeline;
   std::vector<ServiceOutcome> services;  // by ServiceId
   std::vector<StepOutcome> steps;        // by StepId
+  std::vector<CrewOutcome> crews;        // by CrewId
   std::vector<UserImpact> user_groups;   // by UserGroupId
   UserImpact overall;
+  // Of overall.lost, what users brought back by something other than a step
+  // (an automatic failover, a repair) had lost; what neither this nor the
+  // steps account for was lost by users still cut off at the end.
+  UserTime restored_loss_otherwise;
   std::vector<MilestoneOutcome> observed;  // by position in scenario.observed
   // Active users cut off across all groups at each requested sampling time
   // (after the events at that instant); empty unless sampling times were given.
   std::vector<UserCount> sampled_active;
+  // Busy members of each crew at each sampling time: [time x crews + crew].
+  std::vector<int> sampled_busy;
 };
 
 // The nominal run: scripted faults, every duration at its median, every

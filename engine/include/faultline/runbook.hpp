@@ -1,7 +1,7 @@
 #pragma once
 // The runbook executor: walks the step DAG, holds steps until their
 // predecessors are done and their earliest start has come, and starts them as
-// crews free up. It decides; the run schedules the resulting events.
+// crews on shift free up. It decides; the run schedules the resulting events.
 
 #include <span>
 #include <vector>
@@ -13,13 +13,45 @@ namespace faultline {
 enum class StepStatus {
   blocked,  // predecessors not done yet
   waiting,  // predecessors done, earliest start still ahead
-  ready,    // may start, waiting for a crew
+  ready,    // may start, waiting for a crew (or its shift)
   running,
+  verifying,     // work done, waiting for its gate's services
+  rolling_back,  // failed; its crew is undoing what it did
   done,
-  failed,  // every attempt failed; the steps after it never start
+  skipped,  // its condition did not hold; counts as done for its successors
+  failed,   // every attempt failed; the steps after it never start
 };
 
 std::string_view to_string(StepStatus s);
+
+// When a crew works: its shifts turned into simulated time, overlapping ones
+// merged. Without shifts it always works.
+class ShiftCalendar {
+ public:
+  ShiftCalendar() = default;
+  // Working intervals from a day before T0 until `until`; beyond it the crew
+  // is taken to work around the clock.
+  ShiftCalendar(const Crew& crew, const ScenarioClock& clock, SimTime until);
+
+  bool on_shift(SimTime t) const;
+  // t itself when on shift.
+  SimTime next_shift_start(SimTime t) const;
+  // When `work` begun at `start` is done: it pauses outside the shifts and
+  // resumes each time after the hand-over.
+  SimTime work_ends(SimTime start, Duration work) const;
+
+ private:
+  struct Interval {
+    SimTime from;
+    SimTime to;
+  };
+  // The first interval that ends after t.
+  std::vector<Interval>::const_iterator covering_or_next(SimTime t) const;
+
+  std::vector<Interval> intervals_;  // sorted, disjoint; empty: always working
+  SimTime until_;
+  Duration handover_;
+};
 
 class RunbookExecutor {
  public:
@@ -28,34 +60,57 @@ class RunbookExecutor {
 
   // Back to the state before begin(), keeping the memory for the next run.
   void reset();
+  // A new order, between runs.
+  void set_ranks(std::vector<std::uint32_t> rank) { rank_ = std::move(rank); }
 
   // Releases the steps without predecessors at now.
   void begin(SimTime now);
   // The step's earliest start has come.
   void reach_earliest_start(StepId step);
-  // The step finished: frees its crew, releases the successors it unblocks.
+  // The step's work is done but its gate is not open: frees its crew.
+  void finish_work(StepId step);
+  // The step finished: frees its crew if it still holds it, releases the
+  // successors it unblocks.
   void complete(StepId step, SimTime now);
-  // The step gave up: frees its crew; its successors stay blocked.
+  // The step was started but its condition does not hold: frees its crew and
+  // releases its successors as if it were done.
+  void skip(StepId step, SimTime now);
+  // The step failed; its crew stays on it to roll back.
+  void start_rollback(StepId step);
+  // The step gave up (after any rollback): frees its crew; its successors stay
+  // blocked.
   void fail(StepId step);
+  // A crew's size changes from now on; steps already running keep going.
+  void resize(CrewId crew, int size);
 
-  // Starts ready steps, in rank order, while their crews have a free
-  // member; returns the steps started.
-  std::span<const StepId> dispatch();
+  // Starts ready steps, in rank order, while their crews are on shift and
+  // have a free member; returns the steps started.
+  std::span<const StepId> dispatch(SimTime now);
   // Steps released since the last call whose earliest start lies ahead: the
   // caller wakes each with reach_earliest_start at its not_before.
   std::span<const StepId> take_waiting();
+  // The earliest shift start after now of a crew that has ready steps but is
+  // off shift: the caller dispatches again then.
+  std::optional<SimTime> next_shift_start(SimTime now) const;
+  // When a step's work begun now takes `work` of its crew's working time.
+  SimTime work_ends(StepId step, SimTime now, Duration work) const;
 
   StepStatus status(StepId s) const { return status_[s.value]; }
   int busy(CrewId c) const { return busy_[c.value]; }
+  int size(CrewId c) const { return size_[c.value]; }
 
  private:
   void release(StepId s, SimTime now);
+  void release_successors(StepId s, SimTime now);
   void make_ready(StepId s);
+  void free_crew(StepId s);
 
   const Scenario& scenario_;
+  std::vector<ShiftCalendar> calendars_;  // by crew
   std::vector<StepStatus> status_;
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;
+  std::vector<int> size_;
   std::vector<std::uint32_t> rank_;
   std::vector<StepId> ready_;  // kept in rank order
   std::vector<StepId> started_;

@@ -21,7 +21,12 @@ std::optional<StrategyKind> parse_strategy(std::string_view name);
 // acts on, or a service that hard-depends on one, directly or not.
 UserCount users_restored_by(const Scenario& scenario, StepId step);
 
-// rank[s] is step s's place in the strategy's order, 0 first.
+// The strategies that rank steps by a rule of their own, without a list or
+// a search: the candidates a search starts from.
+std::span<const StrategyKind> heuristic_strategies();
+
+// rank[s] is step s's place in the strategy's order, 0 first. Throws
+// std::invalid_argument for optimize, which only a search resolves.
 std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy);
 
 }  // namespace faultline

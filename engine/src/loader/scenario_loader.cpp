@@ -27,7 +27,7 @@ class ScenarioReader {
   std::shared_ptr<const Scenario> read(const YAML::Node& root) {
     Fields top(reader_, root, "the scenario",
                {"name", "description", "topology", "start", "time_zone", "horizon", "strategy",
-                "faults", "crews", "runbook", "observed"});
+                "priority", "faults", "crews", "runbook", "observed"});
     if (!top.is_map())
       return nullptr;
     name_ = reader_.optional_text(top.get("name"), "the scenario's name");
@@ -69,6 +69,7 @@ class ScenarioReader {
       for (const auto& m : observed)
         read_milestone(m);
     }
+    read_priority(top.get("priority"), top.get("strategy"));
     check_runbook_cycles();
     if (topology_ && topology_->has_failure_models() && !horizon_) {
       reader_.error(root, "the topology " + topology_->file() +
@@ -82,7 +83,8 @@ class ScenarioReader {
     return std::make_shared<const Scenario>(
         Scenario{reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
                  std::move(faults_), std::move(crews_list_), std::move(steps_list_),
-                 std::move(step_successors), std::move(observed_), horizon_, strategy_});
+                 std::move(step_successors), std::move(observed_), horizon_, strategy_,
+                 std::move(priority_)});
   }
 
  private:
@@ -102,6 +104,35 @@ class ScenarioReader {
       list += (list.empty() ? "" : ", ") + n;
     reader_.error(node, "unknown strategy '" + *name + "'" + did_you_mean(*name, names) +
                             "; expected one of " + list);
+  }
+
+  // The priority list goes with the `priority` strategy, and only with it.
+  void read_priority(const YAML::Node& node, const YAML::Node& strategy) {
+    const bool wanted = strategy_ == StrategyKind::priority;
+    if (!node.IsDefined()) {
+      if (wanted) {
+        reader_.error(strategy,
+                      "the priority strategy needs a 'priority' list: the step ids, most urgent "
+                      "first");
+      }
+      return;
+    }
+    if (!wanted) {
+      reader_.error(node,
+                    "'priority' lists an order for the priority strategy; add 'strategy: "
+                    "priority' or remove the list");
+      return;
+    }
+    std::vector<std::uint32_t> seen;
+    for (const auto s : steps_.resolve_list(reader_, node)) {
+      if (std::find(seen.begin(), seen.end(), s) != seen.end()) {
+        reader_.error(node, "step '" + steps_list_[s].id +
+                                "' appears twice in 'priority'; list each step once");
+        continue;
+      }
+      seen.push_back(s);
+      priority_.push_back(StepId{s});
+    }
   }
 
   void read_topology_reference(const YAML::Node& node) {
@@ -310,14 +341,29 @@ class ScenarioReader {
   }
 
   void read_crew(const YAML::Node& node) {
-    Fields f(reader_, node, "a crew", {"id", "name", "size"});
+    Fields f(reader_, node, "a crew", {"id", "name", "size", "shifts", "handover"});
     Crew crew;
     crew.where = reader_.at(node);
     if (f.is_map()) {
       crew.id = reader_.text(f.require("id"), "a crew's id").value_or("");
+      const std::string what = "crew '" + crew.id + "'";
       crew.name = reader_.optional_text(f.get("name"), "a crew's name");
       if (const YAML::Node n = f.get("size"); n.IsDefined()) {
         crew.size = static_cast<int>(reader_.integer(n, "a crew's size", 1, 10'000).value_or(1));
+      }
+      if (const YAML::Node shifts = f.get("shifts");
+          shifts.IsDefined() && reader_.sequence(shifts, "shifts of " + what)) {
+        for (const auto& shift : shifts)
+          read_shift(shift, what, crew);
+        if (shifts.size() == 0)
+          reader_.error(shifts, "shifts of " + what +
+                                    " is empty, so the crew never works; list at least one "
+                                    "shift or remove the key");
+      }
+      if (const YAML::Node h = f.get("handover"); h.IsDefined()) {
+        crew.handover = reader_.duration(h, "handover of " + what).value_or(Duration{});
+        if (!f.has("shifts"))
+          reader_.warning(h, "handover of " + what + " has no effect without 'shifts'");
       }
     }
     if (crew.name.empty())
@@ -325,11 +371,69 @@ class ScenarioReader {
     crews_list_.push_back(std::move(crew));
   }
 
+  // {time_zone: Europe/London, hours: "08:00-17:00", days: weekdays}
+  void read_shift(const YAML::Node& node, const std::string& crew, Crew& out) {
+    Fields f(reader_, node, "a shift of " + crew, {"time_zone", "hours", "days"});
+    if (!f.is_map())
+      return;
+    Shift shift;
+    shift.where = reader_.at(node);
+    if (const YAML::Node z = f.require("time_zone"); z.IsDefined()) {
+      shift.time_zone = reader_.text(z, "time_zone of a shift of " + crew).value_or("");
+      if (!shift.time_zone.empty() && !ScenarioClock::find_zone(shift.time_zone)) {
+        reader_.error(z, "unknown time zone '" + shift.time_zone +
+                             "'; expected an IANA name such as Europe/London or UTC");
+      }
+    }
+    if (const YAML::Node h = f.require("hours"); h.IsDefined()) {
+      const auto text = reader_.text(h, "hours of a shift of " + crew).value_or("");
+      const auto from = clock_minutes(text.substr(0, text.find('-')));
+      const auto to = text.find('-') == std::string::npos
+                          ? std::nullopt
+                          : clock_minutes(text.substr(text.find('-') + 1));
+      if (!from || !to || *from == *to || *from == std::chrono::hours{24}) {
+        reader_.error(h, "hours of a shift of " + crew +
+                             " must be a local start and end such as '08:00-17:00' (or "
+                             "'22:00-06:00' across midnight), found '" +
+                             text + "'");
+      } else {
+        shift.from = *from;
+        shift.to = *to;
+      }
+    }
+    if (const YAML::Node d = f.get("days"); d.IsDefined()) {
+      const auto days = reader_.text(d, "days of a shift of " + crew).value_or("");
+      if (days == "weekdays") {
+        shift.weekdays_only = true;
+      } else if (days != "every-day" && !days.empty()) {
+        reader_.error(d, "unknown days '" + days + "'" +
+                             did_you_mean(days, {"weekdays", "every-day"}) +
+                             "; expected weekdays (Monday to Friday) or every-day");
+      }
+    }
+    out.shifts.push_back(std::move(shift));
+  }
+
+  // "08:00" as minutes after midnight; "24:00" is the end of the day.
+  static std::optional<std::chrono::minutes> clock_minutes(std::string_view text) {
+    if (text.size() != 5 || text[2] != ':')
+      return std::nullopt;
+    const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (!digit(0) || !digit(1) || !digit(3) || !digit(4))
+      return std::nullopt;
+    const int h = (text[0] - '0') * 10 + (text[1] - '0');
+    const int m = (text[3] - '0') * 10 + (text[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0))
+      return std::nullopt;
+    return std::chrono::minutes{h * 60 + m};
+  }
+
   void read_step(const YAML::Node& node) {
     Fields f(
         reader_, node, "a runbook step",
-        {"id", "description", "action", "deployments", "region", "zone", "service", "to", "waves",
-         "fault", "duration", "crew", "after", "not_before", "success", "retries", "retry_delay"});
+        {"id",      "description", "action",      "deployments", "region", "zone",     "service",
+         "to",      "waves",       "fault",       "duration",    "crew",   "after",    "not_before",
+         "success", "retries",     "retry_delay", "only_if",     "verify", "rollback", "fails_at"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -352,8 +456,52 @@ class ScenarioReader {
         step.not_before = read_time(nb, "not_before of " + what);
       }
       read_action(f, what, step);
+      read_step_semantics(f, what, step);
     }
     steps_list_.push_back(std::move(step));
+  }
+
+  void read_step_semantics(Fields& f, const std::string& what, Step& step) {
+    if (const YAML::Node c = f.get("only_if"); c.IsDefined())
+      step.only_if = read_condition(c, what);
+    if (const YAML::Node v = f.get("verify"); v.IsDefined() && topology_) {
+      for (const auto s : services_->resolve_list(reader_, v))
+        step.verify.push_back(ServiceId{s});
+    }
+    if (const YAML::Node r = f.get("rollback"); r.IsDefined())
+      step.rollback = reader_.distribution(r, "rollback of " + what);
+    if (const YAML::Node at = f.get("fails_at"); at.IsDefined())
+      step.fails_at = read_time(at, "fails_at of " + what);
+  }
+
+  // {service: calling, below: operational}
+  std::optional<StepCondition> read_condition(const YAML::Node& node, const std::string& what) {
+    Fields f(reader_, node, "the condition (only_if) of " + what, {"service", "below"});
+    if (!f.is_map())
+      return std::nullopt;
+    StepCondition condition;
+    const YAML::Node service = f.require("service");
+    const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
+    if (const YAML::Node below = f.get("below"); below.IsDefined()) {
+      const auto state = reader_.text(below, "'below' of " + what).value_or("");
+      if (state == "operational") {
+        condition.below = ServiceState::operational;
+      } else if (state == "degraded-performance") {
+        condition.below = ServiceState::degraded_performance;
+      } else if (state == "partial-outage") {
+        condition.below = ServiceState::partial_outage;
+      } else if (!state.empty()) {
+        reader_.error(below, "unknown state '" + state + "'" +
+                                 did_you_mean(state, {"operational", "degraded-performance",
+                                                      "partial-outage"}) +
+                                 "; expected operational, degraded-performance or "
+                                 "partial-outage (the step runs while the service is worse)");
+      }
+    }
+    if (!s)
+      return std::nullopt;
+    condition.service = *s;
+    return condition;
   }
 
   void read_retries(Fields& f, const std::string& what, Step& step) {
@@ -555,6 +703,7 @@ class ScenarioReader {
   ScenarioClock::Seconds t0_{};
   std::optional<SimTime> horizon_;
   StrategyKind strategy_ = StrategyKind::as_written;
+  std::vector<StepId> priority_;
   std::vector<Fault> faults_;
   std::vector<Crew> crews_list_;
   std::vector<Step> steps_list_;

@@ -25,6 +25,7 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.milestones_met.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
+  t.sampled_busy.resize(times.size() * scenario.crews.size());
   return t;
 }
 
@@ -58,6 +59,9 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
       stats.attempts.add(outcome.attempts);
     if (outcome.failed)
       ++stats.runs_failed;
+    if (outcome.skipped)
+      ++stats.runs_skipped;
+    stats.restored_user_seconds.add((outcome.restored_loss.user_ms + 500) / 1000);
   }
   for (const StepId s : critical_path(scenario, run))
     ++t.steps[s.value].runs_critical;
@@ -71,6 +75,8 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
   }
   for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
     t.sampled_active[i].add(run.sampled_active[i].value);
+  for (std::size_t i = 0; i < run.sampled_busy.size(); ++i)
+    t.sampled_busy[i].add(run.sampled_busy[i]);
 }
 
 void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
@@ -93,7 +99,9 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.steps[s].completed_at_ms.merge(from.steps[s].completed_at_ms);
     into.steps[s].attempts.merge(from.steps[s].attempts);
     into.steps[s].runs_failed += from.steps[s].runs_failed;
+    into.steps[s].runs_skipped += from.steps[s].runs_skipped;
     into.steps[s].runs_critical += from.steps[s].runs_critical;
+    into.steps[s].restored_user_seconds.merge(from.steps[s].restored_user_seconds);
   }
   for (std::size_t g = 0; g < into.user_groups.size(); ++g)
     merge_impact(into.user_groups[g], from.user_groups[g]);
@@ -102,6 +110,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.milestones_met[m] += from.milestones_met[m];
   for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
     into.sampled_active[i].merge(from.sampled_active[i]);
+  for (std::size_t i = 0; i < into.sampled_busy.size(); ++i)
+    into.sampled_busy[i].merge(from.sampled_busy[i]);
 }
 
 // A round number of minutes, hours or days that puts at most kMostSamples

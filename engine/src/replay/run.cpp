@@ -1,6 +1,7 @@
 #include "replay/run.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "faultline/strategy.hpp"
 
@@ -24,14 +25,21 @@ Duration wave_length(Duration whole, int wave, int waves) {
 
 }  // namespace
 
-Run::Run(const Scenario& scenario)
+Run::Run(const Scenario& scenario) : Run(scenario, step_ranks(scenario, scenario.strategy)) {}
+
+Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
     : scenario_(scenario),
       topology_(*scenario.topology),
       calendar_(topology_, scenario.clock, activity_until(scenario)),
       health_(topology_),
-      runbook_(scenario, step_ranks(scenario, scenario.strategy)),
+      runbook_(scenario, std::move(rank)),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
+      attempt_end_(scenario.steps.size()),
+      wave_under_way_(scenario.steps.size()),
+      scripted_failure_(scenario.steps.size()),
+      forced_failure_(scenario.steps.size()),
+      capability_before_(scenario.steps.size()),
       base_healthy_(topology_.deployments().size()),
       base_capability_(topology_.services().size()),
       deployment_failed_(topology_.deployments().size()),
@@ -41,7 +49,9 @@ Run::Run(const Scenario& scenario)
       rollout_halted_(scenario.faults.size()),
       state_since_(topology_.services().size()),
       group_affected_(topology_.user_groups().size()),
-      group_active_(topology_.user_groups().size()) {
+      group_active_(topology_.user_groups().size()),
+      group_attributed_(topology_.user_groups().size()),
+      recorded_busy_(scenario.crews.size()) {
   std::vector<std::optional<std::uint32_t>> pool_of_service(topology_.services().size());
   for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
     if (const auto repairers = topology_.service(ServiceId{s}).repairers) {
@@ -95,6 +105,11 @@ void Run::reset(const RunOptions& options, RunResult& result) {
       failover_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failover, s);
   }
   std::fill(retries_used_.begin(), retries_used_.end(), 0);
+  std::fill(attempt_end_.begin(), attempt_end_.end(), std::nullopt);
+  std::fill(forced_failure_.begin(), forced_failure_.end(), 0);
+  std::fill(scripted_failure_.begin(), scripted_failure_.end(), std::nullopt);
+  verifying_.clear();
+  shift_wake_.reset();
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
     base_healthy_[d] = topology_.deployments()[d].instances;
   std::fill(base_capability_.begin(), base_capability_.end(), 1.0);
@@ -107,6 +122,9 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   segment_ = 0;
   std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
+  std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
+  restoring_step_.reset();
+  std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
   users_changed_ = false;
@@ -117,10 +135,13 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   result.timeline.clear();
   result.services.assign(topology_.services().size(), ServiceOutcome{});
   result.steps.assign(scenario_.steps.size(), StepOutcome{});
+  result.crews.assign(scenario_.crews.size(), CrewOutcome{});
+  result.restored_loss_otherwise = UserTime{};
   result.user_groups.assign(topology_.user_groups().size(), UserImpact{});
   result.overall = UserImpact{};
   result.observed.clear();
   result.sampled_active.assign(options.sample_times.size(), UserCount{});
+  result.sampled_busy.assign(options.sample_times.size() * scenario_.crews.size(), 0);
 }
 
 void Run::execute(const RunOptions& options, RunResult& result) {
@@ -168,6 +189,7 @@ void Run::handle(const Event& e) {
       runbook_.reach_earliest_start(StepId{e.index});
       break;
     case Event::Kind::wave_done:
+      attempt_end_[e.index].reset();
       finish_attempt(StepId{e.index}, e.wave);
       break;
     case Event::Kind::retry:
@@ -191,12 +213,64 @@ void Run::handle(const Event& e) {
     case Event::Kind::overload_trips:
       overload_trips(DeploymentId{e.index});
       break;
+    case Event::Kind::scripted_failure:
+      scripted_failure(StepId{e.index});
+      break;
+    case Event::Kind::rollback_done:
+      finish_rollback(StepId{e.index});
+      break;
+    case Event::Kind::shift_starts:
+      shift_wake_.reset();
+      break;
   }
-  for (const StepId s : runbook_.take_waiting()) {
-    queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
+  dispatch_steps();
+  if (options_.record_timeline)
+    record_crews();
+}
+
+// Starts what the crews can take on; a step whose condition no longer holds
+// is skipped, which may release others at once.
+void Run::dispatch_steps() {
+  bool again = true;
+  while (again) {
+    again = false;
+    for (const StepId s : runbook_.take_waiting()) {
+      queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
+    }
+    for (const StepId s : runbook_.dispatch(now_)) {
+      const auto& condition = scenario_.steps[s.value].only_if;
+      if (condition && !condition_holds(*condition)) {
+        runbook_.skip(s, now_);
+        result_->steps[s.value].skipped = true;
+        record(entry_at(now_, TimelineKind::step_skipped, s.value));
+        again = true;
+      } else {
+        start_step(s);
+      }
+    }
   }
-  for (const StepId s : runbook_.dispatch())
-    start_step(s);
+  if (const auto wake = runbook_.next_shift_start(now_);
+      wake && (!shift_wake_ || *wake < *shift_wake_)) {
+    shift_wake_ = wake;
+    queue_.schedule(*wake, {Event::Kind::shift_starts});
+  }
+}
+
+bool Run::condition_holds(const StepCondition& c) const {
+  return health_.health(c.service).state() > c.below;
+}
+
+void Run::record_crews() {
+  for (std::uint32_t c = 0; c < recorded_busy_.size(); ++c) {
+    const int busy = runbook_.busy(CrewId{c});
+    if (busy == recorded_busy_[c])
+      continue;
+    recorded_busy_[c] = busy;
+    TimelineEntry entry = entry_at(now_, TimelineKind::crew, c);
+    entry.busy = busy;
+    entry.size = runbook_.size(CrewId{c});
+    record(entry);
+  }
 }
 
 void Run::apply_deployment(DeploymentId d) {
@@ -419,6 +493,17 @@ void Run::overload_trips(DeploymentId d) {
 
 void Run::start_step(StepId s) {
   result_->steps[s.value].started = now_;
+  const Step& step = scenario_.steps[s.value];
+  if (step.service)
+    capability_before_[s.value] = base_capability_[step.service->value];
+  // A scripted failure is an event only while the step is under way, so
+  // that it never stretches a run past its last real event.
+  if (step.fails_at && *step.fails_at > now_) {
+    scripted_failure_[s.value] =
+        queue_.schedule(*step.fails_at, {Event::Kind::scripted_failure, s.value});
+  } else if (step.fails_at) {
+    forced_failure_[s.value] = 1;
+  }
   record(entry_at(now_, TimelineKind::step_started, s.value));
   start_attempt(s, 1, true);
 }
@@ -430,32 +515,129 @@ void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
   if (fresh_duration)
     attempt_duration_[s.value] = draw(step.duration, step_random_, s.value);
   ++result_->steps[s.value].attempts;
-  queue_.schedule(now_ + wave_length(attempt_duration_[s.value], wave, step.waves),
-                  {Event::Kind::wave_done, s.value, wave});
+  wave_under_way_[s.value] = wave;
+  const Duration work = wave_length(attempt_duration_[s.value], wave, step.waves);
+  attempt_end_[s.value] =
+      queue_.schedule(runbook_.work_ends(s, now_, work), {Event::Kind::wave_done, s.value, wave});
 }
 
 void Run::finish_attempt(StepId s, int wave) {
   const Step& step = scenario_.steps[s.value];
   RandomStream* stream = options_.sampling ? &step_random_[s.value] : nullptr;
-  if (!succeeds(step.success, stream)) {
-    if (retries_used_[s.value] < step.retries) {
-      ++retries_used_[s.value];
-      queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
-                      {Event::Kind::retry, s.value, wave});
-      return;
-    }
-    result_->steps[s.value].failed = true;
-    runbook_.fail(s);
+  // The draw is made even for a scripted failure, so that what the step
+  // draws next stays paired with other runs.
+  const bool success = succeeds(step.success, stream);
+  if (forced_failure_[s.value] || !success) {
+    forced_failure_[s.value] = 0;
+    fail_attempt(s, wave);
     return;
   }
+  restoring_step_ = s;
   apply_wave(s, wave);
   if (wave < step.waves) {
     start_attempt(s, wave + 1, false);
+  } else if (step.verify.empty()) {
+    finish_step(s);
   } else {
-    result_->steps[s.value].completed = now_;
-    record(entry_at(now_, TimelineKind::step_completed, s.value));
-    runbook_.complete(s, now_);
+    cancel_scripted_failure(s);
+    runbook_.finish_work(s);
+    result_->steps[s.value].crew_freed = now_;
+    verifying_.push_back(s);
+    // Opens the gate at once when its services are operational.
+    propagate();
+    if (runbook_.status(s) == StepStatus::verifying)
+      record(entry_at(now_, TimelineKind::step_work_done, s.value));
   }
+  propagate();
+  restoring_step_.reset();
+}
+
+void Run::cancel_scripted_failure(StepId s) {
+  if (auto& pending = scripted_failure_[s.value]) {
+    queue_.cancel(*pending);
+    pending.reset();
+  }
+}
+
+void Run::finish_step(StepId s) {
+  cancel_scripted_failure(s);
+  StepOutcome& outcome = result_->steps[s.value];
+  outcome.completed = now_;
+  if (!outcome.crew_freed)
+    outcome.crew_freed = now_;
+  record(entry_at(now_, TimelineKind::step_completed, s.value));
+  runbook_.complete(s, now_);
+}
+
+// Steps whose work is done complete once every service of their gate is
+// operational.
+void Run::open_gates() {
+  auto keep = verifying_.begin();
+  for (const StepId s : verifying_) {
+    const auto& gate = scenario_.steps[s.value].verify;
+    const bool open = std::all_of(gate.begin(), gate.end(), [&](ServiceId v) {
+      return health_.health(v).state() == ServiceState::operational;
+    });
+    if (open) {
+      finish_step(s);
+    } else {
+      *keep++ = s;
+    }
+  }
+  verifying_.erase(keep, verifying_.end());
+}
+
+void Run::fail_attempt(StepId s, int wave) {
+  const Step& step = scenario_.steps[s.value];
+  if (retries_used_[s.value] < step.retries) {
+    ++retries_used_[s.value];
+    queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
+                    {Event::Kind::retry, s.value, wave});
+    return;
+  }
+  give_up(s);
+}
+
+void Run::give_up(StepId s) {
+  cancel_scripted_failure(s);
+  const Step& step = scenario_.steps[s.value];
+  result_->steps[s.value].failed = true;
+  record(entry_at(now_, TimelineKind::step_failed, s.value));
+  if (step.rollback) {
+    runbook_.start_rollback(s);
+    const Duration work = draw(*step.rollback, step_random_, s.value);
+    queue_.schedule(runbook_.work_ends(s, now_, work), {Event::Kind::rollback_done, s.value});
+    return;
+  }
+  result_->steps[s.value].crew_freed = now_;
+  runbook_.fail(s);
+}
+
+// The attempt under way fails now; with none under way (between retries),
+// the next one to end fails.
+void Run::scripted_failure(StepId s) {
+  scripted_failure_[s.value].reset();
+  auto& pending = attempt_end_[s.value];
+  if (pending && queue_.cancel(*pending)) {
+    pending.reset();
+    fail_attempt(s, wave_under_way_[s.value]);
+    return;
+  }
+  forced_failure_[s.value] = 1;
+}
+
+// What the step's finished waves enabled is disabled again.
+void Run::finish_rollback(StepId s) {
+  const Step& step = scenario_.steps[s.value];
+  if (step.action == ActionKind::enable_waves) {
+    base_capability_[step.service->value] = capability_before_[s.value];
+    apply_service(*step.service);
+  }
+  StepOutcome& outcome = result_->steps[s.value];
+  outcome.rolled_back = true;
+  outcome.crew_freed = now_;
+  record(entry_at(now_, TimelineKind::step_rolled_back, s.value));
+  runbook_.fail(s);
   propagate();
 }
 
@@ -566,9 +748,25 @@ void Run::propagate() {
   }
   for (const DeploymentId d : health_.load_changes())
     check_overload(d);
+  if (!verifying_.empty())
+    open_gates();
 }
 
 void Run::set_group_affected(UserGroupId g, UserCount affected) {
+  const UserCount before = group_affected_[g.value];
+  if (affected < before) {
+    // The users brought back take their share of the group's loss so far
+    // that is not yet put down to anything.
+    UserTime& attributed = group_attributed_[g.value];
+    const auto unattributed =
+        static_cast<long double>(result_->user_groups[g.value].lost.user_ms - attributed.user_ms);
+    const UserTime share{static_cast<std::int64_t>(
+        std::llround(unattributed * static_cast<long double>((before - affected).value) /
+                     static_cast<long double>(before.value)))};
+    attributed += share;
+    (restoring_step_ ? result_->steps[restoring_step_->value].restored_loss
+                     : result_->restored_loss_otherwise) += share;
+  }
   const UserCount active = active_share(affected, calendar_.permille(segment_, g));
   total_affected_ += affected - group_affected_[g.value];
   total_active_ += active - group_active_[g.value];
@@ -654,15 +852,28 @@ void Run::advance_to(SimTime t) {
     settle_users();
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size() && times[next_sample_] < t)
-    result_->sampled_active[next_sample_++] = total_active_;
+    take_sample();
   const Duration span = t - now_;
   if (span.ms > 0) {
     for (std::size_t g = 0; g < group_active_.size(); ++g) {
       result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
     }
     result_->overall.lost += UserTime{total_active_.value * span.ms};
+    for (std::uint32_t c = 0; c < result_->crews.size(); ++c) {
+      CrewOutcome& crew = result_->crews[c];
+      const int busy = runbook_.busy(CrewId{c});
+      crew.busy += span * busy;
+      crew.peak_busy = std::max(crew.peak_busy, busy);
+    }
   }
   now_ = t;
+}
+
+void Run::take_sample() {
+  const std::size_t crews = scenario_.crews.size();
+  for (std::uint32_t c = 0; c < crews; ++c)
+    result_->sampled_busy[next_sample_ * crews + c] = runbook_.busy(CrewId{c});
+  result_->sampled_active[next_sample_++] = total_active_;
 }
 
 void Run::finish(SimTime end) {
@@ -671,7 +882,7 @@ void Run::finish(SimTime end) {
   // The state at the end holds for any later sampling time.
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size())
-    result_->sampled_active[next_sample_++] = total_active_;
+    take_sample();
   result_->end = end;
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
     close_state_interval(ServiceId{s}, end);

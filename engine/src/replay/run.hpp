@@ -30,7 +30,11 @@ struct RunOptions {
 
 class Run {
  public:
+  // Ready steps go in the order of the scenario's strategy, or of `rank`.
   explicit Run(const Scenario& scenario);
+  Run(const Scenario& scenario, std::vector<std::uint32_t> rank);
+  // A new order for the runs to come.
+  void set_ranks(std::vector<std::uint32_t> rank) { runbook_.set_ranks(std::move(rank)); }
 
   // Executes the scenario from the start into result, reusing its memory.
   void execute(const RunOptions& options, RunResult& result);
@@ -50,10 +54,13 @@ class Run {
       loss_detected,
       failover_done,
       overload_trips,
+      scripted_failure,
+      rollback_done,
+      shift_starts,
     };
     Kind kind;
     // fault, step, failure unit, calendar segment, service (loss_detected,
-    // failover_done) or deployment (overload_trips)
+    // failover_done) or deployment (overload_trips); unused for shift_starts
     std::uint32_t index = 0;
     int wave = 0;  // 1-based
   };
@@ -91,9 +98,19 @@ class Run {
   void overload_trips(DeploymentId d);
   // The outcome of an attempt that succeeds with probability p.
   bool succeeds(double p, RandomStream* stream) const;
+  void dispatch_steps();
+  bool condition_holds(const StepCondition& c) const;
   void start_step(StepId s);
   void start_attempt(StepId s, int wave, bool fresh_duration);
   void finish_attempt(StepId s, int wave);
+  void fail_attempt(StepId s, int wave);
+  void give_up(StepId s);
+  void scripted_failure(StepId s);
+  void cancel_scripted_failure(StepId s);
+  void finish_rollback(StepId s);
+  void finish_step(StepId s);
+  void open_gates();
+  void record_crews();
   void apply_wave(StepId s, int wave);
   void unit_fails(std::uint32_t unit);
   void start_repair(std::uint32_t unit);
@@ -109,6 +126,7 @@ class Run {
   void settle_users();
   void update_peaks(UserImpact& impact, UserCount affected, UserCount active);
   void advance_to(SimTime t);
+  void take_sample();
   void finish(SimTime end);
   MilestoneOutcome judge(const Milestone& m) const;
   void record(TimelineEntry entry);
@@ -149,6 +167,15 @@ class Run {
   std::vector<RandomStream> failover_random_;  // by service
   std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
   std::vector<int> retries_used_;
+  std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
+  std::vector<int> wave_under_way_;
+  std::vector<std::optional<EventHandle>> scripted_failure_;  // by step, while under way
+  std::vector<char> forced_failure_;  // by step: a scripted failure awaits its attempt
+  // By step: the capability of its service when it started, which a
+  // rollback returns to.
+  std::vector<double> capability_before_;
+  std::vector<StepId> verifying_;  // steps whose gate is not yet open
+  std::optional<SimTime> shift_wake_;
   // What faults and the runbook leave; failure models act on top.
   std::vector<int> base_healthy_;
   std::vector<double> base_capability_;
@@ -161,6 +188,11 @@ class Run {
   std::size_t segment_ = 0;
   std::vector<UserCount> group_affected_;
   std::vector<UserCount> group_active_;  // of those affected, the active ones
+  // User-time lost by each group already put down to the steps that brought
+  // its users back; and the step whose completion is being applied.
+  std::vector<UserTime> group_attributed_;
+  std::optional<StepId> restoring_step_;
+  std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
   UserCount total_affected_;
   UserCount total_active_;
   // Who is cut off changed during the current instant.

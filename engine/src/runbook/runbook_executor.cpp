@@ -1,5 +1,8 @@
+#include <date/tz.h>
+
 #include <algorithm>
 
+#include "faultline/activity.hpp"
 #include "faultline/runbook.hpp"
 
 namespace faultline {
@@ -14,12 +17,94 @@ std::string_view to_string(StepStatus s) {
       return "ready";
     case StepStatus::running:
       return "running";
+    case StepStatus::verifying:
+      return "verifying";
+    case StepStatus::rolling_back:
+      return "rolling back";
     case StepStatus::done:
       return "done";
+    case StepStatus::skipped:
+      return "skipped";
     case StepStatus::failed:
       return "failed";
   }
   return "blocked";
+}
+
+ShiftCalendar::ShiftCalendar(const Crew& crew, const ScenarioClock& clock, SimTime until)
+    : until_(until), handover_(crew.handover) {
+  using std::chrono::days;
+  using std::chrono::milliseconds;
+  const auto t0 = clock.t0_utc();
+  const auto to_sim = [&](date::sys_time<std::chrono::seconds> utc) {
+    return SimTime{std::chrono::duration_cast<milliseconds>(utc - t0).count()};
+  };
+  for (const Shift& shift : crew.shifts) {
+    const date::time_zone* zone = ScenarioClock::find_zone(shift.time_zone);
+    if (zone == nullptr)
+      continue;
+    const auto first_day = date::floor<days>(zone->to_local(t0)) - days{1};
+    const auto last_day =
+        date::floor<days>(zone->to_local(t0 + std::chrono::milliseconds{until.ms})) + days{1};
+    const auto length = shift.to > shift.from ? shift.to - shift.from
+                                              : shift.to - shift.from + std::chrono::hours{24};
+    for (auto day = first_day; day <= last_day; day += days{1}) {
+      const date::weekday wd{day};
+      if (shift.weekdays_only && (wd == date::Saturday || wd == date::Sunday))
+        continue;
+      const auto begins = day + shift.from;
+      // A local time skipped by a daylight-saving change starts at the change.
+      const auto from = zone->to_sys(begins, date::choose::earliest);
+      const auto to = zone->to_sys(begins + length, date::choose::earliest);
+      intervals_.push_back({to_sim(from), to_sim(to)});
+    }
+  }
+  std::sort(intervals_.begin(), intervals_.end(),
+            [](const Interval& a, const Interval& b) { return a.from < b.from; });
+  // Overlapping shifts hand over while both work: one interval. Back-to-back
+  // ones stay apart, so work carried across pauses for the hand-over.
+  std::vector<Interval> merged;
+  for (const Interval& i : intervals_) {
+    if (!merged.empty() && i.from < merged.back().to) {
+      merged.back().to = std::max(merged.back().to, i.to);
+    } else {
+      merged.push_back(i);
+    }
+  }
+  intervals_ = std::move(merged);
+}
+
+std::vector<ShiftCalendar::Interval>::const_iterator ShiftCalendar::covering_or_next(
+    SimTime t) const {
+  return std::upper_bound(intervals_.begin(), intervals_.end(), t,
+                          [](SimTime at, const Interval& i) { return at < i.to; });
+}
+
+bool ShiftCalendar::on_shift(SimTime t) const {
+  const auto it = covering_or_next(t);
+  return it == intervals_.end() || it->from <= t;
+}
+
+SimTime ShiftCalendar::next_shift_start(SimTime t) const {
+  const auto it = covering_or_next(t);
+  return it == intervals_.end() || it->from <= t ? t : it->from;
+}
+
+SimTime ShiftCalendar::work_ends(SimTime start, Duration work) const {
+  auto it = covering_or_next(start);
+  SimTime t = it == intervals_.end() ? start : std::max(start, it->from);
+  Duration left = work;
+  while (it != intervals_.end()) {
+    if (t < it->to) {
+      if (left <= it->to - t)
+        return t + left;
+      left = left - (it->to - t);
+    }
+    const SimTime shift_ended = it->to;
+    ++it;
+    t = (it == intervals_.end() ? shift_ended : it->from) + handover_;
+  }
+  return t + left;
 }
 
 RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint32_t> rank)
@@ -27,7 +112,10 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
       status_(scenario.steps.size()),
       unfinished_predecessors_(scenario.steps.size()),
       busy_(scenario.crews.size()),
+      size_(scenario.crews.size()),
       rank_(std::move(rank)) {
+  for (const Crew& crew : scenario.crews)
+    calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
   reset();
 }
 
@@ -37,6 +125,8 @@ void RunbookExecutor::reset() {
     unfinished_predecessors_[i] = static_cast<int>(scenario_.steps[i].after.size());
   }
   std::fill(busy_.begin(), busy_.end(), 0);
+  for (std::size_t c = 0; c < size_.size(); ++c)
+    size_[c] = scenario_.crews[c].size;
   ready_.clear();
   started_.clear();
   waiting_.clear();
@@ -72,28 +162,58 @@ void RunbookExecutor::make_ready(StepId s) {
   ready_.insert(at, s);
 }
 
-void RunbookExecutor::complete(StepId s, SimTime now) {
-  status_[s.value] = StepStatus::done;
+void RunbookExecutor::free_crew(StepId s) {
+  const StepStatus st = status_[s.value];
+  if (st != StepStatus::running && st != StepStatus::rolling_back)
+    return;
   if (const auto crew = scenario_.steps[s.value].crew)
     --busy_[crew->value];
+}
+
+void RunbookExecutor::release_successors(StepId s, SimTime now) {
   for (const StepId next : scenario_.successors[s.value]) {
     if (--unfinished_predecessors_[next.value] == 0)
       release(next, now);
   }
 }
 
-void RunbookExecutor::fail(StepId s) {
-  status_[s.value] = StepStatus::failed;
-  if (const auto crew = scenario_.steps[s.value].crew)
-    --busy_[crew->value];
+void RunbookExecutor::finish_work(StepId s) {
+  free_crew(s);
+  status_[s.value] = StepStatus::verifying;
 }
 
-std::span<const StepId> RunbookExecutor::dispatch() {
+void RunbookExecutor::complete(StepId s, SimTime now) {
+  free_crew(s);
+  status_[s.value] = StepStatus::done;
+  release_successors(s, now);
+}
+
+void RunbookExecutor::skip(StepId s, SimTime now) {
+  free_crew(s);
+  status_[s.value] = StepStatus::skipped;
+  release_successors(s, now);
+}
+
+void RunbookExecutor::start_rollback(StepId s) {
+  status_[s.value] = StepStatus::rolling_back;
+}
+
+void RunbookExecutor::fail(StepId s) {
+  free_crew(s);
+  status_[s.value] = StepStatus::failed;
+}
+
+void RunbookExecutor::resize(CrewId crew, int size) {
+  size_[crew.value] = size;
+}
+
+std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
   started_.clear();
   auto keep = ready_.begin();
   for (const StepId s : ready_) {
     const auto crew = scenario_.steps[s.value].crew;
-    if (crew && busy_[crew->value] >= scenario_.crews[crew->value].size) {
+    if (crew &&
+        (busy_[crew->value] >= size_[crew->value] || !calendars_[crew->value].on_shift(now))) {
       *keep++ = s;
       continue;
     }
@@ -110,6 +230,24 @@ std::span<const StepId> RunbookExecutor::take_waiting() {
   waiting_.swap(handed_out_);
   waiting_.clear();
   return handed_out_;
+}
+
+std::optional<SimTime> RunbookExecutor::next_shift_start(SimTime now) const {
+  std::optional<SimTime> next;
+  for (const StepId s : ready_) {
+    const auto crew = scenario_.steps[s.value].crew;
+    if (!crew || calendars_[crew->value].on_shift(now))
+      continue;
+    const SimTime at = calendars_[crew->value].next_shift_start(now);
+    if (!next || at < *next)
+      next = at;
+  }
+  return next;
+}
+
+SimTime RunbookExecutor::work_ends(StepId s, SimTime now, Duration work) const {
+  const auto crew = scenario_.steps[s.value].crew;
+  return crew ? calendars_[crew->value].work_ends(now, work) : now + work;
 }
 
 }  // namespace faultline

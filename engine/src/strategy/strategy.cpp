@@ -7,6 +7,7 @@
 #include <deque>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 namespace faultline {
 
@@ -16,6 +17,7 @@ constexpr std::array kStrategies = {
     StrategyKind::as_written,       StrategyKind::most_users_first,
     StrategyKind::dependency_order, StrategyKind::shortest_first,
     StrategyKind::critical_path,    StrategyKind::weighted_shortest_first,
+    StrategyKind::priority,         StrategyKind::optimize,
 };
 
 // The services a step changes directly.
@@ -69,6 +71,10 @@ std::span<const StrategyKind> strategies() {
   return kStrategies;
 }
 
+std::span<const StrategyKind> heuristic_strategies() {
+  return std::span<const StrategyKind>(kStrategies).first(6);
+}
+
 std::string_view to_string(StrategyKind k) {
   switch (k) {
     case StrategyKind::as_written:
@@ -83,6 +89,10 @@ std::string_view to_string(StrategyKind k) {
       return "critical-path";
     case StrategyKind::weighted_shortest_first:
       return "weighted-shortest-first";
+    case StrategyKind::priority:
+      return "priority";
+    case StrategyKind::optimize:
+      return "optimize";
   }
   return "as-written";
 }
@@ -101,9 +111,20 @@ UserCount users_restored_by(const Scenario& scenario, StepId step) {
 }
 
 std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy) {
+  if (strategy == StrategyKind::optimize) {
+    throw std::invalid_argument(
+        "the optimize strategy is a search: resolve it into a priority list with "
+        "optimize_priority first");
+  }
   const std::size_t n = scenario.steps.size();
   // key[s]: lower starts first.
   std::vector<double> key(n, 0.0);
+  if (strategy == StrategyKind::priority) {
+    for (std::uint32_t s = 0; s < n; ++s)
+      key[s] = static_cast<double>(n);
+    for (std::size_t place = 0; place < scenario.priority.size(); ++place)
+      key[scenario.priority[place].value] = static_cast<double>(place);
+  }
   const auto users = [&](std::uint32_t s) {
     return static_cast<double>(users_restored_by(scenario, StepId{s}).value);
   };
@@ -113,6 +134,8 @@ std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind str
     const Step& step = scenario.steps[s];
     switch (strategy) {
       case StrategyKind::as_written:
+      case StrategyKind::priority:
+      case StrategyKind::optimize:
         break;
       case StrategyKind::most_users_first:
         key[s] = -users(s);

@@ -13,7 +13,7 @@
 
 namespace faultline::reports {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
