@@ -145,12 +145,18 @@ std::string milestone_subject(const Scenario& scenario, const Milestone& m) {
 
 ordered_json scenario_json(const Scenario& scenario) {
   const ScenarioClock& clock = scenario.clock;
-  return {{"name", scenario.name},
-          {"file", scenario.file},
-          {"topology", scenario.topology->file()},
-          {"time_zone", clock.zone_name()},
-          {"strategy", to_string(scenario.strategy)},
-          {"t0", clock.iso_text(SimTime{})}};
+  ordered_json j = {{"name", scenario.name},
+                    {"file", scenario.file},
+                    {"topology", scenario.topology->file()},
+                    {"time_zone", clock.zone_name()},
+                    {"strategy", to_string(scenario.strategy)},
+                    {"t0", clock.iso_text(SimTime{})}};
+  if (scenario.strategy == StrategyKind::priority) {
+    j["priority"] = ordered_json::array();
+    for (const StepId s : scenario.priority)
+      j["priority"].push_back(scenario.steps[s.value].id);
+  }
+  return j;
 }
 
 ordered_json replay_json(const Scenario& scenario, const RunResult& result) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "faultline/strategy.hpp"
+
 namespace faultline::reports {
 
 namespace {
@@ -286,6 +288,30 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
                          down);
     }
   }
+  return out;
+}
+
+std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
+                          const OptimizeOptions& options) {
+  std::string order;
+  for (const StepId s : found.order)
+    order += (order.empty() ? "" : ", ") + scenario.steps[s.value].id;
+  std::string out;
+  out += fmt::format(
+      "Optimize: {} priority lists judged on the same {} runs each (streams of their own, seed "
+      "{})\n",
+      found.evaluations, options.runs, options.seed);
+  const std::string start = "started from " + std::string(to_string(found.started_from));
+  out += fmt::format("  {:<44} {:>15} user-hours lost (mean of the search's runs)\n", start,
+                     thousands(std::llround(found.start_user_hours)));
+  out += fmt::format("  {:<44} {:>15}{}\n", "best order found",
+                     thousands(std::llround(found.search_user_hours)),
+                     found.search_user_hours < found.start_user_hours
+                         ? ""
+                         : "  (no better order than the one it started from)");
+  out += "  to keep it, put in the scenario:\n";
+  out += "    strategy: priority\n";
+  out += fmt::format("    priority: [{}]\n\n", order);
   return out;
 }
 

@@ -102,6 +102,23 @@ expect_exit 2 "compare rejects two scenarios under two strategies" "$faultline" 
   --strategy critical-path --runs 10
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
 
+runbook=$source_dir/tests/runbook/fixtures
+expect_exit 0 "replay under the optimize strategy" \
+  "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4
+check "optimize prints the order it found" grep -q "best order found  *21,300" "$work/stdout"
+check "the replay follows the order found" grep -q "all users .* 21,300$" "$work/stdout"
+# The order printed, pasted into the scenario, is a valid priority strategy.
+cp "$runbook/six_jobs_estate.yaml" "$work/"
+{
+  cat "$runbook/six_jobs.yaml"
+  grep -A1 "^    strategy: priority" "$work/stdout" | sed 's/^    //'
+} >"$work/six_jobs_optimized.yaml"
+expect_exit 0 "the pasted priority list validates" \
+  "$faultline" replay "$work/six_jobs_optimized.yaml"
+check "and replays to the same loss" grep -q "all users .* 21,300$" "$work/stdout"
+expect_exit 2 "the search needs runs" \
+  "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 0
+
 expect_exit 0 "simulate the Webex scenario on one thread" \
   "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 2000 --threads 1 --json "$work/mc1.json"
 check "simulate prints milestone probabilities" grep -q "control-hub-restored" "$work/stdout"

@@ -230,3 +230,38 @@ TEST(LoadScenario, ExplainsWhatIsWrongWithZonesRolloutsAndFailovers) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+using testing::has_error;
+
+std::string semantics_fixture(const std::string& name) {
+  return testing::test_path("loader/fixtures/" + name);
+}
+
+TEST(Loader, ReportsEveryBadShiftConditionGateAndPriority) {
+  const auto load = load_scenario(semantics_fixture("bad_step_semantics.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 5, 11, "step 'fix' appears twice in 'priority'"));
+  EXPECT_TRUE(has_error(d, 10, 21, "unknown time zone 'Europe/Londn'"));
+  EXPECT_TRUE(has_error(d, 11, 33, "such as '08:00-17:00'"));
+  EXPECT_TRUE(has_error(d, 11, 47, "unknown days 'weekday' (did you mean 'weekdays'?)"));
+  EXPECT_TRUE(has_error(d, 12, 25, "the crew never works"));
+  EXPECT_TRUE(has_error(d, 14, 85, "unknown state 'down'"));
+  EXPECT_TRUE(has_error(d, 15, 54, "unknown service 'wbe' (did you mean 'web'?)"));
+  EXPECT_TRUE(has_error(d, 15, 70, "fails_at of step 'check' must be T0"));
+  EXPECT_TRUE(has_error(d, 15, 90, "rollback of step 'check' must be a duration"));
+  EXPECT_EQ(d.error_count(), 9u);
+}
+
+TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {
+  const auto without = load_scenario(semantics_fixture("priority_without_strategy.yaml"));
+  EXPECT_TRUE(has_error(without.diagnostics, 4, 11, "add 'strategy: priority'"));
+  const auto missing = load_scenario(semantics_fixture("priority_missing.yaml"));
+  EXPECT_TRUE(has_error(missing.diagnostics, 4, 11, "needs a 'priority' list"));
+}
+
+}  // namespace
+}  // namespace faultline

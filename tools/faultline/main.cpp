@@ -14,6 +14,7 @@
 #include "faultline/loader.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/optimize.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/json.hpp"
@@ -91,11 +92,52 @@ std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path
   return chosen;
 }
 
-int replay(const std::string& scenario_path, const std::string& strategy,
+// How the optimize strategy searches, when it is chosen.
+struct SearchArgs {
+  std::uint64_t runs = 200;
+  unsigned evaluations = 300;
+};
+
+void add_search_options(CLI::App* command, SearchArgs& search) {
+  command
+      ->add_option("--search-runs", search.runs,
+                   "With --strategy optimize: runs that judge each priority list")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
+      ->capture_default_str();
+  command
+      ->add_option("--search-evaluations", search.evaluations,
+                   "With --strategy optimize: priority lists to judge")
+      ->check(CLI::Range(1U, 100'000U))
+      ->capture_default_str();
+}
+
+// A scenario whose strategy is optimize comes back with the priority list
+// the search found, after printing it.
+std::shared_ptr<const faultline::Scenario> resolve_optimize(
+    std::shared_ptr<const faultline::Scenario> scenario, const SearchArgs& search, unsigned threads,
+    std::uint64_t seed) {
+  if (scenario->strategy != faultline::StrategyKind::optimize)
+    return scenario;
+  faultline::OptimizeOptions options;
+  options.runs = search.runs;
+  options.evaluations = search.evaluations;
+  options.threads = threads;
+  options.seed = seed;
+  const auto found = faultline::optimize_priority(*scenario, options);
+  std::cout << faultline::reports::optimize_text(*scenario, found, options);
+  return faultline::with_priority(*scenario, found.order);
+}
+
+unsigned all_cores() {
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+int replay(const std::string& scenario_path, const std::string& strategy, const SearchArgs& search,
            const std::string& json_path) {
-  const auto scenario = load_scenario(scenario_path, strategy);
+  auto scenario = load_scenario(scenario_path, strategy);
   if (!scenario)
     return kExitBadInput;
+  scenario = resolve_optimize(scenario, search, all_cores(), 1);
   const auto result = faultline::replay(*scenario);
   std::cout << faultline::reports::replay_text(*scenario, result);
   return write_json(json_path, faultline::reports::replay_json(*scenario, result));
@@ -117,6 +159,7 @@ int markov(const std::string& topology_path, const std::string& json_path) {
 struct SimulateArgs {
   std::string scenario;
   std::string strategy;
+  SearchArgs search;
   std::string json;
   faultline::MonteCarloOptions options;
   double until_ci = 0;
@@ -134,7 +177,7 @@ void print_progress(const faultline::MonteCarloProgress& p) {
 }
 
 int simulate(SimulateArgs& args) {
-  const auto scenario = load_scenario(args.scenario, args.strategy);
+  auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario)
     return kExitBadInput;
   if (args.until_ci > 0)
@@ -154,6 +197,7 @@ int simulate(SimulateArgs& args) {
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
   try {
+    scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed);
     result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -168,6 +212,7 @@ int simulate(SimulateArgs& args) {
 struct CompareArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> strategies;
+  SearchArgs search;
   std::string json;
   faultline::CompareOptions options;
 };
@@ -198,6 +243,9 @@ int compare(const CompareArgs& args) {
   }
   faultline::Comparison result;
   try {
+    for (auto& v : variants)
+      v.scenario =
+          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed);
     result = faultline::compare(variants, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -228,15 +276,17 @@ int main(int argc, char** argv) {
   std::string scenario_path;
   std::string replay_strategy;
   std::string replay_json;
+  SearchArgs replay_search;
   auto* replay_cmd = app.add_subcommand(
       "replay", "Replay a scenario once with nominal durations; print the timeline");
   replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   replay_cmd->add_option("--strategy", replay_strategy,
                          "Order of ready steps competing for crews, instead of the scenario's");
   replay_cmd->add_option("--json", replay_json, "Also write the result as JSON to this file");
+  add_search_options(replay_cmd, replay_search);
 
   SimulateArgs simulate_args;
-  simulate_args.options.threads = std::max(1U, std::thread::hardware_concurrency());
+  simulate_args.options.threads = all_cores();
   auto* simulate_cmd = app.add_subcommand(
       "simulate", "Monte Carlo: many runs with uncertain durations and failures; statistics");
   simulate_cmd->add_option("scenario", simulate_args.scenario, "Scenario YAML file")->required();
@@ -263,9 +313,10 @@ int main(int argc, char** argv) {
                            "Order of ready steps competing for crews, instead of the scenario's");
   simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
   simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
+  add_search_options(simulate_cmd, simulate_args.search);
 
   CompareArgs compare_args;
-  compare_args.options.threads = std::max(1U, std::thread::hardware_concurrency());
+  compare_args.options.threads = all_cores();
   auto* compare_cmd = app.add_subcommand(
       "compare", "Paired Monte Carlo comparison of strategies or of two scenarios");
   compare_cmd->add_option("scenarios", compare_args.scenarios, "One or two scenario YAML files")
@@ -284,6 +335,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--seed", compare_args.options.seed, "Random seed")
       ->capture_default_str();
   compare_cmd->add_option("--json", compare_args.json, "Also write the comparison as JSON");
+  add_search_options(compare_cmd, compare_args.search);
 
   std::string markov_topology;
   std::string markov_json;
@@ -305,7 +357,7 @@ int main(int argc, char** argv) {
     if (*analyze_cmd)
       return analyze(topology_path, analyze_json);
     if (*replay_cmd)
-      return replay(scenario_path, replay_strategy, replay_json);
+      return replay(scenario_path, replay_strategy, replay_search, replay_json);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)

@@ -135,8 +135,10 @@ RunResult replay(const Scenario& scenario);
 
 // The chain of steps that set when the runbook finished, first step first:
 // from the step that ended last (one still running at the end ends then),
-// back through what each waited for - the predecessor that completed as it
-// started or, failing that, the step of its crew that freed a member then -
+// back through what each waited for - for a step held by its verification
+// gate, the step that completed as the gate opened; otherwise the
+// predecessor that completed as it started or, failing that, the step of its
+// crew that freed a member then -
 // to a step that started at the beginning or at its earliest start. Empty
 // when no step started.
 std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result);

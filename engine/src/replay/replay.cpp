@@ -44,15 +44,22 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
     const Step& step = scenario.steps[*at];
     const SimTime started = *steps[*at].started;
     std::optional<std::uint32_t> cause;
-    for (const StepId before : step.after) {
-      if (completed_at(before.value, started)) {
-        cause = before.value;
-        break;
+    // A step that waited on its verification gate waited for whatever
+    // completed as the gate opened.
+    const auto& outcome = steps[*at];
+    if (outcome.completed && outcome.crew_freed && *outcome.completed > *outcome.crew_freed) {
+      for (std::uint32_t s = 0; s < steps.size() && !cause; ++s) {
+        if (s != *at && completed_at(s, *outcome.completed))
+          cause = s;
       }
+    }
+    for (const StepId before : step.after) {
+      if (!cause && completed_at(before.value, started))
+        cause = before.value;
     }
     if (!cause && step.crew) {
       for (std::uint32_t s = 0; s < steps.size(); ++s) {
-        if (s != *at && scenario.steps[s].crew == step.crew && completed_at(s, started)) {
+        if (s != *at && scenario.steps[s].crew == step.crew && steps[s].crew_freed == started) {
           cause = s;
           break;
         }

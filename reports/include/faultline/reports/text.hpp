@@ -7,6 +7,7 @@
 #include "faultline/compare.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/optimize.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -23,5 +24,9 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
 // The variants ranked by mean user-hours lost, then each metric's paired
 // difference from the first variant with its 95% interval.
 std::string compare_text(const Comparison& comparison);
+// What the optimize search found, with the order as YAML to paste into the
+// scenario.
+std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
+                          const OptimizeOptions& options);
 
 }  // namespace faultline::reports

@@ -1,0 +1,163 @@
+// Verification gates, conditions, rollback, scripted failures and crew
+// shifts, each on a fixture whose answer is worked out by hand in its
+// comments; and what the runbook's analytics make of them.
+
+#include <gtest/gtest.h>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+std::shared_ptr<const Scenario> fixture(const std::string& name) {
+  const auto load = load_scenario(testing::test_path("runbook/fixtures/semantics/" + name));
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
+  return load.scenario;
+}
+
+StepId step(const Scenario& scenario, const std::string& id) {
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    if (scenario.steps[s].id == id)
+      return StepId{s};
+  }
+  throw std::runtime_error("no step " + id);
+}
+
+SimTime at(Duration d) {
+  return SimTime{} + d;
+}
+
+std::vector<std::string> ids(const Scenario& scenario, const std::vector<StepId>& steps) {
+  std::vector<std::string> out;
+  for (const StepId s : steps)
+    out.push_back(scenario.steps[s.value].id);
+  return out;
+}
+
+TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
+  const auto scenario = fixture("gate.yaml");
+  const RunResult r = replay(*scenario);
+  const StepOutcome& fix_app = r.steps[step(*scenario, "fix-app").value];
+  EXPECT_EQ(fix_app.crew_freed, at(Duration::hours(1))) << "the work is done at 1h";
+  EXPECT_EQ(fix_app.completed, at(Duration::hours(3))) << "app is operational only with db";
+  EXPECT_EQ(r.steps[step(*scenario, "cleanup").value].started, at(Duration::hours(1)))
+      << "the crew is free while the gate is shut";
+  EXPECT_EQ(r.steps[step(*scenario, "announce").value].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.end, at(Duration::hours(3) + Duration::minutes(30)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 600 * 3);
+  EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)),
+            (std::vector<std::string>{"fix-db", "fix-app", "announce"}))
+      << "the gate waited for fix-db";
+  const auto work_done = std::count_if(r.timeline.begin(), r.timeline.end(), [](const auto& e) {
+    return e.kind == TimelineKind::step_work_done;
+  });
+  EXPECT_EQ(work_done, 1);
+}
+
+TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
+  const auto scenario = fixture("condition.yaml");
+  const RunResult r = replay(*scenario);
+  const StepOutcome& escalate = r.steps[step(*scenario, "escalate-web").value];
+  EXPECT_TRUE(escalate.skipped) << "web came back at 1h, before the 2h check";
+  EXPECT_FALSE(escalate.started);
+  EXPECT_EQ(r.steps[step(*scenario, "tell-customers").value].started, at(Duration::hours(2)))
+      << "a skipped step releases its successors";
+  const StepOutcome& fallback = r.steps[step(*scenario, "db-fallback").value];
+  EXPECT_FALSE(fallback.skipped) << "db is still down at 30m";
+  EXPECT_EQ(fallback.completed, at(Duration::hours(2) + Duration::minutes(30)));
+  // web-users 1000 x 1h; app-users 600 x 2h30m.
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 1500);
+}
+
+TEST(StepSemantics, RollingBackAFailedStepUndoesItsWavesAndHoldsTheCrew) {
+  const auto scenario = fixture("rollback.yaml");
+  const RunResult r = replay(*scenario);
+  const StepOutcome& enable = r.steps[step(*scenario, "enable-web").value];
+  EXPECT_TRUE(enable.failed);
+  EXPECT_TRUE(enable.rolled_back);
+  EXPECT_EQ(enable.attempts, 3) << "waves 1 and 2, and the third that failed";
+  EXPECT_EQ(enable.crew_freed, at(Duration::hours(3))) << "failed at 2h30m, rolled back by 3h";
+  EXPECT_EQ(r.steps[step(*scenario, "write-up").value].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.services[0].final_state, ServiceState::operational) << "db was never touched";
+  EXPECT_EQ(r.services[2].final_state, ServiceState::major_outage) << "both sites disabled again";
+  // web-users: 1000 for 1h, 750 for 1h, 500 for 1h, 1000 again for the last hour.
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 500 + 1000);
+}
+
+TEST(StepSemantics, WithoutARollbackAFailedStepKeepsWhatItDid) {
+  auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
+  scenario->steps[0].rollback.reset();
+  const RunResult r = replay(*scenario);
+  EXPECT_TRUE(r.steps[0].failed);
+  EXPECT_FALSE(r.steps[0].rolled_back);
+  EXPECT_EQ(r.steps[0].crew_freed, at(Duration::hours(2) + Duration::minutes(30)));
+  EXPECT_EQ(r.steps[1].started, at(Duration::hours(2) + Duration::minutes(30)));
+  EXPECT_EQ(r.services[2].final_state, ServiceState::partial_outage);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 500 * 2);
+}
+
+TEST(StepSemantics, AScriptedFailureIsRetriedLikeAnyOther) {
+  auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
+  scenario->steps[0].retries = 1;
+  scenario->steps[0].retry_delay = Distribution::fixed(Duration::minutes(15));
+  scenario->horizon.reset();
+  const RunResult r = replay(*scenario);
+  // Wave 3 fails at 2h30m, is tried again from 2h45m (1h), and wave 4 ends
+  // at 4h45m.
+  EXPECT_FALSE(r.steps[0].failed);
+  EXPECT_EQ(r.steps[0].attempts, 5);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(4) + Duration::minutes(45)));
+}
+
+TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
+  const auto scenario = fixture("shifts.yaml");
+  const RunResult r = replay(*scenario);
+  const auto local = [&](StepId s) {
+    return scenario->clock.local_text(*r.steps[s.value].completed);
+  };
+  // Friday 15:00-17:00 (2h), then Monday from 09:00 after a 30m hand-over.
+  EXPECT_EQ(local(step(*scenario, "fix-db")), "2024-01-15 11:30 GMT");
+  // Ready on Saturday, started when the shift begins on Monday.
+  EXPECT_EQ(scenario->clock.local_text(*r.steps[step(*scenario, "weekend-check").value].started),
+            "2024-01-15 09:00 GMT");
+  // The overlapping shifts make one day of 08:00-21:00: 13h on Monday, then
+  // 2h on Tuesday after the hand-over.
+  EXPECT_EQ(local(step(*scenario, "fix-web")), "2024-01-16 10:30 GMT");
+}
+
+TEST(StepSemantics, EachStepTakesTheLossOfTheUsersItBroughtBack) {
+  const auto scenario = fixture("condition.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-web").value].restored_loss.in_user_hours(), 1000);
+  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "db-fallback").value].restored_loss.in_user_hours(),
+                   1500);
+  EXPECT_EQ(r.steps[step(*scenario, "escalate-web").value].restored_loss, UserTime{});
+  EXPECT_EQ(r.restored_loss_otherwise, UserTime{});
+}
+
+// Bringing users back in waves splits the loss: 250 of 1000 return at 1h
+// (a quarter of 1000 user-hours), 250 of 750 at 2h (a third of the 1500
+// still unassigned).
+TEST(StepSemantics, UsersBroughtBackInWavesTakeTheirShare) {
+  const auto scenario = fixture("rollback.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.steps[0].restored_loss.in_user_hours(), 250 + 500);
+}
+
+TEST(StepSemantics, CrewBusyTimeAndPeakAreCounted) {
+  const auto scenario = fixture("shifts.yaml");
+  const RunResult r = replay(*scenario);
+  // day: fix-db from Friday 15:00 to Monday 11:30, weekend-check 1h.
+  EXPECT_EQ(r.crews[0].busy, Duration::hours(68) + Duration::minutes(30) + Duration::hours(1));
+  EXPECT_EQ(r.crews[0].peak_busy, 2);
+  EXPECT_EQ(r.crews[1].busy, Duration::hours(26) + Duration::minutes(30));
+  const auto crew_lines = std::count_if(r.timeline.begin(), r.timeline.end(),
+                                        [](const auto& e) { return e.kind == TimelineKind::crew; });
+  EXPECT_EQ(crew_lines, 6);
+}
+
+}  // namespace
+}  // namespace faultline
