@@ -291,6 +291,74 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
   return out;
 }
 
+std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
+                        SimTime to) {
+  std::string out;
+  for (const auto& e : result.timeline) {
+    if (e.at <= from || e.at > to)
+      continue;
+    out += fmt::format("  {:<22} {:<11} {}\n", scenario.clock.local_text(e.at), format_offset(e.at),
+                       entry_text(scenario, e));
+  }
+  return out;
+}
+
+std::string rehearsal_status_text(const Rehearsal& rehearsal) {
+  const Scenario& scenario = rehearsal.scenario();
+  const RunResult& result = rehearsal.result();
+  const Topology& topology = *scenario.topology;
+  const SimTime now = rehearsal.now();
+  std::vector<const TimelineEntry*> service_state(topology.services().size(), nullptr);
+  std::vector<const TimelineEntry*> crew(scenario.crews.size(), nullptr);
+  const TimelineEntry* users = nullptr;
+  for (const auto& e : result.timeline) {
+    if (e.at > now)
+      break;
+    if (e.kind == TimelineKind::service_state)
+      service_state[e.subject] = &e;
+    else if (e.kind == TimelineKind::crew)
+      crew[e.subject] = &e;
+    else if (e.kind == TimelineKind::users)
+      users = &e;
+  }
+  std::string out;
+  out += fmt::format("At {} ({})\n", scenario.clock.local_text(now), format_offset(now));
+  out += fmt::format("Users     {} cut off, {} of them active\n",
+                     thousands(users ? users->affected.value : 0),
+                     thousands(users ? users->active.value : 0));
+  out += "Services\n";
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    const TimelineEntry* e = service_state[s];
+    const ServiceState state = e ? e->to : ServiceState::operational;
+    out += fmt::format("  {:<28} {}{}\n", topology.services()[s].id, to_string(state),
+                       state == ServiceState::operational || !e
+                           ? ""
+                           : " (" + percent(e->served_fraction) + " served)");
+  }
+  out += "Runbook\n";
+  for (const StepStatus status :
+       {StepStatus::running, StepStatus::verifying, StepStatus::rolling_back, StepStatus::ready,
+        StepStatus::waiting, StepStatus::blocked, StepStatus::done, StepStatus::skipped,
+        StepStatus::failed}) {
+    std::string steps;
+    for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+      if (step_status_at(scenario, result, StepId{s}, now) == status)
+        steps += (steps.empty() ? "" : ", ") + scenario.steps[s].id;
+    }
+    if (!steps.empty())
+      out += fmt::format("  {:<13} {}\n", to_string(status), steps);
+  }
+  if (!scenario.crews.empty()) {
+    out += "Crews\n";
+    for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
+      out +=
+          fmt::format("  {:<28} {} of {} busy\n", scenario.crews[c].id, crew[c] ? crew[c]->busy : 0,
+                      crew[c] ? crew[c]->size : scenario.crews[c].size);
+    }
+  }
+  return out;
+}
+
 std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
                           const OptimizeOptions& options) {
   std::string order;

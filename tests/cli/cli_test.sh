@@ -137,6 +137,27 @@ expect_exit 2 "simulate of an invalid scenario" \
   "$faultline" simulate "$fixtures/runbook_cycle.yaml" --json "$work/none.json"
 check "simulate writes nothing for bad input" test ! -e "$work/none.json"
 
+# A rehearsal script that uses every command; its transcript is a golden
+# file (the save path written as SAVED), and what it saves is a valid
+# scenario whose replay ends as the rehearsal said.
+sed "s|SAVED|$work/saved.yaml|" tests/rehearsal/gate_script.txt >"$work/script.txt"
+expect_exit 2 "a rehearsal script with refused commands" \
+  "$faultline" rehearse tests/runbook/fixtures/semantics/gate.yaml --script "$work/script.txt"
+sed "s|$work/saved.yaml|SAVED|" "$work/stdout" >"$work/transcript.txt"
+if [ -n "${FAULTLINE_UPDATE_GOLDEN:-}" ]; then cp "$work/transcript.txt" tests/golden/rehearsal-gate.txt; fi
+check "the rehearsal transcript matches the golden file" \
+  diff -u tests/golden/rehearsal-gate.txt "$work/transcript.txt"
+expect_exit 0 "the rehearsed scenario validates" "$faultline" validate "$work/saved.yaml"
+expect_exit 0 "the rehearsed scenario replays" "$faultline" replay "$work/saved.yaml"
+check "to the loss the rehearsal reported" grep -q "all users .* 4,275$" "$work/stdout"
+expect_exit 2 "rehearse of an invalid scenario" \
+  "$faultline" rehearse "$fixtures/runbook_cycle.yaml" --script "$work/script.txt"
+expect_exit 2 "rehearse with a missing script" \
+  "$faultline" rehearse "$runbook/semantics/gate.yaml" --script "$work/no-such-script.txt"
+printf 'status\nquit\n' >"$work/clean.txt"
+expect_exit 0 "a rehearsal whose commands all work" \
+  "$faultline" rehearse "$runbook/semantics/gate.yaml" --script "$work/clean.txt"
+
 markov=$source_dir/tests/markov/fixtures
 expect_exit 0 "markov of a 2-of-3 quorum" "$faultline" markov "$markov/two_of_three.yaml" --json "$work/markov.json"
 check "markov prints the exact availability" grep -q "store .* 0.976709241" "$work/stdout"

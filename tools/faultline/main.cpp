@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
+#include "rehearse.hpp"
 
 namespace {
 
@@ -255,6 +257,20 @@ int compare(const CompareArgs& args) {
   return write_json(args.json, faultline::reports::compare_json(result));
 }
 
+int rehearse(const std::string& scenario_path, const std::string& script) {
+  if (script.empty() || script == "-") {
+    const bool terminal = isatty(STDIN_FILENO);
+    return faultline::cli::rehearse(scenario_path, std::cin, std::cout,
+                                    !terminal || !script.empty(), terminal && script.empty());
+  }
+  std::ifstream in(script);
+  if (!in) {
+    std::cerr << "faultline: cannot read the script " << script << "\n";
+    return kExitBadInput;
+  }
+  return faultline::cli::rehearse(scenario_path, in, std::cout, true, false);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -337,6 +353,14 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--json", compare_args.json, "Also write the comparison as JSON");
   add_search_options(compare_cmd, compare_args.search);
 
+  std::string rehearse_scenario;
+  std::string rehearse_script;
+  auto* rehearse_cmd = app.add_subcommand(
+      "rehearse", "Step through a scenario's run interactively; delay, fail, add faults, save");
+  rehearse_cmd->add_option("scenario", rehearse_scenario, "Scenario YAML file")->required();
+  rehearse_cmd->add_option("--script", rehearse_script,
+                           "Read the commands from this file ('-' for stdin) and echo them");
+
   std::string markov_topology;
   std::string markov_json;
   auto* markov_cmd = app.add_subcommand(
@@ -364,6 +388,8 @@ int main(int argc, char** argv) {
       return markov(markov_topology, markov_json);
     if (*compare_cmd)
       return compare(compare_args);
+    if (*rehearse_cmd)
+      return rehearse(rehearse_scenario, rehearse_script);
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

@@ -244,10 +244,17 @@ struct Shift {
   SourceLocation where;
 };
 
+// From `at` on, a crew has `size` members; steps already running go on.
+struct CrewResize {
+  SimTime at;
+  int size = 1;
+};
+
 struct Crew {
   std::string id;
   std::string name;
-  int size = 1;  // steps it can work on at once
+  int size = 1;                     // steps it can work on at once
+  std::vector<CrewResize> resized;  // in time order
   // When it works; always, when empty. Work in progress pauses between
   // shifts and resumes after the hand-over.
   std::vector<Shift> shifts;
@@ -273,6 +280,13 @@ std::string_view to_string(ServiceState s);
 struct StepCondition {
   ServiceId service;
   ServiceState below = ServiceState::operational;
+};
+
+// The step's work, if under way at `at`, takes `length` longer; between
+// retries, the next attempt does.
+struct HoldUp {
+  SimTime at;
+  Duration length;
 };
 
 struct Step {
@@ -306,9 +320,10 @@ struct Step {
   // When the step fails, its crew spends this long undoing what its waves
   // did; the step stays failed.
   std::optional<Distribution> rollback;
-  // A scripted failure: the attempt under way at this time, or else the next
-  // one to end, fails.
-  std::optional<SimTime> fails_at;
+  // Scripted failures: the attempt under way at each of these times, or else
+  // the next one to end, fails. In time order.
+  std::vector<SimTime> fails_at;
+  std::vector<HoldUp> hold_ups;  // in time order
   SourceLocation where;
 };
 

@@ -341,7 +341,7 @@ class ScenarioReader {
   }
 
   void read_crew(const YAML::Node& node) {
-    Fields f(reader_, node, "a crew", {"id", "name", "size", "shifts", "handover"});
+    Fields f(reader_, node, "a crew", {"id", "name", "size", "shifts", "handover", "resized"});
     Crew crew;
     crew.where = reader_.at(node);
     if (f.is_map()) {
@@ -359,6 +359,24 @@ class ScenarioReader {
           reader_.error(shifts, "shifts of " + what +
                                     " is empty, so the crew never works; list at least one "
                                     "shift or remove the key");
+      }
+      if (const YAML::Node r = f.get("resized");
+          r.IsDefined() && reader_.sequence(r, "resized of " + what)) {
+        for (const auto& change : r) {
+          Fields rf(reader_, change, "a size change of " + what, {"at", "size"});
+          if (!rf.is_map())
+            continue;
+          CrewResize resize;
+          if (const YAML::Node t = rf.require("at"); t.IsDefined())
+            resize.at = read_time(t, "time of a size change of " + what).value_or(SimTime{});
+          if (const YAML::Node n = rf.require("size"); n.IsDefined()) {
+            resize.size = static_cast<int>(
+                reader_.integer(n, "size after a change of " + what, 0, 10'000).value_or(1));
+          }
+          crew.resized.push_back(resize);
+        }
+        std::stable_sort(crew.resized.begin(), crew.resized.end(),
+                         [](const CrewResize& a, const CrewResize& b) { return a.at < b.at; });
       }
       if (const YAML::Node h = f.get("handover"); h.IsDefined()) {
         crew.handover = reader_.duration(h, "handover of " + what).value_or(Duration{});
@@ -429,11 +447,11 @@ class ScenarioReader {
   }
 
   void read_step(const YAML::Node& node) {
-    Fields f(
-        reader_, node, "a runbook step",
-        {"id",      "description", "action",      "deployments", "region", "zone",     "service",
-         "to",      "waves",       "fault",       "duration",    "crew",   "after",    "not_before",
-         "success", "retries",     "retry_delay", "only_if",     "verify", "rollback", "fails_at"});
+    Fields f(reader_, node, "a runbook step",
+             {"id",      "description", "action",   "deployments", "region",      "zone",
+              "service", "to",          "waves",    "fault",       "duration",    "crew",
+              "after",   "not_before",  "success",  "retries",     "retry_delay", "only_if",
+              "verify",  "rollback",    "fails_at", "hold_ups"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -470,8 +488,31 @@ class ScenarioReader {
     }
     if (const YAML::Node r = f.get("rollback"); r.IsDefined())
       step.rollback = reader_.distribution(r, "rollback of " + what);
-    if (const YAML::Node at = f.get("fails_at"); at.IsDefined())
-      step.fails_at = read_time(at, "fails_at of " + what);
+    if (const YAML::Node at = f.get("fails_at"); at.IsDefined()) {
+      const auto times = at.IsSequence() ? std::vector<YAML::Node>(at.begin(), at.end())
+                                         : std::vector<YAML::Node>{at};
+      for (const auto& t : times) {
+        if (const auto time = read_time(t, "fails_at of " + what))
+          step.fails_at.push_back(*time);
+      }
+      std::sort(step.fails_at.begin(), step.fails_at.end());
+    }
+    if (const YAML::Node h = f.get("hold_ups");
+        h.IsDefined() && reader_.sequence(h, "hold_ups of " + what)) {
+      for (const auto& hold_up : h) {
+        Fields hf(reader_, hold_up, "a hold-up of " + what, {"at", "for"});
+        if (!hf.is_map())
+          continue;
+        HoldUp held;
+        if (const YAML::Node t = hf.require("at"); t.IsDefined())
+          held.at = read_time(t, "time of a hold-up of " + what).value_or(SimTime{});
+        if (const YAML::Node d = hf.require("for"); d.IsDefined())
+          held.length = reader_.duration(d, "length of a hold-up of " + what).value_or(Duration{});
+        step.hold_ups.push_back(held);
+      }
+      std::stable_sort(step.hold_ups.begin(), step.hold_ups.end(),
+                       [](const HoldUp& a, const HoldUp& b) { return a.at < b.at; });
+    }
   }
 
   // {service: calling, below: operational}

@@ -37,7 +37,9 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       retries_used_(scenario.steps.size()),
       attempt_end_(scenario.steps.size()),
       wave_under_way_(scenario.steps.size()),
-      scripted_failure_(scenario.steps.size()),
+      attempt_end_at_(scenario.steps.size()),
+      scripted_(scenario.steps.size()),
+      held_up_(scenario.steps.size()),
       forced_failure_(scenario.steps.size()),
       capability_before_(scenario.steps.size()),
       base_healthy_(topology_.deployments().size()),
@@ -107,7 +109,9 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(retries_used_.begin(), retries_used_.end(), 0);
   std::fill(attempt_end_.begin(), attempt_end_.end(), std::nullopt);
   std::fill(forced_failure_.begin(), forced_failure_.end(), 0);
-  std::fill(scripted_failure_.begin(), scripted_failure_.end(), std::nullopt);
+  for (auto& pending : scripted_)
+    pending.clear();
+  std::fill(held_up_.begin(), held_up_.end(), Duration{});
   verifying_.clear();
   shift_wake_.reset();
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
@@ -152,6 +156,11 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   }
   // Scheduled after the faults so that, at T0, the faults come first.
   queue_.schedule(SimTime{}, {Event::Kind::runbook_begins});
+  for (std::uint32_t c = 0; c < scenario_.crews.size(); ++c) {
+    const auto& resized = scenario_.crews[c].resized;
+    for (std::size_t i = 0; i < resized.size(); ++i)
+      queue_.schedule(resized[i].at, {Event::Kind::crew_resized, c, static_cast<int>(i)});
+  }
   if (options.sampling) {
     for (std::uint32_t u = 0; u < units_.size(); ++u) {
       const Duration ttf =
@@ -215,6 +224,14 @@ void Run::handle(const Event& e) {
       break;
     case Event::Kind::scripted_failure:
       scripted_failure(StepId{e.index});
+      break;
+    case Event::Kind::hold_up:
+      hold_up(StepId{e.index}, e.wave);
+      break;
+    case Event::Kind::crew_resized:
+      runbook_.resize(CrewId{e.index},
+                      scenario_.crews[e.index].resized[static_cast<std::size_t>(e.wave)].size);
+      recorded_busy_[e.index] = -1;  // a crew line shows the new size
       break;
     case Event::Kind::rollback_done:
       finish_rollback(StepId{e.index});
@@ -496,13 +513,20 @@ void Run::start_step(StepId s) {
   const Step& step = scenario_.steps[s.value];
   if (step.service)
     capability_before_[s.value] = base_capability_[step.service->value];
-  // A scripted failure is an event only while the step is under way, so
-  // that it never stretches a run past its last real event.
-  if (step.fails_at && *step.fails_at > now_) {
-    scripted_failure_[s.value] =
-        queue_.schedule(*step.fails_at, {Event::Kind::scripted_failure, s.value});
-  } else if (step.fails_at) {
-    forced_failure_[s.value] = 1;
+  // Scripted failures and hold-ups are events only while the step is under
+  // way, so that they never stretch a run past its last real event.
+  for (const SimTime at : step.fails_at) {
+    if (at > now_) {
+      scripted_[s.value].push_back(queue_.schedule(at, {Event::Kind::scripted_failure, s.value}));
+    } else {
+      forced_failure_[s.value] = 1;
+    }
+  }
+  for (std::size_t h = 0; h < step.hold_ups.size(); ++h) {
+    if (step.hold_ups[h].at >= now_) {
+      scripted_[s.value].push_back(queue_.schedule(
+          step.hold_ups[h].at, {Event::Kind::hold_up, s.value, static_cast<int>(h)}));
+    }
   }
   record(entry_at(now_, TimelineKind::step_started, s.value));
   start_attempt(s, 1, true);
@@ -516,9 +540,12 @@ void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
     attempt_duration_[s.value] = draw(step.duration, step_random_, s.value);
   ++result_->steps[s.value].attempts;
   wave_under_way_[s.value] = wave;
-  const Duration work = wave_length(attempt_duration_[s.value], wave, step.waves);
+  const Duration work =
+      wave_length(attempt_duration_[s.value], wave, step.waves) + held_up_[s.value];
+  held_up_[s.value] = Duration{};
+  attempt_end_at_[s.value] = runbook_.work_ends(s, now_, work);
   attempt_end_[s.value] =
-      queue_.schedule(runbook_.work_ends(s, now_, work), {Event::Kind::wave_done, s.value, wave});
+      queue_.schedule(attempt_end_at_[s.value], {Event::Kind::wave_done, s.value, wave});
 }
 
 void Run::finish_attempt(StepId s, int wave) {
@@ -539,7 +566,7 @@ void Run::finish_attempt(StepId s, int wave) {
   } else if (step.verify.empty()) {
     finish_step(s);
   } else {
-    cancel_scripted_failure(s);
+    cancel_scripted(s);
     runbook_.finish_work(s);
     result_->steps[s.value].crew_freed = now_;
     verifying_.push_back(s);
@@ -552,15 +579,14 @@ void Run::finish_attempt(StepId s, int wave) {
   restoring_step_.reset();
 }
 
-void Run::cancel_scripted_failure(StepId s) {
-  if (auto& pending = scripted_failure_[s.value]) {
-    queue_.cancel(*pending);
-    pending.reset();
-  }
+void Run::cancel_scripted(StepId s) {
+  for (const EventHandle h : scripted_[s.value])
+    queue_.cancel(h);
+  scripted_[s.value].clear();
 }
 
 void Run::finish_step(StepId s) {
-  cancel_scripted_failure(s);
+  cancel_scripted(s);
   StepOutcome& outcome = result_->steps[s.value];
   outcome.completed = now_;
   if (!outcome.crew_freed)
@@ -599,7 +625,7 @@ void Run::fail_attempt(StepId s, int wave) {
 }
 
 void Run::give_up(StepId s) {
-  cancel_scripted_failure(s);
+  cancel_scripted(s);
   const Step& step = scenario_.steps[s.value];
   result_->steps[s.value].failed = true;
   record(entry_at(now_, TimelineKind::step_failed, s.value));
@@ -616,7 +642,6 @@ void Run::give_up(StepId s) {
 // The attempt under way fails now; with none under way (between retries),
 // the next one to end fails.
 void Run::scripted_failure(StepId s) {
-  scripted_failure_[s.value].reset();
   auto& pending = attempt_end_[s.value];
   if (pending && queue_.cancel(*pending)) {
     pending.reset();
@@ -624,6 +649,20 @@ void Run::scripted_failure(StepId s) {
     return;
   }
   forced_failure_[s.value] = 1;
+}
+
+// The wave under way ends later; between retries, the next attempt takes
+// longer.
+void Run::hold_up(StepId s, int index) {
+  const Duration length = scenario_.steps[s.value].hold_ups[static_cast<std::size_t>(index)].length;
+  auto& pending = attempt_end_[s.value];
+  if (pending && queue_.cancel(*pending)) {
+    attempt_end_at_[s.value] = attempt_end_at_[s.value] + length;
+    pending = queue_.schedule(attempt_end_at_[s.value],
+                              {Event::Kind::wave_done, s.value, wave_under_way_[s.value]});
+    return;
+  }
+  held_up_[s.value] += length;
 }
 
 // What the step's finished waves enabled is disabled again.

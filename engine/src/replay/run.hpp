@@ -55,6 +55,8 @@ class Run {
       failover_done,
       overload_trips,
       scripted_failure,
+      hold_up,
+      crew_resized,
       rollback_done,
       shift_starts,
     };
@@ -62,7 +64,7 @@ class Run {
     // fault, step, failure unit, calendar segment, service (loss_detected,
     // failover_done) or deployment (overload_trips); unused for shift_starts
     std::uint32_t index = 0;
-    int wave = 0;  // 1-based
+    int wave = 0;  // 1-based; or which hold-up, or which size change of a crew
   };
 
   // Something with a failure model: a deployment, or a service itself.
@@ -106,7 +108,8 @@ class Run {
   void fail_attempt(StepId s, int wave);
   void give_up(StepId s);
   void scripted_failure(StepId s);
-  void cancel_scripted_failure(StepId s);
+  void cancel_scripted(StepId s);
+  void hold_up(StepId s, int index);
   void finish_rollback(StepId s);
   void finish_step(StepId s);
   void open_gates();
@@ -169,7 +172,10 @@ class Run {
   std::vector<int> retries_used_;
   std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
   std::vector<int> wave_under_way_;
-  std::vector<std::optional<EventHandle>> scripted_failure_;  // by step, while under way
+  std::vector<SimTime> attempt_end_at_;
+  // By step, while it is under way: its scripted failures and hold-ups to come.
+  std::vector<std::vector<EventHandle>> scripted_;
+  std::vector<Duration> held_up_;     // by step: added to its next attempt
   std::vector<char> forced_failure_;  // by step: a scripted failure awaits its attempt
   // By step: the capability of its service when it started, which a
   // rollback returns to.

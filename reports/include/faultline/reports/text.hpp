@@ -8,6 +8,7 @@
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/optimize.hpp"
+#include "faultline/rehearsal.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -24,6 +25,12 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
 // The variants ranked by mean user-hours lost, then each metric's paired
 // difference from the first variant with its 95% interval.
 std::string compare_text(const Comparison& comparison);
+// The timeline entries after `from` up to and including `to`.
+std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
+                        SimTime to);
+// The status page at the rehearsal's current time: users cut off, every
+// service's state, the runbook's steps by status, the crews' busy members.
+std::string rehearsal_status_text(const Rehearsal& rehearsal);
 // What the optimize search found, with the order as YAML to paste into the
 // scenario.
 std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,

@@ -1,0 +1,299 @@
+#include "faultline/rehearsal.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loader/loaders.hpp"
+#include "loader/yaml_reader.hpp"
+
+namespace faultline {
+
+namespace {
+
+std::string time_text(SimTime t) {
+  return "T0+" + format_duration(t.since_t0());
+}
+
+// The entry of a list of maps whose id is `id`; an undefined node if none.
+YAML::Node entry_with_id(const YAML::Node& list, const std::string& id) {
+  if (list.IsSequence()) {
+    for (YAML::Node entry : list) {
+      if (entry.IsMap() && entry["id"] && entry["id"].Scalar() == id)
+        return entry;
+    }
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// Appends to a list under `key`, making one (a single value becomes the
+// list's first entry).
+void append(YAML::Node map, const std::string& key, const YAML::Node& value) {
+  YAML::Node list = map[key];
+  if (list.IsDefined() && !list.IsNull() && !list.IsSequence()) {
+    YAML::Node first = YAML::Clone(list);
+    list = YAML::Node(YAML::NodeType::Sequence);
+    list.push_back(first);
+    map[key] = list;
+  }
+  if (!list.IsSequence()) {
+    list = YAML::Node(YAML::NodeType::Sequence);
+    map[key] = list;
+  }
+  list.push_back(value);
+}
+
+void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
+  using Kind = RehearsalEdit::Kind;
+  switch (edit.kind) {
+    case Kind::delay_start:
+      entry_with_id(root["runbook"], edit.subject)["not_before"] = time_text(edit.at + edit.length);
+      break;
+    case Kind::hold_up: {
+      YAML::Node held;
+      held["at"] = time_text(edit.at);
+      held["for"] = format_duration(edit.length);
+      append(entry_with_id(root["runbook"], edit.subject), "hold_ups", held);
+      break;
+    }
+    case Kind::fail:
+      append(entry_with_id(root["runbook"], edit.subject), "fails_at",
+             YAML::Node(time_text(edit.at)));
+      break;
+    case Kind::outage:
+    case Kind::delete_instances: {
+      YAML::Node fault;
+      fault["id"] = "rehearsal-" + std::to_string(fault_number);
+      fault["at"] = time_text(edit.at);
+      if (edit.kind == Kind::outage) {
+        fault["kind"] = "outage";
+        fault["service"] = edit.subject;
+        fault["served_fraction"] = edit.served_fraction;
+      } else {
+        fault["kind"] = "delete-instances";
+        fault["deployments"].push_back(edit.subject);
+      }
+      append(root, "faults", fault);
+      break;
+    }
+    case Kind::resize: {
+      YAML::Node change;
+      change["at"] = time_text(edit.at);
+      change["size"] = edit.size;
+      append(entry_with_id(root["crews"], edit.subject), "resized", change);
+      break;
+    }
+  }
+}
+
+YAML::Node edited(const std::string& text, const std::vector<RehearsalEdit>& edits) {
+  YAML::Node root = YAML::Load(text);
+  int faults = 0;
+  for (const RehearsalEdit& edit : edits) {
+    const bool fault = edit.kind == RehearsalEdit::Kind::outage ||
+                       edit.kind == RehearsalEdit::Kind::delete_instances;
+    write_edit(root, edit, fault ? ++faults : faults);
+  }
+  return root;
+}
+
+template <class Items>
+std::optional<std::string> unknown(const Items& items, const std::string& id,
+                                   const std::string& kind) {
+  std::vector<std::string> ids;
+  for (const auto& item : items) {
+    if (item.id == id)
+      return std::nullopt;
+    ids.push_back(item.id);
+  }
+  return "unknown " + kind + " '" + id + "'" + did_you_mean(id, ids);
+}
+
+std::optional<StepId> find_step(const Scenario& scenario, const std::string& id) {
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    if (scenario.steps[s].id == id)
+      return StepId{s};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+StepStatus step_status_at(const Scenario& scenario, const RunResult& result, StepId step,
+                          SimTime t) {
+  std::optional<TimelineKind> last;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.at > t)
+      break;
+    const bool about_step =
+        e.kind == TimelineKind::step_started || e.kind == TimelineKind::step_work_done ||
+        e.kind == TimelineKind::step_completed || e.kind == TimelineKind::step_skipped ||
+        e.kind == TimelineKind::step_failed || e.kind == TimelineKind::step_rolled_back;
+    if (about_step && e.subject == step.value)
+      last = e.kind;
+  }
+  const Step& s = scenario.steps[step.value];
+  if (last) {
+    switch (*last) {
+      case TimelineKind::step_work_done:
+        return StepStatus::verifying;
+      case TimelineKind::step_completed:
+        return StepStatus::done;
+      case TimelineKind::step_skipped:
+        return StepStatus::skipped;
+      case TimelineKind::step_failed:
+        return s.rollback ? StepStatus::rolling_back : StepStatus::failed;
+      case TimelineKind::step_rolled_back:
+        return StepStatus::failed;
+      default:
+        return StepStatus::running;
+    }
+  }
+  for (const StepId before : s.after) {
+    const StepStatus b = step_status_at(scenario, result, before, t);
+    if (b != StepStatus::done && b != StepStatus::skipped)
+      return StepStatus::blocked;
+  }
+  return s.not_before && *s.not_before > t ? StepStatus::waiting : StepStatus::ready;
+}
+
+std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& diagnostics) {
+  const auto root = loader::parse_file(path, diagnostics);
+  if (!root)
+    return std::nullopt;
+  const auto scenario = loader::read_scenario(path, *root, diagnostics);
+  if (!scenario)
+    return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  Rehearsal rehearsal(path, text.str());
+  rehearsal.history_.push_back({{}, SimTime{}, scenario, replay(*scenario)});
+  return rehearsal;
+}
+
+std::optional<std::shared_ptr<const Scenario>> Rehearsal::load(
+    const std::vector<RehearsalEdit>& edits, Diagnostics& diagnostics) const {
+  auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics);
+  if (!scenario)
+    return std::nullopt;
+  return scenario;
+}
+
+std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
+  std::vector<RehearsalEdit> edits = state().edits;
+  edits.push_back(std::move(edit));
+  Diagnostics diagnostics;
+  const auto scenario = load(edits, diagnostics);
+  if (!scenario) {
+    for (const auto& d : diagnostics.all()) {
+      if (d.severity == Severity::error)
+        return d.message;
+    }
+    return "the change makes the scenario invalid";
+  }
+  RunResult result = replay(**scenario);
+  history_.push_back({std::move(edits), now(), *scenario, std::move(result)});
+  return std::nullopt;
+}
+
+std::optional<std::string> Rehearsal::next() {
+  for (const TimelineEntry& e : result().timeline) {
+    if (e.at > now())
+      return advance_to(e.at);
+  }
+  return "nothing more happens: the run ended at " + scenario().clock.local_text(result().end) +
+         " (" + format_offset(result().end) + ")";
+}
+
+std::optional<std::string> Rehearsal::advance_to(SimTime t) {
+  if (t < now()) {
+    return scenario().clock.local_text(t) + " is before the current time " +
+           scenario().clock.local_text(now()) + "; use undo to go back";
+  }
+  State moved = state();
+  moved.now = t;
+  history_.push_back(std::move(moved));
+  return std::nullopt;
+}
+
+std::optional<std::string> Rehearsal::delay(const std::string& step, Duration length) {
+  const auto s = find_step(scenario(), step);
+  if (!s)
+    return unknown(scenario().steps, step, "step");
+  switch (step_status_at(scenario(), result(), *s, now())) {
+    case StepStatus::blocked:
+    case StepStatus::waiting:
+    case StepStatus::ready: {
+      // Its earliest start moves to now + length, unless it is later already.
+      const auto& not_before = scenario().steps[s->value].not_before;
+      if (not_before && *not_before >= now() + length)
+        return "step '" + step + "' waits until " + scenario().clock.local_text(*not_before) +
+               " already; give a longer delay";
+      return apply({RehearsalEdit::Kind::delay_start, step, now(), length, 0, 0});
+    }
+    case StepStatus::running:
+      return apply({RehearsalEdit::Kind::hold_up, step, now(), length, 0, 0});
+    default:
+      return "step '" + step + "' is " +
+             std::string(to_string(step_status_at(scenario(), result(), *s, now()))) +
+             "; only a step that has not finished can be delayed";
+  }
+}
+
+std::optional<std::string> Rehearsal::fail(const std::string& step) {
+  const auto s = find_step(scenario(), step);
+  if (!s)
+    return unknown(scenario().steps, step, "step");
+  const StepStatus status = step_status_at(scenario(), result(), *s, now());
+  if (status != StepStatus::running && status != StepStatus::ready &&
+      status != StepStatus::waiting && status != StepStatus::blocked) {
+    return "step '" + step + "' is " + std::string(to_string(status)) +
+           "; only a step that is running, or has yet to start, can fail";
+  }
+  return apply({RehearsalEdit::Kind::fail, step, now(), {}, 0, 0});
+}
+
+std::optional<std::string> Rehearsal::add_outage(const std::string& service,
+                                                 double served_fraction) {
+  if (served_fraction < 0 || served_fraction >= 1)
+    return "the served fraction of an outage must be at least 0 and below 1";
+  return apply({RehearsalEdit::Kind::outage, service, now(), {}, served_fraction, 0});
+}
+
+std::optional<std::string> Rehearsal::add_deletion(const std::string& deployment) {
+  return apply({RehearsalEdit::Kind::delete_instances, deployment, now(), {}, 0, 0});
+}
+
+std::optional<std::string> Rehearsal::resize(const std::string& crew, int size) {
+  if (auto bad = unknown(scenario().crews, crew, "crew"))
+    return bad;
+  if (size < 0)
+    return "a crew's size cannot be negative";
+  return apply({RehearsalEdit::Kind::resize, crew, now(), {}, 0, size});
+}
+
+std::optional<std::string> Rehearsal::undo() {
+  if (!can_undo())
+    return "nothing to undo";
+  history_.pop_back();
+  return std::nullopt;
+}
+
+std::string Rehearsal::yaml(const std::string& destination) const {
+  YAML::Node root = edited(text_, state().edits);
+  namespace fs = std::filesystem;
+  const fs::path topology =
+      fs::absolute(fs::path(path_).parent_path() / root["topology"].Scalar()).lexically_normal();
+  const fs::path folder = fs::absolute(fs::path(destination)).parent_path();
+  root["topology"] = topology.lexically_relative(folder).generic_string();
+  YAML::Emitter out;
+  out << YAML::Comment("Rehearsed from " + path_ + " with " + std::to_string(state().edits.size()) +
+                       " change(s)")
+      << YAML::Newline << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace faultline

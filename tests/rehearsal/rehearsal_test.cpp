@@ -1,0 +1,112 @@
+// The rehearsal engine: changes act from the current time on, undo goes
+// back, and what it saves loads as the scenario it rehearsed.
+
+#include "faultline/rehearsal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "faultline/loader.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+Rehearsal open_gate() {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("runbook/fixtures/semantics/gate.yaml"), diagnostics);
+  if (!r)
+    throw std::runtime_error(diagnostics.to_text());
+  return std::move(*r);
+}
+
+// The timeline before t, which no change made at t may alter.
+std::vector<std::pair<std::int64_t, int>> past(const RunResult& r, SimTime t) {
+  std::vector<std::pair<std::int64_t, int>> out;
+  for (const auto& e : r.timeline) {
+    if (e.at < t)
+      out.emplace_back(e.at.ms, static_cast<int>(e.kind));
+  }
+  return out;
+}
+
+TEST(Rehearsal, AChangeLeavesThePastAsItWas) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.next());
+  ASSERT_FALSE(r.next());
+  EXPECT_EQ(r.now(), SimTime{} + Duration::minutes(90));
+  const auto before = past(r.result(), r.now());
+  ASSERT_FALSE(r.delay("fix-db", Duration::hours(1)));
+  EXPECT_EQ(past(r.result(), r.now()), before);
+  EXPECT_EQ(r.result().steps[2].completed, SimTime{} + Duration::hours(4))
+      << "fix-db was running: it ends an hour later";
+  ASSERT_FALSE(r.add_outage("web", 0.25));
+  EXPECT_EQ(past(r.result(), r.now()), before);
+}
+
+TEST(Rehearsal, DelayingAStepNotYetStartedMovesItsEarliestStart) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.delay("announce", Duration::hours(5)));
+  EXPECT_EQ(r.result().steps[3].started, SimTime{} + Duration::hours(5));
+  EXPECT_TRUE(r.delay("announce", Duration::hours(1))) << "it already waits longer than that";
+}
+
+TEST(Rehearsal, FailingARunningStepStopsItNow) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.advance_to(SimTime{} + Duration::hours(2)));
+  ASSERT_FALSE(r.fail("fix-db"));
+  EXPECT_TRUE(r.result().steps[2].failed);
+  EXPECT_EQ(r.result().steps[2].crew_freed, SimTime{} + Duration::hours(2));
+  EXPECT_FALSE(r.result().steps[3].started) << "announce waits on fix-app, whose gate stays shut";
+}
+
+TEST(Rehearsal, UndoGoesBackOneCommand) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.resize("app-team", 0));
+  EXPECT_FALSE(r.result().steps[1].started) << "cleanup has nobody to do it";
+  ASSERT_FALSE(r.next());
+  ASSERT_FALSE(r.undo());
+  EXPECT_EQ(r.now(), SimTime{});
+  EXPECT_FALSE(r.result().steps[1].started);
+  ASSERT_FALSE(r.undo());
+  EXPECT_EQ(r.result().steps[1].started, SimTime{} + Duration::hours(1));
+  EXPECT_TRUE(r.undo()) << "nothing left to undo";
+}
+
+TEST(Rehearsal, RefusesWhatCannotBeDoneWithAReason) {
+  Rehearsal r = open_gate();
+  EXPECT_EQ(r.delay("fix-dbb", Duration::hours(1)),
+            "unknown step 'fix-dbb' (did you mean 'fix-db'?)");
+  EXPECT_EQ(r.resize("db-tem", 2), "unknown crew 'db-tem' (did you mean 'db-team'?)");
+  EXPECT_TRUE(r.add_outage("nowhere", 0)->find("unknown service 'nowhere'") != std::string::npos);
+  EXPECT_TRUE(r.add_outage("web", 1.5));
+  ASSERT_FALSE(r.advance_to(SimTime{} + Duration::hours(4)));
+  EXPECT_TRUE(r.advance_to(SimTime{} + Duration::hours(1))) << "time only goes forward";
+  EXPECT_TRUE(r.fail("fix-db")->find("is done") != std::string::npos);
+  EXPECT_EQ(r.now(), SimTime{} + Duration::hours(4)) << "a refused command changes nothing";
+}
+
+TEST(Rehearsal, WhatItSavesLoadsAsTheRehearsedScenario) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.next());
+  ASSERT_FALSE(r.delay("fix-db", Duration::hours(1)));
+  ASSERT_FALSE(r.fail("cleanup"));
+  ASSERT_FALSE(r.add_deletion("web@dc"));
+  ASSERT_FALSE(r.resize("app-team", 3));
+  const auto dir = std::filesystem::temp_directory_path() / "faultline-rehearsal-test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "saved.yaml").string();
+  std::ofstream(path) << r.yaml(path);
+  const auto load = load_scenario(path);
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const RunResult saved = replay(*load.scenario);
+  EXPECT_EQ(saved.overall.lost, r.result().overall.lost);
+  EXPECT_EQ(saved.end, r.result().end);
+  EXPECT_EQ(saved.timeline.size(), r.result().timeline.size());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace faultline

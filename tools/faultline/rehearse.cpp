@@ -1,0 +1,223 @@
+#include "rehearse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "faultline/rehearsal.hpp"
+#include "faultline/reports/atomic_file.hpp"
+#include "faultline/reports/text.hpp"
+
+namespace faultline::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    R"(Commands (times are T0+DURATION or a local date-time such as 2018-09-26 09:00):
+  status                       the status page now: users, services, runbook, crews
+  next                         go to the next event
+  advance DURATION             go forward by a duration, such as 2h or 1d6h
+  goto TIME                    go forward to a time
+  delay STEP DURATION          hold a step up: one not started starts no earlier than
+                               now + DURATION; a running one takes DURATION longer
+  fail STEP                    the step's attempt under way (or its first) fails now;
+                               its retries and rollback follow
+  fault outage SERVICE [F]     SERVICE stops serving now, down to fraction F (0)
+  fault delete DEPLOYMENT      DEPLOYMENT's instances are deleted now
+  crew CREW SIZE               CREW has SIZE members from now on
+  undo                         go back one command
+  save FILE                    write the rehearsed scenario as YAML that validate accepts
+  help                         this list
+  quit                         end the session
+)";
+
+const std::vector<std::string> kCommands = {"status", "next", "advance", "goto", "delay", "fail",
+                                            "fault",  "crew", "undo",    "save", "help",  "quit"};
+
+std::vector<std::string> words_of(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;)
+    words.push_back(w);
+  return words;
+}
+
+std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
+  std::string out;
+  for (std::size_t i = from; i < words.size(); ++i)
+    out += (out.empty() ? "" : " ") + words[i];
+  return out;
+}
+
+std::optional<SimTime> parse_time(const Scenario& scenario, const std::string& text) {
+  if (text == "T0")
+    return SimTime{};
+  if (text.rfind("T0+", 0) == 0) {
+    if (const auto d = parse_duration(text.substr(3)))
+      return SimTime{} + *d;
+    return std::nullopt;
+  }
+  if (const auto utc = ScenarioClock::parse_local(text, scenario.clock.zone()))
+    return scenario.clock.from_utc(*utc);
+  return std::nullopt;
+}
+
+class Session {
+ public:
+  Session(Rehearsal rehearsal, std::ostream& out) : r_(std::move(rehearsal)), out_(out) {}
+
+  // False when the command was refused.
+  bool run(const std::vector<std::string>& w) {
+    const std::string& c = w[0];
+    const std::size_t args = w.size() - 1;
+    before_ = r_.now();
+    if (c == "help")
+      return say(kHelp);
+    if (c == "status")
+      return say(reports::rehearsal_status_text(r_));
+    if (c == "next" && args == 0)
+      return moved(r_.next());
+    if (c == "advance" && args == 1) {
+      const auto d = parse_duration(w[1]);
+      if (!d)
+        return refuse("advance takes a duration such as 2h or 1d6h, found '" + w[1] + "'");
+      return moved(r_.advance_to(r_.now() + *d));
+    }
+    if (c == "goto" && args >= 1) {
+      const auto t = parse_time(r_.scenario(), rest_of(w, 1));
+      if (!t) {
+        return refuse(
+            "goto takes T0+DURATION or a local date-time such as 2018-09-26 09:00, "
+            "found '" +
+            rest_of(w, 1) + "'");
+      }
+      return moved(r_.advance_to(*t));
+    }
+    if (c == "delay" && args == 2) {
+      const auto d = parse_duration(w[2]);
+      if (!d || d->ms <= 0)
+        return refuse("delay takes a step and a duration above 0 such as 2h, found '" + w[2] + "'");
+      return changed(r_.delay(w[1], *d), "delayed " + w[1] + " by " + format_duration(*d));
+    }
+    if (c == "fail" && args == 1)
+      return changed(r_.fail(w[1]), w[1] + " fails now");
+    if (c == "fault" && args >= 2 && w[1] == "outage" && args <= 3) {
+      double fraction = 0;
+      if (args == 3) {
+        try {
+          std::size_t used = 0;
+          fraction = std::stod(w[3], &used);
+          if (used != w[3].size())
+            throw std::invalid_argument(w[3]);
+        } catch (const std::exception&) {
+          return refuse("the served fraction must be a number from 0 to below 1, found '" + w[3] +
+                        "'");
+        }
+      }
+      return changed(r_.add_outage(w[2], fraction), w[2] + " stops serving now");
+    }
+    if (c == "fault" && args == 2 && w[1] == "delete")
+      return changed(r_.add_deletion(w[2]), w[2] + " loses its instances now");
+    if (c == "fault")
+      return refuse("fault takes 'outage SERVICE [FRACTION]' or 'delete DEPLOYMENT'");
+    if (c == "crew" && args == 2) {
+      int size = -1;
+      try {
+        std::size_t used = 0;
+        size = std::stoi(w[2], &used);
+        if (used != w[2].size())
+          size = -1;
+      } catch (const std::exception&) {
+        size = -1;
+      }
+      if (size < 0)
+        return refuse("crew takes a crew and a size of 0 or more, found '" + w[2] + "'");
+      return changed(r_.resize(w[1], size), w[1] + " has " + w[2] + " member(s) from now");
+    }
+    if (c == "undo" && args == 0) {
+      if (auto problem = r_.undo())
+        return refuse(*problem);
+      return say(fmt::format("undone; now at {}\n", r_.scenario().clock.local_text(r_.now())));
+    }
+    if (c == "save" && args >= 1)
+      return save(rest_of(w, 1));
+    if (std::find(kCommands.begin(), kCommands.end(), c) != kCommands.end())
+      return refuse("'" + c + "' does not take these arguments; type help for how to use it");
+    return refuse("unknown command '" + c + "'" + did_you_mean(c, kCommands) +
+                  "; type help for the list");
+  }
+
+ private:
+  bool say(const std::string& text) {
+    out_ << text;
+    return true;
+  }
+
+  bool refuse(const std::string& why) {
+    out_ << "refused: " << why << "\n";
+    return false;
+  }
+
+  bool moved(const std::optional<std::string>& problem) {
+    if (problem)
+      return refuse(*problem);
+    out_ << reports::events_text(r_.scenario(), r_.result(), before_, r_.now());
+    out_ << fmt::format("now {} ({})\n", r_.scenario().clock.local_text(r_.now()),
+                        format_offset(r_.now()));
+    return true;
+  }
+
+  bool changed(const std::optional<std::string>& problem, const std::string& what) {
+    if (problem)
+      return refuse(*problem);
+    const RunResult& result = r_.result();
+    out_ << fmt::format("{}; the run now ends {} with {:.0f} user-hours lost\n", what,
+                        r_.scenario().clock.local_text(result.end),
+                        result.overall.lost.in_user_hours());
+    return true;
+  }
+
+  bool save(const std::string& path) {
+    try {
+      reports::write_file_atomically(path, r_.yaml(path));
+    } catch (const std::exception& e) {
+      return refuse(e.what());
+    }
+    return say("saved " + path + "\n");
+  }
+
+  Rehearsal r_;
+  std::ostream& out_;
+  SimTime before_;  // the time before the command
+};
+
+}  // namespace
+
+int rehearse(const std::string& scenario_path, std::istream& in, std::ostream& out, bool echo,
+             bool prompt) {
+  Diagnostics diagnostics;
+  auto rehearsal = Rehearsal::open(scenario_path, diagnostics);
+  std::cerr << diagnostics.to_text();
+  if (!rehearsal)
+    return 2;
+  Session session(std::move(*rehearsal), out);
+  out << "Rehearsing " << scenario_path << "; type help for the commands\n";
+  session.run({"status"});
+  bool refused = false;
+  for (std::string line; (prompt && (out << "> " << std::flush)), std::getline(in, line);) {
+    const auto words = words_of(line);
+    if (words.empty() || words[0][0] == '#')
+      continue;
+    if (echo)
+      out << "> " << line << "\n";
+    if (words[0] == "quit" || words[0] == "exit")
+      break;
+    refused |= !session.run(words);
+  }
+  return echo && refused ? 2 : 0;
+}
+
+}  // namespace faultline::cli
