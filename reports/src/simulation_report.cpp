@@ -49,6 +49,12 @@ double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
+double mean_busy(const MonteCarloResult& result, std::size_t index) {
+  return result.runs == 0 ? 0.0
+                          : static_cast<double>(result.sampled_busy_sum[index]) /
+                                static_cast<double>(result.runs);
+}
+
 UserCount total_users(const Topology& topology) {
   UserCount total;
   for (const auto& g : topology.user_groups())
@@ -124,7 +130,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   for (std::size_t c = 0; c < n_crews; ++c) {
     ordered_json busy = ordered_json::array();
     for (std::size_t i = 0; i < result.sample_times.size(); ++i)
-      busy.push_back(result.sampled_busy[i * n_crews + c].mean());
+      busy.push_back(mean_busy(result, i * n_crews + c));
     crews.push_back({{"id", scenario.crews[c].id},
                      {"size", scenario.crews[c].size},
                      {"mean_busy", std::move(busy)}});
@@ -218,12 +224,11 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     for (std::size_t c = 0; c < n_crews; ++c) {
       std::size_t peak = 0;
       for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
-        if (result.sampled_busy[i * n_crews + c].mean() >
-            result.sampled_busy[peak * n_crews + c].mean())
+        if (mean_busy(result, i * n_crews + c) > mean_busy(result, peak * n_crews + c))
           peak = i;
       }
       out += fmt::format("{:<28} {:>5} {:>18.2f}  {}\n", scenario.crews[c].id,
-                         scenario.crews[c].size, result.sampled_busy[peak * n_crews + c].mean(),
+                         scenario.crews[c].size, mean_busy(result, peak * n_crews + c),
                          clock.local_text(result.sample_times[peak]));
     }
   }

@@ -79,8 +79,9 @@ struct MonteCarloResult {
   std::vector<std::uint64_t> milestones_met;
   std::vector<SimTime> sample_times;
   std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
-  // Busy members of each crew: [sample time x crews + crew].
-  std::vector<Moments> sampled_busy;
+  // Busy members of each crew summed over the runs (only the mean is
+  // wanted, and plain sums keep the runs cheap): [sample time x crews + crew].
+  std::vector<std::int64_t> sampled_busy_sum;
 };
 
 // Throws std::invalid_argument for options out of range.

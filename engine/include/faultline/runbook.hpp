@@ -107,6 +107,7 @@ class RunbookExecutor {
 
   const Scenario& scenario_;
   std::vector<ShiftCalendar> calendars_;  // by crew
+  bool any_shifts_ = false;
   std::vector<StepStatus> status_;
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;

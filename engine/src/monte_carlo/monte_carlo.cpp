@@ -25,7 +25,7 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.milestones_met.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
-  t.sampled_busy.resize(times.size() * scenario.crews.size());
+  t.sampled_busy_sum.resize(times.size() * scenario.crews.size());
   return t;
 }
 
@@ -76,7 +76,7 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
   for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
     t.sampled_active[i].add(run.sampled_active[i].value);
   for (std::size_t i = 0; i < run.sampled_busy.size(); ++i)
-    t.sampled_busy[i].add(run.sampled_busy[i]);
+    t.sampled_busy_sum[i] += run.sampled_busy[i];
 }
 
 void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
@@ -110,8 +110,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.milestones_met[m] += from.milestones_met[m];
   for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
     into.sampled_active[i].merge(from.sampled_active[i]);
-  for (std::size_t i = 0; i < into.sampled_busy.size(); ++i)
-    into.sampled_busy[i].merge(from.sampled_busy[i]);
+  for (std::size_t i = 0; i < into.sampled_busy_sum.size(); ++i)
+    into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }
 
 // A round number of minutes, hours or days that puts at most kMostSamples

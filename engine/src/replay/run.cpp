@@ -898,12 +898,6 @@ void Run::advance_to(SimTime t) {
       result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
     }
     result_->overall.lost += UserTime{total_active_.value * span.ms};
-    for (std::uint32_t c = 0; c < result_->crews.size(); ++c) {
-      CrewOutcome& crew = result_->crews[c];
-      const int busy = runbook_.busy(CrewId{c});
-      crew.busy += span * busy;
-      crew.peak_busy = std::max(crew.peak_busy, busy);
-    }
   }
   now_ = t;
 }
@@ -928,6 +922,33 @@ void Run::finish(SimTime end) {
   }
   for (const Milestone& m : scenario_.observed)
     result_->observed.push_back(judge(m));
+  account_crews();
+}
+
+// A crew member is busy with a step from its start until the crew is free of
+// it (or the end).
+void Run::account_crews() {
+  crew_changes_.clear();
+  for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
+    const StepOutcome& o = result_->steps[s];
+    const auto crew = scenario_.steps[s].crew;
+    if (!crew || !o.started)
+      continue;
+    const SimTime freed = o.crew_freed.value_or(result_->end);
+    result_->crews[crew->value].busy += freed - *o.started;
+    crew_changes_.push_back({*o.started, crew->value, 1});
+    crew_changes_.push_back({freed, crew->value, -1});
+  }
+  // Frees before starts at one time, so that a hand-on is no overlap.
+  std::sort(crew_changes_.begin(), crew_changes_.end(), [](const auto& a, const auto& b) {
+    return a.at != b.at ? a.at < b.at : a.change < b.change;
+  });
+  crew_busy_.assign(scenario_.crews.size(), 0);
+  for (const auto& c : crew_changes_) {
+    int& busy = crew_busy_[c.crew];
+    busy += c.change;
+    result_->crews[c.crew].peak_busy = std::max(result_->crews[c.crew].peak_busy, busy);
+  }
 }
 
 MilestoneOutcome Run::judge(const Milestone& m) const {

@@ -130,6 +130,7 @@ class Run {
   void update_peaks(UserImpact& impact, UserCount affected, UserCount active);
   void advance_to(SimTime t);
   void take_sample();
+  void account_crews();
   void finish(SimTime end);
   MilestoneOutcome judge(const Milestone& m) const;
   void record(TimelineEntry entry);
@@ -199,6 +200,13 @@ class Run {
   std::vector<UserTime> group_attributed_;
   std::optional<StepId> restoring_step_;
   std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
+  struct CrewChange {
+    SimTime at;
+    std::uint32_t crew;
+    int change;
+  };
+  std::vector<CrewChange> crew_changes_;
+  std::vector<int> crew_busy_;
   UserCount total_affected_;
   UserCount total_active_;
   // Who is cut off changed during the current instant.

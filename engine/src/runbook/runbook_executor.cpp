@@ -114,8 +114,10 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
       busy_(scenario.crews.size()),
       size_(scenario.crews.size()),
       rank_(std::move(rank)) {
-  for (const Crew& crew : scenario.crews)
+  for (const Crew& crew : scenario.crews) {
     calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
+    any_shifts_ = any_shifts_ || !crew.shifts.empty();
+  }
   reset();
 }
 
@@ -234,6 +236,8 @@ std::span<const StepId> RunbookExecutor::take_waiting() {
 
 std::optional<SimTime> RunbookExecutor::next_shift_start(SimTime now) const {
   std::optional<SimTime> next;
+  if (!any_shifts_)
+    return next;
   for (const StepId s : ready_) {
     const auto crew = scenario_.steps[s.value].crew;
     if (!crew || calendars_[crew->value].on_shift(now))
