@@ -51,18 +51,6 @@ std::string_view step_kind(TimelineKind k) {
   }
 }
 
-std::string_view outcome_of(const StepOutcome& o) {
-  if (o.skipped)
-    return "skipped";
-  if (o.rolled_back)
-    return "rolled_back";
-  if (o.failed)
-    return "failed";
-  if (o.completed)
-    return "done";
-  return o.started ? "unfinished" : "not_started";
-}
-
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -199,7 +187,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
                           {"completed", time_or_null(clock, o.completed)},
                           {"completed_s", seconds_or_null(o.completed)},
                           {"crew_freed_s", seconds_or_null(o.crew_freed)},
-                          {"outcome", outcome_of(o)},
+                          {"outcome", outcome_name(o)},
                           {"attempts", o.attempts},
                           {"restored_user_hours", o.restored_loss.in_user_hours()}});
   }

@@ -115,18 +115,6 @@ std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime
   return t ? clock.local_text(*t) : std::string("-");
 }
 
-std::string outcome_text(const StepOutcome& o) {
-  if (o.skipped)
-    return "skipped";
-  if (o.rolled_back)
-    return "rolled back";
-  if (o.failed)
-    return "failed";
-  if (o.completed)
-    return "done";
-  return o.started ? "unfinished" : "not started";
-}
-
 }  // namespace
 
 std::string replay_text(const Scenario& scenario, const RunResult& result) {
@@ -169,7 +157,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
     const StepOutcome& o = result.steps[s];
     out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", scenario.steps[s].id,
                        time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
-                       outcome_text(o), thousands(std::llround(o.restored_loss.in_user_hours())));
+                       outcome_name(o), thousands(std::llround(o.restored_loss.in_user_hours())));
   }
   if (!scenario.crews.empty()) {
     out += "\nCrews (utilisation: busy member-hours over size x the runbook's span)\n";

@@ -84,6 +84,10 @@ struct StepOutcome {
   UserTime restored_loss;
 };
 
+// done, skipped, rolled_back, failed, unfinished (started, not ended) or
+// not_started.
+std::string_view outcome_name(const StepOutcome& o);
+
 struct CrewOutcome {
   Duration busy;  // time spent on steps, summed over its members
   int peak_busy = 0;

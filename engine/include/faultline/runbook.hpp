@@ -49,7 +49,6 @@ class ShiftCalendar {
   std::vector<Interval>::const_iterator covering_or_next(SimTime t) const;
 
   std::vector<Interval> intervals_;  // sorted, disjoint; empty: always working
-  SimTime until_;
   Duration handover_;
 };
 

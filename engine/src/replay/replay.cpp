@@ -6,6 +6,18 @@
 
 namespace faultline {
 
+std::string_view outcome_name(const StepOutcome& o) {
+  if (o.skipped)
+    return "skipped";
+  if (o.rolled_back)
+    return "rolled_back";
+  if (o.failed)
+    return "failed";
+  if (o.completed)
+    return "done";
+  return o.started ? "unfinished" : "not_started";
+}
+
 RunResult replay(const Scenario& scenario) {
   RunResult result;
   detail::RunOptions options;

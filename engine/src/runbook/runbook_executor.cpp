@@ -32,7 +32,7 @@ std::string_view to_string(StepStatus s) {
 }
 
 ShiftCalendar::ShiftCalendar(const Crew& crew, const ScenarioClock& clock, SimTime until)
-    : until_(until), handover_(crew.handover) {
+    : handover_(crew.handover) {
   using std::chrono::days;
   using std::chrono::milliseconds;
   const auto t0 = clock.t0_utc();
