@@ -240,7 +240,7 @@ std::string semantics_fixture(const std::string& name) {
   return testing::test_path("loader/fixtures/" + name);
 }
 
-TEST(Loader, ReportsEveryBadShiftConditionGateAndPriority) {
+TEST(Loader, ReportsEveryBadShiftResizeConditionGateHoldUpAndPriority) {
   const auto load = load_scenario(semantics_fixture("bad_step_semantics.yaml"));
   const auto& d = load.diagnostics;
   EXPECT_FALSE(load.scenario);
@@ -253,7 +253,11 @@ TEST(Loader, ReportsEveryBadShiftConditionGateAndPriority) {
   EXPECT_TRUE(has_error(d, 15, 54, "unknown service 'wbe' (did you mean 'web'?)"));
   EXPECT_TRUE(has_error(d, 15, 70, "fails_at of step 'check' must be T0"));
   EXPECT_TRUE(has_error(d, 15, 90, "rollback of step 'check' must be a duration"));
-  EXPECT_EQ(d.error_count(), 9u);
+  EXPECT_TRUE(has_error(d, 12, 44, "time of a size change of crew 'night' must be T0"));
+  EXPECT_TRUE(has_error(d, 12, 56, "size after a change of crew 'night' must be between 0"));
+  EXPECT_TRUE(has_error(d, 16, 55, "a hold-up of step 'hold' is missing the required key 'for'"));
+  EXPECT_TRUE(has_error(d, 16, 85, "length of a hold-up of step 'hold' must be a duration"));
+  EXPECT_EQ(d.error_count(), 13u);
 }
 
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {

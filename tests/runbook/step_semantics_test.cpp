@@ -99,6 +99,25 @@ TEST(StepSemantics, WithoutARollbackAFailedStepKeepsWhatItDid) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 500 * 2);
 }
 
+// A second team restores web to 75% by 2h15m, beyond the 50% the two
+// waves enabled: rolling back at 3h must not take that away.
+TEST(StepSemantics, ARollbackLeavesWhatAnotherStepDidSince) {
+  auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
+  Step other;
+  other.id = "second-team";
+  other.action = ActionKind::restore;
+  other.service = scenario->steps[0].service;
+  other.to_fraction = 0.75;
+  other.duration = Distribution::fixed(Duration::hours(2) + Duration::minutes(15));
+  scenario->steps.push_back(other);
+  scenario->successors.emplace_back();
+  const RunResult r = replay(*scenario);
+  EXPECT_TRUE(r.steps[0].rolled_back);
+  EXPECT_EQ(r.services[2].final_state, ServiceState::partial_outage);
+  // web-users: 1000 for 1h, 750 for 1h, 500 for 15m, then 250 to the end.
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 125 + 250 * 1.75);
+}
+
 TEST(StepSemantics, AScriptedFailureIsRetriedLikeAnyOther) {
   auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
   scenario->steps[0].retries = 1;

@@ -70,11 +70,9 @@ class Rehearsal {
 
   Rehearsal(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {}
   const State& state() const { return history_.back(); }
-  // Loads the scenario with one more change; what the loader says is wrong
-  // with it, otherwise.
+  // Loads and replays the scenario with one more change; or says what the
+  // loader finds wrong with it.
   std::optional<std::string> apply(RehearsalEdit edit);
-  std::optional<std::shared_ptr<const Scenario>> load(const std::vector<RehearsalEdit>& edits,
-                                                      Diagnostics& diagnostics) const;
 
   std::string path_;
   std::string text_;  // the scenario file as read

@@ -174,19 +174,11 @@ std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& d
   return rehearsal;
 }
 
-std::optional<std::shared_ptr<const Scenario>> Rehearsal::load(
-    const std::vector<RehearsalEdit>& edits, Diagnostics& diagnostics) const {
-  auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics);
-  if (!scenario)
-    return std::nullopt;
-  return scenario;
-}
-
 std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
   std::vector<RehearsalEdit> edits = state().edits;
   edits.push_back(std::move(edit));
   Diagnostics diagnostics;
-  const auto scenario = load(edits, diagnostics);
+  const auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics);
   if (!scenario) {
     for (const auto& d : diagnostics.all()) {
       if (d.severity == Severity::error)
@@ -194,8 +186,8 @@ std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
     }
     return "the change makes the scenario invalid";
   }
-  RunResult result = replay(**scenario);
-  history_.push_back({std::move(edits), now(), *scenario, std::move(result)});
+  RunResult result = replay(*scenario);
+  history_.push_back({std::move(edits), now(), scenario, std::move(result)});
   return std::nullopt;
 }
 
@@ -223,7 +215,8 @@ std::optional<std::string> Rehearsal::delay(const std::string& step, Duration le
   const auto s = find_step(scenario(), step);
   if (!s)
     return unknown(scenario().steps, step, "step");
-  switch (step_status_at(scenario(), result(), *s, now())) {
+  const StepStatus status = step_status_at(scenario(), result(), *s, now());
+  switch (status) {
     case StepStatus::blocked:
     case StepStatus::waiting:
     case StepStatus::ready: {
@@ -237,8 +230,7 @@ std::optional<std::string> Rehearsal::delay(const std::string& step, Duration le
     case StepStatus::running:
       return apply({RehearsalEdit::Kind::hold_up, step, now(), length, 0, 0});
     default:
-      return "step '" + step + "' is " +
-             std::string(to_string(step_status_at(scenario(), result(), *s, now()))) +
+      return "step '" + step + "' is " + std::string(to_string(status)) +
              "; only a step that has not finished can be delayed";
   }
 }

@@ -511,7 +511,7 @@ void Run::overload_trips(DeploymentId d) {
 void Run::start_step(StepId s) {
   result_->steps[s.value].started = now_;
   const Step& step = scenario_.steps[s.value];
-  if (step.service)
+  if (step.action == ActionKind::enable_waves)
     capability_before_[s.value] = base_capability_[step.service->value];
   // Scripted failures and hold-ups are events only while the step is under
   // way, so that they never stretch a run past its last real event.
@@ -665,10 +665,13 @@ void Run::hold_up(StepId s, int index) {
   held_up_[s.value] += length;
 }
 
-// What the step's finished waves enabled is disabled again.
+// What the step's finished waves enabled is disabled again - unless
+// something else has since taken the service further, which stays.
 void Run::finish_rollback(StepId s) {
   const Step& step = scenario_.steps[s.value];
-  if (step.action == ActionKind::enable_waves) {
+  const int waves_done = wave_under_way_[s.value] - 1;
+  if (step.action == ActionKind::enable_waves && waves_done > 0 &&
+      base_capability_[step.service->value] == enabled_by(step, waves_done)) {
     base_capability_[step.service->value] = capability_before_[s.value];
     apply_service(*step.service);
   }
@@ -695,12 +698,7 @@ void Run::apply_wave(StepId s, int wave) {
       raise_capability(*step.service, step.to_fraction);
       break;
     case ActionKind::enable_waves: {
-      const Service& service = topology_.service(*step.service);
-      double enabled = static_cast<double>(wave) / step.waves;
-      if (service.sites > 0) {
-        enabled = static_cast<double>(service.sites * wave / step.waves) / service.sites;
-      }
-      raise_capability(*step.service, enabled);
+      raise_capability(*step.service, enabled_by(step, wave));
       if (wave < step.waves) {
         TimelineEntry entry = entry_at(now_, TimelineKind::step_wave, s.value);
         entry.wave = wave;
@@ -716,6 +714,15 @@ void Run::apply_wave(StepId s, int wave) {
       rollout_halted_[step.fault->value] = 1;
       break;
   }
+}
+
+// The share of its service an enable-in-waves step has enabled after `waves`
+// waves: whole sites when the service counts them.
+double Run::enabled_by(const Step& step, int waves) const {
+  const Service& service = topology_.service(*step.service);
+  if (service.sites > 0)
+    return static_cast<double>(service.sites * waves / step.waves) / service.sites;
+  return static_cast<double>(waves) / step.waves;
 }
 
 // Recovery only gives back: restoring a service that serves more than the

@@ -120,6 +120,7 @@ class Run {
   void unit_repaired(std::uint32_t unit);
   void set_unit_failed(std::uint32_t unit, bool failed);
   void raise_capability(ServiceId s, double fraction);
+  double enabled_by(const Step& step, int waves) const;
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
   void propagate();
@@ -178,8 +179,8 @@ class Run {
   std::vector<std::vector<EventHandle>> scripted_;
   std::vector<Duration> held_up_;     // by step: added to its next attempt
   std::vector<char> forced_failure_;  // by step: a scripted failure awaits its attempt
-  // By step: the capability of its service when it started, which a
-  // rollback returns to.
+  // By enable-in-waves step: the capability of its service when it started,
+  // which a rollback returns to.
   std::vector<double> capability_before_;
   std::vector<StepId> verifying_;  // steps whose gate is not yet open
   std::optional<SimTime> shift_wake_;
