@@ -5,74 +5,11 @@
 
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
+#include "format.hpp"
 
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
-
-namespace {
-
-constexpr std::size_t kLost = 0;
-
-// Each metric in the unit a reader thinks in.
-double in_unit(ComparedMetric m, double value) {
-  switch (m) {
-    case ComparedMetric::user_seconds_lost:
-      return value / 3600.0;
-    case ComparedMetric::peak_active:
-      return value;
-    case ComparedMetric::restored_ms:
-      return value / 3.6e6;
-  }
-  return value;
-}
-
-std::string_view unit(ComparedMetric m) {
-  switch (m) {
-    case ComparedMetric::user_seconds_lost:
-      return "user-hours";
-    case ComparedMetric::peak_active:
-      return "users";
-    case ComparedMetric::restored_ms:
-      return "hours";
-  }
-  return "";
-}
-
-std::string number(double v) {
-  if (std::abs(v) >= 1e6)
-    return fmt::format("{:.3f} M", v / 1e6);
-  if (std::abs(v) >= 100)
-    return fmt::format("{:.0f}", v);
-  return fmt::format("{:.2f}", v);
-}
-
-struct Interval {
-  double mean = 0;
-  double low = 0;
-  double high = 0;
-  // The interval leaves out 0; with no spread, any difference at all.
-  bool significant = false;
-};
-
-Interval interval(ComparedMetric m, const Moments& d) {
-  const double half = d.ci95_half_width().value_or(0.0);
-  const double mean = d.mean();
-  return {in_unit(m, mean), in_unit(m, mean - half), in_unit(m, mean + half),
-          mean - half > 0 || mean + half < 0};
-}
-
-// Variants by mean user-hours lost, best first; ties keep the given order.
-std::vector<std::size_t> ranking(const Comparison& c) {
-  std::vector<std::size_t> order(c.names.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return c.metrics[a][kLost].mean() < c.metrics[b][kLost].mean();
-  });
-  return order;
-}
-
-}  // namespace
 
 std::string compare_text(const Comparison& c) {
   std::string out = fmt::format(
@@ -84,14 +21,11 @@ std::string compare_text(const Comparison& c) {
                      "95% CI of the mean", "p90");
   std::size_t place = 1;
   for (const std::size_t v : ranking(c)) {
-    const Accumulator& lost = c.metrics[v][kLost];
-    const double half = lost.ci95_half_width().value_or(0.0);
     const auto lost_m = ComparedMetric::user_seconds_lost;
+    const Interval lost = mean_interval(lost_m, c.metrics[v][kLost]);
     out += fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", place++, c.names[v],
-                       number(in_unit(lost_m, lost.mean())),
-                       number(in_unit(lost_m, lost.mean() - half)) + " .. " +
-                           number(in_unit(lost_m, lost.mean() + half)),
-                       number(in_unit(lost_m, lost.quantile(0.9))));
+                       number(lost.mean), number(lost.low) + " .. " + number(lost.high),
+                       number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
   out += fmt::format(
       "\nDifferences from {} (the first), run by run; significant when the 95% "
@@ -128,11 +62,11 @@ ordered_json compare_json(const Comparison& c) {
     for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
       const ComparedMetric metric = kComparedMetrics[m];
       const Accumulator& a = c.metrics[v][m];
-      const double half = a.ci95_half_width().value_or(0.0);
+      const Interval mean = mean_interval(metric, a);
       ordered_json entry = {{"unit", unit(metric)},
-                            {"mean", in_unit(metric, a.mean())},
-                            {"ci_low", in_unit(metric, a.mean() - half)},
-                            {"ci_high", in_unit(metric, a.mean() + half)},
+                            {"mean", mean.mean},
+                            {"ci_low", mean.low},
+                            {"ci_high", mean.high},
                             {"p90", in_unit(metric, a.quantile(0.9))}};
       if (v > 0) {
         const Interval d = interval(metric, c.differences[v][m]);
@@ -143,6 +77,13 @@ ordered_json compare_json(const Comparison& c) {
       }
       variant[std::string(to_string(metric))] = std::move(entry);
     }
+    ordered_json over_time = ordered_json::array();
+    for (std::size_t i = 0; i < c.sample_times[v].size(); ++i) {
+      over_time.push_back({{"t_s", c.sample_times[v][i].since_t0().in_seconds()},
+                           {"mean", static_cast<double>(c.sampled_active_sum[v][i]) /
+                                        static_cast<double>(c.runs)}});
+    }
+    variant["active_affected_over_time"] = std::move(over_time);
     j["variants"].push_back(std::move(variant));
   }
   return j;

@@ -4,15 +4,13 @@
 
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
+#include "format.hpp"
 
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
 
 namespace {
-
-constexpr double kMsPerHour = 3'600'000.0;
-constexpr double kSecondsPerHour = 3'600.0;
 
 ordered_json summary_json(const Accumulator& a, double divisor) {
   const Summary s = a.summary();
@@ -43,23 +41,6 @@ ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
           {"peak_affected", summary_json(impact.peak_affected, 1.0)},
           {"peak_active", summary_json(impact.peak_active, 1.0)},
           {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)}};
-}
-
-double share(std::uint64_t part, std::uint64_t whole) {
-  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-double mean_busy(const MonteCarloResult& result, std::size_t index) {
-  return result.runs == 0 ? 0.0
-                          : static_cast<double>(result.sampled_busy_sum[index]) /
-                                static_cast<double>(result.runs);
-}
-
-UserCount total_users(const Topology& topology) {
-  UserCount total;
-  for (const auto& g : topology.user_groups())
-    total += g.users;
-  return total;
 }
 
 }  // namespace
@@ -138,28 +119,6 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["crew_busy_over_time"] = std::move(crews);
   return j;
 }
-
-namespace {
-
-// Spreads are read in minutes; milliseconds would be noise.
-std::int64_t to_minute(double ms) {
-  constexpr double kMsPerMinute = 60'000.0;
-  return static_cast<std::int64_t>(std::llround(ms / kMsPerMinute)) * 60'000;
-}
-
-std::string duration_text(double ms) {
-  return format_duration(Duration{to_minute(ms)});
-}
-
-std::string at_local(const ScenarioClock& clock, double ms) {
-  return clock.local_text(SimTime{to_minute(ms)});
-}
-
-std::string millions(double v) {
-  return v >= 1e6 ? fmt::format("{:.2f} M", v / 1e6) : fmt::format("{:.0f}", v);
-}
-
-}  // namespace
 
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;

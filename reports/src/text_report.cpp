@@ -5,25 +5,11 @@
 #include <algorithm>
 
 #include "faultline/strategy.hpp"
+#include "format.hpp"
 
 namespace faultline::reports {
 
 namespace {
-
-std::string thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
-std::string percent(double fraction) {
-  return fmt::format("{:.0f}%", fraction * 100.0);
-}
 
 std::string signed_duration(Duration d) {
   if (d.ms == 0)

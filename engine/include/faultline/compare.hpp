@@ -43,6 +43,11 @@ struct Comparison {
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
   // differences[v][m]: variant v minus variant 0, run by run; zero for v = 0.
   std::vector<std::array<Moments, kComparedMetrics.size()>> differences;
+  // Each variant's grid from T0 to its horizon (see MonteCarloOptions) and the
+  // active users cut off at those times summed over the runs (only the mean is
+  // wanted): sample_times[v][i], sampled_active_sum[v][i].
+  std::vector<std::vector<SimTime>> sample_times;
+  std::vector<std::vector<std::int64_t>> sampled_active_sum;
 };
 
 // Throws std::invalid_argument for fewer than two variants or options out of

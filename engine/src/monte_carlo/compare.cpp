@@ -5,6 +5,7 @@
 
 #include "faultline/monte_carlo.hpp"
 #include "monte_carlo/parallel_runs.hpp"
+#include "monte_carlo/sampling.hpp"
 #include "replay/run.hpp"
 
 namespace faultline {
@@ -49,6 +50,9 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
     throw std::invalid_argument("a comparison needs two variants or more");
   detail::check_runs_and_threads(options.runs, options.threads);
   const std::size_t n = variants.size();
+  std::vector<std::vector<SimTime>> times;
+  for (const Variant& v : variants)
+    times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned w = 0; w < options.threads; ++w) {
     auto worker = std::make_unique<Worker>();
@@ -56,17 +60,24 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
       worker->runs.push_back(std::make_unique<detail::Run>(*v.scenario));
     worker->tally.metrics.resize(n);
     worker->tally.differences.resize(n);
+    for (const auto& t : times)
+      worker->tally.sampled_active_sum.emplace_back(t.size());
     workers.push_back(std::move(worker));
   }
   detail::parallel_runs(0, options.runs, workers.size(),
                         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                           Worker& worker = *workers[w];
-                          detail::RunOptions run_options;
+                          std::vector<detail::RunOptions> run_options(n);
+                          for (std::size_t v = 0; v < n; ++v)
+                            run_options[v].sample_times = times[v];
                           for (std::uint64_t i = from; i < to; ++i) {
-                            run_options.sampling = detail::RunSampling{options.seed, i};
                             Values first{};
                             for (std::size_t v = 0; v < n; ++v) {
-                              worker.runs[v]->execute(run_options, worker.result);
+                              run_options[v].sampling = detail::RunSampling{options.seed, i};
+                              worker.runs[v]->execute(run_options[v], worker.result);
+                              auto& active = worker.tally.sampled_active_sum[v];
+                              for (std::size_t t = 0; t < active.size(); ++t)
+                                active[t] += worker.result.sampled_active[t].value;
                               const Values values = values_of(worker.result);
                               if (v == 0)
                                 first = values;
@@ -84,12 +95,17 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   result.differences.resize(n);
   for (const Variant& v : variants)
     result.names.push_back(v.name);
+  result.sample_times = times;
+  for (const auto& t : times)
+    result.sampled_active_sum.emplace_back(t.size());
   for (const auto& worker : workers) {
     for (std::size_t v = 0; v < n; ++v) {
       for (std::size_t m = 0; m < kMetrics; ++m) {
         result.metrics[v][m].merge(worker->tally.metrics[v][m]);
         result.differences[v][m].merge(worker->tally.differences[v][m]);
       }
+      for (std::size_t t = 0; t < times[v].size(); ++t)
+        result.sampled_active_sum[v][t] += worker->tally.sampled_active_sum[v][t];
     }
   }
   return result;

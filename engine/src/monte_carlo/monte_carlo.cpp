@@ -9,13 +9,12 @@
 #include <stdexcept>
 
 #include "monte_carlo/parallel_runs.hpp"
+#include "monte_carlo/sampling.hpp"
 #include "replay/run.hpp"
 
 namespace faultline {
 
 namespace {
-
-constexpr std::size_t kMostSamples = 200;
 
 MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> times) {
   MonteCarloResult t;
@@ -114,43 +113,6 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }
 
-// A round number of minutes, hours or days that puts at most kMostSamples
-// samples over the span.
-Duration sampling_step(Duration span) {
-  static const Duration steps[] = {
-      Duration::minutes(1),  Duration::minutes(5), Duration::minutes(10), Duration::minutes(15),
-      Duration::minutes(30), Duration::hours(1),   Duration::hours(2),    Duration::hours(3),
-      Duration::hours(6),    Duration::hours(12),  Duration::days(1),     Duration::days(2),
-      Duration::days(7),     Duration::days(14),   Duration::days(30),    Duration::days(91)};
-  for (const Duration step : steps) {
-    if (span.ms / step.ms < static_cast<std::int64_t>(kMostSamples))
-      return step;
-  }
-  return Duration{span.ms / static_cast<std::int64_t>(kMostSamples - 1) + 1};
-}
-
-std::vector<SimTime> sampling_times(const Scenario& scenario, const MonteCarloOptions& options) {
-  Duration span;
-  if (scenario.horizon) {
-    span = scenario.horizon->since_t0();
-  } else {
-    // Twice the nominal run leaves room for runs that take longer.
-    span = std::max(Duration::hours(1), replay(scenario).end.since_t0() * 2);
-  }
-  const Duration step = options.sample_every.value_or(sampling_step(span));
-  if (step.ms <= 0)
-    throw std::invalid_argument("the sampling step must be more than 0");
-  if (span.ms / step.ms >= 100'000) {
-    throw std::invalid_argument(
-        fmt::format("sampling every {} over {} makes more than 100000 samples; sample less often",
-                    format_duration(step), format_duration(span)));
-  }
-  std::vector<SimTime> times;
-  for (std::int64_t t = 0; t <= span.ms; t += step.ms)
-    times.push_back(SimTime{t});
-  return times;
-}
-
 struct Worker {
   Worker(const Scenario& scenario, std::span<const SimTime> times)
       : run(scenario), tally(empty_tally(scenario, times)) {}
@@ -170,7 +132,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         *options.until_ci));
   }
 
-  const std::vector<SimTime> times = sampling_times(scenario, options);
+  const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned w = 0; w < options.threads; ++w)
     workers.push_back(std::make_unique<Worker>(scenario, times));

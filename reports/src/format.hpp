@@ -1,0 +1,62 @@
+#pragma once
+// How numbers, shares and spreads read in every report, text, Markdown and
+// HTML alike, so that the same figure is written the same way everywhere.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/compare.hpp"
+#include "faultline/model.hpp"
+#include "faultline/monte_carlo.hpp"
+
+namespace faultline::reports {
+
+inline constexpr double kMsPerHour = 3'600'000.0;
+inline constexpr double kSecondsPerHour = 3'600.0;
+
+// 1,234,567
+std::string thousands(std::int64_t n);
+// 42%
+std::string percent(double fraction);
+// 21.55 M above a million, whole numbers below.
+std::string millions(double v);
+// 21.551 M, 1234, 0.25: three significant decimals where they matter.
+std::string number(double v);
+
+double share(std::uint64_t part, std::uint64_t whole);
+UserCount total_users(const Topology& topology);
+
+// Spreads are read in minutes; milliseconds would be noise.
+std::int64_t to_minute(double ms);
+std::string duration_text(double ms);
+std::string at_local(const ScenarioClock& clock, double ms);
+
+// Mean busy members of a crew at a sample time: sampled_busy_sum[index] over
+// the runs.
+double mean_busy(const MonteCarloResult& result, std::size_t index);
+
+inline constexpr std::size_t kLost = 0;  // ComparedMetric::user_seconds_lost
+
+// Each compared metric in the unit a reader thinks in.
+double in_unit(ComparedMetric m, double value);
+std::string_view unit(ComparedMetric m);
+
+struct Interval {
+  double mean = 0;
+  double low = 0;
+  double high = 0;
+  // The interval leaves out 0; with no spread, any difference at all.
+  bool significant = false;
+};
+
+// A paired difference's mean and 95% interval, in the metric's unit.
+Interval interval(ComparedMetric m, const Moments& d);
+// A variant's mean and the 95% interval of that mean, in the metric's unit.
+Interval mean_interval(ComparedMetric m, const Accumulator& a);
+
+// Variants by mean user-hours lost, best first; ties keep the given order.
+std::vector<std::size_t> ranking(const Comparison& c);
+
+}  // namespace faultline::reports
