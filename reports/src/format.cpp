@@ -34,6 +34,165 @@ std::string number(double v) {
   return fmt::format("{:.2f}", v);
 }
 
+std::string_view kind_name(TimelineKind k) {
+  switch (k) {
+    case TimelineKind::fault:
+      return "fault";
+    case TimelineKind::rollout_wave:
+      return "rollout_wave";
+    case TimelineKind::step_started:
+      return "step_started";
+    case TimelineKind::step_wave:
+      return "step_wave";
+    case TimelineKind::step_work_done:
+      return "step_work_done";
+    case TimelineKind::step_completed:
+      return "step_completed";
+    case TimelineKind::step_skipped:
+      return "step_skipped";
+    case TimelineKind::step_failed:
+      return "step_failed";
+    case TimelineKind::step_rolled_back:
+      return "step_rolled_back";
+    case TimelineKind::crew:
+      return "crew";
+    case TimelineKind::failover_begins:
+      return "failover_begins";
+    case TimelineKind::failover_done:
+      return "failover_done";
+    case TimelineKind::failover_failed:
+      return "failover_failed";
+    case TimelineKind::overloaded:
+      return "overloaded";
+    case TimelineKind::service_state:
+      return "service_state";
+    case TimelineKind::users:
+      return "users";
+  }
+  return "fault";
+}
+
+std::string_view kind_label(TimelineKind k) {
+  switch (k) {
+    case TimelineKind::fault:
+      return "FAULT";
+    case TimelineKind::rollout_wave:
+      return "FAULT";
+    case TimelineKind::step_started:
+      return "START";
+    case TimelineKind::step_wave:
+      return "WAVE";
+    case TimelineKind::step_work_done:
+      return "VERIFY";
+    case TimelineKind::step_completed:
+      return "DONE";
+    case TimelineKind::step_skipped:
+      return "SKIP";
+    case TimelineKind::step_failed:
+      return "FAILED";
+    case TimelineKind::step_rolled_back:
+      return "UNDONE";
+    case TimelineKind::crew:
+      return "CREW";
+    case TimelineKind::failover_begins:
+      return "SWITCH";
+    case TimelineKind::failover_done:
+      return "SWITCH";
+    case TimelineKind::failover_failed:
+      return "SWITCH";
+    case TimelineKind::overloaded:
+      return "CRASH";
+    case TimelineKind::service_state:
+      return "STATE";
+    case TimelineKind::users:
+      return "USERS";
+  }
+  return "FAULT";
+}
+
+namespace {
+
+std::string crew_text(const Scenario& scenario, const Step& step) {
+  return step.crew ? " (crew " + scenario.crews[step.crew->value].id + ")" : std::string{};
+}
+
+}  // namespace
+
+std::string entry_description(const Scenario& scenario, const TimelineEntry& e) {
+  const Topology& topology = *scenario.topology;
+  switch (e.kind) {
+    case TimelineKind::fault: {
+      const Fault& f = scenario.faults[e.subject];
+      std::string what;
+      switch (f.kind) {
+        case FaultKind::delete_instances:
+          what = fmt::format("{} instances deleted", thousands(e.instances));
+          break;
+        case FaultKind::outage:
+          what = fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
+                             percent(f.served_fraction));
+          break;
+        case FaultKind::bad_deploy:
+          what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
+          break;
+      }
+      return fmt::format("{}: {}{}", f.id, what,
+                         f.description.empty() ? "" : " - " + f.description);
+    }
+    case TimelineKind::rollout_wave:
+      return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
+                         scenario.faults[e.subject].id, e.wave, e.waves, thousands(e.instances));
+    case TimelineKind::failover_begins:
+      return fmt::format("{}: loss of the active deployment noticed, failing over",
+                         topology.services()[e.subject].id);
+    case TimelineKind::failover_done:
+      return fmt::format("{}: now serving from {}", topology.services()[e.subject].id,
+                         topology.deployments()[e.deployment].id);
+    case TimelineKind::failover_failed:
+      return fmt::format("{}: failover failed; down until a runbook step acts",
+                         topology.services()[e.subject].id);
+    case TimelineKind::overloaded:
+      return fmt::format("{}: fell over under load", topology.deployments()[e.subject].id);
+    case TimelineKind::step_started: {
+      const Step& s = scenario.steps[e.subject];
+      return fmt::format("{}{}{}", s.id, crew_text(scenario, s),
+                         s.description.empty() ? "" : " - " + s.description);
+    }
+    case TimelineKind::step_wave:
+      return fmt::format("{}: wave {}/{} done", scenario.steps[e.subject].id, e.wave, e.waves);
+    case TimelineKind::step_completed:
+      return fmt::format("{}", scenario.steps[e.subject].id);
+    case TimelineKind::step_work_done: {
+      const Step& s = scenario.steps[e.subject];
+      std::string gate;
+      for (const ServiceId v : s.verify)
+        gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
+      return fmt::format("{}: work done; completes once {} operational", s.id, gate);
+    }
+    case TimelineKind::step_skipped: {
+      const StepCondition& c = *scenario.steps[e.subject].only_if;
+      return fmt::format("{}: {} is no longer worse than {}", scenario.steps[e.subject].id,
+                         topology.service(c.service).id, to_string(c.below));
+    }
+    case TimelineKind::step_failed: {
+      const Step& s = scenario.steps[e.subject];
+      return fmt::format("{}: gave up{}", s.id,
+                         s.rollback ? "; rolling back" : "; the steps after it never start");
+    }
+    case TimelineKind::step_rolled_back:
+      return fmt::format("{}: rolled back", scenario.steps[e.subject].id);
+    case TimelineKind::crew:
+      return fmt::format("{}: {} of {} busy", scenario.crews[e.subject].id, e.busy, e.size);
+    case TimelineKind::service_state:
+      return fmt::format("{}: {} -> {} ({} served)", topology.services()[e.subject].id,
+                         to_string(e.from), to_string(e.to), percent(e.served_fraction));
+    case TimelineKind::users:
+      return fmt::format("{} cut off, {} of them active now", thousands(e.affected.value),
+                         thousands(e.active.value));
+  }
+  return {};
+}
+
 double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }

@@ -10,6 +10,7 @@
 #include "faultline/compare.hpp"
 #include "faultline/model.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/replay.hpp"
 
 namespace faultline::reports {
 
@@ -24,6 +25,13 @@ std::string percent(double fraction);
 std::string millions(double v);
 // 21.551 M, 1234, 0.25: three significant decimals where they matter.
 std::string number(double v);
+
+// The names of timeline entries' kinds in JSON and CSV: "fault", "step_started", ...
+std::string_view kind_name(TimelineKind k);
+// The timeline's word for a kind, as the text report shows it: FAULT, START, ...
+std::string_view kind_label(TimelineKind k);
+// What happened, in a sentence: "vm-deletion: 456 instances deleted - ...".
+std::string entry_description(const Scenario& scenario, const TimelineEntry& e);
 
 double share(std::uint64_t part, std::uint64_t whole);
 UserCount total_users(const Topology& topology);

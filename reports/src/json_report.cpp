@@ -1,6 +1,7 @@
 #include "faultline/reports/json.hpp"
 
 #include "faultline/strategy.hpp"
+#include "format.hpp"
 
 namespace faultline::reports {
 
@@ -34,37 +35,19 @@ ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, U
   return j;
 }
 
-std::string_view step_kind(TimelineKind k) {
-  switch (k) {
-    case TimelineKind::step_started:
-      return "step_started";
-    case TimelineKind::step_work_done:
-      return "step_work_done";
-    case TimelineKind::step_skipped:
-      return "step_skipped";
-    case TimelineKind::step_failed:
-      return "step_failed";
-    case TimelineKind::step_rolled_back:
-      return "step_rolled_back";
-    default:
-      return "step_completed";
-  }
-}
-
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
   j["t_s"] = seconds(e.at.since_t0());
   j["time"] = scenario.clock.iso_text(e.at);
+  j["kind"] = kind_name(e.kind);
   switch (e.kind) {
     case TimelineKind::fault:
-      j["kind"] = "fault";
       j["fault"] = scenario.faults[e.subject].id;
       if (scenario.faults[e.subject].kind != FaultKind::outage)
         j["instances_down"] = e.instances;
       break;
     case TimelineKind::rollout_wave:
-      j["kind"] = "rollout_wave";
       j["fault"] = scenario.faults[e.subject].id;
       j["wave"] = e.wave;
       j["waves"] = e.waves;
@@ -72,16 +55,13 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       break;
     case TimelineKind::failover_begins:
     case TimelineKind::failover_failed:
-      j["kind"] = e.kind == TimelineKind::failover_begins ? "failover_begins" : "failover_failed";
       j["service"] = topology.services()[e.subject].id;
       break;
     case TimelineKind::failover_done:
-      j["kind"] = "failover_done";
       j["service"] = topology.services()[e.subject].id;
       j["to"] = topology.deployments()[e.deployment].id;
       break;
     case TimelineKind::overloaded:
-      j["kind"] = "overloaded";
       j["deployment"] = topology.deployments()[e.subject].id;
       break;
     case TimelineKind::step_started:
@@ -91,33 +71,28 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::step_failed:
     case TimelineKind::step_rolled_back: {
       const Step& step = scenario.steps[e.subject];
-      j["kind"] = step_kind(e.kind);
       j["step"] = step.id;
       j["crew"] =
           step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
       break;
     }
     case TimelineKind::step_wave:
-      j["kind"] = "step_wave";
       j["step"] = scenario.steps[e.subject].id;
       j["wave"] = e.wave;
       j["waves"] = e.waves;
       break;
     case TimelineKind::service_state:
-      j["kind"] = "service_state";
       j["service"] = topology.services()[e.subject].id;
       j["from"] = to_string(e.from);
       j["to"] = to_string(e.to);
       j["served_fraction"] = e.served_fraction;
       break;
     case TimelineKind::crew:
-      j["kind"] = "crew";
       j["crew"] = scenario.crews[e.subject].id;
       j["busy"] = e.busy;
       j["size"] = e.size;
       break;
     case TimelineKind::users:
-      j["kind"] = "users";
       j["affected"] = e.affected.value;
       j["active"] = e.active.value;
       break;

@@ -17,86 +17,6 @@ std::string signed_duration(Duration d) {
   return (d.ms > 0 ? "+" : "") + format_duration(d);
 }
 
-std::string crew_text(const Scenario& scenario, const Step& step) {
-  return step.crew ? " (crew " + scenario.crews[step.crew->value].id + ")" : std::string{};
-}
-
-std::string entry_text(const Scenario& scenario, const TimelineEntry& e) {
-  const Topology& topology = *scenario.topology;
-  switch (e.kind) {
-    case TimelineKind::fault: {
-      const Fault& f = scenario.faults[e.subject];
-      std::string what;
-      switch (f.kind) {
-        case FaultKind::delete_instances:
-          what = fmt::format("{} instances deleted", thousands(e.instances));
-          break;
-        case FaultKind::outage:
-          what = fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
-                             percent(f.served_fraction));
-          break;
-        case FaultKind::bad_deploy:
-          what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
-          break;
-      }
-      return fmt::format("FAULT  {}: {}{}", f.id, what,
-                         f.description.empty() ? "" : " - " + f.description);
-    }
-    case TimelineKind::rollout_wave:
-      return fmt::format("FAULT  {}: wave {}/{} of the bad deploy takes down {} instances",
-                         scenario.faults[e.subject].id, e.wave, e.waves, thousands(e.instances));
-    case TimelineKind::failover_begins:
-      return fmt::format("SWITCH {}: loss of the active deployment noticed, failing over",
-                         topology.services()[e.subject].id);
-    case TimelineKind::failover_done:
-      return fmt::format("SWITCH {}: now serving from {}", topology.services()[e.subject].id,
-                         topology.deployments()[e.deployment].id);
-    case TimelineKind::failover_failed:
-      return fmt::format("SWITCH {}: failover failed; down until a runbook step acts",
-                         topology.services()[e.subject].id);
-    case TimelineKind::overloaded:
-      return fmt::format("CRASH  {}: fell over under load", topology.deployments()[e.subject].id);
-    case TimelineKind::step_started: {
-      const Step& s = scenario.steps[e.subject];
-      return fmt::format("START  {}{}{}", s.id, crew_text(scenario, s),
-                         s.description.empty() ? "" : " - " + s.description);
-    }
-    case TimelineKind::step_wave:
-      return fmt::format("WAVE   {}: wave {}/{} done", scenario.steps[e.subject].id, e.wave,
-                         e.waves);
-    case TimelineKind::step_completed:
-      return fmt::format("DONE   {}", scenario.steps[e.subject].id);
-    case TimelineKind::step_work_done: {
-      const Step& s = scenario.steps[e.subject];
-      std::string gate;
-      for (const ServiceId v : s.verify)
-        gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
-      return fmt::format("VERIFY {}: work done; completes once {} operational", s.id, gate);
-    }
-    case TimelineKind::step_skipped: {
-      const StepCondition& c = *scenario.steps[e.subject].only_if;
-      return fmt::format("SKIP   {}: {} is no longer worse than {}", scenario.steps[e.subject].id,
-                         topology.service(c.service).id, to_string(c.below));
-    }
-    case TimelineKind::step_failed: {
-      const Step& s = scenario.steps[e.subject];
-      return fmt::format("FAILED {}: gave up{}", s.id,
-                         s.rollback ? "; rolling back" : "; the steps after it never start");
-    }
-    case TimelineKind::step_rolled_back:
-      return fmt::format("UNDONE {}: rolled back", scenario.steps[e.subject].id);
-    case TimelineKind::crew:
-      return fmt::format("CREW   {}: {} of {} busy", scenario.crews[e.subject].id, e.busy, e.size);
-    case TimelineKind::service_state:
-      return fmt::format("STATE  {}: {} -> {} ({} served)", topology.services()[e.subject].id,
-                         to_string(e.from), to_string(e.to), percent(e.served_fraction));
-    case TimelineKind::users:
-      return fmt::format("USERS  {} cut off, {} of them active now", thousands(e.affected.value),
-                         thousands(e.active.value));
-  }
-  return {};
-}
-
 std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
   return t ? clock.local_text(*t) : std::string("-");
 }
@@ -122,7 +42,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
       shown_affected = e.affected;
     }
     out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), format_offset(e.at),
-                       entry_text(scenario, e));
+                       fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
   }
 
   const std::vector<StepId> path = critical_path(scenario, result);
@@ -272,7 +192,7 @@ std::string events_text(const Scenario& scenario, const RunResult& result, SimTi
     if (e.at <= from || e.at > to)
       continue;
     out += fmt::format("  {:<22} {:<11} {}\n", scenario.clock.local_text(e.at), format_offset(e.at),
-                       entry_text(scenario, e));
+                       fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
   }
   return out;
 }

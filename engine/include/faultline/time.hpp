@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace date {
 class time_zone;
@@ -82,6 +83,13 @@ class ScenarioClock {
   std::string local_text(SimTime t) const;
   // "2018-09-25T21:22:00-04:00"
   std::string iso_text(SimTime t) const;
+  // t in the zone, in a date::format format such as "%a %d %b %H:%M".
+  std::string local_text(SimTime t, const char* format) const;
+  // The times from `from` to `to` at which the local clock shows a whole
+  // multiple of `step` (whole hours: 00:00, 06:00, ... for 6h; local midnights
+  // for whole days, every n-th day counted from 1970-01-01): the ticks of a time axis. Local times that a daylight
+  // saving change skips are left out; repeated ones appear once.
+  std::vector<SimTime> local_ticks(SimTime from, SimTime to, Duration step) const;
 
  private:
   Seconds t0_;

@@ -1,5 +1,6 @@
 #include <date/tz.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "faultline/time.hpp"
@@ -64,6 +65,40 @@ std::string ScenarioClock::iso_text(SimTime t) const {
   return date::format(
       "%Y-%m-%dT%H:%M:%S%Ez",
       date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+}
+
+std::string ScenarioClock::local_text(SimTime t, const char* format) const {
+  const auto z = zoned(t0_, zone_, t);
+  return date::format(
+      format, date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+}
+
+std::vector<SimTime> ScenarioClock::local_ticks(SimTime from, SimTime to, Duration step) const {
+  using std::chrono::hours;
+  const std::int64_t step_hours = std::max<std::int64_t>(1, step.ms / 3'600'000);
+  const bool whole_days = step_hours % 24 == 0;
+  const std::int64_t step_days = step_hours / 24;
+  auto local = date::floor<hours>(zoned(t0_, zone_, from).get_local_time());
+  if (whole_days)
+    local = date::floor<date::days>(local);
+  std::vector<SimTime> ticks;
+  // Days are counted from the epoch so that ticks of several days fall on
+  // the same dates whatever the span.
+  for (;; local += whole_days ? hours{24} : hours{1}) {
+    const std::int64_t hour_of_day = (local.time_since_epoch() % date::days{1}) / hours{1};
+    const std::int64_t day = date::floor<date::days>(local).time_since_epoch().count();
+    const bool on_step = whole_days ? day % step_days == 0 : hour_of_day % step_hours == 0;
+    const auto info = zone_->get_info(date::local_seconds{local});
+    if (info.result == date::local_info::nonexistent)
+      continue;
+    const Seconds utc{local.time_since_epoch() - info.first.offset};
+    const SimTime t = from_utc(utc);
+    if (t > to)
+      break;
+    if (on_step && t >= from)
+      ticks.push_back(t);
+  }
+  return ticks;
 }
 
 }  // namespace faultline

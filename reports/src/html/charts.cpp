@@ -1,0 +1,505 @@
+#include "html/charts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "format.hpp"
+#include "html/svg.hpp"
+
+namespace faultline::reports::html {
+
+namespace {
+
+// Drawings are laid out for a 1280 px window; the style sheet scales them
+// down to the page's width (and to paper when printed).
+constexpr double kWidth = 1200;
+constexpr double kRowLabelWidth = 230;
+constexpr double kRow = 22;
+
+std::string readable(std::string_view name) {
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+std::string series_class(std::size_t i) {
+  return fmt::format("series-{}", i % 8);
+}
+
+double x_clamped(const TimeAxis& axis, SimTime t) {
+  return axis(std::clamp(t, axis.from, axis.to));
+}
+
+std::string step_path(const TimeAxis& x, const Scale& y, const std::vector<Point>& points) {
+  std::string d;
+  for (const Point& p : points) {
+    if (d.empty()) {
+      d = fmt::format("M{} {}", coordinate(x_clamped(x, p.at)), coordinate(y(p.value)));
+    } else {
+      d += fmt::format("H{}V{}", coordinate(x_clamped(x, p.at)), coordinate(y(p.value)));
+    }
+  }
+  if (!d.empty())
+    d += fmt::format("H{}", coordinate(x(x.to)));
+  return d;
+}
+
+std::string line_path(const TimeAxis& x, const Scale& y, const std::vector<Point>& points) {
+  std::string d;
+  for (const Point& p : points) {
+    d += fmt::format("{}{} {}", d.empty() ? "M" : "L", coordinate(x_clamped(x, p.at)),
+                     coordinate(y(p.value)));
+  }
+  return d;
+}
+
+std::string band_path(const TimeAxis& x, const Scale& y, const Band& band) {
+  std::string d = line_path(x, y, band.high);
+  for (auto p = band.low.rbegin(); p != band.low.rend(); ++p)
+    d += fmt::format("L{} {}", coordinate(x_clamped(x, p->at)), coordinate(y(p->value)));
+  return d.empty() ? d : d + "Z";
+}
+
+// A diamond centred on (x, y): the mark of an observed time.
+std::string diamond(double x, double y, double r) {
+  return fmt::format("M{} {}L{} {}L{} {}L{} {}Z", coordinate(x), coordinate(y - r),
+                     coordinate(x + r), coordinate(y), coordinate(x), coordinate(y + r),
+                     coordinate(x - r), coordinate(y));
+}
+
+void row_label(Svg& svg, double y, std::string_view label) {
+  svg.text(kRowLabelWidth - 10, y + 4, label, "row-label", "end");
+}
+
+}  // namespace
+
+std::string figure(std::string_view id, std::string_view title, std::string_view caption,
+                   std::string_view drawing) {
+  return fmt::format(
+      "<figure class=\"chart\" id=\"chart-{0}\" data-chart=\"{0}\">\n<figcaption><h3>{1}</h3>"
+      "<p>{2}</p></figcaption>\n{3}\n</figure>\n",
+      escape(id), escape(title), escape(caption), drawing);
+}
+
+std::string time_series_figure(const ScenarioClock& clock, const TimeSeriesChart& chart) {
+  constexpr double kHeight = 380;
+  const Frame frame{90, 44, kWidth - 120, kHeight - 44 - 56};
+  double high = 0;
+  for (const Series& s : chart.series) {
+    for (const Point& p : s.points)
+      high = std::max(high, p.value);
+  }
+  if (chart.band) {
+    for (const Point& p : chart.band->high)
+      high = std::max(high, p.value);
+  }
+  const std::vector<double> ticks = nice_ticks(0, high, 6);
+  const Scale y(0, ticks.back(), frame.bottom(), frame.top);
+  const TimeAxis x = time_axis(clock, chart.from, chart.to, frame);
+
+  Svg svg(kWidth, kHeight, chart.title);
+  svg.value_grid(y, ticks, frame, chart.y_label);
+  svg.time_grid(x, frame, clock);
+  std::vector<std::pair<std::string, std::string>> legend;
+  if (chart.band) {
+    svg.path(band_path(x, y, *chart.band), "data band", chart.band->name);
+    legend.emplace_back("band", chart.band->name);
+  }
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const Series& s = chart.series[i];
+    const std::string d = chart.steps ? step_path(x, y, s.points) : line_path(x, y, s.points);
+    svg.path(d, "data line " + series_class(i), s.name);
+    legend.emplace_back(series_class(i), s.name);
+  }
+  svg.legend(frame.left, 22, legend);
+  return figure(chart.id, chart.title, chart.caption, svg.finish());
+}
+
+std::string status_strips_figure(const Scenario& scenario, const RunResult& result) {
+  const auto& services = scenario.topology->services();
+  const double height = 44 + kRow * static_cast<double>(services.size()) + 56;
+  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 30, height - 44 - 56};
+  const TimeAxis x = time_axis(scenario.clock, SimTime{}, result.end, frame);
+  Svg svg(kWidth, height, "Service status over time");
+  svg.time_grid(x, frame, scenario.clock);
+
+  struct Span {
+    SimTime from;
+    ServiceState state = ServiceState::operational;
+    double served = 1.0;
+  };
+  std::vector<std::vector<Span>> spans(services.size(), std::vector<Span>{Span{}});
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind == TimelineKind::service_state)
+      spans[e.subject].push_back({e.at, e.to, e.served_fraction});
+  }
+  for (std::size_t s = 0; s < services.size(); ++s) {
+    const double top = frame.top + kRow * static_cast<double>(s);
+    row_label(svg, top + kRow / 2 - 2, services[s].id);
+    for (std::size_t i = 0; i < spans[s].size(); ++i) {
+      const Span& span = spans[s][i];
+      const SimTime until = i + 1 < spans[s].size() ? spans[s][i + 1].from : result.end;
+      if (until <= span.from)
+        continue;
+      svg.rect(x(span.from), top + 2, x(until) - x(span.from), kRow - 5,
+               fmt::format("data state-{}", to_string(span.state)),
+               fmt::format("{}: {} from {} to {} ({} served)", services[s].id,
+                           readable(to_string(span.state)), scenario.clock.local_text(span.from),
+                           scenario.clock.local_text(until), percent(span.served)));
+    }
+  }
+  svg.legend(frame.left, 22,
+             {{"state-operational", "operational"},
+              {"state-degraded_performance", "degraded performance"},
+              {"state-partial_outage", "partial outage"},
+              {"state-major_outage", "major outage"}});
+  return figure("status", "Service status",
+                "Each service's state over the run, as a status page would have shown it. "
+                "Hover over a span for its times and the share of requests served.",
+                svg.finish());
+}
+
+std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
+  // Lanes: each crew's steps in runbook order, then the steps without a crew.
+  struct Lane {
+    std::string name;
+    std::vector<std::uint32_t> steps;
+  };
+  std::vector<Lane> lanes;
+  for (const Crew& crew : scenario.crews)
+    lanes.push_back({fmt::format("crew {} ({} people)", crew.id, crew.size), {}});
+  Lane no_crew{"no crew", {}};
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const auto& crew = scenario.steps[s].crew;
+    (crew ? lanes[crew->value] : no_crew).steps.push_back(s);
+  }
+  if (!no_crew.steps.empty())
+    lanes.push_back(std::move(no_crew));
+  std::erase_if(lanes, [](const Lane& l) { return l.steps.empty(); });
+
+  double rows = 0;
+  for (const Lane& lane : lanes)
+    rows += 1 + static_cast<double>(lane.steps.size());
+  const double height = 44 + kRow * rows + 56;
+  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 30, height - 44 - 56};
+  const TimeAxis x = time_axis(scenario.clock, SimTime{}, result.end, frame);
+  const ScenarioClock& clock = scenario.clock;
+  Svg svg(kWidth, height, "Runbook steps by crew");
+  svg.time_grid(x, frame, clock);
+
+  const std::vector<StepId> path = critical_path(scenario, result);
+  const auto on_path = [&](std::uint32_t s) {
+    return std::find(path.begin(), path.end(), StepId{s}) != path.end();
+  };
+  std::vector<std::optional<SimTime>> skipped_at(scenario.steps.size());
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind == TimelineKind::step_skipped)
+      skipped_at[e.subject] = e.at;
+  }
+  std::vector<double> row_middle(scenario.steps.size(), 0);
+
+  double top = frame.top;
+  for (const Lane& lane : lanes) {
+    svg.rect(0, top, kWidth, kRow, "lane");
+    svg.text(8, top + kRow / 2 + 4, lane.name, "lane-label");
+    top += kRow;
+    for (const std::uint32_t s : lane.steps) {
+      const Step& step = scenario.steps[s];
+      const StepOutcome& o = result.steps[s];
+      const double middle = top + kRow / 2;
+      row_middle[s] = middle;
+      row_label(svg, middle - 2, step.id);
+      const std::string outcome(outcome_name(o));
+      if (o.started) {
+        const SimTime freed = o.crew_freed.value_or(result.end);
+        svg.rect(x(*o.started), top + 3, std::max(2.0, x(freed) - x(*o.started)), kRow - 7,
+                 fmt::format("data bar outcome-{}{}", outcome, on_path(s) ? " critical" : ""),
+                 fmt::format("{}: {}; started {}, crew free {}{}; {} attempt(s); restored {} "
+                             "user-hours",
+                             step.id, readable(outcome), clock.local_text(*o.started),
+                             o.crew_freed ? clock.local_text(*o.crew_freed) : "-",
+                             o.completed ? ", completed " + clock.local_text(*o.completed) : "",
+                             o.attempts, thousands(std::llround(o.restored_loss.in_user_hours()))));
+        if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
+          svg.rect(x(*o.crew_freed), top + 7, x(*o.completed) - x(*o.crew_freed), kRow - 15,
+                   "data gate",
+                   fmt::format("{}: waiting for its verification gate from {} to {}", step.id,
+                               clock.local_text(*o.crew_freed), clock.local_text(*o.completed)));
+        }
+      } else if (skipped_at[s]) {
+        svg.path(diamond(x(*skipped_at[s]), middle, 6), "data outcome-skipped",
+                 fmt::format("{}: skipped at {}, its condition no longer held", step.id,
+                             clock.local_text(*skipped_at[s])));
+      } else {
+        svg.text(frame.left + 6, middle + 4, "not started", "note");
+      }
+      top += kRow;
+    }
+  }
+  // The critical path, joined end to start.
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    const StepOutcome& a = result.steps[path[i].value];
+    const StepOutcome& b = result.steps[path[i + 1].value];
+    if (!b.started)
+      continue;
+    const SimTime a_end = a.completed.value_or(a.crew_freed.value_or(*b.started));
+    svg.path(
+        fmt::format("M{} {}L{} {}", coordinate(x(a_end)), coordinate(row_middle[path[i].value]),
+                    coordinate(x(*b.started)), coordinate(row_middle[path[i + 1].value])),
+        "critical-link");
+  }
+  svg.legend(frame.left, 22,
+             {{"outcome-done", "done"},
+              {"gate", "waiting at a verification gate"},
+              {"outcome-failed", "failed"},
+              {"outcome-rolled_back", "rolled back"},
+              {"outcome-unfinished", "unfinished"},
+              {"outcome-skipped", "skipped"},
+              {"critical", "critical path"}});
+  std::string chain;
+  for (const StepId s : path)
+    chain += (chain.empty() ? "" : " → ") + scenario.steps[s.value].id;
+  return figure("gantt", "Runbook",
+                "Each step from its start until its crew was free of it, in the lanes of its "
+                "crew. Outlined bars, joined by lines, are the critical path: " +
+                    (chain.empty() ? std::string("no step started") : chain) + ".",
+                svg.finish());
+}
+
+std::string replay_milestones_figure(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  SimTime last = result.end;
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    last = std::max(last, scenario.observed[m].time);
+    if (result.observed[m].simulated)
+      last = std::max(last, *result.observed[m].simulated);
+  }
+  const double height = 44 + kRow * 1.4 * static_cast<double>(scenario.observed.size()) + 56;
+  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 130, height - 44 - 56};
+  const TimeAxis x = time_axis(clock, SimTime{}, last, frame);
+  Svg svg(kWidth, height, "Observed and simulated milestones");
+  svg.time_grid(x, frame, clock);
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    const MilestoneOutcome& o = result.observed[m];
+    const double middle = frame.top + kRow * 1.4 * (static_cast<double>(m) + 0.5);
+    row_label(svg, middle, milestone.id);
+    const double observed_x = x(milestone.time);
+    if (o.simulated) {
+      svg.line(observed_x, middle, x(*o.simulated), middle, "gap");
+      svg.circle(x(*o.simulated), middle, 6, "data simulated",
+                 fmt::format("{}: simulated {}", milestone.id, clock.local_text(*o.simulated)));
+    }
+    svg.path(diamond(observed_x, middle, 7), "data observed",
+             fmt::format("{}: observed {} {}{}", milestone.id, to_string(milestone.timing),
+                         clock.local_text(milestone.time),
+                         milestone.source.empty() ? "" : " (" + milestone.source + ")"));
+    const std::string difference = !o.difference ? "never happened"
+                                   : o.difference->ms == 0
+                                       ? "on time"
+                                       : (o.difference->ms > 0 ? "+" : "-") +
+                                             format_duration(Duration{std::abs(o.difference->ms)});
+    svg.text(frame.right() + 12, middle + 4, difference, "note");
+  }
+  svg.legend(frame.left, 22, {{"observed", "observed"}, {"simulated", "simulated"}});
+  return figure("milestones", "Observed and simulated milestones",
+                "Each milestone from the public record (diamond) against the replay's time for "
+                "the same event (dot), and the difference. A deadline (\"by\") met is on time.",
+                svg.finish());
+}
+
+namespace {
+
+// The runs' spread of a milestone's event, where the runs record it.
+const Accumulator* simulated_times(const MonteCarloResult& result, const Milestone& m) {
+  if (m.event == MilestoneEvent::service_restored && m.service)
+    return &result.services[m.service->value].restored_at_ms;
+  if (m.event == MilestoneEvent::step_completed && m.step)
+    return &result.steps[m.step->value].completed_at_ms;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string simulated_milestones_figure(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  SimTime last = result.sample_times.empty() ? SimTime{} : result.sample_times.back();
+  for (const Milestone& m : scenario.observed) {
+    last = std::max(last, m.time);
+    if (const Accumulator* a = simulated_times(result, m); a && a->count() > 0)
+      last = std::max(last, SimTime{static_cast<std::int64_t>(a->quantile(0.9))});
+  }
+  const double height = 44 + kRow * 1.4 * static_cast<double>(scenario.observed.size()) + 56;
+  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 130, height - 44 - 56};
+  const TimeAxis x = time_axis(clock, SimTime{}, last, frame);
+  Svg svg(kWidth, height, "Observed milestones against the simulated spread");
+  svg.time_grid(x, frame, clock);
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    const double middle = frame.top + kRow * 1.4 * (static_cast<double>(m) + 0.5);
+    row_label(svg, middle, milestone.id);
+    if (const Accumulator* a = simulated_times(result, milestone); a && a->count() > 0) {
+      const SimTime p10{static_cast<std::int64_t>(a->quantile(0.1))};
+      const SimTime p50{static_cast<std::int64_t>(a->quantile(0.5))};
+      const SimTime p90{static_cast<std::int64_t>(a->quantile(0.9))};
+      svg.rect(x(p10), middle - 4, std::max(2.0, x(p90) - x(p10)), 8, "data range",
+               fmt::format("{}: simulated p10 {}, p90 {}", milestone.id, clock.local_text(p10),
+                           clock.local_text(p90)));
+      svg.circle(x(p50), middle, 5, "data simulated",
+                 fmt::format("{}: simulated median {}", milestone.id, clock.local_text(p50)));
+    }
+    svg.path(diamond(x(milestone.time), middle, 7), "data observed",
+             fmt::format("{}: observed {} {}", milestone.id, to_string(milestone.timing),
+                         clock.local_text(milestone.time)));
+    svg.text(frame.right() + 12, middle + 4,
+             "met in " + percent(share(result.milestones_met[m], result.runs)), "note");
+  }
+  svg.legend(frame.left, 22,
+             {{"observed", "observed"},
+              {"range", "simulated p10 to p90"},
+              {"simulated", "simulated median"}});
+  return figure("milestones", "Observed and simulated milestones",
+                "Each milestone from the public record (diamond) against the runs' spread for the "
+                "same event where the runs record one (restorations and step completions), and "
+                "the share of runs in which the event had happened by the observed time.",
+                svg.finish());
+}
+
+std::string downtime_histograms_figure(const Scenario& scenario, const MonteCarloResult& result) {
+  constexpr double kSmallWidth = 385;
+  constexpr double kSmallHeight = 190;
+  const Frame frame{56, 34, kSmallWidth - 56 - 16, kSmallHeight - 34 - 40};
+  std::string drawings;
+  std::string never_down;
+  for (std::size_t s = 0; s < result.services.size(); ++s) {
+    const ServiceStatistics& stats = result.services[s];
+    const std::string& id = scenario.topology->services()[s].id;
+    if (stats.runs_down == 0) {
+      never_down += (never_down.empty() ? "" : ", ") + id;
+      continue;
+    }
+    const Summary down = stats.downtime_ms.summary();
+    std::uint64_t tallest = 0;
+    for (const HistogramBin& bin : down.histogram)
+      tallest = std::max(tallest, bin.count);
+    const std::vector<double> hours = nice_ticks(static_cast<double>(down.min) / kMsPerHour,
+                                                 static_cast<double>(down.max) / kMsPerHour, 4);
+    const Scale x(hours.front(), hours.back(), frame.left, frame.right());
+    const std::vector<double> counts = nice_ticks(0, static_cast<double>(tallest), 4);
+    const Scale y(0, counts.back(), frame.bottom(), frame.top);
+    Svg svg(kSmallWidth, kSmallHeight, "Downtime of " + id);
+    svg.text(frame.left, 16, id, "small-title");
+    svg.text(frame.right(), 16,
+             fmt::format("down in {}, mean {}", percent(share(stats.runs_down, result.runs)),
+                         duration_text(down.mean)),
+             "note", "end");
+    svg.value_grid(y, counts, frame, "runs");
+    for (const double h : hours) {
+      svg.text(x(h), frame.bottom() + 15, short_number(h), "tick", "middle");
+    }
+    svg.line(frame.left, frame.bottom(), frame.right(), frame.bottom(), "axis");
+    svg.text(frame.right(), frame.bottom() + 32, "hours in major outage", "axis-label", "end");
+    for (const HistogramBin& bin : down.histogram) {
+      const double from = x(bin.from / kMsPerHour);
+      const double to = x(bin.to / kMsPerHour);
+      svg.rect(from, y(static_cast<double>(bin.count)), std::max(1.5, to - from - 1),
+               frame.bottom() - y(static_cast<double>(bin.count)), "data hist",
+               fmt::format("{} to {}: {} runs", duration_text(bin.from), duration_text(bin.to),
+                           thousands(static_cast<std::int64_t>(bin.count))));
+    }
+    const double p90 = x(down.p90 / kMsPerHour);
+    svg.line(p90, frame.top, p90, frame.bottom(), "marker");
+    svg.text(p90 + 3, frame.top + 10, "p90", "note");
+    drawings += svg.finish();
+  }
+  return figure(
+      "downtime", "Downtime per service",
+      "How long each service spent in major outage, over the runs in which it went "
+      "down; the line marks the 90th percentile." +
+          (never_down.empty() ? std::string{} : " Never down in any run: " + never_down + "."),
+      "<div class=\"small-multiples\">" + drawings + "</div>");
+}
+
+namespace {
+
+struct ForestRow {
+  std::string name;
+  Interval interval;
+  std::string css_class;
+};
+
+// One panel of a forest plot: a row per entry, its interval as a whisker and
+// its mean as a dot, with a line at 0 when 0 is in range.
+std::string forest(std::string_view title, std::string_view axis_label,
+                   const std::vector<ForestRow>& rows) {
+  double low = 0;
+  double high = 0;
+  for (const ForestRow& r : rows) {
+    low = std::min(low, r.interval.low);
+    high = std::max(high, r.interval.high);
+  }
+  const std::vector<double> ticks = nice_ticks(low, high, 6);
+  const double height = 40 + kRow * static_cast<double>(rows.size()) + 50;
+  const Frame frame{kRowLabelWidth, 40, kWidth - kRowLabelWidth - 40, height - 40 - 50};
+  const Scale x(ticks.front(), ticks.back(), frame.left, frame.right());
+  Svg svg(kWidth, height, title);
+  svg.text(frame.left, 20, title, "small-title");
+  for (const double t : ticks) {
+    svg.line(x(t), frame.top, x(t), frame.bottom(), t == 0 ? "zero" : "grid");
+    svg.text(x(t), frame.bottom() + 16, short_number(t), "tick", "middle");
+  }
+  svg.line(frame.left, frame.bottom(), frame.right(), frame.bottom(), "axis");
+  svg.text(frame.right(), frame.bottom() + 34, axis_label, "axis-label", "end");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const ForestRow& r = rows[i];
+    const double middle = frame.top + kRow * (static_cast<double>(i) + 0.5);
+    row_label(svg, middle, r.name);
+    const std::string tip = fmt::format("{}: {} (95% CI {} .. {})", r.name, number(r.interval.mean),
+                                        number(r.interval.low), number(r.interval.high));
+    svg.rect(x(r.interval.low), middle - 1.5, std::max(1.0, x(r.interval.high) - x(r.interval.low)),
+             3, "data ci " + r.css_class, tip);
+    svg.circle(x(r.interval.mean), middle, 5, "data mean " + r.css_class, tip);
+  }
+  return svg.finish();
+}
+
+}  // namespace
+
+std::string variant_means_figure(const Comparison& c) {
+  std::string drawings;
+  for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
+    const ComparedMetric metric = kComparedMetrics[m];
+    std::vector<ForestRow> rows;
+    for (const std::size_t v : ranking(c))
+      rows.push_back({c.names[v], mean_interval(metric, c.metrics[v][m]), "neutral"});
+    drawings += forest(to_string(metric), unit(metric), rows);
+  }
+  return figure("means", "Each variant's mean",
+                "The mean over the runs of each metric, with the 95% confidence interval of the "
+                "mean; variants ranked by user-hours lost.",
+                drawings);
+}
+
+std::string differences_figure(const Comparison& c) {
+  std::string drawings;
+  for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
+    const ComparedMetric metric = kComparedMetrics[m];
+    std::vector<ForestRow> rows;
+    for (std::size_t v = 1; v < c.names.size(); ++v) {
+      const Interval d = interval(metric, c.differences[v][m]);
+      rows.push_back({c.names[v], d, d.significant ? "significant" : "not-significant"});
+    }
+    drawings += forest(fmt::format("{}: difference from {}", to_string(metric), c.names.front()),
+                       unit(metric), rows);
+  }
+  return figure("differences", "Differences from " + c.names.front(),
+                "Each variant minus " + c.names.front() +
+                    ", run by run on the same random numbers, with the 95% interval of the mean "
+                    "difference. Filled marks are significant: their interval leaves out 0. "
+                    "Below 0 is better for every metric.",
+                drawings);
+}
+
+}  // namespace faultline::reports::html

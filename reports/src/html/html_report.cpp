@@ -1,0 +1,455 @@
+#include "faultline/reports/html.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "faultline/strategy.hpp"
+#include "format.hpp"
+#include "html/charts.hpp"
+#include "html/svg.hpp"
+
+namespace faultline::reports {
+
+namespace {
+
+using html::escape;
+
+// Colours follow the usual status-page scheme; series colours are the
+// Okabe-Ito palette, told apart with colour-blindness too. Print keeps them.
+constexpr std::string_view kStyle = R"(
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d232a;
+  margin: 0 auto; padding: 24px 32px 48px; max-width: 1280px; background: #fff; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 36px 0 8px; border-bottom: 1px solid #d5dbe1; padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 0 0 2px; }
+p.lead { color: #4a5560; margin: 0 0 12px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 16px; }
+dl.facts dt { color: #4a5560; }
+dl.facts dd { margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
+.card { border: 1px solid #d5dbe1; border-radius: 6px; padding: 10px 14px; break-inside: avoid; }
+.card .label { color: #4a5560; font-size: 13px; }
+.card .value { font-size: 24px; font-weight: 600; }
+.card .detail { color: #4a5560; font-size: 13px; }
+figure.chart { margin: 20px 0; break-inside: avoid; page-break-inside: avoid; }
+figure.chart figcaption p { margin: 0 0 6px; color: #4a5560; font-size: 13px; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+.small-multiples { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 8px 0; }
+th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #e6eaee; vertical-align: top; }
+th { background: #f3f5f7; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+footer { margin-top: 40px; color: #6a7580; font-size: 12px; }
+svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; fill: #1d232a; }
+svg .tick { font-size: 12px; fill: #4a5560; }
+svg .axis-label, svg .note { font-size: 12px; fill: #4a5560; }
+svg .legend, svg .row-label { font-size: 13px; }
+svg .lane-label, svg .small-title { font-size: 13px; font-weight: 600; }
+svg .grid { stroke: #e6eaee; stroke-width: 1; }
+svg .axis { stroke: #7a8590; stroke-width: 1; }
+svg .zero { stroke: #1d232a; stroke-width: 1.5; }
+svg .marker { stroke: #1d232a; stroke-dasharray: 4 3; }
+svg .lane { fill: #f3f5f7; }
+svg .line { fill: none; stroke-width: 2.2; }
+svg .band, svg .swatch.band { fill: #0072b2; fill-opacity: 0.18; stroke: none; }
+svg .series-0 { stroke: #0072b2; } svg .swatch.series-0 { fill: #0072b2; }
+svg .series-1 { stroke: #d55e00; } svg .swatch.series-1 { fill: #d55e00; }
+svg .series-2 { stroke: #009e73; } svg .swatch.series-2 { fill: #009e73; }
+svg .series-3 { stroke: #cc79a7; } svg .swatch.series-3 { fill: #cc79a7; }
+svg .series-4 { stroke: #e69f00; } svg .swatch.series-4 { fill: #e69f00; }
+svg .series-5 { stroke: #56b4e9; } svg .swatch.series-5 { fill: #56b4e9; }
+svg .series-6 { stroke: #000000; } svg .swatch.series-6 { fill: #000000; }
+svg .series-7 { stroke: #999999; } svg .swatch.series-7 { fill: #999999; }
+svg .state-operational { fill: #2e9e5b; }
+svg .state-degraded_performance { fill: #f2c12e; }
+svg .state-partial_outage { fill: #f08a24; }
+svg .state-major_outage { fill: #d33a2c; }
+svg .outcome-done { fill: #0072b2; }
+svg .outcome-failed { fill: #d33a2c; }
+svg .outcome-rolled_back { fill: #cc79a7; }
+svg .outcome-unfinished { fill: #9aa5b1; }
+svg .outcome-skipped { fill: #e69f00; }
+svg .gate { fill: #ffffff; stroke: #0072b2; stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .critical, svg .swatch.critical { stroke: #1d232a; stroke-width: 2.5; }
+svg .swatch.critical { fill: #ffffff; }
+svg .critical-link { fill: none; stroke: #1d232a; stroke-width: 1.2; stroke-dasharray: 2 2; }
+svg .observed { fill: #1d232a; }
+svg .simulated { fill: #d55e00; }
+svg .range { fill: #d55e00; fill-opacity: 0.35; }
+svg .gap { stroke: #9aa5b1; stroke-width: 2; }
+svg .hist { fill: #0072b2; }
+svg .neutral { fill: #0072b2; }
+svg .significant { fill: #d55e00; }
+svg .not-significant { fill: #9aa5b1; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 11pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-after: avoid; }
+  .small-multiples { grid-template-columns: repeat(2, 1fr); }
+}
+)";
+
+std::string page(std::string_view title, std::string_view body) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      // Nothing may be fetched or run, whatever the page contains.
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'\">\n"
+      "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n{}"
+      "<footer>Written by faultline. Times are in the scenario's time zone.</footer>\n"
+      "</body>\n</html>\n",
+      escape(title), kStyle, body);
+}
+
+std::string card(std::string_view label, std::string_view value, std::string_view detail) {
+  return fmt::format(
+      "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>"
+      "<div class=\"detail\">{}</div></div>\n",
+      escape(label), escape(value), escape(detail));
+}
+
+struct Column {
+  std::string heading;
+  bool numeric = false;
+};
+
+std::string table(const std::vector<Column>& columns,
+                  const std::vector<std::vector<std::string>>& rows) {
+  std::string out = "<table>\n<thead><tr>";
+  for (const Column& c : columns)
+    out += fmt::format("<th{}>{}</th>", c.numeric ? " class=\"num\"" : "", escape(c.heading));
+  out += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows) {
+    out += "<tr>";
+    for (std::size_t i = 0; i < row.size(); ++i)
+      out +=
+          fmt::format("<td{}>{}</td>", columns[i].numeric ? " class=\"num\"" : "", escape(row[i]));
+    out += "</tr>\n";
+  }
+  return out + "</tbody>\n</table>\n";
+}
+
+std::string scenario_header(const Scenario& scenario, std::string_view kind) {
+  const Topology& topology = *scenario.topology;
+  std::string out =
+      fmt::format("<h1>{}</h1>\n", escape(scenario.name.empty() ? scenario.file : scenario.name));
+  out += fmt::format("<p class=\"lead\">{}{}</p>\n", escape(kind),
+                     scenario.description.empty() ? "" : ": " + escape(scenario.description));
+  out += "<dl class=\"facts\">\n";
+  out += fmt::format("<dt>Scenario</dt><dd>{}</dd>\n", escape(scenario.file));
+  out += fmt::format("<dt>Topology</dt><dd>{}</dd>\n",
+                     escape(topology.name().empty() ? topology.file() : topology.name()));
+  out += fmt::format("<dt>T0</dt><dd>{} ({})</dd>\n", escape(scenario.clock.local_text(SimTime{})),
+                     escape(scenario.clock.zone_name()));
+  out += fmt::format("<dt>Strategy</dt><dd>{}</dd>\n", escape(to_string(scenario.strategy)));
+  return out + "</dl>\n";
+}
+
+std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
+  return t ? clock.local_text(*t) : std::string("-");
+}
+
+std::string user_hours(UserTime t) {
+  return thousands(std::llround(t.in_user_hours()));
+}
+
+// When every service that went down served everyone again; empty if one had
+// not by the end.
+std::optional<SimTime> all_restored(const RunResult& result) {
+  SimTime last{};
+  for (const ServiceOutcome& s : result.services) {
+    if (!s.first_down && !s.restored_at && s.final_state == ServiceState::operational)
+      continue;
+    if (s.final_state != ServiceState::operational || !s.restored_at)
+      return std::nullopt;
+    last = std::max(last, *s.restored_at);
+  }
+  return last;
+}
+
+std::vector<html::Series> crew_series(const Scenario& scenario, const RunResult& result) {
+  std::vector<html::Series> series;
+  for (const Crew& crew : scenario.crews)
+    series.push_back({fmt::format("{} (of {})", crew.id, crew.size), {{SimTime{}, 0}}});
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind == TimelineKind::crew)
+      series[e.subject].points.push_back({e.at, static_cast<double>(e.busy)});
+  }
+  return series;
+}
+
+}  // namespace
+
+std::string replay_html(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string body = scenario_header(scenario, "Replay with nominal durations");
+
+  const std::optional<SimTime> restored = all_restored(result);
+  body += "<div class=\"cards\">\n";
+  body += card("Users cut off at worst", thousands(result.overall.peak_affected.value),
+               "registered users, at " + clock.local_text(result.overall.peak_at));
+  body += card("Active users cut off at worst", thousands(result.overall.peak_active.value),
+               result.overall.peak_active.value > 0
+                   ? "at " + clock.local_text(result.overall.peak_active_at)
+                   : "none");
+  body +=
+      card("User-hours lost", user_hours(result.overall.lost), "active users cut off, over time");
+  body += card("Every service back",
+               restored ? format_duration(restored->since_t0()) : "not by the end",
+               restored ? "at " + clock.local_text(*restored)
+                        : "the run ended at " + clock.local_text(result.end));
+  body += "</div>\n";
+
+  html::TimeSeriesChart users;
+  users.id = "affected-users";
+  users.title = "Users cut off";
+  users.caption =
+      "Registered users of the groups that lost a service they use, and those of them active at "
+      "the time (by each group's activity curve): the users who noticed.";
+  users.y_label = "users";
+  users.to = result.end;
+  users.series = {{"registered users cut off", {{SimTime{}, 0}}},
+                  {"active users cut off", {{SimTime{}, 0}}}};
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind != TimelineKind::users)
+      continue;
+    users.series[0].points.push_back({e.at, static_cast<double>(e.affected.value)});
+    users.series[1].points.push_back({e.at, static_cast<double>(e.active.value)});
+  }
+  body += "<h2>Impact</h2>\n" + html::time_series_figure(clock, users);
+  body += html::status_strips_figure(scenario, result);
+  if (!scenario.steps.empty())
+    body += "<h2>Recovery</h2>\n" + html::gantt_figure(scenario, result);
+  if (!scenario.crews.empty()) {
+    html::TimeSeriesChart crews;
+    crews.id = "crew-busy";
+    crews.title = "Crews at work";
+    crews.caption = "Members of each crew busy on a step (of the crew's size).";
+    crews.y_label = "busy members";
+    crews.to = result.end;
+    crews.series = crew_series(scenario, result);
+    body += html::time_series_figure(clock, crews);
+  }
+  if (!scenario.observed.empty())
+    body += "<h2>Against the record</h2>\n" + html::replay_milestones_figure(scenario, result);
+
+  body += "<h2>Tables</h2>\n<h3>Runbook</h3>\n";
+  std::vector<std::vector<std::string>> rows;
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const Step& step = scenario.steps[s];
+    const StepOutcome& o = result.steps[s];
+    rows.push_back({step.id, step.crew ? scenario.crews[step.crew->value].id : "-",
+                    time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
+                    std::string(outcome_name(o)), std::to_string(o.attempts),
+                    user_hours(o.restored_loss)});
+  }
+  body += table({{"step"},
+                 {"crew"},
+                 {"started"},
+                 {"completed"},
+                 {"outcome"},
+                 {"attempts", true},
+                 {"restored user-hours", true}},
+                rows);
+  body += "<h3>Services</h3>\n";
+  rows.clear();
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    const ServiceOutcome& o = result.services[s];
+    rows.push_back({topology.services()[s].id, format_duration(o.down), format_duration(o.degraded),
+                    time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
+  }
+  body += table({{"service"}, {"down", true}, {"degraded", true}, {"restored at"}, {"final state"}},
+                rows);
+  body += "<h3>User groups</h3>\n";
+  rows.clear();
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    const UserImpact& impact = result.user_groups[g];
+    rows.push_back({group.id, thousands(group.users.value), thousands(impact.peak_affected.value),
+                    thousands(impact.peak_active.value), user_hours(impact.lost)});
+  }
+  body += table({{"group"},
+                 {"users", true},
+                 {"peak cut off", true},
+                 {"peak active cut off", true},
+                 {"user-hours lost", true}},
+                rows);
+  return page(scenario.name.empty() ? scenario.file : scenario.name, body);
+}
+
+std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string body = scenario_header(
+      scenario, fmt::format("Monte Carlo over {} runs, seed {}",
+                            thousands(static_cast<std::int64_t>(result.runs)), result.seed));
+
+  const Summary lost = result.overall.user_seconds_lost.summary();
+  const Summary peak_active = result.overall.peak_active.summary();
+  const Summary peak = result.overall.peak_affected.summary();
+  body += "<div class=\"cards\">\n";
+  body += card(
+      "User-hours lost, mean", millions(lost.mean / kSecondsPerHour),
+      lost.ci_low ? fmt::format("95% CI {} .. {}; p90 {}", millions(*lost.ci_low / kSecondsPerHour),
+                                millions(*lost.ci_high / kSecondsPerHour),
+                                millions(lost.p90 / kSecondsPerHour))
+                  : "one run: no interval");
+  body += card("Active users cut off at worst, mean", millions(peak_active.mean),
+               fmt::format("p50 {}; p90 {}", millions(peak_active.p50), millions(peak_active.p90)));
+  body += card("Users cut off at worst, mean", millions(peak.mean),
+               fmt::format("max {}", millions(static_cast<double>(peak.max))));
+  std::uint64_t not_restored = 0;
+  for (const ServiceStatistics& s : result.services)
+    not_restored = std::max(not_restored, s.runs_not_restored);
+  body += card("Runs ending with a service still out", percent(share(not_restored, result.runs)),
+               "of the runs, for the service most often left out");
+  body += "</div>\n";
+
+  if (!result.sample_times.empty()) {
+    html::TimeSeriesChart active;
+    active.id = "affected-users";
+    active.title = "Active users cut off";
+    active.caption =
+        "The runs' mean and median of active users cut off at each sampled time, and the band in "
+        "which 80% of the runs lay (10th to 90th percentile).";
+    active.y_label = "active users cut off";
+    active.to = result.sample_times.back();
+    active.steps = false;
+    active.series = {{"mean", {}}, {"median", {}}};
+    active.band = html::Band{"p10 to p90", {}, {}};
+    for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
+      const SimTime t = result.sample_times[i];
+      const Accumulator& a = result.sampled_active[i];
+      active.series[0].points.push_back({t, a.mean()});
+      active.series[1].points.push_back({t, a.quantile(0.5)});
+      active.band->low.push_back({t, a.quantile(0.1)});
+      active.band->high.push_back({t, a.quantile(0.9)});
+    }
+    body += "<h2>Impact</h2>\n" + html::time_series_figure(clock, active);
+  }
+  body += "<h2>Services</h2>\n" + html::downtime_histograms_figure(scenario, result);
+  if (!scenario.crews.empty() && !result.sample_times.empty()) {
+    html::TimeSeriesChart crews;
+    crews.id = "crew-busy";
+    crews.title = "Crews at work";
+    crews.caption = "Mean members of each crew busy on a step, over the runs.";
+    crews.y_label = "mean busy members";
+    crews.to = result.sample_times.back();
+    crews.steps = false;
+    const std::size_t n = scenario.crews.size();
+    for (std::size_t c = 0; c < n; ++c) {
+      html::Series s{fmt::format("{} (of {})", scenario.crews[c].id, scenario.crews[c].size), {}};
+      for (std::size_t i = 0; i < result.sample_times.size(); ++i)
+        s.points.push_back({result.sample_times[i], mean_busy(result, i * n + c)});
+      crews.series.push_back(std::move(s));
+    }
+    body += "<h2>Recovery</h2>\n" + html::time_series_figure(clock, crews);
+  }
+  if (!scenario.observed.empty())
+    body += "<h2>Against the record</h2>\n" + html::simulated_milestones_figure(scenario, result);
+
+  body += "<h2>Tables</h2>\n<h3>Runbook</h3>\n";
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    const Summary completed = stats.completed_at_ms.summary();
+    rows.push_back({scenario.steps[s].id, percent(share(stats.runs_critical, result.runs)),
+                    completed.count ? at_local(clock, completed.p50) : "-",
+                    completed.count ? at_local(clock, completed.p90) : "-",
+                    percent(share(stats.runs_failed, result.runs)),
+                    millions(stats.restored_user_seconds.mean() / kSecondsPerHour)});
+  }
+  body += table({{"step"},
+                 {"on the critical path", true},
+                 {"completed p50"},
+                 {"completed p90"},
+                 {"gave up", true},
+                 {"restored user-hours, mean", true}},
+                rows);
+  body += "<h3>Services</h3>\n";
+  rows.clear();
+  for (std::size_t s = 0; s < result.services.size(); ++s) {
+    const ServiceStatistics& stats = result.services[s];
+    const Summary down = stats.downtime_ms.summary();
+    const Summary back = stats.restored_at_ms.summary();
+    rows.push_back({topology.services()[s].id, percent(share(stats.runs_down, result.runs)),
+                    duration_text(down.mean), duration_text(down.p90),
+                    back.count ? at_local(clock, back.p50) : "-",
+                    back.count ? at_local(clock, back.p90) : "-"});
+  }
+  body += table({{"service"},
+                 {"P(down)", true},
+                 {"down, mean", true},
+                 {"down, p90", true},
+                 {"restored p50"},
+                 {"restored p90"}},
+                rows);
+  return page(scenario.name.empty() ? scenario.file : scenario.name, body);
+}
+
+std::string compare_html(std::span<const Variant> variants, const Comparison& c) {
+  std::string names;
+  for (const std::string& n : c.names)
+    names += (names.empty() ? "" : ", ") + n;
+  std::string body = fmt::format("<h1>Comparison: {}</h1>\n", escape(names));
+  body += fmt::format(
+      "<p class=\"lead\">Paired Monte Carlo over {} runs, seed {}: run i of every variant draws "
+      "the same random numbers, so differences are measured run by run.</p>\n",
+      thousands(static_cast<std::int64_t>(c.runs)), c.seed);
+  body += "<dl class=\"facts\">\n";
+  for (const Variant& v : variants) {
+    body += fmt::format("<dt>{}</dt><dd>{} ({}), strategy {}</dd>\n", escape(v.name),
+                        escape(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
+                        escape(v.scenario->file), escape(to_string(v.scenario->strategy)));
+  }
+  body += "</dl>\n<h2>Ranking</h2>\n";
+  std::vector<std::vector<std::string>> rows;
+  std::size_t place = 1;
+  for (const std::size_t v : ranking(c)) {
+    const Interval lost = mean_interval(ComparedMetric::user_seconds_lost, c.metrics[v][kLost]);
+    const std::string difference = v == 0 ? "baseline" : [&] {
+      const Interval d = interval(ComparedMetric::user_seconds_lost, c.differences[v][kLost]);
+      return fmt::format("{} ({} .. {}){}", number(d.mean), number(d.low), number(d.high),
+                         d.significant ? ", significant" : "");
+    }();
+    rows.push_back({std::to_string(place++), c.names[v], number(lost.mean),
+                    number(lost.low) + " .. " + number(lost.high), difference});
+  }
+  body += table({{"rank", true},
+                 {"variant"},
+                 {"user-hours lost, mean", true},
+                 {"95% CI of the mean", true},
+                 {"difference from " + c.names.front() + " (95% CI)", true}},
+                rows);
+  body += html::differences_figure(c) + html::variant_means_figure(c);
+
+  html::TimeSeriesChart over_time;
+  over_time.id = "affected-users";
+  over_time.title = "Active users cut off, mean over the runs";
+  over_time.caption = "Each variant's mean active users cut off at each sampled time" +
+                      std::string(variants.size() > 1 && variants[0].scenario->clock.t0_utc() !=
+                                                             variants[1].scenario->clock.t0_utc()
+                                      ? ", on the first variant's clock (their T0s differ)."
+                                      : ".");
+  over_time.y_label = "active users cut off";
+  over_time.steps = false;
+  for (std::size_t v = 0; v < c.names.size(); ++v) {
+    html::Series s{c.names[v], {}};
+    for (std::size_t i = 0; i < c.sample_times[v].size(); ++i) {
+      s.points.push_back({c.sample_times[v][i], static_cast<double>(c.sampled_active_sum[v][i]) /
+                                                    static_cast<double>(c.runs)});
+      over_time.to = std::max(over_time.to, c.sample_times[v][i]);
+    }
+    over_time.series.push_back(std::move(s));
+  }
+  body += "<h2>Over time</h2>\n" + html::time_series_figure(variants[0].scenario->clock, over_time);
+  return page("Comparison: " + names, body);
+}
+
+}  // namespace faultline::reports
