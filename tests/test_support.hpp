@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "faultline/diagnostics.hpp"
@@ -34,6 +37,26 @@ inline ::testing::AssertionResult has_diagnostic(const Diagnostics& diagnostics,
 inline ::testing::AssertionResult has_error(const Diagnostics& d, int line, int column,
                                             const std::string& part) {
   return has_diagnostic(d, Severity::error, line, column, part);
+}
+
+// Whether actual equals the golden file at tests/<relative>. With
+// FAULTLINE_UPDATE_GOLDEN=1 in the environment the file is rewritten first,
+// after an intended change, for review in the diff.
+inline ::testing::AssertionResult matches_golden(const std::string& relative,
+                                                 const std::string& actual) {
+  const std::string path = test_path(relative);
+  if (std::getenv("FAULTLINE_UPDATE_GOLDEN"))
+    std::ofstream(path, std::ios::binary) << actual;
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return ::testing::AssertionFailure() << "missing " << path;
+  std::stringstream expected;
+  expected << in.rdbuf();
+  if (actual == expected.str())
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << relative << " changed; if intended, rerun with FAULTLINE_UPDATE_GOLDEN=1 and "
+         << "review the diff";
 }
 
 }  // namespace faultline::testing

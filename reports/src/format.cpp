@@ -30,7 +30,9 @@ std::string number(double v) {
   if (std::abs(v) >= 1e6)
     return fmt::format("{:.3f} M", v / 1e6);
   if (std::abs(v) >= 100)
-    return fmt::format("{:.0f}", v);
+    return thousands(std::llround(v));
+  if (v == 0)
+    return "0";
   return fmt::format("{:.2f}", v);
 }
 

@@ -23,7 +23,8 @@ std::string thousands(std::int64_t n);
 std::string percent(double fraction);
 // 21.55 M above a million, whole numbers below.
 std::string millions(double v);
-// 21.551 M, 1234, 0.25: three significant decimals where they matter.
+// 21.551 M, 233,802, 0.25, 0: three decimals of millions, whole numbers
+// from 100, two decimals below.
 std::string number(double v);
 
 // The names of timeline entries' kinds in JSON and CSV: "fault", "step_started", ...

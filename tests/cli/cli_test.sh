@@ -170,5 +170,38 @@ expect_exit 2 "markov of a topology without failure models" "$faultline" markov 
 expect_exit 1 "an unwritable output path" \
   "$faultline" replay scenarios/webex-2018-09-25.yaml --json /proc/faultline/result.json
 
+expect_exit 0 "replay writes a report directory" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --report "$work/report" --json "$work/r.json"
+check "the report holds the page, the summary, the timeline and the JSON" \
+  test -s "$work/report/index.html" -a -s "$work/report/summary.md" \
+  -a -s "$work/report/timeline.csv" -a -s "$work/report/result.json"
+check "the report's JSON is the --json result" cmp -s "$work/report/result.json" "$work/r.json"
+check "the report says where it is" grep -q "report written to $work/report/index.html" "$work/stderr"
+check "the page fetches nothing" bash -c "! grep -Eq '(src|href)=|@import|url\\(' '$work/report/index.html'"
+expect_exit 0 "a second replay replaces the report" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --strategy most-users-first \
+  --report "$work/report"
+check "the new report is there" grep -q "most-users-first" "$work/report/index.html"
+mkdir -p "$work/precious"
+echo keep >"$work/precious/notes.txt"
+expect_exit 1 "a folder of other files is not replaced" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --report "$work/precious"
+check "the folder is untouched" test "$(ls "$work/precious")" = notes.txt
+check "it says why" grep -q "holds files that are not a report's" "$work/stderr"
+expect_exit 2 "no report for bad input" \
+  "$faultline" replay "$fixtures/unknown_key.yaml" --report "$work/bad-report"
+check "nothing written for bad input" test ! -e "$work/bad-report"
+for threads in 1 2; do
+  expect_exit 0 "simulate report on $threads threads" "$faultline" simulate \
+    scenarios/webex-2018-09-25.yaml --runs 300 --threads $threads --quiet \
+    --report "$work/mc-report-$threads"
+done
+check "simulate reports are byte-identical for 1 and 2 threads" \
+  diff -r "$work/mc-report-1" "$work/mc-report-2"
+expect_exit 0 "compare writes a report" "$faultline" compare scenarios/webex-2018-09-25.yaml \
+  --strategy as-written --strategy critical-path --runs 100 --report "$work/compare-report"
+check "the compare report shows the differences" \
+  grep -q 'data-chart="differences"' "$work/compare-report/index.html"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,9 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
@@ -76,17 +73,7 @@ TEST_F(Webex, ReplaysToByteIdenticalJson) {
 
 // Set FAULTLINE_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change.
 TEST_F(Webex, MatchesTheGoldenReplayJson) {
-  const std::string golden_path = testing::test_path("golden/webex-2018-replay.json");
-  const std::string actual = replay_json_text();
-  if (std::getenv("FAULTLINE_UPDATE_GOLDEN")) {
-    std::ofstream(golden_path, std::ios::binary) << actual;
-  }
-  std::ifstream in(golden_path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing " << golden_path;
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "the replay changed; if intended, rerun with "
-                                       "FAULTLINE_UPDATE_GOLDEN=1 and review the diff";
+  EXPECT_TRUE(testing::matches_golden("golden/webex-2018-replay.json", replay_json_text()));
 }
 
 }  // namespace

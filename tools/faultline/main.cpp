@@ -1,4 +1,4 @@
-// The faultline command: validate, analyze, replay and simulate.
+// The faultline command: validate, analyze, replay, simulate, compare, rehearse and markov.
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -18,7 +19,10 @@
 #include "faultline/optimize.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
+#include "faultline/reports/csv.hpp"
+#include "faultline/reports/html.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
 #include "rehearse.hpp"
@@ -46,6 +50,45 @@ int write_json(const std::string& path, const nlohmann::ordered_json& json) {
     return kExitFailure;
   }
   return kExitOk;
+}
+
+// Where a command writes its results besides the terminal.
+struct Outputs {
+  std::string json;
+  std::string report;
+};
+
+void add_output_options(CLI::App* command, Outputs& outputs) {
+  command->add_option("--json", outputs.json, "Also write the result as JSON to this file");
+  command->add_option("--report", outputs.report,
+                      "Also write a report directory: index.html (charts), summary.md, "
+                      "timeline.csv and result.json");
+}
+
+struct ReportPages {
+  std::string html;
+  std::string markdown;
+  std::string csv;
+};
+
+// The JSON file and the report directory, each whole or not at all.
+int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
+                  const std::function<ReportPages()>& pages) {
+  if (!outputs.report.empty()) {
+    try {
+      ReportPages p = pages();
+      faultline::reports::write_directory_atomically(outputs.report,
+                                                     {{"index.html", std::move(p.html)},
+                                                      {"summary.md", std::move(p.markdown)},
+                                                      {"timeline.csv", std::move(p.csv)},
+                                                      {"result.json", json.dump(2) + "\n"}});
+    } catch (const std::exception& e) {
+      std::cerr << "faultline: " << e.what() << "\n";
+      return kExitFailure;
+    }
+    std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
+  }
+  return write_json(outputs.json, json);
 }
 
 int validate(const std::vector<std::string>& files) {
@@ -135,14 +178,18 @@ unsigned all_cores() {
 }
 
 int replay(const std::string& scenario_path, const std::string& strategy, const SearchArgs& search,
-           const std::string& json_path) {
+           const Outputs& outputs) {
   auto scenario = load_scenario(scenario_path, strategy);
   if (!scenario)
     return kExitBadInput;
   scenario = resolve_optimize(scenario, search, all_cores(), 1);
   const auto result = faultline::replay(*scenario);
   std::cout << faultline::reports::replay_text(*scenario, result);
-  return write_json(json_path, faultline::reports::replay_json(*scenario, result));
+  return write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
+    return ReportPages{faultline::reports::replay_html(*scenario, result),
+                       faultline::reports::replay_summary(*scenario, result),
+                       faultline::reports::replay_timeline_csv(*scenario, result)};
+  });
 }
 
 int markov(const std::string& topology_path, const std::string& json_path) {
@@ -162,7 +209,7 @@ struct SimulateArgs {
   std::string scenario;
   std::string strategy;
   SearchArgs search;
-  std::string json;
+  Outputs outputs;
   faultline::MonteCarloOptions options;
   double until_ci = 0;
   std::string sample_every;
@@ -208,14 +255,18 @@ int simulate(SimulateArgs& args) {
   if (show_progress)
     std::cerr << "\n";
   std::cout << faultline::reports::simulation_text(*scenario, result);
-  return write_json(args.json, faultline::reports::simulation_json(*scenario, result));
+  return write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
+    return ReportPages{faultline::reports::simulation_html(*scenario, result),
+                       faultline::reports::simulation_summary(*scenario, result),
+                       faultline::reports::simulation_timeline_csv(*scenario, result)};
+  });
 }
 
 struct CompareArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> strategies;
   SearchArgs search;
-  std::string json;
+  Outputs outputs;
   faultline::CompareOptions options;
 };
 
@@ -254,7 +305,11 @@ int compare(const CompareArgs& args) {
     return kExitBadInput;
   }
   std::cout << faultline::reports::compare_text(result);
-  return write_json(args.json, faultline::reports::compare_json(result));
+  return write_outputs(args.outputs, faultline::reports::compare_json(result), [&] {
+    return ReportPages{faultline::reports::compare_html(variants, result),
+                       faultline::reports::compare_summary(variants, result),
+                       faultline::reports::compare_timeline_csv(result)};
+  });
 }
 
 int rehearse(const std::string& scenario_path, const std::string& script) {
@@ -291,14 +346,14 @@ int main(int argc, char** argv) {
 
   std::string scenario_path;
   std::string replay_strategy;
-  std::string replay_json;
+  Outputs replay_outputs;
   SearchArgs replay_search;
   auto* replay_cmd = app.add_subcommand(
       "replay", "Replay a scenario once with nominal durations; print the timeline");
   replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   replay_cmd->add_option("--strategy", replay_strategy,
                          "Order of ready steps competing for crews, instead of the scenario's");
-  replay_cmd->add_option("--json", replay_json, "Also write the result as JSON to this file");
+  add_output_options(replay_cmd, replay_outputs);
   add_search_options(replay_cmd, replay_search);
 
   SimulateArgs simulate_args;
@@ -327,7 +382,7 @@ int main(int argc, char** argv) {
                            "Spacing of the affected-users-over-time grid (e.g. 1h)");
   simulate_cmd->add_option("--strategy", simulate_args.strategy,
                            "Order of ready steps competing for crews, instead of the scenario's");
-  simulate_cmd->add_option("--json", simulate_args.json, "Also write the statistics as JSON");
+  add_output_options(simulate_cmd, simulate_args.outputs);
   simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
   add_search_options(simulate_cmd, simulate_args.search);
 
@@ -350,7 +405,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   compare_cmd->add_option("--seed", compare_args.options.seed, "Random seed")
       ->capture_default_str();
-  compare_cmd->add_option("--json", compare_args.json, "Also write the comparison as JSON");
+  add_output_options(compare_cmd, compare_args.outputs);
   add_search_options(compare_cmd, compare_args.search);
 
   std::string rehearse_scenario;
@@ -381,7 +436,7 @@ int main(int argc, char** argv) {
     if (*analyze_cmd)
       return analyze(topology_path, analyze_json);
     if (*replay_cmd)
-      return replay(scenario_path, replay_strategy, replay_search, replay_json);
+      return replay(scenario_path, replay_strategy, replay_search, replay_outputs);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)

@@ -19,6 +19,12 @@ struct HistogramBin {
   std::uint64_t count = 0;
 };
 
+struct Histogram {
+  std::vector<HistogramBin> bins;
+  std::uint64_t below = 0;  // values under the first bin
+  std::uint64_t above = 0;  // values over the last bin
+};
+
 struct Summary {
   std::uint64_t count = 0;
   double mean = 0;
@@ -76,6 +82,10 @@ class Accumulator {
   // Nearest-rank quantile, exact below 128 and otherwise within 0.8% (the
   // midpoint of a log-linear bucket 1/64 of a power of two wide).
   double quantile(double q) const;
+  // Equal-width bins over [low, high] (one bin when high <= low), each value
+  // counted by the midpoint of its quantile bucket, so within the same 0.8%.
+  Histogram histogram(std::int64_t low, std::int64_t high, int bins) const;
+  // With a histogram of histogram_bins bins over [min, max].
   Summary summary(int histogram_bins = 20) const;
 
  private:

@@ -139,6 +139,40 @@ double Accumulator::quantile(double q) const {
   return static_cast<double>(moments_.max());
 }
 
+Histogram Accumulator::histogram(std::int64_t low, std::int64_t high, int bins) const {
+  Histogram h;
+  if (high <= low)
+    bins = 1;
+  const double width = static_cast<double>(high - low) / bins;
+  for (int i = 0; i < bins; ++i) {
+    h.bins.push_back(
+        {static_cast<double>(low) + width * i,
+         i + 1 == bins ? static_cast<double>(high) : static_cast<double>(low) + width * (i + 1),
+         0});
+  }
+  // Each fine bucket goes by its midpoint, clamped to the values seen.
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    if (buckets_[b] == 0)
+      continue;
+    const Range r = range_of(b);
+    const double mid = (static_cast<double>(std::max(r.low, moments_.min())) +
+                        static_cast<double>(std::min(r.high, moments_.max()))) /
+                       2;
+    if (mid < static_cast<double>(low)) {
+      h.below += buckets_[b];
+    } else if (mid > static_cast<double>(high)) {
+      h.above += buckets_[b];
+    } else {
+      const int bin =
+          width == 0
+              ? 0
+              : std::clamp(static_cast<int>((mid - static_cast<double>(low)) / width), 0, bins - 1);
+      h.bins[static_cast<std::size_t>(bin)].count += buckets_[b];
+    }
+  }
+  return h;
+}
+
 Summary Accumulator::summary(int histogram_bins) const {
   Summary s;
   s.count = moments_.count();
@@ -157,30 +191,7 @@ Summary Accumulator::summary(int histogram_bins) const {
   s.min = moments_.min();
   s.max = moments_.max();
 
-  // Equal-width bins over [min, max], filled from the fine buckets by their
-  // clamped midpoints.
-  const int bins = moments_.min() == moments_.max() ? 1 : histogram_bins;
-  const double width = static_cast<double>(moments_.max() - moments_.min()) / bins;
-  for (int i = 0; i < bins; ++i) {
-    s.histogram.push_back({static_cast<double>(moments_.min()) + width * i,
-                           i + 1 == bins ? static_cast<double>(moments_.max())
-                                         : static_cast<double>(moments_.min()) + width * (i + 1),
-                           0});
-  }
-  for (std::size_t b = 0; b < buckets_.size(); ++b) {
-    if (buckets_[b] == 0)
-      continue;
-    const Range r = range_of(b);
-    const double mid = (static_cast<double>(std::max(r.low, moments_.min())) +
-                        static_cast<double>(std::min(r.high, moments_.max()))) /
-                       2;
-    const int bin =
-        width == 0
-            ? 0
-            : std::clamp(static_cast<int>((mid - static_cast<double>(moments_.min())) / width), 0,
-                         bins - 1);
-    s.histogram[static_cast<std::size_t>(bin)].count += buckets_[b];
-  }
+  s.histogram = histogram(moments_.min(), moments_.max(), histogram_bins).bins;
   return s;
 }
 

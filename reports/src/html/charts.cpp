@@ -169,7 +169,9 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
   };
   std::vector<Lane> lanes;
   for (const Crew& crew : scenario.crews)
-    lanes.push_back({fmt::format("crew {} ({} people)", crew.id, crew.size), {}});
+    lanes.push_back(
+        {fmt::format("crew {} ({} {})", crew.id, crew.size, crew.size == 1 ? "person" : "people"),
+         {}});
   Lane no_crew{"no crew", {}};
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const auto& crew = scenario.steps[s].crew;
@@ -369,8 +371,8 @@ std::string simulated_milestones_figure(const Scenario& scenario, const MonteCar
 
 std::string downtime_histograms_figure(const Scenario& scenario, const MonteCarloResult& result) {
   constexpr double kSmallWidth = 385;
-  constexpr double kSmallHeight = 190;
-  const Frame frame{56, 34, kSmallWidth - 56 - 16, kSmallHeight - 34 - 40};
+  constexpr double kSmallHeight = 200;
+  const Frame frame{56, 46, kSmallWidth - 56 - 16, kSmallHeight - 46 - 40};
   std::string drawings;
   std::string never_down;
   for (std::size_t s = 0; s < result.services.size(); ++s) {
@@ -381,27 +383,31 @@ std::string downtime_histograms_figure(const Scenario& scenario, const MonteCarl
       continue;
     }
     const Summary down = stats.downtime_ms.summary();
+    // Up to the 99th percentile, so that a few long runs do not squash the
+    // rest into one bar; those beyond are counted in a note.
+    const auto high = std::max(down.min, static_cast<std::int64_t>(std::ceil(down.p99)));
+    const Histogram histogram = stats.downtime_ms.histogram(down.min, high, 24);
     std::uint64_t tallest = 0;
-    for (const HistogramBin& bin : down.histogram)
+    for (const HistogramBin& bin : histogram.bins)
       tallest = std::max(tallest, bin.count);
     const std::vector<double> hours = nice_ticks(static_cast<double>(down.min) / kMsPerHour,
-                                                 static_cast<double>(down.max) / kMsPerHour, 4);
+                                                 static_cast<double>(high) / kMsPerHour, 4);
     const Scale x(hours.front(), hours.back(), frame.left, frame.right());
     const std::vector<double> counts = nice_ticks(0, static_cast<double>(tallest), 4);
     const Scale y(0, counts.back(), frame.bottom(), frame.top);
     Svg svg(kSmallWidth, kSmallHeight, "Downtime of " + id);
     svg.text(frame.left, 16, id, "small-title");
-    svg.text(frame.right(), 16,
-             fmt::format("down in {}, mean {}", percent(share(stats.runs_down, result.runs)),
-                         duration_text(down.mean)),
-             "note", "end");
+    svg.text(frame.left, 32,
+             fmt::format("down in {} of runs · mean {} · p90 {}",
+                         percent(share(stats.runs_down, result.runs)), duration_text(down.mean),
+                         duration_text(down.p90)),
+             "note");
     svg.value_grid(y, counts, frame, "runs");
-    for (const double h : hours) {
+    for (const double h : hours)
       svg.text(x(h), frame.bottom() + 15, short_number(h), "tick", "middle");
-    }
     svg.line(frame.left, frame.bottom(), frame.right(), frame.bottom(), "axis");
     svg.text(frame.right(), frame.bottom() + 32, "hours in major outage", "axis-label", "end");
-    for (const HistogramBin& bin : down.histogram) {
+    for (const HistogramBin& bin : histogram.bins) {
       const double from = x(bin.from / kMsPerHour);
       const double to = x(bin.to / kMsPerHour);
       svg.rect(from, y(static_cast<double>(bin.count)), std::max(1.5, to - from - 1),
@@ -412,12 +418,19 @@ std::string downtime_histograms_figure(const Scenario& scenario, const MonteCarl
     const double p90 = x(down.p90 / kMsPerHour);
     svg.line(p90, frame.top, p90, frame.bottom(), "marker");
     svg.text(p90 + 3, frame.top + 10, "p90", "note");
+    if (histogram.above > 0) {
+      svg.text(
+          frame.left, frame.bottom() + 32,
+          fmt::format("+{} runs up to {}", thousands(static_cast<std::int64_t>(histogram.above)),
+                      duration_text(static_cast<double>(down.max))),
+          "note");
+    }
     drawings += svg.finish();
   }
   return figure(
       "downtime", "Downtime per service",
-      "How long each service spent in major outage, over the runs in which it went "
-      "down; the line marks the 90th percentile." +
+      "How long each service spent in major outage over the runs (0 for runs in which it "
+      "stayed up), up to the 99th percentile; the dashed line marks the 90th." +
           (never_down.empty() ? std::string{} : " Never down in any run: " + never_down + "."),
       "<div class=\"small-multiples\">" + drawings + "</div>");
 }
@@ -439,6 +452,10 @@ std::string forest(std::string_view title, std::string_view axis_label,
   for (const ForestRow& r : rows) {
     low = std::min(low, r.interval.low);
     high = std::max(high, r.interval.high);
+  }
+  if (low == 0 && high == 0) {
+    low = -1;  // nothing but zeros: centre 0
+    high = 1;
   }
   const std::vector<double> ticks = nice_ticks(low, high, 6);
   const double height = 40 + kRow * static_cast<double>(rows.size()) + 50;
@@ -497,7 +514,8 @@ std::string differences_figure(const Comparison& c) {
   return figure("differences", "Differences from " + c.names.front(),
                 "Each variant minus " + c.names.front() +
                     ", run by run on the same random numbers, with the 95% interval of the mean "
-                    "difference. Filled marks are significant: their interval leaves out 0. "
+                    "difference. Orange marks are significant: their interval leaves out 0; grey "
+                    "ones are not. "
                     "Below 0 is better for every metric.",
                 drawings);
 }

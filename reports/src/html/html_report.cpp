@@ -244,12 +244,13 @@ std::string replay_html(const Scenario& scenario, const RunResult& result) {
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const Step& step = scenario.steps[s];
     const StepOutcome& o = result.steps[s];
-    rows.push_back({step.id, step.crew ? scenario.crews[step.crew->value].id : "-",
-                    time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
-                    std::string(outcome_name(o)), std::to_string(o.attempts),
-                    user_hours(o.restored_loss)});
+    rows.push_back(
+        {step.id, step.description, step.crew ? scenario.crews[step.crew->value].id : "-",
+         time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
+         std::string(outcome_name(o)), std::to_string(o.attempts), user_hours(o.restored_loss)});
   }
   body += table({{"step"},
+                 {"what"},
                  {"crew"},
                  {"started"},
                  {"completed"},

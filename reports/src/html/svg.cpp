@@ -187,7 +187,7 @@ void Svg::legend(double x, double y,
   for (const auto& [css_class, label] : entries) {
     rect(x, y - 10, 14, 12, "swatch " + css_class);
     text(x + 19, y, label, "legend");
-    x += 34 + 7.0 * static_cast<double>(label.size());
+    x += 34 + 6.6 * static_cast<double>(label.size());
   }
 }
 

@@ -1,0 +1,20 @@
+#pragma once
+// summary.md: a result written the way a post-incident review reads -
+// impact, timeline, which restoration brought back whom and when, the
+// slowest stage, and for simulations what the runs support with confidence.
+// Text from the input is escaped so that it shows as written.
+
+#include <span>
+#include <string>
+
+#include "faultline/compare.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "faultline/replay.hpp"
+
+namespace faultline::reports {
+
+std::string replay_summary(const Scenario& scenario, const RunResult& result);
+std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result);
+std::string compare_summary(std::span<const Variant> variants, const Comparison& comparison);
+
+}  // namespace faultline::reports

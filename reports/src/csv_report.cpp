@@ -1,0 +1,115 @@
+#include "faultline/reports/csv.hpp"
+
+#include <fmt/format.h>
+
+#include "format.hpp"
+
+namespace faultline::reports {
+
+namespace {
+
+// A cell of text from the input: quoted when it holds a separator, a quote
+// or a line break; prefixed with ' when it starts like a formula, so a
+// spreadsheet shows it instead of evaluating it.
+std::string text_cell(std::string_view text) {
+  std::string value(text);
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+    value.insert(value.begin(), '\'');
+  if (value.find_first_of(",\"\r\n") == std::string::npos)
+    return value;
+  std::string quoted = "\"";
+  for (const char c : value) {
+    quoted += c;
+    if (c == '"')
+      quoted += '"';
+  }
+  return quoted + "\"";
+}
+
+std::string subject_id(const Scenario& scenario, const TimelineEntry& e) {
+  const Topology& topology = *scenario.topology;
+  switch (e.kind) {
+    case TimelineKind::fault:
+    case TimelineKind::rollout_wave:
+      return scenario.faults[e.subject].id;
+    case TimelineKind::step_started:
+    case TimelineKind::step_wave:
+    case TimelineKind::step_work_done:
+    case TimelineKind::step_completed:
+    case TimelineKind::step_skipped:
+    case TimelineKind::step_failed:
+    case TimelineKind::step_rolled_back:
+      return scenario.steps[e.subject].id;
+    case TimelineKind::crew:
+      return scenario.crews[e.subject].id;
+    case TimelineKind::failover_begins:
+    case TimelineKind::failover_done:
+    case TimelineKind::failover_failed:
+    case TimelineKind::service_state:
+      return topology.services()[e.subject].id;
+    case TimelineKind::overloaded:
+      return topology.deployments()[e.subject].id;
+    case TimelineKind::users:
+      return {};
+  }
+  return {};
+}
+
+// Seconds since T0 without a trailing ".000" for whole seconds.
+std::string seconds_cell(SimTime t) {
+  return t.ms % 1000 == 0 ? std::to_string(t.ms / 1000) : fmt::format("{:.3f}", t.ms / 1000.0);
+}
+
+}  // namespace
+
+std::string replay_timeline_csv(const Scenario& scenario, const RunResult& result) {
+  std::string out =
+      "time,t_seconds,kind,subject,description,users_cut_off,active_users_cut_off\r\n";
+  UserCount affected;
+  UserCount active;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind == TimelineKind::users) {
+      affected = e.affected;
+      active = e.active;
+    }
+    out += fmt::format("{},{},{},{},{},{},{}\r\n", scenario.clock.iso_text(e.at),
+                       seconds_cell(e.at), kind_name(e.kind), text_cell(subject_id(scenario, e)),
+                       text_cell(entry_description(scenario, e)), affected.value, active.value);
+  }
+  return out;
+}
+
+std::string simulation_timeline_csv(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string out =
+      "time,t_seconds,active_cut_off_mean,active_cut_off_p10,"
+      "active_cut_off_p50,active_cut_off_p90";
+  for (const Crew& crew : scenario.crews)
+    out += "," + text_cell("busy_mean:" + crew.id);
+  out += "\r\n";
+  const std::size_t n_crews = scenario.crews.size();
+  for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
+    const Accumulator& a = result.sampled_active[i];
+    out += fmt::format("{},{},{:.1f},{:.0f},{:.0f},{:.0f}",
+                       scenario.clock.iso_text(result.sample_times[i]),
+                       seconds_cell(result.sample_times[i]), a.mean(), a.quantile(0.1),
+                       a.quantile(0.5), a.quantile(0.9));
+    for (std::size_t c = 0; c < n_crews; ++c)
+      out += fmt::format(",{:.3f}", mean_busy(result, i * n_crews + c));
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string compare_timeline_csv(const Comparison& c) {
+  std::string out = "variant,t_seconds,active_cut_off_mean\r\n";
+  for (std::size_t v = 0; v < c.names.size(); ++v) {
+    for (std::size_t i = 0; i < c.sample_times[v].size(); ++i) {
+      out += fmt::format(
+          "{},{},{:.1f}\r\n", text_cell(c.names[v]), seconds_cell(c.sample_times[v][i]),
+          static_cast<double>(c.sampled_active_sum[v][i]) / static_cast<double>(c.runs));
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::reports

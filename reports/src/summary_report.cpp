@@ -1,0 +1,456 @@
+#include "faultline/reports/summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "faultline/strategy.hpp"
+#include "format.hpp"
+
+namespace faultline::reports {
+
+namespace {
+
+bool word_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+
+// Input text as Markdown that shows it as written: punctuation Markdown
+// would act on is backslash-escaped, and '<' and '&' become entities, so
+// that a renderer passing HTML through shows them as text. An underscore
+// inside a word (major_outage) acts on nothing and stays as it is.
+std::string md(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      case '_':
+        if (i > 0 && i + 1 < text.size() && word_character(text[i - 1]) &&
+            word_character(text[i + 1])) {
+          out += c;
+          break;
+        }
+        [[fallthrough]];
+      case '>':
+        if (c == '>' && i > 0) {
+          out += c;
+          break;
+        }
+        [[fallthrough]];
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '|':
+      case '#':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A sentence from the input, ended with a full stop unless it has one.
+std::string sentence(std::string_view text) {
+  const std::string out = md(text);
+  return !out.empty() && std::string_view(".!?").find(out.back()) == std::string_view::npos
+             ? out + "."
+             : out;
+}
+
+std::string row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const std::string& c : cells)
+    out += " " + c + " |";
+  return out + "\n";
+}
+
+// A table's heading and alignment rows; a heading starting with '>' is
+// right-aligned (numbers).
+std::string heading(const std::vector<std::string>& columns) {
+  std::vector<std::string> names;
+  std::string rule = "|";
+  for (const std::string& c : columns) {
+    const bool right = c.starts_with('>');
+    names.push_back(right ? c.substr(1) : c);
+    rule += right ? " ---: |" : " --- |";
+  }
+  return row(names) + rule + "\n";
+}
+
+std::string user_hours(UserTime t) {
+  return thousands(std::llround(t.in_user_hours()));
+}
+
+std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
+  return t ? clock.local_text(*t) : std::string("-");
+}
+
+std::string facts(const Scenario& scenario, std::string_view run) {
+  const Topology& topology = *scenario.topology;
+  std::string out;
+  if (!scenario.description.empty())
+    out += md(scenario.description) + "\n\n";
+  out += fmt::format("- **Scenario:** {} (file {})\n", md(scenario.name), md(scenario.file));
+  out += fmt::format("- **Topology:** {}\n",
+                     md(topology.name().empty() ? topology.file() : topology.name()));
+  out += fmt::format("- **Run:** {}; strategy {}\n", run, to_string(scenario.strategy));
+  out += fmt::format("- **T0:** {} ({}); all times below are in this zone\n",
+                     scenario.clock.local_text(SimTime{}), md(scenario.clock.zone_name()));
+  return out;
+}
+
+// Timeline entries a reader of a review wants: not the users, crew and wave
+// book-keeping the other reports carry.
+bool worth_a_line(TimelineKind k) {
+  return k != TimelineKind::users && k != TimelineKind::crew && k != TimelineKind::step_wave;
+}
+
+// Registered users no longer cut off after the instants at which a step
+// finished a wave or completed: the drop in users cut off over each.
+UserCount users_back(const RunResult& result, StepId step) {
+  std::vector<SimTime> instants;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.subject == step.value &&
+        (e.kind == TimelineKind::step_wave || e.kind == TimelineKind::step_completed) &&
+        (instants.empty() || instants.back() != e.at)) {
+      instants.push_back(e.at);
+    }
+  }
+  std::int64_t back = 0;
+  UserCount before;
+  UserCount after;
+  std::size_t next = 0;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.kind != TimelineKind::users)
+      continue;
+    while (next < instants.size() && e.at > instants[next]) {
+      back += std::max<std::int64_t>(0, before.value - after.value);
+      ++next;
+    }
+    if (next == instants.size())
+      break;
+    if (e.at < instants[next])
+      before = e.affected;
+    after = e.affected;
+  }
+  if (next < instants.size())
+    back += std::max<std::int64_t>(0, before.value - after.value);
+  return UserCount{back};
+}
+
+}  // namespace
+
+std::string replay_summary(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out = fmt::format("# Post-incident summary: {}\n\n",
+                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  out += facts(scenario, "replay with nominal durations (each at its median)");
+
+  out += "\n## Impact\n\n";
+  out += fmt::format("- **{} active users** were cut off at worst, at {}.\n",
+                     thousands(result.overall.peak_active.value),
+                     clock.local_text(result.overall.peak_active_at));
+  out += fmt::format("- **{} registered users** were cut off at worst, at {}.\n",
+                     thousands(result.overall.peak_affected.value),
+                     clock.local_text(result.overall.peak_at));
+  out += fmt::format("- **{} user-hours** were lost by active users.\n",
+                     user_hours(result.overall.lost));
+  std::vector<std::uint32_t> hit;
+  std::string still_out;
+  SimTime back{};
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    const ServiceOutcome& o = result.services[s];
+    if (!o.first_down && o.degraded.ms == 0)
+      continue;
+    hit.push_back(s);
+    if (o.final_state != ServiceState::operational)
+      still_out += (still_out.empty() ? "" : ", ") + md(topology.services()[s].id);
+    else if (o.restored_at)
+      back = std::max(back, *o.restored_at);
+  }
+  if (hit.empty()) {
+    out += "- No service lost anything.\n";
+  } else if (still_out.empty()) {
+    out += fmt::format("- {} services were disrupted; the last came back at {}, {} after T0.\n",
+                       hit.size(), clock.local_text(back), format_duration(back.since_t0()));
+  } else {
+    out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}.\n",
+                       hit.size(), clock.local_text(result.end), still_out);
+  }
+  std::stable_sort(hit.begin(), hit.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return result.services[a].down > result.services[b].down;
+  });
+  out += "\n" + heading({"service", ">major outage", ">degraded", "back at", "final state"});
+  for (const std::uint32_t s : hit) {
+    const ServiceOutcome& o = result.services[s];
+    out += row({md(topology.services()[s].id), format_duration(o.down), format_duration(o.degraded),
+                time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
+  }
+  out += "\n" + heading({"user group", ">users", ">cut off at worst", ">active cut off at worst",
+                         ">user-hours lost"});
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const UserGroup& group = topology.user_groups()[g];
+    const UserImpact& impact = result.user_groups[g];
+    out += row({md(group.id), thousands(group.users.value), thousands(impact.peak_affected.value),
+                thousands(impact.peak_active.value), user_hours(impact.lost)});
+  }
+
+  out += "\n## Timeline\n\n" + heading({"time", "since T0", "what happened"});
+  for (const TimelineEntry& e : result.timeline) {
+    if (worth_a_line(e.kind)) {
+      out += row({clock.local_text(e.at), format_offset(e.at),
+                  fmt::format("{} {}", kind_label(e.kind), md(entry_description(scenario, e)))});
+    }
+  }
+
+  out += "\n## Restoration: who came back, and when\n\n";
+  out +=
+      "Users back: registered users no longer cut off once the step finished a wave or completed. "
+      "User-hours: what the users it brought back had lost until then.\n\n";
+  out += heading({"completed", "step", ">users back", ">user-hours they had lost"});
+  std::vector<std::uint32_t> by_completion;
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    if (result.steps[s].completed)
+      by_completion.push_back(s);
+  }
+  std::stable_sort(by_completion.begin(), by_completion.end(), [&](auto a, auto b) {
+    return *result.steps[a].completed < *result.steps[b].completed;
+  });
+  UserTime accounted = result.restored_loss_otherwise;
+  for (const std::uint32_t s : by_completion) {
+    const StepOutcome& o = result.steps[s];
+    accounted += o.restored_loss;
+    const UserCount back = users_back(result, StepId{s});
+    if (o.restored_loss.user_ms == 0 && back.value == 0)
+      continue;
+    out += row({clock.local_text(*o.completed), md(scenario.steps[s].id), thousands(back.value),
+                user_hours(o.restored_loss)});
+  }
+  if (result.restored_loss_otherwise.user_ms > 0) {
+    out += row(
+        {"-", "failovers and repairs, not steps", "-", user_hours(result.restored_loss_otherwise)});
+  }
+  const UserTime unrestored{result.overall.lost.user_ms - accounted.user_ms};
+  if (unrestored.user_ms > 0)
+    out += row({"-", "still cut off at the end", "-", user_hours(unrestored)});
+  out +=
+      "\nWhen several steps finish at the same instant, the users back then are shown against "
+      "each of them.\n";
+
+  out += "\n## The slowest stage\n\n";
+  const std::vector<StepId> path = critical_path(scenario, result);
+  if (path.empty()) {
+    out += "No runbook step started.\n";
+  } else {
+    std::string chain;
+    for (const StepId s : path)
+      chain += (chain.empty() ? "" : " → ") + md(scenario.steps[s.value].id);
+    const StepOutcome& last = result.steps[path.back().value];
+    out += fmt::format("The runbook {} with its critical path {}.\n\n",
+                       last.completed ? "finished at " + clock.local_text(*last.completed)
+                                      : "was still running at the end",
+                       chain);
+    const auto span = [&](StepId s) {
+      const StepOutcome& o = result.steps[s.value];
+      return o.completed.value_or(result.end) - o.started.value_or(result.end);
+    };
+    const StepId slowest = *std::max_element(path.begin(), path.end(),
+                                             [&](StepId a, StepId b) { return span(a) < span(b); });
+    const Step& step = scenario.steps[slowest.value];
+    const StepOutcome& o = result.steps[slowest.value];
+    out += fmt::format("The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
+                       step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
+                       format_duration(span(slowest)), time_or_dash(clock, o.started),
+                       o.completed ? clock.local_text(*o.completed) : "the end");
+    if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
+      out += fmt::format(", of which {} waiting at its verification gate",
+                         format_duration(*o.completed - *o.crew_freed));
+    }
+    out += ".";
+    if (!step.description.empty())
+      out += " " + sentence(step.description);
+    out += "\n";
+    const auto most = std::max_element(result.steps.begin(), result.steps.end(),
+                                       [](const StepOutcome& a, const StepOutcome& b) {
+                                         return a.restored_loss < b.restored_loss;
+                                       });
+    if (most != result.steps.end() && most->restored_loss.user_ms > 0) {
+      const Step& big = scenario.steps[static_cast<std::size_t>(most - result.steps.begin())];
+      out += fmt::format(
+          "\nThe largest share of the loss waited on **{}**: the users it brought back had lost "
+          "{} user-hours by then.\n",
+          md(big.id), user_hours(most->restored_loss));
+    }
+  }
+
+  if (!scenario.observed.empty()) {
+    out += "\n## Against the public record\n\n";
+    out += heading({"milestone", "observed", "simulated", ">difference"});
+    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+      const Milestone& milestone = scenario.observed[m];
+      const MilestoneOutcome& o = result.observed[m];
+      out +=
+          row({md(milestone.id),
+               fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
+               time_or_dash(clock, o.simulated),
+               !o.difference           ? "never happened"
+               : o.difference->ms == 0 ? "on time"
+               : o.difference->ms > 0  ? "+" + format_duration(*o.difference)
+                                       : "-" + format_duration(Duration{-o.difference->ms})});
+    }
+  }
+  return out;
+}
+
+std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out = fmt::format("# Simulation summary: {}\n\n",
+                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  out +=
+      facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}",
+                                  thousands(static_cast<std::int64_t>(result.runs)), result.seed));
+  if (result.reached_ci_target) {
+    out += *result.reached_ci_target
+               ? "- The confidence target was reached.\n"
+               : "- **The confidence target was not reached** within the cap on runs.\n";
+  }
+
+  const Summary lost = result.overall.user_seconds_lost.summary();
+  const Summary peak = result.overall.peak_active.summary();
+  const auto uh = [](double seconds) { return millions(seconds / kSecondsPerHour); };
+  out += "\n## Impact, with confidence\n\n";
+  out += fmt::format("- **Mean user-hours lost: {}**", uh(lost.mean));
+  if (lost.ci_low) {
+    out += fmt::format(". With 95% confidence the expected loss lies between {} and {}",
+                       uh(*lost.ci_low), uh(*lost.ci_high));
+  }
+  out += ".\n";
+  out += fmt::format(
+      "- Half the runs lost less than {}, 90% less than {} and 99% less than {}; the runs "
+      "ranged from {} to {}.\n",
+      uh(lost.p50), uh(lost.p90), uh(lost.p99), uh(static_cast<double>(lost.min)),
+      uh(static_cast<double>(lost.max)));
+  out += fmt::format("- Active users cut off at worst: mean {}, median {}, 90th percentile {}.\n",
+                     millions(peak.mean), millions(peak.p50), millions(peak.p90));
+  out +=
+      "- The intervals are about the mean over many such outages; a single outage's loss "
+      "varies as the percentiles show.\n";
+
+  out += "\n## Services\n\n";
+  out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p50)",
+                  "back by (p90)", ">still out at the end in"});
+  for (std::size_t s = 0; s < result.services.size(); ++s) {
+    const ServiceStatistics& stats = result.services[s];
+    if (stats.runs_down == 0 && stats.runs_not_restored == 0)
+      continue;
+    const Summary down = stats.downtime_ms.summary();
+    const Summary back = stats.restored_at_ms.summary();
+    out += row({md(topology.services()[s].id), percent(share(stats.runs_down, result.runs)),
+                duration_text(down.mean), duration_text(down.p90),
+                back.count ? at_local(clock, back.p50) : "-",
+                back.count ? at_local(clock, back.p90) : "-",
+                percent(share(stats.runs_not_restored, result.runs))});
+  }
+
+  out += "\n## Runbook\n\n";
+  if (!result.steps.empty()) {
+    const auto most = std::max_element(result.steps.begin(), result.steps.end(),
+                                       [](const StepStatistics& a, const StepStatistics& b) {
+                                         return a.runs_critical < b.runs_critical;
+                                       });
+    const std::size_t s = static_cast<std::size_t>(most - result.steps.begin());
+    const Summary done = most->completed_at_ms.summary();
+    out += fmt::format(
+        "The stage most often on the critical path, and so the one to speed up first, is "
+        "**{}**: on it in {} of the runs, completing by {} in half of them and by {} in 90%.\n\n",
+        md(scenario.steps[s].id), percent(share(most->runs_critical, result.runs)),
+        done.count ? at_local(clock, done.p50) : "-", done.count ? at_local(clock, done.p90) : "-");
+  }
+  out += heading({"step", ">on the critical path", "completed (p50)", "completed (p90)",
+                  ">gave up in", ">restored user-hours (mean)"});
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    const Summary done = stats.completed_at_ms.summary();
+    out += row(
+        {md(scenario.steps[s].id), percent(share(stats.runs_critical, result.runs)),
+         done.count ? at_local(clock, done.p50) : "-", done.count ? at_local(clock, done.p90) : "-",
+         percent(share(stats.runs_failed, result.runs)), uh(stats.restored_user_seconds.mean())});
+  }
+
+  if (!scenario.observed.empty()) {
+    out += "\n## Against the public record\n\n";
+    out += heading({"milestone", "observed", ">runs in which it had happened by then"});
+    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+      const Milestone& milestone = scenario.observed[m];
+      out +=
+          row({md(milestone.id),
+               fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
+               percent(share(result.milestones_met[m], result.runs))});
+    }
+  }
+  return out;
+}
+
+std::string compare_summary(std::span<const Variant> variants, const Comparison& c) {
+  std::string out = "# Comparison summary\n\n";
+  out += fmt::format(
+      "Paired Monte Carlo over {} runs, seed {}: run i of every variant draws the same random "
+      "numbers, so each difference is measured run by run.\n\n",
+      thousands(static_cast<std::int64_t>(c.runs)), c.seed);
+  for (const Variant& v : variants) {
+    out += fmt::format("- **{}:** {} (file {}), strategy {}\n", md(v.name),
+                       md(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
+                       md(v.scenario->file), to_string(v.scenario->strategy));
+  }
+  out += "\n## Ranking by mean user-hours lost\n\n";
+  out += heading({">rank", "variant", ">mean", "95% CI of the mean", ">p90"});
+  std::size_t place = 1;
+  for (const std::size_t v : ranking(c)) {
+    const Interval lost = mean_interval(ComparedMetric::user_seconds_lost, c.metrics[v][kLost]);
+    out += row(
+        {std::to_string(place++), md(c.names[v]), number(lost.mean),
+         number(lost.low) + " .. " + number(lost.high),
+         number(in_unit(ComparedMetric::user_seconds_lost, c.metrics[v][kLost].quantile(0.9)))});
+  }
+  out += fmt::format(
+      "\n## What the runs support\n\nEach variant against **{}**, run by run. A "
+      "difference is significant when its 95% interval leaves out 0.\n\n",
+      md(c.names.front()));
+  for (std::size_t v = 1; v < c.names.size(); ++v) {
+    for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
+      const ComparedMetric metric = kComparedMetrics[m];
+      const Interval d = interval(metric, c.differences[v][m]);
+      const std::string range = fmt::format("95% CI {} .. {}", number(d.low), number(d.high));
+      if (!d.significant) {
+        out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),
+                           to_string(metric), range);
+      } else {
+        out += fmt::format("- **{}**, {}: {} {} {} on average ({}).\n", md(c.names[v]),
+                           to_string(metric), number(std::abs(d.mean)), unit(metric),
+                           d.mean < 0 ? "fewer" : "more", range);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace faultline::reports

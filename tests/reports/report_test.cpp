@@ -1,0 +1,257 @@
+// The report directory: golden summary.md and timeline.csv for the Webex
+// scenario, input text escaped in every file, and directories replaced whole
+// or not at all.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "faultline/compare.hpp"
+#include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "faultline/replay.hpp"
+#include "faultline/reports/atomic_file.hpp"
+#include "faultline/reports/csv.hpp"
+#include "faultline/reports/html.hpp"
+#include "faultline/reports/summary.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Scenarios are loaded by paths relative to the source tree, as a user in
+// it would name them, so reports name the same files on every machine.
+class Reports : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    previous_ = fs::current_path();
+    fs::current_path(FAULTLINE_SOURCE_DIR);
+  }
+  void TearDown() override { fs::current_path(previous_); }
+
+  static std::shared_ptr<const Scenario> load(const std::string& path) {
+    const auto load = load_scenario(path);
+    if (!load.scenario)
+      throw std::runtime_error(load.diagnostics.to_text());
+    return load.scenario;
+  }
+
+  static MonteCarloResult simulate_small(const Scenario& scenario) {
+    MonteCarloOptions options;
+    options.runs = 200;
+    options.seed = 7;
+    return simulate(scenario, options);
+  }
+
+ private:
+  fs::path previous_;
+};
+
+constexpr const char* kWebex = "scenarios/webex-2018-09-25.yaml";
+constexpr const char* kHostile = "tests/reports/fixtures/hostile.yaml";
+
+// Set FAULTLINE_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+TEST_F(Reports, WebexReplaySummaryMatchesTheGolden) {
+  const auto scenario = load(kWebex);
+  EXPECT_TRUE(testing::matches_golden("golden/webex-2018-summary.md",
+                                      reports::replay_summary(*scenario, replay(*scenario))));
+}
+
+TEST_F(Reports, WebexReplayTimelineCsvMatchesTheGolden) {
+  const auto scenario = load(kWebex);
+  EXPECT_TRUE(testing::matches_golden("golden/webex-2018-timeline.csv",
+                                      reports::replay_timeline_csv(*scenario, replay(*scenario))));
+}
+
+TEST_F(Reports, WebexSimulationSummaryAndTimelineMatchTheGolden) {
+  const auto scenario = load(kWebex);
+  const MonteCarloResult result = simulate_small(*scenario);
+  EXPECT_TRUE(testing::matches_golden("golden/webex-2018-simulate-summary.md",
+                                      reports::simulation_summary(*scenario, result)));
+  EXPECT_TRUE(testing::matches_golden("golden/webex-2018-simulate-timeline.csv",
+                                      reports::simulation_timeline_csv(*scenario, result)));
+}
+
+// RFC 4180 rows, quoted fields unquoted.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back().front().empty())
+    rows.pop_back();
+  return rows;
+}
+
+// Markup any report could let through if it wrote input text as it is.
+const std::vector<std::string> kRawMarkup = {"<script", "<img", "<iframe", "<em>",
+                                             "<b>",     "<u>",  "<a ",     "<svg onload"};
+
+TEST_F(Reports, HtmlShowsInputTextAsText) {
+  const auto scenario = load(kHostile);
+  const RunResult run = replay(*scenario);
+  const MonteCarloResult mc = simulate_small(*scenario);
+  const std::vector<Variant> variants = {{"<i>first</i>", scenario}, {"second & co", scenario}};
+  CompareOptions options;
+  options.runs = 50;
+  const Comparison comparison = compare(variants, options);
+  for (const std::string& html :
+       {reports::replay_html(*scenario, run), reports::simulation_html(*scenario, mc),
+        reports::compare_html(variants, comparison)}) {
+    for (const std::string& markup : kRawMarkup)
+      EXPECT_EQ(html.find(markup), std::string::npos) << markup;
+    EXPECT_EQ(html.find("<i>first"), std::string::npos);
+  }
+  const std::string html = reports::replay_html(*scenario, run);
+  EXPECT_NE(html.find("&lt;script&gt;window.pwned=1&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Restore &lt;em&gt;it&lt;/em&gt;"), std::string::npos);
+  EXPECT_NE(html.find("web|pipe, &quot;quoted&quot;"), std::string::npos);
+  EXPECT_NE(reports::compare_html(variants, comparison).find("&lt;i&gt;first&lt;/i&gt;"),
+            std::string::npos);
+}
+
+TEST_F(Reports, MarkdownShowsInputTextAsText) {
+  const auto scenario = load(kHostile);
+  const std::string md = reports::replay_summary(*scenario, replay(*scenario));
+  for (const std::string& markup : kRawMarkup)
+    EXPECT_EQ(md.find(markup), std::string::npos) << markup;
+  EXPECT_NE(md.find("&lt;script>window.pwned=1&lt;/script>"), std::string::npos);
+  // Pipes would split table cells; emphasis and links would be formatting.
+  EXPECT_NE(md.find("web\\|pipe"), std::string::npos);
+  EXPECT_NE(md.find("\\*bold\\* \\_group\\_ \\[link\\](x)"), std::string::npos);
+  for (std::istringstream lines(md); !lines.eof();) {
+    std::string line;
+    std::getline(lines, line);
+    if (line.find(" | T+") == std::string::npos)  // a timeline row: time, offset, what
+      continue;
+    const auto pipes = std::count(line.begin(), line.end(), '|');
+    const auto escaped = std::count(line.begin(), line.end(), '\\');
+    EXPECT_EQ(pipes - escaped, 4) << line;
+  }
+}
+
+TEST_F(Reports, CsvQuotesInputTextAndDisarmsFormulas) {
+  const auto scenario = load(kHostile);
+  const auto rows = parse_csv(reports::replay_timeline_csv(*scenario, replay(*scenario)));
+  ASSERT_GT(rows.size(), 5u);
+  bool saw_quoted = false;
+  bool saw_formula = false;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 7u) << row.front();
+    saw_quoted = saw_quoted || row[3] == "web|pipe, \"quoted\"";
+    saw_formula = saw_formula || row[3] == "'=HYPERLINK(\"http://example.invalid\",\"click\")";
+    EXPECT_FALSE(row[3].starts_with("=") || row[3].starts_with("+") || row[3].starts_with("-"))
+        << row[3];
+  }
+  EXPECT_TRUE(saw_quoted);
+  EXPECT_TRUE(saw_formula);
+  const auto crews =
+      parse_csv(reports::simulation_timeline_csv(*scenario, simulate_small(*scenario)));
+  EXPECT_EQ(crews.front().back(), "busy_mean:-crew2");
+}
+
+TEST_F(Reports, TheReportsShowTheSameFiguresAsTheResult) {
+  const auto scenario = load(kWebex);
+  const RunResult run = replay(*scenario);
+  const std::string md = reports::replay_summary(*scenario, run);
+  EXPECT_NE(md.find("**2,156,000 active users** were cut off at worst, at 2018-09-26 09:00 EDT"),
+            std::string::npos);
+  const std::string html = reports::replay_html(*scenario, run);
+  EXPECT_NE(html.find(">2,156,000<"), std::string::npos);
+  EXPECT_NE(html.find("local time, America/New_York (EDT)"), std::string::npos);
+}
+
+// A folder of its own under the system's temporary directory.
+fs::path fresh_folder(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("faultline-" + name + "-" +
+                        std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ReportDirectory, ReplacesAnEarlierReportWhole) {
+  const fs::path parent = fresh_folder("replace");
+  const std::string dir = (parent / "report").string();
+  reports::write_directory_atomically(dir, {{"index.html", "old"}, {"summary.md", "old"}});
+  reports::write_directory_atomically(
+      dir, {{"index.html", "new"}, {"summary.md", "new"}, {"timeline.csv", "new"}});
+  for (const char* name : {"index.html", "summary.md", "timeline.csv"})
+    EXPECT_EQ(read(parent / "report" / name), "new") << name;
+  EXPECT_EQ(std::distance(fs::directory_iterator(parent), fs::directory_iterator{}), 1)
+      << "no temporary directory is left beside it";
+  fs::remove_all(parent);
+}
+
+TEST(ReportDirectory, AFailedWriteLeavesTheOldReport) {
+  const fs::path parent = fresh_folder("failed");
+  const std::string dir = (parent / "report").string();
+  reports::write_directory_atomically(dir, {{"index.html", "old"}});
+  // A name in a folder that does not exist cannot be written.
+  EXPECT_THROW(reports::write_directory_atomically(
+                   dir, {{"index.html", "new"}, {"missing/summary.md", "new"}}),
+               std::runtime_error);
+  EXPECT_EQ(read(parent / "report" / "index.html"), "old");
+  EXPECT_EQ(std::distance(fs::directory_iterator(parent), fs::directory_iterator{}), 1);
+  fs::remove_all(parent);
+}
+
+TEST(ReportDirectory, NeverReplacesAFolderOfOtherFilesOrAFile) {
+  const fs::path parent = fresh_folder("refuse");
+  fs::create_directories(parent / "home");
+  std::ofstream(parent / "home" / "thesis.tex") << "precious";
+  std::ofstream(parent / "notes.txt") << "precious";
+  EXPECT_THROW(
+      reports::write_directory_atomically((parent / "home").string(), {{"index.html", "new"}}),
+      std::runtime_error);
+  EXPECT_THROW(
+      reports::write_directory_atomically((parent / "notes.txt").string(), {{"index.html", "new"}}),
+      std::runtime_error);
+  EXPECT_EQ(read(parent / "home" / "thesis.tex"), "precious");
+  EXPECT_EQ(read(parent / "notes.txt"), "precious");
+  EXPECT_FALSE(fs::exists(parent / "home" / "index.html"));
+  fs::remove_all(parent);
+}
+
+TEST(ReportDirectory, FillsAnEmptyFolderAndNamesWithATrailingSlash) {
+  const fs::path parent = fresh_folder("empty");
+  fs::create_directories(parent / "out");
+  reports::write_directory_atomically((parent / "out").string() + "/", {{"index.html", "x"}});
+  EXPECT_EQ(read(parent / "out" / "index.html"), "x");
+  fs::remove_all(parent);
+}
+
+}  // namespace
+}  // namespace faultline
