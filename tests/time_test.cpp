@@ -28,5 +28,34 @@ TEST(FormatDuration, RoundTripsThroughParse) {
   EXPECT_EQ(format_duration(Duration::minutes(35 * 60 + 14)), "1d11h14m");
 }
 
+ScenarioClock new_york_at(const char* local) {
+  const auto* zone = ScenarioClock::find_zone("America/New_York");
+  return ScenarioClock(*ScenarioClock::parse_local(local, zone), zone);
+}
+
+TEST(ScenarioClock, AxisTicksFallOnLocalHoursAcrossTheSpringChange) {
+  // Clocks in New York go from 02:00 EST to 03:00 EDT on 10 March 2024.
+  const ScenarioClock clock = new_york_at("2024-03-09 22:30");
+  std::vector<std::string> labels;
+  for (const SimTime t :
+       clock.local_ticks(SimTime{}, SimTime{} + Duration::hours(14), Duration::hours(6)))
+    labels.push_back(clock.local_text(t));
+  EXPECT_EQ(labels, (std::vector<std::string>{"2024-03-10 00:00 EST", "2024-03-10 06:00 EDT",
+                                              "2024-03-10 12:00 EDT"}));
+  // Midnight to 06:00 that night is five hours long.
+  const auto ticks =
+      clock.local_ticks(SimTime{}, SimTime{} + Duration::hours(14), Duration::hours(6));
+  EXPECT_EQ(ticks[1] - ticks[0], Duration::hours(5));
+}
+
+TEST(ScenarioClock, DailyTicksAreLocalMidnights) {
+  const ScenarioClock clock = new_york_at("2024-11-02 12:00");  // clocks go back on the 3rd
+  const auto ticks = clock.local_ticks(SimTime{}, SimTime{} + Duration::days(3), Duration::days(1));
+  ASSERT_EQ(ticks.size(), 3u);
+  EXPECT_EQ(clock.local_text(ticks[0]), "2024-11-03 00:00 EDT");
+  EXPECT_EQ(ticks[1] - ticks[0], Duration::hours(25));
+  EXPECT_EQ(clock.local_text(ticks[2], "%a %d %b %H:%M"), "Tue 05 Nov 00:00");
+}
+
 }  // namespace
 }  // namespace faultline

@@ -117,5 +117,19 @@ TEST(Accumulator, RejectsNegativeValues) {
   EXPECT_THROW(a.add(-1), std::invalid_argument);
 }
 
+TEST(Accumulator, HistogramOverARangeCountsWhatLiesBeyondIt) {
+  Accumulator a;
+  for (std::int64_t v = 0; v < 100; ++v)
+    a.add(v);
+  a.add(10'000);
+  const Histogram h = a.histogram(20, 59, 4);
+  ASSERT_EQ(h.bins.size(), 4u);
+  EXPECT_EQ(h.below, 20u);
+  EXPECT_EQ(h.above, 41u);
+  for (const HistogramBin& bin : h.bins)
+    EXPECT_EQ(bin.count, 10u) << bin.from;
+  EXPECT_DOUBLE_EQ(h.bins.back().to, 59);
+}
+
 }  // namespace
 }  // namespace faultline

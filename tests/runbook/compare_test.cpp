@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/reports/json.hpp"
 #include "test_support.hpp"
 
@@ -73,6 +74,29 @@ TEST(Compare, IsByteIdenticalWhateverTheThreadCount) {
 TEST(Compare, NeedsTwoVariants) {
   const std::vector<Variant> one = {variant(StrategyKind::as_written, "alone")};
   EXPECT_THROW(compare(one, CompareOptions{}), std::invalid_argument);
+}
+
+// Each variant's mean over time is the mean simulate finds for it alone on
+// the same seed: the paired runs are the runs of each variant.
+TEST(Compare, KeepsEachVariantsMeanUsersCutOffOverTime) {
+  const std::vector<Variant> variants = {variant(StrategyKind::as_written, "as-written"),
+                                         variant(StrategyKind::weighted_shortest_first, "wspt")};
+  CompareOptions options;
+  options.runs = 300;
+  options.seed = 5;
+  const Comparison c = compare(variants, options);
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    MonteCarloOptions alone;
+    alone.runs = options.runs;
+    alone.seed = options.seed;
+    const MonteCarloResult mc = simulate(*variants[v].scenario, alone);
+    ASSERT_EQ(c.sample_times[v], mc.sample_times);
+    for (std::size_t i = 0; i < mc.sample_times.size(); ++i) {
+      EXPECT_DOUBLE_EQ(static_cast<double>(c.sampled_active_sum[v][i]) / 300.0,
+                       mc.sampled_active[i].mean())
+          << variants[v].name << " at sample " << i;
+    }
+  }
 }
 
 }  // namespace
