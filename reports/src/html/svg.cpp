@@ -162,8 +162,11 @@ void Svg::time_grid(const TimeAxis& axis, const Frame& frame, const ScenarioCloc
     text(x, frame.bottom() + 16, label, "tick", "middle");
   }
   line(frame.left, frame.bottom(), frame.right(), frame.bottom(), "axis");
+  const std::string first = clock.local_text(axis.from, "%Z");
+  const std::string last = clock.local_text(axis.to, "%Z");
   text(frame.right(), frame.bottom() + 34,
-       fmt::format("local time, {} ({})", clock.zone_name(), clock.local_text(axis.from, "%Z")),
+       fmt::format("local time, {} ({})", clock.zone_name(),
+                   first == last ? first : first + ", then " + last),
        "axis-label", "end");
 }
 
