@@ -73,6 +73,27 @@ void row_label(Svg& svg, double y, std::string_view label) {
   svg.text(kRowLabelWidth - 10, y + 4, label, "row-label", "end");
 }
 
+// A row per milestone over a time axis from T0 to `last`, with room on the
+// right for a note per row.
+struct MilestoneRows {
+  Frame frame;
+  TimeAxis x;
+  Svg svg;
+};
+
+double milestone_middle(const Frame& frame, std::size_t m) {
+  return frame.top + kRow * 1.4 * (static_cast<double>(m) + 0.5);
+}
+
+MilestoneRows milestone_rows(const ScenarioClock& clock, std::size_t count, SimTime last,
+                             std::string_view label) {
+  const double height = 44 + kRow * 1.4 * static_cast<double>(count) + 56;
+  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 130, height - 44 - 56};
+  MilestoneRows rows{frame, time_axis(clock, SimTime{}, last, frame), Svg(kWidth, height, label)};
+  rows.svg.time_grid(rows.x, frame, clock);
+  return rows;
+}
+
 }  // namespace
 
 std::string figure(std::string_view id, std::string_view title, std::string_view caption,
@@ -278,15 +299,12 @@ std::string replay_milestones_figure(const Scenario& scenario, const RunResult& 
     if (result.observed[m].simulated)
       last = std::max(last, *result.observed[m].simulated);
   }
-  const double height = 44 + kRow * 1.4 * static_cast<double>(scenario.observed.size()) + 56;
-  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 130, height - 44 - 56};
-  const TimeAxis x = time_axis(clock, SimTime{}, last, frame);
-  Svg svg(kWidth, height, "Observed and simulated milestones");
-  svg.time_grid(x, frame, clock);
+  auto [frame, x, svg] =
+      milestone_rows(clock, scenario.observed.size(), last, "Observed and simulated milestones");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
     const MilestoneOutcome& o = result.observed[m];
-    const double middle = frame.top + kRow * 1.4 * (static_cast<double>(m) + 0.5);
+    const double middle = milestone_middle(frame, m);
     row_label(svg, middle, milestone.id);
     const double observed_x = x(milestone.time);
     if (o.simulated) {
@@ -333,14 +351,11 @@ std::string simulated_milestones_figure(const Scenario& scenario, const MonteCar
     if (const Accumulator* a = simulated_times(result, m); a && a->count() > 0)
       last = std::max(last, SimTime{static_cast<std::int64_t>(a->quantile(0.9))});
   }
-  const double height = 44 + kRow * 1.4 * static_cast<double>(scenario.observed.size()) + 56;
-  const Frame frame{kRowLabelWidth, 44, kWidth - kRowLabelWidth - 130, height - 44 - 56};
-  const TimeAxis x = time_axis(clock, SimTime{}, last, frame);
-  Svg svg(kWidth, height, "Observed milestones against the simulated spread");
-  svg.time_grid(x, frame, clock);
+  auto [frame, x, svg] = milestone_rows(clock, scenario.observed.size(), last,
+                                        "Observed milestones against the simulated spread");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
-    const double middle = frame.top + kRow * 1.4 * (static_cast<double>(m) + 0.5);
+    const double middle = milestone_middle(frame, m);
     row_label(svg, middle, milestone.id);
     if (const Accumulator* a = simulated_times(result, milestone); a && a->count() > 0) {
       const SimTime p10{static_cast<std::int64_t>(a->quantile(0.1))};
