@@ -2,7 +2,8 @@
 # Opens reports in headless Chromium and checks the rendered DOM: every chart
 # present, drawn and carrying data, nothing wider than 1280 px, labels
 # readable, and input text shown as text (nothing it holds runs or becomes
-# markup). Leaves a screenshot of each page and of each chart in SHOTS_DIR.
+# markup). Leaves a screenshot of each page and of each chart in SHOTS_DIR,
+# and the replay page printed to PDF.
 # Usage: browser_test.sh FAULTLINE_BINARY SOURCE_DIR SHOTS_DIR
 set -u
 faultline=$1
@@ -68,6 +69,17 @@ check_report() {
 webex=scenarios/webex-2018-09-25.yaml
 "$faultline" replay "$webex" --report "$work/replay" >/dev/null 2>&1
 check_report replay "$work/replay" "affected-users status gantt crew-busy milestones" '[]'
+# Printed, as for a review: the print style sheet applies and every chart
+# lands in the PDF.
+chromium_run --no-pdf-header-footer --print-to-pdf="$shots/replay/page.pdf" \
+  "file://$work/replay/index.html" >/dev/null
+pages=$(grep -a -o '/Count [0-9]*' "$shots/replay/page.pdf" 2>/dev/null | head -n 1 | cut -d' ' -f2)
+if head -c 5 "$shots/replay/page.pdf" 2>/dev/null | grep -q '%PDF-' && [ "${pages:-0}" -ge 3 ]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL replay: printing to PDF gave no document of 3 pages or more"
+  failures=$((failures + 1))
+fi
 "$faultline" simulate "$webex" --runs 500 --threads 2 --quiet --report "$work/simulate" \
   >/dev/null 2>&1
 check_report simulate "$work/simulate" "affected-users downtime crew-busy milestones" '[]'
