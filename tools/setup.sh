@@ -15,6 +15,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  libsimgrid-dev  # network fidelity
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
 )
 

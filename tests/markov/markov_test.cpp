@@ -177,7 +177,7 @@ TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
   // limit; each service's availability is still its own.
   TopologyParts parts;
   parts.file = "generated";
-  parts.regions.push_back({"dc", "dc", {}});
+  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
   for (std::uint32_t s = 0; s < 9; ++s) {
     Service service;
     service.id = "s" + std::to_string(s);

@@ -34,9 +34,37 @@ enum class Redundancy {
 std::string_view to_string(DependencyKind k);
 std::string_view to_string(Redundancy r);
 
+// A network link at network fidelity: its capacity and one-way latency.
+struct LinkSpec {
+  double bits_per_second = 10e9;
+  Duration latency = Duration::milliseconds(1);
+};
+
+// What a user's request costs and how clients treat it, at network fidelity.
+struct RequestSpec {
+  std::int64_t request_bytes = 10'000;
+  std::int64_t response_bytes = 50'000;
+  // A client gives up on an attempt after this long, then retries.
+  Duration timeout = Duration::seconds(2);
+  int retries = 1;
+  // Requests an active user makes per hour to each service it uses.
+  double per_active_user_hour = 60;
+};
+
+// The network of a topology at network fidelity (see network.hpp); every
+// field has a default, so topologies without a `network` section run there
+// too.
+struct NetworkSpec {
+  LinkSpec lan{10e9, Duration::milliseconds(1)};   // a deployment's link within its region
+  LinkSpec wan{10e9, Duration::milliseconds(40)};  // a region's link to the wide-area network
+  RequestSpec request;
+};
+
 struct Region {
   std::string id;
   std::string name;
+  // Its link to the wide-area network, when not the topology's default.
+  std::optional<LinkSpec> wan;
   SourceLocation where;
 };
 
@@ -156,6 +184,7 @@ struct UserGroup {
 struct TopologyParts {
   std::string file;
   std::string name;
+  NetworkSpec network;
   std::vector<Region> regions;
   std::vector<Service> services;
   std::vector<Deployment> deployments;
@@ -168,6 +197,11 @@ class Topology {
 
   const std::string& file() const { return parts_.file; }
   const std::string& name() const { return parts_.name; }
+  const NetworkSpec& network() const { return parts_.network; }
+  // The region's link to the wide-area network.
+  const LinkSpec& wan_link(RegionId r) const {
+    return parts_.regions[r.value].wan ? *parts_.regions[r.value].wan : parts_.network.wan;
+  }
 
   std::span<const Region> regions() const { return parts_.regions; }
   std::span<const Service> services() const { return parts_.services; }

@@ -17,12 +17,14 @@ class TopologyReader {
 
   std::shared_ptr<const Topology> read(const YAML::Node& root) {
     Fields top(reader_, root, "the topology",
-               {"name", "description", "regions", "services", "user_groups"});
+               {"name", "description", "network", "regions", "services", "user_groups"});
     if (!top.is_map())
       return nullptr;
     parts_.file = reader_.file();
     parts_.name = reader_.optional_text(top.get("name"), "the topology's name");
     reader_.optional_text(top.get("description"), "the topology's description");
+    if (const YAML::Node network = top.get("network"); network.IsDefined())
+      read_network(network);
 
     const YAML::Node regions = top.require("regions");
     const YAML::Node services = top.require("services");
@@ -52,14 +54,63 @@ class TopologyReader {
   }
 
  private:
+  // A link's fields over the given defaults.
+  LinkSpec read_link(const YAML::Node& node, std::string_view what, LinkSpec link) {
+    Fields f(reader_, node, std::string(what), {"bandwidth", "latency"});
+    if (!f.is_map())
+      return link;
+    if (const YAML::Node b = f.get("bandwidth"); b.IsDefined())
+      link.bits_per_second = reader_.bandwidth(b, std::string(what) + "'s bandwidth").value_or(1);
+    if (const YAML::Node l = f.get("latency"); l.IsDefined())
+      link.latency = reader_.duration(l, std::string(what) + "'s latency").value_or(Duration{});
+    return link;
+  }
+
+  void read_network(const YAML::Node& node) {
+    Fields f(reader_, node, "the network", {"lan", "wan", "request"});
+    if (!f.is_map())
+      return;
+    NetworkSpec& network = parts_.network;
+    if (const YAML::Node lan = f.get("lan"); lan.IsDefined())
+      network.lan = read_link(lan, "the network's lan", network.lan);
+    if (const YAML::Node wan = f.get("wan"); wan.IsDefined())
+      network.wan = read_link(wan, "the network's wan", network.wan);
+    const YAML::Node request = f.get("request");
+    if (!request.IsDefined())
+      return;
+    Fields r(reader_, request, "the network's request",
+             {"size", "response_size", "timeout", "retries", "per_active_user_hour"});
+    if (!r.is_map())
+      return;
+    RequestSpec& spec = network.request;
+    if (const YAML::Node n = r.get("size"); n.IsDefined())
+      spec.request_bytes = reader_.bytes(n, "a request's size").value_or(1);
+    if (const YAML::Node n = r.get("response_size"); n.IsDefined())
+      spec.response_bytes = reader_.bytes(n, "a response's size").value_or(1);
+    if (const YAML::Node n = r.get("timeout"); n.IsDefined()) {
+      const auto timeout = reader_.duration(n, "a request's timeout");
+      if (timeout && timeout->ms <= 0)
+        reader_.error(n, "a request's timeout must be longer than 0, such as 2s or 500ms");
+      spec.timeout = timeout.value_or(spec.timeout);
+    }
+    if (const YAML::Node n = r.get("retries"); n.IsDefined())
+      spec.retries = static_cast<int>(reader_.integer(n, "a request's retries", 0, 10).value_or(0));
+    if (const YAML::Node n = r.get("per_active_user_hour"); n.IsDefined()) {
+      spec.per_active_user_hour =
+          reader_.number(n, "requests per active user and hour", 1e-6, 1e6).value_or(1);
+    }
+  }
+
   void read_region(const YAML::Node& node) {
-    Fields f(reader_, node, "a region", {"id", "name", "description"});
+    Fields f(reader_, node, "a region", {"id", "name", "description", "wan"});
     Region region;
     region.where = reader_.at(node);
     if (f.is_map()) {
       region.id = reader_.text(f.require("id"), "a region's id").value_or("");
       region.name = reader_.optional_text(f.get("name"), "a region's name");
       reader_.optional_text(f.get("description"), "a region's description");
+      if (const YAML::Node wan = f.get("wan"); wan.IsDefined())
+        region.wan = read_link(wan, "a region's wan link", parts_.network.wan);
     }
     if (region.name.empty())
       region.name = region.id;

@@ -171,6 +171,69 @@ std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_vie
 
 namespace {
 
+// A number followed by one of the units, and the unit's factor; nothing when
+// the text is not such a quantity.
+std::optional<double> quantity(const std::string& text,
+                               std::initializer_list<std::pair<std::string_view, double>> units) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const std::string_view unit = std::string_view(text).substr(used);
+  for (const auto& [name, factor] : units) {
+    if (unit == name)
+      return value * factor;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<double> Reader::bandwidth(const YAML::Node& node, std::string_view what) {
+  if (node.IsScalar()) {
+    const auto v = quantity(node.Scalar(), {{"bps", 1},
+                                            {"kbps", 1e3},
+                                            {"Mbps", 1e6},
+                                            {"Gbps", 1e9},
+                                            {"Tbps", 1e12},
+                                            {"Bps", 8},
+                                            {"kBps", 8e3},
+                                            {"MBps", 8e6},
+                                            {"GBps", 8e9}});
+    if (v && *v > 0 && std::isfinite(*v))
+      return v;
+  }
+  error(node, std::string(what) +
+                  " must be a bandwidth above 0 such as 10Gbps, 100Mbps or 1GBps (bits: bps, "
+                  "kbps, Mbps, Gbps, Tbps; bytes: Bps, kBps, MBps, GBps), found " +
+                  describe(node));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Reader::bytes(const YAML::Node& node, std::string_view what) {
+  if (node.IsScalar()) {
+    const auto v = quantity(node.Scalar(), {{"", 1},
+                                            {"B", 1},
+                                            {"kB", 1e3},
+                                            {"MB", 1e6},
+                                            {"GB", 1e9},
+                                            {"KiB", 1024.0},
+                                            {"MiB", 1024.0 * 1024},
+                                            {"GiB", 1024.0 * 1024 * 1024}});
+    if (v && *v >= 1 && *v < 1e15)
+      return static_cast<std::int64_t>(std::llround(*v));
+  }
+  error(node, std::string(what) +
+                  " must be a size of 1 byte or more such as 10kB, 2MiB or 512, found " +
+                  describe(node));
+  return std::nullopt;
+}
+
+namespace {
+
 struct DistributionForm {
   std::string_view kind;
   std::vector<std::string_view> keys;  // all required

@@ -47,6 +47,10 @@ class Reader {
   // A number in [0, 1].
   std::optional<double> fraction(const YAML::Node& node, std::string_view what);
   std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
+  // A link capacity above 0 such as 10Gbps, 100Mbps or 1GBps, in bits per second.
+  std::optional<double> bandwidth(const YAML::Node& node, std::string_view what);
+  // A size above 0 such as 10kB, 2MiB or 512 (bytes), in bytes.
+  std::optional<std::int64_t> bytes(const YAML::Node& node, std::string_view what);
   // A duration (fixed) or a mapping naming a distribution and its parameters.
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
   // True if node is a sequence; reports otherwise.

@@ -1,0 +1,87 @@
+#include "network/platform.hpp"
+
+#include <simgrid/kernel/routing/NetPoint.hpp>
+
+#include <algorithm>
+
+#include "faultline/network.hpp"
+
+namespace faultline::detail {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+constexpr double kBitsPerByte = 8;
+
+sg4::Link* make_link(sg4::NetZone* zone, const std::string& name, const LinkSpec& spec) {
+  auto* link = zone->create_split_duplex_link(name, spec.bits_per_second / kBitsPerByte);
+  link->set_latency(spec.latency.in_seconds());
+  link->seal();
+  return link;
+}
+
+// A host with its own link to the rest of its zone.
+sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, const LinkSpec& lan) {
+  auto* host = zone->create_host(name, std::max(1.0, rps) * kFlopsPerRequest);
+  host->seal();
+  const sg4::Link* link = make_link(zone, "lan:" + name, lan);
+  zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
+                  {sg4::LinkInRoute(link, sg4::LinkInRoute::Direction::UP)}, true);
+  return host;
+}
+
+}  // namespace
+
+std::unique_ptr<sg4::Engine> make_engine() {
+  static char program[] = "faultline";
+  static char quiet[] = "--log=root.thres:critical";
+  static char stack[] = "--cfg=contexts/stack-size:128";
+  char* argv[] = {program, quiet, stack, nullptr};
+  int argc = 3;
+  return std::make_unique<sg4::Engine>(&argc, argv);
+}
+
+double requests_per_second(const Topology& topology, DeploymentId d) {
+  const Deployment& deployment = topology.deployment(d);
+  const double per_user = topology.network().request.per_active_user_hour / 3600.0;
+  if (deployment.capacity)
+    return static_cast<double>(deployment.capacity->value) * per_user;
+  UserCount reaching;
+  for (const UserGroupId g : topology.load_of(deployment.service))
+    reaching += topology.user_group(g).users;
+  return 10.0 * static_cast<double>(reaching.value) * per_user;
+}
+
+Platform build_platform(const Topology& topology) {
+  const NetworkSpec& network = topology.network();
+  Platform platform;
+  platform.deployments.resize(topology.deployments().size());
+  platform.clients.resize(topology.user_groups().size());
+  auto* root = sg4::create_star_zone("estate");
+  for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
+    const Region& region = topology.regions()[r];
+    auto* zone = sg4::create_star_zone(region.id);
+    zone->set_parent(root);
+    auto* gateway = zone->create_router("gateway:" + region.id);
+    for (const DeploymentId d : topology.deployments_in(RegionId{r})) {
+      platform.deployments[d.value] =
+          make_host(zone, topology.deployment(d).id, requests_per_second(topology, d), network.lan);
+    }
+    for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+      const UserGroup& group = topology.user_groups()[g];
+      if (group.region.value == r)
+        platform.clients[g] = make_host(zone, "clients:" + group.id, 1, network.lan);
+    }
+    // Traffic leaving the region crosses no link inside it but the host's own.
+    zone->add_route(gateway, nullptr, nullptr, nullptr, {}, true);
+    zone->seal();
+    const sg4::Link* wan = make_link(root, "wan:" + region.id, topology.wan_link(RegionId{r}));
+    root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr,
+                    {sg4::LinkInRoute(wan, sg4::LinkInRoute::Direction::UP)}, true);
+  }
+  root->seal();
+  return platform;
+}
+
+}  // namespace faultline::detail

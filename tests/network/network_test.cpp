@@ -1,0 +1,110 @@
+// The SimGrid platform built from a topology: zones, hosts sized by
+// capacity, and the latency and narrowest link of the routes requests take.
+
+#include "faultline/network.hpp"
+
+#include <gtest/gtest.h>
+
+#include "faultline/loader.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+std::shared_ptr<const Topology> two_regions() {
+  const auto load = load_topology(testing::test_path("network/fixtures/two_regions.yaml"));
+  if (!load.topology)
+    throw std::runtime_error(load.diagnostics.to_text());
+  return load.topology;
+}
+
+const PlatformRoute& route(const PlatformDescription& p, const std::string& from,
+                           const std::string& to) {
+  for (const PlatformRoute& r : p.routes) {
+    if (r.from == from && r.to == to)
+      return r;
+  }
+  throw std::runtime_error("no route from " + from + " to " + to);
+}
+
+TEST(Network, ReadsTheNetworkSectionWithItsUnits) {
+  const auto topology = two_regions();
+  const NetworkSpec& n = topology->network();
+  EXPECT_DOUBLE_EQ(n.lan.bits_per_second, 1e9);
+  EXPECT_EQ(n.lan.latency, Duration::milliseconds(1));
+  EXPECT_EQ(n.wan.latency, Duration::milliseconds(30));
+  EXPECT_EQ(n.request.request_bytes, 20'000);
+  EXPECT_EQ(n.request.response_bytes, 100'000);
+  EXPECT_EQ(n.request.retries, 2);
+  EXPECT_DOUBLE_EQ(topology->wan_link(RegionId{0}).bits_per_second, 100e6);
+  EXPECT_EQ(topology->wan_link(RegionId{0}).latency, Duration::milliseconds(20));
+  EXPECT_DOUBLE_EQ(topology->wan_link(RegionId{1}).bits_per_second, 10e9) << "the default";
+}
+
+TEST(Network, BuildsAZonePerRegionAndAHostPerDeployment) {
+  const PlatformDescription p = describe_platform(*two_regions());
+  ASSERT_EQ(p.hosts.size(), 4u);  // db@east, app@east, app@west, clients:office
+  EXPECT_EQ(p.hosts[0].name, "db@east");
+  EXPECT_EQ(p.hosts[2].zone, "west");
+  EXPECT_EQ(p.hosts[3].name, "clients:office");
+  // Capacity in users at 60 requests per user-hour: 1000 users make 16.7/s.
+  EXPECT_NEAR(p.hosts[1].requests_per_second, 1000.0 / 60, 1e-9);
+  EXPECT_NEAR(p.hosts[2].requests_per_second, 500.0 / 60, 1e-9);
+  // Without capacity: ten times what every user reaching it could ask.
+  EXPECT_NEAR(p.hosts[0].requests_per_second, 10 * 2000.0 / 60, 1e-9);
+}
+
+TEST(Network, RoutesCrossTheLinksOfTheirRegionsAndTheWan) {
+  const PlatformDescription p = describe_platform(*two_regions());
+  const PlatformRoute& local = route(p, "clients:office", "app@west");
+  EXPECT_EQ(local.links, 2);
+  EXPECT_EQ(local.latency, Duration::milliseconds(2));
+  EXPECT_DOUBLE_EQ(local.bottleneck_bits_per_second, 1e9);
+  // lan 1ms + west's wan 30ms + east's wan 20ms + lan 1ms, through east's thin link.
+  const PlatformRoute& remote = route(p, "clients:office", "app@east");
+  EXPECT_EQ(remote.links, 4);
+  EXPECT_EQ(remote.latency, Duration::milliseconds(52));
+  EXPECT_DOUBLE_EQ(remote.bottleneck_bits_per_second, 100e6);
+  EXPECT_EQ(route(p, "app@west", "db@east").latency, Duration::milliseconds(52));
+  EXPECT_EQ(route(p, "app@east", "db@east").latency, Duration::milliseconds(2));
+  EXPECT_EQ(p.routes.size(), 4u) << "2 from the clients to app, 2 from app to db";
+}
+
+TEST(Network, EachPlatformIsBuiltInAProcessOfItsOwn) {
+  // SimGrid allows one engine per process: a second description in this
+  // process works only because neither lives here.
+  const auto topology = two_regions();
+  EXPECT_EQ(describe_platform(*topology).routes.size(), describe_platform(*topology).routes.size());
+}
+
+TEST(Network, TheWebexEstateBuildsWithTheDefaults) {
+  const auto load = load_topology(testing::source_path("topologies/webex-2018.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const Topology& t = *load.topology;
+  const PlatformDescription p = describe_platform(t);
+  EXPECT_EQ(p.hosts.size(), t.deployments().size() + t.user_groups().size());
+  ASSERT_FALSE(p.routes.empty());
+  for (const PlatformRoute& r : p.routes) {
+    // Two links within a region (2 ms), four across regions (2 x 1 ms + 2 x 40 ms).
+    EXPECT_TRUE((r.links == 2 && r.latency == Duration::milliseconds(2)) ||
+                (r.links == 4 && r.latency == Duration::milliseconds(82)))
+        << r.from << " -> " << r.to << ": " << r.links << " links, " << r.latency.ms << " ms";
+  }
+}
+
+TEST(Network, ReportsEveryBadNetworkFieldWhereItIs) {
+  const auto load = load_topology(testing::test_path("network/fixtures/bad_network.yaml"));
+  EXPECT_FALSE(load.topology);
+  const Diagnostics& d = load.diagnostics;
+  EXPECT_TRUE(testing::has_error(d, 2, 20, "must be a bandwidth above 0 such as 10Gbps"));
+  EXPECT_TRUE(testing::has_error(d, 3, 37, "cannot be negative"));
+  EXPECT_TRUE(testing::has_error(d, 4, 19, "must be a size of 1 byte or more"));
+  EXPECT_TRUE(testing::has_error(d, 4, 55, "timeout must be longer than 0"));
+  EXPECT_TRUE(testing::has_error(d, 4, 68, "retries must be between 0 and 10"));
+  EXPECT_TRUE(testing::has_error(d, 4, 94, "requests per active user and hour"));
+  EXPECT_TRUE(testing::has_error(d, 5, 3, "fabric"));
+  EXPECT_TRUE(testing::has_error(d, 7, 33, "must be a bandwidth above 0"));
+}
+
+}  // namespace
+}  // namespace faultline
