@@ -134,24 +134,25 @@ UserCount users_back(const RunResult& result, StepId step) {
     }
   }
   std::int64_t back = 0;
-  UserCount before;
-  UserCount after;
+  UserCount before;   // cut off just before the next instant
+  UserCount current;  // cut off as of the entries read so far
   std::size_t next = 0;
   for (const TimelineEntry& e : result.timeline) {
     if (e.kind != TimelineKind::users)
       continue;
     while (next < instants.size() && e.at > instants[next]) {
-      back += std::max<std::int64_t>(0, before.value - after.value);
+      back += std::max<std::int64_t>(0, before.value - current.value);
+      before = current;
       ++next;
     }
     if (next == instants.size())
       break;
     if (e.at < instants[next])
       before = e.affected;
-    after = e.affected;
+    current = e.affected;
   }
   if (next < instants.size())
-    back += std::max<std::int64_t>(0, before.value - after.value);
+    back += std::max<std::int64_t>(0, before.value - current.value);
   return UserCount{back};
 }
 

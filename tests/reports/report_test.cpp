@@ -185,6 +185,14 @@ TEST_F(Reports, TheReportsShowTheSameFiguresAsTheResult) {
   EXPECT_NE(html.find("local time, America/New_York (EDT)"), std::string::npos);
 }
 
+// portal's 40 users come back over four waves, an hour apart, with a users
+// line at each wave and nothing between: each wave's drop counts once.
+TEST_F(Reports, UsersBackAddsEachWaveOnce) {
+  const auto scenario = load("tests/replay/fixtures/waves.yaml");
+  const std::string md = reports::replay_summary(*scenario, replay(*scenario));
+  EXPECT_NE(md.find("| 2024-01-10 13:00 UTC | enable | 40 | 104 |"), std::string::npos) << md;
+}
+
 // A folder of its own under the system's temporary directory.
 fs::path fresh_folder(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() /

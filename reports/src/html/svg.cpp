@@ -56,9 +56,12 @@ std::vector<double> nice_ticks(double low, double high, int most) {
       break;
   }
   std::vector<double> ticks;
-  for (double t = std::floor(low / step) * step;; t += step) {
-    ticks.push_back(t);
-    if (t >= high)
+  const double first = std::floor(low / step) * step;
+  // Counted rather than summed, so that rounding can neither stall the
+  // loop nor drift the values.
+  for (int i = 0; i <= most + 1; ++i) {
+    ticks.push_back(first + step * i);
+    if (ticks.back() >= high)
       break;
   }
   return ticks;
