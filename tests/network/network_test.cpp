@@ -92,6 +92,17 @@ TEST(Network, TheWebexEstateBuildsWithTheDefaults) {
   }
 }
 
+TEST(Network, IdsThatLookLikeThePlatformsOwnNamesDoNotClash) {
+  const auto load = load_topology(testing::test_path("network/fixtures/clashing_names.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const PlatformDescription p = describe_platform(*load.topology);
+  ASSERT_EQ(p.hosts.size(), 3u);
+  EXPECT_EQ(p.hosts[0].name, "gateway:east");
+  EXPECT_EQ(p.hosts[2].name, "clients:office");
+  EXPECT_EQ(route(p, "clients:office", "clients:office").links, 4)
+      << "the group's own region is east";
+}
+
 TEST(Network, ReportsEveryBadNetworkFieldWhereItIs) {
   const auto load = load_topology(testing::test_path("network/fixtures/bad_network.yaml"));
   EXPECT_FALSE(load.topology);

@@ -58,25 +58,26 @@ Platform build_platform(const Topology& topology) {
   Platform platform;
   platform.deployments.resize(topology.deployments().size());
   platform.clients.resize(topology.user_groups().size());
+  // SimGrid names are by index: ids are free text, and one could otherwise
+  // take the name SimGrid gives something else.
   auto* root = sg4::create_star_zone("estate");
   for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
-    const Region& region = topology.regions()[r];
-    auto* zone = sg4::create_star_zone(region.id);
+    const std::string region = "region:" + std::to_string(r);
+    auto* zone = sg4::create_star_zone(region);
     zone->set_parent(root);
-    auto* gateway = zone->create_router("gateway:" + region.id);
+    auto* gateway = zone->create_router("gateway:" + region);
     for (const DeploymentId d : topology.deployments_in(RegionId{r})) {
-      platform.deployments[d.value] =
-          make_host(zone, topology.deployment(d).id, requests_per_second(topology, d), network.lan);
+      platform.deployments[d.value] = make_host(zone, "deployment:" + std::to_string(d.value),
+                                                requests_per_second(topology, d), network.lan);
     }
     for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-      const UserGroup& group = topology.user_groups()[g];
-      if (group.region.value == r)
-        platform.clients[g] = make_host(zone, "clients:" + group.id, 1, network.lan);
+      if (topology.user_groups()[g].region.value == r)
+        platform.clients[g] = make_host(zone, "clients:" + std::to_string(g), 1, network.lan);
     }
     // Traffic leaving the region crosses no link inside it but the host's own.
     zone->add_route(gateway, nullptr, nullptr, nullptr, {}, true);
     zone->seal();
-    const sg4::Link* wan = make_link(root, "wan:" + region.id, topology.wan_link(RegionId{r}));
+    const sg4::Link* wan = make_link(root, "wan:" + region, topology.wan_link(RegionId{r}));
     root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr,
                     {sg4::LinkInRoute(wan, sg4::LinkInRoute::Direction::UP)}, true);
   }
