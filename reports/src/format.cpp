@@ -195,6 +195,24 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
   return {};
 }
 
+std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
+  return t ? clock.local_text(*t) : std::string("-");
+}
+
+std::string user_hours(UserTime t) {
+  return thousands(std::llround(t.in_user_hours()));
+}
+
+std::string signed_duration(Duration d) {
+  return (d.ms > 0 ? "+" : "") + format_duration(d);
+}
+
+std::string difference_text(const MilestoneOutcome& o) {
+  if (!o.difference)
+    return "never happened";
+  return o.difference->ms == 0 ? "on time" : signed_duration(*o.difference);
+}
+
 double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }

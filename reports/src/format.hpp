@@ -27,6 +27,16 @@ std::string millions(double v);
 // from 100, two decimals below.
 std::string number(double v);
 
+// A local time, or "-" for none.
+std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t);
+// Whole user-hours with thousands separators.
+std::string user_hours(UserTime t);
+// "+1h30m", "-6m", "0s".
+std::string signed_duration(Duration d);
+// A milestone's simulated time against the record: "never happened",
+// "on time" (a deadline met, or to the second), or the signed difference.
+std::string difference_text(const MilestoneOutcome& o);
+
 // The names of timeline entries' kinds in JSON and CSV: "fault", "step_started", ...
 std::string_view kind_name(TimelineKind k);
 // The timeline's word for a kind, as the text report shows it: FAULT, START, ...

@@ -94,14 +94,6 @@ std::string heading(const std::vector<std::string>& columns) {
   return row(names) + rule + "\n";
 }
 
-std::string user_hours(UserTime t) {
-  return thousands(std::llround(t.in_user_hours()));
-}
-
-std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
-  return t ? clock.local_text(*t) : std::string("-");
-}
-
 std::string facts(const Scenario& scenario, std::string_view run) {
   const Topology& topology = *scenario.topology;
   std::string out;
@@ -311,11 +303,7 @@ std::string replay_summary(const Scenario& scenario, const RunResult& result) {
       out +=
           row({md(milestone.id),
                fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
-               time_or_dash(clock, o.simulated),
-               !o.difference           ? "never happened"
-               : o.difference->ms == 0 ? "on time"
-               : o.difference->ms > 0  ? "+" + format_duration(*o.difference)
-                                       : "-" + format_duration(Duration{-o.difference->ms})});
+               time_or_dash(clock, o.simulated), difference_text(o)});
     }
   }
   return out;

@@ -9,19 +9,7 @@
 
 namespace faultline::reports {
 
-namespace {
-
-std::string signed_duration(Duration d) {
-  if (d.ms == 0)
-    return "0s";
-  return (d.ms > 0 ? "+" : "") + format_duration(d);
-}
-
-std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
-  return t ? clock.local_text(*t) : std::string("-");
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string replay_text(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
@@ -63,7 +51,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
     const StepOutcome& o = result.steps[s];
     out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", scenario.steps[s].id,
                        time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
-                       outcome_name(o), thousands(std::llround(o.restored_loss.in_user_hours())));
+                       outcome_name(o), user_hours(o.restored_loss));
   }
   if (!scenario.crews.empty()) {
     out += "\nCrews (utilisation: busy member-hours over size x the runbook's span)\n";
@@ -99,7 +87,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        thousands(users.value), thousands(impact.peak_affected.value),
                        thousands(impact.peak_active.value),
                        impact.peak_active.value > 0 ? clock.local_text(impact.peak_active_at) : "-",
-                       thousands(std::llround(impact.lost.in_user_hours())));
+                       user_hours(impact.lost));
   };
   UserCount everyone;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {

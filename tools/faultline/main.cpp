@@ -40,11 +40,15 @@ void print(const faultline::Diagnostics& diagnostics) {
   }
 }
 
-int write_json(const std::string& path, const nlohmann::ordered_json& json) {
+std::string json_text(const nlohmann::ordered_json& json) {
+  return json.dump(2) + "\n";
+}
+
+int write_json(const std::string& path, const std::string& text) {
   if (path.empty())
     return kExitOk;
   try {
-    faultline::reports::write_file_atomically(path, json.dump(2) + "\n");
+    faultline::reports::write_file_atomically(path, text);
   } catch (const std::exception& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitFailure;
@@ -74,6 +78,7 @@ struct ReportPages {
 // The JSON file and the report directory, each whole or not at all.
 int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
                   const std::function<ReportPages()>& pages) {
+  const std::string text = json_text(json);
   if (!outputs.report.empty()) {
     try {
       ReportPages p = pages();
@@ -81,14 +86,14 @@ int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
                                                      {{"index.html", std::move(p.html)},
                                                       {"summary.md", std::move(p.markdown)},
                                                       {"timeline.csv", std::move(p.csv)},
-                                                      {"result.json", json.dump(2) + "\n"}});
+                                                      {"result.json", text}});
     } catch (const std::exception& e) {
       std::cerr << "faultline: " << e.what() << "\n";
       return kExitFailure;
     }
     std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
   }
-  return write_json(outputs.json, json);
+  return write_json(outputs.json, text);
 }
 
 int validate(const std::vector<std::string>& files) {
@@ -112,7 +117,8 @@ int analyze(const std::string& topology_path, const std::string& json_path) {
     return kExitBadInput;
   const auto analysis = faultline::analyze(*load.topology);
   std::cout << faultline::reports::analysis_text(*load.topology, analysis);
-  return write_json(json_path, faultline::reports::analysis_json(*load.topology, analysis));
+  return write_json(json_path,
+                    json_text(faultline::reports::analysis_json(*load.topology, analysis)));
 }
 
 // The scenario, with its strategy replaced when one is named; nothing (and
@@ -202,7 +208,8 @@ int markov(const std::string& topology_path, const std::string& json_path) {
   if (!solution.result)
     return kExitBadInput;
   std::cout << faultline::reports::markov_text(*load.topology, *solution.result);
-  return write_json(json_path, faultline::reports::markov_json(*load.topology, *solution.result));
+  return write_json(json_path,
+                    json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
 
 struct SimulateArgs {

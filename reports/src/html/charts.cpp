@@ -244,7 +244,7 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
                              step.id, readable(outcome), clock.local_text(*o.started),
                              o.crew_freed ? clock.local_text(*o.crew_freed) : "-",
                              o.completed ? ", completed " + clock.local_text(*o.completed) : "",
-                             o.attempts, thousands(std::llround(o.restored_loss.in_user_hours()))));
+                             o.attempts, user_hours(o.restored_loss)));
         if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
           svg.rect(x(*o.crew_freed), top + 7, x(*o.completed) - x(*o.crew_freed), kRow - 15,
                    "data gate",
@@ -316,12 +316,7 @@ std::string replay_milestones_figure(const Scenario& scenario, const RunResult& 
              fmt::format("{}: observed {} {}{}", milestone.id, to_string(milestone.timing),
                          clock.local_text(milestone.time),
                          milestone.source.empty() ? "" : " (" + milestone.source + ")"));
-    const std::string difference = !o.difference ? "never happened"
-                                   : o.difference->ms == 0
-                                       ? "on time"
-                                       : (o.difference->ms > 0 ? "+" : "-") +
-                                             format_duration(Duration{std::abs(o.difference->ms)});
-    svg.text(frame.right() + 12, middle + 4, difference, "note");
+    svg.text(frame.right() + 12, middle + 4, difference_text(o), "note");
   }
   svg.legend(frame.left, 22, {{"observed", "observed"}, {"simulated", "simulated"}});
   return figure("milestones", "Observed and simulated milestones",

@@ -150,14 +150,6 @@ std::string scenario_header(const Scenario& scenario, std::string_view kind) {
   return out + "</dl>\n";
 }
 
-std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {
-  return t ? clock.local_text(*t) : std::string("-");
-}
-
-std::string user_hours(UserTime t) {
-  return thousands(std::llround(t.in_user_hours()));
-}
-
 // When every service that went down served everyone again; empty if one had
 // not by the end.
 std::optional<SimTime> all_restored(const RunResult& result) {
