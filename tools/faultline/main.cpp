@@ -16,6 +16,7 @@
 #include "faultline/loader.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/optimize.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
@@ -183,12 +184,70 @@ unsigned all_cores() {
   return std::max(1U, std::thread::hardware_concurrency());
 }
 
+// A positive duration option, or a message saying what was wrong.
+std::optional<faultline::Duration> positive_duration(const std::string& option,
+                                                     const std::string& text) {
+  const auto d = faultline::parse_duration(text);
+  if (!d || d->ms <= 0) {
+    std::cerr << fmt::format(
+        "faultline: {} must be a duration above 0 such as 1h, 15m or 1s, found '{}'\n", option,
+        text);
+    return std::nullopt;
+  }
+  return d;
+}
+
+struct FidelityArgs {
+  std::string fidelity = "state";
+  std::string step = "1m";
+  std::string window = "1h";
+};
+
+void add_fidelity_options(CLI::App* command, FidelityArgs& args) {
+  command
+      ->add_option("--fidelity", args.fidelity,
+                   "state: services up or down; network: requests through a SimGrid "
+                   "platform of the topology")
+      ->check(CLI::IsMember({"state", "network"}))
+      ->capture_default_str();
+  command
+      ->add_option("--step", args.step, "Network fidelity: how often each flow of requests is sent")
+      ->capture_default_str();
+  command->add_option("--window", args.window, "Network fidelity: request metrics per window")
+      ->capture_default_str();
+}
+
+std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& args) {
+  const auto step = positive_duration("--step", args.step);
+  const auto window = step ? positive_duration("--window", args.window) : std::nullopt;
+  if (!step || !window)
+    return std::nullopt;
+  return faultline::NetworkOptions{*step, *window};
+}
+
+int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
+                   const Outputs& outputs) {
+  const auto result = faultline::replay_network(scenario, options);
+  std::cout << faultline::reports::replay_text(scenario, result.run)
+            << faultline::reports::network_text(scenario, result.requests);
+  return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
+    return ReportPages{faultline::reports::replay_html(scenario, result.run),
+                       faultline::reports::replay_summary(scenario, result.run),
+                       faultline::reports::replay_timeline_csv(scenario, result.run)};
+  });
+}
+
 int replay(const std::string& scenario_path, const std::string& strategy, const SearchArgs& search,
-           const Outputs& outputs) {
+           const FidelityArgs& fidelity, const Outputs& outputs) {
   auto scenario = load_scenario(scenario_path, strategy);
   if (!scenario)
     return kExitBadInput;
+  const auto network = network_options(fidelity);
+  if (!network)
+    return kExitBadInput;
   scenario = resolve_optimize(scenario, search, all_cores(), 1);
+  if (fidelity.fidelity == "network")
+    return replay_network(*scenario, *network, outputs);
   const auto result = faultline::replay(*scenario);
   std::cout << faultline::reports::replay_text(*scenario, result);
   return write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
@@ -362,6 +421,8 @@ int main(int argc, char** argv) {
                          "Order of ready steps competing for crews, instead of the scenario's");
   add_output_options(replay_cmd, replay_outputs);
   add_search_options(replay_cmd, replay_search);
+  FidelityArgs replay_fidelity;
+  add_fidelity_options(replay_cmd, replay_fidelity);
 
   SimulateArgs simulate_args;
   simulate_args.options.threads = all_cores();
@@ -443,7 +504,7 @@ int main(int argc, char** argv) {
     if (*analyze_cmd)
       return analyze(topology_path, analyze_json);
     if (*replay_cmd)
-      return replay(scenario_path, replay_strategy, replay_search, replay_outputs);
+      return replay(scenario_path, replay_strategy, replay_search, replay_fidelity, replay_outputs);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)

@@ -25,6 +25,23 @@ struct ServiceHealth {
   bool operator==(const ServiceHealth&) const = default;
 };
 
+// What health is evaluated from, apart from demand. A run can record it
+// over time, and the network fidelity replays that record on its platform.
+struct HealthInputs {
+  std::vector<int> healthy_instances;  // by DeploymentId
+  std::vector<char> in_service;        // by DeploymentId
+  std::vector<double> capability;      // by ServiceId
+  std::vector<DeploymentId> active;    // by ServiceId; active-passive only
+
+  bool operator==(const HealthInputs&) const = default;
+};
+
+// The inputs in force from `at` until the next change.
+struct HealthChange {
+  SimTime at;
+  HealthInputs inputs;
+};
+
 class HealthPropagator {
  public:
   // Starts with every instance healthy, every capability at 1, cold standbys
@@ -64,6 +81,8 @@ class HealthPropagator {
   // In service with a healthy instance: it takes traffic.
   bool serving(DeploymentId d) const { return in_service_[d.value] && healthy_[d.value] > 0; }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
+  // Changes not yet propagated are included.
+  void copy_inputs(HealthInputs& inputs) const;
   UserCount demand(ServiceId s) const { return demand_[s.value]; }
   // The load a capacity-limited deployment sees (retries included) over the
   // capacity its healthy instances give, as of its service's last

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "faultline/model.hpp"
+#include "faultline/replay.hpp"
 
 namespace faultline {
 
@@ -44,5 +45,55 @@ struct PlatformDescription {
 // Builds the platform in a child process and reads back what SimGrid made of
 // it. Throws std::runtime_error when the child fails.
 PlatformDescription describe_platform(const Topology& topology);
+
+struct NetworkOptions {
+  // Each user group sends its requests to each service it uses as one
+  // aggregated flow per step, sized by its activity; a service's state is
+  // known to this resolution.
+  Duration step = Duration::minutes(1);
+  // Request metrics are summed over windows of this length.
+  Duration window = Duration::hours(1);
+};
+
+// Requests to a service, or of a user group, during one window: retries are
+// part of the request they repeat. Latencies are of responses, including
+// those that came after the client gave up; empty when none came.
+struct RequestWindow {
+  SimTime from;
+  double requests = 0;
+  double served = 0;  // answered in time, after any retries
+  std::optional<Duration> p50;
+  std::optional<Duration> p99;
+
+  double success_rate() const { return requests > 0 ? served / requests : 1.0; }
+};
+
+struct RequestMetrics {
+  Duration window;
+  std::vector<std::vector<RequestWindow>> services;  // by ServiceId, then window
+  std::vector<std::vector<RequestWindow>> groups;    // by UserGroupId, then window
+  double requests = 0;  // every request the clients issued, retries excluded
+  // Steps the SimGrid engine ran, and steps that repeated one before them
+  // exactly (nothing changed and nothing was in flight at its end), so were
+  // copied instead of run.
+  std::int64_t steps_simulated = 0;
+  std::int64_t steps_repeated = 0;
+};
+
+struct NetworkRunResult {
+  // In the shape of a state-fidelity run: the runbook, crews and what the
+  // faults did to deployments come from the state run; services' states,
+  // affected users and user-hours lost from the requests.
+  RunResult run;
+  RequestMetrics requests;
+};
+
+// The nominal run at network fidelity: the state run's record of which
+// deployments have healthy instances, are in service and serve as active,
+// and of services' capability, is played onto the platform - a deployment
+// with no healthy instance is a host turned off, one with some is a host
+// slowed to their share - while the user groups' requests flow through it.
+// Throws std::runtime_error when the SimGrid process fails.
+NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options = {});
 
 }  // namespace faultline

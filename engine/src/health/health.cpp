@@ -45,6 +45,13 @@ HealthPropagator::HealthPropagator(const Topology& topology)
   reset();
 }
 
+void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
+  inputs.healthy_instances = healthy_;
+  inputs.in_service = in_service_;
+  inputs.capability = capability_;
+  inputs.active = active_;
+}
+
 void HealthPropagator::reset() {
   for (std::size_t d = 0; d < healthy_.size(); ++d) {
     const Deployment& deployment = topology_.deployments()[d];

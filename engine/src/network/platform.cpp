@@ -21,9 +21,15 @@ sg4::Link* make_link(sg4::NetZone* zone, const std::string& name, const LinkSpec
   return link;
 }
 
-// A host with its own link to the rest of its zone.
-sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, const LinkSpec& lan) {
-  auto* host = zone->create_host(name, std::max(1.0, rps) * kFlopsPerRequest);
+// A host with its own link to the rest of its zone, with a power state per
+// number of healthy instances: state k runs at the speed of all but k.
+sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, int instances,
+                     const LinkSpec& lan) {
+  // Full strength first: SimGrid starts a host in its power state 0.
+  std::vector<double> speeds;
+  for (int healthy = instances; healthy >= 1; --healthy)
+    speeds.push_back(std::max(1.0, rps) * kFlopsPerRequest * healthy / instances);
+  auto* host = zone->create_host(name, speeds);
   host->seal();
   const sg4::Link* link = make_link(zone, "lan:" + name, lan);
   zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
@@ -36,15 +42,49 @@ sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, co
 std::unique_ptr<sg4::Engine> make_engine() {
   static char program[] = "faultline";
   static char quiet[] = "--log=root.thres:critical";
-  static char stack[] = "--cfg=contexts/stack-size:128";
-  char* argv[] = {program, quiet, stack, nullptr};
-  int argc = 3;
+  static char stack[] = "--cfg=contexts/stack-size:256";
+  // A flow carries many requests: SimGrid's corrections for a single TCP
+  // connection (slow start, window size) do not apply to it.
+  static char model[] = "--cfg=network/model:CM02";
+  static char window[] = "--cfg=network/TCP-gamma:1e15";
+  char* argv[] = {program, quiet, stack, model, window, nullptr};
+  int argc = 5;
   return std::make_unique<sg4::Engine>(&argc, argv);
+}
+
+namespace {
+
+void count_calls(const Topology& topology, ServiceId s, std::vector<char>& on_path,
+                 std::vector<double>& calls) {
+  calls[s.value] += 1;
+  on_path[s.value] = 1;
+  for (const Dependency& dependency : topology.service(s).dependencies) {
+    if (!on_path[dependency.service.value])
+      count_calls(topology, dependency.service, on_path, calls);
+  }
+  on_path[s.value] = 0;
+}
+
+}  // namespace
+
+double calls_per_user_request(const Topology& topology, ServiceId s) {
+  const std::size_t services = topology.services().size();
+  double most = 0;
+  std::vector<char> on_path(services);
+  std::vector<double> calls(services);
+  for (const UserGroupId g : topology.load_of(s)) {
+    std::fill(calls.begin(), calls.end(), 0.0);
+    for (const ServiceId used : topology.user_group(g).uses)
+      count_calls(topology, used, on_path, calls);
+    most = std::max(most, calls[s.value]);
+  }
+  return most;
 }
 
 double requests_per_second(const Topology& topology, DeploymentId d) {
   const Deployment& deployment = topology.deployment(d);
-  const double per_user = topology.network().request.per_active_user_hour / 3600.0;
+  const double per_user = topology.network().request.per_active_user_hour / 3600.0 *
+                          calls_per_user_request(topology, deployment.service);
   if (deployment.capacity)
     return static_cast<double>(deployment.capacity->value) * per_user;
   UserCount reaching;
@@ -67,12 +107,13 @@ Platform build_platform(const Topology& topology) {
     zone->set_parent(root);
     auto* gateway = zone->create_router("gateway:" + region);
     for (const DeploymentId d : topology.deployments_in(RegionId{r})) {
-      platform.deployments[d.value] = make_host(zone, "deployment:" + std::to_string(d.value),
-                                                requests_per_second(topology, d), network.lan);
+      platform.deployments[d.value] =
+          make_host(zone, "deployment:" + std::to_string(d.value), requests_per_second(topology, d),
+                    topology.deployment(d).instances, network.lan);
     }
     for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
       if (topology.user_groups()[g].region.value == r)
-        platform.clients[g] = make_host(zone, "clients:" + std::to_string(g), 1, network.lan);
+        platform.clients[g] = make_host(zone, "clients:" + std::to_string(g), 1, 1, network.lan);
     }
     // Traffic leaving the region crosses no link inside it but the host's own.
     zone->add_route(gateway, nullptr, nullptr, nullptr, {}, true);

@@ -12,8 +12,9 @@
 namespace faultline::detail {
 
 struct Platform {
-  std::vector<simgrid::s4u::Host*> deployments;  // by DeploymentId
-  std::vector<simgrid::s4u::Host*> clients;      // by UserGroupId
+  // By DeploymentId. Power state k runs at the speed of all instances but k.
+  std::vector<simgrid::s4u::Host*> deployments;
+  std::vector<simgrid::s4u::Host*> clients;  // by UserGroupId
 };
 
 // This process's engine, with SimGrid's own logging silenced and small actor
@@ -23,10 +24,16 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine();
 // Builds the topology into the engine, which must hold no platform yet.
 Platform build_platform(const Topology& topology);
 
-// The requests per second a deployment's host serves: its capacity's share
-// of requests for a capacity-limited service; otherwise enough for every
-// registered user whose traffic can reach the service, ten times over, so
-// that it never limits.
+// How many calls one request to each service a user group uses makes to s,
+// through the dependencies of every kind; a request never calls a service
+// already on its way, so a dependency cycle is followed once. The most over
+// the user groups whose traffic reaches s.
+double calls_per_user_request(const Topology& topology, ServiceId s);
+
+// The requests per second a deployment's host serves with every instance
+// healthy: the calls its capacity's users make, for a capacity-limited
+// service; otherwise the calls of every registered user whose traffic can
+// reach the service, ten times over, so that it never limits.
 double requests_per_second(const Topology& topology, DeploymentId d);
 
 }  // namespace faultline::detail

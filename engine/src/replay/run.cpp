@@ -894,8 +894,10 @@ void Run::update_peaks(UserImpact& impact, UserCount affected, UserCount active)
 // Accounts user-time for the interval that ends at t, and samples affected
 // users at the sampling times before t.
 void Run::advance_to(SimTime t) {
-  if (t > now_)
+  if (t > now_) {
     settle_users();
+    trace_health();
+  }
   const auto& times = options_.sample_times;
   while (next_sample_ < times.size() && times[next_sample_] < t)
     take_sample();
@@ -909,6 +911,15 @@ void Run::advance_to(SimTime t) {
   now_ = t;
 }
 
+void Run::trace_health() {
+  auto* trace = options_.health_trace;
+  if (!trace)
+    return;
+  health_.copy_inputs(traced_);
+  if (trace->empty() || trace->back().inputs != traced_)
+    trace->push_back({now_, traced_});
+}
+
 void Run::take_sample() {
   const std::size_t crews = scenario_.crews.size();
   for (std::uint32_t c = 0; c < crews; ++c)
@@ -918,6 +929,7 @@ void Run::take_sample() {
 
 void Run::finish(SimTime end) {
   settle_users();
+  trace_health();
   advance_to(end);
   // The state at the end holds for any later sampling time.
   const auto& times = options_.sample_times;
@@ -928,7 +940,7 @@ void Run::finish(SimTime end) {
     close_state_interval(ServiceId{s}, end);
   }
   for (const Milestone& m : scenario_.observed)
-    result_->observed.push_back(judge(m));
+    result_->observed.push_back(judge(m, *result_));
   account_crews();
 }
 
@@ -958,23 +970,23 @@ void Run::account_crews() {
   }
 }
 
-MilestoneOutcome Run::judge(const Milestone& m) const {
+MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
   MilestoneOutcome outcome;
   switch (m.event) {
     case MilestoneEvent::service_down:
-      outcome.simulated = result_->services[m.service->value].first_down;
+      outcome.simulated = result.services[m.service->value].first_down;
       break;
     case MilestoneEvent::service_partly_restored:
-      outcome.simulated = result_->services[m.service->value].partly_restored_at;
+      outcome.simulated = result.services[m.service->value].partly_restored_at;
       break;
     case MilestoneEvent::service_restored:
-      outcome.simulated = result_->services[m.service->value].restored_at;
+      outcome.simulated = result.services[m.service->value].restored_at;
       break;
     case MilestoneEvent::step_started:
-      outcome.simulated = result_->steps[m.step->value].started;
+      outcome.simulated = result.steps[m.step->value].started;
       break;
     case MilestoneEvent::step_completed:
-      outcome.simulated = result_->steps[m.step->value].completed;
+      outcome.simulated = result.steps[m.step->value].completed;
       break;
   }
   if (!outcome.simulated)

@@ -26,7 +26,13 @@ struct RunOptions {
   bool record_timeline = false;
   // Sorted times at which to sample affected users.
   std::span<const SimTime> sample_times;
+  // When set, receives the health inputs at T0 and after every instant
+  // that changed them.
+  std::vector<HealthChange>* health_trace = nullptr;
 };
+
+// How the run's services and steps met an observed milestone.
+MilestoneOutcome judge(const Milestone& m, const RunResult& result);
 
 class Run {
  public:
@@ -130,10 +136,10 @@ class Run {
   void settle_users();
   void update_peaks(UserImpact& impact, UserCount affected, UserCount active);
   void advance_to(SimTime t);
+  void trace_health();
   void take_sample();
   void account_crews();
   void finish(SimTime end);
-  MilestoneOutcome judge(const Milestone& m) const;
   void record(TimelineEntry entry);
   // A sample from streams[index], or the median in the nominal run.
   Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
@@ -215,6 +221,7 @@ class Run {
   // The totals in the last users line.
   UserCount recorded_affected_;
   UserCount recorded_active_;
+  HealthInputs traced_;
 };
 
 }  // namespace faultline::detail

@@ -9,6 +9,7 @@
 #include "faultline/analysis.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -18,6 +19,9 @@ inline constexpr int kSchemaVersion = 3;
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
+// The replay's JSON with "fidelity": "network" and the request metrics per
+// window.
+nlohmann::ordered_json network_json(const Scenario& scenario, const NetworkRunResult& result);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);

@@ -7,6 +7,7 @@
 #include "faultline/compare.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/optimize.hpp"
 #include "faultline/rehearsal.hpp"
 #include "faultline/replay.hpp"
@@ -16,6 +17,9 @@ namespace faultline::reports {
 // The timeline in the scenario's time zone, then per service, per user group
 // and observed-versus-simulated tables.
 std::string replay_text(const Scenario& scenario, const RunResult& result);
+// Requests at network fidelity: per service and user group, what was asked,
+// the share served, and the worst window for success and for latency.
+std::string network_text(const Scenario& scenario, const RequestMetrics& metrics);
 // Spread over the runs: overall impact, per service, per step, per user group,
 // and how often each observed milestone was met.
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result);

@@ -1,0 +1,257 @@
+#include <algorithm>
+#include <cmath>
+
+#include "faultline/activity.hpp"
+#include "faultline/network.hpp"
+#include "network/isolated.hpp"
+#include "network/request_flows.hpp"
+#include "replay/run.hpp"
+
+namespace faultline {
+
+namespace {
+
+// Shares computed from sums of fluid requests land a rounding error away
+// from whole.
+constexpr double kWhole = 1.0 - 1e-9;
+
+ServiceHealth health_of(const detail::StepFlows& flows, std::size_t s) {
+  if (flows.requests[s] <= 0)
+    return {};
+  const double served = flows.served[s] / flows.requests[s];
+  return {served >= kWhole ? 1.0 : served, flows.degraded[s] > flows.requests[s] * (1 - kWhole)};
+}
+
+// Turns the steps' flows into a run's services, users and timeline, on top
+// of the state run's runbook, crews and faults.
+class ResultBuilder {
+ public:
+  ResultBuilder(const Scenario& scenario, const RunResult& state, const detail::FlowResult& flows,
+                Duration step)
+      : scenario_(scenario),
+        topology_(*scenario.topology),
+        state_(state),
+        flows_(flows),
+        step_(step),
+        calendar_(topology_, scenario.clock, activity_until(scenario)),
+        group_affected_(topology_.user_groups().size()),
+        group_active_(topology_.user_groups().size()),
+        attributed_(topology_.user_groups().size()),
+        state_since_(topology_.services().size()) {}
+
+  RunResult build() {
+    RunResult result = state_;
+    result_ = &result;
+    result.timeline.clear();
+    std::fill(result.services.begin(), result.services.end(), ServiceOutcome{});
+    std::fill(result.user_groups.begin(), result.user_groups.end(), UserImpact{});
+    result.overall = UserImpact{};
+    result.restored_loss_otherwise = UserTime{};
+    for (StepOutcome& step : result.steps)
+      step.restored_loss = UserTime{};
+    for (const detail::StepRun& run : flows_.steps) {
+      for (std::int64_t k = run.first; k < run.first + run.count; ++k) {
+        const SimTime from = SimTime{} + step_ * k;
+        if (from >= state_.end)
+          break;
+        apply_step(from, std::min(from + step_, state_.end), run.flows);
+      }
+    }
+    for (std::uint32_t s = 0; s < result.services.size(); ++s)
+      close_state(s, state_.end);
+    result.observed.clear();
+    for (const Milestone& m : scenario_.observed)
+      result.observed.push_back(detail::judge(m, result));
+    merge_timeline();
+    return result;
+  }
+
+ private:
+  void apply_step(SimTime from, SimTime to, const detail::StepFlows& flows) {
+    now_ = from;
+    for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
+      record_state(s, health_of(flows, s));
+    for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g) {
+      const auto users = static_cast<double>(topology_.user_groups()[g].users.value);
+      set_affected(g, UserCount{std::llround(users * flows.cut_off[g])});
+    }
+    // Who is active changes with the calendar, within a step too.
+    SimTime at = from;
+    while (at < to) {
+      const std::size_t segment = calendar_.segment_at(at);
+      const SimTime until = segment + 1 < calendar_.segments()
+                                ? std::min(to, calendar_.segment_start(segment + 1))
+                                : to;
+      now_ = at;
+      settle_users(segment);
+      const Duration span = until - at;
+      for (std::size_t g = 0; g < group_active_.size(); ++g)
+        result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
+      result_->overall.lost += UserTime{total_active_.value * span.ms};
+      at = until;
+    }
+  }
+
+  void record_state(std::uint32_t s, const ServiceHealth& h) {
+    ServiceOutcome& outcome = result_->services[s];
+    const ServiceState to = h.state();
+    const ServiceState from = outcome.final_state;
+    if (to == from)
+      return;
+    const bool was_serving_all =
+        from == ServiceState::operational || from == ServiceState::degraded_performance;
+    const bool serves_all = h.served_fraction >= 1.0;
+    close_state(s, now_);
+    if (to == ServiceState::major_outage && !outcome.first_down)
+      outcome.first_down = now_;
+    if (from == ServiceState::major_outage && !outcome.partly_restored_at)
+      outcome.partly_restored_at = now_;
+    if (serves_all && !was_serving_all)
+      outcome.restored_at = now_;
+    if (!serves_all)
+      outcome.restored_at.reset();
+    outcome.final_state = to;
+    TimelineEntry entry;
+    entry.at = now_;
+    entry.kind = TimelineKind::service_state;
+    entry.subject = s;
+    entry.from = from;
+    entry.to = to;
+    entry.served_fraction = h.served_fraction;
+    timeline_.push_back(entry);
+  }
+
+  void close_state(std::uint32_t s, SimTime until) {
+    ServiceOutcome& outcome = result_->services[s];
+    const Duration span = until - state_since_[s];
+    if (outcome.final_state == ServiceState::major_outage)
+      outcome.down += span;
+    else if (outcome.final_state != ServiceState::operational)
+      outcome.degraded += span;
+    state_since_[s] = until;
+  }
+
+  // As at state fidelity: users brought back take their share of the
+  // group's loss not yet put down to anything. The cause is the runbook step
+  // that completed, or finished a wave, during the step just ended.
+  void set_affected(std::uint32_t g, UserCount affected) {
+    const UserCount before = group_affected_[g];
+    if (affected == before)
+      return;
+    if (affected < before) {
+      const auto unattributed =
+          static_cast<long double>(result_->user_groups[g].lost.user_ms - attributed_[g].user_ms);
+      const UserTime share{static_cast<std::int64_t>(
+          std::llround(unattributed * static_cast<long double>((before - affected).value) /
+                       static_cast<long double>(before.value)))};
+      attributed_[g] += share;
+      const auto cause = restoring_step(now_);
+      (cause ? result_->steps[cause->value].restored_loss : result_->restored_loss_otherwise) +=
+          share;
+    }
+    total_affected_ += affected - before;
+    group_affected_[g] = affected;
+  }
+
+  std::optional<StepId> restoring_step(SimTime t) const {
+    std::optional<StepId> cause;
+    for (const TimelineEntry& e : state_.timeline) {
+      if (e.at > t)
+        break;
+      if (e.at > t - step_ &&
+          (e.kind == TimelineKind::step_completed || e.kind == TimelineKind::step_wave))
+        cause = StepId{e.subject};
+    }
+    return cause;
+  }
+
+  void settle_users(std::size_t segment) {
+    for (std::uint32_t g = 0; g < group_active_.size(); ++g) {
+      const UserCount active =
+          active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
+      total_active_ += active - group_active_[g];
+      group_active_[g] = active;
+      update_peaks(result_->user_groups[g], group_affected_[g], active);
+    }
+    update_peaks(result_->overall, total_affected_, total_active_);
+    if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
+      return;
+    recorded_affected_ = total_affected_;
+    recorded_active_ = total_active_;
+    TimelineEntry entry;
+    entry.at = now_;
+    entry.kind = TimelineKind::users;
+    entry.affected = total_affected_;
+    entry.active = total_active_;
+    timeline_.push_back(entry);
+  }
+
+  void update_peaks(UserImpact& impact, UserCount affected, UserCount active) const {
+    if (affected > impact.peak_affected) {
+      impact.peak_affected = affected;
+      impact.peak_at = now_;
+    }
+    if (active > impact.peak_active) {
+      impact.peak_active = active;
+      impact.peak_active_at = now_;
+    }
+  }
+
+  // The state run's timeline without its services and users, with the
+  // network's; at one instant, what happened comes before what it did.
+  void merge_timeline() {
+    std::vector<TimelineEntry>& merged = result_->timeline;
+    for (const TimelineEntry& e : state_.timeline) {
+      if (e.kind != TimelineKind::service_state && e.kind != TimelineKind::users)
+        merged.push_back(e);
+    }
+    const auto middle = static_cast<std::ptrdiff_t>(merged.size());
+    merged.insert(merged.end(), timeline_.begin(), timeline_.end());
+    std::inplace_merge(merged.begin(), merged.begin() + middle, merged.end(),
+                       [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+  }
+
+  const Scenario& scenario_;
+  const Topology& topology_;
+  const RunResult& state_;
+  const detail::FlowResult& flows_;
+  Duration step_;
+  ActivityCalendar calendar_;
+  RunResult* result_ = nullptr;
+  SimTime now_;
+  std::vector<UserCount> group_affected_;
+  std::vector<UserCount> group_active_;
+  std::vector<UserTime> attributed_;
+  std::vector<SimTime> state_since_;
+  UserCount total_affected_;
+  UserCount total_active_;
+  UserCount recorded_affected_;
+  UserCount recorded_active_;
+  std::vector<TimelineEntry> timeline_;
+};
+
+}  // namespace
+
+NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options) {
+  const Topology& topology = *scenario.topology;
+  RunResult state;
+  std::vector<HealthChange> trace;
+  detail::RunOptions run_options;
+  run_options.record_timeline = true;
+  run_options.health_trace = &trace;
+  detail::Run(scenario).execute(run_options, state);
+  // Without a horizon the state run ends with its last change; requests
+  // see that change a step later.
+  if (!scenario.horizon)
+    state.end = state.end + options.step;
+  const ActivityCalendar calendar(topology, scenario.clock, activity_until(scenario));
+  const std::string answer = detail::run_isolated([&] {
+    return detail::serialize(detail::simulate_flows(topology, calendar, trace, state.end, options));
+  });
+  const detail::FlowResult flows = detail::parse_flows(answer, topology);
+  NetworkRunResult result{ResultBuilder(scenario, state, flows, options.step).build(),
+                          flows.metrics};
+  return result;
+}
+
+}  // namespace faultline

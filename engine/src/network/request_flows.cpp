@@ -1,0 +1,640 @@
+#include "network/request_flows.hpp"
+
+#include <fmt/format.h>
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "network/platform.hpp"
+
+namespace faultline::detail {
+
+namespace sg4 = simgrid::s4u;
+
+namespace {
+
+// Latencies are binned on a log scale, ten bins a decade from 0.1 ms, for
+// the percentiles of a window.
+constexpr double kFirstBinSeconds = 1e-4;
+constexpr int kBinsPerDecade = 10;
+constexpr int kBins = 10 * kBinsPerDecade;
+
+class LatencyHistogram {
+ public:
+  // `weight` responses spread evenly over [low, high] seconds.
+  void add(double weight, double low, double high) {
+    if (weight <= 0)
+      return;
+    const double a = position(low);
+    const double b = position(high);
+    if (b - a < 1e-12) {
+      bins_[bin_of(a)] += weight;
+      return;
+    }
+    // Spread in log space, which is close enough within a bin.
+    for (int bin = bin_of(a); bin <= bin_of(b); ++bin) {
+      const double overlap = std::min(b, bin + 1.0) - std::max(a, static_cast<double>(bin));
+      if (overlap > 0)
+        bins_[static_cast<std::size_t>(bin)] += weight * overlap / (b - a);
+    }
+  }
+  void add(const LatencyHistogram& other, double times) {
+    for (std::size_t i = 0; i < bins_.size(); ++i)
+      bins_[i] += other.bins_[i] * times;
+  }
+  std::optional<Duration> percentile(double p) const {
+    double total = 0;
+    for (const double b : bins_)
+      total += b;
+    if (total <= 0)
+      return std::nullopt;
+    const double wanted = p * total;
+    double seen = 0;
+    for (int bin = 0; bin < kBins; ++bin) {
+      const double here = bins_[static_cast<std::size_t>(bin)];
+      if (here > 0 && seen + here >= wanted) {
+        const double at = bin + (wanted - seen) / here;
+        const double seconds = kFirstBinSeconds * std::pow(10.0, at / kBinsPerDecade);
+        return Duration{static_cast<std::int64_t>(std::llround(seconds * 1000))};
+      }
+      seen += here;
+    }
+    return Duration{static_cast<std::int64_t>(
+        std::llround(kFirstBinSeconds * std::pow(10.0, kBins / kBinsPerDecade) * 1000))};
+  }
+
+ private:
+  static double position(double seconds) {
+    const double p =
+        std::log10(std::max(seconds, kFirstBinSeconds) / kFirstBinSeconds) * kBinsPerDecade;
+    return std::min(p, kBins - 1e-9);
+  }
+  static int bin_of(double position) { return static_cast<int>(position); }
+
+  std::array<double, kBins> bins_{};
+};
+
+// The responses of a step to one service or user group, kept so that a
+// repeated step can add them again.
+struct Responses {
+  double requests = 0;
+  double served = 0;
+  LatencyHistogram latency;
+};
+
+struct StepRecord {
+  StepFlows flows;
+  std::vector<Responses> services;
+  std::vector<Responses> groups;
+  std::vector<double> served_share;  // groups x services: of each group's flow to each
+};
+
+// A flow carries the requests of this long, the first of its step, as a
+// sample of the whole step: SimGrid times each stage on the sample, and a
+// stage that takes longer than the sample's span cannot keep up. A short
+// sample keeps a step's flows from running into the next one.
+constexpr double kSampleSeconds = 1.0;
+
+// A call's outcome, per request of the call.
+struct CallOutcome {
+  double served = 0;     // answered in time
+  double degraded = 0;   // of those, answered without a soft dependency
+  double retryable = 0;  // timed out or cut off: worth another attempt
+  // The latency of the first request of the flow, and the busiest stage's
+  // time over the sample's span (requests queue when above 1).
+  double latency = 0;
+  double load = 0;
+  bool answered = false;
+};
+
+class FlowSimulation {
+ public:
+  FlowSimulation(const Topology& topology, const ActivityCalendar& calendar,
+                 std::span<const HealthChange> trace, SimTime end, const NetworkOptions& options)
+      : topology_(topology),
+        calendar_(calendar),
+        trace_(trace),
+        end_(end),
+        step_(options.step),
+        step_seconds_(options.step.in_seconds()),
+        sample_seconds_(std::min(step_seconds_, kSampleSeconds)),
+        window_(options.window),
+        timeout_(topology.network().request.timeout.in_seconds()),
+        platform_(build_platform(topology)),
+        inputs_(trace.front().inputs) {
+    hosts_ = platform_.deployments;
+    hosts_.insert(hosts_.end(), platform_.clients.begin(), platform_.clients.end());
+    latency_.assign(hosts_.size() * hosts_.size(), -1.0);
+    for (std::size_t i = 1; i < trace.size(); ++i)
+      changes_.push_back(trace[i].at);
+    for (std::size_t s = 1; s < calendar.segments(); ++s)
+      changes_.push_back(calendar.segment_start(s));
+    std::sort(changes_.begin(), changes_.end());
+    changes_.erase(std::unique(changes_.begin(), changes_.end()), changes_.end());
+  }
+
+  void run(FlowResult& result) {
+    if (platform_.clients.empty()) {
+      // No user group sends anything: every step is the same empty one.
+      launch(0);
+      runs_.back().count = steps();
+    } else {
+      // On a client host, which no fault turns off.
+      sg4::Actor::create("coordinator", platform_.clients.front(), [this] { coordinate(); });
+      sg4::Engine::get_instance()->run();
+    }
+    collect(result);
+  }
+
+ private:
+  SimTime step_start(std::int64_t k) const { return SimTime{} + step_ * k; }
+  static double seconds(SimTime t) { return Duration{t.ms}.in_seconds(); }
+
+  std::int64_t steps() const {
+    return std::max<std::int64_t>(1, (end_.ms + step_.ms - 1) / step_.ms);
+  }
+
+  void coordinate() {
+    const std::int64_t steps = this->steps();
+    std::size_t next_change = 0;
+    apply(SimTime{});
+    bool can_repeat = false;
+    for (std::int64_t k = 0; k < steps;) {
+      const SimTime start = step_start(k);
+      bool changed = false;
+      while (next_change < changes_.size() && changes_[next_change] <= start) {
+        apply(changes_[next_change++]);
+        changed = true;
+      }
+      if (can_repeat && !changed) {
+        // Nothing differs from the step before until the next change: the
+        // steps that end by then would repeat it exactly.
+        const SimTime until = next_change < changes_.size() ? changes_[next_change] : end_;
+        std::int64_t count = 0;
+        while (k + count < steps && step_start(k + count + 1) <= until)
+          ++count;
+        if (count > 0) {
+          runs_.back().count += count;
+          repeated_ += count;
+          k += count;
+          sg4::this_actor::sleep_until(seconds(step_start(k)));
+          can_repeat = false;
+          continue;
+        }
+      }
+      const bool quiet_at_start = in_flight_ == 0;
+      launch(k);
+      const SimTime next = step_start(k + 1);
+      while (next_change < changes_.size() && changes_[next_change] < next) {
+        sg4::this_actor::sleep_until(seconds(changes_[next_change]));
+        apply(changes_[next_change++]);
+        changed = true;
+      }
+      sg4::this_actor::sleep_until(seconds(next));
+      can_repeat = quiet_at_start && in_flight_ == 0 && !changed;
+      ++k;
+    }
+  }
+
+  // Brings hosts and routing to the health inputs in force at t.
+  void apply(SimTime t) {
+    while (trace_next_ < trace_.size() && trace_[trace_next_].at <= t)
+      inputs_ = trace_[trace_next_++].inputs;
+    segment_ = calendar_.segment_at(t);
+    for (std::size_t d = 0; d < platform_.deployments.size(); ++d) {
+      sg4::Host* host = platform_.deployments[d];
+      const int healthy = inputs_.healthy_instances[d];
+      if (healthy == 0) {
+        if (host->is_on())
+          host->turn_off();
+        continue;
+      }
+      if (!host->is_on())
+        host->turn_on();
+      const auto pstate =
+          static_cast<unsigned long>(topology_.deployments()[d].instances - healthy);
+      if (host->get_pstate() != pstate)
+        host->set_pstate(pstate);
+    }
+  }
+
+  void launch(std::int64_t k) {
+    runs_.push_back({k, 1, {}});
+    records_.emplace_back();
+    StepRecord& record = records_.back();
+    const std::size_t services = topology_.services().size();
+    const std::size_t groups = topology_.user_groups().size();
+    record.flows.requests.assign(services, 0.0);
+    record.flows.served.assign(services, 0.0);
+    record.flows.degraded.assign(services, 0.0);
+    record.flows.cut_off.assign(groups, 0.0);
+    record.services.resize(services);
+    record.groups.resize(groups);
+    record.served_share.assign(groups * services, 1.0);
+    const double per_user = topology_.network().request.per_active_user_hour * step_seconds_ / 3600;
+    const std::size_t index = records_.size() - 1;
+    // A monitor probes every service each step, so that a service whose
+    // callers fail before reaching it still has a state.
+    for (std::uint32_t s = 0; s < services; ++s) {
+      ++in_flight_;
+      sg4::Actor::create("probe", platform_.clients.front(), [this, index, s] {
+        std::vector<ServiceId> path;
+        const double deadline = sg4::Engine::get_clock() + 2 * step_seconds_ + timeout_;
+        call_service(index, ServiceId{s}, sample_seconds_ / step_seconds_,
+                     platform_.clients.front(), path, deadline);
+        --in_flight_;
+      });
+    }
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      const UserGroup& group = topology_.user_groups()[g];
+      const auto active = active_share(group.users, calendar_.permille(segment_, UserGroupId{g}));
+      // At least one request a step, as a synthetic monitor would send, so
+      // that availability is known while nobody is active.
+      const double requests = std::max(1.0, static_cast<double>(active.value) * per_user);
+      for (const ServiceId s : group.uses) {
+        ++in_flight_;
+        sg4::Actor::create("flow", platform_.clients[g], [this, index, g, s, requests] {
+          send_flow(index, UserGroupId{g}, s, requests);
+          --in_flight_;
+        });
+      }
+    }
+  }
+
+  // A user group's requests to a service for one step, with the clients'
+  // retries of those that timed out or were cut off.
+  void send_flow(std::size_t index, UserGroupId g, ServiceId s, double requests) {
+    const double deadline = sg4::Engine::get_clock() + 2 * step_seconds_ + timeout_;
+    sg4::Host* from = platform_.clients[g.value];
+    std::vector<ServiceId> path;
+    double served = 0;
+    double pending = requests;
+    const double sampled = sample_seconds_ / step_seconds_;
+    for (int attempt = 0; attempt <= topology_.network().request.retries && pending > 0;
+         ++attempt) {
+      const CallOutcome outcome = call_service(index, s, pending * sampled, from, path, deadline);
+      served += pending * outcome.served;
+      if (outcome.answered)
+        records_[index].groups[g.value].latency.add(pending, outcome.latency, profile_end(outcome));
+      pending *= outcome.retryable;
+    }
+    StepRecord& record = records_[index];
+    record.groups[g.value].requests += requests;
+    record.groups[g.value].served += served;
+    const std::size_t services = topology_.services().size();
+    record.served_share[g.value * services + s.value] = served / requests;
+    double worst = 1.0;
+    for (const ServiceId used : topology_.user_group(g).uses)
+      worst = std::min(worst, record.served_share[g.value * services + used.value]);
+    record.flows.cut_off[g.value] = 1.0 - worst;
+  }
+
+  // Requests queue behind the busiest stage when it cannot keep up: spread
+  // evenly over the step, the last waits for the step's excess.
+  double profile_end(const CallOutcome& o) const {
+    return o.latency + std::max(0.0, o.load - 1.0) * step_seconds_;
+  }
+
+  // The share of a flow's requests answered within the timeout.
+  double in_time(const CallOutcome& o) const {
+    const double last = profile_end(o);
+    if (last <= timeout_)
+      return 1.0;
+    if (o.latency >= timeout_)
+      return 0.0;
+    return (timeout_ - o.latency) / (last - o.latency);
+  }
+
+  // The deployments a service's requests go to, with their shares: those
+  // taking traffic, by weight; a deployment with no healthy instance does
+  // not, as its load balancer's health checks know.
+  std::vector<std::pair<DeploymentId, double>> route(ServiceId s) const {
+    const Service& service = topology_.service(s);
+    std::vector<std::pair<DeploymentId, double>> targets;
+    if (service.redundancy == Redundancy::active_passive) {
+      targets.emplace_back(inputs_.active[s.value], 1.0);
+      return targets;
+    }
+    double total = 0;
+    for (const DeploymentId d : service.deployments) {
+      if (inputs_.in_service[d.value] && inputs_.healthy_instances[d.value] > 0) {
+        targets.emplace_back(d, topology_.deployment(d).weight);
+        total += topology_.deployment(d).weight;
+      }
+    }
+    if (targets.empty()) {
+      targets.emplace_back(service.deployments.front(), 1.0);
+      return targets;
+    }
+    for (auto& target : targets)
+      target.second /= total;
+    return targets;
+  }
+
+  CallOutcome call_service(std::size_t index, ServiceId s, double requests, sg4::Host* from,
+                           std::vector<ServiceId>& path, double deadline) {
+    CallOutcome total;
+    for (const auto& [d, share] : route(s)) {
+      const CallOutcome o = call_deployment(index, s, d, requests * share, from, path, deadline);
+      total.served += share * o.served;
+      total.degraded += share * o.degraded;
+      total.retryable += share * o.retryable;
+      total.latency += share * o.latency;
+      total.load = std::max(total.load, o.load);
+      total.answered = total.answered || o.answered;
+    }
+    return total;
+  }
+
+  double route_latency(sg4::Host* from, sg4::Host* to) {
+    const std::size_t key =
+        static_cast<std::size_t>(std::find(hosts_.begin(), hosts_.end(), from) - hosts_.begin()) *
+            hosts_.size() +
+        static_cast<std::size_t>(std::find(hosts_.begin(), hosts_.end(), to) - hosts_.begin());
+    if (latency_[key] < 0) {
+      std::vector<sg4::Link*> links;
+      double latency = 0;
+      from->route_to(to, links, &latency);
+      latency_[key] = latency;
+    }
+    return latency_[key];
+  }
+
+  bool quorum_lost(const Service& service) const {
+    if (service.redundancy != Redundancy::k_of_n)
+      return false;
+    const auto up =
+        std::count_if(service.deployments.begin(), service.deployments.end(), [&](DeploymentId d) {
+          return inputs_.in_service[d.value] && inputs_.healthy_instances[d.value] > 0;
+        });
+    return up < service.quorum;
+  }
+
+  // Waits for an activity until the flow's deadline; false when it failed
+  // (a host went off under it) or the deadline passed, and it was given up.
+  template <typename ActivityPtr>
+  static bool finished(const ActivityPtr& activity, double deadline) {
+    try {
+      activity->wait_for(std::max(0.0, deadline - sg4::Engine::get_clock()));
+      return true;
+    } catch (const simgrid::TimeoutException&) {
+      activity->cancel();
+      return false;
+    } catch (const simgrid::Exception&) {
+      return false;
+    }
+  }
+
+  // `requests` is the sample's; the step's are counted.
+  CallOutcome call_deployment(std::size_t index, ServiceId s, DeploymentId d, double requests,
+                              sg4::Host* from, std::vector<ServiceId>& path, double deadline) {
+    const double counted = requests * step_seconds_ / sample_seconds_;
+    const Service& service = topology_.service(s);
+    const RequestSpec& spec = topology_.network().request;
+    sg4::Host* host = platform_.deployments[d.value];
+    Responses& responses = records_[index].services[s.value];
+    StepFlows& flows = records_[index].flows;
+    flows.requests[s.value] += counted;
+    responses.requests += counted;
+    const double latency = route_latency(from, host);
+    CallOutcome outcome;
+    // No healthy instance, or no quorum: refused at once, a round trip.
+    if (!host->is_on() || quorum_lost(service)) {
+      outcome.latency = 2 * latency;
+      outcome.answered = true;
+      responses.latency.add(counted, outcome.latency, outcome.latency);
+      return outcome;
+    }
+    const auto bytes = [&](std::int64_t each) {
+      return static_cast<std::uint64_t>(std::llround(requests * static_cast<double>(each)));
+    };
+    const auto cut_off = [&] {
+      outcome.retryable = 1.0;
+      return outcome;
+    };
+    const double started = sg4::Engine::get_clock();
+    if (!finished(sg4::Comm::sendto_async(from, host, bytes(spec.request_bytes)), deadline))
+      return cut_off();
+    const double received = sg4::Engine::get_clock();
+    // Host::exec_async would run on the calling actor's host in SimGrid 3.32.
+    const sg4::ExecPtr work = sg4::Exec::init()->set_flops_amount(requests * kFlopsPerRequest);
+    work->set_host(host);
+    work->start();
+    if (!finished(work, deadline))
+      return cut_off();
+    const double executed = sg4::Engine::get_clock();
+    const double transfer = std::max(0.0, received - started - latency);
+    outcome.latency = 2 * latency + (transfer + executed - received) / requests;
+    outcome.load = std::max(transfer, executed - received) / sample_seconds_;
+    double alive = requests * inputs_.capability[s.value];
+    double degraded = 0;
+    path.push_back(s);
+    for (const Dependency& dependency : service.dependencies) {
+      if (alive <= 0)
+        break;
+      if (std::find(path.begin(), path.end(), dependency.service) != path.end())
+        continue;
+      const CallOutcome dep = call_service(index, dependency.service, alive, host, path, deadline);
+      outcome.latency += dep.latency;
+      outcome.load = std::max(outcome.load, dep.load);
+      if (dependency.kind == DependencyKind::hard) {
+        degraded = degraded * dep.served + alive * dep.degraded;
+        alive *= dep.served;
+      } else {
+        degraded += (alive - degraded) * (1.0 - dep.served);
+      }
+    }
+    path.pop_back();
+    const double replying = sg4::Engine::get_clock();
+    if (!finished(sg4::Comm::sendto_async(host, from, bytes(spec.response_bytes)), deadline))
+      return cut_off();
+    const double reply = std::max(0.0, sg4::Engine::get_clock() - replying - latency);
+    outcome.latency += reply / requests;
+    outcome.load = std::max(outcome.load, reply / sample_seconds_);
+    outcome.answered = true;
+    const double timely = in_time(outcome);
+    outcome.served = alive / requests * timely;
+    outcome.degraded = degraded / requests * timely;
+    outcome.retryable = alive / requests * (1.0 - timely);
+    flows.served[s.value] += counted * outcome.served;
+    flows.degraded[s.value] += counted * outcome.degraded;
+    responses.served += counted * outcome.served;
+    responses.latency.add(counted, outcome.latency, profile_end(outcome));
+    return outcome;
+  }
+
+  void collect(FlowResult& result) {
+    result.steps = runs_;
+    for (std::size_t i = 0; i < runs_.size(); ++i)
+      result.steps[i].flows = records_[i].flows;
+    RequestMetrics& metrics = result.metrics;
+    metrics.requests = 0;
+    const std::size_t services = topology_.services().size();
+    const std::size_t groups = topology_.user_groups().size();
+    const std::int64_t windows = (end_.ms + window_.ms - 1) / window_.ms;
+    struct Window {
+      std::vector<Responses> services;
+      std::vector<Responses> groups;
+    };
+    std::vector<Window> sums(static_cast<std::size_t>(windows),
+                             {std::vector<Responses>(services), std::vector<Responses>(groups)});
+    const auto add = [](Responses& into, const Responses& from, double times) {
+      into.requests += from.requests * times;
+      into.served += from.served * times;
+      into.latency.add(from.latency, times);
+    };
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+      for (std::int64_t k = runs_[i].first; k < runs_[i].first + runs_[i].count; ++k) {
+        const std::int64_t w = (step_.ms * k) / window_.ms;
+        if (w >= windows)
+          break;
+        Window& window = sums[static_cast<std::size_t>(w)];
+        for (std::size_t s = 0; s < services; ++s)
+          add(window.services[s], records_[i].services[s], 1.0);
+        for (std::size_t g = 0; g < groups; ++g) {
+          add(window.groups[g], records_[i].groups[g], 1.0);
+          metrics.requests += records_[i].groups[g].requests;
+        }
+      }
+    }
+    metrics.window = window_;
+    metrics.services.assign(services, {});
+    metrics.groups.assign(groups, {});
+    const auto summary = [](SimTime from, const Responses& r) {
+      return RequestWindow{from, r.requests, r.served, r.latency.percentile(0.5),
+                           r.latency.percentile(0.99)};
+    };
+    for (std::int64_t w = 0; w < windows; ++w) {
+      const SimTime from = SimTime{} + window_ * w;
+      for (std::size_t s = 0; s < services; ++s)
+        metrics.services[s].push_back(summary(from, sums[static_cast<std::size_t>(w)].services[s]));
+      for (std::size_t g = 0; g < groups; ++g)
+        metrics.groups[g].push_back(summary(from, sums[static_cast<std::size_t>(w)].groups[g]));
+    }
+    metrics.steps_simulated = static_cast<std::int64_t>(runs_.size());
+    metrics.steps_repeated = repeated_;
+  }
+
+  const Topology& topology_;
+  const ActivityCalendar& calendar_;
+  std::span<const HealthChange> trace_;
+  SimTime end_;
+  Duration step_;
+  double step_seconds_;
+  double sample_seconds_;
+  Duration window_;
+  double timeout_;
+  Platform platform_;
+  std::vector<sg4::Host*> hosts_;  // deployments, then clients
+  std::vector<double> latency_;    // one-way, hosts x hosts; negative until asked
+  std::vector<SimTime> changes_;   // when health inputs or activity change, after T0
+  std::size_t trace_next_ = 0;
+  HealthInputs inputs_;
+  std::size_t segment_ = 0;
+  int in_flight_ = 0;
+  std::vector<StepRun> runs_;
+  // By position in runs_; a deque, as flows keep references into it while
+  // later steps are added.
+  std::deque<StepRecord> records_;
+  std::int64_t repeated_ = 0;
+};
+
+void write_window(std::string& out, const RequestWindow& w) {
+  fmt::format_to(std::back_inserter(out), "{:.17g} {:.17g} {} {}\n", w.requests, w.served,
+                 w.p50 ? w.p50->ms : -1, w.p99 ? w.p99->ms : -1);
+}
+
+RequestWindow read_window(std::istream& in, SimTime from) {
+  RequestWindow w{from, 0, 0, {}, {}};
+  std::int64_t p50 = -1;
+  std::int64_t p99 = -1;
+  in >> w.requests >> w.served >> p50 >> p99;
+  if (p50 >= 0)
+    w.p50 = Duration{p50};
+  if (p99 >= 0)
+    w.p99 = Duration{p99};
+  return w;
+}
+
+}  // namespace
+
+std::string serialize(const FlowResult& result) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{}\n", result.steps.size());
+  for (const StepRun& run : result.steps) {
+    fmt::format_to(it, "{} {}\n", run.first, run.count);
+    for (const auto* values :
+         {&run.flows.requests, &run.flows.served, &run.flows.degraded, &run.flows.cut_off}) {
+      for (const double v : *values)
+        fmt::format_to(it, "{:.17g} ", v);
+      out += '\n';
+    }
+  }
+  const RequestMetrics& m = result.metrics;
+  fmt::format_to(it, "{} {:.17g} {} {}\n", m.window.ms, m.requests, m.steps_simulated,
+                 m.steps_repeated);
+  fmt::format_to(it, "{}\n", m.services.empty() ? 0 : m.services.front().size());
+  for (const auto* series : {&m.services, &m.groups}) {
+    for (const auto& windows : *series) {
+      for (const RequestWindow& w : windows)
+        write_window(out, w);
+    }
+  }
+  return out;
+}
+
+FlowResult parse_flows(const std::string& text, const Topology& topology) {
+  const std::size_t services = topology.services().size();
+  const std::size_t groups = topology.user_groups().size();
+  std::istringstream in(text);
+  FlowResult result;
+  std::size_t runs = 0;
+  in >> runs;
+  for (std::size_t i = 0; i < runs && in; ++i) {
+    StepRun run;
+    in >> run.first >> run.count;
+    for (auto* values : {&run.flows.requests, &run.flows.served, &run.flows.degraded}) {
+      values->resize(services);
+      for (double& v : *values)
+        in >> v;
+    }
+    run.flows.cut_off.resize(groups);
+    for (double& v : run.flows.cut_off)
+      in >> v;
+    result.steps.push_back(std::move(run));
+  }
+  RequestMetrics& m = result.metrics;
+  std::size_t windows = 0;
+  in >> m.window.ms >> m.requests >> m.steps_simulated >> m.steps_repeated >> windows;
+  for (auto [series, count] : {std::pair{&m.services, services}, std::pair{&m.groups, groups}}) {
+    series->resize(count);
+    for (auto& list : *series) {
+      for (std::size_t w = 0; w < windows && in; ++w)
+        list.push_back(read_window(in, SimTime{} + m.window * static_cast<std::int64_t>(w)));
+    }
+  }
+  if (!in)
+    throw std::runtime_error("the network simulation sent back results that do not parse");
+  return result;
+}
+
+FlowResult simulate_flows(const Topology& topology, const ActivityCalendar& calendar,
+                          std::span<const HealthChange> trace, SimTime end,
+                          const NetworkOptions& options) {
+  if (trace.empty() || trace.front().at != SimTime{})
+    throw std::logic_error("the health trace must start at T0");
+  const auto engine = make_engine();
+  FlowSimulation simulation(topology, calendar, trace, end, options);
+  FlowResult result;
+  simulation.run(result);
+  return result;
+}
+
+}  // namespace faultline::detail

@@ -1,0 +1,119 @@
+#include <fmt/format.h>
+
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
+#include "format.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+struct Totals {
+  double requests = 0;
+  double served = 0;
+  // The window with the lowest success rate, and the one with the highest p99.
+  const RequestWindow* worst_success = nullptr;
+  const RequestWindow* worst_p99 = nullptr;
+};
+
+Totals totals(const std::vector<RequestWindow>& windows) {
+  Totals t;
+  for (const RequestWindow& w : windows) {
+    t.requests += w.requests;
+    t.served += w.served;
+    if (w.requests > 0 && (!t.worst_success || w.success_rate() < t.worst_success->success_rate()))
+      t.worst_success = &w;
+    if (w.p99 && (!t.worst_p99 || *w.p99 > *t.worst_p99->p99))
+      t.worst_p99 = &w;
+  }
+  return t;
+}
+
+std::string latency_text(Duration d) {
+  return d.ms < 1000 ? fmt::format("{} ms", d.ms) : fmt::format("{:.1f} s", d.in_seconds());
+}
+
+std::string rows(const ScenarioClock& clock, const std::vector<std::string>& names,
+                 const std::vector<std::vector<RequestWindow>>& series) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Totals t = totals(series[i]);
+    const std::string worst =
+        t.worst_success ? fmt::format("{} from {}", percent(t.worst_success->success_rate()),
+                                      clock.local_text(t.worst_success->from))
+                        : "-";
+    const std::string p99 = t.worst_p99 ? fmt::format("{} from {}", latency_text(*t.worst_p99->p99),
+                                                      clock.local_text(t.worst_p99->from))
+                                        : "-";
+    out += fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", names[i], millions(t.requests),
+                       percent(t.requests > 0 ? t.served / t.requests : 1.0), worst, p99);
+  }
+  return out;
+}
+
+ordered_json windows_json(const ScenarioClock& clock, const std::vector<RequestWindow>& windows) {
+  ordered_json list = ordered_json::array();
+  for (const RequestWindow& w : windows) {
+    list.push_back({{"from", clock.iso_text(w.from)},
+                    {"from_s", w.from.since_t0().in_seconds()},
+                    {"requests", w.requests},
+                    {"served", w.served},
+                    {"success_rate", w.success_rate()},
+                    {"p50_s", w.p50 ? ordered_json(w.p50->in_seconds()) : ordered_json(nullptr)},
+                    {"p99_s", w.p99 ? ordered_json(w.p99->in_seconds()) : ordered_json(nullptr)}});
+  }
+  return list;
+}
+
+}  // namespace
+
+std::string network_text(const Scenario& scenario, const RequestMetrics& metrics) {
+  const Topology& topology = *scenario.topology;
+  std::vector<std::string> services;
+  for (const Service& s : topology.services())
+    services.push_back(s.id);
+  std::vector<std::string> groups;
+  for (const UserGroup& g : topology.user_groups())
+    groups.push_back(g.id);
+  std::string out = fmt::format(
+      "\nRequests at network fidelity (windows of {}; p99 of responses, late ones included)\n",
+      format_duration(metrics.window));
+  const std::string header = fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", "{}", "Requests",
+                                         "Served", "Lowest success", "Highest p99");
+  out += fmt::format(fmt::runtime(header), "Service");
+  out += rows(scenario.clock, services, metrics.services);
+  out += fmt::format(fmt::runtime(header), "User group");
+  out += rows(scenario.clock, groups, metrics.groups);
+  out += fmt::format(
+      "  {} requests issued; SimGrid ran {} steps and repeated {} in which nothing changed\n",
+      millions(metrics.requests), thousands(metrics.steps_simulated),
+      thousands(metrics.steps_repeated));
+  return out;
+}
+
+ordered_json network_json(const Scenario& scenario, const NetworkRunResult& result) {
+  const Topology& topology = *scenario.topology;
+  ordered_json j = replay_json(scenario, result.run);
+  j["fidelity"] = "network";
+  const RequestMetrics& m = result.requests;
+  ordered_json requests = {{"window_s", m.window.in_seconds()},
+                           {"requests", m.requests},
+                           {"steps_simulated", m.steps_simulated},
+                           {"steps_repeated", m.steps_repeated}};
+  requests["services"] = ordered_json::array();
+  for (std::size_t s = 0; s < m.services.size(); ++s) {
+    requests["services"].push_back({{"id", topology.services()[s].id},
+                                    {"windows", windows_json(scenario.clock, m.services[s])}});
+  }
+  requests["user_groups"] = ordered_json::array();
+  for (std::size_t g = 0; g < m.groups.size(); ++g) {
+    requests["user_groups"].push_back({{"id", topology.user_groups()[g].id},
+                                       {"windows", windows_json(scenario.clock, m.groups[g])}});
+  }
+  j["requests"] = std::move(requests);
+  return j;
+}
+
+}  // namespace faultline::reports
