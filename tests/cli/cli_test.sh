@@ -74,6 +74,20 @@ expect_exit 0 "the what-if simulates on 2 threads" "$faultline" simulate \
   scenarios/webex-dc-us-loss.yaml --runs 300 --threads 2 --json "$work/what-if-2.json"
 check "failovers and overloads are byte-identical for 1 and 2 threads" \
   cmp -s "$work/what-if-1.json" "$work/what-if-2.json"
+
+network="$source_dir/tests/network/fixtures"
+expect_exit 0 "a replay at network fidelity" \
+  "$faultline" replay "$network/thin_wan.yaml" --fidelity network --window 10m --json "$work/net-a.json"
+check "it prints the request metrics" grep -q "Requests at network fidelity (windows of 10m" "$work/stdout"
+check "its JSON says so" grep -q '"fidelity": "network"' "$work/net-a.json"
+expect_exit 0 "a second one" \
+  "$faultline" replay "$network/thin_wan.yaml" --fidelity network --window 10m --json "$work/net-b.json"
+check "two network replays write byte-identical JSON" cmp -s "$work/net-a.json" "$work/net-b.json"
+expect_exit 2 "an unknown fidelity" "$faultline" replay "$network/thin_wan.yaml" --fidelity packet
+expect_exit 2 "a step that is no duration" \
+  "$faultline" replay "$network/thin_wan.yaml" --fidelity network --step soon --json "$work/net-c.json"
+check "says what a step looks like" grep -q "such as 1h, 15m or 1s, found 'soon'" "$work/stderr"
+check "and writes nothing" test ! -e "$work/net-c.json"
 expect_exit 0 "replay takes a strategy" "$faultline" replay scenarios/webex-2018-09-25.yaml \
   --strategy weighted-shortest-first --json "$work/wspt.json"
 check "the strategy is in the JSON" grep -q '"strategy": "weighted-shortest-first"' "$work/wspt.json"

@@ -119,3 +119,104 @@ TEST(Network, ReportsEveryBadNetworkFieldWhereItIs) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+std::shared_ptr<const Scenario> network_scenario(const std::string& name) {
+  auto load = load_scenario(testing::test_path("network/fixtures/" + name));
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
+  return load.scenario;
+}
+
+TEST(NetworkReplay, AgreesWithStateFidelityOnDowntimeWithoutCapacityEffects) {
+  const auto scenario = network_scenario("cross_check.yaml");
+  const RunResult state = replay(*scenario);
+  const Duration timeout = scenario->topology->network().request.timeout;
+  // With steps shorter than the timeout, within one timeout; with the
+  // default step, within a step.
+  for (const Duration step : {Duration::seconds(1), Duration::minutes(1)}) {
+    const NetworkRunResult network = replay_network(*scenario, {step, Duration::hours(1)});
+    const Duration tolerance = std::max(timeout, step);
+    for (std::size_t s = 0; s < state.services.size(); ++s) {
+      const std::string id = scenario->topology->services()[s].id;
+      const ServiceOutcome& a = state.services[s];
+      const ServiceOutcome& b = network.run.services[s];
+      EXPECT_GT(a.down, Duration{}) << id << ": every service goes down in this scenario";
+      EXPECT_LE(std::abs((a.down - b.down).ms), tolerance.ms) << id << " at step " << step.ms;
+      EXPECT_LE(std::abs((a.degraded - b.degraded).ms), tolerance.ms) << id;
+      ASSERT_TRUE(b.restored_at) << id;
+      EXPECT_LE(std::abs((*a.restored_at - *b.restored_at).ms), tolerance.ms) << id;
+    }
+    const auto lost = [](const RunResult& r) { return r.overall.lost.in_user_hours(); };
+    EXPECT_NEAR(lost(network.run), lost(state), 0.01 * lost(state));
+    // The runbook is the state run's.
+    EXPECT_EQ(network.run.steps[0].completed, state.steps[0].completed);
+  }
+}
+
+TEST(NetworkReplay, FailoverOverAThinWanLinkTimesOutWhatStateFidelityCallsServed) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  const RunResult state = replay(*scenario);
+  // At state fidelity, the standby takes over three minutes after the loss.
+  const ServiceOutcome& app = state.services[0];
+  EXPECT_EQ(app.down, Duration::minutes(3));
+  EXPECT_EQ(app.final_state, ServiceState::operational);
+
+  const NetworkRunResult network =
+      replay_network(*scenario, {Duration::minutes(1), Duration::minutes(10)});
+  const Duration timeout = scenario->topology->network().request.timeout;
+  const auto& windows = network.requests.groups[0];
+  // Before the loss, answers come in milliseconds.
+  ASSERT_TRUE(windows[0].p99);
+  EXPECT_LT(*windows[0].p99, Duration::milliseconds(100));
+  EXPECT_DOUBLE_EQ(windows[0].success_rate(), 1.0);
+  // From the first full window on the standby, the office's traffic is
+  // several times what the west's link carries: answers queue far past the
+  // timeout, and almost all requests fail.
+  for (std::size_t w = 2; w < windows.size(); ++w) {
+    ASSERT_TRUE(windows[w].p99) << w;
+    EXPECT_GT(*windows[w].p99, timeout * 10) << w;
+    EXPECT_LT(windows[w].success_rate(), 0.1) << w;
+  }
+  EXPECT_EQ(network.run.services[0].final_state, ServiceState::major_outage);
+  EXPECT_GT(network.run.overall.lost.in_user_hours(), 30 * state.overall.lost.in_user_hours());
+}
+
+TEST(NetworkReplay, TheSameScenarioGivesTheSameResult) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  const NetworkRunResult a = replay_network(*scenario);
+  const NetworkRunResult b = replay_network(*scenario);
+  EXPECT_EQ(a.run.overall.lost, b.run.overall.lost);
+  ASSERT_EQ(a.run.timeline.size(), b.run.timeline.size());
+  for (std::size_t i = 0; i < a.run.timeline.size(); ++i) {
+    EXPECT_EQ(a.run.timeline[i].at, b.run.timeline[i].at);
+    EXPECT_EQ(a.run.timeline[i].served_fraction, b.run.timeline[i].served_fraction);
+  }
+  for (std::size_t w = 0; w < a.requests.services[0].size(); ++w) {
+    EXPECT_EQ(a.requests.services[0][w].served, b.requests.services[0][w].served);
+    EXPECT_EQ(a.requests.services[0][w].p99, b.requests.services[0][w].p99);
+  }
+}
+
+TEST(NetworkReplay, TheWebexOutageRunsAtNetworkFidelity) {
+  auto load = load_scenario(testing::source_path("scenarios/webex-2018-09-25.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Scenario& scenario = *load.scenario;
+  const RunResult state = replay(scenario);
+  const NetworkRunResult network = replay_network(scenario);
+  // The estate's links and hosts carry its traffic, so only the faults take
+  // services down, as at state fidelity.
+  for (std::size_t s = 0; s < state.services.size(); ++s) {
+    EXPECT_LE(std::abs((state.services[s].down - network.run.services[s].down).ms),
+              Duration::minutes(1).ms)
+        << scenario.topology->services()[s].id;
+  }
+  EXPECT_GT(network.requests.requests, 1e9);
+  EXPECT_GT(network.requests.steps_repeated, 10 * network.requests.steps_simulated)
+      << "steps in which nothing changed are copied, not run";
+}
+
+}  // namespace
+}  // namespace faultline
