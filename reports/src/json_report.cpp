@@ -127,6 +127,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
+  j["fidelity"] = "state";
   j["scenario"] = scenario_json(scenario);
   j["scenario"]["end"] = clock.iso_text(result.end);
   j["scenario"]["end_s"] = seconds(result.end.since_t0());

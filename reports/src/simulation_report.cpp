@@ -50,6 +50,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   const ScenarioClock& clock = scenario.clock;
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
+  j["fidelity"] = result.network_fidelity ? "network" : "state";
   j["scenario"] = scenario_json(scenario);
   j["runs"] = result.runs;
   j["seed"] = result.seed;
@@ -124,7 +125,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out;
-  out += fmt::format("{}: {} runs, seed {}", scenario.name, result.runs, result.seed);
+  out += fmt::format("{}: {} runs{}, seed {}", scenario.name, result.runs,
+                     result.network_fidelity ? " at network fidelity" : "", result.seed);
   if (result.reached_ci_target) {
     out += *result.reached_ci_target ? " (confidence target reached)"
                                      : " (confidence target NOT reached within the run cap)";

@@ -88,6 +88,16 @@ expect_exit 2 "a step that is no duration" \
   "$faultline" replay "$network/thin_wan.yaml" --fidelity network --step soon --json "$work/net-c.json"
 check "says what a step looks like" grep -q "such as 1h, 15m or 1s, found 'soon'" "$work/stderr"
 check "and writes nothing" test ! -e "$work/net-c.json"
+for threads in 1 2; do
+  expect_exit 0 "a simulation at network fidelity on $threads thread(s)" \
+    "$faultline" simulate "$network/thin_wan.yaml" --fidelity network --runs 5 --threads "$threads" \
+    --json "$work/net-sim-$threads.json"
+done
+check "is byte-identical for 1 and 2 threads" cmp -s "$work/net-sim-1.json" "$work/net-sim-2.json"
+check "and says at which fidelity" grep -q '"fidelity": "network"' "$work/net-sim-1.json"
+expect_exit 2 "a confidence target at network fidelity" \
+  "$faultline" simulate "$network/thin_wan.yaml" --fidelity network --until-ci 0.05
+check "asks for a number of runs instead" grep -q "give the number of runs" "$work/stderr"
 expect_exit 0 "replay takes a strategy" "$faultline" replay scenarios/webex-2018-09-25.yaml \
   --strategy weighted-shortest-first --json "$work/wspt.json"
 check "the strategy is in the JSON" grep -q '"strategy": "weighted-shortest-first"' "$work/wspt.json"

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -198,6 +199,55 @@ TEST(NetworkReplay, TheSameScenarioGivesTheSameResult) {
     EXPECT_EQ(a.requests.services[0][w].served, b.requests.services[0][w].served);
     EXPECT_EQ(a.requests.services[0][w].p99, b.requests.services[0][w].p99);
   }
+}
+
+TEST(NetworkSimulate, RunsInChildProcessesWithTheSameResultWhateverTheirNumber) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  MonteCarloOptions options;
+  options.runs = 6;
+  options.seed = 11;
+  options.network = NetworkOptions{};
+  options.threads = 1;
+  const MonteCarloResult one = simulate(*scenario, options);
+  options.threads = 2;
+  const MonteCarloResult two = simulate(*scenario, options);
+  EXPECT_TRUE(one.network_fidelity);
+  EXPECT_EQ(one.runs, 6u);
+  EXPECT_EQ(one.overall.user_seconds_lost.mean(), two.overall.user_seconds_lost.mean());
+  EXPECT_EQ(one.services[0].downtime_ms.mean(), two.services[0].downtime_ms.mean());
+  ASSERT_EQ(one.sampled_active.size(), two.sampled_active.size());
+  for (std::size_t i = 0; i < one.sampled_active.size(); ++i)
+    EXPECT_EQ(one.sampled_active[i].mean(), two.sampled_active[i].mean()) << i;
+  // Each run is the network replay of its sampled state run.
+  EXPECT_NEAR(one.overall.user_seconds_lost.mean() / 3600,
+              replay_network(*scenario).run.overall.lost.in_user_hours(), 1.0);
+}
+
+TEST(NetworkSimulate, AgreesWithStateFidelityWithoutCapacityEffects) {
+  const auto scenario = network_scenario("cross_check.yaml");
+  MonteCarloOptions options;
+  options.runs = 4;
+  options.threads = 2;
+  const MonteCarloResult state = simulate(*scenario, options);
+  options.network = NetworkOptions{Duration::seconds(1), Duration::hours(1)};
+  const MonteCarloResult network = simulate(*scenario, options);
+  for (std::size_t s = 0; s < state.services.size(); ++s) {
+    EXPECT_NEAR(state.services[s].downtime_ms.mean(), network.services[s].downtime_ms.mean(),
+                2000.0)
+        << s;
+  }
+  // Active users cut off over time, sample by sample.
+  ASSERT_EQ(state.sampled_active.size(), network.sampled_active.size());
+  for (std::size_t i = 0; i < state.sampled_active.size(); ++i)
+    EXPECT_EQ(state.sampled_active[i].mean(), network.sampled_active[i].mean()) << i;
+}
+
+TEST(NetworkSimulate, RefusesAConfidenceTarget) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  MonteCarloOptions options;
+  options.network = NetworkOptions{};
+  options.until_ci = 0.05;
+  EXPECT_THROW(simulate(*scenario, options), std::invalid_argument);
 }
 
 TEST(NetworkReplay, TheWebexOutageRunsAtNetworkFidelity) {

@@ -279,6 +279,7 @@ struct SimulateArgs {
   faultline::MonteCarloOptions options;
   double until_ci = 0;
   std::string sample_every;
+  FidelityArgs fidelity;
   bool quiet = false;
 };
 
@@ -307,6 +308,11 @@ int simulate(SimulateArgs& args) {
     }
     args.options.sample_every = step;
   }
+  const auto network = network_options(args.fidelity);
+  if (!network)
+    return kExitBadInput;
+  if (args.fidelity.fidelity == "network")
+    args.options.network = network;
   const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
   if (show_progress)
     args.options.on_progress = print_progress;
@@ -448,6 +454,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1e-9, 0.999999));
   simulate_cmd->add_option("--sample-every", simulate_args.sample_every,
                            "Spacing of the affected-users-over-time grid (e.g. 1h)");
+  add_fidelity_options(simulate_cmd, simulate_args.fidelity);
   simulate_cmd->add_option("--strategy", simulate_args.strategy,
                            "Order of ready steps competing for crews, instead of the scenario's");
   add_output_options(simulate_cmd, simulate_args.outputs);

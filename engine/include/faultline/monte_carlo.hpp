@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "faultline/model.hpp"
+#include "faultline/network.hpp"
 #include "faultline/statistics.hpp"
 
 namespace faultline {
@@ -30,6 +31,9 @@ struct MonteCarloOptions {
   // Spacing of the affected-users sampling grid; chosen from the horizon (or
   // the nominal run's length) when absent.
   std::optional<Duration> sample_every;
+  // At network fidelity: each run's requests flow through a SimGrid platform
+  // in a process of its own, at most `threads` at once, tallied in run order.
+  std::optional<NetworkOptions> network;
   // Called now and then from the calling thread while runs are under way.
   std::function<void(const MonteCarloProgress&)> on_progress;
 };
@@ -68,6 +72,7 @@ struct ImpactStatistics {
 struct MonteCarloResult {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
+  bool network_fidelity = false;
   // With until_ci: whether the target was reached before the cap.
   std::optional<bool> reached_ci_target;
   std::vector<ServiceStatistics> services;  // by ServiceId

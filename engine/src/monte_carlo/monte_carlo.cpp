@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <stdexcept>
 
+#include "faultline/activity.hpp"
 #include "monte_carlo/parallel_runs.hpp"
 #include "monte_carlo/sampling.hpp"
+#include "network/network_run.hpp"
 #include "replay/run.hpp"
 
 namespace faultline {
@@ -121,6 +124,52 @@ struct Worker {
   MonteCarloResult tally;
 };
 
+// One run after another in this process, each run's flows in a child
+// process, at most `threads` of them at once; tallied in run order, so the
+// result does not depend on how many ran at once.
+MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOptions& options,
+                                  std::span<const SimTime> times) {
+  const NetworkOptions& network = *options.network;
+  const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
+  detail::Run run(scenario);
+  detail::RunOptions run_options;
+  run_options.sample_times = times;
+  // The runbook step that brought users back is read from the timeline.
+  run_options.record_timeline = true;
+  struct InFlight {
+    detail::TracedRun traced;
+    std::optional<detail::IsolatedWork> flows;
+  };
+  std::deque<InFlight> in_flight;
+  MonteCarloResult result = empty_tally(scenario, times);
+  const auto started = std::chrono::steady_clock::now();
+  double last_report = 0;
+  const auto collect_oldest = [&] {
+    InFlight& oldest = in_flight.front();
+    const NetworkRunResult r =
+        detail::network_result(scenario, oldest.traced, oldest.flows->result(), network, times);
+    tally(scenario, r.run, result);
+    in_flight.pop_front();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (options.on_progress && elapsed - last_report >= 0.2) {
+      last_report = elapsed;
+      options.on_progress({result.runs, options.runs, elapsed});
+    }
+  };
+  for (std::uint64_t i = 0; i < options.runs; ++i) {
+    if (in_flight.size() == options.threads)
+      collect_oldest();
+    InFlight& next = in_flight.emplace_back();
+    run_options.sampling = detail::RunSampling{options.seed, i};
+    detail::run_traced(scenario, run, run_options, network, next.traced);
+    next.flows.emplace(detail::start_flows(*scenario.topology, calendar, next.traced, network));
+  }
+  while (!in_flight.empty())
+    collect_oldest();
+  return result;
+}
+
 }  // namespace
 
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
@@ -133,6 +182,17 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   }
 
   const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
+  if (options.network) {
+    if (options.until_ci) {
+      throw std::invalid_argument(
+          "a confidence target needs state fidelity, whose runs are cheap; at network fidelity "
+          "give the number of runs");
+    }
+    MonteCarloResult result = simulate_network(scenario, options, times);
+    result.seed = options.seed;
+    result.network_fidelity = true;
+    return result;
+  }
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned w = 0; w < options.threads; ++w)
     workers.push_back(std::make_unique<Worker>(scenario, times));

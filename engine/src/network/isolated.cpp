@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace faultline::detail {
 
@@ -29,17 +31,17 @@ void write_all(int fd, const std::string& text) {
 
 }  // namespace
 
-std::string run_isolated(const std::function<std::string()>& work) {
+IsolatedWork::IsolatedWork(const std::function<std::string()>& work) {
   int fds[2];
   if (::pipe(fds) != 0)
     throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
-  const pid_t child = ::fork();
-  if (child < 0) {
+  child_ = ::fork();
+  if (child_ < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
     throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
   }
-  if (child == 0) {
+  if (child_ == 0) {
     ::close(fds[0]);
     std::string answer;
     try {
@@ -53,20 +55,39 @@ std::string run_isolated(const std::function<std::string()>& work) {
     ::_exit(0);
   }
   ::close(fds[1]);
+  pipe_ = fds[0];
+}
+
+IsolatedWork::IsolatedWork(IsolatedWork&& other) noexcept
+    : child_(std::exchange(other.child_, -1)), pipe_(std::exchange(other.pipe_, -1)) {}
+
+IsolatedWork::~IsolatedWork() {
+  if (pipe_ >= 0)
+    ::close(pipe_);
+  if (child_ > 0) {
+    ::kill(child_, SIGKILL);
+    int status = 0;
+    while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+std::string IsolatedWork::result() {
   std::string answer;
   char buffer[65536];
   for (;;) {
-    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+    const ssize_t n = ::read(pipe_, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       break;
     answer.append(buffer, static_cast<std::size_t>(n));
   }
-  ::close(fds[0]);
+  ::close(std::exchange(pipe_, -1));
   int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(child_, &status, 0) < 0 && errno == EINTR) {
   }
+  child_ = -1;
   if (answer.empty() || (answer.front() != kDone && answer.front() != kFailed)) {
     throw std::runtime_error(WIFSIGNALED(status)
                                  ? "the network simulation was killed by signal " +
@@ -77,6 +98,10 @@ std::string run_isolated(const std::function<std::string()>& work) {
   if (answer.front() == kFailed)
     throw std::runtime_error("the network simulation failed: " + answer.substr(1));
   return answer.substr(1);
+}
+
+std::string run_isolated(const std::function<std::string()>& work) {
+  return IsolatedWork(work).result();
 }
 
 }  // namespace faultline::detail

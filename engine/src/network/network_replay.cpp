@@ -3,9 +3,8 @@
 
 #include "faultline/activity.hpp"
 #include "faultline/network.hpp"
-#include "network/isolated.hpp"
+#include "network/network_run.hpp"
 #include "network/request_flows.hpp"
-#include "replay/run.hpp"
 
 namespace faultline {
 
@@ -232,26 +231,62 @@ class ResultBuilder {
 
 }  // namespace
 
+}  // namespace faultline
+
+namespace faultline::detail {
+
+void run_traced(const Scenario& scenario, Run& run, RunOptions options,
+                const NetworkOptions& network, TracedRun& traced) {
+  traced.trace.clear();
+  options.health_trace = &traced.trace;
+  run.execute(options, traced.state);
+  if (!scenario.horizon)
+    traced.state.end = traced.state.end + network.step;
+}
+
+IsolatedWork start_flows(const Topology& topology, const ActivityCalendar& calendar,
+                         const TracedRun& traced, const NetworkOptions& network) {
+  return IsolatedWork([&] {
+    return serialize(simulate_flows(topology, calendar, traced.trace, traced.state.end, network));
+  });
+}
+
+NetworkRunResult network_result(const Scenario& scenario, const TracedRun& traced,
+                                const std::string& flows, const NetworkOptions& network,
+                                std::span<const SimTime> sample_times) {
+  const FlowResult parsed = parse_flows(flows, *scenario.topology);
+  NetworkRunResult result{ResultBuilder(scenario, traced.state, parsed, network.step).build(),
+                          parsed.metrics};
+  // Active users cut off at each sampling time: the last users line by then.
+  auto& sampled = result.run.sampled_active;
+  sampled.assign(sample_times.size(), UserCount{});
+  std::size_t next = 0;
+  UserCount active;
+  for (const TimelineEntry& e : result.run.timeline) {
+    if (e.kind != TimelineKind::users)
+      continue;
+    while (next < sample_times.size() && sample_times[next] < e.at)
+      sampled[next++] = active;
+    active = e.active;
+  }
+  while (next < sample_times.size())
+    sampled[next++] = active;
+  return result;
+}
+
+}  // namespace faultline::detail
+
+namespace faultline {
+
 NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options) {
-  const Topology& topology = *scenario.topology;
-  RunResult state;
-  std::vector<HealthChange> trace;
+  detail::TracedRun traced;
   detail::RunOptions run_options;
   run_options.record_timeline = true;
-  run_options.health_trace = &trace;
-  detail::Run(scenario).execute(run_options, state);
-  // Without a horizon the state run ends with its last change; requests
-  // see that change a step later.
-  if (!scenario.horizon)
-    state.end = state.end + options.step;
-  const ActivityCalendar calendar(topology, scenario.clock, activity_until(scenario));
-  const std::string answer = detail::run_isolated([&] {
-    return detail::serialize(detail::simulate_flows(topology, calendar, trace, state.end, options));
-  });
-  const detail::FlowResult flows = detail::parse_flows(answer, topology);
-  NetworkRunResult result{ResultBuilder(scenario, state, flows, options.step).build(),
-                          flows.metrics};
-  return result;
+  detail::Run run(scenario);
+  detail::run_traced(scenario, run, run_options, options, traced);
+  const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
+  detail::IsolatedWork flows = detail::start_flows(*scenario.topology, calendar, traced, options);
+  return detail::network_result(scenario, traced, flows.result(), options, {});
 }
 
 }  // namespace faultline

@@ -19,7 +19,7 @@ inline constexpr int kSchemaVersion = 3;
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
-// The replay's JSON with "fidelity": "network" and the request metrics per
+// The replay's JSON, its "fidelity" "network", with the request metrics per
 // window.
 nlohmann::ordered_json network_json(const Scenario& scenario, const NetworkRunResult& result);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
