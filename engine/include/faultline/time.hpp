@@ -87,8 +87,8 @@ class ScenarioClock {
   std::string local_text(SimTime t, const char* format) const;
   // The times from `from` to `to` at which the local clock shows a whole
   // multiple of `step` (whole hours: 00:00, 06:00, ... for 6h; local midnights
-  // for whole days, every n-th day counted from 1970-01-01): the ticks of a time axis. Local times that a daylight
-  // saving change skips are left out; repeated ones appear once.
+  // for whole days, every n-th day counted from 1970-01-01): the ticks of a time axis. Local times
+  // that a daylight saving change skips are left out; repeated ones appear once.
   std::vector<SimTime> local_ticks(SimTime from, SimTime to, Duration step) const;
 
  private:

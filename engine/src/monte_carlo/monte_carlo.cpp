@@ -125,8 +125,9 @@ struct Worker {
 };
 
 // One run after another in this process, each run's flows in a child
-// process, at most `threads` of them at once; tallied in run order, so the
-// result does not depend on how many ran at once.
+// process, at most `threads` of them at once. Runs are tallied in run order,
+// whichever child finishes first, so the result does not depend on how many
+// ran at once.
 MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOptions& options,
                                   std::span<const SimTime> times) {
   const NetworkOptions& network = *options.network;
@@ -136,20 +137,40 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   run_options.sample_times = times;
   // The runbook step that brought users back is read from the timeline.
   run_options.record_timeline = true;
-  struct InFlight {
+  struct Pending {
     detail::TracedRun traced;
-    std::optional<detail::IsolatedWork> flows;
+    std::optional<detail::IsolatedWork> flows;  // until its answer is in
+    std::string answer;
   };
-  std::deque<InFlight> in_flight;
+  // Runs started and not yet tallied, oldest first. Finished runs wait here
+  // for the older ones; a few times the thread count bounds how many.
+  std::deque<Pending> pending;
+  const std::size_t most_pending = 4 * static_cast<std::size_t>(options.threads);
+  std::size_t running = 0;
   MonteCarloResult result = empty_tally(scenario, times);
   const auto started = std::chrono::steady_clock::now();
   double last_report = 0;
-  const auto collect_oldest = [&] {
-    InFlight& oldest = in_flight.front();
-    const NetworkRunResult r =
-        detail::network_result(scenario, oldest.traced, oldest.flows->result(), network, times);
-    tally(scenario, r.run, result);
-    in_flight.pop_front();
+  std::vector<detail::IsolatedWork*> works;
+  std::vector<Pending*> owners;
+  const auto collect_one = [&] {
+    works.clear();
+    owners.clear();
+    for (Pending& p : pending) {
+      if (p.flows) {
+        works.push_back(&*p.flows);
+        owners.push_back(&p);
+      }
+    }
+    Pending& done = *owners[detail::IsolatedWork::wait_for_any(works)];
+    done.answer = done.flows->result();
+    done.flows.reset();
+    --running;
+    while (!pending.empty() && !pending.front().flows) {
+      const NetworkRunResult r = detail::network_result(scenario, pending.front().traced,
+                                                        pending.front().answer, network, times);
+      tally(scenario, r.run, result);
+      pending.pop_front();
+    }
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (options.on_progress && elapsed - last_report >= 0.2) {
@@ -158,15 +179,16 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     }
   };
   for (std::uint64_t i = 0; i < options.runs; ++i) {
-    if (in_flight.size() == options.threads)
-      collect_oldest();
-    InFlight& next = in_flight.emplace_back();
+    while (running == options.threads || pending.size() == most_pending)
+      collect_one();
+    Pending& next = pending.emplace_back();
     run_options.sampling = detail::RunSampling{options.seed, i};
     detail::run_traced(scenario, run, run_options, network, next.traced);
     next.flows.emplace(detail::start_flows(*scenario.topology, calendar, next.traced, network));
+    ++running;
   }
-  while (!in_flight.empty())
-    collect_oldest();
+  while (!pending.empty())
+    collect_one();
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "network/isolated.hpp"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 namespace faultline::detail {
 
@@ -98,6 +100,24 @@ std::string IsolatedWork::result() {
   if (answer.front() == kFailed)
     throw std::runtime_error("the network simulation failed: " + answer.substr(1));
   return answer.substr(1);
+}
+
+std::size_t IsolatedWork::wait_for_any(std::span<IsolatedWork* const> works) {
+  std::vector<pollfd> fds;
+  for (const IsolatedWork* work : works)
+    fds.push_back({work->pipe_, POLLIN, 0});
+  for (;;) {
+    const int n = ::poll(fds.data(), fds.size(), -1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      throw std::runtime_error(std::string("cannot wait for the network simulations: ") +
+                               std::strerror(errno));
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].revents != 0)
+        return i;
+    }
+  }
 }
 
 std::string run_isolated(const std::function<std::string()>& work) {

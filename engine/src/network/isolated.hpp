@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <span>
 #include <string>
 
 namespace faultline::detail {
@@ -26,6 +27,10 @@ class IsolatedWork {
   // std::runtime_error with the child's message when it threw, and with its
   // exit status when it died.
   std::string result();
+
+  // Waits until one of the works has its answer ready (or its child died)
+  // and returns its position.
+  static std::size_t wait_for_any(std::span<IsolatedWork* const> works);
 
  private:
   pid_t child_ = -1;
