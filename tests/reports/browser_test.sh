@@ -86,6 +86,10 @@ check_report simulate "$work/simulate" "affected-users downtime crew-busy milest
 "$faultline" compare "$webex" --strategy as-written --strategy most-users-first \
   --strategy critical-path --runs 300 --threads 2 --report "$work/compare" >/dev/null 2>&1
 check_report compare "$work/compare" "differences means affected-users" '[]'
+
+"$faultline" replay "$webex" --fidelity network --report "$work/network" >/dev/null 2>&1
+check_report network "$work/network" \
+  "affected-users status gantt crew-busy request-success request-latency milestones" '[]'
 hostile=tests/reports/fixtures/hostile.yaml
 "$faultline" replay "$hostile" --report "$work/hostile" >/dev/null 2>&1
 check_report hostile "$work/hostile" "affected-users status gantt crew-busy milestones" \

@@ -231,7 +231,7 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
   std::cout << faultline::reports::replay_text(scenario, result.run)
             << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
-    return ReportPages{faultline::reports::replay_html(scenario, result.run),
+    return ReportPages{faultline::reports::network_html(scenario, result),
                        faultline::reports::replay_summary(scenario, result.run),
                        faultline::reports::replay_timeline_csv(scenario, result.run)};
   });

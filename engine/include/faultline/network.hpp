@@ -69,6 +69,7 @@ struct RequestWindow {
 };
 
 struct RequestMetrics {
+  Duration step;
   Duration window;
   std::vector<std::vector<RequestWindow>> services;  // by ServiceId, then window
   std::vector<std::vector<RequestWindow>> groups;    // by UserGroupId, then window

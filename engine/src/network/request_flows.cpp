@@ -19,10 +19,10 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-// Latencies are binned on a log scale, ten bins a decade from 0.1 ms, for
-// the percentiles of a window.
+// Latencies are binned on a log scale, twenty bins a decade from 0.1 ms up
+// to 10^6 s, for the percentiles of a window (within 12%).
 constexpr double kFirstBinSeconds = 1e-4;
-constexpr int kBinsPerDecade = 10;
+constexpr int kBinsPerDecade = 20;
 constexpr int kBins = 10 * kBinsPerDecade;
 
 class LatencyHistogram {
@@ -503,6 +503,7 @@ class FlowSimulation {
         }
       }
     }
+    metrics.step = step_;
     metrics.window = window_;
     metrics.services.assign(services, {});
     metrics.groups.assign(groups, {});
@@ -578,7 +579,7 @@ std::string serialize(const FlowResult& result) {
     }
   }
   const RequestMetrics& m = result.metrics;
-  fmt::format_to(it, "{} {:.17g} {} {}\n", m.window.ms, m.requests, m.steps_simulated,
+  fmt::format_to(it, "{} {} {:.17g} {} {}\n", m.step.ms, m.window.ms, m.requests, m.steps_simulated,
                  m.steps_repeated);
   fmt::format_to(it, "{}\n", m.services.empty() ? 0 : m.services.front().size());
   for (const auto* series : {&m.services, &m.groups}) {
@@ -612,7 +613,7 @@ FlowResult parse_flows(const std::string& text, const Topology& topology) {
   }
   RequestMetrics& m = result.metrics;
   std::size_t windows = 0;
-  in >> m.window.ms >> m.requests >> m.steps_simulated >> m.steps_repeated >> windows;
+  in >> m.step.ms >> m.window.ms >> m.requests >> m.steps_simulated >> m.steps_repeated >> windows;
   for (auto [series, count] : {std::pair{&m.services, services}, std::pair{&m.groups, groups}}) {
     series->resize(count);
     for (auto& list : *series) {

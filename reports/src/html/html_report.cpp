@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <numeric>
 
 #include "faultline/strategy.hpp"
 #include "format.hpp"
@@ -175,12 +177,92 @@ std::vector<html::Series> crew_series(const Scenario& scenario, const RunResult&
   return series;
 }
 
-}  // namespace
+// Series past this many share colours: the charts of requests show the user
+// groups that fared worst.
+constexpr std::size_t kMostGroupsShown = 7;
 
-std::string replay_html(const Scenario& scenario, const RunResult& result) {
+// The user groups to show, worst first by `badness`; all when few enough.
+std::vector<std::size_t> worst_groups(std::size_t groups,
+                                      const std::function<double(std::size_t)>& badness) {
+  std::vector<std::size_t> order(groups);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return badness(a) > badness(b); });
+  order.resize(std::min(groups, kMostGroupsShown));
+  return order;
+}
+
+// Each user group's requests over the windows: the share served, and the
+// p99 latency against the timeout.
+std::string requests_section(const Scenario& scenario, const NetworkRunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const RequestMetrics& m = result.requests;
+  const Duration timeout = topology.network().request.timeout;
+  const Duration abandoned = m.step * 2 + timeout;
+  const std::size_t groups = m.groups.size();
+  const std::string which =
+      groups > kMostGroupsShown
+          ? fmt::format(" The {} of {} user groups that fared worst.", kMostGroupsShown, groups)
+          : "";
+  const auto p99 = [&](const RequestWindow& w) { return w.p99.value_or(abandoned).in_seconds(); };
+
+  html::TimeSeriesChart success;
+  success.id = "request-success";
+  success.title = "Requests served";
+  success.caption = fmt::format(
+      "Share of each user group's requests answered within the timeout ({}), retries included, "
+      "per window of {}.{}",
+      format_duration(timeout), format_duration(m.window), which);
+  success.y_label = "% served";
+  success.to = result.run.end;
+  for (const std::size_t g : worst_groups(groups, [&](std::size_t g) {
+         double served = 0;
+         double requests = 0;
+         for (const RequestWindow& w : m.groups[g]) {
+           served += w.served;
+           requests += w.requests;
+         }
+         return requests > 0 ? 1 - served / requests : 0.0;
+       })) {
+    html::Series series{topology.user_groups()[g].id, {}};
+    for (const RequestWindow& w : m.groups[g])
+      series.points.push_back({w.from, 100 * w.success_rate()});
+    success.series.push_back(std::move(series));
+  }
+
+  html::TimeSeriesChart latency;
+  latency.id = "request-latency";
+  latency.title = "Latency p99";
+  latency.caption = fmt::format(
+      "The 99th percentile of each user group's response times per window, answers after the "
+      "timeout included; a window whose requests were all abandoned shows when they were ({}). "
+      "The timeout is drawn as a level of its own.{}",
+      format_duration(abandoned), which);
+  latency.y_label = "seconds";
+  latency.to = result.run.end;
+  for (const std::size_t g : worst_groups(groups, [&](std::size_t g) {
+         double worst = 0;
+         for (const RequestWindow& w : m.groups[g])
+           worst = std::max(worst, p99(w));
+         return worst;
+       })) {
+    html::Series series{topology.user_groups()[g].id, {}};
+    for (const RequestWindow& w : m.groups[g])
+      series.points.push_back({w.from, p99(w)});
+    latency.series.push_back(std::move(series));
+  }
+  latency.series.push_back(
+      {"timeout", {{SimTime{}, timeout.in_seconds()}, {result.run.end, timeout.in_seconds()}}});
+  const ScenarioClock& clock = scenario.clock;
+  return "<h2>Requests</h2>\n" + html::time_series_figure(clock, success) +
+         html::time_series_figure(clock, latency);
+}
+
+std::string replay_page(const Scenario& scenario, const RunResult& result, std::string_view kind,
+                        std::string_view requests) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
-  std::string body = scenario_header(scenario, "Replay with nominal durations");
+  std::string body = scenario_header(scenario, kind);
 
   const std::optional<SimTime> restored = all_restored(result);
   body += "<div class=\"cards\">\n";
@@ -228,6 +310,7 @@ std::string replay_html(const Scenario& scenario, const RunResult& result) {
     crews.series = crew_series(scenario, result);
     body += html::time_series_figure(clock, crews);
   }
+  body += requests;
   if (!scenario.observed.empty())
     body += "<h2>Against the record</h2>\n" + html::replay_milestones_figure(scenario, result);
 
@@ -274,6 +357,17 @@ std::string replay_html(const Scenario& scenario, const RunResult& result) {
                  {"user-hours lost", true}},
                 rows);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
+}
+
+}  // namespace
+
+std::string replay_html(const Scenario& scenario, const RunResult& result) {
+  return replay_page(scenario, result, "Replay with nominal durations", "");
+}
+
+std::string network_html(const Scenario& scenario, const NetworkRunResult& result) {
+  return replay_page(scenario, result.run, "Replay with nominal durations at network fidelity",
+                     requests_section(scenario, result));
 }
 
 std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {

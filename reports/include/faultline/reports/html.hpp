@@ -8,6 +8,7 @@
 
 #include "faultline/compare.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -16,6 +17,9 @@ namespace faultline::reports {
 // runbook as a Gantt chart with crew lanes and the critical path; crews'
 // busy members; observed versus simulated milestones; tables.
 std::string replay_html(const Scenario& scenario, const RunResult& result);
+// The replay's page with each user group's requests served and latency p99
+// over time.
+std::string network_html(const Scenario& scenario, const NetworkRunResult& result);
 // Key figures with confidence intervals; active users cut off over time
 // (mean, median and the p10-p90 band); downtime histograms per service;
 // milestones against the simulated spread; crews' mean busy members; tables.
