@@ -288,4 +288,33 @@ std::vector<std::size_t> ranking(const Comparison& c) {
   return order;
 }
 
+RequestTotals request_totals(const std::vector<RequestWindow>& windows) {
+  RequestTotals t;
+  for (const RequestWindow& w : windows) {
+    t.requests += w.requests;
+    t.served += w.served;
+    if (w.requests > 0 && (!t.worst_success || w.success_rate() < t.worst_success->success_rate()))
+      t.worst_success = &w;
+    if (w.p99 && (!t.worst_p99 || *w.p99 > *t.worst_p99->p99))
+      t.worst_p99 = &w;
+  }
+  return t;
+}
+
+std::string latency_text(Duration d) {
+  return d.ms < 1000 ? fmt::format("{} ms", d.ms) : fmt::format("{:.1f} s", d.in_seconds());
+}
+
+std::string worst_success_text(const ScenarioClock& clock, const RequestTotals& t) {
+  return t.worst_success ? fmt::format("{} from {}", percent(t.worst_success->success_rate()),
+                                       clock.local_text(t.worst_success->from))
+                         : "-";
+}
+
+std::string worst_p99_text(const ScenarioClock& clock, const RequestTotals& t) {
+  return t.worst_p99 ? fmt::format("{} from {}", latency_text(*t.worst_p99->p99),
+                                   clock.local_text(t.worst_p99->from))
+                     : "-";
+}
+
 }  // namespace faultline::reports

@@ -10,6 +10,7 @@
 #include "faultline/compare.hpp"
 #include "faultline/model.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -55,6 +56,23 @@ std::string at_local(const ScenarioClock& clock, double ms);
 // Mean busy members of a crew at a sample time: sampled_busy_sum[index] over
 // the runs.
 double mean_busy(const MonteCarloResult& result, std::size_t index);
+
+// A service's or user group's requests over all windows at network fidelity.
+struct RequestTotals {
+  double requests = 0;
+  double served = 0;
+  // The window with the lowest success rate, and the one with the highest p99.
+  const RequestWindow* worst_success = nullptr;
+  const RequestWindow* worst_p99 = nullptr;
+
+  double success_rate() const { return requests > 0 ? served / requests : 1.0; }
+};
+RequestTotals request_totals(const std::vector<RequestWindow>& windows);
+// "120 ms", "2.5 s"
+std::string latency_text(Duration d);
+// The lowest success and highest p99 windows as "34% from <time>", or "-".
+std::string worst_success_text(const ScenarioClock& clock, const RequestTotals& t);
+std::string worst_p99_text(const ScenarioClock& clock, const RequestTotals& t);
 
 inline constexpr std::size_t kLost = 0;  // ComparedMetric::user_seconds_lost
 

@@ -10,45 +10,14 @@ using nlohmann::ordered_json;
 
 namespace {
 
-struct Totals {
-  double requests = 0;
-  double served = 0;
-  // The window with the lowest success rate, and the one with the highest p99.
-  const RequestWindow* worst_success = nullptr;
-  const RequestWindow* worst_p99 = nullptr;
-};
-
-Totals totals(const std::vector<RequestWindow>& windows) {
-  Totals t;
-  for (const RequestWindow& w : windows) {
-    t.requests += w.requests;
-    t.served += w.served;
-    if (w.requests > 0 && (!t.worst_success || w.success_rate() < t.worst_success->success_rate()))
-      t.worst_success = &w;
-    if (w.p99 && (!t.worst_p99 || *w.p99 > *t.worst_p99->p99))
-      t.worst_p99 = &w;
-  }
-  return t;
-}
-
-std::string latency_text(Duration d) {
-  return d.ms < 1000 ? fmt::format("{} ms", d.ms) : fmt::format("{:.1f} s", d.in_seconds());
-}
-
 std::string rows(const ScenarioClock& clock, const std::vector<std::string>& names,
                  const std::vector<std::vector<RequestWindow>>& series) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const Totals t = totals(series[i]);
-    const std::string worst =
-        t.worst_success ? fmt::format("{} from {}", percent(t.worst_success->success_rate()),
-                                      clock.local_text(t.worst_success->from))
-                        : "-";
-    const std::string p99 = t.worst_p99 ? fmt::format("{} from {}", latency_text(*t.worst_p99->p99),
-                                                      clock.local_text(t.worst_p99->from))
-                                        : "-";
+    const RequestTotals t = request_totals(series[i]);
     out += fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", names[i], millions(t.requests),
-                       percent(t.requests > 0 ? t.served / t.requests : 1.0), worst, p99);
+                       percent(t.success_rate()), worst_success_text(clock, t),
+                       worst_p99_text(clock, t));
   }
   return out;
 }

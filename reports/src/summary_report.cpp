@@ -148,14 +148,13 @@ UserCount users_back(const RunResult& result, StepId step) {
   return UserCount{back};
 }
 
-}  // namespace
-
-std::string replay_summary(const Scenario& scenario, const RunResult& result) {
+std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
+                              std::string_view kind) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out = fmt::format("# Post-incident summary: {}\n\n",
                                 md(scenario.name.empty() ? scenario.file : scenario.name));
-  out += facts(scenario, "replay with nominal durations (each at its median)");
+  out += facts(scenario, kind);
 
   out += "\n## Impact\n\n";
   out += fmt::format("- **{} active users** were cut off at worst, at {}.\n",
@@ -306,6 +305,47 @@ std::string replay_summary(const Scenario& scenario, const RunResult& result) {
                time_or_dash(clock, o.simulated), difference_text(o)});
     }
   }
+  return out;
+}
+
+std::string request_rows(const ScenarioClock& clock, const std::vector<std::string>& names,
+                         const std::vector<std::vector<RequestWindow>>& series) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const RequestTotals t = request_totals(series[i]);
+    out += row({md(names[i]), millions(t.requests), percent(t.success_rate()),
+                worst_success_text(clock, t), worst_p99_text(clock, t)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string replay_summary(const Scenario& scenario, const RunResult& result) {
+  return replay_summary_of(scenario, result, "replay with nominal durations (each at its median)");
+}
+
+std::string network_summary(const Scenario& scenario, const NetworkRunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const RequestMetrics& m = result.requests;
+  std::string out =
+      replay_summary_of(scenario, result.run,
+                        "replay with nominal durations (each at its median), at network fidelity");
+  out += fmt::format(
+      "\n## Requests\n\nWhat users asked of the estate, per window of {}; the p99 counts "
+      "answers that came after the timeout ({}).\n\n",
+      format_duration(m.window), format_duration(topology.network().request.timeout));
+  const auto columns = [](std::string first) {
+    return heading({std::move(first), ">requests", ">served", "lowest success", "highest p99"});
+  };
+  std::vector<std::string> names;
+  for (const UserGroup& g : topology.user_groups())
+    names.push_back(g.id);
+  out += columns("user group") + request_rows(scenario.clock, names, m.groups);
+  names.clear();
+  for (const Service& s : topology.services())
+    names.push_back(s.id);
+  out += "\n" + columns("service") + request_rows(scenario.clock, names, m.services);
   return out;
 }
 

@@ -232,7 +232,7 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
             << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
     return ReportPages{faultline::reports::network_html(scenario, result),
-                       faultline::reports::replay_summary(scenario, result.run),
+                       faultline::reports::network_summary(scenario, result),
                        faultline::reports::replay_timeline_csv(scenario, result.run)};
   });
 }

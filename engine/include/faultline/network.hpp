@@ -55,9 +55,11 @@ struct NetworkOptions {
   Duration window = Duration::hours(1);
 };
 
-// Requests to a service, or of a user group, during one window: retries are
-// part of the request they repeat. Latencies are of responses, including
-// those that came after the client gave up; empty when none came.
+// Requests of a user group during one window, retries part of the request
+// they repeat; or calls to a service, every one counted (retries, calls
+// through dependencies and the monitor's probes). Latencies are of
+// responses, including those that came after the client gave up; empty when
+// none came.
 struct RequestWindow {
   SimTime from;
   double requests = 0;

@@ -16,10 +16,9 @@ namespace faultline::detail {
 
 // What one step of requests did.
 struct StepFlows {
-  // By ServiceId: requests that reached the service (every call, through
-  // dependencies too; retries are part of the request they repeat), those
-  // it answered in time, and those of them that went without a soft
-  // dependency.
+  // By ServiceId: calls that reached the service (through dependencies,
+  // retries and probes too), those it answered in time, and those of them
+  // that went without a soft dependency.
   std::vector<double> requests;
   std::vector<double> served;
   std::vector<double> degraded;

@@ -9,11 +9,14 @@
 
 #include "faultline/compare.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
 
 std::string replay_summary(const Scenario& scenario, const RunResult& result);
+// The replay's summary with each user group's and service's requests.
+std::string network_summary(const Scenario& scenario, const NetworkRunResult& result);
 std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result);
 std::string compare_summary(std::span<const Variant> variants, const Comparison& comparison);
 
