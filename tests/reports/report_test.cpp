@@ -11,6 +11,7 @@
 #include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/csv.hpp"
@@ -55,6 +56,14 @@ constexpr const char* kWebex = "scenarios/webex-2018-09-25.yaml";
 constexpr const char* kHostile = "tests/reports/fixtures/hostile.yaml";
 
 // Set FAULTLINE_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+TEST_F(Reports, NetworkReplaySummaryMatchesTheGolden) {
+  const auto scenario = load("tests/network/fixtures/thin_wan.yaml");
+  const NetworkRunResult result =
+      replay_network(*scenario, {Duration::minutes(1), Duration::minutes(10)});
+  EXPECT_TRUE(testing::matches_golden("golden/thin-wan-network-summary.md",
+                                      reports::network_summary(*scenario, result)));
+}
+
 TEST_F(Reports, WebexReplaySummaryMatchesTheGolden) {
   const auto scenario = load(kWebex);
   EXPECT_TRUE(testing::matches_golden("golden/webex-2018-summary.md",
