@@ -57,7 +57,7 @@ class ResultBuilder {
       }
     }
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
-      close_state(s, state_.end);
+      detail::close_state_interval(result.services[s], state_since_[s], state_.end);
     result.observed.clear();
     for (const Milestone& m : scenario_.observed)
       result.observed.push_back(detail::judge(m, result));
@@ -92,42 +92,9 @@ class ResultBuilder {
   }
 
   void record_state(std::uint32_t s, const ServiceHealth& h) {
-    ServiceOutcome& outcome = result_->services[s];
-    const ServiceState to = h.state();
-    const ServiceState from = outcome.final_state;
-    if (to == from)
-      return;
-    const bool was_serving_all =
-        from == ServiceState::operational || from == ServiceState::degraded_performance;
-    const bool serves_all = h.served_fraction >= 1.0;
-    close_state(s, now_);
-    if (to == ServiceState::major_outage && !outcome.first_down)
-      outcome.first_down = now_;
-    if (from == ServiceState::major_outage && !outcome.partly_restored_at)
-      outcome.partly_restored_at = now_;
-    if (serves_all && !was_serving_all)
-      outcome.restored_at = now_;
-    if (!serves_all)
-      outcome.restored_at.reset();
-    outcome.final_state = to;
-    TimelineEntry entry;
-    entry.at = now_;
-    entry.kind = TimelineKind::service_state;
-    entry.subject = s;
-    entry.from = from;
-    entry.to = to;
-    entry.served_fraction = h.served_fraction;
-    timeline_.push_back(entry);
-  }
-
-  void close_state(std::uint32_t s, SimTime until) {
-    ServiceOutcome& outcome = result_->services[s];
-    const Duration span = until - state_since_[s];
-    if (outcome.final_state == ServiceState::major_outage)
-      outcome.down += span;
-    else if (outcome.final_state != ServiceState::operational)
-      outcome.degraded += span;
-    state_since_[s] = until;
+    if (const auto entry =
+            detail::change_state(ServiceId{s}, result_->services[s], state_since_[s], h, now_))
+      timeline_.push_back(*entry);
   }
 
   // As at state fidelity: users brought back take their share of the
@@ -138,11 +105,8 @@ class ResultBuilder {
     if (affected == before)
       return;
     if (affected < before) {
-      const auto unattributed =
-          static_cast<long double>(result_->user_groups[g].lost.user_ms - attributed_[g].user_ms);
-      const UserTime share{static_cast<std::int64_t>(
-          std::llround(unattributed * static_cast<long double>((before - affected).value) /
-                       static_cast<long double>(before.value)))};
+      const UserTime share =
+          detail::restored_share(result_->user_groups[g].lost, attributed_[g], before, affected);
       attributed_[g] += share;
       const auto cause = restoring_step(now_);
       (cause ? result_->steps[cause->value].restored_loss : result_->restored_loss_otherwise) +=
@@ -170,30 +134,17 @@ class ResultBuilder {
           active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
       total_active_ += active - group_active_[g];
       group_active_[g] = active;
-      update_peaks(result_->user_groups[g], group_affected_[g], active);
+      detail::update_peaks(result_->user_groups[g], group_affected_[g], active, now_);
     }
-    update_peaks(result_->overall, total_affected_, total_active_);
+    detail::update_peaks(result_->overall, total_affected_, total_active_, now_);
     if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
       return;
     recorded_affected_ = total_affected_;
     recorded_active_ = total_active_;
-    TimelineEntry entry;
-    entry.at = now_;
-    entry.kind = TimelineKind::users;
+    TimelineEntry entry = detail::entry_at(now_, TimelineKind::users);
     entry.affected = total_affected_;
     entry.active = total_active_;
     timeline_.push_back(entry);
-  }
-
-  void update_peaks(UserImpact& impact, UserCount affected, UserCount active) const {
-    if (affected > impact.peak_affected) {
-      impact.peak_affected = affected;
-      impact.peak_at = now_;
-    }
-    if (active > impact.peak_active) {
-      impact.peak_active = active;
-      impact.peak_active_at = now_;
-    }
   }
 
   // The state run's timeline without its services and users, with the

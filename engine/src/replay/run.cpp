@@ -9,14 +9,6 @@ namespace faultline::detail {
 
 namespace {
 
-TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject = 0) {
-  TimelineEntry e;
-  e.at = at;
-  e.kind = kind;
-  e.subject = subject;
-  return e;
-}
-
 // The share of a whole-step duration that wave `wave` of `waves` takes; the
 // shares add up to the duration exactly.
 Duration wave_length(Duration whole, int wave, int waves) {
@@ -804,11 +796,8 @@ void Run::set_group_affected(UserGroupId g, UserCount affected) {
     // The users brought back take their share of the group's loss so far
     // that is not yet put down to anything.
     UserTime& attributed = group_attributed_[g.value];
-    const auto unattributed =
-        static_cast<long double>(result_->user_groups[g.value].lost.user_ms - attributed.user_ms);
-    const UserTime share{static_cast<std::int64_t>(
-        std::llround(unattributed * static_cast<long double>((before - affected).value) /
-                     static_cast<long double>(before.value)))};
+    const UserTime share =
+        restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
     attributed += share;
     (restoring_step_ ? result_->steps[restoring_step_->value].restored_loss
                      : result_->restored_loss_otherwise) += share;
@@ -829,8 +818,8 @@ void Run::settle_users() {
     return;
   users_changed_ = false;
   for (std::size_t g = 0; g < group_affected_.size(); ++g)
-    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g]);
-  update_peaks(result_->overall, total_affected_, total_active_);
+    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g], now_);
+  update_peaks(result_->overall, total_affected_, total_active_, now_);
   if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
     return;
   recorded_affected_ = total_affected_;
@@ -842,53 +831,9 @@ void Run::settle_users() {
 }
 
 void Run::record_state(ServiceId s) {
-  ServiceOutcome& outcome = result_->services[s.value];
-  const ServiceHealth& h = health_.health(s);
-  const ServiceState to = h.state();
-  const ServiceState from = outcome.final_state;
-  if (to == from)
-    return;
-  const bool was_serving_all =
-      from == ServiceState::operational || from == ServiceState::degraded_performance;
-  const bool serves_all = h.served_fraction >= 1.0;
-  close_state_interval(s, now_);
-  if (to == ServiceState::major_outage && !outcome.first_down)
-    outcome.first_down = now_;
-  if (from == ServiceState::major_outage && !outcome.partly_restored_at) {
-    outcome.partly_restored_at = now_;
-  }
-  if (serves_all && !was_serving_all)
-    outcome.restored_at = now_;
-  if (!serves_all)
-    outcome.restored_at.reset();
-  outcome.final_state = to;
-  TimelineEntry entry = entry_at(now_, TimelineKind::service_state, s.value);
-  entry.from = from;
-  entry.to = to;
-  entry.served_fraction = h.served_fraction;
-  record(entry);
-}
-
-void Run::close_state_interval(ServiceId s, SimTime until) {
-  ServiceOutcome& outcome = result_->services[s.value];
-  const Duration span = until - state_since_[s.value];
-  if (outcome.final_state == ServiceState::major_outage) {
-    outcome.down += span;
-  } else if (outcome.final_state != ServiceState::operational) {
-    outcome.degraded += span;
-  }
-  state_since_[s.value] = until;
-}
-
-void Run::update_peaks(UserImpact& impact, UserCount affected, UserCount active) {
-  if (affected > impact.peak_affected) {
-    impact.peak_affected = affected;
-    impact.peak_at = now_;
-  }
-  if (active > impact.peak_active) {
-    impact.peak_active = active;
-    impact.peak_active_at = now_;
-  }
+  if (const auto entry = change_state(s, result_->services[s.value], state_since_[s.value],
+                                      health_.health(s), now_))
+    record(*entry);
 }
 
 // Accounts user-time for the interval that ends at t, and samples affected
@@ -937,7 +882,7 @@ void Run::finish(SimTime end) {
     take_sample();
   result_->end = end;
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
-    close_state_interval(ServiceId{s}, end);
+    close_state_interval(result_->services[s], state_since_[s], end);
   }
   for (const Milestone& m : scenario_.observed)
     result_->observed.push_back(judge(m, *result_));
@@ -968,6 +913,68 @@ void Run::account_crews() {
     busy += c.change;
     result_->crews[c.crew].peak_busy = std::max(result_->crews[c.crew].peak_busy, busy);
   }
+}
+
+TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject) {
+  TimelineEntry e;
+  e.at = at;
+  e.kind = kind;
+  e.subject = subject;
+  return e;
+}
+
+void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until) {
+  const Duration span = until - since;
+  if (outcome.final_state == ServiceState::major_outage) {
+    outcome.down += span;
+  } else if (outcome.final_state != ServiceState::operational) {
+    outcome.degraded += span;
+  }
+  since = until;
+}
+
+std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
+                                          const ServiceHealth& h, SimTime now) {
+  const ServiceState to = h.state();
+  const ServiceState from = outcome.final_state;
+  if (to == from)
+    return std::nullopt;
+  const bool was_serving_all =
+      from == ServiceState::operational || from == ServiceState::degraded_performance;
+  const bool serves_all = h.served_fraction >= 1.0;
+  close_state_interval(outcome, since, now);
+  if (to == ServiceState::major_outage && !outcome.first_down)
+    outcome.first_down = now;
+  if (from == ServiceState::major_outage && !outcome.partly_restored_at)
+    outcome.partly_restored_at = now;
+  if (serves_all && !was_serving_all)
+    outcome.restored_at = now;
+  if (!serves_all)
+    outcome.restored_at.reset();
+  outcome.final_state = to;
+  TimelineEntry entry = entry_at(now, TimelineKind::service_state, s.value);
+  entry.from = from;
+  entry.to = to;
+  entry.served_fraction = h.served_fraction;
+  return entry;
+}
+
+void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimTime now) {
+  if (affected > impact.peak_affected) {
+    impact.peak_affected = affected;
+    impact.peak_at = now;
+  }
+  if (active > impact.peak_active) {
+    impact.peak_active = active;
+    impact.peak_active_at = now;
+  }
+}
+
+UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after) {
+  const auto unattributed = static_cast<long double>(lost.user_ms - attributed.user_ms);
+  return UserTime{static_cast<std::int64_t>(
+      std::llround(unattributed * static_cast<long double>((before - after).value) /
+                   static_cast<long double>(before.value)))};
 }
 
 MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
