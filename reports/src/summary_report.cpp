@@ -354,9 +354,9 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
   const ScenarioClock& clock = scenario.clock;
   std::string out = fmt::format("# Simulation summary: {}\n\n",
                                 md(scenario.name.empty() ? scenario.file : scenario.name));
-  out +=
-      facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}",
-                                  thousands(static_cast<std::int64_t>(result.runs)), result.seed));
+  out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
+                                     thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+                                     result.network_fidelity ? ", at network fidelity" : ""));
   if (result.reached_ci_target) {
     out += *result.reached_ci_target
                ? "- The confidence target was reached.\n"

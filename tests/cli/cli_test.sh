@@ -95,6 +95,10 @@ for threads in 1 2; do
 done
 check "is byte-identical for 1 and 2 threads" cmp -s "$work/net-sim-1.json" "$work/net-sim-2.json"
 check "and says at which fidelity" grep -q '"fidelity": "network"' "$work/net-sim-1.json"
+expect_exit 0 "a network simulation's report" "$faultline" simulate "$network/thin_wan.yaml" \
+  --fidelity network --runs 2 --report "$work/net-sim-report"
+check "its summary says at which fidelity" \
+  grep -q "Monte Carlo, 2 runs, seed 1, at network fidelity" "$work/net-sim-report/summary.md"
 expect_exit 2 "a confidence target at network fidelity" \
   "$faultline" simulate "$network/thin_wan.yaml" --fidelity network --until-ci 0.05
 check "asks for a number of runs instead" grep -q "give the number of runs" "$work/stderr"

@@ -374,8 +374,9 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string body = scenario_header(
-      scenario, fmt::format("Monte Carlo over {} runs, seed {}",
-                            thousands(static_cast<std::int64_t>(result.runs)), result.seed));
+      scenario, fmt::format("Monte Carlo over {} runs, seed {}{}",
+                            thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+                            result.network_fidelity ? ", at network fidelity" : ""));
 
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak_active = result.overall.peak_active.summary();
