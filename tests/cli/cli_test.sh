@@ -88,6 +88,9 @@ expect_exit 2 "a step that is no duration" \
   "$faultline" replay "$network/thin_wan.yaml" --fidelity network --step soon --json "$work/net-c.json"
 check "says what a step looks like" grep -q "such as 1h, 15m or 1s, found 'soon'" "$work/stderr"
 check "and writes nothing" test ! -e "$work/net-c.json"
+expect_exit 2 "a window shorter than a step" \
+  "$faultline" replay "$network/thin_wan.yaml" --fidelity network --step 10m --window 1m
+check "says which must be longer" grep -q "must be at least --step (10m)" "$work/stderr"
 for threads in 1 2; do
   expect_exit 0 "a simulation at network fidelity on $threads thread(s)" \
     "$faultline" simulate "$network/thin_wan.yaml" --fidelity network --runs 5 --threads "$threads" \

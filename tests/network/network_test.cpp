@@ -250,6 +250,12 @@ TEST(NetworkSimulate, AgreesWithStateFidelityWithoutCapacityEffects) {
     EXPECT_EQ(state.sampled_active[i].mean(), network.sampled_active[i].mean()) << i;
 }
 
+TEST(NetworkReplay, RefusesAWindowShorterThanAStep) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  EXPECT_THROW(replay_network(*scenario, {Duration::minutes(10), Duration::minutes(1)}),
+               std::invalid_argument);
+}
+
 TEST(NetworkSimulate, RefusesAConfidenceTarget) {
   const auto scenario = network_scenario("thin_wan.yaml");
   MonteCarloOptions options;

@@ -222,6 +222,11 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
   const auto window = step ? positive_duration("--window", args.window) : std::nullopt;
   if (!step || !window)
     return std::nullopt;
+  if (*window < *step) {
+    std::cerr << fmt::format("faultline: --window ({}) must be at least --step ({})\n", args.window,
+                             args.step);
+    return std::nullopt;
+  }
   return faultline::NetworkOptions{*step, *window};
 }
 

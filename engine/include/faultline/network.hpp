@@ -51,7 +51,7 @@ struct NetworkOptions {
   // aggregated flow per step, sized by its activity; a service's state is
   // known to this resolution.
   Duration step = Duration::minutes(1);
-  // Request metrics are summed over windows of this length.
+  // Request metrics are summed over windows of this length, at least a step.
   Duration window = Duration::hours(1);
 };
 
@@ -96,7 +96,8 @@ struct NetworkRunResult {
 // and of services' capability, is played onto the platform - a deployment
 // with no healthy instance is a host turned off, one with some is a host
 // slowed to their share - while the user groups' requests flow through it.
-// Throws std::runtime_error when the SimGrid process fails.
+// Throws std::invalid_argument for options out of range (a window shorter
+// than a step), std::runtime_error when the SimGrid process fails.
 NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options = {});
 
 }  // namespace faultline

@@ -210,6 +210,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
           "a confidence target needs state fidelity, whose runs are cheap; at network fidelity "
           "give the number of runs");
     }
+    detail::check(*options.network);
     MonteCarloResult result = simulate_network(scenario, options, times);
     result.seed = options.seed;
     result.network_fidelity = true;

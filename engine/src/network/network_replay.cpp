@@ -1,5 +1,8 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "faultline/activity.hpp"
 #include "faultline/network.hpp"
@@ -186,6 +189,15 @@ class ResultBuilder {
 
 namespace faultline::detail {
 
+void check(const NetworkOptions& network) {
+  if (network.step.ms <= 0 || network.window < network.step) {
+    throw std::invalid_argument(fmt::format(
+        "the step must be above 0 and the window at least a step, found a step of {} and a "
+        "window of {}",
+        format_duration(network.step), format_duration(network.window)));
+  }
+}
+
 void run_traced(const Scenario& scenario, Run& run, RunOptions options,
                 const NetworkOptions& network, TracedRun& traced) {
   traced.trace.clear();
@@ -230,6 +242,7 @@ NetworkRunResult network_result(const Scenario& scenario, const TracedRun& trace
 namespace faultline {
 
 NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options) {
+  detail::check(options);
   detail::TracedRun traced;
   detail::RunOptions run_options;
   run_options.record_timeline = true;

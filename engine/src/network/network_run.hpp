@@ -14,6 +14,10 @@
 
 namespace faultline::detail {
 
+// Throws std::invalid_argument for a step or window that is not positive,
+// or a window shorter than a step.
+void check(const NetworkOptions& network);
+
 struct TracedRun {
   RunResult state;
   std::vector<HealthChange> trace;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -90,6 +91,8 @@ struct Responses {
 
 struct StepRecord {
   StepFlows flows;
+  int in_flight = 0;  // its flows and probes not yet done
+  // Until added into the windows.
   std::vector<Responses> services;
   std::vector<Responses> groups;
   std::vector<double> served_share;  // groups x services: of each group's flow to each
@@ -128,6 +131,8 @@ class FlowSimulation {
         timeout_(topology.network().request.timeout.in_seconds()),
         platform_(build_platform(topology)),
         inputs_(trace.front().inputs) {
+    metrics_.services.resize(topology.services().size());
+    metrics_.groups.resize(topology.user_groups().size());
     hosts_ = platform_.deployments;
     hosts_.insert(hosts_.end(), platform_.clients.begin(), platform_.clients.end());
     latency_.assign(hosts_.size() * hosts_.size(), -1.0);
@@ -141,8 +146,8 @@ class FlowSimulation {
 
   void run(FlowResult& result) {
     if (platform_.clients.empty()) {
-      // No user group sends anything: every step is the same empty one.
-      launch(0);
+      // No user group, no monitor: nothing sends a request.
+      add_step(0);
       runs_.back().count = steps();
     } else {
       // On a client host, which no fault turns off.
@@ -198,6 +203,7 @@ class FlowSimulation {
       }
       sg4::this_actor::sleep_until(seconds(next));
       can_repeat = quiet_at_start && in_flight_ == 0 && !changed;
+      fold_finished();
       ++k;
     }
   }
@@ -224,7 +230,8 @@ class FlowSimulation {
     }
   }
 
-  void launch(std::int64_t k) {
+  // A step of its own from step k, in which nothing has been sent yet.
+  void add_step(std::int64_t k) {
     runs_.push_back({k, 1, {}});
     records_.emplace_back();
     StepRecord& record = records_.back();
@@ -237,18 +244,22 @@ class FlowSimulation {
     record.services.resize(services);
     record.groups.resize(groups);
     record.served_share.assign(groups * services, 1.0);
+  }
+
+  void launch(std::int64_t k) {
+    add_step(k);
+    const std::size_t services = topology_.services().size();
+    const std::size_t groups = topology_.user_groups().size();
     const double per_user = topology_.network().request.per_active_user_hour * step_seconds_ / 3600;
     const std::size_t index = records_.size() - 1;
     // A monitor probes every service each step, so that a service whose
     // callers fail before reaching it still has a state.
     for (std::uint32_t s = 0; s < services; ++s) {
-      ++in_flight_;
-      sg4::Actor::create("probe", platform_.clients.front(), [this, index, s] {
+      start(index, platform_.clients.front(), [this, index, s] {
         std::vector<ServiceId> path;
         const double deadline = sg4::Engine::get_clock() + 2 * step_seconds_ + timeout_;
         call_service(index, ServiceId{s}, sample_seconds_ / step_seconds_,
                      platform_.clients.front(), path, deadline);
-        --in_flight_;
       });
     }
     for (std::uint32_t g = 0; g < groups; ++g) {
@@ -258,13 +269,21 @@ class FlowSimulation {
       // that availability is known while nobody is active.
       const double requests = std::max(1.0, static_cast<double>(active.value) * per_user);
       for (const ServiceId s : group.uses) {
-        ++in_flight_;
-        sg4::Actor::create("flow", platform_.clients[g], [this, index, g, s, requests] {
-          send_flow(index, UserGroupId{g}, s, requests);
-          --in_flight_;
-        });
+        start(index, platform_.clients[g],
+              [this, index, g, s, requests] { send_flow(index, UserGroupId{g}, s, requests); });
       }
     }
+  }
+
+  // An actor carrying requests of the step records_[index].
+  void start(std::size_t index, sg4::Host* host, std::function<void()> work) {
+    ++in_flight_;
+    ++records_[index].in_flight;
+    sg4::Actor::create("flow", host, [this, index, work = std::move(work)] {
+      work();
+      --in_flight_;
+      --records_[index].in_flight;
+    });
   }
 
   // A user group's requests to a service for one step, with the clients'
@@ -469,57 +488,91 @@ class FlowSimulation {
     return outcome;
   }
 
-  void collect(FlowResult& result) {
-    result.steps = runs_;
-    for (std::size_t i = 0; i < runs_.size(); ++i)
-      result.steps[i].flows = records_[i].flows;
-    RequestMetrics& metrics = result.metrics;
-    metrics.requests = 0;
-    const std::size_t services = topology_.services().size();
-    const std::size_t groups = topology_.user_groups().size();
-    const std::int64_t windows = (end_.ms + window_.ms - 1) / window_.ms;
-    struct Window {
-      std::vector<Responses> services;
-      std::vector<Responses> groups;
-    };
-    std::vector<Window> sums(static_cast<std::size_t>(windows),
-                             {std::vector<Responses>(services), std::vector<Responses>(groups)});
-    const auto add = [](Responses& into, const Responses& from, double times) {
-      into.requests += from.requests * times;
-      into.served += from.served * times;
-      into.latency.add(from.latency, times);
-    };
-    for (std::size_t i = 0; i < runs_.size(); ++i) {
-      for (std::int64_t k = runs_[i].first; k < runs_[i].first + runs_[i].count; ++k) {
-        const std::int64_t w = (step_.ms * k) / window_.ms;
-        if (w >= windows)
-          break;
-        Window& window = sums[static_cast<std::size_t>(w)];
-        for (std::size_t s = 0; s < services; ++s)
-          add(window.services[s], records_[i].services[s], 1.0);
-        for (std::size_t g = 0; g < groups; ++g) {
-          add(window.groups[g], records_[i].groups[g], 1.0);
-          metrics.requests += records_[i].groups[g].requests;
-        }
+  std::int64_t windows() const {
+    return std::max<std::int64_t>(1, (end_.ms + window_.ms - 1) / window_.ms);
+  }
+  std::int64_t window_of(std::int64_t step) const { return step_.ms * step / window_.ms; }
+  std::int64_t first_step_in(std::int64_t window) const {
+    return (window_.ms * window + step_.ms - 1) / step_.ms;
+  }
+
+  // Adds the responses of the steps done, in time order, into their
+  // windows. The latest stays open: the steps after it may repeat it.
+  void fold_finished() {
+    while (folded_ + 1 < runs_.size() && records_[folded_].in_flight == 0) {
+      fold(runs_[folded_], records_[folded_]);
+      ++folded_;
+    }
+  }
+
+  // Adds a run of steps into the windows they fall in, per window rather
+  // than per step (a run may repeat a step for a year), and closes the
+  // windows before, which no later step reaches.
+  void fold(const StepRun& run, StepRecord& record) {
+    const std::int64_t last = run.first + run.count - 1;
+    const std::int64_t last_window = std::min(window_of(last), windows() - 1);
+    for (std::int64_t w = window_of(run.first); w <= last_window; ++w) {
+      close_before(w);
+      const std::int64_t steps =
+          std::min(last, first_step_in(w + 1) - 1) - std::max(run.first, first_step_in(w)) + 1;
+      if (steps <= 0)
+        continue;
+      while (first_open_ + static_cast<std::int64_t>(open_.size()) <= w)
+        open_.push_back({std::vector<Responses>(record.services.size()),
+                         std::vector<Responses>(record.groups.size())});
+      WindowSums& sums = open_[static_cast<std::size_t>(w - first_open_)];
+      const auto times = static_cast<double>(steps);
+      const auto add = [times](Responses& into, const Responses& from) {
+        into.requests += from.requests * times;
+        into.served += from.served * times;
+        into.latency.add(from.latency, times);
+      };
+      for (std::size_t s = 0; s < record.services.size(); ++s)
+        add(sums.services[s], record.services[s]);
+      for (std::size_t g = 0; g < record.groups.size(); ++g) {
+        add(sums.groups[g], record.groups[g]);
+        metrics_.requests += record.groups[g].requests * times;
       }
     }
-    metrics.step = step_;
-    metrics.window = window_;
-    metrics.services.assign(services, {});
-    metrics.groups.assign(groups, {});
+    std::vector<Responses>().swap(record.services);
+    std::vector<Responses>().swap(record.groups);
+  }
+
+  // Turns the windows before `window` into their metrics.
+  void close_before(std::int64_t window) {
     const auto summary = [](SimTime from, const Responses& r) {
       return RequestWindow{from, r.requests, r.served, r.latency.percentile(0.5),
                            r.latency.percentile(0.99)};
     };
-    for (std::int64_t w = 0; w < windows; ++w) {
-      const SimTime from = SimTime{} + window_ * w;
+    const std::size_t services = topology_.services().size();
+    const std::size_t groups = topology_.user_groups().size();
+    while (first_open_ < window) {
+      const SimTime from = SimTime{} + window_ * first_open_;
+      if (open_.empty())
+        open_.push_back({std::vector<Responses>(services), std::vector<Responses>(groups)});
       for (std::size_t s = 0; s < services; ++s)
-        metrics.services[s].push_back(summary(from, sums[static_cast<std::size_t>(w)].services[s]));
+        metrics_.services[s].push_back(summary(from, open_.front().services[s]));
       for (std::size_t g = 0; g < groups; ++g)
-        metrics.groups[g].push_back(summary(from, sums[static_cast<std::size_t>(w)].groups[g]));
+        metrics_.groups[g].push_back(summary(from, open_.front().groups[g]));
+      open_.pop_front();
+      ++first_open_;
     }
-    metrics.steps_simulated = static_cast<std::int64_t>(runs_.size());
-    metrics.steps_repeated = repeated_;
+  }
+
+  void collect(FlowResult& result) {
+    while (folded_ < runs_.size()) {
+      fold(runs_[folded_], records_[folded_]);
+      ++folded_;
+    }
+    close_before(windows());
+    result.steps = runs_;
+    for (std::size_t i = 0; i < runs_.size(); ++i)
+      result.steps[i].flows = records_[i].flows;
+    metrics_.step = step_;
+    metrics_.window = window_;
+    metrics_.steps_simulated = static_cast<std::int64_t>(runs_.size());
+    metrics_.steps_repeated = repeated_;
+    result.metrics = std::move(metrics_);
   }
 
   const Topology& topology_;
@@ -540,6 +593,14 @@ class FlowSimulation {
   std::size_t segment_ = 0;
   int in_flight_ = 0;
   std::vector<StepRun> runs_;
+  std::size_t folded_ = 0;  // runs_ before this are added into the windows
+  struct WindowSums {
+    std::vector<Responses> services;
+    std::vector<Responses> groups;
+  };
+  std::deque<WindowSums> open_;  // windows from first_open_ on
+  std::int64_t first_open_ = 0;
+  RequestMetrics metrics_;
   // By position in runs_; a deque, as flows keep references into it while
   // later steps are added.
   std::deque<StepRecord> records_;
