@@ -166,7 +166,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     done.flows.reset();
     --running;
     while (!pending.empty() && !pending.front().flows) {
-      const NetworkRunResult r = detail::network_result(scenario, pending.front().traced,
+      const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
       tally(scenario, r.run, result);
       pending.pop_front();

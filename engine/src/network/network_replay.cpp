@@ -28,14 +28,14 @@ ServiceHealth health_of(const detail::StepFlows& flows, std::size_t s) {
 // of the state run's runbook, crews and faults.
 class ResultBuilder {
  public:
-  ResultBuilder(const Scenario& scenario, const RunResult& state, const detail::FlowResult& flows,
-                Duration step)
+  ResultBuilder(const Scenario& scenario, const ActivityCalendar& calendar, const RunResult& state,
+                const detail::FlowResult& flows, Duration step)
       : scenario_(scenario),
         topology_(*scenario.topology),
         state_(state),
         flows_(flows),
         step_(step),
-        calendar_(topology_, scenario.clock, activity_until(scenario)),
+        calendar_(calendar),
         group_affected_(topology_.user_groups().size()),
         group_active_(topology_.user_groups().size()),
         attributed_(topology_.user_groups().size()),
@@ -51,13 +51,12 @@ class ResultBuilder {
     result.restored_loss_otherwise = UserTime{};
     for (StepOutcome& step : result.steps)
       step.restored_loss = UserTime{};
+    // Repeated steps hold the same state, so a run of them is one span.
     for (const detail::StepRun& run : flows_.steps) {
-      for (std::int64_t k = run.first; k < run.first + run.count; ++k) {
-        const SimTime from = SimTime{} + step_ * k;
-        if (from >= state_.end)
-          break;
-        apply_step(from, std::min(from + step_, state_.end), run.flows);
-      }
+      const SimTime from = SimTime{} + step_ * run.first;
+      if (from >= state_.end)
+        break;
+      apply_steps(from, std::min(from + step_ * run.count, state_.end), run.flows);
     }
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
@@ -69,7 +68,7 @@ class ResultBuilder {
   }
 
  private:
-  void apply_step(SimTime from, SimTime to, const detail::StepFlows& flows) {
+  void apply_steps(SimTime from, SimTime to, const detail::StepFlows& flows) {
     now_ = from;
     for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
       record_state(s, health_of(flows, s));
@@ -169,7 +168,7 @@ class ResultBuilder {
   const RunResult& state_;
   const detail::FlowResult& flows_;
   Duration step_;
-  ActivityCalendar calendar_;
+  const ActivityCalendar& calendar_;
   RunResult* result_ = nullptr;
   SimTime now_;
   std::vector<UserCount> group_affected_;
@@ -214,12 +213,14 @@ IsolatedWork start_flows(const Topology& topology, const ActivityCalendar& calen
   });
 }
 
-NetworkRunResult network_result(const Scenario& scenario, const TracedRun& traced,
-                                const std::string& flows, const NetworkOptions& network,
+NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar& calendar,
+                                const TracedRun& traced, const std::string& flows,
+                                const NetworkOptions& network,
                                 std::span<const SimTime> sample_times) {
   const FlowResult parsed = parse_flows(flows, *scenario.topology);
-  NetworkRunResult result{ResultBuilder(scenario, traced.state, parsed, network.step).build(),
-                          parsed.metrics};
+  NetworkRunResult result{
+      ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(),
+      parsed.metrics};
   // Active users cut off at each sampling time: the last users line by then.
   auto& sampled = result.run.sampled_active;
   sampled.assign(sample_times.size(), UserCount{});
@@ -250,7 +251,7 @@ NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& 
   detail::run_traced(scenario, run, run_options, options, traced);
   const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
   detail::IsolatedWork flows = detail::start_flows(*scenario.topology, calendar, traced, options);
-  return detail::network_result(scenario, traced, flows.result(), options, {});
+  return detail::network_result(scenario, calendar, traced, flows.result(), options, {});
 }
 
 }  // namespace faultline

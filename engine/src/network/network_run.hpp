@@ -35,8 +35,9 @@ IsolatedWork start_flows(const Topology& topology, const ActivityCalendar& calen
 
 // The run's result from the state run and the flows' text; sampled_active
 // at `sample_times` comes from the flows.
-NetworkRunResult network_result(const Scenario& scenario, const TracedRun& traced,
-                                const std::string& flows, const NetworkOptions& network,
+NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar& calendar,
+                                const TracedRun& traced, const std::string& flows,
+                                const NetworkOptions& network,
                                 std::span<const SimTime> sample_times);
 
 }  // namespace faultline::detail
