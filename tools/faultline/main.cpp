@@ -304,13 +304,9 @@ int simulate(SimulateArgs& args) {
   if (args.until_ci > 0)
     args.options.until_ci = args.until_ci;
   if (!args.sample_every.empty()) {
-    const auto step = faultline::parse_duration(args.sample_every);
-    if (!step || step->ms <= 0) {
-      std::cerr << "faultline: --sample-every must be a duration above 0 such as 1h or 15m, "
-                   "found '"
-                << args.sample_every << "'\n";
+    const auto step = positive_duration("--sample-every", args.sample_every);
+    if (!step)
       return kExitBadInput;
-    }
     args.options.sample_every = step;
   }
   const auto network = network_options(args.fidelity);
