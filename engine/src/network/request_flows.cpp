@@ -8,7 +8,7 @@
 #include <cmath>
 #include <deque>
 #include <functional>
-#include <limits>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -133,9 +133,6 @@ class FlowSimulation {
         inputs_(trace.front().inputs) {
     metrics_.services.resize(topology.services().size());
     metrics_.groups.resize(topology.user_groups().size());
-    hosts_ = platform_.deployments;
-    hosts_.insert(hosts_.end(), platform_.clients.begin(), platform_.clients.end());
-    latency_.assign(hosts_.size() * hosts_.size(), -1.0);
     for (std::size_t i = 1; i < trace.size(); ++i)
       changes_.push_back(trace[i].at);
     for (std::size_t s = 1; s < calendar.segments(); ++s)
@@ -372,17 +369,12 @@ class FlowSimulation {
   }
 
   double route_latency(sg4::Host* from, sg4::Host* to) {
-    const std::size_t key =
-        static_cast<std::size_t>(std::find(hosts_.begin(), hosts_.end(), from) - hosts_.begin()) *
-            hosts_.size() +
-        static_cast<std::size_t>(std::find(hosts_.begin(), hosts_.end(), to) - hosts_.begin());
-    if (latency_[key] < 0) {
+    const auto [at, added] = latency_.try_emplace({from, to}, 0.0);
+    if (added) {
       std::vector<sg4::Link*> links;
-      double latency = 0;
-      from->route_to(to, links, &latency);
-      latency_[key] = latency;
+      from->route_to(to, links, &at->second);
     }
-    return latency_[key];
+    return at->second;
   }
 
   bool quorum_lost(const Service& service) const {
@@ -585,9 +577,9 @@ class FlowSimulation {
   Duration window_;
   double timeout_;
   Platform platform_;
-  std::vector<sg4::Host*> hosts_;  // deployments, then clients
-  std::vector<double> latency_;    // one-way, hosts x hosts; negative until asked
-  std::vector<SimTime> changes_;   // when health inputs or activity change, after T0
+  // One-way, by route, as requests first take it.
+  std::map<std::pair<const sg4::Host*, const sg4::Host*>, double> latency_;
+  std::vector<SimTime> changes_;  // when health inputs or activity change, after T0
   std::size_t trace_next_ = 0;
   HealthInputs inputs_;
   std::size_t segment_ = 0;
