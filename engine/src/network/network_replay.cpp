@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "faultline/activity.hpp"
@@ -118,16 +119,17 @@ class ResultBuilder {
     group_affected_[g] = affected;
   }
 
+  // The last such entry of the state run's timeline in (t - step, t].
   std::optional<StepId> restoring_step(SimTime t) const {
-    std::optional<StepId> cause;
-    for (const TimelineEntry& e : state_.timeline) {
-      if (e.at > t)
-        break;
-      if (e.at > t - step_ &&
-          (e.kind == TimelineKind::step_completed || e.kind == TimelineKind::step_wave))
-        cause = StepId{e.subject};
+    const auto& timeline = state_.timeline;
+    auto it = std::upper_bound(timeline.begin(), timeline.end(), t,
+                               [](SimTime at, const TimelineEntry& e) { return at < e.at; });
+    while (it != timeline.begin() && std::prev(it)->at > t - step_) {
+      --it;
+      if (it->kind == TimelineKind::step_completed || it->kind == TimelineKind::step_wave)
+        return StepId{it->subject};
     }
-    return cause;
+    return std::nullopt;
   }
 
   void settle_users(std::size_t segment) {
