@@ -1,4 +1,8 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
 
 #include "faultline/health.hpp"
 #include "faultline/loader.hpp"
@@ -117,6 +121,57 @@ TEST_F(Health, CapabilityScalesWhatTheDeploymentsServe) {
   EXPECT_EQ(staff_affected(), UserCount{80});
   health_->set_capability(s("web"), 0.6);
   EXPECT_TRUE(changed().empty()) << "no change, nothing reported";
+}
+
+
+// An estate with nothing failed is operational everywhere, whatever its
+// instance counts, weights and capacities, as long as every deployment can
+// carry its share of the demand: capacities are drawn at exactly the share
+// (rounded up to a whole user) or above, the case where a rounded sum of
+// shares once fell short of the demand.
+TEST(HealthProperty, AnUnfaultedEstateIsOperationalEverywhere) {
+  std::mt19937_64 random(20181925);
+  const auto draw = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(random);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    const int deployments = draw(1, 5);
+    const long demand = draw(1, 2'000'000);
+    std::vector<long> instances;
+    std::vector<long> weights;
+    long total_weight = 0;
+    for (int d = 0; d < deployments; ++d) {
+      instances.push_back(draw(1, 1000));
+      weights.push_back(draw(0, 1) ? draw(1, 1000) : instances.back());
+      total_weight += weights.back();
+    }
+    std::string yaml = "regions: [{id: r}]\nservices:\n  - id: spread\n";
+    yaml += fmt::format("    redundancy: {}\n    deployments:\n",
+                        draw(0, 1) ? "active-active" : "k-of-n\n    quorum: 1");
+    for (int d = 0; d < deployments; ++d) {
+      const long share = (demand * weights[d] + total_weight - 1) / total_weight;
+      yaml += fmt::format("      - {{id: d{}, region: r, instances: {}, weight: {}, capacity: {}}}\n",
+                          d, instances[d], weights[d], share + draw(0, 1) * draw(0, 50));
+    }
+    yaml += fmt::format("  - {{id: plain, deployments: [{{region: r, instances: {}}}]}}\n",
+                        draw(1, 1000));
+    yaml += "  - {id: front, deployments: [{region: r}], depends_on: [spread, plain]}\n";
+    yaml += fmt::format("user_groups:\n  - {{id: all, users: {}, region: r, time_zone: UTC, "
+                        "activity: always, uses: [front, spread]}}\n",
+                        demand);
+    const std::string path = ::testing::TempDir() + "/unfaulted_estate.yaml";
+    std::ofstream(path) << yaml;
+    const auto load = load_topology(path);
+    ASSERT_TRUE(load.topology) << load.diagnostics.to_text() << yaml;
+    HealthPropagator health(*load.topology);
+    health.set_demand(*load.topology->find_service("spread"), UserCount{demand});
+    health.propagate();
+    for (std::uint32_t s = 0; s < load.topology->services().size(); ++s) {
+      EXPECT_EQ(health.health(ServiceId{s}).state(), ServiceState::operational)
+          << "trial " << trial << ", " << load.topology->services()[s].id << ":\n" << yaml;
+    }
+    EXPECT_EQ(health.affected_users(UserGroupId{0}), UserCount{}) << yaml;
+  }
 }
 
 }  // namespace

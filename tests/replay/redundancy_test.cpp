@@ -121,6 +121,17 @@ TEST(Redundancy, KOfNIsDownWhileFewerThanTheQuorumAreUp) {
   EXPECT_EQ(r.service("store").down, Duration::hours(2));
 }
 
+TEST(Redundancy, AnUnevenSplitOfTrafficServesEverythingAndOpensTheGate) {
+  // See the fixture: shares that do not add up exactly in floating point
+  // once showed media in partial outage (100% served) from T0, and the
+  // gate waiting on it never opened.
+  const auto r = replay_fixture("uneven_split.yaml");
+  EXPECT_TRUE(r.served("media").empty()) << "media never leaves operational";
+  EXPECT_EQ(r.service("media").final_state, ServiceState::operational);
+  EXPECT_EQ(r.result.steps[0].completed, at(minutes(10)));
+  EXPECT_EQ(r.result.overall.lost, UserTime{});
+}
+
 // cascade_estate: web carries 900 users, 300 per region; capacities a 400,
 // b 400, c 600; a deployment at 1.2x its capacity for 10 minutes falls over.
 //

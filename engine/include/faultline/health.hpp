@@ -15,6 +15,14 @@ namespace faultline {
 // Below this served fraction a service is in major outage; from it up to (not
 // including) 1, in partial outage.
 inline constexpr double kMajorOutageBelow = 0.5;
+// Served fractions are products and quotients of doubles; within this of a
+// threshold they count as on it, so rounding never changes a state.
+inline constexpr double kServedTolerance = 1e-9;
+
+// Serving everything asked of it, up to rounding.
+constexpr bool fully_served(double served_fraction) {
+  return served_fraction >= 1.0 - kServedTolerance;
+}
 
 struct ServiceHealth {
   double served_fraction = 1.0;

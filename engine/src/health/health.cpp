@@ -22,9 +22,9 @@ std::string_view to_string(ServiceState s) {
 }
 
 ServiceState ServiceHealth::state() const {
-  if (served_fraction < kMajorOutageBelow)
+  if (served_fraction < kMajorOutageBelow - kServedTolerance)
     return ServiceState::major_outage;
-  if (served_fraction < 1.0)
+  if (!fully_served(served_fraction))
     return ServiceState::partial_outage;
   return degraded ? ServiceState::degraded_performance : ServiceState::operational;
 }
@@ -182,6 +182,10 @@ double HealthPropagator::deployment_fraction(const Service& service, ServiceId s
 // The service's demand is split over the deployments taking traffic by
 // weight; each serves up to the capacity of its healthy instances and sheds
 // the rest, and while shedding sees its load multiplied by client retries.
+// Whether a deployment sheds is decided by cross-multiplying (exact while
+// instance counts, capacities, weights and demand are integers), and the
+// served share is one less what is shed, so an estate that sheds nothing
+// serves exactly 1 however its traffic divides.
 double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) {
   const auto takes_traffic = [&](DeploymentId d) {
     return serving(d) &&
@@ -198,7 +202,7 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
   const bool quorum_lost =
       service.redundancy == Redundancy::k_of_n && taking_traffic < service.quorum;
   const auto demand = static_cast<double>(demand_[s.value].value);
-  double served = 0;
+  double shed = 0;
   // The demand at which the first deployment taking traffic would reach its
   // capacity; with none taking traffic, demand changes nothing.
   double fits_below = std::numeric_limits<double>::infinity();
@@ -208,23 +212,23 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       set_load_ratio(d, 0.0);
       continue;
     }
-    const double capacity =
-        static_cast<double>(deployment.capacity->value) * healthy_[d.value] / deployment.instances;
+    const auto full = static_cast<double>(deployment.capacity->value);
+    const double capacity = full * healthy_[d.value] / deployment.instances;
     fits_below = std::min(fits_below, capacity * total_weight / deployment.weight);
     const double load = demand * deployment.weight / total_weight;
-    if (load <= capacity) {
-      served += load;
-      set_load_ratio(d, load / capacity);
+    // load <= capacity, without the rounding of either quotient.
+    if (demand * deployment.weight * deployment.instances <=
+        full * healthy_[d.value] * total_weight) {
+      set_load_ratio(d, std::min(1.0, load / capacity));
     } else {
-      const double seen = load * service.retry_amplification;
-      served += load * capacity / seen;
-      set_load_ratio(d, seen / capacity);
+      shed += load - capacity / service.retry_amplification;
+      set_load_ratio(d, std::max(1.0, load * service.retry_amplification / capacity));
     }
   }
   fits_below_[s.value] = fits_below;
   if (quorum_lost || taking_traffic == 0)
     return 0.0;
-  return demand == 0 ? 1.0 : served / demand;
+  return demand == 0 ? 1.0 : std::clamp(1.0 - shed / demand, 0.0, 1.0);
 }
 
 ServiceHealth HealthPropagator::evaluate(ServiceId s) {
@@ -238,7 +242,7 @@ ServiceHealth HealthPropagator::evaluate(ServiceId s) {
       h.served_fraction = std::min(h.served_fraction, d.served_fraction);
       h.degraded = h.degraded || d.degraded;
     } else {
-      h.degraded = h.degraded || d.served_fraction < 1.0;
+      h.degraded = h.degraded || !fully_served(d.served_fraction);
     }
   }
   return h;
@@ -275,6 +279,8 @@ UserCount HealthPropagator::affected_users(UserGroupId g) const {
   double served = 1.0;
   for (const ServiceId s : group.uses)
     served = std::min(served, health_[s.value].served_fraction);
+  if (fully_served(served))
+    return UserCount{};
   return UserCount{std::llround(static_cast<double>(group.users.value) * (1.0 - served))};
 }
 

@@ -941,7 +941,7 @@ std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, 
     return std::nullopt;
   const bool was_serving_all =
       from == ServiceState::operational || from == ServiceState::degraded_performance;
-  const bool serves_all = h.served_fraction >= 1.0;
+  const bool serves_all = fully_served(h.served_fraction);
   close_state_interval(outcome, since, now);
   if (to == ServiceState::major_outage && !outcome.first_down)
     outcome.first_down = now;
