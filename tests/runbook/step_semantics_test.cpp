@@ -131,6 +131,29 @@ TEST(StepSemantics, AScriptedFailureIsRetriedLikeAnyOther) {
   EXPECT_EQ(r.steps[0].completed, at(Duration::hours(4) + Duration::minutes(45)));
 }
 
+TEST(StepSemantics, TheNominalReplayTakesTheMedianNumberOfAttempts) {
+  const auto scenario = fixture("unlikely.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_FALSE(r.steps[0].failed) << "a one-in-three step that may keep trying finishes";
+  EXPECT_EQ(r.steps[0].attempts, 2);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(2) + Duration::minutes(10)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1300);
+}
+
+TEST(StepSemantics, TheNominalReplayGivesUpWhenMostAttemptSequencesWould) {
+  // Success 0.1 with 3 retries: 4 attempts succeed with probability
+  // 1 - 0.9^4 = 0.34 < 1/2 (the median number of attempts is 7, as
+  // 0.9^6 = 0.53 and 0.9^7 = 0.48), so the median outcome is giving up
+  // after the fourth attempt: 1h + 3 x (10m + 1h) = 4h30m.
+  auto scenario = std::make_shared<Scenario>(*fixture("unlikely.yaml"));
+  scenario->steps[0].success = 0.1;
+  scenario->steps[0].retries = 3;
+  const RunResult r = replay(*scenario);
+  EXPECT_TRUE(r.steps[0].failed);
+  EXPECT_EQ(r.steps[0].attempts, 4);
+  EXPECT_EQ(r.services[0].final_state, ServiceState::major_outage);
+}
+
 TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
   const auto scenario = fixture("shifts.yaml");
   const RunResult r = replay(*scenario);

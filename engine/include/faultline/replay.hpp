@@ -131,10 +131,12 @@ struct RunResult {
   std::vector<int> sampled_busy;
 };
 
-// The nominal run: scripted faults, every duration at its median, every
-// attempt (of a step or a failover) taking its more likely outcome, which is
-// success when its probability is at least one half, no failures drawn from
-// failure models.
+// The nominal run: scripted faults, every duration at its median, each
+// sequence of attempts at its median outcome, no failures drawn from failure
+// models. A step that succeeds with probability p per attempt takes the
+// median number of attempts of the geometric law, the least n with
+// (1 - p)^n <= 1/2 (1 for p >= 1/2), and gives up if its retries run out
+// first; a failover, which is tried once, succeeds when p >= 1/2.
 RunResult replay(const Scenario& scenario);
 
 // The chain of steps that set when the runbook finished, first step first:

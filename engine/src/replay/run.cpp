@@ -2,12 +2,32 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "faultline/strategy.hpp"
 
 namespace faultline::detail {
 
 namespace {
+
+// The median number of tries until the first success, when each succeeds
+// with probability p: the least n with (1 - p)^n <= 1/2. One for p >= 1/2;
+// "never" (the largest int) for p = 0.
+int median_attempts(double p) {
+  if (p >= 0.5)
+    return 1;
+  if (p <= 0)
+    return std::numeric_limits<int>::max();
+  const double estimate = std::ceil(std::log(0.5) / std::log1p(-p));
+  if (!(estimate < 1e9))
+    return std::numeric_limits<int>::max();
+  auto n = static_cast<int>(estimate);
+  while (n > 1 && std::pow(1 - p, n - 1) <= 0.5)
+    --n;
+  while (std::pow(1 - p, n) > 0.5)
+    ++n;
+  return n;
+}
 
 // The share of a whole-step duration that wave `wave` of `waves` takes; the
 // shares add up to the duration exactly.
@@ -27,6 +47,7 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       runbook_(scenario, std::move(rank)),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
+      wave_failures_(scenario.steps.size()),
       attempt_end_(scenario.steps.size()),
       wave_under_way_(scenario.steps.size()),
       attempt_end_at_(scenario.steps.size()),
@@ -99,6 +120,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
       failover_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failover, s);
   }
   std::fill(retries_used_.begin(), retries_used_.end(), 0);
+  std::fill(wave_failures_.begin(), wave_failures_.end(), 0);
   std::fill(attempt_end_.begin(), attempt_end_.end(), std::nullopt);
   std::fill(forced_failure_.begin(), forced_failure_.end(), 0);
   for (auto& pending : scripted_)
@@ -367,9 +389,12 @@ void Run::change_activity(std::size_t segment) {
   propagate();
 }
 
-bool Run::succeeds(double p, RandomStream* stream) const {
+// The nominal run takes the median of the geometric law of attempts: the
+// attempt-th try succeeds once at least half of all attempt sequences
+// would have succeeded by then.
+bool Run::succeeds(double p, int attempt, RandomStream* stream) const {
   if (!options_.sampling)
-    return p >= 0.5;
+    return attempt >= median_attempts(p);
   return p >= 1.0 || stream->uniform() < p;
 }
 
@@ -435,7 +460,7 @@ void Run::finish_failover(ServiceId s) {
     return;
   }
   RandomStream* stream = options_.sampling ? &failover_random_[s.value] : nullptr;
-  if (!succeeds(topology_.service(s).failover.success, stream)) {
+  if (!succeeds(topology_.service(s).failover.success, 1, stream)) {
     state.stuck = true;
     record(entry_at(now_, TimelineKind::failover_failed, s.value));
     return;
@@ -545,12 +570,15 @@ void Run::finish_attempt(StepId s, int wave) {
   RandomStream* stream = options_.sampling ? &step_random_[s.value] : nullptr;
   // The draw is made even for a scripted failure, so that what the step
   // draws next stays paired with other runs.
-  const bool success = succeeds(step.success, stream);
+  const bool success = succeeds(step.success, wave_failures_[s.value] + 1, stream);
   if (forced_failure_[s.value] || !success) {
     forced_failure_[s.value] = 0;
+    if (!success)
+      ++wave_failures_[s.value];
     fail_attempt(s, wave);
     return;
   }
+  wave_failures_[s.value] = 0;
   restoring_step_ = s;
   apply_wave(s, wave);
   if (wave < step.waves) {

@@ -119,8 +119,9 @@ class Run {
   void fail_over(const Step& step);
   void check_overload(DeploymentId d);
   void overload_trips(DeploymentId d);
-  // The outcome of an attempt that succeeds with probability p.
-  bool succeeds(double p, RandomStream* stream) const;
+  // The outcome of the attempt-th try (from 1) at something that succeeds
+  // with probability p each time.
+  bool succeeds(double p, int attempt, RandomStream* stream) const;
   void dispatch_steps();
   bool condition_holds(const StepCondition& c) const;
   void start_step(StepId s);
@@ -191,6 +192,7 @@ class Run {
   std::vector<RandomStream> failover_random_;  // by service
   std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
   std::vector<int> retries_used_;
+  std::vector<int> wave_failures_;  // by step: failed attempts at the wave under way
   std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
   std::vector<int> wave_under_way_;
   std::vector<SimTime> attempt_end_at_;
