@@ -28,6 +28,35 @@ TEST(FormatDuration, RoundTripsThroughParse) {
   EXPECT_EQ(format_duration(Duration::minutes(35 * 60 + 14)), "1d11h14m");
 }
 
+TEST(ParseDuration, RefusesSpansBeyondAThousandYears) {
+  EXPECT_EQ(parse_duration("365000d"), kLongestDuration);
+  EXPECT_FALSE(parse_duration("365000d1ms"));
+  EXPECT_FALSE(parse_duration("99999999999d")) << "once capped at 100 years in silence";
+  EXPECT_FALSE(parse_duration("99999999999999999999999999h")) << "past int64 too";
+  EXPECT_TRUE(is_duration_beyond_range("99999999999d"));
+  EXPECT_FALSE(is_duration_beyond_range("1h"));
+  EXPECT_FALSE(is_duration_beyond_range("5 minutes")) << "not a duration at all";
+}
+
+TEST(HumanDuration, RoundsToTheSecondForPeople) {
+  EXPECT_EQ(human_duration(Duration{52'680'101}), "14h38m") << "not 14h38m101ms";
+  EXPECT_EQ(human_duration(Duration{1'500}), "2s");
+  EXPECT_EQ(human_duration(Duration{499}), "0s");
+  EXPECT_EQ(human_offset(SimTime{2'902'633}), "T+48m23s") << "not T+48m22s633ms";
+  EXPECT_EQ(human_offset(SimTime{-60'400}), "T-1m");
+}
+
+TEST(ScenarioClock, ParsesOnlyWellFormedLocalTimes) {
+  const auto* zone = ScenarioClock::find_zone("UTC");
+  EXPECT_TRUE(ScenarioClock::parse_local("2024-01-10 09:00", zone));
+  EXPECT_TRUE(ScenarioClock::parse_local("2024-01-10T09:00:30", zone));
+  for (const char* bad : {"2024-01-10 09:00:x", "2024-01-10 09:00:", "2024-1-10 09:00",
+                          "2024-01-10 9:00", "2024-01-10  09:00", "2024-01-10 09:00 ",
+                          "x024-01-10 09:00", "2024-01-10 09:0x"}) {
+    EXPECT_FALSE(ScenarioClock::parse_local(bad, zone)) << bad;
+  }
+}
+
 ScenarioClock new_york_at(const char* local) {
   const auto* zone = ScenarioClock::find_zone("America/New_York");
   return ScenarioClock(*ScenarioClock::parse_local(local, zone), zone);

@@ -204,7 +204,7 @@ std::string user_hours(UserTime t) {
 }
 
 std::string signed_duration(Duration d) {
-  return (d.ms > 0 ? "+" : "") + format_duration(d);
+  return (d.ms > 0 ? "+" : "") + human_duration(d);
 }
 
 std::string difference_text(const MilestoneOutcome& o) {

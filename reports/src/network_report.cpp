@@ -48,7 +48,7 @@ std::string network_text(const Scenario& scenario, const RequestMetrics& metrics
     groups.push_back(g.id);
   std::string out = fmt::format(
       "\nRequests at network fidelity (windows of {}; p99 of responses, late ones included)\n",
-      format_duration(metrics.window));
+      human_duration(metrics.window));
   const std::string header = fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", "{}", "Requests",
                                          "Served", "Lowest success", "Highest p99");
   out += fmt::format(fmt::runtime(header), "Service");

@@ -182,7 +182,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     out += "- No service lost anything.\n";
   } else if (still_out.empty()) {
     out += fmt::format("- {} services were disrupted; the last came back at {}, {} after T0.\n",
-                       hit.size(), clock.local_text(back), format_duration(back.since_t0()));
+                       hit.size(), clock.local_text(back), human_duration(back.since_t0()));
   } else {
     out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}.\n",
                        hit.size(), clock.local_text(result.end), still_out);
@@ -193,7 +193,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
   out += "\n" + heading({"service", ">major outage", ">degraded", "back at", "final state"});
   for (const std::uint32_t s : hit) {
     const ServiceOutcome& o = result.services[s];
-    out += row({md(topology.services()[s].id), format_duration(o.down), format_duration(o.degraded),
+    out += row({md(topology.services()[s].id), human_duration(o.down), human_duration(o.degraded),
                 time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
   }
   out += "\n" + heading({"user group", ">users", ">cut off at worst", ">active cut off at worst",
@@ -208,7 +208,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
   out += "\n## Timeline\n\n" + heading({"time", "since T0", "what happened"});
   for (const TimelineEntry& e : result.timeline) {
     if (worth_a_line(e.kind)) {
-      out += row({clock.local_text(e.at), format_offset(e.at),
+      out += row({clock.local_text(e.at), human_offset(e.at),
                   fmt::format("{} {}", kind_label(e.kind), md(entry_description(scenario, e)))});
     }
   }
@@ -270,11 +270,11 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     const StepOutcome& o = result.steps[slowest.value];
     out += fmt::format("The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
                        step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
-                       format_duration(span(slowest)), time_or_dash(clock, o.started),
+                       human_duration(span(slowest)), time_or_dash(clock, o.started),
                        o.completed ? clock.local_text(*o.completed) : "the end");
     if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
       out += fmt::format(", of which {} waiting at its verification gate",
-                         format_duration(*o.completed - *o.crew_freed));
+                         human_duration(*o.completed - *o.crew_freed));
     }
     out += ".";
     if (!step.description.empty())
@@ -334,7 +334,7 @@ std::string network_summary(const Scenario& scenario, const NetworkRunResult& re
   out += fmt::format(
       "\n## Requests\n\nWhat users asked of the estate, per window of {}; the p99 counts "
       "answers that came after the timeout ({}).\n\n",
-      format_duration(m.window), format_duration(topology.network().request.timeout));
+      human_duration(m.window), human_duration(topology.network().request.timeout));
   const auto columns = [](std::string first) {
     return heading({std::move(first), ">requests", ">served", "lowest success", "highest p99"});
   };

@@ -19,7 +19,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
   out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
   out +=
-      fmt::format("End       {} ({})\n\n", clock.local_text(result.end), format_offset(result.end));
+      fmt::format("End       {} ({})\n\n", clock.local_text(result.end), human_offset(result.end));
 
   out += "Timeline (users lines when who is cut off changes; activity moves hourly)\n";
   UserCount shown_affected;
@@ -29,7 +29,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
         continue;
       shown_affected = e.affected;
     }
-    out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), format_offset(e.at),
+    out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), human_offset(e.at),
                        fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
   }
 
@@ -75,7 +75,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
     out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", topology.services()[s].id,
-                       format_duration(o.down), format_duration(o.degraded),
+                       human_duration(o.down), human_duration(o.degraded),
                        time_or_dash(clock, o.restored_at), to_string(o.final_state));
   }
 
@@ -179,7 +179,7 @@ std::string events_text(const Scenario& scenario, const RunResult& result, SimTi
   for (const auto& e : result.timeline) {
     if (e.at <= from || e.at > to)
       continue;
-    out += fmt::format("  {:<22} {:<11} {}\n", scenario.clock.local_text(e.at), format_offset(e.at),
+    out += fmt::format("  {:<22} {:<11} {}\n", scenario.clock.local_text(e.at), human_offset(e.at),
                        fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
   }
   return out;
@@ -204,7 +204,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
       users = &e;
   }
   std::string out;
-  out += fmt::format("At {} ({})\n", scenario.clock.local_text(now), format_offset(now));
+  out += fmt::format("At {} ({})\n", scenario.clock.local_text(now), human_offset(now));
   out += fmt::format("Users     {} cut off, {} of them active\n",
                      thousands(users ? users->affected.value : 0),
                      thousands(users ? users->active.value : 0));

@@ -113,7 +113,16 @@ TEST(LoadScenario, ReportsNegativeAndUnparseableDurations) {
   EXPECT_TRUE(
       has_error(load.diagnostics, 5, 54, "duration of step 'a' cannot be negative, found -5m"));
   EXPECT_TRUE(has_error(load.diagnostics, 6, 54, "must be a duration such as 90m, 1h30m or 2d"));
-  EXPECT_EQ(load.diagnostics.error_count(), 2u) << "1h30m on line 7 is fine";
+  EXPECT_TRUE(has_error(load.diagnostics, 8, 54,
+                        "must be at most 365000d (1000 years), found 99999999999d"));
+  EXPECT_EQ(load.diagnostics.error_count(), 3u) << "1h30m on line 7 is fine";
+}
+
+TEST(LoadScenario, RefusesAMalformedStartAndAHorizonBeyondTheRange) {
+  const auto load = load_scenario(fixture("bad_start.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 4, 8, "found '2024-01-10 09:00:x'"));
+  EXPECT_TRUE(has_error(load.diagnostics, 6, 10, "at most 365000d (1000 years), found 400000d"));
 }
 
 TEST(LoadScenario, ReportsARunbookCycleWithItsPath) {

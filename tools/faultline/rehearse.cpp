@@ -83,7 +83,8 @@ class Session {
     if (c == "advance" && args == 1) {
       const auto d = parse_duration(w[1]);
       if (!d)
-        return refuse("advance takes a duration such as 2h or 1d6h, found '" + w[1] + "'");
+        return refuse("advance takes a duration up to " + format_duration(kLongestDuration) +
+                      " such as 2h or 1d6h, found '" + w[1] + "'");
       return moved(r_.advance_to(r_.now() + *d));
     }
     if (c == "goto" && args >= 1) {
@@ -166,7 +167,7 @@ class Session {
       return refuse(*problem);
     out_ << reports::events_text(r_.scenario(), r_.result(), before_, r_.now());
     out_ << fmt::format("now {} ({})\n", r_.scenario().clock.local_text(r_.now()),
-                        format_offset(r_.now()));
+                        human_offset(r_.now()));
     return true;
   }
 

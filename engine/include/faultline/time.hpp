@@ -51,12 +51,24 @@ struct SimTime {
   constexpr Duration since_t0() const { return {ms}; }
 };
 
+// The longest duration a scenario or an option may write (1,000 years of
+// 365 days): horizons, steps and every duration in a file stay within it, so
+// that time arithmetic cannot overflow and nothing is capped silently.
+inline constexpr Duration kLongestDuration = Duration::days(365'000);
+
 // Parses "90m", "1h30m", "2d", "45s", "250ms", "0". Units: d, h, m, s, ms.
-// Returns nothing for anything else, including negative spans.
+// Returns nothing for anything else, including negative spans and spans
+// longer than kLongestDuration.
 std::optional<Duration> parse_duration(std::string_view text);
+// Whether the text is written as a duration but is longer than
+// kLongestDuration, so a message can say that rather than "not a duration".
+bool is_duration_beyond_range(std::string_view text);
 
 // The compact form parse_duration reads back: "1d11h14m", "45m", "0s".
 std::string format_duration(Duration d);
+// For people: rounded to the second, so "14h38m" rather than "14h38m101ms"
+// (machine-readable output keeps the milliseconds).
+std::string human_duration(Duration d);
 
 // Maps simulated time to wall-clock time in the scenario's time zone.
 class ScenarioClock {
@@ -70,8 +82,9 @@ class ScenarioClock {
   static const date::time_zone* find_zone(const std::string& name);
 
   // Parses "2018-09-25 21:22" (or with seconds, or a 'T' separator) as local
-  // time in zone. Returns nothing when the text is not such a date-time or the
-  // local time does not exist or is ambiguous there.
+  // time in zone. Returns nothing when the text is not exactly such a
+  // date-time (checked digit by digit before parsing) or the local time does
+  // not exist or is ambiguous there.
   static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
 
   Seconds t0_utc() const { return t0_; }
@@ -98,5 +111,7 @@ class ScenarioClock {
 
 // "T+35h14m" / "T-5m": a simulated time relative to T0 for timelines.
 std::string format_offset(SimTime t);
+// The same, rounded to the second, for people.
+std::string human_offset(SimTime t);
 
 }  // namespace faultline

@@ -161,6 +161,11 @@ std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_vie
       error(node, std::string(what) + " cannot be negative, found " + s);
       return std::nullopt;
     }
+    if (is_duration_beyond_range(s)) {
+      error(node, std::string(what) + " must be at most " + format_duration(kLongestDuration) +
+                      " (1000 years), found " + s);
+      return std::nullopt;
+    }
   }
   error(node, std::string(what) +
                   " must be a duration such as 90m, 1h30m or 2d (units d, h, m, "

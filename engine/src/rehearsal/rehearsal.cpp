@@ -205,6 +205,10 @@ std::optional<std::string> Rehearsal::advance_to(SimTime t) {
     return scenario().clock.local_text(t) + " is before the current time " +
            scenario().clock.local_text(now()) + "; use undo to go back";
   }
+  if (t > SimTime{} + kLongestDuration) {
+    return "a rehearsal goes at most " + format_duration(kLongestDuration) +
+           " (1000 years) past T0; the run ended at " + format_offset(result().end);
+  }
   State moved = state();
   moved.now = t;
   history_.push_back(std::move(moved));

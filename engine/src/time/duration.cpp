@@ -5,12 +5,17 @@
 
 namespace faultline {
 
-std::optional<Duration> parse_duration(std::string_view text) {
+namespace {
+
+// What the text says in milliseconds, without bound (past the range of an
+// int64 it says "too long" as the largest int64); nothing when it is not a
+// duration.
+std::optional<std::int64_t> parse_unbounded(std::string_view text) {
   if (text == "0")
-    return Duration{};
+    return 0;
   if (text.empty())
     return std::nullopt;
-
+  constexpr std::int64_t kMost = std::numeric_limits<std::int64_t>::max();
   std::int64_t total = 0;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -18,9 +23,7 @@ std::optional<Duration> parse_duration(std::string_view text) {
       return std::nullopt;
     std::int64_t value = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-      if (value > std::numeric_limits<std::int64_t>::max() / 10 - 10)
-        return std::nullopt;
-      value = value * 10 + (text[i] - '0');
+      value = value > kMost / 10 - 10 ? kMost : value * 10 + (text[i] - '0');
       ++i;
     }
     std::int64_t unit_ms = 0;
@@ -48,11 +51,23 @@ std::optional<Duration> parse_duration(std::string_view text) {
     } else {
       return std::nullopt;
     }
-    if (value > (std::numeric_limits<std::int64_t>::max() - total) / unit_ms)
-      return std::nullopt;
-    total += value * unit_ms;
+    total = value > (kMost - total) / unit_ms ? kMost : total + value * unit_ms;
   }
-  return Duration{total};
+  return total;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  const auto ms = parse_unbounded(text);
+  if (!ms || *ms > kLongestDuration.ms)
+    return std::nullopt;
+  return Duration{*ms};
+}
+
+bool is_duration_beyond_range(std::string_view text) {
+  const auto ms = parse_unbounded(text);
+  return ms && *ms > kLongestDuration.ms;
 }
 
 std::string format_duration(Duration d) {
@@ -82,6 +97,23 @@ std::string format_offset(SimTime t) {
   if (t.ms < 0)
     return "T" + format_duration(t.since_t0());
   return "T+" + format_duration(t.since_t0());
+}
+
+namespace {
+
+// To the nearest second, halves away from zero.
+std::int64_t to_second(std::int64_t ms) {
+  return (ms >= 0 ? ms + 500 : ms - 500) / 1000 * 1000;
+}
+
+}  // namespace
+
+std::string human_duration(Duration d) {
+  return format_duration(Duration{to_second(d.ms)});
+}
+
+std::string human_offset(SimTime t) {
+  return format_offset(SimTime{to_second(t.ms)});
 }
 
 }  // namespace faultline

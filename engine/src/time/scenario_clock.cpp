@@ -1,6 +1,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "faultline/time.hpp"
@@ -18,8 +19,33 @@ const date::time_zone* ScenarioClock::find_zone(const std::string& name) {
   }
 }
 
+namespace {
+
+// "YYYY-MM-DD HH:MM" with an optional ":SS" and 'T' or a space between date
+// and time, digit by digit: the date library's parser is given nothing else
+// (it converts some malformed fields through NaN).
+bool is_local_time_text(std::string_view text) {
+  static constexpr std::string_view kShape = "0000-00-00 00:00:00";
+  if (text.size() != 16 && text.size() != 19)
+    return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char expected = kShape[i];
+    const bool ok = expected == '0'   ? std::isdigit(static_cast<unsigned char>(c)) != 0
+                    : expected == ' ' ? (c == ' ' || c == 'T')
+                                      : c == expected;
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<ScenarioClock::Seconds> ScenarioClock::parse_local(std::string_view text,
                                                                  const date::time_zone* zone) {
+  if (!is_local_time_text(text))
+    return std::nullopt;
   for (const char* format :
        {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"}) {
     std::istringstream in{std::string(text)};

@@ -212,7 +212,7 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
   success.caption = fmt::format(
       "Share of each user group's requests answered within the timeout ({}), retries included, "
       "per window of {}.{}",
-      format_duration(timeout), format_duration(m.window), which);
+      human_duration(timeout), human_duration(m.window), which);
   success.y_label = "% served";
   success.to = result.run.end;
   for (const std::size_t g : worst_groups(groups, [&](std::size_t g) {
@@ -237,7 +237,7 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
       "The 99th percentile of each user group's response times per window, answers after the "
       "timeout included; a window whose requests were all abandoned shows when they were ({}). "
       "The timeout is drawn as a level of its own.{}",
-      format_duration(abandoned), which);
+      human_duration(abandoned), which);
   latency.y_label = "seconds";
   latency.to = result.run.end;
   for (const std::size_t g : worst_groups(groups, [&](std::size_t g) {
@@ -275,7 +275,7 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
   body +=
       card("User-hours lost", user_hours(result.overall.lost), "active users cut off, over time");
   body += card("Every service back",
-               restored ? format_duration(restored->since_t0()) : "not by the end",
+               restored ? human_duration(restored->since_t0()) : "not by the end",
                restored ? "at " + clock.local_text(*restored)
                         : "the run ended at " + clock.local_text(result.end));
   body += "</div>\n";
@@ -337,7 +337,7 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
   rows.clear();
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    rows.push_back({topology.services()[s].id, format_duration(o.down), format_duration(o.degraded),
+    rows.push_back({topology.services()[s].id, human_duration(o.down), human_duration(o.degraded),
                     time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
   }
   body += table({{"service"}, {"down", true}, {"degraded", true}, {"restored at"}, {"final state"}},
