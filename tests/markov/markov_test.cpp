@@ -172,13 +172,18 @@ TEST(Markov, ChainOfHardDependencies) {
   expect_simulation_agrees(topology, r, "web", 6);
 }
 
-TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
-  // Nine independent services of one unit each: 512 states, above the dense
-  // limit; each service's availability is still its own.
+// Independent services of one unit each, service s failing every
+// 100 + 10 s hours and repaired in 1 + s hours, and a group using the first
+// `grouped` of them (so those form one part of 2^grouped states).
+Topology independent_units(std::uint32_t units, std::uint32_t grouped) {
   TopologyParts parts;
   parts.file = "generated";
   parts.regions.push_back({"dc", "dc", std::nullopt, {}});
-  for (std::uint32_t s = 0; s < 9; ++s) {
+  UserGroup group;
+  group.id = "grouped";
+  group.users = UserCount{100};
+  group.activity = ActivityCurve::always();
+  for (std::uint32_t s = 0; s < units; ++s) {
     Service service;
     service.id = "s" + std::to_string(s);
     service.deployments.push_back(DeploymentId{s});
@@ -190,15 +195,114 @@ TEST(Markov, LargeChainsUseTheSparseSolverAndAgreeWithTheProductForm) {
                               Distribution::exponential(Duration::hours(1 + s)),
                               {}};
     parts.deployments.push_back(d);
+    if (s < grouped)
+      group.uses.push_back(ServiceId{s});
   }
+  parts.user_groups.push_back(group);
+  return Topology(std::move(parts));
+}
+
+TEST(Markov, IndependentUnitsAreSolvedAsAProductOfTheirOwnChains) {
+  // 17 units: a chain of 2^17 = 131,072 states, which as one linear system
+  // never finished. The group ties the first 9 into one part of 512 states;
+  // the other 8 are parts of 2 states each. Every service's availability is
+  // its own, and the group's the product of its nine.
+  const Topology topology = independent_units(17, 9);
+  const auto solution = solve_markov(topology);
+  ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
+  const MarkovResult& r = *solution.result;
+  EXPECT_EQ(r.states, 131'072U);
+  EXPECT_EQ(r.parts, 9U);
+  EXPECT_EQ(r.largest_part_states, 512U);
+  double grouped = 1;
+  for (std::uint32_t s = 0; s < 17; ++s) {
+    const double a = availability(100 + 10 * s, 1 + s);
+    EXPECT_NEAR(r.service_availability[s], a, 1e-12);
+    EXPECT_NEAR(r.service_unavailability[s], 1 - a, 1e-12);
+    if (s < 9)
+      grouped *= a;
+  }
+  EXPECT_NEAR(r.group_availability[0], grouped, 1e-12);
+  EXPECT_NEAR(r.group_unavailability[0], 1 - grouped, 1e-12);
+}
+
+TEST(Markov, AMeanTimeToFailureBeyondACenturyIsNotCapped) {
+  const auto topology = fixture("long_lived");
+  const MarkovResult r = solve(topology);
+  const double u = 10.0 / (1e6 + 10);
+  EXPECT_NEAR(r.service_unavailability[0] / u, 1.0, 1e-9);
+  EXPECT_NEAR(r.service_downtime_hours_per_year(ServiceId{0}) / (u * 8760), 1.0, 1e-9);
+}
+
+TEST(Markov, DowntimeKeepsTheDigitsOfATinyUnavailability) {
+  // MTTF 10^6 h, MTTR 36 ms = 10^-5 h: U = 10^-5 / (10^6 + 10^-5), about
+  // 10^-11, where 1 - A in doubles keeps only four or five digits.
+  TopologyParts parts;
+  parts.file = "generated";
+  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
+  Service service;
+  service.id = "vault";
+  service.deployments.push_back(DeploymentId{0});
+  parts.services.push_back(service);
+  Deployment d;
+  d.id = "vault@dc";
+  d.failures = FailureModel{Distribution::exponential(Duration::hours(1'000'000)),
+                            Distribution::exponential(Duration::milliseconds(36)),
+                            {}};
+  parts.deployments.push_back(d);
   const Topology topology(std::move(parts));
   const auto solution = solve_markov(topology);
-  ASSERT_TRUE(solution.result);
-  EXPECT_TRUE(solution.result->sparse);
-  EXPECT_EQ(solution.result->states, 512U);
-  for (std::uint32_t s = 0; s < 9; ++s) {
-    EXPECT_NEAR(solution.result->service_availability[s], availability(100 + 10 * s, 1 + s), 1e-9);
-  }
+  ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
+  const double u = 1e-5 / (1e6 + 1e-5);
+  EXPECT_NEAR(solution.result->service_downtime_hours_per_year(ServiceId{0}) / (u * 8760), 1.0,
+              1e-9);
+}
+
+TEST(Markov, RefusesAPoolHoldingAColdStandby) {
+  const auto load = load_topology(test_path("markov/fixtures/standby_pool.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const auto solution = solve_markov(*load.topology);
+  EXPECT_FALSE(solution.result);
+  EXPECT_TRUE(testing::has_error(solution.diagnostics, 12, 9, "'app@west' is a cold standby"));
+}
+
+TEST(Markov, RefusesAHardDependencyCycleNamingIt) {
+  const auto load = load_topology(test_path("markov/fixtures/hard_cycle.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const auto solution = solve_markov(*load.topology);
+  EXPECT_FALSE(solution.result);
+  EXPECT_TRUE(testing::has_error(solution.diagnostics, 7, 5, "'a' -> 'b' -> 'a'"));
+}
+
+// A unit failing every 200 years on average and repaired in a year, over a
+// 600-year horizon: samples beyond a century must not be capped (capped,
+// the mean time to failure would be 200 (1 - e^-0.5) = 79 years and the
+// downtime 2.3 times the exact U = 1 / 201).
+TEST(Markov, SimulationOverCenturiesAgreesWithTheExactAnswer) {
+  TopologyParts parts;
+  parts.file = "generated";
+  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
+  Service service;
+  service.id = "monument";
+  service.deployments.push_back(DeploymentId{0});
+  parts.services.push_back(service);
+  Deployment d;
+  d.id = "monument@dc";
+  d.failures = FailureModel{Distribution::exponential(Duration::days(365 * 200)),
+                            Distribution::exponential(Duration::days(365)),
+                            {}};
+  parts.deployments.push_back(d);
+  const auto topology = std::make_shared<const Topology>(std::move(parts));
+  const MarkovResult exact = solve(topology);
+  EXPECT_NEAR(exact.service_unavailability[0], 1.0 / 201, 1e-12);
+  const Duration horizon = Duration::days(365 * 600);
+  MonteCarloOptions options;
+  options.runs = 2000;
+  options.threads = 2;
+  options.seed = 11;
+  const MonteCarloResult mc = simulate(steady_state(topology, horizon), options);
+  const double expected = exact.service_unavailability[0] * static_cast<double>(horizon.ms);
+  EXPECT_TRUE(agrees(mc.services[0].downtime_ms, expected, kZ999));
 }
 
 // An instant failover makes active-passive as good as two in parallel; the

@@ -50,7 +50,10 @@ class Distribution {
   // Rounded to whole milliseconds; never negative.
   Duration sample(RandomStream& random) const;
   Duration median() const;
+  // Both bounded to kLongestDuration, as samples are.
   Duration mean() const;
+  // Unbounded, for closed forms such as failure rates.
+  double mean_hours() const;
 
   // "lognormal(median 4h, p95 12h)"
   std::string describe() const;
@@ -58,6 +61,8 @@ class Distribution {
  private:
   Distribution(DistributionKind kind, double a, double b = 0, double c = 0)
       : kind_(kind), a_(a), b_(b), c_(c) {}
+
+  double mean_ms() const;
 
   DistributionKind kind_ = DistributionKind::fixed;
   // Parameters in milliseconds (mu and sigma of ln(ms) for lognormal; shape

@@ -17,22 +17,50 @@
 
 namespace faultline {
 
+// The most states of one part of the chain (see MarkovResult) enumerated.
 inline constexpr std::size_t kMostMarkovStates = 250'000;
-// Chains up to this size are solved densely; larger ones with sparse LU.
+// A component's chain up to this size is solved densely; a larger one with
+// sparse LU.
 inline constexpr std::size_t kMostDenseStates = 400;
 
+// A year of 365 days, for downtime per year.
+inline constexpr double kHoursPerYear = 8'760.0;
+
 struct MarkovResult {
+  // States of the whole chain (saturated at the largest size_t). Units whose
+  // failures reach disjoint services and groups are independent: the chain
+  // is solved as those parts, each component's own chain with Eigen and each
+  // part's states enumerated, so `states` can far exceed what is enumerated.
   std::size_t states = 0;
+  std::size_t parts = 0;
+  std::size_t largest_part_states = 0;
+  // Whether a component's own chain was large enough for sparse LU.
   bool sparse = false;
-  // By ServiceId: probability that the service is not in major outage.
+  // By ServiceId: probability that the service is not in major outage, and
+  // that it is, each summed over the states where it holds, so that a tiny
+  // unavailability keeps its digits.
   std::vector<double> service_availability;
+  std::vector<double> service_unavailability;
   // By UserGroupId: probability that none of the group's services is in
-  // major outage, the expected number of its users cut off, and of those
-  // active at the time, averaged over the week of its activity curve (the
-  // simulator's measure, whose time average is user-hours lost per hour).
+  // major outage (and that one is), the expected number of its users cut
+  // off, and of those active at the time, averaged over the week of its
+  // activity curve (the simulator's measure, whose time average is
+  // user-hours lost per hour).
   std::vector<double> group_availability;
+  std::vector<double> group_unavailability;
   std::vector<double> group_expected_affected;
   std::vector<double> group_expected_active_affected;
+
+  // Hours per 365-day year in major outage, from the unavailability.
+  double service_downtime_hours_per_year(ServiceId s) const {
+    return service_unavailability[s.value] * kHoursPerYear;
+  }
+  double group_downtime_hours_per_year(UserGroupId g) const {
+    return group_unavailability[g.value] * kHoursPerYear;
+  }
+  double group_user_hours_lost_per_year(UserGroupId g) const {
+    return group_expected_active_affected[g.value] * kHoursPerYear;
+  }
 };
 
 struct MarkovSolution {

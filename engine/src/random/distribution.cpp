@@ -18,9 +18,10 @@ namespace {
 constexpr double kMsPerHour = 3'600'000.0;
 // z such that P(Z <= z) = 0.95 for a standard normal.
 constexpr double kZ95 = 1.6448536269514722;
-// Heavy tails can draw absurd values; a century bounds any sample so that
-// time arithmetic cannot overflow.
-constexpr double kLongestSampleMs = 100.0 * 365.0 * 24.0 * kMsPerHour;
+// Heavy tails can draw absurd values; the longest duration a scenario may
+// write bounds any sample so that time arithmetic cannot overflow. Horizons
+// are no longer, so the bound never shows in a run's results.
+constexpr auto kLongestSampleMs = static_cast<double>(kLongestDuration.ms);
 
 Duration to_duration(double ms) {
   return Duration{std::llround(std::clamp(ms, 0.0, kLongestSampleMs))};
@@ -227,35 +228,42 @@ Duration Distribution::median() const {
   return Duration{};
 }
 
-Duration Distribution::mean() const {
+double Distribution::mean_ms() const {
   switch (kind_) {
     case DistributionKind::fixed:
-      return to_duration(a_);
+      return a_;
     case DistributionKind::uniform:
-      return to_duration((a_ + b_) / 2);
+      return (a_ + b_) / 2;
     case DistributionKind::triangular:
-      return to_duration((a_ + b_ + c_) / 3);
+      return (a_ + b_ + c_) / 3;
     case DistributionKind::normal: {
       const double alpha = -a_ / b_;
       const boost::math::normal_distribution<double> standard;
-      return to_duration(a_ + b_ * boost::math::pdf(standard, alpha) /
-                                  (1 - boost::math::cdf(standard, alpha)));
+      return a_ + b_ * boost::math::pdf(standard, alpha) / (1 - boost::math::cdf(standard, alpha));
     }
     case DistributionKind::lognormal:
-      return to_duration(std::exp(a_ + b_ * b_ / 2));
+      return std::exp(a_ + b_ * b_ / 2);
     case DistributionKind::exponential:
-      return to_duration(a_);
+      return a_;
     case DistributionKind::weibull:
-      return to_duration(b_ * boost::math::tgamma(1 + 1 / a_));
+      return b_ * boost::math::tgamma(1 + 1 / a_);
     case DistributionKind::pert:
-      return to_duration((a_ + 4 * b_ + c_) / 6);
+      return (a_ + 4 * b_ + c_) / 6;
     case DistributionKind::empirical: {
       const double total = std::accumulate(samples_.begin(), samples_.end(), 0.0,
                                            [](double sum, Duration d) { return sum + ms(d); });
-      return to_duration(total / static_cast<double>(samples_.size()));
+      return total / static_cast<double>(samples_.size());
     }
   }
-  return Duration{};
+  return 0;
+}
+
+Duration Distribution::mean() const {
+  return to_duration(mean_ms());
+}
+
+double Distribution::mean_hours() const {
+  return mean_ms() / kMsPerHour;
 }
 
 std::string Distribution::describe() const {
