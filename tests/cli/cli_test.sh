@@ -234,5 +234,42 @@ expect_exit 0 "compare writes a report" "$faultline" compare scenarios/webex-201
 check "the compare report shows the differences" \
   grep -q 'data-chart="differences"' "$work/compare-report/index.html"
 
+# Output where it was asked for, and failures that are not hidden.
+expect_exit 0 "--json - writes the JSON to standard output" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --json -
+check "standard output is the JSON alone" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/stdout"
+check "the text went to standard error" grep -q "FAULT  vm-deletion" "$work/stderr"
+check "no file named -" test ! -e ./-
+expect_exit 1 "a full standard output is a failure" \
+  bash -c "'$faultline' replay scenarios/webex-2018-09-25.yaml >/dev/full"
+expect_exit 0 "--version" "$faultline" --version
+check "--version prints the version" grep -Eq "^faultline [0-9]+\.[0-9]+\.[0-9]+$" "$work/stdout"
+expect_exit 2 "an unknown command is named" "$faultline" frobnicate
+check "the error names it" grep -q "unknown command 'frobnicate'; expected one of validate" "$work/stderr"
+expect_exit 2 "an empty --report path" "$faultline" replay scenarios/webex-2018-09-25.yaml --report ""
+check "it says so" grep -q "empty path" "$work/stderr"
+for seed in -1 18446744073709551616 12abc; do
+  expect_exit 2 "--seed $seed is refused" "$faultline" simulate scenarios/webex-2018-09-25.yaml \
+    --runs 10 --seed "$seed" --json "$work/seed.json"
+  check "nothing written for --seed $seed" test ! -e "$work/seed.json"
+done
+check "the seed's range is named" grep -q "from 0 to 18446744073709551615" "$work/stderr"
+expect_exit 0 "the largest seed is accepted" "$faultline" simulate scenarios/webex-2018-09-25.yaml \
+  --runs 10 --seed 18446744073709551615 --quiet
+for target in nan 0 1 inf; do
+  expect_exit 2 "--until-ci $target is refused" "$faultline" simulate \
+    scenarios/webex-2018-09-25.yaml --until-ci "$target"
+  check "--until-ci $target: the bounds are named" grep -q "above 0 and below 1" "$work/stderr"
+done
+expect_exit 2 "a step duration past 1000 years" "$faultline" validate "$fixtures/bad_durations.yaml"
+check "is located and says the limit" \
+  grep -q "bad_durations.yaml:8:54: error: .*at most 365000d" "$work/stderr"
+printf 'advance 99999999999d\nadvance 300000d\nadvance 300000d\nquit\n' >"$work/far.txt"
+expect_exit 2 "rehearse refuses to go past 1000 years (a refused scripted command exits 2)" \
+  "$faultline" rehearse scenarios/webex-2018-09-25.yaml --script "$work/far.txt"
+check "a duration past the range is refused" grep -q "advance takes a duration up to 365000d" "$work/stdout"
+check "a time past the range is refused" grep -q "at most 365000d (1000 years) past T0" "$work/stdout"
+check "no date in a year past 3000" bash -c "! grep -Eq '(^| )-?[0-9]{5,}-[0-9]{2}-[0-9]{2}|3[0-9]{3}-[0-9]{2}-[0-9]{2}' '$work/stdout'"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

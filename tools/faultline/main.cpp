@@ -5,7 +5,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -45,9 +49,14 @@ std::string json_text(const nlohmann::ordered_json& json) {
   return json.dump(2) + "\n";
 }
 
+// "-" is standard output; main checks that everything written there arrived.
 int write_json(const std::string& path, const std::string& text) {
   if (path.empty())
     return kExitOk;
+  if (path == "-") {
+    std::cout << text;
+    return kExitOk;
+  }
   try {
     faultline::reports::write_file_atomically(path, text);
   } catch (const std::exception& e) {
@@ -57,6 +66,39 @@ int write_json(const std::string& path, const std::string& text) {
   return kExitOk;
 }
 
+// An empty path names nothing: refuse it rather than skip the output.
+const CLI::Validator non_empty_path(
+    [](const std::string& path) {
+      return path.empty() ? std::string("an empty path names no file or directory") : std::string();
+    },
+    "PATH");
+
+// A seed is a whole number from 0 to 2^64 - 1, written as such: nothing is
+// wrapped or saturated.
+const CLI::Validator seed_text(
+    [](const std::string& text) {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size())
+        return "the seed must be a whole number from 0 to 18446744073709551615, found '" + text +
+               "'";
+      return std::string();
+    },
+    "SEED");
+
+// A share strictly between 0 and 1; NaN is not one.
+const CLI::Validator open_fraction(
+    [](const std::string& text) {
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+          !(value > 0 && value < 1))
+        return "must be a fraction above 0 and below 1, such as 0.01 for 1%, found '" + text +
+               "'";
+      return std::string();
+    },
+    "FRACTION");
+
 // Where a command writes its results besides the terminal.
 struct Outputs {
   std::string json;
@@ -64,10 +106,19 @@ struct Outputs {
 };
 
 void add_output_options(CLI::App* command, Outputs& outputs) {
-  command->add_option("--json", outputs.json, "Also write the result as JSON to this file");
-  command->add_option("--report", outputs.report,
-                      "Also write a report directory: index.html (charts), summary.md, "
-                      "timeline.csv and result.json");
+  command->add_option("--json", outputs.json,
+                      "Also write the result as JSON to this file ('-': standard output, and "
+                      "the text goes to standard error)");
+  command
+      ->add_option("--report", outputs.report,
+                   "Also write a report directory: index.html (charts), summary.md, "
+                   "timeline.csv and result.json")
+      ->check(non_empty_path);
+}
+
+// Where the text for people goes: standard output, unless the JSON does.
+std::ostream& text_stream(const std::string& json_path) {
+  return json_path == "-" ? std::cerr : std::cout;
 }
 
 struct ReportPages {
@@ -117,7 +168,7 @@ int analyze(const std::string& topology_path, const std::string& json_path) {
   if (!load.topology)
     return kExitBadInput;
   const auto analysis = faultline::analyze(*load.topology);
-  std::cout << faultline::reports::analysis_text(*load.topology, analysis);
+  text_stream(json_path) << faultline::reports::analysis_text(*load.topology, analysis);
   return write_json(json_path,
                     json_text(faultline::reports::analysis_json(*load.topology, analysis)));
 }
@@ -167,7 +218,7 @@ void add_search_options(CLI::App* command, SearchArgs& search) {
 // the search found, after printing it.
 std::shared_ptr<const faultline::Scenario> resolve_optimize(
     std::shared_ptr<const faultline::Scenario> scenario, const SearchArgs& search, unsigned threads,
-    std::uint64_t seed) {
+    std::uint64_t seed, std::ostream& out) {
   if (scenario->strategy != faultline::StrategyKind::optimize)
     return scenario;
   faultline::OptimizeOptions options;
@@ -176,7 +227,7 @@ std::shared_ptr<const faultline::Scenario> resolve_optimize(
   options.threads = threads;
   options.seed = seed;
   const auto found = faultline::optimize_priority(*scenario, options);
-  std::cout << faultline::reports::optimize_text(*scenario, found, options);
+  out << faultline::reports::optimize_text(*scenario, found, options);
   return faultline::with_priority(*scenario, found.order);
 }
 
@@ -233,7 +284,7 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
 int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
                    const Outputs& outputs) {
   const auto result = faultline::replay_network(scenario, options);
-  std::cout << faultline::reports::replay_text(scenario, result.run)
+  text_stream(outputs.json) << faultline::reports::replay_text(scenario, result.run)
             << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
     return ReportPages{faultline::reports::network_html(scenario, result),
@@ -250,11 +301,11 @@ int replay(const std::string& scenario_path, const std::string& strategy, const 
   const auto network = network_options(fidelity);
   if (!network)
     return kExitBadInput;
-  scenario = resolve_optimize(scenario, search, all_cores(), 1);
+  scenario = resolve_optimize(scenario, search, all_cores(), 1, text_stream(outputs.json));
   if (fidelity.fidelity == "network")
     return replay_network(*scenario, *network, outputs);
   const auto result = faultline::replay(*scenario);
-  std::cout << faultline::reports::replay_text(*scenario, result);
+  text_stream(outputs.json) << faultline::reports::replay_text(*scenario, result);
   return write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
     return ReportPages{faultline::reports::replay_html(*scenario, result),
                        faultline::reports::replay_summary(*scenario, result),
@@ -271,7 +322,7 @@ int markov(const std::string& topology_path, const std::string& json_path) {
   print(solution.diagnostics);
   if (!solution.result)
     return kExitBadInput;
-  std::cout << faultline::reports::markov_text(*load.topology, *solution.result);
+  text_stream(json_path) << faultline::reports::markov_text(*load.topology, *solution.result);
   return write_json(json_path,
                     json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
@@ -319,7 +370,8 @@ int simulate(SimulateArgs& args) {
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
   try {
-    scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed);
+    scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
+                                text_stream(args.outputs.json));
     result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -327,7 +379,7 @@ int simulate(SimulateArgs& args) {
   }
   if (show_progress)
     std::cerr << "\n";
-  std::cout << faultline::reports::simulation_text(*scenario, result);
+  text_stream(args.outputs.json) << faultline::reports::simulation_text(*scenario, result);
   return write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
     return ReportPages{faultline::reports::simulation_html(*scenario, result),
                        faultline::reports::simulation_summary(*scenario, result),
@@ -371,13 +423,14 @@ int compare(const CompareArgs& args) {
   try {
     for (auto& v : variants)
       v.scenario =
-          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed);
+          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
+                           text_stream(args.outputs.json));
     result = faultline::compare(variants, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  std::cout << faultline::reports::compare_text(result);
+  text_stream(args.outputs.json) << faultline::reports::compare_text(result);
   return write_outputs(args.outputs, faultline::reports::compare_json(result), [&] {
     return ReportPages{faultline::reports::compare_html(variants, result),
                        faultline::reports::compare_summary(variants, result),
@@ -404,6 +457,7 @@ int rehearse(const std::string& scenario_path, const std::string& script) {
 int main(int argc, char** argv) {
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "faultline " FAULTLINE_VERSION);
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =
@@ -447,12 +501,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1U, 256U))
       ->capture_default_str();
   simulate_cmd->add_option("--seed", simulate_args.options.seed, "Random seed")
+      ->check(seed_text)
       ->capture_default_str();
   simulate_cmd
       ->add_option("--until-ci", simulate_args.until_ci,
                    "Stop once the 95% CI half-width of user-hours lost is below this fraction "
                    "of its mean (e.g. 0.01)")
-      ->check(CLI::Range(1e-9, 0.999999));
+      ->check(open_fraction);
   simulate_cmd->add_option("--sample-every", simulate_args.sample_every,
                            "Spacing of the affected-users-over-time grid (e.g. 1h)");
   add_fidelity_options(simulate_cmd, simulate_args.fidelity);
@@ -480,6 +535,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1U, 256U))
       ->capture_default_str();
   compare_cmd->add_option("--seed", compare_args.options.seed, "Random seed")
+      ->check(seed_text)
       ->capture_default_str();
   add_output_options(compare_cmd, compare_args.outputs);
   add_search_options(compare_cmd, compare_args.search);
@@ -499,6 +555,20 @@ int main(int argc, char** argv) {
   markov_cmd->add_option("topology", markov_topology, "Topology YAML file")->required();
   markov_cmd->add_option("--json", markov_json, "Also write the result as JSON to this file");
 
+  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd, replay_cmd,  simulate_cmd,
+                                         compare_cmd,  rehearse_cmd, markov_cmd};
+  const auto named = [&](const std::string& word) {
+    return std::any_of(commands.begin(), commands.end(),
+                       [&](const CLI::App* c) { return c->get_name() == word; });
+  };
+  if (argc > 1 && argv[1][0] != '-' && !named(argv[1])) {
+    std::string names;
+    for (const auto* command : commands)
+      names += (names.empty() ? "" : ", ") + command->get_name();
+    std::cerr << fmt::format("faultline: unknown command '{}'; expected one of {}\n", argv[1],
+                             names);
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -506,7 +576,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
 
-  try {
+  const auto run_command = [&] {
     if (*validate_cmd)
       return validate(validate_files);
     if (*analyze_cmd)
@@ -521,9 +591,20 @@ int main(int argc, char** argv) {
       return compare(compare_args);
     if (*rehearse_cmd)
       return rehearse(rehearse_scenario, rehearse_script);
+    return kExitOk;
+  };
+  int code = kExitOk;
+  try {
+    code = run_command();
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;
   }
-  return kExitOk;
+  // Output that did not arrive (a full disk, a closed pipe) is a failure.
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "faultline: cannot write to standard output: " << std::strerror(errno) << "\n";
+    return kExitFailure;
+  }
+  return code;
 }
