@@ -271,5 +271,18 @@ check "a duration past the range is refused" grep -q "advance takes a duration u
 check "a time past the range is refused" grep -q "at most 365000d (1000 years) past T0" "$work/stdout"
 check "no date in a year past 3000" bash -c "! grep -Eq '(^| )-?[0-9]{5,}-[0-9]{2}-[0-9]{2}|3[0-9]{3}-[0-9]{2}-[0-9]{2}' '$work/stdout'"
 
+# Inputs: standard input, directories, sizes, a scenario where a topology belongs.
+expect_exit 0 "validate - reads standard input" \
+  bash -c "'$faultline' validate - <topologies/webex-2018.yaml"
+check "and names it" grep -q "^<stdin>: ok" "$work/stdout"
+expect_exit 2 "validate of a directory" "$faultline" validate topologies
+check "says it is a directory" grep -q "topologies: error: this is a directory, not a file" "$work/stderr"
+expect_exit 2 "validate /dev/zero stops at the limit" "$faultline" validate /dev/zero --max-input-mib 1
+check "and says so" grep -q "larger than 1 MiB, the most Faultline reads" "$work/stderr"
+expect_exit 2 "analyze of a scenario" "$faultline" analyze scenarios/webex-2018-09-25.yaml
+check "one message naming its topology" \
+  grep -q "this is a scenario, not a topology (its topology is '../topologies/webex-2018.yaml')" "$work/stderr"
+check "and no unknown keys" bash -c "! grep -q 'unknown key' '$work/stderr'"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -181,6 +181,42 @@ TEST(ValidateFile, RejectsEmptyCommentOnlyPlainTextAndBinaryFiles) {
   EXPECT_TRUE(has_error(validate_file(fixture("no_such_file.yaml")), 0, 0, "cannot open the file"));
 }
 
+TEST(ValidateFile, SaysADirectoryIsADirectory) {
+  EXPECT_TRUE(has_error(validate_file(testing::test_path("loader/fixtures")), 0, 0,
+                        "this is a directory, not a file"))
+      << "it once said the file was empty";
+}
+
+TEST(ValidateFile, RefusesAnInputLargerThanTheLimit) {
+  // good_topology.yaml is over 256 bytes: under a 256-byte limit it is
+  // refused before it is parsed, and a device with no end is refused after
+  // the limit rather than read until the memory runs out.
+  LoadOptions small;
+  small.max_input_bytes = 256;
+  ASSERT_GT(std::filesystem::file_size(fixture("good_topology.yaml")), 256U);
+  EXPECT_TRUE(has_error(validate_file(fixture("good_topology.yaml"), small), 0, 0,
+                        "larger than 256 bytes, the most Faultline reads"));
+  EXPECT_TRUE(has_error(validate_file("/dev/zero", small), 0, 0, "the most Faultline reads"));
+  EXPECT_FALSE(validate_file(fixture("good_topology.yaml")).has_errors());
+}
+
+TEST(LoadTopology, SaysAScenarioIsNotATopologyAndNamesItsTopology) {
+  const auto load = load_topology(fixture("good_scenario.yaml"));
+  EXPECT_FALSE(load.topology);
+  EXPECT_EQ(load.diagnostics.error_count(), 1U) << load.diagnostics.to_text();
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 1,
+                        "this is a scenario, not a topology (its topology is "
+                        "'good_topology.yaml'); pass its topology file"));
+}
+
+TEST(LoadScenario, AcceptsTheStatusPageWordsOfStatesAsReportsWriteThem) {
+  const auto load = load_scenario(fixture("condition_words.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_EQ(load.scenario->steps[0].only_if->below, ServiceState::partial_outage);
+  EXPECT_EQ(load.scenario->steps[1].only_if->below, ServiceState::degraded_performance);
+  EXPECT_EQ(load.scenario->steps[2].only_if->below, ServiceState::degraded_performance);
+}
+
 TEST(ValidateFile, TurnsTheParsersNestingLimitIntoAClearMessage) {
   const auto path = std::filesystem::temp_directory_path() / "faultline_deep_nesting.yaml";
   {

@@ -38,6 +38,10 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // could not write the output
 constexpr int kExitBadInput = 2;
 
+// How much input the loaders take, from --max-input-mib; set once, before
+// any command runs.
+faultline::LoadOptions load_options;
+
 void print(const faultline::Diagnostics& diagnostics) {
   std::cerr << diagnostics.to_text();
   if (diagnostics.has_errors()) {
@@ -151,19 +155,19 @@ int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
 int validate(const std::vector<std::string>& files) {
   bool clean = true;
   for (const auto& file : files) {
-    const faultline::Diagnostics diagnostics = faultline::validate_file(file);
+    const faultline::Diagnostics diagnostics = faultline::validate_file(file, load_options);
     std::cerr << diagnostics.to_text();
     if (diagnostics.has_errors()) {
       clean = false;
     } else {
-      std::cout << file << ": ok\n";
+      std::cout << (file == "-" ? "<stdin>" : file) << ": ok\n";
     }
   }
   return clean ? kExitOk : kExitBadInput;
 }
 
 int analyze(const std::string& topology_path, const std::string& json_path) {
-  const auto load = faultline::load_topology(topology_path);
+  const auto load = faultline::load_topology(topology_path, load_options);
   print(load.diagnostics);
   if (!load.topology)
     return kExitBadInput;
@@ -177,7 +181,7 @@ int analyze(const std::string& topology_path, const std::string& json_path) {
 // the reason printed) when either is bad.
 std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path,
                                                          const std::string& strategy) {
-  const auto load = faultline::load_scenario(path);
+  const auto load = faultline::load_scenario(path, load_options);
   print(load.diagnostics);
   if (!load.scenario || strategy.empty())
     return load.scenario;
@@ -314,7 +318,7 @@ int replay(const std::string& scenario_path, const std::string& strategy, const 
 }
 
 int markov(const std::string& topology_path, const std::string& json_path) {
-  const auto load = faultline::load_topology(topology_path);
+  const auto load = faultline::load_topology(topology_path, load_options);
   print(load.diagnostics);
   if (!load.topology)
     return kExitBadInput;
@@ -441,7 +445,7 @@ int compare(const CompareArgs& args) {
 int rehearse(const std::string& scenario_path, const std::string& script) {
   if (script.empty() || script == "-") {
     const bool terminal = isatty(STDIN_FILENO);
-    return faultline::cli::rehearse(scenario_path, std::cin, std::cout,
+    return faultline::cli::rehearse(scenario_path, load_options, std::cin, std::cout,
                                     !terminal || !script.empty(), terminal && script.empty());
   }
   std::ifstream in(script);
@@ -449,7 +453,7 @@ int rehearse(const std::string& scenario_path, const std::string& script) {
     std::cerr << "faultline: cannot read the script " << script << "\n";
     return kExitBadInput;
   }
-  return faultline::cli::rehearse(scenario_path, in, std::cout, true, false);
+  return faultline::cli::rehearse(scenario_path, load_options, in, std::cout, true, false);
 }
 
 }  // namespace
@@ -458,11 +462,19 @@ int main(int argc, char** argv) {
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "faultline " FAULTLINE_VERSION);
+  app.fallthrough();
+  std::uint64_t max_input_mib = faultline::kDefaultMaxInputBytes >> 20;
+  app.add_option("--max-input-mib", max_input_mib,
+                 "Refuse a topology or scenario larger than this many MiB")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20))
+      ->capture_default_str();
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =
       app.add_subcommand("validate", "Check topologies and scenarios; print every problem");
-  validate_cmd->add_option("files", validate_files, "Topology or scenario YAML files")->required();
+  validate_cmd
+      ->add_option("files", validate_files, "Topology or scenario YAML files ('-': standard input)")
+      ->required();
 
   std::string topology_path;
   std::string analyze_json;
@@ -576,6 +588,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitBadInput;
   }
 
+  load_options.max_input_bytes = max_input_mib << 20;
   const auto run_command = [&] {
     if (*validate_cmd)
       return validate(validate_files);

@@ -197,10 +197,10 @@ class Session {
 
 }  // namespace
 
-int rehearse(const std::string& scenario_path, std::istream& in, std::ostream& out, bool echo,
-             bool prompt) {
+int rehearse(const std::string& scenario_path, const LoadOptions& options, std::istream& in,
+             std::ostream& out, bool echo, bool prompt) {
   Diagnostics diagnostics;
-  auto rehearsal = Rehearsal::open(scenario_path, diagnostics);
+  auto rehearsal = Rehearsal::open(scenario_path, diagnostics, options);
   std::cerr << diagnostics.to_text();
   if (!rehearsal)
     return 2;

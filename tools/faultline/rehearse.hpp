@@ -5,13 +5,15 @@
 #include <ostream>
 #include <string>
 
+#include "faultline/loader.hpp"
+
 namespace faultline::cli {
 
 // Reads commands from `in` until it ends or `quit`; `echo` repeats each
 // command (for scripts) and `prompt` asks for each (for a terminal). Returns
 // the exit code: 2 when the scenario is bad or, for a script, when a command
 // was refused.
-int rehearse(const std::string& scenario_path, std::istream& in, std::ostream& out, bool echo,
-             bool prompt);
+int rehearse(const std::string& scenario_path, const LoadOptions& options, std::istream& in,
+             std::ostream& out, bool echo, bool prompt);
 
 }  // namespace faultline::cli

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
 
@@ -38,7 +39,8 @@ StepStatus step_status_at(const Scenario& scenario, const RunResult& result, Ste
 class Rehearsal {
  public:
   // Nothing, and the reasons in diagnostics, when the scenario is bad.
-  static std::optional<Rehearsal> open(const std::string& path, Diagnostics& diagnostics);
+  static std::optional<Rehearsal> open(const std::string& path, Diagnostics& diagnostics,
+                                       const LoadOptions& options = {});
 
   SimTime now() const { return state().now; }
   const Scenario& scenario() const { return *state().scenario; }
@@ -68,7 +70,8 @@ class Rehearsal {
     RunResult result;
   };
 
-  Rehearsal(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {}
+  Rehearsal(std::string path, std::string text, const LoadOptions& options)
+      : path_(std::move(path)), text_(std::move(text)), options_(options) {}
   const State& state() const { return history_.back(); }
   // Loads and replays the scenario with one more change; or says what the
   // loader finds wrong with it.
@@ -76,6 +79,7 @@ class Rehearsal {
 
   std::string path_;
   std::string text_;  // the scenario file as read
+  LoadOptions options_;
   std::vector<State> history_;
 };
 

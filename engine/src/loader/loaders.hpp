@@ -9,7 +9,12 @@ namespace faultline::loader {
 
 std::shared_ptr<const Topology> read_topology(const std::string& path, const YAML::Node& root,
                                               Diagnostics& diagnostics);
+// The scenario's topology is read within the same limits.
 std::shared_ptr<const Scenario> read_scenario(const std::string& path, const YAML::Node& root,
-                                              Diagnostics& diagnostics);
+                                              Diagnostics& diagnostics,
+                                              const LoadOptions& options);
+
+// The name diagnostics give a path: "<stdin>" for "-".
+std::string shown_name(const std::string& path);
 
 }  // namespace faultline::loader

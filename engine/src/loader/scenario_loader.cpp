@@ -21,8 +21,12 @@ std::vector<std::string> ids_of(const Items& items) {
 
 class ScenarioReader {
  public:
-  ScenarioReader(const std::string& path, Diagnostics& diagnostics)
-      : reader_(path, diagnostics), crews_("crew"), steps_("step"), fault_ids_("fault") {}
+  ScenarioReader(const std::string& path, Diagnostics& diagnostics, const LoadOptions& options)
+      : reader_(path, diagnostics),
+        options_(options),
+        crews_("crew"),
+        steps_("step"),
+        fault_ids_("fault") {}
 
   std::shared_ptr<const Scenario> read(const YAML::Node& root) {
     Fields top(reader_, root, "the scenario",
@@ -148,7 +152,7 @@ class ScenarioReader {
                               path + "); the path is relative to the scenario's folder");
       return;
     }
-    if (const auto root = parse_file(path, reader_.diagnostics())) {
+    if (const auto root = parse_file(path, reader_.diagnostics(), options_.max_input_bytes)) {
       topology_ = read_topology(path, *root, reader_.diagnostics());
     }
     if (topology_) {
@@ -524,7 +528,11 @@ class ScenarioReader {
     const YAML::Node service = f.require("service");
     const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
     if (const YAML::Node below = f.get("below"); below.IsDefined()) {
-      const auto state = reader_.text(below, "'below' of " + what).value_or("");
+      // The status-page words as reports write them (partial_outage) or
+      // with hyphens (partial-outage): both are accepted.
+      const auto written = reader_.text(below, "'below' of " + what).value_or("");
+      std::string state = written;
+      std::replace(state.begin(), state.end(), '_', '-');
       if (state == "operational") {
         condition.below = ServiceState::operational;
       } else if (state == "degraded-performance") {
@@ -532,7 +540,7 @@ class ScenarioReader {
       } else if (state == "partial-outage") {
         condition.below = ServiceState::partial_outage;
       } else if (!state.empty()) {
-        reader_.error(below, "unknown state '" + state + "'" +
+        reader_.error(below, "unknown state '" + written + "'" +
                                  did_you_mean(state, {"operational", "degraded-performance",
                                                       "partial-outage"}) +
                                  "; expected operational, degraded-performance or "
@@ -729,6 +737,7 @@ class ScenarioReader {
   }
 
   Reader reader_;
+  LoadOptions options_;
   std::string name_;
   std::string description_;
   std::shared_ptr<const Topology> topology_;
@@ -754,33 +763,36 @@ class ScenarioReader {
 }  // namespace
 
 std::shared_ptr<const Scenario> read_scenario(const std::string& path, const YAML::Node& root,
-                                              Diagnostics& diagnostics) {
-  return ScenarioReader(path, diagnostics).read(root);
+                                              Diagnostics& diagnostics,
+                                              const LoadOptions& options) {
+  return ScenarioReader(path, diagnostics, options).read(root);
 }
 
 }  // namespace faultline::loader
 
 namespace faultline {
 
-ScenarioLoad load_scenario(const std::string& path) {
+ScenarioLoad load_scenario(const std::string& path, const LoadOptions& options) {
   ScenarioLoad load;
-  if (const auto root = loader::parse_file(path, load.diagnostics)) {
-    load.scenario = loader::read_scenario(path, *root, load.diagnostics);
+  if (const auto root = loader::parse_file(path, load.diagnostics, options.max_input_bytes)) {
+    load.scenario =
+        loader::read_scenario(loader::shown_name(path), *root, load.diagnostics, options);
   }
   return load;
 }
 
-Diagnostics validate_file(const std::string& path) {
+Diagnostics validate_file(const std::string& path, const LoadOptions& options) {
   Diagnostics diagnostics;
-  const auto root = loader::parse_file(path, diagnostics);
+  const auto root = loader::parse_file(path, diagnostics, options.max_input_bytes);
   if (!root)
     return diagnostics;
+  const std::string name = loader::shown_name(path);
   if (root->IsMap() && (*root)["topology"].IsDefined()) {
-    loader::read_scenario(path, *root, diagnostics);
+    loader::read_scenario(name, *root, diagnostics, options);
   } else if (root->IsMap() && (*root)["services"].IsDefined()) {
-    loader::read_topology(path, *root, diagnostics);
+    loader::read_topology(name, *root, diagnostics);
   } else {
-    diagnostics.error({path, 1, 1},
+    diagnostics.error({name, 1, 1},
                       "this is neither a Faultline topology nor a scenario: expected a mapping "
                       "with the key 'services' (a topology) or 'topology' (a scenario), found " +
                           loader::describe(*root));

@@ -15,7 +15,22 @@ class TopologyReader {
   TopologyReader(const std::string& path, Diagnostics& diagnostics)
       : reader_(path, diagnostics), regions_("region"), services_("service") {}
 
+  // A scenario where a topology belongs gets one message naming its
+  // topology, not a dozen unknown keys.
+  bool is_scenario(const YAML::Node& root) {
+    if (!root.IsMap() || root["services"].IsDefined() || !root["topology"].IsDefined())
+      return false;
+    const YAML::Node named = root["topology"];
+    reader_.error(root, "this is a scenario, not a topology" +
+                            (named.IsScalar() ? " (its topology is '" + named.Scalar() + "')"
+                                              : std::string()) +
+                            "; pass its topology file, or run replay or simulate on the scenario");
+    return true;
+  }
+
   std::shared_ptr<const Topology> read(const YAML::Node& root) {
+    if (is_scenario(root))
+      return nullptr;
     Fields top(reader_, root, "the topology",
                {"name", "description", "network", "regions", "services", "user_groups"});
     if (!top.is_map())
@@ -544,10 +559,10 @@ std::shared_ptr<const Topology> read_topology(const std::string& path, const YAM
 
 namespace faultline {
 
-TopologyLoad load_topology(const std::string& path) {
+TopologyLoad load_topology(const std::string& path, const LoadOptions& options) {
   TopologyLoad load;
-  if (const auto root = loader::parse_file(path, load.diagnostics)) {
-    load.topology = loader::read_topology(path, *root, load.diagnostics);
+  if (const auto root = loader::parse_file(path, load.diagnostics, options.max_input_bytes)) {
+    load.topology = loader::read_topology(loader::shown_name(path), *root, load.diagnostics);
   }
   return load;
 }

@@ -4,9 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include "loader/loaders.hpp"
 
 namespace faultline::loader {
 
@@ -28,16 +35,76 @@ std::string join(std::initializer_list<std::string_view> words) {
 }
 }  // namespace
 
-std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics) {
+namespace {
+
+std::string too_large(std::uint64_t max_bytes) {
+  const std::string limit = max_bytes % (1 << 20) == 0 ? fmt::format("{} MiB", max_bytes >> 20)
+                                                       : fmt::format("{} bytes", max_bytes);
+  return fmt::format(
+      "the input is larger than {}, the most Faultline reads; a topology or scenario is "
+      "usually well under 1 MiB, so check the path, or raise the limit with --max-input-mib",
+      limit);
+}
+
+// Reads at most max_bytes; nothing (and a diagnostic) past that, however the
+// input is fed: a pipe or a device such as /dev/zero has no size to check.
+std::optional<std::string> read_bounded(std::istream& in, const std::string& name,
+                                        std::uint64_t max_bytes, Diagnostics& diagnostics) {
+  std::string content;
+  std::array<char, 1 << 16> chunk{};
+  while (in) {
+    in.read(chunk.data(), chunk.size());
+    content.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    if (content.size() > max_bytes) {
+      diagnostics.error({name, 0, 0}, too_large(max_bytes));
+      return std::nullopt;
+    }
+  }
+  if (in.bad()) {
+    diagnostics.error({name, 0, 0}, "cannot read the file: " + std::string(std::strerror(errno)));
+    return std::nullopt;
+  }
+  return content;
+}
+
+std::optional<std::string> read_input(const std::string& path, std::uint64_t max_bytes,
+                                      Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  if (path == "-")
+    return read_bounded(std::cin, shown_name(path), max_bytes, diagnostics);
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!ec && fs::is_directory(status)) {
+    diagnostics.error({path, 0, 0},
+                      "this is a directory, not a file; name a topology or scenario YAML file");
+    return std::nullopt;
+  }
+  if (!ec && fs::is_regular_file(status) && fs::file_size(path, ec) > max_bytes && !ec) {
+    diagnostics.error({path, 0, 0}, too_large(max_bytes));
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diagnostics.error({path, 0, 0},
                       "cannot open the file; check that the path exists and is readable");
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string content = buffer.str();
+  return read_bounded(in, path, max_bytes, diagnostics);
+}
+
+}  // namespace
+
+std::string shown_name(const std::string& path) {
+  return path == "-" ? "<stdin>" : path;
+}
+
+std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagnostics,
+                                     std::uint64_t max_bytes) {
+  const auto input = read_input(file, max_bytes, diagnostics);
+  if (!input)
+    return std::nullopt;
+  const std::string& content = *input;
+  const std::string path = shown_name(file);
 
   if (const auto nul = content.find('\0'); nul != std::string::npos) {
     const auto line =

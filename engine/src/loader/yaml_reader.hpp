@@ -16,9 +16,11 @@
 
 namespace faultline::loader {
 
-// Reads and parses a file. Unreadable, binary, empty and syntactically broken
-// files, and nesting too deep for the parser, become diagnostics.
-std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics);
+// Reads and parses a file ("-": standard input). Unreadable, binary, empty
+// and syntactically broken files, directories, inputs over max_bytes, and
+// nesting too deep for the parser, become diagnostics.
+std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics,
+                                     std::uint64_t max_bytes);
 
 // "a mapping", "a sequence", "the text 'abc'", "nothing"
 std::string describe(const YAML::Node& node);

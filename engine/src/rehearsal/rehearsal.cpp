@@ -159,17 +159,18 @@ StepStatus step_status_at(const Scenario& scenario, const RunResult& result, Ste
   return s.not_before && *s.not_before > t ? StepStatus::waiting : StepStatus::ready;
 }
 
-std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& diagnostics) {
-  const auto root = loader::parse_file(path, diagnostics);
+std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& diagnostics,
+                                         const LoadOptions& options) {
+  const auto root = loader::parse_file(path, diagnostics, options.max_input_bytes);
   if (!root)
     return std::nullopt;
-  const auto scenario = loader::read_scenario(path, *root, diagnostics);
+  const auto scenario = loader::read_scenario(path, *root, diagnostics, options);
   if (!scenario)
     return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  Rehearsal rehearsal(path, text.str());
+  Rehearsal rehearsal(path, text.str(), options);
   rehearsal.history_.push_back({{}, SimTime{}, scenario, replay(*scenario)});
   return rehearsal;
 }
@@ -178,7 +179,7 @@ std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
   std::vector<RehearsalEdit> edits = state().edits;
   edits.push_back(std::move(edit));
   Diagnostics diagnostics;
-  const auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics);
+  const auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics, options_);
   if (!scenario) {
     for (const auto& d : diagnostics.all()) {
       if (d.severity == Severity::error)
