@@ -91,6 +91,12 @@ check "and writes nothing" test ! -e "$work/net-c.json"
 expect_exit 2 "a window shorter than a step" \
   "$faultline" replay "$network/thin_wan.yaml" --fidelity network --step 10m --window 1m
 check "says which must be longer" grep -q "must be at least --step (10m)" "$work/stderr"
+# The Webex replay lasts 14 days: a 1 ms step would make 1.2e9 steps.
+expect_exit 2 "a step too fine for the run" "$faultline" replay scenarios/webex-2018-09-25.yaml \
+  --fidelity network --step 1ms --window 1h --json "$work/net-d.json"
+check "says how many steps it would make" \
+  grep -q "makes 1209600000 steps, more than the 50000000 a network run takes" "$work/stderr"
+check "and writes nothing" test ! -e "$work/net-d.json"
 for threads in 1 2; do
   expect_exit 0 "a simulation at network fidelity on $threads thread(s)" \
     "$faultline" simulate "$network/thin_wan.yaml" --fidelity network --runs 5 --threads "$threads" \

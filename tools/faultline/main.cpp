@@ -287,7 +287,13 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
 
 int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
                    const Outputs& outputs) {
-  const auto result = faultline::replay_network(scenario, options);
+  faultline::NetworkRunResult result;
+  try {
+    result = faultline::replay_network(scenario, options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
   text_stream(outputs.json) << faultline::reports::replay_text(scenario, result.run)
             << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {

@@ -6,6 +6,7 @@
 // engine per process, so every SimGrid run here happens in a child process
 // of its own, and the caller's process never holds an engine.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct PlatformDescription {
 // Builds the platform in a child process and reads back what SimGrid made of
 // it. Throws std::runtime_error when the child fails.
 PlatformDescription describe_platform(const Topology& topology);
+
+// The most steps of one network run: a year of one-second steps, most of
+// which repeat, runs in seconds; a millisecond step over two weeks would
+// run for hours.
+inline constexpr std::uint64_t kMostNetworkSteps = 50'000'000;
 
 struct NetworkOptions {
   // Each user group sends its requests to each service it uses as one

@@ -206,6 +206,14 @@ void run_traced(const Scenario& scenario, Run& run, RunOptions options,
   run.execute(options, traced.state);
   if (!scenario.horizon)
     traced.state.end = traced.state.end + network.step;
+  const std::int64_t steps = traced.state.end.ms / network.step.ms;
+  if (steps > static_cast<std::int64_t>(kMostNetworkSteps)) {
+    throw std::invalid_argument(fmt::format(
+        "a step of {} over the {} the run lasts makes {} steps, more than the {} a network run "
+        "takes; use a longer step",
+        format_duration(network.step), format_duration(traced.state.end.since_t0()), steps,
+        kMostNetworkSteps));
+  }
 }
 
 IsolatedWork start_flows(const Topology& topology, const ActivityCalendar& calendar,
