@@ -14,38 +14,128 @@
 
 namespace faultline::reports {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno));
+}
+
+// Writes all of content to fd, however the writes are split.
+void write_all(int fd, const std::string& content, const std::string& path) {
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      fail("write", path);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// Makes a directory entry (a rename, a new file) last through a crash.
+void sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    fail("open the folder", dir.string());
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0)
+    fail("sync the folder", dir.string());
+}
+
+// The path a symbolic link leads to, through any chain of links; the path
+// itself when it is no link.
+fs::path follow_links(fs::path path) {
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(path, ec)))
+      return path;
+    const fs::path target = fs::read_symlink(path, ec);
+    if (ec)
+      throw std::runtime_error("cannot follow the link " + path.string() + ": " + ec.message());
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  throw std::runtime_error("too many levels of links at " + path.string());
+}
+
+// A device, pipe or socket is written to as it is: replacing it with a
+// plain file would silently lose what the user pointed at.
+void write_through(const fs::path& path, const std::string& content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    fail("open", path.string());
+  try {
+    write_all(fd, content, path.string());
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  if (::close(fd) != 0)
+    fail("write", path.string());
+}
+
+// A new file takes the permissions any new file gets; a replaced one keeps
+// its own.
+mode_t new_file_mode(const fs::path& target) {
+  struct stat existing {};
+  if (::stat(target.c_str(), &existing) == 0)
+    return existing.st_mode & 07777;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+void replace_file(const fs::path& target, const std::string& content) {
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string name = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0)
+    fail("create a file beside", target.string());
+  try {
+    if (::fchmod(fd, new_file_mode(target)) != 0)
+      fail("set the permissions of", name);
+    write_all(fd, content, target.string());
+    if (::fsync(fd) != 0)
+      fail("sync", target.string());
+    if (::close(fd) != 0)
+      fail("write", target.string());
+  } catch (...) {
+    ::close(fd);
+    ::unlink(name.c_str());
+    throw;
+  }
+  if (::rename(name.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(name.c_str());
+    errno = error;
+    fail("write", target.string());
+  }
+  sync_directory(folder);
+}
+
+}  // namespace
+
 void write_file_atomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
+  const fs::path target = follow_links(fs::path(path));
   std::error_code ec;
   if (target.has_parent_path())
     fs::create_directories(target.parent_path(), ec);
   if (ec)
     throw std::runtime_error("cannot create the folder for " + path + ": " + ec.message());
-
-  const fs::path temporary =
-      target.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      fs::remove(temporary, ec);
-      throw std::runtime_error("cannot write " + path + ": " + reason);
-    }
+  const fs::file_status status = fs::status(target, ec);
+  if (fs::is_directory(status))
+    throw std::runtime_error(path + " is a directory; name a file");
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    write_through(target, content);
+    return;
   }
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw std::runtime_error("cannot write " + path + ": " + ec.message());
-  }
+  replace_file(target, content);
 }
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // Whether an existing directory may be replaced: it holds only files named
 // like the new ones (an earlier report), or nothing.
@@ -61,15 +151,27 @@ bool replaceable(const fs::path& dir, const std::vector<NamedFile>& files) {
   return !ec;
 }
 
+// Each file is synced, and then the folder, before the folder is swapped in.
 void write_into(const fs::path& dir, const std::vector<NamedFile>& files) {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
   for (const auto& [name, content] : files) {
-    std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out)
-      throw std::runtime_error("cannot write " + (dir / name).string() + ": " +
-                               std::strerror(errno));
+    const fs::path file = dir / name;
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666 & ~mask);
+    if (fd < 0)
+      fail("create", file.string());
+    try {
+      write_all(fd, content, file.string());
+      if (::fsync(fd) != 0)
+        fail("sync", file.string());
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0)
+      fail("write", file.string());
   }
+  sync_directory(dir);
 }
 
 }  // namespace
@@ -115,6 +217,7 @@ void write_directory_atomically(const std::string& path, const std::vector<Named
     fs::remove_all(temporary, ignored);
     throw std::runtime_error(e.what());
   }
+  sync_directory(parent);
   // After the exchange the temporary name holds the old report.
   std::error_code ignored;
   fs::remove_all(temporary, ignored);

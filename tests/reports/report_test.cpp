@@ -3,10 +3,12 @@
 // or not at all.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
@@ -267,6 +269,52 @@ TEST(ReportDirectory, FillsAnEmptyFolderAndNamesWithATrailingSlash) {
   fs::create_directories(parent / "out");
   reports::write_directory_atomically((parent / "out").string() + "/", {{"index.html", "x"}});
   EXPECT_EQ(read(parent / "out" / "index.html"), "x");
+  fs::remove_all(parent);
+}
+
+TEST(AtomicFile, FollowsALinkInsteadOfReplacingIt) {
+  const fs::path parent = fresh_folder("link");
+  std::ofstream(parent / "real.json") << "old";
+  fs::create_symlink("real.json", parent / "link.json");
+  reports::write_file_atomically((parent / "link.json").string(), "new");
+  EXPECT_TRUE(fs::is_symlink(parent / "link.json")) << "the link is still a link";
+  EXPECT_EQ(read(parent / "real.json"), "new") << "written where it leads";
+  EXPECT_EQ(std::distance(fs::directory_iterator(parent), fs::directory_iterator{}), 2)
+      << "no temporary file is left";
+  fs::remove_all(parent);
+}
+
+TEST(AtomicFile, WritesThroughAPipeInsteadOfReplacingIt) {
+  const fs::path parent = fresh_folder("fifo");
+  const fs::path fifo = parent / "results.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = read(fifo); });
+  reports::write_file_atomically(fifo.string(), "through the pipe");
+  reader.join();
+  EXPECT_EQ(received, "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(fifo)) << "still a pipe, not a plain file";
+  fs::remove_all(parent);
+}
+
+TEST(AtomicFile, WritesThroughADeviceAndRefusesADirectory) {
+  EXPECT_NO_THROW(reports::write_file_atomically("/dev/null", "discarded"));
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  const fs::path parent = fresh_folder("dir");
+  EXPECT_THROW(reports::write_file_atomically(parent.string(), "x"), std::runtime_error);
+  EXPECT_THROW(reports::write_file_atomically("/dev/full", "x"), std::runtime_error)
+      << "a device that refuses the write is an error, not a success";
+  fs::remove_all(parent);
+}
+
+TEST(AtomicFile, KeepsTheModeOfTheFileItReplaces) {
+  const fs::path parent = fresh_folder("mode");
+  std::ofstream(parent / "result.json") << "old";
+  fs::permissions(parent / "result.json", fs::perms::owner_read | fs::perms::owner_write);
+  reports::write_file_atomically((parent / "result.json").string(), "new");
+  EXPECT_EQ(read(parent / "result.json"), "new");
+  EXPECT_EQ(fs::status(parent / "result.json").permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
   fs::remove_all(parent);
 }
 
