@@ -237,6 +237,14 @@ std::string at_local(const ScenarioClock& clock, double ms) {
   return clock.local_text(SimTime{to_minute(ms)});
 }
 
+std::string event_time_text(const ScenarioClock& clock, const EventTimes& times, double q,
+                            std::string_view never) {
+  if (times.runs() == 0)
+    return "-";
+  const auto at = times.quantile(q);
+  return at ? at_local(clock, *at) : std::string(never);
+}
+
 double mean_busy(const MonteCarloResult& result, std::size_t index) {
   return result.runs == 0 ? 0.0
                           : static_cast<double>(result.sampled_busy_sum[index]) /

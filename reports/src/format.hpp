@@ -52,6 +52,11 @@ UserCount total_users(const Topology& topology);
 std::int64_t to_minute(double ms);
 std::string duration_text(double ms);
 std::string at_local(const ScenarioClock& clock, double ms);
+// The q-quantile of when an event happened over all runs that could see it,
+// as a local time; `never` (such as "not restored") when it falls among the
+// runs in which it did not happen, "-" when there were no such runs.
+std::string event_time_text(const ScenarioClock& clock, const EventTimes& times, double q,
+                            std::string_view never);
 
 // Mean busy members of a crew at a sample time: sampled_busy_sum[index] over
 // the runs.

@@ -36,6 +36,22 @@ ordered_json summary_json(const Accumulator& a, double divisor) {
   return j;
 }
 
+// Percentiles over all the runs that could see the event, null where they
+// fall among the runs in which it never happened; the summary is of the
+// runs in which it did.
+ordered_json event_times_json(const EventTimes& times, double divisor) {
+  ordered_json j;
+  j["runs"] = times.runs();
+  j["never"] = times.never();
+  for (const auto& [name, q] : {std::pair{"p10", 0.1}, std::pair{"p50", 0.5},
+                                std::pair{"p90", 0.9}, std::pair{"p99", 0.99}}) {
+    const auto at = times.quantile(q);
+    j[name] = at ? ordered_json(*at / divisor) : ordered_json(nullptr);
+  }
+  j["when_it_happened"] = summary_json(times.happened(), divisor);
+  return j;
+}
+
 ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
   return {{"users", users.value},
           {"peak_affected", summary_json(impact.peak_affected, 1.0)},
@@ -64,9 +80,9 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
     j["services"].push_back(
         {{"id", topology.services()[s].id},
          {"probability_down", share(stats.runs_down, result.runs)},
-         {"probability_not_restored", share(stats.runs_not_restored, result.runs)},
+         {"probability_not_restored", share(stats.restored_at.never(), result.runs)},
          {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
-         {"restored_at_h", summary_json(stats.restored_at_ms, kMsPerHour)}});
+         {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}});
   }
   j["steps"] = ordered_json::array();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
@@ -77,7 +93,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
          {"probability_skipped", share(stats.runs_skipped, result.runs)},
          {"criticality", share(stats.runs_critical, result.runs)},
          {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
-         {"completed_at_h", summary_json(stats.completed_at_ms, kMsPerHour)},
+         {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
          {"attempts", summary_json(stats.attempts, 1.0)}});
   }
   j["user_groups"] = ordered_json::array();
@@ -94,7 +110,11 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
                              {"observed", clock.iso_text(milestone.time)},
                              {"observed_s", milestone.time.since_t0().in_seconds()},
                              {"runs_met", result.milestones_met[m]},
-                             {"probability_met", share(result.milestones_met[m], result.runs)}});
+                             {"probability_met", share(result.milestones_met[m], result.runs)},
+                             {"probability_never", share(result.milestone_times[m].never(),
+                                                         result.milestone_times[m].runs())},
+                             {"simulated_at_h",
+                              event_times_json(result.milestone_times[m], kMsPerHour)}});
   }
   ordered_json points = ordered_json::array();
   for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
@@ -150,31 +170,31 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
                      millions(peak_active.mean), millions(peak_active.p50),
                      millions(peak_active.p90), millions(static_cast<double>(peak_active.max)));
 
-  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10}  {:<22} {}\n", "service", "P(down)",
-                     "down mean", "down p90", "down max", "restored p50", "restored p90");
+  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
+                     "down mean", "down p90", "down max", "P(never)", "restored p50",
+                     "restored p90");
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
-    if (stats.runs_down == 0 && stats.restored_at_ms.count() == 0)
+    if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
       continue;
     const Summary down = stats.downtime_ms.summary();
-    const Summary restored = stats.restored_at_ms.summary();
-    out +=
-        fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10}  {:<22} {}\n", topology.services()[s].id,
-                    static_cast<double>(stats.runs_down) / static_cast<double>(result.runs),
-                    duration_text(down.mean), duration_text(down.p90),
-                    duration_text(static_cast<double>(down.max)),
-                    restored.count ? at_local(clock, restored.p50) : "-",
-                    restored.count ? at_local(clock, restored.p90) : "-");
+    out += fmt::format(
+        "{:<24} {:>7.3f} {:>10} {:>10} {:>10} {:>9.3f}  {:<22} {}\n", topology.services()[s].id,
+        share(stats.runs_down, result.runs), duration_text(down.mean), duration_text(down.p90),
+        duration_text(static_cast<double>(down.max)), share(stats.restored_at.never(), result.runs),
+        event_time_text(clock, stats.restored_at, 0.5, "not restored"),
+        event_time_text(clock, stats.restored_at, 0.9, "not restored"));
   }
+  out += "(P(never): runs that ended with it still out; restored: over the runs it was out, "
+         "\"not restored\" where the percentile falls among those that ended so)\n";
 
   out += fmt::format("\n{:<28} {:>12} {:>22} {:>22}\n", "step", "criticality", "completed p50",
                      "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    const Summary completed = stats.completed_at_ms.summary();
     out += fmt::format("{:<28} {:>12.3f} {:>22} {:>22}\n", scenario.steps[s].id,
                        share(stats.runs_critical, result.runs),
-                       completed.count ? at_local(clock, completed.p50) : "-",
+                       event_time_text(clock, stats.completed_at, 0.5, "not completed"),
                        millions(stats.restored_user_seconds.mean() / kSecondsPerHour));
   }
   out += "(restored: mean user-hours the users a step brought back had lost until then)\n";
@@ -208,12 +228,16 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   }
 
   if (!scenario.observed.empty()) {
-    out += fmt::format("\n{:<28} {:<24} {:>8}\n", "observed milestone", "by", "P(met)");
+    out += fmt::format("\n{:<28} {:<24} {:>8} {:>9}  {:<22} {}\n", "observed milestone", "by",
+                       "P(met)", "P(never)", "simulated p50", "simulated p90");
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
-      out += fmt::format(
-          "{:<28} {:<24} {:>8.3f}\n", milestone.id, clock.local_text(milestone.time),
-          static_cast<double>(result.milestones_met[m]) / static_cast<double>(result.runs));
+      const EventTimes& times = result.milestone_times[m];
+      out += fmt::format("{:<28} {:<24} {:>8.3f} {:>9.3f}  {:<22} {}\n", milestone.id,
+                         clock.local_text(milestone.time), share(result.milestones_met[m], result.runs),
+                         share(times.never(), times.runs()),
+                         event_time_text(clock, times, 0.5, "never"),
+                         event_time_text(clock, times, 0.9, "never"));
     }
   }
   return out;

@@ -385,19 +385,20 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
       "varies as the percentiles show.\n";
 
   out += "\n## Services\n\n";
+  out += "\"Back by\" is over the runs in which the service was out; where the percentile falls "
+         "among the runs that ended with it still out, it reads \"not restored\".\n\n";
   out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p50)",
                   "back by (p90)", ">still out at the end in"});
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
-    if (stats.runs_down == 0 && stats.runs_not_restored == 0)
+    if (stats.runs_down == 0 && stats.restored_at.never() == 0)
       continue;
     const Summary down = stats.downtime_ms.summary();
-    const Summary back = stats.restored_at_ms.summary();
     out += row({md(topology.services()[s].id), percent(share(stats.runs_down, result.runs)),
                 duration_text(down.mean), duration_text(down.p90),
-                back.count ? at_local(clock, back.p50) : "-",
-                back.count ? at_local(clock, back.p90) : "-",
-                percent(share(stats.runs_not_restored, result.runs))});
+                event_time_text(clock, stats.restored_at, 0.5, "not restored"),
+                event_time_text(clock, stats.restored_at, 0.9, "not restored"),
+                percent(share(stats.restored_at.never(), result.runs))});
   }
 
   out += "\n## Runbook\n\n";
@@ -407,33 +408,38 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
                                          return a.runs_critical < b.runs_critical;
                                        });
     const std::size_t s = static_cast<std::size_t>(most - result.steps.begin());
-    const Summary done = most->completed_at_ms.summary();
     out += fmt::format(
         "The stage most often on the critical path, and so the one to speed up first, is "
         "**{}**: on it in {} of the runs, completing by {} in half of them and by {} in 90%.\n\n",
         md(scenario.steps[s].id), percent(share(most->runs_critical, result.runs)),
-        done.count ? at_local(clock, done.p50) : "-", done.count ? at_local(clock, done.p90) : "-");
+        event_time_text(clock, most->completed_at, 0.5, "never"),
+        event_time_text(clock, most->completed_at, 0.9, "never"));
   }
   out += heading({"step", ">on the critical path", "completed (p50)", "completed (p90)",
                   ">gave up in", ">restored user-hours (mean)"});
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    const Summary done = stats.completed_at_ms.summary();
-    out += row(
-        {md(scenario.steps[s].id), percent(share(stats.runs_critical, result.runs)),
-         done.count ? at_local(clock, done.p50) : "-", done.count ? at_local(clock, done.p90) : "-",
-         percent(share(stats.runs_failed, result.runs)), uh(stats.restored_user_seconds.mean())});
+    out += row({md(scenario.steps[s].id), percent(share(stats.runs_critical, result.runs)),
+                event_time_text(clock, stats.completed_at, 0.5, "not completed"),
+                event_time_text(clock, stats.completed_at, 0.9, "not completed"),
+                percent(share(stats.runs_failed, result.runs)),
+                uh(stats.restored_user_seconds.mean())});
   }
 
   if (!scenario.observed.empty()) {
     out += "\n## Against the public record\n\n";
-    out += heading({"milestone", "observed", ">runs in which it had happened by then"});
+    out += heading({"milestone", "observed", ">runs in which it had happened by then",
+                    "simulated (p50)", "simulated (p90)", ">never happened in"});
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
+      const EventTimes& times = result.milestone_times[m];
       out +=
           row({md(milestone.id),
                fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
-               percent(share(result.milestones_met[m], result.runs))});
+               percent(share(result.milestones_met[m], result.runs)),
+               event_time_text(clock, times, 0.5, "never"),
+               event_time_text(clock, times, 0.9, "never"),
+               percent(share(times.never(), times.runs()))});
     }
   }
   return out;

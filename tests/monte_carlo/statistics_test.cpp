@@ -131,5 +131,34 @@ TEST(Accumulator, HistogramOverARangeCountsWhatLiesBeyondIt) {
   EXPECT_DOUBLE_EQ(h.bins.back().to, 59);
 }
 
+// Ten runs: restored at 1..7 hours in seven, never in three. Nearest rank
+// over all ten: p10 is rank 1 (1 h), p50 rank 5 (5 h), p70 rank 7 (7 h);
+// p80 is rank 8, which falls among the three that never restored. Times
+// are within the histogram's 0.8%.
+TEST(EventTimes, PercentilesAreOverAllRunsWithNeverAsInfinity) {
+  EventTimes t;
+  for (int h = 1; h <= 7; ++h)
+    t.add(h * 3'600'000);
+  for (int i = 0; i < 3; ++i)
+    t.add_never();
+  EXPECT_EQ(t.runs(), 10U);
+  EXPECT_EQ(t.never(), 3U);
+  EXPECT_NEAR(t.quantile(0.1).value(), 3'600'000.0, 0.008 * 3'600'000.0);
+  EXPECT_NEAR(t.quantile(0.5).value(), 5 * 3'600'000.0, 0.008 * 5 * 3'600'000.0);
+  EXPECT_NEAR(t.quantile(0.7).value(), 7 * 3'600'000.0, 0.008 * 7 * 3'600'000.0);
+  EXPECT_FALSE(t.quantile(0.8));
+  EXPECT_FALSE(t.quantile(0.9));
+  EXPECT_NEAR(t.happened().quantile(0.9), 7 * 3'600'000.0, 0.008 * 7 * 3'600'000.0)
+      << "over the restored runs alone the 90th percentile looks like a time";
+  EventTimes none;
+  EXPECT_FALSE(none.quantile(0.5));
+  EventTimes merged;
+  merged.merge(t);
+  merged.merge(t);
+  EXPECT_EQ(merged.never(), 6U);
+  EXPECT_NEAR(merged.quantile(0.7).value(), 7 * 3'600'000.0, 0.008 * 7 * 3'600'000.0);
+  EXPECT_FALSE(merged.quantile(0.71));
+}
+
 }  // namespace
 }  // namespace faultline

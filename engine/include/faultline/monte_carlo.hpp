@@ -43,15 +43,15 @@ inline constexpr std::uint64_t kMostRuns = 10'000'000;
 
 struct ServiceStatistics {
   Accumulator downtime_ms;  // time in major outage, every run
-  // When it last came back to serving everything, over the runs where it
-  // lost service and came back before the end.
-  Accumulator restored_at_ms;
-  std::uint64_t runs_down = 0;          // runs with some major outage
-  std::uint64_t runs_not_restored = 0;  // runs ending without serving everything
+  // When it last came back to serving everything, over the runs in which it
+  // stopped serving everything; never() counts those that ended with it
+  // still out (in partial or major outage).
+  EventTimes restored_at;
+  std::uint64_t runs_down = 0;  // runs with some major outage
 };
 
 struct StepStatistics {
-  Accumulator completed_at_ms;  // over the runs where it completed
+  EventTimes completed_at;      // every run; never() when it did not complete
   Accumulator attempts;         // over the runs where it started
   std::uint64_t runs_failed = 0;
   std::uint64_t runs_skipped = 0;  // its condition did not hold
@@ -80,8 +80,10 @@ struct MonteCarloResult {
   std::vector<ImpactStatistics> user_groups;
   ImpactStatistics overall;
   // Runs in which each observed milestone's simulated event had happened by
-  // its observed time.
+  // its observed time, and when it happened (never() in the runs where it
+  // did not), by position in scenario.observed.
   std::vector<std::uint64_t> milestones_met;
+  std::vector<EventTimes> milestone_times;
   std::vector<SimTime> sample_times;
   std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
   // Busy members of each crew summed over the runs (only the mean is

@@ -82,6 +82,9 @@ class Accumulator {
   // Nearest-rank quantile, exact below 128 and otherwise within 0.8% (the
   // midpoint of a log-linear bucket 1/64 of a power of two wide).
   double quantile(double q) const;
+  // The rank-th smallest value (from 1, at most count()), to the same
+  // precision.
+  double value_at_rank(std::uint64_t rank) const;
   // Equal-width bins over [low, high] (one bin when high <= low), each value
   // counted by the midpoint of its quantile bucket, so within the same 0.8%.
   Histogram histogram(std::int64_t low, std::int64_t high, int bins) const;
@@ -91,6 +94,29 @@ class Accumulator {
  private:
   Moments moments_;
   std::vector<std::uint64_t> buckets_;
+};
+
+// When an event (a restoration, a completion, a milestone) happened in each
+// run that could see it, and how many ended without it. Percentiles are over
+// all those runs, the ones without it counting as +infinity, so a figure
+// never comes from the lucky runs alone.
+class EventTimes {
+ public:
+  void add(std::int64_t at_ms) { happened_.add(at_ms); }
+  void add_never() { ++never_; }
+  void merge(const EventTimes& other);
+
+  std::uint64_t runs() const { return happened_.count() + never_; }
+  std::uint64_t never() const { return never_; }
+  // The times of the runs in which it happened.
+  const Accumulator& happened() const { return happened_; }
+  // Nearest-rank quantile over all runs; nothing when it falls among the
+  // runs in which it never happened (or there are no runs).
+  std::optional<double> quantile(double q) const;
+
+ private:
+  Accumulator happened_;
+  std::uint64_t never_ = 0;
 };
 
 }  // namespace faultline

@@ -25,6 +25,7 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.steps.resize(scenario.steps.size());
   t.user_groups.resize(scenario.topology->user_groups().size());
   t.milestones_met.resize(scenario.observed.size());
+  t.milestone_times.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
   t.sampled_busy_sum.resize(times.size() * scenario.crews.size());
@@ -45,18 +46,20 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
     stats.downtime_ms.add(outcome.down.ms);
     if (outcome.first_down)
       ++stats.runs_down;
-    if (outcome.restored_at)
-      stats.restored_at_ms.add(outcome.restored_at->since_t0().ms);
-    if (outcome.final_state == ServiceState::partial_outage ||
-        outcome.final_state == ServiceState::major_outage) {
-      ++stats.runs_not_restored;
+    if (outcome.restored_at) {
+      stats.restored_at.add(outcome.restored_at->since_t0().ms);
+    } else if (outcome.final_state == ServiceState::partial_outage ||
+               outcome.final_state == ServiceState::major_outage) {
+      stats.restored_at.add_never();
     }
   }
   for (std::size_t s = 0; s < run.steps.size(); ++s) {
     const StepOutcome& outcome = run.steps[s];
     StepStatistics& stats = t.steps[s];
     if (outcome.completed)
-      stats.completed_at_ms.add(outcome.completed->since_t0().ms);
+      stats.completed_at.add(outcome.completed->since_t0().ms);
+    else
+      stats.completed_at.add_never();
     if (outcome.started)
       stats.attempts.add(outcome.attempts);
     if (outcome.failed)
@@ -74,6 +77,10 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
     const auto& simulated = run.observed[m].simulated;
     if (simulated && *simulated <= scenario.observed[m].time)
       ++t.milestones_met[m];
+    if (simulated)
+      t.milestone_times[m].add(simulated->since_t0().ms);
+    else
+      t.milestone_times[m].add_never();
   }
   for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
     t.sampled_active[i].add(run.sampled_active[i].value);
@@ -93,12 +100,11 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     ServiceStatistics& a = into.services[s];
     const ServiceStatistics& b = from.services[s];
     a.downtime_ms.merge(b.downtime_ms);
-    a.restored_at_ms.merge(b.restored_at_ms);
+    a.restored_at.merge(b.restored_at);
     a.runs_down += b.runs_down;
-    a.runs_not_restored += b.runs_not_restored;
   }
   for (std::size_t s = 0; s < into.steps.size(); ++s) {
-    into.steps[s].completed_at_ms.merge(from.steps[s].completed_at_ms);
+    into.steps[s].completed_at.merge(from.steps[s].completed_at);
     into.steps[s].attempts.merge(from.steps[s].attempts);
     into.steps[s].runs_failed += from.steps[s].runs_failed;
     into.steps[s].runs_skipped += from.steps[s].runs_skipped;
@@ -108,8 +114,10 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   for (std::size_t g = 0; g < into.user_groups.size(); ++g)
     merge_impact(into.user_groups[g], from.user_groups[g]);
   merge_impact(into.overall, from.overall);
-  for (std::size_t m = 0; m < into.milestones_met.size(); ++m)
+  for (std::size_t m = 0; m < into.milestones_met.size(); ++m) {
     into.milestones_met[m] += from.milestones_met[m];
+    into.milestone_times[m].merge(from.milestone_times[m]);
+  }
   for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
     into.sampled_active[i].merge(from.sampled_active[i]);
   for (std::size_t i = 0; i < into.sampled_busy_sum.size(); ++i)

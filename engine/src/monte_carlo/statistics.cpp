@@ -121,11 +121,22 @@ void Accumulator::merge(const Accumulator& other) {
     buckets_[b] += other.buckets_[b];
 }
 
+namespace {
+
+// The nearest rank of quantile q among n values, from 1.
+std::uint64_t nearest_rank(double q, std::uint64_t n) {
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(n))));
+}
+
+}  // namespace
+
 double Accumulator::quantile(double q) const {
   if (moments_.count() == 0)
     return 0;
-  const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(moments_.count()))));
+  return value_at_rank(nearest_rank(q, moments_.count()));
+}
+
+double Accumulator::value_at_rank(std::uint64_t rank) const {
   std::uint64_t seen = 0;
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     seen += buckets_[b];
@@ -193,6 +204,20 @@ Summary Accumulator::summary(int histogram_bins) const {
 
   s.histogram = histogram(moments_.min(), moments_.max(), histogram_bins).bins;
   return s;
+}
+
+void EventTimes::merge(const EventTimes& other) {
+  happened_.merge(other.happened_);
+  never_ += other.never_;
+}
+
+std::optional<double> EventTimes::quantile(double q) const {
+  if (runs() == 0)
+    return std::nullopt;
+  const std::uint64_t rank = nearest_rank(q, runs());
+  if (rank > happened_.count())
+    return std::nullopt;
+  return happened_.value_at_rank(rank);
 }
 
 }  // namespace faultline

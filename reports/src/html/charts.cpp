@@ -327,13 +327,28 @@ std::string replay_milestones_figure(const Scenario& scenario, const RunResult& 
 
 namespace {
 
-// The runs' spread of a milestone's event, where the runs record it.
-const Accumulator* simulated_times(const MonteCarloResult& result, const Milestone& m) {
-  if (m.event == MilestoneEvent::service_restored && m.service)
-    return &result.services[m.service->value].restored_at_ms;
-  if (m.event == MilestoneEvent::step_completed && m.step)
-    return &result.steps[m.step->value].completed_at_ms;
-  return nullptr;
+std::optional<SimTime> at(const EventTimes& times, double q) {
+  const auto ms = times.quantile(q);
+  return ms ? std::optional<SimTime>(SimTime{static_cast<std::int64_t>(*ms)}) : std::nullopt;
+}
+
+// The runs' p10 to p90 of a milestone's event (running off the right edge
+// where p90 falls among the runs in which it never happened) and its median.
+void draw_spread(Svg& svg, const ScenarioClock& clock, const Milestone& milestone,
+                 const EventTimes& times, double middle, double right, const TimeAxis& x) {
+  const auto p10 = at(times, 0.1);
+  if (!p10)
+    return;
+  const auto p50 = at(times, 0.5);
+  const auto p90 = at(times, 0.9);
+  const double end = p90 ? x(*p90) : right;
+  svg.rect(x(*p10), middle - 4, std::max(2.0, end - x(*p10)), 8, "data range",
+           fmt::format("{}: simulated p10 {}, p90 {}", milestone.id, clock.local_text(*p10),
+                       p90 ? clock.local_text(*p90) : "never"));
+  if (p50) {
+    svg.circle(x(*p50), middle, 5, "data simulated",
+               fmt::format("{}: simulated median {}", milestone.id, clock.local_text(*p50)));
+  }
 }
 
 }  // namespace
@@ -341,32 +356,26 @@ const Accumulator* simulated_times(const MonteCarloResult& result, const Milesto
 std::string simulated_milestones_figure(const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
   SimTime last = result.sample_times.empty() ? SimTime{} : result.sample_times.back();
-  for (const Milestone& m : scenario.observed) {
-    last = std::max(last, m.time);
-    if (const Accumulator* a = simulated_times(result, m); a && a->count() > 0)
-      last = std::max(last, SimTime{static_cast<std::int64_t>(a->quantile(0.9))});
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    last = std::max(last, scenario.observed[m].time);
+    if (const auto p90 = at(result.milestone_times[m], 0.9))
+      last = std::max(last, *p90);
   }
   auto [frame, x, svg] = milestone_rows(clock, scenario.observed.size(), last,
                                         "Observed milestones against the simulated spread");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
+    const EventTimes& times = result.milestone_times[m];
     const double middle = milestone_middle(frame, m);
     row_label(svg, middle, milestone.id);
-    if (const Accumulator* a = simulated_times(result, milestone); a && a->count() > 0) {
-      const SimTime p10{static_cast<std::int64_t>(a->quantile(0.1))};
-      const SimTime p50{static_cast<std::int64_t>(a->quantile(0.5))};
-      const SimTime p90{static_cast<std::int64_t>(a->quantile(0.9))};
-      svg.rect(x(p10), middle - 4, std::max(2.0, x(p90) - x(p10)), 8, "data range",
-               fmt::format("{}: simulated p10 {}, p90 {}", milestone.id, clock.local_text(p10),
-                           clock.local_text(p90)));
-      svg.circle(x(p50), middle, 5, "data simulated",
-                 fmt::format("{}: simulated median {}", milestone.id, clock.local_text(p50)));
-    }
+    draw_spread(svg, clock, milestone, times, middle, frame.right(), x);
     svg.path(diamond(x(milestone.time), middle, 7), "data observed",
              fmt::format("{}: observed {} {}", milestone.id, to_string(milestone.timing),
                          clock.local_text(milestone.time)));
-    svg.text(frame.right() + 12, middle + 4,
-             "met in " + percent(share(result.milestones_met[m], result.runs)), "note");
+    std::string note = "met in " + percent(share(result.milestones_met[m], result.runs));
+    if (times.never() > 0)
+      note += ", never in " + percent(share(times.never(), times.runs()));
+    svg.text(frame.right() + 12, middle + 4, note, "note");
   }
   svg.legend(frame.left, 22,
              {{"observed", "observed"},
@@ -374,8 +383,9 @@ std::string simulated_milestones_figure(const Scenario& scenario, const MonteCar
               {"simulated", "simulated median"}});
   return figure("milestones", "Observed and simulated milestones",
                 "Each milestone from the public record (diamond) against the runs' spread for the "
-                "same event where the runs record one (restorations and step completions), and "
-                "the share of runs in which the event had happened by the observed time.",
+                "same event (the band runs off the right edge where its 90th percentile falls "
+                "among the runs in which the event never happened), the share of runs in which "
+                "it had happened by the observed time, and the share in which it never did.",
                 svg.finish());
 }
 

@@ -394,7 +394,7 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
                fmt::format("max {}", millions(static_cast<double>(peak.max))));
   std::uint64_t not_restored = 0;
   for (const ServiceStatistics& s : result.services)
-    not_restored = std::max(not_restored, s.runs_not_restored);
+    not_restored = std::max(not_restored, s.restored_at.never());
   body += card("Runs ending with a service still out", percent(share(not_restored, result.runs)),
                "of the runs, for the service most often left out");
   body += "</div>\n";
@@ -446,10 +446,9 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   std::vector<std::vector<std::string>> rows;
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    const Summary completed = stats.completed_at_ms.summary();
     rows.push_back({scenario.steps[s].id, percent(share(stats.runs_critical, result.runs)),
-                    completed.count ? at_local(clock, completed.p50) : "-",
-                    completed.count ? at_local(clock, completed.p90) : "-",
+                    event_time_text(clock, stats.completed_at, 0.5, "not completed"),
+                    event_time_text(clock, stats.completed_at, 0.9, "not completed"),
                     percent(share(stats.runs_failed, result.runs)),
                     millions(stats.restored_user_seconds.mean() / kSecondsPerHour)});
   }
@@ -465,18 +464,19 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     const Summary down = stats.downtime_ms.summary();
-    const Summary back = stats.restored_at_ms.summary();
     rows.push_back({topology.services()[s].id, percent(share(stats.runs_down, result.runs)),
                     duration_text(down.mean), duration_text(down.p90),
-                    back.count ? at_local(clock, back.p50) : "-",
-                    back.count ? at_local(clock, back.p90) : "-"});
+                    percent(share(stats.restored_at.never(), result.runs)),
+                    event_time_text(clock, stats.restored_at, 0.5, "not restored"),
+                    event_time_text(clock, stats.restored_at, 0.9, "not restored")});
   }
   body += table({{"service"},
                  {"P(down)", true},
                  {"down, mean", true},
                  {"down, p90", true},
-                 {"restored p50"},
-                 {"restored p90"}},
+                 {"still out at the end", true},
+                 {"restored p50 (of runs it was out)"},
+                 {"restored p90 (of runs it was out)"}},
                 rows);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
 }
