@@ -32,6 +32,7 @@ ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, U
                             ? ordered_json(clock.iso_text(impact.peak_active_at))
                             : ordered_json(nullptr);
   j["user_hours_lost"] = impact.lost.in_user_hours();
+  j["cut_off_at_end"] = impact.cut_off_at_end.value;
   return j;
 }
 
@@ -130,6 +131,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   j["fidelity"] = "state";
   j["scenario"] = scenario_json(scenario);
   j["scenario"]["end"] = clock.iso_text(result.end);
+  j["scenario"]["horizon_given"] = scenario.horizon.has_value();
   j["scenario"]["end_s"] = seconds(result.end.since_t0());
 
   j["timeline"] = ordered_json::array();

@@ -56,7 +56,9 @@ ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
   return {{"users", users.value},
           {"peak_affected", summary_json(impact.peak_affected, 1.0)},
           {"peak_active", summary_json(impact.peak_active, 1.0)},
-          {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)}};
+          {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)},
+          {"cut_off_at_end", summary_json(impact.cut_off_at_end, 1.0)},
+          {"runs_ending_cut_off", impact.runs_ending_cut_off}};
 }
 
 }  // namespace
@@ -166,9 +168,12 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   out +=
       fmt::format("peak users cut off  mean {}  p50 {}  p90 {}  max {}\n", millions(peak.mean),
                   millions(peak.p50), millions(peak.p90), millions(static_cast<double>(peak.max)));
-  out += fmt::format("  of them active    mean {}  p50 {}  p90 {}  max {}\n\n",
+  out += fmt::format("  of them active    mean {}  p50 {}  p90 {}  max {}\n",
                      millions(peak_active.mean), millions(peak_active.p50),
                      millions(peak_active.p90), millions(static_cast<double>(peak_active.max)));
+  out += fmt::format("still cut off at the end  in {} of the runs, mean {} users\n\n",
+                     percent(share(result.overall.runs_ending_cut_off, result.runs)),
+                     millions(result.overall.cut_off_at_end.mean()));
 
   out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
                      "down mean", "down p90", "down max", "P(never)", "restored p50",

@@ -148,6 +148,58 @@ UserCount users_back(const RunResult& result, StepId step) {
   return UserCount{back};
 }
 
+// Users still cut off when the run ended: their loss goes on past it.
+std::string still_cut_off_text(const Scenario& scenario, const RunResult& result) {
+  if (result.overall.cut_off_at_end.value == 0)
+    return "";
+  return fmt::format(
+      "- **{} users were still cut off when the run ended** at {}{}; their loss goes on past "
+      "what is counted here.\n",
+      thousands(result.overall.cut_off_at_end.value), scenario.clock.local_text(result.end),
+      scenario.horizon ? ", the scenario's horizon"
+                       : fmt::format(", the default horizon of {} (the scenario sets none)",
+                                     human_duration(kDefaultHorizon)));
+}
+
+// When a step gave up or never ran: which, and what was still out at the
+// end. Empty when every step completed or was skipped.
+std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& result) {
+  std::string gave_up;
+  std::string never_ran;
+  std::string running;
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const StepOutcome& o = result.steps[s];
+    const std::string id = "**" + md(scenario.steps[s].id) + "**";
+    if (o.failed) {
+      gave_up += fmt::format("{}{} after {} attempt(s){}", gave_up.empty() ? "" : "; ", id,
+                             o.attempts, o.rolled_back ? ", rolled back" : "");
+    } else if (!o.started && !o.skipped) {
+      never_ran += (never_ran.empty() ? "" : ", ") + id;
+    } else if (o.started && !o.completed && !o.skipped) {
+      running += (running.empty() ? "" : ", ") + id;
+    }
+  }
+  if (gave_up.empty() && never_ran.empty())
+    return "";
+  std::string out = "The runbook did not finish.";
+  if (!gave_up.empty())
+    out += " Gave up: " + gave_up + ".";
+  if (!never_ran.empty())
+    out += " Never ran: " + never_ran + ".";
+  if (!running.empty())
+    out += " Still running at the end: " + running + ".";
+  std::string out_services;
+  for (std::uint32_t s = 0; s < scenario.topology->services().size(); ++s) {
+    if (result.services[s].final_state != ServiceState::operational)
+      out_services += (out_services.empty() ? "" : ", ") + md(scenario.topology->services()[s].id);
+  }
+  out += fmt::format(" When the run ended at {}, {} users were still cut off{}.\n\n",
+                     scenario.clock.local_text(result.end),
+                     thousands(result.overall.cut_off_at_end.value),
+                     out_services.empty() ? "" : " and these services still out: " + out_services);
+  return out;
+}
+
 std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                               std::string_view kind) {
   const Topology& topology = *scenario.topology;
@@ -165,6 +217,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                      clock.local_text(result.overall.peak_at));
   out += fmt::format("- **{} user-hours** were lost by active users.\n",
                      user_hours(result.overall.lost));
+  out += still_cut_off_text(scenario, result);
   std::vector<std::uint32_t> hit;
   std::string still_out;
   SimTime back{};
@@ -197,12 +250,13 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                 time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
   }
   out += "\n" + heading({"user group", ">users", ">cut off at worst", ">active cut off at worst",
-                         ">user-hours lost"});
+                         ">user-hours lost", ">still cut off at the end"});
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
     const UserGroup& group = topology.user_groups()[g];
     const UserImpact& impact = result.user_groups[g];
     out += row({md(group.id), thousands(group.users.value), thousands(impact.peak_affected.value),
-                thousands(impact.peak_active.value), user_hours(impact.lost)});
+                thousands(impact.peak_active.value), user_hours(impact.lost),
+                thousands(impact.cut_off_at_end.value)});
   }
 
   out += "\n## Timeline\n\n" + heading({"time", "since T0", "what happened"});
@@ -249,17 +303,23 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
 
   out += "\n## The slowest stage\n\n";
   const std::vector<StepId> path = critical_path(scenario, result);
+  const std::string unfinished = unfinished_runbook_text(scenario, result);
+  out += unfinished;
   if (path.empty()) {
-    out += "No runbook step started.\n";
+    out += "No runbook step completed.\n";
   } else {
     std::string chain;
     for (const StepId s : path)
       chain += (chain.empty() ? "" : " → ") + md(scenario.steps[s.value].id);
     const StepOutcome& last = result.steps[path.back().value];
-    out += fmt::format("The runbook {} with its critical path {}.\n\n",
-                       last.completed ? "finished at " + clock.local_text(*last.completed)
-                                      : "was still running at the end",
-                       chain);
+    if (unfinished.empty()) {
+      out += fmt::format("The runbook {} with its critical path {}.\n\n",
+                         last.completed ? "finished at " + clock.local_text(*last.completed)
+                                        : "was still running at the end",
+                         chain);
+    } else {
+      out += fmt::format("Its critical path, as far as it went: {}.\n\n", chain);
+    }
     const auto span = [&](StepId s) {
       const StepOutcome& o = result.steps[s.value];
       return o.completed.value_or(result.end) - o.started.value_or(result.end);
@@ -380,6 +440,13 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
       uh(static_cast<double>(lost.max)));
   out += fmt::format("- Active users cut off at worst: mean {}, median {}, 90th percentile {}.\n",
                      millions(peak.mean), millions(peak.p50), millions(peak.p90));
+  if (result.overall.runs_ending_cut_off > 0) {
+    out += fmt::format(
+        "- **In {} of the runs users were still cut off when the run ended** (mean {} users); "
+        "their loss goes on past what is counted here.\n",
+        percent(share(result.overall.runs_ending_cut_off, result.runs)),
+        millions(result.overall.cut_off_at_end.mean()));
+  }
   out +=
       "- The intervals are about the mean over many such outages; a single outage's loss "
       "varies as the percentiles show.\n";

@@ -19,7 +19,13 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
   out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
   out +=
-      fmt::format("End       {} ({})\n\n", clock.local_text(result.end), human_offset(result.end));
+      fmt::format("End       {} ({}{})\n", clock.local_text(result.end), human_offset(result.end),
+                  scenario.horizon ? "" : "; no horizon given");
+  if (result.overall.cut_off_at_end.value > 0) {
+    out += fmt::format("Still cut off at the end: {} users; their loss goes on past it\n",
+                       thousands(result.overall.cut_off_at_end.value));
+  }
+  out += "\n";
 
   out += "Timeline (users lines when who is cut off changes; activity moves hourly)\n";
   UserCount shown_affected;
@@ -80,14 +86,14 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   }
 
   out += "\nUser groups (user-hours lost count active users)\n";
-  out += fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15}\n", "group", "users", "peak cut",
-                     "peak active", "active peak at", "user-hours lost");
+  out += fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15} {:>11}\n", "group", "users",
+                     "peak cut", "peak active", "active peak at", "user-hours lost", "cut at end");
   const auto impact_row = [&](const std::string& name, UserCount users, const UserImpact& impact) {
-    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15}\n", name,
+    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15} {:>11}\n", name,
                        thousands(users.value), thousands(impact.peak_affected.value),
                        thousands(impact.peak_active.value),
                        impact.peak_active.value > 0 ? clock.local_text(impact.peak_active_at) : "-",
-                       user_hours(impact.lost));
+                       user_hours(impact.lost), thousands(impact.cut_off_at_end.value));
   };
   UserCount everyone;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {

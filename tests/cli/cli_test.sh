@@ -143,7 +143,7 @@ runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4
 check "optimize prints the order it found" grep -q "best order found  *21,300" "$work/stdout"
-check "the replay follows the order found" grep -q "all users .* 21,300$" "$work/stdout"
+check "the replay follows the order found" grep -q "all users .* 21,300 *0$" "$work/stdout"
 # The order printed, pasted into the scenario, is a valid priority strategy.
 cp "$runbook/six_jobs_estate.yaml" "$work/"
 {
@@ -152,7 +152,7 @@ cp "$runbook/six_jobs_estate.yaml" "$work/"
 } >"$work/six_jobs_optimized.yaml"
 expect_exit 0 "the pasted priority list validates" \
   "$faultline" replay "$work/six_jobs_optimized.yaml"
-check "and replays to the same loss" grep -q "all users .* 21,300$" "$work/stdout"
+check "and replays to the same loss" grep -q "all users .* 21,300 *0$" "$work/stdout"
 expect_exit 2 "the search needs runs" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 0
 
@@ -186,7 +186,7 @@ check "the rehearsal transcript matches the golden file" \
   diff -u tests/golden/rehearsal-gate.txt "$work/transcript.txt"
 expect_exit 0 "the rehearsed scenario validates" "$faultline" validate "$work/saved.yaml"
 expect_exit 0 "the rehearsed scenario replays" "$faultline" replay "$work/saved.yaml"
-check "to the loss the rehearsal reported" grep -q "all users .* 4,275$" "$work/stdout"
+check "to the loss the rehearsal reported, counted to the default horizon" grep -q "all users .* 970,875 *1,350$" "$work/stdout"
 expect_exit 2 "rehearse of an invalid scenario" \
   "$faultline" rehearse "$fixtures/runbook_cycle.yaml" --script "$work/script.txt"
 expect_exit 2 "rehearse with a missing script" \

@@ -19,6 +19,7 @@
 #include "faultline/reports/csv.hpp"
 #include "faultline/reports/html.hpp"
 #include "faultline/reports/summary.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -219,6 +220,40 @@ std::string read(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// unlikely.yaml with success 0.1 and 3 retries gives up after its fourth
+// attempt (see step_semantics_test): db, and so app, stay down and 600
+// users stay cut off until the 6h horizon. The summary must not say that
+// the runbook finished.
+TEST_F(Reports, TheSummaryAfterAGiveUpSaysWhatNeverRanAndWhoIsStillOut) {
+  auto scenario =
+      std::make_shared<Scenario>(*load("tests/runbook/fixtures/semantics/unlikely.yaml"));
+  scenario->steps[0].success = 0.1;
+  scenario->steps[0].retries = 3;
+  Step after;
+  after.id = "announce";
+  after.action = ActionKind::none;
+  after.after = {StepId{0}};
+  scenario->steps.push_back(after);
+  scenario->successors.emplace_back();
+  scenario->successors[0].push_back(StepId{1});
+  const RunResult r = replay(*scenario);
+  ASSERT_TRUE(r.steps[0].failed);
+  const std::string summary = reports::replay_summary(*scenario, r);
+  EXPECT_EQ(summary.find("The runbook finished"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("The runbook did not finish. Gave up: **fix-db** after 4 attempt(s). "
+                         "Never ran: **announce**. When the run ended at 2024-01-10 15:00 UTC, "
+                         "600 users were still cut off and these services still out: db, app."),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("**600 users were still cut off when the run ended** at 2024-01-10 "
+                         "15:00 UTC, the scenario's horizon"),
+            std::string::npos)
+      << summary;
+  EXPECT_NE(reports::replay_text(*scenario, r)
+                .find("Still cut off at the end: 600 users; their loss goes on past it"),
+            std::string::npos);
 }
 
 TEST(ReportDirectory, ReplacesAnEarlierReportWhole) {

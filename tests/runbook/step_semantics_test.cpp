@@ -154,6 +154,23 @@ TEST(StepSemantics, TheNominalReplayGivesUpWhenMostAttemptSequencesWould) {
   EXPECT_EQ(r.services[0].final_state, ServiceState::major_outage);
 }
 
+TEST(StepSemantics, WithoutAHorizonUsersLeftOutAreCountedToTheDefaultHorizon) {
+  const auto scenario = fixture("half_restored.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.end, at(kDefaultHorizon));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 600 * 2 + 300 * (720 - 2));
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
+  EXPECT_EQ(r.user_groups[0].cut_off_at_end, UserCount{300});
+  EXPECT_EQ(r.user_groups[1].cut_off_at_end, UserCount{});
+}
+
+TEST(StepSemantics, WithoutAHorizonARunWhoseUsersAreAllBackEndsAtItsLastEvent) {
+  // The gate fixture has no horizon and everyone is back at 3h.
+  const RunResult r = replay(*fixture("gate.yaml"));
+  EXPECT_EQ(r.end, at(Duration::hours(3) + Duration::minutes(30)));
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{});
+}
+
 TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
   const auto scenario = fixture("shifts.yaml");
   const RunResult r = replay(*scenario);

@@ -67,6 +67,10 @@ struct ImpactStatistics {
   Accumulator peak_affected;      // registered users cut off
   Accumulator peak_active;        // active users cut off
   Accumulator user_seconds_lost;  // of active users
+  // Registered users still cut off when each run ended, and the runs in
+  // which some were: their loss goes on past what the runs count.
+  Accumulator cut_off_at_end;
+  std::uint64_t runs_ending_cut_off = 0;
 };
 
 struct MonteCarloResult {

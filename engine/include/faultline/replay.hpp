@@ -102,6 +102,9 @@ struct UserImpact {
   SimTime peak_active_at;
   // Active users cut off, over time.
   UserTime lost;
+  // Registered users still cut off when the run ended: their loss goes on
+  // past what `lost` counts.
+  UserCount cut_off_at_end;
 };
 
 struct MilestoneOutcome {
@@ -110,6 +113,12 @@ struct MilestoneOutcome {
   // simulated event never happened.
   std::optional<Duration> difference;
 };
+
+// A scenario without a horizon ends at its last event (activity changes
+// aside) when every user is back by then; with users still cut off, it runs
+// on to this long after T0 (or to its last event, if later), so their loss
+// is counted and the outputs say they were still out.
+inline constexpr Duration kDefaultHorizon = Duration::days(30);
 
 struct RunResult {
   SimTime end;

@@ -36,6 +36,9 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
   stats.peak_affected.add(impact.peak_affected.value);
   stats.peak_active.add(impact.peak_active.value);
   stats.user_seconds_lost.add((impact.lost.user_ms + 500) / 1000);
+  stats.cut_off_at_end.add(impact.cut_off_at_end.value);
+  if (impact.cut_off_at_end.value > 0)
+    ++stats.runs_ending_cut_off;
 }
 
 void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) {
@@ -92,6 +95,8 @@ void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
   into.peak_affected.merge(from.peak_affected);
   into.peak_active.merge(from.peak_active);
   into.user_seconds_lost.merge(from.user_seconds_lost);
+  into.cut_off_at_end.merge(from.cut_off_at_end);
+  into.runs_ending_cut_off += from.runs_ending_cut_off;
 }
 
 void merge(MonteCarloResult& into, const MonteCarloResult& from) {

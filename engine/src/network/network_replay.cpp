@@ -61,6 +61,9 @@ class ResultBuilder {
     }
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
+    for (std::uint32_t g = 0; g < group_affected_.size(); ++g)
+      result.user_groups[g].cut_off_at_end = group_affected_[g];
+    result.overall.cut_off_at_end = total_affected_;
     result.observed.clear();
     for (const Milestone& m : scenario_.observed)
       result.observed.push_back(detail::judge(m, result));

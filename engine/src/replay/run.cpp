@@ -183,13 +183,37 @@ void Run::execute(const RunOptions& options, RunResult& result) {
     }
   }
 
+  SimTime last_work;
   while (auto event = queue_.pop()) {
-    if (scenario_.horizon && event->at > *scenario_.horizon)
+    if (past_the_end(*event, last_work))
       break;
     advance_to(event->at);
+    if (event->payload.kind != Event::Kind::activity_changes)
+      last_work = event->at;
     handle(event->payload);
   }
-  finish(scenario_.horizon.value_or(now_));
+  finish(end_of_run(last_work));
+}
+
+// Without a horizon, activity changes alone do not keep a run going: it
+// ends once nothing else is to come and every user is back, or, with users
+// still cut off, at the default horizon (or its last event, if later).
+bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const {
+  if (scenario_.horizon)
+    return event.at > *scenario_.horizon;
+  const bool only_activity = event.payload.kind == Event::Kind::activity_changes && queue_.empty();
+  if (!only_activity)
+    return false;
+  return total_affected_ == UserCount{} ||
+         event.at > std::max(last_work, SimTime{} + kDefaultHorizon);
+}
+
+SimTime Run::end_of_run(SimTime last_work) const {
+  if (scenario_.horizon)
+    return *scenario_.horizon;
+  if (total_affected_ == UserCount{})
+    return now_;
+  return std::max(last_work, SimTime{} + kDefaultHorizon);
 }
 
 void Run::record(TimelineEntry entry) {
@@ -909,6 +933,9 @@ void Run::finish(SimTime end) {
   while (next_sample_ < times.size())
     take_sample();
   result_->end = end;
+  for (std::uint32_t g = 0; g < group_affected_.size(); ++g)
+    result_->user_groups[g].cut_off_at_end = group_affected_[g];
+  result_->overall.cut_off_at_end = total_affected_;
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
     close_state_interval(result_->services[s], state_since_[s], end);
   }

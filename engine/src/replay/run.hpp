@@ -153,6 +153,8 @@ class Run {
   void trace_health();
   void take_sample();
   void account_crews();
+  bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
+  SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
   void record(TimelineEntry entry);
   // A sample from streams[index], or the median in the nominal run.

@@ -278,6 +278,10 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
                restored ? human_duration(restored->since_t0()) : "not by the end",
                restored ? "at " + clock.local_text(*restored)
                         : "the run ended at " + clock.local_text(result.end));
+  if (result.overall.cut_off_at_end.value > 0) {
+    body += card("Still cut off at the end", thousands(result.overall.cut_off_at_end.value),
+                 "registered users when the run ended; their loss goes on past it");
+  }
   body += "</div>\n";
 
   html::TimeSeriesChart users;
