@@ -36,6 +36,8 @@ std::string subject_id(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::step_wave:
     case TimelineKind::step_work_done:
     case TimelineKind::step_completed:
+    case TimelineKind::step_attempt_failed:
+    case TimelineKind::step_retry:
     case TimelineKind::step_skipped:
     case TimelineKind::step_failed:
     case TimelineKind::step_rolled_back:

@@ -50,6 +50,10 @@ std::string_view kind_name(TimelineKind k) {
       return "step_work_done";
     case TimelineKind::step_completed:
       return "step_completed";
+    case TimelineKind::step_attempt_failed:
+      return "step_attempt_failed";
+    case TimelineKind::step_retry:
+      return "step_retry";
     case TimelineKind::step_skipped:
       return "step_skipped";
     case TimelineKind::step_failed:
@@ -88,6 +92,10 @@ std::string_view kind_label(TimelineKind k) {
       return "VERIFY";
     case TimelineKind::step_completed:
       return "DONE";
+    case TimelineKind::step_attempt_failed:
+      return "MISS";
+    case TimelineKind::step_retry:
+      return "RETRY";
     case TimelineKind::step_skipped:
       return "SKIP";
     case TimelineKind::step_failed:
@@ -116,6 +124,16 @@ namespace {
 
 std::string crew_text(const Scenario& scenario, const Step& step) {
   return step.crew ? " (crew " + scenario.crews[step.crew->value].id + ")" : std::string{};
+}
+
+// " (wave 2/4)" for a step done in waves.
+std::string wave_text(const TimelineEntry& e) {
+  return e.waves > 1 ? fmt::format(" (wave {}/{})", e.wave, e.waves) : std::string{};
+}
+
+std::string attempt_failed_text(const Scenario& scenario, const TimelineEntry& e) {
+  return fmt::format("{}: attempt {}{} failed{}", scenario.steps[e.subject].id, e.attempt,
+                     wave_text(e), e.scripted ? " (scripted)" : "");
 }
 
 }  // namespace
@@ -170,6 +188,13 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       for (const ServiceId v : s.verify)
         gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
       return fmt::format("{}: work done; completes once {} operational", s.id, gate);
+    }
+    case TimelineKind::step_attempt_failed:
+      return attempt_failed_text(scenario, e);
+    case TimelineKind::step_retry: {
+      const Step& s = scenario.steps[e.subject];
+      return fmt::format("{}: attempt {}{} starts, a retry ({} allowed)", s.id, e.attempt,
+                         wave_text(e), s.retries);
     }
     case TimelineKind::step_skipped: {
       const StepCondition& c = *scenario.steps[e.subject].only_if;

@@ -82,6 +82,15 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       j["wave"] = e.wave;
       j["waves"] = e.waves;
       break;
+    case TimelineKind::step_attempt_failed:
+    case TimelineKind::step_retry:
+      j["step"] = scenario.steps[e.subject].id;
+      j["attempt"] = e.attempt;
+      j["wave"] = e.wave;
+      j["waves"] = e.waves;
+      if (e.kind == TimelineKind::step_attempt_failed)
+        j["scripted"] = e.scripted;
+      break;
     case TimelineKind::service_state:
       j["service"] = topology.services()[e.subject].id;
       j["from"] = to_string(e.from);

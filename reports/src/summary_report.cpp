@@ -148,6 +148,24 @@ UserCount users_back(const RunResult& result, StepId step) {
   return UserCount{back};
 }
 
+// Every failed attempt, retry and give-up, step by step, in the order
+// they happened; empty when nothing failed.
+std::string failures_text(const Scenario& scenario, const RunResult& result) {
+  std::string out;
+  for (const TimelineEntry& e : result.timeline) {
+    const bool failure = e.kind == TimelineKind::step_attempt_failed ||
+                         e.kind == TimelineKind::step_retry ||
+                         e.kind == TimelineKind::step_failed ||
+                         e.kind == TimelineKind::step_rolled_back ||
+                         e.kind == TimelineKind::failover_failed;
+    if (failure) {
+      out += fmt::format("- {} ({}): {}\n", scenario.clock.local_text(e.at), human_offset(e.at),
+                         md(entry_description(scenario, e)));
+    }
+  }
+  return out.empty() ? out : "\n## What failed\n\n" + out;
+}
+
 // Users still cut off when the run ended: their loss goes on past it.
 std::string still_cut_off_text(const Scenario& scenario, const RunResult& result) {
   if (result.overall.cut_off_at_end.value == 0)
@@ -266,6 +284,8 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                   fmt::format("{} {}", kind_label(e.kind), md(entry_description(scenario, e)))});
     }
   }
+
+  out += failures_text(scenario, result);
 
   out += "\n## Restoration: who came back, and when\n\n";
   out +=

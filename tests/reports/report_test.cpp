@@ -18,6 +18,7 @@
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/csv.hpp"
 #include "faultline/reports/html.hpp"
+#include "faultline/reports/json.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "test_support.hpp"
@@ -253,6 +254,32 @@ TEST_F(Reports, TheSummaryAfterAGiveUpSaysWhatNeverRanAndWhoIsStillOut) {
       << summary;
   EXPECT_NE(reports::replay_text(*scenario, r)
                 .find("Still cut off at the end: 600 users; their loss goes on past it"),
+            std::string::npos);
+}
+
+// unlikely.yaml: fix-db's first attempt fails at 1h and is retried at
+// 1h10m (see step_semantics_test). Every output shows it.
+TEST_F(Reports, FailedAttemptsAndRetriesAreShownInEveryOutput) {
+  const auto scenario = load("tests/runbook/fixtures/semantics/unlikely.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("T+1h        MISS   fix-db: attempt 1 failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("T+1h10m     RETRY  fix-db: attempt 2 starts, a retry (5 allowed)"),
+            std::string::npos)
+      << text;
+  const std::string summary = reports::replay_summary(*scenario, r);
+  EXPECT_NE(summary.find("## What failed\n\n- 2024-01-10 10:00 UTC (T+1h): fix-db: attempt 1 "
+                         "failed\n- 2024-01-10 10:10 UTC (T+1h10m): fix-db: attempt 2 starts"),
+            std::string::npos)
+      << summary;
+  const std::string csv = reports::replay_timeline_csv(*scenario, r);
+  EXPECT_NE(csv.find("step_attempt_failed"), std::string::npos);
+  EXPECT_NE(csv.find("step_retry"), std::string::npos);
+  const std::string json = reports::replay_json(*scenario, r).dump();
+  EXPECT_NE(json.find(R"("kind":"step_attempt_failed")"), std::string::npos) << json;
+  const std::string html = reports::replay_html(*scenario, r);
+  EXPECT_NE(html.find("fix-db: attempt 1 failed at 2024-01-10 10:00 UTC"), std::string::npos);
+  EXPECT_NE(html.find("fix-db: waiting to retry from 2024-01-10 10:00 UTC to 2024-01-10 10:10 UTC"),
             std::string::npos);
 }
 

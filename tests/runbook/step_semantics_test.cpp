@@ -138,6 +138,15 @@ TEST(StepSemantics, TheNominalReplayTakesTheMedianNumberOfAttempts) {
   EXPECT_EQ(r.steps[0].attempts, 2);
   EXPECT_EQ(r.steps[0].completed, at(Duration::hours(2) + Duration::minutes(10)));
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1300);
+  // The failed attempt and the retry are on the timeline, not hidden in one bar.
+  std::vector<std::pair<TimelineKind, SimTime>> attempts;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::step_attempt_failed || e.kind == TimelineKind::step_retry)
+      attempts.emplace_back(e.kind, e.at);
+  }
+  EXPECT_EQ(attempts, (std::vector<std::pair<TimelineKind, SimTime>>{
+                          {TimelineKind::step_attempt_failed, at(Duration::hours(1))},
+                          {TimelineKind::step_retry, at(Duration::minutes(70))}}));
 }
 
 TEST(StepSemantics, TheNominalReplayGivesUpWhenMostAttemptSequencesWould) {

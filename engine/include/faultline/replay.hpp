@@ -17,6 +17,8 @@ enum class TimelineKind {
   step_wave,
   step_work_done,  // the work is done, the verification gate not yet open
   step_completed,
+  step_attempt_failed,  // an attempt failed; a retry follows unless none is left
+  step_retry,           // a retry of the failed attempt starts
   step_skipped,      // its condition did not hold
   step_failed,       // the last attempt failed
   step_rolled_back,  // after failing, its rollback is done
@@ -40,9 +42,14 @@ struct TimelineEntry {
   std::uint32_t deployment = 0;
   // fault, rollout_wave: instances taken down.
   int instances = 0;
-  // step_wave: the wave just finished, of waves; rollout_wave: the wave.
+  // step_wave: the wave just finished, of waves; step_attempt_failed,
+  // step_retry: the wave tried; rollout_wave: the wave.
   int wave = 0;
   int waves = 0;
+  // step_attempt_failed, step_retry: the step's attempt (from 1), counting
+  // every wave and retry, and whether it failed as scripted (fails_at).
+  int attempt = 0;
+  bool scripted = false;
   // crew: members busy now, of its size.
   int busy = 0;
   int size = 0;

@@ -240,7 +240,7 @@ void Run::handle(const Event& e) {
       finish_attempt(StepId{e.index}, e.wave);
       break;
     case Event::Kind::retry:
-      start_attempt(StepId{e.index}, e.wave, true);
+      retry(StepId{e.index}, e.wave);
       break;
     case Event::Kind::unit_fails:
       unit_fails(e.index);
@@ -596,10 +596,11 @@ void Run::finish_attempt(StepId s, int wave) {
   // draws next stays paired with other runs.
   const bool success = succeeds(step.success, wave_failures_[s.value] + 1, stream);
   if (forced_failure_[s.value] || !success) {
+    const bool scripted = forced_failure_[s.value] != 0;
     forced_failure_[s.value] = 0;
     if (!success)
       ++wave_failures_[s.value];
-    fail_attempt(s, wave);
+    fail_attempt(s, wave, scripted);
     return;
   }
   wave_failures_[s.value] = 0;
@@ -657,8 +658,14 @@ void Run::open_gates() {
   verifying_.erase(keep, verifying_.end());
 }
 
-void Run::fail_attempt(StepId s, int wave) {
+void Run::fail_attempt(StepId s, int wave, bool scripted) {
   const Step& step = scenario_.steps[s.value];
+  TimelineEntry entry = entry_at(now_, TimelineKind::step_attempt_failed, s.value);
+  entry.wave = wave;
+  entry.waves = step.waves;
+  entry.attempt = result_->steps[s.value].attempts;
+  entry.scripted = scripted;
+  record(entry);
   if (retries_used_[s.value] < step.retries) {
     ++retries_used_[s.value];
     queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
@@ -666,6 +673,15 @@ void Run::fail_attempt(StepId s, int wave) {
     return;
   }
   give_up(s);
+}
+
+void Run::retry(StepId s, int wave) {
+  TimelineEntry entry = entry_at(now_, TimelineKind::step_retry, s.value);
+  entry.wave = wave;
+  entry.waves = scenario_.steps[s.value].waves;
+  entry.attempt = result_->steps[s.value].attempts + 1;
+  record(entry);
+  start_attempt(s, wave, true);
 }
 
 void Run::give_up(StepId s) {
@@ -689,7 +705,7 @@ void Run::scripted_failure(StepId s) {
   auto& pending = attempt_end_[s.value];
   if (pending && queue_.cancel(*pending)) {
     pending.reset();
-    fail_attempt(s, wave_under_way_[s.value]);
+    fail_attempt(s, wave_under_way_[s.value], true);
     return;
   }
   forced_failure_[s.value] = 1;

@@ -127,7 +127,8 @@ class Run {
   void start_step(StepId s);
   void start_attempt(StepId s, int wave, bool fresh_duration);
   void finish_attempt(StepId s, int wave);
-  void fail_attempt(StepId s, int wave);
+  void fail_attempt(StepId s, int wave, bool scripted);
+  void retry(StepId s, int wave);
   void give_up(StepId s);
   void scripted_failure(StepId s);
   void cancel_scripted(StepId s);

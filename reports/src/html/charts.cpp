@@ -182,6 +182,34 @@ std::string status_strips_figure(const Scenario& scenario, const RunResult& resu
                 svg.finish());
 }
 
+namespace {
+
+// Each failed attempt of the step: a mark where it failed, and the wait
+// until its retry started (or, with no retry, none).
+void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& result,
+                          std::uint32_t step, double top, const TimeAxis& x) {
+  const ScenarioClock& clock = scenario.clock;
+  std::optional<SimTime> failed_at;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.subject != step)
+      continue;
+    if (e.kind == TimelineKind::step_attempt_failed) {
+      failed_at = e.at;
+      svg.rect(x(e.at) - 1.5, top + 1, 3, kRow - 3, "data attempt-failed",
+               fmt::format("{}: attempt {} failed at {}{}", scenario.steps[step].id, e.attempt,
+                           clock.local_text(e.at), e.scripted ? " (scripted)" : ""));
+    } else if (e.kind == TimelineKind::step_retry && failed_at) {
+      svg.rect(x(*failed_at), top + 7, std::max(1.0, x(e.at) - x(*failed_at)), kRow - 15,
+               "data retry-wait",
+               fmt::format("{}: waiting to retry from {} to {}", scenario.steps[step].id,
+                           clock.local_text(*failed_at), clock.local_text(e.at)));
+      failed_at.reset();
+    }
+  }
+}
+
+}  // namespace
+
 std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
   // Lanes: each crew's steps in runbook order, then the steps without a crew.
   struct Lane {
@@ -251,6 +279,7 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
                    fmt::format("{}: waiting for its verification gate from {} to {}", step.id,
                                clock.local_text(*o.crew_freed), clock.local_text(*o.completed)));
         }
+        draw_failed_attempts(svg, scenario, result, s, top, x);
       } else if (skipped_at[s]) {
         svg.path(diamond(x(*skipped_at[s]), middle, 6), "data outcome-skipped",
                  fmt::format("{}: skipped at {}, its condition no longer held", step.id,
@@ -276,6 +305,8 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
   svg.legend(frame.left, 22,
              {{"outcome-done", "done"},
               {"gate", "waiting at a verification gate"},
+              {"attempt-failed", "an attempt failed"},
+              {"retry-wait", "waiting to retry"},
               {"outcome-failed", "failed"},
               {"outcome-rolled_back", "rolled back"},
               {"outcome-unfinished", "unfinished"},

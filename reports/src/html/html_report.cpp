@@ -76,6 +76,8 @@ svg .outcome-rolled_back { fill: #cc79a7; }
 svg .outcome-unfinished { fill: #9aa5b1; }
 svg .outcome-skipped { fill: #e69f00; }
 svg .gate { fill: #ffffff; stroke: #0072b2; stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .retry-wait, svg .swatch.retry-wait { fill: #ffffff; stroke: #d33a2c; stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .attempt-failed, svg .swatch.attempt-failed { fill: #d33a2c; }
 svg .critical, svg .swatch.critical { stroke: #1d232a; stroke-width: 2.5; }
 svg .swatch.critical { fill: #ffffff; }
 svg .critical-link { fill: none; stroke: #1d232a; stroke-width: 1.2; stroke-dasharray: 2 2; }
