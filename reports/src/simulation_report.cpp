@@ -86,6 +86,8 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
          {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
          {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}});
   }
+  const auto first = step_to_speed_up_first(result);
+  j["speed_up_first"] = first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr);
   j["steps"] = ordered_json::array();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
@@ -94,6 +96,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
          {"probability_failed", share(stats.runs_failed, result.runs)},
          {"probability_skipped", share(stats.runs_skipped, result.runs)},
          {"criticality", share(stats.runs_critical, result.runs)},
+         {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
          {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
          {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
          {"attempts", summary_json(stats.attempts, 1.0)}});

@@ -166,6 +166,20 @@ std::string failures_text(const Scenario& scenario, const RunResult& result) {
   return out.empty() ? out : "\n## What failed\n\n" + out;
 }
 
+// "completed by X in half of the runs and by Y in 90%", saying plainly
+// where a percentile falls among the runs in which it never completed.
+std::string completion_phrase(const ScenarioClock& clock, const EventTimes& times) {
+  const auto p50 = times.quantile(0.5);
+  const auto p90 = times.quantile(0.9);
+  const std::string never = percent(share(times.never(), times.runs()));
+  if (!p50)
+    return "it did not complete in " + never + " of the runs";
+  std::string out = "completed by " + at_local(clock, *p50) + " in half of the runs";
+  if (p90)
+    return out + " and by " + at_local(clock, *p90) + " in 90%";
+  return out + ", and not by the end in " + never;
+}
+
 // Users still cut off when the run ended: their loss goes on past it.
 std::string still_cut_off_text(const Scenario& scenario, const RunResult& result) {
   if (result.overall.cut_off_at_end.value == 0)
@@ -489,18 +503,14 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
   }
 
   out += "\n## Runbook\n\n";
-  if (!result.steps.empty()) {
-    const auto most = std::max_element(result.steps.begin(), result.steps.end(),
-                                       [](const StepStatistics& a, const StepStatistics& b) {
-                                         return a.runs_critical < b.runs_critical;
-                                       });
-    const std::size_t s = static_cast<std::size_t>(most - result.steps.begin());
+  if (const auto first = step_to_speed_up_first(result)) {
+    const StepStatistics& most = result.steps[first->value];
     out += fmt::format(
-        "The stage most often on the critical path, and so the one to speed up first, is "
-        "**{}**: on it in {} of the runs, completing by {} in half of them and by {} in 90%.\n\n",
-        md(scenario.steps[s].id), percent(share(most->runs_critical, result.runs)),
-        event_time_text(clock, most->completed_at, 0.5, "never"),
-        event_time_text(clock, most->completed_at, 0.9, "never"));
+        "The stage that adds the most time to the critical path, and so the one to speed up "
+        "first, is **{}**: on it in {} of the runs, adding {} on average (criticality times its "
+        "time on the path); {}.\n\n",
+        md(scenario.steps[first->value].id), percent(share(most.runs_critical, result.runs)),
+        duration_text(most.critical_ms.mean()), completion_phrase(clock, most.completed_at));
   }
   out += heading({"step", ">on the critical path", "completed (p50)", "completed (p90)",
                   ">gave up in", ">restored user-hours (mean)"});

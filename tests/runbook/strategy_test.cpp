@@ -116,6 +116,18 @@ TEST(Strategy, TheCriticalityIndexIsTheShareOfRunsOnTheCriticalPath) {
   EXPECT_EQ(r.steps[0].runs_critical + r.steps[1].runs_critical, 2000u);
 }
 
+TEST(Strategy, TheStepToSpeedUpFirstAddsTheMostTimeToTheCriticalPath) {
+  const auto scenario = with_strategy("speed_up.yaml", StrategyKind::as_written);
+  MonteCarloOptions options;
+  options.runs = 50;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_EQ(r.steps[0].runs_critical, 50U);
+  EXPECT_EQ(r.steps[1].runs_critical, 50U) << "a tie at 100% criticality";
+  EXPECT_EQ(r.steps[0].critical_ms.mean(), static_cast<double>(Duration::minutes(20).ms));
+  EXPECT_EQ(r.steps[1].critical_ms.mean(), static_cast<double>(Duration::hours(3).ms));
+  EXPECT_EQ(step_to_speed_up_first(r), StepId{1}) << "the 3-hour fix, not the 20-minute triage";
+}
+
 TEST(Strategy, UsersRestoredCountTheGroupsOfEveryServiceThatHardDependsOnTheStep) {
   const auto scenario = with_strategy("layered.yaml", StrategyKind::as_written);
   EXPECT_EQ(users_restored_by(*scenario, StepId{0}), UserCount{100}) << "app: its staff";

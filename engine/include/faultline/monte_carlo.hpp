@@ -58,6 +58,10 @@ struct StepStatistics {
   // Runs in which it lay on the critical path (its criticality index, as a
   // share of all runs).
   std::uint64_t runs_critical = 0;
+  // Its time on the critical path (start to completion, or to the end),
+  // every run, 0 where it was not on it: the mean is the time it adds to
+  // the path, criticality times duration, by which to rank what to speed up.
+  Accumulator critical_ms;
   // User-seconds the users it brought back had lost (its contribution to the
   // loss; see StepOutcome::restored_loss), every run.
   Accumulator restored_user_seconds;
@@ -97,5 +101,10 @@ struct MonteCarloResult {
 
 // Throws std::invalid_argument for options out of range.
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options);
+
+// The step that adds the most time to the critical path on average
+// (criticality times its time on the path), the first in runbook order on a
+// tie; nothing when no step was ever on the path.
+std::optional<StepId> step_to_speed_up_first(const MonteCarloResult& result);
 
 }  // namespace faultline

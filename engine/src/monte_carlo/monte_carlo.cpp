@@ -71,8 +71,14 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
       ++stats.runs_skipped;
     stats.restored_user_seconds.add((outcome.restored_loss.user_ms + 500) / 1000);
   }
-  for (const StepId s : critical_path(scenario, run))
+  std::vector<Duration> on_path(run.steps.size());
+  for (const StepId s : critical_path(scenario, run)) {
     ++t.steps[s.value].runs_critical;
+    const StepOutcome& o = run.steps[s.value];
+    on_path[s.value] = o.completed.value_or(run.end) - o.started.value_or(run.end);
+  }
+  for (std::size_t s = 0; s < run.steps.size(); ++s)
+    t.steps[s].critical_ms.add(on_path[s].ms);
   for (std::size_t g = 0; g < run.user_groups.size(); ++g)
     add_impact(t.user_groups[g], run.user_groups[g]);
   add_impact(t.overall, run.overall);
@@ -114,6 +120,7 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.steps[s].runs_failed += from.steps[s].runs_failed;
     into.steps[s].runs_skipped += from.steps[s].runs_skipped;
     into.steps[s].runs_critical += from.steps[s].runs_critical;
+    into.steps[s].critical_ms.merge(from.steps[s].critical_ms);
     into.steps[s].restored_user_seconds.merge(from.steps[s].restored_user_seconds);
   }
   for (std::size_t g = 0; g < into.user_groups.size(); ++g)
@@ -282,6 +289,16 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   result.seed = options.seed;
   result.reached_ci_target = reached;
   return result;
+}
+
+std::optional<StepId> step_to_speed_up_first(const MonteCarloResult& result) {
+  std::optional<StepId> best;
+  for (std::uint32_t s = 0; s < result.steps.size(); ++s) {
+    const Accumulator& on_path = result.steps[s].critical_ms;
+    if (on_path.mean() > 0 && (!best || on_path.mean() > result.steps[best->value].critical_ms.mean()))
+      best = StepId{s};
+  }
+  return best;
 }
 
 }  // namespace faultline
