@@ -132,6 +132,15 @@ TEST(Redundancy, AnUnevenSplitOfTrafficServesEverythingAndOpensTheGate) {
   EXPECT_EQ(r.result.overall.lost, UserTime{});
 }
 
+TEST(Redundancy, AFailoverThatAStepSetGoingCreditsTheStep) {
+  const auto r = replay_fixture("failover_after_rebuild.yaml");
+  EXPECT_EQ(r.service("db").restored_at, at(minutes(130)));
+  EXPECT_NEAR(r.result.overall.lost.in_user_hours(), 100 * 70.0 / 60, 1e-9);
+  EXPECT_NEAR(r.result.steps[0].restored_loss.in_user_hours(), 100 * 70.0 / 60, 1e-9)
+      << "the rebuild set the switch going";
+  EXPECT_EQ(r.result.restored_loss_otherwise, UserTime{});
+}
+
 // cascade_estate: web carries 900 users, 300 per region; capacities a 400,
 // b 400, c 600; a deployment at 1.2x its capacity for 10 minutes falls over.
 //

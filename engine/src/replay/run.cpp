@@ -467,6 +467,7 @@ void Run::detect_loss(ServiceId s) {
 void Run::start_switch(ServiceId s) {
   FailoverState& state = failover_[s.value];
   state.awaiting_target = false;
+  state.set_going_by = restoring_step_;
   const Duration switching =
       draw(topology_.service(s).failover.duration, failover_random_, s.value);
   state.pending = queue_.schedule(now_ + switching, {Event::Kind::failover_done, s.value});
@@ -493,7 +494,9 @@ void Run::finish_failover(ServiceId s) {
   TimelineEntry entry = entry_at(now_, TimelineKind::failover_done, s.value);
   entry.deployment = target->value;
   record(entry);
+  restoring_step_ = state.set_going_by;
   propagate();
+  restoring_step_.reset();
 }
 
 // A runbook failover: an active-passive service moves to the deployment; any

@@ -170,6 +170,9 @@ class Run {
     // The loss was noticed but no other deployment could take over: the
     // switch starts once one can.
     bool awaiting_target = false;
+    // The runbook step whose action let the switch start, which brings
+    // back the users the switch does.
+    std::optional<StepId> set_going_by;
   };
 
   const Scenario& scenario_;
