@@ -14,8 +14,9 @@ using nlohmann::ordered_json;
 std::string compare_text(const Comparison& c) {
   std::string out = fmt::format(
       "Paired comparison of {} variants over {} runs, seed {}: run i of every variant draws the "
-      "same random numbers.\n\n",
-      c.names.size(), c.runs, c.seed);
+      "same random numbers.{}\n\n",
+      c.names.size(), c.runs, c.seed,
+      c.interrupted ? " INTERRUPTED: the figures are of these runs." : "");
   out += "Ranking by mean user-hours lost\n";
   out += fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", "rank", "variant", "mean",
                      "95% CI of the mean", "p90");
@@ -50,6 +51,7 @@ ordered_json compare_json(const Comparison& c) {
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
   j["runs"] = c.runs;
+  j["interrupted"] = c.interrupted;
   j["seed"] = c.seed;
   j["baseline"] = c.names.front();
   j["ranking"] = ordered_json::array();

@@ -74,6 +74,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["seed"] = result.seed;
   j["reached_ci_target"] =
       result.reached_ci_target ? ordered_json(*result.reached_ci_target) : ordered_json(nullptr);
+  j["interrupted"] = result.interrupted;
   j["overall"] = impact_json(result.overall, total_users(topology));
 
   j["services"] = ordered_json::array();
@@ -156,6 +157,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     out += *result.reached_ci_target ? " (confidence target reached)"
                                      : " (confidence target NOT reached within the run cap)";
   }
+  if (result.interrupted)
+    out += fmt::format(" (INTERRUPTED after {} runs: the figures are of those runs)", result.runs);
   out += "\n\n";
 
   const Summary lost = result.overall.user_seconds_lost.summary();

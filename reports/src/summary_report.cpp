@@ -456,6 +456,10 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
                ? "- The confidence target was reached.\n"
                : "- **The confidence target was not reached** within the cap on runs.\n";
   }
+  if (result.interrupted) {
+    out += fmt::format("- **Interrupted after {} runs**: every figure is of those runs.\n",
+                       thousands(static_cast<std::int64_t>(result.runs)));
+  }
 
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak = result.overall.peak_active.summary();

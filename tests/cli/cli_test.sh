@@ -290,5 +290,26 @@ check "one message naming its topology" \
   grep -q "this is a scenario, not a topology (its topology is '../topologies/webex-2018.yaml')" "$work/stderr"
 check "and no unknown keys" bash -c "! grep -q 'unknown key' '$work/stderr'"
 
+# Ctrl-C (SIGINT) or SIGTERM during a long simulation: the runs made are
+# reported and written, marked as interrupted, the exit code is 130, and no
+# temporary folder is left beside the report.
+for signal in INT TERM; do
+  mkdir -p "$work/int-$signal"
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 10000000 --threads 2 --quiet \
+    --json "$work/int-$signal/result.json" --report "$work/int-$signal/report" \
+    >"$work/int-$signal/stdout" 2>"$work/int-$signal/stderr" &
+  pid=$!
+  sleep 2
+  kill -s "$signal" "$pid"
+  wait "$pid"
+  code=$?
+  check "SIG$signal: exit 130 (got $code)" test "$code" -eq 130
+  check "SIG$signal: the JSON says interrupted" grep -q '"interrupted": true' "$work/int-$signal/result.json"
+  check "SIG$signal: the report is whole" test -s "$work/int-$signal/report/index.html"
+  check "SIG$signal: the text says after how many runs" grep -q "INTERRUPTED after" "$work/int-$signal/stdout"
+  check "SIG$signal: no temporary folder is left" \
+    test "$(ls -A "$work/int-$signal")" = "$(printf 'report\nresult.json\nstderr\nstdout')"
+done
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
@@ -81,6 +84,38 @@ TEST(MonteCarlo, AFailoverThatWorksHalfTheTimeSplitsTheRunsInTwo) {
   EXPECT_NEAR(long_share, 0.5, 4 * 0.0079);
   // The nominal replay takes the likelier outcome; at one half, success.
   EXPECT_EQ(replay(*scenario).services[0].down, Duration::minutes(15));
+}
+
+// Stopping mid-way (as Ctrl-C does) keeps the runs made, which are always
+// runs [0, N): the result is the one `runs: N` gives, marked interrupted,
+// on any number of threads.
+TEST(MonteCarlo, AnInterruptedSimulationIsTheSimulationOfTheRunsItMade) {
+  const auto scenario = load(source_path("scenarios/webex-2018-09-25.yaml"));
+  std::atomic<bool> stop{false};
+  MonteCarloOptions options;
+  options.runs = kMostRuns;
+  options.threads = 2;
+  options.stop = &stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  const MonteCarloResult interrupted = simulate(*scenario, options);
+  stopper.join();
+  ASSERT_TRUE(interrupted.interrupted);
+  ASSERT_GT(interrupted.runs, 0U);
+  ASSERT_LT(interrupted.runs, kMostRuns);
+  MonteCarloOptions again;
+  again.runs = interrupted.runs;
+  again.threads = 1;
+  const MonteCarloResult whole = simulate(*scenario, again);
+  EXPECT_FALSE(whole.interrupted);
+  auto a = reports::simulation_json(*scenario, interrupted);
+  auto b = reports::simulation_json(*scenario, whole);
+  EXPECT_EQ(a["interrupted"], true);
+  a.erase("interrupted");
+  b.erase("interrupted");
+  EXPECT_EQ(a.dump(), b.dump());
 }
 
 // The same fixture: db stays down for good in the 1/16 of runs in which its

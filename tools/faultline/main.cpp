@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cerrno>
 #include <cstdio>
@@ -37,6 +39,24 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // could not write the output
 constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+// Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
+// those made; outputs being written are finished, never left half done or
+// in a temporary folder; then the command exits 130.
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  interrupted.store(true);
+}
+
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 // How much input the loaders take, from --max-input-mib; set once, before
 // any command runs.
@@ -375,6 +395,7 @@ int simulate(SimulateArgs& args) {
     return kExitBadInput;
   if (args.fidelity.fidelity == "network")
     args.options.network = network;
+  args.options.stop = &interrupted;
   const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
   if (show_progress)
     args.options.on_progress = print_progress;
@@ -537,6 +558,7 @@ int main(int argc, char** argv) {
 
   CompareArgs compare_args;
   compare_args.options.threads = all_cores();
+  compare_args.options.stop = &interrupted;
   auto* compare_cmd = app.add_subcommand(
       "compare", "Paired Monte Carlo comparison of strategies or of two scenarios");
   compare_cmd->add_option("scenarios", compare_args.scenarios, "One or two scenario YAML files")
@@ -595,6 +617,7 @@ int main(int argc, char** argv) {
   }
 
   load_options.max_input_bytes = max_input_mib << 20;
+  catch_interrupts();
   const auto run_command = [&] {
     if (*validate_cmd)
       return validate(validate_files);
@@ -615,6 +638,8 @@ int main(int argc, char** argv) {
   int code = kExitOk;
   try {
     code = run_command();
+    if (interrupted.load() && code == kExitOk)
+      code = kExitInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     return kExitFailure;

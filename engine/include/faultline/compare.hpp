@@ -5,6 +5,7 @@
 // run and much of the noise cancels.
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ struct CompareOptions {
   std::uint64_t runs = 1000;
   unsigned threads = 1;
   std::uint64_t seed = 1;
+  // As MonteCarloOptions::stop: the runs made are [0, N), as `runs: N`.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 enum class ComparedMetric {
@@ -38,6 +41,7 @@ std::string_view to_string(ComparedMetric m);
 struct Comparison {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
+  bool interrupted = false;  // stopped before the runs asked for were made
   std::vector<std::string> names;  // by variant
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;

@@ -4,6 +4,7 @@
 // streams derived from (seed, i), and tallies merge exactly, so the result is
 // the same whatever the thread count.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -36,6 +37,10 @@ struct MonteCarloOptions {
   std::optional<NetworkOptions> network;
   // Called now and then from the calling thread while runs are under way.
   std::function<void(const MonteCarloProgress&)> on_progress;
+  // Once set (by a signal handler, say), no more runs start: those under
+  // way finish and the result holds runs [0, N), exactly as `runs: N`
+  // would, marked as interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 inline constexpr std::uint64_t kRunsPerCheck = 4096;
@@ -83,6 +88,8 @@ struct MonteCarloResult {
   bool network_fidelity = false;
   // With until_ci: whether the target was reached before the cap.
   std::optional<bool> reached_ci_target;
+  // Stopped (MonteCarloOptions::stop) before the runs asked for were made.
+  bool interrupted = false;
   std::vector<ServiceStatistics> services;  // by ServiceId
   std::vector<StepStatistics> steps;        // by StepId
   std::vector<ImpactStatistics> user_groups;

@@ -64,7 +64,7 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
       worker->tally.sampled_active_sum.emplace_back(t.size());
     workers.push_back(std::move(worker));
   }
-  detail::parallel_runs(0, options.runs, workers.size(),
+  const std::uint64_t made = detail::parallel_runs(0, options.runs, workers.size(),
                         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                           Worker& worker = *workers[w];
                           std::vector<detail::RunOptions> run_options(n);
@@ -87,9 +87,10 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
                               }
                             }
                           }
-                        });
+                        }, options.stop);
   Comparison result;
-  result.runs = options.runs;
+  result.runs = made;
+  result.interrupted = made < options.runs;
   result.seed = options.seed;
   result.metrics.resize(n);
   result.differences.resize(n);

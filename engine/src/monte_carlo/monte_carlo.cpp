@@ -201,6 +201,10 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   for (std::uint64_t i = 0; i < options.runs; ++i) {
     while (running == options.threads || pending.size() == most_pending)
       collect_one();
+    if (options.stop && options.stop->load()) {
+      result.interrupted = true;
+      break;
+    }
     Pending& next = pending.emplace_back();
     run_options.sampling = detail::RunSampling{options.seed, i};
     detail::run_traced(scenario, run, run_options, network, next.traced);
@@ -251,9 +255,10 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
   std::optional<bool> reached;
   std::uint64_t made = 0;
+  bool interrupted = false;
   while (made < options.runs) {
     const std::uint64_t round_end = std::min(made + round_size, options.runs);
-    detail::parallel_runs(made, round_end, workers.size(),
+    made = detail::parallel_runs(made, round_end, workers.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                             Worker& worker = *workers[w];
                             detail::RunOptions mine = run_options;
@@ -268,8 +273,11 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
                               return;
                             last_report = elapsed();
                             options.on_progress({to, options.runs, last_report});
-                          });
-    made = round_end;
+                          }, options.stop);
+    if (made < round_end) {
+      interrupted = true;
+      break;
+    }
     if (options.until_ci) {
       Accumulator lost;
       for (const auto& worker : workers)
@@ -288,6 +296,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
     merge(result, worker->tally);
   result.seed = options.seed;
   result.reached_ci_target = reached;
+  result.interrupted = interrupted;
   return result;
 }
 

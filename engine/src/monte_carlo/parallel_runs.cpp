@@ -24,11 +24,14 @@ void check_runs_and_threads(std::uint64_t runs, unsigned threads) {
   }
 }
 
-void parallel_runs(std::uint64_t first, std::uint64_t end, std::size_t workers,
-                   const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block) {
+std::uint64_t parallel_runs(
+    std::uint64_t first, std::uint64_t end, std::size_t workers,
+    const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block,
+    const std::atomic<bool>* stop) {
   std::atomic<std::uint64_t> next{first};
+  // Every block taken below `end` is made, so the runs made are a prefix.
   const auto work = [&](std::size_t w) {
-    while (true) {
+    while (!(stop && stop->load())) {
       const std::uint64_t from = next.fetch_add(kBlock);
       if (from >= end)
         return;
@@ -59,6 +62,7 @@ void parallel_runs(std::uint64_t first, std::uint64_t end, std::size_t workers,
     if (failure)
       std::rethrow_exception(failure);
   }
+  return std::min(next.load(), end);
 }
 
 }  // namespace faultline::detail

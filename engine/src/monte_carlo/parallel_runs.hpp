@@ -3,6 +3,7 @@
 // from a shared counter. What a run computes depends only on its index, so
 // the spread never shows in the results.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -18,8 +19,12 @@ void check_runs_and_threads(std::uint64_t runs, unsigned threads);
 // Hands out runs [first, end) in blocks over `workers` workers, the calling
 // thread being worker 0: block(w, from, to) makes runs [from, to) on worker
 // w. A worker's exception stops the others from taking more and is rethrown
-// here once all have stopped.
-void parallel_runs(std::uint64_t first, std::uint64_t end, std::size_t workers,
-                   const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block);
+// here once all have stopped. Once *stop is set, no block is handed out
+// and those under way finish, so the runs made are always [first, returned)
+// with nothing missing: the same as asking for that many.
+std::uint64_t parallel_runs(
+    std::uint64_t first, std::uint64_t end, std::size_t workers,
+    const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block,
+    const std::atomic<bool>* stop = nullptr);
 
 }  // namespace faultline::detail

@@ -380,9 +380,11 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string body = scenario_header(
-      scenario, fmt::format("Monte Carlo over {} runs, seed {}{}",
+      scenario, fmt::format("Monte Carlo over {} runs, seed {}{}{}",
                             thousands(static_cast<std::int64_t>(result.runs)), result.seed,
-                            result.network_fidelity ? ", at network fidelity" : ""));
+                            result.network_fidelity ? ", at network fidelity" : "",
+                            result.interrupted ? "; interrupted, so the figures are of these runs"
+                                               : ""));
 
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak_active = result.overall.peak_active.summary();
