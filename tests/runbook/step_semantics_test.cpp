@@ -72,6 +72,18 @@ TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 1500);
 }
 
+TEST(StepSemantics, ASkipNeedsNoCrewAndTheCriticalPathGoesThroughIt) {
+  const auto scenario = fixture("skip_without_crew.yaml");
+  const RunResult r = replay(*scenario);
+  const StepOutcome& check = r.steps[step(*scenario, "check-web").value];
+  EXPECT_EQ(check.skipped, at(Duration::hours(1))) << "not when ops is free at 2h";
+  EXPECT_FALSE(check.started);
+  EXPECT_EQ(r.steps[step(*scenario, "announce").value].started, at(Duration::hours(1)));
+  EXPECT_EQ(r.end, at(Duration::hours(3)));
+  EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)),
+            (std::vector<std::string>{"fix-web", "check-web", "announce"}));
+}
+
 TEST(StepSemantics, RollingBackAFailedStepUndoesItsWavesAndHoldsTheCrew) {
   const auto scenario = fixture("rollback.yaml");
   const RunResult r = replay(*scenario);

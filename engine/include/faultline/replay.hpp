@@ -82,7 +82,8 @@ struct StepOutcome {
   // before a verification gate, or after giving up (and rolling back).
   std::optional<SimTime> crew_freed;
   bool failed = false;   // gave up after its last retry
-  bool skipped = false;  // its condition did not hold when it could start
+  // When it was skipped: its condition did not hold once it was ready.
+  std::optional<SimTime> skipped;
   bool rolled_back = false;
   int attempts = 0;  // waves or whole-step attempts, counting retries
   // The user-time that the users it brought back had lost until then: when

@@ -73,7 +73,11 @@ class RunbookExecutor {
   void complete(StepId step, SimTime now);
   // The step was started but its condition does not hold: frees its crew and
   // releases its successors as if it were done.
+  // A ready step is skipped without a crew: it leaves the ready steps.
   void skip(StepId step, SimTime now);
+  // The steps ready to start, in rank order, whether or not a crew can
+  // take them now.
+  std::span<const StepId> ready() const { return ready_; }
   // The step failed; its crew stays on it to roll back.
   void start_rollback(StepId step);
   // The step gave up (after any rollback): frees its crew; its successors stay

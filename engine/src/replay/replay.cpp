@@ -44,8 +44,11 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
   std::vector<StepId> path;
   if (!last)
     return path;
+  // A skipped step took no time: the path goes through it, from when it was
+  // skipped to what released it.
   const auto completed_at = [&](std::uint32_t s, SimTime t) {
-    return steps[s].completed && *steps[s].completed == t;
+    return (steps[s].completed && *steps[s].completed == t) ||
+           (steps[s].skipped && *steps[s].skipped == t);
   };
   std::optional<std::uint32_t> at = last;
   // Each hop goes to a step that completed no later, and at most once each.
@@ -54,7 +57,7 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
     seen[*at] = 1;
     path.push_back(StepId{*at});
     const Step& step = scenario.steps[*at];
-    const SimTime started = *steps[*at].started;
+    const SimTime started = steps[*at].started ? *steps[*at].started : *steps[*at].skipped;
     std::optional<std::uint32_t> cause;
     // A step that waited on its verification gate waited for whatever
     // completed as the gate opened.
@@ -69,7 +72,7 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
       if (!cause && completed_at(before.value, started))
         cause = before.value;
     }
-    if (!cause && step.crew) {
+    if (!cause && step.crew && !steps[*at].skipped) {
       for (std::uint32_t s = 0; s < steps.size(); ++s) {
         if (s != *at && scenario.steps[s].crew == step.crew && steps[s].crew_freed == started) {
           cause = s;

@@ -292,17 +292,22 @@ void Run::dispatch_steps() {
     for (const StepId s : runbook_.take_waiting()) {
       queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
     }
-    for (const StepId s : runbook_.dispatch(now_)) {
+    // A step whose condition no longer holds is skipped as soon as it is
+    // ready: skipping needs no crew member.
+    not_needed_.clear();
+    for (const StepId s : runbook_.ready()) {
       const auto& condition = scenario_.steps[s.value].only_if;
-      if (condition && !condition_holds(*condition)) {
-        runbook_.skip(s, now_);
-        result_->steps[s.value].skipped = true;
-        record(entry_at(now_, TimelineKind::step_skipped, s.value));
-        again = true;
-      } else {
-        start_step(s);
-      }
+      if (condition && !condition_holds(*condition))
+        not_needed_.push_back(s);
     }
+    for (const StepId s : not_needed_) {
+      runbook_.skip(s, now_);
+      result_->steps[s.value].skipped = now_;
+      record(entry_at(now_, TimelineKind::step_skipped, s.value));
+      again = true;
+    }
+    for (const StepId s : runbook_.dispatch(now_))
+      start_step(s);
   }
   if (const auto wake = runbook_.next_shift_start(now_);
       wake && (!shift_wake_ || *wake < *shift_wake_)) {

@@ -199,6 +199,7 @@ class Run {
   std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
   std::vector<int> retries_used_;
   std::vector<int> wave_failures_;  // by step: failed attempts at the wave under way
+  std::vector<StepId> not_needed_;  // ready steps whose condition no longer holds
   std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
   std::vector<int> wave_under_way_;
   std::vector<SimTime> attempt_end_at_;

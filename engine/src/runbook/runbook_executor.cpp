@@ -192,6 +192,7 @@ void RunbookExecutor::complete(StepId s, SimTime now) {
 
 void RunbookExecutor::skip(StepId s, SimTime now) {
   free_crew(s);
+  std::erase(ready_, s);
   status_[s.value] = StepStatus::skipped;
   release_successors(s, now);
 }
