@@ -226,6 +226,25 @@ TEST(Markov, IndependentUnitsAreSolvedAsAProductOfTheirOwnChains) {
   EXPECT_NEAR(r.group_unavailability[0], 1 - grouped, 1e-12);
 }
 
+// One service of one deployment failing and repaired with exponential
+// times of these means.
+Topology one_unit(Duration time_to_failure, Duration time_to_repair) {
+  TopologyParts parts;
+  parts.file = "generated";
+  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
+  Service service;
+  service.id = "unit";
+  service.deployments.push_back(DeploymentId{0});
+  parts.services.push_back(service);
+  Deployment d;
+  d.id = "unit@dc";
+  d.failures = FailureModel{Distribution::exponential(time_to_failure),
+                            Distribution::exponential(time_to_repair),
+                            {}};
+  parts.deployments.push_back(d);
+  return Topology(std::move(parts));
+}
+
 TEST(Markov, AMeanTimeToFailureBeyondACenturyIsNotCapped) {
   const auto topology = fixture("long_lived");
   const MarkovResult r = solve(topology);
@@ -237,20 +256,8 @@ TEST(Markov, AMeanTimeToFailureBeyondACenturyIsNotCapped) {
 TEST(Markov, DowntimeKeepsTheDigitsOfATinyUnavailability) {
   // MTTF 10^6 h, MTTR 36 ms = 10^-5 h: U = 10^-5 / (10^6 + 10^-5), about
   // 10^-11, where 1 - A in doubles keeps only four or five digits.
-  TopologyParts parts;
-  parts.file = "generated";
-  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
-  Service service;
-  service.id = "vault";
-  service.deployments.push_back(DeploymentId{0});
-  parts.services.push_back(service);
-  Deployment d;
-  d.id = "vault@dc";
-  d.failures = FailureModel{Distribution::exponential(Duration::hours(1'000'000)),
-                            Distribution::exponential(Duration::milliseconds(36)),
-                            {}};
-  parts.deployments.push_back(d);
-  const Topology topology(std::move(parts));
+  const Topology topology =
+      one_unit(Duration::hours(1'000'000), Duration::milliseconds(36));
   const auto solution = solve_markov(topology);
   ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
   const double u = 1e-5 / (1e6 + 1e-5);
@@ -279,20 +286,8 @@ TEST(Markov, RefusesAHardDependencyCycleNamingIt) {
 // the mean time to failure would be 200 (1 - e^-0.5) = 79 years and the
 // downtime 2.3 times the exact U = 1 / 201).
 TEST(Markov, SimulationOverCenturiesAgreesWithTheExactAnswer) {
-  TopologyParts parts;
-  parts.file = "generated";
-  parts.regions.push_back({"dc", "dc", std::nullopt, {}});
-  Service service;
-  service.id = "monument";
-  service.deployments.push_back(DeploymentId{0});
-  parts.services.push_back(service);
-  Deployment d;
-  d.id = "monument@dc";
-  d.failures = FailureModel{Distribution::exponential(Duration::days(365 * 200)),
-                            Distribution::exponential(Duration::days(365)),
-                            {}};
-  parts.deployments.push_back(d);
-  const auto topology = std::make_shared<const Topology>(std::move(parts));
+  const auto topology = std::make_shared<const Topology>(
+      one_unit(Duration::days(365 * 200), Duration::days(365)));
   const MarkovResult exact = solve(topology);
   EXPECT_NEAR(exact.service_unavailability[0], 1.0 / 201, 1e-12);
   const Duration horizon = Duration::days(365 * 600);
