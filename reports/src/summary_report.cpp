@@ -333,7 +333,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     out += row({"-", "still cut off at the end", "-", user_hours(unrestored)});
   out +=
       "\nWhen several steps finish at the same instant, the users back then are shown against "
-      "each of them.\n";
+      "each of them, and the user-hours they had lost are shared among those that reach them.\n";
 
   out += "\n## The slowest stage\n\n";
   const std::vector<StepId> path = critical_path(scenario, result);

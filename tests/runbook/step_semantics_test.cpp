@@ -84,6 +84,15 @@ TEST(StepSemantics, ASkipNeedsNoCrewAndTheCriticalPathGoesThroughIt) {
             (std::vector<std::string>{"fix-web", "check-web", "announce"}));
 }
 
+TEST(StepSemantics, StepsFinishingTogetherShareTheUsersTheyBringBack) {
+  const auto scenario = fixture("together.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-db").value].restored_loss.in_user_hours(), 600);
+  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-app").value].restored_loss.in_user_hours(), 600);
+  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-web").value].restored_loss.in_user_hours(), 2000);
+  EXPECT_EQ(r.restored_loss_otherwise, UserTime{});
+}
+
 TEST(StepSemantics, RollingBackAFailedStepUndoesItsWavesAndHoldsTheCrew) {
   const auto scenario = fixture("rollback.yaml");
   const RunResult r = replay(*scenario);

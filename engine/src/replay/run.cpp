@@ -10,6 +10,29 @@ namespace faultline::detail {
 
 namespace {
 
+// Which user groups use a service the step acts on, or one depending on it.
+std::vector<char> groups_reached(const Topology& topology, const Step& step) {
+  std::vector<ServiceId> todo;
+  if (step.service)
+    todo.push_back(*step.service);
+  for (const DeploymentId d : step.deployments)
+    todo.push_back(topology.deployment(d).service);
+  std::vector<char> seen(topology.services().size());
+  std::vector<char> reached(topology.user_groups().size());
+  while (!todo.empty()) {
+    const ServiceId s = todo.back();
+    todo.pop_back();
+    if (seen[s.value])
+      continue;
+    seen[s.value] = 1;
+    for (const UserGroupId g : topology.users_of(s))
+      reached[g.value] = 1;
+    for (const ServiceId next : topology.dependants(s))
+      todo.push_back(next);
+  }
+  return reached;
+}
+
 // The median number of tries until the first success, when each succeeds
 // with probability p: the least n with (1 - p)^n <= 1/2. One for p >= 1/2;
 // "never" (the largest int) for p = 0.
@@ -78,6 +101,8 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
     if (topology_.service(ServiceId{s}).capacity_limited)
       capacity_limited_.push_back(ServiceId{s});
   }
+  for (const Step& step : scenario_.steps)
+    step_reaches_group_.push_back(groups_reached(topology_, step));
   for (std::size_t segment = 0; segment < calendar_.segments(); ++segment) {
     for (const ServiceId s : capacity_limited_)
       segment_demand_.push_back(demand_on(topology_, s, calendar_.weights(segment)));
@@ -142,6 +167,8 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
   restoring_step_.reset();
+  acted_now_.clear();
+  acted_at_ = SimTime{-1};
   std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
@@ -612,6 +639,11 @@ void Run::finish_attempt(StepId s, int wave) {
     return;
   }
   wave_failures_[s.value] = 0;
+  if (acted_at_ != now_) {
+    acted_now_.clear();
+    acted_at_ = now_;
+  }
+  acted_now_.push_back(s);
   restoring_step_ = s;
   apply_wave(s, wave);
   if (wave < step.waves) {
@@ -875,8 +907,7 @@ void Run::set_group_affected(UserGroupId g, UserCount affected) {
     const UserTime share =
         restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
     attributed += share;
-    (restoring_step_ ? result_->steps[restoring_step_->value].restored_loss
-                     : result_->restored_loss_otherwise) += share;
+    credit_restored(g, share);
   }
   const UserCount active = active_share(affected, calendar_.permille(segment_, g));
   total_affected_ += affected - group_affected_[g.value];
@@ -884,6 +915,30 @@ void Run::set_group_affected(UserGroupId g, UserCount affected) {
   group_affected_[g.value] = affected;
   group_active_[g.value] = active;
   users_changed_ = true;
+}
+
+// The step acting now, and every other that finished a wave or completed
+// at this instant and reaches the group, share the credit evenly (the first
+// ones take the odd milliseconds): several steps finishing together each
+// did part of bringing the users back.
+void Run::credit_restored(UserGroupId g, UserTime share) {
+  if (!restoring_step_) {
+    result_->restored_loss_otherwise += share;
+    return;
+  }
+  std::vector<StepId>& causes = credit_causes_;
+  causes.assign(1, *restoring_step_);
+  if (acted_at_ == now_) {
+    for (const StepId s : acted_now_) {
+      if (s != *restoring_step_ && step_reaches_group_[s.value][g.value])
+        causes.push_back(s);
+    }
+  }
+  const auto n = static_cast<std::int64_t>(causes.size());
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int64_t part = share.user_ms / n + (i < share.user_ms % n ? 1 : 0);
+    result_->steps[causes[static_cast<std::size_t>(i)].value].restored_loss += UserTime{part};
+  }
 }
 
 // Peaks and the users line take who is cut off once every event at an

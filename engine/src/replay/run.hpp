@@ -149,6 +149,9 @@ class Run {
   void propagate();
   void record_state(ServiceId s);
   void set_group_affected(UserGroupId g, UserCount affected);
+  // Puts the users brought back in group g (their loss `share`) down to what
+  // brought them back.
+  void credit_restored(UserGroupId g, UserTime share);
   void settle_users();
   void advance_to(SimTime t);
   void trace_health();
@@ -200,6 +203,14 @@ class Run {
   std::vector<int> retries_used_;
   std::vector<int> wave_failures_;  // by step: failed attempts at the wave under way
   std::vector<StepId> not_needed_;  // ready steps whose condition no longer holds
+  // By step, by UserGroupId: whether what the step acts on reaches the
+  // group's services (it or something depending on it is used by them).
+  std::vector<std::vector<char>> step_reaches_group_;
+  // The steps that finished a wave or completed at the current instant:
+  // users brought back then are shared among those that reach them.
+  std::vector<StepId> acted_now_;
+  SimTime acted_at_;
+  std::vector<StepId> credit_causes_;  // scratch for credit_restored
   std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
   std::vector<int> wave_under_way_;
   std::vector<SimTime> attempt_end_at_;
