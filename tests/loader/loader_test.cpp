@@ -217,6 +217,18 @@ TEST(LoadScenario, AcceptsTheStatusPageWordsOfStatesAsReportsWriteThem) {
   EXPECT_EQ(load.scenario->steps[2].only_if->below, ServiceState::degraded_performance);
 }
 
+// Found by the scenario fuzzer: a topology path longer than a file name may
+// be threw std::filesystem::filesystem_error out of the loader.
+TEST(LoadScenario, ATopologyPathTooLongForTheFileSystemIsAMissingFile) {
+  const auto path = std::filesystem::temp_directory_path() / "faultline_long_topology.yaml";
+  std::ofstream(path) << "topology: " << std::string(5000, 'x') << ".yaml\n"
+                      << "start: \"2024-01-10 09:00\"\ntime_zone: UTC\n";
+  const auto load = load_scenario(path.string());
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 11, "does not exist")) << load.diagnostics.to_text();
+  std::filesystem::remove(path);
+}
+
 TEST(ValidateFile, TurnsTheParsersNestingLimitIntoAClearMessage) {
   const auto path = std::filesystem::temp_directory_path() / "faultline_deep_nesting.yaml";
   {

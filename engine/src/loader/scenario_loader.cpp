@@ -147,7 +147,10 @@ class ScenarioReader {
       return;
     const std::filesystem::path base = std::filesystem::path(reader_.file()).parent_path();
     const std::string path = (base / *relative).lexically_normal().string();
-    if (!std::filesystem::is_regular_file(path)) {
+    // The error_code form: a path too long or otherwise unusable is a file
+    // that does not exist, not an exception.
+    std::error_code unusable;
+    if (!std::filesystem::is_regular_file(path, unusable)) {
       reader_.error(node, "the topology file '" + *relative + "' does not exist (looked for " +
                               path + "); the path is relative to the scenario's folder");
       return;
