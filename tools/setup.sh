@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# Installs every Debian package Faultline needs to build and test.
+# Installs every Debian package Faultline needs to build and test; with
+# --sanitize, also what tools/test.sh --sanitize needs (clang, its sanitizer
+# and libFuzzer runtimes, llvm-symbolizer for readable reports).
 # Idempotent: asks apt only for what is missing, and refreshes the package
 # lists only when something is.
 set -euo pipefail
+
+sanitize=0
+for arg in "$@"; do
+  case $arg in
+    --sanitize) sanitize=1 ;;
+    *)
+      echo "usage: tools/setup.sh [--sanitize]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -18,6 +31,11 @@ packages=(
   libsimgrid-dev  # network fidelity
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
 )
+if [ "$sanitize" -eq 1 ]; then
+  # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan
+  # and libFuzzer runtimes; llvm-14 holds llvm-symbolizer.
+  packages+=(clang-14 libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
