@@ -52,6 +52,23 @@ ordered_json event_times_json(const EventTimes& times, double divisor) {
   return j;
 }
 
+ordered_json steps_json(const Scenario& scenario, const MonteCarloResult& result) {
+  ordered_json steps = ordered_json::array();
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const StepStatistics& stats = result.steps[s];
+    steps.push_back(
+        {{"id", scenario.steps[s].id},
+         {"probability_failed", share(stats.runs_failed, result.runs)},
+         {"probability_skipped", share(stats.runs_skipped, result.runs)},
+         {"criticality", share(stats.runs_critical, result.runs)},
+         {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
+         {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
+         {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
+         {"attempts", summary_json(stats.attempts, 1.0)}});
+  }
+  return steps;
+}
+
 ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
   return {{"users", users.value},
           {"peak_affected", summary_json(impact.peak_affected, 1.0)},
@@ -89,19 +106,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   }
   const auto first = step_to_speed_up_first(result);
   j["speed_up_first"] = first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr);
-  j["steps"] = ordered_json::array();
-  for (std::size_t s = 0; s < result.steps.size(); ++s) {
-    const StepStatistics& stats = result.steps[s];
-    j["steps"].push_back(
-        {{"id", scenario.steps[s].id},
-         {"probability_failed", share(stats.runs_failed, result.runs)},
-         {"probability_skipped", share(stats.runs_skipped, result.runs)},
-         {"criticality", share(stats.runs_critical, result.runs)},
-         {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
-         {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
-         {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
-         {"attempts", summary_json(stats.attempts, 1.0)}});
-  }
+  j["steps"] = steps_json(scenario, result);
   j["user_groups"] = ordered_json::array();
   for (std::size_t g = 0; g < result.user_groups.size(); ++g) {
     const UserGroup& group = topology.user_groups()[g];

@@ -71,14 +71,18 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
       ++stats.runs_skipped;
     stats.restored_user_seconds.add((outcome.restored_loss.user_ms + 500) / 1000);
   }
-  std::vector<Duration> on_path(run.steps.size());
-  for (const StepId s : critical_path(scenario, run)) {
-    ++t.steps[s.value].runs_critical;
-    const StepOutcome& o = run.steps[s.value];
-    on_path[s.value] = o.completed.value_or(run.end) - o.started.value_or(run.end);
+  // Every step adds its time on the path, 0 when it is not on it.
+  const std::vector<StepId> path = critical_path(scenario, run);
+  for (std::uint32_t s = 0; s < run.steps.size(); ++s) {
+    StepStatistics& stats = t.steps[s];
+    if (std::find(path.begin(), path.end(), StepId{s}) == path.end()) {
+      stats.critical_ms.add(0);
+      continue;
+    }
+    ++stats.runs_critical;
+    const StepOutcome& o = run.steps[s];
+    stats.critical_ms.add((o.completed.value_or(run.end) - o.started.value_or(run.end)).ms);
   }
-  for (std::size_t s = 0; s < run.steps.size(); ++s)
-    t.steps[s].critical_ms.add(on_path[s].ms);
   for (std::size_t g = 0; g < run.user_groups.size(); ++g)
     add_impact(t.user_groups[g], run.user_groups[g]);
   add_impact(t.overall, run.overall);
@@ -218,7 +222,9 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
 
 }  // namespace
 
-MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
+namespace {
+
+void check_options(const MonteCarloOptions& options) {
   detail::check_runs_and_threads(options.runs, options.threads);
   if (options.until_ci && !(*options.until_ci > 0 && *options.until_ci < 1)) {
     throw std::invalid_argument(fmt::format(
@@ -226,15 +232,21 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         "found {}",
         *options.until_ci));
   }
+  if (options.network && options.until_ci) {
+    throw std::invalid_argument(
+        "a confidence target needs state fidelity, whose runs are cheap; at network fidelity "
+        "give the number of runs");
+  }
+  if (options.network)
+    detail::check(*options.network);
+}
 
+}  // namespace
+
+MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
+  check_options(options);
   const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
   if (options.network) {
-    if (options.until_ci) {
-      throw std::invalid_argument(
-          "a confidence target needs state fidelity, whose runs are cheap; at network fidelity "
-          "give the number of runs");
-    }
-    detail::check(*options.network);
     MonteCarloResult result = simulate_network(scenario, options, times);
     result.seed = options.seed;
     result.network_fidelity = true;
