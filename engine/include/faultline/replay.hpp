@@ -76,7 +76,14 @@ struct ServiceOutcome {
 };
 
 struct StepOutcome {
+  // When its predecessors were all done (at the runbook's start, for a step
+  // without any): from then on only its earliest start, a crew or a shift
+  // could hold it. Empty when a predecessor never finished.
+  std::optional<SimTime> released;
   std::optional<SimTime> started;
+  // A step with a verification gate: when its work was done, from which it
+  // waited for the gate to open.
+  std::optional<SimTime> work_done;
   std::optional<SimTime> completed;
   // When its crew was free of it: at completion, at the end of the work
   // before a verification gate, or after giving up (and rolling back).

@@ -3,6 +3,7 @@
 // predecessors are done and their earliest start has come, and starts them as
 // crews on shift free up. It decides; the run schedules the resulting events.
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -36,6 +37,9 @@ class ShiftCalendar {
   bool on_shift(SimTime t) const;
   // t itself when on shift.
   SimTime next_shift_start(SimTime t) const;
+  // When the shift under way at t ends; nothing when the crew works on for
+  // good. Only for t on shift.
+  std::optional<SimTime> shift_ends(SimTime t) const;
   // When `work` begun at `start` is done: it pauses outside the shifts and
   // resumes each time after the hand-over.
   SimTime work_ends(SimTime start, Duration work) const;
@@ -99,6 +103,8 @@ class RunbookExecutor {
   SimTime work_ends(StepId step, SimTime now, Duration work) const;
 
   StepStatus status(StepId s) const { return status_[s.value]; }
+  // When the step's predecessors were all done; nothing before that.
+  std::optional<SimTime> released(StepId s) const { return released_[s.value]; }
   int busy(CrewId c) const { return busy_[c.value]; }
   int size(CrewId c) const { return size_[c.value]; }
 
@@ -112,6 +118,7 @@ class RunbookExecutor {
   std::vector<ShiftCalendar> calendars_;  // by crew
   bool any_shifts_ = false;
   std::vector<StepStatus> status_;
+  std::vector<std::optional<SimTime>> released_;
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;
   std::vector<int> size_;

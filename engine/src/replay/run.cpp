@@ -654,6 +654,7 @@ void Run::finish_attempt(StepId s, int wave) {
     cancel_scripted(s);
     runbook_.finish_work(s);
     result_->steps[s.value].crew_freed = now_;
+    result_->steps[s.value].work_done = now_;
     verifying_.push_back(s);
     // Opens the gate at once when its services are operational.
     propagate();
@@ -1018,6 +1019,8 @@ void Run::finish(SimTime end) {
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
     close_state_interval(result_->services[s], state_since_[s], end);
   }
+  for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s)
+    result_->steps[s].released = runbook_.released(StepId{s});
   for (const Milestone& m : scenario_.observed)
     result_->observed.push_back(judge(m, *result_));
   account_crews();

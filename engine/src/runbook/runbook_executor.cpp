@@ -90,6 +90,13 @@ SimTime ShiftCalendar::next_shift_start(SimTime t) const {
   return it == intervals_.end() || it->from <= t ? t : it->from;
 }
 
+std::optional<SimTime> ShiftCalendar::shift_ends(SimTime t) const {
+  const auto it = covering_or_next(t);
+  if (it == intervals_.end())
+    return std::nullopt;
+  return it->to;
+}
+
 SimTime ShiftCalendar::work_ends(SimTime start, Duration work) const {
   auto it = covering_or_next(start);
   SimTime t = it == intervals_.end() ? start : std::max(start, it->from);
@@ -110,6 +117,7 @@ SimTime ShiftCalendar::work_ends(SimTime start, Duration work) const {
 RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint32_t> rank)
     : scenario_(scenario),
       status_(scenario.steps.size()),
+      released_(scenario.steps.size()),
       unfinished_predecessors_(scenario.steps.size()),
       busy_(scenario.crews.size()),
       size_(scenario.crews.size()),
@@ -123,6 +131,7 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
 
 void RunbookExecutor::reset() {
   std::fill(status_.begin(), status_.end(), StepStatus::blocked);
+  std::fill(released_.begin(), released_.end(), std::nullopt);
   for (std::size_t i = 0; i < scenario_.steps.size(); ++i) {
     unfinished_predecessors_[i] = static_cast<int>(scenario_.steps[i].after.size());
   }
@@ -143,6 +152,7 @@ void RunbookExecutor::begin(SimTime now) {
 }
 
 void RunbookExecutor::release(StepId s, SimTime now) {
+  released_[s.value] = now;
   const auto& not_before = scenario_.steps[s.value].not_before;
   if (not_before && *not_before > now) {
     status_[s.value] = StepStatus::waiting;

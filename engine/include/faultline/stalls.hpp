@@ -1,0 +1,83 @@
+#pragma once
+// Why steps waited: every stretch of a run in which a step could not start
+// (or, its work done, could not complete) is put down to one cause - its
+// predecessors, its earliest start, its crew being off shift, its crew's
+// members all held by other steps, or its verification gate - with what it
+// waited for named. Computed from a run's outcomes and timeline, so every
+// report and the rehearsal read the same answer.
+
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "faultline/model.hpp"
+#include "faultline/replay.hpp"
+
+namespace faultline {
+
+// Not yet released: these steps had not all finished; `last` was the last
+// of them to finish.
+struct PredecessorsWait {
+  StepId last;
+};
+// Released, but its not_before was still ahead.
+struct EarliestStartWait {};
+// Ready, but its crew was between shifts.
+struct OffShiftWait {
+  CrewId crew;
+};
+// Ready, its crew on shift, but every member was on another step: these
+// held them during the wait, in the order they were first seen holding.
+// Empty when the crew had no members at all.
+struct CrewBusyWait {
+  CrewId crew;
+  std::vector<StepId> holding;
+};
+// The work was done, but these services of its gate were not operational,
+// in the order they came back (the last one opened the gate; one still out
+// at the end of the run comes last).
+struct GateWait {
+  std::vector<ServiceId> services;
+};
+
+using WaitCause =
+    std::variant<PredecessorsWait, EarliestStartWait, OffShiftWait, CrewBusyWait, GateWait>;
+
+struct Wait {
+  SimTime from;
+  SimTime to;
+  WaitCause cause;
+
+  Duration length() const { return to - from; }
+};
+
+// A step's waits in time order. From T0 to its start they account for all
+// of the time (from T0 to its release, its predecessors; then the rest), and
+// from the end of its work to its completion; a step that never started
+// waits until the end of the run.
+struct StepWaits {
+  std::optional<SimTime> released;  // its predecessors were done
+  std::vector<Wait> waits;
+
+  // The time lost to causes other than its predecessors: its stalls.
+  Duration stalled() const;
+  // The wait under way at t, if any.
+  const Wait* waiting_at(SimTime t) const;
+};
+
+// By StepId. Needs the run's timeline (a gate's services are read from it).
+std::vector<StepWaits> step_waits(const Scenario& scenario, const RunResult& result);
+
+struct Stall {
+  StepId step;
+  Wait wait;
+};
+
+// Every wait other than for predecessors, largest first; ties go to the
+// earlier one, then to the step written first.
+std::vector<Stall> stalls(const std::vector<StepWaits>& waits);
+
+// "off shift", "crew busy" ...: how the reports name a cause.
+std::string_view cause_name(const WaitCause& cause);
+
+}  // namespace faultline

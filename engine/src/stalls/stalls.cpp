@@ -1,0 +1,244 @@
+#include "faultline/stalls.hpp"
+
+#include <algorithm>
+
+#include "faultline/activity.hpp"
+#include "faultline/runbook.hpp"
+
+namespace faultline {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+// What a run shows of the crews and services that steps waited for.
+class WaitContext {
+ public:
+  WaitContext(const Scenario& scenario, const RunResult& result)
+      : scenario_(scenario), result_(result) {
+    for (const Crew& crew : scenario.crews)
+      calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
+  }
+
+  const ShiftCalendar& calendar(CrewId c) const { return calendars_[c.value]; }
+
+  // A step holds a member of its crew from its start until the crew is free
+  // of it (or the end of the run).
+  SimTime freed(StepId s) const {
+    return result_.steps[s.value].crew_freed.value_or(result_.end);
+  }
+  bool holds_at(StepId s, CrewId crew, SimTime t) const {
+    const auto& started = result_.steps[s.value].started;
+    return scenario_.steps[s.value].crew == crew && started && *started <= t && t < freed(s);
+  }
+
+  // The wait of a step of `crew` that is on shift at t but not started:
+  // whoever holds the crew's members, until that or the shift changes.
+  Wait crew_busy(StepId waiting, CrewId crew, SimTime t, SimTime until) const {
+    CrewBusyWait busy{crew, {}};
+    SimTime to = until;
+    if (const auto ends = calendar(crew).shift_ends(t))
+      to = std::min(to, *ends);
+    for (const CrewResize& r : scenario_.crews[crew.value].resized) {
+      if (r.at > t)
+        to = std::min(to, r.at);
+    }
+    for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
+      const StepId other{s};
+      if (other == waiting || scenario_.steps[s].crew != crew)
+        continue;
+      if (holds_at(other, crew, t)) {
+        busy.holding.push_back(other);
+        to = std::min(to, freed(other));
+      } else if (const auto& started = result_.steps[s].started; started && *started > t) {
+        to = std::min(to, *started);
+      }
+    }
+    return {t, to, busy};
+  }
+
+  // The services of a gate that were not operational at some time in
+  // [from, to), in the order they came back; those still out at `to` last.
+  std::vector<ServiceId> gate_services(const std::vector<ServiceId>& gate, SimTime from,
+                                       SimTime to) const {
+    std::vector<std::pair<std::optional<SimTime>, ServiceId>> out;
+    for (const ServiceId v : gate) {
+      ServiceState state = ServiceState::operational;
+      bool was_out = false;
+      std::optional<SimTime> back;
+      for (const TimelineEntry& e : result_.timeline) {
+        if (e.kind != TimelineKind::service_state || e.subject != v.value || e.at > to)
+          continue;
+        state = e.to;
+        if (e.at <= from) {
+          was_out = state != ServiceState::operational;  // as the work was done
+          continue;
+        }
+        if (state == ServiceState::operational)
+          back = e.at;
+        else if (e.at < to)
+          was_out = true;
+      }
+      if (state != ServiceState::operational)
+        back.reset();
+      if (was_out)
+        out.emplace_back(back, v);
+    }
+    // Those still out (no time back) go last.
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.first.has_value() != b.first.has_value() ? a.first.has_value()
+                                                        : a.first < b.first;
+    });
+    std::vector<ServiceId> services;
+    for (const auto& entry : out)
+      services.push_back(entry.second);
+    return services;
+  }
+
+ private:
+  const Scenario& scenario_;
+  const RunResult& result_;
+  std::vector<ShiftCalendar> calendars_;
+};
+
+// Adds a wait, merged into the last one when it goes on with the same cause
+// (a crew busy with other steps, or off shift, again).
+void add(std::vector<Wait>& waits, Wait w) {
+  if (w.to <= w.from)
+    return;
+  if (!waits.empty() && waits.back().to == w.from &&
+      waits.back().cause.index() == w.cause.index()) {
+    Wait& last = waits.back();
+    auto* busy = std::get_if<CrewBusyWait>(&last.cause);
+    const auto* more = std::get_if<CrewBusyWait>(&w.cause);
+    const auto* off = std::get_if<OffShiftWait>(&last.cause);
+    if ((busy && busy->crew == more->crew) ||
+        (off && off->crew == std::get<OffShiftWait>(w.cause).crew)) {
+      last.to = w.to;
+      if (busy) {
+        for (const StepId s : more->holding) {
+          if (std::find(busy->holding.begin(), busy->holding.end(), s) == busy->holding.end())
+            busy->holding.push_back(s);
+        }
+      }
+      return;
+    }
+  }
+  waits.push_back(std::move(w));
+}
+
+// The predecessor that finished last, as the step was released.
+StepId last_predecessor(const Step& step, const RunResult& result) {
+  StepId last = step.after.front();
+  SimTime latest{};
+  for (const StepId p : step.after) {
+    const StepOutcome& o = result.steps[p.value];
+    const SimTime ended = o.completed ? *o.completed : o.skipped.value_or(SimTime{});
+    if (ended > latest) {
+      latest = ended;
+      last = p;
+    }
+  }
+  return last;
+}
+
+// From release to start: its earliest start, then its crew's shifts and
+// members, stretch by stretch.
+void add_start_waits(const WaitContext& context, const Step& step, StepId s, SimTime released,
+                     SimTime until, std::vector<Wait>& waits) {
+  SimTime t = released;
+  if (step.not_before && *step.not_before > t) {
+    add(waits, {t, std::min(*step.not_before, until), EarliestStartWait{}});
+    t = *step.not_before;
+  }
+  if (!step.crew)
+    return;
+  const CrewId crew = *step.crew;
+  while (t < until) {
+    const ShiftCalendar& calendar = context.calendar(crew);
+    Wait w = calendar.on_shift(t)
+                 ? context.crew_busy(s, crew, t, until)
+                 : Wait{t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
+    t = w.to;
+    add(waits, std::move(w));
+  }
+}
+
+StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const RunResult& result,
+                   StepId s) {
+  const Step& step = scenario.steps[s.value];
+  const StepOutcome& o = result.steps[s.value];
+  StepWaits out;
+  out.released = o.released;
+  if (!o.released)
+    return out;
+  if (!step.after.empty())
+    add(out.waits, {SimTime{}, *o.released, PredecessorsWait{last_predecessor(step, result)}});
+  const SimTime until = o.started ? *o.started : o.skipped.value_or(result.end);
+  add_start_waits(context, step, s, *o.released, until, out.waits);
+  if (o.work_done) {
+    const SimTime to = o.completed.value_or(result.end);
+    add(out.waits,
+        {*o.work_done, to, GateWait{context.gate_services(step.verify, *o.work_done, to)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Duration StepWaits::stalled() const {
+  Duration total;
+  for (const Wait& w : waits) {
+    if (!std::holds_alternative<PredecessorsWait>(w.cause))
+      total += w.length();
+  }
+  return total;
+}
+
+const Wait* StepWaits::waiting_at(SimTime t) const {
+  for (const Wait& w : waits) {
+    if (w.from <= t && t < w.to)
+      return &w;
+  }
+  return nullptr;
+}
+
+std::vector<StepWaits> step_waits(const Scenario& scenario, const RunResult& result) {
+  const WaitContext context(scenario, result);
+  std::vector<StepWaits> out;
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s)
+    out.push_back(waits_of(context, scenario, result, StepId{s}));
+  return out;
+}
+
+std::vector<Stall> stalls(const std::vector<StepWaits>& waits) {
+  std::vector<Stall> out;
+  for (std::uint32_t s = 0; s < waits.size(); ++s) {
+    for (const Wait& w : waits[s].waits) {
+      if (!std::holds_alternative<PredecessorsWait>(w.cause))
+        out.push_back({StepId{s}, w});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Stall& a, const Stall& b) {
+    if (a.wait.length() != b.wait.length())
+      return a.wait.length() > b.wait.length();
+    return a.wait.from < b.wait.from;
+  });
+  return out;
+}
+
+std::string_view cause_name(const WaitCause& cause) {
+  return std::visit(Overloaded{
+                        [](const PredecessorsWait&) { return std::string_view{"predecessors"}; },
+                        [](const EarliestStartWait&) { return std::string_view{"earliest start"}; },
+                        [](const OffShiftWait&) { return std::string_view{"off shift"}; },
+                        [](const CrewBusyWait&) { return std::string_view{"crew busy"}; },
+                        [](const GateWait&) { return std::string_view{"gate"}; },
+                    },
+                    cause);
+}
+
+}  // namespace faultline

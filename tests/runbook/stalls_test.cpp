@@ -1,0 +1,142 @@
+// Why steps waited: each cause on a fixture whose waits are worked out by
+// hand in its comments, and the property that a started step's waits
+// account for all of its time from T0 to its start.
+
+#include <gtest/gtest.h>
+
+#include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
+#include "faultline/stalls.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+std::shared_ptr<const Scenario> load(const std::string& path) {
+  const bool shipped = path.starts_with("scenarios/");
+  const auto loaded =
+      load_scenario(shipped ? testing::source_path(path) : testing::test_path(path));
+  if (!loaded.scenario)
+    throw std::runtime_error(loaded.diagnostics.to_text());
+  return loaded.scenario;
+}
+
+StepId step(const Scenario& scenario, const std::string& id) {
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    if (scenario.steps[s].id == id)
+      return StepId{s};
+  }
+  throw std::runtime_error("no step " + id);
+}
+
+SimTime at(Duration d) {
+  return SimTime{} + d;
+}
+
+constexpr Duration kMinutes30 = Duration::minutes(30);
+
+TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
+  const auto scenario = load("runbook/fixtures/semantics/stalls.yaml");
+  const RunResult result = replay(*scenario);
+  const auto waits = step_waits(*scenario, result);
+  const StepId triage = step(*scenario, "triage");
+  const StepId fix_app = step(*scenario, "fix-app");
+  const StepId fix_db = step(*scenario, "fix-db");
+  const StepId notify = step(*scenario, "notify");
+
+  EXPECT_TRUE(waits[triage.value].waits.empty());
+
+  const auto& app = waits[fix_app.value].waits;
+  ASSERT_EQ(app.size(), 2u);
+  EXPECT_EQ(app[0].from, SimTime{});
+  EXPECT_EQ(app[0].to, at(kMinutes30));
+  const auto& busy = std::get<CrewBusyWait>(app[0].cause);
+  EXPECT_EQ(scenario->crews[busy.crew.value].id, "ops");
+  EXPECT_EQ(busy.holding, std::vector<StepId>{triage});
+  EXPECT_EQ(app[1].from, at(Duration::minutes(90)));
+  EXPECT_EQ(app[1].to, at(Duration::hours(14)));
+  const auto& gate = std::get<GateWait>(app[1].cause);
+  ASSERT_EQ(gate.services.size(), 1u);
+  EXPECT_EQ(scenario->topology->service(gate.services[0]).id, "app");
+
+  const auto& db = waits[fix_db.value].waits;
+  ASSERT_EQ(db.size(), 2u);
+  EXPECT_EQ(std::get<PredecessorsWait>(db[0].cause).last, triage);
+  EXPECT_EQ(db[0].to, at(kMinutes30));
+  EXPECT_EQ(db[1].from, at(kMinutes30));
+  EXPECT_EQ(db[1].to, at(Duration::hours(12)));
+  EXPECT_EQ(scenario->crews[std::get<OffShiftWait>(db[1].cause).crew.value].id, "storage");
+
+  const auto& n = waits[notify.value].waits;
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<PredecessorsWait>(n[0].cause));
+  EXPECT_TRUE(std::holds_alternative<EarliestStartWait>(n[1].cause));
+  EXPECT_EQ(n[1].from, at(kMinutes30));
+  EXPECT_EQ(n[1].to, at(Duration::hours(1)));
+  EXPECT_EQ(waits[notify.value].stalled(), kMinutes30);
+
+  const auto ranked = stalls(waits);
+  ASSERT_EQ(ranked.size(), 4u);
+  EXPECT_EQ(ranked[0].step, fix_app);
+  EXPECT_EQ(ranked[0].wait.length(), Duration::minutes(750));
+  EXPECT_EQ(ranked[1].step, fix_db);
+  EXPECT_EQ(ranked[1].wait.length(), Duration::minutes(690));
+  EXPECT_EQ(ranked[2].step, fix_app);
+  EXPECT_TRUE(std::holds_alternative<CrewBusyWait>(ranked[2].wait.cause));
+  EXPECT_EQ(ranked[3].step, notify);
+
+  // The wait under way at a time, as the rehearsal asks for it.
+  const Wait* now = waits[fix_db.value].waiting_at(at(Duration::hours(3)));
+  ASSERT_NE(now, nullptr);
+  EXPECT_TRUE(std::holds_alternative<OffShiftWait>(now->cause));
+  EXPECT_EQ(waits[fix_db.value].waiting_at(at(Duration::hours(12))), nullptr);
+}
+
+// shifts.yaml: weekend-check may not start before Saturday 10:00, and its
+// crew works on weekdays only, so it waits for its earliest start from
+// Friday 15:00, then for the shift from Saturday 10:00 to Monday 09:00.
+TEST(Stalls, AReadyStepWaitsForItsCrewsShift) {
+  const auto scenario = load("runbook/fixtures/semantics/shifts.yaml");
+  const RunResult result = replay(*scenario);
+  const auto waits = step_waits(*scenario, result);
+  const auto& w = waits[step(*scenario, "weekend-check").value].waits;
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<EarliestStartWait>(w[0].cause));
+  EXPECT_EQ(scenario->clock.local_text(w[0].to), "2024-01-13 10:00 GMT");
+  EXPECT_TRUE(std::holds_alternative<OffShiftWait>(w[1].cause));
+  EXPECT_EQ(scenario->clock.local_text(w[1].from), "2024-01-13 10:00 GMT");
+  EXPECT_EQ(scenario->clock.local_text(w[1].to), "2024-01-15 09:00 GMT");
+}
+
+// Over every runbook fixture: a started step's waits up to its start are
+// back to back from T0, so no time before a start goes unexplained.
+TEST(Stalls, WaitsAccountForAllTheTimeBeforeAStart) {
+  for (const std::string path :
+       {"runbook/fixtures/semantics/stalls.yaml", "runbook/fixtures/semantics/shifts.yaml",
+        "runbook/fixtures/semantics/gate.yaml", "runbook/fixtures/semantics/condition.yaml",
+        "runbook/fixtures/semantics/together.yaml", "runbook/fixtures/six_jobs.yaml",
+        "runbook/fixtures/layered.yaml", "replay/fixtures/crew_contention.yaml",
+        "scenarios/webex-2018-09-25.yaml", "scenarios/webex-dc-us-loss.yaml"}) {
+    SCOPED_TRACE(path);
+    const auto scenario = load(path);
+    const RunResult result = replay(*scenario);
+    const auto waits = step_waits(*scenario, result);
+    for (std::uint32_t s = 0; s < scenario->steps.size(); ++s) {
+      const auto& started = result.steps[s].started;
+      if (!started)
+        continue;
+      SCOPED_TRACE(scenario->steps[s].id);
+      SimTime reached{};
+      for (const Wait& w : waits[s].waits) {
+        if (w.from >= *started)
+          break;
+        EXPECT_EQ(w.from, reached);
+        reached = w.to;
+      }
+      EXPECT_EQ(reached, *started);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace faultline
