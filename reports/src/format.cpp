@@ -224,6 +224,41 @@ std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime
   return t ? clock.local_text(*t) : std::string("-");
 }
 
+namespace {
+
+template <class Id, class Name>
+std::string names(const std::vector<Id>& ids, Name name) {
+  std::string out;
+  for (const Id id : ids)
+    out += (out.empty() ? "" : ", ") + name(id);
+  return out;
+}
+
+std::string wait_reason(const Scenario& scenario, const WaitCause& cause) {
+  const auto crew = [&](CrewId c) { return scenario.crews[c.value].id; };
+  const auto step = [&](StepId s) { return scenario.steps[s.value].id; };
+  const auto service = [&](ServiceId s) { return scenario.topology->service(s).id; };
+  if (const auto* p = std::get_if<PredecessorsWait>(&cause))
+    return "waiting for its predecessors, the last " + step(p->last);
+  if (std::holds_alternative<EarliestStartWait>(cause))
+    return "held by its not_before";
+  if (const auto* off = std::get_if<OffShiftWait>(&cause))
+    return crew(off->crew) + " off shift";
+  if (const auto* busy = std::get_if<CrewBusyWait>(&cause)) {
+    return busy->holding.empty() ? crew(busy->crew) + " has no members"
+                                 : crew(busy->crew) + " busy with " + names(busy->holding, step);
+  }
+  return "gate waiting for " + names(std::get<GateWait>(cause).services, service);
+}
+
+}  // namespace
+
+std::string wait_text(const Scenario& scenario, const Wait& wait) {
+  const std::string until =
+      wait.at_end ? ", still at the end" : " until " + scenario.clock.local_text(wait.to);
+  return wait_reason(scenario, wait.cause) + until;
+}
+
 std::string user_hours(UserTime t) {
   return thousands(std::llround(t.in_user_hours()));
 }

@@ -12,6 +12,7 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/stalls.hpp"
 
 namespace faultline::reports {
 
@@ -44,6 +45,11 @@ std::string_view kind_name(TimelineKind k);
 std::string_view kind_label(TimelineKind k);
 // What happened, in a sentence: "vm-deletion: 456 instances deleted - ...".
 std::string entry_description(const Scenario& scenario, const TimelineEntry& e);
+
+// Why a step waited, ending with when the wait ended: "storage off shift
+// until 2024-01-09 08:00 UTC", "ops busy with triage, fix-web until ...",
+// "gate waiting for app until ...", or "... still at the end".
+std::string wait_text(const Scenario& scenario, const Wait& wait);
 
 double share(std::uint64_t part, std::uint64_t whole);
 UserCount total_users(const Topology& topology);

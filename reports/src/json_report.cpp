@@ -36,6 +36,30 @@ ordered_json impact_json(const ScenarioClock& clock, const UserImpact& impact, U
   return j;
 }
 
+ordered_json wait_json(const Scenario& scenario, const Wait& w) {
+  ordered_json j;
+  j["from_s"] = seconds(w.from.since_t0());
+  j["to_s"] = seconds(w.to.since_t0());
+  j["cause"] = cause_name(w.cause);
+  const auto step = [&](StepId s) { return scenario.steps[s.value].id; };
+  if (const auto* p = std::get_if<PredecessorsWait>(&w.cause)) {
+    j["last_predecessor"] = step(p->last);
+  } else if (const auto* off = std::get_if<OffShiftWait>(&w.cause)) {
+    j["crew"] = scenario.crews[off->crew.value].id;
+  } else if (const auto* busy = std::get_if<CrewBusyWait>(&w.cause)) {
+    j["crew"] = scenario.crews[busy->crew.value].id;
+    j["held_by"] = ordered_json::array();
+    for (const StepId s : busy->holding)
+      j["held_by"].push_back(step(s));
+  } else if (const auto* gate = std::get_if<GateWait>(&w.cause)) {
+    j["services"] = ordered_json::array();
+    for (const ServiceId s : gate->services)
+      j["services"].push_back(scenario.topology->service(s).id);
+  }
+  j["at_end"] = w.at_end;
+  return j;
+}
+
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -114,6 +138,36 @@ std::string milestone_subject(const Scenario& scenario, const Milestone& m) {
   return m.service ? scenario.topology->service(*m.service).id : scenario.steps[m.step->value].id;
 }
 
+// Each step's times, outcome and waits.
+ordered_json steps_json(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json steps = ordered_json::array();
+  const std::vector<StepWaits> waits = step_waits(scenario, result);
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    const Step& step = scenario.steps[s];
+    const StepOutcome& o = result.steps[s];
+    ordered_json waits_of = ordered_json::array();
+    for (const Wait& w : waits[s].waits)
+      waits_of.push_back(wait_json(scenario, w));
+    steps.push_back({{"id", step.id},
+                     {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id)
+                                        : ordered_json(nullptr)},
+                     {"released_s", seconds_or_null(o.released)},
+                     {"started", time_or_null(clock, o.started)},
+                     {"started_s", seconds_or_null(o.started)},
+                     {"work_done_s", seconds_or_null(o.work_done)},
+                     {"completed", time_or_null(clock, o.completed)},
+                     {"completed_s", seconds_or_null(o.completed)},
+                     {"crew_freed_s", seconds_or_null(o.crew_freed)},
+                     {"outcome", outcome_name(o)},
+                     {"attempts", o.attempts},
+                     {"restored_user_hours", o.restored_loss.in_user_hours()},
+                     {"stalled_s", seconds(waits[s].stalled())},
+                     {"waits", std::move(waits_of)}});
+  }
+  return steps;
+}
+
 }  // namespace
 
 ordered_json scenario_json(const Scenario& scenario) {
@@ -162,22 +216,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
                              {"final_state", to_string(o.final_state)}});
   }
 
-  j["steps"] = ordered_json::array();
-  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-    const Step& step = scenario.steps[s];
-    const StepOutcome& o = result.steps[s];
-    j["steps"].push_back({{"id", step.id},
-                          {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id)
-                                             : ordered_json(nullptr)},
-                          {"started", time_or_null(clock, o.started)},
-                          {"started_s", seconds_or_null(o.started)},
-                          {"completed", time_or_null(clock, o.completed)},
-                          {"completed_s", seconds_or_null(o.completed)},
-                          {"crew_freed_s", seconds_or_null(o.crew_freed)},
-                          {"outcome", outcome_name(o)},
-                          {"attempts", o.attempts},
-                          {"restored_user_hours", o.restored_loss.in_user_hours()}});
-  }
+  j["steps"] = steps_json(scenario, result);
   j["restored_user_hours_otherwise"] = result.restored_loss_otherwise.in_user_hours();
 
   j["crews"] = ordered_json::array();

@@ -232,6 +232,33 @@ std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& r
   return out;
 }
 
+// The longest waits of ready steps and of done work, with what held them.
+std::string stalls_text(const Scenario& scenario, const RunResult& result) {
+  constexpr std::size_t kShown = 10;
+  const std::vector<Stall> ranked = stalls(step_waits(scenario, result));
+  std::string out = "\n## Where the runbook stalled\n\n";
+  if (ranked.empty())
+    return out + "No step waited once it was ready, and no gate held a step after its work.\n";
+  out +=
+      "Times in which a step was ready but could not start, or its work was done but its gate "
+      "was not open; largest first.\n\n";
+  out += heading({"step", "from", ">waited", "why"});
+  for (std::size_t i = 0; i < std::min(kShown, ranked.size()); ++i) {
+    const Stall& stall = ranked[i];
+    out += row({md(scenario.steps[stall.step.value].id),
+                scenario.clock.local_text(stall.wait.from), human_duration(stall.wait.length()),
+                md(wait_text(scenario, stall.wait))});
+  }
+  if (ranked.size() > kShown) {
+    Duration rest;
+    for (std::size_t i = kShown; i < ranked.size(); ++i)
+      rest += ranked[i].wait.length();
+    out += fmt::format("\n{} shorter waits, {} in all, are in the replay's JSON.\n",
+                       ranked.size() - kShown, human_duration(rest));
+  }
+  return out;
+}
+
 std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                               std::string_view kind) {
   const Topology& topology = *scenario.topology;
@@ -335,6 +362,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
       "\nWhen several steps finish at the same instant, the users back then are shown against "
       "each of them, and the user-hours they had lost are shared among those that reach them.\n";
 
+  out += stalls_text(scenario, result);
   out += "\n## The slowest stage\n\n";
   const std::vector<StepId> path = critical_path(scenario, result);
   const std::string unfinished = unfinished_runbook_text(scenario, result);

@@ -9,7 +9,26 @@
 
 namespace faultline::reports {
 
-namespace {}  // namespace
+namespace {
+
+// Where ready steps could not start, or done work could not complete.
+std::string waits_text(const Scenario& scenario, const RunResult& result) {
+  const std::vector<Stall> ranked = stalls(step_waits(scenario, result));
+  if (ranked.empty())
+    return "";
+  std::string out =
+      "\nWaits (ready steps that could not start, done work that could not complete; largest "
+      "first)\n";
+  out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", "step", "from", "for", "why");
+  for (const Stall& stall : ranked) {
+    out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", scenario.steps[stall.step.value].id,
+                       scenario.clock.local_text(stall.wait.from),
+                       human_duration(stall.wait.length()), wait_text(scenario, stall.wait));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string replay_text(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
@@ -49,6 +68,8 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
         "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
         last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
   }
+
+  out += waits_text(scenario, result);
 
   out += "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
   out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", "step", "started", "completed",
@@ -224,14 +245,20 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
                            : " (" + percent(e->served_fraction) + " served)");
   }
   out += "Runbook\n";
+  const std::vector<StepWaits> waits = step_waits(scenario, result);
   for (const StepStatus status :
        {StepStatus::running, StepStatus::verifying, StepStatus::rolling_back, StepStatus::ready,
         StepStatus::waiting, StepStatus::blocked, StepStatus::done, StepStatus::skipped,
         StepStatus::failed}) {
     std::string steps;
     for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-      if (step_status_at(scenario, result, StepId{s}, now) == status)
-        steps += (steps.empty() ? "" : ", ") + scenario.steps[s].id;
+      if (step_status_at(scenario, result, StepId{s}, now) != status)
+        continue;
+      steps += (steps.empty() ? "" : ", ") + scenario.steps[s].id;
+      // What a step that could go on is waiting for.
+      const Wait* wait = waits[s].waiting_at(now);
+      if (status != StepStatus::blocked && wait)
+        steps += " (" + wait_text(scenario, *wait) + ")";
     }
     if (!steps.empty())
       out += fmt::format("  {:<13} {}\n", to_string(status), steps);

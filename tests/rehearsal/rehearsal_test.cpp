@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "faultline/loader.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -30,6 +31,23 @@ std::vector<std::pair<std::int64_t, int>> past(const RunResult& r, SimTime t) {
       out.emplace_back(e.at.ms, static_cast<int>(e.kind));
   }
   return out;
+}
+
+// stalls.yaml (see stalls_test): at T0+3h fix-db is ready, waiting for
+// storage's shift at 08:00 on Tuesday.
+TEST(Rehearsal, StatusSaysWhatAReadyStepIsWaitingFor) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("runbook/fixtures/semantics/stalls.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::hours(3)));
+  const std::string status = reports::rehearsal_status_text(*r);
+  EXPECT_NE(status.find("ready         fix-db (storage off shift until 2024-01-09 08:00 UTC)"),
+            std::string::npos)
+      << status;
+  EXPECT_NE(status.find("verifying     fix-app (gate waiting for app until 2024-01-09 10:00 UTC)"),
+            std::string::npos)
+      << status;
 }
 
 TEST(Rehearsal, AChangeLeavesThePastAsItWas) {

@@ -283,6 +283,47 @@ TEST_F(Reports, FailedAttemptsAndRetriesAreShownInEveryOutput) {
             std::string::npos);
 }
 
+// stalls.yaml: the waits worked out in its comments (see stalls_test), as
+// each output names them.
+TEST_F(Reports, EveryOutputNamesWhereTheRunbookStalled) {
+  const auto scenario = load("tests/runbook/fixtures/semantics/stalls.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string text = reports::replay_text(*scenario, r);
+  const auto gate = text.find(
+      "fix-app                      2024-01-08 21:30 UTC      12h30m  gate waiting for app until "
+      "2024-01-09 10:00 UTC");
+  const auto shift = text.find(
+      "fix-db                       2024-01-08 20:30 UTC      11h30m  storage off shift until "
+      "2024-01-09 08:00 UTC");
+  EXPECT_NE(gate, std::string::npos) << text;
+  EXPECT_LT(gate, shift) << "largest first";
+  EXPECT_NE(text.find("ops busy with triage until 2024-01-08 20:30 UTC"), std::string::npos);
+  EXPECT_NE(text.find("held by its not_before until 2024-01-08 21:00 UTC"), std::string::npos);
+
+  const std::string summary = reports::replay_summary(*scenario, r);
+  EXPECT_NE(summary.find("## Where the runbook stalled"), std::string::npos);
+  EXPECT_NE(summary.find("| fix-db | 2024-01-08 20:30 UTC | 11h30m | storage off shift until "
+                         "2024-01-09 08:00 UTC |"),
+            std::string::npos)
+      << summary;
+
+  const auto json = reports::replay_json(*scenario, r);
+  const auto& fix_db = json["steps"][2];
+  EXPECT_EQ(fix_db["stalled_s"], 11.5 * 3600);
+  EXPECT_EQ(fix_db["waits"][0]["cause"], "predecessors");
+  EXPECT_EQ(fix_db["waits"][0]["last_predecessor"], "triage");
+  EXPECT_EQ(fix_db["waits"][1]["cause"], "off_shift");
+  EXPECT_EQ(fix_db["waits"][1]["crew"], "storage");
+  EXPECT_EQ(json["steps"][1]["waits"][0]["held_by"][0], "triage");
+  EXPECT_EQ(json["steps"][1]["waits"][1]["services"][0], "app");
+
+  const std::string html = reports::replay_html(*scenario, r);
+  EXPECT_NE(html.find("class=\"data wait-off-shift\""), std::string::npos);
+  EXPECT_NE(html.find("fix-db: from 2024-01-08 20:30 UTC, storage off shift until 2024-01-09 "
+                      "08:00 UTC"),
+            std::string::npos);
+}
+
 TEST(ReportDirectory, ReplacesAnEarlierReportWhole) {
   const fs::path parent = fresh_folder("replace");
   const std::string dir = (parent / "report").string();

@@ -92,6 +92,24 @@ TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
   EXPECT_EQ(waits[fix_db.value].waiting_at(at(Duration::hours(12))), nullptr);
 }
 
+TEST(Stalls, WaitsUnderWayAtTheEndSaySo) {
+  const auto scenario = load("runbook/fixtures/semantics/stalls_cut_short.yaml");
+  const RunResult result = replay(*scenario);
+  const auto waits = step_waits(*scenario, result);
+  const auto& db = waits[step(*scenario, "fix-db").value].waits;
+  ASSERT_EQ(db.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<OffShiftWait>(db[1].cause));
+  EXPECT_EQ(db[1].length(), Duration::minutes(570));
+  EXPECT_TRUE(db[1].at_end);
+  EXPECT_FALSE(db[0].at_end);
+  const auto& app = waits[step(*scenario, "fix-app").value].waits;
+  ASSERT_EQ(app.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<GateWait>(app[1].cause));
+  EXPECT_EQ(app[1].length(), Duration::minutes(510));
+  EXPECT_TRUE(app[1].at_end);
+  EXPECT_FALSE(app[0].at_end);
+}
+
 // shifts.yaml: weekend-check may not start before Saturday 10:00, and its
 // crew works on weekdays only, so it waits for its earliest start from
 // Friday 15:00, then for the shift from Saturday 10:00 to Monday 09:00.

@@ -47,6 +47,8 @@ struct Wait {
   SimTime from;
   SimTime to;
   WaitCause cause;
+  // Still under way when the run ended: `to` is the end.
+  bool at_end = false;
 
   Duration length() const { return to - from; }
 };
@@ -77,7 +79,8 @@ struct Stall {
 // earlier one, then to the step written first.
 std::vector<Stall> stalls(const std::vector<StepWaits>& waits);
 
-// "off shift", "crew busy" ...: how the reports name a cause.
+// "predecessors", "earliest_start", "off_shift", "crew_busy", "gate": a
+// cause's name in JSON and CSV.
 std::string_view cause_name(const WaitCause& cause);
 
 }  // namespace faultline

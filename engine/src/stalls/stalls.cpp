@@ -179,10 +179,13 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
     add(out.waits, {SimTime{}, *o.released, PredecessorsWait{last_predecessor(step, result)}});
   const SimTime until = o.started ? *o.started : o.skipped.value_or(result.end);
   add_start_waits(context, step, s, *o.released, until, out.waits);
+  if (!o.started && !o.skipped && !out.waits.empty())
+    out.waits.back().at_end = true;
   if (o.work_done) {
     const SimTime to = o.completed.value_or(result.end);
-    add(out.waits,
-        {*o.work_done, to, GateWait{context.gate_services(step.verify, *o.work_done, to)}});
+    add(out.waits, {*o.work_done, to,
+                    GateWait{context.gate_services(step.verify, *o.work_done, to)},
+                    !o.completed});
   }
   return out;
 }
@@ -233,9 +236,9 @@ std::vector<Stall> stalls(const std::vector<StepWaits>& waits) {
 std::string_view cause_name(const WaitCause& cause) {
   return std::visit(Overloaded{
                         [](const PredecessorsWait&) { return std::string_view{"predecessors"}; },
-                        [](const EarliestStartWait&) { return std::string_view{"earliest start"}; },
-                        [](const OffShiftWait&) { return std::string_view{"off shift"}; },
-                        [](const CrewBusyWait&) { return std::string_view{"crew busy"}; },
+                        [](const EarliestStartWait&) { return std::string_view{"earliest_start"}; },
+                        [](const OffShiftWait&) { return std::string_view{"off_shift"}; },
+                        [](const CrewBusyWait&) { return std::string_view{"crew_busy"}; },
                         [](const GateWait&) { return std::string_view{"gate"}; },
                     },
                     cause);

@@ -189,23 +189,121 @@ namespace {
 void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& result,
                           std::uint32_t step, double top, const TimeAxis& x) {
   const ScenarioClock& clock = scenario.clock;
-  std::optional<SimTime> failed_at;
+  const TimelineEntry* failed = nullptr;  // the failure awaiting its retry
   for (const TimelineEntry& e : result.timeline) {
     if (e.subject != step)
       continue;
     if (e.kind == TimelineKind::step_attempt_failed) {
-      failed_at = e.at;
+      failed = &e;
       svg.rect(x(e.at) - 1.5, top + 1, 3, kRow - 3, "data attempt-failed",
                fmt::format("{}: attempt {} failed at {}{}", scenario.steps[step].id, e.attempt,
                            clock.local_text(e.at), e.scripted ? " (scripted)" : ""));
-    } else if (e.kind == TimelineKind::step_retry && failed_at) {
-      svg.rect(x(*failed_at), top + 7, std::max(1.0, x(e.at) - x(*failed_at)), kRow - 15,
+    } else if (e.kind == TimelineKind::step_retry && failed) {
+      svg.rect(x(failed->at), top + 7, std::max(1.0, x(e.at) - x(failed->at)), kRow - 15,
                "data retry-wait",
                fmt::format("{}: waiting to retry from {} to {}", scenario.steps[step].id,
-                           clock.local_text(*failed_at), clock.local_text(e.at)));
-      failed_at.reset();
+                           clock.local_text(failed->at), clock.local_text(e.at)));
+      failed = nullptr;
     }
   }
+}
+
+// The times in which the step was ready but could not start, or its work
+// was done but its gate was not open.
+void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step,
+                double top, const TimeAxis& x) {
+  for (const Wait& w : waits.waits) {
+    std::string style;
+    if (std::holds_alternative<PredecessorsWait>(w.cause))
+      continue;
+    if (std::holds_alternative<GateWait>(w.cause)) {
+      style = "data gate";
+    } else if (std::holds_alternative<OffShiftWait>(w.cause)) {
+      style = "data wait-off-shift";
+    } else if (std::holds_alternative<CrewBusyWait>(w.cause)) {
+      style = "data wait-crew-busy";
+    } else {
+      style = "data wait-not-before";
+    }
+    svg.rect(x(w.from), top + 7, std::max(1.0, x(w.to) - x(w.from)), kRow - 15, style,
+             fmt::format("{}: from {}, {}", scenario.steps[step.value].id,
+                         scenario.clock.local_text(w.from), wait_text(scenario, w)));
+  }
+}
+
+// A step's row: its bar from start until its crew was free of it, or the
+// mark where it was skipped; its waits and its failed attempts.
+void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result,
+               const StepWaits& waits, StepId s, double top, const TimeAxis& x, bool critical) {
+  const ScenarioClock& clock = scenario.clock;
+  const Step& step = scenario.steps[s.value];
+  const StepOutcome& o = result.steps[s.value];
+  const double middle = top + kRow / 2;
+  row_label(svg, middle - 2, step.id);
+  draw_waits(svg, scenario, waits, s, top, x);
+  const std::string outcome(outcome_name(o));
+  if (o.started) {
+    const SimTime freed = o.crew_freed.value_or(result.end);
+    svg.rect(x(*o.started), top + 3, std::max(2.0, x(freed) - x(*o.started)), kRow - 7,
+             fmt::format("data bar outcome-{}{}", outcome, critical ? " critical" : ""),
+             fmt::format("{}: {}; started {}, crew free {}{}; {} attempt(s); restored {} "
+                         "user-hours",
+                         step.id, readable(outcome), clock.local_text(*o.started),
+                         o.crew_freed ? clock.local_text(*o.crew_freed) : "-",
+                         o.completed ? ", completed " + clock.local_text(*o.completed) : "",
+                         o.attempts, user_hours(o.restored_loss)));
+    draw_failed_attempts(svg, scenario, result, s.value, top, x);
+  } else if (o.skipped) {
+    svg.path(diamond(x(*o.skipped), middle, 6), "data outcome-skipped",
+             fmt::format("{}: skipped at {}, its condition no longer held", step.id,
+                         clock.local_text(*o.skipped)));
+  } else if (waits.stalled() == Duration{}) {
+    svg.text(x(x.from) + 6, middle + 4, "not started", "note");
+  }
+}
+
+// The legend of what the chart shows, and of nothing it does not.
+std::vector<std::pair<std::string, std::string>> gantt_legend(
+    const RunResult& result, const std::vector<StepWaits>& waits) {
+  std::vector<std::pair<std::string, std::string>> shown;
+  const auto any_wait = [&](auto held) {
+    return std::any_of(waits.begin(), waits.end(), [&](const StepWaits& w) {
+      return std::any_of(w.waits.begin(), w.waits.end(),
+                         [&](const Wait& wait) { return held(wait.cause); });
+    });
+  };
+  const auto any_entry = [&](TimelineKind kind) {
+    return std::any_of(result.timeline.begin(), result.timeline.end(),
+                       [&](const TimelineEntry& e) { return e.kind == kind; });
+  };
+  const auto any_outcome = [&](std::string_view name) {
+    return std::any_of(result.steps.begin(), result.steps.end(),
+                       [&](const StepOutcome& o) { return outcome_name(o) == name; });
+  };
+  const auto add_if = [&](bool present, std::string style, std::string label) {
+    if (present)
+      shown.emplace_back(std::move(style), std::move(label));
+  };
+  for (const auto& [outcome, label] : std::initializer_list<std::pair<std::string, std::string>>{
+           {"done", "done"},
+           {"failed", "failed"},
+           {"rolled_back", "rolled back"},
+           {"unfinished", "unfinished"},
+           {"skipped", "skipped"}}) {
+    add_if(any_outcome(outcome), "outcome-" + outcome, label);
+  }
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<EarliestStartWait>(c); }),
+         "wait-not-before", "held by its not_before");
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<OffShiftWait>(c); }),
+         "wait-off-shift", "crew off shift");
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<CrewBusyWait>(c); }),
+         "wait-crew-busy", "crew busy elsewhere");
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<GateWait>(c); }), "gate",
+         "waiting at a verification gate");
+  add_if(any_entry(TimelineKind::step_attempt_failed), "attempt-failed", "an attempt failed");
+  add_if(any_entry(TimelineKind::step_retry), "retry-wait", "waiting to retry");
+  shown.emplace_back("critical", "critical path");
+  return shown;
 }
 
 }  // namespace
@@ -244,11 +342,7 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
   const auto on_path = [&](std::uint32_t s) {
     return std::find(path.begin(), path.end(), StepId{s}) != path.end();
   };
-  std::vector<std::optional<SimTime>> skipped_at(scenario.steps.size());
-  for (const TimelineEntry& e : result.timeline) {
-    if (e.kind == TimelineKind::step_skipped)
-      skipped_at[e.subject] = e.at;
-  }
+  const std::vector<StepWaits> waits = step_waits(scenario, result);
   std::vector<double> row_middle(scenario.steps.size(), 0);
 
   double top = frame.top;
@@ -257,36 +351,8 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
     svg.text(8, top + kRow / 2 + 4, lane.name, "lane-label");
     top += kRow;
     for (const std::uint32_t s : lane.steps) {
-      const Step& step = scenario.steps[s];
-      const StepOutcome& o = result.steps[s];
-      const double middle = top + kRow / 2;
-      row_middle[s] = middle;
-      row_label(svg, middle - 2, step.id);
-      const std::string outcome(outcome_name(o));
-      if (o.started) {
-        const SimTime freed = o.crew_freed.value_or(result.end);
-        svg.rect(x(*o.started), top + 3, std::max(2.0, x(freed) - x(*o.started)), kRow - 7,
-                 fmt::format("data bar outcome-{}{}", outcome, on_path(s) ? " critical" : ""),
-                 fmt::format("{}: {}; started {}, crew free {}{}; {} attempt(s); restored {} "
-                             "user-hours",
-                             step.id, readable(outcome), clock.local_text(*o.started),
-                             o.crew_freed ? clock.local_text(*o.crew_freed) : "-",
-                             o.completed ? ", completed " + clock.local_text(*o.completed) : "",
-                             o.attempts, user_hours(o.restored_loss)));
-        if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
-          svg.rect(x(*o.crew_freed), top + 7, x(*o.completed) - x(*o.crew_freed), kRow - 15,
-                   "data gate",
-                   fmt::format("{}: waiting for its verification gate from {} to {}", step.id,
-                               clock.local_text(*o.crew_freed), clock.local_text(*o.completed)));
-        }
-        draw_failed_attempts(svg, scenario, result, s, top, x);
-      } else if (skipped_at[s]) {
-        svg.path(diamond(x(*skipped_at[s]), middle, 6), "data outcome-skipped",
-                 fmt::format("{}: skipped at {}, its condition no longer held", step.id,
-                             clock.local_text(*skipped_at[s])));
-      } else {
-        svg.text(frame.left + 6, middle + 4, "not started", "note");
-      }
+      row_middle[s] = top + kRow / 2;
+      draw_step(svg, scenario, result, waits[s], StepId{s}, top, x, on_path(s));
       top += kRow;
     }
   }
@@ -302,22 +368,14 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
                     coordinate(x(*b.started)), coordinate(row_middle[path[i + 1].value])),
         "critical-link");
   }
-  svg.legend(frame.left, 22,
-             {{"outcome-done", "done"},
-              {"gate", "waiting at a verification gate"},
-              {"attempt-failed", "an attempt failed"},
-              {"retry-wait", "waiting to retry"},
-              {"outcome-failed", "failed"},
-              {"outcome-rolled_back", "rolled back"},
-              {"outcome-unfinished", "unfinished"},
-              {"outcome-skipped", "skipped"},
-              {"critical", "critical path"}});
+  svg.legend(frame.left, 22, gantt_legend(result, waits));
   std::string chain;
   for (const StepId s : path)
     chain += (chain.empty() ? "" : " → ") + scenario.steps[s.value].id;
   return figure("gantt", "Runbook",
                 "Each step from its start until its crew was free of it, in the lanes of its "
-                "crew. Outlined bars, joined by lines, are the critical path: " +
+                "crew, after the times in which it was ready but waited (hover over one for "
+                "what held it). Outlined bars, joined by lines, are the critical path: " +
                     (chain.empty() ? std::string("no step started") : chain) + ".",
                 svg.finish());
 }
