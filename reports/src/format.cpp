@@ -259,6 +259,109 @@ std::string wait_text(const Scenario& scenario, const Wait& wait) {
   return wait_reason(scenario, wait.cause) + until;
 }
 
+std::string resource_name(const Topology& topology, const NetworkResource& r) {
+  const std::string way = r.inbound ? "into" : "out of";
+  switch (r.kind) {
+    case NetworkResource::Kind::deployment_host:
+      return "deployment " + topology.deployment(DeploymentId{r.index}).id + "'s hosts";
+    case NetworkResource::Kind::deployment_link:
+      return fmt::format("the LAN link {} deployment {}", way,
+                         topology.deployment(DeploymentId{r.index}).id);
+    case NetworkResource::Kind::clients_link:
+      return fmt::format("the LAN link {} user group {}'s clients", way,
+                         topology.user_group(UserGroupId{r.index}).id);
+    case NetworkResource::Kind::region_link:
+      return fmt::format("the WAN link {} region {}", way, topology.region(RegionId{r.index}).id);
+  }
+  return "";
+}
+
+namespace {
+
+// Three significant digits, rounded up: a capacity that carries `amount`.
+double round_up_3(double amount) {
+  if (amount <= 0)
+    return 0;
+  const double scale = std::pow(10.0, std::floor(std::log10(amount)) - 2);
+  return std::ceil(amount / scale - 1e-9) * scale;
+}
+
+// "134Mbps": as the loader reads a bandwidth.
+std::string bandwidth_word(double bits_per_second) {
+  const double v = round_up_3(bits_per_second);
+  if (v >= 1e9)
+    return fmt::format("{:g}Gbps", v / 1e9);
+  if (v >= 1e6)
+    return fmt::format("{:g}Mbps", v / 1e6);
+  if (v >= 1e3)
+    return fmt::format("{:g}kbps", v / 1e3);
+  return fmt::format("{:g}bps", v);
+}
+
+}  // namespace
+
+std::string load_text(const NetworkResource& r, double amount) {
+  if (r.kind == NetworkResource::Kind::deployment_host)
+    return fmt::format("{} requests/s", number(amount));
+  if (amount >= 1e9)
+    return fmt::format("{:.3g} Gbit/s", amount / 1e9);
+  if (amount >= 1e6)
+    return fmt::format("{:.3g} Mbit/s", amount / 1e6);
+  return fmt::format("{:.3g} kbit/s", amount / 1e3);
+}
+
+std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
+  const NetworkResource& r = load.resource;
+  switch (r.kind) {
+    case NetworkResource::Kind::deployment_host:
+      return load.capacity_needed
+                 ? fmt::format("a `capacity` of at least {} users",
+                               thousands(load.capacity_needed->value))
+                 : "more instances";
+    case NetworkResource::Kind::deployment_link:
+    case NetworkResource::Kind::clients_link:
+      return fmt::format("a `lan` bandwidth of at least {} in the network section",
+                         bandwidth_word(load.peak));
+    case NetworkResource::Kind::region_link:
+      return fmt::format("a `wan` bandwidth of at least {} for region {}",
+                         bandwidth_word(load.peak), topology.region(RegionId{r.index}).id);
+  }
+  return "";
+}
+
+std::vector<BottleneckGroup> bottleneck_groups(const NetworkBaseline& baseline) {
+  std::vector<BottleneckGroup> groups;
+  for (const BaselineShortfall& s : baseline.shortfalls) {
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const BottleneckGroup& g) {
+      return g.resource == s.bottleneck;
+    });
+    if (group == groups.end())
+      group = groups.insert(groups.end(), BottleneckGroup{s.bottleneck, {}});
+    group->services.push_back(&s);
+  }
+  std::stable_partition(groups.begin(), groups.end(),
+                        [](const BottleneckGroup& g) { return g.resource.has_value(); });
+  return groups;
+}
+
+std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load) {
+  const Topology& topology = *scenario.topology;
+  return fmt::format("{}, asked for up to {} (at {}) against {}: {} would carry it",
+                     resource_name(topology, load.resource), load_text(load.resource, load.peak),
+                     scenario.clock.local_text(load.peak_at),
+                     load_text(load.resource, load.capacity), remedy_text(topology, load));
+}
+
+std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s) {
+  std::string out = fmt::format("{}: {:.1f}% served in the window from {}",
+                                scenario.topology->service(s.service).id,
+                                100 * s.worst.success_rate(),
+                                scenario.clock.local_text(s.worst.from));
+  if (s.bottleneck)
+    out += fmt::format(", the bottleneck at {} of its capacity there", percent(s.bottleneck_utilisation));
+  return out;
+}
+
 std::string user_hours(UserTime t) {
   return thousands(std::llround(t.in_user_hours()));
 }

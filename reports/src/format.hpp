@@ -51,6 +51,27 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e);
 // "gate waiting for app until ...", or "... still at the end".
 std::string wait_text(const Scenario& scenario, const Wait& wait);
 
+// "the WAN link out of region west", "deployment app@east's hosts".
+std::string resource_name(const Topology& topology, const NetworkResource& r);
+// "133 Mbit/s", "2.5 Gbit/s"; requests per second for a host.
+std::string load_text(const NetworkResource& r, double amount);
+// What would carry a resource's peak: "a `wan` bandwidth for region west of
+// at least 134Mbps", "a `capacity` of at least 20,001 users".
+std::string remedy_text(const Topology& topology, const ResourceLoad& load);
+// The services short of capacity with nothing failed, grouped by the
+// bottleneck of their worst window (in order of first appearance; none
+// last).
+struct BottleneckGroup {
+  std::optional<std::size_t> resource;  // into NetworkBaseline::loads
+  std::vector<const BaselineShortfall*> services;
+};
+std::vector<BottleneckGroup> bottleneck_groups(const NetworkBaseline& baseline);
+// "the WAN link out of region west, asked for up to 133 Mbit/s (at ...)
+// against 50 Mbit/s: a `wan` bandwidth ... would carry it"
+std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load);
+// "app: 37.2% served in the window from ..., the bottleneck at 267% there"
+std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s);
+
 double share(std::uint64_t part, std::uint64_t whole);
 UserCount total_users(const Topology& topology);
 

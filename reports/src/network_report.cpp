@@ -36,7 +36,64 @@ ordered_json windows_json(const ScenarioClock& clock, const std::vector<RequestW
   return list;
 }
 
+ordered_json load_json(const Scenario& scenario, const ResourceLoad& load) {
+  const Topology& topology = *scenario.topology;
+  ordered_json j;
+  j["resource"] = resource_name(topology, load.resource);
+  j["unit"] = load.resource.kind == NetworkResource::Kind::deployment_host ? "requests/s" : "bit/s";
+  j["capacity"] = load.capacity;
+  j["peak"] = load.peak;
+  j["peak_at"] = scenario.clock.iso_text(load.peak_at);
+  j["utilisation"] = load.utilisation();
+  j["would_carry_it"] = remedy_text(topology, load);
+  return j;
+}
+
 }  // namespace
+
+ordered_json baseline_json(const Scenario& scenario, const NetworkBaseline& baseline) {
+  const Topology& topology = *scenario.topology;
+  ordered_json j;
+  j["until"] = scenario.clock.iso_text(baseline.until);
+  j["healthy"] = baseline.healthy();
+  j["shortfalls"] = ordered_json::array();
+  for (const BaselineShortfall& s : baseline.shortfalls) {
+    j["shortfalls"].push_back(
+        {{"service", topology.service(s.service).id},
+         {"worst_window", scenario.clock.iso_text(s.worst.from)},
+         {"success_rate", s.worst.success_rate()},
+         {"bottleneck", s.bottleneck ? load_json(scenario, baseline.loads[*s.bottleneck])
+                                     : ordered_json(nullptr)}});
+  }
+  j["overloaded"] = ordered_json::array();
+  for (const std::size_t r : baseline.overloaded)
+    j["overloaded"].push_back(load_json(scenario, baseline.loads[r]));
+  return j;
+}
+
+std::string baseline_text(const Scenario& scenario, const NetworkBaseline& baseline) {
+  const std::string until = scenario.clock.local_text(baseline.until);
+  if (baseline.healthy()) {
+    return fmt::format(
+        "Baseline  with nothing failed, every service served at least {}% of its requests in "
+        "every window to {}\n",
+        std::lround(kBaselineServed * 100), until);
+  }
+  std::string out = fmt::format(
+      "WARNING   with nothing failed, {} of the services serve under {}% of their requests in "
+      "some window to {}: the network figures below say more about the platform than about the "
+      "faults.\n",
+      baseline.shortfalls.size(), std::lround(kBaselineServed * 100), until);
+  for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
+    out += group.resource
+               ? "  Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource]) +
+                     "\n"
+               : "  No resource on their way was asked for more than it carries:\n";
+    for (const BaselineShortfall* s : group.services)
+      out += "    " + shortfall_text(scenario, *s) + "\n";
+  }
+  return out;
+}
 
 std::string network_text(const Scenario& scenario, const RequestMetrics& metrics) {
   const Topology& topology = *scenario.topology;
@@ -82,6 +139,7 @@ ordered_json network_json(const Scenario& scenario, const NetworkRunResult& resu
                                        {"windows", windows_json(scenario.clock, m.groups[g])}});
   }
   j["requests"] = std::move(requests);
+  j["baseline"] = baseline_json(scenario, result.baseline);
   return j;
 }
 

@@ -92,6 +92,8 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["reached_ci_target"] =
       result.reached_ci_target ? ordered_json(*result.reached_ci_target) : ordered_json(nullptr);
   j["interrupted"] = result.interrupted;
+  if (result.network_baseline)
+    j["baseline"] = baseline_json(scenario, *result.network_baseline);
   j["overall"] = impact_json(result.overall, total_users(topology));
 
   j["services"] = ordered_json::array();

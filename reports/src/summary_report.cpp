@@ -259,13 +259,40 @@ std::string stalls_text(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
+// Whether the platform of a network run carries its load with nothing
+// failed; when not, every short service under the bottleneck it crossed.
+std::string baseline_section(const Scenario& scenario, const NetworkBaseline& baseline) {
+  const std::string until = scenario.clock.local_text(baseline.until);
+  if (baseline.healthy()) {
+    return fmt::format(
+        "\n## Baseline\n\nWith nothing failed, every service served at least {}% of its "
+        "requests in every window to {}.\n",
+        std::lround(kBaselineServed * 100), until);
+  }
+  std::string out = fmt::format(
+      "\n## Baseline: the platform does not carry its load\n\n**With nothing failed, {} of the "
+      "services serve under {}% of their requests in some window to {}: the network figures "
+      "below say more about the platform than about the faults.**\n\n",
+      baseline.shortfalls.size(), std::lround(kBaselineServed * 100), until);
+  for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
+    out += group.resource
+               ? "- Bottleneck: " + md(bottleneck_text(scenario, baseline.loads[*group.resource])) +
+                     ".\n"
+               : "- No resource on their way was asked for more than it carries.\n";
+    for (const BaselineShortfall* s : group.services)
+      out += "  - " + md(shortfall_text(scenario, *s)) + "\n";
+  }
+  return out;
+}
+
 std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
-                              std::string_view kind) {
+                              std::string_view kind, const std::string& baseline = "") {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out = fmt::format("# Post-incident summary: {}\n\n",
                                 md(scenario.name.empty() ? scenario.file : scenario.name));
   out += facts(scenario, kind);
+  out += baseline;
 
   out += "\n## Impact\n\n";
   out += fmt::format("- **{} active users** were cut off at worst, at {}.\n",
@@ -452,7 +479,8 @@ std::string network_summary(const Scenario& scenario, const NetworkRunResult& re
   const RequestMetrics& m = result.requests;
   std::string out =
       replay_summary_of(scenario, result.run,
-                        "replay with nominal durations (each at its median), at network fidelity");
+                        "replay with nominal durations (each at its median), at network fidelity",
+                        baseline_section(scenario, result.baseline));
   out += fmt::format(
       "\n## Requests\n\nWhat users asked of the estate, per window of {}; the p99 counts "
       "answers that came after the timeout ({}).\n\n",
@@ -479,6 +507,8 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
   out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
                                      thousands(static_cast<std::int64_t>(result.runs)), result.seed,
                                      result.network_fidelity ? ", at network fidelity" : ""));
+  if (result.network_baseline)
+    out += baseline_section(scenario, *result.network_baseline);
   if (result.reached_ci_target) {
     out += *result.reached_ci_target
                ? "- The confidence target was reached.\n"

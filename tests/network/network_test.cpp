@@ -7,6 +7,8 @@
 
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -191,6 +193,89 @@ TEST(NetworkReplay, FailoverOverAThinWanLinkTimesOutWhatStateFidelityCallsServed
   EXPECT_EQ(back.down, *back.restored_at - SimTime{Duration::minutes(10).ms});
   EXPECT_EQ(back.final_state, ServiceState::operational);
   EXPECT_GT(network.run.overall.lost.in_user_hours(), 30 * state.overall.lost.in_user_hours());
+}
+
+// short_baseline_topology.yaml: every figure below is worked out in its
+// comments.
+TEST(NetworkBaseline, NamesTheBottleneckOfAnEstateTooSmallForItsLoad) {
+  const auto scenario = network_scenario("short_baseline.yaml");
+  const NetworkRunResult r = replay_network(*scenario);
+  const NetworkBaseline& b = r.baseline;
+  const Topology& topology = *scenario->topology;
+  EXPECT_EQ(b.until, SimTime{} + Duration::hours(2));
+  ASSERT_EQ(b.shortfalls.size(), 2u);
+  EXPECT_FALSE(b.healthy());
+
+  const BaselineShortfall& app = b.shortfalls[0];
+  EXPECT_EQ(topology.service(app.service).id, "app");
+  EXPECT_LT(app.worst.success_rate(), kBaselineServed);
+  ASSERT_TRUE(app.bottleneck);
+  const ResourceLoad& wan = b.loads[*app.bottleneck];
+  EXPECT_EQ(wan.resource.kind, NetworkResource::Kind::region_link);
+  EXPECT_EQ(topology.region(RegionId{wan.resource.index}).id, "west");
+  EXPECT_FALSE(wan.resource.inbound) << "responses leave the west";
+  EXPECT_NEAR(wan.peak, 333.35 * 50'000 * 8, 1e-3);
+  EXPECT_DOUBLE_EQ(wan.capacity, 50e6);
+  EXPECT_NEAR(app.bottleneck_utilisation, 333.35 * 400'000 / 50e6, 1e-9);
+  EXPECT_EQ(wan.peak_at, SimTime{});
+  const auto west = b.loads[*app.bottleneck - 1];  // the same link, inbound
+  EXPECT_TRUE(west.resource.inbound);
+  EXPECT_NEAR(west.peak, 333.35 * 10'000 * 8, 1e-3);
+
+  const BaselineShortfall& api = b.shortfalls[1];
+  EXPECT_EQ(topology.service(api.service).id, "api");
+  ASSERT_TRUE(api.bottleneck);
+  const ResourceLoad& hosts = b.loads[*api.bottleneck];
+  EXPECT_EQ(hosts.resource.kind, NetworkResource::Kind::deployment_host);
+  EXPECT_NEAR(hosts.peak, 333.35, 1e-9);
+  EXPECT_NEAR(hosts.capacity, 7000.0 * 60 / 3600, 1e-9);
+  EXPECT_EQ(hosts.capacity_needed, UserCount{20'001});
+
+  // Busiest first: api's hosts (286%), then the west's link (267%).
+  ASSERT_EQ(b.overloaded.size(), 2u);
+  EXPECT_EQ(b.overloaded[0], *api.bottleneck);
+  EXPECT_EQ(b.overloaded[1], *app.bottleneck);
+
+  const std::string text = reports::baseline_text(*scenario, b);
+  EXPECT_NE(text.find("WARNING   with nothing failed, 2 of the services serve under 99%"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Bottleneck: the WAN link out of region west, asked for up to 133 Mbit/s "
+                      "(at 2024-03-05 09:00 UTC) against 50 Mbit/s: a `wan` bandwidth of at "
+                      "least 134Mbps for region west would carry it"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("a `capacity` of at least 20,001 users would carry it"), std::string::npos);
+  const auto json = reports::network_json(*scenario, r);
+  EXPECT_EQ(json["baseline"]["healthy"], false);
+  EXPECT_EQ(json["baseline"]["shortfalls"][0]["service"], "app");
+  EXPECT_EQ(json["baseline"]["shortfalls"][0]["bottleneck"]["resource"],
+            "the WAN link out of region west");
+}
+
+// thin_wan_topology.yaml with nothing failed: the office's 20,000 users in
+// the east reach app@east without crossing a WAN link; responses of 50 kB
+// at 333.35 requests/s (see above) leave app@east's host at 133.34 Mbit/s
+// and enter the office's clients at the same rate, far under 10 Gbit/s.
+TEST(NetworkBaseline, AnEstateThatCarriesItsLoadIsSaidToBeHealthy) {
+  const auto scenario = network_scenario("thin_wan.yaml");
+  const NetworkBaseline b = check_network_baseline(*scenario, SimTime{} + Duration::hours(1));
+  EXPECT_TRUE(b.healthy());
+  EXPECT_TRUE(b.overloaded.empty());
+  const auto load = [&](NetworkResource::Kind kind, std::uint32_t index, bool inbound) {
+    for (const ResourceLoad& l : b.loads) {
+      if (l.resource.kind == kind && l.resource.index == index && l.resource.inbound == inbound)
+        return l;
+    }
+    throw std::runtime_error("no such resource");
+  };
+  EXPECT_NEAR(load(NetworkResource::Kind::deployment_link, 0, false).peak, 133.34e6, 1e-3);
+  EXPECT_NEAR(load(NetworkResource::Kind::clients_link, 0, true).peak, 133.34e6, 1e-3);
+  EXPECT_NEAR(load(NetworkResource::Kind::clients_link, 0, false).peak, 26.668e6, 1e-3);
+  EXPECT_EQ(load(NetworkResource::Kind::region_link, 0, false).peak, 0.0);
+  EXPECT_EQ(reports::baseline_text(*scenario, b),
+            "Baseline  with nothing failed, every service served at least 99% of its requests in "
+            "every window to 2024-03-05 10:00 UTC\n");
 }
 
 TEST(NetworkReplay, TheSameScenarioGivesTheSameResult) {

@@ -305,6 +305,17 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
   return faultline::NetworkOptions{*step, *window};
 }
 
+// The baseline comes first: when the platform cannot carry its load, every
+// figure after it must be read in that light; standard error says so too
+// when the text goes elsewhere.
+void say_baseline(const faultline::Scenario& scenario, const faultline::NetworkBaseline& baseline,
+                  const std::string& json_path) {
+  text_stream(json_path) << faultline::reports::baseline_text(scenario, baseline) << "\n";
+  if (!baseline.healthy() && json_path != "-")
+    std::cerr << "faultline: warning: with nothing failed, the platform does not carry its load; "
+                 "see the WARNING at the top of the output\n";
+}
+
 int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
                    const Outputs& outputs) {
   faultline::NetworkRunResult result;
@@ -314,8 +325,9 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
+  say_baseline(scenario, result.baseline, outputs.json);
   text_stream(outputs.json) << faultline::reports::replay_text(scenario, result.run)
-            << faultline::reports::network_text(scenario, result.requests);
+                            << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
     return ReportPages{faultline::reports::network_html(scenario, result),
                        faultline::reports::network_summary(scenario, result),
@@ -410,6 +422,8 @@ int simulate(SimulateArgs& args) {
   }
   if (show_progress)
     std::cerr << "\n";
+  if (result.network_baseline)
+    say_baseline(*scenario, *result.network_baseline, args.outputs.json);
   text_stream(args.outputs.json) << faultline::reports::simulation_text(*scenario, result);
   return write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
     return ReportPages{faultline::reports::simulation_html(*scenario, result),

@@ -86,6 +86,9 @@ struct MonteCarloResult {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
   bool network_fidelity = false;
+  // At network fidelity: whether the platform carries the load with nothing
+  // failed, from T0 to the horizon (or kLongestBaseline).
+  std::optional<NetworkBaseline> network_baseline;
   // With until_ci: whether the target was reached before the cap.
   std::optional<bool> reached_ci_target;
   // Stopped (MonteCarloOptions::stop) before the runs asked for were made.

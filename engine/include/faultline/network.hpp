@@ -89,12 +89,84 @@ struct RequestMetrics {
   std::int64_t steps_repeated = 0;
 };
 
+// A link or host of the platform that requests load. Links are split
+// duplex: traffic into a host (or region) and out of it have a capacity
+// each.
+struct NetworkResource {
+  enum class Kind {
+    deployment_host,  // serves requests: its capacity in requests per second
+    deployment_link,  // a deployment's link within its region (the `lan`)
+    clients_link,     // a user group's clients' link within their region (the `lan`)
+    region_link,      // a region's link to the wide-area network (its `wan`)
+  };
+  Kind kind = Kind::deployment_host;
+  // DeploymentId, UserGroupId or RegionId, by kind.
+  std::uint32_t index = 0;
+  bool inbound = false;  // links: toward the host or region
+};
+
+// Every resource in a fixed order: for each deployment its host, inbound
+// and outbound link; for each user group its clients' inbound and outbound
+// link; for each region its inbound and outbound wide-area link.
+std::vector<NetworkResource> network_resources(const Topology& topology);
+
+// The most a resource was asked to carry in any step with nothing failed.
+struct ResourceLoad {
+  NetworkResource resource;
+  // Requests per second for a host, bits per second for a link.
+  double capacity = 0;
+  double peak = 0;
+  SimTime peak_at;  // the start of the first step that asked it
+  // Capacity-limited hosts: the `capacity` (concurrent users) that would
+  // serve the peak, at the requests per user the host is built for.
+  std::optional<UserCount> capacity_needed;
+
+  double utilisation() const { return capacity > 0 ? peak / capacity : 0; }
+};
+
+// A service that did not serve its requests with nothing failed.
+struct BaselineShortfall {
+  ServiceId service;
+  RequestWindow worst;  // its window with the lowest share served
+  // The busiest resource its requests (and those it made to its
+  // dependencies) crossed in that window: an index into
+  // NetworkBaseline::loads; and what it was asked there over its capacity.
+  std::optional<std::size_t> bottleneck;
+  double bottleneck_utilisation = 0;
+};
+
+// Below this share served in a window with nothing failed, a service is
+// short of capacity, and every figure of a network run says more about the
+// platform than about the faults.
+inline constexpr double kBaselineServed = 0.99;
+// The baseline covers the run's span up to a week: the weekly activity
+// curve repeats after that.
+inline constexpr Duration kLongestBaseline = Duration::days(7);
+
+// The same requests through the same platform with nothing failed.
+struct NetworkBaseline {
+  SimTime until;  // checked from T0 to here
+  std::vector<ResourceLoad> loads;  // in network_resources order
+  std::vector<BaselineShortfall> shortfalls;  // in ServiceId order
+  // Resources asked for more than they carry, busiest first: indices into loads.
+  std::vector<std::size_t> overloaded;
+
+  bool healthy() const { return shortfalls.empty(); }
+};
+
+// Runs the scenario's requests from T0 until `until` (capped at
+// kLongestBaseline) with every instance healthy and nothing failed.
+NetworkBaseline check_network_baseline(const Scenario& scenario, SimTime until,
+                                       const NetworkOptions& options = {});
+
 struct NetworkRunResult {
   // In the shape of a state-fidelity run: the runbook, crews and what the
   // faults did to deployments come from the state run; services' states,
   // affected users and user-hours lost from the requests.
   RunResult run;
   RequestMetrics requests;
+  // Over the run's span: whether the platform carries the load at all.
+  NetworkBaseline baseline;
 };
 
 // The nominal run at network fidelity: the state run's record of which

@@ -250,6 +250,8 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
     MonteCarloResult result = simulate_network(scenario, options, times);
     result.seed = options.seed;
     result.network_fidelity = true;
+    result.network_baseline = check_network_baseline(
+        scenario, scenario.horizon.value_or(SimTime{} + kLongestBaseline), *options.network);
     return result;
   }
   std::vector<std::unique_ptr<Worker>> workers;

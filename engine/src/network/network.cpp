@@ -36,6 +36,25 @@ std::vector<std::pair<std::size_t, std::size_t>> request_paths(const Topology& t
 
 }  // namespace
 
+std::vector<NetworkResource> network_resources(const Topology& topology) {
+  using Kind = NetworkResource::Kind;
+  std::vector<NetworkResource> out;
+  for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
+    out.push_back({Kind::deployment_host, d, false});
+    out.push_back({Kind::deployment_link, d, true});
+    out.push_back({Kind::deployment_link, d, false});
+  }
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    out.push_back({Kind::clients_link, g, true});
+    out.push_back({Kind::clients_link, g, false});
+  }
+  for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
+    out.push_back({Kind::region_link, r, true});
+    out.push_back({Kind::region_link, r, false});
+  }
+  return out;
+}
+
 PlatformDescription describe_platform(const Topology& topology) {
   const auto paths = request_paths(topology);
   // The child sends numbers only, a line per host then per path; names are

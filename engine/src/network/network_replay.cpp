@@ -233,7 +233,7 @@ NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar
   const FlowResult parsed = parse_flows(flows, *scenario.topology);
   NetworkRunResult result{
       ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(),
-      parsed.metrics};
+      parsed.metrics, NetworkBaseline{}};
   // Active users cut off at each sampling time: the last users line by then.
   auto& sampled = result.run.sampled_active;
   sampled.assign(sample_times.size(), UserCount{});
@@ -264,7 +264,11 @@ NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& 
   detail::run_traced(scenario, run, run_options, options, traced);
   const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
   detail::IsolatedWork flows = detail::start_flows(*scenario.topology, calendar, traced, options);
-  return detail::network_result(scenario, calendar, traced, flows.result(), options, {});
+  NetworkBaseline baseline = check_network_baseline(scenario, traced.state.end, options);
+  NetworkRunResult result =
+      detail::network_result(scenario, calendar, traced, flows.result(), options, {});
+  result.baseline = std::move(baseline);
+  return result;
 }
 
 }  // namespace faultline

@@ -21,10 +21,19 @@ sg4::Link* make_link(sg4::NetZone* zone, const std::string& name, const LinkSpec
   return link;
 }
 
+// A split-duplex link's two directions: out of the host or region it joins
+// (the direction routes from it take), and into it.
+void note_link(Platform& platform, const sg4::Link* link, std::size_t inbound,
+               std::size_t outbound) {
+  const auto* duplex = sg4::SplitDuplexLink::by_name(link->get_name());
+  platform.resource_links[inbound] = duplex->get_link_down();
+  platform.resource_links[outbound] = duplex->get_link_up();
+}
+
 // A host with its own link to the rest of its zone, with a power state per
 // number of healthy instances: state k runs at the speed of all but k.
-sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, int instances,
-                     const LinkSpec& lan) {
+std::pair<sg4::Host*, const sg4::Link*> make_host(sg4::NetZone* zone, const std::string& name,
+                                                  double rps, int instances, const LinkSpec& lan) {
   // Full strength first: SimGrid starts a host in its power state 0.
   std::vector<double> speeds;
   for (int healthy = instances; healthy >= 1; --healthy)
@@ -34,7 +43,7 @@ sg4::Host* make_host(sg4::NetZone* zone, const std::string& name, double rps, in
   const sg4::Link* link = make_link(zone, "lan:" + name, lan);
   zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
                   {sg4::LinkInRoute(link, sg4::LinkInRoute::Direction::UP)}, true);
-  return host;
+  return {host, link};
 }
 
 }  // namespace
@@ -93,11 +102,29 @@ double requests_per_second(const Topology& topology, DeploymentId d) {
   return 10.0 * static_cast<double>(reaching.value) * per_user;
 }
 
+std::size_t deployment_host_resource(DeploymentId d) {
+  return 3 * std::size_t{d.value};
+}
+
+std::size_t deployment_link_resource(DeploymentId d, bool inbound) {
+  return 3 * std::size_t{d.value} + (inbound ? 1 : 2);
+}
+
+std::size_t clients_link_resource(const Topology& topology, UserGroupId g, bool inbound) {
+  return 3 * topology.deployments().size() + 2 * std::size_t{g.value} + (inbound ? 0 : 1);
+}
+
+std::size_t region_link_resource(const Topology& topology, RegionId r, bool inbound) {
+  return 3 * topology.deployments().size() + 2 * topology.user_groups().size() +
+         2 * std::size_t{r.value} + (inbound ? 0 : 1);
+}
+
 Platform build_platform(const Topology& topology) {
   const NetworkSpec& network = topology.network();
   Platform platform;
   platform.deployments.resize(topology.deployments().size());
   platform.clients.resize(topology.user_groups().size());
+  platform.resource_links.resize(network_resources(topology).size());
   // SimGrid names are by index: ids are free text, and one could otherwise
   // take the name SimGrid gives something else.
   auto* root = sg4::create_star_zone("estate");
@@ -107,18 +134,27 @@ Platform build_platform(const Topology& topology) {
     zone->set_parent(root);
     auto* gateway = zone->create_router("gateway:" + region);
     for (const DeploymentId d : topology.deployments_in(RegionId{r})) {
-      platform.deployments[d.value] =
+      const auto [host, link] =
           make_host(zone, "deployment:" + std::to_string(d.value), requests_per_second(topology, d),
                     topology.deployment(d).instances, network.lan);
+      platform.deployments[d.value] = host;
+      note_link(platform, link, deployment_link_resource(d, true),
+                deployment_link_resource(d, false));
     }
     for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-      if (topology.user_groups()[g].region.value == r)
-        platform.clients[g] = make_host(zone, "clients:" + std::to_string(g), 1, 1, network.lan);
+      if (topology.user_groups()[g].region.value != r)
+        continue;
+      const auto [host, link] = make_host(zone, "clients:" + std::to_string(g), 1, 1, network.lan);
+      platform.clients[g] = host;
+      note_link(platform, link, clients_link_resource(topology, UserGroupId{g}, true),
+                clients_link_resource(topology, UserGroupId{g}, false));
     }
     // Traffic leaving the region crosses no link inside it but the host's own.
     zone->add_route(gateway, nullptr, nullptr, nullptr, {}, true);
     zone->seal();
     const sg4::Link* wan = make_link(root, "wan:" + region, topology.wan_link(RegionId{r}));
+    note_link(platform, wan, region_link_resource(topology, RegionId{r}, true),
+              region_link_resource(topology, RegionId{r}, false));
     root->add_route(zone->get_netpoint(), nullptr, gateway, nullptr,
                     {sg4::LinkInRoute(wan, sg4::LinkInRoute::Direction::UP)}, true);
   }

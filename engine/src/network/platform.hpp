@@ -15,7 +15,16 @@ struct Platform {
   // By DeploymentId. Power state k runs at the speed of all instances but k.
   std::vector<simgrid::s4u::Host*> deployments;
   std::vector<simgrid::s4u::Host*> clients;  // by UserGroupId
+  // In network_resources order: each link resource's one-way link; none for
+  // hosts.
+  std::vector<const simgrid::s4u::Link*> resource_links;
 };
+
+// Where a resource stands in network_resources' order.
+std::size_t deployment_host_resource(DeploymentId d);
+std::size_t deployment_link_resource(DeploymentId d, bool inbound);
+std::size_t clients_link_resource(const Topology& topology, UserGroupId g, bool inbound);
+std::size_t region_link_resource(const Topology& topology, RegionId r, bool inbound);
 
 // This process's engine, with SimGrid's own logging silenced and small actor
 // stacks (flows are aggregated, so actors are few, but each costs its stack).

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "network/demand_meter.hpp"
 #include "network/platform.hpp"
 
 namespace faultline::detail {
@@ -96,6 +97,7 @@ struct StepRecord {
   std::vector<Responses> services;
   std::vector<Responses> groups;
   std::vector<double> served_share;  // groups x services: of each group's flow to each
+  DemandMeter::StepDemand demand;     // when measured
 };
 
 // A flow carries the requests of this long, the first of its step, as a
@@ -119,7 +121,8 @@ struct CallOutcome {
 class FlowSimulation {
  public:
   FlowSimulation(const Topology& topology, const ActivityCalendar& calendar,
-                 std::span<const HealthChange> trace, SimTime end, const NetworkOptions& options)
+                 std::span<const HealthChange> trace, SimTime end, const NetworkOptions& options,
+                 bool measure_demand)
       : topology_(topology),
         calendar_(calendar),
         trace_(trace),
@@ -131,6 +134,8 @@ class FlowSimulation {
         timeout_(topology.network().request.timeout.in_seconds()),
         platform_(build_platform(topology)),
         inputs_(trace.front().inputs) {
+    if (measure_demand)
+      meter_.emplace(topology, platform_, windows());
     metrics_.services.resize(topology.services().size());
     metrics_.groups.resize(topology.user_groups().size());
     for (std::size_t i = 1; i < trace.size(); ++i)
@@ -241,6 +246,8 @@ class FlowSimulation {
     record.services.resize(services);
     record.groups.resize(groups);
     record.served_share.assign(groups * services, 1.0);
+    if (meter_)
+      record.demand = meter_->new_step();
   }
 
   void launch(std::int64_t k) {
@@ -429,6 +436,7 @@ class FlowSimulation {
       outcome.retryable = 1.0;
       return outcome;
     };
+    note_demand(index, s, d, requests, from, path);
     const double started = sg4::Engine::get_clock();
     if (!finished(sg4::Comm::sendto_async(from, host, bytes(spec.request_bytes)), deadline))
       return cut_off();
@@ -480,6 +488,24 @@ class FlowSimulation {
     return outcome;
   }
 
+  // What the call's `requests` (the sample's) ask per second of the links
+  // there and back and of the host, when demand is measured.
+  void note_demand(std::size_t index, ServiceId s, DeploymentId d, double requests,
+                   sg4::Host* from, const std::vector<ServiceId>& callers) {
+    if (!meter_)
+      return;
+    const RequestSpec& spec = topology_.network().request;
+    const double per_second = requests / sample_seconds_;
+    sg4::Host* host = platform_.deployments[d.value];
+    DemandMeter::StepDemand& demand = records_[index].demand;
+    const auto bits = [&](std::int64_t bytes) {
+      return per_second * static_cast<double>(bytes) * 8;
+    };
+    meter_->transfer(demand, from, host, bits(spec.request_bytes), callers, s);
+    meter_->work(demand, d, per_second, callers, s);
+    meter_->transfer(demand, host, from, bits(spec.response_bytes), callers, s);
+  }
+
   std::int64_t windows() const {
     return std::max<std::int64_t>(1, (end_.ms + window_.ms - 1) / window_.ms);
   }
@@ -528,6 +554,10 @@ class FlowSimulation {
     }
     std::vector<Responses>().swap(record.services);
     std::vector<Responses>().swap(record.groups);
+    if (meter_) {
+      meter_->fold(record.demand, run.first, window_of(run.first), last_window);
+      record.demand = {};
+    }
   }
 
   // Turns the windows before `window` into their metrics.
@@ -565,6 +595,8 @@ class FlowSimulation {
     metrics_.steps_simulated = static_cast<std::int64_t>(runs_.size());
     metrics_.steps_repeated = repeated_;
     result.metrics = std::move(metrics_);
+    if (meter_)
+      result.demand = meter_->result();
   }
 
   const Topology& topology_;
@@ -577,6 +609,7 @@ class FlowSimulation {
   Duration window_;
   double timeout_;
   Platform platform_;
+  std::optional<DemandMeter> meter_;
   // One-way, by route, as requests first take it.
   std::map<std::pair<const sg4::Host*, const sg4::Host*>, double> latency_;
   std::vector<SimTime> changes_;  // when health inputs or activity change, after T0
@@ -641,8 +674,45 @@ std::string serialize(const FlowResult& result) {
         write_window(out, w);
     }
   }
+  fmt::format_to(it, "{}\n", result.demand ? 1 : 0);
+  if (const auto& d = result.demand) {
+    for (const auto* values : {&d->capacity, &d->peak, &d->busiest_utilisation}) {
+      for (const double v : *values)
+        fmt::format_to(it, "{:.17g} ", v);
+      out += '\n';
+    }
+    for (const auto* values : {&d->peak_step, &d->busiest}) {
+      for (const std::int64_t v : *values)
+        fmt::format_to(it, "{} ", v);
+      out += '\n';
+    }
+  }
   return out;
 }
+
+namespace {
+
+ResourceDemand read_demand(std::istream& in, const Topology& topology, std::size_t windows) {
+  const std::size_t resources = network_resources(topology).size();
+  const std::size_t by_window = topology.services().size() * windows;
+  ResourceDemand d;
+  d.capacity.resize(resources);
+  d.peak.resize(resources);
+  d.busiest_utilisation.resize(by_window);
+  d.peak_step.resize(resources);
+  d.busiest.resize(by_window);
+  for (auto* values : {&d.capacity, &d.peak, &d.busiest_utilisation}) {
+    for (double& v : *values)
+      in >> v;
+  }
+  for (auto* values : {&d.peak_step, &d.busiest}) {
+    for (std::int64_t& v : *values)
+      in >> v;
+  }
+  return d;
+}
+
+}  // namespace
 
 FlowResult parse_flows(const std::string& text, const Topology& topology) {
   const std::size_t services = topology.services().size();
@@ -674,6 +744,10 @@ FlowResult parse_flows(const std::string& text, const Topology& topology) {
         list.push_back(read_window(in, SimTime{} + m.window * static_cast<std::int64_t>(w)));
     }
   }
+  int measured = 0;
+  in >> measured;
+  if (measured == 1)
+    result.demand = read_demand(in, topology, windows);
   if (!in)
     throw std::runtime_error("the network simulation sent back results that do not parse");
   return result;
@@ -681,11 +755,11 @@ FlowResult parse_flows(const std::string& text, const Topology& topology) {
 
 FlowResult simulate_flows(const Topology& topology, const ActivityCalendar& calendar,
                           std::span<const HealthChange> trace, SimTime end,
-                          const NetworkOptions& options) {
+                          const NetworkOptions& options, bool measure_demand) {
   if (trace.empty() || trace.front().at != SimTime{})
     throw std::logic_error("the health trace must start at T0");
   const auto engine = make_engine();
-  FlowSimulation simulation(topology, calendar, trace, end, options);
+  FlowSimulation simulation(topology, calendar, trace, end, options, measure_demand);
   FlowResult result;
   simulation.run(result);
   return result;

@@ -4,6 +4,7 @@
 // platform while user groups' flows of requests go through it. What comes
 // back is per step and per window, in numbers only.
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,16 +35,30 @@ struct StepRun {
   StepFlows flows;
 };
 
+// What the requests asked of each resource (see network_resources), per
+// second of a step: bits for a link, requests for a host.
+struct ResourceDemand {
+  std::vector<double> capacity;
+  std::vector<double> peak;  // the most any step asked
+  std::vector<std::int64_t> peak_step;  // the first step that asked it; -1 for none
+  // Services x windows: of the resources the service's requests (or those
+  // it made to its dependencies) crossed in a step of the window, the one
+  // with the highest utilisation (asked over capacity); -1 when none.
+  std::vector<std::int64_t> busiest;
+  std::vector<double> busiest_utilisation;
+};
+
 struct FlowResult {
   std::vector<StepRun> steps;  // in time order, covering T0 to the end
   RequestMetrics metrics;
+  std::optional<ResourceDemand> demand;  // when asked for
 };
 
 // Runs the flows from T0 until `end` on this process's engine. Call it in a
 // child process (see isolated.hpp); the trace starts at T0.
 FlowResult simulate_flows(const Topology& topology, const ActivityCalendar& calendar,
                           std::span<const HealthChange> trace, SimTime end,
-                          const NetworkOptions& options);
+                          const NetworkOptions& options, bool measure_demand = false);
 
 // The result as text for the pipe, and back.
 std::string serialize(const FlowResult& result);

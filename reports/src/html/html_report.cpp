@@ -29,6 +29,7 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 36px 0 8px; border-bottom: 1px solid #d5dbe1; padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 0 0 2px; }
 p.lead { color: #4a5560; margin: 0 0 12px; }
+div.warning { border: 2px solid #d33a2c; background: #fdf0ef; padding: 8px 16px; margin: 12px 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0 16px; }
 dl.facts dt { color: #4a5560; }
 dl.facts dd { margin: 0; }
@@ -264,10 +265,11 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
 }
 
 std::string replay_page(const Scenario& scenario, const RunResult& result, std::string_view kind,
-                        std::string_view requests) {
+                        std::string_view requests, std::string_view baseline = "") {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string body = scenario_header(scenario, kind);
+  body += baseline;
 
   const std::optional<SimTime> restored = all_restored(result);
   body += "<div class=\"cards\">\n";
@@ -374,9 +376,38 @@ std::string replay_html(const Scenario& scenario, const RunResult& result) {
   return replay_page(scenario, result, "Replay with nominal durations", "");
 }
 
+namespace {
+
+// A platform that cannot carry its load with nothing failed, said before
+// any figure.
+std::string baseline_box(const Scenario& scenario, const NetworkBaseline& baseline) {
+  if (baseline.healthy())
+    return "";
+  std::string out = "<div class=\"warning\" role=\"alert\">\n";
+  out += fmt::format(
+      "<p><strong>With nothing failed, {} of the services serve under {}% of their requests in "
+      "some window to {}</strong>: the figures below say more about the platform than about the "
+      "faults.</p>\n<ul>\n",
+      baseline.shortfalls.size(), std::lround(kBaselineServed * 100),
+      escape(scenario.clock.local_text(baseline.until)));
+  for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
+    out += "<li>" +
+           escape(group.resource
+                      ? "Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource])
+                      : std::string("No resource on their way was asked for more than it carries")) +
+           "\n<ul>\n";
+    for (const BaselineShortfall* s : group.services)
+      out += "<li>" + escape(shortfall_text(scenario, *s)) + "</li>\n";
+    out += "</ul></li>\n";
+  }
+  return out + "</ul>\n</div>\n";
+}
+
+}  // namespace
+
 std::string network_html(const Scenario& scenario, const NetworkRunResult& result) {
   return replay_page(scenario, result.run, "Replay with nominal durations at network fidelity",
-                     requests_section(scenario, result));
+                     requests_section(scenario, result), baseline_box(scenario, result.baseline));
 }
 
 std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {
@@ -388,6 +419,8 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
                             result.network_fidelity ? ", at network fidelity" : "",
                             result.interrupted ? "; interrupted, so the figures are of these runs"
                                                : ""));
+  if (result.network_baseline)
+    body += baseline_box(scenario, *result.network_baseline);
 
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak_active = result.overall.peak_active.summary();

@@ -22,6 +22,9 @@ nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& re
 // The replay's JSON, its "fidelity" "network", with the request metrics per
 // window.
 nlohmann::ordered_json network_json(const Scenario& scenario, const NetworkRunResult& result);
+// The no-fault baseline of a network run: its shortfalls with their
+// bottlenecks, and every resource asked for more than it carries.
+nlohmann::ordered_json baseline_json(const Scenario& scenario, const NetworkBaseline& baseline);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);

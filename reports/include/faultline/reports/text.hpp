@@ -20,6 +20,9 @@ std::string replay_text(const Scenario& scenario, const RunResult& result);
 // Requests at network fidelity: per service and user group, what was asked,
 // the share served, and the worst window for success and for latency.
 std::string network_text(const Scenario& scenario, const RequestMetrics& metrics);
+// Whether the platform carries its load with nothing failed: one line when
+// it does, a warning naming each short service's bottleneck when not.
+std::string baseline_text(const Scenario& scenario, const NetworkBaseline& baseline);
 // Spread over the runs: overall impact, per service, per step, per user group,
 // and how often each observed milestone was met.
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result);
