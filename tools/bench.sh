@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up, build (Release) and run the benchmarks: PHOLD events per second on
-# the bare kernel, and Monte Carlo runs per second on the Webex scenario at 1
-# and 2 threads; then the Webex replay's wall time at each fidelity and the
-# requests simulated per second of it. Extra arguments go to Google Benchmark.
+# the bare kernel, and Monte Carlo runs per second on the Webex scenario and
+# its data-centre-loss what-if at 1 and 2 threads; then the Webex replay's
+# wall time at each fidelity and the requests simulated per second of it.
+# Extra arguments go to Google Benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

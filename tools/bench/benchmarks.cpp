@@ -1,5 +1,6 @@
 // Benchmarks: the bare event kernel on PHOLD, and Monte Carlo runs per second
-// on the shipped Webex scenario at 1 and 2 threads. Run with tools/bench.sh.
+// on the shipped Webex scenario and its data-centre-loss what-if at 1 and 2
+// threads. Run with tools/bench.sh.
 
 #include <benchmark/benchmark.h>
 
@@ -49,8 +50,10 @@ std::string source_dir() {
   return dir ? dir : FAULTLINE_SOURCE_DIR;
 }
 
-void BM_WebexMonteCarloRunsPerSecond(benchmark::State& state) {
-  const auto load = faultline::load_scenario(source_dir() + "/scenarios/webex-2018-09-25.yaml");
+// Monte Carlo runs per second on a shipped scenario, at state.range(0)
+// threads.
+void monte_carlo_runs_per_second(benchmark::State& state, const std::string& scenario) {
+  const auto load = faultline::load_scenario(source_dir() + "/scenarios/" + scenario);
   if (!load.scenario) {
     state.SkipWithError(load.diagnostics.to_text().c_str());
     return;
@@ -68,7 +71,23 @@ void BM_WebexMonteCarloRunsPerSecond(benchmark::State& state) {
   state.counters["runs/s"] =
       benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
 }
+
+void BM_WebexMonteCarloRunsPerSecond(benchmark::State& state) {
+  monte_carlo_runs_per_second(state, "webex-2018-09-25.yaml");
+}
 BENCHMARK(BM_WebexMonteCarloRunsPerSecond)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The data-centre-loss what-if has capacity-limited services, whose demand
+// follows the users' activity: the fast path for the simple case must not
+// hide a slow one.
+void BM_WhatIfMonteCarloRunsPerSecond(benchmark::State& state) {
+  monte_carlo_runs_per_second(state, "webex-dc-us-loss.yaml");
+}
+BENCHMARK(BM_WhatIfMonteCarloRunsPerSecond)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
