@@ -34,6 +34,28 @@ SimTime hours(double h) {
   return SimTime{static_cast<std::int64_t>(h * 3'600'000)};
 }
 
+// capacity/hours.yaml: the states and user-hours worked out in its comments.
+// Demand changes with the hours, but health looks at it only where it can
+// matter; the answer is the same as looking every hour.
+TEST(Replay, CapacityShortfallsFollowTheHours) {
+  const auto r = replay_fixture("capacity/hours.yaml");
+  std::vector<std::pair<double, ServiceState>> states;
+  for (const TimelineEntry& e : r.result.timeline) {
+    if (e.kind == TimelineKind::service_state)
+      states.emplace_back(e.at.since_t0().in_hours(), e.to);
+  }
+  using enum ServiceState;
+  const std::vector<std::pair<double, ServiceState>> expected = {
+      {12, partial_outage}, {16, operational},    {34, partial_outage}, {36, major_outage},
+      {40, partial_outage}, {48, operational},    {56, partial_outage}, {60, major_outage},
+      {64, partial_outage}, {72, operational}};
+  EXPECT_EQ(states, expected);
+  EXPECT_EQ(r.result.overall.lost, UserTime{6200LL * 3'600'000});
+  EXPECT_EQ(r.result.overall.peak_affected, UserCount{800});
+  EXPECT_EQ(r.result.overall.peak_at, hours(36));
+  EXPECT_EQ(r.result.overall.peak_active, UserCount{400});
+}
+
 TEST(Replay, StepsWaitForAFreeCrewMemberInRunbookOrder) {
   const auto r = replay_fixture("crew_contention.yaml");
   EXPECT_EQ(r.step("one").started, hours(0));

@@ -92,6 +92,11 @@ class HealthPropagator {
   // Changes not yet propagated are included.
   void copy_inputs(HealthInputs& inputs) const;
   UserCount demand(ServiceId s) const { return demand_[s.value]; }
+  // A capacity-limited service, as of its last evaluation: the demand at
+  // which the first deployment taking traffic would reach its capacity
+  // (infinity with none taking traffic; 0 before it was evaluated). A
+  // change of demand below it both before and after is not evaluated.
+  double fits_below(ServiceId s) const { return fits_below_[s.value]; }
   // The load a capacity-limited deployment sees (retries included) over the
   // capacity its healthy instances give, as of its service's last
   // evaluation; 0 when it takes no traffic. A demand change that keeps every

@@ -66,8 +66,10 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
     : scenario_(scenario),
       topology_(*scenario.topology),
       calendar_(topology_, scenario.clock, activity_until(scenario)),
+      demand_(topology_, calendar_),
       health_(topology_),
       runbook_(scenario, std::move(rank)),
+      users_(topology_, calendar_),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
       wave_failures_(scenario.steps.size()),
@@ -86,9 +88,6 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       overload_(topology_.deployments().size()),
       rollout_halted_(scenario.faults.size()),
       state_since_(topology_.services().size()),
-      group_affected_(topology_.user_groups().size()),
-      group_active_(topology_.user_groups().size()),
-      group_attributed_(topology_.user_groups().size()),
       recorded_busy_(scenario.crews.size()) {
   std::vector<std::optional<std::uint32_t>> pool_of_service(topology_.services().size());
   for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
@@ -97,16 +96,8 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       pools_.push_back({*repairers, 0, {}, 0});
     }
   }
-  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
-    if (topology_.service(ServiceId{s}).capacity_limited)
-      capacity_limited_.push_back(ServiceId{s});
-  }
   for (const Step& step : scenario_.steps)
     step_reaches_group_.push_back(groups_reached(topology_, step));
-  for (std::size_t segment = 0; segment < calendar_.segments(); ++segment) {
-    for (const ServiceId s : capacity_limited_)
-      segment_demand_.push_back(demand_on(topology_, s, calendar_.weights(segment)));
-  }
   for (std::uint32_t d = 0; d < topology_.deployments().size(); ++d) {
     const Deployment& deployment = topology_.deployment(DeploymentId{d});
     if (deployment.failures) {
@@ -124,7 +115,9 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   options_ = options;
   result_ = &result;
   now_ = SimTime{};
-  next_sample_ = 0;
+  next_crew_sample_ = 0;
+  demand_segment_.reset();
+  demand_event_.reset();
   queue_.reset();
   health_.reset();
   runbook_.reset();
@@ -162,36 +155,26 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(overload_.begin(), overload_.end(), std::nullopt);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
   std::fill(state_since_.begin(), state_since_.end(), SimTime{});
-  segment_ = 0;
-  std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
-  std::fill(group_active_.begin(), group_active_.end(), UserCount{});
-  std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
   restoring_step_.reset();
   acted_now_.clear();
   acted_at_ = SimTime{-1};
   std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
-  total_affected_ = UserCount{};
-  total_active_ = UserCount{};
-  users_changed_ = false;
-  recorded_affected_ = UserCount{};
-  recorded_active_ = UserCount{};
 
   result.end = SimTime{};
   result.timeline.clear();
+  users_.reset(result, options.sample_times, options.record_timeline ? &result.timeline : nullptr);
   result.services.assign(topology_.services().size(), ServiceOutcome{});
   result.steps.assign(scenario_.steps.size(), StepOutcome{});
   result.crews.assign(scenario_.crews.size(), CrewOutcome{});
   result.restored_loss_otherwise = UserTime{};
-  result.user_groups.assign(topology_.user_groups().size(), UserImpact{});
-  result.overall = UserImpact{};
   result.observed.clear();
-  result.sampled_active.assign(options.sample_times.size(), UserCount{});
   result.sampled_busy.assign(options.sample_times.size() * scenario_.crews.size(), 0);
 }
 
 void Run::execute(const RunOptions& options, RunResult& result) {
   reset(options, result);
-  change_activity(0);
+  // Health sees the demand at T0 before anything happens.
+  propagate();
   for (std::uint32_t f = 0; f < scenario_.faults.size(); ++f) {
     queue_.schedule(scenario_.faults[f].at, {Event::Kind::fault, f});
   }
@@ -215,30 +198,30 @@ void Run::execute(const RunOptions& options, RunResult& result) {
     if (past_the_end(*event, last_work))
       break;
     advance_to(event->at);
-    if (event->payload.kind != Event::Kind::activity_changes)
+    if (event->payload.kind != Event::Kind::demand_changes)
       last_work = event->at;
     handle(event->payload);
   }
   finish(end_of_run(last_work));
 }
 
-// Without a horizon, activity changes alone do not keep a run going: it
+// Without a horizon, demand changes alone do not keep a run going: it
 // ends once nothing else is to come and every user is back, or, with users
 // still cut off, at the default horizon (or its last event, if later).
 bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const {
   if (scenario_.horizon)
     return event.at > *scenario_.horizon;
-  const bool only_activity = event.payload.kind == Event::Kind::activity_changes && queue_.empty();
-  if (!only_activity)
+  const bool only_demand = event.payload.kind == Event::Kind::demand_changes && queue_.empty();
+  if (!only_demand)
     return false;
-  return total_affected_ == UserCount{} ||
+  return users_.total_affected() == UserCount{} ||
          event.at > std::max(last_work, SimTime{} + kDefaultHorizon);
 }
 
 SimTime Run::end_of_run(SimTime last_work) const {
   if (scenario_.horizon)
     return *scenario_.horizon;
-  if (total_affected_ == UserCount{})
+  if (users_.total_affected() == UserCount{})
     return now_;
   return std::max(last_work, SimTime{} + kDefaultHorizon);
 }
@@ -275,8 +258,9 @@ void Run::handle(const Event& e) {
     case Event::Kind::unit_repaired:
       unit_repaired(e.index);
       break;
-    case Event::Kind::activity_changes:
-      change_activity(e.index);
+    case Event::Kind::demand_changes:
+      demand_event_.reset();
+      propagate();
       break;
     case Event::Kind::loss_detected:
       detect_loss(ServiceId{e.index});
@@ -425,24 +409,33 @@ int Run::roll_out(std::uint32_t index, int wave) {
   return taken;
 }
 
-void Run::change_activity(std::size_t segment) {
-  segment_ = segment;
-  for (std::size_t i = 0; i < capacity_limited_.size(); ++i) {
-    health_.set_demand(capacity_limited_[i],
-                       segment_demand_[segment * capacity_limited_.size() + i]);
+void Run::sync_demand() {
+  const std::size_t segment = users_.segment();
+  if (demand_segment_ == segment)
+    return;
+  demand_segment_ = segment;
+  for (std::size_t i = 0; i < demand_.services().size(); ++i)
+    health_.set_demand(demand_.services()[i], demand_.demand(i, segment));
+}
+
+void Run::schedule_demand() {
+  std::optional<std::size_t> next;
+  for (std::size_t i = 0; i < demand_.services().size(); ++i) {
+    const auto at = demand_.next_evaluated(i, users_.segment(),
+                                           health_.fits_below(demand_.services()[i]));
+    if (at && (!next || *at < *next))
+      next = at;
   }
-  for (std::uint32_t g = 0; g < group_affected_.size(); ++g) {
-    const UserCount active =
-        active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
-    total_active_ += active - group_active_[g];
-    group_active_[g] = active;
+  if (demand_event_ && next == demand_event_segment_)
+    return;
+  if (demand_event_)
+    queue_.cancel(*demand_event_);
+  demand_event_.reset();
+  if (next) {
+    demand_event_segment_ = *next;
+    demand_event_ = queue_.schedule(calendar_.segment_start(*next),
+                                    {Event::Kind::demand_changes, static_cast<std::uint32_t>(*next)});
   }
-  users_changed_ = true;
-  if (segment + 1 < calendar_.segments()) {
-    queue_.schedule(calendar_.segment_start(segment + 1),
-                    {Event::Kind::activity_changes, static_cast<std::uint32_t>(segment + 1)});
-  }
-  propagate();
 }
 
 // The nominal run takes the median of the geometric law of attempts: the
@@ -883,13 +876,14 @@ Duration Run::draw(const Distribution& d, std::vector<RandomStream>& streams,
 }
 
 // Settles health after changes, and follows what health decides: affected
-// users, overload timers.
+// users, overload timers, gates, and when demand must be looked at again.
 void Run::propagate() {
+  sync_demand();
   for (const ServiceId s : health_.propagate()) {
     record_state(s);
     for (const UserGroupId g : topology_.users_of(s)) {
       const UserCount affected = health_.affected_users(g);
-      if (affected != group_affected_[g.value])
+      if (affected != users_.affected(g))
         set_group_affected(g, affected);
     }
   }
@@ -897,25 +891,16 @@ void Run::propagate() {
     check_overload(d);
   if (!verifying_.empty())
     open_gates();
+  if (!demand_.services().empty())
+    schedule_demand();
 }
 
+// The users brought back take their share of the group's loss so far that
+// is not yet put down to anything.
 void Run::set_group_affected(UserGroupId g, UserCount affected) {
-  const UserCount before = group_affected_[g.value];
-  if (affected < before) {
-    // The users brought back take their share of the group's loss so far
-    // that is not yet put down to anything.
-    UserTime& attributed = group_attributed_[g.value];
-    const UserTime share =
-        restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
-    attributed += share;
+  const UserTime share = users_.set_affected(g, affected);
+  if (share != UserTime{})
     credit_restored(g, share);
-  }
-  const UserCount active = active_share(affected, calendar_.permille(segment_, g));
-  total_affected_ += affected - group_affected_[g.value];
-  total_active_ += active - group_active_[g.value];
-  group_affected_[g.value] = affected;
-  group_active_[g.value] = active;
-  users_changed_ = true;
 }
 
 // The step acting now, and every other that finished a wave or completed
@@ -942,26 +927,6 @@ void Run::credit_restored(UserGroupId g, UserTime share) {
   }
 }
 
-// Peaks and the users line take who is cut off once every event at an
-// instant is done, so that steps within one instant (a deployment falling
-// over, then the next) never count as a peak.
-void Run::settle_users() {
-  if (!users_changed_)
-    return;
-  users_changed_ = false;
-  for (std::size_t g = 0; g < group_affected_.size(); ++g)
-    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g], now_);
-  update_peaks(result_->overall, total_affected_, total_active_, now_);
-  if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
-    return;
-  recorded_affected_ = total_affected_;
-  recorded_active_ = total_active_;
-  TimelineEntry entry = entry_at(now_, TimelineKind::users);
-  entry.affected = total_affected_;
-  entry.active = total_active_;
-  record(entry);
-}
-
 void Run::record_state(ServiceId s) {
   if (const auto entry = change_state(s, result_->services[s.value], state_since_[s.value],
                                       health_.health(s), now_))
@@ -969,22 +934,14 @@ void Run::record_state(ServiceId s) {
 }
 
 // Accounts user-time for the interval that ends at t, and samples affected
-// users at the sampling times before t.
+// users and busy crews at the sampling times before t.
 void Run::advance_to(SimTime t) {
   if (t > now_) {
-    settle_users();
+    users_.settle();
     trace_health();
   }
-  const auto& times = options_.sample_times;
-  while (next_sample_ < times.size() && times[next_sample_] < t)
-    take_sample();
-  const Duration span = t - now_;
-  if (span.ms > 0) {
-    for (std::size_t g = 0; g < group_active_.size(); ++g) {
-      result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
-    }
-    result_->overall.lost += UserTime{total_active_.value * span.ms};
-  }
+  sample_crews_before(t);
+  users_.advance_to(t);
   now_ = t;
 }
 
@@ -997,25 +954,25 @@ void Run::trace_health() {
     trace->push_back({now_, traced_});
 }
 
-void Run::take_sample() {
+void Run::sample_crews_before(SimTime t) {
+  const auto& times = options_.sample_times;
   const std::size_t crews = scenario_.crews.size();
-  for (std::uint32_t c = 0; c < crews; ++c)
-    result_->sampled_busy[next_sample_ * crews + c] = runbook_.busy(CrewId{c});
-  result_->sampled_active[next_sample_++] = total_active_;
+  for (; next_crew_sample_ < times.size() && times[next_crew_sample_] < t; ++next_crew_sample_) {
+    for (std::uint32_t c = 0; c < crews; ++c)
+      result_->sampled_busy[next_crew_sample_ * crews + c] = runbook_.busy(CrewId{c});
+  }
 }
 
 void Run::finish(SimTime end) {
-  settle_users();
+  users_.settle();
   trace_health();
   advance_to(end);
+  // A segment starting at the very end is an instant of the run too.
+  users_.settle();
   // The state at the end holds for any later sampling time.
-  const auto& times = options_.sample_times;
-  while (next_sample_ < times.size())
-    take_sample();
+  sample_crews_before(SimTime{std::numeric_limits<std::int64_t>::max()});
+  users_.finish();
   result_->end = end;
-  for (std::uint32_t g = 0; g < group_affected_.size(); ++g)
-    result_->user_groups[g].cut_off_at_end = group_affected_[g];
-  result_->overall.cut_off_at_end = total_affected_;
   for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
     close_state_interval(result_->services[s], state_since_[s], end);
   }

@@ -12,6 +12,8 @@
 #include "faultline/random.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
+#include "replay/capacity_demand.hpp"
+#include "replay/user_accounting.hpp"
 
 namespace faultline::detail {
 
@@ -71,7 +73,9 @@ class Run {
       retry,
       unit_fails,
       unit_repaired,
-      activity_changes,
+      // A change of demand on a capacity-limited service that its health
+      // must see (see CapacityDemand).
+      demand_changes,
       loss_detected,
       failover_done,
       overload_trips,
@@ -82,7 +86,7 @@ class Run {
       shift_starts,
     };
     Kind kind;
-    // fault, step, failure unit, calendar segment, service (loss_detected,
+    // fault, step, failure unit, calendar segment (demand_changes), service (loss_detected,
     // failover_done) or deployment (overload_trips); unused for shift_starts
     std::uint32_t index = 0;
     int wave = 0;  // 1-based; or which hold-up, or which size change of a crew
@@ -109,7 +113,10 @@ class Run {
   // Takes down the deployments wave `wave` of a bad deploy reaches, unless
   // it was halted, and schedules the next wave; returns the instances lost.
   int roll_out(std::uint32_t fault, int wave);
-  void change_activity(std::size_t segment);
+  // Gives health the demand of the current segment, and schedules the next
+  // segment start at which a change of it is evaluated.
+  void sync_demand();
+  void schedule_demand();
   void check_failover(ServiceId s);
   void detect_loss(ServiceId s);
   // The first other deployment, in listed order, that can take traffic.
@@ -152,10 +159,9 @@ class Run {
   // Puts the users brought back in group g (their loss `share`) down to what
   // brought them back.
   void credit_restored(UserGroupId g, UserTime share);
-  void settle_users();
   void advance_to(SimTime t);
   void trace_health();
-  void take_sample();
+  void sample_crews_before(SimTime t);
   void account_crews();
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   SimTime end_of_run(SimTime last_work) const;
@@ -181,10 +187,7 @@ class Run {
   const Scenario& scenario_;
   const Topology& topology_;
   const ActivityCalendar calendar_;
-  // The services whose health depends on load, and their demand in each
-  // calendar segment (segments x those services).
-  std::vector<ServiceId> capacity_limited_;
-  std::vector<UserCount> segment_demand_;
+  const CapacityDemand demand_;
   EventQueue<Event> queue_;
   HealthPropagator health_;
   RunbookExecutor runbook_;
@@ -195,7 +198,12 @@ class Run {
   RunResult* result_ = nullptr;
   RunOptions options_;
   SimTime now_;
-  std::size_t next_sample_ = 0;
+  UserAccounting users_;
+  // The segment whose demand health has, and the pending demand change.
+  std::optional<std::size_t> demand_segment_;
+  std::optional<EventHandle> demand_event_;
+  std::size_t demand_event_segment_ = 0;
+  std::size_t next_crew_sample_ = 0;
   std::vector<RandomStream> step_random_;
   std::vector<RandomStream> unit_random_;
   std::vector<RandomStream> failover_random_;  // by service
@@ -232,12 +240,7 @@ class Run {
   std::vector<std::optional<EventHandle>> overload_;  // by deployment: its trip, while overloaded
   std::vector<char> rollout_halted_;                  // by fault
   std::vector<SimTime> state_since_;
-  std::size_t segment_ = 0;
-  std::vector<UserCount> group_affected_;
-  std::vector<UserCount> group_active_;  // of those affected, the active ones
-  // User-time lost by each group already put down to the steps that brought
-  // its users back; and the step whose completion is being applied.
-  std::vector<UserTime> group_attributed_;
+  // The step whose completion is being applied.
   std::optional<StepId> restoring_step_;
   std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
   struct CrewChange {
@@ -247,13 +250,6 @@ class Run {
   };
   std::vector<CrewChange> crew_changes_;
   std::vector<int> crew_busy_;
-  UserCount total_affected_;
-  UserCount total_active_;
-  // Who is cut off changed during the current instant.
-  bool users_changed_ = false;
-  // The totals in the last users line.
-  UserCount recorded_affected_;
-  UserCount recorded_active_;
   HealthInputs traced_;
 };
 

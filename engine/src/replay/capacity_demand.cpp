@@ -1,0 +1,87 @@
+#include "replay/capacity_demand.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar& calendar) {
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    if (topology.service(ServiceId{s}).capacity_limited)
+      services_.push_back(ServiceId{s});
+  }
+  const std::size_t segments = calendar.segments();
+  while (leaves_ < segments)
+    leaves_ *= 2;
+  for (const ServiceId s : services_) {
+    std::vector<UserCount> demand;
+    for (std::size_t segment = 0; segment < segments; ++segment)
+      demand.push_back(demand_on(topology, s, calendar.weights(segment)));
+    std::vector<std::size_t> change(segments, segments);
+    std::vector<std::size_t> zero(segments, segments);
+    for (std::size_t m = segments; m-- > 0;) {
+      if (m + 1 < segments)
+        change[m] = demand[m + 1] != demand[m] ? m + 1 : change[m + 1];
+      zero[m] = demand[m] == UserCount{} ? m : (m + 1 < segments ? zero[m + 1] : segments);
+    }
+    std::vector<std::int64_t> tree(2 * leaves_, -1);
+    for (std::size_t m = 0; m < segments; ++m)
+      tree[leaves_ + m] = demand[m].value;
+    for (std::size_t node = leaves_; node-- > 1;)
+      tree[node] = std::max(tree[2 * node], tree[2 * node + 1]);
+    demand_.push_back(std::move(demand));
+    next_change_.push_back(std::move(change));
+    next_zero_.push_back(std::move(zero));
+    tree_.push_back(std::move(tree));
+  }
+}
+
+std::optional<std::size_t> CapacityDemand::next_change(std::size_t i, std::size_t segment) const {
+  const std::size_t next = next_change_[i][segment];
+  return next < demand_[i].size() ? std::optional(next) : std::nullopt;
+}
+
+// Walks down the tree to the leftmost leaf at or after `from` whose value
+// reaches the limit.
+std::optional<std::size_t> CapacityDemand::first_at_least(std::size_t i, std::size_t from,
+                                                          double limit) const {
+  const std::vector<std::int64_t>& tree = tree_[i];
+  const auto reaches = [&](std::size_t node) { return static_cast<double>(tree[node]) >= limit; };
+  // Climbs from the leaf, looking at right siblings, to the first subtree
+  // after `from` that holds such a leaf.
+  std::size_t node = leaves_ + from;
+  if (from >= demand_[i].size())
+    return std::nullopt;
+  if (!reaches(node)) {
+    while (true) {
+      if (node == 1)
+        return std::nullopt;
+      if (node % 2 == 0 && reaches(node + 1)) {
+        node = node + 1;
+        break;
+      }
+      node /= 2;
+    }
+  }
+  while (node < leaves_)
+    node = reaches(2 * node) ? 2 * node : 2 * node + 1;
+  return node - leaves_;
+}
+
+std::optional<std::size_t> CapacityDemand::next_evaluated(std::size_t i, std::size_t segment,
+                                                          double limit) const {
+  std::optional<std::size_t> next;
+  const auto earliest = [&](std::optional<std::size_t> candidate) {
+    if (candidate && (!next || *candidate < *next))
+      next = candidate;
+  };
+  // At or above the limit: the next change is evaluated; below it, the
+  // first segment that reaches it.
+  if (const auto over = first_at_least(i, segment, limit))
+    earliest(*over == segment ? next_change(i, segment) : over);
+  // A change from no demand is evaluated.
+  if (const std::size_t zero = next_zero_[i][segment]; zero < demand_[i].size())
+    earliest(next_change(i, zero));
+  return next;
+}
+
+}  // namespace faultline::detail

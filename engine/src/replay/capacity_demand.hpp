@@ -1,0 +1,50 @@
+#pragma once
+// The demand on each capacity-limited service in each calendar segment, and
+// the segment starts at which a change of it can matter: demand changes are
+// events only there, not at every change of activity.
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "faultline/activity.hpp"
+
+namespace faultline::detail {
+
+class CapacityDemand {
+ public:
+  CapacityDemand(const Topology& topology, const ActivityCalendar& calendar);
+
+  // The capacity-limited services, in ServiceId order.
+  std::span<const ServiceId> services() const { return services_; }
+  // The concurrent active users whose traffic reaches services()[i] during
+  // the segment.
+  UserCount demand(std::size_t i, std::size_t segment) const {
+    return demand_[i][segment];
+  }
+  // The first segment after `segment` at whose start the health of
+  // services()[i] would be evaluated again, when it fits every deployment
+  // below `limit` (HealthPropagator::fits_below): a start where its demand
+  // changes from nothing, from at least the limit, or to at least it.
+  std::optional<std::size_t> next_evaluated(std::size_t i, std::size_t segment,
+                                            double limit) const;
+
+ private:
+  // The first segment from `from` on whose demand on services()[i] is at
+  // least `limit`.
+  std::optional<std::size_t> first_at_least(std::size_t i, std::size_t from, double limit) const;
+  std::optional<std::size_t> next_change(std::size_t i, std::size_t segment) const;
+
+  std::vector<ServiceId> services_;
+  std::vector<std::vector<UserCount>> demand_;  // by service, by segment
+  // By service, by segment: the first later segment with another demand,
+  // and the first segment from it on with no demand (the segment count
+  // when none).
+  std::vector<std::vector<std::size_t>> next_change_;
+  std::vector<std::vector<std::size_t>> next_zero_;
+  // By service: a max tree over the segments' demand, leaves from `leaves_`.
+  std::vector<std::vector<std::int64_t>> tree_;
+  std::size_t leaves_ = 1;
+};
+
+}  // namespace faultline::detail

@@ -1,0 +1,130 @@
+#include "replay/user_accounting.hpp"
+
+#include <limits>
+
+#include "replay/run.hpp"
+
+namespace faultline::detail {
+
+UserAccounting::UserAccounting(const Topology& topology, const ActivityCalendar& calendar)
+    : topology_(topology),
+      calendar_(calendar),
+      group_affected_(topology.user_groups().size()),
+      group_active_(topology.user_groups().size()),
+      group_attributed_(topology.user_groups().size()) {}
+
+void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_times,
+                           std::vector<TimelineEntry>* timeline) {
+  result_ = &result;
+  sample_times_ = sample_times;
+  timeline_ = timeline;
+  now_ = SimTime{};
+  segment_ = 0;
+  next_sample_ = 0;
+  std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
+  std::fill(group_active_.begin(), group_active_.end(), UserCount{});
+  std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
+  total_affected_ = UserCount{};
+  total_active_ = UserCount{};
+  changed_ = false;
+  recorded_affected_ = UserCount{};
+  recorded_active_ = UserCount{};
+  result.user_groups.assign(topology_.user_groups().size(), UserImpact{});
+  result.overall = UserImpact{};
+  result.sampled_active.assign(sample_times.size(), UserCount{});
+}
+
+SimTime UserAccounting::next_segment_start() const {
+  return segment_ + 1 < calendar_.segments() ? calendar_.segment_start(segment_ + 1)
+                                             : SimTime{std::numeric_limits<std::int64_t>::max()};
+}
+
+// The active share of each group's cut-off users follows the new weights.
+void UserAccounting::enter_segment(std::size_t segment) {
+  segment_ = segment;
+  for (std::uint32_t g = 0; g < group_affected_.size(); ++g) {
+    const UserCount active =
+        active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
+    total_active_ += active - group_active_[g];
+    group_active_[g] = active;
+  }
+  changed_ = true;
+}
+
+void UserAccounting::count_loss(SimTime until) {
+  const Duration span = until - now_;
+  if (span.ms <= 0 || total_active_ == UserCount{})
+    return;
+  for (std::size_t g = 0; g < group_active_.size(); ++g)
+    result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
+  result_->overall.lost += UserTime{total_active_.value * span.ms};
+}
+
+void UserAccounting::take_samples_before(SimTime t) {
+  while (next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t)
+    result_->sampled_active[next_sample_++] = total_active_;
+}
+
+void UserAccounting::advance_to(SimTime t) {
+  while (true) {
+    const SimTime boundary = next_segment_start();
+    const SimTime until = std::min(t, boundary);
+    take_samples_before(until);
+    count_loss(until);
+    now_ = until;
+    if (boundary > t)
+      return;
+    enter_segment(segment_ + 1);
+    if (boundary == t)
+      return;
+    settle();
+  }
+}
+
+void UserAccounting::settle() {
+  if (!changed_)
+    return;
+  changed_ = false;
+  for (std::size_t g = 0; g < group_affected_.size(); ++g)
+    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g], now_);
+  update_peaks(result_->overall, total_affected_, total_active_, now_);
+  if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
+    return;
+  recorded_affected_ = total_affected_;
+  recorded_active_ = total_active_;
+  if (timeline_) {
+    TimelineEntry entry = entry_at(now_, TimelineKind::users);
+    entry.affected = total_affected_;
+    entry.active = total_active_;
+    timeline_->push_back(entry);
+  }
+}
+
+UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
+  const UserCount before = group_affected_[g.value];
+  if (affected == before)
+    return UserTime{};
+  UserTime share;
+  if (affected < before) {
+    UserTime& attributed = group_attributed_[g.value];
+    share = restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
+    attributed += share;
+  }
+  const UserCount active = active_share(affected, calendar_.permille(segment_, g));
+  total_affected_ += affected - before;
+  total_active_ += active - group_active_[g.value];
+  group_affected_[g.value] = affected;
+  group_active_[g.value] = active;
+  changed_ = true;
+  return share;
+}
+
+void UserAccounting::finish() {
+  // The state at the end holds for any later sampling time.
+  take_samples_before(SimTime{std::numeric_limits<std::int64_t>::max()});
+  for (std::uint32_t g = 0; g < group_affected_.size(); ++g)
+    result_->user_groups[g].cut_off_at_end = group_affected_[g];
+  result_->overall.cut_off_at_end = total_affected_;
+}
+
+}  // namespace faultline::detail

@@ -1,0 +1,75 @@
+#pragma once
+// One run's user accounting: who is cut off in each group, how many of them
+// are active, and the user-time they lose, per group and overall. Activity
+// follows the calendar without an event per segment: moving time on counts
+// the loss segment by segment, and each segment start in between is an
+// instant of its own for peaks, samples and the users line.
+
+#include <span>
+#include <vector>
+
+#include "faultline/activity.hpp"
+#include "faultline/replay.hpp"
+
+namespace faultline::detail {
+
+class UserAccounting {
+ public:
+  UserAccounting(const Topology& topology, const ActivityCalendar& calendar);
+
+  // A new run at T0, in its first segment, writing into the result's user
+  // groups, overall impact and sampled_active (taken at `sample_times`,
+  // sorted); users lines go to `timeline` when it is given.
+  void reset(RunResult& result, std::span<const SimTime> sample_times,
+             std::vector<TimelineEntry>* timeline);
+
+  // Moves on to t: counts the loss until then, samples the times before
+  // it, settles each segment start before it (nothing else happens then)
+  // and enters the segment holding t.
+  void advance_to(SimTime t);
+  // Peaks, and the users line, once everything at the current instant is
+  // done, so that steps within one instant never count as a peak.
+  void settle();
+  // The group's cut-off users change now. Returns the user-time the users
+  // brought back had lost: their share of the group's loss not yet put
+  // down to anything (see restored_share); nothing when none came back.
+  UserTime set_affected(UserGroupId g, UserCount affected);
+  // The end of the run at the current time: the remaining samples, and who
+  // is still cut off.
+  void finish();
+
+  UserCount affected(UserGroupId g) const { return group_affected_[g.value]; }
+  UserCount total_affected() const { return total_affected_; }
+  // The calendar segment in force now.
+  std::size_t segment() const { return segment_; }
+
+ private:
+  SimTime next_segment_start() const;
+  void enter_segment(std::size_t segment);
+  // Counts the loss of [now_, until) at the current activity.
+  void count_loss(SimTime until);
+  void take_samples_before(SimTime t);
+
+  const Topology& topology_;
+  const ActivityCalendar& calendar_;
+  RunResult* result_ = nullptr;
+  std::span<const SimTime> sample_times_;
+  std::vector<TimelineEntry>* timeline_ = nullptr;
+  SimTime now_;
+  std::size_t segment_ = 0;
+  std::size_t next_sample_ = 0;
+  std::vector<UserCount> group_affected_;
+  std::vector<UserCount> group_active_;  // of those affected, the active ones
+  // User-time lost by each group already put down to what brought its users
+  // back.
+  std::vector<UserTime> group_attributed_;
+  UserCount total_affected_;
+  UserCount total_active_;
+  // Who is cut off, or active, changed during the current instant.
+  bool changed_ = false;
+  // The totals in the last users line.
+  UserCount recorded_affected_;
+  UserCount recorded_active_;
+};
+
+}  // namespace faultline::detail
