@@ -176,20 +176,20 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   // Health sees the demand at T0 before anything happens.
   propagate();
   for (std::uint32_t f = 0; f < scenario_.faults.size(); ++f) {
-    queue_.schedule(scenario_.faults[f].at, {Event::Kind::fault, f});
+    queue_.schedule(scenario_.faults[f].at, events::FaultStrikes{FaultId{f}});
   }
   // Scheduled after the faults so that, at T0, the faults come first.
-  queue_.schedule(SimTime{}, {Event::Kind::runbook_begins});
+  queue_.schedule(SimTime{}, events::RunbookBegins{});
   for (std::uint32_t c = 0; c < scenario_.crews.size(); ++c) {
     const auto& resized = scenario_.crews[c].resized;
     for (std::size_t i = 0; i < resized.size(); ++i)
-      queue_.schedule(resized[i].at, {Event::Kind::crew_resized, c, static_cast<int>(i)});
+      queue_.schedule(resized[i].at, events::CrewResized{CrewId{c}, i});
   }
   if (options.sampling) {
     for (std::uint32_t u = 0; u < units_.size(); ++u) {
       const Duration ttf =
           std::max(Duration{1}, draw(units_[u].model->time_to_failure, unit_random_, u));
-      queue_.schedule(SimTime{} + ttf, {Event::Kind::unit_fails, u});
+      queue_.schedule(SimTime{} + ttf, events::UnitFails{FailureUnitId{u}});
     }
   }
 
@@ -198,7 +198,7 @@ void Run::execute(const RunOptions& options, RunResult& result) {
     if (past_the_end(*event, last_work))
       break;
     advance_to(event->at);
-    if (event->payload.kind != Event::Kind::demand_changes)
+    if (!std::holds_alternative<events::DemandChanges>(event->payload))
       last_work = event->at;
     handle(event->payload);
   }
@@ -211,7 +211,8 @@ void Run::execute(const RunOptions& options, RunResult& result) {
 bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const {
   if (scenario_.horizon)
     return event.at > *scenario_.horizon;
-  const bool only_demand = event.payload.kind == Event::Kind::demand_changes && queue_.empty();
+  const bool only_demand =
+      std::holds_alternative<events::DemandChanges>(event.payload) && queue_.empty();
   if (!only_demand)
     return false;
   return users_.total_affected() == UserCount{} ||
@@ -232,66 +233,81 @@ void Run::record(TimelineEntry entry) {
 }
 
 void Run::handle(const Event& e) {
-  switch (e.kind) {
-    case Event::Kind::fault:
-      apply_fault(e.index);
-      break;
-    case Event::Kind::rollout_wave:
-      roll_out(e.index, e.wave);
-      break;
-    case Event::Kind::runbook_begins:
-      runbook_.begin(now_);
-      break;
-    case Event::Kind::earliest_start:
-      runbook_.reach_earliest_start(StepId{e.index});
-      break;
-    case Event::Kind::wave_done:
-      attempt_end_[e.index].reset();
-      finish_attempt(StepId{e.index}, e.wave);
-      break;
-    case Event::Kind::retry:
-      retry(StepId{e.index}, e.wave);
-      break;
-    case Event::Kind::unit_fails:
-      unit_fails(e.index);
-      break;
-    case Event::Kind::unit_repaired:
-      unit_repaired(e.index);
-      break;
-    case Event::Kind::demand_changes:
-      demand_event_.reset();
-      propagate();
-      break;
-    case Event::Kind::loss_detected:
-      detect_loss(ServiceId{e.index});
-      break;
-    case Event::Kind::failover_done:
-      finish_failover(ServiceId{e.index});
-      break;
-    case Event::Kind::overload_trips:
-      overload_trips(DeploymentId{e.index});
-      break;
-    case Event::Kind::scripted_failure:
-      scripted_failure(StepId{e.index});
-      break;
-    case Event::Kind::hold_up:
-      hold_up(StepId{e.index}, e.wave);
-      break;
-    case Event::Kind::crew_resized:
-      runbook_.resize(CrewId{e.index},
-                      scenario_.crews[e.index].resized[static_cast<std::size_t>(e.wave)].size);
-      recorded_busy_[e.index] = -1;  // a crew line shows the new size
-      break;
-    case Event::Kind::rollback_done:
-      finish_rollback(StepId{e.index});
-      break;
-    case Event::Kind::shift_starts:
-      shift_wake_.reset();
-      break;
-  }
+  std::visit([this](const auto& event) { on(event); }, e);
   dispatch_steps();
   if (options_.record_timeline)
     record_crews();
+}
+
+void Run::on(const events::FaultStrikes& e) {
+  apply_fault(e.fault);
+}
+
+void Run::on(const events::RolloutWave& e) {
+  roll_out(e.fault, e.wave);
+}
+
+void Run::on(const events::RunbookBegins&) {
+  runbook_.begin(now_);
+}
+
+void Run::on(const events::EarliestStart& e) {
+  runbook_.reach_earliest_start(e.step);
+}
+
+void Run::on(const events::AttemptEnds& e) {
+  attempt_end_[e.step.value].reset();
+  finish_attempt(e.step, e.wave);
+}
+
+void Run::on(const events::RetryStarts& e) {
+  retry(e.step, e.wave);
+}
+
+void Run::on(const events::UnitFails& e) {
+  unit_fails(e.unit);
+}
+
+void Run::on(const events::UnitRepaired& e) {
+  unit_repaired(e.unit);
+}
+
+void Run::on(const events::DemandChanges&) {
+  demand_event_.reset();
+  propagate();
+}
+
+void Run::on(const events::LossDetected& e) {
+  detect_loss(e.service);
+}
+
+void Run::on(const events::FailoverDone& e) {
+  finish_failover(e.service);
+}
+
+void Run::on(const events::OverloadTrips& e) {
+  overload_trips(e.deployment);
+}
+
+void Run::on(const events::ScriptedFailure& e) {
+  scripted_failure(e.step);
+}
+
+void Run::on(const events::HoldUpStarts& e) {
+  hold_up(e.step, e.hold_up);
+}
+
+void Run::on(const events::CrewResized& e) {
+  runbook_.resize(e.crew, scenario_.crews[e.crew.value].resized[e.change].size);
+  recorded_busy_[e.crew.value] = -1;  // a crew line shows the new size
+}
+
+void Run::on(const events::RollbackDone& e) {
+  finish_rollback(e.step);
+}
+
+void Run::on(const events::ShiftStarts&) {
+  shift_wake_.reset();
 }
 
 // Starts what the crews can take on; a step whose condition no longer holds
@@ -301,7 +317,7 @@ void Run::dispatch_steps() {
   while (again) {
     again = false;
     for (const StepId s : runbook_.take_waiting()) {
-      queue_.schedule(*scenario_.steps[s.value].not_before, {Event::Kind::earliest_start, s.value});
+      queue_.schedule(*scenario_.steps[s.value].not_before, events::EarliestStart{s});
     }
     // A step whose condition no longer holds is skipped as soon as it is
     // ready: skipping needs no crew member.
@@ -323,7 +339,7 @@ void Run::dispatch_steps() {
   if (const auto wake = runbook_.next_shift_start(now_);
       wake && (!shift_wake_ || *wake < *shift_wake_)) {
     shift_wake_ = wake;
-    queue_.schedule(*wake, {Event::Kind::shift_starts});
+    queue_.schedule(*wake, events::ShiftStarts{});
   }
 }
 
@@ -353,8 +369,8 @@ void Run::apply_service(ServiceId s) {
   health_.set_capability(s, service_failed_[s.value] ? 0.0 : base_capability_[s.value]);
 }
 
-void Run::apply_fault(std::uint32_t index) {
-  const Fault& fault = scenario_.faults[index];
+void Run::apply_fault(FaultId index) {
+  const Fault& fault = scenario_.faults[index.value];
   int deleted = 0;
   if (fault.kind == FaultKind::bad_deploy) {
     deleted = roll_out(index, 1);
@@ -372,16 +388,16 @@ void Run::apply_fault(std::uint32_t index) {
     capability = std::min(capability, fault.served_fraction);
     apply_service(*fault.service);
   }
-  TimelineEntry entry = entry_at(now_, TimelineKind::fault, index);
+  TimelineEntry entry = entry_at(now_, TimelineKind::fault, index.value);
   entry.instances = deleted;
   record(entry);
   propagate();
 }
 
-int Run::roll_out(std::uint32_t index, int wave) {
-  if (rollout_halted_[index])
+int Run::roll_out(FaultId index, int wave) {
+  if (rollout_halted_[index.value])
     return 0;
-  const Fault& fault = scenario_.faults[index];
+  const Fault& fault = scenario_.faults[index.value];
   const auto first = static_cast<std::size_t>(wave - 1) * static_cast<std::size_t>(fault.per_wave);
   const std::size_t end =
       std::min(fault.deployments.size(), first + static_cast<std::size_t>(fault.per_wave));
@@ -396,10 +412,10 @@ int Run::roll_out(std::uint32_t index, int wave) {
     apply_deployment(d);
   }
   if (wave < waves) {
-    queue_.schedule(now_ + fault.every, {Event::Kind::rollout_wave, index, wave + 1});
+    queue_.schedule(now_ + fault.every, events::RolloutWave{index, wave + 1});
   }
   if (wave > 1) {
-    TimelineEntry entry = entry_at(now_, TimelineKind::rollout_wave, index);
+    TimelineEntry entry = entry_at(now_, TimelineKind::rollout_wave, index.value);
     entry.instances = taken;
     entry.wave = wave;
     entry.waves = waves;
@@ -433,8 +449,7 @@ void Run::schedule_demand() {
   demand_event_.reset();
   if (next) {
     demand_event_segment_ = *next;
-    demand_event_ = queue_.schedule(calendar_.segment_start(*next),
-                                    {Event::Kind::demand_changes, static_cast<std::uint32_t>(*next)});
+    demand_event_ = queue_.schedule(calendar_.segment_start(*next), events::DemandChanges{*next});
   }
 }
 
@@ -468,7 +483,7 @@ void Run::check_failover(ServiceId s) {
   }
   const Duration detection =
       draw(topology_.service(s).failover.detection, failover_random_, s.value);
-  state.pending = queue_.schedule(now_ + detection, {Event::Kind::loss_detected, s.value});
+  state.pending = queue_.schedule(now_ + detection, events::LossDetected{s});
 }
 
 std::optional<DeploymentId> Run::failover_target(ServiceId s) const {
@@ -495,7 +510,7 @@ void Run::start_switch(ServiceId s) {
   state.set_going_by = restoring_step_;
   const Duration switching =
       draw(topology_.service(s).failover.duration, failover_random_, s.value);
-  state.pending = queue_.schedule(now_ + switching, {Event::Kind::failover_done, s.value});
+  state.pending = queue_.schedule(now_ + switching, events::FailoverDone{s});
 }
 
 // The switch goes to the first other deployment in listed order that can
@@ -562,7 +577,7 @@ void Run::check_overload(DeploymentId d) {
   auto& trip = overload_[d.value];
   const bool over = health_.load_ratio(d) >= overload->threshold;
   if (over && !trip) {
-    trip = queue_.schedule(now_ + overload->after, {Event::Kind::overload_trips, d.value});
+    trip = queue_.schedule(now_ + overload->after, events::OverloadTrips{d});
   } else if (!over && trip) {
     queue_.cancel(*trip);
     trip.reset();
@@ -586,7 +601,7 @@ void Run::start_step(StepId s) {
   // way, so that they never stretch a run past its last real event.
   for (const SimTime at : step.fails_at) {
     if (at > now_) {
-      scripted_[s.value].push_back(queue_.schedule(at, {Event::Kind::scripted_failure, s.value}));
+      scripted_[s.value].push_back(queue_.schedule(at, events::ScriptedFailure{s}));
     } else {
       forced_failure_[s.value] = 1;
     }
@@ -594,7 +609,7 @@ void Run::start_step(StepId s) {
   for (std::size_t h = 0; h < step.hold_ups.size(); ++h) {
     if (step.hold_ups[h].at >= now_) {
       scripted_[s.value].push_back(queue_.schedule(
-          step.hold_ups[h].at, {Event::Kind::hold_up, s.value, static_cast<int>(h)}));
+          step.hold_ups[h].at, events::HoldUpStarts{s, h}));
     }
   }
   record(entry_at(now_, TimelineKind::step_started, s.value));
@@ -614,7 +629,7 @@ void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
   held_up_[s.value] = Duration{};
   attempt_end_at_[s.value] = runbook_.work_ends(s, now_, work);
   attempt_end_[s.value] =
-      queue_.schedule(attempt_end_at_[s.value], {Event::Kind::wave_done, s.value, wave});
+      queue_.schedule(attempt_end_at_[s.value], events::AttemptEnds{s, wave});
 }
 
 void Run::finish_attempt(StepId s, int wave) {
@@ -703,7 +718,7 @@ void Run::fail_attempt(StepId s, int wave, bool scripted) {
   if (retries_used_[s.value] < step.retries) {
     ++retries_used_[s.value];
     queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
-                    {Event::Kind::retry, s.value, wave});
+                    events::RetryStarts{s, wave});
     return;
   }
   give_up(s);
@@ -726,7 +741,7 @@ void Run::give_up(StepId s) {
   if (step.rollback) {
     runbook_.start_rollback(s);
     const Duration work = draw(*step.rollback, step_random_, s.value);
-    queue_.schedule(runbook_.work_ends(s, now_, work), {Event::Kind::rollback_done, s.value});
+    queue_.schedule(runbook_.work_ends(s, now_, work), events::RollbackDone{s});
     return;
   }
   result_->steps[s.value].crew_freed = now_;
@@ -747,13 +762,13 @@ void Run::scripted_failure(StepId s) {
 
 // The wave under way ends later; between retries, the next attempt takes
 // longer.
-void Run::hold_up(StepId s, int index) {
-  const Duration length = scenario_.steps[s.value].hold_ups[static_cast<std::size_t>(index)].length;
+void Run::hold_up(StepId s, std::size_t index) {
+  const Duration length = scenario_.steps[s.value].hold_ups[index].length;
   auto& pending = attempt_end_[s.value];
   if (pending && queue_.cancel(*pending)) {
     attempt_end_at_[s.value] = attempt_end_at_[s.value] + length;
     pending = queue_.schedule(attempt_end_at_[s.value],
-                              {Event::Kind::wave_done, s.value, wave_under_way_[s.value]});
+                              events::AttemptEnds{s, wave_under_way_[s.value]});
     return;
   }
   held_up_[s.value] += length;
@@ -827,9 +842,9 @@ void Run::raise_capability(ServiceId s, double fraction) {
   apply_service(s);
 }
 
-void Run::unit_fails(std::uint32_t unit) {
+void Run::unit_fails(FailureUnitId unit) {
   set_unit_failed(unit, true);
-  const auto pool = units_[unit].repair_pool;
+  const auto pool = units_[unit.value].repair_pool;
   if (!pool || pools_[*pool].busy < pools_[*pool].repairers) {
     start_repair(unit);
   } else {
@@ -837,20 +852,20 @@ void Run::unit_fails(std::uint32_t unit) {
   }
 }
 
-void Run::start_repair(std::uint32_t unit) {
-  if (const auto pool = units_[unit].repair_pool)
+void Run::start_repair(FailureUnitId unit) {
+  if (const auto pool = units_[unit.value].repair_pool)
     ++pools_[*pool].busy;
-  const Duration ttr = draw(units_[unit].model->time_to_repair, unit_random_, unit);
-  queue_.schedule(now_ + ttr, {Event::Kind::unit_repaired, unit});
+  const Duration ttr = draw(units_[unit.value].model->time_to_repair, unit_random_, unit.value);
+  queue_.schedule(now_ + ttr, events::UnitRepaired{unit});
 }
 
-void Run::unit_repaired(std::uint32_t unit) {
+void Run::unit_repaired(FailureUnitId unit) {
   set_unit_failed(unit, false);
   // A failure the instant after a repair would let a run spin at one time.
   const Duration ttf =
-      std::max(Duration{1}, draw(units_[unit].model->time_to_failure, unit_random_, unit));
-  queue_.schedule(now_ + ttf, {Event::Kind::unit_fails, unit});
-  if (const auto pool = units_[unit].repair_pool) {
+      std::max(Duration{1}, draw(units_[unit.value].model->time_to_failure, unit_random_, unit.value));
+  queue_.schedule(now_ + ttf, events::UnitFails{unit});
+  if (const auto pool = units_[unit.value].repair_pool) {
     RepairPool& p = pools_[*pool];
     --p.busy;
     if (p.head < p.queue.size())
@@ -858,8 +873,8 @@ void Run::unit_repaired(std::uint32_t unit) {
   }
 }
 
-void Run::set_unit_failed(std::uint32_t unit, bool failed) {
-  const FailureUnit& u = units_[unit];
+void Run::set_unit_failed(FailureUnitId unit, bool failed) {
+  const FailureUnit& u = units_[unit.value];
   if (u.deployment) {
     deployment_failed_[u.deployment->value] = failed;
     apply_deployment(*u.deployment);

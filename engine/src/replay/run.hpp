@@ -13,6 +13,7 @@
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
 #include "replay/capacity_demand.hpp"
+#include "replay/events.hpp"
 #include "replay/user_accounting.hpp"
 
 namespace faultline::detail {
@@ -63,35 +64,6 @@ class Run {
   void execute(const RunOptions& options, RunResult& result);
 
  private:
-  struct Event {
-    enum class Kind {
-      fault,
-      rollout_wave,
-      runbook_begins,
-      earliest_start,
-      wave_done,
-      retry,
-      unit_fails,
-      unit_repaired,
-      // A change of demand on a capacity-limited service that its health
-      // must see (see CapacityDemand).
-      demand_changes,
-      loss_detected,
-      failover_done,
-      overload_trips,
-      scripted_failure,
-      hold_up,
-      crew_resized,
-      rollback_done,
-      shift_starts,
-    };
-    Kind kind;
-    // fault, step, failure unit, calendar segment (demand_changes), service (loss_detected,
-    // failover_done) or deployment (overload_trips); unused for shift_starts
-    std::uint32_t index = 0;
-    int wave = 0;  // 1-based; or which hold-up, or which size change of a crew
-  };
-
   // Something with a failure model: a deployment, or a service itself.
   struct FailureUnit {
     const FailureModel* model;
@@ -103,16 +75,34 @@ class Run {
   struct RepairPool {
     int repairers = 0;
     int busy = 0;
-    std::vector<std::uint32_t> queue;  // waiting units, in failure order
+    std::vector<FailureUnitId> queue;  // waiting units, in failure order
     std::size_t head = 0;
   };
 
   void reset(const RunOptions& options, RunResult& result);
+  // Hands the event to what it is about, then starts the steps that can.
   void handle(const Event& e);
-  void apply_fault(std::uint32_t index);
+  void on(const events::FaultStrikes& e);
+  void on(const events::RolloutWave& e);
+  void on(const events::RunbookBegins& e);
+  void on(const events::EarliestStart& e);
+  void on(const events::AttemptEnds& e);
+  void on(const events::RetryStarts& e);
+  void on(const events::UnitFails& e);
+  void on(const events::UnitRepaired& e);
+  void on(const events::DemandChanges& e);
+  void on(const events::LossDetected& e);
+  void on(const events::FailoverDone& e);
+  void on(const events::OverloadTrips& e);
+  void on(const events::ScriptedFailure& e);
+  void on(const events::HoldUpStarts& e);
+  void on(const events::CrewResized& e);
+  void on(const events::RollbackDone& e);
+  void on(const events::ShiftStarts& e);
+  void apply_fault(FaultId fault);
   // Takes down the deployments wave `wave` of a bad deploy reaches, unless
   // it was halted, and schedules the next wave; returns the instances lost.
-  int roll_out(std::uint32_t fault, int wave);
+  int roll_out(FaultId fault, int wave);
   // Gives health the demand of the current segment, and schedules the next
   // segment start at which a change of it is evaluated.
   void sync_demand();
@@ -139,16 +129,16 @@ class Run {
   void give_up(StepId s);
   void scripted_failure(StepId s);
   void cancel_scripted(StepId s);
-  void hold_up(StepId s, int index);
+  void hold_up(StepId s, std::size_t index);
   void finish_rollback(StepId s);
   void finish_step(StepId s);
   void open_gates();
   void record_crews();
   void apply_wave(StepId s, int wave);
-  void unit_fails(std::uint32_t unit);
-  void start_repair(std::uint32_t unit);
-  void unit_repaired(std::uint32_t unit);
-  void set_unit_failed(std::uint32_t unit, bool failed);
+  void unit_fails(FailureUnitId unit);
+  void start_repair(FailureUnitId unit);
+  void unit_repaired(FailureUnitId unit);
+  void set_unit_failed(FailureUnitId unit, bool failed);
   void raise_capability(ServiceId s, double fraction);
   double enabled_by(const Step& step, int waves) const;
   void apply_deployment(DeploymentId d);
