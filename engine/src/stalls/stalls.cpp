@@ -221,18 +221,23 @@ std::vector<StepWaits> step_waits(const Scenario& scenario, const RunResult& res
 }
 
 std::vector<Stall> stalls(const std::vector<StepWaits>& waits) {
-  std::vector<Stall> out;
+  // Sorted by reference and copied once: sorting the waits themselves, whose
+  // causes hold vectors, trips GCC 12's -O3 maybe-uninitialized warning.
+  std::vector<std::pair<StepId, const Wait*>> found;
   for (std::uint32_t s = 0; s < waits.size(); ++s) {
     for (const Wait& w : waits[s].waits) {
       if (!std::holds_alternative<PredecessorsWait>(w.cause))
-        out.push_back({StepId{s}, w});
+        found.emplace_back(StepId{s}, &w);
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Stall& a, const Stall& b) {
-    if (a.wait.length() != b.wait.length())
-      return a.wait.length() > b.wait.length();
-    return a.wait.from < b.wait.from;
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    if (a.second->length() != b.second->length())
+      return a.second->length() > b.second->length();
+    return a.second->from < b.second->from;
   });
+  std::vector<Stall> out;
+  for (const auto& [step, wait] : found)
+    out.push_back({step, *wait});
   return out;
 }
 
