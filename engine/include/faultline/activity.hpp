@@ -30,10 +30,51 @@ class ActivityCalendar {
     return std::span(permille_).subspan(segment * groups_, groups_);
   }
 
+  // Where a caller moving forward in time stands in one group's stretches
+  // of constant weight: spans from it on are answered without a search.
+  struct Cursor {
+    std::size_t stretch = 0;
+  };
+  // Moves the cursor forward to the stretch of group g that holds t.
+  void move_to(UserGroupId g, Cursor& at, SimTime t) const;
+  // The user-time that `users` of group g, cut off from `from` (where the
+  // cursor stands) to `to`, lose while active: each stretch at one weight
+  // counts its active share (active_share, rounded to a person) for its
+  // length. Exact, in time that does not grow with the stretches crossed.
+  UserTime active_time(UserGroupId g, UserCount users, Cursor from, SimTime from_time,
+                       SimTime to) const;
+  // The most of `users` of group g active at any time in [from, to), and
+  // the first time it is reached (the weight at `from` when to <= from).
+  struct Peak {
+    UserCount active;
+    SimTime at;
+  };
+  Peak most_active(UserGroupId g, UserCount users, Cursor from, SimTime from_time,
+                   SimTime to) const;
+
  private:
+  // One group's weight over time in stretches of its own, with what answers
+  // the two questions above without walking them.
+  struct GroupCurve {
+    std::vector<SimTime> starts;  // the first at T0; the last holds for good
+    std::vector<std::uint16_t> permille;
+    std::vector<std::uint16_t> weights;  // its distinct weights
+    // (stretches + 1) x weights: the time spent at each weight before each
+    // stretch starts.
+    std::vector<std::int64_t> time_before;
+    std::vector<std::uint16_t> max_tree;  // over the stretches' weights
+
+    // The highest weight of the stretches first to last.
+    std::uint16_t highest(std::size_t first, std::size_t last) const;
+    // The first stretch from `from` on whose weight is at least `permille`.
+    std::size_t first_at_least(std::size_t from, std::uint16_t permille) const;
+  };
+  static GroupCurve curve_of(std::vector<SimTime> starts, std::vector<std::uint16_t> permille);
+
   std::size_t groups_ = 0;
   std::vector<SimTime> starts_;
   std::vector<std::uint16_t> permille_;  // segments x groups
+  std::vector<GroupCurve> curves_;       // by UserGroupId
 };
 
 // How long a scenario's calendar covers: its horizon, or without one a year,

@@ -66,6 +66,15 @@ ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock
   }
   std::sort(starts_.begin(), starts_.end());
   starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+  for (const auto& changes : per_group) {
+    std::vector<SimTime> starts;
+    std::vector<std::uint16_t> permille;
+    for (const Change& c : changes) {
+      starts.push_back(c.at);
+      permille.push_back(c.permille);
+    }
+    curves_.push_back(curve_of(std::move(starts), std::move(permille)));
+  }
   permille_.resize(starts_.size() * groups_);
   for (std::size_t g = 0; g < groups_; ++g) {
     std::size_t next = 0;
@@ -77,6 +86,141 @@ ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock
       permille_[s * groups_ + g] = current;
     }
   }
+}
+
+ActivityCalendar::GroupCurve ActivityCalendar::curve_of(std::vector<SimTime> starts,
+                                                       std::vector<std::uint16_t> permille) {
+  GroupCurve c;
+  if (starts.empty()) {
+    starts.push_back(SimTime{});
+    permille.push_back(1000);
+  }
+  c.weights = permille;
+  std::sort(c.weights.begin(), c.weights.end());
+  c.weights.erase(std::unique(c.weights.begin(), c.weights.end()), c.weights.end());
+  const std::size_t n = starts.size();
+  const std::size_t w = c.weights.size();
+  c.time_before.assign((n + 1) * w, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::copy_n(c.time_before.begin() + static_cast<std::ptrdiff_t>(k * w), w,
+                c.time_before.begin() + static_cast<std::ptrdiff_t>((k + 1) * w));
+    if (k + 1 < n) {
+      const auto at = static_cast<std::size_t>(
+          std::lower_bound(c.weights.begin(), c.weights.end(), permille[k]) - c.weights.begin());
+      c.time_before[(k + 1) * w + at] += (starts[k + 1] - starts[k]).ms;
+    }
+  }
+  std::size_t leaves = 1;
+  while (leaves < n)
+    leaves *= 2;
+  c.max_tree.assign(2 * leaves, 0);
+  std::copy(permille.begin(), permille.end(), c.max_tree.begin() + static_cast<std::ptrdiff_t>(leaves));
+  for (std::size_t node = leaves; node-- > 1;)
+    c.max_tree[node] = std::max(c.max_tree[2 * node], c.max_tree[2 * node + 1]);
+  c.starts = std::move(starts);
+  c.permille = std::move(permille);
+  return c;
+}
+
+std::uint16_t ActivityCalendar::GroupCurve::highest(std::size_t first, std::size_t last) const {
+  const std::size_t leaves = max_tree.size() / 2;
+  std::uint16_t most = 0;
+  for (std::size_t lo = first + leaves, hi = last + leaves + 1; lo < hi; lo /= 2, hi /= 2) {
+    if (lo % 2 == 1)
+      most = std::max(most, max_tree[lo++]);
+    if (hi % 2 == 1)
+      most = std::max(most, max_tree[--hi]);
+  }
+  return most;
+}
+
+// Climbs from the leaf to the first subtree after it that holds a weight
+// that high, then walks down to its leftmost such leaf.
+std::size_t ActivityCalendar::GroupCurve::first_at_least(std::size_t from,
+                                                         std::uint16_t weight) const {
+  const std::size_t leaves = max_tree.size() / 2;
+  std::size_t node = leaves + from;
+  if (max_tree[node] < weight) {
+    while (node > 1 && !(node % 2 == 0 && max_tree[node + 1] >= weight))
+      node /= 2;
+    if (node == 1)
+      return permille.size();
+    ++node;
+  }
+  while (node < leaves)
+    node = max_tree[2 * node] >= weight ? 2 * node : 2 * node + 1;
+  return node - leaves;
+}
+
+// Steps, then gallops, then searches: short moves are the common case.
+void ActivityCalendar::move_to(UserGroupId g, Cursor& at, SimTime t) const {
+  const auto& starts = curves_[g.value].starts;
+  const std::size_t n = starts.size();
+  std::size_t k = at.stretch;
+  if (k + 1 < n && starts[k + 1] <= t) {
+    std::size_t step = 1;
+    while (k + step + 1 < n && starts[k + step + 1] <= t) {
+      k += step;
+      step *= 2;
+    }
+    const auto end = starts.begin() + static_cast<std::ptrdiff_t>(std::min(n, k + step + 1));
+    k = static_cast<std::size_t>(std::upper_bound(starts.begin() + static_cast<std::ptrdiff_t>(k),
+                                                  end, t) -
+                                 starts.begin()) -
+        1;
+  }
+  at.stretch = k;
+}
+
+// Whole stretches between the two ends come from the sums of time at each
+// weight, or one by one when they are few; the stretches the ends fall in,
+// from their own weights.
+UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, Cursor from,
+                                       SimTime from_time, SimTime to) const {
+  const GroupCurve& c = curves_[g.value];
+  const std::size_t first = from.stretch;
+  if (to <= from_time)
+    return UserTime{};
+  if (first + 1 == c.starts.size() || to <= c.starts[first + 1])
+    return UserTime{active_share(users, c.permille[first]).value * (to - from_time).ms};
+  Cursor end = from;
+  move_to(g, end, to);
+  const std::size_t last = end.stretch;
+  std::int64_t total =
+      active_share(users, c.permille[first]).value * (c.starts[first + 1] - from_time).ms +
+      active_share(users, c.permille[last]).value * (to - c.starts[last]).ms;
+  const std::size_t weights = c.weights.size();
+  if (last - first - 1 <= weights) {
+    for (std::size_t k = first + 1; k < last; ++k)
+      total += active_share(users, c.permille[k]).value * (c.starts[k + 1] - c.starts[k]).ms;
+    return UserTime{total};
+  }
+  for (std::size_t w = 0; w < weights; ++w) {
+    const std::int64_t ms =
+        c.time_before[last * weights + w] - c.time_before[(first + 1) * weights + w];
+    if (ms > 0)
+      total += active_share(users, c.weights[w]).value * ms;
+  }
+  return UserTime{total};
+}
+
+ActivityCalendar::Peak ActivityCalendar::most_active(UserGroupId g, UserCount users, Cursor from,
+                                                     SimTime from_time, SimTime to) const {
+  const GroupCurve& c = curves_[g.value];
+  const std::size_t first = from.stretch;
+  if (to <= from_time || users.value <= 0 || first + 1 == c.starts.size() ||
+      to <= c.starts[first + 1])
+    return {active_share(users, c.permille[first]), from_time};
+  Cursor end = from;
+  move_to(g, end, to - Duration{1});
+  const std::uint16_t highest = c.highest(first, end.stretch);
+  const UserCount most = active_share(users, highest);
+  // The least weight that rounds to as many people.
+  const std::int64_t least = std::max<std::int64_t>(
+      0, (1000 * most.value - 500 + users.value - 1) / users.value);
+  const std::size_t at = c.first_at_least(first, static_cast<std::uint16_t>(
+                                                     std::min<std::int64_t>(least, highest)));
+  return {most, at == first ? from_time : c.starts[at]};
 }
 
 std::size_t ActivityCalendar::segment_at(SimTime t) const {

@@ -1,5 +1,6 @@
 #include "replay/user_accounting.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "replay/run.hpp"
@@ -11,6 +12,7 @@ UserAccounting::UserAccounting(const Topology& topology, const ActivityCalendar&
       calendar_(calendar),
       group_affected_(topology.user_groups().size()),
       group_active_(topology.user_groups().size()),
+      cursors_(topology.user_groups().size()),
       group_attributed_(topology.user_groups().size()) {}
 
 void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_times,
@@ -24,6 +26,8 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
   std::fill(group_affected_.begin(), group_affected_.end(), UserCount{});
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
+  affected_groups_.clear();
+  std::fill(cursors_.begin(), cursors_.end(), ActivityCalendar::Cursor{});
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
   changed_ = false;
@@ -66,6 +70,96 @@ void UserAccounting::take_samples_before(SimTime t) {
 }
 
 void UserAccounting::advance_to(SimTime t) {
+  if (timeline_) {
+    advance_each_segment(t);
+    return;
+  }
+  if (t > now_)
+    advance_over_span(t);
+  std::size_t segment = segment_;
+  while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= t)
+    ++segment;
+  now_ = t;
+  if (segment != segment_)
+    enter_segment(segment);
+}
+
+void UserAccounting::advance_over_span(SimTime t) {
+  for (const UserGroupId g : affected_groups_)
+    calendar_.move_to(g, cursors_[g.value], now_);
+  sample_span(t);
+  count_span_loss(t);
+  span_peaks(t);
+}
+
+// Samples in the span see the weights of their own segment.
+void UserAccounting::sample_span(SimTime t) {
+  std::size_t segment = segment_;
+  for (; next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t; ++next_sample_) {
+    const SimTime at = sample_times_[next_sample_];
+    while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= at)
+      ++segment;
+    UserCount active;
+    for (const UserGroupId g : affected_groups_)
+      active += active_share(group_affected_[g.value], calendar_.permille(segment, g));
+    result_->sampled_active[next_sample_] = active;
+  }
+}
+
+void UserAccounting::count_span_loss(SimTime t) {
+  for (const UserGroupId g : affected_groups_) {
+    const UserTime lost =
+        calendar_.active_time(g, group_affected_[g.value], cursors_[g.value], now_, t);
+    result_->user_groups[g.value].lost += lost;
+    result_->overall.lost += lost;
+  }
+}
+
+// Affected users are the same over the span, so their peak is at its
+// start; each group's active ones peak at its busiest stretch. The overall
+// active peak is looked for segment by segment only when the groups' peaks
+// together could beat it.
+void UserAccounting::span_peaks(SimTime t) {
+  if (affected_groups_.empty())
+    return;
+  UserCount bound;
+  for (const UserGroupId g : affected_groups_) {
+    UserImpact& impact = result_->user_groups[g.value];
+    const UserCount affected = group_affected_[g.value];
+    update_peaks(impact, affected, UserCount{}, now_);
+    const auto peak = calendar_.most_active(g, affected, cursors_[g.value], now_, t);
+    if (peak.active > impact.peak_active) {
+      impact.peak_active = peak.active;
+      impact.peak_active_at = peak.at;
+    }
+    bound += peak.active;
+  }
+  update_peaks(result_->overall, total_affected_, UserCount{}, now_);
+  if (bound > result_->overall.peak_active)
+    overall_span_peak(t);
+}
+
+void UserAccounting::overall_span_peak(SimTime t) {
+  std::size_t segment = segment_;
+  SimTime at = now_;
+  while (at < t) {
+    UserCount active;
+    for (const UserGroupId g : affected_groups_)
+      active += active_share(group_affected_[g.value], calendar_.permille(segment, g));
+    update_peaks(result_->overall, UserCount{}, active, at);
+    if (segment + 1 >= calendar_.segments())
+      return;
+    at = calendar_.segment_start(++segment);
+  }
+}
+
+void UserAccounting::instant_peaks() {
+  for (std::size_t g = 0; g < group_affected_.size(); ++g)
+    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g], now_);
+  update_peaks(result_->overall, total_affected_, total_active_, now_);
+}
+
+void UserAccounting::advance_each_segment(SimTime t) {
   while (true) {
     const SimTime boundary = next_segment_start();
     const SimTime until = std::min(t, boundary);
@@ -82,12 +176,11 @@ void UserAccounting::advance_to(SimTime t) {
 }
 
 void UserAccounting::settle() {
-  if (!changed_)
+  // Without users lines, the spans after each instant take its peaks.
+  if (!changed_ || !timeline_)
     return;
   changed_ = false;
-  for (std::size_t g = 0; g < group_affected_.size(); ++g)
-    update_peaks(result_->user_groups[g], group_affected_[g], group_active_[g], now_);
-  update_peaks(result_->overall, total_affected_, total_active_, now_);
+  instant_peaks();
   if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
     return;
   recorded_affected_ = total_affected_;
@@ -110,6 +203,12 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
     share = restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
     attributed += share;
   }
+  if (before == UserCount{}) {
+    affected_groups_.insert(
+        std::upper_bound(affected_groups_.begin(), affected_groups_.end(), g), g);
+  } else if (affected == UserCount{}) {
+    std::erase(affected_groups_, g);
+  }
   const UserCount active = active_share(affected, calendar_.permille(segment_, g));
   total_affected_ += affected - before;
   total_active_ += active - group_active_[g.value];
@@ -120,6 +219,9 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
 }
 
 void UserAccounting::finish() {
+  // The end is an instant of its own, with no span after it.
+  if (!timeline_)
+    instant_peaks();
   // The state at the end holds for any later sampling time.
   take_samples_before(SimTime{std::numeric_limits<std::int64_t>::max()});
   for (std::uint32_t g = 0; g < group_affected_.size(); ++g)

@@ -1,9 +1,11 @@
 #pragma once
 // One run's user accounting: who is cut off in each group, how many of them
 // are active, and the user-time they lose, per group and overall. Activity
-// follows the calendar without an event per segment: moving time on counts
-// the loss segment by segment, and each segment start in between is an
-// instant of its own for peaks, samples and the users line.
+// follows the calendar without an event per segment. Moving time on over a
+// span in which nobody is cut off or brought back counts its loss and peaks
+// from the calendar's sums, without walking the segments in it; a run that
+// records its timeline walks them instead, each segment start an instant of
+// its own with its users line. Both give the same figures.
 
 #include <span>
 #include <vector>
@@ -23,9 +25,8 @@ class UserAccounting {
   void reset(RunResult& result, std::span<const SimTime> sample_times,
              std::vector<TimelineEntry>* timeline);
 
-  // Moves on to t: counts the loss until then, samples the times before
-  // it, settles each segment start before it (nothing else happens then)
-  // and enters the segment holding t.
+  // Moves on to t: counts the loss and the peaks until then, samples the
+  // times before it, and enters the segment holding t.
   void advance_to(SimTime t);
   // Peaks, and the users line, once everything at the current instant is
   // done, so that steps within one instant never count as a peak.
@@ -46,9 +47,20 @@ class UserAccounting {
  private:
   SimTime next_segment_start() const;
   void enter_segment(std::size_t segment);
+  // Segment by segment, for a run that records its users lines.
+  void advance_each_segment(SimTime t);
   // Counts the loss of [now_, until) at the current activity.
   void count_loss(SimTime until);
   void take_samples_before(SimTime t);
+  // The span [now_, t) at once, from the calendar's sums.
+  void advance_over_span(SimTime t);
+  void sample_span(SimTime t);
+  void count_span_loss(SimTime t);
+  void span_peaks(SimTime t);
+  // The most active users over all groups in [now_, t), segment by segment.
+  void overall_span_peak(SimTime t);
+  // Peaks of the state now, as an instant of its own.
+  void instant_peaks();
 
   const Topology& topology_;
   const ActivityCalendar& calendar_;
@@ -60,6 +72,10 @@ class UserAccounting {
   std::size_t next_sample_ = 0;
   std::vector<UserCount> group_affected_;
   std::vector<UserCount> group_active_;  // of those affected, the active ones
+  // The groups with someone cut off, and where each group stands in the
+  // calendar's stretches of its weight.
+  std::vector<UserGroupId> affected_groups_;
+  std::vector<ActivityCalendar::Cursor> cursors_;
   // User-time lost by each group already put down to what brought its users
   // back.
   std::vector<UserTime> group_attributed_;
