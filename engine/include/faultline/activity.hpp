@@ -37,20 +37,30 @@ class ActivityCalendar {
   };
   // Moves the cursor forward to the stretch of group g that holds t.
   void move_to(UserGroupId g, Cursor& at, SimTime t) const;
-  // The user-time that `users` of group g, cut off from `from` (where the
-  // cursor stands) to `to`, lose while active: each stretch at one weight
-  // counts its active share (active_share, rounded to a person) for its
-  // length. Exact, in time that does not grow with the stretches crossed.
-  UserTime active_time(UserGroupId g, UserCount users, Cursor from, SimTime from_time,
-                       SimTime to) const;
-  // The most of `users` of group g active at any time in [from, to), and
-  // the first time it is reached (the weight at `from` when to <= from).
+  // A span of time with the cursors at both ends: `from` at the stretch
+  // holding from_time, `to` at the one holding the last moment before
+  // to_time.
+  struct Span {
+    Cursor from;
+    Cursor to;
+    SimTime from_time;
+    SimTime to_time;
+  };
+  // The span of group g from where `at` stands (at from_time) to to_time,
+  // which is after it.
+  Span span(UserGroupId g, Cursor at, SimTime from_time, SimTime to_time) const;
+  // The user-time that `users` of group g, cut off over the span, lose
+  // while active: each stretch at one weight counts its active share
+  // (active_share, rounded to a person) for its length. Exact, in time
+  // that does not grow with the stretches crossed.
+  UserTime active_time(UserGroupId g, UserCount users, const Span& span) const;
+  // The most of `users` of group g active at any time in the span, and the
+  // first time it is reached.
   struct Peak {
     UserCount active;
     SimTime at;
   };
-  Peak most_active(UserGroupId g, UserCount users, Cursor from, SimTime from_time,
-                   SimTime to) const;
+  Peak most_active(UserGroupId g, UserCount users, const Span& span) const;
 
  private:
   // One group's weight over time in stretches of its own, with what answers

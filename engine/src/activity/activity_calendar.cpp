@@ -172,23 +172,26 @@ void ActivityCalendar::move_to(UserGroupId g, Cursor& at, SimTime t) const {
   at.stretch = k;
 }
 
+ActivityCalendar::Span ActivityCalendar::span(UserGroupId g, Cursor at, SimTime from_time,
+                                              SimTime to_time) const {
+  Span out{at, at, from_time, to_time};
+  move_to(g, out.to, to_time - Duration{1});
+  return out;
+}
+
 // Whole stretches between the two ends come from the sums of time at each
 // weight, or one by one when they are few; the stretches the ends fall in,
 // from their own weights.
-UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, Cursor from,
-                                       SimTime from_time, SimTime to) const {
+UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, const Span& span) const {
   const GroupCurve& c = curves_[g.value];
-  const std::size_t first = from.stretch;
-  if (to <= from_time)
-    return UserTime{};
-  if (first + 1 == c.starts.size() || to <= c.starts[first + 1])
-    return UserTime{active_share(users, c.permille[first]).value * (to - from_time).ms};
-  Cursor end = from;
-  move_to(g, end, to);
-  const std::size_t last = end.stretch;
+  const std::size_t first = span.from.stretch;
+  const std::size_t last = span.to.stretch;
+  if (first == last)
+    return UserTime{active_share(users, c.permille[first]).value *
+                    (span.to_time - span.from_time).ms};
   std::int64_t total =
-      active_share(users, c.permille[first]).value * (c.starts[first + 1] - from_time).ms +
-      active_share(users, c.permille[last]).value * (to - c.starts[last]).ms;
+      active_share(users, c.permille[first]).value * (c.starts[first + 1] - span.from_time).ms +
+      active_share(users, c.permille[last]).value * (span.to_time - c.starts[last]).ms;
   const std::size_t weights = c.weights.size();
   if (last - first - 1 <= weights) {
     for (std::size_t k = first + 1; k < last; ++k)
@@ -204,23 +207,20 @@ UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, Cursor fr
   return UserTime{total};
 }
 
-ActivityCalendar::Peak ActivityCalendar::most_active(UserGroupId g, UserCount users, Cursor from,
-                                                     SimTime from_time, SimTime to) const {
+ActivityCalendar::Peak ActivityCalendar::most_active(UserGroupId g, UserCount users,
+                                                     const Span& span) const {
   const GroupCurve& c = curves_[g.value];
-  const std::size_t first = from.stretch;
-  if (to <= from_time || users.value <= 0 || first + 1 == c.starts.size() ||
-      to <= c.starts[first + 1])
-    return {active_share(users, c.permille[first]), from_time};
-  Cursor end = from;
-  move_to(g, end, to - Duration{1});
-  const std::uint16_t highest = c.highest(first, end.stretch);
+  const std::size_t first = span.from.stretch;
+  if (first == span.to.stretch || users.value <= 0)
+    return {active_share(users, c.permille[first]), span.from_time};
+  const std::uint16_t highest = c.highest(first, span.to.stretch);
   const UserCount most = active_share(users, highest);
   // The least weight that rounds to as many people.
   const std::int64_t least = std::max<std::int64_t>(
       0, (1000 * most.value - 500 + users.value - 1) / users.value);
   const std::size_t at = c.first_at_least(first, static_cast<std::uint16_t>(
                                                      std::min<std::int64_t>(least, highest)));
-  return {most, at == first ? from_time : c.starts[at]};
+  return {most, at == first ? span.from_time : c.starts[at]};
 }
 
 std::size_t ActivityCalendar::segment_at(SimTime t) const {

@@ -254,9 +254,10 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         scenario, scenario.horizon.value_or(SimTime{} + kLongestBaseline), *options.network);
     return result;
   }
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned w = 0; w < options.threads; ++w)
-    workers.push_back(std::make_unique<Worker>(scenario, times));
+  // Each worker is built by the thread that uses it, so that what it writes
+  // run after run sits in that thread's memory, not on cache lines shared
+  // with another worker's.
+  std::vector<std::unique_ptr<Worker>> workers(options.threads);
 
   const auto started = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
@@ -274,6 +275,8 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
     const std::uint64_t round_end = std::min(made + round_size, options.runs);
     made = detail::parallel_runs(made, round_end, workers.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+                            if (!workers[w])
+                              workers[w] = std::make_unique<Worker>(scenario, times);
                             Worker& worker = *workers[w];
                             detail::RunOptions mine = run_options;
                             for (std::uint64_t i = from; i < to; ++i) {
@@ -294,8 +297,10 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
     }
     if (options.until_ci) {
       Accumulator lost;
-      for (const auto& worker : workers)
-        lost.merge(worker->tally.overall.user_seconds_lost);
+      for (const auto& worker : workers) {
+        if (worker)
+          lost.merge(worker->tally.overall.user_seconds_lost);
+      }
       const auto half = lost.ci95_half_width();
       reached = half && *half <= *options.until_ci * lost.mean();
       if (*reached)
@@ -306,8 +311,10 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
     options.on_progress({made, options.runs, elapsed()});
 
   MonteCarloResult result = empty_tally(scenario, times);
-  for (const auto& worker : workers)
-    merge(result, worker->tally);
+  for (const auto& worker : workers) {
+    if (worker)  // a thread that got no block built none
+      merge(result, worker->tally);
+  }
   result.seed = options.seed;
   result.reached_ci_target = reached;
   result.interrupted = interrupted;

@@ -118,6 +118,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   next_crew_sample_ = 0;
   demand_segment_.reset();
   demand_event_.reset();
+  demand_checks_.assign(demand_.services().size(), DemandCheck{});
   queue_.reset();
   health_.reset();
   runbook_.reset();
@@ -435,12 +436,15 @@ void Run::sync_demand() {
 }
 
 void Run::schedule_demand() {
+  const std::size_t segment = users_.segment();
   std::optional<std::size_t> next;
   for (std::size_t i = 0; i < demand_.services().size(); ++i) {
-    const auto at = demand_.next_evaluated(i, users_.segment(),
-                                           health_.fits_below(demand_.services()[i]));
-    if (at && (!next || *at < *next))
-      next = at;
+    DemandCheck& check = demand_checks_[i];
+    const double limit = health_.fits_below(demand_.services()[i]);
+    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
+      check = {limit, segment, demand_.next_evaluated(i, segment, limit)};
+    if (check.next && (!next || *check.next < *next))
+      next = check.next;
   }
   if (demand_event_ && next == demand_event_segment_)
     return;

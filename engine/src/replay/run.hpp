@@ -193,6 +193,14 @@ class Run {
   std::optional<std::size_t> demand_segment_;
   std::optional<EventHandle> demand_event_;
   std::size_t demand_event_segment_ = 0;
+  // By capacity-limited service: the next segment evaluated, as found from
+  // `from` with `limit`; it holds until that segment or another limit.
+  struct DemandCheck {
+    double limit = -1;
+    std::size_t from = 0;
+    std::optional<std::size_t> next;
+  };
+  std::vector<DemandCheck> demand_checks_;
   std::size_t next_crew_sample_ = 0;
   std::vector<RandomStream> step_random_;
   std::vector<RandomStream> unit_random_;

@@ -84,11 +84,18 @@ void UserAccounting::advance_to(SimTime t) {
     enter_segment(segment);
 }
 
+// Each group with someone cut off is looked up in its stretches once per
+// span; a group's cursor catches up when it is next affected.
 void UserAccounting::advance_over_span(SimTime t) {
-  for (const UserGroupId g : affected_groups_)
-    calendar_.move_to(g, cursors_[g.value], now_);
+  spans_.clear();
+  for (const UserGroupId g : affected_groups_) {
+    ActivityCalendar::Cursor& cursor = cursors_[g.value];
+    calendar_.move_to(g, cursor, now_);
+    spans_.push_back(calendar_.span(g, cursor, now_, t));
+    cursor = spans_.back().to;
+  }
   sample_span(t);
-  count_span_loss(t);
+  count_span_loss();
   span_peaks(t);
 }
 
@@ -106,10 +113,10 @@ void UserAccounting::sample_span(SimTime t) {
   }
 }
 
-void UserAccounting::count_span_loss(SimTime t) {
-  for (const UserGroupId g : affected_groups_) {
-    const UserTime lost =
-        calendar_.active_time(g, group_affected_[g.value], cursors_[g.value], now_, t);
+void UserAccounting::count_span_loss() {
+  for (std::size_t i = 0; i < affected_groups_.size(); ++i) {
+    const UserGroupId g = affected_groups_[i];
+    const UserTime lost = calendar_.active_time(g, group_affected_[g.value], spans_[i]);
     result_->user_groups[g.value].lost += lost;
     result_->overall.lost += lost;
   }
@@ -123,11 +130,12 @@ void UserAccounting::span_peaks(SimTime t) {
   if (affected_groups_.empty())
     return;
   UserCount bound;
-  for (const UserGroupId g : affected_groups_) {
+  for (std::size_t i = 0; i < affected_groups_.size(); ++i) {
+    const UserGroupId g = affected_groups_[i];
     UserImpact& impact = result_->user_groups[g.value];
     const UserCount affected = group_affected_[g.value];
     update_peaks(impact, affected, UserCount{}, now_);
-    const auto peak = calendar_.most_active(g, affected, cursors_[g.value], now_, t);
+    const auto peak = calendar_.most_active(g, affected, spans_[i]);
     if (peak.active > impact.peak_active) {
       impact.peak_active = peak.active;
       impact.peak_active_at = peak.at;

@@ -55,7 +55,7 @@ class UserAccounting {
   // The span [now_, t) at once, from the calendar's sums.
   void advance_over_span(SimTime t);
   void sample_span(SimTime t);
-  void count_span_loss(SimTime t);
+  void count_span_loss();
   void span_peaks(SimTime t);
   // The most active users over all groups in [now_, t), segment by segment.
   void overall_span_peak(SimTime t);
@@ -76,6 +76,7 @@ class UserAccounting {
   // calendar's stretches of its weight.
   std::vector<UserGroupId> affected_groups_;
   std::vector<ActivityCalendar::Cursor> cursors_;
+  std::vector<ActivityCalendar::Span> spans_;  // by position in affected_groups_
   // User-time lost by each group already put down to what brought its users
   // back.
   std::vector<UserTime> group_attributed_;
