@@ -27,6 +27,8 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
   affected_groups_.clear();
+  span_start_ = SimTime{};
+  span_segment_ = 0;
   std::fill(cursors_.begin(), cursors_.end(), ActivityCalendar::Cursor{});
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
@@ -74,8 +76,6 @@ void UserAccounting::advance_to(SimTime t) {
     advance_each_segment(t);
     return;
   }
-  if (t > now_)
-    advance_over_span(t);
   std::size_t segment = segment_;
   while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= t)
     ++segment;
@@ -84,24 +84,29 @@ void UserAccounting::advance_to(SimTime t) {
     enter_segment(segment);
 }
 
-// Each group with someone cut off is looked up in its stretches once per
-// span; a group's cursor catches up when it is next affected.
-void UserAccounting::advance_over_span(SimTime t) {
-  spans_.clear();
-  for (const UserGroupId g : affected_groups_) {
-    ActivityCalendar::Cursor& cursor = cursors_[g.value];
-    calendar_.move_to(g, cursor, now_);
-    spans_.push_back(calendar_.span(g, cursor, now_, t));
-    cursor = spans_.back().to;
+// The span since who is cut off last changed, up to now, at once. Each
+// group with someone cut off is looked up in its stretches once; a group's
+// cursor catches up when it is next affected.
+void UserAccounting::close_span() {
+  if (now_ > span_start_) {
+    spans_.clear();
+    for (const UserGroupId g : affected_groups_) {
+      ActivityCalendar::Cursor& cursor = cursors_[g.value];
+      calendar_.move_to(g, cursor, span_start_);
+      spans_.push_back(calendar_.span(g, cursor, span_start_, now_));
+      cursor = spans_.back().to;
+    }
+    sample_span(now_);
+    count_span_loss();
+    span_peaks(now_);
   }
-  sample_span(t);
-  count_span_loss();
-  span_peaks(t);
+  span_start_ = now_;
+  span_segment_ = segment_;
 }
 
 // Samples in the span see the weights of their own segment.
 void UserAccounting::sample_span(SimTime t) {
-  std::size_t segment = segment_;
+  std::size_t segment = span_segment_;
   for (; next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t; ++next_sample_) {
     const SimTime at = sample_times_[next_sample_];
     while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= at)
@@ -134,7 +139,7 @@ void UserAccounting::span_peaks(SimTime t) {
     const UserGroupId g = affected_groups_[i];
     UserImpact& impact = result_->user_groups[g.value];
     const UserCount affected = group_affected_[g.value];
-    update_peaks(impact, affected, UserCount{}, now_);
+    update_peaks(impact, affected, UserCount{}, span_start_);
     const auto peak = calendar_.most_active(g, affected, spans_[i]);
     if (peak.active > impact.peak_active) {
       impact.peak_active = peak.active;
@@ -142,14 +147,14 @@ void UserAccounting::span_peaks(SimTime t) {
     }
     bound += peak.active;
   }
-  update_peaks(result_->overall, total_affected_, UserCount{}, now_);
+  update_peaks(result_->overall, total_affected_, UserCount{}, span_start_);
   if (bound > result_->overall.peak_active)
     overall_span_peak(t);
 }
 
 void UserAccounting::overall_span_peak(SimTime t) {
-  std::size_t segment = segment_;
-  SimTime at = now_;
+  std::size_t segment = span_segment_;
+  SimTime at = span_start_;
   while (at < t) {
     UserCount active;
     for (const UserGroupId g : affected_groups_)
@@ -205,6 +210,8 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
   const UserCount before = group_affected_[g.value];
   if (affected == before)
     return UserTime{};
+  if (!timeline_)
+    close_span();
   UserTime share;
   if (affected < before) {
     UserTime& attributed = group_attributed_[g.value];
@@ -228,8 +235,10 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
 
 void UserAccounting::finish() {
   // The end is an instant of its own, with no span after it.
-  if (!timeline_)
+  if (!timeline_) {
+    close_span();
     instant_peaks();
+  }
   // The state at the end holds for any later sampling time.
   take_samples_before(SimTime{std::numeric_limits<std::int64_t>::max()});
   for (std::uint32_t g = 0; g < group_affected_.size(); ++g)

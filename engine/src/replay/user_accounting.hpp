@@ -1,11 +1,12 @@
 #pragma once
 // One run's user accounting: who is cut off in each group, how many of them
 // are active, and the user-time they lose, per group and overall. Activity
-// follows the calendar without an event per segment. Moving time on over a
-// span in which nobody is cut off or brought back counts its loss and peaks
-// from the calendar's sums, without walking the segments in it; a run that
-// records its timeline walks them instead, each segment start an instant of
-// its own with its users line. Both give the same figures.
+// follows the calendar without an event per segment. A span in which
+// nobody is cut off or brought back is counted when it ends, its loss and
+// peaks from the calendar's sums, without walking the segments or events
+// in it; a run that records its timeline walks them instead, each segment
+// start an instant of its own with its users line. Both give the same
+// figures.
 
 #include <span>
 #include <vector>
@@ -25,8 +26,9 @@ class UserAccounting {
   void reset(RunResult& result, std::span<const SimTime> sample_times,
              std::vector<TimelineEntry>* timeline);
 
-  // Moves on to t: counts the loss and the peaks until then, samples the
-  // times before it, and enters the segment holding t.
+  // Moves on to t and enters the segment holding t; with users lines,
+  // counts the loss, peaks and samples until then at once, and otherwise
+  // when the span ends.
   void advance_to(SimTime t);
   // Peaks, and the users line, once everything at the current instant is
   // done, so that steps within one instant never count as a peak.
@@ -52,8 +54,8 @@ class UserAccounting {
   // Counts the loss of [now_, until) at the current activity.
   void count_loss(SimTime until);
   void take_samples_before(SimTime t);
-  // The span [now_, t) at once, from the calendar's sums.
-  void advance_over_span(SimTime t);
+  // The span [span_start_, now_) at once, from the calendar's sums.
+  void close_span();
   void sample_span(SimTime t);
   void count_span_loss();
   void span_peaks(SimTime t);
@@ -69,6 +71,10 @@ class UserAccounting {
   std::vector<TimelineEntry>* timeline_ = nullptr;
   SimTime now_;
   std::size_t segment_ = 0;
+  // Without users lines: since when nobody was cut off or brought back,
+  // and the segment then; that span is counted when it ends.
+  SimTime span_start_;
+  std::size_t span_segment_ = 0;
   std::size_t next_sample_ = 0;
   std::vector<UserCount> group_affected_;
   std::vector<UserCount> group_active_;  // of those affected, the active ones
