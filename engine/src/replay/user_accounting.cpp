@@ -80,8 +80,7 @@ void UserAccounting::advance_to(SimTime t) {
   while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= t)
     ++segment;
   now_ = t;
-  if (segment != segment_)
-    enter_segment(segment);
+  segment_ = segment;
 }
 
 // The span since who is cut off last changed, up to now, at once. Each
@@ -224,12 +223,15 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
   } else if (affected == UserCount{}) {
     std::erase(affected_groups_, g);
   }
-  const UserCount active = active_share(affected, calendar_.permille(segment_, g));
   total_affected_ += affected - before;
-  total_active_ += active - group_active_[g.value];
   group_affected_[g.value] = affected;
-  group_active_[g.value] = active;
-  changed_ = true;
+  if (timeline_) {
+    // Kept as it goes for the segment-by-segment walk; spans look it up.
+    const UserCount active = active_share(affected, calendar_.permille(segment_, g));
+    total_active_ += active - group_active_[g.value];
+    group_active_[g.value] = active;
+    changed_ = true;
+  }
   return share;
 }
 
@@ -237,6 +239,7 @@ void UserAccounting::finish() {
   // The end is an instant of its own, with no span after it.
   if (!timeline_) {
     close_span();
+    enter_segment(segment_);
     instant_peaks();
   }
   // The state at the end holds for any later sampling time.

@@ -77,7 +77,8 @@ class UserAccounting {
   std::size_t span_segment_ = 0;
   std::size_t next_sample_ = 0;
   std::vector<UserCount> group_affected_;
-  std::vector<UserCount> group_active_;  // of those affected, the active ones
+  // Of those affected, the active ones; kept as they go for the users lines.
+  std::vector<UserCount> group_active_;
   // The groups with someone cut off, and where each group stands in the
   // calendar's stretches of its weight.
   std::vector<UserGroupId> affected_groups_;
