@@ -61,6 +61,8 @@ class ActivityCalendar {
     SimTime at;
   };
   Peak most_active(UserGroupId g, UserCount users, const Span& span) const;
+  // The highest weight group g ever has.
+  std::uint16_t highest_weight(UserGroupId g) const { return curves_[g.value].weights.back(); }
 
  private:
   // One group's weight over time in stretches of its own, with what answers

@@ -127,9 +127,10 @@ void UserAccounting::count_span_loss() {
 }
 
 // Affected users are the same over the span, so their peak is at its
-// start; each group's active ones peak at its busiest stretch. The overall
-// active peak is looked for segment by segment only when the groups' peaks
-// together could beat it.
+// start; each group's active ones peak at its busiest stretch, looked for
+// only when even its busiest weight ever could beat its peak so far. The
+// overall active peak is looked for segment by segment only when the
+// groups' peaks together could beat it.
 void UserAccounting::span_peaks(SimTime t) {
   if (affected_groups_.empty())
     return;
@@ -139,6 +140,11 @@ void UserAccounting::span_peaks(SimTime t) {
     UserImpact& impact = result_->user_groups[g.value];
     const UserCount affected = group_affected_[g.value];
     update_peaks(impact, affected, UserCount{}, span_start_);
+    const UserCount most_ever = active_share(affected, calendar_.highest_weight(g));
+    if (most_ever <= impact.peak_active) {
+      bound += most_ever;
+      continue;
+    }
     const auto peak = calendar_.most_active(g, affected, spans_[i]);
     if (peak.active > impact.peak_active) {
       impact.peak_active = peak.active;
