@@ -143,5 +143,31 @@ TEST(FailureModels, NeedAHorizon) {
   EXPECT_TRUE(has_error(load.diagnostics, 1, 1, "give the scenario a 'horizon'"));
 }
 
+// The draws of the distributions whose transforms are not ours (normal,
+// lognormal, PERT through gamma, empirical through a uniform integer) come
+// from Boost.Random, whose algorithms are the same everywhere, so a seed
+// gives the same milliseconds under any standard library. These values are
+// what that gives for one stream; they change only if the draws do.
+TEST(Distribution, TheSameSeedGivesTheSameDrawsOnEveryStandardLibrary) {
+  const Duration hour = Duration::hours(1);
+  const std::vector<Distribution> shapes = {
+      Distribution::normal(hour * 2, hour / 2),
+      Distribution::lognormal_from_median_p95(hour, hour * 3),
+      Distribution::pert(hour, hour * 2, hour * 6),
+      Distribution::empirical({hour, hour * 2, hour * 3, hour * 4, hour * 5})};
+  RandomStream random(42, 0, StreamPurpose::step, 0);
+  std::vector<std::int64_t> drawn;
+  for (const Distribution& d : shapes) {
+    for (int i = 0; i < 3; ++i)
+      drawn.push_back(d.sample(random).ms);
+  }
+  const std::vector<std::int64_t> expected = {
+      5'730'234,  7'681'731, 9'978'650,    // normal, mean 2h, sd 30m
+      1'507'732,  2'725'381, 1'295'575,    // lognormal, median 1h, p95 3h
+      7'850'660,  6'370'401, 6'260'599,    // PERT 1h, 2h, 6h
+      14'400'000, 7'200'000, 10'800'000};  // one of 1h .. 5h
+  EXPECT_EQ(drawn, expected);
+}
+
 }  // namespace
 }  // namespace faultline

@@ -6,9 +6,11 @@
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 
 namespace faultline {
@@ -155,7 +157,9 @@ Distribution Distribution::empirical(std::vector<Duration> samples) {
 
 Duration Distribution::sample(RandomStream& random) const {
   // Distribution objects are made per draw so that no cached state links one
-  // draw to the next.
+  // draw to the next. They are Boost.Random's, whose algorithms are the same
+  // everywhere: the standard library's differ between implementations, and
+  // a seed must give the same runs under libstdc++ and libc++ alike.
   switch (kind_) {
     case DistributionKind::fixed:
       return to_duration(a_);
@@ -170,24 +174,25 @@ Duration Distribution::sample(RandomStream& random) const {
     case DistributionKind::normal:
       // The mean is positive, so at least half the draws are accepted.
       while (true) {
-        const double x = std::normal_distribution<double>(a_, b_)(random);
+        const double x = boost::random::normal_distribution<double>(a_, b_)(random);
         if (x >= 0)
           return to_duration(x);
       }
     case DistributionKind::lognormal:
-      return to_duration(std::exp(a_ + b_ * std::normal_distribution<double>()(random)));
+      return to_duration(std::exp(a_ + b_ * boost::random::normal_distribution<double>()(random)));
     case DistributionKind::exponential:
       return to_duration(-a_ * std::log1p(-random.uniform()));
     case DistributionKind::weibull:
       return to_duration(b_ * std::pow(-std::log1p(-random.uniform()), 1.0 / a_));
     case DistributionKind::pert: {
       const double range = c_ - a_;
-      const double x = std::gamma_distribution<double>(1 + 4 * (b_ - a_) / range)(random);
-      const double y = std::gamma_distribution<double>(1 + 4 * (c_ - b_) / range)(random);
+      const double x = boost::random::gamma_distribution<double>(1 + 4 * (b_ - a_) / range)(random);
+      const double y = boost::random::gamma_distribution<double>(1 + 4 * (c_ - b_) / range)(random);
       return to_duration(a_ + range * x / (x + y));
     }
     case DistributionKind::empirical:
-      return samples_[std::uniform_int_distribution<std::size_t>(0, samples_.size() - 1)(random)];
+      return samples_[boost::random::uniform_int_distribution<std::size_t>(
+          0, samples_.size() - 1)(random)];
   }
   return Duration{};
 }
