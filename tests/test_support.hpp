@@ -9,6 +9,7 @@
 #include <string>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/model.hpp"
 
 namespace faultline::testing {
 
@@ -37,6 +38,15 @@ inline ::testing::AssertionResult has_diagnostic(const Diagnostics& diagnostics,
 inline ::testing::AssertionResult has_error(const Diagnostics& d, int line, int column,
                                             const std::string& part) {
   return has_diagnostic(d, Severity::error, line, column, part);
+}
+
+// The step the scenario names `id`.
+inline StepId step_named(const Scenario& scenario, const std::string& id) {
+  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
+    if (scenario.steps[s].id == id)
+      return StepId{s};
+  }
+  throw std::runtime_error("no step " + id);
 }
 
 // Whether actual equals the golden file at tests/<relative>. With

@@ -314,10 +314,9 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
   const NetworkResource& r = load.resource;
   switch (r.kind) {
     case NetworkResource::Kind::deployment_host:
-      return load.capacity_needed
-                 ? fmt::format("a `capacity` of at least {} users",
-                               thousands(load.capacity_needed->value))
-                 : "more instances";
+      return load.capacity_needed ? fmt::format("a `capacity` of at least {} users",
+                                                thousands(load.capacity_needed->value))
+                                  : "more instances";
     case NetworkResource::Kind::deployment_link:
     case NetworkResource::Kind::clients_link:
       return fmt::format("a `lan` bandwidth of at least {} in the network section",
@@ -329,12 +328,26 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
   return "";
 }
 
+std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline) {
+  const std::string until = scenario.clock.local_text(baseline.until);
+  const long least = std::lround(kBaselineServed * 100);
+  if (baseline.healthy()) {
+    return fmt::format(
+        "With nothing failed, every service served at least {}% of its requests in every window "
+        "to {}",
+        least, until);
+  }
+  return fmt::format(
+      "With nothing failed, {} of the services serve under {}% of their requests in some window "
+      "to {}: the network figures below say more about the platform than about the faults",
+      baseline.shortfalls.size(), least, until);
+}
+
 std::vector<BottleneckGroup> bottleneck_groups(const NetworkBaseline& baseline) {
   std::vector<BottleneckGroup> groups;
   for (const BaselineShortfall& s : baseline.shortfalls) {
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const BottleneckGroup& g) {
-      return g.resource == s.bottleneck;
-    });
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const BottleneckGroup& g) { return g.resource == s.bottleneck; });
     if (group == groups.end())
       group = groups.insert(groups.end(), BottleneckGroup{s.bottleneck, {}});
     group->services.push_back(&s);
@@ -353,12 +366,12 @@ std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load) 
 }
 
 std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s) {
-  std::string out = fmt::format("{}: {:.1f}% served in the window from {}",
-                                scenario.topology->service(s.service).id,
-                                100 * s.worst.success_rate(),
-                                scenario.clock.local_text(s.worst.from));
+  std::string out = fmt::format(
+      "{}: {:.1f}% served in the window from {}", scenario.topology->service(s.service).id,
+      100 * s.worst.success_rate(), scenario.clock.local_text(s.worst.from));
   if (s.bottleneck)
-    out += fmt::format(", the bottleneck at {} of its capacity there", percent(s.bottleneck_utilisation));
+    out += fmt::format(", the bottleneck at {} of its capacity there",
+                       percent(s.bottleneck_utilisation));
   return out;
 }
 

@@ -58,6 +58,10 @@ std::string load_text(const NetworkResource& r, double amount);
 // What would carry a resource's peak: "a `wan` bandwidth for region west of
 // at least 134Mbps", "a `capacity` of at least 20,001 users".
 std::string remedy_text(const Topology& topology, const ResourceLoad& load);
+// "With nothing failed, every service served at least 99% of its requests
+// in every window to ...", or how many did not and that the network
+// figures must be read in that light.
+std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline);
 // The services short of capacity with nothing failed, grouped by the
 // bottleneck of their worst window (in order of first appearance; none
 // last).

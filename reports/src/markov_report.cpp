@@ -59,8 +59,8 @@ std::string markov_text(const Topology& topology, const MarkovResult& result) {
   std::string out = fmt::format("{}: exact steady state of a {}-state Markov chain ({})\n",
                                 topology.name().empty() ? topology.file() : topology.name(),
                                 result.states, solver_text(result));
-  out += fmt::format("solved as {} independent part(s), the largest of {} states\n\n",
-                     result.parts, result.largest_part_states);
+  out += fmt::format("solved as {} independent part(s), the largest of {} states\n\n", result.parts,
+                     result.largest_part_states);
   out += fmt::format("{:<28} {:>14} {:>16}\n", "service", "availability", "downtime/year");
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     out += fmt::format("{:<28} {:>14.9f} {:>16}\n", topology.services()[s].id,

@@ -72,23 +72,13 @@ ordered_json baseline_json(const Scenario& scenario, const NetworkBaseline& base
 }
 
 std::string baseline_text(const Scenario& scenario, const NetworkBaseline& baseline) {
-  const std::string until = scenario.clock.local_text(baseline.until);
-  if (baseline.healthy()) {
-    return fmt::format(
-        "Baseline  with nothing failed, every service served at least {}% of its requests in "
-        "every window to {}\n",
-        std::lround(kBaselineServed * 100), until);
-  }
-  std::string out = fmt::format(
-      "WARNING   with nothing failed, {} of the services serve under {}% of their requests in "
-      "some window to {}: the network figures below say more about the platform than about the "
-      "faults.\n",
-      baseline.shortfalls.size(), std::lround(kBaselineServed * 100), until);
+  std::string out = fmt::format("{}{}.\n", baseline.healthy() ? "Baseline  " : "WARNING   ",
+                                baseline_headline(scenario, baseline));
   for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
-    out += group.resource
-               ? "  Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource]) +
-                     "\n"
-               : "  No resource on their way was asked for more than it carries:\n";
+    out +=
+        group.resource
+            ? "  Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource]) + "\n"
+            : "  No resource on their way was asked for more than it carries:\n";
     for (const BaselineShortfall* s : group.services)
       out += "    " + shortfall_text(scenario, *s) + "\n";
   }

@@ -43,8 +43,8 @@ ordered_json event_times_json(const EventTimes& times, double divisor) {
   ordered_json j;
   j["runs"] = times.runs();
   j["never"] = times.never();
-  for (const auto& [name, q] : {std::pair{"p10", 0.1}, std::pair{"p50", 0.5},
-                                std::pair{"p90", 0.9}, std::pair{"p99", 0.99}}) {
+  for (const auto& [name, q] : {std::pair{"p10", 0.1}, std::pair{"p50", 0.5}, std::pair{"p90", 0.9},
+                                std::pair{"p99", 0.99}}) {
     const auto at = times.quantile(q);
     j[name] = at ? ordered_json(*at / divisor) : ordered_json(nullptr);
   }
@@ -107,7 +107,8 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
          {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}});
   }
   const auto first = step_to_speed_up_first(result);
-  j["speed_up_first"] = first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr);
+  j["speed_up_first"] =
+      first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr);
   j["steps"] = steps_json(scenario, result);
   j["user_groups"] = ordered_json::array();
   for (std::size_t g = 0; g < result.user_groups.size(); ++g) {
@@ -119,15 +120,15 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["observed"] = ordered_json::array();
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
-    j["observed"].push_back({{"id", milestone.id},
-                             {"observed", clock.iso_text(milestone.time)},
-                             {"observed_s", milestone.time.since_t0().in_seconds()},
-                             {"runs_met", result.milestones_met[m]},
-                             {"probability_met", share(result.milestones_met[m], result.runs)},
-                             {"probability_never", share(result.milestone_times[m].never(),
-                                                         result.milestone_times[m].runs())},
-                             {"simulated_at_h",
-                              event_times_json(result.milestone_times[m], kMsPerHour)}});
+    j["observed"].push_back(
+        {{"id", milestone.id},
+         {"observed", clock.iso_text(milestone.time)},
+         {"observed_s", milestone.time.since_t0().in_seconds()},
+         {"runs_met", result.milestones_met[m]},
+         {"probability_met", share(result.milestones_met[m], result.runs)},
+         {"probability_never",
+          share(result.milestone_times[m].never(), result.milestone_times[m].runs())},
+         {"simulated_at_h", event_times_json(result.milestone_times[m], kMsPerHour)}});
   }
   ordered_json points = ordered_json::array();
   for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
@@ -188,9 +189,9 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
                      percent(share(result.overall.runs_ending_cut_off, result.runs)),
                      millions(result.overall.cut_off_at_end.mean()));
 
-  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
-                     "down mean", "down p90", "down max", "P(never)", "restored p50",
-                     "restored p90");
+  out +=
+      fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
+                  "down mean", "down p90", "down max", "P(never)", "restored p50", "restored p90");
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
@@ -203,8 +204,9 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
         event_time_text(clock, stats.restored_at, 0.5, "not restored"),
         event_time_text(clock, stats.restored_at, 0.9, "not restored"));
   }
-  out += "(P(never): runs that ended with it still out; restored: over the runs it was out, "
-         "\"not restored\" where the percentile falls among those that ended so)\n";
+  out +=
+      "(P(never): runs that ended with it still out; restored: over the runs it was out, "
+      "\"not restored\" where the percentile falls among those that ended so)\n";
 
   out += fmt::format("\n{:<28} {:>12} {:>22} {:>22}\n", "step", "criticality", "completed p50",
                      "restored user-hours");
@@ -251,11 +253,11 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
       const EventTimes& times = result.milestone_times[m];
-      out += fmt::format("{:<28} {:<24} {:>8.3f} {:>9.3f}  {:<22} {}\n", milestone.id,
-                         clock.local_text(milestone.time), share(result.milestones_met[m], result.runs),
-                         share(times.never(), times.runs()),
-                         event_time_text(clock, times, 0.5, "never"),
-                         event_time_text(clock, times, 0.9, "never"));
+      out += fmt::format(
+          "{:<28} {:<24} {:>8.3f} {:>9.3f}  {:<22} {}\n", milestone.id,
+          clock.local_text(milestone.time), share(result.milestones_met[m], result.runs),
+          share(times.never(), times.runs()), event_time_text(clock, times, 0.5, "never"),
+          event_time_text(clock, times, 0.9, "never"));
     }
   }
   return out;

@@ -153,11 +153,10 @@ UserCount users_back(const RunResult& result, StepId step) {
 std::string failures_text(const Scenario& scenario, const RunResult& result) {
   std::string out;
   for (const TimelineEntry& e : result.timeline) {
-    const bool failure = e.kind == TimelineKind::step_attempt_failed ||
-                         e.kind == TimelineKind::step_retry ||
-                         e.kind == TimelineKind::step_failed ||
-                         e.kind == TimelineKind::step_rolled_back ||
-                         e.kind == TimelineKind::failover_failed;
+    const bool failure =
+        e.kind == TimelineKind::step_attempt_failed || e.kind == TimelineKind::step_retry ||
+        e.kind == TimelineKind::step_failed || e.kind == TimelineKind::step_rolled_back ||
+        e.kind == TimelineKind::failover_failed;
     if (failure) {
       out += fmt::format("- {} ({}): {}\n", scenario.clock.local_text(e.at), human_offset(e.at),
                          md(entry_description(scenario, e)));
@@ -245,9 +244,8 @@ std::string stalls_text(const Scenario& scenario, const RunResult& result) {
   out += heading({"step", "from", ">waited", "why"});
   for (std::size_t i = 0; i < std::min(kShown, ranked.size()); ++i) {
     const Stall& stall = ranked[i];
-    out += row({md(scenario.steps[stall.step.value].id),
-                scenario.clock.local_text(stall.wait.from), human_duration(stall.wait.length()),
-                md(wait_text(scenario, stall.wait))});
+    out += row({md(scenario.steps[stall.step.value].id), scenario.clock.local_text(stall.wait.from),
+                human_duration(stall.wait.length()), md(wait_text(scenario, stall.wait))});
   }
   if (ranked.size() > kShown) {
     Duration rest;
@@ -262,18 +260,11 @@ std::string stalls_text(const Scenario& scenario, const RunResult& result) {
 // Whether the platform of a network run carries its load with nothing
 // failed; when not, every short service under the bottleneck it crossed.
 std::string baseline_section(const Scenario& scenario, const NetworkBaseline& baseline) {
-  const std::string until = scenario.clock.local_text(baseline.until);
-  if (baseline.healthy()) {
-    return fmt::format(
-        "\n## Baseline\n\nWith nothing failed, every service served at least {}% of its "
-        "requests in every window to {}.\n",
-        std::lround(kBaselineServed * 100), until);
-  }
-  std::string out = fmt::format(
-      "\n## Baseline: the platform does not carry its load\n\n**With nothing failed, {} of the "
-      "services serve under {}% of their requests in some window to {}: the network figures "
-      "below say more about the platform than about the faults.**\n\n",
-      baseline.shortfalls.size(), std::lround(kBaselineServed * 100), until);
+  const std::string headline = md(baseline_headline(scenario, baseline));
+  if (baseline.healthy())
+    return "\n## Baseline\n\n" + headline + ".\n";
+  std::string out =
+      "\n## Baseline: the platform does not carry its load\n\n**" + headline + ".**\n\n";
   for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
     out += group.resource
                ? "- Bottleneck: " + md(bottleneck_text(scenario, baseline.loads[*group.resource])) +
@@ -548,8 +539,9 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
       "varies as the percentiles show.\n";
 
   out += "\n## Services\n\n";
-  out += "\"Back by\" is over the runs in which the service was out; where the percentile falls "
-         "among the runs that ended with it still out, it reads \"not restored\".\n\n";
+  out +=
+      "\"Back by\" is over the runs in which the service was out; where the percentile falls "
+      "among the runs that ended with it still out, it reads \"not restored\".\n\n";
   out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p50)",
                   "back by (p90)", ">still out at the end in"});
   for (std::size_t s = 0; s < result.services.size(); ++s) {
@@ -592,13 +584,12 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
       const EventTimes& times = result.milestone_times[m];
-      out +=
-          row({md(milestone.id),
-               fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
-               percent(share(result.milestones_met[m], result.runs)),
-               event_time_text(clock, times, 0.5, "never"),
-               event_time_text(clock, times, 0.9, "never"),
-               percent(share(times.never(), times.runs()))});
+      out += row(
+          {md(milestone.id),
+           fmt::format("{} {}", to_string(milestone.timing), clock.local_text(milestone.time)),
+           percent(share(result.milestones_met[m], result.runs)),
+           event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"),
+           percent(share(times.never(), times.runs()))});
     }
   }
   return out;

@@ -37,9 +37,8 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   out += fmt::format("Scenario  {}\n", scenario.name.empty() ? scenario.file : scenario.name);
   out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
   out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
-  out +=
-      fmt::format("End       {} ({}{})\n", clock.local_text(result.end), human_offset(result.end),
-                  scenario.horizon ? "" : "; no horizon given");
+  out += fmt::format("End       {} ({}{})\n", clock.local_text(result.end),
+                     human_offset(result.end), scenario.horizon ? "" : "; no horizon given");
   if (result.overall.cut_off_at_end.value > 0) {
     out += fmt::format("Still cut off at the end: {} users; their loss goes on past it\n",
                        thousands(result.overall.cut_off_at_end.value));

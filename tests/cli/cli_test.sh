@@ -84,13 +84,13 @@ expect_exit 0 "a second one" \
   "$faultline" replay "$network/thin_wan.yaml" --fidelity network --window 10m --json "$work/net-b.json"
 check "two network replays write byte-identical JSON" cmp -s "$work/net-a.json" "$work/net-b.json"
 check "and that the platform carries its load with nothing failed" \
-  grep -q "^Baseline  with nothing failed, every service served at least 99%" "$work/stdout"
+  grep -q "^Baseline  With nothing failed, every service served at least 99%" "$work/stdout"
 expect_exit 0 "a network replay of an estate too small for its load" \
   "$faultline" replay "$network/short_baseline.yaml" --fidelity network
 check "warns on standard error" \
   grep -q "warning: with nothing failed, the platform does not carry its load" "$work/stderr"
 check "and first thing in its output" \
-  sh -c "head -n 1 '$work/stdout' | grep -q '^WARNING   with nothing failed, 2 of the services'"
+  sh -c "head -n 1 '$work/stdout' | grep -q '^WARNING   With nothing failed, 2 of the services'"
 expect_exit 0 "a network simulation of it" \
   "$faultline" simulate "$network/short_baseline.yaml" --fidelity network --runs 2 \
   --json "$work/short-sim.json"

@@ -237,7 +237,7 @@ TEST(NetworkBaseline, NamesTheBottleneckOfAnEstateTooSmallForItsLoad) {
   EXPECT_EQ(b.overloaded[1], *app.bottleneck);
 
   const std::string text = reports::baseline_text(*scenario, b);
-  EXPECT_NE(text.find("WARNING   with nothing failed, 2 of the services serve under 99%"),
+  EXPECT_NE(text.find("WARNING   With nothing failed, 2 of the services serve under 99%"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Bottleneck: the WAN link out of region west, asked for up to 133 Mbit/s "
@@ -274,8 +274,8 @@ TEST(NetworkBaseline, AnEstateThatCarriesItsLoadIsSaidToBeHealthy) {
   EXPECT_NEAR(load(NetworkResource::Kind::clients_link, 0, false).peak, 26.668e6, 1e-3);
   EXPECT_EQ(load(NetworkResource::Kind::region_link, 0, false).peak, 0.0);
   EXPECT_EQ(reports::baseline_text(*scenario, b),
-            "Baseline  with nothing failed, every service served at least 99% of its requests in "
-            "every window to 2024-03-05 10:00 UTC\n");
+            "Baseline  With nothing failed, every service served at least 99% of its requests in "
+            "every window to 2024-03-05 10:00 UTC.\n");
 }
 
 TEST(NetworkReplay, TheSameScenarioGivesTheSameResult) {

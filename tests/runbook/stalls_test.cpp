@@ -21,14 +21,6 @@ std::shared_ptr<const Scenario> load(const std::string& path) {
   return loaded.scenario;
 }
 
-StepId step(const Scenario& scenario, const std::string& id) {
-  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-    if (scenario.steps[s].id == id)
-      return StepId{s};
-  }
-  throw std::runtime_error("no step " + id);
-}
-
 SimTime at(Duration d) {
   return SimTime{} + d;
 }
@@ -39,10 +31,10 @@ TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
   const auto scenario = load("runbook/fixtures/semantics/stalls.yaml");
   const RunResult result = replay(*scenario);
   const auto waits = step_waits(*scenario, result);
-  const StepId triage = step(*scenario, "triage");
-  const StepId fix_app = step(*scenario, "fix-app");
-  const StepId fix_db = step(*scenario, "fix-db");
-  const StepId notify = step(*scenario, "notify");
+  const StepId triage = testing::step_named(*scenario, "triage");
+  const StepId fix_app = testing::step_named(*scenario, "fix-app");
+  const StepId fix_db = testing::step_named(*scenario, "fix-db");
+  const StepId notify = testing::step_named(*scenario, "notify");
 
   EXPECT_TRUE(waits[triage.value].waits.empty());
 
@@ -96,13 +88,13 @@ TEST(Stalls, WaitsUnderWayAtTheEndSaySo) {
   const auto scenario = load("runbook/fixtures/semantics/stalls_cut_short.yaml");
   const RunResult result = replay(*scenario);
   const auto waits = step_waits(*scenario, result);
-  const auto& db = waits[step(*scenario, "fix-db").value].waits;
+  const auto& db = waits[testing::step_named(*scenario, "fix-db").value].waits;
   ASSERT_EQ(db.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<OffShiftWait>(db[1].cause));
   EXPECT_EQ(db[1].length(), Duration::minutes(570));
   EXPECT_TRUE(db[1].at_end);
   EXPECT_FALSE(db[0].at_end);
-  const auto& app = waits[step(*scenario, "fix-app").value].waits;
+  const auto& app = waits[testing::step_named(*scenario, "fix-app").value].waits;
   ASSERT_EQ(app.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<GateWait>(app[1].cause));
   EXPECT_EQ(app[1].length(), Duration::minutes(510));
@@ -117,7 +109,7 @@ TEST(Stalls, AReadyStepWaitsForItsCrewsShift) {
   const auto scenario = load("runbook/fixtures/semantics/shifts.yaml");
   const RunResult result = replay(*scenario);
   const auto waits = step_waits(*scenario, result);
-  const auto& w = waits[step(*scenario, "weekend-check").value].waits;
+  const auto& w = waits[testing::step_named(*scenario, "weekend-check").value].waits;
   ASSERT_EQ(w.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<EarliestStartWait>(w[0].cause));
   EXPECT_EQ(scenario->clock.local_text(w[0].to), "2024-01-13 10:00 GMT");

@@ -18,14 +18,6 @@ std::shared_ptr<const Scenario> fixture(const std::string& name) {
   return load.scenario;
 }
 
-StepId step(const Scenario& scenario, const std::string& id) {
-  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-    if (scenario.steps[s].id == id)
-      return StepId{s};
-  }
-  throw std::runtime_error("no step " + id);
-}
-
 SimTime at(Duration d) {
   return SimTime{} + d;
 }
@@ -40,12 +32,14 @@ std::vector<std::string> ids(const Scenario& scenario, const std::vector<StepId>
 TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
   const auto scenario = fixture("gate.yaml");
   const RunResult r = replay(*scenario);
-  const StepOutcome& fix_app = r.steps[step(*scenario, "fix-app").value];
+  const StepOutcome& fix_app = r.steps[testing::step_named(*scenario, "fix-app").value];
   EXPECT_EQ(fix_app.crew_freed, at(Duration::hours(1))) << "the work is done at 1h";
   EXPECT_EQ(fix_app.completed, at(Duration::hours(3))) << "app is operational only with db";
-  EXPECT_EQ(r.steps[step(*scenario, "cleanup").value].started, at(Duration::hours(1)))
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "cleanup").value].started,
+            at(Duration::hours(1)))
       << "the crew is free while the gate is shut";
-  EXPECT_EQ(r.steps[step(*scenario, "announce").value].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "announce").value].started,
+            at(Duration::hours(3)));
   EXPECT_EQ(r.end, at(Duration::hours(3) + Duration::minutes(30)));
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 600 * 3);
   EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)),
@@ -60,12 +54,13 @@ TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
 TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);
-  const StepOutcome& escalate = r.steps[step(*scenario, "escalate-web").value];
+  const StepOutcome& escalate = r.steps[testing::step_named(*scenario, "escalate-web").value];
   EXPECT_TRUE(escalate.skipped) << "web came back at 1h, before the 2h check";
   EXPECT_FALSE(escalate.started);
-  EXPECT_EQ(r.steps[step(*scenario, "tell-customers").value].started, at(Duration::hours(2)))
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "tell-customers").value].started,
+            at(Duration::hours(2)))
       << "a skipped step releases its successors";
-  const StepOutcome& fallback = r.steps[step(*scenario, "db-fallback").value];
+  const StepOutcome& fallback = r.steps[testing::step_named(*scenario, "db-fallback").value];
   EXPECT_FALSE(fallback.skipped) << "db is still down at 30m";
   EXPECT_EQ(fallback.completed, at(Duration::hours(2) + Duration::minutes(30)));
   // web-users 1000 x 1h; app-users 600 x 2h30m.
@@ -75,10 +70,11 @@ TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
 TEST(StepSemantics, ASkipNeedsNoCrewAndTheCriticalPathGoesThroughIt) {
   const auto scenario = fixture("skip_without_crew.yaml");
   const RunResult r = replay(*scenario);
-  const StepOutcome& check = r.steps[step(*scenario, "check-web").value];
+  const StepOutcome& check = r.steps[testing::step_named(*scenario, "check-web").value];
   EXPECT_EQ(check.skipped, at(Duration::hours(1))) << "not when ops is free at 2h";
   EXPECT_FALSE(check.started);
-  EXPECT_EQ(r.steps[step(*scenario, "announce").value].started, at(Duration::hours(1)));
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "announce").value].started,
+            at(Duration::hours(1)));
   EXPECT_EQ(r.end, at(Duration::hours(3)));
   EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)),
             (std::vector<std::string>{"fix-web", "check-web", "announce"}));
@@ -87,21 +83,25 @@ TEST(StepSemantics, ASkipNeedsNoCrewAndTheCriticalPathGoesThroughIt) {
 TEST(StepSemantics, StepsFinishingTogetherShareTheUsersTheyBringBack) {
   const auto scenario = fixture("together.yaml");
   const RunResult r = replay(*scenario);
-  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-db").value].restored_loss.in_user_hours(), 600);
-  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-app").value].restored_loss.in_user_hours(), 600);
-  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-web").value].restored_loss.in_user_hours(), 2000);
+  EXPECT_DOUBLE_EQ(
+      r.steps[testing::step_named(*scenario, "fix-db").value].restored_loss.in_user_hours(), 600);
+  EXPECT_DOUBLE_EQ(
+      r.steps[testing::step_named(*scenario, "fix-app").value].restored_loss.in_user_hours(), 600);
+  EXPECT_DOUBLE_EQ(
+      r.steps[testing::step_named(*scenario, "fix-web").value].restored_loss.in_user_hours(), 2000);
   EXPECT_EQ(r.restored_loss_otherwise, UserTime{});
 }
 
 TEST(StepSemantics, RollingBackAFailedStepUndoesItsWavesAndHoldsTheCrew) {
   const auto scenario = fixture("rollback.yaml");
   const RunResult r = replay(*scenario);
-  const StepOutcome& enable = r.steps[step(*scenario, "enable-web").value];
+  const StepOutcome& enable = r.steps[testing::step_named(*scenario, "enable-web").value];
   EXPECT_TRUE(enable.failed);
   EXPECT_TRUE(enable.rolled_back);
   EXPECT_EQ(enable.attempts, 3) << "waves 1 and 2, and the third that failed";
   EXPECT_EQ(enable.crew_freed, at(Duration::hours(3))) << "failed at 2h30m, rolled back by 3h";
-  EXPECT_EQ(r.steps[step(*scenario, "write-up").value].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "write-up").value].started,
+            at(Duration::hours(3)));
   EXPECT_EQ(r.services[0].final_state, ServiceState::operational) << "db was never touched";
   EXPECT_EQ(r.services[2].final_state, ServiceState::major_outage) << "both sites disabled again";
   // web-users: 1000 for 1h, 750 for 1h, 500 for 1h, 1000 again for the last hour.
@@ -208,22 +208,26 @@ TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
     return scenario->clock.local_text(*r.steps[s.value].completed);
   };
   // Friday 15:00-17:00 (2h), then Monday from 09:00 after a 30m hand-over.
-  EXPECT_EQ(local(step(*scenario, "fix-db")), "2024-01-15 11:30 GMT");
+  EXPECT_EQ(local(testing::step_named(*scenario, "fix-db")), "2024-01-15 11:30 GMT");
   // Ready on Saturday, started when the shift begins on Monday.
-  EXPECT_EQ(scenario->clock.local_text(*r.steps[step(*scenario, "weekend-check").value].started),
+  EXPECT_EQ(scenario->clock.local_text(
+                *r.steps[testing::step_named(*scenario, "weekend-check").value].started),
             "2024-01-15 09:00 GMT");
   // The overlapping shifts make one day of 08:00-21:00: 13h on Monday, then
   // 2h on Tuesday after the hand-over.
-  EXPECT_EQ(local(step(*scenario, "fix-web")), "2024-01-16 10:30 GMT");
+  EXPECT_EQ(local(testing::step_named(*scenario, "fix-web")), "2024-01-16 10:30 GMT");
 }
 
 TEST(StepSemantics, EachStepTakesTheLossOfTheUsersItBroughtBack) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);
-  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "fix-web").value].restored_loss.in_user_hours(), 1000);
-  EXPECT_DOUBLE_EQ(r.steps[step(*scenario, "db-fallback").value].restored_loss.in_user_hours(),
-                   1500);
-  EXPECT_EQ(r.steps[step(*scenario, "escalate-web").value].restored_loss, UserTime{});
+  EXPECT_DOUBLE_EQ(
+      r.steps[testing::step_named(*scenario, "fix-web").value].restored_loss.in_user_hours(), 1000);
+  EXPECT_DOUBLE_EQ(
+      r.steps[testing::step_named(*scenario, "db-fallback").value].restored_loss.in_user_hours(),
+      1500);
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "escalate-web").value].restored_loss,
+            UserTime{});
   EXPECT_EQ(r.restored_loss_otherwise, UserTime{});
 }
 

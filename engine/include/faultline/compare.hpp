@@ -41,7 +41,7 @@ std::string_view to_string(ComparedMetric m);
 struct Comparison {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
-  bool interrupted = false;  // stopped before the runs asked for were made
+  bool interrupted = false;        // stopped before the runs asked for were made
   std::vector<std::string> names;  // by variant
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;

@@ -56,8 +56,8 @@ struct ServiceStatistics {
 };
 
 struct StepStatistics {
-  EventTimes completed_at;      // every run; never() when it did not complete
-  Accumulator attempts;         // over the runs where it started
+  EventTimes completed_at;  // every run; never() when it did not complete
+  Accumulator attempts;     // over the runs where it started
   std::uint64_t runs_failed = 0;
   std::uint64_t runs_skipped = 0;  // its condition did not hold
   // Runs in which it lay on the critical path (its criticality index, as a

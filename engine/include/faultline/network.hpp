@@ -145,8 +145,8 @@ inline constexpr Duration kLongestBaseline = Duration::days(7);
 
 // The same requests through the same platform with nothing failed.
 struct NetworkBaseline {
-  SimTime until;  // checked from T0 to here
-  std::vector<ResourceLoad> loads;  // in network_resources order
+  SimTime until;                              // checked from T0 to here
+  std::vector<ResourceLoad> loads;            // in network_resources order
   std::vector<BaselineShortfall> shortfalls;  // in ServiceId order
   // Resources asked for more than they carry, busiest first: indices into loads.
   std::vector<std::size_t> overloaded;

@@ -19,11 +19,11 @@ enum class TimelineKind {
   step_completed,
   step_attempt_failed,  // an attempt failed; a retry follows unless none is left
   step_retry,           // a retry of the failed attempt starts
-  step_skipped,      // its condition did not hold
-  step_failed,       // the last attempt failed
-  step_rolled_back,  // after failing, its rollback is done
-  crew,              // how many of a crew's members are busy changed
-  failover_begins,   // an active-passive service's loss was noticed
+  step_skipped,         // its condition did not hold
+  step_failed,          // the last attempt failed
+  step_rolled_back,     // after failing, its rollback is done
+  crew,                 // how many of a crew's members are busy changed
+  failover_begins,      // an active-passive service's loss was noticed
   failover_done,
   failover_failed,
   overloaded,  // a deployment fell over under load
@@ -88,7 +88,7 @@ struct StepOutcome {
   // When its crew was free of it: at completion, at the end of the work
   // before a verification gate, or after giving up (and rolling back).
   std::optional<SimTime> crew_freed;
-  bool failed = false;   // gave up after its last retry
+  bool failed = false;  // gave up after its last retry
   // When it was skipped: its condition did not hold once it was ready.
   std::optional<SimTime> skipped;
   bool rolled_back = false;

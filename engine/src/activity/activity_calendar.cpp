@@ -89,7 +89,7 @@ ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock
 }
 
 ActivityCalendar::GroupCurve ActivityCalendar::curve_of(std::vector<SimTime> starts,
-                                                       std::vector<std::uint16_t> permille) {
+                                                        std::vector<std::uint16_t> permille) {
   GroupCurve c;
   if (starts.empty()) {
     starts.push_back(SimTime{});
@@ -114,7 +114,8 @@ ActivityCalendar::GroupCurve ActivityCalendar::curve_of(std::vector<SimTime> sta
   while (leaves < n)
     leaves *= 2;
   c.max_tree.assign(2 * leaves, 0);
-  std::copy(permille.begin(), permille.end(), c.max_tree.begin() + static_cast<std::ptrdiff_t>(leaves));
+  std::copy(permille.begin(), permille.end(),
+            c.max_tree.begin() + static_cast<std::ptrdiff_t>(leaves));
   for (std::size_t node = leaves; node-- > 1;)
     c.max_tree[node] = std::max(c.max_tree[2 * node], c.max_tree[2 * node + 1]);
   c.starts = std::move(starts);
@@ -164,9 +165,9 @@ void ActivityCalendar::move_to(UserGroupId g, Cursor& at, SimTime t) const {
       step *= 2;
     }
     const auto end = starts.begin() + static_cast<std::ptrdiff_t>(std::min(n, k + step + 1));
-    k = static_cast<std::size_t>(std::upper_bound(starts.begin() + static_cast<std::ptrdiff_t>(k),
-                                                  end, t) -
-                                 starts.begin()) -
+    k = static_cast<std::size_t>(
+            std::upper_bound(starts.begin() + static_cast<std::ptrdiff_t>(k), end, t) -
+            starts.begin()) -
         1;
   }
   at.stretch = k;
@@ -216,10 +217,10 @@ ActivityCalendar::Peak ActivityCalendar::most_active(UserGroupId g, UserCount us
   const std::uint16_t highest = c.highest(first, span.to.stretch);
   const UserCount most = active_share(users, highest);
   // The least weight that rounds to as many people.
-  const std::int64_t least = std::max<std::int64_t>(
-      0, (1000 * most.value - 500 + users.value - 1) / users.value);
-  const std::size_t at = c.first_at_least(first, static_cast<std::uint16_t>(
-                                                     std::min<std::int64_t>(least, highest)));
+  const std::int64_t least =
+      std::max<std::int64_t>(0, (1000 * most.value - 500 + users.value - 1) / users.value);
+  const std::size_t at =
+      c.first_at_least(first, static_cast<std::uint16_t>(std::min<std::int64_t>(least, highest)));
   return {most, at == first ? span.from_time : c.starts[at]};
 }
 

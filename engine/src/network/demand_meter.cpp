@@ -14,8 +14,7 @@ constexpr double kBitsPerByte = 8;
 
 }  // namespace
 
-DemandMeter::DemandMeter(const Topology& topology, const Platform& platform,
-                         std::int64_t windows)
+DemandMeter::DemandMeter(const Topology& topology, const Platform& platform, std::int64_t windows)
     : services_(topology.services().size()), windows_(static_cast<std::size_t>(windows)) {
   const std::size_t resources = platform.resource_links.size();
   demand_.capacity.assign(resources, 0.0);
@@ -64,9 +63,8 @@ const std::vector<std::uint32_t>& DemandMeter::links_between(sg4::Host* from, sg
   return at->second;
 }
 
-void DemandMeter::transfer(StepDemand& step, sg4::Host* from, sg4::Host* to,
-                           double bits_per_second, std::span<const ServiceId> callers,
-                           ServiceId service) {
+void DemandMeter::transfer(StepDemand& step, sg4::Host* from, sg4::Host* to, double bits_per_second,
+                           std::span<const ServiceId> callers, ServiceId service) {
   for (const std::uint32_t r : links_between(from, to))
     ask(step, r, bits_per_second, callers, service);
 }

@@ -232,8 +232,8 @@ NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar
                                 std::span<const SimTime> sample_times) {
   const FlowResult parsed = parse_flows(flows, *scenario.topology);
   NetworkRunResult result{
-      ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(),
-      parsed.metrics, NetworkBaseline{}};
+      ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(), parsed.metrics,
+      NetworkBaseline{}};
   // Active users cut off at each sampling time: the last users line by then.
   auto& sampled = result.run.sampled_active;
   sampled.assign(sample_times.size(), UserCount{});

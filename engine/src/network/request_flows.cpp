@@ -97,7 +97,7 @@ struct StepRecord {
   std::vector<Responses> services;
   std::vector<Responses> groups;
   std::vector<double> served_share;  // groups x services: of each group's flow to each
-  DemandMeter::StepDemand demand;     // when measured
+  DemandMeter::StepDemand demand;    // when measured
 };
 
 // A flow carries the requests of this long, the first of its step, as a
@@ -490,8 +490,8 @@ class FlowSimulation {
 
   // What the call's `requests` (the sample's) ask per second of the links
   // there and back and of the host, when demand is measured.
-  void note_demand(std::size_t index, ServiceId s, DeploymentId d, double requests,
-                   sg4::Host* from, const std::vector<ServiceId>& callers) {
+  void note_demand(std::size_t index, ServiceId s, DeploymentId d, double requests, sg4::Host* from,
+                   const std::vector<ServiceId>& callers) {
     if (!meter_)
       return;
     const RequestSpec& spec = topology_.network().request;

@@ -19,15 +19,12 @@ class CapacityDemand {
   std::span<const ServiceId> services() const { return services_; }
   // The concurrent active users whose traffic reaches services()[i] during
   // the segment.
-  UserCount demand(std::size_t i, std::size_t segment) const {
-    return demand_[i][segment];
-  }
+  UserCount demand(std::size_t i, std::size_t segment) const { return demand_[i][segment]; }
   // The first segment after `segment` at whose start the health of
   // services()[i] would be evaluated again, when it fits every deployment
   // below `limit` (HealthPropagator::fits_below): a start where its demand
   // changes from nothing, from at least the limit, or to at least it.
-  std::optional<std::size_t> next_evaluated(std::size_t i, std::size_t segment,
-                                            double limit) const;
+  std::optional<std::size_t> next_evaluated(std::size_t i, std::size_t segment, double limit) const;
 
  private:
   // The first segment from `from` on whose demand on services()[i] is at

@@ -612,8 +612,8 @@ void Run::start_step(StepId s) {
   }
   for (std::size_t h = 0; h < step.hold_ups.size(); ++h) {
     if (step.hold_ups[h].at >= now_) {
-      scripted_[s.value].push_back(queue_.schedule(
-          step.hold_ups[h].at, events::HoldUpStarts{s, h}));
+      scripted_[s.value].push_back(
+          queue_.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
     }
   }
   record(entry_at(now_, TimelineKind::step_started, s.value));
@@ -632,8 +632,7 @@ void Run::start_attempt(StepId s, int wave, bool fresh_duration) {
       wave_length(attempt_duration_[s.value], wave, step.waves) + held_up_[s.value];
   held_up_[s.value] = Duration{};
   attempt_end_at_[s.value] = runbook_.work_ends(s, now_, work);
-  attempt_end_[s.value] =
-      queue_.schedule(attempt_end_at_[s.value], events::AttemptEnds{s, wave});
+  attempt_end_[s.value] = queue_.schedule(attempt_end_at_[s.value], events::AttemptEnds{s, wave});
 }
 
 void Run::finish_attempt(StepId s, int wave) {
@@ -771,8 +770,8 @@ void Run::hold_up(StepId s, std::size_t index) {
   auto& pending = attempt_end_[s.value];
   if (pending && queue_.cancel(*pending)) {
     attempt_end_at_[s.value] = attempt_end_at_[s.value] + length;
-    pending = queue_.schedule(attempt_end_at_[s.value],
-                              events::AttemptEnds{s, wave_under_way_[s.value]});
+    pending =
+        queue_.schedule(attempt_end_at_[s.value], events::AttemptEnds{s, wave_under_way_[s.value]});
     return;
   }
   held_up_[s.value] += length;
@@ -866,8 +865,8 @@ void Run::start_repair(FailureUnitId unit) {
 void Run::unit_repaired(FailureUnitId unit) {
   set_unit_failed(unit, false);
   // A failure the instant after a repair would let a run spin at one time.
-  const Duration ttf =
-      std::max(Duration{1}, draw(units_[unit.value].model->time_to_failure, unit_random_, unit.value));
+  const Duration ttf = std::max(
+      Duration{1}, draw(units_[unit.value].model->time_to_failure, unit_random_, unit.value));
   queue_.schedule(now_ + ttf, events::UnitFails{unit});
   if (const auto pool = units_[unit.value].repair_pool) {
     RepairPool& p = pools_[*pool];

@@ -216,7 +216,7 @@ class Run {
   // users brought back then are shared among those that reach them.
   std::vector<StepId> acted_now_;
   SimTime acted_at_;
-  std::vector<StepId> credit_causes_;  // scratch for credit_restored
+  std::vector<StepId> credit_causes_;                    // scratch for credit_restored
   std::vector<std::optional<EventHandle>> attempt_end_;  // by step: the wave under way
   std::vector<int> wave_under_way_;
   std::vector<SimTime> attempt_end_at_;

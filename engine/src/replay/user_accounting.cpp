@@ -224,8 +224,8 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
     attributed += share;
   }
   if (before == UserCount{}) {
-    affected_groups_.insert(
-        std::upper_bound(affected_groups_.begin(), affected_groups_.end(), g), g);
+    affected_groups_.insert(std::upper_bound(affected_groups_.begin(), affected_groups_.end(), g),
+                            g);
   } else if (affected == UserCount{}) {
     std::erase(affected_groups_, g);
   }

@@ -30,9 +30,7 @@ class WaitContext {
 
   // A step holds a member of its crew from its start until the crew is free
   // of it (or the end of the run).
-  SimTime freed(StepId s) const {
-    return result_.steps[s.value].crew_freed.value_or(result_.end);
-  }
+  SimTime freed(StepId s) const { return result_.steps[s.value].crew_freed.value_or(result_.end); }
   bool holds_at(StepId s, CrewId crew, SimTime t) const {
     const auto& started = result_.steps[s.value].started;
     return scenario_.steps[s.value].crew == crew && started && *started <= t && t < freed(s);
@@ -92,8 +90,7 @@ class WaitContext {
     }
     // Those still out (no time back) go last.
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-      return a.first.has_value() != b.first.has_value() ? a.first.has_value()
-                                                        : a.first < b.first;
+      return a.first.has_value() != b.first.has_value() ? a.first.has_value() : a.first < b.first;
     });
     std::vector<ServiceId> services;
     for (const auto& entry : out)
@@ -187,8 +184,7 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
   if (o.work_done) {
     const SimTime to = o.completed.value_or(result.end);
     add(out.waits, {*o.work_done, to,
-                    GateWait{context.gate_services(step.verify, *o.work_done, to)},
-                    !o.completed});
+                    GateWait{context.gate_services(step.verify, *o.work_done, to)}, !o.completed});
   }
   return out;
 }

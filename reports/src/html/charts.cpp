@@ -210,8 +210,8 @@ void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& r
 
 // The times in which the step was ready but could not start, or its work
 // was done but its gate was not open.
-void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step,
-                double top, const TimeAxis& x) {
+void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step, double top,
+                const TimeAxis& x) {
   for (const Wait& w : waits.waits) {
     std::string style;
     if (std::holds_alternative<PredecessorsWait>(w.cause))
@@ -233,8 +233,8 @@ void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, Step
 
 // A step's row: its bar from start until its crew was free of it, or the
 // mark where it was skipped; its waits and its failed attempts.
-void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result,
-               const StepWaits& waits, StepId s, double top, const TimeAxis& x, bool critical) {
+void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result, const StepWaits& waits,
+               StepId s, double top, const TimeAxis& x, bool critical) {
   const ScenarioClock& clock = scenario.clock;
   const Step& step = scenario.steps[s.value];
   const StepOutcome& o = result.steps[s.value];
@@ -263,8 +263,8 @@ void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result,
 }
 
 // The legend of what the chart shows, and of nothing it does not.
-std::vector<std::pair<std::string, std::string>> gantt_legend(
-    const RunResult& result, const std::vector<StepWaits>& waits) {
+std::vector<std::pair<std::string, std::string>> gantt_legend(const RunResult& result,
+                                                              const std::vector<StepWaits>& waits) {
   std::vector<std::pair<std::string, std::string>> shown;
   const auto any_wait = [&](auto held) {
     return std::any_of(waits.begin(), waits.end(), [&](const StepWaits& w) {
@@ -284,12 +284,12 @@ std::vector<std::pair<std::string, std::string>> gantt_legend(
     if (present)
       shown.emplace_back(std::move(style), std::move(label));
   };
-  for (const auto& [outcome, label] : std::initializer_list<std::pair<std::string, std::string>>{
-           {"done", "done"},
-           {"failed", "failed"},
-           {"rolled_back", "rolled back"},
-           {"unfinished", "unfinished"},
-           {"skipped", "skipped"}}) {
+  for (const auto& [outcome, label] :
+       std::initializer_list<std::pair<std::string, std::string>>{{"done", "done"},
+                                                                  {"failed", "failed"},
+                                                                  {"rolled_back", "rolled back"},
+                                                                  {"unfinished", "unfinished"},
+                                                                  {"skipped", "skipped"}}) {
     add_if(any_outcome(outcome), "outcome-" + outcome, label);
   }
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<EarliestStartWait>(c); }),

@@ -281,10 +281,10 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
                    : "none");
   body +=
       card("User-hours lost", user_hours(result.overall.lost), "active users cut off, over time");
-  body += card("Every service back",
-               restored ? human_duration(restored->since_t0()) : "not by the end",
-               restored ? "at " + clock.local_text(*restored)
-                        : "the run ended at " + clock.local_text(result.end));
+  body +=
+      card("Every service back", restored ? human_duration(restored->since_t0()) : "not by the end",
+           restored ? "at " + clock.local_text(*restored)
+                    : "the run ended at " + clock.local_text(result.end));
   if (result.overall.cut_off_at_end.value > 0) {
     body += card("Still cut off at the end", thousands(result.overall.cut_off_at_end.value),
                  "registered users when the run ended; their loss goes on past it");
@@ -384,18 +384,14 @@ std::string baseline_box(const Scenario& scenario, const NetworkBaseline& baseli
   if (baseline.healthy())
     return "";
   std::string out = "<div class=\"warning\" role=\"alert\">\n";
-  out += fmt::format(
-      "<p><strong>With nothing failed, {} of the services serve under {}% of their requests in "
-      "some window to {}</strong>: the figures below say more about the platform than about the "
-      "faults.</p>\n<ul>\n",
-      baseline.shortfalls.size(), std::lround(kBaselineServed * 100),
-      escape(scenario.clock.local_text(baseline.until)));
+  out += "<p><strong>" + escape(baseline_headline(scenario, baseline)) + ".</strong></p>\n<ul>\n";
   for (const BottleneckGroup& group : bottleneck_groups(baseline)) {
-    out += "<li>" +
-           escape(group.resource
-                      ? "Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource])
-                      : std::string("No resource on their way was asked for more than it carries")) +
-           "\n<ul>\n";
+    out +=
+        "<li>" +
+        escape(group.resource
+                   ? "Bottleneck: " + bottleneck_text(scenario, baseline.loads[*group.resource])
+                   : std::string("No resource on their way was asked for more than it carries")) +
+        "\n<ul>\n";
     for (const BaselineShortfall* s : group.services)
       out += "<li>" + escape(shortfall_text(scenario, *s)) + "</li>\n";
     out += "</ul></li>\n";
@@ -414,11 +410,11 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string body = scenario_header(
-      scenario, fmt::format("Monte Carlo over {} runs, seed {}{}{}",
-                            thousands(static_cast<std::int64_t>(result.runs)), result.seed,
-                            result.network_fidelity ? ", at network fidelity" : "",
-                            result.interrupted ? "; interrupted, so the figures are of these runs"
-                                               : ""));
+      scenario,
+      fmt::format("Monte Carlo over {} runs, seed {}{}{}",
+                  thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+                  result.network_fidelity ? ", at network fidelity" : "",
+                  result.interrupted ? "; interrupted, so the figures are of these runs" : ""));
   if (result.network_baseline)
     body += baseline_box(scenario, *result.network_baseline);
 
