@@ -69,6 +69,7 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       demand_(topology_, calendar_),
       health_(topology_),
       runbook_(scenario, std::move(rank)),
+      failures_(topology_, queue_),
       users_(topology_, calendar_),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
@@ -89,26 +90,8 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       rollout_halted_(scenario.faults.size()),
       state_since_(topology_.services().size()),
       recorded_busy_(scenario.crews.size()) {
-  std::vector<std::optional<std::uint32_t>> pool_of_service(topology_.services().size());
-  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
-    if (const auto repairers = topology_.service(ServiceId{s}).repairers) {
-      pool_of_service[s] = static_cast<std::uint32_t>(pools_.size());
-      pools_.push_back({*repairers, 0, {}, 0});
-    }
-  }
   for (const Step& step : scenario_.steps)
     step_reaches_group_.push_back(groups_reached(topology_, step));
-  for (std::uint32_t d = 0; d < topology_.deployments().size(); ++d) {
-    const Deployment& deployment = topology_.deployment(DeploymentId{d});
-    if (deployment.failures) {
-      units_.push_back({&*deployment.failures, DeploymentId{d}, std::nullopt,
-                        pool_of_service[deployment.service.value]});
-    }
-  }
-  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
-    if (const auto& failures = topology_.service(ServiceId{s}).failures)
-      units_.push_back({&*failures, std::nullopt, ServiceId{s}, std::nullopt});
-  }
 }
 
 void Run::reset(const RunOptions& options, RunResult& result) {
@@ -122,19 +105,11 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   queue_.reset();
   health_.reset();
   runbook_.reset();
-  for (auto& pool : pools_) {
-    pool.busy = 0;
-    pool.queue.clear();
-    pool.head = 0;
-  }
   step_random_.clear();
-  unit_random_.clear();
   failover_random_.clear();
   if (const auto& sampling = options.sampling) {
     for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s)
       step_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::step, s);
-    for (std::uint32_t u = 0; u < units_.size(); ++u)
-      unit_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failure, u);
     for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
       failover_random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failover, s);
   }
@@ -186,13 +161,8 @@ void Run::execute(const RunOptions& options, RunResult& result) {
     for (std::size_t i = 0; i < resized.size(); ++i)
       queue_.schedule(resized[i].at, events::CrewResized{CrewId{c}, i});
   }
-  if (options.sampling) {
-    for (std::uint32_t u = 0; u < units_.size(); ++u) {
-      const Duration ttf =
-          std::max(Duration{1}, draw(units_[u].model->time_to_failure, unit_random_, u));
-      queue_.schedule(SimTime{} + ttf, events::UnitFails{FailureUnitId{u}});
-    }
-  }
+  // The first failures come after every scheduled event at their time.
+  failures_.reset(options.sampling);
 
   SimTime last_work;
   while (auto event = queue_.pop()) {
@@ -266,11 +236,13 @@ void Run::on(const events::RetryStarts& e) {
 }
 
 void Run::on(const events::UnitFails& e) {
-  unit_fails(e.unit);
+  set_unit_failed(e.unit, true);
+  failures_.fail(e.unit, now_);
 }
 
 void Run::on(const events::UnitRepaired& e) {
-  unit_repaired(e.unit);
+  set_unit_failed(e.unit, false);
+  failures_.repair(e.unit, now_);
 }
 
 void Run::on(const events::DemandChanges&) {
@@ -845,39 +817,8 @@ void Run::raise_capability(ServiceId s, double fraction) {
   apply_service(s);
 }
 
-void Run::unit_fails(FailureUnitId unit) {
-  set_unit_failed(unit, true);
-  const auto pool = units_[unit.value].repair_pool;
-  if (!pool || pools_[*pool].busy < pools_[*pool].repairers) {
-    start_repair(unit);
-  } else {
-    pools_[*pool].queue.push_back(unit);
-  }
-}
-
-void Run::start_repair(FailureUnitId unit) {
-  if (const auto pool = units_[unit.value].repair_pool)
-    ++pools_[*pool].busy;
-  const Duration ttr = draw(units_[unit.value].model->time_to_repair, unit_random_, unit.value);
-  queue_.schedule(now_ + ttr, events::UnitRepaired{unit});
-}
-
-void Run::unit_repaired(FailureUnitId unit) {
-  set_unit_failed(unit, false);
-  // A failure the instant after a repair would let a run spin at one time.
-  const Duration ttf = std::max(
-      Duration{1}, draw(units_[unit.value].model->time_to_failure, unit_random_, unit.value));
-  queue_.schedule(now_ + ttf, events::UnitFails{unit});
-  if (const auto pool = units_[unit.value].repair_pool) {
-    RepairPool& p = pools_[*pool];
-    --p.busy;
-    if (p.head < p.queue.size())
-      start_repair(p.queue[p.head++]);
-  }
-}
-
 void Run::set_unit_failed(FailureUnitId unit, bool failed) {
-  const FailureUnit& u = units_[unit.value];
+  const FailureModels::Unit& u = failures_.unit(unit);
   if (u.deployment) {
     deployment_failed_[u.deployment->value] = failed;
     apply_deployment(*u.deployment);

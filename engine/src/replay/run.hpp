@@ -14,25 +14,11 @@
 #include "faultline/runbook.hpp"
 #include "replay/capacity_demand.hpp"
 #include "replay/events.hpp"
+#include "replay/failure_models.hpp"
+#include "replay/run_options.hpp"
 #include "replay/user_accounting.hpp"
 
 namespace faultline::detail {
-
-// Which random streams a run draws from; absent for the nominal run.
-struct RunSampling {
-  std::uint64_t seed = 0;
-  std::uint64_t run = 0;
-};
-
-struct RunOptions {
-  std::optional<RunSampling> sampling;
-  bool record_timeline = false;
-  // Sorted times at which to sample affected users.
-  std::span<const SimTime> sample_times;
-  // When set, receives the health inputs at T0 and after every instant
-  // that changed them.
-  std::vector<HealthChange>* health_trace = nullptr;
-};
 
 // How the run's services and steps met an observed milestone.
 MilestoneOutcome judge(const Milestone& m, const RunResult& result);
@@ -64,21 +50,6 @@ class Run {
   void execute(const RunOptions& options, RunResult& result);
 
  private:
-  // Something with a failure model: a deployment, or a service itself.
-  struct FailureUnit {
-    const FailureModel* model;
-    std::optional<DeploymentId> deployment;
-    std::optional<ServiceId> service;
-    // Units of one service with limited repairers share a repair queue.
-    std::optional<std::uint32_t> repair_pool;
-  };
-  struct RepairPool {
-    int repairers = 0;
-    int busy = 0;
-    std::vector<FailureUnitId> queue;  // waiting units, in failure order
-    std::size_t head = 0;
-  };
-
   void reset(const RunOptions& options, RunResult& result);
   // Hands the event to what it is about, then starts the steps that can.
   void handle(const Event& e);
@@ -135,9 +106,6 @@ class Run {
   void open_gates();
   void record_crews();
   void apply_wave(StepId s, int wave);
-  void unit_fails(FailureUnitId unit);
-  void start_repair(FailureUnitId unit);
-  void unit_repaired(FailureUnitId unit);
   void set_unit_failed(FailureUnitId unit, bool failed);
   void raise_capability(ServiceId s, double fraction);
   double enabled_by(const Step& step, int waves) const;
@@ -181,8 +149,7 @@ class Run {
   EventQueue<Event> queue_;
   HealthPropagator health_;
   RunbookExecutor runbook_;
-  std::vector<FailureUnit> units_;
-  std::vector<RepairPool> pools_;
+  FailureModels failures_;
 
   // Per run.
   RunResult* result_ = nullptr;
@@ -203,7 +170,6 @@ class Run {
   std::vector<DemandCheck> demand_checks_;
   std::size_t next_crew_sample_ = 0;
   std::vector<RandomStream> step_random_;
-  std::vector<RandomStream> unit_random_;
   std::vector<RandomStream> failover_random_;  // by service
   std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
   std::vector<int> retries_used_;
