@@ -89,7 +89,7 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       overload_(topology_.deployments().size()),
       rollout_halted_(scenario.faults.size()),
       state_since_(topology_.services().size()),
-      recorded_busy_(scenario.crews.size()) {
+      recorder_(scenario) {
   for (const Step& step : scenario_.steps)
     step_reaches_group_.push_back(groups_reached(topology_, step));
 }
@@ -134,11 +134,10 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   restoring_step_.reset();
   acted_now_.clear();
   acted_at_ = SimTime{-1};
-  std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
 
   result.end = SimTime{};
-  result.timeline.clear();
-  users_.reset(result, options.sample_times, options.record_timeline ? &result.timeline : nullptr);
+  recorder_.reset(options, result);
+  users_.reset(result, options.sample_times, recorder_.timeline());
   result.services.assign(topology_.services().size(), ServiceOutcome{});
   result.steps.assign(scenario_.steps.size(), StepOutcome{});
   result.crews.assign(scenario_.crews.size(), CrewOutcome{});
@@ -198,16 +197,10 @@ SimTime Run::end_of_run(SimTime last_work) const {
   return std::max(last_work, SimTime{} + kDefaultHorizon);
 }
 
-void Run::record(TimelineEntry entry) {
-  if (options_.record_timeline)
-    result_->timeline.push_back(entry);
-}
-
 void Run::handle(const Event& e) {
   std::visit([this](const auto& event) { on(event); }, e);
   dispatch_steps();
-  if (options_.record_timeline)
-    record_crews();
+  recorder_.record_crews(runbook_, now_);
 }
 
 void Run::on(const events::FaultStrikes& e) {
@@ -272,7 +265,7 @@ void Run::on(const events::HoldUpStarts& e) {
 
 void Run::on(const events::CrewResized& e) {
   runbook_.resize(e.crew, scenario_.crews[e.crew.value].resized[e.change].size);
-  recorded_busy_[e.crew.value] = -1;  // a crew line shows the new size
+  recorder_.crew_resized(e.crew);
 }
 
 void Run::on(const events::RollbackDone& e) {
@@ -303,7 +296,7 @@ void Run::dispatch_steps() {
     for (const StepId s : not_needed_) {
       runbook_.skip(s, now_);
       result_->steps[s.value].skipped = now_;
-      record(entry_at(now_, TimelineKind::step_skipped, s.value));
+      recorder_.record(entry_at(now_, TimelineKind::step_skipped, s.value));
       again = true;
     }
     for (const StepId s : runbook_.dispatch(now_))
@@ -318,19 +311,6 @@ void Run::dispatch_steps() {
 
 bool Run::condition_holds(const StepCondition& c) const {
   return health_.health(c.service).state() > c.below;
-}
-
-void Run::record_crews() {
-  for (std::uint32_t c = 0; c < recorded_busy_.size(); ++c) {
-    const int busy = runbook_.busy(CrewId{c});
-    if (busy == recorded_busy_[c])
-      continue;
-    recorded_busy_[c] = busy;
-    TimelineEntry entry = entry_at(now_, TimelineKind::crew, c);
-    entry.busy = busy;
-    entry.size = runbook_.size(CrewId{c});
-    record(entry);
-  }
 }
 
 void Run::apply_deployment(DeploymentId d) {
@@ -363,7 +343,7 @@ void Run::apply_fault(FaultId index) {
   }
   TimelineEntry entry = entry_at(now_, TimelineKind::fault, index.value);
   entry.instances = deleted;
-  record(entry);
+  recorder_.record(entry);
   propagate();
 }
 
@@ -392,7 +372,7 @@ int Run::roll_out(FaultId index, int wave) {
     entry.instances = taken;
     entry.wave = wave;
     entry.waves = waves;
-    record(entry);
+    recorder_.record(entry);
     propagate();
   }
   return taken;
@@ -472,7 +452,7 @@ std::optional<DeploymentId> Run::failover_target(ServiceId s) const {
 
 void Run::detect_loss(ServiceId s) {
   failover_[s.value].pending.reset();
-  record(entry_at(now_, TimelineKind::failover_begins, s.value));
+  recorder_.record(entry_at(now_, TimelineKind::failover_begins, s.value));
   if (failover_target(s)) {
     start_switch(s);
   } else {
@@ -503,13 +483,13 @@ void Run::finish_failover(ServiceId s) {
   RandomStream* stream = options_.sampling ? &failover_random_[s.value] : nullptr;
   if (!succeeds(topology_.service(s).failover.success, 1, stream)) {
     state.stuck = true;
-    record(entry_at(now_, TimelineKind::failover_failed, s.value));
+    recorder_.record(entry_at(now_, TimelineKind::failover_failed, s.value));
     return;
   }
   health_.set_active_deployment(s, *target);
   TimelineEntry entry = entry_at(now_, TimelineKind::failover_done, s.value);
   entry.deployment = target->value;
-  record(entry);
+  recorder_.record(entry);
   restoring_step_ = state.set_going_by;
   propagate();
   restoring_step_.reset();
@@ -562,7 +542,7 @@ void Run::check_overload(DeploymentId d) {
 
 void Run::overload_trips(DeploymentId d) {
   overload_[d.value].reset();
-  record(entry_at(now_, TimelineKind::overloaded, d.value));
+  recorder_.record(entry_at(now_, TimelineKind::overloaded, d.value));
   base_healthy_[d.value] = 0;
   apply_deployment(d);
   propagate();
@@ -588,7 +568,7 @@ void Run::start_step(StepId s) {
           queue_.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
     }
   }
-  record(entry_at(now_, TimelineKind::step_started, s.value));
+  recorder_.record(entry_at(now_, TimelineKind::step_started, s.value));
   start_attempt(s, 1, true);
 }
 
@@ -642,7 +622,7 @@ void Run::finish_attempt(StepId s, int wave) {
     // Opens the gate at once when its services are operational.
     propagate();
     if (runbook_.status(s) == StepStatus::verifying)
-      record(entry_at(now_, TimelineKind::step_work_done, s.value));
+      recorder_.record(entry_at(now_, TimelineKind::step_work_done, s.value));
   }
   propagate();
   restoring_step_.reset();
@@ -660,7 +640,7 @@ void Run::finish_step(StepId s) {
   outcome.completed = now_;
   if (!outcome.crew_freed)
     outcome.crew_freed = now_;
-  record(entry_at(now_, TimelineKind::step_completed, s.value));
+  recorder_.record(entry_at(now_, TimelineKind::step_completed, s.value));
   runbook_.complete(s, now_);
 }
 
@@ -689,7 +669,7 @@ void Run::fail_attempt(StepId s, int wave, bool scripted) {
   entry.waves = step.waves;
   entry.attempt = result_->steps[s.value].attempts;
   entry.scripted = scripted;
-  record(entry);
+  recorder_.record(entry);
   if (retries_used_[s.value] < step.retries) {
     ++retries_used_[s.value];
     queue_.schedule(now_ + draw(step.retry_delay, step_random_, s.value),
@@ -704,7 +684,7 @@ void Run::retry(StepId s, int wave) {
   entry.wave = wave;
   entry.waves = scenario_.steps[s.value].waves;
   entry.attempt = result_->steps[s.value].attempts + 1;
-  record(entry);
+  recorder_.record(entry);
   start_attempt(s, wave, true);
 }
 
@@ -712,7 +692,7 @@ void Run::give_up(StepId s) {
   cancel_scripted(s);
   const Step& step = scenario_.steps[s.value];
   result_->steps[s.value].failed = true;
-  record(entry_at(now_, TimelineKind::step_failed, s.value));
+  recorder_.record(entry_at(now_, TimelineKind::step_failed, s.value));
   if (step.rollback) {
     runbook_.start_rollback(s);
     const Duration work = draw(*step.rollback, step_random_, s.value);
@@ -762,7 +742,7 @@ void Run::finish_rollback(StepId s) {
   StepOutcome& outcome = result_->steps[s.value];
   outcome.rolled_back = true;
   outcome.crew_freed = now_;
-  record(entry_at(now_, TimelineKind::step_rolled_back, s.value));
+  recorder_.record(entry_at(now_, TimelineKind::step_rolled_back, s.value));
   runbook_.fail(s);
   propagate();
 }
@@ -787,7 +767,7 @@ void Run::apply_wave(StepId s, int wave) {
         TimelineEntry entry = entry_at(now_, TimelineKind::step_wave, s.value);
         entry.wave = wave;
         entry.waves = step.waves;
-        record(entry);
+        recorder_.record(entry);
       }
       break;
     }
@@ -889,7 +869,7 @@ void Run::credit_restored(UserGroupId g, UserTime share) {
 void Run::record_state(ServiceId s) {
   if (const auto entry = change_state(s, result_->services[s.value], state_since_[s.value],
                                       health_.health(s), now_))
-    record(*entry);
+    recorder_.record(*entry);
 }
 
 // Accounts user-time for the interval that ends at t, and samples affected
@@ -897,20 +877,11 @@ void Run::record_state(ServiceId s) {
 void Run::advance_to(SimTime t) {
   if (t > now_) {
     users_.settle();
-    trace_health();
+    recorder_.trace_health(health_, now_);
   }
   sample_crews_before(t);
   users_.advance_to(t);
   now_ = t;
-}
-
-void Run::trace_health() {
-  auto* trace = options_.health_trace;
-  if (!trace)
-    return;
-  health_.copy_inputs(traced_);
-  if (trace->empty() || trace->back().inputs != traced_)
-    trace->push_back({now_, traced_});
 }
 
 void Run::sample_crews_before(SimTime t) {
@@ -924,7 +895,7 @@ void Run::sample_crews_before(SimTime t) {
 
 void Run::finish(SimTime end) {
   users_.settle();
-  trace_health();
+  recorder_.trace_health(health_, now_);
   advance_to(end);
   // A segment starting at the very end is an instant of the run too.
   users_.settle();

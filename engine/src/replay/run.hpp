@@ -15,6 +15,7 @@
 #include "replay/capacity_demand.hpp"
 #include "replay/events.hpp"
 #include "replay/failure_models.hpp"
+#include "replay/recorder.hpp"
 #include "replay/run_options.hpp"
 #include "replay/user_accounting.hpp"
 
@@ -104,7 +105,6 @@ class Run {
   void finish_rollback(StepId s);
   void finish_step(StepId s);
   void open_gates();
-  void record_crews();
   void apply_wave(StepId s, int wave);
   void set_unit_failed(FailureUnitId unit, bool failed);
   void raise_capability(ServiceId s, double fraction);
@@ -118,13 +118,11 @@ class Run {
   // brought them back.
   void credit_restored(UserGroupId g, UserTime share);
   void advance_to(SimTime t);
-  void trace_health();
   void sample_crews_before(SimTime t);
   void account_crews();
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
-  void record(TimelineEntry entry);
   // A sample from streams[index], or the median in the nominal run.
   Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
                 std::uint32_t index) const;
@@ -204,9 +202,9 @@ class Run {
   std::vector<std::optional<EventHandle>> overload_;  // by deployment: its trip, while overloaded
   std::vector<char> rollout_halted_;                  // by fault
   std::vector<SimTime> state_since_;
+  Recorder recorder_;
   // The step whose completion is being applied.
   std::optional<StepId> restoring_step_;
-  std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
   struct CrewChange {
     SimTime at;
     std::uint32_t crew;
@@ -214,7 +212,6 @@ class Run {
   };
   std::vector<CrewChange> crew_changes_;
   std::vector<int> crew_busy_;
-  HealthInputs traced_;
 };
 
 }  // namespace faultline::detail

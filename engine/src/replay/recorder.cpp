@@ -1,0 +1,39 @@
+#include "replay/recorder.hpp"
+
+#include <algorithm>
+
+#include "replay/run.hpp"
+
+namespace faultline::detail {
+
+void Recorder::reset(const RunOptions& options, RunResult& result) {
+  result.timeline.clear();
+  timeline_ = options.record_timeline ? &result.timeline : nullptr;
+  health_trace_ = options.health_trace;
+  std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
+}
+
+void Recorder::record_crews(const RunbookExecutor& runbook, SimTime now) {
+  if (!timeline_)
+    return;
+  for (std::uint32_t c = 0; c < recorded_busy_.size(); ++c) {
+    const int busy = runbook.busy(CrewId{c});
+    if (busy == recorded_busy_[c])
+      continue;
+    recorded_busy_[c] = busy;
+    TimelineEntry entry = entry_at(now, TimelineKind::crew, c);
+    entry.busy = busy;
+    entry.size = runbook.size(CrewId{c});
+    timeline_->push_back(entry);
+  }
+}
+
+void Recorder::trace_health(const HealthPropagator& health, SimTime now) {
+  if (!health_trace_)
+    return;
+  health.copy_inputs(traced_);
+  if (health_trace_->empty() || health_trace_->back().inputs != traced_)
+    health_trace_->push_back({now, traced_});
+}
+
+}  // namespace faultline::detail
