@@ -276,25 +276,11 @@ std::string baseline_section(const Scenario& scenario, const NetworkBaseline& ba
   return out;
 }
 
-std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
-                              std::string_view kind, const std::string& baseline = "") {
+// Which services were disrupted and for how long, and each group's loss.
+std::string services_and_groups_text(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
-  std::string out = fmt::format("# Post-incident summary: {}\n\n",
-                                md(scenario.name.empty() ? scenario.file : scenario.name));
-  out += facts(scenario, kind);
-  out += baseline;
-
-  out += "\n## Impact\n\n";
-  out += fmt::format("- **{} active users** were cut off at worst, at {}.\n",
-                     thousands(result.overall.peak_active.value),
-                     clock.local_text(result.overall.peak_active_at));
-  out += fmt::format("- **{} registered users** were cut off at worst, at {}.\n",
-                     thousands(result.overall.peak_affected.value),
-                     clock.local_text(result.overall.peak_at));
-  out += fmt::format("- **{} user-hours** were lost by active users.\n",
-                     user_hours(result.overall.lost));
-  out += still_cut_off_text(scenario, result);
+  std::string out;
   std::vector<std::uint32_t> hit;
   std::string still_out;
   SimTime back{};
@@ -336,6 +322,30 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                 thousands(impact.cut_off_at_end.value)});
   }
 
+  return out;
+}
+
+// Who was cut off at worst, and what was lost.
+std::string impact_section(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
+  out += "\n## Impact\n\n";
+  out += fmt::format("- **{} active users** were cut off at worst, at {}.\n",
+                     thousands(result.overall.peak_active.value),
+                     clock.local_text(result.overall.peak_active_at));
+  out += fmt::format("- **{} registered users** were cut off at worst, at {}.\n",
+                     thousands(result.overall.peak_affected.value),
+                     clock.local_text(result.overall.peak_at));
+  out += fmt::format("- **{} user-hours** were lost by active users.\n",
+                     user_hours(result.overall.lost));
+  out += still_cut_off_text(scenario, result);
+  out += services_and_groups_text(scenario, result);
+  return out;
+}
+
+std::string timeline_section(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\n## Timeline\n\n" + heading({"time", "since T0", "what happened"});
   for (const TimelineEntry& e : result.timeline) {
     if (worth_a_line(e.kind)) {
@@ -344,8 +354,13 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     }
   }
 
-  out += failures_text(scenario, result);
+  return out;
+}
 
+// Which step brought back whom, and what they had lost.
+std::string restoration_section(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\n## Restoration: who came back, and when\n\n";
   out +=
       "Users back: registered users no longer cut off once the step finished a wave or completed. "
@@ -380,7 +395,41 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
       "\nWhen several steps finish at the same instant, the users back then are shown against "
       "each of them, and the user-hours they had lost are shared among those that reach them.\n";
 
-  out += stalls_text(scenario, result);
+  return out;
+}
+
+// The longest step on the critical path, and what it waited for.
+std::string slowest_stage_text(const Scenario& scenario, const RunResult& result,
+                               const std::vector<StepId>& path) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
+  const auto span = [&](StepId s) {
+    const StepOutcome& o = result.steps[s.value];
+    return o.completed.value_or(result.end) - o.started.value_or(result.end);
+  };
+  const StepId slowest = *std::max_element(path.begin(), path.end(),
+                                           [&](StepId a, StepId b) { return span(a) < span(b); });
+  const Step& step = scenario.steps[slowest.value];
+  const StepOutcome& o = result.steps[slowest.value];
+  out += fmt::format("The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
+                     step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
+                     human_duration(span(slowest)), time_or_dash(clock, o.started),
+                     o.completed ? clock.local_text(*o.completed) : "the end");
+  if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
+    out += fmt::format(", of which {} waiting at its verification gate",
+                       human_duration(*o.completed - *o.crew_freed));
+  }
+  out += ".";
+  if (!step.description.empty())
+    out += " " + sentence(step.description);
+  out += "\n";
+  return out;
+}
+
+// The critical path, its slowest stage and the step the loss waited on.
+std::string slowest_stage_section(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\n## The slowest stage\n\n";
   const std::vector<StepId> path = critical_path(scenario, result);
   const std::string unfinished = unfinished_runbook_text(scenario, result);
@@ -400,26 +449,7 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     } else {
       out += fmt::format("Its critical path, as far as it went: {}.\n\n", chain);
     }
-    const auto span = [&](StepId s) {
-      const StepOutcome& o = result.steps[s.value];
-      return o.completed.value_or(result.end) - o.started.value_or(result.end);
-    };
-    const StepId slowest = *std::max_element(path.begin(), path.end(),
-                                             [&](StepId a, StepId b) { return span(a) < span(b); });
-    const Step& step = scenario.steps[slowest.value];
-    const StepOutcome& o = result.steps[slowest.value];
-    out += fmt::format("The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
-                       step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
-                       human_duration(span(slowest)), time_or_dash(clock, o.started),
-                       o.completed ? clock.local_text(*o.completed) : "the end");
-    if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
-      out += fmt::format(", of which {} waiting at its verification gate",
-                         human_duration(*o.completed - *o.crew_freed));
-    }
-    out += ".";
-    if (!step.description.empty())
-      out += " " + sentence(step.description);
-    out += "\n";
+    out += slowest_stage_text(scenario, result, path);
     const auto most = std::max_element(result.steps.begin(), result.steps.end(),
                                        [](const StepOutcome& a, const StepOutcome& b) {
                                          return a.restored_loss < b.restored_loss;
@@ -433,6 +463,12 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
     }
   }
 
+  return out;
+}
+
+std::string public_record_section(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   if (!scenario.observed.empty()) {
     out += "\n## Against the public record\n\n";
     out += heading({"milestone", "observed", "simulated", ">difference"});
@@ -445,6 +481,22 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                time_or_dash(clock, o.simulated), difference_text(o)});
     }
   }
+  return out;
+}
+
+std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
+                              std::string_view kind, const std::string& baseline = "") {
+  std::string out = fmt::format("# Post-incident summary: {}\n\n",
+                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  out += facts(scenario, kind);
+  out += baseline;
+  out += impact_section(scenario, result);
+  out += timeline_section(scenario, result);
+  out += failures_text(scenario, result);
+  out += restoration_section(scenario, result);
+  out += stalls_text(scenario, result);
+  out += slowest_stage_section(scenario, result);
+  out += public_record_section(scenario, result);
   return out;
 }
 
