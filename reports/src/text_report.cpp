@@ -28,9 +28,8 @@ std::string waits_text(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
-}  // namespace
-
-std::string replay_text(const Scenario& scenario, const RunResult& result) {
+// The scenario, its clock and its end.
+std::string replay_header(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out;
@@ -45,6 +44,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   }
   out += "\n";
 
+  return out;
+}
+
+std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "Timeline (users lines when who is cut off changes; activity moves hourly)\n";
   UserCount shown_affected;
   for (const auto& e : result.timeline) {
@@ -57,6 +62,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
   }
 
+  return out;
+}
+
+std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   const std::vector<StepId> path = critical_path(scenario, result);
   if (!path.empty()) {
     std::string chain;
@@ -68,8 +79,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
         last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
   }
 
-  out += waits_text(scenario, result);
+  return out;
+}
 
+std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
   out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", "step", "started", "completed",
                      "outcome", "restored");
@@ -79,6 +94,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
                        outcome_name(o), user_hours(o.restored_loss));
   }
+  return out;
+}
+
+// Each crew's busy member-hours against its size over the runbook's span.
+std::string crew_lines(const Scenario& scenario, const RunResult& result) {
+  std::string out;
   if (!scenario.crews.empty()) {
     out += "\nCrews (utilisation: busy member-hours over size x the runbook's span)\n";
     out += fmt::format("  {:<28} {:>5} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
@@ -95,6 +116,13 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
     }
   }
 
+  return out;
+}
+
+std::string service_lines(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\nServices\n";
   out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", "service", "down", "degraded",
                      "restored at", "final state");
@@ -105,6 +133,13 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
                        time_or_dash(clock, o.restored_at), to_string(o.final_state));
   }
 
+  return out;
+}
+
+std::string user_group_lines(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\nUser groups (user-hours lost count active users)\n";
   out += fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15} {:>11}\n", "group", "users",
                      "peak cut", "peak active", "active peak at", "user-hours lost", "cut at end");
@@ -123,6 +158,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
   }
   out += impact_row("all users", everyone, result.overall);
 
+  return out;
+}
+
+std::string observed_lines(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   if (!scenario.observed.empty()) {
     out += "\nObserved versus simulated\n";
     out += fmt::format("  {:<30} {:<3} {:<22} {:<22} {}\n", "milestone", "", "observed",
@@ -137,6 +178,16 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string replay_text(const Scenario& scenario, const RunResult& result) {
+  return replay_header(scenario, result) + timeline_lines(scenario, result) +
+         critical_path_lines(scenario, result) + waits_text(scenario, result) +
+         runbook_lines(scenario, result) + crew_lines(scenario, result) +
+         service_lines(scenario, result) + user_group_lines(scenario, result) +
+         observed_lines(scenario, result);
 }
 
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {
