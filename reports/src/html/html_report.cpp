@@ -264,13 +264,10 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
          html::time_series_figure(clock, latency);
 }
 
-std::string replay_page(const Scenario& scenario, const RunResult& result, std::string_view kind,
-                        std::string_view requests, std::string_view baseline = "") {
-  const Topology& topology = *scenario.topology;
+// The key figures, as cards.
+std::string replay_cards(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
-  std::string body = scenario_header(scenario, kind);
-  body += baseline;
-
+  std::string body;
   const std::optional<SimTime> restored = all_restored(result);
   body += "<div class=\"cards\">\n";
   body += card("Users cut off at worst", thousands(result.overall.peak_affected.value),
@@ -291,6 +288,13 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
   }
   body += "</div>\n";
 
+  return body;
+}
+
+// Users cut off over time, the status strips, the runbook and its crews.
+std::string replay_charts(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string body;
   html::TimeSeriesChart users;
   users.id = "affected-users";
   users.title = "Users cut off";
@@ -321,10 +325,14 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
     crews.series = crew_series(scenario, result);
     body += html::time_series_figure(clock, crews);
   }
-  body += requests;
-  if (!scenario.observed.empty())
-    body += "<h2>Against the record</h2>\n" + html::replay_milestones_figure(scenario, result);
+  return body;
+}
 
+// The runbook, services and user groups as tables.
+std::string replay_tables(const Scenario& scenario, const RunResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string body;
   body += "<h2>Tables</h2>\n<h3>Runbook</h3>\n";
   std::vector<std::vector<std::string>> rows;
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
@@ -367,6 +375,19 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
                  {"peak active cut off", true},
                  {"user-hours lost", true}},
                 rows);
+  return body;
+}
+
+std::string replay_page(const Scenario& scenario, const RunResult& result, std::string_view kind,
+                        std::string_view requests, std::string_view baseline = "") {
+  std::string body = scenario_header(scenario, kind);
+  body += baseline;
+  body += replay_cards(scenario, result);
+  body += replay_charts(scenario, result);
+  body += requests;
+  if (!scenario.observed.empty())
+    body += "<h2>Against the record</h2>\n" + html::replay_milestones_figure(scenario, result);
+  body += replay_tables(scenario, result);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
 }
 
@@ -406,18 +427,9 @@ std::string network_html(const Scenario& scenario, const NetworkRunResult& resul
                      requests_section(scenario, result), baseline_box(scenario, result.baseline));
 }
 
-std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {
-  const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  std::string body = scenario_header(
-      scenario,
-      fmt::format("Monte Carlo over {} runs, seed {}{}{}",
-                  thousands(static_cast<std::int64_t>(result.runs)), result.seed,
-                  result.network_fidelity ? ", at network fidelity" : "",
-                  result.interrupted ? "; interrupted, so the figures are of these runs" : ""));
-  if (result.network_baseline)
-    body += baseline_box(scenario, *result.network_baseline);
-
+// The key figures with their spread, as cards.
+std::string simulation_cards(const MonteCarloResult& result) {
+  std::string body;
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak_active = result.overall.peak_active.summary();
   const Summary peak = result.overall.peak_affected.summary();
@@ -439,6 +451,13 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
                "of the runs, for the service most often left out");
   body += "</div>\n";
 
+  return body;
+}
+
+// Active users cut off over the runs, downtime, crews and milestones.
+std::string simulation_charts(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string body;
   if (!result.sample_times.empty()) {
     html::TimeSeriesChart active;
     active.id = "affected-users";
@@ -482,6 +501,14 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   if (!scenario.observed.empty())
     body += "<h2>Against the record</h2>\n" + html::simulated_milestones_figure(scenario, result);
 
+  return body;
+}
+
+// The runbook and services over the runs, as tables.
+std::string simulation_tables(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string body;
   body += "<h2>Tables</h2>\n<h3>Runbook</h3>\n";
   std::vector<std::vector<std::string>> rows;
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
@@ -518,6 +545,22 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
                  {"restored p50 (of runs it was out)"},
                  {"restored p90 (of runs it was out)"}},
                 rows);
+  return body;
+}
+
+std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string body = scenario_header(
+      scenario,
+      fmt::format("Monte Carlo over {} runs, seed {}{}{}",
+                  thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+                  result.network_fidelity ? ", at network fidelity" : "",
+                  result.interrupted ? "; interrupted, so the figures are of these runs" : ""));
+  if (result.network_baseline)
+    body += baseline_box(scenario, *result.network_baseline);
+
+  body += simulation_cards(result);
+  body += simulation_charts(scenario, result);
+  body += simulation_tables(scenario, result);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
 }
 
