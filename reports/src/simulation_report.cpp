@@ -155,20 +155,9 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   return j;
 }
 
-std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
-  const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
+// User-hours lost and users cut off, with their spread.
+std::string impact_lines(const MonteCarloResult& result) {
   std::string out;
-  out += fmt::format("{}: {} runs{}, seed {}", scenario.name, result.runs,
-                     result.network_fidelity ? " at network fidelity" : "", result.seed);
-  if (result.reached_ci_target) {
-    out += *result.reached_ci_target ? " (confidence target reached)"
-                                     : " (confidence target NOT reached within the run cap)";
-  }
-  if (result.interrupted)
-    out += fmt::format(" (INTERRUPTED after {} runs: the figures are of those runs)", result.runs);
-  out += "\n\n";
-
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak = result.overall.peak_affected.summary();
   const Summary peak_active = result.overall.peak_active.summary();
@@ -189,6 +178,14 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
                      percent(share(result.overall.runs_ending_cut_off, result.runs)),
                      millions(result.overall.cut_off_at_end.mean()));
 
+  return out;
+}
+
+// Each service that went down: how often, how long, when back.
+std::string service_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out +=
       fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
                   "down mean", "down p90", "down max", "P(never)", "restored p50", "restored p90");
@@ -208,6 +205,13 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
       "(P(never): runs that ended with it still out; restored: over the runs it was out, "
       "\"not restored\" where the percentile falls among those that ended so)\n";
 
+  return out;
+}
+
+// Each step: how often critical, when done, what it brought back.
+std::string step_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += fmt::format("\n{:<28} {:>12} {:>22} {:>22}\n", "step", "criticality", "completed p50",
                      "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
@@ -219,6 +223,13 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   }
   out += "(restored: mean user-hours the users a step brought back had lost until then)\n";
 
+  return out;
+}
+
+// Each crew at its busiest on average.
+std::string crew_peak_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   const std::size_t n_crews = scenario.crews.size();
   if (n_crews > 0 && !result.sample_times.empty()) {
     out += fmt::format("\n{:<28} {:>5} {:>18}  {}\n", "crew", "size", "peak mean busy", "at");
@@ -234,6 +245,12 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
     }
   }
 
+  return out;
+}
+
+// The steps that gave up in some runs.
+std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string out;
   bool any_failed = false;
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
@@ -247,6 +264,13 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
         100.0 * static_cast<double>(stats.runs_failed) / static_cast<double>(result.runs));
   }
 
+  return out;
+}
+
+// The observed milestones against the runs.
+std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   if (!scenario.observed.empty()) {
     out += fmt::format("\n{:<28} {:<24} {:>8} {:>9}  {:<22} {}\n", "observed milestone", "by",
                        "P(met)", "P(never)", "simulated p50", "simulated p90");
@@ -260,6 +284,27 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
           event_time_text(clock, times, 0.9, "never"));
     }
   }
+  return out;
+}
+
+std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string out;
+  out += fmt::format("{}: {} runs{}, seed {}", scenario.name, result.runs,
+                     result.network_fidelity ? " at network fidelity" : "", result.seed);
+  if (result.reached_ci_target) {
+    out += *result.reached_ci_target ? " (confidence target reached)"
+                                     : " (confidence target NOT reached within the run cap)";
+  }
+  if (result.interrupted)
+    out += fmt::format(" (INTERRUPTED after {} runs: the figures are of those runs)", result.runs);
+  out += "\n\n";
+
+  out += impact_lines(result);
+  out += service_statistics_lines(scenario, result);
+  out += step_statistics_lines(scenario, result);
+  out += crew_peak_lines(scenario, result);
+  out += gave_up_lines(scenario, result);
+  out += milestone_lines(scenario, result);
   return out;
 }
 

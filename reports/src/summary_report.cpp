@@ -542,26 +542,9 @@ std::string network_summary(const Scenario& scenario, const NetworkRunResult& re
   return out;
 }
 
-std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result) {
-  const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  std::string out = fmt::format("# Simulation summary: {}\n\n",
-                                md(scenario.name.empty() ? scenario.file : scenario.name));
-  out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
-                                     thousands(static_cast<std::int64_t>(result.runs)), result.seed,
-                                     result.network_fidelity ? ", at network fidelity" : ""));
-  if (result.network_baseline)
-    out += baseline_section(scenario, *result.network_baseline);
-  if (result.reached_ci_target) {
-    out += *result.reached_ci_target
-               ? "- The confidence target was reached.\n"
-               : "- **The confidence target was not reached** within the cap on runs.\n";
-  }
-  if (result.interrupted) {
-    out += fmt::format("- **Interrupted after {} runs**: every figure is of those runs.\n",
-                       thousands(static_cast<std::int64_t>(result.runs)));
-  }
-
+// The loss with its confidence interval and spread.
+std::string confidence_section(const MonteCarloResult& result) {
+  std::string out;
   const Summary lost = result.overall.user_seconds_lost.summary();
   const Summary peak = result.overall.peak_active.summary();
   const auto uh = [](double seconds) { return millions(seconds / kSecondsPerHour); };
@@ -590,6 +573,14 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
       "- The intervals are about the mean over many such outages; a single outage's loss "
       "varies as the percentiles show.\n";
 
+  return out;
+}
+
+// How often each service was out, and when it was back.
+std::string service_statistics_section(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   out += "\n## Services\n\n";
   out +=
       "\"Back by\" is over the runs in which the service was out; where the percentile falls "
@@ -608,6 +599,14 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
                 percent(share(stats.restored_at.never(), result.runs))});
   }
 
+  return out;
+}
+
+// The step to speed up first, and each step over the runs.
+std::string runbook_statistics_section(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  const auto uh = [](double seconds) { return millions(seconds / kSecondsPerHour); };
+  std::string out;
   out += "\n## Runbook\n\n";
   if (const auto first = step_to_speed_up_first(result)) {
     const StepStatistics& most = result.steps[first->value];
@@ -629,6 +628,13 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
                 uh(stats.restored_user_seconds.mean())});
   }
 
+  return out;
+}
+
+// The observed milestones against the runs.
+std::string record_statistics_section(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  std::string out;
   if (!scenario.observed.empty()) {
     out += "\n## Against the public record\n\n";
     out += heading({"milestone", "observed", ">runs in which it had happened by then",
@@ -644,6 +650,31 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
            percent(share(times.never(), times.runs()))});
     }
   }
+  return out;
+}
+
+std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string out = fmt::format("# Simulation summary: {}\n\n",
+                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
+                                     thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+                                     result.network_fidelity ? ", at network fidelity" : ""));
+  if (result.network_baseline)
+    out += baseline_section(scenario, *result.network_baseline);
+  if (result.reached_ci_target) {
+    out += *result.reached_ci_target
+               ? "- The confidence target was reached.\n"
+               : "- **The confidence target was not reached** within the cap on runs.\n";
+  }
+  if (result.interrupted) {
+    out += fmt::format("- **Interrupted after {} runs**: every figure is of those runs.\n",
+                       thousands(static_cast<std::int64_t>(result.runs)));
+  }
+
+  out += confidence_section(result);
+  out += service_statistics_section(scenario, result);
+  out += runbook_statistics_section(scenario, result);
+  out += record_statistics_section(scenario, result);
   return out;
 }
 
