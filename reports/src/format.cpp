@@ -136,29 +136,32 @@ std::string attempt_failed_text(const Scenario& scenario, const TimelineEntry& e
                      wave_text(e), e.scripted ? " (scripted)" : "");
 }
 
+// "vm-deletion: 456 instances deleted - ...".
+std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Fault& f = scenario.faults[e.subject];
+  std::string what;
+  switch (f.kind) {
+    case FaultKind::delete_instances:
+      what = fmt::format("{} instances deleted", thousands(e.instances));
+      break;
+    case FaultKind::outage:
+      what = fmt::format("{} stops serving ({} served)", scenario.topology->service(*f.service).id,
+                         percent(f.served_fraction));
+      break;
+    case FaultKind::bad_deploy:
+      what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
+      break;
+  }
+  return fmt::format("{}: {}{}", f.id, what, f.description.empty() ? "" : " - " + f.description);
+}
+
 }  // namespace
 
 std::string entry_description(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   switch (e.kind) {
-    case TimelineKind::fault: {
-      const Fault& f = scenario.faults[e.subject];
-      std::string what;
-      switch (f.kind) {
-        case FaultKind::delete_instances:
-          what = fmt::format("{} instances deleted", thousands(e.instances));
-          break;
-        case FaultKind::outage:
-          what = fmt::format("{} stops serving ({} served)", topology.service(*f.service).id,
-                             percent(f.served_fraction));
-          break;
-        case FaultKind::bad_deploy:
-          what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
-          break;
-      }
-      return fmt::format("{}: {}{}", f.id, what,
-                         f.description.empty() ? "" : " - " + f.description);
-    }
+    case TimelineKind::fault:
+      return fault_text(scenario, e);
     case TimelineKind::rollout_wave:
       return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
                          scenario.faults[e.subject].id, e.wave, e.waves, thousands(e.instances));
