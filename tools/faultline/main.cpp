@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -117,8 +117,7 @@ const CLI::Validator open_fraction(
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
           !(value > 0 && value < 1))
-        return "must be a fraction above 0 and below 1, such as 0.01 for 1%, found '" + text +
-               "'";
+        return "must be a fraction above 0 and below 1, such as 0.01 for 1%, found '" + text + "'";
       return std::string();
     },
     "FRACTION");
@@ -467,9 +466,8 @@ int compare(const CompareArgs& args) {
   faultline::Comparison result;
   try {
     for (auto& v : variants)
-      v.scenario =
-          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
-                           text_stream(args.outputs.json));
+      v.scenario = resolve_optimize(v.scenario, args.search, args.options.threads,
+                                    args.options.seed, text_stream(args.outputs.json));
     result = faultline::compare(variants, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -499,6 +497,147 @@ int rehearse(const std::string& scenario_path, const std::string& script) {
 
 }  // namespace
 
+// The simulate command and its options, into args.
+CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
+  args.options.threads = all_cores();
+  auto* simulate_cmd = app.add_subcommand(
+      "simulate", "Monte Carlo: many runs with uncertain durations and failures; statistics");
+  simulate_cmd->add_option("scenario", args.scenario, "Scenario YAML file")->required();
+  simulate_cmd
+      ->add_option("--runs", args.options.runs, "Runs to make (with --until-ci, the most to make)")
+      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
+      ->capture_default_str();
+  simulate_cmd
+      ->add_option("--threads", args.options.threads, "Worker threads; results do not depend on it")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  simulate_cmd->add_option("--seed", args.options.seed, "Random seed")
+      ->check(seed_text)
+      ->capture_default_str();
+  simulate_cmd
+      ->add_option("--until-ci", args.until_ci,
+                   "Stop once the 95% CI half-width of user-hours lost is below this fraction "
+                   "of its mean (e.g. 0.01)")
+      ->check(open_fraction);
+  simulate_cmd->add_option("--sample-every", args.sample_every,
+                           "Spacing of the affected-users-over-time grid (e.g. 1h)");
+  add_fidelity_options(simulate_cmd, args.fidelity);
+  simulate_cmd->add_option("--strategy", args.strategy,
+                           "Order of ready steps competing for crews, instead of the scenario's");
+  add_output_options(simulate_cmd, args.outputs);
+  simulate_cmd->add_flag("--quiet,-q", args.quiet, "No progress on stderr");
+  add_search_options(simulate_cmd, args.search);
+
+  return simulate_cmd;
+}
+
+// The compare command and its options, into args.
+CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
+  args.options.threads = all_cores();
+  args.options.stop = &interrupted;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Paired Monte Carlo comparison of strategies or of two scenarios");
+  compare_cmd->add_option("scenarios", args.scenarios, "One or two scenario YAML files")
+      ->required()
+      ->expected(1, 2);
+  compare_cmd->add_option("--strategy", args.strategies,
+                          "A strategy to compare (repeat the option)");
+  compare_cmd->add_option("--runs", args.options.runs, "Runs of each variant")
+      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
+      ->capture_default_str();
+  compare_cmd
+      ->add_option("--threads", args.options.threads, "Worker threads; results do not depend on it")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  compare_cmd->add_option("--seed", args.options.seed, "Random seed")
+      ->check(seed_text)
+      ->capture_default_str();
+  add_output_options(compare_cmd, args.outputs);
+  add_search_options(compare_cmd, args.search);
+
+  return compare_cmd;
+}
+
+// A first argument that is no option and no command is named in the error,
+// with the commands there are.
+bool is_unknown_command(int argc, char** argv, const std::vector<CLI::App*>& commands) {
+  const auto named = [&](const std::string& word) {
+    return std::any_of(commands.begin(), commands.end(),
+                       [&](const CLI::App* c) { return c->get_name() == word; });
+  };
+  if (argc > 1 && argv[1][0] != '-' && !named(argv[1])) {
+    std::string names;
+    for (const auto* command : commands)
+      names += (names.empty() ? "" : ", ") + command->get_name();
+    std::cerr << fmt::format("faultline: unknown command '{}'; expected one of {}\n", argv[1],
+                             names);
+    return true;
+  }
+  return false;
+}
+
+// Output that did not arrive (a full disk, a closed pipe) is a failure.
+int with_output_checked(int code) {
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "faultline: cannot write to standard output: " << std::strerror(errno) << "\n";
+    return kExitFailure;
+  }
+  return code;
+}
+
+struct TopologyArgs {
+  std::string topology;
+  std::string json;
+};
+
+// A command that reads a topology and can write its answer as JSON.
+CLI::App* add_topology_command(CLI::App& app, const std::string& name,
+                               const std::string& description, const std::string& answer,
+                               TopologyArgs& args) {
+  auto* command = app.add_subcommand(name, description);
+  command->add_option("topology", args.topology, "Topology YAML file")->required();
+  command->add_option("--json", args.json, "Also write " + answer + " as JSON to this file");
+  return command;
+}
+
+struct ReplayArgs {
+  std::string scenario;
+  std::string strategy;
+  Outputs outputs;
+  SearchArgs search;
+  FidelityArgs fidelity;
+};
+
+// The replay command and its options, into args.
+CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Replay a scenario once with nominal durations; print the timeline");
+  replay_cmd->add_option("scenario", args.scenario, "Scenario YAML file")->required();
+  replay_cmd->add_option("--strategy", args.strategy,
+                         "Order of ready steps competing for crews, instead of the scenario's");
+  add_output_options(replay_cmd, args.outputs);
+  add_search_options(replay_cmd, args.search);
+  add_fidelity_options(replay_cmd, args.fidelity);
+  return replay_cmd;
+}
+
+// Runs the chosen command: an interrupted one that otherwise succeeded exits
+// 130, an exception is an internal error, and output that did not arrive
+// is a failure.
+int run_guarded(const std::function<int()>& command) {
+  int code = kExitOk;
+  try {
+    code = command();
+    if (interrupted.load() && code == kExitOk)
+      code = kExitInterrupted;
+  } catch (const std::exception& e) {
+    std::cerr << "faultline: internal error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return with_output_checked(code);
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
@@ -517,82 +656,19 @@ int main(int argc, char** argv) {
       ->add_option("files", validate_files, "Topology or scenario YAML files ('-': standard input)")
       ->required();
 
-  std::string topology_path;
-  std::string analyze_json;
-  auto* analyze_cmd = app.add_subcommand(
-      "analyze", "Dependency layers, cycles, blast radius and single points of failure");
-  analyze_cmd->add_option("topology", topology_path, "Topology YAML file")->required();
-  analyze_cmd->add_option("--json", analyze_json, "Also write the analysis as JSON to this file");
+  TopologyArgs analyze_args;
+  CLI::App* analyze_cmd = add_topology_command(
+      app, "analyze", "Dependency layers, cycles, blast radius and single points of failure",
+      "the analysis", analyze_args);
 
-  std::string scenario_path;
-  std::string replay_strategy;
-  Outputs replay_outputs;
-  SearchArgs replay_search;
-  auto* replay_cmd = app.add_subcommand(
-      "replay", "Replay a scenario once with nominal durations; print the timeline");
-  replay_cmd->add_option("scenario", scenario_path, "Scenario YAML file")->required();
-  replay_cmd->add_option("--strategy", replay_strategy,
-                         "Order of ready steps competing for crews, instead of the scenario's");
-  add_output_options(replay_cmd, replay_outputs);
-  add_search_options(replay_cmd, replay_search);
-  FidelityArgs replay_fidelity;
-  add_fidelity_options(replay_cmd, replay_fidelity);
+  ReplayArgs replay_args;
+  CLI::App* replay_cmd = add_replay_command(app, replay_args);
 
   SimulateArgs simulate_args;
-  simulate_args.options.threads = all_cores();
-  auto* simulate_cmd = app.add_subcommand(
-      "simulate", "Monte Carlo: many runs with uncertain durations and failures; statistics");
-  simulate_cmd->add_option("scenario", simulate_args.scenario, "Scenario YAML file")->required();
-  simulate_cmd
-      ->add_option("--runs", simulate_args.options.runs,
-                   "Runs to make (with --until-ci, the most to make)")
-      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
-      ->capture_default_str();
-  simulate_cmd
-      ->add_option("--threads", simulate_args.options.threads,
-                   "Worker threads; results do not depend on it")
-      ->check(CLI::Range(1U, 256U))
-      ->capture_default_str();
-  simulate_cmd->add_option("--seed", simulate_args.options.seed, "Random seed")
-      ->check(seed_text)
-      ->capture_default_str();
-  simulate_cmd
-      ->add_option("--until-ci", simulate_args.until_ci,
-                   "Stop once the 95% CI half-width of user-hours lost is below this fraction "
-                   "of its mean (e.g. 0.01)")
-      ->check(open_fraction);
-  simulate_cmd->add_option("--sample-every", simulate_args.sample_every,
-                           "Spacing of the affected-users-over-time grid (e.g. 1h)");
-  add_fidelity_options(simulate_cmd, simulate_args.fidelity);
-  simulate_cmd->add_option("--strategy", simulate_args.strategy,
-                           "Order of ready steps competing for crews, instead of the scenario's");
-  add_output_options(simulate_cmd, simulate_args.outputs);
-  simulate_cmd->add_flag("--quiet,-q", simulate_args.quiet, "No progress on stderr");
-  add_search_options(simulate_cmd, simulate_args.search);
+  CLI::App* simulate_cmd = add_simulate_command(app, simulate_args);
 
   CompareArgs compare_args;
-  compare_args.options.threads = all_cores();
-  compare_args.options.stop = &interrupted;
-  auto* compare_cmd = app.add_subcommand(
-      "compare", "Paired Monte Carlo comparison of strategies or of two scenarios");
-  compare_cmd->add_option("scenarios", compare_args.scenarios, "One or two scenario YAML files")
-      ->required()
-      ->expected(1, 2);
-  compare_cmd->add_option("--strategy", compare_args.strategies,
-                          "A strategy to compare (repeat the option)");
-  compare_cmd->add_option("--runs", compare_args.options.runs, "Runs of each variant")
-      ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
-      ->capture_default_str();
-  compare_cmd
-      ->add_option("--threads", compare_args.options.threads,
-                   "Worker threads; results do not depend on it")
-      ->check(CLI::Range(1U, 256U))
-      ->capture_default_str();
-  compare_cmd->add_option("--seed", compare_args.options.seed, "Random seed")
-      ->check(seed_text)
-      ->capture_default_str();
-  add_output_options(compare_cmd, compare_args.outputs);
-  add_search_options(compare_cmd, compare_args.search);
+  CLI::App* compare_cmd = add_compare_command(app, compare_args);
 
   std::string rehearse_scenario;
   std::string rehearse_script;
@@ -602,27 +678,15 @@ int main(int argc, char** argv) {
   rehearse_cmd->add_option("--script", rehearse_script,
                            "Read the commands from this file ('-' for stdin) and echo them");
 
-  std::string markov_topology;
-  std::string markov_json;
-  auto* markov_cmd = app.add_subcommand(
-      "markov", "Exact steady-state availability when failures and repairs are exponential");
-  markov_cmd->add_option("topology", markov_topology, "Topology YAML file")->required();
-  markov_cmd->add_option("--json", markov_json, "Also write the result as JSON to this file");
+  TopologyArgs markov_args;
+  CLI::App* markov_cmd = add_topology_command(
+      app, "markov", "Exact steady-state availability when failures and repairs are exponential",
+      "the result", markov_args);
 
-  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd, replay_cmd,  simulate_cmd,
-                                         compare_cmd,  rehearse_cmd, markov_cmd};
-  const auto named = [&](const std::string& word) {
-    return std::any_of(commands.begin(), commands.end(),
-                       [&](const CLI::App* c) { return c->get_name() == word; });
-  };
-  if (argc > 1 && argv[1][0] != '-' && !named(argv[1])) {
-    std::string names;
-    for (const auto* command : commands)
-      names += (names.empty() ? "" : ", ") + command->get_name();
-    std::cerr << fmt::format("faultline: unknown command '{}'; expected one of {}\n", argv[1],
-                             names);
+  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd,  replay_cmd, simulate_cmd,
+                                        compare_cmd,  rehearse_cmd, markov_cmd};
+  if (is_unknown_command(argc, argv, commands))
     return kExitBadInput;
-  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -636,33 +700,19 @@ int main(int argc, char** argv) {
     if (*validate_cmd)
       return validate(validate_files);
     if (*analyze_cmd)
-      return analyze(topology_path, analyze_json);
+      return analyze(analyze_args.topology, analyze_args.json);
     if (*replay_cmd)
-      return replay(scenario_path, replay_strategy, replay_search, replay_fidelity, replay_outputs);
+      return replay(replay_args.scenario, replay_args.strategy, replay_args.search,
+                    replay_args.fidelity, replay_args.outputs);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)
-      return markov(markov_topology, markov_json);
+      return markov(markov_args.topology, markov_args.json);
     if (*compare_cmd)
       return compare(compare_args);
     if (*rehearse_cmd)
       return rehearse(rehearse_scenario, rehearse_script);
     return kExitOk;
   };
-  int code = kExitOk;
-  try {
-    code = run_command();
-    if (interrupted.load() && code == kExitOk)
-      code = kExitInterrupted;
-  } catch (const std::exception& e) {
-    std::cerr << "faultline: internal error: " << e.what() << "\n";
-    return kExitFailure;
-  }
-  // Output that did not arrive (a full disk, a closed pipe) is a failure.
-  std::cout.flush();
-  if (!std::cout) {
-    std::cerr << "faultline: cannot write to standard output: " << std::strerror(errno) << "\n";
-    return kExitFailure;
-  }
-  return code;
+  return run_guarded(run_command);
 }
