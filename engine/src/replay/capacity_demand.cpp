@@ -84,4 +84,39 @@ std::optional<std::size_t> CapacityDemand::next_evaluated(std::size_t i, std::si
   return next;
 }
 
+void DemandSchedule::reset() {
+  segment_.reset();
+  event_.reset();
+  checks_.assign(demand_.services().size(), Check{});
+}
+
+void DemandSchedule::sync(std::size_t segment) {
+  if (segment_ == segment)
+    return;
+  segment_ = segment;
+  for (std::size_t i = 0; i < demand_.services().size(); ++i)
+    health_.set_demand(demand_.services()[i], demand_.demand(i, segment));
+}
+
+void DemandSchedule::schedule(std::size_t segment) {
+  std::optional<std::size_t> next;
+  for (std::size_t i = 0; i < demand_.services().size(); ++i) {
+    Check& check = checks_[i];
+    const double limit = health_.fits_below(demand_.services()[i]);
+    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
+      check = {limit, segment, demand_.next_evaluated(i, segment, limit)};
+    if (check.next && (!next || *check.next < *next))
+      next = check.next;
+  }
+  if (event_ && next == event_segment_)
+    return;
+  if (event_)
+    queue_.cancel(*event_);
+  event_.reset();
+  if (next) {
+    event_segment_ = *next;
+    event_ = queue_.schedule(calendar_.segment_start(*next), events::DemandChanges{*next});
+  }
+}
+
 }  // namespace faultline::detail

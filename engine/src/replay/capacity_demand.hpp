@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "faultline/activity.hpp"
+#include "faultline/health.hpp"
+#include "faultline/kernel.hpp"
+#include "replay/events.hpp"
 
 namespace faultline::detail {
 
@@ -42,6 +45,44 @@ class CapacityDemand {
   // By service: a max tree over the segments' demand, leaves from `leaves_`.
   std::vector<std::vector<std::int64_t>> tree_;
   std::size_t leaves_ = 1;
+};
+
+// One run's following of the demand: health has the demand of the current
+// segment, and the next segment start at which a change of it must be
+// evaluated is the one demand event on the queue.
+class DemandSchedule {
+ public:
+  DemandSchedule(const CapacityDemand& demand, const ActivityCalendar& calendar,
+                 EventQueue<Event>& queue, HealthPropagator& health)
+      : demand_(demand), calendar_(calendar), queue_(queue), health_(health) {}
+
+  void reset();
+  // Gives health the demand of the segment, if it has another.
+  void sync(std::size_t segment);
+  // Schedules the first segment start after `segment` at which health must
+  // see the demand again, as health stands now.
+  void schedule(std::size_t segment);
+  // The demand event has fired.
+  void fired() { event_.reset(); }
+
+ private:
+  // By capacity-limited service: the next segment evaluated, as found from
+  // `from` with `limit`; it holds until that segment or another limit.
+  struct Check {
+    double limit = -1;
+    std::size_t from = 0;
+    std::optional<std::size_t> next;
+  };
+
+  const CapacityDemand& demand_;
+  const ActivityCalendar& calendar_;
+  EventQueue<Event>& queue_;
+  HealthPropagator& health_;
+  // The segment whose demand health has, and the pending demand change.
+  std::optional<std::size_t> segment_;
+  std::optional<EventHandle> event_;
+  std::size_t event_segment_ = 0;
+  std::vector<Check> checks_;
 };
 
 }  // namespace faultline::detail

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
-#include "replay/run.hpp"
+#include "replay/outcomes.hpp"
 
 namespace faultline::detail {
 
 void Recorder::reset(const RunOptions& options, RunResult& result) {
+  result_ = &result;
+  result.services.assign(state_since_.size(), ServiceOutcome{});
+  std::fill(state_since_.begin(), state_since_.end(), SimTime{});
   result.timeline.clear();
   timeline_ = options.record_timeline ? &result.timeline : nullptr;
   health_trace_ = options.health_trace;
@@ -34,6 +37,17 @@ void Recorder::trace_health(const HealthPropagator& health, SimTime now) {
   health.copy_inputs(traced_);
   if (health_trace_->empty() || health_trace_->back().inputs != traced_)
     health_trace_->push_back({now, traced_});
+}
+
+void Recorder::record_state(ServiceId s, const ServiceHealth& health, SimTime now) {
+  if (const auto entry =
+          change_state(s, result_->services[s.value], state_since_[s.value], health, now))
+    record(*entry);
+}
+
+void Recorder::close_states(SimTime end) {
+  for (std::size_t s = 0; s < state_since_.size(); ++s)
+    close_state_interval(result_->services[s], state_since_[s], end);
 }
 
 }  // namespace faultline::detail

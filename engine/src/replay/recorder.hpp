@@ -1,7 +1,8 @@
 #pragma once
-// What a run writes down as it goes, when asked: the timeline (with a crew
-// line whenever a crew's busy members or size change) and the record of
-// health inputs that network fidelity plays onto its platform.
+// What a run writes down as it goes: each service's time in its states and
+// when it went down and came back; and, when asked, the timeline (with a
+// crew line whenever a crew's busy members or size change) and the record
+// of health inputs that network fidelity plays onto its platform.
 
 #include <vector>
 
@@ -14,10 +15,11 @@ namespace faultline::detail {
 
 class Recorder {
  public:
-  explicit Recorder(const Scenario& scenario) : recorded_busy_(scenario.crews.size()) {}
+  explicit Recorder(const Scenario& scenario)
+      : recorded_busy_(scenario.crews.size()), state_since_(scenario.topology->services().size()) {}
 
-  // A new run writing into the result's timeline (cleared) and the
-  // options' health trace.
+  // A new run writing into the result's services and timeline (cleared)
+  // and the options' health trace.
   void reset(const RunOptions& options, RunResult& result);
 
   bool recording() const { return timeline_ != nullptr; }
@@ -33,12 +35,19 @@ class Recorder {
   void crew_resized(CrewId crew) { recorded_busy_[crew.value] = -1; }
   // Adds health's inputs at `now` to the trace when they changed.
   void trace_health(const HealthPropagator& health, SimTime now);
+  // The service's health now: a change of its state goes to its outcome
+  // and the timeline.
+  void record_state(ServiceId s, const ServiceHealth& health, SimTime now);
+  // Closes each service's time in the state it ends in.
+  void close_states(SimTime end);
 
  private:
+  RunResult* result_ = nullptr;
   std::vector<TimelineEntry>* timeline_ = nullptr;
   std::vector<HealthChange>* health_trace_ = nullptr;
   std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
   HealthInputs traced_;             // scratch
+  std::vector<SimTime> state_since_;  // by service: when it entered its state
 };
 
 }  // namespace faultline::detail

@@ -71,6 +71,7 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       runbook_(scenario, std::move(rank)),
       failures_(topology_, queue_),
       users_(topology_, calendar_),
+      demand_schedule_(demand_, calendar_, queue_, health_),
       attempt_duration_(scenario.steps.size()),
       retries_used_(scenario.steps.size()),
       wave_failures_(scenario.steps.size()),
@@ -88,8 +89,8 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       failover_(topology_.services().size()),
       overload_(topology_.deployments().size()),
       rollout_halted_(scenario.faults.size()),
-      state_since_(topology_.services().size()),
-      recorder_(scenario) {
+      recorder_(scenario),
+      crews_(scenario) {
   for (const Step& step : scenario_.steps)
     step_reaches_group_.push_back(groups_reached(topology_, step));
 }
@@ -98,10 +99,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   options_ = options;
   result_ = &result;
   now_ = SimTime{};
-  next_crew_sample_ = 0;
-  demand_segment_.reset();
-  demand_event_.reset();
-  demand_checks_.assign(demand_.services().size(), DemandCheck{});
+  demand_schedule_.reset();
   queue_.reset();
   health_.reset();
   runbook_.reset();
@@ -130,7 +128,6 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   std::fill(failover_.begin(), failover_.end(), FailoverState{});
   std::fill(overload_.begin(), overload_.end(), std::nullopt);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
-  std::fill(state_since_.begin(), state_since_.end(), SimTime{});
   restoring_step_.reset();
   acted_now_.clear();
   acted_at_ = SimTime{-1};
@@ -138,12 +135,10 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   result.end = SimTime{};
   recorder_.reset(options, result);
   users_.reset(result, options.sample_times, recorder_.timeline());
-  result.services.assign(topology_.services().size(), ServiceOutcome{});
   result.steps.assign(scenario_.steps.size(), StepOutcome{});
-  result.crews.assign(scenario_.crews.size(), CrewOutcome{});
+  crews_.reset(result, options.sample_times);
   result.restored_loss_otherwise = UserTime{};
   result.observed.clear();
-  result.sampled_busy.assign(options.sample_times.size() * scenario_.crews.size(), 0);
 }
 
 void Run::execute(const RunOptions& options, RunResult& result) {
@@ -239,7 +234,7 @@ void Run::on(const events::UnitRepaired& e) {
 }
 
 void Run::on(const events::DemandChanges&) {
-  demand_event_.reset();
+  demand_schedule_.fired();
   propagate();
 }
 
@@ -376,37 +371,6 @@ int Run::roll_out(FaultId index, int wave) {
     propagate();
   }
   return taken;
-}
-
-void Run::sync_demand() {
-  const std::size_t segment = users_.segment();
-  if (demand_segment_ == segment)
-    return;
-  demand_segment_ = segment;
-  for (std::size_t i = 0; i < demand_.services().size(); ++i)
-    health_.set_demand(demand_.services()[i], demand_.demand(i, segment));
-}
-
-void Run::schedule_demand() {
-  const std::size_t segment = users_.segment();
-  std::optional<std::size_t> next;
-  for (std::size_t i = 0; i < demand_.services().size(); ++i) {
-    DemandCheck& check = demand_checks_[i];
-    const double limit = health_.fits_below(demand_.services()[i]);
-    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
-      check = {limit, segment, demand_.next_evaluated(i, segment, limit)};
-    if (check.next && (!next || *check.next < *next))
-      next = check.next;
-  }
-  if (demand_event_ && next == demand_event_segment_)
-    return;
-  if (demand_event_)
-    queue_.cancel(*demand_event_);
-  demand_event_.reset();
-  if (next) {
-    demand_event_segment_ = *next;
-    demand_event_ = queue_.schedule(calendar_.segment_start(*next), events::DemandChanges{*next});
-  }
 }
 
 // The nominal run takes the median of the geometric law of attempts: the
@@ -817,9 +781,9 @@ Duration Run::draw(const Distribution& d, std::vector<RandomStream>& streams,
 // Settles health after changes, and follows what health decides: affected
 // users, overload timers, gates, and when demand must be looked at again.
 void Run::propagate() {
-  sync_demand();
+  demand_schedule_.sync(users_.segment());
   for (const ServiceId s : health_.propagate()) {
-    record_state(s);
+    recorder_.record_state(s, health_.health(s), now_);
     for (const UserGroupId g : topology_.users_of(s)) {
       const UserCount affected = health_.affected_users(g);
       if (affected != users_.affected(g))
@@ -831,7 +795,7 @@ void Run::propagate() {
   if (!verifying_.empty())
     open_gates();
   if (!demand_.services().empty())
-    schedule_demand();
+    demand_schedule_.schedule(users_.segment());
 }
 
 // The users brought back take their share of the group's loss so far that
@@ -866,12 +830,6 @@ void Run::credit_restored(UserGroupId g, UserTime share) {
   }
 }
 
-void Run::record_state(ServiceId s) {
-  if (const auto entry = change_state(s, result_->services[s.value], state_since_[s.value],
-                                      health_.health(s), now_))
-    recorder_.record(*entry);
-}
-
 // Accounts user-time for the interval that ends at t, and samples affected
 // users and busy crews at the sampling times before t.
 void Run::advance_to(SimTime t) {
@@ -879,18 +837,9 @@ void Run::advance_to(SimTime t) {
     users_.settle();
     recorder_.trace_health(health_, now_);
   }
-  sample_crews_before(t);
+  crews_.sample_before(t, runbook_);
   users_.advance_to(t);
   now_ = t;
-}
-
-void Run::sample_crews_before(SimTime t) {
-  const auto& times = options_.sample_times;
-  const std::size_t crews = scenario_.crews.size();
-  for (; next_crew_sample_ < times.size() && times[next_crew_sample_] < t; ++next_crew_sample_) {
-    for (std::uint32_t c = 0; c < crews; ++c)
-      result_->sampled_busy[next_crew_sample_ * crews + c] = runbook_.busy(CrewId{c});
-  }
 }
 
 void Run::finish(SimTime end) {
@@ -899,132 +848,15 @@ void Run::finish(SimTime end) {
   advance_to(end);
   // A segment starting at the very end is an instant of the run too.
   users_.settle();
-  // The state at the end holds for any later sampling time.
-  sample_crews_before(SimTime{std::numeric_limits<std::int64_t>::max()});
   users_.finish();
   result_->end = end;
-  for (std::uint32_t s = 0; s < result_->services.size(); ++s) {
-    close_state_interval(result_->services[s], state_since_[s], end);
-  }
+  recorder_.close_states(end);
   for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s)
     result_->steps[s].released = runbook_.released(StepId{s});
   for (const Milestone& m : scenario_.observed)
     result_->observed.push_back(judge(m, *result_));
-  account_crews();
+  crews_.finish(runbook_);
 }
 
-// A crew member is busy with a step from its start until the crew is free of
-// it (or the end).
-void Run::account_crews() {
-  crew_changes_.clear();
-  for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
-    const StepOutcome& o = result_->steps[s];
-    const auto crew = scenario_.steps[s].crew;
-    if (!crew || !o.started)
-      continue;
-    const SimTime freed = o.crew_freed.value_or(result_->end);
-    result_->crews[crew->value].busy += freed - *o.started;
-    crew_changes_.push_back({*o.started, crew->value, 1});
-    crew_changes_.push_back({freed, crew->value, -1});
-  }
-  // Frees before starts at one time, so that a hand-on is no overlap.
-  std::sort(crew_changes_.begin(), crew_changes_.end(), [](const auto& a, const auto& b) {
-    return a.at != b.at ? a.at < b.at : a.change < b.change;
-  });
-  crew_busy_.assign(scenario_.crews.size(), 0);
-  for (const auto& c : crew_changes_) {
-    int& busy = crew_busy_[c.crew];
-    busy += c.change;
-    result_->crews[c.crew].peak_busy = std::max(result_->crews[c.crew].peak_busy, busy);
-  }
-}
-
-TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject) {
-  TimelineEntry e;
-  e.at = at;
-  e.kind = kind;
-  e.subject = subject;
-  return e;
-}
-
-void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until) {
-  const Duration span = until - since;
-  if (outcome.final_state == ServiceState::major_outage) {
-    outcome.down += span;
-  } else if (outcome.final_state != ServiceState::operational) {
-    outcome.degraded += span;
-  }
-  since = until;
-}
-
-std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
-                                          const ServiceHealth& h, SimTime now) {
-  const ServiceState to = h.state();
-  const ServiceState from = outcome.final_state;
-  if (to == from)
-    return std::nullopt;
-  const bool was_serving_all =
-      from == ServiceState::operational || from == ServiceState::degraded_performance;
-  const bool serves_all = fully_served(h.served_fraction);
-  close_state_interval(outcome, since, now);
-  if (to == ServiceState::major_outage && !outcome.first_down)
-    outcome.first_down = now;
-  if (from == ServiceState::major_outage && !outcome.partly_restored_at)
-    outcome.partly_restored_at = now;
-  if (serves_all && !was_serving_all)
-    outcome.restored_at = now;
-  if (!serves_all)
-    outcome.restored_at.reset();
-  outcome.final_state = to;
-  TimelineEntry entry = entry_at(now, TimelineKind::service_state, s.value);
-  entry.from = from;
-  entry.to = to;
-  entry.served_fraction = h.served_fraction;
-  return entry;
-}
-
-void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimTime now) {
-  if (affected > impact.peak_affected) {
-    impact.peak_affected = affected;
-    impact.peak_at = now;
-  }
-  if (active > impact.peak_active) {
-    impact.peak_active = active;
-    impact.peak_active_at = now;
-  }
-}
-
-UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after) {
-  const auto unattributed = static_cast<long double>(lost.user_ms - attributed.user_ms);
-  return UserTime{static_cast<std::int64_t>(
-      std::llround(unattributed * static_cast<long double>((before - after).value) /
-                   static_cast<long double>(before.value)))};
-}
-
-MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
-  MilestoneOutcome outcome;
-  switch (m.event) {
-    case MilestoneEvent::service_down:
-      outcome.simulated = result.services[m.service->value].first_down;
-      break;
-    case MilestoneEvent::service_partly_restored:
-      outcome.simulated = result.services[m.service->value].partly_restored_at;
-      break;
-    case MilestoneEvent::service_restored:
-      outcome.simulated = result.services[m.service->value].restored_at;
-      break;
-    case MilestoneEvent::step_started:
-      outcome.simulated = result.steps[m.step->value].started;
-      break;
-    case MilestoneEvent::step_completed:
-      outcome.simulated = result.steps[m.step->value].completed;
-      break;
-  }
-  if (!outcome.simulated)
-    return outcome;
-  const Duration diff = *outcome.simulated - m.time;
-  outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
-  return outcome;
-}
 
 }  // namespace faultline::detail

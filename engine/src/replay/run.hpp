@@ -13,31 +13,15 @@
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
 #include "replay/capacity_demand.hpp"
+#include "replay/crew_accounting.hpp"
 #include "replay/events.hpp"
 #include "replay/failure_models.hpp"
+#include "replay/outcomes.hpp"
 #include "replay/recorder.hpp"
 #include "replay/run_options.hpp"
 #include "replay/user_accounting.hpp"
 
 namespace faultline::detail {
-
-// How the run's services and steps met an observed milestone.
-MilestoneOutcome judge(const Milestone& m, const RunResult& result);
-
-// What a run records, at state and at network fidelity alike.
-TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject = 0);
-// Adds the time from `since` to `until` to the outcome's time in its state.
-void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until);
-// A service's health at `now`: when its state changes, closes the interval
-// in the old one, notes when it first went down, first came partly back and
-// last came back whole, and returns the timeline entry.
-std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
-                                          const ServiceHealth& h, SimTime now);
-void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimTime now);
-// When a group's cut-off users fall from `before` to `after`, the users
-// brought back take their share of the group's loss not yet put down to
-// anything (lost minus attributed).
-UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after);
 
 class Run {
  public:
@@ -75,10 +59,6 @@ class Run {
   // Takes down the deployments wave `wave` of a bad deploy reaches, unless
   // it was halted, and schedules the next wave; returns the instances lost.
   int roll_out(FaultId fault, int wave);
-  // Gives health the demand of the current segment, and schedules the next
-  // segment start at which a change of it is evaluated.
-  void sync_demand();
-  void schedule_demand();
   void check_failover(ServiceId s);
   void detect_loss(ServiceId s);
   // The first other deployment, in listed order, that can take traffic.
@@ -112,14 +92,11 @@ class Run {
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
   void propagate();
-  void record_state(ServiceId s);
   void set_group_affected(UserGroupId g, UserCount affected);
   // Puts the users brought back in group g (their loss `share`) down to what
   // brought them back.
   void credit_restored(UserGroupId g, UserTime share);
   void advance_to(SimTime t);
-  void sample_crews_before(SimTime t);
-  void account_crews();
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
@@ -154,19 +131,7 @@ class Run {
   RunOptions options_;
   SimTime now_;
   UserAccounting users_;
-  // The segment whose demand health has, and the pending demand change.
-  std::optional<std::size_t> demand_segment_;
-  std::optional<EventHandle> demand_event_;
-  std::size_t demand_event_segment_ = 0;
-  // By capacity-limited service: the next segment evaluated, as found from
-  // `from` with `limit`; it holds until that segment or another limit.
-  struct DemandCheck {
-    double limit = -1;
-    std::size_t from = 0;
-    std::optional<std::size_t> next;
-  };
-  std::vector<DemandCheck> demand_checks_;
-  std::size_t next_crew_sample_ = 0;
+  DemandSchedule demand_schedule_;
   std::vector<RandomStream> step_random_;
   std::vector<RandomStream> failover_random_;  // by service
   std::vector<Duration> attempt_duration_;     // by step: the current attempt's whole-step length
@@ -201,17 +166,10 @@ class Run {
   std::vector<FailoverState> failover_;               // by service
   std::vector<std::optional<EventHandle>> overload_;  // by deployment: its trip, while overloaded
   std::vector<char> rollout_halted_;                  // by fault
-  std::vector<SimTime> state_since_;
   Recorder recorder_;
   // The step whose completion is being applied.
   std::optional<StepId> restoring_step_;
-  struct CrewChange {
-    SimTime at;
-    std::uint32_t crew;
-    int change;
-  };
-  std::vector<CrewChange> crew_changes_;
-  std::vector<int> crew_busy_;
+  CrewAccounting crews_;
 };
 
 }  // namespace faultline::detail

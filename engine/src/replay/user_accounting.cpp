@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "replay/run.hpp"
+#include "replay/outcomes.hpp"
 
 namespace faultline::detail {
 

@@ -1,0 +1,52 @@
+#include "replay/crew_accounting.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace faultline::detail {
+
+void CrewAccounting::reset(RunResult& result, std::span<const SimTime> sample_times) {
+  result_ = &result;
+  sample_times_ = sample_times;
+  next_sample_ = 0;
+  result.crews.assign(scenario_.crews.size(), CrewOutcome{});
+  result.sampled_busy.assign(sample_times.size() * scenario_.crews.size(), 0);
+}
+
+void CrewAccounting::sample_before(SimTime t, const RunbookExecutor& runbook) {
+  const std::size_t crews = scenario_.crews.size();
+  for (; next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t; ++next_sample_) {
+    for (std::uint32_t c = 0; c < crews; ++c)
+      result_->sampled_busy[next_sample_ * crews + c] = runbook.busy(CrewId{c});
+  }
+}
+
+// A crew member is busy with a step from its start until the crew is free of
+// it (or the end).
+void CrewAccounting::finish(const RunbookExecutor& runbook) {
+  // The state at the end holds for any later sampling time.
+  sample_before(SimTime{std::numeric_limits<std::int64_t>::max()}, runbook);
+  changes_.clear();
+  for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
+    const StepOutcome& o = result_->steps[s];
+    const auto crew = scenario_.steps[s].crew;
+    if (!crew || !o.started)
+      continue;
+    const SimTime freed = o.crew_freed.value_or(result_->end);
+    result_->crews[crew->value].busy += freed - *o.started;
+    changes_.push_back({*o.started, crew->value, 1});
+    changes_.push_back({freed, crew->value, -1});
+  }
+  // Frees before starts at one time, so that a hand-on is no overlap.
+  std::sort(changes_.begin(), changes_.end(), [](const auto& a, const auto& b) {
+    return a.at != b.at ? a.at < b.at : a.change < b.change;
+  });
+  busy_.assign(scenario_.crews.size(), 0);
+  for (const auto& c : changes_) {
+    int& busy = busy_[c.crew];
+    busy += c.change;
+    result_->crews[c.crew].peak_busy = std::max(result_->crews[c.crew].peak_busy, busy);
+  }
+}
+
+}  // namespace faultline::detail

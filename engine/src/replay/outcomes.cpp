@@ -1,0 +1,95 @@
+#include "replay/outcomes.hpp"
+
+#include <cmath>
+
+namespace faultline::detail {
+
+TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject) {
+  TimelineEntry e;
+  e.at = at;
+  e.kind = kind;
+  e.subject = subject;
+  return e;
+}
+
+void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until) {
+  const Duration span = until - since;
+  if (outcome.final_state == ServiceState::major_outage) {
+    outcome.down += span;
+  } else if (outcome.final_state != ServiceState::operational) {
+    outcome.degraded += span;
+  }
+  since = until;
+}
+
+std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
+                                          const ServiceHealth& h, SimTime now) {
+  const ServiceState to = h.state();
+  const ServiceState from = outcome.final_state;
+  if (to == from)
+    return std::nullopt;
+  const bool was_serving_all =
+      from == ServiceState::operational || from == ServiceState::degraded_performance;
+  const bool serves_all = fully_served(h.served_fraction);
+  close_state_interval(outcome, since, now);
+  if (to == ServiceState::major_outage && !outcome.first_down)
+    outcome.first_down = now;
+  if (from == ServiceState::major_outage && !outcome.partly_restored_at)
+    outcome.partly_restored_at = now;
+  if (serves_all && !was_serving_all)
+    outcome.restored_at = now;
+  if (!serves_all)
+    outcome.restored_at.reset();
+  outcome.final_state = to;
+  TimelineEntry entry = entry_at(now, TimelineKind::service_state, s.value);
+  entry.from = from;
+  entry.to = to;
+  entry.served_fraction = h.served_fraction;
+  return entry;
+}
+
+void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimTime now) {
+  if (affected > impact.peak_affected) {
+    impact.peak_affected = affected;
+    impact.peak_at = now;
+  }
+  if (active > impact.peak_active) {
+    impact.peak_active = active;
+    impact.peak_active_at = now;
+  }
+}
+
+UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after) {
+  const auto unattributed = static_cast<long double>(lost.user_ms - attributed.user_ms);
+  return UserTime{static_cast<std::int64_t>(
+      std::llround(unattributed * static_cast<long double>((before - after).value) /
+                   static_cast<long double>(before.value)))};
+}
+
+MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
+  MilestoneOutcome outcome;
+  switch (m.event) {
+    case MilestoneEvent::service_down:
+      outcome.simulated = result.services[m.service->value].first_down;
+      break;
+    case MilestoneEvent::service_partly_restored:
+      outcome.simulated = result.services[m.service->value].partly_restored_at;
+      break;
+    case MilestoneEvent::service_restored:
+      outcome.simulated = result.services[m.service->value].restored_at;
+      break;
+    case MilestoneEvent::step_started:
+      outcome.simulated = result.steps[m.step->value].started;
+      break;
+    case MilestoneEvent::step_completed:
+      outcome.simulated = result.steps[m.step->value].completed;
+      break;
+  }
+  if (!outcome.simulated)
+    return outcome;
+  const Duration diff = *outcome.simulated - m.time;
+  outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
+  return outcome;
+}
+
+}  // namespace faultline::detail
