@@ -1,0 +1,119 @@
+#include "replay/estate.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+Estate::Estate(RunContext& run, Failover& failover)
+    : run_(run),
+      failover_(failover),
+      base_healthy_(run.topology.deployments().size()),
+      base_capability_(run.topology.services().size()),
+      deployment_failed_(run.topology.deployments().size()),
+      service_failed_(run.topology.services().size()),
+      rollout_halted_(run.scenario.faults.size()) {}
+
+void Estate::reset() {
+  for (std::size_t d = 0; d < base_healthy_.size(); ++d)
+    base_healthy_[d] = run_.topology.deployments()[d].instances;
+  std::fill(base_capability_.begin(), base_capability_.end(), 1.0);
+  std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
+  std::fill(service_failed_.begin(), service_failed_.end(), 0);
+  std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
+}
+
+void Estate::apply_deployment(DeploymentId d) {
+  run_.health.set_healthy_instances(d, deployment_failed_[d.value] ? 0 : base_healthy_[d.value]);
+  failover_.check(run_.topology.deployment(d).service);
+}
+
+void Estate::apply_service(ServiceId s) {
+  run_.health.set_capability(s, service_failed_[s.value] ? 0.0 : base_capability_[s.value]);
+}
+
+void Estate::strike(FaultId index) {
+  const Fault& fault = run_.scenario.faults[index.value];
+  int deleted = 0;
+  if (fault.kind == FaultKind::bad_deploy) {
+    deleted = rollout_halted_[index.value] ? 0 : roll_out(index, 1);
+  } else if (fault.kind == FaultKind::delete_instances) {
+    for (const DeploymentId d : fault.deployments) {
+      const int healthy = base_healthy_[d.value];
+      const int remaining = fault.instances ? std::max(0, healthy - *fault.instances) : 0;
+      deleted += healthy - remaining;
+      base_healthy_[d.value] = remaining;
+      apply_deployment(d);
+    }
+  } else {
+    // A fault only takes away: a service already serving less stays there.
+    double& capability = base_capability_[fault.service->value];
+    capability = std::min(capability, fault.served_fraction);
+    apply_service(*fault.service);
+  }
+  TimelineEntry entry = entry_at(run_.now, TimelineKind::fault, index.value);
+  entry.instances = deleted;
+  run_.recorder.record(entry);
+}
+
+bool Estate::reach_wave(FaultId fault, int wave) {
+  if (rollout_halted_[fault.value])
+    return false;
+  roll_out(fault, wave);
+  return true;
+}
+
+int Estate::roll_out(FaultId index, int wave) {
+  const Fault& fault = run_.scenario.faults[index.value];
+  const auto per_wave = static_cast<std::size_t>(fault.per_wave);
+  const auto first = static_cast<std::size_t>(wave - 1) * per_wave;
+  const std::size_t end = std::min(fault.deployments.size(), first + per_wave);
+  const auto waves = static_cast<int>((fault.deployments.size() + per_wave - 1) / per_wave);
+  int taken = 0;
+  for (std::size_t i = first; i < end; ++i) {
+    const DeploymentId d = fault.deployments[i];
+    taken += base_healthy_[d.value];
+    base_healthy_[d.value] = 0;
+    apply_deployment(d);
+  }
+  if (wave < waves)
+    run_.queue.schedule(run_.now + fault.every, events::RolloutWave{index, wave + 1});
+  if (wave > 1) {
+    TimelineEntry entry = entry_at(run_.now, TimelineKind::rollout_wave, index.value);
+    entry.instances = taken;
+    entry.wave = wave;
+    entry.waves = waves;
+    run_.recorder.record(entry);
+  }
+  return taken;
+}
+
+void Estate::rebuild(DeploymentId d) {
+  base_healthy_[d.value] = run_.topology.deployment(d).instances;
+  apply_deployment(d);
+}
+
+void Estate::take_down(DeploymentId d) {
+  base_healthy_[d.value] = 0;
+  apply_deployment(d);
+}
+
+void Estate::raise_capability(ServiceId s, double fraction) {
+  set_capability(s, std::max(base_capability_[s.value], fraction));
+}
+
+void Estate::set_capability(ServiceId s, double capability) {
+  base_capability_[s.value] = capability;
+  apply_service(s);
+}
+
+void Estate::set_unit_failed(const FailureModels::Unit& unit, bool failed) {
+  if (unit.deployment) {
+    deployment_failed_[unit.deployment->value] = failed;
+    apply_deployment(*unit.deployment);
+  } else {
+    service_failed_[unit.service->value] = failed;
+    apply_service(*unit.service);
+  }
+}
+
+}  // namespace faultline::detail

@@ -1,0 +1,60 @@
+#pragma once
+// What faults and the runbook leave of the estate: each deployment's
+// healthy instances and each service's capability, with what failure
+// models take away on top, and the bad deploys rolling out. Every change
+// goes to health at once, and a deployment's to its service's failover;
+// the caller propagates.
+
+#include <vector>
+
+#include "replay/failover.hpp"
+#include "replay/failure_models.hpp"
+#include "replay/run_context.hpp"
+
+namespace faultline::detail {
+
+class Estate {
+ public:
+  Estate(RunContext& run, Failover& failover);
+
+  void reset();
+  // The fault strikes now; a bad deploy reaches its first wave unless it
+  // was halted before.
+  void strike(FaultId fault);
+  // A bad deploy reaches wave `wave` (from 2), unless it was halted;
+  // returns whether it did.
+  bool reach_wave(FaultId fault, int wave);
+  void halt_rollout(FaultId fault) { rollout_halted_[fault.value] = 1; }
+
+  // The deployment has all its instances again.
+  void rebuild(DeploymentId d);
+  // The deployment has none left (it fell over).
+  void take_down(DeploymentId d);
+  // Recovery only gives back: a service serving more than `fraction`
+  // stays as it is.
+  void raise_capability(ServiceId s, double fraction);
+  // What faults and the runbook leave of the service's capability, and a
+  // rollback's return to an earlier one.
+  double capability(ServiceId s) const { return base_capability_[s.value]; }
+  void set_capability(ServiceId s, double capability);
+  // A failure model's unit fails or is repaired.
+  void set_unit_failed(const FailureModels::Unit& unit, bool failed);
+
+ private:
+  // Takes down the deployments wave `wave` of a bad deploy reaches and
+  // schedules the next wave; returns the instances lost. A halted rollout
+  // reaches no more waves.
+  int roll_out(FaultId fault, int wave);
+  void apply_deployment(DeploymentId d);
+  void apply_service(ServiceId s);
+
+  RunContext& run_;
+  Failover& failover_;
+  std::vector<int> base_healthy_;         // by deployment
+  std::vector<double> base_capability_;   // by service
+  std::vector<char> deployment_failed_;   // by deployment, by its failure model
+  std::vector<char> service_failed_;      // by service, by its failure model
+  std::vector<char> rollout_halted_;      // by fault
+};
+
+}  // namespace faultline::detail

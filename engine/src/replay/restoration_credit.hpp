@@ -1,0 +1,42 @@
+#pragma once
+// What brought users back. When a change brings users back, their share of
+// the group's loss goes to the step whose action is being applied, and to
+// every other that finished a wave or completed at the same instant and
+// reaches the group; with no step acting (a fault healed on its own, a
+// failure repaired), to the run's restored_loss_otherwise.
+
+#include <optional>
+#include <vector>
+
+#include "faultline/replay.hpp"
+
+namespace faultline::detail {
+
+class RestorationCredit {
+ public:
+  explicit RestorationCredit(const Scenario& scenario);
+
+  // A new run, crediting the result's steps.
+  void reset(RunResult& result);
+  // The step finished a wave or completed at `now`, and its action is
+  // applied until acting(nothing).
+  void step_acts(StepId s, SimTime now);
+  // What the users brought back from now on are put down to.
+  void acting(std::optional<StepId> s) { acting_ = s; }
+  std::optional<StepId> acting() const { return acting_; }
+  // Users of group g brought back at `now`, who had lost `share`.
+  void credit(UserGroupId g, UserTime share, SimTime now);
+
+ private:
+  // By step, by UserGroupId: whether what the step acts on reaches the
+  // group's services (it or something depending on it is used by them).
+  std::vector<std::vector<char>> step_reaches_group_;
+  RunResult* result_ = nullptr;
+  std::optional<StepId> acting_;
+  // The steps that finished a wave or completed at acted_at_.
+  std::vector<StepId> acted_now_;
+  SimTime acted_at_{-1};
+  std::vector<StepId> causes_;  // scratch
+};
+
+}  // namespace faultline::detail

@@ -1,0 +1,50 @@
+#include "replay/run_context.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace faultline::detail {
+
+namespace {
+
+// The median number of tries until the first success, when each succeeds
+// with probability p: the least n with (1 - p)^n <= 1/2. One for p >= 1/2;
+// "never" (the largest int) for p = 0.
+int median_attempts(double p) {
+  if (p >= 0.5)
+    return 1;
+  if (p <= 0)
+    return std::numeric_limits<int>::max();
+  const double estimate = std::ceil(std::log(0.5) / std::log1p(-p));
+  if (!(estimate < 1e9))
+    return std::numeric_limits<int>::max();
+  auto n = static_cast<int>(estimate);
+  while (n > 1 && std::pow(1 - p, n - 1) <= 0.5)
+    --n;
+  while (std::pow(1 - p, n) > 0.5)
+    ++n;
+  return n;
+}
+
+}  // namespace
+
+// The nominal run takes the median of the geometric law of attempts: the
+// attempt-th try succeeds once at least half of all attempt sequences
+// would have succeeded by then.
+bool RunContext::succeeds(double p, int attempt, std::vector<RandomStream>& streams,
+                          std::uint32_t index) const {
+  if (!options.sampling)
+    return attempt >= median_attempts(p);
+  return p >= 1.0 || streams[index].uniform() < p;
+}
+
+void RunContext::open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,
+                              std::size_t count) const {
+  streams.clear();
+  if (const auto& sampling = options.sampling) {
+    for (std::uint32_t i = 0; i < count; ++i)
+      streams.emplace_back(sampling->seed, sampling->run, purpose, i);
+  }
+}
+
+}  // namespace faultline::detail

@@ -1,0 +1,59 @@
+#pragma once
+// What the parts of a run share: the scenario, the event queue, health and
+// the record, the run's options and result, and the instant now. Run owns
+// it and alone moves the clock; each part keeps a reference and, after
+// changing what health sees, asks for one propagation.
+
+#include <functional>
+#include <vector>
+
+#include "faultline/health.hpp"
+#include "faultline/kernel.hpp"
+#include "faultline/random.hpp"
+#include "faultline/replay.hpp"
+#include "replay/events.hpp"
+#include "replay/outcomes.hpp"
+#include "replay/recorder.hpp"
+#include "replay/run_options.hpp"
+
+namespace faultline::detail {
+
+struct RunContext {
+  RunContext(const Scenario& scenario, std::function<void()> propagate)
+      : scenario(scenario),
+        topology(*scenario.topology),
+        health(topology),
+        recorder(scenario),
+        propagate_(std::move(propagate)) {}
+
+  // Settles health after changes and follows what it decides (Run::propagate).
+  void propagate() const { propagate_(); }
+
+  // A sample from streams[index], or the median in the nominal run.
+  Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
+                std::uint32_t index) const {
+    return options.sampling ? d.sample(streams[index]) : d.median();
+  }
+  // The outcome of the attempt-th try (from 1) at something that succeeds
+  // with probability p each time, drawn from streams[index] in a sampled run.
+  bool succeeds(double p, int attempt, std::vector<RandomStream>& streams,
+                std::uint32_t index) const;
+  // In a sampled run, one stream of the purpose for each of `count`
+  // subjects; none in the nominal run.
+  void open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,
+                    std::size_t count) const;
+
+  const Scenario& scenario;
+  const Topology& topology;
+  EventQueue<Event> queue;
+  HealthPropagator health;
+  Recorder recorder;
+  RunOptions options;
+  RunResult* result = nullptr;
+  SimTime now;
+
+ private:
+  std::function<void()> propagate_;
+};
+
+}  // namespace faultline::detail

@@ -1,0 +1,321 @@
+#include "replay/step_execution.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+namespace {
+
+// The share of a whole-step duration that wave `wave` of `waves` takes; the
+// shares add up to the duration exactly.
+Duration wave_length(Duration whole, int wave, int waves) {
+  return Duration{whole.ms * wave / waves - whole.ms * (wave - 1) / waves};
+}
+
+}  // namespace
+
+StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, Estate& estate,
+                             Failover& failover, RestorationCredit& credit)
+    : run_(run),
+      estate_(estate),
+      failover_(failover),
+      credit_(credit),
+      runbook_(run.scenario, std::move(rank)),
+      attempts_(run.scenario.steps.size()) {}
+
+void StepExecution::reset() {
+  runbook_.reset();
+  for (Attempts& a : attempts_) {
+    std::vector<EventHandle> scripted = std::move(a.scripted);
+    scripted.clear();
+    a = Attempts{};
+    a.scripted = std::move(scripted);
+  }
+  run_.open_streams(random_, StreamPurpose::step, attempts_.size());
+  verifying_.clear();
+  shift_wake_.reset();
+  run_.result->steps.assign(attempts_.size(), StepOutcome{});
+}
+
+// A step whose condition no longer holds is skipped as soon as it is ready
+// (skipping needs no crew member), which may release others at once.
+void StepExecution::dispatch() {
+  bool again = true;
+  while (again) {
+    for (const StepId s : runbook_.take_waiting())
+      run_.queue.schedule(*run_.scenario.steps[s.value].not_before, events::EarliestStart{s});
+    skip_unneeded();
+    again = !not_needed_.empty();
+    for (const StepId s : runbook_.dispatch(run_.now))
+      start_step(s);
+  }
+  if (const auto wake = runbook_.next_shift_start(run_.now);
+      wake && (!shift_wake_ || *wake < *shift_wake_)) {
+    shift_wake_ = wake;
+    run_.queue.schedule(*wake, events::ShiftStarts{});
+  }
+}
+
+void StepExecution::skip_unneeded() {
+  not_needed_.clear();
+  for (const StepId s : runbook_.ready()) {
+    const auto& condition = run_.scenario.steps[s.value].only_if;
+    if (condition && !condition_holds(*condition))
+      not_needed_.push_back(s);
+  }
+  for (const StepId s : not_needed_) {
+    runbook_.skip(s, run_.now);
+    run_.result->steps[s.value].skipped = run_.now;
+    run_.recorder.record(entry_at(run_.now, TimelineKind::step_skipped, s.value));
+  }
+}
+
+bool StepExecution::condition_holds(const StepCondition& c) const {
+  return run_.health.health(c.service).state() > c.below;
+}
+
+void StepExecution::resize_crew(CrewId crew, std::size_t change) {
+  runbook_.resize(crew, run_.scenario.crews[crew.value].resized[change].size);
+  run_.recorder.crew_resized(crew);
+}
+
+// Scripted failures and hold-ups are events only while the step is under
+// way, so that they never stretch a run past its last real event.
+void StepExecution::start_step(StepId s) {
+  run_.result->steps[s.value].started = run_.now;
+  const Step& step = run_.scenario.steps[s.value];
+  Attempts& a = attempts_[s.value];
+  if (step.action == ActionKind::enable_waves)
+    a.capability_before = estate_.capability(*step.service);
+  for (const SimTime at : step.fails_at) {
+    if (at > run_.now) {
+      a.scripted.push_back(run_.queue.schedule(at, events::ScriptedFailure{s}));
+    } else {
+      a.forced_failure = true;
+    }
+  }
+  for (std::size_t h = 0; h < step.hold_ups.size(); ++h) {
+    if (step.hold_ups[h].at >= run_.now)
+      a.scripted.push_back(run_.queue.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
+  }
+  run_.recorder.record(entry_at(run_.now, TimelineKind::step_started, s.value));
+  start_attempt(s, 1, true);
+}
+
+// The first attempt and every retry draw the whole step's duration afresh;
+// later waves keep the duration of the attempt that got there.
+void StepExecution::start_attempt(StepId s, int wave, bool fresh_duration) {
+  const Step& step = run_.scenario.steps[s.value];
+  Attempts& a = attempts_[s.value];
+  if (fresh_duration)
+    a.whole_duration = run_.draw(step.duration, random_, s.value);
+  ++run_.result->steps[s.value].attempts;
+  a.wave = wave;
+  const Duration work = wave_length(a.whole_duration, wave, step.waves) + a.held_up;
+  a.held_up = Duration{};
+  a.end_at = runbook_.work_ends(s, run_.now, work);
+  a.end = run_.queue.schedule(a.end_at, events::AttemptEnds{s, wave});
+}
+
+void StepExecution::attempt_ends(StepId s, int wave) {
+  attempts_[s.value].end.reset();
+  finish_attempt(s, wave);
+}
+
+void StepExecution::finish_attempt(StepId s, int wave) {
+  const Step& step = run_.scenario.steps[s.value];
+  Attempts& a = attempts_[s.value];
+  // The draw is made even for a scripted failure, so that what the step
+  // draws next stays paired with other runs.
+  const bool success = run_.succeeds(step.success, a.wave_failures + 1, random_, s.value);
+  if (a.forced_failure || !success) {
+    const bool scripted = a.forced_failure;
+    a.forced_failure = false;
+    if (!success)
+      ++a.wave_failures;
+    fail_attempt(s, wave, scripted);
+    return;
+  }
+  a.wave_failures = 0;
+  credit_.step_acts(s, run_.now);
+  apply_wave(s, wave);
+  if (wave < step.waves) {
+    start_attempt(s, wave + 1, false);
+  } else if (step.verify.empty()) {
+    finish_step(s);
+  } else {
+    finish_work(s);
+  }
+  run_.propagate();
+  credit_.acting(std::nullopt);
+}
+
+// The crew is free; the step completes once its gate opens, at once when
+// its services are operational.
+void StepExecution::finish_work(StepId s) {
+  cancel_scripted(s);
+  runbook_.finish_work(s);
+  run_.result->steps[s.value].crew_freed = run_.now;
+  run_.result->steps[s.value].work_done = run_.now;
+  verifying_.push_back(s);
+  run_.propagate();
+  if (runbook_.status(s) == StepStatus::verifying)
+    run_.recorder.record(entry_at(run_.now, TimelineKind::step_work_done, s.value));
+}
+
+void StepExecution::cancel_scripted(StepId s) {
+  for (const EventHandle h : attempts_[s.value].scripted)
+    run_.queue.cancel(h);
+  attempts_[s.value].scripted.clear();
+}
+
+void StepExecution::finish_step(StepId s) {
+  cancel_scripted(s);
+  StepOutcome& outcome = run_.result->steps[s.value];
+  outcome.completed = run_.now;
+  if (!outcome.crew_freed)
+    outcome.crew_freed = run_.now;
+  run_.recorder.record(entry_at(run_.now, TimelineKind::step_completed, s.value));
+  runbook_.complete(s, run_.now);
+}
+
+void StepExecution::open_gates() {
+  if (verifying_.empty())
+    return;
+  auto keep = verifying_.begin();
+  for (const StepId s : verifying_) {
+    const auto& gate = run_.scenario.steps[s.value].verify;
+    const bool open = std::all_of(gate.begin(), gate.end(), [&](ServiceId v) {
+      return run_.health.health(v).state() == ServiceState::operational;
+    });
+    if (open) {
+      finish_step(s);
+    } else {
+      *keep++ = s;
+    }
+  }
+  verifying_.erase(keep, verifying_.end());
+}
+
+void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
+  const Step& step = run_.scenario.steps[s.value];
+  TimelineEntry entry = entry_at(run_.now, TimelineKind::step_attempt_failed, s.value);
+  entry.wave = wave;
+  entry.waves = step.waves;
+  entry.attempt = run_.result->steps[s.value].attempts;
+  entry.scripted = scripted;
+  run_.recorder.record(entry);
+  Attempts& a = attempts_[s.value];
+  if (a.retries_used < step.retries) {
+    ++a.retries_used;
+    run_.queue.schedule(run_.now + run_.draw(step.retry_delay, random_, s.value),
+                        events::RetryStarts{s, wave});
+    return;
+  }
+  give_up(s);
+}
+
+void StepExecution::retry(StepId s, int wave) {
+  TimelineEntry entry = entry_at(run_.now, TimelineKind::step_retry, s.value);
+  entry.wave = wave;
+  entry.waves = run_.scenario.steps[s.value].waves;
+  entry.attempt = run_.result->steps[s.value].attempts + 1;
+  run_.recorder.record(entry);
+  start_attempt(s, wave, true);
+}
+
+void StepExecution::give_up(StepId s) {
+  cancel_scripted(s);
+  const Step& step = run_.scenario.steps[s.value];
+  run_.result->steps[s.value].failed = true;
+  run_.recorder.record(entry_at(run_.now, TimelineKind::step_failed, s.value));
+  if (step.rollback) {
+    runbook_.start_rollback(s);
+    const Duration work = run_.draw(*step.rollback, random_, s.value);
+    run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::RollbackDone{s});
+    return;
+  }
+  run_.result->steps[s.value].crew_freed = run_.now;
+  runbook_.fail(s);
+}
+
+void StepExecution::scripted_failure(StepId s) {
+  Attempts& a = attempts_[s.value];
+  if (a.end && run_.queue.cancel(*a.end)) {
+    a.end.reset();
+    fail_attempt(s, a.wave, true);
+    return;
+  }
+  a.forced_failure = true;
+}
+
+void StepExecution::hold_up(StepId s, std::size_t index) {
+  const Duration length = run_.scenario.steps[s.value].hold_ups[index].length;
+  Attempts& a = attempts_[s.value];
+  if (a.end && run_.queue.cancel(*a.end)) {
+    a.end_at = a.end_at + length;
+    a.end = run_.queue.schedule(a.end_at, events::AttemptEnds{s, a.wave});
+    return;
+  }
+  a.held_up += length;
+}
+
+// What the step's finished waves enabled is disabled again - unless
+// something else has since taken the service further, which stays.
+void StepExecution::rollback_done(StepId s) {
+  const Step& step = run_.scenario.steps[s.value];
+  const int waves_done = attempts_[s.value].wave - 1;
+  if (step.action == ActionKind::enable_waves && waves_done > 0 &&
+      estate_.capability(*step.service) == enabled_by(step, waves_done))
+    estate_.set_capability(*step.service, attempts_[s.value].capability_before);
+  StepOutcome& outcome = run_.result->steps[s.value];
+  outcome.rolled_back = true;
+  outcome.crew_freed = run_.now;
+  run_.recorder.record(entry_at(run_.now, TimelineKind::step_rolled_back, s.value));
+  runbook_.fail(s);
+  run_.propagate();
+}
+
+void StepExecution::apply_wave(StepId s, int wave) {
+  const Step& step = run_.scenario.steps[s.value];
+  switch (step.action) {
+    case ActionKind::none:
+      break;
+    case ActionKind::rebuild:
+      for (const DeploymentId d : step.deployments)
+        estate_.rebuild(d);
+      break;
+    case ActionKind::restore:
+      estate_.raise_capability(*step.service, step.to_fraction);
+      break;
+    case ActionKind::enable_waves:
+      estate_.raise_capability(*step.service, enabled_by(step, wave));
+      if (wave < step.waves) {
+        TimelineEntry entry = entry_at(run_.now, TimelineKind::step_wave, s.value);
+        entry.wave = wave;
+        entry.waves = step.waves;
+        run_.recorder.record(entry);
+      }
+      break;
+    case ActionKind::fail_over:
+      failover_.fail_over(step);
+      break;
+    case ActionKind::halt_rollout:
+      estate_.halt_rollout(*step.fault);
+      break;
+  }
+}
+
+double StepExecution::enabled_by(const Step& step, int waves) const {
+  const Service& service = run_.topology.service(*step.service);
+  if (service.sites > 0)
+    return static_cast<double>(service.sites * waves / step.waves) / service.sites;
+  return static_cast<double>(waves) / step.waves;
+}
+
+void StepExecution::finish() {
+  for (std::uint32_t s = 0; s < attempts_.size(); ++s)
+    run_.result->steps[s].released = runbook_.released(StepId{s});
+}
+
+}  // namespace faultline::detail

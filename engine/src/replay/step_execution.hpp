@@ -1,0 +1,96 @@
+#pragma once
+// The runbook at work: steps start when the runbook executor lets them
+// (predecessors, not_before, crews and shifts, strategy), skip when their
+// condition no longer holds, and act on the estate wave by wave. An attempt
+// can fail (by chance or by script) and be retried, be held up, give up and
+// roll back; a step with a gate completes once its services are operational.
+
+#include <optional>
+#include <vector>
+
+#include "faultline/runbook.hpp"
+#include "replay/estate.hpp"
+#include "replay/failover.hpp"
+#include "replay/restoration_credit.hpp"
+#include "replay/run_context.hpp"
+
+namespace faultline::detail {
+
+class StepExecution {
+ public:
+  // Ready steps go in the order of `rank`.
+  StepExecution(RunContext& run, std::vector<std::uint32_t> rank, Estate& estate,
+                Failover& failover, RestorationCredit& credit);
+
+  void set_ranks(std::vector<std::uint32_t> rank) { runbook_.set_ranks(std::move(rank)); }
+  // A new run, writing into the result's steps.
+  void reset();
+  const RunbookExecutor& runbook() const { return runbook_; }
+
+  void begin() { runbook_.begin(run_.now); }
+  void reach_earliest_start(StepId s) { runbook_.reach_earliest_start(s); }
+  void attempt_ends(StepId s, int wave);
+  void retry(StepId s, int wave);
+  // The attempt under way fails now; with none under way (between
+  // retries), the next one to end fails.
+  void scripted_failure(StepId s);
+  // The wave under way ends later; between retries, the next attempt
+  // takes longer.
+  void hold_up(StepId s, std::size_t index);
+  void rollback_done(StepId s);
+  void shift_starts() { shift_wake_.reset(); }
+  void resize_crew(CrewId crew, std::size_t change);
+  // Starts what the crews can take on, and skips what is no longer needed.
+  void dispatch();
+  // Completes the steps whose work is done once every service of their
+  // gate is operational; after every propagation.
+  void open_gates();
+  // The run ended: when each step was released.
+  void finish();
+
+ private:
+  // What a step's attempts are doing.
+  struct Attempts {
+    Duration whole_duration;  // the current attempt's whole-step length
+    int retries_used = 0;
+    int wave_failures = 0;  // failed attempts at the wave under way
+    int wave = 0;           // the wave under way
+    std::optional<EventHandle> end;
+    SimTime end_at;
+    // While the step is under way: its scripted failures and hold-ups to come.
+    std::vector<EventHandle> scripted;
+    Duration held_up;             // added to the next attempt
+    bool forced_failure = false;  // a scripted failure awaits its attempt
+    // An enable-in-waves step's service's capability when it started,
+    // which a rollback returns to.
+    double capability_before = 0;
+  };
+
+  bool condition_holds(const StepCondition& c) const;
+  void skip_unneeded();
+  void start_step(StepId s);
+  void start_attempt(StepId s, int wave, bool fresh_duration);
+  void finish_attempt(StepId s, int wave);
+  void finish_work(StepId s);
+  void fail_attempt(StepId s, int wave, bool scripted);
+  void give_up(StepId s);
+  void cancel_scripted(StepId s);
+  void finish_step(StepId s);
+  void apply_wave(StepId s, int wave);
+  // The share of its service an enable-in-waves step has enabled after
+  // `waves` waves: whole sites when the service counts them.
+  double enabled_by(const Step& step, int waves) const;
+
+  RunContext& run_;
+  Estate& estate_;
+  Failover& failover_;
+  RestorationCredit& credit_;
+  RunbookExecutor runbook_;
+  std::vector<Attempts> attempts_;    // by step
+  std::vector<RandomStream> random_;  // by step, in a sampled run
+  std::vector<StepId> verifying_;     // steps whose gate is not yet open
+  std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
+  std::optional<SimTime> shift_wake_;
+};
+
+}  // namespace faultline::detail
