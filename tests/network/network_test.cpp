@@ -335,6 +335,38 @@ TEST(NetworkSimulate, AgreesWithStateFidelityWithoutCapacityEffects) {
     EXPECT_EQ(state.sampled_active[i].mean(), network.sampled_active[i].mean()) << i;
 }
 
+// The users a network step brings back are put down to the runbook step
+// that completed during it, found from the state run's progress, not its
+// timeline: Monte Carlo runs, which do not record their timelines, credit
+// the steps as the replay does. Nothing in cross_check.yaml is drawn, so
+// every run is the replay. rebuild-db and restore-auth bring back the users
+// their faults cut off; nobody waits for rebuild-calls-east (calls failed
+// over to west) or rebuild-search (a soft dependency).
+TEST(NetworkSimulate, CreditsTheStepsThatBroughtUsersBackAsTheReplayDoes) {
+  const auto scenario = network_scenario("cross_check.yaml");
+  const NetworkOptions network{Duration::seconds(1), Duration::hours(1)};
+  const RunResult state = replay(*scenario);
+  const RunResult replayed = replay_network(*scenario, network).run;
+  MonteCarloOptions options;
+  options.runs = 2;
+  options.network = network;
+  const MonteCarloResult simulated = simulate(*scenario, options);
+  EXPECT_EQ(replayed.restored_loss_otherwise, UserTime{});
+  for (std::size_t s = 0; s < scenario->steps.size(); ++s) {
+    const std::string& id = scenario->steps[s].id;
+    const UserTime credited = replayed.steps[s].restored_loss;
+    const bool brings_back = id == "rebuild-db" || id == "restore-auth";
+    EXPECT_EQ(credited > UserTime{}, brings_back) << id;
+    EXPECT_NEAR(credited.in_user_hours(), state.steps[s].restored_loss.in_user_hours(),
+                0.01 * state.steps[s].restored_loss.in_user_hours())
+        << id;
+    const Accumulator& runs = simulated.steps[s].restored_user_seconds;
+    EXPECT_EQ(runs.count(), 2u) << id;
+    EXPECT_EQ(runs.mean(), static_cast<double>((credited.user_ms + 500) / 1000)) << id;
+    EXPECT_EQ(runs.standard_deviation(), 0.0) << id;
+  }
+}
+
 TEST(NetworkReplay, RefusesAWindowShorterThanAStep) {
   const auto scenario = network_scenario("thin_wan.yaml");
   EXPECT_THROW(replay_network(*scenario, {Duration::minutes(10), Duration::minutes(1)}),

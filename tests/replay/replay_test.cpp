@@ -67,6 +67,19 @@ TEST(Replay, StepsWaitForAFreeCrewMemberInRunbookOrder) {
   EXPECT_EQ(r.result.end, hours(4) + Duration::minutes(10));
 }
 
+// waves.yaml: enable finishes its four waves of 1h at 1h, 2h and 3h, and
+// completes at 4h; its progress lists them, as the timeline does.
+TEST(Replay, ProgressListsEachFinishedWaveAndCompletion) {
+  const auto r = replay_fixture("waves.yaml");
+  const StepId enable{0};
+  const std::vector<std::pair<SimTime, StepId>> expected{
+      {hours(1), enable}, {hours(2), enable}, {hours(3), enable}, {hours(4), enable}};
+  std::vector<std::pair<SimTime, StepId>> progress;
+  for (const StepProgress& p : r.result.progress)
+    progress.emplace_back(p.at, p.step);
+  EXPECT_EQ(progress, expected);
+}
+
 TEST(Replay, WavesEnableSitesStepByStep) {
   const auto r = replay_fixture("waves.yaml");
   std::vector<std::pair<SimTime, double>> portal;

@@ -135,6 +135,12 @@ struct MilestoneOutcome {
 // is counted and the outputs say they were still out.
 inline constexpr Duration kDefaultHorizon = Duration::days(30);
 
+// A step completed, or finished one wave of several, at `at`.
+struct StepProgress {
+  SimTime at;
+  StepId step;
+};
+
 struct RunResult {
   SimTime end;
   std::vector<TimelineEntry> timeline;
@@ -153,6 +159,10 @@ struct RunResult {
   std::vector<UserCount> sampled_active;
   // Busy members of each crew at each sampling time: [time x crews + crew].
   std::vector<int> sampled_busy;
+  // Every step completion and finished wave of an enable-in-waves step, in
+  // the order they happened (the timeline's step_completed and step_wave):
+  // network fidelity puts the users it brings back down to them.
+  std::vector<StepProgress> progress;
 };
 
 // The nominal run: scripted faults, every duration at its median, each

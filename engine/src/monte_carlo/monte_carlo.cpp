@@ -159,8 +159,6 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   detail::Run run(scenario);
   detail::RunOptions run_options;
   run_options.sample_times = times;
-  // The runbook step that brought users back is read from the timeline.
-  run_options.record_timeline = true;
   struct Pending {
     detail::TracedRun traced;
     std::optional<detail::IsolatedWork> flows;  // until its answer is in

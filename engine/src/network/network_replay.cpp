@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <span>
 #include <stdexcept>
 
 #include "faultline/activity.hpp"
 #include "faultline/network.hpp"
 #include "network/network_run.hpp"
 #include "network/request_flows.hpp"
+#include "replay/user_accounting.hpp"
 
 namespace faultline {
 
@@ -26,7 +28,10 @@ ServiceHealth health_of(const detail::StepFlows& flows, std::size_t s) {
 }
 
 // Turns the steps' flows into a run's services, users and timeline, on top
-// of the state run's runbook, crews and faults.
+// of the state run's runbook, crews and faults. Users are accounted as at
+// state fidelity, each step start an instant; the users a step brings back
+// are put down to the runbook step that completed, or finished a wave,
+// during the step just ended.
 class ResultBuilder {
  public:
   ResultBuilder(const Scenario& scenario, const ActivityCalendar& calendar, const RunResult& state,
@@ -36,34 +41,29 @@ class ResultBuilder {
         state_(state),
         flows_(flows),
         step_(step),
-        calendar_(calendar),
-        group_affected_(topology_.user_groups().size()),
-        group_active_(topology_.user_groups().size()),
-        attributed_(topology_.user_groups().size()),
+        users_(topology_, calendar),
         state_since_(topology_.services().size()) {}
 
-  RunResult build() {
+  RunResult build(std::span<const SimTime> sample_times) {
     RunResult result = state_;
     result_ = &result;
     result.timeline.clear();
     std::fill(result.services.begin(), result.services.end(), ServiceOutcome{});
-    std::fill(result.user_groups.begin(), result.user_groups.end(), UserImpact{});
-    result.overall = UserImpact{};
     result.restored_loss_otherwise = UserTime{};
     for (StepOutcome& step : result.steps)
       step.restored_loss = UserTime{};
+    users_.reset(result, sample_times, &timeline_);
     // Repeated steps hold the same state, so a run of them is one span.
     for (const detail::StepRun& run : flows_.steps) {
       const SimTime from = SimTime{} + step_ * run.first;
       if (from >= state_.end)
         break;
-      apply_steps(from, std::min(from + step_ * run.count, state_.end), run.flows);
+      apply_step(from, run.flows);
     }
+    users_.advance_to(state_.end);
+    users_.finish();
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
-    for (std::uint32_t g = 0; g < group_affected_.size(); ++g)
-      result.user_groups[g].cut_off_at_end = group_affected_[g];
-    result.overall.cut_off_at_end = total_affected_;
     result.observed.clear();
     for (const Milestone& m : scenario_.observed)
       result.observed.push_back(detail::judge(m, result));
@@ -72,86 +72,37 @@ class ResultBuilder {
   }
 
  private:
-  void apply_steps(SimTime from, SimTime to, const detail::StepFlows& flows) {
-    now_ = from;
+  void apply_step(SimTime from, const detail::StepFlows& flows) {
+    users_.advance_to(from);
     for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
-      record_state(s, health_of(flows, s));
+      record_state(from, s, health_of(flows, s));
     for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g) {
       const auto users = static_cast<double>(topology_.user_groups()[g].users.value);
-      set_affected(g, UserCount{std::llround(users * flows.cut_off[g])});
-    }
-    // Who is active changes with the calendar, within a step too.
-    SimTime at = from;
-    while (at < to) {
-      const std::size_t segment = calendar_.segment_at(at);
-      const SimTime until = segment + 1 < calendar_.segments()
-                                ? std::min(to, calendar_.segment_start(segment + 1))
-                                : to;
-      now_ = at;
-      settle_users(segment);
-      const Duration span = until - at;
-      for (std::size_t g = 0; g < group_active_.size(); ++g)
-        result_->user_groups[g].lost += UserTime{group_active_[g].value * span.ms};
-      result_->overall.lost += UserTime{total_active_.value * span.ms};
-      at = until;
-    }
-  }
-
-  void record_state(std::uint32_t s, const ServiceHealth& h) {
-    if (const auto entry =
-            detail::change_state(ServiceId{s}, result_->services[s], state_since_[s], h, now_))
-      timeline_.push_back(*entry);
-  }
-
-  // As at state fidelity: users brought back take their share of the
-  // group's loss not yet put down to anything. The cause is the runbook step
-  // that completed, or finished a wave, during the step just ended.
-  void set_affected(std::uint32_t g, UserCount affected) {
-    const UserCount before = group_affected_[g];
-    if (affected == before)
-      return;
-    if (affected < before) {
       const UserTime share =
-          detail::restored_share(result_->user_groups[g].lost, attributed_[g], before, affected);
-      attributed_[g] += share;
-      const auto cause = restoring_step(now_);
+          users_.set_affected(UserGroupId{g}, UserCount{std::llround(users * flows.cut_off[g])});
+      if (share == UserTime{})
+        continue;
+      const auto cause = restoring_step(from);
       (cause ? result_->steps[cause->value].restored_loss : result_->restored_loss_otherwise) +=
           share;
     }
-    total_affected_ += affected - before;
-    group_affected_[g] = affected;
+    users_.settle();
   }
 
-  // The last such entry of the state run's timeline in (t - step, t].
+  void record_state(SimTime now, std::uint32_t s, const ServiceHealth& h) {
+    if (const auto entry =
+            detail::change_state(ServiceId{s}, result_->services[s], state_since_[s], h, now))
+      timeline_.push_back(*entry);
+  }
+
+  // The last step progress of the state run in (t - step, t].
   std::optional<StepId> restoring_step(SimTime t) const {
-    const auto& timeline = state_.timeline;
-    auto it = std::upper_bound(timeline.begin(), timeline.end(), t,
-                               [](SimTime at, const TimelineEntry& e) { return at < e.at; });
-    while (it != timeline.begin() && std::prev(it)->at > t - step_) {
-      --it;
-      if (it->kind == TimelineKind::step_completed || it->kind == TimelineKind::step_wave)
-        return StepId{it->subject};
-    }
-    return std::nullopt;
-  }
-
-  void settle_users(std::size_t segment) {
-    for (std::uint32_t g = 0; g < group_active_.size(); ++g) {
-      const UserCount active =
-          active_share(group_affected_[g], calendar_.permille(segment, UserGroupId{g}));
-      total_active_ += active - group_active_[g];
-      group_active_[g] = active;
-      detail::update_peaks(result_->user_groups[g], group_affected_[g], active, now_);
-    }
-    detail::update_peaks(result_->overall, total_affected_, total_active_, now_);
-    if (total_affected_ == recorded_affected_ && total_active_ == recorded_active_)
-      return;
-    recorded_affected_ = total_affected_;
-    recorded_active_ = total_active_;
-    TimelineEntry entry = detail::entry_at(now_, TimelineKind::users);
-    entry.affected = total_affected_;
-    entry.active = total_active_;
-    timeline_.push_back(entry);
+    const auto& progress = state_.progress;
+    auto it = std::upper_bound(progress.begin(), progress.end(), t,
+                               [](SimTime at, const StepProgress& p) { return at < p.at; });
+    if (it == progress.begin() || std::prev(it)->at <= t - step_)
+      return std::nullopt;
+    return std::prev(it)->step;
   }
 
   // The state run's timeline without its services and users, with the
@@ -173,17 +124,9 @@ class ResultBuilder {
   const RunResult& state_;
   const detail::FlowResult& flows_;
   Duration step_;
-  const ActivityCalendar& calendar_;
+  detail::UserAccounting users_;
   RunResult* result_ = nullptr;
-  SimTime now_;
-  std::vector<UserCount> group_affected_;
-  std::vector<UserCount> group_active_;
-  std::vector<UserTime> attributed_;
   std::vector<SimTime> state_since_;
-  UserCount total_affected_;
-  UserCount total_active_;
-  UserCount recorded_affected_;
-  UserCount recorded_active_;
   std::vector<TimelineEntry> timeline_;
 };
 
@@ -231,24 +174,8 @@ NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar
                                 const NetworkOptions& network,
                                 std::span<const SimTime> sample_times) {
   const FlowResult parsed = parse_flows(flows, *scenario.topology);
-  NetworkRunResult result{
-      ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(), parsed.metrics,
-      NetworkBaseline{}};
-  // Active users cut off at each sampling time: the last users line by then.
-  auto& sampled = result.run.sampled_active;
-  sampled.assign(sample_times.size(), UserCount{});
-  std::size_t next = 0;
-  UserCount active;
-  for (const TimelineEntry& e : result.run.timeline) {
-    if (e.kind != TimelineKind::users)
-      continue;
-    while (next < sample_times.size() && sample_times[next] < e.at)
-      sampled[next++] = active;
-    active = e.active;
-  }
-  while (next < sample_times.size())
-    sampled[next++] = active;
-  return result;
+  return {ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(sample_times),
+          parsed.metrics, NetworkBaseline{}};
 }
 
 }  // namespace faultline::detail

@@ -50,11 +50,11 @@ class Estate {
 
   RunContext& run_;
   Failover& failover_;
-  std::vector<int> base_healthy_;         // by deployment
-  std::vector<double> base_capability_;   // by service
-  std::vector<char> deployment_failed_;   // by deployment, by its failure model
-  std::vector<char> service_failed_;      // by service, by its failure model
-  std::vector<char> rollout_halted_;      // by fault
+  std::vector<int> base_healthy_;        // by deployment
+  std::vector<double> base_capability_;  // by service
+  std::vector<char> deployment_failed_;  // by deployment, by its failure model
+  std::vector<char> service_failed_;     // by service, by its failure model
+  std::vector<char> rollout_halted_;     // by fault
 };
 
 }  // namespace faultline::detail

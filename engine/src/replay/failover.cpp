@@ -36,7 +36,8 @@ void Failover::check(ServiceId s) {
       start_switch(s);
     return;
   }
-  const Duration detection = run_.draw(run_.topology.service(s).failover.detection, random_, s.value);
+  const Duration detection =
+      run_.draw(run_.topology.service(s).failover.detection, random_, s.value);
   state.pending = run_.queue.schedule(run_.now + detection, events::LossDetected{s});
 }
 
@@ -62,7 +63,8 @@ void Failover::start_switch(ServiceId s) {
   State& state = states_[s.value];
   state.awaiting_target = false;
   state.set_going_by = credit_.acting();
-  const Duration switching = run_.draw(run_.topology.service(s).failover.duration, random_, s.value);
+  const Duration switching =
+      run_.draw(run_.topology.service(s).failover.duration, random_, s.value);
   state.pending = run_.queue.schedule(run_.now + switching, events::FailoverDone{s});
 }
 
@@ -98,7 +100,8 @@ void Failover::fail_over(const Step& step) {
     const auto it =
         std::find_if(service.deployments.begin(), service.deployments.end(), [&](DeploymentId d) {
           return run_.health.healthy_instances(d) > 0 &&
-                 (active_passive ? d != run_.health.active_deployment(s) : !run_.health.in_service(d));
+                 (active_passive ? d != run_.health.active_deployment(s)
+                                 : !run_.health.in_service(d));
         });
     if (it == service.deployments.end())
       return;

@@ -51,7 +51,7 @@ class Failover {
 
   RunContext& run_;
   RestorationCredit& credit_;
-  std::vector<State> states_;           // by service
+  std::vector<State> states_;         // by service
   std::vector<RandomStream> random_;  // by service, in a sampled run
 };
 

@@ -45,8 +45,8 @@ class Recorder {
   RunResult* result_ = nullptr;
   std::vector<TimelineEntry>* timeline_ = nullptr;
   std::vector<HealthChange>* health_trace_ = nullptr;
-  std::vector<int> recorded_busy_;  // by crew: members busy in the last crew line
-  HealthInputs traced_;             // scratch
+  std::vector<int> recorded_busy_;    // by crew: members busy in the last crew line
+  HealthInputs traced_;               // scratch
   std::vector<SimTime> state_since_;  // by service: when it entered its state
 };
 

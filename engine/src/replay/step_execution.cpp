@@ -35,6 +35,7 @@ void StepExecution::reset() {
   verifying_.clear();
   shift_wake_.reset();
   run_.result->steps.assign(attempts_.size(), StepOutcome{});
+  run_.result->progress.clear();
 }
 
 // A step whose condition no longer holds is skipped as soon as it is ready
@@ -176,6 +177,7 @@ void StepExecution::finish_step(StepId s) {
   if (!outcome.crew_freed)
     outcome.crew_freed = run_.now;
   run_.recorder.record(entry_at(run_.now, TimelineKind::step_completed, s.value));
+  run_.result->progress.push_back({run_.now, s});
   runbook_.complete(s, run_.now);
 }
 
@@ -295,6 +297,7 @@ void StepExecution::apply_wave(StepId s, int wave) {
         entry.wave = wave;
         entry.waves = step.waves;
         run_.recorder.record(entry);
+        run_.result->progress.push_back({run_.now, s});
       }
       break;
     case ActionKind::fail_over:
