@@ -283,22 +283,23 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   std::string out;
   std::vector<std::uint32_t> hit;
   std::string still_out;
-  SimTime back{};
+  std::string still_slowed;
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
     if (!o.first_down && o.degraded.ms == 0)
       continue;
     hit.push_back(s);
+    std::string& list = serves_everyone(o.final_state) ? still_slowed : still_out;
     if (o.final_state != ServiceState::operational)
-      still_out += (still_out.empty() ? "" : ", ") + md(topology.services()[s].id);
-    else if (o.restored_at)
-      back = std::max(back, *o.restored_at);
+      list += (list.empty() ? "" : ", ") + md(topology.services()[s].id);
   }
   if (hit.empty()) {
     out += "- No service lost anything.\n";
-  } else if (still_out.empty()) {
-    out += fmt::format("- {} services were disrupted; the last came back at {}, {} after T0.\n",
-                       hit.size(), clock.local_text(back), human_duration(back.since_t0()));
+  } else if (const auto& back = result.all_restored) {
+    out += fmt::format("- {} services were disrupted; the last came back at {}, {} after T0",
+                       hit.size(), clock.local_text(*back), human_duration(back->since_t0()));
+    out += still_slowed.empty() ? ".\n"
+                                : fmt::format("; still slowed at the end: {}.\n", still_slowed);
   } else {
     out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}.\n",
                        hit.size(), clock.local_text(result.end), still_out);

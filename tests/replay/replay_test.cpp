@@ -98,6 +98,7 @@ TEST(Replay, WavesEnableSitesStepByStep) {
   EXPECT_EQ(portal[0], std::make_pair(hours(0), 0.0));
   EXPECT_EQ(portal[1], std::make_pair(hours(2), 0.5));
   EXPECT_EQ(portal[2], std::make_pair(hours(4), 1.0));
+  EXPECT_EQ(r.result.all_restored, hours(4)) << "portal, the one service that lost anything";
   // 40 partners: all 40 for 1h, then 32, 20 and 12 for an hour each.
   const UserImpact& partners = r.result.user_groups[1];
   EXPECT_EQ(partners.peak_affected, UserCount{40});

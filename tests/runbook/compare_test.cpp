@@ -7,6 +7,7 @@
 
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/replay.hpp"
 #include "faultline/reports/json.hpp"
 #include "test_support.hpp"
 
@@ -39,6 +40,25 @@ TEST(Compare, CallsSmithsRuleSignificantlyBetterThanTheWrittenOrder) {
   EXPECT_TRUE(json["variants"][1]["user-hours lost"]["difference_from_baseline"]["significant"]
                   .get<bool>());
   EXPECT_EQ(json["ranking"][0], "wspt");
+}
+
+// recovery_only_raises.yaml: metrics never goes down, but it serves half
+// from T0 and is left at 80% to the end, 2h: not every service is back, so
+// the replay has no all_restored and compare measures until the end. Both
+// read RunResult::all_restored, as the reports do.
+TEST(Compare, MeasuresUntilTheEndWhileAServiceStillServesLessThanEveryone) {
+  const auto load = load_scenario(testing::test_path("replay/fixtures/recovery_only_raises.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const RunResult replayed = replay(*load.scenario);
+  EXPECT_FALSE(replayed.all_restored);
+  EXPECT_EQ(replayed.end, SimTime{} + Duration::hours(2));
+  const std::vector<Variant> variants = {{"one", load.scenario}, {"other", load.scenario}};
+  CompareOptions options;
+  options.runs = 3;
+  const Comparison c = compare(variants, options);
+  constexpr std::size_t kRestored = 2;
+  EXPECT_EQ(kComparedMetrics[kRestored], ComparedMetric::restored_ms);
+  EXPECT_EQ(c.metrics[0][kRestored].mean(), static_cast<double>(Duration::hours(2).ms));
 }
 
 TEST(Compare, FindsNoDifferenceBetweenIdenticalVariants) {

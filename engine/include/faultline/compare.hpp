@@ -32,7 +32,7 @@ struct CompareOptions {
 enum class ComparedMetric {
   user_seconds_lost,  // active users cut off, over time
   peak_active,        // active users cut off at worst
-  restored_ms,        // until every service that went down serves everyone again (or the end)
+  restored_ms,        // until all_restored: every service serves everyone (or the end)
 };
 inline constexpr std::array kComparedMetrics = {
     ComparedMetric::user_seconds_lost, ComparedMetric::peak_active, ComparedMetric::restored_ms};

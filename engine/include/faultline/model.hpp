@@ -307,6 +307,10 @@ enum class ActionKind {
 
 // A service's state as a status page shows it, best first.
 enum class ServiceState { operational, degraded_performance, partial_outage, major_outage };
+// Operational and degraded performance serve every request, if slowly.
+constexpr bool serves_everyone(ServiceState s) {
+  return s == ServiceState::operational || s == ServiceState::degraded_performance;
+}
 
 std::string_view to_string(ServiceState s);
 

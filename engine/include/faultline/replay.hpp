@@ -159,6 +159,11 @@ struct RunResult {
   std::vector<UserCount> sampled_active;
   // Busy members of each crew at each sampling time: [time x crews + crew].
   std::vector<int> sampled_busy;
+  // When every service that lost anything served everyone again: the last
+  // ServiceOutcome::restored_at, T0 when none lost anything; empty when one
+  // still served less than everyone at the end. Reports and comparisons
+  // read it here.
+  std::optional<SimTime> all_restored;
   // Every step completion and finished wave of an enable-in-waves step, in
   // the order they happened (the timeline's step_completed and step_wave):
   // network fidelity puts the users it brings back down to them.

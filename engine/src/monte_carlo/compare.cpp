@@ -16,13 +16,8 @@ constexpr std::size_t kMetrics = kComparedMetrics.size();
 using Values = std::array<std::int64_t, kMetrics>;
 
 Values values_of(const RunResult& r) {
-  SimTime restored{};
-  for (const ServiceOutcome& s : r.services) {
-    if (s.first_down)
-      restored = std::max(restored, s.restored_at.value_or(r.end));
-  }
   return {(r.overall.lost.user_ms + 500) / 1000, r.overall.peak_active.value,
-          restored.since_t0().ms};
+          r.all_restored.value_or(r.end).since_t0().ms};
 }
 
 struct Worker {

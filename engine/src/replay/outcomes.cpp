@@ -1,5 +1,6 @@
 #include "replay/outcomes.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline::detail {
@@ -90,6 +91,17 @@ MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
   const Duration diff = *outcome.simulated - m.time;
   outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
   return outcome;
+}
+
+std::optional<SimTime> all_restored(std::span<const ServiceOutcome> services) {
+  SimTime last{};
+  for (const ServiceOutcome& s : services) {
+    if (!serves_everyone(s.final_state))
+      return std::nullopt;
+    if (s.restored_at)
+      last = std::max(last, *s.restored_at);
+  }
+  return last;
 }
 
 }  // namespace faultline::detail

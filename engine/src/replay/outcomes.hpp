@@ -3,6 +3,7 @@
 // network fidelity alike.
 
 #include <optional>
+#include <span>
 
 #include "faultline/health.hpp"
 #include "faultline/replay.hpp"
@@ -26,5 +27,8 @@ void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimT
 // brought back take their share of the group's loss not yet put down to
 // anything (lost minus attributed).
 UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after);
+
+// RunResult::all_restored of the services' outcomes at the end.
+std::optional<SimTime> all_restored(std::span<const ServiceOutcome> services);
 
 }  // namespace faultline::detail

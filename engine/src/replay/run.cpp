@@ -227,6 +227,7 @@ void Run::finish(SimTime end) {
   users_.finish();
   context_.result->end = end;
   context_.recorder.close_states(end);
+  context_.result->all_restored = all_restored(context_.result->services);
   steps_.finish();
   for (const Milestone& m : context_.scenario.observed)
     context_.result->observed.push_back(judge(m, *context_.result));

@@ -158,20 +158,6 @@ std::string scenario_header(const Scenario& scenario, std::string_view kind) {
   return out + "</dl>\n";
 }
 
-// When every service that went down served everyone again; empty if one had
-// not by the end.
-std::optional<SimTime> all_restored(const RunResult& result) {
-  SimTime last{};
-  for (const ServiceOutcome& s : result.services) {
-    if (!s.first_down && !s.restored_at && s.final_state == ServiceState::operational)
-      continue;
-    if (s.final_state != ServiceState::operational || !s.restored_at)
-      return std::nullopt;
-    last = std::max(last, *s.restored_at);
-  }
-  return last;
-}
-
 std::vector<html::Series> crew_series(const Scenario& scenario, const RunResult& result) {
   std::vector<html::Series> series;
   for (const Crew& crew : scenario.crews)
@@ -268,7 +254,7 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
 std::string replay_cards(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
   std::string body;
-  const std::optional<SimTime> restored = all_restored(result);
+  const std::optional<SimTime>& restored = result.all_restored;
   body += "<div class=\"cards\">\n";
   body += card("Users cut off at worst", thousands(result.overall.peak_affected.value),
                "registered users, at " + clock.local_text(result.overall.peak_at));
