@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "faultline/strategy.hpp"
+#include "faultline/words.hpp"
 #include "graph/dependency_graph.hpp"
 #include "loader/loaders.hpp"
 #include "loader/yaml_reader.hpp"
@@ -300,44 +301,49 @@ class ScenarioReader {
     if (!kind.IsDefined())
       return;
     const auto k = reader_.text(kind, "kind of " + what).value_or("");
-    if (k == "delete-instances") {
-      fault.kind = FaultKind::delete_instances;
-      reject(f, {"service", "served_fraction", "every", "per_wave"}, "delete-instances faults");
-      fault.deployments = deployments_of(f, what);
-      if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
-        fault.instances =
-            static_cast<int>(reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
-      }
-    } else if (k == "outage") {
-      fault.kind = FaultKind::outage;
-      reject(f, {"region", "zone", "deployments", "instances", "every", "per_wave"},
-             "outage faults");
-      if (const YAML::Node s = f.require("service"); s.IsDefined())
-        fault.service = service_of(s);
-      if (const YAML::Node n = f.get("served_fraction"); n.IsDefined()) {
-        fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
-      }
-    } else if (k == "bad-deploy") {
-      fault.kind = FaultKind::bad_deploy;
-      reject(f, {"instances", "served_fraction"}, "bad-deploy faults");
-      fault.deployments = deployments_of(f, what, true);
-      if (const YAML::Node e = f.require("every"); e.IsDefined())
-        fault.every =
-            reader_.duration(e, "'every' (time between waves) of " + what).value_or(Duration{});
-      if (const YAML::Node n = f.get("per_wave"); n.IsDefined()) {
-        fault.per_wave =
-            static_cast<int>(reader_.integer(n, "per_wave of " + what, 1, 1'000'000).value_or(1));
-      }
+    if (const auto parsed = parse_word<FaultKind>(k)) {
+      fault.kind = *parsed;
+      reject(f, keys_not_taken(*parsed), k + " faults");
+      read_fault_kind(f, what, fault);
     } else if (!k.empty()) {
       reader_.error(kind, "unknown fault kind '" + k + "'" +
-                              did_you_mean(k, {"delete-instances", "outage", "bad-deploy"}) +
-                              "; expected delete-instances, outage or bad-deploy");
+                              did_you_mean(k, accepted_words<FaultKind>()) + "; expected " +
+                              expected_words<FaultKind>());
     }
     faults_.push_back(std::move(fault));
   }
 
+  // The keys of the fault's kind.
+  void read_fault_kind(Fields& f, const std::string& what, Fault& fault) {
+    switch (fault.kind) {
+      case FaultKind::delete_instances:
+        fault.deployments = deployments_of(f, what);
+        if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
+          fault.instances = static_cast<int>(
+              reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
+        }
+        break;
+      case FaultKind::outage:
+        if (const YAML::Node s = f.require("service"); s.IsDefined())
+          fault.service = service_of(s);
+        if (const YAML::Node n = f.get("served_fraction"); n.IsDefined())
+          fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
+        break;
+      case FaultKind::bad_deploy:
+        fault.deployments = deployments_of(f, what, true);
+        if (const YAML::Node e = f.require("every"); e.IsDefined())
+          fault.every =
+              reader_.duration(e, "'every' (time between waves) of " + what).value_or(Duration{});
+        if (const YAML::Node n = f.get("per_wave"); n.IsDefined()) {
+          fault.per_wave =
+              static_cast<int>(reader_.integer(n, "per_wave of " + what, 1, 1'000'000).value_or(1));
+        }
+        break;
+    }
+  }
+
   // Keys that are known but belong to another variant.
-  void reject(const Fields& f, std::initializer_list<std::string_view> keys,
+  void reject(const Fields& f, std::span<const std::string_view> keys,
               const std::string& for_what) {
     for (const auto key : keys) {
       if (const YAML::Node n = f.get(key); n.IsDefined()) {
@@ -580,66 +586,82 @@ class ScenarioReader {
     if (!action.IsDefined())
       return;
     const auto a = reader_.text(action, "action of " + what).value_or("");
-    const std::string kinds = a + " steps";
-    if (a == "none") {
-      step.action = ActionKind::none;
-      reject(f, {"deployments", "region", "zone", "service", "to", "waves", "fault"},
-             "steps whose action is none");
-    } else if (a == "rebuild") {
-      step.action = ActionKind::rebuild;
-      reject(f, {"service", "to", "waves", "fault"}, kinds);
-      step.deployments = deployments_of(f, what);
-    } else if (a == "restore" || a == "enable-in-waves") {
-      step.action = a == "restore" ? ActionKind::restore : ActionKind::enable_waves;
-      reject(f, {"deployments", "region", "zone", "fault"}, kinds);
-      reject(f, {a == "restore" ? "waves" : "to"}, kinds);
-      step.service = required_service(f, what, a);
-      if (const YAML::Node to = f.get("to"); to.IsDefined()) {
-        step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
+    const auto parsed = parse_word<ActionKind>(a);
+    if (!parsed) {
+      if (!a.empty()) {
+        reader_.error(action, "unknown action '" + a + "'" +
+                                  did_you_mean(a, accepted_words<ActionKind>()) + "; expected " +
+                                  expected_words<ActionKind>());
       }
-      if (const YAML::Node w = f.get("waves"); w.IsDefined()) {
-        step.waves =
-            static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
-      } else if (step.action == ActionKind::enable_waves) {
-        reader_.error(f.node(), what +
-                                    " is missing the required key 'waves' (how many equal "
-                                    "waves enable the service's sites)");
-      }
-    } else if (a == "fail-over") {
-      step.action = ActionKind::fail_over;
-      reject(f, {"deployments", "region", "zone", "waves", "fault"}, kinds);
-      step.service = required_service(f, what, "fail over");
-      if (const YAML::Node to = f.get("to"); to.IsDefined() && topology_) {
-        if (const auto d = deployments_->resolve(reader_, to)) {
-          step.to_deployment = DeploymentId{*d};
-          if (step.service && topology_->deployment(DeploymentId{*d}).service != *step.service) {
-            reader_.error(
-                to, "deployment '" + to.Scalar() + "' belongs to service '" +
-                        topology_->service(topology_->deployment(DeploymentId{*d}).service).id +
-                        "', not to '" + topology_->service(*step.service).id +
-                        "'; fail over to one of the service's own deployments");
-          }
-        }
-      }
-    } else if (a == "halt-rollout") {
-      step.action = ActionKind::halt_rollout;
-      reject(f, {"deployments", "region", "zone", "service", "to", "waves"}, kinds);
-      if (const YAML::Node fault = f.require("fault"); fault.IsDefined()) {
-        if (const auto id = fault_ids_.resolve(reader_, fault)) {
-          step.fault = FaultId{*id};
-          if (*id < faults_.size() && faults_[*id].kind != FaultKind::bad_deploy) {
-            reader_.error(fault, "fault '" + fault.Scalar() +
-                                     "' is not a bad-deploy, so there is no rollout to halt; "
-                                     "name a fault whose kind is bad-deploy");
-          }
-        }
-      }
-    } else if (!a.empty()) {
-      reader_.error(action, "unknown action '" + a + "'" +
-                                did_you_mean(a, {"none", "rebuild", "restore", "enable-in-waves",
-                                                 "fail-over", "halt-rollout"}) +
-                                "; expected none, rebuild, restore, enable-in-waves, fail-over or "
-                                "halt-rollout");
+      return;
+    }
+    step.action = *parsed;
+    reject(f, keys_not_taken(*parsed),
+           *parsed == ActionKind::none ? "steps whose action is none" : a + " steps");
+    switch (*parsed) {
+      case ActionKind::none:
+        break;
+      case ActionKind::rebuild:
+        step.deployments = deployments_of(f, what);
+        break;
+      case ActionKind::restore:
+      case ActionKind::enable_waves:
+        read_capability_action(f, what, step, a);
+        break;
+      case ActionKind::fail_over:
+        read_fail_over(f, what, step);
+        break;
+      case ActionKind::halt_rollout:
+        read_halt_rollout(f, step);
+        break;
+    }
+  }
+
+  void read_capability_action(Fields& f, const std::string& what, Step& step,
+                              const std::string& action) {
+    step.service = required_service(f, what, action);
+    if (const YAML::Node to = f.get("to"); to.IsDefined()) {
+      step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
+    }
+    if (const YAML::Node w = f.get("waves"); w.IsDefined()) {
+      step.waves = static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
+    } else if (step.action == ActionKind::enable_waves) {
+      reader_.error(f.node(), what +
+                                  " is missing the required key 'waves' (how many equal "
+                                  "waves enable the service's sites)");
+    }
+  }
+
+  void read_fail_over(Fields& f, const std::string& what, Step& step) {
+    step.service = required_service(f, what, "fail over");
+    const YAML::Node to = f.get("to");
+    if (!to.IsDefined() || !topology_)
+      return;
+    const auto d = deployments_->resolve(reader_, to);
+    if (!d)
+      return;
+    step.to_deployment = DeploymentId{*d};
+    const ServiceId owner = topology_->deployment(DeploymentId{*d}).service;
+    if (step.service && owner != *step.service) {
+      reader_.error(to, "deployment '" + to.Scalar() + "' belongs to service '" +
+                            topology_->service(owner).id + "', not to '" +
+                            topology_->service(*step.service).id +
+                            "'; fail over to one of the service's own deployments");
+    }
+  }
+
+  void read_halt_rollout(Fields& f, Step& step) {
+    const YAML::Node fault = f.require("fault");
+    if (!fault.IsDefined())
+      return;
+    const auto id = fault_ids_.resolve(reader_, fault);
+    if (!id)
+      return;
+    step.fault = FaultId{*id};
+    if (*id < faults_.size() && faults_[*id].kind != FaultKind::bad_deploy) {
+      reader_.error(fault, "fault '" + fault.Scalar() +
+                               "' is not a bad-deploy, so there is no rollout to halt; "
+                               "name a fault whose kind is bad-deploy");
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "faultline/words.hpp"
 #include "graph/dependency_graph.hpp"
 #include "loader/loaders.hpp"
 #include "loader/yaml_reader.hpp"
@@ -167,19 +168,12 @@ class TopologyReader {
     const YAML::Node node = f.get("redundancy");
     if (node.IsDefined()) {
       const auto mode = reader_.text(node, "redundancy of " + what).value_or("");
-      if (mode == "none") {
-        service.redundancy = Redundancy::none;
-      } else if (mode == "active-active") {
-        service.redundancy = Redundancy::active_active;
-      } else if (mode == "active-passive") {
-        service.redundancy = Redundancy::active_passive;
-      } else if (mode == "k-of-n") {
-        service.redundancy = Redundancy::k_of_n;
+      if (const auto parsed = parse_word<Redundancy>(mode)) {
+        service.redundancy = *parsed;
       } else if (!mode.empty()) {
-        reader_.error(
-            node, "unknown redundancy '" + mode + "' for " + what +
-                      did_you_mean(mode, {"none", "active-active", "active-passive", "k-of-n"}) +
-                      "; expected none, active-active, active-passive or k-of-n");
+        reader_.error(node, "unknown redundancy '" + mode + "' for " + what +
+                                did_you_mean(mode, accepted_words<Redundancy>()) + "; expected " +
+                                expected_words<Redundancy>());
       }
     }
     const YAML::Node quorum = f.get("quorum");
@@ -394,11 +388,12 @@ class TopologyReader {
         target = f.require("service");
         if (const YAML::Node kind = f.get("kind"); kind.IsDefined()) {
           const auto k = reader_.text(kind, "a dependency's kind").value_or("");
-          if (k == "soft") {
-            dep.kind = DependencyKind::soft;
-          } else if (k != "hard" && !k.empty()) {
+          if (const auto parsed = parse_word<DependencyKind>(k)) {
+            dep.kind = *parsed;
+          } else if (!k.empty()) {
             reader_.error(kind, "unknown dependency kind '" + k + "'" +
-                                    did_you_mean(k, {"hard", "soft"}) + "; expected hard or soft");
+                                    did_you_mean(k, accepted_words<DependencyKind>()) +
+                                    "; expected " + expected_words<DependencyKind>());
           }
         }
         if (!target.IsDefined())

@@ -2,26 +2,17 @@
 
 #include <algorithm>
 
+#include "faultline/words.hpp"
 #include "graph/dependency_graph.hpp"
 
 namespace faultline {
 
 std::string_view to_string(DependencyKind k) {
-  return k == DependencyKind::hard ? "hard" : "soft";
+  return word_of(k);
 }
 
 std::string_view to_string(Redundancy r) {
-  switch (r) {
-    case Redundancy::none:
-      return "none";
-    case Redundancy::active_active:
-      return "active-active";
-    case Redundancy::active_passive:
-      return "active-passive";
-    case Redundancy::k_of_n:
-      return "k-of-n";
-  }
-  return "none";
+  return word_of(r);
 }
 
 std::string_view to_string(MilestoneEvent e) {

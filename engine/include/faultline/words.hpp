@@ -1,0 +1,149 @@
+#pragma once
+// The words the YAML accepts for each enum it names, one table per enum:
+// the loader parses with it and says what it expected and what was meant,
+// reports print with it, and (next) a JSON Schema lists it. Adding a value
+// is adding a row, then its behaviour.
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/model.hpp"
+
+namespace faultline {
+
+template <class E>
+struct Word {
+  std::string_view text;
+  E value;
+  // For an enum that picks a variant (a fault's kind, a step's action): of
+  // WordTable::variant_keys, the ones this variant takes.
+  std::span<const std::string_view> keys = {};
+};
+
+// Specialised below for each enum: `rows`, in the order messages list them,
+// and for variants, `variant_keys`: the keys some variants take and others
+// do not.
+template <class E>
+struct WordTable;
+
+template <class E>
+constexpr std::optional<E> parse_word(std::string_view text) {
+  for (const Word<E>& w : WordTable<E>::rows) {
+    if (w.text == text)
+      return w.value;
+  }
+  return std::nullopt;
+}
+
+template <class E>
+constexpr const Word<E>& word_row(E value) {
+  for (const Word<E>& w : WordTable<E>::rows) {
+    if (w.value == value)
+      return w;
+  }
+  return WordTable<E>::rows.front();
+}
+
+template <class E>
+constexpr std::string_view word_of(E value) {
+  return word_row(value).text;
+}
+
+// The accepted words, for did-you-mean.
+template <class E>
+std::vector<std::string> accepted_words() {
+  std::vector<std::string> out;
+  for (const Word<E>& w : WordTable<E>::rows)
+    out.emplace_back(w.text);
+  return out;
+}
+
+// The accepted words as a sentence lists them: "a, b or c".
+template <class E>
+std::string expected_words() {
+  const auto& rows = WordTable<E>::rows;
+  std::string out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0)
+      out += i + 1 == rows.size() ? " or " : ", ";
+    out += rows[i].text;
+  }
+  return out;
+}
+
+// Of the variant keys, those the variant `value` does not take, in the
+// table's order.
+template <class E>
+std::vector<std::string_view> keys_not_taken(E value) {
+  const auto taken = word_row(value).keys;
+  std::vector<std::string_view> out;
+  for (const std::string_view key : WordTable<E>::variant_keys) {
+    if (std::find(taken.begin(), taken.end(), key) == taken.end())
+      out.push_back(key);
+  }
+  return out;
+}
+
+namespace words {
+inline constexpr std::string_view kDeleteInstances[] = {"region", "zone", "deployments",
+                                                        "instances"};
+inline constexpr std::string_view kOutage[] = {"service", "served_fraction"};
+inline constexpr std::string_view kBadDeploy[] = {"region",  "zone",  "deployments",
+                                                  "service", "every", "per_wave"};
+inline constexpr std::string_view kRebuild[] = {"deployments", "region", "zone"};
+inline constexpr std::string_view kRestore[] = {"service", "to"};
+inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
+inline constexpr std::string_view kFailOver[] = {"service", "to"};
+inline constexpr std::string_view kHaltRollout[] = {"fault"};
+}  // namespace words
+
+template <>
+struct WordTable<FaultKind> {
+  static constexpr std::array<Word<FaultKind>, 3> rows{{
+      {"delete-instances", FaultKind::delete_instances, words::kDeleteInstances},
+      {"outage", FaultKind::outage, words::kOutage},
+      {"bad-deploy", FaultKind::bad_deploy, words::kBadDeploy},
+  }};
+  static constexpr std::array<std::string_view, 8> variant_keys{
+      "region",          "zone",  "deployments", "instances", "service",
+      "served_fraction", "every", "per_wave"};
+};
+
+template <>
+struct WordTable<ActionKind> {
+  static constexpr std::array<Word<ActionKind>, 6> rows{{
+      {"none", ActionKind::none},
+      {"rebuild", ActionKind::rebuild, words::kRebuild},
+      {"restore", ActionKind::restore, words::kRestore},
+      {"enable-in-waves", ActionKind::enable_waves, words::kEnableInWaves},
+      {"fail-over", ActionKind::fail_over, words::kFailOver},
+      {"halt-rollout", ActionKind::halt_rollout, words::kHaltRollout},
+  }};
+  static constexpr std::array<std::string_view, 7> variant_keys{
+      "deployments", "region", "zone", "service", "to", "waves", "fault"};
+};
+
+template <>
+struct WordTable<Redundancy> {
+  static constexpr std::array<Word<Redundancy>, 4> rows{{
+      {"none", Redundancy::none},
+      {"active-active", Redundancy::active_active},
+      {"active-passive", Redundancy::active_passive},
+      {"k-of-n", Redundancy::k_of_n},
+  }};
+};
+
+template <>
+struct WordTable<DependencyKind> {
+  static constexpr std::array<Word<DependencyKind>, 2> rows{{
+      {"hard", DependencyKind::hard},
+      {"soft", DependencyKind::soft},
+  }};
+};
+
+}  // namespace faultline
