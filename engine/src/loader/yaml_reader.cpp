@@ -339,6 +339,135 @@ std::string join_keys(const std::vector<std::string_view>& keys) {
 
 }  // namespace
 
+namespace {
+
+const DistributionForm* find_form(Reader& reader, const YAML::Node& kind_node,
+                                  const std::string& kind) {
+  const auto& forms = distribution_forms();
+  const auto form = std::find_if(forms.begin(), forms.end(),
+                                 [&](const DistributionForm& d) { return d.kind == kind; });
+  if (form != forms.end())
+    return &*form;
+  std::vector<std::string> names;
+  for (const auto& d : forms)
+    names.emplace_back(d.kind);
+  std::vector<std::string_view> views(names.begin(), names.end());
+  reader.error(kind_node, "unknown distribution '" + kind + "'" + did_you_mean(kind, names) +
+                              "; expected one of " + join_keys(views));
+  return nullptr;
+}
+
+// The keys the form takes as written (a lognormal: median and p95, or mu
+// and sigma); nothing, with each key that does not apply and each one
+// missing reported, unless they are all there.
+std::optional<std::vector<std::string_view>> form_keys(Reader& reader, Fields& f,
+                                                       const YAML::Node& node,
+                                                       std::string_view what,
+                                                       const DistributionForm& form) {
+  const std::string kind(form.kind);
+  std::vector<std::string_view> keys = form.keys;
+  if (form.kind == "lognormal" && (f.has("mu") || f.has("sigma")))
+    keys = {"mu", "sigma"};
+  const std::string takes = form.alternative_keys_hint.empty()
+                                ? join_keys(form.keys)
+                                : std::string(form.alternative_keys_hint);
+  bool complete = true;
+  for (const std::string_view key : {"value", "min", "mode", "max", "mean", "sd", "median", "p95",
+                                     "mu", "sigma", "shape", "scale", "samples"}) {
+    const YAML::Node value = f.get(key);
+    if (value.IsDefined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      reader.error(value, "'" + std::string(key) + "' does not apply to a " + kind +
+                              " distribution; it takes " + takes);
+      complete = false;
+    }
+  }
+  for (const auto key : keys) {
+    if (!f.has(key)) {
+      reader.error(node, std::string(what) + ": a " + kind + " distribution needs " + takes +
+                             "; '" + std::string(key) + "' is missing");
+      complete = false;
+    }
+  }
+  if (!complete)
+    return std::nullopt;
+  return keys;
+}
+
+std::optional<Distribution> empirical(Reader& reader, Fields& f, std::string_view what) {
+  const YAML::Node list = f.get("samples");
+  if (!reader.sequence(list, "samples of " + std::string(what)))
+    return std::nullopt;
+  std::vector<Duration> samples;
+  bool all = true;
+  for (const auto& item : list) {
+    if (const auto s = reader.duration(item, "a sample of " + std::string(what)))
+      samples.push_back(*s);
+    else
+      all = false;
+  }
+  if (!all)
+    return std::nullopt;
+  return Distribution::empirical(std::move(samples));
+}
+
+// The distribution from its keys, all present; the constructors throw for
+// parameters out of range.
+std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::string_view what,
+                                              std::string_view kind, bool by_mu) {
+  const auto d = [&](std::string_view key) {
+    return reader.duration(f.get(key), std::string(key) + " of " + std::string(what));
+  };
+  const auto number = [&](std::string_view key) -> std::optional<double> {
+    double value = 0;
+    const YAML::Node n = f.get(key);
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || !std::isfinite(value)) {
+      reader.error(n, std::string(key) + " of " + std::string(what) + " must be a number, found " +
+                          describe(n));
+      return std::nullopt;
+    }
+    return value;
+  };
+  if (kind == "fixed") {
+    if (const auto v = d("value"))
+      return Distribution::fixed(*v);
+  } else if (kind == "uniform") {
+    const auto lo = d("min"), hi = d("max");
+    if (lo && hi)
+      return Distribution::uniform(*lo, *hi);
+  } else if (kind == "triangular" || kind == "pert") {
+    const auto lo = d("min"), mode = d("mode"), hi = d("max");
+    if (lo && mode && hi) {
+      return kind == "pert" ? Distribution::pert(*lo, *mode, *hi)
+                            : Distribution::triangular(*lo, *mode, *hi);
+    }
+  } else if (kind == "normal") {
+    const auto mean = d("mean"), sd = d("sd");
+    if (mean && sd)
+      return Distribution::normal(*mean, *sd);
+  } else if (kind == "lognormal" && by_mu) {
+    const auto mu = number("mu"), sigma = number("sigma");
+    if (mu && sigma)
+      return Distribution::lognormal(*mu, *sigma);
+  } else if (kind == "lognormal") {
+    const auto median = d("median"), p95 = d("p95");
+    if (median && p95)
+      return Distribution::lognormal_from_median_p95(*median, *p95);
+  } else if (kind == "exponential") {
+    if (const auto mean = d("mean"))
+      return Distribution::exponential(*mean);
+  } else if (kind == "weibull") {
+    const auto shape = number("shape");
+    const auto scale = d("scale");
+    if (shape && scale)
+      return Distribution::weibull(*shape, *scale);
+  } else if (kind == "empirical") {
+    return empirical(reader, f, what);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::string_view what) {
   if (!node.IsMap()) {
     if (node.IsScalar()) {
@@ -361,107 +490,14 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
   const auto kind = text(kind_node, "the distribution of " + std::string(what));
   if (!kind)
     return std::nullopt;
-  const auto& forms = distribution_forms();
-  const auto form = std::find_if(forms.begin(), forms.end(),
-                                 [&](const DistributionForm& d) { return d.kind == *kind; });
-  if (form == forms.end()) {
-    std::vector<std::string> names;
-    for (const auto& d : forms)
-      names.emplace_back(d.kind);
-    std::vector<std::string_view> views(names.begin(), names.end());
-    error(kind_node, "unknown distribution '" + *kind + "'" + did_you_mean(*kind, names) +
-                         "; expected one of " + join_keys(views));
+  const DistributionForm* form = find_form(*this, kind_node, *kind);
+  if (!form)
     return std::nullopt;
-  }
-
-  std::vector<std::string_view> keys = form->keys;
-  if (form->kind == "lognormal" && (f.has("mu") || f.has("sigma")))
-    keys = {"mu", "sigma"};
-  const std::string takes = form->alternative_keys_hint.empty()
-                                ? join_keys(form->keys)
-                                : std::string(form->alternative_keys_hint);
-  bool complete = true;
-  for (const std::string_view key : {"value", "min", "mode", "max", "mean", "sd", "median", "p95",
-                                     "mu", "sigma", "shape", "scale", "samples"}) {
-    const YAML::Node value = f.get(key);
-    if (value.IsDefined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
-      error(value, "'" + std::string(key) + "' does not apply to a " + *kind +
-                       " distribution; it takes " + takes);
-      complete = false;
-    }
-  }
-  for (const auto key : keys) {
-    if (!f.has(key)) {
-      error(node, std::string(what) + ": a " + *kind + " distribution needs " + takes + "; '" +
-                      std::string(key) + "' is missing");
-      complete = false;
-    }
-  }
-  if (!complete)
+  const auto keys = form_keys(*this, f, node, what, *form);
+  if (!keys)
     return std::nullopt;
-
-  const auto d = [&](std::string_view key) {
-    return duration(f.get(key), std::string(key) + " of " + std::string(what));
-  };
-  const auto number = [&](std::string_view key) -> std::optional<double> {
-    double value = 0;
-    const YAML::Node n = f.get(key);
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || !std::isfinite(value)) {
-      error(n, std::string(key) + " of " + std::string(what) + " must be a number, found " +
-                   describe(n));
-      return std::nullopt;
-    }
-    return value;
-  };
   try {
-    if (*kind == "fixed") {
-      if (const auto v = d("value"))
-        return Distribution::fixed(*v);
-    } else if (*kind == "uniform") {
-      const auto lo = d("min"), hi = d("max");
-      if (lo && hi)
-        return Distribution::uniform(*lo, *hi);
-    } else if (*kind == "triangular" || *kind == "pert") {
-      const auto lo = d("min"), mode = d("mode"), hi = d("max");
-      if (lo && mode && hi) {
-        return *kind == "pert" ? Distribution::pert(*lo, *mode, *hi)
-                               : Distribution::triangular(*lo, *mode, *hi);
-      }
-    } else if (*kind == "normal") {
-      const auto mean = d("mean"), sd = d("sd");
-      if (mean && sd)
-        return Distribution::normal(*mean, *sd);
-    } else if (*kind == "lognormal" && keys.front() == "mu") {
-      const auto mu = number("mu"), sigma = number("sigma");
-      if (mu && sigma)
-        return Distribution::lognormal(*mu, *sigma);
-    } else if (*kind == "lognormal") {
-      const auto median = d("median"), p95 = d("p95");
-      if (median && p95)
-        return Distribution::lognormal_from_median_p95(*median, *p95);
-    } else if (*kind == "exponential") {
-      if (const auto mean = d("mean"))
-        return Distribution::exponential(*mean);
-    } else if (*kind == "weibull") {
-      const auto shape = number("shape");
-      const auto scale = d("scale");
-      if (shape && scale)
-        return Distribution::weibull(*shape, *scale);
-    } else if (*kind == "empirical") {
-      const YAML::Node list = f.get("samples");
-      if (!sequence(list, "samples of " + std::string(what)))
-        return std::nullopt;
-      std::vector<Duration> samples;
-      bool all = true;
-      for (const auto& item : list) {
-        if (const auto s = duration(item, "a sample of " + std::string(what)))
-          samples.push_back(*s);
-        else
-          all = false;
-      }
-      if (all)
-        return Distribution::empirical(std::move(samples));
-    }
+    return make_distribution(*this, f, what, *kind, keys->front() == "mu");
   } catch (const std::invalid_argument& e) {
     error(node,
           "the " + *kind + " distribution of " + std::string(what) + " is invalid: " + e.what());
