@@ -89,6 +89,24 @@ CrewOrders orders_of(const Scenario& scenario, const std::vector<std::uint32_t>&
   return orders;
 }
 
+// A move: one step of a crew with steps that compete (`movable`) goes to
+// another place in the crew's order.
+CrewOrders moved_one_step(const CrewOrders& current, const std::vector<std::uint32_t>& movable,
+                          RandomStream& random) {
+  const std::uint32_t crew = movable[random() % movable.size()];
+  const std::size_t size = current.by_crew[crew].size();
+  const std::size_t from = random() % size;
+  std::size_t to = random() % (size - 1);
+  if (to >= from)
+    ++to;
+  CrewOrders candidate = current;
+  auto& moved = candidate.by_crew[crew];
+  const std::uint32_t step = moved[from];
+  moved.erase(moved.begin() + static_cast<std::ptrdiff_t>(from));
+  moved.insert(moved.begin() + static_cast<std::ptrdiff_t>(to), step);
+  return candidate;
+}
+
 }  // namespace
 
 OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOptions& options) {
@@ -141,17 +159,7 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
   const unsigned most_proposals = budget * 20;
   for (unsigned proposal = 0;
        !movable.empty() && out.evaluations < budget && proposal < most_proposals; ++proposal) {
-    const std::uint32_t crew = movable[random() % movable.size()];
-    auto& order = current.by_crew[crew];
-    const std::size_t from = random() % order.size();
-    std::size_t to = random() % (order.size() - 1);
-    if (to >= from)
-      ++to;
-    CrewOrders candidate = current;
-    auto& moved = candidate.by_crew[crew];
-    const std::uint32_t step = moved[from];
-    moved.erase(moved.begin() + static_cast<std::ptrdiff_t>(from));
-    moved.insert(moved.begin() + static_cast<std::ptrdiff_t>(to), step);
+    CrewOrders candidate = moved_one_step(current, movable, random);
     const std::int64_t lost = evaluate(candidate);
     const double progress = static_cast<double>(out.evaluations) / static_cast<double>(budget);
     const double temperature = start_temperature * (1.0 - progress) + 1e-9;
