@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <variant>
+
+#include "faultline/overloaded.hpp"
 #include "format.hpp"
 
 namespace faultline::reports {
@@ -28,33 +31,13 @@ std::string text_cell(std::string_view text) {
 
 std::string subject_id(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
-  switch (e.kind) {
-    case TimelineKind::fault:
-    case TimelineKind::rollout_wave:
-      return scenario.faults[e.subject].id;
-    case TimelineKind::step_started:
-    case TimelineKind::step_wave:
-    case TimelineKind::step_work_done:
-    case TimelineKind::step_completed:
-    case TimelineKind::step_attempt_failed:
-    case TimelineKind::step_retry:
-    case TimelineKind::step_skipped:
-    case TimelineKind::step_failed:
-    case TimelineKind::step_rolled_back:
-      return scenario.steps[e.subject].id;
-    case TimelineKind::crew:
-      return scenario.crews[e.subject].id;
-    case TimelineKind::failover_begins:
-    case TimelineKind::failover_done:
-    case TimelineKind::failover_failed:
-    case TimelineKind::service_state:
-      return topology.services()[e.subject].id;
-    case TimelineKind::overloaded:
-      return topology.deployments()[e.subject].id;
-    case TimelineKind::users:
-      return {};
-  }
-  return {};
+  return std::visit(Overloaded{[](std::monostate) { return std::string(); },
+                               [&](FaultId f) { return scenario.faults[f.value].id; },
+                               [&](StepId s) { return scenario.steps[s.value].id; },
+                               [&](ServiceId s) { return topology.services()[s.value].id; },
+                               [&](DeploymentId d) { return topology.deployments()[d.value].id; },
+                               [&](CrewId c) { return scenario.crews[c.value].id; }},
+                    e.subject);
 }
 
 // Seconds since T0 without a trailing ".000" for whole seconds.

@@ -132,13 +132,13 @@ std::string wave_text(const TimelineEntry& e) {
 }
 
 std::string attempt_failed_text(const Scenario& scenario, const TimelineEntry& e) {
-  return fmt::format("{}: attempt {}{} failed{}", scenario.steps[e.subject].id, e.attempt,
+  return fmt::format("{}: attempt {}{} failed{}", scenario.steps[e.step().value].id, e.attempt,
                      wave_text(e), e.scripted ? " (scripted)" : "");
 }
 
 // "vm-deletion: 456 instances deleted - ...".
 std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
-  const Fault& f = scenario.faults[e.subject];
+  const Fault& f = scenario.faults[e.fault().value];
   std::string what;
   switch (f.kind) {
     case FaultKind::delete_instances:
@@ -164,29 +164,31 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       return fault_text(scenario, e);
     case TimelineKind::rollout_wave:
       return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
-                         scenario.faults[e.subject].id, e.wave, e.waves, thousands(e.instances));
+                         scenario.faults[e.fault().value].id, e.wave, e.waves,
+                         thousands(e.instances));
     case TimelineKind::failover_begins:
       return fmt::format("{}: loss of the active deployment noticed, failing over",
-                         topology.services()[e.subject].id);
+                         topology.services()[e.service().value].id);
     case TimelineKind::failover_done:
-      return fmt::format("{}: now serving from {}", topology.services()[e.subject].id,
-                         topology.deployments()[e.deployment].id);
+      return fmt::format("{}: now serving from {}", topology.services()[e.service().value].id,
+                         topology.deployments()[e.serving_from.value].id);
     case TimelineKind::failover_failed:
       return fmt::format("{}: failover failed; down until a runbook step acts",
-                         topology.services()[e.subject].id);
+                         topology.services()[e.service().value].id);
     case TimelineKind::overloaded:
-      return fmt::format("{}: fell over under load", topology.deployments()[e.subject].id);
+      return fmt::format("{}: fell over under load",
+                         topology.deployments()[e.deployment().value].id);
     case TimelineKind::step_started: {
-      const Step& s = scenario.steps[e.subject];
+      const Step& s = scenario.steps[e.step().value];
       return fmt::format("{}{}{}", s.id, crew_text(scenario, s),
                          s.description.empty() ? "" : " - " + s.description);
     }
     case TimelineKind::step_wave:
-      return fmt::format("{}: wave {}/{} done", scenario.steps[e.subject].id, e.wave, e.waves);
+      return fmt::format("{}: wave {}/{} done", scenario.steps[e.step().value].id, e.wave, e.waves);
     case TimelineKind::step_completed:
-      return fmt::format("{}", scenario.steps[e.subject].id);
+      return fmt::format("{}", scenario.steps[e.step().value].id);
     case TimelineKind::step_work_done: {
-      const Step& s = scenario.steps[e.subject];
+      const Step& s = scenario.steps[e.step().value];
       std::string gate;
       for (const ServiceId v : s.verify)
         gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
@@ -195,26 +197,26 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     case TimelineKind::step_attempt_failed:
       return attempt_failed_text(scenario, e);
     case TimelineKind::step_retry: {
-      const Step& s = scenario.steps[e.subject];
+      const Step& s = scenario.steps[e.step().value];
       return fmt::format("{}: attempt {}{} starts, a retry ({} allowed)", s.id, e.attempt,
                          wave_text(e), s.retries);
     }
     case TimelineKind::step_skipped: {
-      const StepCondition& c = *scenario.steps[e.subject].only_if;
-      return fmt::format("{}: {} is no longer worse than {}", scenario.steps[e.subject].id,
+      const StepCondition& c = *scenario.steps[e.step().value].only_if;
+      return fmt::format("{}: {} is no longer worse than {}", scenario.steps[e.step().value].id,
                          topology.service(c.service).id, to_string(c.below));
     }
     case TimelineKind::step_failed: {
-      const Step& s = scenario.steps[e.subject];
+      const Step& s = scenario.steps[e.step().value];
       return fmt::format("{}: gave up{}", s.id,
                          s.rollback ? "; rolling back" : "; the steps after it never start");
     }
     case TimelineKind::step_rolled_back:
-      return fmt::format("{}: rolled back", scenario.steps[e.subject].id);
+      return fmt::format("{}: rolled back", scenario.steps[e.step().value].id);
     case TimelineKind::crew:
-      return fmt::format("{}: {} of {} busy", scenario.crews[e.subject].id, e.busy, e.size);
+      return fmt::format("{}: {} of {} busy", scenario.crews[e.crew().value].id, e.busy, e.size);
     case TimelineKind::service_state:
-      return fmt::format("{}: {} -> {} ({} served)", topology.services()[e.subject].id,
+      return fmt::format("{}: {} -> {} ({} served)", topology.services()[e.service().value].id,
                          to_string(e.from), to_string(e.to), percent(e.served_fraction));
     case TimelineKind::users:
       return fmt::format("{} cut off, {} of them active now", thousands(e.affected.value),

@@ -68,26 +68,26 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   j["kind"] = kind_name(e.kind);
   switch (e.kind) {
     case TimelineKind::fault:
-      j["fault"] = scenario.faults[e.subject].id;
-      if (scenario.faults[e.subject].kind != FaultKind::outage)
+      j["fault"] = scenario.faults[e.fault().value].id;
+      if (scenario.faults[e.fault().value].kind != FaultKind::outage)
         j["instances_down"] = e.instances;
       break;
     case TimelineKind::rollout_wave:
-      j["fault"] = scenario.faults[e.subject].id;
+      j["fault"] = scenario.faults[e.fault().value].id;
       j["wave"] = e.wave;
       j["waves"] = e.waves;
       j["instances_down"] = e.instances;
       break;
     case TimelineKind::failover_begins:
     case TimelineKind::failover_failed:
-      j["service"] = topology.services()[e.subject].id;
+      j["service"] = topology.services()[e.service().value].id;
       break;
     case TimelineKind::failover_done:
-      j["service"] = topology.services()[e.subject].id;
-      j["to"] = topology.deployments()[e.deployment].id;
+      j["service"] = topology.services()[e.service().value].id;
+      j["to"] = topology.deployments()[e.serving_from.value].id;
       break;
     case TimelineKind::overloaded:
-      j["deployment"] = topology.deployments()[e.subject].id;
+      j["deployment"] = topology.deployments()[e.deployment().value].id;
       break;
     case TimelineKind::step_started:
     case TimelineKind::step_completed:
@@ -95,20 +95,20 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::step_skipped:
     case TimelineKind::step_failed:
     case TimelineKind::step_rolled_back: {
-      const Step& step = scenario.steps[e.subject];
+      const Step& step = scenario.steps[e.step().value];
       j["step"] = step.id;
       j["crew"] =
           step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
       break;
     }
     case TimelineKind::step_wave:
-      j["step"] = scenario.steps[e.subject].id;
+      j["step"] = scenario.steps[e.step().value].id;
       j["wave"] = e.wave;
       j["waves"] = e.waves;
       break;
     case TimelineKind::step_attempt_failed:
     case TimelineKind::step_retry:
-      j["step"] = scenario.steps[e.subject].id;
+      j["step"] = scenario.steps[e.step().value].id;
       j["attempt"] = e.attempt;
       j["wave"] = e.wave;
       j["waves"] = e.waves;
@@ -116,13 +116,13 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
         j["scripted"] = e.scripted;
       break;
     case TimelineKind::service_state:
-      j["service"] = topology.services()[e.subject].id;
+      j["service"] = topology.services()[e.service().value].id;
       j["from"] = to_string(e.from);
       j["to"] = to_string(e.to);
       j["served_fraction"] = e.served_fraction;
       break;
     case TimelineKind::crew:
-      j["crew"] = scenario.crews[e.subject].id;
+      j["crew"] = scenario.crews[e.crew().value].id;
       j["busy"] = e.busy;
       j["size"] = e.size;
       break;

@@ -119,7 +119,7 @@ bool worth_a_line(TimelineKind k) {
 UserCount users_back(const RunResult& result, StepId step) {
   std::vector<SimTime> instants;
   for (const TimelineEntry& e : result.timeline) {
-    if (e.subject == step.value &&
+    if (e.subject == TimelineSubject{step} &&
         (e.kind == TimelineKind::step_wave || e.kind == TimelineKind::step_completed) &&
         (instants.empty() || instants.back() != e.at)) {
       instants.push_back(e.at);
@@ -221,7 +221,7 @@ std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& r
     out += " Still running at the end: " + running + ".";
   std::string out_services;
   for (std::uint32_t s = 0; s < scenario.topology->services().size(); ++s) {
-    if (result.services[s].final_state != ServiceState::operational)
+    if (!serves_everyone(result.services[s].final_state))
       out_services += (out_services.empty() ? "" : ", ") + md(scenario.topology->services()[s].id);
   }
   out += fmt::format(" When the run ended at {}, {} users were still cut off{}.\n\n",
@@ -293,16 +293,17 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
     if (o.final_state != ServiceState::operational)
       list += (list.empty() ? "" : ", ") + md(topology.services()[s].id);
   }
+  const std::string slowed =
+      still_slowed.empty() ? "" : fmt::format("; still slowed at the end: {}", still_slowed);
   if (hit.empty()) {
     out += "- No service lost anything.\n";
   } else if (const auto& back = result.all_restored) {
-    out += fmt::format("- {} services were disrupted; the last came back at {}, {} after T0",
-                       hit.size(), clock.local_text(*back), human_duration(back->since_t0()));
-    out += still_slowed.empty() ? ".\n"
-                                : fmt::format("; still slowed at the end: {}.\n", still_slowed);
+    out +=
+        fmt::format("- {} services were disrupted; the last came back at {}, {} after T0{}.\n",
+                    hit.size(), clock.local_text(*back), human_duration(back->since_t0()), slowed);
   } else {
-    out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}.\n",
-                       hit.size(), clock.local_text(result.end), still_out);
+    out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}{}.\n",
+                       hit.size(), clock.local_text(result.end), still_out, slowed);
   }
   std::stable_sort(hit.begin(), hit.end(), [&](std::uint32_t a, std::uint32_t b) {
     return result.services[a].down > result.services[b].down;

@@ -274,9 +274,9 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
     if (e.at > now)
       break;
     if (e.kind == TimelineKind::service_state)
-      service_state[e.subject] = &e;
+      service_state[e.service().value] = &e;
     else if (e.kind == TimelineKind::crew)
-      crew[e.subject] = &e;
+      crew[e.crew().value] = &e;
     else if (e.kind == TimelineKind::users)
       users = &e;
   }

@@ -40,7 +40,7 @@ struct Replayed {
     const auto s = topology().find_service(id)->value;
     std::vector<std::pair<SimTime, double>> out;
     for (const auto& e : result.timeline) {
-      if (e.kind == TimelineKind::service_state && e.subject == s)
+      if (e.kind == TimelineKind::service_state && e.service().value == s)
         out.emplace_back(e.at, e.served_fraction);
     }
     return out;
@@ -72,7 +72,7 @@ struct Replayed {
     std::vector<std::pair<SimTime, std::string>> out;
     for (const auto& e : result.timeline) {
       if (e.kind == TimelineKind::overloaded)
-        out.emplace_back(e.at, topology().deployments()[e.subject].id);
+        out.emplace_back(e.at, topology().deployments()[e.deployment().value].id);
     }
     return out;
   }

@@ -46,8 +46,8 @@ TEST(Replay, CapacityShortfallsFollowTheHours) {
   }
   using enum ServiceState;
   const std::vector<std::pair<double, ServiceState>> expected = {
-      {12, partial_outage}, {16, operational},    {34, partial_outage}, {36, major_outage},
-      {40, partial_outage}, {48, operational},    {56, partial_outage}, {60, major_outage},
+      {12, partial_outage}, {16, operational}, {34, partial_outage}, {36, major_outage},
+      {40, partial_outage}, {48, operational}, {56, partial_outage}, {60, major_outage},
       {64, partial_outage}, {72, operational}};
   EXPECT_EQ(states, expected);
   EXPECT_EQ(r.result.overall.lost, UserTime{6200LL * 3'600'000});
@@ -86,7 +86,7 @@ TEST(Replay, WavesEnableSitesStepByStep) {
   std::vector<int> waves;
   for (const auto& e : r.result.timeline) {
     if (e.kind == TimelineKind::service_state &&
-        r.scenario->topology->service(ServiceId{e.subject}).id == "portal") {
+        r.scenario->topology->service(e.service()).id == "portal") {
       portal.emplace_back(e.at, e.served_fraction);
     }
     if (e.kind == TimelineKind::step_wave)
@@ -168,7 +168,8 @@ TEST(Replay, RecoveryStepsNeverLowerAServiceAndFaultsNeverRaiseOne) {
   for (const auto& e : r.result.timeline) {
     if (e.kind != TimelineKind::service_state)
       continue;
-    EXPECT_EQ(e.served_fraction < 1.0, e.subject == metrics) << "only metrics ever serves less";
+    EXPECT_EQ(e.served_fraction < 1.0, e.service().value == metrics)
+        << "only metrics ever serves less";
   }
   // metrics serves half from T0; the 0.8 fault and the 0.2 restore change nothing.
   EXPECT_EQ(r.service("metrics").degraded, Duration::hours(2));

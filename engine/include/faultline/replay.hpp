@@ -3,6 +3,7 @@
 // figures users care about.
 
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "faultline/health.hpp"
@@ -31,15 +32,24 @@ enum class TimelineKind {
   users,
 };
 
+// What a timeline entry is about, as its kind says: the fault (fault,
+// rollout_wave), step (step_*), service (failover_*, service_state),
+// deployment (overloaded) or crew (crew); nothing for users.
+using TimelineSubject =
+    std::variant<std::monostate, FaultId, StepId, ServiceId, DeploymentId, CrewId>;
+
 struct TimelineEntry {
   SimTime at;
   TimelineKind kind = TimelineKind::fault;
-  // The fault (fault, rollout_wave), step, service (failover_*,
-  // service_state), deployment (overloaded) or crew the entry is about;
-  // unused for users.
-  std::uint32_t subject = 0;
+  TimelineSubject subject;
+  // The subject, for a kind about one; std::bad_variant_access otherwise.
+  FaultId fault() const { return std::get<FaultId>(subject); }
+  StepId step() const { return std::get<StepId>(subject); }
+  ServiceId service() const { return std::get<ServiceId>(subject); }
+  DeploymentId deployment() const { return std::get<DeploymentId>(subject); }
+  CrewId crew() const { return std::get<CrewId>(subject); }
   // failover_done: the deployment now serving.
-  std::uint32_t deployment = 0;
+  DeploymentId serving_from;
   // fault, rollout_wave: instances taken down.
   int instances = 0;
   // step_wave: the wave just finished, of waves; step_attempt_failed,

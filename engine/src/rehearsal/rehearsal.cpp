@@ -131,7 +131,7 @@ StepStatus step_status_at(const Scenario& scenario, const RunResult& result, Ste
         e.kind == TimelineKind::step_started || e.kind == TimelineKind::step_work_done ||
         e.kind == TimelineKind::step_completed || e.kind == TimelineKind::step_skipped ||
         e.kind == TimelineKind::step_failed || e.kind == TimelineKind::step_rolled_back;
-    if (about_step && e.subject == step.value)
+    if (about_step && e.subject == TimelineSubject{step})
       last = e.kind;
   }
   const Step& s = scenario.steps[step.value];

@@ -50,7 +50,7 @@ void Estate::strike(FaultId index) {
     capability = std::min(capability, fault.served_fraction);
     apply_service(*fault.service);
   }
-  TimelineEntry entry = entry_at(run_.now, TimelineKind::fault, index.value);
+  TimelineEntry entry = entry_at(run_.now, TimelineKind::fault, index);
   entry.instances = deleted;
   run_.recorder.record(entry);
 }
@@ -78,7 +78,7 @@ int Estate::roll_out(FaultId index, int wave) {
   if (wave < waves)
     run_.queue.schedule(run_.now + fault.every, events::RolloutWave{index, wave + 1});
   if (wave > 1) {
-    TimelineEntry entry = entry_at(run_.now, TimelineKind::rollout_wave, index.value);
+    TimelineEntry entry = entry_at(run_.now, TimelineKind::rollout_wave, index);
     entry.instances = taken;
     entry.wave = wave;
     entry.waves = waves;

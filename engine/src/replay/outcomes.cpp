@@ -5,7 +5,7 @@
 
 namespace faultline::detail {
 
-TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject) {
+TimelineEntry entry_at(SimTime at, TimelineKind kind, TimelineSubject subject) {
   TimelineEntry e;
   e.at = at;
   e.kind = kind;
@@ -42,7 +42,7 @@ std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, 
   if (!serves_all)
     outcome.restored_at.reset();
   outcome.final_state = to;
-  TimelineEntry entry = entry_at(now, TimelineKind::service_state, s.value);
+  TimelineEntry entry = entry_at(now, TimelineKind::service_state, s);
   entry.from = from;
   entry.to = to;
   entry.served_fraction = h.served_fraction;

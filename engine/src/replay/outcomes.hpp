@@ -14,7 +14,7 @@ namespace faultline::detail {
 MilestoneOutcome judge(const Milestone& m, const RunResult& result);
 
 // A timeline entry of the kind about the subject, at `at`.
-TimelineEntry entry_at(SimTime at, TimelineKind kind, std::uint32_t subject = 0);
+TimelineEntry entry_at(SimTime at, TimelineKind kind, TimelineSubject subject = {});
 // Adds the time from `since` to `until` to the outcome's time in its state.
 void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until);
 // A service's health at `now`: when its state changes, closes the interval

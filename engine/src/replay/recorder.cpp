@@ -24,7 +24,7 @@ void Recorder::record_crews(const RunbookExecutor& runbook, SimTime now) {
     if (busy == recorded_busy_[c])
       continue;
     recorded_busy_[c] = busy;
-    TimelineEntry entry = entry_at(now, TimelineKind::crew, c);
+    TimelineEntry entry = entry_at(now, TimelineKind::crew, CrewId{c});
     entry.busy = busy;
     entry.size = runbook.size(CrewId{c});
     timeline_->push_back(entry);

@@ -3,19 +3,12 @@
 #include <algorithm>
 
 #include "faultline/activity.hpp"
+#include "faultline/overloaded.hpp"
 #include "faultline/runbook.hpp"
 
 namespace faultline {
 
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-// Clang 14 does not deduce an aggregate's template arguments by itself.
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 // What a run shows of the crews and services that steps waited for.
 class WaitContext {
@@ -71,7 +64,7 @@ class WaitContext {
       bool was_out = false;
       std::optional<SimTime> back;
       for (const TimelineEntry& e : result_.timeline) {
-        if (e.kind != TimelineKind::service_state || e.subject != v.value || e.at > to)
+        if (e.kind != TimelineKind::service_state || e.subject != TimelineSubject{v} || e.at > to)
           continue;
         state = e.to;
         if (e.at <= from) {

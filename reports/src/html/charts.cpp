@@ -154,7 +154,7 @@ std::string status_strips_figure(const Scenario& scenario, const RunResult& resu
   std::vector<std::vector<Span>> spans(services.size(), std::vector<Span>{Span{}});
   for (const TimelineEntry& e : result.timeline) {
     if (e.kind == TimelineKind::service_state)
-      spans[e.subject].push_back({e.at, e.to, e.served_fraction});
+      spans[e.service().value].push_back({e.at, e.to, e.served_fraction});
   }
   for (std::size_t s = 0; s < services.size(); ++s) {
     const double top = frame.top + kRow * static_cast<double>(s);
@@ -191,7 +191,7 @@ void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& r
   const ScenarioClock& clock = scenario.clock;
   const TimelineEntry* failed = nullptr;  // the failure awaiting its retry
   for (const TimelineEntry& e : result.timeline) {
-    if (e.subject != step)
+    if (e.subject != TimelineSubject{StepId{step}})
       continue;
     if (e.kind == TimelineKind::step_attempt_failed) {
       failed = &e;

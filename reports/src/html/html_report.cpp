@@ -164,7 +164,7 @@ std::vector<html::Series> crew_series(const Scenario& scenario, const RunResult&
     series.push_back({fmt::format("{} (of {})", crew.id, crew.size), {{SimTime{}, 0}}});
   for (const TimelineEntry& e : result.timeline) {
     if (e.kind == TimelineKind::crew)
-      series[e.subject].points.push_back({e.at, static_cast<double>(e.busy)});
+      series[e.crew().value].points.push_back({e.at, static_cast<double>(e.busy)});
   }
   return series;
 }
