@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
+#include "faultline/strategy.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -26,6 +27,12 @@ TEST(Words, EachWordParsesToItsValueAndBack) {
   expect_round_trip<ActionKind>();
   expect_round_trip<Redundancy>();
   expect_round_trip<DependencyKind>();
+  expect_round_trip<MilestoneEvent>();
+  expect_round_trip<DistributionKind>();
+  expect_round_trip<StrategyKind>();
+  EXPECT_EQ(to_string(DistributionKind::pert), "pert");
+  EXPECT_EQ(to_string(MilestoneEvent::service_partly_restored), "partly-restored");
+  EXPECT_EQ(parse_strategy("critical-path"), StrategyKind::critical_path);
   EXPECT_EQ(to_string(Redundancy::k_of_n), "k-of-n");
   EXPECT_EQ(to_string(DependencyKind::soft), "soft");
 }
@@ -35,6 +42,14 @@ TEST(Words, ListTheWordsAsASentence) {
   EXPECT_EQ(expected_words<DependencyKind>(), "hard or soft");
   EXPECT_EQ(expected_words<ActionKind>(),
             "none, rebuild, restore, enable-in-waves, fail-over or halt-rollout");
+  EXPECT_EQ(expected_words<MilestoneEvent>("service"), "down, partly-restored or restored");
+  EXPECT_EQ(expected_words<MilestoneEvent>("step"), "started or completed");
+  // The strategies in the table's order, the heuristics first.
+  const auto all = strategies();
+  ASSERT_EQ(all.size(), WordTable<StrategyKind>::rows.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    EXPECT_EQ(all[i], WordTable<StrategyKind>::rows[i].value);
+  EXPECT_EQ(heuristic_strategies().back(), StrategyKind::weighted_shortest_first);
   EXPECT_EQ(accepted_words<Redundancy>(),
             (std::vector<std::string>{"none", "active-active", "active-passive", "k-of-n"}));
 }
@@ -51,6 +66,22 @@ TEST(Words, AVariantRefusesTheKeysOfTheOthers) {
   EXPECT_EQ(keys_not_taken(FaultKind::bad_deploy), (Keys{"instances", "served_fraction"}));
   EXPECT_EQ(keys_not_taken(FaultKind::outage),
             (Keys{"region", "zone", "deployments", "instances", "every", "per_wave"}));
+}
+
+// A milestone's event is one its subject has: a step milestone is not
+// offered the events of services.
+TEST(Words, AMilestoneIsOfferedTheEventsOfItsSubject) {
+  const auto load = load_scenario(testing::test_path("loader/fixtures/misspelt_event.yaml"));
+  EXPECT_FALSE(load.scenario);
+  const std::string text = load.diagnostics.to_text();
+  EXPECT_NE(text.find("misspelt_event.yaml:8:34: error: unknown event 'complted' for a step "
+                      "milestone (did you mean 'completed'?); expected started or completed"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("misspelt_event.yaml:9:34: error: unknown event 'restored' for a step "
+                      "milestone; expected started or completed"),
+            std::string::npos)
+      << text;
 }
 
 // The loader answers a misspelt action from the table: where, what was

@@ -32,6 +32,7 @@
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
+#include "faultline/words.hpp"
 #include "rehearse.hpp"
 
 namespace {
@@ -206,10 +207,10 @@ std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path
     return load.scenario;
   const auto kind = faultline::parse_strategy(strategy);
   if (!kind) {
-    std::string names;
-    for (const auto k : faultline::strategies())
-      names += (names.empty() ? "" : ", ") + std::string(faultline::to_string(k));
-    std::cerr << "faultline: unknown --strategy '" << strategy << "'; expected one of " << names
+    std::cerr << "faultline: unknown --strategy '" << strategy << "'"
+              << faultline::did_you_mean(strategy,
+                                         faultline::accepted_words<faultline::StrategyKind>())
+              << "; expected one of " << faultline::expected_words<faultline::StrategyKind>()
               << "\n";
     return nullptr;
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/distribution.hpp"
 #include "faultline/model.hpp"
 
 namespace faultline {
@@ -24,6 +25,9 @@ struct Word {
   // WordTable::variant_keys, the ones this variant takes.
   std::span<const std::string_view> keys = {};
 };
+
+// Words as a sentence lists them: "a, b or c".
+std::string as_sentence(const std::vector<std::string>& words);
 
 // Specialised below for each enum: `rows`, in the order messages list them,
 // and for variants, `variant_keys`: the keys some variants take and others
@@ -66,14 +70,24 @@ std::vector<std::string> accepted_words() {
 // The accepted words as a sentence lists them: "a, b or c".
 template <class E>
 std::string expected_words() {
-  const auto& rows = WordTable<E>::rows;
-  std::string out;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (i > 0)
-      out += i + 1 == rows.size() ? " or " : ", ";
-    out += rows[i].text;
+  return as_sentence(accepted_words<E>());
+}
+
+// The words whose rows take `key` (a milestone's `service` or `step`), for
+// did-you-mean and as a sentence.
+template <class E>
+std::vector<std::string> accepted_words(std::string_view key) {
+  std::vector<std::string> out;
+  for (const Word<E>& w : WordTable<E>::rows) {
+    if (std::find(w.keys.begin(), w.keys.end(), key) != w.keys.end())
+      out.emplace_back(w.text);
   }
   return out;
+}
+
+template <class E>
+std::string expected_words(std::string_view key) {
+  return as_sentence(accepted_words<E>(key));
 }
 
 // Of the variant keys, those the variant `value` does not take, in the
@@ -100,6 +114,16 @@ inline constexpr std::string_view kRestore[] = {"service", "to"};
 inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
 inline constexpr std::string_view kHaltRollout[] = {"fault"};
+inline constexpr std::string_view kOfService[] = {"service"};
+inline constexpr std::string_view kOfStep[] = {"step"};
+inline constexpr std::string_view kValue[] = {"value"};
+inline constexpr std::string_view kMinMax[] = {"min", "max"};
+inline constexpr std::string_view kMinModeMax[] = {"min", "mode", "max"};
+inline constexpr std::string_view kMeanSd[] = {"mean", "sd"};
+inline constexpr std::string_view kMedianP95[] = {"median", "p95"};
+inline constexpr std::string_view kMean[] = {"mean"};
+inline constexpr std::string_view kShapeScale[] = {"shape", "scale"};
+inline constexpr std::string_view kSamples[] = {"samples"};
 }  // namespace words
 
 template <>
@@ -143,6 +167,50 @@ struct WordTable<DependencyKind> {
   static constexpr std::array<Word<DependencyKind>, 2> rows{{
       {"hard", DependencyKind::hard},
       {"soft", DependencyKind::soft},
+  }};
+};
+
+// A milestone's event: its row takes the key naming what it is about.
+template <>
+struct WordTable<MilestoneEvent> {
+  static constexpr std::array<Word<MilestoneEvent>, 5> rows{{
+      {"down", MilestoneEvent::service_down, words::kOfService},
+      {"partly-restored", MilestoneEvent::service_partly_restored, words::kOfService},
+      {"restored", MilestoneEvent::service_restored, words::kOfService},
+      {"started", MilestoneEvent::step_started, words::kOfStep},
+      {"completed", MilestoneEvent::step_completed, words::kOfStep},
+  }};
+};
+
+// A distribution's kind, in the order the README lists them, with the
+// parameters it takes (a lognormal also takes mu and sigma instead).
+template <>
+struct WordTable<DistributionKind> {
+  static constexpr std::array<Word<DistributionKind>, 9> rows{{
+      {"fixed", DistributionKind::fixed, words::kValue},
+      {"uniform", DistributionKind::uniform, words::kMinMax},
+      {"triangular", DistributionKind::triangular, words::kMinModeMax},
+      {"normal", DistributionKind::normal, words::kMeanSd},
+      {"lognormal", DistributionKind::lognormal, words::kMedianP95},
+      {"exponential", DistributionKind::exponential, words::kMean},
+      {"weibull", DistributionKind::weibull, words::kShapeScale},
+      {"pert", DistributionKind::pert, words::kMinModeMax},
+      {"empirical", DistributionKind::empirical, words::kSamples},
+  }};
+};
+
+// The heuristics first: heuristic_strategies() are the first six.
+template <>
+struct WordTable<StrategyKind> {
+  static constexpr std::array<Word<StrategyKind>, 8> rows{{
+      {"as-written", StrategyKind::as_written},
+      {"most-users-first", StrategyKind::most_users_first},
+      {"dependency-order", StrategyKind::dependency_order},
+      {"shortest-first", StrategyKind::shortest_first},
+      {"critical-path", StrategyKind::critical_path},
+      {"weighted-shortest-first", StrategyKind::weighted_shortest_first},
+      {"priority", StrategyKind::priority},
+      {"optimize", StrategyKind::optimize},
   }};
 };
 

@@ -101,14 +101,9 @@ class ScenarioReader {
       strategy_ = *k;
       return;
     }
-    std::vector<std::string> names;
-    for (const StrategyKind k : strategies())
-      names.emplace_back(to_string(k));
-    std::string list;
-    for (const auto& n : names)
-      list += (list.empty() ? "" : ", ") + n;
-    reader_.error(node, "unknown strategy '" + *name + "'" + did_you_mean(*name, names) +
-                            "; expected one of " + list);
+    reader_.error(node, "unknown strategy '" + *name + "'" +
+                            did_you_mean(*name, accepted_words<StrategyKind>()) +
+                            "; expected one of " + expected_words<StrategyKind>());
   }
 
   // The priority list goes with the `priority` strategy, and only with it.
@@ -702,22 +697,16 @@ class ScenarioReader {
 
     if (const YAML::Node e = f.require("event"); e.IsDefined()) {
       const auto event = reader_.text(e, "event of " + what).value_or("");
-      const bool for_service = service.IsDefined();
-      if (for_service && event == "down") {
-        m.event = MilestoneEvent::service_down;
-      } else if (for_service && event == "partly-restored") {
-        m.event = MilestoneEvent::service_partly_restored;
-      } else if (for_service && event == "restored") {
-        m.event = MilestoneEvent::service_restored;
-      } else if (!for_service && event == "started") {
-        m.event = MilestoneEvent::step_started;
-      } else if (!for_service && event == "completed") {
-        m.event = MilestoneEvent::step_completed;
+      const std::string_view subject = service.IsDefined() ? "service" : "step";
+      const auto parsed = parse_word<MilestoneEvent>(event);
+      const auto& takes = parsed ? word_row(*parsed).keys : std::span<const std::string_view>{};
+      if (parsed && std::find(takes.begin(), takes.end(), subject) != takes.end()) {
+        m.event = *parsed;
       } else if (!event.empty()) {
-        reader_.error(
-            e, "unknown event '" + event + "' for a " +
-                   (for_service ? "service milestone; expected down, partly-restored or restored"
-                                : "step milestone; expected started or completed"));
+        reader_.error(e, "unknown event '" + event + "' for a " + std::string(subject) +
+                             " milestone" +
+                             did_you_mean(event, accepted_words<MilestoneEvent>(subject)) +
+                             "; expected " + expected_words<MilestoneEvent>(subject));
       }
     }
 

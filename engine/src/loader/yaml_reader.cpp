@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "faultline/words.hpp"
 #include "loader/loaders.hpp"
 
 namespace faultline::loader {
@@ -306,28 +307,6 @@ std::optional<std::int64_t> Reader::bytes(const YAML::Node& node, std::string_vi
 
 namespace {
 
-struct DistributionForm {
-  std::string_view kind;
-  std::vector<std::string_view> keys;  // all required
-  std::string_view alternative_keys_hint;
-};
-
-// The parameters each distribution takes, in the order the README lists them.
-const std::vector<DistributionForm>& distribution_forms() {
-  static const std::vector<DistributionForm> forms = {
-      {"fixed", {"value"}, ""},
-      {"uniform", {"min", "max"}, ""},
-      {"triangular", {"min", "mode", "max"}, ""},
-      {"normal", {"mean", "sd"}, ""},
-      {"lognormal", {"median", "p95"}, "median and p95, or mu and sigma"},
-      {"exponential", {"mean"}, ""},
-      {"weibull", {"shape", "scale"}, ""},
-      {"pert", {"min", "mode", "max"}, ""},
-      {"empirical", {"samples"}, ""},
-  };
-  return forms;
-}
-
 std::string join_keys(const std::vector<std::string_view>& keys) {
   std::string out;
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -341,36 +320,30 @@ std::string join_keys(const std::vector<std::string_view>& keys) {
 
 namespace {
 
-const DistributionForm* find_form(Reader& reader, const YAML::Node& kind_node,
-                                  const std::string& kind) {
-  const auto& forms = distribution_forms();
-  const auto form = std::find_if(forms.begin(), forms.end(),
-                                 [&](const DistributionForm& d) { return d.kind == kind; });
-  if (form != forms.end())
-    return &*form;
-  std::vector<std::string> names;
-  for (const auto& d : forms)
-    names.emplace_back(d.kind);
-  std::vector<std::string_view> views(names.begin(), names.end());
-  reader.error(kind_node, "unknown distribution '" + kind + "'" + did_you_mean(kind, names) +
-                              "; expected one of " + join_keys(views));
-  return nullptr;
+std::optional<DistributionKind> find_kind(Reader& reader, const YAML::Node& kind_node,
+                                          const std::string& kind) {
+  if (const auto k = parse_word<DistributionKind>(kind))
+    return k;
+  reader.error(kind_node, "unknown distribution '" + kind + "'" +
+                              did_you_mean(kind, accepted_words<DistributionKind>()) +
+                              "; expected one of " + expected_words<DistributionKind>());
+  return std::nullopt;
 }
 
-// The keys the form takes as written (a lognormal: median and p95, or mu
+// The keys the kind takes as written (a lognormal: median and p95, or mu
 // and sigma); nothing, with each key that does not apply and each one
 // missing reported, unless they are all there.
-std::optional<std::vector<std::string_view>> form_keys(Reader& reader, Fields& f,
+std::optional<std::vector<std::string_view>> kind_keys(Reader& reader, Fields& f,
                                                        const YAML::Node& node,
-                                                       std::string_view what,
-                                                       const DistributionForm& form) {
-  const std::string kind(form.kind);
-  std::vector<std::string_view> keys = form.keys;
-  if (form.kind == "lognormal" && (f.has("mu") || f.has("sigma")))
+                                                       std::string_view what, DistributionKind k) {
+  const std::string kind(word_of(k));
+  const auto row_keys = word_row(k).keys;
+  std::vector<std::string_view> keys(row_keys.begin(), row_keys.end());
+  const bool lognormal = k == DistributionKind::lognormal;
+  const std::string takes =
+      lognormal ? std::string("median and p95, or mu and sigma") : join_keys(keys);
+  if (lognormal && (f.has("mu") || f.has("sigma")))
     keys = {"mu", "sigma"};
-  const std::string takes = form.alternative_keys_hint.empty()
-                                ? join_keys(form.keys)
-                                : std::string(form.alternative_keys_hint);
   bool complete = true;
   for (const std::string_view key : {"value", "min", "mode", "max", "mean", "sd", "median", "p95",
                                      "mu", "sigma", "shape", "scale", "samples"}) {
@@ -413,7 +386,7 @@ std::optional<Distribution> empirical(Reader& reader, Fields& f, std::string_vie
 // The distribution from its keys, all present; the constructors throw for
 // parameters out of range.
 std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::string_view what,
-                                              std::string_view kind, bool by_mu) {
+                                              DistributionKind kind, bool by_mu) {
   const auto d = [&](std::string_view key) {
     return reader.duration(f.get(key), std::string(key) + " of " + std::string(what));
   };
@@ -427,41 +400,47 @@ std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::st
     }
     return value;
   };
-  if (kind == "fixed") {
-    if (const auto v = d("value"))
-      return Distribution::fixed(*v);
-  } else if (kind == "uniform") {
-    const auto lo = d("min"), hi = d("max");
-    if (lo && hi)
-      return Distribution::uniform(*lo, *hi);
-  } else if (kind == "triangular" || kind == "pert") {
-    const auto lo = d("min"), mode = d("mode"), hi = d("max");
-    if (lo && mode && hi) {
-      return kind == "pert" ? Distribution::pert(*lo, *mode, *hi)
-                            : Distribution::triangular(*lo, *mode, *hi);
+  switch (kind) {
+    case DistributionKind::fixed:
+      if (const auto v = d("value"))
+        return Distribution::fixed(*v);
+      break;
+    case DistributionKind::uniform:
+      if (const auto lo = d("min"), hi = d("max"); lo && hi)
+        return Distribution::uniform(*lo, *hi);
+      break;
+    case DistributionKind::triangular:
+    case DistributionKind::pert:
+      if (const auto lo = d("min"), mode = d("mode"), hi = d("max"); lo && mode && hi) {
+        return kind == DistributionKind::pert ? Distribution::pert(*lo, *mode, *hi)
+                                              : Distribution::triangular(*lo, *mode, *hi);
+      }
+      break;
+    case DistributionKind::normal:
+      if (const auto mean = d("mean"), sd = d("sd"); mean && sd)
+        return Distribution::normal(*mean, *sd);
+      break;
+    case DistributionKind::lognormal:
+      if (by_mu) {
+        if (const auto mu = number("mu"), sigma = number("sigma"); mu && sigma)
+          return Distribution::lognormal(*mu, *sigma);
+      } else if (const auto median = d("median"), p95 = d("p95"); median && p95) {
+        return Distribution::lognormal_from_median_p95(*median, *p95);
+      }
+      break;
+    case DistributionKind::exponential:
+      if (const auto mean = d("mean"))
+        return Distribution::exponential(*mean);
+      break;
+    case DistributionKind::weibull: {
+      const auto shape = number("shape");
+      const auto scale = d("scale");
+      if (shape && scale)
+        return Distribution::weibull(*shape, *scale);
+      break;
     }
-  } else if (kind == "normal") {
-    const auto mean = d("mean"), sd = d("sd");
-    if (mean && sd)
-      return Distribution::normal(*mean, *sd);
-  } else if (kind == "lognormal" && by_mu) {
-    const auto mu = number("mu"), sigma = number("sigma");
-    if (mu && sigma)
-      return Distribution::lognormal(*mu, *sigma);
-  } else if (kind == "lognormal") {
-    const auto median = d("median"), p95 = d("p95");
-    if (median && p95)
-      return Distribution::lognormal_from_median_p95(*median, *p95);
-  } else if (kind == "exponential") {
-    if (const auto mean = d("mean"))
-      return Distribution::exponential(*mean);
-  } else if (kind == "weibull") {
-    const auto shape = number("shape");
-    const auto scale = d("scale");
-    if (shape && scale)
-      return Distribution::weibull(*shape, *scale);
-  } else if (kind == "empirical") {
-    return empirical(reader, f, what);
+    case DistributionKind::empirical:
+      return empirical(reader, f, what);
   }
   return std::nullopt;
 }
@@ -490,14 +469,14 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
   const auto kind = text(kind_node, "the distribution of " + std::string(what));
   if (!kind)
     return std::nullopt;
-  const DistributionForm* form = find_form(*this, kind_node, *kind);
-  if (!form)
+  const auto k = find_kind(*this, kind_node, *kind);
+  if (!k)
     return std::nullopt;
-  const auto keys = form_keys(*this, f, node, what, *form);
+  const auto keys = kind_keys(*this, f, node, what, *k);
   if (!keys)
     return std::nullopt;
   try {
-    return make_distribution(*this, f, what, *kind, keys->front() == "mu");
+    return make_distribution(*this, f, what, *k, keys->front() == "mu");
   } catch (const std::invalid_argument& e) {
     error(node,
           "the " + *kind + " distribution of " + std::string(what) + " is invalid: " + e.what());

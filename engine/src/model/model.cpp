@@ -15,20 +15,18 @@ std::string_view to_string(Redundancy r) {
   return word_of(r);
 }
 
-std::string_view to_string(MilestoneEvent e) {
-  switch (e) {
-    case MilestoneEvent::service_down:
-      return "down";
-    case MilestoneEvent::service_partly_restored:
-      return "partly-restored";
-    case MilestoneEvent::service_restored:
-      return "restored";
-    case MilestoneEvent::step_started:
-      return "started";
-    case MilestoneEvent::step_completed:
-      return "completed";
+std::string as_sentence(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0)
+      out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
   }
-  return "restored";
+  return out;
+}
+
+std::string_view to_string(MilestoneEvent e) {
+  return word_of(e);
 }
 
 std::string_view to_string(MilestoneTiming t) {

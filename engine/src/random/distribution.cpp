@@ -13,6 +13,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "faultline/words.hpp"
+
 namespace faultline {
 
 namespace {
@@ -53,27 +55,7 @@ double ms(Duration d) {
 }  // namespace
 
 std::string_view to_string(DistributionKind k) {
-  switch (k) {
-    case DistributionKind::fixed:
-      return "fixed";
-    case DistributionKind::uniform:
-      return "uniform";
-    case DistributionKind::triangular:
-      return "triangular";
-    case DistributionKind::normal:
-      return "normal";
-    case DistributionKind::lognormal:
-      return "lognormal";
-    case DistributionKind::exponential:
-      return "exponential";
-    case DistributionKind::weibull:
-      return "weibull";
-    case DistributionKind::pert:
-      return "pert";
-    case DistributionKind::empirical:
-      return "empirical";
-  }
-  return "fixed";
+  return word_of(k);
 }
 
 Distribution Distribution::fixed(Duration value) {

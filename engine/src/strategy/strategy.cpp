@@ -9,16 +9,18 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "faultline/words.hpp"
+
 namespace faultline {
 
 namespace {
 
-constexpr std::array kStrategies = {
-    StrategyKind::as_written,       StrategyKind::most_users_first,
-    StrategyKind::dependency_order, StrategyKind::shortest_first,
-    StrategyKind::critical_path,    StrategyKind::weighted_shortest_first,
-    StrategyKind::priority,         StrategyKind::optimize,
-};
+constexpr auto kStrategies = [] {
+  std::array<StrategyKind, WordTable<StrategyKind>::rows.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = WordTable<StrategyKind>::rows[i].value;
+  return out;
+}();
 
 // The services a step changes directly.
 std::vector<ServiceId> services_acted_on(const Scenario& scenario, const Step& step) {
@@ -76,33 +78,11 @@ std::span<const StrategyKind> heuristic_strategies() {
 }
 
 std::string_view to_string(StrategyKind k) {
-  switch (k) {
-    case StrategyKind::as_written:
-      return "as-written";
-    case StrategyKind::most_users_first:
-      return "most-users-first";
-    case StrategyKind::dependency_order:
-      return "dependency-order";
-    case StrategyKind::shortest_first:
-      return "shortest-first";
-    case StrategyKind::critical_path:
-      return "critical-path";
-    case StrategyKind::weighted_shortest_first:
-      return "weighted-shortest-first";
-    case StrategyKind::priority:
-      return "priority";
-    case StrategyKind::optimize:
-      return "optimize";
-  }
-  return "as-written";
+  return word_of(k);
 }
 
 std::optional<StrategyKind> parse_strategy(std::string_view name) {
-  for (const StrategyKind k : kStrategies) {
-    if (to_string(k) == name)
-      return k;
-  }
-  return std::nullopt;
+  return parse_word<StrategyKind>(name);
 }
 
 UserCount users_restored_by(const Scenario& scenario, StepId step) {
