@@ -197,5 +197,7 @@ RunResult replay(const Scenario& scenario);
 // to a step that started at the beginning or at its earliest start. Empty
 // when no step started.
 std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result);
+// The same into `path`, reusing its memory: Monte Carlo finds it every run.
+void critical_path(const Scenario& scenario, const RunResult& result, std::vector<StepId>& path);
 
 }  // namespace faultline

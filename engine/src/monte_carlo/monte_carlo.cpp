@@ -41,7 +41,9 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
     ++stats.runs_ending_cut_off;
 }
 
-void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) {
+// `path` is scratch for the run's critical path.
+void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
+           std::vector<StepId>& path) {
   ++t.runs;
   for (std::size_t s = 0; s < run.services.size(); ++s) {
     const ServiceOutcome& outcome = run.services[s];
@@ -72,7 +74,7 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t) 
     stats.restored_user_seconds.add((outcome.restored_loss.user_ms + 500) / 1000);
   }
   // Every step adds its time on the path, 0 when it is not on it.
-  const std::vector<StepId> path = critical_path(scenario, run);
+  critical_path(scenario, run, path);
   for (std::uint32_t s = 0; s < run.steps.size(); ++s) {
     StepStatistics& stats = t.steps[s];
     if (std::find(path.begin(), path.end(), StepId{s}) == path.end()) {
@@ -146,6 +148,7 @@ struct Worker {
   detail::Run run;
   RunResult result;
   MonteCarloResult tally;
+  std::vector<StepId> path;  // scratch
 };
 
 // One run after another in this process, each run's flows in a child
@@ -170,6 +173,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   const std::size_t most_pending = 4 * static_cast<std::size_t>(options.threads);
   std::size_t running = 0;
   MonteCarloResult result = empty_tally(scenario, times);
+  std::vector<StepId> path;  // scratch
   const auto started = std::chrono::steady_clock::now();
   double last_report = 0;
   std::vector<detail::IsolatedWork*> works;
@@ -190,7 +194,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     while (!pending.empty() && !pending.front().flows) {
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
-      tally(scenario, r.run, result);
+      tally(scenario, r.run, result, path);
       pending.pop_front();
     }
     const double elapsed =
@@ -280,7 +284,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
                             for (std::uint64_t i = from; i < to; ++i) {
                               mine.sampling = detail::RunSampling{options.seed, i};
                               worker.run.execute(mine, worker.result);
-                              tally(scenario, worker.result, worker.tally);
+                              tally(scenario, worker.result, worker.tally, worker.path);
                             }
                             // Worker 0 reports; blocks go out in order, so
                             // the end of its latest is about how far all are.

@@ -27,6 +27,13 @@ RunResult replay(const Scenario& scenario) {
 }
 
 std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result) {
+  std::vector<StepId> path;
+  critical_path(scenario, result, path);
+  return path;
+}
+
+void critical_path(const Scenario& scenario, const RunResult& result, std::vector<StepId>& path) {
+  path.clear();
   const auto& steps = result.steps;
   // A step still running when accounting stops counts as ending then.
   const auto ended = [&](std::uint32_t s) -> std::optional<SimTime> {
@@ -41,9 +48,8 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
     if (ended(s) && (!last || *ended(s) > *ended(*last)))
       last = s;
   }
-  std::vector<StepId> path;
   if (!last)
-    return path;
+    return;
   // A skipped step took no time: the path goes through it, from when it was
   // skipped to what released it.
   const auto completed_at = [&](std::uint32_t s, SimTime t) {
@@ -52,9 +58,7 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
   };
   std::optional<std::uint32_t> at = last;
   // Each hop goes to a step that completed no later, and at most once each.
-  std::vector<char> seen(steps.size(), 0);
-  while (at && !seen[*at]) {
-    seen[*at] = 1;
+  while (at && std::find(path.begin(), path.end(), StepId{*at}) == path.end()) {
     path.push_back(StepId{*at});
     const Step& step = scenario.steps[*at];
     const SimTime started = steps[*at].started ? *steps[*at].started : *steps[*at].skipped;
@@ -83,7 +87,6 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
     at = cause;
   }
   std::reverse(path.begin(), path.end());
-  return path;
 }
 
 }  // namespace faultline
