@@ -114,40 +114,6 @@ bool worth_a_line(TimelineKind k) {
   return k != TimelineKind::users && k != TimelineKind::crew && k != TimelineKind::step_wave;
 }
 
-// Registered users no longer cut off after the instants at which a step
-// finished a wave or completed: the drop in users cut off over each.
-UserCount users_back(const RunResult& result, StepId step) {
-  std::vector<SimTime> instants;
-  for (const TimelineEntry& e : result.timeline) {
-    if (e.subject == TimelineSubject{step} &&
-        (e.kind == TimelineKind::step_wave || e.kind == TimelineKind::step_completed) &&
-        (instants.empty() || instants.back() != e.at)) {
-      instants.push_back(e.at);
-    }
-  }
-  std::int64_t back = 0;
-  UserCount before;   // cut off just before the next instant
-  UserCount current;  // cut off as of the entries read so far
-  std::size_t next = 0;
-  for (const TimelineEntry& e : result.timeline) {
-    if (e.kind != TimelineKind::users)
-      continue;
-    while (next < instants.size() && e.at > instants[next]) {
-      back += std::max<std::int64_t>(0, before.value - current.value);
-      before = current;
-      ++next;
-    }
-    if (next == instants.size())
-      break;
-    if (e.at < instants[next])
-      before = e.affected;
-    current = e.affected;
-  }
-  if (next < instants.size())
-    back += std::max<std::int64_t>(0, before.value - current.value);
-  return UserCount{back};
-}
-
 // Every failed attempt, retry and give-up, step by step, in the order
 // they happened; empty when nothing failed.
 std::string failures_text(const Scenario& scenario, const RunResult& result) {
@@ -380,7 +346,7 @@ std::string restoration_section(const Scenario& scenario, const RunResult& resul
   for (const std::uint32_t s : by_completion) {
     const StepOutcome& o = result.steps[s];
     accounted += o.restored_loss;
-    const UserCount back = users_back(result, StepId{s});
+    const UserCount back = o.users_back;
     if (o.restored_loss.user_ms == 0 && back.value == 0)
       continue;
     out += row({clock.local_text(*o.completed), md(scenario.steps[s].id), thousands(back.value),

@@ -107,6 +107,11 @@ struct StepOutcome {
   // a group's cut-off users fall by a share, that share of the group's loss
   // not yet put down to anything goes to the cause.
   UserTime restored_loss;
+  // Registered users no longer cut off over the instants at which it
+  // completed or finished a wave (at network fidelity, over the first
+  // network step from then): each such drop counts in full for every step
+  // that made progress then.
+  UserCount users_back;
 };
 
 // done, skipped, rolled_back, failed, unfinished (started, not ended) or

@@ -10,6 +10,7 @@
 #include "faultline/network.hpp"
 #include "network/network_run.hpp"
 #include "network/request_flows.hpp"
+#include "replay/restoration_credit.hpp"
 #include "replay/user_accounting.hpp"
 
 namespace faultline {
@@ -53,6 +54,7 @@ class ResultBuilder {
     for (StepOutcome& step : result.steps)
       step.restored_loss = UserTime{};
     users_.reset(result, sample_times, &timeline_);
+    users_back_.reset(result);
     // Repeated steps hold the same state, so a run of them is one span.
     for (const detail::StepRun& run : flows_.steps) {
       const SimTime from = SimTime{} + step_ * run.first;
@@ -61,6 +63,7 @@ class ResultBuilder {
       apply_step(from, run.flows);
     }
     users_.advance_to(state_.end);
+    users_back_.instant_ends(state_.end, users_.total_affected());
     users_.finish();
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
@@ -88,6 +91,7 @@ class ResultBuilder {
           share;
     }
     users_.settle();
+    users_back_.instant_ends(from, users_.total_affected());
   }
 
   void record_state(SimTime now, std::uint32_t s, const ServiceHealth& h) {
@@ -126,6 +130,7 @@ class ResultBuilder {
   const detail::FlowResult& flows_;
   Duration step_;
   detail::UserAccounting users_;
+  detail::UsersBack users_back_;
   RunResult* result_ = nullptr;
   std::vector<SimTime> state_since_;
   std::vector<TimelineEntry> timeline_;

@@ -1,5 +1,7 @@
 #include "replay/restoration_credit.hpp"
 
+#include <algorithm>
+
 namespace faultline::detail {
 
 namespace {
@@ -71,6 +73,29 @@ void RestorationCredit::credit(UserGroupId g, UserTime share, SimTime now) {
     const std::int64_t part = share.user_ms / n + (i < share.user_ms % n ? 1 : 0);
     result_->steps[causes_[static_cast<std::size_t>(i)].value].restored_loss += UserTime{part};
   }
+}
+
+void UsersBack::reset(RunResult& result) {
+  result_ = &result;
+  next_ = 0;
+  before_ = UserCount{};
+  for (StepOutcome& step : result.steps)
+    step.users_back = UserCount{};
+}
+
+// A step that made progress twice since the last instant counts once.
+void UsersBack::instant_ends(SimTime now, UserCount affected) {
+  const auto& progress = result_->progress;
+  const UserCount drop{std::max<std::int64_t>(0, (before_ - affected).value)};
+  const std::size_t first = next_;
+  for (; next_ < progress.size() && progress[next_].at <= now; ++next_) {
+    const StepId s = progress[next_].step;
+    const auto counted = progress.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto self = progress.begin() + static_cast<std::ptrdiff_t>(next_);
+    if (std::none_of(counted, self, [&](const StepProgress& p) { return p.step == s; }))
+      result_->steps[s.value].users_back += drop;
+  }
+  before_ = affected;
 }
 
 }  // namespace faultline::detail

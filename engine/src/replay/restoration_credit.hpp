@@ -39,4 +39,20 @@ class RestorationCredit {
   std::vector<StepId> causes_;  // scratch
 };
 
+// The users each step brought back (StepOutcome::users_back): at the end of
+// each instant, the drop in users cut off over it goes to every step whose
+// progress (RunResult::progress) came since the last instant.
+class UsersBack {
+ public:
+  // A new run, writing into the result's steps, and reading its progress.
+  void reset(RunResult& result);
+  // The instant `now` is over, leaving `affected` users cut off.
+  void instant_ends(SimTime now, UserCount affected);
+
+ private:
+  RunResult* result_ = nullptr;
+  std::size_t next_ = 0;  // the first progress not yet counted
+  UserCount before_;      // cut off when the last instant ended
+};
+
 }  // namespace faultline::detail

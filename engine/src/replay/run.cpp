@@ -39,6 +39,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   estate_.reset();
   overload_.reset();
   steps_.reset();
+  users_back_.reset(result);
   crews_.reset(result, options.sample_times);
 }
 
@@ -211,6 +212,7 @@ void Run::set_group_affected(UserGroupId g, UserCount affected) {
 void Run::advance_to(SimTime t) {
   if (t > context_.now) {
     users_.settle();
+    users_back_.instant_ends(context_.now, users_.total_affected());
     context_.recorder.trace_health(context_.health, context_.now);
   }
   crews_.sample_before(t, steps_.runbook());
@@ -224,6 +226,7 @@ void Run::finish(SimTime end) {
   advance_to(end);
   // A segment starting at the very end is an instant of the run too.
   users_.settle();
+  users_back_.instant_ends(context_.now, users_.total_affected());
   users_.finish();
   context_.result->end = end;
   context_.recorder.close_states(end);

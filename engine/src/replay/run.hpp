@@ -77,6 +77,7 @@ class Run {
   UserAccounting users_;
   DemandSchedule demand_schedule_;
   RestorationCredit credit_;
+  UsersBack users_back_;
   FailureModels failures_;
   Failover failover_;
   Estate estate_;
