@@ -30,6 +30,10 @@ TEST(Words, EachWordParsesToItsValueAndBack) {
   expect_round_trip<MilestoneEvent>();
   expect_round_trip<DistributionKind>();
   expect_round_trip<StrategyKind>();
+  expect_round_trip<ServiceState>();
+  // Reports and JSON name states with underscores, as they always have.
+  EXPECT_EQ(to_string(ServiceState::partial_outage), "partial_outage");
+  EXPECT_EQ(to_string(ServiceState::operational), "operational");
   EXPECT_EQ(to_string(DistributionKind::pert), "pert");
   EXPECT_EQ(to_string(MilestoneEvent::service_partly_restored), "partly-restored");
   EXPECT_EQ(parse_strategy("critical-path"), StrategyKind::critical_path);
@@ -44,6 +48,9 @@ TEST(Words, ListTheWordsAsASentence) {
             "none, rebuild, restore, enable-in-waves, fail-over or halt-rollout");
   EXPECT_EQ(expected_words<MilestoneEvent>("service"), "down, partly-restored or restored");
   EXPECT_EQ(expected_words<MilestoneEvent>("step"), "started or completed");
+  // Nothing is worse than a major outage, so `below` does not take it.
+  EXPECT_EQ(expected_words<ServiceState>("below"),
+            "operational, degraded-performance or partial-outage");
   // The strategies in the table's order, the heuristics first.
   const auto all = strategies();
   ASSERT_EQ(all.size(), WordTable<StrategyKind>::rows.size());

@@ -22,8 +22,11 @@ struct Word {
   std::string_view text;
   E value;
   // For an enum that picks a variant (a fault's kind, a step's action): of
-  // WordTable::variant_keys, the ones this variant takes.
+  // WordTable::variant_keys, the ones this variant takes. For others, the
+  // keys that accept the word.
   std::span<const std::string_view> keys = {};
+  // How reports and JSON name the value, when not as the YAML does.
+  std::string_view shown = {};
 };
 
 // Words as a sentence lists them: "a, b or c".
@@ -56,6 +59,13 @@ constexpr const Word<E>& word_row(E value) {
 template <class E>
 constexpr std::string_view word_of(E value) {
   return word_row(value).text;
+}
+
+// The name reports and JSON give the value.
+template <class E>
+constexpr std::string_view shown_word(E value) {
+  const Word<E>& w = word_row(value);
+  return w.shown.empty() ? w.text : w.shown;
 }
 
 // The accepted words, for did-you-mean.
@@ -115,6 +125,7 @@ inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
 inline constexpr std::string_view kHaltRollout[] = {"fault"};
 inline constexpr std::string_view kOfService[] = {"service"};
+inline constexpr std::string_view kBelow[] = {"below"};
 inline constexpr std::string_view kOfStep[] = {"step"};
 inline constexpr std::string_view kValue[] = {"value"};
 inline constexpr std::string_view kMinMax[] = {"min", "max"};
@@ -167,6 +178,20 @@ struct WordTable<DependencyKind> {
   static constexpr std::array<Word<DependencyKind>, 2> rows{{
       {"hard", DependencyKind::hard},
       {"soft", DependencyKind::soft},
+  }};
+};
+
+// A service's state; a step's `only_if: {below: ...}` takes all but the
+// worst (the YAML also takes them with underscores). Reports and JSON name
+// them with underscores.
+template <>
+struct WordTable<ServiceState> {
+  static constexpr std::array<Word<ServiceState>, 4> rows{{
+      {"operational", ServiceState::operational, words::kBelow},
+      {"degraded-performance", ServiceState::degraded_performance, words::kBelow,
+       "degraded_performance"},
+      {"partial-outage", ServiceState::partial_outage, words::kBelow, "partial_outage"},
+      {"major-outage", ServiceState::major_outage, {}, "major_outage"},
   }};
 };
 

@@ -5,20 +5,12 @@
 #include <functional>
 #include <limits>
 
+#include "faultline/words.hpp"
+
 namespace faultline {
 
 std::string_view to_string(ServiceState s) {
-  switch (s) {
-    case ServiceState::operational:
-      return "operational";
-    case ServiceState::degraded_performance:
-      return "degraded_performance";
-    case ServiceState::partial_outage:
-      return "partial_outage";
-    case ServiceState::major_outage:
-      return "major_outage";
-  }
-  return "operational";
+  return shown_word(s);
 }
 
 ServiceState ServiceHealth::state() const {

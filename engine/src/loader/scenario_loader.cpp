@@ -537,18 +537,15 @@ class ScenarioReader {
       const auto written = reader_.text(below, "'below' of " + what).value_or("");
       std::string state = written;
       std::replace(state.begin(), state.end(), '_', '-');
-      if (state == "operational") {
-        condition.below = ServiceState::operational;
-      } else if (state == "degraded-performance") {
-        condition.below = ServiceState::degraded_performance;
-      } else if (state == "partial-outage") {
-        condition.below = ServiceState::partial_outage;
+      const auto parsed = parse_word<ServiceState>(state);
+      const auto& takes = parsed ? word_row(*parsed).keys : std::span<const std::string_view>{};
+      if (parsed && !takes.empty()) {
+        condition.below = *parsed;
       } else if (!state.empty()) {
         reader_.error(below, "unknown state '" + written + "'" +
-                                 did_you_mean(state, {"operational", "degraded-performance",
-                                                      "partial-outage"}) +
-                                 "; expected operational, degraded-performance or "
-                                 "partial-outage (the step runs while the service is worse)");
+                                 did_you_mean(state, accepted_words<ServiceState>("below")) +
+                                 "; expected " + expected_words<ServiceState>("below") +
+                                 " (the step runs while the service is worse)");
       }
     }
     if (!s)
