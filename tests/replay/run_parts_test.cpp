@@ -1,0 +1,89 @@
+// The parts of a run (engine/src/replay) each reset their own state: a Run
+// that made other runs before gives a run the same result as a fresh Run.
+// A part that forgot some of its state would make Monte Carlo results
+// depend on which runs a worker happened to make before.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faultline/loader.hpp"
+#include "faultline/reports/json.hpp"
+#include "replay/run.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every scenario that loads: the shipped ones and the test fixtures.
+std::vector<std::shared_ptr<const Scenario>> every_scenario() {
+  std::vector<fs::path> paths = {testing::source_path("scenarios/webex-2018-09-25.yaml"),
+                                 testing::source_path("scenarios/webex-dc-us-loss.yaml")};
+  for (const auto& entry : fs::recursive_directory_iterator(testing::source_path("tests"))) {
+    if (entry.path().extension() == ".yaml")
+      paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::shared_ptr<const Scenario>> out;
+  for (const fs::path& path : paths) {
+    if (const auto loaded = load_scenario(path.string()); loaded.scenario)
+      out.push_back(loaded.scenario);
+  }
+  return out;
+}
+
+std::string json_of(const Scenario& scenario, const RunResult& r) {
+  std::string out = reports::replay_json(scenario, r).dump();
+  for (const UserCount active : r.sampled_active)
+    out += " " + std::to_string(active.value);
+  for (const int busy : r.sampled_busy)
+    out += " " + std::to_string(busy);
+  return out;
+}
+
+// Runs out of order, some recording their timeline and health trace, all
+// into one reused result as a Monte Carlo worker does.
+TEST(RunParts, AReusedRunGivesEachRunTheSameResultAsAFreshOne) {
+  const std::vector<SimTime> times = {SimTime{} + Duration::minutes(37),
+                                      SimTime{} + Duration::hours(5),
+                                      SimTime{} + Duration::hours(30)};
+  const auto scenarios = every_scenario();
+  EXPECT_GE(scenarios.size(), 40u);
+  for (const auto& scenario : scenarios) {
+    detail::Run reused(*scenario);
+    RunResult result;
+    // Sampled runs, and the nominal run (no sampling) in between.
+    for (const std::optional<std::uint64_t> run :
+         {std::optional<std::uint64_t>{7}, {}, {3}, {0}, {}, {9}, {1}, {5}}) {
+      SCOPED_TRACE(scenario->topology->services().front().id + " run " +
+                   (run ? std::to_string(*run) : "nominal"));
+      std::vector<HealthChange> trace_reused;
+      std::vector<HealthChange> trace_fresh;
+      detail::RunOptions options;
+      if (run)
+        options.sampling = detail::RunSampling{5, *run};
+      options.record_timeline = !run || *run % 2 == 1;
+      options.sample_times = times;
+      options.health_trace = options.record_timeline ? &trace_reused : nullptr;
+      reused.execute(options, result);
+      RunResult fresh;
+      options.health_trace = options.record_timeline ? &trace_fresh : nullptr;
+      detail::Run(*scenario).execute(options, fresh);
+      EXPECT_EQ(json_of(*scenario, result), json_of(*scenario, fresh));
+      ASSERT_EQ(trace_reused.size(), trace_fresh.size());
+      for (std::size_t i = 0; i < trace_fresh.size(); ++i) {
+        EXPECT_EQ(trace_reused[i].at, trace_fresh[i].at);
+        EXPECT_TRUE(trace_reused[i].inputs == trace_fresh[i].inputs);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace faultline
