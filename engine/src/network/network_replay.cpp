@@ -95,9 +95,8 @@ class ResultBuilder {
   }
 
   void record_state(SimTime now, std::uint32_t s, const ServiceHealth& h) {
-    if (const auto entry =
-            detail::change_state(ServiceId{s}, result_->services[s], state_since_[s], h, now))
-      timeline_.push_back(*entry);
+    if (const auto from = detail::change_state(result_->services[s], state_since_[s], h, now))
+      timeline_.push_back(detail::state_entry(ServiceId{s}, *from, h, now));
   }
 
   // The last step progress of the state run in (t - step, t].

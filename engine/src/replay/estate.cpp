@@ -50,9 +50,8 @@ void Estate::strike(FaultId index) {
     capability = std::min(capability, fault.served_fraction);
     apply_service(*fault.service);
   }
-  TimelineEntry entry = entry_at(run_.now, TimelineKind::fault, index);
-  entry.instances = deleted;
-  run_.recorder.record(entry);
+  run_.recorder.record(run_.now, TimelineKind::fault, index,
+                       [&](TimelineEntry& e) { e.instances = deleted; });
 }
 
 bool Estate::reach_wave(FaultId fault, int wave) {
@@ -78,11 +77,11 @@ int Estate::roll_out(FaultId index, int wave) {
   if (wave < waves)
     run_.queue.schedule(run_.now + fault.every, events::RolloutWave{index, wave + 1});
   if (wave > 1) {
-    TimelineEntry entry = entry_at(run_.now, TimelineKind::rollout_wave, index);
-    entry.instances = taken;
-    entry.wave = wave;
-    entry.waves = waves;
-    run_.recorder.record(entry);
+    run_.recorder.record(run_.now, TimelineKind::rollout_wave, index, [&](TimelineEntry& e) {
+      e.instances = taken;
+      e.wave = wave;
+      e.waves = waves;
+    });
   }
   return taken;
 }

@@ -51,7 +51,7 @@ std::optional<DeploymentId> Failover::target(ServiceId s) const {
 
 void Failover::detect_loss(ServiceId s) {
   states_[s.value].pending.reset();
-  run_.recorder.record(entry_at(run_.now, TimelineKind::failover_begins, s));
+  run_.recorder.record(run_.now, TimelineKind::failover_begins, s);
   if (target(s)) {
     start_switch(s);
   } else {
@@ -79,13 +79,12 @@ void Failover::finish(ServiceId s) {
   }
   if (!run_.succeeds(run_.topology.service(s).failover.success, 1, random_, s.value)) {
     state.stuck = true;
-    run_.recorder.record(entry_at(run_.now, TimelineKind::failover_failed, s));
+    run_.recorder.record(run_.now, TimelineKind::failover_failed, s);
     return;
   }
   run_.health.set_active_deployment(s, *to);
-  TimelineEntry entry = entry_at(run_.now, TimelineKind::failover_done, s);
-  entry.serving_from = *to;
-  run_.recorder.record(entry);
+  run_.recorder.record(run_.now, TimelineKind::failover_done, s,
+                       [&](TimelineEntry& e) { e.serving_from = *to; });
   credit_.acting(state.set_going_by);
   run_.propagate();
   credit_.acting(std::nullopt);

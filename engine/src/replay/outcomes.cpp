@@ -23,28 +23,30 @@ void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until
   since = until;
 }
 
-std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
-                                          const ServiceHealth& h, SimTime now) {
+std::optional<ServiceState> change_state(ServiceOutcome& outcome, SimTime& since,
+                                         const ServiceHealth& h, SimTime now) {
   const ServiceState to = h.state();
   const ServiceState from = outcome.final_state;
   if (to == from)
     return std::nullopt;
-  const bool was_serving_all =
-      from == ServiceState::operational || from == ServiceState::degraded_performance;
   const bool serves_all = fully_served(h.served_fraction);
   close_state_interval(outcome, since, now);
   if (to == ServiceState::major_outage && !outcome.first_down)
     outcome.first_down = now;
   if (from == ServiceState::major_outage && !outcome.partly_restored_at)
     outcome.partly_restored_at = now;
-  if (serves_all && !was_serving_all)
+  if (serves_all && !serves_everyone(from))
     outcome.restored_at = now;
   if (!serves_all)
     outcome.restored_at.reset();
   outcome.final_state = to;
+  return from;
+}
+
+TimelineEntry state_entry(ServiceId s, ServiceState from, const ServiceHealth& h, SimTime now) {
   TimelineEntry entry = entry_at(now, TimelineKind::service_state, s);
   entry.from = from;
-  entry.to = to;
+  entry.to = h.state();
   entry.served_fraction = h.served_fraction;
   return entry;
 }

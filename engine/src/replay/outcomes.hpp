@@ -19,9 +19,11 @@ TimelineEntry entry_at(SimTime at, TimelineKind kind, TimelineSubject subject = 
 void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until);
 // A service's health at `now`: when its state changes, closes the interval
 // in the old one, notes when it first went down, first came partly back and
-// last came back whole, and returns the timeline entry.
-std::optional<TimelineEntry> change_state(ServiceId s, ServiceOutcome& outcome, SimTime& since,
-                                          const ServiceHealth& h, SimTime now);
+// last came back whole, and returns the state it left.
+std::optional<ServiceState> change_state(ServiceOutcome& outcome, SimTime& since,
+                                         const ServiceHealth& h, SimTime now);
+// The timeline entry of service s leaving state `from` for its health.
+TimelineEntry state_entry(ServiceId s, ServiceState from, const ServiceHealth& h, SimTime now);
 void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimTime now);
 // When a group's cut-off users fall from `before` to `after`, the users
 // brought back take their share of the group's loss not yet put down to

@@ -18,7 +18,7 @@ void Overload::check(DeploymentId d) {
 
 void Overload::trip(DeploymentId d) {
   trips_[d.value].reset();
-  run_.recorder.record(entry_at(run_.now, TimelineKind::overloaded, d));
+  run_.recorder.record(run_.now, TimelineKind::overloaded, d);
   estate_.take_down(d);
 }
 

@@ -24,10 +24,10 @@ void Recorder::record_crews(const RunbookExecutor& runbook, SimTime now) {
     if (busy == recorded_busy_[c])
       continue;
     recorded_busy_[c] = busy;
-    TimelineEntry entry = entry_at(now, TimelineKind::crew, CrewId{c});
-    entry.busy = busy;
-    entry.size = runbook.size(CrewId{c});
-    timeline_->push_back(entry);
+    record(now, TimelineKind::crew, CrewId{c}, [&](TimelineEntry& e) {
+      e.busy = busy;
+      e.size = runbook.size(CrewId{c});
+    });
   }
 }
 
@@ -40,9 +40,9 @@ void Recorder::trace_health(const HealthPropagator& health, SimTime now) {
 }
 
 void Recorder::record_state(ServiceId s, const ServiceHealth& health, SimTime now) {
-  if (const auto entry =
-          change_state(s, result_->services[s.value], state_since_[s.value], health, now))
-    record(*entry);
+  const auto from = change_state(result_->services[s.value], state_since_[s.value], health, now);
+  if (from && timeline_)
+    timeline_->push_back(state_entry(s, *from, health, now));
 }
 
 void Recorder::close_states(SimTime end) {

@@ -9,6 +9,7 @@
 #include "faultline/health.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
+#include "replay/outcomes.hpp"
 #include "replay/run_options.hpp"
 
 namespace faultline::detail {
@@ -25,9 +26,17 @@ class Recorder {
   bool recording() const { return timeline_ != nullptr; }
   // The timeline when it is recorded, else nothing.
   std::vector<TimelineEntry>* timeline() const { return timeline_; }
-  void record(const TimelineEntry& entry) {
-    if (timeline_)
-      timeline_->push_back(entry);
+  // An entry of the kind about the subject at `at`, with `fill` setting
+  // its other fields; built only when the timeline is recorded, since
+  // Monte Carlo runs make dozens a run.
+  template <class Fill = void (*)(TimelineEntry&)>
+  void record(
+      SimTime at, TimelineKind kind, TimelineSubject subject, Fill fill = [](TimelineEntry&) {}) {
+    if (!timeline_)
+      return;
+    TimelineEntry entry = entry_at(at, kind, subject);
+    fill(entry);
+    timeline_->push_back(entry);
   }
   // A crew line for each crew whose busy members changed since its last.
   void record_crews(const RunbookExecutor& runbook, SimTime now);

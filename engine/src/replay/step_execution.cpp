@@ -67,7 +67,7 @@ void StepExecution::skip_unneeded() {
   for (const StepId s : not_needed_) {
     runbook_.skip(s, run_.now);
     run_.result->steps[s.value].skipped = run_.now;
-    run_.recorder.record(entry_at(run_.now, TimelineKind::step_skipped, s));
+    run_.recorder.record(run_.now, TimelineKind::step_skipped, s);
   }
 }
 
@@ -99,7 +99,7 @@ void StepExecution::start_step(StepId s) {
     if (step.hold_ups[h].at >= run_.now)
       a.scripted.push_back(run_.queue.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
   }
-  run_.recorder.record(entry_at(run_.now, TimelineKind::step_started, s));
+  run_.recorder.record(run_.now, TimelineKind::step_started, s);
   start_attempt(s, 1, true);
 }
 
@@ -161,7 +161,7 @@ void StepExecution::finish_work(StepId s) {
   verifying_.push_back(s);
   run_.propagate();
   if (runbook_.status(s) == StepStatus::verifying)
-    run_.recorder.record(entry_at(run_.now, TimelineKind::step_work_done, s));
+    run_.recorder.record(run_.now, TimelineKind::step_work_done, s);
 }
 
 void StepExecution::cancel_scripted(StepId s) {
@@ -176,7 +176,7 @@ void StepExecution::finish_step(StepId s) {
   outcome.completed = run_.now;
   if (!outcome.crew_freed)
     outcome.crew_freed = run_.now;
-  run_.recorder.record(entry_at(run_.now, TimelineKind::step_completed, s));
+  run_.recorder.record(run_.now, TimelineKind::step_completed, s);
   run_.result->progress.push_back({run_.now, s});
   runbook_.complete(s, run_.now);
 }
@@ -201,12 +201,12 @@ void StepExecution::open_gates() {
 
 void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
   const Step& step = run_.scenario.steps[s.value];
-  TimelineEntry entry = entry_at(run_.now, TimelineKind::step_attempt_failed, s);
-  entry.wave = wave;
-  entry.waves = step.waves;
-  entry.attempt = run_.result->steps[s.value].attempts;
-  entry.scripted = scripted;
-  run_.recorder.record(entry);
+  run_.recorder.record(run_.now, TimelineKind::step_attempt_failed, s, [&](TimelineEntry& e) {
+    e.wave = wave;
+    e.waves = step.waves;
+    e.attempt = run_.result->steps[s.value].attempts;
+    e.scripted = scripted;
+  });
   Attempts& a = attempts_[s.value];
   if (a.retries_used < step.retries) {
     ++a.retries_used;
@@ -218,11 +218,11 @@ void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
 }
 
 void StepExecution::retry(StepId s, int wave) {
-  TimelineEntry entry = entry_at(run_.now, TimelineKind::step_retry, s);
-  entry.wave = wave;
-  entry.waves = run_.scenario.steps[s.value].waves;
-  entry.attempt = run_.result->steps[s.value].attempts + 1;
-  run_.recorder.record(entry);
+  run_.recorder.record(run_.now, TimelineKind::step_retry, s, [&](TimelineEntry& e) {
+    e.wave = wave;
+    e.waves = run_.scenario.steps[s.value].waves;
+    e.attempt = run_.result->steps[s.value].attempts + 1;
+  });
   start_attempt(s, wave, true);
 }
 
@@ -230,7 +230,7 @@ void StepExecution::give_up(StepId s) {
   cancel_scripted(s);
   const Step& step = run_.scenario.steps[s.value];
   run_.result->steps[s.value].failed = true;
-  run_.recorder.record(entry_at(run_.now, TimelineKind::step_failed, s));
+  run_.recorder.record(run_.now, TimelineKind::step_failed, s);
   if (step.rollback) {
     runbook_.start_rollback(s);
     const Duration work = run_.draw(*step.rollback, random_, s.value);
@@ -273,7 +273,7 @@ void StepExecution::rollback_done(StepId s) {
   StepOutcome& outcome = run_.result->steps[s.value];
   outcome.rolled_back = true;
   outcome.crew_freed = run_.now;
-  run_.recorder.record(entry_at(run_.now, TimelineKind::step_rolled_back, s));
+  run_.recorder.record(run_.now, TimelineKind::step_rolled_back, s);
   runbook_.fail(s);
   run_.propagate();
 }
@@ -293,10 +293,10 @@ void StepExecution::apply_wave(StepId s, int wave) {
     case ActionKind::enable_waves:
       estate_.raise_capability(*step.service, enabled_by(step, wave));
       if (wave < step.waves) {
-        TimelineEntry entry = entry_at(run_.now, TimelineKind::step_wave, s);
-        entry.wave = wave;
-        entry.waves = step.waves;
-        run_.recorder.record(entry);
+        run_.recorder.record(run_.now, TimelineKind::step_wave, s, [&](TimelineEntry& e) {
+          e.wave = wave;
+          e.waves = step.waves;
+        });
         run_.result->progress.push_back({run_.now, s});
       }
       break;
