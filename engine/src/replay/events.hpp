@@ -10,7 +10,7 @@
 
 namespace faultline::detail {
 
-// Something with a failure model: a deployment or a service (see Run).
+// Something with a failure model: a deployment or a service (see FailureModels).
 using FailureUnitId = Id<struct FailureUnitTag>;
 
 namespace events {

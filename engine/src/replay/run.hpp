@@ -2,8 +2,6 @@
 // One run of a scenario, reusable: a Monte Carlo worker keeps one Run and
 // executes it again and again without allocating; the model stays shared.
 
-#include <optional>
-#include <span>
 #include <vector>
 
 #include "faultline/activity.hpp"
