@@ -68,6 +68,14 @@ constexpr std::string_view shown_word(E value) {
   return w.shown.empty() ? w.text : w.shown;
 }
 
+// Whether the value's row takes `key` (a milestone event its subject's
+// key, a state `below`).
+template <class E>
+constexpr bool word_takes(E value, std::string_view key) {
+  const auto keys = word_row(value).keys;
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 // The accepted words, for did-you-mean.
 template <class E>
 std::vector<std::string> accepted_words() {
@@ -89,7 +97,7 @@ template <class E>
 std::vector<std::string> accepted_words(std::string_view key) {
   std::vector<std::string> out;
   for (const Word<E>& w : WordTable<E>::rows) {
-    if (std::find(w.keys.begin(), w.keys.end(), key) != w.keys.end())
+    if (word_takes(w.value, key))
       out.emplace_back(w.text);
   }
   return out;

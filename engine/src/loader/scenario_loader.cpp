@@ -538,8 +538,7 @@ class ScenarioReader {
       std::string state = written;
       std::replace(state.begin(), state.end(), '_', '-');
       const auto parsed = parse_word<ServiceState>(state);
-      const auto& takes = parsed ? word_row(*parsed).keys : std::span<const std::string_view>{};
-      if (parsed && !takes.empty()) {
+      if (parsed && word_takes(*parsed, "below")) {
         condition.below = *parsed;
       } else if (!state.empty()) {
         reader_.error(below, "unknown state '" + written + "'" +
@@ -696,8 +695,7 @@ class ScenarioReader {
       const auto event = reader_.text(e, "event of " + what).value_or("");
       const std::string_view subject = service.IsDefined() ? "service" : "step";
       const auto parsed = parse_word<MilestoneEvent>(event);
-      const auto& takes = parsed ? word_row(*parsed).keys : std::span<const std::string_view>{};
-      if (parsed && std::find(takes.begin(), takes.end(), subject) != takes.end()) {
+      if (parsed && word_takes(*parsed, subject)) {
         m.event = *parsed;
       } else if (!event.empty()) {
         reader_.error(e, "unknown event '" + event + "' for a " + std::string(subject) +
