@@ -158,6 +158,17 @@ std::string still_cut_off_text(const Scenario& scenario, const RunResult& result
                                      human_duration(kDefaultHorizon)));
 }
 
+// The services that do not serve everyone at the end, as RunResult::
+// all_restored counts them.
+std::string services_still_out(const Topology& topology, const RunResult& result) {
+  std::string out;
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    if (!serves_everyone(result.services[s].final_state))
+      out += (out.empty() ? "" : ", ") + md(topology.services()[s].id);
+  }
+  return out;
+}
+
 // When a step gave up or never ran: which, and what was still out at the
 // end. Empty when every step completed or was skipped.
 std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& result) {
@@ -185,11 +196,7 @@ std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& r
     out += " Never ran: " + never_ran + ".";
   if (!running.empty())
     out += " Still running at the end: " + running + ".";
-  std::string out_services;
-  for (std::uint32_t s = 0; s < scenario.topology->services().size(); ++s) {
-    if (!serves_everyone(result.services[s].final_state))
-      out_services += (out_services.empty() ? "" : ", ") + md(scenario.topology->services()[s].id);
-  }
+  const std::string out_services = services_still_out(*scenario.topology, result);
   out += fmt::format(" When the run ended at {}, {} users were still cut off{}.\n\n",
                      scenario.clock.local_text(result.end),
                      thousands(result.overall.cut_off_at_end.value),
@@ -248,16 +255,14 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   const ScenarioClock& clock = scenario.clock;
   std::string out;
   std::vector<std::uint32_t> hit;
-  std::string still_out;
   std::string still_slowed;
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
     if (!o.first_down && o.degraded.ms == 0)
       continue;
     hit.push_back(s);
-    std::string& list = serves_everyone(o.final_state) ? still_slowed : still_out;
-    if (o.final_state != ServiceState::operational)
-      list += (list.empty() ? "" : ", ") + md(topology.services()[s].id);
+    if (o.final_state == ServiceState::degraded_performance)
+      still_slowed += (still_slowed.empty() ? "" : ", ") + md(topology.services()[s].id);
   }
   const std::string slowed =
       still_slowed.empty() ? "" : fmt::format("; still slowed at the end: {}", still_slowed);
@@ -269,7 +274,8 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
                     hit.size(), clock.local_text(*back), human_duration(back->since_t0()), slowed);
   } else {
     out += fmt::format("- {} services were disrupted; still out when the run ended at {}: {}{}.\n",
-                       hit.size(), clock.local_text(result.end), still_out, slowed);
+                       hit.size(), clock.local_text(result.end),
+                       services_still_out(topology, result), slowed);
   }
   std::stable_sort(hit.begin(), hit.end(), [&](std::uint32_t a, std::uint32_t b) {
     return result.services[a].down > result.services[b].down;
