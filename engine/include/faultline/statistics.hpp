@@ -5,6 +5,8 @@
 // depend on how runs were spread over threads. Memory does not grow with the
 // number of values, only (logarithmically) with their size.
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -45,7 +47,17 @@ struct Summary {
 // exact sums so that merging in any order gives the same result.
 class Moments {
  public:
-  void add(std::int64_t value);
+  // Inline, as Monte Carlo adds a few hundred values per run.
+  void add(std::int64_t value) {
+    if (count_ == 0 || value < min_)
+      min_ = value;
+    if (count_ == 0 || value > max_)
+      max_ = value;
+    ++count_;
+    const auto v = static_cast<Uint128>(value);
+    sum_ += v;
+    sum_of_squares_ += v * v;
+  }
   void merge(const Moments& other);
 
   std::uint64_t count() const { return count_; }
@@ -68,11 +80,37 @@ class Moments {
   std::int64_t max_ = 0;
 };
 
+namespace detail {
+
+// Log-linear buckets: values below 128 each have their own; above, every
+// power of two is split into 64 equal buckets.
+inline constexpr std::int64_t kExactBelow = 128;
+inline constexpr int kSubBucketBits = 6;
+
+inline std::size_t bucket_of(std::int64_t value) {
+  if (value < kExactBelow)
+    return static_cast<std::size_t>(value);
+  const auto v = static_cast<std::uint64_t>(value);
+  const int shift = std::bit_width(v) - 1 - kSubBucketBits;
+  const std::uint64_t sub = v >> shift;  // in [64, 128)
+  return static_cast<std::size_t>(kExactBelow + (shift - 1) * 64 + (sub - 64));
+}
+
+}  // namespace detail
+
 // Moments of values of 0 or more, with a histogram for quantiles.
 class Accumulator {
  public:
   // value must not be negative.
-  void add(std::int64_t value);
+  void add(std::int64_t value) {
+    if (value < 0)
+      throw_negative();
+    moments_.add(value);
+    const std::size_t b = detail::bucket_of(value);
+    if (b >= buckets_.size())
+      grow_to(b);
+    ++buckets_[b];
+  }
   void merge(const Accumulator& other);
 
   std::uint64_t count() const { return moments_.count(); }
@@ -92,6 +130,9 @@ class Accumulator {
   Summary summary(int histogram_bins = 20) const;
 
  private:
+  [[noreturn]] static void throw_negative();
+  void grow_to(std::size_t bucket);
+
   Moments moments_;
   std::vector<std::uint64_t> buckets_;
 };

@@ -1,7 +1,6 @@
 #include "faultline/statistics.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -10,26 +9,13 @@ namespace faultline {
 
 namespace {
 
-// Log-linear buckets: values below 128 each have their own; above, every
-// power of two is split into 64 equal buckets.
-constexpr std::int64_t kExactBelow = 128;
-constexpr int kSubBucketBits = 6;
-
-std::size_t bucket_of(std::int64_t value) {
-  if (value < kExactBelow)
-    return static_cast<std::size_t>(value);
-  const auto v = static_cast<std::uint64_t>(value);
-  const int shift = std::bit_width(v) - 1 - kSubBucketBits;
-  const std::uint64_t sub = v >> shift;  // in [64, 128)
-  return static_cast<std::size_t>(kExactBelow + (shift - 1) * 64 + (sub - 64));
-}
-
 struct Range {
   std::int64_t low;
   std::int64_t high;  // inclusive
 };
 
 Range range_of(std::size_t bucket) {
+  constexpr auto kExactBelow = detail::kExactBelow;
   if (bucket < kExactBelow) {
     const auto v = static_cast<std::int64_t>(bucket);
     return {v, v};
@@ -46,17 +32,6 @@ long double to_long_double(Uint128 v) {
 }
 
 }  // namespace
-
-void Moments::add(std::int64_t value) {
-  if (count_ == 0 || value < min_)
-    min_ = value;
-  if (count_ == 0 || value > max_)
-    max_ = value;
-  ++count_;
-  const auto v = static_cast<Uint128>(value);
-  sum_ += v;
-  sum_of_squares_ += v * v;
-}
 
 void Moments::merge(const Moments& other) {
   if (other.count_ == 0)
@@ -103,14 +78,12 @@ std::optional<double> Moments::ci95_half_width() const {
          std::sqrt(static_cast<double>(count_));
 }
 
-void Accumulator::add(std::int64_t value) {
-  if (value < 0)
-    throw std::invalid_argument("statistics take values of 0 or more");
-  moments_.add(value);
-  const std::size_t b = bucket_of(value);
-  if (b >= buckets_.size())
-    buckets_.resize(b + 1, 0);
-  ++buckets_[b];
+void Accumulator::throw_negative() {
+  throw std::invalid_argument("statistics take values of 0 or more");
+}
+
+void Accumulator::grow_to(std::size_t bucket) {
+  buckets_.resize(bucket + 1, 0);
 }
 
 void Accumulator::merge(const Accumulator& other) {
