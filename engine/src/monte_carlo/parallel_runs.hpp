@@ -16,9 +16,9 @@ inline constexpr std::uint64_t kBlock = 64;
 // Throws std::invalid_argument unless 1 <= runs <= kMostRuns and 1 <= threads <= 256.
 void check_runs_and_threads(std::uint64_t runs, unsigned threads);
 
-// Hands out runs [first, end) in blocks over `workers` workers, the calling
-// thread being worker 0: block(w, from, to) makes runs [from, to) on worker
-// w. A worker's exception stops the others from taking more and is rethrown
+// Hands out runs [first, end) in blocks over `workers` workers, each a
+// thread of its own while the caller waits: block(w, from, to) makes runs
+// [from, to) on worker w. A worker's exception stops the others from taking more and is rethrown
 // here once all have stopped. Once *stop is set, no block is handed out
 // and those under way finish, so the runs made are always [first, returned)
 // with nothing missing: the same as asking for that many.
