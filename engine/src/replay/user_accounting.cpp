@@ -12,6 +12,8 @@ UserAccounting::UserAccounting(const Topology& topology, const ActivityCalendar&
       calendar_(calendar),
       group_affected_(topology.user_groups().size()),
       group_active_(topology.user_groups().size()),
+      unchanged_since_(topology.user_groups().size()),
+      first_sample_(topology.user_groups().size()),
       cursors_(topology.user_groups().size()),
       group_attributed_(topology.user_groups().size()) {}
 
@@ -19,6 +21,13 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
                            std::vector<TimelineEntry>* timeline) {
   result_ = &result;
   sample_times_ = sample_times;
+  // Monte Carlo runs all sample at the same times.
+  if (!std::ranges::equal(sample_times, sampled_at_)) {
+    sampled_at_.assign(sample_times.begin(), sample_times.end());
+    sample_segments_.clear();
+    for (const SimTime t : sample_times)
+      sample_segments_.push_back(calendar_.segment_at(t));
+  }
   timeline_ = timeline;
   now_ = SimTime{};
   segment_ = 0;
@@ -29,6 +38,8 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
   affected_groups_.clear();
   span_start_ = SimTime{};
   span_segment_ = 0;
+  std::fill(unchanged_since_.begin(), unchanged_since_.end(), SimTime{});
+  std::fill(first_sample_.begin(), first_sample_.end(), 0);
   std::fill(cursors_.begin(), cursors_.end(), ActivityCalendar::Cursor{});
   total_affected_ = UserCount{};
   total_active_ = UserCount{};
@@ -79,88 +90,70 @@ void UserAccounting::advance_to(SimTime t) {
   std::size_t segment = segment_;
   while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= t)
     ++segment;
+  while (next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t)
+    ++next_sample_;
   now_ = t;
   segment_ = segment;
 }
 
-// The span since who is cut off last changed, up to now, at once. Each
-// group with someone cut off is looked up in its stretches once; a group's
-// cursor catches up when it is next affected.
-void UserAccounting::close_span() {
-  if (now_ > span_start_) {
-    spans_.clear();
-    for (const UserGroupId g : affected_groups_) {
-      ActivityCalendar::Cursor& cursor = cursors_[g.value];
-      calendar_.move_to(g, cursor, span_start_);
-      spans_.push_back(calendar_.span(g, cursor, span_start_, now_));
-      cursor = spans_.back().to;
-    }
-    sample_span(now_);
-    count_span_loss();
-    span_peaks(now_);
+// A group's cursor catches up when its span closes: groups that do not
+// change cost nothing meanwhile.
+void UserAccounting::close_group(UserGroupId g) {
+  const UserCount affected = group_affected_[g.value];
+  const SimTime since = unchanged_since_[g.value];
+  if (affected == UserCount{} || now_ <= since)
+    return;
+  ActivityCalendar::Cursor& cursor = cursors_[g.value];
+  calendar_.move_to(g, cursor, since);
+  const ActivityCalendar::Span span = calendar_.span(g, cursor, since, now_);
+  group_samples(g);
+  cursor = span.to;
+  const UserTime lost = calendar_.active_time(g, affected, span);
+  UserImpact& impact = result_->user_groups[g.value];
+  impact.lost += lost;
+  result_->overall.lost += lost;
+  // The span's peak of affected users is at its start; its active ones
+  // peak at its busiest stretch, looked for only when even the group's
+  // busiest weight ever could beat its peak so far.
+  update_peaks(impact, affected, UserCount{}, since);
+  if (active_share(affected, calendar_.highest_weight(g)) <= impact.peak_active)
+    return;
+  const auto peak = calendar_.most_active(g, affected, span);
+  if (peak.active > impact.peak_active) {
+    impact.peak_active = peak.active;
+    impact.peak_active_at = peak.at;
+  }
+}
+
+// Each sample in the span adds the group's active users at its time.
+void UserAccounting::group_samples(UserGroupId g) {
+  const UserCount affected = group_affected_[g.value];
+  for (std::size_t i = first_sample_[g.value]; i < next_sample_; ++i) {
+    result_->sampled_active[i] +=
+        active_share(affected, calendar_.permille(sample_segments_[i], g));
+  }
+}
+
+// Affected users are the same over the span, so their peak is at its
+// start. The active ones are looked for segment by segment only when the
+// groups' busiest weights together could beat the peak so far.
+void UserAccounting::close_overall() {
+  if (now_ > span_start_ && !affected_groups_.empty()) {
+    update_peaks(result_->overall, total_affected_, UserCount{}, span_start_);
+    UserCount most_ever;
+    for (const UserGroupId g : affected_groups_)
+      most_ever += active_share(group_affected_[g.value], calendar_.highest_weight(g));
+    if (most_ever > result_->overall.peak_active)
+      overall_span_peak();
   }
   span_start_ = now_;
   span_segment_ = segment_;
 }
 
-// Samples in the span see the weights of their own segment.
-void UserAccounting::sample_span(SimTime t) {
-  std::size_t segment = span_segment_;
-  for (; next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t; ++next_sample_) {
-    const SimTime at = sample_times_[next_sample_];
-    while (segment + 1 < calendar_.segments() && calendar_.segment_start(segment + 1) <= at)
-      ++segment;
-    UserCount active;
-    for (const UserGroupId g : affected_groups_)
-      active += active_share(group_affected_[g.value], calendar_.permille(segment, g));
-    result_->sampled_active[next_sample_] = active;
-  }
-}
-
-void UserAccounting::count_span_loss() {
-  for (std::size_t i = 0; i < affected_groups_.size(); ++i) {
-    const UserGroupId g = affected_groups_[i];
-    const UserTime lost = calendar_.active_time(g, group_affected_[g.value], spans_[i]);
-    result_->user_groups[g.value].lost += lost;
-    result_->overall.lost += lost;
-  }
-}
-
-// Affected users are the same over the span, so their peak is at its
-// start; each group's active ones peak at its busiest stretch, looked for
-// only when even its busiest weight ever could beat its peak so far. The
-// overall active peak is looked for segment by segment only when the
-// groups' peaks together could beat it.
-void UserAccounting::span_peaks(SimTime t) {
-  if (affected_groups_.empty())
-    return;
-  UserCount bound;
-  for (std::size_t i = 0; i < affected_groups_.size(); ++i) {
-    const UserGroupId g = affected_groups_[i];
-    UserImpact& impact = result_->user_groups[g.value];
-    const UserCount affected = group_affected_[g.value];
-    update_peaks(impact, affected, UserCount{}, span_start_);
-    const UserCount most_ever = active_share(affected, calendar_.highest_weight(g));
-    if (most_ever <= impact.peak_active) {
-      bound += most_ever;
-      continue;
-    }
-    const auto peak = calendar_.most_active(g, affected, spans_[i]);
-    if (peak.active > impact.peak_active) {
-      impact.peak_active = peak.active;
-      impact.peak_active_at = peak.at;
-    }
-    bound += peak.active;
-  }
-  update_peaks(result_->overall, total_affected_, UserCount{}, span_start_);
-  if (bound > result_->overall.peak_active)
-    overall_span_peak(t);
-}
-
-void UserAccounting::overall_span_peak(SimTime t) {
+void UserAccounting::overall_span_peak() {
   std::size_t segment = span_segment_;
   SimTime at = span_start_;
-  while (at < t) {
+  while (at < now_) {
     UserCount active;
     for (const UserGroupId g : affected_groups_)
       active += active_share(group_affected_[g.value], calendar_.permille(segment, g));
@@ -215,8 +208,12 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
   const UserCount before = group_affected_[g.value];
   if (affected == before)
     return UserTime{};
-  if (!timeline_)
-    close_span();
+  if (!timeline_) {
+    close_overall();
+    close_group(g);
+    unchanged_since_[g.value] = now_;
+    first_sample_[g.value] = next_sample_;
+  }
   UserTime share;
   if (affected < before) {
     UserTime& attributed = group_attributed_[g.value];
@@ -244,7 +241,9 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
 void UserAccounting::finish() {
   // The end is an instant of its own, with no span after it.
   if (!timeline_) {
-    close_span();
+    close_overall();
+    for (const UserGroupId g : affected_groups_)
+      close_group(g);
     enter_segment(segment_);
     instant_peaks();
   }

@@ -1,12 +1,13 @@
 #pragma once
 // One run's user accounting: who is cut off in each group, how many of them
 // are active, and the user-time they lose, per group and overall. Activity
-// follows the calendar without an event per segment. A span in which
-// nobody is cut off or brought back is counted when it ends, its loss and
-// peaks from the calendar's sums, without walking the segments or events
-// in it; a run that records its timeline walks them instead, each segment
-// start an instant of its own with its users line. Both give the same
-// figures.
+// follows the calendar without an event per segment. Each group's span at
+// one count of cut-off users is counted when that count changes, its loss,
+// peaks and samples from the calendar's sums, without walking the segments
+// or events in it; the overall peaks are looked for over the spans in which
+// no group changed, and only when they could be beaten. A run that records
+// its timeline walks the segments instead, each segment start an instant of
+// its own with its users line. Both give the same figures.
 
 #include <span>
 #include <vector>
@@ -54,13 +55,14 @@ class UserAccounting {
   // Counts the loss of [now_, until) at the current activity.
   void count_loss(SimTime until);
   void take_samples_before(SimTime t);
-  // The span [span_start_, now_) at once, from the calendar's sums.
-  void close_span();
-  void sample_span(SimTime t);
-  void count_span_loss();
-  void span_peaks(SimTime t);
-  // The most active users over all groups in [now_, t), segment by segment.
-  void overall_span_peak(SimTime t);
+  // Without users lines: group g's span since its cut-off users last
+  // changed, up to now, at once from the calendar's sums.
+  void close_group(UserGroupId g);
+  void group_samples(UserGroupId g);
+  // The overall peaks of the span since any group last changed, up to now.
+  void close_overall();
+  // The most active users over all groups in that span, segment by segment.
+  void overall_span_peak();
   // Peaks of the state now, as an instant of its own.
   void instant_peaks();
 
@@ -68,22 +70,29 @@ class UserAccounting {
   const ActivityCalendar& calendar_;
   RunResult* result_ = nullptr;
   std::span<const SimTime> sample_times_;
+  // The last sample times seen, and the calendar segment of each.
+  std::vector<SimTime> sampled_at_;
+  std::vector<std::size_t> sample_segments_;
   std::vector<TimelineEntry>* timeline_ = nullptr;
   SimTime now_;
   std::size_t segment_ = 0;
-  // Without users lines: since when nobody was cut off or brought back,
-  // and the segment then; that span is counted when it ends.
+  // The samples before now.
+  std::size_t next_sample_ = 0;
+  // Without users lines: since when no group was cut off or brought back,
+  // and the segment then.
   SimTime span_start_;
   std::size_t span_segment_ = 0;
-  std::size_t next_sample_ = 0;
   std::vector<UserCount> group_affected_;
   // Of those affected, the active ones; kept as they go for the users lines.
   std::vector<UserCount> group_active_;
-  // The groups with someone cut off, and where each group stands in the
-  // calendar's stretches of its weight.
+  // The groups with someone cut off.
   std::vector<UserGroupId> affected_groups_;
+  // Without users lines, by group: since when its cut-off users are the
+  // same, the first sample since then, and where it stands in the
+  // calendar's stretches of its weight.
+  std::vector<SimTime> unchanged_since_;
+  std::vector<std::size_t> first_sample_;
   std::vector<ActivityCalendar::Cursor> cursors_;
-  std::vector<ActivityCalendar::Span> spans_;  // by position in affected_groups_
   // User-time lost by each group already put down to what brought its users
   // back.
   std::vector<UserTime> group_attributed_;
