@@ -21,7 +21,8 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
                            std::vector<TimelineEntry>* timeline) {
   result_ = &result;
   sample_times_ = sample_times;
-  // Monte Carlo runs all sample at the same times.
+  // Each sample's segment is looked up when the sample times change, which
+  // in Monte Carlo is once: every run samples at the same times.
   if (!std::ranges::equal(sample_times, sampled_at_)) {
     sampled_at_.assign(sample_times.begin(), sample_times.end());
     sample_segments_.clear();
