@@ -199,7 +199,8 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     }
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (options.on_progress && elapsed - last_report >= 0.2) {
+    if (options.on_progress &&
+        elapsed - last_report >= std::chrono::duration<double>(detail::kProgressEvery).count()) {
       last_report = elapsed;
       options.on_progress({result.runs, options.runs, elapsed});
     }
@@ -265,7 +266,12 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  double last_report = 0;
+  std::function<void(std::uint64_t)> report;
+  if (options.on_progress) {
+    report = [&](std::uint64_t handed_out) {
+      options.on_progress({handed_out, options.runs, elapsed()});
+    };
+  }
   detail::RunOptions run_options;
   run_options.sample_times = times;
 
@@ -286,13 +292,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
                               worker.run.execute(mine, worker.result);
                               tally(scenario, worker.result, worker.tally, worker.path);
                             }
-                            // Worker 0 reports; blocks go out in order, so
-                            // the end of its latest is about how far all are.
-                            if (w != 0 || !options.on_progress || elapsed() - last_report < 0.2)
-                              return;
-                            last_report = elapsed();
-                            options.on_progress({to, options.runs, last_report});
-                          }, options.stop);
+                          }, options.stop, report);
     if (made < round_end) {
       interrupted = true;
       break;

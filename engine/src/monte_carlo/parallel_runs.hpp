@@ -4,6 +4,7 @@
 // the spread never shows in the results.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 
@@ -16,15 +17,21 @@ inline constexpr std::uint64_t kBlock = 64;
 // Throws std::invalid_argument unless 1 <= runs <= kMostRuns and 1 <= threads <= 256.
 void check_runs_and_threads(std::uint64_t runs, unsigned threads);
 
+// How often the caller hears how far the runs are.
+inline constexpr std::chrono::milliseconds kProgressEvery{200};
+
 // Hands out runs [first, end) in blocks over `workers` workers, each a
-// thread of its own while the caller waits: block(w, from, to) makes runs
-// [from, to) on worker w. A worker's exception stops the others from taking more and is rethrown
-// here once all have stopped. Once *stop is set, no block is handed out
-// and those under way finish, so the runs made are always [first, returned)
-// with nothing missing: the same as asking for that many.
+// thread of its own: block(w, from, to) makes runs [from, to) on worker w.
+// Meanwhile the caller's thread calls progress(runs handed out so far)
+// every kProgressEvery. A worker's exception stops the others from taking
+// more and is rethrown here once all have stopped. Once *stop is set, no
+// block is handed out and those under way finish, so the runs made are
+// always [first, returned) with nothing missing: the same as asking for
+// that many.
 std::uint64_t parallel_runs(
     std::uint64_t first, std::uint64_t end, std::size_t workers,
     const std::function<void(std::size_t, std::uint64_t, std::uint64_t)>& block,
-    const std::atomic<bool>* stop = nullptr);
+    const std::atomic<bool>* stop = nullptr,
+    const std::function<void(std::uint64_t)>& progress = {});
 
 }  // namespace faultline::detail
