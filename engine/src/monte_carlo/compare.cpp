@@ -20,7 +20,16 @@ Values values_of(const RunResult& r) {
           r.all_restored.value_or(r.end).since_t0().ms};
 }
 
+// Built by the thread that uses it, for the reason parallel_runs gives.
 struct Worker {
+  Worker(std::span<const Variant> variants, const std::vector<std::vector<SimTime>>& times) {
+    for (const Variant& v : variants)
+      runs.push_back(std::make_unique<detail::Run>(*v.scenario));
+    tally.metrics.resize(variants.size());
+    tally.differences.resize(variants.size());
+    for (const auto& t : times)
+      tally.sampled_active_sum.emplace_back(t.size());
+  }
   std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
   RunResult result;
   Comparison tally;
@@ -48,19 +57,11 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   std::vector<std::vector<SimTime>> times;
   for (const Variant& v : variants)
     times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned w = 0; w < options.threads; ++w) {
-    auto worker = std::make_unique<Worker>();
-    for (const Variant& v : variants)
-      worker->runs.push_back(std::make_unique<detail::Run>(*v.scenario));
-    worker->tally.metrics.resize(n);
-    worker->tally.differences.resize(n);
-    for (const auto& t : times)
-      worker->tally.sampled_active_sum.emplace_back(t.size());
-    workers.push_back(std::move(worker));
-  }
+  std::vector<std::unique_ptr<Worker>> workers(options.threads);
   const std::uint64_t made = detail::parallel_runs(0, options.runs, workers.size(),
                         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+                          if (!workers[w])
+                            workers[w] = std::make_unique<Worker>(variants, times);
                           Worker& worker = *workers[w];
                           std::vector<detail::RunOptions> run_options(n);
                           for (std::size_t v = 0; v < n; ++v)
@@ -95,6 +96,8 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   for (const auto& t : times)
     result.sampled_active_sum.emplace_back(t.size());
   for (const auto& worker : workers) {
+    if (!worker)  // a thread that got no block built none
+      continue;
     for (std::size_t v = 0; v < n; ++v) {
       for (std::size_t m = 0; m < kMetrics; ++m) {
         result.metrics[v][m].merge(worker->tally.metrics[v][m]);

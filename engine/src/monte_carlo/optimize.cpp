@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "faultline/random.hpp"
@@ -20,30 +21,33 @@ constexpr std::uint64_t kSearchRuns = std::uint64_t{1} << 40;
 // that it does not depend on the thread count.
 class Judge {
  public:
-  Judge(const Scenario& scenario, const OptimizeOptions& options) : options_(options) {
-    const auto as_written = step_ranks(scenario, StrategyKind::as_written);
-    for (unsigned w = 0; w < options.threads; ++w) {
-      runs_.push_back(std::make_unique<detail::Run>(scenario, as_written));
-      results_.emplace_back();
-    }
-  }
+  Judge(const Scenario& scenario, const OptimizeOptions& options)
+      : scenario_(scenario), options_(options), workers_(options.threads) {}
 
   std::int64_t user_ms_lost(const std::vector<std::uint32_t>& rank) {
-    std::vector<std::int64_t> lost(runs_.size(), 0);
-    for (auto& run : runs_)
-      run->set_ranks(rank);
-    detail::parallel_runs(kSearchRuns, kSearchRuns + options_.runs, runs_.size(),
+    for (const auto& worker : workers_) {
+      if (worker) {
+        worker->run.set_ranks(rank);
+        worker->lost = 0;
+      }
+    }
+    detail::parallel_runs(kSearchRuns, kSearchRuns + options_.runs, workers_.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+                            if (!workers_[w])
+                              workers_[w] = std::make_unique<Worker>(scenario_, rank);
+                            Worker& worker = *workers_[w];
                             detail::RunOptions run_options;
                             for (std::uint64_t i = from; i < to; ++i) {
                               run_options.sampling = detail::RunSampling{options_.seed, i};
-                              runs_[w]->execute(run_options, results_[w]);
-                              lost[w] += results_[w].overall.lost.user_ms;
+                              worker.run.execute(run_options, worker.result);
+                              worker.lost += worker.result.overall.lost.user_ms;
                             }
                           });
     std::int64_t total = 0;
-    for (const std::int64_t l : lost)
-      total += l;
+    for (const auto& worker : workers_) {
+      if (worker)
+        total += worker->lost;
+    }
     return total;
   }
 
@@ -52,9 +56,18 @@ class Judge {
   }
 
  private:
+  // Built by the thread that uses it, for the reason parallel_runs gives.
+  struct Worker {
+    Worker(const Scenario& scenario, std::vector<std::uint32_t> rank)
+        : run(scenario, std::move(rank)) {}
+    detail::Run run;
+    RunResult result;
+    std::int64_t lost = 0;
+  };
+
+  const Scenario& scenario_;
   const OptimizeOptions& options_;
-  std::vector<std::unique_ptr<detail::Run>> runs_;
-  std::vector<RunResult> results_;
+  std::vector<std::unique_ptr<Worker>> workers_;
 };
 
 // Each crew's steps in the order they would start; steps without a crew
