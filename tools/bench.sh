@@ -11,7 +11,11 @@ tools/setup.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 cmake --build build/release -j2 --target faultline_bench faultline_cli
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-build/release/tools/faultline_bench --benchmark_counters_tabular=true "$@"
+# Five repetitions of each, shown as their median, standard deviation and
+# coefficient of variation: a shared 2-core machine can run a third slower
+# for minutes at a time, and one figure alone does not show it.
+build/release/tools/faultline_bench --benchmark_counters_tabular=true \
+  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true "$@"
 
 webex=scenarios/webex-2018-09-25.yaml
 seconds() {
