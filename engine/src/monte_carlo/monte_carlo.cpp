@@ -244,6 +244,41 @@ void check_options(const MonteCarloOptions& options) {
     detail::check(*options.network);
 }
 
+// Tells options.on_progress, if any, how far the runs are, at most once a
+// kProgressEvery and once at the end. A confidence target makes rounds of a
+// few thousand runs, each shorter than that: the report that ends each
+// round counts toward the same interval.
+class ProgressReport {
+ public:
+  explicit ProgressReport(const MonteCarloOptions& options) : options_(options) {}
+
+  // For parallel_runs; empty without on_progress.
+  std::function<void(std::uint64_t)> every_interval() {
+    if (!options_.on_progress)
+      return {};
+    return [this](std::uint64_t handed_out) {
+      const double now = elapsed();
+      if (now - last_ < std::chrono::duration<double>(detail::kProgressEvery).count())
+        return;
+      last_ = now;
+      options_.on_progress({handed_out, options_.runs, now});
+    };
+  }
+  void done(std::uint64_t made) const {
+    if (options_.on_progress)
+      options_.on_progress({made, options_.runs, elapsed()});
+  }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+
+  const MonteCarloOptions& options_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  double last_ = 0;
+};
+
 }  // namespace
 
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
@@ -262,16 +297,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   // with another worker's.
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
 
-  const auto started = std::chrono::steady_clock::now();
-  const auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
-  std::function<void(std::uint64_t)> report;
-  if (options.on_progress) {
-    report = [&](std::uint64_t handed_out) {
-      options.on_progress({handed_out, options.runs, elapsed()});
-    };
-  }
+  ProgressReport progress(options);
   detail::RunOptions run_options;
   run_options.sample_times = times;
 
@@ -292,7 +318,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
                               worker.run.execute(mine, worker.result);
                               tally(scenario, worker.result, worker.tally, worker.path);
                             }
-                          }, options.stop, report);
+                          }, options.stop, progress.every_interval());
     if (made < round_end) {
       interrupted = true;
       break;
@@ -309,8 +335,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         break;
     }
   }
-  if (options.on_progress)
-    options.on_progress({made, options.runs, elapsed()});
+  progress.done(made);
 
   MonteCarloResult result = empty_tally(scenario, times);
   for (const auto& worker : workers) {

@@ -42,6 +42,19 @@ std::uint64_t parallel_runs(
     }
   };
   std::vector<std::exception_ptr> failures(workers);
+  // Reports every kProgressEvery and once all are done; a report that throws
+  // stops the runs as a worker's failure does.
+  std::exception_ptr report_failed;
+  const auto report = [&] {
+    if (!progress || report_failed)
+      return;
+    try {
+      progress(handed_out());
+    } catch (...) {
+      report_failed = std::current_exception();
+      next = end;
+    }
+  };
   std::mutex mutex;
   std::condition_variable finished_one;
   std::size_t finished = 0;
@@ -68,17 +81,18 @@ std::uint64_t parallel_runs(
     }
     std::unique_lock lock(mutex);
     while (!finished_one.wait_for(lock, kProgressEvery, [&] { return finished == workers; })) {
-      if (progress) {
-        lock.unlock();
-        progress(handed_out());
-        lock.lock();
-      }
+      lock.unlock();
+      report();
+      lock.lock();
     }
   }
   for (const auto& failure : failures) {
     if (failure)
       std::rethrow_exception(failure);
   }
+  report();
+  if (report_failed)
+    std::rethrow_exception(report_failed);
   return handed_out();
 }
 

@@ -23,8 +23,9 @@ inline constexpr std::chrono::milliseconds kProgressEvery{200};
 // Hands out runs [first, end) in blocks over `workers` workers, each a
 // thread of its own: block(w, from, to) makes runs [from, to) on worker w.
 // Meanwhile the caller's thread calls progress(runs handed out so far)
-// every kProgressEvery. A worker's exception stops the others from taking
-// more and is rethrown here once all have stopped. Once *stop is set, no
+// every kProgressEvery, and once more when all are done. A worker's
+// exception, or progress's, stops the workers from taking more and is
+// rethrown here once all have stopped. Once *stop is set, no
 // block is handed out and those under way finish, so the runs made are
 // always [first, returned) with nothing missing: the same as asking for
 // that many.
