@@ -27,7 +27,7 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
     sampled_at_.assign(sample_times.begin(), sample_times.end());
     sample_segments_.clear();
     for (const SimTime t : sample_times)
-      sample_segments_.push_back(calendar_.segment_at(t));
+      sample_segments_.push_back(calendar_.segment_at(std::max(t, SimTime{})));
   }
   timeline_ = timeline;
   now_ = SimTime{};
