@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -151,6 +152,45 @@ struct Worker {
   std::vector<StepId> path;  // scratch
 };
 
+// Tells options.on_progress, if any, how far the runs are: at most once a
+// kProgressEvery, and once at the end. A confidence target makes rounds of
+// a few thousand runs, each shorter than that: the report that ends each
+// round counts toward the same interval.
+class ProgressReport {
+ public:
+  explicit ProgressReport(const MonteCarloOptions& options) : options_(options) {}
+
+  // `runs` made (or handed out) so far, if an interval has passed.
+  void operator()(std::uint64_t runs) {
+    if (!options_.on_progress)
+      return;
+    const double now = elapsed();
+    if (now - last_ < std::chrono::duration<double>(detail::kProgressEvery).count())
+      return;
+    last_ = now;
+    options_.on_progress({runs, options_.runs, now});
+  }
+  // For parallel_runs; empty without on_progress.
+  std::function<void(std::uint64_t)> every_interval() {
+    if (!options_.on_progress)
+      return {};
+    return std::ref(*this);
+  }
+  void done(std::uint64_t made) const {
+    if (options_.on_progress)
+      options_.on_progress({made, options_.runs, elapsed()});
+  }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+
+  const MonteCarloOptions& options_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  double last_ = 0;
+};
+
 // One run after another in this process, each run's flows in a child
 // process, at most `threads` of them at once. Runs are tallied in run order,
 // whichever child finishes first, so the result does not depend on how many
@@ -174,8 +214,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   std::size_t running = 0;
   MonteCarloResult result = empty_tally(scenario, times);
   std::vector<StepId> path;  // scratch
-  const auto started = std::chrono::steady_clock::now();
-  double last_report = 0;
+  ProgressReport progress(options);
   std::vector<detail::IsolatedWork*> works;
   std::vector<Pending*> owners;
   const auto collect_one = [&] {
@@ -197,13 +236,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       tally(scenario, r.run, result, path);
       pending.pop_front();
     }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (options.on_progress &&
-        elapsed - last_report >= std::chrono::duration<double>(detail::kProgressEvery).count()) {
-      last_report = elapsed;
-      options.on_progress({result.runs, options.runs, elapsed});
-    }
+    progress(result.runs);
   };
   for (std::uint64_t i = 0; i < options.runs; ++i) {
     while (running == options.threads || pending.size() == most_pending)
@@ -243,41 +276,6 @@ void check_options(const MonteCarloOptions& options) {
   if (options.network)
     detail::check(*options.network);
 }
-
-// Tells options.on_progress, if any, how far the runs are, at most once a
-// kProgressEvery and once at the end. A confidence target makes rounds of a
-// few thousand runs, each shorter than that: the report that ends each
-// round counts toward the same interval.
-class ProgressReport {
- public:
-  explicit ProgressReport(const MonteCarloOptions& options) : options_(options) {}
-
-  // For parallel_runs; empty without on_progress.
-  std::function<void(std::uint64_t)> every_interval() {
-    if (!options_.on_progress)
-      return {};
-    return [this](std::uint64_t handed_out) {
-      const double now = elapsed();
-      if (now - last_ < std::chrono::duration<double>(detail::kProgressEvery).count())
-        return;
-      last_ = now;
-      options_.on_progress({handed_out, options_.runs, now});
-    };
-  }
-  void done(std::uint64_t made) const {
-    if (options_.on_progress)
-      options_.on_progress({made, options_.runs, elapsed()});
-  }
-
- private:
-  double elapsed() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  }
-
-  const MonteCarloOptions& options_;
-  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-  double last_ = 0;
-};
 
 }  // namespace
 
