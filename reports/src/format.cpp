@@ -247,6 +247,8 @@ std::string wait_reason(const Scenario& scenario, const WaitCause& cause) {
     return "waiting for its predecessors, the last " + step(p->last);
   if (std::holds_alternative<EarliestStartWait>(cause))
     return "held by its not_before";
+  if (const auto* required = std::get_if<RequirementWait>(&cause))
+    return "requires " + names(required->services, service);
   if (const auto* off = std::get_if<OffShiftWait>(&cause))
     return crew(off->crew) + " off shift";
   if (const auto* busy = std::get_if<CrewBusyWait>(&cause)) {

@@ -17,6 +17,13 @@ ordered_json time_or_null(const ScenarioClock& clock, const std::optional<SimTim
   return t ? ordered_json(clock.iso_text(*t)) : ordered_json(nullptr);
 }
 
+ordered_json service_ids(const Scenario& scenario, const std::vector<ServiceId>& services) {
+  ordered_json j = ordered_json::array();
+  for (const ServiceId s : services)
+    j.push_back(scenario.topology->service(s).id);
+  return j;
+}
+
 ordered_json seconds_or_null(const std::optional<SimTime>& t) {
   return t ? ordered_json(seconds(t->since_t0())) : ordered_json(nullptr);
 }
@@ -51,10 +58,10 @@ ordered_json wait_json(const Scenario& scenario, const Wait& w) {
     j["held_by"] = ordered_json::array();
     for (const StepId s : busy->holding)
       j["held_by"].push_back(step(s));
+  } else if (const auto* required = std::get_if<RequirementWait>(&w.cause)) {
+    j["services"] = service_ids(scenario, required->services);
   } else if (const auto* gate = std::get_if<GateWait>(&w.cause)) {
-    j["services"] = ordered_json::array();
-    for (const ServiceId s : gate->services)
-      j["services"].push_back(scenario.topology->service(s).id);
+    j["services"] = service_ids(scenario, gate->services);
   }
   j["at_end"] = w.at_end;
   return j;

@@ -298,7 +298,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   const std::vector<StepWaits> waits = step_waits(scenario, result);
   for (const StepStatus status :
        {StepStatus::running, StepStatus::verifying, StepStatus::rolling_back, StepStatus::ready,
-        StepStatus::waiting, StepStatus::blocked, StepStatus::done, StepStatus::skipped,
+        StepStatus::awaiting_services, StepStatus::waiting, StepStatus::blocked, StepStatus::done, StepStatus::skipped,
         StepStatus::failed}) {
     std::string steps;
     for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {

@@ -317,6 +317,23 @@ TEST(Loader, ReportsEveryBadShiftResizeConditionGateHoldUpAndPriority) {
   EXPECT_EQ(d.error_count(), 13u);
 }
 
+TEST(Loader, ReportsEveryBadRequirement) {
+  const auto load = load_scenario(semantics_fixture("bad_requires.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 5, 51, "unknown service 'wbe' (did you mean 'web'?)"));
+  EXPECT_TRUE(has_error(d, 6, 77,
+                        "unknown state 'down'; expected operational, degraded-performance or "
+                        "partial-outage (the step starts once the service is as good)"));
+  EXPECT_TRUE(has_error(d, 7, 77, "state 'major-outage' cannot be 'at_least': it is the worst"));
+  EXPECT_TRUE(has_error(d, 8, 52, "requirement (requires) of step 'd' is missing the required key"));
+  EXPECT_TRUE(has_error(d, 9, 67, "unknown key 'at_leest' in a requirement (requires) of step 'e' "
+                                  "(did you mean 'at_least'?)"));
+  EXPECT_TRUE(has_error(d, 10, 41, "unknown key 'requirs' in a runbook step (did you mean "
+                                   "'requires'?)"));
+  EXPECT_EQ(d.error_count(), 6u);
+}
+
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {
   const auto without = load_scenario(semantics_fixture("priority_without_strategy.yaml"));
   EXPECT_TRUE(has_error(without.diagnostics, 4, 11, "add 'strategy: priority'"));

@@ -50,6 +50,23 @@ TEST(Rehearsal, StatusSaysWhatAReadyStepIsWaitingFor) {
       << status;
 }
 
+// requires.yaml (see step_semantics_test): at T0+2h app-team is free, but
+// restore-app awaits db and tune-web awaits web; post-status is done.
+TEST(Rehearsal, StatusSaysWhichServicesAStepAwaits) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("runbook/fixtures/semantics/requires.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::hours(2)));
+  EXPECT_EQ(step_status_at(r->scenario(), r->result(), StepId{0}, r->now()),
+            StepStatus::awaiting_services);
+  const std::string status = reports::rehearsal_status_text(*r);
+  EXPECT_NE(status.find("awaiting services restore-app (requires db until 2024-01-10 12:00 UTC), "
+                        "tune-web (requires web until 2024-01-10 12:00 UTC), all-clear"),
+            std::string::npos)
+      << status;
+}
+
 TEST(Rehearsal, AChangeLeavesThePastAsItWas) {
   Rehearsal r = open_gate();
   ASSERT_FALSE(r.next());

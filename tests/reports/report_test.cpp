@@ -339,6 +339,23 @@ TEST_F(Reports, EveryOutputNamesWhereTheRunbookStalled) {
             std::string::npos);
 }
 
+// requires.yaml: restore-app awaits db from T0 to 3h (see step_semantics_test).
+TEST_F(Reports, EveryOutputNamesTheServicesAStepAwaited) {
+  const auto scenario = load("tests/runbook/fixtures/semantics/requires.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_NE(reports::replay_text(*scenario, r)
+                .find("restore-app                  2024-01-10 09:00 UTC          3h  requires db "
+                      "until 2024-01-10 12:00 UTC"),
+            std::string::npos);
+  const auto json = reports::replay_json(*scenario, r);
+  EXPECT_EQ(json["steps"][0]["waits"][0]["cause"], "requires");
+  EXPECT_EQ(json["steps"][0]["waits"][0]["services"], nlohmann::ordered_json::array({"db"}));
+  const std::string html = reports::replay_html(*scenario, r);
+  EXPECT_NE(html.find("class=\"data wait-requires\""), std::string::npos);
+  EXPECT_NE(html.find("a service it requires not yet as it needs"), std::string::npos)
+      << "the legend names the wait";
+}
+
 TEST(ReportDirectory, ReplacesAnEarlierReportWhole) {
   const fs::path parent = fresh_folder("replace");
   const std::string dir = (parent / "report").string();

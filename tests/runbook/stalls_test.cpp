@@ -84,6 +84,46 @@ TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
   EXPECT_EQ(waits[fix_db.value].waiting_at(at(Duration::hours(12))), nullptr);
 }
 
+// requires.yaml: tune-web waits for its busy crew until web falls at 1h,
+// then for web until 3h, though its crew is free from 2h, then for its crew.
+TEST(Stalls, AServiceNotAsRequiredIsTheCauseWhateverTheCrewDoes) {
+  const auto scenario = load("runbook/fixtures/semantics/requires.yaml");
+  const RunResult result = replay(*scenario);
+  const auto waits = step_waits(*scenario, result);
+  const auto service = [&](const Wait& w) {
+    const auto& services = std::get<RequirementWait>(w.cause).services;
+    return services.size() == 1 ? scenario->topology->service(services[0]).id : "";
+  };
+
+  const auto& tune = waits[testing::step_named(*scenario, "tune-web").value].waits;
+  ASSERT_EQ(tune.size(), 3u);
+  EXPECT_EQ(tune[0].from, SimTime{});
+  EXPECT_EQ(tune[0].to, at(Duration::hours(1)));
+  EXPECT_EQ(std::get<CrewBusyWait>(tune[0].cause).holding,
+            std::vector<StepId>{testing::step_named(*scenario, "cleanup")});
+  EXPECT_EQ(tune[1].from, at(Duration::hours(1)));
+  EXPECT_EQ(tune[1].to, at(Duration::hours(3)));
+  EXPECT_EQ(service(tune[1]), "web");
+  EXPECT_EQ(cause_name(tune[1].cause), "requires");
+  EXPECT_EQ(std::get<CrewBusyWait>(tune[2].cause).holding,
+            std::vector<StepId>{testing::step_named(*scenario, "restore-app")});
+  EXPECT_EQ(tune[2].to, at(Duration::hours(4)));
+
+  const auto& app = waits[testing::step_named(*scenario, "restore-app").value].waits;
+  ASSERT_EQ(app.size(), 1u);
+  EXPECT_EQ(app[0].to, at(Duration::hours(3)));
+  EXPECT_EQ(service(app[0]), "db");
+
+  const auto& clear = waits[testing::step_named(*scenario, "all-clear").value].waits;
+  ASSERT_EQ(clear.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<EarliestStartWait>(clear[0].cause));
+  EXPECT_EQ(clear[1].from, at(Duration::minutes(90)));
+  EXPECT_EQ(clear[1].to, at(Duration::hours(3)));
+  EXPECT_EQ(service(clear[1]), "web");
+  EXPECT_TRUE(waits[testing::step_named(*scenario, "post-status").value].waits.size() == 1)
+      << "only its not_before: web in partial outage is as it needs";
+}
+
 TEST(Stalls, WaitsUnderWayAtTheEndSaySo) {
   const auto scenario = load("runbook/fixtures/semantics/stalls_cut_short.yaml");
   const RunResult result = replay(*scenario);

@@ -51,6 +51,31 @@ TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
   EXPECT_EQ(work_done, 1);
 }
 
+TEST(StepSemantics, AStepThatRequiresServicesStartsOnceTheyAreAsItNeeds) {
+  const auto scenario = fixture("requires.yaml");
+  const auto step = [&](const char* id) {
+    return testing::step_named(*scenario, id).value;
+  };
+  EXPECT_EQ(scenario->steps[step("post-status")].requirements[0].at_least,
+            ServiceState::partial_outage);
+  EXPECT_EQ(scenario->steps[step("all-clear")].requirements[0].at_least,
+            ServiceState::degraded_performance);
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[step("cleanup")].started, SimTime{})
+      << "a step awaiting db holds no member of its crew";
+  EXPECT_EQ(r.steps[step("restore-app")].started, at(Duration::hours(3))) << "db is back at 3h";
+  EXPECT_EQ(r.steps[step("tune-web")].started, at(Duration::hours(4)))
+      << "web fell at 1h, while app-team was busy; at 3h restore-app comes first";
+  EXPECT_EQ(r.steps[step("post-status")].started, at(Duration::minutes(90)))
+      << "web in partial outage is at least in partial outage";
+  EXPECT_EQ(r.steps[step("all-clear")].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.end, at(Duration::hours(4) + Duration::minutes(30)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 2400 + 1000);
+  EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)),
+            (std::vector<std::string>{"fix-db", "restore-app", "tune-web"}))
+      << "restore-app waited for db, which fix-db brought back";
+}
+
 TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);

@@ -320,6 +320,16 @@ struct StepCondition {
   ServiceState below = ServiceState::operational;
 };
 
+// Met while a service is in `at_least` or a better state.
+struct ServiceRequirement {
+  ServiceId service;
+  ServiceState at_least = ServiceState::operational;
+};
+
+constexpr bool meets(ServiceState s, const ServiceRequirement& r) {
+  return s <= r.at_least;
+}
+
 // The step's work, if under way at `at`, takes `length` longer; between
 // retries, the next attempt does.
 struct HoldUp {
@@ -352,6 +362,9 @@ struct Step {
   // Checked as the step would start: when it does not hold, the step is
   // skipped and its successors go ahead.
   std::optional<StepCondition> only_if;
+  // The step starts only while every one of these is met; until then it
+  // holds no crew member, and a lower-ranked step may take the crew.
+  std::vector<ServiceRequirement> requirements;
   // A verification gate: the step completes only once these services are
   // operational. Its crew is free from the end of the work.
   std::vector<ServiceId> verify;

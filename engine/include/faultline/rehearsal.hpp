@@ -31,8 +31,9 @@ struct RehearsalEdit {
 };
 
 // What a step was doing at time t of a run: from its timeline entries up to
-// t, or else from whether its predecessors were done and its earliest start
-// had come. Crews are not considered: "ready" may be waiting for one.
+// t, or else from whether its predecessors were done, its earliest start
+// had come and the services it requires were as it needs. Crews are not
+// considered: "ready" may be waiting for one.
 StepStatus step_status_at(const Scenario& scenario, const RunResult& result, StepId step,
                           SimTime t);
 

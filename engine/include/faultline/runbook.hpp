@@ -15,6 +15,7 @@ enum class StepStatus {
   blocked,  // predecessors not done yet
   waiting,  // predecessors done, earliest start still ahead
   ready,    // may start, waiting for a crew (or its shift)
+  awaiting_services,  // past its earliest start, but a service it requires is not as it needs
   running,
   verifying,     // work done, waiting for its gate's services
   rolling_back,  // failed; its crew is undoing what it did
@@ -80,8 +81,11 @@ class RunbookExecutor {
   // A ready step is skipped without a crew: it leaves the ready steps.
   void skip(StepId step, SimTime now);
   // The steps ready to start, in rank order, whether or not a crew can
-  // take them now.
+  // take them now, with those awaiting services.
   std::span<const StepId> ready() const { return ready_; }
+  // Whether a ready step awaits the services it requires: dispatch passes
+  // it over, and a lower-ranked step may take its crew.
+  void await_services(StepId step, bool awaiting);
   // The step failed; its crew stays on it to roll back.
   void start_rollback(StepId step);
   // The step gave up (after any rollback): frees its crew; its successors stay
@@ -90,8 +94,8 @@ class RunbookExecutor {
   // A crew's size changes from now on; steps already running keep going.
   void resize(CrewId crew, int size);
 
-  // Starts ready steps, in rank order, while their crews are on shift and
-  // have a free member; returns the steps started.
+  // Starts ready steps not awaiting services, in rank order, while their
+  // crews are on shift and have a free member; returns the steps started.
   std::span<const StepId> dispatch(SimTime now);
   // Steps released since the last call whose earliest start lies ahead: the
   // caller wakes each with reach_earliest_start at its not_before.

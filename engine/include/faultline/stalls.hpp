@@ -1,9 +1,9 @@
 #pragma once
 // Why steps waited: every stretch of a run in which a step could not start
 // (or, its work done, could not complete) is put down to one cause - its
-// predecessors, its earliest start, its crew being off shift, its crew's
-// members all held by other steps, or its verification gate - with what it
-// waited for named. Computed from a run's outcomes and timeline, so every
+// predecessors, its earliest start, a service it requires not being as it
+// needs, its crew being off shift, its crew's members all held by other
+// steps, or its verification gate - with what it waited for named. Computed from a run's outcomes and timeline, so every
 // report and the rehearsal read the same answer.
 
 #include <optional>
@@ -22,6 +22,11 @@ struct PredecessorsWait {
 };
 // Released, but its not_before was still ahead.
 struct EarliestStartWait {};
+// Past its earliest start, but these services it requires were not as it
+// needs (in the order it lists them); whatever its crew was doing.
+struct RequirementWait {
+  std::vector<ServiceId> services;
+};
 // Ready, but its crew was between shifts.
 struct OffShiftWait {
   CrewId crew;
@@ -40,8 +45,8 @@ struct GateWait {
   std::vector<ServiceId> services;
 };
 
-using WaitCause =
-    std::variant<PredecessorsWait, EarliestStartWait, OffShiftWait, CrewBusyWait, GateWait>;
+using WaitCause = std::variant<PredecessorsWait, EarliestStartWait, RequirementWait, OffShiftWait,
+                               CrewBusyWait, GateWait>;
 
 struct Wait {
   SimTime from;
@@ -70,6 +75,10 @@ struct StepWaits {
 // By StepId. Needs the run's timeline (a gate's services are read from it).
 std::vector<StepWaits> step_waits(const Scenario& scenario, const RunResult& result);
 
+// The services the step requires that were not as it needs at t, after
+// everything that happened at t, read from the run's timeline.
+std::vector<ServiceId> unmet_requirements(const Step& step, const RunResult& result, SimTime t);
+
 struct Stall {
   StepId step;
   Wait wait;
@@ -79,8 +88,8 @@ struct Stall {
 // earlier one, then to the step written first.
 std::vector<Stall> stalls(const std::vector<StepWaits>& waits);
 
-// "predecessors", "earliest_start", "off_shift", "crew_busy", "gate": a
-// cause's name in JSON and CSV.
+// "predecessors", "earliest_start", "requires", "off_shift", "crew_busy",
+// "gate": a cause's name in JSON and CSV.
 std::string_view cause_name(const WaitCause& cause);
 
 }  // namespace faultline

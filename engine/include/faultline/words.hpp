@@ -133,7 +133,7 @@ inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
 inline constexpr std::string_view kHaltRollout[] = {"fault"};
 inline constexpr std::string_view kOfService[] = {"service"};
-inline constexpr std::string_view kBelow[] = {"below"};
+inline constexpr std::string_view kThreshold[] = {"below", "at_least"};
 inline constexpr std::string_view kOfStep[] = {"step"};
 inline constexpr std::string_view kValue[] = {"value"};
 inline constexpr std::string_view kMinMax[] = {"min", "max"};
@@ -189,16 +189,17 @@ struct WordTable<DependencyKind> {
   }};
 };
 
-// A service's state; a step's `only_if: {below: ...}` takes all but the
-// worst (the YAML also takes them with underscores). Reports and JSON name
+// A service's state; a step's `only_if: {below: ...}` and `requires:
+// {at_least: ...}` take all but the worst (the YAML also takes them with
+// underscores). Reports and JSON name
 // them with underscores.
 template <>
 struct WordTable<ServiceState> {
   static constexpr std::array<Word<ServiceState>, 4> rows{{
-      {"operational", ServiceState::operational, words::kBelow},
-      {"degraded-performance", ServiceState::degraded_performance, words::kBelow,
+      {"operational", ServiceState::operational, words::kThreshold},
+      {"degraded-performance", ServiceState::degraded_performance, words::kThreshold,
        "degraded_performance"},
-      {"partial-outage", ServiceState::partial_outage, words::kBelow, "partial_outage"},
+      {"partial-outage", ServiceState::partial_outage, words::kThreshold, "partial_outage"},
       {"major-outage", ServiceState::major_outage, {}, "major_outage"},
   }};
 };

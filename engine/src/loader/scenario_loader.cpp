@@ -459,7 +459,7 @@ class ScenarioReader {
              {"id",      "description", "action",   "deployments", "region",      "zone",
               "service", "to",          "waves",    "fault",       "duration",    "crew",
               "after",   "not_before",  "success",  "retries",     "retry_delay", "only_if",
-              "verify",  "rollback",    "fails_at", "hold_ups"});
+              "requires", "verify",     "rollback", "fails_at",    "hold_ups"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -490,6 +490,8 @@ class ScenarioReader {
   void read_step_semantics(Fields& f, const std::string& what, Step& step) {
     if (const YAML::Node c = f.get("only_if"); c.IsDefined())
       step.only_if = read_condition(c, what);
+    if (const YAML::Node r = f.get("requires"); r.IsDefined())
+      step.requirements = read_requirements(r, what);
     if (const YAML::Node v = f.get("verify"); v.IsDefined() && topology_) {
       for (const auto s : services_->resolve_list(reader_, v))
         step.verify.push_back(ServiceId{s});
@@ -532,25 +534,70 @@ class ScenarioReader {
     const YAML::Node service = f.require("service");
     const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
     if (const YAML::Node below = f.get("below"); below.IsDefined()) {
-      // The status-page words as reports write them (partial_outage) or
-      // with hyphens (partial-outage): both are accepted.
-      const auto written = reader_.text(below, "'below' of " + what).value_or("");
-      std::string state = written;
-      std::replace(state.begin(), state.end(), '_', '-');
-      const auto parsed = parse_word<ServiceState>(state);
-      if (parsed && word_takes(*parsed, "below")) {
-        condition.below = *parsed;
-      } else if (!state.empty()) {
-        reader_.error(below, "unknown state '" + written + "'" +
-                                 did_you_mean(state, accepted_words<ServiceState>("below")) +
-                                 "; expected " + expected_words<ServiceState>("below") +
-                                 " (the step runs while the service is worse)");
-      }
+      condition.below = read_state_threshold(below, "below", what,
+                                             "the step runs while the service is worse")
+                            .value_or(condition.below);
     }
     if (!s)
       return std::nullopt;
     condition.service = *s;
     return condition;
+  }
+
+  // A service's state as the threshold under `key` (below, at_least): the
+  // status-page words as reports write them (partial_outage) or with
+  // hyphens (partial-outage), but never the worst, which every state meets.
+  std::optional<ServiceState> read_state_threshold(const YAML::Node& node, std::string_view key,
+                                                   const std::string& what,
+                                                   const std::string& meaning) {
+    const std::string written =
+        reader_.text(node, "'" + std::string(key) + "' of " + what).value_or("");
+    std::string state = written;
+    std::replace(state.begin(), state.end(), '_', '-');
+    const auto parsed = parse_word<ServiceState>(state);
+    if (parsed && word_takes(*parsed, key))
+      return parsed;
+    if (parsed) {
+      reader_.error(node, "state '" + written + "' cannot be '" + std::string(key) +
+                              "': it is the worst; expected " +
+                              expected_words<ServiceState>(key) + " (" + meaning + ")");
+    } else if (!state.empty()) {
+      reader_.error(node, "unknown state '" + written + "'" +
+                              did_you_mean(state, accepted_words<ServiceState>(key)) +
+                              "; expected " + expected_words<ServiceState>(key) + " (" + meaning +
+                              ")");
+    }
+    return std::nullopt;
+  }
+
+  // requires: db, or a list of services, each a name (operational) or
+  // {service: web, at_least: partial-outage}.
+  std::vector<ServiceRequirement> read_requirements(const YAML::Node& node,
+                                                    const std::string& what) {
+    std::vector<ServiceRequirement> out;
+    const auto items = node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end())
+                                         : std::vector<YAML::Node>{node};
+    for (const YAML::Node& item : items) {
+      if (!item.IsMap()) {
+        if (const auto s = service_of(item))
+          out.push_back({*s});
+        continue;
+      }
+      Fields f(reader_, item, "a requirement (requires) of " + what, {"service", "at_least"});
+      const YAML::Node service = f.require("service");
+      const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
+      ServiceRequirement requirement;
+      if (const YAML::Node at_least = f.get("at_least"); at_least.IsDefined()) {
+        requirement.at_least = read_state_threshold(at_least, "at_least", what,
+                                                    "the step starts once the service is as good")
+                                   .value_or(requirement.at_least);
+      }
+      if (s) {
+        requirement.service = *s;
+        out.push_back(requirement);
+      }
+    }
+    return out;
   }
 
   void read_retries(Fields& f, const std::string& what, Step& step) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "faultline/stalls.hpp"
 #include "loader/loaders.hpp"
 #include "loader/yaml_reader.hpp"
 
@@ -156,7 +157,10 @@ StepStatus step_status_at(const Scenario& scenario, const RunResult& result, Ste
     if (b != StepStatus::done && b != StepStatus::skipped)
       return StepStatus::blocked;
   }
-  return s.not_before && *s.not_before > t ? StepStatus::waiting : StepStatus::ready;
+  if (s.not_before && *s.not_before > t)
+    return StepStatus::waiting;
+  return unmet_requirements(s, result, t).empty() ? StepStatus::ready
+                                                  : StepStatus::awaiting_services;
 }
 
 std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& diagnostics,
@@ -224,7 +228,8 @@ std::optional<std::string> Rehearsal::delay(const std::string& step, Duration le
   switch (status) {
     case StepStatus::blocked:
     case StepStatus::waiting:
-    case StepStatus::ready: {
+    case StepStatus::ready:
+    case StepStatus::awaiting_services: {
       // Its earliest start moves to now + length, unless it is later already.
       const auto& not_before = scenario().steps[s->value].not_before;
       if (not_before && *not_before >= now() + length)
@@ -246,7 +251,8 @@ std::optional<std::string> Rehearsal::fail(const std::string& step) {
     return unknown(scenario().steps, step, "step");
   const StepStatus status = step_status_at(scenario(), result(), *s, now());
   if (status != StepStatus::running && status != StepStatus::ready &&
-      status != StepStatus::waiting && status != StepStatus::blocked) {
+      status != StepStatus::awaiting_services && status != StepStatus::waiting &&
+      status != StepStatus::blocked) {
     return "step '" + step + "' is " + std::string(to_string(status)) +
            "; only a step that is running, or has yet to start, can fail";
   }

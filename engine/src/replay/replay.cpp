@@ -76,6 +76,12 @@ void critical_path(const Scenario& scenario, const RunResult& result, std::vecto
       if (!cause && completed_at(before.value, started))
         cause = before.value;
     }
+    // A step that awaited a service it requires waited for whatever
+    // completed as it started.
+    for (std::uint32_t s = 0; s < steps.size() && !cause && !step.requirements.empty(); ++s) {
+      if (s != *at && steps[s].completed == started)
+        cause = s;
+    }
     if (!cause && step.crew && !steps[*at].skipped) {
       for (std::uint32_t s = 0; s < steps.size(); ++s) {
         if (s != *at && scenario.steps[s].crew == step.crew && steps[s].crew_freed == started) {

@@ -21,7 +21,9 @@ StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, E
       failover_(failover),
       credit_(credit),
       runbook_(run.scenario, std::move(rank)),
-      attempts_(run.scenario.steps.size()) {}
+      attempts_(run.scenario.steps.size()),
+      any_requirements_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
+                                    [](const Step& s) { return !s.requirements.empty(); })) {}
 
 void StepExecution::reset() {
   runbook_.reset();
@@ -47,6 +49,7 @@ void StepExecution::dispatch() {
       run_.queue.schedule(*run_.scenario.steps[s.value].not_before, events::EarliestStart{s});
     skip_unneeded();
     again = !not_needed_.empty();
+    await_services();
     for (const StepId s : runbook_.dispatch(run_.now))
       start_step(s);
   }
@@ -68,6 +71,19 @@ void StepExecution::skip_unneeded() {
     runbook_.skip(s, run_.now);
     run_.result->steps[s.value].skipped = run_.now;
     run_.recorder.record(run_.now, TimelineKind::step_skipped, s);
+  }
+}
+
+// Checked at every dispatch, which follows every event: a step ready but
+// not yet started goes back to awaiting if a service it requires falls.
+void StepExecution::await_services() {
+  if (!any_requirements_)
+    return;
+  for (const StepId s : runbook_.ready()) {
+    const auto& required = run_.scenario.steps[s.value].requirements;
+    runbook_.await_services(s, !std::all_of(required.begin(), required.end(), [&](const auto& r) {
+      return meets(run_.health.health(r.service).state(), r);
+    }));
   }
 }
 

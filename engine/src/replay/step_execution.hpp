@@ -1,7 +1,7 @@
 #pragma once
 // The runbook at work: steps start when the runbook executor lets them
-// (predecessors, not_before, crews and shifts, strategy), skip when their
-// condition no longer holds, and act on the estate wave by wave. An attempt
+// (predecessors, not_before, required services, crews and shifts,
+// strategy), skip when their condition no longer holds, and act on the estate wave by wave. An attempt
 // can fail (by chance or by script) and be retried, be held up, give up and
 // roll back; a step with a gate completes once its services are operational.
 
@@ -68,6 +68,8 @@ class StepExecution {
 
   bool condition_holds(const StepCondition& c) const;
   void skip_unneeded();
+  // Marks the ready steps whose required services are not as they need.
+  void await_services();
   void start_step(StepId s);
   void start_attempt(StepId s, int wave, bool fresh_duration);
   void finish_attempt(StepId s, int wave);
@@ -90,6 +92,7 @@ class StepExecution {
   std::vector<RandomStream> random_;  // by step, in a sampled run
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
+  bool any_requirements_ = false;     // some step requires services
   std::optional<SimTime> shift_wake_;
 };
 

@@ -15,6 +15,8 @@ std::string_view to_string(StepStatus s) {
       return "waiting";
     case StepStatus::ready:
       return "ready";
+    case StepStatus::awaiting_services:
+      return "awaiting services";
     case StepStatus::running:
       return "running";
     case StepStatus::verifying:
@@ -207,6 +209,10 @@ void RunbookExecutor::skip(StepId s, SimTime now) {
   release_successors(s, now);
 }
 
+void RunbookExecutor::await_services(StepId s, bool awaiting) {
+  status_[s.value] = awaiting ? StepStatus::awaiting_services : StepStatus::ready;
+}
+
 void RunbookExecutor::start_rollback(StepId s) {
   status_[s.value] = StepStatus::rolling_back;
 }
@@ -225,8 +231,9 @@ std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
   auto keep = ready_.begin();
   for (const StepId s : ready_) {
     const auto crew = scenario_.steps[s.value].crew;
-    if (crew &&
-        (busy_[crew->value] >= size_[crew->value] || !calendars_[crew->value].on_shift(now))) {
+    if (status_[s.value] == StepStatus::awaiting_services ||
+        (crew &&
+         (busy_[crew->value] >= size_[crew->value] || !calendars_[crew->value].on_shift(now)))) {
       *keep++ = s;
       continue;
     }
@@ -251,7 +258,8 @@ std::optional<SimTime> RunbookExecutor::next_shift_start(SimTime now) const {
     return next;
   for (const StepId s : ready_) {
     const auto crew = scenario_.steps[s.value].crew;
-    if (!crew || calendars_[crew->value].on_shift(now))
+    if (!crew || calendars_[crew->value].on_shift(now) ||
+        status_[s.value] == StepStatus::awaiting_services)
       continue;
     const SimTime at = calendars_[crew->value].next_shift_start(now);
     if (!next || at < *next)

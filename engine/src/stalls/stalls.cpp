@@ -20,6 +20,23 @@ class WaitContext {
   }
 
   const ShiftCalendar& calendar(CrewId c) const { return calendars_[c.value]; }
+  const RunResult& result() const { return result_; }
+
+  // The first time after t at which a service the step requires changes
+  // state; nothing when none does.
+  std::optional<SimTime> next_requirement_change(const Step& step, SimTime t) const {
+    if (step.requirements.empty())
+      return std::nullopt;
+    for (const TimelineEntry& e : result_.timeline) {
+      if (e.at <= t || e.kind != TimelineKind::service_state)
+        continue;
+      for (const ServiceRequirement& r : step.requirements) {
+        if (e.subject == TimelineSubject{r.service})
+          return e.at;
+      }
+    }
+    return std::nullopt;
+  }
 
   // A step holds a member of its crew from its start until the crew is free
   // of it (or the end of the run).
@@ -98,7 +115,8 @@ class WaitContext {
 };
 
 // Adds a wait, merged into the last one when it goes on with the same cause
-// (a crew busy with other steps, or off shift, again).
+// (a crew busy with other steps, or off shift, or the same services not as
+// required, again).
 void add(std::vector<Wait>& waits, Wait w) {
   if (w.to <= w.from)
     return;
@@ -108,8 +126,10 @@ void add(std::vector<Wait>& waits, Wait w) {
     auto* busy = std::get_if<CrewBusyWait>(&last.cause);
     const auto* more = std::get_if<CrewBusyWait>(&w.cause);
     const auto* off = std::get_if<OffShiftWait>(&last.cause);
+    const auto* required = std::get_if<RequirementWait>(&last.cause);
     if ((busy && busy->crew == more->crew) ||
-        (off && off->crew == std::get<OffShiftWait>(w.cause).crew)) {
+        (off && off->crew == std::get<OffShiftWait>(w.cause).crew) ||
+        (required && required->services == std::get<RequirementWait>(w.cause).services)) {
       last.to = w.to;
       if (busy) {
         for (const StepId s : more->holding) {
@@ -138,18 +158,10 @@ StepId last_predecessor(const Step& step, const RunResult& result) {
   return last;
 }
 
-// From release to start: its earliest start, then its crew's shifts and
-// members, stretch by stretch.
-void add_start_waits(const WaitContext& context, const Step& step, StepId s, SimTime released,
-                     SimTime until, std::vector<Wait>& waits) {
-  SimTime t = released;
-  if (step.not_before && *step.not_before > t) {
-    add(waits, {t, std::min(*step.not_before, until), EarliestStartWait{}});
-    t = *step.not_before;
-  }
-  if (!step.crew)
-    return;
-  const CrewId crew = *step.crew;
+// From t to `until`, the step's crew's shifts and members, stretch by
+// stretch.
+void add_crew_waits(const WaitContext& context, CrewId crew, StepId s, SimTime t, SimTime until,
+                    std::vector<Wait>& waits) {
   while (t < until) {
     const ShiftCalendar& calendar = context.calendar(crew);
     Wait w = calendar.on_shift(t)
@@ -157,6 +169,27 @@ void add_start_waits(const WaitContext& context, const Step& step, StepId s, Sim
                  : Wait{t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
     t = w.to;
     add(waits, std::move(w));
+  }
+}
+
+// From release to start: its earliest start, then, between the state
+// changes of the services it requires, those not as it needs or else its
+// crew. A required service that is not as needed is the cause even while
+// the crew is busy: a free crew could not have started the step either.
+void add_start_waits(const WaitContext& context, const Step& step, StepId s, SimTime released,
+                     SimTime until, std::vector<Wait>& waits) {
+  SimTime t = released;
+  if (step.not_before && *step.not_before > t) {
+    add(waits, {t, std::min(*step.not_before, until), EarliestStartWait{}});
+    t = *step.not_before;
+  }
+  while (t < until) {
+    const SimTime to = std::min(until, context.next_requirement_change(step, t).value_or(until));
+    if (auto unmet = unmet_requirements(step, context.result(), t); !unmet.empty())
+      add(waits, {t, to, RequirementWait{std::move(unmet)}});
+    else if (step.crew)
+      add_crew_waits(context, *step.crew, s, t, to, waits);
+    t = to;
   }
 }
 
@@ -183,6 +216,22 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
 }
 
 }  // namespace
+
+std::vector<ServiceId> unmet_requirements(const Step& step, const RunResult& result, SimTime t) {
+  std::vector<ServiceId> unmet;
+  for (const ServiceRequirement& r : step.requirements) {
+    ServiceState state = ServiceState::operational;
+    for (const TimelineEntry& e : result.timeline) {
+      if (e.at > t)
+        break;
+      if (e.kind == TimelineKind::service_state && e.subject == TimelineSubject{r.service})
+        state = e.to;
+    }
+    if (!meets(state, r))
+      unmet.push_back(r.service);
+  }
+  return unmet;
+}
 
 Duration StepWaits::stalled() const {
   Duration total;
@@ -234,6 +283,7 @@ std::string_view cause_name(const WaitCause& cause) {
   return std::visit(Overloaded{
                         [](const PredecessorsWait&) { return std::string_view{"predecessors"}; },
                         [](const EarliestStartWait&) { return std::string_view{"earliest_start"}; },
+                        [](const RequirementWait&) { return std::string_view{"requires"}; },
                         [](const OffShiftWait&) { return std::string_view{"off_shift"}; },
                         [](const CrewBusyWait&) { return std::string_view{"crew_busy"}; },
                         [](const GateWait&) { return std::string_view{"gate"}; },

@@ -222,6 +222,8 @@ void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, Step
       style = "data wait-off-shift";
     } else if (std::holds_alternative<CrewBusyWait>(w.cause)) {
       style = "data wait-crew-busy";
+    } else if (std::holds_alternative<RequirementWait>(w.cause)) {
+      style = "data wait-requires";
     } else {
       style = "data wait-not-before";
     }
@@ -294,6 +296,8 @@ std::vector<std::pair<std::string, std::string>> gantt_legend(const RunResult& r
   }
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<EarliestStartWait>(c); }),
          "wait-not-before", "held by its not_before");
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<RequirementWait>(c); }),
+         "wait-requires", "a service it requires not yet as it needs");
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<OffShiftWait>(c); }),
          "wait-off-shift", "crew off shift");
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<CrewBusyWait>(c); }),

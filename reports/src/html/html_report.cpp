@@ -79,6 +79,7 @@ svg .outcome-skipped { fill: #e69f00; }
 svg .gate { fill: #ffffff; stroke: #0072b2; stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .wait-off-shift, svg .swatch.wait-off-shift { fill: #9aa5b1; fill-opacity: 0.45; stroke: none; }
 svg .wait-crew-busy, svg .swatch.wait-crew-busy { fill: #ffffff; stroke: #9aa5b1; stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .wait-requires, svg .swatch.wait-requires { fill: #56b4e9; fill-opacity: 0.35; stroke: none; }
 svg .wait-not-before, svg .swatch.wait-not-before { fill: #e69f00; fill-opacity: 0.3; stroke: none; }
 svg .retry-wait, svg .swatch.retry-wait { fill: #ffffff; stroke: #d33a2c; stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .attempt-failed, svg .swatch.attempt-failed { fill: #d33a2c; }
