@@ -1,5 +1,7 @@
 #include "format.hpp"
 
+#include "faultline/overloaded.hpp"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -223,6 +225,20 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
                          thousands(e.active.value));
   }
   return {};
+}
+
+std::string_view component_kind(const Component& c) {
+  return std::visit(Overloaded{[](RegionId) { return std::string_view{"region"}; },
+                               [](DeploymentId) { return std::string_view{"deployment"}; },
+                               [](ServiceId) { return std::string_view{"service"}; }},
+                    c);
+}
+
+std::string component_id(const Topology& topology, const Component& c) {
+  return std::visit(Overloaded{[&](RegionId r) { return topology.region(r).id; },
+                               [&](DeploymentId d) { return topology.deployment(d).id; },
+                               [&](ServiceId s) { return topology.service(s).id; }},
+                    c);
 }
 
 std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t) {

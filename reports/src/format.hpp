@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/analysis.hpp"
 #include "faultline/compare.hpp"
 #include "faultline/model.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -50,6 +51,11 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e);
 // until 2024-01-09 08:00 UTC", "ops busy with triage, fix-web until ...",
 // "gate waiting for app until ...", or "... still at the end".
 std::string wait_text(const Scenario& scenario, const Wait& wait);
+
+// A single point of failure's kind as reports name it: region, deployment
+// or service; and its id.
+std::string_view component_kind(const Component& c);
+std::string component_id(const Topology& topology, const Component& c);
 
 // "the WAN link out of region west", "deployment app@east's hosts".
 std::string resource_name(const Topology& topology, const NetworkResource& r);

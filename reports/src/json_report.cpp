@@ -17,10 +17,10 @@ ordered_json time_or_null(const ScenarioClock& clock, const std::optional<SimTim
   return t ? ordered_json(clock.iso_text(*t)) : ordered_json(nullptr);
 }
 
-ordered_json service_ids(const Scenario& scenario, const std::vector<ServiceId>& services) {
+ordered_json service_ids(const Topology& topology, const std::vector<ServiceId>& services) {
   ordered_json j = ordered_json::array();
   for (const ServiceId s : services)
-    j.push_back(scenario.topology->service(s).id);
+    j.push_back(topology.service(s).id);
   return j;
 }
 
@@ -59,9 +59,9 @@ ordered_json wait_json(const Scenario& scenario, const Wait& w) {
     for (const StepId s : busy->holding)
       j["held_by"].push_back(step(s));
   } else if (const auto* required = std::get_if<RequirementWait>(&w.cause)) {
-    j["services"] = service_ids(scenario, required->services);
+    j["services"] = service_ids(*scenario.topology, required->services);
   } else if (const auto* gate = std::get_if<GateWait>(&w.cause)) {
-    j["services"] = service_ids(scenario, gate->services);
+    j["services"] = service_ids(*scenario.topology, gate->services);
   }
   j["at_end"] = w.at_end;
   return j;
@@ -272,28 +272,22 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
 }
 
 ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis) {
-  const auto service_ids = [&](const std::vector<ServiceId>& ids) {
-    ordered_json out = ordered_json::array();
-    for (const ServiceId s : ids)
-      out.push_back(topology.service(s).id);
-    return out;
-  };
   ordered_json j;
   j["schema_version"] = kSchemaVersion;
   j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
   j["layers"] = ordered_json::array();
   for (const auto& layer : analysis.layers)
-    j["layers"].push_back(service_ids(layer));
+    j["layers"].push_back(service_ids(topology, layer));
   j["cycles"] = ordered_json::array();
   for (const auto& cycle : analysis.cycles)
-    j["cycles"].push_back(service_ids(cycle));
+    j["cycles"].push_back(service_ids(topology, cycle));
   j["blast_radius"] = ordered_json::array();
   for (const auto& radius : analysis.blast_radius) {
     ordered_json groups = ordered_json::array();
     for (const UserGroupId g : radius.user_groups)
       groups.push_back(topology.user_group(g).id);
     j["blast_radius"].push_back({{"service", topology.service(radius.service).id},
-                                 {"services_lost", service_ids(radius.services_lost)},
+                                 {"services_lost", service_ids(topology, radius.services_lost)},
                                  {"user_groups", std::move(groups)},
                                  {"users", radius.users.value}});
   }
@@ -301,11 +295,12 @@ ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& ana
   for (const auto& group : analysis.single_points_of_failure) {
     ordered_json spofs = ordered_json::array();
     for (const auto& spof : group.spofs) {
-      const bool region = spof.kind == ComponentKind::region;
-      spofs.push_back({{"kind", region ? "region" : "deployment"},
-                       {"id", region ? topology.region(RegionId{spof.component}).id
-                                     : topology.deployment(DeploymentId{spof.component}).id},
-                       {"services_down", service_ids(spof.services_down)}});
+      ordered_json one{{"kind", component_kind(spof.component)},
+                       {"id", component_id(topology, spof.component)},
+                       {"services_down", service_ids(topology, spof.services_down)}};
+      if (std::holds_alternative<ServiceId>(spof.component))
+        one["path"] = service_ids(topology, spof.path);
+      spofs.push_back(std::move(one));
     }
     j["single_points_of_failure"].push_back(
         {{"user_group", topology.user_group(group.group).id}, {"spofs", std::move(spofs)}});

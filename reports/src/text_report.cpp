@@ -237,14 +237,16 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
     if (group.spofs.empty())
       out += "    none\n";
     for (const auto& spof : group.spofs) {
-      const bool region = spof.kind == ComponentKind::region;
-      std::string down;
-      for (const ServiceId s : spof.services_down)
-        down += (down.empty() ? "" : ", ") + topology.service(s).id;
-      out += fmt::format("    {:<10} {:<36} takes down {}\n", region ? "region" : "deployment",
-                         region ? topology.region(RegionId{spof.component}).id
-                                : topology.deployment(DeploymentId{spof.component}).id,
-                         down);
+      const auto service_list = [&](const std::vector<ServiceId>& services, std::string_view sep) {
+        std::string list;
+        for (const ServiceId s : services)
+          list += (list.empty() ? "" : std::string(sep)) + topology.service(s).id;
+        return list;
+      };
+      out += fmt::format("    {:<10} {:<36} takes down {}{}\n", component_kind(spof.component),
+                         component_id(topology, spof.component),
+                         service_list(spof.services_down, ", "),
+                         spof.path.empty() ? "" : " (" + service_list(spof.path, " -> ") + ")");
     }
   }
   return out;

@@ -2,15 +2,28 @@
 
 #include "faultline/analysis.hpp"
 #include "faultline/loader.hpp"
+#include "faultline/overloaded.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
 namespace {
 
+// A single point of failure as "region east", "service config".
+std::string describe(const Topology& topology, const SinglePointOfFailure& spof) {
+  return std::visit(Overloaded{[&](RegionId r) { return "region " + topology.region(r).id; },
+                               [&](DeploymentId d) {
+                                 return "deployment " + topology.deployment(d).id;
+                               },
+                               [&](ServiceId s) { return "service " + topology.service(s).id; }},
+                    spof.component);
+}
+
 class Analysis : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto load = load_topology(testing::test_path("graph/fixtures/layered.yaml"));
+  void SetUp() override { open("layered.yaml"); }
+
+  void open(const std::string& name) {
+    auto load = load_topology(testing::test_path("graph/fixtures/" + name));
     ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
     topology_ = load.topology;
     analysis_ = analyze(*topology_);
@@ -61,19 +74,36 @@ TEST_F(Analysis, BlastRadiusFollowsHardDependenciesOnly) {
 TEST_F(Analysis, SinglePointsOfFailureRespectRedundancy) {
   const auto describe = [&](const GroupSpofs& group) {
     Ids out;
-    for (const auto& spof : group.spofs) {
-      out.push_back(spof.kind == ComponentKind::region
-                        ? "region " + topology_->region(RegionId{spof.component}).id
-                        : "deployment " + topology_->deployment(DeploymentId{spof.component}).id);
-    }
+    for (const auto& spof : group.spofs)
+      out.push_back(faultline::describe(*topology_, spof));
     return out;
   };
   // auth fails over to west and dns, api are active-active: losing one of
   // their deployments leaves web partly served, which is not a total loss.
+  // Lost whole, each service web hard-depends on takes it down; metrics is
+  // a soft dependency, and web itself has no dependants.
   EXPECT_EQ(describe(analysis_.single_points_of_failure[0]),
-            (Ids{"region east", "region west", "deployment db@east", "deployment web@west"}));
+            (Ids{"region east", "region west", "deployment db@east", "deployment web@west",
+                 "service dns", "service db", "service auth", "service api"}));
   EXPECT_EQ(describe(analysis_.single_points_of_failure[1]),
             (Ids{"region west", "deployment metrics@west"}));
+  const SinglePointOfFailure& dns = analysis_.single_points_of_failure[0].spofs[4];
+  EXPECT_EQ(ids(dns.path), (Ids{"web", "api", "auth", "dns"}));
+  EXPECT_TRUE(analysis_.single_points_of_failure[0].spofs[0].path.empty())
+      << "a region's loss has no path";
+}
+
+// logical_spof.yaml: worked out in its comments.
+TEST_F(Analysis, AServiceEveryReplicaDependsOnIsASinglePointOfFailure) {
+  open("logical_spof.yaml");
+  const auto& spofs = analysis_.single_points_of_failure[0].spofs;
+  ASSERT_EQ(spofs.size(), 2u) << "no region or deployment, two services";
+  EXPECT_EQ(describe(*topology_, spofs[0]), "service config");
+  EXPECT_EQ(ids(spofs[0].services_down), (Ids{"meetings", "messaging"}));
+  EXPECT_EQ(ids(spofs[0].path), (Ids{"meetings", "identity", "config"}));
+  EXPECT_EQ(describe(*topology_, spofs[1]), "service identity");
+  EXPECT_EQ(ids(spofs[1].services_down), (Ids{"meetings"}));
+  EXPECT_EQ(ids(spofs[1].path), (Ids{"meetings", "identity"}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Static analysis of a topology's dependency graph.
 
 #include <span>
+#include <variant>
 #include <vector>
 
 #include "faultline/model.hpp"
@@ -27,14 +28,21 @@ struct BlastRadius {
   UserCount users;
 };
 
-enum class ComponentKind { region, deployment };
+// A region or a deployment (a physical loss), or a service lost whole, as a
+// global configuration, quota or control plane is (a logical loss).
+using Component = std::variant<RegionId, DeploymentId, ServiceId>;
 
 // A single component whose loss alone puts a service the group uses in major
 // outage, with every failover working and every group at its busiest hour.
+// A service counts when its loss reaches the group through a dependency: a
+// service the group uses always takes its own users down with it.
 struct SinglePointOfFailure {
-  ComponentKind kind = ComponentKind::region;
-  std::uint32_t component = 0;           // RegionId or DeploymentId value, by kind
+  Component component;
   std::vector<ServiceId> services_down;  // the group's services it takes down
+  // For a service: how its loss reaches the group, along hard dependencies
+  // through services it takes down, from the first of services_down to the
+  // lost service. Empty for a region or a deployment.
+  std::vector<ServiceId> path;
 };
 
 struct GroupSpofs {

@@ -1,6 +1,7 @@
 #include "faultline/analysis.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "faultline/activity.hpp"
 #include "faultline/health.hpp"
@@ -84,46 +85,98 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
   return layers;
 }
 
-// The group's services that lose everything when these deployments do, at
-// the busiest hour of every group at once (the worst load capacity meets)
-// and with every failover working.
-std::vector<ServiceId> services_down_without(const Topology& topology, const UserGroup& group,
-                                             std::span<const DeploymentId> lost) {
-  HealthPropagator health(topology);
-  std::vector<std::uint16_t> busiest;
-  for (const UserGroup& each : topology.user_groups())
-    busiest.push_back(each.activity.busiest());
-  for (std::uint32_t s = 0; s < topology.services().size(); ++s)
-    health.set_demand(ServiceId{s}, demand_on(topology, ServiceId{s}, busiest));
-  for (const DeploymentId d : lost)
-    health.set_healthy_instances(d, 0);
-  health.settle_failovers();
-  health.propagate();
-  std::vector<ServiceId> down;
-  for (const ServiceId s : group.uses) {
-    if (health.health(s).state() == ServiceState::major_outage)
-      down.push_back(s);
+// Health with some deployments, or one service, lost: at the busiest hour
+// of every group at once (the worst load capacity meets) and with every
+// failover working. One propagator serves every probe.
+class LossProbe {
+ public:
+  explicit LossProbe(const Topology& topology) : topology_(topology), health_(topology) {
+    for (const UserGroup& group : topology.user_groups())
+      busiest_.push_back(group.activity.busiest());
   }
-  return down;
+
+  const HealthPropagator& lose(std::span<const DeploymentId> lost,
+                               std::optional<ServiceId> service) {
+    health_.reset();
+    for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
+      health_.set_demand(ServiceId{s}, demand_on(topology_, ServiceId{s}, busiest_));
+    for (const DeploymentId d : lost)
+      health_.set_healthy_instances(d, 0);
+    if (service)
+      health_.set_capability(*service, 0.0);
+    health_.settle_failovers();
+    health_.propagate();
+    return health_;
+  }
+
+ private:
+  const Topology& topology_;
+  HealthPropagator health_;
+  std::vector<std::uint16_t> busiest_;
+};
+
+bool down(const HealthPropagator& health, ServiceId s) {
+  return health.health(s).state() == ServiceState::major_outage;
 }
 
+// How a lost service's loss reaches `from`: the hard dependencies through
+// services in major outage.
+std::vector<ServiceId> loss_path(const Topology& topology, const HealthPropagator& health,
+                                 ServiceId from, ServiceId lost) {
+  graph::Successors edges(topology.services().size());
+  for (std::uint32_t s = 0; s < edges.size(); ++s) {
+    if (!down(health, ServiceId{s}))
+      continue;
+    for (const Dependency& dep : topology.services()[s].dependencies) {
+      if (dep.kind == DependencyKind::hard && down(health, dep.service))
+        edges[s].push_back(dep.service.value);
+    }
+  }
+  std::vector<ServiceId> path;
+  for (const std::uint32_t v : graph::shortest_path(edges, from.value, lost.value))
+    path.push_back(ServiceId{v});
+  return path;
+}
+
+// Adds `component` to each group whose services its loss takes down (other
+// than a lost service itself).
+void add_spofs(const Topology& topology, const HealthPropagator& health, Component component,
+               std::vector<GroupSpofs>& out) {
+  const ServiceId* lost = std::get_if<ServiceId>(&component);
+  for (GroupSpofs& group : out) {
+    std::vector<ServiceId> services_down;
+    for (const ServiceId s : topology.user_group(group.group).uses) {
+      if (down(health, s) && !(lost && s == *lost))
+        services_down.push_back(s);
+    }
+    if (services_down.empty())
+      continue;
+    std::vector<ServiceId> path;
+    if (lost)
+      path = loss_path(topology, health, services_down.front(), *lost);
+    group.spofs.push_back({component, std::move(services_down), std::move(path)});
+  }
+}
+
+// Regions, then deployments, then services, each in the order written. A
+// service without hard dependants can take down only itself.
 std::vector<GroupSpofs> spofs_of(const Topology& topology) {
   std::vector<GroupSpofs> out;
-  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-    const UserGroup& group = topology.user_groups()[g];
-    GroupSpofs spofs{UserGroupId{g}, {}};
-    for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
-      auto down = services_down_without(topology, group, topology.deployments_in(RegionId{r}));
-      if (!down.empty())
-        spofs.spofs.push_back({ComponentKind::region, r, std::move(down)});
-    }
-    for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
-      const DeploymentId lost[] = {DeploymentId{d}};
-      auto down = services_down_without(topology, group, lost);
-      if (!down.empty())
-        spofs.spofs.push_back({ComponentKind::deployment, d, std::move(down)});
-    }
-    out.push_back(std::move(spofs));
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g)
+    out.push_back({UserGroupId{g}, {}});
+  LossProbe probe(topology);
+  for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
+    const RegionId region{r};
+    add_spofs(topology, probe.lose(topology.deployments_in(region), std::nullopt), region, out);
+  }
+  for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
+    const DeploymentId lost[] = {DeploymentId{d}};
+    add_spofs(topology, probe.lose(lost, std::nullopt), DeploymentId{d}, out);
+  }
+  const graph::Successors dependants = hard_dependants(topology);
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    if (!dependants[s].empty())
+      add_spofs(topology, probe.lose({}, ServiceId{s}), ServiceId{s}, out);
   }
   return out;
 }

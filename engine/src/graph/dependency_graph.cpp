@@ -91,6 +91,26 @@ std::vector<std::uint32_t> evaluation_ranks(const Topology& topology) {
   return strong_components(dependency_edges(topology));
 }
 
+std::vector<std::uint32_t> shortest_path(const Successors& successors, std::uint32_t from,
+                                         std::uint32_t to) {
+  const Digraph g = to_boost(successors);
+  std::vector<Digraph::vertex_descriptor> parent(successors.size());
+  for (std::uint32_t v = 0; v < parent.size(); ++v)
+    parent[v] = v;
+  boost::breadth_first_search(
+      g, from,
+      boost::visitor(boost::make_bfs_visitor(boost::record_predecessors(
+          boost::make_iterator_property_map(parent.begin(), boost::get(boost::vertex_index, g)),
+          boost::on_tree_edge()))));
+  if (to != from && parent[to] == to)
+    return {};
+  std::vector<std::uint32_t> path{to};
+  while (path.back() != from)
+    path.push_back(static_cast<std::uint32_t>(parent[path.back()]));
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
 std::vector<std::uint32_t> reachable(const Successors& successors,
                                      const std::vector<std::uint32_t>& starts) {
   const Digraph g = to_boost(successors);

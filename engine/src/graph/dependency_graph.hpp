@@ -27,6 +27,11 @@ Successors dependency_edges(const Topology& topology);
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology);
 
+// A shortest path from `from` to `to`, both included; empty when there is
+// none. Of equally short ones, the one through the earliest-listed edges.
+std::vector<std::uint32_t> shortest_path(const Successors& successors, std::uint32_t from,
+                                         std::uint32_t to);
+
 // Every vertex reachable from any of the starts (the starts included), ascending.
 std::vector<std::uint32_t> reachable(const Successors& successors,
                                      const std::vector<std::uint32_t>& starts);
