@@ -1,11 +1,11 @@
 #include "format.hpp"
 
-#include "faultline/overloaded.hpp"
-
 #include <fmt/format.h>
 
 #include <cmath>
 #include <numeric>
+
+#include "faultline/overloaded.hpp"
 
 namespace faultline::reports {
 
