@@ -42,6 +42,8 @@ std::string_view kind_name(TimelineKind k) {
   switch (k) {
     case TimelineKind::fault:
       return "fault";
+    case TimelineKind::fault_healed:
+      return "fault_healed";
     case TimelineKind::rollout_wave:
       return "rollout_wave";
     case TimelineKind::step_started:
@@ -84,6 +86,8 @@ std::string_view kind_label(TimelineKind k) {
   switch (k) {
     case TimelineKind::fault:
       return "FAULT";
+    case TimelineKind::fault_healed:
+      return "HEALED";
     case TimelineKind::rollout_wave:
       return "FAULT";
     case TimelineKind::step_started:
@@ -164,6 +168,11 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
   switch (e.kind) {
     case TimelineKind::fault:
       return fault_text(scenario, e);
+    case TimelineKind::fault_healed: {
+      const Fault& f = scenario.faults[e.fault().value];
+      return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id,
+                         topology.service(*f.service).id, percent(e.served_fraction));
+    }
     case TimelineKind::rollout_wave:
       return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
                          scenario.faults[e.fault().value].id, e.wave, e.waves,

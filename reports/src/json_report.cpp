@@ -79,6 +79,10 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       if (scenario.faults[e.fault().value].kind != FaultKind::outage)
         j["instances_down"] = e.instances;
       break;
+    case TimelineKind::fault_healed:
+      j["fault"] = scenario.faults[e.fault().value].id;
+      j["capability"] = e.served_fraction;
+      break;
     case TimelineKind::rollout_wave:
       j["fault"] = scenario.faults[e.fault().value].id;
       j["wave"] = e.wave;

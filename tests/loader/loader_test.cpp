@@ -326,12 +326,25 @@ TEST(Loader, ReportsEveryBadRequirement) {
                         "unknown state 'down'; expected operational, degraded-performance or "
                         "partial-outage (the step starts once the service is as good)"));
   EXPECT_TRUE(has_error(d, 7, 77, "state 'major-outage' cannot be 'at_least': it is the worst"));
-  EXPECT_TRUE(has_error(d, 8, 52, "requirement (requires) of step 'd' is missing the required key"));
-  EXPECT_TRUE(has_error(d, 9, 67, "unknown key 'at_leest' in a requirement (requires) of step 'e' "
-                                  "(did you mean 'at_least'?)"));
-  EXPECT_TRUE(has_error(d, 10, 41, "unknown key 'requirs' in a runbook step (did you mean "
-                                   "'requires'?)"));
+  EXPECT_TRUE(
+      has_error(d, 8, 52, "requirement (requires) of step 'd' is missing the required key"));
+  EXPECT_TRUE(has_error(d, 9, 67,
+                        "unknown key 'at_leest' in a requirement (requires) of step 'e' "
+                        "(did you mean 'at_least'?)"));
+  EXPECT_TRUE(has_error(d, 10, 41,
+                        "unknown key 'requirs' in a runbook step (did you mean "
+                        "'requires'?)"));
   EXPECT_EQ(d.error_count(), 6u);
+}
+
+TEST(Loader, OnlyOutagesLastAndForADuration) {
+  const auto load = load_scenario(semantics_fixture("bad_lasts.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 5, 69, "'lasts' does not apply to delete-instances faults"));
+  EXPECT_TRUE(has_error(d, 6, 60, "how long fault 'flaky' lasts must be a duration"));
+  EXPECT_TRUE(has_error(d, 7, 51, "unknown key 'last' in a fault (did you mean 'lasts'?)"));
+  EXPECT_EQ(d.error_count(), 3u);
 }
 
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {

@@ -180,6 +180,29 @@ TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
   EXPECT_NEAR(static_cast<double>(r.milestones_met[0]) / n, expected, 4 * 0.0035);
 }
 
+// heal.yaml (runbook/fixtures/semantics): the mean loss is 2491.67
+// user-hours; only the tail past 2h30m varies, 500 x max(0, H - 2.5h) with
+// H uniform on [1.5h, 3h]: mean 41.67, sd sqrt(250000/36 - 41.67^2) = 72.2
+// user-hours, so the standard error over 20,000 runs is 0.51.
+TEST(MonteCarlo, AnOutageThatLastsADistributionEndsWhenItsDrawSays) {
+  const auto scenario = load(test_path("runbook/fixtures/semantics/heal.yaml"));
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_NEAR(r.overall.user_seconds_lost.mean() / 3600, 2450 + 500.0 / 12, 4 * 0.51);
+  const auto web = scenario->topology->find_service("web")->value;
+  const auto& restored = r.services[web].restored_at.happened().summary();
+  EXPECT_EQ(restored.min, Duration::minutes(150).ms) << "never before the second outage ends";
+  EXPECT_LE(restored.max, Duration::hours(3).ms);
+  EXPECT_EQ(json_of(*scenario, options), json_of(*scenario, [&] {
+              MonteCarloOptions one = options;
+              one.threads = 1;
+              return one;
+            }()))
+      << "the draws of how long an outage lasts do not depend on the thread count";
+}
+
 TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
   MonteCarloOptions options;

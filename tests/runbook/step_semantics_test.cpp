@@ -76,6 +76,29 @@ TEST(StepSemantics, AStepThatRequiresServicesStartsOnceTheyAreAsItNeeds) {
       << "restore-app waited for db, which fix-db brought back";
 }
 
+TEST(StepSemantics, AnOutageThatLastsEndsByItselfAndOverlappingOnesEndWithTheLast) {
+  const auto scenario = fixture("heal.yaml");
+  const RunResult r = replay(*scenario);
+  const auto service = [&](const char* id) {
+    return r.services[scenario->topology->find_service(id)->value];
+  };
+  EXPECT_EQ(service("app").restored_at, at(Duration::hours(2))) << "db's partition healed";
+  EXPECT_EQ(service("web").restored_at, at(Duration::minutes(150)))
+      << "not at 2h15m, when the halving ended under the second outage";
+  std::vector<std::pair<SimTime, double>> healed;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::fault_healed)
+      healed.emplace_back(e.at, e.served_fraction);
+  }
+  EXPECT_EQ(healed, (std::vector<std::pair<SimTime, double>>{{at(Duration::hours(2)), 1.0},
+                                                             {at(Duration::minutes(135)), 0.0},
+                                                             {at(Duration::minutes(150)), 1.0}}));
+  EXPECT_EQ(r.end, at(Duration::minutes(150)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1200 + 1250);
+  EXPECT_DOUBLE_EQ(r.restored_loss_otherwise.in_user_hours(), 1200 + 1250)
+      << "no step brought anyone back";
+}
+
 TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);

@@ -263,6 +263,9 @@ struct Fault {
   std::optional<int> instances;      // delete_instances: per deployment; all when absent
   std::optional<ServiceId> service;  // outage
   double served_fraction = 0.0;      // outage: what the service still serves
+  // outage: it ends by itself this long after it struck (a partition that
+  // heals, a bad value that expires); until a step restores it when absent.
+  std::optional<Distribution> lasts;
   int per_wave = 1;                  // bad_deploy: deployments each wave takes down
   Duration every;                    // bad_deploy: between waves
   SourceLocation where;

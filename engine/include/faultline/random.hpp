@@ -11,7 +11,13 @@
 namespace faultline {
 
 // What a stream is drawn for; part of the stream's identity.
-enum class StreamPurpose : std::uint32_t { step = 1, failure = 2, failover = 3, search = 4 };
+enum class StreamPurpose : std::uint32_t {
+  step = 1,
+  failure = 2,
+  failover = 3,
+  search = 4,
+  fault = 5,
+};
 
 // xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Small, fast,
 // and with 2^256 - 1 period; satisfies UniformRandomBitGenerator.

@@ -13,6 +13,7 @@ namespace faultline {
 
 enum class TimelineKind {
   fault,
+  fault_healed,  // an outage that lasts for a while ended by itself
   rollout_wave,  // a bad deploy reaches more deployments
   step_started,
   step_wave,
@@ -33,7 +34,7 @@ enum class TimelineKind {
 };
 
 // What a timeline entry is about, as its kind says: the fault (fault,
-// rollout_wave), step (step_*), service (failover_*, service_state),
+// fault_healed, rollout_wave), step (step_*), service (failover_*, service_state),
 // deployment (overloaded) or crew (crew); nothing for users.
 using TimelineSubject =
     std::variant<std::monostate, FaultId, StepId, ServiceId, DeploymentId, CrewId>;
@@ -63,7 +64,8 @@ struct TimelineEntry {
   // crew: members busy now, of its size.
   int busy = 0;
   int size = 0;
-  // service_state
+  // service_state: what the service serves; fault_healed: the capability
+  // its service gets back (it may serve less, for other reasons).
   ServiceState from = ServiceState::operational;
   ServiceState to = ServiceState::operational;
   double served_fraction = 1.0;

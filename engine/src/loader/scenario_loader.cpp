@@ -274,7 +274,7 @@ class ScenarioReader {
   void read_fault(const YAML::Node& node) {
     Fields f(reader_, node, "a fault",
              {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
-              "service", "served_fraction", "every", "per_wave"});
+              "service", "served_fraction", "lasts", "every", "per_wave"});
     if (!f.is_map())
       return;
     Fault fault;
@@ -323,6 +323,8 @@ class ScenarioReader {
           fault.service = service_of(s);
         if (const YAML::Node n = f.get("served_fraction"); n.IsDefined())
           fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
+        if (const YAML::Node d = f.get("lasts"); d.IsDefined())
+          fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
         break;
       case FaultKind::bad_deploy:
         fault.deployments = deployments_of(f, what, true);

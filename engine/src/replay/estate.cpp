@@ -8,7 +8,9 @@ Estate::Estate(RunContext& run, Failover& failover)
     : run_(run),
       failover_(failover),
       base_healthy_(run.topology.deployments().size()),
-      base_capability_(run.topology.services().size()),
+      capabilities_(run.topology.services().size(),
+                    std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
+                                [](const Fault& f) { return f.lasts.has_value(); })),
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
       rollout_halted_(run.scenario.faults.size()) {}
@@ -16,10 +18,12 @@ Estate::Estate(RunContext& run, Failover& failover)
 void Estate::reset() {
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
     base_healthy_[d] = run_.topology.deployments()[d].instances;
-  std::fill(base_capability_.begin(), base_capability_.end(), 1.0);
+  capabilities_.reset();
   std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
+  if (capabilities_.outages_heal())
+    run_.open_streams(random_, StreamPurpose::fault, rollout_halted_.size());
 }
 
 void Estate::apply_deployment(DeploymentId d) {
@@ -28,7 +32,7 @@ void Estate::apply_deployment(DeploymentId d) {
 }
 
 void Estate::apply_service(ServiceId s) {
-  run_.health.set_capability(s, service_failed_[s.value] ? 0.0 : base_capability_[s.value]);
+  run_.health.set_capability(s, service_failed_[s.value] ? 0.0 : capabilities_[s]);
 }
 
 void Estate::strike(FaultId index) {
@@ -46,12 +50,23 @@ void Estate::strike(FaultId index) {
     }
   } else {
     // A fault only takes away: a service already serving less stays there.
-    double& capability = base_capability_[fault.service->value];
-    capability = std::min(capability, fault.served_fraction);
+    capabilities_.outage(*fault.service, index, fault.served_fraction);
     apply_service(*fault.service);
+    if (fault.lasts) {
+      run_.queue.schedule(run_.now + run_.draw(*fault.lasts, random_, index.value),
+                          events::FaultHeals{index});
+    }
   }
   run_.recorder.record(run_.now, TimelineKind::fault, index,
                        [&](TimelineEntry& e) { e.instances = deleted; });
+}
+
+void Estate::heal(FaultId index) {
+  const ServiceId s = *run_.scenario.faults[index.value].service;
+  const double back_to = capabilities_.heal(s, index);
+  apply_service(s);
+  run_.recorder.record(run_.now, TimelineKind::fault_healed, index,
+                       [&](TimelineEntry& e) { e.served_fraction = back_to; });
 }
 
 bool Estate::reach_wave(FaultId fault, int wave) {
@@ -97,11 +112,12 @@ void Estate::take_down(DeploymentId d) {
 }
 
 void Estate::raise_capability(ServiceId s, double fraction) {
-  set_capability(s, std::max(base_capability_[s.value], fraction));
+  capabilities_.raise(s, fraction);
+  apply_service(s);
 }
 
 void Estate::set_capability(ServiceId s, double capability) {
-  base_capability_[s.value] = capability;
+  capabilities_.set(s, capability);
   apply_service(s);
 }
 

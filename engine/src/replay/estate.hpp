@@ -10,6 +10,7 @@
 #include "replay/failover.hpp"
 #include "replay/failure_models.hpp"
 #include "replay/run_context.hpp"
+#include "replay/service_capabilities.hpp"
 
 namespace faultline::detail {
 
@@ -19,8 +20,10 @@ class Estate {
 
   void reset();
   // The fault strikes now; a bad deploy reaches its first wave unless it
-  // was halted before.
+  // was halted before. An outage that lasts is scheduled to heal.
   void strike(FaultId fault);
+  // The outage ends by itself (see ServiceCapabilities).
+  void heal(FaultId fault);
   // A bad deploy reaches wave `wave` (from 2), unless it was halted;
   // returns whether it did.
   bool reach_wave(FaultId fault, int wave);
@@ -35,7 +38,7 @@ class Estate {
   void raise_capability(ServiceId s, double fraction);
   // What faults and the runbook leave of the service's capability, and a
   // rollback's return to an earlier one.
-  double capability(ServiceId s) const { return base_capability_[s.value]; }
+  double capability(ServiceId s) const { return capabilities_[s]; }
   void set_capability(ServiceId s, double capability);
   // A failure model's unit fails or is repaired.
   void set_unit_failed(const FailureModels::Unit& unit, bool failed);
@@ -51,10 +54,11 @@ class Estate {
   RunContext& run_;
   Failover& failover_;
   std::vector<int> base_healthy_;        // by deployment
-  std::vector<double> base_capability_;  // by service
+  ServiceCapabilities capabilities_;
   std::vector<char> deployment_failed_;  // by deployment, by its failure model
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
+  std::vector<RandomStream> random_;  // by fault, in a sampled run, when outages heal
 };
 
 }  // namespace faultline::detail

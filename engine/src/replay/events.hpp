@@ -18,6 +18,10 @@ namespace events {
 struct FaultStrikes {
   FaultId fault;
 };
+// An outage that lasts for a while ends by itself.
+struct FaultHeals {
+  FaultId fault;
+};
 // A bad deploy reaches its next wave of deployments (from 2).
 struct RolloutWave {
   FaultId fault;
@@ -82,7 +86,8 @@ struct ShiftStarts {};
 
 }  // namespace events
 
-using Event = std::variant<events::FaultStrikes, events::RolloutWave, events::RunbookBegins,
+using Event = std::variant<events::FaultStrikes, events::FaultHeals, events::RolloutWave,
+                           events::RunbookBegins,
                            events::EarliestStart, events::AttemptEnds, events::RetryStarts,
                            events::UnitFails, events::UnitRepaired, events::DemandChanges,
                            events::LossDetected, events::FailoverDone, events::OverloadTrips,

@@ -108,6 +108,11 @@ void Run::on(const events::FaultStrikes& e) {
   propagate();
 }
 
+void Run::on(const events::FaultHeals& e) {
+  estate_.heal(e.fault);
+  propagate();
+}
+
 void Run::on(const events::RolloutWave& e) {
   if (estate_.reach_wave(e.fault, e.wave))
     propagate();

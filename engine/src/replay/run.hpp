@@ -45,6 +45,7 @@ class Run {
   // Hands the event to what it is about, then starts the steps that can.
   void handle(const Event& e);
   void on(const events::FaultStrikes& e);
+  void on(const events::FaultHeals& e);
   void on(const events::RolloutWave& e);
   void on(const events::RunbookBegins& e);
   void on(const events::EarliestStart& e);

@@ -1,0 +1,62 @@
+#include "replay/service_capabilities.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+ServiceCapabilities::ServiceCapabilities(std::size_t services, bool outages_heal)
+    : capability_(services), history_(outages_heal ? services : 0), outages_heal_(outages_heal) {
+  reset();
+}
+
+void ServiceCapabilities::reset() {
+  std::fill(capability_.begin(), capability_.end(), 1.0);
+  for (auto& changes : history_)
+    changes.clear();
+}
+
+void ServiceCapabilities::keep(ServiceId s, Change change) {
+  if (outages_heal_)
+    history_[s.value].push_back(change);
+}
+
+void ServiceCapabilities::outage(ServiceId s, FaultId fault, double served_fraction) {
+  capability_[s.value] = std::min(capability_[s.value], served_fraction);
+  keep(s, {Kind::outage, served_fraction, fault});
+}
+
+void ServiceCapabilities::raise(ServiceId s, double fraction) {
+  capability_[s.value] = std::max(capability_[s.value], fraction);
+  keep(s, {Kind::raise, fraction, FaultId{}});
+}
+
+void ServiceCapabilities::set(ServiceId s, double capability) {
+  capability_[s.value] = capability;
+  keep(s, {Kind::set, capability, FaultId{}});
+}
+
+// Taking away and giving back are monotone, so leaving the outage out can
+// only raise the capability: health sees a recovery, never a loss.
+double ServiceCapabilities::heal(ServiceId s, FaultId fault) {
+  auto& changes = history_[s.value];
+  std::erase_if(changes,
+                [&](const Change& c) { return c.kind == Kind::outage && c.fault == fault; });
+  double capability = 1.0;
+  for (const Change& c : changes) {
+    switch (c.kind) {
+      case Kind::outage:
+        capability = std::min(capability, c.value);
+        break;
+      case Kind::raise:
+        capability = std::max(capability, c.value);
+        break;
+      case Kind::set:
+        capability = c.value;
+        break;
+    }
+  }
+  capability_[s.value] = capability;
+  return capability;
+}
+
+}  // namespace faultline::detail
