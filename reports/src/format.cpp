@@ -58,6 +58,8 @@ std::string_view kind_name(TimelineKind k) {
       return "step_attempt_failed";
     case TimelineKind::step_retry:
       return "step_retry";
+    case TimelineKind::step_next_method:
+      return "step_next_method";
     case TimelineKind::step_skipped:
       return "step_skipped";
     case TimelineKind::step_failed:
@@ -74,6 +76,8 @@ std::string_view kind_name(TimelineKind k) {
       return "failover_failed";
     case TimelineKind::overloaded:
       return "overloaded";
+    case TimelineKind::restarted:
+      return "restarted";
     case TimelineKind::service_state:
       return "service_state";
     case TimelineKind::users:
@@ -102,6 +106,8 @@ std::string_view kind_label(TimelineKind k) {
       return "MISS";
     case TimelineKind::step_retry:
       return "RETRY";
+    case TimelineKind::step_next_method:
+      return "METHOD";
     case TimelineKind::step_skipped:
       return "SKIP";
     case TimelineKind::step_failed:
@@ -118,6 +124,8 @@ std::string_view kind_label(TimelineKind k) {
       return "SWITCH";
     case TimelineKind::overloaded:
       return "CRASH";
+    case TimelineKind::restarted:
+      return "UP";
     case TimelineKind::service_state:
       return "STATE";
     case TimelineKind::users:
@@ -140,6 +148,19 @@ std::string wave_text(const TimelineEntry& e) {
 std::string attempt_failed_text(const Scenario& scenario, const TimelineEntry& e) {
   return fmt::format("{}: attempt {}{} failed{}", scenario.steps[e.step().value].id, e.attempt,
                      wave_text(e), e.scripted ? " (scripted)" : "");
+}
+
+std::string next_method_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Step& s = scenario.steps[e.step().value];
+  return fmt::format("{}: {} gave up; {} starts{}", s.id, s.methods[e.method - 1].name,
+                     s.methods[e.method].name, wave_text(e));
+}
+
+std::string retry_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Step& s = scenario.steps[e.step().value];
+  const int retries = s.methods[e.method].retries;
+  return fmt::format("{}: attempt {}{} starts, a retry ({} allowed)", s.id, e.attempt, wave_text(e),
+                     retries == kUnlimitedRetries ? "no limit" : std::to_string(retries));
 }
 
 // "vm-deletion: 456 instances deleted - ...".
@@ -189,6 +210,9 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     case TimelineKind::overloaded:
       return fmt::format("{}: fell over under load",
                          topology.deployments()[e.deployment().value].id);
+    case TimelineKind::restarted:
+      return fmt::format("{}: restarts by itself with {} instances",
+                         topology.deployments()[e.deployment().value].id, thousands(e.instances));
     case TimelineKind::step_started: {
       const Step& s = scenario.steps[e.step().value];
       return fmt::format("{}{}{}", s.id, crew_text(scenario, s),
@@ -207,11 +231,10 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     }
     case TimelineKind::step_attempt_failed:
       return attempt_failed_text(scenario, e);
-    case TimelineKind::step_retry: {
-      const Step& s = scenario.steps[e.step().value];
-      return fmt::format("{}: attempt {}{} starts, a retry ({} allowed)", s.id, e.attempt,
-                         wave_text(e), s.retries);
-    }
+    case TimelineKind::step_next_method:
+      return next_method_text(scenario, e);
+    case TimelineKind::step_retry:
+      return retry_text(scenario, e);
     case TimelineKind::step_skipped: {
       const StepCondition& c = *scenario.steps[e.step().value].only_if;
       return fmt::format("{}: {} is no longer worse than {}", scenario.steps[e.step().value].id,

@@ -67,6 +67,21 @@ ordered_json wait_json(const Scenario& scenario, const Wait& w) {
   return j;
 }
 
+// A failed attempt, a retry, or the next method taking over.
+void add_attempt_fields(const Step& step, const TimelineEntry& e, ordered_json& j) {
+  j["step"] = step.id;
+  if (e.kind == TimelineKind::step_next_method) {
+    j["gave_up"] = step.methods[e.method - 1].name;
+    j["method"] = step.methods[e.method].name;
+  } else {
+    j["attempt"] = e.attempt;
+  }
+  j["wave"] = e.wave;
+  j["waves"] = e.waves;
+  if (e.kind == TimelineKind::step_attempt_failed)
+    j["scripted"] = e.scripted;
+}
+
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -100,6 +115,10 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::overloaded:
       j["deployment"] = topology.deployments()[e.deployment().value].id;
       break;
+    case TimelineKind::restarted:
+      j["deployment"] = topology.deployments()[e.deployment().value].id;
+      j["instances"] = e.instances;
+      break;
     case TimelineKind::step_started:
     case TimelineKind::step_completed:
     case TimelineKind::step_work_done:
@@ -119,12 +138,8 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       break;
     case TimelineKind::step_attempt_failed:
     case TimelineKind::step_retry:
-      j["step"] = scenario.steps[e.step().value].id;
-      j["attempt"] = e.attempt;
-      j["wave"] = e.wave;
-      j["waves"] = e.waves;
-      if (e.kind == TimelineKind::step_attempt_failed)
-        j["scripted"] = e.scripted;
+    case TimelineKind::step_next_method:
+      add_attempt_fields(scenario.steps[e.step().value], e, j);
       break;
     case TimelineKind::service_state:
       j["service"] = topology.services()[e.service().value].id;
@@ -160,21 +175,25 @@ ordered_json steps_json(const Scenario& scenario, const RunResult& result) {
     ordered_json waits_of = ordered_json::array();
     for (const Wait& w : waits[s].waits)
       waits_of.push_back(wait_json(scenario, w));
-    steps.push_back({{"id", step.id},
-                     {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id)
-                                        : ordered_json(nullptr)},
-                     {"released_s", seconds_or_null(o.released)},
-                     {"started", time_or_null(clock, o.started)},
-                     {"started_s", seconds_or_null(o.started)},
-                     {"work_done_s", seconds_or_null(o.work_done)},
-                     {"completed", time_or_null(clock, o.completed)},
-                     {"completed_s", seconds_or_null(o.completed)},
-                     {"crew_freed_s", seconds_or_null(o.crew_freed)},
-                     {"outcome", outcome_name(o)},
-                     {"attempts", o.attempts},
-                     {"restored_user_hours", o.restored_loss.in_user_hours()},
-                     {"stalled_s", seconds(waits[s].stalled())},
-                     {"waits", std::move(waits_of)}});
+    ordered_json j = {{"id", step.id},
+                      {"crew", step.crew ? ordered_json(scenario.crews[step.crew->value].id)
+                                         : ordered_json(nullptr)},
+                      {"released_s", seconds_or_null(o.released)},
+                      {"started", time_or_null(clock, o.started)},
+                      {"started_s", seconds_or_null(o.started)},
+                      {"work_done_s", seconds_or_null(o.work_done)},
+                      {"completed", time_or_null(clock, o.completed)},
+                      {"completed_s", seconds_or_null(o.completed)},
+                      {"crew_freed_s", seconds_or_null(o.crew_freed)},
+                      {"outcome", outcome_name(o)},
+                      {"attempts", o.attempts},
+                      {"restored_user_hours", o.restored_loss.in_user_hours()},
+                      {"stalled_s", seconds(waits[s].stalled())},
+                      {"waits", std::move(waits_of)}};
+    // A step that lists methods: the one under way when it stopped.
+    if (!step.methods.front().name.empty())
+      j["method"] = step.methods[o.method].name;
+    steps.push_back(std::move(j));
   }
   return steps;
 }

@@ -52,19 +52,33 @@ ordered_json event_times_json(const EventTimes& times, double divisor) {
   return j;
 }
 
+// A step that lists methods: each one's share of the runs it completed.
+ordered_json methods_json(const Step& step, const StepStatistics& stats, std::uint64_t runs) {
+  ordered_json methods = ordered_json::array();
+  for (std::size_t m = 0; m < step.methods.size(); ++m) {
+    methods.push_back({{"name", step.methods[m].name},
+                       {"probability_completed", share(stats.runs_completed_by[m], runs)}});
+  }
+  return methods;
+}
+
 ordered_json steps_json(const Scenario& scenario, const MonteCarloResult& result) {
   ordered_json steps = ordered_json::array();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    steps.push_back(
-        {{"id", scenario.steps[s].id},
-         {"probability_failed", share(stats.runs_failed, result.runs)},
-         {"probability_skipped", share(stats.runs_skipped, result.runs)},
-         {"criticality", share(stats.runs_critical, result.runs)},
-         {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
-         {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
-         {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
-         {"attempts", summary_json(stats.attempts, 1.0)}});
+    ordered_json step = {
+        {"id", scenario.steps[s].id},
+        {"probability_failed", share(stats.runs_failed, result.runs)},
+        {"probability_skipped", share(stats.runs_skipped, result.runs)},
+        {"criticality", share(stats.runs_critical, result.runs)},
+        {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
+        {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
+        {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
+        {"attempts", summary_json(stats.attempts, 1.0)}};
+    // Only a step that lists methods says which completed it.
+    if (!scenario.steps[s].methods.front().name.empty())
+      step["methods"] = methods_json(scenario.steps[s], stats, result.runs);
+    steps.push_back(std::move(step));
   }
   return steps;
 }
@@ -267,6 +281,25 @@ std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& resu
   return out;
 }
 
+// The steps that list methods: how often each completed the step.
+std::string method_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  std::string out;
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const Step& step = scenario.steps[s];
+    if (step.methods.front().name.empty())
+      continue;
+    if (out.empty())
+      out += "\nsteps completed by each of their methods:\n";
+    std::string shares;
+    for (std::size_t m = 0; m < step.methods.size(); ++m) {
+      shares += fmt::format("{}{} {:.1f}%", m == 0 ? "" : ", ", step.methods[m].name,
+                            100.0 * share(result.steps[s].runs_completed_by[m], result.runs));
+    }
+    out += fmt::format("  {:<28} {} of runs\n", step.id, shares);
+  }
+  return out;
+}
+
 // The observed milestones against the runs.
 std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
@@ -304,6 +337,7 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   out += step_statistics_lines(scenario, result);
   out += crew_peak_lines(scenario, result);
   out += gave_up_lines(scenario, result);
+  out += method_lines(scenario, result);
   out += milestone_lines(scenario, result);
   return out;
 }

@@ -45,8 +45,8 @@ TEST(LoadScenario, ReadsAGoodScenarioWithLocalTimes) {
   EXPECT_DOUBLE_EQ(s.faults[1].served_fraction, 0.4);
   ASSERT_EQ(s.steps.size(), 2u);
   EXPECT_EQ(s.steps[0].deployments.size(), 2u);  // region east: db@east and api@east
-  EXPECT_EQ(s.steps[0].duration.median(), Duration::minutes(90));
-  EXPECT_TRUE(s.steps[0].duration.is_fixed());
+  EXPECT_EQ(s.steps[0].methods[0].duration.median(), Duration::minutes(90));
+  EXPECT_TRUE(s.steps[0].methods[0].duration.is_fixed());
   EXPECT_EQ(s.successors[0], std::vector<StepId>{StepId{1}});
   EXPECT_EQ(s.observed[0].timing, MilestoneTiming::by);
   EXPECT_EQ(s.observed[0].time, SimTime{} + Duration::hours(2));
@@ -345,6 +345,59 @@ TEST(Loader, OnlyOutagesLastAndForADuration) {
   EXPECT_TRUE(has_error(d, 6, 60, "how long fault 'flaky' lasts must be a duration"));
   EXPECT_TRUE(has_error(d, 7, 51, "unknown key 'last' in a fault (did you mean 'lasts'?)"));
   EXPECT_EQ(d.error_count(), 3u);
+}
+
+TEST(Loader, DeploymentsThatRestartByThemselvesNeedAHorizonAndADuration) {
+  const auto without = load_scenario(semantics_fixture("restarts_without_horizon.yaml"));
+  EXPECT_FALSE(without.scenario);
+  EXPECT_TRUE(has_error(without.diagnostics, 1, 1,
+                        "restart by themselves after falling over, so a crash loop can go on "
+                        "without end; give the scenario a 'horizon'"))
+      << without.diagnostics.to_text();
+  const auto bad = load_topology(semantics_fixture("bad_restarts.yaml"));
+  EXPECT_FALSE(bad.topology);
+  EXPECT_TRUE(has_error(bad.diagnostics, 4, 60,
+                        "overload 'restarts_after' of service 'web' must "
+                        "be a duration"))
+      << bad.diagnostics.to_text();
+  EXPECT_TRUE(has_error(bad.diagnostics, 4, 66,
+                        "unknown key 'restart' in the overload of "
+                        "service 'web'; known keys: threshold, after, "
+                        "restarts_after"))
+      << bad.diagnostics.to_text();
+  EXPECT_EQ(bad.diagnostics.error_count(), 2u);
+}
+
+TEST(Loader, UnevenWavesAddUpToOneAndRestoresEitherRaiseOrAdd) {
+  const auto load = load_scenario(semantics_fixture("bad_waves.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 8, 15,
+                        "step 'a' gives each of its waves a duration: remove the step's "
+                        "'duration'"));
+  EXPECT_TRUE(has_error(d, 9, 12,
+                        "the shares of the waves of step 'a' add up to 0.9; they must "
+                        "add up to 1"));
+  EXPECT_TRUE(has_error(d, 10, 60, "a wave of step 'b' is missing the required key 'duration'"));
+  EXPECT_TRUE(has_error(d, 11, 58, "step 'c' gives both 'to'"));
+  EXPECT_TRUE(has_error(d, 12, 49, "'add' does not apply to rebuild steps"));
+  EXPECT_TRUE(has_error(d, 13, 59, "waves of step 'e' is empty"));
+  EXPECT_EQ(d.error_count(), 6u) << d.to_text();
+}
+
+TEST(Loader, MethodsAreNamedOnceAndTakeTheAttemptKeysOfTheStep) {
+  const auto load = load_scenario(semantics_fixture("bad_methods.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 7, 15, "step 'a' lists methods: give 'duration' to each method"));
+  EXPECT_TRUE(has_error(d, 8, 50, "duplicate method id 'fast' (first defined at line 8)"));
+  EXPECT_TRUE(has_error(d, 9, 37, "a method of step 'b' is missing the required key 'duration'"));
+  EXPECT_TRUE(has_error(d, 9, 51, "a method of step 'b' is missing the required key 'name'"));
+  EXPECT_TRUE(has_error(d, 9, 66,
+                        "unknown key 'sucess' in a method of step 'b' (did you mean "
+                        "'success'?)"));
+  EXPECT_TRUE(has_error(d, 10, 36, "methods of step 'c' is empty"));
+  EXPECT_EQ(d.error_count(), 6u) << d.to_text();
 }
 
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {

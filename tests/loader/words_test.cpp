@@ -65,7 +65,7 @@ TEST(Words, ListTheWordsAsASentence) {
 // its target; a bad deploy a service or deployments, how often and how many.
 TEST(Words, AVariantRefusesTheKeysOfTheOthers) {
   using Keys = std::vector<std::string_view>;
-  EXPECT_EQ(keys_not_taken(ActionKind::rebuild), (Keys{"service", "to", "waves", "fault"}));
+  EXPECT_EQ(keys_not_taken(ActionKind::rebuild), (Keys{"service", "to", "add", "waves", "fault"}));
   EXPECT_EQ(keys_not_taken(ActionKind::restore),
             (Keys{"deployments", "region", "zone", "waves", "fault"}));
   EXPECT_EQ(keys_not_taken(ActionKind::none), (Keys{WordTable<ActionKind>::variant_keys.begin(),

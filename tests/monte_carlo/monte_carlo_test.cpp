@@ -203,6 +203,59 @@ TEST(MonteCarlo, AnOutageThatLastsADistributionEndsWhenItsDrawSays) {
       << "the draws of how long an outage lasts do not depend on the thread count";
 }
 
+// uneven.yaml (runbook/fixtures/semantics): worked out in its comments.
+TEST(MonteCarlo, EachUnevenWaveDrawsItsOwnDuration) {
+  const auto scenario = load(test_path("runbook/fixtures/semantics/uneven.yaml"));
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_NEAR(r.overall.user_seconds_lost.mean() / 3600, 4700, 4 * 2.04);
+  const auto web = scenario->topology->find_service("web")->value;
+  const auto& restored = r.services[web].restored_at.happened().summary();
+  EXPECT_GE(restored.min, Duration::hours(5).ms);
+  EXPECT_LT(restored.min, Duration::hours(5).ms + Duration::minutes(5).ms);
+  EXPECT_LE(restored.max, Duration::hours(9).ms);
+  EXPECT_GT(restored.max, Duration::hours(9).ms - Duration::minutes(5).ms);
+}
+
+// until_it_works.yaml (runbook/fixtures/semantics): attempts until the
+// first success are geometric with p = 0.2, mean 5, sd sqrt(0.8) / 0.2 =
+// 4.47 (standard error 0.032 over 20,000 runs); with the deadline only
+// three attempts fit, so the step fails with probability 0.8^3 = 0.512
+// (standard error 0.0035).
+TEST(MonteCarlo, RetryingWithoutALimitGoesOnUntilItWorks) {
+  const auto scenario = load(test_path("runbook/fixtures/semantics/until_it_works.yaml"));
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_NEAR(r.steps[0].attempts.mean(), 5.0, 4 * 0.032);
+  EXPECT_EQ(r.steps[0].runs_failed, 0u);
+  EXPECT_NEAR(static_cast<double>(r.steps[1].runs_failed) / static_cast<double>(r.runs), 0.512,
+              4 * 0.0035);
+  EXPECT_EQ(r.steps[1].attempts.summary().max, 3);
+}
+
+// methods.yaml (runbook/fixtures/semantics): worked out in its comments.
+TEST(MonteCarlo, TheNextMethodCompletesTheStepWhenTheFirstGivesUp) {
+  const auto scenario = load(test_path("runbook/fixtures/semantics/methods.yaml"));
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  const StepStatistics& db = r.steps[0];
+  EXPECT_NEAR(db.completed_at.happened().mean() / 3.6e6, 4.76, 4 * 0.0167);
+  const double n = static_cast<double>(r.runs);
+  // Standard errors sqrt(p(1 - p)/n): 0.0034 for 0.36.
+  EXPECT_NEAR(static_cast<double>(db.runs_completed_by[0]) / n, 0.36, 4 * 0.0034);
+  EXPECT_EQ(db.runs_completed_by[0] + db.runs_completed_by[1], r.runs);
+  EXPECT_EQ(db.completed_at.happened().summary().max, Duration::minutes(390).ms);
+  const auto json = reports::simulation_json(*scenario, r);
+  EXPECT_EQ(json["steps"][0]["methods"][1]["name"], "restore-backup");
+  EXPECT_FALSE(json["steps"][1].contains("methods")) << "tidy-up lists none";
+}
+
 TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
   MonteCarloOptions options;

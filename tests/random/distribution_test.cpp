@@ -24,7 +24,7 @@ std::string fixture(const std::string& name) {
 const Distribution& duration_of(const Scenario& s, const std::string& id) {
   const auto it =
       std::find_if(s.steps.begin(), s.steps.end(), [&](const Step& step) { return step.id == id; });
-  return it->duration;
+  return it->methods[0].duration;
 }
 
 // Mean and median of many samples, in hours.
@@ -63,22 +63,22 @@ TEST(Distribution, ReadsEveryDocumentedForm) {
   EXPECT_NEAR(duration_of(s, "triangular").median().in_hours(), 6 - std::sqrt(10.0), 1e-6);
 
   const Step& retried = s.steps.back();
-  EXPECT_EQ(retried.success, 0.5);
-  EXPECT_EQ(retried.retries, 3);
-  EXPECT_EQ(retried.retry_delay.median(), Duration::minutes(15));
+  EXPECT_EQ(retried.methods[0].success, 0.5);
+  EXPECT_EQ(retried.methods[0].retries, 3);
+  EXPECT_EQ(retried.methods[0].retry_delay.median(), Duration::minutes(15));
 }
 
 TEST(Distribution, SamplesHaveTheDocumentedMeanAndMedian) {
   const auto load = load_scenario(fixture("every_distribution.yaml"));
   ASSERT_TRUE(load.scenario);
   for (const Step& step : load.scenario->steps) {
-    const SampleFigures f = sample(step.duration);
+    const Distribution& duration = step.methods[0].duration;
+    const SampleFigures f = sample(duration);
     // 200,000 samples put both within about 1% of the truth.
-    EXPECT_NEAR(f.mean, step.duration.mean().in_hours(), 0.015 * step.duration.mean().in_hours())
-        << step.id << " " << step.duration.describe();
-    EXPECT_NEAR(f.median, step.duration.median().in_hours(),
-                0.015 * step.duration.median().in_hours() + 1e-3)
-        << step.id << " " << step.duration.describe();
+    EXPECT_NEAR(f.mean, duration.mean().in_hours(), 0.015 * duration.mean().in_hours())
+        << step.id << " " << duration.describe();
+    EXPECT_NEAR(f.median, duration.median().in_hours(), 0.015 * duration.median().in_hours() + 1e-3)
+        << step.id << " " << duration.describe();
   }
 }
 

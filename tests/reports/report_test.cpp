@@ -230,8 +230,8 @@ std::string read(const fs::path& path) {
 TEST_F(Reports, TheSummaryAfterAGiveUpSaysWhatNeverRanAndWhoIsStillOut) {
   auto scenario =
       std::make_shared<Scenario>(*load("tests/runbook/fixtures/semantics/unlikely.yaml"));
-  scenario->steps[0].success = 0.1;
-  scenario->steps[0].retries = 3;
+  scenario->steps[0].methods[0].success = 0.1;
+  scenario->steps[0].methods[0].retries = 3;
   Step after;
   after.id = "announce";
   after.action = ActionKind::none;

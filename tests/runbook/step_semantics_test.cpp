@@ -99,6 +99,57 @@ TEST(StepSemantics, AnOutageThatLastsEndsByItselfAndOverlappingOnesEndWithTheLas
       << "no step brought anyone back";
 }
 
+TEST(StepSemantics, UnevenWavesEnableTheirSharesAndRestoresCanAddUp) {
+  const auto scenario = fixture("uneven.yaml");
+  const RunResult r = replay(*scenario);
+  const auto& enable = scenario->steps[testing::step_named(*scenario, "enable-web").value];
+  EXPECT_EQ(enable.waves, 3);
+  EXPECT_EQ(enable.methods[0].duration.median(), Duration::hours(7))
+      << "the sum of the waves' medians";
+  // Users cut off: web-users 1000, 750, 250, 0 and app-users 600, 300, 0.
+  std::vector<std::pair<SimTime, std::int64_t>> cut_off;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::users)
+      cut_off.emplace_back(e.at, e.affected.value);
+  }
+  EXPECT_EQ(cut_off, (std::vector<std::pair<SimTime, std::int64_t>>{{SimTime{}, 1600},
+                                                                    {at(Duration::hours(1)), 1050},
+                                                                    {at(Duration::hours(3)), 250},
+                                                                    {at(Duration::hours(7)), 0}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 3500 + 1200);
+}
+
+TEST(StepSemantics, RetryingUntilItWorksTakesTheMedianAttemptsAndADeadlineGivesUp) {
+  const auto scenario = fixture("until_it_works.yaml");
+  EXPECT_EQ(scenario->steps[0].methods[0].retries, kUnlimitedRetries);
+  const RunResult r = replay(*scenario);
+  const StepOutcome& db = r.steps[testing::step_named(*scenario, "restore-db").value];
+  EXPECT_EQ(db.attempts, 4);
+  EXPECT_EQ(db.completed, at(Duration::hours(5) + Duration::minutes(30)));
+  const StepOutcome& web = r.steps[testing::step_named(*scenario, "restore-web").value];
+  EXPECT_EQ(web.attempts, 3) << "no retry starts after 3h";
+  EXPECT_TRUE(web.failed);
+  EXPECT_FALSE(web.completed);
+}
+
+TEST(StepSemantics, AMethodThatGivesUpHandsOverToTheNext) {
+  const auto scenario = fixture("methods.yaml");
+  const RunResult r = replay(*scenario);
+  const StepOutcome& db = r.steps[testing::step_named(*scenario, "restore-db").value];
+  EXPECT_EQ(db.completed, at(Duration::hours(6) + Duration::minutes(30)));
+  EXPECT_EQ(db.method, 1u) << "restore-backup completed it";
+  EXPECT_EQ(db.attempts, 3);
+  EXPECT_FALSE(db.failed);
+  EXPECT_EQ(r.steps[testing::step_named(*scenario, "tidy-up").value].started, db.completed)
+      << "the crew stayed on the step from one method to the next";
+  const auto handed_over =
+      std::find_if(r.timeline.begin(), r.timeline.end(),
+                   [](const TimelineEntry& e) { return e.kind == TimelineKind::step_next_method; });
+  ASSERT_NE(handed_over, r.timeline.end());
+  EXPECT_EQ(handed_over->at, at(Duration::minutes(150)));
+  EXPECT_EQ(handed_over->method, 1u);
+}
+
 TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);
@@ -177,7 +228,9 @@ TEST(StepSemantics, ARollbackLeavesWhatAnotherStepDidSince) {
   other.action = ActionKind::restore;
   other.service = scenario->steps[0].service;
   other.to_fraction = 0.75;
-  other.duration = Distribution::fixed(Duration::hours(2) + Duration::minutes(15));
+  Method in_one_go;
+  in_one_go.duration = Distribution::fixed(Duration::hours(2) + Duration::minutes(15));
+  other.methods.push_back(in_one_go);
   scenario->steps.push_back(other);
   scenario->successors.emplace_back();
   const RunResult r = replay(*scenario);
@@ -189,8 +242,8 @@ TEST(StepSemantics, ARollbackLeavesWhatAnotherStepDidSince) {
 
 TEST(StepSemantics, AScriptedFailureIsRetriedLikeAnyOther) {
   auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
-  scenario->steps[0].retries = 1;
-  scenario->steps[0].retry_delay = Distribution::fixed(Duration::minutes(15));
+  scenario->steps[0].methods[0].retries = 1;
+  scenario->steps[0].methods[0].retry_delay = Distribution::fixed(Duration::minutes(15));
   scenario->horizon.reset();
   const RunResult r = replay(*scenario);
   // Wave 3 fails at 2h30m, is tried again from 2h45m (1h), and wave 4 ends
@@ -224,8 +277,8 @@ TEST(StepSemantics, TheNominalReplayGivesUpWhenMostAttemptSequencesWould) {
   // 0.9^6 = 0.53 and 0.9^7 = 0.48), so the median outcome is giving up
   // after the fourth attempt: 1h + 3 x (10m + 1h) = 4h30m.
   auto scenario = std::make_shared<Scenario>(*fixture("unlikely.yaml"));
-  scenario->steps[0].success = 0.1;
-  scenario->steps[0].retries = 3;
+  scenario->steps[0].methods[0].success = 0.1;
+  scenario->steps[0].methods[0].retries = 3;
   const RunResult r = replay(*scenario);
   EXPECT_TRUE(r.steps[0].failed);
   EXPECT_EQ(r.steps[0].attempts, 4);

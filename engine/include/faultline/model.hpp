@@ -4,6 +4,7 @@
 // the loader and immutable afterwards; runs share it and own only their state.
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -114,10 +115,14 @@ struct Failover {
 };
 
 // A deployment whose load stays at or above `threshold` times its capacity
-// for `after` falls over: it serves nothing until a runbook step rebuilds it.
+// for `after` falls over: it serves nothing until a runbook step rebuilds
+// it, or, with `restarts_after`, until it restarts by itself that long
+// after, with the instances it fell over with - and falls over again if
+// the load is still there (a crash loop).
 struct Overload {
   double threshold = 1.0;
   Duration after;
+  std::optional<Distribution> restarts_after;
   SourceLocation where;
 };
 
@@ -232,6 +237,8 @@ class Topology {
   std::uint32_t evaluation_rank(ServiceId s) const { return evaluation_rank_[s.value]; }
   // Some deployment or service carries a failure model.
   bool has_failure_models() const { return has_failure_models_; }
+  // Some service's deployments restart by themselves after falling over.
+  bool has_restarts() const { return has_restarts_; }
 
  private:
   TopologyParts parts_;
@@ -244,6 +251,7 @@ class Topology {
   std::vector<std::vector<DeploymentId>> deployments_in_;
   std::vector<std::uint32_t> evaluation_rank_;
   bool has_failure_models_ = false;
+  bool has_restarts_ = false;
 };
 
 enum class FaultKind {
@@ -340,6 +348,31 @@ struct HoldUp {
   Duration length;
 };
 
+inline constexpr int kUnlimitedRetries = std::numeric_limits<int>::max();
+
+// One way of doing a step's work. Each attempt (a wave, or the whole step)
+// succeeds with `success`; a failed one is retried after retry_delay, up to
+// `retries` times (kUnlimitedRetries: until it works) and never to start
+// after retry_until. Unlimited retries without retry_until stop at the end
+// of the run (its horizon, or T0 + kDefaultHorizon), leaving the step
+// unfinished rather than failed.
+struct Method {
+  std::string name;       // empty for the step's own, when it lists no methods
+  Distribution duration;  // whole step; each of equal waves takes a share
+  double success = 1.0;
+  int retries = 0;
+  Distribution retry_delay;
+  std::optional<SimTime> retry_until;
+  SourceLocation where;
+};
+
+// One of a step's uneven waves: the share of the service it enables and
+// how long it takes.
+struct Wave {
+  double share = 1.0;
+  Distribution duration;
+};
+
 struct Step {
   std::string id;
   std::string description;
@@ -351,14 +384,18 @@ struct Step {
   std::optional<DeploymentId> to_deployment;
   std::optional<FaultId> fault;  // halt_rollout
   double to_fraction = 1.0;      // restore
+  // restore: adds this share to what the service has (capped at all of
+  // it), instead of raising it to to_fraction.
+  std::optional<double> adds;
   int waves = 1;                 // enable_waves
-  Distribution duration;         // whole step; each wave takes a share
-  // Each attempt (a wave, or the whole step) succeeds with this probability;
-  // a failed one is retried after retry_delay, up to `retries` times, after
-  // which the step has failed and the steps after it never start.
-  double success = 1.0;
-  int retries = 0;
-  Distribution retry_delay;
+  // enable_waves, when its waves are uneven: each its share (they add up
+  // to 1) and its own duration, drawn afresh for each attempt at it; its
+  // method's `duration` is then their medians' sum and is not drawn.
+  std::vector<Wave> wave_plan;
+  // At least one, tried in order: when one gives up, the next starts at
+  // once, with the same crew and from the wave under way; when the last
+  // gives up the step has failed, and the steps after it never start.
+  std::vector<Method> methods;
   std::optional<CrewId> crew;
   std::vector<StepId> after;
   std::optional<SimTime> not_before;

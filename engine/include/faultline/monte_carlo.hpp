@@ -60,6 +60,8 @@ struct StepStatistics {
   Accumulator attempts;     // over the runs where it started
   std::uint64_t runs_failed = 0;
   std::uint64_t runs_skipped = 0;  // its condition did not hold
+  // By position in Step::methods: the runs in which that method completed it.
+  std::vector<std::uint64_t> runs_completed_by;
   // Runs in which it lay on the critical path (its criticality index, as a
   // share of all runs).
   std::uint64_t runs_critical = 0;

@@ -17,6 +17,7 @@ enum class StreamPurpose : std::uint32_t {
   failover = 3,
   search = 4,
   fault = 5,
+  restart = 6,
 };
 
 // xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Small, fast,

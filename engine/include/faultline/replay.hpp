@@ -21,6 +21,7 @@ enum class TimelineKind {
   step_completed,
   step_attempt_failed,  // an attempt failed; a retry follows unless none is left
   step_retry,           // a retry of the failed attempt starts
+  step_next_method,     // a method gave up; the next one starts
   step_skipped,         // its condition did not hold
   step_failed,          // the last attempt failed
   step_rolled_back,     // after failing, its rollback is done
@@ -29,13 +30,15 @@ enum class TimelineKind {
   failover_done,
   failover_failed,
   overloaded,  // a deployment fell over under load
+  restarted,   // a deployment that fell over restarted by itself
   service_state,
   users,
 };
 
 // What a timeline entry is about, as its kind says: the fault (fault,
-// fault_healed, rollout_wave), step (step_*), service (failover_*, service_state),
-// deployment (overloaded) or crew (crew); nothing for users.
+// fault_healed, rollout_wave), step (step_*), service (failover_*,
+// service_state), deployment (overloaded, restarted) or crew (crew); nothing
+// for users.
 using TimelineSubject =
     std::variant<std::monostate, FaultId, StepId, ServiceId, DeploymentId, CrewId>;
 
@@ -51,7 +54,7 @@ struct TimelineEntry {
   CrewId crew() const { return std::get<CrewId>(subject); }
   // failover_done: the deployment now serving.
   DeploymentId serving_from;
-  // fault, rollout_wave: instances taken down.
+  // fault, rollout_wave: instances taken down; restarted: instances back.
   int instances = 0;
   // step_wave: the wave just finished, of waves; step_attempt_failed,
   // step_retry: the wave tried; rollout_wave: the wave.
@@ -61,6 +64,8 @@ struct TimelineEntry {
   // every wave and retry, and whether it failed as scripted (fails_at).
   int attempt = 0;
   bool scripted = false;
+  // step_next_method: the method that starts, by position in Step::methods.
+  std::size_t method = 0;
   // crew: members busy now, of its size.
   int busy = 0;
   int size = 0;
@@ -105,6 +110,9 @@ struct StepOutcome {
   std::optional<SimTime> skipped;
   bool rolled_back = false;
   int attempts = 0;  // waves or whole-step attempts, counting retries
+  // Its method under way when it stopped (completed, gave up or the run
+  // ended), by position in Step::methods.
+  std::size_t method = 0;
   // The user-time that the users it brought back had lost until then: when
   // a group's cut-off users fall by a share, that share of the group's loss
   // not yet put down to anything goes to the cause.

@@ -15,7 +15,8 @@ enum class StepStatus {
   blocked,  // predecessors not done yet
   waiting,  // predecessors done, earliest start still ahead
   ready,    // may start, waiting for a crew (or its shift)
-  awaiting_services,  // past its earliest start, but a service it requires is not as it needs
+  // past its earliest start, but a service it requires is not as it needs
+  awaiting_services,
   running,
   verifying,     // work done, waiting for its gate's services
   rolling_back,  // failed; its crew is undoing what it did

@@ -3,8 +3,9 @@
 // (or, its work done, could not complete) is put down to one cause - its
 // predecessors, its earliest start, a service it requires not being as it
 // needs, its crew being off shift, its crew's members all held by other
-// steps, or its verification gate - with what it waited for named. Computed from a run's outcomes and timeline, so every
-// report and the rehearsal read the same answer.
+// steps, or its verification gate - with what it waited for named.
+// Computed from a run's outcomes and timeline, so every report and the
+// rehearsal read the same answer.
 
 #include <optional>
 #include <variant>

@@ -128,7 +128,7 @@ inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "la
 inline constexpr std::string_view kBadDeploy[] = {"region",  "zone",  "deployments",
                                                   "service", "every", "per_wave"};
 inline constexpr std::string_view kRebuild[] = {"deployments", "region", "zone"};
-inline constexpr std::string_view kRestore[] = {"service", "to"};
+inline constexpr std::string_view kRestore[] = {"service", "to", "add"};
 inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
 inline constexpr std::string_view kHaltRollout[] = {"fault"};
@@ -167,8 +167,8 @@ struct WordTable<ActionKind> {
       {"fail-over", ActionKind::fail_over, words::kFailOver},
       {"halt-rollout", ActionKind::halt_rollout, words::kHaltRollout},
   }};
-  static constexpr std::array<std::string_view, 7> variant_keys{
-      "deployments", "region", "zone", "service", "to", "waves", "fault"};
+  static constexpr std::array<std::string_view, 8> variant_keys{
+      "deployments", "region", "zone", "service", "to", "add", "waves", "fault"};
 };
 
 template <>
@@ -191,8 +191,7 @@ struct WordTable<DependencyKind> {
 
 // A service's state; a step's `only_if: {below: ...}` and `requires:
 // {at_least: ...}` take all but the worst (the YAML also takes them with
-// underscores). Reports and JSON name
-// them with underscores.
+// underscores). Reports and JSON name them with underscores.
 template <>
 struct WordTable<ServiceState> {
   static constexpr std::array<Word<ServiceState>, 4> rows{{

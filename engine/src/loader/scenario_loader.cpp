@@ -1,5 +1,7 @@
 #include <date/tz.h>
+#include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "faultline/strategy.hpp"
@@ -80,6 +82,12 @@ class ScenarioReader {
       reader_.error(root, "the topology " + topology_->file() +
                               " has failure models, so failures recur without end; give the "
                               "scenario a 'horizon' (such as 365d) to study");
+    }
+    if (topology_ && topology_->has_restarts() && !horizon_) {
+      reader_.error(root, "the topology " + topology_->file() +
+                              " has deployments that restart by themselves after falling over, "
+                              "so a crash loop can go on without end; give the scenario a "
+                              "'horizon' (such as 7d) to study");
     }
     if (reader_.diagnostics().has_errors() || !topology_)
       return nullptr;
@@ -458,20 +466,21 @@ class ScenarioReader {
 
   void read_step(const YAML::Node& node) {
     Fields f(reader_, node, "a runbook step",
-             {"id",      "description", "action",   "deployments", "region",      "zone",
-              "service", "to",          "waves",    "fault",       "duration",    "crew",
-              "after",   "not_before",  "success",  "retries",     "retry_delay", "only_if",
-              "requires", "verify",     "rollback", "fails_at",    "hold_ups"});
+             {"id",          "description", "action",     "deployments", "region",  "zone",
+              "service",     "to",          "add",        "waves",       "fault",   "duration",
+              "crew",        "after",       "not_before", "success",     "retries", "retry_delay",
+              "retry_until", "methods",     "only_if",    "requires",    "verify",  "rollback",
+              "fails_at",    "hold_ups"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
       step.id = reader_.text(f.require("id"), "a step's id").value_or("");
       const std::string what = "step '" + step.id + "'";
       step.description = reader_.optional_text(f.get("description"), "description of " + what);
-      if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
-        step.duration = reader_.distribution(d, "duration of " + what).value_or(Distribution{});
-      }
-      read_retries(f, what, step);
+      if (const YAML::Node m = f.get("methods"); m.IsDefined())
+        read_methods(f, m, what, step);
+      else
+        step.methods.push_back(read_own_method(f, what, step.where));
       if (const YAML::Node c = f.get("crew"); c.IsDefined()) {
         if (const auto crew = crews_.resolve(reader_, c))
           step.crew = CrewId{*crew};
@@ -602,20 +611,87 @@ class ScenarioReader {
     return out;
   }
 
-  void read_retries(Fields& f, const std::string& what, Step& step) {
+  // The step's own method, from its duration and attempt keys. Uneven
+  // waves each have a duration instead (see read_wave_plan).
+  Method read_own_method(Fields& f, const std::string& what, SourceLocation where) {
+    Method method;
+    method.where = where;
+    if (const YAML::Node w = f.get("waves"); w.IsSequence()) {
+      if (const YAML::Node d = f.get("duration"); d.IsDefined()) {
+        reader_.error(d, what +
+                             " gives each of its waves a duration: remove the step's "
+                             "'duration', or make 'waves' a number of equal waves");
+      }
+    } else if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
+      method.duration = reader_.distribution(d, "duration of " + what).value_or(Distribution{});
+    }
+    read_attempts(f, what, method);
+    return method;
+  }
+
+  // methods: [{name, duration, success, retries, retry_delay, retry_until}]
+  void read_methods(const Fields& f, const YAML::Node& node, const std::string& what, Step& step) {
+    for (const std::string_view key :
+         {"duration", "success", "retries", "retry_delay", "retry_until"}) {
+      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+        reader_.error(n, what + " lists methods: give '" + std::string(key) +
+                             "' to each method instead of the step");
+      }
+    }
+    if (!reader_.sequence(node, "methods of " + what))
+      return;
+    IdTable names("method");
+    for (const YAML::Node& item : node) {
+      Fields mf(reader_, item, "a method of " + what,
+                {"name", "duration", "success", "retries", "retry_delay", "retry_until"});
+      if (!mf.is_map())
+        continue;
+      Method method;
+      method.where = reader_.at(item);
+      if (const YAML::Node n = mf.require("name"); n.IsDefined()) {
+        method.name = reader_.text(n, "a method's name").value_or("");
+        names.add(reader_, n, method.name, static_cast<std::uint32_t>(step.methods.size()));
+      }
+      const std::string of = "method '" + method.name + "' of " + what;
+      if (const YAML::Node d = mf.require("duration"); d.IsDefined())
+        method.duration = reader_.distribution(d, "duration of " + of).value_or(Distribution{});
+      read_attempts(mf, of, method);
+      step.methods.push_back(std::move(method));
+    }
+    if (step.methods.empty()) {
+      reader_.error(node, "methods of " + what +
+                              " is empty; list at least one, or give the "
+                              "step a duration instead");
+    }
+  }
+
+  void read_attempts(const Fields& f, const std::string& what, Method& method) {
     if (const YAML::Node p = f.get("success"); p.IsDefined()) {
-      step.success = reader_.fraction(p, "success probability of " + what).value_or(1.0);
-      if (step.success == 0.0) {
+      method.success = reader_.fraction(p, "success probability of " + what).value_or(1.0);
+      if (method.success == 0.0) {
         reader_.error(p, "success probability of " + what +
                              " is 0, so the step can never finish; give a probability above 0");
       }
     }
     if (const YAML::Node r = f.get("retries"); r.IsDefined()) {
-      step.retries =
-          static_cast<int>(reader_.integer(r, "retries of " + what, 0, 1000).value_or(0));
+      method.retries = r.IsScalar() && r.Scalar() == "unlimited"
+                           ? kUnlimitedRetries
+                           : static_cast<int>(reader_
+                                                  .integer(r,
+                                                           "retries of " + what +
+                                                               " (or "
+                                                               "'unlimited')",
+                                                           0, 1000)
+                                                  .value_or(0));
+    }
+    if (const YAML::Node u = f.get("retry_until"); u.IsDefined()) {
+      method.retry_until = read_time(u, "retry_until of " + what);
+      if (!f.has("retries"))
+        reader_.warning(u, "retry_until of " + what + " has no effect without 'retries'");
     }
     if (const YAML::Node d = f.get("retry_delay"); d.IsDefined()) {
-      step.retry_delay = reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
+      method.retry_delay =
+          reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
       if (!f.has("retries"))
         reader_.warning(d, "retry_delay of " + what + " has no effect without 'retries'");
     }
@@ -660,15 +736,63 @@ class ScenarioReader {
   void read_capability_action(Fields& f, const std::string& what, Step& step,
                               const std::string& action) {
     step.service = required_service(f, what, action);
-    if (const YAML::Node to = f.get("to"); to.IsDefined()) {
+    const YAML::Node to = f.get("to");
+    if (to.IsDefined())
       step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
+    if (const YAML::Node add = f.get("add"); add.IsDefined()) {
+      step.adds = reader_.fraction(add, "share 'add' of " + what);
+      if (to.IsDefined()) {
+        reader_.error(add, what +
+                               " gives both 'to' (a level to raise the service to) and 'add' "
+                               "(a share to add to what it has); keep one");
+      }
     }
-    if (const YAML::Node w = f.get("waves"); w.IsDefined()) {
+    if (const YAML::Node w = f.get("waves"); w.IsSequence()) {
+      read_wave_plan(w, what, step);
+    } else if (w.IsDefined()) {
       step.waves = static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
     } else if (step.action == ActionKind::enable_waves) {
       reader_.error(f.node(), what +
                                   " is missing the required key 'waves' (how many equal "
                                   "waves enable the service's sites)");
+    }
+  }
+
+  // waves: [{share: 0.2, duration: 2h}, ...]: shares that add up to 1.
+  void read_wave_plan(const YAML::Node& node, const std::string& what, Step& step) {
+    Duration medians;
+    double shares = 0;
+    for (const YAML::Node& item : node) {
+      Fields w(reader_, item, "a wave of " + what, {"share", "duration"});
+      if (!w.is_map())
+        continue;
+      Wave wave;
+      if (const YAML::Node s = w.require("share"); s.IsDefined())
+        wave.share = reader_.fraction(s, "share of a wave of " + what).value_or(0.0);
+      if (const YAML::Node d = w.require("duration"); d.IsDefined()) {
+        wave.duration =
+            reader_.distribution(d, "duration of a wave of " + what).value_or(Distribution{});
+      }
+      shares += wave.share;
+      medians += wave.duration.median();
+      step.wave_plan.push_back(wave);
+    }
+    if (step.wave_plan.empty()) {
+      reader_.error(node, "waves of " + what +
+                              " is empty; list each wave as {share, duration}, "
+                              "or give a number of equal waves");
+    } else if (std::abs(shares - 1.0) > 1e-9) {
+      reader_.error(node, fmt::format("the shares of the waves of {} add up to {:g}; they must "
+                                      "add up to 1 (all of the service)",
+                                      what, shares));
+    }
+    step.waves = static_cast<int>(step.wave_plan.size());
+    if (step.methods.size() == 1 && step.methods[0].name.empty()) {
+      step.methods[0].duration = Distribution::fixed(medians);
+    } else {
+      reader_.error(node, what +
+                              " lists methods, whose durations would compete with its uneven "
+                              "waves'; give its waves as a number of equal waves");
     }
   }
 

@@ -264,7 +264,8 @@ class TopologyReader {
       }
     }
     if (overload.IsDefined()) {
-      Fields o(reader_, overload, "the overload of " + what, {"threshold", "after"});
+      Fields o(reader_, overload, "the overload of " + what,
+               {"threshold", "after", "restarts_after"});
       if (o.is_map()) {
         Overload model;
         model.where = reader_.at(overload);
@@ -276,6 +277,8 @@ class TopologyReader {
         if (const YAML::Node a = o.require("after"); a.IsDefined()) {
           model.after = reader_.duration(a, "overload 'after' of " + what).value_or(Duration{});
         }
+        if (const YAML::Node r = o.get("restarts_after"); r.IsDefined())
+          model.restarts_after = reader_.distribution(r, "overload 'restarts_after' of " + what);
         service.overload = model;
       }
     }

@@ -116,6 +116,9 @@ Topology::Topology(TopologyParts parts)
                                     [](const Service& s) { return s.failures.has_value(); }) ||
                         std::any_of(parts_.deployments.begin(), parts_.deployments.end(),
                                     [](const Deployment& d) { return d.failures.has_value(); });
+  has_restarts_ = std::any_of(parts_.services.begin(), parts_.services.end(), [](const Service& s) {
+    return s.overload && s.overload->restarts_after;
+  });
 }
 
 std::optional<RegionId> Topology::find_region(std::string_view id) const {

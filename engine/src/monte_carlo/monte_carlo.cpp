@@ -24,6 +24,8 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   MonteCarloResult t;
   t.services.resize(scenario.topology->services().size());
   t.steps.resize(scenario.steps.size());
+  for (std::size_t s = 0; s < t.steps.size(); ++s)
+    t.steps[s].runs_completed_by.assign(scenario.steps[s].methods.size(), 0);
   t.user_groups.resize(scenario.topology->user_groups().size());
   t.milestones_met.resize(scenario.observed.size());
   t.milestone_times.resize(scenario.observed.size());
@@ -62,10 +64,12 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
   for (std::size_t s = 0; s < run.steps.size(); ++s) {
     const StepOutcome& outcome = run.steps[s];
     StepStatistics& stats = t.steps[s];
-    if (outcome.completed)
+    if (outcome.completed) {
       stats.completed_at.add(outcome.completed->since_t0().ms);
-    else
+      ++stats.runs_completed_by[outcome.method];
+    } else {
       stats.completed_at.add_never();
+    }
     if (outcome.started)
       stats.attempts.add(outcome.attempts);
     if (outcome.failed)
@@ -126,6 +130,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.steps[s].attempts.merge(from.steps[s].attempts);
     into.steps[s].runs_failed += from.steps[s].runs_failed;
     into.steps[s].runs_skipped += from.steps[s].runs_skipped;
+    for (std::size_t m = 0; m < into.steps[s].runs_completed_by.size(); ++m)
+      into.steps[s].runs_completed_by[m] += from.steps[s].runs_completed_by[m];
     into.steps[s].runs_critical += from.steps[s].runs_critical;
     into.steps[s].critical_ms.merge(from.steps[s].critical_ms);
     into.steps[s].restored_user_seconds.merge(from.steps[s].restored_user_seconds);

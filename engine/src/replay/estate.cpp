@@ -106,13 +106,25 @@ void Estate::rebuild(DeploymentId d) {
   apply_deployment(d);
 }
 
-void Estate::take_down(DeploymentId d) {
+int Estate::take_down(DeploymentId d) {
+  const int had = base_healthy_[d.value];
   base_healthy_[d.value] = 0;
+  apply_deployment(d);
+  return had;
+}
+
+void Estate::restart(DeploymentId d, int instances) {
+  base_healthy_[d.value] = std::max(base_healthy_[d.value], instances);
   apply_deployment(d);
 }
 
 void Estate::raise_capability(ServiceId s, double fraction) {
   capabilities_.raise(s, fraction);
+  apply_service(s);
+}
+
+void Estate::add_capability(ServiceId s, double share) {
+  capabilities_.add(s, share);
   apply_service(s);
 }
 

@@ -31,11 +31,16 @@ class Estate {
 
   // The deployment has all its instances again.
   void rebuild(DeploymentId d);
-  // The deployment has none left (it fell over).
-  void take_down(DeploymentId d);
+  // The deployment has none left (it fell over); returns how many it had.
+  int take_down(DeploymentId d);
+  // The deployment that fell over restarts with `instances`, unless a step
+  // has already brought back more.
+  void restart(DeploymentId d, int instances);
   // Recovery only gives back: a service serving more than `fraction`
   // stays as it is.
   void raise_capability(ServiceId s, double fraction);
+  // Adds to the service's capability, up to all of it.
+  void add_capability(ServiceId s, double share);
   // What faults and the runbook leave of the service's capability, and a
   // rollback's return to an earlier one.
   double capability(ServiceId s) const { return capabilities_[s]; }
@@ -53,12 +58,12 @@ class Estate {
 
   RunContext& run_;
   Failover& failover_;
-  std::vector<int> base_healthy_;        // by deployment
+  std::vector<int> base_healthy_;  // by deployment
   ServiceCapabilities capabilities_;
   std::vector<char> deployment_failed_;  // by deployment, by its failure model
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
-  std::vector<RandomStream> random_;  // by fault, in a sampled run, when outages heal
+  std::vector<RandomStream> random_;     // by fault, in a sampled run where outages heal
 };
 
 }  // namespace faultline::detail

@@ -64,6 +64,10 @@ struct FailoverDone {
 struct OverloadTrips {
   DeploymentId deployment;
 };
+// A deployment that fell over restarts by itself.
+struct DeploymentRestarts {
+  DeploymentId deployment;
+};
 // One of the step's scripted failures (fails_at).
 struct ScriptedFailure {
   StepId step;
@@ -86,12 +90,11 @@ struct ShiftStarts {};
 
 }  // namespace events
 
-using Event = std::variant<events::FaultStrikes, events::FaultHeals, events::RolloutWave,
-                           events::RunbookBegins,
-                           events::EarliestStart, events::AttemptEnds, events::RetryStarts,
-                           events::UnitFails, events::UnitRepaired, events::DemandChanges,
-                           events::LossDetected, events::FailoverDone, events::OverloadTrips,
-                           events::ScriptedFailure, events::HoldUpStarts, events::CrewResized,
-                           events::RollbackDone, events::ShiftStarts>;
+using Event = std::variant<
+    events::FaultStrikes, events::FaultHeals, events::RolloutWave, events::RunbookBegins,
+    events::EarliestStart, events::AttemptEnds, events::RetryStarts, events::UnitFails,
+    events::UnitRepaired, events::DemandChanges, events::LossDetected, events::FailoverDone,
+    events::OverloadTrips, events::DeploymentRestarts, events::ScriptedFailure,
+    events::HoldUpStarts, events::CrewResized, events::RollbackDone, events::ShiftStarts>;
 
 }  // namespace faultline::detail

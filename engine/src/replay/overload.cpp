@@ -1,6 +1,21 @@
 #include "replay/overload.hpp"
 
+#include <algorithm>
+
 namespace faultline::detail {
+
+Overload::Overload(RunContext& run, Estate& estate)
+    : run_(run),
+      estate_(estate),
+      trips_(run.topology.deployments().size()),
+      fell_with_(run.topology.deployments().size()) {}
+
+void Overload::reset() {
+  std::fill(trips_.begin(), trips_.end(), std::nullopt);
+  std::fill(fell_with_.begin(), fell_with_.end(), 0);
+  if (run_.topology.has_restarts())
+    run_.open_streams(random_, StreamPurpose::restart, trips_.size());
+}
 
 void Overload::check(DeploymentId d) {
   const auto& overload = run_.topology.service(run_.topology.deployment(d).service).overload;
@@ -19,7 +34,18 @@ void Overload::check(DeploymentId d) {
 void Overload::trip(DeploymentId d) {
   trips_[d.value].reset();
   run_.recorder.record(run_.now, TimelineKind::overloaded, d);
-  estate_.take_down(d);
+  fell_with_[d.value] = estate_.take_down(d);
+  const auto& overload = run_.topology.service(run_.topology.deployment(d).service).overload;
+  if (overload->restarts_after) {
+    run_.queue.schedule(run_.now + run_.draw(*overload->restarts_after, random_, d.value),
+                        events::DeploymentRestarts{d});
+  }
+}
+
+void Overload::restart(DeploymentId d) {
+  run_.recorder.record(run_.now, TimelineKind::restarted, d,
+                       [&](TimelineEntry& e) { e.instances = fell_with_[d.value]; });
+  estate_.restart(d, fell_with_[d.value]);
 }
 
 }  // namespace faultline::detail

@@ -164,6 +164,11 @@ void Run::on(const events::OverloadTrips& e) {
   propagate();
 }
 
+void Run::on(const events::DeploymentRestarts& e) {
+  overload_.restart(e.deployment);
+  propagate();
+}
+
 void Run::on(const events::ScriptedFailure& e) {
   steps_.scripted_failure(e.step);
 }

@@ -57,6 +57,7 @@ class Run {
   void on(const events::LossDetected& e);
   void on(const events::FailoverDone& e);
   void on(const events::OverloadTrips& e);
+  void on(const events::DeploymentRestarts& e);
   void on(const events::ScriptedFailure& e);
   void on(const events::HoldUpStarts& e);
   void on(const events::CrewResized& e);

@@ -30,12 +30,17 @@ void ServiceCapabilities::raise(ServiceId s, double fraction) {
   keep(s, {Kind::raise, fraction, FaultId{}});
 }
 
+void ServiceCapabilities::add(ServiceId s, double share) {
+  capability_[s.value] = std::min(1.0, capability_[s.value] + share);
+  keep(s, {Kind::add, share, FaultId{}});
+}
+
 void ServiceCapabilities::set(ServiceId s, double capability) {
   capability_[s.value] = capability;
   keep(s, {Kind::set, capability, FaultId{}});
 }
 
-// Taking away and giving back are monotone, so leaving the outage out can
+// Taking away, raising and adding are monotone, so leaving the outage out can
 // only raise the capability: health sees a recovery, never a loss.
 double ServiceCapabilities::heal(ServiceId s, FaultId fault) {
   auto& changes = history_[s.value];
@@ -49,6 +54,9 @@ double ServiceCapabilities::heal(ServiceId s, FaultId fault) {
         break;
       case Kind::raise:
         capability = std::max(capability, c.value);
+        break;
+      case Kind::add:
+        capability = std::min(1.0, capability + c.value);
         break;
       case Kind::set:
         capability = c.value;

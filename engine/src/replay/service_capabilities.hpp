@@ -1,6 +1,7 @@
 #pragma once
 // What faults and the runbook leave of each service's own capability: an
-// outage only takes away, a restore only gives back, a rollback sets. When
+// outage only takes away, a restore only gives back (raising it to a level
+// or adding a share), a rollback sets. When
 // an outage that lasts ends by itself, the capability becomes what the
 // other changes would have left had it never struck - so outages that
 // overlap end with the last of them, and what steps restored meanwhile
@@ -22,12 +23,13 @@ class ServiceCapabilities {
   double operator[](ServiceId s) const { return capability_[s.value]; }
   void outage(ServiceId s, FaultId fault, double served_fraction);
   void raise(ServiceId s, double fraction);
+  void add(ServiceId s, double share);
   void set(ServiceId s, double capability);
   // The outage ends by itself; returns the capability it leaves.
   double heal(ServiceId s, FaultId fault);
 
  private:
-  enum class Kind { outage, raise, set };
+  enum class Kind { outage, raise, add, set };
   struct Change {
     Kind kind;
     double value;

@@ -1,6 +1,7 @@
 #include "replay/step_execution.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace faultline::detail {
 
@@ -120,15 +121,19 @@ void StepExecution::start_step(StepId s) {
 }
 
 // The first attempt and every retry draw the whole step's duration afresh;
-// later waves keep the duration of the attempt that got there.
+// later equal waves keep the duration of the attempt that got there, and
+// each attempt at an uneven wave draws that wave's.
 void StepExecution::start_attempt(StepId s, int wave, bool fresh_duration) {
   const Step& step = run_.scenario.steps[s.value];
   Attempts& a = attempts_[s.value];
-  if (fresh_duration)
-    a.whole_duration = run_.draw(step.duration, random_, s.value);
+  if (fresh_duration && step.wave_plan.empty())
+    a.whole_duration = run_.draw(method(s).duration, random_, s.value);
   ++run_.result->steps[s.value].attempts;
   a.wave = wave;
-  const Duration work = wave_length(a.whole_duration, wave, step.waves) + a.held_up;
+  const Duration length = step.wave_plan.empty()
+                              ? wave_length(a.whole_duration, wave, step.waves)
+                              : run_.draw(step.wave_plan[wave - 1].duration, random_, s.value);
+  const Duration work = length + a.held_up;
   a.held_up = Duration{};
   a.end_at = runbook_.work_ends(s, run_.now, work);
   a.end = run_.queue.schedule(a.end_at, events::AttemptEnds{s, wave});
@@ -144,7 +149,7 @@ void StepExecution::finish_attempt(StepId s, int wave) {
   Attempts& a = attempts_[s.value];
   // The draw is made even for a scripted failure, so that what the step
   // draws next stays paired with other runs.
-  const bool success = run_.succeeds(step.success, a.wave_failures + 1, random_, s.value);
+  const bool success = run_.succeeds(method(s).success, a.wave_failures + 1, random_, s.value);
   if (a.forced_failure || !success) {
     const bool scripted = a.forced_failure;
     a.forced_failure = false;
@@ -224,13 +229,22 @@ void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
     e.scripted = scripted;
   });
   Attempts& a = attempts_[s.value];
-  if (a.retries_used < step.retries) {
-    ++a.retries_used;
-    run_.queue.schedule(run_.now + run_.draw(step.retry_delay, random_, s.value),
-                        events::RetryStarts{s, wave});
+  const Method& m = method(s);
+  if (a.retries_used >= m.retries) {
+    next_method_or_give_up(s, wave);
     return;
   }
-  give_up(s);
+  const SimTime retry_at = run_.now + run_.draw(m.retry_delay, random_, s.value);
+  if (m.retry_until && retry_at > *m.retry_until) {
+    next_method_or_give_up(s, wave);
+    return;
+  }
+  // Retrying without end stops with the run: the step stays unfinished.
+  const SimTime run_ends = run_.scenario.horizon.value_or(SimTime{} + kDefaultHorizon);
+  if (m.retries == kUnlimitedRetries && !m.retry_until && retry_at > run_ends)
+    return;
+  ++a.retries_used;
+  run_.queue.schedule(retry_at, events::RetryStarts{s, wave});
 }
 
 void StepExecution::retry(StepId s, int wave) {
@@ -238,6 +252,27 @@ void StepExecution::retry(StepId s, int wave) {
     e.wave = wave;
     e.waves = run_.scenario.steps[s.value].waves;
     e.attempt = run_.result->steps[s.value].attempts + 1;
+    e.method = attempts_[s.value].method;
+  });
+  start_attempt(s, wave, true);
+}
+
+// The waves already done stay done: the next method takes up the wave
+// under way, with fresh retries.
+void StepExecution::next_method_or_give_up(StepId s, int wave) {
+  Attempts& a = attempts_[s.value];
+  if (a.method + 1 >= run_.scenario.steps[s.value].methods.size()) {
+    give_up(s);
+    return;
+  }
+  ++a.method;
+  a.retries_used = 0;
+  a.wave_failures = 0;
+  run_.result->steps[s.value].method = a.method;
+  run_.recorder.record(run_.now, TimelineKind::step_next_method, s, [&](TimelineEntry& e) {
+    e.method = a.method;
+    e.wave = wave;
+    e.waves = run_.scenario.steps[s.value].waves;
   });
   start_attempt(s, wave, true);
 }
@@ -304,7 +339,10 @@ void StepExecution::apply_wave(StepId s, int wave) {
         estate_.rebuild(d);
       break;
     case ActionKind::restore:
-      estate_.raise_capability(*step.service, step.to_fraction);
+      if (step.adds)
+        estate_.add_capability(*step.service, *step.adds);
+      else
+        estate_.raise_capability(*step.service, step.to_fraction);
       break;
     case ActionKind::enable_waves:
       estate_.raise_capability(*step.service, enabled_by(step, wave));
@@ -327,9 +365,20 @@ void StepExecution::apply_wave(StepId s, int wave) {
 
 double StepExecution::enabled_by(const Step& step, int waves) const {
   const Service& service = run_.topology.service(*step.service);
+  if (step.wave_plan.empty()) {
+    if (service.sites > 0)
+      return static_cast<double>(service.sites * waves / step.waves) / service.sites;
+    return static_cast<double>(waves) / step.waves;
+  }
+  // The shares add up to 1 within rounding: the last wave enables all.
+  if (waves == step.waves)
+    return 1.0;
+  double share = 0;
+  for (int w = 0; w < waves; ++w)
+    share += step.wave_plan[static_cast<std::size_t>(w)].share;
   if (service.sites > 0)
-    return static_cast<double>(service.sites * waves / step.waves) / service.sites;
-  return static_cast<double>(waves) / step.waves;
+    return std::floor(share * service.sites + 1e-9) / service.sites;
+  return share;
 }
 
 void StepExecution::finish() {

@@ -1,9 +1,11 @@
 #pragma once
 // The runbook at work: steps start when the runbook executor lets them
 // (predecessors, not_before, required services, crews and shifts,
-// strategy), skip when their condition no longer holds, and act on the estate wave by wave. An attempt
-// can fail (by chance or by script) and be retried, be held up, give up and
-// roll back; a step with a gate completes once its services are operational.
+// strategy), skip when their condition no longer holds, and act on the
+// estate wave by wave. An attempt can fail (by chance or by script) and be
+// retried, be held up, hand over to the step's next method, give up and
+// roll back; a step with a gate completes once its services are
+// operational.
 
 #include <optional>
 #include <vector>
@@ -52,7 +54,8 @@ class StepExecution {
   // What a step's attempts are doing.
   struct Attempts {
     Duration whole_duration;  // the current attempt's whole-step length
-    int retries_used = 0;
+    std::size_t method = 0;   // by position in Step::methods
+    int retries_used = 0;     // by the method under way
     int wave_failures = 0;  // failed attempts at the wave under way
     int wave = 0;           // the wave under way
     std::optional<EventHandle> end;
@@ -75,7 +78,12 @@ class StepExecution {
   void finish_attempt(StepId s, int wave);
   void finish_work(StepId s);
   void fail_attempt(StepId s, int wave, bool scripted);
+  // The method under way gave up: the next starts, or the step gives up.
+  void next_method_or_give_up(StepId s, int wave);
   void give_up(StepId s);
+  const Method& method(StepId s) const {
+    return run_.scenario.steps[s.value].methods[attempts_[s.value].method];
+  }
   void cancel_scripted(StepId s);
   void finish_step(StepId s);
   void apply_wave(StepId s, int wave);

@@ -35,7 +35,7 @@ std::vector<ServiceId> services_acted_on(const Scenario& scenario, const Step& s
 }
 
 double hours(const Step& step) {
-  return step.duration.median().in_hours();
+  return step.methods.front().duration.median().in_hours();
 }
 
 // The longest path of median durations from each step to the end of the
