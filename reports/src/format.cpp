@@ -281,9 +281,14 @@ namespace {
 
 template <class Id, class Name>
 std::string names(const std::vector<Id>& ids, Name name) {
+  // Appended piece by piece: GCC 12 with LTO takes `"" + name` for an
+  // overflowing copy (-Wstringop-overflow).
   std::string out;
-  for (const Id id : ids)
-    out += (out.empty() ? "" : ", ") + name(id);
+  for (const Id id : ids) {
+    if (!out.empty())
+      out += ", ";
+    out += name(id);
+  }
   return out;
 }
 
