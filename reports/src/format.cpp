@@ -172,8 +172,11 @@ std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
       what = fmt::format("{} instances deleted", thousands(e.instances));
       break;
     case FaultKind::outage:
-      what = fmt::format("{} stops serving ({} served)", scenario.topology->service(*f.service).id,
-                         percent(f.served_fraction));
+      what = fmt::format("{} stops serving ({} served){}",
+                         scenario.topology->service(*f.service).id, percent(f.served_fraction),
+                         f.cache_ttl ? ", reaching its consumers as their caches of " +
+                                           format_duration(*f.cache_ttl) + " expire"
+                                     : "");
       break;
     case FaultKind::bad_deploy:
       what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));

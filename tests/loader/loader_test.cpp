@@ -337,14 +337,16 @@ TEST(Loader, ReportsEveryBadRequirement) {
   EXPECT_EQ(d.error_count(), 6u);
 }
 
-TEST(Loader, OnlyOutagesLastAndForADuration) {
+TEST(Loader, OnlyOutagesLastOrReachTheirConsumersThroughCaches) {
   const auto load = load_scenario(semantics_fixture("bad_lasts.yaml"));
   const auto& d = load.diagnostics;
   EXPECT_FALSE(load.scenario);
   EXPECT_TRUE(has_error(d, 5, 69, "'lasts' does not apply to delete-instances faults"));
   EXPECT_TRUE(has_error(d, 6, 60, "how long fault 'flaky' lasts must be a duration"));
   EXPECT_TRUE(has_error(d, 7, 51, "unknown key 'last' in a fault (did you mean 'lasts'?)"));
-  EXPECT_EQ(d.error_count(), 3u);
+  EXPECT_TRUE(has_error(d, 8, 65, "cache_ttl of fault 'cached' is 0"));
+  EXPECT_TRUE(has_error(d, 9, 74, "'cache_ttl' does not apply to delete-instances faults"));
+  EXPECT_EQ(d.error_count(), 5u);
 }
 
 TEST(Loader, DeploymentsThatRestartByThemselvesNeedAHorizonAndADuration) {

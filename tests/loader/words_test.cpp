@@ -70,7 +70,8 @@ TEST(Words, AVariantRefusesTheKeysOfTheOthers) {
             (Keys{"deployments", "region", "zone", "waves", "fault"}));
   EXPECT_EQ(keys_not_taken(ActionKind::none), (Keys{WordTable<ActionKind>::variant_keys.begin(),
                                                     WordTable<ActionKind>::variant_keys.end()}));
-  EXPECT_EQ(keys_not_taken(FaultKind::bad_deploy), (Keys{"instances", "served_fraction", "lasts"}));
+  EXPECT_EQ(keys_not_taken(FaultKind::bad_deploy),
+            (Keys{"instances", "served_fraction", "lasts", "cache_ttl"}));
   EXPECT_EQ(keys_not_taken(FaultKind::outage),
             (Keys{"region", "zone", "deployments", "instances", "every", "per_wave"}));
 }

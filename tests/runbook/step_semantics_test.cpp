@@ -150,6 +150,30 @@ TEST(StepSemantics, AMethodThatGivesUpHandsOverToTheNext) {
   EXPECT_EQ(handed_over->method, 1u);
 }
 
+TEST(StepSemantics, AnOutageReachesAndLeavesItsConsumersAsTheirCachesExpire) {
+  const auto scenario = fixture("cache_ttl.yaml");
+  const RunResult r = replay(*scenario);
+  std::vector<std::pair<std::int64_t, std::int64_t>> cut_off;  // (minute, users)
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::users)
+      cut_off.emplace_back(e.at.since_t0().ms / 60'000, e.affected.value);
+  }
+  // db's cohorts (60 app-users each) and web's (100 web-users each) turn
+  // together until 27m; web's five come back from 63m, db's ten from 183m.
+  const std::vector<std::pair<std::int64_t, std::int64_t>> expected = {
+      {3, 160},   {9, 320},   {15, 480},  {21, 640},  {27, 800},  {33, 860},  {39, 920},
+      {45, 980},  {51, 1040}, {57, 1100}, {63, 1000}, {69, 900},  {75, 800},  {81, 700},
+      {87, 600},  {183, 540}, {189, 480}, {195, 420}, {201, 360}, {207, 300}, {213, 240},
+      {219, 180}, {225, 120}, {231, 60},  {237, 0}};
+  EXPECT_EQ(cut_off, expected);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1800 + 500);
+  EXPECT_EQ(r.end, at(Duration::minutes(237)));
+  const auto healed = std::count_if(r.timeline.begin(), r.timeline.end(), [](const auto& e) {
+    return e.kind == TimelineKind::fault_healed;
+  });
+  EXPECT_EQ(healed, 2) << "each outage ends when its last cohort is back";
+}
+
 TEST(StepSemantics, AStepWhoseConditionNoLongerHoldsIsSkipped) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);

@@ -254,6 +254,9 @@ class Topology {
   bool has_restarts_ = false;
 };
 
+// The cohorts of consumers whose caches a cache_ttl spreads an outage over.
+inline constexpr int kCacheCohorts = 10;
+
 enum class FaultKind {
   delete_instances,  // instances of deployments disappear (the 2018 root cause)
   outage,            // a service stops serving (lost state or configuration)
@@ -274,6 +277,13 @@ struct Fault {
   // outage: it ends by itself this long after it struck (a partition that
   // heals, a bad value that expires); until a step restores it when absent.
   std::optional<Distribution> lasts;
+  // outage: its consumers cache the service's answers for this long, each
+  // refreshing at its own phase, spread evenly over it (kCacheCohorts
+  // cohorts): the outage reaches them one cohort at a time over the TTL,
+  // and once it ends they come back the same way, each at its first
+  // refresh after the end. A cohort that refreshes only after the end
+  // never sees it.
+  std::optional<Duration> cache_ttl;
   int per_wave = 1;                  // bad_deploy: deployments each wave takes down
   Duration every;                    // bad_deploy: between waves
   SourceLocation where;

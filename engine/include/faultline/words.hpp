@@ -124,7 +124,7 @@ std::vector<std::string_view> keys_not_taken(E value) {
 namespace words {
 inline constexpr std::string_view kDeleteInstances[] = {"region", "zone", "deployments",
                                                         "instances"};
-inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "lasts"};
+inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "lasts", "cache_ttl"};
 inline constexpr std::string_view kBadDeploy[] = {"region",  "zone",  "deployments",
                                                   "service", "every", "per_wave"};
 inline constexpr std::string_view kRebuild[] = {"deployments", "region", "zone"};
@@ -152,9 +152,9 @@ struct WordTable<FaultKind> {
       {"outage", FaultKind::outage, words::kOutage},
       {"bad-deploy", FaultKind::bad_deploy, words::kBadDeploy},
   }};
-  static constexpr std::array<std::string_view, 9> variant_keys{
+  static constexpr std::array<std::string_view, 10> variant_keys{
       "region",          "zone",  "deployments", "instances", "service",
-      "served_fraction", "lasts", "every",       "per_wave"};
+      "served_fraction", "lasts", "cache_ttl",   "every",     "per_wave"};
 };
 
 template <>

@@ -282,7 +282,7 @@ class ScenarioReader {
   void read_fault(const YAML::Node& node) {
     Fields f(reader_, node, "a fault",
              {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
-              "service", "served_fraction", "lasts", "every", "per_wave"});
+              "service", "served_fraction", "lasts", "cache_ttl", "every", "per_wave"});
     if (!f.is_map())
       return;
     Fault fault;
@@ -333,6 +333,14 @@ class ScenarioReader {
           fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
         if (const YAML::Node d = f.get("lasts"); d.IsDefined())
           fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
+        if (const YAML::Node t = f.get("cache_ttl"); t.IsDefined()) {
+          fault.cache_ttl = reader_.duration(t, "cache_ttl of " + what);
+          if (fault.cache_ttl && fault.cache_ttl->ms <= 0) {
+            reader_.error(t, "cache_ttl of " + what +
+                                 " is 0; give how long consumers cache the service's answers, "
+                                 "or remove it");
+          }
+        }
         break;
       case FaultKind::bad_deploy:
         fault.deployments = deployments_of(f, what, true);

@@ -10,10 +10,11 @@ Estate::Estate(RunContext& run, Failover& failover)
       base_healthy_(run.topology.deployments().size()),
       capabilities_(run.topology.services().size(),
                     std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
-                                [](const Fault& f) { return f.lasts.has_value(); })),
+                                [](const Fault& f) { return f.lasts || f.cache_ttl; })),
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
-      rollout_halted_(run.scenario.faults.size()) {}
+      rollout_halted_(run.scenario.faults.size()),
+      cohorts_reached_(run.scenario.faults.size()) {}
 
 void Estate::reset() {
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
@@ -22,6 +23,7 @@ void Estate::reset() {
   std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
+  std::fill(cohorts_reached_.begin(), cohorts_reached_.end(), 0);
   if (capabilities_.outages_heal())
     run_.open_streams(random_, StreamPurpose::fault, rollout_halted_.size());
 }
@@ -49,16 +51,59 @@ void Estate::strike(FaultId index) {
       apply_deployment(d);
     }
   } else {
-    // A fault only takes away: a service already serving less stays there.
-    capabilities_.outage(*fault.service, index, fault.served_fraction);
-    apply_service(*fault.service);
-    if (fault.lasts) {
-      run_.queue.schedule(run_.now + run_.draw(*fault.lasts, random_, index.value),
-                          events::FaultHeals{index});
-    }
+    strike_outage(index);
   }
   run_.recorder.record(run_.now, TimelineKind::fault, index,
                        [&](TimelineEntry& e) { e.instances = deleted; });
+}
+
+// A fault only takes away: a service already serving less stays there. One
+// that reaches its consumers through caches starts taking away at their
+// first refresh.
+void Estate::strike_outage(FaultId index) {
+  const Fault& fault = run_.scenario.faults[index.value];
+  const ServiceId s = *fault.service;
+  capabilities_.outage(s, index, fault.cache_ttl ? 1.0 : fault.served_fraction);
+  apply_service(s);
+  std::optional<Duration> lasts;
+  if (fault.lasts)
+    lasts = run_.draw(*fault.lasts, random_, index.value);
+  if (fault.cache_ttl)
+    schedule_cohorts(index, lasts);
+  else if (lasts)
+    run_.queue.schedule(run_.now + *lasts, events::FaultHeals{index});
+}
+
+// Cohort i refreshes at phase (i + 1/2) / kCacheCohorts of the TTL, then
+// every TTL: it holds the outage from its first refresh while the outage is
+// on until its first refresh once it is over.
+void Estate::schedule_cohorts(FaultId index, std::optional<Duration> lasts) {
+  const std::int64_t ttl = run_.scenario.faults[index.value].cache_ttl->ms;
+  for (int i = 0; i < kCacheCohorts; ++i) {
+    const std::int64_t phase = ttl * (2 * i + 1) / (2 * kCacheCohorts);
+    if (lasts && phase >= lasts->ms)
+      continue;
+    run_.queue.schedule(run_.now + Duration{phase}, events::CacheCohortTurns{index, true});
+    if (lasts) {
+      const std::int64_t refreshes = (lasts->ms - phase + ttl - 1) / ttl;
+      run_.queue.schedule(run_.now + Duration{phase + refreshes * ttl},
+                          events::CacheCohortTurns{index, false});
+    }
+  }
+}
+
+void Estate::turn_cohort(FaultId index, bool holds_outage) {
+  const Fault& fault = run_.scenario.faults[index.value];
+  int& reached = cohorts_reached_[index.value];
+  reached += holds_outage ? 1 : -1;
+  const double share = static_cast<double>(reached) / kCacheCohorts;
+  const double capability =
+      capabilities_.deepen(*fault.service, index, 1.0 - share * (1.0 - fault.served_fraction));
+  apply_service(*fault.service);
+  if (!holds_outage && reached == 0) {
+    run_.recorder.record(run_.now, TimelineKind::fault_healed, index,
+                         [&](TimelineEntry& e) { e.served_fraction = capability; });
+  }
 }
 
 void Estate::heal(FaultId index) {

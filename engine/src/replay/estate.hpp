@@ -24,6 +24,9 @@ class Estate {
   void strike(FaultId fault);
   // The outage ends by itself (see ServiceCapabilities).
   void heal(FaultId fault);
+  // A cohort of the outage's consumers refreshes its cache (see
+  // Fault::cache_ttl); the last to come back ends the outage.
+  void turn_cohort(FaultId fault, bool holds_outage);
   // A bad deploy reaches wave `wave` (from 2), unless it was halted;
   // returns whether it did.
   bool reach_wave(FaultId fault, int wave);
@@ -53,6 +56,10 @@ class Estate {
   // schedules the next wave; returns the instances lost. A halted rollout
   // reaches no more waves.
   int roll_out(FaultId fault, int wave);
+  void strike_outage(FaultId fault);
+  // Schedules each cohort's refreshes that turn it, given how long the
+  // outage lasts (for ever when absent).
+  void schedule_cohorts(FaultId fault, std::optional<Duration> lasts);
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
 
@@ -63,6 +70,7 @@ class Estate {
   std::vector<char> deployment_failed_;  // by deployment, by its failure model
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
+  std::vector<int> cohorts_reached_;     // by fault: its consumers' cohorts it holds
   std::vector<RandomStream> random_;     // by fault, in a sampled run where outages heal
 };
 

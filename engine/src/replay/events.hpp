@@ -22,6 +22,12 @@ struct FaultStrikes {
 struct FaultHeals {
   FaultId fault;
 };
+// A cohort of an outage's consumers refreshes its cache (see
+// Fault::cache_ttl): it now holds the outage's answer, or a good one again.
+struct CacheCohortTurns {
+  FaultId fault;
+  bool holds_outage = true;
+};
 // A bad deploy reaches its next wave of deployments (from 2).
 struct RolloutWave {
   FaultId fault;
@@ -90,11 +96,12 @@ struct ShiftStarts {};
 
 }  // namespace events
 
-using Event = std::variant<
-    events::FaultStrikes, events::FaultHeals, events::RolloutWave, events::RunbookBegins,
-    events::EarliestStart, events::AttemptEnds, events::RetryStarts, events::UnitFails,
-    events::UnitRepaired, events::DemandChanges, events::LossDetected, events::FailoverDone,
-    events::OverloadTrips, events::DeploymentRestarts, events::ScriptedFailure,
-    events::HoldUpStarts, events::CrewResized, events::RollbackDone, events::ShiftStarts>;
+using Event = std::variant<events::FaultStrikes, events::FaultHeals, events::CacheCohortTurns,
+                           events::RolloutWave, events::RunbookBegins, events::EarliestStart,
+                           events::AttemptEnds, events::RetryStarts, events::UnitFails,
+                           events::UnitRepaired, events::DemandChanges, events::LossDetected,
+                           events::FailoverDone, events::OverloadTrips, events::DeploymentRestarts,
+                           events::ScriptedFailure, events::HoldUpStarts, events::CrewResized,
+                           events::RollbackDone, events::ShiftStarts>;
 
 }  // namespace faultline::detail

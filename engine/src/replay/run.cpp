@@ -113,6 +113,11 @@ void Run::on(const events::FaultHeals& e) {
   propagate();
 }
 
+void Run::on(const events::CacheCohortTurns& e) {
+  estate_.turn_cohort(e.fault, e.holds_outage);
+  propagate();
+}
+
 void Run::on(const events::RolloutWave& e) {
   if (estate_.reach_wave(e.fault, e.wave))
     propagate();

@@ -46,6 +46,7 @@ class Run {
   void handle(const Event& e);
   void on(const events::FaultStrikes& e);
   void on(const events::FaultHeals& e);
+  void on(const events::CacheCohortTurns& e);
   void on(const events::RolloutWave& e);
   void on(const events::RunbookBegins& e);
   void on(const events::EarliestStart& e);

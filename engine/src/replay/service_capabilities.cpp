@@ -43,11 +43,23 @@ void ServiceCapabilities::set(ServiceId s, double capability) {
 // Taking away, raising and adding are monotone, so leaving the outage out can
 // only raise the capability: health sees a recovery, never a loss.
 double ServiceCapabilities::heal(ServiceId s, FaultId fault) {
-  auto& changes = history_[s.value];
-  std::erase_if(changes,
+  std::erase_if(history_[s.value],
                 [&](const Change& c) { return c.kind == Kind::outage && c.fault == fault; });
+  return refold(s);
+}
+
+// Likewise, a deeper outage can only lower it, a shallower one only raise it.
+double ServiceCapabilities::deepen(ServiceId s, FaultId fault, double served_fraction) {
+  for (Change& c : history_[s.value]) {
+    if (c.kind == Kind::outage && c.fault == fault)
+      c.value = served_fraction;
+  }
+  return refold(s);
+}
+
+double ServiceCapabilities::refold(ServiceId s) {
   double capability = 1.0;
-  for (const Change& c : changes) {
+  for (const Change& c : history_[s.value]) {
     switch (c.kind) {
       case Kind::outage:
         capability = std::min(capability, c.value);

@@ -15,7 +15,9 @@ namespace faultline::detail {
 
 class ServiceCapabilities {
  public:
-  // Only with `outages_heal` is each service's history kept, which heal needs.
+  // Only with `outages_heal` (some outage lasts, or reaches its consumers
+  // through caches) is each service's history kept, which heal and deepen
+  // need.
   ServiceCapabilities(std::size_t services, bool outages_heal);
 
   void reset();
@@ -27,6 +29,9 @@ class ServiceCapabilities {
   void set(ServiceId s, double capability);
   // The outage ends by itself; returns the capability it leaves.
   double heal(ServiceId s, FaultId fault);
+  // The outage under way now leaves `served_fraction`, as if it had from
+  // the start (it reached more consumers, or fewer); returns the capability.
+  double deepen(ServiceId s, FaultId fault, double served_fraction);
 
  private:
   enum class Kind { outage, raise, add, set };
@@ -36,6 +41,8 @@ class ServiceCapabilities {
     FaultId fault;  // an outage's
   };
   void keep(ServiceId s, Change change);
+  // The capability the history leaves.
+  double refold(ServiceId s);
 
   std::vector<double> capability_;            // by service
   std::vector<std::vector<Change>> history_;  // by service, when outages heal
