@@ -212,6 +212,18 @@ TEST(Redundancy, ADeploymentThatRestartsByItselfCrashLoopsWhileTheLoadStays) {
   EXPECT_NEAR(r.result.overall.lost.in_user_hours(), 375 + 500, 1e-6);
 }
 
+// crash_loop_rebuilt: b falls at 10m and is rebuilt at 13m, before its
+// restart at 15m, which finds nothing to restart; overloaded again, b falls
+// at 23m, 38m and 53m, and restarts at 28m, 43m and 58m.
+TEST(Redundancy, ARestartAfterARebuildHasNothingToDo) {
+  const auto r = replay_fixture("crash_loop_rebuilt.yaml");
+  EXPECT_EQ(
+      r.times_of(TimelineKind::overloaded),
+      (std::vector<SimTime>{at(minutes(10)), at(minutes(23)), at(minutes(38)), at(minutes(53))}));
+  EXPECT_EQ(r.times_of(TimelineKind::restarted),
+            (std::vector<SimTime>{at(minutes(28)), at(minutes(43)), at(minutes(58))}));
+}
+
 // Each run draws its restart delays from streams of its own deployment's.
 TEST(Redundancy, ACrashLoopGivesTheSameAnswerWhateverTheThreadCount) {
   const auto loaded =

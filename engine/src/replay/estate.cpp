@@ -158,9 +158,12 @@ int Estate::take_down(DeploymentId d) {
   return had;
 }
 
-void Estate::restart(DeploymentId d, int instances) {
-  base_healthy_[d.value] = std::max(base_healthy_[d.value], instances);
+bool Estate::restart(DeploymentId d, int instances) {
+  if (base_healthy_[d.value] >= instances)
+    return false;
+  base_healthy_[d.value] = instances;
   apply_deployment(d);
+  return true;
 }
 
 void Estate::raise_capability(ServiceId s, double fraction) {

@@ -37,8 +37,8 @@ class Estate {
   // The deployment has none left (it fell over); returns how many it had.
   int take_down(DeploymentId d);
   // The deployment that fell over restarts with `instances`, unless a step
-  // has already brought back more.
-  void restart(DeploymentId d, int instances);
+  // has already brought back as many; returns whether it did.
+  bool restart(DeploymentId d, int instances);
   // Recovery only gives back: a service serving more than `fraction`
   // stays as it is.
   void raise_capability(ServiceId s, double fraction);

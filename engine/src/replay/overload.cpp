@@ -42,10 +42,12 @@ void Overload::trip(DeploymentId d) {
   }
 }
 
+// A step that rebuilt the deployment meanwhile leaves nothing to restart.
 void Overload::restart(DeploymentId d) {
-  run_.recorder.record(run_.now, TimelineKind::restarted, d,
-                       [&](TimelineEntry& e) { e.instances = fell_with_[d.value]; });
-  estate_.restart(d, fell_with_[d.value]);
+  if (estate_.restart(d, fell_with_[d.value])) {
+    run_.recorder.record(run_.now, TimelineKind::restarted, d,
+                         [&](TimelineEntry& e) { e.instances = fell_with_[d.value]; });
+  }
 }
 
 }  // namespace faultline::detail
