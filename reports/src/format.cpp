@@ -446,6 +446,13 @@ std::string signed_duration(Duration d) {
   return (d.ms > 0 ? "+" : "") + human_duration(d);
 }
 
+std::string milestone_when(const ScenarioClock& clock, const Milestone& m) {
+  std::string out = fmt::format("{} {}", to_string(m.timing), clock.local_text(m.time));
+  if (m.within.ms > 0)
+    out += (m.timing == MilestoneTiming::at ? " +/- " : " + ") + format_duration(m.within);
+  return out;
+}
+
 std::string difference_text(const MilestoneOutcome& o) {
   if (!o.difference)
     return "never happened";

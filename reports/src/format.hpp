@@ -39,6 +39,9 @@ std::string signed_duration(Duration d);
 // A milestone's simulated time against the record: "never happened",
 // "on time" (a deadline met, or to the second), or the signed difference.
 std::string difference_text(const MilestoneOutcome& o);
+// When a milestone was observed, with its tolerance: "at 2018-09-26 21:22
+// EDT +/- 2h", "by 2018-09-27 09:00 EDT", "by 2018-09-27 09:00 EDT + 30m".
+std::string milestone_when(const ScenarioClock& clock, const Milestone& m);
 
 // The names of timeline entries' kinds in JSON and CSV: "fault", "step_started", ...
 std::string_view kind_name(TimelineKind k);

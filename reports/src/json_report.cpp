@@ -286,10 +286,12 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
          {"timing", to_string(milestone.timing)},
          {"observed", clock.iso_text(milestone.time)},
          {"observed_s", seconds(milestone.time.since_t0())},
+         {"within_s", seconds(milestone.within)},
          {"simulated", time_or_null(clock, o.simulated)},
          {"simulated_s", seconds_or_null(o.simulated)},
          {"difference_s",
-          o.difference ? ordered_json(seconds(*o.difference)) : ordered_json(nullptr)}});
+          o.difference ? ordered_json(seconds(*o.difference)) : ordered_json(nullptr)},
+         {"met", o.met}});
   }
   return j;
 }

@@ -138,6 +138,8 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
         {{"id", milestone.id},
          {"observed", clock.iso_text(milestone.time)},
          {"observed_s", milestone.time.since_t0().in_seconds()},
+         {"timing", to_string(milestone.timing)},
+         {"within_s", milestone.within.in_seconds()},
          {"runs_met", result.milestones_met[m]},
          {"probability_met", share(result.milestones_met[m], result.runs)},
          {"probability_never",
@@ -305,16 +307,17 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
   const ScenarioClock& clock = scenario.clock;
   std::string out;
   if (!scenario.observed.empty()) {
-    out += fmt::format("\n{:<28} {:<24} {:>8} {:>9}  {:<22} {}\n", "observed milestone", "by",
-                       "P(met)", "P(never)", "simulated p50", "simulated p90");
+    out += fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n", "observed milestone",
+                       "observed", "P(met)", "P(never)", "simulated p10", "simulated p50",
+                       "simulated p90");
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
       const EventTimes& times = result.milestone_times[m];
       out += fmt::format(
-          "{:<28} {:<24} {:>8.3f} {:>9.3f}  {:<22} {}\n", milestone.id,
-          clock.local_text(milestone.time), share(result.milestones_met[m], result.runs),
-          share(times.never(), times.runs()), event_time_text(clock, times, 0.5, "never"),
-          event_time_text(clock, times, 0.9, "never"));
+          "{:<28} {:<32} {:>7.3f} {:>9.3f}  {:<22} {:<22} {}\n", milestone.id,
+          milestone_when(clock, milestone), share(result.milestones_met[m], result.runs),
+          share(times.never(), times.runs()), event_time_text(clock, times, 0.1, "never"),
+          event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"));
     }
   }
   return out;

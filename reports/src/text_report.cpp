@@ -166,15 +166,15 @@ std::string observed_lines(const Scenario& scenario, const RunResult& result) {
   std::string out;
   if (!scenario.observed.empty()) {
     out += "\nObserved versus simulated\n";
-    out += fmt::format("  {:<30} {:<3} {:<22} {:<22} {}\n", "milestone", "", "observed",
-                       "simulated", "difference");
+    out += fmt::format("  {:<30} {:<32} {:<22} {:<14} {}\n", "milestone", "observed", "simulated",
+                       "difference", "met");
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
       const MilestoneOutcome& o = result.observed[m];
-      out += fmt::format("  {:<30} {:<3} {:<22} {:<22} {}\n", milestone.id,
-                         to_string(milestone.timing), clock.local_text(milestone.time),
-                         time_or_dash(clock, o.simulated),
-                         o.difference ? signed_duration(*o.difference) : "never happened");
+      out += fmt::format("  {:<30} {:<32} {:<22} {:<14} {}\n", milestone.id,
+                         milestone_when(clock, milestone), time_or_dash(clock, o.simulated),
+                         o.difference ? signed_duration(*o.difference) : "never happened",
+                         o.met ? "yes" : "no");
     }
   }
   return out;

@@ -402,6 +402,17 @@ TEST(Loader, MethodsAreNamedOnceAndTakeTheAttemptKeysOfTheStep) {
   EXPECT_EQ(d.error_count(), 6u) << d.to_text();
 }
 
+TEST(Loader, AMilestonesToleranceIsADuration) {
+  const auto load = load_scenario(semantics_fixture("bad_within.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 7, 61, "tolerance 'within' of milestone 'a' must be a duration"));
+  EXPECT_TRUE(has_error(d, 8, 53,
+                        "unknown key 'whithin' in an observed milestone (did you mean "
+                        "'within'?)"));
+  EXPECT_EQ(d.error_count(), 2u);
+}
+
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {
   const auto without = load_scenario(semantics_fixture("priority_without_strategy.yaml"));
   EXPECT_TRUE(has_error(without.diagnostics, 4, 11, "add 'strategy: priority'"));

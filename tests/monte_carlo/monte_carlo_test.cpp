@@ -217,6 +217,11 @@ TEST(MonteCarlo, EachUnevenWaveDrawsItsOwnDuration) {
   EXPECT_LT(restored.min, Duration::hours(5).ms + Duration::minutes(5).ms);
   EXPECT_LE(restored.max, Duration::hours(9).ms);
   EXPECT_GT(restored.max, Duration::hours(9).ms - Duration::minutes(5).ms);
+  const double n = static_cast<double>(r.runs);
+  EXPECT_NEAR(static_cast<double>(r.milestones_met[0]) / n, 0.5, 4 * 0.0035)
+      << "within 1h of 7h, either side";
+  EXPECT_NEAR(static_cast<double>(r.milestones_met[1]) / n, 0.25, 4 * 0.0035);
+  EXPECT_NEAR(static_cast<double>(r.milestones_met[2]) / n, 0.375, 4 * 0.0035);
 }
 
 // until_it_works.yaml (runbook/fixtures/semantics): attempts until the

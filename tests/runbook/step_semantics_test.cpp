@@ -117,6 +117,11 @@ TEST(StepSemantics, UnevenWavesEnableTheirSharesAndRestoresCanAddUp) {
                                                                     {at(Duration::hours(3)), 250},
                                                                     {at(Duration::hours(7)), 0}}));
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 3500 + 1200);
+  ASSERT_EQ(r.observed.size(), 3u);
+  EXPECT_TRUE(r.observed[0].met) << "at 7h, within 1h";
+  EXPECT_FALSE(r.observed[1].met) << "1h past the deadline";
+  EXPECT_EQ(r.observed[1].difference, Duration::hours(1));
+  EXPECT_FALSE(r.observed[2].met) << "30m past the deadline and its tolerance";
 }
 
 TEST(StepSemantics, RetryingUntilItWorksTakesTheMedianAttemptsAndADeadlineGivesUp) {

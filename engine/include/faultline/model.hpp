@@ -448,7 +448,7 @@ enum class MilestoneEvent {
   step_completed,
 };
 enum class MilestoneTiming {
-  at,  // happened at this time
+  at,  // happened at this time (within its tolerance)
   by,  // had happened by this time (a deadline)
 };
 
@@ -464,6 +464,10 @@ struct Milestone {
   std::optional<StepId> step;
   MilestoneTiming timing = MilestoneTiming::at;
   SimTime time;
+  // The tolerance: an `at` milestone is met when the simulated event lands
+  // within this of `time`, before or after; a `by` one, when it happened
+  // by `time` plus this.
+  Duration within;
   SourceLocation where;
 };
 

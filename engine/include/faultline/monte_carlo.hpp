@@ -99,9 +99,9 @@ struct MonteCarloResult {
   std::vector<StepStatistics> steps;        // by StepId
   std::vector<ImpactStatistics> user_groups;
   ImpactStatistics overall;
-  // Runs in which each observed milestone's simulated event had happened by
-  // its observed time, and when it happened (never() in the runs where it
-  // did not), by position in scenario.observed.
+  // Runs in which each observed milestone was met (see milestone_met), and
+  // when its simulated event happened (never() in the runs where it did
+  // not), by position in scenario.observed.
   std::vector<std::uint64_t> milestones_met;
   std::vector<EventTimes> milestone_times;
   std::vector<SimTime> sample_times;

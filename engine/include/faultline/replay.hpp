@@ -152,7 +152,12 @@ struct MilestoneOutcome {
   // Simulated minus observed; 0 when a "by" deadline is met. Empty when the
   // simulated event never happened.
   std::optional<Duration> difference;
+  bool met = false;  // see milestone_met
 };
+
+// Whether an event simulated at `simulated` meets the milestone: within
+// its tolerance of the time for `at`, by the time plus it for `by`.
+bool milestone_met(const Milestone& m, SimTime simulated);
 
 // A scenario without a horizon ends at its last event (activity changes
 // aside) when every user is back by then; with users still cut off, it runs

@@ -850,7 +850,7 @@ class ScenarioReader {
 
   void read_milestone(const YAML::Node& node) {
     Fields f(reader_, node, "an observed milestone",
-             {"id", "description", "source", "service", "step", "event", "at", "by"});
+             {"id", "description", "source", "service", "step", "event", "at", "by", "within"});
     if (!f.is_map())
       return;
     Milestone m;
@@ -896,6 +896,8 @@ class ScenarioReader {
       m.timing = at.IsDefined() ? MilestoneTiming::at : MilestoneTiming::by;
       m.time = read_time(at.IsDefined() ? at : by, "time of " + what).value_or(SimTime{});
     }
+    if (const YAML::Node w = f.get("within"); w.IsDefined())
+      m.within = reader_.duration(w, "tolerance 'within' of " + what).value_or(Duration{});
     observed_.push_back(std::move(m));
   }
 

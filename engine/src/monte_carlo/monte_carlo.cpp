@@ -95,7 +95,7 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
   add_impact(t.overall, run.overall);
   for (std::size_t m = 0; m < run.observed.size(); ++m) {
     const auto& simulated = run.observed[m].simulated;
-    if (simulated && *simulated <= scenario.observed[m].time)
+    if (simulated && milestone_met(scenario.observed[m], *simulated))
       ++t.milestones_met[m];
     if (simulated)
       t.milestone_times[m].add(simulated->since_t0().ms);

@@ -92,6 +92,7 @@ MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
     return outcome;
   const Duration diff = *outcome.simulated - m.time;
   outcome.difference = m.timing == MilestoneTiming::by && diff.ms <= 0 ? Duration{} : diff;
+  outcome.met = milestone_met(m, *outcome.simulated);
   return outcome;
 }
 

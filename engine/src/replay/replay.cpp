@@ -26,6 +26,13 @@ RunResult replay(const Scenario& scenario) {
   return result;
 }
 
+bool milestone_met(const Milestone& m, SimTime simulated) {
+  const Duration diff = simulated - m.time;
+  if (m.timing == MilestoneTiming::by)
+    return diff <= m.within;
+  return diff <= m.within && Duration{} - diff <= m.within;
+}
+
 std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result) {
   std::vector<StepId> path;
   critical_path(scenario, result, path);
