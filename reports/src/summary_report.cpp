@@ -114,15 +114,15 @@ bool worth_a_line(TimelineKind k) {
   return k != TimelineKind::users && k != TimelineKind::crew && k != TimelineKind::step_wave;
 }
 
-// Every failed attempt, retry and give-up, step by step, in the order
-// they happened; empty when nothing failed.
+// Every failed attempt, retry, method handed over and give-up, step by
+// step, in the order they happened; empty when nothing failed.
 std::string failures_text(const Scenario& scenario, const RunResult& result) {
   std::string out;
   for (const TimelineEntry& e : result.timeline) {
     const bool failure =
         e.kind == TimelineKind::step_attempt_failed || e.kind == TimelineKind::step_retry ||
-        e.kind == TimelineKind::step_failed || e.kind == TimelineKind::step_rolled_back ||
-        e.kind == TimelineKind::failover_failed;
+        e.kind == TimelineKind::step_next_method || e.kind == TimelineKind::step_failed ||
+        e.kind == TimelineKind::step_rolled_back || e.kind == TimelineKind::failover_failed;
     if (failure) {
       out += fmt::format("- {} ({}): {}\n", scenario.clock.local_text(e.at), human_offset(e.at),
                          md(entry_description(scenario, e)));

@@ -300,8 +300,8 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   const std::vector<StepWaits> waits = step_waits(scenario, result);
   for (const StepStatus status :
        {StepStatus::running, StepStatus::verifying, StepStatus::rolling_back, StepStatus::ready,
-        StepStatus::awaiting_services, StepStatus::waiting, StepStatus::blocked, StepStatus::done, StepStatus::skipped,
-        StepStatus::failed}) {
+        StepStatus::awaiting_services, StepStatus::waiting, StepStatus::blocked, StepStatus::done,
+        StepStatus::skipped, StepStatus::failed}) {
     std::string steps;
     for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
       if (step_status_at(scenario, result, StepId{s}, now) != status)

@@ -367,7 +367,11 @@ TEST(Loader, DeploymentsThatRestartByThemselvesNeedAHorizonAndADuration) {
                         "service 'web'; known keys: threshold, after, "
                         "restarts_after"))
       << bad.diagnostics.to_text();
-  EXPECT_EQ(bad.diagnostics.error_count(), 2u);
+  EXPECT_TRUE(has_error(bad.diagnostics, 7, 39,
+                        "overload 'after' of service 'api' is 0 with "
+                        "restarts_after"))
+      << bad.diagnostics.to_text();
+  EXPECT_EQ(bad.diagnostics.error_count(), 3u);
 }
 
 TEST(Loader, UnevenWavesAddUpToOneAndRestoresEitherRaiseOrAdd) {
@@ -411,6 +415,18 @@ TEST(Loader, AMilestonesToleranceIsADuration) {
                         "unknown key 'whithin' in an observed milestone (did you mean "
                         "'within'?)"));
   EXPECT_EQ(d.error_count(), 2u);
+}
+
+TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {
+  const auto load = load_scenario(semantics_fixture("warn_unreachable.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 11, 9,
+                             "this method of step 'a' is never reached: 'forever' before it "
+                             "retries without limit"))
+      << load.diagnostics.to_text();
+  EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 12, 68,
+                             "step 'b' requires web, which it acts on itself"))
+      << load.diagnostics.to_text();
 }
 
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {

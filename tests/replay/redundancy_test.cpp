@@ -224,6 +224,15 @@ TEST(Redundancy, ARestartAfterARebuildHasNothingToDo) {
             (std::vector<SimTime>{at(minutes(28)), at(minutes(43)), at(minutes(58))}));
 }
 
+// crash_loop_stale: worked out in its comments. Found by review: the
+// restart due at 12m brought b back early.
+TEST(Redundancy, ARestartDueFromAnEarlierFallGivesWayToTheLatest) {
+  const auto r = replay_fixture("crash_loop_stale.yaml");
+  EXPECT_EQ(r.times_of(TimelineKind::overloaded),
+            (std::vector<SimTime>{at(minutes(2)), at(minutes(6)), at(minutes(18))}));
+  EXPECT_EQ(r.times_of(TimelineKind::restarted), std::vector<SimTime>{at(minutes(16))});
+}
+
 // Each run draws its restart delays from streams of its own deployment's.
 TEST(Redundancy, ACrashLoopGivesTheSameAnswerWhateverTheThreadCount) {
   const auto loaded =

@@ -64,7 +64,8 @@ struct TimelineEntry {
   // every wave and retry, and whether it failed as scripted (fails_at).
   int attempt = 0;
   bool scripted = false;
-  // step_next_method: the method that starts, by position in Step::methods.
+  // step_next_method: the method that starts; step_retry: the method
+  // retried; by position in Step::methods.
   std::size_t method = 0;
   // crew: members busy now, of its size.
   int busy = 0;

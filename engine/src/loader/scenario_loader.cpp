@@ -509,8 +509,16 @@ class ScenarioReader {
   void read_step_semantics(Fields& f, const std::string& what, Step& step) {
     if (const YAML::Node c = f.get("only_if"); c.IsDefined())
       step.only_if = read_condition(c, what);
-    if (const YAML::Node r = f.get("requires"); r.IsDefined())
+    if (const YAML::Node r = f.get("requires"); r.IsDefined()) {
       step.requirements = read_requirements(r, what);
+      for (const ServiceRequirement& req : step.requirements) {
+        if (step.service == req.service && topology_) {
+          reader_.warning(r, what + " requires " + topology_->service(req.service).id +
+                                 ", which it acts on itself: it starts only once something "
+                                 "else brings the service back");
+        }
+      }
+    }
     if (const YAML::Node v = f.get("verify"); v.IsDefined() && topology_) {
       for (const auto s : services_->resolve_list(reader_, v))
         step.verify.push_back(ServiceId{s});
@@ -650,6 +658,12 @@ class ScenarioReader {
       return;
     IdTable names("method");
     for (const YAML::Node& item : node) {
+      if (!step.methods.empty() && step.methods.back().retries == kUnlimitedRetries &&
+          !step.methods.back().retry_until) {
+        reader_.warning(item, "this method of " + what + " is never reached: '" +
+                                  step.methods.back().name +
+                                  "' before it retries without limit; give it a retry_until");
+      }
       Fields mf(reader_, item, "a method of " + what,
                 {"name", "duration", "success", "retries", "retry_delay", "retry_until"});
       if (!mf.is_map())

@@ -274,11 +274,20 @@ class TopologyReader {
               reader_.number(t, "overload threshold (load over capacity) of " + what, 1.0, 1000.0)
                   .value_or(1.0);
         }
+        std::optional<Duration> after;
         if (const YAML::Node a = o.require("after"); a.IsDefined()) {
-          model.after = reader_.duration(a, "overload 'after' of " + what).value_or(Duration{});
+          after = reader_.duration(a, "overload 'after' of " + what);
+          model.after = after.value_or(Duration{});
         }
-        if (const YAML::Node r = o.get("restarts_after"); r.IsDefined())
+        if (const YAML::Node r = o.get("restarts_after"); r.IsDefined()) {
           model.restarts_after = reader_.distribution(r, "overload 'restarts_after' of " + what);
+          if (after && after->ms <= 0) {
+            reader_.error(o.get("after"),
+                          "overload 'after' of " + what +
+                              " is 0 with restarts_after: a deployment would fall over as it "
+                              "restarts, again and again at the same instant; give a time above 0");
+          }
+        }
         service.overload = model;
       }
     }

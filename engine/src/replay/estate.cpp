@@ -79,6 +79,11 @@ void Estate::strike_outage(FaultId index) {
 // on until its first refresh once it is over.
 void Estate::schedule_cohorts(FaultId index, std::optional<Duration> lasts) {
   const std::int64_t ttl = run_.scenario.faults[index.value].cache_ttl->ms;
+  // Over before any cohort refreshes: nobody sees it, and it ends then.
+  if (lasts && lasts->ms <= ttl / (2 * kCacheCohorts)) {
+    run_.queue.schedule(run_.now + *lasts, events::FaultHeals{index});
+    return;
+  }
   for (int i = 0; i < kCacheCohorts; ++i) {
     const std::int64_t phase = ttl * (2 * i + 1) / (2 * kCacheCohorts);
     if (lasts && phase >= lasts->ms)

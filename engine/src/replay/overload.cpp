@@ -8,11 +8,13 @@ Overload::Overload(RunContext& run, Estate& estate)
     : run_(run),
       estate_(estate),
       trips_(run.topology.deployments().size()),
-      fell_with_(run.topology.deployments().size()) {}
+      fell_with_(run.topology.deployments().size()),
+      restarts_(run.topology.deployments().size()) {}
 
 void Overload::reset() {
   std::fill(trips_.begin(), trips_.end(), std::nullopt);
   std::fill(fell_with_.begin(), fell_with_.end(), 0);
+  std::fill(restarts_.begin(), restarts_.end(), std::nullopt);
   if (run_.topology.has_restarts())
     run_.open_streams(random_, StreamPurpose::restart, trips_.size());
 }
@@ -36,14 +38,20 @@ void Overload::trip(DeploymentId d) {
   run_.recorder.record(run_.now, TimelineKind::overloaded, d);
   fell_with_[d.value] = estate_.take_down(d);
   const auto& overload = run_.topology.service(run_.topology.deployment(d).service).overload;
-  if (overload->restarts_after) {
-    run_.queue.schedule(run_.now + run_.draw(*overload->restarts_after, random_, d.value),
-                        events::DeploymentRestarts{d});
-  }
+  if (!overload->restarts_after)
+    return;
+  // A restart still due from an earlier fall (the deployment was rebuilt
+  // since) gives way to this one's.
+  if (auto& due = restarts_[d.value]; due)
+    run_.queue.cancel(*due);
+  restarts_[d.value] =
+      run_.queue.schedule(run_.now + run_.draw(*overload->restarts_after, random_, d.value),
+                          events::DeploymentRestarts{d});
 }
 
 // A step that rebuilt the deployment meanwhile leaves nothing to restart.
 void Overload::restart(DeploymentId d) {
+  restarts_[d.value].reset();
   if (estate_.restart(d, fell_with_[d.value])) {
     run_.recorder.record(run_.now, TimelineKind::restarted, d,
                          [&](TimelineEntry& e) { e.instances = fell_with_[d.value]; });

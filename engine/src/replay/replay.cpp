@@ -26,6 +26,23 @@ RunResult replay(const Scenario& scenario) {
   return result;
 }
 
+namespace {
+
+// Whether step s acts on a service of these requirements: restores,
+// enables or fails it over, or rebuilds one of its deployments.
+bool acts_on_any(const Scenario& scenario, std::uint32_t s,
+                 const std::vector<ServiceRequirement>& requirements) {
+  const Step& step = scenario.steps[s];
+  return std::any_of(requirements.begin(), requirements.end(), [&](const ServiceRequirement& r) {
+    return step.service == r.service ||
+           std::any_of(step.deployments.begin(), step.deployments.end(), [&](DeploymentId d) {
+             return scenario.topology->deployment(d).service == r.service;
+           });
+  });
+}
+
+}  // namespace
+
 bool milestone_met(const Milestone& m, SimTime simulated) {
   const Duration diff = simulated - m.time;
   if (m.timing == MilestoneTiming::by)
@@ -83,10 +100,10 @@ void critical_path(const Scenario& scenario, const RunResult& result, std::vecto
       if (!cause && completed_at(before.value, started))
         cause = before.value;
     }
-    // A step that awaited a service it requires waited for whatever
-    // completed as it started.
+    // A step that awaited a service it requires waited for a step acting
+    // on that service that completed as it started.
     for (std::uint32_t s = 0; s < steps.size() && !cause && !step.requirements.empty(); ++s) {
-      if (s != *at && steps[s].completed == started)
+      if (s != *at && steps[s].completed == started && acts_on_any(scenario, s, step.requirements))
         cause = s;
     }
     if (!cause && step.crew && !steps[*at].skipped) {

@@ -14,7 +14,10 @@
 
 namespace faultline::reports {
 
-inline constexpr int kSchemaVersion = 3;
+// 4: timeline kinds fault_healed, restarted and step_next_method; the
+// stall cause requires; milestones' within_s and met (an `at` milestone is
+// met within its tolerance, no longer when earlier); steps' method(s).
+inline constexpr int kSchemaVersion = 4;
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
