@@ -27,6 +27,15 @@ std::shared_ptr<const Scenario> load(const std::string& path) {
   return loaded.scenario;
 }
 
+// 20,000 runs on 2 threads: what the standard errors the known answers
+// quote are worked out for.
+MonteCarloOptions many_runs() {
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  return options;
+}
+
 std::string json_of(const Scenario& scenario, MonteCarloOptions options) {
   return reports::simulation_json(scenario, simulate(scenario, options)).dump(2);
 }
@@ -125,9 +134,7 @@ TEST(MonteCarlo, AnInterruptedSimulationIsTheSimulationOfTheRunsItMade) {
 // the 15/16 that did (which is all a summary of restoration times holds).
 TEST(MonteCarlo, RestorationPercentilesCountTheRunsThatNeverRestored) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   const EventTimes& db = r.services[scenario->topology->find_service("db")->value].restored_at;
   EXPECT_EQ(db.runs(), r.runs) << "db is out in every run";
@@ -149,9 +156,7 @@ TEST(MonteCarlo, RestorationPercentilesCountTheRunsThatNeverRestored) {
 
 TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   const double n = static_cast<double>(r.runs);
   // P(four failures) = 1/16; standard error sqrt(p(1-p)/n) = 0.0017.
@@ -186,9 +191,7 @@ TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
 // user-hours, so the standard error over 20,000 runs is 0.51.
 TEST(MonteCarlo, AnOutageThatLastsADistributionEndsWhenItsDrawSays) {
   const auto scenario = load(test_path("runbook/fixtures/semantics/heal.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   EXPECT_NEAR(r.overall.user_seconds_lost.mean() / 3600, 2450 + 500.0 / 12, 4 * 0.51);
   const auto web = scenario->topology->find_service("web")->value;
@@ -206,9 +209,7 @@ TEST(MonteCarlo, AnOutageThatLastsADistributionEndsWhenItsDrawSays) {
 // uneven.yaml (runbook/fixtures/semantics): worked out in its comments.
 TEST(MonteCarlo, EachUnevenWaveDrawsItsOwnDuration) {
   const auto scenario = load(test_path("runbook/fixtures/semantics/uneven.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   EXPECT_NEAR(r.overall.user_seconds_lost.mean() / 3600, 4700, 4 * 2.04);
   const auto web = scenario->topology->find_service("web")->value;
@@ -231,9 +232,7 @@ TEST(MonteCarlo, EachUnevenWaveDrawsItsOwnDuration) {
 // (standard error 0.0035).
 TEST(MonteCarlo, RetryingWithoutALimitGoesOnUntilItWorks) {
   const auto scenario = load(test_path("runbook/fixtures/semantics/until_it_works.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   EXPECT_NEAR(r.steps[0].attempts.mean(), 5.0, 4 * 0.032);
   EXPECT_EQ(r.steps[0].runs_failed, 0u);
@@ -245,9 +244,7 @@ TEST(MonteCarlo, RetryingWithoutALimitGoesOnUntilItWorks) {
 // methods.yaml (runbook/fixtures/semantics): worked out in its comments.
 TEST(MonteCarlo, TheNextMethodCompletesTheStepWhenTheFirstGivesUp) {
   const auto scenario = load(test_path("runbook/fixtures/semantics/methods.yaml"));
-  MonteCarloOptions options;
-  options.runs = 20'000;
-  options.threads = 2;
+  const MonteCarloOptions options = many_runs();
   const MonteCarloResult r = simulate(*scenario, options);
   const StepStatistics& db = r.steps[0];
   EXPECT_NEAR(db.completed_at.happened().mean() / 3.6e6, 4.76, 4 * 0.0167);

@@ -119,10 +119,9 @@ bool down(const HealthPropagator& health, ServiceId s) {
   return health.health(s).state() == ServiceState::major_outage;
 }
 
-// How a lost service's loss reaches `from`: the hard dependencies through
-// services in major outage.
-std::vector<ServiceId> loss_path(const Topology& topology, const HealthPropagator& health,
-                                 ServiceId from, ServiceId lost) {
+// The hard dependencies between services in major outage: the ways a
+// service's loss went.
+graph::Successors loss_edges(const Topology& topology, const HealthPropagator& health) {
   graph::Successors edges(topology.services().size());
   for (std::uint32_t s = 0; s < edges.size(); ++s) {
     if (!down(health, ServiceId{s}))
@@ -132,10 +131,7 @@ std::vector<ServiceId> loss_path(const Topology& topology, const HealthPropagato
         edges[s].push_back(dep.service.value);
     }
   }
-  std::vector<ServiceId> path;
-  for (const std::uint32_t v : graph::shortest_path(edges, from.value, lost.value))
-    path.push_back(ServiceId{v});
-  return path;
+  return edges;
 }
 
 // Adds `component` to each group whose services its loss takes down (other
@@ -143,6 +139,8 @@ std::vector<ServiceId> loss_path(const Topology& topology, const HealthPropagato
 void add_spofs(const Topology& topology, const HealthPropagator& health, Component component,
                std::vector<GroupSpofs>& out) {
   const ServiceId* lost = std::get_if<ServiceId>(&component);
+  // Built once per lost service, for every group it reaches.
+  std::optional<graph::Successors> edges;
   for (GroupSpofs& group : out) {
     std::vector<ServiceId> services_down;
     for (const ServiceId s : topology.user_group(group.group).uses) {
@@ -152,8 +150,13 @@ void add_spofs(const Topology& topology, const HealthPropagator& health, Compone
     if (services_down.empty())
       continue;
     std::vector<ServiceId> path;
-    if (lost)
-      path = loss_path(topology, health, services_down.front(), *lost);
+    if (lost) {
+      if (!edges)
+        edges = loss_edges(topology, health);
+      for (const std::uint32_t v :
+           graph::shortest_path(*edges, services_down.front().value, lost->value))
+        path.push_back(ServiceId{v});
+    }
     group.spofs.push_back({component, std::move(services_down), std::move(path)});
   }
 }
