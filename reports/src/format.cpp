@@ -66,6 +66,18 @@ std::string_view kind_name(TimelineKind k) {
       return "step_failed";
     case TimelineKind::step_rolled_back:
       return "step_rolled_back";
+    case TimelineKind::batch_done:
+      return "batch_done";
+    case TimelineKind::batch_attempt_failed:
+      return "batch_attempt_failed";
+    case TimelineKind::batch_retry:
+      return "batch_retry";
+    case TimelineKind::batch_next_method:
+      return "batch_next_method";
+    case TimelineKind::batch_gave_up:
+      return "batch_gave_up";
+    case TimelineKind::batch_skipped:
+      return "batch_skipped";
     case TimelineKind::crew:
       return "crew";
     case TimelineKind::failover_begins:
@@ -114,6 +126,18 @@ std::string_view kind_label(TimelineKind k) {
       return "FAILED";
     case TimelineKind::step_rolled_back:
       return "UNDONE";
+    case TimelineKind::batch_done:
+      return "BATCH";
+    case TimelineKind::batch_attempt_failed:
+      return "MISS";
+    case TimelineKind::batch_retry:
+      return "RETRY";
+    case TimelineKind::batch_next_method:
+      return "METHOD";
+    case TimelineKind::batch_gave_up:
+      return "FAILED";
+    case TimelineKind::batch_skipped:
+      return "SKIP";
     case TimelineKind::crew:
       return "CREW";
     case TimelineKind::failover_begins:
@@ -163,6 +187,45 @@ std::string retry_text(const Scenario& scenario, const TimelineEntry& e) {
                      retries == kUnlimitedRetries ? "no limit" : std::to_string(retries));
 }
 
+// "restore-sites batch 2/5 (40 tenants, 1,200 users)".
+std::string batch_text(const Scenario& scenario, const TimelineEntry& e) {
+  return fmt::format("{} batch {}/{} ({} tenants, {} users)", scenario.steps[e.step().value].id,
+                     e.batch, e.batches, e.tenants, thousands(e.users.value));
+}
+
+std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Step& s = scenario.steps[e.step().value];
+  const std::string batch = batch_text(scenario, e);
+  switch (e.kind) {
+    case TimelineKind::batch_done:
+      return batch + ": back";
+    case TimelineKind::batch_attempt_failed:
+      return fmt::format("{}: attempt {} failed", batch, e.attempt);
+    case TimelineKind::batch_retry:
+      return fmt::format("{}: attempt {} starts, a retry", batch, e.attempt + 1);
+    case TimelineKind::batch_next_method:
+      return fmt::format("{}: {} gave up; {} starts", batch, s.methods[e.method - 1].name,
+                         s.methods[e.method].name);
+    case TimelineKind::batch_skipped:
+      return fmt::format("{} batch {}/{}: skipped, its tenants are back", s.id, e.batch, e.batches);
+    default:
+      return batch + ": gave up; its tenants stay out";
+  }
+}
+
+std::string outage_text(const Scenario& scenario, const Fault& f, const TimelineEntry& e) {
+  const std::string& service = scenario.topology->service(*f.service).id;
+  if (!f.tenants.empty()) {
+    return fmt::format("{} of {} tenants lose {} ({} users)", e.tenants,
+                       scenario.topology->tenants_on(*f.service).size(), service,
+                       thousands(e.users.value));
+  }
+  return fmt::format("{} stops serving ({} served){}", service, percent(f.served_fraction),
+                     f.cache_ttl ? ", reaching its consumers as their caches of " +
+                                       format_duration(*f.cache_ttl) + " expire"
+                                 : "");
+}
+
 // "vm-deletion: 456 instances deleted - ...".
 std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
   const Fault& f = scenario.faults[e.fault().value];
@@ -172,11 +235,7 @@ std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
       what = fmt::format("{} instances deleted", thousands(e.instances));
       break;
     case FaultKind::outage:
-      what = fmt::format("{} stops serving ({} served){}",
-                         scenario.topology->service(*f.service).id, percent(f.served_fraction),
-                         f.cache_ttl ? ", reaching its consumers as their caches of " +
-                                           format_duration(*f.cache_ttl) + " expire"
-                                     : "");
+      what = outage_text(scenario, f, e);
       break;
     case FaultKind::bad_deploy:
       what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
@@ -194,6 +253,10 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       return fault_text(scenario, e);
     case TimelineKind::fault_healed: {
       const Fault& f = scenario.faults[e.fault().value];
+      if (!f.tenants.empty()) {
+        return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id,
+                           e.tenants, thousands(e.users.value), topology.service(*f.service).id);
+      }
       return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id,
                          topology.service(*f.service).id, percent(e.served_fraction));
     }
@@ -250,6 +313,13 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     }
     case TimelineKind::step_rolled_back:
       return fmt::format("{}: rolled back", scenario.steps[e.step().value].id);
+    case TimelineKind::batch_done:
+    case TimelineKind::batch_attempt_failed:
+    case TimelineKind::batch_retry:
+    case TimelineKind::batch_next_method:
+    case TimelineKind::batch_gave_up:
+    case TimelineKind::batch_skipped:
+      return batch_entry_text(scenario, e);
     case TimelineKind::crew:
       return fmt::format("{}: {} of {} busy", scenario.crews[e.crew().value].id, e.busy, e.size);
     case TimelineKind::service_state:

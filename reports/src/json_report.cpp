@@ -82,6 +82,25 @@ void add_attempt_fields(const Step& step, const TimelineEntry& e, ordered_json& 
     j["scripted"] = e.scripted;
 }
 
+// An outage of tenants: how many, and their users.
+void add_tenant_fields(const Fault& f, const TimelineEntry& e, ordered_json& j) {
+  if (f.tenants.empty())
+    return;
+  j["tenants"] = e.tenants;
+  j["users"] = e.users.value;
+}
+
+void add_batch_fields(const Step& step, const TimelineEntry& e, ordered_json& j) {
+  j["step"] = step.id;
+  j["batch"] = e.batch;
+  j["batches"] = e.batches;
+  j["tenants"] = e.tenants;
+  j["users"] = e.users.value;
+  j["method"] = step.methods[e.method].name;
+  if (e.kind != TimelineKind::batch_done)
+    j["attempt"] = e.attempt;
+}
+
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -93,10 +112,13 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       j["fault"] = scenario.faults[e.fault().value].id;
       if (scenario.faults[e.fault().value].kind != FaultKind::outage)
         j["instances_down"] = e.instances;
+      add_tenant_fields(scenario.faults[e.fault().value], e, j);
       break;
     case TimelineKind::fault_healed:
       j["fault"] = scenario.faults[e.fault().value].id;
-      j["capability"] = e.served_fraction;
+      if (scenario.faults[e.fault().value].tenants.empty())
+        j["capability"] = e.served_fraction;
+      add_tenant_fields(scenario.faults[e.fault().value], e, j);
       break;
     case TimelineKind::rollout_wave:
       j["fault"] = scenario.faults[e.fault().value].id;
@@ -140,6 +162,14 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::step_retry:
     case TimelineKind::step_next_method:
       add_attempt_fields(scenario.steps[e.step().value], e, j);
+      break;
+    case TimelineKind::batch_done:
+    case TimelineKind::batch_attempt_failed:
+    case TimelineKind::batch_retry:
+    case TimelineKind::batch_next_method:
+    case TimelineKind::batch_gave_up:
+    case TimelineKind::batch_skipped:
+      add_batch_fields(scenario.steps[e.step().value], e, j);
       break;
     case TimelineKind::service_state:
       j["service"] = topology.services()[e.service().value].id;
@@ -196,6 +226,19 @@ ordered_json steps_json(const Scenario& scenario, const RunResult& result) {
     steps.push_back(std::move(j));
   }
   return steps;
+}
+
+ordered_json tenants_out_json(const ScenarioClock& clock, const RunResult& result) {
+  ordered_json out = ordered_json::array();
+  for (const TenantsOut& o : result.tenants_out) {
+    out.push_back({{"time", clock.iso_text(o.at)},
+                   {"t_s", seconds(o.at.since_t0())},
+                   {"tenants", o.tenants},
+                   {"users", o.users.value},
+                   {"tenants_back", o.tenants_back},
+                   {"users_back", o.users_back}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -272,6 +315,8 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
     j["user_groups"].push_back(std::move(entry));
   }
   j["overall"] = impact_json(clock, result.overall, everyone);
+
+  j["tenants_out"] = tenants_out_json(clock, result);
 
   j["observed"] = ordered_json::array();
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {

@@ -161,6 +161,22 @@ std::string user_group_lines(const Scenario& scenario, const RunResult& result) 
   return out;
 }
 
+// How many tenants were out over time, and the share of the most out that
+// was back.
+std::string tenant_lines(const Scenario& scenario, const RunResult& result) {
+  if (result.tenants_out.empty())
+    return {};
+  std::string out = "\nTenants out (on some per-tenant service; back: of the most ever out)\n";
+  out += fmt::format("  {:<22} {:>10} {:>12} {:>13} {:>11}\n", "from", "tenants", "their users",
+                     "tenants back", "users back");
+  for (const TenantsOut& o : result.tenants_out) {
+    out += fmt::format("  {:<22} {:>10} {:>12} {:>13} {:>11}\n", scenario.clock.local_text(o.at),
+                       thousands(o.tenants), thousands(o.users.value), percent(o.tenants_back),
+                       percent(o.users_back));
+  }
+  return out;
+}
+
 std::string observed_lines(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
   std::string out;
@@ -187,7 +203,7 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
          critical_path_lines(scenario, result) + waits_text(scenario, result) +
          runbook_lines(scenario, result) + crew_lines(scenario, result) +
          service_lines(scenario, result) + user_group_lines(scenario, result) +
-         observed_lines(scenario, result);
+         tenant_lines(scenario, result) + observed_lines(scenario, result);
 }
 
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {

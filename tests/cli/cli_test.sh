@@ -59,7 +59,7 @@ expect_exit 0 "replay of the Webex scenario" \
 check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
-check "the JSON carries its schema version" grep -q '"schema_version": 4' "$work/a.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 5' "$work/a.json"
 
 expect_exit 0 "analyze of the Webex topology" \
   "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"

@@ -45,7 +45,7 @@ TEST(Words, ListTheWordsAsASentence) {
   EXPECT_EQ(expected_words<FaultKind>(), "delete-instances, outage or bad-deploy");
   EXPECT_EQ(expected_words<DependencyKind>(), "hard or soft");
   EXPECT_EQ(expected_words<ActionKind>(),
-            "none, rebuild, restore, enable-in-waves, fail-over or halt-rollout");
+            "none, rebuild, restore, enable-in-waves, fail-over, halt-rollout or restore-tenants");
   EXPECT_EQ(expected_words<MilestoneEvent>("service"), "down, partly-restored or restored");
   EXPECT_EQ(expected_words<MilestoneEvent>("step"), "started or completed");
   // Nothing is worse than a major outage, so `below` does not take it.
@@ -65,13 +65,14 @@ TEST(Words, ListTheWordsAsASentence) {
 // its target; a bad deploy a service or deployments, how often and how many.
 TEST(Words, AVariantRefusesTheKeysOfTheOthers) {
   using Keys = std::vector<std::string_view>;
-  EXPECT_EQ(keys_not_taken(ActionKind::rebuild), (Keys{"service", "to", "add", "waves", "fault"}));
+  EXPECT_EQ(keys_not_taken(ActionKind::rebuild),
+            (Keys{"service", "to", "add", "waves", "fault", "batches", "per_tenant"}));
   EXPECT_EQ(keys_not_taken(ActionKind::restore),
-            (Keys{"deployments", "region", "zone", "waves", "fault"}));
+            (Keys{"deployments", "region", "zone", "waves", "fault", "batches", "per_tenant"}));
   EXPECT_EQ(keys_not_taken(ActionKind::none), (Keys{WordTable<ActionKind>::variant_keys.begin(),
                                                     WordTable<ActionKind>::variant_keys.end()}));
   EXPECT_EQ(keys_not_taken(FaultKind::bad_deploy),
-            (Keys{"instances", "served_fraction", "lasts", "cache_ttl"}));
+            (Keys{"instances", "served_fraction", "lasts", "cache_ttl", "tenants"}));
   EXPECT_EQ(keys_not_taken(FaultKind::outage),
             (Keys{"region", "zone", "deployments", "instances", "every", "per_wave"}));
 }

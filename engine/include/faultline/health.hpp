@@ -107,9 +107,10 @@ class HealthPropagator {
   // last propagate() changed.
   std::span<const DeploymentId> load_changes() const { return load_changed_; }
 
-  // Users of the group cut off now: the share not served by the worst of the
-  // services they use.
-  UserCount affected_users(UserGroupId g) const;
+  // Users of the group cut off now: those of its tenants out on some
+  // per-tenant service, and of the rest the share not served by the worst
+  // of the services they use.
+  UserCount affected_users(UserGroupId g, UserCount tenants_out = {}) const;
 
  private:
   ServiceHealth evaluate(ServiceId s);

@@ -20,6 +20,7 @@ using UserGroupId = Id<struct UserGroupTag>;
 using CrewId = Id<struct CrewTag>;
 using StepId = Id<struct StepTag>;
 using FaultId = Id<struct FaultTag>;
+using TenantId = Id<struct TenantTag>;
 
 // A number of people.
 struct UserCount {

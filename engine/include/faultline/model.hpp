@@ -137,6 +137,10 @@ struct Service {
   std::vector<Dependency> dependencies;
   // Customer sites for hybrid services that are enabled site by site; 0 if not.
   int sites = 0;
+  // Each tenant of the groups that reach it through hard dependencies has
+  // its own share of it (its data, its connector), which a fault can take
+  // out and a step bring back tenant by tenant.
+  bool per_tenant = false;
   // A failure of the service itself (software, configuration), apart from
   // its deployments: it serves nothing until repaired.
   std::optional<FailureModel> failures;
@@ -175,10 +179,23 @@ class ActivityCurve {
   Weights permille_{};
 };
 
+// A customer, site or organisation: some of a group's users, whose share
+// of a per-tenant service is up or down on its own.
+struct Tenant {
+  std::string id;
+  UserCount users;
+  UserGroupId group;
+  SourceLocation where;
+};
+
 struct UserGroup {
   std::string id;
   std::string name;
-  UserCount users;
+  UserCount users;  // with tenants, theirs added up
+  // Its tenants in the topology's list, [first_tenant, first_tenant +
+  // tenants); none when the group is not made of tenants.
+  std::uint32_t first_tenant = 0;
+  std::uint32_t tenants = 0;
   RegionId region;
   std::string time_zone;
   ActivityCurve activity = ActivityCurve::business_day();
@@ -194,6 +211,8 @@ struct TopologyParts {
   std::vector<Service> services;
   std::vector<Deployment> deployments;
   std::vector<UserGroup> user_groups;
+  // Every group's tenants, group by group in the groups' order.
+  std::vector<Tenant> tenants;
 };
 
 class Topology {
@@ -217,10 +236,21 @@ class Topology {
   const Service& service(ServiceId id) const { return parts_.services[id.value]; }
   const Deployment& deployment(DeploymentId id) const { return parts_.deployments[id.value]; }
   const UserGroup& user_group(UserGroupId id) const { return parts_.user_groups[id.value]; }
+  std::span<const Tenant> tenants() const { return parts_.tenants; }
+  const Tenant& tenant(TenantId id) const { return parts_.tenants[id.value]; }
+  std::span<const Tenant> tenants_of(UserGroupId g) const {
+    const UserGroup& group = parts_.user_groups[g.value];
+    return std::span<const Tenant>(parts_.tenants).subspan(group.first_tenant, group.tenants);
+  }
+  // The tenants with a share of a per-tenant service: those of the groups
+  // that use it, or a service that depends on it, through hard
+  // dependencies only. Ascending; empty for other services.
+  std::span<const TenantId> tenants_on(ServiceId s) const { return tenants_on_[s.value]; }
 
   std::optional<RegionId> find_region(std::string_view id) const;
   std::optional<ServiceId> find_service(std::string_view id) const;
   std::optional<DeploymentId> find_deployment(std::string_view id) const;
+  std::optional<TenantId> find_tenant(std::string_view id) const;
 
   // Services with a dependency of any kind on s.
   std::span<const ServiceId> dependants(ServiceId s) const { return dependants_[s.value]; }
@@ -241,13 +271,17 @@ class Topology {
   bool has_restarts() const { return has_restarts_; }
 
  private:
+  void place_tenants();
+
   TopologyParts parts_;
   std::unordered_map<std::string, RegionId> region_index_;
   std::unordered_map<std::string, ServiceId> service_index_;
   std::unordered_map<std::string, DeploymentId> deployment_index_;
+  std::unordered_map<std::string, TenantId> tenant_index_;
   std::vector<std::vector<ServiceId>> dependants_;
   std::vector<std::vector<UserGroupId>> users_of_;
   std::vector<std::vector<UserGroupId>> load_of_;
+  std::vector<std::vector<TenantId>> tenants_on_;
   std::vector<std::vector<DeploymentId>> deployments_in_;
   std::vector<std::uint32_t> evaluation_rank_;
   bool has_failure_models_ = false;
@@ -284,6 +318,10 @@ struct Fault {
   // refresh after the end. A cohort that refreshes only after the end
   // never sees it.
   std::optional<Duration> cache_ttl;
+  // outage of a per-tenant service: the tenants whose share it takes out,
+  // resolved by the loader (every tenant on it, an evenly spread share of
+  // them, or a list), ascending; the service as a whole when empty.
+  std::vector<TenantId> tenants;
   int per_wave = 1;                  // bad_deploy: deployments each wave takes down
   Duration every;                    // bad_deploy: between waves
   SourceLocation where;
@@ -318,12 +356,36 @@ struct Crew {
 };
 
 enum class ActionKind {
-  none,          // work that changes nothing modelled: triage, verification, communication
-  rebuild,       // bring deployments back to their full instance count
-  restore,       // bring a service's own capability up to a fraction
-  enable_waves,  // enable a service site by site, in equal waves
-  fail_over,     // move a service onto a deployment, standby or not
-  halt_rollout,  // stop a bad deploy from reaching more deployments
+  none,             // work that changes nothing modelled: triage, verification, communication
+  rebuild,          // bring deployments back to their full instance count
+  restore,          // bring a service's own capability up to a fraction
+  enable_waves,     // enable a service site by site, in equal waves
+  fail_over,        // move a service onto a deployment, standby or not
+  halt_rollout,     // stop a bad deploy from reaching more deployments
+  restore_tenants,  // bring a per-tenant service back to its tenants, batch by batch
+};
+
+// The order in which a restore-tenants step takes the tenants out.
+enum class BatchOrder {
+  as_listed,       // the topology's order
+  largest_first,   // most users first
+  smallest_first,  // fewest users first
+  oldest_first,    // out the longest first
+  random,          // shuffled afresh in each sampled run; as listed in the replay
+};
+
+// How a restore-tenants step brings its service back to the tenants out
+// on it as it starts: in batches of `size` tenants, or of as many as fit
+// in `users` (at least one each), the last taking what is left; at most
+// `at_once` batches under way together, each holding `members` of the
+// step's crew. Each batch is an attempt of the step's methods of its own.
+struct BatchPlan {
+  int size = 0;  // 0: by `users`, or every tenant in one batch when that is absent too
+  std::optional<UserCount> users;
+  int at_once = 1;
+  int members = 1;
+  BatchOrder order = BatchOrder::as_listed;
+  SourceLocation where;
 };
 
 // A service's state as a status page shows it, best first.
@@ -368,7 +430,9 @@ inline constexpr int kUnlimitedRetries = std::numeric_limits<int>::max();
 // unfinished rather than failed.
 struct Method {
   std::string name;       // empty for the step's own, when it lists no methods
-  Distribution duration;  // whole step; each of equal waves takes a share
+  Distribution duration;  // whole step; each of equal waves takes a share; a batch
+  // A batch of a restore-tenants step takes this much longer per tenant in it.
+  Duration per_tenant;
   double success = 1.0;
   int retries = 0;
   Distribution retry_delay;
@@ -402,6 +466,7 @@ struct Step {
   // to 1) and its own duration, drawn afresh for each attempt at it; its
   // method's `duration` is then their medians' sum and is not drawn.
   std::vector<Wave> wave_plan;
+  std::optional<BatchPlan> batches;  // restore_tenants
   // At least one, tried in order: when one gives up, the next starts at
   // once, with the same crew and from the wave under way; when the last
   // gives up the step has failed, and the steps after it never start.

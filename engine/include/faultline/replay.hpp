@@ -19,14 +19,20 @@ enum class TimelineKind {
   step_wave,
   step_work_done,  // the work is done, the verification gate not yet open
   step_completed,
-  step_attempt_failed,  // an attempt failed; a retry follows unless none is left
-  step_retry,           // a retry of the failed attempt starts
-  step_next_method,     // a method gave up; the next one starts
-  step_skipped,         // its condition did not hold
-  step_failed,          // the last attempt failed
-  step_rolled_back,     // after failing, its rollback is done
-  crew,                 // how many of a crew's members are busy changed
-  failover_begins,      // an active-passive service's loss was noticed
+  step_attempt_failed,   // an attempt failed; a retry follows unless none is left
+  step_retry,            // a retry of the failed attempt starts
+  step_next_method,      // a method gave up; the next one starts
+  step_skipped,          // its condition did not hold
+  step_failed,           // the last attempt failed
+  step_rolled_back,      // after failing, its rollback is done
+  batch_done,            // a batch of a restore-tenants step brought its tenants back
+  batch_attempt_failed,  // an attempt at a batch failed
+  batch_retry,           // a retry of the failed batch starts
+  batch_next_method,     // a method gave up on a batch; the next one takes it
+  batch_gave_up,         // a batch's last attempt failed: its tenants stay out
+  batch_skipped,         // none of a batch's tenants was still out as its turn came
+  crew,                  // how many of a crew's members are busy changed
+  failover_begins,       // an active-passive service's loss was noticed
   failover_done,
   failover_failed,
   overloaded,  // a deployment fell over under load
@@ -67,6 +73,13 @@ struct TimelineEntry {
   // step_next_method: the method that starts; step_retry: the method
   // retried; by position in Step::methods.
   std::size_t method = 0;
+  // batch_*: the batch (from 1) of the step's batches; batch_done,
+  // batch_gave_up: its tenants and their users. fault (an outage of
+  // tenants), fault_healed: the tenants it took out or gave back.
+  int batch = 0;
+  int batches = 0;
+  int tenants = 0;
+  UserCount users;
   // crew: members busy now, of its size.
   int busy = 0;
   int size = 0;
@@ -166,6 +179,17 @@ bool milestone_met(const Milestone& m, SimTime simulated);
 // is counted and the outputs say they were still out.
 inline constexpr Duration kDefaultHorizon = Duration::days(30);
 
+// After a change at `at`: tenants out on some per-tenant service, and
+// their users; and the share of the most ever out (in the run) that is
+// back, of tenants and of their users.
+struct TenantsOut {
+  SimTime at;
+  int tenants = 0;
+  UserCount users;
+  double tenants_back = 0;
+  double users_back = 0;
+};
+
 // A step completed, or finished one wave of several, at `at`.
 struct StepProgress {
   SimTime at;
@@ -199,6 +223,9 @@ struct RunResult {
   // the order they happened (the timeline's step_completed and step_wave):
   // network fidelity puts the users it brings back down to them.
   std::vector<StepProgress> progress;
+  // Tenants out, from the first change on: one entry per instant at which
+  // their count or their users changed. Empty when none went out.
+  std::vector<TenantsOut> tenants_out;
 };
 
 // The nominal run: scripted faults, every duration at its median, each

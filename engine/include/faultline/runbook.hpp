@@ -104,6 +104,13 @@ class RunbookExecutor {
   // The earliest shift start after now of a crew that has ready steps but is
   // off shift: the caller dispatches again then.
   std::optional<SimTime> next_shift_start(SimTime now) const;
+  // A running batch step takes `members` more of its crew for a batch, if
+  // its crew is on shift and has them free (always, without a crew).
+  bool take_members(StepId step, int members, SimTime now);
+  // A batch is over: its members are free.
+  void release_members(StepId step, int members);
+  // When the step's crew comes on shift, if it is off shift now.
+  std::optional<SimTime> off_shift_until(StepId step, SimTime now) const;
   // When a step's work begun now takes `work` of its crew's working time.
   SimTime work_ends(StepId step, SimTime now, Duration work) const;
 
@@ -118,6 +125,7 @@ class RunbookExecutor {
   void release_successors(StepId s, SimTime now);
   void make_ready(StepId s);
   void free_crew(StepId s);
+  int members_to_start(StepId s) const;
 
   const Scenario& scenario_;
   std::vector<ShiftCalendar> calendars_;  // by crew
@@ -127,6 +135,7 @@ class RunbookExecutor {
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;
   std::vector<int> size_;
+  std::vector<int> held_;  // by step: members of its crew it holds
   std::vector<std::uint32_t> rank_;
   std::vector<StepId> ready_;  // kept in rank order
   std::vector<StepId> started_;

@@ -124,7 +124,8 @@ std::vector<std::string_view> keys_not_taken(E value) {
 namespace words {
 inline constexpr std::string_view kDeleteInstances[] = {"region", "zone", "deployments",
                                                         "instances"};
-inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "lasts", "cache_ttl"};
+inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "lasts", "cache_ttl",
+                                               "tenants"};
 inline constexpr std::string_view kBadDeploy[] = {"region",  "zone",  "deployments",
                                                   "service", "every", "per_wave"};
 inline constexpr std::string_view kRebuild[] = {"deployments", "region", "zone"};
@@ -132,6 +133,7 @@ inline constexpr std::string_view kRestore[] = {"service", "to", "add"};
 inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
 inline constexpr std::string_view kHaltRollout[] = {"fault"};
+inline constexpr std::string_view kRestoreTenants[] = {"service", "batches", "per_tenant"};
 inline constexpr std::string_view kOfService[] = {"service"};
 inline constexpr std::string_view kThreshold[] = {"below", "at_least"};
 inline constexpr std::string_view kOfStep[] = {"step"};
@@ -152,23 +154,36 @@ struct WordTable<FaultKind> {
       {"outage", FaultKind::outage, words::kOutage},
       {"bad-deploy", FaultKind::bad_deploy, words::kBadDeploy},
   }};
-  static constexpr std::array<std::string_view, 10> variant_keys{
-      "region",          "zone",  "deployments", "instances", "service",
-      "served_fraction", "lasts", "cache_ttl",   "every",     "per_wave"};
+  static constexpr std::array<std::string_view, 11> variant_keys{
+      "region", "zone",      "deployments", "instances", "service", "served_fraction",
+      "lasts",  "cache_ttl", "tenants",     "every",     "per_wave"};
 };
 
 template <>
 struct WordTable<ActionKind> {
-  static constexpr std::array<Word<ActionKind>, 6> rows{{
+  static constexpr std::array<Word<ActionKind>, 7> rows{{
       {"none", ActionKind::none},
       {"rebuild", ActionKind::rebuild, words::kRebuild},
       {"restore", ActionKind::restore, words::kRestore},
       {"enable-in-waves", ActionKind::enable_waves, words::kEnableInWaves},
       {"fail-over", ActionKind::fail_over, words::kFailOver},
       {"halt-rollout", ActionKind::halt_rollout, words::kHaltRollout},
+      {"restore-tenants", ActionKind::restore_tenants, words::kRestoreTenants},
   }};
-  static constexpr std::array<std::string_view, 8> variant_keys{
-      "deployments", "region", "zone", "service", "to", "add", "waves", "fault"};
+  static constexpr std::array<std::string_view, 10> variant_keys{
+      "deployments", "region", "zone",  "service", "to",
+      "add",         "waves",  "fault", "batches", "per_tenant"};
+};
+
+template <>
+struct WordTable<BatchOrder> {
+  static constexpr std::array<Word<BatchOrder>, 5> rows{{
+      {"as-listed", BatchOrder::as_listed},
+      {"largest-first", BatchOrder::largest_first},
+      {"smallest-first", BatchOrder::smallest_first},
+      {"oldest-first", BatchOrder::oldest_first},
+      {"random", BatchOrder::random},
+  }};
 };
 
 template <>

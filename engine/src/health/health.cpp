@@ -270,14 +270,15 @@ std::span<const ServiceId> HealthPropagator::propagate() {
   return changed_;
 }
 
-UserCount HealthPropagator::affected_users(UserGroupId g) const {
+UserCount HealthPropagator::affected_users(UserGroupId g, UserCount tenants_out) const {
   const UserGroup& group = topology_.user_group(g);
   double served = 1.0;
   for (const ServiceId s : group.uses)
     served = std::min(served, health_[s.value].served_fraction);
   if (fully_served(served))
-    return UserCount{};
-  return UserCount{std::llround(static_cast<double>(group.users.value) * (1.0 - served))};
+    return tenants_out;
+  const auto rest = static_cast<double>((group.users - tenants_out).value);
+  return tenants_out + UserCount{std::llround(rest * (1.0 - served))};
 }
 
 }  // namespace faultline

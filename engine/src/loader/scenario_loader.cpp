@@ -282,7 +282,7 @@ class ScenarioReader {
   void read_fault(const YAML::Node& node) {
     Fields f(reader_, node, "a fault",
              {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
-              "service", "served_fraction", "lasts", "cache_ttl", "every", "per_wave"});
+              "service", "served_fraction", "lasts", "cache_ttl", "tenants", "every", "per_wave"});
     if (!f.is_map())
       return;
     Fault fault;
@@ -341,6 +341,8 @@ class ScenarioReader {
                                  "or remove it");
           }
         }
+        if (const YAML::Node t = f.get("tenants"); t.IsDefined() && fault.service)
+          read_tenant_outage(f, t, what, fault);
         break;
       case FaultKind::bad_deploy:
         fault.deployments = deployments_of(f, what, true);
@@ -353,6 +355,91 @@ class ScenarioReader {
         }
         break;
     }
+  }
+
+  // tenants: all, {share: 0.3} or a list of tenant ids, of those with a
+  // share of the outage's per-tenant service.
+  void read_tenant_outage(const Fields& f, const YAML::Node& node, const std::string& what,
+                          Fault& fault) {
+    const Service& service = topology_->service(*fault.service);
+    if (!service.per_tenant) {
+      reader_.error(node, "service '" + service.id + "' is not per-tenant, so " + what +
+                              " cannot take tenants out; give it per_tenant: true in the "
+                              "topology, or remove 'tenants'");
+      return;
+    }
+    for (const std::string_view key : {"served_fraction", "cache_ttl"}) {
+      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+        reader_.error(n, "'" + std::string(key) + "' does not apply to " + what +
+                             ", which takes tenants out whole; remove it or 'tenants'");
+      }
+    }
+    const auto on = topology_->tenants_on(*fault.service);
+    if (on.empty()) {
+      reader_.error(node, "no tenant has a share of service '" + service.id +
+                              "': no user group made of tenants reaches it through hard "
+                              "dependencies");
+      return;
+    }
+    if (node.IsScalar() && node.Scalar() == "all") {
+      fault.tenants.assign(on.begin(), on.end());
+    } else if (node.IsMap()) {
+      read_tenant_share(node, what, on, fault);
+    } else if (node.IsSequence()) {
+      read_tenant_list(node, on, fault);
+    } else {
+      reader_.error(node, "tenants of " + what +
+                              " must be 'all', {share: 0.3} or a list of tenant ids, found " +
+                              describe(node));
+    }
+  }
+
+  // An evenly spread share: the k-th of every n/k tenants, the same in
+  // every run.
+  void read_tenant_share(const YAML::Node& node, const std::string& what,
+                         std::span<const TenantId> on, Fault& fault) {
+    Fields f(reader_, node, "tenants of " + what, {"share"});
+    const YAML::Node s = f.require("share");
+    if (!s.IsDefined())
+      return;
+    const auto share = reader_.fraction(s, "share of tenants of " + what);
+    if (!share)
+      return;
+    const auto n = static_cast<std::int64_t>(on.size());
+    const std::int64_t k = std::llround(*share * static_cast<double>(n));
+    if (k == 0) {
+      reader_.error(s, fmt::format("a share of {:g} of the {} tenants on the service is none of "
+                                   "them; give a larger share",
+                                   *share, n));
+      return;
+    }
+    for (std::int64_t i = 0; i < n; ++i) {
+      if ((i + 1) * k / n > i * k / n)
+        fault.tenants.push_back(on[static_cast<std::size_t>(i)]);
+    }
+  }
+
+  void read_tenant_list(const YAML::Node& node, std::span<const TenantId> on, Fault& fault) {
+    std::vector<std::string> candidates;
+    for (const TenantId t : on)
+      candidates.push_back(topology_->tenant(t).id);
+    for (const YAML::Node& item : node) {
+      const auto id = reader_.text(item, "a tenant's id");
+      if (!id)
+        continue;
+      const auto t = topology_->find_tenant(*id);
+      if (!t || !std::binary_search(on.begin(), on.end(), *t)) {
+        reader_.error(item, "no tenant '" + *id + "' has a share of the service" +
+                                did_you_mean(*id, candidates));
+        continue;
+      }
+      if (std::find(fault.tenants.begin(), fault.tenants.end(), *t) != fault.tenants.end()) {
+        reader_.error(item, "tenant '" + *id + "' is listed twice; list each tenant once");
+        continue;
+      }
+      fault.tenants.push_back(*t);
+    }
+    std::sort(fault.tenants.begin(), fault.tenants.end());
   }
 
   // Keys that are known but belong to another variant.
@@ -478,7 +565,7 @@ class ScenarioReader {
               "service",     "to",          "add",        "waves",       "fault",   "duration",
               "crew",        "after",       "not_before", "success",     "retries", "retry_delay",
               "retry_until", "methods",     "only_if",    "requires",    "verify",  "rollback",
-              "fails_at",    "hold_ups"});
+              "fails_at",    "hold_ups",    "batches",    "per_tenant"});
     Step step;
     step.where = reader_.at(node);
     if (f.is_map()) {
@@ -502,6 +589,8 @@ class ScenarioReader {
       }
       read_action(f, what, step);
       read_step_semantics(f, what, step);
+      if (step.batches)
+        check_batch_step(f, what, step);
     }
     steps_list_.push_back(std::move(step));
   }
@@ -642,13 +731,15 @@ class ScenarioReader {
       method.duration = reader_.distribution(d, "duration of " + what).value_or(Distribution{});
     }
     read_attempts(f, what, method);
+    if (const YAML::Node p = f.get("per_tenant"); p.IsDefined())
+      method.per_tenant = reader_.duration(p, "per_tenant of " + what).value_or(Duration{});
     return method;
   }
 
   // methods: [{name, duration, success, retries, retry_delay, retry_until}]
   void read_methods(const Fields& f, const YAML::Node& node, const std::string& what, Step& step) {
     for (const std::string_view key :
-         {"duration", "success", "retries", "retry_delay", "retry_until"}) {
+         {"duration", "success", "retries", "retry_delay", "retry_until", "per_tenant"}) {
       if (const YAML::Node n = f.get(key); n.IsDefined()) {
         reader_.error(n, what + " lists methods: give '" + std::string(key) +
                              "' to each method instead of the step");
@@ -664,8 +755,9 @@ class ScenarioReader {
                                   step.methods.back().name +
                                   "' before it retries without limit; give it a retry_until");
       }
-      Fields mf(reader_, item, "a method of " + what,
-                {"name", "duration", "success", "retries", "retry_delay", "retry_until"});
+      Fields mf(
+          reader_, item, "a method of " + what,
+          {"name", "duration", "success", "retries", "retry_delay", "retry_until", "per_tenant"});
       if (!mf.is_map())
         continue;
       Method method;
@@ -678,6 +770,10 @@ class ScenarioReader {
       if (const YAML::Node d = mf.require("duration"); d.IsDefined())
         method.duration = reader_.distribution(d, "duration of " + of).value_or(Distribution{});
       read_attempts(mf, of, method);
+      if (const YAML::Node p = mf.get("per_tenant"); p.IsDefined()) {
+        method.per_tenant = reader_.duration(p, "per_tenant of " + of).value_or(Duration{});
+        per_tenant_nodes_.push_back(p);
+      }
       step.methods.push_back(std::move(method));
     }
     if (step.methods.empty()) {
@@ -752,6 +848,87 @@ class ScenarioReader {
       case ActionKind::halt_rollout:
         read_halt_rollout(f, step);
         break;
+      case ActionKind::restore_tenants:
+        read_restore_tenants(f, what, step);
+        break;
+    }
+    if (step.action != ActionKind::restore_tenants) {
+      for (const YAML::Node& n : per_tenant_nodes_) {
+        reader_.error(n, "'per_tenant' does not apply to " + a +
+                             " steps, only to restore-tenants ones; remove it");
+      }
+    }
+    per_tenant_nodes_.clear();
+  }
+
+  void read_restore_tenants(Fields& f, const std::string& what, Step& step) {
+    step.service = required_service(f, what, "restore to its tenants");
+    if (step.service && !topology_->service(*step.service).per_tenant) {
+      reader_.error(f.get("service"), "service '" + topology_->service(*step.service).id +
+                                          "' is not per-tenant, so " + what +
+                                          " has no tenants to restore; give it per_tenant: true "
+                                          "in the topology, or restore it as a whole");
+    }
+    step.batches = BatchPlan{};
+    step.batches->where = reader_.at(f.node());
+    if (const YAML::Node b = f.get("batches"); b.IsDefined())
+      read_batches(b, what, *step.batches);
+  }
+
+  // batches: {size | users, at_once, members, order}
+  void read_batches(const YAML::Node& node, const std::string& what, BatchPlan& plan) {
+    Fields f(reader_, node, "batches of " + what, {"size", "users", "at_once", "members", "order"});
+    if (!f.is_map())
+      return;
+    plan.where = reader_.at(node);
+    const std::string of = "batches of " + what;
+    if (const YAML::Node n = f.get("size"); n.IsDefined())
+      plan.size =
+          static_cast<int>(reader_.integer(n, "size (tenants) of " + of, 1, 1'000'000).value_or(1));
+    if (const YAML::Node n = f.get("users"); n.IsDefined()) {
+      plan.users = UserCount{reader_.integer(n, "users of " + of, 1, 10'000'000'000).value_or(1)};
+      if (f.has("size")) {
+        reader_.error(n, of + " gives both 'size' (tenants per batch) and 'users' (users per "
+                              "batch); keep one");
+      }
+    }
+    if (const YAML::Node n = f.get("at_once"); n.IsDefined())
+      plan.at_once =
+          static_cast<int>(reader_.integer(n, "at_once of " + of, 1, 100'000).value_or(1));
+    if (const YAML::Node n = f.get("members"); n.IsDefined())
+      plan.members =
+          static_cast<int>(reader_.integer(n, "members of " + of, 1, 100'000).value_or(1));
+    if (const YAML::Node o = f.get("order"); o.IsDefined()) {
+      const auto word = reader_.text(o, "order of " + of).value_or("");
+      if (const auto order = parse_word<BatchOrder>(word)) {
+        plan.order = *order;
+      } else if (!word.empty()) {
+        reader_.error(o, "unknown order '" + word + "'" +
+                             did_you_mean(word, accepted_words<BatchOrder>()) + "; expected " +
+                             expected_words<BatchOrder>());
+      }
+    }
+  }
+
+  // What a batch step does not take, and a crew too small for one batch.
+  void check_batch_step(const Fields& f, const std::string& what, const Step& step) {
+    for (const std::string_view key : {"fails_at", "hold_ups", "rollback"}) {
+      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+        reader_.error(n, "'" + std::string(key) + "' does not apply to " + what +
+                             ", whose batches are attempted each on its own; remove it");
+      }
+    }
+    if (!step.crew || step.crew->value >= crews_list_.size())
+      return;
+    const Crew& crew = crews_list_[step.crew->value];
+    int largest = crew.size;
+    for (const CrewResize& r : crew.resized)
+      largest = std::max(largest, r.size);
+    if (step.batches->members > largest) {
+      reader_.error(f.get("batches"),
+                    fmt::format("each batch of {} holds {} members of crew '{}', which never has "
+                                "more than {}; give at most {} members",
+                                what, step.batches->members, crew.id, largest, largest));
     }
   }
 
@@ -963,6 +1140,8 @@ class ScenarioReader {
   std::vector<Fault> faults_;
   std::vector<Crew> crews_list_;
   std::vector<Step> steps_list_;
+  // The per_tenant keys of the methods of the step being read.
+  std::vector<YAML::Node> per_tenant_nodes_;
   std::vector<Milestone> observed_;
 };
 

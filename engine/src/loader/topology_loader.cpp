@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 
 #include "faultline/words.hpp"
@@ -10,6 +11,20 @@
 namespace faultline::loader {
 
 namespace {
+
+// `count` tenant sizes, smallest first: a lognormal's quantiles at
+// (i + 1/2) / count, each at least one user.
+std::vector<UserCount> lognormal_sizes(double median, double p95, int count) {
+  const boost::math::normal standard;
+  const double sigma = std::log(p95 / median) / boost::math::quantile(standard, 0.95);
+  std::vector<UserCount> sizes;
+  for (int i = 0; i < count; ++i) {
+    const double z = boost::math::quantile(standard, (i + 0.5) / count);
+    sizes.push_back(
+        UserCount{std::max<std::int64_t>(1, std::llround(median * std::exp(sigma * z)))});
+  }
+  return sizes;
+}
 
 class TopologyReader {
  public:
@@ -137,9 +152,10 @@ class TopologyReader {
     const auto index = static_cast<std::uint32_t>(parts_.services.size());
     Service service;
     service.where = reader_.at(node);
-    Fields f(reader_, node, "a service",
-             {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on",
-              "sites", "failures", "repairers", "failover", "overload", "retry_amplification"});
+    Fields f(
+        reader_, node, "a service",
+        {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on", "sites",
+         "per_tenant", "failures", "repairers", "failover", "overload", "retry_amplification"});
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
@@ -149,6 +165,8 @@ class TopologyReader {
         service.sites =
             static_cast<int>(reader_.integer(sites, "sites of " + what, 1, 10'000'000).value_or(0));
       }
+      if (const YAML::Node p = f.get("per_tenant"); p.IsDefined())
+        service.per_tenant = reader_.flag(p, "per_tenant of " + what).value_or(false);
       read_deployments(f.require("deployments"), index, service);
       read_redundancy(f, what, service);
       read_capacity(f, what, service);
@@ -429,17 +447,29 @@ class TopologyReader {
 
   void read_user_group(const YAML::Node& node) {
     Fields f(reader_, node, "a user group",
-             {"id", "name", "description", "users", "region", "time_zone", "activity", "uses"});
+             {"id", "name", "description", "users", "tenants", "region", "time_zone", "activity",
+              "uses"});
     UserGroup group;
     group.where = reader_.at(node);
+    group.first_tenant = static_cast<std::uint32_t>(parts_.tenants.size());
     if (f.is_map()) {
       group.id = reader_.text(f.require("id"), "a user group's id").value_or("");
       const std::string what = "user group '" + group.id + "'";
       group.name = reader_.optional_text(f.get("name"), "name of " + what);
       reader_.optional_text(f.get("description"), "description of " + what);
-      if (const YAML::Node users = f.require("users"); users.IsDefined()) {
-        group.users =
-            UserCount{reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};
+      const YAML::Node tenants = f.get("tenants");
+      if (tenants.IsDefined())
+        read_tenants(tenants, what, group);
+      if (const YAML::Node users = tenants.IsDefined() ? f.get("users") : f.require("users");
+          users.IsDefined()) {
+        const UserCount given{
+            reader_.integer(users, "users of " + what, 0, 10'000'000'000).value_or(0)};
+        if (tenants.IsDefined() && given != group.users) {
+          reader_.error(users, fmt::format("{} gives {} users, but its tenants have {}; give "
+                                           "the tenants' sum, or leave 'users' out",
+                                           what, given.value, group.users.value));
+        }
+        group.users = given;
       }
       if (const YAML::Node region = f.require("region"); region.IsDefined()) {
         if (const auto r = regions_.resolve(reader_, region))
@@ -466,6 +496,80 @@ class TopologyReader {
     if (group.name.empty())
       group.name = group.id;
     parts_.user_groups.push_back(std::move(group));
+  }
+
+  // tenants: [{id, users}, ...], or {count, users_each}: users_each a
+  // number or {median, p95} of a lognormal, whose quantiles at (i + 1/2) /
+  // count size the tenants (smallest first) - the same sizes every time.
+  void read_tenants(const YAML::Node& node, const std::string& what, UserGroup& group) {
+    const auto group_index = static_cast<std::uint32_t>(parts_.user_groups.size());
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) {
+        Fields f(reader_, item, "a tenant of " + what, {"id", "users"});
+        if (!f.is_map())
+          continue;
+        Tenant tenant{reader_.text(f.require("id"), "a tenant's id").value_or(""), UserCount{},
+                      UserGroupId{group_index}, reader_.at(item)};
+        if (const YAML::Node u = f.require("users"); u.IsDefined()) {
+          tenant.users =
+              UserCount{reader_.integer(u, "users of tenant '" + tenant.id + "'", 1, 1'000'000'000)
+                            .value_or(1)};
+        }
+        add_tenant(f.get("id"), std::move(tenant), group);
+      }
+      if (node.size() == 0)
+        reader_.error(node, "tenants of " + what + " is empty; list them, or leave it out");
+      return;
+    }
+    Fields f(reader_, node, "tenants of " + what, {"count", "users_each"});
+    if (!f.is_map())
+      return;
+    const auto count =
+        reader_.integer(f.require("count"), "count of tenants of " + what, 1, 1'000'000);
+    const YAML::Node each = f.require("users_each");
+    if (!count || !each.IsDefined())
+      return;
+    const auto sizes = tenant_sizes(each, "users_each of " + what, static_cast<int>(*count));
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      add_tenant(node,
+                 Tenant{group.id + "/" + std::to_string(i + 1), sizes[i], UserGroupId{group_index},
+                        reader_.at(node)},
+                 group);
+    }
+  }
+
+  std::vector<UserCount> tenant_sizes(const YAML::Node& each, const std::string& what, int count) {
+    if (each.IsScalar()) {
+      const auto users = reader_.integer(each, what, 1, 1'000'000'000);
+      return std::vector<UserCount>(static_cast<std::size_t>(count), UserCount{users.value_or(1)});
+    }
+    Fields f(reader_, each, what + " (a number, or {median, p95} of a lognormal)",
+             {"median", "p95"});
+    if (!f.is_map())
+      return {};
+    const auto median = reader_.number(f.require("median"), "median of " + what, 1, 1e9);
+    const auto p95 = reader_.number(f.require("p95"), "p95 of " + what, 1, 1e9);
+    if (!median || !p95)
+      return {};
+    if (*p95 < *median) {
+      reader_.error(f.get("p95"), what +
+                                      " has a p95 below its median; give a p95 at least "
+                                      "as large");
+      return {};
+    }
+    return lognormal_sizes(*median, *p95, count);
+  }
+
+  void add_tenant(const YAML::Node& at, Tenant tenant, UserGroup& group) {
+    if (const auto earlier = tenant_lines_.find(tenant.id); earlier != tenant_lines_.end()) {
+      reader_.error(at, "tenant '" + tenant.id + "' is defined twice (first at line " +
+                            std::to_string(earlier->second) + "); give each tenant its own id");
+      return;
+    }
+    tenant_lines_.emplace(tenant.id, reader_.at(at).line);
+    group.users += tenant.users;
+    ++group.tenants;
+    parts_.tenants.push_back(std::move(tenant));
   }
 
   // business-day, always, 24 hourly weights for every day, or a mapping of
@@ -552,6 +656,7 @@ class TopologyReader {
   IdTable regions_;
   IdTable services_;
   std::unordered_map<std::string, int> deployment_lines_;
+  std::unordered_map<std::string, int> tenant_lines_;
   TopologyParts parts_;
 };
 

@@ -216,6 +216,13 @@ std::optional<double> Reader::number(const YAML::Node& node, std::string_view wh
   return value;
 }
 
+std::optional<bool> Reader::flag(const YAML::Node& node, std::string_view what) {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false"))
+    return node.Scalar() == "true";
+  error(node, std::string(what) + " must be true or false, found " + describe(node));
+  return std::nullopt;
+}
+
 std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view what) {
   return number(node, what, 0.0, 1.0);
 }

@@ -46,6 +46,8 @@ class Reader {
   // A number in [min, max].
   std::optional<double> number(const YAML::Node& node, std::string_view what, double min,
                                double max);
+  // true or false.
+  std::optional<bool> flag(const YAML::Node& node, std::string_view what);
   // A number in [0, 1].
   std::optional<double> fraction(const YAML::Node& node, std::string_view what);
   std::optional<Duration> duration(const YAML::Node& node, std::string_view what);

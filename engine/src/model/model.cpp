@@ -87,9 +87,11 @@ Topology::Topology(TopologyParts parts)
       region_index_(index_by_id<RegionId>(parts_.regions)),
       service_index_(index_by_id<ServiceId>(parts_.services)),
       deployment_index_(index_by_id<DeploymentId>(parts_.deployments)),
+      tenant_index_(index_by_id<TenantId>(parts_.tenants)),
       dependants_(parts_.services.size()),
       users_of_(parts_.services.size()),
       load_of_(parts_.services.size()),
+      tenants_on_(parts_.services.size()),
       deployments_in_(parts_.regions.size()) {
   for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
     for (const auto& dep : parts_.services[s].dependencies) {
@@ -108,6 +110,7 @@ Topology::Topology(TopologyParts parts)
     for (const std::uint32_t s : graph::reachable(edges, used))
       load_of_[s].push_back(UserGroupId{g});
   }
+  place_tenants();
   for (std::uint32_t d = 0; d < parts_.deployments.size(); ++d) {
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});
   }
@@ -121,6 +124,35 @@ Topology::Topology(TopologyParts parts)
   });
 }
 
+// A group's tenants have a share of each per-tenant service their traffic
+// reaches through hard dependencies: a soft one keeps serving without it.
+void Topology::place_tenants() {
+  for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
+    const UserGroup& group = parts_.user_groups[g];
+    if (group.tenants == 0)
+      continue;
+    std::vector<char> seen(parts_.services.size(), 0);
+    std::vector<ServiceId> to_visit(group.uses.begin(), group.uses.end());
+    while (!to_visit.empty()) {
+      const ServiceId s = to_visit.back();
+      to_visit.pop_back();
+      if (seen[s.value])
+        continue;
+      seen[s.value] = 1;
+      for (const Dependency& dep : parts_.services[s.value].dependencies) {
+        if (dep.kind == DependencyKind::hard)
+          to_visit.push_back(dep.service);
+      }
+    }
+    for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
+      if (!seen[s] || !parts_.services[s].per_tenant)
+        continue;
+      for (std::uint32_t t = group.first_tenant; t < group.first_tenant + group.tenants; ++t)
+        tenants_on_[s].push_back(TenantId{t});
+    }
+  }
+}
+
 std::optional<RegionId> Topology::find_region(std::string_view id) const {
   return lookup(region_index_, id);
 }
@@ -129,6 +161,9 @@ std::optional<ServiceId> Topology::find_service(std::string_view id) const {
 }
 std::optional<DeploymentId> Topology::find_deployment(std::string_view id) const {
   return lookup(deployment_index_, id);
+}
+std::optional<TenantId> Topology::find_tenant(std::string_view id) const {
+  return lookup(tenant_index_, id);
 }
 
 }  // namespace faultline

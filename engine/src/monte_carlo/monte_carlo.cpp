@@ -266,7 +266,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
 
 namespace {
 
-void check_options(const MonteCarloOptions& options) {
+void check_options(const Scenario& scenario, const MonteCarloOptions& options) {
   detail::check_runs_and_threads(options.runs, options.threads);
   if (options.until_ci && !(*options.until_ci > 0 && *options.until_ci < 1)) {
     throw std::invalid_argument(fmt::format(
@@ -280,13 +280,13 @@ void check_options(const MonteCarloOptions& options) {
         "give the number of runs");
   }
   if (options.network)
-    detail::check(*options.network);
+    detail::check(scenario, *options.network);
 }
 
 }  // namespace
 
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
-  check_options(options);
+  check_options(scenario, options);
   const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
   if (options.network) {
     MonteCarloResult result = simulate_network(scenario, options, times);

@@ -96,7 +96,7 @@ NetworkBaseline baseline_of(const Topology& topology, const detail::FlowResult& 
 
 NetworkBaseline check_network_baseline(const Scenario& scenario, SimTime until,
                                        const NetworkOptions& options) {
-  detail::check(options);
+  detail::check(scenario, options);
   const Topology& topology = *scenario.topology;
   const SimTime end = std::min(until, SimTime{} + kLongestBaseline);
   HealthInputs healthy;

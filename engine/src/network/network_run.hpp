@@ -15,8 +15,8 @@
 namespace faultline::detail {
 
 // Throws std::invalid_argument for a step or window that is not positive,
-// or a window shorter than a step.
-void check(const NetworkOptions& network);
+// a window shorter than a step, or a scenario with outages of tenants.
+void check(const Scenario& scenario, const NetworkOptions& network);
 
 struct TracedRun {
   RunResult state;

@@ -21,22 +21,27 @@ void CrewAccounting::sample_before(SimTime t, const RunbookExecutor& runbook) {
   }
 }
 
+void CrewAccounting::add(CrewId crew, int members, SimTime from, SimTime to) {
+  result_->crews[crew.value].busy += Duration{(to - from).ms * members};
+  changes_.push_back({from, crew.value, members});
+  changes_.push_back({to, crew.value, -members});
+}
+
 // A crew member is busy with a step from its start until the crew is free of
-// it (or the end).
-void CrewAccounting::finish(const RunbookExecutor& runbook) {
+// it (or the end); a batch step's members, with its batches.
+void CrewAccounting::finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches) {
   // The state at the end holds for any later sampling time.
   sample_before(SimTime{std::numeric_limits<std::int64_t>::max()}, runbook);
   changes_.clear();
   for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
     const StepOutcome& o = result_->steps[s];
     const auto crew = scenario_.steps[s].crew;
-    if (!crew || !o.started)
+    if (!crew || !o.started || scenario_.steps[s].batches)
       continue;
-    const SimTime freed = o.crew_freed.value_or(result_->end);
-    result_->crews[crew->value].busy += freed - *o.started;
-    changes_.push_back({*o.started, crew->value, 1});
-    changes_.push_back({freed, crew->value, -1});
+    add(*crew, 1, *o.started, o.crew_freed.value_or(result_->end));
   }
+  for (const CrewSpan& span : batches)
+    add(span.crew, span.members, span.from, span.to);
   // Frees before starts at one time, so that a hand-on is no overlap.
   std::sort(changes_.begin(), changes_.end(), [](const auto& a, const auto& b) {
     return a.at != b.at ? a.at < b.at : a.change < b.change;

@@ -7,6 +7,7 @@
 
 #include "faultline/replay.hpp"
 #include "faultline/runbook.hpp"
+#include "replay/batch_pipelines.hpp"
 
 namespace faultline::detail {
 
@@ -19,10 +20,13 @@ class CrewAccounting {
   void reset(RunResult& result, std::span<const SimTime> sample_times);
   // Samples the busy members at the sampling times before t.
   void sample_before(SimTime t, const RunbookExecutor& runbook);
-  // Busy member-time and peaks from the steps' outcomes, once the run ended.
-  void finish(const RunbookExecutor& runbook);
+  // Busy member-time and peaks from the steps' outcomes, and for batch
+  // steps from what their batches held, once the run ended.
+  void finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches);
 
  private:
+  void add(CrewId crew, int members, SimTime from, SimTime to);
+
   struct CrewChange {
     SimTime at;
     std::uint32_t crew;

@@ -4,9 +4,10 @@
 
 namespace faultline::detail {
 
-Estate::Estate(RunContext& run, Failover& failover)
+Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
     : run_(run),
       failover_(failover),
+      tenants_(tenants),
       base_healthy_(run.topology.deployments().size()),
       capabilities_(run.topology.services().size(),
                     std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
@@ -53,8 +54,11 @@ void Estate::strike(FaultId index) {
   } else {
     strike_outage(index);
   }
-  run_.recorder.record(run_.now, TimelineKind::fault, index,
-                       [&](TimelineEntry& e) { e.instances = deleted; });
+  run_.recorder.record(run_.now, TimelineKind::fault, index, [&](TimelineEntry& e) {
+    e.instances = deleted;
+    e.tenants = static_cast<int>(fault.tenants.size());
+    e.users = users_of(fault.tenants);
+  });
 }
 
 // A fault only takes away: a service already serving less stays there. One
@@ -63,8 +67,12 @@ void Estate::strike(FaultId index) {
 void Estate::strike_outage(FaultId index) {
   const Fault& fault = run_.scenario.faults[index.value];
   const ServiceId s = *fault.service;
-  capabilities_.outage(s, index, fault.cache_ttl ? 1.0 : fault.served_fraction);
-  apply_service(s);
+  if (fault.tenants.empty()) {
+    capabilities_.outage(s, index, fault.cache_ttl ? 1.0 : fault.served_fraction);
+    apply_service(s);
+  } else {
+    tenants_.take_out(s, fault.tenants, run_.now);
+  }
   std::optional<Duration> lasts;
   if (fault.lasts)
     lasts = run_.draw(*fault.lasts, random_, index.value);
@@ -112,11 +120,27 @@ void Estate::turn_cohort(FaultId index, bool holds_outage) {
 }
 
 void Estate::heal(FaultId index) {
-  const ServiceId s = *run_.scenario.faults[index.value].service;
+  const Fault& fault = run_.scenario.faults[index.value];
+  const ServiceId s = *fault.service;
+  if (!fault.tenants.empty()) {
+    tenants_.heal(s, fault.tenants, run_.now);
+    run_.recorder.record(run_.now, TimelineKind::fault_healed, index, [&](TimelineEntry& e) {
+      e.tenants = static_cast<int>(fault.tenants.size());
+      e.users = users_of(fault.tenants);
+    });
+    return;
+  }
   const double back_to = capabilities_.heal(s, index);
   apply_service(s);
   run_.recorder.record(run_.now, TimelineKind::fault_healed, index,
                        [&](TimelineEntry& e) { e.served_fraction = back_to; });
+}
+
+UserCount Estate::users_of(std::span<const TenantId> tenants) const {
+  UserCount users;
+  for (const TenantId t : tenants)
+    users += run_.topology.tenant(t).users;
+  return users;
 }
 
 bool Estate::reach_wave(FaultId fault, int wave) {

@@ -11,16 +11,18 @@
 #include "replay/failure_models.hpp"
 #include "replay/run_context.hpp"
 #include "replay/service_capabilities.hpp"
+#include "replay/tenant_states.hpp"
 
 namespace faultline::detail {
 
 class Estate {
  public:
-  Estate(RunContext& run, Failover& failover);
+  Estate(RunContext& run, Failover& failover, TenantStates& tenants);
 
   void reset();
   // The fault strikes now; a bad deploy reaches its first wave unless it
-  // was halted before. An outage that lasts is scheduled to heal.
+  // was halted before; an outage of tenants takes their share of its
+  // service out. An outage that lasts is scheduled to heal.
   void strike(FaultId fault);
   // The outage ends by itself (see ServiceCapabilities).
   void heal(FaultId fault);
@@ -60,11 +62,13 @@ class Estate {
   // Schedules each cohort's refreshes that turn it, given how long the
   // outage lasts (for ever when absent).
   void schedule_cohorts(FaultId fault, std::optional<Duration> lasts);
+  UserCount users_of(std::span<const TenantId> tenants) const;
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
 
   RunContext& run_;
   Failover& failover_;
+  TenantStates& tenants_;
   std::vector<int> base_healthy_;  // by deployment
   ServiceCapabilities capabilities_;
   std::vector<char> deployment_failed_;  // by deployment, by its failure model

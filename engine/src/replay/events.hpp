@@ -12,6 +12,8 @@ namespace faultline::detail {
 
 // Something with a failure model: a deployment or a service (see FailureModels).
 using FailureUnitId = Id<struct FailureUnitTag>;
+// A batch of a restore-tenants step, by position in the step's batches.
+using BatchId = Id<struct BatchTag>;
 
 namespace events {
 
@@ -88,6 +90,16 @@ struct CrewResized {
   CrewId crew;
   std::size_t change = 0;
 };
+// The attempt at a batch of a restore-tenants step ends.
+struct BatchEnds {
+  StepId step;
+  BatchId batch;
+};
+// The retry of a failed batch starts.
+struct BatchRetryStarts {
+  StepId step;
+  BatchId batch;
+};
 struct RollbackDone {
   StepId step;
 };
@@ -96,12 +108,13 @@ struct ShiftStarts {};
 
 }  // namespace events
 
-using Event = std::variant<events::FaultStrikes, events::FaultHeals, events::CacheCohortTurns,
-                           events::RolloutWave, events::RunbookBegins, events::EarliestStart,
-                           events::AttemptEnds, events::RetryStarts, events::UnitFails,
-                           events::UnitRepaired, events::DemandChanges, events::LossDetected,
-                           events::FailoverDone, events::OverloadTrips, events::DeploymentRestarts,
-                           events::ScriptedFailure, events::HoldUpStarts, events::CrewResized,
-                           events::RollbackDone, events::ShiftStarts>;
+using Event =
+    std::variant<events::FaultStrikes, events::FaultHeals, events::CacheCohortTurns,
+                 events::RolloutWave, events::RunbookBegins, events::EarliestStart,
+                 events::AttemptEnds, events::RetryStarts, events::UnitFails, events::UnitRepaired,
+                 events::DemandChanges, events::LossDetected, events::FailoverDone,
+                 events::OverloadTrips, events::DeploymentRestarts, events::ScriptedFailure,
+                 events::HoldUpStarts, events::CrewResized, events::BatchEnds,
+                 events::BatchRetryStarts, events::RollbackDone, events::ShiftStarts>;
 
 }  // namespace faultline::detail

@@ -17,9 +17,10 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       credit_(scenario),
       failures_(context_.topology, context_.queue),
       failover_(context_, credit_),
-      estate_(context_, failover_),
+      tenants_(context_.topology),
+      estate_(context_, failover_, tenants_),
       overload_(context_, estate_),
-      steps_(context_, std::move(rank), estate_, failover_, credit_),
+      steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
       crews_(scenario) {}
 
 // Every part resets its own state.
@@ -36,6 +37,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   demand_schedule_.reset();
   credit_.reset(result);
   failover_.reset();
+  tenants_.reset(result);
   estate_.reset();
   overload_.reset();
   steps_.reset();
@@ -186,6 +188,14 @@ void Run::on(const events::CrewResized& e) {
   steps_.resize_crew(e.crew, e.change);
 }
 
+void Run::on(const events::BatchEnds& e) {
+  steps_.batch_ends(e.step, e.batch);
+}
+
+void Run::on(const events::BatchRetryStarts& e) {
+  steps_.batch_retry(e.step, e.batch);
+}
+
 void Run::on(const events::RollbackDone& e) {
   steps_.rollback_done(e.step);
 }
@@ -201,12 +211,11 @@ void Run::propagate() {
   demand_schedule_.sync(users_.segment());
   for (const ServiceId s : health.propagate()) {
     context_.recorder.record_state(s, health.health(s), context_.now);
-    for (const UserGroupId g : context_.topology.users_of(s)) {
-      const UserCount affected = health.affected_users(g);
-      if (affected != users_.affected(g))
-        set_group_affected(g, affected);
-    }
+    for (const UserGroupId g : context_.topology.users_of(s))
+      update_group(g);
   }
+  for (const UserGroupId g : tenants_.take_changed_groups())
+    update_group(g);
   for (const DeploymentId d : health.load_changes())
     overload_.check(d);
   steps_.open_gates();
@@ -216,7 +225,10 @@ void Run::propagate() {
 
 // The users brought back take their share of the group's loss so far that
 // is not yet put down to anything.
-void Run::set_group_affected(UserGroupId g, UserCount affected) {
+void Run::update_group(UserGroupId g) {
+  const UserCount affected = context_.health.affected_users(g, tenants_.out_users(g));
+  if (affected == users_.affected(g))
+    return;
   const UserTime share = users_.set_affected(g, affected);
   if (share != UserTime{})
     credit_.credit(g, share, context_.now);
@@ -249,7 +261,8 @@ void Run::finish(SimTime end) {
   steps_.finish();
   for (const Milestone& m : context_.scenario.observed)
     context_.result->observed.push_back(judge(m, *context_.result));
-  crews_.finish(steps_.runbook());
+  crews_.finish(steps_.runbook(), steps_.batch_crew_spans(end));
+  tenants_.finish();
 }
 
 }  // namespace faultline::detail

@@ -18,6 +18,7 @@
 #include "replay/run_context.hpp"
 #include "replay/run_options.hpp"
 #include "replay/step_execution.hpp"
+#include "replay/tenant_states.hpp"
 #include "replay/user_accounting.hpp"
 
 namespace faultline::detail {
@@ -62,11 +63,14 @@ class Run {
   void on(const events::ScriptedFailure& e);
   void on(const events::HoldUpStarts& e);
   void on(const events::CrewResized& e);
+  void on(const events::BatchEnds& e);
+  void on(const events::BatchRetryStarts& e);
   void on(const events::RollbackDone& e);
   void on(const events::ShiftStarts& e);
   // Settles health after changes, and follows what health decides.
   void propagate();
-  void set_group_affected(UserGroupId g, UserCount affected);
+  // The group's cut-off users, if changed, from health and its tenants.
+  void update_group(UserGroupId g);
   void advance_to(SimTime t);
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   SimTime end_of_run(SimTime last_work) const;
@@ -81,6 +85,7 @@ class Run {
   UsersBack users_back_;
   FailureModels failures_;
   Failover failover_;
+  TenantStates tenants_;
   Estate estate_;
   Overload overload_;
   StepExecution steps_;

@@ -28,6 +28,15 @@ int median_attempts(double p) {
 
 }  // namespace
 
+RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& scenario) {
+  if (m.retry_until && retry_at > *m.retry_until)
+    return RetryVerdict::next_method;
+  const SimTime run_ends = scenario.horizon.value_or(SimTime{} + kDefaultHorizon);
+  if (m.retries == kUnlimitedRetries && !m.retry_until && retry_at > run_ends)
+    return RetryVerdict::stop;
+  return RetryVerdict::retry;
+}
+
 // The nominal run takes the median of the geometric law of attempts: the
 // attempt-th try succeeds once at least half of all attempt sequences
 // would have succeeded by then.

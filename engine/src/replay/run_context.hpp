@@ -18,6 +18,13 @@
 
 namespace faultline::detail {
 
+// What follows a failed attempt whose retry was drawn to start at some
+// time: the retry; the next method, when the method's retry_until has
+// passed by then; or nothing, when a method retrying without end would
+// start after the run ends (the work stays unfinished).
+enum class RetryVerdict { retry, next_method, stop };
+RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& scenario);
+
 struct RunContext {
   RunContext(const Scenario& scenario, std::function<void()> propagate)
       : scenario(scenario),

@@ -16,13 +16,14 @@ Duration wave_length(Duration whole, int wave, int waves) {
 }  // namespace
 
 StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, Estate& estate,
-                             Failover& failover, RestorationCredit& credit)
+                             Failover& failover, RestorationCredit& credit, TenantStates& tenants)
     : run_(run),
       estate_(estate),
       failover_(failover),
       credit_(credit),
       runbook_(run.scenario, std::move(rank)),
       attempts_(run.scenario.steps.size()),
+      pipelines_(run, runbook_, tenants, credit, random_),
       any_requirements_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
                                     [](const Step& s) { return !s.requirements.empty(); })) {}
 
@@ -35,6 +36,7 @@ void StepExecution::reset() {
     a.scripted = std::move(scripted);
   }
   run_.open_streams(random_, StreamPurpose::step, attempts_.size());
+  pipelines_.reset();
   verifying_.clear();
   shift_wake_.reset();
   run_.result->steps.assign(attempts_.size(), StepOutcome{});
@@ -51,11 +53,17 @@ void StepExecution::dispatch() {
     skip_unneeded();
     again = !not_needed_.empty();
     await_services();
+    // Batch steps under way take free members before new steps do, and one
+    // that just started fills its pipeline at once.
+    fill_pipelines();
     for (const StepId s : runbook_.dispatch(run_.now))
       start_step(s);
+    fill_pipelines();
   }
-  if (const auto wake = runbook_.next_shift_start(run_.now);
-      wake && (!shift_wake_ || *wake < *shift_wake_)) {
+  auto wake = runbook_.next_shift_start(run_.now);
+  if (const auto batches = pipelines_.next_shift_start(); batches && (!wake || *batches < *wake))
+    wake = batches;
+  if (wake && (!shift_wake_ || *wake < *shift_wake_)) {
     shift_wake_ = wake;
     run_.queue.schedule(*wake, events::ShiftStarts{});
   }
@@ -117,7 +125,32 @@ void StepExecution::start_step(StepId s) {
       a.scripted.push_back(run_.queue.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
   }
   run_.recorder.record(run_.now, TimelineKind::step_started, s);
-  start_attempt(s, 1, true);
+  if (step.batches)
+    after_batch(s, pipelines_.start(s));
+  else
+    start_attempt(s, 1, true);
+}
+
+void StepExecution::fill_pipelines() {
+  for (const StepId s : pipelines_.fill())
+    after_batch(s, pipelines_.any_gave_up(s) ? PipelineProgress::failed : PipelineProgress::done);
+}
+
+void StepExecution::after_batch(StepId s, PipelineProgress progress) {
+  run_.result->steps[s.value].method = pipelines_.furthest_method(s);
+  switch (progress) {
+    case PipelineProgress::under_way:
+      return;
+    case PipelineProgress::done:
+      if (run_.scenario.steps[s.value].verify.empty())
+        finish_step(s);
+      else
+        finish_work(s);
+      return;
+    case PipelineProgress::failed:
+      give_up(s);
+      return;
+  }
 }
 
 // The first attempt and every retry draw the whole step's duration afresh;
@@ -235,14 +268,15 @@ void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
     return;
   }
   const SimTime retry_at = run_.now + run_.draw(m.retry_delay, random_, s.value);
-  if (m.retry_until && retry_at > *m.retry_until) {
-    next_method_or_give_up(s, wave);
-    return;
+  switch (retry_verdict(m, retry_at, run_.scenario)) {
+    case RetryVerdict::next_method:
+      next_method_or_give_up(s, wave);
+      return;
+    case RetryVerdict::stop:
+      return;
+    case RetryVerdict::retry:
+      break;
   }
-  // Retrying without end stops with the run: the step stays unfinished.
-  const SimTime run_ends = run_.scenario.horizon.value_or(SimTime{} + kDefaultHorizon);
-  if (m.retries == kUnlimitedRetries && !m.retry_until && retry_at > run_ends)
-    return;
   ++a.retries_used;
   run_.queue.schedule(retry_at, events::RetryStarts{s, wave});
 }
@@ -360,6 +394,8 @@ void StepExecution::apply_wave(StepId s, int wave) {
     case ActionKind::halt_rollout:
       estate_.halt_rollout(*step.fault);
       break;
+    case ActionKind::restore_tenants:
+      break;  // batch by batch, in BatchPipelines
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "faultline/runbook.hpp"
+#include "replay/batch_pipelines.hpp"
 #include "replay/estate.hpp"
 #include "replay/failover.hpp"
 #include "replay/restoration_credit.hpp"
@@ -22,7 +23,7 @@ class StepExecution {
  public:
   // Ready steps go in the order of `rank`.
   StepExecution(RunContext& run, std::vector<std::uint32_t> rank, Estate& estate,
-                Failover& failover, RestorationCredit& credit);
+                Failover& failover, RestorationCredit& credit, TenantStates& tenants);
 
   void set_ranks(std::vector<std::uint32_t> rank) { runbook_.set_ranks(std::move(rank)); }
   // A new run, writing into the result's steps.
@@ -33,6 +34,8 @@ class StepExecution {
   void reach_earliest_start(StepId s) { runbook_.reach_earliest_start(s); }
   void attempt_ends(StepId s, int wave);
   void retry(StepId s, int wave);
+  void batch_ends(StepId s, BatchId b) { after_batch(s, pipelines_.batch_ends(s, b)); }
+  void batch_retry(StepId s, BatchId b) { pipelines_.retry(s, b); }
   // The attempt under way fails now; with none under way (between
   // retries), the next one to end fails.
   void scripted_failure(StepId s);
@@ -49,6 +52,8 @@ class StepExecution {
   void open_gates();
   // The run ended: when each step was released.
   void finish();
+  // What batch steps' batches held of their crews, once the run ended at `end`.
+  std::span<const CrewSpan> batch_crew_spans(SimTime end) { return pipelines_.crew_spans(end); }
 
  private:
   // What a step's attempts are doing.
@@ -81,6 +86,10 @@ class StepExecution {
   // The method under way gave up: the next starts, or the step gives up.
   void next_method_or_give_up(StepId s, int wave);
   void give_up(StepId s);
+  // A restore-tenants step completes once all its batches are done, and
+  // fails once they are over and some gave up.
+  void after_batch(StepId s, PipelineProgress progress);
+  void fill_pipelines();
   const Method& method(StepId s) const {
     return run_.scenario.steps[s.value].methods[attempts_[s.value].method];
   }
@@ -98,6 +107,7 @@ class StepExecution {
   RunbookExecutor runbook_;
   std::vector<Attempts> attempts_;    // by step
   std::vector<RandomStream> random_;  // by step, in a sampled run
+  BatchPipelines pipelines_;
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
   bool any_requirements_ = false;     // some step requires services

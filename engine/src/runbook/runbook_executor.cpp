@@ -123,6 +123,7 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
       unfinished_predecessors_(scenario.steps.size()),
       busy_(scenario.crews.size()),
       size_(scenario.crews.size()),
+      held_(scenario.steps.size()),
       rank_(std::move(rank)) {
   for (const Crew& crew : scenario.crews) {
     calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
@@ -138,6 +139,7 @@ void RunbookExecutor::reset() {
     unfinished_predecessors_[i] = static_cast<int>(scenario_.steps[i].after.size());
   }
   std::fill(busy_.begin(), busy_.end(), 0);
+  std::fill(held_.begin(), held_.end(), 0);
   for (std::size_t c = 0; c < size_.size(); ++c)
     size_[c] = scenario_.crews[c].size;
   ready_.clear();
@@ -181,7 +183,31 @@ void RunbookExecutor::free_crew(StepId s) {
   if (st != StepStatus::running && st != StepStatus::rolling_back)
     return;
   if (const auto crew = scenario_.steps[s.value].crew)
-    --busy_[crew->value];
+    busy_[crew->value] -= held_[s.value];
+  held_[s.value] = 0;
+}
+
+// A step takes one member to start, a batch step those of its first batch.
+int RunbookExecutor::members_to_start(StepId s) const {
+  const auto& batches = scenario_.steps[s.value].batches;
+  return batches ? batches->members : 1;
+}
+
+bool RunbookExecutor::take_members(StepId s, int members, SimTime now) {
+  const auto crew = scenario_.steps[s.value].crew;
+  if (crew &&
+      (busy_[crew->value] + members > size_[crew->value] || !calendars_[crew->value].on_shift(now)))
+    return false;
+  if (crew)
+    busy_[crew->value] += members;
+  held_[s.value] += members;
+  return true;
+}
+
+void RunbookExecutor::release_members(StepId s, int members) {
+  if (const auto crew = scenario_.steps[s.value].crew)
+    busy_[crew->value] -= members;
+  held_[s.value] -= members;
 }
 
 void RunbookExecutor::release_successors(StepId s, SimTime now) {
@@ -230,20 +256,23 @@ std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
   started_.clear();
   auto keep = ready_.begin();
   for (const StepId s : ready_) {
-    const auto crew = scenario_.steps[s.value].crew;
     if (status_[s.value] == StepStatus::awaiting_services ||
-        (crew &&
-         (busy_[crew->value] >= size_[crew->value] || !calendars_[crew->value].on_shift(now)))) {
+        !take_members(s, members_to_start(s), now)) {
       *keep++ = s;
       continue;
     }
-    if (crew)
-      ++busy_[crew->value];
     status_[s.value] = StepStatus::running;
     started_.push_back(s);
   }
   ready_.erase(keep, ready_.end());
   return started_;
+}
+
+std::optional<SimTime> RunbookExecutor::off_shift_until(StepId s, SimTime now) const {
+  const auto crew = scenario_.steps[s.value].crew;
+  if (!crew || calendars_[crew->value].on_shift(now))
+    return std::nullopt;
+  return calendars_[crew->value].next_shift_start(now);
 }
 
 std::span<const StepId> RunbookExecutor::take_waiting() {

@@ -17,7 +17,9 @@ namespace faultline::reports {
 // 4: timeline kinds fault_healed, restarted and step_next_method; the
 // stall cause requires; milestones' within_s and met (an `at` milestone is
 // met within its tolerance, no longer when earlier); steps' method(s).
-inline constexpr int kSchemaVersion = 4;
+// 5: timeline kinds batch_*; fault and fault_healed entries of outages of
+// tenants give tenants and users; the replay's tenants_out.
+inline constexpr int kSchemaVersion = 5;
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);

@@ -1,0 +1,282 @@
+#include "replay/batch_pipelines.hpp"
+
+#include <algorithm>
+
+namespace faultline::detail {
+
+BatchPipelines::BatchPipelines(RunContext& run, RunbookExecutor& runbook, TenantStates& tenants,
+                               RestorationCredit& credit, std::vector<RandomStream>& random)
+    : run_(run),
+      runbook_(runbook),
+      tenants_(tenants),
+      credit_(credit),
+      random_(random),
+      pipelines_(run.scenario.steps.size()) {}
+
+void BatchPipelines::reset() {
+  for (Pipeline& p : pipelines_) {
+    p.order.clear();
+    p.batches.clear();
+    p.next = 0;
+    p.under_way = 0;
+    p.any_gave_up = false;
+    p.furthest_method = 0;
+  }
+  filling_.clear();
+  crew_spans_.clear();
+}
+
+PipelineProgress BatchPipelines::start(StepId s) {
+  Pipeline& p = pipelines_[s.value];
+  order_tenants(s, p);
+  cut_batches(*run_.scenario.steps[s.value].batches, p);
+  if (!start_next_batch(s))
+    return PipelineProgress::done;
+  if (p.next < p.batches.size())
+    filling_.push_back(s);
+  return PipelineProgress::under_way;
+}
+
+// The tenants out on the service now, in the step's order; ties, and
+// `random` in the nominal run, keep the topology's.
+void BatchPipelines::order_tenants(StepId s, Pipeline& p) {
+  const Step& step = run_.scenario.steps[s.value];
+  for (const TenantId t : run_.topology.tenants_on(*step.service)) {
+    if (tenants_.out_on(*step.service, t))
+      p.order.push_back(t);
+  }
+  const auto users = [&](TenantId t) { return run_.topology.tenant(t).users; };
+  switch (step.batches->order) {
+    case BatchOrder::as_listed:
+      break;
+    case BatchOrder::largest_first:
+      std::stable_sort(p.order.begin(), p.order.end(),
+                       [&](TenantId a, TenantId b) { return users(a) > users(b); });
+      break;
+    case BatchOrder::smallest_first:
+      std::stable_sort(p.order.begin(), p.order.end(),
+                       [&](TenantId a, TenantId b) { return users(a) < users(b); });
+      break;
+    case BatchOrder::oldest_first:
+      std::stable_sort(p.order.begin(), p.order.end(), [&](TenantId a, TenantId b) {
+        return tenants_.out_since(a) < tenants_.out_since(b);
+      });
+      break;
+    case BatchOrder::random:
+      // Fisher-Yates on the step's own stream, so that it is the same for
+      // any thread count.
+      if (run_.options.sampling) {
+        for (std::size_t i = p.order.size(); i > 1; --i) {
+          const auto j = static_cast<std::size_t>(random_[s.value].uniform() * i);
+          std::swap(p.order[i - 1], p.order[j]);
+        }
+      }
+      break;
+  }
+}
+
+void BatchPipelines::cut_batches(const BatchPlan& plan, Pipeline& p) {
+  Batch batch;
+  for (std::uint32_t i = 0; i < p.order.size(); ++i) {
+    const UserCount users = run_.topology.tenant(p.order[i]).users;
+    const bool full = plan.size > 0 ? batch.count == static_cast<std::uint32_t>(plan.size)
+                                    : plan.users && batch.users + users > *plan.users;
+    if (batch.count > 0 && full) {
+      p.batches.push_back(batch);
+      batch = Batch{};
+      batch.first = i;
+    }
+    ++batch.count;
+    batch.users += users;
+  }
+  if (batch.count > 0)
+    p.batches.push_back(batch);
+}
+
+void BatchPipelines::skip_empty_batches(StepId s) {
+  Pipeline& p = pipelines_[s.value];
+  const ServiceId service = *run_.scenario.steps[s.value].service;
+  while (p.next < p.batches.size()) {
+    const auto tenants = tenants_of(p, p.batches[p.next]);
+    if (std::any_of(tenants.begin(), tenants.end(),
+                    [&](TenantId t) { return tenants_.out_on(service, t); }))
+      return;
+    p.batches[p.next].over = true;
+    record(s, BatchId{static_cast<std::uint32_t>(p.next++)}, TimelineKind::batch_skipped);
+  }
+}
+
+bool BatchPipelines::start_next_batch(StepId s) {
+  skip_empty_batches(s);
+  Pipeline& p = pipelines_[s.value];
+  if (p.next == p.batches.size())
+    return false;
+  const ServiceId service = *run_.scenario.steps[s.value].service;
+  const BatchId b{static_cast<std::uint32_t>(p.next++)};
+  Batch& batch = p.batches[b.value];
+  const auto first = p.order.begin() + batch.first;
+  const auto still_out = std::stable_partition(
+      first, first + batch.count, [&](TenantId t) { return tenants_.out_on(service, t); });
+  batch.count = static_cast<std::uint32_t>(still_out - first);
+  batch.users = UserCount{};
+  for (const TenantId t : tenants_of(p, batch))
+    batch.users += run_.topology.tenant(t).users;
+  ++p.under_way;
+  batch.started = run_.now;
+  attempt(s, b);
+  return true;
+}
+
+// Each attempt draws the method's duration afresh, and adds its time per
+// tenant.
+void BatchPipelines::attempt(StepId s, BatchId b) {
+  const Step& step = run_.scenario.steps[s.value];
+  Batch& batch = pipelines_[s.value].batches[b.value];
+  const Method& m = step.methods[batch.method];
+  ++batch.attempts;
+  const Duration work = run_.draw(m.duration, random_, s.value) +
+                        Duration{m.per_tenant.ms * static_cast<std::int64_t>(batch.count)};
+  ++run_.result->steps[s.value].attempts;
+  run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::BatchEnds{s, b});
+}
+
+std::span<const StepId> BatchPipelines::fill() {
+  finished_.clear();
+  auto keep = filling_.begin();
+  for (const StepId s : filling_) {
+    Pipeline& p = pipelines_[s.value];
+    // Its last batches were skipped as another ended, which said so.
+    if (p.next == p.batches.size())
+      continue;
+    const BatchPlan& plan = *run_.scenario.steps[s.value].batches;
+    while (p.next < p.batches.size() && p.under_way < plan.at_once &&
+           runbook_.take_members(s, plan.members, run_.now)) {
+      if (!start_next_batch(s))
+        runbook_.release_members(s, plan.members);
+    }
+    if (p.next < p.batches.size())
+      *keep++ = s;
+    else if (p.under_way == 0)
+      finished_.push_back(s);
+  }
+  filling_.erase(keep, filling_.end());
+  return finished_;
+}
+
+std::optional<SimTime> BatchPipelines::next_shift_start() const {
+  std::optional<SimTime> next;
+  for (const StepId s : filling_) {
+    const auto at = runbook_.off_shift_until(s, run_.now);
+    if (at && (!next || *at < *next))
+      next = at;
+  }
+  return next;
+}
+
+PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
+  Pipeline& p = pipelines_[s.value];
+  Batch& batch = p.batches[b.value];
+  const Step& step = run_.scenario.steps[s.value];
+  if (!run_.succeeds(step.methods[batch.method].success, batch.failures + 1, random_, s.value))
+    return fail(s, b);
+  credit_.step_acts(s, run_.now);
+  tenants_.bring_back(*step.service, tenants_of(p, batch), run_.now);
+  record(s, b, TimelineKind::batch_done);
+  run_.result->progress.push_back({run_.now, s});
+  run_.propagate();
+  credit_.acting(std::nullopt);
+  return batch_over(s, b);
+}
+
+// The batch's members stay on it between retries.
+PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
+  Batch& batch = pipelines_[s.value].batches[b.value];
+  ++batch.failures;
+  record(s, b, TimelineKind::batch_attempt_failed);
+  const Method& m = run_.scenario.steps[s.value].methods[batch.method];
+  if (batch.retries_used >= m.retries)
+    return next_method_or_give_up(s, b);
+  const SimTime retry_at = run_.now + run_.draw(m.retry_delay, random_, s.value);
+  switch (retry_verdict(m, retry_at, run_.scenario)) {
+    case RetryVerdict::next_method:
+      return next_method_or_give_up(s, b);
+    case RetryVerdict::stop:
+      return PipelineProgress::under_way;
+    case RetryVerdict::retry:
+      break;
+  }
+  ++batch.retries_used;
+  run_.queue.schedule(retry_at, events::BatchRetryStarts{s, b});
+  return PipelineProgress::under_way;
+}
+
+void BatchPipelines::retry(StepId s, BatchId b) {
+  record(s, b, TimelineKind::batch_retry);
+  attempt(s, b);
+}
+
+PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
+  Pipeline& p = pipelines_[s.value];
+  Batch& batch = p.batches[b.value];
+  if (batch.method + 1 >= run_.scenario.steps[s.value].methods.size()) {
+    p.any_gave_up = true;
+    record(s, b, TimelineKind::batch_gave_up);
+    return batch_over(s, b);
+  }
+  ++batch.method;
+  batch.retries_used = 0;
+  batch.failures = 0;
+  p.furthest_method = std::max(p.furthest_method, batch.method);
+  record(s, b, TimelineKind::batch_next_method);
+  attempt(s, b);
+  return PipelineProgress::under_way;
+}
+
+// A batch is done or gave up: its members are free for the next.
+PipelineProgress BatchPipelines::batch_over(StepId s, BatchId b) {
+  Pipeline& p = pipelines_[s.value];
+  --p.under_way;
+  const Step& step = run_.scenario.steps[s.value];
+  Batch& batch = p.batches[b.value];
+  batch.over = true;
+  runbook_.release_members(s, step.batches->members);
+  if (step.crew)
+    crew_spans_.push_back({*step.crew, step.batches->members, batch.started, run_.now});
+  skip_empty_batches(s);
+  return progress(p);
+}
+
+PipelineProgress BatchPipelines::progress(const Pipeline& p) const {
+  if (p.under_way > 0 || p.next < p.batches.size())
+    return PipelineProgress::under_way;
+  return p.any_gave_up ? PipelineProgress::failed : PipelineProgress::done;
+}
+
+std::span<const CrewSpan> BatchPipelines::crew_spans(SimTime end) {
+  for (std::uint32_t s = 0; s < pipelines_.size(); ++s) {
+    const Step& step = run_.scenario.steps[s];
+    if (!step.crew)
+      continue;
+    const Pipeline& p = pipelines_[s];
+    for (std::size_t b = 0; b < p.next; ++b) {
+      if (!p.batches[b].over)
+        crew_spans_.push_back({*step.crew, step.batches->members, p.batches[b].started, end});
+    }
+  }
+  return crew_spans_;
+}
+
+void BatchPipelines::record(StepId s, BatchId b, TimelineKind kind) {
+  const Pipeline& p = pipelines_[s.value];
+  const Batch& batch = p.batches[b.value];
+  run_.recorder.record(run_.now, kind, s, [&](TimelineEntry& e) {
+    e.batch = static_cast<int>(b.value) + 1;
+    e.batches = static_cast<int>(p.batches.size());
+    e.tenants = static_cast<int>(batch.count);
+    e.users = batch.users;
+    e.attempt = batch.attempts;
+    e.method = batch.method;
+  });
+}
+
+}  // namespace faultline::detail

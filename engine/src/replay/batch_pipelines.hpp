@@ -1,0 +1,106 @@
+#pragma once
+// Restore-tenants steps at work: the tenants out on the step's service as
+// it starts, ordered and cut into batches; up to `at_once` batches under
+// way together, each holding its members of the step's crew, each attempted
+// with the step's methods and retries on its own. A batch takes those of
+// its tenants still out as it starts (others may have come back since the
+// step started); one with none left is skipped. The step is done when
+// every batch is, and has failed when some batch gave up.
+
+#include <span>
+#include <vector>
+
+#include "faultline/runbook.hpp"
+#include "replay/restoration_credit.hpp"
+#include "replay/run_context.hpp"
+#include "replay/tenant_states.hpp"
+
+namespace faultline::detail {
+
+// Members of a crew that a batch held, from its start until it was over
+// (or the run ended).
+struct CrewSpan {
+  CrewId crew;
+  int members = 0;
+  SimTime from;
+  SimTime to;
+};
+
+// Where a restore-tenants step stands after one of its batches moved.
+enum class PipelineProgress { under_way, done, failed };
+
+class BatchPipelines {
+ public:
+  // `random`: the steps' streams, by step.
+  BatchPipelines(RunContext& run, RunbookExecutor& runbook, TenantStates& tenants,
+                 RestorationCredit& credit, std::vector<RandomStream>& random);
+
+  void reset();
+  // The step starts, holding the members of its first batch.
+  PipelineProgress start(StepId s);
+  PipelineProgress batch_ends(StepId s, BatchId b);
+  void retry(StepId s, BatchId b);
+  // Starts the next batches of running steps while their crews have the
+  // members free; returns the steps left with nothing to do, whose
+  // remaining batches had no tenant out any more.
+  std::span<const StepId> fill();
+  // The earliest shift start of a crew off shift with batches waiting for it.
+  std::optional<SimTime> next_shift_start() const;
+  // The run ended at `end`: what the batches held of their crews, batches
+  // still under way included.
+  std::span<const CrewSpan> crew_spans(SimTime end);
+  bool any_gave_up(StepId s) const { return pipelines_[s.value].any_gave_up; }
+  // The furthest method any of the step's batches reached.
+  std::size_t furthest_method(StepId s) const { return pipelines_[s.value].furthest_method; }
+
+ private:
+  struct Batch {
+    std::uint32_t first = 0;  // its tenants: the pipeline's order[first, first + count)
+    std::uint32_t count = 0;
+    UserCount users;
+    std::size_t method = 0;  // by position in Step::methods
+    int retries_used = 0;    // by the method under way
+    int failures = 0;        // failed attempts with the method under way
+    int attempts = 0;        // every attempt at it, from 1
+    SimTime started;
+    bool over = false;  // done, or given up
+  };
+  struct Pipeline {
+    std::vector<TenantId> order;
+    std::vector<Batch> batches;
+    std::size_t next = 0;  // the first batch not yet started
+    int under_way = 0;     // started, and neither done nor given up
+    bool any_gave_up = false;
+    std::size_t furthest_method = 0;
+  };
+
+  void order_tenants(StepId s, Pipeline& p);
+  void cut_batches(const BatchPlan& plan, Pipeline& p);
+  // Starts the next batch that still has tenants out, skipping those
+  // without; returns whether one started.
+  bool start_next_batch(StepId s);
+  // Skips the batches ahead none of whose tenants is still out.
+  void skip_empty_batches(StepId s);
+  PipelineProgress progress(const Pipeline& p) const;
+  void attempt(StepId s, BatchId b);
+  PipelineProgress fail(StepId s, BatchId b);
+  PipelineProgress next_method_or_give_up(StepId s, BatchId b);
+  PipelineProgress batch_over(StepId s, BatchId b);
+  std::span<const TenantId> tenants_of(const Pipeline& p, const Batch& b) const {
+    return std::span<const TenantId>(p.order).subspan(b.first, b.count);
+  }
+  void record(StepId s, BatchId b, TimelineKind kind);
+
+  RunContext& run_;
+  RunbookExecutor& runbook_;
+  TenantStates& tenants_;
+  RestorationCredit& credit_;
+  std::vector<RandomStream>& random_;
+  std::vector<Pipeline> pipelines_;  // by step
+  // Running steps with batches not yet started, in the order they started.
+  std::vector<StepId> filling_;
+  std::vector<CrewSpan> crew_spans_;
+  std::vector<StepId> finished_;  // what fill() returned last
+};
+
+}  // namespace faultline::detail

@@ -1,0 +1,60 @@
+#pragma once
+// One run's tenants: which of them have lost their share of which
+// per-tenant service, the users of each group that this cuts off, and the
+// count of tenants out over time.
+
+#include <span>
+#include <vector>
+
+#include "faultline/replay.hpp"
+
+namespace faultline::detail {
+
+class TenantStates {
+ public:
+  explicit TenantStates(const Topology& topology);
+
+  // A new run, recording into the result's tenants_out.
+  void reset(RunResult& result);
+  // A fault takes the tenants' share of per-tenant service s out; a tenant
+  // out on it already is held out by one more fault.
+  void take_out(ServiceId s, std::span<const TenantId> tenants, SimTime now);
+  // A fault that held them out ended: each comes back once no other holds it.
+  void heal(ServiceId s, std::span<const TenantId> tenants, SimTime now);
+  // A step brought their share back, whatever held it out.
+  void bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now);
+
+  bool out_on(ServiceId s, TenantId t) const { return held_[slot(s) + t.value] > 0; }
+  // Since when the tenant is out on anything; only while it is.
+  SimTime out_since(TenantId t) const { return out_since_[t.value]; }
+  // The group's users whose tenant is out on some service.
+  UserCount out_users(UserGroupId g) const { return group_out_users_[g.value]; }
+  // The run ended: the shares back in each entry of tenants_out.
+  void finish();
+  // The groups whose out_users changed since the last call.
+  std::span<const UserGroupId> take_changed_groups();
+
+ private:
+  std::size_t slot(ServiceId s) const { return slot_of_[s.value] * tenant_count_; }
+  void set_out(TenantId t, bool out, SimTime now);
+  void record(SimTime now);
+
+  const Topology& topology_;
+  std::size_t tenant_count_ = 0;
+  // By service: its place among the per-tenant services.
+  std::vector<std::size_t> slot_of_;
+  // By per-tenant service, then tenant: the faults holding its share out.
+  std::vector<int> held_;
+  // By tenant: the services it is out on.
+  std::vector<int> services_out_;
+  std::vector<SimTime> out_since_;
+  std::vector<UserCount> group_out_users_;
+  std::vector<UserGroupId> changed_;
+  std::vector<UserGroupId> handed_out_;
+  std::vector<char> is_changed_;
+  int tenants_out_ = 0;
+  UserCount users_out_;
+  RunResult* result_ = nullptr;
+};
+
+}  // namespace faultline::detail

@@ -1,0 +1,164 @@
+// Tenants, per-tenant services and restore-tenants batch pipelines, each
+// on a fixture in replay/fixtures/tenants whose answer is worked out by
+// hand in its comments.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "faultline/replay.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+std::string path(const std::string& name) {
+  return testing::test_path("replay/fixtures/tenants/" + name);
+}
+
+std::shared_ptr<const Scenario> fixture(const std::string& name) {
+  const auto load = load_scenario(path(name));
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
+  return load.scenario;
+}
+
+SimTime at(Duration d) {
+  return SimTime{} + d;
+}
+
+std::vector<TimelineEntry> of_kind(const RunResult& r, TimelineKind kind) {
+  std::vector<TimelineEntry> out;
+  std::copy_if(r.timeline.begin(), r.timeline.end(), std::back_inserter(out),
+               [&](const TimelineEntry& e) { return e.kind == kind; });
+  return out;
+}
+
+TEST(Tenants, APipelineRestoresBatchesTwoAtATimeAndHandsAFailingOneToTheNextMethod) {
+  const auto scenario = fixture("pipeline.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 10'950);
+  EXPECT_EQ(r.overall.peak_affected, UserCount{2100});
+  EXPECT_EQ(r.user_groups[1].peak_affected, UserCount{}) << "staff are not made of tenants";
+  const StepOutcome& step = r.steps[0];
+  EXPECT_EQ(step.completed, at(Duration::minutes(570)));
+  EXPECT_EQ(step.attempts, 6) << "two attempts at each of three batches";
+  EXPECT_EQ(step.method, 1u) << "batch 3 reached by-hand";
+  const auto done = of_kind(r, TimelineKind::batch_done);
+  ASSERT_EQ(done.size(), 3u);
+  EXPECT_EQ(done[0].at, at(Duration::minutes(270)));
+  EXPECT_EQ(done[0].users, UserCount{1100}) << "largest first: f and e";
+  EXPECT_EQ(done[1].at, at(Duration::minutes(270)));
+  EXPECT_EQ(done[1].users, UserCount{700});
+  EXPECT_EQ(done[2].at, at(Duration::minutes(570)));
+  const auto handed = of_kind(r, TimelineKind::batch_next_method);
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].at, at(Duration::minutes(390)));
+  EXPECT_EQ(handed[0].batch, 3);
+  // Two members for 4h30m, then one for 5h.
+  EXPECT_EQ(r.crews[0].busy, Duration::hours(14));
+  EXPECT_EQ(r.crews[0].peak_busy, 2);
+  ASSERT_EQ(r.tenants_out.size(), 3u);
+  EXPECT_EQ(r.tenants_out[0].tenants, 6);
+  EXPECT_EQ(r.tenants_out[1].at, at(Duration::minutes(270)));
+  EXPECT_EQ(r.tenants_out[1].tenants, 2);
+  EXPECT_EQ(r.tenants_out[1].users, UserCount{300});
+  EXPECT_DOUBLE_EQ(r.tenants_out[1].tenants_back, 4.0 / 6);
+  EXPECT_DOUBLE_EQ(r.tenants_out[1].users_back, 1800.0 / 2100);
+  EXPECT_EQ(r.tenants_out[2].tenants, 0);
+}
+
+TEST(Tenants, ABatchThatGivesUpLeavesItsTenantsOutAndFailsTheStep) {
+  const auto scenario = fixture("gives_up.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 11'700);
+  EXPECT_TRUE(r.steps[0].failed);
+  EXPECT_EQ(r.steps[0].crew_freed, at(Duration::minutes(390)));
+  EXPECT_FALSE(r.steps[1].started) << "notify comes after a failed step";
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
+  ASSERT_EQ(of_kind(r, TimelineKind::batch_gave_up).size(), 1u);
+}
+
+TEST(Tenants, AShareIsSpreadEvenlyAndBatchesSkipTenantsAlreadyBack) {
+  const auto scenario = fixture("share_heals.yaml");
+  const std::vector<TenantId>& out = scenario->faults[0].tenants;
+  std::vector<std::string> ids;
+  for (const TenantId t : out)
+    ids.push_back(scenario->topology->tenant(t).id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"b", "d", "f"}));
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1900);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(2)));
+  EXPECT_EQ(of_kind(r, TimelineKind::batch_skipped).size(), 2u);
+  EXPECT_EQ(of_kind(r, TimelineKind::fault_healed).size(), 1u);
+}
+
+// The mean, by hand: a batch is over at 2h (p 0.4), 4h30m (0.24) or, by
+// hand, 7h30m (0.36): E = 4.58h. Batch 3 starts as the first of 1 and 2 is
+// over, at S: P(S > 2h) = 0.6^2 = 0.36 and P(S > 4h30m) = 0.36^2 =
+// 0.1296, so S is 2h, 4h30m or 7h30m with 0.64, 0.2304, 0.1296. From 2h it is over
+// at 4h (0.4), 6h30m (0.24) or 9h30m (0.36): 6.58h; from 4h30m its retry
+// would pass the deadline: 6h30m (0.4) or 9h30m: 8.3h; from 7h30m, 11.3h.
+// E[batch 3] = 0.64 x 6.58 + 0.2304 x 8.3 + 0.1296 x 11.3 = 7.588h.
+// User-hours: 1100 x 4.58 + 700 x 4.58 + 300 x 7.588 = 10,520.4. The sd of
+// a run's user-hours is about 3540 (measured over 200,000 runs), so the
+// standard error over 20,000 is 25.
+TEST(Tenants, MonteCarloMatchesTheMeanWorkedOutByHand) {
+  const auto scenario = fixture("pipeline.yaml");
+  MonteCarloOptions options;
+  options.runs = 20'000;
+  options.threads = 2;
+  options.seed = 2;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_NEAR(r.overall.user_seconds_lost.mean() / 3600, 10'520.4, 4 * 25);
+  options.threads = 1;
+  EXPECT_EQ(simulate(*scenario, options).overall.user_seconds_lost.mean(),
+            r.overall.user_seconds_lost.mean());
+}
+
+TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
+  const auto load = load_topology(path("generated.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const Topology& t = *load.topology;
+  std::vector<std::int64_t> sizes;
+  for (const Tenant& tenant : t.tenants_of(UserGroupId{0}))
+    sizes.push_back(tenant.users.value);
+  EXPECT_EQ(sizes, (std::vector<std::int64_t>{38, 76, 131, 264}));
+  EXPECT_EQ(t.user_group(UserGroupId{0}).users, UserCount{509});
+  EXPECT_EQ(t.tenant(*t.find_tenant("sites/4")).users, UserCount{264});
+  EXPECT_EQ(t.tenants_on(*t.find_service("connector")).size(), 4u);
+}
+
+TEST(Tenants, LoaderReportsEveryBadTenantKeyWhereItIs) {
+  using testing::has_error;
+  const auto topology = load_topology(path("bad_sites.yaml"));
+  const auto& t = topology.diagnostics;
+  EXPECT_TRUE(has_error(t, 3, 33, "per_tenant of service 'connector' must be true or false"));
+  EXPECT_TRUE(has_error(t, 10, 41, "tenant 'a' is defined twice"));
+  EXPECT_TRUE(has_error(t, 6, 12, "user group 'sites' gives 500 users, but its tenants have 100"));
+  EXPECT_TRUE(has_error(t, 15, 56, "users_each of user group 'generated' has a p95 below"));
+  EXPECT_EQ(t.error_count(), 4u) << t.to_text();
+
+  const auto scenario = load_scenario(path("bad_tenants.yaml"));
+  const auto& d = scenario.diagnostics;
+  EXPECT_FALSE(scenario.scenario);
+  EXPECT_TRUE(has_error(d, 5, 59, "service 'app' is not per-tenant, so fault 'f1'"));
+  EXPECT_TRUE(has_error(d, 6, 69, "no tenant 'bb' has a share of the service (did you mean 'b'?)"));
+  EXPECT_TRUE(has_error(d, 6, 73, "tenant 'a' is listed twice"));
+  EXPECT_TRUE(has_error(d, 7, 73, "a share of 0.01 of the 6 tenants on the service is none"));
+  EXPECT_TRUE(has_error(d, 8, 87, "'served_fraction' does not apply to fault 'f4'"));
+  EXPECT_TRUE(has_error(d, 12, 48, "service 'app' is not per-tenant, so step 's1'"));
+  EXPECT_TRUE(has_error(d, 13, 113,
+                        "unknown order 'biggest-first' (did you mean 'largest-first'?); expected "
+                        "as-listed, largest-first, smallest-first, oldest-first or random"));
+  EXPECT_TRUE(has_error(d, 13, 93, "holds 3 members of crew 'ops', which never has more than 2"));
+  EXPECT_TRUE(has_error(d, 14, 71, "'per_tenant' does not apply to restore steps"));
+  EXPECT_TRUE(has_error(d, 15, 99, "gives both 'size' (tenants per batch) and 'users'"));
+  EXPECT_TRUE(has_error(d, 15, 115, "'fails_at' does not apply to step 's4'"));
+  EXPECT_EQ(d.error_count(), 11u) << d.to_text();
+}
+
+}  // namespace
+}  // namespace faultline
