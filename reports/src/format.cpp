@@ -78,6 +78,8 @@ std::string_view kind_name(TimelineKind k) {
       return "batch_gave_up";
     case TimelineKind::batch_skipped:
       return "batch_skipped";
+    case TimelineKind::batch_handed_over:
+      return "batch_handed_over";
     case TimelineKind::crew:
       return "crew";
     case TimelineKind::failover_begins:
@@ -138,6 +140,8 @@ std::string_view kind_label(TimelineKind k) {
       return "FAILED";
     case TimelineKind::batch_skipped:
       return "SKIP";
+    case TimelineKind::batch_handed_over:
+      return "METHOD";
     case TimelineKind::crew:
       return "CREW";
     case TimelineKind::failover_begins:
@@ -189,8 +193,9 @@ std::string retry_text(const Scenario& scenario, const TimelineEntry& e) {
 
 // "restore-sites batch 2/5 (40 tenants, 1,200 users)".
 std::string batch_text(const Scenario& scenario, const TimelineEntry& e) {
-  return fmt::format("{} batch {}/{} ({} tenants, {} users)", scenario.steps[e.step().value].id,
-                     e.batch, e.batches, e.tenants, thousands(e.users.value));
+  return fmt::format("{} batch {}/{} ({} tenant{}, {} users)", scenario.steps[e.step().value].id,
+                     e.batch, e.batches, e.tenants, e.tenants == 1 ? "" : "s",
+                     thousands(e.users.value));
 }
 
 std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
@@ -204,8 +209,11 @@ std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::batch_retry:
       return fmt::format("{}: attempt {} starts, a retry", batch, e.attempt + 1);
     case TimelineKind::batch_next_method:
-      return fmt::format("{}: {} gave up; {} starts", batch, s.methods[e.method - 1].name,
+      return fmt::format("{}: {} gave up; {} starts", batch, s.methods[e.previous_method].name,
                          s.methods[e.method].name);
+    case TimelineKind::batch_handed_over:
+      return fmt::format("{}: handed over from {} to {}, which arrived", batch,
+                         s.methods[e.previous_method].name, s.methods[e.method].name);
     case TimelineKind::batch_skipped:
       return fmt::format("{} batch {}/{}: skipped, its tenants are back", s.id, e.batch, e.batches);
     default:
@@ -319,6 +327,7 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     case TimelineKind::batch_next_method:
     case TimelineKind::batch_gave_up:
     case TimelineKind::batch_skipped:
+    case TimelineKind::batch_handed_over:
       return batch_entry_text(scenario, e);
     case TimelineKind::crew:
       return fmt::format("{}: {} of {} busy", scenario.crews[e.crew().value].id, e.busy, e.size);

@@ -97,6 +97,8 @@ void add_batch_fields(const Step& step, const TimelineEntry& e, ordered_json& j)
   j["tenants"] = e.tenants;
   j["users"] = e.users.value;
   j["method"] = step.methods[e.method].name;
+  if (e.kind == TimelineKind::batch_next_method || e.kind == TimelineKind::batch_handed_over)
+    j["previous_method"] = step.methods[e.previous_method].name;
   if (e.kind != TimelineKind::batch_done)
     j["attempt"] = e.attempt;
 }
@@ -169,6 +171,7 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::batch_next_method:
     case TimelineKind::batch_gave_up:
     case TimelineKind::batch_skipped:
+    case TimelineKind::batch_handed_over:
       add_batch_fields(scenario.steps[e.step().value], e, j);
       break;
     case TimelineKind::service_state:

@@ -118,6 +118,33 @@ TEST(Tenants, MonteCarloMatchesTheMeanWorkedOutByHand) {
             r.overall.user_seconds_lost.mean());
 }
 
+TEST(Tenants, AFasterMethodArrivingMidIncidentTakesOverTheNextBatchesOrTheOneUnderWay) {
+  const auto scenario = fixture("arrives.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 7450);
+  const StepOutcome& step = r.steps[1];
+  EXPECT_EQ(step.completed, at(Duration::minutes(330)));
+  EXPECT_EQ(step.method, 0u) << "automated did the last batch";
+  const auto handed = of_kind(r, TimelineKind::batch_handed_over);
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].at, at(Duration::hours(3)));
+  EXPECT_EQ(handed[0].batch, 2);
+  EXPECT_EQ(handed[0].previous_method, 1u);
+  EXPECT_EQ(handed[0].method, 0u);
+
+  Scenario finishing = *scenario;
+  finishing.steps[1].methods[0].in_flight = InFlight::finish;
+  const RunResult f = replay(finishing);
+  EXPECT_DOUBLE_EQ(f.overall.lost.in_user_hours(), 8200);
+  EXPECT_TRUE(of_kind(f, TimelineKind::batch_handed_over).empty());
+  EXPECT_EQ(f.steps[1].completed, at(Duration::hours(6)));
+
+  Scenario at_a_time = *scenario;
+  at_a_time.steps[1].methods[0].available_after.reset();
+  at_a_time.steps[1].methods[0].available_from = at(Duration::hours(3));
+  EXPECT_DOUBLE_EQ(replay(at_a_time).overall.lost.in_user_hours(), 7450);
+}
+
 TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
   const auto load = load_topology(path("generated.yaml"));
   ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
@@ -157,7 +184,13 @@ TEST(Tenants, LoaderReportsEveryBadTenantKeyWhereItIs) {
   EXPECT_TRUE(has_error(d, 14, 71, "'per_tenant' does not apply to restore steps"));
   EXPECT_TRUE(has_error(d, 15, 99, "gives both 'size' (tenants per batch) and 'users'"));
   EXPECT_TRUE(has_error(d, 15, 115, "'fails_at' does not apply to step 's4'"));
-  EXPECT_EQ(d.error_count(), 11u) << d.to_text();
+  EXPECT_TRUE(has_error(d, 16, 90, "'available' does not apply to methods of restore steps"));
+  EXPECT_TRUE(has_error(d, 16, 54, "every method of step 's5' arrives later"));
+  EXPECT_TRUE(has_error(d, 17, 68, "every method of step 's6' arrives later"));
+  EXPECT_TRUE(has_error(d, 17, 128,
+                        "unknown in_flight 'handover' (did you mean 'hand-over'?); expected "
+                        "finish or hand-over"));
+  EXPECT_EQ(d.error_count(), 15u) << d.to_text();
 }
 
 }  // namespace

@@ -422,6 +422,12 @@ struct HoldUp {
 
 inline constexpr int kUnlimitedRetries = std::numeric_limits<int>::max();
 
+// What batches under way do when a method listed before theirs arrives.
+enum class InFlight {
+  finish,     // go on with the method they have
+  hand_over,  // drop the attempt under way and start again with the new one
+};
+
 // One way of doing a step's work. Each attempt (a wave, or the whole step)
 // succeeds with `success`; a failed one is retried after retry_delay, up to
 // `retries` times (kUnlimitedRetries: until it works) and never to start
@@ -437,6 +443,15 @@ struct Method {
   int retries = 0;
   Distribution retry_delay;
   std::optional<SimTime> retry_until;
+  // A restore-tenants step's method that arrives mid-incident (an
+  // automated pipeline built meanwhile): there only once that step has
+  // completed, or from that time. Batches start with the first method
+  // available, in listed order, and go on with the next one available when
+  // it gives up; when one arrives, batches under way with a method listed
+  // after it do as `in_flight` says.
+  std::optional<StepId> available_after;
+  std::optional<SimTime> available_from;
+  InFlight in_flight = InFlight::finish;
   SourceLocation where;
 };
 

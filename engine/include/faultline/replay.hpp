@@ -31,6 +31,7 @@ enum class TimelineKind {
   batch_next_method,     // a method gave up on a batch; the next one takes it
   batch_gave_up,         // a batch's last attempt failed: its tenants stay out
   batch_skipped,         // none of a batch's tenants was still out as its turn came
+  batch_handed_over,     // a method that arrived takes a batch under way over
   crew,                  // how many of a crew's members are busy changed
   failover_begins,       // an active-passive service's loss was noticed
   failover_done,
@@ -78,6 +79,8 @@ struct TimelineEntry {
   // tenants), fault_healed: the tenants it took out or gave back.
   int batch = 0;
   int batches = 0;
+  // batch_next_method, batch_handed_over: the method the batch had.
+  std::size_t previous_method = 0;
   int tenants = 0;
   UserCount users;
   // crew: members busy now, of its size.

@@ -176,6 +176,14 @@ struct WordTable<ActionKind> {
 };
 
 template <>
+struct WordTable<InFlight> {
+  static constexpr std::array<Word<InFlight>, 2> rows{{
+      {"finish", InFlight::finish},
+      {"hand-over", InFlight::hand_over},
+  }};
+};
+
+template <>
 struct WordTable<BatchOrder> {
   static constexpr std::array<Word<BatchOrder>, 5> rows{{
       {"as-listed", BatchOrder::as_listed},

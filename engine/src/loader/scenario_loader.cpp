@@ -755,9 +755,9 @@ class ScenarioReader {
                                   step.methods.back().name +
                                   "' before it retries without limit; give it a retry_until");
       }
-      Fields mf(
-          reader_, item, "a method of " + what,
-          {"name", "duration", "success", "retries", "retry_delay", "retry_until", "per_tenant"});
+      Fields mf(reader_, item, "a method of " + what,
+                {"name", "duration", "success", "retries", "retry_delay", "retry_until",
+                 "per_tenant", "available", "in_flight"});
       if (!mf.is_map())
         continue;
       Method method;
@@ -772,14 +772,51 @@ class ScenarioReader {
       read_attempts(mf, of, method);
       if (const YAML::Node p = mf.get("per_tenant"); p.IsDefined()) {
         method.per_tenant = reader_.duration(p, "per_tenant of " + of).value_or(Duration{});
-        per_tenant_nodes_.push_back(p);
+        batch_only_keys_.emplace_back("per_tenant", p);
       }
+      read_arrival(mf, of, method);
       step.methods.push_back(std::move(method));
     }
     if (step.methods.empty()) {
       reader_.error(node, "methods of " + what +
                               " is empty; list at least one, or give the "
                               "step a duration instead");
+    } else if (std::all_of(step.methods.begin(), step.methods.end(),
+                           [](const Method& m) { return m.available_after || m.available_from; })) {
+      reader_.error(node, "every method of " + what +
+                              " arrives later ('available'); give one that is there from the "
+                              "start");
+    }
+  }
+
+  // available: {after: STEP} or {at: TIME}; in_flight: finish | hand-over.
+  void read_arrival(const Fields& f, const std::string& what, Method& method) {
+    if (const YAML::Node a = f.get("available"); a.IsDefined()) {
+      batch_only_keys_.emplace_back("available", a);
+      Fields af(reader_, a, "'available' of " + what + " ({after: STEP} or {at: TIME})",
+                {"after", "at"});
+      if (af.is_map() && af.has("after") == af.has("at")) {
+        reader_.error(
+            a, "'available' of " + what + " takes one of 'after' (a step) and 'at' (a time)");
+      } else if (const YAML::Node s = af.get("after"); s.IsDefined()) {
+        if (const auto id = steps_.resolve(reader_, s))
+          method.available_after = StepId{*id};
+      } else if (const YAML::Node t = af.get("at"); t.IsDefined()) {
+        method.available_from = read_time(t, "'available at' of " + what);
+      }
+    }
+    if (const YAML::Node n = f.get("in_flight"); n.IsDefined()) {
+      batch_only_keys_.emplace_back("in_flight", n);
+      const auto word = reader_.text(n, "in_flight of " + what).value_or("");
+      if (const auto in_flight = parse_word<InFlight>(word)) {
+        method.in_flight = *in_flight;
+      } else if (!word.empty()) {
+        reader_.error(n, "unknown in_flight '" + word + "'" +
+                             did_you_mean(word, accepted_words<InFlight>()) + "; expected " +
+                             expected_words<InFlight>());
+      }
+      if (!f.has("available"))
+        reader_.warning(n, "in_flight of " + what + " has no effect without 'available'");
     }
   }
 
@@ -853,12 +890,12 @@ class ScenarioReader {
         break;
     }
     if (step.action != ActionKind::restore_tenants) {
-      for (const YAML::Node& n : per_tenant_nodes_) {
-        reader_.error(n, "'per_tenant' does not apply to " + a +
+      for (const auto& [key, n] : batch_only_keys_) {
+        reader_.error(n, "'" + std::string(key) + "' does not apply to methods of " + a +
                              " steps, only to restore-tenants ones; remove it");
       }
     }
-    per_tenant_nodes_.clear();
+    batch_only_keys_.clear();
   }
 
   void read_restore_tenants(Fields& f, const std::string& what, Step& step) {
@@ -1140,8 +1177,9 @@ class ScenarioReader {
   std::vector<Fault> faults_;
   std::vector<Crew> crews_list_;
   std::vector<Step> steps_list_;
-  // The per_tenant keys of the methods of the step being read.
-  std::vector<YAML::Node> per_tenant_nodes_;
+  // The keys of the methods of the step being read that only
+  // restore-tenants steps take (per_tenant, available, in_flight).
+  std::vector<std::pair<std::string_view, YAML::Node>> batch_only_keys_;
   std::vector<Milestone> observed_;
 };
 

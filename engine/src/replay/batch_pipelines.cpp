@@ -20,14 +20,23 @@ void BatchPipelines::reset() {
     p.next = 0;
     p.under_way = 0;
     p.any_gave_up = false;
-    p.furthest_method = 0;
+    p.last_method = 0;
+    p.arrived.clear();
   }
   filling_.clear();
+  running_.clear();
   crew_spans_.clear();
 }
 
+// Methods still to arrive at a time wake the run then.
 PipelineProgress BatchPipelines::start(StepId s) {
   Pipeline& p = pipelines_[s.value];
+  for (const Method& m : run_.scenario.steps[s.value].methods) {
+    p.arrived.push_back(available(m));
+    if (m.available_from && *m.available_from > run_.now)
+      run_.queue.schedule(*m.available_from, events::MethodArrives{s});
+  }
+  running_.push_back(s);
   order_tenants(s, p);
   cut_batches(*run_.scenario.steps[s.value].batches, p);
   if (!start_next_batch(s))
@@ -123,8 +132,62 @@ bool BatchPipelines::start_next_batch(StepId s) {
     batch.users += run_.topology.tenant(t).users;
   ++p.under_way;
   batch.started = run_.now;
+  batch.method = *first_available(s, 0);
   attempt(s, b);
   return true;
+}
+
+bool BatchPipelines::available(const Method& m) const {
+  if (m.available_from)
+    return run_.now >= *m.available_from;
+  if (m.available_after)
+    return run_.result->steps[m.available_after->value].completed.has_value();
+  return true;
+}
+
+std::optional<std::size_t> BatchPipelines::first_available(StepId s, std::size_t from) const {
+  const auto& methods = run_.scenario.steps[s.value].methods;
+  for (std::size_t m = from; m < methods.size(); ++m) {
+    if (available(methods[m]))
+      return m;
+  }
+  return std::nullopt;
+}
+
+void BatchPipelines::check_arrivals() {
+  std::erase_if(running_, [&](StepId s) {
+    return progress(pipelines_[s.value]) != PipelineProgress::under_way;
+  });
+  for (const StepId s : running_) {
+    const auto& methods = run_.scenario.steps[s.value].methods;
+    for (std::size_t m = 0; m < methods.size(); ++m) {
+      char& arrived = pipelines_[s.value].arrived[m];
+      if (arrived || !available(methods[m]))
+        continue;
+      arrived = 1;
+      if (methods[m].in_flight == InFlight::hand_over)
+        hand_over(s, m);
+    }
+  }
+}
+
+// The attempt under way (or the retry awaited) is dropped; the batch
+// starts afresh with the method that arrived, keeping its members.
+void BatchPipelines::hand_over(StepId s, std::size_t method) {
+  Pipeline& p = pipelines_[s.value];
+  for (std::uint32_t b = 0; b < p.next; ++b) {
+    Batch& batch = p.batches[b];
+    if (batch.over || batch.method <= method)
+      continue;
+    if (batch.pending)
+      run_.queue.cancel(*batch.pending);
+    const std::size_t before = batch.method;
+    batch.method = method;
+    batch.retries_used = 0;
+    batch.failures = 0;
+    record(s, BatchId{b}, TimelineKind::batch_handed_over, before);
+    attempt(s, BatchId{b});
+  }
 }
 
 // Each attempt draws the method's duration afresh, and adds its time per
@@ -137,7 +200,8 @@ void BatchPipelines::attempt(StepId s, BatchId b) {
   const Duration work = run_.draw(m.duration, random_, s.value) +
                         Duration{m.per_tenant.ms * static_cast<std::int64_t>(batch.count)};
   ++run_.result->steps[s.value].attempts;
-  run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::BatchEnds{s, b});
+  batch.pending =
+      run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::BatchEnds{s, b});
 }
 
 std::span<const StepId> BatchPipelines::fill() {
@@ -176,6 +240,7 @@ std::optional<SimTime> BatchPipelines::next_shift_start() const {
 PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
   Pipeline& p = pipelines_[s.value];
   Batch& batch = p.batches[b.value];
+  batch.pending.reset();
   const Step& step = run_.scenario.steps[s.value];
   if (!run_.succeeds(step.methods[batch.method].success, batch.failures + 1, random_, s.value))
     return fail(s, b);
@@ -206,11 +271,12 @@ PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
       break;
   }
   ++batch.retries_used;
-  run_.queue.schedule(retry_at, events::BatchRetryStarts{s, b});
+  batch.pending = run_.queue.schedule(retry_at, events::BatchRetryStarts{s, b});
   return PipelineProgress::under_way;
 }
 
 void BatchPipelines::retry(StepId s, BatchId b) {
+  pipelines_[s.value].batches[b.value].pending.reset();
   record(s, b, TimelineKind::batch_retry);
   attempt(s, b);
 }
@@ -218,16 +284,17 @@ void BatchPipelines::retry(StepId s, BatchId b) {
 PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
   Pipeline& p = pipelines_[s.value];
   Batch& batch = p.batches[b.value];
-  if (batch.method + 1 >= run_.scenario.steps[s.value].methods.size()) {
+  const auto next = first_available(s, batch.method + 1);
+  if (!next) {
     p.any_gave_up = true;
     record(s, b, TimelineKind::batch_gave_up);
     return batch_over(s, b);
   }
-  ++batch.method;
+  const std::size_t gave_up = batch.method;
+  batch.method = *next;
   batch.retries_used = 0;
   batch.failures = 0;
-  p.furthest_method = std::max(p.furthest_method, batch.method);
-  record(s, b, TimelineKind::batch_next_method);
+  record(s, b, TimelineKind::batch_next_method, gave_up);
   attempt(s, b);
   return PipelineProgress::under_way;
 }
@@ -239,6 +306,7 @@ PipelineProgress BatchPipelines::batch_over(StepId s, BatchId b) {
   const Step& step = run_.scenario.steps[s.value];
   Batch& batch = p.batches[b.value];
   batch.over = true;
+  p.last_method = batch.method;
   runbook_.release_members(s, step.batches->members);
   if (step.crew)
     crew_spans_.push_back({*step.crew, step.batches->members, batch.started, run_.now});
@@ -266,10 +334,11 @@ std::span<const CrewSpan> BatchPipelines::crew_spans(SimTime end) {
   return crew_spans_;
 }
 
-void BatchPipelines::record(StepId s, BatchId b, TimelineKind kind) {
+void BatchPipelines::record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method) {
   const Pipeline& p = pipelines_[s.value];
   const Batch& batch = p.batches[b.value];
   run_.recorder.record(run_.now, kind, s, [&](TimelineEntry& e) {
+    e.previous_method = previous_method;
     e.batch = static_cast<int>(b.value) + 1;
     e.batches = static_cast<int>(p.batches.size());
     e.tenants = static_cast<int>(batch.count);

@@ -40,6 +40,9 @@ class BatchPipelines {
   PipelineProgress start(StepId s);
   PipelineProgress batch_ends(StepId s, BatchId b);
   void retry(StepId s, BatchId b);
+  // Methods that arrived since the last call take over the batches under
+  // way that their in_flight hands over.
+  void check_arrivals();
   // Starts the next batches of running steps while their crews have the
   // members free; returns the steps left with nothing to do, whose
   // remaining batches had no tenant out any more.
@@ -50,8 +53,8 @@ class BatchPipelines {
   // still under way included.
   std::span<const CrewSpan> crew_spans(SimTime end);
   bool any_gave_up(StepId s) const { return pipelines_[s.value].any_gave_up; }
-  // The furthest method any of the step's batches reached.
-  std::size_t furthest_method(StepId s) const { return pipelines_[s.value].furthest_method; }
+  // The method of the step's batch that was over last.
+  std::size_t last_method(StepId s) const { return pipelines_[s.value].last_method; }
 
  private:
   struct Batch {
@@ -64,6 +67,7 @@ class BatchPipelines {
     int attempts = 0;        // every attempt at it, from 1
     SimTime started;
     bool over = false;  // done, or given up
+    std::optional<EventHandle> pending;  // its attempt's end, or its retry
   };
   struct Pipeline {
     std::vector<TenantId> order;
@@ -71,7 +75,8 @@ class BatchPipelines {
     std::size_t next = 0;  // the first batch not yet started
     int under_way = 0;     // started, and neither done nor given up
     bool any_gave_up = false;
-    std::size_t furthest_method = 0;
+    std::size_t last_method = 0;
+    std::vector<char> arrived;  // by method: available, as last checked
   };
 
   void order_tenants(StepId s, Pipeline& p);
@@ -82,6 +87,10 @@ class BatchPipelines {
   // Skips the batches ahead none of whose tenants is still out.
   void skip_empty_batches(StepId s);
   PipelineProgress progress(const Pipeline& p) const;
+  bool available(const Method& m) const;
+  // The first method available from position `from` on; none past the end.
+  std::optional<std::size_t> first_available(StepId s, std::size_t from) const;
+  void hand_over(StepId s, std::size_t method);
   void attempt(StepId s, BatchId b);
   PipelineProgress fail(StepId s, BatchId b);
   PipelineProgress next_method_or_give_up(StepId s, BatchId b);
@@ -89,7 +98,8 @@ class BatchPipelines {
   std::span<const TenantId> tenants_of(const Pipeline& p, const Batch& b) const {
     return std::span<const TenantId>(p.order).subspan(b.first, b.count);
   }
-  void record(StepId s, BatchId b, TimelineKind kind);
+  // previous_method: for a batch that changed method, the one it had.
+  void record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method = 0);
 
   RunContext& run_;
   RunbookExecutor& runbook_;
@@ -100,6 +110,7 @@ class BatchPipelines {
   // Running steps with batches not yet started, in the order they started.
   std::vector<StepId> filling_;
   std::vector<CrewSpan> crew_spans_;
+  std::vector<StepId> running_;   // batch steps under way, whose methods may arrive
   std::vector<StepId> finished_;  // what fill() returned last
 };
 

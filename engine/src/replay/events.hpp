@@ -100,6 +100,10 @@ struct BatchRetryStarts {
   StepId step;
   BatchId batch;
 };
+// A method of a restore-tenants step becomes available at its time.
+struct MethodArrives {
+  StepId step;
+};
 struct RollbackDone {
   StepId step;
 };
@@ -108,13 +112,12 @@ struct ShiftStarts {};
 
 }  // namespace events
 
-using Event =
-    std::variant<events::FaultStrikes, events::FaultHeals, events::CacheCohortTurns,
-                 events::RolloutWave, events::RunbookBegins, events::EarliestStart,
-                 events::AttemptEnds, events::RetryStarts, events::UnitFails, events::UnitRepaired,
-                 events::DemandChanges, events::LossDetected, events::FailoverDone,
-                 events::OverloadTrips, events::DeploymentRestarts, events::ScriptedFailure,
-                 events::HoldUpStarts, events::CrewResized, events::BatchEnds,
-                 events::BatchRetryStarts, events::RollbackDone, events::ShiftStarts>;
+using Event = std::variant<
+    events::FaultStrikes, events::FaultHeals, events::CacheCohortTurns, events::RolloutWave,
+    events::RunbookBegins, events::EarliestStart, events::AttemptEnds, events::RetryStarts,
+    events::UnitFails, events::UnitRepaired, events::DemandChanges, events::LossDetected,
+    events::FailoverDone, events::OverloadTrips, events::DeploymentRestarts,
+    events::ScriptedFailure, events::HoldUpStarts, events::CrewResized, events::BatchEnds,
+    events::BatchRetryStarts, events::MethodArrives, events::RollbackDone, events::ShiftStarts>;
 
 }  // namespace faultline::detail

@@ -196,6 +196,10 @@ void Run::on(const events::BatchRetryStarts& e) {
   steps_.batch_retry(e.step, e.batch);
 }
 
+void Run::on(const events::MethodArrives&) {
+  steps_.methods_arrive();
+}
+
 void Run::on(const events::RollbackDone& e) {
   steps_.rollback_done(e.step);
 }

@@ -65,6 +65,7 @@ class Run {
   void on(const events::CrewResized& e);
   void on(const events::BatchEnds& e);
   void on(const events::BatchRetryStarts& e);
+  void on(const events::MethodArrives& e);
   void on(const events::RollbackDone& e);
   void on(const events::ShiftStarts& e);
   // Settles health after changes, and follows what health decides.

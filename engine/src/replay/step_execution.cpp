@@ -25,7 +25,9 @@ StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, E
       attempts_(run.scenario.steps.size()),
       pipelines_(run, runbook_, tenants, credit, random_),
       any_requirements_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
-                                    [](const Step& s) { return !s.requirements.empty(); })) {}
+                                    [](const Step& s) { return !s.requirements.empty(); })),
+      any_batches_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
+                               [](const Step& s) { return s.batches.has_value(); })) {}
 
 void StepExecution::reset() {
   runbook_.reset();
@@ -61,7 +63,8 @@ void StepExecution::dispatch() {
     fill_pipelines();
   }
   auto wake = runbook_.next_shift_start(run_.now);
-  if (const auto batches = pipelines_.next_shift_start(); batches && (!wake || *batches < *wake))
+  if (const auto batches = any_batches_ ? pipelines_.next_shift_start() : std::nullopt;
+      batches && (!wake || *batches < *wake))
     wake = batches;
   if (wake && (!shift_wake_ || *wake < *shift_wake_)) {
     shift_wake_ = wake;
@@ -131,13 +134,17 @@ void StepExecution::start_step(StepId s) {
     start_attempt(s, 1, true);
 }
 
+// A step's completion can bring a method another awaits.
 void StepExecution::fill_pipelines() {
+  if (!any_batches_)
+    return;
+  pipelines_.check_arrivals();
   for (const StepId s : pipelines_.fill())
     after_batch(s, pipelines_.any_gave_up(s) ? PipelineProgress::failed : PipelineProgress::done);
 }
 
 void StepExecution::after_batch(StepId s, PipelineProgress progress) {
-  run_.result->steps[s.value].method = pipelines_.furthest_method(s);
+  run_.result->steps[s.value].method = pipelines_.last_method(s);
   switch (progress) {
     case PipelineProgress::under_way:
       return;

@@ -36,6 +36,8 @@ class StepExecution {
   void retry(StepId s, int wave);
   void batch_ends(StepId s, BatchId b) { after_batch(s, pipelines_.batch_ends(s, b)); }
   void batch_retry(StepId s, BatchId b) { pipelines_.retry(s, b); }
+  // A method of a batch step arrives at its time (see Method::available_from).
+  void methods_arrive() { pipelines_.check_arrivals(); }
   // The attempt under way fails now; with none under way (between
   // retries), the next one to end fails.
   void scripted_failure(StepId s);
@@ -111,6 +113,9 @@ class StepExecution {
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
   bool any_requirements_ = false;     // some step requires services
+  // Some step restores tenants in batches; dispatch, which follows every
+  // event, looks at pipelines only then.
+  bool any_batches_ = false;
   std::optional<SimTime> shift_wake_;
 };
 

@@ -101,6 +101,8 @@ void TenantStates::finish() {
 }
 
 std::span<const UserGroupId> TenantStates::take_changed_groups() {
+  if (changed_.empty())
+    return {};
   for (const UserGroupId g : changed_)
     is_changed_[g.value] = 0;
   changed_.swap(handed_out_);
