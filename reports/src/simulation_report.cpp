@@ -94,6 +94,21 @@ ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
 
 }  // namespace
 
+// The share of tenants' users back at each sample time, as fractions.
+ordered_json tenant_curve_json(const ScenarioClock& clock, const MonteCarloResult& result) {
+  ordered_json points = ordered_json::array();
+  for (std::size_t i = 0; i < result.sampled_tenant_users_back.size(); ++i) {
+    const Accumulator& a = result.sampled_tenant_users_back[i];
+    points.push_back({{"t_s", result.sample_times[i].since_t0().in_seconds()},
+                      {"time", clock.iso_text(result.sample_times[i])},
+                      {"mean", a.mean() / 10'000},
+                      {"p10", a.quantile(0.10) / 10'000},
+                      {"p50", a.quantile(0.50) / 10'000},
+                      {"p90", a.quantile(0.90) / 10'000}});
+  }
+  return points;
+}
+
 ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
@@ -168,6 +183,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
                      {"mean_busy", std::move(busy)}});
   }
   j["crew_busy_over_time"] = std::move(crews);
+  j["tenant_users_back_over_time"] = tenant_curve_json(scenario.clock, result);
   return j;
 }
 
@@ -323,6 +339,25 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
   return out;
 }
 
+// At most 25 lines: every k-th sample time.
+std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const auto& back = result.sampled_tenant_users_back;
+  if (back.empty())
+    return {};
+  const std::size_t every = (back.size() + 24) / 25;
+  std::string out = fmt::format(
+      "\ntenants' users back (of the most out at once in each run){}\n{:<22} {:>6} {:>6} {:>6}\n",
+      every > 1 ? fmt::format(", every {} samples (all in JSON)", every) : "", "at", "p10", "p50",
+      "p90");
+  for (std::size_t i = 0; i < back.size(); i += every) {
+    out += fmt::format(
+        "{:<22} {:>6} {:>6} {:>6}\n", scenario.clock.local_text(result.sample_times[i]),
+        percent(back[i].quantile(0.10) / 10'000), percent(back[i].quantile(0.50) / 10'000),
+        percent(back[i].quantile(0.90) / 10'000));
+  }
+  return out;
+}
+
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
   out += fmt::format("{}: {} runs{}, seed {}", scenario.name, result.runs,
@@ -342,6 +377,7 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   out += gave_up_lines(scenario, result);
   out += method_lines(scenario, result);
   out += milestone_lines(scenario, result);
+  out += tenant_curve_lines(scenario, result);
   return out;
 }
 

@@ -35,7 +35,7 @@ cd "$source_dir"
 
 expect_exit 0 "validate accepts the shipped files" \
   "$faultline" validate topologies/webex-2018.yaml scenarios/webex-2018-09-25.yaml \
-  scenarios/webex-dc-us-loss.yaml
+  scenarios/webex-dc-us-loss.yaml topologies/saas-tenants.yaml scenarios/mass-deletion.yaml
 expect_exit 2 "validate rejects a broken file among good ones" \
   "$faultline" validate topologies/webex-2018.yaml "$fixtures/unknown_key.yaml"
 check "validate prints the diagnostic with its location" \
@@ -60,6 +60,24 @@ check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instance
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
 check "the JSON carries its schema version" grep -q '"schema_version": 5' "$work/a.json"
+
+expect_exit 0 "the mass-deletion example replays" "$faultline" replay scenarios/mass-deletion.yaml
+check "it deletes 300 of the 2000 organisations" \
+  grep -q "FAULT  cleanup-script: 300 of 2000 tenants lose tenant-store (35,109 users)" "$work/stdout"
+check "the replay prints the tenants out over time" grep -q "^Tenants out" "$work/stdout"
+expect_exit 0 "the mass-deletion example simulates by day on 1 thread" "$faultline" simulate \
+  scenarios/mass-deletion.yaml --runs 400 --threads 1 --sample-every 1d --json "$work/deletion-1.json"
+check "its report gives the share of users back each day" \
+  grep -q "^tenants' users back (of the most out at once in each run)" "$work/stdout"
+expect_exit 0 "the mass-deletion example simulates by day on 2 threads" "$faultline" simulate \
+  scenarios/mass-deletion.yaml --runs 400 --threads 2 --sample-every 1d --json "$work/deletion-2.json"
+check "the daily curve is byte-identical for 1 and 2 threads" \
+  cmp -s "$work/deletion-1.json" "$work/deletion-2.json"
+check "the JSON has one point a day over the 14-day horizon" \
+  test "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["tenant_users_back_over_time"]))' "$work/deletion-1.json")" = 15
+expect_exit 2 "network fidelity refuses an outage of tenants" "$faultline" replay \
+  scenarios/mass-deletion.yaml --fidelity network
+check "and says why" grep -q "takes tenants out, which network fidelity does not model" "$work/stderr"
 
 expect_exit 0 "analyze of the Webex topology" \
   "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"

@@ -31,6 +31,9 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.milestone_times.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
+  if (std::any_of(scenario.faults.begin(), scenario.faults.end(),
+                  [](const Fault& f) { return !f.tenants.empty(); }))
+    t.sampled_tenant_users_back.resize(times.size());
   t.sampled_busy_sum.resize(times.size() * scenario.crews.size());
   return t;
 }
@@ -45,6 +48,18 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
 }
 
 // `path` is scratch for the run's critical path.
+// The share of tenants' users back at each sample time: the last change
+// at or before it says.
+void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
+  std::size_t next = 0;
+  double back = 1.0;
+  for (std::size_t i = 0; i < t.sample_times.size(); ++i) {
+    while (next < run.tenants_out.size() && run.tenants_out[next].at <= t.sample_times[i])
+      back = run.tenants_out[next++].users_back;
+    t.sampled_tenant_users_back[i].add(std::llround(back * 10'000));
+  }
+}
+
 void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
            std::vector<StepId>& path) {
   ++t.runs;
@@ -104,6 +119,8 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
   }
   for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
     t.sampled_active[i].add(run.sampled_active[i].value);
+  if (!t.sampled_tenant_users_back.empty())
+    add_tenant_samples(run, t);
   for (std::size_t i = 0; i < run.sampled_busy.size(); ++i)
     t.sampled_busy_sum[i] += run.sampled_busy[i];
 }
@@ -145,6 +162,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   }
   for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
     into.sampled_active[i].merge(from.sampled_active[i]);
+  for (std::size_t i = 0; i < into.sampled_tenant_users_back.size(); ++i)
+    into.sampled_tenant_users_back[i].merge(from.sampled_tenant_users_back[i]);
   for (std::size_t i = 0; i < into.sampled_busy_sum.size(); ++i)
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }

@@ -441,6 +441,30 @@ std::string simulation_cards(const MonteCarloResult& result) {
   return body;
 }
 
+// Where faults take tenants out: the share of their users back over time.
+std::string tenant_curve_figure(const ScenarioClock& clock, const MonteCarloResult& result) {
+  html::TimeSeriesChart back;
+  back.id = "tenant-users-back";
+  back.title = "Tenants' users back";
+  back.caption =
+      "Of the users of the most tenants out at once in each run, the percentage back at each "
+      "sampled time: the runs' median, and the band in which 80% of the runs lay (10th to 90th "
+      "percentile).";
+  back.y_label = "% of their users back";
+  back.to = result.sample_times.back();
+  back.steps = false;
+  back.series = {{"median", {}}};
+  back.band = html::Band{"p10 to p90", {}, {}};
+  for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
+    const SimTime t = result.sample_times[i];
+    const Accumulator& a = result.sampled_tenant_users_back[i];
+    back.series[0].points.push_back({t, a.quantile(0.5) / 100});
+    back.band->low.push_back({t, a.quantile(0.1) / 100});
+    back.band->high.push_back({t, a.quantile(0.9) / 100});
+  }
+  return html::time_series_figure(clock, back);
+}
+
 // Active users cut off over the runs, downtime, crews and milestones.
 std::string simulation_charts(const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
@@ -466,6 +490,8 @@ std::string simulation_charts(const Scenario& scenario, const MonteCarloResult& 
       active.band->high.push_back({t, a.quantile(0.9)});
     }
     body += "<h2>Impact</h2>\n" + html::time_series_figure(clock, active);
+    if (!result.sampled_tenant_users_back.empty())
+      body += tenant_curve_figure(clock, result);
   }
   body += "<h2>Services</h2>\n" + html::downtime_histograms_figure(scenario, result);
   if (!scenario.crews.empty() && !result.sample_times.empty()) {
