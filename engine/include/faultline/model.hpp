@@ -526,6 +526,10 @@ enum class MilestoneEvent {
   service_restored,         // last came back to serving everything
   step_started,
   step_completed,
+  // Of the most tenants (or of their users) out at once in the run, the
+  // share first back ("55% of users back by 14 April").
+  tenants_back,
+  tenant_users_back,
 };
 enum class MilestoneTiming {
   at,  // happened at this time (within its tolerance)
@@ -542,6 +546,7 @@ struct Milestone {
   MilestoneEvent event = MilestoneEvent::service_restored;
   std::optional<ServiceId> service;
   std::optional<StepId> step;
+  std::optional<double> share;  // tenants_back, tenant_users_back: in (0, 1]
   MilestoneTiming timing = MilestoneTiming::at;
   SimTime time;
   // The tolerance: an `at` milestone is met when the simulated event lands

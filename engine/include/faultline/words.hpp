@@ -137,6 +137,7 @@ inline constexpr std::string_view kRestoreTenants[] = {"service", "batches", "pe
 inline constexpr std::string_view kOfService[] = {"service"};
 inline constexpr std::string_view kThreshold[] = {"below", "at_least"};
 inline constexpr std::string_view kOfStep[] = {"step"};
+inline constexpr std::string_view kShareBack[] = {"share"};
 inline constexpr std::string_view kValue[] = {"value"};
 inline constexpr std::string_view kMinMax[] = {"min", "max"};
 inline constexpr std::string_view kMinModeMax[] = {"min", "mode", "max"};
@@ -229,12 +230,14 @@ struct WordTable<ServiceState> {
 // A milestone's event: its row takes the key naming what it is about.
 template <>
 struct WordTable<MilestoneEvent> {
-  static constexpr std::array<Word<MilestoneEvent>, 5> rows{{
+  static constexpr std::array<Word<MilestoneEvent>, 7> rows{{
       {"down", MilestoneEvent::service_down, words::kOfService},
       {"partly-restored", MilestoneEvent::service_partly_restored, words::kOfService},
       {"restored", MilestoneEvent::service_restored, words::kOfService},
       {"started", MilestoneEvent::step_started, words::kOfStep},
       {"completed", MilestoneEvent::step_completed, words::kOfStep},
+      {"tenants-back", MilestoneEvent::tenants_back, words::kShareBack},
+      {"tenant-users-back", MilestoneEvent::tenant_users_back, words::kShareBack},
   }};
 };
 

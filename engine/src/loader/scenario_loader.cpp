@@ -1077,8 +1077,9 @@ class ScenarioReader {
   }
 
   void read_milestone(const YAML::Node& node) {
-    Fields f(reader_, node, "an observed milestone",
-             {"id", "description", "source", "service", "step", "event", "at", "by", "within"});
+    Fields f(
+        reader_, node, "an observed milestone",
+        {"id", "description", "source", "service", "step", "share", "event", "at", "by", "within"});
     if (!f.is_map())
       return;
     Milestone m;
@@ -1090,19 +1091,35 @@ class ScenarioReader {
 
     const YAML::Node service = f.get("service");
     const YAML::Node step = f.get("step");
-    if (service.IsDefined() == step.IsDefined()) {
+    const YAML::Node share = f.get("share");
+    if (service.IsDefined() + step.IsDefined() + share.IsDefined() != 1) {
       reader_.error(node, what +
-                              " needs exactly one of 'service' or 'step' (what the milestone "
-                              "is about)");
+                              " needs exactly one of 'service', 'step' or 'share' (what the "
+                              "milestone is about)");
     } else if (service.IsDefined()) {
       m.service = service_of(service);
+    } else if (share.IsDefined()) {
+      m.share = reader_.fraction(share, "share of " + what);
+      if (m.share == 0.0) {
+        reader_.error(share, "share of " + what +
+                                 " is 0, which is back before anything goes out; give a share "
+                                 "above 0, such as 0.5 for half");
+      }
+      if (std::none_of(faults_.begin(), faults_.end(),
+                       [](const Fault& fault) { return !fault.tenants.empty(); })) {
+        reader_.warning(share, what +
+                                   " is about tenants, but no fault takes any out: it can "
+                                   "never happen");
+      }
     } else if (const auto s = steps_.resolve(reader_, step)) {
       m.step = StepId{*s};
     }
 
     if (const YAML::Node e = f.require("event"); e.IsDefined()) {
       const auto event = reader_.text(e, "event of " + what).value_or("");
-      const std::string_view subject = service.IsDefined() ? "service" : "step";
+      const std::string_view subject = service.IsDefined() ? "service"
+                                       : share.IsDefined() ? "share"
+                                                           : "step";
       const auto parsed = parse_word<MilestoneEvent>(event);
       if (parsed && word_takes(*parsed, subject)) {
         m.event = *parsed;

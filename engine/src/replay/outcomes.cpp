@@ -69,6 +69,20 @@ UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, Us
                    static_cast<long double>(before.value)))};
 }
 
+namespace {
+
+// When the share first came back; within rounding of the shares.
+std::optional<SimTime> share_back_at(const Milestone& m, std::span<const TenantsOut> out) {
+  for (const TenantsOut& o : out) {
+    const double back = m.event == MilestoneEvent::tenants_back ? o.tenants_back : o.users_back;
+    if (back >= *m.share - 1e-12)
+      return o.at;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
   MilestoneOutcome outcome;
   switch (m.event) {
@@ -86,6 +100,10 @@ MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
       break;
     case MilestoneEvent::step_completed:
       outcome.simulated = result.steps[m.step->value].completed;
+      break;
+    case MilestoneEvent::tenants_back:
+    case MilestoneEvent::tenant_users_back:
+      outcome.simulated = share_back_at(m, result.tenants_out);
       break;
   }
   if (!outcome.simulated)
