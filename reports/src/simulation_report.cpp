@@ -22,6 +22,7 @@ ordered_json summary_json(const Accumulator& a, double divisor) {
   j["sd"] = s.sd / divisor;
   j["ci95"] = s.ci_low ? ordered_json::array({*s.ci_low / divisor, *s.ci_high / divisor})
                        : ordered_json(nullptr);
+  j["p10"] = s.p10 / divisor;
   j["p50"] = s.p50 / divisor;
   j["p90"] = s.p90 / divisor;
   j["p95"] = s.p95 / divisor;
@@ -198,14 +199,16 @@ std::string impact_lines(const MonteCarloResult& result) {
     out += fmt::format("  (95% CI {} .. {})", millions(*lost.ci_low / kSecondsPerHour),
                        millions(*lost.ci_high / kSecondsPerHour));
   }
-  out += fmt::format("  p50 {}  p90 {}  p99 {}\n", millions(lost.p50 / kSecondsPerHour),
-                     millions(lost.p90 / kSecondsPerHour), millions(lost.p99 / kSecondsPerHour));
+  out += fmt::format("  p10 {}  p50 {}  p90 {}  p99 {}\n", millions(lost.p10 / kSecondsPerHour),
+                     millions(lost.p50 / kSecondsPerHour), millions(lost.p90 / kSecondsPerHour),
+                     millions(lost.p99 / kSecondsPerHour));
+  out += fmt::format("peak users cut off  mean {}  p10 {}  p50 {}  p90 {}  max {}\n",
+                     millions(peak.mean), millions(peak.p10), millions(peak.p50),
+                     millions(peak.p90), millions(static_cast<double>(peak.max)));
   out +=
-      fmt::format("peak users cut off  mean {}  p50 {}  p90 {}  max {}\n", millions(peak.mean),
-                  millions(peak.p50), millions(peak.p90), millions(static_cast<double>(peak.max)));
-  out += fmt::format("  of them active    mean {}  p50 {}  p90 {}  max {}\n",
-                     millions(peak_active.mean), millions(peak_active.p50),
-                     millions(peak_active.p90), millions(static_cast<double>(peak_active.max)));
+      fmt::format("  of them active    mean {}  p10 {}  p50 {}  p90 {}  max {}\n",
+                  millions(peak_active.mean), millions(peak_active.p10), millions(peak_active.p50),
+                  millions(peak_active.p90), millions(static_cast<double>(peak_active.max)));
   out += fmt::format("still cut off at the end  in {} of the runs, mean {} users\n\n",
                      percent(share(result.overall.runs_ending_cut_off, result.runs)),
                      millions(result.overall.cut_off_at_end.mean()));
@@ -218,20 +221,22 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out;
-  out +=
-      fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {}\n", "service", "P(down)",
-                  "down mean", "down p90", "down max", "P(never)", "restored p50", "restored p90");
+  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {:<22} {}\n", "service",
+                     "P(down)", "down mean", "down p90", "down max", "P(never)", "restored p10",
+                     "restored p50", "restored p90");
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
       continue;
     const Summary down = stats.downtime_ms.summary();
-    out += fmt::format(
-        "{:<24} {:>7.3f} {:>10} {:>10} {:>10} {:>9.3f}  {:<22} {}\n", topology.services()[s].id,
-        share(stats.runs_down, result.runs), duration_text(down.mean), duration_text(down.p90),
-        duration_text(static_cast<double>(down.max)), share(stats.restored_at.never(), result.runs),
-        event_time_text(clock, stats.restored_at, 0.5, "not restored"),
-        event_time_text(clock, stats.restored_at, 0.9, "not restored"));
+    out += fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10} {:>9.3f}  {:<22} {:<22} {}\n",
+                       topology.services()[s].id, share(stats.runs_down, result.runs),
+                       duration_text(down.mean), duration_text(down.p90),
+                       duration_text(static_cast<double>(down.max)),
+                       share(stats.restored_at.never(), result.runs),
+                       event_time_text(clock, stats.restored_at, 0.1, "not restored"),
+                       event_time_text(clock, stats.restored_at, 0.5, "not restored"),
+                       event_time_text(clock, stats.restored_at, 0.9, "not restored"));
   }
   out +=
       "(P(never): runs that ended with it still out; restored: over the runs it was out, "

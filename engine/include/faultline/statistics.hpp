@@ -34,6 +34,7 @@ struct Summary {
   // 95% confidence interval of the mean (Student's t); empty below 2 values.
   std::optional<double> ci_low;
   std::optional<double> ci_high;
+  double p10 = 0;
   double p50 = 0;
   double p90 = 0;
   double p95 = 0;

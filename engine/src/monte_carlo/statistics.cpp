@@ -168,6 +168,7 @@ Summary Accumulator::summary(int histogram_bins) const {
     s.ci_low = s.mean - *half;
     s.ci_high = s.mean + *half;
   }
+  s.p10 = quantile(0.10);
   s.p50 = quantile(0.50);
   s.p90 = quantile(0.90);
   s.p95 = quantile(0.95);
