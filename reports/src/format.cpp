@@ -221,6 +221,40 @@ std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
   }
 }
 
+// An outage that ended by itself, and what it gave back.
+std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Fault& f = scenario.faults[e.fault().value];
+  const std::string& service = scenario.topology->service(*f.service).id;
+  if (!f.tenants.empty()) {
+    return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id, e.tenants,
+                       thousands(e.users.value), service);
+  }
+  return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id, service,
+                     percent(e.served_fraction));
+}
+
+// A step's work done before its gate, skipped, given up or rolled back.
+std::string step_end_text(const Scenario& scenario, const TimelineEntry& e) {
+  const Topology& topology = *scenario.topology;
+  const Step& s = scenario.steps[e.step().value];
+  switch (e.kind) {
+    case TimelineKind::step_work_done: {
+      std::string gate;
+      for (const ServiceId v : s.verify)
+        gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
+      return fmt::format("{}: work done; completes once {} operational", s.id, gate);
+    }
+    case TimelineKind::step_skipped:
+      return fmt::format("{}: {} is no longer worse than {}", s.id,
+                         topology.service(s.only_if->service).id, to_string(s.only_if->below));
+    case TimelineKind::step_failed:
+      return fmt::format("{}: gave up{}", s.id,
+                         s.rollback ? "; rolling back" : "; the steps after it never start");
+    default:
+      return fmt::format("{}: rolled back", s.id);
+  }
+}
+
 std::string outage_text(const Scenario& scenario, const Fault& f, const TimelineEntry& e) {
   const std::string& service = scenario.topology->service(*f.service).id;
   if (!f.tenants.empty()) {
@@ -259,15 +293,8 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
   switch (e.kind) {
     case TimelineKind::fault:
       return fault_text(scenario, e);
-    case TimelineKind::fault_healed: {
-      const Fault& f = scenario.faults[e.fault().value];
-      if (!f.tenants.empty()) {
-        return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id,
-                           e.tenants, thousands(e.users.value), topology.service(*f.service).id);
-      }
-      return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id,
-                         topology.service(*f.service).id, percent(e.served_fraction));
-    }
+    case TimelineKind::fault_healed:
+      return healed_text(scenario, e);
     case TimelineKind::rollout_wave:
       return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
                          scenario.faults[e.fault().value].id, e.wave, e.waves,
@@ -296,31 +323,17 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       return fmt::format("{}: wave {}/{} done", scenario.steps[e.step().value].id, e.wave, e.waves);
     case TimelineKind::step_completed:
       return fmt::format("{}", scenario.steps[e.step().value].id);
-    case TimelineKind::step_work_done: {
-      const Step& s = scenario.steps[e.step().value];
-      std::string gate;
-      for (const ServiceId v : s.verify)
-        gate += (gate.empty() ? "" : ", ") + topology.service(v).id;
-      return fmt::format("{}: work done; completes once {} operational", s.id, gate);
-    }
     case TimelineKind::step_attempt_failed:
       return attempt_failed_text(scenario, e);
     case TimelineKind::step_next_method:
       return next_method_text(scenario, e);
     case TimelineKind::step_retry:
       return retry_text(scenario, e);
-    case TimelineKind::step_skipped: {
-      const StepCondition& c = *scenario.steps[e.step().value].only_if;
-      return fmt::format("{}: {} is no longer worse than {}", scenario.steps[e.step().value].id,
-                         topology.service(c.service).id, to_string(c.below));
-    }
-    case TimelineKind::step_failed: {
-      const Step& s = scenario.steps[e.step().value];
-      return fmt::format("{}: gave up{}", s.id,
-                         s.rollback ? "; rolling back" : "; the steps after it never start");
-    }
+    case TimelineKind::step_work_done:
+    case TimelineKind::step_skipped:
+    case TimelineKind::step_failed:
     case TimelineKind::step_rolled_back:
-      return fmt::format("{}: rolled back", scenario.steps[e.step().value].id);
+      return step_end_text(scenario, e);
     case TimelineKind::batch_done:
     case TimelineKind::batch_attempt_failed:
     case TimelineKind::batch_retry:

@@ -82,8 +82,18 @@ void add_attempt_fields(const Step& step, const TimelineEntry& e, ordered_json& 
     j["scripted"] = e.scripted;
 }
 
-// An outage of tenants: how many, and their users.
-void add_tenant_fields(const Fault& f, const TimelineEntry& e, ordered_json& j) {
+ordered_json crew_or_null(const Scenario& scenario, const Step& step) {
+  return step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
+}
+
+// A fault struck or healed; for an outage of tenants, how many and their
+// users.
+void add_fault_fields(const Fault& f, const TimelineEntry& e, ordered_json& j) {
+  j["fault"] = f.id;
+  if (e.kind == TimelineKind::fault && f.kind != FaultKind::outage)
+    j["instances_down"] = e.instances;
+  if (e.kind == TimelineKind::fault_healed && f.tenants.empty())
+    j["capability"] = e.served_fraction;
   if (f.tenants.empty())
     return;
   j["tenants"] = e.tenants;
@@ -96,6 +106,8 @@ void add_batch_fields(const Step& step, const TimelineEntry& e, ordered_json& j)
   j["batches"] = e.batches;
   j["tenants"] = e.tenants;
   j["users"] = e.users.value;
+  if (e.kind == TimelineKind::batch_skipped)
+    return;  // never attempted
   j["method"] = step.methods[e.method].name;
   if (e.kind == TimelineKind::batch_next_method || e.kind == TimelineKind::batch_handed_over)
     j["previous_method"] = step.methods[e.previous_method].name;
@@ -111,16 +123,8 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   j["kind"] = kind_name(e.kind);
   switch (e.kind) {
     case TimelineKind::fault:
-      j["fault"] = scenario.faults[e.fault().value].id;
-      if (scenario.faults[e.fault().value].kind != FaultKind::outage)
-        j["instances_down"] = e.instances;
-      add_tenant_fields(scenario.faults[e.fault().value], e, j);
-      break;
     case TimelineKind::fault_healed:
-      j["fault"] = scenario.faults[e.fault().value].id;
-      if (scenario.faults[e.fault().value].tenants.empty())
-        j["capability"] = e.served_fraction;
-      add_tenant_fields(scenario.faults[e.fault().value], e, j);
+      add_fault_fields(scenario.faults[e.fault().value], e, j);
       break;
     case TimelineKind::rollout_wave:
       j["fault"] = scenario.faults[e.fault().value].id;
@@ -148,13 +152,10 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
     case TimelineKind::step_work_done:
     case TimelineKind::step_skipped:
     case TimelineKind::step_failed:
-    case TimelineKind::step_rolled_back: {
-      const Step& step = scenario.steps[e.step().value];
-      j["step"] = step.id;
-      j["crew"] =
-          step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
+    case TimelineKind::step_rolled_back:
+      j["step"] = scenario.steps[e.step().value].id;
+      j["crew"] = crew_or_null(scenario, scenario.steps[e.step().value]);
       break;
-    }
     case TimelineKind::step_wave:
       j["step"] = scenario.steps[e.step().value].id;
       j["wave"] = e.wave;
@@ -246,6 +247,25 @@ ordered_json tenants_out_json(const ScenarioClock& clock, const RunResult& resul
   return out;
 }
 
+ordered_json service_outcomes_json(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json services = ordered_json::array();
+  for (std::uint32_t s = 0; s < scenario.topology->services().size(); ++s) {
+    const Service& service = scenario.topology->services()[s];
+    const ServiceOutcome& o = result.services[s];
+    services.push_back({{"id", service.id},
+                        {"name", service.name},
+                        {"down_s", seconds(o.down)},
+                        {"degraded_s", seconds(o.degraded)},
+                        {"first_down", time_or_null(clock, o.first_down)},
+                        {"partly_restored_at", time_or_null(clock, o.partly_restored_at)},
+                        {"restored_at", time_or_null(clock, o.restored_at)},
+                        {"restored_at_s", seconds_or_null(o.restored_at)},
+                        {"final_state", to_string(o.final_state)}});
+  }
+  return services;
+}
+
 }  // namespace
 
 ordered_json scenario_json(const Scenario& scenario) {
@@ -279,21 +299,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   for (const auto& e : result.timeline)
     j["timeline"].push_back(timeline_entry(scenario, e));
 
-  j["services"] = ordered_json::array();
-  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
-    const Service& service = topology.services()[s];
-    const ServiceOutcome& o = result.services[s];
-    j["services"].push_back({{"id", service.id},
-                             {"name", service.name},
-                             {"down_s", seconds(o.down)},
-                             {"degraded_s", seconds(o.degraded)},
-                             {"first_down", time_or_null(clock, o.first_down)},
-                             {"partly_restored_at", time_or_null(clock, o.partly_restored_at)},
-                             {"restored_at", time_or_null(clock, o.restored_at)},
-                             {"restored_at_s", seconds_or_null(o.restored_at)},
-                             {"final_state", to_string(o.final_state)}});
-  }
-
+  j["services"] = service_outcomes_json(scenario, result);
   j["steps"] = steps_json(scenario, result);
   j["restored_user_hours_otherwise"] = result.restored_loss_otherwise.in_user_hours();
 

@@ -351,7 +351,8 @@ std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult&
     return {};
   const std::size_t every = (back.size() + 24) / 25;
   std::string out = fmt::format(
-      "\ntenants' users back (of the most out at once in each run){}\n{:<22} {:>6} {:>6} {:>6}\n",
+      "\ntenants' users back (of the most out at once in each run, from then on){}\n{:<22} {:>6} "
+      "{:>6} {:>6}\n",
       every > 1 ? fmt::format(", every {} samples (all in JSON)", every) : "", "at", "p10", "p50",
       "p90");
   for (std::size_t i = 0; i < back.size(); i += every) {

@@ -166,7 +166,8 @@ std::string user_group_lines(const Scenario& scenario, const RunResult& result) 
 std::string tenant_lines(const Scenario& scenario, const RunResult& result) {
   if (result.tenants_out.empty())
     return {};
-  std::string out = "\nTenants out (on some per-tenant service; back: of the most ever out)\n";
+  std::string out =
+      "\nTenants out (on some per-tenant service; back: of the most out at once, from then on)\n";
   out += fmt::format("  {:<22} {:>10} {:>12} {:>13} {:>11}\n", "from", "tenants", "their users",
                      "tenants back", "users back");
   for (const TenantsOut& o : result.tenants_out) {

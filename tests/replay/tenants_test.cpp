@@ -180,6 +180,76 @@ TEST(Tenants, AFasterMethodArrivingMidIncidentTakesOverTheNextBatchesOrTheOneUnd
   EXPECT_DOUBLE_EQ(replay(at_a_time).overall.lost.in_user_hours(), 7450);
 }
 
+// Each of the following was found in review; each test would have caught it.
+TEST(Tenants, AStepThatFinishesAsItStartsReleasesTheNextAtOnce) {
+  const auto scenario = fixture("nothing_out.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].completed, at(Duration{}));
+  EXPECT_EQ(r.steps[1].started, at(Duration{})) << "it waited for the fault at 5h";
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 2100);
+}
+
+TEST(Tenants, AMethodStillToArriveDoesNotStretchTheRun) {
+  const auto scenario = fixture("arrives.yaml");
+  Scenario late = *scenario;
+  late.steps[1].methods[0].available_after.reset();
+  late.steps[1].methods[0].available_from = at(Duration::hours(20));
+  const RunResult r = replay(late);
+  EXPECT_EQ(r.steps[1].completed, at(Duration::hours(12))) << "six batches by hand, 2h each";
+  EXPECT_EQ(r.end, at(Duration::hours(12)));
+}
+
+// A batch whose method gives up goes on with an earlier-listed method that
+// arrived meanwhile. Here build-automation takes 1h and manual works one
+// time in 2.5: batch 1 (f) gives up manual at 2h and automated, there
+// since 1h, takes it (2h-2h30m); the others are automated, 30m each.
+// User-hours: 600 x 2.5 + 500 x 3 + 400 x 3.5 + 300 x 4 + 200 x 4.5 + 100
+// x 5 = 7000.
+TEST(Tenants, ABatchGivingUpTurnsToAMethodThatArrivedMeanwhile) {
+  const auto scenario = fixture("arrives.yaml");
+  Scenario quick = *scenario;
+  quick.steps[0].methods[0].duration = Distribution::fixed(Duration::hours(1));
+  quick.steps[1].methods[0].in_flight = InFlight::finish;
+  quick.steps[1].methods[1].success = 0.4;
+  const RunResult r = replay(quick);
+  EXPECT_TRUE(of_kind(r, TimelineKind::batch_gave_up).empty());
+  EXPECT_FALSE(r.steps[1].failed);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 7000);
+}
+
+TEST(Tenants, AFaultEndingDoesNotEndALaterOneOnTheSameTenant) {
+  const auto scenario = fixture("out_again.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{100});
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1100);
+  const auto healed = of_kind(r, TimelineKind::fault_healed);
+  ASSERT_EQ(healed.size(), 1u);
+  EXPECT_EQ(healed[0].tenants, 0) << "a step had brought a back since first struck";
+}
+
+TEST(Tenants, NothingCountsAsBackBeforeTheMostAreOut) {
+  const auto scenario = fixture("phased.yaml");
+  const RunResult r = replay(*scenario);
+  ASSERT_EQ(r.tenants_out.size(), 4u);
+  EXPECT_EQ(r.tenants_out[0].tenants_back, 0);
+  EXPECT_EQ(r.tenants_out[0].users_back, 0) << "a alone is out at T0; more is to go out";
+  EXPECT_DOUBLE_EQ(r.tenants_out[2].tenants_back, 0.5);
+  EXPECT_DOUBLE_EQ(r.tenants_out[2].users_back, 600.0 / 2100);
+  EXPECT_EQ(r.observed[0].simulated, at(Duration::hours(6)));
+  EXPECT_EQ(r.observed[0].difference, Duration::minutes(330));
+  EXPECT_EQ(r.observed[1].simulated, at(Duration::hours(6)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 9400);
+}
+
+TEST(Tenants, BatchesWhoseTenantsCameBackAreSkippedWithoutACrewOnShift) {
+  const auto scenario = fixture("off_shift.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(9)));
+  EXPECT_EQ(r.steps[1].started, at(Duration::hours(9)));
+  EXPECT_EQ(r.end, at(Duration::hours(10))) << "no wake for the next shift is left behind";
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 18'300);
+}
+
 TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
   const auto load = load_topology(path("generated.yaml"));
   ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
@@ -232,6 +302,13 @@ TEST(Tenants, LoaderReportsEveryBadTenantKeyWhereItIs) {
   EXPECT_TRUE(has_error(d, 21, 5, "milestone 'm3' needs exactly one of 'service', 'step' or "
                                   "'share'"));
   EXPECT_EQ(d.error_count(), 18u) << d.to_text();
+
+  const auto arrivals = load_scenario(path("bad_arrivals.yaml"));
+  const auto& a = arrivals.diagnostics;
+  EXPECT_TRUE(has_error(a, 5, 74, "the list of tenants is empty"));
+  EXPECT_TRUE(has_error(a, 11, 55, "method 'auto' of step 's1' arrives after its own step"));
+  EXPECT_TRUE(has_error(a, 14, 13, "unknown action 'restore-tenant'"));
+  EXPECT_EQ(a.error_count(), 3u) << "nothing of s2's methods is put down to s3: " << a.to_text();
 }
 
 }  // namespace

@@ -421,6 +421,9 @@ struct HoldUp {
 };
 
 inline constexpr int kUnlimitedRetries = std::numeric_limits<int>::max();
+// A step lists at most this many methods (a batch keeps those that gave
+// up on it as bits).
+inline constexpr std::size_t kMostMethods = 64;
 
 // What batches under way do when a method listed before theirs arrives.
 enum class InFlight {

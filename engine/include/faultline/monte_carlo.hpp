@@ -106,9 +106,9 @@ struct MonteCarloResult {
   std::vector<EventTimes> milestone_times;
   std::vector<SimTime> sample_times;
   std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
-  // By sample time, when some fault takes tenants out: of the users of the
-  // most tenants out at once in the run, the share back, in ten-thousandths
-  // (see TenantsOut::users_back; all back before any went out).
+  // By sample time, when some fault takes tenants out: of the most users of
+  // tenants out at once in the run, the share back, in ten-thousandths (see
+  // TenantsOut::users_back; none before any went out).
   std::vector<Accumulator> sampled_tenant_users_back;
   // Busy members of each crew summed over the runs (only the mean is
   // wanted, and plain sums keep the runs cheap): [sample time x crews + crew].

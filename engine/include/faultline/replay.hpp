@@ -128,7 +128,8 @@ struct StepOutcome {
   bool rolled_back = false;
   int attempts = 0;  // waves or whole-step attempts, counting retries
   // Its method under way when it stopped (completed, gave up or the run
-  // ended), by position in Step::methods.
+  // ended), by position in Step::methods; for a restore-tenants step, that
+  // of its last batch to give up or, with none given up, to be over.
   std::size_t method = 0;
   // The user-time that the users it brought back had lost until then: when
   // a group's cut-off users fall by a share, that share of the group's loss
@@ -183,8 +184,9 @@ bool milestone_met(const Milestone& m, SimTime simulated);
 inline constexpr Duration kDefaultHorizon = Duration::days(30);
 
 // After a change at `at`: tenants out on some per-tenant service, and
-// their users; and the share of the most ever out (in the run) that is
-// back, of tenants and of their users.
+// their users; and of the most tenants out at once in the run, and of the
+// most users of tenants out at once, the share back (0 until that many
+// were out).
 struct TenantsOut {
   SimTime at;
   int tenants = 0;

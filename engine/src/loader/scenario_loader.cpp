@@ -439,6 +439,11 @@ class ScenarioReader {
       }
       fault.tenants.push_back(*t);
     }
+    if (node.size() == 0) {
+      reader_.error(node,
+                    "the list of tenants is empty; name the tenants the outage takes out, "
+                    "or give 'all' or {share: 0.3}");
+    }
     std::sort(fault.tenants.begin(), fault.tenants.end());
   }
 
@@ -568,6 +573,7 @@ class ScenarioReader {
               "fails_at",    "hold_ups",    "batches",    "per_tenant"});
     Step step;
     step.where = reader_.at(node);
+    batch_only_keys_.clear();
     if (f.is_map()) {
       step.id = reader_.text(f.require("id"), "a step's id").value_or("");
       const std::string what = "step '" + step.id + "'";
@@ -781,6 +787,9 @@ class ScenarioReader {
       reader_.error(node, "methods of " + what +
                               " is empty; list at least one, or give the "
                               "step a duration instead");
+    } else if (step.methods.size() > kMostMethods) {
+      reader_.error(node, fmt::format("{} lists {} methods; give at most {}", what,
+                                      step.methods.size(), kMostMethods));
     } else if (std::all_of(step.methods.begin(), step.methods.end(),
                            [](const Method& m) { return m.available_after || m.available_from; })) {
       reader_.error(node, "every method of " + what +
@@ -799,8 +808,14 @@ class ScenarioReader {
         reader_.error(
             a, "'available' of " + what + " takes one of 'after' (a step) and 'at' (a time)");
       } else if (const YAML::Node s = af.get("after"); s.IsDefined()) {
-        if (const auto id = steps_.resolve(reader_, s))
+        const auto id = steps_.resolve(reader_, s);
+        if (id && *id == steps_list_.size()) {
+          reader_.error(s, what +
+                               " arrives after its own step, so it never would; name the "
+                               "step that builds it");
+        } else if (id) {
           method.available_after = StepId{*id};
+        }
       } else if (const YAML::Node t = af.get("at"); t.IsDefined()) {
         method.available_from = read_time(t, "'available at' of " + what);
       }

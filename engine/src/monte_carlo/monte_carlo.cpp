@@ -47,12 +47,11 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
     ++stats.runs_ending_cut_off;
 }
 
-// `path` is scratch for the run's critical path.
 // The share of tenants' users back at each sample time: the last change
 // at or before it says.
 void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
   std::size_t next = 0;
-  double back = 1.0;
+  double back = 0;
   for (std::size_t i = 0; i < t.sample_times.size(); ++i) {
     while (next < run.tenants_out.size() && run.tenants_out[next].at <= t.sample_times[i])
       back = run.tenants_out[next++].users_back;
@@ -60,6 +59,7 @@ void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
   }
 }
 
+// `path` is scratch for the run's critical path.
 void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
            std::vector<StepId>& path) {
   ++t.runs;

@@ -22,6 +22,7 @@ void BatchPipelines::reset() {
     p.any_gave_up = false;
     p.last_method = 0;
     p.arrived.clear();
+    p.arrivals.clear();
   }
   filling_.clear();
   running_.clear();
@@ -34,11 +35,12 @@ PipelineProgress BatchPipelines::start(StepId s) {
   for (const Method& m : run_.scenario.steps[s.value].methods) {
     p.arrived.push_back(available(m));
     if (m.available_from && *m.available_from > run_.now)
-      run_.queue.schedule(*m.available_from, events::MethodArrives{s});
+      p.arrivals.push_back(run_.queue.schedule(*m.available_from, events::MethodArrives{s}));
   }
   running_.push_back(s);
   order_tenants(s, p);
   cut_batches(*run_.scenario.steps[s.value].batches, p);
+  p.last_method = first_available(s, 0).value_or(0);
   if (!start_next_batch(s))
     return PipelineProgress::done;
   if (p.next < p.batches.size())
@@ -137,6 +139,12 @@ bool BatchPipelines::start_next_batch(StepId s) {
   return true;
 }
 
+void BatchPipelines::stop(StepId s) {
+  for (const EventHandle h : pipelines_[s.value].arrivals)
+    run_.queue.cancel(h);
+  pipelines_[s.value].arrivals.clear();
+}
+
 bool BatchPipelines::available(const Method& m) const {
   if (m.available_from)
     return run_.now >= *m.available_from;
@@ -145,10 +153,10 @@ bool BatchPipelines::available(const Method& m) const {
   return true;
 }
 
-std::optional<std::size_t> BatchPipelines::first_available(StepId s, std::size_t from) const {
+std::optional<std::size_t> BatchPipelines::first_available(StepId s, std::uint64_t gave_up) const {
   const auto& methods = run_.scenario.steps[s.value].methods;
-  for (std::size_t m = from; m < methods.size(); ++m) {
-    if (available(methods[m]))
+  for (std::size_t m = 0; m < methods.size(); ++m) {
+    if (!(gave_up >> m & 1) && available(methods[m]))
       return m;
   }
   return std::nullopt;
@@ -177,7 +185,7 @@ void BatchPipelines::hand_over(StepId s, std::size_t method) {
   Pipeline& p = pipelines_[s.value];
   for (std::uint32_t b = 0; b < p.next; ++b) {
     Batch& batch = p.batches[b];
-    if (batch.over || batch.method <= method)
+    if (batch.over || batch.method <= method || batch.gave_up >> method & 1)
       continue;
     if (batch.pending)
       run_.queue.cancel(*batch.pending);
@@ -212,6 +220,8 @@ std::span<const StepId> BatchPipelines::fill() {
     // Its last batches were skipped as another ended, which said so.
     if (p.next == p.batches.size())
       continue;
+    // Batches whose tenants came back meanwhile need no crew to skip.
+    skip_empty_batches(s);
     const BatchPlan& plan = *run_.scenario.steps[s.value].batches;
     while (p.next < p.batches.size() && p.under_way < plan.at_once &&
            runbook_.take_members(s, plan.members, run_.now)) {
@@ -284,9 +294,11 @@ void BatchPipelines::retry(StepId s, BatchId b) {
 PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
   Pipeline& p = pipelines_[s.value];
   Batch& batch = p.batches[b.value];
-  const auto next = first_available(s, batch.method + 1);
+  batch.gave_up |= std::uint64_t{1} << batch.method;
+  const auto next = first_available(s, batch.gave_up);
   if (!next) {
     p.any_gave_up = true;
+    p.last_method = batch.method;
     record(s, b, TimelineKind::batch_gave_up);
     return batch_over(s, b);
   }
@@ -306,7 +318,8 @@ PipelineProgress BatchPipelines::batch_over(StepId s, BatchId b) {
   const Step& step = run_.scenario.steps[s.value];
   Batch& batch = p.batches[b.value];
   batch.over = true;
-  p.last_method = batch.method;
+  if (!p.any_gave_up)
+    p.last_method = batch.method;
   runbook_.release_members(s, step.batches->members);
   if (step.crew)
     crew_spans_.push_back({*step.crew, step.batches->members, batch.started, run_.now});

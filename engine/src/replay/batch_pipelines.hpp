@@ -53,7 +53,11 @@ class BatchPipelines {
   // still under way included.
   std::span<const CrewSpan> crew_spans(SimTime end);
   bool any_gave_up(StepId s) const { return pipelines_[s.value].any_gave_up; }
-  // The method of the step's batch that was over last.
+  // The step is over (done or failed): methods still to arrive no longer
+  // wake the run.
+  void stop(StepId s);
+  // The method of the step's last batch to give up, or, with none given
+  // up, of its last batch to be over; with no batch, its first available.
   std::size_t last_method(StepId s) const { return pipelines_[s.value].last_method; }
 
  private:
@@ -65,6 +69,7 @@ class BatchPipelines {
     int retries_used = 0;    // by the method under way
     int failures = 0;        // failed attempts with the method under way
     int attempts = 0;        // every attempt at it, from 1
+    std::uint64_t gave_up = 0;  // bit m: method m gave up on it
     SimTime started;
     bool over = false;  // done, or given up
     std::optional<EventHandle> pending;  // its attempt's end, or its retry
@@ -77,6 +82,7 @@ class BatchPipelines {
     bool any_gave_up = false;
     std::size_t last_method = 0;
     std::vector<char> arrived;  // by method: available, as last checked
+    std::vector<EventHandle> arrivals;  // MethodArrives still to come
   };
 
   void order_tenants(StepId s, Pipeline& p);
@@ -88,8 +94,8 @@ class BatchPipelines {
   void skip_empty_batches(StepId s);
   PipelineProgress progress(const Pipeline& p) const;
   bool available(const Method& m) const;
-  // The first method available from position `from` on; none past the end.
-  std::optional<std::size_t> first_available(StepId s, std::size_t from) const;
+  // The first method available that has not given up on the batch.
+  std::optional<std::size_t> first_available(StepId s, std::uint64_t gave_up) const;
   void hand_over(StepId s, std::size_t method);
   void attempt(StepId s, BatchId b);
   PipelineProgress fail(StepId s, BatchId b);

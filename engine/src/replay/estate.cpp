@@ -71,7 +71,7 @@ void Estate::strike_outage(FaultId index) {
     capabilities_.outage(s, index, fault.cache_ttl ? 1.0 : fault.served_fraction);
     apply_service(s);
   } else {
-    tenants_.take_out(s, fault.tenants, run_.now);
+    tenants_.take_out(index, run_.now);
   }
   std::optional<Duration> lasts;
   if (fault.lasts)
@@ -123,10 +123,10 @@ void Estate::heal(FaultId index) {
   const Fault& fault = run_.scenario.faults[index.value];
   const ServiceId s = *fault.service;
   if (!fault.tenants.empty()) {
-    tenants_.heal(s, fault.tenants, run_.now);
+    const TenantsBack back = tenants_.heal(index, run_.now);
     run_.recorder.record(run_.now, TimelineKind::fault_healed, index, [&](TimelineEntry& e) {
-      e.tenants = static_cast<int>(fault.tenants.size());
-      e.users = users_of(fault.tenants);
+      e.tenants = back.tenants;
+      e.users = back.users;
     });
     return;
   }

@@ -17,7 +17,7 @@ Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
       credit_(scenario),
       failures_(context_.topology, context_.queue),
       failover_(context_, credit_),
-      tenants_(context_.topology),
+      tenants_(scenario),
       estate_(context_, failover_, tenants_),
       overload_(context_, estate_),
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),

@@ -41,6 +41,7 @@ void StepExecution::reset() {
   pipelines_.reset();
   verifying_.clear();
   shift_wake_.reset();
+  wakes_.clear();
   run_.result->steps.assign(attempts_.size(), StepOutcome{});
   run_.result->progress.clear();
 }
@@ -53,7 +54,8 @@ void StepExecution::dispatch() {
     for (const StepId s : runbook_.take_waiting())
       run_.queue.schedule(*run_.scenario.steps[s.value].not_before, events::EarliestStart{s});
     skip_unneeded();
-    again = !not_needed_.empty();
+    // A batch step can finish as it starts or fills, releasing others.
+    const std::size_t finished_before = steps_finished_;
     await_services();
     // Batch steps under way take free members before new steps do, and one
     // that just started fills its pipeline at once.
@@ -61,15 +63,30 @@ void StepExecution::dispatch() {
     for (const StepId s : runbook_.dispatch(run_.now))
       start_step(s);
     fill_pipelines();
+    again = !not_needed_.empty() || steps_finished_ != finished_before;
   }
   auto wake = runbook_.next_shift_start(run_.now);
   if (const auto batches = any_batches_ ? pipelines_.next_shift_start() : std::nullopt;
       batches && (!wake || *batches < *wake))
     wake = batches;
-  if (wake && (!shift_wake_ || *wake < *shift_wake_)) {
+  if (!wake) {
+    // Nothing waits for a shift any more (a batch step finished): a wake
+    // left on the queue would stretch the run.
+    for (const EventHandle h : wakes_)
+      run_.queue.cancel(h);
+    wakes_.clear();
+    shift_wake_.reset();
+  } else if (!shift_wake_ || *wake < *shift_wake_) {
     shift_wake_ = wake;
-    run_.queue.schedule(*wake, events::ShiftStarts{});
+    wakes_.push_back(run_.queue.schedule(*wake, events::ShiftStarts{}));
   }
+}
+
+void StepExecution::shift_starts() {
+  for (const EventHandle h : wakes_)
+    run_.queue.cancel(h);
+  wakes_.clear();
+  shift_wake_.reset();
 }
 
 void StepExecution::skip_unneeded() {
@@ -145,6 +162,8 @@ void StepExecution::fill_pipelines() {
 
 void StepExecution::after_batch(StepId s, PipelineProgress progress) {
   run_.result->steps[s.value].method = pipelines_.last_method(s);
+  if (progress != PipelineProgress::under_way)
+    pipelines_.stop(s);
   switch (progress) {
     case PipelineProgress::under_way:
       return;
@@ -215,6 +234,7 @@ void StepExecution::finish_attempt(StepId s, int wave) {
 // The crew is free; the step completes once its gate opens, at once when
 // its services are operational.
 void StepExecution::finish_work(StepId s) {
+  ++steps_finished_;
   cancel_scripted(s);
   runbook_.finish_work(s);
   run_.result->steps[s.value].crew_freed = run_.now;
@@ -232,6 +252,7 @@ void StepExecution::cancel_scripted(StepId s) {
 }
 
 void StepExecution::finish_step(StepId s) {
+  ++steps_finished_;
   cancel_scripted(s);
   StepOutcome& outcome = run_.result->steps[s.value];
   outcome.completed = run_.now;
@@ -319,6 +340,7 @@ void StepExecution::next_method_or_give_up(StepId s, int wave) {
 }
 
 void StepExecution::give_up(StepId s) {
+  ++steps_finished_;
   cancel_scripted(s);
   const Step& step = run_.scenario.steps[s.value];
   run_.result->steps[s.value].failed = true;

@@ -45,7 +45,8 @@ class StepExecution {
   // takes longer.
   void hold_up(StepId s, std::size_t index);
   void rollback_done(StepId s);
-  void shift_starts() { shift_wake_.reset(); }
+  // A wake fired; dispatch, which follows, schedules the next if needed.
+  void shift_starts();
   void resize_crew(CrewId crew, std::size_t change);
   // Starts what the crews can take on, and skips what is no longer needed.
   void dispatch();
@@ -117,6 +118,10 @@ class StepExecution {
   // event, looks at pipelines only then.
   bool any_batches_ = false;
   std::optional<SimTime> shift_wake_;
+  std::vector<EventHandle> wakes_;  // ShiftStarts scheduled, fired or not
+  // Steps that completed, failed or finished their work: dispatch goes
+  // round again when one did during it. Only compared, never reset.
+  std::size_t steps_finished_ = 0;
 };
 
 }  // namespace faultline::detail

@@ -4,28 +4,31 @@
 
 namespace faultline::detail {
 
-TenantStates::TenantStates(const Topology& topology)
-    : topology_(topology),
-      tenant_count_(topology.tenants().size()),
-      slot_of_(topology.services().size()),
+TenantStates::TenantStates(const Scenario& scenario)
+    : scenario_(scenario),
+      topology_(*scenario.topology),
+      tenant_count_(topology_.tenants().size()),
+      slot_of_(topology_.services().size()),
       services_out_(tenant_count_),
       out_since_(tenant_count_),
-      group_out_users_(topology.user_groups().size()),
-      is_changed_(topology.user_groups().size()) {
+      group_out_users_(topology_.user_groups().size()),
+      is_changed_(topology_.user_groups().size()) {
   std::size_t slots = 0;
-  for (std::size_t s = 0; s < topology.services().size(); ++s) {
-    if (topology.services()[s].per_tenant)
+  for (std::size_t s = 0; s < topology_.services().size(); ++s) {
+    if (topology_.services()[s].per_tenant)
       slot_of_[s] = slots++;
   }
   held_.resize(slots * tenant_count_);
+  restored_.resize(slots * tenant_count_);
+  for (const Fault& f : scenario.faults)
+    restored_when_struck_.emplace_back(f.tenants.size());
 }
 
 void TenantStates::reset(RunResult& result) {
   result_ = &result;
   result.tenants_out.clear();
-  if (tenants_out_ == 0 && changed_.empty())
-    return;  // nothing went out in the last run
   std::fill(held_.begin(), held_.end(), 0);
+  std::fill(restored_.begin(), restored_.end(), 0);
   std::fill(services_out_.begin(), services_out_.end(), 0);
   std::fill(group_out_users_.begin(), group_out_users_.end(), UserCount{});
   std::fill(is_changed_.begin(), is_changed_.end(), 0);
@@ -34,21 +37,35 @@ void TenantStates::reset(RunResult& result) {
   users_out_ = UserCount{};
 }
 
-void TenantStates::take_out(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
-  for (const TenantId t : tenants) {
-    if (held_[slot(s) + t.value]++ == 0 && services_out_[t.value]++ == 0)
+void TenantStates::take_out(FaultId fault, SimTime now) {
+  const Fault& f = scenario_.faults[fault.value];
+  const std::size_t base = slot(*f.service);
+  for (std::size_t i = 0; i < f.tenants.size(); ++i) {
+    const TenantId t = f.tenants[i];
+    restored_when_struck_[fault.value][i] = restored_[base + t.value];
+    if (held_[base + t.value]++ == 0 && services_out_[t.value]++ == 0)
       set_out(t, true, now);
   }
   record(now);
 }
 
-void TenantStates::heal(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
-  for (const TenantId t : tenants) {
-    int& held = held_[slot(s) + t.value];
-    if (held > 0 && --held == 0 && --services_out_[t.value] == 0)
+TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
+  const Fault& f = scenario_.faults[fault.value];
+  const std::size_t base = slot(*f.service);
+  TenantsBack back;
+  for (std::size_t i = 0; i < f.tenants.size(); ++i) {
+    const TenantId t = f.tenants[i];
+    int& held = held_[base + t.value];
+    if (held == 0 || restored_[base + t.value] != restored_when_struck_[fault.value][i])
+      continue;
+    if (--held == 0 && --services_out_[t.value] == 0) {
       set_out(t, false, now);
+      ++back.tenants;
+      back.users += topology_.tenant(t).users;
+    }
   }
   record(now);
+  return back;
 }
 
 void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
@@ -57,6 +74,7 @@ void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, Si
     if (held > 0 && --services_out_[t.value] == 0)
       set_out(t, false, now);
     held = 0;
+    ++restored_[slot(s) + t.value];
   }
   record(now);
 }
@@ -85,6 +103,8 @@ void TenantStates::record(SimTime now) {
   }
 }
 
+// Shares of the most out at once, counted from when that many were out:
+// before then nothing counts as back, as more was still to go out.
 void TenantStates::finish() {
   auto& out = result_->tenants_out;
   int most = 0;
@@ -93,10 +113,15 @@ void TenantStates::finish() {
     most = std::max(most, o.tenants);
     most_users = std::max(most_users, o.users);
   }
+  bool tenants_peaked = false;
+  bool users_peaked = false;
   for (TenantsOut& o : out) {
-    o.tenants_back = most > 0 ? 1.0 - static_cast<double>(o.tenants) / most : 1.0;
-    o.users_back =
-        most_users.value > 0 ? 1.0 - static_cast<double>(o.users.value) / most_users.value : 1.0;
+    tenants_peaked = tenants_peaked || o.tenants == most;
+    users_peaked = users_peaked || o.users == most_users;
+    o.tenants_back = tenants_peaked && most > 0 ? 1.0 - static_cast<double>(o.tenants) / most : 0;
+    o.users_back = users_peaked && most_users.value > 0
+                       ? 1.0 - static_cast<double>(o.users.value) / most_users.value
+                       : 0;
   }
 }
 

@@ -10,18 +10,26 @@
 
 namespace faultline::detail {
 
+// Tenants that got a service back, and their users.
+struct TenantsBack {
+  int tenants = 0;
+  UserCount users;
+};
+
 class TenantStates {
  public:
-  explicit TenantStates(const Topology& topology);
+  explicit TenantStates(const Scenario& scenario);
 
   // A new run, recording into the result's tenants_out.
   void reset(RunResult& result);
-  // A fault takes the tenants' share of per-tenant service s out; a tenant
+  // An outage of tenants takes their share of its service out; a tenant
   // out on it already is held out by one more fault.
-  void take_out(ServiceId s, std::span<const TenantId> tenants, SimTime now);
-  // A fault that held them out ended: each comes back once no other holds it.
-  void heal(ServiceId s, std::span<const TenantId> tenants, SimTime now);
-  // A step brought their share back, whatever held it out.
+  void take_out(FaultId fault, SimTime now);
+  // The outage ended: each of its tenants that it still holds out comes
+  // back once no other fault holds it.
+  TenantsBack heal(FaultId fault, SimTime now);
+  // A step brought their share back, whatever held it out: faults that
+  // struck before no longer hold it.
   void bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now);
 
   bool out_on(ServiceId s, TenantId t) const { return held_[slot(s) + t.value] > 0; }
@@ -39,12 +47,18 @@ class TenantStates {
   void set_out(TenantId t, bool out, SimTime now);
   void record(SimTime now);
 
+  const Scenario& scenario_;
   const Topology& topology_;
   std::size_t tenant_count_ = 0;
   // By service: its place among the per-tenant services.
   std::vector<std::size_t> slot_of_;
-  // By per-tenant service, then tenant: the faults holding its share out.
+  // By per-tenant service, then tenant: the faults holding its share out,
+  // and how often a step brought it back.
   std::vector<int> held_;
+  std::vector<int> restored_;
+  // By fault, then its tenants: restored_ as it struck; a heal counts only
+  // where no step has brought the tenant back since.
+  std::vector<std::vector<int>> restored_when_struck_;
   // By tenant: the services it is out on.
   std::vector<int> services_out_;
   std::vector<SimTime> out_since_;

@@ -447,7 +447,7 @@ std::string tenant_curve_figure(const ScenarioClock& clock, const MonteCarloResu
   back.id = "tenant-users-back";
   back.title = "Tenants' users back";
   back.caption =
-      "Of the users of the most tenants out at once in each run, the percentage back at each "
+      "Of the most users of tenants out at once in each run, the percentage back at each "
       "sampled time: the runs' median, and the band in which 80% of the runs lay (10th to 90th "
       "percentile).";
   back.y_label = "% of their users back";
