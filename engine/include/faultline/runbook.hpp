@@ -125,7 +125,6 @@ class RunbookExecutor {
   void release_successors(StepId s, SimTime now);
   void make_ready(StepId s);
   void free_crew(StepId s);
-  int members_to_start(StepId s) const;
 
   const Scenario& scenario_;
   std::vector<ShiftCalendar> calendars_;  // by crew
@@ -136,6 +135,8 @@ class RunbookExecutor {
   std::vector<int> busy_;
   std::vector<int> size_;
   std::vector<int> held_;  // by step: members of its crew it holds
+  // By step: members it takes to start (a batch step, its first batch's).
+  std::vector<int> members_to_start_;
   std::vector<std::uint32_t> rank_;
   std::vector<StepId> ready_;  // kept in rank order
   std::vector<StepId> started_;

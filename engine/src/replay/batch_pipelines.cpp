@@ -11,9 +11,13 @@ BatchPipelines::BatchPipelines(RunContext& run, RunbookExecutor& runbook, Tenant
       tenants_(tenants),
       credit_(credit),
       random_(random),
-      pipelines_(run.scenario.steps.size()) {}
+      pipelines_(run.scenario.steps.size()),
+      any_batches_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
+                               [](const Step& s) { return s.batches.has_value(); })) {}
 
 void BatchPipelines::reset() {
+  if (!any_batches_)
+    return;
   for (Pipeline& p : pipelines_) {
     p.order.clear();
     p.batches.clear();
@@ -334,6 +338,8 @@ PipelineProgress BatchPipelines::progress(const Pipeline& p) const {
 }
 
 std::span<const CrewSpan> BatchPipelines::crew_spans(SimTime end) {
+  if (!any_batches_)
+    return {};
   for (std::uint32_t s = 0; s < pipelines_.size(); ++s) {
     const Step& step = run_.scenario.steps[s];
     if (!step.crew)

@@ -36,6 +36,9 @@ class BatchPipelines {
                  RestorationCredit& credit, std::vector<RandomStream>& random);
 
   void reset();
+  // Some step restores tenants in batches; dispatch, which follows every
+  // event, looks at pipelines only then.
+  bool any_batches() const { return any_batches_; }
   // The step starts, holding the members of its first batch.
   PipelineProgress start(StepId s);
   PipelineProgress batch_ends(StepId s, BatchId b);
@@ -113,6 +116,8 @@ class BatchPipelines {
   RestorationCredit& credit_;
   std::vector<RandomStream>& random_;
   std::vector<Pipeline> pipelines_;  // by step
+  // Some step has batches; runs without them skip the per-run work.
+  bool any_batches_ = false;
   // Running steps with batches not yet started, in the order they started.
   std::vector<StepId> filling_;
   std::vector<CrewSpan> crew_spans_;

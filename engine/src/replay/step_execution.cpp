@@ -25,9 +25,7 @@ StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, E
       attempts_(run.scenario.steps.size()),
       pipelines_(run, runbook_, tenants, credit, random_),
       any_requirements_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
-                                    [](const Step& s) { return !s.requirements.empty(); })),
-      any_batches_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
-                               [](const Step& s) { return s.batches.has_value(); })) {}
+                                    [](const Step& s) { return !s.requirements.empty(); })) {}
 
 void StepExecution::reset() {
   runbook_.reset();
@@ -66,7 +64,7 @@ void StepExecution::dispatch() {
     again = !not_needed_.empty() || steps_finished_ != finished_before;
   }
   auto wake = runbook_.next_shift_start(run_.now);
-  if (const auto batches = any_batches_ ? pipelines_.next_shift_start() : std::nullopt;
+  if (const auto batches = pipelines_.any_batches() ? pipelines_.next_shift_start() : std::nullopt;
       batches && (!wake || *batches < *wake))
     wake = batches;
   if (!wake) {
@@ -153,7 +151,7 @@ void StepExecution::start_step(StepId s) {
 
 // A step's completion can bring a method another awaits.
 void StepExecution::fill_pipelines() {
-  if (!any_batches_)
+  if (!pipelines_.any_batches())
     return;
   pipelines_.check_arrivals();
   for (const StepId s : pipelines_.fill())

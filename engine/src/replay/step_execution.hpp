@@ -114,9 +114,6 @@ class StepExecution {
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
   bool any_requirements_ = false;     // some step requires services
-  // Some step restores tenants in batches; dispatch, which follows every
-  // event, looks at pipelines only then.
-  bool any_batches_ = false;
   std::optional<SimTime> shift_wake_;
   std::vector<EventHandle> wakes_;  // ShiftStarts scheduled, fired or not
   // Steps that completed, failed or finished their work: dispatch goes

@@ -124,7 +124,12 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
       busy_(scenario.crews.size()),
       size_(scenario.crews.size()),
       held_(scenario.steps.size()),
+      members_to_start_(scenario.steps.size(), 1),
       rank_(std::move(rank)) {
+  for (std::size_t s = 0; s < scenario.steps.size(); ++s) {
+    if (const auto& batches = scenario.steps[s].batches)
+      members_to_start_[s] = batches->members;
+  }
   for (const Crew& crew : scenario.crews) {
     calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
     any_shifts_ = any_shifts_ || !crew.shifts.empty();
@@ -185,12 +190,6 @@ void RunbookExecutor::free_crew(StepId s) {
   if (const auto crew = scenario_.steps[s.value].crew)
     busy_[crew->value] -= held_[s.value];
   held_[s.value] = 0;
-}
-
-// A step takes one member to start, a batch step those of its first batch.
-int RunbookExecutor::members_to_start(StepId s) const {
-  const auto& batches = scenario_.steps[s.value].batches;
-  return batches ? batches->members : 1;
 }
 
 bool RunbookExecutor::take_members(StepId s, int members, SimTime now) {
@@ -257,7 +256,7 @@ std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
   auto keep = ready_.begin();
   for (const StepId s : ready_) {
     if (status_[s.value] == StepStatus::awaiting_services ||
-        !take_members(s, members_to_start(s), now)) {
+        !take_members(s, members_to_start_[s.value], now)) {
       *keep++ = s;
       continue;
     }
