@@ -30,6 +30,7 @@ packages=(
   libbenchmark-dev
   libsimgrid-dev  # network fidelity
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
+  python3  # the CLI test reads JSON outputs with it
 )
 if [ "$sanitize" -eq 1 ]; then
   # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan
