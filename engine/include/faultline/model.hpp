@@ -246,6 +246,8 @@ class Topology {
   // that use it, or a service that depends on it, through hard
   // dependencies only. Ascending; empty for other services.
   std::span<const TenantId> tenants_on(ServiceId s) const { return tenants_on_[s.value]; }
+  // The users of these tenants, added up.
+  UserCount users_of(std::span<const TenantId> tenants) const;
 
   std::optional<RegionId> find_region(std::string_view id) const;
   std::optional<ServiceId> find_service(std::string_view id) const;

@@ -303,15 +303,10 @@ class ScenarioReader {
     const YAML::Node kind = f.require("kind");
     if (!kind.IsDefined())
       return;
-    const auto k = reader_.text(kind, "kind of " + what).value_or("");
-    if (const auto parsed = parse_word<FaultKind>(k)) {
+    if (const auto parsed = reader_.word<FaultKind>(kind, "kind of " + what, "fault kind")) {
       fault.kind = *parsed;
-      reject(f, keys_not_taken(*parsed), k + " faults");
+      reject(f, keys_not_taken(*parsed), std::string(word_of(*parsed)) + " faults");
       read_fault_kind(f, what, fault);
-    } else if (!k.empty()) {
-      reader_.error(kind, "unknown fault kind '" + k + "'" +
-                              did_you_mean(k, accepted_words<FaultKind>()) + "; expected " +
-                              expected_words<FaultKind>());
     }
     faults_.push_back(std::move(fault));
   }
@@ -822,14 +817,8 @@ class ScenarioReader {
     }
     if (const YAML::Node n = f.get("in_flight"); n.IsDefined()) {
       batch_only_keys_.emplace_back("in_flight", n);
-      const auto word = reader_.text(n, "in_flight of " + what).value_or("");
-      if (const auto in_flight = parse_word<InFlight>(word)) {
-        method.in_flight = *in_flight;
-      } else if (!word.empty()) {
-        reader_.error(n, "unknown in_flight '" + word + "'" +
-                             did_you_mean(word, accepted_words<InFlight>()) + "; expected " +
-                             expected_words<InFlight>());
-      }
+      method.in_flight =
+          reader_.word<InFlight>(n, "in_flight of " + what, "in_flight").value_or(InFlight::finish);
       if (!f.has("available"))
         reader_.warning(n, "in_flight of " + what + " has no effect without 'available'");
     }
@@ -871,16 +860,10 @@ class ScenarioReader {
     const YAML::Node action = f.require("action");
     if (!action.IsDefined())
       return;
-    const auto a = reader_.text(action, "action of " + what).value_or("");
-    const auto parsed = parse_word<ActionKind>(a);
-    if (!parsed) {
-      if (!a.empty()) {
-        reader_.error(action, "unknown action '" + a + "'" +
-                                  did_you_mean(a, accepted_words<ActionKind>()) + "; expected " +
-                                  expected_words<ActionKind>());
-      }
+    const auto parsed = reader_.word<ActionKind>(action, "action of " + what, "action");
+    if (!parsed)
       return;
-    }
+    const std::string a(word_of(*parsed));
     step.action = *parsed;
     reject(f, keys_not_taken(*parsed),
            *parsed == ActionKind::none ? "steps whose action is none" : a + " steps");
@@ -950,16 +933,8 @@ class ScenarioReader {
     if (const YAML::Node n = f.get("members"); n.IsDefined())
       plan.members =
           static_cast<int>(reader_.integer(n, "members of " + of, 1, 100'000).value_or(1));
-    if (const YAML::Node o = f.get("order"); o.IsDefined()) {
-      const auto word = reader_.text(o, "order of " + of).value_or("");
-      if (const auto order = parse_word<BatchOrder>(word)) {
-        plan.order = *order;
-      } else if (!word.empty()) {
-        reader_.error(o, "unknown order '" + word + "'" +
-                             did_you_mean(word, accepted_words<BatchOrder>()) + "; expected " +
-                             expected_words<BatchOrder>());
-      }
-    }
+    if (const YAML::Node o = f.get("order"); o.IsDefined())
+      plan.order = reader_.word<BatchOrder>(o, "order of " + of, "order").value_or(plan.order);
   }
 
   // What a batch step does not take, and a crew too small for one batch.

@@ -417,14 +417,8 @@ class TopologyReader {
         Fields f(reader_, node, "a dependency of " + what, {"service", "kind"});
         target = f.require("service");
         if (const YAML::Node kind = f.get("kind"); kind.IsDefined()) {
-          const auto k = reader_.text(kind, "a dependency's kind").value_or("");
-          if (const auto parsed = parse_word<DependencyKind>(k)) {
-            dep.kind = *parsed;
-          } else if (!k.empty()) {
-            reader_.error(kind, "unknown dependency kind '" + k + "'" +
-                                    did_you_mean(k, accepted_words<DependencyKind>()) +
-                                    "; expected " + expected_words<DependencyKind>());
-          }
+          dep.kind = reader_.word<DependencyKind>(kind, "a dependency's kind", "dependency kind")
+                         .value_or(dep.kind);
         }
         if (!target.IsDefined())
           continue;

@@ -13,6 +13,7 @@
 #include "faultline/diagnostics.hpp"
 #include "faultline/distribution.hpp"
 #include "faultline/time.hpp"
+#include "faultline/words.hpp"
 
 namespace faultline::loader {
 
@@ -57,6 +58,19 @@ class Reader {
   std::optional<std::int64_t> bytes(const YAML::Node& node, std::string_view what);
   // A duration (fixed) or a mapping naming a distribution and its parameters.
   std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
+  // A word of E's table (words.hpp); an unknown one is reported as
+  // "unknown NOUN 'x' (did you mean 'y'?); expected a, b or c".
+  template <class E>
+  std::optional<E> word(const YAML::Node& node, std::string_view what, std::string_view noun) {
+    const std::string given = text(node, what).value_or("");
+    if (given.empty())
+      return std::nullopt;
+    if (const auto parsed = parse_word<E>(given))
+      return parsed;
+    error(node, "unknown " + std::string(noun) + " '" + given + "'" +
+                    did_you_mean(given, accepted_words<E>()) + "; expected " + expected_words<E>());
+    return std::nullopt;
+  }
   // True if node is a sequence; reports otherwise.
   bool sequence(const YAML::Node& node, std::string_view what);
 

@@ -162,6 +162,13 @@ std::optional<ServiceId> Topology::find_service(std::string_view id) const {
 std::optional<DeploymentId> Topology::find_deployment(std::string_view id) const {
   return lookup(deployment_index_, id);
 }
+UserCount Topology::users_of(std::span<const TenantId> tenants) const {
+  UserCount users;
+  for (const TenantId t : tenants)
+    users += parts_.tenants[t.value].users;
+  return users;
+}
+
 std::optional<TenantId> Topology::find_tenant(std::string_view id) const {
   return lookup(tenant_index_, id);
 }

@@ -133,9 +133,7 @@ bool BatchPipelines::start_next_batch(StepId s) {
   const auto still_out = std::stable_partition(
       first, first + batch.count, [&](TenantId t) { return tenants_.out_on(service, t); });
   batch.count = static_cast<std::uint32_t>(still_out - first);
-  batch.users = UserCount{};
-  for (const TenantId t : tenants_of(p, batch))
-    batch.users += run_.topology.tenant(t).users;
+  batch.users = run_.topology.users_of(tenants_of(p, batch));
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);

@@ -57,7 +57,7 @@ void Estate::strike(FaultId index) {
   run_.recorder.record(run_.now, TimelineKind::fault, index, [&](TimelineEntry& e) {
     e.instances = deleted;
     e.tenants = static_cast<int>(fault.tenants.size());
-    e.users = users_of(fault.tenants);
+    e.users = run_.topology.users_of(fault.tenants);
   });
 }
 
@@ -134,13 +134,6 @@ void Estate::heal(FaultId index) {
   apply_service(s);
   run_.recorder.record(run_.now, TimelineKind::fault_healed, index,
                        [&](TimelineEntry& e) { e.served_fraction = back_to; });
-}
-
-UserCount Estate::users_of(std::span<const TenantId> tenants) const {
-  UserCount users;
-  for (const TenantId t : tenants)
-    users += run_.topology.tenant(t).users;
-  return users;
 }
 
 bool Estate::reach_wave(FaultId fault, int wave) {

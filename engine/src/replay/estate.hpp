@@ -62,7 +62,6 @@ class Estate {
   // Schedules each cohort's refreshes that turn it, given how long the
   // outage lasts (for ever when absent).
   void schedule_cohorts(FaultId fault, std::optional<Duration> lasts);
-  UserCount users_of(std::span<const TenantId> tenants) const;
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
 
