@@ -9,7 +9,9 @@
 #include <string>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/loader.hpp"
 #include "faultline/model.hpp"
+#include "faultline/replay.hpp"
 
 namespace faultline::testing {
 
@@ -38,6 +40,29 @@ inline ::testing::AssertionResult has_diagnostic(const Diagnostics& diagnostics,
 inline ::testing::AssertionResult has_error(const Diagnostics& d, int line, int column,
                                             const std::string& part) {
   return has_diagnostic(d, Severity::error, line, column, part);
+}
+
+// The scenario at tests/<relative>, which must load.
+inline std::shared_ptr<const Scenario> scenario_fixture(const std::string& relative) {
+  auto load = load_scenario(test_path(relative));
+  if (!load.scenario)
+    throw std::runtime_error(load.diagnostics.to_text());
+  return load.scenario;
+}
+
+// (time, users cut off once the events at that time are done) whenever
+// that changes.
+inline std::vector<std::pair<SimTime, std::int64_t>> cut_off(const RunResult& r) {
+  std::vector<std::pair<SimTime, std::int64_t>> out;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind != TimelineKind::users)
+      continue;
+    if (!out.empty() && out.back().first == e.at)
+      out.pop_back();
+    if (e.affected.value != (out.empty() ? 0 : out.back().second))
+      out.emplace_back(e.at, e.affected.value);
+  }
+  return out;
 }
 
 // The step the scenario names `id`.

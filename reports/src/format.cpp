@@ -92,6 +92,10 @@ std::string_view kind_name(TimelineKind k) {
       return "overloaded";
     case TimelineKind::restarted:
       return "restarted";
+    case TimelineKind::check_failed:
+      return "check_failed";
+    case TimelineKind::check_passed:
+      return "check_passed";
     case TimelineKind::service_state:
       return "service_state";
     case TimelineKind::users:
@@ -154,6 +158,10 @@ std::string_view kind_label(TimelineKind k) {
       return "CRASH";
     case TimelineKind::restarted:
       return "UP";
+    case TimelineKind::check_failed:
+      return "CHECK";
+    case TimelineKind::check_passed:
+      return "CHECK";
     case TimelineKind::service_state:
       return "STATE";
     case TimelineKind::users:
@@ -224,6 +232,8 @@ std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
 // An outage that ended by itself, and what it gave back.
 std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
   const Fault& f = scenario.faults[e.fault().value];
+  if (f.kind == FaultKind::degradation)
+    return fmt::format("{}: ends by itself; its deployments are whole again", f.id);
   const std::string& service = scenario.topology->service(*f.service).id;
   if (!f.tenants.empty()) {
     return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id, e.tenants,
@@ -231,6 +241,21 @@ std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
   }
   return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id, service,
                      percent(e.served_fraction));
+}
+
+// "api@eu: health check fails (probes lose 30%, +200ms): out of rotation".
+std::string check_text(const Scenario& scenario, const TimelineEntry& e) {
+  std::string met;
+  if (e.packet_loss > 0)
+    met = "lose " + percent(e.packet_loss);
+  if (e.added_latency_ms > 0) {
+    met += (met.empty() ? "" : ", ") +
+           ("+" + format_duration(Duration{std::llround(e.added_latency_ms)}));
+  }
+  const bool failed = e.kind == TimelineKind::check_failed;
+  return fmt::format("{}: health check {}{}: {}", scenario.topology->deployment(e.deployment()).id,
+                     failed ? "fails" : "passes", met.empty() ? "" : " (probes " + met + ")",
+                     failed ? "out of rotation" : "back in rotation");
 }
 
 // A step's work done before its gate, skipped, given up or rolled back.
@@ -268,6 +293,25 @@ std::string outage_text(const Scenario& scenario, const Fault& f, const Timeline
                                  : "");
 }
 
+// "4 deployments degrade: 30% packet loss, +200ms, 50% of capacity left".
+std::string degradation_text(const Scenario& scenario, const Fault& f) {
+  std::vector<std::string> parts;
+  const Impairment& i = f.impairment;
+  if (i.packet_loss > 0)
+    parts.push_back(percent(i.packet_loss) + " packet loss");
+  if (i.added_latency.ms > 0)
+    parts.push_back("+" + format_duration(i.added_latency));
+  if (i.capacity < 1)
+    parts.push_back(percent(i.capacity) + " of capacity left");
+  std::string joined;
+  for (const std::string& p : parts)
+    joined += (joined.empty() ? "" : ", ") + p;
+  const std::string where = f.deployments.size() == 1
+                                ? scenario.topology->deployment(f.deployments[0]).id
+                                : std::to_string(f.deployments.size()) + " deployments";
+  return fmt::format("{} degrade{}: {}", where, f.deployments.size() == 1 ? "s" : "", joined);
+}
+
 // "vm-deletion: 456 instances deleted - ...".
 std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
   const Fault& f = scenario.faults[e.fault().value];
@@ -281,6 +325,9 @@ std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
       break;
     case FaultKind::bad_deploy:
       what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
+      break;
+    case FaultKind::degradation:
+      what = degradation_text(scenario, f);
       break;
   }
   return fmt::format("{}: {}{}", f.id, what, f.description.empty() ? "" : " - " + f.description);
@@ -314,6 +361,9 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     case TimelineKind::restarted:
       return fmt::format("{}: restarts by itself with {} instances",
                          topology.deployments()[e.deployment().value].id, thousands(e.instances));
+    case TimelineKind::check_failed:
+    case TimelineKind::check_passed:
+      return check_text(scenario, e);
     case TimelineKind::step_started: {
       const Step& s = scenario.steps[e.step().value];
       return fmt::format("{}{}{}", s.id, crew_text(scenario, s),

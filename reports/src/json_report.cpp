@@ -86,10 +86,28 @@ ordered_json crew_or_null(const Scenario& scenario, const Step& step) {
   return step.crew ? ordered_json(scenario.crews[step.crew->value].id) : ordered_json(nullptr);
 }
 
+// A degradation struck: where and what it does.
+void add_degradation_fields(const Scenario& scenario, const Fault& f, const TimelineEntry& e,
+                            ordered_json& j) {
+  if (e.kind != TimelineKind::fault)
+    return;
+  j["deployments"] = ordered_json::array();
+  for (const DeploymentId d : f.deployments)
+    j["deployments"].push_back(scenario.topology->deployment(d).id);
+  j["packet_loss"] = f.impairment.packet_loss;
+  j["added_latency_ms"] = f.impairment.added_latency.ms;
+  j["capacity"] = f.impairment.capacity;
+}
+
 // A fault struck or healed; for an outage of tenants, how many and their
 // users.
-void add_fault_fields(const Fault& f, const TimelineEntry& e, ordered_json& j) {
+void add_fault_fields(const Scenario& scenario, const Fault& f, const TimelineEntry& e,
+                      ordered_json& j) {
   j["fault"] = f.id;
+  if (f.kind == FaultKind::degradation) {
+    add_degradation_fields(scenario, f, e, j);
+    return;
+  }
   if (e.kind == TimelineKind::fault && f.kind != FaultKind::outage)
     j["instances_down"] = e.instances;
   if (e.kind == TimelineKind::fault_healed && f.tenants.empty())
@@ -115,6 +133,17 @@ void add_batch_fields(const Step& step, const TimelineEntry& e, ordered_json& j)
     j["attempt"] = e.attempt;
 }
 
+// A deployment fell over, restarted, or failed or passed its health check.
+void add_deployment_fields(const Topology& topology, const TimelineEntry& e, ordered_json& j) {
+  j["deployment"] = topology.deployment(e.deployment()).id;
+  if (e.kind == TimelineKind::restarted)
+    j["instances"] = e.instances;
+  if (e.kind == TimelineKind::check_failed || e.kind == TimelineKind::check_passed) {
+    j["probe_packet_loss"] = e.packet_loss;
+    j["probe_added_latency_ms"] = e.added_latency_ms;
+  }
+}
+
 ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   const Topology& topology = *scenario.topology;
   ordered_json j;
@@ -124,7 +153,7 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
   switch (e.kind) {
     case TimelineKind::fault:
     case TimelineKind::fault_healed:
-      add_fault_fields(scenario.faults[e.fault().value], e, j);
+      add_fault_fields(scenario, scenario.faults[e.fault().value], e, j);
       break;
     case TimelineKind::rollout_wave:
       j["fault"] = scenario.faults[e.fault().value].id;
@@ -141,11 +170,10 @@ ordered_json timeline_entry(const Scenario& scenario, const TimelineEntry& e) {
       j["to"] = topology.deployments()[e.serving_from.value].id;
       break;
     case TimelineKind::overloaded:
-      j["deployment"] = topology.deployments()[e.deployment().value].id;
-      break;
     case TimelineKind::restarted:
-      j["deployment"] = topology.deployments()[e.deployment().value].id;
-      j["instances"] = e.instances;
+    case TimelineKind::check_failed:
+    case TimelineKind::check_passed:
+      add_deployment_fields(topology, e, j);
       break;
     case TimelineKind::step_started:
     case TimelineKind::step_completed:

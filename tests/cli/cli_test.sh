@@ -79,6 +79,21 @@ expect_exit 2 "network fidelity refuses an outage of tenants" "$faultline" repla
   scenarios/mass-deletion.yaml --fidelity network
 check "and says why" grep -q "takes tenants out, which network fidelity does not model" "$work/stderr"
 
+degradation=tests/replay/fixtures/degradation
+expect_exit 0 "packet loss at a boundary replays" "$faultline" replay "$degradation/cascade.yaml"
+check "the lossy region's deployment fails its health check" \
+  grep -q "CHECK  api@east: health check fails (probes lose 20%): out of rotation" "$work/stdout"
+check "and the other region falls over under the load it takes" \
+  grep -q "CRASH  api@west: fell over under load" "$work/stdout"
+expect_exit 2 "network fidelity refuses a degradation" "$faultline" replay \
+  "$degradation/deep.yaml" --fidelity network
+check "and says why" grep -q "is a degradation, which network fidelity does not model" \
+  "$work/stderr"
+expect_exit 2 "a degradation that degrades nothing is refused" "$faultline" validate \
+  "$degradation/bad_degradation.yaml"
+check "with its place in the file" \
+  grep -q "bad_degradation.yaml:6:5: error: fault 'nothing' degrades nothing" "$work/stderr"
+
 expect_exit 0 "analyze of the Webex topology" \
   "$faultline" analyze topologies/webex-2018.yaml --json "$work/analysis.json"
 expect_exit 0 "the what-if replays" "$faultline" replay scenarios/webex-dc-us-loss.yaml

@@ -149,8 +149,10 @@ TEST(LoadScenario, ReportsEveryErrorInAFileNotOnlyTheFirst) {
   const auto& d = load.diagnostics;
   EXPECT_TRUE(
       has_error(d, 2, 8, "start time must be a local date-time such as '2018-09-25 21:22'"));
-  EXPECT_TRUE(has_error(
-      d, 5, 27, "unknown fault kind 'explode'; expected delete-instances, outage or bad-deploy"));
+  EXPECT_TRUE(
+      has_error(d, 5, 27,
+                "unknown fault kind 'explode'; expected delete-instances, outage, bad-deploy or "
+                "degradation"));
   EXPECT_TRUE(has_error(d, 6, 61, "'region' does not apply to outage faults"));
   EXPECT_TRUE(has_error(d, 8, 5, "needs exactly one of 'deployments'"));
   EXPECT_TRUE(has_error(d, 9, 5, "missing the required key 'waves'"));

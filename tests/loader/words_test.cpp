@@ -42,10 +42,11 @@ TEST(Words, EachWordParsesToItsValueAndBack) {
 }
 
 TEST(Words, ListTheWordsAsASentence) {
-  EXPECT_EQ(expected_words<FaultKind>(), "delete-instances, outage or bad-deploy");
+  EXPECT_EQ(expected_words<FaultKind>(), "delete-instances, outage, bad-deploy or degradation");
   EXPECT_EQ(expected_words<DependencyKind>(), "hard or soft");
   EXPECT_EQ(expected_words<ActionKind>(),
-            "none, rebuild, restore, enable-in-waves, fail-over, halt-rollout or restore-tenants");
+            "none, rebuild, restore, enable-in-waves, fail-over, halt-rollout, restore-tenants "
+            "or mitigate");
   EXPECT_EQ(expected_words<MilestoneEvent>("service"), "down, partly-restored or restored");
   EXPECT_EQ(expected_words<MilestoneEvent>("step"), "started or completed");
   // Nothing is worse than a major outage, so `below` does not take it.
@@ -72,9 +73,16 @@ TEST(Words, AVariantRefusesTheKeysOfTheOthers) {
   EXPECT_EQ(keys_not_taken(ActionKind::none), (Keys{WordTable<ActionKind>::variant_keys.begin(),
                                                     WordTable<ActionKind>::variant_keys.end()}));
   EXPECT_EQ(keys_not_taken(FaultKind::bad_deploy),
-            (Keys{"instances", "served_fraction", "lasts", "cache_ttl", "tenants"}));
+            (Keys{"instances", "served_fraction", "lasts", "cache_ttl", "tenants", "packet_loss",
+                  "added_latency", "capacity"}));
   EXPECT_EQ(keys_not_taken(FaultKind::outage),
-            (Keys{"region", "zone", "deployments", "instances", "every", "per_wave"}));
+            (Keys{"region", "zone", "deployments", "instances", "every", "per_wave", "packet_loss",
+                  "added_latency", "capacity"}));
+  EXPECT_EQ(keys_not_taken(FaultKind::degradation),
+            (Keys{"instances", "served_fraction", "cache_ttl", "tenants", "every", "per_wave"}));
+  EXPECT_EQ(keys_not_taken(ActionKind::mitigate),
+            (Keys{"deployments", "region", "zone", "service", "to", "add", "waves", "batches",
+                  "per_tenant"}));
 }
 
 // A milestone's event is one its subject has: a step milestone is not

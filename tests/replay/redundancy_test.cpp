@@ -47,20 +47,7 @@ struct Replayed {
     }
     return out;
   }
-  // (time, users cut off once the events at that time are done) whenever
-  // that changes.
-  std::vector<std::pair<SimTime, std::int64_t>> cut_off() const {
-    std::vector<std::pair<SimTime, std::int64_t>> out;
-    for (const auto& e : result.timeline) {
-      if (e.kind != TimelineKind::users)
-        continue;
-      if (!out.empty() && out.back().first == e.at)
-        out.pop_back();
-      if (e.affected.value != (out.empty() ? 0 : out.back().second))
-        out.emplace_back(e.at, e.affected.value);
-    }
-    return out;
-  }
+  std::vector<std::pair<SimTime, std::int64_t>> cut_off() const { return testing::cut_off(result); }
   std::vector<SimTime> times_of(TimelineKind kind) const {
     std::vector<SimTime> out;
     for (const auto& e : result.timeline) {
@@ -81,10 +68,8 @@ struct Replayed {
 };
 
 Replayed replay_fixture(const std::string& name) {
-  auto load = load_scenario(testing::test_path("replay/fixtures/redundancy/" + name));
-  if (!load.scenario)
-    throw std::runtime_error(load.diagnostics.to_text());
-  return {load.scenario, replay(*load.scenario)};
+  auto scenario = testing::scenario_fixture("replay/fixtures/redundancy/" + name);
+  return {scenario, replay(*scenario)};
 }
 
 TEST(Redundancy, AnActivePassiveOutageLastsDetectionPlusFailover) {

@@ -19,10 +19,7 @@ std::string path(const std::string& name) {
 }
 
 std::shared_ptr<const Scenario> fixture(const std::string& name) {
-  const auto load = load_scenario(path(name));
-  if (!load.scenario)
-    throw std::runtime_error(load.diagnostics.to_text());
-  return load.scenario;
+  return testing::scenario_fixture("replay/fixtures/tenants/" + name);
 }
 
 SimTime at(Duration d) {

@@ -24,6 +24,17 @@ constexpr bool fully_served(double served_fraction) {
   return served_fraction >= 1.0 - kServedTolerance;
 }
 
+// What a caller of a service meets on the way, apart from what it serves:
+// the share of packets lost and the latency added, through the service's
+// deployments taking traffic (a mean by their weights) and its hard
+// dependencies (losses compound; calls go out together, so the slowest
+// dependency's latency adds).
+struct NetworkView {
+  double packet_loss = 0.0;
+  double added_latency_ms = 0.0;
+  bool operator==(const NetworkView&) const = default;
+};
+
 struct ServiceHealth {
   double served_fraction = 1.0;
   // Serving everything asked of it, but slowed by an impaired dependency.
@@ -67,6 +78,8 @@ class HealthPropagator {
   void set_in_service(DeploymentId d, bool in_service);
   // The deployment an active-passive service serves from.
   void set_active_deployment(ServiceId s, DeploymentId d);
+  // What degradations leave of the deployment's network and capacity.
+  void set_impairment(DeploymentId d, const Impairment& impairment);
   // Moves every active-passive service whose active deployment takes no
   // traffic to its first deployment, in listed order, that can: a failover
   // that is instant and always works, as static analysis and the Markov
@@ -86,8 +99,22 @@ class HealthPropagator {
   int healthy_instances(DeploymentId d) const { return healthy_[d.value]; }
   double capability(ServiceId s) const { return capability_[s.value]; }
   bool in_service(DeploymentId d) const { return in_service_[d.value] != 0; }
-  // In service with a healthy instance: it takes traffic.
-  bool serving(DeploymentId d) const { return in_service_[d.value] && healthy_[d.value] > 0; }
+  // In service with a healthy instance, and not out of rotation: it takes
+  // traffic.
+  bool serving(DeploymentId d) const {
+    return in_service_[d.value] && healthy_[d.value] > 0 && !checked_out_[d.value];
+  }
+  // Its service's health check fails (see HealthCheck): the load balancer
+  // has taken it out of rotation.
+  bool checked_out(DeploymentId d) const { return checked_out_[d.value] != 0; }
+  const Impairment& impairment(DeploymentId d) const { return impairment_[d.value]; }
+  const NetworkView& network(ServiceId s) const { return network_[s.value]; }
+  // What the deployment's health-check probes met at its service's last
+  // evaluation (with no check, nothing).
+  const NetworkView& probe(DeploymentId d) const { return probe_[d.value]; }
+  // Deployments whose health check started or stopped failing in the last
+  // propagate().
+  std::span<const DeploymentId> check_changes() const { return check_changed_; }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
   // Changes not yet propagated are included.
   void copy_inputs(HealthInputs& inputs) const;
@@ -114,6 +141,13 @@ class HealthPropagator {
 
  private:
   ServiceHealth evaluate(ServiceId s);
+  // evaluate() once some deployment has been impaired: first the health
+  // checks, then what the service serves, then what its callers meet.
+  ServiceHealth evaluate_impaired(ServiceId s, bool& network_moved);
+  // Takes the deployments whose health check fails out of rotation, given
+  // what a request meets in the hard dependencies below the service.
+  void check_deployments(const Service& service, const NetworkView& below, double served_below);
+  NetworkView network_through(const Service& service, ServiceId s, const NetworkView& below) const;
   double deployment_fraction(const Service& service, ServiceId s);
   double capacity_fraction(const Service& service, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
@@ -124,6 +158,16 @@ class HealthPropagator {
   std::vector<double> capability_;
   std::vector<char> in_service_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
+  std::vector<Impairment> impairment_;  // by deployment
+  std::vector<double> capacity_left_;   // by deployment: its impairment's capacity
+  std::vector<char> checked_out_;       // by deployment
+  std::vector<NetworkView> probe_;      // by deployment
+  std::vector<NetworkView> network_;    // by service
+  // Some deployment was impaired since the reset: evaluation looks at
+  // networks and health checks.
+  bool impaired_ = false;
+  std::vector<DeploymentId> check_changed_;
+  std::vector<char> is_check_changed_;
   std::vector<UserCount> demand_;
   // By capacity-limited service: below this demand no deployment is at its
   // capacity (as of its last evaluation).

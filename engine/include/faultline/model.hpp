@@ -126,6 +126,42 @@ struct Overload {
   SourceLocation where;
 };
 
+// What a degradation leaves of a deployment's network and capacity: the
+// share of packets lost, the latency added to each request, and the share
+// of its capacity that remains. Requests still get through, slower (the
+// deployment's service is in degraded performance); what cuts service is
+// the lost capacity, and load balancers taking deployments out of rotation
+// when their health checks fail (see HealthCheck).
+struct Impairment {
+  double packet_loss = 0.0;
+  Duration added_latency;
+  double capacity = 1.0;
+
+  bool none() const { return packet_loss == 0.0 && added_latency.ms == 0 && capacity == 1.0; }
+  bool operator==(const Impairment&) const = default;
+};
+
+// Two impairments on one deployment: losses compound, latencies add, the
+// capacities left multiply.
+Impairment combined(const Impairment& a, const Impairment& b);
+
+// A load balancer's health check of each of the service's deployments: a
+// deployment whose probes lose more than `max_packet_loss` or are slowed by
+// more than `max_latency` is taken out of rotation (it takes no traffic)
+// until they pass again. A deep check's probe goes through the service's
+// hard dependencies too, so it also fails with their loss, their latency
+// and the share of requests they do not serve.
+struct HealthCheck {
+  std::optional<double> max_packet_loss;
+  std::optional<Duration> max_latency;
+  bool deep = false;
+  SourceLocation where;
+
+  // Latency in milliseconds: a weighted mean over a dependency's
+  // deployments need not be whole.
+  bool fails(double packet_loss, double added_latency_ms) const;
+};
+
 struct Service {
   std::string id;
   std::string name;
@@ -153,6 +189,7 @@ struct Service {
   // While a deployment sheds load, its clients retry: the load it sees is
   // multiplied by this factor (1: no retries).
   double retry_amplification = 1.0;
+  std::optional<HealthCheck> health_check;
   SourceLocation where;
 };
 
@@ -297,6 +334,7 @@ enum class FaultKind {
   delete_instances,  // instances of deployments disappear (the 2018 root cause)
   outage,            // a service stops serving (lost state or configuration)
   bad_deploy,        // a bad release rolls out deployment by deployment until halted
+  degradation,       // packet loss, added latency or lost capacity on deployments
 };
 
 struct Fault {
@@ -305,13 +343,14 @@ struct Fault {
   SimTime at;
   FaultKind kind = FaultKind::delete_instances;
   // delete_instances: every one at once; bad_deploy: in this order, a wave
-  // at a time.
+  // at a time; degradation: every one at once.
   std::vector<DeploymentId> deployments;
   std::optional<int> instances;      // delete_instances: per deployment; all when absent
   std::optional<ServiceId> service;  // outage
   double served_fraction = 0.0;      // outage: what the service still serves
-  // outage: it ends by itself this long after it struck (a partition that
-  // heals, a bad value that expires); until a step restores it when absent.
+  // outage, degradation: it ends by itself this long after it struck (a
+  // partition that heals, a bad value that expires); until a step restores
+  // (an outage) or mitigates it (a degradation) when absent.
   std::optional<Distribution> lasts;
   // outage: its consumers cache the service's answers for this long, each
   // refreshing at its own phase, spread evenly over it (kCacheCohorts
@@ -326,6 +365,9 @@ struct Fault {
   std::vector<TenantId> tenants;
   int per_wave = 1;                  // bad_deploy: deployments each wave takes down
   Duration every;                    // bad_deploy: between waves
+  // degradation: what it does to each of `deployments` while it is on
+  // (until it lasts out or a mitigate step ends it).
+  Impairment impairment;
   SourceLocation where;
 };
 
@@ -365,6 +407,7 @@ enum class ActionKind {
   fail_over,        // move a service onto a deployment, standby or not
   halt_rollout,     // stop a bad deploy from reaching more deployments
   restore_tenants,  // bring a per-tenant service back to its tenants, batch by batch
+  mitigate,         // end a degradation: drain the lossy link, withdraw the bad route
 };
 
 // The order in which a restore-tenants step takes the tenants out.
@@ -476,7 +519,7 @@ struct Step {
   // fail_over: the deployment to serve from; when absent, the first other
   // deployment with healthy instances, in listed order.
   std::optional<DeploymentId> to_deployment;
-  std::optional<FaultId> fault;  // halt_rollout
+  std::optional<FaultId> fault;  // halt_rollout, mitigate
   double to_fraction = 1.0;      // restore
   // restore: adds this share to what the service has (capped at all of
   // it), instead of raising it to to_fraction.

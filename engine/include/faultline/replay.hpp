@@ -36,15 +36,17 @@ enum class TimelineKind {
   failover_begins,       // an active-passive service's loss was noticed
   failover_done,
   failover_failed,
-  overloaded,  // a deployment fell over under load
-  restarted,   // a deployment that fell over restarted by itself
+  overloaded,    // a deployment fell over under load
+  restarted,     // a deployment that fell over restarted by itself
+  check_failed,  // a deployment's health check failed: out of rotation
+  check_passed,  // a deployment's health check passes again: back in rotation
   service_state,
   users,
 };
 
 // What a timeline entry is about, as its kind says: the fault (fault,
 // fault_healed, rollout_wave), step (step_*), service (failover_*,
-// service_state), deployment (overloaded, restarted) or crew (crew); nothing
+// service_state), deployment (overloaded, restarted, check_*) or crew (crew); nothing
 // for users.
 using TimelineSubject =
     std::variant<std::monostate, FaultId, StepId, ServiceId, DeploymentId, CrewId>;
@@ -91,6 +93,10 @@ struct TimelineEntry {
   ServiceState from = ServiceState::operational;
   ServiceState to = ServiceState::operational;
   double served_fraction = 1.0;
+  // check_failed, check_passed: the share of the deployment's probes lost
+  // and the latency they met (see HealthCheck).
+  double packet_loss = 0.0;
+  double added_latency_ms = 0.0;
   // users, after this instant across all groups: registered users cut off,
   // and those of them active now.
   UserCount affected;

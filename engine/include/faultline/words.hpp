@@ -128,11 +128,14 @@ inline constexpr std::string_view kOutage[] = {"service", "served_fraction", "la
                                                "tenants"};
 inline constexpr std::string_view kBadDeploy[] = {"region",  "zone",  "deployments",
                                                   "service", "every", "per_wave"};
+inline constexpr std::string_view kDegradation[] = {"region",   "zone",        "deployments",
+                                                    "service",  "packet_loss", "added_latency",
+                                                    "capacity", "lasts"};
 inline constexpr std::string_view kRebuild[] = {"deployments", "region", "zone"};
 inline constexpr std::string_view kRestore[] = {"service", "to", "add"};
 inline constexpr std::string_view kEnableInWaves[] = {"service", "waves"};
 inline constexpr std::string_view kFailOver[] = {"service", "to"};
-inline constexpr std::string_view kHaltRollout[] = {"fault"};
+inline constexpr std::string_view kOfFault[] = {"fault"};
 inline constexpr std::string_view kRestoreTenants[] = {"service", "batches", "per_tenant"};
 inline constexpr std::string_view kOfService[] = {"service"};
 inline constexpr std::string_view kThreshold[] = {"below", "at_least"};
@@ -150,26 +153,29 @@ inline constexpr std::string_view kSamples[] = {"samples"};
 
 template <>
 struct WordTable<FaultKind> {
-  static constexpr std::array<Word<FaultKind>, 3> rows{{
+  static constexpr std::array<Word<FaultKind>, 4> rows{{
       {"delete-instances", FaultKind::delete_instances, words::kDeleteInstances},
       {"outage", FaultKind::outage, words::kOutage},
       {"bad-deploy", FaultKind::bad_deploy, words::kBadDeploy},
+      {"degradation", FaultKind::degradation, words::kDegradation},
   }};
-  static constexpr std::array<std::string_view, 11> variant_keys{
-      "region", "zone",      "deployments", "instances", "service", "served_fraction",
-      "lasts",  "cache_ttl", "tenants",     "every",     "per_wave"};
+  static constexpr std::array<std::string_view, 14> variant_keys{
+      "region",          "zone",        "deployments",   "instances", "service",
+      "served_fraction", "lasts",       "cache_ttl",     "tenants",   "every",
+      "per_wave",        "packet_loss", "added_latency", "capacity"};
 };
 
 template <>
 struct WordTable<ActionKind> {
-  static constexpr std::array<Word<ActionKind>, 7> rows{{
+  static constexpr std::array<Word<ActionKind>, 8> rows{{
       {"none", ActionKind::none},
       {"rebuild", ActionKind::rebuild, words::kRebuild},
       {"restore", ActionKind::restore, words::kRestore},
       {"enable-in-waves", ActionKind::enable_waves, words::kEnableInWaves},
       {"fail-over", ActionKind::fail_over, words::kFailOver},
-      {"halt-rollout", ActionKind::halt_rollout, words::kHaltRollout},
+      {"halt-rollout", ActionKind::halt_rollout, words::kOfFault},
       {"restore-tenants", ActionKind::restore_tenants, words::kRestoreTenants},
+      {"mitigate", ActionKind::mitigate, words::kOfFault},
   }};
   static constexpr std::array<std::string_view, 10> variant_keys{
       "deployments", "region", "zone",  "service", "to",

@@ -27,6 +27,12 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       capability_(topology.services().size()),
       in_service_(topology.deployments().size()),
       active_(topology.services().size()),
+      impairment_(topology.deployments().size()),
+      capacity_left_(topology.deployments().size()),
+      checked_out_(topology.deployments().size()),
+      probe_(topology.deployments().size()),
+      network_(topology.services().size()),
+      is_check_changed_(topology.deployments().size()),
       demand_(topology.services().size()),
       fits_below_(topology.services().size()),
       load_ratio_(topology.deployments().size()),
@@ -58,6 +64,14 @@ void HealthPropagator::reset() {
     active_[s] = first != service.deployments.end() ? *first : DeploymentId{};
   }
   std::fill(capability_.begin(), capability_.end(), 1.0);
+  std::fill(impairment_.begin(), impairment_.end(), Impairment{});
+  std::fill(capacity_left_.begin(), capacity_left_.end(), 1.0);
+  std::fill(checked_out_.begin(), checked_out_.end(), 0);
+  std::fill(probe_.begin(), probe_.end(), NetworkView{});
+  std::fill(network_.begin(), network_.end(), NetworkView{});
+  std::fill(is_check_changed_.begin(), is_check_changed_.end(), 0);
+  check_changed_.clear();
+  impaired_ = false;
   std::fill(demand_.begin(), demand_.end(), UserCount{});
   std::fill(fits_below_.begin(), fits_below_.end(), 0.0);
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
@@ -97,6 +111,13 @@ void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
   active_[s.value] = d;
   in_service_[d.value] = 1;
   mark(s);
+}
+
+void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairment) {
+  impairment_[d.value] = impairment;
+  capacity_left_[d.value] = impairment.capacity;
+  impaired_ = true;
+  mark(topology_.deployment(d).service);
 }
 
 void HealthPropagator::settle_failovers() {
@@ -151,24 +172,25 @@ double HealthPropagator::deployment_fraction(const Service& service, ServiceId s
     }
     case Redundancy::active_passive: {
       const DeploymentId d = active_[s.value];
-      return serving(d) ? static_cast<double>(healthy_[d.value]) / topology_.deployment(d).instances
-                        : 0.0;
+      return serving(d)
+                 ? healthy_[d.value] * capacity_left_[d.value] / topology_.deployment(d).instances
+                 : 0.0;
     }
     case Redundancy::none:
     case Redundancy::active_active:
       break;
   }
-  long healthy = 0;
+  double healthy = 0;
   long sized_for = 0;
   for (const DeploymentId d : service.deployments) {
-    if (in_service_[d.value])
-      healthy += healthy_[d.value];
+    if (in_service_[d.value] && !checked_out_[d.value])
+      healthy += healthy_[d.value] * capacity_left_[d.value];
     if (!topology_.deployment(d).cold_standby)
       sized_for += topology_.deployment(d).instances;
   }
   if (sized_for == 0)
     return healthy > 0 ? 1.0 : 0.0;
-  return std::min(1.0, static_cast<double>(healthy) / static_cast<double>(sized_for));
+  return std::min(1.0, healthy / static_cast<double>(sized_for));
 }
 
 // The service's demand is split over the deployments taking traffic by
@@ -204,7 +226,7 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       set_load_ratio(d, 0.0);
       continue;
     }
-    const auto full = static_cast<double>(deployment.capacity->value);
+    const double full = static_cast<double>(deployment.capacity->value) * capacity_left_[d.value];
     const double capacity = full * healthy_[d.value] / deployment.instances;
     fits_below = std::min(fits_below, capacity * total_weight / deployment.weight);
     const double load = demand * deployment.weight / total_weight;
@@ -244,6 +266,79 @@ ServiceHealth HealthPropagator::evaluate(ServiceId s) {
   return {served, degraded};
 }
 
+// Only hard dependencies below the service on the graph count: loss and
+// latency are not passed round a dependency cycle, which keeps evaluation
+// on it monotone.
+ServiceHealth HealthPropagator::evaluate_impaired(ServiceId s, bool& network_moved) {
+  const Service& service = topology_.service(s);
+  const std::uint32_t rank = topology_.evaluation_rank(s);
+  double through = 1.0;  // the share of packets the dependencies pass
+  NetworkView below;
+  double served_below = 1.0;
+  for (const auto& dep : service.dependencies) {
+    if (dep.kind != DependencyKind::hard || topology_.evaluation_rank(dep.service) == rank)
+      continue;
+    const NetworkView& v = network_[dep.service.value];
+    through *= 1.0 - v.packet_loss;
+    below.added_latency_ms = std::max(below.added_latency_ms, v.added_latency_ms);
+    served_below = std::min(served_below, health_[dep.service.value].served_fraction);
+  }
+  below.packet_loss = 1.0 - through;
+  if (service.health_check)
+    check_deployments(service, below, served_below);
+  ServiceHealth health = evaluate(s);
+  const NetworkView next = network_through(service, s, below);
+  health.degraded = health.degraded || next.packet_loss > 0 || next.added_latency_ms > 0;
+  network_moved = next != network_[s.value];
+  network_[s.value] = next;
+  return health;
+}
+
+// A shallow probe meets only the deployment's own impairment; a deep one
+// also what lies below, and fails where the dependencies do not serve.
+void HealthPropagator::check_deployments(const Service& service, const NetworkView& below,
+                                         double served_below) {
+  const HealthCheck& check = *service.health_check;
+  for (const DeploymentId d : service.deployments) {
+    const Impairment& own = impairment_[d.value];
+    double loss = own.packet_loss;
+    double latency = static_cast<double>(own.added_latency.ms);
+    if (check.deep) {
+      loss = 1.0 - (1.0 - loss) * (1.0 - below.packet_loss) * served_below;
+      latency += below.added_latency_ms;
+    }
+    probe_[d.value] = {loss, latency};
+    const char out = check.fails(loss, latency) ? 1 : 0;
+    if (out == checked_out_[d.value])
+      continue;
+    checked_out_[d.value] = out;
+    if (!is_check_changed_[d.value]) {
+      is_check_changed_[d.value] = 1;
+      check_changed_.push_back(d);
+    }
+  }
+}
+
+NetworkView HealthPropagator::network_through(const Service& service, ServiceId s,
+                                              const NetworkView& below) const {
+  double weight = 0;
+  double passed = 0;
+  double latency = 0;
+  for (const DeploymentId d : service.deployments) {
+    if (!serving(d) || (service.redundancy == Redundancy::active_passive && d != active_[s.value]))
+      continue;
+    const Deployment& deployment = topology_.deployment(d);
+    const Impairment& own = impairment_[d.value];
+    weight += deployment.weight;
+    passed += deployment.weight * (1.0 - own.packet_loss);
+    latency += deployment.weight * static_cast<double>(own.added_latency.ms);
+  }
+  if (weight == 0)
+    return {};
+  return {1.0 - passed / weight * (1.0 - below.packet_loss),
+          latency / weight + below.added_latency_ms};
+}
+
 std::span<const ServiceId> HealthPropagator::propagate() {
   for (const ServiceId s : changed_)
     is_changed_[s.value] = 0;
@@ -251,19 +346,24 @@ std::span<const ServiceId> HealthPropagator::propagate() {
   for (const DeploymentId d : load_changed_)
     is_load_changed_[d.value] = 0;
   load_changed_.clear();
+  for (const DeploymentId d : check_changed_)
+    is_check_changed_[d.value] = 0;
+  check_changed_.clear();
   while (!pending_.empty()) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
     const ServiceId s = pending_.back().service;
     pending_.pop_back();
     is_pending_[s.value] = 0;
-    const ServiceHealth next = evaluate(s);
-    if (next == health_[s.value])
+    bool network_moved = false;
+    const ServiceHealth next = impaired_ ? evaluate_impaired(s, network_moved) : evaluate(s);
+    const bool health_moved = next != health_[s.value];
+    if (!health_moved && !network_moved)
       continue;
-    health_[s.value] = next;
-    if (!is_changed_[s.value]) {
+    if (health_moved && !is_changed_[s.value]) {
       is_changed_[s.value] = 1;
       changed_.push_back(s);
     }
+    health_[s.value] = next;
     for (const ServiceId dependant : topology_.dependants(s))
       mark(dependant);
   }

@@ -282,7 +282,8 @@ class ScenarioReader {
   void read_fault(const YAML::Node& node) {
     Fields f(reader_, node, "a fault",
              {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
-              "service", "served_fraction", "lasts", "cache_ttl", "tenants", "every", "per_wave"});
+              "service", "served_fraction", "lasts", "cache_ttl", "tenants", "every", "per_wave",
+              "packet_loss", "added_latency", "capacity"});
     if (!f.is_map())
       return;
     Fault fault;
@@ -349,7 +350,40 @@ class ScenarioReader {
               static_cast<int>(reader_.integer(n, "per_wave of " + what, 1, 1'000'000).value_or(1));
         }
         break;
+      case FaultKind::degradation:
+        read_degradation(f, what, fault);
+        break;
     }
+  }
+
+  // Where (deployments, a region, a zone or a service's deployments), what
+  // (at least one of packet_loss, added_latency, capacity) and how long.
+  void read_degradation(Fields& f, const std::string& what, Fault& fault) {
+    fault.deployments = deployments_of(f, what, true);
+    Impairment& i = fault.impairment;
+    const YAML::Node loss = f.get("packet_loss");
+    const YAML::Node latency = f.get("added_latency");
+    const YAML::Node capacity = f.get("capacity");
+    if (loss.IsDefined())
+      i.packet_loss = reader_.fraction(loss, "packet_loss of " + what).value_or(0.0);
+    if (latency.IsDefined())
+      i.added_latency = reader_.duration(latency, "added_latency of " + what).value_or(Duration{});
+    if (capacity.IsDefined()) {
+      i.capacity = reader_.fraction(capacity, "capacity of " + what).value_or(1.0);
+      if (i.capacity == 0.0) {
+        reader_.error(capacity, "capacity of " + what +
+                                    " is 0, which is an outage, not a degradation; give the share "
+                                    "of capacity left (above 0), or use a delete-instances fault");
+      }
+    }
+    if (!loss.IsDefined() && !latency.IsDefined() && !capacity.IsDefined()) {
+      reader_.error(f.node(), what +
+                                  " degrades nothing; give at least one of 'packet_loss' (share "
+                                  "of packets lost), 'added_latency' (e.g. 200ms) or 'capacity' "
+                                  "(share of capacity left)");
+    }
+    if (const YAML::Node d = f.get("lasts"); d.IsDefined())
+      fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
   }
 
   // tenants: all, {share: 0.3} or a list of tenant ids, of those with a
@@ -881,7 +915,13 @@ class ScenarioReader {
         read_fail_over(f, what, step);
         break;
       case ActionKind::halt_rollout:
-        read_halt_rollout(f, step);
+        read_fault_to_end(f, step, FaultKind::bad_deploy,
+                          "is not a bad-deploy, so there is no rollout to halt");
+        break;
+      case ActionKind::mitigate:
+        read_fault_to_end(f, step, FaultKind::degradation,
+                          "is not a degradation, so there is nothing to mitigate (a restore "
+                          "step brings back a service an outage took)");
         break;
       case ActionKind::restore_tenants:
         read_restore_tenants(f, what, step);
@@ -1040,7 +1080,8 @@ class ScenarioReader {
     }
   }
 
-  void read_halt_rollout(Fields& f, Step& step) {
+  // halt-rollout and mitigate name the fault they end, of one kind.
+  void read_fault_to_end(Fields& f, Step& step, FaultKind kind, const std::string& otherwise) {
     const YAML::Node fault = f.require("fault");
     if (!fault.IsDefined())
       return;
@@ -1048,10 +1089,9 @@ class ScenarioReader {
     if (!id)
       return;
     step.fault = FaultId{*id};
-    if (*id < faults_.size() && faults_[*id].kind != FaultKind::bad_deploy) {
-      reader_.error(fault, "fault '" + fault.Scalar() +
-                               "' is not a bad-deploy, so there is no rollout to halt; "
-                               "name a fault whose kind is bad-deploy");
+    if (*id < faults_.size() && faults_[*id].kind != kind) {
+      reader_.error(fault, "fault '" + fault.Scalar() + "' " + otherwise +
+                               "; name a fault whose kind is " + std::string(word_of(kind)));
     }
   }
 

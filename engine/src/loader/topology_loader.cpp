@@ -152,10 +152,10 @@ class TopologyReader {
     const auto index = static_cast<std::uint32_t>(parts_.services.size());
     Service service;
     service.where = reader_.at(node);
-    Fields f(
-        reader_, node, "a service",
-        {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on", "sites",
-         "per_tenant", "failures", "repairers", "failover", "overload", "retry_amplification"});
+    Fields f(reader_, node, "a service",
+             {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on",
+              "sites", "per_tenant", "failures", "repairers", "failover", "overload",
+              "retry_amplification", "health_check"});
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
@@ -176,6 +176,8 @@ class TopologyReader {
         service.repairers =
             static_cast<int>(reader_.integer(r, "repairers of " + what, 1, 10'000).value_or(1));
       }
+      if (const YAML::Node h = f.get("health_check"); h.IsDefined())
+        service.health_check = read_health_check(h, what);
     }
     if (service.name.empty())
       service.name = service.id;
@@ -313,6 +315,31 @@ class TopologyReader {
       service.retry_amplification =
           reader_.number(retries, "retry_amplification of " + what, 1.0, 100.0).value_or(1.0);
     }
+  }
+
+  // health_check: {max_packet_loss, max_latency, deep}, at least one limit.
+  std::optional<HealthCheck> read_health_check(const YAML::Node& node, const std::string& what) {
+    Fields f(reader_, node, "the health_check of " + what,
+             {"max_packet_loss", "max_latency", "deep"});
+    if (!f.is_map())
+      return std::nullopt;
+    HealthCheck check;
+    check.where = reader_.at(node);
+    const YAML::Node loss = f.get("max_packet_loss");
+    const YAML::Node latency = f.get("max_latency");
+    if (loss.IsDefined())
+      check.max_packet_loss =
+          reader_.fraction(loss, "max_packet_loss of the health_check of " + what);
+    if (latency.IsDefined())
+      check.max_latency = reader_.duration(latency, "max_latency of the health_check of " + what);
+    if (const YAML::Node d = f.get("deep"); d.IsDefined())
+      check.deep = reader_.flag(d, "deep of the health_check of " + what).value_or(false);
+    if (!loss.IsDefined() && !latency.IsDefined()) {
+      reader_.error(node, "the health_check of " + what +
+                              " never fails; give 'max_packet_loss' (the share of probes it "
+                              "tolerates losing) or 'max_latency' (e.g. 500ms), or both");
+    }
+    return check;
   }
 
   std::optional<FailureModel> read_failures(const YAML::Node& node, const std::string& what) {

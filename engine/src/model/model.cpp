@@ -25,6 +25,18 @@ std::string as_sentence(const std::vector<std::string>& words) {
   return out;
 }
 
+Impairment combined(const Impairment& a, const Impairment& b) {
+  return {1.0 - (1.0 - a.packet_loss) * (1.0 - b.packet_loss), a.added_latency + b.added_latency,
+          a.capacity * b.capacity};
+}
+
+// Losses are products of doubles: within kServedTolerance of the limit
+// they count as on it, and a check fails only above its limit.
+bool HealthCheck::fails(double packet_loss, double added_latency_ms) const {
+  return (max_packet_loss && packet_loss > *max_packet_loss + 1e-9) ||
+         (max_latency && added_latency_ms > static_cast<double>(max_latency->ms) + 1e-9);
+}
+
 std::string_view to_string(MilestoneEvent e) {
   return word_of(e);
 }

@@ -141,13 +141,19 @@ class ResultBuilder {
 
 namespace faultline::detail {
 
-// Requests are not followed tenant by tenant: a run there would leave
-// their users out of its figures.
+// Requests are not followed tenant by tenant, and the platform's links
+// lose no packets: a run there would leave those users, or the health
+// checks a degradation fails, out of its figures.
 void check(const Scenario& scenario, const NetworkOptions& network) {
   for (const Fault& f : scenario.faults) {
     if (!f.tenants.empty()) {
       throw std::invalid_argument("fault '" + f.id +
                                   "' takes tenants out, which network fidelity does not model "
+                                  "yet; run it at state fidelity");
+    }
+    if (f.kind == FaultKind::degradation) {
+      throw std::invalid_argument("fault '" + f.id +
+                                  "' is a degradation, which network fidelity does not model "
                                   "yet; run it at state fidelity");
     }
   }

@@ -12,6 +12,7 @@ Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
       capabilities_(run.topology.services().size(),
                     std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
                                 [](const Fault& f) { return f.lasts || f.cache_ttl; })),
+      degradations_(run),
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
       rollout_halted_(run.scenario.faults.size()),
@@ -21,6 +22,7 @@ void Estate::reset() {
   for (std::size_t d = 0; d < base_healthy_.size(); ++d)
     base_healthy_[d] = run_.topology.deployments()[d].instances;
   capabilities_.reset();
+  degradations_.reset();
   std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
@@ -51,6 +53,8 @@ void Estate::strike(FaultId index) {
       base_healthy_[d.value] = remaining;
       apply_deployment(d);
     }
+  } else if (fault.kind == FaultKind::degradation) {
+    degradations_.strike(index, schedule_heal(index));
   } else {
     strike_outage(index);
   }
@@ -73,13 +77,22 @@ void Estate::strike_outage(FaultId index) {
   } else {
     tenants_.take_out(index, run_.now);
   }
-  std::optional<Duration> lasts;
-  if (fault.lasts)
-    lasts = run_.draw(*fault.lasts, random_, index.value);
-  if (fault.cache_ttl)
+  if (fault.cache_ttl) {
+    std::optional<Duration> lasts;
+    if (fault.lasts)
+      lasts = run_.draw(*fault.lasts, random_, index.value);
     schedule_cohorts(index, lasts);
-  else if (lasts)
-    run_.queue.schedule(run_.now + *lasts, events::FaultHeals{index});
+  } else {
+    schedule_heal(index);
+  }
+}
+
+std::optional<EventHandle> Estate::schedule_heal(FaultId index) {
+  const Fault& fault = run_.scenario.faults[index.value];
+  if (!fault.lasts)
+    return std::nullopt;
+  return run_.queue.schedule(run_.now + run_.draw(*fault.lasts, random_, index.value),
+                             events::FaultHeals{index});
 }
 
 // Cohort i refreshes at phase (i + 1/2) / kCacheCohorts of the TTL, then
@@ -121,6 +134,11 @@ void Estate::turn_cohort(FaultId index, bool holds_outage) {
 
 void Estate::heal(FaultId index) {
   const Fault& fault = run_.scenario.faults[index.value];
+  if (fault.kind == FaultKind::degradation) {
+    if (degradations_.heal(index))
+      run_.recorder.record(run_.now, TimelineKind::fault_healed, index);
+    return;
+  }
   const ServiceId s = *fault.service;
   if (!fault.tenants.empty()) {
     const TenantsBack back = tenants_.heal(index, run_.now);

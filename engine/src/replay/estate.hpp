@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "replay/degradations.hpp"
 #include "replay/failover.hpp"
 #include "replay/failure_models.hpp"
 #include "replay/run_context.hpp"
@@ -24,7 +25,7 @@ class Estate {
   // was halted before; an outage of tenants takes their share of its
   // service out. An outage that lasts is scheduled to heal.
   void strike(FaultId fault);
-  // The outage ends by itself (see ServiceCapabilities).
+  // The outage or degradation ends by itself (see ServiceCapabilities).
   void heal(FaultId fault);
   // A cohort of the outage's consumers refreshes its cache (see
   // Fault::cache_ttl); the last to come back ends the outage.
@@ -33,6 +34,8 @@ class Estate {
   // returns whether it did.
   bool reach_wave(FaultId fault, int wave);
   void halt_rollout(FaultId fault) { rollout_halted_[fault.value] = 1; }
+  // A step ends the degradation, if it is still on.
+  void mitigate(FaultId fault) { degradations_.mitigate(fault); }
 
   // The deployment has all its instances again.
   void rebuild(DeploymentId d);
@@ -59,6 +62,8 @@ class Estate {
   // reaches no more waves.
   int roll_out(FaultId fault, int wave);
   void strike_outage(FaultId fault);
+  // Schedules the end of a fault that lasts.
+  std::optional<EventHandle> schedule_heal(FaultId fault);
   // Schedules each cohort's refreshes that turn it, given how long the
   // outage lasts (for ever when absent).
   void schedule_cohorts(FaultId fault, std::optional<Duration> lasts);
@@ -70,6 +75,7 @@ class Estate {
   TenantStates& tenants_;
   std::vector<int> base_healthy_;  // by deployment
   ServiceCapabilities capabilities_;
+  Degradations degradations_;
   std::vector<char> deployment_failed_;  // by deployment, by its failure model
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault

@@ -213,7 +213,11 @@ void Run::on(const events::ShiftStarts&) {
 void Run::propagate() {
   HealthPropagator& health = context_.health;
   demand_schedule_.sync(users_.segment());
-  for (const ServiceId s : health.propagate()) {
+  const std::span<const ServiceId> changed = health.propagate();
+  // Checks first: the record reads cause before effect.
+  for (const DeploymentId d : health.check_changes())
+    follow_check(d);
+  for (const ServiceId s : changed) {
     context_.recorder.record_state(s, health.health(s), context_.now);
     for (const UserGroupId g : context_.topology.users_of(s))
       update_group(g);
@@ -225,6 +229,20 @@ void Run::propagate() {
   steps_.open_gates();
   if (!demand_.services().empty())
     demand_schedule_.schedule(users_.segment());
+}
+
+// A load balancer took the deployment out of rotation or put it back: the
+// record says why, and an active-passive service's failover looks again.
+void Run::follow_check(DeploymentId d) {
+  const HealthPropagator& health = context_.health;
+  const NetworkView& probe = health.probe(d);
+  context_.recorder.record(
+      context_.now, health.checked_out(d) ? TimelineKind::check_failed : TimelineKind::check_passed,
+      d, [&](TimelineEntry& e) {
+        e.packet_loss = probe.packet_loss;
+        e.added_latency_ms = probe.added_latency_ms;
+      });
+  failover_.check(context_.topology.deployment(d).service);
 }
 
 // The users brought back take their share of the group's loss so far that

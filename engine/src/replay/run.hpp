@@ -70,6 +70,7 @@ class Run {
   void on(const events::ShiftStarts& e);
   // Settles health after changes, and follows what health decides.
   void propagate();
+  void follow_check(DeploymentId d);
   // The group's cut-off users, if changed, from health and its tenants.
   void update_group(UserGroupId g);
   void advance_to(SimTime t);

@@ -421,6 +421,9 @@ void StepExecution::apply_wave(StepId s, int wave) {
     case ActionKind::halt_rollout:
       estate_.halt_rollout(*step.fault);
       break;
+    case ActionKind::mitigate:
+      estate_.mitigate(*step.fault);
+      break;
     case ActionKind::restore_tenants:
       break;  // batch by batch, in BatchPipelines
   }

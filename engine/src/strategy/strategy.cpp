@@ -29,6 +29,11 @@ std::vector<ServiceId> services_acted_on(const Scenario& scenario, const Step& s
     out.push_back(*step.service);
   for (const DeploymentId d : step.deployments)
     out.push_back(scenario.topology->deployment(d).service);
+  // A mitigation gives back what its degradation took from its deployments.
+  if (step.action == ActionKind::mitigate) {
+    for (const DeploymentId d : scenario.faults[step.fault->value].deployments)
+      out.push_back(scenario.topology->deployment(d).service);
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
