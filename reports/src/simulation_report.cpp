@@ -53,6 +53,41 @@ ordered_json event_times_json(const EventTimes& times, double divisor) {
   return j;
 }
 
+// The simulated event less the observed time, in hours (negative:
+// earlier), at p10/p50/p90 over all runs (null among the runs where it
+// never happened) and its mean over those where it did.
+ordered_json difference_json(const MonteCarloResult& result, std::size_t m) {
+  const auto hours = [](const std::optional<Duration>& d) {
+    return d ? ordered_json(d->in_hours()) : ordered_json(nullptr);
+  };
+  ordered_json j;
+  for (const auto& [name, q] :
+       {std::pair{"p10", 0.1}, std::pair{"p50", 0.5}, std::pair{"p90", 0.9}})
+    j[name] = hours(milestone_difference(result, m, q));
+  j["mean_when_it_happened"] = hours(mean_milestone_difference(result, m));
+  return j;
+}
+
+ordered_json observed_json(const Scenario& scenario, const MonteCarloResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json observed = ordered_json::array();
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    observed.push_back({{"id", milestone.id},
+                        {"observed", clock.iso_text(milestone.time)},
+                        {"observed_s", milestone.time.since_t0().in_seconds()},
+                        {"timing", to_string(milestone.timing)},
+                        {"within_s", milestone.within.in_seconds()},
+                        {"runs_met", result.milestones_met[m]},
+                        {"probability_met", share(result.milestones_met[m], result.runs)},
+                        {"probability_never", share(result.milestone_times[m].never(),
+                                                    result.milestone_times[m].runs())},
+                        {"simulated_at_h", event_times_json(result.milestone_times[m], kMsPerHour)},
+                        {"difference_h", difference_json(result, m)}});
+  }
+  return observed;
+}
+
 // A step that lists methods: each one's share of the runs it completed.
 ordered_json methods_json(const Step& step, const StepStatistics& stats, std::uint64_t runs) {
   ordered_json methods = ordered_json::array();
@@ -147,21 +182,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
     entry.update(impact_json(result.user_groups[g], group.users));
     j["user_groups"].push_back(std::move(entry));
   }
-  j["observed"] = ordered_json::array();
-  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-    const Milestone& milestone = scenario.observed[m];
-    j["observed"].push_back(
-        {{"id", milestone.id},
-         {"observed", clock.iso_text(milestone.time)},
-         {"observed_s", milestone.time.since_t0().in_seconds()},
-         {"timing", to_string(milestone.timing)},
-         {"within_s", milestone.within.in_seconds()},
-         {"runs_met", result.milestones_met[m]},
-         {"probability_met", share(result.milestones_met[m], result.runs)},
-         {"probability_never",
-          share(result.milestone_times[m].never(), result.milestone_times[m].runs())},
-         {"simulated_at_h", event_times_json(result.milestone_times[m], kMsPerHour)}});
-  }
+  j["observed"] = observed_json(scenario, result);
   ordered_json points = ordered_json::array();
   for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
     const Accumulator& a = result.sampled_active[i];
@@ -323,25 +344,41 @@ std::string method_lines(const Scenario& scenario, const MonteCarloResult& resul
   return out;
 }
 
-// The observed milestones against the runs.
-std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& result) {
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  if (!scenario.observed.empty()) {
-    out += fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n", "observed milestone",
-                       "observed", "P(met)", "P(never)", "simulated p10", "simulated p50",
-                       "simulated p90");
-    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-      const Milestone& milestone = scenario.observed[m];
-      const EventTimes& times = result.milestone_times[m];
-      out += fmt::format(
-          "{:<28} {:<32} {:>7.3f} {:>9.3f}  {:<22} {:<22} {}\n", milestone.id,
-          milestone_when(clock, milestone), share(result.milestones_met[m], result.runs),
-          share(times.never(), times.runs()), event_time_text(clock, times, 0.1, "never"),
-          event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"));
-    }
+// How far from each milestone the runs landed: the simulated event less
+// the observed time.
+std::string milestone_difference_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  const auto text = [](const std::optional<Duration>& d) {
+    return d ? signed_duration(*d) : std::string("never");
+  };
+  std::string out = fmt::format("\n{:<28} {:>12} {:>12} {:>12} {:>12}\n", "simulated - observed",
+                                "p10", "p50", "p90", "mean");
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    out += fmt::format(
+        "{:<28} {:>12} {:>12} {:>12} {:>12}\n", scenario.observed[m].id,
+        text(milestone_difference(result, m, 0.1)), text(milestone_difference(result, m, 0.5)),
+        text(milestone_difference(result, m, 0.9)), text(mean_milestone_difference(result, m)));
   }
   return out;
+}
+
+// The observed milestones against the runs.
+std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& result) {
+  if (scenario.observed.empty())
+    return {};
+  const ScenarioClock& clock = scenario.clock;
+  std::string out = fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n",
+                                "observed milestone", "observed", "P(met)", "P(never)",
+                                "simulated p10", "simulated p50", "simulated p90");
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    const EventTimes& times = result.milestone_times[m];
+    out += fmt::format(
+        "{:<28} {:<32} {:>7.3f} {:>9.3f}  {:<22} {:<22} {}\n", milestone.id,
+        milestone_when(clock, milestone), share(result.milestones_met[m], result.runs),
+        share(times.never(), times.runs()), event_time_text(clock, times, 0.1, "never"),
+        event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"));
+  }
+  return out + milestone_difference_lines(scenario, result);
 }
 
 // At most 25 lines: every k-th sample time.

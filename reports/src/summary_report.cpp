@@ -603,6 +603,17 @@ std::string runbook_statistics_section(const Scenario& scenario, const MonteCarl
   return out;
 }
 
+// "-4h55m / +2h22m / +14h44m", "never" where a percentile falls among the
+// runs without the event.
+std::string difference_spread(const MonteCarloResult& result, std::size_t m) {
+  std::string out;
+  for (const double q : {0.1, 0.5, 0.9}) {
+    const auto d = milestone_difference(result, m, q);
+    out += (out.empty() ? "" : " / ") + (d ? signed_duration(*d) : std::string("never"));
+  }
+  return out;
+}
+
 // The observed milestones against the runs.
 std::string record_statistics_section(const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
@@ -610,7 +621,8 @@ std::string record_statistics_section(const Scenario& scenario, const MonteCarlo
   if (!scenario.observed.empty()) {
     out += "\n## Against the public record\n\n";
     out += heading({"milestone", "observed", ">runs that met it", "simulated (p10)",
-                    "simulated (p50)", "simulated (p90)", ">never happened in"});
+                    "simulated (p50)", "simulated (p90)", ">never happened in",
+                    "simulated - observed (p10 / p50 / p90)"});
     for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
       const Milestone& milestone = scenario.observed[m];
       const EventTimes& times = result.milestone_times[m];
@@ -619,7 +631,7 @@ std::string record_statistics_section(const Scenario& scenario, const MonteCarlo
                   event_time_text(clock, times, 0.1, "never"),
                   event_time_text(clock, times, 0.5, "never"),
                   event_time_text(clock, times, 0.9, "never"),
-                  percent(share(times.never(), times.runs()))});
+                  percent(share(times.never(), times.runs())), difference_spread(result, m)});
     }
   }
   return out;

@@ -223,6 +223,14 @@ TEST(MonteCarlo, EachUnevenWaveDrawsItsOwnDuration) {
       << "within 1h of 7h, either side";
   EXPECT_NEAR(static_cast<double>(r.milestones_met[1]) / n, 0.25, 4 * 0.0035);
   EXPECT_NEAR(static_cast<double>(r.milestones_met[2]) / n, 0.375, 4 * 0.0035);
+  const auto hours = [&](std::size_t m, double q) {
+    return milestone_difference(r, m, q)->in_hours();
+  };
+  EXPECT_NEAR(hours(0, 0.1), -1.6, 4 * 0.0085);
+  EXPECT_NEAR(hours(0, 0.5), 0, 4 * 0.0085);
+  EXPECT_NEAR(hours(0, 0.9), 1.6, 4 * 0.0085);
+  EXPECT_NEAR(mean_milestone_difference(r, 0)->in_hours(), 0, 4 * 0.0082);
+  EXPECT_NEAR(hours(1, 0.5), 1, 4 * 0.0085);
 }
 
 // until_it_works.yaml (runbook/fixtures/semantics): attempts until the

@@ -104,6 +104,8 @@ struct MonteCarloResult {
   // not), by position in scenario.observed.
   std::vector<std::uint64_t> milestones_met;
   std::vector<EventTimes> milestone_times;
+  // The simulated event less the observed time (see milestone_difference).
+  std::vector<SignedTimes> milestone_differences;
   std::vector<SimTime> sample_times;
   std::vector<Accumulator> sampled_active;  // active users cut off, by sample time
   // By sample time, when some fault takes tenants out: of the most users of
@@ -117,6 +119,16 @@ struct MonteCarloResult {
 
 // Throws std::invalid_argument for options out of range.
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options);
+
+// An observed milestone's simulated event less its observed time
+// (negative: earlier), by position in scenario.observed: at quantile q over
+// all runs, nothing where q falls among the runs in which it never
+// happened; and its mean over the runs in which it happened, nothing
+// without any. To the millisecond, the quantiles within 0.8% of their size.
+std::optional<Duration> milestone_difference(const MonteCarloResult& result, std::size_t milestone,
+                                             double q);
+std::optional<Duration> mean_milestone_difference(const MonteCarloResult& result,
+                                                  std::size_t milestone);
 
 // The step that adds the most time to the critical path on average
 // (criticality times its time on the path), the first in runbook order on a

@@ -161,4 +161,34 @@ class EventTimes {
   std::uint64_t never_ = 0;
 };
 
+// EventTimes of a signed value, as a simulated time less an observed one:
+// its quantiles are within 0.8% of the value's own size (not of the time
+// since T0), and count the runs without it as +infinity.
+class SignedTimes {
+ public:
+  void add(std::int64_t ms) {
+    all_.add(ms);
+    if (ms < 0)
+      below_zero_.add(-ms);
+    else
+      from_zero_.add(ms);
+  }
+  void add_never() { ++never_; }
+  void merge(const SignedTimes& other);
+
+  std::uint64_t runs() const { return all_.count() + never_; }
+  std::uint64_t never() const { return never_; }
+  // Nearest-rank quantile over all runs; nothing when it falls among the
+  // runs without it (or there are no runs).
+  std::optional<double> quantile(double q) const;
+  // Over the runs with it; nothing without any.
+  std::optional<double> mean() const;
+
+ private:
+  Moments all_;
+  Accumulator below_zero_;  // each negative value, negated
+  Accumulator from_zero_;
+  std::uint64_t never_ = 0;
+};
+
 }  // namespace faultline

@@ -29,6 +29,7 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.user_groups.resize(scenario.topology->user_groups().size());
   t.milestones_met.resize(scenario.observed.size());
   t.milestone_times.resize(scenario.observed.size());
+  t.milestone_differences.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
   if (std::any_of(scenario.faults.begin(), scenario.faults.end(),
@@ -112,10 +113,13 @@ void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
     const auto& simulated = run.observed[m].simulated;
     if (simulated && milestone_met(scenario.observed[m], *simulated))
       ++t.milestones_met[m];
-    if (simulated)
+    if (simulated) {
       t.milestone_times[m].add(simulated->since_t0().ms);
-    else
+      t.milestone_differences[m].add((*simulated - scenario.observed[m].time).ms);
+    } else {
       t.milestone_times[m].add_never();
+      t.milestone_differences[m].add_never();
+    }
   }
   for (std::size_t i = 0; i < run.sampled_active.size(); ++i)
     t.sampled_active[i].add(run.sampled_active[i].value);
@@ -159,6 +163,7 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   for (std::size_t m = 0; m < into.milestones_met.size(); ++m) {
     into.milestones_met[m] += from.milestones_met[m];
     into.milestone_times[m].merge(from.milestone_times[m]);
+    into.milestone_differences[m].merge(from.milestone_differences[m]);
   }
   for (std::size_t i = 0; i < into.sampled_active.size(); ++i)
     into.sampled_active[i].merge(from.sampled_active[i]);
@@ -369,6 +374,18 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   result.reached_ci_target = reached;
   result.interrupted = interrupted;
   return result;
+}
+
+std::optional<Duration> milestone_difference(const MonteCarloResult& result, std::size_t milestone,
+                                             double q) {
+  const auto d = result.milestone_differences[milestone].quantile(q);
+  return d ? std::optional<Duration>(Duration{std::llround(*d)}) : std::nullopt;
+}
+
+std::optional<Duration> mean_milestone_difference(const MonteCarloResult& result,
+                                                  std::size_t milestone) {
+  const auto d = result.milestone_differences[milestone].mean();
+  return d ? std::optional<Duration>(Duration{std::llround(*d)}) : std::nullopt;
 }
 
 std::optional<StepId> step_to_speed_up_first(const MonteCarloResult& result) {

@@ -194,4 +194,30 @@ std::optional<double> EventTimes::quantile(double q) const {
   return happened_.value_at_rank(rank);
 }
 
+void SignedTimes::merge(const SignedTimes& other) {
+  all_.merge(other.all_);
+  below_zero_.merge(other.below_zero_);
+  from_zero_.merge(other.from_zero_);
+  never_ += other.never_;
+}
+
+// Ranks 1 to n of the negative values are the largest negations first.
+std::optional<double> SignedTimes::quantile(double q) const {
+  if (runs() == 0)
+    return std::nullopt;
+  const std::uint64_t rank = nearest_rank(q, runs());
+  const std::uint64_t below = below_zero_.count();
+  if (rank <= below)
+    return -below_zero_.value_at_rank(below - rank + 1);
+  if (rank - below > from_zero_.count())
+    return std::nullopt;
+  return from_zero_.value_at_rank(rank - below);
+}
+
+std::optional<double> SignedTimes::mean() const {
+  if (all_.count() == 0)
+    return std::nullopt;
+  return all_.mean();
+}
+
 }  // namespace faultline

@@ -19,7 +19,10 @@ namespace faultline::reports {
 // met within its tolerance, no longer when earlier); steps' method(s).
 // 5: timeline kinds batch_*; fault and fault_healed entries of outages of
 // tenants give tenants and users; the replay's tenants_out.
-inline constexpr int kSchemaVersion = 5;
+// 6: timeline kinds check_failed and check_passed; degradation faults'
+// entries give deployments, packet_loss, added_latency_ms and capacity;
+// simulate's milestones give difference_h.
+inline constexpr int kSchemaVersion = 6;
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
