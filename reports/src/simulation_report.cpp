@@ -270,13 +270,15 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
 std::string step_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
   std::string out;
-  out += fmt::format("\n{:<28} {:>12} {:>22} {:>22}\n", "step", "criticality", "completed p50",
-                     "restored user-hours");
+  out += fmt::format("\n{:<28} {:>12} {:>22} {:>22} {:>22} {:>20}\n", "step", "criticality",
+                     "completed p10", "completed p50", "completed p90", "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    out += fmt::format("{:<28} {:>12.3f} {:>22} {:>22}\n", scenario.steps[s].id,
+    out += fmt::format("{:<28} {:>12.3f} {:>22} {:>22} {:>22} {:>20}\n", scenario.steps[s].id,
                        share(stats.runs_critical, result.runs),
+                       event_time_text(clock, stats.completed_at, 0.1, "not completed"),
                        event_time_text(clock, stats.completed_at, 0.5, "not completed"),
+                       event_time_text(clock, stats.completed_at, 0.9, "not completed"),
                        millions(stats.restored_user_seconds.mean() / kSecondsPerHour));
   }
   out += "(restored: mean user-hours the users a step brought back had lost until then)\n";

@@ -528,12 +528,14 @@ std::string confidence_section(const MonteCarloResult& result) {
   }
   out += ".\n";
   out += fmt::format(
-      "- Half the runs lost less than {}, 90% less than {} and 99% less than {}; the runs "
-      "ranged from {} to {}.\n",
-      uh(lost.p50), uh(lost.p90), uh(lost.p99), uh(static_cast<double>(lost.min)),
+      "- 10% of the runs lost less than {}, half less than {}, 90% less than {} and 99% less "
+      "than {}; the runs ranged from {} to {}.\n",
+      uh(lost.p10), uh(lost.p50), uh(lost.p90), uh(lost.p99), uh(static_cast<double>(lost.min)),
       uh(static_cast<double>(lost.max)));
-  out += fmt::format("- Active users cut off at worst: mean {}, median {}, 90th percentile {}.\n",
-                     millions(peak.mean), millions(peak.p50), millions(peak.p90));
+  out += fmt::format(
+      "- Active users cut off at worst: mean {}, 10th percentile {}, median {}, 90th percentile "
+      "{}.\n",
+      millions(peak.mean), millions(peak.p10), millions(peak.p50), millions(peak.p90));
   if (result.overall.runs_ending_cut_off > 0) {
     out += fmt::format(
         "- **In {} of the runs users were still cut off when the run ended** (mean {} users); "
@@ -557,8 +559,8 @@ std::string service_statistics_section(const Scenario& scenario, const MonteCarl
   out +=
       "\"Back by\" is over the runs in which the service was out; where the percentile falls "
       "among the runs that ended with it still out, it reads \"not restored\".\n\n";
-  out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p50)",
-                  "back by (p90)", ">still out at the end in"});
+  out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p10)",
+                  "back by (p50)", "back by (p90)", ">still out at the end in"});
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     if (stats.runs_down == 0 && stats.restored_at.never() == 0)
@@ -566,6 +568,7 @@ std::string service_statistics_section(const Scenario& scenario, const MonteCarl
     const Summary down = stats.downtime_ms.summary();
     out += row({md(topology.services()[s].id), percent(share(stats.runs_down, result.runs)),
                 duration_text(down.mean), duration_text(down.p90),
+                event_time_text(clock, stats.restored_at, 0.1, "not restored"),
                 event_time_text(clock, stats.restored_at, 0.5, "not restored"),
                 event_time_text(clock, stats.restored_at, 0.9, "not restored"),
                 percent(share(stats.restored_at.never(), result.runs))});
@@ -589,11 +592,12 @@ std::string runbook_statistics_section(const Scenario& scenario, const MonteCarl
         md(scenario.steps[first->value].id), percent(share(most.runs_critical, result.runs)),
         duration_text(most.critical_ms.mean()), completion_phrase(clock, most.completed_at));
   }
-  out += heading({"step", ">on the critical path", "completed (p50)", "completed (p90)",
-                  ">gave up in", ">restored user-hours (mean)"});
+  out += heading({"step", ">on the critical path", "completed (p10)", "completed (p50)",
+                  "completed (p90)", ">gave up in", ">restored user-hours (mean)"});
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
     out += row({md(scenario.steps[s].id), percent(share(stats.runs_critical, result.runs)),
+                event_time_text(clock, stats.completed_at, 0.1, "not completed"),
                 event_time_text(clock, stats.completed_at, 0.5, "not completed"),
                 event_time_text(clock, stats.completed_at, 0.9, "not completed"),
                 percent(share(stats.runs_failed, result.runs)),
