@@ -233,7 +233,7 @@ std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
 std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
   const Fault& f = scenario.faults[e.fault().value];
   if (f.kind == FaultKind::degradation)
-    return fmt::format("{}: ends by itself; its deployments are whole again", f.id);
+    return fmt::format("{}: ends by itself; its impairment lifts", f.id);
   const std::string& service = scenario.topology->service(*f.service).id;
   if (!f.tenants.empty()) {
     return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id, e.tenants,

@@ -122,6 +122,40 @@ TEST(Degradation, AnActiveDeploymentOutOfRotationFailsOver) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 25);
 }
 
+TEST(Degradation, ADeepCheckFailsWhereADependencyDoesNotServeWithNoDegradation) {
+  const auto scenario = fixture("unserved.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(deployments_at(*scenario, r, TimelineKind::check_failed),
+            (Times{{SimTime{}, "api@east"}, {SimTime{}, "api@west"}}));
+  EXPECT_DOUBLE_EQ(r.user_groups[0].lost.in_user_hours(), 50) << "web serves what auth does";
+  EXPECT_DOUBLE_EQ(r.user_groups[1].lost.in_user_hours(), 1000) << "api serves nobody";
+}
+
+TEST(Degradation, TwoDegradationsOnADeploymentCompound) {
+  const auto scenario = fixture("overlap.yaml");
+  EXPECT_EQ(scenario->faults[1].deployments.size(), 1u) << "listed twice, degraded once";
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(deployments_at(*scenario, r, TimelineKind::check_failed),
+            (Times{{at(Duration::minutes(30)), "web@east"}}));
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::check_failed) {
+      EXPECT_NEAR(e.packet_loss, 1 - 0.95 * 0.94, 1e-12);
+    }
+  }
+  EXPECT_EQ(deployments_at(*scenario, r, TimelineKind::check_passed),
+            (Times{{at(Duration::minutes(90)), "web@east"}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 50);
+  EXPECT_EQ(r.services[2].degraded, Duration::hours(2)) << "api slowed, every check within 10%";
+}
+
+TEST(Degradation, SlownessIsNotPassedRoundACycleSoItEnds) {
+  const auto scenario = fixture("cycle_slow.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.services[0].degraded, Duration::hours(1));
+  EXPECT_EQ(r.services[0].final_state, ServiceState::operational);
+  EXPECT_EQ(r.services[1].final_state, ServiceState::operational);
+}
+
 TEST(Degradation, TheReplayJsonSaysWhatADegradationDoesAndWhatTheProbesMet) {
   const auto scenario = fixture("deep.yaml");
   const auto json = reports::replay_json(*scenario, replay(*scenario));
@@ -167,10 +201,14 @@ TEST(Degradation, EachMistakeInADegradationOrItsMitigationIsALocatedError) {
   EXPECT_TRUE(testing::has_error(d, 11, 58,
                                  "unknown key 'packet_los' in a fault (did you mean "
                                  "'packet_loss'?)"));
-  EXPECT_TRUE(testing::has_error(d, 13, 52,
+  EXPECT_TRUE(testing::has_error(d, 15, 52,
                                  "fault 'outage' is not a degradation, so there is "
                                  "nothing to mitigate"));
-  EXPECT_TRUE(testing::has_error(d, 14, 53, "unknown fault 'lossy-boundry'"));
+  EXPECT_TRUE(testing::has_error(d, 12, 5, "fault 'neutral' degrades nothing"));
+  EXPECT_TRUE(testing::has_error(d, 13, 77,
+                                 "packet_loss of fault 'black-hole' is 1: nothing gets "
+                                 "through"));
+  EXPECT_TRUE(testing::has_error(d, 16, 53, "unknown fault 'lossy-boundry'"));
 }
 
 TEST(Degradation, EachMistakeInAHealthCheckIsALocatedError) {
@@ -193,9 +231,10 @@ TEST(Degradation, EachMistakeInAHealthCheckIsALocatedError) {
                                  "true or false"));
 }
 
-TEST(Degradation, NetworkFidelityRefusesADegradation) {
-  const auto scenario = fixture("deep.yaml");
-  EXPECT_THROW(replay_network(*scenario, NetworkOptions{}), std::invalid_argument);
+TEST(Degradation, NetworkFidelityRefusesADegradationAndADeepCheck) {
+  EXPECT_THROW(replay_network(*fixture("deep.yaml"), NetworkOptions{}), std::invalid_argument);
+  EXPECT_THROW(replay_network(*fixture("unserved.yaml"), NetworkOptions{}), std::invalid_argument)
+      << "no degradation, but a deep check the platform would not apply";
 }
 
 }  // namespace

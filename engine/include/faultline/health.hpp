@@ -93,6 +93,10 @@ class HealthPropagator {
   // services whose health changed, dependencies before dependants. Changes
   // between two calls must all move health the same way (all losses or all
   // recoveries), which keeps evaluation on a dependency cycle monotone.
+  // Health checks can turn one way into the other (a lossy deployment out
+  // of rotation lowers the loss its callers meet), but they and networks
+  // only look at dependencies below a cycle, so a cycle's members still
+  // move one way.
   std::span<const ServiceId> propagate();
 
   const ServiceHealth& health(ServiceId s) const { return health_[s.value]; }
@@ -107,8 +111,6 @@ class HealthPropagator {
   // Its service's health check fails (see HealthCheck): the load balancer
   // has taken it out of rotation.
   bool checked_out(DeploymentId d) const { return checked_out_[d.value] != 0; }
-  const Impairment& impairment(DeploymentId d) const { return impairment_[d.value]; }
-  const NetworkView& network(ServiceId s) const { return network_[s.value]; }
   // What the deployment's health-check probes met at its service's last
   // evaluation (with no check, nothing).
   const NetworkView& probe(DeploymentId d) const { return probe_[d.value]; }
@@ -148,24 +150,30 @@ class HealthPropagator {
   // what a request meets in the hard dependencies below the service.
   void check_deployments(const Service& service, const NetworkView& below, double served_below);
   NetworkView network_through(const Service& service, ServiceId s, const NetworkView& below) const;
+  bool slowed(const Service& service, std::uint32_t rank, const NetworkView& network) const;
   double deployment_fraction(const Service& service, ServiceId s);
   double capacity_fraction(const Service& service, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
   void mark(ServiceId s);
 
   const Topology& topology_;
+  // Some service has a deep health check, which fails where a dependency
+  // does not serve whatever the network.
+  const bool deep_checks_;
   std::vector<int> healthy_;
   std::vector<double> capability_;
   std::vector<char> in_service_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
   std::vector<Impairment> impairment_;  // by deployment
-  std::vector<double> capacity_left_;   // by deployment: its impairment's capacity
+  // By deployment: its impairment's capacity, a dense copy for the loops
+  // every evaluation runs.
+  std::vector<double> capacity_left_;
   std::vector<char> checked_out_;       // by deployment
   std::vector<NetworkView> probe_;      // by deployment
   std::vector<NetworkView> network_;    // by service
-  // Some deployment was impaired since the reset: evaluation looks at
-  // networks and health checks.
-  bool impaired_ = false;
+  // Evaluation looks at networks and health checks: with deep checks, or
+  // once some deployment was impaired since the reset.
+  bool full_evaluation_ = false;
   std::vector<DeploymentId> check_changed_;
   std::vector<char> is_check_changed_;
   std::vector<UserCount> demand_;

@@ -137,7 +137,6 @@ struct Impairment {
   Duration added_latency;
   double capacity = 1.0;
 
-  bool none() const { return packet_loss == 0.0 && added_latency.ms == 0 && capacity == 1.0; }
   bool operator==(const Impairment&) const = default;
 };
 
@@ -149,8 +148,9 @@ Impairment combined(const Impairment& a, const Impairment& b);
 // deployment whose probes lose more than `max_packet_loss` or are slowed by
 // more than `max_latency` is taken out of rotation (it takes no traffic)
 // until they pass again. A deep check's probe goes through the service's
-// hard dependencies too, so it also fails with their loss, their latency
-// and the share of requests they do not serve.
+// hard dependencies too, so it also meets their loss and latency, and
+// loses the share of requests they do not serve (which counts against
+// max_packet_loss).
 struct HealthCheck {
   std::optional<double> max_packet_loss;
   std::optional<Duration> max_latency;

@@ -23,6 +23,9 @@ ServiceState ServiceHealth::state() const {
 
 HealthPropagator::HealthPropagator(const Topology& topology)
     : topology_(topology),
+      deep_checks_(
+          std::any_of(topology.services().begin(), topology.services().end(),
+                      [](const Service& s) { return s.health_check && s.health_check->deep; })),
       healthy_(topology.deployments().size()),
       capability_(topology.services().size()),
       in_service_(topology.deployments().size()),
@@ -71,7 +74,7 @@ void HealthPropagator::reset() {
   std::fill(network_.begin(), network_.end(), NetworkView{});
   std::fill(is_check_changed_.begin(), is_check_changed_.end(), 0);
   check_changed_.clear();
-  impaired_ = false;
+  full_evaluation_ = deep_checks_;
   std::fill(demand_.begin(), demand_.end(), UserCount{});
   std::fill(fits_below_.begin(), fits_below_.end(), 0.0);
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
@@ -116,7 +119,7 @@ void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
 void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairment) {
   impairment_[d.value] = impairment;
   capacity_left_[d.value] = impairment.capacity;
-  impaired_ = true;
+  full_evaluation_ = true;
   mark(topology_.deployment(d).service);
 }
 
@@ -197,7 +200,8 @@ double HealthPropagator::deployment_fraction(const Service& service, ServiceId s
 // weight; each serves up to the capacity of its healthy instances and sheds
 // the rest, and while shedding sees its load multiplied by client retries.
 // Whether a deployment sheds is decided by cross-multiplying (exact while
-// instance counts, capacities, weights and demand are integers), and the
+// instance counts, capacities, weights and demand are integers and no
+// degradation has taken a share of a capacity), and the
 // served share is one less what is shed, so an estate that sheds nothing
 // serves exactly 1 however its traffic divides.
 double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) {
@@ -266,9 +270,9 @@ ServiceHealth HealthPropagator::evaluate(ServiceId s) {
   return {served, degraded};
 }
 
-// Only hard dependencies below the service on the graph count: loss and
-// latency are not passed round a dependency cycle, which keeps evaluation
-// on it monotone.
+// Only hard dependencies below the service on the graph count: loss,
+// latency and slowness are not passed round a dependency cycle, which keeps
+// evaluation on it monotone.
 ServiceHealth HealthPropagator::evaluate_impaired(ServiceId s, bool& network_moved) {
   const Service& service = topology_.service(s);
   const std::uint32_t rank = topology_.evaluation_rank(s);
@@ -288,18 +292,39 @@ ServiceHealth HealthPropagator::evaluate_impaired(ServiceId s, bool& network_mov
     check_deployments(service, below, served_below);
   ServiceHealth health = evaluate(s);
   const NetworkView next = network_through(service, s, below);
-  health.degraded = health.degraded || next.packet_loss > 0 || next.added_latency_ms > 0;
+  health.degraded = slowed(service, rank, next);
   network_moved = next != network_[s.value];
   network_[s.value] = next;
   return health;
 }
 
+// Slowed by its callers' loss or latency, by a soft dependency that does
+// not serve everyone, or by a hard one below the cycle that is slowed: a
+// slowness passed round a cycle would hold its members slowed for ever.
+bool HealthPropagator::slowed(const Service& service, std::uint32_t rank,
+                              const NetworkView& network) const {
+  if (network.packet_loss > 0 || network.added_latency_ms > 0)
+    return true;
+  for (const auto& dep : service.dependencies) {
+    const ServiceHealth& d = health_[dep.service.value];
+    if (dep.kind == DependencyKind::soft
+            ? !fully_served(d.served_fraction)
+            : d.degraded && topology_.evaluation_rank(dep.service) != rank)
+      return true;
+  }
+  return false;
+}
+
 // A shallow probe meets only the deployment's own impairment; a deep one
-// also what lies below, and fails where the dependencies do not serve.
+// also what lies below, and loses the requests the dependencies do not
+// serve. A deployment that takes no traffic anyway (a cold standby, one
+// with no instance left) is not probed: it keeps its state until it could.
 void HealthPropagator::check_deployments(const Service& service, const NetworkView& below,
                                          double served_below) {
   const HealthCheck& check = *service.health_check;
   for (const DeploymentId d : service.deployments) {
+    if (!in_service_[d.value] || healthy_[d.value] == 0)
+      continue;
     const Impairment& own = impairment_[d.value];
     double loss = own.packet_loss;
     double latency = static_cast<double>(own.added_latency.ms);
@@ -355,7 +380,7 @@ std::span<const ServiceId> HealthPropagator::propagate() {
     pending_.pop_back();
     is_pending_[s.value] = 0;
     bool network_moved = false;
-    const ServiceHealth next = impaired_ ? evaluate_impaired(s, network_moved) : evaluate(s);
+    const ServiceHealth next = full_evaluation_ ? evaluate_impaired(s, network_moved) : evaluate(s);
     const bool health_moved = next != health_[s.value];
     if (!health_moved && !network_moved)
       continue;

@@ -360,12 +360,27 @@ class ScenarioReader {
   // (at least one of packet_loss, added_latency, capacity) and how long.
   void read_degradation(Fields& f, const std::string& what, Fault& fault) {
     fault.deployments = deployments_of(f, what, true);
+    // A deployment listed twice is degraded once, not twice over.
+    std::vector<DeploymentId> seen;
+    std::erase_if(fault.deployments, [&](DeploymentId d) {
+      const bool again = std::find(seen.begin(), seen.end(), d) != seen.end();
+      seen.push_back(d);
+      return again;
+    });
     Impairment& i = fault.impairment;
+    const std::size_t errors = reader_.diagnostics().error_count();
     const YAML::Node loss = f.get("packet_loss");
     const YAML::Node latency = f.get("added_latency");
     const YAML::Node capacity = f.get("capacity");
-    if (loss.IsDefined())
+    if (loss.IsDefined()) {
       i.packet_loss = reader_.fraction(loss, "packet_loss of " + what).value_or(0.0);
+      if (i.packet_loss == 1.0) {
+        reader_.error(loss, "packet_loss of " + what +
+                                " is 1: nothing gets through, which is an outage, not a "
+                                "degradation; give a share below 1, or use a delete-instances "
+                                "fault");
+      }
+    }
     if (latency.IsDefined())
       i.added_latency = reader_.duration(latency, "added_latency of " + what).value_or(Duration{});
     if (capacity.IsDefined()) {
@@ -376,11 +391,13 @@ class ScenarioReader {
                                     "of capacity left (above 0), or use a delete-instances fault");
       }
     }
-    if (!loss.IsDefined() && !latency.IsDefined() && !capacity.IsDefined()) {
+    // Values that change nothing (a loss of 0, a capacity of 1) are as
+    // good as none; values in error have said so already.
+    if (i == Impairment{} && reader_.diagnostics().error_count() == errors) {
       reader_.error(f.node(), what +
                                   " degrades nothing; give at least one of 'packet_loss' (share "
-                                  "of packets lost), 'added_latency' (e.g. 200ms) or 'capacity' "
-                                  "(share of capacity left)");
+                                  "of packets lost, above 0), 'added_latency' (e.g. 200ms) or "
+                                  "'capacity' (share of capacity left, below 1)");
     }
     if (const YAML::Node d = f.get("lasts"); d.IsDefined())
       fault.lasts = reader_.distribution(d, "how long " + what + " lasts");

@@ -30,8 +30,8 @@ Impairment combined(const Impairment& a, const Impairment& b) {
           a.capacity * b.capacity};
 }
 
-// Losses are products of doubles: within kServedTolerance of the limit
-// they count as on it, and a check fails only above its limit.
+// Losses are products of doubles and latencies means of them: within
+// 1e-9 of a limit they count as on it, and a check fails only above it.
 bool HealthCheck::fails(double packet_loss, double added_latency_ms) const {
   return (max_packet_loss && packet_loss > *max_packet_loss + 1e-9) ||
          (max_latency && added_latency_ms > static_cast<double>(max_latency->ms) + 1e-9);

@@ -157,6 +157,13 @@ void check(const Scenario& scenario, const NetworkOptions& network) {
                                   "yet; run it at state fidelity");
     }
   }
+  for (const Service& s : scenario.topology->services()) {
+    if (s.health_check && s.health_check->deep) {
+      throw std::invalid_argument("service '" + s.id +
+                                  "' has a deep health check, which network fidelity does not "
+                                  "model yet; run it at state fidelity");
+    }
+  }
   if (network.step.ms <= 0 || network.window < network.step) {
     throw std::invalid_argument(fmt::format(
         "the step must be above 0 and the window at least a step, found a step of {} and a "

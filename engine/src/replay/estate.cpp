@@ -11,7 +11,11 @@ Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
       base_healthy_(run.topology.deployments().size()),
       capabilities_(run.topology.services().size(),
                     std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
-                                [](const Fault& f) { return f.lasts || f.cache_ttl; })),
+                                [](const Fault& f) {
+                                  return f.kind == FaultKind::outage && (f.lasts || f.cache_ttl);
+                                })),
+      faults_last_(std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
+                               [](const Fault& f) { return f.lasts.has_value(); })),
       degradations_(run),
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
@@ -27,7 +31,7 @@ void Estate::reset() {
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
   std::fill(cohorts_reached_.begin(), cohorts_reached_.end(), 0);
-  if (capabilities_.outages_heal())
+  if (faults_last_)
     run_.open_streams(random_, StreamPurpose::fault, rollout_halted_.size());
 }
 

@@ -75,12 +75,14 @@ class Estate {
   TenantStates& tenants_;
   std::vector<int> base_healthy_;  // by deployment
   ServiceCapabilities capabilities_;
+  // Some fault lasts a drawn time: a sampled run opens a stream for each.
+  const bool faults_last_;
   Degradations degradations_;
   std::vector<char> deployment_failed_;  // by deployment, by its failure model
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
   std::vector<int> cohorts_reached_;     // by fault: its consumers' cohorts it holds
-  std::vector<RandomStream> random_;     // by fault, in a sampled run where outages heal
+  std::vector<RandomStream> random_;     // by fault, in a sampled run where faults last
 };
 
 }  // namespace faultline::detail

@@ -98,7 +98,7 @@ void Failover::fail_over(const Step& step) {
   if (!to) {
     const auto it =
         std::find_if(service.deployments.begin(), service.deployments.end(), [&](DeploymentId d) {
-          return run_.health.healthy_instances(d) > 0 &&
+          return run_.health.healthy_instances(d) > 0 && !run_.health.checked_out(d) &&
                  (active_passive ? d != run_.health.active_deployment(s)
                                  : !run_.health.in_service(d));
         });
