@@ -163,7 +163,8 @@ TEST(Degradation, TheReplayJsonSaysWhatADegradationDoesAndWhatTheProbesMet) {
   const auto fault = std::find_if(timeline.begin(), timeline.end(),
                                   [](const auto& e) { return e["kind"] == "fault"; });
   ASSERT_NE(fault, timeline.end());
-  EXPECT_EQ((*fault)["deployments"], (nlohmann::json{"auth@east", "web@east", "api@east"}));
+  EXPECT_EQ((*fault)["deployments"].get<std::vector<std::string>>(),
+            (std::vector<std::string>{"auth@east", "web@east", "api@east"}));
   EXPECT_DOUBLE_EQ((*fault)["packet_loss"].get<double>(), 0.3);
   EXPECT_EQ((*fault)["added_latency_ms"], 0);
   EXPECT_DOUBLE_EQ((*fault)["capacity"].get<double>(), 1.0);
