@@ -298,9 +298,10 @@ ServiceHealth HealthPropagator::evaluate_impaired(ServiceId s, bool& network_mov
   return health;
 }
 
-// Slowed by its callers' loss or latency, by a soft dependency that does
-// not serve everyone, or by a hard one below the cycle that is slowed: a
-// slowness passed round a cycle would hold its members slowed for ever.
+// Slowed by the loss or latency its callers meet, by a soft dependency
+// that does not serve everyone, or by a hard one below its cycle that is
+// slowed: a slowness passed round a cycle would hold its members slowed for
+// ever.
 bool HealthPropagator::slowed(const Service& service, std::uint32_t rank,
                               const NetworkView& network) const {
   if (network.packet_loss > 0 || network.added_latency_ms > 0)
