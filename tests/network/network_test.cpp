@@ -375,6 +375,44 @@ TEST(NetworkSimulate, CreditsTheStepsThatBroughtUsersBackAsTheReplayDoes) {
   }
 }
 
+// A tenant out has all its users cut off whatever its requests do; the
+// group's other users follow the requests. Worked out in tenants.yaml.
+TEST(NetworkReplay, CutsOffTheUsersOfTenantsOutAsStateFidelityDoes) {
+  const auto scenario = network_scenario("tenants.yaml");
+  const RunResult state = replay(*scenario);
+  EXPECT_DOUBLE_EQ(state.overall.lost.in_user_hours(), 2300);
+  for (const Duration step : {Duration::seconds(1), Duration::minutes(1)}) {
+    const RunResult network = replay_network(*scenario, {step, Duration::hours(1)}).run;
+    EXPECT_DOUBLE_EQ(network.overall.lost.in_user_hours(), 2300) << step.ms;
+    EXPECT_EQ(network.overall.peak_affected, UserCount{1000});
+    EXPECT_DOUBLE_EQ(network.steps[0].restored_loss.in_user_hours(), 1620) << "restore-sites";
+    EXPECT_DOUBLE_EQ(network.steps[1].restored_loss.in_user_hours(), 680) << "rebuild-app";
+    EXPECT_EQ(network.steps[0].users_back, UserCount{600});
+    EXPECT_EQ(network.steps[1].users_back, UserCount{400});
+    EXPECT_EQ(network.restored_loss_otherwise, UserTime{});
+    EXPECT_EQ(network.tenants_out.size(), state.tenants_out.size());
+  }
+}
+
+TEST(NetworkReplay, TenantsComeBackAtTheirOwnInstantsBetweenNetworkSteps) {
+  const auto scenario = network_scenario("tenants.yaml");
+  const RunResult network =
+      replay_network(*scenario, {Duration::minutes(7), Duration::hours(1)}).run;
+  EXPECT_DOUBLE_EQ(network.overall.lost.in_user_hours(), 2325);
+}
+
+TEST(NetworkSimulate, CutsOffTheUsersOfTenantsOutAsTheReplayDoes) {
+  const auto scenario = network_scenario("tenants.yaml");
+  MonteCarloOptions options;
+  options.runs = 2;
+  options.network = NetworkOptions{Duration::minutes(1), Duration::hours(1)};
+  const MonteCarloResult simulated = simulate(*scenario, options);
+  // Nothing in tenants.yaml is drawn: every run is the replay.
+  EXPECT_EQ(simulated.overall.user_seconds_lost.mean(), 2300 * 3600.0);
+  EXPECT_EQ(simulated.overall.user_seconds_lost.standard_deviation(), 0);
+  EXPECT_EQ(simulated.steps[0].restored_user_seconds.mean(), 1620 * 3600.0) << "restore-sites";
+}
+
 TEST(NetworkReplay, RefusesAWindowShorterThanAStep) {
   const auto scenario = network_scenario("thin_wan.yaml");
   EXPECT_THROW(replay_network(*scenario, {Duration::minutes(10), Duration::minutes(1)}),

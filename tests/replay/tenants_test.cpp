@@ -65,6 +65,15 @@ TEST(Tenants, APipelineRestoresBatchesTwoAtATimeAndHandsAFailingOneToTheNextMeth
   EXPECT_DOUBLE_EQ(r.tenants_out[1].tenants_back, 4.0 / 6);
   EXPECT_DOUBLE_EQ(r.tenants_out[1].users_back, 1800.0 / 2100);
   EXPECT_EQ(r.tenants_out[2].tenants, 0);
+  // The same for the one group made of tenants; staff never appear.
+  ASSERT_EQ(r.group_tenants_out.size(), 3u);
+  for (const GroupTenantsOut& g : r.group_tenants_out)
+    EXPECT_EQ(g.group, UserGroupId{0});
+  EXPECT_EQ(r.group_tenants_out[0].users, UserCount{2100});
+  EXPECT_EQ(r.group_tenants_out[1].at, at(Duration::minutes(270)));
+  EXPECT_EQ(r.group_tenants_out[1].users, UserCount{300});
+  EXPECT_EQ(r.group_tenants_out[2].at, at(Duration::minutes(570)));
+  EXPECT_EQ(r.group_tenants_out[2].users, UserCount{});
   ASSERT_EQ(r.observed.size(), 2u);
   EXPECT_EQ(r.observed[0].simulated, at(Duration::minutes(270)));
   EXPECT_TRUE(r.observed[0].met);

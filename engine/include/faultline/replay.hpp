@@ -201,6 +201,14 @@ struct TenantsOut {
   double users_back = 0;
 };
 
+// From `at` on, `users` of the group belong to tenants out on some
+// per-tenant service.
+struct GroupTenantsOut {
+  SimTime at;
+  UserGroupId group;
+  UserCount users;
+};
+
 // A step completed, or finished one wave of several, at `at`.
 struct StepProgress {
   SimTime at;
@@ -237,6 +245,10 @@ struct RunResult {
   // Tenants out, from the first change on: one entry per instant at which
   // their count or their users changed. Empty when none went out.
   std::vector<TenantsOut> tenants_out;
+  // The same group by group, one entry per instant at which a group's users
+  // of tenants out changed, in time order: network fidelity adds them to
+  // the users its requests cut off.
+  std::vector<GroupTenantsOut> group_tenants_out;
 };
 
 // The nominal run: scripted faults, every duration at its median, each

@@ -29,10 +29,11 @@ ServiceHealth health_of(const detail::StepFlows& flows, std::size_t s) {
 }
 
 // Turns the steps' flows into a run's services, users and timeline, on top
-// of the state run's runbook, crews and faults. Users are accounted as at
-// state fidelity, each step start an instant; the users a step brings back
-// are put down to the runbook step that completed, or finished a wave,
-// during the step just ended.
+// of the state run's runbook, crews, faults and tenants. Users are
+// accounted as at state fidelity, each step start an instant, and each
+// change of a group's users of tenants out one too; the users a step
+// brings back are put down to the runbook step that completed, or finished
+// a wave, during the step just ended.
 class ResultBuilder {
  public:
   ResultBuilder(const Scenario& scenario, const ActivityCalendar& calendar, const RunResult& state,
@@ -55,13 +56,18 @@ class ResultBuilder {
       step.restored_loss = UserTime{};
     users_.reset(result, sample_times, &timeline_);
     users_back_.reset(result);
+    cut_off_.assign(topology_.user_groups().size(), 0.0);
+    tenant_users_.assign(topology_.user_groups().size(), UserCount{});
+    next_tenant_change_ = 0;
     // Repeated steps hold the same state, so a run of them is one span.
     for (const detail::StepRun& run : flows_.steps) {
       const SimTime from = SimTime{} + step_ * run.first;
       if (from >= state_.end)
         break;
+      apply_tenant_changes_before(from);
       apply_step(from, run.flows);
     }
+    apply_tenant_changes_before(state_.end + Duration::milliseconds(1));
     users_.advance_to(state_.end);
     users_back_.instant_ends(state_.end, users_.total_affected());
     users_.finish();
@@ -76,22 +82,62 @@ class ResultBuilder {
   }
 
  private:
+  // The requests of each group not served from `from` on, and the tenants
+  // out then: each group's users cut off follow both.
   void apply_step(SimTime from, const detail::StepFlows& flows) {
     users_.advance_to(from);
     for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
       record_state(from, s, health_of(flows, s));
-    for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g) {
-      const auto users = static_cast<double>(topology_.user_groups()[g].users.value);
-      const UserTime share =
-          users_.set_affected(UserGroupId{g}, UserCount{std::llround(users * flows.cut_off[g])});
-      if (share == UserTime{})
-        continue;
-      const auto cause = restoring_step(from);
-      (cause ? result_->steps[cause->value].restored_loss : result_->restored_loss_otherwise) +=
-          share;
+    std::copy(flows.cut_off.begin(), flows.cut_off.end(), cut_off_.begin());
+    take_tenant_changes_at(from);
+    const std::optional<StepId> cause = restoring_step(from);
+    for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g)
+      update_group(UserGroupId{g}, cause);
+    end_instant(from);
+  }
+
+  // Tenants that went out or came back between network steps, each change
+  // an instant of its own; users back are put down to the step whose batch
+  // brought them then, if any.
+  void apply_tenant_changes_before(SimTime t) {
+    const auto& changes = state_.group_tenants_out;
+    while (next_tenant_change_ < changes.size() && changes[next_tenant_change_].at < t) {
+      const SimTime at = changes[next_tenant_change_].at;
+      users_.advance_to(at);
+      const std::size_t first = next_tenant_change_;
+      take_tenant_changes_at(at);
+      const std::optional<StepId> cause = step_progress_at(at);
+      for (std::size_t i = first; i < next_tenant_change_; ++i)
+        update_group(changes[i].group, cause);
+      end_instant(at);
     }
+  }
+
+  void take_tenant_changes_at(SimTime t) {
+    const auto& changes = state_.group_tenants_out;
+    for (; next_tenant_change_ < changes.size() && changes[next_tenant_change_].at == t;
+         ++next_tenant_change_)
+      tenant_users_[changes[next_tenant_change_].group.value] = changes[next_tenant_change_].users;
+  }
+
+  // As HealthPropagator::affected_users: a tenant out has all its users cut
+  // off, the group's other users their share of the requests not served.
+  void update_group(UserGroupId g, std::optional<StepId> cause) {
+    const UserCount tenants_out = tenant_users_[g.value];
+    const auto rest = static_cast<double>((topology_.user_group(g).users - tenants_out).value);
+    const UserCount affected = tenants_out + UserCount{std::llround(rest * cut_off_[g.value])};
+    if (affected == users_.affected(g))
+      return;
+    const UserTime share = users_.set_affected(g, affected);
+    if (share == UserTime{})
+      return;
+    (cause ? result_->steps[cause->value].restored_loss : result_->restored_loss_otherwise) +=
+        share;
+  }
+
+  void end_instant(SimTime t) {
     users_.settle();
-    users_back_.instant_ends(from, users_.total_affected());
+    users_back_.instant_ends(t, users_.total_affected());
   }
 
   void record_state(SimTime now, std::uint32_t s, const ServiceHealth& h) {
@@ -100,11 +146,15 @@ class ResultBuilder {
   }
 
   // The last step progress of the state run in (t - step, t].
-  std::optional<StepId> restoring_step(SimTime t) const {
+  std::optional<StepId> restoring_step(SimTime t) const { return last_progress_in(t - step_, t); }
+  std::optional<StepId> step_progress_at(SimTime t) const {
+    return last_progress_in(t - Duration::milliseconds(1), t);
+  }
+  std::optional<StepId> last_progress_in(SimTime after, SimTime until) const {
     const auto& progress = state_.progress;
-    auto it = std::upper_bound(progress.begin(), progress.end(), t,
+    auto it = std::upper_bound(progress.begin(), progress.end(), until,
                                [](SimTime at, const StepProgress& p) { return at < p.at; });
-    if (it == progress.begin() || std::prev(it)->at <= t - step_)
+    if (it == progress.begin() || std::prev(it)->at <= after)
       return std::nullopt;
     return std::prev(it)->step;
   }
@@ -133,6 +183,12 @@ class ResultBuilder {
   RunResult* result_ = nullptr;
   std::vector<SimTime> state_since_;
   std::vector<TimelineEntry> timeline_;
+  // By group: the share of its requests not served in the current network
+  // step, and its users of tenants out now.
+  std::vector<double> cut_off_;
+  std::vector<UserCount> tenant_users_;
+  // The first of the state run's group_tenants_out not yet applied.
+  std::size_t next_tenant_change_ = 0;
 };
 
 }  // namespace
@@ -141,16 +197,10 @@ class ResultBuilder {
 
 namespace faultline::detail {
 
-// Requests are not followed tenant by tenant, and the platform's links
-// lose no packets: a run there would leave those users, or the health
-// checks a degradation fails, out of its figures.
+// The platform's links lose no packets: a run there would leave the
+// health checks a degradation fails out of its figures.
 void check(const Scenario& scenario, const NetworkOptions& network) {
   for (const Fault& f : scenario.faults) {
-    if (!f.tenants.empty()) {
-      throw std::invalid_argument("fault '" + f.id +
-                                  "' takes tenants out, which network fidelity does not model "
-                                  "yet; run it at state fidelity");
-    }
     if (f.kind == FaultKind::degradation) {
       throw std::invalid_argument("fault '" + f.id +
                                   "' is a degradation, which network fidelity does not model "

@@ -4,6 +4,10 @@
 
 namespace faultline::detail {
 
+namespace {
+constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
+}  // namespace
+
 TenantStates::TenantStates(const Scenario& scenario)
     : scenario_(scenario),
       topology_(*scenario.topology),
@@ -12,7 +16,8 @@ TenantStates::TenantStates(const Scenario& scenario)
       services_out_(tenant_count_),
       out_since_(tenant_count_),
       group_out_users_(topology_.user_groups().size()),
-      is_changed_(topology_.user_groups().size()) {
+      is_changed_(topology_.user_groups().size()),
+      last_group_entry_(topology_.user_groups().size()) {
   std::size_t slots = 0;
   for (std::size_t s = 0; s < topology_.services().size(); ++s) {
     if (topology_.services()[s].per_tenant)
@@ -27,6 +32,8 @@ TenantStates::TenantStates(const Scenario& scenario)
 void TenantStates::reset(RunResult& result) {
   result_ = &result;
   result.tenants_out.clear();
+  result.group_tenants_out.clear();
+  std::fill(last_group_entry_.begin(), last_group_entry_.end(), kNoEntry);
   std::fill(held_.begin(), held_.end(), 0);
   std::fill(restored_.begin(), restored_.end(), 0);
   std::fill(services_out_.begin(), services_out_.end(), 0);
@@ -95,11 +102,27 @@ void TenantStates::set_out(TenantId t, bool out, SimTime now) {
 
 // One entry per instant: changes at the same time replace the last.
 void TenantStates::record(SimTime now) {
+  record_groups(now);
   auto& out = result_->tenants_out;
   if (!out.empty() && out.back().at == now) {
     out.back() = {now, tenants_out_, users_out_};
   } else if (out.empty() || out.back().tenants != tenants_out_ || out.back().users != users_out_) {
     out.push_back({now, tenants_out_, users_out_});
+  }
+}
+
+// The groups changed since the last take include all that changed now.
+void TenantStates::record_groups(SimTime now) {
+  auto& out = result_->group_tenants_out;
+  for (const UserGroupId g : changed_) {
+    const UserCount users = group_out_users_[g.value];
+    std::size_t& last = last_group_entry_[g.value];
+    if (last != kNoEntry && out[last].at == now) {
+      out[last].users = users;
+    } else if (last == kNoEntry ? users != UserCount{} : out[last].users != users) {
+      last = out.size();
+      out.push_back({now, g, users});
+    }
   }
 }
 

@@ -46,6 +46,7 @@ class TenantStates {
   std::size_t slot(ServiceId s) const { return slot_of_[s.value] * tenant_count_; }
   void set_out(TenantId t, bool out, SimTime now);
   void record(SimTime now);
+  void record_groups(SimTime now);
 
   const Scenario& scenario_;
   const Topology& topology_;
@@ -66,6 +67,8 @@ class TenantStates {
   std::vector<UserGroupId> changed_;
   std::vector<UserGroupId> handed_out_;
   std::vector<char> is_changed_;
+  // By group: its last entry in group_tenants_out, if any.
+  std::vector<std::size_t> last_group_entry_;
   int tenants_out_ = 0;
   UserCount users_out_;
   RunResult* result_ = nullptr;
