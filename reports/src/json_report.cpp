@@ -361,23 +361,26 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
     const MilestoneOutcome& o = result.observed[m];
-    j["observed"].push_back({{"id", milestone.id},
-                             {"description", milestone.description},
-                             {"source", milestone.source},
-                             {milestone.service ? "service"
-                              : milestone.share ? "share"
-                                                : "step",
-                              milestone_subject(scenario, milestone)},
-                             {"event", to_string(milestone.event)},
-                             {"timing", to_string(milestone.timing)},
-                             {"observed", clock.iso_text(milestone.time)},
-                             {"observed_s", seconds(milestone.time.since_t0())},
-                             {"within_s", seconds(milestone.within)},
-                             {"simulated", time_or_null(clock, o.simulated)},
-                             {"simulated_s", seconds_or_null(o.simulated)},
-                             {"difference_s", o.difference ? ordered_json(seconds(*o.difference))
-                                                           : ordered_json(nullptr)},
-                             {"met", o.met}});
+    ordered_json entry = {{"id", milestone.id},
+                          {"description", milestone.description},
+                          {"source", milestone.source},
+                          {milestone.service ? "service"
+                           : milestone.share ? "share"
+                                             : "step",
+                           milestone_subject(scenario, milestone)}};
+    if (milestone.group)
+      entry["group"] = scenario.topology->user_group(*milestone.group).id;
+    entry.update(ordered_json{{"event", to_string(milestone.event)},
+                              {"timing", to_string(milestone.timing)},
+                              {"observed", clock.iso_text(milestone.time)},
+                              {"observed_s", seconds(milestone.time.since_t0())},
+                              {"within_s", seconds(milestone.within)},
+                              {"simulated", time_or_null(clock, o.simulated)},
+                              {"simulated_s", seconds_or_null(o.simulated)},
+                              {"difference_s", o.difference ? ordered_json(seconds(*o.difference))
+                                                            : ordered_json(nullptr)},
+                              {"met", o.met}});
+    j["observed"].push_back(std::move(entry));
   }
   return j;
 }

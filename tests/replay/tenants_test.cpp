@@ -247,6 +247,32 @@ TEST(Tenants, NothingCountsAsBackBeforeTheMostAreOut) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 9400);
 }
 
+// Worked out in group_milestones.yaml.
+TEST(Tenants, AMilestoneCanCountOneGroupsTenantsBack) {
+  const auto scenario = fixture("group_milestones.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 2450);
+  ASSERT_EQ(r.observed.size(), 5u);
+  const std::vector<std::pair<Duration, bool>> expected{{Duration::hours(2), true},
+                                                        {Duration::hours(5), false},
+                                                        {Duration::hours(4), true},
+                                                        {Duration::hours(4), true},
+                                                        {Duration::hours(2), true}};
+  for (std::size_t m = 0; m < expected.size(); ++m) {
+    EXPECT_EQ(r.observed[m].simulated, at(expected[m].first)) << scenario->observed[m].id;
+    EXPECT_EQ(r.observed[m].met, expected[m].second) << scenario->observed[m].id;
+  }
+  EXPECT_EQ(r.observed[1].difference, Duration::hours(3));
+  EXPECT_EQ(r.observed[3].difference, Duration::minutes(30));
+  // Partners' entries: 3 tenants out, then 2, 1 and none.
+  std::vector<int> partners;
+  for (const GroupTenantsOut& g : r.group_tenants_out) {
+    if (g.group == UserGroupId{1})
+      partners.push_back(g.tenants);
+  }
+  EXPECT_EQ(partners, (std::vector<int>{3, 2, 1, 0}));
+}
+
 TEST(Tenants, BatchesWhoseTenantsCameBackAreSkippedWithoutACrewOnShift) {
   const auto scenario = fixture("off_shift.yaml");
   const RunResult r = replay(*scenario);
@@ -307,7 +333,10 @@ TEST(Tenants, LoaderReportsEveryBadTenantKeyWhereItIs) {
   EXPECT_TRUE(has_error(d, 20, 21, "share of milestone 'm2' is 0"));
   EXPECT_TRUE(has_error(d, 21, 5, "milestone 'm3' needs exactly one of 'service', 'step' or "
                                   "'share'"));
-  EXPECT_EQ(d.error_count(), 18u) << d.to_text();
+  EXPECT_TRUE(has_error(d, 22, 33, "unknown user group 'stafff' (did you mean 'staff'?)"));
+  EXPECT_TRUE(has_error(d, 23, 33, "user group 'staff' of milestone 'm5' is not made of tenants"));
+  EXPECT_TRUE(has_error(d, 24, 35, "milestone 'm6' has a 'group', which only a 'share'"));
+  EXPECT_EQ(d.error_count(), 21u) << d.to_text();
 
   const auto arrivals = load_scenario(path("bad_arrivals.yaml"));
   const auto& a = arrivals.diagnostics;

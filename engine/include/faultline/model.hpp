@@ -595,6 +595,8 @@ struct Milestone {
   std::optional<ServiceId> service;
   std::optional<StepId> step;
   std::optional<double> share;  // tenants_back, tenant_users_back: in (0, 1]
+  // With a share: of this group's tenants only; otherwise of all tenants.
+  std::optional<UserGroupId> group;
   MilestoneTiming timing = MilestoneTiming::at;
   SimTime time;
   // The tolerance: an `at` milestone is met when the simulated event lands

@@ -201,11 +201,12 @@ struct TenantsOut {
   double users_back = 0;
 };
 
-// From `at` on, `users` of the group belong to tenants out on some
-// per-tenant service.
+// From `at` on, `tenants` of the group, with `users` users, are out on
+// some per-tenant service.
 struct GroupTenantsOut {
   SimTime at;
   UserGroupId group;
+  int tenants = 0;
   UserCount users;
 };
 

@@ -166,6 +166,7 @@ class ScenarioReader {
       services_.emplace("service", ids_of(topology_->services()));
       deployments_.emplace("deployment", ids_of(topology_->deployments()));
       regions_.emplace("region", ids_of(topology_->regions()));
+      user_groups_.emplace("user group", ids_of(topology_->user_groups()));
       for (const Deployment& d : topology_->deployments()) {
         if (!d.zone.empty() && std::find(zones_.begin(), zones_.end(), d.zone) == zones_.end())
           zones_.push_back(d.zone);
@@ -1124,9 +1125,9 @@ class ScenarioReader {
   }
 
   void read_milestone(const YAML::Node& node) {
-    Fields f(
-        reader_, node, "an observed milestone",
-        {"id", "description", "source", "service", "step", "share", "event", "at", "by", "within"});
+    Fields f(reader_, node, "an observed milestone",
+             {"id", "description", "source", "service", "step", "share", "group", "event", "at",
+              "by", "within"});
     if (!f.is_map())
       return;
     Milestone m;
@@ -1146,22 +1147,13 @@ class ScenarioReader {
     } else if (service.IsDefined()) {
       m.service = service_of(service);
     } else if (share.IsDefined()) {
-      m.share = reader_.fraction(share, "share of " + what);
-      if (m.share == 0.0) {
-        reader_.error(share, "share of " + what +
-                                 " is 0, which is back before anything goes out; give a share "
-                                 "above 0, such as 0.5 for half");
-      }
-      if (std::none_of(faults_.begin(), faults_.end(),
-                       [](const Fault& fault) { return !fault.tenants.empty(); })) {
-        reader_.warning(share, what +
-                                   " is about tenants, but no fault takes any out: it can "
-                                   "never happen");
-      }
+      read_share_back(share, f.get("group"), what, m);
     } else if (const auto s = steps_.resolve(reader_, step)) {
       m.step = StepId{*s};
     }
 
+    if (const YAML::Node group = f.get("group"); group.IsDefined() && !share.IsDefined())
+      reader_.error(group, what + " has a 'group', which only a 'share' of tenants back takes");
     if (const YAML::Node e = f.require("event"); e.IsDefined()) {
       const auto event = reader_.text(e, "event of " + what).value_or("");
       const std::string_view subject = service.IsDefined() ? "service"
@@ -1191,6 +1183,32 @@ class ScenarioReader {
     if (const YAML::Node w = f.get("within"); w.IsDefined())
       m.within = reader_.duration(w, "tolerance 'within' of " + what).value_or(Duration{});
     observed_.push_back(std::move(m));
+  }
+
+  // A share of tenants back, of all of them or of one group's.
+  void read_share_back(const YAML::Node& share, const YAML::Node& group, const std::string& what,
+                       Milestone& m) {
+    m.share = reader_.fraction(share, "share of " + what);
+    if (m.share == 0.0) {
+      reader_.error(share, "share of " + what +
+                               " is 0, which is back before anything goes out; give a share "
+                               "above 0, such as 0.5 for half");
+    }
+    if (group.IsDefined() && user_groups_) {
+      if (const auto g = user_groups_->resolve(reader_, group)) {
+        m.group = UserGroupId{*g};
+        if (topology_->user_group(*m.group).tenants == 0) {
+          reader_.error(group, "user group '" + topology_->user_group(*m.group).id + "' of " +
+                                   what + " is not made of tenants; name one that is");
+        }
+      }
+    }
+    if (std::none_of(faults_.begin(), faults_.end(),
+                     [](const Fault& fault) { return !fault.tenants.empty(); })) {
+      reader_.warning(share, what +
+                                 " is about tenants, but no fault takes any out: it can "
+                                 "never happen");
+    }
   }
 
   std::vector<std::vector<StepId>> successors() const {
@@ -1228,6 +1246,7 @@ class ScenarioReader {
   std::optional<IdTable> services_;
   std::optional<IdTable> deployments_;
   std::optional<IdTable> regions_;
+  std::optional<IdTable> user_groups_;
   std::vector<std::string> zones_;
   IdTable crews_;
   IdTable steps_;

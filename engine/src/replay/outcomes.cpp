@@ -81,6 +81,29 @@ std::optional<SimTime> share_back_at(const Milestone& m, std::span<const Tenants
   return std::nullopt;
 }
 
+// The same for one group's tenants: shares of the most of them out at
+// once, counted from when that many were out, as TenantStates::finish.
+std::optional<SimTime> group_share_back_at(const Milestone& m,
+                                           std::span<const GroupTenantsOut> out) {
+  const auto of_group = [&](const GroupTenantsOut& o) { return o.group == *m.group; };
+  const bool by_tenants = m.event == MilestoneEvent::tenants_back;
+  const auto count = [&](const GroupTenantsOut& o) {
+    return by_tenants ? static_cast<double>(o.tenants) : static_cast<double>(o.users.value);
+  };
+  double most = 0;
+  for (const GroupTenantsOut& o : out)
+    most = of_group(o) ? std::max(most, count(o)) : most;
+  bool peaked = false;
+  for (const GroupTenantsOut& o : out) {
+    if (!of_group(o))
+      continue;
+    peaked = peaked || count(o) == most;
+    if (peaked && most > 0 && 1.0 - count(o) / most >= *m.share - 1e-12)
+      return o.at;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
@@ -103,7 +126,8 @@ MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
       break;
     case MilestoneEvent::tenants_back:
     case MilestoneEvent::tenant_users_back:
-      outcome.simulated = share_back_at(m, result.tenants_out);
+      outcome.simulated = m.group ? group_share_back_at(m, result.group_tenants_out)
+                                  : share_back_at(m, result.tenants_out);
       break;
   }
   if (!outcome.simulated)

@@ -16,6 +16,7 @@ TenantStates::TenantStates(const Scenario& scenario)
       services_out_(tenant_count_),
       out_since_(tenant_count_),
       group_out_users_(topology_.user_groups().size()),
+      group_out_tenants_(topology_.user_groups().size()),
       is_changed_(topology_.user_groups().size()),
       last_group_entry_(topology_.user_groups().size()) {
   std::size_t slots = 0;
@@ -38,6 +39,7 @@ void TenantStates::reset(RunResult& result) {
   std::fill(restored_.begin(), restored_.end(), 0);
   std::fill(services_out_.begin(), services_out_.end(), 0);
   std::fill(group_out_users_.begin(), group_out_users_.end(), UserCount{});
+  std::fill(group_out_tenants_.begin(), group_out_tenants_.end(), 0);
   std::fill(is_changed_.begin(), is_changed_.end(), 0);
   changed_.clear();
   tenants_out_ = 0;
@@ -90,6 +92,7 @@ void TenantStates::set_out(TenantId t, bool out, SimTime now) {
   const Tenant& tenant = topology_.tenant(t);
   const UserCount change{out ? tenant.users.value : -tenant.users.value};
   group_out_users_[tenant.group.value] += change;
+  group_out_tenants_[tenant.group.value] += out ? 1 : -1;
   users_out_ += change;
   tenants_out_ += out ? 1 : -1;
   if (out)
@@ -115,13 +118,15 @@ void TenantStates::record(SimTime now) {
 void TenantStates::record_groups(SimTime now) {
   auto& out = result_->group_tenants_out;
   for (const UserGroupId g : changed_) {
-    const UserCount users = group_out_users_[g.value];
+    const GroupTenantsOut entry{now, g, group_out_tenants_[g.value], group_out_users_[g.value]};
     std::size_t& last = last_group_entry_[g.value];
     if (last != kNoEntry && out[last].at == now) {
-      out[last].users = users;
-    } else if (last == kNoEntry ? users != UserCount{} : out[last].users != users) {
+      out[last] = entry;
+    } else if (last == kNoEntry
+                   ? entry.tenants != 0
+                   : out[last].tenants != entry.tenants || out[last].users != entry.users) {
       last = out.size();
-      out.push_back({now, g, users});
+      out.push_back(entry);
     }
   }
 }

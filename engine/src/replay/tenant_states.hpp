@@ -64,6 +64,7 @@ class TenantStates {
   std::vector<int> services_out_;
   std::vector<SimTime> out_since_;
   std::vector<UserCount> group_out_users_;
+  std::vector<int> group_out_tenants_;
   std::vector<UserGroupId> changed_;
   std::vector<UserGroupId> handed_out_;
   std::vector<char> is_changed_;
