@@ -13,7 +13,27 @@ BatchPipelines::BatchPipelines(RunContext& run, RunbookExecutor& runbook, Tenant
       random_(random),
       pipelines_(run.scenario.steps.size()),
       any_batches_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
-                               [](const Step& s) { return s.batches.has_value(); })) {}
+                               [](const Step& s) { return s.batches.has_value(); })) {
+  for (std::uint32_t s = 0; s < pipelines_.size(); ++s) {
+    if (run.scenario.steps[s].batches)
+      list_tenants(StepId{s});
+  }
+}
+
+void BatchPipelines::list_tenants(StepId s) {
+  const Step& step = run_.scenario.steps[s.value];
+  const auto on = run_.topology.tenants_on(*step.service);
+  std::vector<TenantId>& listed = pipelines_[s.value].listed;
+  listed.assign(on.begin(), on.end());
+  const auto users = [&](TenantId t) { return tenants_.users_of(t); };
+  if (step.batches->order == BatchOrder::largest_first) {
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](TenantId a, TenantId b) { return users(a) > users(b); });
+  } else if (step.batches->order == BatchOrder::smallest_first) {
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](TenantId a, TenantId b) { return users(a) < users(b); });
+  }
+}
 
 void BatchPipelines::reset() {
   if (!any_batches_)
@@ -56,21 +76,14 @@ PipelineProgress BatchPipelines::start(StepId s) {
 // `random` in the nominal run, keep the topology's.
 void BatchPipelines::order_tenants(StepId s, Pipeline& p) {
   const Step& step = run_.scenario.steps[s.value];
-  for (const TenantId t : run_.topology.tenants_on(*step.service)) {
+  for (const TenantId t : p.listed) {
     if (tenants_.out_on(*step.service, t))
       p.order.push_back(t);
   }
-  const auto users = [&](TenantId t) { return run_.topology.tenant(t).users; };
   switch (step.batches->order) {
     case BatchOrder::as_listed:
-      break;
     case BatchOrder::largest_first:
-      std::stable_sort(p.order.begin(), p.order.end(),
-                       [&](TenantId a, TenantId b) { return users(a) > users(b); });
-      break;
     case BatchOrder::smallest_first:
-      std::stable_sort(p.order.begin(), p.order.end(),
-                       [&](TenantId a, TenantId b) { return users(a) < users(b); });
       break;
     case BatchOrder::oldest_first:
       std::stable_sort(p.order.begin(), p.order.end(), [&](TenantId a, TenantId b) {
@@ -93,7 +106,7 @@ void BatchPipelines::order_tenants(StepId s, Pipeline& p) {
 void BatchPipelines::cut_batches(const BatchPlan& plan, Pipeline& p) {
   Batch batch;
   for (std::uint32_t i = 0; i < p.order.size(); ++i) {
-    const UserCount users = run_.topology.tenant(p.order[i]).users;
+    const UserCount users = tenants_.users_of(p.order[i]);
     const bool full = plan.size > 0 ? batch.count == static_cast<std::uint32_t>(plan.size)
                                     : plan.users && batch.users + users > *plan.users;
     if (batch.count > 0 && full) {
@@ -130,10 +143,15 @@ bool BatchPipelines::start_next_batch(StepId s) {
   const BatchId b{static_cast<std::uint32_t>(p.next++)};
   Batch& batch = p.batches[b.value];
   const auto first = p.order.begin() + batch.first;
-  const auto still_out = std::stable_partition(
-      first, first + batch.count, [&](TenantId t) { return tenants_.out_on(service, t); });
-  batch.count = static_cast<std::uint32_t>(still_out - first);
-  batch.users = run_.topology.users_of(tenants_of(p, batch));
+  const auto last = first + batch.count;
+  const auto out = [&](TenantId t) { return tenants_.out_on(service, t); };
+  // Usually every one is: the batch stays as it was cut.
+  if (!std::all_of(first, last, out)) {
+    batch.count = static_cast<std::uint32_t>(std::stable_partition(first, last, out) - first);
+    batch.users = UserCount{};
+    for (const TenantId t : tenants_of(p, batch))
+      batch.users += tenants_.users_of(t);
+  }
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);

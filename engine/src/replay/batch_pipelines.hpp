@@ -78,6 +78,10 @@ class BatchPipelines {
     std::optional<EventHandle> pending;  // its attempt's end, or its retry
   };
   struct Pipeline {
+    // The service's tenants in the step's order where it is the same in
+    // every run (as listed, by size), and as listed otherwise: sizes do not
+    // change between runs, so they are sorted once.
+    std::vector<TenantId> listed;
     std::vector<TenantId> order;
     std::vector<Batch> batches;
     std::size_t next = 0;  // the first batch not yet started
@@ -88,6 +92,7 @@ class BatchPipelines {
     std::vector<EventHandle> arrivals;  // MethodArrives still to come
   };
 
+  void list_tenants(StepId s);
   void order_tenants(StepId s, Pipeline& p);
   void cut_batches(const BatchPlan& plan, Pipeline& p);
   // Starts the next batch that still has tenants out, skipping those
