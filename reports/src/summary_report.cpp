@@ -249,6 +249,21 @@ std::string baseline_section(const Scenario& scenario, const NetworkBaseline& ba
   return out;
 }
 
+// Tenants out on a per-tenant service are not seen in the services' states.
+std::string tenants_text(const ScenarioClock& clock, const TenantsPeak& peak) {
+  if (peak.tenants == 0)
+    return "";
+  const std::string worst = fmt::format(
+      "- Tenants out on some per-tenant service: at worst {}, and at worst {} of their "
+      "users",
+      thousands(peak.tenants), thousands(peak.users.value));
+  if (const auto& back = peak.all_back) {
+    return fmt::format("{}; the last came back at {}, {} after T0.\n", worst,
+                       clock.local_text(*back), human_duration(back->since_t0()));
+  }
+  return worst + "; some were still out when the run ended.\n";
+}
+
 // Which services were disrupted and for how long, and each group's loss.
 std::string services_and_groups_text(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
@@ -277,6 +292,7 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
                        hit.size(), clock.local_text(result.end),
                        services_still_out(topology, result), slowed);
   }
+  out += tenants_text(clock, result.tenants_peak);
   std::stable_sort(hit.begin(), hit.end(), [&](std::uint32_t a, std::uint32_t b) {
     return result.services[a].down > result.services[b].down;
   });

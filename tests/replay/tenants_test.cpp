@@ -91,6 +91,7 @@ TEST(Tenants, ABatchThatGivesUpLeavesItsTenantsOutAndFailsTheStep) {
   EXPECT_FALSE(r.steps[1].started) << "notify comes after a failed step";
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
   ASSERT_EQ(of_kind(r, TimelineKind::batch_gave_up).size(), 1u);
+  EXPECT_FALSE(r.tenants_peak.all_back) << "the batch that gave up leaves its tenants out";
 }
 
 TEST(Tenants, AShareIsSpreadEvenlyAndBatchesSkipTenantsAlreadyBack) {
@@ -245,6 +246,9 @@ TEST(Tenants, NothingCountsAsBackBeforeTheMostAreOut) {
   EXPECT_EQ(r.observed[0].difference, Duration::minutes(330));
   EXPECT_EQ(r.observed[1].simulated, at(Duration::hours(6)));
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 9400);
+  EXPECT_EQ(r.tenants_peak.tenants, 6);
+  EXPECT_EQ(r.tenants_peak.users, UserCount{2100});
+  EXPECT_EQ(r.tenants_peak.all_back, at(Duration::hours(6)));
 }
 
 // Worked out in group_milestones.yaml.

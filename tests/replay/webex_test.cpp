@@ -62,7 +62,7 @@ TEST_F(Webex, ImpactPeaksTheNextBusinessMorning) {
   const int hour = std::stoi(peak.substr(11, 2));
   EXPECT_GE(hour, 8) << peak;
   EXPECT_LT(hour, 12) << peak;
-  EXPECT_EQ(r.overall.peak_affected.value, 2'184'000) << "every registered user, from T0";
+  EXPECT_EQ(r.overall.peak_affected.value, 2'182'373) << "every registered user, from T0";
   EXPECT_EQ(r.overall.peak_at, SimTime{});
   EXPECT_LT(r.overall.peak_active, r.overall.peak_affected);
 }

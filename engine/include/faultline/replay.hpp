@@ -210,6 +210,15 @@ struct GroupTenantsOut {
   UserCount users;
 };
 
+// Of a run's tenants_out: the most tenants out at once and the most users
+// of tenants out at once (each at its own worst), and when none was out any
+// more; empty while some still were at the end, or when none went out.
+struct TenantsPeak {
+  int tenants = 0;
+  UserCount users;
+  std::optional<SimTime> all_back;
+};
+
 // A step completed, or finished one wave of several, at `at`.
 struct StepProgress {
   SimTime at;
@@ -246,6 +255,7 @@ struct RunResult {
   // Tenants out, from the first change on: one entry per instant at which
   // their count or their users changed. Empty when none went out.
   std::vector<TenantsOut> tenants_out;
+  TenantsPeak tenants_peak;
   // The same group by group, one entry per instant at which a group's users
   // of tenants out changed, in time order: network fidelity adds them to
   // the users its requests cut off.

@@ -13,12 +13,18 @@ TenantStates::TenantStates(const Scenario& scenario)
       topology_(*scenario.topology),
       tenant_count_(topology_.tenants().size()),
       slot_of_(topology_.services().size()),
+      users_of_(tenant_count_),
+      group_of_(tenant_count_),
       services_out_(tenant_count_),
       out_since_(tenant_count_),
       group_out_users_(topology_.user_groups().size()),
       group_out_tenants_(topology_.user_groups().size()),
       is_changed_(topology_.user_groups().size()),
       last_group_entry_(topology_.user_groups().size()) {
+  for (std::size_t t = 0; t < tenant_count_; ++t) {
+    users_of_[t] = topology_.tenants()[t].users;
+    group_of_[t] = topology_.tenants()[t].group;
+  }
   std::size_t slots = 0;
   for (std::size_t s = 0; s < topology_.services().size(); ++s) {
     if (topology_.services()[s].per_tenant)
@@ -70,7 +76,7 @@ TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
     if (--held == 0 && --services_out_[t.value] == 0) {
       set_out(t, false, now);
       ++back.tenants;
-      back.users += topology_.tenant(t).users;
+      back.users += users_of_[t.value];
     }
   }
   record(now);
@@ -89,17 +95,17 @@ void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, Si
 }
 
 void TenantStates::set_out(TenantId t, bool out, SimTime now) {
-  const Tenant& tenant = topology_.tenant(t);
-  const UserCount change{out ? tenant.users.value : -tenant.users.value};
-  group_out_users_[tenant.group.value] += change;
-  group_out_tenants_[tenant.group.value] += out ? 1 : -1;
+  const UserGroupId g = group_of_[t.value];
+  const UserCount change{out ? users_of_[t.value].value : -users_of_[t.value].value};
+  group_out_users_[g.value] += change;
+  group_out_tenants_[g.value] += out ? 1 : -1;
   users_out_ += change;
   tenants_out_ += out ? 1 : -1;
   if (out)
     out_since_[t.value] = now;
-  if (!is_changed_[tenant.group.value]) {
-    is_changed_[tenant.group.value] = 1;
-    changed_.push_back(tenant.group);
+  if (!is_changed_[g.value]) {
+    is_changed_[g.value] = 1;
+    changed_.push_back(g);
   }
 }
 
@@ -141,6 +147,9 @@ void TenantStates::finish() {
     most = std::max(most, o.tenants);
     most_users = std::max(most_users, o.users);
   }
+  result_->tenants_peak = {most, most_users, std::nullopt};
+  if (!out.empty() && out.back().tenants == 0)
+    result_->tenants_peak.all_back = out.back().at;
   bool tenants_peaked = false;
   bool users_peaked = false;
   for (TenantsOut& o : out) {

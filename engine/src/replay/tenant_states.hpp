@@ -33,6 +33,7 @@ class TenantStates {
   void bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now);
 
   bool out_on(ServiceId s, TenantId t) const { return held_[slot(s) + t.value] > 0; }
+  UserCount users_of(TenantId t) const { return users_of_[t.value]; }
   // Since when the tenant is out on anything; only while it is.
   SimTime out_since(TenantId t) const { return out_since_[t.value]; }
   // The group's users whose tenant is out on some service.
@@ -60,6 +61,10 @@ class TenantStates {
   // By fault, then its tenants: restored_ as it struck; a heal counts only
   // where no step has brought the tenant back since.
   std::vector<std::vector<int>> restored_when_struck_;
+  // By tenant: its users and group, kept close together for the loops
+  // over thousands of tenants in each run.
+  std::vector<UserCount> users_of_;
+  std::vector<UserGroupId> group_of_;
   // By tenant: the services it is out on.
   std::vector<int> services_out_;
   std::vector<SimTime> out_since_;
