@@ -62,14 +62,35 @@ PipelineProgress BatchPipelines::start(StepId s) {
       p.arrivals.push_back(run_.queue.schedule(*m.available_from, events::MethodArrives{s}));
   }
   running_.push_back(s);
-  order_tenants(s, p);
-  cut_batches(*run_.scenario.steps[s.value].batches, p);
+  cut_in_order(s, p);
   p.last_method = first_available(s, 0).value_or(0);
   if (!start_next_batch(s))
     return PipelineProgress::done;
   if (p.next < p.batches.size())
     filling_.push_back(s);
   return PipelineProgress::under_way;
+}
+
+// With every tenant of the service out, as after an outage of all of them,
+// a step whose order is the same in every run cuts the same batches: they
+// are cut once and copied.
+void BatchPipelines::cut_in_order(StepId s, Pipeline& p) {
+  const Step& step = run_.scenario.steps[s.value];
+  const BatchOrder order = step.batches->order;
+  const bool same_every_run = order == BatchOrder::as_listed ||
+                              order == BatchOrder::largest_first ||
+                              order == BatchOrder::smallest_first;
+  const bool all_out =
+      static_cast<std::size_t>(tenants_.out_count(*step.service)) == p.listed.size();
+  if (same_every_run && all_out && !p.all_out_batches.empty()) {
+    p.order = p.listed;
+    p.batches = p.all_out_batches;
+    return;
+  }
+  order_tenants(s, p);
+  cut_batches(*step.batches, p);
+  if (same_every_run && all_out)
+    p.all_out_batches = p.batches;
 }
 
 // The tenants out on the service now, in the step's order; ties, and

@@ -82,6 +82,8 @@ class BatchPipelines {
     // every run (as listed, by size), and as listed otherwise: sizes do not
     // change between runs, so they are sorted once.
     std::vector<TenantId> listed;
+    // The batches cut from `listed` whole, once some run cut them.
+    std::vector<Batch> all_out_batches;
     std::vector<TenantId> order;
     std::vector<Batch> batches;
     std::size_t next = 0;  // the first batch not yet started
@@ -93,6 +95,7 @@ class BatchPipelines {
   };
 
   void list_tenants(StepId s);
+  void cut_in_order(StepId s, Pipeline& p);
   void order_tenants(StepId s, Pipeline& p);
   void cut_batches(const BatchPlan& plan, Pipeline& p);
   // Starts the next batch that still has tenants out, skipping those

@@ -31,9 +31,34 @@ TenantStates::TenantStates(const Scenario& scenario)
       slot_of_[s] = slots++;
   }
   held_.resize(slots * tenant_count_);
-  restored_.resize(slots * tenant_count_);
+  out_on_service_.resize(slots);
+  tracks_restores_ = std::any_of(scenario.faults.begin(), scenario.faults.end(),
+                                 [](const Fault& f) { return !f.tenants.empty() && f.lasts; });
+  tracks_since_ = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& s) {
+    return s.batches && s.batches->order == BatchOrder::oldest_first;
+  });
   for (const Fault& f : scenario.faults)
-    restored_when_struck_.emplace_back(f.tenants.size());
+    fault_groups_.push_back(groups_of(f.tenants));
+  if (tracks_restores_) {
+    restored_.resize(slots * tenant_count_);
+    for (const Fault& f : scenario.faults)
+      restored_when_struck_.emplace_back(f.tenants.size());
+  }
+}
+
+// The tenants and users of each group among `tenants`, by group.
+std::vector<GroupTenantsOut> TenantStates::groups_of(std::span<const TenantId> tenants) const {
+  std::vector<GroupTenantsOut> groups;
+  for (const TenantId t : tenants) {
+    const UserGroupId g = group_of_[t.value];
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const GroupTenantsOut& o) { return o.group == g; });
+    if (it == groups.end())
+      it = groups.insert(it, GroupTenantsOut{SimTime{}, g, 0, UserCount{}});
+    ++it->tenants;
+    it->users += users_of_[t.value];
+  }
+  return groups;
 }
 
 void TenantStates::reset(RunResult& result) {
@@ -43,6 +68,7 @@ void TenantStates::reset(RunResult& result) {
   std::fill(last_group_entry_.begin(), last_group_entry_.end(), kNoEntry);
   std::fill(held_.begin(), held_.end(), 0);
   std::fill(restored_.begin(), restored_.end(), 0);
+  std::fill(out_on_service_.begin(), out_on_service_.end(), 0);
   std::fill(services_out_.begin(), services_out_.end(), 0);
   std::fill(group_out_users_.begin(), group_out_users_.end(), UserCount{});
   std::fill(group_out_tenants_.begin(), group_out_tenants_.end(), 0);
@@ -52,16 +78,60 @@ void TenantStates::reset(RunResult& result) {
   users_out_ = UserCount{};
 }
 
+// None of the fault's tenants is out anywhere when none of their groups'
+// is. Faults that end by themselves need each tenant's restores as they
+// struck.
 void TenantStates::take_out(FaultId fault, SimTime now) {
+  const auto& groups = fault_groups_[fault.value];
+  if (!tracks_restores_ && std::all_of(groups.begin(), groups.end(), [&](const GroupTenantsOut& g) {
+        return group_out_tenants_[g.group.value] == 0;
+      }))
+    take_out_fresh(fault, now);
+  else
+    take_out_each(fault, now);
+  record(now);
+}
+
+// With none of its tenants out anywhere, each of them goes out: the counts
+// change by the fault's own, worked out once.
+void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
+  const Fault& f = scenario_.faults[fault.value];
+  int* held = held_.data() + slot(*f.service);
+  for (const TenantId t : f.tenants) {
+    held[t.value] = 1;
+    services_out_[t.value] = 1;
+  }
+  if (tracks_since_) {
+    for (const TenantId t : f.tenants)
+      out_since_[t.value] = now;
+  }
+  out_on_service_[slot_of_[f.service->value]] = static_cast<int>(f.tenants.size());
+  for (const GroupTenantsOut& g : fault_groups_[fault.value]) {
+    group_out_tenants_[g.group.value] += g.tenants;
+    group_out_users_[g.group.value] += g.users;
+    tenants_out_ += g.tenants;
+    users_out_ += g.users;
+    if (!is_changed_[g.group.value]) {
+      is_changed_[g.group.value] = 1;
+      changed_.push_back(g.group);
+    }
+  }
+}
+
+void TenantStates::take_out_each(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
   const std::size_t base = slot(*f.service);
+  int& on_service = out_on_service_[slot_of_[f.service->value]];
   for (std::size_t i = 0; i < f.tenants.size(); ++i) {
     const TenantId t = f.tenants[i];
-    restored_when_struck_[fault.value][i] = restored_[base + t.value];
-    if (held_[base + t.value]++ == 0 && services_out_[t.value]++ == 0)
+    if (tracks_restores_)
+      restored_when_struck_[fault.value][i] = restored_[base + t.value];
+    if (held_[base + t.value]++ > 0)
+      continue;
+    ++on_service;
+    if (services_out_[t.value]++ == 0)
       set_out(t, true, now);
   }
-  record(now);
 }
 
 TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
@@ -73,7 +143,10 @@ TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
     int& held = held_[base + t.value];
     if (held == 0 || restored_[base + t.value] != restored_when_struck_[fault.value][i])
       continue;
-    if (--held == 0 && --services_out_[t.value] == 0) {
+    if (--held > 0)
+      continue;
+    --out_on_service_[slot_of_[f.service->value]];
+    if (--services_out_[t.value] == 0) {
       set_out(t, false, now);
       ++back.tenants;
       back.users += users_of_[t.value];
@@ -84,29 +157,20 @@ TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
 }
 
 void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
+  const std::size_t base = slot(s);
+  int& on_service = out_on_service_[slot_of_[s.value]];
   for (const TenantId t : tenants) {
-    int& held = held_[slot(s) + t.value];
-    if (held > 0 && --services_out_[t.value] == 0)
-      set_out(t, false, now);
+    if (tracks_restores_)
+      ++restored_[base + t.value];
+    int& held = held_[base + t.value];
+    if (held == 0)
+      continue;
     held = 0;
-    ++restored_[slot(s) + t.value];
+    --on_service;
+    if (--services_out_[t.value] == 0)
+      set_out(t, false, now);
   }
   record(now);
-}
-
-void TenantStates::set_out(TenantId t, bool out, SimTime now) {
-  const UserGroupId g = group_of_[t.value];
-  const UserCount change{out ? users_of_[t.value].value : -users_of_[t.value].value};
-  group_out_users_[g.value] += change;
-  group_out_tenants_[g.value] += out ? 1 : -1;
-  users_out_ += change;
-  tenants_out_ += out ? 1 : -1;
-  if (out)
-    out_since_[t.value] = now;
-  if (!is_changed_[g.value]) {
-    is_changed_[g.value] = 1;
-    changed_.push_back(g);
-  }
 }
 
 // One entry per instant: changes at the same time replace the last.

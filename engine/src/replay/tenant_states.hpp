@@ -33,6 +33,8 @@ class TenantStates {
   void bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now);
 
   bool out_on(ServiceId s, TenantId t) const { return held_[slot(s) + t.value] > 0; }
+  // How many tenants are out on the per-tenant service.
+  int out_count(ServiceId s) const { return out_on_service_[slot_of_[s.value]]; }
   UserCount users_of(TenantId t) const { return users_of_[t.value]; }
   // Since when the tenant is out on anything; only while it is.
   SimTime out_since(TenantId t) const { return out_since_[t.value]; }
@@ -45,7 +47,24 @@ class TenantStates {
 
  private:
   std::size_t slot(ServiceId s) const { return slot_of_[s.value] * tenant_count_; }
-  void set_out(TenantId t, bool out, SimTime now);
+  // Defined here: called for each of thousands of tenants in a run.
+  void set_out(TenantId t, bool out, SimTime now) {
+    const UserGroupId g = group_of_[t.value];
+    const UserCount change{out ? users_of_[t.value].value : -users_of_[t.value].value};
+    group_out_users_[g.value] += change;
+    group_out_tenants_[g.value] += out ? 1 : -1;
+    users_out_ += change;
+    tenants_out_ += out ? 1 : -1;
+    if (out && tracks_since_)
+      out_since_[t.value] = now;
+    if (!is_changed_[g.value]) {
+      is_changed_[g.value] = 1;
+      changed_.push_back(g);
+    }
+  }
+  void take_out_fresh(FaultId fault, SimTime now);
+  void take_out_each(FaultId fault, SimTime now);
+  std::vector<GroupTenantsOut> groups_of(std::span<const TenantId> tenants) const;
   void record(SimTime now);
   void record_groups(SimTime now);
 
@@ -54,10 +73,19 @@ class TenantStates {
   std::size_t tenant_count_ = 0;
   // By service: its place among the per-tenant services.
   std::vector<std::size_t> slot_of_;
+  // Only what some fault or step reads is kept: how often a step brought a
+  // tenant back, for faults that end by themselves, and since when it is
+  // out, for oldest-first batches.
+  bool tracks_restores_ = false;
+  bool tracks_since_ = false;
   // By per-tenant service, then tenant: the faults holding its share out,
   // and how often a step brought it back.
   std::vector<int> held_;
   std::vector<int> restored_;
+  // By fault: its tenants and their users, by group.
+  std::vector<std::vector<GroupTenantsOut>> fault_groups_;
+  // By per-tenant service: its tenants out.
+  std::vector<int> out_on_service_;
   // By fault, then its tenants: restored_ as it struck; a heal counts only
   // where no step has brought the tenant back since.
   std::vector<std::vector<int>> restored_when_struck_;
