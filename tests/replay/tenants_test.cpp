@@ -277,6 +277,39 @@ TEST(Tenants, AMilestoneCanCountOneGroupsTenantsBack) {
   EXPECT_EQ(partners, (std::vector<int>{3, 2, 1, 0}));
 }
 
+// Worked out in on_deployment.yaml and two_sites_topology.yaml.
+TEST(Tenants, AnOutageCanTakeTheTenantsOnOneDeployment) {
+  const auto scenario = fixture("on_deployment.yaml");
+  const Topology& topology = *scenario->topology;
+  std::vector<std::string> on_dr;
+  for (const TenantId t : scenario->faults[0].tenants)
+    on_dr.push_back(topology.tenant(t).id);
+  EXPECT_EQ(on_dr, (std::vector<std::string>{"b", "d", "f"}))
+      << "spread in turn: the 2nd, 4th, 6th";
+  EXPECT_EQ(topology.tenants_on(*topology.find_deployment("connector@dc")).size(), 3u);
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.overall.peak_affected, UserCount{1200});
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 2400);
+}
+
+TEST(Tenants, TheTenantsOfADeploymentMustBeOfTheOutagesService) {
+  using testing::has_error;
+  const auto load = load_scenario(path("bad_on_deployment.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 5, 78,
+                        "deployment 'app@dc' of fault 'f1' is not a deployment of "
+                        "service 'connector'"));
+  EXPECT_TRUE(has_error(d, 6, 78,
+                        "unknown deployment 'connector@dx' (did you mean "
+                        "'connector@dc'?)"));
+  EXPECT_TRUE(has_error(d, 7, 65, "tenants of fault 'f3' need exactly one of 'share'"));
+  EXPECT_TRUE(has_error(d, 8, 66, "unknown key 'region' in tenants of fault 'f4'"));
+  EXPECT_EQ(d.error_count(), 5u) << d.to_text();
+  const auto empty = load_scenario(path("bad_empty_deployment.yaml"));
+  EXPECT_TRUE(has_error(empty.diagnostics, 5, 78, "no tenant is on deployment 'connector@dr'"));
+}
+
 TEST(Tenants, BatchesWhoseTenantsCameBackAreSkippedWithoutACrewOnShift) {
   const auto scenario = fixture("off_shift.yaml");
   const RunResult r = replay(*scenario);

@@ -283,6 +283,12 @@ class Topology {
   // that use it, or a service that depends on it, through hard
   // dependencies only. Ascending; empty for other services.
   std::span<const TenantId> tenants_on(ServiceId s) const { return tenants_on_[s.value]; }
+  // Of those, the ones on one of its deployments: a service's tenants are
+  // spread over its deployments in turn, the i-th on deployment i mod n (in
+  // the service's list). Ascending.
+  std::span<const TenantId> tenants_on(DeploymentId d) const {
+    return tenants_on_deployment_[d.value];
+  }
   // The users of these tenants, added up.
   UserCount users_of(std::span<const TenantId> tenants) const;
 
@@ -321,6 +327,7 @@ class Topology {
   std::vector<std::vector<UserGroupId>> users_of_;
   std::vector<std::vector<UserGroupId>> load_of_;
   std::vector<std::vector<TenantId>> tenants_on_;
+  std::vector<std::vector<TenantId>> tenants_on_deployment_;
   std::vector<std::vector<DeploymentId>> deployments_in_;
   std::vector<std::uint32_t> evaluation_rank_;
   bool has_failure_models_ = false;

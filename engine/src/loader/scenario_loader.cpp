@@ -404,8 +404,8 @@ class ScenarioReader {
       fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
   }
 
-  // tenants: all, {share: 0.3} or a list of tenant ids, of those with a
-  // share of the outage's per-tenant service.
+  // tenants: all, {share: 0.3}, {deployment: store@east} or a list of
+  // tenant ids, of those with a share of the outage's per-tenant service.
   void read_tenant_outage(const Fields& f, const YAML::Node& node, const std::string& what,
                           Fault& fault) {
     const Service& service = topology_->service(*fault.service);
@@ -431,24 +431,57 @@ class ScenarioReader {
     if (node.IsScalar() && node.Scalar() == "all") {
       fault.tenants.assign(on.begin(), on.end());
     } else if (node.IsMap()) {
-      read_tenant_share(node, what, on, fault);
+      read_tenant_selector(node, what, on, fault);
     } else if (node.IsSequence()) {
       read_tenant_list(node, on, fault);
     } else {
       reader_.error(node, "tenants of " + what +
-                              " must be 'all', {share: 0.3} or a list of tenant ids, found " +
-                              describe(node));
+                              " must be 'all', {share: 0.3}, {deployment: " + service.id +
+                              "@...} or a list of tenant ids, found " + describe(node));
     }
+  }
+
+  void read_tenant_selector(const YAML::Node& node, const std::string& what,
+                            std::span<const TenantId> on, Fault& fault) {
+    Fields f(reader_, node, "tenants of " + what, {"share", "deployment"});
+    const YAML::Node share = f.get("share");
+    const YAML::Node deployment = f.get("deployment");
+    if (share.IsDefined() == deployment.IsDefined()) {
+      reader_.error(node, "tenants of " + what +
+                              " need exactly one of 'share' (of them all) or 'deployment' (the "
+                              "ones on it)");
+    } else if (share.IsDefined()) {
+      read_tenant_share(share, what, on, fault);
+    } else {
+      read_tenants_on_deployment(deployment, what, fault);
+    }
+  }
+
+  // The tenants the service spread on one of its deployments.
+  void read_tenants_on_deployment(const YAML::Node& node, const std::string& what, Fault& fault) {
+    const auto d = deployments_->resolve(reader_, node);
+    if (!d)
+      return;
+    const Deployment& deployment = topology_->deployment(DeploymentId{*d});
+    if (deployment.service != *fault.service) {
+      reader_.error(node, "deployment '" + deployment.id + "' of " + what +
+                              " is not a deployment of service '" +
+                              topology_->service(*fault.service).id + "'; name one of its own");
+      return;
+    }
+    const auto on = topology_->tenants_on(DeploymentId{*d});
+    if (on.empty()) {
+      reader_.error(node, "no tenant is on deployment '" + deployment.id +
+                              "': the service has fewer tenants than deployments");
+      return;
+    }
+    fault.tenants.assign(on.begin(), on.end());
   }
 
   // An evenly spread share: the k-th of every n/k tenants, the same in
   // every run.
-  void read_tenant_share(const YAML::Node& node, const std::string& what,
-                         std::span<const TenantId> on, Fault& fault) {
-    Fields f(reader_, node, "tenants of " + what, {"share"});
-    const YAML::Node s = f.require("share");
-    if (!s.IsDefined())
-      return;
+  void read_tenant_share(const YAML::Node& s, const std::string& what, std::span<const TenantId> on,
+                         Fault& fault) {
     const auto share = reader_.fraction(s, "share of tenants of " + what);
     if (!share)
       return;

@@ -104,6 +104,7 @@ Topology::Topology(TopologyParts parts)
       users_of_(parts_.services.size()),
       load_of_(parts_.services.size()),
       tenants_on_(parts_.services.size()),
+      tenants_on_deployment_(parts_.deployments.size()),
       deployments_in_(parts_.regions.size()) {
   for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
     for (const auto& dep : parts_.services[s].dependencies) {
@@ -162,6 +163,13 @@ void Topology::place_tenants() {
       for (std::uint32_t t = group.first_tenant; t < group.first_tenant + group.tenants; ++t)
         tenants_on_[s].push_back(TenantId{t});
     }
+  }
+  // Each service's tenants are spread over its deployments in turn.
+  for (const Service& service : parts_.services) {
+    const std::span<const TenantId> on = tenants_on_[&service - parts_.services.data()];
+    const std::size_t n = service.deployments.size();
+    for (std::size_t i = 0; i < on.size() && n > 0; ++i)
+      tenants_on_deployment_[service.deployments[i % n].value].push_back(on[i]);
   }
 }
 
