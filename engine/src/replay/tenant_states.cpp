@@ -1,6 +1,7 @@
 #include "replay/tenant_states.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace faultline::detail {
 
@@ -111,10 +112,7 @@ void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
     group_out_users_[g.group.value] += g.users;
     tenants_out_ += g.tenants;
     users_out_ += g.users;
-    if (!is_changed_[g.group.value]) {
-      is_changed_[g.group.value] = 1;
-      changed_.push_back(g.group);
-    }
+    mark_changed(g.group);
   }
 }
 
@@ -156,20 +154,44 @@ TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
   return back;
 }
 
+// The loop works on local pointers and sums: stores through the char
+// flags of changed groups could alias anything, so they wait for a change
+// of group.
 void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
   const std::size_t base = slot(s);
-  int& on_service = out_on_service_[slot_of_[s.value]];
-  for (const TenantId t : tenants) {
-    if (tracks_restores_)
+  if (tracks_restores_) {
+    for (const TenantId t : tenants)
       ++restored_[base + t.value];
-    int& held = held_[base + t.value];
-    if (held == 0)
-      continue;
-    held = 0;
-    --on_service;
-    if (--services_out_[t.value] == 0)
-      set_out(t, false, now);
   }
+  int* const held = held_.data() + base;
+  int* const services_out = services_out_.data();
+  UserCount* const group_users = group_out_users_.data();
+  int* const group_tenants = group_out_tenants_.data();
+  int left_service = 0;
+  int back = 0;
+  UserCount back_users;
+  std::optional<UserGroupId> last_group;
+  for (const TenantId t : tenants) {
+    if (held[t.value] == 0)
+      continue;
+    held[t.value] = 0;
+    ++left_service;
+    if (--services_out[t.value] > 0)
+      continue;
+    const UserGroupId g = group_of_[t.value];
+    const UserCount users = users_of_[t.value];
+    group_users[g.value] = group_users[g.value] - users;
+    --group_tenants[g.value];
+    ++back;
+    back_users += users;
+    if (g != last_group) {
+      mark_changed(g);
+      last_group = g;
+    }
+  }
+  out_on_service_[slot_of_[s.value]] -= left_service;
+  tenants_out_ -= back;
+  users_out_ = users_out_ - back_users;
   record(now);
 }
 

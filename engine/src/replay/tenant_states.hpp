@@ -57,6 +57,9 @@ class TenantStates {
     tenants_out_ += out ? 1 : -1;
     if (out && tracks_since_)
       out_since_[t.value] = now;
+    mark_changed(g);
+  }
+  void mark_changed(UserGroupId g) {
     if (!is_changed_[g.value]) {
       is_changed_[g.value] = 1;
       changed_.push_back(g);
