@@ -401,6 +401,20 @@ TEST(NetworkReplay, TenantsComeBackAtTheirOwnInstantsBetweenNetworkSteps) {
   EXPECT_DOUBLE_EQ(network.overall.lost.in_user_hours(), 2325);
 }
 
+// A change of tenants between network steps credits only what progressed
+// at its own instant: a completion before it is still the next network
+// step's. Worked out in tenants.yaml.
+TEST(NetworkReplay, ACompletionBeforeATenantChangeIsCreditedAtTheNextNetworkStep) {
+  const auto scenario = network_scenario("tenants.yaml");
+  const NetworkOptions network{Duration::minutes(100), Duration::minutes(100)};
+  const RunResult r = replay_network(*scenario, network).run;
+  EXPECT_NEAR(r.overall.lost.in_user_hours(), 2816.67, 0.01);
+  EXPECT_NEAR(r.steps[0].restored_loss.in_user_hours(), 150, 0.01) << "restore-sites";
+  EXPECT_NEAR(r.steps[1].restored_loss.in_user_hours(), 2666.67, 0.01) << "rebuild-app";
+  EXPECT_EQ(r.steps[0].users_back, UserCount{100});
+  EXPECT_EQ(r.steps[1].users_back, UserCount{1000});
+}
+
 TEST(NetworkSimulate, CutsOffTheUsersOfTenantsOutAsTheReplayDoes) {
   const auto scenario = network_scenario("tenants.yaml");
   MonteCarloOptions options;

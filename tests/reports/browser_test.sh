@@ -82,7 +82,7 @@ else
 fi
 "$faultline" simulate "$webex" --runs 500 --threads 2 --quiet --report "$work/simulate" \
   >/dev/null 2>&1
-check_report simulate "$work/simulate" "affected-users downtime crew-busy milestones" '[]'
+check_report simulate "$work/simulate" "affected-users tenant-users-back downtime crew-busy milestones" '[]'
 "$faultline" compare "$webex" --strategy as-written --strategy most-users-first \
   --strategy critical-path --runs 300 --threads 2 --report "$work/compare" >/dev/null 2>&1
 check_report compare "$work/compare" "differences means affected-users" '[]'

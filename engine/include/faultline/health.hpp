@@ -24,6 +24,11 @@ constexpr bool fully_served(double served_fraction) {
   return served_fraction >= 1.0 - kServedTolerance;
 }
 
+// Of a group of `users`, those cut off: every user of its tenants out on
+// some per-tenant service, and of the rest the share not served (rounded
+// to whole users). Both fidelities count users this way.
+UserCount users_cut_off(UserCount users, UserCount tenants_out, double share_not_served);
+
 // What a caller of a service meets on the way, apart from what it serves:
 // the share of packets lost and the latency added, through the service's
 // deployments taking traffic (a mean by their weights) and its hard

@@ -401,10 +401,12 @@ UserCount HealthPropagator::affected_users(UserGroupId g, UserCount tenants_out)
   double served = 1.0;
   for (const ServiceId s : group.uses)
     served = std::min(served, health_[s.value].served_fraction);
-  if (fully_served(served))
-    return tenants_out;
-  const auto rest = static_cast<double>((group.users - tenants_out).value);
-  return tenants_out + UserCount{std::llround(rest * (1.0 - served))};
+  return users_cut_off(group.users, tenants_out, fully_served(served) ? 0.0 : 1.0 - served);
+}
+
+UserCount users_cut_off(UserCount users, UserCount tenants_out, double share_not_served) {
+  const auto rest = static_cast<double>((users - tenants_out).value);
+  return tenants_out + UserCount{std::llround(rest * share_not_served)};
 }
 
 }  // namespace faultline

@@ -165,11 +165,12 @@ void Topology::place_tenants() {
     }
   }
   // Each service's tenants are spread over its deployments in turn.
-  for (const Service& service : parts_.services) {
-    const std::span<const TenantId> on = tenants_on_[&service - parts_.services.data()];
-    const std::size_t n = service.deployments.size();
-    for (std::size_t i = 0; i < on.size() && n > 0; ++i)
-      tenants_on_deployment_[service.deployments[i % n].value].push_back(on[i]);
+  for (std::size_t s = 0; s < parts_.services.size(); ++s) {
+    const std::vector<DeploymentId>& deployments = parts_.services[s].deployments;
+    for (std::size_t i = 0; i < tenants_on_[s].size() && !deployments.empty(); ++i) {
+      tenants_on_deployment_[deployments[i % deployments.size()].value].push_back(
+          tenants_on_[s][i]);
+    }
   }
 }
 

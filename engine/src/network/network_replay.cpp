@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "faultline/activity.hpp"
+#include "faultline/health.hpp"
 #include "faultline/network.hpp"
 #include "network/network_run.hpp"
 #include "network/request_flows.hpp"
@@ -31,9 +32,11 @@ ServiceHealth health_of(const detail::StepFlows& flows, std::size_t s) {
 // Turns the steps' flows into a run's services, users and timeline, on top
 // of the state run's runbook, crews, faults and tenants. Users are
 // accounted as at state fidelity, each step start an instant, and each
-// change of a group's users of tenants out one too; the users a step
-// brings back are put down to the runbook step that completed, or finished
-// a wave, during the step just ended.
+// change of a group's users of tenants out one too. The users a network
+// step brings back are put down to the runbook step that completed, or
+// finished a wave, during the step just ended; those a change of tenants
+// brings back, to the step that progressed at that instant (a batch). Where
+// several did, the last takes the user-hours and each the users back.
 class ResultBuilder {
  public:
   ResultBuilder(const Scenario& scenario, const ActivityCalendar& calendar, const RunResult& state,
@@ -59,6 +62,7 @@ class ResultBuilder {
     cut_off_.assign(topology_.user_groups().size(), 0.0);
     tenant_users_.assign(topology_.user_groups().size(), UserCount{});
     next_tenant_change_ = 0;
+    progress_counted_.assign(state_.progress.size(), 0);
     // Repeated steps hold the same state, so a run of them is one span.
     for (const detail::StepRun& run : flows_.steps) {
       const SimTime from = SimTime{} + step_ * run.first;
@@ -69,7 +73,8 @@ class ResultBuilder {
     }
     apply_tenant_changes_before(state_.end + Duration::milliseconds(1));
     users_.advance_to(state_.end);
-    users_back_.instant_ends(state_.end, users_.total_affected());
+    count_progress(SimTime{} - Duration::milliseconds(1), state_.end);
+    users_back_.instant_ends(users_.total_affected(), instant_progress_);
     users_.finish();
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
@@ -90,15 +95,14 @@ class ResultBuilder {
       record_state(from, s, health_of(flows, s));
     std::copy(flows.cut_off.begin(), flows.cut_off.end(), cut_off_.begin());
     take_tenant_changes_at(from);
-    const std::optional<StepId> cause = restoring_step(from);
+    const std::optional<StepId> cause = count_progress(from - step_, from);
     for (std::uint32_t g = 0; g < topology_.user_groups().size(); ++g)
       update_group(UserGroupId{g}, cause);
-    end_instant(from);
+    end_instant();
   }
 
   // Tenants that went out or came back between network steps, each change
-  // an instant of its own; users back are put down to the step whose batch
-  // brought them then, if any.
+  // an instant of its own.
   void apply_tenant_changes_before(SimTime t) {
     const auto& changes = state_.group_tenants_out;
     while (next_tenant_change_ < changes.size() && changes[next_tenant_change_].at < t) {
@@ -106,10 +110,10 @@ class ResultBuilder {
       users_.advance_to(at);
       const std::size_t first = next_tenant_change_;
       take_tenant_changes_at(at);
-      const std::optional<StepId> cause = step_progress_at(at);
+      const std::optional<StepId> cause = count_progress(at - Duration::milliseconds(1), at);
       for (std::size_t i = first; i < next_tenant_change_; ++i)
         update_group(changes[i].group, cause);
-      end_instant(at);
+      end_instant();
     }
   }
 
@@ -120,12 +124,11 @@ class ResultBuilder {
       tenant_users_[changes[next_tenant_change_].group.value] = changes[next_tenant_change_].users;
   }
 
-  // As HealthPropagator::affected_users: a tenant out has all its users cut
-  // off, the group's other users their share of the requests not served.
+  // A tenant out has all its users cut off, the group's other users their
+  // share of the requests not served.
   void update_group(UserGroupId g, std::optional<StepId> cause) {
-    const UserCount tenants_out = tenant_users_[g.value];
-    const auto rest = static_cast<double>((topology_.user_group(g).users - tenants_out).value);
-    const UserCount affected = tenants_out + UserCount{std::llround(rest * cut_off_[g.value])};
+    const UserCount affected =
+        users_cut_off(topology_.user_group(g).users, tenant_users_[g.value], cut_off_[g.value]);
     if (affected == users_.affected(g))
       return;
     const UserTime share = users_.set_affected(g, affected);
@@ -135,9 +138,9 @@ class ResultBuilder {
         share;
   }
 
-  void end_instant(SimTime t) {
+  void end_instant() {
     users_.settle();
-    users_back_.instant_ends(t, users_.total_affected());
+    users_back_.instant_ends(users_.total_affected(), instant_progress_);
   }
 
   void record_state(SimTime now, std::uint32_t s, const ServiceHealth& h) {
@@ -145,18 +148,24 @@ class ResultBuilder {
       timeline_.push_back(detail::state_entry(ServiceId{s}, *from, h, now));
   }
 
-  // The last step progress of the state run in (t - step, t].
-  std::optional<StepId> restoring_step(SimTime t) const { return last_progress_in(t - step_, t); }
-  std::optional<StepId> step_progress_at(SimTime t) const {
-    return last_progress_in(t - Duration::milliseconds(1), t);
-  }
-  std::optional<StepId> last_progress_in(SimTime after, SimTime until) const {
+  // The state run's progress in (after, until] not yet counted by an
+  // earlier instant becomes this instant's; returns the step of the last.
+  std::optional<StepId> count_progress(SimTime after, SimTime until) {
     const auto& progress = state_.progress;
-    auto it = std::upper_bound(progress.begin(), progress.end(), until,
-                               [](SimTime at, const StepProgress& p) { return at < p.at; });
-    if (it == progress.begin() || std::prev(it)->at <= after)
+    const auto by_time = [](SimTime at, const StepProgress& p) { return at < p.at; };
+    const auto first = std::upper_bound(progress.begin(), progress.end(), after, by_time);
+    const auto last = std::upper_bound(first, progress.end(), until, by_time);
+    instant_progress_.clear();
+    for (auto it = first; it != last; ++it) {
+      const auto i = static_cast<std::size_t>(it - progress.begin());
+      if (!progress_counted_[i]) {
+        progress_counted_[i] = 1;
+        instant_progress_.push_back(i);
+      }
+    }
+    if (instant_progress_.empty())
       return std::nullopt;
-    return std::prev(it)->step;
+    return progress[instant_progress_.back()].step;
   }
 
   // The state run's timeline without its services and users, with the
@@ -189,6 +198,10 @@ class ResultBuilder {
   std::vector<UserCount> tenant_users_;
   // The first of the state run's group_tenants_out not yet applied.
   std::size_t next_tenant_change_ = 0;
+  // By index in the state run's progress: whether an instant counted it;
+  // and those the current instant counts.
+  std::vector<char> progress_counted_;
+  std::vector<std::size_t> instant_progress_;
 };
 
 }  // namespace

@@ -15,7 +15,8 @@
 namespace faultline::detail {
 
 // Throws std::invalid_argument for a step or window that is not positive,
-// a window shorter than a step, or a scenario with outages of tenants.
+// a window shorter than a step, or a scenario with a degradation or a deep
+// health check.
 void check(const Scenario& scenario, const NetworkOptions& network);
 
 struct TracedRun {

@@ -83,16 +83,22 @@ void UsersBack::reset(RunResult& result) {
     step.users_back = UserCount{};
 }
 
-// A step that made progress twice since the last instant counts once.
 void UsersBack::instant_ends(SimTime now, UserCount affected) {
   const auto& progress = result_->progress;
+  counted_.clear();
+  for (; next_ < progress.size() && progress[next_].at <= now; ++next_)
+    counted_.push_back(next_);
+  instant_ends(affected, counted_);
+}
+
+// A step that made progress twice in the instant counts once.
+void UsersBack::instant_ends(UserCount affected, std::span<const std::size_t> counted) {
+  const auto& progress = result_->progress;
   const UserCount drop{std::max<std::int64_t>(0, (before_ - affected).value)};
-  const std::size_t first = next_;
-  for (; next_ < progress.size() && progress[next_].at <= now; ++next_) {
-    const StepId s = progress[next_].step;
-    const auto counted = progress.begin() + static_cast<std::ptrdiff_t>(first);
-    const auto self = progress.begin() + static_cast<std::ptrdiff_t>(next_);
-    if (std::none_of(counted, self, [&](const StepProgress& p) { return p.step == s; }))
+  for (std::size_t i = 0; i < counted.size(); ++i) {
+    const StepId s = progress[counted[i]].step;
+    if (std::none_of(counted.begin(), counted.begin() + static_cast<std::ptrdiff_t>(i),
+                     [&](std::size_t j) { return progress[j].step == s; }))
       result_->steps[s.value].users_back += drop;
   }
   before_ = affected;

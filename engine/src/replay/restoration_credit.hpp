@@ -6,6 +6,7 @@
 // failure repaired), to the run's restored_loss_otherwise.
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "faultline/replay.hpp"
@@ -48,11 +49,17 @@ class UsersBack {
   void reset(RunResult& result);
   // The instant `now` is over, leaving `affected` users cut off.
   void instant_ends(SimTime now, UserCount affected);
+  // The same where the caller says which progress (by index in
+  // RunResult::progress) the instant counts: network fidelity sees a
+  // completion's effect on services only at its next network step, but a
+  // batch's on tenants at once.
+  void instant_ends(UserCount affected, std::span<const std::size_t> counted);
 
  private:
   RunResult* result_ = nullptr;
   std::size_t next_ = 0;  // the first progress not yet counted
   UserCount before_;      // cut off when the last instant ended
+  std::vector<std::size_t> counted_;  // scratch
 };
 
 }  // namespace faultline::detail

@@ -106,7 +106,7 @@ void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
     for (const TenantId t : f.tenants)
       out_since_[t.value] = now;
   }
-  out_on_service_[slot_of_[f.service->value]] = static_cast<int>(f.tenants.size());
+  out_on_service_[slot_of_[f.service->value]] += static_cast<int>(f.tenants.size());
   for (const GroupTenantsOut& g : fault_groups_[fault.value]) {
     group_out_tenants_[g.group.value] += g.tenants;
     group_out_users_[g.group.value] += g.users;

@@ -20,7 +20,8 @@ class TenantStates {
  public:
   explicit TenantStates(const Scenario& scenario);
 
-  // A new run, recording into the result's tenants_out.
+  // A new run, recording into the result's tenants_out, group_tenants_out
+  // and tenants_peak.
   void reset(RunResult& result);
   // An outage of tenants takes their share of its service out; a tenant
   // out on it already is held out by one more fault.
@@ -36,7 +37,8 @@ class TenantStates {
   // How many tenants are out on the per-tenant service.
   int out_count(ServiceId s) const { return out_on_service_[slot_of_[s.value]]; }
   UserCount users_of(TenantId t) const { return users_of_[t.value]; }
-  // Since when the tenant is out on anything; only while it is.
+  // Since when the tenant is out on anything; only while it is, and only
+  // kept when some step orders its batches oldest first.
   SimTime out_since(TenantId t) const { return out_since_[t.value]; }
   // The group's users whose tenant is out on some service.
   UserCount out_users(UserGroupId g) const { return group_out_users_[g.value]; }
