@@ -200,6 +200,10 @@ TEST_F(Reports, TheReportsShowTheSameFiguresAsTheResult) {
             std::string::npos);
   const std::string html = reports::replay_html(*scenario, run);
   EXPECT_NE(html.find(">2,154,373<"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"label\">Every tenant back</div><div class=\"value\">10d8h</div>"
+                      "<div class=\"detail\">3,200 out at worst; the last at 2018-10-06 05:22 "
+                      "EDT</div>"),
+            std::string::npos);
   EXPECT_NE(html.find("local time, America/New_York (EDT)"), std::string::npos);
 }
 

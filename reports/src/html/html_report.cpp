@@ -269,6 +269,14 @@ std::string replay_cards(const Scenario& scenario, const RunResult& result) {
       card("Every service back", restored ? human_duration(restored->since_t0()) : "not by the end",
            restored ? "at " + clock.local_text(*restored)
                     : "the run ended at " + clock.local_text(result.end));
+  // Tenants out on a per-tenant service do not show in the services' states.
+  if (const TenantsPeak& tenants = result.tenants_peak; tenants.tenants > 0) {
+    const auto& back = tenants.all_back;
+    body += card("Every tenant back", back ? human_duration(back->since_t0()) : "not by the end",
+                 fmt::format("{} out at worst; {}", thousands(tenants.tenants),
+                             back ? "the last at " + clock.local_text(*back)
+                                  : "the run ended at " + clock.local_text(result.end)));
+  }
   if (result.overall.cut_off_at_end.value > 0) {
     body += card("Still cut off at the end", thousands(result.overall.cut_off_at_end.value),
                  "registered users when the run ended; their loss goes on past it");
