@@ -4,12 +4,19 @@
 # its data-centre-loss what-if at 1 and 2 threads; then the Webex replay's
 # wall time at each fidelity and the requests simulated per second of it.
 # Extra arguments go to Google Benchmark.
+#
+#   tools/bench.sh scale [SIZE...]   the scale benchmark instead: every command
+#                                    on synthetic estates (tools/bench_scale.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/setup.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 cmake --build build/release -j2 --target faultline_bench faultline_cli
+if [ "${1-}" = scale ]; then
+  shift
+  exec tools/bench_scale.sh "$@"
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # Five repetitions of each, shown as their median, standard deviation and
 # coefficient of variation: a shared 2-core machine can run a third slower

@@ -360,5 +360,51 @@ for signal in INT TERM; do
     test "$(ls -A "$work/int-$signal")" = "$(printf 'report\nresult.json\nstderr\nstdout')"
 done
 
+# The synthetic estates of the scale benchmark (tools/synth).
+synth=tools/synth
+expect_exit 0 "synth writes a 1000-service estate" "$synth" --services 1000 --seed 3 --out "$work/synth-a"
+expect_exit 0 "the same again elsewhere" "$synth" --services 1000 --seed 3 --out "$work/synth-b"
+check "the same arguments give byte-identical files" \
+  cmp -s "$work/synth-a/topology.yaml" "$work/synth-b/topology.yaml"
+check "and the same scenario" cmp -s "$work/synth-a/scenario.yaml" "$work/synth-b/scenario.yaml"
+expect_exit 0 "another seed" "$synth" --services 1000 --seed 4 --out "$work/synth-c"
+check "another seed gives another estate" \
+  test "$(cksum <"$work/synth-a/topology.yaml")" != "$(cksum <"$work/synth-c/topology.yaml")"
+expect_exit 0 "the estate and its region loss validate" \
+  "$faultline" validate "$work/synth-a/topology.yaml" "$work/synth-a/scenario.yaml"
+expect_exit 0 "the region loss replays" "$faultline" replay "$work/synth-a/scenario.yaml"
+check "it deletes region-0's instances" grep -q "FAULT  region-0-lost: .* instances deleted" "$work/stdout"
+check "and the runbook rebuilds them" grep -q "DONE   rebuild-region-0" "$work/stdout"
+expect_exit 0 "random failures over 30 days" "$synth" --services 1000 --scenario random-failures \
+  --out "$work/synth-f"
+expect_exit 0 "simulate on them" "$faultline" simulate "$work/synth-f/scenario.yaml" --runs 20
+# 12 services in 3 layers of 4: the bottom four depend on nothing, the
+# others only on services below them, and one group per ten services.
+expect_exit 0 "a 12-service estate" "$synth" --services 12 --layers 3 --seed 7 --out "$work/synth-s"
+expect_exit 0 "analyzes" "$faultline" analyze "$work/synth-s/topology.yaml" --json "$work/synth-s.json"
+check "its analysis finds 12 services, no cycle, svc-00 to svc-03 at the bottom and one group" \
+  python3 - "$work/synth-s.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+services = [s for layer in a["layers"] for s in layer]
+assert len(services) == 12 and not a["cycles"], a
+assert set(a["layers"][0]) >= {"svc-00", "svc-01", "svc-02", "svc-03"}, a["layers"]
+assert [g["user_group"] for g in a["single_points_of_failure"]] == ["group-0"], a
+PY
+check "every dependency points to a lower layer" python3 - "$work/synth-s/topology.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read().split("user_groups:")[0]
+for block in text.split("  - id: svc-")[1:]:
+    me = int(block[:2])
+    for dep in re.findall(r"svc-(\d\d)", block[2:]):
+        assert int(dep) // 4 < me // 4, (me, dep)
+PY
+expect_exit 2 "synth refuses no services" "$synth" --services 0 --out "$work/synth-bad"
+expect_exit 2 "a share above 1" "$synth" --services 10 --soft 1.5 --out "$work/synth-bad"
+expect_exit 2 "shares of redundancy above 1 together" "$synth" --services 10 \
+  --active-active 0.8 --active-passive 0.5 --out "$work/synth-bad"
+check "and says why" grep -q "add up to more than 1" "$work/stderr"
+check "writing nothing" test ! -e "$work/synth-bad"
+
 echo "cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
