@@ -401,7 +401,9 @@ ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& ana
     for (const UserGroupId g : radius.user_groups)
       groups.push_back(topology.user_group(g).id);
     j["blast_radius"].push_back({{"service", topology.service(radius.service).id},
+                                 {"services_lost_count", radius.services_lost_count},
                                  {"services_lost", service_ids(topology, radius.services_lost)},
+                                 {"user_groups_count", radius.user_groups_count},
                                  {"user_groups", std::move(groups)},
                                  {"users", radius.users.value}});
   }

@@ -234,8 +234,8 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
   for (const auto& r : analysis.blast_radius)
     order.push_back(&r);
   std::stable_sort(order.begin(), order.end(), [](const BlastRadius* a, const BlastRadius* b) {
-    return a->services_lost.size() != b->services_lost.size()
-               ? a->services_lost.size() > b->services_lost.size()
+    return a->services_lost_count != b->services_lost_count
+               ? a->services_lost_count > b->services_lost_count
                : a->users > b->users;
   });
   out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", "service", "services", "users", "takes down");
@@ -243,9 +243,13 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
     std::string lost;
     for (const ServiceId s : r->services_lost)
       lost += (lost.empty() ? "" : ", ") + topology.service(s).id;
+    if (r->services_lost.size() < r->services_lost_count)
+      lost += fmt::format(
+          " and {} more",
+          thousands(static_cast<std::int64_t>(r->services_lost_count - r->services_lost.size())));
     out +=
         fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
-                    r->services_lost.size(), thousands(r->users.value), lost.empty() ? "-" : lost);
+                    r->services_lost_count, thousands(r->users.value), lost.empty() ? "-" : lost);
   }
 
   out += "\nSingle points of failure per user group\n";

@@ -187,6 +187,14 @@ expect_exit 2 "compare rejects two scenarios under two strategies" "$faultline" 
   scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --strategy as-written \
   --strategy critical-path --runs 10
 check "analyze writes JSON" grep -q '"blast_radius"' "$work/analysis.json"
+expect_exit 0 "analyze with lists of one" "$faultline" analyze tests/graph/fixtures/layered.yaml \
+  --list-limit 1 --json "$work/listed.json"
+check "the text counts what it does not list" \
+  grep -q "^  db  *3  *1,000  auth and 2 more$" "$work/stdout"
+check "and so does the JSON" python3 -c '
+import json, sys
+db = json.load(open(sys.argv[1]))["blast_radius"][1]
+assert db["services_lost_count"] == 3 and db["services_lost"] == ["auth"], db' "$work/listed.json"
 
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \

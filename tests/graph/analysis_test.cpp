@@ -71,6 +71,29 @@ TEST_F(Analysis, BlastRadiusFollowsHardDependenciesOnly) {
   EXPECT_EQ(a.users, UserCount{0});
 }
 
+// layered.yaml with lists of at most two: db takes down auth, api and web
+// (services 2, 3 and 5 in listed order), so it lists auth and api and
+// counts 3; a takes down b round their cycle, not itself again.
+TEST_F(Analysis, BlastRadiusCountsWholeAndListsUpToTheLimit) {
+  analysis_ = analyze(*topology_, {.list_limit = 2});
+  const BlastRadius& db = analysis_.blast_radius[service("db").value];
+  EXPECT_EQ(db.services_lost_count, 3u);
+  EXPECT_EQ(ids(db.services_lost), (Ids{"auth", "api"}));
+  EXPECT_EQ(db.user_groups_count, 1u);
+  EXPECT_EQ(db.users, UserCount{1000});
+  const BlastRadius& a = analysis_.blast_radius[service("a").value];
+  EXPECT_EQ(a.services_lost_count, 1u);
+  EXPECT_EQ(ids(a.services_lost), (Ids{"b"}));
+
+  analysis_ = analyze(*topology_, {.list_limit = 0});
+  const BlastRadius& counted = analysis_.blast_radius[service("db").value];
+  EXPECT_EQ(counted.services_lost_count, 3u);
+  EXPECT_TRUE(counted.services_lost.empty());
+  EXPECT_EQ(counted.user_groups_count, 1u);
+  EXPECT_TRUE(counted.user_groups.empty());
+  EXPECT_EQ(counted.users, UserCount{1000}) << "users count every group, listed or not";
+}
+
 TEST_F(Analysis, SinglePointsOfFailureRespectRedundancy) {
   const auto describe = [&](const GroupSpofs& group) {
     Ids out;

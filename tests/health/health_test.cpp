@@ -44,6 +44,33 @@ TEST_F(Health, StartsOperational) {
   EXPECT_EQ(staff_affected(), UserCount{0});
 }
 
+// A trial's changes are undone whole: every state as before, nothing left
+// to propagate, and the same change made for real gives what it gives
+// without a trial before it.
+TEST_F(Health, ATrialIsUndoneWhole) {
+  health_->begin_trial();
+  health_->set_healthy_instances(d("db@east"), 0);
+  health_->set_capability(s("unrelated"), 0.0);
+  health_->set_healthy_instances(d("auth@east"), 0);
+  health_->settle_failover(s("auth"));
+  EXPECT_EQ(health_->active_deployment(s("auth")), d("auth@west"));
+  EXPECT_EQ(changed(), (Ids{"db", "api", "web", "unrelated"}));
+  EXPECT_EQ(state("web"), ServiceState::major_outage);
+  EXPECT_EQ(state("auth"), ServiceState::operational) << "west serves it whole";
+  health_->end_trial();
+  EXPECT_EQ(health_->active_deployment(s("auth")), d("auth@east"));
+  for (const auto& service : topology_->services())
+    EXPECT_EQ(state(service.id.c_str()), ServiceState::operational) << service.id;
+  EXPECT_EQ(health_->healthy_instances(d("db@east")),
+            topology_->deployment(d("db@east")).instances);
+  EXPECT_DOUBLE_EQ(health_->capability(s("unrelated")), 1.0);
+  EXPECT_TRUE(changed().empty());
+
+  health_->set_healthy_instances(d("db@east"), 1);
+  EXPECT_EQ(changed(), (Ids{"db", "api", "web"}));
+  EXPECT_DOUBLE_EQ(served("web"), 0.25);
+}
+
 TEST_F(Health, HardDependantsServeNoMoreThanTheirDependency) {
   health_->set_healthy_instances(d("db@east"), 1);
   // Only what the change can reach is re-evaluated and reported.

@@ -186,12 +186,13 @@ int validate(const std::vector<std::string>& files) {
   return clean ? kExitOk : kExitBadInput;
 }
 
-int analyze(const std::string& topology_path, const std::string& json_path) {
+int analyze(const std::string& topology_path, const std::string& json_path,
+            std::size_t list_limit) {
   const auto load = faultline::load_topology(topology_path, load_options);
   print(load.diagnostics);
   if (!load.topology)
     return kExitBadInput;
-  const auto analysis = faultline::analyze(*load.topology);
+  const auto analysis = faultline::analyze(*load.topology, {.list_limit = list_limit});
   text_stream(json_path) << faultline::reports::analysis_text(*load.topology, analysis);
   return write_json(json_path,
                     json_text(faultline::reports::analysis_json(*load.topology, analysis)));
@@ -661,6 +662,12 @@ int main(int argc, char** argv) {
   CLI::App* analyze_cmd = add_topology_command(
       app, "analyze", "Dependency layers, cycles, blast radius and single points of failure",
       "the analysis", analyze_args);
+  std::size_t list_limit = 100;
+  analyze_cmd
+      ->add_option("--list-limit", list_limit,
+                   "List at most this many services and groups in each blast radius (the counts "
+                   "are always whole; a full list grows with the square of the estate)")
+      ->capture_default_str();
 
   ReplayArgs replay_args;
   CLI::App* replay_cmd = add_replay_command(app, replay_args);
@@ -701,7 +708,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd)
       return validate(validate_files);
     if (*analyze_cmd)
-      return analyze(analyze_args.topology, analyze_args.json);
+      return analyze(analyze_args.topology, analyze_args.json, list_limit);
     if (*replay_cmd)
       return replay(replay_args.scenario, replay_args.strategy, replay_args.search,
                     replay_args.fidelity, replay_args.outputs);

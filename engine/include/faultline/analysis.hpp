@@ -1,6 +1,7 @@
 #pragma once
 // Static analysis of a topology's dependency graph.
 
+#include <cstddef>
 #include <span>
 #include <variant>
 #include <vector>
@@ -21,9 +22,14 @@ HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost);
 
 struct BlastRadius {
   ServiceId service;
-  // Services that lose it, directly or transitively, through hard dependencies.
+  // Services that lose it, directly or transitively, through hard
+  // dependencies: how many, and the first of them by id up to the list
+  // limit (all of them without one).
+  std::size_t services_lost_count = 0;
   std::vector<ServiceId> services_lost;
-  // Groups that use the service or one of those it takes down.
+  // Groups that use the service or one of those it takes down, likewise,
+  // and all their users.
+  std::size_t user_groups_count = 0;
   std::vector<UserGroupId> user_groups;
   UserCount users;
 };
@@ -60,6 +66,12 @@ struct TopologyAnalysis {
   std::vector<GroupSpofs> single_points_of_failure;  // by UserGroupId
 };
 
-TopologyAnalysis analyze(const Topology& topology);
+struct AnalysisOptions {
+  // The most services and groups a blast radius lists; their counts are
+  // whole. A full list is quadratic in the estate's size.
+  std::size_t list_limit = static_cast<std::size_t>(-1);
+};
+
+TopologyAnalysis analyze(const Topology& topology, const AnalysisOptions& options = {});
 
 }  // namespace faultline

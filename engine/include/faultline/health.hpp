@@ -94,6 +94,16 @@ class HealthPropagator {
   // service (see demand_on); other services ignore it.
   void set_demand(ServiceId s, UserCount demand);
 
+  // What-if changes: from begin_trial() on, the first change or evaluation
+  // that touches a service keeps its state (and its deployments') as it
+  // was, and end_trial() puts every kept state back, so a trial costs what
+  // its changes reach, not the estate. Static analysis probes the loss of
+  // each region, deployment and service this way.
+  void begin_trial();
+  void end_trial();
+  // Moves the active-passive service, when its active deployment takes no
+  // traffic, as settle_failovers() does for every service.
+  void settle_failover(ServiceId s);
   // Re-evaluates what the changes since the last call can reach; returns the
   // services whose health changed, dependencies before dependants. Changes
   // between two calls must all move health the same way (all losses or all
@@ -160,6 +170,15 @@ class HealthPropagator {
   double capacity_fraction(const Service& service, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
   void mark(ServiceId s);
+  // Clears what the last propagate() changed.
+  void forget_changes();
+  // Before anything of the service or its deployments is written: in a
+  // trial, keeps their state the first time.
+  void touch(ServiceId s) {
+    if (in_trial_) [[unlikely]]
+      keep(s);
+  }
+  void keep(ServiceId s);
 
   const Topology& topology_;
   // Some service has a deep health check, which fails where a dependency
@@ -200,6 +219,31 @@ class HealthPropagator {
   std::vector<char> is_pending_;
   std::vector<ServiceId> changed_;
   std::vector<char> is_changed_;
+  // A trial's kept states, a service's and then one for each of its
+  // deployments, in the order touched.
+  struct KeptService {
+    ServiceId service;
+    ServiceHealth health;
+    NetworkView network;
+    double capability;
+    double fits_below;
+    DeploymentId active;
+    UserCount demand;
+  };
+  struct KeptDeployment {
+    int healthy;
+    char in_service;
+    char checked_out;
+    double load_ratio;
+    double capacity_left;
+    Impairment impairment;
+    NetworkView probe;
+  };
+  bool in_trial_ = false;
+  bool full_evaluation_before_trial_ = false;
+  std::vector<KeptService> kept_services_;
+  std::vector<KeptDeployment> kept_deployments_;
+  std::vector<char> is_kept_;  // by service
 };
 
 }  // namespace faultline

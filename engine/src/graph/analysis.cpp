@@ -5,31 +5,19 @@
 
 #include "faultline/activity.hpp"
 #include "faultline/health.hpp"
+#include "graph/blast_radii.hpp"
 #include "graph/dependency_graph.hpp"
 
 namespace faultline {
 
 namespace {
 
-// Edges dependency -> dependant, for hard dependencies only: what a loss
-// spreads along.
-graph::Successors hard_dependants(const Topology& topology) {
-  graph::Successors edges(topology.services().size());
-  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
-    for (const auto& dep : topology.services()[s].dependencies) {
-      if (dep.kind == DependencyKind::hard)
-        edges[dep.service.value].push_back(s);
-    }
-  }
-  return edges;
-}
-
 HardReach reach_from(const Topology& topology, const graph::Successors& hard,
                      std::span<const ServiceId> lost) {
   std::vector<std::uint32_t> starts;
   for (const ServiceId s : lost)
     starts.push_back(s.value);
-  const std::vector<std::uint32_t> reached = graph::reachable(hard, starts);
+  const std::vector<std::uint32_t> reached = graph::Reachability(hard).from(starts);
   HardReach reach;
   std::vector<char> group_hit(topology.user_groups().size(), 0);
   for (const std::uint32_t v : reached) {
@@ -44,13 +32,6 @@ HardReach reach_from(const Topology& topology, const graph::Successors& hard,
     reach.users += topology.user_groups()[g].users;
   }
   return reach;
-}
-
-BlastRadius blast_radius_of(const Topology& topology, const graph::Successors& g, ServiceId s) {
-  const ServiceId lost[] = {s};
-  HardReach reach = reach_from(topology, g, lost);
-  std::erase(reach.services, s);
-  return {s, std::move(reach.services), std::move(reach.user_groups), reach.users};
 }
 
 std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
@@ -85,80 +66,138 @@ std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
   return layers;
 }
 
-// Health with some deployments, or one service, lost: at the busiest hour
-// of every group at once (the worst load capacity meets) and with every
-// failover working. One propagator serves every probe.
-class LossProbe {
- public:
-  explicit LossProbe(const Topology& topology) : topology_(topology), health_(topology) {
-    for (const UserGroup& group : topology.user_groups())
-      busiest_.push_back(group.activity.busiest());
-  }
-
-  const HealthPropagator& lose(std::span<const DeploymentId> lost,
-                               std::optional<ServiceId> service) {
-    health_.reset();
-    for (std::uint32_t s = 0; s < topology_.services().size(); ++s)
-      health_.set_demand(ServiceId{s}, demand_on(topology_, ServiceId{s}, busiest_));
-    for (const DeploymentId d : lost)
-      health_.set_healthy_instances(d, 0);
-    if (service)
-      health_.set_capability(*service, 0.0);
-    health_.settle_failovers();
-    health_.propagate();
-    return health_;
-  }
-
- private:
-  const Topology& topology_;
-  HealthPropagator health_;
-  std::vector<std::uint16_t> busiest_;
-};
-
 bool down(const HealthPropagator& health, ServiceId s) {
   return health.health(s).state() == ServiceState::major_outage;
 }
 
-// The hard dependencies between services in major outage: the ways a
-// service's loss went.
-graph::Successors loss_edges(const Topology& topology, const HealthPropagator& health) {
-  graph::Successors edges(topology.services().size());
-  for (std::uint32_t s = 0; s < edges.size(); ++s) {
-    if (!down(health, ServiceId{s}))
-      continue;
-    for (const Dependency& dep : topology.services()[s].dependencies) {
-      if (dep.kind == DependencyKind::hard && down(health, dep.service))
-        edges[s].push_back(dep.service.value);
-    }
+// Health with some deployments, or one service, lost: at the busiest hour
+// of every group at once (the worst load capacity meets) and with every
+// failover working. The estate is settled once; each loss is a trial on
+// it, undone after, so a probe costs what the loss reaches.
+class LossProbe {
+ public:
+  explicit LossProbe(const Topology& topology);
+
+  // The loss's health, until undo(); the groups whose services it may
+  // have put in major outage (those of services it changed, and those down
+  // without it), ascending.
+  std::span<const UserGroupId> lose(std::span<const DeploymentId> lost,
+                                    std::optional<ServiceId> service);
+  void undo() { health_.end_trial(); }
+  const HealthPropagator& health() const { return health_; }
+  // A shortest way the loss of `lost` went to `from`: along hard
+  // dependencies through services in major outage, from `from` to `lost`;
+  // of equally short ones, through the earliest-listed dependencies.
+  std::vector<ServiceId> loss_path(ServiceId from, ServiceId lost);
+
+ private:
+  void consider(UserGroupId g);
+
+  const Topology& topology_;
+  HealthPropagator health_;
+  std::vector<UserGroupId> down_without_loss_;
+  std::vector<UserGroupId> groups_;
+  std::vector<char> is_considered_;    // by group
+  std::vector<std::uint32_t> parent_;  // by service, for loss_path
+  std::vector<ServiceId> queue_;
+};
+
+constexpr std::uint32_t kNoParent = static_cast<std::uint32_t>(-1);
+
+LossProbe::LossProbe(const Topology& topology)
+    : topology_(topology),
+      health_(topology),
+      is_considered_(topology.user_groups().size(), 0),
+      parent_(topology.services().size(), kNoParent) {
+  std::vector<std::uint16_t> busiest;
+  for (const UserGroup& group : topology.user_groups())
+    busiest.push_back(group.activity.busiest());
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s)
+    health_.set_demand(ServiceId{s}, demand_on(topology, ServiceId{s}, busiest));
+  health_.settle_failovers();
+  health_.propagate();
+  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
+    const auto& uses = topology.user_groups()[g].uses;
+    if (std::any_of(uses.begin(), uses.end(), [&](ServiceId s) { return down(health_, s); }))
+      down_without_loss_.push_back(UserGroupId{g});
   }
-  return edges;
 }
 
-// Adds `component` to each group whose services its loss takes down (other
-// than a lost service itself).
-void add_spofs(const Topology& topology, const HealthPropagator& health, Component component,
-               std::vector<GroupSpofs>& out) {
+void LossProbe::consider(UserGroupId g) {
+  if (!is_considered_[g.value]) {
+    is_considered_[g.value] = 1;
+    groups_.push_back(g);
+  }
+}
+
+std::span<const UserGroupId> LossProbe::lose(std::span<const DeploymentId> lost,
+                                             std::optional<ServiceId> service) {
+  health_.begin_trial();
+  for (const DeploymentId d : lost)
+    health_.set_healthy_instances(d, 0);
+  if (service)
+    health_.set_capability(*service, 0.0);
+  for (const DeploymentId d : lost)
+    health_.settle_failover(topology_.deployment(d).service);
+  groups_.clear();
+  for (const ServiceId s : health_.propagate()) {
+    for (const UserGroupId g : topology_.users_of(s))
+      consider(g);
+  }
+  for (const UserGroupId g : down_without_loss_)
+    consider(g);
+  for (const UserGroupId g : groups_)
+    is_considered_[g.value] = 0;
+  std::sort(groups_.begin(), groups_.end());
+  return groups_;
+}
+
+// Breadth first, as Boost.Graph's search over the same edges would go; the
+// parents set are cleared after.
+std::vector<ServiceId> LossProbe::loss_path(ServiceId from, ServiceId lost) {
+  queue_.assign(1, from);
+  parent_[from.value] = from.value;
+  for (std::size_t next = 0; next < queue_.size() && parent_[lost.value] == kNoParent; ++next) {
+    const ServiceId u = queue_[next];
+    for (const Dependency& dep : topology_.service(u).dependencies) {
+      const ServiceId v = dep.service;
+      if (dep.kind != DependencyKind::hard || !down(health_, v) || parent_[v.value] != kNoParent)
+        continue;
+      parent_[v.value] = u.value;
+      queue_.push_back(v);
+    }
+  }
+  std::vector<ServiceId> path;
+  if (parent_[lost.value] != kNoParent) {
+    for (ServiceId v = lost; v != from; v = ServiceId{parent_[v.value]})
+      path.push_back(v);
+    path.push_back(from);
+    std::reverse(path.begin(), path.end());
+  }
+  for (const ServiceId v : queue_)
+    parent_[v.value] = kNoParent;
+  return path;
+}
+
+// Adds `component` to each of the groups whose services its loss takes
+// down (other than a lost service itself).
+void add_spofs(const Topology& topology, LossProbe& probe, std::span<const UserGroupId> groups,
+               Component component, std::vector<GroupSpofs>& out) {
   const ServiceId* lost = std::get_if<ServiceId>(&component);
-  // Built once per lost service, for every group it reaches.
-  std::optional<graph::Successors> edges;
-  for (GroupSpofs& group : out) {
+  for (const UserGroupId g : groups) {
     std::vector<ServiceId> services_down;
-    for (const ServiceId s : topology.user_group(group.group).uses) {
-      if (down(health, s) && !(lost && s == *lost))
+    for (const ServiceId s : topology.user_group(g).uses) {
+      if (down(probe.health(), s) && !(lost && s == *lost))
         services_down.push_back(s);
     }
     if (services_down.empty())
       continue;
     std::vector<ServiceId> path;
-    if (lost) {
-      if (!edges)
-        edges = loss_edges(topology, health);
-      for (const std::uint32_t v :
-           graph::shortest_path(*edges, services_down.front().value, lost->value))
-        path.push_back(ServiceId{v});
-    }
-    group.spofs.push_back({component, std::move(services_down), std::move(path)});
+    if (lost)
+      path = probe.loss_path(services_down.front(), *lost);
+    out[g.value].spofs.push_back({component, std::move(services_down), std::move(path)});
   }
+  probe.undo();
 }
 
 // Regions, then deployments, then services, each in the order written. A
@@ -170,16 +209,17 @@ std::vector<GroupSpofs> spofs_of(const Topology& topology) {
   LossProbe probe(topology);
   for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
     const RegionId region{r};
-    add_spofs(topology, probe.lose(topology.deployments_in(region), std::nullopt), region, out);
+    add_spofs(topology, probe, probe.lose(topology.deployments_in(region), std::nullopt), region,
+              out);
   }
   for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
     const DeploymentId lost[] = {DeploymentId{d}};
-    add_spofs(topology, probe.lose(lost, std::nullopt), DeploymentId{d}, out);
+    add_spofs(topology, probe, probe.lose(lost, std::nullopt), DeploymentId{d}, out);
   }
-  const graph::Successors dependants = hard_dependants(topology);
+  const graph::Successors dependants = graph::hard_dependants(topology);
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     if (!dependants[s].empty())
-      add_spofs(topology, probe.lose({}, ServiceId{s}), ServiceId{s}, out);
+      add_spofs(topology, probe, probe.lose({}, ServiceId{s}), ServiceId{s}, out);
   }
   return out;
 }
@@ -187,10 +227,10 @@ std::vector<GroupSpofs> spofs_of(const Topology& topology) {
 }  // namespace
 
 HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost) {
-  return reach_from(topology, hard_dependants(topology), lost);
+  return reach_from(topology, graph::hard_dependants(topology), lost);
 }
 
-TopologyAnalysis analyze(const Topology& topology) {
+TopologyAnalysis analyze(const Topology& topology, const AnalysisOptions& options) {
   TopologyAnalysis analysis;
   analysis.layers = layers_of(topology);
   for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
@@ -199,10 +239,7 @@ TopologyAnalysis analyze(const Topology& topology) {
       path.push_back(ServiceId{v});
     analysis.cycles.push_back(std::move(path));
   }
-  const graph::Successors g = hard_dependants(topology);
-  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
-    analysis.blast_radius.push_back(blast_radius_of(topology, g, ServiceId{s}));
-  }
+  analysis.blast_radius = graph::blast_radii(topology, options.list_limit);
   analysis.single_points_of_failure = spofs_of(topology);
   return analysis;
 }

@@ -1,8 +1,6 @@
 #include "graph/dependency_graph.hpp"
 
 #include <algorithm>
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <deque>
 #include <limits>
@@ -12,8 +10,6 @@
 namespace faultline::graph {
 
 namespace {
-using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-
 Digraph to_boost(const Successors& successors) {
   Digraph g(successors.size());
   for (std::uint32_t u = 0; u < successors.size(); ++u) {
@@ -111,23 +107,35 @@ std::vector<std::uint32_t> shortest_path(const Successors& successors, std::uint
   return path;
 }
 
-std::vector<std::uint32_t> reachable(const Successors& successors,
-                                     const std::vector<std::uint32_t>& starts) {
-  const Digraph g = to_boost(successors);
-  std::vector<boost::default_color_type> colors(successors.size(), boost::white_color);
+namespace {
+// Lists each vertex the search discovers.
+struct RecordDiscovered : boost::default_bfs_visitor {
+  std::vector<std::uint32_t>* seen;
+  void discover_vertex(Digraph::vertex_descriptor v, const Digraph&) const {
+    seen->push_back(static_cast<std::uint32_t>(v));
+  }
+};
+}  // namespace
+
+Reachability::Reachability(const Successors& successors)
+    : graph_(to_boost(successors)), colors_(successors.size(), boost::white_color) {}
+
+std::vector<std::uint32_t> Reachability::from(std::span<const std::uint32_t> starts) {
   const auto color_map =
-      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, g));
-  boost::queue<Digraph::vertex_descriptor> buffer;
-  // One shared colour map: a vertex seen from an earlier start is not visited again.
+      boost::make_iterator_property_map(colors_.begin(), boost::get(boost::vertex_index, graph_));
+  seen_.clear();
+  RecordDiscovered visitor;
+  visitor.seen = &seen_;
+  // One colour map for every start: a vertex seen from an earlier start is
+  // not visited again.
   for (const std::uint32_t s : starts) {
-    if (colors[s] == boost::white_color)
-      boost::breadth_first_visit(g, s, buffer, boost::default_bfs_visitor(), color_map);
+    if (colors_[s] == boost::white_color)
+      boost::breadth_first_visit(graph_, s, buffer_, visitor, color_map);
   }
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t v = 0; v < colors.size(); ++v) {
-    if (colors[v] != boost::white_color)
-      out.push_back(v);
-  }
+  for (const std::uint32_t v : seen_)
+    colors_[v] = boost::white_color;
+  std::vector<std::uint32_t> out = seen_;
+  std::sort(out.begin(), out.end());
   return out;
 }
 

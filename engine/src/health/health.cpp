@@ -42,7 +42,8 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       is_load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
       is_pending_(topology.services().size()),
-      is_changed_(topology.services().size()) {
+      is_changed_(topology.services().size()),
+      is_kept_(topology.services().size()) {
   reset();
 }
 
@@ -90,33 +91,39 @@ void HealthPropagator::reset() {
 void HealthPropagator::mark(ServiceId s) {
   if (is_pending_[s.value])
     return;
+  touch(s);
   is_pending_[s.value] = 1;
   pending_.push_back({topology_.evaluation_rank(s), s});
   std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
 }
 
 void HealthPropagator::set_healthy_instances(DeploymentId d, int healthy) {
+  touch(topology_.deployment(d).service);
   healthy_[d.value] = healthy;
   mark(topology_.deployment(d).service);
 }
 
 void HealthPropagator::set_capability(ServiceId s, double fraction) {
+  touch(s);
   capability_[s.value] = fraction;
   mark(s);
 }
 
 void HealthPropagator::set_in_service(DeploymentId d, bool in_service) {
+  touch(topology_.deployment(d).service);
   in_service_[d.value] = in_service;
   mark(topology_.deployment(d).service);
 }
 
 void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
+  touch(s);
   active_[s.value] = d;
   in_service_[d.value] = 1;
   mark(s);
 }
 
 void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairment) {
+  touch(topology_.deployment(d).service);
   impairment_[d.value] = impairment;
   capacity_left_[d.value] = impairment.capacity;
   full_evaluation_ = true;
@@ -124,21 +131,76 @@ void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairme
 }
 
 void HealthPropagator::settle_failovers() {
-  for (std::uint32_t s = 0; s < active_.size(); ++s) {
-    const Service& service = topology_.services()[s];
-    if (service.redundancy != Redundancy::active_passive || serving(active_[s]))
-      continue;
-    const auto next = std::find_if(service.deployments.begin(), service.deployments.end(),
-                                   [&](DeploymentId d) { return serving(d); });
-    if (next != service.deployments.end())
-      set_active_deployment(ServiceId{s}, *next);
+  for (std::uint32_t s = 0; s < active_.size(); ++s)
+    settle_failover(ServiceId{s});
+}
+
+void HealthPropagator::settle_failover(ServiceId s) {
+  const Service& service = topology_.service(s);
+  if (service.redundancy != Redundancy::active_passive || serving(active_[s.value]))
+    return;
+  const auto next = std::find_if(service.deployments.begin(), service.deployments.end(),
+                                 [&](DeploymentId d) { return serving(d); });
+  if (next != service.deployments.end())
+    set_active_deployment(s, *next);
+}
+
+void HealthPropagator::begin_trial() {
+  in_trial_ = true;
+  full_evaluation_before_trial_ = full_evaluation_;
+}
+
+void HealthPropagator::keep(ServiceId s) {
+  if (is_kept_[s.value])
+    return;
+  is_kept_[s.value] = 1;
+  kept_services_.push_back({s, health_[s.value], network_[s.value], capability_[s.value],
+                            fits_below_[s.value], active_[s.value], demand_[s.value]});
+  for (const DeploymentId d : topology_.service(s).deployments) {
+    kept_deployments_.push_back({healthy_[d.value], in_service_[d.value], checked_out_[d.value],
+                                 load_ratio_[d.value], capacity_left_[d.value],
+                                 impairment_[d.value], probe_[d.value]});
   }
+}
+
+// Each kept deployment follows its service's entry, in the service's order.
+void HealthPropagator::end_trial() {
+  std::size_t next = 0;
+  for (const KeptService& k : kept_services_) {
+    const ServiceId s = k.service;
+    health_[s.value] = k.health;
+    network_[s.value] = k.network;
+    capability_[s.value] = k.capability;
+    fits_below_[s.value] = k.fits_below;
+    active_[s.value] = k.active;
+    demand_[s.value] = k.demand;
+    is_kept_[s.value] = 0;
+    for (const DeploymentId d : topology_.service(s).deployments) {
+      const KeptDeployment& kd = kept_deployments_[next++];
+      healthy_[d.value] = kd.healthy;
+      in_service_[d.value] = kd.in_service;
+      checked_out_[d.value] = kd.checked_out;
+      load_ratio_[d.value] = kd.load_ratio;
+      capacity_left_[d.value] = kd.capacity_left;
+      impairment_[d.value] = kd.impairment;
+      probe_[d.value] = kd.probe;
+    }
+  }
+  kept_services_.clear();
+  kept_deployments_.clear();
+  for (const Pending& p : pending_)
+    is_pending_[p.service.value] = 0;
+  pending_.clear();
+  forget_changes();
+  full_evaluation_ = full_evaluation_before_trial_;
+  in_trial_ = false;
 }
 
 void HealthPropagator::set_demand(ServiceId s, UserCount demand) {
   const UserCount before = demand_[s.value];
   if (before == demand)
     return;
+  touch(s);
   demand_[s.value] = demand;
   if (!topology_.service(s).capacity_limited)
     return;
@@ -365,7 +427,7 @@ NetworkView HealthPropagator::network_through(const Service& service, ServiceId 
           latency / weight + below.added_latency_ms};
 }
 
-std::span<const ServiceId> HealthPropagator::propagate() {
+void HealthPropagator::forget_changes() {
   for (const ServiceId s : changed_)
     is_changed_[s.value] = 0;
   changed_.clear();
@@ -375,6 +437,10 @@ std::span<const ServiceId> HealthPropagator::propagate() {
   for (const DeploymentId d : check_changed_)
     is_check_changed_[d.value] = 0;
   check_changed_.clear();
+}
+
+std::span<const ServiceId> HealthPropagator::propagate() {
+  forget_changes();
   while (!pending_.empty()) {
     std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
     const ServiceId s = pending_.back().service;

@@ -115,12 +115,12 @@ Topology::Topology(TopologyParts parts)
     for (const ServiceId s : parts_.user_groups[g].uses)
       users_of_[s.value].push_back(UserGroupId{g});
   }
-  const graph::Successors edges = graph::dependency_edges(*this);
+  graph::Reachability dependencies(graph::dependency_edges(*this));
   for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
     std::vector<std::uint32_t> used;
     for (const ServiceId s : parts_.user_groups[g].uses)
       used.push_back(s.value);
-    for (const std::uint32_t s : graph::reachable(edges, used))
+    for (const std::uint32_t s : dependencies.from(used))
       load_of_[s].push_back(UserGroupId{g});
   }
   place_tenants();
