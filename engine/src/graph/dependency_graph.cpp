@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/graph/strong_components.hpp>
-#include <deque>
 #include <limits>
 
 #include "faultline/model.hpp"
@@ -19,32 +18,37 @@ Digraph to_boost(const Successors& successors) {
   return g;
 }
 
+constexpr auto kUnseen = std::numeric_limits<std::uint32_t>::max();
+
 // Shortest path from start back to start inside its component (BFS).
+// `parent` is kUnseen for every vertex, and is left so: a search costs what
+// it visits, not the size of the graph.
 std::vector<std::uint32_t> cycle_through(std::uint32_t start, const Successors& successors,
-                                         const std::vector<std::uint32_t>& component) {
-  constexpr auto unseen = std::numeric_limits<std::uint32_t>::max();
-  std::vector<std::uint32_t> parent(successors.size(), unseen);
-  std::deque<std::uint32_t> frontier{start};
-  while (!frontier.empty()) {
-    const std::uint32_t u = frontier.front();
-    frontier.pop_front();
+                                         const std::vector<std::uint32_t>& component,
+                                         std::vector<std::uint32_t>& parent) {
+  std::vector<std::uint32_t> frontier{start};
+  std::vector<std::uint32_t> path;
+  for (std::size_t next = 0; next < frontier.size() && path.empty(); ++next) {
+    const std::uint32_t u = frontier[next];
     for (const std::uint32_t v : successors[u]) {
       if (component[v] != component[start])
         continue;
       if (v == start) {
-        std::vector<std::uint32_t> path{u};
+        path.push_back(u);
         while (path.back() != start)
           path.push_back(parent[path.back()]);
         std::reverse(path.begin(), path.end());
-        return path;
+        break;
       }
-      if (parent[v] == unseen) {
+      if (parent[v] == kUnseen) {
         parent[v] = u;
         frontier.push_back(v);
       }
     }
   }
-  return {};
+  for (const std::uint32_t v : frontier)
+    parent[v] = kUnseen;
+  return path;
 }
 }  // namespace
 
@@ -59,12 +63,13 @@ std::vector<std::uint32_t> strong_components(const Successors& successors) {
 std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors) {
   const auto component = strong_components(successors);
   std::vector<bool> reported(successors.size(), false);
+  std::vector<std::uint32_t> parent(successors.size(), kUnseen);
   std::vector<std::vector<std::uint32_t>> cycles;
   // Vertices in increasing order, so each cycle starts at its component's smallest vertex.
   for (std::uint32_t v = 0; v < successors.size(); ++v) {
     if (reported[component[v]])
       continue;
-    auto cycle = cycle_through(v, successors, component);
+    auto cycle = cycle_through(v, successors, component, parent);
     if (cycle.empty())
       continue;
     reported[component[v]] = true;
@@ -85,26 +90,6 @@ Successors dependency_edges(const Topology& topology) {
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology) {
   return strong_components(dependency_edges(topology));
-}
-
-std::vector<std::uint32_t> shortest_path(const Successors& successors, std::uint32_t from,
-                                         std::uint32_t to) {
-  const Digraph g = to_boost(successors);
-  std::vector<Digraph::vertex_descriptor> parent(successors.size());
-  for (std::uint32_t v = 0; v < parent.size(); ++v)
-    parent[v] = v;
-  boost::breadth_first_search(
-      g, from,
-      boost::visitor(boost::make_bfs_visitor(boost::record_predecessors(
-          boost::make_iterator_property_map(parent.begin(), boost::get(boost::vertex_index, g)),
-          boost::on_tree_edge()))));
-  if (to != from && parent[to] == to)
-    return {};
-  std::vector<std::uint32_t> path{to};
-  while (path.back() != from)
-    path.push_back(static_cast<std::uint32_t>(parent[path.back()]));
-  std::reverse(path.begin(), path.end());
-  return path;
 }
 
 namespace {

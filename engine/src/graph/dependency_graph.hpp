@@ -30,11 +30,6 @@ Successors dependency_edges(const Topology& topology);
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology);
 
-// A shortest path from `from` to `to`, both included; empty when there is
-// none. Of equally short ones, the one through the earliest-listed edges.
-std::vector<std::uint32_t> shortest_path(const Successors& successors, std::uint32_t from,
-                                         std::uint32_t to);
-
 using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 
 // Breadth-first searches of one graph, built once: each search costs what
