@@ -78,6 +78,37 @@ TEST(Accumulator, MergeInAnyOrderGivesTheSameSummary) {
   }
 }
 
+// Buckets are kept only between the smallest and largest value seen, and
+// widen at either end: values arriving from the middle outwards, and parts
+// whose spans do not meet, merge to what the values in order give. By hand:
+// the nearest-rank median of 1..9 hours in ms is 5h, in a bucket 1/64 of
+// 2^24 ms wide (262,144 ms), so within 131,072 ms of 18,000,000.
+TEST(Accumulator, BucketsWidenAtEitherEnd) {
+  constexpr std::int64_t kHour = 3'600'000;
+  Accumulator in_order, outwards, low, high;
+  for (std::int64_t h = 1; h <= 9; ++h)
+    in_order.add(h * kHour);
+  for (const std::int64_t h : {5, 4, 6, 3, 7, 2, 8, 1, 9})
+    outwards.add(h * kHour);
+  for (std::int64_t h = 1; h <= 9; ++h)
+    (h <= 3 ? low : high).add(h * kHour);
+  Accumulator merged_up = low, merged_down = high;
+  merged_up.merge(high);
+  merged_down.merge(low);
+  for (const Accumulator* a : {&outwards, &merged_up, &merged_down}) {
+    for (const double q : {0.1, 0.5, 0.9, 1.0})
+      EXPECT_EQ(a->quantile(q), in_order.quantile(q)) << q;
+    const Histogram h = a->histogram(0, 10 * kHour, 10);
+    const Histogram expected = in_order.histogram(0, 10 * kHour, 10);
+    for (std::size_t i = 0; i < h.bins.size(); ++i)
+      EXPECT_EQ(h.bins[i].count, expected.bins[i].count) << i;
+  }
+  EXPECT_NEAR(in_order.quantile(0.5), 5 * kHour, 131'072);
+  Accumulator empty;
+  merged_up.merge(empty);
+  EXPECT_EQ(merged_up.quantile(0.5), in_order.quantile(0.5)) << "an empty part changes nothing";
+}
+
 TEST(Accumulator, HistogramCountsEveryValue) {
   Accumulator a;
   for (std::int64_t v = 0; v < 1000; ++v)

@@ -82,16 +82,26 @@ void Accumulator::throw_negative() {
   throw std::invalid_argument("statistics take values of 0 or more");
 }
 
-void Accumulator::grow_to(std::size_t bucket) {
-  buckets_.resize(bucket + 1, 0);
+void Accumulator::widen_to(std::size_t bucket) {
+  if (buckets_.empty()) {
+    first_ = bucket;
+    buckets_.assign(1, 0);
+  } else if (bucket < first_) {
+    buckets_.insert(buckets_.begin(), first_ - bucket, 0);
+    first_ = bucket;
+  } else if (bucket - first_ >= buckets_.size()) {
+    buckets_.resize(bucket - first_ + 1, 0);
+  }
 }
 
 void Accumulator::merge(const Accumulator& other) {
   moments_.merge(other.moments_);
-  if (other.buckets_.size() > buckets_.size())
-    buckets_.resize(other.buckets_.size(), 0);
-  for (std::size_t b = 0; b < other.buckets_.size(); ++b)
-    buckets_[b] += other.buckets_[b];
+  if (other.buckets_.empty())
+    return;
+  widen_to(other.first_);
+  widen_to(other.first_ + other.buckets_.size() - 1);
+  for (std::size_t i = 0; i < other.buckets_.size(); ++i)
+    buckets_[other.first_ + i - first_] += other.buckets_[i];
 }
 
 namespace {
@@ -111,10 +121,10 @@ double Accumulator::quantile(double q) const {
 
 double Accumulator::value_at_rank(std::uint64_t rank) const {
   std::uint64_t seen = 0;
-  for (std::size_t b = 0; b < buckets_.size(); ++b) {
-    seen += buckets_[b];
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    seen += buckets_[i];
     if (seen >= rank) {
-      const Range r = range_of(b);
+      const Range r = range_of(first_ + i);
       const std::int64_t low = std::max(r.low, moments_.min());
       const std::int64_t high = std::min(r.high, moments_.max());
       return (static_cast<double>(low) + static_cast<double>(high)) / 2;
@@ -135,23 +145,24 @@ Histogram Accumulator::histogram(std::int64_t low, std::int64_t high, int bins) 
          0});
   }
   // Each fine bucket goes by its midpoint, clamped to the values seen.
-  for (std::size_t b = 0; b < buckets_.size(); ++b) {
-    if (buckets_[b] == 0)
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    const std::uint64_t count = buckets_[i];
+    if (count == 0)
       continue;
-    const Range r = range_of(b);
+    const Range r = range_of(first_ + i);
     const double mid = (static_cast<double>(std::max(r.low, moments_.min())) +
                         static_cast<double>(std::min(r.high, moments_.max()))) /
                        2;
     if (mid < static_cast<double>(low)) {
-      h.below += buckets_[b];
+      h.below += count;
     } else if (mid > static_cast<double>(high)) {
-      h.above += buckets_[b];
+      h.above += count;
     } else {
       const int bin =
           width == 0
               ? 0
               : std::clamp(static_cast<int>((mid - static_cast<double>(low)) / width), 0, bins - 1);
-      h.bins[static_cast<std::size_t>(bin)].count += buckets_[b];
+      h.bins[static_cast<std::size_t>(bin)].count += count;
     }
   }
   return h;
