@@ -100,6 +100,24 @@ TEST(LoadTopology, ReportsUnknownReferencesWithSuggestions) {
   EXPECT_EQ(load.diagnostics.error_count(), 3u);
 }
 
+// validate_file leaves a topology it read cleanly for the scenarios after
+// it, which use that very model; one read with a warning is read again.
+TEST(TopologyCache, AScenarioUsesTheTopologyValidatedBeforeIt) {
+  TopologyCache cache;
+  const LoadOptions options{.topologies = &cache};
+  EXPECT_TRUE(validate_file(fixture("good_topology.yaml"), options).all().empty());
+  const auto cached = cache.find(fixture("good_topology.yaml"));
+  ASSERT_TRUE(cached);
+  const auto load = load_scenario(fixture("good_scenario.yaml"), options);
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_EQ(load.scenario->topology.get(), cached.get());
+  EXPECT_EQ(load.diagnostics.to_text(),
+            load_scenario(fixture("good_scenario.yaml")).diagnostics.to_text());
+
+  EXPECT_FALSE(validate_file(fixture("dependency_cycle.yaml"), options).all().empty());
+  EXPECT_FALSE(cache.find(fixture("dependency_cycle.yaml"))) << "read with a warning";
+}
+
 TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
   const auto load = load_topology(fixture("dependency_cycle.yaml"));
   ASSERT_TRUE(load.topology) << "a cycle is legal";

@@ -174,8 +174,11 @@ int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
 
 int validate(const std::vector<std::string>& files) {
   bool clean = true;
+  faultline::TopologyCache topologies;
+  faultline::LoadOptions options = load_options;
+  options.topologies = &topologies;
   for (const auto& file : files) {
-    const faultline::Diagnostics diagnostics = faultline::validate_file(file, load_options);
+    const faultline::Diagnostics diagnostics = faultline::validate_file(file, options);
     std::cerr << diagnostics.to_text();
     if (diagnostics.has_errors()) {
       clean = false;

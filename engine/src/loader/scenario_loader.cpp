@@ -159,9 +159,7 @@ class ScenarioReader {
                               path + "); the path is relative to the scenario's folder");
       return;
     }
-    if (const auto root = parse_file(path, reader_.diagnostics(), options_.max_input_bytes)) {
-      topology_ = read_topology(path, *root, reader_.diagnostics());
-    }
+    topology_ = topology_at(path);
     if (topology_) {
       services_.emplace("service", ids_of(topology_->services()));
       deployments_.emplace("deployment", ids_of(topology_->deployments()));
@@ -172,6 +170,21 @@ class ScenarioReader {
           zones_.push_back(d.zone);
       }
     }
+  }
+
+  // From the cache when it holds a clean read of the file; a clean read is
+  // left there.
+  std::shared_ptr<const Topology> topology_at(const std::string& path) {
+    if (options_.topologies) {
+      if (auto cached = options_.topologies->find(path))
+        return cached;
+    }
+    const std::size_t before = reader_.diagnostics().all().size();
+    const auto root = parse_file(path, reader_.diagnostics(), options_.max_input_bytes);
+    auto topology = root ? read_topology(path, *root, reader_.diagnostics()) : nullptr;
+    if (topology && options_.topologies && reader_.diagnostics().all().size() == before)
+      options_.topologies->add(topology);
+    return topology;
   }
 
   void read_clock(const YAML::Node& start, const YAML::Node& zone) {
@@ -1320,6 +1333,16 @@ ScenarioLoad load_scenario(const std::string& path, const LoadOptions& options) 
   return load;
 }
 
+std::shared_ptr<const Topology> TopologyCache::find(const std::string& path) const {
+  const auto it = topologies_.find(path);
+  return it == topologies_.end() ? nullptr : it->second;
+}
+
+void TopologyCache::add(std::shared_ptr<const Topology> topology) {
+  std::string path = topology->file();
+  topologies_.emplace(std::move(path), std::move(topology));
+}
+
 Diagnostics validate_file(const std::string& path, const LoadOptions& options) {
   Diagnostics diagnostics;
   const auto root = loader::parse_file(path, diagnostics, options.max_input_bytes);
@@ -1329,7 +1352,9 @@ Diagnostics validate_file(const std::string& path, const LoadOptions& options) {
   if (root->IsMap() && (*root)["topology"].IsDefined()) {
     loader::read_scenario(name, *root, diagnostics, options);
   } else if (root->IsMap() && (*root)["services"].IsDefined()) {
-    loader::read_topology(name, *root, diagnostics);
+    auto topology = loader::read_topology(name, *root, diagnostics);
+    if (topology && options.topologies && diagnostics.all().empty())
+      options.topologies->add(std::move(topology));
   } else {
     diagnostics.error({name, 1, 1},
                       "this is neither a Faultline topology nor a scenario: expected a mapping "
