@@ -243,10 +243,11 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
     std::string lost;
     for (const ServiceId s : r->services_lost)
       lost += (lost.empty() ? "" : ", ") + topology.service(s).id;
-    if (r->services_lost.size() < r->services_lost_count)
-      lost += fmt::format(
-          " and {} more",
-          thousands(static_cast<std::int64_t>(r->services_lost_count - r->services_lost.size())));
+    const auto unlisted =
+        static_cast<std::int64_t>(r->services_lost_count - r->services_lost.size());
+    if (unlisted > 0)
+      lost += fmt::format("{}{} {}", lost.empty() ? "" : " and ", thousands(unlisted),
+                          lost.empty() ? "not listed" : "more");
     out +=
         fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
                     r->services_lost_count, thousands(r->users.value), lost.empty() ? "-" : lost);

@@ -191,6 +191,9 @@ expect_exit 0 "analyze with lists of one" "$faultline" analyze tests/graph/fixtu
   --list-limit 1 --json "$work/listed.json"
 check "the text counts what it does not list" \
   grep -q "^  db  *3  *1,000  auth and 2 more$" "$work/stdout"
+expect_exit 0 "analyze with no lists" "$faultline" analyze tests/graph/fixtures/layered.yaml \
+  --list-limit 0
+check "says how many it did not list" grep -q "^  db  *3  *1,000  3 not listed$" "$work/stdout"
 check "and so does the JSON" python3 -c '
 import json, sys
 db = json.load(open(sys.argv[1]))["blast_radius"][1]
