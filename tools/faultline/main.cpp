@@ -615,6 +615,23 @@ struct ReplayArgs {
 };
 
 // The replay command and its options, into args.
+struct AnalyzeArgs {
+  TopologyArgs topology;
+  std::size_t list_limit = 100;
+};
+
+CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
+  CLI::App* command = add_topology_command(
+      app, "analyze", "Dependency layers, cycles, blast radius and single points of failure",
+      "the analysis", args.topology);
+  command
+      ->add_option("--list-limit", args.list_limit,
+                   "List at most this many services and groups in each blast radius (the counts "
+                   "are always whole; a full list grows with the square of the estate)")
+      ->capture_default_str();
+  return command;
+}
+
 CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
   auto* replay_cmd = app.add_subcommand(
       "replay", "Replay a scenario once with nominal durations; print the timeline");
@@ -661,16 +678,8 @@ int main(int argc, char** argv) {
       ->add_option("files", validate_files, "Topology or scenario YAML files ('-': standard input)")
       ->required();
 
-  TopologyArgs analyze_args;
-  CLI::App* analyze_cmd = add_topology_command(
-      app, "analyze", "Dependency layers, cycles, blast radius and single points of failure",
-      "the analysis", analyze_args);
-  std::size_t list_limit = 100;
-  analyze_cmd
-      ->add_option("--list-limit", list_limit,
-                   "List at most this many services and groups in each blast radius (the counts "
-                   "are always whole; a full list grows with the square of the estate)")
-      ->capture_default_str();
+  AnalyzeArgs analyze_args;
+  CLI::App* analyze_cmd = add_analyze_command(app, analyze_args);
 
   ReplayArgs replay_args;
   CLI::App* replay_cmd = add_replay_command(app, replay_args);
@@ -711,7 +720,8 @@ int main(int argc, char** argv) {
     if (*validate_cmd)
       return validate(validate_files);
     if (*analyze_cmd)
-      return analyze(analyze_args.topology, analyze_args.json, list_limit);
+      return analyze(analyze_args.topology.topology, analyze_args.topology.json,
+                     analyze_args.list_limit);
     if (*replay_cmd)
       return replay(replay_args.scenario, replay_args.strategy, replay_args.search,
                     replay_args.fidelity, replay_args.outputs);
