@@ -22,17 +22,10 @@ BatchPipelines::BatchPipelines(RunContext& run, RunbookExecutor& runbook, Tenant
 
 void BatchPipelines::list_tenants(StepId s) {
   const Step& step = run_.scenario.steps[s.value];
-  const auto on = run_.topology.tenants_on(*step.service);
-  std::vector<TenantId>& listed = pipelines_[s.value].listed;
-  listed.assign(on.begin(), on.end());
-  const auto users = [&](TenantId t) { return tenants_.users_of(t); };
-  if (step.batches->order == BatchOrder::largest_first) {
-    std::stable_sort(listed.begin(), listed.end(),
-                     [&](TenantId a, TenantId b) { return users(a) > users(b); });
-  } else if (step.batches->order == BatchOrder::smallest_first) {
-    std::stable_sort(listed.begin(), listed.end(),
-                     [&](TenantId a, TenantId b) { return users(a) < users(b); });
-  }
+  Pipeline& p = pipelines_[s.value];
+  p.listed = listed_order(run_.topology, *step.service, step.batches->order);
+  const auto kept = tenants_.order(*step.service);
+  p.listed_is_kept = std::equal(p.listed.begin(), p.listed.end(), kept.begin(), kept.end());
 }
 
 void BatchPipelines::reset() {
@@ -40,6 +33,7 @@ void BatchPipelines::reset() {
     return;
   for (Pipeline& p : pipelines_) {
     p.order.clear();
+    p.cut = {};
     p.batches.clear();
     p.next = 0;
     p.under_way = 0;
@@ -73,7 +67,8 @@ PipelineProgress BatchPipelines::start(StepId s) {
 
 // With every tenant of the service out, as after an outage of all of them,
 // a step whose order is the same in every run cuts the same batches: they
-// are cut once and copied.
+// are cut once and copied, from TenantStates' own order when it is the
+// step's.
 void BatchPipelines::cut_in_order(StepId s, Pipeline& p) {
   const Step& step = run_.scenario.steps[s.value];
   const BatchOrder order = step.batches->order;
@@ -82,15 +77,24 @@ void BatchPipelines::cut_in_order(StepId s, Pipeline& p) {
                               order == BatchOrder::smallest_first;
   const bool all_out =
       static_cast<std::size_t>(tenants_.out_count(*step.service)) == p.listed.size();
-  if (same_every_run && all_out && !p.all_out_batches.empty()) {
-    p.order = p.listed;
-    p.batches = p.all_out_batches;
+  if (!same_every_run || !all_out) {
+    order_tenants(s, p);
+    p.cut = p.order;
+    cut_batches(*step.batches, p);
     return;
   }
-  order_tenants(s, p);
-  cut_batches(*step.batches, p);
-  if (same_every_run && all_out)
+  if (p.listed_is_kept) {
+    p.cut = tenants_.order(*step.service);
+  } else {
+    p.order = p.listed;
+    p.cut = p.order;
+  }
+  if (p.all_out_batches.empty()) {
+    cut_batches(*step.batches, p);
     p.all_out_batches = p.batches;
+  } else {
+    p.batches = p.all_out_batches;
+  }
 }
 
 // The tenants out on the service now, in the step's order; ties, and
@@ -126,8 +130,8 @@ void BatchPipelines::order_tenants(StepId s, Pipeline& p) {
 
 void BatchPipelines::cut_batches(const BatchPlan& plan, Pipeline& p) {
   Batch batch;
-  for (std::uint32_t i = 0; i < p.order.size(); ++i) {
-    const UserCount users = tenants_.users_of(p.order[i]);
+  for (std::uint32_t i = 0; i < p.cut.size(); ++i) {
+    const UserCount users = tenants_.users_of(p.cut[i]);
     const bool full = plan.size > 0 ? batch.count == static_cast<std::uint32_t>(plan.size)
                                     : plan.users && batch.users + users > *plan.users;
     if (batch.count > 0 && full) {
@@ -146,9 +150,7 @@ void BatchPipelines::skip_empty_batches(StepId s) {
   Pipeline& p = pipelines_[s.value];
   const ServiceId service = *run_.scenario.steps[s.value].service;
   while (p.next < p.batches.size()) {
-    const auto tenants = tenants_of(p, p.batches[p.next]);
-    if (std::any_of(tenants.begin(), tenants.end(),
-                    [&](TenantId t) { return tenants_.out_on(service, t); }))
+    if (tenants_.any_out(service, tenants_of(p, p.batches[p.next])))
       return;
     p.batches[p.next].over = true;
     record(s, BatchId{static_cast<std::uint32_t>(p.next++)}, TimelineKind::batch_skipped);
@@ -163,21 +165,31 @@ bool BatchPipelines::start_next_batch(StepId s) {
   const ServiceId service = *run_.scenario.steps[s.value].service;
   const BatchId b{static_cast<std::uint32_t>(p.next++)};
   Batch& batch = p.batches[b.value];
-  const auto first = p.order.begin() + batch.first;
-  const auto last = first + batch.count;
-  const auto out = [&](TenantId t) { return tenants_.out_on(service, t); };
   // Usually every one is: the batch stays as it was cut.
-  if (!std::all_of(first, last, out)) {
-    batch.count = static_cast<std::uint32_t>(std::stable_partition(first, last, out) - first);
-    batch.users = UserCount{};
-    for (const TenantId t : tenants_of(p, batch))
-      batch.users += tenants_.users_of(t);
-  }
+  if (!tenants_.all_out(service, tenants_of(p, batch)))
+    keep_those_out(service, p, batch);
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);
   attempt(s, b);
   return true;
+}
+
+// The batch keeps those of its tenants still out, in its order, moving
+// the others behind them; a cut in the tenants' kept order is copied first.
+void BatchPipelines::keep_those_out(ServiceId service, Pipeline& p, Batch& batch) {
+  if (p.cut.data() != p.order.data()) {
+    p.order.assign(p.cut.begin(), p.cut.end());
+    p.cut = p.order;
+  }
+  const auto first = p.order.begin() + batch.first;
+  const auto last = first + batch.count;
+  batch.count = static_cast<std::uint32_t>(
+      std::stable_partition(first, last, [&](TenantId t) { return tenants_.out_on(service, t); }) -
+      first);
+  batch.users = UserCount{};
+  for (const TenantId t : tenants_of(p, batch))
+    batch.users += tenants_.users_of(t);
 }
 
 void BatchPipelines::stop(StepId s) {

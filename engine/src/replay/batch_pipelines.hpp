@@ -65,7 +65,7 @@ class BatchPipelines {
 
  private:
   struct Batch {
-    std::uint32_t first = 0;  // its tenants: the pipeline's order[first, first + count)
+    std::uint32_t first = 0;  // its tenants: the pipeline's cut[first, first + count)
     std::uint32_t count = 0;
     UserCount users;
     std::size_t method = 0;  // by position in Step::methods
@@ -82,8 +82,15 @@ class BatchPipelines {
     // every run (as listed, by size), and as listed otherwise: sizes do not
     // change between runs, so they are sorted once.
     std::vector<TenantId> listed;
+    // `listed` is the order in which TenantStates keeps the service's
+    // tenants: batches cut from it whole are stretches of that order, which
+    // TenantStates takes at once.
+    bool listed_is_kept = false;
     // The batches cut from `listed` whole, once some run cut them.
     std::vector<Batch> all_out_batches;
+    // The tenants the batches are cut from: `order`, or TenantStates' own
+    // order when it is `listed` and every tenant is out.
+    std::span<const TenantId> cut;
     std::vector<TenantId> order;
     std::vector<Batch> batches;
     std::size_t next = 0;  // the first batch not yet started
@@ -101,6 +108,7 @@ class BatchPipelines {
   // Starts the next batch that still has tenants out, skipping those
   // without; returns whether one started.
   bool start_next_batch(StepId s);
+  void keep_those_out(ServiceId service, Pipeline& p, Batch& batch);
   // Skips the batches ahead none of whose tenants is still out.
   void skip_empty_batches(StepId s);
   PipelineProgress progress(const Pipeline& p) const;
@@ -113,7 +121,7 @@ class BatchPipelines {
   PipelineProgress next_method_or_give_up(StepId s, BatchId b);
   PipelineProgress batch_over(StepId s, BatchId b);
   std::span<const TenantId> tenants_of(const Pipeline& p, const Batch& b) const {
-    return std::span<const TenantId>(p.order).subspan(b.first, b.count);
+    return p.cut.subspan(b.first, b.count);
   }
   // previous_method: for a batch that changed method, the one it had.
   void record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method = 0);

@@ -1,13 +1,42 @@
 #include "replay/tenant_states.hpp"
 
 #include <algorithm>
-#include <optional>
+#include <functional>
 
 namespace faultline::detail {
 
 namespace {
 constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
+
+bool fixed_order(BatchOrder order) {
+  return order == BatchOrder::as_listed || order == BatchOrder::largest_first ||
+         order == BatchOrder::smallest_first;
+}
+
+// The order of the service's first restore-tenants step whose order is the
+// same in every run: its batches are then stretches of the kept order.
+BatchOrder kept_order(const Scenario& scenario, ServiceId s) {
+  for (const Step& step : scenario.steps) {
+    if (step.batches && step.service == s && fixed_order(step.batches->order))
+      return step.batches->order;
+  }
+  return BatchOrder::as_listed;
+}
 }  // namespace
+
+std::vector<TenantId> listed_order(const Topology& topology, ServiceId s, BatchOrder order) {
+  const auto on = topology.tenants_on(s);
+  std::vector<TenantId> listed(on.begin(), on.end());
+  const auto users = [&](TenantId t) { return topology.tenant(t).users; };
+  if (order == BatchOrder::largest_first) {
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](TenantId a, TenantId b) { return users(a) > users(b); });
+  } else if (order == BatchOrder::smallest_first) {
+    std::stable_sort(listed.begin(), listed.end(),
+                     [&](TenantId a, TenantId b) { return users(a) < users(b); });
+  }
+  return listed;
+}
 
 TenantStates::TenantStates(const Scenario& scenario)
     : scenario_(scenario),
@@ -26,24 +55,55 @@ TenantStates::TenantStates(const Scenario& scenario)
     users_of_[t] = topology_.tenants()[t].users;
     group_of_[t] = topology_.tenants()[t].group;
   }
-  std::size_t slots = 0;
-  for (std::size_t s = 0; s < topology_.services().size(); ++s) {
-    if (topology_.services()[s].per_tenant)
-      slot_of_[s] = slots++;
-  }
-  held_.resize(slots * tenant_count_);
-  out_on_service_.resize(slots);
   tracks_restores_ = std::any_of(scenario.faults.begin(), scenario.faults.end(),
                                  [](const Fault& f) { return !f.tenants.empty() && f.lasts; });
   tracks_since_ = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& s) {
     return s.batches && s.batches->order == BatchOrder::oldest_first;
   });
+  keep_services();
   for (const Fault& f : scenario.faults)
     fault_groups_.push_back(groups_of(f.tenants));
   if (tracks_restores_) {
-    restored_.resize(slots * tenant_count_);
     for (const Fault& f : scenario.faults)
       restored_when_struck_.emplace_back(f.tenants.size());
+  }
+}
+
+// Each per-tenant service's tenants in its kept order, with their users and
+// groups beside them, and where each tenant is in it.
+void TenantStates::keep_services() {
+  std::vector<int> services_of(tenant_count_);
+  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
+    if (!topology_.services()[s].per_tenant)
+      continue;
+    slot_of_[s] = services_.size();
+    ServiceTenants& st = services_.emplace_back();
+    st.order = listed_order(topology_, ServiceId{s}, kept_order(scenario_, ServiceId{s}));
+    for (const TenantId t : st.order) {
+      st.users.push_back(users_of_[t.value]);
+      st.group.push_back(group_of_[t.value]);
+      ++services_of[t.value];
+    }
+    st.users_before.push_back(0);
+    for (const UserCount users : st.users)
+      st.users_before.push_back(st.users_before.back() + users.value);
+    st.group_run_end.resize(st.order.size());
+    for (std::size_t i = st.order.size(); i-- > 0;) {
+      const bool last = i + 1 == st.order.size() || st.group[i + 1] != st.group[i];
+      st.group_run_end[i] = last ? static_cast<std::uint32_t>(i + 1) : st.group_run_end[i + 1];
+    }
+    st.held.resize(st.order.size());
+    if (tracks_restores_)
+      st.restored.resize(st.order.size());
+  }
+  position_of_.resize(services_.size() * tenant_count_);
+  for (std::size_t slot = 0; slot < services_.size(); ++slot) {
+    ServiceTenants& st = services_[slot];
+    for (std::uint32_t i = 0; i < st.order.size(); ++i)
+      position_of_[slot * tenant_count_ + st.order[i].value] = i;
+    st.exclusive = std::all_of(st.order.begin(), st.order.end(),
+                               [&](TenantId t) { return services_of[t.value] == 1; });
+    any_shared_ = any_shared_ || !st.exclusive;
   }
 }
 
@@ -67,10 +127,13 @@ void TenantStates::reset(RunResult& result) {
   result.tenants_out.clear();
   result.group_tenants_out.clear();
   std::fill(last_group_entry_.begin(), last_group_entry_.end(), kNoEntry);
-  std::fill(held_.begin(), held_.end(), 0);
-  std::fill(restored_.begin(), restored_.end(), 0);
-  std::fill(out_on_service_.begin(), out_on_service_.end(), 0);
-  std::fill(services_out_.begin(), services_out_.end(), 0);
+  for (ServiceTenants& st : services_) {
+    std::fill(st.held.begin(), st.held.end(), 0);
+    std::fill(st.restored.begin(), st.restored.end(), 0);
+    st.out = 0;
+  }
+  if (any_shared_)
+    std::fill(services_out_.begin(), services_out_.end(), 0);
   std::fill(group_out_users_.begin(), group_out_users_.end(), UserCount{});
   std::fill(group_out_tenants_.begin(), group_out_tenants_.end(), 0);
   std::fill(is_changed_.begin(), is_changed_.end(), 0);
@@ -94,19 +157,27 @@ void TenantStates::take_out(FaultId fault, SimTime now) {
 }
 
 // With none of its tenants out anywhere, each of them goes out: the counts
-// change by the fault's own, worked out once.
+// change by the fault's own, worked out once. An outage of all the
+// service's tenants (its tenants are distinct) fills the whole stretch.
 void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
-  int* held = held_.data() + slot(*f.service);
-  for (const TenantId t : f.tenants) {
-    held[t.value] = 1;
-    services_out_[t.value] = 1;
+  const ServiceId s = *f.service;
+  ServiceTenants& st = services_[slot(s)];
+  if (f.tenants.size() == st.order.size()) {
+    std::fill(st.held.begin(), st.held.end(), 1);
+  } else {
+    for (const TenantId t : f.tenants)
+      st.held[position(s, t)] = 1;
+  }
+  if (!st.exclusive) {
+    for (const TenantId t : f.tenants)
+      services_out_[t.value] = 1;
   }
   if (tracks_since_) {
     for (const TenantId t : f.tenants)
       out_since_[t.value] = now;
   }
-  out_on_service_[slot_of_[f.service->value]] += static_cast<int>(f.tenants.size());
+  st.out += static_cast<int>(f.tenants.size());
   for (const GroupTenantsOut& g : fault_groups_[fault.value]) {
     group_out_tenants_[g.group.value] += g.tenants;
     group_out_users_[g.group.value] += g.users;
@@ -118,81 +189,156 @@ void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
 
 void TenantStates::take_out_each(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
-  const std::size_t base = slot(*f.service);
-  int& on_service = out_on_service_[slot_of_[f.service->value]];
+  const ServiceId s = *f.service;
+  ServiceTenants& st = services_[slot(s)];
   for (std::size_t i = 0; i < f.tenants.size(); ++i) {
     const TenantId t = f.tenants[i];
+    const std::uint32_t at = position(s, t);
     if (tracks_restores_)
-      restored_when_struck_[fault.value][i] = restored_[base + t.value];
-    if (held_[base + t.value]++ > 0)
+      restored_when_struck_[fault.value][i] = st.restored[at];
+    if (st.held[at]++ > 0)
       continue;
-    ++on_service;
-    if (services_out_[t.value]++ == 0)
-      set_out(t, true, now);
+    ++st.out;
+    if (st.exclusive || services_out_[t.value]++ == 0)
+      set_out(t, st.group[at], st.users[at], true, now);
   }
 }
 
 TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
-  const std::size_t base = slot(*f.service);
+  const ServiceId s = *f.service;
+  ServiceTenants& st = services_[slot(s)];
   TenantsBack back;
   for (std::size_t i = 0; i < f.tenants.size(); ++i) {
     const TenantId t = f.tenants[i];
-    int& held = held_[base + t.value];
-    if (held == 0 || restored_[base + t.value] != restored_when_struck_[fault.value][i])
+    const std::uint32_t at = position(s, t);
+    int& held = st.held[at];
+    if (held == 0 || st.restored[at] != restored_when_struck_[fault.value][i])
       continue;
     if (--held > 0)
       continue;
-    --out_on_service_[slot_of_[f.service->value]];
-    if (--services_out_[t.value] == 0) {
-      set_out(t, false, now);
+    --st.out;
+    if (st.exclusive || --services_out_[t.value] == 0) {
+      set_out(t, st.group[at], st.users[at], false, now);
       ++back.tenants;
-      back.users += users_of_[t.value];
+      back.users += st.users[at];
     }
   }
   record(now);
   return back;
 }
 
-// The loop works on local pointers and sums: stores through the char
-// flags of changed groups could alias anything, so they wait for a change
-// of group.
+std::optional<std::uint32_t> TenantStates::stretch_of(const ServiceTenants& st,
+                                                      std::span<const TenantId> tenants) {
+  const TenantId* const first = st.order.data();
+  const std::less_equal<const TenantId*> not_after;
+  if (tenants.empty() || !not_after(first, tenants.data()) ||
+      !not_after(tenants.data() + tenants.size(), first + st.order.size()))
+    return std::nullopt;
+  return static_cast<std::uint32_t>(tenants.data() - first);
+}
+
+// Counting zeros goes through a batch in vector steps; the usual answer is
+// that all are out, which a loop stopping early would find no sooner.
+bool TenantStates::all_out(ServiceId s, std::span<const TenantId> tenants) const {
+  const ServiceTenants& st = services_[slot(s)];
+  if (const auto first = stretch_of(st, tenants)) {
+    const auto held = st.held.begin() + *first;
+    return std::count(held, held + tenants.size(), 0) == 0;
+  }
+  return std::all_of(tenants.begin(), tenants.end(), [&](TenantId t) { return out_on(s, t); });
+}
+
+bool TenantStates::any_out(ServiceId s, std::span<const TenantId> tenants) const {
+  const ServiceTenants& st = services_[slot(s)];
+  if (const auto first = stretch_of(st, tenants)) {
+    const auto held = st.held.begin() + *first;
+    return std::any_of(held, held + tenants.size(), [](int h) { return h > 0; });
+  }
+  return std::any_of(tenants.begin(), tenants.end(), [&](TenantId t) { return out_on(s, t); });
+}
+
 void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now) {
-  const std::size_t base = slot(s);
-  if (tracks_restores_) {
-    for (const TenantId t : tenants)
-      ++restored_[base + t.value];
+  ServiceTenants& st = services_[slot(s)];
+  const auto first = stretch_of(st, tenants);
+  if (!first) {
+    bring_back_at(
+        st, [&](std::size_t i) { return position(s, tenants[i]); }, tenants.size());
+  } else if (!bring_back_stretch(st, *first, tenants.size())) {
+    bring_back_at(
+        st, [first = *first](std::size_t i) { return first + i; }, tenants.size());
   }
-  int* const held = held_.data() + base;
-  int* const services_out = services_out_.data();
-  UserCount* const group_users = group_out_users_.data();
-  int* const group_tenants = group_out_tenants_.data();
-  int left_service = 0;
-  int back = 0;
-  UserCount back_users;
-  std::optional<UserGroupId> last_group;
-  for (const TenantId t : tenants) {
-    if (held[t.value] == 0)
-      continue;
-    held[t.value] = 0;
-    ++left_service;
-    if (--services_out[t.value] > 0)
-      continue;
-    const UserGroupId g = group_of_[t.value];
-    const UserCount users = users_of_[t.value];
-    group_users[g.value] = group_users[g.value] - users;
-    --group_tenants[g.value];
-    ++back;
-    back_users += users;
-    if (g != last_group) {
-      mark_changed(g);
-      last_group = g;
-    }
-  }
-  out_on_service_[slot_of_[s.value]] -= left_service;
-  tenants_out_ -= back;
-  users_out_ = users_out_ - back_users;
   record(now);
+}
+
+bool TenantStates::bring_back_stretch(ServiceTenants& st, std::uint32_t first, std::size_t n) {
+  const auto held = st.held.begin() + first;
+  if (!st.exclusive || std::count(held, held + n, 0) != 0)
+    return false;
+  if (tracks_restores_) {
+    const auto restored = st.restored.begin() + first;
+    std::for_each(restored, restored + n, [](int& r) { ++r; });
+  }
+  std::fill(held, held + n, 0);
+  st.out -= static_cast<int>(n);
+  const std::size_t end = first + n;
+  for (std::size_t p = first; p < end;) {
+    const std::size_t run_end = std::min<std::size_t>(st.group_run_end[p], end);
+    const UserGroupId g = st.group[p];
+    const int tenants = static_cast<int>(run_end - p);
+    const UserCount users{st.users_before[run_end] - st.users_before[p]};
+    group_out_users_[g.value] = group_out_users_[g.value] - users;
+    group_out_tenants_[g.value] -= tenants;
+    tenants_out_ -= tenants;
+    users_out_ = users_out_ - users;
+    mark_changed(g);
+    p = run_end;
+  }
+  return true;
+}
+
+// The loop works on local pointers and sums, and a group's change is
+// written once for each run of its tenants: stores through the char flags
+// of changed groups could alias anything.
+template <class Positions>
+void TenantStates::bring_back_at(ServiceTenants& st, const Positions& at, std::size_t n) {
+  if (tracks_restores_) {
+    for (std::size_t i = 0; i < n; ++i)
+      ++st.restored[at(i)];
+  }
+  int* const held = st.held.data();
+  int left_service = 0;
+  std::optional<UserGroupId> group;
+  int group_back = 0;
+  UserCount group_users;
+  const auto group_done = [&] {
+    if (!group)
+      return;
+    group_out_users_[group->value] = group_out_users_[group->value] - group_users;
+    group_out_tenants_[group->value] -= group_back;
+    tenants_out_ -= group_back;
+    users_out_ = users_out_ - group_users;
+    mark_changed(*group);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t p = at(i);
+    if (held[p] == 0)
+      continue;
+    held[p] = 0;
+    ++left_service;
+    if (!st.exclusive && --services_out_[st.order[p].value] > 0)
+      continue;
+    if (st.group[p] != group) {
+      group_done();
+      group = st.group[p];
+      group_back = 0;
+      group_users = UserCount{};
+    }
+    ++group_back;
+    group_users += st.users[p];
+  }
+  group_done();
+  st.out -= left_service;
 }
 
 // One entry per instant: changes at the same time replace the last.
