@@ -31,6 +31,7 @@ packages=(
   libsimgrid-dev  # network fidelity
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
   python3  # the CLI test reads JSON outputs with it
+  graphviz  # the CLI test renders analyze --dot with Graphviz's dot
 )
 if [ "$sanitize" -eq 1 ]; then
   # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan

@@ -199,6 +199,34 @@ import json, sys
 db = json.load(open(sys.argv[1]))["blast_radius"][1]
 assert db["services_lost_count"] == 3 and db["services_lost"] == ["auth"], db' "$work/listed.json"
 
+# The service graph for other tools: Graphviz renders the DOT, and the
+# GraphML holds one node per service and one edge per dependency.
+expect_exit 0 "analyze writes the graph as DOT and GraphML" "$faultline" analyze \
+  topologies/webex-2018.yaml --json "$work/webex-analysis.json" --dot "$work/webex.dot" \
+  --graphml "$work/webex.graphml"
+check "Graphviz renders the DOT" dot -Tsvg "$work/webex.dot" -o "$work/webex.svg"
+check "the drawing names the services" grep -q '<title>room&#45;history</title>' "$work/webex.svg"
+check "the GraphML has every service and dependency" python3 -c '
+import json, sys, xml.etree.ElementTree as ET
+ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+graph = ET.parse(sys.argv[1]).getroot().find("g:graph", ns)
+analysis = json.load(open(sys.argv[2]))
+services = len(analysis["blast_radius"])
+nodes, edges = graph.findall("g:node", ns), graph.findall("g:edge", ns)
+assert len(nodes) == services, (len(nodes), services)
+assert len(edges) > services / 2, len(edges)' "$work/webex.graphml" "$work/webex-analysis.json"
+check "soft dependencies are dashed" grep -q 'kind=soft, style=dashed' "$work/webex.dot"
+expect_exit 0 "the DOT can go to standard output" "$faultline" analyze \
+  tests/graph/fixtures/layered.yaml --dot -
+check "with the text for people on standard error" grep -q '^digraph G {$' "$work/stdout"
+check "and the analysis there" grep -q '^Blast radius' "$work/stderr"
+expect_exit 2 "two outputs cannot both take standard output" "$faultline" analyze \
+  tests/graph/fixtures/layered.yaml --dot - --graphml - --json "$work/two-stdout.json"
+check "and nothing is written then" test ! -e "$work/two-stdout.json"
+expect_exit 1 "an unwritable DOT path" "$faultline" analyze tests/graph/fixtures/layered.yaml \
+  --dot /proc/faultline/graph.dot --graphml "$work/still.graphml"
+check "the other outputs are still written" grep -q '<graphml' "$work/still.graphml"
+
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4

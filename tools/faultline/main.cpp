@@ -27,6 +27,7 @@
 #include "faultline/replay.hpp"
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/csv.hpp"
+#include "faultline/reports/graph.hpp"
 #include "faultline/reports/html.hpp"
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/summary.hpp"
@@ -75,7 +76,7 @@ std::string json_text(const nlohmann::ordered_json& json) {
 }
 
 // "-" is standard output; main checks that everything written there arrived.
-int write_json(const std::string& path, const std::string& text) {
+int write_output(const std::string& path, const std::string& text) {
   if (path.empty())
     return kExitOk;
   if (path == "-") {
@@ -169,7 +170,7 @@ int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
     }
     std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
   }
-  return write_json(outputs.json, text);
+  return write_output(outputs.json, text);
 }
 
 int validate(const std::vector<std::string>& files) {
@@ -187,18 +188,6 @@ int validate(const std::vector<std::string>& files) {
     }
   }
   return clean ? kExitOk : kExitBadInput;
-}
-
-int analyze(const std::string& topology_path, const std::string& json_path,
-            std::size_t list_limit) {
-  const auto load = faultline::load_topology(topology_path, load_options);
-  print(load.diagnostics);
-  if (!load.topology)
-    return kExitBadInput;
-  const auto analysis = faultline::analyze(*load.topology, {.list_limit = list_limit});
-  text_stream(json_path) << faultline::reports::analysis_text(*load.topology, analysis);
-  return write_json(json_path,
-                    json_text(faultline::reports::analysis_json(*load.topology, analysis)));
 }
 
 // The scenario, with its strategy replaced when one is named; nothing (and
@@ -369,8 +358,8 @@ int markov(const std::string& topology_path, const std::string& json_path) {
   if (!solution.result)
     return kExitBadInput;
   text_stream(json_path) << faultline::reports::markov_text(*load.topology, *solution.result);
-  return write_json(json_path,
-                    json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
+  return write_output(json_path,
+                      json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
 
 struct SimulateArgs {
@@ -614,10 +603,12 @@ struct ReplayArgs {
   FidelityArgs fidelity;
 };
 
-// The replay command and its options, into args.
+// The analyze command's options.
 struct AnalyzeArgs {
   TopologyArgs topology;
   std::size_t list_limit = 100;
+  std::string dot;
+  std::string graphml;
 };
 
 CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
@@ -629,7 +620,40 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
                    "List at most this many services and groups in each blast radius (the counts "
                    "are always whole; a full list grows with the square of the estate)")
       ->capture_default_str();
+  command
+      ->add_option("--dot", args.dot,
+                   "Also write the service graph as Graphviz DOT to this file (soft "
+                   "dependencies dashed, single points of failure red)")
+      ->check(non_empty_path);
+  command
+      ->add_option("--graphml", args.graphml,
+                   "Also write the service graph as GraphML to this file")
+      ->check(non_empty_path);
   return command;
+}
+
+// Every output is written, each atomically, even when one fails; the text
+// for people goes to standard error when an output takes standard output.
+int analyze(const AnalyzeArgs& args) {
+  const std::string& json_path = args.topology.json;
+  const int to_stdout = (json_path == "-") + (args.dot == "-") + (args.graphml == "-");
+  if (to_stdout > 1) {
+    std::cerr << "faultline: only one of --json, --dot and --graphml can be - (standard output)\n";
+    return kExitBadInput;
+  }
+  const auto load = faultline::load_topology(args.topology.topology, load_options);
+  print(load.diagnostics);
+  if (!load.topology)
+    return kExitBadInput;
+  const faultline::Topology& topology = *load.topology;
+  const auto analysis = faultline::analyze(topology, {.list_limit = args.list_limit});
+  text_stream(to_stdout > 0 ? "-" : "") << faultline::reports::analysis_text(topology, analysis);
+  const int json =
+      write_output(json_path, json_text(faultline::reports::analysis_json(topology, analysis)));
+  const int dot = write_output(args.dot, faultline::reports::analysis_dot(topology, analysis));
+  const int graphml =
+      write_output(args.graphml, faultline::reports::analysis_graphml(topology, analysis));
+  return std::max({json, dot, graphml});
 }
 
 CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
@@ -720,8 +744,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd)
       return validate(validate_files);
     if (*analyze_cmd)
-      return analyze(analyze_args.topology.topology, analyze_args.topology.json,
-                     analyze_args.list_limit);
+      return analyze(analyze_args);
     if (*replay_cmd)
       return replay(replay_args.scenario, replay_args.strategy, replay_args.search,
                     replay_args.fidelity, replay_args.outputs);
