@@ -14,7 +14,9 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 #include "faultline/analysis.hpp"
@@ -141,9 +143,10 @@ void add_output_options(CLI::App* command, Outputs& outputs) {
       ->check(non_empty_path);
 }
 
-// Where the text for people goes: standard output, unless the JSON does.
-std::ostream& text_stream(const std::string& json_path) {
-  return json_path == "-" ? std::cerr : std::cout;
+// Where the text for people goes: standard output, unless one of the
+// command's outputs does.
+std::ostream& text_stream(std::initializer_list<std::string_view> output_paths) {
+  return std::ranges::find(output_paths, "-") != output_paths.end() ? std::cerr : std::cout;
 }
 
 struct ReportPages {
@@ -303,7 +306,7 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
 // when the text goes elsewhere.
 void say_baseline(const faultline::Scenario& scenario, const faultline::NetworkBaseline& baseline,
                   const std::string& json_path) {
-  text_stream(json_path) << faultline::reports::baseline_text(scenario, baseline) << "\n";
+  text_stream({json_path}) << faultline::reports::baseline_text(scenario, baseline) << "\n";
   if (!baseline.healthy() && json_path != "-")
     std::cerr << "faultline: warning: with nothing failed, the platform does not carry its load; "
                  "see the WARNING at the top of the output\n";
@@ -319,8 +322,8 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
     return kExitBadInput;
   }
   say_baseline(scenario, result.baseline, outputs.json);
-  text_stream(outputs.json) << faultline::reports::replay_text(scenario, result.run)
-                            << faultline::reports::network_text(scenario, result.requests);
+  text_stream({outputs.json}) << faultline::reports::replay_text(scenario, result.run)
+                              << faultline::reports::network_text(scenario, result.requests);
   return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
     return ReportPages{faultline::reports::network_html(scenario, result),
                        faultline::reports::network_summary(scenario, result),
@@ -336,11 +339,11 @@ int replay(const std::string& scenario_path, const std::string& strategy, const 
   const auto network = network_options(fidelity);
   if (!network)
     return kExitBadInput;
-  scenario = resolve_optimize(scenario, search, all_cores(), 1, text_stream(outputs.json));
+  scenario = resolve_optimize(scenario, search, all_cores(), 1, text_stream({outputs.json}));
   if (fidelity.fidelity == "network")
     return replay_network(*scenario, *network, outputs);
   const auto result = faultline::replay(*scenario);
-  text_stream(outputs.json) << faultline::reports::replay_text(*scenario, result);
+  text_stream({outputs.json}) << faultline::reports::replay_text(*scenario, result);
   return write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
     return ReportPages{faultline::reports::replay_html(*scenario, result),
                        faultline::reports::replay_summary(*scenario, result),
@@ -357,7 +360,7 @@ int markov(const std::string& topology_path, const std::string& json_path) {
   print(solution.diagnostics);
   if (!solution.result)
     return kExitBadInput;
-  text_stream(json_path) << faultline::reports::markov_text(*load.topology, *solution.result);
+  text_stream({json_path}) << faultline::reports::markov_text(*load.topology, *solution.result);
   return write_output(json_path,
                       json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
@@ -407,7 +410,7 @@ int simulate(SimulateArgs& args) {
   faultline::MonteCarloResult result;
   try {
     scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
-                                text_stream(args.outputs.json));
+                                text_stream({args.outputs.json}));
     result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -417,7 +420,7 @@ int simulate(SimulateArgs& args) {
     std::cerr << "\n";
   if (result.network_baseline)
     say_baseline(*scenario, *result.network_baseline, args.outputs.json);
-  text_stream(args.outputs.json) << faultline::reports::simulation_text(*scenario, result);
+  text_stream({args.outputs.json}) << faultline::reports::simulation_text(*scenario, result);
   return write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
     return ReportPages{faultline::reports::simulation_html(*scenario, result),
                        faultline::reports::simulation_summary(*scenario, result),
@@ -461,13 +464,13 @@ int compare(const CompareArgs& args) {
   try {
     for (auto& v : variants)
       v.scenario = resolve_optimize(v.scenario, args.search, args.options.threads,
-                                    args.options.seed, text_stream(args.outputs.json));
+                                    args.options.seed, text_stream({args.outputs.json}));
     result = faultline::compare(variants, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  text_stream(args.outputs.json) << faultline::reports::compare_text(result);
+  text_stream({args.outputs.json}) << faultline::reports::compare_text(result);
   return write_outputs(args.outputs, faultline::reports::compare_json(result), [&] {
     return ReportPages{faultline::reports::compare_html(variants, result),
                        faultline::reports::compare_summary(variants, result),
@@ -647,7 +650,8 @@ int analyze(const AnalyzeArgs& args) {
     return kExitBadInput;
   const faultline::Topology& topology = *load.topology;
   const auto analysis = faultline::analyze(topology, {.list_limit = args.list_limit});
-  text_stream(to_stdout > 0 ? "-" : "") << faultline::reports::analysis_text(topology, analysis);
+  text_stream({json_path, args.dot, args.graphml})
+      << faultline::reports::analysis_text(topology, analysis);
   const int json =
       write_output(json_path, json_text(faultline::reports::analysis_json(topology, analysis)));
   const int dot = write_output(args.dot, faultline::reports::analysis_dot(topology, analysis));

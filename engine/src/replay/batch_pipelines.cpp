@@ -71,13 +71,9 @@ PipelineProgress BatchPipelines::start(StepId s) {
 // step's.
 void BatchPipelines::cut_in_order(StepId s, Pipeline& p) {
   const Step& step = run_.scenario.steps[s.value];
-  const BatchOrder order = step.batches->order;
-  const bool same_every_run = order == BatchOrder::as_listed ||
-                              order == BatchOrder::largest_first ||
-                              order == BatchOrder::smallest_first;
   const bool all_out =
       static_cast<std::size_t>(tenants_.out_count(*step.service)) == p.listed.size();
-  if (!same_every_run || !all_out) {
+  if (!same_every_run(step.batches->order) || !all_out) {
     order_tenants(s, p);
     p.cut = p.order;
     cut_batches(*step.batches, p);

@@ -8,21 +8,21 @@ namespace faultline::detail {
 namespace {
 constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
 
-bool fixed_order(BatchOrder order) {
-  return order == BatchOrder::as_listed || order == BatchOrder::largest_first ||
-         order == BatchOrder::smallest_first;
-}
-
 // The order of the service's first restore-tenants step whose order is the
 // same in every run: its batches are then stretches of the kept order.
 BatchOrder kept_order(const Scenario& scenario, ServiceId s) {
   for (const Step& step : scenario.steps) {
-    if (step.batches && step.service == s && fixed_order(step.batches->order))
+    if (step.batches && step.service == s && same_every_run(step.batches->order))
       return step.batches->order;
   }
   return BatchOrder::as_listed;
 }
 }  // namespace
+
+bool same_every_run(BatchOrder order) {
+  return order == BatchOrder::as_listed || order == BatchOrder::largest_first ||
+         order == BatchOrder::smallest_first;
+}
 
 std::vector<TenantId> listed_order(const Topology& topology, ServiceId s, BatchOrder order) {
   const auto on = topology.tenants_on(s);

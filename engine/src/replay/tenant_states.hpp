@@ -17,6 +17,10 @@ struct TenantsBack {
   UserCount users;
 };
 
+// Whether a restore-tenants step in this order cuts the same batches in
+// every run from the same tenants out: as listed, largest or smallest first.
+bool same_every_run(BatchOrder order);
+
 // The service's tenants in the order a restore-tenants step taking them
 // `order` lists them: the topology's, or by size (stable). Random and
 // oldest-first orders start from the topology's.
