@@ -32,6 +32,7 @@ packages=(
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
   python3  # the CLI test reads JSON outputs with it
   graphviz  # the CLI test renders analyze --dot with Graphviz's dot
+  python3-jsonschema python3-yaml  # the schema test validates every fixture
 )
 if [ "$sanitize" -eq 1 ]; then
   # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan

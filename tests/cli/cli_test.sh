@@ -227,6 +227,16 @@ expect_exit 1 "an unwritable DOT path" "$faultline" analyze tests/graph/fixtures
   --dot /proc/faultline/graph.dot --graphml "$work/still.graphml"
 check "the other outputs are still written" grep -q '<graphml' "$work/still.graphml"
 
+expect_exit 0 "schema prints the topology format's JSON Schema" "$faultline" schema topology
+check "the schema the shipped topologies name" cmp -s "$work/stdout" schemas/topology.schema.json
+expect_exit 0 "and the scenario format's" "$faultline" schema scenario
+check "the schema the shipped scenarios name" cmp -s "$work/stdout" schemas/scenario.schema.json
+check "every shipped file names its schema for yaml-language-server" bash -c '
+  for f in topologies/*.yaml; do head -1 "$f" | grep -qx "# yaml-language-server: \$schema=../schemas/topology.schema.json" || exit 1; done
+  for f in scenarios/*.yaml; do head -1 "$f" | grep -qx "# yaml-language-server: \$schema=../schemas/scenario.schema.json" || exit 1; done'
+expect_exit 2 "schema of a format that does not exist" "$faultline" schema runbook
+check "names the formats there are" grep -q "topology,scenario" "$work/stderr"
+
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4

@@ -32,6 +32,7 @@
 #include "faultline/reports/graph.hpp"
 #include "faultline/reports/html.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/schema.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
@@ -672,6 +673,36 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
   return replay_cmd;
 }
 
+struct RehearseArgs {
+  std::string scenario;
+  std::string script;
+};
+
+CLI::App* add_rehearse_command(CLI::App& app, RehearseArgs& args) {
+  auto* command = app.add_subcommand(
+      "rehearse", "Step through a scenario's run interactively; delay, fail, add faults, save");
+  command->add_option("scenario", args.scenario, "Scenario YAML file")->required();
+  command->add_option("--script", args.script,
+                      "Read the commands from this file ('-' for stdin) and echo them");
+  return command;
+}
+
+CLI::App* add_schema_command(CLI::App& app, std::string& format) {
+  auto* command = app.add_subcommand(
+      "schema", "Print the JSON Schema of topologies or scenarios, for editors and validators");
+  command->add_option("format", format, "topology or scenario")
+      ->required()
+      ->check(CLI::IsMember({"topology", "scenario"}));
+  return command;
+}
+
+int print_schema(const std::string& format) {
+  const faultline::schema::Shape& root =
+      format == "topology" ? faultline::schema::topology : faultline::schema::scenario;
+  std::cout << json_text(faultline::reports::json_schema(root));
+  return kExitOk;
+}
+
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
 // 130, an exception is an internal error, and output that did not arrive
 // is a failure.
@@ -718,21 +749,19 @@ int main(int argc, char** argv) {
   CompareArgs compare_args;
   CLI::App* compare_cmd = add_compare_command(app, compare_args);
 
-  std::string rehearse_scenario;
-  std::string rehearse_script;
-  auto* rehearse_cmd = app.add_subcommand(
-      "rehearse", "Step through a scenario's run interactively; delay, fail, add faults, save");
-  rehearse_cmd->add_option("scenario", rehearse_scenario, "Scenario YAML file")->required();
-  rehearse_cmd->add_option("--script", rehearse_script,
-                           "Read the commands from this file ('-' for stdin) and echo them");
+  RehearseArgs rehearse_args;
+  CLI::App* rehearse_cmd = add_rehearse_command(app, rehearse_args);
 
   TopologyArgs markov_args;
   CLI::App* markov_cmd = add_topology_command(
       app, "markov", "Exact steady-state availability when failures and repairs are exponential",
       "the result", markov_args);
 
+  std::string schema_format;
+  CLI::App* schema_cmd = add_schema_command(app, schema_format);
+
   const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd,  replay_cmd, simulate_cmd,
-                                        compare_cmd,  rehearse_cmd, markov_cmd};
+                                        compare_cmd,  rehearse_cmd, markov_cmd, schema_cmd};
   if (is_unknown_command(argc, argv, commands))
     return kExitBadInput;
   try {
@@ -759,7 +788,9 @@ int main(int argc, char** argv) {
     if (*compare_cmd)
       return compare(compare_args);
     if (*rehearse_cmd)
-      return rehearse(rehearse_scenario, rehearse_script);
+      return rehearse(rehearse_args.scenario, rehearse_args.script);
+    if (*schema_cmd)
+      return print_schema(schema_format);
     return kExitOk;
   };
   return run_guarded(run_command);

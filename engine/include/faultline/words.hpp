@@ -1,7 +1,7 @@
 #pragma once
 // The words the YAML accepts for each enum it names, one table per enum:
 // the loader parses with it and says what it expected and what was meant,
-// reports print with it, and (next) a JSON Schema lists it. Adding a value
+// reports print with it, and the JSON Schema (schema.hpp) lists it. Adding a value
 // is adding a row, then its behaviour.
 
 #include <algorithm>
@@ -76,6 +76,15 @@ constexpr bool word_takes(E value, std::string_view key) {
   return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
+// The accepted words, as a constant array (for the schema's tables).
+template <class E>
+inline constexpr auto word_texts = [] {
+  std::array<std::string_view, WordTable<E>::rows.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = WordTable<E>::rows[i].text;
+  return out;
+}();
+
 // The accepted words, for did-you-mean.
 template <class E>
 std::vector<std::string> accepted_words() {
@@ -140,7 +149,7 @@ inline constexpr std::string_view kRestoreTenants[] = {"service", "batches", "pe
 inline constexpr std::string_view kOfService[] = {"service"};
 inline constexpr std::string_view kThreshold[] = {"below", "at_least"};
 inline constexpr std::string_view kOfStep[] = {"step"};
-inline constexpr std::string_view kShareBack[] = {"share"};
+inline constexpr std::string_view kShareBack[] = {"share", "group"};
 inline constexpr std::string_view kValue[] = {"value"};
 inline constexpr std::string_view kMinMax[] = {"min", "max"};
 inline constexpr std::string_view kMinModeMax[] = {"min", "mode", "max"};

@@ -32,9 +32,7 @@ class ScenarioReader {
         fault_ids_("fault") {}
 
   std::shared_ptr<const Scenario> read(const YAML::Node& root) {
-    Fields top(reader_, root, "the scenario",
-               {"name", "description", "topology", "start", "time_zone", "horizon", "strategy",
-                "priority", "faults", "crews", "runbook", "observed"});
+    Fields top(reader_, root, "the scenario", schema::scenario);
     if (!top.is_map())
       return nullptr;
     name_ = reader_.optional_text(top.get("name"), "the scenario's name");
@@ -294,10 +292,7 @@ class ScenarioReader {
   }
 
   void read_fault(const YAML::Node& node) {
-    Fields f(reader_, node, "a fault",
-             {"id", "description", "at", "kind", "region", "zone", "deployments", "instances",
-              "service", "served_fraction", "lasts", "cache_ttl", "tenants", "every", "per_wave",
-              "packet_loss", "added_latency", "capacity"});
+    Fields f(reader_, node, "a fault", schema::fault);
     if (!f.is_map())
       return;
     Fault fault;
@@ -456,7 +451,7 @@ class ScenarioReader {
 
   void read_tenant_selector(const YAML::Node& node, const std::string& what,
                             std::span<const TenantId> on, Fault& fault) {
-    Fields f(reader_, node, "tenants of " + what, {"share", "deployment"});
+    Fields f(reader_, node, "tenants of " + what, schema::tenant_selector);
     const YAML::Node share = f.get("share");
     const YAML::Node deployment = f.get("deployment");
     if (share.IsDefined() == deployment.IsDefined()) {
@@ -552,7 +547,7 @@ class ScenarioReader {
   }
 
   void read_crew(const YAML::Node& node) {
-    Fields f(reader_, node, "a crew", {"id", "name", "size", "shifts", "handover", "resized"});
+    Fields f(reader_, node, "a crew", schema::crew);
     Crew crew;
     crew.where = reader_.at(node);
     if (f.is_map()) {
@@ -574,7 +569,7 @@ class ScenarioReader {
       if (const YAML::Node r = f.get("resized");
           r.IsDefined() && reader_.sequence(r, "resized of " + what)) {
         for (const auto& change : r) {
-          Fields rf(reader_, change, "a size change of " + what, {"at", "size"});
+          Fields rf(reader_, change, "a size change of " + what, schema::crew_resize);
           if (!rf.is_map())
             continue;
           CrewResize resize;
@@ -602,7 +597,7 @@ class ScenarioReader {
 
   // {time_zone: Europe/London, hours: "08:00-17:00", days: weekdays}
   void read_shift(const YAML::Node& node, const std::string& crew, Crew& out) {
-    Fields f(reader_, node, "a shift of " + crew, {"time_zone", "hours", "days"});
+    Fields f(reader_, node, "a shift of " + crew, schema::shift);
     if (!f.is_map())
       return;
     Shift shift;
@@ -658,12 +653,7 @@ class ScenarioReader {
   }
 
   void read_step(const YAML::Node& node) {
-    Fields f(reader_, node, "a runbook step",
-             {"id",          "description", "action",     "deployments", "region",  "zone",
-              "service",     "to",          "add",        "waves",       "fault",   "duration",
-              "crew",        "after",       "not_before", "success",     "retries", "retry_delay",
-              "retry_until", "methods",     "only_if",    "requires",    "verify",  "rollback",
-              "fails_at",    "hold_ups",    "batches",    "per_tenant"});
+    Fields f(reader_, node, "a runbook step", schema::step);
     Step step;
     step.where = reader_.at(node);
     batch_only_keys_.clear();
@@ -725,7 +715,7 @@ class ScenarioReader {
     if (const YAML::Node h = f.get("hold_ups");
         h.IsDefined() && reader_.sequence(h, "hold_ups of " + what)) {
       for (const auto& hold_up : h) {
-        Fields hf(reader_, hold_up, "a hold-up of " + what, {"at", "for"});
+        Fields hf(reader_, hold_up, "a hold-up of " + what, schema::hold_up);
         if (!hf.is_map())
           continue;
         HoldUp held;
@@ -742,7 +732,7 @@ class ScenarioReader {
 
   // {service: calling, below: operational}
   std::optional<StepCondition> read_condition(const YAML::Node& node, const std::string& what) {
-    Fields f(reader_, node, "the condition (only_if) of " + what, {"service", "below"});
+    Fields f(reader_, node, "the condition (only_if) of " + what, schema::condition);
     if (!f.is_map())
       return std::nullopt;
     StepCondition condition;
@@ -798,7 +788,7 @@ class ScenarioReader {
           out.push_back({*s});
         continue;
       }
-      Fields f(reader_, item, "a requirement (requires) of " + what, {"service", "at_least"});
+      Fields f(reader_, item, "a requirement (requires) of " + what, schema::requirement);
       const YAML::Node service = f.require("service");
       const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
       ServiceRequirement requirement;
@@ -854,9 +844,7 @@ class ScenarioReader {
                                   step.methods.back().name +
                                   "' before it retries without limit; give it a retry_until");
       }
-      Fields mf(reader_, item, "a method of " + what,
-                {"name", "duration", "success", "retries", "retry_delay", "retry_until",
-                 "per_tenant", "available", "in_flight"});
+      Fields mf(reader_, item, "a method of " + what, schema::method);
       if (!mf.is_map())
         continue;
       Method method;
@@ -896,7 +884,7 @@ class ScenarioReader {
     if (const YAML::Node a = f.get("available"); a.IsDefined()) {
       batch_only_keys_.emplace_back("available", a);
       Fields af(reader_, a, "'available' of " + what + " ({after: STEP} or {at: TIME})",
-                {"after", "at"});
+                schema::arrival);
       if (af.is_map() && af.has("after") == af.has("at")) {
         reader_.error(
             a, "'available' of " + what + " takes one of 'after' (a step) and 'at' (a time)");
@@ -1016,7 +1004,7 @@ class ScenarioReader {
 
   // batches: {size | users, at_once, members, order}
   void read_batches(const YAML::Node& node, const std::string& what, BatchPlan& plan) {
-    Fields f(reader_, node, "batches of " + what, {"size", "users", "at_once", "members", "order"});
+    Fields f(reader_, node, "batches of " + what, schema::batches);
     if (!f.is_map())
       return;
     plan.where = reader_.at(node);
@@ -1093,7 +1081,7 @@ class ScenarioReader {
     Duration medians;
     double shares = 0;
     for (const YAML::Node& item : node) {
-      Fields w(reader_, item, "a wave of " + what, {"share", "duration"});
+      Fields w(reader_, item, "a wave of " + what, schema::wave);
       if (!w.is_map())
         continue;
       Wave wave;
@@ -1171,9 +1159,7 @@ class ScenarioReader {
   }
 
   void read_milestone(const YAML::Node& node) {
-    Fields f(reader_, node, "an observed milestone",
-             {"id", "description", "source", "service", "step", "share", "group", "event", "at",
-              "by", "within"});
+    Fields f(reader_, node, "an observed milestone", schema::milestone);
     if (!f.is_map())
       return;
     Milestone m;

@@ -47,8 +47,7 @@ class TopologyReader {
   std::shared_ptr<const Topology> read(const YAML::Node& root) {
     if (is_scenario(root))
       return nullptr;
-    Fields top(reader_, root, "the topology",
-               {"name", "description", "network", "regions", "services", "user_groups"});
+    Fields top(reader_, root, "the topology", schema::topology);
     if (!top.is_map())
       return nullptr;
     parts_.file = reader_.file();
@@ -87,7 +86,7 @@ class TopologyReader {
  private:
   // A link's fields over the given defaults.
   LinkSpec read_link(const YAML::Node& node, std::string_view what, LinkSpec link) {
-    Fields f(reader_, node, std::string(what), {"bandwidth", "latency"});
+    Fields f(reader_, node, std::string(what), schema::link);
     if (!f.is_map())
       return link;
     if (const YAML::Node b = f.get("bandwidth"); b.IsDefined())
@@ -98,7 +97,7 @@ class TopologyReader {
   }
 
   void read_network(const YAML::Node& node) {
-    Fields f(reader_, node, "the network", {"lan", "wan", "request"});
+    Fields f(reader_, node, "the network", schema::network);
     if (!f.is_map())
       return;
     NetworkSpec& network = parts_.network;
@@ -109,8 +108,7 @@ class TopologyReader {
     const YAML::Node request = f.get("request");
     if (!request.IsDefined())
       return;
-    Fields r(reader_, request, "the network's request",
-             {"size", "response_size", "timeout", "retries", "per_active_user_hour"});
+    Fields r(reader_, request, "the network's request", schema::request);
     if (!r.is_map())
       return;
     RequestSpec& spec = network.request;
@@ -133,7 +131,7 @@ class TopologyReader {
   }
 
   void read_region(const YAML::Node& node) {
-    Fields f(reader_, node, "a region", {"id", "name", "description", "wan"});
+    Fields f(reader_, node, "a region", schema::region);
     Region region;
     region.where = reader_.at(node);
     if (f.is_map()) {
@@ -152,10 +150,7 @@ class TopologyReader {
     const auto index = static_cast<std::uint32_t>(parts_.services.size());
     Service service;
     service.where = reader_.at(node);
-    Fields f(reader_, node, "a service",
-             {"id", "name", "description", "redundancy", "quorum", "deployments", "depends_on",
-              "sites", "per_tenant", "failures", "repairers", "failover", "overload",
-              "retry_amplification", "health_check"});
+    Fields f(reader_, node, "a service", schema::service);
     if (f.is_map()) {
       service.id = reader_.text(f.require("id"), "a service's id").value_or("");
       const std::string what = "service '" + service.id + "'";
@@ -219,7 +214,7 @@ class TopologyReader {
   }
 
   void read_failover(const YAML::Node& node, const std::string& what, Service& service) {
-    Fields f(reader_, node, "the failover of " + what, {"detection", "duration", "success"});
+    Fields f(reader_, node, "the failover of " + what, schema::failover);
     service.failover.where = reader_.at(node);
     if (!f.is_map())
       return;
@@ -284,8 +279,7 @@ class TopologyReader {
       }
     }
     if (overload.IsDefined()) {
-      Fields o(reader_, overload, "the overload of " + what,
-               {"threshold", "after", "restarts_after"});
+      Fields o(reader_, overload, "the overload of " + what, schema::overload);
       if (o.is_map()) {
         Overload model;
         model.where = reader_.at(overload);
@@ -319,8 +313,7 @@ class TopologyReader {
 
   // health_check: {max_packet_loss, max_latency, deep}, at least one limit.
   std::optional<HealthCheck> read_health_check(const YAML::Node& node, const std::string& what) {
-    Fields f(reader_, node, "the health_check of " + what,
-             {"max_packet_loss", "max_latency", "deep"});
+    Fields f(reader_, node, "the health_check of " + what, schema::health_check);
     if (!f.is_map())
       return std::nullopt;
     HealthCheck check;
@@ -345,7 +338,7 @@ class TopologyReader {
   std::optional<FailureModel> read_failures(const YAML::Node& node, const std::string& what) {
     if (!node.IsDefined())
       return std::nullopt;
-    Fields f(reader_, node, "the failures of " + what, {"time_to_failure", "time_to_repair"});
+    Fields f(reader_, node, "the failures of " + what, schema::failures);
     if (!f.is_map())
       return std::nullopt;
     const YAML::Node ttf = f.require("time_to_failure");
@@ -374,8 +367,7 @@ class TopologyReader {
       reader_.error(list, what + " needs at least one deployment (a region and instances)");
     }
     for (const auto& node : list) {
-      Fields f(reader_, node, "a deployment of " + what,
-               {"id", "region", "zone", "instances", "weight", "capacity", "standby", "failures"});
+      Fields f(reader_, node, "a deployment of " + what, schema::deployment);
       if (!f.is_map())
         continue;
       Deployment d;
@@ -441,7 +433,7 @@ class TopologyReader {
       dep.where = reader_.at(node);
       YAML::Node target = node;
       if (node.IsMap()) {
-        Fields f(reader_, node, "a dependency of " + what, {"service", "kind"});
+        Fields f(reader_, node, "a dependency of " + what, schema::dependency);
         target = f.require("service");
         if (const YAML::Node kind = f.get("kind"); kind.IsDefined()) {
           dep.kind = reader_.word<DependencyKind>(kind, "a dependency's kind", "dependency kind")
@@ -467,9 +459,7 @@ class TopologyReader {
   }
 
   void read_user_group(const YAML::Node& node) {
-    Fields f(reader_, node, "a user group",
-             {"id", "name", "description", "users", "tenants", "region", "time_zone", "activity",
-              "uses"});
+    Fields f(reader_, node, "a user group", schema::user_group);
     UserGroup group;
     group.where = reader_.at(node);
     group.first_tenant = static_cast<std::uint32_t>(parts_.tenants.size());
@@ -526,7 +516,7 @@ class TopologyReader {
     const auto group_index = static_cast<std::uint32_t>(parts_.user_groups.size());
     if (node.IsSequence()) {
       for (const YAML::Node& item : node) {
-        Fields f(reader_, item, "a tenant of " + what, {"id", "users"});
+        Fields f(reader_, item, "a tenant of " + what, schema::tenant);
         if (!f.is_map())
           continue;
         Tenant tenant{reader_.text(f.require("id"), "a tenant's id").value_or(""), UserCount{},
@@ -542,7 +532,7 @@ class TopologyReader {
         reader_.error(node, "tenants of " + what + " is empty; list them, or leave it out");
       return;
     }
-    Fields f(reader_, node, "tenants of " + what, {"count", "users_each"});
+    Fields f(reader_, node, "tenants of " + what, schema::generated_tenants);
     if (!f.is_map())
       return;
     const auto count =
@@ -565,7 +555,7 @@ class TopologyReader {
       return std::vector<UserCount>(static_cast<std::size_t>(count), UserCount{users.value_or(1)});
     }
     Fields f(reader_, each, what + " (a number, or {median, p95} of a lognormal)",
-             {"median", "p95"});
+             schema::tenant_sizes);
     if (!f.is_map())
       return {};
     const auto median = reader_.number(f.require("median"), "median of " + what, 1, 1e9);
@@ -646,7 +636,7 @@ class TopologyReader {
         return std::nullopt;
       return ActivityCurve(weights);
     }
-    Fields f(reader_, node, where, {"weekdays", "weekends"});
+    Fields f(reader_, node, where, schema::weekly_activity);
     if (!f.is_map())
       return std::nullopt;
     bool ok = true;

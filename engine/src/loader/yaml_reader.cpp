@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <sstream>
+#include <stdexcept>
 
 #include "faultline/words.hpp"
 #include "loader/loaders.hpp"
@@ -25,12 +27,12 @@ SourceLocation location(const std::string& file, const YAML::Mark& mark) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-std::string join(std::initializer_list<std::string_view> words) {
+std::string join(std::span<const schema::Key> keys) {
   std::string out;
-  for (const auto w : words) {
+  for (const schema::Key& key : keys) {
     if (!out.empty())
       out += ", ";
-    out += w;
+    out += key.name;
   }
   return out;
 }
@@ -467,9 +469,7 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
                     describe(node));
     return std::nullopt;
   }
-  Fields f(*this, node, std::string(what),
-           {"distribution", "value", "min", "mode", "max", "mean", "sd", "median", "p95", "mu",
-            "sigma", "shape", "scale", "samples"});
+  Fields f(*this, node, std::string(what), schema::distribution);
   const YAML::Node kind_node = f.require("distribution");
   if (!kind_node.IsDefined())
     return std::nullopt;
@@ -498,15 +498,17 @@ bool Reader::sequence(const YAML::Node& node, std::string_view what) {
   return false;
 }
 
-Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
-               std::initializer_list<std::string_view> known)
-    : reader_(reader), map_(map), what_(std::move(what)), is_map_(map.IsMap()) {
+Fields::Fields(Reader& reader, const YAML::Node& map, std::string what, const schema::Shape& shape)
+    : reader_(reader), shape_(shape), map_(map), what_(std::move(what)), is_map_(map.IsMap()) {
+  const std::string known = join(shape.keys);
   if (!is_map_) {
-    reader_.error(map, what_ + " must be a mapping of keys to values (known keys: " + join(known) +
+    reader_.error(map, what_ + " must be a mapping of keys to values (known keys: " + known +
                            "), found " + describe(map));
     return;
   }
-  std::vector<std::string> candidates(known.begin(), known.end());
+  std::vector<std::string> candidates;
+  for (const schema::Key& k : shape.keys)
+    candidates.emplace_back(k.name);
   for (const auto& kv : map) {
     const YAML::Node& key = kv.first;
     if (!key.IsScalar()) {
@@ -516,7 +518,7 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
     const std::string& name = key.Scalar();
     if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
       reader_.error(key, "unknown key '" + name + "' in " + what_ + did_you_mean(name, candidates) +
-                             "; known keys: " + join(known));
+                             "; known keys: " + known);
       misspelt_.push_back(closest_match(name, candidates));
       continue;
     }
@@ -532,6 +534,11 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what,
 }
 
 YAML::Node Fields::get(std::string_view key) const {
+  // A key the shape does not list would be one the schema does not know.
+  if (shape_.find(key) == nullptr) {
+    throw std::logic_error("the loader reads '" + std::string(key) + "' of " + what_ +
+                           ", which the shape '" + std::string(shape_.name) + "' does not list");
+  }
   for (const auto& [name, value] : values_) {
     if (name == key)
       return value;

@@ -12,6 +12,7 @@
 
 #include "faultline/diagnostics.hpp"
 #include "faultline/distribution.hpp"
+#include "faultline/schema.hpp"
 #include "faultline/time.hpp"
 #include "faultline/words.hpp"
 
@@ -79,16 +80,17 @@ class Reader {
   Diagnostics& diagnostics_;
 };
 
-// One YAML mapping being read: unknown and duplicate keys are reported on
-// construction, missing required ones on request.
+// One YAML mapping being read by its shape (schema.hpp): keys the shape
+// does not list and duplicate keys are reported on construction, missing
+// required ones on request.
 class Fields {
  public:
-  Fields(Reader& reader, const YAML::Node& map, std::string what,
-         std::initializer_list<std::string_view> known);
+  Fields(Reader& reader, const YAML::Node& map, std::string what, const schema::Shape& shape);
 
   bool is_map() const { return is_map_; }
   const YAML::Node& node() const { return map_; }
-  // The value under key; an undefined node when absent.
+  // The value under key; an undefined node when absent. Reading a key the
+  // shape does not list is a defect of the loader (std::logic_error).
   YAML::Node get(std::string_view key) const;
   bool has(std::string_view key) const { return get(key).IsDefined(); }
   // As get, but reports "missing required field" when absent.
@@ -96,6 +98,7 @@ class Fields {
 
  private:
   Reader& reader_;
+  const schema::Shape& shape_;
   YAML::Node map_;
   std::string what_;
   bool is_map_ = false;
