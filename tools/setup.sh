@@ -19,6 +19,7 @@ done
 
 packages=(
   build-essential cmake ninja-build pkg-config
+  help2man  # the man page, made at build time
   libboost-graph-dev
   libeigen3-dev
   libyaml-cpp-dev
@@ -32,6 +33,7 @@ packages=(
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
   python3  # the CLI test reads JSON outputs with it
   graphviz  # the CLI test renders analyze --dot with Graphviz's dot
+  groff-base  # the CLI test renders the man page
   python3-jsonschema python3-yaml  # the schema test validates every fixture
 )
 if [ "$sanitize" -eq 1 ]; then

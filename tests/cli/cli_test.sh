@@ -237,6 +237,81 @@ check "every shipped file names its schema for yaml-language-server" bash -c '
 expect_exit 2 "schema of a format that does not exist" "$faultline" schema runbook
 check "names the formats there are" grep -q "topology,scenario" "$work/stderr"
 
+expect_exit 0 "replay writes the runbook's step graph" "$faultline" replay \
+  scenarios/webex-2018-09-25.yaml --dot "$work/runbook.dot" --graphml "$work/runbook.graphml"
+check "which Graphviz draws" dot -Tsvg "$work/runbook.dot" -o "$work/runbook.svg"
+check "with a node per runbook step, the critical path in red" python3 -c '
+import re, sys, yaml
+steps = yaml.safe_load(open(sys.argv[2]))["runbook"]
+dot = open(sys.argv[1]).read()
+nodes = re.findall(r"^\S+ \[action=", dot, re.M)
+assert len(nodes) == len(steps), (len(nodes), len(steps))
+assert "color=red" in dot' "$work/runbook.dot" scenarios/webex-2018-09-25.yaml
+check "and the GraphML is XML with the same steps" python3 -c '
+import sys, xml.etree.ElementTree as ET
+g = ET.parse(sys.argv[1]).getroot()
+ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+assert len(g.findall(".//g:node", ns)) > 5' "$work/runbook.graphml"
+expect_exit 0 "the runbook graph on standard output" "$faultline" replay \
+  tests/runbook/fixtures/semantics/gate.yaml --dot -
+check "is the DOT alone" grep -q '^digraph G {$' "$work/stdout"
+check "with the replay's text on standard error" grep -q 'Timeline' "$work/stderr"
+expect_exit 2 "replay refuses two outputs on standard output" "$faultline" replay \
+  tests/runbook/fixtures/semantics/gate.yaml --json - --graphml -
+
+expect_exit 0 "completion prints a bash completion script" "$faultline" completion bash
+cp "$work/stdout" "$work/completion.bash"
+check "which bash reads" bash -n "$work/completion.bash"
+# complete WORDS...: what the script offers for the last word.
+complete_words() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _faultline
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$work/completion.bash" "$@"
+}
+check "it offers the commands" test "$(complete_words faultline sch)" = schema
+check "a command's options" test "$(complete_words faultline replay x.yaml --gr)" = --graphml
+check "the strategies, from the word table" \
+  test "$(complete_words faultline simulate x.yaml --strategy most)" = most-users-first
+check "the formats of schema" \
+  test "$(complete_words faultline schema "")" = "$(printf 'topology\nscenario')"
+check "files after a global option's value" test \
+  "$(complete_words faultline --max-input-mib 8 analyze topologies/webex)" = topologies/webex-2018.yaml
+check "nothing for a number" test -z "$(complete_words faultline simulate x --runs "")"
+check "a flag takes no value: files follow it" \
+  test "$(complete_words faultline validate -h topologies/webex)" = topologies/webex-2018.yaml
+check "each option offered once" test "$(complete_words faultline validate --h)" = --help
+man_page=$(dirname "$faultline")/faultline.1
+check "the build made the man page" test -s "$man_page"
+check "which groff renders without a warning" bash -c \
+  '[ -z "$(groff -man -Tutf8 -ww -z "$1" 2>&1)" ]' _ "$man_page"
+check "with the exit codes and the commands" bash -c \
+  'text=$(groff -man -Tutf8 -P-cbou "$1" 2>/dev/null); grep -q "EXIT STATUS" <<<"$text" &&
+   grep -q "completion" <<<"$text" && grep -q "Bad input" <<<"$text"' _ "$man_page"
+
+# The milestone gate on monte_carlo/fixtures/retries.yaml: app-back by
+# T0+4h. The replay meets it (db back at 1h, the app's median 2h later). A
+# run meets it when the db comes back at its first attempt (p 1/2, at 1h)
+# and the app's rebuild (lognormal, median 2h, p95 6h: sigma 0.668) takes
+# at most 3h, P = 0.728, or at its second (p 1/4, at 2h30m) and the rebuild
+# at most 1h30m, P = 0.333: 0.5 x 0.728 + 0.25 x 0.333 = 0.447 of the runs.
+retries=tests/monte_carlo/fixtures/retries.yaml
+expect_exit 0 "a replay that meets its milestones passes the gate" "$faultline" replay \
+  "$retries" --require-milestones
+sed -e "s|by: T0+4h|by: T0+2h|" -e "s|topology: estate.yaml|topology: $source_dir/tests/monte_carlo/fixtures/estate.yaml|" \
+  "$retries" >"$work/late.yaml"
+expect_exit 3 "one that misses a milestone exits 3" "$faultline" replay "$work/late.yaml" \
+  --require-milestones --json "$work/late.json"
+check "naming it" grep -q "missed 1 of 1 observed milestones: app-back" "$work/stderr"
+check "with its outputs written" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["observed"][0]["met"] is False' "$work/late.json"
+expect_exit 0 "without the flag a miss is no failure" "$faultline" replay "$work/late.yaml"
+expect_exit 0 "simulate passes a gate the runs clear (0.447 of them meet it)" "$faultline" \
+  simulate "$retries" --runs 2000 --quiet --require-milestones 0.3
+expect_exit 3 "and fails one they do not" "$faultline" simulate "$retries" --runs 2000 --quiet \
+  --require-milestones 0.6
+expect_exit 2 "a share of runs above 1 is bad input" "$faultline" simulate "$retries" \
+  --require-milestones 1.5
+
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4

@@ -1,15 +1,21 @@
-// analyze's graph exports on graph/fixtures/layered.yaml: the DOT against
-// its golden file, the GraphML read back with Boost.Graph's own reader.
+// The graph exports: analyze's service graph on graph/fixtures/layered.yaml
+// and replay's runbook graph on runbook/fixtures/semantics/gate.yaml, each
+// DOT against its golden file, each GraphML read back with Boost.Graph's own
+// reader.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
 #include <map>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "faultline/analysis.hpp"
 #include "faultline/loader.hpp"
+#include "faultline/replay.hpp"
 #include "faultline/reports/graph.hpp"
 #include "test_support.hpp"
 
@@ -89,6 +95,87 @@ TEST_F(GraphExport, GraphMlReadsBackWithEveryServiceAndDependency) {
   }
   const std::vector<std::pair<std::string, std::string>> expected{{"api", "metrics"}};
   EXPECT_EQ(soft, expected);
+}
+
+// gate.yaml, by hand: fix-app's work (app-team) takes 1h from T0, but its
+// gate opens only when fix-db (db-team, 3h from T0) brings db back, at 3h;
+// cleanup takes the free app-team member from 1h to 1h30m; announce waits
+// for fix-app (after) and runs from 3h to 3h30m. The critical path is fix-db,
+// fix-app (whose gate waited for fix-db: no `after` joins them, so an edge of
+// kind waited_for does), announce.
+class RunbookGraph : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scenario_ = testing::scenario_fixture("runbook/fixtures/semantics/gate.yaml");
+    result_ = replay(*scenario_);
+  }
+
+  std::shared_ptr<const Scenario> scenario_;
+  RunResult result_;
+};
+
+TEST_F(RunbookGraph, DotMatchesItsGoldenFile) {
+  EXPECT_TRUE(testing::matches_golden("golden/gate-runbook.dot",
+                                      reports::runbook_dot(*scenario_, result_)));
+}
+
+struct StepRead {
+  std::string step;
+  std::string action;
+  std::string acts_on;
+  std::string crew;
+  std::string started;
+  std::string completed;
+  std::string outcome;
+  bool critical = false;
+};
+struct StepEdgeRead {
+  std::string kind;
+  bool critical = false;
+};
+using RunbookRead =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, StepRead, StepEdgeRead>;
+
+TEST_F(RunbookGraph, GraphMlReadsBackWithEveryStepAndTheCriticalPath) {
+  std::istringstream in(reports::runbook_graphml(*scenario_, result_));
+  RunbookRead graph;
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("step", get(&StepRead::step, graph));
+  dp.property("action", get(&StepRead::action, graph));
+  dp.property("acts_on", get(&StepRead::acts_on, graph));
+  dp.property("crew", get(&StepRead::crew, graph));
+  dp.property("started", get(&StepRead::started, graph));
+  dp.property("completed", get(&StepRead::completed, graph));
+  dp.property("outcome", get(&StepRead::outcome, graph));
+  dp.property("critical", get(&StepRead::critical, graph));
+  dp.property("kind", get(&StepEdgeRead::kind, graph));
+  dp.property("critical", get(&StepEdgeRead::critical, graph));
+  boost::read_graphml(in, graph, dp);
+  ASSERT_EQ(boost::num_vertices(graph), 4u);
+  std::map<std::string, StepRead> by_id;
+  for (const auto v : boost::make_iterator_range(boost::vertices(graph)))
+    by_id[graph[v].step] = graph[v];
+  EXPECT_EQ(by_id["fix-app"].action, "restore");
+  EXPECT_EQ(by_id["fix-app"].acts_on, "app");
+  EXPECT_EQ(by_id["fix-app"].crew, "app-team");
+  EXPECT_EQ(by_id["fix-app"].started, "T+0s");
+  EXPECT_EQ(by_id["fix-app"].completed, "T+3h");
+  EXPECT_EQ(by_id["cleanup"].started, "T+1h");
+  EXPECT_EQ(by_id["cleanup"].completed, "T+1h30m");
+  EXPECT_EQ(by_id["announce"].crew, "");
+  EXPECT_EQ(by_id["announce"].outcome, "done");
+  for (const std::string id : {"fix-db", "fix-app", "announce"})
+    EXPECT_TRUE(by_id[id].critical) << id;
+  EXPECT_FALSE(by_id["cleanup"].critical);
+  std::vector<std::tuple<std::string, std::string, std::string, bool>> edges;
+  for (const auto e : boost::make_iterator_range(boost::edges(graph))) {
+    edges.emplace_back(graph[boost::source(e, graph)].step, graph[boost::target(e, graph)].step,
+                       graph[e].kind, graph[e].critical);
+  }
+  std::sort(edges.begin(), edges.end());
+  const std::vector<std::tuple<std::string, std::string, std::string, bool>> expected{
+      {"fix-app", "announce", "after", true}, {"fix-db", "fix-app", "waited_for", true}};
+  EXPECT_EQ(edges, expected);
 }
 
 }  // namespace

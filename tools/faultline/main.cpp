@@ -1,6 +1,7 @@
 // The faultline command: validate, analyze, replay, simulate, compare, rehearse and markov.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <string_view>
 #include <thread>
 
+#include "completion.hpp"
 #include "faultline/analysis.hpp"
 #include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
@@ -44,6 +46,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;  // could not write the output
 constexpr int kExitBadInput = 2;
+constexpr int kExitMissed = 3;         // --require-milestones: an observed milestone was missed
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
 
 // Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
@@ -127,6 +130,37 @@ const CLI::Validator open_fraction(
     },
     "FRACTION");
 
+// A share of runs above 0, up to all of them.
+const CLI::Validator share_of_runs(
+    [](const std::string& text) {
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+          !(value > 0 && value <= 1))
+        return "must be a share of runs above 0 and at most 1, such as 0.9, found '" + text + "'";
+      return std::string();
+    },
+    "SHARE");
+
+// With --require-milestones, a run that wrote its outputs but missed an
+// observed milestone exits kExitMissed, naming them; `met(i)` says whether
+// milestone i passes.
+int gated_by_milestones(bool required, const faultline::Scenario& scenario,
+                        const std::function<bool(std::size_t)>& met, int code) {
+  if (!required || code != kExitOk)
+    return code;
+  std::vector<std::string> missed;
+  for (std::size_t i = 0; i < scenario.observed.size(); ++i) {
+    if (!met(i))
+      missed.push_back(scenario.observed[i].id);
+  }
+  if (missed.empty())
+    return code;
+  std::cerr << fmt::format("faultline: missed {} of {} observed milestones: {}\n", missed.size(),
+                           scenario.observed.size(), fmt::join(missed, ", "));
+  return kExitMissed;
+}
+
 // Where a command writes its results besides the terminal.
 struct Outputs {
   std::string json;
@@ -148,6 +182,15 @@ void add_output_options(CLI::App* command, Outputs& outputs) {
 // command's outputs does.
 std::ostream& text_stream(std::initializer_list<std::string_view> output_paths) {
   return std::ranges::find(output_paths, "-") != output_paths.end() ? std::cerr : std::cout;
+}
+
+// --json, --dot and --graphml: one at most may be - (standard output);
+// false, with the reason said, otherwise.
+bool at_most_one_on_stdout(std::initializer_list<std::string_view> json_dot_graphml) {
+  if (std::ranges::count(json_dot_graphml, "-") <= 1)
+    return true;
+  std::cerr << "faultline: only one of --json, --dot and --graphml can be - (standard output)\n";
+  return false;
 }
 
 struct ReportPages {
@@ -275,12 +318,14 @@ struct FidelityArgs {
   std::string window = "1h";
 };
 
+const std::vector<std::string> kFidelities{"state", "network"};
+
 void add_fidelity_options(CLI::App* command, FidelityArgs& args) {
   command
       ->add_option("--fidelity", args.fidelity,
                    "state: services up or down; network: requests through a SimGrid "
                    "platform of the topology")
-      ->check(CLI::IsMember({"state", "network"}))
+      ->check(CLI::IsMember(kFidelities))
       ->capture_default_str();
   command
       ->add_option("--step", args.step, "Network fidelity: how often each flow of requests is sent")
@@ -306,15 +351,45 @@ std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& arg
 // figure after it must be read in that light; standard error says so too
 // when the text goes elsewhere.
 void say_baseline(const faultline::Scenario& scenario, const faultline::NetworkBaseline& baseline,
-                  const std::string& json_path) {
-  text_stream({json_path}) << faultline::reports::baseline_text(scenario, baseline) << "\n";
-  if (!baseline.healthy() && json_path != "-")
+                  std::initializer_list<std::string_view> output_paths) {
+  std::ostream& text = text_stream(output_paths);
+  text << faultline::reports::baseline_text(scenario, baseline) << "\n";
+  if (!baseline.healthy() && &text == &std::cout)
     std::cerr << "faultline: warning: with nothing failed, the platform does not carry its load; "
                  "see the WARNING at the top of the output\n";
 }
 
+struct ReplayArgs {
+  std::string scenario;
+  std::string strategy;
+  Outputs outputs;
+  SearchArgs search;
+  FidelityArgs fidelity;
+  std::string dot;      // the runbook's step graph
+  std::string graphml;  // the same
+  bool require_milestones = false;
+};
+
+// Exits kExitMissed when asked to and the replay missed a milestone.
+int gated_replay(const ReplayArgs& args, const faultline::Scenario& scenario,
+                 const faultline::RunResult& result, int code) {
+  return gated_by_milestones(
+      args.require_milestones, scenario, [&](std::size_t i) { return result.observed[i].met; },
+      code);
+}
+
+// The runbook's step graph as the replay ran it, in the formats asked for.
+int write_runbook_graphs(const ReplayArgs& args, const faultline::Scenario& scenario,
+                         const faultline::RunResult& result) {
+  const int dot = write_output(args.dot, faultline::reports::runbook_dot(scenario, result));
+  const int graphml =
+      write_output(args.graphml, faultline::reports::runbook_graphml(scenario, result));
+  return std::max(dot, graphml);
+}
+
 int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
-                   const Outputs& outputs) {
+                   const ReplayArgs& args) {
+  const Outputs& outputs = args.outputs;
   faultline::NetworkRunResult result;
   try {
     result = faultline::replay_network(scenario, options);
@@ -322,34 +397,44 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  say_baseline(scenario, result.baseline, outputs.json);
-  text_stream({outputs.json}) << faultline::reports::replay_text(scenario, result.run)
-                              << faultline::reports::network_text(scenario, result.requests);
-  return write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
-    return ReportPages{faultline::reports::network_html(scenario, result),
-                       faultline::reports::network_summary(scenario, result),
-                       faultline::reports::replay_timeline_csv(scenario, result.run)};
-  });
+  say_baseline(scenario, result.baseline, {outputs.json, args.dot, args.graphml});
+  text_stream({outputs.json, args.dot, args.graphml})
+      << faultline::reports::replay_text(scenario, result.run)
+      << faultline::reports::network_text(scenario, result.requests);
+  const int written =
+      write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
+        return ReportPages{faultline::reports::network_html(scenario, result),
+                           faultline::reports::network_summary(scenario, result),
+                           faultline::reports::replay_timeline_csv(scenario, result.run)};
+      });
+  return gated_replay(args, scenario, result.run,
+                      std::max(written, write_runbook_graphs(args, scenario, result.run)));
 }
 
-int replay(const std::string& scenario_path, const std::string& strategy, const SearchArgs& search,
-           const FidelityArgs& fidelity, const Outputs& outputs) {
-  auto scenario = load_scenario(scenario_path, strategy);
+int replay(const ReplayArgs& args) {
+  const Outputs& outputs = args.outputs;
+  if (!at_most_one_on_stdout({outputs.json, args.dot, args.graphml}))
+    return kExitBadInput;
+  auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario)
     return kExitBadInput;
-  const auto network = network_options(fidelity);
+  const auto network = network_options(args.fidelity);
   if (!network)
     return kExitBadInput;
-  scenario = resolve_optimize(scenario, search, all_cores(), 1, text_stream({outputs.json}));
-  if (fidelity.fidelity == "network")
-    return replay_network(*scenario, *network, outputs);
+  std::ostream& text = text_stream({outputs.json, args.dot, args.graphml});
+  scenario = resolve_optimize(scenario, args.search, all_cores(), 1, text);
+  if (args.fidelity.fidelity == "network")
+    return replay_network(*scenario, *network, args);
   const auto result = faultline::replay(*scenario);
-  text_stream({outputs.json}) << faultline::reports::replay_text(*scenario, result);
-  return write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
-    return ReportPages{faultline::reports::replay_html(*scenario, result),
-                       faultline::reports::replay_summary(*scenario, result),
-                       faultline::reports::replay_timeline_csv(*scenario, result)};
-  });
+  text << faultline::reports::replay_text(*scenario, result);
+  const int written =
+      write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
+        return ReportPages{faultline::reports::replay_html(*scenario, result),
+                           faultline::reports::replay_summary(*scenario, result),
+                           faultline::reports::replay_timeline_csv(*scenario, result)};
+      });
+  return gated_replay(args, *scenario, result,
+                      std::max(written, write_runbook_graphs(args, *scenario, result)));
 }
 
 int markov(const std::string& topology_path, const std::string& json_path) {
@@ -376,6 +461,7 @@ struct SimulateArgs {
   std::string sample_every;
   FidelityArgs fidelity;
   bool quiet = false;
+  double require_milestones = 0;  // the share of runs each must be met in; 0: not asked
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
@@ -420,13 +506,19 @@ int simulate(SimulateArgs& args) {
   if (show_progress)
     std::cerr << "\n";
   if (result.network_baseline)
-    say_baseline(*scenario, *result.network_baseline, args.outputs.json);
+    say_baseline(*scenario, *result.network_baseline, {args.outputs.json});
   text_stream({args.outputs.json}) << faultline::reports::simulation_text(*scenario, result);
-  return write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
-    return ReportPages{faultline::reports::simulation_html(*scenario, result),
-                       faultline::reports::simulation_summary(*scenario, result),
-                       faultline::reports::simulation_timeline_csv(*scenario, result)};
-  });
+  const int written =
+      write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
+        return ReportPages{faultline::reports::simulation_html(*scenario, result),
+                           faultline::reports::simulation_summary(*scenario, result),
+                           faultline::reports::simulation_timeline_csv(*scenario, result)};
+      });
+  const auto met_often_enough = [&](std::size_t i) {
+    return static_cast<double>(result.milestones_met[i]) >=
+           args.require_milestones * static_cast<double>(result.runs);
+  };
+  return gated_by_milestones(args.require_milestones > 0, *scenario, met_often_enough, written);
 }
 
 struct CompareArgs {
@@ -524,6 +616,11 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
                            "Order of ready steps competing for crews, instead of the scenario's");
   add_output_options(simulate_cmd, args.outputs);
   simulate_cmd->add_flag("--quiet,-q", args.quiet, "No progress on stderr");
+  simulate_cmd
+      ->add_option("--require-milestones", args.require_milestones,
+                   "Exit 3 when an observed milestone is met in fewer than this share of the "
+                   "runs (for CI gates)")
+      ->check(share_of_runs);
   add_search_options(simulate_cmd, args.search);
 
   return simulate_cmd;
@@ -599,14 +696,6 @@ CLI::App* add_topology_command(CLI::App& app, const std::string& name,
   return command;
 }
 
-struct ReplayArgs {
-  std::string scenario;
-  std::string strategy;
-  Outputs outputs;
-  SearchArgs search;
-  FidelityArgs fidelity;
-};
-
 // The analyze command's options.
 struct AnalyzeArgs {
   TopologyArgs topology;
@@ -640,11 +729,8 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
 // for people goes to standard error when an output takes standard output.
 int analyze(const AnalyzeArgs& args) {
   const std::string& json_path = args.topology.json;
-  const int to_stdout = (json_path == "-") + (args.dot == "-") + (args.graphml == "-");
-  if (to_stdout > 1) {
-    std::cerr << "faultline: only one of --json, --dot and --graphml can be - (standard output)\n";
+  if (!at_most_one_on_stdout({json_path, args.dot, args.graphml}))
     return kExitBadInput;
-  }
   const auto load = faultline::load_topology(args.topology.topology, load_options);
   print(load.diagnostics);
   if (!load.topology)
@@ -668,6 +754,17 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
   replay_cmd->add_option("--strategy", args.strategy,
                          "Order of ready steps competing for crews, instead of the scenario's");
   add_output_options(replay_cmd, args.outputs);
+  replay_cmd
+      ->add_option("--dot", args.dot,
+                   "Also write the runbook's step graph as the replay ran it as Graphviz DOT to "
+                   "this file (the critical path red)")
+      ->check(non_empty_path);
+  replay_cmd
+      ->add_option("--graphml", args.graphml,
+                   "Also write the runbook's step graph as GraphML to this file")
+      ->check(non_empty_path);
+  replay_cmd->add_flag("--require-milestones", args.require_milestones,
+                       "Exit 3 when the replay misses an observed milestone (for CI gates)");
   add_search_options(replay_cmd, args.search);
   add_fidelity_options(replay_cmd, args.fidelity);
   return replay_cmd;
@@ -687,12 +784,15 @@ CLI::App* add_rehearse_command(CLI::App& app, RehearseArgs& args) {
   return command;
 }
 
+const std::vector<std::string> kSchemaFormats{"topology", "scenario"};
+const std::vector<std::string> kShells{"bash"};
+
 CLI::App* add_schema_command(CLI::App& app, std::string& format) {
   auto* command = app.add_subcommand(
       "schema", "Print the JSON Schema of topologies or scenarios, for editors and validators");
   command->add_option("format", format, "topology or scenario")
       ->required()
-      ->check(CLI::IsMember({"topology", "scenario"}));
+      ->check(CLI::IsMember(kSchemaFormats));
   return command;
 }
 
@@ -701,6 +801,31 @@ int print_schema(const std::string& format) {
       format == "topology" ? faultline::schema::topology : faultline::schema::scenario;
   std::cout << json_text(faultline::reports::json_schema(root));
   return kExitOk;
+}
+
+CLI::App* add_completion_command(CLI::App& app, std::string& shell) {
+  auto* command = app.add_subcommand(
+      "completion", "Print a shell completion script: source <(faultline completion bash)");
+  command->add_option("shell", shell, "bash")->required()->check(CLI::IsMember(kShells));
+  return command;
+}
+
+// The words values may be, beside those CLI11 knows the type of.
+int print_completion(const CLI::App& app) {
+  const std::vector<std::string> strategies = faultline::accepted_words<faultline::StrategyKind>();
+  std::cout << faultline::cli::bash_completion(app, {{"--strategy", strategies},
+                                                     {"--fidelity", kFidelities},
+                                                     {"schema", kSchemaFormats},
+                                                     {"completion", kShells}});
+  return kExitOk;
+}
+
+CLI::App* add_validate_command(CLI::App& app, std::vector<std::string>& files) {
+  auto* command =
+      app.add_subcommand("validate", "Check topologies and scenarios; print every problem");
+  command->add_option("files", files, "Topology or scenario YAML files ('-': standard input)")
+      ->required();
+  return command;
 }
 
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
@@ -731,11 +856,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   std::vector<std::string> validate_files;
-  auto* validate_cmd =
-      app.add_subcommand("validate", "Check topologies and scenarios; print every problem");
-  validate_cmd
-      ->add_option("files", validate_files, "Topology or scenario YAML files ('-': standard input)")
-      ->required();
+  CLI::App* validate_cmd = add_validate_command(app, validate_files);
 
   AnalyzeArgs analyze_args;
   CLI::App* analyze_cmd = add_analyze_command(app, analyze_args);
@@ -759,9 +880,12 @@ int main(int argc, char** argv) {
 
   std::string schema_format;
   CLI::App* schema_cmd = add_schema_command(app, schema_format);
+  std::string shell;
+  CLI::App* completion_cmd = add_completion_command(app, shell);
 
-  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd,  replay_cmd, simulate_cmd,
-                                        compare_cmd,  rehearse_cmd, markov_cmd, schema_cmd};
+  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd, replay_cmd,
+                                        simulate_cmd, compare_cmd, rehearse_cmd,
+                                        markov_cmd,   schema_cmd,  completion_cmd};
   if (is_unknown_command(argc, argv, commands))
     return kExitBadInput;
   try {
@@ -779,8 +903,7 @@ int main(int argc, char** argv) {
     if (*analyze_cmd)
       return analyze(analyze_args);
     if (*replay_cmd)
-      return replay(replay_args.scenario, replay_args.strategy, replay_args.search,
-                    replay_args.fidelity, replay_args.outputs);
+      return replay(replay_args);
     if (*simulate_cmd)
       return simulate(simulate_args);
     if (*markov_cmd)
@@ -791,6 +914,8 @@ int main(int argc, char** argv) {
       return rehearse(rehearse_args.scenario, rehearse_args.script);
     if (*schema_cmd)
       return print_schema(schema_format);
+    if (*completion_cmd)
+      return print_completion(app);
     return kExitOk;
   };
   return run_guarded(run_command);
