@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 namespace faultline::reports {
 
@@ -61,22 +62,6 @@ fs::path follow_links(fs::path path) {
   throw std::runtime_error("too many levels of links at " + path.string());
 }
 
-// A device, pipe or socket is written to as it is: replacing it with a
-// plain file would silently lose what the user pointed at.
-void write_through(const fs::path& path, const std::string& content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    fail("open", path.string());
-  try {
-    write_all(fd, content, path.string());
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::close(fd) != 0)
-    fail("write", path.string());
-}
-
 // A new file takes the permissions any new file gets; a replaced one keeps
 // its own.
 mode_t new_file_mode(const fs::path& target) {
@@ -88,51 +73,81 @@ mode_t new_file_mode(const fs::path& target) {
   return 0666 & ~mask;
 }
 
-void replace_file(const fs::path& target, const std::string& content) {
-  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string name = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0)
-    fail("create a file beside", target.string());
-  try {
-    if (::fchmod(fd, new_file_mode(target)) != 0)
-      fail("set the permissions of", name);
-    write_all(fd, content, target.string());
-    if (::fsync(fd) != 0)
-      fail("sync", target.string());
-    if (::close(fd) != 0)
-      fail("write", target.string());
-  } catch (...) {
-    ::close(fd);
-    ::unlink(name.c_str());
-    throw;
-  }
-  if (::rename(name.c_str(), target.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(name.c_str());
-    errno = error;
-    fail("write", target.string());
-  }
-  sync_directory(folder);
-}
+// Pieces are gathered up to this size before a write.
+constexpr std::size_t kBuffered = 1 << 20;
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const fs::path target = follow_links(fs::path(path));
+AtomicFile::AtomicFile(const std::string& path) : target_(follow_links(fs::path(path))) {
   std::error_code ec;
-  if (target.has_parent_path())
-    fs::create_directories(target.parent_path(), ec);
+  if (target_.has_parent_path())
+    fs::create_directories(target_.parent_path(), ec);
   if (ec)
     throw std::runtime_error("cannot create the folder for " + path + ": " + ec.message());
-  const fs::file_status status = fs::status(target, ec);
+  const fs::file_status status = fs::status(target_, ec);
   if (fs::is_directory(status))
     throw std::runtime_error(path + " is a directory; name a file");
+  // A device, pipe or socket is written to as it is: replacing it with a
+  // plain file would silently lose what the user pointed at.
   if (fs::exists(status) && !fs::is_regular_file(status)) {
-    write_through(target, content);
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0)
+      fail("open", target_.string());
     return;
   }
-  replace_file(target, content);
+  const fs::path folder = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
+  temporary_ = (folder / ("." + target_.filename().string() + ".tmp-XXXXXX")).string();
+  fd_ = ::mkstemp(temporary_.data());
+  if (fd_ < 0) {
+    temporary_.clear();
+    fail("create a file beside", target_.string());
+  }
+  if (::fchmod(fd_, new_file_mode(target_)) != 0) {
+    // The destructor of an object whose constructor throws never runs.
+    const int error = errno;
+    ::close(fd_);
+    ::unlink(temporary_.c_str());
+    errno = error;
+    fail("set the permissions of", temporary_);
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0)
+    ::close(fd_);
+  if (!committed_ && !temporary_.empty())
+    ::unlink(temporary_.c_str());
+}
+
+void AtomicFile::write(std::string_view text) {
+  buffer_ += text;
+  if (buffer_.size() >= kBuffered)
+    flush();
+}
+
+void AtomicFile::flush() {
+  write_all(fd_, buffer_, target_.string());
+  buffer_.clear();
+}
+
+void AtomicFile::commit() {
+  flush();
+  if (!temporary_.empty() && ::fsync(fd_) != 0)
+    fail("sync", target_.string());
+  if (::close(std::exchange(fd_, -1)) != 0)
+    fail("write", target_.string());
+  if (!temporary_.empty()) {
+    if (::rename(temporary_.c_str(), target_.c_str()) != 0)
+      fail("write", target_.string());
+    sync_directory(target_.has_parent_path() ? target_.parent_path() : fs::path("."));
+  }
+  committed_ = true;
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 namespace {

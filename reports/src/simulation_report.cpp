@@ -426,4 +426,26 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   return out;
 }
 
+std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std::uint64_t seed) {
+  const auto hours = [](const std::optional<SimTime>& t) {
+    return t ? ordered_json(static_cast<double>(t->ms) / 3'600'000.0) : ordered_json(nullptr);
+  };
+  ordered_json milestones = ordered_json::array();
+  for (std::size_t m = 0; m < r.milestone_times.size(); ++m) {
+    milestones.push_back({{"id", scenario.observed[m].id},
+                          {"simulated_h", hours(r.milestone_times[m])},
+                          {"met", static_cast<bool>(r.milestones_met[m])}});
+  }
+  const ordered_json line{{"run", r.run},
+                          {"seed", seed},
+                          {"user_hours_lost", static_cast<double>(r.lost.user_ms) / 3'600'000.0},
+                          {"peak_affected", r.peak_affected.value},
+                          {"peak_active", r.peak_active.value},
+                          {"cut_off_at_end", r.cut_off_at_end.value},
+                          {"all_restored_h", hours(r.all_restored)},
+                          {"end_h", hours(r.end)},
+                          {"milestones", std::move(milestones)}};
+  return line.dump() + "\n";
+}
+
 }  // namespace faultline::reports

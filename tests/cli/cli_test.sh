@@ -312,6 +312,33 @@ expect_exit 3 "and fails one they do not" "$faultline" simulate "$retries" --run
 expect_exit 2 "a share of runs above 1 is bad input" "$faultline" simulate "$retries" \
   --require-milestones 1.5
 
+expect_exit 0 "simulate writes a row per run" "$faultline" simulate "$retries" --runs 500 \
+  --threads 1 --quiet --per-run "$work/rows1.csv" --json "$work/rows1.json"
+expect_exit 0 "on any number of threads" "$faultline" simulate "$retries" --runs 500 \
+  --threads 2 --quiet --per-run "$work/rows2.csv"
+check "byte for byte the same rows" cmp -s "$work/rows1.csv" "$work/rows2.csv"
+check "a header and 500 rows that add up to the JSON's figures" python3 -c '
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+result = json.load(open(sys.argv[2]))
+assert [int(r["run"]) for r in rows] == list(range(500))
+mean = sum(float(r["user_hours_lost"]) for r in rows) / len(rows)
+assert abs(mean - result["overall"]["user_hours_lost"]["mean"]) < 1e-3, mean
+assert sum(int(r["app-back_met"]) for r in rows) == result["observed"][0]["runs_met"]' \
+  "$work/rows1.csv" "$work/rows1.json"
+expect_exit 0 "or JSON Lines" "$faultline" simulate "$retries" --runs 20 --quiet \
+  --per-run "$work/rows.jsonl"
+check "a JSON object per line" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 20 and lines[3]["run"] == 3
+assert lines[0]["milestones"][0]["id"] == "app-back"' "$work/rows.jsonl"
+expect_exit 2 "a row file that is neither .csv nor .jsonl" "$faultline" simulate "$retries" \
+  --per-run "$work/rows.txt"
+expect_exit 1 "an unwritable row file" "$faultline" simulate "$retries" --runs 20 --quiet \
+  --per-run /proc/faultline/rows.csv --json "$work/still.json"
+check "leaves the other outputs written" test -s "$work/still.json"
+
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4

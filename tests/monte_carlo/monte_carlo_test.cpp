@@ -154,6 +154,32 @@ TEST(MonteCarlo, RestorationPercentilesCountTheRunsThatNeverRestored) {
   EXPECT_LE(app_back.never(), r.steps[0].runs_failed + 2);
 }
 
+// Each run's record, as the CLI's --per-run writes it, says what the tally
+// counted: the same runs in run order on two threads, the same user-time
+// (tallied to the second, run by run), the same runs meeting app-back.
+TEST(MonteCarlo, RunRecordsComeInRunOrderAndAddUpToTheTally) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
+  MonteCarloOptions options = many_runs();
+  options.runs = 3000;
+  options.threads = 2;
+  std::vector<RunRecord> records;
+  options.on_run = [&](const RunRecord& r) { records.push_back(r); };
+  const MonteCarloResult r = simulate(*scenario, options);
+  ASSERT_EQ(records.size(), r.runs);
+  double seconds = 0;
+  std::uint64_t met = 0;
+  for (std::uint64_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].run, i);
+    seconds += static_cast<double>((records[i].lost.user_ms + 500) / 1000);
+    met += records[i].milestones_met.at(0) ? 1 : 0;
+    EXPECT_EQ(records[i].milestones_met[0],
+              records[i].milestone_times[0] &&
+                  *records[i].milestone_times[0] <= SimTime{} + Duration::hours(4));
+  }
+  EXPECT_DOUBLE_EQ(seconds / static_cast<double>(r.runs), r.overall.user_seconds_lost.mean());
+  EXPECT_EQ(met, r.milestones_met[0]);
+}
+
 TEST(MonteCarlo, RetriesGiveUpWithTheProbabilityOfFailingEveryAttempt) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
   const MonteCarloOptions options = many_runs();

@@ -416,6 +416,28 @@ TEST(ReportDirectory, FillsAnEmptyFolderAndNamesWithATrailingSlash) {
   fs::remove_all(parent);
 }
 
+TEST(AtomicFile, ShowsNothingNewUntilCommittedAndNothingAtAllIfNeverCommitted) {
+  const fs::path parent = fresh_folder("stream");
+  const fs::path path = parent / "rows.csv";
+  std::ofstream(path) << "old";
+  {
+    reports::AtomicFile file(path.string());
+    file.write("a,");
+    file.write(std::string(3 << 20, 'b'));  // past the buffer, so written out meanwhile
+    EXPECT_EQ(read(path), "old") << "readers see the old file while it is written";
+    file.commit();
+  }
+  EXPECT_EQ(read(path), "a," + std::string(3 << 20, 'b'));
+  {
+    reports::AtomicFile abandoned(path.string());
+    abandoned.write(std::string(2 << 20, 'c'));
+  }
+  EXPECT_EQ(read(path).size(), 2 + (3u << 20)) << "an uncommitted file replaces nothing";
+  EXPECT_EQ(std::distance(fs::directory_iterator(parent), fs::directory_iterator{}), 1)
+      << "and leaves no temporary file";
+  fs::remove_all(parent);
+}
+
 TEST(AtomicFile, FollowsALinkInsteadOfReplacingIt) {
   const fs::path parent = fresh_folder("link");
   std::ofstream(parent / "real.json") << "old";

@@ -451,6 +451,69 @@ int markov(const std::string& topology_path, const std::string& json_path) {
                       json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
 
+// simulate --per-run FILE: a row per run (CSV or JSON Lines, by the
+// file's extension), streamed into a file put in place once the runs are
+// done. A file that cannot be written stops the rows, not the runs.
+class PerRunRows {
+ public:
+  PerRunRows(const std::string& path, const faultline::Scenario& scenario, std::uint64_t seed)
+      : path_(path), scenario_(scenario), seed_(seed), csv_(path.ends_with(".csv")) {
+    if (path.empty())
+      return;
+    attempt([&] {
+      file_.emplace(path);
+      if (csv_)
+        file_->write(faultline::reports::run_rows_csv_header(scenario));
+    });
+  }
+
+  std::function<void(const faultline::RunRecord&)> on_run() {
+    if (!file_)
+      return {};
+    return [this](const faultline::RunRecord& r) {
+      attempt([&] {
+        file_->write(csv_ ? faultline::reports::run_row_csv(r, seed_)
+                          : faultline::reports::run_row_json_line(scenario_, r, seed_));
+      });
+    };
+  }
+
+  // Puts the file in place: kExitFailure when it could not be written.
+  int finish() {
+    attempt([&] { file_->commit(); });
+    return failed_ ? kExitFailure : kExitOk;
+  }
+
+ private:
+  void attempt(const std::function<void()>& write) {
+    if (failed_ || path_.empty())
+      return;
+    try {
+      write();
+    } catch (const std::exception& e) {
+      std::cerr << "faultline: " << e.what() << "\n";
+      failed_ = true;
+      file_.reset();
+    }
+  }
+
+  std::string path_;
+  const faultline::Scenario& scenario_;
+  std::uint64_t seed_;
+  bool csv_;
+  std::optional<faultline::reports::AtomicFile> file_;
+  bool failed_ = false;
+};
+
+// A file for one row per run: FILE.csv or FILE.jsonl.
+const CLI::Validator rows_path(
+    [](const std::string& path) {
+      return path.ends_with(".csv") || path.ends_with(".jsonl")
+                 ? std::string()
+                 : "must name a .csv or a .jsonl (JSON Lines) file, found '" + path + "'";
+    },
+    "PATH");
+
 struct SimulateArgs {
   std::string scenario;
   std::string strategy;
@@ -462,6 +525,7 @@ struct SimulateArgs {
   FidelityArgs fidelity;
   bool quiet = false;
   double require_milestones = 0;  // the share of runs each must be met in; 0: not asked
+  std::string per_run;            // a row per run, .csv or .jsonl
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
@@ -495,9 +559,12 @@ int simulate(SimulateArgs& args) {
   if (show_progress)
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
+  std::optional<PerRunRows> rows;
   try {
     scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
                                 text_stream({args.outputs.json}));
+    rows.emplace(args.per_run, *scenario, args.options.seed);
+    args.options.on_run = rows->on_run();
     result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -508,12 +575,13 @@ int simulate(SimulateArgs& args) {
   if (result.network_baseline)
     say_baseline(*scenario, *result.network_baseline, {args.outputs.json});
   text_stream({args.outputs.json}) << faultline::reports::simulation_text(*scenario, result);
-  const int written =
+  int written =
       write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
         return ReportPages{faultline::reports::simulation_html(*scenario, result),
                            faultline::reports::simulation_summary(*scenario, result),
                            faultline::reports::simulation_timeline_csv(*scenario, result)};
       });
+  written = std::max(written, rows->finish());
   const auto met_often_enough = [&](std::size_t i) {
     return static_cast<double>(result.milestones_met[i]) >=
            args.require_milestones * static_cast<double>(result.runs);
@@ -616,6 +684,11 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
                            "Order of ready steps competing for crews, instead of the scenario's");
   add_output_options(simulate_cmd, args.outputs);
   simulate_cmd->add_flag("--quiet,-q", args.quiet, "No progress on stderr");
+  simulate_cmd
+      ->add_option("--per-run", args.per_run,
+                   "Also write a row per run to this .csv or .jsonl (JSON Lines) file: run, "
+                   "seed, user-hours lost, peaks, when all was restored, each milestone")
+      ->check(rows_path);
   simulate_cmd
       ->add_option("--require-milestones", args.require_milestones,
                    "Exit 3 when an observed milestone is met in fewer than this share of the "

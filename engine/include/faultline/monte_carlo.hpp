@@ -22,6 +22,23 @@ struct MonteCarloProgress {
   double elapsed_seconds = 0;
 };
 
+// One run as simulate tallied it, for statistics of one's own: its index
+// (its random numbers are streams of (seed, run)), what its users lost,
+// when every service was back and when each observed milestone happened.
+struct RunRecord {
+  std::uint64_t run = 0;
+  UserTime lost;  // by active users
+  UserCount peak_affected;
+  UserCount peak_active;
+  UserCount cut_off_at_end;
+  std::optional<SimTime> all_restored;  // see RunResult::all_restored
+  SimTime end;
+  // By position in scenario.observed: the simulated event (empty when it
+  // never happened) and whether it met the milestone.
+  std::vector<std::optional<SimTime>> milestone_times;
+  std::vector<bool> milestones_met;
+};
+
 struct MonteCarloOptions {
   std::uint64_t runs = 1000;  // with until_ci, the most runs to make
   unsigned threads = 1;
@@ -41,6 +58,9 @@ struct MonteCarloOptions {
   // way finish and the result holds runs [0, N), exactly as `runs: N`
   // would, marked as interrupted.
   const std::atomic<bool>* stop = nullptr;
+  // Each run made, in run order whatever the thread count, one call at a
+  // time: runs finished ahead of an earlier one wait for it.
+  std::function<void(const RunRecord&)> on_run;
 };
 
 inline constexpr std::uint64_t kRunsPerCheck = 4096;

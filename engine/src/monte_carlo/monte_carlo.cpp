@@ -7,7 +7,9 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "faultline/activity.hpp"
@@ -173,6 +175,48 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }
 
+RunRecord record_of(const Scenario& scenario, const RunResult& run, std::uint64_t index) {
+  RunRecord r{index,
+              run.overall.lost,
+              run.overall.peak_affected,
+              run.overall.peak_active,
+              run.overall.cut_off_at_end,
+              run.all_restored,
+              run.end,
+              {},
+              {}};
+  for (std::size_t m = 0; m < run.observed.size(); ++m) {
+    const auto& simulated = run.observed[m].simulated;
+    r.milestone_times.push_back(simulated);
+    r.milestones_met.push_back(simulated && milestone_met(scenario.observed[m], *simulated));
+  }
+  return r;
+}
+
+// Hands the records of each block of runs to on_run in run order: a block
+// finished before an earlier one waits here for it.
+class RunSequencer {
+ public:
+  explicit RunSequencer(const std::function<void(const RunRecord&)>& on_run) : on_run_(on_run) {}
+
+  void deliver(std::uint64_t from, std::vector<RunRecord> records) {
+    const std::lock_guard lock(mutex_);
+    waiting_.emplace(from, std::move(records));
+    for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_;
+         it = waiting_.erase(it)) {
+      for (const RunRecord& r : it->second)
+        on_run_(r);
+      next_ += it->second.size();
+    }
+  }
+
+ private:
+  const std::function<void(const RunRecord&)>& on_run_;
+  std::mutex mutex_;
+  std::uint64_t next_ = 0;
+  std::map<std::uint64_t, std::vector<RunRecord>> waiting_;
+};
+
 struct Worker {
   Worker(const Scenario& scenario, std::span<const SimTime> times)
       : run(scenario), tally(empty_tally(scenario, times)) {}
@@ -181,6 +225,24 @@ struct Worker {
   MonteCarloResult tally;
   std::vector<StepId> path;  // scratch
 };
+
+// Makes runs [from, to) on the worker and tallies them; with on_run, hands
+// their records to the sequencer.
+void run_block(const Scenario& scenario, const MonteCarloOptions& options,
+               const detail::RunOptions& run_options, Worker& worker, std::uint64_t from,
+               std::uint64_t to, RunSequencer& sequencer) {
+  detail::RunOptions mine = run_options;
+  std::vector<RunRecord> records;
+  for (std::uint64_t i = from; i < to; ++i) {
+    mine.sampling = detail::RunSampling{options.seed, i};
+    worker.run.execute(mine, worker.result);
+    tally(scenario, worker.result, worker.tally, worker.path);
+    if (options.on_run)
+      records.push_back(record_of(scenario, worker.result, i));
+  }
+  if (options.on_run)
+    sequencer.deliver(from, std::move(records));
+}
 
 // Tells options.on_progress, if any, how far the runs are: at most once a
 // kProgressEvery, and once at the end. A confidence target makes rounds of
@@ -264,6 +326,8 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
       tally(scenario, r.run, result, path);
+      if (options.on_run)
+        options.on_run(record_of(scenario, r.run, result.runs - 1));
       pending.pop_front();
     }
     progress(result.runs);
@@ -328,6 +392,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   ProgressReport progress(options);
   detail::RunOptions run_options;
   run_options.sample_times = times;
+  RunSequencer sequencer(options.on_run);
 
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
   std::optional<bool> reached;
@@ -335,18 +400,14 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   bool interrupted = false;
   while (made < options.runs) {
     const std::uint64_t round_end = std::min(made + round_size, options.runs);
-    made = detail::parallel_runs(made, round_end, workers.size(),
-                          [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
-                            if (!workers[w])
-                              workers[w] = std::make_unique<Worker>(scenario, times);
-                            Worker& worker = *workers[w];
-                            detail::RunOptions mine = run_options;
-                            for (std::uint64_t i = from; i < to; ++i) {
-                              mine.sampling = detail::RunSampling{options.seed, i};
-                              worker.run.execute(mine, worker.result);
-                              tally(scenario, worker.result, worker.tally, worker.path);
-                            }
-                          }, options.stop, progress.every_interval());
+    made = detail::parallel_runs(
+        made, round_end, workers.size(),
+        [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+          if (!workers[w])
+            workers[w] = std::make_unique<Worker>(scenario, times);
+          run_block(scenario, options, run_options, *workers[w], from, to, sequencer);
+        },
+        options.stop, progress.every_interval());
     if (made < round_end) {
       interrupted = true;
       break;

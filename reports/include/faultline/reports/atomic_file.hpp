@@ -1,14 +1,42 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace faultline::reports {
 
-// Writes content to a temporary file beside path, then renames it over path,
-// so readers see the old file or the new one, never half of one. Throws
+// A file written piece by piece and put in place whole: a temporary file
+// beside the path (created exclusively, with the permissions the file has
+// or a new one gets), synced and renamed over it at commit(), the folder
+// synced. Until then readers see the old file, or none; one destroyed
+// before commit() leaves nothing behind. A symbolic link is followed; a
+// device, pipe or socket is written through as it is. Throws
 // std::runtime_error naming the path when it cannot.
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  void write(std::string_view text);
+  void commit();
+
+ private:
+  void flush();
+
+  std::filesystem::path target_;  // the path, its links followed
+  std::string temporary_;         // empty when written through
+  int fd_ = -1;
+  std::string buffer_;
+  bool committed_ = false;
+};
+
+// An AtomicFile of content: readers see the old file or the new one, never
+// half of one.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 // A file of a directory written by write_directory_atomically: its name and
