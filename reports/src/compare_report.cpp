@@ -11,6 +11,65 @@ namespace faultline::reports {
 
 using nlohmann::ordered_json;
 
+namespace {
+
+// "+12.5%", or "-" for nothing.
+std::string percent(const std::optional<double>& share) {
+  return share ? fmt::format("{:+.1f}%", *share * 100) : std::string("-");
+}
+
+// "+0.84", or "-" for nothing.
+std::string signed_number(const std::optional<double>& value) {
+  return value ? fmt::format("{:+.2f}", *value) : std::string("-");
+}
+
+// Every pair, metric by metric: B against A, with the p-value of the
+// paired t-test adjusted by Holm's method over the pairs of the metric.
+std::string pairs_text(const Comparison& c) {
+  const std::size_t pairs = c.pairs.size() / kComparedMetrics.size();
+  std::string out = fmt::format(
+      "\nDifferences run by run, B less A, every pair; p from the paired t-test adjusted by "
+      "Holm's method over the {} pair{} of each metric; significant when below 0.05\n",
+      pairs, pairs == 1 ? "" : "s");
+  out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n", "metric", "B vs A",
+                     "difference", "95% CI", "relative", "d_z", "p (Holm)", "significant");
+  for (const PairedDifference& pair : c.pairs) {
+    const Interval d = interval(pair);
+    out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
+                       fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)),
+                       c.names[pair.b] + " vs " + c.names[pair.a], number(d.mean),
+                       number(d.low) + " .. " + number(d.high), percent(pair.relative),
+                       signed_number(pair.effect_size), fmt::format("{:.3g}", pair.p_holm),
+                       d.significant ? "yes" : "no");
+  }
+  return out;
+}
+
+ordered_json pairs_json(const Comparison& c) {
+  ordered_json out = ordered_json::array();
+  const auto optional = [](const std::optional<double>& v) {
+    return v ? ordered_json(*v) : ordered_json(nullptr);
+  };
+  for (const PairedDifference& pair : c.pairs) {
+    const Interval d = interval(pair);
+    out.push_back({{"metric", to_string(pair.metric)},
+                   {"unit", unit(pair.metric)},
+                   {"a", c.names[pair.a]},
+                   {"b", c.names[pair.b]},
+                   {"mean", d.mean},
+                   {"ci_low", d.low},
+                   {"ci_high", d.high},
+                   {"relative", optional(pair.relative)},
+                   {"effect_size_dz", optional(pair.effect_size)},
+                   {"p_value", pair.p_value},
+                   {"p_holm", pair.p_holm},
+                   {"significant", pair.significant}});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string compare_text(const Comparison& c) {
   std::string out = fmt::format(
       "Paired comparison of {} variants over {} runs, seed {}: run i of every variant draws the "
@@ -28,28 +87,12 @@ std::string compare_text(const Comparison& c) {
                        number(lost.mean), number(lost.low) + " .. " + number(lost.high),
                        number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
-  out += fmt::format(
-      "\nDifferences from {} (the first), run by run; significant when the 95% "
-      "interval leaves out 0\n",
-      c.names.front());
-  out += fmt::format("  {:<36} {:<28} {:>14} {:>30}  {}\n", "metric", "variant", "difference",
-                     "95% CI", "significant");
-  for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
-    const ComparedMetric metric = kComparedMetrics[m];
-    for (std::size_t v = 1; v < c.names.size(); ++v) {
-      const Interval d = interval(metric, c.differences[v][m]);
-      out += fmt::format("  {:<36} {:<28} {:>14} {:>30}  {}\n",
-                         fmt::format("{} ({})", to_string(metric), unit(metric)), c.names[v],
-                         number(d.mean), number(d.low) + " .. " + number(d.high),
-                         d.significant ? "yes" : "no");
-    }
-  }
+  out += pairs_text(c);
   return out;
 }
 
 ordered_json compare_json(const Comparison& c) {
-  ordered_json j;
-  j["schema_version"] = kSchemaVersion;
+  ordered_json j = result_header();
   j["runs"] = c.runs;
   j["interrupted"] = c.interrupted;
   j["seed"] = c.seed;
@@ -71,7 +114,7 @@ ordered_json compare_json(const Comparison& c) {
                             {"ci_high", mean.high},
                             {"p90", in_unit(metric, a.quantile(0.9))}};
       if (v > 0) {
-        const Interval d = interval(metric, c.differences[v][m]);
+        const Interval d = interval(pair_of(c, 0, v, metric));
         entry["difference_from_baseline"] = {{"mean", d.mean},
                                              {"ci_low", d.low},
                                              {"ci_high", d.high},
@@ -88,6 +131,7 @@ ordered_json compare_json(const Comparison& c) {
     variant["active_affected_over_time"] = std::move(over_time);
     j["variants"].push_back(std::move(variant));
   }
+  j["pairs"] = pairs_json(c);
   return j;
 }
 

@@ -663,11 +663,9 @@ std::string_view unit(ComparedMetric m) {
   return "";
 }
 
-Interval interval(ComparedMetric m, const Moments& d) {
-  const double half = d.ci95_half_width().value_or(0.0);
-  const double mean = d.mean();
-  return {in_unit(m, mean), in_unit(m, mean - half), in_unit(m, mean + half),
-          mean - half > 0 || mean + half < 0};
+Interval interval(const PairedDifference& d) {
+  const ComparedMetric m = d.metric;
+  return {in_unit(m, d.mean), in_unit(m, d.ci_low), in_unit(m, d.ci_high), d.significant};
 }
 
 Interval mean_interval(ComparedMetric m, const Accumulator& a) {

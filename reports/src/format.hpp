@@ -129,12 +129,13 @@ struct Interval {
   double mean = 0;
   double low = 0;
   double high = 0;
-  // The interval leaves out 0; with no spread, any difference at all.
+  // Of a paired difference: significant after Holm's correction (see
+  // PairedDifference).
   bool significant = false;
 };
 
 // A paired difference's mean and 95% interval, in the metric's unit.
-Interval interval(ComparedMetric m, const Moments& d);
+Interval interval(const PairedDifference& d);
 // A variant's mean and the 95% interval of that mean, in the metric's unit.
 Interval mean_interval(ComparedMetric m, const Accumulator& a);
 

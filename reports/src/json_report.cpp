@@ -1,5 +1,7 @@
 #include "faultline/reports/json.hpp"
 
+#include "faultline/version.hpp"
+
 #include "faultline/strategy.hpp"
 #include "format.hpp"
 
@@ -312,11 +314,14 @@ ordered_json scenario_json(const Scenario& scenario) {
   return j;
 }
 
+ordered_json result_header() {
+  return {{"schema_version", kSchemaVersion}, {"faultline_version", std::string(kVersion)}};
+}
+
 ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
-  ordered_json j;
-  j["schema_version"] = kSchemaVersion;
+  ordered_json j = result_header();
   j["fidelity"] = "state";
   j["scenario"] = scenario_json(scenario);
   j["scenario"]["end"] = clock.iso_text(result.end);
@@ -386,8 +391,7 @@ ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
 }
 
 ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis) {
-  ordered_json j;
-  j["schema_version"] = kSchemaVersion;
+  ordered_json j = result_header();
   j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
   j["layers"] = ordered_json::array();
   for (const auto& layer : analysis.layers)

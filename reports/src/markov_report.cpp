@@ -22,8 +22,7 @@ std::string solver_text(const MarkovResult& result) {
 }  // namespace
 
 ordered_json markov_json(const Topology& topology, const MarkovResult& result) {
-  ordered_json j;
-  j["schema_version"] = kSchemaVersion;
+  ordered_json j = result_header();
   j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
   j["states"] = result.states;
   j["independent_parts"] = result.parts;

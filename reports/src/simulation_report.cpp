@@ -148,8 +148,7 @@ ordered_json tenant_curve_json(const ScenarioClock& clock, const MonteCarloResul
 ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
-  ordered_json j;
-  j["schema_version"] = kSchemaVersion;
+  ordered_json j = result_header();
   j["fidelity"] = result.network_fidelity ? "network" : "state";
   j["scenario"] = scenario_json(scenario);
   j["runs"] = result.runs;

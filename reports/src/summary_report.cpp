@@ -705,12 +705,14 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
   }
   out += fmt::format(
       "\n## What the runs support\n\nEach variant against **{}**, run by run. A "
-      "difference is significant when its 95% interval leaves out 0.\n\n",
+      "difference is significant when its paired t-test, adjusted by Holm's method over "
+      "every pair of variants, is below 0.05 (with two variants: when its 95% interval leaves "
+      "out 0).\n\n",
       md(c.names.front()));
   for (std::size_t v = 1; v < c.names.size(); ++v) {
     for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
       const ComparedMetric metric = kComparedMetrics[m];
-      const Interval d = interval(metric, c.differences[v][m]);
+      const Interval d = interval(pair_of(c, 0, v, metric));
       const std::string range = fmt::format("95% CI {} .. {}", number(d.low), number(d.high));
       if (!d.significant) {
         out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),

@@ -59,7 +59,9 @@ expect_exit 0 "replay of the Webex scenario" \
 check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
-check "the JSON carries its schema version" grep -q '"schema_version": 6' "$work/a.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 7' "$work/a.json"
+check "and the version of Faultline that made it" grep -q \
+  "\"faultline_version\": \"$("$faultline" --version | cut -d' ' -f2)\"" "$work/a.json"
 
 expect_exit 0 "the mass-deletion example replays" "$faultline" replay scenarios/mass-deletion.yaml
 check "it deletes 300 of the 2000 organisations" \
@@ -177,6 +179,20 @@ expect_exit 0 "compare on 2 threads" "$faultline" compare scenarios/webex-2018-0
   --json "$work/compare-2.json"
 check "compare writes byte-identical JSON for 1 and 2 threads" \
   cmp -s "$work/compare-1.json" "$work/compare-2.json"
+expect_exit 0 "compare judges every pair of three strategies" "$faultline" compare \
+  tests/runbook/fixtures/three_jobs_uncertain.yaml --strategy as-written \
+  --strategy shortest-first --strategy weighted-shortest-first --runs 300 \
+  --json "$work/compare-3.json" --report "$work/compare-3"
+check "with Holm's correction in the text" grep -q "adjusted by Holm's method over the 3 pairs" \
+  "$work/stdout"
+check "and the JSON: three pairs for each of three metrics" python3 -c '
+import json, sys
+pairs = json.load(open(sys.argv[1]))["pairs"]
+assert len(pairs) == 9, len(pairs)
+assert all(p["p_holm"] >= p["p_value"] for p in pairs)
+assert {(p["a"], p["b"]) for p in pairs} == {("as-written", "shortest-first"),
+  ("as-written", "weighted-shortest-first"), ("shortest-first", "weighted-shortest-first")}' \
+  "$work/compare-3.json"
 expect_exit 0 "compare takes two scenarios" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --runs 50
 expect_exit 2 "compare needs two variants" "$faultline" compare scenarios/webex-2018-09-25.yaml \

@@ -123,6 +123,43 @@ TEST(Accumulator, HistogramCountsEveryValue) {
   EXPECT_EQ(s.histogram.back().to, 999.0);
 }
 
+// The t-test of -3, -1, 1, 7 (mean 1, standard deviation sqrt(56/3)):
+// t = 1 / (sqrt(56/3) / 2) = 0.46291, 3 degrees of freedom. Student's law
+// with 3 has the closed form F(x) = 1/2 + (atan(x / sqrt 3) + x / (sqrt 3
+// (1 + x^2 / 3))) / pi, so p = 2 (1 - F(t)) = 0.674941157.
+TEST(Moments, PValueOfAMeanOfZeroIsStudentsTwoSided) {
+  Moments m;
+  for (const std::int64_t v : {-3, -1, 1, 7})
+    m.add(v);
+  EXPECT_NEAR(m.p_value_mean_zero(), 0.674941157, 1e-8);
+  Moments one;
+  one.add(5);
+  EXPECT_EQ(one.p_value_mean_zero(), 1.0) << "one value tests nothing";
+  Moments same;
+  same.add(2);
+  same.add(2);
+  EXPECT_EQ(same.p_value_mean_zero(), 0.0) << "a difference without spread is certain";
+  Moments none;
+  none.add(0);
+  none.add(0);
+  EXPECT_EQ(none.p_value_mean_zero(), 1.0);
+}
+
+// Holm (1979) by hand: sorted 0.01, 0.03, 0.04 of three are scaled by 3, 2
+// and 1 to 0.03, 0.06 and 0.04, and each kept at least the one before:
+// 0.03, 0.06, 0.06; a value scaled past 1 stays 1.
+TEST(Holm, AdjustsStepDownAndKeepsTheOrderGiven) {
+  const std::vector<double> p{0.01, 0.04, 0.03};
+  const std::vector<double> adjusted = holm_adjusted(p);
+  ASSERT_EQ(adjusted.size(), 3U);
+  EXPECT_DOUBLE_EQ(adjusted[0], 0.03);
+  EXPECT_DOUBLE_EQ(adjusted[1], 0.06);
+  EXPECT_DOUBLE_EQ(adjusted[2], 0.06);
+  EXPECT_EQ(holm_adjusted(std::vector<double>{0.6, 0.5}), (std::vector<double>{1.0, 1.0}));
+  EXPECT_EQ(holm_adjusted(std::vector<double>{0.02}), (std::vector<double>{0.02}))
+      << "one test is not adjusted";
+}
+
 // Paired differences are negative as often as not: -3, -1, 1, 7 have mean 1
 // and sample variance (16 + 4 + 0 + 36) / 3.
 TEST(Moments, NegativeValuesKeepAnExactMeanAndSpread) {

@@ -38,6 +38,7 @@
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
+#include "faultline/version.hpp"
 #include "faultline/words.hpp"
 #include "rehearse.hpp"
 
@@ -920,7 +921,7 @@ int run_guarded(const std::function<int()>& command) {
 int main(int argc, char** argv) {
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "faultline " FAULTLINE_VERSION);
+  app.set_version_flag("--version", "faultline " + std::string(faultline::kVersion));
   app.fallthrough();
   std::uint64_t max_input_mib = faultline::kDefaultMaxInputBytes >> 20;
   app.add_option("--max-input-mib", max_input_mib,

@@ -7,6 +7,8 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,31 @@ inline constexpr std::array kComparedMetrics = {
     ComparedMetric::user_seconds_lost, ComparedMetric::peak_active, ComparedMetric::restored_ms};
 std::string_view to_string(ComparedMetric m);
 
+// Variant b against variant a (a listed before b) on one metric, run by
+// run: b's value less a's, in the metric's own unit (user-seconds, users,
+// milliseconds). Every figure a report shows of a difference is here.
+struct PairedDifference {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  ComparedMetric metric = ComparedMetric::user_seconds_lost;
+  Moments differences;
+  // The mean difference and its 95% confidence interval (Student's t).
+  double mean = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  // The mean difference as a share of a's mean; empty when that is 0.
+  std::optional<double> relative;
+  // Cohen's d_z: the mean difference over the differences' standard
+  // deviation; empty when they do not vary.
+  std::optional<double> effect_size;
+  double p_value = 1;  // paired t-test, two-sided
+  // Holm-adjusted over every pair of variants, metric by metric: the pair
+  // differs significantly when it is below 0.05, which keeps the chance of
+  // calling any pair different when none is below 5%.
+  double p_holm = 1;
+  bool significant = false;
+};
+
 struct Comparison {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
@@ -45,8 +72,8 @@ struct Comparison {
   std::vector<std::string> names;  // by variant
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
-  // differences[v][m]: variant v minus variant 0, run by run; zero for v = 0.
-  std::vector<std::array<Moments, kComparedMetrics.size()>> differences;
+  // Every metric in turn, and for each every pair a < b in that order.
+  std::vector<PairedDifference> pairs;
   // Each variant's grid from T0 to its horizon (see MonteCarloOptions) and the
   // active users cut off at those times summed over the runs (only the mean is
   // wanted): sample_times[v][i], sampled_active_sum[v][i].
@@ -57,5 +84,9 @@ struct Comparison {
 // Throws std::invalid_argument for fewer than two variants or options out of
 // range.
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options);
+
+// Variant b against variant a (a < b) on metric m.
+const PairedDifference& pair_of(const Comparison& comparison, std::size_t a, std::size_t b,
+                                ComparedMetric m);
 
 }  // namespace faultline

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace faultline {
@@ -70,6 +71,10 @@ class Moments {
   // Half the width of the 95% confidence interval of the mean (Student's t);
   // empty below 2 values.
   std::optional<double> ci95_half_width() const;
+  // Two-sided p-value of Student's t-test that the mean is 0 (for paired
+  // differences: that two variants do as well): 1 below 2 values; without
+  // any spread, 0 when the mean is not 0 and 1 when it is.
+  double p_value_mean_zero() const;
 
  private:
   std::uint64_t count_ = 0;
@@ -81,6 +86,12 @@ class Moments {
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
 };
+
+// Holm's step-down adjustment of p-values tested together (Holm 1979): the
+// k-th smallest becomes the largest of (m - j + 1) p_(j) over j <= k, at
+// most 1, so that rejecting where the adjusted value is below alpha keeps
+// the chance of any false rejection below alpha. In the order given.
+std::vector<double> holm_adjusted(std::span<const double> p_values);
 
 namespace detail {
 

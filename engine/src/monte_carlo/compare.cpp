@@ -20,20 +20,86 @@ Values values_of(const RunResult& r) {
           r.all_restored.value_or(r.end).since_t0().ms};
 }
 
+// Every metric, then every pair a < b: the order of Comparison::pairs.
+std::vector<PairedDifference> empty_pairs(std::size_t variants) {
+  std::vector<PairedDifference> out;
+  for (const ComparedMetric m : kComparedMetrics) {
+    for (std::size_t a = 0; a < variants; ++a) {
+      for (std::size_t b = a + 1; b < variants; ++b) {
+        PairedDifference& pair = out.emplace_back();
+        pair.a = a;
+        pair.b = b;
+        pair.metric = m;
+      }
+    }
+  }
+  return out;
+}
+
 // Built by the thread that uses it, for the reason parallel_runs gives.
 struct Worker {
   Worker(std::span<const Variant> variants, const std::vector<std::vector<SimTime>>& times) {
     for (const Variant& v : variants)
       runs.push_back(std::make_unique<detail::Run>(*v.scenario));
     tally.metrics.resize(variants.size());
-    tally.differences.resize(variants.size());
+    tally.pairs = empty_pairs(variants.size());
     for (const auto& t : times)
       tally.sampled_active_sum.emplace_back(t.size());
+    values.resize(variants.size());
   }
   std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
   RunResult result;
   Comparison tally;
+  std::vector<Values> values;  // of the run under way, by variant
 };
+
+// Makes run i of every variant and tallies it.
+void run_variants(Worker& worker, std::vector<detail::RunOptions>& run_options, std::uint64_t seed,
+                  std::uint64_t i) {
+  for (std::size_t v = 0; v < worker.runs.size(); ++v) {
+    run_options[v].sampling = detail::RunSampling{seed, i};
+    worker.runs[v]->execute(run_options[v], worker.result);
+    auto& active = worker.tally.sampled_active_sum[v];
+    for (std::size_t t = 0; t < active.size(); ++t)
+      active[t] += worker.result.sampled_active[t].value;
+    worker.values[v] = values_of(worker.result);
+    for (std::size_t m = 0; m < kMetrics; ++m)
+      worker.tally.metrics[v][m].add(worker.values[v][m]);
+  }
+  for (PairedDifference& pair : worker.tally.pairs) {
+    const auto m = static_cast<std::size_t>(pair.metric);
+    pair.differences.add(worker.values[pair.b][m] - worker.values[pair.a][m]);
+  }
+}
+
+// The figures of each pair from its differences, and Holm's adjustment
+// over the pairs of each metric.
+void judge(Comparison& c) {
+  for (PairedDifference& pair : c.pairs) {
+    const Moments& d = pair.differences;
+    const double half = d.ci95_half_width().value_or(0.0);
+    pair.mean = d.mean();
+    pair.ci_low = pair.mean - half;
+    pair.ci_high = pair.mean + half;
+    const double base = c.metrics[pair.a][static_cast<std::size_t>(pair.metric)].mean();
+    pair.relative = base != 0 ? std::optional(pair.mean / base) : std::nullopt;
+    const double sd = d.standard_deviation();
+    pair.effect_size = sd > 0 ? std::optional(pair.mean / sd) : std::nullopt;
+    pair.p_value = d.p_value_mean_zero();
+  }
+  const std::size_t per_metric = c.pairs.size() / kMetrics;
+  for (std::size_t m = 0; m < kMetrics; ++m) {
+    const std::span<PairedDifference> family(c.pairs.data() + m * per_metric, per_metric);
+    std::vector<double> p;
+    for (const PairedDifference& pair : family)
+      p.push_back(pair.p_value);
+    const std::vector<double> adjusted = holm_adjusted(p);
+    for (std::size_t i = 0; i < family.size(); ++i) {
+      family[i].p_holm = adjusted[i];
+      family[i].significant = adjusted[i] < 0.05;
+    }
+  }
+}
 
 }  // namespace
 
@@ -58,38 +124,24 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   for (const Variant& v : variants)
     times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
-  const std::uint64_t made = detail::parallel_runs(0, options.runs, workers.size(),
-                        [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
-                          if (!workers[w])
-                            workers[w] = std::make_unique<Worker>(variants, times);
-                          Worker& worker = *workers[w];
-                          std::vector<detail::RunOptions> run_options(n);
-                          for (std::size_t v = 0; v < n; ++v)
-                            run_options[v].sample_times = times[v];
-                          for (std::uint64_t i = from; i < to; ++i) {
-                            Values first{};
-                            for (std::size_t v = 0; v < n; ++v) {
-                              run_options[v].sampling = detail::RunSampling{options.seed, i};
-                              worker.runs[v]->execute(run_options[v], worker.result);
-                              auto& active = worker.tally.sampled_active_sum[v];
-                              for (std::size_t t = 0; t < active.size(); ++t)
-                                active[t] += worker.result.sampled_active[t].value;
-                              const Values values = values_of(worker.result);
-                              if (v == 0)
-                                first = values;
-                              for (std::size_t m = 0; m < kMetrics; ++m) {
-                                worker.tally.metrics[v][m].add(values[m]);
-                                worker.tally.differences[v][m].add(values[m] - first[m]);
-                              }
-                            }
-                          }
-                        }, options.stop);
+  const std::uint64_t made = detail::parallel_runs(
+      0, options.runs, workers.size(),
+      [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+        if (!workers[w])
+          workers[w] = std::make_unique<Worker>(variants, times);
+        std::vector<detail::RunOptions> run_options(n);
+        for (std::size_t v = 0; v < n; ++v)
+          run_options[v].sample_times = times[v];
+        for (std::uint64_t i = from; i < to; ++i)
+          run_variants(*workers[w], run_options, options.seed, i);
+      },
+      options.stop);
   Comparison result;
   result.runs = made;
   result.interrupted = made < options.runs;
   result.seed = options.seed;
   result.metrics.resize(n);
-  result.differences.resize(n);
+  result.pairs = empty_pairs(n);
   for (const Variant& v : variants)
     result.names.push_back(v.name);
   result.sample_times = times;
@@ -99,15 +151,26 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
     if (!worker)  // a thread that got no block built none
       continue;
     for (std::size_t v = 0; v < n; ++v) {
-      for (std::size_t m = 0; m < kMetrics; ++m) {
+      for (std::size_t m = 0; m < kMetrics; ++m)
         result.metrics[v][m].merge(worker->tally.metrics[v][m]);
-        result.differences[v][m].merge(worker->tally.differences[v][m]);
-      }
       for (std::size_t t = 0; t < times[v].size(); ++t)
         result.sampled_active_sum[v][t] += worker->tally.sampled_active_sum[v][t];
     }
+    for (std::size_t p = 0; p < result.pairs.size(); ++p)
+      result.pairs[p].differences.merge(worker->tally.pairs[p].differences);
   }
+  judge(result);
   return result;
+}
+
+const PairedDifference& pair_of(const Comparison& c, std::size_t a, std::size_t b,
+                                ComparedMetric m) {
+  const auto it = std::find_if(c.pairs.begin(), c.pairs.end(), [&](const PairedDifference& p) {
+    return p.a == a && p.b == b && p.metric == m;
+  });
+  if (it == c.pairs.end())
+    throw std::out_of_range("no such pair of variants");
+  return *it;
 }
 
 }  // namespace faultline

@@ -78,6 +78,34 @@ std::optional<double> Moments::ci95_half_width() const {
          std::sqrt(static_cast<double>(count_));
 }
 
+double Moments::p_value_mean_zero() const {
+  if (count_ < 2)
+    return 1.0;
+  const double sd = standard_deviation();
+  if (sd == 0)
+    return mean() == 0 ? 1.0 : 0.0;
+  const double t = mean() / (sd / std::sqrt(static_cast<double>(count_)));
+  const boost::math::students_t law(static_cast<double>(count_ - 1));
+  return std::min(1.0, 2 * boost::math::cdf(boost::math::complement(law, std::abs(t))));
+}
+
+std::vector<double> holm_adjusted(std::span<const double> p_values) {
+  const std::size_t m = p_values.size();
+  std::vector<std::size_t> order(m);
+  for (std::size_t i = 0; i < m; ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return p_values[a] < p_values[b]; });
+  std::vector<double> adjusted(m);
+  double running = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const double scaled = static_cast<double>(m - k) * p_values[order[k]];
+    running = std::max(running, std::min(1.0, scaled));
+    adjusted[order[k]] = running;
+  }
+  return adjusted;
+}
+
 void Accumulator::throw_negative() {
   throw std::invalid_argument("statistics take values of 0 or more");
 }

@@ -606,7 +606,7 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
   for (const std::size_t v : ranking(c)) {
     const Interval lost = mean_interval(ComparedMetric::user_seconds_lost, c.metrics[v][kLost]);
     const std::string difference = v == 0 ? "baseline" : [&] {
-      const Interval d = interval(ComparedMetric::user_seconds_lost, c.differences[v][kLost]);
+      const Interval d = interval(pair_of(c, 0, v, ComparedMetric::user_seconds_lost));
       return fmt::format("{} ({} .. {}){}", number(d.mean), number(d.low), number(d.high),
                          d.significant ? ", significant" : "");
     }();

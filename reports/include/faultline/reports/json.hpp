@@ -22,7 +22,13 @@ namespace faultline::reports {
 // 6: timeline kinds check_failed and check_passed; degradation faults'
 // entries give deployments, packet_loss, added_latency_ms and capacity;
 // simulate's milestones give difference_h.
-inline constexpr int kSchemaVersion = 6;
+// 7: every result gives faultline_version; compare gives pairs (every pair
+// of variants, Holm-adjusted), and its significant follows them.
+inline constexpr int kSchemaVersion = 7;
+
+// What every JSON result starts with: schema_version and faultline_version
+// (faultline/version.hpp).
+nlohmann::ordered_json result_header();
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
