@@ -2,21 +2,10 @@
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/graphml.hpp>
-#include <boost/graph/graphviz.hpp>
-#include <boost/property_map/dynamic_property_map.hpp>
-#include <sstream>
 #include <vector>
 
 #include "faultline/words.hpp"
-
-// GCC 12 at -O2 takes the edge iterators of a Boost adjacency list, whose
-// optional member stays empty until an edge is found, for uninitialised
-// where the writers walk the edges: a false alarm, which clang does not
-// raise.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "graph_writers.hpp"
 
 namespace faultline::reports {
 
@@ -115,16 +104,12 @@ boost::dynamic_properties properties(ServiceGraph& graph, bool dot) {
 
 std::string analysis_dot(const Topology& topology, const TopologyAnalysis& analysis) {
   ServiceGraph graph = service_graph(topology, analysis);
-  std::ostringstream out;
-  boost::write_graphviz_dp(out, graph, properties(graph, true), "node_id");
-  return out.str();
+  return as_dot(graph, properties(graph, true));
 }
 
 std::string analysis_graphml(const Topology& topology, const TopologyAnalysis& analysis) {
   ServiceGraph graph = service_graph(topology, analysis);
-  std::ostringstream out;
-  boost::write_graphml(out, graph, properties(graph, false), true);
-  return out.str();
+  return as_graphml(graph, properties(graph, false));
 }
 
 }  // namespace faultline::reports

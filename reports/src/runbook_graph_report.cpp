@@ -1,19 +1,10 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/graphml.hpp>
-#include <boost/graph/graphviz.hpp>
-#include <boost/property_map/dynamic_property_map.hpp>
-#include <sstream>
 #include <vector>
 
 #include "faultline/reports/graph.hpp"
 #include "faultline/words.hpp"
-
-// As in graph_report.cpp: GCC 12's false -Wmaybe-uninitialized on the edge
-// iterators the writers walk.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "graph_writers.hpp"
 
 namespace faultline::reports {
 
@@ -142,16 +133,12 @@ boost::dynamic_properties properties(StepGraph& graph, bool dot) {
 
 std::string runbook_dot(const Scenario& scenario, const RunResult& result) {
   StepGraph graph = runbook_graph(scenario, result);
-  std::ostringstream out;
-  boost::write_graphviz_dp(out, graph, properties(graph, true), "node_id");
-  return out.str();
+  return as_dot(graph, properties(graph, true));
 }
 
 std::string runbook_graphml(const Scenario& scenario, const RunResult& result) {
   StepGraph graph = runbook_graph(scenario, result);
-  std::ostringstream out;
-  boost::write_graphml(out, graph, properties(graph, false), true);
-  return out.str();
+  return as_graphml(graph, properties(graph, false));
 }
 
 }  // namespace faultline::reports
