@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 }
 
 // Writes all of content to fd, however the writes are split.
-void write_all(int fd, const std::string& content, const std::string& path) {
+void write_all(int fd, std::string_view content, const std::string& path) {
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -120,9 +120,13 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::write(std::string_view text) {
-  buffer_ += text;
-  if (buffer_.size() >= kBuffered)
-    flush();
+  if (buffer_.size() + text.size() < kBuffered) {
+    buffer_ += text;
+    return;
+  }
+  // A large piece goes straight out rather than through a copy.
+  flush();
+  write_all(fd_, text, target_.string());
 }
 
 void AtomicFile::flush() {

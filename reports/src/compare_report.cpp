@@ -14,7 +14,7 @@ using nlohmann::ordered_json;
 namespace {
 
 // "+12.5%", or "-" for nothing.
-std::string percent(const std::optional<double>& share) {
+std::string signed_percent(const std::optional<double>& share) {
   return share ? fmt::format("{:+.1f}%", *share * 100) : std::string("-");
 }
 
@@ -38,7 +38,7 @@ std::string pairs_text(const Comparison& c) {
     out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
                        fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)),
                        c.names[pair.b] + " vs " + c.names[pair.a], number(d.mean),
-                       number(d.low) + " .. " + number(d.high), percent(pair.relative),
+                       number(d.low) + " .. " + number(d.high), signed_percent(pair.relative),
                        signed_number(pair.effect_size), fmt::format("{:.3g}", pair.p_holm),
                        d.significant ? "yes" : "no");
   }

@@ -97,14 +97,10 @@ std::string compare_timeline_csv(const Comparison& c) {
   return out;
 }
 
-}  // namespace faultline::reports
-
-namespace faultline::reports {
-
 namespace {
 
 std::string hours_cell(const std::optional<SimTime>& t) {
-  return t ? fmt::format("{}", static_cast<double>(t->ms) / 3'600'000.0) : std::string();
+  return t ? fmt::format("{}", t->since_t0().in_hours()) : std::string();
 }
 
 }  // namespace
@@ -113,13 +109,12 @@ std::string run_rows_csv_header(const Scenario& scenario) {
   std::string out =
       "run,seed,user_hours_lost,peak_affected,peak_active,cut_off_at_end,all_restored_h,end_h";
   for (const Milestone& m : scenario.observed)
-    out += "," + text_cell(m.id + "_h") + "," + text_cell(m.id + "_met");
+    out += "," + text_cell(m.id + "_at_h") + "," + text_cell(m.id + "_met");
   return out + "\r\n";
 }
 
 std::string run_row_csv(const RunRecord& r, std::uint64_t seed) {
-  std::string out = fmt::format("{},{},{},{},{},{},{},{}", r.run, seed,
-                                static_cast<double>(r.lost.user_ms) / 3'600'000.0,
+  std::string out = fmt::format("{},{},{},{},{},{},{},{}", r.run, seed, r.lost.in_user_hours(),
                                 r.peak_affected.value, r.peak_active.value, r.cut_off_at_end.value,
                                 hours_cell(r.all_restored), hours_cell(r.end));
   for (std::size_t m = 0; m < r.milestone_times.size(); ++m)

@@ -12,7 +12,8 @@
 // GCC 12 at -O2 takes the edge iterators of a Boost adjacency list, whose
 // optional member stays empty until an edge is found, for uninitialised
 // where the writers walk the edges: a false alarm, which clang does not
-// raise.
+// raise. Being a diagnostic of the optimiser, it is turned off for the rest
+// of each file that includes this one, not for these lines alone.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif

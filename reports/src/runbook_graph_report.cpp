@@ -63,7 +63,7 @@ StepNode step_node(const Scenario& scenario, const RunResult& result, StepId s, 
   std::string label = step.id + "\\n" + std::string(word_of(step.action));
   label += target.empty() ? "" : " " + target;
   label += crew.empty() ? "" : "\\ncrew " + crew;
-  const bool never_ran = ended == "not_started" || ended == "skipped";
+  const bool never_ran = !outcome.started || outcome.skipped;
   return {step.id,
           label,
           std::string(word_of(step.action)),

@@ -427,7 +427,7 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
 
 std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std::uint64_t seed) {
   const auto hours = [](const std::optional<SimTime>& t) {
-    return t ? ordered_json(static_cast<double>(t->ms) / 3'600'000.0) : ordered_json(nullptr);
+    return t ? ordered_json(t->since_t0().in_hours()) : ordered_json(nullptr);
   };
   ordered_json milestones = ordered_json::array();
   for (std::size_t m = 0; m < r.milestone_times.size(); ++m) {
@@ -437,7 +437,7 @@ std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std:
   }
   const ordered_json line{{"run", r.run},
                           {"seed", seed},
-                          {"user_hours_lost", static_cast<double>(r.lost.user_ms) / 3'600'000.0},
+                          {"user_hours_lost", r.lost.in_user_hours()},
                           {"peak_affected", r.peak_affected.value},
                           {"peak_active", r.peak_active.value},
                           {"cut_off_at_end", r.cut_off_at_end.value},

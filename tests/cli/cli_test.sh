@@ -292,6 +292,7 @@ check "the formats of schema" \
 check "files after a global option's value" test \
   "$(complete_words faultline --max-input-mib 8 analyze topologies/webex)" = topologies/webex-2018.yaml
 check "nothing for a number" test -z "$(complete_words faultline simulate x --runs "")"
+check "nor for a duration" test -z "$(complete_words faultline simulate x --sample-every "")"
 check "a flag takes no value: files follow it" \
   test "$(complete_words faultline validate -h topologies/webex)" = topologies/webex-2018.yaml
 check "each option offered once" test "$(complete_words faultline validate --h)" = --help
@@ -325,6 +326,12 @@ expect_exit 0 "simulate passes a gate the runs clear (0.447 of them meet it)" "$
   simulate "$retries" --runs 2000 --quiet --require-milestones 0.3
 expect_exit 3 "and fails one they do not" "$faultline" simulate "$retries" --runs 2000 --quiet \
   --require-milestones 0.6
+# 116 of the first 280 runs meet app-back, and 116/280 is 0.4142857142857143
+# as a double; 0.4142857142857143 x 280 is 116.00000000000001, more than 116.
+expect_exit 0 "a gate of exactly the share met is passed" "$faultline" simulate "$retries" \
+  --runs 280 --quiet --require-milestones 0.4142857142857143
+expect_exit 3 "and one run more is not" "$faultline" simulate "$retries" --runs 280 --quiet \
+  --require-milestones 0.418
 expect_exit 2 "a share of runs above 1 is bad input" "$faultline" simulate "$retries" \
   --require-milestones 1.5
 
@@ -507,11 +514,13 @@ check "one message naming its topology" \
 check "and no unknown keys" bash -c "! grep -q 'unknown key' '$work/stderr'"
 
 # Ctrl-C (SIGINT) or SIGTERM during a long simulation: the runs made are
-# reported and written, marked as interrupted, the exit code is 130, and no
-# temporary folder is left beside the report.
+# reported and written, marked as interrupted, the exit code is 130 (a
+# milestone gate judges only a whole simulation), and no temporary folder
+# is left beside the report.
 for signal in INT TERM; do
   mkdir -p "$work/int-$signal"
   "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 10000000 --threads 2 --quiet \
+    --require-milestones 1 \
     --json "$work/int-$signal/result.json" --report "$work/int-$signal/report" \
     >"$work/int-$signal/stdout" 2>"$work/int-$signal/stderr" &
   pid=$!

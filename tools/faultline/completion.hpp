@@ -12,8 +12,9 @@
 namespace faultline::cli {
 
 // The words a value may be, by option name ("--strategy") or, for a
-// command's positional argument, by command name ("schema"). Other values
-// complete as file names when they are text, and not at all when numbers.
+// command's positional argument, by command name ("schema"); none for text
+// that names no file (a duration). Other values complete as file names when
+// they are text, and not at all when numbers.
 using CompletionWords = std::map<std::string, std::vector<std::string>>;
 
 // A bash script defining _faultline and registering it for `faultline`.

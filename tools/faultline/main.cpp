@@ -119,29 +119,26 @@ const CLI::Validator seed_text(
     },
     "SEED");
 
-// A share strictly between 0 and 1; NaN is not one.
-const CLI::Validator open_fraction(
-    [](const std::string& text) {
-      double value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-          !(value > 0 && value < 1))
-        return "must be a fraction above 0 and below 1, such as 0.01 for 1%, found '" + text + "'";
-      return std::string();
-    },
-    "FRACTION");
+// A number above 0 and below 1 or, `up_to_one`, at most 1; NaN is neither.
+CLI::Validator share_validator(bool up_to_one, const std::string& expected) {
+  return CLI::Validator(
+      [=](const std::string& text) {
+        double value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool in_range = value > 0 && (value < 1 || (up_to_one && value == 1));
+        if (text.empty() || error != std::errc() || end != text.data() + text.size() || !in_range)
+          return "must be " + expected + ", found '" + text + "'";
+        return std::string();
+      },
+      up_to_one ? "SHARE" : "FRACTION");
+}
+
+const CLI::Validator open_fraction =
+    share_validator(false, "a fraction above 0 and below 1, such as 0.01 for 1%");
 
 // A share of runs above 0, up to all of them.
-const CLI::Validator share_of_runs(
-    [](const std::string& text) {
-      double value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-          !(value > 0 && value <= 1))
-        return "must be a share of runs above 0 and at most 1, such as 0.9, found '" + text + "'";
-      return std::string();
-    },
-    "SHARE");
+const CLI::Validator share_of_runs =
+    share_validator(true, "a share of runs above 0 and at most 1, such as 0.9");
 
 // With --require-milestones, a run that wrote its outputs but missed an
 // observed milestone exits kExitMissed, naming them; `met(i)` says whether
@@ -583,9 +580,12 @@ int simulate(SimulateArgs& args) {
                            faultline::reports::simulation_timeline_csv(*scenario, result)};
       });
   written = std::max(written, rows->finish());
+  if (result.interrupted)  // the gate judges the runs asked for, not a part of them
+    return written;
+  // A share, as the option gives it: 7 of 100 runs meet a gate of 0.07.
   const auto met_often_enough = [&](std::size_t i) {
-    return static_cast<double>(result.milestones_met[i]) >=
-           args.require_milestones * static_cast<double>(result.runs);
+    return static_cast<double>(result.milestones_met[i]) / static_cast<double>(result.runs) >=
+           args.require_milestones;
   };
   return gated_by_milestones(args.require_milestones > 0, *scenario, met_often_enough, written);
 }
@@ -887,10 +887,16 @@ CLI::App* add_completion_command(CLI::App& app, std::string& shell) {
 // The words values may be, beside those CLI11 knows the type of.
 int print_completion(const CLI::App& app) {
   const std::vector<std::string> strategies = faultline::accepted_words<faultline::StrategyKind>();
+  // Text that names no file: a seed, durations.
+  const std::vector<std::string> none;
   std::cout << faultline::cli::bash_completion(app, {{"--strategy", strategies},
                                                      {"--fidelity", kFidelities},
                                                      {"schema", kSchemaFormats},
-                                                     {"completion", kShells}});
+                                                     {"completion", kShells},
+                                                     {"--seed", none},
+                                                     {"--sample-every", none},
+                                                     {"--step", none},
+                                                     {"--window", none}});
   return kExitOk;
 }
 

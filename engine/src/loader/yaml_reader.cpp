@@ -354,8 +354,7 @@ std::optional<std::vector<std::string_view>> kind_keys(Reader& reader, Fields& f
   if (lognormal && (f.has("mu") || f.has("sigma")))
     keys = {"mu", "sigma"};
   bool complete = true;
-  for (const std::string_view key : {"value", "min", "mode", "max", "mean", "sd", "median", "p95",
-                                     "mu", "sigma", "shape", "scale", "samples"}) {
+  for (const std::string_view key : schema::distribution.variant_keys) {
     const YAML::Node value = f.get(key);
     if (value.IsDefined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
       reader.error(value, "'" + std::string(key) + "' does not apply to a " + kind +

@@ -332,11 +332,15 @@ constexpr std::string_view kWhere[] = {"deployments", "region", "zone"};
 constexpr std::string_view kWhereOrService[] = {"deployments", "region", "zone", "service"};
 constexpr std::string_view kService[] = {"service"};
 constexpr std::string_view kEvery[] = {"every"};
+constexpr Variant fault_variant(FaultKind kind, std::span<const std::string_view> needs = {},
+                                std::span<const std::string_view> one_of = {}) {
+  return {word_of(kind), word_row(kind).keys, needs, one_of};
+}
 constexpr Variant kFaultVariants[] = {
-    {"delete-instances", faultline::words::kDeleteInstances, {}, kWhere},
-    {"outage", faultline::words::kOutage, kService},
-    {"bad-deploy", faultline::words::kBadDeploy, kEvery, kWhereOrService},
-    {"degradation", faultline::words::kDegradation, {}, kWhereOrService},
+    fault_variant(FaultKind::delete_instances, {}, kWhere),
+    fault_variant(FaultKind::outage, kService),
+    fault_variant(FaultKind::bad_deploy, kEvery, kWhereOrService),
+    fault_variant(FaultKind::degradation, {}, kWhereOrService),
 };
 
 constexpr Key kCrewResizeKeys[] = {

@@ -13,7 +13,8 @@ namespace faultline::reports {
 // or a new one gets), synced and renamed over it at commit(), the folder
 // synced. Until then readers see the old file, or none; one destroyed
 // before commit() leaves nothing behind. A symbolic link is followed; a
-// device, pipe or socket is written through as it is. Throws
+// device, pipe or socket is written through as it is (what was written
+// before a failure has gone through). Throws
 // std::runtime_error naming the path when it cannot.
 class AtomicFile {
  public:
