@@ -183,6 +183,9 @@ TEST(LoadScenario, ReportsAMissingTopologyWhereItIsNamed) {
   const auto load = load_scenario(fixture("missing_topology.yaml"));
   EXPECT_TRUE(has_error(load.diagnostics, 1, 11,
                         "the topology file 'no_such_topology.yaml' does not exist"));
+  EXPECT_EQ(load.diagnostics.all().size(), 1u)
+      << "no follow-on warning that the tenant milestone can never happen:\n"
+      << load.diagnostics.to_text();
 }
 
 TEST(LoadScenario, ReportsErrorsInItsTopologyUnderTheTopologysName) {

@@ -1235,8 +1235,10 @@ class ScenarioReader {
         }
       }
     }
-    if (std::none_of(faults_.begin(), faults_.end(),
-                     [](const Fault& fault) { return !fault.tenants.empty(); })) {
+    // Without its topology no fault could take tenants out: the missing
+    // topology is the one thing to say.
+    if (topology_ && std::none_of(faults_.begin(), faults_.end(),
+                                  [](const Fault& fault) { return !fault.tenants.empty(); })) {
       reader_.warning(share, what +
                                  " is about tenants, but no fault takes any out: it can "
                                  "never happen");
