@@ -35,6 +35,7 @@ packages=(
   graphviz  # the CLI test renders analyze --dot with Graphviz's dot
   groff-base  # the CLI test renders the man page
   python3-jsonschema python3-yaml  # the schema test validates every fixture
+  prometheus  # promtool checks the --prom metrics
 )
 if [ "$sanitize" -eq 1 ]; then
   # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan

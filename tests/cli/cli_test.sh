@@ -275,6 +275,45 @@ check "with the replay's text on standard error" grep -q 'Timeline' "$work/stder
 expect_exit 2 "replay refuses two outputs on standard output" "$faultline" replay \
   tests/runbook/fixtures/semantics/gate.yaml --json - --graphml -
 
+# --prom: Prometheus's text exposition format, which promtool parses and lints
+# (HELP and TYPE lines, base units, counters' _total, reserved suffixes).
+expect_exit 0 "replay writes its figures as Prometheus metrics" "$faultline" replay \
+  scenarios/webex-2018-09-25.yaml --prom "$work/replay.prom"
+check "which promtool accepts" bash -c 'promtool check metrics < "$1"' _ "$work/replay.prom"
+check "with the user-seconds the replay lost" python3 -c '
+import json, re, subprocess, sys
+lost = json.loads(subprocess.run([sys.argv[1], "replay", sys.argv[2], "--json", "-"],
+    capture_output=True, check=True).stdout)["overall"]["user_hours_lost"]
+prom = open(sys.argv[3]).read()
+value = float(re.search(r"^faultline_replay_lost_user_seconds\{[^}]*\} (\S+)$", prom, re.M).group(1))
+assert abs(value - lost * 3600) < 1e-6 * value, (value, lost)' \
+  "$faultline" scenarios/webex-2018-09-25.yaml "$work/replay.prom"
+expect_exit 0 "simulate writes summaries with quantiles" "$faultline" simulate \
+  scenarios/webex-2018-09-25.yaml --runs 200 -q --prom "$work/simulate.prom"
+check "which promtool accepts" bash -c 'promtool check metrics < "$1"' _ "$work/simulate.prom"
+check "a summary of the user-seconds lost over 200 runs" grep -q \
+  '^faultline_simulation_lost_user_seconds_count{scenario="Webex outage of 25 September 2018"} 200$' \
+  "$work/simulate.prom"
+expect_exit 0 "compare writes each pair's difference" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path --runs 50 \
+  --prom - --json "$work/compare.json"
+check "to standard output, which promtool accepts" bash -c 'promtool check metrics < "$1"' _ \
+  "$work/stdout"
+check "with the text for people on standard error" grep -q "critical-path" "$work/stderr"
+check "and whether the pair differs significantly" grep -q \
+  '^faultline_compare_significant{a="as-written",b="critical-path",metric="lost_user_seconds"} [01]$' \
+  "$work/stdout"
+expect_exit 0 "hostile names in metrics" "$faultline" replay tests/reports/fixtures/hostile.yaml \
+  --prom "$work/hostile.prom"
+check "are escaped so that promtool reads them" bash -c 'promtool check metrics < "$1"' _ \
+  "$work/hostile.prom"
+expect_exit 2 "simulate refuses two outputs on standard output" "$faultline" simulate \
+  scenarios/webex-2018-09-25.yaml --runs 10 --json - --prom - --per-run "$work/none.csv"
+check "and writes nothing" test ! -e "$work/none.csv"
+expect_exit 1 "an unwritable metrics file" "$faultline" replay scenarios/webex-2018-09-25.yaml \
+  --prom /proc/faultline/metrics.prom --json "$work/still.json"
+check "does not stop the JSON" test -s "$work/still.json"
+
 expect_exit 0 "completion prints a bash completion script" "$faultline" completion bash
 cp "$work/stdout" "$work/completion.bash"
 check "which bash reads" bash -n "$work/completion.bash"

@@ -26,6 +26,27 @@ TEST(Accumulator, MomentsOfKnownValues) {
   EXPECT_EQ(s.p50, 4.0);  // nearest rank 4 of 8
 }
 
+TEST(Moments, SumIsExactBeforeItsOneRounding) {
+  Moments none;
+  EXPECT_EQ(none.sum(), 0.0);
+  Moments m;
+  for (const std::int64_t v : {-3, 10, 4})
+    m.add(v);
+  EXPECT_EQ(m.sum(), 11.0);
+  // 2^62 + 1 three times is 3 x 2^62 + 3, past a double's 53 bits: rounded
+  // once it is 3 x 2^62 exactly, where adding in doubles would drift.
+  Moments large;
+  for (int i = 0; i < 3; ++i)
+    large.add((std::int64_t{1} << 62) + 1);
+  EXPECT_EQ(large.sum(), 3.0 * 0x1.0p62);
+  // A sum of 200 values of 0.1 million each is 2e7, where mean x count in
+  // doubles need not be.
+  Accumulator a;
+  for (int i = 0; i < 200; ++i)
+    a.add(100'000);
+  EXPECT_EQ(a.sum(), 2e7);
+}
+
 TEST(Accumulator, ConstantValuesHaveNoSpreadEvenWhenHuge) {
   Accumulator a;
   for (int i = 0; i < 1000; ++i)

@@ -34,6 +34,7 @@
 #include "faultline/reports/graph.hpp"
 #include "faultline/reports/html.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/prometheus.hpp"
 #include "faultline/reports/schema.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
@@ -163,6 +164,7 @@ int gated_by_milestones(bool required, const faultline::Scenario& scenario,
 struct Outputs {
   std::string json;
   std::string report;
+  std::string prom;  // Prometheus text exposition
 };
 
 void add_output_options(CLI::App* command, Outputs& outputs) {
@@ -174,6 +176,12 @@ void add_output_options(CLI::App* command, Outputs& outputs) {
                    "Also write a report directory: index.html (charts), summary.md, "
                    "timeline.csv and result.json")
       ->check(non_empty_path);
+  command
+      ->add_option("--prom", outputs.prom,
+                   "Also write the headline results as Prometheus metrics (text exposition "
+                   "format, for node_exporter's textfile collector) to this file ('-': standard "
+                   "output)")
+      ->check(non_empty_path);
 }
 
 // Where the text for people goes: standard output, unless one of the
@@ -182,12 +190,12 @@ std::ostream& text_stream(std::initializer_list<std::string_view> output_paths) 
   return std::ranges::find(output_paths, "-") != output_paths.end() ? std::cerr : std::cout;
 }
 
-// --json, --dot and --graphml: one at most may be - (standard output);
-// false, with the reason said, otherwise.
-bool at_most_one_on_stdout(std::initializer_list<std::string_view> json_dot_graphml) {
-  if (std::ranges::count(json_dot_graphml, "-") <= 1)
+// Of a command's outputs (--json, --prom, --dot, --graphml), one at most
+// may be - (standard output); false, with the reason said, otherwise.
+bool at_most_one_on_stdout(std::initializer_list<std::string_view> output_paths) {
+  if (std::ranges::count(output_paths, "-") <= 1)
     return true;
-  std::cerr << "faultline: only one of --json, --dot and --graphml can be - (standard output)\n";
+  std::cerr << "faultline: only one output can be - (standard output)\n";
   return false;
 }
 
@@ -197,9 +205,11 @@ struct ReportPages {
   std::string csv;
 };
 
-// The JSON file and the report directory, each whole or not at all.
+// The JSON file, the report directory and the metrics, each whole or not
+// at all.
 int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
-                  const std::function<ReportPages()>& pages) {
+                  const std::function<ReportPages()>& pages,
+                  const std::function<std::string()>& metrics) {
   const std::string text = json_text(json);
   if (!outputs.report.empty()) {
     try {
@@ -215,7 +225,9 @@ int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
     }
     std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
   }
-  return write_output(outputs.json, text);
+  const int json_written = write_output(outputs.json, text);
+  return std::max(json_written,
+                  outputs.prom.empty() ? kExitOk : write_output(outputs.prom, metrics()));
 }
 
 int validate(const std::vector<std::string>& files) {
@@ -395,23 +407,25 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  say_baseline(scenario, result.baseline, {outputs.json, args.dot, args.graphml});
-  text_stream({outputs.json, args.dot, args.graphml})
+  say_baseline(scenario, result.baseline, {outputs.json, outputs.prom, args.dot, args.graphml});
+  text_stream({outputs.json, outputs.prom, args.dot, args.graphml})
       << faultline::reports::replay_text(scenario, result.run)
       << faultline::reports::network_text(scenario, result.requests);
-  const int written =
-      write_outputs(outputs, faultline::reports::network_json(scenario, result), [&] {
+  const int written = write_outputs(
+      outputs, faultline::reports::network_json(scenario, result),
+      [&] {
         return ReportPages{faultline::reports::network_html(scenario, result),
                            faultline::reports::network_summary(scenario, result),
                            faultline::reports::replay_timeline_csv(scenario, result.run)};
-      });
+      },
+      [&] { return faultline::reports::replay_metrics(scenario, result.run); });
   return gated_replay(args, scenario, result.run,
                       std::max(written, write_runbook_graphs(args, scenario, result.run)));
 }
 
 int replay(const ReplayArgs& args) {
   const Outputs& outputs = args.outputs;
-  if (!at_most_one_on_stdout({outputs.json, args.dot, args.graphml}))
+  if (!at_most_one_on_stdout({outputs.json, outputs.prom, args.dot, args.graphml}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario)
@@ -419,18 +433,20 @@ int replay(const ReplayArgs& args) {
   const auto network = network_options(args.fidelity);
   if (!network)
     return kExitBadInput;
-  std::ostream& text = text_stream({outputs.json, args.dot, args.graphml});
+  std::ostream& text = text_stream({outputs.json, outputs.prom, args.dot, args.graphml});
   scenario = resolve_optimize(scenario, args.search, all_cores(), 1, text);
   if (args.fidelity.fidelity == "network")
     return replay_network(*scenario, *network, args);
   const auto result = faultline::replay(*scenario);
   text << faultline::reports::replay_text(*scenario, result);
-  const int written =
-      write_outputs(outputs, faultline::reports::replay_json(*scenario, result), [&] {
+  const int written = write_outputs(
+      outputs, faultline::reports::replay_json(*scenario, result),
+      [&] {
         return ReportPages{faultline::reports::replay_html(*scenario, result),
                            faultline::reports::replay_summary(*scenario, result),
                            faultline::reports::replay_timeline_csv(*scenario, result)};
-      });
+      },
+      [&] { return faultline::reports::replay_metrics(*scenario, result); });
   return gated_replay(args, *scenario, result,
                       std::max(written, write_runbook_graphs(args, *scenario, result)));
 }
@@ -536,6 +552,8 @@ void print_progress(const faultline::MonteCarloProgress& p) {
 }
 
 int simulate(SimulateArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario)
     return kExitBadInput;
@@ -560,7 +578,7 @@ int simulate(SimulateArgs& args) {
   std::optional<PerRunRows> rows;
   try {
     scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
-                                text_stream({args.outputs.json}));
+                                text_stream({args.outputs.json, args.outputs.prom}));
     rows.emplace(args.per_run, *scenario, args.options.seed);
     args.options.on_run = rows->on_run();
     result = faultline::simulate(*scenario, args.options);
@@ -571,14 +589,17 @@ int simulate(SimulateArgs& args) {
   if (show_progress)
     std::cerr << "\n";
   if (result.network_baseline)
-    say_baseline(*scenario, *result.network_baseline, {args.outputs.json});
-  text_stream({args.outputs.json}) << faultline::reports::simulation_text(*scenario, result);
-  int written =
-      write_outputs(args.outputs, faultline::reports::simulation_json(*scenario, result), [&] {
+    say_baseline(*scenario, *result.network_baseline, {args.outputs.json, args.outputs.prom});
+  text_stream({args.outputs.json, args.outputs.prom})
+      << faultline::reports::simulation_text(*scenario, result);
+  int written = write_outputs(
+      args.outputs, faultline::reports::simulation_json(*scenario, result),
+      [&] {
         return ReportPages{faultline::reports::simulation_html(*scenario, result),
                            faultline::reports::simulation_summary(*scenario, result),
                            faultline::reports::simulation_timeline_csv(*scenario, result)};
-      });
+      },
+      [&] { return faultline::reports::simulation_metrics(*scenario, result); });
   written = std::max(written, rows->finish());
   if (result.interrupted)  // the gate judges the runs asked for, not a part of them
     return written;
@@ -601,6 +622,8 @@ struct CompareArgs {
 // Two scenarios (each under its own strategy, or the one named), or one
 // scenario under two strategies or more.
 int compare(const CompareArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
   std::vector<faultline::Variant> variants;
   if (args.scenarios.size() == 2 && args.strategies.size() <= 1) {
     for (const auto& path : args.scenarios) {
@@ -625,19 +648,23 @@ int compare(const CompareArgs& args) {
   faultline::Comparison result;
   try {
     for (auto& v : variants)
-      v.scenario = resolve_optimize(v.scenario, args.search, args.options.threads,
-                                    args.options.seed, text_stream({args.outputs.json}));
+      v.scenario =
+          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
+                           text_stream({args.outputs.json, args.outputs.prom}));
     result = faultline::compare(variants, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  text_stream({args.outputs.json}) << faultline::reports::compare_text(result);
-  return write_outputs(args.outputs, faultline::reports::compare_json(result), [&] {
-    return ReportPages{faultline::reports::compare_html(variants, result),
-                       faultline::reports::compare_summary(variants, result),
-                       faultline::reports::compare_timeline_csv(result)};
-  });
+  text_stream({args.outputs.json, args.outputs.prom}) << faultline::reports::compare_text(result);
+  return write_outputs(
+      args.outputs, faultline::reports::compare_json(result),
+      [&] {
+        return ReportPages{faultline::reports::compare_html(variants, result),
+                           faultline::reports::compare_summary(variants, result),
+                           faultline::reports::compare_timeline_csv(result)};
+      },
+      [&] { return faultline::reports::compare_metrics(result); });
 }
 
 int rehearse(const std::string& scenario_path, const std::string& script) {

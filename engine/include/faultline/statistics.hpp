@@ -67,6 +67,8 @@ class Moments {
   std::int64_t min() const { return min_; }
   std::int64_t max() const { return max_; }
   double mean() const;
+  // The sum of the values, rounded once to a double (0 for none).
+  double sum() const;
   double standard_deviation() const;
   // Half the width of the 95% confidence interval of the mean (Student's t);
   // empty below 2 values.
@@ -128,6 +130,7 @@ class Accumulator {
 
   std::uint64_t count() const { return moments_.count(); }
   double mean() const { return moments_.mean(); }
+  double sum() const { return moments_.sum(); }
   double standard_deviation() const { return moments_.standard_deviation(); }
   std::optional<double> ci95_half_width() const { return moments_.ci95_half_width(); }
   // Nearest-rank quantile, exact below 128 and otherwise within 0.8% (the

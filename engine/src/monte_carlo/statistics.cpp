@@ -56,6 +56,13 @@ double Moments::mean() const {
                              to_long_double(shifted_sum) / static_cast<long double>(count_));
 }
 
+double Moments::sum() const {
+  const auto n = static_cast<Uint128>(count_);
+  const Uint128 shifted_sum = sum_ - n * static_cast<Uint128>(min_);
+  return static_cast<double>(static_cast<long double>(min_) * static_cast<long double>(count_) +
+                             to_long_double(shifted_sum));
+}
+
 double Moments::standard_deviation() const {
   if (count_ < 2 || min_ == max_)
     return 0;
