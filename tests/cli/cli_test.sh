@@ -314,6 +314,42 @@ expect_exit 1 "an unwritable metrics file" "$faultline" replay scenarios/webex-2
   --prom /proc/faultline/metrics.prom --json "$work/still.json"
 check "does not stop the JSON" test -s "$work/still.json"
 
+# import: a Backstage catalog in as a topology, traced calls against one.
+expect_exit 0 "import backstage writes a topology" "$faultline" import backstage \
+  tests/imports/fixtures/catalog-info.yaml --out "$work/shop.yaml"
+check "which validate accepts" "$faultline" validate "$work/shop.yaml"
+check "the one golden file holds" cmp -s "$work/shop.yaml" tests/golden/shop-topology.yaml
+check "and standard error names each placeholder" \
+  grep -q "PLACEHOLDER: region 'unplaced' holds payments, payments-db, fraud-check" "$work/stderr"
+expect_exit 0 "the imported shop replays" "$faultline" analyze "$work/shop.yaml"
+expect_exit 0 "import backstage reads standard input" "$faultline" import backstage - \
+  < tests/imports/fixtures/no-users.yaml
+check "and writes to standard output" grep -q "^  - id: front-users$" "$work/stdout"
+expect_exit 2 "a catalog with mistakes" "$faultline" import backstage \
+  tests/imports/fixtures/bad-catalog.yaml --out "$work/never.yaml"
+check "says each where it is" grep -q "bad-catalog.yaml:34:30: error: unknown redundancy" \
+  "$work/stderr"
+check "and writes nothing" test ! -e "$work/never.yaml"
+expect_exit 1 "import deps exits 1 on drift" "$faultline" import deps \
+  tests/imports/fixtures/jaeger.json --topology tests/imports/fixtures/traced.yaml \
+  --json "$work/drift.json"
+check "naming the call the topology does not declare" grep -q "^  web -> db  (2 calls)$" \
+  "$work/stdout"
+check "and the JSON says so too" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["drifted"] and d["undeclared"] == [{"client": "web", "server": "db", "calls": 2}], d
+assert d["unknown_services"] == ["search"], d' "$work/drift.json"
+expect_exit 1 "the service graph's metrics give the same drift" "$faultline" import deps \
+  tests/imports/fixtures/service-graph.prom --topology tests/imports/fixtures/traced.yaml
+expect_exit 0 "import deps exits 0 without drift" "$faultline" import deps \
+  tests/imports/fixtures/zipkin.json --topology tests/imports/fixtures/traced.yaml
+check "and says so" grep -q "^no drift: " "$work/stdout"
+expect_exit 2 "bad links are bad input" "$faultline" import deps \
+  tests/imports/fixtures/bad-labels.prom --topology tests/imports/fixtures/traced.yaml
+check "said where they are" grep -q "bad-labels.prom:3:61: error:" "$work/stderr"
+expect_exit 2 "import needs what to import" "$faultline" import
+
 expect_exit 0 "completion prints a bash completion script" "$faultline" completion bash
 cp "$work/stdout" "$work/completion.bash"
 check "which bash reads" bash -n "$work/completion.bash"
@@ -335,13 +371,17 @@ check "nor for a duration" test -z "$(complete_words faultline simulate x --samp
 check "a flag takes no value: files follow it" \
   test "$(complete_words faultline validate -h topologies/webex)" = topologies/webex-2018.yaml
 check "each option offered once" test "$(complete_words faultline validate --h)" = --help
+check "a command's subcommands" test "$(complete_words faultline import b)" = backstage
+check "and a subcommand's options" \
+  test "$(complete_words faultline import deps links.json --top)" = --topology
 man_page=$(dirname "$faultline")/faultline.1
 check "the build made the man page" test -s "$man_page"
 check "which groff renders without a warning" bash -c \
   '[ -z "$(groff -man -Tutf8 -ww -z "$1" 2>&1)" ]' _ "$man_page"
 check "with the exit codes and the commands" bash -c \
   'text=$(groff -man -Tutf8 -P-cbou "$1" 2>/dev/null); grep -q "EXIT STATUS" <<<"$text" &&
-   grep -q "completion" <<<"$text" && grep -q "Bad input" <<<"$text"' _ "$man_page"
+   grep -q "completion" <<<"$text" && grep -q "Bad  *input" <<<"$text" &&
+   grep -q "drift" <<<"$text"' _ "$man_page"
 
 # The milestone gate on monte_carlo/fixtures/retries.yaml: app-back by
 # T0+4h. The replay meets it (db back at 1h, the app's median 2h later). A

@@ -80,8 +80,11 @@ std::string context(const std::vector<Spelled>& options, const CompletionWords& 
   return out;
 }
 
-// The loop that finds the command, stepping over global options' values.
-std::string command_finder(const std::vector<Spelled>& global) {
+// The loop that finds the command, stepping over global options' values;
+// a command with subcommands (`parents`) reads on to its subcommand, so
+// that `command` is "import deps".
+std::string command_finder(const std::vector<Spelled>& global,
+                           const std::vector<std::string>& parents) {
   std::vector<std::string> valued;
   for (const Spelled& option : global) {
     if (option.takes_value)
@@ -89,14 +92,50 @@ std::string command_finder(const std::vector<Spelled>& global) {
   }
   const std::string skip =
       valued.empty() ? "" : fmt::format("      {}) ((i++)) ;;\n", joined(valued, "|"));
+  const std::string found =
+      parents.empty()
+          ? "break"
+          : fmt::format("case $command in {}) ;; *) break ;; esac", joined(parents, "|"));
   return "  local command=\"\" i\n"
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    case ${COMP_WORDS[i]} in\n" +
          skip +
          "      -*) ;;\n"
-         "      *) command=${COMP_WORDS[i]}; break ;;\n"
+         "      *) command=${command:+$command }${COMP_WORDS[i]}\n"
+         "         " +
+         found +
+         " ;;\n"
          "    esac\n"
          "  done\n";
+}
+
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+  return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
+// The `case $command` arm of a command (`key`: its words, "import deps")
+// and those of its subcommands; a command with subcommands offers them, and
+// goes in `parents`.
+void add_arms(const CLI::App& command, const std::string& key, const std::vector<Spelled>& global,
+              const CompletionWords& words, std::string& arms, std::vector<std::string>& parents) {
+  std::vector<Spelled> options = options_of(command);
+  for (const Spelled& option : global) {
+    if (option.takes_value)  // fallthrough: global options work after the command too
+      options.push_back(option);
+  }
+  std::vector<std::string> subcommands;
+  for (const CLI::App* sub : subcommands_of(command))
+    subcommands.push_back(sub->get_name());
+  const auto listed = words.find(key);
+  const std::string rest = !subcommands.empty()    ? choose_from(subcommands)
+                           : listed != words.end() ? choose_from(listed->second)
+                                                   : kFiles;
+  arms += "    \"" + key + "\")\n" + context(options, words, rest);
+  if (subcommands.empty())
+    return;
+  parents.push_back(key);
+  for (const CLI::App* sub : subcommands_of(command))
+    add_arms(*sub, key + " " + sub->get_name(), global, words, arms, parents);
 }
 
 }  // namespace
@@ -104,24 +143,17 @@ std::string command_finder(const std::vector<Spelled>& global) {
 std::string bash_completion(const CLI::App& app, const CompletionWords& words) {
   const std::vector<Spelled> global = options_of(app);
   std::vector<std::string> commands;
+  std::vector<std::string> parents;
   std::string arms;
-  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
-    const std::string& name = command->get_name();
-    commands.push_back(name);
-    std::vector<Spelled> options = options_of(*command);
-    for (const Spelled& option : global) {
-      if (option.takes_value)  // fallthrough: global options work after the command too
-        options.push_back(option);
-    }
-    const auto listed = words.find(name);
-    arms += "    " + name + ")\n" +
-            context(options, words, listed != words.end() ? choose_from(listed->second) : kFiles);
+  for (const CLI::App* command : subcommands_of(app)) {
+    commands.push_back(command->get_name());
+    add_arms(*command, command->get_name(), global, words, arms, parents);
   }
   return "# bash completion for faultline, generated from its command-line definition by\n"
          "# `faultline completion bash`. Load it with: source <(faultline completion bash)\n"
          "_faultline() {\n"
          "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n" +
-         command_finder(global) +
+         command_finder(global, parents) +
          "  COMPREPLY=()\n"
          "  case $command in\n"
          "    \"\")\n" +

@@ -41,15 +41,20 @@
 #include "faultline/strategy.hpp"
 #include "faultline/version.hpp"
 #include "faultline/words.hpp"
+#include "imports.hpp"
+#include "output.hpp"
 #include "rehearse.hpp"
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;  // could not write the output
-constexpr int kExitBadInput = 2;
-constexpr int kExitMissed = 3;         // --require-milestones: an observed milestone was missed
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+using faultline::cli::json_text;
+using faultline::cli::kExitBadInput;
+using faultline::cli::kExitFailure;
+using faultline::cli::kExitInterrupted;
+using faultline::cli::kExitMissed;
+using faultline::cli::kExitOk;
+using faultline::cli::print;
+using faultline::cli::write_output;
 
 // Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
 // those made; outputs being written are finished, never left half done or
@@ -71,34 +76,6 @@ void catch_interrupts() {
 // How much input the loaders take, from --max-input-mib; set once, before
 // any command runs.
 faultline::LoadOptions load_options;
-
-void print(const faultline::Diagnostics& diagnostics) {
-  std::cerr << diagnostics.to_text();
-  if (diagnostics.has_errors()) {
-    std::cerr << fmt::format("{} error(s); nothing was written\n", diagnostics.error_count());
-  }
-}
-
-std::string json_text(const nlohmann::ordered_json& json) {
-  return json.dump(2) + "\n";
-}
-
-// "-" is standard output; main checks that everything written there arrived.
-int write_output(const std::string& path, const std::string& text) {
-  if (path.empty())
-    return kExitOk;
-  if (path == "-") {
-    std::cout << text;
-    return kExitOk;
-  }
-  try {
-    faultline::reports::write_file_atomically(path, text);
-  } catch (const std::exception& e) {
-    std::cerr << "faultline: " << e.what() << "\n";
-    return kExitFailure;
-  }
-  return kExitOk;
-}
 
 // An empty path names nothing: refuse it rather than skip the output.
 const CLI::Validator non_empty_path(
@@ -989,10 +966,12 @@ int main(int argc, char** argv) {
   CLI::App* schema_cmd = add_schema_command(app, schema_format);
   std::string shell;
   CLI::App* completion_cmd = add_completion_command(app, shell);
+  faultline::cli::ImportArgs import_args;
+  CLI::App* import_cmd = faultline::cli::add_import_command(app, import_args);
 
-  const std::vector<CLI::App*> commands{validate_cmd, analyze_cmd, replay_cmd,
-                                        simulate_cmd, compare_cmd, rehearse_cmd,
-                                        markov_cmd,   schema_cmd,  completion_cmd};
+  const std::vector<CLI::App*> commands{validate_cmd,   analyze_cmd,  replay_cmd, simulate_cmd,
+                                        compare_cmd,    rehearse_cmd, markov_cmd, schema_cmd,
+                                        completion_cmd, import_cmd};
   if (is_unknown_command(argc, argv, commands))
     return kExitBadInput;
   try {
@@ -1023,6 +1002,8 @@ int main(int argc, char** argv) {
       return print_schema(schema_format);
     if (*completion_cmd)
       return print_completion(app);
+    if (*import_cmd)
+      return faultline::cli::run_import(*import_cmd, import_args, load_options);
     return kExitOk;
   };
   return run_guarded(run_command);

@@ -101,9 +101,9 @@ std::string shown_name(const std::string& path) {
   return path == "-" ? "<stdin>" : path;
 }
 
-std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagnostics,
-                                     std::uint64_t max_bytes) {
-  const auto input = read_input(file, max_bytes, diagnostics);
+std::optional<std::string> read_text(const std::string& file, Diagnostics& diagnostics,
+                                     std::uint64_t max_bytes, std::string_view expected) {
+  auto input = read_input(file, max_bytes, diagnostics);
   if (!input)
     return std::nullopt;
   const std::string& content = *input;
@@ -115,38 +115,79 @@ std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagn
     const auto line_start = content.rfind('\n', nul);
     const auto column = line_start == std::string::npos ? nul + 1 : nul - line_start;
     diagnostics.error({path, static_cast<int>(line), static_cast<int>(column)},
-                      "this is not a YAML file: it holds binary data (a NUL byte); expected a "
-                      "Faultline topology or scenario written as YAML text");
+                      "this is not a YAML file: it holds binary data (a NUL byte); expected " +
+                          std::string(expected) + " written as YAML text");
     return std::nullopt;
   }
   if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
-    diagnostics.error({path, 0, 0},
-                      "the file is empty; expected a YAML mapping, such as a topology with "
-                      "'regions', 'services' and 'user_groups'");
+    diagnostics.error({path, 0, 0}, "the file is empty; expected " + std::string(expected));
     return std::nullopt;
   }
+  return input;
+}
 
+namespace {
+
+// Runs the parse, reporting what the parser refuses.
+template <class Parse>
+auto parsed(const std::string& path, Diagnostics& diagnostics, Parse parse)
+    -> std::optional<decltype(parse())> {
   try {
-    YAML::Node root = YAML::Load(content);
-    if (root.IsNull()) {
-      diagnostics.error(location(path, root.Mark()),
-                        "the file holds only comments or an empty document; expected a YAML "
-                        "mapping");
-      return std::nullopt;
-    }
-    return root;
+    return parse();
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp reports this only as "bad file", at no position.
     diagnostics.error({path, 0, 0}, "the YAML nests deeper than the parser's limit of " +
                                         std::to_string(e.depth()) +
-                                        " levels; Faultline files nest a few levels deep, so "
-                                        "look for runaway brackets or indentation");
+                                        " levels; look for runaway brackets or indentation");
   } catch (const YAML::ParserException& e) {
     diagnostics.error(location(path, e.mark), "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
     diagnostics.error(location(path, e.mark), "cannot read the YAML: " + e.msg);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<YAML::Node> parse_text(const std::string& shown_path, const std::string& text,
+                                     Diagnostics& diagnostics) {
+  return parsed(shown_path, diagnostics, [&] { return YAML::Load(text); });
+}
+
+std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagnostics,
+                                     std::uint64_t max_bytes) {
+  const auto content =
+      read_text(file, diagnostics, max_bytes,
+                "a YAML mapping, such as a topology with 'regions', 'services' and 'user_groups'");
+  if (!content)
+    return std::nullopt;
+  const std::string path = shown_name(file);
+  auto root = parse_text(path, *content, diagnostics);
+  if (root && root->IsNull()) {
+    diagnostics.error(location(path, root->Mark()),
+                      "the file holds only comments or an empty document; expected a YAML "
+                      "mapping");
+    return std::nullopt;
+  }
+  return root;
+}
+
+std::optional<std::vector<YAML::Node>> parse_documents(const std::string& file,
+                                                       Diagnostics& diagnostics,
+                                                       std::uint64_t max_bytes,
+                                                       std::string_view expected) {
+  const auto content = read_text(file, diagnostics, max_bytes, expected);
+  if (!content)
+    return std::nullopt;
+  return parsed(shown_name(file), diagnostics, [&] { return YAML::LoadAll(*content); });
+}
+
+YAML::Node value_of(const YAML::Node& map, const std::string& key) {
+  if (!map.IsDefined() || !map.IsMap())
+    return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& const_map = map;  // looking up, never adding
+  const YAML::Node value = const_map[key];
+  return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
 }
 
 std::string describe(const YAML::Node& node) {
@@ -180,6 +221,16 @@ std::optional<std::string> Reader::text(const YAML::Node& node, std::string_view
     return std::nullopt;
   }
   return node.Scalar();
+}
+
+std::optional<std::string> Reader::required_text(const YAML::Node& map, const std::string& key,
+                                                 std::string_view what) {
+  const YAML::Node value = value_of(map, key);
+  if (!value.IsDefined()) {
+    error(map, std::string(what) + " has no '" + key + "'");
+    return std::nullopt;
+  }
+  return text(value, std::string(what) + "'s " + key);
 }
 
 std::string Reader::optional_text(const YAML::Node& node, std::string_view what) {

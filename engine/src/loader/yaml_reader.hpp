@@ -24,6 +24,27 @@ namespace faultline::loader {
 std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics,
                                      std::uint64_t max_bytes);
 
+// The file ("-": standard input) as text: unreadable, binary and blank
+// inputs, and inputs over max_bytes, are reported; `expected` says what it
+// should hold, for the messages.
+std::optional<std::string> read_text(const std::string& path, Diagnostics& diagnostics,
+                                     std::uint64_t max_bytes, std::string_view expected);
+// YAML (or JSON, which YAML reads) text, its syntax errors reported.
+std::optional<YAML::Node> parse_text(const std::string& shown_path, const std::string& text,
+                                     Diagnostics& diagnostics);
+
+// Every document of a file ("---" between them), as parse_file reads and
+// checks it; `expected` says what the file should hold, for the messages.
+std::optional<std::vector<YAML::Node>> parse_documents(const std::string& path,
+                                                       Diagnostics& diagnostics,
+                                                       std::uint64_t max_bytes,
+                                                       std::string_view expected);
+
+// The value under key in an open-ended mapping (one whose other keys are
+// another tool's, such as a Backstage entity's): undefined when it is
+// absent or `map` is no mapping.
+YAML::Node value_of(const YAML::Node& map, const std::string& key);
+
 // "a mapping", "a sequence", "the text 'abc'", "nothing"
 std::string describe(const YAML::Node& node);
 
@@ -41,6 +62,10 @@ class Reader {
 
   // Each reports a problem at the node and returns nothing.
   std::optional<std::string> text(const YAML::Node& node, std::string_view what);
+  // The text under key in an open-ended mapping (see value_of), reported at
+  // the mapping when absent: "<what> has no 'key'".
+  std::optional<std::string> required_text(const YAML::Node& map, const std::string& key,
+                                           std::string_view what);
   // Text where the key may be absent: empty when it is (or is not text, reported).
   std::string optional_text(const YAML::Node& node, std::string_view what);
   std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,

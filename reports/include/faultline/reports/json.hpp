@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faultline/compare.hpp"
+#include "faultline/imports.hpp"
 
 #include "faultline/analysis.hpp"
 #include "faultline/markov.hpp"
@@ -43,6 +44,7 @@ nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarl
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);
 nlohmann::ordered_json compare_json(const Comparison& comparison);
+nlohmann::ordered_json drift_json(const Topology& topology, const DependencyDrift& drift);
 // simulate --per-run FILE.jsonl: one line per run, the same figures as
 // run_row_csv, with each milestone as {id, simulated_h, met}.
 std::string run_row_json_line(const Scenario& scenario, const RunRecord& record,

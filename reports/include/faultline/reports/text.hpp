@@ -5,6 +5,7 @@
 
 #include "faultline/analysis.hpp"
 #include "faultline/compare.hpp"
+#include "faultline/imports.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
@@ -26,6 +27,10 @@ std::string baseline_text(const Scenario& scenario, const NetworkBaseline& basel
 // Spread over the runs: overall impact, per service, per step, per user group,
 // and how often each observed milestone was met.
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result);
+// A topology's dependencies against traced calls: calls it does not
+// declare, declared dependencies never called, trace names it does not
+// have, and what the traces could not judge; a last line of totals.
+std::string drift_text(const Topology& topology, const DependencyDrift& drift);
 // Steady-state availability and expected downtime per year.
 std::string markov_text(const Topology& topology, const MarkovResult& result);
 std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis);

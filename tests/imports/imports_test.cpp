@@ -1,0 +1,202 @@
+// Imports: a Backstage catalog into a topology that the loader accepts, and
+// traced calls held against a topology's dependencies, on fixtures whose
+// answers are worked out in their comments and here.
+
+#include "faultline/imports.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::has_error;
+using testing::test_path;
+
+std::string fixture(const std::string& name) {
+  return test_path("imports/fixtures/" + name);
+}
+
+// The import's topology as the loader reads it, from a file of its own.
+std::shared_ptr<const Topology> loaded(const std::string& yaml, const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("faultline_import_" + name);
+  std::ofstream(path) << yaml;
+  const auto load = load_topology(path.string());
+  EXPECT_FALSE(load.diagnostics.has_errors()) << load.diagnostics.to_text();
+  std::filesystem::remove(path);
+  return load.topology;
+}
+
+std::vector<std::pair<std::string, DependencyKind>> dependencies_of(const Topology& t,
+                                                                    const std::string& id) {
+  std::vector<std::pair<std::string, DependencyKind>> out;
+  for (const Dependency& d : t.service(*t.find_service(id)).dependencies)
+    out.emplace_back(t.service(d.service).id, d.kind);
+  return out;
+}
+
+// catalog-info.yaml, by hand: six services (four Components, two
+// Resources; the System, the API and the Group are no service). web-shop
+// consumes orders-api, which orders provides: web-shop -> orders. orders
+// depends on orders-db and payments; payments on fraud-check (in namespace
+// risk, soft by its annotation) and, by payments-db's dependencyOf, on
+// payments-db: 5 dependencies. Only web-shop names users, so one group.
+// payments, payments-db and fraud-check name no region: they go to the
+// placeholder region.
+TEST(BackstageImport, TheShopCatalogBecomesTheTopologyWorkedOutByHand) {
+  Diagnostics diagnostics;
+  const auto imported = import_backstage({fixture("catalog-info.yaml")}, {}, diagnostics);
+  ASSERT_TRUE(imported) << diagnostics.to_text();
+  EXPECT_EQ(imported->services, 6U);
+  EXPECT_EQ(imported->dependencies, 5U);
+  EXPECT_EQ(imported->user_groups, 1U);
+  EXPECT_EQ(imported->left_out, std::vector<std::string>{"1 Group"});
+  EXPECT_TRUE(testing::matches_golden("golden/shop-topology.yaml", imported->topology_yaml));
+
+  const auto topology = loaded(imported->topology_yaml, "shop.yaml");
+  ASSERT_TRUE(topology);
+  EXPECT_EQ(topology->name(), "Checkout");
+  using Deps = std::vector<std::pair<std::string, DependencyKind>>;
+  EXPECT_EQ(dependencies_of(*topology, "web-shop"), (Deps{{"orders", DependencyKind::hard}}));
+  EXPECT_EQ(dependencies_of(*topology, "orders"),
+            (Deps{{"orders-db", DependencyKind::hard}, {"payments", DependencyKind::hard}}));
+  EXPECT_EQ(dependencies_of(*topology, "payments"),
+            (Deps{{"fraud-check", DependencyKind::soft}, {"payments-db", DependencyKind::hard}}));
+  const Service& web = topology->service(*topology->find_service("web-shop"));
+  EXPECT_EQ(web.redundancy, Redundancy::active_active);
+  EXPECT_EQ(web.deployments.size(), 2U);
+  EXPECT_EQ(
+      topology->deployment(topology->service(*topology->find_service("orders")).deployments.front())
+          .instances,
+      4);
+  ASSERT_EQ(topology->user_groups().size(), 1U);
+  EXPECT_EQ(topology->user_groups()[0].users.value, 250'000);
+  EXPECT_EQ(imported->placeholders,
+            std::vector<std::string>{"region 'unplaced' holds payments, payments-db, fraud-check"});
+}
+
+// no-users.yaml: nothing names users, so front and admin, on which nothing
+// depends, each get a placeholder group of 1,000; core gets none.
+TEST(BackstageImport, WithoutUsersTheEntryPointsGetPlaceholderGroups) {
+  Diagnostics diagnostics;
+  const auto imported = import_backstage({fixture("no-users.yaml")}, {}, diagnostics);
+  ASSERT_TRUE(imported) << diagnostics.to_text();
+  const auto topology = loaded(imported->topology_yaml, "no-users.yaml");
+  ASSERT_TRUE(topology);
+  ASSERT_EQ(topology->user_groups().size(), 2U);
+  EXPECT_EQ(topology->user_groups()[0].id, "front-users");
+  EXPECT_EQ(topology->user_groups()[1].id, "admin-users");
+  EXPECT_EQ(topology->user_groups()[0].users.value, 1000);
+  EXPECT_NE(imported->topology_yaml.find("  - id: front-users\n    description: \"PLACEHOLDER: "
+                                         "1000 users, time zone UTC, region unplaced\""),
+            std::string::npos);
+  EXPECT_EQ(imported->placeholders.size(), 3U);  // the region and two groups
+}
+
+TEST(BackstageImport, EveryMistakeIsSaidWhereItIs) {
+  Diagnostics d;
+  EXPECT_FALSE(import_backstage({fixture("bad-catalog.yaml")}, {}, d));
+  EXPECT_EQ(d.error_count(), 9U) << d.to_text();
+  EXPECT_TRUE(has_error(d, 7, 5, "did you mean 'faultline.io/regions'?"));
+  EXPECT_TRUE(has_error(d, 9, 15, "did you mean 'component:default/api'?"));
+  EXPECT_TRUE(has_error(d, 16, 15, "this field needs its kind"));
+  EXPECT_TRUE(has_error(d, 21, 3, "has no 'name'"));
+  EXPECT_TRUE(has_error(d, 23, 1, "defined twice"));
+  EXPECT_TRUE(has_error(d, 33, 29, "must be a whole number, found 'many'"));
+  EXPECT_TRUE(has_error(d, 34, 30, "did you mean 'active-passive'?"));
+  EXPECT_TRUE(has_error(d, 35, 29, "unknown time zone 'Mars/Olympus'"));
+  EXPECT_TRUE(has_error(d, 36, 37, "none of its dependencies"));
+}
+
+TEST(BackstageImport, ACatalogWithoutServicesIsRefused) {
+  Diagnostics d;
+  EXPECT_FALSE(import_backstage({fixture("only-groups.yaml")}, {}, d));
+  EXPECT_TRUE(has_error(d, 0, 0, "no Component or Resource")) << d.to_text();
+}
+
+std::shared_ptr<const Topology> traced() {
+  const auto load = load_topology(fixture("traced.yaml"));
+  EXPECT_TRUE(load.topology) << load.diagnostics.to_text();
+  return load.topology;
+}
+
+DependencyDrift drift_of(const std::string& links) {
+  Diagnostics d;
+  const auto calls = read_trace_links(fixture(links), {}, d);
+  EXPECT_TRUE(calls) << d.to_text();
+  return calls ? dependency_drift(*traced(), *calls) : DependencyDrift{};
+}
+
+// jaeger.json against traced.yaml, by hand: web -> api and api -> db (300 +
+// 50, one pair) are declared and called; web -> db (2 calls) is called but
+// not declared; search is no service; cache and worker never appear, so
+// api -> cache and worker -> db cannot be judged.
+TEST(TraceDrift, JaegerLinksAgainstTheTopology) {
+  const DependencyDrift drift = drift_of("jaeger.json");
+  ASSERT_EQ(drift.undeclared.size(), 1U);
+  EXPECT_EQ(drift.undeclared[0].client, "web");
+  EXPECT_EQ(drift.undeclared[0].server, "db");
+  EXPECT_EQ(drift.undeclared[0].calls, 2U);
+  EXPECT_TRUE(drift.never_called.empty());
+  EXPECT_EQ(drift.unknown_services, std::vector<std::string>{"search"});
+  EXPECT_EQ(drift.not_traced.size(), 2U);
+  EXPECT_EQ(drift.calls_matched, 2U);
+  EXPECT_TRUE(drift.drifted());
+}
+
+// The same calls as OpenTelemetry service graph metrics give the same
+// answer; the failed-requests metric and the comments are passed over, and
+// the two api -> db samples add up.
+TEST(TraceDrift, ServiceGraphMetricsGiveTheSameAnswer) {
+  Diagnostics d;
+  const auto calls = read_trace_links(fixture("service-graph.prom"), {}, d);
+  ASSERT_TRUE(calls) << d.to_text();
+  ASSERT_EQ(calls->size(), 4U);
+  EXPECT_EQ((*calls)[1].client, "api");
+  EXPECT_EQ((*calls)[1].server, "db");
+  EXPECT_EQ((*calls)[1].calls, 350U);
+  const DependencyDrift drift = dependency_drift(*traced(), *calls);
+  EXPECT_EQ(drift.undeclared.size(), 1U);
+  EXPECT_EQ(drift.unknown_services, std::vector<std::string>{"search"});
+}
+
+// zipkin.json calls every declared dependency and nothing else. Without
+// the api -> cache call, api -> cache would be declared and never called
+// (both services traced), which is drift.
+TEST(TraceDrift, ZipkinLinksThatMatchAreNoDrift) {
+  const DependencyDrift drift = drift_of("zipkin.json");
+  EXPECT_FALSE(drift.drifted());
+  EXPECT_EQ(drift.calls_matched, 4U);
+  EXPECT_TRUE(drift.not_traced.empty());
+
+  const std::vector<ObservedCall> without_cache{
+      {"web", "api", 1, {}}, {"api", "db", 1, {}}, {"worker", "db", 1, {}}, {"cache", "db", 1, {}}};
+  const DependencyDrift missing = dependency_drift(*traced(), without_cache);
+  ASSERT_EQ(missing.never_called.size(), 1U);
+  EXPECT_EQ(missing.never_called[0].kind, DependencyKind::soft);
+  EXPECT_EQ(missing.undeclared.size(), 1U);  // cache -> db
+}
+
+TEST(TraceDrift, BadLinksAreSaidWhereTheyAre) {
+  Diagnostics json;
+  EXPECT_FALSE(read_trace_links(fixture("bad-link.json"), {}, json));
+  EXPECT_TRUE(has_error(json, 3, 3, "the link has no 'child'")) << json.to_text();
+  EXPECT_TRUE(has_error(json, 4, 49, "found -1"));
+  Diagnostics prom;
+  EXPECT_FALSE(read_trace_links(fixture("bad-labels.prom"), {}, prom));
+  EXPECT_TRUE(has_error(prom, 3, 61, "expected ',' or '}' after the label server"))
+      << prom.to_text();
+  EXPECT_TRUE(has_error(prom, 4, 1, "needs the labels client and server"));
+  Diagnostics none;
+  EXPECT_FALSE(read_trace_links(fixture("traced.yaml"), {}, none));
+  // A YAML file is neither: read as metrics, its first sample is no number.
+  EXPECT_TRUE(has_error(none, 3, 10, "the sample's value '[{id:' is not a number"))
+      << none.to_text();
+}
+
+}  // namespace
+}  // namespace faultline

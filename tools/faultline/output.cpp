@@ -1,0 +1,37 @@
+#include "output.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "faultline/reports/atomic_file.hpp"
+
+namespace faultline::cli {
+
+void print(const Diagnostics& diagnostics) {
+  std::cerr << diagnostics.to_text();
+  if (diagnostics.has_errors())
+    std::cerr << fmt::format("{} error(s); nothing was written\n", diagnostics.error_count());
+}
+
+std::string json_text(const nlohmann::ordered_json& json) {
+  return json.dump(2) + "\n";
+}
+
+int write_output(const std::string& path, const std::string& text) {
+  if (path.empty())
+    return kExitOk;
+  if (path == "-") {
+    std::cout << text;
+    return kExitOk;
+  }
+  try {
+    reports::write_file_atomically(path, text);
+  } catch (const std::exception& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,28 @@
+#pragma once
+// What every command shares: its exit codes, how it prints diagnostics and
+// how it writes an output.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "faultline/diagnostics.hpp"
+
+namespace faultline::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // could not write the output (import deps: drift)
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitMissed = 3;         // --require-milestones: a milestone was missed
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+// Every diagnostic on standard error, and how many errors stopped the output.
+void print(const Diagnostics& diagnostics);
+
+std::string json_text(const nlohmann::ordered_json& json);
+
+// Writes text to path atomically ("-": standard output, which main checks
+// arrived; empty: nowhere): kExitFailure, said, when it cannot.
+int write_output(const std::string& path, const std::string& text);
+
+}  // namespace faultline::cli
