@@ -633,6 +633,22 @@ std::string event_time_text(const ScenarioClock& clock, const EventTimes& times,
   return at ? at_local(clock, *at) : std::string(never);
 }
 
+// What the step acts on: its service, its fault, or its deployments (a
+// count past three).
+std::string step_subject(const Scenario& scenario, const Step& step) {
+  const Topology& topology = *scenario.topology;
+  if (step.service)
+    return topology.service(*step.service).id;
+  if (step.fault)
+    return scenario.faults[step.fault->value].id;
+  if (step.deployments.size() > 3)
+    return std::to_string(step.deployments.size()) + " deployments";
+  std::string out;
+  for (const DeploymentId d : step.deployments)
+    out += (out.empty() ? "" : ",") + topology.deployment(d).id;
+  return out;
+}
+
 double mean_busy(const MonteCarloResult& result, std::size_t index) {
   return result.runs == 0 ? 0.0
                           : static_cast<double>(result.sampled_busy_sum[index]) /

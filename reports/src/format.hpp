@@ -86,6 +86,9 @@ std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load);
 std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s);
 
 double share(std::uint64_t part, std::uint64_t whole);
+// What a step acts on: its service, its fault, or its deployments (a count
+// past three).
+std::string step_subject(const Scenario& scenario, const Step& step);
 UserCount total_users(const Topology& topology);
 
 // Spreads are read in minutes; milliseconds would be noise.

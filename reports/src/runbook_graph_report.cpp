@@ -4,6 +4,7 @@
 
 #include "faultline/reports/graph.hpp"
 #include "faultline/words.hpp"
+#include "format.hpp"
 #include "graph_writers.hpp"
 
 namespace faultline::reports {
@@ -38,27 +39,11 @@ std::string offset(const std::optional<SimTime>& t) {
   return t ? format_offset(*t) : std::string();
 }
 
-// What the step acts on: its service, its fault, or its deployments (a
-// count past three).
-std::string acts_on(const Scenario& scenario, const Step& step) {
-  const Topology& topology = *scenario.topology;
-  if (step.service)
-    return topology.service(*step.service).id;
-  if (step.fault)
-    return scenario.faults[step.fault->value].id;
-  if (step.deployments.size() > 3)
-    return std::to_string(step.deployments.size()) + " deployments";
-  std::string out;
-  for (const DeploymentId d : step.deployments)
-    out += (out.empty() ? "" : ",") + topology.deployment(d).id;
-  return out;
-}
-
 StepNode step_node(const Scenario& scenario, const RunResult& result, StepId s, bool critical) {
   const Step& step = scenario.steps[s.value];
   const StepOutcome& outcome = result.steps[s.value];
   const std::string crew = step.crew ? scenario.crews[step.crew->value].id : std::string();
-  const std::string target = acts_on(scenario, step);
+  const std::string target = step_subject(scenario, step);
   const std::string_view ended = outcome_name(outcome);
   std::string label = step.id + "\\n" + std::string(word_of(step.action));
   label += target.empty() ? "" : " " + target;

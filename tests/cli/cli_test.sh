@@ -350,6 +350,48 @@ expect_exit 2 "bad links are bad input" "$faultline" import deps \
 check "said where they are" grep -q "bad-labels.prom:3:61: error:" "$work/stderr"
 expect_exit 2 "import needs what to import" "$faultline" import
 
+# export: the formats' rules are checked by tests/exports/check_experiments.py,
+# which must also refuse what breaks them.
+check_experiment="python3 tests/exports/check_experiments.py"
+expect_exit 0 "export chaostoolkit of the Webex scenario" "$faultline" export chaostoolkit \
+  scenarios/webex-2018-09-25.yaml --out "$work/webex-ctk.json"
+check "is a Chaos Toolkit experiment" $check_experiment chaostoolkit "$work/webex-ctk.json"
+check "with the scenario's faults and a rollback per step the replay started" python3 -c '
+import json, sys, yaml
+e = json.load(open(sys.argv[1])); s = yaml.safe_load(open(sys.argv[2]))
+assert [a["name"] for a in e["method"]] == [f["id"] for f in s["faults"]], e["method"]
+assert len(e["rollbacks"]) == len(s["runbook"]), len(e["rollbacks"])' \
+  "$work/webex-ctk.json" scenarios/webex-2018-09-25.yaml
+expect_exit 0 "export aws-fis of the Webex scenario" "$faultline" export aws-fis \
+  scenarios/webex-2018-09-25.yaml --out "$work/webex-fis.json"
+check "is an FIS experiment template" $check_experiment aws-fis "$work/webex-fis.json"
+expect_exit 0 "export aws-fis of a bad release" "$faultline" export aws-fis \
+  tests/exports/fixtures/game-day.yaml
+check "warns that FIS has no action for it" grep -q "FIS has no action for bad-release" \
+  "$work/stderr"
+expect_exit 2 "export aws-fis of nothing FIS can do" "$faultline" export aws-fis \
+  tests/replay/fixtures/redundancy/bad_deploy.yaml --out "$work/no-fis.json"
+check "writes nothing" test ! -e "$work/no-fis.json"
+expect_exit 2 "export of a bad scenario" "$faultline" export chaostoolkit "$fixtures/empty.yaml"
+# The checker refuses a broken experiment: no method, a pause in words, a
+# startAfter naming nothing, a wait past 12 hours.
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); del e["method"]
+json.dump(e, open(sys.argv[2], "w"))' "$work/webex-ctk.json" "$work/broken-ctk.json"
+expect_exit 1 "the checker refuses an experiment without a method" $check_experiment \
+  chaostoolkit "$work/broken-ctk.json"
+python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); e["method"][0]["pauses"]={"before":"1h"}
+json.dump(e, open(sys.argv[2], "w"))' "$work/webex-ctk.json" "$work/broken-ctk.json"
+expect_exit 1 "or with a pause that is no number" $check_experiment chaostoolkit \
+  "$work/broken-ctk.json"
+"$faultline" export aws-fis tests/exports/fixtures/game-day.yaml --out "$work/fis.json" 2>/dev/null
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); t["actions"]["wait-PT30M"]["startAfter"]=["nothing"]
+json.dump(t, open(sys.argv[2], "w"))' "$work/fis.json" "$work/broken-fis.json"
+expect_exit 1 "a template whose startAfter names nothing" $check_experiment aws-fis \
+  "$work/broken-fis.json"
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); t["actions"]["wait-PT30M"]["parameters"]["duration"]="PT13H"
+json.dump(t, open(sys.argv[2], "w"))' "$work/fis.json" "$work/broken-fis.json"
+expect_exit 1 "or a wait past 12 hours" $check_experiment aws-fis "$work/broken-fis.json"
+
 expect_exit 0 "completion prints a bash completion script" "$faultline" completion bash
 cp "$work/stdout" "$work/completion.bash"
 check "which bash reads" bash -n "$work/completion.bash"

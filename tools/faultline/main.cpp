@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "completion.hpp"
+#include "exports.hpp"
 #include "faultline/analysis.hpp"
 #include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
@@ -968,10 +969,12 @@ int main(int argc, char** argv) {
   CLI::App* completion_cmd = add_completion_command(app, shell);
   faultline::cli::ImportArgs import_args;
   CLI::App* import_cmd = faultline::cli::add_import_command(app, import_args);
+  faultline::cli::ExportArgs export_args;
+  CLI::App* export_cmd = faultline::cli::add_export_command(app, export_args);
 
   const std::vector<CLI::App*> commands{validate_cmd,   analyze_cmd,  replay_cmd, simulate_cmd,
                                         compare_cmd,    rehearse_cmd, markov_cmd, schema_cmd,
-                                        completion_cmd, import_cmd};
+                                        completion_cmd, import_cmd,   export_cmd};
   if (is_unknown_command(argc, argv, commands))
     return kExitBadInput;
   try {
@@ -1004,6 +1007,8 @@ int main(int argc, char** argv) {
       return print_completion(app);
     if (*import_cmd)
       return faultline::cli::run_import(*import_cmd, import_args, load_options);
+    if (*export_cmd)
+      return faultline::cli::run_export(*export_cmd, export_args, load_options);
     return kExitOk;
   };
   return run_guarded(run_command);

@@ -1,0 +1,454 @@
+#include "faultline/reports/chaos.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "faultline/version.hpp"
+#include "faultline/words.hpp"
+#include "format.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+// FIS's longest wait, and its longest action duration.
+constexpr Duration kLongestFisWait = Duration::hours(12);
+constexpr std::size_t kFisDescriptionLimit = 512;
+constexpr std::size_t kFisNameLimit = 64;
+constexpr std::string_view kDeploymentTag = "faultline:deployment";
+
+std::string scenario_title(const Scenario& scenario) {
+  return scenario.name.empty() ? scenario.file : scenario.name;
+}
+
+// The faults in the order they strike, the earlier listed first on a tie.
+std::vector<const Fault*> faults_in_time_order(const Scenario& scenario) {
+  std::vector<const Fault*> faults;
+  for (const Fault& f : scenario.faults)
+    faults.push_back(&f);
+  std::ranges::stable_sort(faults, {}, [](const Fault* f) { return f->at; });
+  return faults;
+}
+
+std::string deployment_list(const Topology& topology, const std::vector<DeploymentId>& ds) {
+  std::vector<std::string> ids;
+  for (const DeploymentId d : ds)
+    ids.push_back(topology.deployment(d).id);
+  return fmt::format("{}", fmt::join(ids, ", "));
+}
+
+// What the fault does, in a sentence of our own (the scenario's own
+// description, when it has one, follows it).
+std::string fault_sentence(const Scenario& scenario, const Fault& f) {
+  const Topology& topology = *scenario.topology;
+  std::string text;
+  switch (f.kind) {
+    case FaultKind::delete_instances:
+      text = fmt::format("delete {} instances of {}",
+                         f.instances ? std::to_string(*f.instances) + " (each)" : "all",
+                         deployment_list(topology, f.deployments));
+      break;
+    case FaultKind::outage:
+      text = fmt::format("outage of {}, serving {}%", topology.service(*f.service).id,
+                         std::lround(f.served_fraction * 100));
+      break;
+    case FaultKind::bad_deploy:
+      text = fmt::format("a bad release over {}, {} a wave every {}",
+                         deployment_list(topology, f.deployments), f.per_wave,
+                         human_duration(f.every));
+      break;
+    case FaultKind::degradation:
+      text = fmt::format(
+          "degradation of {}: {}% packet loss, {} added latency, {}% capacity",
+          deployment_list(topology, f.deployments), std::lround(f.impairment.packet_loss * 100),
+          human_duration(f.impairment.added_latency), std::lround(f.impairment.capacity * 100));
+      break;
+  }
+  if (f.lasts)
+    text += fmt::format(", lasting {}", human_duration(f.lasts->median()));
+  return f.description.empty() ? text : text + " (" + f.description + ")";
+}
+
+// ---- Chaos Toolkit ----------------------------------------------------------
+
+// A configuration key: lower-case letters, digits and underscores.
+std::string config_key(std::string_view id) {
+  std::string key;
+  for (const char c : id)
+    key += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
+  return key;
+}
+
+std::string upper(std::string text) {
+  std::ranges::transform(text, text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
+}
+
+ordered_json placeholder_action(const std::string& name, const std::string& description,
+                                const std::string& what) {
+  return {{"type", "action"},
+          {"name", name},
+          {"description", description},
+          {"provider",
+           {{"type", "process"},
+            {"path", "echo"},
+            {"arguments", "PLACEHOLDER: replace with a command that " + what}}}};
+}
+
+// Services some user group uses directly, in topology order.
+std::vector<ServiceId> user_facing(const Topology& topology) {
+  std::vector<ServiceId> out;
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    if (!topology.users_of(ServiceId{s}).empty())
+      out.push_back(ServiceId{s});
+  }
+  return out;
+}
+
+// Each user-facing service's probe and the configuration entry its URL
+// comes from.
+void add_hypothesis(const Topology& topology, ordered_json& experiment) {
+  ordered_json configuration = ordered_json::object();
+  ordered_json probes = ordered_json::array();
+  for (const ServiceId s : user_facing(topology)) {
+    const std::string& id = topology.service(s).id;
+    std::string key = config_key(id) + "_health_url";
+    for (int n = 2; configuration.contains(key); ++n)
+      key = fmt::format("{}_health_url_{}", config_key(id), n);
+    configuration[key] = {{"type", "env"},
+                          {"key", "FAULTLINE_" + upper(key)},
+                          {"default", "https://PLACEHOLDER.invalid/health/" + config_key(id)}};
+    probes.push_back({{"type", "probe"},
+                      {"name", id + " answers"},
+                      {"tolerance", 200},
+                      {"provider", {{"type", "http"}, {"url", "${" + key + "}"}, {"timeout", 5}}}});
+  }
+  experiment["configuration"] = std::move(configuration);
+  experiment["steady-state-hypothesis"] = {
+      {"title", "Every user-facing service answers its health check"}, {"probes", probes}};
+}
+
+// The faults in time order, each paused after the one before by the time
+// between them.
+ordered_json method(const Scenario& scenario) {
+  ordered_json method = ordered_json::array();
+  SimTime previous;
+  for (const Fault* f : faults_in_time_order(scenario)) {
+    ordered_json action = placeholder_action(
+        f->id, fault_sentence(scenario, *f),
+        fmt::format("injects this fault ({} at {})", word_of(f->kind), format_offset(f->at)));
+    const Duration gap = f->at - previous;
+    if (gap.ms > 0)
+      action["pauses"] = {{"before", gap.in_seconds()}};
+    previous = f->at;
+    method.push_back(std::move(action));
+  }
+  return method;
+}
+
+// The steps the replay started, in that order (the runbook's order on a
+// tie).
+ordered_json rollbacks(const Scenario& scenario, const RunResult& replay) {
+  std::vector<std::size_t> started;
+  for (std::size_t s = 0; s < scenario.steps.size(); ++s) {
+    if (replay.steps[s].started && !replay.steps[s].skipped)
+      started.push_back(s);
+  }
+  std::ranges::stable_sort(started, {}, [&](std::size_t s) { return *replay.steps[s].started; });
+  ordered_json out = ordered_json::array();
+  for (const std::size_t s : started) {
+    const Step& step = scenario.steps[s];
+    const std::string what =
+        step.action == ActionKind::none
+            ? std::string("work that changes nothing modelled")
+            : fmt::format("{} {}", word_of(step.action), step_subject(scenario, step));
+    const std::string description = step.description.empty() ? what : step.description;
+    out.push_back(placeholder_action(step.id, description,
+                                     fmt::format("does this step ({}; the replay started it at {})",
+                                                 what, format_offset(*replay.steps[s].started))));
+  }
+  return out;
+}
+
+// ---- AWS FIS ----------------------------------------------------------------
+
+// A name FIS takes: letters, digits, '-' and '_', at most 64 characters;
+// anything else becomes one '-', and none ends it.
+std::string fis_name(std::string_view text) {
+  std::string name;
+  for (const char c : text) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (kept)
+      name += c;
+    else if (!name.empty() && name.back() != '-')
+      name += '-';
+  }
+  name.resize(std::min(name.size(), kFisNameLimit));
+  while (!name.empty() && name.back() == '-')
+    name.pop_back();
+  return name;
+}
+
+// ISO 8601, as FIS reads durations: PT1H30M, PT45S; whole seconds, rounded up.
+std::string iso_duration(Duration d) {
+  std::int64_t seconds = (d.ms + 999) / 1000;
+  std::string text = "PT";
+  for (const auto& [unit, size] : {std::pair{'H', 3600}, {'M', 60}, {'S', 1}}) {
+    if (seconds >= size) {
+      text += fmt::format("{}{}", seconds / size, unit);
+      seconds %= size;
+    }
+  }
+  return text == "PT" ? "PT0S" : text;
+}
+
+// The first bytes of text, whole UTF-8 characters only.
+std::string truncated(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t end = limit - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end) + "...";
+}
+
+// The template's targets and actions, built fault by fault in time order.
+class FisBuilder {
+ public:
+  FisBuilder(const Scenario& scenario, const RunResult& replay)
+      : scenario_(scenario), topology_(*scenario.topology), replay_(replay) {}
+
+  FisTemplate build();
+
+ private:
+  using Names = std::vector<std::string>;
+  std::string target(DeploymentId d, const std::string& selection);
+  std::string action(const std::string& base, ordered_json body, const Names& after);
+  Names waits(Duration gap, Names after);
+  Names add_fault(const Fault& f, const Names& after);
+  Names add_degradation(const Fault& f, const Names& after);
+  Duration degradation_length(const Fault& f) const;
+
+  const Scenario& scenario_;
+  const Topology& topology_;
+  const RunResult& replay_;
+  ordered_json targets_ = ordered_json::object();
+  ordered_json actions_ = ordered_json::object();
+};
+
+// The deployment's instances (tagged faultline:deployment=<its id>) as one
+// selection mode picks them: ALL, COUNT(n) or PERCENT(n).
+std::string FisBuilder::target(DeploymentId d, const std::string& selection) {
+  const std::string& id = topology_.deployment(d).id;
+  std::string mode = selection;
+  std::ranges::transform(mode, mode.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string name = fis_name(id + "-" + mode);
+  targets_[name] = {{"resourceType", "aws:ec2:instance"},
+                    {"resourceTags", {{std::string(kDeploymentTag), id}}},
+                    {"selectionMode", selection}};
+  return name;
+}
+
+// Adds an action under a name not yet taken, started after `after`.
+std::string FisBuilder::action(const std::string& base, ordered_json body, const Names& after) {
+  std::string name = fis_name(base);
+  for (int n = 2; actions_.contains(name); ++n)
+    name = fis_name(fmt::format("{}-{}", base, n));
+  if (!after.empty())
+    body["startAfter"] = after;
+  actions_[name] = std::move(body);
+  return name;
+}
+
+// aws:fis:wait actions, one after another, of 12 hours at most each.
+FisBuilder::Names FisBuilder::waits(Duration gap, Names after) {
+  while (gap.ms > 0) {
+    const Duration part = std::min(gap, kLongestFisWait);
+    after = {action("wait-" + iso_duration(part),
+                    {{"actionId", "aws:fis:wait"},
+                     {"description", "the time between the scenario's faults"},
+                     {"parameters", {{"duration", iso_duration(part)}}}},
+                    after)};
+    gap = gap - part;
+  }
+  return after;
+}
+
+// How long a degradation lasts: its `lasts`, or until the replay's step
+// that mitigated it completed, or to the replay's end; at most 12 hours.
+Duration FisBuilder::degradation_length(const Fault& f) const {
+  std::optional<Duration> length;
+  if (f.lasts)
+    length = f.lasts->median();
+  for (std::size_t s = 0; s < scenario_.steps.size() && !length; ++s) {
+    const Step& step = scenario_.steps[s];
+    const auto done = replay_.steps[s].completed;
+    if (step.action == ActionKind::mitigate && step.fault &&
+        &scenario_.faults[step.fault->value] == &f && done)
+      length = *done - f.at;
+  }
+  return std::min(length.value_or(replay_.end - f.at), kLongestFisWait);
+}
+
+// The actions that inject one fault, each started after `after`; none for a
+// fault FIS has no action for.
+FisBuilder::Names FisBuilder::add_fault(const Fault& f, const Names& after) {
+  Names names;
+  const std::string description = truncated(fault_sentence(scenario_, f), kFisDescriptionLimit);
+  switch (f.kind) {
+    case FaultKind::delete_instances:
+      for (const DeploymentId d : f.deployments) {
+        const std::string selection =
+            f.instances ? fmt::format("COUNT({})", *f.instances) : std::string("ALL");
+        names.push_back(action(f.id + "-" + topology_.deployment(d).id,
+                               {{"actionId", "aws:ec2:terminate-instances"},
+                                {"description", description},
+                                {"targets", {{"Instances", target(d, selection)}}}},
+                               after));
+      }
+      break;
+    case FaultKind::outage: {
+      const long served = std::lround(f.served_fraction * 100);
+      const std::string selection = served > 0 ? fmt::format("PERCENT({})", 100 - served) : "ALL";
+      ordered_json parameters = ordered_json::object();
+      if (f.lasts)
+        parameters["startInstancesAfterDuration"] = iso_duration(f.lasts->median());
+      for (const DeploymentId d : topology_.service(*f.service).deployments) {
+        names.push_back(action(f.id + "-" + topology_.deployment(d).id,
+                               {{"actionId", "aws:ec2:stop-instances"},
+                                {"description", description},
+                                {"parameters", parameters},
+                                {"targets", {{"Instances", target(d, selection)}}}},
+                               after));
+      }
+      break;
+    }
+    case FaultKind::degradation:
+      names = add_degradation(f, after);
+      break;
+    case FaultKind::bad_deploy:
+      break;
+  }
+  return names;
+}
+
+// A degradation: the SSM documents FIS ships for packet loss and latency,
+// and stopped instances for lost capacity, on each of its deployments.
+FisBuilder::Names FisBuilder::add_degradation(const Fault& f, const Names& after) {
+  const Duration length = degradation_length(f);
+  const std::string seconds = std::to_string((length.ms + 999) / 1000);
+  const Impairment& impairment = f.impairment;
+  Names names;
+  for (const DeploymentId d : f.deployments) {
+    const std::string base = f.id + "-" + topology_.deployment(d).id;
+    const auto ssm = [&](const char* suffix, const char* document, const std::string& parameter,
+                         const std::string& value) {
+      const ordered_json document_parameters = {
+          {parameter, value}, {"DurationSeconds", seconds}, {"InstallDependencies", "True"}};
+      names.push_back(
+          action(base + "-" + suffix,
+                 {{"actionId", "aws:ssm:send-command"},
+                  {"description", truncated(fault_sentence(scenario_, f), kFisDescriptionLimit)},
+                  {"parameters",
+                   {{"documentArn", fmt::format("arn:aws:ssm:REGION::document/{}", document)},
+                    {"documentParameters", document_parameters.dump()},
+                    {"duration", iso_duration(length)}}},
+                  {"targets", {{"Instances", target(d, "ALL")}}}},
+                 after));
+    };
+    if (impairment.packet_loss > 0)
+      ssm("packet-loss", "AWSFIS-Run-Network-Packet-Loss", "LossPercent",
+          std::to_string(std::lround(impairment.packet_loss * 100)));
+    if (impairment.added_latency.ms > 0)
+      ssm("latency", "AWSFIS-Run-Network-Latency", "DelayMilliseconds",
+          std::to_string(impairment.added_latency.ms));
+    if (impairment.capacity < 1) {
+      const std::string selection =
+          fmt::format("PERCENT({})", std::lround((1 - impairment.capacity) * 100));
+      names.push_back(
+          action(base + "-capacity",
+                 {{"actionId", "aws:ec2:stop-instances"},
+                  {"description", "lost capacity: " + fault_sentence(scenario_, f)},
+                  {"parameters", {{"startInstancesAfterDuration", iso_duration(length)}}},
+                  {"targets", {{"Instances", target(d, selection)}}}},
+                 after));
+    }
+  }
+  return names;
+}
+
+// Fault after fault in time order: those at the same time start together,
+// a later one after a wait as long as the time between them.
+FisTemplate FisBuilder::build() {
+  FisTemplate result;
+  Names started_after;  // what the last faults injected started after
+  Names previous;       // the actions that injected them
+  SimTime previous_at;
+  for (const Fault* f : faults_in_time_order(scenario_)) {
+    if (f->kind == FaultKind::bad_deploy) {
+      result.without_counterpart.push_back(f->id);
+      continue;
+    }
+    if (f->at > previous_at || (previous.empty() && f->at.ms > 0))
+      started_after = waits(f->at - previous_at, previous);
+    const Names injected = add_fault(*f, started_after);
+    previous.insert(previous.end(), injected.begin(), injected.end());
+    if (f->at > previous_at)
+      previous = injected;
+    previous_at = f->at;
+  }
+  const std::string title = scenario_title(scenario_);
+  result.json["description"] = truncated(
+      fmt::format("{}: the scenario's faults, made by Faultline {} from {}. Targets are EC2 "
+                  "instances tagged {}=<deployment>; the stop condition and role are "
+                  "PLACEHOLDERs.",
+                  title, kVersion, scenario_.file, kDeploymentTag),
+      kFisDescriptionLimit);
+  result.json["targets"] = targets_;
+  result.json["actions"] = actions_;
+  result.json["stopConditions"] = ordered_json::array(
+      {{{"source", "aws:cloudwatch:alarm"},
+        {"value", "arn:aws:cloudwatch:REGION:ACCOUNT:alarm:PLACEHOLDER-stop-the-experiment"}}});
+  result.json["roleArn"] = "arn:aws:iam::ACCOUNT:role/PLACEHOLDER-fis-experiment-role";
+  result.json["tags"] = {{"Name", truncated(title, 256)},
+                         {"faultline:scenario", truncated(scenario_.file, 256)}};
+  return result;
+}
+
+}  // namespace
+
+ordered_json chaostoolkit_experiment(const Scenario& scenario, const RunResult& replay) {
+  ordered_json experiment;
+  experiment["version"] = "1.0.0";
+  experiment["title"] = scenario_title(scenario);
+  experiment["description"] = fmt::format(
+      "{}Made by Faultline {} from {}. Every provider is a PLACEHOLDER: each probe reads its URL "
+      "from an environment variable, and each action echoes what it stands for; replace them "
+      "before a game day.",
+      scenario.description.empty() ? "" : scenario.description + "\n\n", kVersion, scenario.file);
+  std::vector<std::string> tags{"faultline"};
+  for (const Fault& f : scenario.faults) {
+    const std::string kind(word_of(f.kind));
+    if (std::ranges::find(tags, kind) == tags.end())
+      tags.push_back(kind);
+  }
+  experiment["tags"] = tags;
+  add_hypothesis(*scenario.topology, experiment);
+  experiment["method"] = method(scenario);
+  experiment["rollbacks"] = rollbacks(scenario, replay);
+  return experiment;
+}
+
+FisTemplate aws_fis_template(const Scenario& scenario, const RunResult& replay) {
+  return FisBuilder(scenario, replay).build();
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,97 @@
+// faultline export: game-day.yaml as a Chaos Toolkit experiment and an AWS
+// FIS template, against the answer worked out by hand in its comments.
+// tests/exports/check_experiments.py checks the formats' rules (CLI test).
+
+#include "faultline/reports/chaos.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using nlohmann::ordered_json;
+
+class GameDay : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scenario_ = testing::scenario_fixture("exports/fixtures/game-day.yaml");
+    replay_ = replay(*scenario_);
+  }
+
+  std::shared_ptr<const Scenario> scenario_;
+  RunResult replay_;
+};
+
+std::vector<std::string> names(const ordered_json& activities) {
+  std::vector<std::string> out;
+  for (const auto& a : activities)
+    out.push_back(a["name"]);
+  return out;
+}
+
+TEST_F(GameDay, ChaosToolkitFaultsInTimeOrderWithThePausesBetween) {
+  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_);
+  EXPECT_EQ(e["title"], "Shop game day");
+  EXPECT_EQ(names(e["method"]),
+            (std::vector<std::string>{"api-vms-lost", "db-lossy", "bad-release", "cache-out"}));
+  EXPECT_FALSE(e["method"][0].contains("pauses"));  // at T0
+  EXPECT_EQ(e["method"][1]["pauses"]["before"], 1800.0);
+  EXPECT_EQ(e["method"][2]["pauses"]["before"], 1800.0);
+  EXPECT_EQ(e["method"][3]["pauses"]["before"], 3600.0);
+  EXPECT_EQ(e["tags"], (std::vector<std::string>{"faultline", "delete-instances", "degradation",
+                                                 "bad-deploy", "outage"}));
+  for (const auto& action : e["method"]) {
+    EXPECT_EQ(action["provider"]["path"], "echo");
+    EXPECT_TRUE(std::string(action["provider"]["arguments"]).starts_with("PLACEHOLDER: "));
+  }
+}
+
+TEST_F(GameDay, ChaosToolkitRollbacksAsTheReplayStartedThemAndAProbePerUserFacingService) {
+  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_);
+  EXPECT_EQ(names(e["rollbacks"]), (std::vector<std::string>{"triage", "rebuild-api", "announce"}));
+  EXPECT_NE(std::string(e["rollbacks"][2]["provider"]["arguments"]).find("started it at T+1h15m"),
+            std::string::npos);
+  const ordered_json& probes = e["steady-state-hypothesis"]["probes"];
+  ASSERT_EQ(probes.size(), 1U);
+  EXPECT_EQ(probes[0]["name"], "web answers");
+  EXPECT_EQ(probes[0]["provider"]["url"], "${web_health_url}");
+  EXPECT_EQ(e["configuration"]["web_health_url"]["key"], "FAULTLINE_WEB_HEALTH_URL");
+}
+
+TEST_F(GameDay, FisChainsTheFaultsThroughWaits) {
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario_, replay_);
+  EXPECT_EQ(fis.without_counterpart, std::vector<std::string>{"bad-release"});
+  const ordered_json& actions = fis.json["actions"];
+  std::vector<std::string> order;
+  for (const auto& [name, action] : actions.items())
+    order.push_back(name);
+  EXPECT_EQ(order, (std::vector<std::string>{
+                       "api-vms-lost-api-east", "wait-PT30M", "db-lossy-db-east-packet-loss",
+                       "db-lossy-db-east-latency", "wait-PT1H30M", "cache-out-cache-east"}));
+  EXPECT_EQ(actions["api-vms-lost-api-east"]["actionId"], "aws:ec2:terminate-instances");
+  EXPECT_EQ(fis.json["targets"]["api-east-count-2"]["selectionMode"], "COUNT(2)");
+  EXPECT_EQ(actions["wait-PT30M"]["startAfter"], std::vector<std::string>{"api-vms-lost-api-east"});
+  EXPECT_EQ(actions["db-lossy-db-east-packet-loss"]["parameters"]["documentParameters"],
+            R"({"LossPercent":"20","DurationSeconds":"3600","InstallDependencies":"True"})");
+  EXPECT_EQ(actions["db-lossy-db-east-latency"]["parameters"]["duration"], "PT1H");
+  EXPECT_EQ(actions["wait-PT1H30M"]["startAfter"],
+            (std::vector<std::string>{"db-lossy-db-east-packet-loss", "db-lossy-db-east-latency"}));
+  const ordered_json& cache = actions["cache-out-cache-east"];
+  EXPECT_EQ(cache["actionId"], "aws:ec2:stop-instances");
+  EXPECT_EQ(cache["parameters"]["startInstancesAfterDuration"], "PT30M");
+  EXPECT_EQ(fis.json["targets"]["cache-east-percent-75"]["resourceTags"]["faultline:deployment"],
+            "cache@east");
+}
+
+// mitigated.yaml: a degradation without `lasts` lasts until the replay's
+// mitigate step completes.
+TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated.yaml");
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
+}
+
+}  // namespace
+}  // namespace faultline
