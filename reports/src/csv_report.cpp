@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "faultline/overloaded.hpp"
@@ -105,21 +106,67 @@ std::string hours_cell(const std::optional<SimTime>& t) {
 
 }  // namespace
 
+namespace {
+
+// The figures of a run after its run and seed columns (see
+// run_rows_csv_header); the milestones' only when asked for.
+std::string figures_header(const Scenario* milestones_of) {
+  std::string out = "user_hours_lost,peak_affected,peak_active,cut_off_at_end,all_restored_h,end_h";
+  if (milestones_of) {
+    for (const Milestone& m : milestones_of->observed)
+      out += "," + text_cell(m.id + "_at_h") + "," + text_cell(m.id + "_met");
+  }
+  return out;
+}
+
+std::string figure_cells(const RunRecord& r, bool milestones) {
+  std::string out = fmt::format("{},{},{},{},{},{}", r.lost.in_user_hours(), r.peak_affected.value,
+                                r.peak_active.value, r.cut_off_at_end.value,
+                                hours_cell(r.all_restored), hours_cell(r.end));
+  for (std::size_t m = 0; milestones && m < r.milestone_times.size(); ++m)
+    out += "," + hours_cell(r.milestone_times[m]) + (r.milestones_met[m] ? ",1" : ",0");
+  return out;
+}
+
+// Whether every variant observes the same milestones, in the same order:
+// only then can one header name their columns.
+bool same_milestones(std::span<const Variant> variants) {
+  const auto ids = [](const Scenario& s) {
+    std::vector<std::string> out;
+    for (const Milestone& m : s.observed)
+      out.push_back(m.id);
+    return out;
+  };
+  return std::ranges::all_of(variants, [&](const Variant& v) {
+    return ids(*v.scenario) == ids(*variants.front().scenario);
+  });
+}
+
+}  // namespace
+
 std::string run_rows_csv_header(const Scenario& scenario) {
-  std::string out =
-      "run,seed,user_hours_lost,peak_affected,peak_active,cut_off_at_end,all_restored_h,end_h";
-  for (const Milestone& m : scenario.observed)
-    out += "," + text_cell(m.id + "_at_h") + "," + text_cell(m.id + "_met");
-  return out + "\r\n";
+  return "run,seed," + figures_header(&scenario) + "\r\n";
 }
 
 std::string run_row_csv(const RunRecord& r, std::uint64_t seed) {
-  std::string out = fmt::format("{},{},{},{},{},{},{},{}", r.run, seed, r.lost.in_user_hours(),
-                                r.peak_affected.value, r.peak_active.value, r.cut_off_at_end.value,
-                                hours_cell(r.all_restored), hours_cell(r.end));
-  for (std::size_t m = 0; m < r.milestone_times.size(); ++m)
-    out += "," + hours_cell(r.milestone_times[m]) + (r.milestones_met[m] ? ",1" : ",0");
-  return out + "\r\n";
+  return fmt::format("{},{},", r.run, seed) + figure_cells(r, true) + "\r\n";
+}
+
+std::string compare_rows_csv_header(std::span<const Variant> variants) {
+  return "run,seed,variant," +
+         figures_header(same_milestones(variants) ? variants.front().scenario.get() : nullptr) +
+         "\r\n";
+}
+
+std::string compare_rows_csv(std::span<const Variant> variants, const ComparedRun& run,
+                             std::uint64_t seed) {
+  const bool milestones = same_milestones(variants);
+  std::string out;
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    out += fmt::format("{},{},{},", run.run, seed, text_cell(variants[v].name)) +
+           figure_cells(run.variants[v], milestones) + "\r\n";
+  }
+  return out;
 }
 
 }  // namespace faultline::reports

@@ -425,7 +425,11 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   return out;
 }
 
-std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std::uint64_t seed) {
+namespace {
+
+// A run's figures as its JSON Lines row gives them, after `head` (its run
+// and seed, and in a comparison its variant).
+ordered_json run_row_json(const Scenario& scenario, const RunRecord& r, ordered_json head) {
   const auto hours = [](const std::optional<SimTime>& t) {
     return t ? ordered_json(t->since_t0().in_hours()) : ordered_json(nullptr);
   };
@@ -435,16 +439,32 @@ std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std:
                           {"simulated_h", hours(r.milestone_times[m])},
                           {"met", static_cast<bool>(r.milestones_met[m])}});
   }
-  const ordered_json line{{"run", r.run},
-                          {"seed", seed},
-                          {"user_hours_lost", r.lost.in_user_hours()},
-                          {"peak_affected", r.peak_affected.value},
-                          {"peak_active", r.peak_active.value},
-                          {"cut_off_at_end", r.cut_off_at_end.value},
-                          {"all_restored_h", hours(r.all_restored)},
-                          {"end_h", hours(r.end)},
-                          {"milestones", std::move(milestones)}};
-  return line.dump() + "\n";
+  head.update(ordered_json{{"user_hours_lost", r.lost.in_user_hours()},
+                           {"peak_affected", r.peak_affected.value},
+                           {"peak_active", r.peak_active.value},
+                           {"cut_off_at_end", r.cut_off_at_end.value},
+                           {"all_restored_h", hours(r.all_restored)},
+                           {"end_h", hours(r.end)},
+                           {"milestones", std::move(milestones)}});
+  return head;
+}
+
+}  // namespace
+
+std::string run_row_json_line(const Scenario& scenario, const RunRecord& r, std::uint64_t seed) {
+  return run_row_json(scenario, r, {{"run", r.run}, {"seed", seed}}).dump() + "\n";
+}
+
+std::string compare_rows_json_lines(std::span<const Variant> variants, const ComparedRun& run,
+                                    std::uint64_t seed) {
+  std::string out;
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    out += run_row_json(*variants[v].scenario, run.variants[v],
+                        {{"run", run.run}, {"seed", seed}, {"variant", variants[v].name}})
+               .dump() +
+           "\n";
+  }
+  return out;
 }
 
 }  // namespace faultline::reports

@@ -483,6 +483,34 @@ expect_exit 1 "an unwritable row file" "$faultline" simulate "$retries" --runs 2
   --per-run /proc/faultline/rows.csv --json "$work/still.json"
 check "leaves the other outputs written" test -s "$work/still.json"
 
+expect_exit 0 "compare writes a row per run and variant" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path --runs 300 \
+  --threads 1 --per-run "$work/pairs1.csv" --json "$work/pairs1.json"
+expect_exit 0 "on any number of threads" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path --runs 300 \
+  --threads 2 --per-run "$work/pairs2.csv"
+check "byte for byte the same rows" cmp -s "$work/pairs1.csv" "$work/pairs2.csv"
+check "whose paired differences are the JSON's" python3 -c '
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+result = json.load(open(sys.argv[2]))
+assert len(rows) == 600 and [r["variant"] for r in rows[:2]] == ["as-written", "critical-path"]
+lost = {v: [float(r["user_hours_lost"]) for r in rows if r["variant"] == v]
+        for v in ("as-written", "critical-path")}
+difference = sum(b - a for a, b in zip(lost["as-written"], lost["critical-path"])) / 300
+pair = next(p for p in result["pairs"] if p["metric"] == "user-hours lost")
+assert abs(difference - pair["mean"]) < 1e-3 * max(1, abs(pair["mean"])), (difference, pair)
+assert "messaging-down_met" in rows[0]' "$work/pairs1.csv" "$work/pairs1.json"
+expect_exit 0 "two scenarios' rows as JSON Lines" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --runs 5 \
+  --per-run "$work/pairs.jsonl"
+check "each line with its variant and its own milestones" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 10 and lines[1]["run"] == 0
+assert lines[1]["variant"] == "scenarios/webex-dc-us-loss.yaml", lines[1]["variant"]
+assert "milestones" in lines[0]' "$work/pairs.jsonl"
+
 runbook=$source_dir/tests/runbook/fixtures
 expect_exit 0 "replay under the optimize strategy" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4

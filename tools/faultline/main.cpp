@@ -443,31 +443,25 @@ int markov(const std::string& topology_path, const std::string& json_path) {
                       json_text(faultline::reports::markov_json(*load.topology, *solution.result)));
 }
 
-// simulate --per-run FILE: a row per run (CSV or JSON Lines, by the
-// file's extension), streamed into a file put in place once the runs are
-// done. A file that cannot be written stops the rows, not the runs.
-class PerRunRows {
+// --per-run FILE: rows (CSV or JSON Lines, by the file's extension)
+// streamed into a file put in place once the runs are done. A file that
+// cannot be written stops the rows, not the runs.
+class RowsFile {
  public:
-  PerRunRows(const std::string& path, const faultline::Scenario& scenario, std::uint64_t seed)
-      : path_(path), scenario_(scenario), seed_(seed), csv_(path.ends_with(".csv")) {
-    if (path.empty())
-      return;
+  // `csv_header` starts a .csv file; no path, no file.
+  RowsFile(const std::string& path, const std::string& csv_header)
+      : path_(path), csv_(path.ends_with(".csv")) {
     attempt([&] {
       file_.emplace(path);
       if (csv_)
-        file_->write(faultline::reports::run_rows_csv_header(scenario));
+        file_->write(csv_header);
     });
   }
 
-  std::function<void(const faultline::RunRecord&)> on_run() {
-    if (!file_)
-      return {};
-    return [this](const faultline::RunRecord& r) {
-      attempt([&] {
-        file_->write(csv_ ? faultline::reports::run_row_csv(r, seed_)
-                          : faultline::reports::run_row_json_line(scenario_, r, seed_));
-      });
-    };
+  bool csv() const { return csv_; }
+
+  void write(const std::string& rows) {
+    attempt([&] { file_->write(rows); });
   }
 
   // Puts the file in place: kExitFailure when it could not be written.
@@ -490,8 +484,6 @@ class PerRunRows {
   }
 
   std::string path_;
-  const faultline::Scenario& scenario_;
-  std::uint64_t seed_;
   bool csv_;
   std::optional<faultline::reports::AtomicFile> file_;
   bool failed_ = false;
@@ -553,12 +545,18 @@ int simulate(SimulateArgs& args) {
   if (show_progress)
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
-  std::optional<PerRunRows> rows;
+  std::optional<RowsFile> rows;
   try {
     scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
                                 text_stream({args.outputs.json, args.outputs.prom}));
-    rows.emplace(args.per_run, *scenario, args.options.seed);
-    args.options.on_run = rows->on_run();
+    rows.emplace(args.per_run, faultline::reports::run_rows_csv_header(*scenario));
+    if (!args.per_run.empty()) {
+      args.options.on_run = [&rows, &scenario,
+                             seed = args.options.seed](const faultline::RunRecord& r) {
+        rows->write(rows->csv() ? faultline::reports::run_row_csv(r, seed)
+                                : faultline::reports::run_row_json_line(*scenario, r, seed));
+      };
+    }
     result = faultline::simulate(*scenario, args.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -595,7 +593,22 @@ struct CompareArgs {
   SearchArgs search;
   Outputs outputs;
   faultline::CompareOptions options;
+  std::string per_run;  // a row per run and variant, .csv or .jsonl
 };
+
+// The comparison, with a row per run and variant into `rows` when asked for.
+faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
+                               const CompareArgs& args, std::optional<RowsFile>& rows) {
+  rows.emplace(args.per_run, faultline::reports::compare_rows_csv_header(variants));
+  faultline::CompareOptions options = args.options;
+  if (!args.per_run.empty()) {
+    options.on_run = [&rows, &variants, seed = options.seed](const faultline::ComparedRun& run) {
+      rows->write(rows->csv() ? faultline::reports::compare_rows_csv(variants, run, seed)
+                              : faultline::reports::compare_rows_json_lines(variants, run, seed));
+    };
+  }
+  return faultline::compare(variants, options);
+}
 
 // Two scenarios (each under its own strategy, or the one named), or one
 // scenario under two strategies or more.
@@ -624,25 +637,28 @@ int compare(const CompareArgs& args) {
     return kExitBadInput;
   }
   faultline::Comparison result;
+  std::optional<RowsFile> rows;
   try {
     for (auto& v : variants)
       v.scenario =
           resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
                            text_stream({args.outputs.json, args.outputs.prom}));
-    result = faultline::compare(variants, args.options);
+    result = compared(variants, args, rows);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
   text_stream({args.outputs.json, args.outputs.prom}) << faultline::reports::compare_text(result);
-  return write_outputs(
-      args.outputs, faultline::reports::compare_json(result),
-      [&] {
-        return ReportPages{faultline::reports::compare_html(variants, result),
-                           faultline::reports::compare_summary(variants, result),
-                           faultline::reports::compare_timeline_csv(result)};
-      },
-      [&] { return faultline::reports::compare_metrics(result); });
+  const int written = rows->finish();
+  return std::max(written, write_outputs(
+                               args.outputs, faultline::reports::compare_json(result),
+                               [&] {
+                                 return ReportPages{
+                                     faultline::reports::compare_html(variants, result),
+                                     faultline::reports::compare_summary(variants, result),
+                                     faultline::reports::compare_timeline_csv(result)};
+                               },
+                               [&] { return faultline::reports::compare_metrics(result); }));
 }
 
 int rehearse(const std::string& scenario_path, const std::string& script) {
@@ -727,6 +743,11 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
       ->check(seed_text)
       ->capture_default_str();
   add_output_options(compare_cmd, args.outputs);
+  compare_cmd
+      ->add_option("--per-run", args.per_run,
+                   "Also write a row per run and variant to this .csv or .jsonl (JSON Lines) "
+                   "file: run, seed, variant, user-hours lost, peaks, when all was restored")
+      ->check(rows_path);
   add_search_options(compare_cmd, args.search);
 
   return compare_cmd;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "faultline/model.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/statistics.hpp"
 
 namespace faultline {
@@ -23,12 +25,21 @@ struct Variant {
   std::shared_ptr<const Scenario> scenario;
 };
 
+// Run `run` of every variant (its random numbers are streams of (seed,
+// run), the same for each): their records, by variant.
+struct ComparedRun {
+  std::uint64_t run = 0;
+  std::vector<RunRecord> variants;
+};
+
 struct CompareOptions {
   std::uint64_t runs = 1000;
   unsigned threads = 1;
   std::uint64_t seed = 1;
   // As MonteCarloOptions::stop: the runs made are [0, N), as `runs: N`.
   const std::atomic<bool>* stop = nullptr;
+  // As MonteCarloOptions::on_run: each run, in run order, one call at a time.
+  std::function<void(const ComparedRun&)> on_run;
 };
 
 enum class ComparedMetric {

@@ -5,6 +5,7 @@
 
 #include "faultline/monte_carlo.hpp"
 #include "monte_carlo/parallel_runs.hpp"
+#include "monte_carlo/run_records.hpp"
 #include "monte_carlo/sampling.hpp"
 #include "replay/run.hpp"
 
@@ -53,12 +54,19 @@ struct Worker {
   std::vector<Values> values;  // of the run under way, by variant
 };
 
-// Makes run i of every variant and tallies it.
-void run_variants(Worker& worker, std::vector<detail::RunOptions>& run_options, std::uint64_t seed,
-                  std::uint64_t i) {
+// Makes run i of every variant and tallies it; with `records`, adds the
+// run's records to them.
+void run_variants(Worker& worker, std::span<const Variant> variants,
+                  std::vector<detail::RunOptions>& run_options, std::uint64_t seed, std::uint64_t i,
+                  std::vector<ComparedRun>* records) {
+  if (records)
+    records->push_back({i, {}});
   for (std::size_t v = 0; v < worker.runs.size(); ++v) {
     run_options[v].sampling = detail::RunSampling{seed, i};
     worker.runs[v]->execute(run_options[v], worker.result);
+    if (records)
+      records->back().variants.push_back(
+          detail::record_of(*variants[v].scenario, worker.result, i));
     auto& active = worker.tally.sampled_active_sum[v];
     for (std::size_t t = 0; t < active.size(); ++t)
       active[t] += worker.result.sampled_active[t].value;
@@ -124,6 +132,7 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   for (const Variant& v : variants)
     times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
+  detail::InRunOrder<ComparedRun> in_order(options.on_run);
   const std::uint64_t made = detail::parallel_runs(
       0, options.runs, workers.size(),
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
@@ -132,8 +141,12 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
         std::vector<detail::RunOptions> run_options(n);
         for (std::size_t v = 0; v < n; ++v)
           run_options[v].sample_times = times[v];
+        std::vector<ComparedRun> records;
         for (std::uint64_t i = from; i < to; ++i)
-          run_variants(*workers[w], run_options, options.seed, i);
+          run_variants(*workers[w], variants, run_options, options.seed, i,
+                       options.on_run ? &records : nullptr);
+        if (options.on_run)
+          in_order.add(from, std::move(records));
       },
       options.stop);
   Comparison result;

@@ -7,13 +7,12 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 
 #include "faultline/activity.hpp"
 #include "monte_carlo/parallel_runs.hpp"
+#include "monte_carlo/run_records.hpp"
 #include "monte_carlo/sampling.hpp"
 #include "network/network_run.hpp"
 #include "replay/run.hpp"
@@ -175,47 +174,7 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }
 
-RunRecord record_of(const Scenario& scenario, const RunResult& run, std::uint64_t index) {
-  RunRecord r{index,
-              run.overall.lost,
-              run.overall.peak_affected,
-              run.overall.peak_active,
-              run.overall.cut_off_at_end,
-              run.all_restored,
-              run.end,
-              {},
-              {}};
-  for (std::size_t m = 0; m < run.observed.size(); ++m) {
-    const auto& simulated = run.observed[m].simulated;
-    r.milestone_times.push_back(simulated);
-    r.milestones_met.push_back(simulated && milestone_met(scenario.observed[m], *simulated));
-  }
-  return r;
-}
-
-// Hands the records of each block of runs to on_run in run order: a block
-// finished before an earlier one waits here for it.
-class RunSequencer {
- public:
-  explicit RunSequencer(const std::function<void(const RunRecord&)>& on_run) : on_run_(on_run) {}
-
-  void deliver(std::uint64_t from, std::vector<RunRecord> records) {
-    const std::lock_guard lock(mutex_);
-    waiting_.emplace(from, std::move(records));
-    for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_;
-         it = waiting_.erase(it)) {
-      for (const RunRecord& r : it->second)
-        on_run_(r);
-      next_ += it->second.size();
-    }
-  }
-
- private:
-  const std::function<void(const RunRecord&)>& on_run_;
-  std::mutex mutex_;
-  std::uint64_t next_ = 0;
-  std::map<std::uint64_t, std::vector<RunRecord>> waiting_;
-};
+using RunSequencer = detail::InRunOrder<RunRecord>;
 
 struct Worker {
   Worker(const Scenario& scenario, std::span<const SimTime> times)
@@ -238,10 +197,10 @@ void run_block(const Scenario& scenario, const MonteCarloOptions& options,
     worker.run.execute(mine, worker.result);
     tally(scenario, worker.result, worker.tally, worker.path);
     if (options.on_run)
-      records.push_back(record_of(scenario, worker.result, i));
+      records.push_back(detail::record_of(scenario, worker.result, i));
   }
   if (options.on_run)
-    sequencer.deliver(from, std::move(records));
+    sequencer.add(from, std::move(records));
 }
 
 // Tells options.on_progress, if any, how far the runs are: at most once a
@@ -327,7 +286,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
                                                         pending.front().answer, network, times);
       tally(scenario, r.run, result, path);
       if (options.on_run)
-        options.on_run(record_of(scenario, r.run, result.runs - 1));
+        options.on_run(detail::record_of(scenario, r.run, result.runs - 1));
       pending.pop_front();
     }
     progress(result.runs);

@@ -3,6 +3,7 @@
 // spreadsheets and notebooks. Input text is quoted where it must be, and a
 // cell that a spreadsheet would take for a formula gets a leading quote.
 
+#include <span>
 #include <string>
 
 #include "faultline/compare.hpp"
@@ -27,5 +28,13 @@ std::string compare_timeline_csv(const Comparison& comparison);
 // ID_at_h (empty when it never happened) and ID_met (0 or 1).
 std::string run_rows_csv_header(const Scenario& scenario);
 std::string run_row_csv(const RunRecord& record, std::uint64_t seed);
+
+// compare --per-run FILE.csv: a row per run and variant, in run order and
+// then variant order: run, seed, variant, then run_row_csv's figures; the
+// milestone columns only when every variant observes the same milestones
+// (the JSON Lines rows always have them).
+std::string compare_rows_csv_header(std::span<const Variant> variants);
+std::string compare_rows_csv(std::span<const Variant> variants, const ComparedRun& run,
+                             std::uint64_t seed);
 
 }  // namespace faultline::reports

@@ -49,5 +49,9 @@ nlohmann::ordered_json drift_json(const Topology& topology, const DependencyDrif
 // run_row_csv, with each milestone as {id, simulated_h, met}.
 std::string run_row_json_line(const Scenario& scenario, const RunRecord& record,
                               std::uint64_t seed);
+// compare --per-run FILE.jsonl: a line per variant of the run, as
+// run_row_json_line's with "variant" after the seed.
+std::string compare_rows_json_lines(std::span<const Variant> variants, const ComparedRun& run,
+                                    std::uint64_t seed);
 
 }  // namespace faultline::reports
