@@ -25,10 +25,6 @@ constexpr std::size_t kFisDescriptionLimit = 512;
 constexpr std::size_t kFisNameLimit = 64;
 constexpr std::string_view kDeploymentTag = "faultline:deployment";
 
-std::string scenario_title(const Scenario& scenario) {
-  return scenario.name.empty() ? scenario.file : scenario.name;
-}
-
 // The faults in the order they strike, the earlier listed first on a tie.
 std::vector<const Fault*> faults_in_time_order(const Scenario& scenario) {
   std::vector<const Fault*> faults;
@@ -197,9 +193,13 @@ std::string fis_name(std::string_view text) {
   return name;
 }
 
+std::int64_t whole_seconds_up(Duration d) {
+  return (d.ms + 999) / 1000;
+}
+
 // ISO 8601, as FIS reads durations: PT1H30M, PT45S; whole seconds, rounded up.
 std::string iso_duration(Duration d) {
-  std::int64_t seconds = (d.ms + 999) / 1000;
+  std::int64_t seconds = whole_seconds_up(d);
   std::string text = "PT";
   for (const auto& [unit, size] : {std::pair{'H', 3600}, {'M', 60}, {'S', 1}}) {
     if (seconds >= size) {
@@ -233,39 +233,76 @@ class FisBuilder {
   std::string target(DeploymentId d, const std::string& selection);
   std::string action(const std::string& base, ordered_json body, const Names& after);
   Names waits(Duration gap, Names after);
-  Names add_fault(const Fault& f, const Names& after);
-  Names add_degradation(const Fault& f, const Names& after);
-  Duration degradation_length(const Fault& f) const;
+  void add_fault(const Fault& f, const Names& after);
+  void add_degradation(const Fault& f, const Names& after);
+  Duration degradation_length(const Fault& f);
+  Duration within_fis_limits(const Fault& f, Duration d, std::string_view what);
+  std::string percent_selection(const Fault& f, double share_taken, std::string_view what);
 
   const Scenario& scenario_;
   const Topology& topology_;
   const RunResult& replay_;
   ordered_json targets_ = ordered_json::object();
   ordered_json actions_ = ordered_json::object();
+  std::map<std::pair<std::string, std::string>, std::string> target_names_;
+  std::vector<std::string> notes_;
 };
+
+// A name not yet among `taken`'s keys: the base as FIS takes it, then with
+// -2, -3 ... in place of its end.
+std::string unique_name(const ordered_json& taken, std::string_view base) {
+  std::string name = fis_name(base);
+  for (int n = 2; taken.contains(name); ++n) {
+    const std::string suffix = fmt::format("-{}", n);
+    name = fis_name(fis_name(base).substr(0, kFisNameLimit - suffix.size())) + suffix;
+  }
+  return name;
+}
 
 // The deployment's instances (tagged faultline:deployment=<its id>) as one
 // selection mode picks them: ALL, COUNT(n) or PERCENT(n).
 std::string FisBuilder::target(DeploymentId d, const std::string& selection) {
   const std::string& id = topology_.deployment(d).id;
+  const auto [it, added] = target_names_.try_emplace({id, selection});
+  if (!added)
+    return it->second;
   std::string mode = selection;
   std::ranges::transform(mode, mode.begin(), [](unsigned char c) { return std::tolower(c); });
-  const std::string name = fis_name(id + "-" + mode);
-  targets_[name] = {{"resourceType", "aws:ec2:instance"},
-                    {"resourceTags", {{std::string(kDeploymentTag), id}}},
-                    {"selectionMode", selection}};
-  return name;
+  it->second = unique_name(targets_, id + "-" + mode);
+  targets_[it->second] = {{"resourceType", "aws:ec2:instance"},
+                          {"resourceTags", {{std::string(kDeploymentTag), id}}},
+                          {"selectionMode", selection}};
+  return it->second;
 }
 
 // Adds an action under a name not yet taken, started after `after`.
 std::string FisBuilder::action(const std::string& base, ordered_json body, const Names& after) {
-  std::string name = fis_name(base);
-  for (int n = 2; actions_.contains(name); ++n)
-    name = fis_name(fmt::format("{}-{}", base, n));
+  const std::string name = unique_name(actions_, base);
   if (!after.empty())
     body["startAfter"] = after;
   actions_[name] = std::move(body);
   return name;
+}
+
+// A duration FIS takes for an action's parameter: from 1 minute to 12
+// hours; one outside is brought inside, and said.
+Duration FisBuilder::within_fis_limits(const Fault& f, Duration d, std::string_view what) {
+  const Duration kept = std::clamp(d, Duration::minutes(1), kLongestFisWait);
+  if (kept != d)
+    notes_.push_back(fmt::format("{}: {} {} becomes {}, as FIS takes from 1 minute to 12 hours",
+                                 f.id, what, human_duration(d), human_duration(kept)));
+  return kept;
+}
+
+// PERCENT(n) of the instances for the share a fault takes, 1 at least:
+// FIS selects none with 0.
+std::string FisBuilder::percent_selection(const Fault& f, double share_taken,
+                                          std::string_view what) {
+  const long percent = std::lround(share_taken * 100);
+  if (percent < 1)
+    notes_.push_back(fmt::format("{}: {} takes {:.2f}% of the instances, made 1%", f.id, what,
+                                 share_taken * 100));
+  return fmt::format("PERCENT({})", std::max(1L, percent));
 }
 
 // aws:fis:wait actions, one after another, of 12 hours at most each.
@@ -283,86 +320,83 @@ FisBuilder::Names FisBuilder::waits(Duration gap, Names after) {
 }
 
 // How long a degradation lasts: its `lasts`, or until the replay's step
-// that mitigated it completed, or to the replay's end; at most 12 hours.
-Duration FisBuilder::degradation_length(const Fault& f) const {
-  std::optional<Duration> length;
+// that mitigated it completed, or to the replay's end.
+Duration FisBuilder::degradation_length(const Fault& f) {
   if (f.lasts)
-    length = f.lasts->median();
-  for (std::size_t s = 0; s < scenario_.steps.size() && !length; ++s) {
+    return f.lasts->median();
+  for (std::size_t s = 0; s < scenario_.steps.size(); ++s) {
     const Step& step = scenario_.steps[s];
     const auto done = replay_.steps[s].completed;
     if (step.action == ActionKind::mitigate && step.fault &&
         &scenario_.faults[step.fault->value] == &f && done)
-      length = *done - f.at;
+      return *done - f.at;
   }
-  return std::min(length.value_or(replay_.end - f.at), kLongestFisWait);
+  return replay_.end - f.at;
 }
 
 // The actions that inject one fault, each started after `after`; none for a
 // fault FIS has no action for.
-FisBuilder::Names FisBuilder::add_fault(const Fault& f, const Names& after) {
-  Names names;
+void FisBuilder::add_fault(const Fault& f, const Names& after) {
   const std::string description = truncated(fault_sentence(scenario_, f), kFisDescriptionLimit);
   switch (f.kind) {
     case FaultKind::delete_instances:
       for (const DeploymentId d : f.deployments) {
         const std::string selection =
             f.instances ? fmt::format("COUNT({})", *f.instances) : std::string("ALL");
-        names.push_back(action(f.id + "-" + topology_.deployment(d).id,
-                               {{"actionId", "aws:ec2:terminate-instances"},
-                                {"description", description},
-                                {"targets", {{"Instances", target(d, selection)}}}},
-                               after));
+        action(f.id + "-" + topology_.deployment(d).id,
+               {{"actionId", "aws:ec2:terminate-instances"},
+                {"description", description},
+                {"targets", {{"Instances", target(d, selection)}}}},
+               after);
       }
       break;
     case FaultKind::outage: {
-      const long served = std::lround(f.served_fraction * 100);
-      const std::string selection = served > 0 ? fmt::format("PERCENT({})", 100 - served) : "ALL";
+      const std::string selection = f.served_fraction > 0
+                                        ? percent_selection(f, 1 - f.served_fraction, "the outage")
+                                        : std::string("ALL");
       ordered_json parameters = ordered_json::object();
       if (f.lasts)
-        parameters["startInstancesAfterDuration"] = iso_duration(f.lasts->median());
+        parameters["startInstancesAfterDuration"] =
+            iso_duration(within_fis_limits(f, f.lasts->median(), "restarting after"));
       for (const DeploymentId d : topology_.service(*f.service).deployments) {
-        names.push_back(action(f.id + "-" + topology_.deployment(d).id,
-                               {{"actionId", "aws:ec2:stop-instances"},
-                                {"description", description},
-                                {"parameters", parameters},
-                                {"targets", {{"Instances", target(d, selection)}}}},
-                               after));
+        action(f.id + "-" + topology_.deployment(d).id,
+               {{"actionId", "aws:ec2:stop-instances"},
+                {"description", description},
+                {"parameters", parameters},
+                {"targets", {{"Instances", target(d, selection)}}}},
+               after);
       }
       break;
     }
     case FaultKind::degradation:
-      names = add_degradation(f, after);
+      add_degradation(f, after);
       break;
     case FaultKind::bad_deploy:
       break;
   }
-  return names;
 }
 
 // A degradation: the SSM documents FIS ships for packet loss and latency,
 // and stopped instances for lost capacity, on each of its deployments.
-FisBuilder::Names FisBuilder::add_degradation(const Fault& f, const Names& after) {
-  const Duration length = degradation_length(f);
-  const std::string seconds = std::to_string((length.ms + 999) / 1000);
+void FisBuilder::add_degradation(const Fault& f, const Names& after) {
+  const Duration length = within_fis_limits(f, degradation_length(f), "lasting");
+  const std::string seconds = std::to_string(whole_seconds_up(length));
   const Impairment& impairment = f.impairment;
-  Names names;
   for (const DeploymentId d : f.deployments) {
     const std::string base = f.id + "-" + topology_.deployment(d).id;
     const auto ssm = [&](const char* suffix, const char* document, const std::string& parameter,
                          const std::string& value) {
       const ordered_json document_parameters = {
           {parameter, value}, {"DurationSeconds", seconds}, {"InstallDependencies", "True"}};
-      names.push_back(
-          action(base + "-" + suffix,
-                 {{"actionId", "aws:ssm:send-command"},
-                  {"description", truncated(fault_sentence(scenario_, f), kFisDescriptionLimit)},
-                  {"parameters",
-                   {{"documentArn", fmt::format("arn:aws:ssm:REGION::document/{}", document)},
-                    {"documentParameters", document_parameters.dump()},
-                    {"duration", iso_duration(length)}}},
-                  {"targets", {{"Instances", target(d, "ALL")}}}},
-                 after));
+      action(base + "-" + suffix,
+             {{"actionId", "aws:ssm:send-command"},
+              {"description", truncated(fault_sentence(scenario_, f), kFisDescriptionLimit)},
+              {"parameters",
+               {{"documentArn", fmt::format("arn:aws:ssm:REGION::document/{}", document)},
+                {"documentParameters", document_parameters.dump()},
+                {"duration", iso_duration(length)}}},
+              {"targets", {{"Instances", target(d, "ALL")}}}},
+             after);
     };
     if (impairment.packet_loss > 0)
       ssm("packet-loss", "AWSFIS-Run-Network-Packet-Loss", "LossPercent",
@@ -372,39 +406,37 @@ FisBuilder::Names FisBuilder::add_degradation(const Fault& f, const Names& after
           std::to_string(impairment.added_latency.ms));
     if (impairment.capacity < 1) {
       const std::string selection =
-          fmt::format("PERCENT({})", std::lround((1 - impairment.capacity) * 100));
-      names.push_back(
-          action(base + "-capacity",
-                 {{"actionId", "aws:ec2:stop-instances"},
-                  {"description", "lost capacity: " + fault_sentence(scenario_, f)},
-                  {"parameters", {{"startInstancesAfterDuration", iso_duration(length)}}},
-                  {"targets", {{"Instances", target(d, selection)}}}},
-                 after));
+          percent_selection(f, 1 - impairment.capacity, "the lost capacity");
+      action(base + "-capacity",
+             {{"actionId", "aws:ec2:stop-instances"},
+              {"description",
+               truncated("lost capacity: " + fault_sentence(scenario_, f), kFisDescriptionLimit)},
+              {"parameters", {{"startInstancesAfterDuration", iso_duration(length)}}},
+              {"targets", {{"Instances", target(d, selection)}}}},
+             after);
     }
   }
-  return names;
 }
 
-// Fault after fault in time order: those at the same time start together,
-// a later one after a wait as long as the time between them.
+// Fault after fault in time order, each started after a chain of waits
+// from the experiment's start that reaches its time: startAfter waits for
+// actions to end, and a fault's actions may last (a packet loss does).
 FisTemplate FisBuilder::build() {
   FisTemplate result;
-  Names started_after;  // what the last faults injected started after
-  Names previous;       // the actions that injected them
-  SimTime previous_at;
+  Names clock;  // the wait that ends at clock_at; none at the start
+  SimTime clock_at;
   for (const Fault* f : faults_in_time_order(scenario_)) {
     if (f->kind == FaultKind::bad_deploy) {
       result.without_counterpart.push_back(f->id);
       continue;
     }
-    if (f->at > previous_at || (previous.empty() && f->at.ms > 0))
-      started_after = waits(f->at - previous_at, previous);
-    const Names injected = add_fault(*f, started_after);
-    previous.insert(previous.end(), injected.begin(), injected.end());
-    if (f->at > previous_at)
-      previous = injected;
-    previous_at = f->at;
+    if (f->at > clock_at) {
+      clock = waits(f->at - clock_at, clock);
+      clock_at = f->at;
+    }
+    add_fault(*f, clock);
   }
+  result.notes = notes_;
   const std::string title = scenario_title(scenario_);
   result.json["description"] = truncated(
       fmt::format("{}: the scenario's faults, made by Faultline {} from {}. Targets are EC2 "

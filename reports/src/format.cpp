@@ -635,6 +635,10 @@ std::string event_time_text(const ScenarioClock& clock, const EventTimes& times,
 
 // What the step acts on: its service, its fault, or its deployments (a
 // count past three).
+std::string scenario_title(const Scenario& scenario) {
+  return scenario.name.empty() ? scenario.file : scenario.name;
+}
+
 std::string step_subject(const Scenario& scenario, const Step& step) {
   const Topology& topology = *scenario.topology;
   if (step.service)

@@ -86,6 +86,8 @@ std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load);
 std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s);
 
 double share(std::uint64_t part, std::uint64_t whole);
+// What a scenario is called: its name, or its file when it has none.
+std::string scenario_title(const Scenario& scenario);
 // What a step acts on: its service, its fault, or its deployments (a count
 // past three).
 std::string step_subject(const Scenario& scenario, const Step& step);

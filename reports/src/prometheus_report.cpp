@@ -26,30 +26,17 @@ constexpr std::array kQuantiles = {0.1, 0.5, 0.9, 0.95, 0.99};
 using Label = std::pair<std::string_view, std::string>;
 using Labels = std::vector<Label>;
 
-// Text in a HELP line: backslash and line feed escaped.
-std::string escaped_help(std::string_view text) {
+// Text in a HELP line (backslash and line feed escaped) or, `quoted`, a
+// label value (double quotes too).
+std::string escaped(std::string_view text, bool quoted) {
   std::string out;
   for (const char c : text) {
     if (c == '\\')
       out += "\\\\";
     else if (c == '\n')
       out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
-
-// A label value: backslash, double quote and line feed escaped.
-std::string escaped_label(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '"')
+    else if (c == '"' && quoted)
       out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\\')
-      out += "\\\\";
     else
       out += c;
   }
@@ -71,7 +58,7 @@ std::string value_text(double v) {
 class Exposition {
  public:
   void family(std::string_view name, std::string_view type, std::string_view help) {
-    text_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escaped_help(help), name, type);
+    text_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escaped(help, false), name, type);
   }
 
   void sample(std::string_view name, const Labels& labels, double value) {
@@ -80,7 +67,7 @@ class Exposition {
       text_ += '{';
       for (std::size_t i = 0; i < labels.size(); ++i) {
         text_ += fmt::format("{}{}=\"{}\"", i == 0 ? "" : ",", labels[i].first,
-                             escaped_label(labels[i].second));
+                             escaped(labels[i].second, true));
       }
       text_ += '}';
     }
@@ -106,10 +93,6 @@ class Exposition {
  private:
   std::string text_;
 };
-
-std::string scenario_label(const Scenario& scenario) {
-  return scenario.name.empty() ? scenario.file : scenario.name;
-}
 
 void build_info(Exposition& out) {
   out.family("faultline_build_info", "gauge", "The Faultline version that wrote these metrics");
@@ -184,10 +167,6 @@ void per_item_summary(Exposition& out, std::string_view name, std::string_view h
     out.summary(name, {scenario, {item_label, item_id(i)}}, of(i), divisor);
 }
 
-double ratio(std::uint64_t part, std::uint64_t whole) {
-  return share(part, whole);
-}
-
 void simulation_overall(Exposition& out, const Label& scenario, const MonteCarloResult& result) {
   const ImpactStatistics& o = result.overall;
   const std::initializer_list<std::tuple<std::string_view, std::string_view, double>> gauges = {
@@ -197,7 +176,7 @@ void simulation_overall(Exposition& out, const Label& scenario, const MonteCarlo
        result.interrupted ? 1.0 : 0.0},
       {"faultline_simulation_runs_ending_cut_off_ratio",
        "Share of the runs that ended with registered users still cut off",
-       ratio(o.runs_ending_cut_off, result.runs)}};
+       share(o.runs_ending_cut_off, result.runs)}};
   for (const auto& [name, help, value] : gauges) {
     out.family(name, "gauge", help);
     out.sample(name, {scenario}, value);
@@ -296,7 +275,7 @@ void compared_pairs(Exposition& out, const Comparison& c) {
 
 std::string replay_metrics(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
-  const Label label{"scenario", scenario_label(scenario)};
+  const Label label{"scenario", scenario_title(scenario)};
   Exposition out;
   build_info(out);
   replay_overall(out, label, result);
@@ -325,7 +304,7 @@ std::string replay_metrics(const Scenario& scenario, const RunResult& result) {
 
 std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
-  const Label label{"scenario", scenario_label(scenario)};
+  const Label label{"scenario", scenario_title(scenario)};
   Exposition out;
   build_info(out);
   simulation_overall(out, label, result);
@@ -339,11 +318,11 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
   per_item(out, "faultline_simulation_service_down_ratio",
            "Share of the runs with some major outage of the service", label, "service", services,
            service_id,
-           [&](std::size_t s) { return ratio(result.services[s].runs_down, result.runs); });
+           [&](std::size_t s) { return share(result.services[s].runs_down, result.runs); });
   per_item(out, "faultline_simulation_service_not_restored_ratio",
            "Share of the runs that ended with the service still short (partial or major outage)",
            label, "service", services, service_id, [&](std::size_t s) {
-             return ratio(result.services[s].restored_at.never(), result.runs);
+             return share(result.services[s].restored_at.never(), result.runs);
            });
   per_item_summary(
       out, "faultline_simulation_group_lost_user_seconds",
@@ -355,18 +334,18 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
   per_item(out, "faultline_simulation_step_failed_ratio",
            "Share of the runs in which the step gave up after its last retry", label, "step",
            result.steps.size(), step_id,
-           [&](std::size_t s) { return ratio(result.steps[s].runs_failed, result.runs); });
+           [&](std::size_t s) { return share(result.steps[s].runs_failed, result.runs); });
   per_item(out, "faultline_simulation_step_critical_ratio",
            "Share of the runs in which the step lay on the critical path (its criticality "
            "index)",
            label, "step", result.steps.size(), step_id,
-           [&](std::size_t s) { return ratio(result.steps[s].runs_critical, result.runs); });
+           [&](std::size_t s) { return share(result.steps[s].runs_critical, result.runs); });
   per_item(
       out, "faultline_simulation_milestone_met_ratio",
       "Share of the runs in which the simulated event met the observed milestone", label,
       "milestone", result.milestones_met.size(),
       [&](std::size_t m) { return scenario.observed[m].id; },
-      [&](std::size_t m) { return ratio(result.milestones_met[m], result.runs); });
+      [&](std::size_t m) { return share(result.milestones_met[m], result.runs); });
   return std::move(out).text();
 }
 

@@ -474,8 +474,7 @@ std::string public_record_section(const Scenario& scenario, const RunResult& res
 
 std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
                               std::string_view kind, const std::string& baseline = "") {
-  std::string out = fmt::format("# Post-incident summary: {}\n\n",
-                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  std::string out = fmt::format("# Post-incident summary: {}\n\n", md(scenario_title(scenario)));
   out += facts(scenario, kind);
   out += baseline;
   out += impact_section(scenario, result);
@@ -658,8 +657,7 @@ std::string record_statistics_section(const Scenario& scenario, const MonteCarlo
 }
 
 std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result) {
-  std::string out = fmt::format("# Simulation summary: {}\n\n",
-                                md(scenario.name.empty() ? scenario.file : scenario.name));
+  std::string out = fmt::format("# Simulation summary: {}\n\n", md(scenario_title(scenario)));
   out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
                                      thousands(static_cast<std::int64_t>(result.runs)), result.seed,
                                      result.network_fidelity ? ", at network fidelity" : ""));

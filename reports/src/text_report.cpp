@@ -33,7 +33,7 @@ std::string replay_header(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
   std::string out;
-  out += fmt::format("Scenario  {}\n", scenario.name.empty() ? scenario.file : scenario.name);
+  out += fmt::format("Scenario  {}\n", scenario_title(scenario));
   out += fmt::format("Topology  {}\n", topology.name().empty() ? topology.file() : topology.name());
   out += fmt::format("T0        {} ({})\n", clock.local_text(SimTime{}), clock.zone_name());
   out += fmt::format("End       {} ({}{})\n", clock.local_text(result.end),

@@ -72,15 +72,20 @@ TEST_F(GameDay, FisChainsTheFaultsThroughWaits) {
                        "db-lossy-db-east-latency", "wait-PT1H30M", "cache-out-cache-east"}));
   EXPECT_EQ(actions["api-vms-lost-api-east"]["actionId"], "aws:ec2:terminate-instances");
   EXPECT_EQ(fis.json["targets"]["api-east-count-2"]["selectionMode"], "COUNT(2)");
-  EXPECT_EQ(actions["wait-PT30M"]["startAfter"], std::vector<std::string>{"api-vms-lost-api-east"});
+  // The waits make a clock from the start: startAfter waits for actions to
+  // end, and the hour of packet loss must not hold back cache-out.
+  EXPECT_FALSE(actions["wait-PT30M"].contains("startAfter"));
+  EXPECT_EQ(actions["db-lossy-db-east-latency"]["startAfter"],
+            std::vector<std::string>{"wait-PT30M"});
   EXPECT_EQ(actions["db-lossy-db-east-packet-loss"]["parameters"]["documentParameters"],
             R"({"LossPercent":"20","DurationSeconds":"3600","InstallDependencies":"True"})");
   EXPECT_EQ(actions["db-lossy-db-east-latency"]["parameters"]["duration"], "PT1H");
-  EXPECT_EQ(actions["wait-PT1H30M"]["startAfter"],
-            (std::vector<std::string>{"db-lossy-db-east-packet-loss", "db-lossy-db-east-latency"}));
+  EXPECT_EQ(actions["wait-PT1H30M"]["startAfter"], std::vector<std::string>{"wait-PT30M"});
   const ordered_json& cache = actions["cache-out-cache-east"];
   EXPECT_EQ(cache["actionId"], "aws:ec2:stop-instances");
   EXPECT_EQ(cache["parameters"]["startInstancesAfterDuration"], "PT30M");
+  EXPECT_EQ(cache["startAfter"], std::vector<std::string>{"wait-PT1H30M"});
+  EXPECT_TRUE(fis.notes.empty());
   EXPECT_EQ(fis.json["targets"]["cache-east-percent-75"]["resourceTags"]["faultline:deployment"],
             "cache@east");
 }
@@ -91,6 +96,29 @@ TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated.yaml");
   const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
   EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
+}
+
+// fis-limits.yaml, by hand: see its comments.
+TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/fis-limits.yaml");
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const ordered_json& actions = fis.json["actions"];
+  const std::string cut = "checkout-service-degradation-during-black-friday-and-cyber-monda";
+  ASSERT_EQ(cut.size(), 64U);
+  ASSERT_TRUE(actions.contains(cut));
+  const std::string second = cut.substr(0, 62) + "-2";
+  ASSERT_TRUE(actions.contains(second));
+  EXPECT_EQ(actions[cut]["targets"]["Instances"], "api-eu-west-all");
+  EXPECT_EQ(actions[second]["targets"]["Instances"], "api-eu-west-all-2");
+  EXPECT_EQ(fis.json["targets"]["api-eu-west-all"]["resourceTags"]["faultline:deployment"],
+            "api-eu@west");
+  EXPECT_EQ(fis.json["targets"]["api-eu-west-all-2"]["resourceTags"]["faultline:deployment"],
+            "api@eu-west");
+  EXPECT_EQ(actions["slow-api-eu-west-latency"]["parameters"]["duration"], "PT12H");
+  EXPECT_EQ(fis.json["targets"]["api-eu-west-percent-1"]["selectionMode"], "PERCENT(1)");
+  EXPECT_EQ(fis.notes, (std::vector<std::string>{
+                           "slow: lasting 14h becomes 12h, as FIS takes from 1 minute to 12 hours",
+                           "blip: the outage takes 0.20% of the instances, made 1%"}));
 }
 
 }  // namespace

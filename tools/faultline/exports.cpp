@@ -44,7 +44,8 @@ CLI::App* add_export_command(CLI::App& app, ExportArgs& args) {
     sub->add_option("scenario", args.scenario, "Scenario YAML file")->required();
     sub->add_option("--out,-o", args.out,
                     "Write the experiment to this file ('-', the default: standard output)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(non_empty_path);
   }
   return command;
 }
@@ -62,6 +63,8 @@ int run_export(const CLI::App& export_cmd, const ExportArgs& args, const LoadOpt
         "faultline: warning: FIS has no action for {} (a bad release); left out of the template\n",
         fmt::join(fis.without_counterpart, ", "));
   }
+  for (const std::string& note : fis.notes)
+    std::cerr << "faultline: warning: " << note << "\n";
   if (fis.json["actions"].empty()) {
     std::cerr
         << "faultline: no fault of the scenario has an FIS counterpart; nothing was written\n";

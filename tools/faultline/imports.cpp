@@ -61,7 +61,8 @@ CLI::App* add_import_command(CLI::App& app, ImportArgs& args) {
   backstage
       ->add_option("--out,-o", args.out,
                    "Write the topology to this file ('-', the default: standard output)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(non_empty_path);
   auto* deps = command->add_subcommand(
       "deps", "Traced calls against a topology's depends_on; exit 1 on drift (for CI gates)");
   deps->add_option("links", args.links,

@@ -54,6 +54,7 @@ using faultline::cli::kExitFailure;
 using faultline::cli::kExitInterrupted;
 using faultline::cli::kExitMissed;
 using faultline::cli::kExitOk;
+using faultline::cli::non_empty_path;
 using faultline::cli::print;
 using faultline::cli::write_output;
 
@@ -77,13 +78,6 @@ void catch_interrupts() {
 // How much input the loaders take, from --max-input-mib; set once, before
 // any command runs.
 faultline::LoadOptions load_options;
-
-// An empty path names nothing: refuse it rather than skip the output.
-const CLI::Validator non_empty_path(
-    [](const std::string& path) {
-      return path.empty() ? std::string("an empty path names no file or directory") : std::string();
-    },
-    "PATH");
 
 // A seed is a whole number from 0 to 2^64 - 1, written as such: nothing is
 // wrapped or saturated.

@@ -18,6 +18,12 @@ std::string json_text(const nlohmann::ordered_json& json) {
   return json.dump(2) + "\n";
 }
 
+const CLI::Validator non_empty_path(
+    [](const std::string& path) {
+      return path.empty() ? std::string("an empty path names no file or directory") : std::string();
+    },
+    "PATH");
+
 int write_output(const std::string& path, const std::string& text) {
   if (path.empty())
     return kExitOk;

@@ -2,6 +2,7 @@
 // What every command shares: its exit codes, how it prints diagnostics and
 // how it writes an output.
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -20,6 +21,10 @@ inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell report
 void print(const Diagnostics& diagnostics);
 
 std::string json_text(const nlohmann::ordered_json& json);
+
+// An empty path names nothing: an option checked by it refuses one rather
+// than skip the output.
+extern const CLI::Validator non_empty_path;
 
 // Writes text to path atomically ("-": standard output, which main checks
 // arrived; empty: nowhere): kExitFailure, said, when it cannot.

@@ -30,12 +30,16 @@ nlohmann::ordered_json chaostoolkit_experiment(const Scenario& scenario, const R
 // them after `lasts` when given), a degradation runs the
 // AWSFIS-Run-Network-Packet-Loss or -Latency SSM document and stops the
 // share of instances its lost capacity takes - chained in time order by
-// startAfter through aws:fis:wait actions (of 12 hours at most each, FIS's
-// longest); a placeholder stop condition (a CloudWatch alarm) and role.
+// startAfter on a chain of aws:fis:wait actions from the start (of 12
+// hours at most each, FIS's longest); a placeholder stop condition (a
+// CloudWatch alarm) and role.
 struct FisTemplate {
   nlohmann::ordered_json json;
   // The faults FIS has no action for (a bad release), by id.
   std::vector<std::string> without_counterpart;
+  // What FIS's limits changed, one sentence each: a duration brought
+  // within 1 minute to 12 hours, a share of instances made 1%.
+  std::vector<std::string> notes;
 };
 FisTemplate aws_fis_template(const Scenario& scenario, const RunResult& replay);
 
