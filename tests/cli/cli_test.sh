@@ -483,6 +483,11 @@ expect_exit 1 "an unwritable row file" "$faultline" simulate "$retries" --runs 2
   --per-run /proc/faultline/rows.csv --json "$work/still.json"
 check "leaves the other outputs written" test -s "$work/still.json"
 
+expect_exit 2 "compare of a scenario with itself" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml scenarios/webex-2018-09-25.yaml --runs 5
+check "says the variant is given twice" grep -q "is given twice" "$work/stderr"
+expect_exit 2 "or of a strategy with itself" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy as-written --strategy as-written --runs 5
 expect_exit 0 "compare writes a row per run and variant" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path --runs 300 \
   --threads 1 --per-run "$work/pairs1.csv" --json "$work/pairs1.json"

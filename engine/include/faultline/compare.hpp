@@ -92,8 +92,8 @@ struct Comparison {
   std::vector<std::vector<std::int64_t>> sampled_active_sum;
 };
 
-// Throws std::invalid_argument for fewer than two variants or options out of
-// range.
+// Throws std::invalid_argument for fewer than two variants, two of one
+// name, or options out of range.
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options);
 
 // Variant b against variant a (a < b) on metric m.

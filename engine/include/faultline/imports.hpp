@@ -55,12 +55,13 @@ std::optional<BackstageImport> import_backstage(const std::vector<std::string>& 
 
 // ---- Traces ---------------------------------------------------------------
 
-// Calls from one service to another that traces saw, summed over the input.
+// Calls from one service to another that traces saw, summed over the input
+// (at most 2^63 - 1). A pair with no calls names its services as traced, but
+// is no call.
 struct ObservedCall {
   std::string client;
   std::string server;
   std::uint64_t calls = 0;
-  SourceLocation where;  // the first record of the pair
 };
 
 // Reads dependency links, by their content: Jaeger's or Zipkin's JSON (an

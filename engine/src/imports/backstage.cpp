@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <set>
+#include <tuple>
 
 #include "faultline/imports.hpp"
 #include "faultline/words.hpp"
@@ -28,6 +28,24 @@ std::string lower(std::string_view text) {
   std::string out(text);
   std::ranges::transform(out, out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
+}
+
+// Backstage's rules: a name is 1 to 63 letters and digits, single '-', '_'
+// or '.' between them; a namespace, lower-case letters and digits with
+// single '-' between them.
+bool is_backstage_name(std::string_view text, bool is_namespace) {
+  if (text.empty() || text.size() > 63)
+    return false;
+  bool after_separator = true;  // nothing may start or end with one
+  for (const char c : text) {
+    const bool alnum = std::isalnum(static_cast<unsigned char>(c)) &&
+                       !(is_namespace && std::isupper(static_cast<unsigned char>(c)));
+    const bool separator = is_namespace ? c == '-' : c == '-' || c == '_' || c == '.';
+    if (!alnum && (!separator || after_separator))
+      return false;
+    after_separator = !alnum;
+  }
+  return !after_separator;
 }
 
 // kind:namespace/name, lower case, as Backstage compares references.
@@ -118,13 +136,14 @@ class Catalog {
 
  private:
   void read_entity(loader::Reader& reader, const YAML::Node& node);
+  void left_out(const std::string& kind, const std::string& api_version);
   void read_annotations(Entity& entity, const YAML::Node& annotations);
 
   Diagnostics& diagnostics_;
   std::vector<std::unique_ptr<loader::Reader>> readers_;
   std::vector<Entity> entities_;
   std::map<std::string, std::size_t> by_key_;
-  std::map<std::string, std::size_t> left_out_;  // kind -> entities left out
+  std::map<std::string, std::size_t> left_out_;  // "Group", "Component (example.com/v1)"
 };
 
 bool is_mapped_kind(const std::string& kind) {
@@ -144,7 +163,7 @@ void Catalog::read_entity(loader::Reader& reader, const YAML::Node& node) {
   if (!api_version || !kind)
     return;
   if (!api_version->starts_with("backstage.io/") || !is_mapped_kind(lower(*kind))) {
-    ++left_out_[*kind];
+    left_out(*kind, *api_version);
     return;
   }
   const YAML::Node metadata = loader::value_of(node, "metadata");
@@ -160,6 +179,16 @@ void Catalog::read_entity(loader::Reader& reader, const YAML::Node& node) {
       reader.optional_text(loader::value_of(metadata, "namespace"), "the entity's namespace");
   if (ns.empty())
     ns = "default";
+  for (const auto& [text, field, is_namespace] :
+       {std::tuple{*name, "name", false}, {ns, "namespace", true}}) {
+    if (!is_backstage_name(text, is_namespace)) {
+      reader.error(loader::value_of(metadata, field),
+                   fmt::format("'{}' is no Backstage {}: expected 1 to 63 {}", text, field,
+                               is_namespace ? "lower-case letters and digits, '-' between them"
+                                            : "letters and digits, '-', '_' or '.' between them"));
+      return;
+    }
+  }
   Entity entity{{lower(*kind), ns, *name}, node, &reader, {}};
   if (const auto [it, added] = by_key_.emplace(entity.ref.key(), entities_.size()); !added) {
     const Entity& first = entities_[it->second];
@@ -170,6 +199,17 @@ void Catalog::read_entity(loader::Reader& reader, const YAML::Node& node) {
   }
   read_annotations(entity, loader::value_of(metadata, "annotations"));
   entities_.push_back(std::move(entity));
+}
+
+// Counts an entity of a kind not imported, or of another tool's apiVersion,
+// by its kind as Backstage's own kinds are spelt (Group, not group).
+void Catalog::left_out(const std::string& kind, const std::string& api_version) {
+  std::string shown = lower(kind);
+  if (!shown.empty())
+    shown[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(shown[0])));
+  if (!api_version.starts_with("backstage.io/"))
+    shown = fmt::format("{} ({})", kind, api_version);
+  ++left_out_[shown];
 }
 
 // The faultline.io/ annotations; an unknown one is an error, as a typo
@@ -195,11 +235,37 @@ void Catalog::read_annotations(Entity& entity, const YAML::Node& annotations) {
   }
 }
 
-// A scalar as YAML writes it: plain where it can be, quoted where it must.
+// Words YAML would read as a plain scalar of the same text in a block or a
+// flow collection: a letter, then letters, digits, single spaces and
+// . _ @ / -, and no word YAML takes for a boolean or null.
+bool is_plain(std::string_view text) {
+  static const std::vector<std::string> kTyped = {"true", "false", "yes", "no", "on",
+                                                  "off",  "null",  "y",   "n"};
+  const auto allowed = [](unsigned char c) {
+    return std::isalnum(c) || c == ' ' || c == '.' || c == '_' || c == '@' || c == '/' || c == '-';
+  };
+  return !text.empty() && std::isalpha(static_cast<unsigned char>(text.front())) &&
+         text.back() != ' ' && text.find("  ") == std::string_view::npos &&
+         std::ranges::all_of(text, allowed) &&
+         std::ranges::find(kTyped, lower(text)) == kTyped.end();
+}
+
+// A scalar that reads back as the same text wherever it is written: plain
+// when it can be, double-quoted otherwise.
 std::string scalar(std::string_view text) {
+  if (is_plain(text))
+    return std::string(text);
   YAML::Emitter out;
-  out << std::string(text);
+  out << YAML::DoubleQuoted << std::string(text);
   return out.c_str();
+}
+
+// Text for a comment line: control characters, a line break above all,
+// become spaces.
+std::string comment_text(std::string text) {
+  std::ranges::replace_if(
+      text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+  return text;
 }
 
 std::vector<std::string> split_list(std::string_view text) {
@@ -233,10 +299,10 @@ struct ImportedService {
 // against the catalog.
 class TopologyBuilder {
  public:
-  TopologyBuilder(Catalog& catalog, Diagnostics& diagnostics)
-      : catalog_(catalog), diagnostics_(diagnostics) {}
+  explicit TopologyBuilder(Catalog& catalog) : catalog_(catalog) {}
 
   void build();
+  bool empty() const { return services_.empty(); }
   BackstageImport write() const;
 
  private:
@@ -247,15 +313,19 @@ class TopologyBuilder {
   void read_relations(std::size_t s);
   void read_api_relations();
   void read_annotations(ImportedService& service);
+  void read_placement(ImportedService& service);
+  void read_users(ImportedService& service);
   void read_soft_dependencies(ImportedService& service, const YAML::Node& node);
   std::string region_lines(BackstageImport& result) const;
   std::string service_lines(const ImportedService& service, BackstageImport& result) const;
   std::string user_group_lines(BackstageImport& result) const;
   std::string topology_name() const;
 
+  std::vector<std::size_t> group_owners() const;
+
   Catalog& catalog_;
-  Diagnostics& diagnostics_;
   std::vector<ImportedService> services_;
+  std::string unplaced_;  // the placeholder region's id
   std::map<const Entity*, std::size_t> index_of_;
   std::size_t dependencies_ = 0;
 };
@@ -267,6 +337,14 @@ void TopologyBuilder::build() {
   read_api_relations();
   for (ImportedService& service : services_)
     read_annotations(service);
+  unplaced_ = std::string(kUnplaced);
+  for (int n = 2; std::ranges::any_of(services_,
+                                      [&](const ImportedService& service) {
+                                        return std::ranges::find(service.regions, unplaced_) !=
+                                               service.regions.end();
+                                      });
+       ++n)
+    unplaced_ = fmt::format("{}-{}", kUnplaced, n);
 }
 
 // Components and Resources, in the order of the files; each is named by its
@@ -343,7 +421,7 @@ void TopologyBuilder::read_relations(std::size_t s) {
 // An API that nothing in the files provides is said, and left out.
 void TopologyBuilder::read_api_relations() {
   std::map<std::string, std::vector<std::size_t>> providers;
-  std::vector<std::pair<std::size_t, YAML::Node>> consumed;
+  std::vector<std::tuple<std::size_t, YAML::Node, EntityRef>> consumed;
   for (std::size_t s = 0; s < services_.size(); ++s) {
     const Entity& entity = *services_[s].entity;
     const YAML::Node spec = loader::value_of(entity.node, "spec");
@@ -358,13 +436,12 @@ void TopologyBuilder::read_api_relations() {
         if (ref && std::string_view(field) == "providesApis")
           providers[ref->key()].push_back(s);
         else if (ref)
-          consumed.emplace_back(s, node);
+          consumed.emplace_back(s, node, *ref);
       }
     }
   }
-  for (const auto& [s, node] : consumed) {
+  for (const auto& [s, node, api] : consumed) {
     const Entity& entity = *services_[s].entity;
-    const EntityRef api = *parse_ref(*entity.reader, node, "api", entity.ref.ns);
     const auto it = providers.find(api.key());
     if (it == providers.end()) {
       entity.reader->warning(node, services_[s].id + " consumes " + api.text() +
@@ -377,38 +454,77 @@ void TopologyBuilder::read_api_relations() {
   }
 }
 
-void TopologyBuilder::read_annotations(ImportedService& service) {
+// The annotation `name` of the service's entity; undefined when absent.
+YAML::Node annotation(const ImportedService& service, const std::string& name) {
   const auto& a = service.entity->annotations;
+  const auto it = a.find(name);
+  return it == a.end() ? YAML::Node(YAML::NodeType::Undefined) : it->second;
+}
+
+void TopologyBuilder::read_annotations(ImportedService& service) {
+  read_placement(service);
+  read_users(service);
+  if (const YAML::Node n = annotation(service, "soft-dependencies"); n.IsDefined())
+    read_soft_dependencies(service, n);
+}
+
+// Regions, instances and redundancy, as the topology's loader takes them:
+// each region once, a redundancy mode other than none for several, a
+// quorum for k-of-n and only for it.
+void TopologyBuilder::read_placement(ImportedService& service) {
   loader::Reader& reader = *service.entity->reader;
-  const auto get = [&](const char* name) {
-    const auto it = a.find(name);
-    return it == a.end() ? YAML::Node(YAML::NodeType::Undefined) : it->second;
-  };
   const std::string what = " of " + service.entity->ref.text();
-  if (const YAML::Node n = get("regions"); n.IsDefined())
-    service.regions = split_list(reader.text(n, "faultline.io/regions" + what).value_or(""));
-  if (const YAML::Node n = get("instances"); n.IsDefined())
-    service.instances = reader.integer(n, "faultline.io/instances" + what, 1, 1'000'000);
-  if (const YAML::Node n = get("redundancy"); n.IsDefined())
-    service.redundancy = reader.word<Redundancy>(n, "faultline.io/redundancy" + what, "redundancy");
-  if (const YAML::Node n = get("quorum"); n.IsDefined()) {
-    const auto most = static_cast<std::int64_t>(std::max<std::size_t>(1, service.regions.size()));
-    service.quorum = reader.integer(n, "faultline.io/quorum" + what, 1, most);
+  if (const YAML::Node n = annotation(service, "regions"); n.IsDefined()) {
+    for (std::string& region :
+         split_list(reader.text(n, "faultline.io/regions" + what).value_or(""))) {
+      if (std::ranges::find(service.regions, region) != service.regions.end())
+        reader.error(n, "faultline.io/regions" + what + " names " + region + " twice");
+      else
+        service.regions.push_back(std::move(region));
+    }
   }
-  if (service.redundancy == Redundancy::k_of_n && !service.quorum)
-    reader.error(get("redundancy"), service.id +
-                                        " is k-of-n, so it needs faultline.io/quorum: how "
-                                        "many of its regions must be up");
-  if (const YAML::Node n = get("users"); n.IsDefined())
-    service.users = reader.integer(n, "faultline.io/users" + what, 1, 1'000'000'000);
-  if (const YAML::Node n = get("time-zone"); n.IsDefined()) {
+  if (const YAML::Node n = annotation(service, "instances"); n.IsDefined())
+    service.instances = reader.integer(n, "faultline.io/instances" + what, 1, 1'000'000);
+  const YAML::Node redundancy = annotation(service, "redundancy");
+  if (redundancy.IsDefined())
+    service.redundancy =
+        reader.word<Redundancy>(redundancy, "faultline.io/redundancy" + what, "redundancy");
+  if (service.redundancy == Redundancy::none && service.regions.size() > 1)
+    reader.error(redundancy, service.id + " is in " + std::to_string(service.regions.size()) +
+                                 " regions, so its redundancy cannot be none; expected "
+                                 "active-active, active-passive or k-of-n");
+  const YAML::Node quorum = annotation(service, "quorum");
+  if (quorum.IsDefined() && service.redundancy != Redundancy::k_of_n)
+    reader.error(quorum, "faultline.io/quorum applies only to k-of-n redundancy");
+  else if (quorum.IsDefined())
+    service.quorum =
+        reader.integer(quorum, "faultline.io/quorum" + what, 1,
+                       static_cast<std::int64_t>(std::max<std::size_t>(1, service.regions.size())));
+  if (service.redundancy == Redundancy::k_of_n && !quorum.IsDefined())
+    reader.error(redundancy, service.id +
+                                 " is k-of-n, so it needs faultline.io/quorum: how many of its "
+                                 "regions must be up");
+}
+
+// The users of the service's user group, and their time zone, which
+// belongs to them: a time zone without users is refused.
+void TopologyBuilder::read_users(ImportedService& service) {
+  loader::Reader& reader = *service.entity->reader;
+  const std::string what = " of " + service.entity->ref.text();
+  const YAML::Node users = annotation(service, "users");
+  if (users.IsDefined())
+    service.users = reader.integer(users, "faultline.io/users" + what, 1, 1'000'000'000);
+  if (const YAML::Node n = annotation(service, "time-zone"); n.IsDefined()) {
     service.time_zone = reader.text(n, "faultline.io/time-zone" + what).value_or("");
-    if (!service.time_zone.empty() && !ScenarioClock::find_zone(service.time_zone))
+    if (!users.IsDefined())
+      reader.error(n,
+                   "faultline.io/time-zone is the time zone of the users faultline.io/users "
+                   "gives, and " +
+                       service.id + " has none");
+    else if (!service.time_zone.empty() && !ScenarioClock::find_zone(service.time_zone))
       reader.error(n, "unknown time zone '" + service.time_zone +
                           "'; expected an IANA name such as Europe/Paris or UTC");
   }
-  if (const YAML::Node n = get("soft-dependencies"); n.IsDefined())
-    read_soft_dependencies(service, n);
 }
 
 // Each reference must name one of the service's dependencies.
@@ -472,9 +588,9 @@ std::string TopologyBuilder::region_lines(BackstageImport& result) const {
     const std::string note = fmt::format(
         "PLACEHOLDER: the region of {} service(s) without a faultline.io/regions annotation",
         unplaced.size());
-    out += fmt::format("  - id: {}\n    description: {}\n", kUnplaced, scalar(note));
+    out += fmt::format("  - id: {}\n    description: {}\n", scalar(unplaced_), scalar(note));
     result.placeholders.push_back(
-        fmt::format("region '{}' holds {}", kUnplaced, fmt::join(unplaced, ", ")));
+        fmt::format("region '{}' holds {}", unplaced_, fmt::join(unplaced, ", ")));
   }
   return out;
 }
@@ -493,7 +609,7 @@ std::string TopologyBuilder::service_lines(const ImportedService& service,
                                            BackstageImport& result) const {
   const Entity& e = *service.entity;
   const YAML::Node metadata = loader::value_of(e.node, "metadata");
-  std::string out = "  # " + provenance(e) + "\n  - id: " + scalar(service.id) + "\n";
+  std::string out = "  # " + comment_text(provenance(e)) + "\n  - id: " + scalar(service.id) + "\n";
   if (loader::value_of(metadata, "title").IsScalar())
     out += "    name: " + scalar(loader::value_of(metadata, "title").Scalar()) + "\n";
   if (loader::value_of(metadata, "description").IsScalar())
@@ -510,7 +626,7 @@ std::string TopologyBuilder::service_lines(const ImportedService& service,
     out += fmt::format("    quorum: {}\n", *service.quorum);
   out += "    deployments:\n";
   const std::vector<std::string> regions =
-      service.regions.empty() ? std::vector<std::string>{std::string(kUnplaced)} : service.regions;
+      service.regions.empty() ? std::vector<std::string>{unplaced_} : service.regions;
   for (const std::string& r : regions) {
     out += "      - {region: " + scalar(r);
     if (service.instances)
@@ -528,30 +644,39 @@ std::string TopologyBuilder::service_lines(const ImportedService& service,
   return out;
 }
 
-// A group for each service with faultline.io/users; with none at all, a
-// placeholder group for each Component nothing depends on (its users'
-// entry point).
-std::string TopologyBuilder::user_group_lines(BackstageImport& result) const {
+// The services that get a user group: each with faultline.io/users; with
+// none at all, each Component nothing depends on (its users' entry point)
+// or, where every one is depended on, the first service.
+std::vector<std::size_t> TopologyBuilder::group_owners() const {
   std::vector<bool> depended_on(services_.size(), false);
-  bool any_users = false;
   for (const ImportedService& service : services_) {
-    any_users = any_users || service.users.has_value();
     for (const auto& [s, kind] : service.depends_on)
       depended_on[s] = true;
   }
-  std::string out = "user_groups:\n";
+  const bool any_users = std::ranges::any_of(
+      services_, [](const ImportedService& service) { return service.users.has_value(); });
+  std::vector<std::size_t> owners;
   for (std::size_t s = 0; s < services_.size(); ++s) {
+    const bool entry = services_[s].entity->ref.kind == "component" && !depended_on[s];
+    if (any_users ? services_[s].users.has_value() : entry)
+      owners.push_back(s);
+  }
+  if (owners.empty())
+    owners.push_back(0);
+  return owners;
+}
+
+std::string TopologyBuilder::user_group_lines(BackstageImport& result) const {
+  std::string out = "user_groups:\n";
+  for (const std::size_t s : group_owners()) {
     const ImportedService& service = services_[s];
-    const bool entry = service.entity->ref.kind == "component" && !depended_on[s];
-    if (any_users ? !service.users : !entry)
-      continue;
     std::vector<std::string> missing;
     if (!service.users)
       missing.push_back(fmt::format("{} users", kPlaceholderUsers));
     if (service.time_zone.empty())
       missing.push_back("time zone UTC");
     if (service.regions.empty())
-      missing.push_back("region " + std::string(kUnplaced));
+      missing.push_back("region " + unplaced_);
     out += "  - id: " + scalar(service.id + "-users") + "\n";
     if (!missing.empty()) {
       const std::string note = fmt::format("PLACEHOLDER: {}", fmt::join(missing, ", "));
@@ -560,8 +685,7 @@ std::string TopologyBuilder::user_group_lines(BackstageImport& result) const {
           fmt::format("group {}-users: {}", service.id, fmt::join(missing, ", ")));
     }
     out += fmt::format("    users: {}\n", service.users.value_or(kPlaceholderUsers));
-    out += "    region: " +
-           scalar(service.regions.empty() ? std::string(kUnplaced) : service.regions.front()) +
+    out += "    region: " + scalar(service.regions.empty() ? unplaced_ : service.regions.front()) +
            "\n";
     out += "    time_zone: " + scalar(service.time_zone.empty() ? "UTC" : service.time_zone) +
            "\n    uses: [" + scalar(service.id) + "]\n";
@@ -590,6 +714,23 @@ BackstageImport TopologyBuilder::write() const {
   return result;
 }
 
+// What the import writes must load; where it does not, that is a defect of
+// the import, said as such rather than handed on to the user's next step.
+bool loads(const std::string& yaml, Diagnostics& diagnostics) {
+  Diagnostics check;
+  const std::string shown = "<imported topology>";
+  if (const auto root = loader::parse_text(shown, yaml, check))
+    loader::read_topology(shown, *root, check);
+  for (const Diagnostic& d : check.all()) {
+    if (d.severity == Severity::error)
+      diagnostics.error({shown, d.where.line, d.where.column},
+                        "a defect of faultline import, which wrote a topology its loader "
+                        "refuses: " +
+                            d.message);
+  }
+  return !check.has_errors();
+}
+
 }  // namespace
 
 std::optional<BackstageImport> import_backstage(const std::vector<std::string>& paths,
@@ -599,17 +740,19 @@ std::optional<BackstageImport> import_backstage(const std::vector<std::string>& 
   for (const std::string& path : paths)
     catalog.read(path, options);
   // On past an entity's error, so that every problem is said at once.
-  TopologyBuilder builder(catalog, diagnostics);
+  TopologyBuilder builder(catalog);
   builder.build();
   if (diagnostics.has_errors())
     return std::nullopt;
-  BackstageImport result = builder.write();
-  if (result.services == 0) {
-    diagnostics.error({paths.front(), 0, 0},
+  if (builder.empty()) {
+    diagnostics.error({paths.empty() ? std::string() : paths.front(), 0, 0},
                       "the files hold no Component or Resource entity, so there is no service "
                       "to import");
     return std::nullopt;
   }
+  BackstageImport result = builder.write();
+  if (!loads(result.topology_yaml, diagnostics))
+    return std::nullopt;
   return result;
 }
 

@@ -21,16 +21,18 @@ namespace faultline {
 namespace {
 
 constexpr std::string_view kServiceGraphMetric = "traces_service_graph_request_total";
+constexpr auto kMostCalls = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 
 // Pairs in order of first appearance, their calls summed.
 class CallTally {
  public:
-  void add(const std::string& client, const std::string& server, std::uint64_t calls,
-           SourceLocation where) {
+  // Counts past 2^63 - 1 stay there rather than wrap.
+  void add(const std::string& client, const std::string& server, std::uint64_t calls) {
     const auto [it, added] = index_.try_emplace({client, server}, calls_.size());
     if (added)
-      calls_.push_back({client, server, 0, std::move(where)});
-    calls_[it->second].calls += calls;
+      calls_.push_back({client, server, 0});
+    std::uint64_t& total = calls_[it->second].calls;
+    total = std::min(total + std::min(calls, kMostCalls), kMostCalls);
   }
   std::vector<ObservedCall> take() && { return std::move(calls_); }
 
@@ -59,10 +61,15 @@ void read_links_json(loader::Reader& reader, const YAML::Node& root, CallTally& 
     }
     const auto parent = reader.required_text(link, "parent", "the link");
     const auto child = reader.required_text(link, "child", "the link");
-    const auto calls = reader.integer(loader::value_of(link, "callCount"), "the link's callCount",
-                                      0, std::numeric_limits<std::int64_t>::max());
+    const YAML::Node count = loader::value_of(link, "callCount");
+    if (!count.IsDefined()) {
+      reader.error(link, "the link has no 'callCount'");
+      continue;
+    }
+    const auto calls =
+        reader.integer(count, "the link's callCount", 0, std::numeric_limits<std::int64_t>::max());
     if (parent && child && calls)
-      tally.add(*parent, *child, static_cast<std::uint64_t>(*calls), reader.at(link));
+      tally.add(*parent, *child, static_cast<std::uint64_t>(*calls));
   }
 }
 
@@ -162,7 +169,9 @@ void read_service_graph(const std::string& path, const std::string& text, CallTa
   std::size_t line_start = 0;
   for (int line_number = 1; line_start < text.size(); ++line_number) {
     const std::size_t end = std::min(text.find('\n', line_start), text.size());
-    const std::string_view line = std::string_view(text).substr(line_start, end - line_start);
+    std::string_view line = std::string_view(text).substr(line_start, end - line_start);
+    if (line.ends_with('\r'))  // a file written on Windows
+      line.remove_suffix(1);
     line_start = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos || line.starts_with('#'))
       continue;
@@ -181,12 +190,14 @@ void read_service_graph(const std::string& path, const std::string& text, CallTa
                         fmt::format("{} needs the labels client and server", kServiceGraphMetric));
       continue;
     }
-    if (!(sample.value >= 0) || std::isinf(sample.value)) {
-      diagnostics.error({path, line_number, 1}, "a request count must be a number of 0 or more");
+    if (!(sample.value >= 0) || !(sample.value < 0x1p63)) {
+      diagnostics.error({path, line_number, 1},
+                        "a request count must be a number from 0 to 2^63, found " +
+                            fmt::format("{}", sample.value));
       continue;
     }
     tally.add(client->second, server->second,
-              static_cast<std::uint64_t>(std::llround(sample.value)), {path, line_number, 1});
+              static_cast<std::uint64_t>(std::llround(sample.value)));
   }
 }
 
@@ -237,13 +248,13 @@ DependencyDrift dependency_drift(const Topology& topology, const std::vector<Obs
       else if (unknown.insert(*name).second)
         drift.unknown_services.push_back(*name);
     }
-    if (client && server && client != server)
+    if (client && server && client != server && call.calls > 0)
       seen.insert({client->value, server->value});
   }
   for (const ObservedCall& call : calls) {
     const auto client = topology.find_service(call.client);
     const auto server = topology.find_service(call.server);
-    if (!client || !server || client == server)
+    if (!client || !server || client == server || call.calls == 0)
       continue;
     const auto& deps = topology.service(*client).dependencies;
     if (std::ranges::none_of(deps, [&](const Dependency& d) { return d.service == *server; }))

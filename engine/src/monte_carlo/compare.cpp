@@ -126,6 +126,14 @@ std::string_view to_string(ComparedMetric m) {
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options) {
   if (variants.size() < 2)
     throw std::invalid_argument("a comparison needs two variants or more");
+  for (std::size_t v = 1; v < variants.size(); ++v) {
+    // Reports and metrics tell the variants apart by name.
+    for (std::size_t w = 0; w < v; ++w) {
+      if (variants[v].name == variants[w].name)
+        throw std::invalid_argument("'" + variants[v].name +
+                                    "' is given twice; a comparison needs distinct variants");
+    }
+  }
   detail::check_runs_and_threads(options.runs, options.threads);
   const std::size_t n = variants.size();
   std::vector<std::vector<SimTime>> times;
