@@ -4,8 +4,8 @@
 #   tools/test.sh             g++, RelWithDebInfo, in build/test
 #   tools/test.sh --sanitize  clang with ASan and UBSan (undefined behaviour
 #                             aborts), in build/sanitize: the suite but the
-#                             browser test, then each libFuzzer target
-#                             (tests/fuzz/) for 60 s
+#                             browser test, then the libFuzzer targets
+#                             (tests/fuzz/) for 60 s, all at once
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,7 +75,7 @@ phase ctest
 # by absolute path, so it loads whole from the fuzzer's private folder.
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-mkdir "$corpus/topology" "$corpus/scenario"
+mkdir "$corpus/topology" "$corpus/scenario" "$corpus/imports"
 shopt -s globstar nullglob
 for file in tests/*/fixtures/**/*.yaml topologies/*.yaml scenarios/*.yaml tests/fuzz/regressions/*.yaml; do
   seed=${file//\//_}
@@ -91,13 +91,19 @@ for file in tests/*/fixtures/**/*.yaml topologies/*.yaml scenarios/*.yaml tests/
   fi
 done
 
-# Both targets at once, one per core. A crash, a sanitizer report, a broken
+# The import readers' seeds: catalogs, dependency links, service graph metrics.
+for file in tests/imports/fixtures/*; do
+  cp "$file" "$corpus/imports/${file//\//_}"
+done
+
+# The three targets at once, on the two cores. A crash, a sanitizer report, a broken
 # promise, a timeout or running out of memory fails the script and leaves the
 # input that did it in build/sanitize/fuzz/. The fuzzers' private folders go
 # in the scratch folder too (TMPDIR), so a crash leaves nothing in /tmp.
 mkdir -p "$build/fuzz" "$corpus/tmp"
+targets=(topology scenario imports)
 pids=()
-for target in topology scenario; do
+for target in "${targets[@]}"; do
   rm -f "$build/fuzz/$target-"*
   TMPDIR=$corpus/tmp ASAN_OPTIONS=$ASAN_OPTIONS:detect_stack_use_after_return=1 \
     "$build/tests/fuzz/faultline_${target}_fuzzer" \
@@ -107,8 +113,7 @@ for target in topology scenario; do
     "$corpus/$target" >"$build/fuzz/$target.log" 2>&1 &
   pids+=($!)
 done
-targets=(topology scenario)
-for i in 0 1; do
+for i in "${!targets[@]}"; do
   target=${targets[$i]}
   log=$build/fuzz/$target.log
   if wait "${pids[$i]}"; then
@@ -123,5 +128,5 @@ for i in 0 1; do
     done
   fi
 done
-phase "fuzz (${fuzz_seconds}s per target, both at once)"
+phase "fuzz (${fuzz_seconds}s per target, all at once)"
 exit $failed
