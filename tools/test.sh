@@ -5,7 +5,8 @@
 #   tools/test.sh --sanitize  clang with ASan and UBSan (undefined behaviour
 #                             aborts), in build/sanitize: the suite but the
 #                             browser test, then the libFuzzer targets
-#                             (tests/fuzz/) for 60 s, all at once
+#                             (tests/fuzz/): the loaders' 60 s, the
+#                             imports' 30 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,37 +97,44 @@ for file in tests/imports/fixtures/*; do
   cp "$file" "$corpus/imports/${file//\//_}"
 done
 
-# The three targets at once, on the two cores. A crash, a sanitizer report, a broken
-# promise, a timeout or running out of memory fails the script and leaves the
-# input that did it in build/sanitize/fuzz/. The fuzzers' private folders go
-# in the scratch folder too (TMPDIR), so a crash leaves nothing in /tmp.
+# The targets two at a time, one per core: the loaders' for $fuzz_seconds s,
+# then the import readers' for half that (their inputs are smaller). A
+# crash, a sanitizer report, a broken promise, a timeout or running out of
+# memory fails the script and leaves the input that did it in
+# build/sanitize/fuzz/. The fuzzers' private folders go in the scratch
+# folder too (TMPDIR), so a crash leaves nothing in /tmp.
 mkdir -p "$build/fuzz" "$corpus/tmp"
-targets=(topology scenario imports)
-pids=()
-for target in "${targets[@]}"; do
-  rm -f "$build/fuzz/$target-"*
-  TMPDIR=$corpus/tmp ASAN_OPTIONS=$ASAN_OPTIONS:detect_stack_use_after_return=1 \
-    "$build/tests/fuzz/faultline_${target}_fuzzer" \
-    -max_total_time=$fuzz_seconds -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
-    -dict=tests/fuzz/faultline.dict -print_final_stats=1 \
-    -artifact_prefix="$root/$build/fuzz/$target-" \
-    "$corpus/$target" >"$build/fuzz/$target.log" 2>&1 &
-  pids+=($!)
-done
-for i in "${!targets[@]}"; do
-  target=${targets[$i]}
-  log=$build/fuzz/$target.log
-  if wait "${pids[$i]}"; then
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "sanitize: fuzz $target: $runs inputs, no finding" >&2
-  else
-    failed=1
-    echo "sanitize: fuzz $target FAILED; the end of $log:" >&2
-    tail -n 80 "$log" >&2
-    for input in "$build/fuzz/$target-"*; do
-      echo "sanitize: to replay: $build/tests/fuzz/faultline_${target}_fuzzer $input" >&2
-    done
-  fi
-done
-phase "fuzz (${fuzz_seconds}s per target, all at once)"
+fuzz_round() {
+  local seconds=$1 target log i
+  shift
+  local targets=("$@") pids=()
+  for target in "${targets[@]}"; do
+    rm -f "$build/fuzz/$target-"*
+    TMPDIR=$corpus/tmp ASAN_OPTIONS=$ASAN_OPTIONS:detect_stack_use_after_return=1 \
+      "$build/tests/fuzz/faultline_${target}_fuzzer" \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+      -dict=tests/fuzz/faultline.dict -print_final_stats=1 \
+      -artifact_prefix="$root/$build/fuzz/$target-" \
+      "$corpus/$target" >"$build/fuzz/$target.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!targets[@]}"; do
+    target=${targets[$i]}
+    log=$build/fuzz/$target.log
+    if wait "${pids[$i]}"; then
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+      echo "sanitize: fuzz $target: $runs inputs, no finding" >&2
+    else
+      failed=1
+      echo "sanitize: fuzz $target FAILED; the end of $log:" >&2
+      tail -n 80 "$log" >&2
+      for input in "$build/fuzz/$target-"*; do
+        echo "sanitize: to replay: $build/tests/fuzz/faultline_${target}_fuzzer $input" >&2
+      done
+    fi
+  done
+}
+fuzz_round "$fuzz_seconds" topology scenario
+fuzz_round $((fuzz_seconds / 2)) imports
+phase "fuzz (${fuzz_seconds}s for the loaders, $((fuzz_seconds / 2))s for the imports)"
 exit $failed

@@ -128,9 +128,19 @@ std::string figure_cells(const RunRecord& r, bool milestones) {
   return out;
 }
 
+}  // namespace
+
+std::string run_rows_csv_header(const Scenario& scenario) {
+  return "run,seed," + figures_header(&scenario) + "\r\n";
+}
+
+std::string run_row_csv(const RunRecord& r, std::uint64_t seed) {
+  return fmt::format("{},{},", r.run, seed) + figure_cells(r, true) + "\r\n";
+}
+
 // Whether every variant observes the same milestones, in the same order:
 // only then can one header name their columns.
-bool same_milestones(std::span<const Variant> variants) {
+bool rows_have_milestones(std::span<const Variant> variants) {
   const auto ids = [](const Scenario& s) {
     std::vector<std::string> out;
     for (const Milestone& m : s.observed)
@@ -142,25 +152,15 @@ bool same_milestones(std::span<const Variant> variants) {
   });
 }
 
-}  // namespace
-
-std::string run_rows_csv_header(const Scenario& scenario) {
-  return "run,seed," + figures_header(&scenario) + "\r\n";
-}
-
-std::string run_row_csv(const RunRecord& r, std::uint64_t seed) {
-  return fmt::format("{},{},", r.run, seed) + figure_cells(r, true) + "\r\n";
-}
-
 std::string compare_rows_csv_header(std::span<const Variant> variants) {
   return "run,seed,variant," +
-         figures_header(same_milestones(variants) ? variants.front().scenario.get() : nullptr) +
+         figures_header(rows_have_milestones(variants) ? variants.front().scenario.get()
+                                                       : nullptr) +
          "\r\n";
 }
 
 std::string compare_rows_csv(std::span<const Variant> variants, const ComparedRun& run,
-                             std::uint64_t seed) {
-  const bool milestones = same_milestones(variants);
+                             std::uint64_t seed, bool milestones) {
   std::string out;
   for (std::size_t v = 0; v < variants.size(); ++v) {
     out += fmt::format("{},{},{},", run.run, seed, text_cell(variants[v].name)) +

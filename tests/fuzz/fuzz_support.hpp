@@ -1,5 +1,5 @@
 #pragma once
-// What both fuzz targets share. The loaders read files, so each run writes its
+// What the fuzz targets share. The loaders read files, so each run writes its
 // input to a private file in a temporary folder made once per process (and
 // removed at exit), then hands that path to the loader.
 

@@ -37,6 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Diagnostics catalog;
   const auto imported = import_backstage({input_path().string()}, {}, catalog);
   fuzz::check_answer(imported ? &*imported : nullptr, catalog);
+  if (imported) {  // the promise that what the import writes loads
+    const std::filesystem::path written = fuzz::work_dir() / "imported.yaml";
+    fuzz::write_file(written, reinterpret_cast<const std::uint8_t*>(imported->topology_yaml.data()),
+                     imported->topology_yaml.size());
+    const TopologyLoad load = load_topology(written.string());
+    if (!load.topology)
+      fuzz::broken("the topology an import writes loads", load.diagnostics);
+  }
   Diagnostics links;
   const auto calls = read_trace_links(input_path().string(), {}, links);
   fuzz::check_answer(calls ? &*calls : nullptr, links);

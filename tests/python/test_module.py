@@ -8,6 +8,7 @@ Usage: test_module.py MODULE_DIR FAULTLINE_CLI SOURCE_DIR
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,7 @@ class Module(unittest.TestCase):
             f.write("regions: [{id: dc}]\nservices:\n  - {id: db, deployments: [{region: mars}]}\n"
                     "user_groups: []\n")
         try:
-            with self.assertRaisesRegex(ValueError, f.name + r":3:\d+: error: .*mars"):
+            with self.assertRaisesRegex(ValueError, re.escape(f.name) + r":3:\d+: error: .*mars"):
                 faultline.load_topology(f.name)
         finally:
             os.unlink(f.name)
@@ -80,13 +81,21 @@ class Module(unittest.TestCase):
             faultline.load_scenario(WEBEX, strategy="optimize")
 
     def test_other_threads_run_while_the_engine_does(self):
+        # 20,000 Webex runs take about half a second, in which this thread
+        # ticks hundreds of times; holding the GIL, the run would let it
+        # tick once or twice.
         scenario = faultline.load_scenario(WEBEX)
         done = threading.Event()
+        errors = []
         ticks = 0
 
         def run():
-            faultline.simulate(scenario, runs=20000, threads=1)
-            done.set()
+            try:
+                faultline.simulate(scenario, runs=20000, threads=1)
+            except Exception as e:  # said below, not lost in the thread
+                errors.append(e)
+            finally:
+                done.set()
 
         worker = threading.Thread(target=run)
         worker.start()
@@ -94,6 +103,7 @@ class Module(unittest.TestCase):
             ticks += 1  # only counts while the simulation holds no GIL
             done.wait(0.001)
         worker.join()
+        self.assertEqual(errors, [])
         self.assertGreater(ticks, 10)
 
 

@@ -141,9 +141,44 @@ TEST(Compare, IsByteIdenticalWhateverTheThreadCount) {
   EXPECT_EQ(reports::compare_json(compare(variants, options)).dump(2), one);
 }
 
-TEST(Compare, NeedsTwoVariants) {
+// on_run hands each run over once, in run order, on any thread count, and
+// a run's records are its variants' own: the mean of the user-seconds they
+// give (to the millisecond) is the tallied mean (to the second) within
+// rounding.
+TEST(Compare, HandsEachRunOverInOrderOnAnyThreadCount) {
+  const std::vector<Variant> variants = {variant(StrategyKind::as_written, "as-written"),
+                                         variant(StrategyKind::shortest_first, "shortest")};
+  const auto runs_on = [&](unsigned threads, Comparison& result) {
+    std::vector<ComparedRun> runs;
+    CompareOptions options;
+    options.runs = 5000;  // blocks of runs finish out of order on several threads
+    options.threads = threads;
+    options.on_run = [&](const ComparedRun& run) { runs.push_back(run); };
+    result = compare(variants, options);
+    return runs;
+  };
+  Comparison one_thread;
+  Comparison three_threads;
+  const std::vector<ComparedRun> one = runs_on(1, one_thread);
+  const std::vector<ComparedRun> three = runs_on(3, three_threads);
+  ASSERT_EQ(one.size(), 5000U);
+  ASSERT_EQ(three.size(), 5000U);
+  double lost_ms = 0;
+  for (std::uint64_t i = 0; i < one.size(); ++i) {
+    ASSERT_EQ(three[i].run, i);
+    ASSERT_EQ(three[i].variants.size(), 2U);
+    EXPECT_EQ(three[i].variants[1].lost, one[i].variants[1].lost);
+    lost_ms += static_cast<double>(one[i].variants[1].lost.user_ms);
+  }
+  EXPECT_NEAR(lost_ms / 1000 / 5000, one_thread.metrics[1][0].mean(), 0.5);
+}
+
+TEST(Compare, NeedsTwoVariantsOfDistinctNames) {
   const std::vector<Variant> one = {variant(StrategyKind::as_written, "alone")};
   EXPECT_THROW(compare(one, CompareOptions{}), std::invalid_argument);
+  const std::vector<Variant> twice = {variant(StrategyKind::as_written, "same"),
+                                      variant(StrategyKind::shortest_first, "same")};
+  EXPECT_THROW(compare(twice, CompareOptions{}), std::invalid_argument);
 }
 
 // Each variant's mean over time is the mean simulate finds for it alone on

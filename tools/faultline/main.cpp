@@ -454,8 +454,10 @@ class RowsFile {
 
   bool csv() const { return csv_; }
 
-  void write(const std::string& rows) {
-    attempt([&] { file_->write(rows); });
+  // Rows made and written as one attempt, so that neither failing stops
+  // the runs.
+  void write(const std::function<std::string()>& rows) {
+    attempt([&] { file_->write(rows()); });
   }
 
   // Puts the file in place: kExitFailure when it could not be written.
@@ -544,14 +546,16 @@ int simulate(SimulateArgs& args) {
     scenario = resolve_optimize(scenario, args.search, args.options.threads, args.options.seed,
                                 text_stream({args.outputs.json, args.outputs.prom}));
     rows.emplace(args.per_run, faultline::reports::run_rows_csv_header(*scenario));
+    faultline::MonteCarloOptions options = args.options;  // on_run refers to this call's rows
     if (!args.per_run.empty()) {
-      args.options.on_run = [&rows, &scenario,
-                             seed = args.options.seed](const faultline::RunRecord& r) {
-        rows->write(rows->csv() ? faultline::reports::run_row_csv(r, seed)
-                                : faultline::reports::run_row_json_line(*scenario, r, seed));
+      options.on_run = [&rows, &scenario, seed = options.seed](const faultline::RunRecord& r) {
+        rows->write([&] {
+          return rows->csv() ? faultline::reports::run_row_csv(r, seed)
+                             : faultline::reports::run_row_json_line(*scenario, r, seed);
+        });
       };
     }
-    result = faultline::simulate(*scenario, args.options);
+    result = faultline::simulate(*scenario, options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
@@ -596,9 +600,13 @@ faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
   rows.emplace(args.per_run, faultline::reports::compare_rows_csv_header(variants));
   faultline::CompareOptions options = args.options;
   if (!args.per_run.empty()) {
-    options.on_run = [&rows, &variants, seed = options.seed](const faultline::ComparedRun& run) {
-      rows->write(rows->csv() ? faultline::reports::compare_rows_csv(variants, run, seed)
-                              : faultline::reports::compare_rows_json_lines(variants, run, seed));
+    const bool milestones = faultline::reports::rows_have_milestones(variants);
+    options.on_run = [&rows, &variants, seed = options.seed,
+                      milestones](const faultline::ComparedRun& run) {
+      rows->write([&] {
+        return rows->csv() ? faultline::reports::compare_rows_csv(variants, run, seed, milestones)
+                           : faultline::reports::compare_rows_json_lines(variants, run, seed);
+      });
     };
   }
   return faultline::compare(variants, options);
@@ -643,16 +651,15 @@ int compare(const CompareArgs& args) {
     return kExitBadInput;
   }
   text_stream({args.outputs.json, args.outputs.prom}) << faultline::reports::compare_text(result);
-  const int written = rows->finish();
-  return std::max(written, write_outputs(
-                               args.outputs, faultline::reports::compare_json(result),
-                               [&] {
-                                 return ReportPages{
-                                     faultline::reports::compare_html(variants, result),
-                                     faultline::reports::compare_summary(variants, result),
-                                     faultline::reports::compare_timeline_csv(result)};
-                               },
-                               [&] { return faultline::reports::compare_metrics(result); }));
+  const int written = write_outputs(
+      args.outputs, faultline::reports::compare_json(result),
+      [&] {
+        return ReportPages{faultline::reports::compare_html(variants, result),
+                           faultline::reports::compare_summary(variants, result),
+                           faultline::reports::compare_timeline_csv(result)};
+      },
+      [&] { return faultline::reports::compare_metrics(result); });
+  return std::max(written, rows->finish());
 }
 
 int rehearse(const std::string& scenario_path, const std::string& script) {

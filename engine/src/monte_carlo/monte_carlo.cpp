@@ -174,8 +174,6 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
 }
 
-using RunSequencer = detail::InRunOrder<RunRecord>;
-
 struct Worker {
   Worker(const Scenario& scenario, std::span<const SimTime> times)
       : run(scenario), tally(empty_tally(scenario, times)) {}
@@ -189,7 +187,7 @@ struct Worker {
 // their records to the sequencer.
 void run_block(const Scenario& scenario, const MonteCarloOptions& options,
                const detail::RunOptions& run_options, Worker& worker, std::uint64_t from,
-               std::uint64_t to, RunSequencer& sequencer) {
+               std::uint64_t to, detail::InRunOrder<RunRecord>& sequencer) {
   detail::RunOptions mine = run_options;
   std::vector<RunRecord> records;
   for (std::uint64_t i = from; i < to; ++i) {
@@ -351,7 +349,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   ProgressReport progress(options);
   detail::RunOptions run_options;
   run_options.sample_times = times;
-  RunSequencer sequencer(options.on_run);
+  detail::InRunOrder<RunRecord> sequencer(options.on_run);
 
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
   std::optional<bool> reached;

@@ -16,25 +16,28 @@ namespace faultline::detail {
 RunRecord record_of(const Scenario& scenario, const RunResult& run, std::uint64_t index);
 
 // Hands the items of each block of runs to `deliver` one at a time, in run
-// order: a block finished before an earlier one waits here for it.
+// order: a block finished before an earlier one waits here for it. A block
+// is taken out before it is delivered, so a `deliver` that throws (the
+// error goes on to parallel_runs) never hands an item over twice.
 template <class Item>
 class InRunOrder {
  public:
-  explicit InRunOrder(const std::function<void(const Item&)>& deliver) : deliver_(deliver) {}
+  explicit InRunOrder(std::function<void(const Item&)> deliver) : deliver_(std::move(deliver)) {}
 
   void add(std::uint64_t from, std::vector<Item> items) {
     const std::lock_guard lock(mutex_);
     waiting_.emplace(from, std::move(items));
-    for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_;
-         it = waiting_.erase(it)) {
-      for (const Item& item : it->second)
+    while (!waiting_.empty() && waiting_.begin()->first == next_) {
+      const std::vector<Item> block = std::move(waiting_.begin()->second);
+      waiting_.erase(waiting_.begin());
+      next_ += block.size();
+      for (const Item& item : block)
         deliver_(item);
-      next_ += it->second.size();
     }
   }
 
  private:
-  const std::function<void(const Item&)>& deliver_;
+  const std::function<void(const Item&)> deliver_;
   std::mutex mutex_;
   std::uint64_t next_ = 0;
   std::map<std::uint64_t, std::vector<Item>> waiting_;

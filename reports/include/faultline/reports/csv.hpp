@@ -31,10 +31,11 @@ std::string run_row_csv(const RunRecord& record, std::uint64_t seed);
 
 // compare --per-run FILE.csv: a row per run and variant, in run order and
 // then variant order: run, seed, variant, then run_row_csv's figures; the
-// milestone columns only when every variant observes the same milestones
-// (the JSON Lines rows always have them).
+// milestone columns only when every variant observes the same milestones,
+// as rows_have_milestones says (the JSON Lines rows always have them).
+bool rows_have_milestones(std::span<const Variant> variants);
 std::string compare_rows_csv_header(std::span<const Variant> variants);
 std::string compare_rows_csv(std::span<const Variant> variants, const ComparedRun& run,
-                             std::uint64_t seed);
+                             std::uint64_t seed, bool milestones);
 
 }  // namespace faultline::reports
