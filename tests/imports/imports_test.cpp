@@ -162,6 +162,15 @@ TEST(BackstageImport, ACycleStillGetsAGroupAndThePlaceholderRegionAnIdOfItsOwn) 
   EXPECT_EQ(topology->regions()[1].id, "unplaced-2");
 }
 
+// loadall-loop.txt, found by the imports fuzzer: yaml-cpp 0.7's LoadAll
+// loops for ever on it, while Load reads it. Read document by document,
+// it is an answer: a mapping with no apiVersion or kind, at line 2.
+TEST(BackstageImport, InputThatLoopsYamlCppsLoadAllGetsAnAnswer) {
+  Diagnostics d;
+  EXPECT_FALSE(import_backstage({fixture("loadall-loop.txt")}, {}, d));
+  EXPECT_TRUE(has_error(d, 2, 3, "the entity has no 'apiVersion'")) << d.to_text();
+}
+
 TEST(BackstageImport, ACatalogWithoutServicesIsRefused) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("only-groups.yaml")}, {}, d));

@@ -951,16 +951,21 @@ int run_guarded(const std::function<int()>& command) {
   return with_output_checked(code);
 }
 
+// The option every command takes: how large an input may be.
+void add_max_input_option(CLI::App& app, std::uint64_t& max_input_mib) {
+  app.add_option("--max-input-mib", max_input_mib,
+                 "Refuse a topology or scenario larger than this many MiB")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20))
+      ->capture_default_str();
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "faultline " + std::string(faultline::kVersion));
   app.fallthrough();
   std::uint64_t max_input_mib = faultline::kDefaultMaxInputBytes >> 20;
-  app.add_option("--max-input-mib", max_input_mib,
-                 "Refuse a topology or scenario larger than this many MiB")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20))
-      ->capture_default_str();
+  add_max_input_option(app, max_input_mib);
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = add_validate_command(app, validate_files);
@@ -994,10 +999,7 @@ int main(int argc, char** argv) {
   faultline::cli::ExportArgs export_args;
   CLI::App* export_cmd = faultline::cli::add_export_command(app, export_args);
 
-  const std::vector<CLI::App*> commands{validate_cmd,   analyze_cmd,  replay_cmd, simulate_cmd,
-                                        compare_cmd,    rehearse_cmd, markov_cmd, schema_cmd,
-                                        completion_cmd, import_cmd,   export_cmd};
-  if (is_unknown_command(argc, argv, commands))
+  if (is_unknown_command(argc, argv, app.get_subcommands([](const CLI::App*) { return true; })))
     return kExitBadInput;
   try {
     app.parse(argc, argv);

@@ -111,10 +111,11 @@ class Catalog {
                                                    "Backstage catalog entities");
     if (!documents)
       return;
-    readers_.push_back(std::make_unique<loader::Reader>(loader::shown_name(path), diagnostics_));
-    for (const YAML::Node& document : *documents) {
-      if (!document.IsNull())
-        read_entity(*readers_.back(), document);
+    for (const loader::Document& document : *documents) {
+      readers_.push_back(std::make_unique<loader::Reader>(loader::shown_name(path), diagnostics_,
+                                                          document.line_offset));
+      if (!document.node.IsNull())
+        read_entity(*readers_.back(), document.node);
     }
   }
 

@@ -172,14 +172,47 @@ std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagn
   return root;
 }
 
-std::optional<std::vector<YAML::Node>> parse_documents(const std::string& file,
-                                                       Diagnostics& diagnostics,
-                                                       std::uint64_t max_bytes,
-                                                       std::string_view expected) {
+std::optional<std::vector<Document>> parse_documents(const std::string& file,
+                                                     Diagnostics& diagnostics,
+                                                     std::uint64_t max_bytes,
+                                                     std::string_view expected) {
   const auto content = read_text(file, diagnostics, max_bytes, expected);
   if (!content)
     return std::nullopt;
-  return parsed(shown_name(file), diagnostics, [&] { return YAML::LoadAll(*content); });
+  const std::string path = shown_name(file);
+  std::vector<Document> documents;
+  std::size_t start = 0;
+  int start_line = 0;
+  int line = 0;
+  bool parsed_all = true;
+  const auto parse_piece = [&](std::size_t end) {
+    Diagnostics piece_diagnostics;
+    auto node = parse_text(path, content->substr(start, end - start), piece_diagnostics);
+    for (Diagnostic d : piece_diagnostics.all()) {
+      if (d.where.line > 0)
+        d.where.line += start_line;
+      diagnostics.error(d.where, d.message);
+    }
+    parsed_all = parsed_all && node.has_value();
+    if (node)
+      documents.push_back({std::move(*node), start_line});
+  };
+  for (std::size_t at = 0; at < content->size(); ++line) {
+    const std::size_t next = std::min(content->find('\n', at), content->size());
+    const std::string_view text = std::string_view(*content).substr(at, next - at);
+    const bool marker = text.starts_with("---") &&
+                        (text.size() == 3 || text[3] == ' ' || text[3] == '\t' || text[3] == '\r');
+    if (marker && at > start) {
+      parse_piece(at);
+      start = at;
+      start_line = line;
+    }
+    at = next + 1;
+  }
+  parse_piece(content->size());
+  if (!parsed_all)
+    return std::nullopt;
+  return documents;
 }
 
 YAML::Node value_of(const YAML::Node& map, const std::string& key) {
@@ -204,7 +237,10 @@ std::string describe(const YAML::Node& node) {
 }
 
 SourceLocation Reader::at(const YAML::Node& node) const {
-  return location(file_, node.Mark());
+  SourceLocation where = location(file_, node.Mark());
+  if (where.line > 0)
+    where.line += line_offset_;
+  return where;
 }
 
 void Reader::error(const YAML::Node& node, std::string message) {

@@ -33,12 +33,21 @@ std::optional<std::string> read_text(const std::string& path, Diagnostics& diagn
 std::optional<YAML::Node> parse_text(const std::string& shown_path, const std::string& text,
                                      Diagnostics& diagnostics);
 
-// Every document of a file ("---" between them), as parse_file reads and
-// checks it; `expected` says what the file should hold, for the messages.
-std::optional<std::vector<YAML::Node>> parse_documents(const std::string& path,
-                                                       Diagnostics& diagnostics,
-                                                       std::uint64_t max_bytes,
-                                                       std::string_view expected);
+// One document of a file of several, and the lines before it.
+struct Document {
+  YAML::Node node;
+  int line_offset = 0;
+};
+
+// Every document of a file: the text is cut at each line that starts
+// with "---" and each piece parsed alone, as parse_file reads and checks a
+// file (yaml-cpp 0.7's LoadAll can loop for ever on broken input that Load
+// refuses or reads); `expected` says what the file should hold, for the
+// messages. A document's errors give lines of the whole file.
+std::optional<std::vector<Document>> parse_documents(const std::string& path,
+                                                     Diagnostics& diagnostics,
+                                                     std::uint64_t max_bytes,
+                                                     std::string_view expected);
 
 // The value under key in an open-ended mapping (one whose other keys are
 // another tool's, such as a Backstage entity's): undefined when it is
@@ -50,8 +59,9 @@ std::string describe(const YAML::Node& node);
 
 class Reader {
  public:
-  Reader(std::string file, Diagnostics& diagnostics)
-      : file_(std::move(file)), diagnostics_(diagnostics) {}
+  // `line_offset`: the lines before the text the nodes were parsed from.
+  Reader(std::string file, Diagnostics& diagnostics, int line_offset = 0)
+      : file_(std::move(file)), diagnostics_(diagnostics), line_offset_(line_offset) {}
 
   const std::string& file() const { return file_; }
   Diagnostics& diagnostics() { return diagnostics_; }
@@ -103,6 +113,7 @@ class Reader {
  private:
   std::string file_;
   Diagnostics& diagnostics_;
+  int line_offset_ = 0;
 };
 
 // One YAML mapping being read by its shape (schema.hpp): keys the shape
