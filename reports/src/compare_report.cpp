@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/slo.hpp"
 #include "faultline/reports/text.hpp"
 #include "format.hpp"
 
@@ -88,6 +89,9 @@ std::string compare_text(const Comparison& c) {
                        number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
   out += pairs_text(c);
+  for (std::size_t v = 0; v < c.names.size() && !c.slos.empty(); ++v)
+    out += "\n" + budget_statistics_text(c.slos, c.slo_statistics[v], false, c.runs,
+                                         fmt::format("Error budgets of '{}'", c.names[v]));
   return out;
 }
 
@@ -129,6 +133,8 @@ ordered_json compare_json(const Comparison& c) {
                                         static_cast<double>(c.runs)}});
     }
     variant["active_affected_over_time"] = std::move(over_time);
+    if (!c.slos.empty())
+      variant["slos"] = budget_statistics_json(c.slos, c.slo_statistics[v], false, c.runs);
     j["variants"].push_back(std::move(variant));
   }
   j["pairs"] = pairs_json(c);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "faultline/reports/slo.hpp"
 #include "faultline/version.hpp"
 #include "format.hpp"
 
@@ -271,7 +272,69 @@ void compared_pairs(Exposition& out, const Comparison& c) {
   }
 }
 
+// An SLO objective's labels: the SLO, its objective and its service.
+Labels objective_labels(Labels head, const Slo& slo, const SloObjective& o) {
+  head.emplace_back("slo", slo.name);
+  head.emplace_back("objective", o.name);
+  head.emplace_back("service", slo.service);
+  return head;
+}
+
+// Over runs (a simulation's, or each variant's of a comparison: `head`
+// labels them): the share of each budget spent, and of runs exhausting it.
+void budget_statistics(
+    Exposition& out, std::string_view prefix,
+    const std::vector<std::pair<Labels, const std::vector<SloStatistics>*>>& sets,
+    std::span<const Slo> slos, std::uint64_t runs) {
+  if (slos.empty())
+    return;
+  const std::string spent = fmt::format("{}_slo_budget_consumed_ratio", prefix);
+  out.family(spent, "summary",
+             "Share of the SLO objective's error budget each run spent (1: all of it), over "
+             "the runs");
+  for (const auto& [head, statistics] : sets) {
+    for (std::size_t k = 0; k < slos.size(); ++k) {
+      for (std::size_t o = 0; o < slos[k].objectives.size(); ++o)
+        out.summary(spent, objective_labels(head, slos[k], slos[k].objectives[o]),
+                    (*statistics)[k].objectives[o].consumed_ppm, 1e6);
+    }
+  }
+  const std::string exhausted = fmt::format("{}_slo_budget_exhausted_ratio", prefix);
+  out.family(exhausted, "gauge", "Share of the runs that spent all of the objective's budget");
+  for (const auto& [head, statistics] : sets) {
+    for (std::size_t k = 0; k < slos.size(); ++k) {
+      for (std::size_t o = 0; o < slos[k].objectives.size(); ++o)
+        out.sample(exhausted, objective_labels(head, slos[k], slos[k].objectives[o]),
+                   share((*statistics)[k].objectives[o].runs_exhausted, runs));
+    }
+  }
+}
+
 }  // namespace
+
+std::string budgets_metrics(const Scenario& scenario, const RunBudgets& budgets) {
+  const Labels head{{"scenario", scenario_title(scenario)}};
+  Exposition out;
+  using Figure = std::function<double(const ObjectiveBurn&)>;
+  const std::initializer_list<std::tuple<std::string_view, std::string_view, Figure>> families = {
+      {"faultline_replay_slo_budget_consumed_ratio",
+       "Share of the SLO objective's error budget the run spent (1: all of it; +Inf: a budget "
+       "of nothing overspent)",
+       [](const ObjectiveBurn& b) { return b.consumed(); }},
+      {"faultline_replay_slo_budget_exhausted",
+       "1 when the run spent all of the objective's error budget, 0 otherwise",
+       [](const ObjectiveBurn& b) { return b.exhausted() ? 1.0 : 0.0; }}};
+  for (const auto& [name, help, figure] : families) {
+    out.family(name, "gauge", help);
+    for (std::size_t k = 0; k < budgets.slos.size(); ++k) {
+      const Slo& slo = budgets.slos[k];
+      for (std::size_t o = 0; o < slo.objectives.size(); ++o)
+        out.sample(name, objective_labels(head, slo, slo.objectives[o]),
+                   figure(budgets.burns[k].objectives[o]));
+    }
+  }
+  return std::move(out).text();
+}
 
 std::string replay_metrics(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
@@ -346,6 +409,8 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
       "milestone", result.milestones_met.size(),
       [&](std::size_t m) { return scenario.observed[m].id; },
       [&](std::size_t m) { return share(result.milestones_met[m], result.runs); });
+  budget_statistics(out, "faultline_simulation", {{Labels{label}, &result.slo_statistics}},
+                    result.slos, result.runs);
   return std::move(out).text();
 }
 
@@ -359,6 +424,10 @@ std::string compare_metrics(const Comparison& comparison) {
   out.sample("faultline_compare_interrupted", {}, comparison.interrupted ? 1.0 : 0.0);
   compared_variants(out, comparison);
   compared_pairs(out, comparison);
+  std::vector<std::pair<Labels, const std::vector<SloStatistics>*>> variants;
+  for (std::size_t v = 0; v < comparison.names.size() && !comparison.slos.empty(); ++v)
+    variants.emplace_back(Labels{{"variant", comparison.names[v]}}, &comparison.slo_statistics[v]);
+  budget_statistics(out, "faultline_compare", variants, comparison.slos, comparison.runs);
   return std::move(out).text();
 }
 

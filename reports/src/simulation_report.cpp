@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/slo.hpp"
 #include "faultline/reports/text.hpp"
 #include "format.hpp"
 
@@ -205,6 +206,10 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   }
   j["crew_busy_over_time"] = std::move(crews);
   j["tenant_users_back_over_time"] = tenant_curve_json(scenario.clock, result);
+  if (!result.slos.empty()) {
+    j["slos"] = budget_statistics_json(result.slos, result.slo_statistics, result.network_fidelity,
+                                       result.runs);
+  }
   return j;
 }
 
@@ -422,6 +427,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   out += method_lines(scenario, result);
   out += milestone_lines(scenario, result);
   out += tenant_curve_lines(scenario, result);
+  out += budget_statistics_text(result.slos, result.slo_statistics, result.network_fidelity,
+                                result.runs, "Error budgets");
   return out;
 }
 

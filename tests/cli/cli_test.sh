@@ -456,6 +456,74 @@ expect_exit 3 "and one run more is not" "$faultline" simulate "$retries" --runs 
 expect_exit 2 "a share of runs above 1 is bad input" "$faultline" simulate "$retries" \
   --require-milestones 1.5
 
+# --slo: OpenSLO error budgets (tests/slo/fixtures/slos.yaml works out each
+# figure by hand for outage.yaml).
+slo_dir=tests/slo/fixtures
+expect_exit 0 "replay judges the shipped Webex SLOs" "$faultline" replay \
+  scenarios/webex-2018-09-25.yaml --slo slos/webex-2018.yaml
+check "and says how much of each budget it spent" grep -q \
+  "Three nines (target 99.9%): spent .* of the budget - EXHAUSTED" "$work/stdout"
+expect_exit 0 "replay of the store outage against its SLOs" "$faultline" replay \
+  "$slo_dir/outage.yaml" --slo "$slo_dir/slos.yaml" --json "$work/slo.json" \
+  --prom "$work/slo.prom"
+check "its JSON has each objective's budget, as worked out by hand" python3 -c '
+import json, sys
+slos = json.load(open(sys.argv[1]))["slos"]
+assert [s["name"] for s in slos] == ["db-availability", "web-hours", "web-ratio", "web-weekly"]
+db = slos[0]["objectives"]
+assert abs(db[0]["budget"] - 2903040) < 1e-3 and abs(db[0]["spent"] - 8640000) < 1e-3, db
+assert db[0]["exhausted"] and not db[1]["exhausted"], db
+assert slos[0]["events"] == "user-seconds" and slos[1]["events"] == "time slices"
+assert abs(slos[2]["objectives"][0]["spent"] - 2.75) < 1e-9' "$work/slo.json"
+check "its metrics, which promtool accepts" bash -c 'promtool check metrics < "$1"' _ \
+  "$work/slo.prom"
+check "give each objective's share of the budget spent" grep -q \
+  '^faultline_replay_slo_budget_exhausted{scenario="Store outage",slo="db-availability",objective="two nines",service="db"} 0$' \
+  "$work/slo.prom"
+expect_exit 3 "--require-slos fails a replay that exhausts a budget" "$faultline" replay \
+  "$slo_dir/outage.yaml" --slo "$slo_dir/slos.yaml" --require-slos --json "$work/slo-gate.json"
+check "naming the objectives" grep -q \
+  "not kept for 4 of 5 SLO objectives: db-availability/three nines, web-hours/objective 1" \
+  "$work/stderr"
+check "with its outputs written" test -s "$work/slo-gate.json"
+expect_exit 2 "--require-slos needs --slo" "$faultline" replay "$slo_dir/outage.yaml" \
+  --require-slos
+expect_exit 2 "a misspelt SLO key" "$faultline" replay "$slo_dir/outage.yaml" \
+  --slo "$slo_dir/bad/typo.yaml" --json "$work/slo-bad.json"
+check "is located, with the key meant" grep -q \
+  "typo.yaml:7:3: error: unknown key 'budgetMethod' in the SLO's spec (did you mean 'budgetingMethod'?)" \
+  "$work/stderr"
+check "and nothing is written" test ! -e "$work/slo-bad.json"
+expect_exit 2 "an SLO of a service the topology lacks" "$faultline" compare \
+  "$slo_dir/outage.yaml" --strategy as-written --strategy shortest-first \
+  --slo "$slo_dir/bad/unknown_service.yaml"
+check "is said once for variants on one topology" test "$(grep -c "does not have" "$work/stderr")" -eq 1
+expect_exit 2 "network slices that are no whole request windows" "$faultline" replay \
+  "$slo_dir/outage.yaml" --slo "$slo_dir/slos.yaml" --fidelity network --window 45m
+check "say why" grep -q "not a whole number of the network fidelity's request windows" \
+  "$work/stderr"
+# random.yaml: the two nines' budget is exhausted in 7.52% of runs.
+expect_exit 0 "simulate gives each budget's chance of exhaustion" "$faultline" simulate \
+  "$slo_dir/random.yaml" --slo "$slo_dir/slos.yaml" --runs 2000 -q --json "$work/slo-sim.json" \
+  --prom "$work/slo-sim.prom" --require-slos 0.05
+check "which promtool accepts" bash -c 'promtool check metrics < "$1"' _ "$work/slo-sim.prom"
+check "near the lognormal's closed form, within its interval" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))["slos"][0]["objectives"][1]
+lo, hi = o["exhausted_ci95"]
+assert lo <= 0.0752 <= hi and abs(o["exhausted_share"] - 0.0752) < 0.025, o' "$work/slo-sim.json"
+expect_exit 3 "and --require-slos fails a share the runs do not keep" "$faultline" simulate \
+  "$slo_dir/random.yaml" --slo "$slo_dir/slos.yaml" --runs 2000 -q --require-slos 0.95
+expect_exit 0 "compare judges each variant's budgets" "$faultline" compare "$slo_dir/random.yaml" \
+  --strategy as-written --strategy shortest-first --slo "$slo_dir/slos.yaml" --runs 200 \
+  --json "$work/slo-cmp.json" --prom "$work/slo-cmp.prom"
+check "in its JSON" python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))["variants"]
+assert [len(x["slos"]) for x in v] == [4, 4], v' "$work/slo-cmp.json"
+check "and its metrics, which promtool accepts" bash -c 'promtool check metrics < "$1"' _ \
+  "$work/slo-cmp.prom"
+
 expect_exit 0 "simulate writes a row per run" "$faultline" simulate "$retries" --runs 500 \
   --threads 1 --quiet --per-run "$work/rows1.csv" --json "$work/rows1.json"
 expect_exit 0 "on any number of threads" "$faultline" simulate "$retries" --runs 500 \

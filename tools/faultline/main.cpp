@@ -37,6 +37,7 @@
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/prometheus.hpp"
 #include "faultline/reports/schema.hpp"
+#include "faultline/reports/slo.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/strategy.hpp"
@@ -45,9 +46,11 @@
 #include "imports.hpp"
 #include "output.hpp"
 #include "rehearse.hpp"
+#include "slos.hpp"
 
 namespace {
 
+using faultline::cli::gated_by_budgets;
 using faultline::cli::json_text;
 using faultline::cli::kExitBadInput;
 using faultline::cli::kExitFailure;
@@ -56,6 +59,7 @@ using faultline::cli::kExitMissed;
 using faultline::cli::kExitOk;
 using faultline::cli::non_empty_path;
 using faultline::cli::print;
+using faultline::cli::slos_for;
 using faultline::cli::write_output;
 
 // Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
@@ -153,6 +157,14 @@ void add_output_options(CLI::App* command, Outputs& outputs) {
                    "Also write the headline results as Prometheus metrics (text exposition "
                    "format, for node_exporter's textfile collector) to this file ('-': standard "
                    "output)")
+      ->check(non_empty_path);
+}
+
+CLI::Option* add_slo_option(CLI::App* command, std::string& path) {
+  return command
+      ->add_option("--slo", path,
+                   "Judge the runs against the SLOs of this OpenSLO file (apiVersion openslo/v1, "
+                   "kind SLO): the error budget each spends")
       ->check(non_empty_path);
 }
 
@@ -350,14 +362,50 @@ struct ReplayArgs {
   std::string dot;      // the runbook's step graph
   std::string graphml;  // the same
   bool require_milestones = false;
+  std::string slo;  // an OpenSLO file
+  bool require_slos = false;
 };
 
-// Exits kExitMissed when asked to and the replay missed a milestone.
+// The replay's error budgets, when it was judged against SLOs.
+using Budgets = std::optional<faultline::reports::RunBudgets>;
+
+// Exits kExitMissed when asked to and the replay missed a milestone or
+// exhausted an error budget.
 int gated_replay(const ReplayArgs& args, const faultline::Scenario& scenario,
-                 const faultline::RunResult& result, int code) {
-  return gated_by_milestones(
+                 const faultline::RunResult& result, const Budgets& budgets, int code) {
+  const int milestones = gated_by_milestones(
       args.require_milestones, scenario, [&](std::size_t i) { return result.observed[i].met; },
       code);
+  if (!budgets)
+    return milestones;
+  const int slos = gated_by_budgets(
+      args.require_slos, budgets->slos,
+      [&](std::size_t k, std::size_t o) { return !budgets->burns[k].objectives[o].exhausted(); },
+      code);
+  return std::max(milestones, slos);
+}
+
+// The replay's JSON, its error budgets added.
+nlohmann::ordered_json with_budgets(nlohmann::ordered_json json, const Budgets& budgets) {
+  if (budgets)
+    json["slos"] = faultline::reports::budgets_json(*budgets);
+  return json;
+}
+
+// The replay's metrics, its error budgets' families after them.
+std::string metrics_with_budgets(const faultline::Scenario& scenario, std::string metrics,
+                                 const Budgets& budgets) {
+  return budgets ? metrics + faultline::reports::budgets_metrics(scenario, *budgets) : metrics;
+}
+
+// A meter for the replay's SLOs, if any; throws std::invalid_argument when
+// one cannot be judged at this fidelity.
+std::optional<faultline::SloMeter> slo_meter(const faultline::Scenario& scenario,
+                                             const std::vector<faultline::Slo>& slos,
+                                             std::optional<faultline::NetworkOptions> network) {
+  if (slos.empty())
+    return std::nullopt;
+  return std::optional<faultline::SloMeter>(std::in_place, scenario, slos, network);
 }
 
 // The runbook's step graph as the replay ran it, in the formats asked for.
@@ -370,11 +418,16 @@ int write_runbook_graphs(const ReplayArgs& args, const faultline::Scenario& scen
 }
 
 int replay_network(const faultline::Scenario& scenario, const faultline::NetworkOptions& options,
-                   const ReplayArgs& args) {
+                   const ReplayArgs& args, const std::vector<faultline::Slo>& slos) {
   const Outputs& outputs = args.outputs;
   faultline::NetworkRunResult result;
+  Budgets budgets;
   try {
+    const auto meter = slo_meter(scenario, slos, options);
     result = faultline::replay_network(scenario, options);
+    if (meter)
+      budgets =
+          faultline::reports::RunBudgets{slos, meter->burn(result.run, result.requests), true};
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
@@ -382,16 +435,20 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
   say_baseline(scenario, result.baseline, {outputs.json, outputs.prom, args.dot, args.graphml});
   text_stream({outputs.json, outputs.prom, args.dot, args.graphml})
       << faultline::reports::replay_text(scenario, result.run)
-      << faultline::reports::network_text(scenario, result.requests);
+      << faultline::reports::network_text(scenario, result.requests)
+      << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
-      outputs, faultline::reports::network_json(scenario, result),
+      outputs, with_budgets(faultline::reports::network_json(scenario, result), budgets),
       [&] {
         return ReportPages{faultline::reports::network_html(scenario, result),
                            faultline::reports::network_summary(scenario, result),
                            faultline::reports::replay_timeline_csv(scenario, result.run)};
       },
-      [&] { return faultline::reports::replay_metrics(scenario, result.run); });
-  return gated_replay(args, scenario, result.run,
+      [&] {
+        return metrics_with_budgets(
+            scenario, faultline::reports::replay_metrics(scenario, result.run), budgets);
+      });
+  return gated_replay(args, scenario, result.run, budgets,
                       std::max(written, write_runbook_graphs(args, scenario, result.run)));
 }
 
@@ -405,21 +462,33 @@ int replay(const ReplayArgs& args) {
   const auto network = network_options(args.fidelity);
   if (!network)
     return kExitBadInput;
+  const faultline::Scenario* loaded = scenario.get();
+  const auto slos = slos_for(args.slo, {&loaded, 1}, load_options);
+  if (!slos)
+    return kExitBadInput;
   std::ostream& text = text_stream({outputs.json, outputs.prom, args.dot, args.graphml});
   scenario = resolve_optimize(scenario, args.search, all_cores(), 1, text);
   if (args.fidelity.fidelity == "network")
-    return replay_network(*scenario, *network, args);
+    return replay_network(*scenario, *network, args, *slos);
   const auto result = faultline::replay(*scenario);
-  text << faultline::reports::replay_text(*scenario, result);
+  const auto meter = slo_meter(*scenario, *slos, std::nullopt);
+  const Budgets budgets =
+      meter ? Budgets(faultline::reports::RunBudgets{*slos, meter->burn(result), false})
+            : std::nullopt;
+  text << faultline::reports::replay_text(*scenario, result)
+       << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
-      outputs, faultline::reports::replay_json(*scenario, result),
+      outputs, with_budgets(faultline::reports::replay_json(*scenario, result), budgets),
       [&] {
         return ReportPages{faultline::reports::replay_html(*scenario, result),
                            faultline::reports::replay_summary(*scenario, result),
                            faultline::reports::replay_timeline_csv(*scenario, result)};
       },
-      [&] { return faultline::reports::replay_metrics(*scenario, result); });
-  return gated_replay(args, *scenario, result,
+      [&] {
+        return metrics_with_budgets(*scenario,
+                                    faultline::reports::replay_metrics(*scenario, result), budgets);
+      });
+  return gated_replay(args, *scenario, result, budgets,
                       std::max(written, write_runbook_graphs(args, *scenario, result)));
 }
 
@@ -506,6 +575,8 @@ struct SimulateArgs {
   bool quiet = false;
   double require_milestones = 0;  // the share of runs each must be met in; 0: not asked
   std::string per_run;            // a row per run, .csv or .jsonl
+  std::string slo;                // an OpenSLO file
+  double require_slos = 0;        // the share of runs each budget must be kept in; 0: not asked
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
@@ -515,6 +586,28 @@ void print_progress(const faultline::MonteCarloProgress& p) {
   std::cerr << fmt::format("\r{:>10} / {} runs  {:>9.0f} runs/s  {:>6.1f}s left ", p.runs_done,
                            p.runs_planned, rate, left)
             << std::flush;
+}
+
+// Exits kExitMissed when asked to and a milestone was met, or an error
+// budget kept, in too few of the runs. A share, as the options give it: 7
+// of 100 runs meet a gate of 0.07.
+int gated_simulation(const SimulateArgs& args, const faultline::Scenario& scenario,
+                     const faultline::MonteCarloResult& result, int code) {
+  const auto share = [&](std::uint64_t runs) {
+    return static_cast<double>(runs) / static_cast<double>(result.runs);
+  };
+  const int milestones = gated_by_milestones(
+      args.require_milestones > 0, scenario,
+      [&](std::size_t i) { return share(result.milestones_met[i]) >= args.require_milestones; },
+      code);
+  const int slos = gated_by_budgets(
+      args.require_slos > 0, result.slos,
+      [&](std::size_t k, std::size_t o) {
+        const auto exhausted = result.slo_statistics[k].objectives[o].runs_exhausted;
+        return share(result.runs - exhausted) >= args.require_slos;
+      },
+      code);
+  return std::max(milestones, slos);
 }
 
 int simulate(SimulateArgs& args) {
@@ -536,6 +629,11 @@ int simulate(SimulateArgs& args) {
     return kExitBadInput;
   if (args.fidelity.fidelity == "network")
     args.options.network = network;
+  const faultline::Scenario* loaded = scenario.get();
+  auto slos = slos_for(args.slo, {&loaded, 1}, load_options);
+  if (!slos)
+    return kExitBadInput;
+  args.options.slos = std::move(*slos);
   args.options.stop = &interrupted;
   const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
   if (show_progress)
@@ -577,12 +675,7 @@ int simulate(SimulateArgs& args) {
   written = std::max(written, rows->finish());
   if (result.interrupted)  // the gate judges the runs asked for, not a part of them
     return written;
-  // A share, as the option gives it: 7 of 100 runs meet a gate of 0.07.
-  const auto met_often_enough = [&](std::size_t i) {
-    return static_cast<double>(result.milestones_met[i]) / static_cast<double>(result.runs) >=
-           args.require_milestones;
-  };
-  return gated_by_milestones(args.require_milestones > 0, *scenario, met_often_enough, written);
+  return gated_simulation(args, *scenario, result, written);
 }
 
 struct CompareArgs {
@@ -592,13 +685,16 @@ struct CompareArgs {
   Outputs outputs;
   faultline::CompareOptions options;
   std::string per_run;  // a row per run and variant, .csv or .jsonl
+  std::string slo;      // an OpenSLO file
 };
 
 // The comparison, with a row per run and variant into `rows` when asked for.
 faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
-                               const CompareArgs& args, std::optional<RowsFile>& rows) {
+                               const CompareArgs& args, const std::vector<faultline::Slo>& slos,
+                               std::optional<RowsFile>& rows) {
   rows.emplace(args.per_run, faultline::reports::compare_rows_csv_header(variants));
   faultline::CompareOptions options = args.options;
+  options.slos = slos;
   if (!args.per_run.empty()) {
     const bool milestones = faultline::reports::rows_have_milestones(variants);
     options.on_run = [&rows, &variants, seed = options.seed,
@@ -638,6 +734,12 @@ int compare(const CompareArgs& args) {
                  "scenarios (and at most one --strategy for both)\n";
     return kExitBadInput;
   }
+  std::vector<const faultline::Scenario*> loaded;
+  for (const auto& v : variants)
+    loaded.push_back(v.scenario.get());
+  auto slos = slos_for(args.slo, loaded, load_options);
+  if (!slos)
+    return kExitBadInput;
   faultline::Comparison result;
   std::optional<RowsFile> rows;
   try {
@@ -645,7 +747,7 @@ int compare(const CompareArgs& args) {
       v.scenario =
           resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
                            text_stream({args.outputs.json, args.outputs.prom}));
-    result = compared(variants, args, rows);
+    result = compared(variants, args, *slos, rows);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
@@ -717,6 +819,13 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
                    "Exit 3 when an observed milestone is met in fewer than this share of the "
                    "runs (for CI gates)")
       ->check(share_of_runs);
+  CLI::Option* slo = add_slo_option(simulate_cmd, args.slo);
+  simulate_cmd
+      ->add_option("--require-slos", args.require_slos,
+                   "Exit 3 when an SLO objective's error budget is kept in fewer than this share "
+                   "of the runs (for CI gates)")
+      ->check(share_of_runs)
+      ->needs(slo);
   add_search_options(simulate_cmd, args.search);
 
   return simulate_cmd;
@@ -749,6 +858,7 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
                    "Also write a row per run and variant to this .csv or .jsonl (JSON Lines) "
                    "file: run, seed, variant, user-hours lost, peaks, when all was restored")
       ->check(rows_path);
+  add_slo_option(compare_cmd, args.slo);
   add_search_options(compare_cmd, args.search);
 
   return compare_cmd;
@@ -866,6 +976,11 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
       ->check(non_empty_path);
   replay_cmd->add_flag("--require-milestones", args.require_milestones,
                        "Exit 3 when the replay misses an observed milestone (for CI gates)");
+  CLI::Option* slo = add_slo_option(replay_cmd, args.slo);
+  replay_cmd
+      ->add_flag("--require-slos", args.require_slos,
+                 "Exit 3 when the replay exhausts an SLO objective's error budget (for CI gates)")
+      ->needs(slo);
   add_search_options(replay_cmd, args.search);
   add_fidelity_options(replay_cmd, args.fidelity);
   return replay_cmd;

@@ -14,7 +14,7 @@ namespace faultline::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // could not write the output (import deps: drift)
 inline constexpr int kExitBadInput = 2;
-inline constexpr int kExitMissed = 3;         // --require-milestones: a milestone was missed
+inline constexpr int kExitMissed = 3;  // --require-milestones, --require-slos: a target was missed
 inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
 
 // Every diagnostic on standard error, and how many errors stopped the output.

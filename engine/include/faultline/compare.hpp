@@ -40,6 +40,9 @@ struct CompareOptions {
   const std::atomic<bool>* stop = nullptr;
   // As MonteCarloOptions::on_run: each run, in run order, one call at a time.
   std::function<void(const ComparedRun&)> on_run;
+  // As MonteCarloOptions::slos, for every variant: each must name a
+  // service of every variant's topology.
+  std::vector<Slo> slos;
 };
 
 enum class ComparedMetric {
@@ -90,10 +93,14 @@ struct Comparison {
   // wanted): sample_times[v][i], sampled_active_sum[v][i].
   std::vector<std::vector<SimTime>> sample_times;
   std::vector<std::vector<std::int64_t>> sampled_active_sum;
+  // The SLOs judged (CompareOptions::slos) and each variant's budgets:
+  // slo_statistics[v][k].
+  std::vector<Slo> slos;
+  std::vector<std::vector<SloStatistics>> slo_statistics;
 };
 
 // Throws std::invalid_argument for fewer than two variants, two of one
-// name, or options out of range.
+// name, options out of range, or an SLO naming a service a variant lacks.
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options);
 
 // Variant b against variant a (a < b) on metric m.

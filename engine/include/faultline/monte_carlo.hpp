@@ -12,6 +12,7 @@
 
 #include "faultline/model.hpp"
 #include "faultline/network.hpp"
+#include "faultline/slo.hpp"
 #include "faultline/statistics.hpp"
 
 namespace faultline {
@@ -61,6 +62,9 @@ struct MonteCarloOptions {
   // Each run made, in run order whatever the thread count, one call at a
   // time: runs finished ahead of an earlier one wait for it.
   std::function<void(const RunRecord&)> on_run;
+  // Error budgets to judge each run against (slo.hpp); each must name a
+  // service of the scenario's topology.
+  std::vector<Slo> slos;
 };
 
 inline constexpr std::uint64_t kRunsPerCheck = 4096;
@@ -93,6 +97,23 @@ struct StepStatistics {
   // loss; see StepOutcome::restored_loss), every run.
   Accumulator restored_user_seconds;
 };
+
+// One SLO objective's budget over the runs.
+struct ObjectiveStatistics {
+  // The share of the budget each run spent, in millionths (1,000,000 is
+  // all of it).
+  Accumulator consumed_ppm;
+  std::uint64_t runs_exhausted = 0;  // see ObjectiveBurn::exhausted
+};
+
+struct SloStatistics {
+  std::vector<ObjectiveStatistics> objectives;  // by position in Slo::objectives
+  std::uint64_t runs_outlasting_window = 0;
+};
+
+// A share of a budget in millionths, as ObjectiveStatistics counts it;
+// an infinite share counts as a billion budgets.
+std::int64_t consumed_ppm(const ObjectiveBurn& burn);
 
 struct ImpactStatistics {
   Accumulator peak_affected;      // registered users cut off
@@ -135,9 +156,20 @@ struct MonteCarloResult {
   // Busy members of each crew summed over the runs (only the mean is
   // wanted, and plain sums keep the runs cheap): [sample time x crews + crew].
   std::vector<std::int64_t> sampled_busy_sum;
+  // The SLOs judged (MonteCarloOptions::slos) and their budgets, by
+  // position.
+  std::vector<Slo> slos;
+  std::vector<SloStatistics> slo_statistics;
 };
 
-// Throws std::invalid_argument for options out of range.
+// Adds a run's budgets to the statistics, SLO by SLO.
+void add_burns(std::vector<SloStatistics>& statistics, std::span<const SloBurn> burns);
+void merge_burns(std::vector<SloStatistics>& into, const std::vector<SloStatistics>& from);
+// Empty statistics for the SLOs.
+std::vector<SloStatistics> empty_slo_statistics(std::span<const Slo> slos);
+
+// Throws std::invalid_argument for options out of range, or for an SLO
+// naming a service the topology lacks.
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options);
 
 // An observed milestone's simulated event less its observed time

@@ -219,6 +219,14 @@ struct TenantsPeak {
   std::optional<SimTime> all_back;
 };
 
+// From `at` on (after everything at that instant), the service serves this
+// share of what is asked of it.
+struct ServedChange {
+  SimTime at;
+  ServiceId service;
+  double served_fraction = 1.0;
+};
+
 // A step completed, or finished one wave of several, at `at`.
 struct StepProgress {
   SimTime at;
@@ -260,6 +268,10 @@ struct RunResult {
   // of tenants out changed, in time order: network fidelity adds them to
   // the users its requests cut off.
   std::vector<GroupTenantsOut> group_tenants_out;
+  // Each change of a service's share served, in time order (every service
+  // serves everything before its first): recorded with the timeline, and
+  // in Monte Carlo runs judged against SLOs (slo.hpp).
+  std::vector<ServedChange> served_changes;
 };
 
 // The nominal run: scripted faults, every duration at its median, each

@@ -95,6 +95,15 @@ class Moments {
 // the chance of any false rejection below alpha. In the order given.
 std::vector<double> holm_adjusted(std::span<const double> p_values);
 
+// A proportion's 95% confidence interval: Wilson's score interval (Wilson
+// 1927) for `successes` of `trials`, which stays within [0, 1] and is not
+// empty at 0 or all successes; [0, 1] without trials.
+struct ProportionInterval {
+  double low = 0;
+  double high = 1;
+};
+ProportionInterval wilson_interval(std::uint64_t successes, std::uint64_t trials);
+
 namespace detail {
 
 // Log-linear buckets: values below 128 each have their own; above, every

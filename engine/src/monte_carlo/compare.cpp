@@ -39,9 +39,12 @@ std::vector<PairedDifference> empty_pairs(std::size_t variants) {
 
 // Built by the thread that uses it, for the reason parallel_runs gives.
 struct Worker {
-  Worker(std::span<const Variant> variants, const std::vector<std::vector<SimTime>>& times) {
-    for (const Variant& v : variants)
+  Worker(std::span<const Variant> variants, const std::vector<std::vector<SimTime>>& times,
+         std::span<const Slo> slos) {
+    for (const Variant& v : variants) {
       runs.push_back(std::make_unique<detail::Run>(*v.scenario));
+      tally.slo_statistics.push_back(empty_slo_statistics(slos));
+    }
     tally.metrics.resize(variants.size());
     tally.pairs = empty_pairs(variants.size());
     for (const auto& t : times)
@@ -54,16 +57,19 @@ struct Worker {
   std::vector<Values> values;  // of the run under way, by variant
 };
 
-// Makes run i of every variant and tallies it; with `records`, adds the
-// run's records to them.
+// Makes run i of every variant and tallies it, with its error budgets
+// when there are meters (by variant); with `records`, adds the run's
+// records to them.
 void run_variants(Worker& worker, std::span<const Variant> variants,
-                  std::vector<detail::RunOptions>& run_options, std::uint64_t seed, std::uint64_t i,
-                  std::vector<ComparedRun>* records) {
+                  std::vector<detail::RunOptions>& run_options, std::span<const SloMeter> meters,
+                  std::uint64_t seed, std::uint64_t i, std::vector<ComparedRun>* records) {
   if (records)
     records->push_back({i, {}});
   for (std::size_t v = 0; v < worker.runs.size(); ++v) {
     run_options[v].sampling = detail::RunSampling{seed, i};
     worker.runs[v]->execute(run_options[v], worker.result);
+    if (!meters.empty())
+      add_burns(worker.tally.slo_statistics[v], meters[v].burn(worker.result));
     if (records)
       records->back().variants.push_back(
           detail::record_of(*variants[v].scenario, worker.result, i));
@@ -139,19 +145,26 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   std::vector<std::vector<SimTime>> times;
   for (const Variant& v : variants)
     times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
+  std::vector<SloMeter> meters;
+  if (!options.slos.empty()) {
+    for (const Variant& v : variants)
+      meters.emplace_back(*v.scenario, options.slos);
+  }
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
   detail::InRunOrder<ComparedRun> in_order(options.on_run);
   const std::uint64_t made = detail::parallel_runs(
       0, options.runs, workers.size(),
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
         if (!workers[w])
-          workers[w] = std::make_unique<Worker>(variants, times);
+          workers[w] = std::make_unique<Worker>(variants, times, options.slos);
         std::vector<detail::RunOptions> run_options(n);
-        for (std::size_t v = 0; v < n; ++v)
+        for (std::size_t v = 0; v < n; ++v) {
           run_options[v].sample_times = times[v];
+          run_options[v].record_served = !meters.empty();
+        }
         std::vector<ComparedRun> records;
         for (std::uint64_t i = from; i < to; ++i)
-          run_variants(*workers[w], variants, run_options, options.seed, i,
+          run_variants(*workers[w], variants, run_options, meters, options.seed, i,
                        options.on_run ? &records : nullptr);
         if (options.on_run)
           in_order.add(from, std::move(records));
@@ -168,6 +181,8 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   result.sample_times = times;
   for (const auto& t : times)
     result.sampled_active_sum.emplace_back(t.size());
+  result.slos = options.slos;
+  result.slo_statistics.assign(n, empty_slo_statistics(options.slos));
   for (const auto& worker : workers) {
     if (!worker)  // a thread that got no block built none
       continue;
@@ -176,6 +191,7 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
         result.metrics[v][m].merge(worker->tally.metrics[v][m]);
       for (std::size_t t = 0; t < times[v].size(); ++t)
         result.sampled_active_sum[v][t] += worker->tally.sampled_active_sum[v][t];
+      merge_burns(result.slo_statistics[v], worker->tally.slo_statistics[v]);
     }
     for (std::size_t p = 0; p < result.pairs.size(); ++p)
       result.pairs[p].differences.merge(worker->tally.pairs[p].differences);

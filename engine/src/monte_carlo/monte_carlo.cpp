@@ -21,8 +21,10 @@ namespace faultline {
 
 namespace {
 
-MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> times) {
+MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> times,
+                             std::span<const Slo> slos) {
   MonteCarloResult t;
+  t.slo_statistics = empty_slo_statistics(slos);
   t.services.resize(scenario.topology->services().size());
   t.steps.resize(scenario.steps.size());
   for (std::size_t s = 0; s < t.steps.size(); ++s)
@@ -172,28 +174,32 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
     into.sampled_tenant_users_back[i].merge(from.sampled_tenant_users_back[i]);
   for (std::size_t i = 0; i < into.sampled_busy_sum.size(); ++i)
     into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
+  merge_burns(into.slo_statistics, from.slo_statistics);
 }
 
 struct Worker {
-  Worker(const Scenario& scenario, std::span<const SimTime> times)
-      : run(scenario), tally(empty_tally(scenario, times)) {}
+  Worker(const Scenario& scenario, std::span<const SimTime> times, std::span<const Slo> slos)
+      : run(scenario), tally(empty_tally(scenario, times, slos)) {}
   detail::Run run;
   RunResult result;
   MonteCarloResult tally;
   std::vector<StepId> path;  // scratch
 };
 
-// Makes runs [from, to) on the worker and tallies them; with on_run, hands
-// their records to the sequencer.
+// Makes runs [from, to) on the worker and tallies them, with their error
+// budgets when there is a meter; with on_run, hands their records to the
+// sequencer.
 void run_block(const Scenario& scenario, const MonteCarloOptions& options,
-               const detail::RunOptions& run_options, Worker& worker, std::uint64_t from,
-               std::uint64_t to, detail::InRunOrder<RunRecord>& sequencer) {
+               const detail::RunOptions& run_options, const SloMeter* meter, Worker& worker,
+               std::uint64_t from, std::uint64_t to, detail::InRunOrder<RunRecord>& sequencer) {
   detail::RunOptions mine = run_options;
   std::vector<RunRecord> records;
   for (std::uint64_t i = from; i < to; ++i) {
     mine.sampling = detail::RunSampling{options.seed, i};
     worker.run.execute(mine, worker.result);
     tally(scenario, worker.result, worker.tally, worker.path);
+    if (meter)
+      add_burns(worker.tally.slo_statistics, meter->burn(worker.result));
     if (options.on_run)
       records.push_back(detail::record_of(scenario, worker.result, i));
   }
@@ -245,7 +251,7 @@ class ProgressReport {
 // whichever child finishes first, so the result does not depend on how many
 // ran at once.
 MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOptions& options,
-                                  std::span<const SimTime> times) {
+                                  std::span<const SimTime> times, const SloMeter* meter) {
   const NetworkOptions& network = *options.network;
   const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
   detail::Run run(scenario);
@@ -261,7 +267,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   std::deque<Pending> pending;
   const std::size_t most_pending = 4 * static_cast<std::size_t>(options.threads);
   std::size_t running = 0;
-  MonteCarloResult result = empty_tally(scenario, times);
+  MonteCarloResult result = empty_tally(scenario, times, options.slos);
   std::vector<StepId> path;  // scratch
   ProgressReport progress(options);
   std::vector<detail::IsolatedWork*> works;
@@ -283,6 +289,8 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
       tally(scenario, r.run, result, path);
+      if (meter)
+        add_burns(result.slo_statistics, meter->burn(r.run, r.requests));
       if (options.on_run)
         options.on_run(detail::record_of(scenario, r.run, result.runs - 1));
       pending.pop_front();
@@ -333,8 +341,13 @@ void check_options(const Scenario& scenario, const MonteCarloOptions& options) {
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
   check_options(scenario, options);
   const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
+  std::optional<SloMeter> meter;
+  if (!options.slos.empty())
+    meter.emplace(scenario, options.slos, options.network);
+  const SloMeter* judge = meter ? &*meter : nullptr;
   if (options.network) {
-    MonteCarloResult result = simulate_network(scenario, options, times);
+    MonteCarloResult result = simulate_network(scenario, options, times, judge);
+    result.slos = options.slos;
     result.seed = options.seed;
     result.network_fidelity = true;
     result.network_baseline = check_network_baseline(
@@ -349,6 +362,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   ProgressReport progress(options);
   detail::RunOptions run_options;
   run_options.sample_times = times;
+  run_options.record_served = judge != nullptr;
   detail::InRunOrder<RunRecord> sequencer(options.on_run);
 
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
@@ -361,8 +375,8 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         made, round_end, workers.size(),
         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
           if (!workers[w])
-            workers[w] = std::make_unique<Worker>(scenario, times);
-          run_block(scenario, options, run_options, *workers[w], from, to, sequencer);
+            workers[w] = std::make_unique<Worker>(scenario, times, options.slos);
+          run_block(scenario, options, run_options, judge, *workers[w], from, to, sequencer);
         },
         options.stop, progress.every_interval());
     if (made < round_end) {
@@ -383,7 +397,8 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   }
   progress.done(made);
 
-  MonteCarloResult result = empty_tally(scenario, times);
+  MonteCarloResult result = empty_tally(scenario, times, options.slos);
+  result.slos = options.slos;
   for (const auto& worker : workers) {
     if (worker)  // a thread that got no block built none
       merge(result, worker->tally);

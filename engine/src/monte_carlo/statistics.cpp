@@ -96,6 +96,17 @@ double Moments::p_value_mean_zero() const {
   return std::min(1.0, 2 * boost::math::cdf(boost::math::complement(law, std::abs(t))));
 }
 
+ProportionInterval wilson_interval(std::uint64_t successes, std::uint64_t trials) {
+  if (trials == 0)
+    return {};
+  constexpr double z = 1.959963984540054;  // the normal's 97.5% quantile
+  const auto n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z / (1 + z * z / n) * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
 std::vector<double> holm_adjusted(std::span<const double> p_values) {
   const std::size_t m = p_values.size();
   std::vector<std::size_t> order(m);

@@ -13,6 +13,9 @@ void Recorder::reset(const RunOptions& options, RunResult& result) {
   result.timeline.clear();
   timeline_ = options.record_timeline ? &result.timeline : nullptr;
   health_trace_ = options.health_trace;
+  result.served_changes.clear();
+  served_ = options.record_served || options.record_timeline ? &result.served_changes : nullptr;
+  std::fill(last_served_.begin(), last_served_.end(), kNone);
   std::fill(recorded_busy_.begin(), recorded_busy_.end(), 0);
 }
 
@@ -43,6 +46,21 @@ void Recorder::record_state(ServiceId s, const ServiceHealth& health, SimTime no
   const auto from = change_state(result_->services[s.value], state_since_[s.value], health, now);
   if (from && timeline_)
     timeline_->push_back(state_entry(s, *from, health, now));
+  if (served_)
+    note_served(s, health.served_fraction, now);
+}
+
+// A share that changes again at the same instant is set in place.
+void Recorder::note_served(ServiceId s, double fraction, SimTime now) {
+  std::size_t& last = last_served_[s.value];
+  if (last != kNone && (*served_)[last].at == now) {
+    (*served_)[last].served_fraction = fraction;
+    return;
+  }
+  if (fraction == (last == kNone ? 1.0 : (*served_)[last].served_fraction))
+    return;
+  last = served_->size();
+  served_->push_back({now, s, fraction});
 }
 
 void Recorder::close_states(SimTime end) {

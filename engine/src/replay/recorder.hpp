@@ -17,7 +17,9 @@ namespace faultline::detail {
 class Recorder {
  public:
   explicit Recorder(const Scenario& scenario)
-      : recorded_busy_(scenario.crews.size()), state_since_(scenario.topology->services().size()) {}
+      : recorded_busy_(scenario.crews.size()),
+        state_since_(scenario.topology->services().size()),
+        last_served_(scenario.topology->services().size(), kNone) {}
 
   // A new run writing into the result's services and timeline (cleared)
   // and the options' health trace.
@@ -45,18 +47,25 @@ class Recorder {
   // Adds health's inputs at `now` to the trace when they changed.
   void trace_health(const HealthPropagator& health, SimTime now);
   // The service's health now: a change of its state goes to its outcome
-  // and the timeline.
+  // and the timeline, and a change of its share served to the served
+  // changes when they are recorded.
   void record_state(ServiceId s, const ServiceHealth& health, SimTime now);
   // Closes each service's time in the state it ends in.
   void close_states(SimTime end);
 
  private:
+  void note_served(ServiceId s, double fraction, SimTime now);
+
   RunResult* result_ = nullptr;
   std::vector<TimelineEntry>* timeline_ = nullptr;
   std::vector<HealthChange>* health_trace_ = nullptr;
+  std::vector<ServedChange>* served_ = nullptr;
   std::vector<int> recorded_busy_;    // by crew: members busy in the last crew line
   HealthInputs traced_;               // scratch
   std::vector<SimTime> state_since_;  // by service: when it entered its state
+  // By service: its last entry in served_, if any.
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> last_served_;
 };
 
 }  // namespace faultline::detail

@@ -21,6 +21,8 @@ struct RunSampling {
 struct RunOptions {
   std::optional<RunSampling> sampling;
   bool record_timeline = false;
+  // Records RunResult::served_changes (always with the timeline).
+  bool record_served = false;
   // Sorted times at which to sample affected users.
   std::span<const SimTime> sample_times;
   // When set, receives the health inputs at T0 and after every instant

@@ -1,0 +1,351 @@
+// OpenSLO v1 SLO documents into Slo, every problem located. The keys of
+// each mapping are OpenSLO's (github.com/OpenSLO/OpenSLO, v1); a key it does
+// not define is refused with the closest one it does, as a typo would
+// otherwise change the budget silently.
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <memory>
+
+#include "faultline/slo.hpp"
+#include "loader/loaders.hpp"
+#include "loader/yaml_reader.hpp"
+
+namespace faultline {
+
+namespace {
+
+using schema::Form;
+using schema::Key;
+using schema::Shape;
+using schema::Value;
+
+constexpr Value kText{.form = Form::text};
+
+constexpr Key kDocumentKeys[] = {
+    {"apiVersion", kText, "openslo/v1", true},
+    {"kind", kText, "SLO", true},
+    {"metadata", kText, "name, displayName, labels, annotations", true},
+    {"spec", kText, "what the SLO holds", true},
+};
+constexpr Shape kDocument{
+    .name = "SLO", .description = "An OpenSLO v1 SLO document", .keys = kDocumentKeys};
+
+constexpr Key kMetadataKeys[] = {
+    {"name", kText, "the SLO's name", true},
+    {"displayName", kText, "its name for people"},
+    {"labels", kText, "passed over"},
+    {"annotations", kText, "passed over"},
+};
+constexpr Shape kMetadata{
+    .name = "metadata", .description = "The SLO's name", .keys = kMetadataKeys};
+
+constexpr Key kSpecKeys[] = {
+    {"description", kText, "passed over"},
+    {"service", kText, "a service id of the topology", true},
+    {"indicator", kText, "passed over: the indicator is the service's availability"},
+    {"indicatorRef", kText, "passed over, as indicator"},
+    {"timeWindow", kText, "one rolling window", true},
+    {"budgetingMethod", kText, "Occurrences, Timeslices or RatioTimeslices", true},
+    {"objectives", kText, "one or more", true},
+    {"alertPolicies", kText, "passed over"},
+};
+constexpr Shape kSpec{.name = "spec", .description = "What the SLO holds", .keys = kSpecKeys};
+
+constexpr Key kWindowKeys[] = {
+    {"duration", kText, "a duration shorthand such as 28d or 4w", true},
+    {"isRolling", kText, "true"},
+    {"calendar", kText, "refused: calendar-aligned windows"},
+};
+constexpr Shape kWindow{
+    .name = "timeWindow", .description = "A rolling window", .keys = kWindowKeys};
+
+constexpr Key kObjectiveKeys[] = {
+    {"displayName", kText, "its name"},
+    {"op", kText, "refused: threshold objectives"},
+    {"value", kText, "refused: threshold objectives"},
+    {"target", kText, "[0, 1)"},
+    {"targetPercent", kText, "[0, 100)"},
+    {"timeSliceTarget", kText, "(0, 1]"},
+    {"timeSliceWindow", kText, "minutes, or a duration shorthand"},
+    {"indicator", kText, "refused: composite objectives"},
+    {"indicatorRef", kText, "refused: composite objectives"},
+    {"compositeWeight", kText, "refused: composite objectives"},
+};
+constexpr Shape kObjective{.name = "objective",
+                           .description = "A target for the service's availability",
+                           .keys = kObjectiveKeys};
+
+// OpenSLO's duration shorthand, a positive whole number and one of m, h, d,
+// w, M, Q, Y; months, quarters and years have no fixed length, so only the
+// first four are taken. Nothing (the problem reported) otherwise.
+std::optional<Duration> shorthand(loader::Reader& reader, const YAML::Node& node,
+                                  std::string_view what) {
+  const std::string text = reader.text(node, what).value_or("");
+  if (text.empty())
+    return std::nullopt;
+  std::int64_t count = 0;
+  const char* end = text.data() + text.size() - 1;
+  const auto [stop, error] = std::from_chars(text.data(), end, count);
+  const char unit = text.back();
+  const std::string_view fixed = "mhdw";
+  if (error == std::errc() && stop == end && count > 0 && count <= 1'000'000 &&
+      fixed.find(unit) != std::string_view::npos) {
+    const Duration one = unit == 'm'   ? Duration::minutes(1)
+                         : unit == 'h' ? Duration::hours(1)
+                         : unit == 'd' ? Duration::days(1)
+                                       : Duration::days(7);
+    return Duration{one.ms * count};
+  }
+  if (text.size() > 1 && std::string_view("MQY").find(unit) != std::string_view::npos) {
+    reader.error(node, std::string(what) + " '" + text +
+                           "' is in months, quarters or years, which have no fixed length; "
+                           "give it in days or weeks, such as 30d or 4w");
+    return std::nullopt;
+  }
+  reader.error(node, std::string(what) +
+                         " must be an OpenSLO duration shorthand: a whole number above 0 and "
+                         "one of m, h, d or w, such as 5m, 1h, 28d or 4w; found " +
+                         loader::describe(node));
+  return std::nullopt;
+}
+
+std::optional<Duration> read_window(loader::Reader& reader, const YAML::Node& node) {
+  if (!reader.sequence(node, "timeWindow"))
+    return std::nullopt;
+  if (node.size() != 1) {
+    reader.error(node,
+                 "timeWindow must hold exactly one window, found " + std::to_string(node.size()));
+    return std::nullopt;
+  }
+  loader::Fields window(reader, node[0], "the time window", kWindow);
+  if (!window.is_map())
+    return std::nullopt;
+  if (window.has("calendar") ||
+      (window.has("isRolling") &&
+       !reader.flag(window.get("isRolling"), "isRolling").value_or(true))) {
+    reader.error(node[0],
+                 "calendar-aligned windows are not judged: the budget of a scenario "
+                 "is sized on a rolling window that opens at T0; use isRolling: true");
+    return std::nullopt;
+  }
+  const YAML::Node duration = window.require("duration");
+  return duration ? shorthand(reader, duration, "the window's duration") : std::nullopt;
+}
+
+// target or targetPercent, exactly one, as a share in [0, 1).
+std::optional<double> read_target(loader::Reader& reader, const loader::Fields& fields) {
+  const YAML::Node share = fields.get("target");
+  const YAML::Node percent = fields.get("targetPercent");
+  if (share.IsDefined() == percent.IsDefined()) {
+    reader.error(fields.node(),
+                 "an objective needs either target (a share, such as 0.999) or "
+                 "targetPercent (such as 99.9), and not both");
+    return std::nullopt;
+  }
+  const YAML::Node& given = share.IsDefined() ? share : percent;
+  const double scale = share.IsDefined() ? 1 : 100;
+  const auto value = reader.number(given, share.IsDefined() ? "target" : "targetPercent", 0, scale);
+  if (!value)
+    return std::nullopt;
+  if (*value >= scale) {
+    reader.error(given, "a target must be below " + std::string(share.IsDefined() ? "1" : "100") +
+                            ": a budget of nothing can never be kept");
+    return std::nullopt;
+  }
+  return *value / scale;
+}
+
+// timeSliceWindow: a number of minutes or a duration shorthand.
+std::optional<Duration> read_slice_window(loader::Reader& reader, const YAML::Node& node) {
+  if (node.IsScalar() && !node.Scalar().empty() &&
+      std::all_of(node.Scalar().begin(), node.Scalar().end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
+    const auto minutes = reader.integer(node, "timeSliceWindow", 1, 1'000'000);
+    return minutes ? std::optional(Duration::minutes(*minutes)) : std::nullopt;
+  }
+  return shorthand(reader, node, "timeSliceWindow");
+}
+
+std::optional<SloObjective> read_objective(loader::Reader& reader, const YAML::Node& node,
+                                           std::size_t position, BudgetingMethod method) {
+  loader::Fields fields(reader, node, "an objective", kObjective);
+  if (!fields.is_map())
+    return std::nullopt;
+  for (const std::string_view key :
+       {"op", "value", "indicator", "indicatorRef", "compositeWeight"}) {
+    if (fields.has(key)) {
+      reader.error(fields.get(key),
+                   "'" + std::string(key) +
+                       "' belongs to threshold or composite objectives, which are not judged: an "
+                       "objective here is a target for the service's availability");
+      return std::nullopt;
+    }
+  }
+  SloObjective o;
+  o.where = reader.at(node);
+  o.name = fields.has("displayName")
+               ? reader.text(fields.get("displayName"), "displayName").value_or("")
+               : "objective " + std::to_string(position + 1);
+  const auto target = read_target(reader, fields);
+  if (method == BudgetingMethod::timeslices) {
+    if (const YAML::Node t = fields.require("timeSliceTarget"))
+      o.time_slice_target = reader.number(t, "timeSliceTarget", 0, 1);
+    if (o.time_slice_target && *o.time_slice_target <= 0) {
+      reader.error(fields.get("timeSliceTarget"), "timeSliceTarget must be above 0");
+      o.time_slice_target.reset();
+    }
+  } else if (fields.has("timeSliceTarget")) {
+    reader.error(fields.get("timeSliceTarget"),
+                 "timeSliceTarget belongs to the Timeslices budgeting method");
+  }
+  if (method != BudgetingMethod::occurrences) {
+    if (const YAML::Node w = fields.require("timeSliceWindow"))
+      o.time_slice_window = read_slice_window(reader, w);
+  } else if (fields.has("timeSliceWindow")) {
+    reader.error(fields.get("timeSliceWindow"),
+                 "timeSliceWindow belongs to the Timeslices and RatioTimeslices budgeting methods");
+  }
+  const bool complete = target && (method != BudgetingMethod::timeslices || o.time_slice_target) &&
+                        (method == BudgetingMethod::occurrences || o.time_slice_window);
+  if (!complete)
+    return std::nullopt;
+  o.target = *target;
+  return o;
+}
+
+// The slice must fit in the window at least once.
+bool slices_fit(loader::Reader& reader, const Slo& slo) {
+  for (const SloObjective& o : slo.objectives) {
+    if (o.time_slice_window && *o.time_slice_window > slo.window) {
+      reader.diagnostics().error(
+          o.where, "the time slice (" + format_duration(*o.time_slice_window) +
+                       ") is longer than the window (" + format_duration(slo.window) + ")");
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Slo> read_spec(loader::Reader& reader, const YAML::Node& node, Slo slo) {
+  loader::Fields spec(reader, node, "the SLO's spec", kSpec);
+  if (!spec.is_map())
+    return std::nullopt;
+  if (const YAML::Node service = spec.require("service")) {
+    slo.service = reader.text(service, "service").value_or("");
+    slo.service_where = reader.at(service);
+  }
+  const YAML::Node window = spec.require("timeWindow");
+  const auto duration = window ? read_window(reader, window) : std::nullopt;
+  const YAML::Node method = spec.require("budgetingMethod");
+  std::optional<BudgetingMethod> budgeting;
+  if (method)
+    budgeting = reader.word<BudgetingMethod>(method, "budgetingMethod", "budgeting method");
+  const BudgetingMethod chosen = budgeting.value_or(BudgetingMethod::occurrences);
+  const YAML::Node objectives = spec.require("objectives");
+  bool complete = !slo.service.empty() && duration && budgeting.has_value();
+  if (objectives && reader.sequence(objectives, "objectives")) {
+    if (objectives.size() == 0) {
+      reader.error(objectives, "an SLO needs at least one objective");
+      complete = false;
+    }
+    for (std::size_t i = 0; budgeting && i < objectives.size(); ++i) {
+      auto o = read_objective(reader, objectives[i], i, chosen);
+      complete = complete && o;
+      if (o)
+        slo.objectives.push_back(std::move(*o));
+    }
+  } else {
+    complete = false;
+  }
+  if (!complete)
+    return std::nullopt;
+  slo.window = *duration;
+  slo.method = chosen;
+  return slices_fit(reader, slo) ? std::optional(std::move(slo)) : std::nullopt;
+}
+
+// An SLO document; nothing for a document of another kind, or with errors.
+std::optional<Slo> read_document(loader::Reader& reader, const YAML::Node& node) {
+  const YAML::Node kind = loader::value_of(node, "kind");
+  if (node.IsMap() && kind.IsScalar() && kind.Scalar() != "SLO")
+    return std::nullopt;
+  loader::Fields document(reader, node, "an OpenSLO document", kDocument);
+  if (!document.is_map())
+    return std::nullopt;
+  if (const YAML::Node version = document.require("apiVersion")) {
+    const std::string given = reader.text(version, "apiVersion").value_or("");
+    if (!given.empty() && given != "openslo/v1") {
+      reader.error(version, "apiVersion '" + given + "' is not read; expected openslo/v1");
+      return std::nullopt;
+    }
+  }
+  Slo slo;
+  slo.where = reader.at(node);
+  const YAML::Node metadata = document.require("metadata");
+  loader::Fields meta(reader, metadata, "the SLO's metadata", kMetadata);
+  if (meta.is_map()) {
+    if (const YAML::Node name = meta.require("name"))
+      slo.name = reader.text(name, "name").value_or("");
+    if (meta.has("displayName"))
+      slo.display_name = reader.text(meta.get("displayName"), "displayName").value_or("");
+  }
+  const YAML::Node spec = document.require("spec");
+  if (slo.name.empty() || !spec)
+    return std::nullopt;
+  return read_spec(reader, spec, std::move(slo));
+}
+
+}  // namespace
+
+SloLoad load_slos(const std::string& path, const LoadOptions& options) {
+  SloLoad load;
+  const auto documents =
+      loader::parse_documents(path, load.diagnostics, options.max_input_bytes, "OpenSLO SLOs");
+  if (!documents)
+    return load;
+  const std::string shown = loader::shown_name(path);
+  std::vector<Slo> slos;
+  std::map<std::string, int> lines;  // by name: where each SLO is
+  for (const loader::Document& document : *documents) {
+    loader::Reader reader(shown, load.diagnostics, document.line_offset);
+    if (document.node.IsNull())
+      continue;
+    auto slo = read_document(reader, document.node);
+    if (!slo)
+      continue;
+    const auto [it, added] = lines.emplace(slo->name, slo->where.line);
+    if (!added) {
+      load.diagnostics.error(slo->where, "a second SLO named '" + slo->name +
+                                             "' (the first is at line " +
+                                             std::to_string(it->second) + "); names must differ");
+    }
+    slos.push_back(std::move(*slo));
+  }
+  if (slos.empty() && !load.diagnostics.has_errors())
+    load.diagnostics.error({shown, 1, 1},
+                           "no SLO here: expected documents with apiVersion: "
+                           "openslo/v1 and kind: SLO");
+  if (!load.diagnostics.has_errors())
+    load.slos = std::move(slos);
+  return load;
+}
+
+Diagnostics check_slo_services(std::span<const Slo> slos, const Topology& topology) {
+  Diagnostics diagnostics;
+  std::vector<std::string> ids;
+  for (const Service& s : topology.services())
+    ids.push_back(s.id);
+  for (const Slo& slo : slos) {
+    if (std::find(ids.begin(), ids.end(), slo.service) == ids.end()) {
+      diagnostics.error(slo.service_where, "SLO '" + slo.name + "' is about service '" +
+                                               slo.service + "', which topology '" +
+                                               topology.name() + "' does not have" +
+                                               did_you_mean(slo.service, ids));
+    }
+  }
+  return diagnostics;
+}
+
+}  // namespace faultline
