@@ -187,4 +187,58 @@ ordered_json budget_statistics_json(std::span<const Slo> slos,
   return out;
 }
 
+namespace {
+
+// "Occurrences over 28d".
+std::string method_cell(const Slo& slo) {
+  return fmt::format("{} over {}", word_of(slo.method), format_duration(slo.window));
+}
+
+std::string note_of(bool network_fidelity) {
+  return fmt::format("Each window opens at T0; {}.", events_note(network_fidelity));
+}
+
+}  // namespace
+
+BudgetTable budgets_table(const RunBudgets& budgets) {
+  BudgetTable t{
+      {"SLO", "service", "method", "objective", ">spent", ">budget", ">share spent", "exhausted"},
+      {},
+      note_of(budgets.network_fidelity)};
+  for (std::size_t k = 0; k < budgets.slos.size(); ++k) {
+    const Slo& slo = budgets.slos[k];
+    const std::string unit(to_string(events_of(slo, budgets.network_fidelity)));
+    for (std::size_t o = 0; o < slo.objectives.size(); ++o) {
+      const ObjectiveBurn& b = budgets.burns[k].objectives[o];
+      t.rows.push_back({slo.name, slo.service, method_cell(slo),
+                        objective_heading(slo.objectives[o]), number(b.spent) + " " + unit,
+                        number(b.budget) + " " + unit, consumed_text(b.consumed()),
+                        b.exhausted() ? "yes" : "no"});
+    }
+  }
+  return t;
+}
+
+BudgetTable budget_statistics_table(std::span<const Slo> slos,
+                                    std::span<const SloStatistics> statistics,
+                                    bool network_fidelity, std::uint64_t runs) {
+  BudgetTable t{{"SLO", "service", "method", "objective", ">share spent, mean", ">p90",
+                 ">runs exhausting it", "95% interval"},
+                {},
+                note_of(network_fidelity)};
+  for (std::size_t k = 0; k < slos.size() && runs > 0; ++k) {
+    for (std::size_t o = 0; o < slos[k].objectives.size(); ++o) {
+      const ObjectiveStatistics& s = statistics[k].objectives[o];
+      const ProportionInterval ci = wilson_interval(s.runs_exhausted, runs);
+      t.rows.push_back(
+          {slos[k].name, slos[k].service, method_cell(slos[k]),
+           objective_heading(slos[k].objectives[o]), consumed_text(s.consumed_ppm.mean() / 1e6),
+           consumed_text(s.consumed_ppm.quantile(0.9) / 1e6),
+           runs_share_text(static_cast<double>(s.runs_exhausted) / static_cast<double>(runs)),
+           runs_share_text(ci.low) + " to " + runs_share_text(ci.high)});
+    }
+  }
+  return t;
+}
+
 }  // namespace faultline::reports

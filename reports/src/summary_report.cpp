@@ -94,6 +94,21 @@ std::string heading(const std::vector<std::string>& columns) {
   return row(names) + rule + "\n";
 }
 
+// Error budgets with what their events are, when there are any.
+std::string budgets_section(const BudgetTable& t, std::string_view title = "Error budgets") {
+  if (t.rows.empty())
+    return "";
+  std::string out = fmt::format("\n## {}\n\n{}\n\n", md(title), md(t.note));
+  out += heading(t.columns);
+  for (const std::vector<std::string>& cells : t.rows) {
+    std::vector<std::string> escaped;
+    for (const std::string& c : cells)
+      escaped.push_back(md(c));
+    out += row(escaped);
+  }
+  return out;
+}
+
 std::string facts(const Scenario& scenario, std::string_view run) {
   const Topology& topology = *scenario.topology;
   std::string out;
@@ -473,7 +488,8 @@ std::string public_record_section(const Scenario& scenario, const RunResult& res
 }
 
 std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
-                              std::string_view kind, const std::string& baseline = "") {
+                              std::string_view kind, const RunBudgets* budgets,
+                              const std::string& baseline = "") {
   std::string out = fmt::format("# Post-incident summary: {}\n\n", md(scenario_title(scenario)));
   out += facts(scenario, kind);
   out += baseline;
@@ -484,6 +500,8 @@ std::string replay_summary_of(const Scenario& scenario, const RunResult& result,
   out += stalls_text(scenario, result);
   out += slowest_stage_section(scenario, result);
   out += public_record_section(scenario, result);
+  if (budgets)
+    out += budgets_section(budgets_table(*budgets));
   return out;
 }
 
@@ -500,17 +518,20 @@ std::string request_rows(const ScenarioClock& clock, const std::vector<std::stri
 
 }  // namespace
 
-std::string replay_summary(const Scenario& scenario, const RunResult& result) {
-  return replay_summary_of(scenario, result, "replay with nominal durations (each at its median)");
+std::string replay_summary(const Scenario& scenario, const RunResult& result,
+                           const RunBudgets* budgets) {
+  return replay_summary_of(scenario, result, "replay with nominal durations (each at its median)",
+                           budgets);
 }
 
-std::string network_summary(const Scenario& scenario, const NetworkRunResult& result) {
+std::string network_summary(const Scenario& scenario, const NetworkRunResult& result,
+                            const RunBudgets* budgets) {
   const Topology& topology = *scenario.topology;
   const RequestMetrics& m = result.requests;
   std::string out =
       replay_summary_of(scenario, result.run,
                         "replay with nominal durations (each at its median), at network fidelity",
-                        baseline_section(scenario, result.baseline));
+                        budgets, baseline_section(scenario, result.baseline));
   out += fmt::format(
       "\n## Requests\n\nWhat users asked of the estate, per window of {}; the p99 counts "
       "answers that came after the timeout ({}).\n\n",
@@ -677,6 +698,8 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
   out += service_statistics_section(scenario, result);
   out += runbook_statistics_section(scenario, result);
   out += record_statistics_section(scenario, result);
+  out += budgets_section(budget_statistics_table(result.slos, result.slo_statistics,
+                                                 result.network_fidelity, result.runs));
   return out;
 }
 
@@ -721,6 +744,10 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
                            d.mean < 0 ? "fewer" : "more", range);
       }
     }
+  }
+  for (std::size_t v = 0; v < c.names.size() && !c.slos.empty(); ++v) {
+    out += budgets_section(budget_statistics_table(c.slos, c.slo_statistics[v], false, c.runs),
+                           "Error budgets of " + c.names[v]);
   }
   return out;
 }

@@ -480,6 +480,12 @@ check "its metrics, which promtool accepts" bash -c 'promtool check metrics < "$
 check "give each objective's share of the budget spent" grep -q \
   '^faultline_replay_slo_budget_exhausted{scenario="Store outage",slo="db-availability",objective="two nines",service="db"} 0$' \
   "$work/slo.prom"
+expect_exit 0 "a report directory of the replay with its SLOs" "$faultline" replay \
+  "$slo_dir/outage.yaml" --slo "$slo_dir/slos.yaml" --report "$work/slo-report"
+check "has the budgets in summary.md" grep -qF \
+  "| db-availability | db | Occurrences over 28d | three nines (target 99.9%) | 8.640 M user-seconds | 2.903 M user-seconds | 297.6% | yes |" \
+  "$work/slo-report/summary.md"
+check "and in index.html" grep -q "<h2>Error budgets</h2>" "$work/slo-report/index.html"
 expect_exit 3 "--require-slos fails a replay that exhausts a budget" "$faultline" replay \
   "$slo_dir/outage.yaml" --slo "$slo_dir/slos.yaml" --require-slos --json "$work/slo-gate.json"
 check "naming the objectives" grep -q \
@@ -507,6 +513,12 @@ expect_exit 0 "simulate gives each budget's chance of exhaustion" "$faultline" s
   "$slo_dir/random.yaml" --slo "$slo_dir/slos.yaml" --runs 2000 -q --json "$work/slo-sim.json" \
   --prom "$work/slo-sim.prom" --require-slos 0.05
 check "which promtool accepts" bash -c 'promtool check metrics < "$1"' _ "$work/slo-sim.prom"
+expect_exit 0 "a simulation's report directory with its SLOs" "$faultline" simulate \
+  "$slo_dir/random.yaml" --slo "$slo_dir/slos.yaml" --runs 200 -q --report "$work/slo-sim-report"
+check "has the chances of exhaustion in summary.md" grep -q \
+  "^| web-weekly | web | Occurrences over 7d | objective 1 (target 99%) | " \
+  "$work/slo-sim-report/summary.md"
+
 check "near the lognormal's closed form, within its interval" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))["slos"][0]["objectives"][1]

@@ -440,8 +440,9 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
   const int written = write_outputs(
       outputs, with_budgets(faultline::reports::network_json(scenario, result), budgets),
       [&] {
-        return ReportPages{faultline::reports::network_html(scenario, result),
-                           faultline::reports::network_summary(scenario, result),
+        const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
+        return ReportPages{faultline::reports::network_html(scenario, result, judged),
+                           faultline::reports::network_summary(scenario, result, judged),
                            faultline::reports::replay_timeline_csv(scenario, result.run)};
       },
       [&] {
@@ -480,8 +481,9 @@ int replay(const ReplayArgs& args) {
   const int written = write_outputs(
       outputs, with_budgets(faultline::reports::replay_json(*scenario, result), budgets),
       [&] {
-        return ReportPages{faultline::reports::replay_html(*scenario, result),
-                           faultline::reports::replay_summary(*scenario, result),
+        const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
+        return ReportPages{faultline::reports::replay_html(*scenario, result, judged),
+                           faultline::reports::replay_summary(*scenario, result, judged),
                            faultline::reports::replay_timeline_csv(*scenario, result)};
       },
       [&] {

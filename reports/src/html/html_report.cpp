@@ -143,6 +143,17 @@ std::string table(const std::vector<Column>& columns,
   return out + "</tbody>\n</table>\n";
 }
 
+// Error budgets with what their events are, when there are any.
+std::string budgets_section(const BudgetTable& t, std::string_view title = "Error budgets") {
+  if (t.rows.empty())
+    return "";
+  std::vector<Column> columns;
+  for (const std::string& c : t.columns)
+    columns.push_back({c.starts_with('>') ? c.substr(1) : c, c.starts_with('>')});
+  return fmt::format("<h2>{}</h2>\n<p>{}</p>\n", escape(title), escape(t.note)) +
+         table(columns, t.rows);
+}
+
 std::string scenario_header(const Scenario& scenario, std::string_view kind) {
   const Topology& topology = *scenario.topology;
   std::string out =
@@ -374,7 +385,8 @@ std::string replay_tables(const Scenario& scenario, const RunResult& result) {
 }
 
 std::string replay_page(const Scenario& scenario, const RunResult& result, std::string_view kind,
-                        std::string_view requests, std::string_view baseline = "") {
+                        std::string_view requests, const RunBudgets* budgets,
+                        std::string_view baseline = "") {
   std::string body = scenario_header(scenario, kind);
   body += baseline;
   body += replay_cards(scenario, result);
@@ -382,14 +394,17 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
   body += requests;
   if (!scenario.observed.empty())
     body += "<h2>Against the record</h2>\n" + html::replay_milestones_figure(scenario, result);
+  if (budgets)
+    body += budgets_section(budgets_table(*budgets));
   body += replay_tables(scenario, result);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
 }
 
 }  // namespace
 
-std::string replay_html(const Scenario& scenario, const RunResult& result) {
-  return replay_page(scenario, result, "Replay with nominal durations", "");
+std::string replay_html(const Scenario& scenario, const RunResult& result,
+                        const RunBudgets* budgets) {
+  return replay_page(scenario, result, "Replay with nominal durations", "", budgets);
 }
 
 namespace {
@@ -417,9 +432,11 @@ std::string baseline_box(const Scenario& scenario, const NetworkBaseline& baseli
 
 }  // namespace
 
-std::string network_html(const Scenario& scenario, const NetworkRunResult& result) {
+std::string network_html(const Scenario& scenario, const NetworkRunResult& result,
+                         const RunBudgets* budgets) {
   return replay_page(scenario, result.run, "Replay with nominal durations at network fidelity",
-                     requests_section(scenario, result), baseline_box(scenario, result.baseline));
+                     requests_section(scenario, result), budgets,
+                     baseline_box(scenario, result.baseline));
 }
 
 // The key figures with their spread, as cards.
@@ -581,6 +598,8 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
 
   body += simulation_cards(result);
   body += simulation_charts(scenario, result);
+  body += budgets_section(budget_statistics_table(result.slos, result.slo_statistics,
+                                                  result.network_fidelity, result.runs));
   body += simulation_tables(scenario, result);
   return page(scenario.name.empty() ? scenario.file : scenario.name, body);
 }
@@ -641,6 +660,10 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
     over_time.series.push_back(std::move(s));
   }
   body += "<h2>Over time</h2>\n" + html::time_series_figure(variants[0].scenario->clock, over_time);
+  for (std::size_t v = 0; v < c.names.size() && !c.slos.empty(); ++v) {
+    body += budgets_section(budget_statistics_table(c.slos, c.slo_statistics[v], false, c.runs),
+                            "Error budgets of " + c.names[v]);
+  }
   return page("Comparison: " + names, body);
 }
 

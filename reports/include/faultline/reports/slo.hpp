@@ -36,4 +36,17 @@ nlohmann::ordered_json budget_statistics_json(std::span<const Slo> slos,
                                               std::span<const SloStatistics> statistics,
                                               bool network_fidelity, std::uint64_t runs);
 
+// The same as a table for the Markdown and HTML reports: its columns (a
+// numeric one starts with '>'), its rows, and a sentence on what the
+// events are.
+struct BudgetTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::string note;
+};
+BudgetTable budgets_table(const RunBudgets& budgets);
+BudgetTable budget_statistics_table(std::span<const Slo> slos,
+                                    std::span<const SloStatistics> statistics,
+                                    bool network_fidelity, std::uint64_t runs);
+
 }  // namespace faultline::reports

@@ -11,12 +11,15 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/reports/slo.hpp"
 
 namespace faultline::reports {
 
-std::string replay_summary(const Scenario& scenario, const RunResult& result);
+std::string replay_summary(const Scenario& scenario, const RunResult& result,
+                           const RunBudgets* budgets = nullptr);
 // The replay's summary with each user group's and service's requests.
-std::string network_summary(const Scenario& scenario, const NetworkRunResult& result);
+std::string network_summary(const Scenario& scenario, const NetworkRunResult& result,
+                            const RunBudgets* budgets = nullptr);
 std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result);
 std::string compare_summary(std::span<const Variant> variants, const Comparison& comparison);
 
