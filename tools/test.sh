@@ -92,8 +92,9 @@ for file in tests/*/fixtures/**/*.yaml topologies/*.yaml scenarios/*.yaml tests/
   fi
 done
 
-# The import readers' seeds: catalogs, dependency links, service graph metrics.
-for file in tests/imports/fixtures/*; do
+# The import readers' seeds: catalogs, dependency links, service graph
+# metrics, OpenSLO files.
+for file in tests/imports/fixtures/* tests/slo/fixtures/slos.yaml tests/slo/fixtures/bad/*; do
   cp "$file" "$corpus/imports/${file//\//_}"
 done
 

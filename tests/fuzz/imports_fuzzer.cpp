@@ -1,13 +1,14 @@
-// libFuzzer target: faultline import's readers on the same bytes, as a
-// Backstage catalog and as trace links (and those held against a small
-// topology). Any input must give an answer (a result or located errors); a
-// crash, a sanitizer report, an escaping exception or a broken promise is
-// a finding. Run by tools/test.sh --sanitize.
+// libFuzzer target: the readers of other tools' formats on the same bytes,
+// as a Backstage catalog, as trace links (and those held against a small
+// topology) and as OpenSLO SLOs (and those judged on a small scenario). Any input must give an
+// answer (a result or located errors); a crash, a sanitizer report, an escaping exception or a
+// broken promise is a finding. Run by tools/test.sh --sanitize.
 
 #include <cstddef>
 #include <cstdint>
 
 #include "faultline/imports.hpp"
+#include "faultline/slo.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -27,6 +28,38 @@ const faultline::Topology& traced() {
     return new std::shared_ptr<const faultline::Topology>(load.topology);
   }();
   return **topology;
+}
+
+// tests/slo/fixtures/outage.yaml and its replay, made once.
+struct Judged {
+  std::shared_ptr<const faultline::Scenario> scenario;
+  faultline::RunResult replay;
+};
+const Judged& store_outage() {
+  static const auto* const judged = [] {
+    const auto load = faultline::load_scenario(FAULTLINE_SLO_SCENARIO);
+    if (!load.scenario)
+      faultline::fuzz::broken("the SLO scenario loads", load.diagnostics);
+    return new Judged{load.scenario, faultline::replay(*load.scenario)};
+  }();
+  return *judged;
+}
+
+// SLOs read from the input, each of the store's services judged on its
+// outage: every budget and what was spent of it is a number, not below 0.
+void judge_slos(const std::string& path) {
+  using namespace faultline;
+  const SloLoad load = load_slos(path);
+  fuzz::check_answer(load.slos.empty() ? nullptr : &load.slos, load.diagnostics);
+  const Judged& store = store_outage();
+  if (load.slos.empty() || check_slo_services(load.slos, *store.scenario->topology).has_errors())
+    return;
+  for (const SloBurn& burn : SloMeter(*store.scenario, load.slos).burn(store.replay)) {
+    for (const ObjectiveBurn& b : burn.objectives) {
+      if (!(b.budget >= 0) || !(b.spent >= 0))
+        fuzz::broken("budgets and spending are numbers, not below 0", load.diagnostics);
+    }
+  }
 }
 
 }  // namespace
@@ -50,5 +83,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::check_answer(calls ? &*calls : nullptr, links);
   if (calls)
     dependency_drift(traced(), *calls);
+  judge_slos(input_path().string());
   return 0;
 }

@@ -55,6 +55,7 @@ TEST(OpenSlo, RefusesWhatItCannotJudgeSayingWhere) {
   EXPECT_TRUE(has_error(bad("calendar"), 7, 7, "calendar-aligned windows are not judged"));
   EXPECT_TRUE(has_error(bad("months"), 6, 27, "months, quarters or years"));
   EXPECT_TRUE(has_error(bad("version"), 1, 13, "expected openslo/v1"));
+  EXPECT_TRUE(has_error(bad("long"), 6, 27, "a window of at most 366d (a year)"));
   EXPECT_TRUE(has_error(bad("none"), 1, 1, "no SLO here"));
   EXPECT_TRUE(has_error(bad("slice"), 8, 16, "the time slice (2h) is longer than the window"));
   EXPECT_TRUE(has_error(bad("duplicate"), 10, 1, "a second SLO named 'web-availability'"));

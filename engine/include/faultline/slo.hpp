@@ -52,6 +52,9 @@ struct SloObjective {
   SourceLocation where;
 };
 
+// The longest window judged: a year, leap day included.
+inline constexpr Duration kLongestSloWindow = Duration::days(366);
+
 struct Slo {
   std::string name;  // metadata.name
   std::string display_name;

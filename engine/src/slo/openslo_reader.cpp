@@ -131,7 +131,14 @@ std::optional<Duration> read_window(loader::Reader& reader, const YAML::Node& no
     return std::nullopt;
   }
   const YAML::Node duration = window.require("duration");
-  return duration ? shorthand(reader, duration, "the window's duration") : std::nullopt;
+  const auto length =
+      duration ? shorthand(reader, duration, "the window's duration") : std::nullopt;
+  if (length && *length > kLongestSloWindow) {
+    reader.error(duration,
+                 "a window of at most 366d (a year) is judged, found " + format_duration(*length));
+    return std::nullopt;
+  }
+  return length;
 }
 
 // target or targetPercent, exactly one, as a share in [0, 1).
