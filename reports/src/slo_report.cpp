@@ -98,6 +98,10 @@ std::string budgets_text(const RunBudgets& budgets) {
     }
     if (burn.run_outlasts_window)
       out += "    (the run goes on past the window's end: what came after it is not counted)\n";
+    if (burn.short_at_end)
+      out +=
+          "    (the service still served less than everything when the run ended: what it "
+          "went on to lose is not counted)\n";
   }
   return out + "\n";
 }
@@ -108,6 +112,7 @@ ordered_json budgets_json(const RunBudgets& budgets) {
     const Slo& slo = budgets.slos[k];
     ordered_json j = slo_head_json(slo, budgets.network_fidelity);
     j["run_outlasts_window"] = budgets.burns[k].run_outlasts_window;
+    j["short_at_end"] = budgets.burns[k].short_at_end;
     j["objectives"] = ordered_json::array();
     for (std::size_t o = 0; o < slo.objectives.size(); ++o) {
       const ObjectiveBurn& b = budgets.burns[k].objectives[o];
@@ -153,6 +158,12 @@ std::string budget_statistics_text(std::span<const Slo> slos,
           "counted)\n",
           thousands(static_cast<std::int64_t>(statistics[k].runs_outlasting_window)));
     }
+    if (statistics[k].runs_short_at_end > 0) {
+      out += fmt::format(
+          "    ({} runs ended with the service still short: what it went on to "
+          "lose is not counted)\n",
+          thousands(static_cast<std::int64_t>(statistics[k].runs_short_at_end)));
+    }
   }
   return out + "\n";
 }
@@ -164,6 +175,7 @@ ordered_json budget_statistics_json(std::span<const Slo> slos,
   for (std::size_t k = 0; k < slos.size(); ++k) {
     ordered_json j = slo_head_json(slos[k], network_fidelity);
     j["runs_outlasting_window"] = statistics[k].runs_outlasting_window;
+    j["runs_short_at_end"] = statistics[k].runs_short_at_end;
     j["objectives"] = ordered_json::array();
     for (std::size_t o = 0; o < slos[k].objectives.size(); ++o) {
       const ObjectiveStatistics& s = statistics[k].objectives[o];

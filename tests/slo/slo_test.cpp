@@ -56,6 +56,11 @@ TEST(OpenSlo, RefusesWhatItCannotJudgeSayingWhere) {
   EXPECT_TRUE(has_error(bad("months"), 6, 27, "months, quarters or years"));
   EXPECT_TRUE(has_error(bad("version"), 1, 13, "expected openslo/v1"));
   EXPECT_TRUE(has_error(bad("long"), 6, 27, "a window of at most 366d (a year)"));
+  EXPECT_TRUE(has_error(bad("names"), 11, 7, "a second objective named 'objective 1'"));
+  // A misspelt metadata is said once, where it is, and nothing at 0:0.
+  const Diagnostics misspelt = bad("no_metadata");
+  EXPECT_TRUE(has_error(misspelt, 3, 1, "did you mean 'metadata'?"));
+  EXPECT_EQ(misspelt.error_count(), 1u);
   EXPECT_TRUE(has_error(bad("none"), 1, 1, "no SLO here"));
   EXPECT_TRUE(has_error(bad("slice"), 8, 16, "the time slice (2h) is longer than the window"));
   EXPECT_TRUE(has_error(bad("duplicate"), 10, 1, "a second SLO named 'web-availability'"));
@@ -63,8 +68,9 @@ TEST(OpenSlo, RefusesWhatItCannotJudgeSayingWhere) {
   EXPECT_TRUE(has_error(targets, 10, 16, "a target must be below 1"));
   EXPECT_TRUE(has_error(targets, 11, 7, "either target"));
   EXPECT_TRUE(has_error(targets, 12, 7, "missing the required key 'timeSliceTarget'"));
-  EXPECT_TRUE(has_error(targets, 13, 12, "threshold or composite objectives"));
-  EXPECT_EQ(targets.error_count(), 4u);
+  EXPECT_TRUE(has_error(targets, 13, 24, "'value' belongs to threshold or composite objectives"));
+  EXPECT_TRUE(has_error(targets, 14, 12, "op 'lt' makes a lower indicator better"));
+  EXPECT_EQ(targets.error_count(), 5u);
 }
 
 TEST(OpenSlo, AServiceTheTopologyLacksIsNamedWithTheClosest) {
@@ -133,6 +139,19 @@ TEST(SloMeter, CountsNothingPastTheWindowAndSaysSo) {
   EXPECT_TRUE(burn.run_outlasts_window);
   EXPECT_DOUBLE_EQ(burn.objectives[0].spent, 1200.0 * 3600);
   EXPECT_NEAR(burn.objectives[0].budget, 0.001 * 1200 * 3600, 1e-6);
+}
+
+TEST(SloMeter, SaysWhenTheRunEndsWithTheServiceStillShort) {
+  auto scenario =
+      std::make_shared<Scenario>(*testing::scenario_fixture("slo/fixtures/outage.yaml"));
+  scenario->horizon = SimTime{} + Duration::hours(1);  // db is down until 2h
+  const std::vector<SloBurn> burns = SloMeter(*scenario, store_slos()).burn(replay(*scenario));
+  EXPECT_TRUE(burns[0].short_at_end);
+  EXPECT_FALSE(burns[0].run_outlasts_window);
+  EXPECT_NEAR(burns[0].objectives[0].spent, 1200.0 * 3600, 1e-6);
+  // Without the horizon db is back by the end.
+  scenario->horizon.reset();
+  EXPECT_FALSE(SloMeter(*scenario, store_slos()).burn(replay(*scenario))[0].short_at_end);
 }
 
 TEST(Statistics, WilsonIntervalMatchesItsClosedForms) {

@@ -109,6 +109,7 @@ struct ObjectiveStatistics {
 struct SloStatistics {
   std::vector<ObjectiveStatistics> objectives;  // by position in Slo::objectives
   std::uint64_t runs_outlasting_window = 0;
+  std::uint64_t runs_short_at_end = 0;  // see SloBurn::short_at_end
 };
 
 // A share of a budget in millionths, as ObjectiveStatistics counts it;

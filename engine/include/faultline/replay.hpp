@@ -268,9 +268,11 @@ struct RunResult {
   // of tenants out changed, in time order: network fidelity adds them to
   // the users its requests cut off.
   std::vector<GroupTenantsOut> group_tenants_out;
-  // Each change of a service's share served, in time order (every service
-  // serves everything before its first): recorded with the timeline, and
-  // in Monte Carlo runs judged against SLOs (slo.hpp).
+  // A service's share served from each instant at which it changed, in
+  // time order (every service serves everything before its first entry; a
+  // share that came back within one instant leaves an entry of the same
+  // share): recorded with the timeline, and in Monte Carlo runs judged
+  // against SLOs (slo.hpp).
   std::vector<ServedChange> served_changes;
 };
 

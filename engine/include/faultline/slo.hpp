@@ -100,6 +100,9 @@ struct SloBurn {
   std::vector<ObjectiveBurn> objectives;  // by position in Slo::objectives
   // The run went on past the window's end: what came after it is not counted.
   bool run_outlasts_window = false;
+  // The run ended within the window with the service still serving less
+  // than everything: what it went on to lose is not counted either.
+  bool short_at_end = false;
 };
 
 // What a budget is counted in.
@@ -122,9 +125,6 @@ class SloMeter {
   // of the topology (check_slo_services says where).
   SloMeter(const Scenario& scenario, std::vector<Slo> slos,
            std::optional<NetworkOptions> network = std::nullopt);
-
-  std::span<const Slo> slos() const { return slos_; }
-  bool network_fidelity() const { return network_.has_value(); }
 
   // A state-fidelity run, from the services' shares served over time
   // (RunResult::served_changes); by position in slos().

@@ -24,6 +24,8 @@ void add_burns(std::vector<SloStatistics>& statistics, std::span<const SloBurn> 
     SloStatistics& slo = statistics[k];
     if (burns[k].run_outlasts_window)
       ++slo.runs_outlasting_window;
+    if (burns[k].short_at_end)
+      ++slo.runs_short_at_end;
     for (std::size_t o = 0; o < burns[k].objectives.size(); ++o) {
       const ObjectiveBurn& burn = burns[k].objectives[o];
       slo.objectives[o].consumed_ppm.add(consumed_ppm(burn));
@@ -36,6 +38,7 @@ void add_burns(std::vector<SloStatistics>& statistics, std::span<const SloBurn> 
 void merge_burns(std::vector<SloStatistics>& into, const std::vector<SloStatistics>& from) {
   for (std::size_t k = 0; k < into.size(); ++k) {
     into[k].runs_outlasting_window += from[k].runs_outlasting_window;
+    into[k].runs_short_at_end += from[k].runs_short_at_end;
     for (std::size_t o = 0; o < into[k].objectives.size(); ++o) {
       into[k].objectives[o].consumed_ppm.merge(from[k].objectives[o].consumed_ppm);
       into[k].objectives[o].runs_exhausted += from[k].objectives[o].runs_exhausted;

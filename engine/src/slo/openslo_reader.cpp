@@ -63,7 +63,7 @@ constexpr Shape kWindow{
 
 constexpr Key kObjectiveKeys[] = {
     {"displayName", kText, "its name"},
-    {"op", kText, "refused: threshold objectives"},
+    {"op", kText, "gt or gte: availability is met at or above its target"},
     {"value", kText, "refused: threshold objectives"},
     {"target", kText, "[0, 1)"},
     {"targetPercent", kText, "[0, 100)"},
@@ -175,21 +175,38 @@ std::optional<Duration> read_slice_window(loader::Reader& reader, const YAML::No
   return shorthand(reader, node, "timeSliceWindow");
 }
 
+// A ratio objective's op, as OpenSLO's own examples give one: availability
+// is met at or above its target, so only gt and gte fit.
+bool higher_is_better(loader::Reader& reader, const YAML::Node& node) {
+  const std::string op = reader.text(node, "op").value_or("");
+  if (op == "gt" || op == "gte")
+    return true;
+  if (op == "lt" || op == "lte") {
+    reader.error(node, "op '" + op +
+                           "' makes a lower indicator better, as for latency; an availability "
+                           "objective is met at or above its target (gt or gte)");
+  } else if (!op.empty()) {
+    reader.error(node, "unknown op '" + op + "'; expected lte, gte, lt or gt");
+  }
+  return false;
+}
+
 std::optional<SloObjective> read_objective(loader::Reader& reader, const YAML::Node& node,
                                            std::size_t position, BudgetingMethod method) {
   loader::Fields fields(reader, node, "an objective", kObjective);
   if (!fields.is_map())
     return std::nullopt;
-  for (const std::string_view key :
-       {"op", "value", "indicator", "indicatorRef", "compositeWeight"}) {
+  for (const std::string_view key : {"value", "indicator", "indicatorRef", "compositeWeight"}) {
     if (fields.has(key)) {
-      reader.error(fields.get(key),
-                   "'" + std::string(key) +
-                       "' belongs to threshold or composite objectives, which are not judged: an "
-                       "objective here is a target for the service's availability");
+      reader.error(fields.get(key), "'" + std::string(key) +
+                                        "' belongs to threshold or composite objectives, which "
+                                        "are not judged: an objective here is a target for the "
+                                        "service's availability");
       return std::nullopt;
     }
   }
+  if (fields.has("op") && !higher_is_better(reader, fields.get("op")))
+    return std::nullopt;
   SloObjective o;
   o.where = reader.at(node);
   o.name = fields.has("displayName")
@@ -235,6 +252,28 @@ bool slices_fit(loader::Reader& reader, const Slo& slo) {
   return true;
 }
 
+// Reports, metrics and gates name an objective by its name: each needs one
+// of its own.
+bool objective_names_differ(loader::Reader& reader, const Slo& slo) {
+  bool differ = true;
+  for (std::size_t i = 0; i < slo.objectives.size(); ++i) {
+    const SloObjective& o = slo.objectives[i];
+    const auto first = std::find_if(slo.objectives.begin(), slo.objectives.begin() + i,
+                                    [&](const SloObjective& p) { return p.name == o.name; });
+    if (o.name.empty()) {
+      reader.diagnostics().error(o.where, "an objective's displayName cannot be empty");
+      differ = false;
+    } else if (first != slo.objectives.begin() + i) {
+      reader.diagnostics().error(
+          o.where, "a second objective named '" + o.name + "' (the first is at line " +
+                       std::to_string(first->where.line) +
+                       "); the objectives of an SLO need names of their own");
+      differ = false;
+    }
+  }
+  return differ;
+}
+
 std::optional<Slo> read_spec(loader::Reader& reader, const YAML::Node& node, Slo slo) {
   loader::Fields spec(reader, node, "the SLO's spec", kSpec);
   if (!spec.is_map())
@@ -270,7 +309,8 @@ std::optional<Slo> read_spec(loader::Reader& reader, const YAML::Node& node, Slo
     return std::nullopt;
   slo.window = *duration;
   slo.method = chosen;
-  return slices_fit(reader, slo) ? std::optional(std::move(slo)) : std::nullopt;
+  const bool named = objective_names_differ(reader, slo);
+  return slices_fit(reader, slo) && named ? std::optional(std::move(slo)) : std::nullopt;
 }
 
 // An SLO document; nothing for a document of another kind, or with errors.
@@ -290,13 +330,15 @@ std::optional<Slo> read_document(loader::Reader& reader, const YAML::Node& node)
   }
   Slo slo;
   slo.where = reader.at(node);
-  const YAML::Node metadata = document.require("metadata");
-  loader::Fields meta(reader, metadata, "the SLO's metadata", kMetadata);
-  if (meta.is_map()) {
-    if (const YAML::Node name = meta.require("name"))
-      slo.name = reader.text(name, "name").value_or("");
-    if (meta.has("displayName"))
-      slo.display_name = reader.text(meta.get("displayName"), "displayName").value_or("");
+  document.require("kind");
+  if (const YAML::Node metadata = document.require("metadata")) {
+    loader::Fields meta(reader, metadata, "the SLO's metadata", kMetadata);
+    if (meta.is_map()) {
+      if (const YAML::Node name = meta.require("name"))
+        slo.name = reader.text(name, "name").value_or("");
+      if (meta.has("displayName"))
+        slo.display_name = reader.text(meta.get("displayName"), "displayName").value_or("");
+    }
   }
   const YAML::Node spec = document.require("spec");
   if (slo.name.empty() || !spec)

@@ -4,7 +4,6 @@
 // spends the budget, (1 - target) of the window's events or slices.
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -30,7 +29,7 @@ std::vector<Shortfall> shortfalls(const RunResult& run, ServiceId s, SimTime unt
   SimTime since;
   const auto close = [&](SimTime at) {
     const SimTime to = std::min(at, until);
-    if (served < 1.0 && since < to)
+    if (!fully_served(served) && since < to)
       out.push_back({since, to, 1.0 - served});
   };
   for (const ServedChange& c : run.served_changes) {
@@ -46,6 +45,16 @@ std::vector<Shortfall> shortfalls(const RunResult& run, ServiceId s, SimTime unt
 
 SimTime window_end(const Slo& slo) {
   return SimTime{} + slo.window;
+}
+
+// The run's bounds against the window's.
+SloBurn bounded(const Slo& slo, const RunResult& run, ServiceId s) {
+  const ServiceState last = run.services[s.value].final_state;
+  SloBurn out;
+  out.run_outlasts_window = run.end > window_end(slo);
+  out.short_at_end = run.end < window_end(slo) &&
+                     (last == ServiceState::partial_outage || last == ServiceState::major_outage);
+  return out;
 }
 
 // Whole slices in the window; a last part slice counts as one.
@@ -132,21 +141,27 @@ SloMeter::SloMeter(const Scenario& scenario, std::vector<Slo> slos,
       if (network_ && o.time_slice_window && o.time_slice_window->ms % network_->window.ms != 0) {
         throw std::invalid_argument(fmt::format(
             "SLO '{}' has time slices of {}, which are not a whole number of the network "
-            "fidelity's request windows ({}); give a --network-window that divides it",
+            "fidelity's request windows ({}); give request windows (--window) that divide it",
             slo.name, format_duration(*o.time_slice_window), format_duration(network_->window)));
       }
     }
   }
 }
 
+// A day at a time: a group of 10^10 users active for a day is 8.6e17
+// user-milliseconds, within the calendar's 64-bit sums; a year of them is not.
 double SloMeter::demand(ServiceId s, SimTime from, SimTime to) const {
   double total = 0;
   for (const UserGroupId g : scenario_->topology->load_of(s)) {
+    const UserCount users = scenario_->topology->user_group(g).users;
     ActivityCalendar::Cursor at;
-    calendar_.move_to(g, at, from);
-    const auto span = calendar_.span(g, at, from, to);
-    total += static_cast<double>(
-        calendar_.active_time(g, scenario_->topology->user_group(g).users, span).user_ms);
+    for (SimTime start = from; start < to;) {
+      const SimTime end = std::min(to, start + Duration::days(1));
+      calendar_.move_to(g, at, start);
+      const auto span = calendar_.span(g, at, start, end);
+      total += static_cast<double>(calendar_.active_time(g, users, span).user_ms);
+      start = end;
+    }
   }
   return total;
 }
@@ -171,14 +186,13 @@ SloBurn SloMeter::burn_state(std::size_t k, const RunResult& run) const {
   const Slo& slo = slos_[k];
   const ServiceId s = services_[k];
   const SimTime end = window_end(slo);
-  SloBurn out;
-  out.run_outlasts_window = run.end > end;
+  SloBurn out = bounded(slo, run, s);
   const std::vector<Shortfall> spans = shortfalls(run, s, end);
+  double bad = 0;  // Occurrences: in user-milliseconds
+  for (const Shortfall& f : spans)
+    bad += slo.method == BudgetingMethod::occurrences ? f.not_served * demand(s, f.from, f.to) : 0;
   for (const SloObjective& o : slo.objectives) {
     if (slo.method == BudgetingMethod::occurrences) {
-      double bad = 0;
-      for (const Shortfall& f : spans)
-        bad += f.not_served * demand(s, f.from, f.to);
       // In user-seconds, as the budget is shown.
       out.objectives.push_back(occurrences(o, window_demand_[k] / 1000, bad / 1000));
       continue;
@@ -215,8 +229,7 @@ SloBurn SloMeter::burn_network(std::size_t k, const RunResult& run,
   const ServiceId s = services_[k];
   const SimTime end = window_end(slo);
   const Duration window = requests.window;
-  SloBurn out;
-  out.run_outlasts_window = run.end > end;
+  SloBurn out = bounded(slo, run, s);
   double asked = 0;
   double failed = 0;
   double healthy_asked = 0;
@@ -225,8 +238,14 @@ SloBurn SloMeter::burn_network(std::size_t k, const RunResult& run,
   for (const RequestWindow& w : requests.services[s.value]) {
     if (w.from >= end)
       break;
-    const SimTime to = std::min(w.from + window, end);
-    const double share = static_cast<double>((to - w.from).ms) / static_cast<double>(window.ms);
+    // The requests of a window were made until its end or the run's, which
+    // may come first; the part of that within the SLO's window counts.
+    const SimTime made_until = std::min(w.from + window, run.end);
+    if (made_until <= w.from)
+      break;
+    const SimTime to = std::min(made_until, end);
+    const double share =
+        static_cast<double>((to - w.from).ms) / static_cast<double>((made_until - w.from).ms);
     asked += w.requests * share;
     failed += (w.requests - w.served) * share;
     if (w.served >= w.requests) {
