@@ -18,6 +18,8 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/slo.hpp"
+#include "faultline/slo.hpp"
 #include "faultline/strategy.hpp"
 #include "faultline/version.hpp"
 #include "faultline/words.hpp"
@@ -69,21 +71,46 @@ TopologyHandle load_topology(const std::string& path) {
   return {load.topology};
 }
 
-py::object replay(const ScenarioHandle& s) {
+// The SLOs of an OpenSLO file, as --slo reads them, checked against each
+// scenario's topology; none without a path.
+std::vector<faultline::Slo> slos_for(const std::optional<std::string>& path,
+                                     const std::vector<ScenarioHandle>& scenarios) {
+  if (!path)
+    return {};
+  faultline::SloLoad load = faultline::load_slos(*path);
+  if (load.diagnostics.has_errors())
+    throw py::value_error(load.diagnostics.to_text());
+  for (const ScenarioHandle& s : scenarios) {
+    const faultline::Diagnostics unknown =
+        faultline::check_slo_services(load.slos, *s.scenario->topology);
+    if (unknown.has_errors())
+      throw py::value_error(unknown.to_text());
+  }
+  return std::move(load.slos);
+}
+
+py::object replay(const ScenarioHandle& s, const std::optional<std::string>& slo) {
+  const std::vector<faultline::Slo> slos = slos_for(slo, {s});
   nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
-    json = faultline::reports::replay_json(*s.scenario, faultline::replay(*s.scenario));
+    const faultline::RunResult result = faultline::replay(*s.scenario);
+    std::optional<faultline::reports::RunBudgets> budgets;
+    if (!slos.empty())
+      budgets = {slos, faultline::SloMeter(*s.scenario, slos).burn(result), false};
+    json = faultline::reports::with_budgets(faultline::reports::replay_json(*s.scenario, result),
+                                            budgets ? &*budgets : nullptr);
   }
   return as_python(json);
 }
 
 py::object simulate(const ScenarioHandle& s, std::uint64_t runs, std::uint64_t seed,
-                    unsigned threads) {
+                    unsigned threads, const std::optional<std::string>& slo) {
   faultline::MonteCarloOptions options;
   options.runs = runs;
   options.seed = seed;
   options.threads = threads;
+  options.slos = slos_for(slo, {s});
   nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
@@ -97,7 +124,7 @@ py::object simulate(const ScenarioHandle& s, std::uint64_t runs, std::uint64_t s
 // has none).
 py::object compare(const std::vector<ScenarioHandle>& scenarios,
                    const std::optional<std::vector<std::string>>& names, std::uint64_t runs,
-                   std::uint64_t seed, unsigned threads) {
+                   std::uint64_t seed, unsigned threads, const std::optional<std::string>& slo) {
   if (names && names->size() != scenarios.size())
     throw py::value_error("compare needs a name for each scenario, or none");
   std::vector<faultline::Variant> variants;
@@ -112,6 +139,7 @@ py::object compare(const std::vector<ScenarioHandle>& scenarios,
   options.runs = runs;
   options.seed = seed;
   options.threads = threads;
+  options.slos = slos_for(slo, scenarios);
   nlohmann::ordered_json json;
   {
     py::gil_scoped_release release;
@@ -147,12 +175,16 @@ PYBIND11_MODULE(faultline, m) {
         "Loads a scenario (and its topology); ValueError with file:line:col when it is bad");
   m.def("load_topology", &load_topology, py::arg("path"),
         "Loads a topology; ValueError with file:line:col when it is bad");
-  m.def("replay", &replay, py::arg("scenario"), "One replay with nominal durations: replay --json");
+  m.def("replay", &replay, py::arg("scenario"), py::arg("slo") = py::none(),
+        "One replay with nominal durations, judged against an OpenSLO file's SLOs when one is "
+        "given: replay [--slo FILE] --json");
   m.def("simulate", &simulate, py::arg("scenario"), py::arg("runs") = 1000, py::arg("seed") = 1,
-        py::arg("threads") = 1, "Monte Carlo runs: simulate --json");
+        py::arg("threads") = 1, py::arg("slo") = py::none(),
+        "Monte Carlo runs: simulate [--slo FILE] --json");
   m.def("compare", &compare, py::arg("scenarios"), py::arg("names") = py::none(),
         py::arg("runs") = 1000, py::arg("seed") = 1, py::arg("threads") = 1,
-        "Paired Monte Carlo runs of two scenarios or more: compare --json");
+        py::arg("slo") = py::none(),
+        "Paired Monte Carlo runs of two scenarios or more: compare [--slo FILE] --json");
   m.def("analyze", &analyze, py::arg("topology"),
         "Layers, cycles, blast radius and single points of failure: analyze --json");
 }

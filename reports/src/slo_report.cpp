@@ -128,6 +128,12 @@ ordered_json budgets_json(const RunBudgets& budgets) {
   return out;
 }
 
+ordered_json with_budgets(ordered_json replay_json, const RunBudgets* budgets) {
+  if (budgets)
+    replay_json["slos"] = budgets_json(*budgets);
+  return replay_json;
+}
+
 std::string budget_statistics_text(std::span<const Slo> slos,
                                    std::span<const SloStatistics> statistics, bool network_fidelity,
                                    std::uint64_t runs, std::string_view title) {

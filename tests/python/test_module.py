@@ -22,6 +22,9 @@ import faultline  # noqa: E402
 WEBEX = os.path.join(source, "scenarios/webex-2018-09-25.yaml")
 GATE = os.path.join(source, "tests/runbook/fixtures/semantics/gate.yaml")
 TOPOLOGY = os.path.join(source, "topologies/webex-2018.yaml")
+SLOS = os.path.join(source, "slos/webex-2018.yaml")
+STORE_SLOS = os.path.join(source, "tests/slo/fixtures/slos.yaml")
+TYPO_SLOS = os.path.join(source, "tests/slo/fixtures/bad/typo.yaml")
 
 
 def cli_json(*args):
@@ -61,6 +64,20 @@ class Module(unittest.TestCase):
                                           "--strategy", "critical-path", "--runs", "100"))
         with self.assertRaisesRegex(ValueError, "given twice"):
             faultline.compare([a, a], names=["x", "x"], runs=10)
+
+    def test_slo_budgets_are_the_command_lines(self):
+        scenario = faultline.load_scenario(WEBEX)
+        result = faultline.replay(scenario, slo=SLOS)
+        self.assertEqual(result, cli_json("replay", WEBEX, "--slo", SLOS))
+        self.assertEqual(len(result["slos"]), 4)
+        self.assertNotIn("slos", faultline.replay(scenario))
+        runs = faultline.simulate(scenario, runs=100, seed=3, slo=SLOS)
+        self.assertEqual(runs, cli_json("simulate", WEBEX, "--runs", "100", "--seed", "3",
+                                        "--threads", "1", "--quiet", "--slo", SLOS))
+        with self.assertRaisesRegex(ValueError, r"typo\.yaml:7:3: error: .*budgetingMethod"):
+            faultline.replay(scenario, slo=TYPO_SLOS)
+        with self.assertRaisesRegex(ValueError, r"service 'db', which topology .* does not have"):
+            faultline.replay(scenario, slo=STORE_SLOS)
 
     def test_analyze_is_analyze_json(self):
         result = faultline.analyze(faultline.load_topology(TOPOLOGY))

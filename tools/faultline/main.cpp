@@ -385,13 +385,6 @@ int gated_replay(const ReplayArgs& args, const faultline::Scenario& scenario,
   return std::max(milestones, slos);
 }
 
-// The replay's JSON, its error budgets added.
-nlohmann::ordered_json with_budgets(nlohmann::ordered_json json, const Budgets& budgets) {
-  if (budgets)
-    json["slos"] = faultline::reports::budgets_json(*budgets);
-  return json;
-}
-
 // The replay's metrics, its error budgets' families after them.
 std::string metrics_with_budgets(const faultline::Scenario& scenario, std::string metrics,
                                  const Budgets& budgets) {
@@ -438,7 +431,9 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
       << faultline::reports::network_text(scenario, result.requests)
       << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
-      outputs, with_budgets(faultline::reports::network_json(scenario, result), budgets),
+      outputs,
+      faultline::reports::with_budgets(faultline::reports::network_json(scenario, result),
+                                       budgets ? &*budgets : nullptr),
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
         return ReportPages{faultline::reports::network_html(scenario, result, judged),
@@ -479,7 +474,9 @@ int replay(const ReplayArgs& args) {
   text << faultline::reports::replay_text(*scenario, result)
        << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
-      outputs, with_budgets(faultline::reports::replay_json(*scenario, result), budgets),
+      outputs,
+      faultline::reports::with_budgets(faultline::reports::replay_json(*scenario, result),
+                                       budgets ? &*budgets : nullptr),
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
         return ReportPages{faultline::reports::replay_html(*scenario, result, judged),
