@@ -253,17 +253,14 @@ bool slices_fit(loader::Reader& reader, const Slo& slo) {
 }
 
 // Reports, metrics and gates name an objective by its name: each needs one
-// of its own.
+// of its own (an empty displayName is refused as it is read).
 bool objective_names_differ(loader::Reader& reader, const Slo& slo) {
   bool differ = true;
   for (std::size_t i = 0; i < slo.objectives.size(); ++i) {
     const SloObjective& o = slo.objectives[i];
     const auto first = std::find_if(slo.objectives.begin(), slo.objectives.begin() + i,
                                     [&](const SloObjective& p) { return p.name == o.name; });
-    if (o.name.empty()) {
-      reader.diagnostics().error(o.where, "an objective's displayName cannot be empty");
-      differ = false;
-    } else if (first != slo.objectives.begin() + i) {
+    if (first != slo.objectives.begin() + i) {
       reader.diagnostics().error(
           o.where, "a second objective named '" + o.name + "' (the first is at line " +
                        std::to_string(first->where.line) +
