@@ -77,15 +77,12 @@ std::vector<faultline::Slo> slos_for(const std::optional<std::string>& path,
                                      const std::vector<ScenarioHandle>& scenarios) {
   if (!path)
     return {};
-  faultline::SloLoad load = faultline::load_slos(*path);
+  std::vector<const faultline::Topology*> topologies;
+  for (const ScenarioHandle& s : scenarios)
+    topologies.push_back(s.scenario->topology.get());
+  faultline::SloLoad load = faultline::load_slos(*path, topologies);
   if (load.diagnostics.has_errors())
     throw py::value_error(load.diagnostics.to_text());
-  for (const ScenarioHandle& s : scenarios) {
-    const faultline::Diagnostics unknown =
-        faultline::check_slo_services(load.slos, *s.scenario->topology);
-    if (unknown.has_errors())
-      throw py::value_error(unknown.to_text());
-  }
   return std::move(load.slos);
 }
 

@@ -134,7 +134,7 @@ ordered_json compare_json(const Comparison& c) {
     }
     variant["active_affected_over_time"] = std::move(over_time);
     if (!c.slos.empty())
-      variant["slos"] = budget_statistics_json(c.slos, c.slo_statistics[v], false, c.runs);
+      variant["slos"] = budget_statistics_json(c.slos, c.slo_statistics[v], false);
     j["variants"].push_back(std::move(variant));
   }
   j["pairs"] = pairs_json(c);

@@ -285,7 +285,7 @@ Labels objective_labels(Labels head, const Slo& slo, const SloObjective& o) {
 void budget_statistics(
     Exposition& out, std::string_view prefix,
     const std::vector<std::pair<Labels, const std::vector<SloStatistics>*>>& sets,
-    std::span<const Slo> slos, std::uint64_t runs) {
+    std::span<const Slo> slos) {
   if (slos.empty())
     return;
   const std::string spent = fmt::format("{}_slo_budget_consumed_ratio", prefix);
@@ -305,7 +305,7 @@ void budget_statistics(
     for (std::size_t k = 0; k < slos.size(); ++k) {
       for (std::size_t o = 0; o < slos[k].objectives.size(); ++o)
         out.sample(exhausted, objective_labels(head, slos[k], slos[k].objectives[o]),
-                   share((*statistics)[k].objectives[o].runs_exhausted, runs));
+                   (*statistics)[k].objectives[o].exhausted_share());
     }
   }
 }
@@ -410,7 +410,7 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
       [&](std::size_t m) { return scenario.observed[m].id; },
       [&](std::size_t m) { return share(result.milestones_met[m], result.runs); });
   budget_statistics(out, "faultline_simulation", {{Labels{label}, &result.slo_statistics}},
-                    result.slos, result.runs);
+                    result.slos);
   return std::move(out).text();
 }
 
@@ -427,7 +427,7 @@ std::string compare_metrics(const Comparison& comparison) {
   std::vector<std::pair<Labels, const std::vector<SloStatistics>*>> variants;
   for (std::size_t v = 0; v < comparison.names.size() && !comparison.slos.empty(); ++v)
     variants.emplace_back(Labels{{"variant", comparison.names[v]}}, &comparison.slo_statistics[v]);
-  budget_statistics(out, "faultline_compare", variants, comparison.slos, comparison.runs);
+  budget_statistics(out, "faultline_compare", variants, comparison.slos);
   return std::move(out).text();
 }
 

@@ -207,8 +207,7 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
   j["crew_busy_over_time"] = std::move(crews);
   j["tenant_users_back_over_time"] = tenant_curve_json(scenario.clock, result);
   if (!result.slos.empty()) {
-    j["slos"] = budget_statistics_json(result.slos, result.slo_statistics, result.network_fidelity,
-                                       result.runs);
+    j["slos"] = budget_statistics_json(result.slos, result.slo_statistics, result.network_fidelity);
   }
   return j;
 }

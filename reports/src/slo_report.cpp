@@ -146,7 +146,7 @@ std::string budget_statistics_text(std::span<const Slo> slos,
     out += fmt::format("  {}\n", slo_heading(slos[k], network_fidelity));
     for (std::size_t o = 0; runs > 0 && o < slos[k].objectives.size(); ++o) {
       const ObjectiveStatistics& s = statistics[k].objectives[o];
-      const ProportionInterval ci = wilson_interval(s.runs_exhausted, runs);
+      const ProportionInterval ci = s.exhausted_interval();
       const auto share = [&](double q) { return consumed_text(s.consumed_ppm.quantile(q) / 1e6); };
       out += fmt::format(
           "    {}: budget spent {} on average (median {}, 90th percentile {}, 99th {}); "
@@ -154,8 +154,7 @@ std::string budget_statistics_text(std::span<const Slo> slos,
           objective_heading(slos[k].objectives[o]), consumed_text(s.consumed_ppm.mean() / 1e6),
           share(0.5), share(0.9), share(0.99),
           thousands(static_cast<std::int64_t>(s.runs_exhausted)),
-          thousands(static_cast<std::int64_t>(runs)),
-          runs_share_text(static_cast<double>(s.runs_exhausted) / static_cast<double>(runs)),
+          thousands(static_cast<std::int64_t>(runs)), runs_share_text(s.exhausted_share()),
           runs_share_text(ci.low), runs_share_text(ci.high));
     }
     if (statistics[k].runs_outlasting_window > 0) {
@@ -176,7 +175,7 @@ std::string budget_statistics_text(std::span<const Slo> slos,
 
 ordered_json budget_statistics_json(std::span<const Slo> slos,
                                     std::span<const SloStatistics> statistics,
-                                    bool network_fidelity, std::uint64_t runs) {
+                                    bool network_fidelity) {
   ordered_json out = ordered_json::array();
   for (std::size_t k = 0; k < slos.size(); ++k) {
     ordered_json j = slo_head_json(slos[k], network_fidelity);
@@ -185,7 +184,7 @@ ordered_json budget_statistics_json(std::span<const Slo> slos,
     j["objectives"] = ordered_json::array();
     for (std::size_t o = 0; o < slos[k].objectives.size(); ++o) {
       const ObjectiveStatistics& s = statistics[k].objectives[o];
-      const ProportionInterval ci = wilson_interval(s.runs_exhausted, runs);
+      const ProportionInterval ci = s.exhausted_interval();
       ordered_json obj = objective_head_json(slos[k].objectives[o]);
       const Accumulator& a = s.consumed_ppm;
       obj["consumed"] = a.count() == 0 ? ordered_json(nullptr)
@@ -195,8 +194,7 @@ ordered_json budget_statistics_json(std::span<const Slo> slos,
                                                       {"p99", a.quantile(0.99) / 1e6},
                                                       {"max", a.value_at_rank(a.count()) / 1e6}};
       obj["runs_exhausted"] = s.runs_exhausted;
-      obj["exhausted_share"] =
-          runs ? static_cast<double>(s.runs_exhausted) / static_cast<double>(runs) : 0.0;
+      obj["exhausted_share"] = s.exhausted_share();
       obj["exhausted_ci95"] = {ci.low, ci.high};
       j["objectives"].push_back(std::move(obj));
     }
@@ -247,12 +245,11 @@ BudgetTable budget_statistics_table(std::span<const Slo> slos,
   for (std::size_t k = 0; k < slos.size() && runs > 0; ++k) {
     for (std::size_t o = 0; o < slos[k].objectives.size(); ++o) {
       const ObjectiveStatistics& s = statistics[k].objectives[o];
-      const ProportionInterval ci = wilson_interval(s.runs_exhausted, runs);
+      const ProportionInterval ci = s.exhausted_interval();
       t.rows.push_back(
           {slos[k].name, slos[k].service, method_cell(slos[k]),
            objective_heading(slos[k].objectives[o]), consumed_text(s.consumed_ppm.mean() / 1e6),
-           consumed_text(s.consumed_ppm.quantile(0.9) / 1e6),
-           runs_share_text(static_cast<double>(s.runs_exhausted) / static_cast<double>(runs)),
+           consumed_text(s.consumed_ppm.quantile(0.9) / 1e6), runs_share_text(s.exhausted_share()),
            runs_share_text(ci.low) + " to " + runs_share_text(ci.high)});
     }
   }

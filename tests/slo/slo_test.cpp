@@ -83,6 +83,16 @@ TEST(OpenSlo, AServiceTheTopologyLacksIsNamedWithTheClosest) {
                         "service 'webb', which topology 'Store' does not have (did you mean "
                         "'web'?)"));
   EXPECT_THROW(SloMeter(*scenario, load.slos), std::invalid_argument);
+  // Checked against two variants on one topology: said once, and no SLOs.
+  const Topology* store = scenario->topology.get();
+  const std::vector<const Topology*> variants{store, store};
+  const SloLoad checked =
+      load_slos(testing::test_path("slo/fixtures/bad/unknown_service.yaml"), variants);
+  EXPECT_EQ(checked.diagnostics.error_count(), 1u);
+  EXPECT_TRUE(checked.slos.empty());
+  const SloLoad good = load_slos(testing::test_path("slo/fixtures/slos.yaml"), variants);
+  EXPECT_FALSE(good.diagnostics.has_errors());
+  EXPECT_EQ(good.slos.size(), 4u);
 }
 
 TEST(Replay, RecordsEachChangeOfAServicesShareServed) {

@@ -104,6 +104,12 @@ struct ObjectiveStatistics {
   // all of it).
   Accumulator consumed_ppm;
   std::uint64_t runs_exhausted = 0;  // see ObjectiveBurn::exhausted
+
+  std::uint64_t runs() const { return consumed_ppm.count(); }
+  // The share of the runs that exhausted the budget (0 without runs), and
+  // its 95% interval.
+  double exhausted_share() const;
+  ProportionInterval exhausted_interval() const { return wilson_interval(runs_exhausted, runs()); }
 };
 
 struct SloStatistics {

@@ -83,6 +83,12 @@ SloLoad load_slos(const std::string& path, const LoadOptions& options = {});
 // topology.
 Diagnostics check_slo_services(std::span<const Slo> slos, const Topology& topology);
 
+// The file's SLOs checked against each topology as well (the variants of a
+// comparison): no SLOs when any is bad, each problem said once, however many
+// topologies share it.
+SloLoad load_slos(const std::string& path, std::span<const Topology* const> topologies,
+                  const LoadOptions& options = {});
+
 // How one objective's budget fared in one run.
 struct ObjectiveBurn {
   // The bad events (or slices, or slices' worth of shortfall) the window

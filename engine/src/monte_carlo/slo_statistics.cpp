@@ -12,6 +12,10 @@ std::int64_t consumed_ppm(const ObjectiveBurn& burn) {
   return std::llround(std::min(burn.consumed() * 1e6, kMost));
 }
 
+double ObjectiveStatistics::exhausted_share() const {
+  return runs() == 0 ? 0.0 : static_cast<double>(runs_exhausted) / static_cast<double>(runs());
+}
+
 std::vector<SloStatistics> empty_slo_statistics(std::span<const Slo> slos) {
   std::vector<SloStatistics> out(slos.size());
   for (std::size_t k = 0; k < slos.size(); ++k)

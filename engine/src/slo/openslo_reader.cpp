@@ -378,6 +378,27 @@ SloLoad load_slos(const std::string& path, const LoadOptions& options) {
   return load;
 }
 
+SloLoad load_slos(const std::string& path, std::span<const Topology* const> topologies,
+                  const LoadOptions& options) {
+  SloLoad load = load_slos(path, options);
+  bool known = true;
+  for (const Topology* topology : topologies) {
+    const Diagnostics found = check_slo_services(load.slos, *topology);
+    for (const Diagnostic& d : found.all()) {
+      const auto& said = load.diagnostics.all();
+      if (std::none_of(said.begin(), said.end(), [&](const Diagnostic& e) {
+            return e.where.line == d.where.line && e.where.column == d.where.column &&
+                   e.message == d.message;
+          }))
+        load.diagnostics.error(d.where, d.message);
+    }
+    known = known && !found.has_errors();
+  }
+  if (!known)
+    load.slos.clear();
+  return load;
+}
+
 Diagnostics check_slo_services(std::span<const Slo> slos, const Topology& topology) {
   Diagnostics diagnostics;
   std::vector<std::string> ids;

@@ -189,8 +189,10 @@ SloBurn SloMeter::burn_state(std::size_t k, const RunResult& run) const {
   SloBurn out = bounded(slo, run, s);
   const std::vector<Shortfall> spans = shortfalls(run, s, end);
   double bad = 0;  // Occurrences: in user-milliseconds
-  for (const Shortfall& f : spans)
-    bad += slo.method == BudgetingMethod::occurrences ? f.not_served * demand(s, f.from, f.to) : 0;
+  for (const Shortfall& f : spans) {
+    if (slo.method == BudgetingMethod::occurrences)
+      bad += f.not_served * demand(s, f.from, f.to);
+  }
   for (const SloObjective& o : slo.objectives) {
     if (slo.method == BudgetingMethod::occurrences) {
       // In user-seconds, as the budget is shown.

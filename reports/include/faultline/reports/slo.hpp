@@ -36,7 +36,7 @@ std::string budget_statistics_text(std::span<const Slo> slos,
                                    std::uint64_t runs, std::string_view title);
 nlohmann::ordered_json budget_statistics_json(std::span<const Slo> slos,
                                               std::span<const SloStatistics> statistics,
-                                              bool network_fidelity, std::uint64_t runs);
+                                              bool network_fidelity);
 
 // The same as a table for the Markdown and HTML reports: its columns (a
 // numeric one starts with '>'), its rows, and a sentence on what the
