@@ -30,6 +30,7 @@ packages=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   libsimgrid-dev  # network fidelity
+  libssl-dev  # SHA-256 of the files a Monte Carlo shard read
   chromium fonts-dejavu-core fonts-liberation  # the browser test of the HTML reports
   python3  # the CLI test reads JSON outputs with it
   graphviz  # the CLI test renders analyze --dot with Graphviz's dot

@@ -100,8 +100,9 @@ for file in tests/*/fixtures/**/*.yaml topologies/*.yaml scenarios/*.yaml tests/
 done
 
 # The import readers' seeds: catalogs, dependency links, service graph
-# metrics, OpenSLO files.
-for file in tests/imports/fixtures/* tests/slo/fixtures/slos.yaml tests/slo/fixtures/bad/*; do
+# metrics, OpenSLO files, a tally file.
+for file in tests/imports/fixtures/* tests/slo/fixtures/slos.yaml tests/slo/fixtures/bad/* \
+  tests/golden/fixed-3.tally; do
   cp "$file" "$corpus/imports/${file//\//_}"
 done
 

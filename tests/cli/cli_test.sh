@@ -563,6 +563,72 @@ expect_exit 1 "an unwritable row file" "$faultline" simulate "$retries" --runs 2
   --per-run /proc/faultline/rows.csv --json "$work/still.json"
 check "leaves the other outputs written" test -s "$work/still.json"
 
+# Shards of a study and their merge: byte for byte what one process gives.
+study=(scenarios/webex-2018-09-25.yaml --runs 600 --slo slos/webex-2018.yaml --quiet --seed)
+expect_exit 0 "one process makes a study" "$faultline" simulate "${study[@]}" 5 --threads 2 \
+  --json "$work/study.json" --report "$work/study-report"
+cp "$work/stdout" "$work/study.txt"
+expect_exit 0 "a shard of runs 0 to 249" "$faultline" simulate "${study[@]}" 5 --threads 2 \
+  --run-range 0:250 --tally "$work/shard-a.tally"
+expect_exit 0 "a shard of one run" "$faultline" simulate "${study[@]}" 5 --threads 1 \
+  --run-range 250:251 --tally "$work/shard-b.tally"
+expect_exit 0 "a shard of the rest" "$faultline" simulate "${study[@]}" 5 --threads 1 \
+  --run-range 251:600 --tally "$work/shard-c.tally"
+check "a tally's header names the study" grep -qx "range 251 600" "$work/shard-c.tally"
+expect_exit 0 "merge takes the shards in any order" "$faultline" merge "$work/shard-c.tally" \
+  "$work/shard-a.tally" "$work/shard-b.tally" --json "$work/merged.json" \
+  --report "$work/merged-report"
+check "its JSON is one process's, byte for byte" cmp -s "$work/study.json" "$work/merged.json"
+check "and so are its text" cmp -s "$work/study.txt" "$work/stdout"
+check "and its report" diff -r "$work/study-report" "$work/merged-report"
+expect_exit 0 "merge reads the tally file the engine tests hold as golden" "$faultline" merge \
+  tests/golden/fixed-3.tally --json "$work/golden-merge.json"
+expect_exit 0 "which is simulate's three runs of its scenario" "$faultline" simulate \
+  tests/tally/fixtures/fixed.yaml --runs 3 --quiet --json "$work/golden-simulate.json"
+check "byte for byte" cmp -s "$work/golden-merge.json" "$work/golden-simulate.json"
+expect_exit 2 "merge refuses a missing shard" "$faultline" merge "$work/shard-a.tally" \
+  "$work/shard-c.tally" --json "$work/gap.json"
+check "naming the run and the shard to make" grep -q \
+  "shard-c.tally:5:1: error: run 250 is in no shard; make a shard of --run-range 250:251" \
+  "$work/stderr"
+check "and writes nothing" test ! -e "$work/gap.json"
+expect_exit 2 "a shard given twice" "$faultline" merge "$work/shard-a.tally" \
+  "$work/shard-a.tally" "$work/shard-b.tally" "$work/shard-c.tally"
+check "overlaps" grep -q "runs 0 to 249 are also in" "$work/stderr"
+expect_exit 0 "a shard of another seed" "$faultline" simulate "${study[@]}" 6 \
+  --run-range 250:251 --tally "$work/shard-seed.tally"
+expect_exit 2 "is not of the study" "$faultline" merge "$work/shard-a.tally" \
+  "$work/shard-seed.tally" "$work/shard-c.tally"
+check "says which setting differs" grep -q "shard-seed.tally:3:1: error: the seed: 6 here, 5 in" \
+  "$work/stderr"
+head -n 40 "$work/shard-c.tally" >"$work/shard-cut.tally"
+expect_exit 2 "a shard cut short" "$faultline" merge "$work/shard-a.tally" \
+  "$work/shard-b.tally" "$work/shard-cut.tally"
+check "is refused where it ends" grep -q "shard-cut.tally:41:1: error: the tally ends early" \
+  "$work/stderr"
+mkdir "$work/moved"
+cp "$retries" "$(dirname "$retries")/estate.yaml" "$work/moved/"
+(cd "$work" && "$faultline" simulate moved/retries.yaml --runs 40 --run-range 0:40 --quiet \
+  --tally moved.tally >/dev/null)
+echo "# edited" >>"$work/moved/estate.yaml"
+expect_exit 2 "a shard whose inputs changed since" bash -c 'cd "$1" && "$2" merge moved.tally' _ \
+  "$work" "$faultline"
+check "says which file changed" grep -q \
+  "moved.tally:10:1: error: the topology moved/estate.yaml has changed since the shards" \
+  "$work/stderr"
+expect_exit 2 "a run range outside the study" "$faultline" simulate "$retries" --runs 10 \
+  --run-range 5:11
+check "says what a range is" grep -q "so 0 <= FIRST < END <= 10; found '5:11'" "$work/stderr"
+expect_exit 2 "a shard cannot stop on a confidence target" "$faultline" simulate "$retries" \
+  --until-ci 0.1 --tally "$work/ci.tally"
+check "and writes no tally" test ! -e "$work/ci.tally"
+expect_exit 2 "nor read its scenario from standard input" bash -c \
+  'cd "$1" && "$2" simulate - --runs 10 --tally stdin.tally < retries.yaml' _ "$work/moved" \
+  "$faultline"
+check "which merge could not read again" grep -q "needs the scenario in a file" "$work/stderr"
+expect_exit 2 "merge of a file that is no tally" "$faultline" merge "$retries"
+check "says so" grep -q "not a Faultline tally" "$work/stderr"
+
 expect_exit 2 "compare of a scenario with itself" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml scenarios/webex-2018-09-25.yaml --runs 5
 check "says the variant is given twice" grep -q "is given twice" "$work/stderr"

@@ -1,14 +1,17 @@
 // libFuzzer target: the readers of other tools' formats on the same bytes,
 // as a Backstage catalog, as trace links (and those held against a small
-// topology) and as OpenSLO SLOs (and those judged on a small scenario). Any input must give an
-// answer (a result or located errors); a crash, a sanitizer report, an escaping exception or a
-// broken promise is a finding. Run by tools/test.sh --sanitize.
+// topology), as OpenSLO SLOs (and those judged on a small scenario), and
+// the reader of our own Monte Carlo tally files. Any input must give an
+// answer (a result or located errors); a crash, a sanitizer report, an
+// escaping exception or a broken promise is a finding. Run by
+// tools/test.sh --sanitize.
 
 #include <cstddef>
 #include <cstdint>
 
 #include "faultline/imports.hpp"
 #include "faultline/slo.hpp"
+#include "faultline/tally.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -62,6 +65,36 @@ void judge_slos(const std::string& path) {
   }
 }
 
+// The input read as a tally of tests/tally/fixtures/fixed.yaml's three-run
+// study: a tally read is one runs can give, so its statistics answer
+// (summaries, quantiles) and it is written back as read.
+void read_tally_file(const std::string& path) {
+  using namespace faultline;
+  static const auto* const empty = [] {
+    const auto load = load_scenario(FAULTLINE_TALLY_SCENARIO);
+    if (!load.scenario)
+      fuzz::broken("the tally scenario loads", load.diagnostics);
+    MonteCarloOptions options;
+    options.runs = 3;
+    return new MonteCarloResult(empty_result(*load.scenario, options));
+  }();
+  const TallyHeaderRead header = read_tally_header(path);
+  fuzz::check_answer(header.header ? &*header.header : nullptr, header.diagnostics);
+  const TallyRead read = read_tally(path, *empty);
+  fuzz::check_answer(read.result ? &*read.result : nullptr, read.diagnostics);
+  if (!read.result)
+    return;
+  (void)read.result->overall.user_seconds_lost.summary();
+  for (const ServiceStatistics& s : read.result->services)
+    (void)s.restored_at.quantile(0.9);
+  const std::filesystem::path again = fuzz::work_dir() / "again.tally";
+  const std::string text = tally_text(*header.header, *read.result);
+  fuzz::write_file(again, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  const TallyRead reread = read_tally(again.string(), *empty);
+  if (!reread.result || tally_text(*header.header, *reread.result) != text)
+    fuzz::broken("a tally read is written back and read again as it was", reread.diagnostics);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -84,5 +117,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (calls)
     dependency_drift(traced(), *calls);
   judge_slos(input_path().string());
+  read_tally_file(input_path().string());
   return 0;
 }

@@ -46,20 +46,26 @@
 #include "imports.hpp"
 #include "output.hpp"
 #include "rehearse.hpp"
+#include "shards.hpp"
 #include "slos.hpp"
 
 namespace {
 
 using faultline::cli::gated_by_budgets;
+using faultline::cli::input_path;
 using faultline::cli::json_text;
 using faultline::cli::kExitBadInput;
 using faultline::cli::kExitFailure;
 using faultline::cli::kExitInterrupted;
 using faultline::cli::kExitMissed;
 using faultline::cli::kExitOk;
+using faultline::cli::merged_shards;
 using faultline::cli::non_empty_path;
 using faultline::cli::print;
+using faultline::cli::run_range;
+using faultline::cli::shard_header;
 using faultline::cli::slos_for;
+using faultline::cli::study_of;
 using faultline::cli::write_output;
 
 // Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
@@ -576,6 +582,8 @@ struct SimulateArgs {
   std::string per_run;            // a row per run, .csv or .jsonl
   std::string slo;                // an OpenSLO file
   double require_slos = 0;        // the share of runs each budget must be kept in; 0: not asked
+  std::string run_range;          // FIRST:END of the study's runs; empty: all of them
+  std::string tally;              // the exact tally, for merge
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
@@ -609,31 +617,84 @@ int gated_simulation(const SimulateArgs& args, const faultline::Scenario& scenar
   return std::max(milestones, slos);
 }
 
-int simulate(SimulateArgs& args) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
-    return kExitBadInput;
-  auto scenario = load_scenario(args.scenario, args.strategy);
-  if (!scenario)
-    return kExitBadInput;
+// What simulate and merge print and write of a result.
+int simulation_outputs(const Outputs& outputs, const faultline::Scenario& scenario,
+                       const faultline::MonteCarloResult& result) {
+  if (result.network_baseline)
+    say_baseline(scenario, *result.network_baseline, {outputs.json, outputs.prom});
+  text_stream({outputs.json, outputs.prom})
+      << faultline::reports::simulation_text(scenario, result);
+  return write_outputs(
+      outputs, faultline::reports::simulation_json(scenario, result),
+      [&] {
+        return ReportPages{faultline::reports::simulation_html(scenario, result),
+                           faultline::reports::simulation_summary(scenario, result),
+                           faultline::reports::simulation_timeline_csv(scenario, result)};
+      },
+      [&] { return faultline::reports::simulation_metrics(scenario, result); });
+}
+
+// simulate's options from its arguments, the SLOs read and checked against
+// the scenario and the runs cut to --run-range; false (the reason said)
+// when one is bad.
+bool complete_options(SimulateArgs& args, const faultline::Scenario& scenario) {
   if (args.until_ci > 0)
     args.options.until_ci = args.until_ci;
   if (!args.sample_every.empty()) {
     const auto step = positive_duration("--sample-every", args.sample_every);
     if (!step)
-      return kExitBadInput;
+      return false;
     args.options.sample_every = step;
   }
   const auto network = network_options(args.fidelity);
   if (!network)
-    return kExitBadInput;
+    return false;
   if (args.fidelity.fidelity == "network")
     args.options.network = network;
-  const faultline::Scenario* loaded = scenario.get();
+  const faultline::Scenario* loaded = &scenario;
   auto slos = slos_for(args.slo, {&loaded, 1}, load_options);
   if (!slos)
-    return kExitBadInput;
+    return false;
   args.options.slos = std::move(*slos);
+  if (!args.run_range.empty()) {
+    const auto range = run_range(args.run_range, args.options.runs);
+    if (!range)
+      return false;
+    args.options.first_run = range->first;
+    args.options.runs = range->end - range->first;
+  }
   args.options.stop = &interrupted;
+  return true;
+}
+
+// With --tally, the shard's header; nothing (the reason said) for a
+// study that cannot be split.
+std::optional<faultline::TallyHeader> shard_header_for(const SimulateArgs& args,
+                                                       const faultline::Scenario& scenario,
+                                                       std::uint64_t study_runs) {
+  if (args.options.until_ci) {
+    std::cerr << "faultline: --tally makes a shard of a fixed number of runs; --until-ci stops "
+                 "on the runs of one process\n";
+    return std::nullopt;
+  }
+  if (scenario.strategy == faultline::StrategyKind::optimize) {
+    std::cerr << "faultline: --tally cannot search for a priority order in every shard: paste "
+                 "the `priority:` list --strategy optimize prints into the scenario instead\n";
+    return std::nullopt;
+  }
+  return shard_header(args.scenario, scenario, args.strategy, args.slo, args.options, study_runs);
+}
+
+int simulate(SimulateArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
+  auto scenario = load_scenario(args.scenario, args.strategy);
+  const std::uint64_t study_runs = args.options.runs;
+  if (!scenario || !complete_options(args, *scenario))
+    return kExitBadInput;
+  std::optional<faultline::TallyHeader> header;
+  if (!args.tally.empty() && !(header = shard_header_for(args, *scenario, study_runs)))
+    return kExitBadInput;
   const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
   if (show_progress)
     args.options.on_progress = print_progress;
@@ -659,22 +720,53 @@ int simulate(SimulateArgs& args) {
   }
   if (show_progress)
     std::cerr << "\n";
-  if (result.network_baseline)
-    say_baseline(*scenario, *result.network_baseline, {args.outputs.json, args.outputs.prom});
-  text_stream({args.outputs.json, args.outputs.prom})
-      << faultline::reports::simulation_text(*scenario, result);
-  int written = write_outputs(
-      args.outputs, faultline::reports::simulation_json(*scenario, result),
-      [&] {
-        return ReportPages{faultline::reports::simulation_html(*scenario, result),
-                           faultline::reports::simulation_summary(*scenario, result),
-                           faultline::reports::simulation_timeline_csv(*scenario, result)};
-      },
-      [&] { return faultline::reports::simulation_metrics(*scenario, result); });
-  written = std::max(written, rows->finish());
+  int written = std::max(simulation_outputs(args.outputs, *scenario, result), rows->finish());
+  if (header) {
+    header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
+    written = std::max(written, write_output(args.tally, faultline::tally_text(*header, result)));
+  }
   if (result.interrupted)  // the gate judges the runs asked for, not a part of them
     return written;
   return gated_simulation(args, *scenario, result, written);
+}
+
+struct MergeArgs {
+  std::vector<std::string> tallies;
+  Outputs outputs;
+};
+
+// The shards' study as one process would have made it: its scenario, SLOs
+// and options read again from the header, every shard's runs added.
+int merge(const MergeArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
+  const auto headers = study_of(args.tallies);
+  if (!headers)
+    return kExitBadInput;
+  const faultline::TallyHeader& study = headers->front();
+  const auto scenario = load_scenario(input_path(study, "scenario"), study.strategy);
+  if (!scenario)
+    return kExitBadInput;
+  const faultline::Scenario* loaded = scenario.get();
+  auto slos = slos_for(input_path(study, "slo"), {&loaded, 1}, load_options);
+  if (!slos)
+    return kExitBadInput;
+  faultline::MonteCarloOptions options;
+  options.seed = study.seed;
+  options.runs = study.runs;
+  options.sample_every = study.sample_every;
+  options.network = study.network;
+  options.slos = std::move(*slos);
+  std::optional<faultline::MonteCarloResult> result;
+  try {
+    result = merged_shards(args.tallies, faultline::empty_result(*scenario, options));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  if (!result)
+    return kExitBadInput;
+  return simulation_outputs(args.outputs, *scenario, *result);
 }
 
 struct CompareArgs {
@@ -826,8 +918,26 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
       ->check(share_of_runs)
       ->needs(slo);
   add_search_options(simulate_cmd, args.search);
-
+  simulate_cmd->add_option(
+      "--run-range", args.run_range,
+      "Make only runs FIRST to END-1 of the --runs (e.g. 0:5000): a shard of the study, whose "
+      "--tally faultline merge adds up");
+  simulate_cmd
+      ->add_option("--tally", args.tally,
+                   "Also write the runs' exact tally to this file, for faultline merge")
+      ->check(non_empty_path);
   return simulate_cmd;
+}
+
+CLI::App* add_merge_command(CLI::App& app, MergeArgs& args) {
+  auto* merge_cmd = app.add_subcommand(
+      "merge",
+      "Add up the --tally files of simulate's shards: the study's result, as one process making "
+      "all its runs gives it");
+  merge_cmd->add_option("tallies", args.tallies, "Tally files, one per shard, in any order")
+      ->required();
+  add_output_options(merge_cmd, args.outputs);
+  return merge_cmd;
 }
 
 // The compare command and its options, into args.
@@ -1081,37 +1191,49 @@ int main(int argc, char** argv) {
   std::uint64_t max_input_mib = faultline::kDefaultMaxInputBytes >> 20;
   add_max_input_option(app, max_input_mib);
 
+  // Each command's arguments, filled in by parsing, and what runs it.
+  std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
   std::vector<std::string> validate_files;
-  CLI::App* validate_cmd = add_validate_command(app, validate_files);
-
+  commands.emplace_back(add_validate_command(app, validate_files),
+                        [&] { return validate(validate_files); });
   AnalyzeArgs analyze_args;
-  CLI::App* analyze_cmd = add_analyze_command(app, analyze_args);
-
+  commands.emplace_back(add_analyze_command(app, analyze_args),
+                        [&] { return analyze(analyze_args); });
   ReplayArgs replay_args;
-  CLI::App* replay_cmd = add_replay_command(app, replay_args);
-
+  commands.emplace_back(add_replay_command(app, replay_args), [&] { return replay(replay_args); });
   SimulateArgs simulate_args;
-  CLI::App* simulate_cmd = add_simulate_command(app, simulate_args);
-
+  commands.emplace_back(add_simulate_command(app, simulate_args),
+                        [&] { return simulate(simulate_args); });
+  MergeArgs merge_args;
+  commands.emplace_back(add_merge_command(app, merge_args), [&] { return merge(merge_args); });
   CompareArgs compare_args;
-  CLI::App* compare_cmd = add_compare_command(app, compare_args);
-
+  commands.emplace_back(add_compare_command(app, compare_args),
+                        [&] { return compare(compare_args); });
   RehearseArgs rehearse_args;
-  CLI::App* rehearse_cmd = add_rehearse_command(app, rehearse_args);
-
+  commands.emplace_back(add_rehearse_command(app, rehearse_args),
+                        [&] { return rehearse(rehearse_args.scenario, rehearse_args.script); });
   TopologyArgs markov_args;
-  CLI::App* markov_cmd = add_topology_command(
-      app, "markov", "Exact steady-state availability when failures and repairs are exponential",
-      "the result", markov_args);
-
+  commands.emplace_back(
+      add_topology_command(
+          app, "markov",
+          "Exact steady-state availability when failures and repairs are exponential", "the result",
+          markov_args),
+      [&] { return markov(markov_args.topology, markov_args.json); });
   std::string schema_format;
-  CLI::App* schema_cmd = add_schema_command(app, schema_format);
+  commands.emplace_back(add_schema_command(app, schema_format),
+                        [&] { return print_schema(schema_format); });
   std::string shell;
-  CLI::App* completion_cmd = add_completion_command(app, shell);
+  commands.emplace_back(add_completion_command(app, shell), [&] { return print_completion(app); });
   faultline::cli::ImportArgs import_args;
   CLI::App* import_cmd = faultline::cli::add_import_command(app, import_args);
+  commands.emplace_back(import_cmd, [&] {
+    return faultline::cli::run_import(*import_cmd, import_args, load_options);
+  });
   faultline::cli::ExportArgs export_args;
   CLI::App* export_cmd = faultline::cli::add_export_command(app, export_args);
+  commands.emplace_back(export_cmd, [&] {
+    return faultline::cli::run_export(*export_cmd, export_args, load_options);
+  });
 
   if (is_unknown_command(argc, argv, app.get_subcommands([](const CLI::App*) { return true; })))
     return kExitBadInput;
@@ -1125,28 +1247,10 @@ int main(int argc, char** argv) {
   load_options.max_input_bytes = max_input_mib << 20;
   catch_interrupts();
   const auto run_command = [&] {
-    if (*validate_cmd)
-      return validate(validate_files);
-    if (*analyze_cmd)
-      return analyze(analyze_args);
-    if (*replay_cmd)
-      return replay(replay_args);
-    if (*simulate_cmd)
-      return simulate(simulate_args);
-    if (*markov_cmd)
-      return markov(markov_args.topology, markov_args.json);
-    if (*compare_cmd)
-      return compare(compare_args);
-    if (*rehearse_cmd)
-      return rehearse(rehearse_args.scenario, rehearse_args.script);
-    if (*schema_cmd)
-      return print_schema(schema_format);
-    if (*completion_cmd)
-      return print_completion(app);
-    if (*import_cmd)
-      return faultline::cli::run_import(*import_cmd, import_args, load_options);
-    if (*export_cmd)
-      return faultline::cli::run_export(*export_cmd, export_args, load_options);
+    for (const auto& [command, run] : commands) {
+      if (*command)
+        return run();
+    }
     return kExitOk;
   };
   return run_guarded(run_command);

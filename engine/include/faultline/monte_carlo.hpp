@@ -42,6 +42,10 @@ struct RunRecord {
 
 struct MonteCarloOptions {
   std::uint64_t runs = 1000;  // with until_ci, the most runs to make
+  // The runs made are first_run, first_run + 1, ...: a shard of a study
+  // whose other runs other processes make, their tallies merged exactly
+  // afterwards (tally.hpp). A confidence target needs every run, from 0.
+  std::uint64_t first_run = 0;
   unsigned threads = 1;
   std::uint64_t seed = 1;
   // Stop once the 95% confidence half-width of the mean user-hours lost is
@@ -143,6 +147,7 @@ struct MonteCarloResult {
   std::optional<bool> reached_ci_target;
   // Stopped (MonteCarloOptions::stop) before the runs asked for were made.
   bool interrupted = false;
+  std::uint64_t first_run = 0;              // the runs are [first_run, first_run + runs)
   std::vector<ServiceStatistics> services;  // by ServiceId
   std::vector<StepStatistics> steps;        // by StepId
   std::vector<ImpactStatistics> user_groups;
@@ -168,6 +173,14 @@ struct MonteCarloResult {
   std::vector<Slo> slos;
   std::vector<SloStatistics> slo_statistics;
 };
+
+// The result of no runs yet of the scenario under the options (with their
+// sampling grid and SLOs), into which merge_results adds the tallies of
+// runs made elsewhere: simulate's workers, or shards (tally.hpp). Throws
+// std::invalid_argument as simulate does for options out of range.
+MonteCarloResult empty_result(const Scenario& scenario, const MonteCarloOptions& options);
+// Adds `from`'s runs to `into`, exactly; both of one scenario and options.
+void merge_results(MonteCarloResult& into, const MonteCarloResult& from);
 
 // Adds a run's budgets to the statistics, SLO by SLO.
 void add_burns(std::vector<SloStatistics>& statistics, std::span<const SloBurn> burns);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace faultline {
@@ -46,10 +47,25 @@ struct Summary {
   std::vector<HistogramBin> histogram;
 };
 
+// Moments' exact state, as a tally file (tally.hpp) keeps it.
+struct MomentsState {
+  std::uint64_t count = 0;
+  Uint128 sum = 0;  // modulo 2^128, as Moments keeps them
+  Uint128 sum_of_squares = 0;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+};
+
 // Count, mean and spread of whole numbers, negative ones included, kept as
 // exact sums so that merging in any order gives the same result.
 class Moments {
  public:
+  Moments() = default;
+  // Throws std::invalid_argument for a state no values give: min above
+  // max, or extremes other than 0 without values.
+  explicit Moments(const MomentsState& state);
+  MomentsState state() const { return {count_, sum_, sum_of_squares_, min_, max_}; }
+
   // Inline, as Monte Carlo adds a few hundred values per run.
   void add(std::int64_t value) {
     if (count_ == 0 || value < min_)
@@ -122,9 +138,24 @@ inline std::size_t bucket_of(std::int64_t value) {
 
 }  // namespace detail
 
+// An Accumulator's exact state: its moments and its buckets' counts from
+// bucket first_bucket on.
+struct AccumulatorState {
+  MomentsState moments;
+  std::size_t first_bucket = 0;
+  std::vector<std::uint64_t> buckets;
+};
+
 // Moments of values of 0 or more, with a histogram for quantiles.
 class Accumulator {
  public:
+  Accumulator() = default;
+  // Throws std::invalid_argument for a state no values give: buckets past
+  // the last a value can fill, counts that do not add up to the moments'
+  // count, or extremes negative or outside the buckets.
+  explicit Accumulator(AccumulatorState state);
+  AccumulatorState state() const { return {moments_.state(), first_, buckets_}; }
+
   // value must not be negative.
   void add(std::int64_t value) {
     if (value < 0)
@@ -174,6 +205,9 @@ class Accumulator {
 // never comes from the lucky runs alone.
 class EventTimes {
  public:
+  EventTimes() = default;
+  EventTimes(Accumulator happened, std::uint64_t never)
+      : happened_(std::move(happened)), never_(never) {}
   void add(std::int64_t at_ms) { happened_.add(at_ms); }
   void add_never() { ++never_; }
   void merge(const EventTimes& other);
@@ -196,6 +230,10 @@ class EventTimes {
 // since T0), and count the runs without it as +infinity.
 class SignedTimes {
  public:
+  SignedTimes() = default;
+  // Throws std::invalid_argument unless `all` counts the values of the
+  // two sides.
+  SignedTimes(Moments all, Accumulator below_zero, Accumulator from_zero, std::uint64_t never);
   void add(std::int64_t ms) {
     all_.add(ms);
     if (ms < 0)
@@ -213,6 +251,10 @@ class SignedTimes {
   std::optional<double> quantile(double q) const;
   // Over the runs with it; nothing without any.
   std::optional<double> mean() const;
+  const Moments& all() const { return all_; }
+  // The negative values negated, and the others.
+  const Accumulator& below_zero() const { return below_zero_; }
+  const Accumulator& from_zero() const { return from_zero_; }
 
  private:
   Moments all_;

@@ -292,12 +292,12 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       if (meter)
         add_burns(result.slo_statistics, meter->burn(r.run, r.requests));
       if (options.on_run)
-        options.on_run(detail::record_of(scenario, r.run, result.runs - 1));
+        options.on_run(detail::record_of(scenario, r.run, options.first_run + result.runs - 1));
       pending.pop_front();
     }
     progress(result.runs);
   };
-  for (std::uint64_t i = 0; i < options.runs; ++i) {
+  for (std::uint64_t i = options.first_run; i < options.first_run + options.runs; ++i) {
     while (running == options.threads || pending.size() == most_pending)
       collect_one();
     if (options.stop && options.stop->load()) {
@@ -321,6 +321,16 @@ namespace {
 
 void check_options(const Scenario& scenario, const MonteCarloOptions& options) {
   detail::check_runs_and_threads(options.runs, options.threads);
+  if (options.first_run > kMostRuns - options.runs) {
+    throw std::invalid_argument(fmt::format("runs {} to {} go past the last a study can make, {}",
+                                            options.first_run, options.first_run + options.runs - 1,
+                                            kMostRuns - 1));
+  }
+  if (options.until_ci && options.first_run > 0) {
+    throw std::invalid_argument(
+        "a confidence target judges every run from the first: a shard of runs cannot stop "
+        "on one");
+  }
   if (options.until_ci && !(*options.until_ci > 0 && *options.until_ci < 1)) {
     throw std::invalid_argument(fmt::format(
         "the confidence target must be a fraction between 0 and 1 (0.01 is 1% of the mean), "
@@ -338,20 +348,36 @@ void check_options(const Scenario& scenario, const MonteCarloOptions& options) {
 
 }  // namespace
 
-MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
+MonteCarloResult empty_result(const Scenario& scenario, const MonteCarloOptions& options) {
   check_options(scenario, options);
   const std::vector<SimTime> times = detail::sampling_times(scenario, options.sample_every);
+  MonteCarloResult result = empty_tally(scenario, times, options.slos);
+  result.slos = options.slos;
+  result.seed = options.seed;
+  result.first_run = options.first_run;
+  if (options.network) {
+    result.network_fidelity = true;
+    result.network_baseline = check_network_baseline(
+        scenario, scenario.horizon.value_or(SimTime{} + kLongestBaseline), *options.network);
+  }
+  return result;
+}
+
+void merge_results(MonteCarloResult& into, const MonteCarloResult& from) {
+  merge(into, from);
+}
+
+MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
+  MonteCarloResult result = empty_result(scenario, options);
+  const std::span<const SimTime> times = result.sample_times;
   std::optional<SloMeter> meter;
   if (!options.slos.empty())
     meter.emplace(scenario, options.slos, options.network);
   const SloMeter* judge = meter ? &*meter : nullptr;
   if (options.network) {
-    MonteCarloResult result = simulate_network(scenario, options, times, judge);
-    result.slos = options.slos;
-    result.seed = options.seed;
-    result.network_fidelity = true;
-    result.network_baseline = check_network_baseline(
-        scenario, scenario.horizon.value_or(SimTime{} + kLongestBaseline), *options.network);
+    const MonteCarloResult made = simulate_network(scenario, options, times, judge);
+    merge(result, made);
+    result.interrupted = made.interrupted;
     return result;
   }
   // Each worker is built by the thread that uses it, so that what it writes
@@ -363,14 +389,13 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   detail::RunOptions run_options;
   run_options.sample_times = times;
   run_options.record_served = judge != nullptr;
-  detail::InRunOrder<RunRecord> sequencer(options.on_run);
+  detail::InRunOrder<RunRecord> sequencer(options.on_run, options.first_run);
 
+  const std::uint64_t end = options.first_run + options.runs;
   const std::uint64_t round_size = options.until_ci ? kRunsPerCheck : options.runs;
-  std::optional<bool> reached;
-  std::uint64_t made = 0;
-  bool interrupted = false;
-  while (made < options.runs) {
-    const std::uint64_t round_end = std::min(made + round_size, options.runs);
+  std::uint64_t made = options.first_run;
+  while (made < end) {
+    const std::uint64_t round_end = std::min(made + round_size, end);
     made = detail::parallel_runs(
         made, round_end, workers.size(),
         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
@@ -380,7 +405,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         },
         options.stop, progress.every_interval());
     if (made < round_end) {
-      interrupted = true;
+      result.interrupted = true;
       break;
     }
     if (options.until_ci) {
@@ -390,22 +415,16 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
           lost.merge(worker->tally.overall.user_seconds_lost);
       }
       const auto half = lost.ci95_half_width();
-      reached = half && *half <= *options.until_ci * lost.mean();
-      if (*reached)
+      result.reached_ci_target = half && *half <= *options.until_ci * lost.mean();
+      if (*result.reached_ci_target)
         break;
     }
   }
-  progress.done(made);
-
-  MonteCarloResult result = empty_tally(scenario, times, options.slos);
-  result.slos = options.slos;
+  progress.done(made - options.first_run);
   for (const auto& worker : workers) {
     if (worker)  // a thread that got no block built none
       merge(result, worker->tally);
   }
-  result.seed = options.seed;
-  result.reached_ci_target = reached;
-  result.interrupted = interrupted;
   return result;
 }
 

@@ -22,7 +22,9 @@ RunRecord record_of(const Scenario& scenario, const RunResult& run, std::uint64_
 template <class Item>
 class InRunOrder {
  public:
-  explicit InRunOrder(std::function<void(const Item&)> deliver) : deliver_(std::move(deliver)) {}
+  // The first run handed out is run `first`.
+  explicit InRunOrder(std::function<void(const Item&)> deliver, std::uint64_t first = 0)
+      : deliver_(std::move(deliver)), next_(first) {}
 
   void add(std::uint64_t from, std::vector<Item> items) {
     const std::lock_guard lock(mutex_);
@@ -39,7 +41,7 @@ class InRunOrder {
  private:
   const std::function<void(const Item&)> deliver_;
   std::mutex mutex_;
-  std::uint64_t next_ = 0;
+  std::uint64_t next_;
   std::map<std::uint64_t, std::vector<Item>> waiting_;
 };
 

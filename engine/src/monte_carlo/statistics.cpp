@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace faultline {
@@ -32,6 +33,18 @@ long double to_long_double(Uint128 v) {
 }
 
 }  // namespace
+
+Moments::Moments(const MomentsState& state)
+    : count_(state.count),
+      sum_(state.sum),
+      sum_of_squares_(state.sum_of_squares),
+      min_(state.min),
+      max_(state.max) {
+  if (count_ > 0 && min_ > max_)
+    throw std::invalid_argument("the smallest value is above the largest");
+  if (count_ == 0 && (min_ != 0 || max_ != 0 || sum_ != 0 || sum_of_squares_ != 0))
+    throw std::invalid_argument("there are sums or extremes without values");
+}
 
 void Moments::merge(const Moments& other) {
   if (other.count_ == 0)
@@ -122,6 +135,26 @@ std::vector<double> holm_adjusted(std::span<const double> p_values) {
     adjusted[order[k]] = running;
   }
   return adjusted;
+}
+
+Accumulator::Accumulator(AccumulatorState state)
+    : moments_(state.moments), first_(state.first_bucket), buckets_(std::move(state.buckets)) {
+  const std::size_t past_last = detail::bucket_of(std::numeric_limits<std::int64_t>::max()) + 1;
+  if (first_ > past_last || buckets_.size() > past_last - first_)
+    throw std::invalid_argument("there are buckets past the last a value can fill");
+  Uint128 counted = 0;
+  for (const std::uint64_t count : buckets_)
+    counted += count;
+  if (counted != moments_.count())
+    throw std::invalid_argument("the buckets do not count as many values as the moments");
+  if (moments_.count() == 0)
+    return;
+  const auto within = [&](std::int64_t value) {
+    return value >= 0 && detail::bucket_of(value) >= first_ &&
+           detail::bucket_of(value) - first_ < buckets_.size();
+  };
+  if (!within(moments_.min()) || !within(moments_.max()))
+    throw std::invalid_argument("the extremes are negative or outside the buckets");
 }
 
 void Accumulator::throw_negative() {
@@ -249,6 +282,16 @@ std::optional<double> EventTimes::quantile(double q) const {
   if (rank > happened_.count())
     return std::nullopt;
   return happened_.value_at_rank(rank);
+}
+
+SignedTimes::SignedTimes(Moments all, Accumulator below_zero, Accumulator from_zero,
+                         std::uint64_t never)
+    : all_(std::move(all)),
+      below_zero_(std::move(below_zero)),
+      from_zero_(std::move(from_zero)),
+      never_(never) {
+  if (all_.count() != below_zero_.count() + from_zero_.count())
+    throw std::invalid_argument("the values below and from zero do not add up to all of them");
 }
 
 void SignedTimes::merge(const SignedTimes& other) {

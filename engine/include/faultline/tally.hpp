@@ -1,0 +1,82 @@
+#pragma once
+// Shards of a Monte Carlo study and their exact merge. `simulate` can make
+// runs [first, end) of a study of N runs and write its tally, the exact
+// integer sums, bucket counts and extremes of every statistic, to a file
+// headed by everything that decides its runs. Shards whose ranges tile
+// [0, N) merge into the result one process making all N runs gives, to the
+// byte, in any order: run i draws only from the streams of (seed, i), and
+// the sums are exact (statistics.hpp).
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "faultline/diagnostics.hpp"
+#include "faultline/monte_carlo.hpp"
+#include "faultline/network.hpp"
+#include "faultline/time.hpp"
+
+namespace faultline {
+
+// The version of the file's layout; a reader takes its own version only.
+inline constexpr int kTallyFormatVersion = 1;
+
+struct RunRange {
+  std::uint64_t first = 0;
+  std::uint64_t end = 0;  // past the last
+  friend bool operator==(const RunRange&, const RunRange&) = default;
+};
+
+// A file the study read, by its part in the study ("scenario", "topology",
+// "slo"), with the SHA-256 of its bytes.
+struct TallyInput {
+  std::string role;
+  std::string path;    // as it was given, from the folder the command ran in
+  std::string sha256;  // 64 hex digits
+  friend bool operator==(const TallyInput&, const TallyInput&) = default;
+};
+
+// Everything that decides a shard's runs, so that shards of different
+// studies, or of another version of the engine, are never merged.
+struct TallyHeader {
+  std::string faultline_version;
+  std::uint64_t seed = 1;
+  std::uint64_t runs = 0;  // the study's: its shards tile [0, runs)
+  RunRange range;          // this shard's runs
+  std::optional<Duration> sample_every;
+  std::optional<NetworkOptions> network;  // at network fidelity
+  std::string strategy;                   // as given; empty: the scenario's own
+  std::vector<TallyInput> inputs;
+};
+
+// The SHA-256 of a file's bytes, in lowercase hex. Throws
+// std::runtime_error when it cannot be read.
+std::string file_sha256(const std::string& path);
+
+// A shard's tally file: the header, then the result's exact state, a line
+// per statistic.
+std::string tally_text(const TallyHeader& header, const MonteCarloResult& result);
+
+struct TallyHeaderRead {
+  std::optional<TallyHeader> header;  // empty when there are errors
+  Diagnostics diagnostics;
+};
+TallyHeaderRead read_tally_header(const std::string& path);
+
+// The tally's runs, read into `empty` (empty_result of the scenario and
+// options its header names, which gives every statistic its shape).
+struct TallyRead {
+  std::optional<MonteCarloResult> result;  // empty when there are errors
+  Diagnostics diagnostics;
+};
+TallyRead read_tally(const std::string& path, const MonteCarloResult& empty);
+
+// Whether the shards' headers (`headers[i]` read from `paths[i]`) are of one
+// study, their ranges tiling [0, runs) with no gap and no overlap, made by
+// this faultline, from inputs whose files (their paths read from the
+// working folder) have not changed since.
+Diagnostics check_shards(std::span<const std::string> paths, std::span<const TallyHeader> headers);
+
+}  // namespace faultline

@@ -1,0 +1,336 @@
+// Reading a shard's tally back: the header, then every statistic into a
+// result the scenario has shaped, each line checked, so that a file cut
+// short, edited or of another study is refused at file:line:col and never
+// read as something else.
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <type_traits>
+
+#include "faultline/tally.hpp"
+#include "tally/tally_fields.hpp"
+#include "tally/tally_format.hpp"
+
+namespace faultline {
+
+namespace {
+
+struct Unreadable {
+  SourceLocation where;
+  std::string message;
+};
+
+// The file's lines, one at a time, cut into words at single spaces.
+class Lines {
+ public:
+  Lines(std::string file, std::string text) : file_(std::move(file)), text_(std::move(text)) {}
+
+  // Moves to the next line; at the end of the file, says the file ends early.
+  void next(std::string_view expected) {
+    if (next_ >= text_.size())
+      fail_at({file_, line_ + 1, 1}, fmt::format("the tally ends early: {} should follow; a "
+                                                 "shard cut short must be made again",
+                                                 expected));
+    const std::size_t end = text_.find('\n', next_);
+    line_text_ = std::string_view(text_).substr(next_, end - next_);
+    next_ = end == std::string::npos ? text_.size() : end + 1;
+    ++line_;
+    words_.clear();
+    for (std::size_t from = 0; from <= line_text_.size();) {
+      const std::size_t space = std::min(line_text_.find(' ', from), line_text_.size());
+      words_.push_back({line_text_.substr(from, space - from), static_cast<int>(from) + 1});
+      from = space + 1;
+    }
+  }
+  bool at_end() const { return next_ >= text_.size(); }
+  std::size_t words() const { return words_.size(); }
+  std::string_view word(std::size_t i) const {
+    if (i >= words_.size())
+      fail(words_.size(), "the line ends early");
+    return words_[i].text;
+  }
+  // The line from word i on, spaces and all.
+  std::string_view rest(std::size_t i) const {
+    word(i);
+    return line_text_.substr(static_cast<std::size_t>(words_[i].column - 1));
+  }
+  // Checks the line starts with `key` and has `count` words in all.
+  void expect(std::string_view key, std::size_t count) const {
+    if (word(0) != key)
+      fail(0, fmt::format("expected '{}', found '{}'", key, word(0)));
+    if (words_.size() != count)
+      fail(std::min(words_.size(), count),
+           fmt::format("'{}' takes {} values, found {}", key, count - 1, words_.size() - 1));
+  }
+  std::uint64_t unsigned_at(std::size_t i) const { return number<std::uint64_t>(i, 10); }
+  std::int64_t signed_at(std::size_t i) const { return number<std::int64_t>(i, 10); }
+  Uint128 hex_at(std::size_t i) const {
+    const std::string_view w = word(i);
+    if (w.empty() || w.size() > 32)
+      fail(i, fmt::format("expected a sum of up to 32 hex digits, found '{}'", w));
+    const std::size_t split = w.size() > 16 ? w.size() - 16 : 0;
+    const auto high = split == 0 ? 0 : parse<std::uint64_t>(i, w.substr(0, split), 16);
+    return (static_cast<Uint128>(high) << 64) | parse<std::uint64_t>(i, w.substr(split), 16);
+  }
+  [[noreturn]] void fail(std::size_t i, std::string message) const {
+    const int column =
+        i < words_.size() ? words_[i].column : static_cast<int>(line_text_.size()) + 1;
+    fail_at({file_, line_, column}, std::move(message));
+  }
+
+ private:
+  template <class Number>
+  Number number(std::size_t i, int base) const {
+    return parse<Number>(i, word(i), base);
+  }
+  template <class Number>
+  Number parse(std::size_t i, std::string_view w, int base) const {
+    Number value{};
+    const auto [end, error] = std::from_chars(w.data(), w.data() + w.size(), value, base);
+    if (error != std::errc() || end != w.data() + w.size() || w.empty())
+      fail(i, fmt::format("expected a whole number, found '{}'", word(i)));
+    return value;
+  }
+  [[noreturn]] static void fail_at(SourceLocation where, std::string message) {
+    throw Unreadable{std::move(where), std::move(message)};
+  }
+
+  struct Word {
+    std::string_view text;
+    int column = 1;
+  };
+  std::string file_;
+  std::string text_;
+  std::size_t next_ = 0;
+  int line_ = 0;
+  std::string_view line_text_;
+  std::vector<Word> words_;
+};
+
+// Reads the statistics visit_tally lists, in its order, into a result
+// already shaped by the scenario: a count that disagrees with the shape is
+// an error, not a resize.
+class TallyReader {
+ public:
+  explicit TallyReader(Lines& lines) : lines_(lines) {}
+
+  void operator()(const std::string& name, std::uint64_t& count) {
+    begin(name);
+    lines_.expect(name, 2);
+    count = lines_.unsigned_at(1);
+  }
+  template <class Number>
+  void operator()(const std::string& name, std::vector<Number>& numbers) {
+    begin(name);
+    if (lines_.unsigned_at(1) != numbers.size())
+      lines_.fail(1, fmt::format("'{}' has {} values for this scenario, found {}", name,
+                                 numbers.size(), lines_.word(1)));
+    lines_.expect(name, numbers.size() + 2);
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      if constexpr (std::is_signed_v<Number>)
+        numbers[i] = lines_.signed_at(i + 2);
+      else
+        numbers[i] = lines_.unsigned_at(i + 2);
+    }
+  }
+  void operator()(const std::string& name, Accumulator& a) {
+    begin(name);
+    std::size_t i = 1;
+    a = accumulator(i);
+    end_of_line(name, i);
+  }
+  void operator()(const std::string& name, EventTimes& t) {
+    begin(name);
+    const std::uint64_t never = lines_.unsigned_at(1);
+    std::size_t i = 2;
+    t = EventTimes(accumulator(i), never);
+    end_of_line(name, i);
+  }
+  void operator()(const std::string& name, SignedTimes& t) {
+    begin(name);
+    const std::uint64_t never = lines_.unsigned_at(1);
+    std::size_t i = 2;
+    const Moments all = whole(i, [&] { return Moments(moments(i)); });
+    Accumulator below = accumulator(i);
+    Accumulator from = accumulator(i);
+    t = whole(2, [&] { return SignedTimes(all, std::move(below), std::move(from), never); });
+    end_of_line(name, i);
+  }
+
+ private:
+  void begin(std::string_view name) {
+    lines_.next(fmt::format("'{}'", name));
+    if (lines_.word(0) != name)
+      lines_.fail(0, fmt::format("expected '{}', found '{}'", name, lines_.word(0)));
+  }
+  void end_of_line(std::string_view name, std::size_t i) const {
+    if (lines_.words() != i)
+      lines_.fail(i, fmt::format("'{}' has {} values, found {}", name, i - 1, lines_.words() - 1));
+  }
+  // Builds a statistic from the words from `first` on, its checks located there.
+  template <class Build>
+  auto whole(std::size_t first, const Build& build) const -> decltype(build()) {
+    try {
+      return build();
+    } catch (const std::invalid_argument& e) {
+      lines_.fail(first, fmt::format("not a tally any runs give: {}", e.what()));
+    }
+  }
+  MomentsState moments(std::size_t& i) const {
+    MomentsState m;
+    m.count = lines_.unsigned_at(i);
+    m.sum = lines_.hex_at(i + 1);
+    m.sum_of_squares = lines_.hex_at(i + 2);
+    m.min = lines_.signed_at(i + 3);
+    m.max = lines_.signed_at(i + 4);
+    i += 5;
+    return m;
+  }
+  Accumulator accumulator(std::size_t& i) const {
+    const std::size_t first = i;
+    AccumulatorState state;
+    state.moments = moments(i);
+    state.first_bucket = lines_.unsigned_at(i);
+    const std::uint64_t buckets = lines_.unsigned_at(i + 1);
+    i += 2;
+    if (buckets > lines_.words() - i)
+      lines_.fail(i - 1, fmt::format("{} bucket counts should follow, found {}", buckets,
+                                     lines_.words() - i));
+    for (std::uint64_t b = 0; b < buckets; ++b)
+      state.buckets.push_back(lines_.unsigned_at(i++));
+    return whole(first, [&] { return Accumulator(std::move(state)); });
+  }
+
+  Lines& lines_;
+};
+
+TallyHeader parse_header(Lines& lines) {
+  using detail::HeaderLine;
+  TallyHeader h;
+  lines.next("the header");
+  if (lines.word(0) != detail::kTallyMagic)
+    lines.fail(0, fmt::format("not a Faultline tally: it starts '{}' where a tally starts '{} {}'",
+                              lines.word(0), detail::kTallyMagic, kTallyFormatVersion));
+  lines.expect(detail::kTallyMagic, 2);
+  if (lines.unsigned_at(1) != kTallyFormatVersion)
+    lines.fail(1, fmt::format("the tally is in format {}; this faultline reads format {} only",
+                              lines.word(1), kTallyFormatVersion));
+  lines.next("faultline-version");
+  lines.expect("faultline-version", 2);
+  h.faultline_version = lines.word(1);
+  lines.next("seed");
+  lines.expect("seed", 2);
+  h.seed = lines.unsigned_at(1);
+  lines.next("runs");
+  lines.expect("runs", 2);
+  h.runs = lines.unsigned_at(1);
+  if (h.runs < 1 || h.runs > kMostRuns)
+    lines.fail(1, fmt::format("a study makes 1 to {} runs, found {}", kMostRuns, h.runs));
+  lines.next("range");
+  lines.expect("range", 3);
+  h.range = {lines.unsigned_at(1), lines.unsigned_at(2)};
+  if (h.range.first > h.range.end || h.range.end > h.runs)
+    lines.fail(1, fmt::format("the range [{}, {}) is not within the study's runs [0, {})",
+                              h.range.first, h.range.end, h.runs));
+  return h;
+}
+
+void parse_options(Lines& lines, TallyHeader& h) {
+  lines.next("sample-every");
+  lines.expect("sample-every", 2);
+  if (lines.word(1) != "-") {
+    h.sample_every = Duration{lines.signed_at(1)};
+    if (h.sample_every->ms <= 0)
+      lines.fail(1, "the sampling step is a number of milliseconds above 0, or -");
+  }
+  lines.next("fidelity");
+  if (lines.word(1) == "network") {
+    lines.expect("fidelity", 4);
+    h.network = NetworkOptions{Duration{lines.signed_at(2)}, Duration{lines.signed_at(3)}};
+    if (h.network->step.ms <= 0 || h.network->window < h.network->step)
+      lines.fail(2, "a network step is milliseconds above 0, and its window at least as long");
+  } else if (lines.word(1) == "state") {
+    lines.expect("fidelity", 2);
+  } else {
+    lines.fail(1, fmt::format("expected 'state' or 'network', found '{}'", lines.word(1)));
+  }
+  lines.next("strategy");
+  lines.expect("strategy", 2);
+  h.strategy = lines.word(1) == "-" ? "" : std::string(lines.word(1));
+  for (lines.next("body"); lines.word(0) == "input"; lines.next("body")) {
+    if (lines.words() < 4)
+      lines.fail(lines.words(), "an input gives its part, its SHA-256 and its path");
+    h.inputs.push_back(
+        {std::string(lines.word(1)), std::string(lines.rest(3)), std::string(lines.word(2))});
+  }
+  lines.expect("body", 1);
+}
+
+std::optional<std::string> contents(const std::string& path, Diagnostics& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in)
+    text << in.rdbuf();
+  if (!in || in.bad()) {
+    diagnostics.error({path, 0, 0}, "cannot read the tally file");
+    return std::nullopt;
+  }
+  return std::move(text).str();
+}
+
+TallyHeader header_of(Lines& lines) {
+  TallyHeader h = parse_header(lines);
+  parse_options(lines, h);
+  return h;
+}
+
+// The file's lines parsed; nothing, with the first problem as the
+// diagnostic, when it cannot be read or parsed.
+template <class Value, class Parse>
+std::optional<Value> parsed(const std::string& path, Diagnostics& diagnostics, const Parse& parse) {
+  auto text = contents(path, diagnostics);
+  if (!text)
+    return std::nullopt;
+  Lines lines(path, std::move(*text));
+  try {
+    return parse(lines);
+  } catch (const Unreadable& e) {
+    diagnostics.error(e.where, e.message);
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+TallyHeaderRead read_tally_header(const std::string& path) {
+  TallyHeaderRead read;
+  read.header = parsed<TallyHeader>(path, read.diagnostics, header_of);
+  return read;
+}
+
+TallyRead read_tally(const std::string& path, const MonteCarloResult& empty) {
+  TallyRead read;
+  read.result = parsed<MonteCarloResult>(path, read.diagnostics, [&](Lines& lines) {
+    const TallyHeader header = header_of(lines);
+    MonteCarloResult result = empty;
+    TallyReader reader(lines);
+    detail::visit_tally(result, reader);
+    lines.next("'end'");
+    lines.expect("end", 1);
+    if (!lines.at_end())
+      lines.fail(0, "the tally goes on after its end");
+    if (result.runs != header.range.end - header.range.first)
+      throw Unreadable{{path, static_cast<int>(detail::HeaderLine::range), 1},
+                       fmt::format("the range holds {} runs, the tally {}",
+                                   header.range.end - header.range.first, result.runs)};
+    result.first_run = header.range.first;
+    return result;
+  });
+  return read;
+}
+
+}  // namespace faultline

@@ -1,0 +1,262 @@
+// Shards of a Monte Carlo study, their tally files and the exact merge.
+
+#include "faultline/tally.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "faultline/reports/json.hpp"
+#include "faultline/slo.hpp"
+#include "faultline/version.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::scenario_fixture;
+using testing::test_path;
+
+// A scratch folder of the test's own, removed with it.
+class TallyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = std::filesystem::temp_directory_path() /
+              ("faultline-tally-" +
+               std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::create_directories(folder_);
+  }
+  void TearDown() override { std::filesystem::remove_all(folder_); }
+
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = (folder_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  std::filesystem::path folder_;
+};
+
+TallyHeader header_for(const MonteCarloOptions& options, std::uint64_t study_runs) {
+  TallyHeader h;
+  h.faultline_version = kVersion;
+  h.seed = options.seed;
+  h.runs = study_runs;
+  h.range = {options.first_run, options.first_run + options.runs};
+  h.inputs = {{"scenario", test_path("tally/fixtures/random.yaml"),
+               file_sha256(test_path("tally/fixtures/random.yaml"))}};
+  return h;
+}
+
+MonteCarloOptions study_options() {
+  MonteCarloOptions options;
+  options.runs = 300;
+  options.seed = 11;
+  options.threads = 2;
+  SloLoad slos = load_slos(test_path("tally/fixtures/slo.yaml"));
+  if (!slos.diagnostics.all().empty())
+    throw std::runtime_error(slos.diagnostics.to_text());
+  options.slos = slos.slos;
+  return options;
+}
+
+TEST(TallyStatistics, AnAccumulatorsStateGivesItBack) {
+  Accumulator a;
+  for (const std::int64_t v : {0, 5, 127, 128, 9'999, 3'600'000, 3'600'001})
+    a.add(v);
+  const Accumulator back(a.state());
+  EXPECT_EQ(back.count(), a.count());
+  for (const double q : {0.1, 0.5, 0.9, 1.0})
+    EXPECT_EQ(back.quantile(q), a.quantile(q));
+  EXPECT_EQ(back.mean(), a.mean());
+  EXPECT_EQ(back.standard_deviation(), a.standard_deviation());
+}
+
+TEST(TallyStatistics, AStateNoValuesGiveIsRefused) {
+  Accumulator a;
+  a.add(200);
+  a.add(300);
+  AccumulatorState miscounted = a.state();
+  miscounted.buckets.back() += 1;
+  EXPECT_THROW(Accumulator{miscounted}, std::invalid_argument);
+  AccumulatorState beyond = a.state();
+  beyond.first_bucket = 4000;  // the last bucket a value can fill is 3711
+  EXPECT_THROW(Accumulator{beyond}, std::invalid_argument);
+  AccumulatorState outside = a.state();
+  outside.moments.max = 1'000'000;  // above the buckets' last
+  EXPECT_THROW(Accumulator{outside}, std::invalid_argument);
+  MomentsState inverted = a.state().moments;
+  std::swap(inverted.min, inverted.max);
+  EXPECT_THROW(Moments{inverted}, std::invalid_argument);
+  EXPECT_THROW((Moments{MomentsState{0, 5, 25, 0, 0}}), std::invalid_argument);
+  Moments two;
+  two.add(-3);
+  EXPECT_THROW((SignedTimes{two, Accumulator{}, Accumulator{}, 0}), std::invalid_argument);
+}
+
+// Every run of fixed.yaml loses 3,600,000 user-seconds (the fixture's
+// comment). bucket_of(3,600,000): 2^21 <= 3,600,000 < 2^22, so the shift
+// is 22 - 1 - 6 = 15 and the sub-bucket 3,600,000 >> 15 = 109; the bucket
+// is 128 + (15 - 1) x 64 + (109 - 64) = 1069, one bucket holding all 3.
+TEST_F(TallyTest, WritesEachStatisticsExactSumsAsWorkedOutByHand) {
+  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
+  MonteCarloOptions options;
+  options.runs = 3;
+  const std::string text = tally_text(header_for(options, 3), simulate(*scenario, options));
+  EXPECT_NE(text.find("\nruns 3\n"), std::string::npos);
+  EXPECT_NE(text.find("\noverall/user_seconds_lost 3 a4cb80 235c7496c000 3600000 3600000 1069 "
+                      "1 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(text.starts_with("faultline-tally 1\nfaultline-version "));
+  EXPECT_TRUE(text.ends_with("\nend\n"));
+}
+
+// The layout, line by line: a change to it needs a new kTallyFormatVersion.
+// Its inputs are named from the source folder, where `faultline merge
+// tests/golden/fixed-3.tally` reads it (the CLI test does).
+TEST(TallyFile, KeepsItsLayout) {
+  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
+  MonteCarloOptions options;
+  options.runs = 3;
+  TallyHeader header = header_for(options, 3);
+  header.inputs.clear();
+  for (const auto& [role, name] :
+       {std::pair{"scenario", "fixed.yaml"}, {"topology", "estate.yaml"}})
+    header.inputs.push_back({role, "tests/tally/fixtures/" + std::string(name),
+                             file_sha256(test_path("tally/fixtures/" + std::string(name)))});
+  EXPECT_TRUE(testing::matches_golden("golden/fixed-3.tally",
+                                      tally_text(header, simulate(*scenario, options))));
+}
+
+// The shards, merged in the order given, as merge does.
+MonteCarloResult merged(const Scenario& scenario, const MonteCarloOptions& study,
+                        const std::vector<std::string>& paths) {
+  MonteCarloResult total = empty_result(scenario, study);
+  for (const std::string& path : paths) {
+    const TallyRead read = read_tally(path, total);
+    if (!read.result)
+      throw std::runtime_error(read.diagnostics.to_text());
+    merge_results(total, *read.result);
+  }
+  return total;
+}
+
+TEST_F(TallyTest, UnevenShardsInAnyOrderMergeIntoWhatOneProcessGives) {
+  const auto scenario = scenario_fixture("tally/fixtures/random.yaml");
+  const MonteCarloOptions study = study_options();
+  const MonteCarloResult whole = simulate(*scenario, study);
+  std::vector<std::string> paths;
+  std::vector<TallyHeader> headers;
+  for (const RunRange range : {RunRange{0, 7}, RunRange{7, 8}, RunRange{8, 300}}) {
+    MonteCarloOptions shard = study;
+    shard.first_run = range.first;
+    shard.runs = range.end - range.first;
+    shard.threads = range.first == 8 ? 1 : 2;
+    headers.push_back(header_for(shard, study.runs));
+    paths.push_back(write(fmt::format("{}-{}.tally", range.first, range.end),
+                          tally_text(headers.back(), simulate(*scenario, shard))));
+  }
+  EXPECT_FALSE(check_shards(paths, headers).has_errors());
+  const std::string expected = reports::simulation_json(*scenario, whole).dump(1);
+  ASSERT_FALSE(whole.slo_statistics.empty());
+  std::vector<std::string> order = paths;
+  std::sort(order.begin(), order.end());
+  do {
+    EXPECT_EQ(reports::simulation_json(*scenario, merged(*scenario, study, order)).dump(1),
+              expected);
+  } while (std::next_permutation(order.begin(), order.end()));
+  // The tallies themselves agree, statistic by statistic.
+  const TallyHeader all = header_for(study, study.runs);
+  EXPECT_EQ(tally_text(all, merged(*scenario, study, paths)), tally_text(all, whole));
+}
+
+TEST_F(TallyTest, ShardsThatDoNotTileTheStudyOrDifferAreRefusedWhereTheySaySo) {
+  MonteCarloOptions options;
+  options.runs = 100;
+  const TallyHeader a = header_for(options, 300);
+  TallyHeader b = a;
+  b.range = {150, 300};
+  EXPECT_TRUE(testing::has_error(
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      "runs 100 to 149 are in no shard; make a shard of "
+      "--run-range 100:150"));
+  b.range = {50, 300};
+  EXPECT_TRUE(testing::has_error(
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      "runs 50 to 99 are also in a"));
+  b.range = {100, 200};
+  EXPECT_TRUE(testing::has_error(
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      "runs 200 to 299 are in no shard"));
+  b.range = {100, 300};
+  EXPECT_FALSE(check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b})
+                   .has_errors());
+  b.seed = 2;
+  b.strategy = "priority";
+  const Diagnostics differ =
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b});
+  EXPECT_TRUE(testing::has_error(differ, 3, 1, "the seed: 2 here, 1 in a"));
+  EXPECT_TRUE(testing::has_error(differ, 8, 1, "the strategy: priority here"));
+  TallyHeader old = a;
+  old.faultline_version = "0.0.1";
+  old.range = {0, 300};
+  EXPECT_TRUE(testing::has_error(
+      check_shards(std::vector<std::string>{"old"}, std::vector<TallyHeader>{old}), 2, 1,
+      "the shards were made by faultline 0.0.1"));
+  TallyHeader changed = old;
+  changed.faultline_version = kVersion;
+  changed.inputs.front().sha256 = std::string(64, '0');
+  EXPECT_TRUE(testing::has_error(
+      check_shards(std::vector<std::string>{"changed"}, std::vector<TallyHeader>{changed}), 9, 1,
+      "has changed since the shards were made"));
+}
+
+TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn) {
+  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
+  MonteCarloOptions options;
+  options.runs = 3;
+  const MonteCarloResult empty = empty_result(*scenario, options);
+  const std::string text = tally_text(header_for(options, 3), simulate(*scenario, options));
+  const auto error_of = [&](const std::string& name, const std::string& edited) {
+    const TallyRead read = read_tally(write(name, edited), empty);
+    EXPECT_FALSE(read.result);
+    return read.diagnostics;
+  };
+  std::string wrong_magic = text;
+  wrong_magic.replace(0, 15, "faultline-tallx");
+  EXPECT_TRUE(testing::has_error(error_of("magic", wrong_magic), 1, 1, "not a Faultline tally"));
+  std::string v2 = text;
+  v2.replace(16, 1, "2");
+  EXPECT_TRUE(testing::has_error(error_of("v2", v2), 1, 17,
+                                 "the tally is in format 2; this faultline reads format 1 only"));
+  // Eight fixed header lines and one input: "body" is line 10, "runs" 11.
+  const std::size_t body = text.find("\nbody\n") + 6;
+  EXPECT_TRUE(testing::has_error(error_of("cut", text.substr(0, body)), 11, 1,
+                                 "the tally ends early: 'runs' should follow"));
+  std::string more_runs = text;
+  more_runs.replace(body, 6, "runs 4");
+  EXPECT_TRUE(
+      testing::has_error(error_of("runs", more_runs), 5, 1, "the range holds 3 runs, the tally 4"));
+  std::string bad_number = text;
+  bad_number.replace(body, 6, "runs x");
+  EXPECT_TRUE(
+      testing::has_error(error_of("nan", bad_number), 11, 6, "expected a whole number, found 'x'"));
+  const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  EXPECT_TRUE(testing::has_error(error_of("after", text + "more\n"), lines, 1,
+                                 "the tally goes on after its end"));
+  const std::size_t line = text.find("\noverall/user_seconds_lost ") + 1;
+  std::string miscounted = text;
+  miscounted.replace(text.find('\n', line) - 1, 1, "4");
+  const Diagnostics d = error_of("miscounted", miscounted);
+  ASSERT_EQ(d.all().size(), 1U);
+  EXPECT_NE(d.all().front().message.find("not a tally any runs give: the buckets do not count"),
+            std::string::npos)
+      << d.to_text();
+}
+
+}  // namespace
+}  // namespace faultline
