@@ -586,10 +586,36 @@ expect_exit 0 "merge reads the tally file the engine tests hold as golden" "$fau
 expect_exit 0 "which is simulate's three runs of its scenario" "$faultline" simulate \
   tests/tally/fixtures/fixed.yaml --runs 3 --quiet --json "$work/golden-simulate.json"
 check "byte for byte" cmp -s "$work/golden-merge.json" "$work/golden-simulate.json"
+compared=(compare scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path
+  --runs 300 --seed 9)
+expect_exit 0 "compare makes a study in one process" "$faultline" "${compared[@]}" --threads 2 \
+  --json "$work/cmp-one.json" --report "$work/cmp-one-report"
+cp "$work/stdout" "$work/cmp-one.txt"
+expect_exit 0 "or in shards" "$faultline" "${compared[@]}" --threads 1 --run-range 100:300 \
+  --tally "$work/cmp-b.tally"
+expect_exit 0 "of any size" "$faultline" "${compared[@]}" --run-range 0:100 \
+  --tally "$work/cmp-a.tally"
+expect_exit 0 "which merge adds up" "$faultline" merge "$work/cmp-b.tally" "$work/cmp-a.tally" \
+  --json "$work/cmp-merged.json" --report "$work/cmp-merged-report"
+check "into one process's JSON, byte for byte" cmp -s "$work/cmp-one.json" "$work/cmp-merged.json"
+check "its text" cmp -s "$work/cmp-one.txt" "$work/stdout"
+check "and its report" diff -r "$work/cmp-one-report" "$work/cmp-merged-report"
+two=(compare scenarios/webex-2018-09-25.yaml scenarios/webex-dc-us-loss.yaml --runs 40)
+expect_exit 0 "two scenarios compared in one process" "$faultline" "${two[@]}" \
+  --json "$work/two-one.json"
+expect_exit 0 "and in two shards" "$faultline" "${two[@]}" --run-range 0:13 \
+  --tally "$work/two-a.tally"
+expect_exit 0 "(the second)" "$faultline" "${two[@]}" --run-range 13:40 --tally "$work/two-b.tally"
+expect_exit 0 "merge the same" "$faultline" merge "$work/two-a.tally" "$work/two-b.tally" \
+  --json "$work/two-merged.json"
+check "byte for byte" cmp -s "$work/two-one.json" "$work/two-merged.json"
+expect_exit 2 "a comparison's shard is no simulation's" "$faultline" merge \
+  "$work/shard-a.tally" "$work/cmp-b.tally"
+check "which merge says" grep -q "the command: compare here, simulate in" "$work/stderr"
 expect_exit 2 "merge refuses a missing shard" "$faultline" merge "$work/shard-a.tally" \
   "$work/shard-c.tally" --json "$work/gap.json"
 check "naming the run and the shard to make" grep -q \
-  "shard-c.tally:5:1: error: run 250 is in no shard; make a shard of --run-range 250:251" \
+  "shard-c.tally:6:1: error: run 250 is in no shard; make a shard of --run-range 250:251" \
   "$work/stderr"
 check "and writes nothing" test ! -e "$work/gap.json"
 expect_exit 2 "a shard given twice" "$faultline" merge "$work/shard-a.tally" \
@@ -599,7 +625,7 @@ expect_exit 0 "a shard of another seed" "$faultline" simulate "${study[@]}" 6 \
   --run-range 250:251 --tally "$work/shard-seed.tally"
 expect_exit 2 "is not of the study" "$faultline" merge "$work/shard-a.tally" \
   "$work/shard-seed.tally" "$work/shard-c.tally"
-check "says which setting differs" grep -q "shard-seed.tally:3:1: error: the seed: 6 here, 5 in" \
+check "says which setting differs" grep -q "shard-seed.tally:4:1: error: the seed: 6 here, 5 in" \
   "$work/stderr"
 head -n 40 "$work/shard-c.tally" >"$work/shard-cut.tally"
 expect_exit 2 "a shard cut short" "$faultline" merge "$work/shard-a.tally" \
@@ -614,7 +640,7 @@ echo "# edited" >>"$work/moved/estate.yaml"
 expect_exit 2 "a shard whose inputs changed since" bash -c 'cd "$1" && "$2" merge moved.tally' _ \
   "$work" "$faultline"
 check "says which file changed" grep -q \
-  "moved.tally:10:1: error: the topology moved/estate.yaml has changed since the shards" \
+  "moved.tally:11:1: error: the topology moved/estate.yaml has changed since the shards" \
   "$work/stderr"
 expect_exit 2 "a run range outside the study" "$faultline" simulate "$retries" --runs 10 \
   --run-range 5:11

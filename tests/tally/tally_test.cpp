@@ -111,7 +111,7 @@ TEST_F(TallyTest, WritesEachStatisticsExactSumsAsWorkedOutByHand) {
                       "1 3\n"),
             std::string::npos)
       << text;
-  EXPECT_TRUE(text.starts_with("faultline-tally 1\nfaultline-version "));
+  EXPECT_TRUE(text.starts_with("faultline-tally 1\ncommand simulate\nfaultline-version "));
   EXPECT_TRUE(text.ends_with("\nend\n"));
 }
 
@@ -174,6 +174,47 @@ TEST_F(TallyTest, UnevenShardsInAnyOrderMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(tally_text(all, merged(*scenario, study, paths)), tally_text(all, whole));
 }
 
+// random.yaml under as-written and shortest-first, whose runs differ (see
+// the fixture).
+std::vector<Variant> strategies_of_random() {
+  std::vector<Variant> variants;
+  for (const StrategyKind kind : {StrategyKind::as_written, StrategyKind::shortest_first}) {
+    auto scenario = std::make_shared<Scenario>(*scenario_fixture("tally/fixtures/random.yaml"));
+    scenario->strategy = kind;
+    variants.push_back({std::string(word_of(kind)), scenario});
+  }
+  return variants;
+}
+
+TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
+  const std::vector<Variant> variants = strategies_of_random();
+  CompareOptions study;
+  study.runs = 200;
+  study.seed = 3;
+  study.threads = 2;
+  study.slos = study_options().slos;
+  const Comparison whole = compare(variants, study);
+  TallyHeader header = header_for(MonteCarloOptions{}, study.runs);
+  header.command = StudyCommand::compare;
+  Comparison total = empty_comparison(variants, study);
+  for (const RunRange range : {RunRange{150, 200}, RunRange{0, 150}}) {
+    CompareOptions shard = study;
+    shard.first_run = range.first;
+    shard.runs = range.end - range.first;
+    header.range = range;
+    const std::string path = write(fmt::format("compare-{}.tally", range.first),
+                                   tally_text(header, compare(variants, shard)));
+    const ComparisonTallyRead read = read_tally(path, total);
+    ASSERT_TRUE(read.result) << read.diagnostics.to_text();
+    merge_comparisons(total, *read.result);
+    // A comparison's tally is not a simulation's.
+    EXPECT_TRUE(testing::has_error(read_tally(path, MonteCarloResult{}).diagnostics, 2, 9,
+                                   "a tally of compare where one of simulate was expected"));
+  }
+  EXPECT_EQ(reports::compare_json(total).dump(1), reports::compare_json(whole).dump(1));
+  EXPECT_GT(whole.pairs.front().differences.standard_deviation(), 0);
+}
+
 TEST_F(TallyTest, ShardsThatDoNotTileTheStudyOrDifferAreRefusedWhereTheySaySo) {
   MonteCarloOptions options;
   options.runs = 100;
@@ -181,37 +222,37 @@ TEST_F(TallyTest, ShardsThatDoNotTileTheStudyOrDifferAreRefusedWhereTheySaySo) {
   TallyHeader b = a;
   b.range = {150, 300};
   EXPECT_TRUE(testing::has_error(
-      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 6, 1,
       "runs 100 to 149 are in no shard; make a shard of "
       "--run-range 100:150"));
   b.range = {50, 300};
   EXPECT_TRUE(testing::has_error(
-      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 6, 1,
       "runs 50 to 99 are also in a"));
   b.range = {100, 200};
   EXPECT_TRUE(testing::has_error(
-      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 5, 1,
+      check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b}), 6, 1,
       "runs 200 to 299 are in no shard"));
   b.range = {100, 300};
   EXPECT_FALSE(check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b})
                    .has_errors());
   b.seed = 2;
-  b.strategy = "priority";
+  b.strategies = {"priority"};
   const Diagnostics differ =
       check_shards(std::vector<std::string>{"a", "b"}, std::vector<TallyHeader>{a, b});
-  EXPECT_TRUE(testing::has_error(differ, 3, 1, "the seed: 2 here, 1 in a"));
-  EXPECT_TRUE(testing::has_error(differ, 8, 1, "the strategy: priority here"));
+  EXPECT_TRUE(testing::has_error(differ, 4, 1, "the seed: 2 here, 1 in a"));
+  EXPECT_TRUE(testing::has_error(differ, 9, 1, "the strategies: priority here"));
   TallyHeader old = a;
   old.faultline_version = "0.0.1";
   old.range = {0, 300};
   EXPECT_TRUE(testing::has_error(
-      check_shards(std::vector<std::string>{"old"}, std::vector<TallyHeader>{old}), 2, 1,
+      check_shards(std::vector<std::string>{"old"}, std::vector<TallyHeader>{old}), 3, 1,
       "the shards were made by faultline 0.0.1"));
   TallyHeader changed = old;
   changed.faultline_version = kVersion;
   changed.inputs.front().sha256 = std::string(64, '0');
   EXPECT_TRUE(testing::has_error(
-      check_shards(std::vector<std::string>{"changed"}, std::vector<TallyHeader>{changed}), 9, 1,
+      check_shards(std::vector<std::string>{"changed"}, std::vector<TallyHeader>{changed}), 10, 1,
       "has changed since the shards were made"));
 }
 
@@ -233,18 +274,18 @@ TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn)
   v2.replace(16, 1, "2");
   EXPECT_TRUE(testing::has_error(error_of("v2", v2), 1, 17,
                                  "the tally is in format 2; this faultline reads format 1 only"));
-  // Eight fixed header lines and one input: "body" is line 10, "runs" 11.
+  // Nine fixed header lines and one input: "body" is line 11, "runs" 12.
   const std::size_t body = text.find("\nbody\n") + 6;
-  EXPECT_TRUE(testing::has_error(error_of("cut", text.substr(0, body)), 11, 1,
+  EXPECT_TRUE(testing::has_error(error_of("cut", text.substr(0, body)), 12, 1,
                                  "the tally ends early: 'runs' should follow"));
   std::string more_runs = text;
   more_runs.replace(body, 6, "runs 4");
   EXPECT_TRUE(
-      testing::has_error(error_of("runs", more_runs), 5, 1, "the range holds 3 runs, the tally 4"));
+      testing::has_error(error_of("runs", more_runs), 6, 1, "the range holds 3 runs, the tally 4"));
   std::string bad_number = text;
   bad_number.replace(body, 6, "runs x");
   EXPECT_TRUE(
-      testing::has_error(error_of("nan", bad_number), 11, 6, "expected a whole number, found 'x'"));
+      testing::has_error(error_of("nan", bad_number), 12, 6, "expected a whole number, found 'x'"));
   const auto lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
   EXPECT_TRUE(testing::has_error(error_of("after", text + "more\n"), lines, 1,
                                  "the tally goes on after its end"));

@@ -52,7 +52,7 @@
 namespace {
 
 using faultline::cli::gated_by_budgets;
-using faultline::cli::input_path;
+using faultline::cli::input_paths;
 using faultline::cli::json_text;
 using faultline::cli::kExitBadInput;
 using faultline::cli::kExitFailure;
@@ -171,6 +171,17 @@ CLI::Option* add_slo_option(CLI::App* command, std::string& path) {
       ->add_option("--slo", path,
                    "Judge the runs against the SLOs of this OpenSLO file (apiVersion openslo/v1, "
                    "kind SLO): the error budget each spends")
+      ->check(non_empty_path);
+}
+
+// --run-range and --tally, on simulate and compare.
+void add_shard_options(CLI::App* command, std::string& run_range, std::string& tally) {
+  command->add_option("--run-range", run_range,
+                      "Make only runs FIRST to END-1 of the --runs (e.g. 0:5000): a shard of the "
+                      "study, whose --tally faultline merge adds up");
+  command
+      ->add_option("--tally", tally,
+                   "Also write the runs' exact tally to this file, for faultline merge")
       ->check(non_empty_path);
 }
 
@@ -682,7 +693,18 @@ std::optional<faultline::TallyHeader> shard_header_for(const SimulateArgs& args,
                  "the `priority:` list --strategy optimize prints into the scenario instead\n";
     return std::nullopt;
   }
-  return shard_header(args.scenario, scenario, args.strategy, args.slo, args.options, study_runs);
+  auto header =
+      shard_header(faultline::StudyCommand::simulate, {{args.scenario, &scenario}}, args.slo);
+  if (header) {
+    header->seed = args.options.seed;
+    header->runs = study_runs;
+    header->range = {args.options.first_run, args.options.first_run + args.options.runs};
+    header->sample_every = args.options.sample_every;
+    header->network = args.options.network;
+    if (!args.strategy.empty())
+      header->strategies = {args.strategy};
+  }
+  return header;
 }
 
 int simulate(SimulateArgs& args) {
@@ -735,49 +757,32 @@ struct MergeArgs {
   Outputs outputs;
 };
 
-// The shards' study as one process would have made it: its scenario, SLOs
-// and options read again from the header, every shard's runs added.
-int merge(const MergeArgs& args) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
-    return kExitBadInput;
-  const auto headers = study_of(args.tallies);
-  if (!headers)
-    return kExitBadInput;
-  const faultline::TallyHeader& study = headers->front();
-  const auto scenario = load_scenario(input_path(study, "scenario"), study.strategy);
-  if (!scenario)
-    return kExitBadInput;
-  const faultline::Scenario* loaded = scenario.get();
-  auto slos = slos_for(input_path(study, "slo"), {&loaded, 1}, load_options);
-  if (!slos)
-    return kExitBadInput;
-  faultline::MonteCarloOptions options;
-  options.seed = study.seed;
-  options.runs = study.runs;
-  options.sample_every = study.sample_every;
-  options.network = study.network;
-  options.slos = std::move(*slos);
-  std::optional<faultline::MonteCarloResult> result;
-  try {
-    result = merged_shards(args.tallies, faultline::empty_result(*scenario, options));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "faultline: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  if (!result)
-    return kExitBadInput;
-  return simulation_outputs(args.outputs, *scenario, *result);
-}
-
 struct CompareArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> strategies;
   SearchArgs search;
   Outputs outputs;
   faultline::CompareOptions options;
-  std::string per_run;  // a row per run and variant, .csv or .jsonl
-  std::string slo;      // an OpenSLO file
+  std::string per_run;           // a row per run and variant, .csv or .jsonl
+  std::string slo;               // an OpenSLO file
+  std::string run_range;         // FIRST:END of the study's runs; empty: all of them
+  std::string tally;             // the exact tally, for merge
+  std::uint64_t study_runs = 0;  // --runs, before --run-range cuts the runs made
 };
+
+// The runs made cut to --run-range, if given; false (the reason said) when
+// it is not a range of the study's runs.
+bool cut_to_run_range(CompareArgs& args) {
+  args.study_runs = args.options.runs;
+  if (args.run_range.empty())
+    return true;
+  const auto range = run_range(args.run_range, args.options.runs);
+  if (!range)
+    return false;
+  args.options.first_run = range->first;
+  args.options.runs = range->end - range->first;
+  return true;
+}
 
 // The comparison, with a row per run and variant into `rows` when asked for.
 faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
@@ -800,59 +805,192 @@ faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
 }
 
 // Two scenarios (each under its own strategy, or the one named), or one
-// scenario under two strategies or more.
-int compare(const CompareArgs& args) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
-    return kExitBadInput;
+// scenario under two strategies or more; nothing (the reason said)
+// otherwise, or when one does not load.
+std::optional<std::vector<faultline::Variant>> variants_of(
+    const std::vector<std::string>& scenarios, const std::vector<std::string>& strategies) {
   std::vector<faultline::Variant> variants;
-  if (args.scenarios.size() == 2 && args.strategies.size() <= 1) {
-    for (const auto& path : args.scenarios) {
-      const auto scenario =
-          load_scenario(path, args.strategies.empty() ? "" : args.strategies.front());
+  if (scenarios.size() == 2 && strategies.size() <= 1) {
+    for (const auto& path : scenarios) {
+      const auto scenario = load_scenario(path, strategies.empty() ? "" : strategies.front());
       if (!scenario)
-        return kExitBadInput;
+        return std::nullopt;
       variants.push_back({path, scenario});
     }
-  } else if (args.scenarios.size() == 1 && args.strategies.size() >= 2) {
-    for (const auto& strategy : args.strategies) {
-      const auto scenario = load_scenario(args.scenarios.front(), strategy);
+  } else if (scenarios.size() == 1 && strategies.size() >= 2) {
+    for (const auto& strategy : strategies) {
+      const auto scenario = load_scenario(scenarios.front(), strategy);
       if (!scenario)
-        return kExitBadInput;
+        return std::nullopt;
       variants.push_back({strategy, scenario});
     }
   } else {
     std::cerr << "faultline: compare takes one scenario and two --strategy or more, or two "
                  "scenarios (and at most one --strategy for both)\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
-  std::vector<const faultline::Scenario*> loaded;
-  for (const auto& v : variants)
-    loaded.push_back(v.scenario.get());
-  auto slos = slos_for(args.slo, loaded, load_options);
-  if (!slos)
-    return kExitBadInput;
-  faultline::Comparison result;
-  std::optional<RowsFile> rows;
-  try {
-    for (auto& v : variants)
-      v.scenario =
-          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
-                           text_stream({args.outputs.json, args.outputs.prom}));
-    result = compared(variants, args, *slos, rows);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "faultline: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  text_stream({args.outputs.json, args.outputs.prom}) << faultline::reports::compare_text(result);
-  const int written = write_outputs(
-      args.outputs, faultline::reports::compare_json(result),
+  return variants;
+}
+
+// What compare and merge print and write of a comparison.
+int comparison_outputs(const Outputs& outputs, const std::vector<faultline::Variant>& variants,
+                       const faultline::Comparison& result) {
+  text_stream({outputs.json, outputs.prom}) << faultline::reports::compare_text(result);
+  return write_outputs(
+      outputs, faultline::reports::compare_json(result),
       [&] {
         return ReportPages{faultline::reports::compare_html(variants, result),
                            faultline::reports::compare_summary(variants, result),
                            faultline::reports::compare_timeline_csv(result)};
       },
       [&] { return faultline::reports::compare_metrics(result); });
-  return std::max(written, rows->finish());
+}
+
+// With --tally, the comparison shard's header; nothing (the reason said)
+// for one that cannot be split.
+std::optional<faultline::TallyHeader> comparison_header(
+    const CompareArgs& args, const std::vector<faultline::Variant>& variants) {
+  std::vector<std::pair<std::string, const faultline::Scenario*>> scenarios;
+  for (std::size_t i = 0; i < args.scenarios.size(); ++i)
+    scenarios.emplace_back(args.scenarios[i], variants[i].scenario.get());
+  for (const faultline::Variant& v : variants) {
+    if (v.scenario->strategy == faultline::StrategyKind::optimize) {
+      std::cerr << "faultline: --tally cannot search for a priority order in every shard: paste "
+                   "the `priority:` list --strategy optimize prints into the scenario instead\n";
+      return std::nullopt;
+    }
+  }
+  auto header = shard_header(faultline::StudyCommand::compare, scenarios, args.slo);
+  if (header) {
+    header->seed = args.options.seed;
+    header->runs = args.study_runs;
+    header->range = {args.options.first_run, args.options.first_run + args.options.runs};
+    header->strategies = args.strategies;
+  }
+  return header;
+}
+
+int compare(CompareArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
+  const auto variants = variants_of(args.scenarios, args.strategies);
+  if (!variants)
+    return kExitBadInput;
+  std::vector<const faultline::Scenario*> loaded;
+  for (const auto& v : *variants)
+    loaded.push_back(v.scenario.get());
+  auto slos = slos_for(args.slo, loaded, load_options);
+  if (!slos || !cut_to_run_range(args))
+    return kExitBadInput;
+  std::optional<faultline::TallyHeader> header;
+  if (!args.tally.empty() && !(header = comparison_header(args, *variants)))
+    return kExitBadInput;
+  faultline::Comparison result;
+  std::optional<RowsFile> rows;
+  std::vector<faultline::Variant> resolved = *variants;
+  try {
+    for (auto& v : resolved)
+      v.scenario =
+          resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
+                           text_stream({args.outputs.json, args.outputs.prom}));
+    result = compared(resolved, args, *slos, rows);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  int written = std::max(comparison_outputs(args.outputs, resolved, result), rows->finish());
+  if (header) {
+    header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
+    written = std::max(written, write_output(args.tally, faultline::tally_text(*header, result)));
+  }
+  return written;
+}
+
+// The one path of the inputs of a part, or empty; false (said) for more.
+bool one_input(const faultline::TallyHeader& study, std::string_view role, std::string& path) {
+  const auto paths = input_paths(study, role);
+  if (paths.size() > 1) {
+    std::cerr << "faultline: a tally of simulate names one " << role << ", this one "
+              << paths.size() << "\n";
+    return false;
+  }
+  path = paths.empty() ? "" : paths.front();
+  return true;
+}
+
+// A simulate study's shards added up, its scenario, SLOs and options read
+// again from the header: what simulate making every run prints and writes.
+int merged_simulation(const MergeArgs& args, const faultline::TallyHeader& study) {
+  std::string scenario_path;
+  std::string slo_path;
+  if (!one_input(study, "scenario", scenario_path) || !one_input(study, "slo", slo_path))
+    return kExitBadInput;
+  const auto scenario =
+      load_scenario(scenario_path, study.strategies.empty() ? "" : study.strategies.front());
+  if (!scenario)
+    return kExitBadInput;
+  const faultline::Scenario* loaded = scenario.get();
+  auto slos = slos_for(slo_path, {&loaded, 1}, load_options);
+  if (!slos)
+    return kExitBadInput;
+  faultline::MonteCarloOptions options;
+  options.seed = study.seed;
+  options.runs = study.runs;
+  options.sample_every = study.sample_every;
+  options.network = study.network;
+  options.slos = std::move(*slos);
+  std::optional<faultline::MonteCarloResult> result;
+  try {
+    result = merged_shards(args.tallies, faultline::empty_result(*scenario, options));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return result ? simulation_outputs(args.outputs, *scenario, *result) : kExitBadInput;
+}
+
+// A comparison's shards added up, as merged_simulation does.
+int merged_comparison(const MergeArgs& args, const faultline::TallyHeader& study) {
+  std::string slo_path;
+  if (!one_input(study, "slo", slo_path))
+    return kExitBadInput;
+  const auto variants = variants_of(input_paths(study, "scenario"), study.strategies);
+  if (!variants)
+    return kExitBadInput;
+  std::vector<const faultline::Scenario*> loaded;
+  for (const auto& v : *variants)
+    loaded.push_back(v.scenario.get());
+  auto slos = slos_for(slo_path, loaded, load_options);
+  if (!slos)
+    return kExitBadInput;
+  faultline::CompareOptions options;
+  options.seed = study.seed;
+  options.runs = study.runs;
+  options.slos = std::move(*slos);
+  std::optional<faultline::Comparison> result;
+  try {
+    result = merged_shards(args.tallies, faultline::empty_comparison(*variants, options));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return result ? comparison_outputs(args.outputs, *variants, *result) : kExitBadInput;
+}
+
+// The shards' study as one process would have made it.
+int merge(const MergeArgs& args) {
+  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+    return kExitBadInput;
+  const auto headers = study_of(args.tallies);
+  if (!headers)
+    return kExitBadInput;
+  switch (headers->front().command) {
+    case faultline::StudyCommand::simulate:
+      return merged_simulation(args, headers->front());
+    case faultline::StudyCommand::compare:
+      return merged_comparison(args, headers->front());
+  }
+  return kExitBadInput;
 }
 
 int rehearse(const std::string& scenario_path, const std::string& script) {
@@ -918,14 +1056,7 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
       ->check(share_of_runs)
       ->needs(slo);
   add_search_options(simulate_cmd, args.search);
-  simulate_cmd->add_option(
-      "--run-range", args.run_range,
-      "Make only runs FIRST to END-1 of the --runs (e.g. 0:5000): a shard of the study, whose "
-      "--tally faultline merge adds up");
-  simulate_cmd
-      ->add_option("--tally", args.tally,
-                   "Also write the runs' exact tally to this file, for faultline merge")
-      ->check(non_empty_path);
+  add_shard_options(simulate_cmd, args.run_range, args.tally);
   return simulate_cmd;
 }
 
@@ -969,7 +1100,7 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
       ->check(rows_path);
   add_slo_option(compare_cmd, args.slo);
   add_search_options(compare_cmd, args.search);
-
+  add_shard_options(compare_cmd, args.run_range, args.tally);
   return compare_cmd;
 }
 

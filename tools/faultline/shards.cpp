@@ -53,30 +53,27 @@ std::optional<RunRange> run_range(const std::string& text, std::uint64_t runs) {
   return std::nullopt;
 }
 
-std::optional<TallyHeader> shard_header(const std::string& scenario_path, const Scenario& scenario,
-                                        const std::string& strategy, const std::string& slo_path,
-                                        const MonteCarloOptions& options,
-                                        std::uint64_t study_runs) {
-  if (scenario_path == "-") {
-    std::cerr << "faultline: --tally needs the scenario in a file, which merge reads again, not "
-                 "standard input\n";
-    return std::nullopt;
+std::optional<TallyHeader> shard_header(
+    StudyCommand command, const std::vector<std::pair<std::string, const Scenario*>>& scenarios,
+    const std::string& slo_path) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& [path, scenario] : scenarios) {
+    if (path == "-") {
+      std::cerr << "faultline: --tally needs the scenario in a file, which merge reads again, "
+                   "not standard input\n";
+      return std::nullopt;
+    }
+    files.emplace_back("scenario", path);
+    files.emplace_back("topology", scenario->topology->file());
   }
-  std::vector<std::pair<std::string, std::string>> files{{"scenario", scenario_path},
-                                                         {"topology", scenario.topology->file()}};
   if (!slo_path.empty())
     files.emplace_back("slo", slo_path);
   auto inputs = inputs_of(files);
   if (!inputs)
     return std::nullopt;
   TallyHeader header;
+  header.command = command;
   header.faultline_version = kVersion;
-  header.seed = options.seed;
-  header.runs = study_runs;
-  header.range = {options.first_run, options.first_run + options.runs};
-  header.sample_every = options.sample_every;
-  header.network = options.network;
-  header.strategy = strategy;
   header.inputs = std::move(*inputs);
   return header;
 }
@@ -100,25 +97,41 @@ std::optional<std::vector<TallyHeader>> study_of(const std::vector<std::string>&
   return headers;
 }
 
-std::string input_path(const TallyHeader& header, std::string_view role) {
+std::vector<std::string> input_paths(const TallyHeader& header, std::string_view role) {
+  std::vector<std::string> paths;
   for (const TallyInput& input : header.inputs) {
     if (input.role == role)
-      return input.path;
+      paths.push_back(input.path);
   }
-  return "";
+  return paths;
 }
 
-std::optional<MonteCarloResult> merged_shards(const std::vector<std::string>& paths,
-                                              const MonteCarloResult& empty) {
-  MonteCarloResult merged = empty;
+namespace {
+
+template <class Result, class Merge>
+std::optional<Result> merged(const std::vector<std::string>& paths, const Result& empty,
+                             const Merge& merge) {
+  Result total = empty;
   for (const std::string& path : paths) {
-    const TallyRead read = read_tally(path, empty);
+    auto read = read_tally(path, empty);
     print(read.diagnostics);
     if (!read.result)
       return std::nullopt;
-    merge_results(merged, *read.result);
+    merge(total, *read.result);
   }
-  return merged;
+  return total;
+}
+
+}  // namespace
+
+std::optional<MonteCarloResult> merged_shards(const std::vector<std::string>& paths,
+                                              const MonteCarloResult& empty) {
+  return merged(paths, empty, merge_results);
+}
+
+std::optional<Comparison> merged_shards(const std::vector<std::string>& paths,
+                                        const Comparison& empty) {
+  return merged(paths, empty, merge_comparisons);
 }
 
 }  // namespace faultline::cli

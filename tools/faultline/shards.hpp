@@ -1,6 +1,6 @@
 #pragma once
-// Shards of a simulate and their merge: --run-range and --tally on simulate,
-// and what the merge command checks before it merges.
+// Shards of a study and their merge: --run-range and --tally on simulate
+// and compare, and what the merge command checks before it merges.
 
 #include <optional>
 #include <string>
@@ -15,26 +15,28 @@ namespace faultline::cli {
 // reason said) when it is not a range within [0, runs) holding a run.
 std::optional<RunRange> run_range(const std::string& text, std::uint64_t runs);
 
-// The header of a shard of the study `options` makes (of options.runs runs
-// from first_run, in a study of study_runs) of the scenario read from
-// scenario_path (under --strategy `strategy`) and the SLOs read from
-// slo_path (none when empty); nothing (the reason said) when an input is
-// not a file that can be read again.
-std::optional<TallyHeader> shard_header(const std::string& scenario_path, const Scenario& scenario,
-                                        const std::string& strategy, const std::string& slo_path,
-                                        const MonteCarloOptions& options, std::uint64_t study_runs);
+// A shard's header naming this faultline, the command and the files it
+// read: each scenario (its path as given, with its topology) and the SLO
+// file (none when the path is empty); nothing (the reason said) when a
+// scenario came from standard input or a file cannot be read again. The
+// caller fills in the study's seed, runs, range and options.
+std::optional<TallyHeader> shard_header(
+    StudyCommand command, const std::vector<std::pair<std::string, const Scenario*>>& scenarios,
+    const std::string& slo_path);
 
 // The tally files' headers, checked as shards of one study made by this
 // faultline, that tile its runs, from inputs that have not changed since;
 // nothing (the problems said) otherwise.
 std::optional<std::vector<TallyHeader>> study_of(const std::vector<std::string>& paths);
 
-// The input of the given part ("scenario", "slo"): its path, or empty.
-std::string input_path(const TallyHeader& header, std::string_view role);
+// The paths of the inputs of the given part ("scenario", "slo"), in order.
+std::vector<std::string> input_paths(const TallyHeader& header, std::string_view role);
 
-// The shards' runs added to `empty` (empty_result of the study); nothing
-// (the problems said) when one cannot be read.
+// The shards' runs added to `empty` (empty_result or empty_comparison of
+// the study); nothing (the problems said) when one cannot be read.
 std::optional<MonteCarloResult> merged_shards(const std::vector<std::string>& paths,
                                               const MonteCarloResult& empty);
+std::optional<Comparison> merged_shards(const std::vector<std::string>& paths,
+                                        const Comparison& empty);
 
 }  // namespace faultline::cli

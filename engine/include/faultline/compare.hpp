@@ -34,6 +34,9 @@ struct ComparedRun {
 
 struct CompareOptions {
   std::uint64_t runs = 1000;
+  // As MonteCarloOptions::first_run: the runs are first_run, first_run + 1,
+  // ..., a shard of a study (tally.hpp).
+  std::uint64_t first_run = 0;
   unsigned threads = 1;
   std::uint64_t seed = 1;
   // As MonteCarloOptions::stop: the runs made are [0, N), as `runs: N`.
@@ -81,6 +84,7 @@ struct PairedDifference {
 
 struct Comparison {
   std::uint64_t runs = 0;
+  std::uint64_t first_run = 0;  // the runs are [first_run, first_run + runs)
   std::uint64_t seed = 0;
   bool interrupted = false;        // stopped before the runs asked for were made
   std::vector<std::string> names;  // by variant
@@ -102,6 +106,14 @@ struct Comparison {
 // Throws std::invalid_argument for fewer than two variants, two of one
 // name, options out of range, or an SLO naming a service a variant lacks.
 Comparison compare(std::span<const Variant> variants, const CompareOptions& options);
+
+// The comparison of no runs yet, into which merge_comparisons adds the
+// tallies of runs made elsewhere (compare's workers, or shards); throws as
+// compare does.
+Comparison empty_comparison(std::span<const Variant> variants, const CompareOptions& options);
+// Adds `from`'s runs to `into`, exactly, and judges the pairs again; both
+// of one study.
+void merge_comparisons(Comparison& into, const Comparison& from);
 
 // Variant b against variant a (a < b) on metric m.
 const PairedDifference& pair_of(const Comparison& comparison, std::size_t a, std::size_t b,

@@ -1,8 +1,8 @@
 #pragma once
-// Shards of a Monte Carlo study and their exact merge. `simulate` can make
-// runs [first, end) of a study of N runs and write its tally, the exact
-// integer sums, bucket counts and extremes of every statistic, to a file
-// headed by everything that decides its runs. Shards whose ranges tile
+// Shards of a Monte Carlo study and their exact merge. `simulate` and
+// `compare` can make runs [first, end) of a study of N runs and write its
+// tally, the exact integer sums, bucket counts and extremes of every
+// statistic, to a file headed by everything that decides its runs. Shards whose ranges tile
 // [0, N) merge into the result one process making all N runs gives, to the
 // byte, in any order: run i draws only from the streams of (seed, i), and
 // the sums are exact (statistics.hpp).
@@ -13,10 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "faultline/compare.hpp"
 #include "faultline/diagnostics.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/time.hpp"
+#include "faultline/words.hpp"
 
 namespace faultline {
 
@@ -29,8 +31,20 @@ struct RunRange {
   friend bool operator==(const RunRange&, const RunRange&) = default;
 };
 
+// What made a study's runs.
+enum class StudyCommand { simulate, compare };
+
+template <>
+struct WordTable<StudyCommand> {
+  static constexpr std::array<Word<StudyCommand>, 2> rows{{
+      {"simulate", StudyCommand::simulate},
+      {"compare", StudyCommand::compare},
+  }};
+};
+
 // A file the study read, by its part in the study ("scenario", "topology",
-// "slo"), with the SHA-256 of its bytes.
+// "slo"; a comparison of two scenarios has two of the first two), with the
+// SHA-256 of its bytes.
 struct TallyInput {
   std::string role;
   std::string path;    // as it was given, from the folder the command ran in
@@ -41,13 +55,16 @@ struct TallyInput {
 // Everything that decides a shard's runs, so that shards of different
 // studies, or of another version of the engine, are never merged.
 struct TallyHeader {
+  StudyCommand command = StudyCommand::simulate;
   std::string faultline_version;
   std::uint64_t seed = 1;
   std::uint64_t runs = 0;  // the study's: its shards tile [0, runs)
   RunRange range;          // this shard's runs
   std::optional<Duration> sample_every;
   std::optional<NetworkOptions> network;  // at network fidelity
-  std::string strategy;                   // as given; empty: the scenario's own
+  // As given to --strategy: none (the scenario's own), one, or for a
+  // comparison of strategies each variant's.
+  std::vector<std::string> strategies;
   std::vector<TallyInput> inputs;
 };
 
@@ -58,6 +75,7 @@ std::string file_sha256(const std::string& path);
 // A shard's tally file: the header, then the result's exact state, a line
 // per statistic.
 std::string tally_text(const TallyHeader& header, const MonteCarloResult& result);
+std::string tally_text(const TallyHeader& header, const Comparison& result);
 
 struct TallyHeaderRead {
   std::optional<TallyHeader> header;  // empty when there are errors
@@ -72,6 +90,13 @@ struct TallyRead {
   Diagnostics diagnostics;
 };
 TallyRead read_tally(const std::string& path, const MonteCarloResult& empty);
+// A comparison's tally, read into `empty` (empty_comparison of its variants
+// and options).
+struct ComparisonTallyRead {
+  std::optional<Comparison> result;  // empty when there are errors
+  Diagnostics diagnostics;
+};
+ComparisonTallyRead read_tally(const std::string& path, const Comparison& empty);
 
 // Whether the shards' headers (`headers[i]` read from `paths[i]`) are of one
 // study, their ranges tiling [0, runs) with no gap and no overlap, made by

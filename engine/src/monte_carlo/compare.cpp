@@ -1,5 +1,7 @@
 #include "faultline/compare.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -63,6 +65,7 @@ struct Worker {
 void run_variants(Worker& worker, std::span<const Variant> variants,
                   std::vector<detail::RunOptions>& run_options, std::span<const SloMeter> meters,
                   std::uint64_t seed, std::uint64_t i, std::vector<ComparedRun>* records) {
+  ++worker.tally.runs;
   if (records)
     records->push_back({i, {}});
   for (std::size_t v = 0; v < worker.runs.size(); ++v) {
@@ -129,7 +132,9 @@ std::string_view to_string(ComparedMetric m) {
   return "user-hours lost";
 }
 
-Comparison compare(std::span<const Variant> variants, const CompareOptions& options) {
+namespace {
+
+void check_options(std::span<const Variant> variants, const CompareOptions& options) {
   if (variants.size() < 2)
     throw std::invalid_argument("a comparison needs two variants or more");
   for (std::size_t v = 1; v < variants.size(); ++v) {
@@ -141,19 +146,66 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
     }
   }
   detail::check_runs_and_threads(options.runs, options.threads);
+  if (options.first_run > kMostRuns - options.runs) {
+    throw std::invalid_argument(fmt::format("runs {} to {} go past the last a study can make, {}",
+                                            options.first_run, options.first_run + options.runs - 1,
+                                            kMostRuns - 1));
+  }
+}
+
+// Adds the raw tallies only: the pairs' figures are judged once all are in.
+void add_tallies(Comparison& into, const Comparison& from) {
+  into.runs += from.runs;
+  for (std::size_t v = 0; v < into.metrics.size(); ++v) {
+    for (std::size_t m = 0; m < kMetrics; ++m)
+      into.metrics[v][m].merge(from.metrics[v][m]);
+    for (std::size_t t = 0; t < into.sampled_active_sum[v].size(); ++t)
+      into.sampled_active_sum[v][t] += from.sampled_active_sum[v][t];
+    merge_burns(into.slo_statistics[v], from.slo_statistics[v]);
+  }
+  for (std::size_t p = 0; p < into.pairs.size(); ++p)
+    into.pairs[p].differences.merge(from.pairs[p].differences);
+}
+
+}  // namespace
+
+Comparison empty_comparison(std::span<const Variant> variants, const CompareOptions& options) {
+  check_options(variants, options);
+  Comparison result;
+  result.first_run = options.first_run;
+  result.seed = options.seed;
+  result.metrics.resize(variants.size());
+  result.pairs = empty_pairs(variants.size());
+  for (const Variant& v : variants) {
+    result.names.push_back(v.name);
+    result.sample_times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
+    result.sampled_active_sum.emplace_back(result.sample_times.back().size());
+  }
+  result.slos = options.slos;
+  result.slo_statistics.assign(variants.size(), empty_slo_statistics(options.slos));
+  judge(result);
+  return result;
+}
+
+void merge_comparisons(Comparison& into, const Comparison& from) {
+  add_tallies(into, from);
+  judge(into);
+}
+
+Comparison compare(std::span<const Variant> variants, const CompareOptions& options) {
+  Comparison result = empty_comparison(variants, options);
   const std::size_t n = variants.size();
-  std::vector<std::vector<SimTime>> times;
-  for (const Variant& v : variants)
-    times.push_back(detail::sampling_times(*v.scenario, std::nullopt));
+  const auto& times = result.sample_times;
   std::vector<SloMeter> meters;
   if (!options.slos.empty()) {
     for (const Variant& v : variants)
       meters.emplace_back(*v.scenario, options.slos);
   }
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
-  detail::InRunOrder<ComparedRun> in_order(options.on_run);
+  detail::InRunOrder<ComparedRun> in_order(options.on_run, options.first_run);
+  const std::uint64_t end = options.first_run + options.runs;
   const std::uint64_t made = detail::parallel_runs(
-      0, options.runs, workers.size(),
+      options.first_run, end, workers.size(),
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
         if (!workers[w])
           workers[w] = std::make_unique<Worker>(variants, times, options.slos);
@@ -170,31 +222,10 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
           in_order.add(from, std::move(records));
       },
       options.stop);
-  Comparison result;
-  result.runs = made;
-  result.interrupted = made < options.runs;
-  result.seed = options.seed;
-  result.metrics.resize(n);
-  result.pairs = empty_pairs(n);
-  for (const Variant& v : variants)
-    result.names.push_back(v.name);
-  result.sample_times = times;
-  for (const auto& t : times)
-    result.sampled_active_sum.emplace_back(t.size());
-  result.slos = options.slos;
-  result.slo_statistics.assign(n, empty_slo_statistics(options.slos));
+  result.interrupted = made < end;
   for (const auto& worker : workers) {
-    if (!worker)  // a thread that got no block built none
-      continue;
-    for (std::size_t v = 0; v < n; ++v) {
-      for (std::size_t m = 0; m < kMetrics; ++m)
-        result.metrics[v][m].merge(worker->tally.metrics[v][m]);
-      for (std::size_t t = 0; t < times[v].size(); ++t)
-        result.sampled_active_sum[v][t] += worker->tally.sampled_active_sum[v][t];
-      merge_burns(result.slo_statistics[v], worker->tally.slo_statistics[v]);
-    }
-    for (std::size_t p = 0; p < result.pairs.size(); ++p)
-      result.pairs[p].differences.merge(worker->tally.pairs[p].differences);
+    if (worker)  // a thread that got no block built none
+      add_tallies(result, worker->tally);
   }
   judge(result);
   return result;

@@ -1,6 +1,7 @@
 // Whether tally files are shards of one study that tile its runs.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <numeric>
@@ -45,6 +46,9 @@ void check_same_study(const std::string& path, const TallyHeader& h, const std::
                           "options and inputs, and one faultline makes them all",
                           what, mine, theirs, first_path));
   };
+  if (h.command != first.command)
+    differ(HeaderLine::command, "the command", std::string(word_of(h.command)),
+           std::string(word_of(first.command)));
   if (h.faultline_version != first.faultline_version)
     differ(HeaderLine::faultline_version, "the faultline version", h.faultline_version,
            first.faultline_version);
@@ -65,11 +69,12 @@ void check_same_study(const std::string& path, const TallyHeader& h, const std::
   if (!same_network)
     differ(HeaderLine::fidelity, "the fidelity", fidelity_text(h.network),
            fidelity_text(first.network));
-  const auto strategy = [](const TallyHeader& x) {
-    return x.strategy.empty() ? std::string("the scenario's own") : x.strategy;
+  const auto strategies = [](const TallyHeader& x) {
+    return x.strategies.empty() ? std::string("the scenario's own")
+                                : fmt::format("{}", fmt::join(x.strategies, ", "));
   };
-  if (h.strategy != first.strategy)
-    differ(HeaderLine::strategy, "the strategy", strategy(h), strategy(first));
+  if (h.strategies != first.strategies)
+    differ(HeaderLine::strategies, "the strategies", strategies(h), strategies(first));
   if (h.inputs != first.inputs)
     differ(HeaderLine::first_input, "the inputs", inputs_text(h.inputs), inputs_text(first.inputs));
 }

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "faultline/compare.hpp"
 #include "faultline/monte_carlo.hpp"
 
 namespace faultline::detail {
@@ -45,6 +46,22 @@ void visit_services_and_steps(Result& r, Visit& visit) {
   }
 }
 
+// Statistics is std::vector<SloStatistics>, const or not.
+template <class Statistics, class Visit>
+void visit_slos(const std::string& prefix, Statistics& statistics, Visit& visit) {
+  for (std::size_t k = 0; k < statistics.size(); ++k) {
+    auto& slo = statistics[k];
+    const std::string mine = fmt::format("{}slos/{}", prefix, k);
+    for (std::size_t o = 0; o < slo.objectives.size(); ++o) {
+      const std::string objective = fmt::format("{}/objectives/{}", mine, o);
+      visit(objective + "/consumed_ppm", slo.objectives[o].consumed_ppm);
+      visit(objective + "/runs_exhausted", slo.objectives[o].runs_exhausted);
+    }
+    visit(mine + "/runs_outlasting_window", slo.runs_outlasting_window);
+    visit(mine + "/runs_short_at_end", slo.runs_short_at_end);
+  }
+}
+
 template <class Result, class Visit>
 void visit_samples_and_slos(Result& r, Visit& visit) {
   for (std::size_t i = 0; i < r.sampled_active.size(); ++i)
@@ -52,16 +69,7 @@ void visit_samples_and_slos(Result& r, Visit& visit) {
   for (std::size_t i = 0; i < r.sampled_tenant_users_back.size(); ++i)
     visit(field_name("samples", i, "tenant_users_back"), r.sampled_tenant_users_back[i]);
   visit("samples/busy_sum", r.sampled_busy_sum);
-  for (std::size_t k = 0; k < r.slo_statistics.size(); ++k) {
-    auto& slo = r.slo_statistics[k];
-    for (std::size_t o = 0; o < slo.objectives.size(); ++o) {
-      const std::string prefix = fmt::format("slos/{}/objectives/{}", k, o);
-      visit(prefix + "/consumed_ppm", slo.objectives[o].consumed_ppm);
-      visit(prefix + "/runs_exhausted", slo.objectives[o].runs_exhausted);
-    }
-    visit(field_name("slos", k, "runs_outlasting_window"), slo.runs_outlasting_window);
-    visit(field_name("slos", k, "runs_short_at_end"), slo.runs_short_at_end);
-  }
+  visit_slos("", r.slo_statistics, visit);
 }
 
 // Result is MonteCarloResult, const for writing; Visit takes a name and a
@@ -80,6 +88,22 @@ void visit_tally(Result& r, Visit& visit) {
     visit(field_name("milestones", m, "differences"), r.milestone_differences[m]);
   }
   visit_samples_and_slos(r, visit);
+}
+
+// The same for a comparison (Comparison, const for writing); Visit also
+// takes Moments. The pairs' figures are not in the file: they are judged
+// from their differences once the shards are merged.
+template <class Result, class Visit>
+void visit_comparison(Result& r, Visit& visit) {
+  visit("runs", r.runs);
+  for (std::size_t v = 0; v < r.metrics.size(); ++v) {
+    for (std::size_t m = 0; m < r.metrics[v].size(); ++m)
+      visit(fmt::format("variants/{}/metrics/{}", v, m), r.metrics[v][m]);
+    visit(field_name("variants", v, "sampled_active_sum"), r.sampled_active_sum[v]);
+    visit_slos(fmt::format("variants/{}/", v), r.slo_statistics[v], visit);
+  }
+  for (std::size_t p = 0; p < r.pairs.size(); ++p)
+    visit(field_name("pairs", p, "differences"), r.pairs[p].differences);
 }
 
 }  // namespace faultline::detail

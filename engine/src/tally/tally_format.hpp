@@ -13,13 +13,14 @@ inline constexpr std::string_view kTallyMagic = "faultline-tally";
 // "body".
 enum class HeaderLine {
   magic = 1,
+  command,
   faultline_version,
   seed,
   runs,
   range,
   sample_every,
   fidelity,
-  strategy,
+  strategies,
   first_input,
 };
 

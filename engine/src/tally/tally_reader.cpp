@@ -137,6 +137,12 @@ class TallyReader {
         numbers[i] = lines_.unsigned_at(i + 2);
     }
   }
+  void operator()(const std::string& name, Moments& m) {
+    begin(name);
+    std::size_t i = 1;
+    m = whole(1, [&] { return Moments(moments(i)); });
+    end_of_line(name, i);
+  }
   void operator()(const std::string& name, Accumulator& a) {
     begin(name);
     std::size_t i = 1;
@@ -219,6 +225,13 @@ TallyHeader parse_header(Lines& lines) {
   if (lines.unsigned_at(1) != kTallyFormatVersion)
     lines.fail(1, fmt::format("the tally is in format {}; this faultline reads format {} only",
                               lines.word(1), kTallyFormatVersion));
+  lines.next("command");
+  lines.expect("command", 2);
+  const auto command = parse_word<StudyCommand>(lines.word(1));
+  if (!command)
+    lines.fail(
+        1, fmt::format("expected {}, found '{}'", expected_words<StudyCommand>(), lines.word(1)));
+  h.command = *command;
   lines.next("faultline-version");
   lines.expect("faultline-version", 2);
   h.faultline_version = lines.word(1);
@@ -258,9 +271,13 @@ void parse_options(Lines& lines, TallyHeader& h) {
   } else {
     lines.fail(1, fmt::format("expected 'state' or 'network', found '{}'", lines.word(1)));
   }
-  lines.next("strategy");
-  lines.expect("strategy", 2);
-  h.strategy = lines.word(1) == "-" ? "" : std::string(lines.word(1));
+  lines.next("strategies");
+  lines.expect("strategies", lines.words());
+  for (std::size_t i = 1; i < lines.words(); ++i) {
+    if (lines.word(i).empty())
+      lines.fail(i, "strategies are words, one space apart");
+    h.strategies.emplace_back(lines.word(i));
+  }
   for (lines.next("body"); lines.word(0) == "input"; lines.next("body")) {
     if (lines.words() < 4)
       lines.fail(lines.words(), "an input gives its part, its SHA-256 and its path");
@@ -304,21 +321,19 @@ std::optional<Value> parsed(const std::string& path, Diagnostics& diagnostics, c
   }
 }
 
-}  // namespace
-
-TallyHeaderRead read_tally_header(const std::string& path) {
-  TallyHeaderRead read;
-  read.header = parsed<TallyHeader>(path, read.diagnostics, header_of);
-  return read;
-}
-
-TallyRead read_tally(const std::string& path, const MonteCarloResult& empty) {
-  TallyRead read;
-  read.result = parsed<MonteCarloResult>(path, read.diagnostics, [&](Lines& lines) {
+// The tally's header and body, the body read into `empty` by `visit`.
+template <class Result, class Visit>
+std::optional<Result> read_body(const std::string& path, Diagnostics& diagnostics,
+                                const Result& empty, StudyCommand command, const Visit& visit) {
+  return parsed<Result>(path, diagnostics, [&](Lines& lines) {
     const TallyHeader header = header_of(lines);
-    MonteCarloResult result = empty;
+    if (header.command != command)
+      throw Unreadable{{path, static_cast<int>(detail::HeaderLine::command), 9},
+                       fmt::format("a tally of {} where one of {} was expected",
+                                   word_of(header.command), word_of(command))};
+    Result result = empty;
     TallyReader reader(lines);
-    detail::visit_tally(result, reader);
+    visit(result, reader);
     lines.next("'end'");
     lines.expect("end", 1);
     if (!lines.at_end())
@@ -330,6 +345,27 @@ TallyRead read_tally(const std::string& path, const MonteCarloResult& empty) {
     result.first_run = header.range.first;
     return result;
   });
+}
+
+}  // namespace
+
+TallyHeaderRead read_tally_header(const std::string& path) {
+  TallyHeaderRead read;
+  read.header = parsed<TallyHeader>(path, read.diagnostics, header_of);
+  return read;
+}
+
+TallyRead read_tally(const std::string& path, const MonteCarloResult& empty) {
+  TallyRead read;
+  read.result = read_body(path, read.diagnostics, empty, StudyCommand::simulate,
+                          [](MonteCarloResult& r, TallyReader& v) { detail::visit_tally(r, v); });
+  return read;
+}
+
+ComparisonTallyRead read_tally(const std::string& path, const Comparison& empty) {
+  ComparisonTallyRead read;
+  read.result = read_body(path, read.diagnostics, empty, StudyCommand::compare,
+                          [](Comparison& r, TallyReader& v) { detail::visit_comparison(r, v); });
   return read;
 }
 

@@ -36,6 +36,11 @@ class TallyWriter {
       out_ += fmt::format(" {}", n);
     out_ += '\n';
   }
+  void operator()(std::string_view name, const Moments& m) {
+    out_ += name;
+    moments(m.state());
+    out_ += '\n';
+  }
   void operator()(std::string_view name, const Accumulator& a) {
     out_ += name;
     accumulator(a);
@@ -72,6 +77,7 @@ class TallyWriter {
 
 std::string header_text(const TallyHeader& h) {
   std::string out = fmt::format("{} {}\n", detail::kTallyMagic, kTallyFormatVersion);
+  out += fmt::format("command {}\n", word_of(h.command));
   out += fmt::format("faultline-version {}\n", h.faultline_version);
   out += fmt::format("seed {}\nruns {}\n", h.seed, h.runs);
   out += fmt::format("range {} {}\n", h.range.first, h.range.end);
@@ -79,7 +85,10 @@ std::string header_text(const TallyHeader& h) {
   out += h.network
              ? fmt::format("fidelity network {} {}\n", h.network->step.ms, h.network->window.ms)
              : "fidelity state\n";
-  out += fmt::format("strategy {}\n", h.strategy.empty() ? "-" : h.strategy);
+  out += "strategies";
+  for (const std::string& strategy : h.strategies)
+    out += " " + strategy;
+  out += '\n';
   for (const TallyInput& input : h.inputs) {
     if (input.path.find('\n') != std::string::npos)
       throw std::invalid_argument("a tally cannot name a file whose path holds a line break");
@@ -120,6 +129,14 @@ std::string tally_text(const TallyHeader& header, const MonteCarloResult& result
   std::string out = header_text(header);
   TallyWriter writer(out);
   detail::visit_tally(result, writer);
+  out += "end\n";
+  return out;
+}
+
+std::string tally_text(const TallyHeader& header, const Comparison& result) {
+  std::string out = header_text(header);
+  TallyWriter writer(out);
+  detail::visit_comparison(result, writer);
   out += "end\n";
   return out;
 }
