@@ -7,6 +7,8 @@
 #
 #   tools/bench.sh scale [SIZE...]   the scale benchmark instead: every command
 #                                    on synthetic estates (tools/bench_scale.sh)
+#   tools/bench.sh mpi [RUNS]        MPI's efficiency instead: runs per second
+#                                    with 1 and 2 ranks (tools/bench_mpi.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,10 @@ cmake --build build/release -j2 --target faultline_bench faultline_cli
 if [ "${1-}" = scale ]; then
   shift
   exec tools/bench_scale.sh "$@"
+fi
+if [ "${1-}" = mpi ]; then
+  shift
+  exec tools/bench_mpi.sh "$@"
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # Five repetitions of each, shown as their median, standard deviation and

@@ -38,6 +38,7 @@ packages=(
   python3-jsonschema python3-yaml  # the schema test validates every fixture
   prometheus  # promtool checks the --prom metrics
   pybind11-dev python3-dev  # the faultline Python module
+  libopenmpi-dev openmpi-bin  # mpirun faultline simulate: runs spread over ranks
 )
 if [ "$sanitize" -eq 1 ]; then
   # clang-14 is Debian 12's clang; libclang-rt-14-dev holds the ASan, UBSan

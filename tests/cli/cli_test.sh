@@ -8,28 +8,8 @@ source_dir=$2
 fixtures=$source_dir/tests/loader/fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-expect_exit() {
-  local expected=$1 name=$2
-  shift 2
-  "$@" >"$work/stdout" 2>"$work/stderr"
-  local actual=$?
-  if [ "$actual" -ne "$expected" ]; then
-    echo "FAIL $name: exit $actual, expected $expected"
-    sed 's/^/  stderr: /' "$work/stderr" | head -n 5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-
-check() {
-  local name=$1
-  shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
-}
+# shellcheck source=checks.sh
+source "$(dirname "$0")/checks.sh"
 
 cd "$source_dir"
 
@@ -654,6 +634,65 @@ expect_exit 2 "nor read its scenario from standard input" bash -c \
 check "which merge could not read again" grep -q "needs the scenario in a file" "$work/stderr"
 expect_exit 2 "merge of a file that is no tally" "$faultline" merge "$retries"
 check "says so" grep -q "not a Faultline tally" "$work/stderr"
+
+# The cluster scripts: shards by index, a Slurm study (sbatch played by a
+# script running each job at once), the Kubernetes Jobs' shape.
+expect_exit 0 "one process makes the cluster scripts' study" "$faultline" simulate "$retries" \
+  --runs 500 --seed 2 --quiet --json "$work/cluster-one.json"
+for index in 0 1 2; do
+  expect_exit 0 "shard.sh makes shard $index of 3" env FAULTLINE="$faultline" \
+    tools/cluster/shard.sh "$index" 3 "$work/cluster" "$retries" 500 --seed 2
+done
+check "a third of the runs each" grep -qx "range 166 333" "$work/cluster/shard-1.tally"
+expect_exit 0 "which merge adds up" "$faultline" merge "$work"/cluster/shard-*.tally \
+  --json "$work/cluster-merged.json"
+check "into one process's study" cmp -s "$work/cluster-one.json" "$work/cluster-merged.json"
+expect_exit 2 "shard.sh refuses an index past the count" tools/cluster/shard.sh 3 3 \
+  "$work/cluster" "$retries" 500
+mkdir -p "$work/bin"
+cat >"$work/bin/sbatch" <<'SBATCH'
+#!/usr/bin/env bash
+# sbatch as the test needs it: runs the job at once (each array index in
+# turn) and prints a job id.
+array=0-0 wrap=
+args=()
+for arg in "$@"; do
+  case $arg in
+    --array=*) array=${arg#--array=} ;;
+    --wrap=*) wrap=${arg#--wrap=} ;;
+    --parsable | --job-name=* | --cpus-per-task=* | --output=* | --dependency=*) ;;
+    *) args+=("$arg") ;;
+  esac
+done
+if [ -n "$wrap" ]; then
+  bash -c "$wrap" >/dev/null || exit 1
+else
+  for index in $(seq "${array%-*}" "${array#*-}"); do
+    SLURM_ARRAY_TASK_ID=$index "${args[@]}" >/dev/null || exit 1
+  done
+fi
+echo 42
+SBATCH
+chmod +x "$work/bin/sbatch"
+expect_exit 0 "a Slurm study" env PATH="$work/bin:$PATH" FAULTLINE="$faultline" SHARD_CPUS=1 \
+  tools/cluster/slurm-study.sh 4 "$work/slurm" "$retries" 500 --seed 2
+check "merges into one process's study" cmp -s "$work/cluster-one.json" "$work/slurm/study.json"
+check "with its report" test -s "$work/slurm/report/index.html"
+check "the Kubernetes Jobs: shards by index, then a merge of the same tallies" python3 - \
+  tools/cluster/k8s-shards.yaml tools/cluster/k8s-merge.yaml <<'PY'
+import sys, yaml
+shards, merge = (yaml.safe_load(open(path)) for path in sys.argv[1:])
+spec = shards["spec"]
+assert shards["kind"] == merge["kind"] == "Job" and spec["completionMode"] == "Indexed"
+container = spec["template"]["spec"]["containers"][0]
+args = container["args"]
+assert container["command"] == ["tools/cluster/shard.sh"] and args[0] == "$(JOB_COMPLETION_INDEX)"
+assert int(args[1]) == spec["completions"] == spec["parallelism"], (args, spec)
+mount = container["volumeMounts"][0]["mountPath"]
+assert args[2] == mount, (args, mount)
+merged = merge["spec"]["template"]["spec"]["containers"][0]
+assert f"faultline merge {mount}/shard-*.tally" in merged["args"][0], merged
+PY
 
 expect_exit 2 "compare of a scenario with itself" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml scenarios/webex-2018-09-25.yaml --runs 5

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "faultline/reports/json.hpp"
 #include "faultline/slo.hpp"
@@ -130,6 +131,28 @@ TEST(TallyFile, KeepsItsLayout) {
                              file_sha256(test_path("tally/fixtures/" + std::string(name)))});
   EXPECT_TRUE(testing::matches_golden("golden/fixed-3.tally",
                                       tally_text(header, simulate(*scenario, options))));
+}
+
+// Progress counts the shard's own runs, not the study's run indices. Each
+// run waits 1 ms as it is handed over, so the 400 take over 400 ms and
+// progress is reported (every 200 ms) before the last.
+TEST(TallyShard, ReportsProgressInItsOwnRuns) {
+  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
+  MonteCarloOptions options;
+  options.first_run = 9'000'000;
+  options.runs = 400;
+  options.on_run = [](const RunRecord&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  };
+  std::vector<MonteCarloProgress> reports;
+  options.on_progress = [&](const MonteCarloProgress& p) { reports.push_back(p); };
+  simulate(*scenario, options);
+  ASSERT_GE(reports.size(), 2U) << "no report before the last";
+  for (const MonteCarloProgress& p : reports) {
+    EXPECT_LE(p.runs_done, options.runs);
+    EXPECT_EQ(p.runs_planned, options.runs);
+  }
+  EXPECT_EQ(reports.back().runs_done, options.runs);
 }
 
 // The shards, merged in the order given, as merge does.

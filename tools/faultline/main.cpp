@@ -45,6 +45,7 @@
 #include "faultline/words.hpp"
 #include "imports.hpp"
 #include "output.hpp"
+#include "ranks.hpp"
 #include "rehearse.hpp"
 #include "shards.hpp"
 #include "slos.hpp"
@@ -707,7 +708,7 @@ std::optional<faultline::TallyHeader> shard_header_for(const SimulateArgs& args,
   return header;
 }
 
-int simulate(SimulateArgs& args) {
+int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
   if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
@@ -717,7 +718,7 @@ int simulate(SimulateArgs& args) {
   std::optional<faultline::TallyHeader> header;
   if (!args.tally.empty() && !(header = shard_header_for(args, *scenario, study_runs)))
     return kExitBadInput;
-  const bool show_progress = !args.quiet && isatty(STDERR_FILENO);
+  const bool show_progress = !args.quiet && isatty(STDERR_FILENO) && ranks.size() == 1;
   if (show_progress)
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
@@ -735,13 +736,23 @@ int simulate(SimulateArgs& args) {
         });
       };
     }
-    result = faultline::simulate(*scenario, options);
+    if (ranks.size() == 1) {
+      result = faultline::simulate(*scenario, options);
+    } else if (auto across = faultline::simulate_across(*scenario, options, ranks)) {
+      result = std::move(*across);
+    } else {
+      std::cerr << "faultline: interrupted: the ranks' runs made are no prefix of the study's, "
+                   "so nothing was written\n";
+      return kExitInterrupted;
+    }
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
   if (show_progress)
     std::cerr << "\n";
+  if (!ranks.first())  // rank 0 writes, and main gives every rank its exit code
+    return kExitOk;
   int written = std::max(simulation_outputs(args.outputs, *scenario, result), rows->finish());
   if (header) {
     header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
@@ -1306,6 +1317,30 @@ int run_guarded(const std::function<int()>& command) {
   return with_output_checked(code);
 }
 
+// The command, as one rank of an MPI job when there is one: only simulate
+// spreads its runs over the ranks, and only rank 0 speaks and writes.
+int in_mpi_job(const faultline::cli::Ranks& ranks, bool simulating,
+               const std::function<int()>& command) {
+  if (!faultline::cli::launched_by_mpi())
+    return command();
+  if (!ranks.joined()) {
+    std::cerr << "faultline: started by an MPI launcher, but built without MPI: install "
+                 "libopenmpi-dev and build again, or run shards with --run-range and --tally\n";
+    return kExitBadInput;
+  }
+  if (!ranks.first()) {
+    static std::ofstream nowhere("/dev/null");
+    std::cout.rdbuf(nowhere.rdbuf());
+    std::cerr.rdbuf(nowhere.rdbuf());
+  }
+  if (ranks.size() > 1 && !simulating) {
+    std::cerr << "faultline: under an MPI launcher only simulate spreads its runs over the "
+                 "ranks; run other commands in one process\n";
+    return kExitBadInput;
+  }
+  return command();
+}
+
 // The option every command takes: how large an input may be.
 void add_max_input_option(CLI::App& app, std::uint64_t& max_input_mib) {
   app.add_option("--max-input-mib", max_input_mib,
@@ -1315,6 +1350,7 @@ void add_max_input_option(CLI::App& app, std::uint64_t& max_input_mib) {
 }
 
 int main(int argc, char** argv) {
+  const faultline::cli::Ranks ranks(argc, argv);
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "faultline " + std::string(faultline::kVersion));
@@ -1333,8 +1369,8 @@ int main(int argc, char** argv) {
   ReplayArgs replay_args;
   commands.emplace_back(add_replay_command(app, replay_args), [&] { return replay(replay_args); });
   SimulateArgs simulate_args;
-  commands.emplace_back(add_simulate_command(app, simulate_args),
-                        [&] { return simulate(simulate_args); });
+  CLI::App* simulate_cmd = add_simulate_command(app, simulate_args);
+  commands.emplace_back(simulate_cmd, [&] { return simulate(simulate_args, ranks); });
   MergeArgs merge_args;
   commands.emplace_back(add_merge_command(app, merge_args), [&] { return merge(merge_args); });
   CompareArgs compare_args;
@@ -1384,5 +1420,6 @@ int main(int argc, char** argv) {
     }
     return kExitOk;
   };
-  return run_guarded(run_command);
+  return ranks.from_first(
+      run_guarded([&] { return in_mpi_job(ranks, simulate_cmd->parsed(), run_command); }));
 }

@@ -72,6 +72,11 @@ struct MonteCarloOptions {
 };
 
 inline constexpr std::uint64_t kRunsPerCheck = 4096;
+
+// Whether the user-seconds lost over the runs so far meet a confidence
+// target (MonteCarloOptions::until_ci): their 95% half-width at most that
+// share of their mean.
+bool reached_ci_target(const Accumulator& lost, double until_ci);
 inline constexpr std::uint64_t kMostRuns = 10'000'000;
 
 struct ServiceStatistics {

@@ -98,6 +98,16 @@ struct ComparisonTallyRead {
 };
 ComparisonTallyRead read_tally(const std::string& path, const Comparison& empty);
 
+// The statistics alone, as a tally file's body holds them, and one
+// statistic: how the processes of one study, which share its inputs by
+// construction, exchange their runs (distributed.hpp). The readers throw
+// std::invalid_argument for a text that is not one of a result shaped as
+// `empty`.
+std::string tally_body(const MonteCarloResult& result);
+MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult& empty);
+std::string statistic_text(const Accumulator& statistic);
+Accumulator read_statistic(const std::string& text);
+
 // Whether the shards' headers (`headers[i]` read from `paths[i]`) are of one
 // study, their ranges tiling [0, runs) with no gap and no overlap, made by
 // this faultline, from inputs whose files (their paths read from the

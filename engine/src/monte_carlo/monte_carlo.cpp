@@ -225,11 +225,12 @@ class ProgressReport {
     last_ = now;
     options_.on_progress({runs, options_.runs, now});
   }
-  // For parallel_runs; empty without on_progress.
+  // For parallel_runs, which counts from the first run of the study, not
+  // of these runs; empty without on_progress.
   std::function<void(std::uint64_t)> every_interval() {
     if (!options_.on_progress)
       return {};
-    return std::ref(*this);
+    return [this](std::uint64_t handed_out) { (*this)(handed_out - options_.first_run); };
   }
   void done(std::uint64_t made) const {
     if (options_.on_progress)
@@ -367,6 +368,11 @@ void merge_results(MonteCarloResult& into, const MonteCarloResult& from) {
   merge(into, from);
 }
 
+bool reached_ci_target(const Accumulator& lost, double until_ci) {
+  const auto half = lost.ci95_half_width();
+  return half && *half <= until_ci * lost.mean();
+}
+
 MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& options) {
   MonteCarloResult result = empty_result(scenario, options);
   const std::span<const SimTime> times = result.sample_times;
@@ -414,8 +420,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         if (worker)
           lost.merge(worker->tally.overall.user_seconds_lost);
       }
-      const auto half = lost.ci95_half_width();
-      result.reached_ci_target = half && *half <= *options.until_ci * lost.mean();
+      result.reached_ci_target = reached_ci_target(lost, *options.until_ci);
       if (*result.reached_ci_target)
         break;
     }

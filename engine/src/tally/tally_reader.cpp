@@ -369,4 +369,40 @@ ComparisonTallyRead read_tally(const std::string& path, const Comparison& empty)
   return read;
 }
 
+namespace {
+
+// Reads `text` with `read`; a problem becomes std::invalid_argument.
+template <class Read>
+auto read_text(const std::string& text, const Read& read) {
+  Lines lines("<process>", text);
+  try {
+    return read(lines);
+  } catch (const Unreadable& e) {
+    throw std::invalid_argument(
+        fmt::format("{}:{}:{}: {}", e.where.file, e.where.line, e.where.column, e.message));
+  }
+}
+
+}  // namespace
+
+MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult& empty) {
+  return read_text(text, [&](Lines& lines) {
+    MonteCarloResult result = empty;
+    TallyReader reader(lines);
+    detail::visit_tally(result, reader);
+    lines.next("'end'");
+    lines.expect("end", 1);
+    return result;
+  });
+}
+
+Accumulator read_statistic(const std::string& text) {
+  return read_text(text, [](Lines& lines) {
+    Accumulator statistic;
+    TallyReader reader(lines);
+    reader("statistic", statistic);
+    return statistic;
+  });
+}
+
 }  // namespace faultline

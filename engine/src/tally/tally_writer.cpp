@@ -126,10 +126,21 @@ std::string file_sha256(const std::string& path) {
 }
 
 std::string tally_text(const TallyHeader& header, const MonteCarloResult& result) {
-  std::string out = header_text(header);
+  return header_text(header) + tally_body(result);
+}
+
+std::string tally_body(const MonteCarloResult& result) {
+  std::string out;
   TallyWriter writer(out);
   detail::visit_tally(result, writer);
   out += "end\n";
+  return out;
+}
+
+std::string statistic_text(const Accumulator& statistic) {
+  std::string out;
+  TallyWriter writer(out);
+  writer("statistic", statistic);
   return out;
 }
 

@@ -1,0 +1,114 @@
+// Monte Carlo across processes, the processes played by threads that
+// exchange their texts through shared memory.
+
+#include "faultline/distributed.hpp"
+
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <thread>
+
+#include "faultline/reports/json.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::scenario_fixture;
+
+// What the threads of one group share: a slot each and a barrier.
+struct Meeting {
+  explicit Meeting(int size) : slots(static_cast<std::size_t>(size)), barrier(size) {}
+  std::vector<std::string> slots;
+  std::barrier<> barrier;
+};
+
+class ThreadGroup : public ProcessGroup {
+ public:
+  ThreadGroup(Meeting& meeting, int rank) : meeting_(meeting), rank_(rank) {}
+  int rank() const override { return rank_; }
+  int size() const override { return static_cast<int>(meeting_.slots.size()); }
+  std::vector<std::string> all_gather(const std::string& mine) const override {
+    meeting_.slots[static_cast<std::size_t>(rank_)] = mine;
+    meeting_.barrier.arrive_and_wait();
+    std::vector<std::string> all = meeting_.slots;
+    meeting_.barrier.arrive_and_wait();  // nobody writes again before all have read
+    return all;
+  }
+
+ private:
+  Meeting& meeting_;
+  int rank_;
+};
+
+// Each process's result (empty when none), as JSON; options_of(rank) gives
+// a process its options.
+template <class OptionsOf>
+std::vector<std::string> across(const Scenario& scenario, int processes,
+                                const OptionsOf& options_of) {
+  Meeting meeting(processes);
+  std::vector<std::string> json(static_cast<std::size_t>(processes));
+  std::vector<std::jthread> threads;
+  for (int rank = 0; rank < processes; ++rank) {
+    threads.emplace_back([&, rank] {
+      const ThreadGroup group(meeting, rank);
+      const auto result = simulate_across(scenario, options_of(rank), group);
+      json[static_cast<std::size_t>(rank)] =
+          result ? reports::simulation_json(scenario, *result).dump(1) : "";
+    });
+  }
+  threads.clear();
+  return json;
+}
+
+TEST(ShareOfRuns, TilesTheRunsTheFirstProcessesTakingOneMore) {
+  // 10 runs from 5 over 3 processes: 4, 3 and 3.
+  EXPECT_EQ(share_of_runs(5, 15, 0, 3), (RunRange{5, 9}));
+  EXPECT_EQ(share_of_runs(5, 15, 1, 3), (RunRange{9, 12}));
+  EXPECT_EQ(share_of_runs(5, 15, 2, 3), (RunRange{12, 15}));
+  // More processes than runs: the last ones make none.
+  EXPECT_EQ(share_of_runs(0, 2, 3, 4), (RunRange{2, 2}));
+}
+
+TEST(SimulateAcross, EveryProcessGetsWhatOneProcessGives) {
+  const auto scenario = scenario_fixture("tally/fixtures/random.yaml");
+  MonteCarloOptions options;
+  options.runs = 1001;
+  options.seed = 4;
+  const std::string one = reports::simulation_json(*scenario, simulate(*scenario, options)).dump(1);
+  for (const int processes : {1, 2, 3}) {
+    for (const std::string& json : across(*scenario, processes, [&](int) { return options; }))
+      EXPECT_EQ(json, one) << processes << " processes";
+  }
+}
+
+// random.yaml's user-hours spread widely, so a 3% target takes a few rounds
+// of 4096 runs: the processes must stop after the same one.
+TEST(SimulateAcross, StopsOnTheConfidenceTargetAtTheRunOneProcessWould) {
+  const auto scenario = scenario_fixture("tally/fixtures/random.yaml");
+  MonteCarloOptions options;
+  options.runs = 100'000;
+  options.until_ci = 0.01;
+  const MonteCarloResult one = simulate(*scenario, options);
+  ASSERT_TRUE(one.reached_ci_target && *one.reached_ci_target);
+  ASSERT_GT(one.runs, kRunsPerCheck);
+  ASSERT_LT(one.runs, options.runs);
+  const std::string expected = reports::simulation_json(*scenario, one).dump(1);
+  for (const std::string& json : across(*scenario, 2, [&](int) { return options; }))
+    EXPECT_EQ(json, expected);
+}
+
+TEST(SimulateAcross, AProcessStoppedLeavesNoResultAnywhere) {
+  const auto scenario = scenario_fixture("tally/fixtures/random.yaml");
+  const std::atomic<bool> stopped{true};
+  const auto json = across(*scenario, 2, [&](int rank) {
+    MonteCarloOptions options;
+    options.runs = 500;
+    options.stop = rank == 1 ? &stopped : nullptr;
+    return options;
+  });
+  EXPECT_EQ(json, (std::vector<std::string>{"", ""}));
+}
+
+}  // namespace
+}  // namespace faultline
