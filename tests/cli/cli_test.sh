@@ -632,6 +632,10 @@ expect_exit 2 "nor read its scenario from standard input" bash -c \
   'cd "$1" && "$2" simulate - --runs 10 --tally stdin.tally < retries.yaml' _ "$work/moved" \
   "$faultline"
 check "which merge could not read again" grep -q "needs the scenario in a file" "$work/stderr"
+expect_exit 2 "a tally is a file, not standard output" "$faultline" simulate "$retries" \
+  --runs 10 --tally -
+check "which merge reads back" grep -q "must name a file, which merge reads back" "$work/stderr"
+expect_exit 2 "merge of a folder" "$faultline" merge "$work"
 expect_exit 2 "merge of a file that is no tally" "$faultline" merge "$retries"
 check "says so" grep -q "not a Faultline tally" "$work/stderr"
 
@@ -649,6 +653,9 @@ expect_exit 0 "which merge adds up" "$faultline" merge "$work"/cluster/shard-*.t
 check "into one process's study" cmp -s "$work/cluster-one.json" "$work/cluster-merged.json"
 expect_exit 2 "shard.sh refuses an index past the count" tools/cluster/shard.sh 3 3 \
   "$work/cluster" "$retries" 500
+expect_exit 0 "and reads 08 as eight" env FAULTLINE="$faultline" tools/cluster/shard.sh 08 10 \
+  "$work/cluster-08" "$retries" 500 --seed 2
+check "runs 400 to 449" grep -qx "range 400 450" "$work/cluster-08/shard-8.tally"
 mkdir -p "$work/bin"
 cat >"$work/bin/sbatch" <<'SBATCH'
 #!/usr/bin/env bash
@@ -677,6 +684,8 @@ chmod +x "$work/bin/sbatch"
 expect_exit 0 "a Slurm study" env PATH="$work/bin:$PATH" FAULTLINE="$faultline" SHARD_CPUS=1 \
   tools/cluster/slurm-study.sh 4 "$work/slurm" "$retries" 500 --seed 2
 check "merges into one process's study" cmp -s "$work/cluster-one.json" "$work/slurm/study.json"
+expect_exit 2 "a Slurm study takes its threads from SHARD_CPUS" env PATH="$work/bin:$PATH" \
+  tools/cluster/slurm-study.sh 4 "$work/slurm-threads" "$retries" 500 --threads 4
 check "with its report" test -s "$work/slurm/report/index.html"
 check "the Kubernetes Jobs: shards by index, then a merge of the same tallies" python3 - \
   tools/cluster/k8s-shards.yaml tools/cluster/k8s-merge.yaml <<'PY'

@@ -53,6 +53,9 @@ check "writing nothing" test ! -e "$work/replay.json"
 expect_exit 2 "network fidelity is refused" "$mpiexec" -np 2 "$faultline" simulate \
   tests/network/fixtures/thin_wan.yaml --fidelity network --runs 4 --json "$work/net.json"
 check "with the reason" grep -q "forks a process for each run" "$work/stderr"
+expect_exit 2 "even on one rank" "$mpiexec" -np 1 "$faultline" simulate \
+  tests/network/fixtures/thin_wan.yaml --fidelity network --runs 4 --json "$work/net.json"
+check "writing nothing" test ! -e "$work/net.json"
 expect_exit 2 "and so are rows per run" "$mpiexec" -np 2 "$faultline" "${webex[@]}" \
   --per-run "$work/rows.csv"
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "faultline/reports/json.hpp"
@@ -219,6 +220,7 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   const Comparison whole = compare(variants, study);
   TallyHeader header = header_for(MonteCarloOptions{}, study.runs);
   header.command = StudyCommand::compare;
+  header.strategies = {"as-written", "shortest-first"};
   Comparison total = empty_comparison(variants, study);
   for (const RunRange range : {RunRange{150, 200}, RunRange{0, 150}}) {
     CompareOptions shard = study;
@@ -236,6 +238,70 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   }
   EXPECT_EQ(reports::compare_json(total).dump(1), reports::compare_json(whole).dump(1));
   EXPECT_GT(whole.pairs.front().differences.standard_deviation(), 0);
+}
+
+// The tally of three runs of fixed.yaml, and the empty result it is read
+// into.
+std::pair<MonteCarloResult, std::string> three_fixed_runs() {
+  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
+  MonteCarloOptions options;
+  options.runs = 3;
+  return {empty_result(*scenario, options),
+          tally_text(header_for(options, 3), simulate(*scenario, options))};
+}
+
+// A crafted tally must not reach arithmetic that overflows: counts above
+// the runs, negative sums, values past 2^62, inputs no command reads, and
+// files that are not files are refused where they are.
+TEST_F(TallyTest, ValuesNoRunGivesAreRefusedAtTheirColumn) {
+  // Named, not bound: clang 14's lambdas cannot capture structured bindings.
+  const auto fixed = three_fixed_runs();
+  const MonteCarloResult& empty = fixed.first;
+  const std::string& text = fixed.second;
+  const auto edited = [&](const std::string& name, const std::string& from, const std::string& to) {
+    std::string out = text;
+    out.replace(out.find(from), from.size(), to);
+    return read_tally(write(name, out), empty).diagnostics;
+  };
+  const auto line_of = [&](const std::string& start) {
+    const std::size_t at = text.find("\n" + start);
+    return static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) +
+           2;
+  };
+  EXPECT_TRUE(
+      testing::has_error(edited("count", "services/0/runs_down 3", "services/0/runs_down 4"),
+                         line_of("services/0/runs_down"), 22, "a count of 4 runs, of 3"));
+  // The largest loss, at column 57 of its line, set to 2^62.
+  const std::string lost = "overall/user_seconds_lost 3 a4cb80 235c7496c000 3600000 ";
+  EXPECT_TRUE(testing::has_error(edited("extreme", lost + "3600000", lost + "4611686018427387904"),
+                                 line_of("overall/user_seconds_lost"), 57,
+                                 "a value of 4611686018427387904, past the 2^62"));
+  const std::string busy = text.substr(text.find("samples/busy_sum"));
+  const std::string busy_line = busy.substr(0, busy.find('\n'));
+  std::string negative = busy_line;
+  negative.replace(negative.rfind(' ') + 1, std::string::npos, "-1");
+  EXPECT_TRUE(testing::has_error(
+      edited("negative", busy_line, negative), line_of("samples/busy_sum"),
+      static_cast<int>(negative.rfind(' ')) + 2, "a sum of values of 0 or more is not below 0"));
+  EXPECT_TRUE(
+      testing::has_error(edited("two", "\nbody\n", "\ninput scenario 00 other.yaml\nbody\n"), 12, 1,
+                         "a tally of simulate with 2 scenarios"));
+  EXPECT_TRUE(testing::has_error(read_tally(folder_.string(), empty).diagnostics, 0, 0,
+                                 "a tally is a file that simulate or compare wrote"));
+}
+
+TEST(TallySums, APassing2To63IsRefusedNotWrapped) {
+  MonteCarloResult a;
+  a.sampled_busy_sum = {std::numeric_limits<std::int64_t>::max() - 1};
+  MonteCarloResult b = a;
+  EXPECT_THROW(merge_results(a, b), std::invalid_argument);
+}
+
+// The last bucket's range ends at 2^63 - 1, computed without forming 2^63.
+TEST(TallyStatistics, TheLargestValueHasAQuantile) {
+  Accumulator a;
+  a.add(std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(a.quantile(1.0), static_cast<double>(std::numeric_limits<std::int64_t>::max()));
 }
 
 TEST_F(TallyTest, ShardsThatDoNotTileTheStudyOrDifferAreRefusedWhereTheySaySo) {
@@ -280,11 +346,10 @@ TEST_F(TallyTest, ShardsThatDoNotTileTheStudyOrDifferAreRefusedWhereTheySaySo) {
 }
 
 TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn) {
-  const auto scenario = scenario_fixture("tally/fixtures/fixed.yaml");
-  MonteCarloOptions options;
-  options.runs = 3;
-  const MonteCarloResult empty = empty_result(*scenario, options);
-  const std::string text = tally_text(header_for(options, 3), simulate(*scenario, options));
+  // Named, not bound: clang 14's lambdas cannot capture structured bindings.
+  const auto fixed = three_fixed_runs();
+  const MonteCarloResult& empty = fixed.first;
+  const std::string& text = fixed.second;
   const auto error_of = [&](const std::string& name, const std::string& edited) {
     const TallyRead read = read_tally(write(name, edited), empty);
     EXPECT_FALSE(read.result);

@@ -25,6 +25,7 @@ for number in "$index" "$count" "$runs"; do
       ;;
   esac
 done
+index=$((10#$index)) count=$((10#$count)) runs=$((10#$runs))  # 08 is eight, not octal
 if [ "$count" -lt 1 ] || [ "$index" -ge "$count" ] || [ "$runs" -lt "$count" ]; then
   echo "shard.sh: need 0 <= INDEX < COUNT <= RUNS, found $index, $count and $runs" >&2
   exit 2

@@ -17,6 +17,12 @@ if [ $# -lt 4 ]; then
 fi
 count=$1 out=$2
 shift 2
+for arg in "$@"; do
+  if [ "$arg" = --threads ] || [ "${arg#--threads=}" != "$arg" ]; then
+    echo "slurm-study.sh: each shard's threads are SHARD_CPUS, not --threads" >&2
+    exit 2
+  fi
+done
 here=$(cd "$(dirname "$0")" && pwd)
 cpus=${SHARD_CPUS:-2}
 faultline=${FAULTLINE:-faultline}
@@ -24,9 +30,11 @@ mkdir -p "$out/logs"
 shards=(--job-name=faultline-shards --cpus-per-task="$cpus" --output="$out/logs/shard-%a.log"
   "$here/shard.sh" slurm "$count" "$out" "$@" --threads "$cpus")
 array=$(sbatch --parsable --array="0-$((count - 1))" "${shards[@]}")
-merge=$(sbatch --parsable --job-name=faultline-merge --dependency="afterok:$array" \
-  --output="$out/logs/merge.log" \
+merging=(--job-name=faultline-merge --output="$out/logs/merge.log"
   --wrap="$(printf '%q ' "$faultline" merge)$(printf '%q' "$out")/shard-*.tally $(printf '%q ' \
     --json "$out/study.json" --report "$out/report")")
+merge=$(sbatch --parsable --dependency="afterok:$array" "${merging[@]}")
 echo "shards: job array $array; merge: job $merge, once every shard has succeeded"
-echo "to rerun shard I alone: sbatch --array=I $(printf '%q ' "${shards[@]}")"
+echo "if shard I fails, the merge never starts (scancel $merge); rerun the shard alone:"
+echo "  sbatch --array=I $(printf '%q ' "${shards[@]}")"
+echo "then, once it has succeeded, the merge: sbatch $(printf '%q ' "${merging[@]}")"

@@ -183,7 +183,14 @@ void add_shard_options(CLI::App* command, std::string& run_range, std::string& t
   command
       ->add_option("--tally", tally,
                    "Also write the runs' exact tally to this file, for faultline merge")
-      ->check(non_empty_path);
+      ->check(non_empty_path)
+      ->check(CLI::Validator(
+          [](const std::string& path) {
+            return path == "-" ? "must name a file, which merge reads back, not - (standard "
+                                 "output)"
+                               : "";
+          },
+          "FILE"));
 }
 
 // Where the text for people goes: standard output, unless one of the
@@ -708,17 +715,27 @@ std::optional<faultline::TallyHeader> shard_header_for(const SimulateArgs& args,
   return header;
 }
 
-int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
+// simulate's inputs read and its options made; false (the reason said)
+// when one is bad.
+bool prepare_simulation(SimulateArgs& args, std::shared_ptr<const faultline::Scenario>& scenario,
+                        std::optional<faultline::TallyHeader>& header) {
   if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
-    return kExitBadInput;
-  auto scenario = load_scenario(args.scenario, args.strategy);
+    return false;
+  scenario = load_scenario(args.scenario, args.strategy);
   const std::uint64_t study_runs = args.options.runs;
   if (!scenario || !complete_options(args, *scenario))
-    return kExitBadInput;
+    return false;
+  return args.tally.empty() || (header = shard_header_for(args, *scenario, study_runs));
+}
+
+int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
+  std::shared_ptr<const faultline::Scenario> scenario;
   std::optional<faultline::TallyHeader> header;
-  if (!args.tally.empty() && !(header = shard_header_for(args, *scenario, study_runs)))
+  // Every rank of an MPI job goes on, or none: a rank that could not read
+  // its inputs must not leave the others waiting for its runs.
+  if (!ranks.everyone(prepare_simulation(args, scenario, header)))
     return kExitBadInput;
-  const bool show_progress = !args.quiet && isatty(STDERR_FILENO) && ranks.size() == 1;
+  const bool show_progress = !args.quiet && isatty(STDERR_FILENO) && !ranks.joined();
   if (show_progress)
     args.options.on_progress = print_progress;
   faultline::MonteCarloResult result;
@@ -736,7 +753,7 @@ int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
         });
       };
     }
-    if (ranks.size() == 1) {
+    if (!ranks.joined()) {
       result = faultline::simulate(*scenario, options);
     } else if (auto across = faultline::simulate_across(*scenario, options, ranks)) {
       result = std::move(*across);
@@ -1304,7 +1321,7 @@ CLI::App* add_validate_command(CLI::App& app, std::vector<std::string>& files) {
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
 // 130, an exception is an internal error, and output that did not arrive
 // is a failure.
-int run_guarded(const std::function<int()>& command) {
+int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks& ranks) {
   int code = kExitOk;
   try {
     code = command();
@@ -1312,6 +1329,7 @@ int run_guarded(const std::function<int()>& command) {
       code = kExitInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
+    ranks.abandon(kExitFailure);  // the other ranks would wait for this one
     return kExitFailure;
   }
   return with_output_checked(code);
@@ -1321,11 +1339,12 @@ int run_guarded(const std::function<int()>& command) {
 // spreads its runs over the ranks, and only rank 0 speaks and writes.
 int in_mpi_job(const faultline::cli::Ranks& ranks, bool simulating,
                const std::function<int()>& command) {
-  if (!faultline::cli::launched_by_mpi())
-    return command();
   if (!ranks.joined()) {
-    std::cerr << "faultline: started by an MPI launcher, but built without MPI: install "
-                 "libopenmpi-dev and build again, or run shards with --run-range and --tally\n";
+    if (faultline::cli::launched_size() == 1)
+      return command();
+    std::cerr << "faultline: started as one of several processes by an MPI launcher, but built "
+                 "without MPI: install libopenmpi-dev and build again, or run shards with "
+                 "--run-range and --tally\n";
     return kExitBadInput;
   }
   if (!ranks.first()) {
@@ -1333,7 +1352,7 @@ int in_mpi_job(const faultline::cli::Ranks& ranks, bool simulating,
     std::cout.rdbuf(nowhere.rdbuf());
     std::cerr.rdbuf(nowhere.rdbuf());
   }
-  if (ranks.size() > 1 && !simulating) {
+  if (!simulating) {
     std::cerr << "faultline: under an MPI launcher only simulate spreads its runs over the "
                  "ranks; run other commands in one process\n";
     return kExitBadInput;
@@ -1421,5 +1440,5 @@ int main(int argc, char** argv) {
     return kExitOk;
   };
   return ranks.from_first(
-      run_guarded([&] { return in_mpi_job(ranks, simulate_cmd->parsed(), run_command); }));
+      run_guarded([&] { return in_mpi_job(ranks, simulate_cmd->parsed(), run_command); }, ranks));
 }

@@ -1,5 +1,6 @@
 #include "ranks.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
@@ -17,6 +18,14 @@ bool launched_by_mpi() {
       return true;
   }
   return false;
+}
+
+int launched_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}) {
+    if (const char* size = std::getenv(name))
+      return std::max(1, std::atoi(size));
+  }
+  return 1;
 }
 
 #ifdef FAULTLINE_HAVE_MPI
@@ -67,6 +76,18 @@ int Ranks::from_first(int value) const {
   return value;
 }
 
+bool Ranks::everyone(bool mine) const {
+  int all = mine ? 1 : 0;
+  if (size_ > 1)
+    MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return all == 1;
+}
+
+void Ranks::abandon(int code) const {
+  if (joined_)
+    MPI_Abort(MPI_COMM_WORLD, code);
+}
+
 #else
 
 Ranks::Ranks(int&, char**&) {}
@@ -79,6 +100,12 @@ std::vector<std::string> Ranks::all_gather(const std::string& mine) const {
 int Ranks::from_first(int value) const {
   return value;
 }
+
+bool Ranks::everyone(bool mine) const {
+  return mine;
+}
+
+void Ranks::abandon(int) const {}
 
 #endif
 

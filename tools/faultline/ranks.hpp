@@ -28,6 +28,12 @@ class Ranks : public ProcessGroup {
   std::vector<std::string> all_gather(const std::string& mine) const override;
   // The value rank 0 gives, on every rank: its exit code, say.
   int from_first(int value) const;
+  // Whether every rank says yes: before the ranks' runs, so that a rank
+  // that could not read its inputs does not leave the others waiting.
+  bool everyone(bool mine) const;
+  // Ends every rank of the job (MPI_Abort) after an error on this one,
+  // which the others would wait for forever; nothing outside a job.
+  void abandon(int code) const;
 
  private:
   bool joined_ = false;
@@ -35,7 +41,9 @@ class Ranks : public ProcessGroup {
   int size_ = 1;
 };
 
-// Whether a launcher started this process as one of an MPI job.
+// Whether a launcher started this process as one of an MPI job, and how
+// many processes it started (1 when it does not say).
 bool launched_by_mpi();
+int launched_size();
 
 }  // namespace faultline::cli

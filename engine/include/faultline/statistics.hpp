@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -104,6 +105,14 @@ class Moments {
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
 };
+
+// Adds a sum of runs made elsewhere (a worker's, a shard's) to `into`;
+// throws std::invalid_argument when the total passes 2^63, which no study
+// of this engine's runs reaches but a crafted tally file can.
+inline void add_sum(std::int64_t& into, std::int64_t from) {
+  if (__builtin_add_overflow(into, from, &into))
+    throw std::invalid_argument("a sum over the runs passes 2^63");
+}
 
 // Holm's step-down adjustment of p-values tested together (Holm 1979): the
 // k-th smallest becomes the largest of (m - j + 1) p_(j) over j <= k, at

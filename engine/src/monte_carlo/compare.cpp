@@ -160,7 +160,7 @@ void add_tallies(Comparison& into, const Comparison& from) {
     for (std::size_t m = 0; m < kMetrics; ++m)
       into.metrics[v][m].merge(from.metrics[v][m]);
     for (std::size_t t = 0; t < into.sampled_active_sum[v].size(); ++t)
-      into.sampled_active_sum[v][t] += from.sampled_active_sum[v][t];
+      add_sum(into.sampled_active_sum[v][t], from.sampled_active_sum[v][t]);
     merge_burns(into.slo_statistics[v], from.slo_statistics[v]);
   }
   for (std::size_t p = 0; p < into.pairs.size(); ++p)

@@ -173,7 +173,7 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   for (std::size_t i = 0; i < into.sampled_tenant_users_back.size(); ++i)
     into.sampled_tenant_users_back[i].merge(from.sampled_tenant_users_back[i]);
   for (std::size_t i = 0; i < into.sampled_busy_sum.size(); ++i)
-    into.sampled_busy_sum[i] += from.sampled_busy_sum[i];
+    add_sum(into.sampled_busy_sum[i], from.sampled_busy_sum[i]);
   merge_burns(into.slo_statistics, from.slo_statistics);
 }
 

@@ -24,7 +24,9 @@ Range range_of(std::size_t bucket) {
   const auto offset = bucket - kExactBelow;
   const auto shift = static_cast<int>(offset / 64) + 1;
   const auto sub = static_cast<std::int64_t>(offset % 64 + 64);
-  return {sub << shift, ((sub + 1) << shift) - 1};
+  // The high end without forming (sub + 1) << shift, which for the last
+  // bucket is 2^63.
+  return {sub << shift, (sub << shift) + ((std::int64_t{1} << shift) - 1)};
 }
 
 long double to_long_double(Uint128 v) {

@@ -5,8 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -116,13 +119,16 @@ class Lines {
 // an error, not a resize.
 class TallyReader {
  public:
-  explicit TallyReader(Lines& lines) : lines_(lines) {}
+  // `runs` bounds the counts until a "runs" line says how many there are.
+  explicit TallyReader(Lines& lines, std::uint64_t runs = 0) : lines_(lines), runs_(runs) {}
 
+  // The first statistic is the runs, which bound every count after it.
   void operator()(const std::string& name, std::uint64_t& count) {
     begin(name);
     lines_.expect(name, 2);
-    count = lines_.unsigned_at(1);
+    count = name == "runs" ? runs_ = lines_.unsigned_at(1) : counted(1);
   }
+  // Counts of runs (unsigned), or sums of values of 0 or more (signed).
   template <class Number>
   void operator()(const std::string& name, std::vector<Number>& numbers) {
     begin(name);
@@ -131,10 +137,13 @@ class TallyReader {
                                  numbers.size(), lines_.word(1)));
     lines_.expect(name, numbers.size() + 2);
     for (std::size_t i = 0; i < numbers.size(); ++i) {
-      if constexpr (std::is_signed_v<Number>)
+      if constexpr (std::is_signed_v<Number>) {
         numbers[i] = lines_.signed_at(i + 2);
-      else
-        numbers[i] = lines_.unsigned_at(i + 2);
+        if (numbers[i] < 0)
+          lines_.fail(i + 2, "a sum of values of 0 or more is not below 0");
+      } else {
+        numbers[i] = counted(i + 2);
+      }
     }
   }
   void operator()(const std::string& name, Moments& m) {
@@ -151,19 +160,23 @@ class TallyReader {
   }
   void operator()(const std::string& name, EventTimes& t) {
     begin(name);
-    const std::uint64_t never = lines_.unsigned_at(1);
+    const std::uint64_t never = counted(1);
     std::size_t i = 2;
     t = EventTimes(accumulator(i), never);
+    if (t.runs() > runs_)
+      lines_.fail(1, fmt::format("{} runs with or without the event, of {}", t.runs(), runs_));
     end_of_line(name, i);
   }
   void operator()(const std::string& name, SignedTimes& t) {
     begin(name);
-    const std::uint64_t never = lines_.unsigned_at(1);
+    const std::uint64_t never = counted(1);
     std::size_t i = 2;
     const Moments all = whole(i, [&] { return Moments(moments(i)); });
     Accumulator below = accumulator(i);
     Accumulator from = accumulator(i);
     t = whole(2, [&] { return SignedTimes(all, std::move(below), std::move(from), never); });
+    if (t.runs() > runs_)
+      lines_.fail(1, fmt::format("{} runs with or without the event, of {}", t.runs(), runs_));
     end_of_line(name, i);
   }
 
@@ -186,13 +199,28 @@ class TallyReader {
       lines_.fail(first, fmt::format("not a tally any runs give: {}", e.what()));
     }
   }
+  // A count of runs, at most the runs.
+  std::uint64_t counted(std::size_t i) const {
+    const std::uint64_t count = lines_.unsigned_at(i);
+    if (count > runs_)
+      lines_.fail(i, fmt::format("a count of {} runs, of {}", count, runs_));
+    return count;
+  }
+  // Values no run gives are refused: they would overflow the reports'
+  // arithmetic.
+  std::int64_t extreme(std::size_t i) const {
+    const std::int64_t value = lines_.signed_at(i);
+    if (value <= -kLargestValue || value >= kLargestValue)
+      lines_.fail(i, fmt::format("a value of {}, past the 2^62 a run can give", value));
+    return value;
+  }
   MomentsState moments(std::size_t& i) const {
     MomentsState m;
-    m.count = lines_.unsigned_at(i);
+    m.count = counted(i);
     m.sum = lines_.hex_at(i + 1);
     m.sum_of_squares = lines_.hex_at(i + 2);
-    m.min = lines_.signed_at(i + 3);
-    m.max = lines_.signed_at(i + 4);
+    m.min = extreme(i + 3);
+    m.max = extreme(i + 4);
     i += 5;
     return m;
   }
@@ -211,7 +239,9 @@ class TallyReader {
     return whole(first, [&] { return Accumulator(std::move(state)); });
   }
 
+  static constexpr std::int64_t kLargestValue = std::int64_t{1} << 62;
   Lines& lines_;
+  std::uint64_t runs_ = 0;
 };
 
 TallyHeader parse_header(Lines& lines) {
@@ -252,6 +282,30 @@ TallyHeader parse_header(Lines& lines) {
   return h;
 }
 
+// What the command reads again from the header: a simulation's one
+// scenario and at most one strategy and SLO file; a comparison's one
+// scenario under two strategies or more, or two under at most one, and no
+// sampling step or fidelity of its own. Said at the "body" line.
+void check_inputs_and_options(const Lines& lines, const TallyHeader& h) {
+  const auto inputs = [&](std::string_view role) {
+    return std::count_if(h.inputs.begin(), h.inputs.end(),
+                         [&](const TallyInput& input) { return input.role == role; });
+  };
+  const auto scenarios = inputs("scenario");
+  const auto strategies = h.strategies.size();
+  const bool simulation = scenarios == 1 && strategies <= 1;
+  const bool comparison =
+      ((scenarios == 1 && strategies >= 2) || (scenarios == 2 && strategies <= 1)) &&
+      !h.sample_every && !h.network;
+  if ((h.command == StudyCommand::simulate ? !simulation : !comparison) || inputs("slo") > 1)
+    lines.fail(0, fmt::format("a tally of {} with {} scenarios, {} strategies, {} SLO files and "
+                              "{}: no {} reads those",
+                              word_of(h.command), scenarios, strategies, inputs("slo"),
+                              h.sample_every || h.network ? "options of sampling or fidelity"
+                                                          : "no options",
+                              word_of(h.command)));
+}
+
 void parse_options(Lines& lines, TallyHeader& h) {
   lines.next("sample-every");
   lines.expect("sample-every", 2);
@@ -285,9 +339,17 @@ void parse_options(Lines& lines, TallyHeader& h) {
         {std::string(lines.word(1)), std::string(lines.rest(3)), std::string(lines.word(2))});
   }
   lines.expect("body", 1);
+  check_inputs_and_options(lines, h);
 }
 
 std::optional<std::string> contents(const std::string& path, Diagnostics& diagnostics) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    diagnostics.error({path, 0, 0},
+                      "a tally is a file that simulate or compare wrote; this is "
+                      "none, or cannot be read");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (in)
@@ -399,7 +461,7 @@ MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult
 Accumulator read_statistic(const std::string& text) {
   return read_text(text, [](Lines& lines) {
     Accumulator statistic;
-    TallyReader reader(lines);
+    TallyReader reader(lines, std::numeric_limits<std::uint64_t>::max());
     reader("statistic", statistic);
     return statistic;
   });

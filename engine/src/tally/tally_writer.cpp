@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -86,8 +87,11 @@ std::string header_text(const TallyHeader& h) {
              ? fmt::format("fidelity network {} {}\n", h.network->step.ms, h.network->window.ms)
              : "fidelity state\n";
   out += "strategies";
-  for (const std::string& strategy : h.strategies)
+  for (const std::string& strategy : h.strategies) {
+    if (strategy.empty() || strategy.find_first_of(" \n") != std::string::npos)
+      throw std::invalid_argument("a tally's strategies are words: found '" + strategy + "'");
     out += " " + strategy;
+  }
   out += '\n';
   for (const TallyInput& input : h.inputs) {
     if (input.path.find('\n') != std::string::npos)
@@ -101,6 +105,9 @@ std::string header_text(const TallyHeader& h) {
 }  // namespace
 
 std::string file_sha256(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error))
+    throw std::runtime_error("cannot read " + path + " as a file");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw std::runtime_error("cannot read " + path);
