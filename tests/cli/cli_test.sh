@@ -589,6 +589,10 @@ expect_exit 0 "(the second)" "$faultline" "${two[@]}" --run-range 13:40 --tally 
 expect_exit 0 "merge the same" "$faultline" merge "$work/two-a.tally" "$work/two-b.tally" \
   --json "$work/two-merged.json"
 check "byte for byte" cmp -s "$work/two-one.json" "$work/two-merged.json"
+expect_exit 2 "a comparison's tally needs its strategies named" "$faultline" compare \
+  scenarios/webex-2018-09-25.yaml --strategy "" --strategy critical-path --runs 5 \
+  --tally "$work/unnamed.tally"
+check "and is not written" test ! -e "$work/unnamed.tally"
 expect_exit 2 "a comparison's shard is no simulation's" "$faultline" merge \
   "$work/shard-a.tally" "$work/cmp-b.tally"
 check "which merge says" grep -q "the command: compare here, simulate in" "$work/stderr"

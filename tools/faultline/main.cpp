@@ -881,6 +881,10 @@ std::optional<faultline::TallyHeader> comparison_header(
   std::vector<std::pair<std::string, const faultline::Scenario*>> scenarios;
   for (std::size_t i = 0; i < args.scenarios.size(); ++i)
     scenarios.emplace_back(args.scenarios[i], variants[i].scenario.get());
+  if (std::ranges::find(args.strategies, "") != args.strategies.end()) {
+    std::cerr << "faultline: --tally writes each --strategy as a word; an empty one has none\n";
+    return std::nullopt;
+  }
   for (const faultline::Variant& v : variants) {
     if (v.scenario->strategy == faultline::StrategyKind::optimize) {
       std::cerr << "faultline: --tally cannot search for a priority order in every shard: paste "
