@@ -860,6 +860,16 @@ std::optional<std::vector<faultline::Variant>> variants_of(
   return variants;
 }
 
+// The SLO file's SLOs, checked against every variant's topology; nothing
+// (said) when one is bad.
+std::optional<std::vector<faultline::Slo>> slos_of_variants(
+    const std::string& path, const std::vector<faultline::Variant>& variants) {
+  std::vector<const faultline::Scenario*> loaded;
+  for (const auto& v : variants)
+    loaded.push_back(v.scenario.get());
+  return slos_for(path, loaded, load_options);
+}
+
 // What compare and merge print and write of a comparison.
 int comparison_outputs(const Outputs& outputs, const std::vector<faultline::Variant>& variants,
                        const faultline::Comparison& result) {
@@ -908,10 +918,7 @@ int compare(CompareArgs& args) {
   const auto variants = variants_of(args.scenarios, args.strategies);
   if (!variants)
     return kExitBadInput;
-  std::vector<const faultline::Scenario*> loaded;
-  for (const auto& v : *variants)
-    loaded.push_back(v.scenario.get());
-  auto slos = slos_for(args.slo, loaded, load_options);
+  auto slos = slos_of_variants(args.slo, *variants);
   if (!slos || !cut_to_run_range(args))
     return kExitBadInput;
   std::optional<faultline::TallyHeader> header;
@@ -950,6 +957,21 @@ bool one_input(const faultline::TallyHeader& study, std::string_view role, std::
   return true;
 }
 
+// The shards added up into the empty result `empty` makes (which throws
+// std::invalid_argument, said, for options out of range), then written by
+// `write`; kExitBadInput when a shard cannot be read.
+template <class Empty, class Write>
+int merged_outputs(const MergeArgs& args, const Empty& empty, const Write& write) {
+  decltype(merged_shards(args.tallies, empty())) result;
+  try {
+    result = merged_shards(args.tallies, empty());
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return result ? write(*result) : kExitBadInput;
+}
+
 // A simulate study's shards added up, its scenario, SLOs and options read
 // again from the header: what simulate making every run prints and writes.
 int merged_simulation(const MergeArgs& args, const faultline::TallyHeader& study) {
@@ -971,14 +993,11 @@ int merged_simulation(const MergeArgs& args, const faultline::TallyHeader& study
   options.sample_every = study.sample_every;
   options.network = study.network;
   options.slos = std::move(*slos);
-  std::optional<faultline::MonteCarloResult> result;
-  try {
-    result = merged_shards(args.tallies, faultline::empty_result(*scenario, options));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "faultline: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  return result ? simulation_outputs(args.outputs, *scenario, *result) : kExitBadInput;
+  return merged_outputs(
+      args, [&] { return faultline::empty_result(*scenario, options); },
+      [&](const faultline::MonteCarloResult& r) {
+        return simulation_outputs(args.outputs, *scenario, r);
+      });
 }
 
 // A comparison's shards added up, as merged_simulation does.
@@ -989,24 +1008,18 @@ int merged_comparison(const MergeArgs& args, const faultline::TallyHeader& study
   const auto variants = variants_of(input_paths(study, "scenario"), study.strategies);
   if (!variants)
     return kExitBadInput;
-  std::vector<const faultline::Scenario*> loaded;
-  for (const auto& v : *variants)
-    loaded.push_back(v.scenario.get());
-  auto slos = slos_for(slo_path, loaded, load_options);
+  auto slos = slos_of_variants(slo_path, *variants);
   if (!slos)
     return kExitBadInput;
   faultline::CompareOptions options;
   options.seed = study.seed;
   options.runs = study.runs;
   options.slos = std::move(*slos);
-  std::optional<faultline::Comparison> result;
-  try {
-    result = merged_shards(args.tallies, faultline::empty_comparison(*variants, options));
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "faultline: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  return result ? comparison_outputs(args.outputs, *variants, *result) : kExitBadInput;
+  return merged_outputs(
+      args, [&] { return faultline::empty_comparison(*variants, options); },
+      [&](const faultline::Comparison& r) {
+        return comparison_outputs(args.outputs, *variants, r);
+      });
 }
 
 // The shards' study as one process would have made it.
