@@ -543,6 +543,51 @@ expect_exit 1 "an unwritable row file" "$faultline" simulate "$retries" --runs 2
   --per-run /proc/faultline/rows.csv --json "$work/still.json"
 check "leaves the other outputs written" test -s "$work/still.json"
 
+# Rare events (simulate --rare): tests/rare/fixtures/chain.yaml's closed
+# form gives 7.39e-8 at 22h.
+chain=tests/rare/fixtures/chain.yaml
+rare=(simulate "$chain" --runs 4000 --level-runs 2000 --seed 3)
+expect_exit 0 "a rare event's probability" "$faultline" "${rare[@]}" \
+  --rare "all-restored later than 22h" --threads 2 --json "$work/rare.json"
+cp "$work/stdout" "$work/rare.txt"
+check "says what it estimated, with its error" grep -q \
+  "^  probability      7.*e-08 (relative error" "$work/rare.txt"
+check "and the search for the stretch" grep -q "chosen by the cross-entropy method" "$work/rare.txt"
+check "its JSON holds the same estimate" python3 - "$work/rare.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["event"]["subject"] == "all-restored" and r["event"]["later_than_s"] == 22 * 3600, r
+assert abs(r["probability"] - 7.392e-8) < 4 * r["relative_error"] * r["probability"], r
+assert r["search_reached"] and r["runs"] == 4000 and r["search_runs"] == 2000 * len(r["search"]), r
+assert r["stretch"]["durations"] > 3 and r["stretch"]["outcomes"] == 1, r
+PY
+expect_exit 0 "the same on one thread" "$faultline" "${rare[@]}" \
+  --rare "all-restored later than 22h" --threads 1
+check "byte for byte" cmp -s "$work/stdout" "$work/rare.txt"
+expect_exit 0 "--stretch 1 is plain Monte Carlo" "$faultline" "${rare[@]}" \
+  --rare "restored:db later than 8h" --stretch 1
+check "every run weighing 1" grep -q "as useful as \([0-9,]*\) unweighted hits" "$work/stdout"
+check "with no search" grep -q "stretch          given: durations x1, failures x1" "$work/stdout"
+expect_exit 0 "--rare defaults to 100,000 runs" "$faultline" simulate "$chain" \
+  --rare "completed:diagnose later than 12h" --level-runs 500 --stretch 4:1
+check "and says so" grep -q "100,000 weighed" "$work/stdout"
+expect_exit 2 "a rare event the scenario lacks" "$faultline" "${rare[@]}" \
+  --rare "restored:nowhere later than 1d" --json "$work/rare-bad.json"
+check "says what would be right" grep -q "the topology has no service 'nowhere'; write \"EVENT later than DURATION\"" "$work/stderr"
+check "and writes nothing" test ! -e "$work/rare-bad.json"
+expect_exit 2 "a rare event without its threshold" "$faultline" "${rare[@]}" --rare "all-restored"
+expect_exit 2 "a stretch below 1" "$faultline" "${rare[@]}" --rare "all-restored later than 1d" \
+  --stretch 0.5
+check "says its range" grep -q "each a number from 1 to 1000" "$work/stderr"
+expect_exit 2 "a stretch that is no number" "$faultline" "${rare[@]}" \
+  --rare "all-restored later than 1d" --stretch 2:x
+expect_exit 2 "--rare with the usual statistics' options" "$faultline" "${rare[@]}" \
+  --rare "all-restored later than 1d" --until-ci 0.05
+check "says which" grep -q "until-ci excludes --rare" "$work/stderr"
+expect_exit 2 "--rare with shards" "$faultline" "${rare[@]}" --rare "all-restored later than 1d" \
+  --run-range 0:100 --tally "$work/rare.tally"
+expect_exit 2 "--stretch without --rare" "$faultline" "${rare[@]}" --stretch 2
+
 # Shards of a study and their merge: byte for byte what one process gives.
 study=(scenarios/webex-2018-09-25.yaml --runs 600 --slo slos/webex-2018.yaml --quiet --seed)
 expect_exit 0 "one process makes a study" "$faultline" simulate "${study[@]}" 5 --threads 2 \

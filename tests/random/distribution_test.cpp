@@ -82,6 +82,37 @@ TEST(Distribution, SamplesHaveTheDocumentedMeanAndMedian) {
   }
 }
 
+// Importance sampling draws through the inverse of the upper tail: at a
+// surprisal drawn from an exponential of mean 1 it must be the law sample()
+// draws from, kind by kind; at ln 2 it is the median, and at 0 the least.
+TEST(Distribution, AtSurprisalIsTheSameLaw) {
+  const auto load = load_scenario(fixture("every_distribution.yaml"));
+  ASSERT_TRUE(load.scenario);
+  for (const Step& step : load.scenario->steps) {
+    const Distribution& d = step.methods[0].duration;
+    RandomStream random(7, 0, StreamPurpose::step, 0);
+    constexpr int n = 200'000;
+    double total = 0;
+    for (int i = 0; i < n; ++i)
+      total += d.at_surprisal(-std::log1p(-random.uniform())).in_hours();
+    EXPECT_NEAR(total / n, d.mean().in_hours(), 0.015 * d.mean().in_hours()) << d.describe();
+    if (d.kind() != DistributionKind::empirical) {  // whose median is a sample, not a quantile
+      EXPECT_NEAR(d.at_surprisal(std::log(2.0)).in_hours(), d.median().in_hours(), 1e-6)
+          << d.describe();
+    }
+    EXPECT_LE(d.at_surprisal(0), d.at_surprisal(1)) << d.describe();
+    EXPECT_LE(d.at_surprisal(1), d.at_surprisal(40)) << d.describe();
+  }
+  // Closed forms: an exponential's surprisal times its mean, a Weibull's
+  // scale times its 1/shape-th power; past where e^-s underflows.
+  EXPECT_EQ(Distribution::exponential(Duration::hours(3)).at_surprisal(2), Duration::hours(6));
+  EXPECT_EQ(Distribution::weibull(2, Duration::hours(10)).at_surprisal(4), Duration::hours(20));
+  EXPECT_EQ(Distribution::exponential(Duration::seconds(1)).at_surprisal(1000),
+            Duration::seconds(1000));
+  EXPECT_EQ(Distribution::uniform(Duration::hours(1), Duration::hours(3)).at_surprisal(1000),
+            Duration::hours(3));
+}
+
 TEST(Distribution, TruncatedNormalNeverGoesNegative) {
   const Distribution d = Distribution::normal(Duration::hours(1), Duration::hours(2));
   RandomStream random(1, 0, StreamPurpose::step, 0);

@@ -46,6 +46,7 @@
 #include "imports.hpp"
 #include "output.hpp"
 #include "ranks.hpp"
+#include "rare.hpp"
 #include "rehearse.hpp"
 #include "shards.hpp"
 #include "slos.hpp"
@@ -603,6 +604,7 @@ struct SimulateArgs {
   double require_slos = 0;        // the share of runs each budget must be kept in; 0: not asked
   std::string run_range;          // FIRST:END of the study's runs; empty: all of them
   std::string tally;              // the exact tally, for merge
+  faultline::cli::RareArgs rare;
 };
 
 void print_progress(const faultline::MonteCarloProgress& p) {
@@ -728,7 +730,35 @@ bool prepare_simulation(SimulateArgs& args, std::shared_ptr<const faultline::Sce
   return args.tally.empty() || (header = shard_header_for(args, *scenario, study_runs));
 }
 
+// simulate --rare, in one process.
+int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) {
+  if (ranks.joined()) {
+    std::cerr << "faultline: --rare runs in one process, with --threads; not under an MPI "
+                 "launcher\n";
+    return kExitBadInput;
+  }
+  if (!at_most_one_on_stdout({args.outputs.json}))
+    return kExitBadInput;
+  auto scenario = load_scenario(args.scenario, args.strategy);
+  if (!scenario)
+    return kExitBadInput;
+  faultline::RareEventOptions options;
+  options.threads = args.options.threads;
+  options.seed = args.options.seed;
+  options.runs = args.options.runs;
+  try {
+    scenario = resolve_optimize(scenario, args.search, options.threads, options.seed,
+                                text_stream({args.outputs.json}));
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  return faultline::cli::estimate_rare(*scenario, args.rare, options, args.outputs.json);
+}
+
 int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
+  if (!args.rare.event.empty())
+    return simulate_rare(args, ranks);
   std::shared_ptr<const faultline::Scenario> scenario;
   std::optional<faultline::TallyHeader> header;
   // Every rank of an MPI job goes on, or none: a rank that could not read
@@ -1102,6 +1132,7 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
       ->needs(slo);
   add_search_options(simulate_cmd, args.search);
   add_shard_options(simulate_cmd, args.run_range, args.tally);
+  faultline::cli::add_rare_options(simulate_cmd, args.rare);
   return simulate_cmd;
 }
 

@@ -50,6 +50,11 @@ class Distribution {
   // Rounded to whole milliseconds; never negative.
   Duration sample(RandomStream& random) const;
   Duration median() const;
+  // The duration exceeded with probability e^-s (s, its surprisal, >= 0): the
+  // inverse of the upper tail, so that a draw of s from an exponential of
+  // mean 1 is a draw of the distribution. Importance sampling (rare.hpp)
+  // draws s from a stretched exponential instead; fixed gives its value.
+  Duration at_surprisal(double s) const;
   // Both bounded to kLongestDuration, as samples are.
   Duration mean() const;
   // Unbounded, for closed forms such as failure rates.

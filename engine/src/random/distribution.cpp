@@ -10,6 +10,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -175,6 +176,53 @@ Duration Distribution::sample(RandomStream& random) const {
     case DistributionKind::empirical:
       return samples_[boost::random::uniform_int_distribution<std::size_t>(
           0, samples_.size() - 1)(random)];
+  }
+  return Duration{};
+}
+
+// Each kind by its own closed form or Boost.Math's inverse of the upper
+// tail, taken at w = e^-s; the exponential and Weibull straight from s,
+// whose w would underflow past s = 745. The same laws sample() draws from:
+// the normal truncated at 0, PERT's beta, the empirical's equally likely
+// samples. w stays inside (0, 1), where every inverse is finite (at 1 the
+// normal's is minus infinity), as sample()'s uniform draws do.
+Duration Distribution::at_surprisal(double s) const {
+  const double w = std::clamp(std::exp(-s), std::numeric_limits<double>::min(), 1 - 0x1p-53);
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return to_duration(a_);
+    case DistributionKind::uniform:
+      return to_duration(b_ - (b_ - a_) * w);
+    case DistributionKind::triangular: {
+      const double split = (c_ - b_) / (c_ - a_);  // the share above the mode
+      return to_duration(w <= split ? c_ - std::sqrt(w * (c_ - a_) * (c_ - b_))
+                                    : a_ + std::sqrt((1 - w) * (c_ - a_) * (b_ - a_)));
+    }
+    case DistributionKind::normal: {
+      const boost::math::normal_distribution<double> n(a_, b_);
+      const double kept = boost::math::cdf(boost::math::complement(n, 0.0));
+      return to_duration(boost::math::quantile(boost::math::complement(n, w * kept)));
+    }
+    case DistributionKind::lognormal: {
+      const boost::math::normal_distribution<double> standard;
+      return to_duration(
+          std::exp(a_ + b_ * boost::math::quantile(boost::math::complement(standard, w))));
+    }
+    case DistributionKind::exponential:
+      return to_duration(a_ * s);
+    case DistributionKind::weibull:
+      return to_duration(b_ * std::pow(s, 1.0 / a_));
+    case DistributionKind::pert: {
+      const double range = c_ - a_;
+      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
+                                                        1 + 4 * (c_ - b_) / range);
+      return to_duration(a_ + range * boost::math::quantile(boost::math::complement(beta, w)));
+    }
+    case DistributionKind::empirical: {
+      const auto n = samples_.size();
+      const auto below = static_cast<std::size_t>((1 - w) * static_cast<double>(n));
+      return samples_[std::min(below, n - 1)];
+    }
   }
   return Duration{};
 }

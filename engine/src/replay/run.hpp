@@ -39,6 +39,8 @@ class Run {
 
   // Executes the scenario from the start into result, reusing its memory.
   void execute(const RunOptions& options, RunResult& result);
+  // The last run's likelihood ratio and surprisals, when it was stretched.
+  const StretchedDraws& stretched() const { return context_.stretched; }
 
  private:
   void reset(const RunOptions& options, RunResult& result);

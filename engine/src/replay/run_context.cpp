@@ -41,10 +41,12 @@ RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& sc
 // attempt-th try succeeds once at least half of all attempt sequences
 // would have succeeded by then.
 bool RunContext::succeeds(double p, int attempt, std::vector<RandomStream>& streams,
-                          std::uint32_t index) const {
+                          std::uint32_t index) {
   if (!options.sampling)
     return attempt >= median_attempts(p);
-  return p >= 1.0 || streams[index].uniform() < p;
+  if (p >= 1.0)
+    return true;
+  return stretched.active() ? stretched.succeeds(p, streams[index]) : streams[index].uniform() < p;
 }
 
 void RunContext::open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,

@@ -15,6 +15,7 @@
 #include "replay/outcomes.hpp"
 #include "replay/recorder.hpp"
 #include "replay/run_options.hpp"
+#include "replay/stretched_draws.hpp"
 
 namespace faultline::detail {
 
@@ -36,15 +37,16 @@ struct RunContext {
   // Settles health after changes and follows what it decides (Run::propagate).
   void propagate() const { propagate_(); }
 
-  // A sample from streams[index], or the median in the nominal run.
-  Duration draw(const Distribution& d, std::vector<RandomStream>& streams,
-                std::uint32_t index) const {
-    return options.sampling ? d.sample(streams[index]) : d.median();
+  // A sample from streams[index] (stretched, when importance sampling), or
+  // the median in the nominal run.
+  Duration draw(const Distribution& d, std::vector<RandomStream>& streams, std::uint32_t index) {
+    if (!options.sampling)
+      return d.median();
+    return stretched.active() ? stretched.duration(d, streams[index]) : d.sample(streams[index]);
   }
   // The outcome of the attempt-th try (from 1) at something that succeeds
   // with probability p each time, drawn from streams[index] in a sampled run.
-  bool succeeds(double p, int attempt, std::vector<RandomStream>& streams,
-                std::uint32_t index) const;
+  bool succeeds(double p, int attempt, std::vector<RandomStream>& streams, std::uint32_t index);
   // In a sampled run, one stream of the purpose for each of `count`
   // subjects; none in the nominal run.
   void open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,
@@ -58,6 +60,7 @@ struct RunContext {
   RunOptions options;
   RunResult* result = nullptr;
   SimTime now;
+  StretchedDraws stretched;
 
  private:
   std::function<void()> propagate_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "faultline/health.hpp"
+#include "faultline/rare.hpp"
 #include "faultline/time.hpp"
 
 namespace faultline::detail {
@@ -16,6 +17,9 @@ namespace faultline::detail {
 struct RunSampling {
   std::uint64_t seed = 0;
   std::uint64_t run = 0;
+  // Importance sampling's stretch (stretched_draws.hpp); at {1, 1}, the
+  // scenario's own law drawn as importance sampling draws, every weight 1.
+  std::optional<Stretch> stretch;
 };
 
 struct RunOptions {

@@ -11,6 +11,7 @@
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
+#include "faultline/rare.hpp"
 #include "faultline/replay.hpp"
 
 namespace faultline::reports {
@@ -53,5 +54,8 @@ std::string run_row_json_line(const Scenario& scenario, const RunRecord& record,
 // run_row_json_line's with "variant" after the seed.
 std::string compare_rows_json_lines(std::span<const Variant> variants, const ComparedRun& run,
                                     std::uint64_t seed);
+
+// simulate --rare: the event, the stretch and its search, the estimate.
+nlohmann::ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& estimate);
 
 }  // namespace faultline::reports

@@ -10,6 +10,7 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/optimize.hpp"
+#include "faultline/rare.hpp"
 #include "faultline/rehearsal.hpp"
 #include "faultline/replay.hpp"
 
@@ -47,5 +48,8 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal);
 // scenario.
 std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
                           const OptimizeOptions& options);
+
+// simulate --rare: the event, the stretch and its search, the estimate.
+std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& estimate);
 
 }  // namespace faultline::reports

@@ -1,0 +1,129 @@
+#pragma once
+// Rare events: the probability of an outage far longer than usual, too
+// small for plain Monte Carlo (a probability of 10^-6 wants some 10^8 plain
+// runs for a 10% relative error). Importance sampling draws every duration
+// and attempt outcome of a run from a law stretched toward long durations
+// and failures, and weighs each run by its likelihood ratio, so that the
+// weighted share of runs past the threshold is an unbiased estimate of the
+// probability under the scenario's own law. The stretch is chosen by the
+// cross-entropy method (Rubinstein and Kroese, 2004) over a few levels of
+// pilot runs. Deterministic by seed, whatever the thread count.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faultline/ids.hpp"
+#include "faultline/model.hpp"
+#include "faultline/time.hpp"
+#include "faultline/words.hpp"
+
+namespace faultline {
+
+// What the rare event is about: when every service served everyone again,
+// when a service last came back, when a step completed, or an observed
+// milestone's simulated event.
+enum class RareSubject { all_restored, service_restored, step_completed, milestone };
+
+// The subject's word: alone for all-restored, before a colon and its name
+// for the others ("restored:calendar-connect").
+template <>
+struct WordTable<RareSubject> {
+  static constexpr std::array<Word<RareSubject>, 4> rows{{
+      {"all-restored", RareSubject::all_restored},
+      {"restored", RareSubject::service_restored},
+      {"completed", RareSubject::step_completed},
+      {"milestone", RareSubject::milestone},
+  }};
+};
+
+// "SUBJECT later than DURATION": the subject's event happens more than
+// `later_than` after T0, or never (a service still out at the end, a step
+// that never completed). A service that never went down is back at T0.
+struct RareEvent {
+  RareSubject subject = RareSubject::all_restored;
+  std::optional<ServiceId> service;
+  std::optional<StepId> step;
+  std::optional<std::size_t> milestone;  // by position in scenario.observed
+  Duration later_than;
+  std::string text;  // as the user wrote it
+};
+
+// Reads "all-restored later than 5d", "restored:SERVICE later than 36h",
+// "completed:STEP later than 2d" or "milestone:ID later than 1d12h" (ID an
+// observed entry's).
+// Throws std::invalid_argument saying what is wrong and what would be right.
+RareEvent parse_rare_event(const Scenario& scenario, std::string_view text);
+
+// How far importance sampling stretches each kind of draw, as the mean of
+// the exponential its surprisals are drawn from (stretched_draws.hpp):
+// durations toward long ones, attempts' outcomes toward failures. The two
+// kinds want different stretches: a rebuild retried until it works is long
+// mostly because it fails often, not because each attempt is long.
+struct Stretch {
+  double durations = 1.0;
+  double outcomes = 1.0;
+  friend bool operator==(const Stretch&, const Stretch&) = default;
+};
+
+struct RareEventOptions {
+  std::uint64_t runs = 100'000;  // the estimate's own runs, [0, runs)
+  // Runs of each level of the search for the stretch.
+  std::uint64_t search_runs = 10'000;
+  unsigned threads = 1;
+  std::uint64_t seed = 1;
+  // Given: no search; {1, 1} is plain Monte Carlo (every weight 1).
+  std::optional<Stretch> stretch;
+};
+
+// One level of the cross-entropy search: its runs drew at `stretch`, the
+// top tenth of them (by when the event happened) began at `level`, and
+// those runs, weighed back, gave the next stretch.
+struct StretchLevel {
+  Stretch stretch;
+  Duration level;
+  std::uint64_t runs_at_or_past = 0;
+};
+
+// The greatest stretch the search may choose: far past what any tail in a
+// scenario needs, and short of weights too small for a double.
+inline constexpr double kMostStretch = 1000.0;
+inline constexpr int kMostSearchLevels = 25;
+
+struct RareEventEstimate {
+  RareEvent event;
+  std::uint64_t seed = 0;
+  Stretch stretch;
+  std::vector<StretchLevel> search;
+  // Whether the search's last level reached the threshold itself; when not,
+  // the stretch is the last it found, and the estimate, still unbiased, may
+  // have a large error.
+  bool search_reached = true;
+  std::uint64_t search_runs = 0;  // over all levels
+  std::uint64_t runs = 0;
+  std::uint64_t hits = 0;  // runs past the threshold
+  double probability = 0;
+  // Standard error over the probability (0 when no run hit it), and the
+  // 95% interval probability * (1 -+ 1.96 relative_error), floored at 0.
+  double relative_error = 0;
+  double low = 0;
+  double high = 0;
+  // The hits' Kish effective sample size, (sum w)^2 / sum w^2: a few weights
+  // dominating (a small one) is a warning that the error may be understated.
+  double effective_hits = 0;
+
+  // Plain runs that would give the same relative error, (1 - p) / (p re^2),
+  // and how many times the runs made (estimate and search) that is; 0 when
+  // no run hit.
+  double plain_runs_for_same_error() const;
+  double speedup() const;
+};
+
+// Throws std::invalid_argument for runs or threads out of range, or a
+// stretch below 1 or above kMostStretch.
+RareEventEstimate estimate_rare_event(const Scenario& scenario, const RareEvent& event,
+                                      const RareEventOptions& options);
+
+}  // namespace faultline

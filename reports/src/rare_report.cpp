@@ -1,0 +1,124 @@
+#include <fmt/format.h>
+
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
+#include "format.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+// The event in words: "every service back (all-restored) later than 5d
+// after T0".
+std::string event_words(const Scenario& scenario, const RareEvent& e) {
+  std::string subject;
+  switch (e.subject) {
+    case RareSubject::all_restored:
+      subject = "every service serving everyone again";
+      break;
+    case RareSubject::service_restored:
+      subject = fmt::format("service {} back", scenario.topology->service(*e.service).id);
+      break;
+    case RareSubject::step_completed:
+      subject = fmt::format("step {} completed", scenario.steps[e.step->value].id);
+      break;
+    case RareSubject::milestone:
+      subject = fmt::format("milestone {}", scenario.observed[*e.milestone].id);
+      break;
+  }
+  return fmt::format("{} later than {} after T0 (or never)", subject,
+                     format_duration(e.later_than));
+}
+
+// 3.12e-06: probabilities span too many orders for fixed decimals.
+std::string probability(double p) {
+  return fmt::format("{:.3g}", p);
+}
+
+std::string stretch_text(const Stretch& s) {
+  return fmt::format("durations x{:.3g}, failures x{:.3g}", s.durations, s.outcomes);
+}
+
+std::string search_text(const RareEventEstimate& e) {
+  if (e.search.empty())
+    return fmt::format("  stretch          given: {}\n", stretch_text(e.stretch));
+  std::string text = fmt::format(
+      "  stretch          {}, chosen by the cross-entropy method over {} levels of {} runs\n",
+      stretch_text(e.stretch), e.search.size(),
+      thousands(static_cast<std::int64_t>(e.search_runs / e.search.size())));
+  for (const StretchLevel& l : e.search) {
+    text += fmt::format("    at {:<34} {} runs at or past {}\n", stretch_text(l.stretch),
+                        thousands(static_cast<std::int64_t>(l.runs_at_or_past)),
+                        format_duration(Duration::seconds((l.level.ms + 500) / 1000)));
+  }
+  if (!e.search_reached) {
+    text +=
+        "  warning: the search stopped short of the threshold; the estimate is unbiased "
+        "but its error may be large and understated: raise --level-runs\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e) {
+  std::string text = fmt::format("Rare event: {}\n", event_words(scenario, e.event));
+  text += search_text(e);
+  if (e.hits == 0) {
+    text += fmt::format(
+        "  probability      no run of {} reached it: no estimate (raise --runs, or the event "
+        "may be impossible)\n",
+        thousands(static_cast<std::int64_t>(e.runs)));
+    return text;
+  }
+  text += fmt::format("  probability      {} (relative error {:.1f}%; 95% interval {} to {})\n",
+                      probability(e.probability), 100 * e.relative_error, probability(e.low),
+                      probability(e.high));
+  text += fmt::format(
+      "  runs             {} weighed, {} of them past the threshold (as "
+      "useful as {} unweighted hits)\n",
+      thousands(static_cast<std::int64_t>(e.runs)), thousands(static_cast<std::int64_t>(e.hits)),
+      thousands(std::llround(e.effective_hits)));
+  text += fmt::format(
+      "  plain Monte Carlo would need {} runs for the same error: {}x the {} runs made\n",
+      probability(e.plain_runs_for_same_error()), number(e.speedup()),
+      thousands(static_cast<std::int64_t>(e.runs + e.search_runs)));
+  if (e.effective_hits < 30) {
+    text +=
+        "  warning: a few runs' weights make most of the estimate; its error may be "
+        "understated: raise --runs\n";
+  }
+  return text;
+}
+
+ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& e) {
+  ordered_json j = result_header();
+  j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};
+  j["event"] = {{"text", e.event.text},
+                {"subject", std::string(word_of(e.event.subject))},
+                {"later_than_s", static_cast<double>(e.event.later_than.ms) / 1000}};
+  j["seed"] = e.seed;
+  j["stretch"] = {{"durations", e.stretch.durations}, {"outcomes", e.stretch.outcomes}};
+  j["search"] = ordered_json::array();
+  for (const StretchLevel& l : e.search) {
+    j["search"].push_back(
+        {{"stretch", {{"durations", l.stretch.durations}, {"outcomes", l.stretch.outcomes}}},
+         {"level_s", static_cast<double>(l.level.ms) / 1000},
+         {"runs_at_or_past", l.runs_at_or_past}});
+  }
+  j["search_reached"] = e.search_reached;
+  j["search_runs"] = e.search_runs;
+  j["runs"] = e.runs;
+  j["hits"] = e.hits;
+  j["probability"] = e.probability;
+  j["relative_error"] = e.relative_error;
+  j["interval_95"] = {e.low, e.high};
+  j["effective_hits"] = e.effective_hits;
+  j["plain_runs_for_same_error"] = e.plain_runs_for_same_error();
+  j["speedup"] = e.speedup();
+  return j;
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,196 @@
+// Rare events by importance sampling, against closed forms: each fixture's
+// comments work out its tail probability by hand.
+
+#include "faultline/rare.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::scenario_fixture;
+
+// The Erlang tail of shape 3 and rate 1/h at t = x hours (chain.yaml).
+double erlang3_tail(double x) {
+  return std::exp(-x) * (1 + x + x * x / 2);
+}
+
+RareEventEstimate estimate(const std::string& fixture, const std::string& event,
+                           RareEventOptions options) {
+  const auto scenario = scenario_fixture("rare/fixtures/" + fixture);
+  return estimate_rare_event(*scenario, parse_rare_event(*scenario, event), options);
+}
+
+// Within four of its own standard errors of the exact value, and that error
+// itself small: an estimate that is right only because its error is huge
+// passes neither.
+::testing::AssertionResult near_exact(const RareEventEstimate& e, double exact,
+                                      double most_relative_error) {
+  const double error = e.relative_error * e.probability;
+  if (e.hits > 0 && std::abs(e.probability - exact) <= 4 * error &&
+      e.relative_error <= most_relative_error) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "estimated " << e.probability << " (relative error " << e.relative_error << ", "
+         << e.hits << " hits, stretches " << e.stretch.durations << " and " << e.stretch.outcomes
+         << ") against " << exact;
+}
+
+TEST(RareEvents, AnErlangRepairChainsTailFrom1e4To1e7) {
+  RareEventOptions options;
+  options.runs = 20'000;
+  options.search_runs = 2'000;
+  for (const double hours : {14.0, 17.0, 19.0, 22.0}) {
+    const auto e =
+        estimate("chain.yaml", fmt::format("all-restored later than {}h", hours), options);
+    EXPECT_TRUE(near_exact(e, erlang3_tail(hours), 0.05)) << hours << "h";
+    EXPECT_TRUE(e.search_reached);
+    // 10^-7 with 5% error takes plain Monte Carlo some 4 * 10^9 runs.
+    EXPECT_GT(e.speedup(), 100) << hours << "h";
+  }
+}
+
+TEST(RareEvents, FailedAttemptsAreStretchedToo) {
+  RareEventOptions options;
+  options.runs = 20'000;
+  options.search_runs = 2'000;
+  const auto e = estimate("retries.yaml", "completed:rebuild-db later than 27h", options);
+  EXPECT_TRUE(near_exact(e, std::exp(-27.0 / 2), 0.05));
+}
+
+TEST(RareEvents, TheLaterOfTwoBranches) {
+  RareEventOptions options;
+  options.runs = 20'000;
+  options.search_runs = 2'000;
+  const double x = 16;
+  const double exact = 1 - (1 - std::exp(-x)) * (1 - std::exp(-x) * (1 + x));
+  EXPECT_TRUE(
+      near_exact(estimate("branches.yaml", "all-restored later than 16h", options), exact, 0.1));
+}
+
+// At 8h (p = 0.0138) plain runs still work: 200,000 of them and 20,000
+// stretched ones give the same answer, the stretched with a smaller error.
+TEST(RareEvents, AgreesWithPlainMonteCarloWhereThatWorks) {
+  const double exact = erlang3_tail(8);
+  RareEventOptions plain;
+  plain.runs = 200'000;
+  plain.stretch = Stretch{};
+  plain.threads = 2;
+  const auto p = estimate("chain.yaml", "restored:db later than 8h", plain);
+  EXPECT_TRUE(near_exact(p, exact, 0.03));
+  EXPECT_EQ(p.search_runs, 0U);
+  EXPECT_DOUBLE_EQ(p.probability, static_cast<double>(p.hits) / 200'000);
+  RareEventOptions stretched;
+  stretched.runs = 20'000;
+  stretched.search_runs = 2'000;
+  const auto s = estimate("chain.yaml", "restored:db later than 8h", stretched);
+  EXPECT_TRUE(near_exact(s, exact, 0.03));
+  EXPECT_LT(s.relative_error, p.relative_error);
+  EXPECT_GT(s.speedup(), 5);
+}
+
+TEST(RareEvents, TheSameWhateverTheThreadCount) {
+  RareEventOptions options;
+  options.runs = 3'000;
+  options.search_runs = 1'000;
+  const auto one = estimate("chain.yaml", "milestone:db-back later than 19h", options);
+  options.threads = 2;
+  const auto two = estimate("chain.yaml", "milestone:db-back later than 19h", options);
+  EXPECT_EQ(one.probability, two.probability);
+  EXPECT_EQ(one.relative_error, two.relative_error);
+  EXPECT_EQ(one.stretch, two.stretch);
+  EXPECT_EQ(one.hits, two.hits);
+  ASSERT_EQ(one.search.size(), two.search.size());
+  options.seed = 2;
+  EXPECT_NE(estimate("chain.yaml", "milestone:db-back later than 19h", options).probability,
+            one.probability);
+}
+
+TEST(RareEvents, TheSearchClimbsLevelByLevel) {
+  RareEventOptions options;
+  options.runs = 1'000;
+  options.search_runs = 1'000;
+  const auto e = estimate("chain.yaml", "all-restored later than 22h", options);
+  ASSERT_GE(e.search.size(), 2U);
+  EXPECT_EQ(e.search.front().stretch, Stretch{});  // the first level draws plainly
+  for (std::size_t l = 1; l < e.search.size(); ++l) {
+    EXPECT_GT(e.search[l].level, e.search[l - 1].level);
+    EXPECT_GT(e.search[l].stretch.durations, 1.0);
+    EXPECT_EQ(e.search[l].stretch.outcomes, 1.0);  // the chain's steps always succeed
+  }
+  EXPECT_EQ(e.search.back().level, Duration::hours(22));
+  EXPECT_EQ(e.search_runs, 1'000 * e.search.size());
+}
+
+// An event no run reaches gives 0 with no hits, and says the search did
+// not get there, rather than an estimate.
+TEST(RareEvents, AnEventNoRunReaches) {
+  RareEventOptions options;
+  options.runs = 500;
+  options.search_runs = 500;
+  const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
+  const auto e = estimate_rare_event(
+      *scenario, parse_rare_event(*scenario, "restored:cache later than 1h"), options);
+  EXPECT_EQ(e.hits, 0U);
+  EXPECT_EQ(e.probability, 0.0);
+  EXPECT_EQ(e.plain_runs_for_same_error(), 0.0);
+}
+
+TEST(RareEvents, ReadsWhatTheUserWrote) {
+  const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
+  const auto e = parse_rare_event(*scenario, "completed:restore-backup later than 1d12h");
+  EXPECT_EQ(e.subject, RareSubject::step_completed);
+  EXPECT_EQ(e.step, StepId{1});
+  EXPECT_EQ(e.later_than, Duration::hours(36));
+  EXPECT_EQ(parse_rare_event(*scenario, "milestone:db-back later than 5h").milestone, 0U);
+  EXPECT_EQ(parse_rare_event(*scenario, "restored:app later than 5h").service,
+            scenario->topology->find_service("app"));
+}
+
+TEST(RareEvents, RefusesWhatItCannotRead) {
+  const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
+  const auto refused = [&](const std::string& text, const std::string& part) {
+    try {
+      parse_rare_event(*scenario, text);
+    } catch (const std::invalid_argument& e) {
+      const std::string message = e.what();
+      if (message.find(part) != std::string::npos &&
+          message.find("EVENT later than DURATION") != std::string::npos)
+        return ::testing::AssertionSuccess();
+      return ::testing::AssertionFailure() << message;
+    }
+    return ::testing::AssertionFailure() << "accepted " << text;
+  };
+  EXPECT_TRUE(refused("all-restored after 5d", "no \"later than\""));
+  EXPECT_TRUE(refused("everything later than 5d", "'everything' is no event"));
+  EXPECT_TRUE(refused("restored:nothing later than 5d", "no service 'nothing'"));
+  EXPECT_TRUE(refused("completed:fly later than 5d", "no step 'fly'"));
+  EXPECT_TRUE(refused("milestone:gone later than 5d", "no milestone 'gone' (it has db-back)"));
+  EXPECT_TRUE(refused("restored later than 5d", "needs a name"));
+  EXPECT_TRUE(refused("all-restored:db later than 5d", "takes no name"));
+  EXPECT_TRUE(refused("all-restored later than soon", "'soon' is no duration"));
+  EXPECT_TRUE(refused("all-restored later than 0s", "more than 0"));
+}
+
+TEST(RareEvents, RefusesAStretchOutOfRange) {
+  const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
+  const auto event = parse_rare_event(*scenario, "all-restored later than 5h");
+  RareEventOptions options;
+  options.stretch = Stretch{2.0, 0.5};
+  EXPECT_THROW(estimate_rare_event(*scenario, event, options), std::invalid_argument);
+  options.stretch = Stretch{kMostStretch * 2, 1.0};
+  EXPECT_THROW(estimate_rare_event(*scenario, event, options), std::invalid_argument);
+  options.stretch = Stretch{2.0, 2.0};
+  options.runs = 0;
+  EXPECT_THROW(estimate_rare_event(*scenario, event, options), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace faultline
