@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
 #include "format.hpp"
@@ -41,18 +43,44 @@ std::string stretch_text(const Stretch& s) {
   return fmt::format("durations x{:.3g}, failures x{:.3g}", s.durations, s.outcomes);
 }
 
+// The sites stretched most, at most kShownSites of them and by 1% or more:
+// where the search found the long outages come from.
+constexpr std::size_t kShownSites = 8;
+constexpr double kLeastShownStretch = 1.01;
+
+std::string sites_text(const RareEventEstimate& e) {
+  std::vector<const StretchedSite*> stretched;
+  for (const StretchedSite& site : e.sites) {
+    if (site.stretch >= kLeastShownStretch)
+      stretched.push_back(&site);
+  }
+  std::stable_sort(stretched.begin(), stretched.end(),
+                   [](const auto* a, const auto* b) { return a->stretch > b->stretch; });
+  std::string text = fmt::format("  stretched        {} of {} draw sites by 1% or more",
+                                 stretched.size(), e.sites.size());
+  text += stretched.empty() ? "\n" : ", most:\n";
+  for (std::size_t i = 0; i < std::min(stretched.size(), kShownSites); ++i) {
+    text += fmt::format("    x{:<8.3g} {}\n", stretched[i]->stretch, stretched[i]->name);
+  }
+  return text;
+}
+
 std::string search_text(const RareEventEstimate& e) {
   if (e.search.empty())
-    return fmt::format("  stretch          given: {}\n", stretch_text(e.stretch));
+    return fmt::format("  stretch          given: {}\n", stretch_text(e.shared));
   std::string text = fmt::format(
-      "  stretch          {}, chosen by the cross-entropy method over {} levels of {} runs\n",
-      stretch_text(e.stretch), e.search.size(),
-      thousands(static_cast<std::int64_t>(e.search_runs / e.search.size())));
+      "  stretch          chosen site by site by the cross-entropy method over {} levels of {} "
+      "runs\n",
+      e.search.size(), thousands(static_cast<std::int64_t>(e.search_runs / e.search.size())));
   for (const StretchLevel& l : e.search) {
-    text += fmt::format("    at {:<34} {} runs at or past {}\n", stretch_text(l.stretch),
+    text += fmt::format("    at most {:<34} {} runs at or past {}\n", stretch_text(l.most),
                         thousands(static_cast<std::int64_t>(l.runs_at_or_past)),
                         format_duration(Duration::seconds((l.level.ms + 500) / 1000)));
   }
+  text += sites_text(e);
+  text += fmt::format(
+      "  mixture          {}% of the runs at the stretches of each site, {}% at {} everywhere\n",
+      e.site_by_site_percent, 100 - e.site_by_site_percent, stretch_text(e.shared));
   if (!e.search_reached) {
     text +=
         "  warning: the search stopped short of the threshold; the estimate is unbiased "
@@ -85,6 +113,12 @@ std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e
       "  plain Monte Carlo would need {} runs for the same error: {}x the {} runs made\n",
       probability(e.plain_runs_for_same_error()), number(e.speedup()),
       thousands(static_cast<std::int64_t>(e.runs + e.search_runs)));
+  if (e.unplanned_draws > 0) {
+    text += fmt::format(
+        "  note: {} draws came from parameters no draw site names, drawn as the "
+        "scenario says\n",
+        thousands(static_cast<std::int64_t>(e.unplanned_draws)));
+  }
   if (e.effective_hits < 30) {
     text +=
         "  warning: a few runs' weights make most of the estimate; its error may be "
@@ -100,11 +134,18 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
                 {"subject", std::string(word_of(e.event.subject))},
                 {"later_than_s", static_cast<double>(e.event.later_than.ms) / 1000}};
   j["seed"] = e.seed;
-  j["stretch"] = {{"durations", e.stretch.durations}, {"outcomes", e.stretch.outcomes}};
+  j["sites"] = ordered_json::array();
+  for (const StretchedSite& site : e.sites) {
+    j["sites"].push_back({{"name", site.name},
+                          {"kind", site.kind == DrawKind::duration ? "duration" : "outcome"},
+                          {"stretch", site.stretch}});
+  }
+  j["shared_stretch"] = {{"durations", e.shared.durations}, {"outcomes", e.shared.outcomes}};
+  j["site_by_site_percent"] = e.site_by_site_percent;
   j["search"] = ordered_json::array();
   for (const StretchLevel& l : e.search) {
     j["search"].push_back(
-        {{"stretch", {{"durations", l.stretch.durations}, {"outcomes", l.stretch.outcomes}}},
+        {{"most_stretch", {{"durations", l.most.durations}, {"outcomes", l.most.outcomes}}},
          {"level_s", static_cast<double>(l.level.ms) / 1000},
          {"runs_at_or_past", l.runs_at_or_past}});
   }
@@ -116,6 +157,7 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
   j["relative_error"] = e.relative_error;
   j["interval_95"] = {e.low, e.high};
   j["effective_hits"] = e.effective_hits;
+  j["unplanned_draws"] = e.unplanned_draws;
   j["plain_runs_for_same_error"] = e.plain_runs_for_same_error();
   j["speedup"] = e.speedup();
   return j;

@@ -71,7 +71,7 @@ TEST(RunParts, AReusedRunGivesEachRunTheSameResultAsAFreshOne) {
       std::vector<HealthChange> trace_fresh;
       detail::RunOptions options;
       if (run)
-        options.sampling = detail::RunSampling{5, *run, std::nullopt};
+        options.sampling = detail::RunSampling{5, *run, nullptr};
       options.record_timeline = !run || *run % 2 == 1;
       options.sample_times = times;
       options.health_trace = options.record_timeline ? &trace_reused : nullptr;
@@ -132,7 +132,7 @@ TEST(RunParts, CountingSpansAtOnceGivesTheFiguresOfTheSegmentBySegmentWalk) {
                    (sample ? std::to_string(*sample) : "nominal"));
       detail::RunOptions options;
       if (sample)
-        options.sampling = detail::RunSampling{17, *sample, std::nullopt};
+        options.sampling = detail::RunSampling{17, *sample, nullptr};
       options.sample_times = sample.value_or(0) % 2 == 0 ? fine : hourly;
       RunResult walked;
       options.record_timeline = true;

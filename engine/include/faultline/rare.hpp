@@ -57,11 +57,21 @@ struct RareEvent {
 // Throws std::invalid_argument saying what is wrong and what would be right.
 RareEvent parse_rare_event(const Scenario& scenario, std::string_view text);
 
-// How far importance sampling stretches each kind of draw, as the mean of
-// the exponential its surprisals are drawn from (stretched_draws.hpp):
-// durations toward long ones, attempts' outcomes toward failures. The two
-// kinds want different stretches: a rebuild retried until it works is long
-// mostly because it fails often, not because each attempt is long.
+// A draw site: a parameter of the model that runs draw from, a duration's
+// distribution (a step method's, its retry delay, a wave's, a rollback's, a
+// fault's lasting, a failover's, an overload's restart) or an attempt's
+// success probability. Importance sampling stretches each site on its own
+// (stretched_draws.hpp): a duration toward long ones, an outcome toward
+// failure; a stretch of 1 draws as the scenario says.
+enum class DrawKind { duration, outcome };
+
+struct StretchedSite {
+  std::string name;  // "rebuild-core duration", "restore-org-config attempts"
+  DrawKind kind = DrawKind::duration;
+  double stretch = 1.0;
+};
+
+// One stretch for every site of each kind, as a user may give it.
 struct Stretch {
   double durations = 1.0;
   double outcomes = 1.0;
@@ -70,7 +80,7 @@ struct Stretch {
 
 struct RareEventOptions {
   std::uint64_t runs = 100'000;  // the estimate's own runs, [0, runs)
-  // Runs of each level of the search for the stretch.
+  // Runs of each level of the search for the stretches.
   std::uint64_t search_runs = 10'000;
   unsigned threads = 1;
   std::uint64_t seed = 1;
@@ -78,11 +88,12 @@ struct RareEventOptions {
   std::optional<Stretch> stretch;
 };
 
-// One level of the cross-entropy search: its runs drew at `stretch`, the
-// top tenth of them (by when the event happened) began at `level`, and
-// those runs, weighed back, gave the next stretch.
+// One level of the cross-entropy search: its runs drew at the stretches
+// the last level chose (`most`: the largest of each kind), the top tenth of
+// them (by when the event happened) began at `level`, and those runs,
+// weighed back, gave the next stretches.
 struct StretchLevel {
-  Stretch stretch;
+  Stretch most;
   Duration level;
   std::uint64_t runs_at_or_past = 0;
 };
@@ -95,7 +106,12 @@ inline constexpr int kMostSearchLevels = 25;
 struct RareEventEstimate {
   RareEvent event;
   std::uint64_t seed = 0;
-  Stretch stretch;
+  // The estimate's runs draw from a mixture: site_by_site_percent of them
+  // at the stretch of each draw site (in the scenario's order), the rest at
+  // one stretch per kind, `shared`; a given stretch is that, for every run.
+  std::vector<StretchedSite> sites;
+  Stretch shared;
+  int site_by_site_percent = 0;
   std::vector<StretchLevel> search;
   // Whether the search's last level reached the threshold itself; when not,
   // the stretch is the last it found, and the estimate, still unbiased, may
@@ -113,7 +129,12 @@ struct RareEventEstimate {
   // The hits' Kish effective sample size, (sum w)^2 / sum w^2: a few weights
   // dominating (a small one) is a warning that the error may be understated.
   double effective_hits = 0;
+  // Draws the estimate's runs made from parameters no site names, as the
+  // scenario says: 0, unless the catalogue of sites misses one.
+  std::uint64_t unplanned_draws = 0;
 
+  // The largest stretch of each kind.
+  Stretch most_stretch() const;
   // Plain runs that would give the same relative error, (1 - p) / (p re^2),
   // and how many times the runs made (estimate and search) that is; 0 when
   // no run hit.

@@ -69,7 +69,7 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
   if (records)
     records->push_back({i, {}});
   for (std::size_t v = 0; v < worker.runs.size(); ++v) {
-    run_options[v].sampling = detail::RunSampling{seed, i, std::nullopt};
+    run_options[v].sampling = detail::RunSampling{seed, i, nullptr};
     worker.runs[v]->execute(run_options[v], worker.result);
     if (!meters.empty())
       add_burns(worker.tally.slo_statistics[v], meters[v].burn(worker.result));

@@ -195,7 +195,7 @@ void run_block(const Scenario& scenario, const MonteCarloOptions& options,
   detail::RunOptions mine = run_options;
   std::vector<RunRecord> records;
   for (std::uint64_t i = from; i < to; ++i) {
-    mine.sampling = detail::RunSampling{options.seed, i, std::nullopt};
+    mine.sampling = detail::RunSampling{options.seed, i, nullptr};
     worker.run.execute(mine, worker.result);
     tally(scenario, worker.result, worker.tally, worker.path);
     if (meter)
@@ -306,7 +306,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       break;
     }
     Pending& next = pending.emplace_back();
-    run_options.sampling = detail::RunSampling{options.seed, i, std::nullopt};
+    run_options.sampling = detail::RunSampling{options.seed, i, nullptr};
     detail::run_traced(scenario, run, run_options, network, next.traced);
     next.flows.emplace(detail::start_flows(*scenario.topology, calendar, next.traced, network));
     ++running;

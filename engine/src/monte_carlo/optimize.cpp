@@ -38,8 +38,7 @@ class Judge {
                             Worker& worker = *workers_[w];
                             detail::RunOptions run_options;
                             for (std::uint64_t i = from; i < to; ++i) {
-                              run_options.sampling =
-                                  detail::RunSampling{options_.seed, i, std::nullopt};
+                              run_options.sampling = detail::RunSampling{options_.seed, i, nullptr};
                               worker.run.execute(run_options, worker.result);
                               worker.lost += worker.result.overall.lost.user_ms;
                             }

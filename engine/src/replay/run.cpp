@@ -28,7 +28,8 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   context_.options = options;
   context_.result = &result;
   context_.now = SimTime{};
-  context_.stretched.reset(options.sampling ? options.sampling->stretch : std::nullopt);
+  context_.stretched.reset(options.sampling ? options.sampling->stretch : nullptr,
+                           options.sampling ? options.sampling->run : 0);
   context_.queue.reset();
   context_.health.reset();
   result.end = SimTime{};

@@ -40,7 +40,7 @@ RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& sc
 // The nominal run takes the median of the geometric law of attempts: the
 // attempt-th try succeeds once at least half of all attempt sequences
 // would have succeeded by then.
-bool RunContext::succeeds(double p, int attempt, std::vector<RandomStream>& streams,
+bool RunContext::succeeds(const double& p, int attempt, std::vector<RandomStream>& streams,
                           std::uint32_t index) {
   if (!options.sampling)
     return attempt >= median_attempts(p);

@@ -46,7 +46,9 @@ struct RunContext {
   }
   // The outcome of the attempt-th try (from 1) at something that succeeds
   // with probability p each time, drawn from streams[index] in a sampled run.
-  bool succeeds(double p, int attempt, std::vector<RandomStream>& streams, std::uint32_t index);
+  // p by reference: its address in the model names it to importance sampling.
+  bool succeeds(const double& p, int attempt, std::vector<RandomStream>& streams,
+                std::uint32_t index);
   // In a sampled run, one stream of the purpose for each of `count`
   // subjects; none in the nominal run.
   void open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,

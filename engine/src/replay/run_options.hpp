@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "faultline/health.hpp"
-#include "faultline/rare.hpp"
 #include "faultline/time.hpp"
+#include "replay/stretched_draws.hpp"
 
 namespace faultline::detail {
 
@@ -17,9 +17,9 @@ namespace faultline::detail {
 struct RunSampling {
   std::uint64_t seed = 0;
   std::uint64_t run = 0;
-  // Importance sampling's stretch (stretched_draws.hpp); at {1, 1}, the
+  // Importance sampling's stretches (stretched_draws.hpp); at 1 each, the
   // scenario's own law drawn as importance sampling draws, every weight 1.
-  std::optional<Stretch> stretch;
+  const StretchPlan* stretch = nullptr;
 };
 
 struct RunOptions {

@@ -1,45 +1,90 @@
 #include "replay/stretched_draws.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace faultline::detail {
 
-void StretchedDraws::reset(const std::optional<Stretch>& stretch) {
-  active_ = stretch.has_value();
-  stretch_ = stretch.value_or(Stretch{});
-  log_duration_stretch_ = std::log(stretch_.durations);
-  log_ratio_ = 0;
-  durations_ = 0;
-  surprisal_sum_ = 0;
-  outcomes_ = 0;
-  failures_ = 0;
-  failure_surprisal_sum_ = 0;
+StretchPlan::StretchPlan(const std::vector<const void*>& parameters,
+                         std::vector<std::vector<double>> stretches, std::vector<int> percent)
+    : size_(parameters.size()), stretches_(std::move(stretches)), percent_(std::move(percent)) {
+  for (std::uint32_t i = 0; i < parameters.size(); ++i)
+    sorted_.emplace_back(parameters[i], i);
+  std::sort(sorted_.begin(), sorted_.end());
+  for (const auto& component : stretches_) {
+    log_stretches_.emplace_back();
+    for (const double k : component)
+      log_stretches_.back().push_back(std::log(k));
+  }
 }
 
-// A fixed duration draws nothing, as in plain sampling.
+std::size_t StretchPlan::component_of(std::uint64_t run) const {
+  auto position = static_cast<int>(run % 100);
+  for (std::size_t c = 0; c + 1 < percent_.size(); ++c) {
+    if (position < percent_[c])
+      return c;
+    position -= percent_[c];
+  }
+  return percent_.size() - 1;
+}
+
+std::optional<std::uint32_t> StretchPlan::find(const void* parameter) const {
+  const auto it = std::lower_bound(sorted_.begin(), sorted_.end(),
+                                   std::pair<const void*, std::uint32_t>{parameter, 0});
+  if (it == sorted_.end() || it->first != parameter)
+    return std::nullopt;
+  return it->second;
+}
+
+void StretchedDraws::reset(const StretchPlan* plan, std::uint64_t run) {
+  plan_ = plan;
+  component_ = plan ? plan->component_of(run) : 0;
+  log_ratios_.assign(plan ? plan->components() : 0, 0.0);
+  unplanned_ = 0;
+  const std::size_t sites = plan ? plan->size() : 0;
+  draws_.assign(sites, 0);
+  surprisal_sums_.assign(sites, 0);
+  failures_.assign(sites, 0);
+}
+
+// A fixed duration draws nothing, as in plain sampling; a parameter the
+// plan lacks draws at a stretch of 1, its weight 1.
 Duration StretchedDraws::duration(const Distribution& d, RandomStream& random) {
   if (d.is_fixed())
     return d.median();
-  const double k = stretch_.durations;
-  const double s = -k * std::log1p(-random.uniform());
-  log_ratio_ += log_duration_stretch_ - (1 - 1 / k) * s;
-  surprisal_sum_ += s;
-  ++durations_;
+  const auto site = plan_->find(&d);
+  if (!site) {
+    ++unplanned_;
+    return d.sample(random);
+  }
+  const double s = -plan_->stretch(component_, *site) * std::log1p(-random.uniform());
+  for (std::size_t c = 0; c < log_ratios_.size(); ++c) {
+    const double k = plan_->stretch(c, *site);
+    log_ratios_[c] += plan_->log_stretch(c, *site) - (1 - 1 / k) * s;
+  }
+  surprisal_sums_[*site] += s;
+  ++draws_[*site];
   return d.at_surprisal(s);
 }
 
-// The outcome is weighed as what it is, a failure or a success, not by the
+// The outcome is weighed as what it is, a failure or a success, not by a
 // surprisal behind it: that weight varies less.
-bool StretchedDraws::succeeds(double p, RandomStream& random) {
+bool StretchedDraws::succeeds(const double& p, RandomStream& random) {
+  const auto site = plan_->find(&p);
+  if (!site) {
+    ++unplanned_;
+    return random.uniform() < p;
+  }
   const double a = -std::log1p(-p);
-  const double k = stretch_.outcomes;
-  const bool fails = random.uniform() < std::exp(-a / k);
+  const bool fails = random.uniform() < std::exp(-a / plan_->stretch(component_, *site));
   // Failing: (1 - p) / e^-(a/k); succeeding: p / (1 - e^-(a/k)).
-  log_ratio_ += fails ? -a * (1 - 1 / k) : std::log(p) - std::log(-std::expm1(-a / k));
-  ++outcomes_;
-  failure_surprisal_sum_ += a;
+  for (std::size_t c = 0; c < log_ratios_.size(); ++c) {
+    const double k = plan_->stretch(c, *site);
+    log_ratios_[c] += fails ? -a * (1 - 1 / k) : std::log(p) - std::log(-std::expm1(-a / k));
+  }
+  ++draws_[*site];
   if (fails)
-    ++failures_;
+    ++failures_[*site];
   return !fails;
 }
 
