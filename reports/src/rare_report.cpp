@@ -149,7 +149,7 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
          {"level_s", static_cast<double>(l.level.ms) / 1000},
          {"runs_at_or_past", l.runs_at_or_past}});
   }
-  j["search_reached"] = e.search_reached;
+  j["search_reached"] = e.search.empty() ? ordered_json() : ordered_json(e.search_reached);
   j["search_runs"] = e.search_runs;
   j["runs"] = e.runs;
   j["hits"] = e.hits;

@@ -566,29 +566,34 @@ PY
 expect_exit 0 "the same on one thread" "$faultline" "${rare[@]}" \
   --rare "all-restored later than 22h" --threads 1
 check "byte for byte" cmp -s "$work/stdout" "$work/rare.txt"
-expect_exit 0 "--stretch 1 is plain Monte Carlo" "$faultline" "${rare[@]}" \
+given=(simulate "$chain" --runs 4000 --seed 3)
+expect_exit 0 "--stretch 1 is plain Monte Carlo" "$faultline" "${given[@]}" \
   --rare "restored:db later than 8h" --stretch 1
 check "every run weighing 1" grep -q "as useful as \([0-9,]*\) unweighted hits" "$work/stdout"
 check "with no search" grep -q "stretch          given: durations x1, failures x1" "$work/stdout"
 expect_exit 0 "--rare defaults to 100,000 runs" "$faultline" simulate "$chain" \
-  --rare "completed:diagnose later than 12h" --level-runs 500 --stretch 4:1
+  --rare "completed:diagnose later than 12h" --stretch 4:1
 check "and says so" grep -q "100,000 weighed" "$work/stdout"
 expect_exit 2 "a rare event the scenario lacks" "$faultline" "${rare[@]}" \
   --rare "restored:nowhere later than 1d" --json "$work/rare-bad.json"
 check "says what would be right" grep -q "the topology has no service 'nowhere'; write \"EVENT later than DURATION\"" "$work/stderr"
 check "and writes nothing" test ! -e "$work/rare-bad.json"
 expect_exit 2 "a rare event without its threshold" "$faultline" "${rare[@]}" --rare "all-restored"
-expect_exit 2 "a stretch below 1" "$faultline" "${rare[@]}" --rare "all-restored later than 1d" \
+expect_exit 2 "a stretch below 1" "$faultline" "${given[@]}" --rare "all-restored later than 1d" \
   --stretch 0.5
 check "says its range" grep -q "each a number from 1 to 1000" "$work/stderr"
-expect_exit 2 "a stretch that is no number" "$faultline" "${rare[@]}" \
+expect_exit 2 "a stretch that is no number" "$faultline" "${given[@]}" \
   --rare "all-restored later than 1d" --stretch 2:x
 expect_exit 2 "--rare with the usual statistics' options" "$faultline" "${rare[@]}" \
   --rare "all-restored later than 1d" --until-ci 0.05
 check "says which" grep -q "until-ci excludes --rare" "$work/stderr"
 expect_exit 2 "--rare with shards" "$faultline" "${rare[@]}" --rare "all-restored later than 1d" \
   --run-range 0:100 --tally "$work/rare.tally"
-expect_exit 2 "--stretch without --rare" "$faultline" "${rare[@]}" --stretch 2
+expect_exit 2 "--stretch without --rare" "$faultline" "${given[@]}" --stretch 2
+expect_exit 2 "an empty --rare" "$faultline" "${rare[@]}" --rare "" --json "$work/rare-empty.json"
+check "is no ordinary simulation" test ! -e "$work/rare-empty.json"
+expect_exit 2 "--level-runs with --stretch, which skips the search" "$faultline" "${rare[@]}" \
+  --rare "all-restored later than 1d" --stretch 2
 
 # Shards of a study and their merge: byte for byte what one process gives.
 study=(scenarios/webex-2018-09-25.yaml --runs 600 --slo slos/webex-2018.yaml --quiet --seed)

@@ -93,9 +93,22 @@ TEST(Distribution, AtSurprisalIsTheSameLaw) {
     RandomStream random(7, 0, StreamPurpose::step, 0);
     constexpr int n = 200'000;
     double total = 0;
-    for (int i = 0; i < n; ++i)
-      total += d.at_surprisal(-std::log1p(-random.uniform())).in_hours();
+    std::vector<double> at_surprisals;
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i) {
+      at_surprisals.push_back(d.at_surprisal(-std::log1p(-random.uniform())).in_hours());
+      samples.push_back(d.sample(random).in_hours());
+      total += at_surprisals.back();
+    }
     EXPECT_NEAR(total / n, d.mean().in_hours(), 0.015 * d.mean().in_hours()) << d.describe();
+    // The tails' shape too: the 10th, 90th and 99th percentiles of both.
+    std::sort(at_surprisals.begin(), at_surprisals.end());
+    std::sort(samples.begin(), samples.end());
+    for (const int q : {10, 90, 99}) {
+      const auto at = static_cast<std::size_t>(n / 100 * q);
+      EXPECT_NEAR(at_surprisals[at], samples[at], 0.03 * samples[at] + 1e-3)
+          << d.describe() << " p" << q;
+    }
     if (d.kind() != DistributionKind::empirical) {  // whose median is a sample, not a quantile
       EXPECT_NEAR(d.at_surprisal(std::log(2.0)).in_hours(), d.median().in_hours(), 1e-6)
           << d.describe();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 
@@ -183,6 +184,21 @@ TEST(RareEvents, AnEventNoRunReaches) {
   EXPECT_EQ(e.hits, 0U);
   EXPECT_EQ(e.probability, 0.0);
   EXPECT_EQ(e.plain_runs_for_same_error(), 0.0);
+}
+
+// Stopped (by Ctrl-C, say), it makes no more runs and gives no figures.
+TEST(RareEvents, AStoppedEstimateSaysSo) {
+  const std::atomic<bool> stop{true};
+  RareEventOptions options;
+  options.runs = 5'000;
+  options.search_runs = 1'000;
+  options.stop = &stop;
+  const auto e = estimate("chain.yaml", "all-restored later than 22h", options);
+  EXPECT_TRUE(e.interrupted);
+  EXPECT_EQ(e.hits, 0U);
+  EXPECT_EQ(e.probability, 0.0);
+  options.stretch = Stretch{2, 1};
+  EXPECT_TRUE(estimate("chain.yaml", "all-restored later than 22h", options).interrupted);
 }
 
 TEST(RareEvents, ReadsWhatTheUserWrote) {

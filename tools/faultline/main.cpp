@@ -746,6 +746,10 @@ int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) 
   options.threads = args.options.threads;
   options.seed = args.options.seed;
   options.runs = args.options.runs;
+  options.stop = &interrupted;
+  const auto study = faultline::cli::prepare_rare(*scenario, args.rare, options);
+  if (!study)
+    return kExitBadInput;
   try {
     scenario = resolve_optimize(scenario, args.search, options.threads, options.seed,
                                 text_stream({args.outputs.json}));
@@ -753,11 +757,11 @@ int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) 
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
-  return faultline::cli::estimate_rare(*scenario, args.rare, options, args.outputs.json);
+  return faultline::cli::estimate_rare(*scenario, *study, args.outputs.json);
 }
 
 int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
-  if (!args.rare.event.empty())
+  if (args.rare.asked())
     return simulate_rare(args, ranks);
   std::shared_ptr<const faultline::Scenario> scenario;
   std::optional<faultline::TallyHeader> header;

@@ -54,38 +54,55 @@ void add_rare_options(CLI::App* simulate, RareArgs& args) {
                            "Estimate the probability of \"EVENT later than DURATION\" by "
                            "importance sampling, EVENT being all-restored, restored:SERVICE, "
                            "completed:STEP or milestone:ID (--runs then defaults to 100000)");
-  simulate
-      ->add_option("--level-runs", args.search_runs,
-                   "With --rare: runs of each level of the search for the stretch")
-      ->check(CLI::Range(std::uint64_t{1}, kMostRuns))
-      ->capture_default_str()
-      ->needs(rare);
-  simulate
-      ->add_option("--stretch", args.stretch,
-                   "With --rare: stretch durations and failures by K (or DURATIONS:FAILURES) "
-                   "instead of searching; 1 is plain Monte Carlo")
-      ->needs(rare);
+  CLI::Option* level_runs =
+      simulate
+          ->add_option("--level-runs", args.search_runs,
+                       "With --rare: runs of each level of the search for the stretches")
+          ->check(CLI::Range(std::uint64_t{1}, kMostRuns))
+          ->capture_default_str()
+          ->needs(rare);
+  args.stretch_option =
+      simulate
+          ->add_option("--stretch", args.stretch,
+                       "With --rare: stretch durations and failures by K (or DURATIONS:FAILURES) "
+                       "instead of searching; 1 is plain Monte Carlo")
+          ->needs(rare)
+          ->excludes(level_runs);
   for (const std::string_view name : kNotWithRare)
     rare->excludes(simulate->get_option(std::string(name)));
+  args.option = rare;
   args.runs = simulate->get_option("--runs");
 }
 
-int estimate_rare(const Scenario& scenario, const RareArgs& args, RareEventOptions options,
-                  const std::string& json_path) {
+std::optional<RareStudy> prepare_rare(const Scenario& scenario, const RareArgs& args,
+                                      RareEventOptions options) {
   if (args.runs->count() == 0)
     options.runs = RareEventOptions{}.runs;
   options.search_runs = args.search_runs;
-  if (!args.stretch.empty()) {
+  if (args.stretch_option->count() > 0) {
     options.stretch = parse_stretch(args.stretch);
     if (!options.stretch)
-      return kExitBadInput;
+      return std::nullopt;
   }
+  try {
+    return RareStudy{parse_rare_event(scenario, args.event), options};
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+int estimate_rare(const Scenario& scenario, const RareStudy& study, const std::string& json_path) {
   RareEventEstimate estimate;
   try {
-    estimate = estimate_rare_event(scenario, parse_rare_event(scenario, args.event), options);
+    estimate = estimate_rare_event(scenario, study.event, study.options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
+  }
+  if (estimate.interrupted) {
+    std::cerr << "faultline: interrupted before the estimate was made; nothing was written\n";
+    return kExitInterrupted;
   }
   (json_path == "-" ? std::cerr : std::cout) << reports::rare_event_text(scenario, estimate);
   return write_output(json_path, json_text(reports::rare_event_json(scenario, estimate)));

@@ -1,14 +1,17 @@
 #pragma once
 // Rare events: the probability of an outage far longer than usual, too
 // small for plain Monte Carlo (a probability of 10^-6 wants some 10^8 plain
-// runs for a 10% relative error). Importance sampling draws every duration
-// and attempt outcome of a run from a law stretched toward long durations
-// and failures, and weighs each run by its likelihood ratio, so that the
-// weighted share of runs past the threshold is an unbiased estimate of the
-// probability under the scenario's own law. The stretch is chosen by the
-// cross-entropy method (Rubinstein and Kroese, 2004) over a few levels of
-// pilot runs. Deterministic by seed, whatever the thread count.
+// runs for a 10% relative error). Importance sampling draws the durations
+// and attempt outcomes of a run (failure models' times and batch orders
+// aside, drawn as the scenario says) from a law stretched toward long
+// durations and failures, and weighs each run by its likelihood ratio, so
+// that the weighted share of runs past the threshold is an unbiased
+// estimate of the probability under the scenario's own law. The stretches
+// are chosen by the cross-entropy method (Rubinstein and Kroese, 2004) over
+// a few levels of pilot runs. Deterministic by seed, whatever the thread
+// count.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -86,6 +89,9 @@ struct RareEventOptions {
   std::uint64_t seed = 1;
   // Given: no search; {1, 1} is plain Monte Carlo (every weight 1).
   std::optional<Stretch> stretch;
+  // Once set (by a signal handler, say), no more runs start and the
+  // estimate comes back marked interrupted, with no figures.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // One level of the cross-entropy search: its runs drew at the stretches
@@ -113,6 +119,7 @@ struct RareEventEstimate {
   Stretch shared;
   int site_by_site_percent = 0;
   std::vector<StretchLevel> search;
+  bool interrupted = false;  // see RareEventOptions::stop
   // Whether the search's last level reached the threshold itself; when not,
   // the stretch is the last it found, and the estimate, still unbiased, may
   // have a large error.
@@ -129,8 +136,10 @@ struct RareEventEstimate {
   // The hits' Kish effective sample size, (sum w)^2 / sum w^2: a few weights
   // dominating (a small one) is a warning that the error may be understated.
   double effective_hits = 0;
-  // Draws the estimate's runs made from parameters no site names, as the
-  // scenario says: 0, unless the catalogue of sites misses one.
+  // Draws the estimate's runs made through the run's draws from parameters
+  // no site names, as the scenario says: 0, unless the catalogue of sites
+  // misses one. (Failure models and batch orders draw apart, never
+  // stretched, and are not counted.)
   std::uint64_t unplanned_draws = 0;
 
   // The largest stretch of each kind.

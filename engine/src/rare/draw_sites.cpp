@@ -14,9 +14,9 @@ class Catalogue {
     if (!d.is_fixed())
       sites_.push_back({&d, DrawKind::duration, std::move(name), 0});
   }
-  // Drawn only below 1 (RunContext::succeeds).
+  // Drawn only strictly between 0 and 1 (StretchedDraws::succeeds).
   void outcome(const double& p, std::string name) {
-    if (p < 1)
+    if (p > 0 && p < 1)
       sites_.push_back({&p, DrawKind::outcome, std::move(name), -std::log1p(-p)});
   }
   std::vector<DrawSite> take() { return std::move(sites_); }

@@ -48,6 +48,7 @@ struct LevelRuns {
   std::vector<double> surprisal_sums;
   std::vector<std::uint32_t> failures;
   std::uint64_t unplanned = 0;
+  bool complete = true;  // false when stopped before its last run
 };
 
 struct Worker {
@@ -92,16 +93,19 @@ LevelRuns sample_runs(const Scenario& scenario, const RareEvent& event,
   std::vector<std::unique_ptr<Worker>> pool;
   for (std::size_t w = 0; w < workers; ++w)
     pool.push_back(std::make_unique<Worker>(scenario));
-  detail::parallel_runs(first, first + count, workers,
-                        [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
-                          Worker& worker = *pool[w];
-                          detail::RunOptions run_options;
-                          for (std::uint64_t r = from; r < to; ++r) {
-                            run_options.sampling = detail::RunSampling{options.seed, r, &plan};
-                            worker.run.execute(run_options, worker.result);
-                            keep_run(event, worker, r - first, runs);
-                          }
-                        });
+  const std::uint64_t made = detail::parallel_runs(
+      first, first + count, workers,
+      [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
+        Worker& worker = *pool[w];
+        detail::RunOptions run_options;
+        for (std::uint64_t r = from; r < to; ++r) {
+          run_options.sampling = detail::RunSampling{options.seed, r, &plan};
+          worker.run.execute(run_options, worker.result);
+          keep_run(event, worker, r - first, runs);
+        }
+      },
+      options.stop);
+  runs.complete = made == first + count;
   for (const auto& worker : pool)
     runs.unplanned += worker->unplanned;
   return runs;
@@ -238,24 +242,27 @@ StretchFit search_stretches(const Scenario& scenario, const RareEventOptions& op
   StretchFit fit{std::vector<double>(sites.size(), 1.0), Stretch{}};
   std::int64_t highest = -1;
   int stalled = 0;
-  int refinements = 0;
-  estimate.search_reached = false;
+  int refinements = 0;  // levels in a row at the threshold
   for (int l = 0; l < kMostSearchLevels && stalled < 3; ++l) {
     const detail::StretchPlan plan(parameters(sites), {fit.by_site}, {100});
     const LevelRuns runs =
         sample_runs(scenario, estimate.event, options,
                     kSearchRunsFrom + static_cast<std::uint64_t>(l) * kSearchRunsPerLevel,
                     options.search_runs, plan, true);
+    if (!runs.complete) {
+      estimate.interrupted = true;
+      break;
+    }
     estimate.search_runs += options.search_runs;
     const std::int64_t level = elite_level(runs.event_ms, threshold);
     const auto past = std::ranges::count_if(runs.event_ms, [&](auto t) { return t >= level; });
     estimate.search.push_back(
         {most_of(sites, fit.by_site), Duration{level}, static_cast<std::uint64_t>(past)});
     fit = next_stretches(runs, level, sites);
-    if (level == threshold && ++refinements > kRefinements) {
-      estimate.search_reached = true;
+    estimate.search_reached = level == threshold;
+    refinements = estimate.search_reached ? refinements + 1 : 0;
+    if (refinements > kRefinements)
       break;
-    }
     stalled = level > highest ? 0 : stalled + 1;
     highest = std::max(highest, level);
   }
@@ -333,7 +340,7 @@ Stretch RareEventEstimate::most_stretch() const {
 }
 
 double RareEventEstimate::plain_runs_for_same_error() const {
-  if (hits == 0 || relative_error <= 0)
+  if (hits == 0 || relative_error <= 0 || probability <= 0)
     return 0;
   return (1 - probability) / (probability * relative_error * relative_error);
 }
@@ -357,6 +364,8 @@ RareEventEstimate estimate_rare_event(const Scenario& scenario, const RareEvent&
     percent = {100};
   } else {
     const StretchFit fit = search_stretches(scenario, options, sites, estimate);
+    if (estimate.interrupted)
+      return estimate;
     estimate.shared = fit.shared;
     estimate.site_by_site_percent = kSiteBySitePercent;
     components = {fit.by_site, each_site(sites, fit.shared)};
@@ -366,8 +375,12 @@ RareEventEstimate estimate_rare_event(const Scenario& scenario, const RareEvent&
     estimate.sites.push_back({sites[s].name, sites[s].kind, components.front()[s]});
   estimate.runs = options.runs;
   const detail::StretchPlan plan(parameters(sites), std::move(components), std::move(percent));
-  estimate_probability(sample_runs(scenario, event, options, 0, options.runs, plan, false), plan,
-                       estimate);
+  const LevelRuns runs = sample_runs(scenario, event, options, 0, options.runs, plan, false);
+  if (!runs.complete) {
+    estimate.interrupted = true;
+    return estimate;
+  }
+  estimate_probability(runs, plan, estimate);
   return estimate;
 }
 

@@ -5,11 +5,21 @@
 
 namespace faultline::detail {
 
+namespace {
+
+// Addresses as integers, which order any two (pointers into different
+// objects have no order of their own).
+std::uintptr_t address(const void* parameter) {
+  return reinterpret_cast<std::uintptr_t>(parameter);
+}
+
+}  // namespace
+
 StretchPlan::StretchPlan(const std::vector<const void*>& parameters,
                          std::vector<std::vector<double>> stretches, std::vector<int> percent)
     : size_(parameters.size()), stretches_(std::move(stretches)), percent_(std::move(percent)) {
   for (std::uint32_t i = 0; i < parameters.size(); ++i)
-    sorted_.emplace_back(parameters[i], i);
+    sorted_.emplace_back(address(parameters[i]), i);
   std::sort(sorted_.begin(), sorted_.end());
   for (const auto& component : stretches_) {
     log_stretches_.emplace_back();
@@ -30,8 +40,8 @@ std::size_t StretchPlan::component_of(std::uint64_t run) const {
 
 std::optional<std::uint32_t> StretchPlan::find(const void* parameter) const {
   const auto it = std::lower_bound(sorted_.begin(), sorted_.end(),
-                                   std::pair<const void*, std::uint32_t>{parameter, 0});
-  if (it == sorted_.end() || it->first != parameter)
+                                   std::pair<std::uintptr_t, std::uint32_t>{address(parameter), 0});
+  if (it == sorted_.end() || it->first != address(parameter))
     return std::nullopt;
   return it->second;
 }
@@ -70,6 +80,8 @@ Duration StretchedDraws::duration(const Distribution& d, RandomStream& random) {
 // The outcome is weighed as what it is, a failure or a success, not by a
 // surprisal behind it: that weight varies less.
 bool StretchedDraws::succeeds(const double& p, RandomStream& random) {
+  if (p <= 0)  // fails under every law: nothing to draw or weigh
+    return false;
   const auto site = plan_->find(&p);
   if (!site) {
     ++unplanned_;
@@ -80,7 +92,8 @@ bool StretchedDraws::succeeds(const double& p, RandomStream& random) {
   // Failing: (1 - p) / e^-(a/k); succeeding: p / (1 - e^-(a/k)).
   for (std::size_t c = 0; c < log_ratios_.size(); ++c) {
     const double k = plan_->stretch(c, *site);
-    log_ratios_[c] += fails ? -a * (1 - 1 / k) : std::log(p) - std::log(-std::expm1(-a / k));
+    if (k != 1)  // at 1 the ratio is 1, which the formula misses by a rounding
+      log_ratios_[c] += fails ? -a * (1 - 1 / k) : std::log(p) - std::log(-std::expm1(-a / k));
   }
   ++draws_[*site];
   if (fails)

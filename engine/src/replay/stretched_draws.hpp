@@ -48,7 +48,7 @@ class StretchPlan {
 
  private:
   std::size_t size_ = 0;
-  std::vector<std::pair<const void*, std::uint32_t>> sorted_;
+  std::vector<std::pair<std::uintptr_t, std::uint32_t>> sorted_;
   std::vector<std::vector<double>> stretches_;
   std::vector<std::vector<double>> log_stretches_;
   std::vector<int> percent_;
@@ -61,7 +61,7 @@ class StretchedDraws {
   bool active() const { return plan_ != nullptr; }
 
   Duration duration(const Distribution& d, RandomStream& random);
-  // Whether an attempt that succeeds with probability p (0 <= p < 1) does;
+  // Whether an attempt that succeeds with probability p (p < 1) does;
   // p by reference, as its address in the model names its site.
   bool succeeds(const double& p, RandomStream& random);
 
