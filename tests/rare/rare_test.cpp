@@ -41,8 +41,8 @@ RareEventEstimate estimate(const std::string& fixture, const std::string& event,
   }
   return ::testing::AssertionFailure()
          << "estimated " << e.probability << " (relative error " << e.relative_error << ", "
-         << e.hits << " hits, most stretch " << e.most_stretch().durations << " and "
-         << e.most_stretch().outcomes << ") against " << exact;
+         << e.hits << " hits, shared stretch " << e.shared.durations << " and " << e.shared.outcomes
+         << ") against " << exact;
 }
 
 TEST(RareEvents, AnErlangRepairChainsTailFrom1e4To1e7) {

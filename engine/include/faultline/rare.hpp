@@ -142,8 +142,6 @@ struct RareEventEstimate {
   // stretched, and are not counted.)
   std::uint64_t unplanned_draws = 0;
 
-  // The largest stretch of each kind.
-  Stretch most_stretch() const;
   // Plain runs that would give the same relative error, (1 - p) / (p re^2),
   // and how many times the runs made (estimate and search) that is; 0 when
   // no run hit.

@@ -330,15 +330,6 @@ void check_options(const RareEventOptions& options) {
 
 }  // namespace
 
-Stretch RareEventEstimate::most_stretch() const {
-  Stretch most;
-  for (const StretchedSite& site : sites) {
-    double& of_kind = site.kind == DrawKind::duration ? most.durations : most.outcomes;
-    of_kind = std::max(of_kind, site.stretch);
-  }
-  return most;
-}
-
 double RareEventEstimate::plain_runs_for_same_error() const {
   if (hits == 0 || relative_error <= 0 || probability <= 0)
     return 0;
