@@ -569,7 +569,8 @@ check "byte for byte" cmp -s "$work/stdout" "$work/rare.txt"
 given=(simulate "$chain" --runs 4000 --seed 3)
 expect_exit 0 "--stretch 1 is plain Monte Carlo" "$faultline" "${given[@]}" \
   --rare "restored:db later than 8h" --stretch 1
-check "every run weighing 1" grep -q "as useful as \([0-9,]*\) unweighted hits" "$work/stdout"
+check "every run weighing 1: as many hits as their effective number" grep -qE \
+  " ([0-9,]+) of them past the threshold \(as useful as \1 unweighted hits\)" "$work/stdout"
 check "with no search" grep -q "stretch          given: durations x1, failures x1" "$work/stdout"
 expect_exit 0 "--rare defaults to 100,000 runs" "$faultline" simulate "$chain" \
   --rare "completed:diagnose later than 12h" --stretch 4:1

@@ -631,6 +631,8 @@ struct Scenario {
   // The order of the `priority` strategy, most urgent first; steps not
   // listed come after, in runbook order.
   std::vector<StepId> priority;
+
+  std::optional<StepId> find_step(std::string_view id) const;
 };
 
 }  // namespace faultline

@@ -177,6 +177,14 @@ void Topology::place_tenants() {
 std::optional<RegionId> Topology::find_region(std::string_view id) const {
   return lookup(region_index_, id);
 }
+std::optional<StepId> Scenario::find_step(std::string_view id) const {
+  for (std::uint32_t s = 0; s < steps.size(); ++s) {
+    if (steps[s].id == id)
+      return StepId{s};
+  }
+  return std::nullopt;
+}
+
 std::optional<ServiceId> Topology::find_service(std::string_view id) const {
   return lookup(service_index_, id);
 }

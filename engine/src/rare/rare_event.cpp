@@ -39,10 +39,7 @@ void name_subject(const Scenario& scenario, std::string_view text, std::string_v
         reject(text, fmt::format("the topology has no service '{}'", name));
       return;
     case RareSubject::step_completed:
-      for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-        if (scenario.steps[s].id == name)
-          event.step = StepId{s};
-      }
+      event.step = scenario.find_step(name);
       if (!event.step)
         reject(text, fmt::format("the runbook has no step '{}'", name));
       return;

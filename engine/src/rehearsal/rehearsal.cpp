@@ -112,14 +112,6 @@ std::optional<std::string> unknown(const Items& items, const std::string& id,
   return "unknown " + kind + " '" + id + "'" + did_you_mean(id, ids);
 }
 
-std::optional<StepId> find_step(const Scenario& scenario, const std::string& id) {
-  for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
-    if (scenario.steps[s].id == id)
-      return StepId{s};
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 StepStatus step_status_at(const Scenario& scenario, const RunResult& result, StepId step,
@@ -221,7 +213,7 @@ std::optional<std::string> Rehearsal::advance_to(SimTime t) {
 }
 
 std::optional<std::string> Rehearsal::delay(const std::string& step, Duration length) {
-  const auto s = find_step(scenario(), step);
+  const auto s = scenario().find_step(step);
   if (!s)
     return unknown(scenario().steps, step, "step");
   const StepStatus status = step_status_at(scenario(), result(), *s, now());
@@ -246,7 +238,7 @@ std::optional<std::string> Rehearsal::delay(const std::string& step, Duration le
 }
 
 std::optional<std::string> Rehearsal::fail(const std::string& step) {
-  const auto s = find_step(scenario(), step);
+  const auto s = scenario().find_step(step);
   if (!s)
     return unknown(scenario().steps, step, "step");
   const StepStatus status = step_status_at(scenario(), result(), *s, now());
