@@ -596,6 +596,45 @@ check "is no ordinary simulation" test ! -e "$work/rare-empty.json"
 expect_exit 2 "--level-runs with --stretch, which skips the search" "$faultline" "${rare[@]}" \
   --rare "all-restored later than 1d" --stretch 2
 
+# Calibration: tests/calibrate/fixtures/fixed.yaml's step, observed to end
+# at T0+6h, is fitted from a prior of 2h to 10h; the fitted scenario loads.
+fixed=tests/calibrate/fixtures/fixed.yaml
+expect_exit 0 "calibrate fits an unknown duration" "$faultline" calibrate "$fixed" \
+  --particles 200 --check-runs 100 --threads 2 --json "$work/calibrate.json" \
+  --write "$work/fitted/fixed.yaml"
+cp "$work/stdout" "$work/calibrate.txt"
+check "it prints the posterior of the median" grep -qx "    posterior  6h (6h to 6h)" \
+  "$work/calibrate.txt"
+check "and writes 6h in" grep -q "duration: 6h$" "$work/fitted/fixed.yaml"
+check "with no unknown left" bash -c "! grep -q 'unknown:' '$work/fitted/fixed.yaml'"
+expect_exit 0 "the fitted scenario validates" "$faultline" validate "$work/fitted/fixed.yaml"
+expect_exit 0 "and replays" "$faultline" replay "$work/fitted/fixed.yaml"
+check "completing at T0+6h" grep -q "T+6h *DONE   rebuild-db" "$work/stdout"
+check "its JSON holds the same posterior" python3 - "$work/calibrate.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+p = j["parameters"][0]
+assert p["step"] == "rebuild-db" and p["kind"] == "median" and p["unit"] == "s", p
+assert abs(p["posterior"]["p50"] - 21600) < 120, p
+assert p["fitted"] == 21600, p
+assert j["generations"][0]["tolerance"] is None and j["generations"][-1]["tolerance"] < 0.05
+assert j["milestones"][0]["after"]["met"] == 1.0
+PY
+expect_exit 0 "the same on one thread" "$faultline" calibrate "$fixed" --particles 200 \
+  --check-runs 100 --threads 1
+check "byte for byte" cmp -s "$work/stdout" "$work/calibrate.txt"
+expect_exit 2 "calibrate of a scenario with nothing unknown" "$faultline" calibrate "$chain" \
+  --json "$work/calibrate-bad.json" --write "$work/calibrate-bad.yaml"
+check "says how to mark one" grep -q "give a step or method an 'unknown' entry" "$work/stderr"
+check "and writes nothing" test ! -e "$work/calibrate-bad.json" -a ! -e "$work/calibrate-bad.yaml"
+expect_exit 2 "calibrate of a bad prior" "$faultline" calibrate \
+  tests/calibrate/fixtures/bad_unknowns.yaml
+check "locates it" grep -q "bad_unknowns.yaml:8:59: error: the prior over the median" "$work/stderr"
+expect_exit 2 "--write from standard input" "$faultline" calibrate - --write "$work/x.yaml" \
+  < "$fixed"
+expect_exit 2 "two outputs on standard output" "$faultline" calibrate "$fixed" --json - --write -
+expect_exit 2 "too few particles" "$faultline" calibrate "$fixed" --particles 5
+
 # Shards of a study and their merge: byte for byte what one process gives.
 study=(scenarios/webex-2018-09-25.yaml --runs 600 --slo slos/webex-2018.yaml --quiet --seed)
 expect_exit 0 "one process makes a study" "$faultline" simulate "${study[@]}" 5 --threads 2 \

@@ -56,6 +56,7 @@ Scenario steady_state(std::shared_ptr<const Topology> topology, Duration horizon
                   {},
                   SimTime{} + horizon,
                   StrategyKind::as_written,
+                  {},
                   {}};
 }
 

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <thread>
 
+#include "calibrate.hpp"
 #include "completion.hpp"
 #include "exports.hpp"
 #include "faultline/analysis.hpp"
@@ -1098,13 +1099,8 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateArgs& args) {
       ->add_option("--runs", args.options.runs, "Runs to make (with --until-ci, the most to make)")
       ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
       ->capture_default_str();
-  simulate_cmd
-      ->add_option("--threads", args.options.threads, "Worker threads; results do not depend on it")
-      ->check(CLI::Range(1U, 256U))
-      ->capture_default_str();
-  simulate_cmd->add_option("--seed", args.options.seed, "Random seed")
-      ->check(seed_text)
-      ->capture_default_str();
+  faultline::cli::add_threads_and_seed(simulate_cmd, args.options.threads, args.options.seed,
+                                       seed_text);
   simulate_cmd
       ->add_option("--until-ci", args.until_ci,
                    "Stop once the 95% CI half-width of user-hours lost is below this fraction "
@@ -1165,13 +1161,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareArgs& args) {
   compare_cmd->add_option("--runs", args.options.runs, "Runs of each variant")
       ->check(CLI::Range(std::uint64_t{1}, faultline::kMostRuns))
       ->capture_default_str();
-  compare_cmd
-      ->add_option("--threads", args.options.threads, "Worker threads; results do not depend on it")
-      ->check(CLI::Range(1U, 256U))
-      ->capture_default_str();
-  compare_cmd->add_option("--seed", args.options.seed, "Random seed")
-      ->check(seed_text)
-      ->capture_default_str();
+  faultline::cli::add_threads_and_seed(compare_cmd, args.options.threads, args.options.seed,
+                                       seed_text);
   add_output_options(compare_cmd, args.outputs);
   compare_cmd
       ->add_option("--per-run", args.per_run,
@@ -1304,6 +1295,23 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
   add_search_options(replay_cmd, args.search);
   add_fidelity_options(replay_cmd, args.fidelity);
   return replay_cmd;
+}
+
+// calibrate reads its scenario again to write the fitted one, so that
+// comes from a file.
+int calibrate(faultline::cli::CalibrateArgs& args) {
+  if (!at_most_one_on_stdout({args.json, args.write}))
+    return kExitBadInput;
+  if (args.scenario == "-" && !args.write.empty()) {
+    std::cerr << "faultline: --write needs the scenario from a file, not - (standard input), "
+                 "to write it again with the fitted values\n";
+    return kExitBadInput;
+  }
+  const auto scenario = load_scenario(args.scenario, "");
+  if (!scenario)
+    return kExitBadInput;
+  args.options.stop = &interrupted;
+  return faultline::cli::run_calibrate(*scenario, args, text_stream({args.json, args.write}));
 }
 
 struct RehearseArgs {
@@ -1447,6 +1455,9 @@ int main(int argc, char** argv) {
   CompareArgs compare_args;
   commands.emplace_back(add_compare_command(app, compare_args),
                         [&] { return compare(compare_args); });
+  faultline::cli::CalibrateArgs calibrate_args;
+  commands.emplace_back(faultline::cli::add_calibrate_command(app, calibrate_args, seed_text),
+                        [&] { return calibrate(calibrate_args); });
   RehearseArgs rehearse_args;
   commands.emplace_back(add_rehearse_command(app, rehearse_args),
                         [&] { return rehearse(rehearse_args.scenario, rehearse_args.script); });

@@ -40,4 +40,12 @@ int write_output(const std::string& path, const std::string& text) {
   return kExitOk;
 }
 
+void add_threads_and_seed(CLI::App* command, unsigned& threads, std::uint64_t& seed,
+                          const CLI::Validator& seed_text) {
+  command->add_option("--threads", threads, "Worker threads; results do not depend on it")
+      ->check(CLI::Range(1U, 256U))
+      ->capture_default_str();
+  command->add_option("--seed", seed, "Random seed")->check(seed_text)->capture_default_str();
+}
+
 }  // namespace faultline::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "faultline/diagnostics.hpp"
@@ -25,6 +26,11 @@ std::string json_text(const nlohmann::ordered_json& json);
 // An empty path names nothing: an option checked by it refuses one rather
 // than skip the output.
 extern const CLI::Validator non_empty_path;
+
+// --threads and --seed, as every command that makes runs takes them; `seed`
+// checks a seed's text.
+void add_threads_and_seed(CLI::App* command, unsigned& threads, std::uint64_t& seed,
+                          const CLI::Validator& seed_text);
 
 // Writes text to path atomically ("-": standard output, which main checks
 // arrived; empty: nowhere): kExitFailure, said, when it cannot.

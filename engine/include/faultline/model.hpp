@@ -613,6 +613,29 @@ struct Milestone {
   SourceLocation where;
 };
 
+// A parameter of a method that `calibrate` fits to the observed milestones
+// (calibrate.hpp). The method keeps the value the scenario writes, which
+// replay and simulate use; the prior says what values are plausible.
+enum class UnknownKind {
+  median,   // the median of the method's duration; its spread is kept
+  success,  // the method's success probability
+  arrival,  // when the method arrives ('available: {at: TIME}')
+};
+
+std::string_view to_string(UnknownKind k);
+
+struct UnknownParameter {
+  UnknownKind kind = UnknownKind::median;
+  StepId step;
+  std::uint32_t method = 0;  // by position in the step's methods
+  // median: over the median; arrival: over the time after T0.
+  Distribution prior;
+  // success: uniform over [low, high].
+  double low = 0;
+  double high = 1;
+  SourceLocation where;
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -631,6 +654,8 @@ struct Scenario {
   // The order of the `priority` strategy, most urgent first; steps not
   // listed come after, in runbook order.
   std::vector<StepId> priority;
+  // What `calibrate` fits, in the order written.
+  std::vector<UnknownParameter> unknowns;
 
   std::optional<StepId> find_step(std::string_view id) const;
 };

@@ -18,6 +18,7 @@ enum class StreamPurpose : std::uint32_t {
   search = 4,
   fault = 5,
   restart = 6,
+  calibrate = 7,  // calibrate's proposals: which particle, how far it moves
 };
 
 // xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Small, fast,

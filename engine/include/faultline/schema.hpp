@@ -118,6 +118,8 @@ extern const Shape condition;
 extern const Shape requirement;
 extern const Shape method;
 extern const Shape arrival;
+extern const Shape unknown;
+extern const Shape success_prior;
 extern const Shape batches;
 extern const Shape wave;
 extern const Shape milestone;

@@ -256,6 +256,17 @@ struct WordTable<MilestoneEvent> {
   }};
 };
 
+// What a step's or method's `unknown` mapping names, one key each: the
+// parameters `calibrate` fits.
+template <>
+struct WordTable<UnknownKind> {
+  static constexpr std::array<Word<UnknownKind>, 3> rows{{
+      {"median", UnknownKind::median},
+      {"success", UnknownKind::success},
+      {"arrival", UnknownKind::arrival},
+  }};
+};
+
 // A distribution's kind, in the order the README lists them, with the
 // parameters it takes (a lognormal also takes mu and sigma instead).
 template <>

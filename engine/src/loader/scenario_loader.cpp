@@ -95,7 +95,7 @@ class ScenarioReader {
         Scenario{reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
                  std::move(faults_), std::move(crews_list_), std::move(steps_list_),
                  std::move(step_successors), std::move(observed_), horizon_, strategy_,
-                 std::move(priority_)});
+                 std::move(priority_), std::move(unknowns_)});
   }
 
  private:
@@ -822,6 +822,7 @@ class ScenarioReader {
     read_attempts(f, what, method);
     if (const YAML::Node p = f.get("per_tenant"); p.IsDefined())
       method.per_tenant = reader_.duration(p, "per_tenant of " + what).value_or(Duration{});
+    read_unknowns(f, what, method, 0);
     return method;
   }
 
@@ -862,6 +863,7 @@ class ScenarioReader {
         batch_only_keys_.emplace_back("per_tenant", p);
       }
       read_arrival(mf, of, method);
+      read_unknowns(mf, of, method, static_cast<std::uint32_t>(step.methods.size()));
       step.methods.push_back(std::move(method));
     }
     if (step.methods.empty()) {
@@ -877,6 +879,80 @@ class ScenarioReader {
                               " arrives later ('available'); give one that is there from the "
                               "start");
     }
+  }
+
+  // unknown: {median: PRIOR, success: {min, max}, arrival: PRIOR}, of the
+  // method at `position` in the step being read.
+  void read_unknowns(const Fields& f, const std::string& what, const Method& method,
+                     std::uint32_t position) {
+    const YAML::Node node = f.get("unknown");
+    if (!node.IsDefined())
+      return;
+    Fields uf(reader_, node, "'unknown' of " + what, schema::unknown);
+    if (!uf.is_map())
+      return;
+    for (const Word<UnknownKind>& word : WordTable<UnknownKind>::rows) {
+      const YAML::Node prior = uf.get(word.text);
+      if (!prior.IsDefined())
+        continue;
+      UnknownParameter p;
+      p.kind = word.value;
+      p.step = StepId{static_cast<std::uint32_t>(steps_list_.size())};
+      p.method = position;
+      p.where = reader_.at(prior);
+      const std::string of = "the prior over the " + std::string(word.text) + " of " + what;
+      if (word.value == UnknownKind::success ? read_success_prior(prior, of, p)
+                                             : read_duration_prior(prior, of, method, p))
+        unknowns_.push_back(std::move(p));
+    }
+  }
+
+  bool read_duration_prior(const YAML::Node& node, const std::string& of, const Method& method,
+                           UnknownParameter& p) {
+    const auto prior = reader_.distribution(node, of);
+    if (!prior)
+      return false;
+    if (prior->is_fixed()) {
+      reader_.error(node, of + " is a fixed value, which leaves nothing to fit; give a " +
+                              "distribution of plausible values, such as {distribution: " +
+                              "uniform, min: 2h, max: 12h}");
+      return false;
+    }
+    if (p.kind == UnknownKind::median && method.duration.median().ms <= 0) {
+      reader_.error(node, of + " cannot be fitted: the duration has no median above 0 to " +
+                              "scale; give the method a duration");
+      return false;
+    }
+    if (p.kind == UnknownKind::arrival && !method.available_from) {
+      reader_.error(
+          node, of + " needs the method to arrive at a time: give it " + "'available: {at: TIME}'");
+      return false;
+    }
+    p.prior = *prior;
+    return true;
+  }
+
+  bool read_success_prior(const YAML::Node& node, const std::string& of, UnknownParameter& p) {
+    Fields sf(reader_, node, of + " ({min, max})", schema::success_prior);
+    if (!sf.is_map())
+      return false;
+    const YAML::Node min = sf.require("min");
+    const YAML::Node max = sf.require("max");
+    if (!min.IsDefined() || !max.IsDefined())
+      return false;
+    const auto low = reader_.fraction(min, "min of " + of);
+    const auto high = reader_.fraction(max, "max of " + of);
+    if (!low || !high)
+      return false;
+    if (!(*low > 0) || !(*low < *high)) {
+      reader_.error(node, fmt::format("{} runs from {} to {}; give 0 < min < max <= 1 (an "
+                                      "attempt that never works never finishes)",
+                                      of, *low, *high));
+      return false;
+    }
+    p.low = *low;
+    p.high = *high;
+    return true;
   }
 
   // available: {after: STEP} or {at: TIME}; in_flight: finish | hand-over.
@@ -1298,6 +1374,7 @@ class ScenarioReader {
   // restore-tenants steps take (per_tenant, available, in_flight).
   std::vector<std::pair<std::string_view, YAML::Node>> batch_only_keys_;
   std::vector<Milestone> observed_;
+  std::vector<UnknownParameter> unknowns_;
 };
 
 }  // namespace

@@ -41,6 +41,10 @@ std::string_view to_string(MilestoneEvent e) {
   return word_of(e);
 }
 
+std::string_view to_string(UnknownKind k) {
+  return word_of(k);
+}
+
 std::string_view to_string(MilestoneTiming t) {
   return t == MilestoneTiming::at ? "at" : "by";
 }

@@ -227,6 +227,32 @@ Duration Distribution::at_surprisal(double s) const {
   return Duration{};
 }
 
+Distribution Distribution::with_median(Duration target) const {
+  const auto from = static_cast<double>(median().ms);
+  if (!(from > 0) || target.ms <= 0)
+    throw std::invalid_argument(
+        "a duration is scaled to a new median only from and to one above 0");
+  const double factor = static_cast<double>(target.ms) / from;
+  Distribution out = *this;
+  switch (kind_) {
+    case DistributionKind::lognormal:
+      out.a_ = a_ + std::log(factor);
+      break;
+    case DistributionKind::weibull:
+      out.b_ = b_ * factor;
+      break;
+    case DistributionKind::empirical:
+      for (Duration& d : out.samples_)
+        d = to_duration(static_cast<double>(d.ms) * factor);
+      break;
+    default:  // every other parameter is a duration
+      out.a_ = a_ * factor;
+      out.b_ = b_ * factor;
+      out.c_ = c_ * factor;
+  }
+  return out;
+}
+
 Duration Distribution::median() const {
   switch (kind_) {
     case DistributionKind::fixed:

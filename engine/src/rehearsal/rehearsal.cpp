@@ -2,12 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "faultline/stalls.hpp"
 #include "loader/loaders.hpp"
+#include "loader/scenario_text.hpp"
 #include "loader/yaml_reader.hpp"
 
 namespace faultline {
@@ -278,17 +278,9 @@ std::optional<std::string> Rehearsal::undo() {
 }
 
 std::string Rehearsal::yaml(const std::string& destination) const {
-  YAML::Node root = edited(text_, state().edits);
-  namespace fs = std::filesystem;
-  const fs::path topology =
-      fs::absolute(fs::path(path_).parent_path() / root["topology"].Scalar()).lexically_normal();
-  const fs::path folder = fs::absolute(fs::path(destination)).parent_path();
-  root["topology"] = topology.lexically_relative(folder).generic_string();
-  YAML::Emitter out;
-  out << YAML::Comment("Rehearsed from " + path_ + " with " + std::to_string(state().edits.size()) +
-                       " change(s)")
-      << YAML::Newline << root;
-  return std::string(out.c_str()) + "\n";
+  return detail::scenario_text(
+      edited(text_, state().edits), path_, destination,
+      "Rehearsed from " + path_ + " with " + std::to_string(state().edits.size()) + " change(s)");
 }
 
 }  // namespace faultline

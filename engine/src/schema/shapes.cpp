@@ -393,6 +393,18 @@ constexpr Key kArrivalKeys[] = {
     {"at", kTime, "The time the method arrives."},
 };
 
+constexpr Key kSuccessPriorKeys[] = {
+    {"min", kFraction, "The lowest plausible success probability (above 0).", true},
+    {"max", kFraction, "The highest plausible success probability.", true},
+};
+
+// Keyed by the words of WordTable<UnknownKind>.
+constexpr Key kUnknownKeys[] = {
+    {"median", kDistribution, "Prior over the median of the duration; its spread is kept."},
+    {"success", of(success_prior), "Uniform prior over the success probability."},
+    {"arrival", kDistribution, "Prior over when the method arrives, after T0."},
+};
+
 constexpr Key kMethodKeys[] = {
     {"name", kFreeText, "The method's name, unique in its step.", true},
     {"duration", kDistribution, "How long an attempt takes.", true},
@@ -405,6 +417,7 @@ constexpr Key kMethodKeys[] = {
      "When a method of a restore-tenants step arrives mid-incident: {after: STEP} or {at: TIME}."},
     {"in_flight", choice<InFlight>(),
      "When it arrives, what batches under way with a later method do (default finish)."},
+    {"unknown", of(unknown), "Parameters calibrate fits to the observed milestones."},
 };
 
 constexpr Key kBatchesKeys[] = {
@@ -455,6 +468,7 @@ constexpr Key kStepKeys[] = {
     {"hold_ups", list_of(kHoldUpItem), "Pauses in the work."},
     {"batches", of(batches), "How a restore-tenants step cuts its tenants into batches."},
     {"per_tenant", kDuration, "Time added for each tenant of a batch."},
+    {"unknown", of(unknown), "Parameters calibrate fits to the observed milestones."},
 };
 constexpr std::string_view kFault[] = {"fault"};
 constexpr std::string_view kServiceAndWaves[] = {"service", "waves"};
@@ -576,6 +590,10 @@ constinit const Shape arrival{.name = "arrival",
                               .description = "When a method arrives.",
                               .keys = kArrivalKeys,
                               .exactly_one_of = kAfterOrAt};
+constinit const Shape success_prior{"success_prior", "A uniform prior over a probability.",
+                                    kSuccessPriorKeys};
+constinit const Shape unknown{"unknown", "Parameters of a method that calibrate fits.",
+                              kUnknownKeys};
 constinit const Shape method{"method", "A way to do a step.", kMethodKeys};
 constinit const Shape batches{"batches", "How a restore-tenants step batches its tenants.",
                               kBatchesKeys};

@@ -8,6 +8,7 @@
 #include "faultline/imports.hpp"
 
 #include "faultline/analysis.hpp"
+#include "faultline/calibrate.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
@@ -57,5 +58,8 @@ std::string compare_rows_json_lines(std::span<const Variant> variants, const Com
 
 // simulate --rare: the event, the stretch and its search, the estimate.
 nlohmann::ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& estimate);
+
+// calibrate: the same as calibration_text, durations in seconds.
+nlohmann::ordered_json calibration_json(const Scenario& scenario, const Calibration& calibration);
 
 }  // namespace faultline::reports

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "faultline/analysis.hpp"
+#include "faultline/calibrate.hpp"
 #include "faultline/compare.hpp"
 #include "faultline/imports.hpp"
 #include "faultline/markov.hpp"
@@ -51,5 +52,9 @@ std::string optimize_text(const Scenario& scenario, const OptimizedPriority& fou
 
 // simulate --rare: the event, the stretch and its search, the estimate.
 std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& estimate);
+
+// calibrate: the search generation by generation, each parameter's prior
+// and posterior, and each milestone's simulated spread before and after.
+std::string calibration_text(const Scenario& scenario, const Calibration& calibration);
 
 }  // namespace faultline::reports

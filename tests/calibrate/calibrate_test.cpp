@@ -1,0 +1,268 @@
+// calibrate against posteriors worked out by hand (each fixture's comments),
+// and against parameters hidden from it in synthetic observations.
+
+#include "faultline/calibrate.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "calibrate/parameters.hpp"
+#include "faultline/loader.hpp"
+#include "faultline/reports/json.hpp"
+#include "replay/run.hpp"
+#include "test_support.hpp"
+
+namespace faultline {
+namespace {
+
+using testing::has_error;
+using testing::scenario_fixture;
+using testing::test_path;
+
+constexpr double kHour = 3'600'000;
+
+CalibrationOptions options_with(std::size_t particles, std::uint64_t seed = 1) {
+  CalibrationOptions options;
+  options.particles = particles;
+  options.check_runs = 500;
+  options.seed = seed;
+  return options;
+}
+
+// The fitted scenario calibrate writes for tests/<fixture>, as loaded back
+// from a file in another folder.
+ScenarioLoad fitted_and_loaded(const std::string& fixture, const Scenario& scenario,
+                               const Calibration& c) {
+  const std::string source = test_path(fixture);
+  std::ifstream in(source);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto destination = std::filesystem::temp_directory_path() / "faultline_fitted" /
+                           std::filesystem::path(fixture).filename();
+  std::filesystem::create_directories(destination.parent_path());
+  std::ofstream(destination) << fitted_scenario_yaml(scenario, c, text.str(), source,
+                                                     destination.string());
+  return load_scenario(destination.string());
+}
+
+TEST(Calibrate, AFixedDurationIsFoundWithinTheLastTolerance) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/fixed.yaml");
+  const Calibration c = calibrate(*scenario, options_with(400));
+  ASSERT_EQ(c.parameters.size(), 1u);
+  ASSERT_GE(c.generations.size(), 5u);
+  const double eps = c.generations.back().tolerance * kHour;  // distance unit: 1h
+  const Spread& p = c.parameters[0].posterior;
+  // Uniform on [6h - eps, 6h + eps]: the median at 6h, give or take the
+  // sampling noise of 400 particles; the 5% and 95% points at -/+ 0.9 eps.
+  EXPECT_NEAR(p.median, 6 * kHour, 0.15 * eps + 1000) << "eps " << eps;
+  EXPECT_NEAR(p.low, 6 * kHour - 0.9 * eps, 0.15 * eps + 1000);
+  EXPECT_NEAR(p.high, 6 * kHour + 0.9 * eps, 0.15 * eps + 1000);
+  EXPECT_LT(eps, 0.1 * kHour);
+  EXPECT_EQ(c.parameters[0].fitted, std::round(p.median / 1000) * 1000);
+  // The prior's 5%, 50% and 95% points: 2h + 8h x (0.05, 0.5, 0.95).
+  EXPECT_NEAR(c.parameters[0].prior.low, 2.4 * kHour, 1);
+  EXPECT_NEAR(c.parameters[0].prior.median, 6 * kHour, 1);
+  EXPECT_NEAR(c.parameters[0].prior.high, 9.6 * kHour, 1);
+  // After fitting, every check run completes within the milestone's hour.
+  EXPECT_EQ(c.milestones[0].after.met, 1.0);
+  EXPECT_LT(c.milestones[0].before.met, 0.5);
+}
+
+TEST(Calibrate, ASuccessProbabilityHasTheExactBetaPosterior) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/attempts.yaml");
+  const Calibration c = calibrate(*scenario, options_with(2000));
+  ASSERT_EQ(c.parameters.size(), 1u);
+  EXPECT_LT(c.generations.back().tolerance, 2.0);
+  const Spread& p = c.parameters[0].posterior;
+  // Beta(2, 3) cut to [0.1, 0.9] (attempts.yaml): 0.142, 0.400, 0.750. The
+  // sampling error of a quantile of ~1,000 effective particles is about 0.015.
+  EXPECT_NEAR(p.median, 0.400, 0.045);
+  EXPECT_NEAR(p.low, 0.142, 0.045);
+  EXPECT_NEAR(p.high, 0.750, 0.045);
+  EXPECT_EQ(c.parameters[0].fitted, std::round(p.median * 1000) / 1000);
+  // Uniform prior on [0.1, 0.9].
+  EXPECT_NEAR(c.parameters[0].prior.median, 0.5, 1e-12);
+  EXPECT_NEAR(c.parameters[0].prior.low, 0.14, 1e-12);
+}
+
+TEST(Calibrate, AMethodsArrivalIsFoundAndWrittenIn) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/arrival.yaml");
+  const Calibration c = calibrate(*scenario, options_with(400));
+  ASSERT_EQ(c.parameters.size(), 1u);
+  const double eps = c.generations.back().tolerance * kHour / 2;  // distance unit: 30m
+  const Spread& p = c.parameters[0].posterior;
+  EXPECT_LT(eps, 60'000);
+  EXPECT_NEAR(p.median, 3 * kHour, 0.15 * eps + 1000);
+  EXPECT_NEAR(p.low, 3 * kHour - 0.9 * eps, 0.15 * eps + 1000);
+  EXPECT_NEAR(p.high, 3 * kHour + 0.9 * eps, 0.15 * eps + 1000);
+  EXPECT_EQ(c.parameters[0].fitted, 3 * kHour);
+  const auto load = fitted_and_loaded("calibrate/fixtures/arrival.yaml", *scenario, c);
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_EQ(load.scenario->steps[0].methods[0].available_from, SimTime{} + Duration::hours(3));
+}
+
+// Observations drawn from run `trial` of the scenario as written (its true
+// values), written in as its milestones' times.
+Scenario observed_in_trial(const Scenario& truth, std::uint64_t trial) {
+  detail::Run run(truth);
+  RunResult result;
+  detail::RunOptions options;
+  options.sampling = detail::RunSampling{12345, trial, nullptr};
+  run.execute(options, result);
+  Scenario observed = truth;
+  for (std::size_t m = 0; m < observed.observed.size(); ++m)
+    observed.observed[m].time = *result.observed[m].simulated;
+  return observed;
+}
+
+TEST(Calibrate, HiddenMediansLieInTheir90PercentIntervalsInNineOfTenTrials) {
+  const auto truth = scenario_fixture("calibrate/fixtures/pair.yaml");
+  const double true_medians[] = {3 * kHour, 5 * kHour};
+  int covered[] = {0, 0};
+  for (std::uint64_t trial = 0; trial < 10; ++trial) {
+    const Scenario observed = observed_in_trial(*truth, trial);
+    const Calibration c = calibrate(observed, options_with(300, trial + 1));
+    for (std::size_t k = 0; k < 2; ++k) {
+      const Spread& p = c.parameters[k].posterior;
+      covered[k] += p.low <= true_medians[k] && true_medians[k] <= p.high ? 1 : 0;
+      // Informative: narrower than the prior's 90% interval (1.55h to 11.45h).
+      EXPECT_LT(p.high - p.low, 0.7 * (c.parameters[k].prior.high - c.parameters[k].prior.low));
+    }
+  }
+  EXPECT_GE(covered[0], 9);
+  EXPECT_GE(covered[1], 9);
+}
+
+TEST(Calibrate, IsTheSameForAnyThreadCount) {
+  const Scenario observed = observed_in_trial(*scenario_fixture("calibrate/fixtures/pair.yaml"), 3);
+  CalibrationOptions one = options_with(200, 7);
+  CalibrationOptions two = one;
+  two.threads = 2;
+  const auto a = reports::calibration_json(observed, calibrate(observed, one));
+  const auto b = reports::calibration_json(observed, calibrate(observed, two));
+  EXPECT_EQ(a.dump(), b.dump());
+}
+
+TEST(Calibrate, WritesAScenarioWithTheFittedValuesThatLoads) {
+  const Scenario observed = observed_in_trial(*scenario_fixture("calibrate/fixtures/pair.yaml"), 0);
+  const Calibration c = calibrate(observed, options_with(200));
+  const auto load = fitted_and_loaded("calibrate/fixtures/pair.yaml", observed, c);
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_TRUE(load.scenario->unknowns.empty());
+  for (std::size_t k = 0; k < 2; ++k) {
+    const Distribution& d = load.scenario->steps[k].methods[0].duration;
+    // The median to the second, the p95 still 1.5 times it (to the second).
+    EXPECT_NEAR(static_cast<double>(d.median().ms), c.parameters[k].fitted, 1000);
+    const double p95 = static_cast<double>(d.at_surprisal(-std::log(0.05)).ms);
+    EXPECT_NEAR(p95 / static_cast<double>(d.median().ms), 1.5, 1e-3);
+  }
+}
+
+// The runs reuse one Run over a scenario whose values change in between,
+// which holds only while a run reads them as it goes.
+TEST(Calibrate, ARunReusedWithNewValuesIsAFreshRunOfThem) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/pair.yaml");
+  detail::ParameterizedRuns runs(*scenario);
+  const double first[] = {1.2, -0.4};
+  const double second[] = {-0.8, 0.9};
+  runs.execute(first, 5, 17);
+  const RunResult& reused = runs.execute(second, 5, 18);
+  Scenario written = *scenario;
+  for (std::size_t k = 0; k < 2; ++k) {
+    const UnknownParameter& p = scenario->unknowns[k];
+    const auto median = Duration::milliseconds(std::llround(detail::value_at(p, second[k])));
+    Method& method = written.steps[p.step.value].methods[p.method];
+    method.duration = method.duration.with_median(median);
+  }
+  detail::Run fresh(written);
+  RunResult result;
+  detail::RunOptions options;
+  options.sampling = detail::RunSampling{5, 18, nullptr};
+  fresh.execute(options, result);
+  ASSERT_EQ(reused.observed.size(), 2u);
+  for (std::size_t m = 0; m < 2; ++m)
+    EXPECT_EQ(reused.observed[m].simulated, result.observed[m].simulated);
+  EXPECT_EQ(reused.end, result.end);
+}
+
+TEST(Calibrate, MeasuresDistanceInUnitsOfEachMilestonesTolerance) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/pair.yaml");
+  RunResult run;
+  run.observed.resize(2);
+  // backup-restored at T0+3h (within 30m) seen at T0+4h: 2 units; db-rebuilt
+  // at T0+8h seen at T0+6h30m: 3 units; the distance is sqrt(4 + 9).
+  run.observed[0].simulated = SimTime{} + Duration::hours(4);
+  run.observed[1].simulated = SimTime{} + Duration::minutes(390);
+  EXPECT_DOUBLE_EQ(milestone_distance(*scenario, run), std::sqrt(13.0));
+  run.observed[1].simulated.reset();
+  EXPECT_EQ(milestone_distance(*scenario, run), std::numeric_limits<double>::infinity());
+}
+
+TEST(Calibrate, RefusesAScenarioWithNothingToFitOrNothingObserved) {
+  Scenario nothing_unknown = *scenario_fixture("calibrate/fixtures/pair.yaml");
+  nothing_unknown.unknowns.clear();
+  EXPECT_THROW(calibrate(nothing_unknown, options_with(100)), std::invalid_argument);
+  Scenario nothing_observed = *scenario_fixture("calibrate/fixtures/pair.yaml");
+  nothing_observed.observed.clear();
+  EXPECT_THROW(calibrate(nothing_observed, options_with(100)), std::invalid_argument);
+}
+
+TEST(Calibrate, StopsWhenAskedAndSaysSo) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/pair.yaml");
+  std::atomic<bool> stop{true};
+  CalibrationOptions options = options_with(200);
+  options.stop = &stop;
+  const Calibration c = calibrate(*scenario, options);
+  EXPECT_EQ(c.ended, CalibrationEnd::interrupted);
+  EXPECT_TRUE(c.parameters.empty());
+}
+
+TEST(Calibrate, BadPriorsAreLocatedAndSayWhatWouldDo) {
+  const auto load = load_scenario(test_path("calibrate/fixtures/bad_unknowns.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 8, 59,
+                        "the prior over the median of step 'a' is a fixed value, which leaves "
+                        "nothing to fit"));
+  EXPECT_TRUE(has_error(d, 9, 58, "the duration has no median above 0 to scale"));
+  EXPECT_TRUE(has_error(d, 10, 60, "runs from 0.9 to 0.5; give 0 < min < max <= 1"));
+  EXPECT_TRUE(has_error(d, 11, 60, "needs the method to arrive at a time"));
+  EXPECT_TRUE(has_error(d, 12, 51, "(did you mean 'median'?)"));
+  EXPECT_TRUE(has_error(d, 13, 60, "missing the required key 'max'"));
+  EXPECT_EQ(d.error_count(), 6u) << d.to_text();
+}
+
+TEST(Distribution, WithMedianScalesTheWholeLaw) {
+  const Distribution kinds[] = {
+      Distribution::fixed(Duration::hours(2)),
+      Distribution::uniform(Duration::hours(1), Duration::hours(3)),
+      Distribution::triangular(Duration::hours(1), Duration::hours(2), Duration::hours(5)),
+      Distribution::normal(Duration::hours(4), Duration::hours(1)),
+      Distribution::lognormal_from_median_p95(Duration::hours(2), Duration::hours(5)),
+      Distribution::exponential(Duration::hours(3)),
+      Distribution::weibull(1.5, Duration::hours(2)),
+      Distribution::pert(Duration::hours(1), Duration::hours(2), Duration::hours(6)),
+      Distribution::empirical({Duration::hours(1), Duration::hours(2), Duration::hours(4)})};
+  for (const Distribution& d : kinds) {
+    const Distribution doubled = d.with_median(d.median() * 2);
+    EXPECT_NEAR(static_cast<double>(doubled.median().ms), 2.0 * static_cast<double>(d.median().ms),
+                2)
+        << d.describe();
+    // Every quantile doubles: the spread is kept in proportion.
+    EXPECT_NEAR(static_cast<double>(doubled.at_surprisal(3).ms),
+                2.0 * static_cast<double>(d.at_surprisal(3).ms), 2)
+        << d.describe();
+  }
+  EXPECT_THROW(Distribution::fixed(Duration{}).with_median(Duration::hours(1)),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace faultline
