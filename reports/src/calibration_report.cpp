@@ -6,64 +6,13 @@
 #include "faultline/reports/text.hpp"
 #include "faultline/words.hpp"
 #include "format.hpp"
+#include "parameter_format.hpp"
 
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
 
 namespace {
-
-// "rebuild-core median" or "enable-x method pipeline arrival".
-std::string parameter_name(const Scenario& scenario, const UnknownParameter& p) {
-  const Step& step = scenario.steps[p.step.value];
-  const std::string& method = step.methods[p.method].name;
-  return method.empty() ? fmt::format("{} {}", step.id, word_of(p.kind))
-                        : fmt::format("{} method {} {}", step.id, method, word_of(p.kind));
-}
-
-std::string value_text(const UnknownParameter& p, double value) {
-  switch (p.kind) {
-    case UnknownKind::median:
-      return duration_text(value);
-    case UnknownKind::success:
-      return fmt::format("{:.3g}", value);
-    case UnknownKind::arrival:
-      return "T0+" + duration_text(value);
-  }
-  return "";
-}
-
-std::string spread_text(const UnknownParameter& p, const Spread& s) {
-  return fmt::format("{} ({} to {})", value_text(p, s.median), value_text(p, s.low),
-                     value_text(p, s.high));
-}
-
-std::string_view end_words(CalibrationEnd e) {
-  switch (e) {
-    case CalibrationEnd::settled:
-      return "every particle's run is as close as the tolerance; none can do better";
-    case CalibrationEnd::acceptance_low:
-      return "the next generation kept under 2% of its proposals";
-    case CalibrationEnd::most_generations:
-      return "the most generations were made";
-    case CalibrationEnd::interrupted:
-      return "interrupted";
-  }
-  return "";
-}
-
-std::string generations_text(const Calibration& c) {
-  std::string text = "  generation  tolerance  proposals  effective particles\n";
-  for (std::size_t g = 0; g < c.generations.size(); ++g) {
-    const CalibrationGeneration& gen = c.generations[g];
-    text += fmt::format("  {:<11} {:<10} {:<10} {}\n", g,
-                        std::isfinite(gen.tolerance) ? fmt::format("{:.3g}", gen.tolerance)
-                                                     : std::string("(priors)"),
-                        thousands(static_cast<std::int64_t>(gen.proposals)),
-                        thousands(std::llround(gen.effective_particles)));
-  }
-  return text + fmt::format("  stopped: {}\n", end_words(c.ended));
-}
 
 std::string spread_text(const ScenarioClock& clock, const MilestoneSpread& s) {
   const std::string met = fmt::format("met in {}", percent(s.met));
@@ -92,20 +41,8 @@ std::string fit_text(const Scenario& scenario, const Calibration& c) {
   return text;
 }
 
-ordered_json spread_json(const UnknownParameter& p, const Spread& s) {
-  const double unit = p.kind == UnknownKind::success ? 1.0 : 1000.0;
-  return {{"p5", s.low / unit}, {"p50", s.median / unit}, {"p95", s.high / unit}};
-}
-
 ordered_json spread_json(const MilestoneSpread& s) {
-  ordered_json j;
-  if (s.simulated) {
-    j["p10_s"] = s.simulated->low / 1000;
-    j["p50_s"] = s.simulated->median / 1000;
-    j["p90_s"] = s.simulated->high / 1000;
-  } else {
-    j["p10_s"] = j["p50_s"] = j["p90_s"] = nullptr;
-  }
+  ordered_json j = time_spread_json(s.simulated);
   j["met"] = s.met;
   j["never"] = s.never;
   return j;
@@ -120,7 +57,7 @@ std::string calibration_text(const Scenario& scenario, const Calibration& c) {
       "of squares\n",
       scenario_title(scenario), scenario.observed.size(), scenario.observed.size() == 1 ? "" : "s",
       thousands(static_cast<std::int64_t>(c.particles)), c.seed);
-  text += generations_text(c);
+  text += generations_text(c.generations, c.ended);
   if (c.ended == CalibrationEnd::interrupted)
     return text;
   text += "Parameters: median (90% interval)\n";
@@ -128,8 +65,9 @@ std::string calibration_text(const Scenario& scenario, const Calibration& c) {
     const UnknownParameter& p = scenario.unknowns[k];
     const ParameterFit& fit = c.parameters[k];
     text += fmt::format("  {}\n    prior      {}\n    posterior  {}\n    written    {}\n",
-                        parameter_name(scenario, p), spread_text(p, fit.prior),
-                        spread_text(p, fit.posterior), value_text(p, fit.fitted));
+                        parameter_name(scenario, p), parameter_spread_text(p, fit.prior),
+                        parameter_spread_text(p, fit.posterior),
+                        parameter_value_text(p, fit.fitted, true));
   }
   text += fit_text(scenario, c);
   return text + fmt::format("  runs made: {}\n", thousands(static_cast<std::int64_t>(c.runs)));
@@ -141,27 +79,9 @@ ordered_json calibration_json(const Scenario& scenario, const Calibration& c) {
   j["method"] = "abc-smc";
   j["seed"] = c.seed;
   j["particles"] = c.particles;
-  j["generations"] = ordered_json::array();
-  for (const CalibrationGeneration& g : c.generations) {
-    j["generations"].push_back(
-        {{"tolerance", std::isfinite(g.tolerance) ? ordered_json(g.tolerance) : ordered_json()},
-         {"proposals", g.proposals},
-         {"effective_particles", g.effective_particles}});
-  }
+  j["generations"] = generations_json(c.generations);
   j["ended"] = std::string(to_string(c.ended));
-  j["parameters"] = ordered_json::array();
-  for (std::size_t k = 0; k < c.parameters.size(); ++k) {
-    const UnknownParameter& p = scenario.unknowns[k];
-    const Step& step = scenario.steps[p.step.value];
-    j["parameters"].push_back(
-        {{"step", step.id},
-         {"method", step.methods[p.method].name},
-         {"kind", std::string(word_of(p.kind))},
-         {"unit", p.kind == UnknownKind::success ? "probability" : "s"},
-         {"prior", spread_json(p, c.parameters[k].prior)},
-         {"posterior", spread_json(p, c.parameters[k].posterior)},
-         {"fitted", c.parameters[k].fitted / (p.kind == UnknownKind::success ? 1.0 : 1000.0)}});
-  }
+  j["parameters"] = parameters_json(scenario, c.parameters);
   j["milestones"] = ordered_json::array();
   for (std::size_t m = 0; m < c.milestones.size(); ++m) {
     j["milestones"].push_back({{"id", scenario.observed[m].id},

@@ -639,6 +639,20 @@ std::string scenario_title(const Scenario& scenario) {
   return scenario.name.empty() ? scenario.file : scenario.name;
 }
 
+std::string run_event_words(const Scenario& scenario, const RunEvent& event) {
+  switch (event.kind) {
+    case RunEventKind::all_restored:
+      return "every service serving everyone again";
+    case RunEventKind::service_restored:
+      return fmt::format("service {} back", scenario.topology->service(*event.service).id);
+    case RunEventKind::step_completed:
+      return fmt::format("step {} completed", scenario.steps[event.step->value].id);
+    case RunEventKind::milestone:
+      return fmt::format("milestone {}", scenario.observed[*event.milestone].id);
+  }
+  return "";
+}
+
 std::string step_subject(const Scenario& scenario, const Step& step) {
   const Topology& topology = *scenario.topology;
   if (step.service)

@@ -13,6 +13,7 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/run_event.hpp"
 #include "faultline/stalls.hpp"
 
 namespace faultline::reports {
@@ -88,6 +89,9 @@ std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s)
 double share(std::uint64_t part, std::uint64_t whole);
 // What a scenario is called: its name, or its file when it has none.
 std::string scenario_title(const Scenario& scenario);
+// "every service serving everyone again", "service db back", "step x
+// completed", "milestone y".
+std::string run_event_words(const Scenario& scenario, const RunEvent& event);
 // What a step acts on: its service, its fault, or its deployments (a count
 // past three).
 std::string step_subject(const Scenario& scenario, const Step& step);

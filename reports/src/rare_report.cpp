@@ -12,25 +12,10 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// The event in words: "every service back (all-restored) later than 5d
-// after T0".
+// The event in words: "every service serving everyone again later than
+// 5d after T0 (or never)".
 std::string event_words(const Scenario& scenario, const RareEvent& e) {
-  std::string subject;
-  switch (e.subject) {
-    case RareSubject::all_restored:
-      subject = "every service serving everyone again";
-      break;
-    case RareSubject::service_restored:
-      subject = fmt::format("service {} back", scenario.topology->service(*e.service).id);
-      break;
-    case RareSubject::step_completed:
-      subject = fmt::format("step {} completed", scenario.steps[e.step->value].id);
-      break;
-    case RareSubject::milestone:
-      subject = fmt::format("milestone {}", scenario.observed[*e.milestone].id);
-      break;
-  }
-  return fmt::format("{} later than {} after T0 (or never)", subject,
+  return fmt::format("{} later than {} after T0 (or never)", run_event_words(scenario, e.what),
                      format_duration(e.later_than));
 }
 
@@ -131,7 +116,7 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
   ordered_json j = result_header();
   j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};
   j["event"] = {{"text", e.event.text},
-                {"subject", std::string(word_of(e.event.subject))},
+                {"subject", std::string(word_of(e.event.what.kind))},
                 {"later_than_s", static_cast<double>(e.event.later_than.ms) / 1000}};
   j["seed"] = e.seed;
   j["sites"] = ordered_json::array();

@@ -204,11 +204,11 @@ TEST(RareEvents, AStoppedEstimateSaysSo) {
 TEST(RareEvents, ReadsWhatTheUserWrote) {
   const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
   const auto e = parse_rare_event(*scenario, "completed:restore-backup later than 1d12h");
-  EXPECT_EQ(e.subject, RareSubject::step_completed);
-  EXPECT_EQ(e.step, StepId{1});
+  EXPECT_EQ(e.what.kind, RunEventKind::step_completed);
+  EXPECT_EQ(e.what.step, StepId{1});
   EXPECT_EQ(e.later_than, Duration::hours(36));
-  EXPECT_EQ(parse_rare_event(*scenario, "milestone:db-back later than 5h").milestone, 0U);
-  EXPECT_EQ(parse_rare_event(*scenario, "restored:app later than 5h").service,
+  EXPECT_EQ(parse_rare_event(*scenario, "milestone:db-back later than 5h").what.milestone, 0U);
+  EXPECT_EQ(parse_rare_event(*scenario, "restored:app later than 5h").what.service,
             scenario->topology->find_service("app"));
 }
 

@@ -10,27 +10,31 @@
 
 namespace faultline::cli {
 
+void add_smc_options(CLI::App* command, CalibrationOptions& options, const CLI::Validator& seed) {
+  command
+      ->add_option("--particles", options.particles,
+                   "Particles per generation: the posterior is a weighted sample of them")
+      ->check(CLI::Range(std::size_t{10}, std::size_t{20'000}))
+      ->capture_default_str();
+  command
+      ->add_option("--generations", options.most_generations,
+                   "At most this many generations, the first from the priors")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  add_threads_and_seed(command, options.threads, options.seed, seed);
+}
+
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateArgs& args, const CLI::Validator& seed) {
   auto* command = app.add_subcommand(
       "calibrate",
       "Fit the parameters a scenario marks unknown to its observed milestones (ABC-SMC)");
   command->add_option("scenario", args.scenario, "Scenario YAML file")->required();
-  command
-      ->add_option("--particles", args.options.particles,
-                   "Particles per generation: the posterior is a weighted sample of them")
-      ->check(CLI::Range(std::size_t{10}, std::size_t{20'000}))
-      ->capture_default_str();
-  command
-      ->add_option("--generations", args.options.most_generations,
-                   "At most this many generations, the first from the priors")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
+  add_smc_options(command, args.options, seed);
   command
       ->add_option("--check-runs", args.options.check_runs,
                    "Runs of the fitted posterior that show each milestone's spread after fitting")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}))
       ->capture_default_str();
-  add_threads_and_seed(command, args.options.threads, args.options.seed, seed);
   command
       ->add_option("--json", args.json,
                    "Also write the result as JSON to this file ('-': standard output, and the "

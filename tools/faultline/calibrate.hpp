@@ -18,6 +18,10 @@ struct CalibrateArgs {
   std::string write;  // the fitted scenario
 };
 
+// --particles, --generations, --threads and --seed: the search calibrate
+// and forecast share.
+void add_smc_options(CLI::App* command, CalibrationOptions& options, const CLI::Validator& seed);
+
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateArgs& args, const CLI::Validator& seed);
 
 // Calibrates the scenario read from args.scenario, prints the result to

@@ -44,6 +44,7 @@
 #include "faultline/strategy.hpp"
 #include "faultline/version.hpp"
 #include "faultline/words.hpp"
+#include "forecast.hpp"
 #include "imports.hpp"
 #include "output.hpp"
 #include "ranks.hpp"
@@ -1314,6 +1315,14 @@ int calibrate(faultline::cli::CalibrateArgs& args) {
   return faultline::cli::run_calibrate(*scenario, args, text_stream({args.json, args.write}));
 }
 
+int forecast(faultline::cli::ForecastArgs& args) {
+  const auto scenario = load_scenario(args.scenario, "");
+  if (!scenario)
+    return kExitBadInput;
+  args.smc.stop = &interrupted;
+  return faultline::cli::run_forecast(*scenario, args, text_stream({args.json}));
+}
+
 struct RehearseArgs {
   std::string scenario;
   std::string script;
@@ -1428,6 +1437,20 @@ void add_max_input_option(CLI::App& app, std::uint64_t& max_input_mib) {
       ->capture_default_str();
 }
 
+// Parses the command line; the exit code when nothing more is to be done
+// (help, the version, a mistake).
+std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
+  if (is_unknown_command(argc, argv, app.get_subcommands([](const CLI::App*) { return true; })))
+    return kExitBadInput;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  return std::nullopt;
+}
+
 int main(int argc, char** argv) {
   const faultline::cli::Ranks ranks(argc, argv);
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
@@ -1458,6 +1481,9 @@ int main(int argc, char** argv) {
   faultline::cli::CalibrateArgs calibrate_args;
   commands.emplace_back(faultline::cli::add_calibrate_command(app, calibrate_args, seed_text),
                         [&] { return calibrate(calibrate_args); });
+  faultline::cli::ForecastArgs forecast_args;
+  commands.emplace_back(faultline::cli::add_forecast_command(app, forecast_args, seed_text),
+                        [&] { return forecast(forecast_args); });
   RehearseArgs rehearse_args;
   commands.emplace_back(add_rehearse_command(app, rehearse_args),
                         [&] { return rehearse(rehearse_args.scenario, rehearse_args.script); });
@@ -1484,15 +1510,8 @@ int main(int argc, char** argv) {
     return faultline::cli::run_export(*export_cmd, export_args, load_options);
   });
 
-  if (is_unknown_command(argc, argv, app.get_subcommands([](const CLI::App*) { return true; })))
-    return kExitBadInput;
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitBadInput;
-  }
-
+  if (const auto code = parse_arguments(app, argc, argv))
+    return *code;
   load_options.max_input_bytes = max_input_mib << 20;
   catch_interrupts();
   const auto run_command = [&] {

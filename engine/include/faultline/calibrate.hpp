@@ -33,7 +33,8 @@ struct CalibrationOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
-// The 5%, 50% and 95% points: a median with its 90% interval.
+// Three points of a spread and its median: the 5% and 95% points of a
+// parameter (its 90% interval), the 10% and 90% of a time.
 struct Spread {
   double low = 0;
   double median = 0;
@@ -46,7 +47,8 @@ struct ParameterFit {
   Spread prior;
   Spread posterior;
   // The posterior median as calibrate writes it into the scenario: to the
-  // second for durations, to three decimals for a probability.
+  // second for durations (to the millisecond below a minute), to three
+  // decimals for a probability.
   double fitted = 0;
 };
 
@@ -69,13 +71,15 @@ struct MilestoneFit {
 
 struct CalibrationGeneration {
   // The largest distance a kept particle's run may have; infinite for the
-  // first generation, drawn from the priors.
+  // first generation, drawn from the priors, and at least 1 (every
+  // milestone missed by no more than its tolerance) for the others.
   double tolerance = 0;
   std::uint64_t proposals = 0;     // runs made to keep `particles` of them
   double effective_particles = 0;  // Kish's effective sample size of the weights
 };
 
 enum class CalibrationEnd {
+  within_tolerance,  // every kept run meets the observations to within their tolerances
   settled,           // no particle was closer than the tolerance: none can do better
   acceptance_low,    // a generation kept too few of its proposals to go on
   most_generations,  // CalibrationOptions::most_generations reached
@@ -88,7 +92,7 @@ struct Calibration {
   std::vector<ParameterFit> parameters;  // by position in scenario.unknowns
   std::vector<MilestoneFit> milestones;  // by position in scenario.observed
   std::vector<CalibrationGeneration> generations;
-  CalibrationEnd ended = CalibrationEnd::settled;
+  CalibrationEnd ended = CalibrationEnd::within_tolerance;
   std::uint64_t seed = 0;
   std::size_t particles = 0;
   std::uint64_t check_runs = 0;

@@ -56,8 +56,8 @@ class Distribution {
   // draws s from a stretched exponential instead; fixed gives its value.
   Duration at_surprisal(double s) const;
   // The same law scaled to have this median (its spread in proportion):
-  // what calibrate fits. Throws std::invalid_argument when the median is 0
-  // or the target is not above it, as nothing scales from or to 0.
+  // what calibrate fits. Throws std::invalid_argument when the median or
+  // the target is 0, as nothing scales from or to 0.
   Distribution with_median(Duration target) const;
   // Both bounded to kLongestDuration, as samples are.
   Duration mean() const;

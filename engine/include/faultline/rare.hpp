@@ -20,36 +20,16 @@
 
 #include "faultline/ids.hpp"
 #include "faultline/model.hpp"
+#include "faultline/run_event.hpp"
 #include "faultline/time.hpp"
 #include "faultline/words.hpp"
 
 namespace faultline {
 
-// What the rare event is about: when every service served everyone again,
-// when a service last came back, when a step completed, or an observed
-// milestone's simulated event.
-enum class RareSubject { all_restored, service_restored, step_completed, milestone };
-
-// The subject's word: alone for all-restored, before a colon and its name
-// for the others ("restored:calendar-connect").
-template <>
-struct WordTable<RareSubject> {
-  static constexpr std::array<Word<RareSubject>, 4> rows{{
-      {"all-restored", RareSubject::all_restored},
-      {"restored", RareSubject::service_restored},
-      {"completed", RareSubject::step_completed},
-      {"milestone", RareSubject::milestone},
-  }};
-};
-
-// "SUBJECT later than DURATION": the subject's event happens more than
-// `later_than` after T0, or never (a service still out at the end, a step
-// that never completed). A service that never went down is back at T0.
+// "EVENT later than DURATION": the event happens more than `later_than`
+// after T0, or never (see event_time).
 struct RareEvent {
-  RareSubject subject = RareSubject::all_restored;
-  std::optional<ServiceId> service;
-  std::optional<StepId> step;
-  std::optional<std::size_t> milestone;  // by position in scenario.observed
+  RunEvent what;
   Duration later_than;
   std::string text;  // as the user wrote it
 };

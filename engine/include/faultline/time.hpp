@@ -87,6 +87,10 @@ class ScenarioClock {
   // not exist or is ambiguous there.
   static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
 
+  // "T0", "T0+35h14m" or a local date-time such as "2018-09-27 08:36": a
+  // time as a scenario writes it. Nothing when the text is none of these.
+  std::optional<SimTime> parse_time(std::string_view text) const;
+
   Seconds t0_utc() const { return t0_; }
   const date::time_zone* zone() const { return zone_; }
   std::string zone_name() const;

@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <memory>
-#include <numeric>
 #include <stdexcept>
 
+#include "calibrate/abc_smc.hpp"
 #include "calibrate/parameters.hpp"
-#include "calibrate/population.hpp"
 #include "faultline/calibrate.hpp"
 #include "monte_carlo/parallel_runs.hpp"
 
@@ -28,22 +26,55 @@ constexpr double kLeastAcceptance = 0.02;
 // runs come after every generation's.
 constexpr std::uint64_t kRunsPerGeneration = std::uint64_t{1} << 32;
 constexpr std::uint64_t kCheckRunsFrom = std::uint64_t{1} << 48;
+// The 95% point of the standard normal: a prior's 90% interval in z.
+constexpr double kZ95 = 1.6448536269514722;
 
-void check(const Scenario& scenario, const CalibrationOptions& options) {
-  if (scenario.unknowns.empty()) {
-    throw std::invalid_argument(
-        "the scenario marks no parameter unknown: give a step or method an 'unknown' entry, "
-        "such as unknown: {median: {distribution: uniform, min: 2h, max: 12h}}");
-  }
-  if (scenario.observed.empty()) {
-    throw std::invalid_argument(
-        "the scenario observes no milestone to fit to: list what happened under 'observed'");
-  }
+// A distance of 1 is a miss of one tolerance at one milestone: each
+// observed time is taken as known to within its tolerance, so the
+// tolerance comes down to 1 and no further. With one milestone, ABC at that
+// tolerance is exact inference for an observation that may be off by as
+// much either way (Wilkinson, 2013).
+constexpr double kLeastTolerance = 1.0;
+
+// The tolerance of the generation after `last`, made with `tolerance`:
+// the quantile of its distances, or when that is no smaller (distances
+// that take few values, as whole attempts do) the largest below it; at
+// least kLeastTolerance. Nothing when no particle is closer than the
+// tolerance: no generation can do better.
+std::optional<double> next_tolerance(const detail::Population& last, double tolerance) {
+  std::vector<double> d = last.distance;
+  std::ranges::sort(d);
+  const auto at = static_cast<std::size_t>(kKeptQuantile * static_cast<double>(d.size() - 1));
+  if (d[at] < tolerance)
+    return std::max(d[at], kLeastTolerance);
+  const auto below = std::ranges::lower_bound(d, tolerance);
+  if (below == d.begin())
+    return std::nullopt;
+  return std::max(*(below - 1), kLeastTolerance);
+}
+
+Spread prior_spread(const UnknownParameter& p) {
+  return {detail::value_at(p, -kZ95), detail::value_at(p, 0.0), detail::value_at(p, kZ95)};
+}
+
+// The posterior median as written into a scenario: a probability to three
+// decimals, a duration to the second (to the millisecond below a minute).
+double as_written(const UnknownParameter& p, double median) {
+  if (p.kind == UnknownKind::success)
+    return std::max(0.001, std::round(std::clamp(median, p.low, p.high) * 1000) / 1000);
+  const double unit = median >= 60'000 ? 1000 : 1;
+  return std::max(1.0, std::round(median / unit) * unit);
+}
+
+}  // namespace
+
+namespace detail {
+
+void check_options(const Scenario& scenario, const CalibrationOptions& options) {
   if (scenario.strategy == StrategyKind::optimize) {
     throw std::invalid_argument(
-        "calibrate runs the scenario's own order of steps, and optimize is found by a search: "
-        "find it first (simulate --strategy optimize prints it) and write it in as the "
-        "priority strategy");
+        "the optimize strategy is found by a search, not run: find it first (simulate "
+        "--strategy optimize prints it) and write it in as the priority strategy");
   }
   if (options.particles < 10 || options.particles > 20'000) {
     throw std::invalid_argument(
@@ -53,41 +84,10 @@ void check(const Scenario& scenario, const CalibrationOptions& options) {
     throw std::invalid_argument(
         fmt::format("generations must be between 1 and 100, found {}", options.most_generations));
   }
-  detail::check_runs_and_threads(std::max<std::uint64_t>(options.check_runs, 1), options.threads);
+  detail::check_runs_and_threads(options.check_runs, options.threads);
 }
 
-// The tolerance of the generation after `last`, made with `tolerance`:
-// the quantile of its distances, or when that is no smaller (distances
-// that take few values, as whole attempts do) the largest below it.
-// Nothing, when no particle is closer than the tolerance: every run then
-// lands at it, often exactly on the observations, and no generation can
-// do better.
-std::optional<double> next_tolerance(const detail::Population& last, double tolerance) {
-  std::vector<double> d = last.distance;
-  std::ranges::sort(d);
-  const auto at = static_cast<std::size_t>(kKeptQuantile * static_cast<double>(d.size() - 1));
-  if (d[at] < tolerance)
-    return d[at];
-  const auto below = std::ranges::lower_bound(d, tolerance);
-  if (below == d.begin())
-    return std::nullopt;
-  return *(below - 1);
-}
-
-Spread prior_spread(const UnknownParameter& p) {
-  return {detail::value_at(p, -1.6448536269514722), detail::value_at(p, 0.0),
-          detail::value_at(p, 1.6448536269514722)};
-}
-
-// The posterior median as written into a scenario.
-double as_written(const UnknownParameter& p, double median) {
-  if (p.kind == UnknownKind::success)
-    return std::max(0.001, std::round(std::clamp(median, p.low, p.high) * 1000) / 1000);
-  return std::max(1000.0, std::round(median / 1000) * 1000);
-}
-
-std::vector<ParameterFit> parameter_fits(const Scenario& scenario,
-                                         const detail::Population& final) {
+std::vector<ParameterFit> parameter_fits(const Scenario& scenario, const Population& final) {
   std::vector<ParameterFit> out;
   for (std::size_t k = 0; k < scenario.unknowns.size(); ++k) {
     const UnknownParameter& p = scenario.unknowns[k];
@@ -100,25 +100,15 @@ std::vector<ParameterFit> parameter_fits(const Scenario& scenario,
   return out;
 }
 
-struct Search {
-  detail::Population population;
-  std::vector<CalibrationGeneration> generations;
-  CalibrationEnd ended = CalibrationEnd::most_generations;
-  std::uint64_t runs = 0;
-  detail::MilestoneRecord prior_runs;
-};
-
-// ABC-SMC: a first generation from the priors, then each from the last,
-// moved by a normal kernel, with a tolerance shrinking to the median of
-// the last's distances, until it settles, costs too much, or the
-// generations run out.
-Search search(const Scenario& scenario, const CalibrationOptions& options,
-              detail::WorkerPool& pool) {
-  Search s;
+// A first generation from the priors, then each from the last, moved by a
+// normal kernel, with a tolerance shrinking to the median of the last's
+// distances, until it settles, costs too much, or the generations run out.
+SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, WorkerPool& pool) {
+  SmcResult s;
   const std::uint64_t most_proposals = static_cast<std::uint64_t>(
       std::ceil(static_cast<double>(options.particles) / kLeastAcceptance));
-  detail::GenerationRuns first = detail::first_generation(scenario, options, pool, s.prior_runs);
-  s.runs += first.proposals;
+  GenerationRuns first = first_generation(evidence, options, pool, s.prior_runs);
+  s.runs += first.runs;
   if (!first.complete) {
     s.ended = CalibrationEnd::interrupted;
     return s;
@@ -126,22 +116,29 @@ Search search(const Scenario& scenario, const CalibrationOptions& options,
   s.population = std::move(first.population);
   if (std::ranges::none_of(s.population.distance, [](double d) { return std::isfinite(d); })) {
     throw std::invalid_argument(fmt::format(
-        "none of the {} runs drawn from the priors met every observed milestone's event (some "
-        "never happened): check the milestones, or widen the priors",
+        "no run of the {} drawn from the priors agrees with what was observed (in each, an "
+        "observed event never happened, or one still ahead had already): check the "
+        "milestones, or widen the priors",
         options.particles));
   }
+  s.population.drop_infinitely_far();
   s.generations.push_back({kInfinity, first.proposals, s.population.effective_size()});
   for (int g = 1; g < options.most_generations; ++g) {
-    const auto tolerance = next_tolerance(s.population, s.generations.back().tolerance);
+    const double last = s.generations.back().tolerance;
+    if (last <= kLeastTolerance) {
+      s.ended = CalibrationEnd::within_tolerance;
+      return s;
+    }
+    const auto tolerance = next_tolerance(s.population, last);
     if (!tolerance) {
       s.ended = CalibrationEnd::settled;
       return s;
     }
-    const detail::Proposer proposer(s.population, options.seed,
-                                    static_cast<std::uint64_t>(g) * kRunsPerGeneration);
-    detail::GenerationRuns next =
-        detail::next_generation(proposer, *tolerance, most_proposals, options, pool);
-    s.runs += next.proposals;
+    const Proposer proposer(s.population, options.seed,
+                            static_cast<std::uint64_t>(g) * kRunsPerGeneration);
+    GenerationRuns next =
+        next_generation(proposer, evidence, *tolerance, most_proposals, options, pool);
+    s.runs += next.runs;
     if (!next.complete) {
       s.ended = next.interrupted ? CalibrationEnd::interrupted : CalibrationEnd::acceptance_low;
       return s;
@@ -153,10 +150,12 @@ Search search(const Scenario& scenario, const CalibrationOptions& options,
   return s;
 }
 
-}  // namespace
+}  // namespace detail
 
 std::string_view to_string(CalibrationEnd e) {
   switch (e) {
+    case CalibrationEnd::within_tolerance:
+      return "within-tolerance";
     case CalibrationEnd::settled:
       return "settled";
     case CalibrationEnd::acceptance_low:
@@ -170,26 +169,22 @@ std::string_view to_string(CalibrationEnd e) {
 }
 
 double milestone_distance(const Scenario& scenario, const RunResult& run) {
-  double sum = 0;
-  for (std::size_t i = 0; i < scenario.observed.size(); ++i) {
-    const Milestone& m = scenario.observed[i];
-    const std::optional<SimTime>& at = run.observed[i].simulated;
-    if (!at)
-      return kInfinity;
-    const double unit = static_cast<double>(m.within.ms > 0 ? m.within.ms : Duration::hours(1).ms);
-    const auto off = static_cast<double>((*at - m.time).ms);
-    const double miss = m.timing == MilestoneTiming::at
-                            ? std::abs(off)
-                            : std::max(0.0, off - static_cast<double>(m.within.ms));
-    sum += (miss / unit) * (miss / unit);
-  }
-  return std::sqrt(sum);
+  return detail::distance(scenario, detail::Evidence::every_milestone(scenario), run);
 }
 
 Calibration calibrate(const Scenario& scenario, const CalibrationOptions& options) {
-  check(scenario, options);
+  if (scenario.unknowns.empty()) {
+    throw std::invalid_argument(
+        "the scenario marks no parameter unknown: give a step or method an 'unknown' entry, "
+        "such as unknown: {median: {distribution: uniform, min: 2h, max: 12h}}");
+  }
+  if (scenario.observed.empty()) {
+    throw std::invalid_argument(
+        "the scenario observes no milestone to fit to: list what happened under 'observed'");
+  }
+  detail::check_options(scenario, options);
   detail::WorkerPool pool(scenario, options.threads);
-  Search s = search(scenario, options, pool);
+  detail::SmcResult s = detail::abc_smc(detail::Evidence::every_milestone(scenario), options, pool);
   Calibration out;
   out.generations = std::move(s.generations);
   out.ended = s.ended;
@@ -198,7 +193,7 @@ Calibration calibrate(const Scenario& scenario, const CalibrationOptions& option
   out.runs = s.runs;
   if (s.ended == CalibrationEnd::interrupted)
     return out;
-  out.parameters = parameter_fits(scenario, s.population);
+  out.parameters = detail::parameter_fits(scenario, s.population);
   detail::MilestoneRecord check_runs;
   if (!detail::posterior_runs(s.population, options, kCheckRunsFrom, pool, check_runs)) {
     out.ended = CalibrationEnd::interrupted;

@@ -25,12 +25,12 @@ YAML::Node method_node(const YAML::Node& runbook, const Scenario& scenario,
   throw std::logic_error("step '" + id + "' is not in the scenario's text");
 }
 
+// To the millisecond, as durations are kept: 0 stays 0.
 std::string scaled_duration(const std::string& text, double factor) {
   const auto d = parse_duration(text);
   if (!d)
     throw std::logic_error("'" + text + "' is not a duration");
-  return format_duration(Duration::seconds(
-      std::max<std::int64_t>(1, std::llround(static_cast<double>(d->ms) * factor / 1000))));
+  return format_duration(Duration::milliseconds(std::llround(static_cast<double>(d->ms) * factor)));
 }
 
 // Every duration in the node multiplied by `factor`, in the form it was
@@ -62,6 +62,9 @@ void write_fitted(YAML::Node method, const Scenario& scenario, const UnknownPara
   switch (p.kind) {
     case UnknownKind::median: {
       const Duration median = scenario.steps[p.step.value].methods[p.method].duration.median();
+      // A duration written once and named elsewhere (&anchor, *alias) is
+      // scaled here alone.
+      method["duration"] = YAML::Clone(method["duration"]);
       scale_durations(method["duration"], fitted / static_cast<double>(median.ms));
       break;
     }

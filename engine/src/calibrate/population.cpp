@@ -16,22 +16,31 @@ namespace {
 // threads busy, few enough not to overshoot the particles by much.
 constexpr std::uint64_t kRound = 1024;
 
-// A round of proposals [first, first + count): proposal i's coordinates
-// from propose(i), its run from run_of(i); with `record`, each run's
-// milestones.
+// What a round of proposals gave, by position in it.
 struct Round {
   std::vector<double> z;
   std::vector<double> distance;
+  std::vector<std::int64_t> event_ms;  // [proposal x events ahead]
   bool complete = true;
 };
 
+void keep_events(const Evidence& evidence, const RunResult& result, std::int64_t* into) {
+  for (std::size_t e = 0; e < evidence.ahead.size(); ++e) {
+    const auto at = event_time(evidence.ahead[e], result);
+    into[e] = at ? at->since_t0().ms : kNever;
+  }
+}
+
+// Runs proposals [first, first + count): proposal i's coordinates from
+// propose(i), its run from run_of(i); with `record`, each run's milestones.
 Round run_round(std::uint64_t first, std::uint64_t count, std::size_t dims,
                 const std::function<void(std::uint64_t, std::span<double>)>& propose,
-                const std::function<std::uint64_t(std::uint64_t)>& run_of,
+                const std::function<std::uint64_t(std::uint64_t)>& run_of, const Evidence& evidence,
                 const CalibrationOptions& options, WorkerPool& pool, MilestoneRecord* record) {
   Round round;
   round.z.resize(count * dims);
   round.distance.resize(count);
+  round.event_ms.resize(count * evidence.ahead.size());
   const auto workers =
       static_cast<std::size_t>(std::min<std::uint64_t>(pool.size(), (count + kBlock - 1) / kBlock));
   const std::uint64_t made = parallel_runs(
@@ -41,7 +50,9 @@ Round run_round(std::uint64_t first, std::uint64_t count, std::size_t dims,
           const std::span<double> z(round.z.data() + (i - first) * dims, dims);
           propose(i, z);
           const RunResult& result = pool[w].execute(z, options.seed, run_of(i));
-          round.distance[i - first] = milestone_distance(pool[w].scenario(), result);
+          round.distance[i - first] = distance(pool[w].scenario(), evidence, result);
+          keep_events(evidence, result,
+                      round.event_ms.data() + (i - first) * evidence.ahead.size());
           if (record)
             record->keep(i - first, result);
         }
@@ -65,7 +76,54 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
   return sorted[below] + (at - static_cast<double>(below)) * (sorted[above] - sorted[below]);
 }
 
+// Whether the events still ahead at the evidence's `now` had not yet
+// happened by then in the run. (The milestones known by then are held to
+// their times by the distance alone: one observed at or just before
+// `now` may land a little after it within its tolerance.)
+bool still_ahead(const Evidence& evidence, const RunResult& run) {
+  return std::ranges::none_of(evidence.ahead, [&](const RunEvent& e) {
+    const auto at = event_time(e, run);
+    return at && *at <= *evidence.now;
+  });
+}
+
 }  // namespace
+
+Evidence Evidence::every_milestone(const Scenario& scenario) {
+  Evidence evidence;
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m)
+    evidence.milestones.push_back(m);
+  return evidence;
+}
+
+double distance(const Scenario& scenario, const Evidence& evidence, const RunResult& run) {
+  double sum = 0;
+  for (const std::size_t i : evidence.milestones) {
+    const Milestone& m = scenario.observed[i];
+    const std::optional<SimTime>& at = run.observed[i].simulated;
+    if (!at)
+      return std::numeric_limits<double>::infinity();
+    const auto unit = static_cast<double>(m.within.ms > 0 ? m.within.ms : Duration::hours(1).ms);
+    const auto off = static_cast<double>((*at - m.time).ms);
+    const double miss = m.timing == MilestoneTiming::at
+                            ? std::abs(off)
+                            : std::max(0.0, off - static_cast<double>(m.within.ms));
+    sum += (miss / unit) * (miss / unit);
+  }
+  if (evidence.now && !still_ahead(evidence, run))
+    return std::numeric_limits<double>::infinity();
+  return std::sqrt(sum);
+}
+
+void Population::drop_infinitely_far() {
+  double total = 0;
+  for (std::size_t i = 0; i < size(); ++i) {
+    weight[i] = std::isfinite(distance[i]) ? 1.0 : 0.0;
+    total += weight[i];
+  }
+  for (double& w : weight)
+    w /= total;
+}
 
 double Population::effective_size() const {
   double sum = 0;
@@ -193,8 +251,9 @@ void Proposer::propose(std::uint64_t i, std::span<double> z) const {
     z[k] = from[k] + widths_[k] * standard_normal(random);
 }
 
-GenerationRuns first_generation(const Scenario& scenario, const CalibrationOptions& options,
+GenerationRuns first_generation(const Evidence& evidence, const CalibrationOptions& options,
                                 WorkerPool& pool, MilestoneRecord& record) {
+  const Scenario& scenario = pool[0].scenario();
   const std::size_t dims = scenario.unknowns.size();
   record.resize(options.particles, scenario.observed.size());
   const auto from_prior = [&](std::uint64_t i, std::span<double> z) {
@@ -203,32 +262,39 @@ GenerationRuns first_generation(const Scenario& scenario, const CalibrationOptio
       c = standard_normal(random);
   };
   Round round = run_round(
-      0, options.particles, dims, from_prior, [](std::uint64_t i) { return i; }, options, pool,
-      &record);
+      0, options.particles, dims, from_prior, [](std::uint64_t i) { return i; }, evidence, options,
+      pool, &record);
   GenerationRuns out;
   out.proposals = options.particles;
+  out.runs = options.particles;
   out.complete = round.complete;
   out.interrupted = !round.complete;
   out.population = {
-      dims, std::move(round.z), std::move(round.distance),
-      std::vector<double>(options.particles, 1.0 / static_cast<double>(options.particles))};
+      dims,
+      std::move(round.z),
+      std::move(round.distance),
+      std::vector<double>(options.particles, 1.0 / static_cast<double>(options.particles)),
+      evidence.ahead.size(),
+      std::move(round.event_ms)};
   return out;
 }
 
-GenerationRuns next_generation(const Proposer& proposer, double tolerance,
+GenerationRuns next_generation(const Proposer& proposer, const Evidence& evidence, double tolerance,
                                std::uint64_t most_proposals, const CalibrationOptions& options,
                                WorkerPool& pool) {
   GenerationRuns out;
   Population& kept = out.population;
   kept.dims = proposer.widths().size();
+  kept.events = evidence.ahead.size();
   const auto propose = [&](std::uint64_t i, std::span<double> z) { proposer.propose(i, z); };
   const auto run_of = [&](std::uint64_t i) { return proposer.run_of(i); };
   while (kept.size() < options.particles) {
     if (out.proposals >= most_proposals)
       return out;
     const std::uint64_t count = std::min(kRound, most_proposals - out.proposals);
-    const Round round =
-        run_round(out.proposals, count, kept.dims, propose, run_of, options, pool, nullptr);
+    out.runs += count;
+    const Round round = run_round(out.proposals, count, kept.dims, propose, run_of, evidence,
+                                  options, pool, nullptr);
     if (!round.complete) {
       out.interrupted = true;
       return out;
@@ -240,6 +306,10 @@ GenerationRuns next_generation(const Proposer& proposer, double tolerance,
       kept.distance.push_back(round.distance[i]);
       kept.z.insert(kept.z.end(), round.z.begin() + static_cast<std::ptrdiff_t>(i * kept.dims),
                     round.z.begin() + static_cast<std::ptrdiff_t>((i + 1) * kept.dims));
+      kept.event_ms.insert(
+          kept.event_ms.end(),
+          round.event_ms.begin() + static_cast<std::ptrdiff_t>(i * kept.events),
+          round.event_ms.begin() + static_cast<std::ptrdiff_t>((i + 1) * kept.events));
     }
   }
   out.complete = true;
@@ -258,7 +328,7 @@ bool posterior_runs(const Population& population, const CalibrationOptions& opti
   };
   const Round round = run_round(
       0, options.check_runs, population.dims, drawn, [&](std::uint64_t i) { return first_run + i; },
-      options, pool, &record);
+      Evidence{}, options, pool, &record);
   return round.complete;
 }
 

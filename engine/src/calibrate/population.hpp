@@ -4,6 +4,7 @@
 // proposal order whatever the thread count.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -11,8 +12,27 @@
 
 #include "calibrate/parameters.hpp"
 #include "faultline/calibrate.hpp"
+#include "faultline/run_event.hpp"
 
 namespace faultline::detail {
+
+// What runs are held against: observed milestones, by position in
+// scenario.observed, and for a forecast the time `now` they were known by
+// and the events still ahead then, whose times each kept run records.
+struct Evidence {
+  std::vector<std::size_t> milestones;
+  std::vector<RunEvent> ahead;
+  std::optional<SimTime> now;
+
+  static Evidence every_milestone(const Scenario& scenario);
+};
+
+// milestone_distance over the evidence's milestones; infinite too, with a
+// `now`, when an event still ahead had happened by then.
+double distance(const Scenario& scenario, const Evidence& evidence, const RunResult& run);
+
+// When a run's event happened, or kNever.
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
 // A weighted sample of coordinates (parameters.hpp), with the distance of
 // each particle's run from the observations.
@@ -21,9 +41,17 @@ struct Population {
   std::vector<double> z;  // particle i's coordinates at [i * dims, (i + 1) * dims)
   std::vector<double> distance;
   std::vector<double> weight;  // summing to 1
+  // Each particle's run: when each event still ahead happened (after T0,
+  // or kNever), [particle x events].
+  std::size_t events = 0;
+  std::vector<std::int64_t> event_ms;
 
   std::size_t size() const { return distance.size(); }
   std::span<const double> at(std::size_t i) const { return {z.data() + i * dims, dims}; }
+  // Weighs 0 the particles whose runs disagree with the evidence outright
+  // (infinitely far), the others alike: the first generation, kept whatever
+  // the distance, then holds only runs that could be what was observed.
+  void drop_infinitely_far();
   // Kish's effective sample size: (sum w)^2 / sum w^2.
   double effective_size() const;
   // The weighted quantile q of coordinate k.
@@ -78,19 +106,20 @@ class Proposer {
 
 struct GenerationRuns {
   Population population;  // weights not yet set after the first
-  std::uint64_t proposals = 0;
+  std::uint64_t proposals = 0;  // until enough were kept
+  std::uint64_t runs = 0;       // every one run: the last round's too
   bool complete = false;
   bool interrupted = false;
 };
 
 // The first generation: `particles` draws from the priors, all kept, each
 // run's milestones into `record`.
-GenerationRuns first_generation(const Scenario& scenario, const CalibrationOptions& options,
+GenerationRuns first_generation(const Evidence& evidence, const CalibrationOptions& options,
                                 WorkerPool& pool, MilestoneRecord& record);
 
 // Proposals in order until `particles` of them land within the tolerance,
 // or `most_proposals` were made (incomplete).
-GenerationRuns next_generation(const Proposer& proposer, double tolerance,
+GenerationRuns next_generation(const Proposer& proposer, const Evidence& evidence, double tolerance,
                                std::uint64_t most_proposals, const CalibrationOptions& options,
                                WorkerPool& pool);
 

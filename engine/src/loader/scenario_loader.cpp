@@ -219,14 +219,8 @@ class ScenarioReader {
     const auto text = reader_.text(node, what);
     if (!text)
       return std::nullopt;
-    if (*text == "T0")
-      return SimTime{};
-    if (text->rfind("T0+", 0) == 0) {
-      if (const auto d = parse_duration(text->substr(3)))
-        return SimTime{} + *d;
-    } else if (const auto utc = ScenarioClock::parse_local(*text, zone_)) {
-      return SimTime{std::chrono::duration_cast<std::chrono::milliseconds>(*utc - t0_).count()};
-    }
+    if (const auto t = ScenarioClock(t0_, zone_).parse_time(*text))
+      return t;
     reader_.error(node, std::string(what) +
                             " must be T0, T0 plus a duration (T0+35h14m) or a local date-time "
                             "such as '2018-09-27 08:36', found '" +
@@ -828,8 +822,8 @@ class ScenarioReader {
 
   // methods: [{name, duration, success, retries, retry_delay, retry_until}]
   void read_methods(const Fields& f, const YAML::Node& node, const std::string& what, Step& step) {
-    for (const std::string_view key :
-         {"duration", "success", "retries", "retry_delay", "retry_until", "per_tenant"}) {
+    for (const std::string_view key : {"duration", "success", "retries", "retry_delay",
+                                       "retry_until", "per_tenant", "unknown"}) {
       if (const YAML::Node n = f.get(key); n.IsDefined()) {
         reader_.error(n, what + " lists methods: give '" + std::string(key) +
                              "' to each method instead of the step");
@@ -891,6 +885,10 @@ class ScenarioReader {
     Fields uf(reader_, node, "'unknown' of " + what, schema::unknown);
     if (!uf.is_map())
       return;
+    if (node.size() == 0)
+      reader_.warning(node, "'unknown' of " + what +
+                                " names no parameter, so calibrate fits "
+                                "nothing there; give median, success or arrival");
     for (const Word<UnknownKind>& word : WordTable<UnknownKind>::rows) {
       const YAML::Node prior = uf.get(word.text);
       if (!prior.IsDefined())
@@ -919,13 +917,14 @@ class ScenarioReader {
       return false;
     }
     if (p.kind == UnknownKind::median && method.duration.median().ms <= 0) {
-      reader_.error(node, of + " cannot be fitted: the duration has no median above 0 to " +
-                              "scale; give the method a duration");
+      reader_.error(node, of + " cannot be fitted: the duration has no median above 0 to scale "
+                               "(uneven waves each have their own, which it does not scale); "
+                               "give it a duration above 0");
       return false;
     }
     if (p.kind == UnknownKind::arrival && !method.available_from) {
-      reader_.error(
-          node, of + " needs the method to arrive at a time: give it " + "'available: {at: TIME}'");
+      reader_.error(node, of + " needs a method that arrives at a time: a listed method of a "
+                               "restore-tenants step, with 'available: {at: TIME}'");
       return false;
     }
     p.prior = *prior;

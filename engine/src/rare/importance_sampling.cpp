@@ -10,7 +10,6 @@
 #include "faultline/rare.hpp"
 #include "monte_carlo/parallel_runs.hpp"
 #include "rare/draw_sites.hpp"
-#include "rare/event_time.hpp"
 #include "replay/run.hpp"
 
 namespace faultline {
@@ -59,7 +58,7 @@ struct Worker {
 };
 
 void keep_run(const RareEvent& event, Worker& worker, std::size_t i, LevelRuns& runs) {
-  const auto at = detail::event_time(event, worker.result);
+  const auto at = event_time(event.what, worker.result);
   runs.event_ms[i] = at ? at->since_t0().ms : kNever;
   const detail::StretchedDraws& drawn = worker.run.stretched();
   std::ranges::copy(drawn.log_likelihood_ratios(),

@@ -42,6 +42,19 @@ bool is_local_time_text(std::string_view text) {
 
 }  // namespace
 
+std::optional<SimTime> ScenarioClock::parse_time(std::string_view text) const {
+  if (text == "T0")
+    return SimTime{};
+  if (text.starts_with("T0+")) {
+    if (const auto d = parse_duration(text.substr(3)))
+      return SimTime{} + *d;
+    return std::nullopt;
+  }
+  if (const auto utc = parse_local(text, zone_))
+    return from_utc(*utc);
+  return std::nullopt;
+}
+
 std::optional<ScenarioClock::Seconds> ScenarioClock::parse_local(std::string_view text,
                                                                  const date::time_zone* zone) {
   if (!is_local_time_text(text))

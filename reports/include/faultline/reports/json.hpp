@@ -9,6 +9,7 @@
 
 #include "faultline/analysis.hpp"
 #include "faultline/calibrate.hpp"
+#include "faultline/forecast.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
@@ -61,5 +62,8 @@ nlohmann::ordered_json rare_event_json(const Scenario& scenario, const RareEvent
 
 // calibrate: the same as calibration_text, durations in seconds.
 nlohmann::ordered_json calibration_json(const Scenario& scenario, const Calibration& calibration);
+
+// forecast: the same as forecast_text, times in seconds after T0.
+nlohmann::ordered_json forecast_json(const Scenario& scenario, const Forecast& forecast);
 
 }  // namespace faultline::reports

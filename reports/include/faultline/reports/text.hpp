@@ -6,6 +6,7 @@
 #include "faultline/analysis.hpp"
 #include "faultline/calibrate.hpp"
 #include "faultline/compare.hpp"
+#include "faultline/forecast.hpp"
 #include "faultline/imports.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -56,5 +57,9 @@ std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e
 // calibrate: the search generation by generation, each parameter's prior
 // and posterior, and each milestone's simulated spread before and after.
 std::string calibration_text(const Scenario& scenario, const Calibration& calibration);
+
+// forecast: the past as observed, each event still ahead with its p10 / p50
+// / p90, and with a history how the forecast moved.
+std::string forecast_text(const Scenario& scenario, const Forecast& forecast);
 
 }  // namespace faultline::reports

@@ -1,0 +1,106 @@
+#include "parameter_format.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "faultline/words.hpp"
+#include "format.hpp"
+
+namespace faultline::reports {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string_view end_words(CalibrationEnd e) {
+  switch (e) {
+    case CalibrationEnd::within_tolerance:
+      return "every kept run meets each observation to within its tolerance";
+    case CalibrationEnd::settled:
+      return "every particle's run is as close as the tolerance; none can do better";
+    case CalibrationEnd::acceptance_low:
+      return "the next generation kept under 2% of its proposals";
+    case CalibrationEnd::most_generations:
+      return "the most generations were made";
+    case CalibrationEnd::interrupted:
+      return "interrupted";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string generations_text(const std::vector<CalibrationGeneration>& generations,
+                             CalibrationEnd ended) {
+  std::string text = "  generation  tolerance  proposals  effective particles\n";
+  for (std::size_t g = 0; g < generations.size(); ++g) {
+    const CalibrationGeneration& gen = generations[g];
+    text += fmt::format("  {:<11} {:<10} {:<10} {}\n", g,
+                        std::isfinite(gen.tolerance) ? fmt::format("{:.3g}", gen.tolerance)
+                                                     : std::string("(priors)"),
+                        thousands(static_cast<std::int64_t>(gen.proposals)),
+                        thousands(std::llround(gen.effective_particles)));
+  }
+  return text + fmt::format("  stopped: {}\n", end_words(ended));
+}
+
+ordered_json generations_json(const std::vector<CalibrationGeneration>& generations) {
+  ordered_json out = ordered_json::array();
+  for (const CalibrationGeneration& g : generations) {
+    out.push_back(
+        {{"tolerance", std::isfinite(g.tolerance) ? ordered_json(g.tolerance) : ordered_json()},
+         {"proposals", g.proposals},
+         {"effective_particles", g.effective_particles}});
+  }
+  return out;
+}
+
+ordered_json time_spread_json(const std::optional<Spread>& s) {
+  if (!s)
+    return {{"p10_s", nullptr}, {"p50_s", nullptr}, {"p90_s", nullptr}};
+  return {{"p10_s", s->low / 1000}, {"p50_s", s->median / 1000}, {"p90_s", s->high / 1000}};
+}
+
+std::string parameter_name(const Scenario& scenario, const UnknownParameter& p) {
+  const Step& step = scenario.steps[p.step.value];
+  const std::string& method = step.methods[p.method].name;
+  return method.empty() ? fmt::format("{} {}", step.id, word_of(p.kind))
+                        : fmt::format("{} method {} {}", step.id, method, word_of(p.kind));
+}
+
+std::string parameter_value_text(const UnknownParameter& p, double value, bool exactly) {
+  if (p.kind == UnknownKind::success)
+    return fmt::format("{:.3g}", value);
+  const std::string duration =
+      exactly ? format_duration(Duration::milliseconds(std::llround(value))) : duration_text(value);
+  return p.kind == UnknownKind::arrival ? "T0+" + duration : duration;
+}
+
+std::string parameter_spread_text(const UnknownParameter& p, const Spread& s) {
+  return fmt::format("{} ({} to {})", parameter_value_text(p, s.median),
+                     parameter_value_text(p, s.low), parameter_value_text(p, s.high));
+}
+
+ordered_json parameter_spread_json(const UnknownParameter& p, const Spread& s) {
+  const double unit = p.kind == UnknownKind::success ? 1.0 : 1000.0;
+  return {{"p5", s.low / unit}, {"p50", s.median / unit}, {"p95", s.high / unit}};
+}
+
+ordered_json parameters_json(const Scenario& scenario, const std::vector<ParameterFit>& fits) {
+  ordered_json out = ordered_json::array();
+  for (std::size_t k = 0; k < fits.size(); ++k) {
+    const UnknownParameter& p = scenario.unknowns[k];
+    const Step& step = scenario.steps[p.step.value];
+    out.push_back({{"step", step.id},
+                   {"method", step.methods[p.method].name},
+                   {"kind", std::string(word_of(p.kind))},
+                   {"unit", p.kind == UnknownKind::success ? "probability" : "s"},
+                   {"prior", parameter_spread_json(p, fits[k].prior)},
+                   {"posterior", parameter_spread_json(p, fits[k].posterior)},
+                   {"fitted", fits[k].fitted / (p.kind == UnknownKind::success ? 1.0 : 1000.0)}});
+  }
+  return out;
+}
+
+}  // namespace faultline::reports

@@ -1,0 +1,40 @@
+#pragma once
+// How calibrate's and forecast's reports name an unknown parameter and
+// show its values.
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faultline/calibrate.hpp"
+
+namespace faultline::reports {
+
+// The search generation by generation: tolerance, proposals, effective
+// particles, and why it stopped.
+std::string generations_text(const std::vector<CalibrationGeneration>& generations,
+                             CalibrationEnd ended);
+
+// {tolerance (null: the priors), proposals, effective_particles} each.
+nlohmann::ordered_json generations_json(const std::vector<CalibrationGeneration>& generations);
+
+// {p10_s, p50_s, p90_s} of times after T0 in seconds; nulls for none.
+nlohmann::ordered_json time_spread_json(const std::optional<Spread>& s);
+
+// "rebuild-core median" or "enable-x method pipeline arrival".
+std::string parameter_name(const Scenario& scenario, const UnknownParameter& p);
+// "7h13m", "0.85" or "T0+3h": durations to the minute, or `exactly`, to
+// the millisecond.
+std::string parameter_value_text(const UnknownParameter& p, double value, bool exactly = false);
+// "7h13m (2h37m to 14h28m)": the median and the 90% interval.
+std::string parameter_spread_text(const UnknownParameter& p, const Spread& s);
+// {p5, p50, p95}: durations in seconds, probabilities as they are.
+nlohmann::ordered_json parameter_spread_json(const UnknownParameter& p, const Spread& s);
+// Each parameter's name, prior and posterior, and the value calibrate
+// writes in.
+nlohmann::ordered_json parameters_json(const Scenario& scenario,
+                                       const std::vector<ParameterFit>& fits);
+
+}  // namespace faultline::reports
