@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/words.hpp"
@@ -12,30 +15,60 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string spread_text(const ScenarioClock& clock, const EventForecast& e) {
-  std::string text = e.at ? fmt::format("{:<22} {:<22} {:<22}", at_local(clock, e.at->low),
-                                        at_local(clock, e.at->median), at_local(clock, e.at->high))
-                          : fmt::format("{:<22} {:<22} {:<22}", "-", "-", "-");
-  return text + percent(e.never);
+// A point of a forecast: a local time, or "never" past every run in which
+// the event happens.
+std::string point_text(const ScenarioClock& clock, double ms) {
+  return std::isfinite(ms) ? at_local(clock, ms) : std::string("never");
+}
+
+constexpr int kTimeWidth = 22;  // "2018-09-27 08:36 EDT" and room
+
+// A table row: the first column `width` wide, then p10, p50, p90, never.
+std::string row(std::string_view first, std::size_t width, std::string_view p10,
+                std::string_view p50, std::string_view p90, std::string_view never) {
+  return fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {}\n", first, width, p10, kTimeWidth, p50,
+                     kTimeWidth, p90, kTimeWidth, never);
+}
+
+std::string row(std::string_view first, std::size_t width, const ScenarioClock& clock,
+                const EventForecast& e) {
+  return row(first, width, point_text(clock, e.at.low), point_text(clock, e.at.median),
+             point_text(clock, e.at.high), percent(e.never));
 }
 
 std::string known_text(const Scenario& scenario, const ForecastAt& f) {
   std::string text = fmt::format("Known by then: {} of {} observed milestones\n", f.known.size(),
                                  scenario.observed.size());
+  std::size_t width = 0;
+  for (const std::size_t m : f.known)
+    width = std::max(width, scenario.observed[m].id.size());
   for (const std::size_t m : f.known) {
     const Milestone& observed = scenario.observed[m];
-    text += fmt::format("  {:<30} {}\n", observed.id, milestone_when(scenario.clock, observed));
+    text +=
+        fmt::format("  {:<{}} {}\n", observed.id, width, milestone_when(scenario.clock, observed));
   }
   return text;
 }
 
+// Each event's name, marked * when known still ahead.
+std::vector<std::string> event_names(const Scenario& scenario, const Forecast& forecast) {
+  std::vector<std::string> names;
+  for (std::size_t e = 0; e < forecast.events.size(); ++e)
+    names.push_back(run_event_words(scenario, forecast.events[e]) +
+                    (forecast.ahead[e] ? " *" : ""));
+  return names;
+}
+
 std::string ahead_text(const Scenario& scenario, const Forecast& forecast) {
-  std::string text =
-      fmt::format("Still ahead {:<29} {:<22} {:<22} {:<22} never\n", "", "p10", "p50", "p90");
-  for (std::size_t e = 0; e < forecast.events.size(); ++e) {
-    text += fmt::format("  {:<38} {}\n", run_event_words(scenario, forecast.events[e]),
-                        spread_text(scenario.clock, forecast.latest.events[e]));
-  }
+  const std::vector<std::string> names = event_names(scenario, forecast);
+  std::size_t width = std::string_view("Forecast").size();
+  for (const std::string& name : names)
+    width = std::max(width, name.size());
+  std::string text = row("Forecast", width, "p10", "p50", "p90", "never");
+  for (std::size_t e = 0; e < names.size(); ++e)
+    text += row(names[e], width, scenario.clock, forecast.latest.events[e]);
+  if (std::ranges::count(forecast.ahead, 1) > 0)
+    text += "  * known still ahead then: no run kept has it happen by then\n";
   return text;
 }
 
@@ -55,17 +88,20 @@ std::string parameters_text(const Scenario& scenario, const ForecastAt& f) {
 std::string history_text(const Scenario& scenario, const Forecast& forecast) {
   if (forecast.history.empty())
     return "";
-  std::string text =
-      fmt::format("How the forecast moved: {}\n  {:<32} {:<22} {:<22} {:<22} never\n",
-                  run_event_words(scenario, forecast.events[0]), "from", "p10", "p50", "p90");
-  const auto line = [&](const ForecastAt& f) {
-    return fmt::format("  {:<32} {}\n",
-                       fmt::format("{} ({} known)", human_offset(f.now), f.known.size()),
-                       spread_text(scenario.clock, f.events[0]));
-  };
+  std::vector<std::string> firsts;
   for (const ForecastAt& f : forecast.history)
-    text += line(f);
-  return text + line(forecast.latest);
+    firsts.push_back(fmt::format("{} ({} known)", human_offset(f.now), f.known.size()));
+  firsts.push_back(fmt::format("{} ({} known)", human_offset(forecast.latest.now),
+                               forecast.latest.known.size()));
+  std::size_t width = 0;
+  for (const std::string& first : firsts)
+    width = std::max(width, first.size());
+  std::string text =
+      fmt::format("How the forecast moved: {}\n", run_event_words(scenario, forecast.events[0]));
+  text += row("from", width, "p10", "p50", "p90", "never");
+  for (std::size_t h = 0; h < forecast.history.size(); ++h)
+    text += row(firsts[h], width, scenario.clock, forecast.history[h].events[0]);
+  return text + row(firsts.back(), width, scenario.clock, forecast.latest.events[0]);
 }
 
 ordered_json event_json(const EventForecast& e) {
@@ -100,8 +136,10 @@ std::string forecast_text(const Scenario& scenario, const Forecast& forecast) {
                   scenario_title(scenario), scenario.clock.local_text(f.now), human_offset(f.now),
                   thousands(static_cast<std::int64_t>(forecast.particles)), forecast.seed);
   text += known_text(scenario, f);
-  text += "Runs held to them, none with an event still ahead already happened by then:\n";
+  text += "Runs held to them:\n";
   text += generations_text(f.generations, f.ended);
+  if (!f.known.empty())
+    text += looseness_warning(f.generations, "the forecast is looser than what was known");
   text += ahead_text(scenario, forecast);
   text += parameters_text(scenario, f);
   text += history_text(scenario, forecast);
@@ -118,9 +156,11 @@ ordered_json forecast_json(const Scenario& scenario, const Forecast& forecast) {
   j["seed"] = forecast.seed;
   j["particles"] = forecast.particles;
   j["events"] = ordered_json::array();
-  for (const RunEvent& e : forecast.events)
-    j["events"].push_back(
-        {{"event", run_event_text(scenario, e)}, {"words", run_event_words(scenario, e)}});
+  for (std::size_t e = 0; e < forecast.events.size(); ++e) {
+    j["events"].push_back({{"event", run_event_text(scenario, forecast.events[e])},
+                           {"words", run_event_words(scenario, forecast.events[e])},
+                           {"known_ahead", forecast.ahead[e] != 0}});
+  }
   j["forecast"] = forecast_at_json(scenario, forecast, forecast.latest);
   j["history"] = ordered_json::array();
   for (const ForecastAt& h : forecast.history)

@@ -16,7 +16,7 @@ namespace {
 std::string_view end_words(CalibrationEnd e) {
   switch (e) {
     case CalibrationEnd::within_tolerance:
-      return "every kept run meets each observation to within its tolerance";
+      return "every kept run is within one tolerance of the observations (distance 1)";
     case CalibrationEnd::settled:
       return "every particle's run is as close as the tolerance; none can do better";
     case CalibrationEnd::acceptance_low:
@@ -45,6 +45,16 @@ std::string generations_text(const std::vector<CalibrationGeneration>& generatio
   return text + fmt::format("  stopped: {}\n", end_words(ended));
 }
 
+std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
+                              std::string_view consequence) {
+  const double tolerance = generations.empty() ? 0 : generations.back().tolerance;
+  if (tolerance <= 1)
+    return "";
+  return fmt::format(
+      "  warning: the runs kept are within {:.3g} tolerances of the observations, not 1: {}\n",
+      tolerance, consequence);
+}
+
 ordered_json generations_json(const std::vector<CalibrationGeneration>& generations) {
   ordered_json out = ordered_json::array();
   for (const CalibrationGeneration& g : generations) {
@@ -57,9 +67,12 @@ ordered_json generations_json(const std::vector<CalibrationGeneration>& generati
 }
 
 ordered_json time_spread_json(const std::optional<Spread>& s) {
+  const auto seconds = [](double ms) {
+    return std::isfinite(ms) ? ordered_json(ms / 1000) : ordered_json();
+  };
   if (!s)
     return {{"p10_s", nullptr}, {"p50_s", nullptr}, {"p90_s", nullptr}};
-  return {{"p10_s", s->low / 1000}, {"p50_s", s->median / 1000}, {"p90_s", s->high / 1000}};
+  return {{"p10_s", seconds(s->low)}, {"p50_s", seconds(s->median)}, {"p90_s", seconds(s->high)}};
 }
 
 std::string parameter_name(const Scenario& scenario, const UnknownParameter& p) {

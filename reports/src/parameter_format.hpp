@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faultline/calibrate.hpp"
@@ -17,10 +18,17 @@ namespace faultline::reports {
 std::string generations_text(const std::vector<CalibrationGeneration>& generations,
                              CalibrationEnd ended);
 
+// A warning when the last generation's tolerance stayed above 1: the runs
+// kept are held to the observations more loosely than their tolerances
+// say, with this consequence. Empty otherwise.
+std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
+                              std::string_view consequence);
+
 // {tolerance (null: the priors), proposals, effective_particles} each.
 nlohmann::ordered_json generations_json(const std::vector<CalibrationGeneration>& generations);
 
-// {p10_s, p50_s, p90_s} of times after T0 in seconds; nulls for none.
+// {p10_s, p50_s, p90_s} of times after T0 in seconds; null for none, or
+// for a point past every run in which the event happened (infinite).
 nlohmann::ordered_json time_spread_json(const std::optional<Spread>& s);
 
 // "rebuild-core median" or "enable-x method pipeline arrival".

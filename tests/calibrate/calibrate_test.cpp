@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -122,11 +124,13 @@ Scenario observed_in_trial(const Scenario& truth, std::uint64_t trial) {
   return observed;
 }
 
-TEST(Calibrate, HiddenMediansLieInTheir90PercentIntervalsInNineOfTenTrials) {
+// Of `trials` seeded trials, in how many each hidden median (3h and 5h)
+// lay in its 90% interval; each interval narrower than its prior's.
+std::array<int, 2> medians_covered(int trials) {
   const auto truth = scenario_fixture("calibrate/fixtures/pair.yaml");
   const double true_medians[] = {3 * kHour, 5 * kHour};
-  int covered[] = {0, 0};
-  for (std::uint64_t trial = 0; trial < 10; ++trial) {
+  std::array<int, 2> covered{};
+  for (std::uint64_t trial = 0; trial < static_cast<std::uint64_t>(trials); ++trial) {
     const Scenario observed = observed_in_trial(*truth, trial);
     const Calibration c = calibrate(observed, options_with(300, trial + 1));
     for (std::size_t k = 0; k < 2; ++k) {
@@ -136,8 +140,23 @@ TEST(Calibrate, HiddenMediansLieInTheir90PercentIntervalsInNineOfTenTrials) {
       EXPECT_LT(p.high - p.low, 0.7 * (c.parameters[k].prior.high - c.parameters[k].prior.low));
     }
   }
+  std::printf("hidden medians in their 90%% intervals: %d and %d of %d trials\n", covered[0],
+              covered[1], trials);
+  return covered;
+}
+
+TEST(Calibrate, HiddenMediansLieInTheir90PercentIntervalsInNineOfTenTrials) {
+  const auto covered = medians_covered(10);
   EXPECT_GE(covered[0], 9);
   EXPECT_GE(covered[1], 9);
+}
+
+// The README's figure, too slow for every run of the suite: run it with
+// faultline_tests --gtest_also_run_disabled_tests --gtest_filter='*.DISABLED_*'
+TEST(Calibrate, DISABLED_HiddenMediansOverAHundredTrials) {
+  const auto covered = medians_covered(100);
+  EXPECT_GE(covered[0], 80);
+  EXPECT_GE(covered[1], 80);
 }
 
 TEST(Calibrate, IsTheSameForAnyThreadCount) {
@@ -163,6 +182,17 @@ TEST(Calibrate, WritesAScenarioWithTheFittedValuesThatLoads) {
     const double p95 = static_cast<double>(d.at_surprisal(-std::log(0.05)).ms);
     EXPECT_NEAR(p95 / static_cast<double>(d.median().ms), 1.5, 1e-3);
   }
+}
+
+TEST(Calibrate, ScalesADurationNamedTwiceOnlyWhereItIsUnknown) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/alias.yaml");
+  const Calibration c = calibrate(*scenario, options_with(200));
+  const auto load = fitted_and_loaded("calibrate/fixtures/alias.yaml", *scenario, c);
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_EQ(load.scenario->steps[0].methods[0].duration.median(), Duration::hours(1));
+  EXPECT_NEAR(static_cast<double>(load.scenario->steps[1].methods[0].duration.median().ms),
+              c.parameters[0].fitted, 1);
+  EXPECT_GT(c.parameters[0].fitted, 2.5 * kHour);  // observed 5h after T0, 1h of it diagnosis
 }
 
 // The runs reuse one Run over a scenario whose values change in between,
@@ -203,6 +233,17 @@ TEST(Calibrate, MeasuresDistanceInUnitsOfEachMilestonesTolerance) {
   EXPECT_DOUBLE_EQ(milestone_distance(*scenario, run), std::sqrt(13.0));
   run.observed[1].simulated.reset();
   EXPECT_EQ(milestone_distance(*scenario, run), std::numeric_limits<double>::infinity());
+  // db-rebuilt as a deadline, by T0+8h within 30m, seen at T0+8h30m: one
+  // tolerance late, still met, and a distance of exactly 1 with the backup
+  // on time; on time or early, 0.
+  Scenario deadline = *scenario;
+  deadline.observed[1].timing = MilestoneTiming::by;
+  run.observed[0].simulated = SimTime{} + Duration::hours(3);
+  run.observed[1].simulated = SimTime{} + Duration::minutes(510);
+  EXPECT_TRUE(milestone_met(deadline.observed[1], *run.observed[1].simulated));
+  EXPECT_DOUBLE_EQ(milestone_distance(deadline, run), 1.0);
+  run.observed[1].simulated = SimTime{} + Duration::hours(7);
+  EXPECT_DOUBLE_EQ(milestone_distance(deadline, run), 0.0);
 }
 
 TEST(Calibrate, RefusesAScenarioWithNothingToFitOrNothingObserved) {

@@ -665,6 +665,11 @@ expect_exit 2 "a --now that is no time" "$faultline" forecast "$exponential" --n
 check "says what would do" grep -q "give T0, T0 plus a duration" "$work/stderr"
 check "and writes nothing" test ! -e "$work/forecast-bad.json"
 expect_exit 2 "a --now before T0" "$faultline" forecast "$exponential" --now "2023-12-31 23:00"
+check "says so" grep -q "is before T0 (2024-01-01 00:00 UTC)" "$work/stderr"
+expect_exit 2 "an --event already known" "$faultline" forecast "$exponential" --now T0+3h \
+  --event milestone:diagnosed
+check "says it is not ahead" grep -q "milestone diagnosed was observed at its time and is known" \
+  "$work/stderr"
 expect_exit 2 "an --event the scenario lacks" "$faultline" forecast "$exponential" --now T0+1h \
   --event completed:nothing
 check "names it" grep -q "the runbook has no step 'nothing'" "$work/stderr"

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include "calibrate/parameters.hpp"
@@ -29,13 +31,32 @@ ForecastOptions options_at(const Scenario& scenario, Duration now, const std::st
   return options;
 }
 
+TEST(Forecast, ARunInWhichItNeverHappensCountsAsLater) {
+  const auto scenario = scenario_fixture("forecast/fixtures/gives_up.yaml");
+  const Forecast f = forecast(*scenario, options_at(*scenario, Duration{}, "completed:rebuild-db"));
+  const EventForecast& e = f.latest.events[0];
+  EXPECT_EQ(e.at.low, static_cast<double>(Duration::hours(1).ms));
+  EXPECT_EQ(e.at.median, std::numeric_limits<double>::infinity());
+  EXPECT_EQ(e.at.high, std::numeric_limits<double>::infinity());
+  EXPECT_NEAR(e.never, 0.6, 0.05);  // 1,000 runs: a standard error of 0.015
+}
+
+TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
+  const auto scenario = scenario_fixture("forecast/fixtures/exponential.yaml");
+  EXPECT_THROW(
+      forecast(*scenario, options_at(*scenario, Duration::hours(3), "milestone:diagnosed")),
+      std::invalid_argument);
+  ForecastOptions before_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db");
+  before_t0.now = SimTime{} - Duration::hours(1);
+  EXPECT_THROW(forecast(*scenario, before_t0), std::invalid_argument);
+}
+
 // p10, p50 and p90 in minutes after T0, each within its sampling error
 // (about 2, 2 and 6 minutes for 1,000 runs kept) and the tolerance's.
 void expect_quantiles(const EventForecast& e, double p10, double p50, double p90) {
-  ASSERT_TRUE(e.at);
-  EXPECT_NEAR(e.at->low / kMinute, p10, 5);
-  EXPECT_NEAR(e.at->median / kMinute, p50, 7);
-  EXPECT_NEAR(e.at->high / kMinute, p90, 18);
+  EXPECT_NEAR(e.at.low / kMinute, p10, 5);
+  EXPECT_NEAR(e.at.median / kMinute, p50, 7);
+  EXPECT_NEAR(e.at.high / kMinute, p90, 18);
   EXPECT_EQ(e.never, 0.0);
 }
 
@@ -83,6 +104,8 @@ TEST(Forecast, DefaultsToEveryServiceBackAndEachMilestoneNotYetKnown) {
   ASSERT_EQ(f.events.size(), 2u);
   EXPECT_EQ(f.events[0].kind, RunEventKind::all_restored);
   EXPECT_EQ(f.events[1].milestone, 1u);  // db-rebuilt, at T0+8h
+  // Only the milestone seen after now is known still ahead then.
+  EXPECT_EQ(f.ahead, (std::vector<char>{0, 1}));
 }
 
 TEST(Forecast, IsTheSameForAnyThreadCount) {
@@ -123,37 +146,54 @@ Trial trial(const Scenario& scenario, std::uint64_t t) {
   return out;
 }
 
-// The calibration test's synthetic runbook, its medians unknown: from the
-// moment the backup is restored, the p10-p90 band of the rebuild's
-// completion holds the true time in about 80% of trials (a little more:
-// the backup's time is held only to its 30m), and is narrower than the
-// band at T0.
-TEST(Forecast, TheBandHoldsTheTrueTimeAtItsRateAndNarrowsAsObservationsComeIn) {
-  const auto scenario = scenario_fixture("calibrate/fixtures/pair.yaml");
-  constexpr int kTrials = 40;
+struct Coverage {
   int covered = 0;
-  double width_at_t0 = 0;
-  double width_later = 0;
-  for (std::uint64_t t = 0; t < kTrials; ++t) {
+  double mean_width_at_t0 = 0;
+  double mean_width_later = 0;
+};
+
+// The calibration test's synthetic runbook, its medians unknown: over
+// `trials` seeded trials, how often the p10-p90 band of the rebuild's
+// completion, from the moment the backup is restored, held the true time,
+// and the bands' mean widths then and at T0.
+Coverage forecast_coverage(int trials) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/pair.yaml");
+  Coverage c;
+  for (std::uint64_t t = 0; t < static_cast<std::uint64_t>(trials); ++t) {
     const Trial x = trial(*scenario, t);
     ForecastOptions options =
         options_at(x.observed, x.backup_restored.since_t0(), "completed:rebuild-db", 300);
     options.history = true;
     options.smc.seed = t + 1;
     const Forecast f = forecast(x.observed, options);
-    const Spread& band = *f.latest.events[0].at;
-    covered += band.low <= static_cast<double>(x.db_rebuilt.ms) &&
-                       static_cast<double>(x.db_rebuilt.ms) <= band.high
-                   ? 1
-                   : 0;
-    width_later += band.high - band.low;
-    width_at_t0 += f.history.at(0).events[0].at->high - f.history.at(0).events[0].at->low;
+    const Spread& band = f.latest.events[0].at;
+    const auto truth = static_cast<double>(x.db_rebuilt.ms);
+    c.covered += band.low <= truth && truth <= band.high ? 1 : 0;
+    c.mean_width_later += (band.high - band.low) / trials;
+    const Spread& at_t0 = f.history.at(0).events[0].at;
+    c.mean_width_at_t0 += (at_t0.high - at_t0.low) / trials;
   }
-  std::printf("COVERED %d of %d; widths %.0f then %.0f minutes\n", covered, kTrials,
-              width_at_t0 / kTrials / kMinute, width_later / kTrials / kMinute);
-  EXPECT_GE(covered, 26) << covered << " of " << kTrials;
-  EXPECT_LE(covered, 38) << covered << " of " << kTrials;
-  EXPECT_LT(width_later, 0.8 * width_at_t0);
+  std::printf(
+      "p10-p90 band held the true time in %d of %d trials; mean width %.0f minutes from "
+      "T0, %.0f once the backup was seen\n",
+      c.covered, trials, c.mean_width_at_t0 / kMinute, c.mean_width_later / kMinute);
+  return c;
+}
+
+// About 80% of trials (a little more: the backup's time is held only to
+// its 30m), and narrower once the backup is seen than at T0.
+TEST(Forecast, TheBandHoldsTheTrueTimeAtItsRateAndNarrowsAsObservationsComeIn) {
+  const Coverage c = forecast_coverage(40);
+  EXPECT_GE(c.covered, 26);
+  EXPECT_LE(c.covered, 38);
+  EXPECT_LT(c.mean_width_later, 0.8 * c.mean_width_at_t0);
+}
+
+// The README's figure (see Calibrate.DISABLED_HiddenMediansOverAHundredTrials).
+TEST(Forecast, DISABLED_TheBandOverTwoHundredTrials) {
+  const Coverage c = forecast_coverage(200);
+  EXPECT_GE(c.covered, 150);
+  EXPECT_LE(c.covered, 175);
 }
 
 TEST(Forecast, RefusesAnEventTheScenarioLacks) {

@@ -41,10 +41,16 @@ std::optional<ForecastOptions> forecast_options(const Scenario& scenario,
                                                 const ForecastArgs& args) {
   ForecastOptions options;
   const auto now = scenario.clock.parse_time(args.now);
-  if (!now || now->ms < 0) {
+  if (!now) {
     std::cerr << "faultline: --now '" << args.now
               << "' is no time of the scenario: give T0, T0 plus a duration (T0+35h14m) or a "
-                 "local date-time at or after T0 such as '2018-09-27 08:36'\n";
+                 "local date-time such as '2018-09-27 08:36' (one that exists, once, in the "
+                 "scenario's time zone)\n";
+    return std::nullopt;
+  }
+  if (now->ms < 0) {
+    std::cerr << "faultline: --now '" << args.now << "' is before T0 ("
+              << scenario.clock.local_text(SimTime{}) << "); give a time at or after it\n";
     return std::nullopt;
   }
   options.now = *now;

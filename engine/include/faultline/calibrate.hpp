@@ -79,7 +79,7 @@ struct CalibrationGeneration {
 };
 
 enum class CalibrationEnd {
-  within_tolerance,  // every kept run meets the observations to within their tolerances
+  within_tolerance,  // every kept run is within distance 1 of the observations
   settled,           // no particle was closer than the tolerance: none can do better
   acceptance_low,    // a generation kept too few of its proposals to go on
   most_generations,  // CalibrationOptions::most_generations reached
@@ -103,7 +103,9 @@ struct Calibration {
 // of squares of each milestone's miss in units of its tolerance (`within`,
 // or an hour when it gives none). An `at` milestone misses by how far the
 // event landed from its time; a `by` one by how late it was past its
-// deadline and tolerance. Infinite when some event never happened.
+// deadline. A distance of at most 1 thus meets a single milestone
+// (milestone_met); with several, it is stricter than meeting each.
+// Infinite when some event never happened.
 double milestone_distance(const Scenario& scenario, const RunResult& run);
 
 // Throws std::invalid_argument when the scenario marks nothing unknown,

@@ -16,9 +16,11 @@
 namespace faultline {
 
 struct ForecastOptions {
-  SimTime now;
-  // The events still ahead at `now` to forecast; empty: every service
-  // serving everyone again, and each observed milestone not yet known.
+  SimTime now;  // at or after T0
+  // The events to forecast, each known still ahead at `now`: no kept run
+  // has it happen by then. Empty: every service serving everyone again and
+  // each observed milestone not yet known, of which only `at` ones (seen
+  // after now) are known still ahead.
   std::vector<RunEvent> events;
   // Also forecast from each earlier time a milestone became known, and
   // from T0: how the forecast moved as observations came in.
@@ -27,10 +29,10 @@ struct ForecastOptions {
 };
 
 // An event's forecast over the kept runs, weighed: the 10%, 50% and 90%
-// points of its time after T0 in milliseconds, over the runs in which it
-// happens; empty when it happens in none.
+// points of its time after T0 in milliseconds, a run in which it never
+// happens counting as later than any (a point among those is infinite).
 struct EventForecast {
-  std::optional<Spread> at;
+  Spread at;
   double never = 0;  // the weighted share of kept runs in which it never happens
 };
 
@@ -46,6 +48,7 @@ struct ForecastAt {
 
 struct Forecast {
   std::vector<RunEvent> events;     // as forecast: the options' or the defaults
+  std::vector<char> ahead;          // by position in events: known still ahead
   ForecastAt latest;                // at the options' `now`
   std::vector<ForecastAt> history;  // with `history`: earlier times, T0 first
   std::uint64_t seed = 0;
@@ -58,7 +61,8 @@ struct Forecast {
 std::vector<std::size_t> known_by(const Scenario& scenario, SimTime now);
 
 // Throws std::invalid_argument for options out of range, a strategy that
-// is a search, or when no run agrees with what was known.
+// is a search, a milestone event already known by `now`, or when no run
+// agrees with what was known, or the runs could not be held to it at all.
 Forecast forecast(const Scenario& scenario, const ForecastOptions& options);
 
 }  // namespace faultline

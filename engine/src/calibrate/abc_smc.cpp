@@ -53,6 +53,16 @@ std::optional<double> next_tolerance(const detail::Population& last, double tole
   return std::max(*(below - 1), kLeastTolerance);
 }
 
+// Whether every particle that counts is within kLeastTolerance: the last
+// generation's tolerance was, or the runs met the observations outright.
+bool all_within_least_tolerance(const detail::Population& population) {
+  for (std::size_t i = 0; i < population.size(); ++i) {
+    if (population.weight[i] > 0 && !(population.distance[i] <= kLeastTolerance))
+      return false;
+  }
+  return true;
+}
+
 Spread prior_spread(const UnknownParameter& p) {
   return {detail::value_at(p, -kZ95), detail::value_at(p, 0.0), detail::value_at(p, kZ95)};
 }
@@ -84,7 +94,7 @@ void check_options(const Scenario& scenario, const CalibrationOptions& options) 
     throw std::invalid_argument(
         fmt::format("generations must be between 1 and 100, found {}", options.most_generations));
   }
-  detail::check_runs_and_threads(options.check_runs, options.threads);
+  detail::check_runs_and_threads(1, options.threads);
 }
 
 std::vector<ParameterFit> parameter_fits(const Scenario& scenario, const Population& final) {
@@ -116,20 +126,20 @@ SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, W
   s.population = std::move(first.population);
   if (std::ranges::none_of(s.population.distance, [](double d) { return std::isfinite(d); })) {
     throw std::invalid_argument(fmt::format(
-        "no run of the {} drawn from the priors agrees with what was observed (in each, an "
-        "observed event never happened, or one still ahead had already): check the "
-        "milestones, or widen the priors",
-        options.particles));
+        "no run of the {} drawn {} agrees with what was observed: in each, an observed "
+        "milestone's event never happened{}; check the milestones{}",
+        options.particles, pool[0].scenario().unknowns.empty() ? "" : "from the priors",
+        evidence.now ? ", or an event said to be still ahead had already happened by then" : "",
+        pool[0].scenario().unknowns.empty() ? "" : ", or widen the priors"));
   }
   s.population.drop_infinitely_far();
   s.generations.push_back({kInfinity, first.proposals, s.population.effective_size()});
   for (int g = 1; g < options.most_generations; ++g) {
-    const double last = s.generations.back().tolerance;
-    if (last <= kLeastTolerance) {
+    if (all_within_least_tolerance(s.population)) {
       s.ended = CalibrationEnd::within_tolerance;
       return s;
     }
-    const auto tolerance = next_tolerance(s.population, last);
+    const auto tolerance = next_tolerance(s.population, s.generations.back().tolerance);
     if (!tolerance) {
       s.ended = CalibrationEnd::settled;
       return s;
@@ -147,6 +157,8 @@ SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, W
     s.population = std::move(next.population);
     s.generations.push_back({*tolerance, next.proposals, s.population.effective_size()});
   }
+  s.ended = all_within_least_tolerance(s.population) ? CalibrationEnd::within_tolerance
+                                                     : CalibrationEnd::most_generations;
   return s;
 }
 
@@ -183,6 +195,7 @@ Calibration calibrate(const Scenario& scenario, const CalibrationOptions& option
         "the scenario observes no milestone to fit to: list what happened under 'observed'");
   }
   detail::check_options(scenario, options);
+  detail::check_runs_and_threads(options.check_runs, options.threads);
   detail::WorkerPool pool(scenario, options.threads);
   detail::SmcResult s = detail::abc_smc(detail::Evidence::every_milestone(scenario), options, pool);
   Calibration out;

@@ -57,15 +57,24 @@ void scale_durations(YAML::Node node, double factor) {
   }
 }
 
+// The method's duration replaced, in its place among the keys. The method
+// is rebuilt around it because assigning to method["duration"] would also
+// change what an alias of that node (*anchor elsewhere) names.
+void replace_duration(YAML::Node method, const YAML::Node& duration) {
+  YAML::Node rebuilt(YAML::NodeType::Map);
+  for (const auto& entry : method)
+    rebuilt[entry.first] = entry.first.Scalar() == "duration" ? duration : entry.second;
+  method = rebuilt;
+}
+
 void write_fitted(YAML::Node method, const Scenario& scenario, const UnknownParameter& p,
                   double fitted) {
   switch (p.kind) {
     case UnknownKind::median: {
       const Duration median = scenario.steps[p.step.value].methods[p.method].duration.median();
-      // A duration written once and named elsewhere (&anchor, *alias) is
-      // scaled here alone.
-      method["duration"] = YAML::Clone(method["duration"]);
-      scale_durations(method["duration"], fitted / static_cast<double>(median.ms));
+      YAML::Node duration = YAML::Clone(method["duration"]);
+      scale_durations(duration, fitted / static_cast<double>(median.ms));
+      replace_duration(method, duration);
       break;
     }
     case UnknownKind::success:

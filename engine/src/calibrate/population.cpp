@@ -20,13 +20,13 @@ constexpr std::uint64_t kRound = 1024;
 struct Round {
   std::vector<double> z;
   std::vector<double> distance;
-  std::vector<std::int64_t> event_ms;  // [proposal x events ahead]
+  std::vector<std::int64_t> event_ms;  // [proposal x events]
   bool complete = true;
 };
 
 void keep_events(const Evidence& evidence, const RunResult& result, std::int64_t* into) {
-  for (std::size_t e = 0; e < evidence.ahead.size(); ++e) {
-    const auto at = event_time(evidence.ahead[e], result);
+  for (std::size_t e = 0; e < evidence.events.size(); ++e) {
+    const auto at = event_time(evidence.events[e], result);
     into[e] = at ? at->since_t0().ms : kNever;
   }
 }
@@ -40,7 +40,7 @@ Round run_round(std::uint64_t first, std::uint64_t count, std::size_t dims,
   Round round;
   round.z.resize(count * dims);
   round.distance.resize(count);
-  round.event_ms.resize(count * evidence.ahead.size());
+  round.event_ms.resize(count * evidence.events.size());
   const auto workers =
       static_cast<std::size_t>(std::min<std::uint64_t>(pool.size(), (count + kBlock - 1) / kBlock));
   const std::uint64_t made = parallel_runs(
@@ -52,7 +52,7 @@ Round run_round(std::uint64_t first, std::uint64_t count, std::size_t dims,
           const RunResult& result = pool[w].execute(z, options.seed, run_of(i));
           round.distance[i - first] = distance(pool[w].scenario(), evidence, result);
           keep_events(evidence, result,
-                      round.event_ms.data() + (i - first) * evidence.ahead.size());
+                      round.event_ms.data() + (i - first) * evidence.events.size());
           if (record)
             record->keep(i - first, result);
         }
@@ -76,15 +76,18 @@ double quantile_of_sorted(const std::vector<double>& sorted, double q) {
   return sorted[below] + (at - static_cast<double>(below)) * (sorted[above] - sorted[below]);
 }
 
-// Whether the events still ahead at the evidence's `now` had not yet
-// happened by then in the run. (The milestones known by then are held to
+// Whether the events known to be ahead at the evidence's `now` had not
+// yet happened by then in the run. (The milestones known by then are held to
 // their times by the distance alone: one observed at or just before
 // `now` may land a little after it within its tolerance.)
 bool still_ahead(const Evidence& evidence, const RunResult& run) {
-  return std::ranges::none_of(evidence.ahead, [&](const RunEvent& e) {
-    const auto at = event_time(e, run);
-    return at && *at <= *evidence.now;
-  });
+  for (std::size_t e = 0; e < evidence.events.size(); ++e) {
+    if (!evidence.ahead[e])
+      continue;
+    if (const auto at = event_time(evidence.events[e], run); at && *at <= *evidence.now)
+      return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -105,9 +108,9 @@ double distance(const Scenario& scenario, const Evidence& evidence, const RunRes
       return std::numeric_limits<double>::infinity();
     const auto unit = static_cast<double>(m.within.ms > 0 ? m.within.ms : Duration::hours(1).ms);
     const auto off = static_cast<double>((*at - m.time).ms);
-    const double miss = m.timing == MilestoneTiming::at
-                            ? std::abs(off)
-                            : std::max(0.0, off - static_cast<double>(m.within.ms));
+    // Past the deadline for `by`: a miss of 1 is one tolerance late, which
+    // milestone_met still counts as met.
+    const double miss = m.timing == MilestoneTiming::at ? std::abs(off) : std::max(0.0, off);
     sum += (miss / unit) * (miss / unit);
   }
   if (evidence.now && !still_ahead(evidence, run))
@@ -274,7 +277,7 @@ GenerationRuns first_generation(const Evidence& evidence, const CalibrationOptio
       std::move(round.z),
       std::move(round.distance),
       std::vector<double>(options.particles, 1.0 / static_cast<double>(options.particles)),
-      evidence.ahead.size(),
+      evidence.events.size(),
       std::move(round.event_ms)};
   return out;
 }
@@ -285,7 +288,7 @@ GenerationRuns next_generation(const Proposer& proposer, const Evidence& evidenc
   GenerationRuns out;
   Population& kept = out.population;
   kept.dims = proposer.widths().size();
-  kept.events = evidence.ahead.size();
+  kept.events = evidence.events.size();
   const auto propose = [&](std::uint64_t i, std::span<double> z) { proposer.propose(i, z); };
   const auto run_of = [&](std::uint64_t i) { return proposer.run_of(i); };
   while (kept.size() < options.particles) {

@@ -18,17 +18,19 @@ namespace faultline::detail {
 
 // What runs are held against: observed milestones, by position in
 // scenario.observed, and for a forecast the time `now` they were known by
-// and the events still ahead then, whose times each kept run records.
+// and the events forecast, whose times each kept run records; those marked
+// `ahead` are known not to have happened by `now`.
 struct Evidence {
   std::vector<std::size_t> milestones;
-  std::vector<RunEvent> ahead;
+  std::vector<RunEvent> events;
+  std::vector<char> ahead;  // by position in events
   std::optional<SimTime> now;
 
   static Evidence every_milestone(const Scenario& scenario);
 };
 
 // milestone_distance over the evidence's milestones; infinite too, with a
-// `now`, when an event still ahead had happened by then.
+// `now`, when an event known to be ahead had happened by then.
 double distance(const Scenario& scenario, const Evidence& evidence, const RunResult& run);
 
 // When a run's event happened, or kNever.
@@ -41,8 +43,8 @@ struct Population {
   std::vector<double> z;  // particle i's coordinates at [i * dims, (i + 1) * dims)
   std::vector<double> distance;
   std::vector<double> weight;  // summing to 1
-  // Each particle's run: when each event still ahead happened (after T0,
-  // or kNever), [particle x events].
+  // Each particle's run: when each event forecast happened (after T0, or
+  // kNever), [particle x events].
   std::size_t events = 0;
   std::vector<std::int64_t> event_ms;
 

@@ -1,7 +1,12 @@
 #include "faultline/forecast.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <numeric>
+#include <stdexcept>
 
 #include "calibrate/abc_smc.hpp"
 
@@ -9,64 +14,89 @@ namespace faultline {
 
 namespace {
 
-std::vector<RunEvent> default_events(const Scenario& scenario, SimTime now) {
-  std::vector<RunEvent> events{RunEvent{}};
-  const std::vector<std::size_t> known = known_by(scenario, now);
-  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-    if (!std::ranges::binary_search(known, m))
-      events.push_back(RunEvent{RunEventKind::milestone, std::nullopt, std::nullopt, m});
+// The events to forecast, and which are known still ahead at `now`.
+struct Asked {
+  std::vector<RunEvent> events;
+  std::vector<char> ahead;
+};
+
+Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
+  const std::vector<std::size_t> known = known_by(scenario, options.now);
+  Asked out;
+  if (!options.events.empty()) {
+    for (const RunEvent& e : options.events) {
+      if (e.milestone && std::ranges::binary_search(known, *e.milestone)) {
+        const Milestone& m = scenario.observed[*e.milestone];
+        throw std::invalid_argument(fmt::format(
+            "milestone {} was observed {} and is known by then, not ahead: forecast an event "
+            "still ahead",
+            m.id, m.timing == MilestoneTiming::at ? "at its time" : "by its deadline"));
+      }
+    }
+    return {options.events, std::vector<char>(options.events.size(), 1)};
   }
-  return events;
+  out.events.push_back(RunEvent{});
+  out.ahead.push_back(0);
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    if (std::ranges::binary_search(known, m))
+      continue;
+    out.events.push_back(RunEvent{RunEventKind::milestone, std::nullopt, std::nullopt, m});
+    out.ahead.push_back(scenario.observed[m].timing == MilestoneTiming::at ? 1 : 0);
+  }
+  return out;
 }
 
-// Event e's forecast over the population, each particle's run weighed.
+// Event e's forecast over the population, each particle's run weighed; a
+// run in which it never happened counts as later than any.
 EventForecast event_forecast(const detail::Population& population, std::size_t e) {
-  std::vector<std::size_t> happened;
-  double never = 0;
-  for (std::size_t i = 0; i < population.size(); ++i) {
-    if (population.event_ms[i * population.events + e] == detail::kNever)
-      never += population.weight[i];
-    else
-      happened.push_back(i);
-  }
-  EventForecast out;
-  out.never = never;
-  if (happened.empty())
-    return out;
   const auto time_of = [&](std::size_t i) {
     return population.event_ms[i * population.events + e];
   };
-  std::ranges::sort(happened, [&](std::size_t a, std::size_t b) {
+  std::vector<std::size_t> order(population.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::ranges::sort(order, [&](std::size_t a, std::size_t b) {
     return std::pair(time_of(a), a) < std::pair(time_of(b), b);
   });
-  const double total = 1 - never;
+  EventForecast out;
+  for (std::size_t i = 0; i < population.size(); ++i) {
+    if (time_of(i) == detail::kNever)
+      out.never += population.weight[i];
+  }
   const auto quantile = [&](double q) {
     double below = 0;
-    for (const std::size_t i : happened) {
+    for (const std::size_t i : order) {
       below += population.weight[i];
-      if (below >= q * total)
-        return static_cast<double>(time_of(i));
+      if (below >= q && population.weight[i] > 0)
+        return time_of(i) == detail::kNever ? std::numeric_limits<double>::infinity()
+                                            : static_cast<double>(time_of(i));
     }
-    return static_cast<double>(time_of(happened.back()));
+    return std::numeric_limits<double>::infinity();
   };
   out.at = Spread{quantile(0.1), quantile(0.5), quantile(0.9)};
   return out;
 }
 
-ForecastAt forecast_at(const Scenario& scenario, SimTime now, const std::vector<RunEvent>& events,
+ForecastAt forecast_at(const Scenario& scenario, SimTime now, const Asked& asked,
                        const CalibrationOptions& options, detail::WorkerPool& pool) {
   ForecastAt out;
   out.now = now;
   out.known = known_by(scenario, now);
-  const detail::Evidence evidence{out.known, events, now};
+  const detail::Evidence evidence{out.known, asked.events, asked.ahead, now};
   detail::SmcResult s = detail::abc_smc(evidence, options, pool);
   out.generations = std::move(s.generations);
   out.ended = s.ended;
   out.runs = s.runs;
   if (s.ended == CalibrationEnd::interrupted)
     return out;
+  if (!out.known.empty() && !std::isfinite(out.generations.back().tolerance) &&
+      s.ended != CalibrationEnd::within_tolerance) {
+    throw std::invalid_argument(fmt::format(
+        "at {} the runs could not be held to the {} milestones known by then: no generation "
+        "after the first kept enough runs near them; raise --particles, or check the milestones",
+        human_offset(now), out.known.size()));
+  }
   out.parameters = detail::parameter_fits(scenario, s.population);
-  for (std::size_t e = 0; e < events.size(); ++e)
+  for (std::size_t e = 0; e < asked.events.size(); ++e)
     out.events.push_back(event_forecast(s.population, e));
   return out;
 }
@@ -84,26 +114,30 @@ std::vector<std::size_t> known_by(const Scenario& scenario, SimTime now) {
 
 Forecast forecast(const Scenario& scenario, const ForecastOptions& options) {
   detail::check_options(scenario, options.smc);
+  if (options.now < SimTime{})
+    throw std::invalid_argument("the time of a forecast cannot be before T0");
+  const Asked asked = asked_events(scenario, options);
   Forecast out;
-  out.events = options.events.empty() ? default_events(scenario, options.now) : options.events;
+  out.events = asked.events;
+  out.ahead = asked.ahead;
   out.seed = options.smc.seed;
   out.particles = options.smc.particles;
   detail::WorkerPool pool(scenario, options.smc.threads);
   if (options.history) {
     std::vector<SimTime> times{SimTime{}};
     for (const std::size_t m : known_by(scenario, options.now))
-      times.push_back(scenario.observed[m].time);
+      times.push_back(std::max(scenario.observed[m].time, SimTime{}));
     std::ranges::sort(times);
     times.erase(std::unique(times.begin(), times.end()), times.end());
     for (const SimTime t : times) {
       if (t >= options.now)
         break;
-      out.history.push_back(forecast_at(scenario, t, out.events, options.smc, pool));
+      out.history.push_back(forecast_at(scenario, t, asked, options.smc, pool));
       if ((out.interrupted = out.history.back().ended == CalibrationEnd::interrupted))
         return out;
     }
   }
-  out.latest = forecast_at(scenario, options.now, out.events, options.smc, pool);
+  out.latest = forecast_at(scenario, options.now, asked, options.smc, pool);
   out.interrupted = out.latest.ended == CalibrationEnd::interrupted;
   return out;
 }
