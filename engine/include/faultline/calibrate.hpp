@@ -33,8 +33,8 @@ struct CalibrationOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
-// Three points of a spread and its median: the 5% and 95% points of a
-// parameter (its 90% interval), the 10% and 90% of a time.
+// A median between a low and a high point: for a parameter, its 5% and 95%
+// points (its 90% interval); for a time, its 10% and 90% points.
 struct Spread {
   double low = 0;
   double median = 0;
