@@ -83,7 +83,7 @@ ordered_json calibration_json(const Scenario& scenario, const Calibration& c) {
   j["particles"] = c.particles;
   j["generations"] = generations_json(c.generations);
   j["ended"] = std::string(to_string(c.ended));
-  j["parameters"] = parameters_json(scenario, c.parameters);
+  j["parameters"] = parameters_json(scenario, c.parameters, true);
   j["milestones"] = ordered_json::array();
   for (std::size_t m = 0; m < c.milestones.size(); ++m) {
     j["milestones"].push_back({{"id", scenario.observed[m].id},

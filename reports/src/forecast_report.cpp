@@ -120,7 +120,7 @@ ordered_json forecast_at_json(const Scenario& scenario, const Forecast& forecast
   j["events"] = ordered_json::array();
   for (std::size_t e = 0; e < forecast.events.size(); ++e)
     j["events"].push_back(event_json(f.events[e]));
-  j["parameters"] = parameters_json(scenario, f.parameters);
+  j["parameters"] = parameters_json(scenario, f.parameters, false);
   j["generations"] = generations_json(f.generations);
   j["ended"] = std::string(to_string(f.ended));
   j["runs"] = f.runs;

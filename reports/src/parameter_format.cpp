@@ -100,18 +100,21 @@ ordered_json parameter_spread_json(const UnknownParameter& p, const Spread& s) {
   return {{"p5", s.low / unit}, {"p50", s.median / unit}, {"p95", s.high / unit}};
 }
 
-ordered_json parameters_json(const Scenario& scenario, const std::vector<ParameterFit>& fits) {
+ordered_json parameters_json(const Scenario& scenario, const std::vector<ParameterFit>& fits,
+                             bool fitted) {
   ordered_json out = ordered_json::array();
   for (std::size_t k = 0; k < fits.size(); ++k) {
     const UnknownParameter& p = scenario.unknowns[k];
     const Step& step = scenario.steps[p.step.value];
-    out.push_back({{"step", step.id},
-                   {"method", step.methods[p.method].name},
-                   {"kind", std::string(word_of(p.kind))},
-                   {"unit", p.kind == UnknownKind::success ? "probability" : "s"},
-                   {"prior", parameter_spread_json(p, fits[k].prior)},
-                   {"posterior", parameter_spread_json(p, fits[k].posterior)},
-                   {"fitted", fits[k].fitted / (p.kind == UnknownKind::success ? 1.0 : 1000.0)}});
+    ordered_json j = {{"step", step.id},
+                      {"method", step.methods[p.method].name},
+                      {"kind", std::string(word_of(p.kind))},
+                      {"unit", p.kind == UnknownKind::success ? "probability" : "s"},
+                      {"prior", parameter_spread_json(p, fits[k].prior)},
+                      {"posterior", parameter_spread_json(p, fits[k].posterior)}};
+    if (fitted)
+      j["fitted"] = fits[k].fitted / (p.kind == UnknownKind::success ? 1.0 : 1000.0);
+    out.push_back(std::move(j));
   }
   return out;
 }

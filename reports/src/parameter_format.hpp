@@ -40,9 +40,9 @@ std::string parameter_value_text(const UnknownParameter& p, double value, bool e
 std::string parameter_spread_text(const UnknownParameter& p, const Spread& s);
 // {p5, p50, p95}: durations in seconds, probabilities as they are.
 nlohmann::ordered_json parameter_spread_json(const UnknownParameter& p, const Spread& s);
-// Each parameter's name, prior and posterior, and the value calibrate
-// writes in.
+// Each parameter's name, prior and posterior, and with `fitted` the value
+// calibrate writes in.
 nlohmann::ordered_json parameters_json(const Scenario& scenario,
-                                       const std::vector<ParameterFit>& fits);
+                                       const std::vector<ParameterFit>& fits, bool fitted);
 
 }  // namespace faultline::reports

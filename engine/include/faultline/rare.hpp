@@ -18,11 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "faultline/ids.hpp"
 #include "faultline/model.hpp"
 #include "faultline/run_event.hpp"
 #include "faultline/time.hpp"
-#include "faultline/words.hpp"
 
 namespace faultline {
 

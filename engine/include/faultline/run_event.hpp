@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,5 +53,10 @@ std::string run_event_text(const Scenario& scenario, const RunEvent& event);
 // still out at the end, a step that never completed). A service that never
 // went down is back at T0.
 std::optional<SimTime> event_time(const RunEvent& event, const RunResult& run);
+
+// event_time in milliseconds after T0, for tables of many runs: kNeverMs,
+// later than any, when it never happened.
+inline constexpr std::int64_t kNeverMs = std::numeric_limits<std::int64_t>::max();
+std::int64_t event_ms(const RunEvent& event, const RunResult& run);
 
 }  // namespace faultline

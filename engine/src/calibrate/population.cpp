@@ -25,10 +25,8 @@ struct Round {
 };
 
 void keep_events(const Evidence& evidence, const RunResult& result, std::int64_t* into) {
-  for (std::size_t e = 0; e < evidence.events.size(); ++e) {
-    const auto at = event_time(evidence.events[e], result);
-    into[e] = at ? at->since_t0().ms : kNever;
-  }
+  for (std::size_t e = 0; e < evidence.events.size(); ++e)
+    into[e] = event_ms(evidence.events[e], result);
 }
 
 // Runs proposals [first, first + count): proposal i's coordinates from

@@ -33,9 +33,6 @@ struct Evidence {
 // `now`, when an event known to be ahead had happened by then.
 double distance(const Scenario& scenario, const Evidence& evidence, const RunResult& run);
 
-// When a run's event happened, or kNever.
-inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
-
 // A weighted sample of coordinates (parameters.hpp), with the distance of
 // each particle's run from the observations.
 struct Population {
@@ -44,7 +41,7 @@ struct Population {
   std::vector<double> distance;
   std::vector<double> weight;  // summing to 1
   // Each particle's run: when each event forecast happened (after T0, or
-  // kNever), [particle x events].
+  // kNeverMs), [particle x events].
   std::size_t events = 0;
   std::vector<std::int64_t> event_ms;
 

@@ -59,7 +59,7 @@ EventForecast event_forecast(const detail::Population& population, std::size_t e
   });
   EventForecast out;
   for (std::size_t i = 0; i < population.size(); ++i) {
-    if (time_of(i) == detail::kNever)
+    if (time_of(i) == kNeverMs)
       out.never += population.weight[i];
   }
   const auto quantile = [&](double q) {
@@ -67,8 +67,8 @@ EventForecast event_forecast(const detail::Population& population, std::size_t e
     for (const std::size_t i : order) {
       below += population.weight[i];
       if (below >= q && population.weight[i] > 0)
-        return time_of(i) == detail::kNever ? std::numeric_limits<double>::infinity()
-                                            : static_cast<double>(time_of(i));
+        return time_of(i) == kNeverMs ? std::numeric_limits<double>::infinity()
+                                      : static_cast<double>(time_of(i));
     }
     return std::numeric_limits<double>::infinity();
   };

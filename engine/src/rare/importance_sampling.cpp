@@ -16,7 +16,6 @@ namespace faultline {
 
 namespace {
 
-constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 // The cross-entropy method's elite: the top tenth of each level's runs.
 constexpr double kEliteShare = 0.1;
 // The search's levels draw from runs far past any estimate's, so that no
@@ -37,7 +36,7 @@ constexpr int kSiteBySitePercent = 80;
 // What the search and the estimate keep of a level's runs, by position in
 // it; the search alone keeps each run's draws site by site ([run x sites]).
 struct LevelRuns {
-  std::vector<std::int64_t> event_ms;  // after T0; kNever when it never happened
+  std::vector<std::int64_t> event_ms;  // after T0; kNeverMs when it never happened
   // The log likelihood ratio against each component of the plan:
   // [run x components].
   std::size_t components = 0;
@@ -58,8 +57,7 @@ struct Worker {
 };
 
 void keep_run(const RareEvent& event, Worker& worker, std::size_t i, LevelRuns& runs) {
-  const auto at = event_time(event.what, worker.result);
-  runs.event_ms[i] = at ? at->since_t0().ms : kNever;
+  runs.event_ms[i] = event_ms(event.what, worker.result);
   const detail::StretchedDraws& drawn = worker.run.stretched();
   std::ranges::copy(drawn.log_likelihood_ratios(),
                     runs.log_ratios.begin() + static_cast<std::ptrdiff_t>(i * runs.components));

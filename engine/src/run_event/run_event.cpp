@@ -103,4 +103,9 @@ std::optional<SimTime> event_time(const RunEvent& event, const RunResult& run) {
   return std::nullopt;
 }
 
+std::int64_t event_ms(const RunEvent& event, const RunResult& run) {
+  const auto at = event_time(event, run);
+  return at ? at->since_t0().ms : kNeverMs;
+}
+
 }  // namespace faultline
