@@ -76,11 +76,7 @@ std::string calibration_text(const Scenario& scenario, const Calibration& c) {
 }
 
 ordered_json calibration_json(const Scenario& scenario, const Calibration& c) {
-  ordered_json j = result_header();
-  j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};
-  j["method"] = "abc-smc";
-  j["seed"] = c.seed;
-  j["particles"] = c.particles;
+  ordered_json j = smc_json_header(scenario, c.seed, c.particles);
   j["generations"] = generations_json(c.generations);
   j["ended"] = std::string(to_string(c.ended));
   j["parameters"] = parameters_json(scenario, c.parameters, true);

@@ -150,11 +150,7 @@ std::string forecast_text(const Scenario& scenario, const Forecast& forecast) {
 }
 
 ordered_json forecast_json(const Scenario& scenario, const Forecast& forecast) {
-  ordered_json j = result_header();
-  j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};
-  j["method"] = "abc-smc";
-  j["seed"] = forecast.seed;
-  j["particles"] = forecast.particles;
+  ordered_json j = smc_json_header(scenario, forecast.seed, forecast.particles);
   j["events"] = ordered_json::array();
   for (std::size_t e = 0; e < forecast.events.size(); ++e) {
     j["events"].push_back({{"event", run_event_text(scenario, forecast.events[e])},

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "faultline/reports/json.hpp"
 #include "faultline/words.hpp"
 #include "format.hpp"
 
@@ -53,6 +54,15 @@ std::string looseness_warning(const std::vector<CalibrationGeneration>& generati
   return fmt::format(
       "  warning: the runs kept are within {:.3g} tolerances of the observations, not 1: {}\n",
       tolerance, consequence);
+}
+
+ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed, std::size_t particles) {
+  ordered_json j = result_header();
+  j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};
+  j["method"] = "abc-smc";
+  j["seed"] = seed;
+  j["particles"] = particles;
+  return j;
 }
 
 ordered_json generations_json(const std::vector<CalibrationGeneration>& generations) {

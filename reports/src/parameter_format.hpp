@@ -24,6 +24,11 @@ std::string generations_text(const std::vector<CalibrationGeneration>& generatio
 std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
                               std::string_view consequence);
 
+// What calibrate's and forecast's JSON open with: the result header, the
+// scenario, the method, the seed and the particles.
+nlohmann::ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed,
+                                       std::size_t particles);
+
 // {tolerance (null: the priors), proposals, effective_particles} each.
 nlohmann::ordered_json generations_json(const std::vector<CalibrationGeneration>& generations);
 

@@ -303,6 +303,8 @@ TEST(Distribution, WithMedianScalesTheWholeLaw) {
   }
   EXPECT_THROW(Distribution::fixed(Duration{}).with_median(Duration::hours(1)),
                std::invalid_argument);
+  EXPECT_THROW(Distribution::exponential(Duration::hours(1)).with_median(Duration{}),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -35,11 +35,7 @@ CLI::App* add_calibrate_command(CLI::App& app, CalibrateArgs& args, const CLI::V
                    "Runs of the fitted posterior that show each milestone's spread after fitting")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}))
       ->capture_default_str();
-  command
-      ->add_option("--json", args.json,
-                   "Also write the result as JSON to this file ('-': standard output, and the "
-                   "text goes to standard error)")
-      ->check(non_empty_path);
+  add_json_option(command, args.json);
   command
       ->add_option("--write", args.write,
                    "Write the scenario with each unknown parameter at its posterior median to "

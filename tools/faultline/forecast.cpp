@@ -25,11 +25,7 @@ CLI::App* add_forecast_command(CLI::App& app, ForecastArgs& args, const CLI::Val
   command->add_flag("--history", args.history,
                     "Also forecast from T0 and from each time a milestone became known");
   add_smc_options(command, args.smc, seed);
-  command
-      ->add_option("--json", args.json,
-                   "Also write the result as JSON to this file ('-': standard output, and the "
-                   "text goes to standard error)")
-      ->check(non_empty_path);
+  add_json_option(command, args.json);
   return command;
 }
 

@@ -48,4 +48,12 @@ void add_threads_and_seed(CLI::App* command, unsigned& threads, std::uint64_t& s
   command->add_option("--seed", seed, "Random seed")->check(seed_text)->capture_default_str();
 }
 
+void add_json_option(CLI::App* command, std::string& path) {
+  command
+      ->add_option("--json", path,
+                   "Also write the result as JSON to this file ('-': standard output, and the "
+                   "text goes to standard error)")
+      ->check(non_empty_path);
+}
+
 }  // namespace faultline::cli

@@ -32,6 +32,10 @@ extern const CLI::Validator non_empty_path;
 void add_threads_and_seed(CLI::App* command, unsigned& threads, std::uint64_t& seed,
                           const CLI::Validator& seed_text);
 
+// --json FILE: the result as JSON too ('-': standard output, the text then
+// going to standard error); an empty path is refused.
+void add_json_option(CLI::App* command, std::string& path);
+
 // Writes text to path atomically ("-": standard output, which main checks
 // arrived; empty: nowhere): kExitFailure, said, when it cannot.
 int write_output(const std::string& path, const std::string& text);
