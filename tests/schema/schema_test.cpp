@@ -125,8 +125,9 @@ TEST(Schema, AReferenceKeepsItsDescriptionBesideIt) {
 TEST(Schema, TheLoaderCannotReadAKeyItsShapeDoesNotList) {
   Diagnostics diagnostics;
   loader::Reader reader("inline.yaml", diagnostics);
-  const loader::Fields fields(reader, YAML::Load("{id: east}"), "a region", schema::region);
-  EXPECT_EQ(fields.get("id").Scalar(), "east");
+  const loader::Fields fields(reader, loader::yaml::parse("{id: east}"), "a region",
+                              schema::region);
+  EXPECT_EQ(fields.get("id").scalar(), "east");
   EXPECT_FALSE(fields.has("wan"));
   EXPECT_THROW(fields.get("zone"), std::logic_error);
   EXPECT_TRUE(diagnostics.all().empty());

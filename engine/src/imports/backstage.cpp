@@ -60,9 +60,9 @@ struct EntityRef {
 
 struct Entity {
   EntityRef ref;
-  YAML::Node node;
+  loader::yaml::Node node;
   loader::Reader* reader = nullptr;               // of its file, for located messages
-  std::map<std::string, YAML::Node> annotations;  // faultline.io/ ones, by their short name
+  std::map<std::string, loader::yaml::Node> annotations;  // faultline.io/ ones, by their short name
 };
 
 // A Backstage reference [kind:][namespace/]name; the kind and namespace
@@ -90,7 +90,7 @@ std::string bad_ref(const std::string& text, std::string_view default_kind) {
 }
 
 // The reference at node, reported when it is none.
-std::optional<EntityRef> parse_ref(loader::Reader& reader, const YAML::Node& node,
+std::optional<EntityRef> parse_ref(loader::Reader& reader, const loader::yaml::Node& node,
                                    std::string_view default_kind, const std::string& default_ns) {
   const auto text = reader.text(node, "an entity reference");
   if (!text)
@@ -114,7 +114,7 @@ class Catalog {
     for (const loader::Document& document : *documents) {
       readers_.push_back(std::make_unique<loader::Reader>(loader::shown_name(path), diagnostics_,
                                                           document.line_offset));
-      if (!document.node.IsNull())
+      if (!document.node.is_null())
         read_entity(*readers_.back(), document.node);
     }
   }
@@ -136,9 +136,9 @@ class Catalog {
   }
 
  private:
-  void read_entity(loader::Reader& reader, const YAML::Node& node);
+  void read_entity(loader::Reader& reader, const loader::yaml::Node& node);
   void left_out(const std::string& kind, const std::string& api_version);
-  void read_annotations(Entity& entity, const YAML::Node& annotations);
+  void read_annotations(Entity& entity, const loader::yaml::Node& annotations);
 
   Diagnostics& diagnostics_;
   std::vector<std::unique_ptr<loader::Reader>> readers_;
@@ -151,8 +151,8 @@ bool is_mapped_kind(const std::string& kind) {
   return kind == "component" || kind == "resource" || kind == "api" || kind == "system";
 }
 
-void Catalog::read_entity(loader::Reader& reader, const YAML::Node& node) {
-  if (!node.IsMap()) {
+void Catalog::read_entity(loader::Reader& reader, const loader::yaml::Node& node) {
+  if (!node.is_map()) {
     reader.error(node,
                  "a catalog entity must be a mapping with apiVersion, kind, metadata and "
                  "spec; found " +
@@ -167,9 +167,9 @@ void Catalog::read_entity(loader::Reader& reader, const YAML::Node& node) {
     left_out(*kind, *api_version);
     return;
   }
-  const YAML::Node metadata = loader::value_of(node, "metadata");
-  if (!metadata.IsMap()) {
-    reader.error(metadata.IsDefined() ? metadata : node,
+  const loader::yaml::Node metadata = loader::value_of(node, "metadata");
+  if (!metadata.is_map()) {
+    reader.error(metadata.defined() ? metadata : node,
                  "a catalog entity needs 'metadata', a mapping with its name");
     return;
   }
@@ -215,11 +215,11 @@ void Catalog::left_out(const std::string& kind, const std::string& api_version) 
 
 // The faultline.io/ annotations; an unknown one is an error, as a typo
 // would otherwise be dropped without a word.
-void Catalog::read_annotations(Entity& entity, const YAML::Node& annotations) {
-  if (!annotations.IsMap())
+void Catalog::read_annotations(Entity& entity, const loader::yaml::Node& annotations) {
+  if (!annotations.is_map())
     return;
   for (const auto& pair : annotations) {
-    const std::string key = pair.first.as<std::string>("");
+    const std::string key = pair.first.scalar();
     if (!key.starts_with(kAnnotationPrefix))
       continue;
     const std::string name = key.substr(kAnnotationPrefix.size());
@@ -309,14 +309,14 @@ class TopologyBuilder {
  private:
   void add_services();
   void add_dependency(std::size_t client, std::size_t server);
-  std::optional<std::size_t> service_of(const Entity& from, const YAML::Node& ref_node,
+  std::optional<std::size_t> service_of(const Entity& from, const loader::yaml::Node& ref_node,
                                         std::string_view default_kind);
   void read_relations(std::size_t s);
   void read_api_relations();
   void read_annotations(ImportedService& service);
   void read_placement(ImportedService& service);
   void read_users(ImportedService& service);
-  void read_soft_dependencies(ImportedService& service, const YAML::Node& node);
+  void read_soft_dependencies(ImportedService& service, const loader::yaml::Node& node);
   std::string region_lines(BackstageImport& result) const;
   std::string service_lines(const ImportedService& service, BackstageImport& result) const;
   std::string user_group_lines(BackstageImport& result) const;
@@ -379,7 +379,7 @@ void TopologyBuilder::add_dependency(std::size_t client, std::size_t server) {
 // The service a reference in `from` names: a Component or Resource of the
 // files; anything else is reported.
 std::optional<std::size_t> TopologyBuilder::service_of(const Entity& from,
-                                                       const YAML::Node& ref_node,
+                                                       const loader::yaml::Node& ref_node,
                                                        std::string_view default_kind) {
   loader::Reader& reader = *from.reader;
   const auto ref = parse_ref(reader, ref_node, default_kind, from.ref.ns);
@@ -404,14 +404,14 @@ std::optional<std::size_t> TopologyBuilder::service_of(const Entity& from,
 // dependsOn and dependencyOf, which name their kind.
 void TopologyBuilder::read_relations(std::size_t s) {
   const Entity& entity = *services_[s].entity;
-  const YAML::Node spec = loader::value_of(entity.node, "spec");
-  if (!spec.IsMap())
+  const loader::yaml::Node spec = loader::value_of(entity.node, "spec");
+  if (!spec.is_map())
     return;
   for (const auto& [field, inverse] : {std::pair{"dependsOn", false}, {"dependencyOf", true}}) {
-    const YAML::Node list = loader::value_of(spec, field);
-    if (!list.IsDefined() || !entity.reader->sequence(list, std::string("spec.") + field))
+    const loader::yaml::Node list = loader::value_of(spec, field);
+    if (!list.defined() || !entity.reader->sequence(list, std::string("spec.") + field))
       continue;
-    for (const YAML::Node& ref : list) {
+    for (const loader::yaml::Node& ref : list) {
       if (const auto other = service_of(entity, ref, ""))
         inverse ? add_dependency(*other, s) : add_dependency(s, *other);
     }
@@ -422,17 +422,17 @@ void TopologyBuilder::read_relations(std::size_t s) {
 // An API that nothing in the files provides is said, and left out.
 void TopologyBuilder::read_api_relations() {
   std::map<std::string, std::vector<std::size_t>> providers;
-  std::vector<std::tuple<std::size_t, YAML::Node, EntityRef>> consumed;
+  std::vector<std::tuple<std::size_t, loader::yaml::Node, EntityRef>> consumed;
   for (std::size_t s = 0; s < services_.size(); ++s) {
     const Entity& entity = *services_[s].entity;
-    const YAML::Node spec = loader::value_of(entity.node, "spec");
-    if (!spec.IsMap())
+    const loader::yaml::Node spec = loader::value_of(entity.node, "spec");
+    if (!spec.is_map())
       continue;
     for (const char* field : {"providesApis", "consumesApis"}) {
-      const YAML::Node list = loader::value_of(spec, field);
-      if (!list.IsDefined() || !entity.reader->sequence(list, std::string("spec.") + field))
+      const loader::yaml::Node list = loader::value_of(spec, field);
+      if (!list.defined() || !entity.reader->sequence(list, std::string("spec.") + field))
         continue;
-      for (const YAML::Node& node : list) {
+      for (const loader::yaml::Node& node : list) {
         const auto ref = parse_ref(*entity.reader, node, "api", entity.ref.ns);
         if (ref && std::string_view(field) == "providesApis")
           providers[ref->key()].push_back(s);
@@ -456,16 +456,16 @@ void TopologyBuilder::read_api_relations() {
 }
 
 // The annotation `name` of the service's entity; undefined when absent.
-YAML::Node annotation(const ImportedService& service, const std::string& name) {
+loader::yaml::Node annotation(const ImportedService& service, const std::string& name) {
   const auto& a = service.entity->annotations;
   const auto it = a.find(name);
-  return it == a.end() ? YAML::Node(YAML::NodeType::Undefined) : it->second;
+  return it == a.end() ? loader::yaml::Node() : it->second;
 }
 
 void TopologyBuilder::read_annotations(ImportedService& service) {
   read_placement(service);
   read_users(service);
-  if (const YAML::Node n = annotation(service, "soft-dependencies"); n.IsDefined())
+  if (const loader::yaml::Node n = annotation(service, "soft-dependencies"); n.defined())
     read_soft_dependencies(service, n);
 }
 
@@ -475,7 +475,7 @@ void TopologyBuilder::read_annotations(ImportedService& service) {
 void TopologyBuilder::read_placement(ImportedService& service) {
   loader::Reader& reader = *service.entity->reader;
   const std::string what = " of " + service.entity->ref.text();
-  if (const YAML::Node n = annotation(service, "regions"); n.IsDefined()) {
+  if (const loader::yaml::Node n = annotation(service, "regions"); n.defined()) {
     for (std::string& region :
          split_list(reader.text(n, "faultline.io/regions" + what).value_or(""))) {
       if (std::ranges::find(service.regions, region) != service.regions.end())
@@ -484,24 +484,24 @@ void TopologyBuilder::read_placement(ImportedService& service) {
         service.regions.push_back(std::move(region));
     }
   }
-  if (const YAML::Node n = annotation(service, "instances"); n.IsDefined())
+  if (const loader::yaml::Node n = annotation(service, "instances"); n.defined())
     service.instances = reader.integer(n, "faultline.io/instances" + what, 1, 1'000'000);
-  const YAML::Node redundancy = annotation(service, "redundancy");
-  if (redundancy.IsDefined())
+  const loader::yaml::Node redundancy = annotation(service, "redundancy");
+  if (redundancy.defined())
     service.redundancy =
         reader.word<Redundancy>(redundancy, "faultline.io/redundancy" + what, "redundancy");
   if (service.redundancy == Redundancy::none && service.regions.size() > 1)
     reader.error(redundancy, service.id + " is in " + std::to_string(service.regions.size()) +
                                  " regions, so its redundancy cannot be none; expected "
                                  "active-active, active-passive or k-of-n");
-  const YAML::Node quorum = annotation(service, "quorum");
-  if (quorum.IsDefined() && service.redundancy != Redundancy::k_of_n)
+  const loader::yaml::Node quorum = annotation(service, "quorum");
+  if (quorum.defined() && service.redundancy != Redundancy::k_of_n)
     reader.error(quorum, "faultline.io/quorum applies only to k-of-n redundancy");
-  else if (quorum.IsDefined())
+  else if (quorum.defined())
     service.quorum =
         reader.integer(quorum, "faultline.io/quorum" + what, 1,
                        static_cast<std::int64_t>(std::max<std::size_t>(1, service.regions.size())));
-  if (service.redundancy == Redundancy::k_of_n && !quorum.IsDefined())
+  if (service.redundancy == Redundancy::k_of_n && !quorum.defined())
     reader.error(redundancy, service.id +
                                  " is k-of-n, so it needs faultline.io/quorum: how many of its "
                                  "regions must be up");
@@ -512,12 +512,12 @@ void TopologyBuilder::read_placement(ImportedService& service) {
 void TopologyBuilder::read_users(ImportedService& service) {
   loader::Reader& reader = *service.entity->reader;
   const std::string what = " of " + service.entity->ref.text();
-  const YAML::Node users = annotation(service, "users");
-  if (users.IsDefined())
+  const loader::yaml::Node users = annotation(service, "users");
+  if (users.defined())
     service.users = reader.integer(users, "faultline.io/users" + what, 1, 1'000'000'000);
-  if (const YAML::Node n = annotation(service, "time-zone"); n.IsDefined()) {
+  if (const loader::yaml::Node n = annotation(service, "time-zone"); n.defined()) {
     service.time_zone = reader.text(n, "faultline.io/time-zone" + what).value_or("");
-    if (!users.IsDefined())
+    if (!users.defined())
       reader.error(n,
                    "faultline.io/time-zone is the time zone of the users faultline.io/users "
                    "gives, and " +
@@ -529,7 +529,8 @@ void TopologyBuilder::read_users(ImportedService& service) {
 }
 
 // Each reference must name one of the service's dependencies.
-void TopologyBuilder::read_soft_dependencies(ImportedService& service, const YAML::Node& node) {
+void TopologyBuilder::read_soft_dependencies(ImportedService& service,
+                                             const loader::yaml::Node& node) {
   loader::Reader& reader = *service.entity->reader;
   for (const std::string& text :
        split_list(reader.text(node, "faultline.io/soft-dependencies").value_or(""))) {
@@ -565,8 +566,9 @@ std::string TopologyBuilder::topology_name() const {
   }
   if (!system)
     return "Backstage catalog";
-  const YAML::Node title = loader::value_of(loader::value_of(system->node, "metadata"), "title");
-  return title.IsScalar() ? title.Scalar() : system->ref.name;
+  const loader::yaml::Node title =
+      loader::value_of(loader::value_of(system->node, "metadata"), "title");
+  return title.is_scalar() ? title.scalar() : system->ref.name;
 }
 
 // Every region an annotation names, in order of appearance, then the
@@ -598,10 +600,10 @@ std::string TopologyBuilder::region_lines(BackstageImport& result) const {
 
 std::string provenance(const Entity& e) {
   std::string text = "Backstage " + e.ref.text();
-  const YAML::Node spec = loader::value_of(e.node, "spec");
+  const loader::yaml::Node spec = loader::value_of(e.node, "spec");
   for (const char* field : {"system", "owner", "type", "lifecycle"}) {
-    if (spec.IsMap() && loader::value_of(spec, field).IsScalar())
-      text += fmt::format(", {} {}", field, loader::value_of(spec, field).Scalar());
+    if (spec.is_map() && loader::value_of(spec, field).is_scalar())
+      text += fmt::format(", {} {}", field, loader::value_of(spec, field).scalar());
   }
   return text;
 }
@@ -609,12 +611,12 @@ std::string provenance(const Entity& e) {
 std::string TopologyBuilder::service_lines(const ImportedService& service,
                                            BackstageImport& result) const {
   const Entity& e = *service.entity;
-  const YAML::Node metadata = loader::value_of(e.node, "metadata");
+  const loader::yaml::Node metadata = loader::value_of(e.node, "metadata");
   std::string out = "  # " + comment_text(provenance(e)) + "\n  - id: " + scalar(service.id) + "\n";
-  if (loader::value_of(metadata, "title").IsScalar())
-    out += "    name: " + scalar(loader::value_of(metadata, "title").Scalar()) + "\n";
-  if (loader::value_of(metadata, "description").IsScalar())
-    out += "    description: " + scalar(loader::value_of(metadata, "description").Scalar()) + "\n";
+  if (loader::value_of(metadata, "title").is_scalar())
+    out += "    name: " + scalar(loader::value_of(metadata, "title").scalar()) + "\n";
+  if (loader::value_of(metadata, "description").is_scalar())
+    out += "    description: " + scalar(loader::value_of(metadata, "description").scalar()) + "\n";
   std::optional<Redundancy> redundancy = service.redundancy;
   if (!redundancy && service.regions.size() > 1) {
     redundancy = Redundancy::active_active;

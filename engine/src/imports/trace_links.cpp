@@ -44,25 +44,25 @@ class CallTally {
 // Jaeger's /api/dependencies ({"data": [...]}) or Zipkin's
 // /api/v2/dependencies (an array) of {parent, child, callCount}. JSON is
 // read as the YAML it also is, for the line and column of every value.
-void read_links_json(loader::Reader& reader, const YAML::Node& root, CallTally& tally) {
-  const YAML::Node links = root.IsMap() ? loader::value_of(root, "data") : root;
-  if (!links.IsSequence()) {
+void read_links_json(loader::Reader& reader, const loader::yaml::Node& root, CallTally& tally) {
+  const loader::yaml::Node links = root.is_map() ? loader::value_of(root, "data") : root;
+  if (!links.is_sequence()) {
     reader.error(root,
                  "expected dependency links: an array of {parent, child, callCount} "
                  "(Zipkin) or {\"data\": [...]} (Jaeger); found " +
                      loader::describe(root));
     return;
   }
-  for (const YAML::Node& link : links) {
-    if (!link.IsMap()) {
+  for (const loader::yaml::Node& link : links) {
+    if (!link.is_map()) {
       reader.error(link, "a dependency link must be an object {parent, child, callCount}; found " +
                              loader::describe(link));
       continue;
     }
     const auto parent = reader.required_text(link, "parent", "the link");
     const auto child = reader.required_text(link, "child", "the link");
-    const YAML::Node count = loader::value_of(link, "callCount");
-    if (!count.IsDefined()) {
+    const loader::yaml::Node count = loader::value_of(link, "callCount");
+    if (!count.defined()) {
       reader.error(link, "the link has no 'callCount'");
       continue;
     }

@@ -31,7 +31,7 @@ class ScenarioReader {
         steps_("step"),
         fault_ids_("fault") {}
 
-  std::shared_ptr<const Scenario> read(const YAML::Node& root) {
+  std::shared_ptr<const Scenario> read(const yaml::Node& root) {
     Fields top(reader_, root, "the scenario", schema::scenario);
     if (!top.is_map())
       return nullptr;
@@ -39,38 +39,38 @@ class ScenarioReader {
     description_ = reader_.optional_text(top.get("description"), "the scenario's description");
     read_topology_reference(top.require("topology"));
     read_clock(top.require("start"), top.require("time_zone"));
-    if (const YAML::Node h = top.get("horizon"); h.IsDefined()) {
+    if (const yaml::Node h = top.get("horizon"); h.defined()) {
       if (const auto d = reader_.duration(h, "the horizon"))
         horizon_ = SimTime{} + *d;
     }
 
-    if (const YAML::Node st = top.get("strategy"); st.IsDefined())
+    if (const yaml::Node st = top.get("strategy"); st.defined())
       read_strategy(st);
 
-    const YAML::Node faults = top.get("faults");
-    const YAML::Node crews = top.get("crews");
-    const YAML::Node runbook = top.get("runbook");
-    const YAML::Node observed = top.get("observed");
+    const yaml::Node faults = top.get("faults");
+    const yaml::Node crews = top.get("crews");
+    const yaml::Node runbook = top.get("runbook");
+    const yaml::Node observed = top.get("observed");
     crews_ = collect_ids(reader_, crews, "crew");
     steps_ = collect_ids(reader_, runbook, "step");
     fault_ids_ = collect_ids(reader_, faults, "fault");
     collect_ids(reader_, observed, "milestone");  // reports duplicate ids
 
-    if (crews.IsDefined() && reader_.sequence(crews, "crews")) {
+    if (crews.defined() && reader_.sequence(crews, "crews")) {
       for (const auto& c : crews)
         read_crew(c);
     }
     // Without a topology there is nothing to resolve references against; the
     // structure of the rest is still checked below.
-    if (faults.IsDefined() && reader_.sequence(faults, "faults")) {
+    if (faults.defined() && reader_.sequence(faults, "faults")) {
       for (const auto& f : faults)
         read_fault(f);
     }
-    if (runbook.IsDefined() && reader_.sequence(runbook, "runbook")) {
+    if (runbook.defined() && reader_.sequence(runbook, "runbook")) {
       for (const auto& s : runbook)
         read_step(s);
     }
-    if (observed.IsDefined() && reader_.sequence(observed, "observed")) {
+    if (observed.defined() && reader_.sequence(observed, "observed")) {
       for (const auto& m : observed)
         read_milestone(m);
     }
@@ -99,7 +99,7 @@ class ScenarioReader {
   }
 
  private:
-  void read_strategy(const YAML::Node& node) {
+  void read_strategy(const yaml::Node& node) {
     const auto name = reader_.text(node, "the strategy");
     if (!name)
       return;
@@ -113,9 +113,9 @@ class ScenarioReader {
   }
 
   // The priority list goes with the `priority` strategy, and only with it.
-  void read_priority(const YAML::Node& node, const YAML::Node& strategy) {
+  void read_priority(const yaml::Node& node, const yaml::Node& strategy) {
     const bool wanted = strategy_ == StrategyKind::priority;
-    if (!node.IsDefined()) {
+    if (!node.defined()) {
       if (wanted) {
         reader_.error(strategy,
                       "the priority strategy needs a 'priority' list: the step ids, most urgent "
@@ -141,8 +141,8 @@ class ScenarioReader {
     }
   }
 
-  void read_topology_reference(const YAML::Node& node) {
-    if (!node.IsDefined())
+  void read_topology_reference(const yaml::Node& node) {
+    if (!node.defined())
       return;
     const auto relative = reader_.text(node, "the topology path");
     if (!relative)
@@ -185,8 +185,8 @@ class ScenarioReader {
     return topology;
   }
 
-  void read_clock(const YAML::Node& start, const YAML::Node& zone) {
-    if (zone.IsDefined()) {
+  void read_clock(const yaml::Node& start, const yaml::Node& zone) {
+    if (zone.defined()) {
       if (const auto name = reader_.text(zone, "the time_zone")) {
         zone_ = ScenarioClock::find_zone(*name);
         if (!zone_) {
@@ -199,7 +199,7 @@ class ScenarioReader {
       clock_usable_ = false;
       zone_ = ScenarioClock::find_zone("UTC");
     }
-    if (!start.IsDefined())
+    if (!start.defined())
       return;
     const auto text = reader_.text(start, "the start time");
     if (!text)
@@ -215,7 +215,7 @@ class ScenarioReader {
   }
 
   // "T0", "T0+35h14m", or a local date-time in the scenario's zone.
-  std::optional<SimTime> read_time(const YAML::Node& node, std::string_view what) {
+  std::optional<SimTime> read_time(const yaml::Node& node, std::string_view what) {
     const auto text = reader_.text(node, what);
     if (!text)
       return std::nullopt;
@@ -234,12 +234,12 @@ class ScenarioReader {
   std::vector<DeploymentId> deployments_of(const Fields& f, const std::string& what,
                                            bool by_service = false) {
     std::vector<DeploymentId> out;
-    const YAML::Node deployments = f.get("deployments");
-    const YAML::Node region = f.get("region");
-    const YAML::Node zone = f.get("zone");
-    const YAML::Node service = f.get("service");
-    const bool of_service = by_service && service.IsDefined();
-    const int given = deployments.IsDefined() + region.IsDefined() + zone.IsDefined() + of_service;
+    const yaml::Node deployments = f.get("deployments");
+    const yaml::Node region = f.get("region");
+    const yaml::Node zone = f.get("zone");
+    const yaml::Node service = f.get("service");
+    const bool of_service = by_service && service.defined();
+    const int given = deployments.defined() + region.defined() + zone.defined() + of_service;
     if (given != 1) {
       reader_.error(f.node(), what +
                                   " needs exactly one of 'deployments' (a list of deployment "
@@ -249,17 +249,17 @@ class ScenarioReader {
     }
     if (!topology_)
       return out;
-    if (deployments.IsDefined()) {
+    if (deployments.defined()) {
       for (const auto d : deployments_->resolve_list(reader_, deployments))
         out.push_back(DeploymentId{d});
-    } else if (region.IsDefined()) {
+    } else if (region.defined()) {
       if (const auto r = regions_->resolve(reader_, region)) {
         const auto in_region = topology_->deployments_in(RegionId{*r});
         out.assign(in_region.begin(), in_region.end());
         if (out.empty())
-          reader_.error(region, "region '" + region.Scalar() + "' has no deployments");
+          reader_.error(region, "region '" + region.scalar() + "' has no deployments");
       }
-    } else if (zone.IsDefined()) {
+    } else if (zone.defined()) {
       const auto name = reader_.text(zone, "the zone of " + what).value_or("");
       for (std::uint32_t d = 0; d < topology_->deployments().size(); ++d) {
         if (!name.empty() && topology_->deployments()[d].zone == name)
@@ -277,7 +277,7 @@ class ScenarioReader {
     return out;
   }
 
-  std::optional<ServiceId> service_of(const YAML::Node& node) {
+  std::optional<ServiceId> service_of(const yaml::Node& node) {
     if (!topology_)
       return std::nullopt;
     if (const auto s = services_->resolve(reader_, node))
@@ -285,7 +285,7 @@ class ScenarioReader {
     return std::nullopt;
   }
 
-  void read_fault(const YAML::Node& node) {
+  void read_fault(const yaml::Node& node) {
     Fields f(reader_, node, "a fault", schema::fault);
     if (!f.is_map())
       return;
@@ -294,7 +294,7 @@ class ScenarioReader {
     fault.id = reader_.text(f.require("id"), "a fault's id").value_or("");
     const std::string what = "fault '" + fault.id + "'";
     fault.description = reader_.optional_text(f.get("description"), "description of " + what);
-    if (const YAML::Node at = f.require("at"); at.IsDefined()) {
+    if (const yaml::Node at = f.require("at"); at.defined()) {
       if (const auto t = read_time(at, "time of " + what)) {
         fault.at = *t;
         if (t->ms < 0 && clock_usable_) {
@@ -304,8 +304,8 @@ class ScenarioReader {
         }
       }
     }
-    const YAML::Node kind = f.require("kind");
-    if (!kind.IsDefined())
+    const yaml::Node kind = f.require("kind");
+    if (!kind.defined())
       return;
     if (const auto parsed = reader_.word<FaultKind>(kind, "kind of " + what, "fault kind")) {
       fault.kind = *parsed;
@@ -320,19 +320,19 @@ class ScenarioReader {
     switch (fault.kind) {
       case FaultKind::delete_instances:
         fault.deployments = deployments_of(f, what);
-        if (const YAML::Node n = f.get("instances"); n.IsDefined()) {
+        if (const yaml::Node n = f.get("instances"); n.defined()) {
           fault.instances = static_cast<int>(
               reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
         }
         break;
       case FaultKind::outage:
-        if (const YAML::Node s = f.require("service"); s.IsDefined())
+        if (const yaml::Node s = f.require("service"); s.defined())
           fault.service = service_of(s);
-        if (const YAML::Node n = f.get("served_fraction"); n.IsDefined())
+        if (const yaml::Node n = f.get("served_fraction"); n.defined())
           fault.served_fraction = reader_.fraction(n, "served_fraction of " + what).value_or(0.0);
-        if (const YAML::Node d = f.get("lasts"); d.IsDefined())
+        if (const yaml::Node d = f.get("lasts"); d.defined())
           fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
-        if (const YAML::Node t = f.get("cache_ttl"); t.IsDefined()) {
+        if (const yaml::Node t = f.get("cache_ttl"); t.defined()) {
           fault.cache_ttl = reader_.duration(t, "cache_ttl of " + what);
           if (fault.cache_ttl && fault.cache_ttl->ms <= 0) {
             reader_.error(t, "cache_ttl of " + what +
@@ -340,15 +340,15 @@ class ScenarioReader {
                                  "or remove it");
           }
         }
-        if (const YAML::Node t = f.get("tenants"); t.IsDefined() && fault.service)
+        if (const yaml::Node t = f.get("tenants"); t.defined() && fault.service)
           read_tenant_outage(f, t, what, fault);
         break;
       case FaultKind::bad_deploy:
         fault.deployments = deployments_of(f, what, true);
-        if (const YAML::Node e = f.require("every"); e.IsDefined())
+        if (const yaml::Node e = f.require("every"); e.defined())
           fault.every =
               reader_.duration(e, "'every' (time between waves) of " + what).value_or(Duration{});
-        if (const YAML::Node n = f.get("per_wave"); n.IsDefined()) {
+        if (const yaml::Node n = f.get("per_wave"); n.defined()) {
           fault.per_wave =
               static_cast<int>(reader_.integer(n, "per_wave of " + what, 1, 1'000'000).value_or(1));
         }
@@ -372,10 +372,10 @@ class ScenarioReader {
     });
     Impairment& i = fault.impairment;
     const std::size_t errors = reader_.diagnostics().error_count();
-    const YAML::Node loss = f.get("packet_loss");
-    const YAML::Node latency = f.get("added_latency");
-    const YAML::Node capacity = f.get("capacity");
-    if (loss.IsDefined()) {
+    const yaml::Node loss = f.get("packet_loss");
+    const yaml::Node latency = f.get("added_latency");
+    const yaml::Node capacity = f.get("capacity");
+    if (loss.defined()) {
       i.packet_loss = reader_.fraction(loss, "packet_loss of " + what).value_or(0.0);
       if (i.packet_loss == 1.0) {
         reader_.error(loss, "packet_loss of " + what +
@@ -384,9 +384,9 @@ class ScenarioReader {
                                 "fault");
       }
     }
-    if (latency.IsDefined())
+    if (latency.defined())
       i.added_latency = reader_.duration(latency, "added_latency of " + what).value_or(Duration{});
-    if (capacity.IsDefined()) {
+    if (capacity.defined()) {
       i.capacity = reader_.fraction(capacity, "capacity of " + what).value_or(1.0);
       if (i.capacity == 0.0) {
         reader_.error(capacity, "capacity of " + what +
@@ -402,13 +402,13 @@ class ScenarioReader {
                                   "of packets lost, above 0), 'added_latency' (e.g. 200ms) or "
                                   "'capacity' (share of capacity left, below 1)");
     }
-    if (const YAML::Node d = f.get("lasts"); d.IsDefined())
+    if (const yaml::Node d = f.get("lasts"); d.defined())
       fault.lasts = reader_.distribution(d, "how long " + what + " lasts");
   }
 
   // tenants: all, {share: 0.3}, {deployment: store@east} or a list of
   // tenant ids, of those with a share of the outage's per-tenant service.
-  void read_tenant_outage(const Fields& f, const YAML::Node& node, const std::string& what,
+  void read_tenant_outage(const Fields& f, const yaml::Node& node, const std::string& what,
                           Fault& fault) {
     const Service& service = topology_->service(*fault.service);
     if (!service.per_tenant) {
@@ -418,7 +418,7 @@ class ScenarioReader {
       return;
     }
     for (const std::string_view key : {"served_fraction", "cache_ttl"}) {
-      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+      if (const yaml::Node n = f.get(key); n.defined()) {
         reader_.error(n, "'" + std::string(key) + "' does not apply to " + what +
                              ", which takes tenants out whole; remove it or 'tenants'");
       }
@@ -430,11 +430,11 @@ class ScenarioReader {
                               "dependencies");
       return;
     }
-    if (node.IsScalar() && node.Scalar() == "all") {
+    if (node.is_scalar() && node.scalar() == "all") {
       fault.tenants.assign(on.begin(), on.end());
-    } else if (node.IsMap()) {
+    } else if (node.is_map()) {
       read_tenant_selector(node, what, on, fault);
-    } else if (node.IsSequence()) {
+    } else if (node.is_sequence()) {
       read_tenant_list(node, on, fault);
     } else {
       reader_.error(node, "tenants of " + what +
@@ -443,16 +443,16 @@ class ScenarioReader {
     }
   }
 
-  void read_tenant_selector(const YAML::Node& node, const std::string& what,
+  void read_tenant_selector(const yaml::Node& node, const std::string& what,
                             std::span<const TenantId> on, Fault& fault) {
     Fields f(reader_, node, "tenants of " + what, schema::tenant_selector);
-    const YAML::Node share = f.get("share");
-    const YAML::Node deployment = f.get("deployment");
-    if (share.IsDefined() == deployment.IsDefined()) {
+    const yaml::Node share = f.get("share");
+    const yaml::Node deployment = f.get("deployment");
+    if (share.defined() == deployment.defined()) {
       reader_.error(node, "tenants of " + what +
                               " need exactly one of 'share' (of them all) or 'deployment' (the "
                               "ones on it)");
-    } else if (share.IsDefined()) {
+    } else if (share.defined()) {
       read_tenant_share(share, what, on, fault);
     } else {
       read_tenants_on_deployment(deployment, what, fault);
@@ -460,7 +460,7 @@ class ScenarioReader {
   }
 
   // The tenants the service spread on one of its deployments.
-  void read_tenants_on_deployment(const YAML::Node& node, const std::string& what, Fault& fault) {
+  void read_tenants_on_deployment(const yaml::Node& node, const std::string& what, Fault& fault) {
     const auto d = deployments_->resolve(reader_, node);
     if (!d)
       return;
@@ -482,7 +482,7 @@ class ScenarioReader {
 
   // An evenly spread share: the k-th of every n/k tenants, the same in
   // every run.
-  void read_tenant_share(const YAML::Node& s, const std::string& what, std::span<const TenantId> on,
+  void read_tenant_share(const yaml::Node& s, const std::string& what, std::span<const TenantId> on,
                          Fault& fault) {
     const auto share = reader_.fraction(s, "share of tenants of " + what);
     if (!share)
@@ -501,11 +501,11 @@ class ScenarioReader {
     }
   }
 
-  void read_tenant_list(const YAML::Node& node, std::span<const TenantId> on, Fault& fault) {
+  void read_tenant_list(const yaml::Node& node, std::span<const TenantId> on, Fault& fault) {
     std::vector<std::string> candidates;
     for (const TenantId t : on)
       candidates.push_back(topology_->tenant(t).id);
-    for (const YAML::Node& item : node) {
+    for (const yaml::Node& item : node) {
       const auto id = reader_.text(item, "a tenant's id");
       if (!id)
         continue;
@@ -533,14 +533,14 @@ class ScenarioReader {
   void reject(const Fields& f, std::span<const std::string_view> keys,
               const std::string& for_what) {
     for (const auto key : keys) {
-      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+      if (const yaml::Node n = f.get(key); n.defined()) {
         reader_.error(n, "'" + std::string(key) + "' does not apply to " + for_what +
                              "; remove it or change the kind");
       }
     }
   }
 
-  void read_crew(const YAML::Node& node) {
+  void read_crew(const yaml::Node& node) {
     Fields f(reader_, node, "a crew", schema::crew);
     Crew crew;
     crew.where = reader_.at(node);
@@ -548,11 +548,11 @@ class ScenarioReader {
       crew.id = reader_.text(f.require("id"), "a crew's id").value_or("");
       const std::string what = "crew '" + crew.id + "'";
       crew.name = reader_.optional_text(f.get("name"), "a crew's name");
-      if (const YAML::Node n = f.get("size"); n.IsDefined()) {
+      if (const yaml::Node n = f.get("size"); n.defined()) {
         crew.size = static_cast<int>(reader_.integer(n, "a crew's size", 1, 10'000).value_or(1));
       }
-      if (const YAML::Node shifts = f.get("shifts");
-          shifts.IsDefined() && reader_.sequence(shifts, "shifts of " + what)) {
+      if (const yaml::Node shifts = f.get("shifts");
+          shifts.defined() && reader_.sequence(shifts, "shifts of " + what)) {
         for (const auto& shift : shifts)
           read_shift(shift, what, crew);
         if (shifts.size() == 0)
@@ -560,16 +560,16 @@ class ScenarioReader {
                                     " is empty, so the crew never works; list at least one "
                                     "shift or remove the key");
       }
-      if (const YAML::Node r = f.get("resized");
-          r.IsDefined() && reader_.sequence(r, "resized of " + what)) {
+      if (const yaml::Node r = f.get("resized");
+          r.defined() && reader_.sequence(r, "resized of " + what)) {
         for (const auto& change : r) {
           Fields rf(reader_, change, "a size change of " + what, schema::crew_resize);
           if (!rf.is_map())
             continue;
           CrewResize resize;
-          if (const YAML::Node t = rf.require("at"); t.IsDefined())
+          if (const yaml::Node t = rf.require("at"); t.defined())
             resize.at = read_time(t, "time of a size change of " + what).value_or(SimTime{});
-          if (const YAML::Node n = rf.require("size"); n.IsDefined()) {
+          if (const yaml::Node n = rf.require("size"); n.defined()) {
             resize.size = static_cast<int>(
                 reader_.integer(n, "size after a change of " + what, 0, 10'000).value_or(1));
           }
@@ -578,7 +578,7 @@ class ScenarioReader {
         std::stable_sort(crew.resized.begin(), crew.resized.end(),
                          [](const CrewResize& a, const CrewResize& b) { return a.at < b.at; });
       }
-      if (const YAML::Node h = f.get("handover"); h.IsDefined()) {
+      if (const yaml::Node h = f.get("handover"); h.defined()) {
         crew.handover = reader_.duration(h, "handover of " + what).value_or(Duration{});
         if (!f.has("shifts"))
           reader_.warning(h, "handover of " + what + " has no effect without 'shifts'");
@@ -590,20 +590,20 @@ class ScenarioReader {
   }
 
   // {time_zone: Europe/London, hours: "08:00-17:00", days: weekdays}
-  void read_shift(const YAML::Node& node, const std::string& crew, Crew& out) {
+  void read_shift(const yaml::Node& node, const std::string& crew, Crew& out) {
     Fields f(reader_, node, "a shift of " + crew, schema::shift);
     if (!f.is_map())
       return;
     Shift shift;
     shift.where = reader_.at(node);
-    if (const YAML::Node z = f.require("time_zone"); z.IsDefined()) {
+    if (const yaml::Node z = f.require("time_zone"); z.defined()) {
       shift.time_zone = reader_.text(z, "time_zone of a shift of " + crew).value_or("");
       if (!shift.time_zone.empty() && !ScenarioClock::find_zone(shift.time_zone)) {
         reader_.error(z, "unknown time zone '" + shift.time_zone +
                              "'; expected an IANA name such as Europe/London or UTC");
       }
     }
-    if (const YAML::Node h = f.require("hours"); h.IsDefined()) {
+    if (const yaml::Node h = f.require("hours"); h.defined()) {
       const auto text = reader_.text(h, "hours of a shift of " + crew).value_or("");
       const auto from = clock_minutes(text.substr(0, text.find('-')));
       const auto to = text.find('-') == std::string::npos
@@ -619,7 +619,7 @@ class ScenarioReader {
         shift.to = *to;
       }
     }
-    if (const YAML::Node d = f.get("days"); d.IsDefined()) {
+    if (const yaml::Node d = f.get("days"); d.defined()) {
       const auto days = reader_.text(d, "days of a shift of " + crew).value_or("");
       if (days == "weekdays") {
         shift.weekdays_only = true;
@@ -646,7 +646,7 @@ class ScenarioReader {
     return std::chrono::minutes{h * 60 + m};
   }
 
-  void read_step(const YAML::Node& node) {
+  void read_step(const yaml::Node& node) {
     Fields f(reader_, node, "a runbook step", schema::step);
     Step step;
     step.where = reader_.at(node);
@@ -655,19 +655,19 @@ class ScenarioReader {
       step.id = reader_.text(f.require("id"), "a step's id").value_or("");
       const std::string what = "step '" + step.id + "'";
       step.description = reader_.optional_text(f.get("description"), "description of " + what);
-      if (const YAML::Node m = f.get("methods"); m.IsDefined())
+      if (const yaml::Node m = f.get("methods"); m.defined())
         read_methods(f, m, what, step);
       else
         step.methods.push_back(read_own_method(f, what, step.where));
-      if (const YAML::Node c = f.get("crew"); c.IsDefined()) {
+      if (const yaml::Node c = f.get("crew"); c.defined()) {
         if (const auto crew = crews_.resolve(reader_, c))
           step.crew = CrewId{*crew};
       }
-      if (const YAML::Node a = f.get("after"); a.IsDefined()) {
+      if (const yaml::Node a = f.get("after"); a.defined()) {
         for (const auto s : steps_.resolve_list(reader_, a))
           step.after.push_back(StepId{s});
       }
-      if (const YAML::Node nb = f.get("not_before"); nb.IsDefined()) {
+      if (const yaml::Node nb = f.get("not_before"); nb.defined()) {
         step.not_before = read_time(nb, "not_before of " + what);
       }
       read_action(f, what, step);
@@ -679,9 +679,9 @@ class ScenarioReader {
   }
 
   void read_step_semantics(Fields& f, const std::string& what, Step& step) {
-    if (const YAML::Node c = f.get("only_if"); c.IsDefined())
+    if (const yaml::Node c = f.get("only_if"); c.defined())
       step.only_if = read_condition(c, what);
-    if (const YAML::Node r = f.get("requires"); r.IsDefined()) {
+    if (const yaml::Node r = f.get("requires"); r.defined()) {
       step.requirements = read_requirements(r, what);
       for (const ServiceRequirement& req : step.requirements) {
         if (step.service == req.service && topology_) {
@@ -691,31 +691,31 @@ class ScenarioReader {
         }
       }
     }
-    if (const YAML::Node v = f.get("verify"); v.IsDefined() && topology_) {
+    if (const yaml::Node v = f.get("verify"); v.defined() && topology_) {
       for (const auto s : services_->resolve_list(reader_, v))
         step.verify.push_back(ServiceId{s});
     }
-    if (const YAML::Node r = f.get("rollback"); r.IsDefined())
+    if (const yaml::Node r = f.get("rollback"); r.defined())
       step.rollback = reader_.distribution(r, "rollback of " + what);
-    if (const YAML::Node at = f.get("fails_at"); at.IsDefined()) {
-      const auto times = at.IsSequence() ? std::vector<YAML::Node>(at.begin(), at.end())
-                                         : std::vector<YAML::Node>{at};
+    if (const yaml::Node at = f.get("fails_at"); at.defined()) {
+      const auto times = at.is_sequence() ? std::vector<yaml::Node>(at.begin(), at.end())
+                                          : std::vector<yaml::Node>{at};
       for (const auto& t : times) {
         if (const auto time = read_time(t, "fails_at of " + what))
           step.fails_at.push_back(*time);
       }
       std::sort(step.fails_at.begin(), step.fails_at.end());
     }
-    if (const YAML::Node h = f.get("hold_ups");
-        h.IsDefined() && reader_.sequence(h, "hold_ups of " + what)) {
+    if (const yaml::Node h = f.get("hold_ups");
+        h.defined() && reader_.sequence(h, "hold_ups of " + what)) {
       for (const auto& hold_up : h) {
         Fields hf(reader_, hold_up, "a hold-up of " + what, schema::hold_up);
         if (!hf.is_map())
           continue;
         HoldUp held;
-        if (const YAML::Node t = hf.require("at"); t.IsDefined())
+        if (const yaml::Node t = hf.require("at"); t.defined())
           held.at = read_time(t, "time of a hold-up of " + what).value_or(SimTime{});
-        if (const YAML::Node d = hf.require("for"); d.IsDefined())
+        if (const yaml::Node d = hf.require("for"); d.defined())
           held.length = reader_.duration(d, "length of a hold-up of " + what).value_or(Duration{});
         step.hold_ups.push_back(held);
       }
@@ -725,14 +725,14 @@ class ScenarioReader {
   }
 
   // {service: calling, below: operational}
-  std::optional<StepCondition> read_condition(const YAML::Node& node, const std::string& what) {
+  std::optional<StepCondition> read_condition(const yaml::Node& node, const std::string& what) {
     Fields f(reader_, node, "the condition (only_if) of " + what, schema::condition);
     if (!f.is_map())
       return std::nullopt;
     StepCondition condition;
-    const YAML::Node service = f.require("service");
-    const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
-    if (const YAML::Node below = f.get("below"); below.IsDefined()) {
+    const yaml::Node service = f.require("service");
+    const auto s = service.defined() ? service_of(service) : std::nullopt;
+    if (const yaml::Node below = f.get("below"); below.defined()) {
       condition.below = read_state_threshold(below, "below", what,
                                              "the step runs while the service is worse")
                             .value_or(condition.below);
@@ -746,7 +746,7 @@ class ScenarioReader {
   // A service's state as the threshold under `key` (below, at_least): the
   // status-page words as reports write them (partial_outage) or with
   // hyphens (partial-outage), but never the worst, which every state meets.
-  std::optional<ServiceState> read_state_threshold(const YAML::Node& node, std::string_view key,
+  std::optional<ServiceState> read_state_threshold(const yaml::Node& node, std::string_view key,
                                                    const std::string& what,
                                                    const std::string& meaning) {
     const std::string written =
@@ -771,22 +771,22 @@ class ScenarioReader {
 
   // requires: db, or a list of services, each a name (operational) or
   // {service: web, at_least: partial-outage}.
-  std::vector<ServiceRequirement> read_requirements(const YAML::Node& node,
+  std::vector<ServiceRequirement> read_requirements(const yaml::Node& node,
                                                     const std::string& what) {
     std::vector<ServiceRequirement> out;
-    const auto items = node.IsSequence() ? std::vector<YAML::Node>(node.begin(), node.end())
-                                         : std::vector<YAML::Node>{node};
-    for (const YAML::Node& item : items) {
-      if (!item.IsMap()) {
+    const auto items = node.is_sequence() ? std::vector<yaml::Node>(node.begin(), node.end())
+                                          : std::vector<yaml::Node>{node};
+    for (const yaml::Node& item : items) {
+      if (!item.is_map()) {
         if (const auto s = service_of(item))
           out.push_back({*s});
         continue;
       }
       Fields f(reader_, item, "a requirement (requires) of " + what, schema::requirement);
-      const YAML::Node service = f.require("service");
-      const auto s = service.IsDefined() ? service_of(service) : std::nullopt;
+      const yaml::Node service = f.require("service");
+      const auto s = service.defined() ? service_of(service) : std::nullopt;
       ServiceRequirement requirement;
-      if (const YAML::Node at_least = f.get("at_least"); at_least.IsDefined()) {
+      if (const yaml::Node at_least = f.get("at_least"); at_least.defined()) {
         requirement.at_least = read_state_threshold(at_least, "at_least", what,
                                                     "the step starts once the service is as good")
                                    .value_or(requirement.at_least);
@@ -804,27 +804,27 @@ class ScenarioReader {
   Method read_own_method(Fields& f, const std::string& what, SourceLocation where) {
     Method method;
     method.where = where;
-    if (const YAML::Node w = f.get("waves"); w.IsSequence()) {
-      if (const YAML::Node d = f.get("duration"); d.IsDefined()) {
+    if (const yaml::Node w = f.get("waves"); w.is_sequence()) {
+      if (const yaml::Node d = f.get("duration"); d.defined()) {
         reader_.error(d, what +
                              " gives each of its waves a duration: remove the step's "
                              "'duration', or make 'waves' a number of equal waves");
       }
-    } else if (const YAML::Node d = f.require("duration"); d.IsDefined()) {
+    } else if (const yaml::Node d = f.require("duration"); d.defined()) {
       method.duration = reader_.distribution(d, "duration of " + what).value_or(Distribution{});
     }
     read_attempts(f, what, method);
-    if (const YAML::Node p = f.get("per_tenant"); p.IsDefined())
+    if (const yaml::Node p = f.get("per_tenant"); p.defined())
       method.per_tenant = reader_.duration(p, "per_tenant of " + what).value_or(Duration{});
     read_unknowns(f, what, method, 0);
     return method;
   }
 
   // methods: [{name, duration, success, retries, retry_delay, retry_until}]
-  void read_methods(const Fields& f, const YAML::Node& node, const std::string& what, Step& step) {
+  void read_methods(const Fields& f, const yaml::Node& node, const std::string& what, Step& step) {
     for (const std::string_view key : {"duration", "success", "retries", "retry_delay",
                                        "retry_until", "per_tenant", "unknown"}) {
-      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+      if (const yaml::Node n = f.get(key); n.defined()) {
         reader_.error(n, what + " lists methods: give '" + std::string(key) +
                              "' to each method instead of the step");
       }
@@ -832,7 +832,7 @@ class ScenarioReader {
     if (!reader_.sequence(node, "methods of " + what))
       return;
     IdTable names("method");
-    for (const YAML::Node& item : node) {
+    for (const yaml::Node& item : node) {
       if (!step.methods.empty() && step.methods.back().retries == kUnlimitedRetries &&
           !step.methods.back().retry_until) {
         reader_.warning(item, "this method of " + what + " is never reached: '" +
@@ -844,15 +844,15 @@ class ScenarioReader {
         continue;
       Method method;
       method.where = reader_.at(item);
-      if (const YAML::Node n = mf.require("name"); n.IsDefined()) {
+      if (const yaml::Node n = mf.require("name"); n.defined()) {
         method.name = reader_.text(n, "a method's name").value_or("");
         names.add(reader_, n, method.name, static_cast<std::uint32_t>(step.methods.size()));
       }
       const std::string of = "method '" + method.name + "' of " + what;
-      if (const YAML::Node d = mf.require("duration"); d.IsDefined())
+      if (const yaml::Node d = mf.require("duration"); d.defined())
         method.duration = reader_.distribution(d, "duration of " + of).value_or(Distribution{});
       read_attempts(mf, of, method);
-      if (const YAML::Node p = mf.get("per_tenant"); p.IsDefined()) {
+      if (const yaml::Node p = mf.get("per_tenant"); p.defined()) {
         method.per_tenant = reader_.duration(p, "per_tenant of " + of).value_or(Duration{});
         batch_only_keys_.emplace_back("per_tenant", p);
       }
@@ -879,8 +879,8 @@ class ScenarioReader {
   // method at `position` in the step being read.
   void read_unknowns(const Fields& f, const std::string& what, const Method& method,
                      std::uint32_t position) {
-    const YAML::Node node = f.get("unknown");
-    if (!node.IsDefined())
+    const yaml::Node node = f.get("unknown");
+    if (!node.defined())
       return;
     Fields uf(reader_, node, "'unknown' of " + what, schema::unknown);
     if (!uf.is_map())
@@ -890,8 +890,8 @@ class ScenarioReader {
                                 " names no parameter, so calibrate fits "
                                 "nothing there; give median, success or arrival");
     for (const Word<UnknownKind>& word : WordTable<UnknownKind>::rows) {
-      const YAML::Node prior = uf.get(word.text);
-      if (!prior.IsDefined())
+      const yaml::Node prior = uf.get(word.text);
+      if (!prior.defined())
         continue;
       UnknownParameter p;
       p.kind = word.value;
@@ -905,7 +905,7 @@ class ScenarioReader {
     }
   }
 
-  bool read_duration_prior(const YAML::Node& node, const std::string& of, const Method& method,
+  bool read_duration_prior(const yaml::Node& node, const std::string& of, const Method& method,
                            UnknownParameter& p) {
     const auto prior = reader_.distribution(node, of);
     if (!prior)
@@ -931,13 +931,13 @@ class ScenarioReader {
     return true;
   }
 
-  bool read_success_prior(const YAML::Node& node, const std::string& of, UnknownParameter& p) {
+  bool read_success_prior(const yaml::Node& node, const std::string& of, UnknownParameter& p) {
     Fields sf(reader_, node, of + " ({min, max})", schema::success_prior);
     if (!sf.is_map())
       return false;
-    const YAML::Node min = sf.require("min");
-    const YAML::Node max = sf.require("max");
-    if (!min.IsDefined() || !max.IsDefined())
+    const yaml::Node min = sf.require("min");
+    const yaml::Node max = sf.require("max");
+    if (!min.defined() || !max.defined())
       return false;
     const auto low = reader_.fraction(min, "min of " + of);
     const auto high = reader_.fraction(max, "max of " + of);
@@ -956,14 +956,14 @@ class ScenarioReader {
 
   // available: {after: STEP} or {at: TIME}; in_flight: finish | hand-over.
   void read_arrival(const Fields& f, const std::string& what, Method& method) {
-    if (const YAML::Node a = f.get("available"); a.IsDefined()) {
+    if (const yaml::Node a = f.get("available"); a.defined()) {
       batch_only_keys_.emplace_back("available", a);
       Fields af(reader_, a, "'available' of " + what + " ({after: STEP} or {at: TIME})",
                 schema::arrival);
       if (af.is_map() && af.has("after") == af.has("at")) {
         reader_.error(
             a, "'available' of " + what + " takes one of 'after' (a step) and 'at' (a time)");
-      } else if (const YAML::Node s = af.get("after"); s.IsDefined()) {
+      } else if (const yaml::Node s = af.get("after"); s.defined()) {
         const auto id = steps_.resolve(reader_, s);
         if (id && *id == steps_list_.size()) {
           reader_.error(s, what +
@@ -972,11 +972,11 @@ class ScenarioReader {
         } else if (id) {
           method.available_after = StepId{*id};
         }
-      } else if (const YAML::Node t = af.get("at"); t.IsDefined()) {
+      } else if (const yaml::Node t = af.get("at"); t.defined()) {
         method.available_from = read_time(t, "'available at' of " + what);
       }
     }
-    if (const YAML::Node n = f.get("in_flight"); n.IsDefined()) {
+    if (const yaml::Node n = f.get("in_flight"); n.defined()) {
       batch_only_keys_.emplace_back("in_flight", n);
       method.in_flight =
           reader_.word<InFlight>(n, "in_flight of " + what, "in_flight").value_or(InFlight::finish);
@@ -986,15 +986,15 @@ class ScenarioReader {
   }
 
   void read_attempts(const Fields& f, const std::string& what, Method& method) {
-    if (const YAML::Node p = f.get("success"); p.IsDefined()) {
+    if (const yaml::Node p = f.get("success"); p.defined()) {
       method.success = reader_.fraction(p, "success probability of " + what).value_or(1.0);
       if (method.success == 0.0) {
         reader_.error(p, "success probability of " + what +
                              " is 0, so the step can never finish; give a probability above 0");
       }
     }
-    if (const YAML::Node r = f.get("retries"); r.IsDefined()) {
-      method.retries = r.IsScalar() && r.Scalar() == "unlimited"
+    if (const yaml::Node r = f.get("retries"); r.defined()) {
+      method.retries = r.is_scalar() && r.scalar() == "unlimited"
                            ? kUnlimitedRetries
                            : static_cast<int>(reader_
                                                   .integer(r,
@@ -1004,12 +1004,12 @@ class ScenarioReader {
                                                            0, 1000)
                                                   .value_or(0));
     }
-    if (const YAML::Node u = f.get("retry_until"); u.IsDefined()) {
+    if (const yaml::Node u = f.get("retry_until"); u.defined()) {
       method.retry_until = read_time(u, "retry_until of " + what);
       if (!f.has("retries"))
         reader_.warning(u, "retry_until of " + what + " has no effect without 'retries'");
     }
-    if (const YAML::Node d = f.get("retry_delay"); d.IsDefined()) {
+    if (const yaml::Node d = f.get("retry_delay"); d.defined()) {
       method.retry_delay =
           reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
       if (!f.has("retries"))
@@ -1018,8 +1018,8 @@ class ScenarioReader {
   }
 
   void read_action(Fields& f, const std::string& what, Step& step) {
-    const YAML::Node action = f.require("action");
-    if (!action.IsDefined())
+    const yaml::Node action = f.require("action");
+    if (!action.defined())
       return;
     const auto parsed = reader_.word<ActionKind>(action, "action of " + what, "action");
     if (!parsed)
@@ -1073,41 +1073,41 @@ class ScenarioReader {
     }
     step.batches = BatchPlan{};
     step.batches->where = reader_.at(f.node());
-    if (const YAML::Node b = f.get("batches"); b.IsDefined())
+    if (const yaml::Node b = f.get("batches"); b.defined())
       read_batches(b, what, *step.batches);
   }
 
   // batches: {size | users, at_once, members, order}
-  void read_batches(const YAML::Node& node, const std::string& what, BatchPlan& plan) {
+  void read_batches(const yaml::Node& node, const std::string& what, BatchPlan& plan) {
     Fields f(reader_, node, "batches of " + what, schema::batches);
     if (!f.is_map())
       return;
     plan.where = reader_.at(node);
     const std::string of = "batches of " + what;
-    if (const YAML::Node n = f.get("size"); n.IsDefined())
+    if (const yaml::Node n = f.get("size"); n.defined())
       plan.size =
           static_cast<int>(reader_.integer(n, "size (tenants) of " + of, 1, 1'000'000).value_or(1));
-    if (const YAML::Node n = f.get("users"); n.IsDefined()) {
+    if (const yaml::Node n = f.get("users"); n.defined()) {
       plan.users = UserCount{reader_.integer(n, "users of " + of, 1, 10'000'000'000).value_or(1)};
       if (f.has("size")) {
         reader_.error(n, of + " gives both 'size' (tenants per batch) and 'users' (users per "
                               "batch); keep one");
       }
     }
-    if (const YAML::Node n = f.get("at_once"); n.IsDefined())
+    if (const yaml::Node n = f.get("at_once"); n.defined())
       plan.at_once =
           static_cast<int>(reader_.integer(n, "at_once of " + of, 1, 100'000).value_or(1));
-    if (const YAML::Node n = f.get("members"); n.IsDefined())
+    if (const yaml::Node n = f.get("members"); n.defined())
       plan.members =
           static_cast<int>(reader_.integer(n, "members of " + of, 1, 100'000).value_or(1));
-    if (const YAML::Node o = f.get("order"); o.IsDefined())
+    if (const yaml::Node o = f.get("order"); o.defined())
       plan.order = reader_.word<BatchOrder>(o, "order of " + of, "order").value_or(plan.order);
   }
 
   // What a batch step does not take, and a crew too small for one batch.
   void check_batch_step(const Fields& f, const std::string& what, const Step& step) {
     for (const std::string_view key : {"fails_at", "hold_ups", "rollback"}) {
-      if (const YAML::Node n = f.get(key); n.IsDefined()) {
+      if (const yaml::Node n = f.get(key); n.defined()) {
         reader_.error(n, "'" + std::string(key) + "' does not apply to " + what +
                              ", whose batches are attempted each on its own; remove it");
       }
@@ -1129,20 +1129,20 @@ class ScenarioReader {
   void read_capability_action(Fields& f, const std::string& what, Step& step,
                               const std::string& action) {
     step.service = required_service(f, what, action);
-    const YAML::Node to = f.get("to");
-    if (to.IsDefined())
+    const yaml::Node to = f.get("to");
+    if (to.defined())
       step.to_fraction = reader_.fraction(to, "target fraction 'to' of " + what).value_or(1.0);
-    if (const YAML::Node add = f.get("add"); add.IsDefined()) {
+    if (const yaml::Node add = f.get("add"); add.defined()) {
       step.adds = reader_.fraction(add, "share 'add' of " + what);
-      if (to.IsDefined()) {
+      if (to.defined()) {
         reader_.error(add, what +
                                " gives both 'to' (a level to raise the service to) and 'add' "
                                "(a share to add to what it has); keep one");
       }
     }
-    if (const YAML::Node w = f.get("waves"); w.IsSequence()) {
+    if (const yaml::Node w = f.get("waves"); w.is_sequence()) {
       read_wave_plan(w, what, step);
-    } else if (w.IsDefined()) {
+    } else if (w.defined()) {
       step.waves = static_cast<int>(reader_.integer(w, "waves of " + what, 1, 10'000).value_or(1));
     } else if (step.action == ActionKind::enable_waves) {
       reader_.error(f.node(), what +
@@ -1152,17 +1152,17 @@ class ScenarioReader {
   }
 
   // waves: [{share: 0.2, duration: 2h}, ...]: shares that add up to 1.
-  void read_wave_plan(const YAML::Node& node, const std::string& what, Step& step) {
+  void read_wave_plan(const yaml::Node& node, const std::string& what, Step& step) {
     Duration medians;
     double shares = 0;
-    for (const YAML::Node& item : node) {
+    for (const yaml::Node& item : node) {
       Fields w(reader_, item, "a wave of " + what, schema::wave);
       if (!w.is_map())
         continue;
       Wave wave;
-      if (const YAML::Node s = w.require("share"); s.IsDefined())
+      if (const yaml::Node s = w.require("share"); s.defined())
         wave.share = reader_.fraction(s, "share of a wave of " + what).value_or(0.0);
-      if (const YAML::Node d = w.require("duration"); d.IsDefined()) {
+      if (const yaml::Node d = w.require("duration"); d.defined()) {
         wave.duration =
             reader_.distribution(d, "duration of a wave of " + what).value_or(Distribution{});
       }
@@ -1191,8 +1191,8 @@ class ScenarioReader {
 
   void read_fail_over(Fields& f, const std::string& what, Step& step) {
     step.service = required_service(f, what, "fail over");
-    const YAML::Node to = f.get("to");
-    if (!to.IsDefined() || !topology_)
+    const yaml::Node to = f.get("to");
+    if (!to.defined() || !topology_)
       return;
     const auto d = deployments_->resolve(reader_, to);
     if (!d)
@@ -1200,7 +1200,7 @@ class ScenarioReader {
     step.to_deployment = DeploymentId{*d};
     const ServiceId owner = topology_->deployment(DeploymentId{*d}).service;
     if (step.service && owner != *step.service) {
-      reader_.error(to, "deployment '" + to.Scalar() + "' belongs to service '" +
+      reader_.error(to, "deployment '" + to.scalar() + "' belongs to service '" +
                             topology_->service(owner).id + "', not to '" +
                             topology_->service(*step.service).id +
                             "'; fail over to one of the service's own deployments");
@@ -1209,23 +1209,23 @@ class ScenarioReader {
 
   // halt-rollout and mitigate name the fault they end, of one kind.
   void read_fault_to_end(Fields& f, Step& step, FaultKind kind, const std::string& otherwise) {
-    const YAML::Node fault = f.require("fault");
-    if (!fault.IsDefined())
+    const yaml::Node fault = f.require("fault");
+    if (!fault.defined())
       return;
     const auto id = fault_ids_.resolve(reader_, fault);
     if (!id)
       return;
     step.fault = FaultId{*id};
     if (*id < faults_.size() && faults_[*id].kind != kind) {
-      reader_.error(fault, "fault '" + fault.Scalar() + "' " + otherwise +
+      reader_.error(fault, "fault '" + fault.scalar() + "' " + otherwise +
                                "; name a fault whose kind is " + std::string(word_of(kind)));
     }
   }
 
   std::optional<ServiceId> required_service(const Fields& f, const std::string& what,
                                             const std::string& action) {
-    const YAML::Node s = f.get("service");
-    if (!s.IsDefined()) {
+    const yaml::Node s = f.get("service");
+    if (!s.defined()) {
       reader_.error(f.node(), what + " is missing the required key 'service' (the service to " +
                                   action + ")");
       return std::nullopt;
@@ -1233,7 +1233,7 @@ class ScenarioReader {
     return service_of(s);
   }
 
-  void read_milestone(const YAML::Node& node) {
+  void read_milestone(const yaml::Node& node) {
     Fields f(reader_, node, "an observed milestone", schema::milestone);
     if (!f.is_map())
       return;
@@ -1244,28 +1244,28 @@ class ScenarioReader {
     m.description = reader_.optional_text(f.get("description"), "description of " + what);
     m.source = reader_.optional_text(f.get("source"), "source of " + what);
 
-    const YAML::Node service = f.get("service");
-    const YAML::Node step = f.get("step");
-    const YAML::Node share = f.get("share");
-    if (service.IsDefined() + step.IsDefined() + share.IsDefined() != 1) {
+    const yaml::Node service = f.get("service");
+    const yaml::Node step = f.get("step");
+    const yaml::Node share = f.get("share");
+    if (service.defined() + step.defined() + share.defined() != 1) {
       reader_.error(node, what +
                               " needs exactly one of 'service', 'step' or 'share' (what the "
                               "milestone is about)");
-    } else if (service.IsDefined()) {
+    } else if (service.defined()) {
       m.service = service_of(service);
-    } else if (share.IsDefined()) {
+    } else if (share.defined()) {
       read_share_back(share, f.get("group"), what, m);
     } else if (const auto s = steps_.resolve(reader_, step)) {
       m.step = StepId{*s};
     }
 
-    if (const YAML::Node group = f.get("group"); group.IsDefined() && !share.IsDefined())
+    if (const yaml::Node group = f.get("group"); group.defined() && !share.defined())
       reader_.error(group, what + " has a 'group', which only a 'share' of tenants back takes");
-    if (const YAML::Node e = f.require("event"); e.IsDefined()) {
+    if (const yaml::Node e = f.require("event"); e.defined()) {
       const auto event = reader_.text(e, "event of " + what).value_or("");
-      const std::string_view subject = service.IsDefined() ? "service"
-                                       : share.IsDefined() ? "share"
-                                                           : "step";
+      const std::string_view subject = service.defined() ? "service"
+                                       : share.defined() ? "share"
+                                                         : "step";
       const auto parsed = parse_word<MilestoneEvent>(event);
       if (parsed && word_takes(*parsed, subject)) {
         m.event = *parsed;
@@ -1277,23 +1277,23 @@ class ScenarioReader {
       }
     }
 
-    const YAML::Node at = f.get("at");
-    const YAML::Node by = f.get("by");
-    if (at.IsDefined() == by.IsDefined()) {
+    const yaml::Node at = f.get("at");
+    const yaml::Node by = f.get("by");
+    if (at.defined() == by.defined()) {
       reader_.error(node, what +
                               " needs exactly one of 'at' (when it happened) or 'by' (a "
                               "deadline it was met by)");
     } else {
-      m.timing = at.IsDefined() ? MilestoneTiming::at : MilestoneTiming::by;
-      m.time = read_time(at.IsDefined() ? at : by, "time of " + what).value_or(SimTime{});
+      m.timing = at.defined() ? MilestoneTiming::at : MilestoneTiming::by;
+      m.time = read_time(at.defined() ? at : by, "time of " + what).value_or(SimTime{});
     }
-    if (const YAML::Node w = f.get("within"); w.IsDefined())
+    if (const yaml::Node w = f.get("within"); w.defined())
       m.within = reader_.duration(w, "tolerance 'within' of " + what).value_or(Duration{});
     observed_.push_back(std::move(m));
   }
 
   // A share of tenants back, of all of them or of one group's.
-  void read_share_back(const YAML::Node& share, const YAML::Node& group, const std::string& what,
+  void read_share_back(const yaml::Node& share, const yaml::Node& group, const std::string& what,
                        Milestone& m) {
     m.share = reader_.fraction(share, "share of " + what);
     if (m.share == 0.0) {
@@ -1301,7 +1301,7 @@ class ScenarioReader {
                                " is 0, which is back before anything goes out; give a share "
                                "above 0, such as 0.5 for half");
     }
-    if (group.IsDefined() && user_groups_) {
+    if (group.defined() && user_groups_) {
       if (const auto g = user_groups_->resolve(reader_, group)) {
         m.group = UserGroupId{*g};
         if (topology_->user_group(*m.group).tenants == 0) {
@@ -1371,14 +1371,14 @@ class ScenarioReader {
   std::vector<Step> steps_list_;
   // The keys of the methods of the step being read that only
   // restore-tenants steps take (per_tenant, available, in_flight).
-  std::vector<std::pair<std::string_view, YAML::Node>> batch_only_keys_;
+  std::vector<std::pair<std::string_view, yaml::Node>> batch_only_keys_;
   std::vector<Milestone> observed_;
   std::vector<UnknownParameter> unknowns_;
 };
 
 }  // namespace
 
-std::shared_ptr<const Scenario> read_scenario(const std::string& path, const YAML::Node& root,
+std::shared_ptr<const Scenario> read_scenario(const std::string& path, const yaml::Node& root,
                                               Diagnostics& diagnostics,
                                               const LoadOptions& options) {
   return ScenarioReader(path, diagnostics, options).read(root);
@@ -1413,9 +1413,9 @@ Diagnostics validate_file(const std::string& path, const LoadOptions& options) {
   if (!root)
     return diagnostics;
   const std::string name = loader::shown_name(path);
-  if (root->IsMap() && (*root)["topology"].IsDefined()) {
+  if (root->is_map() && (*root)["topology"].defined()) {
     loader::read_scenario(name, *root, diagnostics, options);
-  } else if (root->IsMap() && (*root)["services"].IsDefined()) {
+  } else if (root->is_map() && (*root)["services"].defined()) {
     auto topology = loader::read_topology(name, *root, diagnostics);
     if (topology && options.topologies && diagnostics.all().empty())
       options.topologies->add(std::move(topology));

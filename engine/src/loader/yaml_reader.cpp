@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -21,10 +24,51 @@
 namespace faultline::loader {
 
 namespace {
-SourceLocation location(const std::string& file, const YAML::Mark& mark) {
-  if (mark.is_null() || mark.line < 0)
+SourceLocation location(const std::string& file, int line, int column) {
+  if (line < 0)
     return {file, 0, 0};
-  return {file, mark.line + 1, mark.column + 1};
+  return {file, line + 1, column + 1};
+}
+
+SourceLocation location(const std::string& file, const YAML::Mark& mark) {
+  return location(file, mark.line, mark.column);
+}
+
+SourceLocation location(const std::string& file, const yaml::Mark& mark) {
+  return location(file, mark.line, mark.column);
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::ranges::all_of(text, [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// True if text is [-]D or [-]D.D (D: digits, no leading 0 before a whole
+// number's other digits, under 16 of them), which every reading agrees on.
+bool plain_decimal(std::string_view text, bool fraction_allowed) {
+  if (text.starts_with('-'))
+    text.remove_prefix(1);
+  if (text.size() >= 16)
+    return false;
+  const std::size_t point = text.find('.');
+  if (point == std::string_view::npos)
+    return all_digits(text) && (text[0] != '0' || text.size() == 1);
+  return fraction_allowed && all_digits(text.substr(0, point)) &&
+         all_digits(text.substr(point + 1));
+}
+
+// A scalar read as a number as yaml-cpp reads it (any base for whole
+// numbers, .inf and .nan for others). Plain decimals, nearly every number
+// in a topology, are read directly, to the same value, without building
+// the yaml-cpp node its reading takes.
+template <class Number>
+bool decode(const std::string& text, Number& value) {
+  if (plain_decimal(text, std::is_floating_point_v<Number>)) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+  }
+  return YAML::convert<Number>::decode(YAML::Node(text), value);
 }
 
 std::string join(std::span<const schema::Key> keys) {
@@ -149,12 +193,12 @@ auto parsed(const std::string& path, Diagnostics& diagnostics, Parse parse)
 
 }  // namespace
 
-std::optional<YAML::Node> parse_text(const std::string& shown_path, const std::string& text,
+std::optional<yaml::Node> parse_text(const std::string& shown_path, const std::string& text,
                                      Diagnostics& diagnostics) {
-  return parsed(shown_path, diagnostics, [&] { return YAML::Load(text); });
+  return parsed(shown_path, diagnostics, [&] { return yaml::parse(text); });
 }
 
-std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagnostics,
+std::optional<yaml::Node> parse_file(const std::string& file, Diagnostics& diagnostics,
                                      std::uint64_t max_bytes) {
   const auto content =
       read_text(file, diagnostics, max_bytes,
@@ -163,8 +207,8 @@ std::optional<YAML::Node> parse_file(const std::string& file, Diagnostics& diagn
     return std::nullopt;
   const std::string path = shown_name(file);
   auto root = parse_text(path, *content, diagnostics);
-  if (root && root->IsNull()) {
-    diagnostics.error(location(path, root->Mark()),
+  if (root && root->is_null()) {
+    diagnostics.error(location(path, root->mark()),
                       "the file holds only comments or an empty document; expected a YAML "
                       "mapping");
     return std::nullopt;
@@ -215,70 +259,70 @@ std::optional<std::vector<Document>> parse_documents(const std::string& file,
   return documents;
 }
 
-YAML::Node value_of(const YAML::Node& map, const std::string& key) {
-  if (!map.IsDefined() || !map.IsMap())
-    return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node& const_map = map;  // looking up, never adding
-  const YAML::Node value = const_map[key];
-  return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Undefined);
+yaml::Node value_of(const yaml::Node& map, const std::string& key) {
+  if (!map.defined() || !map.is_map())
+    return yaml::Node();
+  const yaml::Node& const_map = map;  // looking up, never adding
+  const yaml::Node value = const_map[key];
+  return value.defined() ? value : yaml::Node();
 }
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
+std::string describe(const yaml::Node& node) {
+  switch (node.kind()) {
+    case yaml::NodeKind::map:
       return "a mapping";
-    case YAML::NodeType::Sequence:
+    case yaml::NodeKind::sequence:
       return "a list";
-    case YAML::NodeType::Scalar:
-      return "'" + node.Scalar() + "'";
+    case yaml::NodeKind::scalar:
+      return "'" + node.scalar() + "'";
     default:
       return "nothing";
   }
 }
 
-SourceLocation Reader::at(const YAML::Node& node) const {
-  SourceLocation where = location(file_, node.Mark());
+SourceLocation Reader::at(const yaml::Node& node) const {
+  SourceLocation where = location(file_, node.mark());
   if (where.line > 0)
     where.line += line_offset_;
   return where;
 }
 
-void Reader::error(const YAML::Node& node, std::string message) {
+void Reader::error(const yaml::Node& node, std::string message) {
   diagnostics_.error(at(node), std::move(message));
 }
 
-void Reader::warning(const YAML::Node& node, std::string message) {
+void Reader::warning(const yaml::Node& node, std::string message) {
   diagnostics_.warning(at(node), std::move(message));
 }
 
-std::optional<std::string> Reader::text(const YAML::Node& node, std::string_view what) {
-  if (!node.IsScalar() || node.Scalar().empty()) {
+std::optional<std::string> Reader::text(const yaml::Node& node, std::string_view what) {
+  if (!node.is_scalar() || node.scalar().empty()) {
     error(node, std::string(what) + " must be text, found " + describe(node));
     return std::nullopt;
   }
-  return node.Scalar();
+  return node.scalar();
 }
 
-std::optional<std::string> Reader::required_text(const YAML::Node& map, const std::string& key,
+std::optional<std::string> Reader::required_text(const yaml::Node& map, const std::string& key,
                                                  std::string_view what) {
-  const YAML::Node value = value_of(map, key);
-  if (!value.IsDefined()) {
+  const yaml::Node value = value_of(map, key);
+  if (!value.defined()) {
     error(map, std::string(what) + " has no '" + key + "'");
     return std::nullopt;
   }
   return text(value, std::string(what) + "'s " + key);
 }
 
-std::string Reader::optional_text(const YAML::Node& node, std::string_view what) {
-  if (!node.IsDefined())
+std::string Reader::optional_text(const yaml::Node& node, std::string_view what) {
+  if (!node.defined())
     return {};
   return text(node, what).value_or("");
 }
 
-std::optional<std::int64_t> Reader::integer(const YAML::Node& node, std::string_view what,
+std::optional<std::int64_t> Reader::integer(const yaml::Node& node, std::string_view what,
                                             std::int64_t min, std::int64_t max) {
   std::int64_t value = 0;
-  if (!node.IsScalar() || !YAML::convert<std::int64_t>::decode(node, value)) {
+  if (!node.is_scalar() || !decode(node.scalar(), value)) {
     error(node, std::string(what) + " must be a whole number, found " + describe(node));
     return std::nullopt;
   }
@@ -290,35 +334,35 @@ std::optional<std::int64_t> Reader::integer(const YAML::Node& node, std::string_
   return value;
 }
 
-std::optional<double> Reader::number(const YAML::Node& node, std::string_view what, double min,
+std::optional<double> Reader::number(const yaml::Node& node, std::string_view what, double min,
                                      double max) {
   const std::string range = fmt::format("between {} and {}", min, max);
   double value = 0;
-  if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value)) {
+  if (!node.is_scalar() || !decode(node.scalar(), value) || !std::isfinite(value)) {
     error(node, std::string(what) + " must be a number " + range + ", found " + describe(node));
     return std::nullopt;
   }
   if (value < min || value > max) {
-    error(node, std::string(what) + " must be " + range + ", found " + node.Scalar());
+    error(node, std::string(what) + " must be " + range + ", found " + node.scalar());
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<bool> Reader::flag(const YAML::Node& node, std::string_view what) {
-  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false"))
-    return node.Scalar() == "true";
+std::optional<bool> Reader::flag(const yaml::Node& node, std::string_view what) {
+  if (node.is_scalar() && (node.scalar() == "true" || node.scalar() == "false"))
+    return node.scalar() == "true";
   error(node, std::string(what) + " must be true or false, found " + describe(node));
   return std::nullopt;
 }
 
-std::optional<double> Reader::fraction(const YAML::Node& node, std::string_view what) {
+std::optional<double> Reader::fraction(const yaml::Node& node, std::string_view what) {
   return number(node, what, 0.0, 1.0);
 }
 
-std::optional<Duration> Reader::duration(const YAML::Node& node, std::string_view what) {
-  if (node.IsScalar()) {
-    const std::string& s = node.Scalar();
+std::optional<Duration> Reader::duration(const yaml::Node& node, std::string_view what) {
+  if (node.is_scalar()) {
+    const std::string& s = node.scalar();
     if (const auto d = parse_duration(s))
       return d;
     if (!s.empty() && s[0] == '-' && parse_duration(s.substr(1))) {
@@ -361,9 +405,9 @@ std::optional<double> quantity(const std::string& text,
 
 }  // namespace
 
-std::optional<double> Reader::bandwidth(const YAML::Node& node, std::string_view what) {
-  if (node.IsScalar()) {
-    const auto v = quantity(node.Scalar(), {{"bps", 1},
+std::optional<double> Reader::bandwidth(const yaml::Node& node, std::string_view what) {
+  if (node.is_scalar()) {
+    const auto v = quantity(node.scalar(), {{"bps", 1},
                                             {"kbps", 1e3},
                                             {"Mbps", 1e6},
                                             {"Gbps", 1e9},
@@ -382,9 +426,9 @@ std::optional<double> Reader::bandwidth(const YAML::Node& node, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::int64_t> Reader::bytes(const YAML::Node& node, std::string_view what) {
-  if (node.IsScalar()) {
-    const auto v = quantity(node.Scalar(), {{"", 1},
+std::optional<std::int64_t> Reader::bytes(const yaml::Node& node, std::string_view what) {
+  if (node.is_scalar()) {
+    const auto v = quantity(node.scalar(), {{"", 1},
                                             {"B", 1},
                                             {"kB", 1e3},
                                             {"MB", 1e6},
@@ -416,7 +460,7 @@ std::string join_keys(const std::vector<std::string_view>& keys) {
 
 namespace {
 
-std::optional<DistributionKind> find_kind(Reader& reader, const YAML::Node& kind_node,
+std::optional<DistributionKind> find_kind(Reader& reader, const yaml::Node& kind_node,
                                           const std::string& kind) {
   if (const auto k = parse_word<DistributionKind>(kind))
     return k;
@@ -430,7 +474,7 @@ std::optional<DistributionKind> find_kind(Reader& reader, const YAML::Node& kind
 // and sigma); nothing, with each key that does not apply and each one
 // missing reported, unless they are all there.
 std::optional<std::vector<std::string_view>> kind_keys(Reader& reader, Fields& f,
-                                                       const YAML::Node& node,
+                                                       const yaml::Node& node,
                                                        std::string_view what, DistributionKind k) {
   const std::string kind(word_of(k));
   const auto row_keys = word_row(k).keys;
@@ -442,8 +486,8 @@ std::optional<std::vector<std::string_view>> kind_keys(Reader& reader, Fields& f
     keys = {"mu", "sigma"};
   bool complete = true;
   for (const std::string_view key : schema::distribution.variant_keys) {
-    const YAML::Node value = f.get(key);
-    if (value.IsDefined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+    const yaml::Node value = f.get(key);
+    if (value.defined() && std::find(keys.begin(), keys.end(), key) == keys.end()) {
       reader.error(value, "'" + std::string(key) + "' does not apply to a " + kind +
                               " distribution; it takes " + takes);
       complete = false;
@@ -462,7 +506,7 @@ std::optional<std::vector<std::string_view>> kind_keys(Reader& reader, Fields& f
 }
 
 std::optional<Distribution> empirical(Reader& reader, Fields& f, std::string_view what) {
-  const YAML::Node list = f.get("samples");
+  const yaml::Node list = f.get("samples");
   if (!reader.sequence(list, "samples of " + std::string(what)))
     return std::nullopt;
   std::vector<Duration> samples;
@@ -487,8 +531,8 @@ std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::st
   };
   const auto number = [&](std::string_view key) -> std::optional<double> {
     double value = 0;
-    const YAML::Node n = f.get(key);
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, value) || !std::isfinite(value)) {
+    const yaml::Node n = f.get(key);
+    if (!n.is_scalar() || !decode(n.scalar(), value) || !std::isfinite(value)) {
       reader.error(n, std::string(key) + " of " + std::string(what) + " must be a number, found " +
                           describe(n));
       return std::nullopt;
@@ -542,9 +586,9 @@ std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::st
 
 }  // namespace
 
-std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::string_view what) {
-  if (!node.IsMap()) {
-    if (node.IsScalar()) {
+std::optional<Distribution> Reader::distribution(const yaml::Node& node, std::string_view what) {
+  if (!node.is_map()) {
+    if (node.is_scalar()) {
       if (const auto d = duration(node, what))
         return Distribution::fixed(*d);
       return std::nullopt;
@@ -556,8 +600,8 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
     return std::nullopt;
   }
   Fields f(*this, node, std::string(what), schema::distribution);
-  const YAML::Node kind_node = f.require("distribution");
-  if (!kind_node.IsDefined())
+  const yaml::Node kind_node = f.require("distribution");
+  if (!kind_node.defined())
     return std::nullopt;
   const auto kind = text(kind_node, "the distribution of " + std::string(what));
   if (!kind)
@@ -577,35 +621,30 @@ std::optional<Distribution> Reader::distribution(const YAML::Node& node, std::st
   return std::nullopt;
 }
 
-bool Reader::sequence(const YAML::Node& node, std::string_view what) {
-  if (node.IsSequence())
+bool Reader::sequence(const yaml::Node& node, std::string_view what) {
+  if (node.is_sequence())
     return true;
   error(node, std::string(what) + " must be a list, found " + describe(node));
   return false;
 }
 
-Fields::Fields(Reader& reader, const YAML::Node& map, std::string what, const schema::Shape& shape)
-    : reader_(reader), shape_(shape), map_(map), what_(std::move(what)), is_map_(map.IsMap()) {
-  const std::string known = join(shape.keys);
+Fields::Fields(Reader& reader, const yaml::Node& map, std::string what, const schema::Shape& shape)
+    : reader_(reader), shape_(shape), map_(map), what_(std::move(what)), is_map_(map.is_map()) {
   if (!is_map_) {
-    reader_.error(map, what_ + " must be a mapping of keys to values (known keys: " + known +
-                           "), found " + describe(map));
+    reader_.error(map, what_ + " must be a mapping of keys to values (known keys: " +
+                           join(shape.keys) + "), found " + describe(map));
     return;
   }
-  std::vector<std::string> candidates;
-  for (const schema::Key& k : shape.keys)
-    candidates.emplace_back(k.name);
+  values_.reserve(map.size());
   for (const auto& kv : map) {
-    const YAML::Node& key = kv.first;
-    if (!key.IsScalar()) {
+    const yaml::Node& key = kv.first;
+    if (!key.is_scalar()) {
       reader_.error(key, "keys in " + what_ + " must be plain names, found " + describe(key));
       continue;
     }
-    const std::string& name = key.Scalar();
-    if (std::find(candidates.begin(), candidates.end(), name) == candidates.end()) {
-      reader_.error(key, "unknown key '" + name + "' in " + what_ + did_you_mean(name, candidates) +
-                             "; known keys: " + known);
-      misspelt_.push_back(closest_match(name, candidates));
+    const std::string& name = key.scalar();
+    if (shape.find(name) == nullptr) {
+      report_unknown(key);
       continue;
     }
     const auto earlier = std::find_if(values_.begin(), values_.end(),
@@ -619,7 +658,17 @@ Fields::Fields(Reader& reader, const YAML::Node& map, std::string what, const sc
   }
 }
 
-YAML::Node Fields::get(std::string_view key) const {
+void Fields::report_unknown(const yaml::Node& key) {
+  std::vector<std::string> candidates;
+  for (const schema::Key& k : shape_.keys)
+    candidates.emplace_back(k.name);
+  const std::string& name = key.scalar();
+  reader_.error(key, "unknown key '" + name + "' in " + what_ + did_you_mean(name, candidates) +
+                         "; known keys: " + join(shape_.keys));
+  misspelt_.push_back(closest_match(name, candidates));
+}
+
+yaml::Node Fields::get(std::string_view key) const {
   // A key the shape does not list would be one the schema does not know.
   if (shape_.find(key) == nullptr) {
     throw std::logic_error("the loader reads '" + std::string(key) + "' of " + what_ +
@@ -629,13 +678,13 @@ YAML::Node Fields::get(std::string_view key) const {
     if (name == key)
       return value;
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  return yaml::Node();
 }
 
-YAML::Node Fields::require(std::string_view key) {
-  YAML::Node value = get(key);
+yaml::Node Fields::require(std::string_view key) {
+  yaml::Node value = get(key);
   const bool reported = std::find(misspelt_.begin(), misspelt_.end(), key) != misspelt_.end();
-  if (!value.IsDefined() && is_map_ && !reported) {
+  if (!value.defined() && is_map_ && !reported) {
     reader_.error(map_, what_ + " is missing the required key '" + std::string(key) + "'");
   }
   return value;
@@ -647,7 +696,7 @@ IdTable::IdTable(std::string kind, std::vector<std::string> ids) : kind_(std::mo
   ids_ = std::move(ids);
 }
 
-void IdTable::add(Reader& reader, const YAML::Node& node, const std::string& id,
+void IdTable::add(Reader& reader, const yaml::Node& node, const std::string& id,
                   std::uint32_t index) {
   const int line = reader.at(node).line;
   const auto [it, inserted] = index_.emplace(id, std::pair{index, line});
@@ -666,7 +715,7 @@ std::optional<std::uint32_t> IdTable::find(const std::string& id) const {
   return it->second.first;
 }
 
-std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const YAML::Node& node) {
+std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const yaml::Node& node) {
   const auto id = reader.text(node, "a " + kind_ + " reference");
   if (!id)
     return std::nullopt;
@@ -676,9 +725,9 @@ std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const YAML::Node& 
   return std::nullopt;
 }
 
-std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const YAML::Node& node) {
+std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const yaml::Node& node) {
   std::vector<std::uint32_t> out;
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     if (const auto one = resolve(reader, node))
       out.push_back(*one);
     return out;
@@ -692,17 +741,17 @@ std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const YAML::Nod
   return out;
 }
 
-IdTable collect_ids(Reader& reader, const YAML::Node& list, const std::string& kind) {
+IdTable collect_ids(Reader& reader, const yaml::Node& list, const std::string& kind) {
   IdTable table(kind);
-  if (!list.IsDefined() || !list.IsSequence())
+  if (!list.defined() || !list.is_sequence())
     return table;
   for (std::uint32_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
-    if (!item.IsMap())
+    const yaml::Node item = list[i];
+    if (!item.is_map())
       continue;
-    const YAML::Node id = item["id"];
-    if (id.IsDefined() && id.IsScalar() && !id.Scalar().empty()) {
-      table.add(reader, id, id.Scalar(), i);
+    const yaml::Node id = item["id"];
+    if (id.defined() && id.is_scalar() && !id.scalar().empty()) {
+      table.add(reader, id, id.scalar(), i);
     }
   }
   return table;

@@ -1,8 +1,6 @@
 #pragma once
 // Reading YAML with a diagnostic for everything that is not as expected.
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,13 +13,14 @@
 #include "faultline/schema.hpp"
 #include "faultline/time.hpp"
 #include "faultline/words.hpp"
+#include "loader/yaml_tree.hpp"
 
 namespace faultline::loader {
 
 // Reads and parses a file ("-": standard input). Unreadable, binary, empty
 // and syntactically broken files, directories, inputs over max_bytes, and
 // nesting too deep for the parser, become diagnostics.
-std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagnostics,
+std::optional<yaml::Node> parse_file(const std::string& path, Diagnostics& diagnostics,
                                      std::uint64_t max_bytes);
 
 // The file ("-": standard input) as text: unreadable, binary and blank
@@ -30,12 +29,12 @@ std::optional<YAML::Node> parse_file(const std::string& path, Diagnostics& diagn
 std::optional<std::string> read_text(const std::string& path, Diagnostics& diagnostics,
                                      std::uint64_t max_bytes, std::string_view expected);
 // YAML (or JSON, which YAML reads) text, its syntax errors reported.
-std::optional<YAML::Node> parse_text(const std::string& shown_path, const std::string& text,
+std::optional<yaml::Node> parse_text(const std::string& shown_path, const std::string& text,
                                      Diagnostics& diagnostics);
 
 // One document of a file of several, and the lines before it.
 struct Document {
-  YAML::Node node;
+  yaml::Node node;
   int line_offset = 0;
 };
 
@@ -52,10 +51,10 @@ std::optional<std::vector<Document>> parse_documents(const std::string& path,
 // The value under key in an open-ended mapping (one whose other keys are
 // another tool's, such as a Backstage entity's): undefined when it is
 // absent or `map` is no mapping.
-YAML::Node value_of(const YAML::Node& map, const std::string& key);
+yaml::Node value_of(const yaml::Node& map, const std::string& key);
 
 // "a mapping", "a sequence", "the text 'abc'", "nothing"
-std::string describe(const YAML::Node& node);
+std::string describe(const yaml::Node& node);
 
 class Reader {
  public:
@@ -66,38 +65,38 @@ class Reader {
   const std::string& file() const { return file_; }
   Diagnostics& diagnostics() { return diagnostics_; }
 
-  SourceLocation at(const YAML::Node& node) const;
-  void error(const YAML::Node& node, std::string message);
-  void warning(const YAML::Node& node, std::string message);
+  SourceLocation at(const yaml::Node& node) const;
+  void error(const yaml::Node& node, std::string message);
+  void warning(const yaml::Node& node, std::string message);
 
   // Each reports a problem at the node and returns nothing.
-  std::optional<std::string> text(const YAML::Node& node, std::string_view what);
+  std::optional<std::string> text(const yaml::Node& node, std::string_view what);
   // The text under key in an open-ended mapping (see value_of), reported at
   // the mapping when absent: "<what> has no 'key'".
-  std::optional<std::string> required_text(const YAML::Node& map, const std::string& key,
+  std::optional<std::string> required_text(const yaml::Node& map, const std::string& key,
                                            std::string_view what);
   // Text where the key may be absent: empty when it is (or is not text, reported).
-  std::string optional_text(const YAML::Node& node, std::string_view what);
-  std::optional<std::int64_t> integer(const YAML::Node& node, std::string_view what,
+  std::string optional_text(const yaml::Node& node, std::string_view what);
+  std::optional<std::int64_t> integer(const yaml::Node& node, std::string_view what,
                                       std::int64_t min, std::int64_t max);
   // A number in [min, max].
-  std::optional<double> number(const YAML::Node& node, std::string_view what, double min,
+  std::optional<double> number(const yaml::Node& node, std::string_view what, double min,
                                double max);
   // true or false.
-  std::optional<bool> flag(const YAML::Node& node, std::string_view what);
+  std::optional<bool> flag(const yaml::Node& node, std::string_view what);
   // A number in [0, 1].
-  std::optional<double> fraction(const YAML::Node& node, std::string_view what);
-  std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
+  std::optional<double> fraction(const yaml::Node& node, std::string_view what);
+  std::optional<Duration> duration(const yaml::Node& node, std::string_view what);
   // A link capacity above 0 such as 10Gbps, 100Mbps or 1GBps, in bits per second.
-  std::optional<double> bandwidth(const YAML::Node& node, std::string_view what);
+  std::optional<double> bandwidth(const yaml::Node& node, std::string_view what);
   // A size above 0 such as 10kB, 2MiB or 512 (bytes), in bytes.
-  std::optional<std::int64_t> bytes(const YAML::Node& node, std::string_view what);
+  std::optional<std::int64_t> bytes(const yaml::Node& node, std::string_view what);
   // A duration (fixed) or a mapping naming a distribution and its parameters.
-  std::optional<Distribution> distribution(const YAML::Node& node, std::string_view what);
+  std::optional<Distribution> distribution(const yaml::Node& node, std::string_view what);
   // A word of E's table (words.hpp); an unknown one is reported as
   // "unknown NOUN 'x' (did you mean 'y'?); expected a, b or c".
   template <class E>
-  std::optional<E> word(const YAML::Node& node, std::string_view what, std::string_view noun) {
+  std::optional<E> word(const yaml::Node& node, std::string_view what, std::string_view noun) {
     const std::string given = text(node, what).value_or("");
     if (given.empty())
       return std::nullopt;
@@ -108,7 +107,7 @@ class Reader {
     return std::nullopt;
   }
   // True if node is a sequence; reports otherwise.
-  bool sequence(const YAML::Node& node, std::string_view what);
+  bool sequence(const yaml::Node& node, std::string_view what);
 
  private:
   std::string file_;
@@ -121,24 +120,27 @@ class Reader {
 // required ones on request.
 class Fields {
  public:
-  Fields(Reader& reader, const YAML::Node& map, std::string what, const schema::Shape& shape);
+  Fields(Reader& reader, const yaml::Node& map, std::string what, const schema::Shape& shape);
 
   bool is_map() const { return is_map_; }
-  const YAML::Node& node() const { return map_; }
+  const yaml::Node& node() const { return map_; }
   // The value under key; an undefined node when absent. Reading a key the
   // shape does not list is a defect of the loader (std::logic_error).
-  YAML::Node get(std::string_view key) const;
-  bool has(std::string_view key) const { return get(key).IsDefined(); }
+  yaml::Node get(std::string_view key) const;
+  bool has(std::string_view key) const { return get(key).defined(); }
   // As get, but reports "missing required field" when absent.
-  YAML::Node require(std::string_view key);
+  yaml::Node require(std::string_view key);
 
  private:
+  // Reports a key the shape does not list, with the likeliest it meant.
+  void report_unknown(const yaml::Node& key);
+
   Reader& reader_;
   const schema::Shape& shape_;
-  YAML::Node map_;
+  yaml::Node map_;
   std::string what_;
   bool is_map_ = false;
-  std::vector<std::pair<std::string, YAML::Node>> values_;
+  std::vector<std::pair<std::string, yaml::Node>> values_;
   // Known keys that an unknown key was a likely typo of: already reported.
   std::vector<std::string> misspelt_;
 };
@@ -152,12 +154,12 @@ class IdTable {
 
   const std::string& kind() const { return kind_; }
   // Registers the id of item index, found at node; reports a duplicate.
-  void add(Reader& reader, const YAML::Node& node, const std::string& id, std::uint32_t index);
+  void add(Reader& reader, const yaml::Node& node, const std::string& id, std::uint32_t index);
   std::optional<std::uint32_t> find(const std::string& id) const;
   // Reads a reference at node and resolves it, reporting what is unknown.
-  std::optional<std::uint32_t> resolve(Reader& reader, const YAML::Node& node);
+  std::optional<std::uint32_t> resolve(Reader& reader, const yaml::Node& node);
   // A sequence of references (or a single one).
-  std::vector<std::uint32_t> resolve_list(Reader& reader, const YAML::Node& node);
+  std::vector<std::uint32_t> resolve_list(Reader& reader, const yaml::Node& node);
 
  private:
   std::string kind_;
@@ -167,6 +169,6 @@ class IdTable {
 
 // Registers the ids of a top-level list's items, so that references may point
 // forward; the items themselves are read afterwards.
-IdTable collect_ids(Reader& reader, const YAML::Node& list, const std::string& kind);
+IdTable collect_ids(Reader& reader, const yaml::Node& list, const std::string& kind);
 
 }  // namespace faultline::loader

@@ -175,7 +175,8 @@ std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
   std::vector<RehearsalEdit> edits = state().edits;
   edits.push_back(std::move(edit));
   Diagnostics diagnostics;
-  const auto scenario = loader::read_scenario(path_, edited(text_, edits), diagnostics, options_);
+  const auto scenario = loader::read_scenario(
+      path_, loader::yaml::from_yaml_cpp(edited(text_, edits)), diagnostics, options_);
   if (!scenario) {
     for (const auto& d : diagnostics.all()) {
       if (d.severity == Severity::error)

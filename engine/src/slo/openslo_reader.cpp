@@ -80,7 +80,7 @@ constexpr Shape kObjective{.name = "objective",
 // OpenSLO's duration shorthand, a positive whole number and one of m, h, d,
 // w, M, Q, Y; months, quarters and years have no fixed length, so only the
 // first four are taken. Nothing (the problem reported) otherwise.
-std::optional<Duration> shorthand(loader::Reader& reader, const YAML::Node& node,
+std::optional<Duration> shorthand(loader::Reader& reader, const loader::yaml::Node& node,
                                   std::string_view what) {
   const std::string text = reader.text(node, what).value_or("");
   if (text.empty())
@@ -111,7 +111,7 @@ std::optional<Duration> shorthand(loader::Reader& reader, const YAML::Node& node
   return std::nullopt;
 }
 
-std::optional<Duration> read_window(loader::Reader& reader, const YAML::Node& node) {
+std::optional<Duration> read_window(loader::Reader& reader, const loader::yaml::Node& node) {
   if (!reader.sequence(node, "timeWindow"))
     return std::nullopt;
   if (node.size() != 1) {
@@ -130,7 +130,7 @@ std::optional<Duration> read_window(loader::Reader& reader, const YAML::Node& no
                  "is sized on a rolling window that opens at T0; use isRolling: true");
     return std::nullopt;
   }
-  const YAML::Node duration = window.require("duration");
+  const loader::yaml::Node duration = window.require("duration");
   const auto length =
       duration ? shorthand(reader, duration, "the window's duration") : std::nullopt;
   if (length && *length > kLongestSloWindow) {
@@ -143,21 +143,21 @@ std::optional<Duration> read_window(loader::Reader& reader, const YAML::Node& no
 
 // target or targetPercent, exactly one, as a share in [0, 1).
 std::optional<double> read_target(loader::Reader& reader, const loader::Fields& fields) {
-  const YAML::Node share = fields.get("target");
-  const YAML::Node percent = fields.get("targetPercent");
-  if (share.IsDefined() == percent.IsDefined()) {
+  const loader::yaml::Node share = fields.get("target");
+  const loader::yaml::Node percent = fields.get("targetPercent");
+  if (share.defined() == percent.defined()) {
     reader.error(fields.node(),
                  "an objective needs either target (a share, such as 0.999) or "
                  "targetPercent (such as 99.9), and not both");
     return std::nullopt;
   }
-  const YAML::Node& given = share.IsDefined() ? share : percent;
-  const double scale = share.IsDefined() ? 1 : 100;
-  const auto value = reader.number(given, share.IsDefined() ? "target" : "targetPercent", 0, scale);
+  const loader::yaml::Node& given = share.defined() ? share : percent;
+  const double scale = share.defined() ? 1 : 100;
+  const auto value = reader.number(given, share.defined() ? "target" : "targetPercent", 0, scale);
   if (!value)
     return std::nullopt;
   if (*value >= scale) {
-    reader.error(given, "a target must be below " + std::string(share.IsDefined() ? "1" : "100") +
+    reader.error(given, "a target must be below " + std::string(share.defined() ? "1" : "100") +
                             ": a budget of nothing can never be kept");
     return std::nullopt;
   }
@@ -165,9 +165,9 @@ std::optional<double> read_target(loader::Reader& reader, const loader::Fields& 
 }
 
 // timeSliceWindow: a number of minutes or a duration shorthand.
-std::optional<Duration> read_slice_window(loader::Reader& reader, const YAML::Node& node) {
-  if (node.IsScalar() && !node.Scalar().empty() &&
-      std::all_of(node.Scalar().begin(), node.Scalar().end(),
+std::optional<Duration> read_slice_window(loader::Reader& reader, const loader::yaml::Node& node) {
+  if (node.is_scalar() && !node.scalar().empty() &&
+      std::all_of(node.scalar().begin(), node.scalar().end(),
                   [](char c) { return c >= '0' && c <= '9'; })) {
     const auto minutes = reader.integer(node, "timeSliceWindow", 1, 1'000'000);
     return minutes ? std::optional(Duration::minutes(*minutes)) : std::nullopt;
@@ -177,7 +177,7 @@ std::optional<Duration> read_slice_window(loader::Reader& reader, const YAML::No
 
 // A ratio objective's op, as OpenSLO's own examples give one: availability
 // is met at or above its target, so only gt and gte fit.
-bool higher_is_better(loader::Reader& reader, const YAML::Node& node) {
+bool higher_is_better(loader::Reader& reader, const loader::yaml::Node& node) {
   const std::string op = reader.text(node, "op").value_or("");
   if (op == "gt" || op == "gte")
     return true;
@@ -191,7 +191,7 @@ bool higher_is_better(loader::Reader& reader, const YAML::Node& node) {
   return false;
 }
 
-std::optional<SloObjective> read_objective(loader::Reader& reader, const YAML::Node& node,
+std::optional<SloObjective> read_objective(loader::Reader& reader, const loader::yaml::Node& node,
                                            std::size_t position, BudgetingMethod method) {
   loader::Fields fields(reader, node, "an objective", kObjective);
   if (!fields.is_map())
@@ -214,7 +214,7 @@ std::optional<SloObjective> read_objective(loader::Reader& reader, const YAML::N
                : "objective " + std::to_string(position + 1);
   const auto target = read_target(reader, fields);
   if (method == BudgetingMethod::timeslices) {
-    if (const YAML::Node t = fields.require("timeSliceTarget"))
+    if (const loader::yaml::Node t = fields.require("timeSliceTarget"))
       o.time_slice_target = reader.number(t, "timeSliceTarget", 0, 1);
     if (o.time_slice_target && *o.time_slice_target <= 0) {
       reader.error(fields.get("timeSliceTarget"), "timeSliceTarget must be above 0");
@@ -225,7 +225,7 @@ std::optional<SloObjective> read_objective(loader::Reader& reader, const YAML::N
                  "timeSliceTarget belongs to the Timeslices budgeting method");
   }
   if (method != BudgetingMethod::occurrences) {
-    if (const YAML::Node w = fields.require("timeSliceWindow"))
+    if (const loader::yaml::Node w = fields.require("timeSliceWindow"))
       o.time_slice_window = read_slice_window(reader, w);
   } else if (fields.has("timeSliceWindow")) {
     reader.error(fields.get("timeSliceWindow"),
@@ -271,22 +271,22 @@ bool objective_names_differ(loader::Reader& reader, const Slo& slo) {
   return differ;
 }
 
-std::optional<Slo> read_spec(loader::Reader& reader, const YAML::Node& node, Slo slo) {
+std::optional<Slo> read_spec(loader::Reader& reader, const loader::yaml::Node& node, Slo slo) {
   loader::Fields spec(reader, node, "the SLO's spec", kSpec);
   if (!spec.is_map())
     return std::nullopt;
-  if (const YAML::Node service = spec.require("service")) {
+  if (const loader::yaml::Node service = spec.require("service")) {
     slo.service = reader.text(service, "service").value_or("");
     slo.service_where = reader.at(service);
   }
-  const YAML::Node window = spec.require("timeWindow");
+  const loader::yaml::Node window = spec.require("timeWindow");
   const auto duration = window ? read_window(reader, window) : std::nullopt;
-  const YAML::Node method = spec.require("budgetingMethod");
+  const loader::yaml::Node method = spec.require("budgetingMethod");
   std::optional<BudgetingMethod> budgeting;
   if (method)
     budgeting = reader.word<BudgetingMethod>(method, "budgetingMethod", "budgeting method");
   const BudgetingMethod chosen = budgeting.value_or(BudgetingMethod::occurrences);
-  const YAML::Node objectives = spec.require("objectives");
+  const loader::yaml::Node objectives = spec.require("objectives");
   bool complete = !slo.service.empty() && duration && budgeting.has_value();
   if (objectives && reader.sequence(objectives, "objectives")) {
     if (objectives.size() == 0) {
@@ -311,14 +311,14 @@ std::optional<Slo> read_spec(loader::Reader& reader, const YAML::Node& node, Slo
 }
 
 // An SLO document; nothing for a document of another kind, or with errors.
-std::optional<Slo> read_document(loader::Reader& reader, const YAML::Node& node) {
-  const YAML::Node kind = loader::value_of(node, "kind");
-  if (node.IsMap() && kind.IsScalar() && kind.Scalar() != "SLO")
+std::optional<Slo> read_document(loader::Reader& reader, const loader::yaml::Node& node) {
+  const loader::yaml::Node kind = loader::value_of(node, "kind");
+  if (node.is_map() && kind.is_scalar() && kind.scalar() != "SLO")
     return std::nullopt;
   loader::Fields document(reader, node, "an OpenSLO document", kDocument);
   if (!document.is_map())
     return std::nullopt;
-  if (const YAML::Node version = document.require("apiVersion")) {
+  if (const loader::yaml::Node version = document.require("apiVersion")) {
     const std::string given = reader.text(version, "apiVersion").value_or("");
     if (!given.empty() && given != "openslo/v1") {
       reader.error(version, "apiVersion '" + given + "' is not read; expected openslo/v1");
@@ -328,16 +328,16 @@ std::optional<Slo> read_document(loader::Reader& reader, const YAML::Node& node)
   Slo slo;
   slo.where = reader.at(node);
   document.require("kind");
-  if (const YAML::Node metadata = document.require("metadata")) {
+  if (const loader::yaml::Node metadata = document.require("metadata")) {
     loader::Fields meta(reader, metadata, "the SLO's metadata", kMetadata);
     if (meta.is_map()) {
-      if (const YAML::Node name = meta.require("name"))
+      if (const loader::yaml::Node name = meta.require("name"))
         slo.name = reader.text(name, "name").value_or("");
       if (meta.has("displayName"))
         slo.display_name = reader.text(meta.get("displayName"), "displayName").value_or("");
     }
   }
-  const YAML::Node spec = document.require("spec");
+  const loader::yaml::Node spec = document.require("spec");
   if (slo.name.empty() || !spec)
     return std::nullopt;
   return read_spec(reader, spec, std::move(slo));
@@ -356,7 +356,7 @@ SloLoad load_slos(const std::string& path, const LoadOptions& options) {
   std::map<std::string, int> lines;  // by name: where each SLO is
   for (const loader::Document& document : *documents) {
     loader::Reader reader(shown, load.diagnostics, document.line_offset);
-    if (document.node.IsNull())
+    if (document.node.is_null())
       continue;
     auto slo = read_document(reader, document.node);
     if (!slo)
