@@ -218,11 +218,13 @@ struct ReportPages {
 };
 
 // The JSON file, the report directory and the metrics, each whole or not
-// at all.
-int write_outputs(const Outputs& outputs, const nlohmann::ordered_json& json,
+// at all. Each is made only when asked for: at 10^5 services the JSON of a
+// simulation alone is half a gigabyte.
+int write_outputs(const Outputs& outputs, const std::function<nlohmann::ordered_json()>& json,
                   const std::function<ReportPages()>& pages,
                   const std::function<std::string()>& metrics) {
-  const std::string text = json_text(json);
+  const std::string text =
+      outputs.json.empty() && outputs.report.empty() ? std::string() : json_text(json());
   if (!outputs.report.empty()) {
     try {
       ReportPages p = pages();
@@ -460,8 +462,10 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
       << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
       outputs,
-      faultline::reports::with_budgets(faultline::reports::network_json(scenario, result),
-                                       budgets ? &*budgets : nullptr),
+      [&] {
+        return faultline::reports::with_budgets(faultline::reports::network_json(scenario, result),
+                                                budgets ? &*budgets : nullptr);
+      },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
         return ReportPages{faultline::reports::network_html(scenario, result, judged),
@@ -503,8 +507,10 @@ int replay(const ReplayArgs& args) {
        << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
       outputs,
-      faultline::reports::with_budgets(faultline::reports::replay_json(*scenario, result),
-                                       budgets ? &*budgets : nullptr),
+      [&] {
+        return faultline::reports::with_budgets(faultline::reports::replay_json(*scenario, result),
+                                                budgets ? &*budgets : nullptr);
+      },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
         return ReportPages{faultline::reports::replay_html(*scenario, result, judged),
@@ -648,7 +654,7 @@ int simulation_outputs(const Outputs& outputs, const faultline::Scenario& scenar
   text_stream({outputs.json, outputs.prom})
       << faultline::reports::simulation_text(scenario, result);
   return write_outputs(
-      outputs, faultline::reports::simulation_json(scenario, result),
+      outputs, [&] { return faultline::reports::simulation_json(scenario, result); },
       [&] {
         return ReportPages{faultline::reports::simulation_html(scenario, result),
                            faultline::reports::simulation_summary(scenario, result),
@@ -911,7 +917,7 @@ int comparison_outputs(const Outputs& outputs, const std::vector<faultline::Vari
                        const faultline::Comparison& result) {
   text_stream({outputs.json, outputs.prom}) << faultline::reports::compare_text(result);
   return write_outputs(
-      outputs, faultline::reports::compare_json(result),
+      outputs, [&] { return faultline::reports::compare_json(result); },
       [&] {
         return ReportPages{faultline::reports::compare_html(variants, result),
                            faultline::reports::compare_summary(variants, result),
