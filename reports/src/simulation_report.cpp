@@ -146,54 +146,21 @@ ordered_json tenant_curve_json(const ScenarioClock& clock, const MonteCarloResul
   return points;
 }
 
-ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result) {
-  const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  ordered_json j = result_header();
-  j["fidelity"] = result.network_fidelity ? "network" : "state";
-  j["scenario"] = scenario_json(scenario);
-  j["runs"] = result.runs;
-  j["seed"] = result.seed;
-  j["reached_ci_target"] =
-      result.reached_ci_target ? ordered_json(*result.reached_ci_target) : ordered_json(nullptr);
-  j["interrupted"] = result.interrupted;
-  if (result.network_baseline)
-    j["baseline"] = baseline_json(scenario, *result.network_baseline);
-  j["overall"] = impact_json(result.overall, total_users(topology));
+namespace {
 
-  j["services"] = ordered_json::array();
-  for (std::size_t s = 0; s < result.services.size(); ++s) {
-    const ServiceStatistics& stats = result.services[s];
-    j["services"].push_back(
-        {{"id", topology.services()[s].id},
-         {"probability_down", share(stats.runs_down, result.runs)},
-         {"probability_not_restored", share(stats.restored_at.never(), result.runs)},
-         {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
-         {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}});
-  }
-  const auto first = step_to_speed_up_first(result);
-  j["speed_up_first"] =
-      first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr);
-  j["steps"] = steps_json(scenario, result);
-  j["user_groups"] = ordered_json::array();
-  for (std::size_t g = 0; g < result.user_groups.size(); ++g) {
-    const UserGroup& group = topology.user_groups()[g];
-    ordered_json entry = {{"id", group.id}};
-    entry.update(impact_json(result.user_groups[g], group.users));
-    j["user_groups"].push_back(std::move(entry));
-  }
-  j["observed"] = observed_json(scenario, result);
+// The sampled curves: active users affected, crews' busy shares, tenants' users back.
+void add_curves(JsonDocument& doc, const Scenario& scenario, const MonteCarloResult& result) {
   ordered_json points = ordered_json::array();
   for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
     const Accumulator& a = result.sampled_active[i];
     points.push_back({{"t_s", result.sample_times[i].since_t0().in_seconds()},
-                      {"time", clock.iso_text(result.sample_times[i])},
+                      {"time", scenario.clock.iso_text(result.sample_times[i])},
                       {"mean", a.mean()},
                       {"p10", a.quantile(0.10)},
                       {"p50", a.quantile(0.50)},
                       {"p90", a.quantile(0.90)}});
   }
-  j["active_affected_over_time"] = std::move(points);
+  doc.add("active_affected_over_time", std::move(points));
   ordered_json crews = ordered_json::array();
   const std::size_t n_crews = scenario.crews.size();
   for (std::size_t c = 0; c < n_crews; ++c) {
@@ -204,12 +171,57 @@ ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& r
                      {"size", scenario.crews[c].size},
                      {"mean_busy", std::move(busy)}});
   }
-  j["crew_busy_over_time"] = std::move(crews);
-  j["tenant_users_back_over_time"] = tenant_curve_json(scenario.clock, result);
+  doc.add("crew_busy_over_time", std::move(crews));
+  doc.add("tenant_users_back_over_time", tenant_curve_json(scenario.clock, result));
+}
+
+}  // namespace
+
+JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResult& result) {
+  const Topology& topology = *scenario.topology;
+  JsonDocument doc;
+  const ordered_json header = result_header();
+  for (const auto& item : header.items())
+    doc.add(item.key(), item.value());
+  doc.add("fidelity", result.network_fidelity ? "network" : "state");
+  doc.add("scenario", scenario_json(scenario));
+  doc.add("runs", result.runs);
+  doc.add("seed", result.seed);
+  doc.add("reached_ci_target", result.reached_ci_target ? ordered_json(*result.reached_ci_target)
+                                                        : ordered_json(nullptr));
+  doc.add("interrupted", result.interrupted);
+  if (result.network_baseline)
+    doc.add("baseline", baseline_json(scenario, *result.network_baseline));
+  doc.add("overall", impact_json(result.overall, total_users(topology)));
+  doc.add_list("services", result.services.size(), [&topology, &result](std::size_t s) {
+    const ServiceStatistics& stats = result.services[s];
+    return ordered_json{{"id", topology.services()[s].id},
+                        {"probability_down", share(stats.runs_down, result.runs)},
+                        {"probability_not_restored", share(stats.restored_at.never(), result.runs)},
+                        {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
+                        {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}};
+  });
+  const auto first = step_to_speed_up_first(result);
+  doc.add("speed_up_first",
+          first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr));
+  doc.add("steps", steps_json(scenario, result));
+  doc.add_list("user_groups", result.user_groups.size(), [&topology, &result](std::size_t g) {
+    const UserGroup& group = topology.user_groups()[g];
+    ordered_json entry = {{"id", group.id}};
+    entry.update(impact_json(result.user_groups[g], group.users));
+    return entry;
+  });
+  doc.add("observed", observed_json(scenario, result));
+  add_curves(doc, scenario, result);
   if (!result.slos.empty()) {
-    j["slos"] = budget_statistics_json(result.slos, result.slo_statistics, result.network_fidelity);
+    doc.add("slos",
+            budget_statistics_json(result.slos, result.slo_statistics, result.network_fidelity));
   }
-  return j;
+  return doc;
+}
+
+ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result) {
+  return simulation_document(scenario, result).tree();
 }
 
 // User-hours lost and users cut off, with their spread.

@@ -70,6 +70,8 @@ using faultline::cli::run_range;
 using faultline::cli::shard_header;
 using faultline::cli::slos_for;
 using faultline::cli::study_of;
+using faultline::cli::TextPieces;
+using faultline::cli::TextSink;
 using faultline::cli::write_output;
 
 // Set by SIGINT and SIGTERM. Monte Carlo stops starting runs and reports
@@ -220,25 +222,26 @@ struct ReportPages {
 // The JSON file, the report directory and the metrics, each whole or not
 // at all. Each is made only when asked for: at 10^5 services the JSON of a
 // simulation alone is half a gigabyte.
-int write_outputs(const Outputs& outputs, const std::function<nlohmann::ordered_json()>& json,
+int write_outputs(const Outputs& outputs, const TextPieces& json,
                   const std::function<ReportPages()>& pages,
                   const std::function<std::string()>& metrics) {
-  const std::string text =
-      outputs.json.empty() && outputs.report.empty() ? std::string() : json_text(json());
-  if (!outputs.report.empty()) {
-    try {
-      ReportPages p = pages();
-      faultline::reports::write_directory_atomically(outputs.report,
-                                                     {{"index.html", std::move(p.html)},
-                                                      {"summary.md", std::move(p.markdown)},
-                                                      {"timeline.csv", std::move(p.csv)},
-                                                      {"result.json", text}});
-    } catch (const std::exception& e) {
-      std::cerr << "faultline: " << e.what() << "\n";
-      return kExitFailure;
-    }
-    std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
+  if (outputs.report.empty())
+    return std::max(write_output(outputs.json, json),
+                    outputs.prom.empty() ? kExitOk : write_output(outputs.prom, metrics()));
+  std::string text;
+  json([&](std::string_view piece) { text += piece; });
+  try {
+    ReportPages p = pages();
+    faultline::reports::write_directory_atomically(outputs.report,
+                                                   {{"index.html", std::move(p.html)},
+                                                    {"summary.md", std::move(p.markdown)},
+                                                    {"timeline.csv", std::move(p.csv)},
+                                                    {"result.json", text}});
+  } catch (const std::exception& e) {
+    std::cerr << "faultline: " << e.what() << "\n";
+    return kExitFailure;
   }
+  std::cerr << "faultline: report written to " << outputs.report << "/index.html\n";
   const int json_written = write_output(outputs.json, text);
   return std::max(json_written,
                   outputs.prom.empty() ? kExitOk : write_output(outputs.prom, metrics()));
@@ -462,9 +465,9 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
       << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
       outputs,
-      [&] {
-        return faultline::reports::with_budgets(faultline::reports::network_json(scenario, result),
-                                                budgets ? &*budgets : nullptr);
+      [&](const TextSink& out) {
+        out(json_text(faultline::reports::with_budgets(
+            faultline::reports::network_json(scenario, result), budgets ? &*budgets : nullptr)));
       },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
@@ -507,9 +510,9 @@ int replay(const ReplayArgs& args) {
        << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
       outputs,
-      [&] {
-        return faultline::reports::with_budgets(faultline::reports::replay_json(*scenario, result),
-                                                budgets ? &*budgets : nullptr);
+      [&](const TextSink& out) {
+        out(json_text(faultline::reports::with_budgets(
+            faultline::reports::replay_json(*scenario, result), budgets ? &*budgets : nullptr)));
       },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
@@ -654,7 +657,10 @@ int simulation_outputs(const Outputs& outputs, const faultline::Scenario& scenar
   text_stream({outputs.json, outputs.prom})
       << faultline::reports::simulation_text(scenario, result);
   return write_outputs(
-      outputs, [&] { return faultline::reports::simulation_json(scenario, result); },
+      outputs,
+      [&](const TextSink& out) {
+        faultline::reports::simulation_document(scenario, result).write(out);
+      },
       [&] {
         return ReportPages{faultline::reports::simulation_html(scenario, result),
                            faultline::reports::simulation_summary(scenario, result),
@@ -917,7 +923,8 @@ int comparison_outputs(const Outputs& outputs, const std::vector<faultline::Vari
                        const faultline::Comparison& result) {
   text_stream({outputs.json, outputs.prom}) << faultline::reports::compare_text(result);
   return write_outputs(
-      outputs, [&] { return faultline::reports::compare_json(result); },
+      outputs,
+      [&](const TextSink& out) { out(json_text(faultline::reports::compare_json(result))); },
       [&] {
         return ReportPages{faultline::reports::compare_html(variants, result),
                            faultline::reports::compare_summary(variants, result),

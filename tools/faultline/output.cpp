@@ -25,14 +25,20 @@ const CLI::Validator non_empty_path(
     "PATH");
 
 int write_output(const std::string& path, const std::string& text) {
+  return write_output(path, [&](const TextSink& out) { out(text); });
+}
+
+int write_output(const std::string& path, const TextPieces& pieces) {
   if (path.empty())
     return kExitOk;
   if (path == "-") {
-    std::cout << text;
+    pieces([](std::string_view piece) { std::cout << piece; });
     return kExitOk;
   }
   try {
-    reports::write_file_atomically(path, text);
+    reports::AtomicFile file(path);
+    pieces([&](std::string_view piece) { file.write(piece); });
+    file.commit();
   } catch (const std::exception& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitFailure;

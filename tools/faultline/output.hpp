@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "faultline/diagnostics.hpp"
 
@@ -39,5 +41,13 @@ void add_json_option(CLI::App* command, std::string& path);
 // Writes text to path atomically ("-": standard output, which main checks
 // arrived; empty: nowhere): kExitFailure, said, when it cannot.
 int write_output(const std::string& path, const std::string& text);
+
+// Where a text goes, piece by piece.
+using TextSink = std::function<void(std::string_view)>;
+// A text handed to a sink in pieces as it is made, so that a large one (a
+// simulation's JSON at 10^5 services) need not stand whole in memory.
+using TextPieces = std::function<void(const TextSink&)>;
+// As write_output, the text written as its pieces are made.
+int write_output(const std::string& path, const TextPieces& pieces);
 
 }  // namespace faultline::cli

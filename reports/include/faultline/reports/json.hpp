@@ -15,6 +15,7 @@
 #include "faultline/network.hpp"
 #include "faultline/rare.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/reports/json_document.hpp"
 
 namespace faultline::reports {
 
@@ -43,6 +44,10 @@ nlohmann::ordered_json network_json(const Scenario& scenario, const NetworkRunRe
 // The no-fault baseline of a network run: its shortfalls with their
 // bottlenecks, and every resource asked for more than it carries.
 nlohmann::ordered_json baseline_json(const Scenario& scenario, const NetworkBaseline& baseline);
+// A simulation's JSON; as a document, its lists of services and user groups
+// are made an entry at a time as it is written (json_document.hpp). The
+// document refers to the scenario and the result: it must not outlive them.
+JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json simulation_json(const Scenario& scenario, const MonteCarloResult& result);
 nlohmann::ordered_json markov_json(const Topology& topology, const MarkovResult& result);
 nlohmann::ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis);

@@ -1,0 +1,47 @@
+#pragma once
+// A JSON result made member by member, so that a list of one entry per
+// service need never stand whole in memory: at 10^5 services a
+// simulation's JSON is half a gigabyte as text and several times that as
+// a tree.
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::reports {
+
+class JsonDocument {
+ public:
+  // Entry i of a list member.
+  using Entry = std::function<nlohmann::ordered_json(std::size_t)>;
+
+  // Members keep the order they are added in; a key added twice is a
+  // defect of the report (std::logic_error).
+  void add(std::string key, nlohmann::ordered_json value);
+  // A list of `size` entries, each made by `entry` only when it is written.
+  void add_list(std::string key, std::size_t size, Entry entry);
+
+  // The whole document as one tree.
+  nlohmann::ordered_json tree() const;
+  // Exactly tree().dump(2) and a newline, handed to `out` in pieces, each
+  // list entry made, written and dropped in turn.
+  void write(const std::function<void(std::string_view)>& out) const;
+  // The same text, whole.
+  std::string text() const;
+
+ private:
+  struct Member {
+    std::string key;
+    nlohmann::ordered_json value;  // of a member that is no list
+    std::size_t size = 0;          // of a list
+    Entry entry;                   // of a list; empty for any other member
+  };
+
+  std::vector<Member> members_;
+};
+
+}  // namespace faultline::reports
