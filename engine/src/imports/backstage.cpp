@@ -167,7 +167,7 @@ void Catalog::read_entity(loader::Reader& reader, const loader::yaml::Node& node
     left_out(*kind, *api_version);
     return;
   }
-  const loader::yaml::Node metadata = loader::value_of(node, "metadata");
+  const loader::yaml::Node metadata = node["metadata"];
   if (!metadata.is_map()) {
     reader.error(metadata.defined() ? metadata : node,
                  "a catalog entity needs 'metadata', a mapping with its name");
@@ -176,14 +176,13 @@ void Catalog::read_entity(loader::Reader& reader, const loader::yaml::Node& node
   const auto name = reader.required_text(metadata, "name", "the entity's metadata");
   if (!name)
     return;
-  std::string ns =
-      reader.optional_text(loader::value_of(metadata, "namespace"), "the entity's namespace");
+  std::string ns = reader.optional_text(metadata["namespace"], "the entity's namespace");
   if (ns.empty())
     ns = "default";
   for (const auto& [text, field, is_namespace] :
        {std::tuple{*name, "name", false}, {ns, "namespace", true}}) {
     if (!is_backstage_name(text, is_namespace)) {
-      reader.error(loader::value_of(metadata, field),
+      reader.error(metadata[field],
                    fmt::format("'{}' is no Backstage {}: expected 1 to 63 {}", text, field,
                                is_namespace ? "lower-case letters and digits, '-' between them"
                                             : "letters and digits, '-', '_' or '.' between them"));
@@ -198,7 +197,7 @@ void Catalog::read_entity(loader::Reader& reader, const loader::yaml::Node& node
                                    where.file, where.line));
     return;
   }
-  read_annotations(entity, loader::value_of(metadata, "annotations"));
+  read_annotations(entity, metadata["annotations"]);
   entities_.push_back(std::move(entity));
 }
 
@@ -404,11 +403,11 @@ std::optional<std::size_t> TopologyBuilder::service_of(const Entity& from,
 // dependsOn and dependencyOf, which name their kind.
 void TopologyBuilder::read_relations(std::size_t s) {
   const Entity& entity = *services_[s].entity;
-  const loader::yaml::Node spec = loader::value_of(entity.node, "spec");
+  const loader::yaml::Node spec = entity.node["spec"];
   if (!spec.is_map())
     return;
   for (const auto& [field, inverse] : {std::pair{"dependsOn", false}, {"dependencyOf", true}}) {
-    const loader::yaml::Node list = loader::value_of(spec, field);
+    const loader::yaml::Node list = spec[field];
     if (!list.defined() || !entity.reader->sequence(list, std::string("spec.") + field))
       continue;
     for (const loader::yaml::Node& ref : list) {
@@ -425,11 +424,11 @@ void TopologyBuilder::read_api_relations() {
   std::vector<std::tuple<std::size_t, loader::yaml::Node, EntityRef>> consumed;
   for (std::size_t s = 0; s < services_.size(); ++s) {
     const Entity& entity = *services_[s].entity;
-    const loader::yaml::Node spec = loader::value_of(entity.node, "spec");
+    const loader::yaml::Node spec = entity.node["spec"];
     if (!spec.is_map())
       continue;
     for (const char* field : {"providesApis", "consumesApis"}) {
-      const loader::yaml::Node list = loader::value_of(spec, field);
+      const loader::yaml::Node list = spec[field];
       if (!list.defined() || !entity.reader->sequence(list, std::string("spec.") + field))
         continue;
       for (const loader::yaml::Node& node : list) {
@@ -566,8 +565,7 @@ std::string TopologyBuilder::topology_name() const {
   }
   if (!system)
     return "Backstage catalog";
-  const loader::yaml::Node title =
-      loader::value_of(loader::value_of(system->node, "metadata"), "title");
+  const loader::yaml::Node title = system->node["metadata"]["title"];
   return title.is_scalar() ? title.scalar() : system->ref.name;
 }
 
@@ -600,10 +598,10 @@ std::string TopologyBuilder::region_lines(BackstageImport& result) const {
 
 std::string provenance(const Entity& e) {
   std::string text = "Backstage " + e.ref.text();
-  const loader::yaml::Node spec = loader::value_of(e.node, "spec");
+  const loader::yaml::Node spec = e.node["spec"];
   for (const char* field : {"system", "owner", "type", "lifecycle"}) {
-    if (spec.is_map() && loader::value_of(spec, field).is_scalar())
-      text += fmt::format(", {} {}", field, loader::value_of(spec, field).scalar());
+    if (spec.is_map() && spec[field].is_scalar())
+      text += fmt::format(", {} {}", field, spec[field].scalar());
   }
   return text;
 }
@@ -611,12 +609,12 @@ std::string provenance(const Entity& e) {
 std::string TopologyBuilder::service_lines(const ImportedService& service,
                                            BackstageImport& result) const {
   const Entity& e = *service.entity;
-  const loader::yaml::Node metadata = loader::value_of(e.node, "metadata");
+  const loader::yaml::Node metadata = e.node["metadata"];
   std::string out = "  # " + comment_text(provenance(e)) + "\n  - id: " + scalar(service.id) + "\n";
-  if (loader::value_of(metadata, "title").is_scalar())
-    out += "    name: " + scalar(loader::value_of(metadata, "title").scalar()) + "\n";
-  if (loader::value_of(metadata, "description").is_scalar())
-    out += "    description: " + scalar(loader::value_of(metadata, "description").scalar()) + "\n";
+  if (metadata["title"].is_scalar())
+    out += "    name: " + scalar(metadata["title"].scalar()) + "\n";
+  if (metadata["description"].is_scalar())
+    out += "    description: " + scalar(metadata["description"].scalar()) + "\n";
   std::optional<Redundancy> redundancy = service.redundancy;
   if (!redundancy && service.regions.size() > 1) {
     redundancy = Redundancy::active_active;

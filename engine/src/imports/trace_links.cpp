@@ -45,7 +45,7 @@ class CallTally {
 // /api/v2/dependencies (an array) of {parent, child, callCount}. JSON is
 // read as the YAML it also is, for the line and column of every value.
 void read_links_json(loader::Reader& reader, const loader::yaml::Node& root, CallTally& tally) {
-  const loader::yaml::Node links = root.is_map() ? loader::value_of(root, "data") : root;
+  const loader::yaml::Node links = root.is_map() ? root["data"] : root;
   if (!links.is_sequence()) {
     reader.error(root,
                  "expected dependency links: an array of {parent, child, callCount} "
@@ -61,7 +61,7 @@ void read_links_json(loader::Reader& reader, const loader::yaml::Node& root, Cal
     }
     const auto parent = reader.required_text(link, "parent", "the link");
     const auto child = reader.required_text(link, "child", "the link");
-    const loader::yaml::Node count = loader::value_of(link, "callCount");
+    const loader::yaml::Node count = link["callCount"];
     if (!count.defined()) {
       reader.error(link, "the link has no 'callCount'");
       continue;

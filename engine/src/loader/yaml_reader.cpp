@@ -259,14 +259,6 @@ std::optional<std::vector<Document>> parse_documents(const std::string& file,
   return documents;
 }
 
-yaml::Node value_of(const yaml::Node& map, const std::string& key) {
-  if (!map.defined() || !map.is_map())
-    return yaml::Node();
-  const yaml::Node& const_map = map;  // looking up, never adding
-  const yaml::Node value = const_map[key];
-  return value.defined() ? value : yaml::Node();
-}
-
 std::string describe(const yaml::Node& node) {
   switch (node.kind()) {
     case yaml::NodeKind::map:
@@ -305,7 +297,7 @@ std::optional<std::string> Reader::text(const yaml::Node& node, std::string_view
 
 std::optional<std::string> Reader::required_text(const yaml::Node& map, const std::string& key,
                                                  std::string_view what) {
-  const yaml::Node value = value_of(map, key);
+  const yaml::Node value = map[key];
   if (!value.defined()) {
     error(map, std::string(what) + " has no '" + key + "'");
     return std::nullopt;

@@ -48,11 +48,6 @@ std::optional<std::vector<Document>> parse_documents(const std::string& path,
                                                      std::uint64_t max_bytes,
                                                      std::string_view expected);
 
-// The value under key in an open-ended mapping (one whose other keys are
-// another tool's, such as a Backstage entity's): undefined when it is
-// absent or `map` is no mapping.
-yaml::Node value_of(const yaml::Node& map, const std::string& key);
-
 // "a mapping", "a sequence", "the text 'abc'", "nothing"
 std::string describe(const yaml::Node& node);
 
@@ -71,7 +66,8 @@ class Reader {
 
   // Each reports a problem at the node and returns nothing.
   std::optional<std::string> text(const yaml::Node& node, std::string_view what);
-  // The text under key in an open-ended mapping (see value_of), reported at
+  // The text under key in an open-ended mapping (one whose other keys are
+  // another tool's, such as a Backstage entity's), reported at
   // the mapping when absent: "<what> has no 'key'".
   std::optional<std::string> required_text(const yaml::Node& map, const std::string& key,
                                            std::string_view what);

@@ -6,7 +6,7 @@
 // services (a 16 MB topology) building and freeing them took longer than
 // the rest of the load. Here a document is three flat arrays (nodes, their
 // children, the scalars' text), and a Node is a handle into them. A Node
-// keeps its document alive, so it may outlive the Document it came from.
+// keeps its document's arrays alive, so it may outlive the parse that made it.
 
 #include <yaml-cpp/yaml.h>
 

@@ -312,7 +312,7 @@ std::optional<Slo> read_spec(loader::Reader& reader, const loader::yaml::Node& n
 
 // An SLO document; nothing for a document of another kind, or with errors.
 std::optional<Slo> read_document(loader::Reader& reader, const loader::yaml::Node& node) {
-  const loader::yaml::Node kind = loader::value_of(node, "kind");
+  const loader::yaml::Node kind = node["kind"];
   if (node.is_map() && kind.is_scalar() && kind.scalar() != "SLO")
     return std::nullopt;
   loader::Fields document(reader, node, "an OpenSLO document", kDocument);
