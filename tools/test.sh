@@ -6,8 +6,8 @@
 #                             aborts), in build/sanitize: the suite but the
 #                             browser test and the Webex outage at
 #                             network fidelity, then the libFuzzer
-#                             targets (tests/fuzz/): the loaders' 45 s,
-#                             the imports' 22 s
+#                             targets (tests/fuzz/): the loaders' 30 s,
+#                             the imports' 15 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +35,7 @@ fi
 tools/setup.sh --sanitize
 root=$PWD
 build=build/sanitize
-fuzz_seconds=45
+fuzz_seconds=30
 
 phase_start=$SECONDS
 phase() {  # phase NAME: prints how long the phase that just ended took
