@@ -35,8 +35,10 @@ const std::string kNoText;
 // ends, so each collection's children stay one contiguous run.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  // Room for a document of `bytes`: a node or a scalar takes at least 8
-  // bytes of text, so the arrays rarely grow (and move what they hold).
+  // Room for a document of `bytes`, guessing a node per 8 bytes of text
+  // and a scalar per 16, so that a large document's arrays seldom grow
+  // (and move what they hold); room guessed too large is address space
+  // never touched.
   explicit TreeBuilder(std::size_t bytes = 0) {
     tree_->records.reserve(bytes / 8);
     tree_->children.reserve(bytes / 8);
