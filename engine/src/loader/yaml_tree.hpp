@@ -41,8 +41,6 @@ class Node {
 
   NodeKind kind() const;
   bool defined() const { return kind() != NodeKind::undefined; }
-  // `if (const Node n = fields.get("key"))`: true when defined.
-  explicit operator bool() const { return defined(); }
   bool is_null() const { return kind() == NodeKind::null; }
   bool is_scalar() const { return kind() == NodeKind::scalar; }
   bool is_sequence() const { return kind() == NodeKind::sequence; }

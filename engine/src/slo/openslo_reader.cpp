@@ -132,7 +132,7 @@ std::optional<Duration> read_window(loader::Reader& reader, const loader::yaml::
   }
   const loader::yaml::Node duration = window.require("duration");
   const auto length =
-      duration ? shorthand(reader, duration, "the window's duration") : std::nullopt;
+      duration.defined() ? shorthand(reader, duration, "the window's duration") : std::nullopt;
   if (length && *length > kLongestSloWindow) {
     reader.error(duration,
                  "a window of at most 366d (a year) is judged, found " + format_duration(*length));
@@ -214,7 +214,7 @@ std::optional<SloObjective> read_objective(loader::Reader& reader, const loader:
                : "objective " + std::to_string(position + 1);
   const auto target = read_target(reader, fields);
   if (method == BudgetingMethod::timeslices) {
-    if (const loader::yaml::Node t = fields.require("timeSliceTarget"))
+    if (const loader::yaml::Node t = fields.require("timeSliceTarget"); t.defined())
       o.time_slice_target = reader.number(t, "timeSliceTarget", 0, 1);
     if (o.time_slice_target && *o.time_slice_target <= 0) {
       reader.error(fields.get("timeSliceTarget"), "timeSliceTarget must be above 0");
@@ -225,7 +225,7 @@ std::optional<SloObjective> read_objective(loader::Reader& reader, const loader:
                  "timeSliceTarget belongs to the Timeslices budgeting method");
   }
   if (method != BudgetingMethod::occurrences) {
-    if (const loader::yaml::Node w = fields.require("timeSliceWindow"))
+    if (const loader::yaml::Node w = fields.require("timeSliceWindow"); w.defined())
       o.time_slice_window = read_slice_window(reader, w);
   } else if (fields.has("timeSliceWindow")) {
     reader.error(fields.get("timeSliceWindow"),
@@ -275,20 +275,20 @@ std::optional<Slo> read_spec(loader::Reader& reader, const loader::yaml::Node& n
   loader::Fields spec(reader, node, "the SLO's spec", kSpec);
   if (!spec.is_map())
     return std::nullopt;
-  if (const loader::yaml::Node service = spec.require("service")) {
+  if (const loader::yaml::Node service = spec.require("service"); service.defined()) {
     slo.service = reader.text(service, "service").value_or("");
     slo.service_where = reader.at(service);
   }
   const loader::yaml::Node window = spec.require("timeWindow");
-  const auto duration = window ? read_window(reader, window) : std::nullopt;
+  const auto duration = window.defined() ? read_window(reader, window) : std::nullopt;
   const loader::yaml::Node method = spec.require("budgetingMethod");
   std::optional<BudgetingMethod> budgeting;
-  if (method)
+  if (method.defined())
     budgeting = reader.word<BudgetingMethod>(method, "budgetingMethod", "budgeting method");
   const BudgetingMethod chosen = budgeting.value_or(BudgetingMethod::occurrences);
   const loader::yaml::Node objectives = spec.require("objectives");
   bool complete = !slo.service.empty() && duration && budgeting.has_value();
-  if (objectives && reader.sequence(objectives, "objectives")) {
+  if (objectives.defined() && reader.sequence(objectives, "objectives")) {
     if (objectives.size() == 0) {
       reader.error(objectives, "an SLO needs at least one objective");
       complete = false;
@@ -318,7 +318,7 @@ std::optional<Slo> read_document(loader::Reader& reader, const loader::yaml::Nod
   loader::Fields document(reader, node, "an OpenSLO document", kDocument);
   if (!document.is_map())
     return std::nullopt;
-  if (const loader::yaml::Node version = document.require("apiVersion")) {
+  if (const loader::yaml::Node version = document.require("apiVersion"); version.defined()) {
     const std::string given = reader.text(version, "apiVersion").value_or("");
     if (!given.empty() && given != "openslo/v1") {
       reader.error(version, "apiVersion '" + given + "' is not read; expected openslo/v1");
@@ -328,17 +328,17 @@ std::optional<Slo> read_document(loader::Reader& reader, const loader::yaml::Nod
   Slo slo;
   slo.where = reader.at(node);
   document.require("kind");
-  if (const loader::yaml::Node metadata = document.require("metadata")) {
+  if (const loader::yaml::Node metadata = document.require("metadata"); metadata.defined()) {
     loader::Fields meta(reader, metadata, "the SLO's metadata", kMetadata);
     if (meta.is_map()) {
-      if (const loader::yaml::Node name = meta.require("name"))
+      if (const loader::yaml::Node name = meta.require("name"); name.defined())
         slo.name = reader.text(name, "name").value_or("");
       if (meta.has("displayName"))
         slo.display_name = reader.text(meta.get("displayName"), "displayName").value_or("");
     }
   }
   const loader::yaml::Node spec = document.require("spec");
-  if (slo.name.empty() || !spec)
+  if (slo.name.empty() || !spec.defined())
     return std::nullopt;
   return read_spec(reader, spec, std::move(slo));
 }
