@@ -12,6 +12,7 @@ UserAccounting::UserAccounting(const Topology& topology, const ActivityCalendar&
       calendar_(calendar),
       group_affected_(topology.user_groups().size()),
       group_active_(topology.user_groups().size()),
+      affected_place_(topology.user_groups().size()),
       unchanged_since_(topology.user_groups().size()),
       first_sample_(topology.user_groups().size()),
       cursors_(topology.user_groups().size()),
@@ -37,6 +38,7 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
   std::fill(group_active_.begin(), group_active_.end(), UserCount{});
   std::fill(group_attributed_.begin(), group_attributed_.end(), UserTime{});
   affected_groups_.clear();
+  most_ever_active_ = UserCount{};
   span_start_ = SimTime{};
   span_segment_ = 0;
   std::fill(unchanged_since_.begin(), unchanged_since_.end(), SimTime{});
@@ -141,10 +143,7 @@ void UserAccounting::group_samples(UserGroupId g) {
 void UserAccounting::close_overall() {
   if (now_ > span_start_ && !affected_groups_.empty()) {
     update_peaks(result_->overall, total_affected_, UserCount{}, span_start_);
-    UserCount most_ever;
-    for (const UserGroupId g : affected_groups_)
-      most_ever += active_share(group_affected_[g.value], calendar_.highest_weight(g));
-    if (most_ever > result_->overall.peak_active)
+    if (most_ever_active_ > result_->overall.peak_active)
       overall_span_peak();
   }
   span_start_ = now_;
@@ -221,14 +220,7 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
     share = restored_share(result_->user_groups[g.value].lost, attributed, before, affected);
     attributed += share;
   }
-  if (before == UserCount{}) {
-    affected_groups_.insert(std::upper_bound(affected_groups_.begin(), affected_groups_.end(), g),
-                            g);
-  } else if (affected == UserCount{}) {
-    std::erase(affected_groups_, g);
-  }
-  total_affected_ += affected - before;
-  group_affected_[g.value] = affected;
+  move_group(g, before, affected);
   if (timeline_) {
     // Kept as it goes for the segment-by-segment walk; spans look it up.
     const UserCount active = active_share(affected, calendar_.permille(segment_, g));
@@ -237,6 +229,22 @@ UserTime UserAccounting::set_affected(UserGroupId g, UserCount affected) {
     changed_ = true;
   }
   return share;
+}
+
+void UserAccounting::move_group(UserGroupId g, UserCount before, UserCount affected) {
+  if (before == UserCount{}) {
+    affected_place_[g.value] = static_cast<std::uint32_t>(affected_groups_.size());
+    affected_groups_.push_back(g);
+  } else if (affected == UserCount{}) {
+    const UserGroupId last = affected_groups_.back();
+    affected_groups_[affected_place_[g.value]] = last;
+    affected_place_[last.value] = affected_place_[g.value];
+    affected_groups_.pop_back();
+  }
+  const std::uint16_t busiest = calendar_.highest_weight(g);
+  most_ever_active_ += active_share(affected, busiest) - active_share(before, busiest);
+  total_affected_ += affected - before;
+  group_affected_[g.value] = affected;
 }
 
 void UserAccounting::finish() {

@@ -65,6 +65,9 @@ class UserAccounting {
   void overall_span_peak();
   // Peaks of the state now, as an instant of its own.
   void instant_peaks();
+  // Group g's cut-off users go from `before` to `affected`: it joins or
+  // leaves the affected groups, and the totals follow.
+  void move_group(UserGroupId g, UserCount before, UserCount affected);
 
   const Topology& topology_;
   const ActivityCalendar& calendar_;
@@ -85,8 +88,15 @@ class UserAccounting {
   std::vector<UserCount> group_affected_;
   // Of those affected, the active ones; kept as they go for the users lines.
   std::vector<UserCount> group_active_;
-  // The groups with someone cut off.
+  // The groups with someone cut off, in no order (every reader sums), and
+  // each group's place among them: joining and leaving cost O(1), not a
+  // shift of thousands of groups in a large estate.
   std::vector<UserGroupId> affected_groups_;
+  std::vector<std::uint32_t> affected_place_;
+  // Of all cut-off users, the most that could ever be active at once: each
+  // group's at its busiest weight. Kept as groups change, so a span whose
+  // peak cannot be beaten costs nothing however many groups are cut off.
+  UserCount most_ever_active_;
   // Without users lines, by group: since when its cut-off users are the
   // same, the first sample since then, and where it stands in the
   // calendar's stretches of its weight.
