@@ -95,8 +95,10 @@ py::object replay(const ScenarioHandle& s, const std::optional<std::string>& slo
     std::optional<faultline::reports::RunBudgets> budgets;
     if (!slos.empty())
       budgets = {slos, faultline::SloMeter(*s.scenario, slos).burn(result), false};
-    json = faultline::reports::with_budgets(faultline::reports::replay_json(*s.scenario, result),
-                                            budgets ? &*budgets : nullptr);
+    json =
+        faultline::reports::with_budgets(faultline::reports::replay_document(*s.scenario, result),
+                                         budgets ? &*budgets : nullptr)
+            .tree();
   }
   return as_python(json);
 }

@@ -27,6 +27,11 @@ void append_at_depth(std::string& out, const ordered_json& value, int depth) {
 
 }  // namespace
 
+JsonDocument::JsonDocument(const ordered_json& object) {
+  for (const auto& item : object.items())
+    add(item.key(), item.value());
+}
+
 void JsonDocument::add(std::string key, ordered_json value) {
   add_list(std::move(key), 0, {});
   members_.back().value = std::move(value);

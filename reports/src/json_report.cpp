@@ -277,23 +277,61 @@ ordered_json tenants_out_json(const ScenarioClock& clock, const RunResult& resul
   return out;
 }
 
-ordered_json service_outcomes_json(const Scenario& scenario, const RunResult& result) {
+ordered_json service_outcome_json(const Scenario& scenario, const RunResult& result, ServiceId s) {
   const ScenarioClock& clock = scenario.clock;
-  ordered_json services = ordered_json::array();
-  for (std::uint32_t s = 0; s < scenario.topology->services().size(); ++s) {
-    const Service& service = scenario.topology->services()[s];
-    const ServiceOutcome& o = result.services[s];
-    services.push_back({{"id", service.id},
-                        {"name", service.name},
-                        {"down_s", seconds(o.down)},
-                        {"degraded_s", seconds(o.degraded)},
-                        {"first_down", time_or_null(clock, o.first_down)},
-                        {"partly_restored_at", time_or_null(clock, o.partly_restored_at)},
-                        {"restored_at", time_or_null(clock, o.restored_at)},
-                        {"restored_at_s", seconds_or_null(o.restored_at)},
-                        {"final_state", to_string(o.final_state)}});
+  const Service& service = scenario.topology->service(s);
+  const ServiceOutcome& o = result.services[s.value];
+  return {{"id", service.id},
+          {"name", service.name},
+          {"down_s", seconds(o.down)},
+          {"degraded_s", seconds(o.degraded)},
+          {"first_down", time_or_null(clock, o.first_down)},
+          {"partly_restored_at", time_or_null(clock, o.partly_restored_at)},
+          {"restored_at", time_or_null(clock, o.restored_at)},
+          {"restored_at_s", seconds_or_null(o.restored_at)},
+          {"final_state", to_string(o.final_state)}};
+}
+
+ordered_json crews_json(const Scenario& scenario, const RunResult& result) {
+  ordered_json crews = ordered_json::array();
+  for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
+    const Crew& crew = scenario.crews[c];
+    crews.push_back({{"id", crew.id},
+                     {"size", crew.size},
+                     {"busy_hours", result.crews[c].busy.in_hours()},
+                     {"peak_busy", result.crews[c].peak_busy}});
   }
-  return services;
+  return crews;
+}
+
+ordered_json observed_outcomes_json(const Scenario& scenario, const RunResult& result) {
+  const ScenarioClock& clock = scenario.clock;
+  ordered_json observed = ordered_json::array();
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const Milestone& milestone = scenario.observed[m];
+    const MilestoneOutcome& o = result.observed[m];
+    ordered_json entry = {{"id", milestone.id},
+                          {"description", milestone.description},
+                          {"source", milestone.source},
+                          {milestone.service ? "service"
+                           : milestone.share ? "share"
+                                             : "step",
+                           milestone_subject(scenario, milestone)}};
+    if (milestone.group)
+      entry["group"] = scenario.topology->user_group(*milestone.group).id;
+    entry.update(ordered_json{{"event", to_string(milestone.event)},
+                              {"timing", to_string(milestone.timing)},
+                              {"observed", clock.iso_text(milestone.time)},
+                              {"observed_s", seconds(milestone.time.since_t0())},
+                              {"within_s", seconds(milestone.within)},
+                              {"simulated", time_or_null(clock, o.simulated)},
+                              {"simulated_s", seconds_or_null(o.simulated)},
+                              {"difference_s", o.difference ? ordered_json(seconds(*o.difference))
+                                                            : ordered_json(nullptr)},
+                              {"met", o.met}});
+    observed.push_back(std::move(entry));
+  }
+  return observed;
 }
 
 }  // namespace
@@ -318,76 +356,45 @@ ordered_json result_header() {
   return {{"schema_version", kSchemaVersion}, {"faultline_version", std::string(kVersion)}};
 }
 
-ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
+// The timeline, the services and the user groups are lists of one entry
+// per change or per service, made as they are written.
+JsonDocument replay_document(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
   const ScenarioClock& clock = scenario.clock;
-  ordered_json j = result_header();
-  j["fidelity"] = "state";
-  j["scenario"] = scenario_json(scenario);
-  j["scenario"]["end"] = clock.iso_text(result.end);
-  j["scenario"]["horizon_given"] = scenario.horizon.has_value();
-  j["scenario"]["end_s"] = seconds(result.end.since_t0());
-
-  j["timeline"] = ordered_json::array();
-  for (const auto& e : result.timeline)
-    j["timeline"].push_back(timeline_entry(scenario, e));
-
-  j["services"] = service_outcomes_json(scenario, result);
-  j["steps"] = steps_json(scenario, result);
-  j["restored_user_hours_otherwise"] = result.restored_loss_otherwise.in_user_hours();
-
-  j["crews"] = ordered_json::array();
-  for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
-    const Crew& crew = scenario.crews[c];
-    j["crews"].push_back({{"id", crew.id},
-                          {"size", crew.size},
-                          {"busy_hours", result.crews[c].busy.in_hours()},
-                          {"peak_busy", result.crews[c].peak_busy}});
-  }
-
-  j["critical_path"] = ordered_json::array();
+  JsonDocument doc(result_header());
+  doc.add("fidelity", "state");
+  ordered_json about = scenario_json(scenario);
+  about["end"] = clock.iso_text(result.end);
+  about["horizon_given"] = scenario.horizon.has_value();
+  about["end_s"] = seconds(result.end.since_t0());
+  doc.add("scenario", std::move(about));
+  doc.add_list("timeline", result.timeline.size(), [&scenario, &result](std::size_t i) {
+    return timeline_entry(scenario, result.timeline[i]);
+  });
+  doc.add_list("services", topology.services().size(), [&scenario, &result](std::size_t s) {
+    return service_outcome_json(scenario, result, ServiceId{static_cast<std::uint32_t>(s)});
+  });
+  doc.add("steps", steps_json(scenario, result));
+  doc.add("restored_user_hours_otherwise", result.restored_loss_otherwise.in_user_hours());
+  doc.add("crews", crews_json(scenario, result));
+  ordered_json path = ordered_json::array();
   for (const StepId s : critical_path(scenario, result))
-    j["critical_path"].push_back(scenario.steps[s.value].id);
-
-  j["user_groups"] = ordered_json::array();
-  UserCount everyone;
-  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-    const UserGroup& group = topology.user_groups()[g];
-    everyone += group.users;
+    path.push_back(scenario.steps[s.value].id);
+  doc.add("critical_path", std::move(path));
+  doc.add_list("user_groups", topology.user_groups().size(), [&scenario, &result](std::size_t g) {
+    const UserGroup& group = scenario.topology->user_groups()[g];
     ordered_json entry = {{"id", group.id}, {"name", group.name}};
-    entry.update(impact_json(clock, result.user_groups[g], group.users));
-    j["user_groups"].push_back(std::move(entry));
-  }
-  j["overall"] = impact_json(clock, result.overall, everyone);
+    entry.update(impact_json(scenario.clock, result.user_groups[g], group.users));
+    return entry;
+  });
+  doc.add("overall", impact_json(clock, result.overall, total_users(topology)));
+  doc.add("tenants_out", tenants_out_json(clock, result));
+  doc.add("observed", observed_outcomes_json(scenario, result));
+  return doc;
+}
 
-  j["tenants_out"] = tenants_out_json(clock, result);
-
-  j["observed"] = ordered_json::array();
-  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-    const Milestone& milestone = scenario.observed[m];
-    const MilestoneOutcome& o = result.observed[m];
-    ordered_json entry = {{"id", milestone.id},
-                          {"description", milestone.description},
-                          {"source", milestone.source},
-                          {milestone.service ? "service"
-                           : milestone.share ? "share"
-                                             : "step",
-                           milestone_subject(scenario, milestone)}};
-    if (milestone.group)
-      entry["group"] = scenario.topology->user_group(*milestone.group).id;
-    entry.update(ordered_json{{"event", to_string(milestone.event)},
-                              {"timing", to_string(milestone.timing)},
-                              {"observed", clock.iso_text(milestone.time)},
-                              {"observed_s", seconds(milestone.time.since_t0())},
-                              {"within_s", seconds(milestone.within)},
-                              {"simulated", time_or_null(clock, o.simulated)},
-                              {"simulated_s", seconds_or_null(o.simulated)},
-                              {"difference_s", o.difference ? ordered_json(seconds(*o.difference))
-                                                            : ordered_json(nullptr)},
-                              {"met", o.met}});
-    j["observed"].push_back(std::move(entry));
-  }
-  return j;
+ordered_json replay_json(const Scenario& scenario, const RunResult& result) {
+  return replay_document(scenario, result).tree();
 }
 
 ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& analysis) {

@@ -179,10 +179,7 @@ void add_curves(JsonDocument& doc, const Scenario& scenario, const MonteCarloRes
 
 JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
-  JsonDocument doc;
-  const ordered_json header = result_header();
-  for (const auto& item : header.items())
-    doc.add(item.key(), item.value());
+  JsonDocument doc(result_header());
   doc.add("fidelity", result.network_fidelity ? "network" : "state");
   doc.add("scenario", scenario_json(scenario));
   doc.add("runs", result.runs);

@@ -128,10 +128,10 @@ ordered_json budgets_json(const RunBudgets& budgets) {
   return out;
 }
 
-ordered_json with_budgets(ordered_json replay_json, const RunBudgets* budgets) {
+JsonDocument with_budgets(JsonDocument replay, const RunBudgets* budgets) {
   if (budgets)
-    replay_json["slos"] = budgets_json(*budgets);
-  return replay_json;
+    replay.add("slos", budgets_json(*budgets));
+  return replay;
 }
 
 std::string budget_statistics_text(std::span<const Slo> slos,

@@ -1,17 +1,19 @@
 // A JSON document written member by member must be byte for byte what
 // nlohmann writes for the same tree with an indent of 2: the CLI writes a
-// simulation's JSON this way and every golden file and merge compares
-// bytes.
+// simulation's and a replay's JSON this way and every golden file and
+// merge compares bytes.
 #include "faultline/reports/json_document.hpp"
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/slo.hpp"
 #include "test_support.hpp"
 
 namespace faultline::reports {
@@ -51,6 +53,29 @@ TEST(JsonDocument, RefusesAKeyGivenTwice) {
   JsonDocument doc;
   doc.add("runs", 1);
   EXPECT_THROW(doc.add_list("runs", 0, {}), std::logic_error);
+}
+
+TEST(JsonDocument, StartsWithTheMembersOfAnObjectInTheirOrder) {
+  JsonDocument doc(ordered_json{{"z", 1}, {"a", {{"b", 2}}}});
+  doc.add("m", 3);
+  EXPECT_EQ(doc.text(), "{\n  \"z\": 1,\n  \"a\": {\n    \"b\": 2\n  },\n  \"m\": 3\n}\n");
+  EXPECT_THROW(doc.add("a", 4), std::logic_error);
+}
+
+// The replay's timeline (324 entries), services and user groups are lists
+// made as they are written; an SLO's budgets follow as one more member.
+TEST(JsonDocument, WritesTheWebexReplayAsItsTree) {
+  const auto loaded = load_scenario(testing::source_path("scenarios/webex-2018-09-25.yaml"));
+  ASSERT_TRUE(loaded.scenario) << loaded.diagnostics.to_text();
+  const RunResult result = replay(*loaded.scenario);
+  ASSERT_EQ(result.timeline.size(), 324u);
+  const std::string text = replay_document(*loaded.scenario, result).text();
+  EXPECT_EQ(text, replay_json(*loaded.scenario, result).dump(2) + "\n");
+  const RunBudgets none;
+  const ordered_json judged = with_budgets(replay_document(*loaded.scenario, result), &none).tree();
+  EXPECT_EQ(std::prev(judged.end()).key(), "slos");
+  EXPECT_EQ(judged["slos"], ordered_json::array());
+  EXPECT_EQ(with_budgets(replay_document(*loaded.scenario, result), nullptr).text(), text);
 }
 
 TEST(JsonDocument, WritesTheWebexSimulationAsItsTree) {

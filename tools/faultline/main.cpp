@@ -466,8 +466,10 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
   const int written = write_outputs(
       outputs,
       [&](const TextSink& out) {
-        out(json_text(faultline::reports::with_budgets(
-            faultline::reports::network_json(scenario, result), budgets ? &*budgets : nullptr)));
+        faultline::reports::with_budgets(
+            faultline::reports::JsonDocument(faultline::reports::network_json(scenario, result)),
+            budgets ? &*budgets : nullptr)
+            .write(out);
       },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
@@ -511,8 +513,9 @@ int replay(const ReplayArgs& args) {
   const int written = write_outputs(
       outputs,
       [&](const TextSink& out) {
-        out(json_text(faultline::reports::with_budgets(
-            faultline::reports::replay_json(*scenario, result), budgets ? &*budgets : nullptr)));
+        faultline::reports::with_budgets(faultline::reports::replay_document(*scenario, result),
+                                         budgets ? &*budgets : nullptr)
+            .write(out);
       },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;

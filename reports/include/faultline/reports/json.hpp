@@ -37,6 +37,10 @@ nlohmann::ordered_json result_header();
 
 // Which scenario a result is of: name, files, time zone and T0.
 nlohmann::ordered_json scenario_json(const Scenario& scenario);
+// A replay's JSON; as a document, its timeline, services and user groups
+// are made an entry at a time as it is written. It refers to the scenario
+// and the result: it must not outlive them.
+JsonDocument replay_document(const Scenario& scenario, const RunResult& result);
 nlohmann::ordered_json replay_json(const Scenario& scenario, const RunResult& result);
 // The replay's JSON, its "fidelity" "network", with the request metrics per
 // window.

@@ -19,6 +19,10 @@ class JsonDocument {
   // Entry i of a list member.
   using Entry = std::function<nlohmann::ordered_json(std::size_t)>;
 
+  JsonDocument() = default;
+  // A document whose first members are those of `object`, in its order.
+  explicit JsonDocument(const nlohmann::ordered_json& object);
+
   // Members keep the order they are added in; a key added twice is a
   // defect of the report (std::logic_error).
   void add(std::string key, nlohmann::ordered_json value);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "faultline/monte_carlo.hpp"
+#include "faultline/reports/json_document.hpp"
 #include "faultline/slo.hpp"
 
 namespace faultline::reports {
@@ -26,7 +27,7 @@ std::string budgets_text(const RunBudgets& budgets);
 nlohmann::ordered_json budgets_json(const RunBudgets& budgets);
 std::string budgets_metrics(const Scenario& scenario, const RunBudgets& budgets);
 // A replay's JSON with its budgets (`slos`) added, when it was judged.
-nlohmann::ordered_json with_budgets(nlohmann::ordered_json replay_json, const RunBudgets* budgets);
+JsonDocument with_budgets(JsonDocument replay, const RunBudgets* budgets);
 
 // Over runs: the share of each budget spent (mean and quantiles) and the
 // share of runs that exhausted it, with its 95% interval, under `title`
