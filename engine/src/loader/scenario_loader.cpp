@@ -22,6 +22,19 @@ std::vector<std::string> ids_of(const Items& items) {
   return ids;
 }
 
+// A kind of the topology's ids, resolved through its own index.
+template <class Find, class Items>
+IdTable topology_ids(std::string kind, const Topology& topology, Find find, Items items) {
+  return IdTable(
+      std::move(kind),
+      [&topology, find](std::string_view id) -> std::optional<std::uint32_t> {
+        if (const auto found = (topology.*find)(id))
+          return found->value;
+        return std::nullopt;
+      },
+      [&topology, items] { return ids_of((topology.*items)()); });
+}
+
 class ScenarioReader {
  public:
   ScenarioReader(const std::string& path, Diagnostics& diagnostics, const LoadOptions& options)
@@ -159,9 +172,12 @@ class ScenarioReader {
     }
     topology_ = topology_at(path);
     if (topology_) {
-      services_.emplace("service", ids_of(topology_->services()));
-      deployments_.emplace("deployment", ids_of(topology_->deployments()));
-      regions_.emplace("region", ids_of(topology_->regions()));
+      services_.emplace(
+          topology_ids("service", *topology_, &Topology::find_service, &Topology::services));
+      deployments_.emplace(topology_ids("deployment", *topology_, &Topology::find_deployment,
+                                        &Topology::deployments));
+      regions_.emplace(
+          topology_ids("region", *topology_, &Topology::find_region, &Topology::regions));
       user_groups_.emplace("user group", ids_of(topology_->user_groups()));
       for (const Deployment& d : topology_->deployments()) {
         if (!d.zone.empty() && std::find(zones_.begin(), zones_.end(), d.zone) == zones_.end())

@@ -701,6 +701,8 @@ void IdTable::add(Reader& reader, const yaml::Node& node, const std::string& id,
 }
 
 std::optional<std::uint32_t> IdTable::find(const std::string& id) const {
+  if (find_)
+    return find_(id);
   const auto it = index_.find(id);
   if (it == index_.end())
     return std::nullopt;
@@ -713,7 +715,8 @@ std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const yaml::Node& 
     return std::nullopt;
   if (const auto found = find(*id))
     return found;
-  reader.error(node, "unknown " + kind_ + " '" + *id + "'" + did_you_mean(*id, ids_));
+  reader.error(node,
+               "unknown " + kind_ + " '" + *id + "'" + did_you_mean(*id, list_ ? list_() : ids_));
   return std::nullopt;
 }
 
