@@ -28,6 +28,10 @@ void append_at_depth(std::string& out, const ordered_json& value, int depth) {
 }  // namespace
 
 JsonDocument::JsonDocument(const ordered_json& object) {
+  // items() of a list would make keys of its positions.
+  if (!object.is_object())
+    throw std::logic_error("a JSON document starts from an object, not a " +
+                           std::string(object.type_name()));
   for (const auto& item : object.items())
     add(item.key(), item.value());
 }

@@ -60,6 +60,9 @@ TEST(JsonDocument, StartsWithTheMembersOfAnObjectInTheirOrder) {
   doc.add("m", 3);
   EXPECT_EQ(doc.text(), "{\n  \"z\": 1,\n  \"a\": {\n    \"b\": 2\n  },\n  \"m\": 3\n}\n");
   EXPECT_THROW(doc.add("a", 4), std::logic_error);
+  EXPECT_THROW(JsonDocument(ordered_json{1, 2}), std::logic_error);
+  EXPECT_THROW(JsonDocument(ordered_json(nullptr)), std::logic_error);
+  EXPECT_EQ(JsonDocument(ordered_json::object()).text(), "{}\n");
 }
 
 // The replay's timeline (324 entries), services and user groups are lists

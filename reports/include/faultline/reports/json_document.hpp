@@ -20,7 +20,8 @@ class JsonDocument {
   using Entry = std::function<nlohmann::ordered_json(std::size_t)>;
 
   JsonDocument() = default;
-  // A document whose first members are those of `object`, in its order.
+  // A document whose first members are those of `object`, in its order;
+  // anything but an object is a defect of the report (std::logic_error).
   explicit JsonDocument(const nlohmann::ordered_json& object);
 
   // Members keep the order they are added in; a key added twice is a
