@@ -125,6 +125,18 @@ TEST(Accumulator, BucketsWidenAtEitherEnd) {
       EXPECT_EQ(h.bins[i].count, expected.bins[i].count) << i;
   }
   EXPECT_NEAR(in_order.quantile(0.5), 5 * kHour, 131'072);
+  // The buckets span exactly the values seen, however they arrived.
+  const std::size_t first = detail::bucket_of(kHour);
+  const std::size_t span = detail::bucket_of(9 * kHour) - first + 1;
+  for (const Accumulator* a : {&in_order, &outwards, &merged_up, &merged_down}) {
+    EXPECT_EQ(a->state().first_bucket, first);
+    EXPECT_EQ(a->state().buckets.size(), span);
+  }
+  Accumulator twice = in_order;
+  twice.merge(in_order);
+  EXPECT_EQ(twice.state().buckets.size(), span) << "a part within the span does not widen it";
+  EXPECT_EQ(twice.count(), 18u);
+  EXPECT_EQ(twice.quantile(0.5), in_order.quantile(0.5));
   Accumulator empty;
   merged_up.merge(empty);
   EXPECT_EQ(merged_up.quantile(0.5), in_order.quantile(0.5)) << "an empty part changes nothing";

@@ -172,7 +172,7 @@ class Accumulator {
     moments_.add(value);
     const std::size_t b = detail::bucket_of(value);
     if (b < first_ || b - first_ >= buckets_.size()) [[unlikely]]
-      widen_to(b);
+      widen_to(b, b);
     ++buckets_[b - first_];
   }
   void merge(const Accumulator& other);
@@ -196,8 +196,8 @@ class Accumulator {
 
  private:
   [[noreturn]] static void throw_negative();
-  // Makes room for the bucket, at either end; never shrinks.
-  void widen_to(std::size_t bucket);
+  // Makes room for buckets low to high, at either end; never shrinks.
+  void widen_to(std::size_t low, std::size_t high);
 
   Moments moments_;
   // Buckets first_, first_ + 1, ...: only the span between the smallest
