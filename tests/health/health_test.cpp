@@ -150,6 +150,43 @@ TEST_F(Health, CapabilityScalesWhatTheDeploymentsServe) {
   EXPECT_TRUE(changed().empty()) << "no change, nothing reported";
 }
 
+// fits_below by hand: a deployment's capacity is 1000 x healthy / 2
+// instances, and the demand reaches it when its half of the total weight
+// (4) does, so fits_below = capacity x 4 / 2: 2000 with every instance up,
+// 1000 with one of api-east's down (500 x 2). A limit that moves is listed
+// once until forgotten, however many propagations move it; one that does
+// not move, and a service without capacity, are never listed.
+TEST(HealthLimits, ListTheCapacityLimitedServicesWhoseLimitMoved) {
+  const auto load = load_topology(testing::test_path("health/fixtures/capacity.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const ServiceId api = *load.topology->find_service("api");
+  const DeploymentId east = *load.topology->find_deployment("api-east");
+  HealthPropagator health(*load.topology);
+  using Listed = std::vector<ServiceId>;
+  const auto listed = [&] {
+    const auto changes = health.limit_changes();
+    return Listed(changes.begin(), changes.end());
+  };
+  health.set_demand(api, UserCount{100});
+  health.propagate();
+  EXPECT_EQ(health.fits_below(api), 2000);
+  EXPECT_EQ(listed(), Listed{api});
+  health.set_healthy_instances(east, 1);
+  health.propagate();
+  EXPECT_EQ(health.fits_below(api), 1000);
+  EXPECT_EQ(listed(), Listed{api}) << "listed once, not once per propagation";
+  health.forget_limit_changes();
+  EXPECT_EQ(listed(), Listed{});
+  health.set_demand(api, UserCount{200});
+  health.propagate();
+  EXPECT_EQ(listed(), Listed{}) << "a demand under the limit moves no limit";
+  health.set_healthy_instances(east, 2);
+  health.propagate();
+  EXPECT_EQ(health.fits_below(api), 2000);
+  EXPECT_EQ(listed(), Listed{api});
+  health.reset();
+  EXPECT_EQ(listed(), Listed{}) << "a reset forgets";
+}
 
 // An estate with nothing failed is operational everywhere, whatever its
 // instance counts, weights and capacities, as long as every deployment can

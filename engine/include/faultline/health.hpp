@@ -141,6 +141,11 @@ class HealthPropagator {
   // (infinity with none taking traffic; 0 before it was evaluated). A
   // change of demand below it both before and after is not evaluated.
   double fits_below(ServiceId s) const { return fits_below_[s.value]; }
+  // The capacity-limited services whose fits_below moved since the last
+  // forget_limit_changes() (or reset), each once: what watches the limits
+  // need look again only at these.
+  std::span<const ServiceId> limit_changes() const { return limit_changed_; }
+  void forget_limit_changes();
   // The load a capacity-limited deployment sees (retries included) over the
   // capacity its healthy instances give, as of its service's last
   // evaluation; 0 when it takes no traffic. A demand change that keeps every
@@ -169,6 +174,7 @@ class HealthPropagator {
   double deployment_fraction(const Service& service, ServiceId s);
   double capacity_fraction(const Service& service, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
+  void set_fits_below(ServiceId s, double limit);
   void mark(ServiceId s);
   // Clears what the last propagate() changed.
   void forget_changes();
@@ -204,6 +210,8 @@ class HealthPropagator {
   // By capacity-limited service: below this demand no deployment is at its
   // capacity (as of its last evaluation).
   std::vector<double> fits_below_;
+  std::vector<ServiceId> limit_changed_;
+  std::vector<char> is_limit_changed_;
   std::vector<double> load_ratio_;
   std::vector<DeploymentId> load_changed_;
   std::vector<char> is_load_changed_;

@@ -38,6 +38,7 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       is_check_changed_(topology.deployments().size()),
       demand_(topology.services().size()),
       fits_below_(topology.services().size()),
+      is_limit_changed_(topology.services().size()),
       load_ratio_(topology.deployments().size()),
       is_load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
@@ -78,6 +79,8 @@ void HealthPropagator::reset() {
   full_evaluation_ = deep_checks_;
   std::fill(demand_.begin(), demand_.end(), UserCount{});
   std::fill(fits_below_.begin(), fits_below_.end(), 0.0);
+  std::fill(is_limit_changed_.begin(), is_limit_changed_.end(), 0);
+  limit_changed_.clear();
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
   std::fill(is_load_changed_.begin(), is_load_changed_.end(), 0);
   load_changed_.clear();
@@ -171,7 +174,7 @@ void HealthPropagator::end_trial() {
     health_[s.value] = k.health;
     network_[s.value] = k.network;
     capability_[s.value] = k.capability;
-    fits_below_[s.value] = k.fits_below;
+    set_fits_below(s, k.fits_below);
     active_[s.value] = k.active;
     demand_[s.value] = k.demand;
     is_kept_[s.value] = 0;
@@ -305,7 +308,7 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       set_load_ratio(d, std::max(1.0, load * service.retry_amplification / capacity));
     }
   }
-  fits_below_[s.value] = fits_below;
+  set_fits_below(s, fits_below);
   if (quorum_lost || taking_traffic == 0)
     return 0.0;
   return demand == 0 ? 1.0 : std::clamp(1.0 - shed / demand, 0.0, 1.0);
@@ -425,6 +428,22 @@ NetworkView HealthPropagator::network_through(const Service& service, ServiceId 
     return {};
   return {1.0 - passed / weight * (1.0 - below.packet_loss),
           latency / weight + below.added_latency_ms};
+}
+
+void HealthPropagator::set_fits_below(ServiceId s, double limit) {
+  if (limit == fits_below_[s.value])
+    return;
+  fits_below_[s.value] = limit;
+  if (!is_limit_changed_[s.value]) {
+    is_limit_changed_[s.value] = 1;
+    limit_changed_.push_back(s);
+  }
+}
+
+void HealthPropagator::forget_limit_changes() {
+  for (const ServiceId s : limit_changed_)
+    is_limit_changed_[s.value] = 0;
+  limit_changed_.clear();
 }
 
 void HealthPropagator::forget_changes() {

@@ -35,6 +35,11 @@ CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar&
   }
 }
 
+std::size_t CapacityDemand::position(ServiceId s) const {
+  return static_cast<std::size_t>(std::lower_bound(services_.begin(), services_.end(), s) -
+                                  services_.begin());
+}
+
 std::optional<std::size_t> CapacityDemand::next_change(std::size_t i, std::size_t segment) const {
   const std::size_t next = next_change_[i][segment];
   return next < demand_[i].size() ? std::optional(next) : std::nullopt;
@@ -88,6 +93,7 @@ void DemandSchedule::reset() {
   segment_.reset();
   event_.reset();
   checks_.assign(demand_.services().size(), Check{});
+  checked_segment_.reset();
 }
 
 void DemandSchedule::sync(std::size_t segment) {
@@ -99,15 +105,13 @@ void DemandSchedule::sync(std::size_t segment) {
 }
 
 void DemandSchedule::schedule(std::size_t segment) {
-  std::optional<std::size_t> next;
-  for (std::size_t i = 0; i < demand_.services().size(); ++i) {
-    Check& check = checks_[i];
-    const double limit = health_.fits_below(demand_.services()[i]);
-    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
-      check = {limit, segment, demand_.next_evaluated(i, segment, limit)};
-    if (check.next && (!next || *check.next < *next))
-      next = check.next;
-  }
+  if (checked_segment_ == segment)
+    recheck_limits(segment);
+  else
+    recheck_all(segment);
+  health_.forget_limit_changes();
+  const std::optional<std::size_t> next =
+      earliest_ == kNever ? std::nullopt : std::optional(earliest_);
   if (event_ && next == event_segment_)
     return;
   if (event_)
@@ -117,6 +121,56 @@ void DemandSchedule::schedule(std::size_t segment) {
     event_segment_ = *next;
     event_ = queue_.schedule(calendar_.segment_start(*next), events::DemandChanges{*next});
   }
+}
+
+void DemandSchedule::recheck_all(std::size_t segment) {
+  earliest_ = kNever;
+  at_earliest_ = 0;
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    const Check& check = checks_[i];
+    const double limit = health_.fits_below(demand_.services()[i]);
+    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
+      refresh(i, segment, limit);
+    count(check);
+  }
+  checked_segment_ = segment;
+}
+
+// A check found in this segment still holds in it unless its limit moved.
+void DemandSchedule::recheck_limits(std::size_t segment) {
+  for (const ServiceId s : health_.limit_changes()) {
+    const std::size_t i = demand_.position(s);
+    const double limit = health_.fits_below(s);
+    if (checks_[i].limit == limit)
+      continue;
+    if (checks_[i].next.value_or(kNever) == earliest_)
+      --at_earliest_;
+    refresh(i, segment, limit);
+    count(checks_[i]);
+  }
+  if (at_earliest_ == 0)
+    find_earliest();
+}
+
+void DemandSchedule::refresh(std::size_t i, std::size_t segment, double limit) {
+  checks_[i] = {limit, segment, demand_.next_evaluated(i, segment, limit)};
+}
+
+void DemandSchedule::count(const Check& check) {
+  const std::size_t next = check.next.value_or(kNever);
+  if (next < earliest_) {
+    earliest_ = next;
+    at_earliest_ = 1;
+  } else if (next == earliest_) {
+    ++at_earliest_;
+  }
+}
+
+void DemandSchedule::find_earliest() {
+  earliest_ = kNever;
+  at_earliest_ = 0;
+  for (const Check& check : checks_)
+    count(check);
 }
 
 }  // namespace faultline::detail

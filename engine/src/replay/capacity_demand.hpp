@@ -3,6 +3,7 @@
 // the segment starts at which a change of it can matter: demand changes are
 // events only there, not at every change of activity.
 
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
@@ -20,6 +21,8 @@ class CapacityDemand {
 
   // The capacity-limited services, in ServiceId order.
   std::span<const ServiceId> services() const { return services_; }
+  // Where the capacity-limited service s is in services().
+  std::size_t position(ServiceId s) const;
   // The concurrent active users whose traffic reaches services()[i] during
   // the segment.
   UserCount demand(std::size_t i, std::size_t segment) const { return demand_[i][segment]; }
@@ -73,6 +76,16 @@ class DemandSchedule {
     std::size_t from = 0;
     std::optional<std::size_t> next;
   };
+  static constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
+
+  // In a new segment every check can be out of date.
+  void recheck_all(std::size_t segment);
+  // In the segment of the last look, only checks whose limit moved are.
+  void recheck_limits(std::size_t segment);
+  void refresh(std::size_t i, std::size_t segment, double limit);
+  // Counts a check's next segment toward the earliest.
+  void count(const Check& check);
+  void find_earliest();
 
   const CapacityDemand& demand_;
   const ActivityCalendar& calendar_;
@@ -83,6 +96,14 @@ class DemandSchedule {
   std::optional<EventHandle> event_;
   std::size_t event_segment_ = 0;
   std::vector<Check> checks_;
+  // The segment of the last look at the checks, and the earliest next
+  // segment among them (kNever for none) with how many checks have it: a
+  // propagation in the same segment looks only at the limits that moved
+  // (most propagations in an estate of 10^5 services, each of which looked
+  // at all its thousands of capacity-limited services).
+  std::optional<std::size_t> checked_segment_;
+  std::size_t earliest_ = kNever;
+  std::size_t at_earliest_ = 0;
 };
 
 }  // namespace faultline::detail
