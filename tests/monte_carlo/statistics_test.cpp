@@ -125,7 +125,9 @@ TEST(Accumulator, BucketsWidenAtEitherEnd) {
       EXPECT_EQ(h.bins[i].count, expected.bins[i].count) << i;
   }
   EXPECT_NEAR(in_order.quantile(0.5), 5 * kHour, 131'072);
-  // The buckets span exactly the values seen, however they arrived.
+  // The buckets kept, as a tally file stores them, span exactly the values
+  // seen however they arrived: widening copies the counts to their places.
+  // (What a vector holds in reserve beyond them does not show here.)
   const std::size_t first = detail::bucket_of(kHour);
   const std::size_t span = detail::bucket_of(9 * kHour) - first + 1;
   for (const Accumulator* a : {&in_order, &outwards, &merged_up, &merged_down}) {

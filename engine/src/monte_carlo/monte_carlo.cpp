@@ -177,8 +177,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   merge_burns(into.slo_statistics, from.slo_statistics);
 }
 
-// `empty`: the study's result before any run, which the worker's tally
-// starts as.
+// `empty`: the study's result with no run tallied, which the worker's
+// tally starts as.
 struct Worker {
   Worker(const Scenario& scenario, const MonteCarloResult& empty) : run(scenario), tally(empty) {}
   detail::Run run;

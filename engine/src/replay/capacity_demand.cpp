@@ -1,6 +1,7 @@
 #include "replay/capacity_demand.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace faultline::detail {
 
@@ -36,8 +37,10 @@ CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar&
 }
 
 std::size_t CapacityDemand::position(ServiceId s) const {
-  return static_cast<std::size_t>(std::lower_bound(services_.begin(), services_.end(), s) -
-                                  services_.begin());
+  const auto it = std::lower_bound(services_.begin(), services_.end(), s);
+  if (it == services_.end() || *it != s)
+    throw std::logic_error("a demand position asked of a service without capacity");
+  return static_cast<std::size_t>(it - services_.begin());
 }
 
 std::optional<std::size_t> CapacityDemand::next_change(std::size_t i, std::size_t segment) const {
