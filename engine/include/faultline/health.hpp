@@ -66,6 +66,30 @@ struct HealthChange {
   HealthInputs inputs;
 };
 
+// Ids listed once each, in the order first added, until cleared: what a
+// propagation changed, for its callers to follow.
+template <class IdType>
+class ChangeList {
+ public:
+  explicit ChangeList(std::size_t ids) : listed_(ids) {}
+  void add(IdType id) {
+    if (listed_[id.value])
+      return;
+    listed_[id.value] = 1;
+    items_.push_back(id);
+  }
+  std::span<const IdType> items() const { return items_; }
+  void clear() {
+    for (const IdType id : items_)
+      listed_[id.value] = 0;
+    items_.clear();
+  }
+
+ private:
+  std::vector<char> listed_;  // by id
+  std::vector<IdType> items_;
+};
+
 class HealthPropagator {
  public:
   // Starts with every instance healthy, every capability at 1, cold standbys
@@ -131,7 +155,7 @@ class HealthPropagator {
   const NetworkView& probe(DeploymentId d) const { return probe_[d.value]; }
   // Deployments whose health check started or stopped failing in the last
   // propagate().
-  std::span<const DeploymentId> check_changes() const { return check_changed_; }
+  std::span<const DeploymentId> check_changes() const { return check_changed_.items(); }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
   // Changes not yet propagated are included.
   void copy_inputs(HealthInputs& inputs) const;
@@ -144,7 +168,7 @@ class HealthPropagator {
   // The capacity-limited services whose fits_below moved since the last
   // forget_limit_changes() (or reset), each once: what watches the limits
   // need look again only at these.
-  std::span<const ServiceId> limit_changes() const { return limit_changed_; }
+  std::span<const ServiceId> limit_changes() const { return limit_changed_.items(); }
   void forget_limit_changes();
   // The load a capacity-limited deployment sees (retries included) over the
   // capacity its healthy instances give, as of its service's last
@@ -154,7 +178,7 @@ class HealthPropagator {
   double load_ratio(DeploymentId d) const { return load_ratio_[d.value]; }
   // Deployments of services with an overload threshold whose load ratio the
   // last propagate() changed.
-  std::span<const DeploymentId> load_changes() const { return load_changed_; }
+  std::span<const DeploymentId> load_changes() const { return load_changed_.items(); }
 
   // Users of the group cut off now: those of its tenants out on some
   // per-tenant service, and of the rest the share not served by the worst
@@ -204,17 +228,14 @@ class HealthPropagator {
   // Evaluation looks at networks and health checks: with deep checks, or
   // once some deployment was impaired since the reset.
   bool full_evaluation_ = false;
-  std::vector<DeploymentId> check_changed_;
-  std::vector<char> is_check_changed_;
+  ChangeList<DeploymentId> check_changed_;
   std::vector<UserCount> demand_;
   // By capacity-limited service: below this demand no deployment is at its
   // capacity (as of its last evaluation).
   std::vector<double> fits_below_;
-  std::vector<ServiceId> limit_changed_;
-  std::vector<char> is_limit_changed_;
+  ChangeList<ServiceId> limit_changed_;
   std::vector<double> load_ratio_;
-  std::vector<DeploymentId> load_changed_;
-  std::vector<char> is_load_changed_;
+  ChangeList<DeploymentId> load_changed_;
   std::vector<ServiceHealth> health_;
   struct Pending {
     std::uint32_t rank;
@@ -225,8 +246,7 @@ class HealthPropagator {
   };
   std::vector<Pending> pending_;  // a min-heap by rank
   std::vector<char> is_pending_;
-  std::vector<ServiceId> changed_;
-  std::vector<char> is_changed_;
+  ChangeList<ServiceId> changed_;
   // A trial's kept states, a service's and then one for each of its
   // deployments, in the order touched.
   struct KeptService {

@@ -35,15 +35,15 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       checked_out_(topology.deployments().size()),
       probe_(topology.deployments().size()),
       network_(topology.services().size()),
-      is_check_changed_(topology.deployments().size()),
+      check_changed_(topology.deployments().size()),
       demand_(topology.services().size()),
       fits_below_(topology.services().size()),
-      is_limit_changed_(topology.services().size()),
+      limit_changed_(topology.services().size()),
       load_ratio_(topology.deployments().size()),
-      is_load_changed_(topology.deployments().size()),
+      load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
       is_pending_(topology.services().size()),
-      is_changed_(topology.services().size()),
+      changed_(topology.services().size()),
       is_kept_(topology.services().size()) {
   reset();
 }
@@ -74,19 +74,15 @@ void HealthPropagator::reset() {
   std::fill(checked_out_.begin(), checked_out_.end(), 0);
   std::fill(probe_.begin(), probe_.end(), NetworkView{});
   std::fill(network_.begin(), network_.end(), NetworkView{});
-  std::fill(is_check_changed_.begin(), is_check_changed_.end(), 0);
   check_changed_.clear();
   full_evaluation_ = deep_checks_;
   std::fill(demand_.begin(), demand_.end(), UserCount{});
   std::fill(fits_below_.begin(), fits_below_.end(), 0.0);
-  std::fill(is_limit_changed_.begin(), is_limit_changed_.end(), 0);
   limit_changed_.clear();
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
-  std::fill(is_load_changed_.begin(), is_load_changed_.end(), 0);
   load_changed_.clear();
   std::fill(health_.begin(), health_.end(), ServiceHealth{});
   std::fill(is_pending_.begin(), is_pending_.end(), 0);
-  std::fill(is_changed_.begin(), is_changed_.end(), 0);
   pending_.clear();
   changed_.clear();
 }
@@ -223,10 +219,7 @@ void HealthPropagator::set_load_ratio(DeploymentId d, double ratio) {
   load_ratio_[d.value] = ratio;
   if (!topology_.service(topology_.deployment(d).service).overload)
     return;
-  if (!is_load_changed_[d.value]) {
-    is_load_changed_[d.value] = 1;
-    load_changed_.push_back(d);
-  }
+  load_changed_.add(d);
 }
 
 // Without capacities every deployment is sized for its share of the traffic
@@ -403,10 +396,7 @@ void HealthPropagator::check_deployments(const Service& service, const NetworkVi
     if (out == checked_out_[d.value])
       continue;
     checked_out_[d.value] = out;
-    if (!is_check_changed_[d.value]) {
-      is_check_changed_[d.value] = 1;
-      check_changed_.push_back(d);
-    }
+    check_changed_.add(d);
   }
 }
 
@@ -434,27 +424,16 @@ void HealthPropagator::set_fits_below(ServiceId s, double limit) {
   if (limit == fits_below_[s.value])
     return;
   fits_below_[s.value] = limit;
-  if (!is_limit_changed_[s.value]) {
-    is_limit_changed_[s.value] = 1;
-    limit_changed_.push_back(s);
-  }
+  limit_changed_.add(s);
 }
 
 void HealthPropagator::forget_limit_changes() {
-  for (const ServiceId s : limit_changed_)
-    is_limit_changed_[s.value] = 0;
   limit_changed_.clear();
 }
 
 void HealthPropagator::forget_changes() {
-  for (const ServiceId s : changed_)
-    is_changed_[s.value] = 0;
   changed_.clear();
-  for (const DeploymentId d : load_changed_)
-    is_load_changed_[d.value] = 0;
   load_changed_.clear();
-  for (const DeploymentId d : check_changed_)
-    is_check_changed_[d.value] = 0;
   check_changed_.clear();
 }
 
@@ -470,15 +449,13 @@ std::span<const ServiceId> HealthPropagator::propagate() {
     const bool health_moved = next != health_[s.value];
     if (!health_moved && !network_moved)
       continue;
-    if (health_moved && !is_changed_[s.value]) {
-      is_changed_[s.value] = 1;
-      changed_.push_back(s);
-    }
+    if (health_moved)
+      changed_.add(s);
     health_[s.value] = next;
     for (const ServiceId dependant : topology_.dependants(s))
       mark(dependant);
   }
-  return changed_;
+  return changed_.items();
 }
 
 UserCount HealthPropagator::affected_users(UserGroupId g, UserCount tenants_out) const {
