@@ -62,6 +62,51 @@ ScenarioClock new_york_at(const char* local) {
   return ScenarioClock(*ScenarioClock::parse_local(local, zone), zone);
 }
 
+ScenarioClock clock_at(const char* zone_name, const char* local) {
+  const auto* zone = ScenarioClock::find_zone(zone_name);
+  return ScenarioClock(*ScenarioClock::parse_local(local, zone), zone);
+}
+
+TEST(ScenarioClock, WritesLocalAndIsoTimesWithTheZonesOffset) {
+  // 10:00 in Kathmandu (UTC+05:45) and St John's (UTC-03:30 in winter).
+  const ScenarioClock kathmandu = clock_at("Asia/Kathmandu", "2024-01-10 10:00");
+  EXPECT_EQ(kathmandu.local_text(SimTime{}), "2024-01-10 10:00 +0545");
+  EXPECT_EQ(kathmandu.iso_text(SimTime{} + Duration::seconds(30)), "2024-01-10T10:00:30+05:45");
+  EXPECT_EQ(kathmandu.local_text(SimTime{} + Duration::seconds(30)), "2024-01-10 10:00:30 +0545");
+  const ScenarioClock st_johns = clock_at("America/St_Johns", "2024-01-10 10:00");
+  EXPECT_EQ(st_johns.iso_text(SimTime{}), "2024-01-10T10:00:00-03:30");
+  // One second before T0 is the day before, and milliseconds are cut off.
+  const ScenarioClock utc = clock_at("UTC", "2024-01-10 00:00");
+  EXPECT_EQ(utc.local_text(SimTime{} - Duration{1}), "2024-01-09 23:59:59 UTC");
+  EXPECT_EQ(utc.iso_text(SimTime{} + Duration{999}), "2024-01-10T00:00:00+00:00");
+}
+
+// The fixed formats are written field by field; the date library's
+// general formatter, which the format-taking overload uses, must agree on
+// every time: across daylight saving changes, in zones with half and
+// quarter hours, before standard time (New York's local mean time is
+// 4:56:02 behind UTC; an offset is written in whole minutes, cut towards
+// zero) and in years the fields do not cover.
+TEST(ScenarioClock, FixedFormatsAgreeWithTheDateLibrary) {
+  const std::pair<const char*, const char*> starts[] = {
+      {"America/New_York", "2024-03-09 22:30"},    {"America/New_York", "2024-11-02 23:59:30"},
+      {"Asia/Kathmandu", "2024-01-10 10:00"},      {"America/St_Johns", "2024-10-31 12:00"},
+      {"Australia/Lord_Howe", "2024-04-06 12:00"}, {"America/New_York", "1850-06-01 12:00"},
+      {"Europe/London", "0999-12-31 23:00"},       {"UTC", "9999-12-31 23:00"}};
+  for (const auto& [zone, local] : starts) {
+    const ScenarioClock clock = clock_at(zone, local);
+    for (std::int64_t ms = -7'200'000; ms <= 7'200'000; ms += 1'234'567) {
+      const SimTime t{ms};
+      const std::string whole_minute = clock.local_text(t, "%S") == "00" ? "" : ":%S";
+      EXPECT_EQ(clock.local_text(t),
+                clock.local_text(t, ("%Y-%m-%d %H:%M" + whole_minute + " %Z").c_str()))
+          << zone << " " << local << " " << ms;
+      EXPECT_EQ(clock.iso_text(t), clock.local_text(t, "%Y-%m-%dT%H:%M:%S%Ez"))
+          << zone << " " << local << " " << ms;
+    }
+  }
+}
+
 TEST(ScenarioClock, AxisTicksFallOnLocalHoursAcrossTheSpringChange) {
   // Clocks in New York go from 02:00 EST to 03:00 EDT on 10 March 2024.
   const ScenarioClock clock = new_york_at("2024-03-09 22:30");

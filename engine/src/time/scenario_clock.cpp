@@ -1,4 +1,5 @@
 #include <date/tz.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -88,22 +89,61 @@ date::zoned_time<std::chrono::milliseconds> zoned(const ScenarioClock::Seconds& 
   return date::zoned_time<std::chrono::milliseconds>{
       zone, std::chrono::sys_time<std::chrono::milliseconds>{t0} + std::chrono::milliseconds{t.ms}};
 }
+
+// A time's fields on the zone's wall clock, for the two fixed formats that
+// timelines print by the hundred thousand: date::format builds a stream and
+// its locale for each, which made formatting a tenth of a large replay.
+struct WallClock {
+  date::year_month_day day;
+  date::hh_mm_ss<std::chrono::seconds> time;
+  date::sys_info zone;
+};
+
+std::optional<WallClock> wall_clock(const date::sys_seconds& utc, const date::time_zone* zone) {
+  const date::sys_info info = zone->get_info(utc);
+  const date::local_seconds local{utc.time_since_epoch() + info.offset};
+  const auto midnight = date::floor<date::days>(local);
+  const date::year_month_day day{midnight};
+  // date::format pads and signs years outside these; they keep its text.
+  if (day.year() < date::year{1000} || day.year() > date::year{9999})
+    return std::nullopt;
+  return WallClock{day, date::hh_mm_ss{local - midnight}, info};
+}
+
 }  // namespace
 
 std::string ScenarioClock::local_text(SimTime t) const {
-  const auto z = zoned(t0_, zone_, t);
-  const auto secs = date::floor<std::chrono::seconds>(z.get_local_time());
-  const bool whole_minute = secs.time_since_epoch().count() % 60 == 0;
-  return date::format(
-      whole_minute ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M:%S %Z",
-      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+  const auto utc = date::floor<std::chrono::seconds>(zoned(t0_, zone_, t).get_sys_time());
+  const auto wall = wall_clock(utc, zone_);
+  if (!wall) {
+    const date::zoned_seconds in_zone{zone_, utc};
+    const bool whole_minute = in_zone.get_local_time().time_since_epoch().count() % 60 == 0;
+    return date::format(whole_minute ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M:%S %Z", in_zone);
+  }
+  const auto& [day, time, zone] = *wall;
+  const bool whole_minute = time.seconds().count() == 0;
+  const auto minute =
+      fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", int(day.year()), unsigned(day.month()),
+                  unsigned(day.day()), time.hours().count(), time.minutes().count());
+  if (whole_minute)
+    return fmt::format("{} {}", minute, zone.abbrev);
+  return fmt::format("{}:{:02} {}", minute, time.seconds().count(), zone.abbrev);
 }
 
+// The offset as date's %Ez writes it: a sign, then hours and minutes
+// truncated towards zero (old local mean times have seconds).
 std::string ScenarioClock::iso_text(SimTime t) const {
-  const auto z = zoned(t0_, zone_, t);
-  return date::format(
-      "%Y-%m-%dT%H:%M:%S%Ez",
-      date::zoned_seconds{zone_, date::floor<std::chrono::seconds>(z.get_sys_time())});
+  const auto utc = date::floor<std::chrono::seconds>(zoned(t0_, zone_, t).get_sys_time());
+  const auto wall = wall_clock(utc, zone_);
+  if (!wall)
+    return date::format("%Y-%m-%dT%H:%M:%S%Ez", date::zoned_seconds{zone_, utc});
+  const auto& [day, time, zone] = *wall;
+  const auto offset = std::chrono::duration_cast<std::chrono::minutes>(zone.offset).count();
+  const auto size = offset < 0 ? -offset : offset;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", int(day.year()),
+                     unsigned(day.month()), unsigned(day.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(), offset < 0 ? '-' : '+',
+                     size / 60, size % 60);
 }
 
 std::string ScenarioClock::local_text(SimTime t, const char* format) const {
