@@ -180,6 +180,27 @@ TEST(Moments, PValueOfAMeanOfZeroIsStudentsTwoSided) {
   EXPECT_EQ(none.p_value_mean_zero(), 1.0);
 }
 
+// The 95% interval's half width is t(0.975, n - 1) sd / sqrt(n), and
+// Student's quantile has closed forms for 1 and 2 degrees of freedom:
+// tan(0.475 pi) = 12.7062047 (Cauchy's), and 0.95 sqrt(2 / (4 * 0.975 *
+// 0.025)) = 4.30265273. 1, 3 (sd sqrt 2) give 12.7062047 sqrt 2 / sqrt 2;
+// 1, 2, 3 (sd 1) give 4.30265273 / sqrt 3 = 2.48413771. The quantile is
+// kept for the last n asked, so asking in turn checks it is not stale.
+TEST(Moments, HalfWidthOfTheConfidenceIntervalIsStudents) {
+  Moments two;
+  two.add(1);
+  two.add(3);
+  Moments three;
+  for (const std::int64_t v : {1, 2, 3})
+    three.add(v);
+  EXPECT_NEAR(*three.ci95_half_width(), 2.48413771, 1e-8);
+  EXPECT_NEAR(*two.ci95_half_width(), 12.7062047, 1e-7);
+  EXPECT_NEAR(*three.ci95_half_width(), 2.48413771, 1e-8);
+  Moments one;
+  one.add(5);
+  EXPECT_FALSE(one.ci95_half_width()) << "one value has no interval";
+}
+
 // Holm (1979) by hand: sorted 0.01, 0.03, 0.04 of three are scaled by 3, 2
 // and 1 to 0.03, 0.06 and 0.04, and each kept at least the one before:
 // 0.03, 0.06, 0.06; a value scaled past 1 stays 1.
