@@ -195,7 +195,35 @@ class HealthPropagator {
   void check_deployments(const Service& service, const NetworkView& below, double served_below);
   NetworkView network_through(const Service& service, ServiceId s, const NetworkView& below) const;
   bool slowed(const Service& service, std::uint32_t rank, const NetworkView& network) const;
-  double deployment_fraction(const Service& service, ServiceId s);
+  // What evaluate() reads of a service, laid out flat: at 10^5 services
+  // the model's Service (760 bytes), its vectors and its deployments'
+  // records each cost a cache miss on every evaluation.
+  struct Shape {
+    // Its deployments, dependencies and dependants: runs of
+    // deployment_ids_, dependencies_ and dependants_, each from the index
+    // named after it and its count long.
+    std::uint32_t deployments = 0;
+    std::uint32_t dependencies = 0;
+    std::uint32_t dependants = 0;
+    std::uint32_t deployment_count = 0;
+    std::uint32_t dependency_count = 0;
+    std::uint32_t dependant_count = 0;
+    Redundancy redundancy = Redundancy::none;
+    bool capacity_limited = false;
+    int quorum = 0;
+    // The instances of its deployments that are not cold standbys: what
+    // its traffic is sized for.
+    long sized_for = 0;
+  };
+  struct FlatDependency {
+    ServiceId service;
+    bool hard = true;
+  };
+  void lay_out();
+  std::span<const DeploymentId> deployments_of(const Shape& shape) const {
+    return {deployment_ids_.data() + shape.deployments, shape.deployment_count};
+  }
+  double deployment_fraction(const Shape& shape, ServiceId s);
   double capacity_fraction(const Service& service, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
   void set_fits_below(ServiceId s, double limit);
@@ -211,6 +239,11 @@ class HealthPropagator {
   void keep(ServiceId s);
 
   const Topology& topology_;
+  std::vector<Shape> shapes_;  // by service
+  std::vector<DeploymentId> deployment_ids_;
+  std::vector<FlatDependency> dependencies_;
+  std::vector<ServiceId> dependants_;
+  std::vector<int> instances_;  // by deployment
   // Some service has a deep health check, which fails where a dependency
   // does not serve whatever the network.
   const bool deep_checks_;

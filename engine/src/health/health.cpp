@@ -45,7 +45,37 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       is_pending_(topology.services().size()),
       changed_(topology.services().size()),
       is_kept_(topology.services().size()) {
+  lay_out();
   reset();
+}
+
+void HealthPropagator::lay_out() {
+  shapes_.reserve(topology_.services().size());
+  for (std::uint32_t s = 0; s < topology_.services().size(); ++s) {
+    const Service& service = topology_.services()[s];
+    Shape shape;
+    shape.deployments = static_cast<std::uint32_t>(deployment_ids_.size());
+    shape.deployment_count = static_cast<std::uint32_t>(service.deployments.size());
+    for (const DeploymentId d : service.deployments) {
+      deployment_ids_.push_back(d);
+      if (!topology_.deployment(d).cold_standby)
+        shape.sized_for += topology_.deployment(d).instances;
+    }
+    shape.dependencies = static_cast<std::uint32_t>(dependencies_.size());
+    shape.dependency_count = static_cast<std::uint32_t>(service.dependencies.size());
+    for (const Dependency& dep : service.dependencies)
+      dependencies_.push_back({dep.service, dep.kind == DependencyKind::hard});
+    const auto dependants = topology_.dependants(ServiceId{s});
+    shape.dependants = static_cast<std::uint32_t>(dependants_.size());
+    shape.dependant_count = static_cast<std::uint32_t>(dependants.size());
+    dependants_.insert(dependants_.end(), dependants.begin(), dependants.end());
+    shape.redundancy = service.redundancy;
+    shape.capacity_limited = service.capacity_limited;
+    shape.quorum = service.quorum;
+    shapes_.push_back(shape);
+  }
+  for (const Deployment& d : topology_.deployments())
+    instances_.push_back(d.instances);
 }
 
 void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
@@ -224,34 +254,30 @@ void HealthPropagator::set_load_ratio(DeploymentId d, double ratio) {
 
 // Without capacities every deployment is sized for its share of the traffic
 // and no more: what is lost is not served.
-double HealthPropagator::deployment_fraction(const Service& service, ServiceId s) {
-  switch (service.redundancy) {
+double HealthPropagator::deployment_fraction(const Shape& shape, ServiceId s) {
+  const auto deployments = deployments_of(shape);
+  switch (shape.redundancy) {
     case Redundancy::k_of_n: {
-      const auto up = std::count_if(service.deployments.begin(), service.deployments.end(),
+      const auto up = std::count_if(deployments.begin(), deployments.end(),
                                     [&](DeploymentId d) { return serving(d); });
-      return up >= service.quorum ? 1.0 : 0.0;
+      return up >= shape.quorum ? 1.0 : 0.0;
     }
     case Redundancy::active_passive: {
       const DeploymentId d = active_[s.value];
-      return serving(d)
-                 ? healthy_[d.value] * capacity_left_[d.value] / topology_.deployment(d).instances
-                 : 0.0;
+      return serving(d) ? healthy_[d.value] * capacity_left_[d.value] / instances_[d.value] : 0.0;
     }
     case Redundancy::none:
     case Redundancy::active_active:
       break;
   }
   double healthy = 0;
-  long sized_for = 0;
-  for (const DeploymentId d : service.deployments) {
+  for (const DeploymentId d : deployments) {
     if (in_service_[d.value] && !checked_out_[d.value])
       healthy += healthy_[d.value] * capacity_left_[d.value];
-    if (!topology_.deployment(d).cold_standby)
-      sized_for += topology_.deployment(d).instances;
   }
-  if (sized_for == 0)
+  if (shape.sized_for == 0)
     return healthy > 0 ? 1.0 : 0.0;
-  return std::min(1.0, healthy / static_cast<double>(sized_for));
+  return std::min(1.0, healthy / static_cast<double>(shape.sized_for));
 }
 
 // The service's demand is split over the deployments taking traffic by
@@ -311,14 +337,15 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
 // the padded struct through partial stack stores that stall the load after
 // them, which cost 3% of a Webex Monte Carlo run.
 ServiceHealth HealthPropagator::evaluate(ServiceId s) {
-  const Service& service = topology_.service(s);
-  const double own =
-      service.capacity_limited ? capacity_fraction(service, s) : deployment_fraction(service, s);
+  const Shape& shape = shapes_[s.value];
+  const double own = shape.capacity_limited ? capacity_fraction(topology_.service(s), s)
+                                            : deployment_fraction(shape, s);
   double served = capability_[s.value] * own;
   bool degraded = false;
-  for (const auto& dep : service.dependencies) {
+  for (std::uint32_t i = shape.dependencies; i < shape.dependencies + shape.dependency_count; ++i) {
+    const FlatDependency& dep = dependencies_[i];
     const ServiceHealth& d = health_[dep.service.value];
-    if (dep.kind == DependencyKind::hard) {
+    if (dep.hard) {
       served = std::min(served, d.served_fraction);
       degraded = degraded || d.degraded;
     } else {
@@ -452,8 +479,9 @@ std::span<const ServiceId> HealthPropagator::propagate() {
     if (health_moved)
       changed_.add(s);
     health_[s.value] = next;
-    for (const ServiceId dependant : topology_.dependants(s))
-      mark(dependant);
+    const Shape& shape = shapes_[s.value];
+    for (std::uint32_t i = shape.dependants; i < shape.dependants + shape.dependant_count; ++i)
+      mark(dependants_[i]);
   }
   return changed_.items();
 }
