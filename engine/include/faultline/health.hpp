@@ -244,6 +244,10 @@ class HealthPropagator {
   std::vector<FlatDependency> dependencies_;
   std::vector<ServiceId> dependants_;
   std::vector<int> instances_;  // by deployment
+  // What reset() starts from: deployments in service (all but cold
+  // standbys), and each service's active deployment (its first in service).
+  std::vector<char> starts_in_service_;
+  std::vector<DeploymentId> starts_active_;
   // Some service has a deep health check, which fails where a dependency
   // does not serve whatever the network.
   const bool deep_checks_;

@@ -73,9 +73,15 @@ void HealthPropagator::lay_out() {
     shape.capacity_limited = service.capacity_limited;
     shape.quorum = service.quorum;
     shapes_.push_back(shape);
+    const auto first =
+        std::find_if(service.deployments.begin(), service.deployments.end(),
+                     [&](DeploymentId d) { return !topology_.deployment(d).cold_standby; });
+    starts_active_.push_back(first != service.deployments.end() ? *first : DeploymentId{});
   }
-  for (const Deployment& d : topology_.deployments())
+  for (const Deployment& d : topology_.deployments()) {
     instances_.push_back(d.instances);
+    starts_in_service_.push_back(d.cold_standby ? 0 : 1);
+  }
 }
 
 void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
@@ -85,19 +91,12 @@ void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
   inputs.active = active_;
 }
 
+// The starting state is copied from the layout: read from the model, it was
+// a cache miss per service and deployment in every run.
 void HealthPropagator::reset() {
-  for (std::size_t d = 0; d < healthy_.size(); ++d) {
-    const Deployment& deployment = topology_.deployments()[d];
-    healthy_[d] = deployment.instances;
-    in_service_[d] = !deployment.cold_standby;
-  }
-  for (std::size_t s = 0; s < active_.size(); ++s) {
-    const Service& service = topology_.services()[s];
-    const auto first =
-        std::find_if(service.deployments.begin(), service.deployments.end(),
-                     [&](DeploymentId d) { return !topology_.deployment(d).cold_standby; });
-    active_[s] = first != service.deployments.end() ? *first : DeploymentId{};
-  }
+  std::copy(instances_.begin(), instances_.end(), healthy_.begin());
+  std::copy(starts_in_service_.begin(), starts_in_service_.end(), in_service_.begin());
+  std::copy(starts_active_.begin(), starts_active_.end(), active_.begin());
   std::fill(capability_.begin(), capability_.end(), 1.0);
   std::fill(impairment_.begin(), impairment_.end(), Impairment{});
   std::fill(capacity_left_.begin(), capacity_left_.end(), 1.0);

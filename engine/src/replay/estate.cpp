@@ -20,11 +20,13 @@ Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
       rollout_halted_(run.scenario.faults.size()),
-      cohorts_reached_(run.scenario.faults.size()) {}
+      cohorts_reached_(run.scenario.faults.size()) {
+  for (const Deployment& d : run.topology.deployments())
+    instances_.push_back(d.instances);
+}
 
 void Estate::reset() {
-  for (std::size_t d = 0; d < base_healthy_.size(); ++d)
-    base_healthy_[d] = run_.topology.deployments()[d].instances;
+  std::copy(instances_.begin(), instances_.end(), base_healthy_.begin());
   capabilities_.reset();
   degradations_.reset();
   std::fill(deployment_failed_.begin(), deployment_failed_.end(), 0);

@@ -74,6 +74,9 @@ class Estate {
   Failover& failover_;
   TenantStates& tenants_;
   std::vector<int> base_healthy_;  // by deployment
+  // By deployment, what base_healthy_ starts from: a dense copy, as the
+  // model's records are a cache miss each at 10^5.
+  std::vector<int> instances_;
   ServiceCapabilities capabilities_;
   // Some fault lasts a drawn time: a sampled run opens a stream for each.
   const bool faults_last_;

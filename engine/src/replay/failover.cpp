@@ -5,7 +5,10 @@
 namespace faultline::detail {
 
 Failover::Failover(RunContext& run, RestorationCredit& credit)
-    : run_(run), credit_(credit), states_(run.topology.services().size()) {}
+    : run_(run), credit_(credit), states_(run.topology.services().size()) {
+  for (const Service& service : run.topology.services())
+    active_passive_.push_back(service.redundancy == Redundancy::active_passive ? 1 : 0);
+}
 
 void Failover::reset() {
   std::fill(states_.begin(), states_.end(), State{});
@@ -22,7 +25,7 @@ void Failover::forget(ServiceId s) {
 // An active-passive service whose active deployment stops taking traffic
 // notices after the detection delay, unless it is back by then.
 void Failover::check(ServiceId s) {
-  if (run_.topology.service(s).redundancy != Redundancy::active_passive)
+  if (!active_passive_[s.value])
     return;
   State& state = states_[s.value];
   if (run_.health.serving(run_.health.active_deployment(s))) {

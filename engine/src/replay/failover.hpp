@@ -52,6 +52,9 @@ class Failover {
   RunContext& run_;
   RestorationCredit& credit_;
   std::vector<State> states_;         // by service
+  // By service: check() is asked about every deployment a fault or a
+  // rebuild touches, and the model's Service is a cache miss at 10^5.
+  std::vector<char> active_passive_;
   std::vector<RandomStream> random_;  // by service, in a sampled run
 };
 
