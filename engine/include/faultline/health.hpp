@@ -195,9 +195,9 @@ class HealthPropagator {
   void check_deployments(const Service& service, const NetworkView& below, double served_below);
   NetworkView network_through(const Service& service, ServiceId s, const NetworkView& below) const;
   bool slowed(const Service& service, std::uint32_t rank, const NetworkView& network) const;
-  // What evaluate() reads of a service, laid out flat: at 10^5 services
-  // the model's Service (760 bytes), its vectors and its deployments'
-  // records each cost a cache miss on every evaluation.
+  // What evaluation and the users cut off read of the model, laid out flat:
+  // at 10^5 services the model's Service (760 bytes), its vectors, its
+  // deployments' records and its groups' each cost a cache miss every time.
   struct Shape {
     // Its deployments, dependencies and dependants: runs of
     // deployment_ids_, dependencies_ and dependants_, each from the index
@@ -214,6 +214,12 @@ class HealthPropagator {
     // The instances of its deployments that are not cold standbys: what
     // its traffic is sized for.
     long sized_for = 0;
+  };
+  // A user group's services, a run of group_uses_, and its users.
+  struct GroupShape {
+    std::uint32_t uses = 0;
+    std::uint32_t use_count = 0;
+    UserCount users;
   };
   struct FlatDependency {
     ServiceId service;
@@ -244,6 +250,8 @@ class HealthPropagator {
   std::vector<FlatDependency> dependencies_;
   std::vector<ServiceId> dependants_;
   std::vector<int> instances_;  // by deployment
+  std::vector<GroupShape> groups_;  // by user group
+  std::vector<ServiceId> group_uses_;
   // What reset() starts from: deployments in service (all but cold
   // standbys), and each service's active deployment (its first in service).
   std::vector<char> starts_in_service_;

@@ -82,6 +82,11 @@ void HealthPropagator::lay_out() {
     instances_.push_back(d.instances);
     starts_in_service_.push_back(d.cold_standby ? 0 : 1);
   }
+  for (const UserGroup& group : topology_.user_groups()) {
+    groups_.push_back({static_cast<std::uint32_t>(group_uses_.size()),
+                       static_cast<std::uint32_t>(group.uses.size()), group.users});
+    group_uses_.insert(group_uses_.end(), group.uses.begin(), group.uses.end());
+  }
 }
 
 void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
@@ -230,7 +235,7 @@ void HealthPropagator::set_demand(ServiceId s, UserCount demand) {
     return;
   touch(s);
   demand_[s.value] = demand;
-  if (!topology_.service(s).capacity_limited)
+  if (!shapes_[s.value].capacity_limited)
     return;
   // Under capacity everywhere before and after, only the loads move: what
   // the service serves stays, and no ratio reaches an overload threshold.
@@ -486,10 +491,10 @@ std::span<const ServiceId> HealthPropagator::propagate() {
 }
 
 UserCount HealthPropagator::affected_users(UserGroupId g, UserCount tenants_out) const {
-  const UserGroup& group = topology_.user_group(g);
+  const GroupShape& group = groups_[g.value];
   double served = 1.0;
-  for (const ServiceId s : group.uses)
-    served = std::min(served, health_[s.value].served_fraction);
+  for (std::uint32_t i = group.uses; i < group.uses + group.use_count; ++i)
+    served = std::min(served, health_[group_uses_[i].value].served_fraction);
   return users_cut_off(group.users, tenants_out, fully_served(served) ? 0.0 : 1.0 - served);
 }
 
