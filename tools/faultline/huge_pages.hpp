@@ -11,8 +11,11 @@ namespace faultline::cli {
 
 // Restarts the program with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES,
 // unless that already names glibc.malloc.hugetlb (the user's choice: 0
-// turns it off), the C library is not glibc, or the restart fails; then
-// it returns and the program goes on as it is.
+// turns it off), the C library is not glibc, the program runs set-user-id,
+// or the restart fails; then it returns and the program goes on as it is.
+// A tool that starts faultline through something else, such as valgrind
+// (without --trace-children=yes) or the dynamic loader run by hand, loses
+// sight of it at the restart: set glibc.malloc.hugetlb=0 under those.
 void restart_with_huge_pages(char** argv);
 
 }  // namespace faultline::cli
