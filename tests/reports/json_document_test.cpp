@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/slo.hpp"
+#include "faultline/slo.hpp"
 #include "test_support.hpp"
 
 namespace faultline::reports {
@@ -89,6 +91,41 @@ TEST(JsonDocument, WritesTheWebexSimulationAsItsTree) {
   const MonteCarloResult result = simulate(*loaded.scenario, options);
   EXPECT_EQ(simulation_document(*loaded.scenario, result).text(),
             simulation_json(*loaded.scenario, result).dump(2) + "\n");
+}
+
+// Simulations' JSON kept byte for byte: a pipeline of tenants with observed
+// milestones and a step of two methods, and an outage judged against four
+// SLOs. The goldens were written before the writer changed from building
+// trees to writing text, and hold every kind of member a simulation has
+// but a network baseline. Loaded by paths relative to the source folder,
+// which the JSON names.
+std::string simulation_text(const std::string& scenario_path, const std::string& slo_path) {
+  const std::filesystem::path previous = std::filesystem::current_path();
+  std::filesystem::current_path(FAULTLINE_SOURCE_DIR);
+  const auto loaded = load_scenario(scenario_path);
+  MonteCarloOptions options;
+  options.runs = 40;
+  options.seed = 3;
+  if (!slo_path.empty())
+    options.slos = load_slos(slo_path).slos;
+  std::filesystem::current_path(previous);
+  if (!loaded.scenario)
+    return loaded.diagnostics.to_text();
+  return simulation_document(*loaded.scenario, simulate(*loaded.scenario, options)).text();
+}
+
+TEST(JsonDocument, WritesATenantPipelinesSimulationAsBefore) {
+  const std::string text = simulation_text("tests/replay/fixtures/tenants/pipeline.yaml", "");
+  EXPECT_NE(text.find("\"tenant_users_back_over_time\": [\n    {"), std::string::npos);
+  EXPECT_NE(text.find("\"methods\": ["), std::string::npos);
+  EXPECT_TRUE(testing::matches_golden("golden/pipeline-simulate.json", text));
+}
+
+TEST(JsonDocument, WritesASimulationJudgedAgainstSlosAsBefore) {
+  const std::string text =
+      simulation_text("tests/slo/fixtures/outage.yaml", "tests/slo/fixtures/slos.yaml");
+  EXPECT_NE(text.find("\"slos\": [\n    {"), std::string::npos);
+  EXPECT_TRUE(testing::matches_golden("golden/outage-slos-simulate.json", text));
 }
 
 }  // namespace
