@@ -368,12 +368,14 @@ JsonDocument replay_document(const Scenario& scenario, const RunResult& result) 
   about["horizon_given"] = scenario.horizon.has_value();
   about["end_s"] = seconds(result.end.since_t0());
   doc.add("scenario", std::move(about));
-  doc.add_list("timeline", result.timeline.size(), [&scenario, &result](std::size_t i) {
-    return timeline_entry(scenario, result.timeline[i]);
-  });
-  doc.add_list("services", topology.services().size(), [&scenario, &result](std::size_t s) {
-    return service_outcome_json(scenario, result, ServiceId{static_cast<std::uint32_t>(s)});
-  });
+  doc.add_list("timeline", result.timeline.size(),
+               [&scenario, &result](JsonWriter& w, std::size_t i) {
+                 w.value(timeline_entry(scenario, result.timeline[i]));
+               });
+  doc.add_list(
+      "services", topology.services().size(), [&scenario, &result](JsonWriter& w, std::size_t s) {
+        w.value(service_outcome_json(scenario, result, ServiceId{static_cast<std::uint32_t>(s)}));
+      });
   doc.add("steps", steps_json(scenario, result));
   doc.add("restored_user_hours_otherwise", result.restored_loss_otherwise.in_user_hours());
   doc.add("crews", crews_json(scenario, result));
@@ -381,12 +383,13 @@ JsonDocument replay_document(const Scenario& scenario, const RunResult& result) 
   for (const StepId s : critical_path(scenario, result))
     path.push_back(scenario.steps[s.value].id);
   doc.add("critical_path", std::move(path));
-  doc.add_list("user_groups", topology.user_groups().size(), [&scenario, &result](std::size_t g) {
-    const UserGroup& group = scenario.topology->user_groups()[g];
-    ordered_json entry = {{"id", group.id}, {"name", group.name}};
-    entry.update(impact_json(scenario.clock, result.user_groups[g], group.users));
-    return entry;
-  });
+  doc.add_list("user_groups", topology.user_groups().size(),
+               [&scenario, &result](JsonWriter& w, std::size_t g) {
+                 const UserGroup& group = scenario.topology->user_groups()[g];
+                 ordered_json entry = {{"id", group.id}, {"name", group.name}};
+                 entry.update(impact_json(scenario.clock, result.user_groups[g], group.users));
+                 w.value(entry);
+               });
   doc.add("overall", impact_json(clock, result.overall, total_users(topology)));
   doc.add("tenants_out", tenants_out_json(clock, result));
   doc.add("observed", observed_outcomes_json(scenario, result));

@@ -13,120 +13,155 @@ using nlohmann::ordered_json;
 
 namespace {
 
-ordered_json summary_json(const Accumulator& a, double divisor) {
+void write_summary(JsonWriter& w, const Accumulator& a, double divisor) {
   const Summary s = a.summary();
-  ordered_json j;
-  j["count"] = s.count;
-  if (s.count == 0)
-    return j;
-  j["mean"] = s.mean / divisor;
-  j["sd"] = s.sd / divisor;
-  j["ci95"] = s.ci_low ? ordered_json::array({*s.ci_low / divisor, *s.ci_high / divisor})
-                       : ordered_json(nullptr);
-  j["p10"] = s.p10 / divisor;
-  j["p50"] = s.p50 / divisor;
-  j["p90"] = s.p90 / divisor;
-  j["p95"] = s.p95 / divisor;
-  j["p99"] = s.p99 / divisor;
-  j["min"] = static_cast<double>(s.min) / divisor;
-  j["max"] = static_cast<double>(s.max) / divisor;
-  j["histogram"] = ordered_json::array();
-  for (const auto& bin : s.histogram) {
-    j["histogram"].push_back(
-        {{"from", bin.from / divisor}, {"to", bin.to / divisor}, {"count", bin.count}});
+  w.object().member("count", s.count);
+  if (s.count == 0) {
+    w.end();
+    return;
   }
-  return j;
+  w.member("mean", s.mean / divisor).member("sd", s.sd / divisor).key("ci95");
+  if (s.ci_low)
+    w.list().value(*s.ci_low / divisor).value(*s.ci_high / divisor).end();
+  else
+    w.value(nullptr);
+  w.member("p10", s.p10 / divisor)
+      .member("p50", s.p50 / divisor)
+      .member("p90", s.p90 / divisor)
+      .member("p95", s.p95 / divisor)
+      .member("p99", s.p99 / divisor)
+      .member("min", static_cast<double>(s.min) / divisor)
+      .member("max", static_cast<double>(s.max) / divisor)
+      .key("histogram")
+      .list();
+  for (const auto& bin : s.histogram) {
+    w.object()
+        .member("from", bin.from / divisor)
+        .member("to", bin.to / divisor)
+        .member("count", bin.count)
+        .end();
+  }
+  w.end().end();
 }
 
 // Percentiles over all the runs that could see the event, null where they
 // fall among the runs in which it never happened; the summary is of the
 // runs in which it did.
-ordered_json event_times_json(const EventTimes& times, double divisor) {
-  ordered_json j;
-  j["runs"] = times.runs();
-  j["never"] = times.never();
+void write_event_times(JsonWriter& w, const EventTimes& times, double divisor) {
+  w.object().member("runs", times.runs()).member("never", times.never());
   for (const auto& [name, q] : {std::pair{"p10", 0.1}, std::pair{"p50", 0.5}, std::pair{"p90", 0.9},
                                 std::pair{"p99", 0.99}}) {
     const auto at = times.quantile(q);
-    j[name] = at ? ordered_json(*at / divisor) : ordered_json(nullptr);
+    w.member(name, at ? std::optional(*at / divisor) : std::nullopt);
   }
-  j["when_it_happened"] = summary_json(times.happened(), divisor);
-  return j;
+  w.key("when_it_happened");
+  write_summary(w, times.happened(), divisor);
+  w.end();
 }
 
 // The simulated event less the observed time, in hours (negative:
 // earlier), at p10/p50/p90 over all runs (null among the runs where it
 // never happened) and its mean over those where it did.
-ordered_json difference_json(const MonteCarloResult& result, std::size_t m) {
+void write_difference(JsonWriter& w, const MonteCarloResult& result, std::size_t m) {
   const auto hours = [](const std::optional<Duration>& d) {
-    return d ? ordered_json(d->in_hours()) : ordered_json(nullptr);
+    return d ? std::optional(d->in_hours()) : std::nullopt;
   };
-  ordered_json j;
+  w.object();
   for (const auto& [name, q] :
        {std::pair{"p10", 0.1}, std::pair{"p50", 0.5}, std::pair{"p90", 0.9}})
-    j[name] = hours(milestone_difference(result, m, q));
-  j["mean_when_it_happened"] = hours(mean_milestone_difference(result, m));
-  return j;
+    w.member(name, hours(milestone_difference(result, m, q)));
+  w.member("mean_when_it_happened", hours(mean_milestone_difference(result, m)));
+  w.end();
 }
 
-ordered_json observed_json(const Scenario& scenario, const MonteCarloResult& result) {
+void write_observed(JsonWriter& w, const Scenario& scenario, const MonteCarloResult& result) {
   const ScenarioClock& clock = scenario.clock;
-  ordered_json observed = ordered_json::array();
+  w.list();
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
-    observed.push_back({{"id", milestone.id},
-                        {"observed", clock.iso_text(milestone.time)},
-                        {"observed_s", milestone.time.since_t0().in_seconds()},
-                        {"timing", to_string(milestone.timing)},
-                        {"within_s", milestone.within.in_seconds()},
-                        {"runs_met", result.milestones_met[m]},
-                        {"probability_met", share(result.milestones_met[m], result.runs)},
-                        {"probability_never", share(result.milestone_times[m].never(),
-                                                    result.milestone_times[m].runs())},
-                        {"simulated_at_h", event_times_json(result.milestone_times[m], kMsPerHour)},
-                        {"difference_h", difference_json(result, m)}});
+    w.object()
+        .member("id", milestone.id)
+        .member("observed", clock.iso_text(milestone.time))
+        .member("observed_s", milestone.time.since_t0().in_seconds())
+        .member("timing", to_string(milestone.timing))
+        .member("within_s", milestone.within.in_seconds())
+        .member("runs_met", result.milestones_met[m])
+        .member("probability_met", share(result.milestones_met[m], result.runs))
+        .member("probability_never",
+                share(result.milestone_times[m].never(), result.milestone_times[m].runs()))
+        .key("simulated_at_h");
+    write_event_times(w, result.milestone_times[m], kMsPerHour);
+    w.key("difference_h");
+    write_difference(w, result, m);
+    w.end();
   }
-  return observed;
+  w.end();
 }
 
 // A step that lists methods: each one's share of the runs it completed.
-ordered_json methods_json(const Step& step, const StepStatistics& stats, std::uint64_t runs) {
-  ordered_json methods = ordered_json::array();
+void write_methods(JsonWriter& w, const Step& step, const StepStatistics& stats,
+                   std::uint64_t runs) {
+  w.list();
   for (std::size_t m = 0; m < step.methods.size(); ++m) {
-    methods.push_back({{"name", step.methods[m].name},
-                       {"probability_completed", share(stats.runs_completed_by[m], runs)}});
+    w.object()
+        .member("name", step.methods[m].name)
+        .member("probability_completed", share(stats.runs_completed_by[m], runs))
+        .end();
   }
-  return methods;
+  w.end();
 }
 
-ordered_json steps_json(const Scenario& scenario, const MonteCarloResult& result) {
-  ordered_json steps = ordered_json::array();
+void write_steps(JsonWriter& w, const Scenario& scenario, const MonteCarloResult& result) {
+  w.list();
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    ordered_json step = {
-        {"id", scenario.steps[s].id},
-        {"probability_failed", share(stats.runs_failed, result.runs)},
-        {"probability_skipped", share(stats.runs_skipped, result.runs)},
-        {"criticality", share(stats.runs_critical, result.runs)},
-        {"mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour},
-        {"restored_user_hours", summary_json(stats.restored_user_seconds, kSecondsPerHour)},
-        {"completed_at_h", event_times_json(stats.completed_at, kMsPerHour)},
-        {"attempts", summary_json(stats.attempts, 1.0)}};
+    w.object()
+        .member("id", scenario.steps[s].id)
+        .member("probability_failed", share(stats.runs_failed, result.runs))
+        .member("probability_skipped", share(stats.runs_skipped, result.runs))
+        .member("criticality", share(stats.runs_critical, result.runs))
+        .member("mean_time_on_critical_path_h", stats.critical_ms.mean() / kMsPerHour)
+        .key("restored_user_hours");
+    write_summary(w, stats.restored_user_seconds, kSecondsPerHour);
+    w.key("completed_at_h");
+    write_event_times(w, stats.completed_at, kMsPerHour);
+    w.key("attempts");
+    write_summary(w, stats.attempts, 1.0);
     // Only a step that lists methods says which completed it.
-    if (!scenario.steps[s].methods.front().name.empty())
-      step["methods"] = methods_json(scenario.steps[s], stats, result.runs);
-    steps.push_back(std::move(step));
+    if (!scenario.steps[s].methods.front().name.empty()) {
+      w.key("methods");
+      write_methods(w, scenario.steps[s], stats, result.runs);
+    }
+    w.end();
   }
-  return steps;
+  w.end();
 }
 
-ordered_json impact_json(const ImpactStatistics& impact, UserCount users) {
-  return {{"users", users.value},
-          {"peak_affected", summary_json(impact.peak_affected, 1.0)},
-          {"peak_active", summary_json(impact.peak_active, 1.0)},
-          {"user_hours_lost", summary_json(impact.user_seconds_lost, kSecondsPerHour)},
-          {"cut_off_at_end", summary_json(impact.cut_off_at_end, 1.0)},
-          {"runs_ending_cut_off", impact.runs_ending_cut_off}};
+// The members of an impact, into the object open.
+void write_impact_members(JsonWriter& w, const ImpactStatistics& impact, UserCount users) {
+  w.member("users", users.value).key("peak_affected");
+  write_summary(w, impact.peak_affected, 1.0);
+  w.key("peak_active");
+  write_summary(w, impact.peak_active, 1.0);
+  w.key("user_hours_lost");
+  write_summary(w, impact.user_seconds_lost, kSecondsPerHour);
+  w.key("cut_off_at_end");
+  write_summary(w, impact.cut_off_at_end, 1.0);
+  w.member("runs_ending_cut_off", impact.runs_ending_cut_off);
+}
+
+void write_service(JsonWriter& w, const Topology& topology, const MonteCarloResult& result,
+                   std::size_t s) {
+  const ServiceStatistics& stats = result.services[s];
+  w.object()
+      .member("id", topology.services()[s].id)
+      .member("probability_down", share(stats.runs_down, result.runs))
+      .member("probability_not_restored", share(stats.restored_at.never(), result.runs))
+      .key("downtime_h");
+  write_summary(w, stats.downtime_ms, kMsPerHour);
+  w.key("restored_at_h");
+  write_event_times(w, stats.restored_at, kMsPerHour);
+  w.end();
 }
 
 }  // namespace
@@ -189,26 +224,29 @@ JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResul
   doc.add("interrupted", result.interrupted);
   if (result.network_baseline)
     doc.add("baseline", baseline_json(scenario, *result.network_baseline));
-  doc.add("overall", impact_json(result.overall, total_users(topology)));
-  doc.add_list("services", result.services.size(), [&topology, &result](std::size_t s) {
-    const ServiceStatistics& stats = result.services[s];
-    return ordered_json{{"id", topology.services()[s].id},
-                        {"probability_down", share(stats.runs_down, result.runs)},
-                        {"probability_not_restored", share(stats.restored_at.never(), result.runs)},
-                        {"downtime_h", summary_json(stats.downtime_ms, kMsPerHour)},
-                        {"restored_at_h", event_times_json(stats.restored_at, kMsPerHour)}};
+  doc.add_written("overall", [&topology, &result](JsonWriter& w) {
+    w.object();
+    write_impact_members(w, result.overall, total_users(topology));
+    w.end();
   });
+  doc.add_list("services", result.services.size(),
+               [&topology, &result](JsonWriter& w, std::size_t s) {
+                 write_service(w, topology, result, s);
+               });
   const auto first = step_to_speed_up_first(result);
   doc.add("speed_up_first",
           first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr));
-  doc.add("steps", steps_json(scenario, result));
-  doc.add_list("user_groups", result.user_groups.size(), [&topology, &result](std::size_t g) {
-    const UserGroup& group = topology.user_groups()[g];
-    ordered_json entry = {{"id", group.id}};
-    entry.update(impact_json(result.user_groups[g], group.users));
-    return entry;
-  });
-  doc.add("observed", observed_json(scenario, result));
+  doc.add_written("steps",
+                  [&scenario, &result](JsonWriter& w) { write_steps(w, scenario, result); });
+  doc.add_list("user_groups", result.user_groups.size(),
+               [&topology, &result](JsonWriter& w, std::size_t g) {
+                 const UserGroup& group = topology.user_groups()[g];
+                 w.object().member("id", group.id);
+                 write_impact_members(w, result.user_groups[g], group.users);
+                 w.end();
+               });
+  doc.add_written("observed",
+                  [&scenario, &result](JsonWriter& w) { write_observed(w, scenario, result); });
   add_curves(doc, scenario, result);
   if (!result.slos.empty()) {
     doc.add("slos",

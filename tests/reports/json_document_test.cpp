@@ -23,27 +23,48 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// The document read back and dumped by nlohmann: the same text when the
+// layout and every number and string are as nlohmann writes them.
 std::string dumped(const JsonDocument& doc) {
   return doc.tree().dump(2) + "\n";
 }
 
 TEST(JsonDocument, WritesWhatNlohmannWritesForTheSameTree) {
+  const ordered_json nested = {{"a", {1, 2, {{"b", ordered_json::array()}}}},
+                               {"c", ordered_json::object()}};
   JsonDocument doc;
   doc.add("number", 1.5);
   doc.add("text", "two\nlines, a \"quote\" and caf\u00e9");
   doc.add("nothing", nullptr);
   doc.add("empty_object", ordered_json::object());
   doc.add("empty_list", ordered_json::array());
-  doc.add("nested", {{"a", {1, 2, {{"b", ordered_json::array()}}}}, {"c", ordered_json::object()}});
-  doc.add_list("none", 0, [](std::size_t) { return ordered_json(1); });
-  doc.add_list("one", 1, [](std::size_t) { return ordered_json("only"); });
-  doc.add_list("objects", 3, [](std::size_t i) {
-    return ordered_json{{"i", i},
-                        {"inner", {{"list", {i, i + 1}}, {"empty", ordered_json::array()}}}};
+  doc.add("nested", nested);
+  doc.add_list("none", 0, [](JsonWriter& w, std::size_t) { w.value(1); });
+  doc.add_list("one", 1, [](JsonWriter& w, std::size_t) { w.value("only"); });
+  doc.add_list("objects", 3, [](JsonWriter& w, std::size_t i) {
+    w.object().member("i", i).key("inner").object().key("list").list().value(i).value(i + 1).end();
+    w.key("empty").list().end().end().end();
   });
+  doc.add_written("written", [&](JsonWriter& w) { w.list().value(nested).value(false).end(); });
   doc.add("key with \"quotes\"\n", true);
-  EXPECT_EQ(doc.text(), dumped(doc));
-  EXPECT_EQ(doc.tree()["objects"][2]["inner"]["list"][1], 3);
+
+  ordered_json expected = {{"number", 1.5},
+                           {"text", "two\nlines, a \"quote\" and caf\u00e9"},
+                           {"nothing", nullptr},
+                           {"empty_object", ordered_json::object()},
+                           {"empty_list", ordered_json::array()},
+                           {"nested", nested},
+                           {"none", ordered_json::array()},
+                           {"one", {"only"}},
+                           {"objects", ordered_json::array()},
+                           {"written", {nested, false}},
+                           {"key with \"quotes\"\n", true}};
+  for (int i = 0; i < 3; ++i) {
+    expected["objects"].push_back(
+        {{"i", i}, {"inner", {{"list", {i, i + 1}}, {"empty", ordered_json::array()}}}});
+  }
+  EXPECT_EQ(doc.text(), expected.dump(2) + "\n");
+  EXPECT_EQ(doc.tree(), expected);
 }
 
 TEST(JsonDocument, AnEmptyDocumentIsAnEmptyObject) {

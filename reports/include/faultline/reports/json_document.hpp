@@ -12,12 +12,16 @@
 #include <string_view>
 #include <vector>
 
+#include "faultline/reports/json_writer.hpp"
+
 namespace faultline::reports {
 
 class JsonDocument {
  public:
-  // Entry i of a list member.
-  using Entry = std::function<nlohmann::ordered_json(std::size_t)>;
+  // Writes one member's value.
+  using Writing = std::function<void(JsonWriter&)>;
+  // Writes entry i of a list member.
+  using Entry = std::function<void(JsonWriter&, std::size_t)>;
 
   JsonDocument() = default;
   // A document whose first members are those of `object`, in its order;
@@ -27,13 +31,15 @@ class JsonDocument {
   // Members keep the order they are added in; a key added twice is a
   // defect of the report (std::logic_error).
   void add(std::string key, nlohmann::ordered_json value);
-  // A list of `size` entries, each made by `entry` only when it is written.
+  // A member written only when the document is.
+  void add_written(std::string key, Writing writing);
+  // A list of `size` entries, each written by `entry` in turn.
   void add_list(std::string key, std::size_t size, Entry entry);
 
-  // The whole document as one tree.
+  // The whole document as one tree, read back from its text.
   nlohmann::ordered_json tree() const;
-  // Exactly tree().dump(2) and a newline, handed to `out` in pieces, each
-  // list entry made, written and dropped in turn.
+  // The document as nlohmann's dump(2) would write its tree, and a newline,
+  // handed to `out` in pieces, a list's entry at a time.
   void write(const std::function<void(std::string_view)>& out) const;
   // The same text, whole.
   std::string text() const;
@@ -41,9 +47,9 @@ class JsonDocument {
  private:
   struct Member {
     std::string key;
-    nlohmann::ordered_json value;  // of a member that is no list
-    std::size_t size = 0;          // of a list
-    Entry entry;                   // of a list; empty for any other member
+    Writing writing;       // of a member that is no list
+    std::size_t size = 0;  // of a list
+    Entry entry;           // of a list; empty for any other member
   };
 
   std::vector<Member> members_;
