@@ -156,6 +156,28 @@ TEST(Distribution, StreamsDependOnSeedRunAndPurposeOnly) {
   EXPECT_NE(first, other_purpose());
 }
 
+// A run's streams open when first drawn from, and each starts where the
+// stream (seed, run, purpose, subject) starts, however late it opens; the
+// next run's open() starts every subject afresh.
+TEST(RandomStreams, EachOpensAsItsOwnStreamWhenFirstDrawnFrom) {
+  RandomStreams streams;
+  streams.open(1, 5, StreamPurpose::failover, 10);
+  RandomStream expected(1, 5, StreamPurpose::failover, 7);
+  EXPECT_EQ(streams[7](), expected());
+  EXPECT_EQ(streams[7](), expected()) << "drawing on, not opening again";
+  EXPECT_EQ(streams[2](), RandomStream(1, 5, StreamPurpose::failover, 2)());
+
+  streams.open(1, 6, StreamPurpose::failover, 10);
+  RandomStream next_run(1, 6, StreamPurpose::failover, 7);
+  EXPECT_EQ(streams[7](), next_run());
+  streams.open(1, 6, StreamPurpose::failover, 10);
+  EXPECT_EQ(streams[7](), RandomStream(1, 6, StreamPurpose::failover, 7)()) << "the same run again";
+
+  streams.open(2, 0, StreamPurpose::restart, 20);
+  EXPECT_EQ(streams[19](), RandomStream(2, 0, StreamPurpose::restart, 19)());
+  EXPECT_EQ(streams[7](), RandomStream(2, 0, StreamPurpose::restart, 7)());
+}
+
 TEST(Distribution, BadParametersAreDiagnosticsWithTheirLocation) {
   const auto load = load_scenario(fixture("bad_distributions.yaml"));
   EXPECT_FALSE(load.scenario);

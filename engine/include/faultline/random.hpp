@@ -5,8 +5,11 @@
 // results do not depend on thread count and two strategies compared on the
 // same seed see the same draws for the same step (common random numbers).
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace faultline {
 
@@ -66,6 +69,48 @@ class RandomStream {
   }
 
   std::uint64_t state_[4];
+};
+
+// The streams of one purpose in one run, one per subject (a step, a
+// service, a deployment), each opened when first drawn from: a run draws
+// for few of an estate's services, and opening all of them every run cost
+// a stream per service per run. A stream opened late starts where one
+// opened early would have: nothing draws from it before.
+class RandomStreams {
+ public:
+  // Streams (seed, run, purpose, i) for subjects i < count, none open yet.
+  void open(std::uint64_t seed, std::uint64_t run, StreamPurpose purpose, std::size_t count) {
+    seed_ = seed;
+    run_ = run;
+    purpose_ = purpose;
+    if (count != opened_in_.size()) {
+      opened_in_.assign(count, 0);
+      streams_.assign(count, RandomStream(0, 0, purpose, 0));
+      generation_ = 0;
+    }
+    if (++generation_ == 0) {  // after 2^32 runs in one worker
+      std::fill(opened_in_.begin(), opened_in_.end(), 0);
+      generation_ = 1;
+    }
+  }
+
+  RandomStream& operator[](std::uint32_t subject) {
+    if (opened_in_[subject] != generation_) {
+      streams_[subject] = RandomStream(seed_, run_, purpose_, subject);
+      opened_in_[subject] = generation_;
+    }
+    return streams_[subject];
+  }
+
+ private:
+  std::uint64_t seed_ = 0;
+  std::uint64_t run_ = 0;
+  StreamPurpose purpose_ = StreamPurpose::step;
+  // Which open() a subject's stream was last opened in: open() forgets
+  // every stream at once by counting up.
+  std::uint32_t generation_ = 0;
+  std::vector<std::uint32_t> opened_in_;
+  std::vector<RandomStream> streams_;
 };
 
 }  // namespace faultline

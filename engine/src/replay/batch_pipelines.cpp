@@ -5,7 +5,7 @@
 namespace faultline::detail {
 
 BatchPipelines::BatchPipelines(RunContext& run, RunbookExecutor& runbook, TenantStates& tenants,
-                               RestorationCredit& credit, std::vector<RandomStream>& random)
+                               RestorationCredit& credit, RandomStreams& random)
     : run_(run),
       runbook_(runbook),
       tenants_(tenants),

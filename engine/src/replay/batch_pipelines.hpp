@@ -33,7 +33,7 @@ class BatchPipelines {
  public:
   // `random`: the steps' streams, by step.
   BatchPipelines(RunContext& run, RunbookExecutor& runbook, TenantStates& tenants,
-                 RestorationCredit& credit, std::vector<RandomStream>& random);
+                 RestorationCredit& credit, RandomStreams& random);
 
   void reset();
   // Some step restores tenants in batches; dispatch, which follows every
@@ -130,7 +130,7 @@ class BatchPipelines {
   RunbookExecutor& runbook_;
   TenantStates& tenants_;
   RestorationCredit& credit_;
-  std::vector<RandomStream>& random_;
+  RandomStreams& random_;
   std::vector<Pipeline> pipelines_;  // by step
   // Some step has batches; runs without them skip the per-run work.
   bool any_batches_ = false;

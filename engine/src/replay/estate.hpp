@@ -85,7 +85,7 @@ class Estate {
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
   std::vector<int> cohorts_reached_;     // by fault: its consumers' cohorts it holds
-  std::vector<RandomStream> random_;     // by fault, in a sampled run where faults last
+  RandomStreams random_;                 // by fault, in a sampled run where faults last
 };
 
 }  // namespace faultline::detail

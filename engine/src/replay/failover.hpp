@@ -55,7 +55,7 @@ class Failover {
   // By service: check() is asked about every deployment a fault or a
   // rebuild touches, and the model's Service is a cache miss at 10^5.
   std::vector<char> active_passive_;
-  std::vector<RandomStream> random_;  // by service, in a sampled run
+  RandomStreams random_;  // by service, in a sampled run
 };
 
 }  // namespace faultline::detail

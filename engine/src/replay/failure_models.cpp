@@ -31,11 +31,9 @@ void FailureModels::reset(const std::optional<RunSampling>& sampling) {
     pool.queue.clear();
     pool.head = 0;
   }
-  random_.clear();
   if (!sampling)
     return;
-  for (std::uint32_t u = 0; u < units_.size(); ++u)
-    random_.emplace_back(sampling->seed, sampling->run, StreamPurpose::failure, u);
+  random_.open(sampling->seed, sampling->run, StreamPurpose::failure, units_.size());
   for (std::uint32_t u = 0; u < units_.size(); ++u) {
     const FailureUnitId unit{u};
     queue_.schedule(SimTime{} + time_to_failure(unit), events::UnitFails{unit});

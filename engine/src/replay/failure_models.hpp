@@ -53,7 +53,7 @@ class FailureModels {
   EventQueue<Event>& queue_;
   std::vector<Unit> units_;
   std::vector<RepairPool> pools_;
-  std::vector<RandomStream> random_;  // by unit, in a sampled run
+  RandomStreams random_;  // by unit, in a sampled run
 };
 
 }  // namespace faultline::detail

@@ -31,7 +31,7 @@ class Overload {
   std::vector<std::optional<EventHandle>> trips_;  // by deployment, while overloaded
   std::vector<int> fell_with_;                     // by deployment: instances as it last fell
   std::vector<std::optional<EventHandle>> restarts_;  // by deployment, while one is due
-  std::vector<RandomStream> random_;  // by deployment, in a sampled run where some restart
+  RandomStreams random_;  // by deployment, in a sampled run where some restart
 };
 
 }  // namespace faultline::detail

@@ -40,7 +40,7 @@ RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& sc
 // The nominal run takes the median of the geometric law of attempts: the
 // attempt-th try succeeds once at least half of all attempt sequences
 // would have succeeded by then.
-bool RunContext::succeeds(const double& p, int attempt, std::vector<RandomStream>& streams,
+bool RunContext::succeeds(const double& p, int attempt, RandomStreams& streams,
                           std::uint32_t index) {
   if (!options.sampling)
     return attempt >= median_attempts(p);
@@ -49,13 +49,10 @@ bool RunContext::succeeds(const double& p, int attempt, std::vector<RandomStream
   return stretched.active() ? stretched.succeeds(p, streams[index]) : streams[index].uniform() < p;
 }
 
-void RunContext::open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,
+void RunContext::open_streams(RandomStreams& streams, StreamPurpose purpose,
                               std::size_t count) const {
-  streams.clear();
-  if (const auto& sampling = options.sampling) {
-    for (std::uint32_t i = 0; i < count; ++i)
-      streams.emplace_back(sampling->seed, sampling->run, purpose, i);
-  }
+  if (const auto& sampling = options.sampling)
+    streams.open(sampling->seed, sampling->run, purpose, count);
 }
 
 }  // namespace faultline::detail

@@ -39,7 +39,7 @@ struct RunContext {
 
   // A sample from streams[index] (stretched, when importance sampling), or
   // the median in the nominal run.
-  Duration draw(const Distribution& d, std::vector<RandomStream>& streams, std::uint32_t index) {
+  Duration draw(const Distribution& d, RandomStreams& streams, std::uint32_t index) {
     if (!options.sampling)
       return d.median();
     return stretched.active() ? stretched.duration(d, streams[index]) : d.sample(streams[index]);
@@ -47,12 +47,10 @@ struct RunContext {
   // The outcome of the attempt-th try (from 1) at something that succeeds
   // with probability p each time, drawn from streams[index] in a sampled run.
   // p by reference: its address in the model names it to importance sampling.
-  bool succeeds(const double& p, int attempt, std::vector<RandomStream>& streams,
-                std::uint32_t index);
+  bool succeeds(const double& p, int attempt, RandomStreams& streams, std::uint32_t index);
   // In a sampled run, one stream of the purpose for each of `count`
-  // subjects; none in the nominal run.
-  void open_streams(std::vector<RandomStream>& streams, StreamPurpose purpose,
-                    std::size_t count) const;
+  // subjects; the nominal run draws from none.
+  void open_streams(RandomStreams& streams, StreamPurpose purpose, std::size_t count) const;
 
   const Scenario& scenario;
   const Topology& topology;

@@ -109,7 +109,7 @@ class StepExecution {
   RestorationCredit& credit_;
   RunbookExecutor runbook_;
   std::vector<Attempts> attempts_;    // by step
-  std::vector<RandomStream> random_;  // by step, in a sampled run
+  RandomStreams random_;              // by step, in a sampled run
   BatchPipelines pipelines_;
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
