@@ -1,6 +1,7 @@
 #include "faultline/health.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -19,6 +20,59 @@ ServiceState ServiceHealth::state() const {
   if (!fully_served(served_fraction))
     return ServiceState::partial_outage;
   return degraded ? ServiceState::degraded_performance : ServiceState::operational;
+}
+
+namespace {
+
+std::vector<ServiceId> evaluation_order(const Topology& topology) {
+  std::vector<ServiceId> order;
+  order.reserve(topology.services().size());
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s)
+    order.push_back(ServiceId{s});
+  std::ranges::stable_sort(order, {}, [&](ServiceId s) { return topology.evaluation_rank(s); });
+  return order;
+}
+
+}  // namespace
+
+EvaluationQueue::EvaluationQueue(std::vector<ServiceId> order)
+    : order_(std::move(order)),
+      position_(order_.size()),
+      waiting_((order_.size() + 63) / 64),
+      words_waiting_((waiting_.size() + 63) / 64) {
+  for (std::uint32_t p = 0; p < order_.size(); ++p)
+    position_[order_[p].value] = p;
+}
+
+ServiceId EvaluationQueue::take() {
+  std::size_t w = lowest_ >> 6;
+  std::uint64_t bits = waiting_[w] & (~std::uint64_t{0} << (lowest_ & 63));
+  if (bits == 0) {
+    // The next word with a service waiting, from the summary words.
+    std::size_t summary = (w + 1) >> 6;
+    std::uint64_t words = words_waiting_[summary] & (~std::uint64_t{0} << ((w + 1) & 63));
+    while (words == 0)
+      words = words_waiting_[++summary];
+    w = (summary << 6) | static_cast<std::size_t>(std::countr_zero(words));
+    bits = waiting_[w];
+  }
+  const auto p =
+      static_cast<std::uint32_t>((w << 6) | static_cast<std::size_t>(std::countr_zero(bits)));
+  waiting_[w] &= waiting_[w] - 1;  // the lowest bit, p's
+  if (waiting_[w] == 0)
+    words_waiting_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
+  --count_;
+  lowest_ = p;
+  return order_[p];
+}
+
+void EvaluationQueue::clear() {
+  for (std::size_t summary = 0; summary < words_waiting_.size(); ++summary) {
+    for (std::uint64_t words = words_waiting_[summary]; words != 0; words &= words - 1)
+      waiting_[(summary << 6) | static_cast<std::size_t>(std::countr_zero(words))] = 0;
+    words_waiting_[summary] = 0;
+  }
+  count_ = 0;
 }
 
 HealthPropagator::HealthPropagator(const Topology& topology)
@@ -42,7 +96,7 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       load_ratio_(topology.deployments().size()),
       load_changed_(topology.deployments().size()),
       health_(topology.services().size()),
-      is_pending_(topology.services().size()),
+      pending_(evaluation_order(topology)),
       changed_(topology.services().size()),
       is_kept_(topology.services().size()) {
   lay_out();
@@ -116,18 +170,15 @@ void HealthPropagator::reset() {
   std::fill(load_ratio_.begin(), load_ratio_.end(), 0.0);
   load_changed_.clear();
   std::fill(health_.begin(), health_.end(), ServiceHealth{});
-  std::fill(is_pending_.begin(), is_pending_.end(), 0);
   pending_.clear();
   changed_.clear();
 }
 
 void HealthPropagator::mark(ServiceId s) {
-  if (is_pending_[s.value])
+  if (pending_.waiting(s))
     return;
   touch(s);
-  is_pending_[s.value] = 1;
-  pending_.push_back({topology_.evaluation_rank(s), s});
-  std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
+  pending_.add(s);
 }
 
 void HealthPropagator::set_healthy_instances(DeploymentId d, int healthy) {
@@ -221,8 +272,6 @@ void HealthPropagator::end_trial() {
   }
   kept_services_.clear();
   kept_deployments_.clear();
-  for (const Pending& p : pending_)
-    is_pending_[p.service.value] = 0;
   pending_.clear();
   forget_changes();
   full_evaluation_ = full_evaluation_before_trial_;
@@ -471,10 +520,7 @@ void HealthPropagator::forget_changes() {
 std::span<const ServiceId> HealthPropagator::propagate() {
   forget_changes();
   while (!pending_.empty()) {
-    std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
-    const ServiceId s = pending_.back().service;
-    pending_.pop_back();
-    is_pending_[s.value] = 0;
+    const ServiceId s = pending_.take();
     bool network_moved = false;
     const ServiceHealth next = full_evaluation_ ? evaluate_impaired(s, network_moved) : evaluate(s);
     const bool health_moved = next != health_[s.value];
