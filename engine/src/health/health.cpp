@@ -80,13 +80,10 @@ HealthPropagator::HealthPropagator(const Topology& topology)
       deep_checks_(
           std::any_of(topology.services().begin(), topology.services().end(),
                       [](const Service& s) { return s.health_check && s.health_check->deep; })),
-      healthy_(topology.deployments().size()),
+      deployments_(topology.deployments().size()),
       capability_(topology.services().size()),
-      in_service_(topology.deployments().size()),
       active_(topology.services().size()),
       impairment_(topology.deployments().size()),
-      capacity_left_(topology.deployments().size()),
-      checked_out_(topology.deployments().size()),
       probe_(topology.deployments().size()),
       network_(topology.services().size()),
       check_changed_(topology.deployments().size()),
@@ -134,7 +131,7 @@ void HealthPropagator::lay_out() {
   }
   for (const Deployment& d : topology_.deployments()) {
     instances_.push_back(d.instances);
-    starts_in_service_.push_back(d.cold_standby ? 0 : 1);
+    starts_.push_back({.healthy = d.instances, .in_service = d.cold_standby ? '\0' : '\1'});
   }
   for (const UserGroup& group : topology_.user_groups()) {
     groups_.push_back({static_cast<std::uint32_t>(group_uses_.size()),
@@ -144,8 +141,12 @@ void HealthPropagator::lay_out() {
 }
 
 void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
-  inputs.healthy_instances = healthy_;
-  inputs.in_service = in_service_;
+  inputs.healthy_instances.resize(deployments_.size());
+  inputs.in_service.resize(deployments_.size());
+  for (std::size_t d = 0; d < deployments_.size(); ++d) {
+    inputs.healthy_instances[d] = deployments_[d].healthy;
+    inputs.in_service[d] = deployments_[d].in_service;
+  }
   inputs.capability = capability_;
   inputs.active = active_;
 }
@@ -153,13 +154,10 @@ void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
 // The starting state is copied from the layout: read from the model, it was
 // a cache miss per service and deployment in every run.
 void HealthPropagator::reset() {
-  std::copy(instances_.begin(), instances_.end(), healthy_.begin());
-  std::copy(starts_in_service_.begin(), starts_in_service_.end(), in_service_.begin());
+  std::copy(starts_.begin(), starts_.end(), deployments_.begin());
   std::copy(starts_active_.begin(), starts_active_.end(), active_.begin());
   std::fill(capability_.begin(), capability_.end(), 1.0);
   std::fill(impairment_.begin(), impairment_.end(), Impairment{});
-  std::fill(capacity_left_.begin(), capacity_left_.end(), 1.0);
-  std::fill(checked_out_.begin(), checked_out_.end(), 0);
   std::fill(probe_.begin(), probe_.end(), NetworkView{});
   std::fill(network_.begin(), network_.end(), NetworkView{});
   check_changed_.clear();
@@ -183,7 +181,7 @@ void HealthPropagator::mark(ServiceId s) {
 
 void HealthPropagator::set_healthy_instances(DeploymentId d, int healthy) {
   touch(topology_.deployment(d).service);
-  healthy_[d.value] = healthy;
+  deployments_[d.value].healthy = healthy;
   mark(topology_.deployment(d).service);
 }
 
@@ -195,21 +193,21 @@ void HealthPropagator::set_capability(ServiceId s, double fraction) {
 
 void HealthPropagator::set_in_service(DeploymentId d, bool in_service) {
   touch(topology_.deployment(d).service);
-  in_service_[d.value] = in_service;
+  deployments_[d.value].in_service = in_service;
   mark(topology_.deployment(d).service);
 }
 
 void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
   touch(s);
   active_[s.value] = d;
-  in_service_[d.value] = 1;
+  deployments_[d.value].in_service = 1;
   mark(s);
 }
 
 void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairment) {
   touch(topology_.deployment(d).service);
   impairment_[d.value] = impairment;
-  capacity_left_[d.value] = impairment.capacity;
+  deployments_[d.value].capacity_left = impairment.capacity;
   full_evaluation_ = true;
   mark(topology_.deployment(d).service);
 }
@@ -241,9 +239,10 @@ void HealthPropagator::keep(ServiceId s) {
   kept_services_.push_back({s, health_[s.value], network_[s.value], capability_[s.value],
                             fits_below_[s.value], active_[s.value], demand_[s.value]});
   for (const DeploymentId d : topology_.service(s).deployments) {
-    kept_deployments_.push_back({healthy_[d.value], in_service_[d.value], checked_out_[d.value],
-                                 load_ratio_[d.value], capacity_left_[d.value],
-                                 impairment_[d.value], probe_[d.value]});
+    kept_deployments_.push_back({deployments_[d.value].healthy, deployments_[d.value].in_service,
+                                 deployments_[d.value].checked_out, load_ratio_[d.value],
+                                 deployments_[d.value].capacity_left, impairment_[d.value],
+                                 probe_[d.value]});
   }
 }
 
@@ -261,11 +260,11 @@ void HealthPropagator::end_trial() {
     is_kept_[s.value] = 0;
     for (const DeploymentId d : topology_.service(s).deployments) {
       const KeptDeployment& kd = kept_deployments_[next++];
-      healthy_[d.value] = kd.healthy;
-      in_service_[d.value] = kd.in_service;
-      checked_out_[d.value] = kd.checked_out;
+      deployments_[d.value].healthy = kd.healthy;
+      deployments_[d.value].in_service = kd.in_service;
+      deployments_[d.value].checked_out = kd.checked_out;
       load_ratio_[d.value] = kd.load_ratio;
-      capacity_left_[d.value] = kd.capacity_left;
+      deployments_[d.value].capacity_left = kd.capacity_left;
       impairment_[d.value] = kd.impairment;
       probe_[d.value] = kd.probe;
     }
@@ -317,7 +316,9 @@ double HealthPropagator::deployment_fraction(const Shape& shape, ServiceId s) {
     }
     case Redundancy::active_passive: {
       const DeploymentId d = active_[s.value];
-      return serving(d) ? healthy_[d.value] * capacity_left_[d.value] / instances_[d.value] : 0.0;
+      return serving(d) ? deployments_[d.value].healthy * deployments_[d.value].capacity_left /
+                              instances_[d.value]
+                        : 0.0;
     }
     case Redundancy::none:
     case Redundancy::active_active:
@@ -325,8 +326,8 @@ double HealthPropagator::deployment_fraction(const Shape& shape, ServiceId s) {
   }
   double healthy = 0;
   for (const DeploymentId d : deployments) {
-    if (in_service_[d.value] && !checked_out_[d.value])
-      healthy += healthy_[d.value] * capacity_left_[d.value];
+    if (deployments_[d.value].in_service && !deployments_[d.value].checked_out)
+      healthy += deployments_[d.value].healthy * deployments_[d.value].capacity_left;
   }
   if (shape.sized_for == 0)
     return healthy > 0 ? 1.0 : 0.0;
@@ -367,13 +368,14 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
       set_load_ratio(d, 0.0);
       continue;
     }
-    const double full = static_cast<double>(deployment.capacity->value) * capacity_left_[d.value];
-    const double capacity = full * healthy_[d.value] / deployment.instances;
+    const double full =
+        static_cast<double>(deployment.capacity->value) * deployments_[d.value].capacity_left;
+    const double capacity = full * deployments_[d.value].healthy / deployment.instances;
     fits_below = std::min(fits_below, capacity * total_weight / deployment.weight);
     const double load = demand * deployment.weight / total_weight;
     // load <= capacity, without the rounding of either quotient.
     if (demand * deployment.weight * deployment.instances <=
-        full * healthy_[d.value] * total_weight) {
+        full * deployments_[d.value].healthy * total_weight) {
       set_load_ratio(d, std::min(1.0, load / capacity));
     } else {
       shed += load - capacity / service.retry_amplification;
@@ -462,7 +464,7 @@ void HealthPropagator::check_deployments(const Service& service, const NetworkVi
                                          double served_below) {
   const HealthCheck& check = *service.health_check;
   for (const DeploymentId d : service.deployments) {
-    if (!in_service_[d.value] || healthy_[d.value] == 0)
+    if (!deployments_[d.value].in_service || deployments_[d.value].healthy == 0)
       continue;
     const Impairment& own = impairment_[d.value];
     double loss = own.packet_loss;
@@ -473,9 +475,9 @@ void HealthPropagator::check_deployments(const Service& service, const NetworkVi
     }
     probe_[d.value] = {loss, latency};
     const char out = check.fails(loss, latency) ? 1 : 0;
-    if (out == checked_out_[d.value])
+    if (out == deployments_[d.value].checked_out)
       continue;
-    checked_out_[d.value] = out;
+    deployments_[d.value].checked_out = out;
     check_changed_.add(d);
   }
 }
