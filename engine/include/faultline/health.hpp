@@ -205,6 +205,10 @@ class HealthPropagator {
   // propagate().
   std::span<const DeploymentId> check_changes() const { return check_changed_.items(); }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
+  // The service's deployments, from health's own compact copy of the model.
+  std::span<const DeploymentId> deployments(ServiceId s) const {
+    return deployments_of(shapes_[s.value]);
+  }
   // Changes not yet propagated are included.
   void copy_inputs(HealthInputs& inputs) const;
   UserCount demand(ServiceId s) const { return demand_[s.value]; }

@@ -45,7 +45,7 @@ void Failover::check(ServiceId s) {
 }
 
 std::optional<DeploymentId> Failover::target(ServiceId s) const {
-  const auto& deployments = run_.topology.service(s).deployments;
+  const auto deployments = run_.health.deployments(s);
   const DeploymentId from = run_.health.active_deployment(s);
   const auto it = std::find_if(deployments.begin(), deployments.end(),
                                [&](DeploymentId d) { return d != from && run_.health.serving(d); });
