@@ -21,14 +21,22 @@ void JsonDocument::add(std::string key, ordered_json value) {
 }
 
 void JsonDocument::add_written(std::string key, Writing writing) {
-  add_list(std::move(key), 0, {});
-  members_.back().writing = std::move(writing);
+  if (!writing)
+    throw std::logic_error("the JSON member '" + key + "' has nothing to write it");
+  check_new(key);
+  members_.push_back({std::move(key), std::move(writing), 0, {}});
 }
 
 void JsonDocument::add_list(std::string key, std::size_t size, Entry entry) {
+  if (!entry)
+    throw std::logic_error("the JSON list '" + key + "' has nothing to write its entries");
+  check_new(key);
+  members_.push_back({std::move(key), {}, size, std::move(entry)});
+}
+
+void JsonDocument::check_new(const std::string& key) const {
   if (std::ranges::any_of(members_, [&](const Member& m) { return m.key == key; }))
     throw std::logic_error("the JSON result has two members '" + key + "'");
-  members_.push_back({std::move(key), {}, size, std::move(entry)});
 }
 
 ordered_json JsonDocument::tree() const {
@@ -41,7 +49,7 @@ void JsonDocument::write(const std::function<void(std::string_view)>& out) const
   w.object();
   for (const Member& m : members_) {
     w.key(m.key);
-    if (!m.entry) {
+    if (m.writing) {
       m.writing(w);
       continue;
     }

@@ -107,6 +107,10 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 }
 
 JsonWriter& JsonWriter::dumped(const ordered_json& tree) {
+  // nlohmann's serializer doubles its 512-space margin once when a tree
+  // needs more; starting deeper than that would read past it.
+  if (depth_ + open_.size() > kDeepest)
+    throw std::logic_error("a JSON value nested deeper than the writer allows");
   before_value();
   serializer_->dump.dump(tree, true, false, 2, static_cast<unsigned>(2 * (depth_ + open_.size())));
   return *this;

@@ -72,10 +72,14 @@ TEST(JsonDocument, AnEmptyDocumentIsAnEmptyObject) {
   EXPECT_EQ(JsonDocument().text(), dumped(JsonDocument()));
 }
 
-TEST(JsonDocument, RefusesAKeyGivenTwice) {
+TEST(JsonDocument, RefusesAKeyGivenTwiceAndMembersWithNothingToWrite) {
   JsonDocument doc;
   doc.add("runs", 1);
-  EXPECT_THROW(doc.add_list("runs", 0, {}), std::logic_error);
+  EXPECT_THROW(doc.add_list("runs", 0, [](JsonWriter& w, std::size_t) { w.value(1); }),
+               std::logic_error);
+  EXPECT_THROW(doc.add_list("list", 0, {}), std::logic_error);
+  EXPECT_THROW(doc.add_written("member", {}), std::logic_error);
+  EXPECT_EQ(doc.text(), "{\n  \"runs\": 1\n}\n");
 }
 
 TEST(JsonDocument, StartsWithTheMembersOfAnObjectInTheirOrder) {
@@ -121,15 +125,21 @@ TEST(JsonDocument, WritesTheWebexSimulationAsItsTree) {
 // but a network baseline. Loaded by paths relative to the source folder,
 // which the JSON names.
 std::string simulation_text(const std::string& scenario_path, const std::string& slo_path) {
-  const std::filesystem::path previous = std::filesystem::current_path();
-  std::filesystem::current_path(FAULTLINE_SOURCE_DIR);
-  const auto loaded = load_scenario(scenario_path);
+  struct InSourceFolder {
+    std::filesystem::path previous = std::filesystem::current_path();
+    InSourceFolder() { std::filesystem::current_path(FAULTLINE_SOURCE_DIR); }
+    ~InSourceFolder() { std::filesystem::current_path(previous); }
+  };
   MonteCarloOptions options;
   options.runs = 40;
   options.seed = 3;
-  if (!slo_path.empty())
-    options.slos = load_slos(slo_path).slos;
-  std::filesystem::current_path(previous);
+  ScenarioLoad loaded;
+  {
+    const InSourceFolder here;
+    loaded = load_scenario(scenario_path);
+    if (!slo_path.empty())
+      options.slos = load_slos(slo_path).slos;
+  }
   if (!loaded.scenario)
     return loaded.diagnostics.to_text();
   return simulation_document(*loaded.scenario, simulate(*loaded.scenario, options)).text();

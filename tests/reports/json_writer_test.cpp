@@ -1,7 +1,9 @@
 // The writer must write byte for byte what nlohmann's dump(2) writes for the
 // same value: every golden file and every merge of shards compares bytes.
 // Numbers and escapes go through nlohmann's serializer, a detail of the
-// library; these cases pin it.
+// library, so they are its by construction; these cases check that the
+// writer hands every value over whole, at every depth and in keys, and
+// that plain text, written without it, is what it would write.
 #include "faultline/reports/json_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -108,6 +110,9 @@ TEST(JsonWriter, RefusesAMalformedDocument) {
   EXPECT_THROW(JsonWriter(out).object().key("a").end(), std::logic_error) << "a key, no value";
   EXPECT_THROW(JsonWriter(out).end(), std::logic_error) << "nothing open";
   EXPECT_THROW(JsonWriter(out).value(1).value(2), std::logic_error) << "two values";
+  JsonWriter deep(out, 200);
+  EXPECT_NO_THROW(deep.value(ordered_json{{"a", 1}}));
+  EXPECT_THROW(JsonWriter(out, 201).value(1), std::logic_error) << "deeper than a report nests";
 }
 
 }  // namespace

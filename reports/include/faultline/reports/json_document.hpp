@@ -28,8 +28,8 @@ class JsonDocument {
   // anything but an object is a defect of the report (std::logic_error).
   explicit JsonDocument(const nlohmann::ordered_json& object);
 
-  // Members keep the order they are added in; a key added twice is a
-  // defect of the report (std::logic_error).
+  // Members keep the order they are added in; a key added twice, or an
+  // empty writing or entry, is a defect of the report (std::logic_error).
   void add(std::string key, nlohmann::ordered_json value);
   // A member written only when the document is.
   void add_written(std::string key, Writing writing);
@@ -47,10 +47,11 @@ class JsonDocument {
  private:
   struct Member {
     std::string key;
-    Writing writing;       // of a member that is no list
+    Writing writing;       // of a member that is no list; empty for a list
     std::size_t size = 0;  // of a list
-    Entry entry;           // of a list; empty for any other member
+    Entry entry;           // of a list
   };
+  void check_new(const std::string& key) const;
 
   std::vector<Member> members_;
 };

@@ -62,6 +62,8 @@ class JsonWriter {
   }
 
  private:
+  // The deepest a value may stand: reports nest a few levels.
+  static constexpr std::size_t kDeepest = 200;
   struct Open {
     bool is_object = false;
     bool empty = true;
