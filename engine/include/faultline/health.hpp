@@ -301,7 +301,6 @@ class HealthPropagator {
   std::vector<DeploymentId> deployment_ids_;
   std::vector<FlatDependency> dependencies_;
   std::vector<ServiceId> dependants_;
-  std::vector<int> instances_;  // by deployment
   std::vector<GroupShape> groups_;  // by user group
   std::vector<ServiceId> group_uses_;
   // What evaluation reads of a deployment, side by side: as four arrays

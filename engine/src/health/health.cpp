@@ -130,7 +130,6 @@ void HealthPropagator::lay_out() {
     starts_active_.push_back(first != service.deployments.end() ? *first : DeploymentId{});
   }
   for (const Deployment& d : topology_.deployments()) {
-    instances_.push_back(d.instances);
     starts_.push_back({.healthy = d.instances, .in_service = d.cold_standby ? '\0' : '\1'});
   }
   for (const UserGroup& group : topology_.user_groups()) {
@@ -238,7 +237,7 @@ void HealthPropagator::keep(ServiceId s) {
   is_kept_[s.value] = 1;
   kept_services_.push_back({s, health_[s.value], network_[s.value], capability_[s.value],
                             fits_below_[s.value], active_[s.value], demand_[s.value]});
-  for (const DeploymentId d : topology_.service(s).deployments) {
+  for (const DeploymentId d : deployments(s)) {
     kept_deployments_.push_back({deployments_[d.value].healthy, deployments_[d.value].in_service,
                                  deployments_[d.value].checked_out, load_ratio_[d.value],
                                  deployments_[d.value].capacity_left, impairment_[d.value],
@@ -258,7 +257,7 @@ void HealthPropagator::end_trial() {
     active_[s.value] = k.active;
     demand_[s.value] = k.demand;
     is_kept_[s.value] = 0;
-    for (const DeploymentId d : topology_.service(s).deployments) {
+    for (const DeploymentId d : deployments(s)) {
       const KeptDeployment& kd = kept_deployments_[next++];
       deployments_[d.value].healthy = kd.healthy;
       deployments_[d.value].in_service = kd.in_service;
@@ -316,8 +315,9 @@ double HealthPropagator::deployment_fraction(const Shape& shape, ServiceId s) {
     }
     case Redundancy::active_passive: {
       const DeploymentId d = active_[s.value];
+      // Every instance healthy, as a run starts, is all it is sized for.
       return serving(d) ? deployments_[d.value].healthy * deployments_[d.value].capacity_left /
-                              instances_[d.value]
+                              starts_[d.value].healthy
                         : 0.0;
     }
     case Redundancy::none:
