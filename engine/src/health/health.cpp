@@ -547,6 +547,9 @@ UserCount HealthPropagator::affected_users(UserGroupId g, UserCount tenants_out)
 }
 
 UserCount users_cut_off(UserCount users, UserCount tenants_out, double share_not_served) {
+  // The usual case, after every change of a group that is served in full.
+  if (share_not_served == 0.0)
+    return tenants_out;
   const auto rest = static_cast<double>((users - tenants_out).value);
   return tenants_out + UserCount{std::llround(rest * share_not_served)};
 }

@@ -55,11 +55,14 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
 // at or before it says.
 void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
   std::size_t next = 0;
-  double back = 0;
+  std::int64_t back = 0;  // in ten-thousandths, rounded once per change
   for (std::size_t i = 0; i < t.sample_times.size(); ++i) {
-    while (next < run.tenants_out.size() && run.tenants_out[next].at <= t.sample_times[i])
-      back = run.tenants_out[next++].users_back;
-    t.sampled_tenant_users_back[i].add(std::llround(back * 10'000));
+    if (next < run.tenants_out.size() && run.tenants_out[next].at <= t.sample_times[i]) {
+      while (next + 1 < run.tenants_out.size() && run.tenants_out[next + 1].at <= t.sample_times[i])
+        ++next;
+      back = std::llround(run.tenants_out[next++].users_back * 10'000);
+    }
+    t.sampled_tenant_users_back[i].add(back);
   }
 }
 

@@ -55,7 +55,9 @@ PipelineProgress BatchPipelines::start(StepId s) {
     if (m.available_from && *m.available_from > run_.now)
       p.arrivals.push_back(run_.queue.schedule(*m.available_from, events::MethodArrives{s}));
   }
-  running_.push_back(s);
+  // With every method there, nothing can arrive to take over.
+  if (std::find(p.arrived.begin(), p.arrived.end(), 0) != p.arrived.end())
+    running_.push_back(s);
   cut_in_order(s, p);
   p.last_method = first_available(s, 0).value_or(0);
   if (!start_next_batch(s))

@@ -137,7 +137,8 @@ class BatchPipelines {
   // Running steps with batches not yet started, in the order they started.
   std::vector<StepId> filling_;
   std::vector<CrewSpan> crew_spans_;
-  std::vector<StepId> running_;   // batch steps under way, whose methods may arrive
+  // Batch steps under way with methods still to arrive.
+  std::vector<StepId> running_;
   std::vector<StepId> finished_;  // what fill() returned last
 };
 

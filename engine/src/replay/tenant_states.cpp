@@ -17,6 +17,16 @@ BatchOrder kept_order(const Scenario& scenario, ServiceId s) {
   }
   return BatchOrder::as_listed;
 }
+
+// Whether some tenant of the stretch is not held out. A loop without an
+// early exit goes through a batch in vector steps; the usual answer is
+// that all are out, which stopping early would find no sooner.
+bool any_back(const int* held, std::size_t n) {
+  int back = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    back |= held[i] == 0;
+  return back != 0;
+}
 }  // namespace
 
 bool same_every_run(BatchOrder order) {
@@ -238,14 +248,10 @@ std::optional<std::uint32_t> TenantStates::stretch_of(const ServiceTenants& st,
   return static_cast<std::uint32_t>(tenants.data() - first);
 }
 
-// Counting zeros goes through a batch in vector steps; the usual answer is
-// that all are out, which a loop stopping early would find no sooner.
 bool TenantStates::all_out(ServiceId s, std::span<const TenantId> tenants) const {
   const ServiceTenants& st = services_[slot(s)];
-  if (const auto first = stretch_of(st, tenants)) {
-    const auto held = st.held.begin() + *first;
-    return std::count(held, held + tenants.size(), 0) == 0;
-  }
+  if (const auto first = stretch_of(st, tenants))
+    return !any_back(st.held.data() + *first, tenants.size());
   return std::all_of(tenants.begin(), tenants.end(), [&](TenantId t) { return out_on(s, t); });
 }
 
@@ -273,7 +279,7 @@ void TenantStates::bring_back(ServiceId s, std::span<const TenantId> tenants, Si
 
 bool TenantStates::bring_back_stretch(ServiceTenants& st, std::uint32_t first, std::size_t n) {
   const auto held = st.held.begin() + first;
-  if (!st.exclusive || std::count(held, held + n, 0) != 0)
+  if (!st.exclusive || any_back(st.held.data() + first, n))
     return false;
   if (tracks_restores_) {
     const auto restored = st.restored.begin() + first;

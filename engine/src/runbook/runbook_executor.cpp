@@ -269,7 +269,7 @@ std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
 
 std::optional<SimTime> RunbookExecutor::off_shift_until(StepId s, SimTime now) const {
   const auto crew = scenario_.steps[s.value].crew;
-  if (!crew || calendars_[crew->value].on_shift(now))
+  if (!any_shifts_ || !crew || calendars_[crew->value].on_shift(now))
     return std::nullopt;
   return calendars_[crew->value].next_shift_start(now);
 }
