@@ -54,14 +54,14 @@ void add_impact(ImpactStatistics& stats, const UserImpact& impact) {
 // The share of tenants' users back at each sample time: the last change
 // at or before it says.
 void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
-  std::size_t next = 0;
+  std::size_t seen = 0;   // entries at or before the sample time
   std::int64_t back = 0;  // in ten-thousandths, rounded once per change
   for (std::size_t i = 0; i < t.sample_times.size(); ++i) {
-    if (next < run.tenants_out.size() && run.tenants_out[next].at <= t.sample_times[i]) {
-      while (next + 1 < run.tenants_out.size() && run.tenants_out[next + 1].at <= t.sample_times[i])
-        ++next;
-      back = std::llround(run.tenants_out[next++].users_back * 10'000);
-    }
+    const std::size_t before = seen;
+    while (seen < run.tenants_out.size() && run.tenants_out[seen].at <= t.sample_times[i])
+      ++seen;
+    if (seen != before)
+      back = std::llround(run.tenants_out[seen - 1].users_back * 10'000);
     t.sampled_tenant_users_back[i].add(back);
   }
 }
