@@ -58,9 +58,14 @@ void StepExecution::dispatch() {
     // Batch steps under way take free members before new steps do, and one
     // that just started fills its pipeline at once.
     fill_pipelines();
-    for (const StepId s : runbook_.dispatch(run_.now))
+    const std::span<const StepId> started = runbook_.dispatch(run_.now);
+    for (const StepId s : started)
       start_step(s);
-    fill_pipelines();
+    // Filling again is for members and methods that a step started or
+    // finished since gave or took; with neither, the pipelines are as full
+    // as the first fill left them.
+    if (!started.empty() || steps_finished_ != finished_before)
+      fill_pipelines();
     again = !not_needed_.empty() || steps_finished_ != finished_before;
   }
   auto wake = runbook_.next_shift_start(run_.now);
