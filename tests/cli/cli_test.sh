@@ -30,6 +30,21 @@ expect_exit 2 "replay of an empty file" "$faultline" replay "$fixtures/empty.yam
 check "an earlier result is left as it was" grep -q '"old": true' "$work/kept.json"
 
 expect_exit 2 "analyze of a binary file" "$faultline" analyze "$fixtures/binary.yaml"
+
+# A run that goes on past what its users' loss can be counted for: see
+# the fixtures' comments.
+countable=tests/replay/fixtures/countable
+expect_exit 2 "a simulation whose runs outlast what can be counted" \
+  "$faultline" simulate "$countable/slow_rebuild.yaml" --runs 4 --threads 2 --json "$work/uncountable.json"
+check "says how far it went and what horizon to give" grep -q \
+  "faultline: error: a run went on to T0+40d, past T0+35d14h57s345ms: .* give the scenario a horizon of at most 35d14h57s345ms" \
+  "$work/stderr"
+check "and writes nothing" test ! -e "$work/uncountable.json"
+expect_exit 0 "the same with that horizon" \
+  "$faultline" simulate "$countable/slow_rebuild_within.yaml" --runs 4 --threads 2 --json "$work/countable.json"
+expect_exit 2 "a horizon longer than the users can be counted for" \
+  "$faultline" replay "$countable/long_horizon.yaml"
+check "is refused where it is written" grep -q "long_horizon.yaml:9:10: error: a horizon of 100d is too long" "$work/stderr"
 expect_exit 2 "an unknown subcommand" "$faultline" frobnicate
 expect_exit 2 "a missing argument" "$faultline" replay
 expect_exit 0 "help" "$faultline" --help

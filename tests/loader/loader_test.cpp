@@ -459,5 +459,36 @@ TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {
   EXPECT_TRUE(has_error(missing.diagnostics, 4, 11, "needs a 'priority' list"));
 }
 
+// replay/fixtures/countable/: 10,000,000,000 users can be counted for
+// 5d8h6m8s601ms, 1,500,000,000 for 35d14h57s345ms (the fixtures' comments
+// work both out); a horizon past that, or none where the default 30d is
+// past it, is refused, and the longest one that is not is taken.
+TEST(Loader, RefusesAHorizonLongerThanItsUsersCanBeCountedFor) {
+  const auto path = [](const std::string& name) {
+    return testing::test_path("replay/fixtures/countable/" + name);
+  };
+  const auto long_horizon = load_scenario(path("long_horizon.yaml"));
+  EXPECT_FALSE(long_horizon.scenario);
+  EXPECT_TRUE(has_error(long_horizon.diagnostics, 9, 10,
+                        "a horizon of 100d is too long: the loss of the 10000000000 users of " +
+                            path("ten_billion.yaml") +
+                            " can be counted exactly for 5d8h6m8s601ms at most (2^62 "
+                            "user-milliseconds); give at most 5d8h6m8s601ms"))
+      << long_horizon.diagnostics.to_text();
+  EXPECT_EQ(long_horizon.diagnostics.error_count(), 1u);
+  const auto none = load_scenario(path("no_horizon.yaml"));
+  EXPECT_FALSE(none.scenario);
+  EXPECT_TRUE(has_error(none.diagnostics, 3, 1,
+                        "without a horizon, a run with users still cut off goes on for 30d, but "
+                        "the loss of the 10000000000 users"))
+      << none.diagnostics.to_text();
+  const auto past = load_scenario(path("horizon_too_long.yaml"));
+  EXPECT_TRUE(has_error(past.diagnostics, 6, 10, "a horizon of 35d14h57s346ms is too long"))
+      << past.diagnostics.to_text();
+  const auto within = load_scenario(path("slow_rebuild_within.yaml"));
+  ASSERT_TRUE(within.scenario) << within.diagnostics.to_text();
+  EXPECT_EQ(within.scenario->horizon, SimTime{3'074'457'345});
+}
+
 }  // namespace
 }  // namespace faultline

@@ -152,6 +152,32 @@ TEST(Replay, DeletesSomeInstancesAndStopsAtTheHorizon) {
   EXPECT_DOUBLE_EQ(r.result.user_groups[0].lost.in_user_hours(), 75 * 9);
 }
 
+// countable/: 1,500,000,000 users can be counted for 35d14h57s345ms (the
+// fixtures' comments work it out). A rebuild of 40d without a horizon
+// stops the run there; with that horizon, the run ends at it with
+// everyone still cut off and a loss within the bound.
+TEST(Replay, StopsWhereItsUsersLossCanNoLongerBeCountedExactly) {
+  const auto slow =
+      load_scenario(testing::test_path("replay/fixtures/countable/slow_rebuild.yaml"));
+  ASSERT_TRUE(slow.scenario) << slow.diagnostics.to_text();
+  EXPECT_EQ(slow.scenario->topology->users(), UserCount{1'500'000'000});
+  EXPECT_EQ(slow.scenario->topology->longest_countable(), Duration{3'074'457'345});
+  try {
+    replay(*slow.scenario);
+    ADD_FAILURE() << "the run was counted past 2^62 user-milliseconds";
+  } catch (const UncountableRun& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "a run went on to T0+40d, past T0+35d14h57s345ms: the loss of the topology's "
+              "1500000000 users cannot be counted exactly for longer (2^62 user-milliseconds); "
+              "give the scenario a horizon of at most 35d14h57s345ms");
+  }
+  const auto r = replay_fixture("countable/slow_rebuild_within.yaml");
+  EXPECT_EQ(r.result.end, SimTime{3'074'457'345});
+  EXPECT_EQ(r.result.overall.cut_off_at_end, UserCount{1'500'000'000});
+  EXPECT_GT(r.result.overall.lost.user_ms, 0);
+  EXPECT_LE(r.result.overall.lost.user_ms, UserTime::kMostUserMs);
+}
+
 }  // namespace
 }  // namespace faultline
 

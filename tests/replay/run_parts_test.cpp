@@ -23,7 +23,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every scenario that loads: the shipped ones and the test fixtures.
+bool runs_to_its_end(const Scenario& scenario) {
+  try {
+    replay(scenario);
+    return true;
+  } catch (const UncountableRun&) {
+    return false;
+  }
+}
+
+// Every scenario that loads and runs to its end: the shipped ones and the
+// test fixtures, but replay/fixtures/countable/slow_rebuild.yaml, whose
+// run stops with UncountableRun (Replay tests).
 std::vector<std::shared_ptr<const Scenario>> every_scenario() {
   std::vector<fs::path> paths = {testing::source_path("scenarios/webex-2018-09-25.yaml"),
                                  testing::source_path("scenarios/webex-dc-us-loss.yaml")};
@@ -34,7 +45,8 @@ std::vector<std::shared_ptr<const Scenario>> every_scenario() {
   std::sort(paths.begin(), paths.end());
   std::vector<std::shared_ptr<const Scenario>> out;
   for (const fs::path& path : paths) {
-    if (const auto loaded = load_scenario(path.string()); loaded.scenario)
+    if (const auto loaded = load_scenario(path.string());
+        loaded.scenario && runs_to_its_end(*loaded.scenario))
       out.push_back(loaded.scenario);
   }
   return out;

@@ -1413,6 +1413,12 @@ int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks
     code = command();
     if (interrupted.load() && code == kExitOk)
       code = kExitInterrupted;
+  } catch (const faultline::UncountableRun& e) {
+    // What the input asked for is beyond what can be counted: nothing was
+    // written, and the message says what to change.
+    std::cerr << "faultline: error: " << e.what() << "\n";
+    ranks.abandon(kExitBadInput);
+    return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "faultline: internal error: " << e.what() << "\n";
     ranks.abandon(kExitFailure);  // the other ranks would wait for this one

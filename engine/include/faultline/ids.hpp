@@ -36,6 +36,11 @@ struct UserCount {
 
 // People times time, kept exact in user-milliseconds.
 struct UserTime {
+  // The most a run counts (2^62, some 146 million user-years): half the
+  // range of its int64, so that a run's sums of it and their rounding to
+  // seconds stay exact. Topology::longest_countable says how long that is.
+  static constexpr std::int64_t kMostUserMs = std::int64_t{1} << 62;
+
   std::int64_t user_ms = 0;
   constexpr auto operator<=>(const UserTime&) const = default;
   constexpr UserTime& operator+=(UserTime o) {

@@ -314,6 +314,13 @@ class Topology {
   bool has_failure_models() const { return has_failure_models_; }
   // Some service's deployments restart by themselves after falling over.
   bool has_restarts() const { return has_restarts_; }
+  // Every user group's users added up.
+  UserCount users() const { return users_; }
+  // How long after T0 a run can count the loss of every user exactly:
+  // UserTime::kMostUserMs spread over users(). The loader refuses a
+  // horizon past it, and a run that goes on past it stops with
+  // UncountableRun.
+  Duration longest_countable() const;
 
  private:
   void place_tenants();
@@ -332,7 +339,14 @@ class Topology {
   std::vector<std::uint32_t> evaluation_rank_;
   bool has_failure_models_ = false;
   bool has_restarts_ = false;
+  UserCount users_;
 };
+
+// A scenario without a horizon ends at its last event (activity changes
+// aside) when every user is back by then; with users still cut off, it runs
+// on to this long after T0 (or to its last event, if later), so their loss
+// is counted and the outputs say they were still out.
+inline constexpr Duration kDefaultHorizon = Duration::days(30);
 
 // The cohorts of consumers whose caches a cache_ttl spreads an outage over.
 inline constexpr int kCacheCohorts = 10;

@@ -3,6 +3,7 @@
 // figures users care about.
 
 #include <optional>
+#include <stdexcept>
 #include <variant>
 #include <vector>
 
@@ -183,11 +184,12 @@ struct MilestoneOutcome {
 // its tolerance of the time for `at`, by the time plus it for `by`.
 bool milestone_met(const Milestone& m, SimTime simulated);
 
-// A scenario without a horizon ends at its last event (activity changes
-// aside) when every user is back by then; with users still cut off, it runs
-// on to this long after T0 (or to its last event, if later), so their loss
-// is counted and the outputs say they were still out.
-inline constexpr Duration kDefaultHorizon = Duration::days(30);
+// A run went on past Topology::longest_countable, where its users' loss
+// can no longer be counted exactly: what() says how far and what to do.
+class UncountableRun : public std::range_error {
+ public:
+  using std::range_error::range_error;
+};
 
 // After a change at `at`: tenants out on some per-tenant service, and
 // their users; and of the most tenants out at once in the run, and of the

@@ -100,6 +100,7 @@ class ScenarioReader {
                               "so a crash loop can go on without end; give the scenario a "
                               "'horizon' (such as 7d) to study");
     }
+    check_countable(top.get("horizon"), root);
     if (reader_.diagnostics().has_errors() || !topology_)
       return nullptr;
 
@@ -112,6 +113,32 @@ class ScenarioReader {
   }
 
  private:
+  // A run longer than the topology's users can be counted for would give
+  // wrong losses: a horizon (or, without one, the default) past it is
+  // refused here, and a run that goes on past it stops (UncountableRun).
+  void check_countable(const yaml::Node& horizon, const yaml::Node& root) {
+    if (!topology_ || (horizon.defined() && !horizon_))
+      return;
+    const Duration most = topology_->longest_countable();
+    const Duration asked = horizon_ ? *horizon_ - SimTime{} : kDefaultHorizon;
+    if (asked <= most)
+      return;
+    const std::string why = fmt::format(
+        "the loss of the {} users of {} can be counted exactly for {} at most "
+        "(2^62 user-milliseconds)",
+        topology_->users().value, topology_->file(), format_duration(most));
+    if (horizon_) {
+      reader_.error(horizon, fmt::format("a horizon of {} is too long: {}; give at most {}",
+                                         format_duration(asked), why, format_duration(most)));
+    } else {
+      reader_.error(root,
+                    fmt::format("without a horizon, a run with users still cut off goes "
+                                "on for {}, but {}; give the scenario a 'horizon' of at "
+                                "most {}",
+                                format_duration(kDefaultHorizon), why, format_duration(most)));
+    }
+  }
+
   void read_strategy(const yaml::Node& node) {
     const auto name = reader_.text(node, "the strategy");
     if (!name)

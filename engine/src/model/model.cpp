@@ -139,6 +139,12 @@ Topology::Topology(TopologyParts parts)
   has_restarts_ = std::any_of(parts_.services.begin(), parts_.services.end(), [](const Service& s) {
     return s.overload && s.overload->restarts_after;
   });
+  for (const UserGroup& group : parts_.user_groups)
+    users_ += group.users;
+}
+
+Duration Topology::longest_countable() const {
+  return Duration{UserTime::kMostUserMs / std::max<std::int64_t>(users_.value, 1)};
 }
 
 // A group's tenants have a share of each per-tenant service their traffic

@@ -1,5 +1,7 @@
 #include "replay/user_accounting.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -10,6 +12,7 @@ namespace faultline::detail {
 UserAccounting::UserAccounting(const Topology& topology, const ActivityCalendar& calendar)
     : topology_(topology),
       calendar_(calendar),
+      latest_countable_(SimTime{} + topology.longest_countable()),
       group_affected_(topology.user_groups().size()),
       group_active_(topology.user_groups().size()),
       affected_place_(topology.user_groups().size()),
@@ -86,6 +89,8 @@ void UserAccounting::take_samples_before(SimTime t) {
 }
 
 void UserAccounting::advance_to(SimTime t) {
+  if (t > latest_countable_) [[unlikely]]
+    throw_uncountable(t);
   if (timeline_) {
     advance_each_segment(t);
     return;
@@ -97,6 +102,16 @@ void UserAccounting::advance_to(SimTime t) {
     ++next_sample_;
   now_ = t;
   segment_ = segment;
+}
+
+void UserAccounting::throw_uncountable(SimTime t) const {
+  const Duration most = latest_countable_ - SimTime{};
+  throw UncountableRun(fmt::format(
+      "a run went on to T0+{}, past T0+{}: the loss of the topology's {} users cannot be "
+      "counted exactly for longer (2^62 user-milliseconds); give the scenario a horizon of at "
+      "most {}",
+      format_duration(t - SimTime{}), format_duration(most), topology_.users().value,
+      format_duration(most)));
 }
 
 // A group's cursor catches up when its span closes: groups that do not

@@ -29,7 +29,8 @@ class UserAccounting {
 
   // Moves on to t and enters the segment holding t; with users lines,
   // counts the loss, peaks and samples until then at once, and otherwise
-  // when the span ends.
+  // when the span ends. Throws UncountableRun for a t past the topology's
+  // longest_countable, before anything is counted.
   void advance_to(SimTime t);
   // Peaks, and the users line, once everything at the current instant is
   // done, so that steps within one instant never count as a peak.
@@ -48,6 +49,7 @@ class UserAccounting {
   std::size_t segment() const { return segment_; }
 
  private:
+  [[noreturn]] void throw_uncountable(SimTime t) const;
   SimTime next_segment_start() const;
   void enter_segment(std::size_t segment);
   // Segment by segment, for a run that records its users lines.
@@ -71,6 +73,7 @@ class UserAccounting {
 
   const Topology& topology_;
   const ActivityCalendar& calendar_;
+  const SimTime latest_countable_;
   RunResult* result_ = nullptr;
   std::span<const SimTime> sample_times_;
   // The last sample times seen, and the calendar segment of each.
