@@ -59,5 +59,12 @@ check "writing nothing" test ! -e "$work/net.json"
 expect_exit 2 "and so are rows per run" "$mpiexec" -np 2 "$faultline" "${webex[@]}" \
   --per-run "$work/rows.csv"
 
+# Every rank stops at its first run (see the fixture): whichever ends the
+# job first has said why.
+expect_exit 2 "a run past what can be counted stops the job" "$mpiexec" -np 2 "$faultline" \
+  simulate tests/replay/fixtures/countable/slow_rebuild.yaml --runs 4 --json "$work/uncountable.json"
+check "saying why" grep -q "error: a run went on to T0+40d" "$work/stderr"
+check "writing nothing" test ! -e "$work/uncountable.json"
+
 echo "mpi: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

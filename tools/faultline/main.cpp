@@ -1404,9 +1404,22 @@ CLI::App* add_validate_command(CLI::App& app, std::vector<std::string>& files) {
   return command;
 }
 
+// Why a command stops, said on every rank: the other ranks' std::cerr goes
+// nowhere (in_mpi_job), but the rank that stops first ends the job, rank 0
+// included, before rank 0 could say it.
+int stop(const faultline::cli::Ranks& ranks, int code, const std::string& why) {
+  if (ranks.first())
+    std::cerr << "faultline: " << why << "\n";
+  else
+    std::fprintf(stderr, "faultline (rank %d): %s\n", ranks.rank(), why.c_str());
+  ranks.abandon(code);  // the other ranks would wait for this one
+  return code;
+}
+
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
-// 130, an exception is an internal error, and output that did not arrive
-// is a failure.
+// 130, a run past what can be counted is bad input (nothing was written, and
+// the message says what to change), another exception is an internal error,
+// and output that did not arrive is a failure.
 int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks& ranks) {
   int code = kExitOk;
   try {
@@ -1414,15 +1427,9 @@ int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks
     if (interrupted.load() && code == kExitOk)
       code = kExitInterrupted;
   } catch (const faultline::UncountableRun& e) {
-    // What the input asked for is beyond what can be counted: nothing was
-    // written, and the message says what to change.
-    std::cerr << "faultline: error: " << e.what() << "\n";
-    ranks.abandon(kExitBadInput);
-    return kExitBadInput;
+    return stop(ranks, kExitBadInput, std::string("error: ") + e.what());
   } catch (const std::exception& e) {
-    std::cerr << "faultline: internal error: " << e.what() << "\n";
-    ranks.abandon(kExitFailure);  // the other ranks would wait for this one
-    return kExitFailure;
+    return stop(ranks, kExitFailure, std::string("internal error: ") + e.what());
   }
   return with_output_checked(code);
 }
