@@ -605,13 +605,6 @@ double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-UserCount total_users(const Topology& topology) {
-  UserCount total;
-  for (const auto& g : topology.user_groups())
-    total += g.users;
-  return total;
-}
-
 std::int64_t to_minute(double ms) {
   constexpr double kMsPerMinute = 60'000.0;
   return static_cast<std::int64_t>(std::llround(ms / kMsPerMinute)) * 60'000;

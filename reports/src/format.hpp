@@ -95,7 +95,6 @@ std::string run_event_words(const Scenario& scenario, const RunEvent& event);
 // What a step acts on: its service, its fault, or its deployments (a count
 // past three).
 std::string step_subject(const Scenario& scenario, const Step& step);
-UserCount total_users(const Topology& topology);
 
 // Spreads are read in minutes; milliseconds would be noise.
 std::int64_t to_minute(double ms);

@@ -390,7 +390,7 @@ JsonDocument replay_document(const Scenario& scenario, const RunResult& result) 
                  entry.update(impact_json(scenario.clock, result.user_groups[g], group.users));
                  w.value(entry);
                });
-  doc.add("overall", impact_json(clock, result.overall, total_users(topology)));
+  doc.add("overall", impact_json(clock, result.overall, topology.users()));
   doc.add("tenants_out", tenants_out_json(clock, result));
   doc.add("observed", observed_outcomes_json(scenario, result));
   return doc;

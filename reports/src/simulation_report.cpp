@@ -226,7 +226,7 @@ JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResul
     doc.add("baseline", baseline_json(scenario, *result.network_baseline));
   doc.add_written("overall", [&topology, &result](JsonWriter& w) {
     w.object();
-    write_impact_members(w, result.overall, total_users(topology));
+    write_impact_members(w, result.overall, topology.users());
     w.end();
   });
   doc.add_list("services", result.services.size(),

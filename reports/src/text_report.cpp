@@ -150,13 +150,11 @@ std::string user_group_lines(const Scenario& scenario, const RunResult& result) 
                        impact.peak_active.value > 0 ? clock.local_text(impact.peak_active_at) : "-",
                        user_hours(impact.lost), thousands(impact.cut_off_at_end.value));
   };
-  UserCount everyone;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
     const UserGroup& group = topology.user_groups()[g];
-    everyone += group.users;
     out += impact_row(group.id, group.users, result.user_groups[g]);
   }
-  out += impact_row("all users", everyone, result.overall);
+  out += impact_row("all users", topology.users(), result.overall);
 
   return out;
 }

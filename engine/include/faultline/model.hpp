@@ -314,7 +314,7 @@ class Topology {
   bool has_failure_models() const { return has_failure_models_; }
   // Some service's deployments restart by themselves after falling over.
   bool has_restarts() const { return has_restarts_; }
-  // Every user group's users added up.
+  // Every user group's users added up: the reports' "all users".
   UserCount users() const { return users_; }
   // How long after T0 a run can count the loss of every user exactly:
   // UserTime::kMostUserMs spread over users(). The loader refuses a
