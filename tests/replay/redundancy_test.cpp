@@ -339,6 +339,37 @@ TEST(Redundancy, UserHoursCountActiveUsersByTheirLocalTimeOfDay) {
   EXPECT_EQ(r.result.overall.peak_active, UserCount{1100});
 }
 
+// The worked figures are in shared_curves.yaml.
+TEST(Redundancy, GroupsSharingACurveStillCountByTheirOwnZoneAndUsers) {
+  const auto r = replay_fixture("shared_curves.yaml");
+  EXPECT_DOUBLE_EQ(r.group("office-a").lost.in_user_hours(), 2500);
+  EXPECT_DOUBLE_EQ(r.group("office-b").lost.in_user_hours(), 500);
+  EXPECT_DOUBLE_EQ(r.group("office-tokyo").lost.in_user_hours(), 1500);
+  EXPECT_DOUBLE_EQ(r.group("office-late").lost.in_user_hours(), 200);
+  EXPECT_DOUBLE_EQ(r.group("night-shift").lost.in_user_hours(), 450);
+  EXPECT_DOUBLE_EQ(r.result.overall.lost.in_user_hours(), 5150);
+  EXPECT_EQ(r.result.overall.peak_active, UserCount{1800});
+  EXPECT_EQ(r.result.overall.peak_active_at, at(Duration::hours(2)));
+}
+
+// Weights by group at 09:30 New York (23:30 Tokyo) and at 11:15 (01:15):
+// groups sharing a zone and curve agree, the same curve in Tokyo does not.
+TEST(ActivityCalendar, GroupsSharingAZoneAndCurveReadTheSameWeights) {
+  auto load = load_scenario(testing::test_path("replay/fixtures/redundancy/shared_curves.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Scenario& s = *load.scenario;
+  const ActivityCalendar calendar(*s.topology, s.clock, at(Duration::days(1)));
+  const std::size_t half_past_nine = calendar.segment_at(at(minutes(150)));
+  const std::size_t quarter_past_eleven = calendar.segment_at(at(minutes(255)));
+  // office-a, office-tokyo, office-b, office-late, night-shift.
+  EXPECT_EQ(calendar.weights(half_past_nine),
+            (std::vector<std::uint16_t>{1000, 500, 1000, 0, 1000}));
+  EXPECT_EQ(calendar.weights(quarter_past_eleven),
+            (std::vector<std::uint16_t>{1000, 0, 1000, 1000, 1000}));
+  EXPECT_EQ(calendar.permille(quarter_past_eleven, UserGroupId{3}), 1000);
+  EXPECT_EQ(calendar.highest_weight(UserGroupId{1}), 1000);
+}
+
 TEST(ActivityCalendar, FollowsLocalHoursAcrossADaylightSavingChange) {
   auto load = load_scenario(testing::test_path("replay/fixtures/redundancy/activity.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();

@@ -23,12 +23,10 @@ class ActivityCalendar {
   std::size_t segment_at(SimTime t) const;
   // Thousandths of the group's users active during the segment.
   std::uint16_t permille(std::size_t segment, UserGroupId g) const {
-    return permille_[segment * groups_ + g.value];
+    return permille_[segment * curves_.size() + curve_of_group_[g.value]];
   }
   // Every group's weight during the segment, by UserGroupId.
-  std::span<const std::uint16_t> weights(std::size_t segment) const {
-    return std::span(permille_).subspan(segment * groups_, groups_);
-  }
+  std::vector<std::uint16_t> weights(std::size_t segment) const;
 
   // Where a caller moving forward in time stands in one group's stretches
   // of constant weight: spans from it on are answered without a search.
@@ -62,11 +60,12 @@ class ActivityCalendar {
   };
   Peak most_active(UserGroupId g, UserCount users, const Span& span) const;
   // The highest weight group g ever has.
-  std::uint16_t highest_weight(UserGroupId g) const { return curves_[g.value].weights.back(); }
+  std::uint16_t highest_weight(UserGroupId g) const { return curve(g).weights.back(); }
 
  private:
-  // One group's weight over time in stretches of its own, with what answers
-  // the two questions above without walking them.
+  // A weight over time in stretches of its own, with what answers the two
+  // questions above without walking them; shared by the groups in one time
+  // zone with one weekly curve.
   struct GroupCurve {
     std::vector<SimTime> starts;  // the first at T0; the last holds for good
     std::vector<std::uint16_t> permille;
@@ -82,11 +81,13 @@ class ActivityCalendar {
     std::size_t first_at_least(std::size_t from, std::uint16_t permille) const;
   };
   static GroupCurve curve_of(std::vector<SimTime> starts, std::vector<std::uint16_t> permille);
+  const GroupCurve& curve(UserGroupId g) const { return curves_[curve_of_group_[g.value]]; }
 
-  std::size_t groups_ = 0;
   std::vector<SimTime> starts_;
-  std::vector<std::uint16_t> permille_;  // segments x groups
-  std::vector<GroupCurve> curves_;       // by UserGroupId
+  // The distinct curves: one for each time zone and weekly curve in use.
+  std::vector<GroupCurve> curves_;
+  std::vector<std::uint32_t> curve_of_group_;  // by UserGroupId
+  std::vector<std::uint16_t> permille_;        // segments x curves
 };
 
 // How long a scenario's calendar covers: its horizon, or without one a year,

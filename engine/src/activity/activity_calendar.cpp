@@ -1,6 +1,9 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
 
 #include "faultline/activity.hpp"
 
@@ -53,20 +56,31 @@ std::vector<Change> changes_of(const UserGroup& group, const ScenarioClock& cloc
 
 }  // namespace
 
+// Groups in the same time zone with the same weekly curve share one curve
+// and one column of weights: an estate of 10^4 groups in a handful of zones
+// keeps a handful, small enough to stay in cache as runs read them.
 ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock& clock,
-                                   SimTime until)
-    : groups_(topology.user_groups().size()) {
-  std::vector<std::vector<Change>> per_group;
-  for (const UserGroup& group : topology.user_groups())
-    per_group.push_back(changes_of(group, clock, until));
+                                   SimTime until) {
+  std::map<std::pair<std::string, ActivityCurve::Weights>, std::uint32_t> curve_of_key;
+  std::vector<std::vector<Change>> per_curve;
+  for (const UserGroup& group : topology.user_groups()) {
+    ActivityCurve::Weights weights{};
+    for (int h = 0; h < ActivityCurve::kHoursPerWeek; ++h)
+      weights[static_cast<std::size_t>(h)] = group.activity.permille(h);
+    const auto [it, added] = curve_of_key.try_emplace({group.time_zone, weights},
+                                                      static_cast<std::uint32_t>(per_curve.size()));
+    if (added)
+      per_curve.push_back(changes_of(group, clock, until));
+    curve_of_group_.push_back(it->second);
+  }
   starts_.push_back(SimTime{});
-  for (const auto& changes : per_group) {
+  for (const auto& changes : per_curve) {
     for (const Change& c : changes)
       starts_.push_back(c.at);
   }
   std::sort(starts_.begin(), starts_.end());
   starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
-  for (const auto& changes : per_group) {
+  for (const auto& changes : per_curve) {
     std::vector<SimTime> starts;
     std::vector<std::uint16_t> permille;
     for (const Change& c : changes) {
@@ -75,17 +89,25 @@ ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock
     }
     curves_.push_back(curve_of(std::move(starts), std::move(permille)));
   }
-  permille_.resize(starts_.size() * groups_);
-  for (std::size_t g = 0; g < groups_; ++g) {
+  permille_.resize(starts_.size() * curves_.size());
+  for (std::size_t c = 0; c < curves_.size(); ++c) {
     std::size_t next = 0;
-    const auto& changes = per_group[g];
+    const auto& changes = per_curve[c];
     std::uint16_t current = changes.empty() ? 1000 : changes.front().permille;
     for (std::size_t s = 0; s < starts_.size(); ++s) {
       while (next < changes.size() && changes[next].at <= starts_[s])
         current = changes[next++].permille;
-      permille_[s * groups_ + g] = current;
+      permille_[s * curves_.size() + c] = current;
     }
   }
+}
+
+std::vector<std::uint16_t> ActivityCalendar::weights(std::size_t segment) const {
+  std::vector<std::uint16_t> by_group;
+  by_group.reserve(curve_of_group_.size());
+  for (std::uint32_t g = 0; g < curve_of_group_.size(); ++g)
+    by_group.push_back(permille(segment, UserGroupId{g}));
+  return by_group;
 }
 
 ActivityCalendar::GroupCurve ActivityCalendar::curve_of(std::vector<SimTime> starts,
@@ -155,7 +177,7 @@ std::size_t ActivityCalendar::GroupCurve::first_at_least(std::size_t from,
 
 // Steps, then gallops, then searches: short moves are the common case.
 void ActivityCalendar::move_to(UserGroupId g, Cursor& at, SimTime t) const {
-  const auto& starts = curves_[g.value].starts;
+  const auto& starts = curve(g).starts;
   const std::size_t n = starts.size();
   std::size_t k = at.stretch;
   if (k + 1 < n && starts[k + 1] <= t) {
@@ -184,7 +206,7 @@ ActivityCalendar::Span ActivityCalendar::span(UserGroupId g, Cursor at, SimTime 
 // weight, or one by one when they are few; the stretches the ends fall in,
 // from their own weights.
 UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, const Span& span) const {
-  const GroupCurve& c = curves_[g.value];
+  const GroupCurve& c = curve(g);
   const std::size_t first = span.from.stretch;
   const std::size_t last = span.to.stretch;
   if (first == last)
@@ -210,7 +232,7 @@ UserTime ActivityCalendar::active_time(UserGroupId g, UserCount users, const Spa
 
 ActivityCalendar::Peak ActivityCalendar::most_active(UserGroupId g, UserCount users,
                                                      const Span& span) const {
-  const GroupCurve& c = curves_[g.value];
+  const GroupCurve& c = curve(g);
   const std::size_t first = span.from.stretch;
   if (first == span.to.stretch || users.value <= 0)
     return {active_share(users, c.permille[first]), span.from_time};

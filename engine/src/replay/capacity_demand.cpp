@@ -13,10 +13,16 @@ CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar&
   const std::size_t segments = calendar.segments();
   while (leaves_ < segments)
     leaves_ *= 2;
-  for (const ServiceId s : services_) {
-    std::vector<UserCount> demand;
-    for (std::size_t segment = 0; segment < segments; ++segment)
-      demand.push_back(demand_on(topology, s, calendar.weights(segment)));
+  if (services_.empty())
+    return;
+  // Segment by segment: the groups' weights are gathered once for all.
+  std::vector<std::vector<UserCount>> demands(services_.size());
+  for (std::size_t segment = 0; segment < segments; ++segment) {
+    const std::vector<std::uint16_t> weights = calendar.weights(segment);
+    for (std::size_t i = 0; i < services_.size(); ++i)
+      demands[i].push_back(demand_on(topology, services_[i], weights));
+  }
+  for (std::vector<UserCount>& demand : demands) {
     std::vector<std::size_t> change(segments, segments);
     std::vector<std::size_t> zero(segments, segments);
     for (std::size_t m = segments; m-- > 0;) {
