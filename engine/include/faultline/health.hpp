@@ -266,6 +266,16 @@ class HealthPropagator {
     // The instances of its deployments that are not cold standbys: what
     // its traffic is sized for.
     long sized_for = 0;
+    double retry_amplification = 1.0;
+  };
+  // What capacity_fraction reads of a deployment, kept dense: the
+  // topology's Deployment is a wide record, and an estate of 10^5 services
+  // reads thousands of them per run.
+  struct Sizing {
+    double capacity = 0;  // per instance at full strength; 0 without one
+    double weight = 1.0;
+    int instances = 1;
+    bool overload = false;  // its service trips on overload
   };
   // A user group's services, a run of group_uses_, and its users.
   struct GroupShape {
@@ -282,7 +292,7 @@ class HealthPropagator {
     return {deployment_ids_.data() + shape.deployments, shape.deployment_count};
   }
   double deployment_fraction(const Shape& shape, ServiceId s);
-  double capacity_fraction(const Service& service, ServiceId s);
+  double capacity_fraction(const Shape& shape, ServiceId s);
   void set_load_ratio(DeploymentId d, double ratio);
   void set_fits_below(ServiceId s, double limit);
   void mark(ServiceId s);
@@ -320,6 +330,7 @@ class HealthPropagator {
   // does not serve whatever the network.
   const bool deep_checks_;
   std::vector<DeploymentState> deployments_;
+  std::vector<Sizing> sizing_;  // by deployment
   std::vector<double> capability_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
   std::vector<Impairment> impairment_;  // by deployment

@@ -123,6 +123,7 @@ void HealthPropagator::lay_out() {
     shape.redundancy = service.redundancy;
     shape.capacity_limited = service.capacity_limited;
     shape.quorum = service.quorum;
+    shape.retry_amplification = service.retry_amplification;
     shapes_.push_back(shape);
     const auto first =
         std::find_if(service.deployments.begin(), service.deployments.end(),
@@ -131,6 +132,10 @@ void HealthPropagator::lay_out() {
   }
   for (const Deployment& d : topology_.deployments()) {
     starts_.push_back({.healthy = d.instances, .in_service = d.cold_standby ? '\0' : '\1'});
+    sizing_.push_back({.capacity = d.capacity ? static_cast<double>(d.capacity->value) : 0.0,
+                       .weight = d.weight,
+                       .instances = d.instances,
+                       .overload = topology_.service(d.service).overload.has_value()});
   }
   for (const UserGroup& group : topology_.user_groups()) {
     groups_.push_back({static_cast<std::uint32_t>(group_uses_.size()),
@@ -298,9 +303,8 @@ void HealthPropagator::set_load_ratio(DeploymentId d, double ratio) {
   if (load_ratio_[d.value] == ratio)
     return;
   load_ratio_[d.value] = ratio;
-  if (!topology_.service(topology_.deployment(d).service).overload)
-    return;
-  load_changed_.add(d);
+  if (sizing_[d.value].overload)
+    load_changed_.add(d);
 }
 
 // Without capacities every deployment is sized for its share of the traffic
@@ -342,44 +346,41 @@ double HealthPropagator::deployment_fraction(const Shape& shape, ServiceId s) {
 // degradation has taken a share of a capacity), and the
 // served share is one less what is shed, so an estate that sheds nothing
 // serves exactly 1 however its traffic divides.
-double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) {
+double HealthPropagator::capacity_fraction(const Shape& shape, ServiceId s) {
   const auto takes_traffic = [&](DeploymentId d) {
-    return serving(d) &&
-           (service.redundancy != Redundancy::active_passive || d == active_[s.value]);
+    return serving(d) && (shape.redundancy != Redundancy::active_passive || d == active_[s.value]);
   };
   double total_weight = 0;
   int taking_traffic = 0;
-  for (const DeploymentId d : service.deployments) {
+  for (const DeploymentId d : deployments_of(shape)) {
     if (takes_traffic(d)) {
-      total_weight += topology_.deployment(d).weight;
+      total_weight += sizing_[d.value].weight;
       ++taking_traffic;
     }
   }
-  const bool quorum_lost =
-      service.redundancy == Redundancy::k_of_n && taking_traffic < service.quorum;
+  const bool quorum_lost = shape.redundancy == Redundancy::k_of_n && taking_traffic < shape.quorum;
   const auto demand = static_cast<double>(demand_[s.value].value);
   double shed = 0;
   // The demand at which the first deployment taking traffic would reach its
   // capacity; with none taking traffic, demand changes nothing.
   double fits_below = std::numeric_limits<double>::infinity();
-  for (const DeploymentId d : service.deployments) {
-    const Deployment& deployment = topology_.deployment(d);
+  for (const DeploymentId d : deployments_of(shape)) {
+    const Sizing& sizing = sizing_[d.value];
     if (!takes_traffic(d) || quorum_lost || demand == 0) {
       set_load_ratio(d, 0.0);
       continue;
     }
-    const double full =
-        static_cast<double>(deployment.capacity->value) * deployments_[d.value].capacity_left;
-    const double capacity = full * deployments_[d.value].healthy / deployment.instances;
-    fits_below = std::min(fits_below, capacity * total_weight / deployment.weight);
-    const double load = demand * deployment.weight / total_weight;
+    const double full = sizing.capacity * deployments_[d.value].capacity_left;
+    const double capacity = full * deployments_[d.value].healthy / sizing.instances;
+    fits_below = std::min(fits_below, capacity * total_weight / sizing.weight);
+    const double load = demand * sizing.weight / total_weight;
     // load <= capacity, without the rounding of either quotient.
-    if (demand * deployment.weight * deployment.instances <=
+    if (demand * sizing.weight * sizing.instances <=
         full * deployments_[d.value].healthy * total_weight) {
       set_load_ratio(d, std::min(1.0, load / capacity));
     } else {
-      shed += load - capacity / service.retry_amplification;
-      set_load_ratio(d, std::max(1.0, load * service.retry_amplification / capacity));
+      shed += load - capacity / shape.retry_amplification;
+      set_load_ratio(d, std::max(1.0, load * shape.retry_amplification / capacity));
     }
   }
   set_fits_below(s, fits_below);
@@ -393,8 +394,8 @@ double HealthPropagator::capacity_fraction(const Service& service, ServiceId s) 
 // them, which cost 3% of a Webex Monte Carlo run.
 ServiceHealth HealthPropagator::evaluate(ServiceId s) {
   const Shape& shape = shapes_[s.value];
-  const double own = shape.capacity_limited ? capacity_fraction(topology_.service(s), s)
-                                            : deployment_fraction(shape, s);
+  const double own =
+      shape.capacity_limited ? capacity_fraction(shape, s) : deployment_fraction(shape, s);
   double served = capability_[s.value] * own;
   bool degraded = false;
   for (std::uint32_t i = shape.dependencies; i < shape.dependencies + shape.dependency_count; ++i) {
