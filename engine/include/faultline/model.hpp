@@ -15,6 +15,7 @@
 
 #include "faultline/diagnostics.hpp"
 #include "faultline/distribution.hpp"
+#include "faultline/flat_lists.hpp"
 #include "faultline/ids.hpp"
 #include "faultline/time.hpp"
 
@@ -298,12 +299,12 @@ class Topology {
   std::optional<TenantId> find_tenant(std::string_view id) const;
 
   // Services with a dependency of any kind on s.
-  std::span<const ServiceId> dependants(ServiceId s) const { return dependants_[s.value]; }
+  std::span<const ServiceId> dependants(ServiceId s) const { return dependants_[s]; }
   // User groups that use s directly.
-  std::span<const UserGroupId> users_of(ServiceId s) const { return users_of_[s.value]; }
+  std::span<const UserGroupId> users_of(ServiceId s) const { return users_of_[s]; }
   // User groups whose traffic reaches s: they use it, or a service that
   // depends on it, directly or through others, in any way.
-  std::span<const UserGroupId> load_of(ServiceId s) const { return load_of_[s.value]; }
+  std::span<const UserGroupId> load_of(ServiceId s) const { return load_of_[s]; }
   std::span<const DeploymentId> deployments_in(RegionId r) const {
     return deployments_in_[r.value];
   }
@@ -330,9 +331,9 @@ class Topology {
   std::unordered_map<std::string, ServiceId> service_index_;
   std::unordered_map<std::string, DeploymentId> deployment_index_;
   std::unordered_map<std::string, TenantId> tenant_index_;
-  std::vector<std::vector<ServiceId>> dependants_;
-  std::vector<std::vector<UserGroupId>> users_of_;
-  std::vector<std::vector<UserGroupId>> load_of_;
+  FlatLists<ServiceId, ServiceId> dependants_;
+  FlatLists<ServiceId, UserGroupId> users_of_;
+  FlatLists<ServiceId, UserGroupId> load_of_;
   std::vector<std::vector<TenantId>> tenants_on_;
   std::vector<std::vector<TenantId>> tenants_on_deployment_;
   std::vector<std::vector<DeploymentId>> deployments_in_;

@@ -104,29 +104,33 @@ Topology::Topology(TopologyParts parts)
       service_index_(index_by_id<ServiceId>(parts_.services)),
       deployment_index_(index_by_id<DeploymentId>(parts_.deployments)),
       tenant_index_(index_by_id<TenantId>(parts_.tenants)),
-      dependants_(parts_.services.size()),
-      users_of_(parts_.services.size()),
-      load_of_(parts_.services.size()),
       tenants_on_(parts_.services.size()),
       tenants_on_deployment_(parts_.deployments.size()),
       deployments_in_(parts_.regions.size()) {
-  for (std::uint32_t s = 0; s < parts_.services.size(); ++s) {
+  const std::size_t services = parts_.services.size();
+  std::vector<std::vector<ServiceId>> dependants(services);
+  for (std::uint32_t s = 0; s < services; ++s) {
     for (const auto& dep : parts_.services[s].dependencies) {
-      dependants_[dep.service.value].push_back(ServiceId{s});
+      dependants[dep.service.value].push_back(ServiceId{s});
     }
   }
+  dependants_ = FlatLists<ServiceId, ServiceId>(dependants);
+  std::vector<std::vector<UserGroupId>> users_of(services);
   for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
     for (const ServiceId s : parts_.user_groups[g].uses)
-      users_of_[s.value].push_back(UserGroupId{g});
+      users_of[s.value].push_back(UserGroupId{g});
   }
+  users_of_ = FlatLists<ServiceId, UserGroupId>(users_of);
   graph::Reachability dependencies(graph::dependency_edges(*this));
+  std::vector<std::vector<UserGroupId>> load_of(services);
   for (std::uint32_t g = 0; g < parts_.user_groups.size(); ++g) {
     std::vector<std::uint32_t> used;
     for (const ServiceId s : parts_.user_groups[g].uses)
       used.push_back(s.value);
     for (const std::uint32_t s : dependencies.from(used))
-      load_of_[s].push_back(UserGroupId{g});
+      load_of[s].push_back(UserGroupId{g});
   }
+  load_of_ = FlatLists<ServiceId, UserGroupId>(load_of);
   place_tenants();
   for (std::uint32_t d = 0; d < parts_.deployments.size(); ++d) {
     deployments_in_[parts_.deployments[d].region.value].push_back(DeploymentId{d});
