@@ -23,7 +23,7 @@ class ActivityCalendar {
   std::size_t segment_at(SimTime t) const;
   // Thousandths of the group's users active during the segment.
   std::uint16_t permille(std::size_t segment, UserGroupId g) const {
-    return permille_[segment * curves_.size() + curve_of_group_[g.value]];
+    return permille_[segment * curve_count_ + curve_of_group_[g.value]];
   }
   // Every group's weight during the segment, by UserGroupId.
   std::vector<std::uint16_t> weights(std::size_t segment) const;
@@ -60,7 +60,7 @@ class ActivityCalendar {
   };
   Peak most_active(UserGroupId g, UserCount users, const Span& span) const;
   // The highest weight group g ever has.
-  std::uint16_t highest_weight(UserGroupId g) const { return curve(g).weights.back(); }
+  std::uint16_t highest_weight(UserGroupId g) const { return highest_of_group_[g.value]; }
 
  private:
   // A weight over time in stretches of its own, with what answers the two
@@ -86,8 +86,12 @@ class ActivityCalendar {
   std::vector<SimTime> starts_;
   // The distinct curves: one for each time zone and weekly curve in use.
   std::vector<GroupCurve> curves_;
-  std::vector<std::uint32_t> curve_of_group_;  // by UserGroupId
-  std::vector<std::uint16_t> permille_;        // segments x curves
+  std::size_t curve_count_ = 0;
+  // By UserGroupId: its curve, and that curve's highest weight, read as
+  // often as a group's cut-off users change.
+  std::vector<std::uint32_t> curve_of_group_;
+  std::vector<std::uint16_t> highest_of_group_;
+  std::vector<std::uint16_t> permille_;  // segments x curves
 };
 
 // How long a scenario's calendar covers: its horizon, or without one a year,

@@ -89,15 +89,18 @@ ActivityCalendar::ActivityCalendar(const Topology& topology, const ScenarioClock
     }
     curves_.push_back(curve_of(std::move(starts), std::move(permille)));
   }
-  permille_.resize(starts_.size() * curves_.size());
-  for (std::size_t c = 0; c < curves_.size(); ++c) {
+  curve_count_ = curves_.size();
+  for (const std::uint32_t c : curve_of_group_)
+    highest_of_group_.push_back(curves_[c].weights.back());
+  permille_.resize(starts_.size() * curve_count_);
+  for (std::size_t c = 0; c < curve_count_; ++c) {
     std::size_t next = 0;
     const auto& changes = per_curve[c];
     std::uint16_t current = changes.empty() ? 1000 : changes.front().permille;
     for (std::size_t s = 0; s < starts_.size(); ++s) {
       while (next < changes.size() && changes[next].at <= starts_[s])
         current = changes[next++].permille;
-      permille_[s * curves_.size() + c] = current;
+      permille_[s * curve_count_ + c] = current;
     }
   }
 }
