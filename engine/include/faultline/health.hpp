@@ -272,7 +272,7 @@ class HealthPropagator {
   // topology's Deployment is a wide record, and an estate of 10^5 services
   // reads thousands of them per run.
   struct Sizing {
-    double capacity = 0;  // per instance at full strength; 0 without one
+    double capacity = 0;  // of all its instances at full strength; 0 without one
     double weight = 1.0;
     int instances = 1;
     bool overload = false;  // its service trips on overload
