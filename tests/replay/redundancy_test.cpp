@@ -345,9 +345,9 @@ TEST(Redundancy, GroupsSharingACurveStillCountByTheirOwnZoneAndUsers) {
   EXPECT_DOUBLE_EQ(r.group("office-a").lost.in_user_hours(), 2500);
   EXPECT_DOUBLE_EQ(r.group("office-b").lost.in_user_hours(), 500);
   EXPECT_DOUBLE_EQ(r.group("office-tokyo").lost.in_user_hours(), 1500);
-  EXPECT_DOUBLE_EQ(r.group("office-late").lost.in_user_hours(), 200);
+  EXPECT_DOUBLE_EQ(r.group("office-late").lost.in_user_hours(), 100);
   EXPECT_DOUBLE_EQ(r.group("night-shift").lost.in_user_hours(), 450);
-  EXPECT_DOUBLE_EQ(r.result.overall.lost.in_user_hours(), 5150);
+  EXPECT_DOUBLE_EQ(r.result.overall.lost.in_user_hours(), 5050);
   EXPECT_EQ(r.result.overall.peak_active, UserCount{1800});
   EXPECT_EQ(r.result.overall.peak_active_at, at(Duration::hours(2)));
 }
@@ -365,9 +365,11 @@ TEST(ActivityCalendar, GroupsSharingAZoneAndCurveReadTheSameWeights) {
   EXPECT_EQ(calendar.weights(half_past_nine),
             (std::vector<std::uint16_t>{1000, 500, 1000, 0, 1000}));
   EXPECT_EQ(calendar.weights(quarter_past_eleven),
-            (std::vector<std::uint16_t>{1000, 0, 1000, 1000, 1000}));
-  EXPECT_EQ(calendar.permille(quarter_past_eleven, UserGroupId{3}), 1000);
-  EXPECT_EQ(calendar.highest_weight(UserGroupId{1}), 1000);
+            (std::vector<std::uint16_t>{1000, 0, 1000, 500, 1000}));
+  EXPECT_EQ(calendar.permille(quarter_past_eleven, UserGroupId{3}), 500);
+  // Each group's highest weight is its own curve's: office-late's is half.
+  EXPECT_EQ(calendar.highest_weight(UserGroupId{2}), 1000);
+  EXPECT_EQ(calendar.highest_weight(UserGroupId{3}), 500);
 }
 
 TEST(ActivityCalendar, FollowsLocalHoursAcrossADaylightSavingChange) {

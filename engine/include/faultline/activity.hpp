@@ -86,6 +86,8 @@ class ActivityCalendar {
   std::vector<SimTime> starts_;
   // The distinct curves: one for each time zone and weekly curve in use.
   std::vector<GroupCurve> curves_;
+  // curves_.size(), kept: reading it from the vector divides by the size
+  // of a curve record at every lookup.
   std::size_t curve_count_ = 0;
   // By UserGroupId: its curve, and that curve's highest weight, read as
   // often as a group's cut-off users change.
