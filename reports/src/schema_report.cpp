@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
@@ -101,10 +103,10 @@ ordered_json value_schema(const schema::Value& v) {
     case Form::time_zone:
       return pattern("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
     case Form::bandwidth:
-      return pattern(std::string(kDecimal) + "(bps|kbps|Mbps|Gbps|Tbps|Bps|kBps|MBps|GBps)");
+      return pattern(fmt::format("{}(bps|kbps|Mbps|Gbps|Tbps|Bps|kBps|MBps|GBps)", kDecimal));
     case Form::size:
       return any_of({{{"type", "number"}, {"minimum", 1}},
-                     pattern(std::string(kDecimal) + "(B|kB|MB|GB|KiB|MiB|GiB)?")});
+                     pattern(fmt::format("{}(B|kB|MB|GB|KiB|MiB|GiB)?", kDecimal))});
     case Form::clock_span:
       return pattern("[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}");
     case Form::mapping:
