@@ -56,6 +56,16 @@ TEST(Replay, CapacityShortfallsFollowTheHours) {
   EXPECT_EQ(r.result.overall.peak_active, UserCount{400});
 }
 
+// capacity/hours_to_noon.yaml: the same, up to a horizon in the day
+// (its comments).
+TEST(Replay, CapacityShortfallsUpToAHorizonInTheDay) {
+  const auto r = replay_fixture("capacity/hours_to_noon.yaml");
+  EXPECT_EQ(r.result.overall.lost, UserTime{3800LL * 3'600'000});
+  EXPECT_EQ(r.result.overall.peak_affected, UserCount{800});
+  EXPECT_EQ(r.result.overall.peak_at, hours(36));
+  EXPECT_EQ(r.result.overall.peak_active, UserCount{400});
+}
+
 TEST(Replay, StepsWaitForAFreeCrewMemberInRunbookOrder) {
   const auto r = replay_fixture("crew_contention.yaml");
   EXPECT_EQ(r.step("one").started, hours(0));

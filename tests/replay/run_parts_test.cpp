@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,6 +156,58 @@ TEST(RunParts, CountingSpansAtOnceGivesTheFiguresOfTheSegmentBySegmentWalk) {
       EXPECT_EQ(users_of(walked), users_of(at_once));
     }
   }
+}
+
+// The segments at whose start a capacity-limited service's demand is
+// looked at again, as CapacityDemand finds them (from its tables, a max
+// tree and each service's peak and last segment without demand), against
+// their definition read off the demand segment by segment: the first later
+// start where the demand changes from nothing, from at least the limit, or
+// to at least it. For every fixture with capacities and a calendar of at
+// most 2,000 segments, every segment, and limits at, between and beyond
+// the demands it takes (capacity/hours.yaml has nights without demand,
+// days under and over what api fits; hours_to_noon.yaml a change from
+// nothing after its last night).
+std::optional<std::size_t> evaluated_by_definition(const detail::CapacityDemand& demand,
+                                                   std::size_t i, std::size_t segment,
+                                                   std::size_t segments, double limit) {
+  for (std::size_t m = segment + 1; m < segments; ++m) {
+    const auto before = static_cast<double>(demand.demand(i, m - 1).value);
+    const auto now = static_cast<double>(demand.demand(i, m).value);
+    if (now != before && (before == 0 || before >= limit || now >= limit))
+      return m;
+  }
+  return std::nullopt;
+}
+
+TEST(RunParts, DemandIsLookedAtAgainWhereItsDefinitionSays) {
+  std::size_t services_checked = 0;
+  for (const auto& scenario : every_scenario()) {
+    const ActivityCalendar calendar(*scenario->topology, scenario->clock,
+                                    activity_until(*scenario));
+    if (calendar.segments() > 2000)
+      continue;
+    const detail::CapacityDemand demand(*scenario->topology, calendar);
+    for (std::size_t i = 0; i < demand.services().size(); ++i) {
+      SCOPED_TRACE(scenario->topology->service(demand.services()[i]).id);
+      std::vector<double> limits = {0, 0.5, std::numeric_limits<double>::infinity()};
+      for (std::size_t m = 0; m < calendar.segments(); ++m) {
+        const auto value = static_cast<double>(demand.demand(i, m).value);
+        limits.insert(limits.end(), {value, value + 0.5, value - 0.5});
+      }
+      std::sort(limits.begin(), limits.end());
+      limits.erase(std::unique(limits.begin(), limits.end()), limits.end());
+      for (const double limit : limits) {
+        for (std::size_t segment = 0; segment < calendar.segments(); ++segment) {
+          ASSERT_EQ(demand.next_evaluated(i, segment, limit),
+                    evaluated_by_definition(demand, i, segment, calendar.segments(), limit))
+              << "segment " << segment << ", limit " << limit;
+        }
+      }
+      ++services_checked;
+    }
+  }
+  EXPECT_GE(services_checked, 10u);
 }
 
 }  // namespace

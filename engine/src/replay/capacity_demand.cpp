@@ -1,45 +1,66 @@
 #include "replay/capacity_demand.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace faultline::detail {
 
-CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar& calendar) {
+CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar& calendar)
+    : segments_(calendar.segments()) {
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     if (topology.service(ServiceId{s}).capacity_limited)
       services_.push_back(ServiceId{s});
   }
-  const std::size_t segments = calendar.segments();
-  while (leaves_ < segments)
+  if (segments_ > std::numeric_limits<SegmentIndex>::max())
+    throw std::length_error("more calendar segments than a demand index holds");
+  while (leaves_ < segments_)
     leaves_ *= 2;
   if (services_.empty())
     return;
   // Segment by segment: the groups' weights are gathered once for all.
-  std::vector<std::vector<UserCount>> demands(services_.size());
-  for (std::size_t segment = 0; segment < segments; ++segment) {
+  demand_.reserve(segments_ * services_.size());
+  for (std::size_t segment = 0; segment < segments_; ++segment) {
     const std::vector<std::uint16_t> weights = calendar.weights(segment);
-    for (std::size_t i = 0; i < services_.size(); ++i)
-      demands[i].push_back(demand_on(topology, services_[i], weights));
+    for (const ServiceId s : services_)
+      demand_.push_back(demand_on(topology, s, weights));
   }
-  for (std::vector<UserCount>& demand : demands) {
-    std::vector<std::size_t> change(segments, segments);
-    std::vector<std::size_t> zero(segments, segments);
-    for (std::size_t m = segments; m-- > 0;) {
-      if (m + 1 < segments)
-        change[m] = demand[m + 1] != demand[m] ? m + 1 : change[m + 1];
-      zero[m] = demand[m] == UserCount{} ? m : (m + 1 < segments ? zero[m + 1] : segments);
-    }
-    std::vector<std::int64_t> tree(2 * leaves_, -1);
-    for (std::size_t m = 0; m < segments; ++m)
-      tree[leaves_ + m] = demand[m].value;
-    for (std::size_t node = leaves_; node-- > 1;)
-      tree[node] = std::max(tree[2 * node], tree[2 * node + 1]);
-    demand_.push_back(std::move(demand));
-    next_change_.push_back(std::move(change));
-    next_zero_.push_back(std::move(zero));
-    tree_.push_back(std::move(tree));
+  next_change_.resize(services_.size() * segments_);
+  next_zero_.resize(services_.size() * segments_);
+  tree_.assign(services_.size() * 2 * leaves_, -1);
+  outlines_.resize(services_.size());
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    index_changes(i);
+    build_tree(i);
   }
+}
+
+void CapacityDemand::index_changes(std::size_t i) {
+  SegmentIndex* change = next_change_.data() + i * segments_;
+  SegmentIndex* zero = next_zero_.data() + i * segments_;
+  const auto none = static_cast<SegmentIndex>(segments_);
+  for (std::size_t m = segments_; m-- > 0;) {
+    const bool last = m + 1 == segments_;
+    change[m] = last ? none
+                     : (demand(i, m + 1) != demand(i, m) ? static_cast<SegmentIndex>(m + 1)
+                                                         : change[m + 1]);
+    zero[m] =
+        demand(i, m) == UserCount{} ? static_cast<SegmentIndex>(m) : (last ? none : zero[m + 1]);
+  }
+  // The last segment without demand (none when every segment has some).
+  SegmentIndex last_zero = none;
+  for (std::size_t m = segments_; m-- > 0 && last_zero == none;)
+    last_zero = zero[m];
+  outlines_[i].last_zero = last_zero;
+}
+
+void CapacityDemand::build_tree(std::size_t i) {
+  std::int64_t* tree = tree_.data() + i * 2 * leaves_;
+  for (std::size_t m = 0; m < segments_; ++m)
+    tree[leaves_ + m] = demand(i, m).value;
+  for (std::size_t node = leaves_; node-- > 1;)
+    tree[node] = std::max(tree[2 * node], tree[2 * node + 1]);
+  outlines_[i].peak = tree[1];
 }
 
 std::size_t CapacityDemand::position(ServiceId s) const {
@@ -50,21 +71,21 @@ std::size_t CapacityDemand::position(ServiceId s) const {
 }
 
 std::optional<std::size_t> CapacityDemand::next_change(std::size_t i, std::size_t segment) const {
-  const std::size_t next = next_change_[i][segment];
-  return next < demand_[i].size() ? std::optional(next) : std::nullopt;
+  const std::size_t next = next_change_[i * segments_ + segment];
+  return next < segments_ ? std::optional(next) : std::nullopt;
 }
 
 // Walks down the tree to the leftmost leaf at or after `from` whose value
 // reaches the limit.
 std::optional<std::size_t> CapacityDemand::first_at_least(std::size_t i, std::size_t from,
                                                           double limit) const {
-  const std::vector<std::int64_t>& tree = tree_[i];
+  if (from >= segments_ || static_cast<double>(outlines_[i].peak) < limit)
+    return std::nullopt;
+  const std::int64_t* tree = tree_.data() + i * 2 * leaves_;
   const auto reaches = [&](std::size_t node) { return static_cast<double>(tree[node]) >= limit; };
   // Climbs from the leaf, looking at right siblings, to the first subtree
   // after `from` that holds such a leaf.
   std::size_t node = leaves_ + from;
-  if (from >= demand_[i].size())
-    return std::nullopt;
   if (!reaches(node)) {
     while (true) {
       if (node == 1)
@@ -93,8 +114,11 @@ std::optional<std::size_t> CapacityDemand::next_evaluated(std::size_t i, std::si
   if (const auto over = first_at_least(i, segment, limit))
     earliest(*over == segment ? next_change(i, segment) : over);
   // A change from no demand is evaluated.
-  if (const std::size_t zero = next_zero_[i][segment]; zero < demand_[i].size())
-    earliest(next_change(i, zero));
+  // A change from no demand is evaluated; none is after the last segment
+  // without demand.
+  if (const std::size_t last_zero = outlines_[i].last_zero;
+      last_zero < segments_ && segment <= last_zero)
+    earliest(next_change(i, next_zero_[i * segments_ + segment]));
   return next;
 }
 
@@ -109,8 +133,10 @@ void DemandSchedule::sync(std::size_t segment) {
   if (segment_ == segment)
     return;
   segment_ = segment;
-  for (std::size_t i = 0; i < demand_.services().size(); ++i)
-    health_.set_demand(demand_.services()[i], demand_.demand(i, segment));
+  const std::span<const ServiceId> services = demand_.services();
+  const std::span<const UserCount> demands = demand_.demands(segment);
+  for (std::size_t i = 0; i < services.size(); ++i)
+    health_.set_demand(services[i], demands[i]);
 }
 
 void DemandSchedule::schedule(std::size_t segment) {

@@ -3,6 +3,7 @@
 // the segment starts at which a change of it can matter: demand changes are
 // events only there, not at every change of activity.
 
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <span>
@@ -25,7 +26,13 @@ class CapacityDemand {
   std::size_t position(ServiceId s) const;
   // The concurrent active users whose traffic reaches services()[i] during
   // the segment.
-  UserCount demand(std::size_t i, std::size_t segment) const { return demand_[i][segment]; }
+  UserCount demand(std::size_t i, std::size_t segment) const {
+    return demand_[segment * services_.size() + i];
+  }
+  // Every capacity-limited service's demand in the segment, by position.
+  std::span<const UserCount> demands(std::size_t segment) const {
+    return {demand_.data() + segment * services_.size(), services_.size()};
+  }
   // The first segment after `segment` at whose start the health of
   // services()[i] would be evaluated again, when it fits every deployment
   // below `limit` (HealthPropagator::fits_below): a start where its demand
@@ -33,21 +40,40 @@ class CapacityDemand {
   std::optional<std::size_t> next_evaluated(std::size_t i, std::size_t segment, double limit) const;
 
  private:
+  // Index of segments, kept in 32 bits: a year of hourly segments per
+  // capacity-limited service of a large estate is billions of them.
+  using SegmentIndex = std::uint32_t;
+
+  void index_changes(std::size_t i);
+  void build_tree(std::size_t i);
   // The first segment from `from` on whose demand on services()[i] is at
   // least `limit`.
   std::optional<std::size_t> first_at_least(std::size_t i, std::size_t from, double limit) const;
   std::optional<std::size_t> next_change(std::size_t i, std::size_t segment) const;
 
   std::vector<ServiceId> services_;
-  std::vector<std::vector<UserCount>> demand_;  // by service, by segment
-  // By service, by segment: the first later segment with another demand,
-  // and the first segment from it on with no demand (the segment count
-  // when none).
-  std::vector<std::vector<std::size_t>> next_change_;
-  std::vector<std::vector<std::size_t>> next_zero_;
-  // By service: a max tree over the segments' demand, leaves from `leaves_`.
-  std::vector<std::vector<std::int64_t>> tree_;
+  std::size_t segments_ = 0;
+  // Flat tables (each a single allocation, read at computed places, not
+  // through a vector per service). By segment, then service: the demand,
+  // which a new segment reads for every service in turn.
+  std::vector<UserCount> demand_;
+  // By service, then segment: the first later segment with another demand,
+  // and the first segment from it on with no demand (segments_ when none).
+  std::vector<SegmentIndex> next_change_;
+  std::vector<SegmentIndex> next_zero_;
+  // By service: a max tree over the segments' demand, 2 * leaves_ nodes
+  // whose leaves start at leaves_ (node 1 is the root).
+  std::vector<std::int64_t> tree_;
   std::size_t leaves_ = 1;
+  // By service, side by side: the highest demand and the last segment with
+  // none (segments_ when none), which answer most questions without a
+  // look into the service's tables (a service that never reaches its limit,
+  // or whose demand is never nothing again).
+  struct Outline {
+    std::int64_t peak = -1;
+    SegmentIndex last_zero = 0;
+  };
+  std::vector<Outline> outlines_;
 };
 
 // One run's following of the demand: health has the demand of the current
