@@ -113,7 +113,6 @@ std::optional<std::size_t> CapacityDemand::next_evaluated(std::size_t i, std::si
   // first segment that reaches it.
   if (const auto over = first_at_least(i, segment, limit))
     earliest(*over == segment ? next_change(i, segment) : over);
-  // A change from no demand is evaluated.
   // A change from no demand is evaluated; none is after the last segment
   // without demand.
   if (const std::size_t last_zero = outlines_[i].last_zero;
