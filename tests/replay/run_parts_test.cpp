@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,30 @@ TEST(RunParts, AReusedRunGivesEachRunTheSameResultAsAFreshOne) {
         EXPECT_EQ(trace_reused[i].at, trace_fresh[i].at);
         EXPECT_TRUE(trace_reused[i].inputs == trace_fresh[i].inputs);
       }
+    }
+  }
+}
+
+// A study builds the tables once and its workers share them: runs made in
+// turn on two Runs over one RunTables give what a Run with tables of its
+// own gives, so nothing a run writes lives in what they share.
+TEST(RunParts, RunsSharingTheirTablesGiveWhatRunsOfTheirOwnGive) {
+  const std::vector<SimTime> times = {SimTime{} + Duration::hours(2),
+                                      SimTime{} + Duration::hours(26)};
+  for (const auto& scenario : every_scenario()) {
+    const auto tables = std::make_shared<const detail::RunTables>(*scenario);
+    detail::Run first(tables);
+    detail::Run second(tables);
+    RunResult shared;
+    for (std::uint64_t run = 0; run < 6; ++run) {
+      SCOPED_TRACE(scenario->topology->services().front().id + " run " + std::to_string(run));
+      detail::RunOptions options;
+      options.sampling = detail::RunSampling{11, run, nullptr};
+      options.sample_times = times;
+      (run % 2 == 0 ? first : second).execute(options, shared);
+      RunResult own;
+      detail::Run(*scenario).execute(options, own);
+      EXPECT_EQ(json_of(*scenario, shared), json_of(*scenario, own));
     }
   }
 }

@@ -39,19 +39,20 @@ std::vector<PairedDifference> empty_pairs(std::size_t variants) {
   return out;
 }
 
-// Built by the thread that uses it, for the reason parallel_runs gives.
+// Built by the thread that uses it, for the reason parallel_runs gives;
+// `tables`: each variant's, shared by the workers.
 struct Worker {
-  Worker(std::span<const Variant> variants, const std::vector<std::vector<SimTime>>& times,
-         std::span<const Slo> slos) {
-    for (const Variant& v : variants) {
-      runs.push_back(std::make_unique<detail::Run>(*v.scenario));
+  Worker(std::span<const std::shared_ptr<const detail::RunTables>> tables,
+         const std::vector<std::vector<SimTime>>& times, std::span<const Slo> slos) {
+    for (const auto& variant_tables : tables) {
+      runs.push_back(std::make_unique<detail::Run>(variant_tables));
       tally.slo_statistics.push_back(empty_slo_statistics(slos));
     }
-    tally.metrics.resize(variants.size());
-    tally.pairs = empty_pairs(variants.size());
+    tally.metrics.resize(tables.size());
+    tally.pairs = empty_pairs(tables.size());
     for (const auto& t : times)
       tally.sampled_active_sum.emplace_back(t.size());
-    values.resize(variants.size());
+    values.resize(tables.size());
   }
   std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
   RunResult result;
@@ -201,6 +202,9 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
     for (const Variant& v : variants)
       meters.emplace_back(*v.scenario, options.slos);
   }
+  std::vector<std::shared_ptr<const detail::RunTables>> tables;
+  for (const Variant& v : variants)
+    tables.push_back(std::make_shared<const detail::RunTables>(*v.scenario));
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
   detail::InRunOrder<ComparedRun> in_order(options.on_run, options.first_run);
   const std::uint64_t end = options.first_run + options.runs;
@@ -208,7 +212,7 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
       options.first_run, end, workers.size(),
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
         if (!workers[w])
-          workers[w] = std::make_unique<Worker>(variants, times, options.slos);
+          workers[w] = std::make_unique<Worker>(tables, times, options.slos);
         std::vector<detail::RunOptions> run_options(n);
         for (std::size_t v = 0; v < n; ++v) {
           run_options[v].sample_times = times[v];

@@ -183,7 +183,8 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
 // `empty`: the study's result with no run tallied, which the worker's
 // tally starts as.
 struct Worker {
-  Worker(const Scenario& scenario, const MonteCarloResult& empty) : run(scenario), tally(empty) {}
+  Worker(std::shared_ptr<const detail::RunTables> tables, const MonteCarloResult& empty)
+      : run(std::move(tables)), tally(empty) {}
   detail::Run run;
   RunResult result;
   MonteCarloResult tally;
@@ -258,8 +259,9 @@ class ProgressReport {
 MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOptions& options,
                                   std::span<const SimTime> times, const SloMeter* meter) {
   const NetworkOptions& network = *options.network;
-  const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
-  detail::Run run(scenario);
+  const auto tables = std::make_shared<const detail::RunTables>(scenario);
+  const ActivityCalendar& calendar = tables->calendar();
+  detail::Run run(tables);
   detail::RunOptions run_options;
   run_options.sample_times = times;
   struct Pending {
@@ -419,8 +421,9 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   }
   // Each worker is built by the thread that uses it, so that what it writes
   // run after run sits in that thread's memory, not on cache lines shared
-  // with another worker's.
+  // with another worker's; the tables they only read are built once.
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
+  const auto tables = std::make_shared<const detail::RunTables>(scenario);
 
   ProgressReport progress(options);
   detail::RunOptions run_options;
@@ -437,7 +440,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         made, round_end, workers.size(),
         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
           if (!workers[w])
-            workers[w] = std::make_unique<Worker>(scenario, result);
+            workers[w] = std::make_unique<Worker>(tables, result);
           run_block(scenario, options, run_options, judge, *workers[w], from, to, sequencer);
         },
         options.stop, progress.every_interval());

@@ -22,7 +22,9 @@ constexpr std::uint64_t kSearchRuns = std::uint64_t{1} << 40;
 class Judge {
  public:
   Judge(const Scenario& scenario, const OptimizeOptions& options)
-      : scenario_(scenario), options_(options), workers_(options.threads) {}
+      : tables_(std::make_shared<const detail::RunTables>(scenario)),
+        options_(options),
+        workers_(options.threads) {}
 
   std::int64_t user_ms_lost(const std::vector<std::uint32_t>& rank) {
     for (const auto& worker : workers_) {
@@ -34,7 +36,7 @@ class Judge {
     detail::parallel_runs(kSearchRuns, kSearchRuns + options_.runs, workers_.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                             if (!workers_[w])
-                              workers_[w] = std::make_unique<Worker>(scenario_, rank);
+                              workers_[w] = std::make_unique<Worker>(tables_, rank);
                             Worker& worker = *workers_[w];
                             detail::RunOptions run_options;
                             for (std::uint64_t i = from; i < to; ++i) {
@@ -58,14 +60,14 @@ class Judge {
  private:
   // Built by the thread that uses it, for the reason parallel_runs gives.
   struct Worker {
-    Worker(const Scenario& scenario, std::vector<std::uint32_t> rank)
-        : run(scenario, std::move(rank)) {}
+    Worker(std::shared_ptr<const detail::RunTables> tables, std::vector<std::uint32_t> rank)
+        : run(std::move(tables), std::move(rank)) {}
     detail::Run run;
     RunResult result;
     std::int64_t lost = 0;
   };
 
-  const Scenario& scenario_;
+  const std::shared_ptr<const detail::RunTables> tables_;
   const OptimizeOptions& options_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <memory>
 #include <span>
 #include <stdexcept>
 
@@ -277,9 +278,10 @@ NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& 
   detail::TracedRun traced;
   detail::RunOptions run_options;
   run_options.record_timeline = true;
-  detail::Run run(scenario);
+  const auto tables = std::make_shared<const detail::RunTables>(scenario);
+  detail::Run run(tables);
   detail::run_traced(scenario, run, run_options, options, traced);
-  const ActivityCalendar calendar(*scenario.topology, scenario.clock, activity_until(scenario));
+  const ActivityCalendar& calendar = tables->calendar();
   detail::IsolatedWork flows = detail::start_flows(*scenario.topology, calendar, traced, options);
   NetworkBaseline baseline = check_network_baseline(scenario, traced.state.end, options);
   NetworkRunResult result =

@@ -6,22 +6,24 @@
 
 namespace faultline::detail {
 
-Run::Run(const Scenario& scenario) : Run(scenario, step_ranks(scenario, scenario.strategy)) {}
+Run::Run(const Scenario& scenario) : Run(std::make_shared<const RunTables>(scenario)) {}
 
-Run::Run(const Scenario& scenario, std::vector<std::uint32_t> rank)
-    : context_(scenario, [this] { propagate(); }),
-      calendar_(context_.topology, scenario.clock, activity_until(scenario)),
-      demand_(context_.topology, calendar_),
-      users_(context_.topology, calendar_),
-      demand_schedule_(demand_, calendar_, context_.queue, context_.health),
-      credit_(scenario),
+Run::Run(std::shared_ptr<const RunTables> tables)
+    : Run(tables, step_ranks(tables->scenario(), tables->scenario().strategy)) {}
+
+Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> rank)
+    : tables_(std::move(tables)),
+      context_(tables_->scenario(), [this] { propagate(); }),
+      users_(context_.topology, tables_->calendar()),
+      demand_schedule_(tables_->demand(), tables_->calendar(), context_.queue, context_.health),
+      credit_(context_.scenario),
       failures_(context_.topology, context_.queue),
       failover_(context_, credit_),
-      tenants_(scenario),
+      tenants_(context_.scenario),
       estate_(context_, failover_, tenants_),
       overload_(context_, estate_),
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
-      crews_(scenario) {}
+      crews_(context_.scenario) {}
 
 // Every part resets its own state.
 void Run::reset(const RunOptions& options, RunResult& result) {
@@ -229,7 +231,7 @@ void Run::propagate() {
   for (const DeploymentId d : health.load_changes())
     overload_.check(d);
   steps_.open_gates();
-  if (!demand_.services().empty())
+  if (!tables_->demand().services().empty())
     demand_schedule_.schedule(users_.segment());
 }
 

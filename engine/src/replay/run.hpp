@@ -2,9 +2,9 @@
 // One run of a scenario, reusable: a Monte Carlo worker keeps one Run and
 // executes it again and again without allocating; the model stays shared.
 
+#include <memory>
 #include <vector>
 
-#include "faultline/activity.hpp"
 #include "faultline/replay.hpp"
 #include "replay/capacity_demand.hpp"
 #include "replay/crew_accounting.hpp"
@@ -17,6 +17,7 @@
 #include "replay/restoration_credit.hpp"
 #include "replay/run_context.hpp"
 #include "replay/run_options.hpp"
+#include "replay/run_tables.hpp"
 #include "replay/step_execution.hpp"
 #include "replay/tenant_states.hpp"
 #include "replay/user_accounting.hpp"
@@ -30,8 +31,10 @@ namespace faultline::detail {
 class Run {
  public:
   // Ready steps go in the order of the scenario's strategy, or of `rank`.
+  // A run alone builds its own tables; the workers of a study share theirs.
   explicit Run(const Scenario& scenario);
-  Run(const Scenario& scenario, std::vector<std::uint32_t> rank);
+  explicit Run(std::shared_ptr<const RunTables> tables);
+  Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> rank);
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
   // A new order for the runs to come.
@@ -80,9 +83,8 @@ class Run {
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
 
+  const std::shared_ptr<const RunTables> tables_;
   RunContext context_;
-  const ActivityCalendar calendar_;
-  const CapacityDemand demand_;
   UserAccounting users_;
   DemandSchedule demand_schedule_;
   RestorationCredit credit_;
