@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 
 #include "faultline/monte_carlo.hpp"
@@ -42,10 +43,10 @@ std::vector<PairedDifference> empty_pairs(std::size_t variants) {
 // Built by the thread that uses it, for the reason parallel_runs gives;
 // `tables`: each variant's, shared by the workers.
 struct Worker {
-  Worker(std::span<const std::shared_ptr<const detail::RunTables>> tables,
+  Worker(std::deque<detail::SharedRunTables>& tables,
          const std::vector<std::vector<SimTime>>& times, std::span<const Slo> slos) {
-    for (const auto& variant_tables : tables) {
-      runs.push_back(std::make_unique<detail::Run>(variant_tables));
+    for (detail::SharedRunTables& variant_tables : tables) {
+      runs.push_back(std::make_unique<detail::Run>(variant_tables.for_worker()));
       tally.slo_statistics.push_back(empty_slo_statistics(slos));
     }
     tally.metrics.resize(tables.size());
@@ -202,9 +203,9 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
     for (const Variant& v : variants)
       meters.emplace_back(*v.scenario, options.slos);
   }
-  std::vector<std::shared_ptr<const detail::RunTables>> tables;
+  std::deque<detail::SharedRunTables> tables;  // by variant; not movable
   for (const Variant& v : variants)
-    tables.push_back(std::make_shared<const detail::RunTables>(*v.scenario));
+    tables.emplace_back(*v.scenario);
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
   detail::InRunOrder<ComparedRun> in_order(options.on_run, options.first_run);
   const std::uint64_t end = options.first_run + options.runs;

@@ -423,7 +423,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   // run after run sits in that thread's memory, not on cache lines shared
   // with another worker's; the tables they only read are built once.
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
-  const auto tables = std::make_shared<const detail::RunTables>(scenario);
+  detail::SharedRunTables tables(scenario);
 
   ProgressReport progress(options);
   detail::RunOptions run_options;
@@ -440,7 +440,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         made, round_end, workers.size(),
         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
           if (!workers[w])
-            workers[w] = std::make_unique<Worker>(tables, result);
+            workers[w] = std::make_unique<Worker>(tables.for_worker(), result);
           run_block(scenario, options, run_options, judge, *workers[w], from, to, sequencer);
         },
         options.stop, progress.every_interval());

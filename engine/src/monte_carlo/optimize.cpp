@@ -22,9 +22,7 @@ constexpr std::uint64_t kSearchRuns = std::uint64_t{1} << 40;
 class Judge {
  public:
   Judge(const Scenario& scenario, const OptimizeOptions& options)
-      : tables_(std::make_shared<const detail::RunTables>(scenario)),
-        options_(options),
-        workers_(options.threads) {}
+      : tables_(scenario), options_(options), workers_(options.threads) {}
 
   std::int64_t user_ms_lost(const std::vector<std::uint32_t>& rank) {
     for (const auto& worker : workers_) {
@@ -36,7 +34,7 @@ class Judge {
     detail::parallel_runs(kSearchRuns, kSearchRuns + options_.runs, workers_.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                             if (!workers_[w])
-                              workers_[w] = std::make_unique<Worker>(tables_, rank);
+                              workers_[w] = std::make_unique<Worker>(tables_.for_worker(), rank);
                             Worker& worker = *workers_[w];
                             detail::RunOptions run_options;
                             for (std::uint64_t i = from; i < to; ++i) {
@@ -67,7 +65,7 @@ class Judge {
     std::int64_t lost = 0;
   };
 
-  const std::shared_ptr<const detail::RunTables> tables_;
+  detail::SharedRunTables tables_;
   const OptimizeOptions& options_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };

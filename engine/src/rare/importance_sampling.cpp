@@ -87,10 +87,10 @@ LevelRuns sample_runs(const Scenario& scenario, const RareEvent& event,
   }
   const auto workers = static_cast<std::size_t>(
       std::min<std::uint64_t>(options.threads, (count + detail::kBlock - 1) / detail::kBlock));
-  const auto tables = std::make_shared<const detail::RunTables>(scenario);
+  detail::SharedRunTables tables(scenario);
   std::vector<std::unique_ptr<Worker>> pool;
   for (std::size_t w = 0; w < workers; ++w)
-    pool.push_back(std::make_unique<Worker>(tables));
+    pool.push_back(std::make_unique<Worker>(tables.for_worker()));
   const std::uint64_t made = detail::parallel_runs(
       first, first + count, workers,
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {

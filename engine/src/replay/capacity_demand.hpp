@@ -22,6 +22,8 @@ class CapacityDemand {
 
   // The capacity-limited services, in ServiceId order.
   std::span<const ServiceId> services() const { return services_; }
+  // Demands kept: one for each capacity-limited service in each segment.
+  std::size_t cells() const { return demand_.size(); }
   // Where the capacity-limited service s is in services().
   std::size_t position(ServiceId s) const;
   // The concurrent active users whose traffic reaches services()[i] during
