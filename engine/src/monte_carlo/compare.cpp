@@ -41,7 +41,7 @@ std::vector<PairedDifference> empty_pairs(std::size_t variants) {
 }
 
 // Built by the thread that uses it, for the reason parallel_runs gives;
-// `tables`: each variant's, shared by the workers.
+// `tables`: each variant's, for its workers (see SharedRunTables).
 struct Worker {
   Worker(std::deque<detail::SharedRunTables>& tables,
          const std::vector<std::vector<SimTime>>& times, std::span<const Slo> slos) {

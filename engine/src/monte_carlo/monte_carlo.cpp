@@ -421,7 +421,8 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
   }
   // Each worker is built by the thread that uses it, so that what it writes
   // run after run sits in that thread's memory, not on cache lines shared
-  // with another worker's; the tables they only read are built once.
+  // with another worker's; the tables they only read, when large, are
+  // built once and shared (see SharedRunTables).
   std::vector<std::unique_ptr<Worker>> workers(options.threads);
   detail::SharedRunTables tables(scenario);
 
