@@ -14,6 +14,7 @@
 #include "faultline/loader.hpp"
 #include "faultline/model.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/statistics.hpp"
 
 namespace faultline::testing {
 
@@ -97,6 +98,20 @@ inline ::testing::AssertionResult matches_golden(const std::string& relative,
   return ::testing::AssertionFailure()
          << relative << " changed; if intended, rerun with FAULTLINE_UPDATE_GOLDEN=1 and "
          << "review the diff";
+}
+
+// Two accumulators hold the same state, down to their buckets: what a
+// tally file would store of them is the same.
+inline ::testing::AssertionResult same_state(const Accumulator& a, const Accumulator& b) {
+  const AccumulatorState x = a.state();
+  const AccumulatorState y = b.state();
+  if (x.moments.count != y.moments.count || x.moments.sum != y.moments.sum ||
+      x.moments.sum_of_squares != y.moments.sum_of_squares || x.moments.min != y.moments.min ||
+      x.moments.max != y.moments.max)
+    return ::testing::AssertionFailure() << "the moments differ";
+  if (x.first_bucket != y.first_bucket || x.buckets != y.buckets)
+    return ::testing::AssertionFailure() << "the buckets differ";
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace faultline::testing

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
+
+#include "test_support.hpp"
 
 namespace faultline {
 namespace {
@@ -239,6 +242,30 @@ TEST(Moments, NegativeValuesKeepAnExactMeanAndSpread) {
 TEST(Accumulator, RejectsNegativeValues) {
   Accumulator a;
   EXPECT_THROW(a.add(-1), std::invalid_argument);
+  const std::vector<std::int64_t> some_negative{3, -1, 5};
+  EXPECT_THROW(a.add_all(some_negative), std::invalid_argument);
+  EXPECT_EQ(a.count(), 0u) << "nothing of a refused block is added";
+}
+
+// Blocks added at once, into an accumulator that already holds values on
+// either side of them, below them and above them: the state is that of
+// adding each value in turn, down to the bucket span. By hand for the
+// first block: 7 + 200 + 7 + 1,000,000 = 1,000,214.
+TEST(Accumulator, AddingABlockIsAddingEachValueInTurn) {
+  const std::vector<std::vector<std::int64_t>> blocks{
+      {7, 200, 7, 1'000'000}, {}, {50, 60}, {0, 3}, {5'000'000'000, 9}, {4'000'000'000'000}};
+  Accumulator each, at_once;
+  for (const auto& block : blocks) {
+    for (const std::int64_t v : block)
+      each.add(v);
+    at_once.add_all(block);
+    EXPECT_TRUE(testing::same_state(each, at_once)) << "after " << block.size() << " values";
+  }
+  Accumulator first;
+  first.add_all(blocks[0]);
+  EXPECT_DOUBLE_EQ(first.sum(), 1'000'214.0);
+  EXPECT_EQ(first.state().moments.min, 7);
+  EXPECT_EQ(first.state().buckets[0], 2u) << "the two 7s, bucket 7 of its own";
 }
 
 TEST(Accumulator, HistogramOverARangeCountsWhatLiesBeyondIt) {

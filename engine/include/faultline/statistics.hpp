@@ -78,6 +78,8 @@ class Moments {
     sum_ += v;
     sum_of_squares_ += v * v;
   }
+  // The same as adding each in turn.
+  void add_all(std::span<const std::int64_t> values);
   void merge(const Moments& other);
 
   std::uint64_t count() const { return count_; }
@@ -175,6 +177,8 @@ class Accumulator {
       widen_to(b, b);
     ++buckets_[b - first_];
   }
+  // The same as adding each in turn, a block of a study's runs at once.
+  void add_all(std::span<const std::int64_t> values);
   void merge(const Accumulator& other);
 
   std::uint64_t count() const { return moments_.count(); }
@@ -218,7 +222,8 @@ class EventTimes {
   EventTimes(Accumulator happened, std::uint64_t never)
       : happened_(std::move(happened)), never_(never) {}
   void add(std::int64_t at_ms) { happened_.add(at_ms); }
-  void add_never() { ++never_; }
+  void add_all(std::span<const std::int64_t> at_ms) { happened_.add_all(at_ms); }
+  void add_never(std::uint64_t runs = 1) { never_ += runs; }
   void merge(const EventTimes& other);
 
   std::uint64_t runs() const { return happened_.count() + never_; }

@@ -14,6 +14,7 @@
 #include "monte_carlo/parallel_runs.hpp"
 #include "monte_carlo/run_records.hpp"
 #include "monte_carlo/sampling.hpp"
+#include "monte_carlo/service_rows.hpp"
 #include "network/network_run.hpp"
 #include "replay/run.hpp"
 
@@ -66,23 +67,12 @@ void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
   }
 }
 
+// The services' statistics take the run from `rows` when they next flush;
 // `path` is scratch for the run's critical path.
 void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
-           std::vector<StepId>& path) {
+           detail::ServiceRows& rows, std::vector<StepId>& path) {
   ++t.runs;
-  for (std::size_t s = 0; s < run.services.size(); ++s) {
-    const ServiceOutcome& outcome = run.services[s];
-    ServiceStatistics& stats = t.services[s];
-    stats.downtime_ms.add(outcome.down.ms);
-    if (outcome.first_down)
-      ++stats.runs_down;
-    if (outcome.restored_at) {
-      stats.restored_at.add(outcome.restored_at->since_t0().ms);
-    } else if (outcome.final_state == ServiceState::partial_outage ||
-               outcome.final_state == ServiceState::major_outage) {
-      stats.restored_at.add_never();
-    }
-  }
+  rows.add(run, t.services);
   for (std::size_t s = 0; s < run.steps.size(); ++s) {
     const StepOutcome& outcome = run.steps[s];
     StepStatistics& stats = t.steps[s];
@@ -184,10 +174,12 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
 // tally starts as.
 struct Worker {
   Worker(std::shared_ptr<const detail::RunTables> tables, const MonteCarloResult& empty)
-      : run(std::move(tables)), tally(empty) {}
+      : run(std::move(tables)), tally(empty), rows(empty.services.size()) {}
   detail::Run run;
   RunResult result;
+  // Whole after each block of runs, as the rows are flushed into it.
   MonteCarloResult tally;
+  detail::ServiceRows rows;
   std::vector<StepId> path;  // scratch
 };
 
@@ -202,12 +194,13 @@ void run_block(const Scenario& scenario, const MonteCarloOptions& options,
   for (std::uint64_t i = from; i < to; ++i) {
     mine.sampling = detail::RunSampling{options.seed, i, nullptr};
     worker.run.execute(mine, worker.result);
-    tally(scenario, worker.result, worker.tally, worker.path);
+    tally(scenario, worker.result, worker.tally, worker.rows, worker.path);
     if (meter)
       add_burns(worker.tally.slo_statistics, meter->burn(worker.result));
     if (options.on_run)
       records.push_back(detail::record_of(scenario, worker.result, i));
   }
+  worker.rows.flush(worker.tally.services);
   if (options.on_run)
     sequencer.add(from, std::move(records));
 }
@@ -275,6 +268,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   const std::size_t most_pending = 4 * static_cast<std::size_t>(options.threads);
   std::size_t running = 0;
   MonteCarloResult result = empty_tally(scenario, times, options.slos);
+  detail::ServiceRows rows(result.services.size());
   std::vector<StepId> path;  // scratch
   ProgressReport progress(options);
   std::vector<detail::IsolatedWork*> works;
@@ -295,7 +289,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     while (!pending.empty() && !pending.front().flows) {
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
-      tally(scenario, r.run, result, path);
+      tally(scenario, r.run, result, rows, path);
       if (meter)
         add_burns(result.slo_statistics, meter->burn(r.run, r.requests));
       if (options.on_run)
@@ -319,6 +313,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   }
   while (!pending.empty())
     collect_one();
+  rows.flush(result.services);
   return result;
 }
 

@@ -48,6 +48,29 @@ Moments::Moments(const MomentsState& state)
     throw std::invalid_argument("there are sums or extremes without values");
 }
 
+// In locals: the values could be anywhere, the members among them, so
+// adding to the members one value at a time would store and reload them.
+void Moments::add_all(std::span<const std::int64_t> values) {
+  if (values.empty())
+    return;
+  std::int64_t low = count_ == 0 ? values[0] : min_;
+  std::int64_t high = count_ == 0 ? values[0] : max_;
+  Uint128 sum = sum_;
+  Uint128 squares = sum_of_squares_;
+  for (const std::int64_t value : values) {
+    low = std::min(low, value);
+    high = std::max(high, value);
+    const auto v = static_cast<Uint128>(value);
+    sum += v;
+    squares += v * v;
+  }
+  min_ = low;
+  max_ = high;
+  count_ += values.size();
+  sum_ = sum;
+  sum_of_squares_ = squares;
+}
+
 void Moments::merge(const Moments& other) {
   if (other.count_ == 0)
     return;
@@ -178,6 +201,26 @@ Accumulator::Accumulator(AccumulatorState state)
 
 void Accumulator::throw_negative() {
   throw std::invalid_argument("statistics take values of 0 or more");
+}
+
+// The buckets are widened once, to those of the smallest and the largest
+// value, before any is counted.
+void Accumulator::add_all(std::span<const std::int64_t> values) {
+  if (values.empty())
+    return;
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  if (*low < 0)
+    throw_negative();
+  moments_.add_all(values);
+  const std::size_t first = detail::bucket_of(*low);
+  const std::size_t last = detail::bucket_of(*high);
+  if (first < first_ || last - first_ >= buckets_.size())
+    widen_to(first, last);
+  // Locals, which the counts' stores cannot be taken to change.
+  std::uint64_t* const counts = buckets_.data();
+  const std::size_t offset = first_;
+  for (const std::int64_t value : values)
+    ++counts[detail::bucket_of(value) - offset];
 }
 
 // To exactly the span, not the double a vector grows to: a new extreme is
