@@ -36,21 +36,21 @@ CapacityDemand::CapacityDemand(const Topology& topology, const ActivityCalendar&
 }
 
 void CapacityDemand::index_changes(std::size_t i) {
-  SegmentIndex* change = next_change_.data() + i * segments_;
-  SegmentIndex* zero = next_zero_.data() + i * segments_;
+  const auto change = [&](std::size_t m) -> SegmentIndex& { return next_change_[cell(i, m)]; };
+  const auto zero = [&](std::size_t m) -> SegmentIndex& { return next_zero_[cell(i, m)]; };
   const auto none = static_cast<SegmentIndex>(segments_);
   for (std::size_t m = segments_; m-- > 0;) {
     const bool last = m + 1 == segments_;
-    change[m] = last ? none
+    change(m) = last ? none
                      : (demand(i, m + 1) != demand(i, m) ? static_cast<SegmentIndex>(m + 1)
-                                                         : change[m + 1]);
-    zero[m] =
-        demand(i, m) == UserCount{} ? static_cast<SegmentIndex>(m) : (last ? none : zero[m + 1]);
+                                                         : change(m + 1));
+    zero(m) =
+        demand(i, m) == UserCount{} ? static_cast<SegmentIndex>(m) : (last ? none : zero(m + 1));
   }
   // The last segment without demand (none when every segment has some).
   SegmentIndex last_zero = none;
   for (std::size_t m = segments_; m-- > 0 && last_zero == none;)
-    last_zero = zero[m];
+    last_zero = zero(m);
   outlines_[i].last_zero = last_zero;
 }
 
@@ -71,7 +71,7 @@ std::size_t CapacityDemand::position(ServiceId s) const {
 }
 
 std::optional<std::size_t> CapacityDemand::next_change(std::size_t i, std::size_t segment) const {
-  const std::size_t next = next_change_[i * segments_ + segment];
+  const std::size_t next = next_change_[cell(i, segment)];
   return next < segments_ ? std::optional(next) : std::nullopt;
 }
 
@@ -81,6 +81,10 @@ std::optional<std::size_t> CapacityDemand::first_at_least(std::size_t i, std::si
                                                           double limit) const {
   if (from >= segments_ || static_cast<double>(outlines_[i].peak) < limit)
     return std::nullopt;
+  // Read where a new segment's look at every service reads next, not in
+  // the service's tree: the usual answer for a service over its limit.
+  if (static_cast<double>(demand(i, from).value) >= limit)
+    return from;
   const std::int64_t* tree = tree_.data() + i * 2 * leaves_;
   const auto reaches = [&](std::size_t node) { return static_cast<double>(tree[node]) >= limit; };
   // Climbs from the leaf, looking at right siblings, to the first subtree
@@ -117,7 +121,7 @@ std::optional<std::size_t> CapacityDemand::next_evaluated(std::size_t i, std::si
   // without demand.
   if (const std::size_t last_zero = outlines_[i].last_zero;
       last_zero < segments_ && segment <= last_zero)
-    earliest(next_change(i, next_zero_[i * segments_ + segment]));
+    earliest(next_change(i, next_zero_[cell(i, segment)]));
   return next;
 }
 

@@ -28,9 +28,7 @@ class CapacityDemand {
   std::size_t position(ServiceId s) const;
   // The concurrent active users whose traffic reaches services()[i] during
   // the segment.
-  UserCount demand(std::size_t i, std::size_t segment) const {
-    return demand_[segment * services_.size() + i];
-  }
+  UserCount demand(std::size_t i, std::size_t segment) const { return demand_[cell(i, segment)]; }
   // Every capacity-limited service's demand in the segment, by position.
   std::span<const UserCount> demands(std::size_t segment) const {
     return {demand_.data() + segment * services_.size(), services_.size()};
@@ -56,12 +54,17 @@ class CapacityDemand {
 
   std::vector<ServiceId> services_;
   std::size_t segments_ = 0;
+  // Where the service's figure for the segment is in the tables below.
+  std::size_t cell(std::size_t i, std::size_t segment) const {
+    return segment * services_.size() + i;
+  }
+
   // Flat tables (each a single allocation, read at computed places, not
-  // through a vector per service). By segment, then service: the demand,
-  // which a new segment reads for every service in turn.
+  // through a vector per service), by segment, then service: a new
+  // segment reads them for every service in turn. The demand; the first
+  // later segment with another demand; and the first segment from it on
+  // with no demand (segments_ when none).
   std::vector<UserCount> demand_;
-  // By service, then segment: the first later segment with another demand,
-  // and the first segment from it on with no demand (segments_ when none).
   std::vector<SegmentIndex> next_change_;
   std::vector<SegmentIndex> next_zero_;
   // By service: a max tree over the segments' demand, 2 * leaves_ nodes
