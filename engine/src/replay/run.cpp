@@ -23,7 +23,8 @@ Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> ran
       estate_(context_, failover_, tenants_),
       overload_(context_, estate_),
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
-      crews_(context_.scenario) {}
+      crews_(context_.scenario),
+      groups_to_update_(context_.topology.user_groups().size()) {}
 
 // Every part resets its own state.
 void Run::reset(const RunOptions& options, RunResult& result) {
@@ -221,12 +222,15 @@ void Run::propagate() {
   // Checks first: the record reads cause before effect.
   for (const DeploymentId d : health.check_changes())
     follow_check(d);
+  groups_to_update_.clear();
   for (const ServiceId s : changed) {
     context_.recorder.record_state(s, health.health(s), context_.now);
     for (const UserGroupId g : context_.topology.users_of(s))
-      update_group(g);
+      groups_to_update_.add(g);
   }
   for (const UserGroupId g : tenants_.take_changed_groups())
+    groups_to_update_.add(g);
+  for (const UserGroupId g : groups_to_update_.items())
     update_group(g);
   for (const DeploymentId d : health.load_changes())
     overload_.check(d);

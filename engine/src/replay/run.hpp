@@ -96,6 +96,10 @@ class Run {
   Overload overload_;
   StepExecution steps_;
   CrewAccounting crews_;
+  // Scratch for propagate: the groups to look at again, each once however
+  // many of its services changed (a region lost at 10^5 services changes
+  // tens of thousands, and a group uses ten).
+  ChangeList<UserGroupId> groups_to_update_;
 };
 
 }  // namespace faultline::detail
