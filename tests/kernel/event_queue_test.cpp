@@ -25,6 +25,21 @@ TEST(EventQueue, PopsInTimeOrder) {
   EXPECT_FALSE(q.pop());
 }
 
+// A run handles the event it popped while its handlers schedule more: the
+// event shown stays as it was, however many slots the queue adds meanwhile,
+// until the next pop.
+TEST(EventQueue, ThePoppedEventStaysWhileMoreAreScheduled) {
+  EventQueue<int> q;
+  q.schedule(at(10), 7);
+  const auto fired = q.pop();
+  ASSERT_TRUE(fired);
+  for (int i = 0; i < 1000; ++i)
+    q.schedule(at(20 + i), i);
+  EXPECT_EQ(fired->payload, 7);
+  EXPECT_EQ(fired->at, at(10));
+  EXPECT_EQ(q.pop()->payload, 0);
+}
+
 TEST(EventQueue, BreaksTiesInTheOrderEventsWereScheduled) {
   EventQueue<int> q;
   // Enough equal keys to exercise the 4-ary heap's several levels.
