@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 #include "test_support.hpp"
@@ -12,12 +13,14 @@
 namespace faultline::detail {
 namespace {
 
-// Run i of seven, for two services. Service 0 is down 10 i ms; from run 1
-// on it went down, and came back at 100 i ms in the odd runs and not at all
-// (ending in major outage) in the even ones. Service 1 never went down.
+// Run i of seven, for three services. Service 0 is down 10 i ms; from run
+// 1 on it went down, and came back at 100 i ms in the odd runs and not at
+// all (ending in major outage) in the even ones. Service 1 never went
+// down. Service 2 only ever lost a share: in runs 0 to 2 it came back at
+// 5 ms, in the others it ended in partial outage.
 RunResult run_number(int i) {
   RunResult run;
-  run.services.resize(2);
+  run.services.resize(3);
   ServiceOutcome& out = run.services[0];
   out.down = Duration{10 * i};
   if (i > 0) {
@@ -27,6 +30,11 @@ RunResult run_number(int i) {
     else
       out.final_state = ServiceState::major_outage;
   }
+  ServiceOutcome& partly = run.services[2];
+  if (i <= 2)
+    partly.restored_at = SimTime{} + Duration{5};
+  else
+    partly.final_state = ServiceState::partial_outage;
   return run;
 }
 
@@ -38,7 +46,8 @@ void add_one_by_one(const RunResult& run, std::vector<ServiceStatistics>& stats)
     stats[s].runs_down += out.first_down ? 1 : 0;
     if (out.restored_at)
       stats[s].restored_at.add(out.restored_at->since_t0().ms);
-    else if (out.final_state == ServiceState::major_outage)
+    else if (out.final_state == ServiceState::major_outage ||
+             out.final_state == ServiceState::partial_outage)
       stats[s].restored_at.add_never();
   }
 }
@@ -46,8 +55,8 @@ void add_one_by_one(const RunResult& run, std::vector<ServiceStatistics>& stats)
 // Three rows for seven runs: the fourth and the seventh run flush the rows
 // before them, and the last flush adds the seventh.
 TEST(ServiceRows, RunsAddedABlockAtATimeGiveTheStatisticsOfRunsAddedOneByOne) {
-  ServiceRows rows(2, 3);
-  std::vector<ServiceStatistics> blocked(2);
+  ServiceRows rows(3, 3);
+  std::vector<ServiceStatistics> blocked(3);
   for (int i = 0; i < 7; ++i)
     rows.add(run_number(i), blocked);
   EXPECT_EQ(blocked[0].downtime_ms.count(), 6U) << "flushed by the 4th and 7th runs";
@@ -66,11 +75,15 @@ TEST(ServiceRows, RunsAddedABlockAtATimeGiveTheStatisticsOfRunsAddedOneByOne) {
   EXPECT_DOUBLE_EQ(blocked[1].downtime_ms.sum(), 0.0);
   EXPECT_EQ(blocked[1].runs_down, 0U);
   EXPECT_EQ(blocked[1].restored_at.runs(), 0U);
+  // Service 2: back at 5 ms three times, never back four times, never down.
+  EXPECT_EQ(blocked[2].restored_at.happened().count(), 3U);
+  EXPECT_EQ(blocked[2].restored_at.never(), 4U);
+  EXPECT_EQ(blocked[2].runs_down, 0U);
 
-  std::vector<ServiceStatistics> direct(2);
+  std::vector<ServiceStatistics> direct(3);
   for (int i = 0; i < 7; ++i)
     add_one_by_one(run_number(i), direct);
-  for (std::size_t s = 0; s < 2; ++s) {
+  for (std::size_t s = 0; s < 3; ++s) {
     EXPECT_TRUE(testing::same_state(blocked[s].downtime_ms, direct[s].downtime_ms));
     EXPECT_TRUE(
         testing::same_state(blocked[s].restored_at.happened(), direct[s].restored_at.happened()));
@@ -82,8 +95,8 @@ TEST(ServiceRows, RunsAddedABlockAtATimeGiveTheStatisticsOfRunsAddedOneByOne) {
 // A flush with no rows kept changes nothing, and the rows start empty
 // again after one.
 TEST(ServiceRows, AFlushAddsEachRowOnce) {
-  ServiceRows rows(2, 4);
-  std::vector<ServiceStatistics> stats(2);
+  ServiceRows rows(3, 4);
+  std::vector<ServiceStatistics> stats(3);
   rows.flush(stats);
   EXPECT_EQ(stats[0].downtime_ms.count(), 0U);
   rows.add(run_number(1), stats);
@@ -91,6 +104,23 @@ TEST(ServiceRows, AFlushAddsEachRowOnce) {
   rows.flush(stats);
   EXPECT_EQ(stats[0].downtime_ms.count(), 1U);
   EXPECT_EQ(stats[0].restored_at.happened().count(), 1U);
+}
+
+// What the rows cannot hold is refused as the run is kept, not turned into
+// another figure: a time down below 0 (the statistics take none), and a
+// run of an estate of another size.
+TEST(ServiceRows, RefusesWhatTheRowsCannotHold) {
+  ServiceRows rows(3, 4);
+  std::vector<ServiceStatistics> stats(3);
+  RunResult negative = run_number(1);
+  negative.services[0].down = Duration{-1};
+  EXPECT_THROW(rows.add(negative, stats), std::invalid_argument);
+  RunResult other = run_number(1);
+  other.services.resize(2);
+  EXPECT_THROW(rows.add(other, stats), std::logic_error);
+  rows.add(run_number(1), stats);
+  rows.flush(stats);
+  EXPECT_EQ(stats[0].downtime_ms.count(), 1U) << "only the run kept";
 }
 
 // Rows are memory against time: a small estate keeps 64, one of 10^5

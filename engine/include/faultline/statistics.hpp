@@ -177,7 +177,8 @@ class Accumulator {
       widen_to(b, b);
     ++buckets_[b - first_];
   }
-  // The same as adding each in turn, a block of a study's runs at once.
+  // The same as adding each in turn, a block of a study's runs at once;
+  // a block with a value below 0 is refused whole.
   void add_all(std::span<const std::int64_t> values);
   void merge(const Accumulator& other);
 

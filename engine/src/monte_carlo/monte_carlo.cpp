@@ -69,8 +69,8 @@ void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
 
 // The services' statistics take the run from `rows` when they next flush;
 // `path` is scratch for the run's critical path.
-void tally(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
-           detail::ServiceRows& rows, std::vector<StepId>& path) {
+void tally_run(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
+               detail::ServiceRows& rows, std::vector<StepId>& path) {
   ++t.runs;
   rows.add(run, t.services);
   for (std::size_t s = 0; s < run.steps.size(); ++s) {
@@ -170,17 +170,42 @@ void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   merge_burns(into.slo_statistics, from.slo_statistics);
 }
 
-// `empty`: the study's result with no run tallied, which the worker's
-// tally starts as.
+// Runs tallied one after another. The services' outcomes wait in rows
+// until the tally is read, which adds them first: every reading sees every
+// run in every figure.
+class Tally {
+ public:
+  // `empty`: the study's result with no run tallied, which the tally
+  // starts as.
+  Tally(const Scenario& scenario, const MonteCarloResult& empty)
+      : scenario_(scenario), result_(empty), rows_(empty.services.size()) {}
+
+  // `burns`: the run's error budgets, when the study has SLOs.
+  void add(const RunResult& run, std::span<const SloBurn> burns) {
+    tally_run(scenario_, run, result_, rows_, path_);
+    if (!burns.empty())
+      add_burns(result_.slo_statistics, burns);
+  }
+  std::uint64_t runs() const { return result_.runs; }
+  MonteCarloResult& whole() {
+    rows_.flush(result_.services);
+    return result_;
+  }
+
+ private:
+  const Scenario& scenario_;
+  MonteCarloResult result_;
+  detail::ServiceRows rows_;
+  std::vector<StepId> path_;  // scratch
+};
+
 struct Worker {
-  Worker(std::shared_ptr<const detail::RunTables> tables, const MonteCarloResult& empty)
-      : run(std::move(tables)), tally(empty), rows(empty.services.size()) {}
+  Worker(const Scenario& scenario, std::shared_ptr<const detail::RunTables> tables,
+         const MonteCarloResult& empty)
+      : run(std::move(tables)), tally(scenario, empty) {}
   detail::Run run;
   RunResult result;
-  // Whole after each block of runs, as the rows are flushed into it.
-  MonteCarloResult tally;
-  detail::ServiceRows rows;
-  std::vector<StepId> path;  // scratch
+  Tally tally;
 };
 
 // Makes runs [from, to) on the worker and tallies them, with their error
@@ -194,13 +219,10 @@ void run_block(const Scenario& scenario, const MonteCarloOptions& options,
   for (std::uint64_t i = from; i < to; ++i) {
     mine.sampling = detail::RunSampling{options.seed, i, nullptr};
     worker.run.execute(mine, worker.result);
-    tally(scenario, worker.result, worker.tally, worker.rows, worker.path);
-    if (meter)
-      add_burns(worker.tally.slo_statistics, meter->burn(worker.result));
+    worker.tally.add(worker.result, meter ? meter->burn(worker.result) : std::vector<SloBurn>{});
     if (options.on_run)
       records.push_back(detail::record_of(scenario, worker.result, i));
   }
-  worker.rows.flush(worker.tally.services);
   if (options.on_run)
     sequencer.add(from, std::move(records));
 }
@@ -267,9 +289,8 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   std::deque<Pending> pending;
   const std::size_t most_pending = 4 * static_cast<std::size_t>(options.threads);
   std::size_t running = 0;
-  MonteCarloResult result = empty_tally(scenario, times, options.slos);
-  detail::ServiceRows rows(result.services.size());
-  std::vector<StepId> path;  // scratch
+  Tally tally(scenario, empty_tally(scenario, times, options.slos));
+  bool interrupted = false;
   ProgressReport progress(options);
   std::vector<detail::IsolatedWork*> works;
   std::vector<Pending*> owners;
@@ -289,20 +310,18 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
     while (!pending.empty() && !pending.front().flows) {
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
-      tally(scenario, r.run, result, rows, path);
-      if (meter)
-        add_burns(result.slo_statistics, meter->burn(r.run, r.requests));
+      tally.add(r.run, meter ? meter->burn(r.run, r.requests) : std::vector<SloBurn>{});
       if (options.on_run)
-        options.on_run(detail::record_of(scenario, r.run, options.first_run + result.runs - 1));
+        options.on_run(detail::record_of(scenario, r.run, options.first_run + tally.runs() - 1));
       pending.pop_front();
     }
-    progress(result.runs);
+    progress(tally.runs());
   };
   for (std::uint64_t i = options.first_run; i < options.first_run + options.runs; ++i) {
     while (running == options.threads || pending.size() == most_pending)
       collect_one();
     if (options.stop && options.stop->load()) {
-      result.interrupted = true;
+      interrupted = true;
       break;
     }
     Pending& next = pending.emplace_back();
@@ -313,8 +332,9 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
   }
   while (!pending.empty())
     collect_one();
-  rows.flush(result.services);
-  return result;
+  MonteCarloResult& result = tally.whole();
+  result.interrupted = interrupted;
+  return std::move(result);
 }
 
 }  // namespace
@@ -387,12 +407,13 @@ MonteCarloResult merged(MonteCarloResult result, std::vector<std::unique_ptr<Wor
     if (!worker)  // a thread that got no block built none
       continue;
     if (first) {
-      worker->tally.interrupted = result.interrupted;
-      worker->tally.reached_ci_target = result.reached_ci_target;
-      result = std::move(worker->tally);
+      MonteCarloResult& whole = worker->tally.whole();
+      whole.interrupted = result.interrupted;
+      whole.reached_ci_target = result.reached_ci_target;
+      result = std::move(whole);
       first = false;
     } else {
-      merge(result, worker->tally);
+      merge(result, worker->tally.whole());
     }
     worker.reset();
   }
@@ -436,7 +457,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
         made, round_end, workers.size(),
         [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
           if (!workers[w])
-            workers[w] = std::make_unique<Worker>(tables.for_worker(), result);
+            workers[w] = std::make_unique<Worker>(scenario, tables.for_worker(), result);
           run_block(scenario, options, run_options, judge, *workers[w], from, to, sequencer);
         },
         options.stop, progress.every_interval());
@@ -448,7 +469,7 @@ MonteCarloResult simulate(const Scenario& scenario, const MonteCarloOptions& opt
       Accumulator lost;
       for (const auto& worker : workers) {
         if (worker)
-          lost.merge(worker->tally.overall.user_seconds_lost);
+          lost.merge(worker->tally.whole().overall.user_seconds_lost);
       }
       result.reached_ci_target = reached_ci_target(lost, *options.until_ci);
       if (*result.reached_ci_target)

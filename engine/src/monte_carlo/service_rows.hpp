@@ -23,8 +23,10 @@ class RunRows {
       : columns_(columns), capacity_(rows), values_(columns * rows), column_(rows) {}
 
   bool full() const { return rows_ == capacity_; }
-  // The next row, for a run's values; only while not full.
-  std::span<std::int64_t> next_row() { return {values_.data() + columns_ * rows_++, columns_}; }
+  // The next row, for a run's values, kept once keep() says so; only while
+  // not full.
+  std::span<std::int64_t> next_row() { return {values_.data() + columns_ * rows_, columns_}; }
+  void keep() { ++rows_; }
   // take(column, values) for each column, the values copied out to be
   // changed at will; the rows are then empty.
   template <class Take>
@@ -51,18 +53,23 @@ class ServiceRows {
   // most 64.
   static std::size_t rows_for(std::size_t services);
 
+  // `rows` of them, at least one.
   ServiceRows(std::size_t services, std::size_t rows);
   explicit ServiceRows(std::size_t services) : ServiceRows(services, rows_for(services)) {}
 
   // Keeps the run's outcomes, adding the rows kept to `into` first when
-  // they are full.
+  // they are full. Throws std::invalid_argument for a time down below 0 or
+  // from 2^61 ms on, far past any run's (a duration is at most 1,000
+  // years, 2^45 ms), and std::logic_error for a run of another estate.
   void add(const RunResult& run, std::span<ServiceStatistics> into);
   // Adds the rows kept to `into`, and forgets them.
   void flush(std::span<ServiceStatistics> into);
 
  private:
-  // By service: the time down, doubled, plus 1 when it went down; and when
-  // it came back, or one of the two codes below.
+  std::size_t services_;
+  // By service: the time down, doubled, plus 1 when it went down (two
+  // figures in one value, a third less to write and read each run); and
+  // when it came back, or one of the two codes below.
   RunRows down_;
   RunRows restored_;
   static constexpr std::int64_t kNeverBack = -1;  // still out as the run ended
