@@ -31,7 +31,7 @@ class CapacityDemand {
   UserCount demand(std::size_t i, std::size_t segment) const { return demand_[cell(i, segment)]; }
   // Every capacity-limited service's demand in the segment, by position.
   std::span<const UserCount> demands(std::size_t segment) const {
-    return {demand_.data() + segment * services_.size(), services_.size()};
+    return {demand_.data() + cell(0, segment), services_.size()};
   }
   // The first segment after `segment` at whose start the health of
   // services()[i] would be evaluated again, when it fits every deployment

@@ -98,7 +98,8 @@ class Run {
   CrewAccounting crews_;
   // Scratch for propagate: the groups to look at again, each once however
   // many of its services changed (a region lost at 10^5 services changes
-  // tens of thousands, and a group uses ten).
+  // tens of thousands, and a group uses ten). Nothing that updating a group
+  // calls propagates again, which would clear it under the loop.
   ChangeList<UserGroupId> groups_to_update_;
 };
 
