@@ -121,6 +121,22 @@ TEST(ServiceRows, RefusesWhatTheRowsCannotHold) {
   rows.add(run_number(1), stats);
   rows.flush(stats);
   EXPECT_EQ(stats[0].downtime_ms.count(), 1U) << "only the run kept";
+  // A restoration before T0 is no code of the rows': the statistics refuse
+  // it when the rows are added, as they refused it run by run.
+  RunResult early = run_number(1);
+  early.services[0].restored_at = SimTime{} + Duration{-5};
+  rows.add(early, stats);
+  EXPECT_THROW(rows.flush(stats), std::invalid_argument);
+}
+
+// Asked for no rows, they keep one, adding it before the next run.
+TEST(ServiceRows, KeepAtLeastOneRow) {
+  ServiceRows rows(3, 0);
+  std::vector<ServiceStatistics> stats(3);
+  rows.add(run_number(1), stats);
+  EXPECT_EQ(stats[0].downtime_ms.count(), 0U);
+  rows.add(run_number(2), stats);
+  EXPECT_EQ(stats[0].downtime_ms.count(), 1U);
 }
 
 // Rows are memory against time: a small estate keeps 64, one of 10^5
