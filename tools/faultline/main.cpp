@@ -45,7 +45,6 @@
 #include "faultline/version.hpp"
 #include "faultline/words.hpp"
 #include "forecast.hpp"
-#include "huge_pages.hpp"
 #include "imports.hpp"
 #include "output.hpp"
 #include "ranks.hpp"
@@ -1482,7 +1481,6 @@ std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
-  faultline::cli::restart_with_huge_pages(argv);
   const faultline::cli::Ranks ranks(argc, argv);
   CLI::App app{"Faultline: replays faults and staged recoveries of service topologies"};
   app.require_subcommand(1);
