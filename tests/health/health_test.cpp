@@ -72,6 +72,24 @@ TEST_F(Health, ATrialIsUndoneWhole) {
   EXPECT_DOUBLE_EQ(served("web"), 0.25);
 }
 
+// A reset forgets the last run's impairments even though it writes them
+// only after a run that had any: the next run that impairs something else
+// (turning full evaluation on) must not meet the old loss on db. db with 2
+// of its 4 instances serves 2/4 = 0.5, a partial outage and no more; with
+// the old 10% loss still on db@east it would be degraded as well.
+TEST_F(Health, AResetForgetsTheLastRunsImpairments) {
+  health_->set_impairment(d("db@east"), Impairment{.packet_loss = 0.1, .added_latency = {}});
+  changed();
+  ASSERT_TRUE(health_->health(s("db")).degraded);
+  health_->reset();
+  health_->set_impairment(d("unrelated@west"), Impairment{.packet_loss = 0.2, .added_latency = {}});
+  health_->set_healthy_instances(d("db@east"), 2);
+  changed();
+  EXPECT_EQ(served("db"), 0.5);
+  EXPECT_FALSE(health_->health(s("db")).degraded);
+  EXPECT_EQ(state("db"), ServiceState::partial_outage);
+}
+
 TEST_F(Health, HardDependantsServeNoMoreThanTheirDependency) {
   health_->set_healthy_instances(d("db@east"), 1);
   // Only what the change can reach is re-evaluated and reported.

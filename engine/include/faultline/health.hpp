@@ -205,6 +205,9 @@ class HealthPropagator {
   // propagate().
   std::span<const DeploymentId> check_changes() const { return check_changed_.items(); }
   DeploymentId active_deployment(ServiceId s) const { return active_[s.value]; }
+  // The deployment's service, from health's own copy: the model's
+  // Deployment is a wide record, a cache miss at 10^5 services.
+  ServiceId service_of(DeploymentId d) const { return service_of_[d.value]; }
   // The service's deployments, from health's own compact copy of the model.
   std::span<const DeploymentId> deployments(ServiceId s) const {
     return deployments_of(shapes_[s.value]);
@@ -313,6 +316,7 @@ class HealthPropagator {
   std::vector<ServiceId> dependants_;
   std::vector<GroupShape> groups_;  // by user group
   std::vector<ServiceId> group_uses_;
+  std::vector<ServiceId> service_of_;  // by deployment
   // What evaluation reads of a deployment, side by side: as four arrays
   // they were four cache misses for each deployment evaluated.
   struct DeploymentState {
@@ -333,6 +337,8 @@ class HealthPropagator {
   std::vector<Sizing> sizing_;  // by deployment
   std::vector<double> capability_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
+  // Impairments, probes and networks: written only while full_evaluation_
+  // is on, so a run that never had it on leaves them as reset() found them.
   std::vector<Impairment> impairment_;  // by deployment
   std::vector<NetworkView> probe_;      // by deployment
   std::vector<NetworkView> network_;    // by service

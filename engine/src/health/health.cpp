@@ -131,6 +131,7 @@ void HealthPropagator::lay_out() {
     starts_active_.push_back(first != service.deployments.end() ? *first : DeploymentId{});
   }
   for (const Deployment& d : topology_.deployments()) {
+    service_of_.push_back(d.service);
     starts_.push_back({.healthy = d.instances, .in_service = d.cold_standby ? '\0' : '\1'});
     sizing_.push_back({.capacity = d.capacity ? static_cast<double>(d.capacity->value) : 0.0,
                        .weight = d.weight,
@@ -156,14 +157,18 @@ void HealthPropagator::copy_inputs(HealthInputs& inputs) const {
 }
 
 // The starting state is copied from the layout: read from the model, it was
-// a cache miss per service and deployment in every run.
+// a cache miss per service and deployment in every run. Impairments, probes
+// and networks are as they started unless full evaluation was on (7 MB to
+// write at 10^5 services, in every run of a study without degradations).
 void HealthPropagator::reset() {
   std::copy(starts_.begin(), starts_.end(), deployments_.begin());
   std::copy(starts_active_.begin(), starts_active_.end(), active_.begin());
   std::fill(capability_.begin(), capability_.end(), 1.0);
-  std::fill(impairment_.begin(), impairment_.end(), Impairment{});
-  std::fill(probe_.begin(), probe_.end(), NetworkView{});
-  std::fill(network_.begin(), network_.end(), NetworkView{});
+  if (full_evaluation_) {
+    std::fill(impairment_.begin(), impairment_.end(), Impairment{});
+    std::fill(probe_.begin(), probe_.end(), NetworkView{});
+    std::fill(network_.begin(), network_.end(), NetworkView{});
+  }
   check_changed_.clear();
   full_evaluation_ = deep_checks_;
   std::fill(demand_.begin(), demand_.end(), UserCount{});
@@ -184,9 +189,9 @@ void HealthPropagator::mark(ServiceId s) {
 }
 
 void HealthPropagator::set_healthy_instances(DeploymentId d, int healthy) {
-  touch(topology_.deployment(d).service);
+  touch(service_of(d));
   deployments_[d.value].healthy = healthy;
-  mark(topology_.deployment(d).service);
+  mark(service_of(d));
 }
 
 void HealthPropagator::set_capability(ServiceId s, double fraction) {
@@ -196,9 +201,9 @@ void HealthPropagator::set_capability(ServiceId s, double fraction) {
 }
 
 void HealthPropagator::set_in_service(DeploymentId d, bool in_service) {
-  touch(topology_.deployment(d).service);
+  touch(service_of(d));
   deployments_[d.value].in_service = in_service;
-  mark(topology_.deployment(d).service);
+  mark(service_of(d));
 }
 
 void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
@@ -209,11 +214,11 @@ void HealthPropagator::set_active_deployment(ServiceId s, DeploymentId d) {
 }
 
 void HealthPropagator::set_impairment(DeploymentId d, const Impairment& impairment) {
-  touch(topology_.deployment(d).service);
+  touch(service_of(d));
   impairment_[d.value] = impairment;
   deployments_[d.value].capacity_left = impairment.capacity;
   full_evaluation_ = true;
-  mark(topology_.deployment(d).service);
+  mark(service_of(d));
 }
 
 void HealthPropagator::settle_failovers() {

@@ -39,7 +39,7 @@ void Estate::reset() {
 
 void Estate::apply_deployment(DeploymentId d) {
   run_.health.set_healthy_instances(d, deployment_failed_[d.value] ? 0 : base_healthy_[d.value]);
-  failover_.check(run_.topology.deployment(d).service);
+  failover_.check(run_.health.service_of(d));
 }
 
 void Estate::apply_service(ServiceId s) {
@@ -193,7 +193,7 @@ int Estate::roll_out(FaultId index, int wave) {
 }
 
 void Estate::rebuild(DeploymentId d) {
-  base_healthy_[d.value] = run_.topology.deployment(d).instances;
+  base_healthy_[d.value] = instances_[d.value];
   apply_deployment(d);
 }
 

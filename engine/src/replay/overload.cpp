@@ -4,12 +4,24 @@
 
 namespace faultline::detail {
 
+namespace {
+
+// Only a service with an overload threshold trips, so only then is there
+// anything to keep (and to reset in every run) per deployment.
+std::size_t deployments_that_can_trip(const Topology& topology) {
+  const bool some = std::any_of(topology.services().begin(), topology.services().end(),
+                                [](const Service& s) { return s.overload.has_value(); });
+  return some ? topology.deployments().size() : 0;
+}
+
+}  // namespace
+
 Overload::Overload(RunContext& run, Estate& estate)
     : run_(run),
       estate_(estate),
-      trips_(run.topology.deployments().size()),
-      fell_with_(run.topology.deployments().size()),
-      restarts_(run.topology.deployments().size()) {}
+      trips_(deployments_that_can_trip(run.topology)),
+      fell_with_(trips_.size()),
+      restarts_(trips_.size()) {}
 
 void Overload::reset() {
   std::fill(trips_.begin(), trips_.end(), std::nullopt);

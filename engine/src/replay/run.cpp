@@ -250,7 +250,7 @@ void Run::follow_check(DeploymentId d) {
         e.packet_loss = probe.packet_loss;
         e.added_latency_ms = probe.added_latency_ms;
       });
-  failover_.check(context_.topology.deployment(d).service);
+  failover_.check(health.service_of(d));
 }
 
 // The users brought back take their share of the group's loss so far that
