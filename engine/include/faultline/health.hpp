@@ -347,6 +347,9 @@ class HealthPropagator {
   bool full_evaluation_ = false;
   ChangeList<DeploymentId> check_changed_;
   std::vector<UserCount> demand_;
+  // By service, Shape's flag kept dense as well: each new segment sets the
+  // demand of every capacity-limited service, and a Shape is a cache line.
+  std::vector<char> capacity_limited_;
   // By capacity-limited service: below this demand no deployment is at its
   // capacity (as of its last evaluation).
   std::vector<double> fits_below_;

@@ -122,6 +122,7 @@ void HealthPropagator::lay_out() {
     dependants_.insert(dependants_.end(), dependants.begin(), dependants.end());
     shape.redundancy = service.redundancy;
     shape.capacity_limited = service.capacity_limited;
+    capacity_limited_.push_back(service.capacity_limited ? 1 : 0);
     shape.quorum = service.quorum;
     shape.retry_amplification = service.retry_amplification;
     shapes_.push_back(shape);
@@ -292,7 +293,7 @@ void HealthPropagator::set_demand(ServiceId s, UserCount demand) {
     return;
   touch(s);
   demand_[s.value] = demand;
-  if (!shapes_[s.value].capacity_limited)
+  if (!capacity_limited_[s.value])
     return;
   // Under capacity everywhere before and after, only the loads move: what
   // the service serves stays, and no ratio reaches an overload threshold.

@@ -129,7 +129,11 @@ void DemandSchedule::reset() {
   segment_.reset();
   event_.reset();
   checks_.assign(demand_.services().size(), Check{});
+  for (std::vector<std::uint32_t>& due : due_)
+    due.clear();
+  std::fill(next_count_.begin(), next_count_.end(), 0);
   checked_segment_.reset();
+  earliest_ = kNever;
 }
 
 void DemandSchedule::sync(std::size_t segment) {
@@ -143,11 +147,16 @@ void DemandSchedule::sync(std::size_t segment) {
 }
 
 void DemandSchedule::schedule(std::size_t segment) {
-  if (checked_segment_ == segment)
-    recheck_limits(segment);
-  else
-    recheck_all(segment);
+  if (!checked_segment_) {
+    refresh_all(segment);
+  } else {
+    if (segment != *checked_segment_)
+      refresh_due(*checked_segment_, segment);
+    refresh_moved_limits(segment);
+  }
+  checked_segment_ = segment;
   health_.forget_limit_changes();
+  settle_earliest();
   const std::optional<std::size_t> next =
       earliest_ == kNever ? std::nullopt : std::optional(earliest_);
   if (event_ && next == event_segment_)
@@ -161,54 +170,52 @@ void DemandSchedule::schedule(std::size_t segment) {
   }
 }
 
-void DemandSchedule::recheck_all(std::size_t segment) {
-  earliest_ = kNever;
-  at_earliest_ = 0;
-  for (std::size_t i = 0; i < checks_.size(); ++i) {
-    const Check& check = checks_[i];
-    const double limit = health_.fits_below(demand_.services()[i]);
-    if (check.limit != limit || segment < check.from || (check.next && segment >= *check.next))
-      refresh(i, segment, limit);
-    count(check);
-  }
-  checked_segment_ = segment;
+void DemandSchedule::refresh_all(std::size_t segment) {
+  const std::span<const ServiceId> services = demand_.services();
+  for (std::size_t i = 0; i < services.size(); ++i)
+    refresh(i, segment, health_.fits_below(services[i]));
 }
 
-// A check found in this segment still holds in it unless its limit moved.
-void DemandSchedule::recheck_limits(std::size_t segment) {
+// A check holds until its next segment: it came due if that is past `from`
+// and not past `segment` (a check refreshed since is listed again under its
+// new next, which is after the segment it was refreshed in).
+void DemandSchedule::refresh_due(std::size_t from, std::size_t segment) {
+  const std::span<const ServiceId> services = demand_.services();
+  for (std::size_t due = from + 1; due <= segment && due < due_.size(); ++due) {
+    for (const std::uint32_t i : due_[due]) {
+      if (checks_[i].next == due)
+        refresh(i, segment, health_.fits_below(services[i]));
+    }
+    due_[due].clear();
+  }
+}
+
+void DemandSchedule::refresh_moved_limits(std::size_t segment) {
   for (const ServiceId s : health_.limit_changes()) {
     const std::size_t i = demand_.position(s);
     const double limit = health_.fits_below(s);
-    if (checks_[i].limit == limit)
-      continue;
-    if (checks_[i].next.value_or(kNever) == earliest_)
-      --at_earliest_;
-    refresh(i, segment, limit);
-    count(checks_[i]);
+    if (checks_[i].limit != limit)
+      refresh(i, segment, limit);
   }
-  if (at_earliest_ == 0)
-    find_earliest();
 }
 
 void DemandSchedule::refresh(std::size_t i, std::size_t segment, double limit) {
-  checks_[i] = {limit, segment, demand_.next_evaluated(i, segment, limit)};
+  Check& check = checks_[i];
+  if (check.next)
+    --next_count_[*check.next];
+  check = {limit, demand_.next_evaluated(i, segment, limit)};
+  if (!check.next)
+    return;
+  ++next_count_[*check.next];
+  due_[*check.next].push_back(static_cast<std::uint32_t>(i));
+  earliest_ = std::min(earliest_, *check.next);
 }
 
-void DemandSchedule::count(const Check& check) {
-  const std::size_t next = check.next.value_or(kNever);
-  if (next < earliest_) {
-    earliest_ = next;
-    at_earliest_ = 1;
-  } else if (next == earliest_) {
-    ++at_earliest_;
-  }
-}
-
-void DemandSchedule::find_earliest() {
-  earliest_ = kNever;
-  at_earliest_ = 0;
-  for (const Check& check : checks_)
-    count(check);
+void DemandSchedule::settle_earliest() {
+  while (earliest_ < next_count_.size() && next_count_[earliest_] == 0)
+    ++earliest_;
+  if (earliest_ >= next_count_.size())
+    earliest_ = kNever;
 }
 
 }  // namespace faultline::detail

@@ -24,6 +24,7 @@ class CapacityDemand {
   std::span<const ServiceId> services() const { return services_; }
   // Demands kept: one for each capacity-limited service in each segment.
   std::size_t cells() const { return demand_.size(); }
+  std::size_t segments() const { return segments_; }
   // Where the capacity-limited service s is in services().
   std::size_t position(ServiceId s) const;
   // The concurrent active users whose traffic reaches services()[i] during
@@ -89,7 +90,12 @@ class DemandSchedule {
  public:
   DemandSchedule(const CapacityDemand& demand, const ActivityCalendar& calendar,
                  EventQueue<Event>& queue, HealthPropagator& health)
-      : demand_(demand), calendar_(calendar), queue_(queue), health_(health) {}
+      : demand_(demand),
+        calendar_(calendar),
+        queue_(queue),
+        health_(health),
+        due_(demand.segments()),
+        next_count_(demand.segments()) {}
 
   void reset();
   // Gives health the demand of the segment, if it has another.
@@ -101,23 +107,23 @@ class DemandSchedule {
   void fired() { event_.reset(); }
 
  private:
-  // By capacity-limited service: the next segment evaluated, as found from
-  // `from` with `limit`; it holds until that segment or another limit.
+  // By capacity-limited service: the next segment evaluated, as found with
+  // `limit`; it holds until that segment or another limit.
   struct Check {
     double limit = -1;
-    std::size_t from = 0;
     std::optional<std::size_t> next;
   };
   static constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
 
-  // In a new segment every check can be out of date.
-  void recheck_all(std::size_t segment);
-  // In the segment of the last look, only checks whose limit moved are.
-  void recheck_limits(std::size_t segment);
+  // The first look of a run finds every check.
+  void refresh_all(std::size_t segment);
+  // Later looks refresh the checks that came due since the last look,
+  // `from` exclusive, and those whose limit moved since.
+  void refresh_due(std::size_t from, std::size_t segment);
+  void refresh_moved_limits(std::size_t segment);
   void refresh(std::size_t i, std::size_t segment, double limit);
-  // Counts a check's next segment toward the earliest.
-  void count(const Check& check);
-  void find_earliest();
+  // Moves earliest_ up to the first segment some check has as its next.
+  void settle_earliest();
 
   const CapacityDemand& demand_;
   const ActivityCalendar& calendar_;
@@ -128,14 +134,18 @@ class DemandSchedule {
   std::optional<EventHandle> event_;
   std::size_t event_segment_ = 0;
   std::vector<Check> checks_;
-  // The segment of the last look at the checks, and the earliest next
-  // segment among them (kNever for none) with how many checks have it: a
-  // propagation in the same segment looks only at the limits that moved
-  // (most propagations in an estate of 10^5 services, each of which looked
-  // at all its thousands of capacity-limited services).
+  // By segment: the checks that had it as their next when refreshed (some
+  // since refreshed again), and how many have it now. A look in a new
+  // segment reads only the checks that came due, not all the thousands of
+  // capacity-limited services of a large estate in each of its segments.
+  std::vector<std::vector<std::uint32_t>> due_;
+  std::vector<std::uint32_t> next_count_;
+  // The segment of the last look at the checks, and no check's next is
+  // before earliest_ (kNever for none): a propagation in the same segment
+  // looks only at the limits that moved (most propagations in an estate of
+  // 10^5 services).
   std::optional<std::size_t> checked_segment_;
   std::size_t earliest_ = kNever;
-  std::size_t at_earliest_ = 0;
 };
 
 }  // namespace faultline::detail
