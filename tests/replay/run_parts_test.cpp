@@ -235,5 +235,83 @@ TEST(RunParts, DemandIsLookedAtAgainWhereItsDefinitionSays) {
   EXPECT_GE(services_checked, 10u);
 }
 
+// The one demand event a run's DemandSchedule keeps on the queue is at the
+// earliest segment, after the one it last looked at, that any
+// capacity-limited service's demand must be evaluated at: the least of
+// evaluated_by_definition over the services, with each service's limit
+// as health has it. Walked through every fixture with capacities, looking
+// by turns at the segment of the event (as a run does), at a segment past
+// it (a run that looks next in a later segment skips the lists of the ones
+// between), and now and then after a capacity-limited service's limit
+// moved, before a look in a later segment or again in the same one.
+TEST(RunParts, TheDemandEventIsAtTheEarliestSegmentAnyDemandMustBeEvaluated) {
+  std::size_t looks = 0;
+  for (const auto& scenario : every_scenario()) {
+    const Topology& topology = *scenario->topology;
+    const ActivityCalendar calendar(topology, scenario->clock, activity_until(*scenario));
+    const detail::CapacityDemand demand(topology, calendar);
+    if (demand.services().empty() || calendar.segments() > 2000)
+      continue;
+    SCOPED_TRACE(scenario->name);
+    EventQueue<detail::Event> queue;
+    HealthPropagator health(topology);
+    detail::DemandSchedule schedule(demand, calendar, queue, health);
+    schedule.reset();
+    const auto look = [&](std::size_t segment) {
+      schedule.sync(segment);
+      health.propagate();
+      schedule.schedule(segment);
+      ++looks;
+    };
+    const auto expected = [&](std::size_t segment) {
+      std::optional<std::size_t> earliest;
+      for (std::size_t i = 0; i < demand.services().size(); ++i) {
+        const auto next = evaluated_by_definition(demand, i, segment, calendar.segments(),
+                                                  health.fits_below(demand.services()[i]));
+        if (next && (!earliest || *next < *earliest))
+          earliest = next;
+      }
+      return earliest;
+    };
+    const auto scheduled = [&]() -> std::optional<std::size_t> {
+      const auto* fired = queue.pop();
+      if (!fired)
+        return std::nullopt;
+      schedule.fired();
+      return std::get<detail::events::DemandChanges>(fired->payload).segment;
+    };
+    // A deployment of a capacity-limited service drops to one instance, or
+    // is back to all of them: the service's limit moves, by enough to move
+    // its next segment in some fixtures.
+    const auto move_a_limit = [&](int turn) {
+      const std::size_t i = static_cast<std::size_t>(turn) % demand.services().size();
+      const DeploymentId d = health.deployments(demand.services()[i]).front();
+      const int all = topology.deployment(d).instances;
+      health.set_healthy_instances(d, health.healthy_instances(d) == all ? 1 : all);
+    };
+    // Each service starts at one instance of its first deployment, which
+    // puts most at their limits for much of the calendar: more looks.
+    for (std::size_t i = 0; i < demand.services().size(); ++i)
+      move_a_limit(static_cast<int>(i));
+    std::size_t segment = 0;
+    look(segment);
+    for (int turn = 0;; ++turn) {
+      const std::optional<std::size_t> next = scheduled();
+      ASSERT_EQ(next, expected(segment)) << "after a look at segment " << segment;
+      if (!next)
+        break;
+      segment = turn % 3 == 1 ? std::min(*next + 2, calendar.segments() - 1) : *next;
+      if (turn % 3 == 1)
+        move_a_limit(turn);
+      look(segment);
+      if (turn % 3 == 2) {
+        move_a_limit(turn);
+        look(segment);
+      }
+    }
+  }
+  EXPECT_GE(looks, 20u);
+}
+
 }  // namespace
 }  // namespace faultline

@@ -337,8 +337,9 @@ class HealthPropagator {
   std::vector<Sizing> sizing_;  // by deployment
   std::vector<double> capability_;
   std::vector<DeploymentId> active_;  // by ServiceId; active-passive only
-  // Impairments, probes and networks: written only while full_evaluation_
-  // is on, so a run that never had it on leaves them as reset() found them.
+  // Impairments, probes and networks: other than as reset() leaves them
+  // only while full_evaluation_ is on (end_trial() writes back the kept
+  // values before it turns it off), so reset() rewrites them only then.
   std::vector<Impairment> impairment_;  // by deployment
   std::vector<NetworkView> probe_;      // by deployment
   std::vector<NetworkView> network_;    // by service

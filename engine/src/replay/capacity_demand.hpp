@@ -141,9 +141,9 @@ class DemandSchedule {
   std::vector<std::vector<std::uint32_t>> due_;
   std::vector<std::uint32_t> next_count_;
   // The segment of the last look at the checks, and no check's next is
-  // before earliest_ (kNever for none): a propagation in the same segment
-  // looks only at the limits that moved (most propagations in an estate of
-  // 10^5 services).
+  // before earliest_ (kNever for none). A look in the segment of the last
+  // one (most looks in an estate of 10^5 services) refreshes only the
+  // checks whose limit moved.
   std::optional<std::size_t> checked_segment_;
   std::size_t earliest_ = kNever;
 };

@@ -32,7 +32,7 @@ void Overload::reset() {
 }
 
 void Overload::check(DeploymentId d) {
-  const auto& overload = run_.topology.service(run_.topology.deployment(d).service).overload;
+  const auto& overload = run_.topology.service(run_.health.service_of(d)).overload;
   if (!overload)
     return;
   auto& trip = trips_[d.value];
@@ -49,7 +49,7 @@ void Overload::trip(DeploymentId d) {
   trips_[d.value].reset();
   run_.recorder.record(run_.now, TimelineKind::overloaded, d);
   fell_with_[d.value] = estate_.take_down(d);
-  const auto& overload = run_.topology.service(run_.topology.deployment(d).service).overload;
+  const auto& overload = run_.topology.service(run_.health.service_of(d)).overload;
   if (!overload->restarts_after)
     return;
   // A restart still due from an earlier fall (the deployment was rebuilt

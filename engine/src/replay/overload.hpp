@@ -28,7 +28,7 @@ class Overload {
  private:
   RunContext& run_;
   Estate& estate_;
-  // By deployment, and empty where no service has an overload threshold.
+  // The three are empty where no service has an overload threshold.
   std::vector<std::optional<EventHandle>> trips_;  // by deployment, while overloaded
   std::vector<int> fell_with_;                     // by deployment: instances as it last fell
   std::vector<std::optional<EventHandle>> restarts_;  // by deployment, while one is due
