@@ -303,6 +303,13 @@ TEST(RunParts, TheDemandEventIsAtTheEarliestSegmentAnyDemandMustBeEvaluated) {
       segment = turn % 3 == 1 ? std::min(*next + 2, calendar.segments() - 1) : *next;
       if (turn % 3 == 1)
         move_a_limit(turn);
+      // Every limit moves before a look at the event's segment, where only
+      // the checks due then come off the lists: the others must be found
+      // by their moved limits.
+      if (turn % 3 == 0) {
+        for (std::size_t i = 0; i < demand.services().size(); ++i)
+          move_a_limit(static_cast<int>(i));
+      }
       look(segment);
       if (turn % 3 == 2) {
         move_a_limit(turn);
