@@ -1,11 +1,21 @@
 #include "faultline/reports/json_document.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <future>
 #include <stdexcept>
 
 namespace faultline::reports {
 
 using nlohmann::ordered_json;
+
+namespace {
+// A long list's entries are written in blocks of kBlock by several
+// threads; below kSharedFrom entries the threads would cost more than they
+// save.
+constexpr std::size_t kBlock = 256;
+constexpr std::size_t kSharedFrom = 4 * kBlock;
+}  // namespace
 
 JsonDocument::JsonDocument(const ordered_json& object) {
   // items() of a list would make keys of its positions.
@@ -43,7 +53,7 @@ ordered_json JsonDocument::tree() const {
   return ordered_json::parse(text());
 }
 
-void JsonDocument::write(const std::function<void(std::string_view)>& out) const {
+void JsonDocument::write(const std::function<void(std::string_view)>& out, unsigned threads) const {
   std::string piece;
   JsonWriter w(piece);
   w.object();
@@ -54,15 +64,58 @@ void JsonDocument::write(const std::function<void(std::string_view)>& out) const
       continue;
     }
     w.list();
-    for (std::size_t i = 0; i < m.size; ++i) {
-      m.entry(w, i);
-      out(piece);
-      piece.clear();
+    if (threads > 1 && m.size >= kSharedFrom) {
+      write_blocks(m, w, threads, piece, out);
+    } else {
+      for (std::size_t i = 0; i < m.size; ++i) {
+        m.entry(w, i);
+        out(piece);
+        piece.clear();
+      }
     }
     w.end();
   }
   w.end();
   out(piece + "\n");
+}
+
+// Two blocks per thread are under way at most, so that memory stays a few
+// blocks' text however long the list; the caller's thread hands each block
+// out (to a file, as a rule) while the next ones are written.
+void JsonDocument::write_blocks(const Member& m, JsonWriter& w, unsigned threads,
+                                std::string& piece,
+                                const std::function<void(std::string_view)>& out) {
+  const int depth = w.next_depth();
+  const auto block = [&m, depth](std::size_t from, std::size_t to) {
+    std::vector<std::string> texts(to - from);
+    for (std::size_t i = from; i < to; ++i) {
+      JsonWriter entry(texts[i - from], depth);
+      m.entry(entry, i);
+      if (!entry.complete())
+        throw std::logic_error("entry " + std::to_string(i) + " of the JSON list '" + m.key +
+                               "' is no whole value");
+    }
+    return texts;
+  };
+  std::deque<std::future<std::vector<std::string>>> ahead;
+  std::size_t next = 0;
+  const auto start_blocks = [&] {
+    while (next < m.size && ahead.size() < 2 * std::size_t{threads}) {
+      const std::size_t to = std::min(m.size, next + kBlock);
+      ahead.push_back(std::async(std::launch::async, block, next, to));
+      next = to;
+    }
+  };
+  start_blocks();
+  while (!ahead.empty()) {
+    const std::vector<std::string> texts = ahead.front().get();
+    ahead.pop_front();
+    start_blocks();
+    for (const std::string& text : texts)
+      w.value_written(text);
+    out(piece);
+    piece.clear();
+  }
 }
 
 std::string JsonDocument::text() const {

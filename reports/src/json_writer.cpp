@@ -116,6 +116,12 @@ JsonWriter& JsonWriter::dumped(const ordered_json& tree) {
   return *this;
 }
 
+JsonWriter& JsonWriter::value_written(std::string_view text) {
+  before_value();
+  out_ += text;
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(const ordered_json& tree) {
   return dumped(tree);
 }

@@ -1079,6 +1079,20 @@ check "and the runbook rebuilds them" grep -q "DONE   rebuild-region-0" "$work/s
 expect_exit 0 "random failures over 30 days" "$synth" --services 1000 --scenario random-failures \
   --out "$work/synth-f"
 expect_exit 0 "simulate on them" "$faultline" simulate "$work/synth-f/scenario.yaml" --runs 20
+# From 1,024 entries on, a JSON list is written in blocks by the command's
+# threads: 1,500 services are six blocks.
+expect_exit 0 "a 1500-service estate" "$synth" --services 1500 --seed 5 --out "$work/synth-l"
+expect_exit 0 "simulate on one thread" "$faultline" simulate "$work/synth-l/scenario.yaml" \
+  --runs 10 --threads 1 --json "$work/synth-l-1.json"
+expect_exit 0 "and on two" "$faultline" simulate "$work/synth-l/scenario.yaml" \
+  --runs 10 --threads 2 --json "$work/synth-l-2.json"
+check "writes the same JSON, its services' list in blocks" \
+  cmp -s "$work/synth-l-1.json" "$work/synth-l-2.json"
+check "which lists every service once" python3 - "$work/synth-l-2.json" <<'PY'
+import json, sys
+ids = [s["id"] for s in json.load(open(sys.argv[1]))["services"]]
+sys.exit(0 if len(ids) == 1500 and len(set(ids)) == 1500 else 1)
+PY
 # 12 services in 3 layers of 4: the bottom four depend on nothing, the
 # others only on services below them, and one group per ten services.
 expect_exit 0 "a 12-service estate" "$synth" --services 12 --layers 3 --seed 7 --out "$work/synth-s"

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -90,6 +91,83 @@ TEST(JsonDocument, StartsWithTheMembersOfAnObjectInTheirOrder) {
   EXPECT_THROW(JsonDocument(ordered_json{1, 2}), std::logic_error);
   EXPECT_THROW(JsonDocument(ordered_json(nullptr)), std::logic_error);
   EXPECT_EQ(JsonDocument(ordered_json::object()).text(), "{}\n");
+}
+
+// A long list's entries are written by several threads in blocks of 256
+// from 1,024 entries on; 3,000 entries (with a last block of 184) nested
+// two levels deep, with escapes, doubles and empty containers, give the
+// text nlohmann gives for the tree whatever the number of threads, and a
+// list of 1,023 is written the same on one thread.
+TEST(JsonDocument, WritesALongListAsOneThreadDoesWithAnyNumberOfThreads) {
+  const auto entry = [](JsonWriter& w, std::size_t i) {
+    w.object().member("i", i).member("half", static_cast<double>(i) / 2);
+    w.member("name", i % 7 == 0 ? "caf\u00e9 \"" + std::to_string(i) + "\"" : std::to_string(i));
+    w.key("list").list();
+    for (std::size_t k = 0; k < i % 3; ++k)
+      w.value(k);
+    w.end().key("empty").object().end().end();
+  };
+  JsonDocument doc;
+  doc.add("before", 1);
+  doc.add_list("long", 3000, entry);
+  doc.add_list("short", 1023, entry);
+  doc.add("after", ordered_json::array({1, 2}));
+  const std::string one = doc.text();
+  EXPECT_EQ(one, dumped(doc));
+  EXPECT_EQ(doc.tree()["long"].size(), 3000u);
+  EXPECT_EQ(doc.tree()["long"][2999]["half"], 1499.5);
+  for (const unsigned threads : {2U, 3U, 8U}) {
+    std::string text;
+    std::size_t pieces = 0;
+    doc.write(
+        [&](std::string_view piece) {
+          text += piece;
+          ++pieces;
+        },
+        threads);
+    EXPECT_EQ(text, one) << threads << " threads";
+    // 12 blocks of the long list, each entry of the short one, and the
+    // rest: the blocks are handed out whole.
+    EXPECT_EQ(pieces, 12u + 1023u + 1u) << threads << " threads";
+  }
+}
+
+// An entry's failure reaches the caller from whichever thread wrote it,
+// after the threads under way are done; so does an entry that writes no
+// whole value, which would leave a hole in the list.
+TEST(JsonDocument, AnEntryFailingOnAThreadOfItsOwnReachesTheCaller) {
+  JsonDocument failing;
+  failing.add_list("long", 2000, [](JsonWriter& w, std::size_t i) {
+    if (i == 1500)
+      throw std::runtime_error("entry 1500");
+    w.value(i);
+  });
+  std::string text;
+  const auto collect = [&](std::string_view piece) { text += piece; };
+  EXPECT_THROW(
+      {
+        try {
+          failing.write(collect, 2);
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "entry 1500");
+          throw;
+        }
+      },
+      std::runtime_error);
+  // The blocks before the failing one went out; nothing after it.
+  EXPECT_NE(text.find("\n    1279"), std::string::npos);
+  EXPECT_EQ(text.find("\n    1280"), std::string::npos);
+
+  JsonDocument open;
+  open.add_list("long", 2000, [](JsonWriter& w, std::size_t i) {
+    w.list().value(i);
+    if (i != 7)
+      w.end();
+  });
+  EXPECT_THROW(open.write(collect, 2), std::logic_error);
+  JsonDocument none;
+  none.add_list("long", 2000, [](JsonWriter&, std::size_t) {});
+  EXPECT_THROW(none.write(collect, 2), std::logic_error);
 }
 
 // The replay's timeline (324 entries), services and user groups are lists

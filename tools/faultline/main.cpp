@@ -515,7 +515,7 @@ int replay(const ReplayArgs& args) {
       [&](const TextSink& out) {
         faultline::reports::with_budgets(faultline::reports::replay_document(*scenario, result),
                                          budgets ? &*budgets : nullptr)
-            .write(out);
+            .write(out, all_cores());
       },
       [&] {
         const faultline::reports::RunBudgets* judged = budgets ? &*budgets : nullptr;
@@ -652,9 +652,10 @@ int gated_simulation(const SimulateArgs& args, const faultline::Scenario& scenar
   return std::max(milestones, slos);
 }
 
-// What simulate and merge print and write of a result.
+// What simulate and merge print and write of a result; `threads` write
+// the JSON's long lists.
 int simulation_outputs(const Outputs& outputs, const faultline::Scenario& scenario,
-                       const faultline::MonteCarloResult& result) {
+                       const faultline::MonteCarloResult& result, unsigned threads) {
   if (result.network_baseline)
     say_baseline(scenario, *result.network_baseline, {outputs.json, outputs.prom});
   text_stream({outputs.json, outputs.prom})
@@ -662,7 +663,7 @@ int simulation_outputs(const Outputs& outputs, const faultline::Scenario& scenar
   return write_outputs(
       outputs,
       [&](const TextSink& out) {
-        faultline::reports::simulation_document(scenario, result).write(out);
+        faultline::reports::simulation_document(scenario, result).write(out, threads);
       },
       [&] {
         return ReportPages{faultline::reports::simulation_html(scenario, result),
@@ -821,7 +822,8 @@ int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
     std::cerr << "\n";
   if (!ranks.first())  // rank 0 writes, and main gives every rank its exit code
     return kExitOk;
-  int written = std::max(simulation_outputs(args.outputs, *scenario, result), rows->finish());
+  int written = std::max(simulation_outputs(args.outputs, *scenario, result, args.options.threads),
+                         rows->finish());
   if (header) {
     header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
     written = std::max(written, write_output(args.tally, faultline::tally_text(*header, result)));
@@ -1048,7 +1050,7 @@ int merged_simulation(const MergeArgs& args, const faultline::TallyHeader& study
   return merged_outputs(
       args, [&] { return faultline::empty_result(*scenario, options); },
       [&](const faultline::MonteCarloResult& r) {
-        return simulation_outputs(args.outputs, *scenario, r);
+        return simulation_outputs(args.outputs, *scenario, r, all_cores());
       });
 }
 

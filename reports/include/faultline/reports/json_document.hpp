@@ -39,8 +39,12 @@ class JsonDocument {
   // The whole document as one tree, read back from its text.
   nlohmann::ordered_json tree() const;
   // The document as nlohmann's dump(2) would write its tree, and a newline,
-  // handed to `out` in pieces, a list's entry at a time.
-  void write(const std::function<void(std::string_view)>& out) const;
+  // handed to `out` in pieces, a list's entry (or block of entries) at a
+  // time. Up to `threads` threads write the blocks of a long list ahead,
+  // each entry with a writer of its own, and the blocks go out in order:
+  // the text is the same for any number of threads. Entries may then be
+  // written on any thread at once, so they only read what they write of.
+  void write(const std::function<void(std::string_view)>& out, unsigned threads = 1) const;
   // The same text, whole.
   std::string text() const;
 
@@ -52,6 +56,10 @@ class JsonDocument {
     Entry entry;           // of a list
   };
   void check_new(const std::string& key) const;
+  // The entries of list m, open in w, in blocks written by `threads`
+  // threads; the text goes to `out` through `piece`, w's output.
+  static void write_blocks(const Member& m, JsonWriter& w, unsigned threads, std::string& piece,
+                           const std::function<void(std::string_view)>& out);
 
   std::vector<Member> members_;
 };

@@ -55,6 +55,15 @@ class JsonWriter {
     return maybe ? value(*maybe) : value(nullptr);
   }
 
+  // The depth at which the next value stands: a writer of its own made at
+  // this depth writes that value's text as this one would.
+  int next_depth() const { return static_cast<int>(depth_ + open_.size()); }
+  // A value another writer wrote whole at next_depth(): it goes in with the
+  // separator and margin this writer puts before any value there.
+  JsonWriter& value_written(std::string_view text);
+  // The writer's one value is written and closed.
+  bool complete() const { return wrote_value_ && open_.empty(); }
+
   // key(name) and value(v) together.
   template <class T>
   JsonWriter& member(std::string_view name, const T& v) {
