@@ -307,6 +307,35 @@ TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
   EXPECT_NEAR(r.sampled_active.back().mean(), 1000.0 / 16, 25);
 }
 
+// Known answer (busy_crews.yaml): at 0, 0.5, ..., 4 h the fixers' member
+// is busy in every run before 2 h and in none from 2 h on; the checkers'
+// in a share exp(-t / 1 h) of runs, to within four standard errors of
+// 20,000 runs (at most sqrt(0.25 / 20,000) = 0.0035 each). The sums are
+// the same on one thread, and when the tally is read after every block of
+// runs on the way (a confidence target that is never reached).
+TEST(MonteCarlo, SamplesBusyCrewMembersOnAFixedGrid) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/busy_crews.yaml"));
+  MonteCarloOptions options = many_runs();
+  options.sample_every = Duration::minutes(30);
+  const MonteCarloResult r = simulate(*scenario, options);
+  ASSERT_EQ(r.sample_times.size(), 9U);
+  ASSERT_EQ(r.sampled_busy_sum.size(), 18U);  // [time x crews + crew]
+  for (std::size_t i = 0; i < 9; ++i) {
+    const double hours = 0.5 * static_cast<double>(i);
+    EXPECT_EQ(r.sampled_busy_sum[2 * i], hours < 2 ? 20'000 : 0) << hours << " h";
+    EXPECT_NEAR(static_cast<double>(r.sampled_busy_sum[2 * i + 1]) / 20'000, std::exp(-hours),
+                0.014)
+        << hours << " h";
+  }
+  options.threads = 1;
+  EXPECT_EQ(simulate(*scenario, options).sampled_busy_sum, r.sampled_busy_sum);
+  options.until_ci = 1e-9;
+  const MonteCarloResult read_on_the_way = simulate(*scenario, options);
+  EXPECT_FALSE(*read_on_the_way.reached_ci_target);
+  EXPECT_EQ(read_on_the_way.runs, 20'000U);
+  EXPECT_EQ(read_on_the_way.sampled_busy_sum, r.sampled_busy_sum);
+}
+
 TEST(MonteCarlo, TheNominalReplayIgnoresChanceAndUsesMedians) {
   const auto scenario = load(test_path("monte_carlo/fixtures/retries.yaml"));
   const RunResult nominal = replay(*scenario);

@@ -58,8 +58,8 @@ std::string json_of(const Scenario& scenario, const RunResult& r) {
   std::string out = reports::replay_json(scenario, r).dump();
   for (const UserCount active : r.sampled_active)
     out += " " + std::to_string(active.value);
-  for (const int busy : r.sampled_busy)
-    out += " " + std::to_string(busy);
+  for (const CrewBusyChange& c : r.sampled_busy_changes)
+    out += fmt::format(" {}:{}:{}", c.sample, c.crew.value, c.change);
   return out;
 }
 

@@ -158,6 +158,14 @@ struct CrewOutcome {
   int peak_busy = 0;
 };
 
+// From sampling time `sample` (by position among the sampling times) on,
+// `crew` has `change` more members busy than at the sampling time before.
+struct CrewBusyChange {
+  std::uint32_t sample = 0;
+  CrewId crew;
+  int change = 0;
+};
+
 struct UserImpact {
   // Registered users cut off at worst, whether or not they were active.
   UserCount peak_affected;
@@ -251,8 +259,11 @@ struct RunResult {
   // Active users cut off across all groups at each requested sampling time
   // (after the events at that instant); empty unless sampling times were given.
   std::vector<UserCount> sampled_active;
-  // Busy members of each crew at each sampling time: [time x crews + crew].
-  std::vector<int> sampled_busy;
+  // The busy members of each crew at the sampling times, as the changes
+  // from one to the next (from none before the first), in the order of the
+  // sampling times: a crew's members at a time are its changes up to it,
+  // summed. Kept as changes because they are few and the times many.
+  std::vector<CrewBusyChange> sampled_busy_changes;
   // When every service that lost anything served everyone again: the last
   // ServiceOutcome::restored_at, T0 when none lost anything; empty when one
   // still served less than everyone at the end. Reports and comparisons

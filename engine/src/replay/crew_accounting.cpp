@@ -10,15 +10,25 @@ void CrewAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
   sample_times_ = sample_times;
   next_sample_ = 0;
   result.crews.assign(scenario_.crews.size(), CrewOutcome{});
-  result.sampled_busy.assign(sample_times.size() * scenario_.crews.size(), 0);
+  result.sampled_busy_changes.clear();
+  sampled_busy_.assign(scenario_.crews.size(), 0);
 }
 
+// The sampling times before t all see the crews as they are now: a change
+// since the last of them shows first at the earliest.
 void CrewAccounting::sample_before(SimTime t, const RunbookExecutor& runbook) {
-  const std::size_t crews = scenario_.crews.size();
-  for (; next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t; ++next_sample_) {
-    for (std::uint32_t c = 0; c < crews; ++c)
-      result_->sampled_busy[next_sample_ * crews + c] = runbook.busy(CrewId{c});
+  if (next_sample_ == sample_times_.size() || sample_times_[next_sample_] >= t)
+    return;
+  for (std::uint32_t c = 0; c < sampled_busy_.size(); ++c) {
+    const int busy = runbook.busy(CrewId{c});
+    if (busy == sampled_busy_[c])
+      continue;
+    result_->sampled_busy_changes.push_back(
+        {static_cast<std::uint32_t>(next_sample_), CrewId{c}, busy - sampled_busy_[c]});
+    sampled_busy_[c] = busy;
   }
+  while (next_sample_ < sample_times_.size() && sample_times_[next_sample_] < t)
+    ++next_sample_;
 }
 
 void CrewAccounting::add(CrewId crew, int members, SimTime from, SimTime to) {

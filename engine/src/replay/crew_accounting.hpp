@@ -15,8 +15,8 @@ class CrewAccounting {
  public:
   explicit CrewAccounting(const Scenario& scenario) : scenario_(scenario) {}
 
-  // A new run writing into the result's crews and sampled_busy, sampled at
-  // `sample_times` (sorted).
+  // A new run writing into the result's crews and sampled_busy_changes,
+  // sampled at `sample_times` (sorted).
   void reset(RunResult& result, std::span<const SimTime> sample_times);
   // Samples the busy members at the sampling times before t.
   void sample_before(SimTime t, const RunbookExecutor& runbook);
@@ -37,6 +37,8 @@ class CrewAccounting {
   RunResult* result_ = nullptr;
   std::span<const SimTime> sample_times_;
   std::size_t next_sample_ = 0;
+  // By crew: its busy members at the last sampling time passed.
+  std::vector<int> sampled_busy_;
   std::vector<CrewChange> changes_;  // scratch
   std::vector<int> busy_;            // scratch
 };
