@@ -108,6 +108,23 @@ TEST(Tenants, AShareIsSpreadEvenlyAndBatchesSkipTenantsAlreadyBack) {
   EXPECT_EQ(of_kind(r, TimelineKind::fault_healed).size(), 1u);
 }
 
+// Worked out in part_back.yaml: a batch whose tenants came back in part
+// before it started restores the rest alone, in the time they take.
+TEST(Tenants, ABatchStartingWithSomeTenantsBackKeepsThoseStillOut) {
+  const auto scenario = fixture("part_back.yaml");
+  const RunResult r = replay(*scenario);
+  const auto done = of_kind(r, TimelineKind::batch_done);
+  ASSERT_EQ(done.size(), 3u);
+  EXPECT_EQ(done[0].at, at(Duration::hours(1)));
+  EXPECT_EQ(done[1].at, at(Duration::minutes(105)));
+  EXPECT_EQ(done[1].tenants, 1);
+  EXPECT_EQ(done[1].users, UserCount{400});
+  EXPECT_EQ(done[2].at, at(Duration::minutes(165)));
+  EXPECT_EQ(done[2].tenants, 2);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::minutes(165)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 4175);
+}
+
 // The mean, by hand: a batch is over at 2h (p 0.4), 4h30m (0.24) or, by
 // hand, 7h30m (0.36): E = 4.58h. Batch 3 starts as the first of 1 and 2 is
 // over, at S: P(S > 2h) = 0.6^2 = 0.36 and P(S > 4h30m) = 0.36^2 =

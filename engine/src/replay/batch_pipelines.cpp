@@ -73,6 +73,7 @@ PipelineProgress BatchPipelines::start(StepId s) {
 // step's.
 void BatchPipelines::cut_in_order(StepId s, Pipeline& p) {
   const Step& step = run_.scenario.steps[s.value];
+  p.comebacks = tenants_.comebacks(*step.service);
   const bool all_out =
       static_cast<std::size_t>(tenants_.out_count(*step.service)) == p.listed.size();
   if (!same_every_run(step.batches->order) || !all_out) {
@@ -148,7 +149,8 @@ void BatchPipelines::skip_empty_batches(StepId s) {
   Pipeline& p = pipelines_[s.value];
   const ServiceId service = *run_.scenario.steps[s.value].service;
   while (p.next < p.batches.size()) {
-    if (tenants_.any_out(service, tenants_of(p, p.batches[p.next])))
+    if (only_its_own_back(service, p) ||
+        tenants_.any_out(service, tenants_of(p, p.batches[p.next])))
       return;
     p.batches[p.next].over = true;
     record(s, BatchId{static_cast<std::uint32_t>(p.next++)}, TimelineKind::batch_skipped);
@@ -164,7 +166,7 @@ bool BatchPipelines::start_next_batch(StepId s) {
   const BatchId b{static_cast<std::uint32_t>(p.next++)};
   Batch& batch = p.batches[b.value];
   // Usually every one is: the batch stays as it was cut.
-  if (!tenants_.all_out(service, tenants_of(p, batch)))
+  if (!only_its_own_back(service, p) && !tenants_.all_out(service, tenants_of(p, batch)))
     keep_those_out(service, p, batch);
   ++p.under_way;
   batch.started = run_.now;
@@ -306,7 +308,10 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
   if (!run_.succeeds(step.methods[batch.method].success, batch.failures + 1, random_, s.value))
     return fail(s, b);
   credit_.step_acts(s, run_.now);
+  const bool only_own = only_its_own_back(*step.service, p);
   tenants_.bring_back(*step.service, tenants_of(p, batch), run_.now);
+  if (only_own)
+    p.comebacks = tenants_.comebacks(*step.service);
   record(s, b, TimelineKind::batch_done);
   run_.result->progress.push_back({run_.now, s});
   run_.propagate();

@@ -93,6 +93,12 @@ class BatchPipelines {
     std::span<const TenantId> cut;
     std::vector<TenantId> order;
     std::vector<Batch> batches;
+    // Every tenant of a batch is out as the batches are cut. While the
+    // service's tenants came back only through this step's batches (the
+    // service's comebacks are the count then and theirs since), a batch
+    // not yet started still has each of its tenants out, and is not looked
+    // at tenant by tenant.
+    std::uint64_t comebacks = 0;
     std::size_t next = 0;  // the first batch not yet started
     int under_way = 0;     // started, and neither done nor given up
     bool any_gave_up = false;
@@ -109,6 +115,11 @@ class BatchPipelines {
   // without; returns whether one started.
   bool start_next_batch(StepId s);
   void keep_those_out(ServiceId service, Pipeline& p, Batch& batch);
+  // No tenant of the service came back but through the step's batches
+  // since they were cut.
+  bool only_its_own_back(ServiceId service, const Pipeline& p) const {
+    return tenants_.comebacks(service) == p.comebacks;
+  }
   // Skips the batches ahead none of whose tenants is still out.
   void skip_empty_batches(StepId s);
   PipelineProgress progress(const Pipeline& p) const;

@@ -141,6 +141,7 @@ void TenantStates::reset(RunResult& result) {
     std::fill(st.held.begin(), st.held.end(), 0);
     std::fill(st.restored.begin(), st.restored.end(), 0);
     st.out = 0;
+    st.comebacks = 0;
   }
   if (any_shared_)
     std::fill(services_out_.begin(), services_out_.end(), 0);
@@ -228,6 +229,7 @@ TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
     if (--held > 0)
       continue;
     --st.out;
+    ++st.comebacks;
     if (st.exclusive || --services_out_[t.value] == 0) {
       set_out(t, st.group[at], st.users[at], false, now);
       ++back.tenants;
@@ -287,6 +289,7 @@ bool TenantStates::bring_back_stretch(ServiceTenants& st, std::uint32_t first, s
   }
   std::fill(held, held + n, 0);
   st.out -= static_cast<int>(n);
+  st.comebacks += n;
   const std::size_t end = first + n;
   for (std::size_t p = first; p < end;) {
     const std::size_t run_end = std::min<std::size_t>(st.group_run_end[p], end);
@@ -345,6 +348,7 @@ void TenantStates::bring_back_at(ServiceTenants& st, const Positions& at, std::s
   }
   group_done();
   st.out -= left_service;
+  st.comebacks += static_cast<std::uint64_t>(left_service);
 }
 
 // One entry per instant: changes at the same time replace the last.

@@ -57,6 +57,9 @@ class TenantStates {
   bool any_out(ServiceId s, std::span<const TenantId> tenants) const;
   // How many tenants are out on the per-tenant service.
   int out_count(ServiceId s) const { return services_[slot_of_[s.value]].out; }
+  // How many times in the run a tenant of the per-tenant service came
+  // back on it, by whatever brought it back: a count that only grows.
+  std::uint64_t comebacks(ServiceId s) const { return services_[slot_of_[s.value]].comebacks; }
   UserCount users_of(TenantId t) const { return users_of_[t.value]; }
   // Since when the tenant is out on anything; only while it is, and only
   // kept when some step orders its batches oldest first.
@@ -85,6 +88,7 @@ class TenantStates {
     std::vector<int> held;
     std::vector<int> restored;
     int out = 0;  // tenants with held > 0
+    std::uint64_t comebacks = 0;  // times `out` went down by one
     // None of its tenants is on another per-tenant service: a tenant out on
     // it is out on something exactly while it is held, and services_out_
     // need not be kept.
