@@ -25,7 +25,7 @@ std::string percent(double fraction) {
 }
 
 std::string millions(double v) {
-  return v >= 1e6 ? fmt::format("{:.2f} M", v / 1e6) : fmt::format("{:.0f}", v);
+  return std::abs(v) >= 1e6 ? fmt::format("{:.2f} M", v / 1e6) : fmt::format("{:.0f}", v);
 }
 
 std::string number(double v) {

@@ -89,6 +89,22 @@ TEST_F(Reports, WebexSimulationSummaryAndTimelineMatchTheGolden) {
                                       reports::simulation_timeline_csv(*scenario, result)));
 }
 
+// Two runs that lost 0 and 10^9 user-hours: mean 500 M, standard deviation
+// 707.1 M, and a 95% interval of the mean of 12.706 x 707.1 M / sqrt(2) =
+// 6,353 M either side, from -5,853.10 M to 6,853.10 M; its low end below
+// minus a million is in millions too, not a bare -5853101767.
+TEST_F(Reports, TheSimulationTextGivesANegativeBoundInMillions) {
+  const auto scenario = load(kWebex);
+  MonteCarloResult result = simulate_small(*scenario);
+  result.overall.user_seconds_lost = Accumulator();
+  result.overall.user_seconds_lost.add(0);
+  result.overall.user_seconds_lost.add(std::int64_t{3'600'000'000'000});
+  const std::string text = reports::simulation_text(*scenario, result);
+  EXPECT_NE(text.find("user-hours lost     mean 500.00 M  (95% CI -5853.10 M .. 6853.10 M)"),
+            std::string::npos)
+      << text.substr(0, 300);
+}
+
 // RFC 4180 rows, quoted fields unquoted.
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
