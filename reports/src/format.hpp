@@ -25,7 +25,7 @@ inline constexpr double kSecondsPerHour = 3'600.0;
 std::string thousands(std::int64_t n);
 // 42%
 std::string percent(double fraction);
-// 21.55 M from a million (-21.55 M from minus one), whole numbers
+// 21.55 M from a million (-21.55 M from minus a million), whole numbers
 // between.
 std::string millions(double v);
 // 21.551 M, 233,802, 0.25, 0: three decimals of millions, whole numbers

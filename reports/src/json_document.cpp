@@ -79,9 +79,10 @@ void JsonDocument::write(const std::function<void(std::string_view)>& out, unsig
   out(piece + "\n");
 }
 
-// Two blocks per thread are under way at most, so that memory stays a few
-// blocks' text however long the list; the caller's thread hands each block
-// out (to a file, as a rule) while the next ones are written.
+// At most `threads` blocks are under way, each on a thread of its own, so
+// that memory stays a few blocks' text however long the list; the caller's
+// thread hands each block out (to a file, as a rule) while the next ones
+// are written.
 void JsonDocument::write_blocks(const Member& m, JsonWriter& w, unsigned threads,
                                 std::string& piece,
                                 const std::function<void(std::string_view)>& out) {
@@ -100,7 +101,7 @@ void JsonDocument::write_blocks(const Member& m, JsonWriter& w, unsigned threads
   std::deque<std::future<std::vector<std::string>>> ahead;
   std::size_t next = 0;
   const auto start_blocks = [&] {
-    while (next < m.size && ahead.size() < 2 * std::size_t{threads}) {
+    while (next < m.size && ahead.size() < threads) {
       const std::size_t to = std::min(m.size, next + kBlock);
       ahead.push_back(std::async(std::launch::async, block, next, to));
       next = to;

@@ -1,6 +1,7 @@
 #include "faultline/reports/json_writer.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 
 namespace faultline::reports {
@@ -10,10 +11,17 @@ using nlohmann::ordered_json;
 // nlohmann's serializer, the one dump() uses, writing into the output
 // string: a detail of the library, pinned by json_writer_test, which
 // compares what this writer writes with dump() for numbers, escapes and
-// nested trees.
+// nested trees. Made, it reads the C locale's separators with
+// localeconv(), which glibc fills in one static buffer for every caller:
+// writers made on several threads at once (a long list's entries) take
+// turns for that.
 struct JsonWriter::Serializer {
   explicit Serializer(std::string& out)
-      : dump(nlohmann::detail::output_adapter<char, std::string>(out), ' ') {}
+      : made(making), dump(nlohmann::detail::output_adapter<char, std::string>(out), ' ') {
+    made.unlock();
+  }
+  static inline std::mutex making;
+  std::unique_lock<std::mutex> made;
   nlohmann::detail::serializer<ordered_json> dump;
 };
 

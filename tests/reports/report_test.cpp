@@ -92,7 +92,7 @@ TEST_F(Reports, WebexSimulationSummaryAndTimelineMatchTheGolden) {
 // Two runs that lost 0 and 10^9 user-hours: mean 500 M, standard deviation
 // 707.1 M, and a 95% interval of the mean of 12.706 x 707.1 M / sqrt(2) =
 // 6,353 M either side, from -5,853.10 M to 6,853.10 M; its low end below
-// minus a million is in millions too, not a bare -5853101767.
+// minus a million is in millions too, not a bare -5853102368.
 TEST_F(Reports, TheSimulationTextGivesANegativeBoundInMillions) {
   const auto scenario = load(kWebex);
   MonteCarloResult result = simulate_small(*scenario);

@@ -33,7 +33,9 @@ class JsonDocument {
   void add(std::string key, nlohmann::ordered_json value);
   // A member written only when the document is.
   void add_written(std::string key, Writing writing);
-  // A list of `size` entries, each written by `entry` in turn.
+  // A list of `size` entries, each written by `entry` as one whole value:
+  // in turn, or for a long list written by several threads (see write),
+  // on any of them, each entry into a writer of its own.
   void add_list(std::string key, std::size_t size, Entry entry);
 
   // The whole document as one tree, read back from its text.
@@ -41,9 +43,10 @@ class JsonDocument {
   // The document as nlohmann's dump(2) would write its tree, and a newline,
   // handed to `out` in pieces, a list's entry (or block of entries) at a
   // time. Up to `threads` threads write the blocks of a long list ahead,
-  // each entry with a writer of its own, and the blocks go out in order:
-  // the text is the same for any number of threads. Entries may then be
-  // written on any thread at once, so they only read what they write of.
+  // each entry with a writer of its own, while the caller's thread hands
+  // the blocks done to `out` in order: the text is the same for any number
+  // of threads. Entries may then be written on several threads at once,
+  // so they only read what they write of.
   void write(const std::function<void(std::string_view)>& out, unsigned threads = 1) const;
   // The same text, whole.
   std::string text() const;
