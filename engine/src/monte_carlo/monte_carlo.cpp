@@ -129,7 +129,7 @@ void tally_run(const Scenario& scenario, const RunResult& run, MonteCarloResult&
 // through their changes: a run adds each change at the time it first
 // shows, and a reading adds them up time by time. A run's changes are few
 // and its times many: 169 times for each of 6 crews in the Webex study,
-// a twentieth of its tally's time when each run added them all.
+// where writing and adding them all took a twentieth of a run's time.
 class BusySums {
  public:
   BusySums(std::size_t samples, std::size_t crews)
