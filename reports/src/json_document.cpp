@@ -17,6 +17,19 @@ constexpr std::size_t kBlock = 256;
 constexpr std::size_t kSharedFrom = 4 * kBlock;
 }  // namespace
 
+// Each entry is written by a writer of its own at the list's depth, on
+// whichever thread: an entry that writes no whole value is refused the
+// same way however the list is written.
+std::string JsonDocument::entry_text(const Member& m, std::size_t i, int depth) {
+  std::string text;
+  JsonWriter entry(text, depth);
+  m.entry(entry, i);
+  if (!entry.complete())
+    throw std::logic_error("entry " + std::to_string(i) + " of the JSON list '" + m.key +
+                           "' is no whole value");
+  return text;
+}
+
 JsonDocument::JsonDocument(const ordered_json& object) {
   // items() of a list would make keys of its positions.
   if (!object.is_object())
@@ -68,7 +81,7 @@ void JsonDocument::write(const std::function<void(std::string_view)>& out, unsig
       write_blocks(m, w, threads, piece, out);
     } else {
       for (std::size_t i = 0; i < m.size; ++i) {
-        m.entry(w, i);
+        w.value_written(entry_text(m, i, w.next_depth()));
         out(piece);
         piece.clear();
       }
@@ -88,14 +101,9 @@ void JsonDocument::write_blocks(const Member& m, JsonWriter& w, unsigned threads
                                 const std::function<void(std::string_view)>& out) {
   const int depth = w.next_depth();
   const auto block = [&m, depth](std::size_t from, std::size_t to) {
-    std::vector<std::string> texts(to - from);
-    for (std::size_t i = from; i < to; ++i) {
-      JsonWriter entry(texts[i - from], depth);
-      m.entry(entry, i);
-      if (!entry.complete())
-        throw std::logic_error("entry " + std::to_string(i) + " of the JSON list '" + m.key +
-                               "' is no whole value");
-    }
+    std::vector<std::string> texts;
+    for (std::size_t i = from; i < to; ++i)
+      texts.push_back(entry_text(m, i, depth));
     return texts;
   };
   std::deque<std::future<std::vector<std::string>>> ahead;

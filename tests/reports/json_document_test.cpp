@@ -134,7 +134,8 @@ TEST(JsonDocument, WritesALongListAsOneThreadDoesWithAnyNumberOfThreads) {
 
 // An entry's failure reaches the caller from whichever thread wrote it,
 // after the threads under way are done; so does an entry that writes no
-// whole value, which would leave a hole in the list.
+// whole value, which would leave a hole in the list, written on several
+// threads or in turn.
 TEST(JsonDocument, AnEntryFailingOnAThreadOfItsOwnReachesTheCaller) {
   JsonDocument failing;
   failing.add_list("long", 2000, [](JsonWriter& w, std::size_t i) {
@@ -168,6 +169,11 @@ TEST(JsonDocument, AnEntryFailingOnAThreadOfItsOwnReachesTheCaller) {
   JsonDocument none;
   none.add_list("long", 2000, [](JsonWriter&, std::size_t) {});
   EXPECT_THROW(none.write(collect, 2), std::logic_error);
+  EXPECT_THROW(none.write(collect, 1), std::logic_error);
+  JsonDocument two;
+  two.add_list("short", 3, [](JsonWriter& w, std::size_t i) { w.value(i).value(i); });
+  EXPECT_THROW(two.text(), std::logic_error);
+  EXPECT_THROW(open.write(collect, 1), std::logic_error);
 }
 
 // The replay's timeline (324 entries), services and user groups are lists

@@ -33,9 +33,9 @@ class JsonDocument {
   void add(std::string key, nlohmann::ordered_json value);
   // A member written only when the document is.
   void add_written(std::string key, Writing writing);
-  // A list of `size` entries, each written by `entry` as one whole value:
-  // in turn, or for a long list written by several threads (see write),
-  // on any of them, each entry into a writer of its own.
+  // A list of `size` entries, each written by `entry` as one whole value
+  // into a writer of its own (std::logic_error otherwise): in turn, or for
+  // a long list written by several threads (see write), on any of them.
   void add_list(std::string key, std::size_t size, Entry entry);
 
   // The whole document as one tree, read back from its text.
@@ -59,6 +59,8 @@ class JsonDocument {
     Entry entry;           // of a list
   };
   void check_new(const std::string& key) const;
+  // Entry i of list m, written whole at `depth`.
+  static std::string entry_text(const Member& m, std::size_t i, int depth);
   // The entries of list m, open in w, in blocks written by `threads`
   // threads; the text goes to `out` through `piece`, w's output.
   static void write_blocks(const Member& m, JsonWriter& w, unsigned threads, std::string& piece,
