@@ -42,6 +42,12 @@ check "says how far it went and what horizon to give" grep -q \
 check "and writes nothing" test ! -e "$work/uncountable.json"
 expect_exit 0 "the same with that horizon" \
   "$faultline" simulate "$countable/slow_rebuild_within.yaml" --runs 4 --threads 2 --json "$work/countable.json"
+expect_exit 2 "a step retried without limit at one instant" \
+  "$faultline" replay tests/loader/fixtures/retries_at_one_instant.yaml --json "$work/instant.json"
+check "is refused where it says so, and why" grep -q \
+  "retries_at_one_instant.yaml:10:64: error: retries of step 'a' are unlimited, and neither an attempt nor the retry_delay takes any time" \
+  "$work/stderr"
+check "and nothing is written" test ! -e "$work/instant.json"
 expect_exit 2 "a horizon longer than the users can be counted for" \
   "$faultline" replay "$countable/long_horizon.yaml"
 check "is refused where it is written" grep -q "long_horizon.yaml:9:10: error: a horizon of 100d is too long" "$work/stderr"

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
+#include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "test_support.hpp"
 
@@ -160,6 +161,34 @@ TEST(Replay, DeletesSomeInstancesAndStopsAtTheHorizon) {
   EXPECT_EQ(r.service("db").final_state, ServiceState::major_outage);
   // api serves a quarter: 75 of 100 staff for 9h.
   EXPECT_DOUBLE_EQ(r.result.user_groups[0].lost.in_user_hours(), 75 * 9);
+}
+
+// standstill.yaml works out where and after how many events the run stops.
+// The loader refuses such a step; this is the guard for a loop it misses.
+TEST(Replay, StopsWhereTimeStandsStill) {
+  Scenario scenario = *testing::scenario_fixture("replay/fixtures/standstill.yaml");
+  // As loaded: a retry every minute from T0+2h, and none after T0+30d,
+  // where the run ends (the default horizon) with the step unfinished.
+  const RunResult minutes = replay(scenario);
+  EXPECT_EQ(minutes.end, SimTime{} + kDefaultHorizon);
+  EXPECT_FALSE(minutes.steps[0].completed);
+  EXPECT_EQ(minutes.steps[0].attempts, 30 * 24 * 60 - 120 + 1);
+  scenario.steps[0].methods[0].retry_delay = Distribution{};
+  try {
+    replay(scenario);
+    ADD_FAILURE() << "the run went on at one instant";
+  } catch (const TimeStoodStill& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "time stood still at T0+2h (2024-01-10 11:00 UTC): a run met more than 1000000 "
+              "events at that instant, the last of them the retry of step 'fix'; something in the "
+              "scenario happens again and again there without time passing (an attempt, a "
+              "retry or a repair that takes no time): give it a time above 0");
+  }
+  // A study stops with it too, whichever of its threads meets it.
+  MonteCarloOptions options;
+  options.runs = 2;
+  options.threads = 2;
+  EXPECT_THROW(simulate(scenario, options), TimeStoodStill);
 }
 
 // countable/: 1,500,000,000 users can be counted for 35d14h57s345ms (the

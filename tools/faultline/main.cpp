@@ -1418,8 +1418,9 @@ int stop(const faultline::cli::Ranks& ranks, int code, const std::string& why) {
 }
 
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
-// 130, a run past what can be counted is bad input (nothing was written, and
-// the message says what to change), another exception is an internal error,
+// 130, a run that cannot be carried to its end (past what can be counted,
+// or stuck at one instant) is bad input (nothing was written, and the
+// message says what to change), another exception is an internal error,
 // and output that did not arrive is a failure.
 int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks& ranks) {
   int code = kExitOk;
@@ -1427,7 +1428,7 @@ int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks
     code = command();
     if (interrupted.load() && code == kExitOk)
       code = kExitInterrupted;
-  } catch (const faultline::UncountableRun& e) {
+  } catch (const faultline::UnfinishedRun& e) {
     return stop(ranks, kExitBadInput, std::string("error: ") + e.what());
   } catch (const std::exception& e) {
     return stop(ranks, kExitFailure, std::string("internal error: ") + e.what());

@@ -192,11 +192,26 @@ struct MilestoneOutcome {
 // its tolerance of the time for `at`, by the time plus it for `by`.
 bool milestone_met(const Milestone& m, SimTime simulated);
 
-// A run went on past Topology::longest_countable, where its users' loss
-// can no longer be counted exactly: what() says how far and what to do.
-class UncountableRun : public std::range_error {
+// A run that could not be carried to its end because of what the scenario
+// asks: what() says where it stopped and what to change.
+class UnfinishedRun : public std::range_error {
  public:
   using std::range_error::range_error;
+};
+
+// A run went on past Topology::longest_countable, where its users' loss
+// can no longer be counted exactly: what() says how far and what to do.
+class UncountableRun : public UnfinishedRun {
+ public:
+  using UnfinishedRun::UnfinishedRun;
+};
+
+// Events kept coming at one instant, far more than anything in the scenario
+// makes there unless it repeats without end (see Run's limit): what() says
+// when, and the last of them.
+class TimeStoodStill : public UnfinishedRun {
+ public:
+  using UnfinishedRun::UnfinishedRun;
 };
 
 // After a change at `at`: tenants out on some per-tenant service, and

@@ -253,6 +253,17 @@ Distribution Distribution::with_median(Duration target) const {
   return out;
 }
 
+bool Distribution::always_zero() const {
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return a_ == 0;
+    case DistributionKind::empirical:
+      return samples_.back().ms == 0;
+    default:
+      return false;
+  }
+}
+
 Duration Distribution::median() const {
   switch (kind_) {
     case DistributionKind::fixed:

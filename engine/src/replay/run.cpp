@@ -24,6 +24,7 @@ Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> ran
       overload_(context_, estate_),
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
       crews_(context_.scenario),
+      standstill_(context_.scenario, failures_),
       groups_to_update_(context_.topology.user_groups().size()) {}
 
 // Every part resets its own state.
@@ -48,6 +49,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   steps_.reset();
   users_back_.reset(result);
   crews_.reset(result, options.sample_times);
+  standstill_.reset();
 }
 
 // Health sees the demand at T0 before anything happens; the faults, then
@@ -74,6 +76,7 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   while (auto event = context_.queue.pop()) {
     if (past_the_end(*event, last_work))
       break;
+    standstill_.count(event->at, event->payload);
     advance_to(event->at);
     if (!std::holds_alternative<events::DemandChanges>(event->payload))
       last_work = event->at;

@@ -18,6 +18,7 @@
 #include "replay/run_context.hpp"
 #include "replay/run_options.hpp"
 #include "replay/run_tables.hpp"
+#include "replay/standstill.hpp"
 #include "replay/step_execution.hpp"
 #include "replay/tenant_states.hpp"
 #include "replay/user_accounting.hpp"
@@ -96,6 +97,7 @@ class Run {
   Overload overload_;
   StepExecution steps_;
   CrewAccounting crews_;
+  Standstill standstill_;
   // Scratch for propagate: the groups to look at again, each once however
   // many of its services changed (a region lost at 10^5 services changes
   // tens of thousands, and a group uses ten). Nothing that updating a group
