@@ -84,8 +84,11 @@ class RandomStreams {
     run_ = run;
     purpose_ = purpose;
     if (count != opened_in_.size()) {
-      opened_in_.assign(count, 0);
+      // The streams first: should either assign throw, opened_in_ still
+      // differs from `count`, and the next open sizes both again rather
+      // than index streams_ past its end.
       streams_.assign(count, RandomStream(0, 0, purpose, 0));
+      opened_in_.assign(count, 0);
       generation_ = 0;
     }
     if (++generation_ == 0) {  // after 2^32 runs in one worker
