@@ -1094,6 +1094,9 @@ expect_exit 0 "and on two" "$faultline" simulate "$work/synth-l/scenario.yaml" \
   --runs 10 --threads 2 --json "$work/synth-l-2.json"
 check "writes the same JSON, its services' list in blocks" \
   cmp -s "$work/synth-l-1.json" "$work/synth-l-2.json"
+expect_exit 0 "and on five, five of its six blocks under way at once" "$faultline" simulate \
+  "$work/synth-l/scenario.yaml" --runs 10 --threads 5 --json "$work/synth-l-5.json"
+check "the same JSON again" cmp -s "$work/synth-l-1.json" "$work/synth-l-5.json"
 check "which lists every service once" python3 - "$work/synth-l-2.json" <<'PY'
 import json, sys
 ids = [s["id"] for s in json.load(open(sys.argv[1]))["services"]]

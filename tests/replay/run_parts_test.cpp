@@ -12,11 +12,13 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "faultline/loader.hpp"
 #include "faultline/reports/json.hpp"
+#include "replay/outcomes.hpp"
 #include "replay/run.hpp"
 #include "test_support.hpp"
 
@@ -318,6 +320,44 @@ TEST(RunParts, TheDemandEventIsAtTheEarliestSegmentAnyDemandMustBeEvaluated) {
     }
   }
   EXPECT_GE(looks, 20u);
+}
+
+// A group's users coming back take their share of its loss not yet put
+// down to anything, rounded half away from zero: worked by hand, and the
+// same as long double's answer wherever the product fits 2^63, which is
+// when whole numbers work it out.
+TEST(RunParts, UsersComingBackTakeTheirShareOfTheLossRoundedAsBefore) {
+  const auto share = [](std::int64_t lost, std::int64_t attributed, std::int64_t before,
+                        std::int64_t after) {
+    return detail::restored_share(UserTime{lost}, UserTime{attributed}, UserCount{before},
+                                  UserCount{after})
+        .user_ms;
+  };
+  EXPECT_EQ(share(1'000, 0, 4, 1), 750);    // three users of four: 3/4 of 1,000
+  EXPECT_EQ(share(1'000, 400, 3, 2), 200);  // one of three of the 600 left
+  EXPECT_EQ(share(5, 0, 2, 1), 3);          // 2.5 rounds away from zero
+  EXPECT_EQ(share(7, 0, 3, 2), 2);          // 2.33
+  EXPECT_EQ(share(8, 0, 3, 2), 3);          // 2.67
+  EXPECT_EQ(share(0, 0, 9, 0), 0);
+  // A product past 2^63: 2^62 user-ms, a million of three million users
+  // back, a third of it, 1,537,228,672,809,129,301.33.
+  EXPECT_EQ(share(std::int64_t{1} << 62, 0, 3'000'000, 2'000'000), 1'537'228'672'809'129'301);
+  const auto long_double = [](std::int64_t unattributed, std::int64_t before, std::int64_t after) {
+    return static_cast<std::int64_t>(std::llround(static_cast<long double>(unattributed) *
+                                                  static_cast<long double>(before - after) /
+                                                  static_cast<long double>(before)));
+  };
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 200'000; ++i) {
+    const int lost_bits = 1 + static_cast<int>(random() % 62);
+    const int user_bits = 1 + static_cast<int>(random() % 33);
+    const std::int64_t lost = static_cast<std::int64_t>(random() >> (64 - lost_bits));
+    const std::int64_t before = 1 + static_cast<std::int64_t>(random() >> (64 - user_bits));
+    const std::int64_t after =
+        static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(before));
+    ASSERT_EQ(share(lost, 0, before, after), long_double(lost, before, after))
+        << lost << " user-ms, " << before << " users to " << after;
+  }
 }
 
 }  // namespace

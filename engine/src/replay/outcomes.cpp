@@ -62,10 +62,25 @@ void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimT
   }
 }
 
+// In whole numbers where the product is below 2^63, and otherwise in long
+// double, as it always was. The two agree there: the product is exact in
+// long double's 64-bit mantissa, and its quotient x = p / b, rounded once,
+// moves by at most x * 2^-64 < 1/(2b), while x lies at least 1/(2b) from
+// any half it is not on; so both round it to the same whole number
+// (halves away from zero). Whole numbers spare a run an x87 division and
+// a call to llroundl for each group whose users come back.
 UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after) {
-  const auto unattributed = static_cast<long double>(lost.user_ms - attributed.user_ms);
+  const std::int64_t unattributed = lost.user_ms - attributed.user_ms;
+  const std::int64_t back = (before - after).value;
+  std::int64_t product = 0;
+  if (unattributed >= 0 && back >= 0 && before.value > 0 &&
+      !__builtin_mul_overflow(unattributed, back, &product)) {
+    const std::int64_t whole = product / before.value;
+    const std::int64_t rest = product % before.value;
+    return UserTime{whole + (rest >= before.value - rest ? 1 : 0)};
+  }
   return UserTime{static_cast<std::int64_t>(
-      std::llround(unattributed * static_cast<long double>((before - after).value) /
+      std::llround(static_cast<long double>(unattributed) * static_cast<long double>(back) /
                    static_cast<long double>(before.value)))};
 }
 
