@@ -45,7 +45,7 @@ expect_exit 0 "the same with that horizon" \
 expect_exit 2 "a step retried without limit at one instant" \
   "$faultline" replay tests/loader/fixtures/retries_at_one_instant.yaml --json "$work/instant.json"
 check "is refused where it says so, and why" grep -q \
-  "retries_at_one_instant.yaml:10:64: error: retries of step 'a' are unlimited, and neither an attempt nor the retry_delay takes any time" \
+  "retries_at_one_instant.yaml:12:64: error: retries of step 'a' are unlimited, but neither an attempt nor the retry_delay takes any time" \
   "$work/stderr"
 check "and nothing is written" test ! -e "$work/instant.json"
 expect_exit 2 "a horizon longer than the users can be counted for" \

@@ -430,21 +430,22 @@ TEST(Loader, MethodsAreNamedOnceAndTakeTheAttemptKeysOfTheStep) {
 }
 
 // retries_at_one_instant.yaml says which steps would retry at one instant
-// for ever, and why the others do not.
+// as often as it takes, and why the others do not.
 TEST(Loader, RefusesRetriesWithoutLimitThatTakeNoTime) {
   const auto load = load_scenario(semantics_fixture("retries_at_one_instant.yaml"));
   const auto& d = load.diagnostics;
   EXPECT_FALSE(load.scenario);
   const std::string why =
-      "are unlimited, and neither an attempt nor the retry_delay takes any time: a failed "
-      "attempt would be retried again and again at the same instant, and time would never "
-      "move on; give retry_delay a time above 0, or a number of retries";
-  EXPECT_TRUE(has_error(d, 10, 64, "retries of step 'a' " + why)) << d.to_text();
-  EXPECT_TRUE(has_error(d, 14, 62, "retries of method 'instant' of step 'b' " + why))
+      "are unlimited, but neither an attempt nor the retry_delay takes any time: a failed "
+      "attempt would be retried at the same instant, as often as it takes, with no time "
+      "passing; give retry_delay a time above 0, or a number of retries";
+  EXPECT_TRUE(has_error(d, 12, 64, "retries of step 'a' " + why)) << d.to_text();
+  EXPECT_TRUE(has_error(d, 16, 62, "retries of method 'instant' of step 'b' " + why))
       << d.to_text();
-  EXPECT_TRUE(has_error(d, 22, 14, "retries of step 'e' " + why)) << d.to_text();
-  EXPECT_TRUE(has_error(d, 29, 14, "retries of step 'f' " + why)) << d.to_text();
-  EXPECT_EQ(d.error_count(), 4u) << d.to_text();
+  EXPECT_TRUE(has_error(d, 24, 14, "retries of step 'e' " + why)) << d.to_text();
+  EXPECT_TRUE(has_error(d, 31, 14, "retries of step 'f' " + why)) << d.to_text();
+  EXPECT_TRUE(has_error(d, 34, 99, "retries of step 'i' " + why)) << d.to_text();
+  EXPECT_EQ(d.error_count(), 5u) << d.to_text();
 }
 
 TEST(Loader, AMilestonesToleranceIsADuration) {

@@ -88,6 +88,25 @@ TEST(Rehearsal, DelayingAStepNotYetStartedMovesItsEarliestStart) {
   EXPECT_TRUE(r.delay("announce", Duration::hours(1))) << "it already waits longer than that";
 }
 
+// countable/rebuild_in_30d.yaml: held up 10 days, the rebuild would take
+// the run past what its users' loss can be counted for. The change is
+// refused, saying so, and the rehearsal goes on from where it was.
+TEST(Rehearsal, AChangeWhoseRunCannotBeFinishedIsRefused) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("replay/fixtures/countable/rebuild_in_30d.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  EXPECT_EQ(r->result().end, SimTime{} + Duration::days(30));
+  EXPECT_EQ(r->delay("rebuild", Duration::days(10)),
+            "a run went on to T0+40d, past T0+35d14h57s345ms: the loss of the topology's "
+            "1500000000 users cannot be counted exactly for longer (2^62 user-milliseconds); "
+            "give the scenario a horizon of at most 35d14h57s345ms");
+  EXPECT_FALSE(r->can_undo()) << "the refused change is no step of the rehearsal";
+  EXPECT_EQ(r->result().end, SimTime{} + Duration::days(30));
+  EXPECT_FALSE(r->delay("rebuild", Duration::days(5)));
+  EXPECT_EQ(r->result().end, SimTime{} + Duration::days(35));
+}
+
 TEST(Rehearsal, FailingARunningStepStopsItNow) {
   Rehearsal r = open_gate();
   ASSERT_FALSE(r.advance_to(SimTime{} + Duration::hours(2)));

@@ -47,7 +47,9 @@ class Distribution {
   DistributionKind kind() const { return kind_; }
   bool is_fixed() const { return kind_ == DistributionKind::fixed; }
   // Every draw is 0 ms: a fixed 0, or observed durations that are all 0.
-  // Any other law draws above 0 at times, and time then moves on.
+  // Any other law draws above 0 at times, save one squeezed below half a
+  // millisecond (a lognormal of mu -20), which a run's guard against time
+  // standing still stops should it loop.
   bool always_zero() const;
 
   // Rounded to whole milliseconds; never negative.

@@ -75,7 +75,7 @@ class Rehearsal {
       : path_(std::move(path)), text_(std::move(text)), options_(options) {}
   const State& state() const { return history_.back(); }
   // Loads and replays the scenario with one more change; or says what the
-  // loader finds wrong with it.
+  // loader finds wrong with it, or why its run cannot be finished.
   std::optional<std::string> apply(RehearsalEdit edit);
 
   std::string path_;

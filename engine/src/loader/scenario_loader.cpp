@@ -722,36 +722,42 @@ class ScenarioReader {
     steps_list_.push_back(std::move(step));
   }
 
-  // A failed attempt that takes no time, retried at once and without limit,
-  // would be tried again and again at one instant: time would never reach
-  // a retry_until, a horizon or anything else. (A number of retries ends.)
+  // An attempt that can fail and takes no time, retried at once and without
+  // limit, is tried at one instant as often as it takes: with no time
+  // passing, which models no recovery, and with a low success a million
+  // times and more (the run's guard then stops it). A number of retries
+  // ends; an attempt that never fails is never retried.
   void refuse_retries_at_one_instant(const Fields& f, const std::string& what, const Step& step) {
     const yaml::Node listed = f.get("methods");
     if (listed.defined() && listed.size() != step.methods.size())
       return;  // an item was no method, and said so
     for (std::size_t i = 0; i < step.methods.size(); ++i) {
       const Method& m = step.methods[i];
-      if (m.retries != kUnlimitedRetries || !m.retry_delay.always_zero() ||
+      if (m.retries != kUnlimitedRetries || m.success >= 1.0 || !m.retry_delay.always_zero() ||
           !attempt_takes_no_time(step, m))
         continue;
       const yaml::Node retries = listed.defined() ? listed[i]["retries"] : f.get("retries");
       const std::string of = m.name.empty() ? what : "method '" + m.name + "' of " + what;
       reader_.error(retries, "retries of " + of +
-                                 " are unlimited, and neither an attempt nor the retry_delay "
-                                 "takes any time: a failed attempt would be retried again and "
-                                 "again at the same instant, and time would never move on; give "
+                                 " are unlimited, but neither an attempt nor the retry_delay "
+                                 "takes any time: a failed attempt would be retried at the same "
+                                 "instant, as often as it takes, with no time passing; give "
                                  "retry_delay a time above 0, or a number of retries");
     }
   }
 
-  // An attempt at a wave, at a batch or at the whole step is over the
-  // instant it starts, in every run.
+  // Some attempt at a wave, at a batch or at the whole step is over the
+  // instant it starts, in every run: equal waves share the duration in
+  // whole milliseconds, so some get none of one shorter than their number.
   static bool attempt_takes_no_time(const Step& step, const Method& m) {
     if (!step.wave_plan.empty()) {
       return std::any_of(step.wave_plan.begin(), step.wave_plan.end(),
                          [](const Wave& w) { return w.duration.always_zero(); });
     }
-    return m.duration.always_zero() && (!step.batches || m.per_tenant == Duration{});
+    if (step.batches)
+      return m.duration.always_zero() && m.per_tenant == Duration{};
+    return m.duration.always_zero() ||
+           (m.duration.is_fixed() && m.duration.median().ms < step.waves);
   }
 
   void read_step_semantics(Fields& f, const std::string& what, Step& step) {

@@ -184,7 +184,12 @@ std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
     }
     return "the change makes the scenario invalid";
   }
-  RunResult result = replay(*scenario);
+  RunResult result;
+  try {
+    result = replay(*scenario);
+  } catch (const UnfinishedRun& e) {
+    return e.what();  // the change is refused, and the rehearsal goes on
+  }
   history_.push_back({std::move(edits), now(), scenario, std::move(result)});
   return std::nullopt;
 }

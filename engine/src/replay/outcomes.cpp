@@ -62,12 +62,12 @@ void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimT
   }
 }
 
-// In whole numbers where the product is below 2^63, and otherwise in long
-// double, as it always was. The two agree there: the product is exact in
-// long double's 64-bit mantissa, and its quotient x = p / b, rounded once,
-// moves by at most x * 2^-64 < 1/(2b), while x lies at least 1/(2b) from
-// any half it is not on; so both round it to the same whole number
-// (halves away from zero). Whole numbers spare a run an x87 division and
+// In whole numbers where the product p is below 2^63, and otherwise in
+// long double, as it always was. The two agree there: p is exact in long
+// double's 64-bit mantissa, and its quotient x = p / before, rounded once,
+// moves by at most x * 2^-64 < 1/(2 before), while x lies at least
+// 1/(2 before) from any half it is not on; so both round it to the same
+// whole number (halves away from zero). Whole numbers spare a run an x87 division and
 // a call to llroundl for each group whose users come back.
 UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after) {
   const std::int64_t unattributed = lost.user_ms - attributed.user_ms;

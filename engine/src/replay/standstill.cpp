@@ -36,42 +36,58 @@ constexpr std::array<std::string_view, std::variant_size_v<Event>> kEventWords =
     "the end of the rollback of",
     "the start of a crew's shift",
 };
+// A kind of event added without its words leaves an empty one.
+static_assert(std::ranges::none_of(kEventWords, [](std::string_view w) { return w.empty(); }));
 
-// The times an attempt at one wave or batch can be made at one instant:
-// its retries and the first, or, retried without limit, the attempt that
-// ends there and the retry that starts (the loader refuses retries
-// without limit that take no time).
-std::uint64_t attempts_at_one_instant(const Method& m) {
-  return m.retries == kUnlimitedRetries ? 2 : static_cast<std::uint64_t>(m.retries) + 1;
+// Where the limit lies: a million at least, as a run of a small scenario
+// meets a loop soon enough; ten million at most, as a replay keeps some
+// 150 bytes of timeline per event at one instant, and the loop that grew
+// one to 19 GB before it died was some 10^8 events.
+constexpr std::uint64_t kLeastLimit = 1'000'000;
+constexpr std::uint64_t kMostLimit = 10'000'000;
+
+// The events a wave or batch of a step makes at one instant by a method:
+// an attempt's end and a retry, each time it is tried there, which is its
+// retries and the first at most, or, retried without limit, once (the
+// loader refuses retries without limit where no time passes; one whose
+// delay is 0 only at times repeats at an instant now and then).
+std::uint64_t attempt_events_at_one_instant(const Method& m) {
+  return 2 * (m.retries == kUnlimitedRetries ? 1 : static_cast<std::uint64_t>(m.retries) + 1);
+}
+
+// A step's waves, or its batches (a tenant each at most).
+std::uint64_t parts_of(const Step& step, const Topology& topology) {
+  if (step.batches && step.service)
+    return std::max<std::size_t>(topology.tenants_on(*step.service).size(), 1);
+  return std::max<std::size_t>(step.wave_plan.size(), static_cast<std::size_t>(step.waves));
 }
 
 }  // namespace
 
 // Each thing of the scenario makes a few events at one instant - a fault
-// strikes, heals, turns its cohorts and waves; a service's loss is noticed
-// and failed over; a deployment trips and restarts; a unit fails and is
-// repaired; a step starts, fails, holds up, rolls back - and each wave or
-// batch of a step (a batch per tenant at most) its attempts by each method.
-// Eight times that, and at least a million, leaves room for all of them at
-// once: only a loop gets past it.
+// strikes, heals, turns its cohorts, takes its rollout's deployments; a
+// service's loss is noticed and failed over; a deployment trips and
+// restarts; a unit fails and is repaired; a step starts, fails, holds up,
+// rolls back - and each wave or batch of a step its attempts by each
+// method. Eight times that leaves room for all of them at once: only a
+// loop gets past it, within the least and most limits above.
 std::uint64_t most_events_at_one_instant(const Scenario& scenario) {
   const Topology& topology = *scenario.topology;
   std::uint64_t things = scenario.faults.size() + topology.services().size() +
                          topology.deployments().size() + topology.tenants().size();
   for (const Crew& crew : scenario.crews)
     things += crew.resized.size();
-  for (const Fault& fault : scenario.faults)
-    things += fault.tenants.size();
+  for (const Fault& fault : scenario.faults) {
+    things += fault.tenants.size() + fault.deployments.size();
+    if (fault.cache_ttl)
+      things += 2 * kCacheCohorts;
+  }
   for (const Step& step : scenario.steps) {
     things += 2 + step.hold_ups.size() + step.fails_at.size();
-    const std::uint64_t parts =
-        step.batches && step.service
-            ? std::max<std::size_t>(topology.tenants_on(*step.service).size(), 1)
-            : static_cast<std::uint64_t>(std::max<std::size_t>(step.wave_plan.size(), step.waves));
     for (const Method& m : step.methods)
-      things += parts * attempts_at_one_instant(m);
+      things += parts_of(step, topology) * attempt_events_at_one_instant(m);
   }
-  return std::max<std::uint64_t>(8 * things, 1'000'000);
+  return std::clamp<std::uint64_t>(8 * things, kLeastLimit, kMostLimit);
 }
 
 Standstill::Standstill(const Scenario& scenario, const FailureModels& failures)

@@ -4,7 +4,8 @@
 // refuse, would keep a run at that instant until memory ran out (an
 // instant retry without limit once grew a replay to 19 GB). A run counts
 // the events at each instant instead, and stops with TimeStoodStill past
-// far more than the scenario can make there without such a loop.
+// far more than the scenario can make there without such a loop (or ten
+// million, which no scenario that means it makes at one instant).
 
 #include <cstdint>
 #include <string>
@@ -15,8 +16,9 @@
 
 namespace faultline::detail {
 
-// The most events a run of the scenario meets at one instant unless
-// something repeats without end: see the definition.
+// How many events a run of the scenario may meet at one instant: what it
+// makes there at most unless something repeats without end, with room to
+// spare, and from a million to ten million (see the definition).
 std::uint64_t most_events_at_one_instant(const Scenario& scenario);
 
 class Standstill {
