@@ -287,6 +287,32 @@ TEST(StepSemantics, ARollbackLeavesWhatAnotherStepDidSince) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 125 + 250 * 1.75);
 }
 
+// web is lost at 30m, not at T0, while the step is under way: rolling back
+// at 3h undoes the two waves, not the outage, which the step found no
+// trace of when it started (it used to return web to that: operational).
+TEST(StepSemantics, ARollbackLeavesAFaultThatStruckSince) {
+  auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
+  scenario->faults[0].at = at(Duration::minutes(30));
+  const RunResult r = replay(*scenario);
+  EXPECT_TRUE(r.steps[0].rolled_back);
+  EXPECT_EQ(r.services[2].final_state, ServiceState::major_outage);
+  // web-users: 1000 for 30m, 750 for 1h, 500 for 1h, 1000 for the last hour.
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 500 + 750 + 500 + 1000);
+}
+
+// web's outage ends by itself at 3h30m: rolling back at 3h leaves it on
+// (1000 users cut off for 30m), and its end then brings web back whole, as
+// neither it nor the waves undone hold web any more (it used to keep web
+// at what it served when the step started: nothing, to the end).
+TEST(StepSemantics, AFaultThatEndsAfterARollbackEndsAsIfTheWavesNeverWere) {
+  auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
+  scenario->faults[0].lasts = Distribution::fixed(Duration::hours(3) + Duration::minutes(30));
+  const RunResult r = replay(*scenario);
+  EXPECT_TRUE(r.steps[0].rolled_back);
+  EXPECT_EQ(r.services[2].final_state, ServiceState::operational);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1000 + 750 + 500 + 500);
+}
+
 TEST(StepSemantics, AScriptedFailureIsRetriedLikeAnyOther) {
   auto scenario = std::make_shared<Scenario>(*fixture("rollback.yaml"));
   scenario->steps[0].methods[0].retries = 1;

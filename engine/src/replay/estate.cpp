@@ -4,16 +4,29 @@
 
 namespace faultline::detail {
 
+namespace {
+
+// Whether the services' capabilities keep their history: to end an outage
+// that lasts (or reaches its consumers through caches), or to roll back a
+// step's waves, with what happened since left as it is.
+bool keeps_history(const Scenario& scenario) {
+  return std::any_of(scenario.faults.begin(), scenario.faults.end(),
+                     [](const Fault& f) {
+                       return f.kind == FaultKind::outage && (f.lasts || f.cache_ttl);
+                     }) ||
+         std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& s) {
+           return s.action == ActionKind::enable_waves && s.rollback;
+         });
+}
+
+}  // namespace
+
 Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
     : run_(run),
       failover_(failover),
       tenants_(tenants),
       base_healthy_(run.topology.deployments().size()),
-      capabilities_(run.topology.services().size(),
-                    std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
-                                [](const Fault& f) {
-                                  return f.kind == FaultKind::outage && (f.lasts || f.cache_ttl);
-                                })),
+      capabilities_(run.topology.services().size(), keeps_history(run.scenario)),
       faults_last_(std::any_of(run.scenario.faults.begin(), run.scenario.faults.end(),
                                [](const Fault& f) { return f.lasts.has_value(); })),
       degradations_(run),
@@ -212,8 +225,8 @@ bool Estate::restart(DeploymentId d, int instances) {
   return true;
 }
 
-void Estate::raise_capability(ServiceId s, double fraction) {
-  capabilities_.raise(s, fraction);
+void Estate::raise_capability(ServiceId s, double fraction, StepId by) {
+  capabilities_.raise(s, fraction, by);
   apply_service(s);
 }
 
@@ -222,8 +235,8 @@ void Estate::add_capability(ServiceId s, double share) {
   apply_service(s);
 }
 
-void Estate::set_capability(ServiceId s, double capability) {
-  capabilities_.set(s, capability);
+void Estate::roll_back_capability(ServiceId s, StepId step) {
+  capabilities_.roll_back(s, step);
   apply_service(s);
 }
 

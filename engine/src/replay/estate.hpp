@@ -46,13 +46,14 @@ class Estate {
   bool restart(DeploymentId d, int instances);
   // Recovery only gives back: a service serving more than `fraction`
   // stays as it is.
-  void raise_capability(ServiceId s, double fraction);
+  void raise_capability(ServiceId s, double fraction, StepId by);
   // Adds to the service's capability, up to all of it.
   void add_capability(ServiceId s, double share);
-  // What faults and the runbook leave of the service's capability, and a
-  // rollback's return to an earlier one.
+  // What faults and the runbook leave of the service's capability.
   double capability(ServiceId s) const { return capabilities_[s]; }
-  void set_capability(ServiceId s, double capability);
+  // The step's raises are rolled back: the capability is what the other
+  // changes leave, faults since included.
+  void roll_back_capability(ServiceId s, StepId step);
   // A failure model's unit fails or is repaired.
   void set_unit_failed(const FailureModels::Unit& unit, bool failed);
 

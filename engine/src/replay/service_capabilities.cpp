@@ -4,8 +4,8 @@
 
 namespace faultline::detail {
 
-ServiceCapabilities::ServiceCapabilities(std::size_t services, bool outages_heal)
-    : capability_(services), history_(outages_heal ? services : 0), outages_heal_(outages_heal) {
+ServiceCapabilities::ServiceCapabilities(std::size_t services, bool keeps_history)
+    : capability_(services), history_(keeps_history ? services : 0), keeps_history_(keeps_history) {
   reset();
 }
 
@@ -16,28 +16,23 @@ void ServiceCapabilities::reset() {
 }
 
 void ServiceCapabilities::keep(ServiceId s, Change change) {
-  if (outages_heal_)
+  if (keeps_history_)
     history_[s.value].push_back(change);
 }
 
 void ServiceCapabilities::outage(ServiceId s, FaultId fault, double served_fraction) {
   capability_[s.value] = std::min(capability_[s.value], served_fraction);
-  keep(s, {Kind::outage, served_fraction, fault});
+  keep(s, {Kind::outage, served_fraction, fault, StepId{}});
 }
 
-void ServiceCapabilities::raise(ServiceId s, double fraction) {
+void ServiceCapabilities::raise(ServiceId s, double fraction, StepId by) {
   capability_[s.value] = std::max(capability_[s.value], fraction);
-  keep(s, {Kind::raise, fraction, FaultId{}});
+  keep(s, {Kind::raise, fraction, FaultId{}, by});
 }
 
 void ServiceCapabilities::add(ServiceId s, double share) {
   capability_[s.value] = std::min(1.0, capability_[s.value] + share);
-  keep(s, {Kind::add, share, FaultId{}});
-}
-
-void ServiceCapabilities::set(ServiceId s, double capability) {
-  capability_[s.value] = capability;
-  keep(s, {Kind::set, capability, FaultId{}});
+  keep(s, {Kind::add, share, FaultId{}, StepId{}});
 }
 
 // Taking away, raising and adding are monotone, so leaving the outage out can
@@ -45,6 +40,13 @@ void ServiceCapabilities::set(ServiceId s, double capability) {
 double ServiceCapabilities::heal(ServiceId s, FaultId fault) {
   std::erase_if(history_[s.value],
                 [&](const Change& c) { return c.kind == Kind::outage && c.fault == fault; });
+  return refold(s);
+}
+
+// Leaving raises out can only lower it, to what the rest leaves.
+double ServiceCapabilities::roll_back(ServiceId s, StepId step) {
+  std::erase_if(history_[s.value],
+                [&](const Change& c) { return c.kind == Kind::raise && c.step == step; });
   return refold(s);
 }
 
@@ -69,9 +71,6 @@ double ServiceCapabilities::refold(ServiceId s) {
         break;
       case Kind::add:
         capability = std::min(1.0, capability + c.value);
-        break;
-      case Kind::set:
-        capability = c.value;
         break;
     }
   }

@@ -1,11 +1,12 @@
 #pragma once
 // What faults and the runbook leave of each service's own capability: an
 // outage only takes away, a restore only gives back (raising it to a level
-// or adding a share), a rollback sets. When
-// an outage that lasts ends by itself, the capability becomes what the
-// other changes would have left had it never struck - so outages that
-// overlap end with the last of them, and what steps restored meanwhile
-// stays.
+// or adding a share). When an outage that lasts ends by itself, the
+// capability becomes what the other changes would have left had it never
+// struck - so outages that overlap end with the last of them, and what
+// steps restored meanwhile stays; and a step's waves rolled back leave
+// what the other changes would have left had they never been enabled - so
+// an outage since stays, and so does what other steps restored.
 
 #include <vector>
 
@@ -15,38 +16,40 @@ namespace faultline::detail {
 
 class ServiceCapabilities {
  public:
-  // Only with `outages_heal` (some outage lasts, or reaches its consumers
-  // through caches) is each service's history kept, which heal and deepen
-  // need.
-  ServiceCapabilities(std::size_t services, bool outages_heal);
+  // Only with `keeps_history` (some outage lasts or reaches its consumers
+  // through caches, or some step's waves can be rolled back) is each
+  // service's history kept, which heal, deepen and roll_back need.
+  ServiceCapabilities(std::size_t services, bool keeps_history);
 
   void reset();
-  bool outages_heal() const { return outages_heal_; }
   double operator[](ServiceId s) const { return capability_[s.value]; }
   void outage(ServiceId s, FaultId fault, double served_fraction);
-  void raise(ServiceId s, double fraction);
+  // The step raises the capability to `fraction`, if it is lower.
+  void raise(ServiceId s, double fraction, StepId by);
   void add(ServiceId s, double share);
-  void set(ServiceId s, double capability);
   // The outage ends by itself; returns the capability it leaves.
   double heal(ServiceId s, FaultId fault);
+  // The step's raises are undone; returns the capability left.
+  double roll_back(ServiceId s, StepId step);
   // The outage under way now leaves `served_fraction`, as if it had from
   // the start (it reached more consumers, or fewer); returns the capability.
   double deepen(ServiceId s, FaultId fault, double served_fraction);
 
  private:
-  enum class Kind { outage, raise, add, set };
+  enum class Kind { outage, raise, add };
   struct Change {
     Kind kind;
     double value;
     FaultId fault;  // an outage's
+    StepId step;    // a raise's
   };
   void keep(ServiceId s, Change change);
   // The capability the history leaves.
   double refold(ServiceId s);
 
   std::vector<double> capability_;            // by service
-  std::vector<std::vector<Change>> history_;  // by service, when outages heal
-  bool outages_heal_;
+  std::vector<std::vector<Change>> history_;  // by service, when kept
+  bool keeps_history_;
 };
 
 }  // namespace faultline::detail

@@ -134,8 +134,6 @@ void StepExecution::start_step(StepId s) {
   run_.result->steps[s.value].started = run_.now;
   const Step& step = run_.scenario.steps[s.value];
   Attempts& a = attempts_[s.value];
-  if (step.action == ActionKind::enable_waves)
-    a.capability_before = estate_.capability(*step.service);
   for (const SimTime at : step.fails_at) {
     if (at > run_.now) {
       a.scripted.push_back(run_.queue.schedule(at, events::ScriptedFailure{s}));
@@ -379,14 +377,13 @@ void StepExecution::hold_up(StepId s, std::size_t index) {
   a.held_up += length;
 }
 
-// What the step's finished waves enabled is disabled again - unless
-// something else has since taken the service further, which stays.
+// What the step's finished waves enabled is disabled again: the service is
+// left as the other changes leave it, so what something else has since
+// restored stays, and so does a fault that struck meanwhile.
 void StepExecution::rollback_done(StepId s) {
   const Step& step = run_.scenario.steps[s.value];
-  const int waves_done = attempts_[s.value].wave - 1;
-  if (step.action == ActionKind::enable_waves && waves_done > 0 &&
-      estate_.capability(*step.service) == enabled_by(step, waves_done))
-    estate_.set_capability(*step.service, attempts_[s.value].capability_before);
+  if (step.action == ActionKind::enable_waves && attempts_[s.value].wave > 1)
+    estate_.roll_back_capability(*step.service, s);
   StepOutcome& outcome = run_.result->steps[s.value];
   outcome.rolled_back = true;
   outcome.crew_freed = run_.now;
@@ -408,10 +405,10 @@ void StepExecution::apply_wave(StepId s, int wave) {
       if (step.adds)
         estate_.add_capability(*step.service, *step.adds);
       else
-        estate_.raise_capability(*step.service, step.to_fraction);
+        estate_.raise_capability(*step.service, step.to_fraction, s);
       break;
     case ActionKind::enable_waves:
-      estate_.raise_capability(*step.service, enabled_by(step, wave));
+      estate_.raise_capability(*step.service, enabled_by(step, wave), s);
       if (wave < step.waves) {
         run_.recorder.record(run_.now, TimelineKind::step_wave, s, [&](TimelineEntry& e) {
           e.wave = wave;

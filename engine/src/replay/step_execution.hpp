@@ -72,9 +72,6 @@ class StepExecution {
     std::vector<EventHandle> scripted;
     Duration held_up;             // added to the next attempt
     bool forced_failure = false;  // a scripted failure awaits its attempt
-    // An enable-in-waves step's service's capability when it started,
-    // which a rollback returns to.
-    double capability_before = 0;
   };
 
   bool condition_holds(const StepCondition& c) const;
