@@ -191,6 +191,26 @@ TEST(Replay, StopsWhereTimeStandsStill) {
   EXPECT_THROW(simulate(scenario, options), TimeStoodStill);
 }
 
+// calendar/fixed_after_800_days.yaml works out the loss with a horizon and
+// where the run stops without one.
+TEST(Replay, StopsWhereItsActivityIsNoLongerLaidOut) {
+  Scenario scenario =
+      *testing::scenario_fixture("replay/fixtures/calendar/fixed_after_800_days.yaml");
+  try {
+    replay(scenario);
+    ADD_FAILURE() << "the run went on past the calendar's year";
+  } catch (const UnfinishedRun& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "a run went on to T0+800d, past T0+366d: without a horizon, its users' activity "
+              "and its crews' shifts are laid out that far only; give the scenario a horizon as "
+              "long as its runs may go on");
+  }
+  scenario.horizon = SimTime{} + Duration::days(1000);
+  const RunResult r = replay(scenario);
+  EXPECT_EQ(r.steps[0].completed, SimTime{} + Duration::days(800) + Duration::hours(1));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 960'000);
+}
+
 // countable/: 1,500,000,000 users can be counted for 35d14h57s345ms (the
 // fixtures' comments work it out). A rebuild of 40d without a horizon
 // stops the run there; with that horizon, the run ends at it with

@@ -1,6 +1,9 @@
 #include "replay/run.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <limits>
 
 #include "faultline/strategy.hpp"
 
@@ -25,6 +28,7 @@ Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> ran
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
       crews_(context_.scenario),
       standstill_(context_.scenario, failures_),
+      laid_out_until_(laid_out_until(*tables_)),
       groups_to_update_(context_.topology.user_groups().size()) {}
 
 // Every part resets its own state.
@@ -270,6 +274,8 @@ void Run::update_group(UserGroupId g) {
 // Accounts user-time for the interval that ends at t, and samples affected
 // users and busy crews at the sampling times before t.
 void Run::advance_to(SimTime t) {
+  if (t > laid_out_until_) [[unlikely]]
+    refuse_past_the_calendars(t);
   if (t > context_.now) {
     users_.settle();
     users_back_.instant_ends(context_.now, users_.total_affected());
@@ -278,6 +284,27 @@ void Run::advance_to(SimTime t) {
   crews_.sample_before(t, steps_.runbook());
   users_.advance_to(t);
   context_.now = t;
+}
+
+// The calendars cover the horizon, or a year without one (see
+// activity_until); past their end the weights and shifts in force there
+// would hold for ever, which is right only where none of them changes.
+SimTime Run::laid_out_until(const RunTables& tables) {
+  const Scenario& scenario = tables.scenario();
+  const bool shifts = std::any_of(scenario.crews.begin(), scenario.crews.end(),
+                                  [](const Crew& c) { return !c.shifts.empty(); });
+  if (scenario.horizon || (tables.calendar().segments() == 1 && !shifts))
+    return SimTime{std::numeric_limits<std::int64_t>::max()};
+  return activity_until(scenario);
+}
+
+void Run::refuse_past_the_calendars(SimTime t) const {
+  const Duration laid_out = laid_out_until_ - SimTime{};
+  throw UnfinishedRun(fmt::format(
+      "a run went on to T0+{}, past T0+{}: without a horizon, its users' activity and its "
+      "crews' shifts are laid out that far only; give the scenario a horizon as long as its "
+      "runs may go on",
+      format_duration(t - SimTime{}), format_duration(laid_out)));
 }
 
 void Run::finish(SimTime end) {

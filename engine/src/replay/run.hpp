@@ -80,6 +80,10 @@ class Run {
   // The group's cut-off users, if changed, from health and its tenants.
   void update_group(UserGroupId g);
   void advance_to(SimTime t);
+  // How far the run may go: without a horizon, only as far as its users'
+  // activity and its crews' shifts are laid out, where either changes.
+  static SimTime laid_out_until(const RunTables& tables);
+  [[noreturn]] void refuse_past_the_calendars(SimTime t) const;
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
@@ -98,6 +102,7 @@ class Run {
   StepExecution steps_;
   CrewAccounting crews_;
   Standstill standstill_;
+  const SimTime laid_out_until_;
   // Scratch for propagate: the groups to look at again, each once however
   // many of its services changed (a region lost at 10^5 services changes
   // tens of thousands, and a group uses ten). Nothing that updating a group
