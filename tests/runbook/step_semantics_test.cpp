@@ -51,6 +51,18 @@ TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
   EXPECT_EQ(work_done, 1);
 }
 
+// gate_opened_by_a_heal.yaml: the critical path is check alone; fix, skipped
+// as the gate opened, is no cause of it (the path was once fix -> check,
+// a step before the one it came after).
+TEST(StepSemantics, AGateThatAnOutageEndingOpenedWaitedForNoStep) {
+  const auto scenario = fixture("gate_opened_by_a_heal.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].crew_freed, at(Duration::minutes(30)));
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(2)));
+  EXPECT_EQ(r.steps[1].skipped, at(Duration::hours(2)));
+  EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)), (std::vector<std::string>{"check"}));
+}
+
 TEST(StepSemantics, AStepThatRequiresServicesStartsOnceTheyAreAsItNeeds) {
   const auto scenario = fixture("requires.yaml");
   const auto step = [&](const char* id) {

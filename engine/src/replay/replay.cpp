@@ -87,12 +87,14 @@ void critical_path(const Scenario& scenario, const RunResult& result, std::vecto
     const Step& step = scenario.steps[*at];
     const SimTime started = steps[*at].started ? *steps[*at].started : *steps[*at].skipped;
     std::optional<std::uint32_t> cause;
-    // A step that waited on its verification gate waited for whatever
-    // completed as the gate opened.
+    // A step that waited on its verification gate waited for whatever step
+    // completed as the gate opened, having started before: a step skipped
+    // then, or started only then (one after it), did nothing to open it.
     const auto& outcome = steps[*at];
     if (outcome.completed && outcome.crew_freed && *outcome.completed > *outcome.crew_freed) {
       for (std::uint32_t s = 0; s < steps.size() && !cause; ++s) {
-        if (s != *at && completed_at(s, *outcome.completed))
+        if (s != *at && steps[s].completed == outcome.completed && steps[s].started &&
+            *steps[s].started < *outcome.completed)
           cause = s;
       }
     }
