@@ -44,6 +44,11 @@ IsolatedWork::IsolatedWork(const std::function<std::string()>& work) {
     throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
   }
   if (child_ == 0) {
+    // An interrupt is the parent's to act on (it finishes or drops the work
+    // under way): Ctrl-C reaches the whole process group, and a child it
+    // stopped would leave no answer, which reads as a failure.
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
     ::close(fds[0]);
     std::string answer;
     try {

@@ -1,5 +1,7 @@
 #include "network/platform.hpp"
 
+#include <csignal>
+
 #include <simgrid/kernel/routing/NetPoint.hpp>
 
 #include <algorithm>
@@ -58,7 +60,12 @@ std::unique_ptr<sg4::Engine> make_engine() {
   static char window[] = "--cfg=network/TCP-gamma:1e15";
   char* argv[] = {program, quiet, stack, model, window, nullptr};
   int argc = 5;
-  return std::make_unique<sg4::Engine>(&argc, argv);
+  auto engine = std::make_unique<sg4::Engine>(&argc, argv);
+  // SimGrid ends its process on SIGINT (exit 1, listing its actors), which
+  // would leave the run without an answer; an interrupt is for the process
+  // that started this one to act on (see IsolatedWork).
+  std::signal(SIGINT, SIG_IGN);
+  return engine;
 }
 
 namespace {
