@@ -42,6 +42,31 @@ check "says how far it went and what horizon to give" grep -q \
 check "and writes nothing" test ! -e "$work/uncountable.json"
 expect_exit 0 "the same with that horizon" \
   "$faultline" simulate "$countable/slow_rebuild_within.yaml" --runs 4 --threads 2 --json "$work/countable.json"
+# A study without a horizon runs its nominal run once, to span its sampling
+# grid over twice its length; it used to replay it, keeping a timeline line
+# per event. Here db's fix fails all but once in a billion and is retried
+# every 10 s (an attempt and a delay of 5 s each) up to the default 30 days:
+# some 259,000 attempts, whose timeline took it past 150 MB of address
+# space; the study itself needs some 80. (Not under ASan, which reserves
+# terabytes of address space.) Written here, as every scenario under tests/
+# is also replayed by the RunParts tests, timeline and all.
+mkdir -p "$work/retried"
+cp tests/monte_carlo/fixtures/estate.yaml "$work/retried/"
+cat >"$work/retried/scenario.yaml" <<'YAML'
+topology: estate.yaml
+start: "2024-01-01 00:00"
+time_zone: UTC
+faults:
+  - {id: db-lost, at: T0, kind: outage, service: db}
+runbook:
+  - {id: fix, action: restore, service: db, duration: 5s, success: 0.000000001,
+     retries: unlimited, retry_delay: 5s}
+YAML
+if [ -z "${ASAN_OPTIONS-}" ]; then
+  expect_exit 0 "a study of a step retried for a month, within 150 MB" \
+    bash -c 'ulimit -v 150000 && exec "$@"' limited \
+    "$faultline" simulate "$work/retried/scenario.yaml" --runs 1 --threads 1
+fi
 expect_exit 2 "a step retried without limit at one instant" \
   "$faultline" replay tests/loader/fixtures/retries_at_one_instant.yaml --json "$work/instant.json"
 check "is refused where it says so, and why" grep -q \
