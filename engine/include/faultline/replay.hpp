@@ -207,7 +207,7 @@ class UncountableRun : public UnfinishedRun {
 };
 
 // Events kept coming at one instant, far more than anything in the scenario
-// makes there unless it repeats without end (see Run's limit): what() says
+// makes there unless it repeats without end (see Standstill): what() says
 // when, and the last of them.
 class TimeStoodStill : public UnfinishedRun {
  public:

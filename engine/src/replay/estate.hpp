@@ -49,8 +49,6 @@ class Estate {
   void raise_capability(ServiceId s, double fraction, StepId by);
   // Adds to the service's capability, up to all of it.
   void add_capability(ServiceId s, double share);
-  // What faults and the runbook leave of the service's capability.
-  double capability(ServiceId s) const { return capabilities_[s]; }
   // The step's raises are rolled back: the capability is what the other
   // changes leave, faults since included.
   void roll_back_capability(ServiceId s, StepId step);
