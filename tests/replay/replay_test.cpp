@@ -211,6 +211,20 @@ TEST(Replay, StopsWhereItsActivityIsNoLongerLaidOut) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 960'000);
 }
 
+// Only calendars that change hold a run to their year: always_on_after_
+// 800_days.yaml goes past it, and shifts_after_800_days.yaml, the same
+// with a crew on shifts, stops where its fix may start.
+TEST(Replay, GoesPastTheCalendarsYearWhereNothingInThemChanges) {
+  const auto always =
+      testing::scenario_fixture("replay/fixtures/calendar/always_on_after_800_days.yaml");
+  const RunResult r = replay(*always);
+  EXPECT_EQ(r.steps[0].completed, SimTime{} + Duration::days(800) + Duration::hours(1));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1'920'100);
+  const auto shifts =
+      testing::scenario_fixture("replay/fixtures/calendar/shifts_after_800_days.yaml");
+  EXPECT_THROW(replay(*shifts), UnfinishedRun);
+}
+
 // countable/: 1,500,000,000 users can be counted for 35d14h57s345ms (the
 // fixtures' comments work it out). A rebuild of 40d without a horizon
 // stops the run there; with that horizon, the run ends at it with

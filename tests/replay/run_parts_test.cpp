@@ -38,7 +38,8 @@ bool runs_to_its_end(const Scenario& scenario) {
 
 // Every scenario that loads and runs to its end: the shipped ones and the
 // test fixtures, but those whose run stops with UnfinishedRun (Replay
-// tests): countable/slow_rebuild.yaml, calendar/fixed_after_800_days.yaml.
+// tests): countable/slow_rebuild.yaml, calendar/fixed_after_800_days.yaml
+// and calendar/shifts_after_800_days.yaml.
 std::vector<std::shared_ptr<const Scenario>> every_scenario() {
   std::vector<fs::path> paths = {testing::source_path("scenarios/webex-2018-09-25.yaml"),
                                  testing::source_path("scenarios/webex-dc-us-loss.yaml")};
