@@ -22,6 +22,15 @@ SimTime at(Duration d) {
   return SimTime{} + d;
 }
 
+std::vector<std::pair<std::int64_t, std::int64_t>> users_lines(const RunResult& r) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> cut_off;  // (minute, users)
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::users)
+      cut_off.emplace_back(e.at.since_t0().ms / 60'000, e.affected.value);
+  }
+  return cut_off;
+}
+
 std::vector<std::string> ids(const Scenario& scenario, const std::vector<StepId>& steps) {
   std::vector<std::string> out;
   for (const StepId s : steps)
@@ -170,11 +179,6 @@ TEST(StepSemantics, AMethodThatGivesUpHandsOverToTheNext) {
 TEST(StepSemantics, AnOutageReachesAndLeavesItsConsumersAsTheirCachesExpire) {
   const auto scenario = fixture("cache_ttl.yaml");
   const RunResult r = replay(*scenario);
-  std::vector<std::pair<std::int64_t, std::int64_t>> cut_off;  // (minute, users)
-  for (const TimelineEntry& e : r.timeline) {
-    if (e.kind == TimelineKind::users)
-      cut_off.emplace_back(e.at.since_t0().ms / 60'000, e.affected.value);
-  }
   // db's cohorts (60 app-users each) and web's (100 web-users each) turn
   // together until 27m; web's five come back from 63m, db's ten from 183m.
   const std::vector<std::pair<std::int64_t, std::int64_t>> expected = {
@@ -182,7 +186,7 @@ TEST(StepSemantics, AnOutageReachesAndLeavesItsConsumersAsTheirCachesExpire) {
       {45, 980},  {51, 1040}, {57, 1100}, {63, 1000}, {69, 900},  {75, 800},  {81, 700},
       {87, 600},  {183, 540}, {189, 480}, {195, 420}, {201, 360}, {207, 300}, {213, 240},
       {219, 180}, {225, 120}, {231, 60},  {237, 0}};
-  EXPECT_EQ(cut_off, expected);
+  EXPECT_EQ(users_lines(r), expected);
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1800 + 500);
   EXPECT_EQ(r.end, at(Duration::minutes(237)));
   std::vector<SimTime> healed;
@@ -194,6 +198,38 @@ TEST(StepSemantics, AnOutageReachesAndLeavesItsConsumersAsTheirCachesExpire) {
   // ended); the others when their last cohort is back.
   EXPECT_EQ(healed, (std::vector<SimTime>{at(Duration::minutes(2)), at(Duration::minutes(87)),
                                           at(Duration::minutes(237))}));
+}
+
+// Found by review: after a step restored the service, the refreshes still
+// to come changed nothing but kept the run going, to T0+9d12h for a TTL of
+// 10 days restored in an hour.
+TEST(StepSemantics, CacheRefreshesAfterARestoreDoNotKeepTheRunGoing) {
+  const auto scenario = fixture("cache_ttl_restored.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{
+                                {6, 60}, {18, 120}, {30, 180}, {42, 240}, {54, 300}, {60, 0}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 150);
+  EXPECT_EQ(r.end, at(Duration::hours(1)));
+}
+
+TEST(StepSemantics, CacheRefreshesThatCutUsersOffAgainKeepTheRunGoing) {
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
+  scenario->steps[0].adds = 0.5;
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{{6, 60},
+                                                                                {18, 120},
+                                                                                {30, 180},
+                                                                                {42, 240},
+                                                                                {54, 300},
+                                                                                {60, 0},
+                                                                                {66, 60},
+                                                                                {78, 120},
+                                                                                {90, 180},
+                                                                                {102, 240},
+                                                                                {114, 300}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 215'700);
+  EXPECT_EQ(r.end, at(Duration::days(30)));
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
 }
 
 // Found by review: the critical path took the first step completing as a

@@ -105,6 +105,8 @@ class DemandSchedule {
   void schedule(std::size_t segment);
   // The demand event has fired.
   void fired() { event_.reset(); }
+  // A demand change is on the queue.
+  bool scheduled() const { return event_.has_value(); }
 
  private:
   // By capacity-limited service: the next segment evaluated, as found with

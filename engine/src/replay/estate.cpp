@@ -33,7 +33,9 @@ Estate::Estate(RunContext& run, Failover& failover, TenantStates& tenants)
       deployment_failed_(run.topology.deployments().size()),
       service_failed_(run.topology.services().size()),
       rollout_halted_(run.scenario.faults.size()),
-      cohorts_reached_(run.scenario.faults.size()) {
+      cohorts_reached_(run.scenario.faults.size()),
+      holding_turns_(run.scenario.faults.size()),
+      releasing_turns_(run.scenario.faults.size()) {
   for (const Deployment& d : run.topology.deployments())
     instances_.push_back(d.instances);
 }
@@ -46,6 +48,9 @@ void Estate::reset() {
   std::fill(service_failed_.begin(), service_failed_.end(), 0);
   std::fill(rollout_halted_.begin(), rollout_halted_.end(), 0);
   std::fill(cohorts_reached_.begin(), cohorts_reached_.end(), 0);
+  std::fill(holding_turns_.begin(), holding_turns_.end(), 0);
+  std::fill(releasing_turns_.begin(), releasing_turns_.end(), 0);
+  turns_to_come_ = 0;
   if (faults_last_)
     run_.open_streams(random_, StreamPurpose::fault, rollout_halted_.size());
 }
@@ -129,18 +134,37 @@ void Estate::schedule_cohorts(FaultId index, std::optional<Duration> lasts) {
     if (lasts && phase >= lasts->ms)
       continue;
     run_.queue.schedule(run_.now + Duration{phase}, events::CacheCohortTurns{index, true});
+    ++holding_turns_[index.value];
+    ++turns_to_come_;
     if (lasts) {
       const std::int64_t refreshes = (lasts->ms - phase + ttl - 1) / ttl;
       run_.queue.schedule(run_.now + Duration{phase + refreshes * ttl},
                           events::CacheCohortTurns{index, false});
+      ++releasing_turns_[index.value];
+      ++turns_to_come_;
     }
   }
+}
+
+bool Estate::masked(FaultId index) const {
+  const Fault& fault = run_.scenario.faults[index.value];
+  return capabilities_.masks_deepening(*fault.service, index, fault.served_fraction);
+}
+
+bool Estate::turns_to_come_change_nothing() const {
+  for (std::uint32_t f = 0; f < holding_turns_.size(); ++f) {
+    if (releasing_turns_[f] > 0 || (holding_turns_[f] > 0 && !masked(FaultId{f})))
+      return false;
+  }
+  return true;
 }
 
 void Estate::turn_cohort(FaultId index, bool holds_outage) {
   const Fault& fault = run_.scenario.faults[index.value];
   int& reached = cohorts_reached_[index.value];
   reached += holds_outage ? 1 : -1;
+  --(holds_outage ? holding_turns_ : releasing_turns_)[index.value];
+  --turns_to_come_;
   const double share = static_cast<double>(reached) / kCacheCohorts;
   const double capability =
       capabilities_.deepen(*fault.service, index, 1.0 - share * (1.0 - fault.served_fraction));

@@ -30,6 +30,16 @@ class Estate {
   // A cohort of the outage's consumers refreshes its cache (see
   // Fault::cache_ttl); the last to come back ends the outage.
   void turn_cohort(FaultId fault, bool holds_outage);
+  // Cohort refreshes still on the queue.
+  int cohort_turns_to_come() const { return turns_to_come_; }
+  // Whether the cohort's turn would leave every service as it is: a first
+  // refresh while later changes mask the outage (see masks_deepening). A
+  // last refresh never does: it may end the outage.
+  bool turn_changes_nothing(FaultId fault, bool holds_outage) const {
+    return holds_outage && masked(fault);
+  }
+  // Whether each turn still to come would.
+  bool turns_to_come_change_nothing() const;
   // A bad deploy reaches wave `wave` (from 2), unless it was halted;
   // returns whether it did.
   bool reach_wave(FaultId fault, int wave);
@@ -68,6 +78,8 @@ class Estate {
   void schedule_cohorts(FaultId fault, std::optional<Duration> lasts);
   void apply_deployment(DeploymentId d);
   void apply_service(ServiceId s);
+  // The outage reaching all its consumers would change nothing.
+  bool masked(FaultId fault) const;
 
   RunContext& run_;
   Failover& failover_;
@@ -84,6 +96,12 @@ class Estate {
   std::vector<char> service_failed_;     // by service, by its failure model
   std::vector<char> rollout_halted_;     // by fault
   std::vector<int> cohorts_reached_;     // by fault: its consumers' cohorts it holds
+  // By fault: its cohorts' first refreshes still to come, which start
+  // holding the outage, and their last ones, which let it go; and all of
+  // them.
+  std::vector<int> holding_turns_;
+  std::vector<int> releasing_turns_;
+  int turns_to_come_ = 0;
   RandomStreams random_;                 // by fault, in a sampled run where faults last
 };
 

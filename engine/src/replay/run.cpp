@@ -82,25 +82,43 @@ void Run::execute(const RunOptions& options, RunResult& result) {
       break;
     standstill_.count(event->at, event->payload);
     advance_to(event->at);
-    if (!std::holds_alternative<events::DemandChanges>(event->payload))
+    if (is_work(event->payload))
       last_work = event->at;
     handle(event->payload);
   }
   finish(end_of_run(last_work));
 }
 
-// Without a horizon, demand changes alone do not keep a run going: it
+bool Run::is_work(const Event& e) const {
+  if (std::holds_alternative<events::DemandChanges>(e))
+    return false;
+  const auto* turn = std::get_if<events::CacheCohortTurns>(&e);
+  return !turn || !estate_.turn_changes_nothing(turn->fault, turn->holds_outage);
+}
+
+// Without a horizon, events that are no work do not keep a run going: it
 // ends once nothing else is to come and every user is back, or, with users
-// still cut off, at the default horizon (or its last event, if later).
+// still cut off, at the default horizon (or its last work, if later).
 bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const {
   if (const auto& horizon = context_.scenario.horizon)
     return event.at > *horizon;
-  const bool only_demand =
-      std::holds_alternative<events::DemandChanges>(event.payload) && context_.queue.empty();
-  if (!only_demand)
+  if (is_work(event.payload) || !only_idle_events_to_come(event.payload))
     return false;
   return users_.total_affected() == UserCount{} ||
          event.at > std::max(last_work, SimTime{} + kDefaultHorizon);
+}
+
+// The queue holds at most the one demand change, and cohort turns that
+// each change nothing (the popped event is off the queue, but a turn is
+// still counted as to come until it is taken).
+bool Run::only_idle_events_to_come(const Event& popped) const {
+  const bool popped_turn = std::holds_alternative<events::CacheCohortTurns>(popped);
+  const bool demand_queued =
+      demand_schedule_.scheduled() && !std::holds_alternative<events::DemandChanges>(popped);
+  const auto turns_queued =
+      static_cast<std::size_t>(estate_.cohort_turns_to_come() - (popped_turn ? 1 : 0));
+  return context_.queue.size() == turns_queued + (demand_queued ? 1 : 0) &&
+         (turns_queued == 0 || estate_.turns_to_come_change_nothing());
 }
 
 SimTime Run::end_of_run(SimTime last_work) const {

@@ -84,7 +84,11 @@ class Run {
   // activity and its crews' shifts are laid out, where either changes.
   static SimTime laid_out_until(const RunTables& tables);
   [[noreturn]] void refuse_past_the_calendars(SimTime t) const;
+  // Demand changes, and cohort turns that change nothing, are no work of
+  // the run's: they alone do not keep it going.
+  bool is_work(const Event& e) const;
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
+  bool only_idle_events_to_come(const Event& popped) const;
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
 

@@ -59,12 +59,25 @@ double ServiceCapabilities::deepen(ServiceId s, FaultId fault, double served_fra
   return refold(s);
 }
 
+// Every change is monotone in the capability before it, so the outage
+// deepened to `deepest` leaves the same as now only if each depth in
+// between does too.
+bool ServiceCapabilities::masks_deepening(ServiceId s, FaultId fault, double deepest) const {
+  return fold(s, fault, deepest) == capability_[s.value];
+}
+
 double ServiceCapabilities::refold(ServiceId s) {
+  capability_[s.value] = fold(s, std::nullopt, 0);
+  return capability_[s.value];
+}
+
+double ServiceCapabilities::fold(ServiceId s, std::optional<FaultId> fault,
+                                 double served_fraction) const {
   double capability = 1.0;
   for (const Change& c : history_[s.value]) {
     switch (c.kind) {
       case Kind::outage:
-        capability = std::min(capability, c.value);
+        capability = std::min(capability, c.fault == fault ? served_fraction : c.value);
         break;
       case Kind::raise:
         capability = std::max(capability, c.value);
@@ -74,7 +87,6 @@ double ServiceCapabilities::refold(ServiceId s) {
         break;
     }
   }
-  capability_[s.value] = capability;
   return capability;
 }
 

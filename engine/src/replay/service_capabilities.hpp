@@ -8,6 +8,7 @@
 // what the other changes would have left had they never been enabled - so
 // an outage since stays, and so does what other steps restored.
 
+#include <optional>
 #include <vector>
 
 #include "faultline/ids.hpp"
@@ -34,6 +35,10 @@ class ServiceCapabilities {
   // The outage under way now leaves `served_fraction`, as if it had from
   // the start (it reached more consumers, or fewer); returns the capability.
   double deepen(ServiceId s, FaultId fault, double served_fraction);
+  // Whether the outage going on down to `deepest` would leave the
+  // capability as it is, later changes masking it (a step restored all of
+  // the service since it struck). Needs the history.
+  bool masks_deepening(ServiceId s, FaultId fault, double deepest) const;
 
  private:
   enum class Kind { outage, raise, add };
@@ -44,8 +49,11 @@ class ServiceCapabilities {
     StepId step;    // a raise's
   };
   void keep(ServiceId s, Change change);
-  // The capability the history leaves.
+  // The capability the history leaves, and stores it.
   double refold(ServiceId s);
+  // The capability the history leaves, with the outage `fault`, if any,
+  // at `served_fraction`.
+  double fold(ServiceId s, std::optional<FaultId> fault, double served_fraction) const;
 
   std::vector<double> capability_;            // by service
   std::vector<std::vector<Change>> history_;  // by service, when kept
