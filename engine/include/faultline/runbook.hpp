@@ -104,6 +104,8 @@ class RunbookExecutor {
   // The earliest shift start after now of a crew that has ready steps but is
   // off shift: the caller dispatches again then.
   std::optional<SimTime> next_shift_start(SimTime now) const;
+  // Some crew works shifts: without, no step ever waits for one.
+  bool any_shifts() const { return any_shifts_; }
   // A running batch step takes `members` more of its crew for a batch, if
   // its crew is on shift and has them free (always, without a crew).
   bool take_members(StepId step, int members, SimTime now);

@@ -25,7 +25,9 @@ StepExecution::StepExecution(RunContext& run, std::vector<std::uint32_t> rank, E
       attempts_(run.scenario.steps.size()),
       pipelines_(run, runbook_, tenants, credit, random_),
       any_requirements_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
-                                    [](const Step& s) { return !s.requirements.empty(); })) {}
+                                    [](const Step& s) { return !s.requirements.empty(); })),
+      any_conditions_(std::any_of(run.scenario.steps.begin(), run.scenario.steps.end(),
+                                  [](const Step& s) { return s.only_if.has_value(); })) {}
 
 void StepExecution::reset() {
   runbook_.reset();
@@ -68,6 +70,11 @@ void StepExecution::dispatch() {
       fill_pipelines();
     again = !not_needed_.empty() || steps_finished_ != finished_before;
   }
+  if (runbook_.any_shifts())
+    wake_at_next_shift();
+}
+
+void StepExecution::wake_at_next_shift() {
   auto wake = runbook_.next_shift_start(run_.now);
   if (const auto batches = pipelines_.any_batches() ? pipelines_.next_shift_start() : std::nullopt;
       batches && (!wake || *batches < *wake))
@@ -94,6 +101,8 @@ void StepExecution::shift_starts() {
 
 void StepExecution::skip_unneeded() {
   not_needed_.clear();
+  if (!any_conditions_)
+    return;
   for (const StepId s : runbook_.ready()) {
     const auto& condition = run_.scenario.steps[s.value].only_if;
     if (condition && !condition_holds(*condition))

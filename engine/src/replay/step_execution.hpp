@@ -74,6 +74,10 @@ class StepExecution {
     bool forced_failure = false;  // a scripted failure awaits its attempt
   };
 
+  // Where some crew works shifts: a wake at the next shift start that
+  // ready steps or batches wait for, none when nothing waits any more.
+  void wake_at_next_shift();
+
   bool condition_holds(const StepCondition& c) const;
   void skip_unneeded();
   // Marks the ready steps whose required services are not as they need.
@@ -111,6 +115,7 @@ class StepExecution {
   std::vector<StepId> verifying_;     // steps whose gate is not yet open
   std::vector<StepId> not_needed_;    // scratch: ready steps whose condition no longer holds
   bool any_requirements_ = false;     // some step requires services
+  bool any_conditions_ = false;       // some step is taken only if a condition holds
   std::optional<SimTime> shift_wake_;
   std::vector<EventHandle> wakes_;  // ShiftStarts scheduled, fired or not
   // Steps that completed, failed or finished their work: dispatch goes
