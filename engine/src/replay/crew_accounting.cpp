@@ -31,10 +31,15 @@ void CrewAccounting::sample_before(SimTime t, const RunbookExecutor& runbook) {
     ++next_sample_;
 }
 
+void CrewAccounting::instant_ends(const RunbookExecutor& runbook) {
+  for (std::uint32_t c = 0; c < result_->crews.size(); ++c) {
+    int& peak = result_->crews[c].peak_busy;
+    peak = std::max(peak, runbook.busy(CrewId{c}));
+  }
+}
+
 void CrewAccounting::add(CrewId crew, int members, SimTime from, SimTime to) {
   result_->crews[crew.value].busy += Duration{(to - from).ms * members};
-  changes_.push_back({from, crew.value, members});
-  changes_.push_back({to, crew.value, -members});
 }
 
 // A crew member is busy with a step from its start until the crew is free of
@@ -42,7 +47,7 @@ void CrewAccounting::add(CrewId crew, int members, SimTime from, SimTime to) {
 void CrewAccounting::finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches) {
   // The state at the end holds for any later sampling time.
   sample_before(SimTime{std::numeric_limits<std::int64_t>::max()}, runbook);
-  changes_.clear();
+  instant_ends(runbook);
   for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
     const StepOutcome& o = result_->steps[s];
     const auto crew = scenario_.steps[s].crew;
@@ -52,16 +57,6 @@ void CrewAccounting::finish(const RunbookExecutor& runbook, std::span<const Crew
   }
   for (const CrewSpan& span : batches)
     add(span.crew, span.members, span.from, span.to);
-  // Frees before starts at one time, so that a hand-on is no overlap.
-  std::sort(changes_.begin(), changes_.end(), [](const auto& a, const auto& b) {
-    return a.at != b.at ? a.at < b.at : a.change < b.change;
-  });
-  busy_.assign(scenario_.crews.size(), 0);
-  for (const auto& c : changes_) {
-    int& busy = busy_[c.crew];
-    busy += c.change;
-    result_->crews[c.crew].peak_busy = std::max(result_->crews[c.crew].peak_busy, busy);
-  }
 }
 
 }  // namespace faultline::detail

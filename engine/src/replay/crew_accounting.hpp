@@ -20,18 +20,17 @@ class CrewAccounting {
   void reset(RunResult& result, std::span<const SimTime> sample_times);
   // Samples the busy members at the sampling times before t.
   void sample_before(SimTime t, const RunbookExecutor& runbook);
-  // Busy member-time and peaks from the steps' outcomes, and for batch
-  // steps from what their batches held, once the run ended.
+  // An instant is over, the crews busy as the runbook has them. Members
+  // taken and freed within an instant do not count: the most busy at once
+  // is the most at the end of some instant.
+  void instant_ends(const RunbookExecutor& runbook);
+  // Busy member-time from the steps' outcomes, and for batch steps from
+  // what their batches held, once the run ended; the peaks of the
+  // instants.
   void finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches);
 
  private:
   void add(CrewId crew, int members, SimTime from, SimTime to);
-
-  struct CrewChange {
-    SimTime at;
-    std::uint32_t crew;
-    int change;
-  };
 
   const Scenario& scenario_;
   RunResult* result_ = nullptr;
@@ -39,8 +38,6 @@ class CrewAccounting {
   std::size_t next_sample_ = 0;
   // By crew: its busy members at the last sampling time passed.
   std::vector<int> sampled_busy_;
-  std::vector<CrewChange> changes_;  // scratch
-  std::vector<int> busy_;            // scratch
 };
 
 }  // namespace faultline::detail
