@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "test_support.hpp"
@@ -237,6 +238,25 @@ TEST(Moments, NegativeValuesKeepAnExactMeanAndSpread) {
   second.merge(first);
   EXPECT_DOUBLE_EQ(second.mean(), m.mean());
   EXPECT_DOUBLE_EQ(second.standard_deviation(), m.standard_deviation());
+}
+
+// Squares are taken of the values' magnitudes: at the extremes of int64,
+// (-2^63)^2 = 2^126 and (2^63 - 1)^2, each exact in the 128-bit sums, one
+// at a time and in a block.
+TEST(Moments, SquaresOfTheExtremesAreExact) {
+  constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+  const Uint128 squares = (Uint128{1} << 126) + static_cast<Uint128>(highest) * highest + 25;
+  Moments one_by_one;
+  for (const std::int64_t v : {lowest, highest, std::int64_t{-5}})
+    one_by_one.add(v);
+  Moments block;
+  const std::vector<std::int64_t> values{lowest, highest, -5};
+  block.add_all(values);
+  for (const Moments& m : {one_by_one, block}) {
+    EXPECT_EQ(m.state().sum_of_squares, squares);
+    EXPECT_EQ(m.state().sum, static_cast<Uint128>(std::int64_t{-6}));
+  }
 }
 
 TEST(Accumulator, RejectsNegativeValues) {

@@ -74,9 +74,8 @@ class Moments {
     if (count_ == 0 || value > max_)
       max_ = value;
     ++count_;
-    const auto v = static_cast<Uint128>(value);
-    sum_ += v;
-    sum_of_squares_ += v * v;
+    sum_ += static_cast<Uint128>(value);
+    sum_of_squares_ += square(value);
   }
   // The same as adding each in turn.
   void add_all(std::span<const std::int64_t> values);
@@ -98,6 +97,14 @@ class Moments {
   double p_value_mean_zero() const;
 
  private:
+  // value^2, exactly: the square of its magnitude, one 64 x 64-bit product
+  // where value widened to 128 bits takes three.
+  static Uint128 square(std::int64_t value) {
+    const auto magnitude = value < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(value)
+                                     : static_cast<std::uint64_t>(value);
+    return static_cast<Uint128>(magnitude) * magnitude;
+  }
+
   std::uint64_t count_ = 0;
   // Sums modulo 2^128, in two's complement: exact for the mean while the true
   // sum fits, and the spread is recovered exactly from them (see

@@ -60,9 +60,8 @@ void Moments::add_all(std::span<const std::int64_t> values) {
   for (const std::int64_t value : values) {
     low = std::min(low, value);
     high = std::max(high, value);
-    const auto v = static_cast<Uint128>(value);
-    sum += v;
-    squares += v * v;
+    sum += static_cast<Uint128>(value);
+    squares += square(value);
   }
   min_ = low;
   max_ = high;
