@@ -23,17 +23,25 @@ std::string point_text(const ScenarioClock& clock, double ms) {
 
 constexpr int kTimeWidth = 22;  // "2018-09-27 08:36 EDT" and room
 
-// A table row: the first column `width` wide, then p10, p50, p90, never.
+constexpr int kShareWidth = 7;  // "by now" and room
+
+// A table row: the first column `width` wide, then p10, p50, p90, the
+// share by now and the share never.
 std::string row(std::string_view first, std::size_t width, std::string_view p10,
-                std::string_view p50, std::string_view p90, std::string_view never) {
-  return fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {}\n", first, width, p10, kTimeWidth, p50,
-                     kTimeWidth, p90, kTimeWidth, never);
+                std::string_view p50, std::string_view p90, std::string_view by_now,
+                std::string_view never) {
+  return fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {:<{}} {}\n", first, width, p10, kTimeWidth,
+                     p50, kTimeWidth, p90, kTimeWidth, by_now, kShareWidth, never);
+}
+
+std::string header_row(std::string_view first, std::size_t width) {
+  return row(first, width, "p10", "p50", "p90", "by now", "never");
 }
 
 std::string row(std::string_view first, std::size_t width, const ScenarioClock& clock,
                 const EventForecast& e) {
   return row(first, width, point_text(clock, e.at.low), point_text(clock, e.at.median),
-             point_text(clock, e.at.high), percent(e.never));
+             point_text(clock, e.at.high), percent(e.by_now), percent(e.never));
 }
 
 std::string known_text(const Scenario& scenario, const ForecastAt& f) {
@@ -64,11 +72,16 @@ std::string ahead_text(const Scenario& scenario, const Forecast& forecast) {
   std::size_t width = std::string_view("Forecast").size();
   for (const std::string& name : names)
     width = std::max(width, name.size());
-  std::string text = row("Forecast", width, "p10", "p50", "p90", "never");
+  std::string text = header_row("Forecast", width);
   for (std::size_t e = 0; e < names.size(); ++e)
     text += row(names[e], width, scenario.clock, forecast.latest.events[e]);
   if (std::ranges::count(forecast.ahead, 1) > 0)
     text += "  * known still ahead then: no run kept has it happen by then\n";
+  if (std::ranges::any_of(forecast.latest.events,
+                          [](const EventForecast& e) { return e.by_now > 0; }))
+    text +=
+        "  by now: the share of runs kept in which it had already happened then (what was\n"
+        "  known says neither way); points before then come from those runs\n";
   return text;
 }
 
@@ -98,7 +111,7 @@ std::string history_text(const Scenario& scenario, const Forecast& forecast) {
     width = std::max(width, first.size());
   std::string text =
       fmt::format("How the forecast moved: {}\n", run_event_words(scenario, forecast.events[0]));
-  text += row("from", width, "p10", "p50", "p90", "never");
+  text += header_row("from", width);
   for (std::size_t h = 0; h < forecast.history.size(); ++h)
     text += row(firsts[h], width, scenario.clock, forecast.history[h].events[0]);
   return text + row(firsts.back(), width, scenario.clock, forecast.latest.events[0]);
@@ -106,6 +119,7 @@ std::string history_text(const Scenario& scenario, const Forecast& forecast) {
 
 ordered_json event_json(const EventForecast& e) {
   ordered_json j = time_spread_json(e.at);
+  j["by_now"] = e.by_now;
   j["never"] = e.never;
   return j;
 }

@@ -85,7 +85,7 @@ expect_exit 0 "replay of the Webex scenario" \
 check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
-check "the JSON carries its schema version" grep -q '"schema_version": 7' "$work/a.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 8' "$work/a.json"
 check "and the version of Faultline that made it" grep -q \
   "\"faultline_version\": \"$("$faultline" --version | cut -d' ' -f2)\"" "$work/a.json"
 
@@ -717,6 +717,7 @@ p50 = j["forecast"]["events"][0]["p50_s"]
 assert abs(p50 - (3 * 3600 + 41.6 * 60)) < 420, p50
 assert [h["now_s"] for h in j["history"]] == [0, 7200], j["history"]
 assert j["forecast"]["known"] == ["diagnosed"]
+assert j["forecast"]["events"][0]["by_now"] == 0, "asked about, so known still ahead"
 PY
 expect_exit 0 "the same on one thread" "$faultline" forecast "$exponential" --now T0+3h \
   --event completed:rebuild-db --history --threads 1

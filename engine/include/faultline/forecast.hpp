@@ -33,6 +33,10 @@ struct ForecastOptions {
 // happens counting as later than any (a point among those is infinite).
 struct EventForecast {
   Spread at;
+  // The weighted share of kept runs in which it happened by the time of
+  // the forecast (0 for an event known still ahead): points before then
+  // are runs' past, not what is ahead.
+  double by_now = 0;
   double never = 0;  // the weighted share of kept runs in which it never happens
 };
 

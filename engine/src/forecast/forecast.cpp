@@ -46,9 +46,9 @@ Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
   return out;
 }
 
-// Event e's forecast over the population, each particle's run weighed; a
-// run in which it never happened counts as later than any.
-EventForecast event_forecast(const detail::Population& population, std::size_t e) {
+// Event e's forecast at `now` over the population, each particle's run
+// weighed; a run in which it never happened counts as later than any.
+EventForecast event_forecast(const detail::Population& population, std::size_t e, SimTime now) {
   const auto time_of = [&](std::size_t i) {
     return population.event_ms[i * population.events + e];
   };
@@ -61,6 +61,8 @@ EventForecast event_forecast(const detail::Population& population, std::size_t e
   for (std::size_t i = 0; i < population.size(); ++i) {
     if (time_of(i) == kNeverMs)
       out.never += population.weight[i];
+    else if (time_of(i) <= now.since_t0().ms)
+      out.by_now += population.weight[i];
   }
   const auto quantile = [&](double q) {
     double below = 0;
@@ -97,7 +99,7 @@ ForecastAt forecast_at(const Scenario& scenario, SimTime now, const Asked& asked
   }
   out.parameters = detail::parameter_fits(scenario, s.population);
   for (std::size_t e = 0; e < asked.events.size(); ++e)
-    out.events.push_back(event_forecast(s.population, e));
+    out.events.push_back(event_forecast(s.population, e, now));
   return out;
 }
 

@@ -29,7 +29,7 @@ namespace faultline::reports {
 // simulate's milestones give difference_h.
 // 7: every result gives faultline_version; compare gives pairs (every pair
 // of variants, Holm-adjusted), and its significant follows them.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
