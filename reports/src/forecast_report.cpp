@@ -77,8 +77,11 @@ std::string ahead_text(const Scenario& scenario, const Forecast& forecast) {
     text += row(names[e], width, scenario.clock, forecast.latest.events[e]);
   if (std::ranges::count(forecast.ahead, 1) > 0)
     text += "  * known still ahead then: no run kept has it happen by then\n";
-  if (std::ranges::any_of(forecast.latest.events,
-                          [](const EventForecast& e) { return e.by_now > 0; }))
+  // Said once, here, for the history's rows as well.
+  const auto any_by_now = [](const ForecastAt& f) {
+    return std::ranges::any_of(f.events, [](const EventForecast& e) { return e.by_now > 0; });
+  };
+  if (any_by_now(forecast.latest) || std::ranges::any_of(forecast.history, any_by_now))
     text +=
         "  by now: the share of runs kept in which it had already happened then (what was\n"
         "  known says neither way); points before then come from those runs\n";

@@ -474,5 +474,38 @@ TEST(StepSemantics, CrewBusyTimeAndPeakAreCounted) {
   EXPECT_EQ(crew_lines, 6);
 }
 
+TEST(StepSemantics, ACrewsPeakCountsTheRunsLastInstant) {
+  const auto scenario = fixture("crew_peak_at_the_end.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.end, at(Duration::hours(4)));
+  EXPECT_EQ(r.crews[0].peak_busy, 2);
+  EXPECT_EQ(r.crews[0].busy, Duration::hours(4));
+  const auto last_line = std::find_if(r.timeline.rbegin(), r.timeline.rend(),
+                                      [](const auto& e) { return e.kind == TimelineKind::crew; });
+  ASSERT_NE(last_line, r.timeline.rend());
+  EXPECT_EQ(last_line->at, at(Duration::hours(4)));
+  EXPECT_EQ(last_line->busy, 2);
+}
+
+// Found by review: with users cut off and no horizon, refreshes a restore
+// masks no longer carry the run past the default 30 days. db's outage
+// reaches its consumers through caches of 100 days (first refreshes at 5d,
+// 15d, ..., 95d) and is restored at 1h, before any; web is out for good.
+// The run goes to 30 days, not 95: 1,000 web-users x 720h = 720,000
+// user-hours, and no app-user is ever cut off.
+TEST(StepSemantics, MaskedCacheRefreshesDoNotCarryARunPastItsDefaultEnd) {
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
+  scenario->faults[0].cache_ttl = Duration::days(100);
+  Fault web = scenario->faults[0];
+  web.id = "web-down";
+  web.service = scenario->topology->find_service("web");
+  web.cache_ttl.reset();
+  scenario->faults.push_back(web);
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.end, at(Duration::days(30)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 720'000);
+  EXPECT_EQ(r.overall.cut_off_at_end, UserCount{1000});
+}
+
 }  // namespace
 }  // namespace faultline

@@ -146,9 +146,16 @@ void Estate::schedule_cohorts(FaultId index, std::optional<Duration> lasts) {
   }
 }
 
+// The deepest the outage goes is with every cohort reached, worked out as
+// the turn that reaches it does, to the bit.
 bool Estate::masked(FaultId index) const {
   const Fault& fault = run_.scenario.faults[index.value];
-  return capabilities_.masks_deepening(*fault.service, index, fault.served_fraction);
+  return capabilities_.masks_deepening(*fault.service, index, served_with(fault, kCacheCohorts));
+}
+
+double Estate::served_with(const Fault& fault, int reached) {
+  const double share = static_cast<double>(reached) / kCacheCohorts;
+  return 1.0 - share * (1.0 - fault.served_fraction);
 }
 
 bool Estate::turns_to_come_change_nothing() const {
@@ -165,9 +172,8 @@ void Estate::turn_cohort(FaultId index, bool holds_outage) {
   reached += holds_outage ? 1 : -1;
   --(holds_outage ? holding_turns_ : releasing_turns_)[index.value];
   --turns_to_come_;
-  const double share = static_cast<double>(reached) / kCacheCohorts;
   const double capability =
-      capabilities_.deepen(*fault.service, index, 1.0 - share * (1.0 - fault.served_fraction));
+      capabilities_.deepen(*fault.service, index, served_with(fault, reached));
   apply_service(*fault.service);
   if (!holds_outage && reached == 0) {
     run_.recorder.record(run_.now, TimelineKind::fault_healed, index,

@@ -80,6 +80,9 @@ class Estate {
   void apply_service(ServiceId s);
   // The outage reaching all its consumers would change nothing.
   bool masked(FaultId fault) const;
+  // What the service serves with `reached` cohorts of its consumers holding
+  // the outage.
+  static double served_with(const Fault& fault, int reached);
 
   RunContext& run_;
   Failover& failover_;
