@@ -29,6 +29,8 @@ namespace faultline::reports {
 // simulate's milestones give difference_h.
 // 7: every result gives faultline_version; compare gives pairs (every pair
 // of variants, Holm-adjusted), and its significant follows them.
+// 8: forecast's events give by_now, the share of runs kept in which the
+// event had happened by the forecast's time.
 inline constexpr int kSchemaVersion = 8;
 
 // What every JSON result starts with: schema_version and faultline_version
