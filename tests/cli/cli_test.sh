@@ -67,6 +67,40 @@ if [ -z "${ASAN_OPTIONS-}" ]; then
     bash -c 'ulimit -v 150000 && exec "$@"' limited \
     "$faultline" simulate "$work/retried/scenario.yaml" --runs 1 --threads 1
 fi
+# A deployment that falls over a millisecond after it passes its threshold
+# and restarts a millisecond later, for two hours: millions of timeline
+# entries, more than 1 GB of address space gives.
+mkdir -p "$work/crash_loop"
+cat >"$work/crash_loop/estate.yaml" <<'YAML'
+regions: [{id: a}, {id: b}]
+services:
+  - id: web
+    redundancy: active-active
+    overload: {threshold: 1.2, after: 1ms, restarts_after: 1ms}
+    deployments:
+      - {region: a, instances: 10, capacity: 1000}
+      - {region: b, instances: 10, capacity: 1000}
+user_groups:
+  - {id: everyone, users: 1500, region: a, time_zone: UTC, activity: always, uses: [web]}
+YAML
+cat >"$work/crash_loop/scenario.yaml" <<'YAML'
+topology: estate.yaml
+start: "2024-01-10 09:00"
+time_zone: UTC
+horizon: 2h
+faults:
+  - {id: a-lost, at: T0, kind: delete-instances, region: a}
+runbook:
+  - {id: rebuild-a, action: rebuild, region: a, duration: 2h}
+YAML
+if [ -z "${ASAN_OPTIONS-}" ]; then
+  expect_exit 1 "a replay whose timeline outgrows memory" \
+    bash -c 'ulimit -v 1000000 && exec "$@"' limited \
+    "$faultline" replay "$work/crash_loop/scenario.yaml" --json "$work/crash_loop.json"
+  check "says so, and what most often takes it" grep -q \
+    "faultline: out of memory .* A replay keeps every entry of its timeline" "$work/stderr"
+  check "and writes nothing" test ! -e "$work/crash_loop.json"
+fi
 expect_exit 2 "a step retried without limit at one instant" \
   "$faultline" replay tests/loader/fixtures/retries_at_one_instant.yaml --json "$work/instant.json"
 check "is refused where it says so, and why" grep -q \

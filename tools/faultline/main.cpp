@@ -17,6 +17,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iostream>
+#include <new>
 #include <string_view>
 #include <thread>
 
@@ -1420,8 +1421,9 @@ int stop(const faultline::cli::Ranks& ranks, int code, const std::string& why) {
 // Runs the chosen command: an interrupted one that otherwise succeeded exits
 // 130, a run that cannot be carried to its end (past what can be counted,
 // or stuck at one instant) is bad input (nothing was written, and the
-// message says what to change), another exception is an internal error,
-// and output that did not arrive is a failure.
+// message says what to change), memory running out is a failure that says
+// what most often takes it, another exception is an internal error, and
+// output that did not arrive is a failure.
 int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks& ranks) {
   int code = kExitOk;
   try {
@@ -1430,6 +1432,12 @@ int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks
       code = kExitInterrupted;
   } catch (const faultline::UnfinishedRun& e) {
     return stop(ranks, kExitBadInput, std::string("error: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return stop(ranks, kExitFailure,
+                "out of memory (the machine's, or a limit set with ulimit), and nothing was "
+                "written. A replay keeps every entry of its timeline: events that repeat every "
+                "few milliseconds for hours (a crash loop) can outgrow it, where simulate keeps "
+                "none and a shorter horizon keeps fewer");
   } catch (const std::exception& e) {
     return stop(ranks, kExitFailure, std::string("internal error: ") + e.what());
   }
