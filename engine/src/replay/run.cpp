@@ -28,7 +28,7 @@ Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> ran
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
       crews_(context_.scenario),
       standstill_(context_.scenario, failures_),
-      laid_out_until_(laid_out_until(*tables_)),
+      laid_out_until_(laid_out_until(*tables_, steps_.runbook().any_shifts())),
       groups_to_update_(context_.topology.user_groups().size()) {}
 
 // Every part resets its own state.
@@ -308,10 +308,8 @@ void Run::advance_to(SimTime t) {
 // The calendars cover the horizon, or a year without one (see
 // activity_until); past their end the weights and shifts in force there
 // would hold for ever, which is right only where none of them changes.
-SimTime Run::laid_out_until(const RunTables& tables) {
+SimTime Run::laid_out_until(const RunTables& tables, bool shifts) {
   const Scenario& scenario = tables.scenario();
-  const bool shifts = std::any_of(scenario.crews.begin(), scenario.crews.end(),
-                                  [](const Crew& c) { return !c.shifts.empty(); });
   if (scenario.horizon || (tables.calendar().segments() == 1 && !shifts))
     return SimTime{std::numeric_limits<std::int64_t>::max()};
   return activity_until(scenario);

@@ -81,8 +81,9 @@ class Run {
   void update_group(UserGroupId g);
   void advance_to(SimTime t);
   // How far the run may go: without a horizon, only as far as its users'
-  // activity and its crews' shifts are laid out, where either changes.
-  static SimTime laid_out_until(const RunTables& tables);
+  // activity and its crews' shifts (`shifts`: some crew works them) are
+  // laid out, where either changes.
+  static SimTime laid_out_until(const RunTables& tables, bool shifts);
   [[noreturn]] void refuse_past_the_calendars(SimTime t) const;
   // Demand changes, and cohort turns that change nothing, are no work of
   // the run's: they alone do not keep it going.

@@ -84,8 +84,9 @@ std::uint64_t most_events_at_one_instant(const Scenario& scenario) {
   }
   for (const Step& step : scenario.steps) {
     things += 2 + step.hold_ups.size() + step.fails_at.size();
+    const std::uint64_t parts = parts_of(step, topology);
     for (const Method& m : step.methods)
-      things += parts_of(step, topology) * attempt_events_at_one_instant(m);
+      things += parts * attempt_events_at_one_instant(m);
   }
   return std::clamp<std::uint64_t>(8 * things, kLeastLimit, kMostLimit);
 }
