@@ -23,8 +23,15 @@ std::string thousands(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string percent(double fraction) {
-  return fmt::format("{:.0f}%", fraction * 100.0);
+std::string percent(double fraction, int decimals) {
+  const double p = fraction * 100.0;
+  const std::string shown = fmt::format("{:.{}f}", p, decimals);
+  const double step = std::pow(10.0, -decimals);
+  if (p > 0 && std::stod(shown) == 0)
+    return fmt::format("<{:.{}f}%", step, decimals);
+  if (p < 100 && std::stod(shown) == 100)
+    return fmt::format(">{:.{}f}%", 100 - step, decimals);
+  return shown + "%";
 }
 
 std::string millions(double v) {
@@ -574,9 +581,9 @@ std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load) 
 }
 
 std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s) {
-  std::string out = fmt::format(
-      "{}: {:.1f}% served in the window from {}", scenario.topology->service(s.service).id,
-      100 * s.worst.success_rate(), scenario.clock.local_text(s.worst.from));
+  std::string out =
+      fmt::format("{}: {} served in the window from {}", scenario.topology->service(s.service).id,
+                  percent(s.worst.success_rate(), 1), scenario.clock.local_text(s.worst.from));
   if (s.bottleneck)
     out += fmt::format(", the bottleneck at {} of its capacity there",
                        percent(s.bottleneck_utilisation));

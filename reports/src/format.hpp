@@ -23,8 +23,10 @@ inline constexpr double kSecondsPerHour = 3'600.0;
 
 // 1,234,567
 std::string thousands(std::int64_t n);
-// 42%
-std::string percent(double fraction);
+// 42% (42.0% with one decimal): a share above none never reads as none
+// ("<1%", "<0.1%"), nor one below all as all (">99%"): a run in a thousand
+// is not none of them.
+std::string percent(double fraction, int decimals = 0);
 // 21.55 M from a million (-21.55 M from minus a million), whole numbers
 // between.
 std::string millions(double v);

@@ -369,9 +369,8 @@ std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& resu
     if (!any_failed)
       out += "\nsteps that gave up after their last retry:\n";
     any_failed = true;
-    out += fmt::format(
-        "  {:<28} in {:.1f}% of runs\n", scenario.steps[s].id,
-        100.0 * static_cast<double>(stats.runs_failed) / static_cast<double>(result.runs));
+    out += fmt::format("  {:<28} in {} of runs\n", scenario.steps[s].id,
+                       percent(share(stats.runs_failed, result.runs), 1));
   }
 
   return out;
@@ -388,8 +387,8 @@ std::string method_lines(const Scenario& scenario, const MonteCarloResult& resul
       out += "\nsteps completed by each of their methods:\n";
     std::string shares;
     for (std::size_t m = 0; m < step.methods.size(); ++m) {
-      shares += fmt::format("{}{} {:.1f}%", m == 0 ? "" : ", ", step.methods[m].name,
-                            100.0 * share(result.steps[s].runs_completed_by[m], result.runs));
+      shares += fmt::format("{}{} {}", m == 0 ? "" : ", ", step.methods[m].name,
+                            percent(share(result.steps[s].runs_completed_by[m], result.runs), 1));
     }
     out += fmt::format("  {:<28} {} of runs\n", step.id, shares);
   }

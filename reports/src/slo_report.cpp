@@ -19,14 +19,14 @@ std::string target_text(double share) {
 
 // 99.62%: a share of runs, to a hundredth of a percent.
 std::string runs_share_text(double share) {
-  return fmt::format("{:.2f}%", share * 100.0);
+  return percent(share, 2);
 }
 
 // 21.7%, or "all of a budget of nothing".
 std::string consumed_text(double share) {
   if (std::isinf(share))
     return "all of a budget of nothing";
-  return fmt::format("{:.1f}%", share * 100.0);
+  return percent(share, 1);
 }
 
 // "meetings-availability: service meetings, rolling 28d window,

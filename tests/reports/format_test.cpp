@@ -10,6 +10,24 @@ namespace {
 
 // Commas between each three digits from the right, the sign before them,
 // at both ends of int64's range too (its least has no positive of its own).
+// A share rounds to a whole percent, except that some of the runs never
+// reads as none of them, nor most of them as all.
+TEST(Format, APercentNeverRoundsSomeToNoneOrMostToAll) {
+  EXPECT_EQ(percent(0.0), "0%");
+  EXPECT_EQ(percent(1.0), "100%");
+  EXPECT_EQ(percent(0.25), "25%");
+  EXPECT_EQ(percent(0.006), "1%");
+  EXPECT_EQ(percent(0.001), "<1%");  // one run in a thousand
+  EXPECT_EQ(percent(0.004), "<1%");
+  EXPECT_EQ(percent(0.994), "99%");
+  EXPECT_EQ(percent(0.999), ">99%");
+  EXPECT_EQ(percent(0.0004, 1), "<0.1%");
+  EXPECT_EQ(percent(0.0006, 1), "0.1%");
+  EXPECT_EQ(percent(0.99996, 2), ">99.99%");
+  EXPECT_EQ(percent(0.9962, 2), "99.62%");
+  EXPECT_EQ(percent(2.5, 1), "250.0%");  // a budget spent more than once
+}
+
 TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(0), "0");
   EXPECT_EQ(thousands(999), "999");
