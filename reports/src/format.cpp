@@ -23,15 +23,26 @@ std::string thousands(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string percent(double fraction, int decimals) {
-  const double p = fraction * 100.0;
-  const std::string shown = fmt::format("{:.{}f}", p, decimals);
+namespace {
+// x to `decimals` places, except that a value strictly between 0 and `all`
+// never shows as either end.
+std::string between_ends(double x, int decimals, double all) {
+  const std::string shown = fmt::format("{:.{}f}", x, decimals);
   const double step = std::pow(10.0, -decimals);
-  if (p > 0 && std::stod(shown) == 0)
-    return fmt::format("<{:.{}f}%", step, decimals);
-  if (p < 100 && std::stod(shown) == 100)
-    return fmt::format(">{:.{}f}%", 100 - step, decimals);
-  return shown + "%";
+  if (x > 0 && std::stod(shown) == 0)
+    return fmt::format("<{:.{}f}", step, decimals);
+  if (x < all && std::stod(shown) == all)
+    return fmt::format(">{:.{}f}", all - step, decimals);
+  return shown;
+}
+}  // namespace
+
+std::string percent(double fraction, int decimals) {
+  return between_ends(fraction * 100.0, decimals, 100) + "%";
+}
+
+std::string share_text(double share) {
+  return between_ends(share, 3, 1);
 }
 
 std::string millions(double v) {

@@ -27,6 +27,8 @@ std::string thousands(std::int64_t n);
 // ("<1%", "<0.1%"), nor one below all as all (">99%"): a run in a thousand
 // is not none of them.
 std::string percent(double fraction, int decimals = 0);
+// 0.250, a share to three places, on the same terms: "<0.001", ">0.999".
+std::string share_text(double share);
 // 21.55 M from a million (-21.55 M from minus a million), whole numbers
 // between.
 std::string millions(double v);

@@ -300,11 +300,11 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
     if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
       continue;
     const Summary down = stats.downtime_ms.summary();
-    out += fmt::format("{:<24} {:>7.3f} {:>10} {:>10} {:>10} {:>9.3f}  {:<22} {:<22} {}\n",
-                       topology.services()[s].id, share(stats.runs_down, result.runs),
+    out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {:<22} {}\n",
+                       topology.services()[s].id, share_text(share(stats.runs_down, result.runs)),
                        duration_text(down.mean), duration_text(down.p90),
                        duration_text(static_cast<double>(down.max)),
-                       share(stats.restored_at.never(), result.runs),
+                       share_text(share(stats.restored_at.never(), result.runs)),
                        event_time_text(clock, stats.restored_at, 0.1, "not restored"),
                        event_time_text(clock, stats.restored_at, 0.5, "not restored"),
                        event_time_text(clock, stats.restored_at, 0.9, "not restored"));
@@ -324,8 +324,8 @@ std::string step_statistics_lines(const Scenario& scenario, const MonteCarloResu
                      "completed p10", "completed p50", "completed p90", "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    out += fmt::format("{:<28} {:>12.3f} {:>22} {:>22} {:>22} {:>20}\n", scenario.steps[s].id,
-                       share(stats.runs_critical, result.runs),
+    out += fmt::format("{:<28} {:>12} {:>22} {:>22} {:>22} {:>20}\n", scenario.steps[s].id,
+                       share_text(share(stats.runs_critical, result.runs)),
                        event_time_text(clock, stats.completed_at, 0.1, "not completed"),
                        event_time_text(clock, stats.completed_at, 0.5, "not completed"),
                        event_time_text(clock, stats.completed_at, 0.9, "not completed"),
@@ -424,9 +424,9 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
     const Milestone& milestone = scenario.observed[m];
     const EventTimes& times = result.milestone_times[m];
     out += fmt::format(
-        "{:<28} {:<32} {:>7.3f} {:>9.3f}  {:<22} {:<22} {}\n", milestone.id,
-        milestone_when(clock, milestone), share(result.milestones_met[m], result.runs),
-        share(times.never(), times.runs()), event_time_text(clock, times, 0.1, "never"),
+        "{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n", milestone.id,
+        milestone_when(clock, milestone), share_text(share(result.milestones_met[m], result.runs)),
+        share_text(share(times.never(), times.runs())), event_time_text(clock, times, 0.1, "never"),
         event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"));
   }
   return out + milestone_difference_lines(scenario, result);

@@ -12,7 +12,7 @@ namespace {
 // at both ends of int64's range too (its least has no positive of its own).
 // A share rounds to a whole percent, except that some of the runs never
 // reads as none of them, nor most of them as all.
-TEST(Format, APercentNeverRoundsSomeToNoneOrMostToAll) {
+TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
   EXPECT_EQ(percent(0.0), "0%");
   EXPECT_EQ(percent(1.0), "100%");
   EXPECT_EQ(percent(0.25), "25%");
@@ -26,6 +26,11 @@ TEST(Format, APercentNeverRoundsSomeToNoneOrMostToAll) {
   EXPECT_EQ(percent(0.99996, 2), ">99.99%");
   EXPECT_EQ(percent(0.9962, 2), "99.62%");
   EXPECT_EQ(percent(2.5, 1), "250.0%");  // a budget spent more than once
+  EXPECT_EQ(share_text(0.25), "0.250");
+  EXPECT_EQ(share_text(0.00015), "<0.001");  // 3 runs in 20,000
+  EXPECT_EQ(share_text(0.9999), ">0.999");
+  EXPECT_EQ(share_text(0.0), "0.000");
+  EXPECT_EQ(share_text(1.0), "1.000");
 }
 
 TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
