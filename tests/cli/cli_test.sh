@@ -986,6 +986,17 @@ expect_exit 0 "the pasted priority list validates" \
 check "and replays to the same loss" grep -q "all users .* 21,300 *0$" "$work/stdout"
 expect_exit 2 "the search needs runs" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 0
+# Options that would change nothing are refused, not passed over.
+expect_exit 2 "search options without the optimize strategy" \
+  "$faultline" simulate "$runbook/six_jobs.yaml" --runs 10 --search-evaluations 3 \
+  --json "$work/unsearched.json"
+check "says which, and what would use it" \
+  grep -q -- "--search-evaluations applies to the optimize strategy only" "$work/stderr"
+check "and writes nothing" test ! -e "$work/unsearched.json"
+expect_exit 2 "a network step at state fidelity" \
+  "$faultline" replay "$runbook/six_jobs.yaml" --window 2h
+check "says which, and what would use it" \
+  grep -q -- "--window applies at network fidelity only; add --fidelity network" "$work/stderr"
 
 expect_exit 0 "simulate the Webex scenario on one thread" \
   "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 2000 --threads 1 --json "$work/mc1.json"

@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <new>
+#include <span>
 #include <string_view>
 #include <thread>
 
@@ -291,19 +292,44 @@ std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path
 struct SearchArgs {
   std::uint64_t runs = 200;
   unsigned evaluations = 300;
+  std::vector<const CLI::Option*> options;  // as given, or not
 };
 
 void add_search_options(CLI::App* command, SearchArgs& search) {
-  command
-      ->add_option("--search-runs", search.runs,
-                   "With --strategy optimize: runs that judge each priority list")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
-      ->capture_default_str();
-  command
-      ->add_option("--search-evaluations", search.evaluations,
-                   "With --strategy optimize: priority lists to judge")
-      ->check(CLI::Range(1U, 100'000U))
-      ->capture_default_str();
+  search.options.push_back(
+      command
+          ->add_option("--search-runs", search.runs,
+                       "With --strategy optimize: runs that judge each priority list")
+          ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
+          ->capture_default_str());
+  search.options.push_back(command
+                               ->add_option("--search-evaluations", search.evaluations,
+                                            "With --strategy optimize: priority lists to judge")
+                               ->check(CLI::Range(1U, 100'000U))
+                               ->capture_default_str());
+}
+
+// The first of the options given, if any.
+const CLI::Option* first_given(std::span<const CLI::Option* const> options) {
+  const auto given = std::ranges::find_if(options, [](const CLI::Option* o) { return o->count(); });
+  return given == options.end() ? nullptr : *given;
+}
+
+// The search options change nothing unless some scenario, by its file or
+// --strategy, is optimized: given otherwise, they are refused rather than
+// passed over.
+bool search_applies(const SearchArgs& search,
+                    std::span<const faultline::Scenario* const> scenarios) {
+  const CLI::Option* given = first_given(search.options);
+  if (!given || std::ranges::any_of(scenarios, [](const faultline::Scenario* s) {
+        return s->strategy == faultline::StrategyKind::optimize;
+      }))
+    return true;
+  std::cerr << fmt::format(
+      "faultline: {} applies to the optimize strategy only, which no scenario here has; add "
+      "--strategy optimize, or leave {} out\n",
+      given->get_name(), given->get_name());
+  return false;
 }
 
 // A scenario whose strategy is optimize comes back with the priority list
@@ -344,6 +370,7 @@ struct FidelityArgs {
   std::string fidelity = "state";
   std::string step = "1m";
   std::string window = "1h";
+  std::vector<const CLI::Option*> network_only;  // --step and --window, as given or not
 };
 
 const std::vector<std::string> kFidelities{"state", "network"};
@@ -355,14 +382,27 @@ void add_fidelity_options(CLI::App* command, FidelityArgs& args) {
                    "platform of the topology")
       ->check(CLI::IsMember(kFidelities))
       ->capture_default_str();
-  command
-      ->add_option("--step", args.step, "Network fidelity: how often each flow of requests is sent")
-      ->capture_default_str();
-  command->add_option("--window", args.window, "Network fidelity: request metrics per window")
-      ->capture_default_str();
+  args.network_only.push_back(
+      command
+          ->add_option("--step", args.step,
+                       "Network fidelity: how often each flow of requests is sent")
+          ->capture_default_str());
+  args.network_only.push_back(
+      command->add_option("--window", args.window, "Network fidelity: request metrics per window")
+          ->capture_default_str());
 }
 
+// Refuses --step and --window at state fidelity, where they would change
+// nothing.
 std::optional<faultline::NetworkOptions> network_options(const FidelityArgs& args) {
+  if (const CLI::Option* given = first_given(args.network_only);
+      given && args.fidelity != "network") {
+    std::cerr << fmt::format(
+        "faultline: {} applies at network fidelity only; add --fidelity network, or leave {} "
+        "out\n",
+        given->get_name(), given->get_name());
+    return std::nullopt;
+  }
   const auto step = positive_duration("--step", args.step);
   const auto window = step ? positive_duration("--window", args.window) : std::nullopt;
   if (!step || !window)
@@ -493,10 +533,10 @@ int replay(const ReplayArgs& args) {
   auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario)
     return kExitBadInput;
-  const auto network = network_options(args.fidelity);
-  if (!network)
-    return kExitBadInput;
   const faultline::Scenario* loaded = scenario.get();
+  const auto network = network_options(args.fidelity);
+  if (!network || !search_applies(args.search, {&loaded, 1}))
+    return kExitBadInput;
   const auto slos = slos_for(args.slo, {&loaded, 1}, load_options);
   if (!slos)
     return kExitBadInput;
@@ -686,12 +726,12 @@ bool complete_options(SimulateArgs& args, const faultline::Scenario& scenario) {
       return false;
     args.options.sample_every = step;
   }
+  const faultline::Scenario* loaded = &scenario;
   const auto network = network_options(args.fidelity);
-  if (!network)
+  if (!network || !search_applies(args.search, {&loaded, 1}))
     return false;
   if (args.fidelity.fidelity == "network")
     args.options.network = network;
-  const faultline::Scenario* loaded = &scenario;
   auto slos = slos_for(args.slo, {&loaded, 1}, load_options);
   if (!slos)
     return false;
@@ -759,7 +799,8 @@ int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) 
   if (!at_most_one_on_stdout({args.outputs.json}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
-  if (!scenario)
+  const faultline::Scenario* loaded = scenario.get();
+  if (!scenario || !search_applies(args.search, {&loaded, 1}))
     return kExitBadInput;
   faultline::RareEventOptions options;
   options.threads = args.options.threads;
@@ -916,12 +957,17 @@ std::optional<std::vector<faultline::Variant>> variants_of(
 
 // The SLO file's SLOs, checked against every variant's topology; nothing
 // (said) when one is bad.
-std::optional<std::vector<faultline::Slo>> slos_of_variants(
-    const std::string& path, const std::vector<faultline::Variant>& variants) {
+std::vector<const faultline::Scenario*> scenarios_of(
+    const std::vector<faultline::Variant>& variants) {
   std::vector<const faultline::Scenario*> loaded;
   for (const auto& v : variants)
     loaded.push_back(v.scenario.get());
-  return slos_for(path, loaded, load_options);
+  return loaded;
+}
+
+std::optional<std::vector<faultline::Slo>> slos_of_variants(
+    const std::string& path, const std::vector<faultline::Variant>& variants) {
+  return slos_for(path, scenarios_of(variants), load_options);
 }
 
 // What compare and merge print and write of a comparison.
@@ -971,7 +1017,7 @@ int compare(CompareArgs& args) {
   if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
     return kExitBadInput;
   const auto variants = variants_of(args.scenarios, args.strategies);
-  if (!variants)
+  if (!variants || !search_applies(args.search, scenarios_of(*variants)))
     return kExitBadInput;
   auto slos = slos_of_variants(args.slo, *variants);
   if (!slos || !cut_to_run_range(args))
