@@ -53,8 +53,8 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
                          deployment_list(topology, f.deployments));
       break;
     case FaultKind::outage:
-      text = fmt::format("outage of {}, serving {}%", topology.service(*f.service).id,
-                         std::lround(f.served_fraction * 100));
+      text = fmt::format("outage of {}, serving {}", topology.service(*f.service).id,
+                         percent(f.served_fraction));
       break;
     case FaultKind::bad_deploy:
       text = fmt::format("a bad release over {}, {} a wave every {}",
@@ -62,10 +62,11 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
                          human_duration(f.every));
       break;
     case FaultKind::degradation:
-      text = fmt::format(
-          "degradation of {}: {}% packet loss, {} added latency, {}% capacity",
-          deployment_list(topology, f.deployments), std::lround(f.impairment.packet_loss * 100),
-          human_duration(f.impairment.added_latency), std::lround(f.impairment.capacity * 100));
+      // The latency to the millisecond: rounded to seconds, 100ms read 0s.
+      text =
+          fmt::format("degradation of {}: {} packet loss, {} added latency, {} capacity",
+                      deployment_list(topology, f.deployments), percent(f.impairment.packet_loss),
+                      format_duration(f.impairment.added_latency), percent(f.impairment.capacity));
       break;
   }
   if (f.lasts)
@@ -238,6 +239,7 @@ class FisBuilder {
   Duration degradation_length(const Fault& f);
   Duration within_fis_limits(const Fault& f, Duration d, std::string_view what);
   std::string percent_selection(const Fault& f, double share_taken, std::string_view what);
+  std::string loss_percent(const Fault& f, double loss);
 
   const Scenario& scenario_;
   const Topology& topology_;
@@ -303,6 +305,20 @@ std::string FisBuilder::percent_selection(const Fault& f, double share_taken,
     notes_.push_back(fmt::format("{}: {} takes {:.2f}% of the instances, made 1%", f.id, what,
                                  share_taken * 100));
   return fmt::format("PERCENT({})", std::max(1L, percent));
+}
+
+// LossPercent, a whole percent, for a packet loss: some loss is 1% at
+// least (0 would inject none) and a partial one 99% at most (100 would cut
+// the deployment off); either change is said.
+std::string FisBuilder::loss_percent(const Fault& f, double loss) {
+  const long rounded = std::lround(loss * 100);
+  const long kept = loss >= 1 ? 100 : std::clamp(rounded, 1L, 99L);
+  if (kept != rounded)
+    notes_.push_back(
+        fmt::format("{}: a packet loss of {:.2f}% is made {}%, as LossPercent takes "
+                    "whole percents",
+                    f.id, loss * 100, kept));
+  return std::to_string(kept);
 }
 
 // aws:fis:wait actions, one after another, of 12 hours at most each.
@@ -400,7 +416,7 @@ void FisBuilder::add_degradation(const Fault& f, const Names& after) {
     };
     if (impairment.packet_loss > 0)
       ssm("packet-loss", "AWSFIS-Run-Network-Packet-Loss", "LossPercent",
-          std::to_string(std::lround(impairment.packet_loss * 100)));
+          loss_percent(f, impairment.packet_loss));
     if (impairment.added_latency.ms > 0)
       ssm("latency", "AWSFIS-Run-Network-Latency", "DelayMilliseconds",
           std::to_string(impairment.added_latency.ms));

@@ -40,6 +40,10 @@ TEST_F(GameDay, ChaosToolkitFaultsInTimeOrderWithThePausesBetween) {
   EXPECT_EQ(e["method"][1]["pauses"]["before"], 1800.0);
   EXPECT_EQ(e["method"][2]["pauses"]["before"], 1800.0);
   EXPECT_EQ(e["method"][3]["pauses"]["before"], 3600.0);
+  // The latency to the millisecond: to the second, 100 ms read "0s".
+  EXPECT_EQ(e["method"][1]["description"],
+            "degradation of db@east: 20% packet loss, 100ms added latency, 100% capacity, lasting "
+            "1h");
   EXPECT_EQ(e["tags"], (std::vector<std::string>{"faultline", "delete-instances", "degradation",
                                                  "bad-deploy", "outage"}));
   for (const auto& action : e["method"]) {
@@ -116,9 +120,22 @@ TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
             "api@eu-west");
   EXPECT_EQ(actions["slow-api-eu-west-latency"]["parameters"]["duration"], "PT12H");
   EXPECT_EQ(fis.json["targets"]["api-eu-west-percent-1"]["selectionMode"], "PERCENT(1)");
-  EXPECT_EQ(fis.notes, (std::vector<std::string>{
-                           "slow: lasting 14h becomes 12h, as FIS takes from 1 minute to 12 hours",
-                           "blip: the outage takes 0.20% of the instances, made 1%"}));
+  EXPECT_EQ(actions["blip-api-eu-west"]["description"],
+            "outage of api-eu, serving >99%, lasting 10m");
+  EXPECT_EQ(actions["slow-api-eu-west-latency"]["description"],
+            "degradation of api@eu-west: 0% packet loss, 50ms added latency, 100% capacity, "
+            "lasting 14h");
+  EXPECT_EQ(actions["faint-api-eu-west-packet-loss"]["parameters"]["documentParameters"],
+            R"({"LossPercent":"1","DurationSeconds":"600","InstallDependencies":"True"})");
+  EXPECT_EQ(actions["nearly-cut-api-eu-west-packet-loss"]["parameters"]["documentParameters"],
+            R"({"LossPercent":"99","DurationSeconds":"600","InstallDependencies":"True"})");
+  EXPECT_EQ(fis.notes,
+            (std::vector<std::string>{
+                "slow: lasting 14h becomes 12h, as FIS takes from 1 minute to 12 hours",
+                "blip: the outage takes 0.20% of the instances, made 1%",
+                "faint: a packet loss of 0.40% is made 1%, as LossPercent takes whole percents",
+                "nearly-cut: a packet loss of 99.90% is made 99%, as LossPercent takes whole "
+                "percents"}));
 }
 
 }  // namespace
