@@ -563,9 +563,11 @@ std::string confidence_section(const MonteCarloResult& result) {
                        uh(*lost.ci_low), uh(*lost.ci_high));
   }
   out += ".\n";
+  // Percentiles are nearest-rank values to within 0.8%: "less than" them is
+  // untrue where many runs lost the same (a tenth at the least loss).
   out += fmt::format(
-      "- 10% of the runs lost less than {}, half less than {}, 90% less than {} and 99% less "
-      "than {}; the runs ranged from {} to {}.\n",
+      "- 10% of the runs lost about {} or less, half about {} or less, 90% about {} or less and "
+      "99% about {} or less; the runs ranged from {} to {}.\n",
       uh(lost.p10), uh(lost.p50), uh(lost.p90), uh(lost.p99), uh(static_cast<double>(lost.min)),
       uh(static_cast<double>(lost.max)));
   out += fmt::format(
