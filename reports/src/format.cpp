@@ -260,6 +260,12 @@ std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
     return fmt::format("{}: ends by itself; {} tenants ({} users) have {} back", f.id, e.tenants,
                        thousands(e.users.value), service);
   }
+  if (f.cache_ttl) {
+    return fmt::format(
+        "{}: ends by itself; {}'s own capability is {}, and consumers whose caches hold the "
+        "outage get it back as they refresh",
+        f.id, service, percent(e.served_fraction));
+  }
   return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id, service,
                      percent(e.served_fraction));
 }

@@ -129,6 +129,10 @@ void Estate::schedule_cohorts(FaultId index, std::optional<Duration> lasts) {
     run_.queue.schedule(run_.now + *lasts, events::FaultHeals{index});
     return;
   }
+  // It ends at its source then, before any cohort refreshing at that very
+  // time comes back: the record reads cause before effect.
+  if (lasts)
+    run_.queue.schedule(run_.now + *lasts, events::FaultHeals{index});
   for (int i = 0; i < kCacheCohorts; ++i) {
     const std::int64_t phase = ttl * (2 * i + 1) / (2 * kCacheCohorts);
     if (lasts && phase >= lasts->ms)
@@ -172,13 +176,8 @@ void Estate::turn_cohort(FaultId index, bool holds_outage) {
   reached += holds_outage ? 1 : -1;
   --(holds_outage ? holding_turns_ : releasing_turns_)[index.value];
   --turns_to_come_;
-  const double capability =
-      capabilities_.deepen(*fault.service, index, served_with(fault, reached));
+  capabilities_.deepen(*fault.service, index, served_with(fault, reached));
   apply_service(*fault.service);
-  if (!holds_outage && reached == 0) {
-    run_.recorder.record(run_.now, TimelineKind::fault_healed, index,
-                         [&](TimelineEntry& e) { e.served_fraction = capability; });
-  }
 }
 
 void Estate::heal(FaultId index) {
@@ -194,6 +193,14 @@ void Estate::heal(FaultId index) {
     run_.recorder.record(run_.now, TimelineKind::fault_healed, index, [&](TimelineEntry& e) {
       e.tenants = back.tenants;
       e.users = back.users;
+    });
+    return;
+  }
+  // Reaching its consumers through caches, it leaves them as each cohort
+  // next refreshes (turn_cohort); the source serves again now.
+  if (releasing_turns_[index.value] > 0) {
+    run_.recorder.record(run_.now, TimelineKind::fault_healed, index, [&](TimelineEntry& e) {
+      e.served_fraction = capabilities_.without(s, index);
     });
     return;
   }

@@ -39,6 +39,9 @@ class ServiceCapabilities {
   // capability as it is, later changes masking it (a step restored all of
   // the service since it struck). Needs the history.
   bool masks_deepening(ServiceId s, FaultId fault, double deepest) const;
+  // The capability once the outage reaches nobody any more, if nothing else
+  // changes meanwhile. Needs the history.
+  double without(ServiceId s, FaultId fault) const { return fold(s, fault, 1.0); }
 
  private:
   enum class Kind { outage, raise, add };
