@@ -101,18 +101,18 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
 std::string crew_lines(const Scenario& scenario, const RunResult& result) {
   std::string out;
   if (!scenario.crews.empty()) {
-    out += "\nCrews (utilisation: busy member-hours over size x the runbook's span)\n";
+    out +=
+        "\nCrews (utilisation: busy member-hours over the member-hours on hand, its size as "
+        "resized, in the runbook's span)\n";
     out += fmt::format("  {:<28} {:>5} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
                        "peak busy", "utilisation");
-    SimTime span_end{};
-    for (const StepOutcome& o : result.steps)
-      span_end = std::max(span_end, o.crew_freed.value_or(o.started ? result.end : SimTime{}));
+    const SimTime span_end = runbook_span_end(result);
     for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
       const CrewOutcome& o = result.crews[c];
-      const double capacity = span_end.since_t0().in_hours() * scenario.crews[c].size;
+      const Duration on_hand = crew_on_hand(scenario.crews[c], span_end);
       out += fmt::format("  {:<28} {:>5} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
                          scenario.crews[c].size, o.busy.in_hours(), o.peak_busy,
-                         capacity > 0 ? percent(o.busy.in_hours() / capacity) : "-");
+                         on_hand.ms > 0 ? percent(o.busy.in_hours() / on_hand.in_hours()) : "-");
     }
   }
 

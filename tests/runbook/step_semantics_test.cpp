@@ -489,6 +489,20 @@ TEST(StepSemantics, ACrewsPeakCountsTheRunsLastInstant) {
   EXPECT_EQ(last_line->busy, 2);
 }
 
+// Found by review: utilisation divided by the crew's first size over the
+// runbook's span, 75% where the crew, cut from 2 to 1, had 5 member-hours
+// on hand and worked 6 (see the fixture).
+TEST(StepSemantics, ACrewsMemberTimeOnHandFollowsItsResizes) {
+  const auto scenario = fixture("crew_resized.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.crews[0].busy, Duration::hours(6));
+  EXPECT_EQ(r.steps[2].started, at(Duration::hours(3)));
+  const SimTime span_end = runbook_span_end(r);
+  EXPECT_EQ(span_end, at(Duration::hours(4)));
+  EXPECT_EQ(crew_on_hand(scenario->crews[0], span_end), Duration::hours(5));
+  EXPECT_EQ(crew_on_hand(scenario->crews[0], at(Duration::hours(6))), Duration::hours(9));
+}
+
 // Found by review: with users cut off and no horizon, refreshes a restore
 // masks no longer carry the run past the default 30 days. db's outage
 // reaches its consumers through caches of 100 days (first refreshes at 5d,

@@ -312,6 +312,13 @@ struct RunResult {
 // first; a failover, which is tried once, succeeds when p >= 1/2.
 RunResult replay(const Scenario& scenario);
 
+// The runbook's span in a run: from T0 until the last crew member was free
+// of its step, or the run's end for a step that still held one.
+SimTime runbook_span_end(const RunResult& run);
+// The member-time the crew had from T0 until `until`: its size, as its
+// `resized` entries change it, times the time.
+Duration crew_on_hand(const Crew& crew, SimTime until);
+
 // The chain of steps that set when the runbook finished, first step first:
 // from the step that ended last (one still running at the end ends then),
 // back through what each waited for - for a step held by its verification

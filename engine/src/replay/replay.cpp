@@ -18,6 +18,27 @@ std::string_view outcome_name(const StepOutcome& o) {
   return o.started ? "unfinished" : "not_started";
 }
 
+SimTime runbook_span_end(const RunResult& run) {
+  SimTime end;
+  for (const StepOutcome& o : run.steps)
+    end = std::max(end, o.crew_freed.value_or(o.started ? run.end : SimTime{}));
+  return end;
+}
+
+Duration crew_on_hand(const Crew& crew, SimTime until) {
+  Duration on_hand;
+  SimTime from;
+  int size = crew.size;
+  for (const CrewResize& r : crew.resized) {
+    if (r.at >= until)
+      break;
+    on_hand += (r.at - from) * size;
+    from = r.at;
+    size = r.size;
+  }
+  return on_hand + (until - from) * size;
+}
+
 RunResult replay(const Scenario& scenario) {
   RunResult result;
   detail::RunOptions options;
