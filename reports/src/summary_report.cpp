@@ -390,8 +390,8 @@ std::string restoration_section(const Scenario& scenario, const RunResult& resul
                 user_hours(o.restored_loss)});
   }
   if (result.restored_loss_otherwise.user_ms > 0) {
-    out += row({"-", "healed faults, failovers and repairs, not steps", "-",
-                user_hours(result.restored_loss_otherwise)});
+    out += row({"-", "not steps: faults that healed, failovers, repairs, restarts, demand falling",
+                "-", user_hours(result.restored_loss_otherwise)});
   }
   const UserTime unrestored{result.overall.lost.user_ms - accounted.user_ms};
   if (unrestored.user_ms > 0)
