@@ -406,8 +406,7 @@ std::string replay_milestones_figure(const Scenario& scenario, const RunResult& 
                  fmt::format("{}: simulated {}", milestone.id, clock.local_text(*o.simulated)));
     }
     svg.path(diamond(observed_x, middle, 7), "data observed",
-             fmt::format("{}: observed {} {}{}", milestone.id, to_string(milestone.timing),
-                         clock.local_text(milestone.time),
+             fmt::format("{}: observed {}{}", milestone.id, milestone_when(clock, milestone),
                          milestone.source.empty() ? "" : " (" + milestone.source + ")"));
     svg.text(frame.right() + 12, middle + 4, difference_text(o), "note");
   }
@@ -463,8 +462,7 @@ std::string simulated_milestones_figure(const Scenario& scenario, const MonteCar
     row_label(svg, middle, milestone.id);
     draw_spread(svg, clock, milestone, times, middle, frame.right(), x);
     svg.path(diamond(x(milestone.time), middle, 7), "data observed",
-             fmt::format("{}: observed {} {}", milestone.id, to_string(milestone.timing),
-                         clock.local_text(milestone.time)));
+             fmt::format("{}: observed {}", milestone.id, milestone_when(clock, milestone)));
     std::string note = "met in " + percent(share(result.milestones_met[m], result.runs));
     if (times.never() > 0)
       note += ", never in " + percent(share(times.never(), times.runs()));
@@ -477,8 +475,9 @@ std::string simulated_milestones_figure(const Scenario& scenario, const MonteCar
   return figure("milestones", "Observed and simulated milestones",
                 "Each milestone from the public record (diamond) against the runs' spread for the "
                 "same event (the band runs off the right edge where its 90th percentile falls "
-                "among the runs in which the event never happened), the share of runs in which "
-                "it had happened by the observed time, and the share in which it never did.",
+                "among the runs in which the event never happened), the share of runs that met "
+                "it (at or by the observed time, within its tolerance), and the share in which "
+                "it never happened.",
                 svg.finish());
 }
 
