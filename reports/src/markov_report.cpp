@@ -75,6 +75,10 @@ std::string markov_text(const Topology& topology, const MarkovResult& result) {
                        human_duration(to_minutes(result.group_downtime_hours_per_year(id))),
                        result.group_user_hours_lost_per_year(id));
   }
+  // A partial outage cuts some users off without counting as downtime.
+  out +=
+      "\n(availability and downtime: not in major outage, a group when none of its services "
+      "is; user-hours lost count every user cut off, in partial outages too)\n";
   return out;
 }
 
