@@ -23,8 +23,9 @@ constexpr const char* kHelp =
   goto TIME                    go forward to a time
   delay STEP DURATION          hold a step up: one not started starts no earlier than
                                now + DURATION; a running one takes DURATION longer
-  fail STEP                    the step's attempt under way (or its first) fails now;
-                               its retries and rollback follow
+  fail STEP                    the step's attempt under way fails now (one starting now,
+                               or the first of a step yet to start, when its work is
+                               done); its retries and rollback follow
   fault outage SERVICE [F]     SERVICE stops serving now, down to fraction F (0)
   fault delete DEPLOYMENT      DEPLOYMENT's instances are deleted now
   crew CREW SIZE               CREW has SIZE members from now on
@@ -103,8 +104,10 @@ class Session {
         return refuse("delay takes a step and a duration above 0 such as 2h, found '" + w[2] + "'");
       return changed(r_.delay(w[1], *d), "delayed " + w[1] + " by " + format_duration(*d));
     }
-    if (c == "fail" && args == 1)
-      return changed(r_.fail(w[1]), w[1] + " fails now");
+    if (c == "fail" && args == 1) {
+      const std::string what = failing_words(w[1]);  // before the step fails
+      return changed(r_.fail(w[1]), what);
+    }
     if (c == "fault" && args >= 2 && w[1] == "outage" && args <= 3) {
       double fraction = 0;
       if (args == 3) {
@@ -169,6 +172,21 @@ class Session {
     out_ << fmt::format("now {} ({})\n", r_.scenario().clock.local_text(r_.now()),
                         human_offset(r_.now()));
     return true;
+  }
+
+  // What failing the step does (see fails_at): an attempt under way since
+  // before now fails now; one starting now, or the first of a step yet to
+  // start, fails when its work is done.
+  std::string failing_words(const std::string& step) const {
+    const auto s = r_.scenario().find_step(step);
+    if (!s)
+      return step;
+    const auto started = r_.result().steps[s->value].started;
+    if (step_status_at(r_.scenario(), r_.result(), *s, r_.now()) != StepStatus::running)
+      return step + " has not started: its first attempt will fail when its work is done";
+    if (started && *started < r_.now())
+      return step + " fails now";
+    return step + "'s attempt starting now will fail when its work is done";
   }
 
   bool changed(const std::optional<std::string>& problem, const std::string& what) {
