@@ -287,6 +287,8 @@ check "the text counts what it does not list" \
 expect_exit 0 "analyze with no lists" "$faultline" analyze tests/graph/fixtures/layered.yaml \
   --list-limit 0
 check "says how many it did not list" grep -q "^  db  *3  *1,000  3 not listed$" "$work/stdout"
+expect_exit 2 "analyze with a negative list limit, which listed everything" \
+  "$faultline" analyze tests/graph/fixtures/layered.yaml --list-limit=-100
 check "and so does the JSON" python3 -c '
 import json, sys
 db = json.load(open(sys.argv[1]))["blast_radius"][1]

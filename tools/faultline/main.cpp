@@ -1300,6 +1300,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
       ->add_option("--list-limit", args.list_limit,
                    "List at most this many services and groups in each blast radius (the counts "
                    "are always whole; a full list grows with the square of the estate)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000'000}))
       ->capture_default_str();
   command
       ->add_option("--dot", args.dot,
