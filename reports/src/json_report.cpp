@@ -435,6 +435,7 @@ ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& ana
                                  {"user_groups", std::move(groups)},
                                  {"users", radius.users.value}});
   }
+  j["down_at_peak"] = service_ids(topology, analysis.down_at_peak);
   j["single_points_of_failure"] = ordered_json::array();
   for (const auto& group : analysis.single_points_of_failure) {
     ordered_json spofs = ordered_json::array();

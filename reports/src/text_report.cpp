@@ -1,6 +1,7 @@
 #include "faultline/reports/text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -251,6 +252,16 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
                     r->services_lost_count, thousands(r->users.value), lost.empty() ? "-" : lost);
   }
 
+  if (!analysis.down_at_peak.empty()) {
+    std::vector<std::string_view> ids;
+    for (const ServiceId s : analysis.down_at_peak)
+      ids.push_back(topology.service(s).id);
+    out += fmt::format(
+        "\nWARNING: in major outage at the busiest hour with nothing lost (short of capacity, "
+        "or fallen over under their load): {}. No loss takes them down, so no group lists "
+        "them below.\n",
+        fmt::join(ids, ", "));
+  }
   out += "\nSingle points of failure per user group\n";
   for (const auto& group : analysis.single_points_of_failure) {
     out += fmt::format("  {}\n", topology.user_group(group.group).id);

@@ -129,5 +129,23 @@ TEST_F(Analysis, AServiceEveryReplicaDependsOnIsASinglePointOfFailure) {
   EXPECT_EQ(ids(spofs[1].path), (Ids{"meetings", "identity"}));
 }
 
+// down_at_peak.yaml: worked out in its comments.
+TEST_F(Analysis, AServiceDownWithNothingLostIsNoOnesSinglePointOfFailure) {
+  open("down_at_peak.yaml");
+  EXPECT_EQ(ids(analysis_.down_at_peak), (Ids{"small"}));
+  EXPECT_TRUE(analysis_.single_points_of_failure[0].spofs.empty());
+}
+
+// overload_spof.yaml: worked out in its comments.
+TEST_F(Analysis, ALossThatLeavesTheRestOverloadedIsASinglePointOfFailure) {
+  open("overload_spof.yaml");
+  EXPECT_TRUE(analysis_.down_at_peak.empty());
+  Ids g;
+  for (const auto& spof : analysis_.single_points_of_failure[0].spofs)
+    g.push_back(describe(*topology_, spof));
+  EXPECT_EQ(g, (Ids{"region east", "region west", "deployment api@east", "deployment api@west"}));
+  EXPECT_TRUE(analysis_.single_points_of_failure[1].spofs.empty());
+}
+
 }  // namespace
 }  // namespace faultline

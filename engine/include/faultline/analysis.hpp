@@ -39,7 +39,9 @@ struct BlastRadius {
 using Component = std::variant<RegionId, DeploymentId, ServiceId>;
 
 // A single component whose loss alone puts a service the group uses in major
-// outage, with every failover working and every group at its busiest hour.
+// outage, with every failover working, every group at its busiest hour and
+// every deployment its load keeps at or past its overload threshold fallen
+// over.
 // A service counts when its loss reaches the group through a dependency: a
 // service the group uses always takes its own users down with it.
 struct SinglePointOfFailure {
@@ -64,6 +66,10 @@ struct TopologyAnalysis {
   std::vector<std::vector<ServiceId>> cycles;
   std::vector<BlastRadius> blast_radius;             // by ServiceId
   std::vector<GroupSpofs> single_points_of_failure;  // by UserGroupId
+  // Services in major outage at every group's busiest hour with nothing
+  // lost (short of capacity, or fallen over under their load): no loss
+  // takes them down, so they are no group's single point of failure.
+  std::vector<ServiceId> down_at_peak;
 };
 
 struct AnalysisOptions {

@@ -71,31 +71,38 @@ bool down(const HealthPropagator& health, ServiceId s) {
 }
 
 // Health with some deployments, or one service, lost: at the busiest hour
-// of every group at once (the worst load capacity meets) and with every
-// failover working. The estate is settled once; each loss is a trial on
-// it, undone after, so a probe costs what the loss reaches.
+// of every group at once (the worst load capacity meets), with every
+// failover working and every deployment left at or past its overload
+// threshold fallen over, as a run's would after its `after`. The estate
+// is settled once; each loss is a trial on it, undone after, so a probe
+// costs what the loss reaches.
 class LossProbe {
  public:
   explicit LossProbe(const Topology& topology);
 
   // The loss's health, until undo(); the groups whose services it may
-  // have put in major outage (those of services it changed, and those down
-  // without it), ascending.
+  // have put in major outage (those of services it changed), ascending.
   std::span<const UserGroupId> lose(std::span<const DeploymentId> lost,
                                     std::optional<ServiceId> service);
   void undo() { health_.end_trial(); }
   const HealthPropagator& health() const { return health_; }
+  // In major outage with nothing lost: no loss takes it down.
+  bool down_at_peak(ServiceId s) const { return down_at_peak_[s.value] != 0; }
   // A shortest way the loss of `lost` went to `from`: along hard
   // dependencies through services in major outage, from `from` to `lost`;
   // of equally short ones, through the earliest-listed dependencies.
   std::vector<ServiceId> loss_path(ServiceId from, ServiceId lost);
 
  private:
-  void consider(UserGroupId g);
+  void consider(std::span<const ServiceId> changed);
+  // Takes down the deployments at or past their overload threshold;
+  // returns whether any fell.
+  bool fall_over();
 
   const Topology& topology_;
   HealthPropagator health_;
-  std::vector<UserGroupId> down_without_loss_;
+  std::vector<DeploymentId> can_fall_over_;
+  std::vector<char> down_at_peak_;  // by service
   std::vector<UserGroupId> groups_;
   std::vector<char> is_considered_;    // by group
   std::vector<std::uint32_t> parent_;  // by service, for loss_path
@@ -114,20 +121,41 @@ LossProbe::LossProbe(const Topology& topology)
     busiest.push_back(group.activity.busiest());
   for (std::uint32_t s = 0; s < topology.services().size(); ++s)
     health_.set_demand(ServiceId{s}, demand_on(topology, ServiceId{s}, busiest));
+  for (std::uint32_t d = 0; d < topology.deployments().size(); ++d) {
+    if (topology.service(topology.deployment(DeploymentId{d}).service).overload)
+      can_fall_over_.push_back(DeploymentId{d});
+  }
   health_.settle_failovers();
   health_.propagate();
-  for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
-    const auto& uses = topology.user_groups()[g].uses;
-    if (std::any_of(uses.begin(), uses.end(), [&](ServiceId s) { return down(health_, s); }))
-      down_without_loss_.push_back(UserGroupId{g});
+  while (fall_over())
+    health_.propagate();
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s)
+    down_at_peak_.push_back(down(health_, ServiceId{s}) ? 1 : 0);
+}
+
+void LossProbe::consider(std::span<const ServiceId> changed) {
+  for (const ServiceId s : changed) {
+    for (const UserGroupId g : topology_.users_of(s)) {
+      if (!is_considered_[g.value]) {
+        is_considered_[g.value] = 1;
+        groups_.push_back(g);
+      }
+    }
   }
 }
 
-void LossProbe::consider(UserGroupId g) {
-  if (!is_considered_[g.value]) {
-    is_considered_[g.value] = 1;
-    groups_.push_back(g);
+bool LossProbe::fall_over() {
+  bool fell = false;
+  for (const DeploymentId d : can_fall_over_) {
+    const ServiceId s = topology_.deployment(d).service;
+    if (health_.healthy_instances(d) == 0 ||
+        health_.load_ratio(d) < topology_.service(s).overload->threshold)
+      continue;
+    health_.set_healthy_instances(d, 0);
+    health_.settle_failover(s);
+    fell = true;
   }
+  return fell;
 }
 
 std::span<const UserGroupId> LossProbe::lose(std::span<const DeploymentId> lost,
@@ -140,12 +168,9 @@ std::span<const UserGroupId> LossProbe::lose(std::span<const DeploymentId> lost,
   for (const DeploymentId d : lost)
     health_.settle_failover(topology_.deployment(d).service);
   groups_.clear();
-  for (const ServiceId s : health_.propagate()) {
-    for (const UserGroupId g : topology_.users_of(s))
-      consider(g);
-  }
-  for (const UserGroupId g : down_without_loss_)
-    consider(g);
+  consider(health_.propagate());
+  while (fall_over())
+    consider(health_.propagate());
   for (const UserGroupId g : groups_)
     is_considered_[g.value] = 0;
   std::sort(groups_.begin(), groups_.end());
@@ -180,14 +205,14 @@ std::vector<ServiceId> LossProbe::loss_path(ServiceId from, ServiceId lost) {
 }
 
 // Adds `component` to each of the groups whose services its loss takes
-// down (other than a lost service itself).
+// down (other than a lost service itself, and those down without it).
 void add_spofs(const Topology& topology, LossProbe& probe, std::span<const UserGroupId> groups,
                Component component, std::vector<GroupSpofs>& out) {
   const ServiceId* lost = std::get_if<ServiceId>(&component);
   for (const UserGroupId g : groups) {
     std::vector<ServiceId> services_down;
     for (const ServiceId s : topology.user_group(g).uses) {
-      if (down(probe.health(), s) && !(lost && s == *lost))
+      if (down(probe.health(), s) && !probe.down_at_peak(s) && !(lost && s == *lost))
         services_down.push_back(s);
     }
     if (services_down.empty())
@@ -202,11 +227,15 @@ void add_spofs(const Topology& topology, LossProbe& probe, std::span<const UserG
 
 // Regions, then deployments, then services, each in the order written. A
 // service without hard dependants can take down only itself.
-std::vector<GroupSpofs> spofs_of(const Topology& topology) {
-  std::vector<GroupSpofs> out;
+void add_spofs(const Topology& topology, TopologyAnalysis& analysis) {
+  std::vector<GroupSpofs>& out = analysis.single_points_of_failure;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g)
     out.push_back({UserGroupId{g}, {}});
   LossProbe probe(topology);
+  for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
+    if (probe.down_at_peak(ServiceId{s}))
+      analysis.down_at_peak.push_back(ServiceId{s});
+  }
   for (std::uint32_t r = 0; r < topology.regions().size(); ++r) {
     const RegionId region{r};
     add_spofs(topology, probe, probe.lose(topology.deployments_in(region), std::nullopt), region,
@@ -221,7 +250,6 @@ std::vector<GroupSpofs> spofs_of(const Topology& topology) {
     if (!dependants[s].empty())
       add_spofs(topology, probe, probe.lose({}, ServiceId{s}), ServiceId{s}, out);
   }
-  return out;
 }
 
 }  // namespace
@@ -240,7 +268,7 @@ TopologyAnalysis analyze(const Topology& topology, const AnalysisOptions& option
     analysis.cycles.push_back(std::move(path));
   }
   analysis.blast_radius = graph::blast_radii(topology, options.list_limit);
-  analysis.single_points_of_failure = spofs_of(topology);
+  add_spofs(topology, analysis);
   return analysis;
 }
 

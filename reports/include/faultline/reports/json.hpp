@@ -31,7 +31,9 @@ namespace faultline::reports {
 // of variants, Holm-adjusted), and its significant follows them.
 // 8: forecast's events give by_now, the share of runs kept in which the
 // event had happened by the forecast's time.
-inline constexpr int kSchemaVersion = 8;
+// 9: analyze gives down_at_peak, the services in major outage at the
+// busiest hour with nothing lost.
+inline constexpr int kSchemaVersion = 9;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
