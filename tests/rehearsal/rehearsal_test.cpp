@@ -116,6 +116,20 @@ TEST(Rehearsal, FailingARunningStepStopsItNow) {
   EXPECT_FALSE(r.result().steps[3].started) << "announce waits on fix-app, whose gate stays shut";
 }
 
+// until_it_works.yaml's replay: restore-db's attempts run 0-1h, 1h30-2h30
+// and 3h-4h, a retry awaited 30m between them (see its comments).
+TEST(Rehearsal, AnAttemptIsUnderWayFromItsStartOrRetryUntilItFails) {
+  const auto scenario = testing::scenario_fixture("runbook/fixtures/semantics/until_it_works.yaml");
+  const RunResult r = replay(*scenario);
+  const StepId db{0};
+  const auto since = [&](Duration t) { return attempt_under_way_since(r, db, SimTime{} + t); };
+  EXPECT_EQ(since(Duration::minutes(30)), SimTime{});
+  EXPECT_EQ(since(Duration::minutes(75)), std::nullopt) << "a retry awaited";
+  EXPECT_EQ(since(Duration::minutes(90)), SimTime{} + Duration::minutes(90));
+  EXPECT_EQ(since(Duration::minutes(150)), std::nullopt) << "failed at its end, 2h30";
+  EXPECT_EQ(since(Duration::minutes(200)), SimTime{} + Duration::hours(3));
+}
+
 TEST(Rehearsal, UndoGoesBackOneCommand) {
   Rehearsal r = open_gate();
   ASSERT_FALSE(r.resize("app-team", 0));

@@ -24,7 +24,7 @@ constexpr const char* kHelp =
   delay STEP DURATION          hold a step up: one not started starts no earlier than
                                now + DURATION; a running one takes DURATION longer
   fail STEP                    the step's attempt under way fails now (one starting now,
-                               or the first of a step yet to start, when its work is
+                               or the next of a step not under way, when its work is
                                done); its retries and rollback follow
   fault outage SERVICE [F]     SERVICE stops serving now, down to fraction F (0)
   fault delete DEPLOYMENT      DEPLOYMENT's instances are deleted now
@@ -175,16 +175,18 @@ class Session {
   }
 
   // What failing the step does (see fails_at): an attempt under way since
-  // before now fails now; one starting now, or the first of a step yet to
-  // start, fails when its work is done.
+  // before now fails now; one starting now, the next of a step awaiting a
+  // retry, or the first of a step yet to start, fails when its work is done.
   std::string failing_words(const std::string& step) const {
     const auto s = r_.scenario().find_step(step);
     if (!s)
       return step;
-    const auto started = r_.result().steps[s->value].started;
     if (step_status_at(r_.scenario(), r_.result(), *s, r_.now()) != StepStatus::running)
       return step + " has not started: its first attempt will fail when its work is done";
-    if (started && *started < r_.now())
+    const auto since = attempt_under_way_since(r_.result(), *s, r_.now());
+    if (!since)
+      return step + " awaits a retry: its next attempt will fail when its work is done";
+    if (*since < r_.now())
       return step + " fails now";
     return step + "'s attempt starting now will fail when its work is done";
   }

@@ -36,6 +36,10 @@ struct RehearsalEdit {
 // considered: "ready" may be waiting for one.
 StepStatus step_status_at(const Scenario& scenario, const RunResult& result, StepId step,
                           SimTime t);
+// When the step's attempt under way at time t started (its start, a retry
+// or the next method's): nothing before it started, between attempts (a
+// retry awaited) or once its attempts are over.
+std::optional<SimTime> attempt_under_way_since(const RunResult& result, StepId step, SimTime t);
 
 class Rehearsal {
  public:

@@ -114,6 +114,33 @@ std::optional<std::string> unknown(const Items& items, const std::string& id,
 
 }  // namespace
 
+std::optional<SimTime> attempt_under_way_since(const RunResult& result, StepId step, SimTime t) {
+  std::optional<SimTime> since;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.at > t)
+      break;
+    if (e.subject != TimelineSubject{step})
+      continue;
+    switch (e.kind) {
+      case TimelineKind::step_started:
+      case TimelineKind::step_retry:
+      case TimelineKind::step_next_method:
+        since = e.at;
+        break;
+      case TimelineKind::step_work_done:
+      case TimelineKind::step_completed:
+      case TimelineKind::step_attempt_failed:
+      case TimelineKind::step_skipped:
+      case TimelineKind::step_failed:
+        since.reset();
+        break;
+      default:
+        break;
+    }
+  }
+  return since;
+}
+
 StepStatus step_status_at(const Scenario& scenario, const RunResult& result, StepId step,
                           SimTime t) {
   std::optional<TimelineKind> last;
