@@ -75,7 +75,7 @@ bool down(const HealthPropagator& health, ServiceId s) {
 // failover working and every deployment left at or past its overload
 // threshold fallen over, as a run's would after its `after`. The estate
 // is settled once; each loss is a trial on it, undone after, so a probe
-// costs what the loss reaches.
+// costs what the loss reaches (a fall, what its load moves to).
 class LossProbe {
  public:
   explicit LossProbe(const Topology& topology);
@@ -95,9 +95,9 @@ class LossProbe {
 
  private:
   void consider(std::span<const ServiceId> changed);
-  // Takes down the deployments at or past their overload threshold;
-  // returns whether any fell.
-  bool fall_over();
+  // Takes down those of the deployments at or past their overload
+  // threshold; returns whether any fell.
+  bool fall_over(std::span<const DeploymentId> deployments);
 
   const Topology& topology_;
   HealthPropagator health_;
@@ -127,7 +127,7 @@ LossProbe::LossProbe(const Topology& topology)
   }
   health_.settle_failovers();
   health_.propagate();
-  while (fall_over())
+  while (fall_over(can_fall_over_))
     health_.propagate();
   for (std::uint32_t s = 0; s < topology.services().size(); ++s)
     down_at_peak_.push_back(down(health_, ServiceId{s}) ? 1 : 0);
@@ -144,9 +144,9 @@ void LossProbe::consider(std::span<const ServiceId> changed) {
   }
 }
 
-bool LossProbe::fall_over() {
+bool LossProbe::fall_over(std::span<const DeploymentId> deployments) {
   bool fell = false;
-  for (const DeploymentId d : can_fall_over_) {
+  for (const DeploymentId d : deployments) {
     const ServiceId s = topology_.deployment(d).service;
     if (health_.healthy_instances(d) == 0 ||
         health_.load_ratio(d) < topology_.service(s).overload->threshold)
@@ -168,8 +168,9 @@ std::span<const UserGroupId> LossProbe::lose(std::span<const DeploymentId> lost,
   for (const DeploymentId d : lost)
     health_.settle_failover(topology_.deployment(d).service);
   groups_.clear();
+  // Only a deployment whose load moved can have reached its threshold.
   consider(health_.propagate());
-  while (fall_over())
+  while (fall_over(health_.load_changes()))
     consider(health_.propagate());
   for (const UserGroupId g : groups_)
     is_considered_[g.value] = 0;
@@ -226,8 +227,9 @@ void add_spofs(const Topology& topology, LossProbe& probe, std::span<const UserG
 }
 
 // Regions, then deployments, then services, each in the order written. A
-// service without hard dependants can take down only itself.
-void add_spofs(const Topology& topology, TopologyAnalysis& analysis) {
+// service without hard dependants can take down only itself. The probe's
+// settled estate also says which services are down with nothing lost.
+void find_spofs(const Topology& topology, TopologyAnalysis& analysis) {
   std::vector<GroupSpofs>& out = analysis.single_points_of_failure;
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g)
     out.push_back({UserGroupId{g}, {}});
@@ -268,7 +270,7 @@ TopologyAnalysis analyze(const Topology& topology, const AnalysisOptions& option
     analysis.cycles.push_back(std::move(path));
   }
   analysis.blast_radius = graph::blast_radii(topology, options.list_limit);
-  add_spofs(topology, analysis);
+  find_spofs(topology, analysis);
   return analysis;
 }
 
