@@ -59,10 +59,10 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
     case FaultKind::bad_deploy:
       text = fmt::format("a bad release over {}, {} a wave every {}",
                          deployment_list(topology, f.deployments), f.per_wave,
-                         human_duration(f.every));
+                         format_duration(f.every));
       break;
     case FaultKind::degradation:
-      // The latency to the millisecond: rounded to seconds, 100ms read 0s.
+      // Durations to the millisecond: rounded to seconds, 100ms read 0s.
       text =
           fmt::format("degradation of {}: {} packet loss, {} added latency, {} capacity",
                       deployment_list(topology, f.deployments), percent(f.impairment.packet_loss),
@@ -70,7 +70,7 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
       break;
   }
   if (f.lasts)
-    text += fmt::format(", lasting {}", human_duration(f.lasts->median()));
+    text += fmt::format(", lasting {}", format_duration(f.lasts->median()));
   return f.description.empty() ? text : text + " (" + f.description + ")";
 }
 
@@ -292,7 +292,7 @@ Duration FisBuilder::within_fis_limits(const Fault& f, Duration d, std::string_v
   const Duration kept = std::clamp(d, Duration::minutes(1), kLongestFisWait);
   if (kept != d)
     notes_.push_back(fmt::format("{}: {} {} becomes {}, as FIS takes from 1 minute to 12 hours",
-                                 f.id, what, human_duration(d), human_duration(kept)));
+                                 f.id, what, format_duration(d), format_duration(kept)));
   return kept;
 }
 
@@ -300,11 +300,11 @@ Duration FisBuilder::within_fis_limits(const Fault& f, Duration d, std::string_v
 // FIS selects none with 0.
 std::string FisBuilder::percent_selection(const Fault& f, double share_taken,
                                           std::string_view what) {
-  const long percent = std::lround(share_taken * 100);
-  if (percent < 1)
-    notes_.push_back(fmt::format("{}: {} takes {:.2f}% of the instances, made 1%", f.id, what,
-                                 share_taken * 100));
-  return fmt::format("PERCENT({})", std::max(1L, percent));
+  const long whole = std::lround(share_taken * 100);
+  if (whole < 1)
+    notes_.push_back(fmt::format("{}: {} takes {} of the instances, made 1%", f.id, what,
+                                 percent(share_taken, 2)));
+  return fmt::format("PERCENT({})", std::max(1L, whole));
 }
 
 // LossPercent, a whole percent, for a packet loss: some loss is 1% at
@@ -315,9 +315,8 @@ std::string FisBuilder::loss_percent(const Fault& f, double loss) {
   const long kept = loss >= 1 ? 100 : std::clamp(rounded, 1L, 99L);
   if (kept != rounded)
     notes_.push_back(
-        fmt::format("{}: a packet loss of {:.2f}% is made {}%, as LossPercent takes "
-                    "whole percents",
-                    f.id, loss * 100, kept));
+        fmt::format("{}: a packet loss of {} is made {}%, as LossPercent takes whole percents",
+                    f.id, percent(loss, 2), kept));
   return std::to_string(kept);
 }
 

@@ -76,9 +76,11 @@ std::string markov_text(const Topology& topology, const MarkovResult& result) {
                        result.group_user_hours_lost_per_year(id));
   }
   // A partial outage cuts some users off without counting as downtime.
-  out +=
-      "\n(availability and downtime: not in major outage, a group when none of its services "
-      "is; user-hours lost count every user cut off, in partial outages too)\n";
+  if (!topology.user_groups().empty()) {
+    out +=
+        "\n(availability and downtime: not in major outage, a group when none of its services "
+        "is; user-hours lost count every user cut off, in partial outages too)\n";
+  }
   return out;
 }
 

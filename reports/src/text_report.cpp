@@ -103,8 +103,8 @@ std::string crew_lines(const Scenario& scenario, const RunResult& result) {
   std::string out;
   if (!scenario.crews.empty()) {
     out +=
-        "\nCrews (utilisation: busy member-hours over the member-hours on hand, its size as "
-        "resized, in the runbook's span)\n";
+        "\nCrews (utilisation: busy member-hours over its members' hours in the runbook's span, "
+        "its size as resized, hours off shift included)\n";
     out += fmt::format("  {:<28} {:>5} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
                        "peak busy", "utilisation");
     const SimTime span_end = runbook_span_end(result);

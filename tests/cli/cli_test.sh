@@ -287,12 +287,24 @@ check "the text counts what it does not list" \
 expect_exit 0 "analyze with no lists" "$faultline" analyze tests/graph/fixtures/layered.yaml \
   --list-limit 0
 check "says how many it did not list" grep -q "^  db  *3  *1,000  3 not listed$" "$work/stdout"
-expect_exit 2 "analyze with a negative list limit, which listed everything" \
-  "$faultline" analyze tests/graph/fixtures/layered.yaml --list-limit=-100
 check "and so does the JSON" python3 -c '
 import json, sys
 db = json.load(open(sys.argv[1]))["blast_radius"][1]
 assert db["services_lost_count"] == 3 and db["services_lost"] == ["auth"], db' "$work/listed.json"
+expect_exit 0 "analyze of a service down at its peak with nothing lost" \
+  "$faultline" analyze tests/graph/fixtures/down_at_peak.yaml --json "$work/down-at-peak.json"
+check "a WARNING names it" grep -q "^WARNING: in major outage at the busiest hour .*: small\." \
+  "$work/stdout"
+check "and so does the JSON, beside no single point of failure" python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["down_at_peak"] == ["small"], a["down_at_peak"]
+assert a["single_points_of_failure"][0]["spofs"] == [], a["single_points_of_failure"]' \
+  "$work/down-at-peak.json"
+expect_exit 2 "analyze with a negative list limit, which listed everything" \
+  "$faultline" analyze tests/graph/fixtures/layered.yaml --list-limit=-100
+check "says which option and what it takes" grep -q -- "--list-limit: Value -100 not in range" \
+  "$work/stderr"
 
 # The service graph for other tools: Graphviz renders the DOT, and the
 # GraphML holds one node per service and one edge per dependency.
@@ -995,6 +1007,11 @@ expect_exit 2 "search options without the optimize strategy" \
 check "says which, and what would use it" \
   grep -q -- "--search-evaluations applies to the optimize strategy only" "$work/stderr"
 check "and writes nothing" test ! -e "$work/unsearched.json"
+expect_exit 2 "search options where no compared scenario is optimized" \
+  "$faultline" compare "$runbook/six_jobs.yaml" --strategy as-written --strategy critical-path \
+  --runs 10 --search-runs 5
+expect_exit 2 "a network step in a simulation at state fidelity" \
+  "$faultline" simulate "$runbook/six_jobs.yaml" --runs 10 --step 2m
 expect_exit 2 "a network step at state fidelity" \
   "$faultline" replay "$runbook/six_jobs.yaml" --window 2h
 check "says which, and what would use it" \
@@ -1031,6 +1048,15 @@ check "the rehearsal transcript matches the golden file" \
 expect_exit 0 "the rehearsed scenario validates" "$faultline" validate "$work/saved.yaml"
 expect_exit 0 "the rehearsed scenario replays" "$faultline" replay "$work/saved.yaml"
 check "to the loss the rehearsal reported, counted to the default horizon" grep -q "all users .* 970,875 *1,350$" "$work/stdout"
+# fail says when the step fails (until_it_works.yaml: attempts 0-1h and
+# from 1h30m, a retry awaited between).
+printf 'advance 30m\nfail restore-db\nadvance 45m\nfail restore-web\nquit\n' >"$work/fail.txt"
+expect_exit 0 "rehearse fails steps under way and between attempts" \
+  "$faultline" rehearse "$runbook/semantics/until_it_works.yaml" --script "$work/fail.txt"
+check "one under way fails now" grep -q "^restore-db fails now;" "$work/stdout"
+check "one awaiting a retry fails its next attempt" \
+  grep -q "^restore-web awaits a retry: its next attempt will fail when its work is done;" \
+  "$work/stdout"
 expect_exit 2 "rehearse of an invalid scenario" \
   "$faultline" rehearse "$fixtures/runbook_cycle.yaml" --script "$work/script.txt"
 expect_exit 2 "rehearse with a missing script" \
@@ -1042,6 +1068,8 @@ expect_exit 0 "a rehearsal whose commands all work" \
 markov=$source_dir/tests/markov/fixtures
 expect_exit 0 "markov of a 2-of-3 quorum" "$faultline" markov "$markov/two_of_three.yaml" --json "$work/markov.json"
 check "markov prints the exact availability" grep -q "store .* 0.976709241" "$work/stdout"
+check "and says what availability counts" \
+  grep -q "availability and downtime: not in major outage" "$work/stdout"
 check "markov writes JSON" grep -q '"solver": "dense LU"' "$work/markov.json"
 expect_exit 2 "markov refuses Weibull failures" \
   "$faultline" markov "$markov/not_exponential.yaml" --json "$work/none.json"

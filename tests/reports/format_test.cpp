@@ -8,8 +8,6 @@
 namespace faultline::reports {
 namespace {
 
-// Commas between each three digits from the right, the sign before them,
-// at both ends of int64's range too (its least has no positive of its own).
 // A share rounds to a whole percent, except that some of the runs never
 // reads as none of them, nor most of them as all.
 TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
@@ -33,6 +31,8 @@ TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
   EXPECT_EQ(share_text(1.0), "1.000");
 }
 
+// Commas between each three digits from the right, the sign before them,
+// at both ends of int64's range too (its least has no positive of its own).
 TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(0), "0");
   EXPECT_EQ(thousands(999), "999");

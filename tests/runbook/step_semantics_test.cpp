@@ -202,6 +202,32 @@ TEST(StepSemantics, AnOutageReachesAndLeavesItsConsumersAsTheirCachesExpire) {
                                           at(Duration::minutes(180))}));
 }
 
+// web's blip made to last 63m, serving 45%, ends at its source at 63m, the
+// very time its first cohort (3m past the hour) refreshes and comes back:
+// with all ten cohorts reached web serves 45% (a major outage), with nine
+// 1 - 0.9 x 0.55 = 50.5% (a partial one). The heal is recorded before that
+// change of state, cause before effect.
+TEST(StepSemantics, ACachedOutageEndsAtItsSourceBeforeACohortRefreshingThen) {
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl.yaml"));
+  scenario->faults[1].lasts = Distribution::fixed(Duration::minutes(63));
+  scenario->faults[1].served_fraction = 0.45;
+  const RunResult r = replay(*scenario);
+  const auto first = [&](auto pred) {
+    return std::find_if(r.timeline.begin(), r.timeline.end(), pred) - r.timeline.begin();
+  };
+  const auto healed = first([&](const TimelineEntry& e) {
+    return e.kind == TimelineKind::fault_healed && e.subject == TimelineSubject{FaultId{1}};
+  });
+  const ServiceId web = *scenario->topology->find_service("web");
+  const auto back = first([&](const TimelineEntry& e) {
+    return e.at == at(Duration::minutes(63)) && e.kind == TimelineKind::service_state &&
+           e.subject == TimelineSubject{web};
+  });
+  ASSERT_LT(back, static_cast<std::ptrdiff_t>(r.timeline.size()));
+  EXPECT_EQ(r.timeline[healed].at, at(Duration::minutes(63)));
+  EXPECT_LT(healed, back);
+}
+
 // Found by review: after a step restored the service, the refreshes still
 // to come changed nothing but kept the run going, to T0+9d12h for a TTL of
 // 10 days restored in an hour.

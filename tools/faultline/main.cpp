@@ -955,8 +955,7 @@ std::optional<std::vector<faultline::Variant>> variants_of(
   return variants;
 }
 
-// The SLO file's SLOs, checked against every variant's topology; nothing
-// (said) when one is bad.
+// The variants' scenarios, in order.
 std::vector<const faultline::Scenario*> scenarios_of(
     const std::vector<faultline::Variant>& variants) {
   std::vector<const faultline::Scenario*> loaded;
@@ -965,6 +964,8 @@ std::vector<const faultline::Scenario*> scenarios_of(
   return loaded;
 }
 
+// The SLO file's SLOs, checked against every variant's topology; nothing
+// (said) when one is bad.
 std::optional<std::vector<faultline::Slo>> slos_of_variants(
     const std::string& path, const std::vector<faultline::Variant>& variants) {
   return slos_for(path, scenarios_of(variants), load_options);

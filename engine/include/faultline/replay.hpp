@@ -267,8 +267,9 @@ struct RunResult {
   std::vector<UserImpact> user_groups;   // by UserGroupId
   UserImpact overall;
   // Of overall.lost, what users brought back by something other than a step
-  // (an automatic failover, a repair) had lost; what neither this nor the
-  // steps account for was lost by users still cut off at the end.
+  // (a fault that healed, an automatic failover, a repair, a restart after
+  // an overload, demand falling below capacity) had lost; what neither this
+  // nor the steps account for was lost by users still cut off at the end.
   UserTime restored_loss_otherwise;
   std::vector<MilestoneOutcome> observed;  // by position in scenario.observed
   // Active users cut off across all groups at each requested sampling time
@@ -316,7 +317,7 @@ RunResult replay(const Scenario& scenario);
 // of its step, or the run's end for a step that still held one.
 SimTime runbook_span_end(const RunResult& run);
 // The member-time the crew had from T0 until `until`: its size, as its
-// `resized` entries change it, times the time.
+// `resized` entries change it, times the time, on shift or off.
 Duration crew_on_hand(const Crew& crew, SimTime until);
 
 // The chain of steps that set when the runbook finished, first step first:

@@ -25,10 +25,12 @@ class Estate {
   // was halted before; an outage of tenants takes their share of its
   // service out. An outage that lasts is scheduled to heal.
   void strike(FaultId fault);
-  // The outage or degradation ends by itself (see ServiceCapabilities).
+  // The outage or degradation ends by itself (see ServiceCapabilities);
+  // one reaching its consumers through caches ends at its source, and
+  // leaves them as their cohorts turn.
   void heal(FaultId fault);
   // A cohort of the outage's consumers refreshes its cache (see
-  // Fault::cache_ttl); the last to come back ends the outage.
+  // Fault::cache_ttl): it is reached by the outage, or left by it.
   void turn_cohort(FaultId fault, bool holds_outage);
   // Cohort refreshes still on the queue.
   int cohort_turns_to_come() const { return turns_to_come_; }

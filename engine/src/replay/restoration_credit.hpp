@@ -3,7 +3,8 @@
 // the group's loss goes to the step whose action is being applied, and to
 // every other that finished a wave or completed at the same instant and
 // reaches the group; with no step acting (a fault healed on its own, a
-// failure repaired), to the run's restored_loss_otherwise.
+// failover, a failure repaired, a restart, demand falling), to the run's
+// restored_loss_otherwise.
 
 #include <optional>
 #include <span>
