@@ -108,39 +108,10 @@ class Session {
       const std::string what = failing_words(w[1]);  // before the step fails
       return changed(r_.fail(w[1]), what);
     }
-    if (c == "fault" && args >= 2 && w[1] == "outage" && args <= 3) {
-      double fraction = 0;
-      if (args == 3) {
-        try {
-          std::size_t used = 0;
-          fraction = std::stod(w[3], &used);
-          if (used != w[3].size())
-            throw std::invalid_argument(w[3]);
-        } catch (const std::exception&) {
-          return refuse("the served fraction must be a number from 0 to below 1, found '" + w[3] +
-                        "'");
-        }
-      }
-      return changed(r_.add_outage(w[2], fraction), w[2] + " stops serving now");
-    }
-    if (c == "fault" && args == 2 && w[1] == "delete")
-      return changed(r_.add_deletion(w[2]), w[2] + " loses its instances now");
     if (c == "fault")
-      return refuse("fault takes 'outage SERVICE [FRACTION]' or 'delete DEPLOYMENT'");
-    if (c == "crew" && args == 2) {
-      int size = -1;
-      try {
-        std::size_t used = 0;
-        size = std::stoi(w[2], &used);
-        if (used != w[2].size())
-          size = -1;
-      } catch (const std::exception&) {
-        size = -1;
-      }
-      if (size < 0)
-        return refuse("crew takes a crew and a size of 0 or more, found '" + w[2] + "'");
-      return changed(r_.resize(w[1], size), w[1] + " has " + w[2] + " member(s) from now");
-    }
+      return add_fault(w);
+    if (c == "crew" && args == 2)
+      return resize_crew(w[1], w[2]);
     if (c == "undo" && args == 0) {
       if (auto problem = r_.undo())
         return refuse(*problem);
@@ -155,6 +126,44 @@ class Session {
   }
 
  private:
+  // fault outage SERVICE [FRACTION], or fault delete DEPLOYMENT.
+  bool add_fault(const std::vector<std::string>& w) {
+    const std::size_t args = w.size() - 1;
+    if (args >= 2 && w[1] == "outage" && args <= 3) {
+      double fraction = 0;
+      if (args == 3) {
+        try {
+          std::size_t used = 0;
+          fraction = std::stod(w[3], &used);
+          if (used != w[3].size())
+            throw std::invalid_argument(w[3]);
+        } catch (const std::exception&) {
+          return refuse("the served fraction must be a number from 0 to below 1, found '" + w[3] +
+                        "'");
+        }
+      }
+      return changed(r_.add_outage(w[2], fraction), w[2] + " stops serving now");
+    }
+    if (args == 2 && w[1] == "delete")
+      return changed(r_.add_deletion(w[2]), w[2] + " loses its instances now");
+    return refuse("fault takes 'outage SERVICE [FRACTION]' or 'delete DEPLOYMENT'");
+  }
+
+  bool resize_crew(const std::string& crew, const std::string& size_text) {
+    int size = -1;
+    try {
+      std::size_t used = 0;
+      size = std::stoi(size_text, &used);
+      if (used != size_text.size())
+        size = -1;
+    } catch (const std::exception&) {
+      size = -1;
+    }
+    if (size < 0)
+      return refuse("crew takes a crew and a size of 0 or more, found '" + size_text + "'");
+    return changed(r_.resize(crew, size), crew + " has " + size_text + " member(s) from now");
+  }
+
   bool say(const std::string& text) {
     out_ << text;
     return true;
