@@ -529,6 +529,38 @@ TEST(StepSemantics, ACrewsMemberTimeOnHandFollowsItsResizes) {
   EXPECT_EQ(crew_on_hand(scenario->crews[0], at(Duration::hours(6))), Duration::hours(9));
 }
 
+// Found by a helper: the crew's growth at 5h, after its last step was
+// done at 4h, moved End to 5h and drew a crew line there. It changes
+// nothing, so the run ends at 4h, and so it does with more growths to come.
+TEST(StepSemantics, AResizeAfterTheRunbookIsDoneDoesNotStretchTheRun) {
+  auto scenario = std::make_shared<Scenario>(*fixture("crew_resized.yaml"));
+  const auto last_crew_line = [](const RunResult& r) {
+    return std::find_if(r.timeline.rbegin(), r.timeline.rend(),
+                        [](const auto& e) { return e.kind == TimelineKind::crew; })
+        ->at;
+  };
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.end, at(Duration::hours(4)));
+  EXPECT_EQ(last_crew_line(r), at(Duration::hours(4)));
+  scenario->crews[0].resized.push_back({at(Duration::hours(6)), 4});
+  EXPECT_EQ(replay(*scenario).end, at(Duration::hours(4)));
+  // With a horizon the run goes on to it, and the resizes are recorded.
+  scenario->horizon = at(Duration::hours(8));
+  const RunResult to_horizon = replay(*scenario);
+  EXPECT_EQ(to_horizon.end, at(Duration::hours(8)));
+  EXPECT_EQ(last_crew_line(to_horizon), at(Duration::hours(6)));
+}
+
+// A resize a step still waits for is work: with ops cut to none at 1h,
+// x waits for a member until the growth at 5h and is done at 6h.
+TEST(StepSemantics, AResizeAStepWaitsForIsWork) {
+  auto scenario = std::make_shared<Scenario>(*fixture("crew_resized.yaml"));
+  scenario->crews[0].resized[0].size = 0;
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[2].started, at(Duration::hours(5)));
+  EXPECT_EQ(r.end, at(Duration::hours(6)));
+}
+
 // Found by review: with users cut off and no horizon, refreshes a restore
 // masks no longer carry the run past the default 30 days. db's outage
 // reaches its consumers through caches of 100 days (first refreshes at 5d,

@@ -92,8 +92,18 @@ class RunbookExecutor {
   // The step gave up (after any rollback): frees its crew; its successors stay
   // blocked.
   void fail(StepId step);
-  // A crew's size changes from now on; steps already running keep going.
-  void resize(CrewId crew, int size);
+  // The crew's `change`-th resized entry is reached: its size changes from
+  // now on; steps already running keep going.
+  void resize(CrewId crew, std::size_t change);
+  // The crew's resized entries not reached yet.
+  std::size_t resizes_to_come(CrewId crew) const {
+    return scenario_.crews[crew.value].resized.size() - resizes_reached_[crew.value];
+  }
+  // Whether a change of the crew's size can still make a difference: some
+  // step of the crew is not over, and the runbook is not at rest. At rest,
+  // every step is over or blocked behind one that failed, and nothing can
+  // start again.
+  bool crew_needed(CrewId crew) const;
 
   // Starts ready steps not awaiting services, in rank order, while their
   // crews are on shift and have a free member; returns the steps started.
@@ -136,6 +146,7 @@ class RunbookExecutor {
   std::vector<int> unfinished_predecessors_;
   std::vector<int> busy_;
   std::vector<int> size_;
+  std::vector<std::size_t> resizes_reached_;  // by crew
   std::vector<int> held_;  // by step: members of its crew it holds
   // By step: members it takes to start (a batch step, its first batch's).
   std::vector<int> members_to_start_;

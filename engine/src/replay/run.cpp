@@ -89,9 +89,13 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   finish(end_of_run(last_work));
 }
 
+// A crew's resize is work only while it can still make a difference, so
+// that one after the runbook is done does not stretch the run.
 bool Run::is_work(const Event& e) const {
   if (std::holds_alternative<events::DemandChanges>(e))
     return false;
+  if (const auto* resize = std::get_if<events::CrewResized>(&e))
+    return steps_.runbook().crew_needed(resize->crew);
   const auto* turn = std::get_if<events::CacheCohortTurns>(&e);
   return !turn || !estate_.turn_changes_nothing(turn->fault, turn->holds_outage);
 }
@@ -108,17 +112,31 @@ bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work)
          event.at > std::max(last_work, SimTime{} + kDefaultHorizon);
 }
 
-// The queue holds at most the one demand change, and cohort turns that
-// each change nothing (the popped event is off the queue, but a turn is
-// still counted as to come until it is taken).
+// The queue holds at most the one demand change, cohort turns that each
+// change nothing, and resizes of crews no longer needed (the popped event
+// is off the queue, but a turn or resize is still counted as to come until
+// it is taken).
 bool Run::only_idle_events_to_come(const Event& popped) const {
   const bool popped_turn = std::holds_alternative<events::CacheCohortTurns>(popped);
   const bool demand_queued =
       demand_schedule_.scheduled() && !std::holds_alternative<events::DemandChanges>(popped);
   const auto turns_queued =
       static_cast<std::size_t>(estate_.cohort_turns_to_come() - (popped_turn ? 1 : 0));
-  return context_.queue.size() == turns_queued + (demand_queued ? 1 : 0) &&
+  return context_.queue.size() ==
+             turns_queued + (demand_queued ? 1 : 0) + idle_resizes_queued(popped) &&
          (turns_queued == 0 || estate_.turns_to_come_change_nothing());
+}
+
+std::size_t Run::idle_resizes_queued(const Event& popped) const {
+  const RunbookExecutor& runbook = steps_.runbook();
+  std::size_t idle = 0;
+  for (std::uint32_t c = 0; c < context_.scenario.crews.size(); ++c) {
+    const std::size_t to_come = runbook.resizes_to_come(CrewId{c});
+    if (to_come > 0 && !runbook.crew_needed(CrewId{c}))
+      idle += to_come;
+  }
+  const auto* resize = std::get_if<events::CrewResized>(&popped);
+  return resize && !runbook.crew_needed(resize->crew) ? idle - 1 : idle;
 }
 
 SimTime Run::end_of_run(SimTime last_work) const {

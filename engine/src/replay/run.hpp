@@ -90,6 +90,8 @@ class Run {
   bool is_work(const Event& e) const;
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   bool only_idle_events_to_come(const Event& popped) const;
+  // Resizes on the queue of crews no longer needed.
+  std::size_t idle_resizes_queued(const Event& popped) const;
   SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
 

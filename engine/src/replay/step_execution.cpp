@@ -133,7 +133,7 @@ bool StepExecution::condition_holds(const StepCondition& c) const {
 }
 
 void StepExecution::resize_crew(CrewId crew, std::size_t change) {
-  runbook_.resize(crew, run_.scenario.crews[crew.value].resized[change].size);
+  runbook_.resize(crew, change);
   run_.recorder.crew_resized(crew);
 }
 

@@ -123,6 +123,7 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
       unfinished_predecessors_(scenario.steps.size()),
       busy_(scenario.crews.size()),
       size_(scenario.crews.size()),
+      resizes_reached_(scenario.crews.size()),
       held_(scenario.steps.size()),
       members_to_start_(scenario.steps.size(), 1),
       rank_(std::move(rank)) {
@@ -147,6 +148,7 @@ void RunbookExecutor::reset() {
   std::fill(held_.begin(), held_.end(), 0);
   for (std::size_t c = 0; c < size_.size(); ++c)
     size_[c] = scenario_.crews[c].size;
+  std::fill(resizes_reached_.begin(), resizes_reached_.end(), 0);
   ready_.clear();
   started_.clear();
   waiting_.clear();
@@ -247,8 +249,22 @@ void RunbookExecutor::fail(StepId s) {
   status_[s.value] = StepStatus::failed;
 }
 
-void RunbookExecutor::resize(CrewId crew, int size) {
-  size_[crew.value] = size;
+void RunbookExecutor::resize(CrewId crew, std::size_t change) {
+  size_[crew.value] = scenario_.crews[crew.value].resized[change].size;
+  resizes_reached_[crew.value] = change + 1;
+}
+
+bool RunbookExecutor::crew_needed(CrewId crew) const {
+  bool crew_steps_left = false;
+  bool at_rest = true;
+  for (std::size_t s = 0; s < status_.size(); ++s) {
+    const StepStatus st = status_[s];
+    if (st == StepStatus::done || st == StepStatus::skipped || st == StepStatus::failed)
+      continue;
+    crew_steps_left = crew_steps_left || scenario_.steps[s].crew == crew;
+    at_rest = at_rest && st == StepStatus::blocked;
+  }
+  return crew_steps_left && !at_rest;
 }
 
 std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
