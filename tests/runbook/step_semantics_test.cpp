@@ -260,6 +260,55 @@ TEST(StepSemantics, CacheRefreshesThatCutUsersOffAgainKeepTheRunGoing) {
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
 }
 
+// Found by review: made to last 3h, the outage the restore masks ended at
+// its source at 3h, but the refreshes leaving it, one for each cohort from
+// 186m to 294m, each counted as work and ran the run on to 4h54m. With the
+// service restored whole they change nothing: the run ends at the heal, as
+// an outage without caches lasting 3h does.
+TEST(StepSemantics, RefreshesLeavingAMaskedOutageDoNotKeepTheRunGoing) {
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
+  scenario->faults[0].lasts = Distribution::fixed(Duration::hours(3));
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{
+                                {6, 60}, {18, 120}, {30, 180}, {42, 240}, {54, 300}, {60, 0}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 150);
+  EXPECT_EQ(r.end, at(Duration::hours(3)));
+}
+
+// Adding 0.5 masks neither end: the cohorts that first refresh after the
+// restore cut 60 app-users off each (66m to 114m, to 300), and after the
+// heal at 3h each cohort's next refresh (cohort i at 6 + 12i minutes, then
+// every 2h) brings a tenth back: 186m (cohort 5), 198m, 210m, 222m, and at
+// 234m (cohort 9) the service serves 0.5 + 0.5 = all; the refreshes of
+// cohorts 0-4 at 246m to 294m change nothing, and the run ends at 234m.
+// User-minutes after 1h: 12 x (60 + 120 + 180 + 240) + 72 x 300 +
+// 12 x (240 + 180 + 120 + 60) = 36,000, 600 user-hours, 750 with the 150
+// before.
+TEST(StepSemantics, RefreshesLeavingAnOutageAnAdditionDoesNotMaskKeepTheRunGoing) {
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
+  scenario->faults[0].lasts = Distribution::fixed(Duration::hours(3));
+  scenario->steps[0].adds = 0.5;
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{{6, 60},
+                                                                                {18, 120},
+                                                                                {30, 180},
+                                                                                {42, 240},
+                                                                                {54, 300},
+                                                                                {60, 0},
+                                                                                {66, 60},
+                                                                                {78, 120},
+                                                                                {90, 180},
+                                                                                {102, 240},
+                                                                                {114, 300},
+                                                                                {186, 240},
+                                                                                {198, 180},
+                                                                                {210, 120},
+                                                                                {222, 60},
+                                                                                {234, 0}}));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 750);
+  EXPECT_EQ(r.end, at(Duration::minutes(234)));
+}
+
 // Found by review: the critical path took the first step completing as a
 // step that required a service started, whatever it acted on. all-clear,
 // made to end last, starts at 3h when both fix-db and fix-web complete; it

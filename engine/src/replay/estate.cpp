@@ -157,6 +157,11 @@ bool Estate::masked(FaultId index) const {
   return capabilities_.masks_deepening(*fault.service, index, served_with(fault, kCacheCohorts));
 }
 
+bool Estate::end_masked(FaultId index) const {
+  const Fault& fault = run_.scenario.faults[index.value];
+  return capabilities_.masks_deepening(*fault.service, index, 1.0);
+}
+
 double Estate::served_with(const Fault& fault, int reached) {
   const double share = static_cast<double>(reached) / kCacheCohorts;
   return 1.0 - share * (1.0 - fault.served_fraction);
@@ -164,7 +169,8 @@ double Estate::served_with(const Fault& fault, int reached) {
 
 bool Estate::turns_to_come_change_nothing() const {
   for (std::uint32_t f = 0; f < holding_turns_.size(); ++f) {
-    if (releasing_turns_[f] > 0 || (holding_turns_[f] > 0 && !masked(FaultId{f})))
+    if ((releasing_turns_[f] > 0 && !end_masked(FaultId{f})) ||
+        (holding_turns_[f] > 0 && !masked(FaultId{f})))
       return false;
   }
   return true;

@@ -35,10 +35,11 @@ class Estate {
   // Cohort refreshes still on the queue.
   int cohort_turns_to_come() const { return turns_to_come_; }
   // Whether the cohort's turn would leave every service as it is: a first
-  // refresh while later changes mask the outage (see masks_deepening). A
-  // last refresh never does: it may end the outage.
+  // refresh while later changes mask the outage at its deepest, a last one
+  // while they mask its end (see masks_deepening), as when a step restored
+  // the whole service.
   bool turn_changes_nothing(FaultId fault, bool holds_outage) const {
-    return holds_outage && masked(fault);
+    return holds_outage ? masked(fault) : end_masked(fault);
   }
   // Whether each turn still to come would.
   bool turns_to_come_change_nothing() const;
@@ -82,6 +83,8 @@ class Estate {
   void apply_service(ServiceId s);
   // The outage reaching all its consumers would change nothing.
   bool masked(FaultId fault) const;
+  // The outage leaving all its consumers would change nothing.
+  bool end_masked(FaultId fault) const;
   // What the service serves with `reached` cohorts of its consumers holding
   // the outage.
   static double served_with(const Fault& fault, int reached);

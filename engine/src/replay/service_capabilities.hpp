@@ -35,9 +35,9 @@ class ServiceCapabilities {
   // The outage under way now leaves `served_fraction`, as if it had from
   // the start (it reached more consumers, or fewer); returns the capability.
   double deepen(ServiceId s, FaultId fault, double served_fraction);
-  // Whether the outage going on down to `deepest` would leave the
-  // capability as it is, later changes masking it (a step restored all of
-  // the service since it struck). Needs the history.
+  // Whether the outage going on down to `deepest` (or up to it: 1 is its
+  // end) would leave the capability as it is, later changes masking it (a
+  // step restored all of the service since it struck). Needs the history.
   bool masks_deepening(ServiceId s, FaultId fault, double deepest) const;
   // The capability once the outage reaches nobody any more, if nothing else
   // changes meanwhile. Needs the history.
