@@ -228,51 +228,49 @@ TEST(StepSemantics, ACachedOutageEndsAtItsSourceBeforeACohortRefreshingThen) {
   EXPECT_LT(healed, back);
 }
 
+// cache_ttl_restored.yaml's users lines (minutes, users cut off) until fix
+// restores db at 1h, 150 user-hours.
+const std::vector<std::pair<std::int64_t, std::int64_t>> kCutOffUntilTheRestore = {
+    {6, 60}, {18, 120}, {30, 180}, {42, 240}, {54, 300}, {60, 0}};
+
 // Found by review: after a step restored the service, the refreshes still
 // to come changed nothing but kept the run going, to T0+9d12h for a TTL of
-// 10 days restored in an hour.
+// 10 days restored in an hour. Found by review too: made to last 3h, the
+// outage ended at its source at 3h, but the refreshes leaving it, one for
+// each cohort from 186m to 294m, each counted as work and ran the run on
+// to 4h54m. With the service restored whole they change nothing: the run
+// ends at the heal, as an outage without caches lasting 3h does.
 TEST(StepSemantics, CacheRefreshesAfterARestoreDoNotKeepTheRunGoing) {
-  const auto scenario = fixture("cache_ttl_restored.yaml");
-  const RunResult r = replay(*scenario);
-  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{
-                                {6, 60}, {18, 120}, {30, 180}, {42, 240}, {54, 300}, {60, 0}}));
-  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 150);
-  EXPECT_EQ(r.end, at(Duration::hours(1)));
+  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
+  for (const auto& [lasts, end] :
+       {std::pair{std::optional<Duration>{}, Duration::hours(1)},
+        std::pair{std::optional{Duration::hours(3)}, Duration::hours(3)}}) {
+    if (lasts)
+      scenario->faults[0].lasts = Distribution::fixed(*lasts);
+    const RunResult r = replay(*scenario);
+    EXPECT_EQ(users_lines(r), kCutOffUntilTheRestore);
+    EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 150);
+    EXPECT_EQ(r.end, at(end));
+  }
+}
+
+// Made to add 0.5, fix brings everyone back at 1h and each later first
+// refresh cuts 60 app-users off again (see the fixture).
+std::vector<std::pair<std::int64_t, std::int64_t>> cut_off_again_after_the_addition() {
+  auto lines = kCutOffUntilTheRestore;
+  for (const std::int64_t minute : {66, 78, 90, 102, 114})
+    lines.emplace_back(minute, lines.back().second + 60);
+  return lines;
 }
 
 TEST(StepSemantics, CacheRefreshesThatCutUsersOffAgainKeepTheRunGoing) {
   auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
   scenario->steps[0].adds = 0.5;
   const RunResult r = replay(*scenario);
-  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{{6, 60},
-                                                                                {18, 120},
-                                                                                {30, 180},
-                                                                                {42, 240},
-                                                                                {54, 300},
-                                                                                {60, 0},
-                                                                                {66, 60},
-                                                                                {78, 120},
-                                                                                {90, 180},
-                                                                                {102, 240},
-                                                                                {114, 300}}));
+  EXPECT_EQ(users_lines(r), cut_off_again_after_the_addition());
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 215'700);
   EXPECT_EQ(r.end, at(Duration::days(30)));
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
-}
-
-// Found by review: made to last 3h, the outage the restore masks ended at
-// its source at 3h, but the refreshes leaving it, one for each cohort from
-// 186m to 294m, each counted as work and ran the run on to 4h54m. With the
-// service restored whole they change nothing: the run ends at the heal, as
-// an outage without caches lasting 3h does.
-TEST(StepSemantics, RefreshesLeavingAMaskedOutageDoNotKeepTheRunGoing) {
-  auto scenario = std::make_shared<Scenario>(*fixture("cache_ttl_restored.yaml"));
-  scenario->faults[0].lasts = Distribution::fixed(Duration::hours(3));
-  const RunResult r = replay(*scenario);
-  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{
-                                {6, 60}, {18, 120}, {30, 180}, {42, 240}, {54, 300}, {60, 0}}));
-  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 150);
-  EXPECT_EQ(r.end, at(Duration::hours(3)));
 }
 
 // Adding 0.5 masks neither end: the cohorts that first refresh after the
@@ -289,22 +287,10 @@ TEST(StepSemantics, RefreshesLeavingAnOutageAnAdditionDoesNotMaskKeepTheRunGoing
   scenario->faults[0].lasts = Distribution::fixed(Duration::hours(3));
   scenario->steps[0].adds = 0.5;
   const RunResult r = replay(*scenario);
-  EXPECT_EQ(users_lines(r), (std::vector<std::pair<std::int64_t, std::int64_t>>{{6, 60},
-                                                                                {18, 120},
-                                                                                {30, 180},
-                                                                                {42, 240},
-                                                                                {54, 300},
-                                                                                {60, 0},
-                                                                                {66, 60},
-                                                                                {78, 120},
-                                                                                {90, 180},
-                                                                                {102, 240},
-                                                                                {114, 300},
-                                                                                {186, 240},
-                                                                                {198, 180},
-                                                                                {210, 120},
-                                                                                {222, 60},
-                                                                                {234, 0}}));
+  auto expected = cut_off_again_after_the_addition();
+  for (const std::int64_t minute : {186, 198, 210, 222, 234})
+    expected.emplace_back(minute, expected.back().second - 60);
+  EXPECT_EQ(users_lines(r), expected);
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 750);
   EXPECT_EQ(r.end, at(Duration::minutes(234)));
 }
