@@ -228,6 +228,22 @@ TEST(StepSemantics, ACachedOutageEndsAtItsSourceBeforeACohortRefreshingThen) {
   EXPECT_LT(healed, back);
 }
 
+TEST(StepSemantics, AScriptedFailureWhileNoAttemptIsUnderWayFailsTheNext) {
+  const auto scenario = fixture("scripted_while_idle.yaml");
+  const RunResult r = replay(*scenario);
+  std::vector<SimTime> failed;
+  for (const TimelineEntry& e : r.timeline) {
+    if (e.kind == TimelineKind::step_attempt_failed) {
+      EXPECT_TRUE(e.scripted);
+      failed.push_back(e.at);
+    }
+  }
+  EXPECT_EQ(failed, (std::vector<SimTime>{at(Duration::hours(3)), at(Duration::minutes(250))}));
+  EXPECT_EQ(r.steps[1].attempts, 3);
+  EXPECT_EQ(r.steps[1].completed, at(Duration::minutes(320)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 3'200);
+}
+
 // cache_ttl_restored.yaml's users lines (minutes, users cut off) until fix
 // restores db at 1h, 150 user-hours.
 const std::vector<std::pair<std::int64_t, std::int64_t>> kCutOffUntilTheRestore = {
