@@ -55,7 +55,11 @@ ScenarioHandle load_scenario(const std::string& path, const std::optional<std::s
           "unknown strategy '" + *strategy + "'" +
           faultline::did_you_mean(*strategy, faultline::accepted_words<faultline::StrategyKind>()) +
           "; expected one of " + faultline::expected_words<faultline::StrategyKind>());
-    scenario->strategy = *kind;
+    try {
+      scenario = faultline::under_strategy(*load.scenario, *kind);
+    } catch (const std::invalid_argument& e) {
+      throw py::value_error(e.what());
+    }
   }
   if (scenario->strategy == faultline::StrategyKind::optimize)
     throw py::value_error(

@@ -247,6 +247,14 @@ expect_exit 2 "an unknown strategy is bad input" "$faultline" simulate \
 check "the unknown strategy is named with the choices" \
   grep -q "unknown --strategy 'fastest'; expected one of as-written" "$work/stderr"
 check "nothing written for an unknown strategy" test ! -e "$work/none-strategy.json"
+for command in replay simulate; do
+  expect_exit 2 "$command refuses --strategy priority for a scenario without a priority list" \
+    "$faultline" $command "$fixtures/good_scenario.yaml" --strategy priority --json "$work/none-priority.json"
+  check "$command says the list is missing" grep -q "good_scenario.yaml: --strategy priority: the priority strategy follows the scenario.s .priority. list" "$work/stderr"
+  check "$command wrote nothing without the list" test ! -e "$work/none-priority.json"
+done
+expect_exit 2 "compare refuses --strategy priority without a priority list" "$faultline" compare \
+  "$fixtures/good_scenario.yaml" --strategy priority --strategy as-written --runs 10
 expect_exit 0 "compare runs strategies on one scenario" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml --strategy as-written --strategy weighted-shortest-first \
   --runs 200 --threads 1 --json "$work/compare-1.json"

@@ -96,6 +96,8 @@ class Module(unittest.TestCase):
             faultline.load_scenario(WEBEX, strategy="critical-pat")
         with self.assertRaisesRegex(ValueError, "optimize strategy is a search"):
             faultline.load_scenario(WEBEX, strategy="optimize")
+        with self.assertRaisesRegex(ValueError, "'priority' list .* and it has none"):
+            faultline.load_scenario(WEBEX, strategy="priority")
 
     def test_other_threads_run_while_the_engine_does(self):
         # 20,000 Webex runs take about half a second, in which this thread

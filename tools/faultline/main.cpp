@@ -283,9 +283,12 @@ std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path
               << "\n";
     return nullptr;
   }
-  auto chosen = std::make_shared<faultline::Scenario>(*load.scenario);
-  chosen->strategy = *kind;
-  return chosen;
+  try {
+    return faultline::under_strategy(*load.scenario, *kind);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultline: " << path << ": --strategy " << strategy << ": " << e.what() << "\n";
+    return nullptr;
+  }
 }
 
 // How the optimize strategy searches, when it is chosen.

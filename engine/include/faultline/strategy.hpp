@@ -4,6 +4,7 @@
 // each duration's median; the runbook executor starts ready steps in rank
 // order, ties in runbook order.
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,12 @@ UserCount users_restored_by(const Scenario& scenario, StepId step);
 // The strategies that rank steps by a rule of their own, without a list or
 // a search: the candidates a search starts from.
 std::span<const StrategyKind> heuristic_strategies();
+
+// The scenario under `strategy` instead of its own. Throws
+// std::invalid_argument for the priority strategy when the scenario has no
+// priority list, as the loader refuses it: it would run as written under
+// another name.
+std::shared_ptr<Scenario> under_strategy(const Scenario& scenario, StrategyKind strategy);
 
 // rank[s] is step s's place in the strategy's order, 0 first. Throws
 // std::invalid_argument for optimize, which only a search resolves.

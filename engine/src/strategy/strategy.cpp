@@ -95,6 +95,16 @@ UserCount users_restored_by(const Scenario& scenario, StepId step) {
       .users;
 }
 
+std::shared_ptr<Scenario> under_strategy(const Scenario& scenario, StrategyKind strategy) {
+  if (strategy == StrategyKind::priority && scenario.priority.empty())
+    throw std::invalid_argument(
+        "the priority strategy follows the scenario's 'priority' list (the step ids, most urgent "
+        "first), and it has none; add one, or name another strategy");
+  auto chosen = std::make_shared<Scenario>(scenario);
+  chosen->strategy = strategy;
+  return chosen;
+}
+
 std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy) {
   if (strategy == StrategyKind::optimize) {
     throw std::invalid_argument(
