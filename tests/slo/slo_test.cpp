@@ -166,6 +166,57 @@ TEST(SloMeter, SaysWhenTheRunEndsWithTheServiceStillShort) {
   EXPECT_FALSE(SloMeter(*scenario, store_slos()).burn(replay(*scenario))[0].short_at_end);
 }
 
+// Found by a helper: a tenant out spent nothing of any budget, so a mass
+// deletion of customers passed --require-slos. The figures of
+// fixtures/tenant_slos.yaml's comments.
+TEST(SloMeter, UsersOfTenantsOutAreBadEventsOfEveryServiceTheyReach) {
+  const auto scenario = testing::scenario_fixture("slo/fixtures/tenant_outage.yaml");
+  SloLoad load = load_slos(testing::test_path("slo/fixtures/tenant_slos.yaml"));
+  ASSERT_FALSE(load.diagnostics.has_errors()) << load.diagnostics.to_text();
+  const SloMeter meter(*scenario, load.slos);
+  const RunResult run = replay(*scenario);
+  const std::vector<SloBurn> burns = meter.burn(run);
+  ASSERT_EQ(burns.size(), 3u);
+  EXPECT_NEAR(burns[0].objectives[0].budget, 864'000.0, 1e-6);
+  EXPECT_NEAR(burns[0].objectives[0].spent, 8'100'000.0, 1e-6);
+  // As the users cut off count them: 2,250 user-hours.
+  EXPECT_NEAR(burns[0].objectives[0].spent, run.overall.lost.in_user_hours() * 3600, 1e-6);
+  EXPECT_NEAR(burns[1].objectives[0].budget, 1'036'800.0, 1e-6);
+  EXPECT_NEAR(burns[1].objectives[0].spent, 4'320'000.0, 1e-6);
+  EXPECT_NEAR(burns[2].objectives[0].spent, 3.0, 1e-9);
+  for (const SloBurn& b : burns)
+    EXPECT_FALSE(b.short_at_end);
+}
+
+// With big still out at the horizon, the run ends short of every service
+// its shoppers reach, though each serves everything.
+TEST(SloMeter, SaysWhenTheRunEndsWithTenantsOut) {
+  auto scenario =
+      std::make_shared<Scenario>(*testing::scenario_fixture("slo/fixtures/tenant_outage.yaml"));
+  scenario->faults.pop_back();
+  scenario->horizon = SimTime{} + Duration::hours(1);
+  SloLoad load = load_slos(testing::test_path("slo/fixtures/tenant_slos.yaml"));
+  const std::vector<SloBurn> burns = SloMeter(*scenario, load.slos).burn(replay(*scenario));
+  EXPECT_TRUE(burns[0].short_at_end);
+  EXPECT_TRUE(burns[1].short_at_end);
+  EXPECT_NEAR(burns[0].objectives[0].spent, 600.0 * 3600, 1e-6);
+}
+
+// At network fidelity the tenants' users still send their requests, which
+// are served; of those, the share their users are of web's active users
+// is bad (0.6 while big is out). web's requests come from the shoppers
+// alone at a steady rate, so it spends what the state run does, 937.5%.
+TEST(SloMeter, NetworkFidelityCountsTheRequestsOfTenantsOut) {
+  const auto scenario = testing::scenario_fixture("slo/fixtures/tenant_outage.yaml");
+  SloLoad load = load_slos(testing::test_path("slo/fixtures/tenant_slos.yaml"));
+  const NetworkRunResult run = replay_network(*scenario);
+  const SloMeter meter(*scenario, load.slos, NetworkOptions{});
+  const std::vector<SloBurn> burns = meter.burn(run.run, run.requests);
+  EXPECT_NEAR(burns[0].objectives[0].consumed(), 9.375, 1e-3);
+  EXPECT_GT(burns[1].objectives[0].spent, 0);
+  EXPECT_NEAR(burns[2].objectives[0].spent, 3.0, 1e-9);
+}
+
 TEST(Statistics, WilsonIntervalMatchesItsClosedForms) {
   const double z2 = 1.959963984540054 * 1.959963984540054;
   const ProportionInterval none = wilson_interval(0, 10);

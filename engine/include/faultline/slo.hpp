@@ -142,6 +142,11 @@ class SloMeter {
   // The active users whose traffic reaches s, over [from, to), in
   // user-milliseconds.
   double demand(ServiceId s, SimTime from, SimTime to) const;
+  // The active ones of `users` of the group over [from, to), likewise.
+  double active(UserGroupId g, UserCount users, SimTime from, SimTime to) const;
+  double tenants_out_active(ServiceId s, const RunResult& run, SimTime from, SimTime to) const;
+  double bad_requests(ServiceId s, const RunResult& run, const RequestWindow& w, SimTime from,
+                      SimTime to) const;
   SloBurn burn_state(std::size_t k, const RunResult& run) const;
   SloBurn burn_network(std::size_t k, const RunResult& run, const RequestMetrics& requests) const;
 

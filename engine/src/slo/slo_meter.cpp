@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -15,22 +16,28 @@ namespace faultline {
 
 namespace {
 
-// A span of the run in which the service served less than everything.
-struct Shortfall {
+// A span of the run in which some of the service's events are bad: a
+// share of every user's, or, of one group, a share of the users of its
+// tenants out. Those tenants' users are cut off from everything (see
+// TenantStates), so of them the share the service did serve is bad too;
+// the share it did not is in the span of every user's already.
+struct BadSpan {
   SimTime from;
   SimTime to;
-  double not_served = 0;  // 1 - its share served
+  double share = 0;
+  std::optional<UserGroupId> group;
+  UserCount users;  // of the group's tenants out
 };
 
 // The service's spans of shortfall within [T0, until), in time order.
-std::vector<Shortfall> shortfalls(const RunResult& run, ServiceId s, SimTime until) {
-  std::vector<Shortfall> out;
+std::vector<BadSpan> shortfalls(const RunResult& run, ServiceId s, SimTime until) {
+  std::vector<BadSpan> out;
   double served = 1.0;
   SimTime since;
   const auto close = [&](SimTime at) {
     const SimTime to = std::min(at, until);
     if (!fully_served(served) && since < to)
-      out.push_back({since, to, 1.0 - served});
+      out.push_back({since, to, 1.0 - served, std::nullopt, UserCount{}});
   };
   for (const ServedChange& c : run.served_changes) {
     if (c.service != s)
@@ -43,17 +50,86 @@ std::vector<Shortfall> shortfalls(const RunResult& run, ServiceId s, SimTime unt
   return out;
 }
 
+// The share the service served over [from, to), piece by piece: `spans` are
+// its shortfalls, in time order.
+template <class Piece>
+void served_pieces(std::span<const BadSpan> spans, SimTime from, SimTime to, Piece piece) {
+  SimTime at = from;
+  for (const BadSpan& f : spans) {
+    if (f.to <= at || f.from >= to)
+      continue;
+    if (at < f.from)
+      piece(at, f.from, 1.0);
+    const SimTime end = std::min(f.to, to);
+    piece(std::max(at, f.from), end, 1.0 - f.share);
+    at = end;
+  }
+  if (at < to)
+    piece(at, to, 1.0);
+}
+
+// The spans of the group's users whose tenants are out, less what the
+// service's shortfalls count of them, within [T0, until).
+void add_tenants_out(const RunResult& run, UserGroupId g, std::span<const BadSpan> shortfalls,
+                     SimTime until, std::vector<BadSpan>& out) {
+  UserCount users;
+  SimTime since;
+  const auto close = [&](SimTime at) {
+    const SimTime to = std::min(at, until);
+    if (users == UserCount{} || since >= to)
+      return;
+    served_pieces(shortfalls, since, to, [&](SimTime from, SimTime end, double served) {
+      if (served > 0)
+        out.push_back({from, end, served, g, users});
+    });
+  };
+  for (const GroupTenantsOut& o : run.group_tenants_out) {
+    if (o.group != g)
+      continue;
+    close(o.at);
+    users = o.users;
+    since = o.at;
+  }
+  close(run.end);
+}
+
+// The group's users whose tenants were out at the run's end.
+UserCount tenants_out_at_end(const RunResult& run, UserGroupId g) {
+  for (auto o = run.group_tenants_out.rbegin(); o != run.group_tenants_out.rend(); ++o) {
+    if (o->group == g)
+      return o->users;
+  }
+  return UserCount{};
+}
+
+// The service's shortfalls, then each group's tenants out.
+std::vector<BadSpan> bad_spans(const Topology& topology, ServiceId s, const RunResult& run,
+                               SimTime until) {
+  std::vector<BadSpan> spans = shortfalls(run, s, until);
+  if (!run.group_tenants_out.empty()) {
+    const std::vector<BadSpan> of_service = spans;
+    for (const UserGroupId g : topology.load_of(s))
+      add_tenants_out(run, g, of_service, until, spans);
+  }
+  return spans;
+}
+
 SimTime window_end(const Slo& slo) {
   return SimTime{} + slo.window;
 }
 
-// The run's bounds against the window's.
-SloBurn bounded(const Slo& slo, const RunResult& run, ServiceId s) {
+// The run's bounds against the window's: it ended short when the service
+// did, or some group reaching it had tenants out.
+SloBurn bounded(const Slo& slo, const RunResult& run, ServiceId s,
+                std::span<const UserGroupId> groups) {
   const ServiceState last = run.services[s.value].final_state;
   SloBurn out;
   out.run_outlasts_window = run.end > window_end(slo);
   out.short_at_end = run.end < window_end(slo) &&
-                     (last == ServiceState::partial_outage || last == ServiceState::major_outage);
+                     (last == ServiceState::partial_outage || last == ServiceState::major_outage ||
+                      std::any_of(groups.begin(), groups.end(), [&](UserGroupId g) {
+                        return tenants_out_at_end(run, g) != UserCount{};
+                      }));
   return out;
 }
 
@@ -150,19 +226,23 @@ SloMeter::SloMeter(const Scenario& scenario, std::vector<Slo> slos,
 
 // A day at a time: a group of 10^10 users active for a day is 8.6e17
 // user-milliseconds, within the calendar's 64-bit sums; a year of them is not.
+double SloMeter::active(UserGroupId g, UserCount users, SimTime from, SimTime to) const {
+  double total = 0;
+  ActivityCalendar::Cursor at;
+  for (SimTime start = from; start < to;) {
+    const SimTime end = std::min(to, start + Duration::days(1));
+    calendar_.move_to(g, at, start);
+    const auto span = calendar_.span(g, at, start, end);
+    total += static_cast<double>(calendar_.active_time(g, users, span).user_ms);
+    start = end;
+  }
+  return total;
+}
+
 double SloMeter::demand(ServiceId s, SimTime from, SimTime to) const {
   double total = 0;
-  for (const UserGroupId g : scenario_->topology->load_of(s)) {
-    const UserCount users = scenario_->topology->user_group(g).users;
-    ActivityCalendar::Cursor at;
-    for (SimTime start = from; start < to;) {
-      const SimTime end = std::min(to, start + Duration::days(1));
-      calendar_.move_to(g, at, start);
-      const auto span = calendar_.span(g, at, start, end);
-      total += static_cast<double>(calendar_.active_time(g, users, span).user_ms);
-      start = end;
-    }
-  }
+  for (const UserGroupId g : scenario_->topology->load_of(s))
+    total += active(g, scenario_->topology->user_group(g).users, from, to);
   return total;
 }
 
@@ -180,18 +260,23 @@ std::vector<SloBurn> SloMeter::burn(const RunResult& run, const RequestMetrics& 
   return out;
 }
 
-// The run's shortfalls in each slice they touch, in user-milliseconds,
+// The run's bad events in each slice they touch, in user-milliseconds,
 // with the slice's demand; Occurrences count them over the window at once.
 SloBurn SloMeter::burn_state(std::size_t k, const RunResult& run) const {
   const Slo& slo = slos_[k];
   const ServiceId s = services_[k];
   const SimTime end = window_end(slo);
-  SloBurn out = bounded(slo, run, s);
-  const std::vector<Shortfall> spans = shortfalls(run, s, end);
+  SloBurn out = bounded(slo, run, s, scenario_->topology->load_of(s));
+  const std::vector<BadSpan> spans = bad_spans(*scenario_->topology, s, run, end);
+  // In user-milliseconds.
+  const auto bad_events = [&](const BadSpan& span, SimTime from, SimTime to) {
+    return span.share *
+           (span.group ? active(*span.group, span.users, from, to) : demand(s, from, to));
+  };
   double bad = 0;  // Occurrences: in user-milliseconds
-  for (const Shortfall& f : spans) {
+  for (const BadSpan& f : spans) {
     if (slo.method == BudgetingMethod::occurrences)
-      bad += f.not_served * demand(s, f.from, f.to);
+      bad += bad_events(f, f.from, f.to);
   }
   for (const SloObjective& o : slo.objectives) {
     if (slo.method == BudgetingMethod::occurrences) {
@@ -200,24 +285,63 @@ SloBurn SloMeter::burn_state(std::size_t k, const RunResult& run) const {
       continue;
     }
     const Duration slice = *o.time_slice_window;
-    std::vector<std::pair<double, double>> slices;  // (bad, total) of each slice touched
-    std::int64_t current = -1;
-    for (const Shortfall& f : spans) {
+    std::map<std::int64_t, std::pair<double, double>> slices;  // (bad, total) of each touched
+    for (const BadSpan& f : spans) {
       for (SimTime t = f.from; t < f.to;) {
         const std::int64_t index = t.since_t0().ms / slice.ms;
         const SimTime slice_start = SimTime{} + Duration{index * slice.ms};
         const SimTime next = std::min(f.to, slice_start + slice);
-        if (index != current) {
-          slices.emplace_back(0, demand(s, slice_start, std::min(slice_start + slice, end)));
-          current = index;
-        }
-        slices.back().first += f.not_served * demand(s, t, next);
+        const auto [it, first] = slices.try_emplace(index);
+        if (first)
+          it->second.second = demand(s, slice_start, std::min(slice_start + slice, end));
+        it->second.first += bad_events(f, t, next);
         t = next;
       }
     }
-    out.objectives.push_back(by_slices(slo, o, slices));
+    std::vector<std::pair<double, double>> touched;
+    for (const auto& [index, slice_events] : slices)
+      touched.push_back(slice_events);
+    out.objectives.push_back(by_slices(slo, o, touched));
   }
   return out;
+}
+
+// The users of tenants out among the active users reaching s over [from,
+// to), in user-milliseconds.
+double SloMeter::tenants_out_active(ServiceId s, const RunResult& run, SimTime from,
+                                    SimTime to) const {
+  double total = 0;
+  for (const UserGroupId g : scenario_->topology->load_of(s)) {
+    UserCount users;
+    SimTime since;
+    const auto close = [&](SimTime at) {
+      const SimTime a = std::max(since, from);
+      const SimTime b = std::min(at, to);
+      if (users != UserCount{} && a < b)
+        total += active(g, users, a, b);
+    };
+    for (const GroupTenantsOut& o : run.group_tenants_out) {
+      if (o.group != g)
+        continue;
+      close(o.at);
+      users = o.users;
+      since = o.at;
+    }
+    close(run.end);
+  }
+  return total;
+}
+
+// The window's requests not served, and of those served the share its
+// users of tenants out made: they were cut off from everything (the
+// network sends them all the same).
+double SloMeter::bad_requests(ServiceId s, const RunResult& run, const RequestWindow& w,
+                              SimTime from, SimTime to) const {
+  const double not_served = w.requests - w.served;
+  if (run.group_tenants_out.empty() || to <= from)
+    return not_served;
+  const double all = demand(s, from, to);
+  return all > 0 ? not_served + w.served * tenants_out_active(s, run, from, to) / all : not_served;
 }
 
 // Requests are counted by window; a window the SLO's window ends within
@@ -231,7 +355,7 @@ SloBurn SloMeter::burn_network(std::size_t k, const RunResult& run,
   const ServiceId s = services_[k];
   const SimTime end = window_end(slo);
   const Duration window = requests.window;
-  SloBurn out = bounded(slo, run, s);
+  SloBurn out = bounded(slo, run, s, scenario_->topology->load_of(s));
   double asked = 0;
   double failed = 0;
   double healthy_asked = 0;
@@ -249,7 +373,7 @@ SloBurn SloMeter::burn_network(std::size_t k, const RunResult& run,
     const double share =
         static_cast<double>((to - w.from).ms) / static_cast<double>((made_until - w.from).ms);
     asked += w.requests * share;
-    failed += (w.requests - w.served) * share;
+    failed += bad_requests(s, run, w, w.from, to) * share;
     if (w.served >= w.requests) {
       healthy_asked += w.requests * share;
       healthy_demand += demand(s, w.from, to);
@@ -274,7 +398,8 @@ SloBurn SloMeter::burn_network(std::size_t k, const RunResult& run,
       for (std::size_t i = first; i < std::min(windows.size(), first + per_slice); ++i) {
         if (windows[i].from >= end)
           break;
-        slice.first += windows[i].requests - windows[i].served;
+        const SimTime to = std::min(windows[i].from + window, run.end);
+        slice.first += bad_requests(s, run, windows[i], windows[i].from, to);
         slice.second += windows[i].requests;
       }
     }
