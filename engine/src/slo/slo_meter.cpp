@@ -68,20 +68,17 @@ void served_pieces(std::span<const BadSpan> spans, SimTime from, SimTime to, Pie
     piece(at, to, 1.0);
 }
 
-// The spans of the group's users whose tenants are out, less what the
-// service's shortfalls count of them, within [T0, until).
-void add_tenants_out(const RunResult& run, UserGroupId g, std::span<const BadSpan> shortfalls,
-                     SimTime until, std::vector<BadSpan>& out) {
+// Calls span(from, to, users) for each stretch within [from, to) in which
+// the group had users of tenants out, in time order.
+template <class Span>
+void tenants_out_spans(const RunResult& run, UserGroupId g, SimTime from, SimTime to, Span span) {
   UserCount users;
   SimTime since;
   const auto close = [&](SimTime at) {
-    const SimTime to = std::min(at, until);
-    if (users == UserCount{} || since >= to)
-      return;
-    served_pieces(shortfalls, since, to, [&](SimTime from, SimTime end, double served) {
-      if (served > 0)
-        out.push_back({from, end, served, g, users});
-    });
+    const SimTime a = std::max(since, from);
+    const SimTime b = std::min(at, to);
+    if (users != UserCount{} && a < b)
+      span(a, b, users);
   };
   for (const GroupTenantsOut& o : run.group_tenants_out) {
     if (o.group != g)
@@ -91,6 +88,18 @@ void add_tenants_out(const RunResult& run, UserGroupId g, std::span<const BadSpa
     since = o.at;
   }
   close(run.end);
+}
+
+// The spans of the group's users whose tenants are out, less what the
+// service's shortfalls count of them, within [T0, until).
+void add_tenants_out(const RunResult& run, UserGroupId g, std::span<const BadSpan> shortfalls,
+                     SimTime until, std::vector<BadSpan>& out) {
+  tenants_out_spans(run, g, SimTime{}, until, [&](SimTime since, SimTime to, UserCount users) {
+    served_pieces(shortfalls, since, to, [&](SimTime from, SimTime end, double served) {
+      if (served > 0)
+        out.push_back({from, end, served, g, users});
+    });
+  });
 }
 
 // The group's users whose tenants were out at the run's end.
@@ -312,22 +321,9 @@ double SloMeter::tenants_out_active(ServiceId s, const RunResult& run, SimTime f
                                     SimTime to) const {
   double total = 0;
   for (const UserGroupId g : scenario_->topology->load_of(s)) {
-    UserCount users;
-    SimTime since;
-    const auto close = [&](SimTime at) {
-      const SimTime a = std::max(since, from);
-      const SimTime b = std::min(at, to);
-      if (users != UserCount{} && a < b)
-        total += active(g, users, a, b);
-    };
-    for (const GroupTenantsOut& o : run.group_tenants_out) {
-      if (o.group != g)
-        continue;
-      close(o.at);
-      users = o.users;
-      since = o.at;
-    }
-    close(run.end);
+    tenants_out_spans(run, g, from, to, [&](SimTime a, SimTime b, UserCount users) {
+      total += active(g, users, a, b);
+    });
   }
   return total;
 }
