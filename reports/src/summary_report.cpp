@@ -408,18 +408,18 @@ std::string slowest_stage_text(const Scenario& scenario, const RunResult& result
                                const std::vector<StepId>& path) {
   const ScenarioClock& clock = scenario.clock;
   std::string out;
-  const auto span = [&](StepId s) {
-    const StepOutcome& o = result.steps[s.value];
-    return o.completed.value_or(result.end) - o.started.value_or(result.end);
-  };
+  const auto span = [&](StepId s) { return step_span(result, s).value_or(Duration{}); };
   const StepId slowest = *std::max_element(path.begin(), path.end(),
                                            [&](StepId a, StepId b) { return span(a) < span(b); });
   const Step& step = scenario.steps[slowest.value];
   const StepOutcome& o = result.steps[slowest.value];
-  out += fmt::format("The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
-                     step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
-                     human_duration(span(slowest)), time_or_dash(clock, o.started),
-                     o.completed ? clock.local_text(*o.completed) : "the end");
+  out += fmt::format(
+      "The slowest stage on it was **{}**{}: {} from {} to {}", md(step.id),
+      step.crew ? " (crew " + md(scenario.crews[step.crew->value].id) + ")" : "",
+      human_duration(span(slowest)), time_or_dash(clock, o.started),
+      o.completed || o.failed ? clock.local_text(*step_ended(result, slowest)) : "the end");
+  if (o.failed)
+    out += ", when it gave up";
   if (o.completed && o.crew_freed && *o.completed > *o.crew_freed) {
     out += fmt::format(", of which {} waiting at its verification gate",
                        human_duration(*o.completed - *o.crew_freed));

@@ -75,9 +75,16 @@ std::string critical_path_lines(const Scenario& scenario, const RunResult& resul
     for (const StepId s : path)
       chain += (chain.empty() ? "" : " -> ") + scenario.steps[s.value].id;
     const auto& last = result.steps[path.back().value];
-    out += fmt::format(
-        "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
-        last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
+    if (last.failed) {
+      out += fmt::format(
+          "\nCritical path (what set when the runbook stopped: {} gave up at {})\n  {}\n",
+          scenario.steps[path.back().value].id, clock.local_text(*step_ended(result, path.back())),
+          chain);
+    } else {
+      out += fmt::format(
+          "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
+          last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
+    }
   }
 
   return out;

@@ -244,6 +244,20 @@ TEST(StepSemantics, AScriptedFailureWhileNoAttemptIsUnderWayFailsTheNext) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 3'200);
 }
 
+// Found by two helpers: a step that gave up was left off the critical
+// path, which named announce; and one on it counted as lasting until the
+// run's end (10h of a 10h horizon for 2h of work).
+TEST(StepSemantics, AStepThatGaveUpEndsWhenItGaveUp) {
+  auto scenario = std::make_shared<Scenario>(*fixture("gave_up_last.yaml"));
+  scenario->horizon = at(Duration::hours(10));
+  const RunResult r = replay(*scenario);
+  const StepId fix_db{1};
+  ASSERT_TRUE(r.steps[fix_db.value].failed);
+  EXPECT_EQ(step_ended(r, fix_db), at(Duration::hours(2)));
+  EXPECT_EQ(step_span(r, fix_db), Duration::hours(2));
+  EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)), (std::vector<std::string>{"fix-db"}));
+}
+
 // cache_ttl_restored.yaml's users lines (minutes, users cut off) until fix
 // restores db at 1h, 150 user-hours.
 const std::vector<std::pair<std::int64_t, std::int64_t>> kCutOffUntilTheRestore = {

@@ -116,6 +116,24 @@ TEST(Strategy, TheCriticalityIndexIsTheShareOfRunsOnTheCriticalPath) {
   EXPECT_EQ(r.steps[0].runs_critical + r.steps[1].runs_critical, 2000u);
 }
 
+// Found by a helper: a step on the path that gave up counted as lasting to
+// the run's end, so fix-db read 6.4h where every run spends 2h on it
+// (semantics/gave_up_last.yaml: done or given up at 2h, under a 10h
+// horizon), and announce, never on the path, read as what to speed up.
+TEST(Strategy, AStepThatGaveUpSpendsOnThePathTheTimeItTook) {
+  auto scenario = std::make_shared<Scenario>(
+      *testing::scenario_fixture("runbook/fixtures/semantics/gave_up_last.yaml"));
+  scenario->horizon = SimTime{} + Duration::hours(10);
+  MonteCarloOptions options;
+  options.runs = 200;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_GT(r.steps[1].runs_failed, 100u);
+  EXPECT_EQ(r.steps[0].runs_critical, 0u);
+  EXPECT_EQ(r.steps[1].runs_critical, 200u);
+  EXPECT_EQ(r.steps[1].critical_ms.mean(), static_cast<double>(Duration::hours(2).ms));
+  EXPECT_EQ(step_to_speed_up_first(r), StepId{1});
+}
+
 TEST(Strategy, TheStepToSpeedUpFirstAddsTheMostTimeToTheCriticalPath) {
   const auto scenario = with_strategy("speed_up.yaml", StrategyKind::as_written);
   MonteCarloOptions options;

@@ -316,6 +316,12 @@ RunResult replay(const Scenario& scenario);
 // The runbook's span in a run: from T0 until the last crew member was free
 // of its step, or the run's end for a step that still held one.
 SimTime runbook_span_end(const RunResult& run);
+// When the step was over in the run: when it completed, or gave up (its
+// crew free of it, any rollback done); one still under way at the end ends
+// then. Nothing for a step that never started, or was skipped.
+std::optional<SimTime> step_ended(const RunResult& run, StepId s);
+// From its start to step_ended; nothing where that is nothing.
+std::optional<Duration> step_span(const RunResult& run, StepId s);
 // The member-time the crew had from T0 until `until`: its size, as its
 // `resized` entries change it, times the time, on shift or off.
 Duration crew_on_hand(const Crew& crew, SimTime until);

@@ -101,8 +101,7 @@ void tally_run(const Scenario& scenario, const RunResult& run, MonteCarloResult&
       continue;
     }
     ++stats.runs_critical;
-    const StepOutcome& o = run.steps[s];
-    stats.critical_ms.add((o.completed.value_or(run.end) - o.started.value_or(run.end)).ms);
+    stats.critical_ms.add(step_span(run, StepId{s}).value_or(Duration{}).ms);
   }
   for (std::size_t g = 0; g < run.user_groups.size(); ++g)
     add_impact(t.user_groups[g], run.user_groups[g]);

@@ -25,6 +25,23 @@ SimTime runbook_span_end(const RunResult& run) {
   return end;
 }
 
+std::optional<SimTime> step_ended(const RunResult& run, StepId s) {
+  const StepOutcome& o = run.steps[s.value];
+  if (o.completed)
+    return o.completed;
+  if (!o.started)
+    return std::nullopt;
+  return o.failed ? o.crew_freed.value_or(run.end) : run.end;
+}
+
+std::optional<Duration> step_span(const RunResult& run, StepId s) {
+  const auto ended = step_ended(run, s);
+  const auto& started = run.steps[s.value].started;
+  if (!ended || !started)
+    return std::nullopt;
+  return *ended - *started;
+}
+
 Duration crew_on_hand(const Crew& crew, SimTime until) {
   Duration on_hand;
   SimTime from;
@@ -80,14 +97,9 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
 void critical_path(const Scenario& scenario, const RunResult& result, std::vector<StepId>& path) {
   path.clear();
   const auto& steps = result.steps;
-  // A step still running when accounting stops counts as ending then.
-  const auto ended = [&](std::uint32_t s) -> std::optional<SimTime> {
-    if (steps[s].completed)
-      return steps[s].completed;
-    if (steps[s].started && !steps[s].failed)
-      return result.end;
-    return std::nullopt;
-  };
+  // A step still running when accounting stops counts as ending then, and
+  // one that gave up when it did.
+  const auto ended = [&](std::uint32_t s) { return step_ended(result, StepId{s}); };
   std::optional<std::uint32_t> last;
   for (std::uint32_t s = 0; s < steps.size(); ++s) {
     if (ended(s) && (!last || *ended(s) > *ended(*last)))
