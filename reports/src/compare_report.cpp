@@ -89,6 +89,7 @@ std::string compare_text(const Comparison& c) {
                        number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
   out += pairs_text(c);
+  out += restoration_cap_note(c) + "\n";
   for (std::size_t v = 0; v < c.names.size() && !c.slos.empty(); ++v)
     out += "\n" + budget_statistics_text(c.slos, c.slo_statistics[v], false, c.runs,
                                          fmt::format("Error budgets of '{}'", c.names[v]));
@@ -101,6 +102,7 @@ ordered_json compare_json(const Comparison& c) {
   j["interrupted"] = c.interrupted;
   j["seed"] = c.seed;
   j["baseline"] = c.names.front();
+  j["restoration_cap_h"] = c.restoration_cap.in_hours();
   j["ranking"] = ordered_json::array();
   for (const std::size_t v : ranking(c))
     j["ranking"].push_back(c.names[v]);

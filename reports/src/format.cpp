@@ -719,6 +719,13 @@ std::string_view unit(ComparedMetric m) {
   return "";
 }
 
+std::string restoration_cap_note(const Comparison& c) {
+  return fmt::format(
+      "Time to full restoration counts a run in which some service still served less than "
+      "everyone at T0+{} (the shortest horizon of the variants) as {}.",
+      format_duration(c.restoration_cap), format_duration(c.restoration_cap));
+}
+
 Interval interval(const PairedDifference& d) {
   const ComparedMetric m = d.metric;
   return {in_unit(m, d.mean), in_unit(m, d.ci_low), in_unit(m, d.ci_high), d.significant};

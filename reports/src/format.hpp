@@ -137,6 +137,9 @@ inline constexpr std::size_t kLost = 0;  // ComparedMetric::user_seconds_lost
 // Each compared metric in the unit a reader thinks in.
 double in_unit(ComparedMetric m, double value);
 std::string_view unit(ComparedMetric m);
+// What time to full restoration counts for a run without it (see
+// Comparison::restoration_cap), as a sentence.
+std::string restoration_cap_note(const Comparison& c);
 
 struct Interval {
   double mean = 0;

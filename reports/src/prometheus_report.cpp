@@ -213,7 +213,8 @@ ComparedFamily family_of(ComparedMetric m) {
       return {"peak_active_affected_users", "active users cut off at worst", 1.0};
     case ComparedMetric::restored_ms:
       return {"all_restored_seconds",
-              "seconds from T0 until every service served everyone again (or the end)",
+              "seconds from T0 until every service served everyone again (a run without it by "
+              "the shortest horizon of the variants counting as that)",
               kMsPerSecond};
   }
   return {"lost_user_seconds", "", 1.0};

@@ -747,6 +747,7 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
       }
     }
   }
+  out += "\n" + restoration_cap_note(c) + "\n";
   for (std::size_t v = 0; v < c.names.size() && !c.slos.empty(); ++v) {
     out += budgets_section(budget_statistics_table(c.slos, c.slo_statistics[v], false, c.runs),
                            "Error budgets of " + c.names[v]);

@@ -44,9 +44,10 @@ TEST(Compare, CallsSmithsRuleSignificantlyBetterThanTheWrittenOrder) {
 
 // recovery_only_raises.yaml: metrics never goes down, but it serves half
 // from T0 and is left at 80% to the end, 2h: not every service is back, so
-// the replay has no all_restored and compare measures until the end. Both
-// read RunResult::all_restored, as the reports do.
-TEST(Compare, MeasuresUntilTheEndWhileAServiceStillServesLessThanEveryone) {
+// the replay has no all_restored, and compare counts the run as the
+// restoration cap, the default horizon of 30 days for variants without
+// one. Both read RunResult::all_restored, as the reports do.
+TEST(Compare, CountsARunNotRestoredAsTheRestorationCap) {
   const auto load = load_scenario(testing::test_path("replay/fixtures/recovery_only_raises.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
   const RunResult replayed = replay(*load.scenario);
@@ -58,7 +59,38 @@ TEST(Compare, MeasuresUntilTheEndWhileAServiceStillServesLessThanEveryone) {
   const Comparison c = compare(variants, options);
   constexpr std::size_t kRestored = 2;
   EXPECT_EQ(kComparedMetrics[kRestored], ComparedMetric::restored_ms);
-  EXPECT_EQ(c.metrics[0][kRestored].mean(), static_cast<double>(Duration::hours(2).ms));
+  EXPECT_EQ(c.restoration_cap, kDefaultHorizon);
+  EXPECT_EQ(c.metrics[0][kRestored].mean(), static_cast<double>(kDefaultHorizon.ms));
+}
+
+// Found by a helper: a run never restored counted as restored at its own
+// end, so two scenarios differing only in their horizons (10h, 20h) read
+// 5.5 hours apart, significantly, in time to full restoration.
+// gave_up_last.yaml's fix-db brings db back at 2h in a tenth of the runs
+// and gives up in the others: each variant counts those as 10h, the
+// shorter horizon, and every pair of runs differs by nothing.
+TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
+  const auto load =
+      load_scenario(testing::test_path("runbook/fixtures/semantics/gave_up_last.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  auto ten = std::make_shared<Scenario>(*load.scenario);
+  ten->horizon = SimTime{} + Duration::hours(10);
+  auto twenty = std::make_shared<Scenario>(*load.scenario);
+  twenty->horizon = SimTime{} + Duration::hours(20);
+  const std::vector<Variant> variants = {{"ten", ten}, {"twenty", twenty}};
+  CompareOptions options;
+  options.runs = 200;
+  const Comparison c = compare(variants, options);
+  EXPECT_EQ(c.restoration_cap, Duration::hours(10));
+  constexpr std::size_t kRestored = 2;
+  const PairedDifference& pair = pair_of(c, 0, 1, ComparedMetric::restored_ms);
+  EXPECT_EQ(pair.differences.min(), 0);
+  EXPECT_EQ(pair.differences.max(), 0);
+  EXPECT_FALSE(pair.significant);
+  for (std::size_t v = 0; v < 2; ++v) {
+    EXPECT_EQ(c.metrics[v][kRestored].state().moments.min, Duration::hours(2).ms);
+    EXPECT_EQ(c.metrics[v][kRestored].state().moments.max, Duration::hours(10).ms);
+  }
 }
 
 TEST(Compare, FindsNoDifferenceBetweenIdenticalVariants) {

@@ -51,7 +51,7 @@ struct CompareOptions {
 enum class ComparedMetric {
   user_seconds_lost,  // active users cut off, over time
   peak_active,        // active users cut off at worst
-  restored_ms,        // until all_restored: every service serves everyone (or the end)
+  restored_ms,        // until all_restored, at most Comparison::restoration_cap
 };
 inline constexpr std::array kComparedMetrics = {
     ComparedMetric::user_seconds_lost, ComparedMetric::peak_active, ComparedMetric::restored_ms};
@@ -88,6 +88,11 @@ struct Comparison {
   std::uint64_t seed = 0;
   bool interrupted = false;        // stopped before the runs asked for were made
   std::vector<std::string> names;  // by variant
+  // Time to full restoration counts a run without it by then as this long:
+  // the shortest horizon of the variants (kDefaultHorizon for one without),
+  // so that runs never restored in either of a pair differ by nothing,
+  // whatever their horizons.
+  Duration restoration_cap;
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
   // Every metric in turn, and for each every pair a < b in that order.

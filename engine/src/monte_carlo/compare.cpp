@@ -19,9 +19,19 @@ namespace {
 constexpr std::size_t kMetrics = kComparedMetrics.size();
 using Values = std::array<std::int64_t, kMetrics>;
 
-Values values_of(const RunResult& r) {
+Values values_of(const RunResult& r, Duration restoration_cap) {
+  const Duration restored = r.all_restored ? r.all_restored->since_t0() : restoration_cap;
   return {(r.overall.lost.user_ms + 500) / 1000, r.overall.peak_active.value,
-          r.all_restored.value_or(r.end).since_t0().ms};
+          std::min(restored, restoration_cap).ms};
+}
+
+Duration restoration_cap(std::span<const Variant> variants) {
+  Duration cap = kDefaultHorizon;
+  for (const Variant& v : variants) {
+    if (v.scenario->horizon)
+      cap = std::min(cap, v.scenario->horizon->since_t0());
+  }
+  return cap;
 }
 
 // Every metric, then every pair a < b: the order of Comparison::pairs.
@@ -44,7 +54,9 @@ std::vector<PairedDifference> empty_pairs(std::size_t variants) {
 // `tables`: each variant's, for its workers (see SharedRunTables).
 struct Worker {
   Worker(std::deque<detail::SharedRunTables>& tables,
-         const std::vector<std::vector<SimTime>>& times, std::span<const Slo> slos) {
+         const std::vector<std::vector<SimTime>>& times, std::span<const Slo> slos,
+         Duration restoration_cap) {
+    tally.restoration_cap = restoration_cap;
     for (detail::SharedRunTables& variant_tables : tables) {
       runs.push_back(std::make_unique<detail::Run>(variant_tables.for_worker()));
       tally.slo_statistics.push_back(empty_slo_statistics(slos));
@@ -81,7 +93,7 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
     auto& active = worker.tally.sampled_active_sum[v];
     for (std::size_t t = 0; t < active.size(); ++t)
       active[t] += worker.result.sampled_active[t].value;
-    worker.values[v] = values_of(worker.result);
+    worker.values[v] = values_of(worker.result, worker.tally.restoration_cap);
     for (std::size_t m = 0; m < kMetrics; ++m)
       worker.tally.metrics[v][m].add(worker.values[v][m]);
   }
@@ -176,6 +188,7 @@ Comparison empty_comparison(std::span<const Variant> variants, const CompareOpti
   Comparison result;
   result.first_run = options.first_run;
   result.seed = options.seed;
+  result.restoration_cap = restoration_cap(variants);
   result.metrics.resize(variants.size());
   result.pairs = empty_pairs(variants.size());
   for (const Variant& v : variants) {
@@ -213,7 +226,8 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
       options.first_run, end, workers.size(),
       [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
         if (!workers[w])
-          workers[w] = std::make_unique<Worker>(tables, times, options.slos);
+          workers[w] =
+              std::make_unique<Worker>(tables, times, options.slos, result.restoration_cap);
         std::vector<detail::RunOptions> run_options(n);
         for (std::size_t v = 0; v < n; ++v) {
           run_options[v].sample_times = times[v];

@@ -639,6 +639,7 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
                  {"difference from " + c.names.front() + " (95% CI)", true}},
                 rows);
   body += html::differences_figure(c) + html::variant_means_figure(c);
+  body += "<p>" + escape(restoration_cap_note(c)) + "</p>\n";
 
   html::TimeSeriesChart over_time;
   over_time.id = "affected-users";

@@ -33,7 +33,7 @@ namespace faultline::reports {
 // event had happened by the forecast's time.
 // 9: analyze gives down_at_peak, the services in major outage at the
 // busiest hour with nothing lost.
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
