@@ -554,6 +554,15 @@ expect_exit 3 "and one run more is not" "$faultline" simulate "$retries" --runs 
   --require-milestones 0.418
 expect_exit 2 "a share of runs above 1 is bad input" "$faultline" simulate "$retries" \
   --require-milestones 1.5
+grep -v "^observed\|^  - {id: app-back" "$work/late.yaml" >"$work/unobserved.yaml"
+expect_exit 0 "the scenario without its milestone replays" "$faultline" replay "$work/unobserved.yaml"
+expect_exit 2 "replay refuses --require-milestones with no milestone to check" "$faultline" \
+  replay "$work/unobserved.yaml" --require-milestones --json "$work/unobserved.json"
+check "saying there is none" grep -q "unobserved.yaml has none, so it would pass whatever happened" \
+  "$work/stderr"
+check "writing nothing" test ! -e "$work/unobserved.json"
+expect_exit 2 "and so does simulate" "$faultline" simulate "$work/unobserved.yaml" --runs 10 \
+  --require-milestones 0.5
 
 # --slo: OpenSLO error budgets (tests/slo/fixtures/slos.yaml works out each
 # figure by hand for outage.yaml).
@@ -699,6 +708,11 @@ expect_exit 2 "a rare event the scenario lacks" "$faultline" "${rare[@]}" \
 check "says what would be right" grep -q "the topology has no service 'nowhere'; write \"EVENT later than DURATION\"" "$work/stderr"
 check "and writes nothing" test ! -e "$work/rare-bad.json"
 expect_exit 2 "a rare event without its threshold" "$faultline" "${rare[@]}" --rare "all-restored"
+sed "s|topology: estate.yaml|topology: $source_dir/tests/rare/fixtures/estate.yaml\nhorizon: 5h|" \
+  "$chain" >"$work/chain-5h.yaml"
+expect_exit 2 "a rare event past the horizon" "$faultline" simulate "$work/chain-5h.yaml" \
+  --rare "all-restored later than 10h" --runs 100 --level-runs 100
+check "names the horizon" grep -q "T0+10h is past the scenario's horizon, T0+5h" "$work/stderr"
 expect_exit 2 "a stretch below 1" "$faultline" "${given[@]}" --rare "all-restored later than 1d" \
   --stretch 0.5
 check "says its range" grep -q "each a number from 1 to 1000" "$work/stderr"
@@ -758,6 +772,12 @@ expect_exit 2 "too few particles" "$faultline" calibrate "$fixed" --particles 5
 # Forecast: tests/forecast/fixtures/exponential.yaml's closed form, the
 # rebuild's completion from T0+3h on: p50 at T0+3h41.6m.
 exponential=tests/forecast/fixtures/exponential.yaml
+sed "s|topology: ../../calibrate/fixtures/estate.yaml|topology: $source_dir/tests/calibrate/fixtures/estate.yaml\nhorizon: 3h|" \
+  "$exponential" >"$work/exponential-3h.yaml"
+expect_exit 2 "a forecast from past the horizon" "$faultline" forecast "$work/exponential-3h.yaml" \
+  --now T0+5h --event all-restored --json "$work/forecast-late.json"
+check "names the horizon" grep -q "T0+5h, is not before the scenario's horizon, T0+3h" "$work/stderr"
+check "and writes nothing" test ! -e "$work/forecast-late.json"
 expect_exit 0 "forecast from what was observed" "$faultline" forecast "$exponential" \
   --now T0+3h --event completed:rebuild-db --history --threads 2 --json "$work/forecast.json"
 cp "$work/stdout" "$work/forecast.txt"

@@ -51,6 +51,18 @@ TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
   EXPECT_THROW(forecast(*scenario, before_t0), std::invalid_argument);
 }
 
+// Found by a helper: from a time at or past the horizon, where the runs
+// stop, every event ahead read as never (the rebuild, exponential with a
+// mean of 1h, will finish); such a forecast is refused.
+TEST(Forecast, RefusesATimeAtOrPastTheHorizon) {
+  auto scenario =
+      std::make_shared<Scenario>(*scenario_fixture("forecast/fixtures/exponential.yaml"));
+  scenario->horizon = SimTime{} + Duration::hours(3);
+  for (const Duration now : {Duration::hours(3), Duration::hours(5)})
+    EXPECT_THROW(forecast(*scenario, options_at(*scenario, now, "all-restored", 100)),
+                 std::invalid_argument);
+}
+
 // p10, p50 and p90 in minutes after T0, each within its sampling error
 // (about 2, 2 and 6 minutes for 1,000 runs kept) and the tolerance's.
 void expect_quantiles(const EventForecast& e, double p10, double p50, double p90) {

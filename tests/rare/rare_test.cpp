@@ -94,6 +94,18 @@ TEST(RareEvents, TheLaterOfTwoBranches) {
 // Every draw a run makes comes from a site of the catalogue, in every
 // shipped scenario: steps and their retries, waves, rollbacks, batches,
 // healing faults, failovers, overloads.
+// Found by a helper: past the horizon, where the runs stop, every duration
+// gave the probability of the horizon itself (0.128 for "later than 10h"
+// under a 5h horizon, e^-5 (1 + 5 + 12.5)); such a question is refused, and
+// one at the horizon is still asked.
+TEST(RareEvents, ADurationPastTheHorizonIsRefused) {
+  auto scenario = std::make_shared<Scenario>(*scenario_fixture("rare/fixtures/chain.yaml"));
+  scenario->horizon = SimTime{} + Duration::hours(5);
+  EXPECT_THROW(parse_rare_event(*scenario, "all-restored later than 10h"), std::invalid_argument);
+  EXPECT_EQ(parse_rare_event(*scenario, "all-restored later than 5h").later_than,
+            Duration::hours(5));
+}
+
 TEST(RareEvents, TheCatalogueNamesEveryDraw) {
   RareEventOptions options;
   options.runs = 300;

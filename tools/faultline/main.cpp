@@ -131,6 +131,18 @@ const CLI::Validator open_fraction =
 const CLI::Validator share_of_runs =
     share_validator(true, "a share of runs above 0 and at most 1, such as 0.9");
 
+// --require-milestones on a scenario without observed milestones would
+// gate on nothing, and pass: refused, saying why.
+bool milestones_to_require(bool asked, const faultline::Scenario& scenario) {
+  if (!asked || !scenario.observed.empty())
+    return true;
+  std::cerr << "faultline: --require-milestones checks the scenario's observed milestones, and "
+            << scenario.file
+            << " has none, so it would pass whatever happened; add `observed:` milestones, or "
+               "leave the option out\n";
+  return false;
+}
+
 // With --require-milestones, a run that wrote its outputs but missed an
 // observed milestone exits kExitMissed, naming them; `met(i)` says whether
 // milestone i passes.
@@ -534,7 +546,7 @@ int replay(const ReplayArgs& args) {
   if (!at_most_one_on_stdout({outputs.json, outputs.prom, args.dot, args.graphml}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
-  if (!scenario)
+  if (!scenario || !milestones_to_require(args.require_milestones, *scenario))
     return kExitBadInput;
   const faultline::Scenario* loaded = scenario.get();
   const auto network = network_options(args.fidelity);
@@ -787,7 +799,8 @@ bool prepare_simulation(SimulateArgs& args, std::shared_ptr<const faultline::Sce
     return false;
   scenario = load_scenario(args.scenario, args.strategy);
   const std::uint64_t study_runs = args.options.runs;
-  if (!scenario || !complete_options(args, *scenario))
+  if (!scenario || !milestones_to_require(args.require_milestones > 0, *scenario) ||
+      !complete_options(args, *scenario))
     return false;
   return args.tally.empty() || (header = shard_header_for(args, *scenario, study_runs));
 }

@@ -118,6 +118,14 @@ Forecast forecast(const Scenario& scenario, const ForecastOptions& options) {
   detail::check_options(scenario, options.smc);
   if (options.now < SimTime{})
     throw std::invalid_argument("the time of a forecast cannot be before T0");
+  // Runs stop at the horizon: from a later time every event ahead would
+  // read as never.
+  if (scenario.horizon && options.now >= *scenario.horizon) {
+    throw std::invalid_argument(fmt::format(
+        "the time of the forecast, T0+{}, is not before the scenario's horizon, T0+{}, where "
+        "its runs stop; give a later horizon",
+        format_duration(options.now.since_t0()), format_duration(scenario.horizon->since_t0())));
+  }
   const Asked asked = asked_events(scenario, options);
   Forecast out;
   out.events = asked.events;

@@ -37,6 +37,16 @@ RareEvent parse_rare_event(const Scenario& scenario, std::string_view text) {
     reject(text, fmt::format("'{}' is no duration", after));
   if (later_than->ms <= 0)
     reject(text, "the duration must be more than 0");
+  // Runs stop at the horizon: past it, every run without the event by then
+  // would count, whatever the duration.
+  if (scenario.horizon && SimTime{} + *later_than > *scenario.horizon) {
+    throw std::invalid_argument(fmt::format(
+        "--rare \"{}\": T0+{} is past the scenario's horizon, T0+{}, where its runs stop, so "
+        "the answer would be that of any duration from the horizon on; give a duration up to "
+        "{}, or a later horizon",
+        text, format_duration(*later_than), format_duration(scenario.horizon->since_t0()),
+        format_duration(scenario.horizon->since_t0())));
+  }
   event.later_than = *later_than;
   return event;
 }
