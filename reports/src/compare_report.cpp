@@ -38,19 +38,19 @@ std::string pairs_text(const Comparison& c) {
     const Interval d = interval(pair);
     out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
                        fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)),
-                       c.names[pair.b] + " vs " + c.names[pair.a], number(d.mean),
-                       number(d.low) + " .. " + number(d.high), signed_percent(pair.relative),
-                       signed_number(pair.effect_size), fmt::format("{:.3g}", pair.p_holm),
-                       d.significant ? "yes" : "no");
+                       c.names[pair.b] + " vs " + c.names[pair.a], number(d.mean), range_text(d),
+                       signed_percent(pair.relative), signed_number(pair.effect_size),
+                       fmt::format("{:.3g}", pair.p_holm), d.significant ? "yes" : "no");
   }
   return out;
 }
 
+ordered_json json_or_null(const std::optional<double>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
 ordered_json pairs_json(const Comparison& c) {
   ordered_json out = ordered_json::array();
-  const auto optional = [](const std::optional<double>& v) {
-    return v ? ordered_json(*v) : ordered_json(nullptr);
-  };
   for (const PairedDifference& pair : c.pairs) {
     const Interval d = interval(pair);
     out.push_back({{"metric", to_string(pair.metric)},
@@ -58,10 +58,10 @@ ordered_json pairs_json(const Comparison& c) {
                    {"a", c.names[pair.a]},
                    {"b", c.names[pair.b]},
                    {"mean", d.mean},
-                   {"ci_low", d.low},
-                   {"ci_high", d.high},
-                   {"relative", optional(pair.relative)},
-                   {"effect_size_dz", optional(pair.effect_size)},
+                   {"ci_low", json_or_null(d.low)},
+                   {"ci_high", json_or_null(d.high)},
+                   {"relative", json_or_null(pair.relative)},
+                   {"effect_size_dz", json_or_null(pair.effect_size)},
                    {"p_value", pair.p_value},
                    {"p_holm", pair.p_holm},
                    {"significant", pair.significant}});
@@ -84,9 +84,9 @@ std::string compare_text(const Comparison& c) {
   for (const std::size_t v : ranking(c)) {
     const auto lost_m = ComparedMetric::user_seconds_lost;
     const Interval lost = mean_interval(lost_m, c.metrics[v][kLost]);
-    out += fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", place++, c.names[v],
-                       number(lost.mean), number(lost.low) + " .. " + number(lost.high),
-                       number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
+    out +=
+        fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", place++, c.names[v], number(lost.mean),
+                    range_text(lost), number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
   out += pairs_text(c);
   out += restoration_cap_note(c) + "\n";
@@ -116,14 +116,14 @@ ordered_json compare_json(const Comparison& c) {
       const Interval mean = mean_interval(metric, a);
       ordered_json entry = {{"unit", unit(metric)},
                             {"mean", mean.mean},
-                            {"ci_low", mean.low},
-                            {"ci_high", mean.high},
+                            {"ci_low", json_or_null(mean.low)},
+                            {"ci_high", json_or_null(mean.high)},
                             {"p90", in_unit(metric, a.quantile(0.9))}};
       if (v > 0) {
         const Interval d = interval(pair_of(c, 0, v, metric));
         entry["difference_from_baseline"] = {{"mean", d.mean},
-                                             {"ci_low", d.low},
-                                             {"ci_high", d.high},
+                                             {"ci_low", json_or_null(d.low)},
+                                             {"ci_high", json_or_null(d.high)},
                                              {"significant", d.significant}};
       }
       variant[std::string(to_string(metric))] = std::move(entry);

@@ -722,18 +722,28 @@ std::string_view unit(ComparedMetric m) {
 std::string restoration_cap_note(const Comparison& c) {
   return fmt::format(
       "Time to full restoration counts a run in which some service still served less than "
-      "everyone at T0+{} (the shortest horizon of the variants) as {}.",
-      format_duration(c.restoration_cap), format_duration(c.restoration_cap));
+      "everyone at T0+{} (the shortest horizon of the variants, {} for one without) as {}.",
+      format_duration(c.restoration_cap), format_duration(kDefaultHorizon),
+      format_duration(c.restoration_cap));
 }
 
 Interval interval(const PairedDifference& d) {
   const ComparedMetric m = d.metric;
-  return {in_unit(m, d.mean), in_unit(m, d.ci_low), in_unit(m, d.ci_high), d.significant};
+  const auto scaled = [&](const std::optional<double>& v) {
+    return v ? std::optional(in_unit(m, *v)) : std::nullopt;
+  };
+  return {in_unit(m, d.mean), scaled(d.ci_low), scaled(d.ci_high), d.significant};
 }
 
 Interval mean_interval(ComparedMetric m, const Accumulator& a) {
-  const double half = a.ci95_half_width().value_or(0.0);
-  return {in_unit(m, a.mean()), in_unit(m, a.mean() - half), in_unit(m, a.mean() + half), false};
+  const auto half = a.ci95_half_width();
+  if (!half)
+    return {in_unit(m, a.mean()), std::nullopt, std::nullopt, false};
+  return {in_unit(m, a.mean()), in_unit(m, a.mean() - *half), in_unit(m, a.mean() + *half), false};
+}
+
+std::string range_text(const Interval& i) {
+  return i.low ? number(*i.low) + " .. " + number(*i.high) : std::string("-");
 }
 
 std::vector<std::size_t> ranking(const Comparison& c) {

@@ -143,8 +143,9 @@ std::string restoration_cap_note(const Comparison& c);
 
 struct Interval {
   double mean = 0;
-  double low = 0;
-  double high = 0;
+  // Nothing from fewer than two runs.
+  std::optional<double> low;
+  std::optional<double> high;
   // Of a paired difference: significant after Holm's correction (see
   // PairedDifference).
   bool significant = false;
@@ -152,6 +153,8 @@ struct Interval {
 
 // A paired difference's mean and 95% interval, in the metric's unit.
 Interval interval(const PairedDifference& d);
+// "low .. high", or "-" without an interval.
+std::string range_text(const Interval& i);
 // A variant's mean and the 95% interval of that mean, in the metric's unit.
 Interval mean_interval(ComparedMetric m, const Accumulator& a);
 

@@ -247,11 +247,14 @@ void compared_pairs(Exposition& out, const Comparison& c) {
     for (const PairedDifference& d : c.pairs) {
       if (d.metric != metric)
         continue;
-      for (const auto& [bound, value] : {std::pair{"mean", d.mean}, std::pair{"ci95_low", d.ci_low},
-                                         std::pair{"ci95_high", d.ci_high}}) {
+      for (const auto& [bound, value] :
+           {std::pair{"mean", std::optional(d.mean)}, std::pair{"ci95_low", d.ci_low},
+            std::pair{"ci95_high", d.ci_high}}) {
+        if (!value)
+          continue;  // no interval from one run
         Labels labels = pair_labels(d);
         labels.emplace_back("bound", bound);
-        out.sample(name, labels, value / f.divisor);
+        out.sample(name, labels, *value / f.divisor);
       }
     }
   }

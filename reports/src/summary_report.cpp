@@ -722,8 +722,7 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
   for (const std::size_t v : ranking(c)) {
     const Interval lost = mean_interval(ComparedMetric::user_seconds_lost, c.metrics[v][kLost]);
     out += row(
-        {std::to_string(place++), md(c.names[v]), number(lost.mean),
-         number(lost.low) + " .. " + number(lost.high),
+        {std::to_string(place++), md(c.names[v]), number(lost.mean), range_text(lost),
          number(in_unit(ComparedMetric::user_seconds_lost, c.metrics[v][kLost].quantile(0.9)))});
   }
   out += fmt::format(
@@ -736,7 +735,7 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
     for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
       const ComparedMetric metric = kComparedMetrics[m];
       const Interval d = interval(pair_of(c, 0, v, metric));
-      const std::string range = fmt::format("95% CI {} .. {}", number(d.low), number(d.high));
+      const std::string range = d.low ? "95% CI " + range_text(d) : "no interval from one run";
       if (!d.significant) {
         out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),
                            to_string(metric), range);

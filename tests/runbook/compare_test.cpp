@@ -93,6 +93,27 @@ TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
   }
 }
 
+// Found by a helper: one run gave zero-width intervals ("964 .. 964"),
+// which summary.md's own rule then read as leaving out 0. One run has no
+// spread, so no interval; JSON says null, as simulate's does.
+TEST(Compare, OneRunGivesNoInterval) {
+  const std::vector<Variant> variants = {variant(StrategyKind::as_written, "as-written"),
+                                         variant(StrategyKind::shortest_first, "spt")};
+  CompareOptions options;
+  options.runs = 1;
+  const Comparison c = compare(variants, options);
+  for (const PairedDifference& pair : c.pairs) {
+    EXPECT_FALSE(pair.ci_low);
+    EXPECT_FALSE(pair.ci_high);
+    EXPECT_FALSE(pair.significant);
+  }
+  const auto json = reports::compare_json(c);
+  EXPECT_TRUE(json["pairs"][0]["ci_low"].is_null());
+  EXPECT_TRUE(json["variants"][0]["user-hours lost"]["ci_low"].is_null());
+  EXPECT_TRUE(
+      json["variants"][1]["user-hours lost"]["difference_from_baseline"]["ci_high"].is_null());
+}
+
 TEST(Compare, FindsNoDifferenceBetweenIdenticalVariants) {
   const std::vector<Variant> variants = {variant(StrategyKind::as_written, "one"),
                                          variant(StrategyKind::as_written, "other")};

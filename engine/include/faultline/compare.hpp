@@ -65,10 +65,11 @@ struct PairedDifference {
   std::size_t b = 0;
   ComparedMetric metric = ComparedMetric::user_seconds_lost;
   Moments differences;
-  // The mean difference and its 95% confidence interval (Student's t).
+  // The mean difference and its 95% confidence interval (Student's t);
+  // no interval from fewer than two runs.
   double mean = 0;
-  double ci_low = 0;
-  double ci_high = 0;
+  std::optional<double> ci_low;
+  std::optional<double> ci_high;
   // The mean difference as a share of a's mean; empty when that is 0.
   std::optional<double> relative;
   // Cohen's d_z: the mean difference over the differences' standard

@@ -108,10 +108,10 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
 void judge(Comparison& c) {
   for (PairedDifference& pair : c.pairs) {
     const Moments& d = pair.differences;
-    const double half = d.ci95_half_width().value_or(0.0);
     pair.mean = d.mean();
-    pair.ci_low = pair.mean - half;
-    pair.ci_high = pair.mean + half;
+    const auto half = d.ci95_half_width();
+    pair.ci_low = half ? std::optional(pair.mean - *half) : std::nullopt;
+    pair.ci_high = half ? std::optional(pair.mean + *half) : std::nullopt;
     const double base = c.metrics[pair.a][static_cast<std::size_t>(pair.metric)].mean();
     pair.relative = base != 0 ? std::optional(pair.mean / base) : std::nullopt;
     const double sd = d.standard_deviation();

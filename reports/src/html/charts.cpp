@@ -562,8 +562,8 @@ std::string forest(std::string_view title, std::string_view axis_label,
   double low = 0;
   double high = 0;
   for (const ForestRow& r : rows) {
-    low = std::min(low, r.interval.low);
-    high = std::max(high, r.interval.high);
+    low = std::min(low, r.interval.low.value_or(r.interval.mean));
+    high = std::max(high, r.interval.high.value_or(r.interval.mean));
   }
   if (low == 0 && high == 0) {
     low = -1;  // nothing but zeros: centre 0
@@ -585,10 +585,16 @@ std::string forest(std::string_view title, std::string_view axis_label,
     const ForestRow& r = rows[i];
     const double middle = frame.top + kRow * (static_cast<double>(i) + 0.5);
     row_label(svg, middle, r.name);
-    const std::string tip = fmt::format("{}: {} (95% CI {} .. {})", r.name, number(r.interval.mean),
-                                        number(r.interval.low), number(r.interval.high));
-    svg.rect(x(r.interval.low), middle - 1.5, std::max(1.0, x(r.interval.high) - x(r.interval.low)),
-             3, "data ci " + r.css_class, tip);
+    const std::string tip =
+        r.interval.low
+            ? fmt::format("{}: {} (95% CI {})", r.name, number(r.interval.mean),
+                          range_text(r.interval))
+            : fmt::format("{}: {} (no interval from one run)", r.name, number(r.interval.mean));
+    if (r.interval.low) {
+      svg.rect(x(*r.interval.low), middle - 1.5,
+               std::max(1.0, x(*r.interval.high) - x(*r.interval.low)), 3, "data ci " + r.css_class,
+               tip);
+    }
     svg.circle(x(r.interval.mean), middle, 5, "data mean " + r.css_class, tip);
   }
   return svg.finish();

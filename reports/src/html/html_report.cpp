@@ -626,11 +626,11 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
     const Interval lost = mean_interval(ComparedMetric::user_seconds_lost, c.metrics[v][kLost]);
     const std::string difference = v == 0 ? "baseline" : [&] {
       const Interval d = interval(pair_of(c, 0, v, ComparedMetric::user_seconds_lost));
-      return fmt::format("{} ({} .. {}){}", number(d.mean), number(d.low), number(d.high),
+      return fmt::format("{} ({}){}", number(d.mean), range_text(d),
                          d.significant ? ", significant" : "");
     }();
-    rows.push_back({std::to_string(place++), c.names[v], number(lost.mean),
-                    number(lost.low) + " .. " + number(lost.high), difference});
+    rows.push_back(
+        {std::to_string(place++), c.names[v], number(lost.mean), range_text(lost), difference});
   }
   body += table({{"rank", true},
                  {"variant"},
