@@ -233,7 +233,7 @@ class FisBuilder {
   using Names = std::vector<std::string>;
   std::string target(DeploymentId d, const std::string& selection);
   std::string action(const std::string& base, ordered_json body, const Names& after);
-  Names waits(Duration gap, Names after);
+  Names waits(const Fault& f, SimTime& clock_at, Names after);
   void add_fault(const Fault& f, const Names& after);
   void add_degradation(const Fault& f, const Names& after);
   Duration degradation_length(const Fault& f);
@@ -320,16 +320,28 @@ std::string FisBuilder::loss_percent(const Fault& f, double loss) {
   return std::to_string(kept);
 }
 
-// aws:fis:wait actions, one after another, of 12 hours at most each.
-FisBuilder::Names FisBuilder::waits(Duration gap, Names after) {
-  while (gap.ms > 0) {
-    const Duration part = std::min(gap, kLongestFisWait);
+// aws:fis:wait actions, one after another, from clock_at to the fault's
+// time, which clock_at becomes: FIS waits from 1 minute to 12 hours, so a
+// long gap is cut into equal parts of 12 hours at most (none of them under
+// a minute), and a gap under a minute is made one, which is said.
+FisBuilder::Names FisBuilder::waits(const Fault& f, SimTime& clock_at, Names after) {
+  Duration gap = f.at - clock_at;
+  if (gap < Duration::minutes(1)) {
+    notes_.push_back(
+        fmt::format("{}: the wait of {} before it becomes 1m, as FIS waits from 1 "
+                    "minute to 12 hours, so it comes {} late",
+                    f.id, format_duration(gap), format_duration(Duration::minutes(1) - gap)));
+    gap = Duration::minutes(1);
+  }
+  clock_at = clock_at + gap;
+  const std::int64_t parts = (gap.ms + kLongestFisWait.ms - 1) / kLongestFisWait.ms;
+  for (std::int64_t i = 0; i < parts; ++i) {
+    const Duration part{gap.ms / parts + (i < gap.ms % parts ? 1 : 0)};
     after = {action("wait-" + iso_duration(part),
                     {{"actionId", "aws:fis:wait"},
                      {"description", "the time between the scenario's faults"},
                      {"parameters", {{"duration", iso_duration(part)}}}},
                     after)};
-    gap = gap - part;
   }
   return after;
 }
@@ -446,8 +458,10 @@ FisTemplate FisBuilder::build() {
       continue;
     }
     if (f->at > clock_at) {
-      clock = waits(f->at - clock_at, clock);
-      clock_at = f->at;
+      clock = waits(*f, clock_at, clock);
+    } else if (f->at < clock_at) {
+      notes_.push_back(fmt::format("{}: comes {} late, with the fault before it", f->id,
+                                   format_duration(clock_at - f->at)));
     }
     add_fault(*f, clock);
   }

@@ -138,5 +138,22 @@ TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
                 "percents"}));
 }
 
+// fis-waits.yaml, by hand: see its comments (found by a helper: waits of
+// PT30S and of a 20s remainder, which FIS refuses).
+TEST(FisExport, WaitsKeepWithinFisLimits) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/fis-waits.yaml");
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  std::vector<std::string> waits;
+  for (const auto& [name, action] : fis.json["actions"].items()) {
+    if (action["actionId"] == "aws:fis:wait")
+      waits.push_back(action["parameters"]["duration"]);
+  }
+  EXPECT_EQ(waits, (std::vector<std::string>{"PT1M", "PT8H10S", "PT8H10S", "PT8H10S"}));
+  EXPECT_EQ(fis.notes, (std::vector<std::string>{
+                           "a: the wait of 30s before it becomes 1m, as FIS waits from 1 minute "
+                           "to 12 hours, so it comes 30s late",
+                           "b: comes 20s late, with the fault before it"}));
+}
+
 }  // namespace
 }  // namespace faultline
