@@ -258,6 +258,15 @@ TEST(StepSemantics, AStepThatGaveUpEndsWhenItGaveUp) {
   EXPECT_EQ(ids(*scenario, critical_path(*scenario, r)), (std::vector<std::string>{"fix-db"}));
 }
 
+// Found by a helper: the users a fault healing at the same instant brought
+// back were counted as the step's too (1,600 back for fix-web).
+TEST(StepSemantics, UsersAHealBringsBackWithAStepAreNotTheSteps) {
+  const RunResult r = replay(*fixture("heal_with_step.yaml"));
+  EXPECT_EQ(r.steps[0].users_back, UserCount{1000});
+  EXPECT_DOUBLE_EQ(r.steps[0].restored_loss.in_user_hours(), 2'000);
+  EXPECT_DOUBLE_EQ(r.restored_loss_otherwise.in_user_hours(), 1'200);
+}
+
 // cache_ttl_restored.yaml's users lines (minutes, users cut off) until fix
 // restores db at 1h, 150 user-hours.
 const std::vector<std::pair<std::int64_t, std::int64_t>> kCutOffUntilTheRestore = {

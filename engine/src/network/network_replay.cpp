@@ -130,8 +130,11 @@ class ResultBuilder {
   void update_group(UserGroupId g, std::optional<StepId> cause) {
     const UserCount affected =
         users_cut_off(topology_.user_group(g).users, tenant_users_[g.value], cut_off_[g.value]);
-    if (affected == users_.affected(g))
+    const UserCount before = users_.affected(g);
+    if (affected == before)
       return;
+    if (affected < before)
+      users_back_.came_back(before - affected, cause.has_value());
     const UserTime share = users_.set_affected(g, affected);
     if (share == UserTime{})
       return;

@@ -79,6 +79,7 @@ void UsersBack::reset(RunResult& result) {
   result_ = &result;
   next_ = 0;
   before_ = UserCount{};
+  by_steps_ = UserCount{};
   for (StepOutcome& step : result.steps)
     step.users_back = UserCount{};
 }
@@ -94,7 +95,9 @@ void UsersBack::instant_ends(SimTime now, UserCount affected) {
 // A step that made progress twice in the instant counts once.
 void UsersBack::instant_ends(UserCount affected, std::span<const std::size_t> counted) {
   const auto& progress = result_->progress;
-  const UserCount drop{std::max<std::int64_t>(0, (before_ - affected).value)};
+  const UserCount drop{
+      std::min(std::max<std::int64_t>(0, (before_ - affected).value), by_steps_.value)};
+  by_steps_ = UserCount{};
   for (std::size_t i = 0; i < counted.size(); ++i) {
     const StepId s = progress[counted[i]].step;
     if (std::none_of(counted.begin(), counted.begin() + static_cast<std::ptrdiff_t>(i),

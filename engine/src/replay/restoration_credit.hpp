@@ -43,11 +43,19 @@ class RestorationCredit {
 
 // The users each step brought back (StepOutcome::users_back): at the end of
 // each instant, the drop in users cut off over it goes to every step whose
-// progress (RunResult::progress) came since the last instant.
+// progress (RunResult::progress) came since the last instant, up to the
+// users that steps' actions brought back in it: those a fault healing at
+// the same instant brought back are no step's.
 class UsersBack {
  public:
   // A new run, writing into the result's steps, and reading its progress.
   void reset(RunResult& result);
+  // Users of a group came back in the instant under way; `by_step` when a
+  // step's action brought them (the one their user-hours are put down to).
+  void came_back(UserCount users, bool by_step) {
+    if (by_step)
+      by_steps_ += users;
+  }
   // The instant `now` is over, leaving `affected` users cut off.
   void instant_ends(SimTime now, UserCount affected);
   // The same where the caller says which progress (by index in
@@ -60,6 +68,7 @@ class UsersBack {
   RunResult* result_ = nullptr;
   std::size_t next_ = 0;  // the first progress not yet counted
   UserCount before_;      // cut off when the last instant ended
+  UserCount by_steps_;    // came back by steps' actions in the instant under way
   std::vector<std::size_t> counted_;  // scratch
 };
 

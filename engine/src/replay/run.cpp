@@ -300,8 +300,11 @@ void Run::follow_check(DeploymentId d) {
 // is not yet put down to anything.
 void Run::update_group(UserGroupId g) {
   const UserCount affected = context_.health.affected_users(g, tenants_.out_users(g));
-  if (affected == users_.affected(g))
+  const UserCount before = users_.affected(g);
+  if (affected == before)
     return;
+  if (affected < before)
+    users_back_.came_back(before - affected, credit_.acting().has_value());
   const UserTime share = users_.set_affected(g, affected);
   if (share != UserTime{})
     credit_.credit(g, share, context_.now);
