@@ -84,6 +84,26 @@ TEST(LoadTopology, ReportsMissingRequiredFields) {
                         "the topology is missing the required key 'user_groups'"));
 }
 
+// Found by a helper: a second, unlocated error followed the missing key.
+TEST(LoadTopology, AMissingReferenceIsReportedOnceWhereItsKeyIs) {
+  const auto load = load_topology(fixture("missing_region.yaml"));
+  EXPECT_TRUE(has_error(load.diagnostics, 6, 19,
+                        "a deployment of service 'web' is missing the required key 'region'"));
+  EXPECT_EQ(load.diagnostics.error_count(), 1u) << load.diagnostics.to_text();
+}
+
+// Found by a helper: "unknown event 'restored' for a step milestone" where
+// nothing made it a step milestone.
+TEST(LoadScenario, AMilestoneAboutNothingIsToldSoOnce) {
+  const auto load = load_scenario(fixture("milestone_without_subject.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(
+      has_error(d, 10, 5, "milestone 'a' needs exactly one of 'service', 'step' or 'share'"));
+  EXPECT_TRUE(has_error(d, 11, 5, "milestone 'b' needs exactly one of"));
+  EXPECT_TRUE(has_error(d, 11, 20, "unknown event 'restord' (did you mean 'restored'?)"));
+  EXPECT_EQ(d.error_count(), 3u) << d.to_text();
+}
+
 TEST(LoadTopology, ReportsDuplicateIdsAndKeys) {
   EXPECT_TRUE(has_error(load_topology(fixture("duplicate_id.yaml")).diagnostics, 3, 10,
                         "duplicate region id 'east' (first defined at line 2)"));

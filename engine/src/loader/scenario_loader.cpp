@@ -1349,8 +1349,13 @@ class ScenarioReader {
                                        : share.defined() ? "share"
                                                          : "step";
       const auto parsed = parse_word<MilestoneEvent>(event);
-      if (parsed && word_takes(*parsed, subject)) {
+      const bool one_subject = service.defined() + step.defined() + share.defined() == 1;
+      if (parsed && (!one_subject || word_takes(*parsed, subject))) {
         m.event = *parsed;
+      } else if (!one_subject && !event.empty()) {
+        reader_.error(e, "unknown event '" + event + "'" +
+                             did_you_mean(event, accepted_words<MilestoneEvent>()) +
+                             "; expected one of " + expected_words<MilestoneEvent>());
       } else if (!event.empty()) {
         reader_.error(e, "unknown event '" + event + "' for a " + std::string(subject) +
                              " milestone" +

@@ -709,7 +709,10 @@ std::optional<std::uint32_t> IdTable::find(const std::string& id) const {
   return it->second.first;
 }
 
+// A missing reference was reported where its key was required.
 std::optional<std::uint32_t> IdTable::resolve(Reader& reader, const yaml::Node& node) {
+  if (!node.defined())
+    return std::nullopt;
   const auto id = reader.text(node, "a " + kind_ + " reference");
   if (!id)
     return std::nullopt;
