@@ -112,6 +112,17 @@ TEST(BackstageImport, EveryMistakeIsSaidWhereItIs) {
   EXPECT_TRUE(has_error(d, 37, 37, "none of its dependencies"));
 }
 
+// Found by a helper: "names no entity in the files given" of a group the
+// file defines.
+TEST(BackstageImport, AGroupNamedAsADependencyIsNoService) {
+  Diagnostics d;
+  EXPECT_FALSE(import_backstage({fixture("group-reference.yaml")}, {}, d));
+  EXPECT_EQ(d.error_count(), 1U) << d.to_text();
+  EXPECT_TRUE(has_error(d, 8, 48,
+                        "group:default/team is a group, which is no service; expected a "
+                        "component or a resource"));
+}
+
 // hostile-catalog.yaml: text YAML reads as more than text is quoted, and a
 // line break in a comment's field becomes a space, so the topology holds
 // what the catalog says and nothing else.

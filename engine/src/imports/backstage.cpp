@@ -385,6 +385,13 @@ std::optional<std::size_t> TopologyBuilder::service_of(const Entity& from,
   if (!ref)
     return std::nullopt;
   const Entity* target = catalog_.find(*ref);
+  // A group, user, domain...: the catalog keeps none of them, and none is a
+  // service wherever it is defined.
+  if (!target && !is_mapped_kind(ref->kind)) {
+    reader.error(ref_node, ref->text() + " is a " + ref->kind +
+                               ", which is no service; expected a component or a resource");
+    return std::nullopt;
+  }
   if (!target) {
     reader.error(ref_node, ref->text() + " names no entity in the files given" +
                                did_you_mean(ref->text(), catalog_.known_refs()) +
