@@ -95,6 +95,8 @@ class RunbookExecutor {
   // The crew's `change`-th resized entry is reached: its size changes from
   // now on; steps already running keep going.
   void resize(CrewId crew, std::size_t change);
+  // Some crew is resized: without, no resize is ever to come.
+  bool any_resizes() const { return any_resizes_; }
   // The crew's resized entries not reached yet.
   std::size_t resizes_to_come(CrewId crew) const {
     return scenario_.crews[crew.value].resized.size() - resizes_reached_[crew.value];
@@ -141,6 +143,7 @@ class RunbookExecutor {
   const Scenario& scenario_;
   std::vector<ShiftCalendar> calendars_;  // by crew
   bool any_shifts_ = false;
+  bool any_resizes_ = false;
   std::vector<StepStatus> status_;
   std::vector<std::optional<SimTime>> released_;
   std::vector<int> unfinished_predecessors_;

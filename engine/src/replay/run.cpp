@@ -129,6 +129,8 @@ bool Run::only_idle_events_to_come(const Event& popped) const {
 
 std::size_t Run::idle_resizes_queued(const Event& popped) const {
   const RunbookExecutor& runbook = steps_.runbook();
+  if (!runbook.any_resizes())
+    return 0;
   std::size_t idle = 0;
   for (std::uint32_t c = 0; c < context_.scenario.crews.size(); ++c) {
     const std::size_t to_come = runbook.resizes_to_come(CrewId{c});

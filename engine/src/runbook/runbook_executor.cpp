@@ -134,6 +134,7 @@ RunbookExecutor::RunbookExecutor(const Scenario& scenario, std::vector<std::uint
   for (const Crew& crew : scenario.crews) {
     calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
     any_shifts_ = any_shifts_ || !crew.shifts.empty();
+    any_resizes_ = any_resizes_ || !crew.resized.empty();
   }
   reset();
 }
