@@ -333,10 +333,14 @@ FisBuilder::Names FisBuilder::waits(const Fault& f, SimTime& clock_at, Names aft
                     f.id, format_duration(gap), format_duration(Duration::minutes(1) - gap)));
     gap = Duration::minutes(1);
   }
+  // FIS takes whole seconds: the parts are, the first taking the odd ones
+  // and the gap's last part of a second.
   clock_at = clock_at + gap;
   const std::int64_t parts = (gap.ms + kLongestFisWait.ms - 1) / kLongestFisWait.ms;
+  const std::int64_t seconds = gap.ms / 1000;
   for (std::int64_t i = 0; i < parts; ++i) {
-    const Duration part{gap.ms / parts + (i < gap.ms % parts ? 1 : 0)};
+    const std::int64_t whole = seconds / parts + (i < seconds % parts ? 1 : 0);
+    const Duration part{whole * 1000 + (i == 0 ? gap.ms % 1000 : 0)};
     after = {action("wait-" + iso_duration(part),
                     {{"actionId", "aws:fis:wait"},
                      {"description", "the time between the scenario's faults"},

@@ -251,7 +251,7 @@ void compared_pairs(Exposition& out, const Comparison& c) {
            {std::pair{"mean", std::optional(d.mean)}, std::pair{"ci95_low", d.ci_low},
             std::pair{"ci95_high", d.ci_high}}) {
         if (!value)
-          continue;  // no interval from one run
+          continue;  // no interval from fewer than two runs
         Labels labels = pair_labels(d);
         labels.emplace_back("bound", bound);
         out.sample(name, labels, *value / f.divisor);

@@ -100,8 +100,8 @@ std::string budgets_text(const RunBudgets& budgets) {
       out += "    (the run goes on past the window's end: what came after it is not counted)\n";
     if (burn.short_at_end)
       out +=
-          "    (the service still served less than everything when the run ended: what it "
-          "went on to lose is not counted)\n";
+          "    (the service still served less than everything, or tenants of its users were "
+          "still out, when the run ended: what it went on to lose is not counted)\n";
   }
   return out + "\n";
 }
@@ -165,8 +165,8 @@ std::string budget_statistics_text(std::span<const Slo> slos,
     }
     if (statistics[k].runs_short_at_end > 0) {
       out += fmt::format(
-          "    ({} runs ended with the service still short: what it went on to "
-          "lose is not counted)\n",
+          "    ({} runs ended with the service still short, or tenants of its users still "
+          "out: what it went on to lose is not counted)\n",
           thousands(static_cast<std::int64_t>(statistics[k].runs_short_at_end)));
     }
   }

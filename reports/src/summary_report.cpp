@@ -735,7 +735,8 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
     for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
       const ComparedMetric metric = kComparedMetrics[m];
       const Interval d = interval(pair_of(c, 0, v, metric));
-      const std::string range = d.low ? "95% CI " + range_text(d) : "no interval from one run";
+      const std::string range =
+          d.low ? "95% CI " + range_text(d) : "no interval from fewer than two runs";
       if (!d.significant) {
         out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),
                            to_string(metric), range);

@@ -148,7 +148,7 @@ TEST(FisExport, WaitsKeepWithinFisLimits) {
     if (action["actionId"] == "aws:fis:wait")
       waits.push_back(action["parameters"]["duration"]);
   }
-  EXPECT_EQ(waits, (std::vector<std::string>{"PT1M", "PT8H10S", "PT8H10S", "PT8H10S"}));
+  EXPECT_EQ(waits, (std::vector<std::string>{"PT1M", "PT8H11S", "PT8H10S", "PT8H10S"}));
   EXPECT_EQ(fis.notes, (std::vector<std::string>{
                            "a: the wait of 30s before it becomes 1m, as FIS waits from 1 minute "
                            "to 12 hours, so it comes 30s late",

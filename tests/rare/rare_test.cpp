@@ -91,13 +91,10 @@ TEST(RareEvents, TheLaterOfTwoBranches) {
   EXPECT_GT(stretch_of(e, "rebuild-cache duration"), stretch_of(e, "rebuild-db duration"));
 }
 
-// Every draw a run makes comes from a site of the catalogue, in every
-// shipped scenario: steps and their retries, waves, rollbacks, batches,
-// healing faults, failovers, overloads.
 // Found by a helper: past the horizon, where the runs stop, every duration
 // gave the probability of the horizon itself (0.128 for "later than 10h"
-// under a 5h horizon, e^-5 (1 + 5 + 12.5)); such a question is refused, and
-// one at the horizon is still asked.
+// under a 5h horizon, where e^-5 (1 + 5 + 12.5) = 0.125); such a question
+// is refused, and one at the horizon is still asked.
 TEST(RareEvents, ADurationPastTheHorizonIsRefused) {
   auto scenario = std::make_shared<Scenario>(*scenario_fixture("rare/fixtures/chain.yaml"));
   scenario->horizon = SimTime{} + Duration::hours(5);
@@ -106,6 +103,9 @@ TEST(RareEvents, ADurationPastTheHorizonIsRefused) {
             Duration::hours(5));
 }
 
+// Every draw a run makes comes from a site of the catalogue, in every
+// shipped scenario: steps and their retries, waves, rollbacks, batches,
+// healing faults, failovers, overloads.
 TEST(RareEvents, TheCatalogueNamesEveryDraw) {
   RareEventOptions options;
   options.runs = 300;

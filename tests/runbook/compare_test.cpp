@@ -91,6 +91,11 @@ TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
     EXPECT_EQ(c.metrics[v][kRestored].state().moments.min, Duration::hours(2).ms);
     EXPECT_EQ(c.metrics[v][kRestored].state().moments.max, Duration::hours(10).ms);
   }
+  // Found in review: horizons both past the default's 30 days capped at 30.
+  ten->horizon = SimTime{} + Duration::days(35);
+  twenty->horizon = SimTime{} + Duration::days(40);
+  options.runs = 10;
+  EXPECT_EQ(compare(variants, options).restoration_cap, Duration::days(35));
 }
 
 // Found by a helper: one run gave zero-width intervals ("964 .. 964"),

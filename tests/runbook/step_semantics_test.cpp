@@ -609,9 +609,9 @@ TEST(StepSemantics, ACrewsMemberTimeOnHandFollowsItsResizes) {
 TEST(StepSemantics, AResizeAfterTheRunbookIsDoneDoesNotStretchTheRun) {
   auto scenario = std::make_shared<Scenario>(*fixture("crew_resized.yaml"));
   const auto last_crew_line = [](const RunResult& r) {
-    return std::find_if(r.timeline.rbegin(), r.timeline.rend(),
-                        [](const auto& e) { return e.kind == TimelineKind::crew; })
-        ->at;
+    const auto line = std::find_if(r.timeline.rbegin(), r.timeline.rend(),
+                                   [](const auto& e) { return e.kind == TimelineKind::crew; });
+    return line == r.timeline.rend() ? std::optional<SimTime>{} : std::optional(line->at);
   };
   const RunResult r = replay(*scenario);
   EXPECT_EQ(r.end, at(Duration::hours(4)));
@@ -623,6 +623,15 @@ TEST(StepSemantics, AResizeAfterTheRunbookIsDoneDoesNotStretchTheRun) {
   const RunResult to_horizon = replay(*scenario);
   EXPECT_EQ(to_horizon.end, at(Duration::hours(8)));
   EXPECT_EQ(last_crew_line(to_horizon), at(Duration::hours(6)));
+}
+
+// Found in review: a step blocked behind one that gave up kept its crew's
+// resizes as work while another step waited, and moved End to 40d.
+TEST(StepSemantics, AResizeOfACrewWhoseStepsNeverStartIsNoWork) {
+  const RunResult r = replay(*fixture("resize_behind_failure.yaml"));
+  EXPECT_TRUE(r.steps[0].failed);
+  EXPECT_FALSE(r.steps[1].started);
+  EXPECT_EQ(r.end, at(kDefaultHorizon));
 }
 
 // A resize a step still waits for is work: with ops cut to none at 1h,

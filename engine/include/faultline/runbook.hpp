@@ -102,9 +102,7 @@ class RunbookExecutor {
     return scenario_.crews[crew.value].resized.size() - resizes_reached_[crew.value];
   }
   // Whether a change of the crew's size can still make a difference: some
-  // step of the crew is not over, and the runbook is not at rest. At rest,
-  // every step is over or blocked behind one that failed, and nothing can
-  // start again.
+  // step of the crew can still start or is under way with its crew.
   bool crew_needed(CrewId crew) const;
 
   // Starts ready steps not awaiting services, in rank order, while their

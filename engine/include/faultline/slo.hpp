@@ -107,7 +107,8 @@ struct SloBurn {
   // The run went on past the window's end: what came after it is not counted.
   bool run_outlasts_window = false;
   // The run ended within the window with the service still serving less
-  // than everything: what it went on to lose is not counted either.
+  // than everything, or tenants of the groups it reaches still out: what it
+  // went on to lose is not counted either.
   bool short_at_end = false;
 };
 

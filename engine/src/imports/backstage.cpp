@@ -387,7 +387,7 @@ std::optional<std::size_t> TopologyBuilder::service_of(const Entity& from,
   const Entity* target = catalog_.find(*ref);
   // A group, user, domain...: the catalog keeps none of them, and none is a
   // service wherever it is defined.
-  if (!target && !is_mapped_kind(ref->kind)) {
+  if (!target && !is_mapped_kind(lower(ref->kind))) {
     reader.error(ref_node, ref->text() + " is a " + ref->kind +
                                ", which is no service; expected a component or a resource");
     return std::nullopt;

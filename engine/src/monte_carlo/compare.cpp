@@ -26,12 +26,13 @@ Values values_of(const RunResult& r, Duration restoration_cap) {
 }
 
 Duration restoration_cap(std::span<const Variant> variants) {
-  Duration cap = kDefaultHorizon;
+  std::optional<Duration> cap;
   for (const Variant& v : variants) {
-    if (v.scenario->horizon)
-      cap = std::min(cap, v.scenario->horizon->since_t0());
+    const Duration horizon =
+        v.scenario->horizon ? v.scenario->horizon->since_t0() : kDefaultHorizon;
+    cap = std::min(cap.value_or(horizon), horizon);
   }
-  return cap;
+  return cap.value_or(kDefaultHorizon);
 }
 
 // Every metric, then every pair a < b: the order of Comparison::pairs.

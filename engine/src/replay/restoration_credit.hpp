@@ -45,7 +45,9 @@ class RestorationCredit {
 // each instant, the drop in users cut off over it goes to every step whose
 // progress (RunResult::progress) came since the last instant, up to the
 // users that steps' actions brought back in it: those a fault healing at
-// the same instant brought back are no step's.
+// the same instant brought back are no step's. At network fidelity, what a
+// network step brings back goes to the runbook step that progressed in it,
+// as its user-hours do (see network_replay.cpp).
 class UsersBack {
  public:
   // A new run, writing into the result's steps, and reading its progress.

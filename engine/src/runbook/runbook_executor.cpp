@@ -255,17 +255,30 @@ void RunbookExecutor::resize(CrewId crew, std::size_t change) {
   resizes_reached_[crew.value] = change + 1;
 }
 
+// A step blocked behind one that failed (or behind such a step) never
+// starts; one verifying holds no crew.
 bool RunbookExecutor::crew_needed(CrewId crew) const {
-  bool crew_steps_left = false;
-  bool at_rest = true;
+  std::vector<char> never_starts(status_.size());
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t s = 0; s < status_.size(); ++s) {
+      if (status_[s] != StepStatus::blocked || never_starts[s])
+        continue;
+      const auto& after = scenario_.steps[s].after;
+      never_starts[s] = std::any_of(after.begin(), after.end(), [&](StepId p) {
+        return status_[p.value] == StepStatus::failed || never_starts[p.value];
+      });
+      changed = changed || never_starts[s];
+    }
+  }
   for (std::size_t s = 0; s < status_.size(); ++s) {
     const StepStatus st = status_[s];
-    if (st == StepStatus::done || st == StepStatus::skipped || st == StepStatus::failed)
-      continue;
-    crew_steps_left = crew_steps_left || scenario_.steps[s].crew == crew;
-    at_rest = at_rest && st == StepStatus::blocked;
+    const bool over = st == StepStatus::done || st == StepStatus::skipped ||
+                      st == StepStatus::failed || st == StepStatus::verifying;
+    if (scenario_.steps[s].crew == crew && !over && !never_starts[s])
+      return true;
   }
-  return crew_steps_left && !at_rest;
+  return false;
 }
 
 std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {

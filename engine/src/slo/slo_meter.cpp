@@ -1,7 +1,8 @@
 // Error budgets spent by a run. The window opens at T0 and lasts the SLO's
 // duration; a service's events in it are its demand over time (state
-// fidelity) or its requests (network fidelity); the run's share not served
-// spends the budget, (1 - target) of the window's events or slices.
+// fidelity) or its requests (network fidelity); the run's share not served,
+// and the events of users of tenants out, spend the budget, (1 - target) of
+// the window's events or slices.
 
 #include <algorithm>
 #include <limits>

@@ -585,11 +585,11 @@ std::string forest(std::string_view title, std::string_view axis_label,
     const ForestRow& r = rows[i];
     const double middle = frame.top + kRow * (static_cast<double>(i) + 0.5);
     row_label(svg, middle, r.name);
-    const std::string tip =
-        r.interval.low
-            ? fmt::format("{}: {} (95% CI {})", r.name, number(r.interval.mean),
-                          range_text(r.interval))
-            : fmt::format("{}: {} (no interval from one run)", r.name, number(r.interval.mean));
+    const std::string tip = r.interval.low
+                                ? fmt::format("{}: {} (95% CI {})", r.name, number(r.interval.mean),
+                                              range_text(r.interval))
+                                : fmt::format("{}: {} (no interval from fewer than two runs)",
+                                              r.name, number(r.interval.mean));
     if (r.interval.low) {
       svg.rect(x(*r.interval.low), middle - 1.5,
                std::max(1.0, x(*r.interval.high) - x(*r.interval.low)), 3, "data ci " + r.css_class,

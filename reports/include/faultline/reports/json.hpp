@@ -33,6 +33,9 @@ namespace faultline::reports {
 // event had happened by the forecast's time.
 // 9: analyze gives down_at_peak, the services in major outage at the
 // busiest hour with nothing lost.
+// 10: compare gives restoration_cap_h, and its time to full restoration
+// counts a run without it as that long; its intervals are null from one
+// run; error budgets count the users of tenants out as bad events.
 inline constexpr int kSchemaVersion = 10;
 
 // What every JSON result starts with: schema_version and faultline_version
