@@ -778,6 +778,9 @@ expect_exit 2 "a forecast from past the horizon" "$faultline" forecast "$work/ex
   --now T0+5h --event all-restored --json "$work/forecast-late.json"
 check "names the horizon" grep -q "T0+5h, is not before the scenario's horizon, T0+3h" "$work/stderr"
 check "and writes nothing" test ! -e "$work/forecast-late.json"
+expect_exit 2 "an event asked for twice" "$faultline" forecast "$exponential" --now T0+3h \
+  --event completed:rebuild-db --event completed:rebuild-db
+check "is named" grep -q "the event completed:rebuild-db is asked for twice" "$work/stderr"
 expect_exit 0 "forecast from what was observed" "$faultline" forecast "$exponential" \
   --now T0+3h --event completed:rebuild-db --history --threads 2 --json "$work/forecast.json"
 cp "$work/stdout" "$work/forecast.txt"

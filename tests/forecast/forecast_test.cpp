@@ -51,6 +51,15 @@ TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
   EXPECT_THROW(forecast(*scenario, before_t0), std::invalid_argument);
 }
 
+// Found by a helper: an event asked for twice was forecast twice, as
+// compare refuses a variant given twice.
+TEST(Forecast, RefusesAnEventAskedForTwice) {
+  const auto scenario = scenario_fixture("forecast/fixtures/exponential.yaml");
+  ForecastOptions options = options_at(*scenario, Duration{}, "completed:rebuild-db", 100);
+  options.events.push_back(options.events.front());
+  EXPECT_THROW(forecast(*scenario, options), std::invalid_argument);
+}
+
 // Found by a helper: from a time at or past the horizon, where the runs
 // stop, every event ahead read as never (the rebuild, exponential with a
 // mean of 1h, will finish); such a forecast is refused.

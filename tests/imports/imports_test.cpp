@@ -117,8 +117,9 @@ TEST(BackstageImport, EveryMistakeIsSaidWhereItIs) {
 TEST(BackstageImport, AGroupNamedAsADependencyIsNoService) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("group-reference.yaml")}, {}, d));
-  EXPECT_EQ(d.error_count(), 1U) << d.to_text();
-  EXPECT_TRUE(has_error(d, 8, 48,
+  EXPECT_EQ(d.error_count(), 2U) << d.to_text();
+  EXPECT_TRUE(has_error(d, 9, 60, "component:default/payments names no entity in the files given"));
+  EXPECT_TRUE(has_error(d, 9, 48,
                         "group:default/team is a group, which is no service; expected a "
                         "component or a resource"));
 }

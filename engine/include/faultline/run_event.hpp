@@ -39,6 +39,7 @@ struct RunEvent {
   std::optional<ServiceId> service;
   std::optional<StepId> step;
   std::optional<std::size_t> milestone;  // by position in scenario.observed
+  bool operator==(const RunEvent&) const = default;
 };
 
 // Reads "all-restored", "restored:SERVICE", "completed:STEP" or

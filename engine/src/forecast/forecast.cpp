@@ -24,6 +24,11 @@ Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
   const std::vector<std::size_t> known = known_by(scenario, options.now);
   Asked out;
   if (!options.events.empty()) {
+    for (auto e = options.events.begin(); e != options.events.end(); ++e) {
+      if (std::find(options.events.begin(), e, *e) != e)
+        throw std::invalid_argument(fmt::format(
+            "the event {} is asked for twice; ask for each once", run_event_text(scenario, *e)));
+    }
     for (const RunEvent& e : options.events) {
       if (e.milestone && std::ranges::binary_search(known, *e.milestone)) {
         const Milestone& m = scenario.observed[*e.milestone];
