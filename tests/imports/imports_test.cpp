@@ -175,12 +175,12 @@ TEST(BackstageImport, ACycleStillGetsAGroupAndThePlaceholderRegionAnIdOfItsOwn) 
 }
 
 // loadall-loop.txt, found by the imports fuzzer: yaml-cpp 0.7's LoadAll
-// loops for ever on it, while Load reads it. Read document by document,
-// it is an answer: a mapping with no apiVersion or kind, at line 2.
+// loops for ever on it, while Load reads it. It gets an answer: it is not
+// UTF-8 (a byte 0xA8 at 4:9), which is refused before it is parsed.
 TEST(BackstageImport, InputThatLoopsYamlCppsLoadAllGetsAnAnswer) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("loadall-loop.txt")}, {}, d));
-  EXPECT_TRUE(has_error(d, 2, 3, "the entity has no 'apiVersion'")) << d.to_text();
+  EXPECT_TRUE(has_error(d, 4, 9, "byte 0xA8 here is not UTF-8 text")) << d.to_text();
 }
 
 TEST(BackstageImport, ACatalogWithoutServicesIsRefused) {
@@ -275,6 +275,22 @@ TEST(TraceDrift, BadLinksAreSaidWhereTheyAre) {
   EXPECT_TRUE(has_error(prom, 3, 61, "expected ',' or '}' after the label server"))
       << prom.to_text();
   EXPECT_TRUE(has_error(prom, 4, 1, "needs the labels client and server"));
+  // Which client made the 9 calls cannot be told: the second is refused,
+  // not read over the first.
+  EXPECT_TRUE(has_error(prom, 5, 62, "the label client is given twice"));
+  // Found by a helper: only the first of two JSON values was read, and a
+  // key given twice kept its first value, so drift went unseen.
+  Diagnostics two;
+  EXPECT_FALSE(read_trace_links(fixture("two-values.json"), {}, two));
+  EXPECT_TRUE(has_error(two, 2, 1, "a second document begins here")) << two.to_text();
+  Diagnostics repeated;
+  EXPECT_FALSE(read_trace_links(fixture("repeated-keys.json"), {}, repeated));
+  EXPECT_TRUE(
+      has_error(repeated, 2, 2, "key 'data' appears twice in the dependencies (first at line 1)"))
+      << repeated.to_text();
+  Diagnostics link;
+  EXPECT_FALSE(read_trace_links(fixture("repeated-link-key.json"), {}, link));
+  EXPECT_TRUE(has_error(link, 1, 36, "key 'parent' appears twice in the link")) << link.to_text();
   Diagnostics none;
   EXPECT_FALSE(read_trace_links(fixture("traced.yaml"), {}, none));
   // A YAML file is neither: read as metrics, its first sample is no number.

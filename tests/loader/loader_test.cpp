@@ -145,6 +145,24 @@ TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
                              "dependency cycle: identity -> storage -> config -> identity"));
 }
 
+// Found by a helper: analyze then listed db twice in what took the group
+// down.
+TEST(LoadTopology, RefusesAServiceUsedTwice) {
+  const auto load = load_topology(fixture("uses_twice.yaml"));
+  EXPECT_FALSE(load.topology);
+  EXPECT_TRUE(has_error(load.diagnostics, 7, 81,
+                        "user group 'staff' uses 'db' twice; list each service once"))
+      << load.diagnostics.to_text();
+}
+
+// Found by a helper: the warning said a cycle through a soft dependency
+// could not come back, while the replay brought b back first.
+TEST(LoadTopology, ACycleThroughASoftDependencyIsNoBootstrapProblem) {
+  const auto load = load_topology(fixture("soft_cycle.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  EXPECT_TRUE(load.diagnostics.all().empty()) << load.diagnostics.to_text();
+}
+
 TEST(LoadScenario, ReportsNegativeAndUnparseableDurations) {
   const auto load = load_scenario(fixture("bad_durations.yaml"));
   EXPECT_FALSE(load.scenario);
@@ -221,7 +239,23 @@ TEST(ValidateFile, RejectsEmptyCommentOnlyPlainTextAndBinaryFiles) {
   EXPECT_TRUE(has_error(validate_file(fixture("plain_text.yaml")), 1, 1,
                         "neither a Faultline topology nor a scenario"));
   EXPECT_TRUE(has_error(validate_file(fixture("binary.yaml")), 2, 13, "not a YAML file"));
+  // Found by a helper: such a file was valid, and every JSON written from
+  // it then failed with an internal error.
+  EXPECT_TRUE(
+      has_error(validate_file(fixture("latin1.yaml")), 3, 13, "byte 0xE9 here is not UTF-8 text"));
+  EXPECT_FALSE(validate_file(fixture("utf8_topology.yaml")).has_errors());
   EXPECT_TRUE(has_error(validate_file(fixture("no_such_file.yaml")), 0, 0, "cannot open the file"));
+}
+
+// Found by a helper: what followed the first document was left out without
+// a word, and an emptied first document was all that was read.
+TEST(ValidateFile, RefusesASecondDocument) {
+  EXPECT_TRUE(has_error(validate_file(fixture("two_documents.yaml")), 23, 1,
+                        "a second document begins here"));
+  EXPECT_TRUE(has_error(validate_file(fixture("empty_first_document.yaml")), 4, 1,
+                        "a second document begins here"));
+  EXPECT_FALSE(validate_file(fixture("stray_end_marker.yaml")).has_errors())
+      << "a '---' with nothing after it leaves nothing out";
 }
 
 TEST(ValidateFile, SaysADirectoryIsADirectory) {
@@ -489,6 +523,40 @@ TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {
   EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 12, 68,
                              "step 'b' requires web, which it acts on itself"))
       << load.diagnostics.to_text();
+}
+
+// Found by a helper: both were called times of the wrong form.
+TEST(Loader, SaysWhenALocalTimeIsSkippedOrRepeatedByDaylightSaving) {
+  const auto load = load_scenario(fixture("daylight_saving.yaml"));
+  EXPECT_FALSE(load.scenario);
+  const Diagnostics& d = load.diagnostics;
+  EXPECT_TRUE(has_error(d, 6, 8,
+                        "the start time 2024-10-27 01:30 happens twice in Europe/London, as "
+                        "daylight saving ends; give one that happens once there"))
+      << d.to_text();
+  EXPECT_TRUE(has_error(d, 11, 71,
+                        "not_before of step 'fix': 2024-03-31 01:30 does not exist in "
+                        "Europe/London: the clocks skip it as daylight saving starts; write it "
+                        "as T0 plus a duration"))
+      << d.to_text();
+}
+
+// Found by helpers: a horizon of 1d before everything gave a clean zero.
+TEST(Loader, WarnsOfWhatComesAfterTheHorizon) {
+  const auto load = load_scenario(fixture("past_horizon.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Diagnostics& d = load.diagnostics;
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 11, 5,
+                             "fault 'db-out' strikes at T0+2d, after the horizon, T0+1d: it "
+                             "never does in a run"))
+      << d.to_text();
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 14, 5,
+                             "step 'restore-db' cannot start before T0+3d, after the horizon, "
+                             "T0+1d: it never starts in a run"));
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 17, 5,
+                             "milestone 'db-down' is met only from T0+1d22h, after the "
+                             "horizon, T0+1d: no run can meet it"));
+  EXPECT_EQ(d.all().size(), 3u) << d.to_text();
 }
 
 TEST(Loader, APriorityListGoesWithThePriorityStrategyOnly) {

@@ -72,12 +72,25 @@ TEST(YamlTree, ReadsEveryDocumentAsYamlCppDoes) {
       "base: &b {median: 1h, p95: 2h}\nfirst: *b\nsecond: *b\nlist: &l [1, 2]\nagain: *l\n",
       "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
       "? [complex, key]\n: value\n? plain\n: other\n",
-      "first: document\n---\nsecond: document\n",
+      "first: document\n---\n",
   };
   for (const std::string& text : documents) {
     SCOPED_TRACE(text);
     expect_same(yaml::parse(text), YAML::Load(text), "root");
   }
+}
+
+// Where yaml-cpp reads the first document and drops the rest, a second
+// one with content is refused, at its start.
+TEST(YamlTree, RefusesASecondDocument) {
+  try {
+    yaml::parse("first: document\n---\nsecond: document\n");
+    FAIL() << "the second document was left out without a word";
+  } catch (const YAML::Exception& e) {
+    EXPECT_EQ(e.mark.line, 2);
+    EXPECT_EQ(e.mark.column, 0);
+  }
+  EXPECT_THROW(yaml::parse("[1, 2]\n[3]\n"), YAML::Exception) << "two JSON values";
 }
 
 TEST(YamlTree, LooksUpAsYamlCppDoes) {

@@ -37,6 +37,11 @@ std::optional<ForecastOptions> forecast_options(const Scenario& scenario,
                                                 const ForecastArgs& args) {
   ForecastOptions options;
   const auto now = scenario.clock.parse_time(args.now);
+  if (const auto trouble = ScenarioClock::local_time_trouble(args.now, scenario.clock.zone());
+      !now && trouble) {
+    std::cerr << "faultline: --now " << *trouble << "; give it as T0 plus a duration (T0+35h14m)\n";
+    return std::nullopt;
+  }
   if (!now) {
     std::cerr << "faultline: --now '" << args.now
               << "' is no time of the scenario: give T0, T0 plus a duration (T0+35h14m) or a "

@@ -53,19 +53,6 @@ std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
   return out;
 }
 
-std::optional<SimTime> parse_time(const Scenario& scenario, const std::string& text) {
-  if (text == "T0")
-    return SimTime{};
-  if (text.rfind("T0+", 0) == 0) {
-    if (const auto d = parse_duration(text.substr(3)))
-      return SimTime{} + *d;
-    return std::nullopt;
-  }
-  if (const auto utc = ScenarioClock::parse_local(text, scenario.clock.zone()))
-    return scenario.clock.from_utc(*utc);
-  return std::nullopt;
-}
-
 class Session {
  public:
   Session(Rehearsal rehearsal, std::ostream& out) : r_(std::move(rehearsal)), out_(out) {}
@@ -89,7 +76,11 @@ class Session {
       return moved(r_.advance_to(r_.now() + *d));
     }
     if (c == "goto" && args >= 1) {
-      const auto t = parse_time(r_.scenario(), rest_of(w, 1));
+      const ScenarioClock& clock = r_.scenario().clock;
+      const auto t = clock.parse_time(rest_of(w, 1));
+      if (const auto trouble = ScenarioClock::local_time_trouble(rest_of(w, 1), clock.zone());
+          !t && trouble)
+        return refuse("goto: " + *trouble + "; give it as T0+DURATION");
       if (!t) {
         return refuse(
             "goto takes T0+DURATION or a local date-time such as 2018-09-26 09:00, "

@@ -86,6 +86,11 @@ class ScenarioClock {
   // date-time (checked digit by digit before parsing) or the local time does
   // not exist or is ambiguous there.
   static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
+  // Why a text of that form is no local time of zone: "... does not exist
+  // in Europe/London: the clocks skip it as daylight saving starts", or
+  // "... happens twice ...". Nothing when it is one, or not of that form.
+  static std::optional<std::string> local_time_trouble(std::string_view text,
+                                                       const date::time_zone* zone);
 
   // "T0", "T0+35h14m" or a local date-time such as "2018-09-27 08:36": a
   // time as a scenario writes it. Nothing when the text is none of these.

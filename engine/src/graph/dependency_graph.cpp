@@ -78,14 +78,25 @@ std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors
   return cycles;
 }
 
-Successors dependency_edges(const Topology& topology) {
+namespace {
+Successors edges_of(const Topology& topology, bool hard_only) {
   Successors successors(topology.services().size());
   for (std::uint32_t s = 0; s < successors.size(); ++s) {
     for (const auto& dep : topology.services()[s].dependencies) {
-      successors[s].push_back(dep.service.value);
+      if (!hard_only || dep.kind == DependencyKind::hard)
+        successors[s].push_back(dep.service.value);
     }
   }
   return successors;
+}
+}  // namespace
+
+Successors dependency_edges(const Topology& topology) {
+  return edges_of(topology, false);
+}
+
+Successors hard_dependency_edges(const Topology& topology) {
+  return edges_of(topology, true);
 }
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology) {

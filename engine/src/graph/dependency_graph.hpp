@@ -27,6 +27,9 @@ std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors
 
 // Edges dependant -> dependency, of every kind.
 Successors dependency_edges(const Topology& topology);
+// The hard ones alone: a cycle of them cannot come back after a full
+// outage, where one through a soft edge comes back, degraded, first there.
+Successors hard_dependency_edges(const Topology& topology);
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology);
 

@@ -45,6 +45,8 @@ class CallTally {
 // /api/v2/dependencies (an array) of {parent, child, callCount}. JSON is
 // read as the YAML it also is, for the line and column of every value.
 void read_links_json(loader::Reader& reader, const loader::yaml::Node& root, CallTally& tally) {
+  if (root.is_map() && !reader.keys_once(root, "the dependencies"))
+    return;
   const loader::yaml::Node links = root.is_map() ? root["data"] : root;
   if (!links.is_sequence()) {
     reader.error(root,
@@ -59,6 +61,8 @@ void read_links_json(loader::Reader& reader, const loader::yaml::Node& root, Cal
                              loader::describe(link));
       continue;
     }
+    if (!reader.keys_once(link, "the link"))
+      continue;
     const auto parent = reader.required_text(link, "parent", "the link");
     const auto child = reader.required_text(link, "child", "the link");
     const loader::yaml::Node count = link["callCount"];
@@ -121,11 +125,14 @@ std::optional<LineError> read_labels(std::string_view line, std::size_t& i, Samp
     if (end == i || end + 1 >= line.size() || line[end] != '=' || line[end + 1] != '"')
       return LineError{i, "expected a label such as client=\"checkout\""};
     const std::string name(line.substr(i, end - i));
+    const std::size_t name_at = i;
     i = end + 2;
     auto value = label_value(line, i);
     if (!value)
       return LineError{end + 1, "the label's value has no closing quote"};
-    sample.labels[name] = std::move(*value);
+    // As Prometheus refuses it: which of the two is meant cannot be told.
+    if (!sample.labels.emplace(name, std::move(*value)).second)
+      return LineError{name_at, "the label " + name + " is given twice"};
     if (i < line.size() && line[i] == ',')
       ++i;
     else if (i < line.size() && line[i] != '}')

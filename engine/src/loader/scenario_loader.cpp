@@ -101,6 +101,7 @@ class ScenarioReader {
                               "'horizon' (such as 7d) to study");
     }
     check_countable(top.get("horizon"), root);
+    warn_past_the_horizon();
     if (reader_.diagnostics().has_errors() || !topology_)
       return nullptr;
 
@@ -116,6 +117,35 @@ class ScenarioReader {
   // A run longer than the topology's users can be counted for would give
   // wrong losses: a horizon (or, without one, the default) past it is
   // refused here, and a run that goes on past it stops (UncountableRun).
+  // What no run can reach: a likely slip of the horizon (1d for 1w) would
+  // otherwise read as a harmless incident.
+  void warn_past_the_horizon() {
+    if (!horizon_)
+      return;
+    const std::string horizon = "the horizon, T0+" + format_duration(horizon_->since_t0());
+    Diagnostics& diagnostics = reader_.diagnostics();
+    for (const Fault& f : faults_) {
+      if (f.at > *horizon_)
+        diagnostics.warning(f.where, fmt::format("fault '{}' strikes at T0+{}, after {}: it "
+                                                 "never does in a run",
+                                                 f.id, format_duration(f.at.since_t0()), horizon));
+    }
+    for (const Step& s : steps_list_) {
+      if (s.not_before && *s.not_before > *horizon_)
+        diagnostics.warning(s.where,
+                            fmt::format("step '{}' cannot start before T0+{}, after {}: "
+                                        "it never starts in a run",
+                                        s.id, format_duration(s.not_before->since_t0()), horizon));
+    }
+    for (const Milestone& m : observed_) {
+      if (m.timing == MilestoneTiming::at && m.time - m.within > *horizon_)
+        diagnostics.warning(
+            m.where, fmt::format("milestone '{}' is met only from T0+{}, after "
+                                 "{}: no run can meet it",
+                                 m.id, format_duration((m.time - m.within).since_t0()), horizon));
+    }
+  }
+
   void check_countable(const yaml::Node& horizon, const yaml::Node& root) {
     if (!topology_ || (horizon.defined() && !horizon_))
       return;
@@ -249,6 +279,10 @@ class ScenarioReader {
       return;
     if (const auto t0 = ScenarioClock::parse_local(*text, zone_)) {
       t0_ = *t0;
+    } else if (const auto trouble = ScenarioClock::local_time_trouble(*text, zone_)) {
+      reader_.error(start, "the start time " + *trouble +
+                               "; give one that happens once there, or the same instant in UTC "
+                               "with time_zone: UTC");
     } else {
       reader_.error(start,
                     "the start time must be a local date-time such as '2018-09-25 21:22' "
@@ -264,6 +298,11 @@ class ScenarioReader {
       return std::nullopt;
     if (const auto t = ScenarioClock(t0_, zone_).parse_time(*text))
       return t;
+    if (const auto trouble = ScenarioClock::local_time_trouble(*text, zone_)) {
+      reader_.error(node, std::string(what) + ": " + *trouble +
+                              "; write it as T0 plus a duration (T0+35h14m)");
+      return std::nullopt;
+    }
     reader_.error(node, std::string(what) +
                             " must be T0, T0 plus a duration (T0+35h14m) or a local date-time "
                             "such as '2018-09-27 08:36', found '" +

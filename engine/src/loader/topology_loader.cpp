@@ -498,8 +498,15 @@ class TopologyReader {
       if (const yaml::Node a = f.get("activity"); a.defined())
         group.activity = read_activity(a, what).value_or(ActivityCurve::business_day());
       if (const yaml::Node uses = f.require("uses"); uses.defined()) {
-        for (const auto s : services_.resolve_list(reader_, uses))
-          group.uses.push_back(ServiceId{s});
+        for (const auto s : services_.resolve_list(reader_, uses)) {
+          const ServiceId service{s};
+          if (std::find(group.uses.begin(), group.uses.end(), service) != group.uses.end()) {
+            reader_.error(
+                uses, what + " uses '" + parts_.services[s].id + "' twice; list each service once");
+            continue;
+          }
+          group.uses.push_back(service);
+        }
         if (uses.is_sequence() && uses.size() == 0) {
           reader_.error(uses, what + " uses no service; list the services its users need");
         }
@@ -651,7 +658,7 @@ class TopologyReader {
   }
 
   void warn_about_cycles(const Topology& topology) {
-    for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
+    for (const auto& cycle : graph::find_cycles(graph::hard_dependency_edges(topology))) {
       std::string path;
       for (const auto v : cycle)
         path += topology.services()[v].id + " -> ";

@@ -141,6 +141,60 @@ std::optional<std::string> read_input(const std::string& path, std::uint64_t max
 
 }  // namespace
 
+namespace {
+
+// The line and column (from 1, in bytes) of the byte at `at`.
+SourceLocation location_of_byte(const std::string& path, const std::string& content,
+                                std::size_t at) {
+  const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(at), '\n');
+  const auto line_start = content.rfind('\n', at);
+  const auto column = line_start == std::string::npos ? at + 1 : at - line_start;
+  return {path, static_cast<int>(line), static_cast<int>(column)};
+}
+
+// Where the text stops being UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF), if it does: the parser passes such
+// bytes on into names, and the JSON written from them cannot hold them.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence's length and the range of its second byte.
+    int length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      low = lead == 0xE0 ? 0xA0 : 0x80;
+      high = lead == 0xED ? 0x9F : 0xBF;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      low = lead == 0xF0 ? 0x90 : 0x80;
+      high = lead == 0xF4 ? 0x8F : 0xBF;
+    } else {
+      return i;
+    }
+    for (int k = 1; k < length; ++k) {
+      if (i + k >= text.size())
+        return i;
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      const bool in_range = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+      if (!in_range)
+        return i;
+    }
+    i += static_cast<std::size_t>(length);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string shown_name(const std::string& path) {
   return path == "-" ? "<stdin>" : path;
 }
@@ -154,17 +208,21 @@ std::optional<std::string> read_text(const std::string& file, Diagnostics& diagn
   const std::string path = shown_name(file);
 
   if (const auto nul = content.find('\0'); nul != std::string::npos) {
-    const auto line =
-        1 + std::count(content.begin(), content.begin() + static_cast<long>(nul), '\n');
-    const auto line_start = content.rfind('\n', nul);
-    const auto column = line_start == std::string::npos ? nul + 1 : nul - line_start;
-    diagnostics.error({path, static_cast<int>(line), static_cast<int>(column)},
+    diagnostics.error(location_of_byte(path, content, nul),
                       "this is not a YAML file: it holds binary data (a NUL byte); expected " +
                           std::string(expected) + " written as YAML text");
     return std::nullopt;
   }
   if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
     diagnostics.error({path, 0, 0}, "the file is empty; expected " + std::string(expected));
+    return std::nullopt;
+  }
+  if (const auto bad = first_invalid_utf8(content)) {
+    diagnostics.error(location_of_byte(path, content, *bad),
+                      fmt::format("byte 0x{:02X} here is not UTF-8 text, which YAML is; save the "
+                                  "file as UTF-8 (a Latin-1 or Windows-1252 editor writes such "
+                                  "bytes for accented letters)",
+                                  static_cast<unsigned char>(content[*bad])));
     return std::nullopt;
   }
   return input;
@@ -270,6 +328,26 @@ std::string describe(const yaml::Node& node) {
     default:
       return "nothing";
   }
+}
+
+bool Reader::keys_once(const yaml::Node& map, std::string_view what) {
+  bool once = true;
+  std::vector<yaml::Node> keys;
+  for (const auto& kv : map) {
+    if (kv.first.is_scalar())
+      keys.push_back(kv.first);
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto first =
+        std::find_if(keys.begin(), keys.begin() + static_cast<long>(i),
+                     [&](const yaml::Node& k) { return k.scalar() == keys[i].scalar(); });
+    if (first == keys.begin() + static_cast<long>(i))
+      continue;
+    once = false;
+    error(keys[i], "key '" + keys[i].scalar() + "' appears twice in " + std::string(what) +
+                       " (first at line " + std::to_string(at(*first).line) + "); give it once");
+  }
+  return once;
 }
 
 SourceLocation Reader::at(const yaml::Node& node) const {

@@ -105,6 +105,10 @@ class Reader {
   }
   // True if node is a sequence; reports otherwise.
   bool sequence(const yaml::Node& node, std::string_view what);
+  // Reports each key of the mapping given again after its first, which
+  // reading by key would pass over; true if there is none. For mappings
+  // not read by their shape (Fields does it for those).
+  bool keys_once(const yaml::Node& map, std::string_view what);
 
  private:
   std::string file_;

@@ -229,13 +229,44 @@ Entry NodeIterator::operator*() const {
   return {{}, Node(tree_, tree_->children[at_]), Node(tree_, tree_->children[at_ + 1])};
 }
 
+namespace {
+
+// Documents after the first that hold nothing (a stray "---" at the end)
+// are passed over; a few at most are looked at, as yaml-cpp can report
+// documents without end on broken input.
+constexpr int kMostDocumentsLookedAt = 16;
+
+// Refuses the rest of the text if it holds a document with content: what
+// was written there would be silently left out.
+void refuse_a_second_document(YAML::Parser& parser) {
+  for (int looked = 0; looked < kMostDocumentsLookedAt; ++looked) {
+    TreeBuilder next;
+    if (!parser.HandleNextDocument(next))
+      return;
+    const Node root{next.take(), 0};
+    if (!root.is_null()) {
+      YAML::Mark mark;
+      mark.line = root.mark().line;
+      mark.column = root.mark().column;
+      throw YAML::Exception(mark,
+                            "a second document begins here (after '---', or a second JSON "
+                            "value); a file holds one, and the rest would be left out: remove "
+                            "it or give it a file of its own");
+    }
+  }
+}
+
+}  // namespace
+
 Node parse(const std::string& text) {
   TextBuffer buffer(text);
   std::istream in(&buffer);
   YAML::Parser parser(in);
   TreeBuilder builder(text.size());
   parser.HandleNextDocument(builder);
-  return {builder.take(), 0};
+  Node root{builder.take(), 0};
+  refuse_a_second_document(parser);
+  return root;
 }
 
 Node from_yaml_cpp(const YAML::Node& root) {

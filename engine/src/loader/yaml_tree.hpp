@@ -102,7 +102,8 @@ class NodeIterator {
 };
 
 // Parses one YAML document (yaml-cpp's rules, errors and depth limit: its
-// exceptions pass through). Empty text gives a null node.
+// exceptions pass through). Empty text gives a null node; a second
+// document with content after it is refused (YAML::Exception at it).
 Node parse(const std::string& text);
 
 // The same tree for a document yaml-cpp already holds (an edited one).

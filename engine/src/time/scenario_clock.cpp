@@ -41,6 +41,21 @@ bool is_local_time_text(std::string_view text) {
   return true;
 }
 
+// The local time the text writes, when it is exactly such a date-time.
+std::optional<date::local_seconds> local_of(std::string_view text) {
+  if (!is_local_time_text(text))
+    return std::nullopt;
+  for (const char* format :
+       {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"}) {
+    std::istringstream in{std::string(text)};
+    date::local_seconds local;
+    in >> date::parse(format, local);
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof())
+      return local;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<SimTime> ScenarioClock::parse_time(std::string_view text) const {
@@ -58,21 +73,29 @@ std::optional<SimTime> ScenarioClock::parse_time(std::string_view text) const {
 
 std::optional<ScenarioClock::Seconds> ScenarioClock::parse_local(std::string_view text,
                                                                  const date::time_zone* zone) {
-  if (!is_local_time_text(text))
+  const auto local = local_of(text);
+  if (!local)
     return std::nullopt;
-  for (const char* format :
-       {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"}) {
-    std::istringstream in{std::string(text)};
-    date::local_seconds local;
-    in >> date::parse(format, local);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof())
-      continue;
-    const auto info = zone->get_info(local);
-    if (info.result != date::local_info::unique)
+  const auto info = zone->get_info(*local);
+  if (info.result != date::local_info::unique)
+    return std::nullopt;
+  return Seconds{local->time_since_epoch() - info.first.offset};
+}
+
+std::optional<std::string> ScenarioClock::local_time_trouble(std::string_view text,
+                                                             const date::time_zone* zone) {
+  const auto local = local_of(text);
+  if (!local)
+    return std::nullopt;
+  switch (zone->get_info(*local).result) {
+    case date::local_info::nonexistent:
+      return fmt::format("{} does not exist in {}: the clocks skip it as daylight saving starts",
+                         text, zone->name());
+    case date::local_info::ambiguous:
+      return fmt::format("{} happens twice in {}, as daylight saving ends", text, zone->name());
+    default:
       return std::nullopt;
-    return Seconds{local.time_since_epoch() - info.first.offset};
   }
-  return std::nullopt;
 }
 
 std::string ScenarioClock::zone_name() const {
