@@ -664,7 +664,9 @@ std::string scenario_title(const Scenario& scenario) {
 std::string run_event_words(const Scenario& scenario, const RunEvent& event) {
   switch (event.kind) {
     case RunEventKind::all_restored:
-      return "every service serving everyone again";
+      return scenario.takes_tenants_out()
+                 ? "everything back: every service serving everyone, every tenant back"
+                 : "every service serving everyone again";
     case RunEventKind::service_restored:
       return fmt::format("service {} back", scenario.topology->service(*event.service).id);
     case RunEventKind::step_completed:
@@ -721,8 +723,9 @@ std::string_view unit(ComparedMetric m) {
 
 std::string restoration_cap_note(const Comparison& c) {
   return fmt::format(
-      "Time to full restoration counts a run in which some service still served less than "
-      "everyone at T0+{} (the shortest horizon of the variants, {} for one without) as {}.",
+      "Time to full restoration counts a run in which something was still out at T0+{} (a "
+      "service serving less than everyone, or a tenant; the shortest horizon of the "
+      "variants, {} for one without) as {}.",
       format_duration(c.restoration_cap), format_duration(kDefaultHorizon),
       format_duration(c.restoration_cap));
 }

@@ -130,8 +130,8 @@ void replay_overall(Exposition& out, const Label& scenario, const RunResult& res
       {"faultline_replay_cut_off_at_end_users", "Registered users still cut off when the run ended",
        static_cast<double>(o.cut_off_at_end.value)},
       {"faultline_replay_all_restored_seconds",
-       "Seconds from T0 until every service that lost anything served everyone again (+Inf: "
-       "not by the end)",
+       "Seconds from T0 until everything lost was back: every service serving everyone, every "
+       "tenant back (+Inf: not by the end)",
        seconds_or_never(result.all_restored)},
       {"faultline_replay_end_seconds", "Seconds from T0 to the end of the run",
        result.end.since_t0().in_seconds()}};
@@ -213,8 +213,8 @@ ComparedFamily family_of(ComparedMetric m) {
       return {"peak_active_affected_users", "active users cut off at worst", 1.0};
     case ComparedMetric::restored_ms:
       return {"all_restored_seconds",
-              "seconds from T0 until every service served everyone again (a run without it by "
-              "the shortest horizon of the variants counting as that)",
+              "seconds from T0 until every service served everyone and every tenant was back (a "
+              "run without it by the shortest horizon of the variants counting as that)",
               kMsPerSecond};
   }
   return {"lost_user_seconds", "", 1.0};

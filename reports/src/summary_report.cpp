@@ -174,7 +174,7 @@ std::string still_cut_off_text(const Scenario& scenario, const RunResult& result
 }
 
 // The services that do not serve everyone at the end, as RunResult::
-// all_restored counts them.
+// services_restored counts them.
 std::string services_still_out(const Topology& topology, const RunResult& result) {
   std::string out;
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
@@ -298,7 +298,7 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
       still_slowed.empty() ? "" : fmt::format("; still slowed at the end: {}", still_slowed);
   if (hit.empty()) {
     out += "- No service lost anything.\n";
-  } else if (const auto& back = result.all_restored) {
+  } else if (const auto& back = result.services_restored) {
     out +=
         fmt::format("- {} services were disrupted; the last came back at {}, {} after T0{}.\n",
                     hit.size(), clock.local_text(*back), human_duration(back->since_t0()), slowed);

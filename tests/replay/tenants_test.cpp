@@ -65,6 +65,10 @@ TEST(Tenants, APipelineRestoresBatchesTwoAtATimeAndHandsAFailingOneToTheNextMeth
   EXPECT_DOUBLE_EQ(r.tenants_out[1].tenants_back, 4.0 / 6);
   EXPECT_DOUBLE_EQ(r.tenants_out[1].users_back, 1800.0 / 2100);
   EXPECT_EQ(r.tenants_out[2].tenants, 0);
+  // The connector itself never lost anything, so every service served
+  // everyone from T0; everything was back only with b and a, at 9h30m.
+  EXPECT_EQ(r.services_restored, at(Duration{}));
+  EXPECT_EQ(r.all_restored, at(Duration::minutes(570)));
   // The same for the one group made of tenants; staff never appear.
   ASSERT_EQ(r.group_tenants_out.size(), 3u);
   for (const GroupTenantsOut& g : r.group_tenants_out)
@@ -92,6 +96,10 @@ TEST(Tenants, ABatchThatGivesUpLeavesItsTenantsOutAndFailsTheStep) {
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{300});
   ASSERT_EQ(of_kind(r, TimelineKind::batch_gave_up).size(), 1u);
   EXPECT_FALSE(r.tenants_peak.all_back) << "the batch that gave up leaves its tenants out";
+  // Every service served everyone throughout, but not everything was back:
+  // compare and the per-run rows read all_restored (they said T0).
+  EXPECT_EQ(r.services_restored, at(Duration{}));
+  EXPECT_FALSE(r.all_restored);
 }
 
 TEST(Tenants, AShareIsSpreadEvenlyAndBatchesSkipTenantsAlreadyBack) {

@@ -673,6 +673,8 @@ struct Scenario {
   std::vector<UnknownParameter> unknowns;
 
   std::optional<StepId> find_step(std::string_view id) const;
+  // Some fault takes tenants out: results follow tenants beside services.
+  bool takes_tenants_out() const;
 };
 
 }  // namespace faultline

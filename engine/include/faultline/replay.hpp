@@ -282,8 +282,13 @@ struct RunResult {
   std::vector<CrewBusyChange> sampled_busy_changes;
   // When every service that lost anything served everyone again: the last
   // ServiceOutcome::restored_at, T0 when none lost anything; empty when one
-  // still served less than everyone at the end. Reports and comparisons
-  // read it here.
+  // still served less than everyone at the end. Tenants out on a service
+  // do not show in its state.
+  std::optional<SimTime> services_restored;
+  // When everything lost was back: every service serving everyone again
+  // and, where tenants went out, the last of them back (the later of
+  // services_restored and tenants_peak.all_back); empty when either was
+  // not by the end. Reports, comparisons and rare events read it here.
   std::optional<SimTime> all_restored;
   // Every step completion and finished wave of an enable-in-waves step, in
   // the order they happened (the timeline's step_completed and step_wave):

@@ -199,6 +199,11 @@ std::optional<StepId> Scenario::find_step(std::string_view id) const {
   return std::nullopt;
 }
 
+bool Scenario::takes_tenants_out() const {
+  return std::any_of(faults.begin(), faults.end(),
+                     [](const Fault& f) { return !f.tenants.empty(); });
+}
+
 std::optional<ServiceId> Topology::find_service(std::string_view id) const {
   return lookup(service_index_, id);
 }

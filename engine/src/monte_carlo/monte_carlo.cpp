@@ -38,8 +38,7 @@ MonteCarloResult empty_tally(const Scenario& scenario, std::span<const SimTime> 
   t.milestone_differences.resize(scenario.observed.size());
   t.sample_times.assign(times.begin(), times.end());
   t.sampled_active.resize(times.size());
-  if (std::any_of(scenario.faults.begin(), scenario.faults.end(),
-                  [](const Fault& f) { return !f.tenants.empty(); }))
+  if (scenario.takes_tenants_out())
     t.sampled_tenant_users_back.resize(times.size());
   t.sampled_busy_sum.resize(times.size() * scenario.crews.size());
   return t;

@@ -79,7 +79,8 @@ class ResultBuilder {
     users_.finish();
     for (std::uint32_t s = 0; s < result.services.size(); ++s)
       detail::close_state_interval(result.services[s], state_since_[s], state_.end);
-    result.all_restored = detail::all_restored(result.services);
+    result.services_restored = detail::services_restored(result.services);
+    result.all_restored = detail::all_restored(result);
     result.observed.clear();
     for (const Milestone& m : scenario_.observed)
       result.observed.push_back(detail::judge(m, result));

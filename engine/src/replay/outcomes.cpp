@@ -153,7 +153,7 @@ MilestoneOutcome judge(const Milestone& m, const RunResult& result) {
   return outcome;
 }
 
-std::optional<SimTime> all_restored(std::span<const ServiceOutcome> services) {
+std::optional<SimTime> services_restored(std::span<const ServiceOutcome> services) {
   SimTime last{};
   for (const ServiceOutcome& s : services) {
     if (!serves_everyone(s.final_state))
@@ -162,6 +162,15 @@ std::optional<SimTime> all_restored(std::span<const ServiceOutcome> services) {
       last = std::max(last, *s.restored_at);
   }
   return last;
+}
+
+std::optional<SimTime> all_restored(const RunResult& result) {
+  const TenantsPeak& tenants = result.tenants_peak;
+  if (!result.services_restored || tenants.tenants == 0)
+    return result.services_restored;
+  if (!tenants.all_back)
+    return std::nullopt;
+  return std::max(*result.services_restored, *tenants.all_back);
 }
 
 }  // namespace faultline::detail

@@ -30,7 +30,10 @@ void update_peaks(UserImpact& impact, UserCount affected, UserCount active, SimT
 // anything (lost minus attributed).
 UserTime restored_share(UserTime lost, UserTime attributed, UserCount before, UserCount after);
 
-// RunResult::all_restored of the services' outcomes at the end.
-std::optional<SimTime> all_restored(std::span<const ServiceOutcome> services);
+// RunResult::services_restored of the services' outcomes at the end.
+std::optional<SimTime> services_restored(std::span<const ServiceOutcome> services);
+// RunResult::all_restored of its services_restored and tenants_peak, once
+// both are set.
+std::optional<SimTime> all_restored(const RunResult& result);
 
 }  // namespace faultline::detail

@@ -357,10 +357,11 @@ void Run::finish(SimTime end) {
   users_.finish();
   context_.result->end = end;
   context_.recorder.close_states(end);
-  context_.result->all_restored = all_restored(context_.result->services);
+  context_.result->services_restored = services_restored(context_.result->services);
   steps_.finish();
   // Milestones of tenants back read the shares.
   tenants_.finish();
+  context_.result->all_restored = all_restored(*context_.result);
   for (const Milestone& m : context_.scenario.observed)
     context_.result->observed.push_back(judge(m, *context_.result));
   crews_.finish(steps_.runbook(), steps_.batch_crew_spans(end));

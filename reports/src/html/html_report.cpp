@@ -266,7 +266,7 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
 std::string replay_cards(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
   std::string body;
-  const std::optional<SimTime>& restored = result.all_restored;
+  const std::optional<SimTime>& restored = result.services_restored;
   body += "<div class=\"cards\">\n";
   body += card("Users cut off at worst", thousands(result.overall.peak_affected.value),
                "registered users, at " + clock.local_text(result.overall.peak_at));

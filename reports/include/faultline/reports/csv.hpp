@@ -24,7 +24,7 @@ std::string compare_timeline_csv(const Comparison& comparison);
 // simulate --per-run FILE.csv: the header, then a row per run: run, seed,
 // user_hours_lost, peak_affected, peak_active, cut_off_at_end,
 // all_restored_h and end_h (hours since T0; all_restored_h empty when some
-// service was still short at the end), and for each observed milestone ID,
+// service was still short, or some tenant out, at the end), and for each observed milestone ID,
 // ID_at_h (empty when it never happened) and ID_met (0 or 1).
 std::string run_rows_csv_header(const Scenario& scenario);
 std::string run_row_csv(const RunRecord& record, std::uint64_t seed);
