@@ -144,10 +144,15 @@ py::object compare(const std::vector<ScenarioHandle>& scenarios,
   options.threads = threads;
   options.slos = slos_for(slo, scenarios);
   nlohmann::ordered_json json;
+  std::optional<std::string> unequal;
   {
     py::gil_scoped_release release;
-    json = faultline::reports::compare_json(faultline::compare(variants, options));
+    const faultline::Comparison comparison = faultline::compare(variants, options);
+    unequal = faultline::unequal_windows(variants, comparison);
+    json = faultline::reports::compare_json(comparison);
   }
+  if (unequal)
+    throw py::value_error(*unequal);
   return as_python(json);
 }
 

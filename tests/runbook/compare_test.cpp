@@ -3,6 +3,7 @@
 
 #include "faultline/compare.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "faultline/loader.hpp"
@@ -63,7 +64,6 @@ TEST(Compare, CountsARunNotRestoredAsTheRestorationCap) {
   EXPECT_EQ(c.metrics[0][kRestored].mean(), static_cast<double>(kDefaultHorizon.ms));
 }
 
-// Found by a helper: a run never restored counted as restored at its own
 // tenants_back.yaml: every service serves everyone throughout, but the
 // tenants are back only at 4h in every run, and that is when everything
 // is (it read T0).
@@ -82,11 +82,13 @@ TEST(Compare, TimeToFullRestorationWaitsForTheLastTenant) {
     EXPECT_EQ(c.metrics[v][kRestored].mean(), static_cast<double>(Duration::hours(4).ms));
 }
 
+// Found by a helper: a run never restored counted as restored at its own
 // end, so two scenarios differing only in their horizons (10h, 20h) read
 // 5.5 hours apart, significantly, in time to full restoration.
 // gave_up_last.yaml's fix-db brings db back at 2h in a tenth of the runs
 // and gives up in the others: each variant counts those as 10h, the
-// shorter horizon, and every pair of runs differs by nothing.
+// shorter horizon, and every pair of runs differs by nothing. (Their
+// user-hours lost are over different times: see the next test.)
 TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
   const auto load =
       load_scenario(testing::test_path("runbook/fixtures/semantics/gave_up_last.yaml"));
@@ -114,6 +116,47 @@ TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
   twenty->horizon = SimTime{} + Duration::days(40);
   options.runs = 10;
   EXPECT_EQ(compare(variants, options).restoration_cap, Duration::days(35));
+}
+
+// Found by a helper: a scenario with a horizon of 1h ranked first, 100
+// user-hours "significantly" below the same runbook with none (200): its
+// runs ended with users still cut off, counted over half the time. The
+// runs of "ten" that give up (nine in ten) end so at 10h, where "twenty"
+// counts to 20h: refused. Two variants of one horizon are not, nor are
+// different horizons whose shorter one ends no run with users out.
+TEST(Compare, RefusesUserHoursCountedOverDifferentTimes) {
+  const auto load =
+      load_scenario(testing::test_path("runbook/fixtures/semantics/gave_up_last.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  auto ten = std::make_shared<Scenario>(*load.scenario);
+  ten->horizon = SimTime{} + Duration::hours(10);
+  auto twenty = std::make_shared<Scenario>(*load.scenario);
+  twenty->horizon = SimTime{} + Duration::hours(20);
+  CompareOptions options;
+  options.runs = 20;
+  const std::vector<Variant> unequal = {{"ten", ten}, {"twenty", twenty}};
+  const Comparison c = compare(unequal, options);
+  ASSERT_EQ(c.runs_ending_cut_off.size(), 2u);
+  EXPECT_GT(c.runs_ending_cut_off[0], 0u);
+  EXPECT_EQ(c.runs_ending_cut_off[0], c.runs_ending_cut_off[1]) << "the same runs give up";
+  const auto why = unequal_windows(unequal, c);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, fmt::format("'ten' ended {} of its 20 runs with users still cut off at "
+                              "T0+10h, where its runs end, and other variants count up to "
+                              "T0+20h: their user-hours lost are counted over different times, "
+                              "and the ranking would say nothing; give every variant the same "
+                              "horizon",
+                              c.runs_ending_cut_off[0]));
+  const std::vector<Variant> same = {{"ten", ten}, {"again", ten}};
+  EXPECT_FALSE(unequal_windows(same, compare(same, options)));
+  // three_jobs.yaml has every job done within 6h: 10h and 20h count the same.
+  auto jobs =
+      std::make_shared<Scenario>(*testing::scenario_fixture("runbook/fixtures/three_jobs.yaml"));
+  jobs->horizon = SimTime{} + Duration::hours(10);
+  auto longer = std::make_shared<Scenario>(*jobs);
+  longer->horizon = SimTime{} + Duration::hours(20);
+  const std::vector<Variant> complete = {{"ten", jobs}, {"twenty", longer}};
+  EXPECT_FALSE(unequal_windows(complete, compare(complete, options)));
 }
 
 // Found by a helper: one run gave zero-width intervals ("964 .. 964"),

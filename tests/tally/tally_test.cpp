@@ -113,7 +113,7 @@ TEST_F(TallyTest, WritesEachStatisticsExactSumsAsWorkedOutByHand) {
                       "1 3\n"),
             std::string::npos)
       << text;
-  EXPECT_TRUE(text.starts_with("faultline-tally 1\ncommand simulate\nfaultline-version "));
+  EXPECT_TRUE(text.starts_with("faultline-tally 2\ncommand simulate\nfaultline-version "));
   EXPECT_TRUE(text.ends_with("\nend\n"));
 }
 
@@ -358,10 +358,10 @@ TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn)
   std::string wrong_magic = text;
   wrong_magic.replace(0, 15, "faultline-tallx");
   EXPECT_TRUE(testing::has_error(error_of("magic", wrong_magic), 1, 1, "not a Faultline tally"));
-  std::string v2 = text;
-  v2.replace(16, 1, "2");
-  EXPECT_TRUE(testing::has_error(error_of("v2", v2), 1, 17,
-                                 "the tally is in format 2; this faultline reads format 1 only"));
+  std::string v1 = text;
+  v1.replace(16, 1, "1");
+  EXPECT_TRUE(testing::has_error(error_of("v1", v1), 1, 17,
+                                 "the tally is in format 1; this faultline reads format 2 only"));
   // Nine fixed header lines and one input: "body" is line 11, "runs" 12.
   const std::size_t body = text.find("\nbody\n") + 6;
   EXPECT_TRUE(testing::has_error(error_of("cut", text.substr(0, body)), 12, 1,

@@ -96,6 +96,9 @@ struct Comparison {
   Duration restoration_cap;
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
+  // By variant: its runs that ended with users still cut off, whose
+  // user-hours lost count only to its end (see unequal_windows).
+  std::vector<std::uint64_t> runs_ending_cut_off;
   // Every metric in turn, and for each every pair a < b in that order.
   std::vector<PairedDifference> pairs;
   // Each variant's grid from T0 to its horizon (see MonteCarloOptions) and the
@@ -120,6 +123,14 @@ Comparison empty_comparison(std::span<const Variant> variants, const CompareOpti
 // Adds `from`'s runs to `into`, exactly, and judges the pairs again; both
 // of one study.
 void merge_comparisons(Comparison& into, const Comparison& from);
+
+// Why the variants' user-hours lost are not counted over the same time, if
+// they are not: a run counts to its end, and a variant ended runs with
+// users still cut off at a horizon that another variant's runs go past
+// (a horizon of 1h against none halved the loss of the same runbook, and
+// ranked it first). Its ranking and differences say nothing then.
+std::optional<std::string> unequal_windows(std::span<const Variant> variants,
+                                           const Comparison& comparison);
 
 // Variant b against variant a (a < b) on metric m.
 const PairedDifference& pair_of(const Comparison& comparison, std::size_t a, std::size_t b,

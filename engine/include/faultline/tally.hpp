@@ -23,7 +23,8 @@
 namespace faultline {
 
 // The version of the file's layout; a reader takes its own version only.
-inline constexpr int kTallyFormatVersion = 1;
+// 2: compare's variants count their runs ending with users cut off.
+inline constexpr int kTallyFormatVersion = 2;
 
 struct RunRange {
   std::uint64_t first = 0;

@@ -63,6 +63,7 @@ struct Worker {
       tally.slo_statistics.push_back(empty_slo_statistics(slos));
     }
     tally.metrics.resize(tables.size());
+    tally.runs_ending_cut_off.assign(tables.size(), 0);
     tally.pairs = empty_pairs(tables.size());
     for (const auto& t : times)
       tally.sampled_active_sum.emplace_back(t.size());
@@ -94,6 +95,8 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
     auto& active = worker.tally.sampled_active_sum[v];
     for (std::size_t t = 0; t < active.size(); ++t)
       active[t] += worker.result.sampled_active[t].value;
+    if (worker.result.overall.cut_off_at_end > UserCount{})
+      ++worker.tally.runs_ending_cut_off[v];
     worker.values[v] = values_of(worker.result, worker.tally.restoration_cap);
     for (std::size_t m = 0; m < kMetrics; ++m)
       worker.tally.metrics[v][m].add(worker.values[v][m]);
@@ -174,6 +177,7 @@ void add_tallies(Comparison& into, const Comparison& from) {
   for (std::size_t v = 0; v < into.metrics.size(); ++v) {
     for (std::size_t m = 0; m < kMetrics; ++m)
       into.metrics[v][m].merge(from.metrics[v][m]);
+    into.runs_ending_cut_off[v] += from.runs_ending_cut_off[v];
     for (std::size_t t = 0; t < into.sampled_active_sum[v].size(); ++t)
       add_sum(into.sampled_active_sum[v][t], from.sampled_active_sum[v][t]);
     merge_burns(into.slo_statistics[v], from.slo_statistics[v]);
@@ -191,6 +195,7 @@ Comparison empty_comparison(std::span<const Variant> variants, const CompareOpti
   result.seed = options.seed;
   result.restoration_cap = restoration_cap(variants);
   result.metrics.resize(variants.size());
+  result.runs_ending_cut_off.assign(variants.size(), 0);
   result.pairs = empty_pairs(variants.size());
   for (const Variant& v : variants) {
     result.names.push_back(v.name);
@@ -249,6 +254,36 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   }
   judge(result);
   return result;
+}
+
+namespace {
+
+// How far a variant's runs count: to its horizon, or, without one, until
+// everything is back (the default horizon at most).
+Duration window(const Scenario& scenario) {
+  return scenario.horizon ? scenario.horizon->since_t0() : kDefaultHorizon;
+}
+
+}  // namespace
+
+std::optional<std::string> unequal_windows(std::span<const Variant> variants,
+                                           const Comparison& comparison) {
+  Duration longest;
+  for (const Variant& v : variants)
+    longest = std::max(longest, window(*v.scenario));
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    const Scenario& scenario = *variants[v].scenario;
+    const std::uint64_t cut = comparison.runs_ending_cut_off[v];
+    if (cut == 0 || window(scenario) >= longest)
+      continue;
+    return fmt::format(
+        "'{}' ended {} of its {} runs with users still cut off at T0+{}, where its runs end, "
+        "and other variants count up to T0+{}: their user-hours lost are counted over different "
+        "times, and the ranking would say nothing; give every variant the same horizon",
+        variants[v].name, cut, comparison.runs, format_duration(window(scenario)),
+        format_duration(longest));
+  }
+  return std::nullopt;
 }
 
 const PairedDifference& pair_of(const Comparison& c, std::size_t a, std::size_t b,
