@@ -374,6 +374,40 @@ check "with the replay's text on standard error" grep -q 'Timeline' "$work/stder
 expect_exit 2 "replay refuses two outputs on standard output" "$faultline" replay \
   tests/runbook/fixtures/semantics/gate.yaml --json - --graphml -
 
+# Found by a helper: a --json naming the topology overwrote it, and two
+# outputs naming one file kept only the last written. Both are refused
+# before anything runs, and nothing is written.
+mkdir -p "$work/clash"
+cp tests/runbook/fixtures/semantics/gate.yaml "$work/clash/"
+cp tests/runbook/fixtures/semantics/$(sed -n 's/^topology: //p' tests/runbook/fixtures/semantics/gate.yaml) \
+  "$work/clash/"
+clash_topology=$work/clash/$(sed -n 's/^topology: //p' "$work/clash/gate.yaml")
+cp "$clash_topology" "$work/clash/topology.before"
+expect_exit 2 "simulate refuses a --json that is its scenario's topology" "$faultline" simulate \
+  "$work/clash/gate.yaml" --runs 3 --json "$clash_topology"
+check "says so" grep -q "the topology .* is also named as an output of this command" "$work/stderr"
+check "and leaves the topology as it was" cmp -s "$clash_topology" "$work/clash/topology.before"
+expect_exit 2 "replay refuses a --prom that is its scenario" "$faultline" replay \
+  "$work/clash/gate.yaml" --prom "$work/clash/./gate.yaml"
+check "naming the input" grep -q "is .*gate.yaml, an input of this command" "$work/stderr"
+expect_exit 2 "simulate refuses --json and --prom naming one file" "$faultline" simulate \
+  "$work/clash/gate.yaml" --runs 3 --json "$work/clash/o.json" --prom "$work/clash/o.json"
+check "says so" grep -q "two outputs name .*o.json" "$work/stderr"
+check "and writes neither" test ! -e "$work/clash/o.json"
+# Found by a helper: the same runbook ranked first, "significantly", with a
+# horizon of 1h that ended its runs with users still out. Refused, with
+# nothing written.
+{ cat "$work/clash/gate.yaml"; echo "horizon: 1h"; } >"$work/clash/gate-1h.yaml"
+expect_exit 2 "compare refuses user-hours counted over different times" "$faultline" compare \
+  "$work/clash/gate.yaml" "$work/clash/gate-1h.yaml" --runs 5 --json "$work/clash/c.json"
+check "says which variant ended its runs early" grep -q \
+  "gate-1h.yaml' ended 5 of its 5 runs with users still cut off at T0+1h" "$work/stderr"
+check "and writes nothing" test ! -e "$work/clash/c.json"
+expect_exit 2 "export refuses an --out that is its scenario" "$faultline" export chaostoolkit \
+  "$work/clash/gate.yaml" --out "$work/clash/gate.yaml"
+check "and leaves the scenario as it was" cmp -s "$work/clash/gate.yaml" \
+  tests/runbook/fixtures/semantics/gate.yaml
+
 # --prom: Prometheus's text exposition format, which promtool parses and lints
 # (HELP and TYPE lines, base units, counters' _total, reserved suffixes).
 expect_exit 0 "replay writes its figures as Prometheus metrics" "$faultline" replay \

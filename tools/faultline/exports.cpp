@@ -51,8 +51,10 @@ CLI::App* add_export_command(CLI::App& app, ExportArgs& args) {
 }
 
 int run_export(const CLI::App& export_cmd, const ExportArgs& args, const LoadOptions& options) {
+  if (!outputs_apart({args.out}, std::vector<std::string>{args.scenario}))
+    return kExitBadInput;
   const auto scenario = replayed(args.scenario, options);
-  if (!scenario)
+  if (!scenario || !not_written(*scenario->first->topology))
     return kExitBadInput;
   const auto& [model, result] = *scenario;
   if (export_cmd.got_subcommand("chaostoolkit"))

@@ -15,6 +15,8 @@ namespace faultline::cli {
 namespace {
 
 int import_backstage(const ImportArgs& args, const LoadOptions& options) {
+  if (!outputs_apart({args.out}, args.catalog_files))
+    return kExitBadInput;
   Diagnostics diagnostics;
   const auto imported = faultline::import_backstage(args.catalog_files, options, diagnostics);
   print(diagnostics);
@@ -32,6 +34,8 @@ int import_backstage(const ImportArgs& args, const LoadOptions& options) {
 }
 
 int import_deps(const ImportArgs& args, const LoadOptions& options) {
+  if (!outputs_apart({args.json}, std::vector<std::string>{args.links, args.topology}))
+    return kExitBadInput;
   const auto load = load_topology(args.topology, options);
   print(load.diagnostics);
   if (!load.topology)

@@ -67,6 +67,8 @@ using faultline::cli::kExitMissed;
 using faultline::cli::kExitOk;
 using faultline::cli::merged_shards;
 using faultline::cli::non_empty_path;
+using faultline::cli::not_written;
+using faultline::cli::outputs_apart;
 using faultline::cli::print;
 using faultline::cli::run_range;
 using faultline::cli::shard_header;
@@ -218,15 +220,6 @@ std::ostream& text_stream(std::initializer_list<std::string_view> output_paths) 
   return std::ranges::find(output_paths, "-") != output_paths.end() ? std::cerr : std::cout;
 }
 
-// Of a command's outputs (--json, --prom, --dot, --graphml), one at most
-// may be - (standard output); false, with the reason said, otherwise.
-bool at_most_one_on_stdout(std::initializer_list<std::string_view> output_paths) {
-  if (std::ranges::count(output_paths, "-") <= 1)
-    return true;
-  std::cerr << "faultline: only one output can be - (standard output)\n";
-  return false;
-}
-
 struct ReportPages {
   std::string html;
   std::string markdown;
@@ -284,6 +277,8 @@ std::shared_ptr<const faultline::Scenario> load_scenario(const std::string& path
                                                          const std::string& strategy) {
   const auto load = faultline::load_scenario(path, load_options);
   print(load.diagnostics);
+  if (load.scenario && !not_written(*load.scenario->topology))
+    return nullptr;
   if (!load.scenario || strategy.empty())
     return load.scenario;
   const auto kind = faultline::parse_strategy(strategy);
@@ -543,7 +538,8 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
 
 int replay(const ReplayArgs& args) {
   const Outputs& outputs = args.outputs;
-  if (!at_most_one_on_stdout({outputs.json, outputs.prom, args.dot, args.graphml}))
+  if (!outputs_apart({outputs.json, outputs.prom, outputs.report, args.dot, args.graphml},
+                     std::vector<std::string>{args.scenario, args.slo}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
   if (!scenario || !milestones_to_require(args.require_milestones, *scenario))
@@ -795,7 +791,9 @@ std::optional<faultline::TallyHeader> shard_header_for(const SimulateArgs& args,
 // when one is bad.
 bool prepare_simulation(SimulateArgs& args, std::shared_ptr<const faultline::Scenario>& scenario,
                         std::optional<faultline::TallyHeader>& header) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+  if (!outputs_apart(
+          {args.outputs.json, args.outputs.prom, args.outputs.report, args.per_run, args.tally},
+          std::vector<std::string>{args.scenario, args.slo}))
     return false;
   scenario = load_scenario(args.scenario, args.strategy);
   const std::uint64_t study_runs = args.options.runs;
@@ -812,7 +810,7 @@ int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) 
                  "launcher\n";
     return kExitBadInput;
   }
-  if (!at_most_one_on_stdout({args.outputs.json}))
+  if (!outputs_apart({args.outputs.json}, std::vector<std::string>{args.scenario}))
     return kExitBadInput;
   auto scenario = load_scenario(args.scenario, args.strategy);
   const faultline::Scenario* loaded = scenario.get();
@@ -1030,8 +1028,22 @@ std::optional<faultline::TallyHeader> comparison_header(
   return header;
 }
 
+// The variants' user-hours lost are counted over the same time; false,
+// said, when they are not, and nothing is to be written.
+bool over_equal_windows(std::span<const faultline::Variant> variants,
+                        const faultline::Comparison& comparison) {
+  const auto why = faultline::unequal_windows(variants, comparison);
+  if (why)
+    std::cerr << "faultline: " << *why << "\n";
+  return !why;
+}
+
 int compare(CompareArgs& args) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+  std::vector<std::string> inputs = args.scenarios;
+  inputs.push_back(args.slo);
+  if (!outputs_apart(
+          {args.outputs.json, args.outputs.prom, args.outputs.report, args.per_run, args.tally},
+          inputs))
     return kExitBadInput;
   const auto variants = variants_of(args.scenarios, args.strategies);
   if (!variants || !search_applies(args.search, scenarios_of(*variants)))
@@ -1055,6 +1067,8 @@ int compare(CompareArgs& args) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
+  if (!over_equal_windows(resolved, result))
+    return kExitBadInput;
   int written = std::max(comparison_outputs(args.outputs, resolved, result), rows->finish());
   if (header) {
     header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
@@ -1136,13 +1150,14 @@ int merged_comparison(const MergeArgs& args, const faultline::TallyHeader& study
   return merged_outputs(
       args, [&] { return faultline::empty_comparison(*variants, options); },
       [&](const faultline::Comparison& r) {
-        return comparison_outputs(args.outputs, *variants, r);
+        return over_equal_windows(*variants, r) ? comparison_outputs(args.outputs, *variants, r)
+                                                : kExitBadInput;
       });
 }
 
 // The shards' study as one process would have made it.
 int merge(const MergeArgs& args) {
-  if (!at_most_one_on_stdout({args.outputs.json, args.outputs.prom}))
+  if (!outputs_apart({args.outputs.json, args.outputs.prom, args.outputs.report}, args.tallies))
     return kExitBadInput;
   const auto headers = study_of(args.tallies);
   if (!headers)
@@ -1335,7 +1350,8 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeArgs& args) {
 // for people goes to standard error when an output takes standard output.
 int analyze(const AnalyzeArgs& args) {
   const std::string& json_path = args.topology.json;
-  if (!at_most_one_on_stdout({json_path, args.dot, args.graphml}))
+  if (!outputs_apart({json_path, args.dot, args.graphml},
+                     std::vector<std::string>{args.topology.topology}))
     return kExitBadInput;
   const auto load = faultline::load_topology(args.topology.topology, load_options);
   print(load.diagnostics);
@@ -1384,7 +1400,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayArgs& args) {
 // calibrate reads its scenario again to write the fitted one, so that
 // comes from a file.
 int calibrate(faultline::cli::CalibrateArgs& args) {
-  if (!at_most_one_on_stdout({args.json, args.write}))
+  if (!outputs_apart({args.json, args.write}, std::vector<std::string>{args.scenario}))
     return kExitBadInput;
   if (args.scenario == "-" && !args.write.empty()) {
     std::cerr << "faultline: --write needs the scenario from a file, not - (standard input), "

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "faultline/reports/atomic_file.hpp"
 
@@ -60,6 +64,66 @@ void add_json_option(CLI::App* command, std::string& path) {
                    "Also write the result as JSON to this file ('-': standard output, and the "
                    "text goes to standard error)")
       ->check(non_empty_path);
+}
+
+namespace {
+
+// The files a command writes, as outputs_apart saw them: the topology a
+// scenario names is an input found only as it is loaded.
+std::vector<std::filesystem::path> written_files;
+
+// The file a path names, followed through links, for telling two names of
+// one file apart; none for standard output or no path.
+std::optional<std::filesystem::path> file_named(std::string_view path) {
+  if (path.empty() || path == "-")
+    return std::nullopt;
+  std::error_code unresolved;
+  const auto canonical = std::filesystem::weakly_canonical(std::filesystem::path(path), unresolved);
+  return unresolved ? std::filesystem::absolute(std::filesystem::path(path)).lexically_normal()
+                    : canonical;
+}
+
+}  // namespace
+
+// Found by a helper: two outputs naming one file kept only the last
+// written, and a --json naming the topology replaced it.
+bool outputs_apart(std::initializer_list<std::string_view> output_paths,
+                   std::span<const std::string> inputs) {
+  if (std::ranges::count(output_paths, "-") > 1) {
+    std::cerr << "faultline: only one output can be - (standard output)\n";
+    return false;
+  }
+  written_files.clear();
+  for (const std::string_view path : output_paths) {
+    const auto file = file_named(path);
+    if (!file)
+      continue;
+    if (std::ranges::find(written_files, *file) != written_files.end()) {
+      std::cerr << "faultline: two outputs name " << path
+                << "; give each output a file of its own\n";
+      return false;
+    }
+    for (const std::string& input : inputs) {
+      if (file_named(input) == file) {
+        std::cerr << "faultline: the output " << path << " is " << input
+                  << ", an input of this command, which writing it would overwrite; write "
+                     "the output elsewhere\n";
+        return false;
+      }
+    }
+    written_files.push_back(*file);
+  }
+  return true;
+}
+
+bool not_written(const Topology& topology) {
+  const auto file = file_named(topology.file());
+  if (!file || std::ranges::find(written_files, *file) == written_files.end())
+    return true;
+  std::cerr << "faultline: the topology " << topology.file()
+            << " is also named as an output of this command, which writing it would overwrite; "
+               "write the output elsewhere\n";
+  return false;
 }
 
 }  // namespace faultline::cli

@@ -7,10 +7,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "faultline/diagnostics.hpp"
+#include "faultline/model.hpp"
 
 namespace faultline::cli {
 
@@ -49,5 +52,15 @@ using TextSink = std::function<void(std::string_view)>;
 using TextPieces = std::function<void(const TextSink&)>;
 // As write_output, the text written as its pieces are made.
 int write_output(const std::string& path, const TextPieces& pieces);
+
+// Of a command's outputs (--json, --prom, --report, --dot …), one at most
+// may be - (standard output), no two may name the same file, and none may
+// name one of its inputs; false, with the reason said, otherwise. The
+// outputs are kept for not_written.
+bool outputs_apart(std::initializer_list<std::string_view> output_paths,
+                   std::span<const std::string> inputs);
+// The topology a scenario named, an input found only as it is loaded, is
+// none of the outputs outputs_apart last saw; false, said, when it is.
+bool not_written(const Topology& topology);
 
 }  // namespace faultline::cli
