@@ -200,8 +200,10 @@ class Accumulator {
   // The rank-th smallest value (from 1, at most count()), to the same
   // precision.
   double value_at_rank(std::uint64_t rank) const;
-  // Equal-width bins over [low, high] (one bin when high <= low), each value
-  // counted by the midpoint of its quantile bucket, so within the same 0.8%.
+  // Equal-width bins over [low, high] (one bin when high <= low). A value is
+  // known only to lie within its quantile bucket: each bucket's count is
+  // spread evenly over the bins it overlaps, so a bin's count is exact
+  // where its edges fall between buckets and an estimate otherwise.
   Histogram histogram(std::int64_t low, std::int64_t high, int bins) const;
   // With a histogram of histogram_bins bins over [min, max].
   Summary summary(int histogram_bins = 20) const;

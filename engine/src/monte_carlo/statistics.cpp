@@ -279,6 +279,81 @@ double Accumulator::value_at_rank(std::uint64_t rank) const {
   return static_cast<double>(moments_.max());
 }
 
+namespace {
+
+__extension__ using Int128 = __int128;
+
+// How many of the whole numbers lo..hi lie in from..to (both inclusive).
+std::uint64_t overlap(std::int64_t lo, std::int64_t hi, Int128 from, Int128 to) {
+  const Int128 first = std::max<Int128>(lo, from);
+  const Int128 last = std::min<Int128>(hi, to);
+  return last < first ? 0 : static_cast<std::uint64_t>(last - first + 1);
+}
+
+// The segments a histogram cuts the whole numbers into: below its first
+// bin, each bin, above its last. starts[k] is the first value of bin k, and
+// starts[bins] the first above the last, high + 1.
+class Segments {
+ public:
+  Segments(std::int64_t low, std::int64_t high, int bins, double width) {
+    // A range upside down holds nothing: its one bin is empty.
+    const Int128 past_high = std::max<Int128>(Int128{high} + 1, low);
+    starts_.push_back(low);
+    for (int k = 1; k < bins; ++k) {
+      const double edge = std::ceil(static_cast<double>(low) + width * k);
+      starts_.push_back(std::clamp<Int128>(static_cast<Int128>(edge), low, past_high));
+    }
+    starts_.push_back(past_high);
+  }
+  std::size_t bins() const { return starts_.size() - 1; }
+  // Segment s: 0 below, 1 + k bin k, bins() + 1 above.
+  std::size_t count() const { return starts_.size() + 1; }
+  Int128 first(std::size_t s) const {
+    return s == 0 ? std::numeric_limits<std::int64_t>::min() : starts_[s - 1];
+  }
+  Int128 last(std::size_t s) const {
+    return s == count() - 1 ? std::numeric_limits<std::int64_t>::max() : starts_[s] - 1;
+  }
+  // The segment holding value v.
+  std::size_t of(std::int64_t v) const {
+    return static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), Int128{v}) -
+                                    starts_.begin());
+  }
+
+ private:
+  std::vector<Int128> starts_;
+};
+
+// Spreads `count` values, taken to lie evenly over lo..hi, over the
+// segments they overlap, in whole counts by largest remainder (ties to
+// the lower segment), so that the counts add up to `count` exactly.
+// `remainders` is scratch.
+void spread(std::uint64_t count, std::int64_t lo, std::int64_t hi, const Segments& segments,
+            std::vector<std::uint64_t>& into,
+            std::vector<std::pair<Uint128, std::size_t>>& remainders) {
+  const std::size_t first = segments.of(lo);
+  const std::size_t last = segments.of(hi);
+  if (first == last) {
+    into[first] += count;
+    return;
+  }
+  const auto values = static_cast<Uint128>(Int128{hi} - lo + 1);
+  remainders.clear();
+  std::uint64_t given = 0;
+  for (std::size_t s = first; s <= last; ++s) {
+    const Uint128 share = Uint128{count} * overlap(lo, hi, segments.first(s), segments.last(s));
+    into[s] += static_cast<std::uint64_t>(share / values);
+    given += static_cast<std::uint64_t>(share / values);
+    remainders.emplace_back(share % values, s);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; given < count; ++i, ++given)
+    ++into[remainders[i].second];
+}
+
+}  // namespace
+
 Histogram Accumulator::histogram(std::int64_t low, std::int64_t high, int bins) const {
   Histogram h;
   if (high <= low)
@@ -290,27 +365,24 @@ Histogram Accumulator::histogram(std::int64_t low, std::int64_t high, int bins) 
          i + 1 == bins ? static_cast<double>(high) : static_cast<double>(low) + width * (i + 1),
          0});
   }
-  // Each fine bucket goes by its midpoint, clamped to the values seen.
+  // A fine bucket's values are known only to lie within it (and within
+  // the values seen): its count is spread over the bins it overlaps. Put
+  // whole by its midpoint, a uniform's histogram dipped and spiked by a
+  // bucket's worth where the bins' edges cut the buckets unevenly.
+  const Segments segments(low, high, bins, width);
+  std::vector<std::uint64_t> counts(segments.count(), 0);
+  std::vector<std::pair<Uint128, std::size_t>> remainders;
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
-    const std::uint64_t count = buckets_[i];
-    if (count == 0)
+    if (buckets_[i] == 0)
       continue;
     const Range r = range_of(first_ + i);
-    const double mid = (static_cast<double>(std::max(r.low, moments_.min())) +
-                        static_cast<double>(std::min(r.high, moments_.max()))) /
-                       2;
-    if (mid < static_cast<double>(low)) {
-      h.below += count;
-    } else if (mid > static_cast<double>(high)) {
-      h.above += count;
-    } else {
-      const int bin =
-          width == 0
-              ? 0
-              : std::clamp(static_cast<int>((mid - static_cast<double>(low)) / width), 0, bins - 1);
-      h.bins[static_cast<std::size_t>(bin)].count += count;
-    }
+    spread(buckets_[i], std::max(r.low, moments_.min()), std::min(r.high, moments_.max()), segments,
+           counts, remainders);
   }
+  h.below = counts.front();
+  h.above = counts.back();
+  for (int i = 0; i < bins; ++i)
+    h.bins[static_cast<std::size_t>(i)].count = counts[static_cast<std::size_t>(i) + 1];
   return h;
 }
 
