@@ -236,7 +236,7 @@ class FisBuilder {
   Names waits(const Fault& f, SimTime& clock_at, Names after);
   void add_fault(const Fault& f, const Names& after);
   void add_degradation(const Fault& f, const Names& after);
-  Duration degradation_length(const Fault& f);
+  std::optional<Duration> degradation_length(const Fault& f);
   Duration within_fis_limits(const Fault& f, Duration d, std::string_view what);
   std::string percent_selection(const Fault& f, double share_taken, std::string_view what);
   std::string loss_percent(const Fault& f, double loss);
@@ -351,18 +351,24 @@ FisBuilder::Names FisBuilder::waits(const Fault& f, SimTime& clock_at, Names aft
 }
 
 // How long a degradation lasts: its `lasts`, or until the replay's step
-// that mitigated it completed, or to the replay's end.
-Duration FisBuilder::degradation_length(const Fault& f) {
+// that mitigated it completed, or to the scenario's horizon. A mitigation
+// done before the fault strikes ends nothing (the strike comes first at
+// the same instant, as the replay's queue has it). Nothing when it never
+// ends: without a horizon the replay stops once nothing else happens, and
+// the fault goes on.
+std::optional<Duration> FisBuilder::degradation_length(const Fault& f) {
   if (f.lasts)
     return f.lasts->median();
   for (std::size_t s = 0; s < scenario_.steps.size(); ++s) {
     const Step& step = scenario_.steps[s];
     const auto done = replay_.steps[s].completed;
     if (step.action == ActionKind::mitigate && step.fault &&
-        &scenario_.faults[step.fault->value] == &f && done)
+        &scenario_.faults[step.fault->value] == &f && done && *done >= f.at)
       return *done - f.at;
   }
-  return replay_.end - f.at;
+  if (scenario_.horizon)
+    return *scenario_.horizon - f.at;
+  return std::nullopt;
 }
 
 // The actions that inject one fault, each started after `after`; none for a
@@ -410,7 +416,14 @@ void FisBuilder::add_fault(const Fault& f, const Names& after) {
 // A degradation: the SSM documents FIS ships for packet loss and latency,
 // and stopped instances for lost capacity, on each of its deployments.
 void FisBuilder::add_degradation(const Fault& f, const Names& after) {
-  const Duration length = within_fis_limits(f, degradation_length(f), "lasting");
+  const auto lasting = degradation_length(f);
+  if (!lasting) {
+    notes_.push_back(
+        fmt::format("{}: never ends in the replay (no lasts, no mitigation after it "
+                    "strikes); FIS keeps it up for its longest, 12h",
+                    f.id));
+  }
+  const Duration length = lasting ? within_fis_limits(f, *lasting, "lasting") : kLongestFisWait;
   const std::string seconds = std::to_string(whole_seconds_up(length));
   const Impairment& impairment = f.impairment;
   for (const DeploymentId d : f.deployments) {

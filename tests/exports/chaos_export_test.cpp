@@ -102,6 +102,18 @@ TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
   EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
 }
 
+// Found by a helper: see mitigated_early.yaml.
+TEST(FisExport, AMitigationBeforeTheStrikeEndsNothing) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated_early.yaml");
+  const RunResult replayed = replay(*scenario);
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replayed);
+  EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT12H");
+  ASSERT_EQ(fis.notes.size(), 1U);
+  EXPECT_EQ(fis.notes[0],
+            "lossy-db: never ends in the replay (no lasts, no mitigation after it strikes); FIS "
+            "keeps it up for its longest, 12h");
+}
+
 // fis-limits.yaml, by hand: see its comments.
 TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/fis-limits.yaml");
