@@ -27,6 +27,21 @@ SimTime at(Duration d) {
 
 constexpr Duration kMinutes30 = Duration::minutes(30);
 
+// crew_emptied.yaml, worked in its comments.
+TEST(Stalls, ACrewWithNoMembersIsNotBusyWithAStepDone) {
+  const auto scenario = load("runbook/fixtures/semantics/crew_emptied.yaml");
+  const RunResult result = replay(*scenario);
+  const StepId fix_db = testing::step_named(*scenario, "fix-db");
+  const std::vector<StepWaits> all = step_waits(*scenario, result);
+  const StepWaits& waits = all[testing::step_named(*scenario, "fix-web").value];
+  ASSERT_EQ(waits.waits.size(), 2u);
+  EXPECT_EQ(waits.waits[0].to, at(Duration::hours(2)));
+  EXPECT_EQ(std::get<CrewBusyWait>(waits.waits[0].cause).holding, std::vector<StepId>{fix_db});
+  EXPECT_EQ(waits.waits[1].from, at(Duration::hours(2)));
+  EXPECT_EQ(waits.waits[1].to, at(Duration::hours(5)));
+  EXPECT_TRUE(std::get<CrewBusyWait>(waits.waits[1].cause).holding.empty()) << "no members";
+}
+
 TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
   const auto scenario = load("runbook/fixtures/semantics/stalls.yaml");
   const RunResult result = replay(*scenario);

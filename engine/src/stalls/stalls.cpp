@@ -114,6 +114,13 @@ class WaitContext {
   std::vector<ShiftCalendar> calendars_;
 };
 
+// A crew busy with other steps, and one with no members at all (resized
+// to none), are two causes: merged, the steps that held it before were
+// named for the time it had nobody.
+bool same_crew_wait(const CrewBusyWait& a, const CrewBusyWait& b) {
+  return a.crew == b.crew && a.holding.empty() == b.holding.empty();
+}
+
 // Adds a wait, merged into the last one when it goes on with the same cause
 // (a crew busy with other steps, or off shift, or the same services not as
 // required, again).
@@ -127,7 +134,7 @@ void add(std::vector<Wait>& waits, Wait w) {
     const auto* more = std::get_if<CrewBusyWait>(&w.cause);
     const auto* off = std::get_if<OffShiftWait>(&last.cause);
     const auto* required = std::get_if<RequirementWait>(&last.cause);
-    if ((busy && busy->crew == more->crew) ||
+    if ((busy && same_crew_wait(*busy, *more)) ||
         (off && off->crew == std::get<OffShiftWait>(w.cause).crew) ||
         (required && required->services == std::get<RequirementWait>(w.cause).services)) {
       last.to = w.to;
