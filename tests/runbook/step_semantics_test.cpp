@@ -228,6 +228,15 @@ TEST(StepSemantics, ACachedOutageEndsAtItsSourceBeforeACohortRefreshingThen) {
   EXPECT_LT(healed, back);
 }
 
+// held_up_while_idle.yaml, worked in its comments.
+TEST(StepSemantics, AHoldUpWhileNoAttemptIsUnderWayLengthensTheNext) {
+  const auto scenario = fixture("held_up_while_idle.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].attempts, 2);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::minutes(415)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 4'150);
+}
+
 TEST(StepSemantics, AScriptedFailureWhileNoAttemptIsUnderWayFailsTheNext) {
   const auto scenario = fixture("scripted_while_idle.yaml");
   const RunResult r = replay(*scenario);

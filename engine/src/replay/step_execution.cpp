@@ -150,9 +150,13 @@ void StepExecution::start_step(StepId s) {
       a.forced_failure = true;
     }
   }
+  // One that came before the start lengthens the first attempt, as one
+  // between attempts does the next.
   for (std::size_t h = 0; h < step.hold_ups.size(); ++h) {
     if (step.hold_ups[h].at >= run_.now)
       a.scripted.push_back(run_.queue.schedule(step.hold_ups[h].at, events::HoldUpStarts{s, h}));
+    else
+      a.held_up += step.hold_ups[h].length;
   }
   run_.recorder.record(run_.now, TimelineKind::step_started, s);
   if (step.batches)
