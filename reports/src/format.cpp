@@ -314,7 +314,12 @@ std::string outage_text(const Scenario& scenario, const Fault& f, const Timeline
                        scenario.topology->tenants_on(*f.service).size(), service,
                        thousands(e.users.value));
   }
-  return fmt::format("{} stops serving ({} served){}", service, percent(f.served_fraction),
+  // A partial outage caps what the service serves: one already serving
+  // less (under an outage before it) serves no more, and no less.
+  const std::string serving = f.served_fraction > 0
+                                  ? fmt::format("serves at most {}", percent(f.served_fraction))
+                                  : "stops serving (0% served)";
+  return fmt::format("{} {}{}", service, serving,
                      f.cache_ttl ? ", reaching its consumers as their caches of " +
                                        format_duration(*f.cache_ttl) + " expire"
                                  : "");

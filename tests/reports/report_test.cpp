@@ -326,6 +326,16 @@ TEST_F(Reports, TheSummaryTellsServicesStillOutFromServicesStillSlowed) {
       << summary;
 }
 
+// milder_outage.yaml, worked in its comments.
+TEST_F(Reports, AMilderOutageSaysWhatItCapsNotWhatIsServed) {
+  const auto scenario = load("tests/reports/fixtures/milder_outage.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1'500);
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("T+1h        FAULT  B: db serves at most 80%\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("T+0s        FAULT  A: db serves at most 50%\n"), std::string::npos) << text;
+}
+
 // unlikely.yaml: fix-db's first attempt fails at 1h and is retried at
 // 1h10m (see step_semantics_test). Every output shows it.
 TEST_F(Reports, FailedAttemptsAndRetriesAreShownInEveryOutput) {
