@@ -382,6 +382,12 @@ std::string optimize_text(const Scenario& scenario, const OptimizedPriority& fou
                      found.search_user_hours < found.start_user_hours
                          ? ""
                          : "  (no better order than the one it started from)");
+  if (found.check_user_hours && found.check_start_user_hours) {
+    out += fmt::format("  checked on {} other runs: the order found {}, the start {}{}\n",
+                       options.runs, thousands(std::llround(*found.check_user_hours)),
+                       thousands(std::llround(*found.check_start_user_hours)),
+                       found.kept_start ? "; no better there, so the start's order is kept" : "");
+  }
   out += "  to keep it, put in the scenario:\n";
   out += "    strategy: priority\n";
   out += fmt::format("    priority: [{}]\n\n", order);

@@ -3,10 +3,14 @@
 // for the one with the least Monte Carlo mean of user-hours lost. Every
 // candidate is judged on the same runs (common random numbers), drawn from
 // streams of their own, so the estimate of the order found, made afterwards
-// on the usual streams, is not flattered by the search.
+// on the usual streams, is not flattered by the search. The best of many
+// candidates on the same runs is flattered on those runs: the order found
+// is checked against the one it started from on as many runs again, of
+// streams of their own too, and kept only if it does better there.
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "faultline/model.hpp"
@@ -21,13 +25,21 @@ struct OptimizeOptions {
 };
 
 struct OptimizedPriority {
-  std::vector<StepId> order;  // most urgent first, every step
+  // Most urgent first, every step: the order found, or the start's when
+  // the check did not confirm it.
+  std::vector<StepId> order;
   StrategyKind started_from = StrategyKind::as_written;
-  // Mean user-hours lost over the search's runs: of the order found, and of
-  // the heuristic it started from.
+  // Mean user-hours lost over the search's runs: of the best order found,
+  // and of the heuristic it started from.
   double search_user_hours = 0;
   double start_user_hours = 0;
   unsigned evaluations = 0;
+  // The same over the check's runs, when the search found an order other
+  // than the start's; and whether the start was kept, the order found
+  // doing no better there.
+  std::optional<double> check_user_hours;
+  std::optional<double> check_start_user_hours;
+  bool kept_start = false;
 };
 
 // Only the order among steps of one crew matters: steps of different crews

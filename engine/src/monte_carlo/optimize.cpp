@@ -14,8 +14,10 @@ namespace faultline {
 
 namespace {
 
-// The search's runs draw from streams no simulate or compare run uses.
+// The search's runs, and the check's, draw from streams no simulate or
+// compare run uses, nor each other.
 constexpr std::uint64_t kSearchRuns = std::uint64_t{1} << 40;
+constexpr std::uint64_t kCheckRuns = std::uint64_t{1} << 41;
 
 // The user-time lost over the search's runs under an order, summed exactly so
 // that it does not depend on the thread count.
@@ -24,14 +26,15 @@ class Judge {
   Judge(const Scenario& scenario, const OptimizeOptions& options)
       : tables_(scenario), options_(options), workers_(options.threads) {}
 
-  std::int64_t user_ms_lost(const std::vector<std::uint32_t>& rank) {
+  // Over the runs from `first` (kSearchRuns or kCheckRuns).
+  std::int64_t user_ms_lost(const std::vector<std::uint32_t>& rank, std::uint64_t first) {
     for (const auto& worker : workers_) {
       if (worker) {
         worker->run.set_ranks(rank);
         worker->lost = 0;
       }
     }
-    detail::parallel_runs(kSearchRuns, kSearchRuns + options_.runs, workers_.size(),
+    detail::parallel_runs(first, first + options_.runs, workers_.size(),
                           [&](std::size_t w, std::uint64_t from, std::uint64_t to) {
                             if (!workers_[w])
                               workers_[w] = std::make_unique<Worker>(tables_.for_worker(), rank);
@@ -120,6 +123,20 @@ CrewOrders moved_one_step(const CrewOrders& current, const std::vector<std::uint
   return candidate;
 }
 
+// The order found if it loses less than the start's over the check's runs
+// too; the start's otherwise, as `out` records.
+const CrewOrders& confirmed(const Scenario& scenario, Judge& judge, const CrewOrders& start,
+                            const CrewOrders& best, OptimizedPriority& out) {
+  if (best.by_crew == start.by_crew)
+    return start;
+  const std::int64_t best_lost = judge.user_ms_lost(best.ranks(scenario), kCheckRuns);
+  const std::int64_t start_lost = judge.user_ms_lost(start.ranks(scenario), kCheckRuns);
+  out.check_user_hours = judge.user_hours(best_lost);
+  out.check_start_user_hours = judge.user_hours(start_lost);
+  out.kept_start = best_lost >= start_lost;
+  return out.kept_start ? start : best;
+}
+
 }  // namespace
 
 OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOptions& options) {
@@ -132,7 +149,7 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
   const auto evaluate = [&](const CrewOrders& orders) {
     const auto [it, fresh] = judged.try_emplace(orders.by_crew, 0);
     if (fresh) {
-      it->second = judge.user_ms_lost(orders.ranks(scenario));
+      it->second = judge.user_ms_lost(orders.ranks(scenario), kSearchRuns);
       ++out.evaluations;
     }
     return it->second;
@@ -154,6 +171,7 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
     }
   }
   out.start_user_hours = judge.user_hours(current_lost);
+  const CrewOrders start = current;
   CrewOrders best = current;
   std::int64_t best_lost = current_lost;
 
@@ -187,7 +205,7 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
     }
   }
   out.search_user_hours = judge.user_hours(best_lost);
-  const auto rank = best.ranks(scenario);
+  const auto rank = confirmed(scenario, judge, start, best, out).ranks(scenario);
   out.order.resize(rank.size());
   for (std::uint32_t s = 0; s < rank.size(); ++s)
     out.order[rank[s]] = StepId{s};
