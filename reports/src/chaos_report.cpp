@@ -355,18 +355,21 @@ FisBuilder::Names FisBuilder::waits(const Fault& f, SimTime& clock_at, Names aft
 // done before the fault strikes ends nothing (the strike comes first at
 // the same instant, as the replay's queue has it). Nothing when it never
 // ends: without a horizon the replay stops once nothing else happens, and
-// the fault goes on.
+// the fault goes on (or it strikes after the horizon, as the loader warns).
 std::optional<Duration> FisBuilder::degradation_length(const Fault& f) {
   if (f.lasts)
     return f.lasts->median();
   for (std::size_t s = 0; s < scenario_.steps.size(); ++s) {
     const Step& step = scenario_.steps[s];
-    const auto done = replay_.steps[s].completed;
+    // A step with a gate mitigates when its work is done, before the gate
+    // opens and it completes.
+    const StepOutcome& o = replay_.steps[s];
+    const auto done = o.work_done ? o.work_done : o.completed;
     if (step.action == ActionKind::mitigate && step.fault &&
         &scenario_.faults[step.fault->value] == &f && done && *done >= f.at)
       return *done - f.at;
   }
-  if (scenario_.horizon)
+  if (scenario_.horizon && *scenario_.horizon >= f.at)
     return *scenario_.horizon - f.at;
   return std::nullopt;
 }

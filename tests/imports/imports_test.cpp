@@ -175,12 +175,19 @@ TEST(BackstageImport, ACycleStillGetsAGroupAndThePlaceholderRegionAnIdOfItsOwn) 
 }
 
 // loadall-loop.txt, found by the imports fuzzer: yaml-cpp 0.7's LoadAll
-// loops for ever on it, while Load reads it. It gets an answer: it is not
-// UTF-8 (a byte 0xA8 at 4:9), which is refused before it is parsed.
+// loops for ever on it, while Load reads it. It is not UTF-8 (a byte 0xA8
+// at 4:9), which is refused before it is parsed; loadall-loop-utf8.txt,
+// the same with each such byte made '?', loops LoadAll too (checked with
+// yaml-cpp 0.7 alone). Read document by document, it gets an answer too:
+// yaml-cpp finds empty documents without end after its first, and the
+// reader stops looking after 16 of them.
 TEST(BackstageImport, InputThatLoopsYamlCppsLoadAllGetsAnAnswer) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("loadall-loop.txt")}, {}, d));
   EXPECT_TRUE(has_error(d, 4, 9, "byte 0xA8 here is not UTF-8 text")) << d.to_text();
+  Diagnostics utf8;
+  EXPECT_FALSE(import_backstage({fixture("loadall-loop-utf8.txt")}, {}, utf8));
+  EXPECT_TRUE(has_error(utf8, 0, 0, "more than 16 documents follow the first")) << utf8.to_text();
 }
 
 TEST(BackstageImport, ACatalogWithoutServicesIsRefused) {

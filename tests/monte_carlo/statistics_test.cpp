@@ -304,8 +304,8 @@ TEST(Accumulator, HistogramOverARangeCountsWhatLiesBeyondIt) {
 
 // Found by a helper: a uniform duration's histogram dipped and spiked by
 // up to a third. 20,000 values evenly 360 ms apart over [1h, 3h): each of
-// 20 bins of 6 minutes holds 1,000 of them. Buckets there are 2^16 or
-// 2^17 ms (65 or 131 s) wide and the bins' edges cut them anywhere; spread
+// 20 bins of 6 minutes holds 1,000 of them. Buckets there are 2^15 to
+// 2^17 ms (33 to 131 s) wide and the bins' edges cut them anywhere; spread
 // evenly over the bins they overlap, every bin comes within a bucket's
 // share of 1,000 (a bucket holds at most 365 values, and only the two at
 // a bin's edges are split), here within 1%.

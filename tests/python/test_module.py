@@ -21,6 +21,7 @@ import faultline  # noqa: E402
 
 WEBEX = os.path.join(source, "scenarios/webex-2018-09-25.yaml")
 GATE = os.path.join(source, "tests/runbook/fixtures/semantics/gate.yaml")
+GATE_WITHIN_1H = os.path.join(source, "tests/runbook/fixtures/semantics/gate_within_1h.yaml")
 TOPOLOGY = os.path.join(source, "topologies/webex-2018.yaml")
 SLOS = os.path.join(source, "slos/webex-2018.yaml")
 STORE_SLOS = os.path.join(source, "tests/slo/fixtures/slos.yaml")
@@ -64,6 +65,11 @@ class Module(unittest.TestCase):
                                           "--strategy", "critical-path", "--runs", "100"))
         with self.assertRaisesRegex(ValueError, "given twice"):
             faultline.compare([a, a], names=["x", "x"], runs=10)
+        # As the command line: user-hours over different times are refused.
+        gate = faultline.load_scenario(GATE)
+        short = faultline.load_scenario(GATE_WITHIN_1H)
+        with self.assertRaisesRegex(ValueError, "ended 5 of its 5 runs with users still cut off"):
+            faultline.compare([gate, short], names=["gate", "short"], runs=5)
 
     def test_slo_budgets_are_the_command_lines(self):
         scenario = faultline.load_scenario(WEBEX)

@@ -313,11 +313,12 @@ TEST_F(Reports, TheSummaryAfterAGiveUpSaysWhatNeverRanAndWhoIsStillOut) {
 
 // recovery_only_raises.yaml: metrics is left serving 80% at the end, 2h;
 // api and portal, slowed by it, serve everyone. Only metrics is still out,
-// and the two are named as slowed: the summary reads all_restored and the
-// same test of a state as compare and the HTML report.
+// and the two are named as slowed: the summary reads services_restored and
+// the same test of a state as compare and the HTML report.
 TEST_F(Reports, TheSummaryTellsServicesStillOutFromServicesStillSlowed) {
   const auto scenario = load("tests/replay/fixtures/recovery_only_raises.yaml");
   const RunResult r = replay(*scenario);
+  ASSERT_FALSE(r.services_restored);
   ASSERT_FALSE(r.all_restored);
   const std::string summary = reports::replay_summary(*scenario, r);
   EXPECT_NE(summary.find("- 3 services were disrupted; still out when the run ended at "

@@ -47,7 +47,8 @@ TEST(Compare, CallsSmithsRuleSignificantlyBetterThanTheWrittenOrder) {
 // from T0 and is left at 80% to the end, 2h: not every service is back, so
 // the replay has no all_restored, and compare counts the run as the
 // restoration cap, the default horizon of 30 days for variants without
-// one. Both read RunResult::all_restored, as the reports do.
+// one. Both read RunResult::all_restored (compare, the per-run rows and
+// Prometheus do; summary.md and the HTML card read services_restored).
 TEST(Compare, CountsARunNotRestoredAsTheRestorationCap) {
   const auto load = load_scenario(testing::test_path("replay/fixtures/recovery_only_raises.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
@@ -82,6 +83,14 @@ TEST(Compare, TimeToFullRestorationWaitsForTheLastTenant) {
     EXPECT_EQ(c.metrics[v][kRestored].mean(), static_cast<double>(Duration::hours(4).ms));
 }
 
+// gave_up_last.yaml with the horizon given.
+std::shared_ptr<Scenario> gave_up_last_within(Duration horizon) {
+  auto scenario = std::make_shared<Scenario>(
+      *testing::scenario_fixture("runbook/fixtures/semantics/gave_up_last.yaml"));
+  scenario->horizon = SimTime{} + horizon;
+  return scenario;
+}
+
 // Found by a helper: a run never restored counted as restored at its own
 // end, so two scenarios differing only in their horizons (10h, 20h) read
 // 5.5 hours apart, significantly, in time to full restoration.
@@ -90,13 +99,8 @@ TEST(Compare, TimeToFullRestorationWaitsForTheLastTenant) {
 // shorter horizon, and every pair of runs differs by nothing. (Their
 // user-hours lost are over different times: see the next test.)
 TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
-  const auto load =
-      load_scenario(testing::test_path("runbook/fixtures/semantics/gave_up_last.yaml"));
-  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
-  auto ten = std::make_shared<Scenario>(*load.scenario);
-  ten->horizon = SimTime{} + Duration::hours(10);
-  auto twenty = std::make_shared<Scenario>(*load.scenario);
-  twenty->horizon = SimTime{} + Duration::hours(20);
+  auto ten = gave_up_last_within(Duration::hours(10));
+  auto twenty = gave_up_last_within(Duration::hours(20));
   const std::vector<Variant> variants = {{"ten", ten}, {"twenty", twenty}};
   CompareOptions options;
   options.runs = 200;
@@ -125,13 +129,8 @@ TEST(Compare, RunsNotRestoredInEitherVariantDifferByNothing) {
 // counts to 20h: refused. Two variants of one horizon are not, nor are
 // different horizons whose shorter one ends no run with users out.
 TEST(Compare, RefusesUserHoursCountedOverDifferentTimes) {
-  const auto load =
-      load_scenario(testing::test_path("runbook/fixtures/semantics/gave_up_last.yaml"));
-  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
-  auto ten = std::make_shared<Scenario>(*load.scenario);
-  ten->horizon = SimTime{} + Duration::hours(10);
-  auto twenty = std::make_shared<Scenario>(*load.scenario);
-  twenty->horizon = SimTime{} + Duration::hours(20);
+  auto ten = gave_up_last_within(Duration::hours(10));
+  auto twenty = gave_up_last_within(Duration::hours(20));
   CompareOptions options;
   options.runs = 20;
   const std::vector<Variant> unequal = {{"ten", ten}, {"twenty", twenty}};

@@ -584,6 +584,8 @@ int replay(const ReplayArgs& args) {
 }
 
 int markov(const std::string& topology_path, const std::string& json_path) {
+  if (!outputs_apart({json_path}, std::vector<std::string>{topology_path}))
+    return kExitBadInput;
   const auto load = faultline::load_topology(topology_path, load_options);
   print(load.diagnostics);
   if (!load.topology)
@@ -1415,6 +1417,8 @@ int calibrate(faultline::cli::CalibrateArgs& args) {
 }
 
 int forecast(faultline::cli::ForecastArgs& args) {
+  if (!outputs_apart({args.json}, std::vector<std::string>{args.scenario}))
+    return kExitBadInput;
   const auto scenario = load_scenario(args.scenario, "");
   if (!scenario)
     return kExitBadInput;

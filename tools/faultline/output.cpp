@@ -77,10 +77,12 @@ std::vector<std::filesystem::path> written_files;
 std::optional<std::filesystem::path> file_named(std::string_view path) {
   if (path.empty() || path == "-")
     return std::nullopt;
+  // Absolute first: a file not yet made keeps a relative name otherwise,
+  // and out.json and ./out.json would be two files.
   std::error_code unresolved;
-  const auto canonical = std::filesystem::weakly_canonical(std::filesystem::path(path), unresolved);
-  return unresolved ? std::filesystem::absolute(std::filesystem::path(path)).lexically_normal()
-                    : canonical;
+  const auto absolute = std::filesystem::absolute(std::filesystem::path(path)).lexically_normal();
+  const auto canonical = std::filesystem::weakly_canonical(absolute, unresolved);
+  return unresolved ? absolute : canonical;
 }
 
 }  // namespace

@@ -114,9 +114,6 @@ class ScenarioReader {
   }
 
  private:
-  // A run longer than the topology's users can be counted for would give
-  // wrong losses: a horizon (or, without one, the default) past it is
-  // refused here, and a run that goes on past it stops (UncountableRun).
   // What no run can reach: a likely slip of the horizon (1d for 1w) would
   // otherwise read as a harmless incident.
   void warn_past_the_horizon() {
@@ -146,6 +143,9 @@ class ScenarioReader {
     }
   }
 
+  // A run longer than the topology's users can be counted for would give
+  // wrong losses: a horizon (or, without one, the default) past it is
+  // refused here, and a run that goes on past it stops (UncountableRun).
   void check_countable(const yaml::Node& horizon, const yaml::Node& root) {
     if (!topology_ || (horizon.defined() && !horizon_))
       return;

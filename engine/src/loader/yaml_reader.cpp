@@ -139,10 +139,6 @@ std::optional<std::string> read_input(const std::string& path, std::uint64_t max
   return read_bounded(in, path, max_bytes, diagnostics);
 }
 
-}  // namespace
-
-namespace {
-
 // The line and column (from 1, in bytes) of the byte at `at`.
 SourceLocation location_of_byte(const std::string& path, const std::string& content,
                                 std::size_t at) {
@@ -218,11 +214,12 @@ std::optional<std::string> read_text(const std::string& file, Diagnostics& diagn
     return std::nullopt;
   }
   if (const auto bad = first_invalid_utf8(content)) {
-    diagnostics.error(location_of_byte(path, content, *bad),
-                      fmt::format("byte 0x{:02X} here is not UTF-8 text, which YAML is; save the "
-                                  "file as UTF-8 (a Latin-1 or Windows-1252 editor writes such "
-                                  "bytes for accented letters)",
-                                  static_cast<unsigned char>(content[*bad])));
+    diagnostics.error(
+        location_of_byte(path, content, *bad),
+        fmt::format("byte 0x{:02X} here is not UTF-8 text, as Faultline reads; save the "
+                    "file as UTF-8 (a Latin-1 or Windows-1252 editor writes such "
+                    "bytes for accented letters)",
+                    static_cast<unsigned char>(content[*bad])));
     return std::nullopt;
   }
   return input;

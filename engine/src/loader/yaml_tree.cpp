@@ -232,8 +232,8 @@ Entry NodeIterator::operator*() const {
 namespace {
 
 // Documents after the first that hold nothing (a stray "---" at the end)
-// are passed over; a few at most are looked at, as yaml-cpp can report
-// documents without end on broken input.
+// are passed over; a few at most, as yaml-cpp can report documents without
+// end on broken input: past them, the text is refused.
 constexpr int kMostDocumentsLookedAt = 16;
 
 // Refuses the rest of the text if it holds a document with content: what
@@ -250,10 +250,14 @@ void refuse_a_second_document(YAML::Parser& parser) {
       mark.column = root.mark().column;
       throw YAML::Exception(mark,
                             "a second document begins here (after '---', or a second JSON "
-                            "value); a file holds one, and the rest would be left out: remove "
-                            "it or give it a file of its own");
+                            "value); a topology, scenario or file of traced calls holds one, "
+                            "and the rest would be left out: remove it or give it a file of its "
+                            "own");
     }
   }
+  throw YAML::Exception(YAML::Mark::null_mark(),
+                        "more than " + std::to_string(kMostDocumentsLookedAt) +
+                            " documents follow the first; a file holds one");
 }
 
 }  // namespace

@@ -66,14 +66,7 @@ class ChainBuilder {
   // them is down (each waits for the other), so the chain has no steady
   // state that the simulator would reach.
   void check_acyclic() {
-    graph::Successors hard(topology_.services().size());
-    for (std::uint32_t s = 0; s < hard.size(); ++s) {
-      for (const auto& dep : topology_.services()[s].dependencies) {
-        if (dep.kind == DependencyKind::hard)
-          hard[s].push_back(dep.service.value);
-      }
-    }
-    for (const auto& cycle : graph::find_cycles(hard)) {
+    for (const auto& cycle : graph::find_cycles(graph::hard_dependency_edges(topology_))) {
       std::string path;
       for (const std::uint32_t v : cycle)
         path += "'" + topology_.services()[v].id + "' -> ";

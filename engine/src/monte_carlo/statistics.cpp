@@ -305,7 +305,6 @@ class Segments {
     }
     starts_.push_back(past_high);
   }
-  std::size_t bins() const { return starts_.size() - 1; }
   // Segment s: 0 below, 1 + k bin k, bins() + 1 above.
   std::size_t count() const { return starts_.size() + 1; }
   Int128 first(std::size_t s) const {

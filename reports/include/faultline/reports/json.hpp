@@ -36,7 +36,10 @@ namespace faultline::reports {
 // 10: compare gives restoration_cap_h, and its time to full restoration
 // counts a run without it as that long; its intervals are null from one
 // run; error budgets count the users of tenants out as bad events.
-inline constexpr int kSchemaVersion = 10;
+// 11: all_restored (simulate's per-run all_restored_h, compare's time to
+// full restoration) waits for the last tenant out; histogram counts
+// spread a quantile bucket over the bins it overlaps.
+inline constexpr int kSchemaVersion = 11;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
