@@ -23,9 +23,11 @@ esac
 if [ "${1-}" != --sanitize ]; then
   tools/setup.sh
   # -g1: line tables for backtraces, not the full debug information, which
-  # takes a fifth longer to compile and CI has 30 minutes.
+  # takes a fifth longer to compile and CI has 30 minutes; the engine,
+  # reports and command in unity batches (FAULTLINE_UNITY), for the same
+  # reason.
   cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DFAULTLINE_UNITY=ON >/dev/null
   cmake --build build/test -j2
   ctest --test-dir build/test --output-on-failure -j2
   exit 0
@@ -58,11 +60,12 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:report_error_type=1
 # -O1 -g1 (Debug without -O0, line tables enough for symbolized reports);
 # the sanitizer flags come from FAULTLINE_SANITIZE
 # (top-level CMakeLists.txt), FAULTLINE_FUZZ adds the fuzz targets and the
-# coverage instrumentation they need in the engine library.
+# coverage instrumentation they need in the engine library; unity batches
+# as in the g++ pass.
 cmake -S . -B "$build" -G Ninja \
   -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-  -DFAULTLINE_SANITIZE=ON -DFAULTLINE_FUZZ=ON >/dev/null
+  -DFAULTLINE_SANITIZE=ON -DFAULTLINE_FUZZ=ON -DFAULTLINE_UNITY=ON >/dev/null
 cmake --build "$build" -j2
 phase build
 
