@@ -1,7 +1,7 @@
 # The test scripts' checks: expect_exit runs a command and compares its
 # exit code (its output left in $work/stdout and $work/stderr), check runs
-# a test command; both count into $passes and $failures. Sourced by
-# cli_test.sh and ../mpi/mpi_test.sh, which set $work.
+# a test command; both count into $passes and $failures, which finish
+# prints. Sourced by prologue.sh and ../mpi/mpi_test.sh, which set $work.
 failures=0
 passes=0
 
@@ -23,4 +23,11 @@ check() {
   local name=$1
   shift
   if "$@"; then passes=$((passes + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+
+# finish NAME: prints the counts; its status, the script's last, is
+# failure if any check failed.
+finish() {
+  echo "$1: $passes passed, $failures failed"
+  [ "$failures" -eq 0 ]
 }
