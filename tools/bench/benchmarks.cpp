@@ -1,6 +1,8 @@
 // Benchmarks: the bare event kernel on PHOLD, and Monte Carlo runs per second
-// on the shipped Webex scenario and its data-centre-loss what-if at 1 and 2
-// threads. Run with tools/bench.sh.
+// at 1 and 2 threads on the shipped Webex scenario, on the same scenario as
+// it was before it took tenants (issue 16's workload, frozen in
+// webex-before-tenants/) and on its data-centre-loss what-if. Run with
+// tools/bench.sh.
 
 #include <benchmark/benchmark.h>
 
@@ -50,10 +52,10 @@ std::string source_dir() {
   return dir ? dir : FAULTLINE_SOURCE_DIR;
 }
 
-// Monte Carlo runs per second on a shipped scenario, at state.range(0)
-// threads.
+// Monte Carlo runs per second on a scenario (its path from the source
+// folder), at state.range(0) threads.
 void monte_carlo_runs_per_second(benchmark::State& state, const std::string& scenario) {
-  const auto load = faultline::load_scenario(source_dir() + "/scenarios/" + scenario);
+  const auto load = faultline::load_scenario(source_dir() + "/" + scenario);
   if (!load.scenario) {
     state.SkipWithError(load.diagnostics.to_text().c_str());
     return;
@@ -73,9 +75,22 @@ void monte_carlo_runs_per_second(benchmark::State& state, const std::string& sce
 }
 
 void BM_WebexMonteCarloRunsPerSecond(benchmark::State& state) {
-  monte_carlo_runs_per_second(state, "webex-2018-09-25.yaml");
+  monte_carlo_runs_per_second(state, "scenarios/webex-2018-09-25.yaml");
 }
 BENCHMARK(BM_WebexMonteCarloRunsPerSecond)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Issue 16 set its target, 150,000 runs per second on 2 threads, on the
+// Webex scenario of its day. The shipped scenario has since restored its
+// customers tenant by tenant, in batches, which adds events to every run;
+// both are measured, each under its own name.
+void BM_WebexBeforeTenantsMonteCarloRunsPerSecond(benchmark::State& state) {
+  monte_carlo_runs_per_second(state, "tools/bench/webex-before-tenants/scenario.yaml");
+}
+BENCHMARK(BM_WebexBeforeTenantsMonteCarloRunsPerSecond)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
@@ -85,7 +100,7 @@ BENCHMARK(BM_WebexMonteCarloRunsPerSecond)
 // follows the users' activity: the fast path for the simple case must not
 // hide a slow one.
 void BM_WhatIfMonteCarloRunsPerSecond(benchmark::State& state) {
-  monte_carlo_runs_per_second(state, "webex-dc-us-loss.yaml");
+  monte_carlo_runs_per_second(state, "scenarios/webex-dc-us-loss.yaml");
 }
 BENCHMARK(BM_WhatIfMonteCarloRunsPerSecond)
     ->Arg(1)
