@@ -131,5 +131,27 @@ TEST(ScenarioClock, DailyTicksAreLocalMidnights) {
   EXPECT_EQ(clock.local_text(ticks[2], "%a %d %b %H:%M"), "Tue 05 Nov 00:00");
 }
 
+// Found in review: every skipped or repeated hour was put down to daylight
+// saving. Pacific/Apia skipped 30 December 2011 moving from UTC-10 to
+// UTC+14 with daylight saving on both sides; Europe/Moscow went from UTC+4
+// to UTC+3 for good at 02:00 on 26 October 2014, without daylight saving
+// on either side, so 01:00 to 02:00 came twice.
+TEST(ScenarioClock, SaysWhetherDaylightSavingOrAZoneChangeMadeATimeTrouble) {
+  const auto trouble = [](std::string_view text, const char* zone) {
+    return ScenarioClock::local_time_trouble(text, ScenarioClock::find_zone(zone));
+  };
+  EXPECT_EQ(trouble("2024-03-31 01:30", "Europe/London"),
+            "2024-03-31 01:30 does not exist in Europe/London: the clocks skip it as daylight "
+            "saving starts");
+  EXPECT_EQ(trouble("2024-10-27 01:30", "Europe/London"),
+            "2024-10-27 01:30 happens twice in Europe/London, as daylight saving ends");
+  EXPECT_EQ(trouble("2011-12-30 12:00", "Pacific/Apia"),
+            "2011-12-30 12:00 does not exist in Pacific/Apia: the clocks skip it as the zone's "
+            "offset changes");
+  EXPECT_EQ(trouble("2014-10-26 01:30", "Europe/Moscow"),
+            "2014-10-26 01:30 happens twice in Europe/Moscow, as the zone's offset changes");
+  EXPECT_EQ(trouble("2014-10-26 03:30", "Europe/Moscow"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace faultline

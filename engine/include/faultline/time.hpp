@@ -88,7 +88,8 @@ class ScenarioClock {
   static std::optional<Seconds> parse_local(std::string_view text, const date::time_zone* zone);
   // Why a text of that form is no local time of zone: "... does not exist
   // in Europe/London: the clocks skip it as daylight saving starts", or
-  // "... happens twice ...". Nothing when it is one, or not of that form.
+  // "... happens twice ...", or "... as the zone's offset changes" where it
+  // moved its standard time. Nothing when it is one, or not of that form.
   static std::optional<std::string> local_time_trouble(std::string_view text,
                                                        const date::time_zone* zone);
 

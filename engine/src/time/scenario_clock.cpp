@@ -87,12 +87,19 @@ std::optional<std::string> ScenarioClock::local_time_trouble(std::string_view te
   const auto local = local_of(text);
   if (!local)
     return std::nullopt;
-  switch (zone->get_info(*local).result) {
+  const date::local_info info = zone->get_info(*local);
+  // Daylight saving starts or ends where one side of the change keeps it
+  // and the other does not; otherwise the zone moved its standard time
+  // (Pacific/Apia skipped 30 December 2011, Europe/Moscow went back an
+  // hour for good on 26 October 2014).
+  const bool daylight = (info.first.save.count() != 0) != (info.second.save.count() != 0);
+  switch (info.result) {
     case date::local_info::nonexistent:
-      return fmt::format("{} does not exist in {}: the clocks skip it as daylight saving starts",
-                         text, zone->name());
+      return fmt::format("{} does not exist in {}: the clocks skip it as {}", text, zone->name(),
+                         daylight ? "daylight saving starts" : "the zone's offset changes");
     case date::local_info::ambiguous:
-      return fmt::format("{} happens twice in {}, as daylight saving ends", text, zone->name());
+      return fmt::format("{} happens twice in {}, as {}", text, zone->name(),
+                         daylight ? "daylight saving ends" : "the zone's offset changes");
     default:
       return std::nullopt;
   }
