@@ -146,11 +146,11 @@ TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
 }
 
 // Found by a helper: analyze then listed db twice in what took the group
-// down.
+// down. Reported at the second 'db' (it was at the list).
 TEST(LoadTopology, RefusesAServiceUsedTwice) {
   const auto load = load_topology(fixture("uses_twice.yaml"));
   EXPECT_FALSE(load.topology);
-  EXPECT_TRUE(has_error(load.diagnostics, 7, 81,
+  EXPECT_TRUE(has_error(load.diagnostics, 7, 86,
                         "user group 'staff' uses 'db' twice; list each service once"))
       << load.diagnostics.to_text();
 }
@@ -378,7 +378,7 @@ TEST(Loader, ReportsEveryBadShiftResizeConditionGateHoldUpAndPriority) {
   const auto load = load_scenario(semantics_fixture("bad_step_semantics.yaml"));
   const auto& d = load.diagnostics;
   EXPECT_FALSE(load.scenario);
-  EXPECT_TRUE(has_error(d, 5, 11, "step 'fix' appears twice in 'priority'"));
+  EXPECT_TRUE(has_error(d, 5, 17, "step 'fix' appears twice in 'priority'"));
   EXPECT_TRUE(has_error(d, 10, 21, "unknown time zone 'Europe/Londn'"));
   EXPECT_TRUE(has_error(d, 11, 33, "such as '08:00-17:00'"));
   EXPECT_TRUE(has_error(d, 11, 47, "unknown days 'weekday' (did you mean 'weekdays'?)"));

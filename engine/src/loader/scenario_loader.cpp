@@ -199,16 +199,11 @@ class ScenarioReader {
                     "priority' or remove the list");
       return;
     }
-    std::vector<std::uint32_t> seen;
-    for (const auto s : steps_.resolve_list(reader_, node)) {
-      if (std::find(seen.begin(), seen.end(), s) != seen.end()) {
-        reader_.error(node, "step '" + steps_list_[s].id +
-                                "' appears twice in 'priority'; list each step once");
-        continue;
-      }
-      seen.push_back(s);
+    const auto twice = [](const std::string& id) {
+      return "step '" + id + "' appears twice in 'priority'; list each step once";
+    };
+    for (const auto s : steps_.resolve_list_once(reader_, node, twice))
       priority_.push_back(StepId{s});
-    }
   }
 
   void read_topology_reference(const yaml::Node& node) {

@@ -498,15 +498,11 @@ class TopologyReader {
       if (const yaml::Node a = f.get("activity"); a.defined())
         group.activity = read_activity(a, what).value_or(ActivityCurve::business_day());
       if (const yaml::Node uses = f.require("uses"); uses.defined()) {
-        for (const auto s : services_.resolve_list(reader_, uses)) {
-          const ServiceId service{s};
-          if (std::find(group.uses.begin(), group.uses.end(), service) != group.uses.end()) {
-            reader_.error(
-                uses, what + " uses '" + parts_.services[s].id + "' twice; list each service once");
-            continue;
-          }
-          group.uses.push_back(service);
-        }
+        const auto twice = [&](const std::string& id) {
+          return what + " uses '" + id + "' twice; list each service once";
+        };
+        for (const auto s : services_.resolve_list_once(reader_, uses, twice))
+          group.uses.push_back(ServiceId{s});
         if (uses.is_sequence() && uses.size() == 0) {
           reader_.error(uses, what + " uses no service; list the services its users need");
         }

@@ -814,6 +814,25 @@ std::vector<std::uint32_t> IdTable::resolve_list(Reader& reader, const yaml::Nod
   return out;
 }
 
+std::vector<std::uint32_t> IdTable::resolve_list_once(
+    Reader& reader, const yaml::Node& node,
+    const std::function<std::string(const std::string&)>& twice) {
+  if (!node.is_sequence())
+    return resolve_list(reader, node);
+  std::vector<std::uint32_t> out;
+  for (const auto& item : node) {
+    const auto one = resolve(reader, item);
+    if (!one)
+      continue;
+    if (std::find(out.begin(), out.end(), *one) != out.end()) {
+      reader.error(item, twice(item.scalar()));
+      continue;
+    }
+    out.push_back(*one);
+  }
+  return out;
+}
+
 IdTable collect_ids(Reader& reader, const yaml::Node& list, const std::string& kind) {
   IdTable table(kind);
   if (!list.defined() || !list.is_sequence())

@@ -171,6 +171,11 @@ class IdTable {
   std::optional<std::uint32_t> resolve(Reader& reader, const yaml::Node& node);
   // A sequence of references (or a single one).
   std::vector<std::uint32_t> resolve_list(Reader& reader, const yaml::Node& node);
+  // The same, each item once: one given again is reported where it is
+  // given again, with the message twice(its id), and left out.
+  std::vector<std::uint32_t> resolve_list_once(
+      Reader& reader, const yaml::Node& node,
+      const std::function<std::string(const std::string&)>& twice);
 
  private:
   std::string kind_;
