@@ -578,6 +578,21 @@ expect_exit 2 "rehearse with a missing script" \
 printf 'status\nquit\n' >"$work/clean.txt"
 expect_exit 0 "a rehearsal whose commands all work" \
   "$faultline" rehearse "$runbook/semantics/gate.yaml" --script "$work/clean.txt"
+# Found in review: an id may hold spaces, and rehearse split it into two
+# words (tests/rehearsal/spaced_id.yaml works out the times).
+printf '# a comment with a " of its own\ndelay "fix db" 2h\nnext\nsave "%s"\n' \
+  "$work/spaced saved.yaml" >"$work/quoted.txt"
+expect_exit 0 "rehearse names a step whose id holds a space, in double quotes" \
+  "$faultline" rehearse tests/rehearsal/spaced_id.yaml --script "$work/quoted.txt"
+check "holding it up" grep -q "^delayed fix db by 2h;" "$work/stdout"
+check "so that db is back at 3h" grep -q "T+3h .*DONE   fix db" "$work/stdout"
+check "saved where the quoted path says" test -s "$work/spaced saved.yaml"
+expect_exit 0 "which validates" "$faultline" validate "$work/spaced saved.yaml"
+printf 'delay "fix db 2h\nstatus\n' >"$work/open_quote.txt"
+expect_exit 2 "a double quote left open is refused" \
+  "$faultline" rehearse tests/rehearsal/spaced_id.yaml --script "$work/open_quote.txt"
+check "saying so, and the next command runs" bash -c \
+  'grep -q "^refused: a double quote is left open" "$1" && grep -q "^> status" "$1"' _ "$work/stdout"
 
 markov=$source_dir/tests/markov/fixtures
 expect_exit 0 "markov of a 2-of-3 quorum" "$faultline" markov "$markov/two_of_three.yaml" --json "$work/markov.json"

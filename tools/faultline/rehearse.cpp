@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "faultline/rehearsal.hpp"
@@ -33,16 +34,37 @@ constexpr const char* kHelp =
   save FILE                    write the rehearsed scenario as YAML that validate accepts
   help                         this list
   quit                         end the session
+An id that holds spaces is written in double quotes: delay "fix db" 2h.
 )";
 
 const std::vector<std::string> kCommands = {"status", "next", "advance", "goto", "delay", "fail",
                                             "fault",  "crew", "undo",    "save", "help",  "quit"};
 
-std::vector<std::string> words_of(const std::string& line) {
-  std::istringstream in(line);
+// The line's words, split at spaces and tabs; double quotes keep spaces in
+// one word, as in an id such as "fix db" (ids may hold them). Nothing for a
+// quote left open.
+std::optional<std::vector<std::string>> words_of(const std::string& line) {
   std::vector<std::string> words;
-  for (std::string w; in >> w;)
-    words.push_back(w);
+  std::string word;
+  bool quoted = false;
+  bool in_word = false;
+  for (const char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+      in_word = true;
+    } else if (!quoted && (c == ' ' || c == '\t' || c == '\r')) {
+      if (in_word)
+        words.push_back(std::exchange(word, {}));
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quoted)
+    return std::nullopt;
+  if (in_word)
+    words.push_back(word);
   return words;
 }
 
@@ -229,14 +251,21 @@ int rehearse(const std::string& scenario_path, const LoadOptions& options, std::
   session.run({"status"});
   bool refused = false;
   for (std::string line; (prompt && (out << "> " << std::flush)), std::getline(in, line);) {
-    const auto words = words_of(line);
-    if (words.empty() || words[0][0] == '#')
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#')
       continue;
+    const auto words = words_of(line);
     if (echo)
       out << "> " << line << "\n";
-    if (words[0] == "quit" || words[0] == "exit")
+    if (!words) {
+      out << "refused: a double quote is left open; put one at each end of a word that holds "
+             "spaces\n";
+      refused = true;
+      continue;
+    }
+    if (words->front() == "quit" || words->front() == "exit")
       break;
-    refused |= !session.run(words);
+    refused |= !session.run(*words);
   }
   return echo && refused ? 2 : 0;
 }
