@@ -480,7 +480,7 @@ std::string wait_reason(const Scenario& scenario, const WaitCause& cause) {
   if (const auto* required = std::get_if<RequirementWait>(&cause))
     return "requires " + names(required->services, service);
   if (const auto* off = std::get_if<OffShiftWait>(&cause))
-    return crew(off->crew) + " off shift";
+    return crew(off->crew) + (off->work_paused ? " off shift, its work paused" : " off shift");
   if (const auto* busy = std::get_if<CrewBusyWait>(&cause)) {
     return busy->holding.empty() ? crew(busy->crew) + " has no members"
                                  : crew(busy->crew) + " busy with " + names(busy->holding, step);

@@ -60,6 +60,7 @@ ordered_json wait_json(const Scenario& scenario, const Wait& w) {
     j["last_predecessor"] = step(p->last);
   } else if (const auto* off = std::get_if<OffShiftWait>(&w.cause)) {
     j["crew"] = scenario.crews[off->crew.value].id;
+    j["work_paused"] = off->work_paused;
   } else if (const auto* busy = std::get_if<CrewBusyWait>(&w.cause)) {
     j["crew"] = scenario.crews[busy->crew.value].id;
     j["held_by"] = ordered_json::array();

@@ -219,16 +219,19 @@ std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& r
   return out;
 }
 
-// The longest waits of ready steps and of done work, with what held them.
+// The longest waits of ready steps, paused work and done work, with what
+// held them.
 std::string stalls_text(const Scenario& scenario, const RunResult& result) {
   constexpr std::size_t kShown = 10;
   const std::vector<Stall> ranked = stalls(step_waits(scenario, result));
   std::string out = "\n## Where the runbook stalled\n\n";
   if (ranked.empty())
-    return out + "No step waited once it was ready, and no gate held a step after its work.\n";
+    return out +
+           "No step waited once it was ready, no work paused, and no gate held a step "
+           "after its work.\n";
   out +=
-      "Times in which a step was ready but could not start, or its work was done but its gate "
-      "was not open; largest first.\n\n";
+      "Times in which a step was ready but could not start, its work was paused while its crew "
+      "was off shift, or its work was done but its gate was not open; largest first.\n\n";
   out += heading({"step", "from", ">waited", "why"});
   for (std::size_t i = 0; i < std::min(kShown, ranked.size()); ++i) {
     const Stall& stall = ranked[i];

@@ -12,14 +12,15 @@ namespace faultline::reports {
 
 namespace {
 
-// Where ready steps could not start, or done work could not complete.
+// Where ready steps could not start, work paused, or done work could not
+// complete.
 std::string waits_text(const Scenario& scenario, const RunResult& result) {
   const std::vector<Stall> ranked = stalls(step_waits(scenario, result));
   if (ranked.empty())
     return "";
   std::string out =
-      "\nWaits (ready steps that could not start, done work that could not complete; largest "
-      "first)\n";
+      "\nWaits (ready steps that could not start, work paused off shift, done work that could "
+      "not complete; largest first)\n";
   out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", "step", "from", "for", "why");
   for (const Stall& stall : ranked) {
     out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", scenario.steps[stall.step.value].id,

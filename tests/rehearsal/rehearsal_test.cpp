@@ -50,6 +50,20 @@ TEST(Rehearsal, StatusSaysWhatAReadyStepIsWaitingFor) {
       << status;
 }
 
+// paused_off_shift.yaml (see stalls_test): at T0+4h (20:00) fix-db is under
+// way, its work paused until storage's shift at 08:00 on Tuesday.
+TEST(Rehearsal, StatusSaysAStepsWorkIsPaused) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("runbook/fixtures/semantics/paused_off_shift.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::hours(4)));
+  const std::string status = reports::rehearsal_status_text(*r);
+  EXPECT_NE(status.find("fix-db (storage off shift, its work paused until 2024-01-09 08:00 UTC)"),
+            std::string::npos)
+      << status;
+}
+
 // requires.yaml (see step_semantics_test): at T0+2h app-team is free, but
 // restore-app awaits db and tune-web awaits web; post-status is done.
 TEST(Rehearsal, StatusSaysWhichServicesAStepAwaits) {

@@ -404,6 +404,37 @@ TEST_F(Reports, EveryOutputNamesWhereTheRunbookStalled) {
             std::string::npos);
 }
 
+// paused_off_shift.yaml: fix-db's work pauses from 18:00 to Tuesday 08:00
+// (see stalls_test); each output says so, and the chart marks the pause
+// over the step's bar, after it in the drawing.
+TEST_F(Reports, EveryOutputNamesWorkPausedOffShift) {
+  const auto scenario = load("tests/runbook/fixtures/semantics/paused_off_shift.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string why = "storage off shift, its work paused until 2024-01-09 08:00 UTC";
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("fix-db                       2024-01-08 18:00 UTC         14h  " + why),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("work paused off shift"), std::string::npos) << "the table's heading";
+  const std::string summary = reports::replay_summary(*scenario, r);
+  EXPECT_NE(summary.find("| fix-db | 2024-01-08 18:00 UTC | 14h | " + why + " |"),
+            std::string::npos)
+      << summary;
+
+  const auto json = reports::replay_json(*scenario, r);
+  const auto& fix_db = json["steps"][0];
+  EXPECT_EQ(fix_db["stalled_s"], 14 * 3600);
+  EXPECT_EQ(fix_db["waits"][0]["cause"], "off_shift");
+  EXPECT_EQ(fix_db["waits"][0]["work_paused"], true);
+
+  const std::string html = reports::replay_html(*scenario, r);
+  const auto bar = html.find("fix-db: done; started 2024-01-08 16:00 UTC");
+  const auto pause = html.find("fix-db: from 2024-01-08 18:00 UTC, " + why);
+  ASSERT_NE(bar, std::string::npos);
+  ASSERT_NE(pause, std::string::npos);
+  EXPECT_LT(bar, pause) << "drawn over the bar";
+}
+
 // requires.yaml: restore-app awaits db from T0 to 3h (see step_semantics_test).
 TEST_F(Reports, EveryOutputNamesTheServicesAStepAwaited) {
   const auto scenario = load("tests/runbook/fixtures/semantics/requires.yaml");

@@ -160,7 +160,7 @@ TEST(Stalls, WaitsUnderWayAtTheEndSaySo) {
 // shifts.yaml: weekend-check may not start before Saturday 10:00, and its
 // crew works on weekdays only, so it waits for its earliest start from
 // Friday 15:00, then for the shift from Saturday 10:00 to Monday 09:00.
-TEST(Stalls, AReadyStepWaitsForItsCrewsShift) {
+TEST(Stalls, AReadyStepWaitsForItsCrewsShiftAndWorkUnderWayPauses) {
   const auto scenario = load("runbook/fixtures/semantics/shifts.yaml");
   const RunResult result = replay(*scenario);
   const auto waits = step_waits(*scenario, result);
@@ -171,6 +171,65 @@ TEST(Stalls, AReadyStepWaitsForItsCrewsShift) {
   EXPECT_TRUE(std::holds_alternative<OffShiftWait>(w[1].cause));
   EXPECT_EQ(scenario->clock.local_text(w[1].from), "2024-01-13 10:00 GMT");
   EXPECT_EQ(scenario->clock.local_text(w[1].to), "2024-01-15 09:00 GMT");
+  // fix-db's work (step_semantics_test) pauses from Friday 17:00 until the
+  // Monday shift starts; the 30m hand-over after it counts as work time.
+  const auto& db = waits[testing::step_named(*scenario, "fix-db").value].waits;
+  ASSERT_EQ(db.size(), 1u);
+  EXPECT_TRUE(std::get<OffShiftWait>(db[0].cause).work_paused);
+  EXPECT_EQ(scenario->clock.local_text(db[0].from), "2024-01-12 17:00 GMT");
+  EXPECT_EQ(scenario->clock.local_text(db[0].to), "2024-01-15 09:00 GMT");
+}
+
+// paused_off_shift.yaml, worked in its comments: work under way pauses
+// while its crew is off shift, but not while it waits to retry.
+TEST(Stalls, WorkPausedOffShiftIsAWait) {
+  const auto scenario = load("runbook/fixtures/semantics/paused_off_shift.yaml");
+  const RunResult result = replay(*scenario);
+  const StepId fix_db = testing::step_named(*scenario, "fix-db");
+  const StepId fix_web = testing::step_named(*scenario, "fix-web");
+  EXPECT_EQ(result.steps[fix_db.value].completed, at(Duration::minutes(18 * 60 + 30)));
+  EXPECT_EQ(result.steps[fix_web.value].completed, at(Duration::hours(19)));
+  const auto waits = step_waits(*scenario, result);
+  const auto paused = [&](const Wait& w, std::string_view crew) {
+    const auto* off = std::get_if<OffShiftWait>(&w.cause);
+    return off && off->work_paused && scenario->crews[off->crew.value].id == crew && !w.at_end;
+  };
+
+  const auto& db = waits[fix_db.value].waits;
+  ASSERT_EQ(db.size(), 1u);
+  EXPECT_TRUE(paused(db[0], "storage"));
+  EXPECT_EQ(db[0].from, at(Duration::hours(2)));
+  EXPECT_EQ(db[0].to, at(Duration::hours(16)));
+
+  const auto& web = waits[fix_web.value].waits;
+  ASSERT_EQ(web.size(), 1u);
+  EXPECT_TRUE(paused(web[0], "web-team"));
+  EXPECT_EQ(web[0].from, at(Duration::minutes(150))) << "not while it waited to retry";
+  EXPECT_EQ(web[0].to, at(Duration::hours(16)));
+
+  const auto ranked = stalls(waits);
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0].step, fix_db);
+  EXPECT_EQ(ranked[1].step, fix_web);
+  EXPECT_EQ(waits[fix_web.value].stalled(), Duration::minutes(810));
+  // As the rehearsal asks for it: paused at 20:00, working again at 09:00.
+  const Wait* now = waits[fix_db.value].waiting_at(at(Duration::hours(4)));
+  ASSERT_NE(now, nullptr);
+  EXPECT_TRUE(paused(*now, "storage"));
+  EXPECT_EQ(waits[fix_db.value].waiting_at(at(Duration::hours(17))), nullptr);
+}
+
+// paused_at_the_end.yaml: a pause under way as the run ends says so.
+TEST(Stalls, WorkPausedAtTheEndSaysSo) {
+  const auto scenario = load("runbook/fixtures/semantics/paused_at_the_end.yaml");
+  const RunResult result = replay(*scenario);
+  const auto waits = step_waits(*scenario, result);
+  const auto& db = waits[testing::step_named(*scenario, "fix-db").value].waits;
+  ASSERT_EQ(db.size(), 1u);
+  EXPECT_TRUE(std::get<OffShiftWait>(db[0].cause).work_paused);
+  EXPECT_EQ(db[0].from, at(Duration::hours(2)));
+  EXPECT_EQ(db[0].to, at(Duration::hours(6)));
+  EXPECT_TRUE(db[0].at_end);
 }
 
 // Over every runbook fixture: a started step's waits up to its start are

@@ -1,9 +1,10 @@
 #pragma once
-// Why steps waited: every stretch of a run in which a step could not start
-// (or, its work done, could not complete) is put down to one cause - its
-// predecessors, its earliest start, a service it requires not being as it
-// needs, its crew being off shift, its crew's members all held by other
-// steps, or its verification gate - with what it waited for named.
+// Why steps waited: every stretch of a run in which a step could not start,
+// its work was paused, or, its work done, it could not complete is put down
+// to one cause - its predecessors, its earliest start, a service it
+// requires not being as it needs, its crew being off shift, its crew's
+// members all held by other steps, or its verification gate - with what it
+// waited for named.
 // Computed from a run's outcomes and timeline, so every report and the
 // rehearsal read the same answer.
 
@@ -28,9 +29,12 @@ struct EarliestStartWait {};
 struct RequirementWait {
   std::vector<ServiceId> services;
 };
-// Ready, but its crew was between shifts.
+// Ready, but its crew was between shifts; or, with work_paused, under way
+// and holding a member of its crew, whose shift had ended: its work waits
+// for the next shift (and its hand-over, which counts as work time).
 struct OffShiftWait {
   CrewId crew;
+  bool work_paused = false;
 };
 // Ready, its crew on shift, but every member was on another step: these
 // held them during the wait, in the order they were first seen holding.
@@ -62,7 +66,11 @@ struct Wait {
 // A step's waits in time order. From T0 to its start they account for all
 // of the time (from T0 to its release, its predecessors; then the rest), and
 // from the end of its work to its completion; a step that never started
-// waits until the end of the run.
+// waits until the end of the run. Between its start and the time its crew
+// is free of it, they are the stretches its crew was off shift, but for
+// those in which it was waiting to retry a failed attempt (the time before
+// a retry is drawn on its own; a restore-tenants step's batches waiting to
+// retry are not told apart).
 struct StepWaits {
   std::optional<SimTime> released;  // its predecessors were done
   std::vector<Wait> waits;

@@ -1,6 +1,8 @@
 #include "faultline/stalls.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "faultline/activity.hpp"
 #include "faultline/overloaded.hpp"
@@ -135,7 +137,8 @@ void add(std::vector<Wait>& waits, Wait w) {
     const auto* off = std::get_if<OffShiftWait>(&last.cause);
     const auto* required = std::get_if<RequirementWait>(&last.cause);
     if ((busy && same_crew_wait(*busy, *more)) ||
-        (off && off->crew == std::get<OffShiftWait>(w.cause).crew) ||
+        (off && off->crew == std::get<OffShiftWait>(w.cause).crew &&
+         off->work_paused == std::get<OffShiftWait>(w.cause).work_paused) ||
         (required && required->services == std::get<RequirementWait>(w.cause).services)) {
       last.to = w.to;
       if (busy) {
@@ -200,6 +203,62 @@ void add_start_waits(const WaitContext& context, const Step& step, StepId s, Sim
   }
 }
 
+// The stretches in which the step waited to retry a failed attempt: from
+// the failure to the retry's start (or the end of the run), read from the
+// run's timeline.
+std::vector<std::pair<SimTime, SimTime>> retry_delays(const RunResult& result, StepId s) {
+  std::vector<std::pair<SimTime, SimTime>> delays;
+  std::optional<SimTime> failed;
+  for (const TimelineEntry& e : result.timeline) {
+    if (e.subject != TimelineSubject{s})
+      continue;
+    if (e.kind == TimelineKind::step_attempt_failed) {
+      failed = e.at;
+    } else if (failed &&
+               (e.kind == TimelineKind::step_retry || e.kind == TimelineKind::step_next_method ||
+                e.kind == TimelineKind::step_failed)) {
+      if (e.kind == TimelineKind::step_retry)
+        delays.emplace_back(*failed, e.at);
+      failed.reset();
+    }
+  }
+  if (failed)
+    delays.emplace_back(*failed, result.end);
+  return delays;
+}
+
+// The stretches of [from, until) in which the crew was off shift, as paused
+// work.
+void add_pauses(const ShiftCalendar& calendar, CrewId crew, SimTime from, SimTime until,
+                std::vector<Wait>& waits) {
+  SimTime t = from;
+  while (t < until) {
+    if (calendar.on_shift(t)) {
+      const auto ends = calendar.shift_ends(t);
+      if (!ends)
+        return;
+      t = *ends;
+      continue;
+    }
+    const SimTime to = std::min(calendar.next_shift_start(t), until);
+    add(waits, {t, to, OffShiftWait{crew, true}});
+    t = to;
+  }
+}
+
+// From its start until its crew is free of it, the step's work pauses while
+// its crew is off shift, except while it waits to retry.
+void add_work_pauses(const WaitContext& context, CrewId crew, StepId s, std::vector<Wait>& waits) {
+  const RunResult& result = context.result();
+  SimTime from = *result.steps[s.value].started;
+  const SimTime until = context.freed(s);
+  for (const auto& [failed, retried] : retry_delays(result, s)) {
+    add_pauses(context.calendar(crew), crew, from, std::min(failed, until), waits);
+    from = std::max(from, retried);
+  }
+  add_pauses(context.calendar(crew), crew, from, until, waits);
+}
+
 StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const RunResult& result,
                    StepId s) {
   const Step& step = scenario.steps[s.value];
@@ -214,6 +273,12 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
   add_start_waits(context, step, s, *o.released, until, out.waits);
   if (!o.started && !o.skipped && !out.waits.empty())
     out.waits.back().at_end = true;
+  if (o.started && step.crew) {
+    add_work_pauses(context, *step.crew, s, out.waits);
+    if (!o.crew_freed && !out.waits.empty() && out.waits.back().to == result.end &&
+        std::holds_alternative<OffShiftWait>(out.waits.back().cause))
+      out.waits.back().at_end = true;
+  }
   if (o.work_done) {
     const SimTime to = o.completed.value_or(result.end);
     add(out.waits, {*o.work_done, to,

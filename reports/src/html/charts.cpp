@@ -208,13 +208,19 @@ void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& r
   }
 }
 
+bool work_paused(const Wait& w) {
+  const auto* off = std::get_if<OffShiftWait>(&w.cause);
+  return off && off->work_paused;
+}
+
 // The times in which the step was ready but could not start, or its work
-// was done but its gate was not open.
+// was done but its gate was not open (`paused` false); or those in which its
+// work was paused, drawn over its bar (`paused` true).
 void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step, double top,
-                const TimeAxis& x) {
+                const TimeAxis& x, bool paused) {
   for (const Wait& w : waits.waits) {
     std::string style;
-    if (std::holds_alternative<PredecessorsWait>(w.cause))
+    if (std::holds_alternative<PredecessorsWait>(w.cause) || work_paused(w) != paused)
       continue;
     if (std::holds_alternative<GateWait>(w.cause)) {
       style = "data gate";
@@ -242,7 +248,7 @@ void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result, cons
   const StepOutcome& o = result.steps[s.value];
   const double middle = top + kRow / 2;
   row_label(svg, middle - 2, step.id);
-  draw_waits(svg, scenario, waits, s, top, x);
+  draw_waits(svg, scenario, waits, s, top, x, false);
   const std::string outcome(outcome_name(o));
   if (o.started) {
     const SimTime freed = o.crew_freed.value_or(result.end);
@@ -255,6 +261,7 @@ void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result, cons
                          o.completed ? ", completed " + clock.local_text(*o.completed) : "",
                          o.attempts, user_hours(o.restored_loss)));
     draw_failed_attempts(svg, scenario, result, s.value, top, x);
+    draw_waits(svg, scenario, waits, s, top, x, true);
   } else if (o.skipped) {
     svg.path(diamond(x(*o.skipped), middle, 6), "data outcome-skipped",
              fmt::format("{}: skipped at {}, its condition no longer held", step.id,
@@ -378,8 +385,9 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
     chain += (chain.empty() ? "" : " → ") + scenario.steps[s.value].id;
   return figure("gantt", "Runbook",
                 "Each step from its start until its crew was free of it, in the lanes of its "
-                "crew, after the times in which it was ready but waited (hover over one for "
-                "what held it). Outlined bars, joined by lines, are the critical path: " +
+                "crew, after the times in which it was ready but waited, and marked where its "
+                "work paused while its crew was off shift (hover over one for what held it). "
+                "Outlined bars, joined by lines, are the critical path: " +
                     (chain.empty() ? std::string("no step started") : chain) + ".",
                 svg.finish());
 }

@@ -39,7 +39,9 @@ namespace faultline::reports {
 // 11: all_restored (simulate's per-run all_restored_h, compare's time to
 // full restoration) waits for the last tenant out; histogram counts
 // spread a quantile bucket over the bins it overlaps.
-inline constexpr int kSchemaVersion = 11;
+// 12: a step's waits (and stalled_s) count the stretches its work was
+// paused while its crew was off shift: off_shift waits give work_paused.
+inline constexpr int kSchemaVersion = 12;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
