@@ -306,10 +306,15 @@ ordered_json crews_json(const Scenario& scenario, const RunResult& result) {
   ordered_json crews = ordered_json::array();
   for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
     const Crew& crew = scenario.crews[c];
+    const CrewOutcome& o = result.crews[c];
+    const auto utilisation = o.utilisation();
     crews.push_back({{"id", crew.id},
                      {"size", crew.size},
-                     {"busy_hours", result.crews[c].busy.in_hours()},
-                     {"peak_busy", result.crews[c].peak_busy}});
+                     {"busy_hours", o.busy.in_hours()},
+                     {"beyond_size_hours", o.beyond_size.in_hours()},
+                     {"on_hand_hours", o.on_hand.in_hours()},
+                     {"utilisation", utilisation ? ordered_json(*utilisation) : ordered_json()},
+                     {"peak_busy", o.peak_busy}});
   }
   return crews;
 }

@@ -106,22 +106,23 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
-// Each crew's busy member-hours against its size over the runbook's span.
+// Each crew's busy member-hours against its members on hand over the
+// runbook's span.
 std::string crew_lines(const Scenario& scenario, const RunResult& result) {
   std::string out;
   if (!scenario.crews.empty()) {
     out +=
-        "\nCrews (utilisation: busy member-hours over its members' hours in the runbook's span, "
-        "its size as resized, hours off shift included)\n";
-    out += fmt::format("  {:<28} {:>5} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
-                       "peak busy", "utilisation");
-    const SimTime span_end = runbook_span_end(result);
+        "\nCrews (utilisation: busy member-hours over its members' hours on hand in the runbook's "
+        "span, its size as resized and those kept on a step past a cut, hours off shift "
+        "included; beyond size: busy hours of those kept on)\n";
+    out += fmt::format("  {:<28} {:>5} {:>12} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
+                       "beyond size", "peak busy", "utilisation");
     for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
       const CrewOutcome& o = result.crews[c];
-      const Duration on_hand = crew_on_hand(scenario.crews[c], span_end);
-      out += fmt::format("  {:<28} {:>5} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
-                         scenario.crews[c].size, o.busy.in_hours(), o.peak_busy,
-                         on_hand.ms > 0 ? percent(o.busy.in_hours() / on_hand.in_hours()) : "-");
+      const auto utilisation = o.utilisation();
+      out += fmt::format("  {:<28} {:>5} {:>12.1f} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
+                         scenario.crews[c].size, o.busy.in_hours(), o.beyond_size.in_hours(),
+                         o.peak_busy, utilisation ? percent(*utilisation) : "-");
     }
   }
 

@@ -580,6 +580,11 @@ TEST(StepSemantics, CrewBusyTimeAndPeakAreCounted) {
   EXPECT_EQ(r.crews[0].busy, Duration::hours(68) + Duration::minutes(30) + Duration::hours(1));
   EXPECT_EQ(r.crews[0].peak_busy, 2);
   EXPECT_EQ(r.crews[1].busy, Duration::hours(26) + Duration::minutes(30));
+  // Never beyond their sizes (2 and 1), over the runbook's span from Friday
+  // 15:00 to Tuesday 10:30 (fix-web done), 91h30m.
+  EXPECT_EQ(r.crews[0].beyond_size, Duration{});
+  EXPECT_EQ(r.crews[0].on_hand, Duration::hours(183));
+  EXPECT_EQ(r.crews[1].on_hand, Duration::hours(91) + Duration::minutes(30));
   const auto crew_lines = std::count_if(r.timeline.begin(), r.timeline.end(),
                                         [](const auto& e) { return e.kind == TimelineKind::crew; });
   EXPECT_EQ(crew_lines, 6);
@@ -610,6 +615,27 @@ TEST(StepSemantics, ACrewsMemberTimeOnHandFollowsItsResizes) {
   EXPECT_EQ(span_end, at(Duration::hours(4)));
   EXPECT_EQ(crew_on_hand(scenario->crews[0], span_end), Duration::hours(5));
   EXPECT_EQ(crew_on_hand(scenario->crews[0], at(Duration::hours(6))), Duration::hours(9));
+  // Found by a later review: 6 busy over 5 on hand read 120%. The member
+  // kept on fix-db past the cut is on hand too.
+  EXPECT_EQ(r.crews[0].beyond_size, Duration::hours(1));
+  EXPECT_EQ(r.crews[0].on_hand, Duration::hours(6));
+  EXPECT_EQ(r.crews[0].utilisation(), 1.0);
+}
+
+// Over the fixtures with crews cut, emptied, on shifts or held by batches:
+// no crew is ever busy for more member-time than it had on hand.
+TEST(StepSemantics, NoCrewIsBusierThanItsMembersOnHand) {
+  for (const std::string name :
+       {"crew_resized.yaml", "crew_emptied.yaml", "resize_behind_failure.yaml", "shifts.yaml",
+        "crew_peak_at_the_end.yaml", "paused_off_shift.yaml", "stalls.yaml", "together.yaml"}) {
+    SCOPED_TRACE(name);
+    const auto scenario = fixture(name);
+    const RunResult r = replay(*scenario);
+    for (const CrewOutcome& crew : r.crews) {
+      EXPECT_LE(crew.busy, crew.on_hand);
+      EXPECT_LE(crew.beyond_size, crew.busy);
+    }
+  }
 }
 
 // Found by a helper: the crew's growth at 5h, after its last step was

@@ -156,6 +156,20 @@ std::string_view outcome_name(const StepOutcome& o);
 struct CrewOutcome {
   Duration busy;  // time spent on steps, summed over its members
   int peak_busy = 0;
+  // Of that, the time its members spent on steps beyond its size: members
+  // kept on a step past a cut of the crew.
+  Duration beyond_size;
+  // The member-time it had on hand in the runbook's span (see
+  // runbook_span_end): its size as resized (crew_on_hand), and beyond it
+  // the members kept on, so that it is never less than busy.
+  Duration on_hand;
+
+  // Busy over on hand, at most 1; nothing when it had no one on hand.
+  std::optional<double> utilisation() const {
+    if (on_hand.ms <= 0)
+      return std::nullopt;
+    return static_cast<double>(busy.ms) / static_cast<double>(on_hand.ms);
+  }
 };
 
 // From sampling time `sample` (by position among the sampling times) on,

@@ -31,10 +31,13 @@ void CrewAccounting::sample_before(SimTime t, const RunbookExecutor& runbook) {
     ++next_sample_;
 }
 
-void CrewAccounting::instant_ends(const RunbookExecutor& runbook) {
+void CrewAccounting::instant_ends(const RunbookExecutor& runbook, Duration lasting) {
   for (std::uint32_t c = 0; c < result_->crews.size(); ++c) {
-    int& peak = result_->crews[c].peak_busy;
-    peak = std::max(peak, runbook.busy(CrewId{c}));
+    CrewOutcome& crew = result_->crews[c];
+    const int busy = runbook.busy(CrewId{c});
+    crew.peak_busy = std::max(crew.peak_busy, busy);
+    if (const int beyond = busy - runbook.size(CrewId{c}); beyond > 0)
+      crew.beyond_size += lasting * beyond;
   }
 }
 
@@ -47,7 +50,7 @@ void CrewAccounting::add(CrewId crew, int members, SimTime from, SimTime to) {
 void CrewAccounting::finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches) {
   // The state at the end holds for any later sampling time.
   sample_before(SimTime{std::numeric_limits<std::int64_t>::max()}, runbook);
-  instant_ends(runbook);
+  instant_ends(runbook, Duration{});
   for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
     const StepOutcome& o = result_->steps[s];
     const auto crew = scenario_.steps[s].crew;
@@ -57,6 +60,11 @@ void CrewAccounting::finish(const RunbookExecutor& runbook, std::span<const Crew
   }
   for (const CrewSpan& span : batches)
     add(span.crew, span.members, span.from, span.to);
+  const SimTime span_end = runbook_span_end(*result_);
+  for (std::uint32_t c = 0; c < scenario_.crews.size(); ++c) {
+    CrewOutcome& crew = result_->crews[c];
+    crew.on_hand = crew_on_hand(scenario_.crews[c], span_end) + crew.beyond_size;
+  }
 }
 
 }  // namespace faultline::detail

@@ -20,13 +20,15 @@ class CrewAccounting {
   void reset(RunResult& result, std::span<const SimTime> sample_times);
   // Samples the busy members at the sampling times before t.
   void sample_before(SimTime t, const RunbookExecutor& runbook);
-  // An instant is over, the crews busy as the runbook has them. Members
-  // taken and freed within an instant do not count: the most busy at once
-  // is the most at the end of some instant.
-  void instant_ends(const RunbookExecutor& runbook);
+  // An instant is over, the crews busy as the runbook has them, and they
+  // stay so for `lasting`, until the next instant. Members taken and freed
+  // within an instant do not count: the most busy at once is the most at
+  // the end of some instant, and those beyond the crew's size are counted
+  // over the spans between instants.
+  void instant_ends(const RunbookExecutor& runbook, Duration lasting);
   // Busy member-time from the steps' outcomes, and for batch steps from
   // what their batches held, once the run ended; the peaks of the
-  // instants.
+  // instants, and the member-time on hand.
   void finish(const RunbookExecutor& runbook, std::span<const CrewSpan> batches);
 
  private:

@@ -320,7 +320,7 @@ void Run::advance_to(SimTime t) {
   if (t > context_.now) {
     users_.settle();
     users_back_.instant_ends(context_.now, users_.total_affected());
-    crews_.instant_ends(steps_.runbook());
+    crews_.instant_ends(steps_.runbook(), t - context_.now);
     context_.recorder.trace_health(context_.health, context_.now);
   }
   crews_.sample_before(t, steps_.runbook());

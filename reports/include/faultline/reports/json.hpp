@@ -40,7 +40,9 @@ namespace faultline::reports {
 // full restoration) waits for the last tenant out; histogram counts
 // spread a quantile bucket over the bins it overlaps.
 // 12: a step's waits (and stalled_s) count the stretches its work was
-// paused while its crew was off shift: off_shift waits give work_paused.
+// paused while its crew was off shift: off_shift waits give work_paused;
+// the replay's crews give beyond_size_hours, on_hand_hours and
+// utilisation.
 inline constexpr int kSchemaVersion = 12;
 
 // What every JSON result starts with: schema_version and faultline_version
