@@ -2,6 +2,7 @@
 
 #include "faultline/version.hpp"
 
+#include "faultline/optimize.hpp"
 #include "faultline/strategy.hpp"
 #include "format.hpp"
 
@@ -349,6 +350,23 @@ ordered_json observed_outcomes_json(const Scenario& scenario, const RunResult& r
   return observed;
 }
 
+// How the optimize strategy found the priority list: its figures, as
+// optimize_text gives them.
+ordered_json search_json(const OptimizedPriority& found) {
+  const auto or_null = [](const std::optional<double>& v) {
+    return v ? ordered_json(*v) : ordered_json();
+  };
+  return {{"started_from", to_string(found.started_from)},
+          {"evaluations", found.evaluations},
+          {"runs", found.runs},
+          {"seed", found.seed},
+          {"start_user_hours", found.start_user_hours},
+          {"search_user_hours", found.search_user_hours},
+          {"check_user_hours", or_null(found.check_user_hours)},
+          {"check_start_user_hours", or_null(found.check_start_user_hours)},
+          {"kept_start", found.kept_start}};
+}
+
 }  // namespace
 
 ordered_json scenario_json(const Scenario& scenario) {
@@ -357,13 +375,15 @@ ordered_json scenario_json(const Scenario& scenario) {
                     {"file", scenario.file},
                     {"topology", scenario.topology->file()},
                     {"time_zone", clock.zone_name()},
-                    {"strategy", to_string(scenario.strategy)},
+                    {"strategy", to_string(strategy_asked(scenario))},
                     {"t0", clock.iso_text(SimTime{})}};
   if (scenario.strategy == StrategyKind::priority) {
     j["priority"] = ordered_json::array();
     for (const StepId s : scenario.priority)
       j["priority"].push_back(scenario.steps[s.value].id);
   }
+  if (scenario.priority_search)
+    j["search"] = search_json(*scenario.priority_search);
   return j;
 }
 

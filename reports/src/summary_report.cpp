@@ -117,7 +117,7 @@ std::string facts(const Scenario& scenario, std::string_view run) {
   out += fmt::format("- **Scenario:** {} (file {})\n", md(scenario.name), md(scenario.file));
   out += fmt::format("- **Topology:** {}\n",
                      md(topology.name().empty() ? topology.file() : topology.name()));
-  out += fmt::format("- **Run:** {}; strategy {}\n", run, to_string(scenario.strategy));
+  out += fmt::format("- **Run:** {}; strategy {}\n", run, to_string(strategy_asked(scenario)));
   out += fmt::format("- **T0:** {} ({}); all times below are in this zone\n",
                      scenario.clock.local_text(SimTime{}), md(scenario.clock.zone_name()));
   return out;
@@ -717,7 +717,7 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
   for (const Variant& v : variants) {
     out += fmt::format("- **{}:** {} (file {}), strategy {}\n", md(v.name),
                        md(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
-                       md(v.scenario->file), to_string(v.scenario->strategy));
+                       md(v.scenario->file), to_string(strategy_asked(*v.scenario)));
   }
   out += "\n## Ranking by mean user-hours lost\n\n";
   out += heading({">rank", "variant", ">mean", "95% CI of the mean", ">p90"});

@@ -366,8 +366,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   return out;
 }
 
-std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
-                          const OptimizeOptions& options) {
+std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found) {
   std::string order;
   for (const StepId s : found.order)
     order += (order.empty() ? "" : ", ") + scenario.steps[s.value].id;
@@ -375,7 +374,7 @@ std::string optimize_text(const Scenario& scenario, const OptimizedPriority& fou
   out += fmt::format(
       "Optimize: {} priority lists judged on the same {} runs each (streams of their own, seed "
       "{})\n",
-      found.evaluations, options.runs, options.seed);
+      found.evaluations, found.runs, found.seed);
   const std::string start = "started from " + std::string(to_string(found.started_from));
   out += fmt::format("  {:<44} {:>15} user-hours lost (mean of the search's runs)\n", start,
                      thousands(std::llround(found.start_user_hours)));
@@ -386,7 +385,7 @@ std::string optimize_text(const Scenario& scenario, const OptimizedPriority& fou
                          : "  (no better order than the one it started from)");
   if (found.check_user_hours && found.check_start_user_hours) {
     out += fmt::format("  checked on {} other runs: the order found {}, the start {}{}\n",
-                       options.runs, thousands(std::llround(*found.check_user_hours)),
+                       found.runs, thousands(std::llround(*found.check_user_hours)),
                        thousands(std::llround(*found.check_start_user_hours)),
                        found.kept_start ? "; no better there, so the start's order is kept" : "");
   }

@@ -512,6 +512,26 @@ cp "$runbook/six_jobs_estate.yaml" "$work/"
 expect_exit 0 "the pasted priority list validates" \
   "$faultline" replay "$work/six_jobs_optimized.yaml"
 check "and replays to the same loss" grep -q "all users .* 21,300 *0$" "$work/stdout"
+expect_exit 0 "the optimized replay's JSON and summary" \
+  "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 4 \
+  --json "$work/optimized.json" --report "$work/optimized"
+check "say the order was found by the search, with its figures" python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["scenario"]
+assert s["strategy"] == "optimize", s
+assert s["priority"] == ["fix-q", "fix-p", "fix-r", "fix-s", "fix-w", "fix-t"], s
+f = s["search"]
+assert f["started_from"] == "dependency-order" and f["runs"] == 4 and f["seed"] == 1, f
+assert f["start_user_hours"] == 21400 and f["search_user_hours"] == 21300, f
+assert f["check_user_hours"] == 21300 and not f["kept_start"], f' "$work/optimized.json"
+check "summary.md names the optimize strategy" \
+  grep -q "strategy optimize" "$work/optimized/summary.md"
+expect_exit 0 "the pasted list's JSON" \
+  "$faultline" replay "$work/six_jobs_optimized.yaml" --json "$work/pasted.json"
+check "is a priority list of its own, with no search" python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["scenario"]
+assert s["strategy"] == "priority" and "search" not in s, s' "$work/pasted.json"
 expect_exit 2 "the search needs runs" \
   "$faultline" replay "$runbook/six_jobs.yaml" --strategy optimize --search-runs 0
 # Options that would change nothing are refused, not passed over.

@@ -57,7 +57,8 @@ Scenario steady_state(std::shared_ptr<const Topology> topology, Duration horizon
                   SimTime{} + horizon,
                   StrategyKind::as_written,
                   {},
-                  {}};
+                  {},
+                  nullptr};
 }
 
 // The simulator's estimate of the mean against the exact value. The headline

@@ -205,6 +205,26 @@ TEST(Optimize, FindsTheBestOrderOfSixJobsThatNoRuleFinds) {
   EXPECT_EQ(found.started_from, StrategyKind::dependency_order) << "the best rule, 21,400";
   EXPECT_DOUBLE_EQ(found.start_user_hours, 21400);
   EXPECT_LE(found.evaluations, options.evaluations);
+  EXPECT_EQ(found.runs, 8u);
+}
+
+// Results name the strategy asked for: an order the search found says
+// optimize; the same scenario put under another strategy keeps no search.
+TEST(Optimize, AnOrderFoundBySearchKeepsTheSearch) {
+  const auto scenario = with_strategy("six_jobs.yaml", StrategyKind::optimize);
+  OptimizeOptions options;
+  options.runs = 4;
+  options.evaluations = 20;
+  const auto found =
+      std::make_shared<const OptimizedPriority>(optimize_priority(*scenario, options));
+  const auto optimized = with_priority(*scenario, found->order, found);
+  EXPECT_EQ(optimized->strategy, StrategyKind::priority);
+  EXPECT_EQ(optimized->priority_search, found);
+  EXPECT_EQ(strategy_asked(*optimized), StrategyKind::optimize);
+  EXPECT_EQ(strategy_asked(*with_priority(*scenario, found->order)), StrategyKind::priority);
+  const auto ruled = under_strategy(*optimized, StrategyKind::critical_path);
+  EXPECT_EQ(ruled->priority_search, nullptr);
+  EXPECT_EQ(strategy_asked(*ruled), StrategyKind::critical_path);
 }
 
 TEST(Optimize, TheSearchIsTheSameWhateverTheThreadCount) {

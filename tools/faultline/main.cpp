@@ -354,9 +354,10 @@ std::shared_ptr<const faultline::Scenario> resolve_optimize(
   options.evaluations = search.evaluations;
   options.threads = threads;
   options.seed = seed;
-  const auto found = faultline::optimize_priority(*scenario, options);
-  out << faultline::reports::optimize_text(*scenario, found, options);
-  return faultline::with_priority(*scenario, found.order);
+  const auto found = std::make_shared<const faultline::OptimizedPriority>(
+      faultline::optimize_priority(*scenario, options));
+  out << faultline::reports::optimize_text(*scenario, *found);
+  return faultline::with_priority(*scenario, found->order, found);
 }
 
 unsigned all_cores() {

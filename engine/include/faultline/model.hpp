@@ -21,6 +21,8 @@
 
 namespace faultline {
 
+struct OptimizedPriority;  // optimize.hpp
+
 enum class DependencyKind {
   hard,  // the dependant serves no more than the dependency does
   soft,  // the dependant keeps serving, with degraded performance
@@ -671,6 +673,9 @@ struct Scenario {
   std::vector<StepId> priority;
   // What `calibrate` fits, in the order written.
   std::vector<UnknownParameter> unknowns;
+  // Where the scenario asked for the optimize strategy, the search that
+  // found `priority` (see optimize.hpp), so that every result says so.
+  std::shared_ptr<const OptimizedPriority> priority_search;
 
   std::optional<StepId> find_step(std::string_view id) const;
   // Some fault takes tenants out: results follow tenants beside services.

@@ -40,13 +40,19 @@ struct OptimizedPriority {
   std::optional<double> check_user_hours;
   std::optional<double> check_start_user_hours;
   bool kept_start = false;
+  // As asked: the runs each candidate was judged on, and the seed.
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
 };
 
 // Only the order among steps of one crew matters: steps of different crews
 // never compete. Throws std::invalid_argument for options out of range.
 OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOptions& options);
 
-// The scenario with its strategy set to the priority list.
-std::shared_ptr<const Scenario> with_priority(const Scenario& scenario, std::vector<StepId> order);
+// The scenario with its strategy set to the priority list, and, when the
+// optimize search found it, the search (Scenario::priority_search).
+std::shared_ptr<const Scenario> with_priority(
+    const Scenario& scenario, std::vector<StepId> order,
+    std::shared_ptr<const OptimizedPriority> found_by = nullptr);
 
 }  // namespace faultline

@@ -18,6 +18,10 @@ std::span<const StrategyKind> strategies();
 std::string_view to_string(StrategyKind k);
 std::optional<StrategyKind> parse_strategy(std::string_view name);
 
+// The strategy the scenario asked for, as results name it: optimize for
+// the priority list its search found, its own otherwise.
+StrategyKind strategy_asked(const Scenario& scenario);
+
 // Users a step brings back: those of every group using a service the step
 // acts on, or a service that hard-depends on one, directly or not.
 UserCount users_restored_by(const Scenario& scenario, StepId step);
@@ -26,7 +30,8 @@ UserCount users_restored_by(const Scenario& scenario, StepId step);
 // a search: the candidates a search starts from.
 std::span<const StrategyKind> heuristic_strategies();
 
-// The scenario under `strategy` instead of its own. Throws
+// The scenario under `strategy` instead of its own (and of any search
+// that found its priority list). Throws
 // std::invalid_argument for the priority strategy when the scenario has no
 // priority list, as the loader refuses it: it would run as written under
 // another name.

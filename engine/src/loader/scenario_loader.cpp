@@ -110,7 +110,7 @@ class ScenarioReader {
         Scenario{reader_.file(), name_, description_, topology_, ScenarioClock(t0_, zone_),
                  std::move(faults_), std::move(crews_list_), std::move(steps_list_),
                  std::move(step_successors), std::move(observed_), horizon_, strategy_,
-                 std::move(priority_), std::move(unknowns_)});
+                 std::move(priority_), std::move(unknowns_), nullptr});
   }
 
  private:

@@ -146,6 +146,8 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
   Judge judge(scenario, options);
   std::map<std::vector<std::vector<std::uint32_t>>, std::int64_t> judged;
   OptimizedPriority out;
+  out.runs = options.runs;
+  out.seed = options.seed;
   const auto evaluate = [&](const CrewOrders& orders) {
     const auto [it, fresh] = judged.try_emplace(orders.by_crew, 0);
     if (fresh) {
@@ -212,10 +214,12 @@ OptimizedPriority optimize_priority(const Scenario& scenario, const OptimizeOpti
   return out;
 }
 
-std::shared_ptr<const Scenario> with_priority(const Scenario& scenario, std::vector<StepId> order) {
+std::shared_ptr<const Scenario> with_priority(const Scenario& scenario, std::vector<StepId> order,
+                                              std::shared_ptr<const OptimizedPriority> found_by) {
   auto out = std::make_shared<Scenario>(scenario);
   out->strategy = StrategyKind::priority;
   out->priority = std::move(order);
+  out->priority_search = std::move(found_by);
   return out;
 }
 

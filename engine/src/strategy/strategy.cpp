@@ -102,7 +102,12 @@ std::shared_ptr<Scenario> under_strategy(const Scenario& scenario, StrategyKind 
         "first), and it has none; add one, or name another strategy");
   auto chosen = std::make_shared<Scenario>(scenario);
   chosen->strategy = strategy;
+  chosen->priority_search = nullptr;
   return chosen;
+}
+
+StrategyKind strategy_asked(const Scenario& scenario) {
+  return scenario.priority_search ? StrategyKind::optimize : scenario.strategy;
 }
 
 std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind strategy) {

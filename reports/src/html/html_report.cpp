@@ -166,7 +166,7 @@ std::string scenario_header(const Scenario& scenario, std::string_view kind) {
                      escape(topology.name().empty() ? topology.file() : topology.name()));
   out += fmt::format("<dt>T0</dt><dd>{} ({})</dd>\n", escape(scenario.clock.local_text(SimTime{})),
                      escape(scenario.clock.zone_name()));
-  out += fmt::format("<dt>Strategy</dt><dd>{}</dd>\n", escape(to_string(scenario.strategy)));
+  out += fmt::format("<dt>Strategy</dt><dd>{}</dd>\n", escape(to_string(strategy_asked(scenario))));
   return out + "</dl>\n";
 }
 
@@ -617,7 +617,7 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
   for (const Variant& v : variants) {
     body += fmt::format("<dt>{}</dt><dd>{} ({}), strategy {}</dd>\n", escape(v.name),
                         escape(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
-                        escape(v.scenario->file), escape(to_string(v.scenario->strategy)));
+                        escape(v.scenario->file), escape(to_string(strategy_asked(*v.scenario))));
   }
   body += "</dl>\n<h2>Ranking</h2>\n";
   std::vector<std::vector<std::string>> rows;

@@ -42,7 +42,8 @@ namespace faultline::reports {
 // 12: a step's waits (and stalled_s) count the stretches its work was
 // paused while its crew was off shift: off_shift waits give work_paused;
 // the replay's crews give beyond_size_hours, on_hand_hours and
-// utilisation.
+// utilisation; a scenario whose priority list the optimize search found
+// says strategy optimize, and gives the list and the search.
 inline constexpr int kSchemaVersion = 12;
 
 // What every JSON result starts with: schema_version and faultline_version

@@ -48,8 +48,7 @@ std::string events_text(const Scenario& scenario, const RunResult& result, SimTi
 std::string rehearsal_status_text(const Rehearsal& rehearsal);
 // What the optimize search found, with the order as YAML to paste into the
 // scenario.
-std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found,
-                          const OptimizeOptions& options);
+std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found);
 
 // simulate --rare: the event, the stretch and its search, the estimate.
 std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& estimate);
