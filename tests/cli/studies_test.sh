@@ -591,6 +591,17 @@ check "one under way fails now" grep -q "^restore-db fails now;" "$work/stdout"
 check "one awaiting a retry fails its next attempt" \
   grep -q "^restore-web awaits a retry: its next attempt will fail when its work is done;" \
   "$work/stdout"
+# crew says how long the size holds (crew_resized.yaml: ops is cut to 1 at
+# 1h, its last step done at 4h), and when it changes nothing.
+printf 'advance 30m\ncrew ops 4\nadvance 5h\ncrew ops 2\nquit\n' >"$work/resize.txt"
+expect_exit 0 "rehearse resizes a crew" \
+  "$faultline" rehearse "$runbook/semantics/crew_resized.yaml" --script "$work/resize.txt"
+check "until its next resized entry" grep -q \
+  "^ops has 4 member(s) from now until 2024-01-10 10:00 UTC, when its resized entry makes it 1;" \
+  "$work/stdout"
+check "and says when none of its steps is left" grep -q \
+  "^ops has 2 member(s) from now (none of its steps is left to do: it changes nothing);" \
+  "$work/stdout"
 expect_exit 2 "rehearse of an invalid scenario" \
   "$faultline" rehearse "$fixtures/runbook_cycle.yaml" --script "$work/script.txt"
 expect_exit 2 "rehearse with a missing script" \

@@ -29,7 +29,8 @@ constexpr const char* kHelp =
                                done); its retries and rollback follow
   fault outage SERVICE [F]     SERVICE stops serving now, down to fraction F (0)
   fault delete DEPLOYMENT      DEPLOYMENT's instances are deleted now
-  crew CREW SIZE               CREW has SIZE members from now on
+  crew CREW SIZE               CREW has SIZE members from now on (until its next
+                               resized entry, if the scenario has one to come)
   undo                         go back one command
   save FILE                    write the rehearsed scenario as YAML that validate accepts
   help                         this list
@@ -174,7 +175,35 @@ class Session {
     }
     if (size < 0)
       return refuse("crew takes a crew and a size of 0 or more, found '" + size_text + "'");
-    return changed(r_.resize(crew, size), crew + " has " + size_text + " member(s) from now");
+    const std::string what = resizing_words(crew, size);  // before the resize
+    return changed(r_.resize(crew, size), what);
+  }
+
+  // What a resize does: the size holds until the crew's next `resized`
+  // entry, if the scenario has one to come, and changes nothing when none
+  // of the crew's steps is left to do.
+  std::string resizing_words(const std::string& crew, int size) const {
+    const Scenario& scenario = r_.scenario();
+    std::string what = fmt::format("{} has {} member(s) from now", crew, size);
+    const auto c = std::find_if(scenario.crews.begin(), scenario.crews.end(),
+                                [&](const Crew& k) { return k.id == crew; });
+    if (c == scenario.crews.end())
+      return what;
+    const auto next = std::find_if(c->resized.begin(), c->resized.end(),
+                                   [&](const CrewResize& r) { return r.at > r_.now(); });
+    if (next != c->resized.end()) {
+      what += fmt::format(" until {}, when its resized entry makes it {}",
+                          scenario.clock.local_text(next->at), next->size);
+    }
+    const auto crew_id = CrewId{static_cast<std::uint32_t>(c - scenario.crews.begin())};
+    bool left = false;
+    for (std::uint32_t s = 0; s < scenario.steps.size() && !left; ++s) {
+      const StepStatus status = step_status_at(scenario, r_.result(), StepId{s}, r_.now());
+      left = scenario.steps[s].crew == crew_id && status != StepStatus::verifying &&
+             status != StepStatus::done && status != StepStatus::skipped &&
+             status != StepStatus::failed;
+    }
+    return left ? what : what + " (none of its steps is left to do: it changes nothing)";
   }
 
   bool say(const std::string& text) {
