@@ -639,17 +639,20 @@ double share(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-std::int64_t to_minute(double ms) {
-  constexpr double kMsPerMinute = 60'000.0;
-  return static_cast<std::int64_t>(std::llround(ms / kMsPerMinute)) * 60'000;
+std::int64_t to_readable(double ms) {
+  constexpr double kMinute = 60'000.0;
+  constexpr double kHour = 60 * kMinute;
+  const double size = std::abs(ms);
+  const double unit = size >= kHour ? kMinute : size >= kMinute ? 1'000.0 : 1.0;
+  return std::llround(ms / unit) * static_cast<std::int64_t>(unit);
 }
 
 std::string duration_text(double ms) {
-  return format_duration(Duration{to_minute(ms)});
+  return format_duration(Duration{to_readable(ms)});
 }
 
 std::string at_local(const ScenarioClock& clock, double ms) {
-  return clock.local_text(SimTime{to_minute(ms)});
+  return clock.local_text(SimTime{to_readable(ms)});
 }
 
 std::string event_time_text(const ScenarioClock& clock, const EventTimes& times, double q,

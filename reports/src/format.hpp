@@ -101,8 +101,12 @@ std::string run_event_words(const Scenario& scenario, const RunEvent& event);
 // past three).
 std::string step_subject(const Scenario& scenario, const Step& step);
 
-// Spreads are read in minutes; milliseconds would be noise.
-std::int64_t to_minute(double ms);
+// A statistic of durations or times for people: a quantile is known to
+// within 0.8% of its size (see Accumulator), so it is rounded to the
+// minute from an hour on, to the second from a minute on, and to the
+// millisecond below: never to a unit above 1/60 of its size, so that a
+// failover of 40s reads 40s, not 1m, and one of 20s not 0s.
+std::int64_t to_readable(double ms);
 std::string duration_text(double ms);
 std::string at_local(const ScenarioClock& clock, double ms);
 // The q-quantile of when an event happened over all runs that could see it,

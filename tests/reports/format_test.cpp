@@ -31,6 +31,28 @@ TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
   EXPECT_EQ(share_text(1.0), "1.000");
 }
 
+// Found in review: every spread was rounded to the minute, so a failover
+// down for 40s in every run read "1m", one of 20s "0s", and its time back
+// the minute before or after. A statistic keeps the unit below 1/60 of its
+// size: minutes from an hour, seconds from a minute, milliseconds below.
+TEST(Format, SpreadsAreRoundedToAUnitSmallBesideThem) {
+  EXPECT_EQ(duration_text(40'000), "40s");
+  EXPECT_EQ(duration_text(20'000), "20s");
+  EXPECT_EQ(duration_text(812.4), "812ms");
+  EXPECT_EQ(duration_text(59'999.6), "1m");
+  EXPECT_EQ(duration_text(90'400), "1m30s");
+  EXPECT_EQ(duration_text(3'599'600), "1h");
+  EXPECT_EQ(duration_text(5 * 3'600'000 + 20'000), "5h");
+  EXPECT_EQ(duration_text(5 * 3'600'000 + 40'000), "5h1m");
+  EXPECT_EQ(duration_text(-40'000), "-40s");  // a milestone's simulated less observed time
+  EXPECT_EQ(duration_text(0), "0s");
+  const ScenarioClock clock(
+      std::chrono::sys_days{std::chrono::year{2024} / 1 / 10} + std::chrono::hours{9},
+      ScenarioClock::find_zone("UTC"));
+  EXPECT_EQ(at_local(clock, 40'000), "2024-01-10 09:00:40 UTC");
+  EXPECT_EQ(at_local(clock, 5 * 3'600'000 + 40'000), "2024-01-10 14:01 UTC");
+}
+
 // Commas between each three digits from the right, the sign before them,
 // at both ends of int64's range too (its least has no positive of its own).
 TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {

@@ -105,6 +105,21 @@ TEST_F(Reports, TheSimulationTextGivesANegativeBoundInMillions) {
       << text.substr(0, 300);
 }
 
+// quick_failover.yaml, worked in its comments: db is down 40s in every run.
+// Rounded to the minute, the text said 1m and 09:01, and summary.md too.
+TEST_F(Reports, ASpreadOfSecondsIsNotRoundedToAMinute) {
+  const auto scenario = load("tests/reports/fixtures/quick_failover.yaml");
+  const MonteCarloResult result = simulate_small(*scenario);
+  const std::string text = reports::simulation_text(*scenario, result);
+  EXPECT_NE(
+      text.find("db                         1.000        40s        40s        40s     0.000  "
+                "2024-01-10 09:00:40 UTC"),
+      std::string::npos)
+      << text;
+  const std::string summary = reports::simulation_summary(*scenario, result);
+  EXPECT_NE(summary.find("| db | 100% | 40s | 40s |"), std::string::npos) << summary;
+}
+
 // Three runs in 20,000 meeting a milestone are not none of them, nor is
 // one given up in 10,000 (see the fixture's hand figures): the text's
 // shares at three places say "<0.001" and ">0.999", as summary.md's
