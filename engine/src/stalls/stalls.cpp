@@ -16,12 +16,19 @@ namespace {
 class WaitContext {
  public:
   WaitContext(const Scenario& scenario, const RunResult& result)
-      : scenario_(scenario), result_(result) {
+      : scenario_(scenario), result_(result), retry_delays_(scenario.steps.size()) {
     for (const Crew& crew : scenario.crews)
       calendars_.emplace_back(crew, scenario.clock, activity_until(scenario));
+    find_retry_delays();
   }
 
   const ShiftCalendar& calendar(CrewId c) const { return calendars_[c.value]; }
+  bool has_shifts(CrewId c) const { return !scenario_.crews[c.value].shifts.empty(); }
+  // The stretches in which the step waited to retry a failed attempt: from
+  // the failure to the retry's start (or the end of the run).
+  const std::vector<std::pair<SimTime, SimTime>>& retry_delays(StepId s) const {
+    return retry_delays_[s.value];
+  }
   const RunResult& result() const { return result_; }
 
   // The first time after t at which a service the step requires changes
@@ -111,9 +118,34 @@ class WaitContext {
   }
 
  private:
+  // Every step's at once, in one pass over the timeline.
+  void find_retry_delays() {
+    std::vector<std::optional<SimTime>> failed(scenario_.steps.size());
+    for (const TimelineEntry& e : result_.timeline) {
+      const auto* s = std::get_if<StepId>(&e.subject);
+      if (!s)
+        continue;
+      std::optional<SimTime>& since = failed[s->value];
+      if (e.kind == TimelineKind::step_attempt_failed) {
+        since = e.at;
+      } else if (since &&
+                 (e.kind == TimelineKind::step_retry || e.kind == TimelineKind::step_next_method ||
+                  e.kind == TimelineKind::step_failed)) {
+        if (e.kind == TimelineKind::step_retry)
+          retry_delays_[s->value].emplace_back(*since, e.at);
+        since.reset();
+      }
+    }
+    for (std::size_t s = 0; s < failed.size(); ++s) {
+      if (failed[s])
+        retry_delays_[s].emplace_back(*failed[s], result_.end);
+    }
+  }
+
   const Scenario& scenario_;
   const RunResult& result_;
   std::vector<ShiftCalendar> calendars_;
+  std::vector<std::vector<std::pair<SimTime, SimTime>>> retry_delays_;  // by step
 };
 
 // A crew busy with other steps, and one with no members at all (resized
@@ -203,30 +235,6 @@ void add_start_waits(const WaitContext& context, const Step& step, StepId s, Sim
   }
 }
 
-// The stretches in which the step waited to retry a failed attempt: from
-// the failure to the retry's start (or the end of the run), read from the
-// run's timeline.
-std::vector<std::pair<SimTime, SimTime>> retry_delays(const RunResult& result, StepId s) {
-  std::vector<std::pair<SimTime, SimTime>> delays;
-  std::optional<SimTime> failed;
-  for (const TimelineEntry& e : result.timeline) {
-    if (e.subject != TimelineSubject{s})
-      continue;
-    if (e.kind == TimelineKind::step_attempt_failed) {
-      failed = e.at;
-    } else if (failed &&
-               (e.kind == TimelineKind::step_retry || e.kind == TimelineKind::step_next_method ||
-                e.kind == TimelineKind::step_failed)) {
-      if (e.kind == TimelineKind::step_retry)
-        delays.emplace_back(*failed, e.at);
-      failed.reset();
-    }
-  }
-  if (failed)
-    delays.emplace_back(*failed, result.end);
-  return delays;
-}
-
 // The stretches of [from, until) in which the crew was off shift, as paused
 // work.
 void add_pauses(const ShiftCalendar& calendar, CrewId crew, SimTime from, SimTime until,
@@ -249,10 +257,11 @@ void add_pauses(const ShiftCalendar& calendar, CrewId crew, SimTime from, SimTim
 // From its start until its crew is free of it, the step's work pauses while
 // its crew is off shift, except while it waits to retry.
 void add_work_pauses(const WaitContext& context, CrewId crew, StepId s, std::vector<Wait>& waits) {
-  const RunResult& result = context.result();
-  SimTime from = *result.steps[s.value].started;
+  if (!context.has_shifts(crew))
+    return;
+  SimTime from = *context.result().steps[s.value].started;
   const SimTime until = context.freed(s);
-  for (const auto& [failed, retried] : retry_delays(result, s)) {
+  for (const auto& [failed, retried] : context.retry_delays(s)) {
     add_pauses(context.calendar(crew), crew, from, std::min(failed, until), waits);
     from = std::max(from, retried);
   }
