@@ -284,8 +284,10 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
     out.waits.back().at_end = true;
   if (o.started && step.crew) {
     add_work_pauses(context, *step.crew, s, out.waits);
-    if (!o.crew_freed && !out.waits.empty() && out.waits.back().to == result.end &&
-        std::holds_alternative<OffShiftWait>(out.waits.back().cause))
+    // A pause under way as the run ended.
+    if (const auto* off =
+            out.waits.empty() ? nullptr : std::get_if<OffShiftWait>(&out.waits.back().cause);
+        off && off->work_paused && !o.crew_freed && out.waits.back().to == result.end)
       out.waits.back().at_end = true;
   }
   if (o.work_done) {
