@@ -6,6 +6,7 @@
 
 #include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/runbook.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -620,6 +621,25 @@ TEST(StepSemantics, ACrewsMemberTimeOnHandFollowsItsResizes) {
   EXPECT_EQ(r.crews[0].beyond_size, Duration::hours(1));
   EXPECT_EQ(r.crews[0].on_hand, Duration::hours(6));
   EXPECT_EQ(r.crews[0].utilisation(), 1.0);
+}
+
+// stalls.yaml's steps in order: triage (ops), fix-app (ops), fix-db
+// (storage, after triage), notify (no crew, after triage). A resize of
+// storage makes a difference while fix-db can still start: not once triage
+// failed, which leaves fix-db blocked for good, nor once fix-db is done.
+TEST(StepSemantics, ACrewIsNeededWhileOneOfItsStepsCanStillStart) {
+  const auto scenario = fixture("stalls.yaml");
+  const CrewId ops = CrewId{0};
+  const CrewId storage = CrewId{1};
+  using enum StepStatus;
+  const std::vector<StepStatus> triage_running = {running, ready, blocked, blocked};
+  EXPECT_TRUE(crew_needed(*scenario, triage_running, ops));
+  EXPECT_TRUE(crew_needed(*scenario, triage_running, storage)) << "fix-db can still start";
+  const std::vector<StepStatus> triage_failed = {failed, verifying, blocked, blocked};
+  EXPECT_FALSE(crew_needed(*scenario, triage_failed, storage)) << "fix-db never starts";
+  EXPECT_FALSE(crew_needed(*scenario, triage_failed, ops)) << "fix-app verifying holds no one";
+  const std::vector<StepStatus> all_done = {done, done, done, done};
+  EXPECT_FALSE(crew_needed(*scenario, all_done, storage));
 }
 
 // Over the fixtures with crews cut, emptied, on shifts or held by batches:

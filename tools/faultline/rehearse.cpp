@@ -11,6 +11,7 @@
 #include "faultline/rehearsal.hpp"
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/text.hpp"
+#include "faultline/runbook.hpp"
 
 namespace faultline::cli {
 
@@ -195,15 +196,13 @@ class Session {
       what += fmt::format(" until {}, when its resized entry makes it {}",
                           scenario.clock.local_text(next->at), next->size);
     }
-    const auto crew_id = CrewId{static_cast<std::uint32_t>(c - scenario.crews.begin())};
-    bool left = false;
-    for (std::uint32_t s = 0; s < scenario.steps.size() && !left; ++s) {
-      const StepStatus status = step_status_at(scenario, r_.result(), StepId{s}, r_.now());
-      left = scenario.steps[s].crew == crew_id && status != StepStatus::verifying &&
-             status != StepStatus::done && status != StepStatus::skipped &&
-             status != StepStatus::failed;
-    }
-    return left ? what : what + " (none of its steps is left to do: it changes nothing)";
+    std::vector<StepStatus> status;
+    for (std::uint32_t s = 0; s < scenario.steps.size(); ++s)
+      status.push_back(step_status_at(scenario, r_.result(), StepId{s}, r_.now()));
+    const CrewId id{static_cast<std::uint32_t>(c - scenario.crews.begin())};
+    return crew_needed(scenario, status, id)
+               ? what
+               : what + " (none of its steps is left to do: it changes nothing)";
   }
 
   bool say(const std::string& text) {

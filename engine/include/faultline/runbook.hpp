@@ -27,6 +27,11 @@ enum class StepStatus {
 
 std::string_view to_string(StepStatus s);
 
+// Whether a change of the crew's size can still make a difference, the
+// steps being as `status` says (by StepId): some step of the crew can still
+// start or is under way with its crew.
+bool crew_needed(const Scenario& scenario, std::span<const StepStatus> status, CrewId crew);
+
 // When a crew works: its shifts turned into simulated time, overlapping ones
 // merged. Without shifts it always works.
 class ShiftCalendar {
@@ -101,8 +106,7 @@ class RunbookExecutor {
   std::size_t resizes_to_come(CrewId crew) const {
     return scenario_.crews[crew.value].resized.size() - resizes_reached_[crew.value];
   }
-  // Whether a change of the crew's size can still make a difference: some
-  // step of the crew can still start or is under way with its crew.
+  // crew_needed (below) of the steps as they are now.
   bool crew_needed(CrewId crew) const;
 
   // Starts ready steps not awaiting services, in rank order, while their

@@ -257,28 +257,32 @@ void RunbookExecutor::resize(CrewId crew, std::size_t change) {
 
 // A step blocked behind one that failed (or behind such a step) never
 // starts; one verifying holds no crew.
-bool RunbookExecutor::crew_needed(CrewId crew) const {
-  std::vector<char> never_starts(status_.size());
+bool crew_needed(const Scenario& scenario, std::span<const StepStatus> status, CrewId crew) {
+  std::vector<char> never_starts(status.size());
   for (bool changed = true; changed;) {
     changed = false;
-    for (std::size_t s = 0; s < status_.size(); ++s) {
-      if (status_[s] != StepStatus::blocked || never_starts[s])
+    for (std::size_t s = 0; s < status.size(); ++s) {
+      if (status[s] != StepStatus::blocked || never_starts[s])
         continue;
-      const auto& after = scenario_.steps[s].after;
+      const auto& after = scenario.steps[s].after;
       never_starts[s] = std::any_of(after.begin(), after.end(), [&](StepId p) {
-        return status_[p.value] == StepStatus::failed || never_starts[p.value];
+        return status[p.value] == StepStatus::failed || never_starts[p.value];
       });
       changed = changed || never_starts[s];
     }
   }
-  for (std::size_t s = 0; s < status_.size(); ++s) {
-    const StepStatus st = status_[s];
+  for (std::size_t s = 0; s < status.size(); ++s) {
+    const StepStatus st = status[s];
     const bool over = st == StepStatus::done || st == StepStatus::skipped ||
                       st == StepStatus::failed || st == StepStatus::verifying;
-    if (scenario_.steps[s].crew == crew && !over && !never_starts[s])
+    if (scenario.steps[s].crew == crew && !over && !never_starts[s])
       return true;
   }
   return false;
+}
+
+bool RunbookExecutor::crew_needed(CrewId crew) const {
+  return faultline::crew_needed(scenario_, status_, crew);
 }
 
 std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
