@@ -135,17 +135,19 @@ TEST(Compare, RefusesUserHoursCountedOverDifferentTimes) {
   options.runs = 20;
   const std::vector<Variant> unequal = {{"ten", ten}, {"twenty", twenty}};
   const Comparison c = compare(unequal, options);
-  ASSERT_EQ(c.runs_ending_cut_off.size(), 2u);
-  EXPECT_GT(c.runs_ending_cut_off[0], 0u);
-  EXPECT_EQ(c.runs_ending_cut_off[0], c.runs_ending_cut_off[1]) << "the same runs give up";
+  ASSERT_EQ(c.counted_short.size(), 2u);
+  const std::uint64_t gave_up = c.counted_short[0].ended_ms.count();
+  EXPECT_GT(gave_up, 0u);
+  EXPECT_LT(gave_up, 20u) << "fix-db succeeds in some runs";
+  EXPECT_EQ(c.counted_short[1].ended_ms.count(), 0u) << "twenty's runs end last";
   const auto why = unequal_windows(unequal, c);
   ASSERT_TRUE(why);
   EXPECT_EQ(*why, fmt::format("'ten' ended {} of its 20 runs with users still cut off at "
-                              "T0+10h, where its runs end, and other variants count up to "
+                              "T0+10h, while the same runs of another variant count on up to "
                               "T0+20h: their user-hours lost are counted over different times, "
                               "and the ranking would say nothing; give every variant the same "
                               "horizon",
-                              c.runs_ending_cut_off[0]));
+                              gave_up));
   const std::vector<Variant> same = {{"ten", ten}, {"again", ten}};
   EXPECT_FALSE(unequal_windows(same, compare(same, options)));
   // three_jobs.yaml has every job done within 6h: 10h and 20h count the same.
@@ -156,6 +158,36 @@ TEST(Compare, RefusesUserHoursCountedOverDifferentTimes) {
   longer->horizon = SimTime{} + Duration::hours(20);
   const std::vector<Variant> complete = {{"ten", jobs}, {"twenty", longer}};
   EXPECT_FALSE(unequal_windows(complete, compare(complete, options)));
+}
+
+// Found in review: without horizons, both variants were taken to count to
+// the default horizon, 30 days, but a run with users still cut off goes on
+// to its last work when later: gave_up_then_audit.yaml's runs that gave up
+// end at 40d, gave_up_last.yaml's at 30d (see the fixture), and the second
+// counted them over ten days less, unsaid. The runs in which fix-db
+// succeeded end with everyone back (at 2h and 40d), each counted whole.
+TEST(Compare, RefusesRunsCountedShortWithoutHorizons) {
+  const std::vector<Variant> variants = {
+      {"audit", testing::scenario_fixture("runbook/fixtures/semantics/gave_up_then_audit.yaml")},
+      {"plain", testing::scenario_fixture("runbook/fixtures/semantics/gave_up_last.yaml")}};
+  CompareOptions options;
+  options.runs = 20;
+  const Comparison c = compare(variants, options);
+  EXPECT_EQ(c.counted_short[0].ended_ms.count(), 0u) << "audit's runs end last";
+  const Moments& ended = c.counted_short[1].ended_ms;
+  EXPECT_GT(ended.count(), 0u);
+  EXPECT_LT(ended.count(), 20u) << "fix-db succeeds in some runs";
+  EXPECT_EQ(ended.min(), kDefaultHorizon.ms);
+  EXPECT_EQ(ended.max(), kDefaultHorizon.ms);
+  EXPECT_EQ(c.counted_short[1].others_ended_ms.min(), Duration::days(40).ms);
+  const auto why = unequal_windows(variants, c);
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, fmt::format("'plain' ended {} of its 20 runs with users still cut off at "
+                              "T0+30d, while the same runs of another variant count on up to "
+                              "T0+40d: their user-hours lost are counted over different times, "
+                              "and the ranking would say nothing; give every variant the same "
+                              "horizon",
+                              ended.count()));
 }
 
 // Found by a helper: one run gave zero-width intervals ("964 .. 964"),

@@ -83,6 +83,15 @@ struct PairedDifference {
   bool significant = false;
 };
 
+// A variant's runs counted over less time than the same run of another
+// variant (see unequal_windows): those that ended with users still cut off
+// while another variant's same run went on. When they ended, and the
+// latest end of the other variants' same runs, in ms since T0.
+struct CountedShort {
+  Moments ended_ms;
+  Moments others_ended_ms;
+};
+
 struct Comparison {
   std::uint64_t runs = 0;
   std::uint64_t first_run = 0;  // the runs are [first_run, first_run + runs)
@@ -96,9 +105,7 @@ struct Comparison {
   Duration restoration_cap;
   // metrics[v][m]: variant v's values of metric m, one per run.
   std::vector<std::array<Accumulator, kComparedMetrics.size()>> metrics;
-  // By variant: its runs that ended with users still cut off, whose
-  // user-hours lost count only to its end (see unequal_windows).
-  std::vector<std::uint64_t> runs_ending_cut_off;
+  std::vector<CountedShort> counted_short;  // by variant
   // Every metric in turn, and for each every pair a < b in that order.
   std::vector<PairedDifference> pairs;
   // Each variant's grid from T0 to its horizon (see MonteCarloOptions) and the
@@ -126,9 +133,11 @@ void merge_comparisons(Comparison& into, const Comparison& from);
 
 // Why the variants' user-hours lost are not counted over the same time, if
 // they are not: a run counts to its end, and a variant ended runs with
-// users still cut off at a horizon that another variant's runs go past
-// (a horizon of 1h against none halved the loss of the same runbook, and
-// ranked it first). Its ranking and differences say nothing then.
+// users still cut off before the same runs of another variant did (a
+// horizon of 1h against none halved the loss of the same runbook, and
+// ranked it first; without horizons, a run cut off goes on to its last
+// work when that is past the default horizon). Its ranking and
+// differences say nothing then.
 std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                            const Comparison& comparison);
 

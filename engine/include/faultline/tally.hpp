@@ -24,7 +24,9 @@ namespace faultline {
 
 // The version of the file's layout; a reader takes its own version only.
 // 2: compare's variants count their runs ending with users cut off.
-inline constexpr int kTallyFormatVersion = 2;
+// 3: instead, their runs that ended so before another variant's same run,
+// when, and when the others' ended.
+inline constexpr int kTallyFormatVersion = 3;
 
 struct RunRange {
   std::uint64_t first = 0;

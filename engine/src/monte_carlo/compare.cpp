@@ -63,17 +63,37 @@ struct Worker {
       tally.slo_statistics.push_back(empty_slo_statistics(slos));
     }
     tally.metrics.resize(tables.size());
-    tally.runs_ending_cut_off.assign(tables.size(), 0);
+    tally.counted_short.resize(tables.size());
     tally.pairs = empty_pairs(tables.size());
     for (const auto& t : times)
       tally.sampled_active_sum.emplace_back(t.size());
     values.resize(tables.size());
+    ends.resize(tables.size());
+    ended_cut_off.resize(tables.size());
   }
   std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
   RunResult result;
   Comparison tally;
   std::vector<Values> values;  // of the run under way, by variant
+  // Of the run under way, by variant: when it ended, and whether with users
+  // still cut off.
+  std::vector<SimTime> ends;
+  std::vector<char> ended_cut_off;
 };
+
+// A variant whose run ended with users still cut off before another
+// variant's same run ended counted that run over less time. (One that
+// ended with every user back counted all it lost.)
+void count_short(Comparison& tally, std::span<const SimTime> ends,
+                 std::span<const char> ended_cut_off) {
+  const SimTime last = *std::max_element(ends.begin(), ends.end());
+  for (std::size_t v = 0; v < ends.size(); ++v) {
+    if (!ended_cut_off[v] || ends[v] == last)
+      continue;
+    tally.counted_short[v].ended_ms.add(ends[v].since_t0().ms);
+    tally.counted_short[v].others_ended_ms.add(last.since_t0().ms);
+  }
+}
 
 // Makes run i of every variant and tallies it, with its error budgets
 // when there are meters (by variant); with `records`, adds the run's
@@ -95,12 +115,13 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
     auto& active = worker.tally.sampled_active_sum[v];
     for (std::size_t t = 0; t < active.size(); ++t)
       active[t] += worker.result.sampled_active[t].value;
-    if (worker.result.overall.cut_off_at_end > UserCount{})
-      ++worker.tally.runs_ending_cut_off[v];
+    worker.ends[v] = worker.result.end;
+    worker.ended_cut_off[v] = worker.result.overall.cut_off_at_end > UserCount{} ? 1 : 0;
     worker.values[v] = values_of(worker.result, worker.tally.restoration_cap);
     for (std::size_t m = 0; m < kMetrics; ++m)
       worker.tally.metrics[v][m].add(worker.values[v][m]);
   }
+  count_short(worker.tally, worker.ends, worker.ended_cut_off);
   for (PairedDifference& pair : worker.tally.pairs) {
     const auto m = static_cast<std::size_t>(pair.metric);
     pair.differences.add(worker.values[pair.b][m] - worker.values[pair.a][m]);
@@ -177,7 +198,8 @@ void add_tallies(Comparison& into, const Comparison& from) {
   for (std::size_t v = 0; v < into.metrics.size(); ++v) {
     for (std::size_t m = 0; m < kMetrics; ++m)
       into.metrics[v][m].merge(from.metrics[v][m]);
-    into.runs_ending_cut_off[v] += from.runs_ending_cut_off[v];
+    into.counted_short[v].ended_ms.merge(from.counted_short[v].ended_ms);
+    into.counted_short[v].others_ended_ms.merge(from.counted_short[v].others_ended_ms);
     for (std::size_t t = 0; t < into.sampled_active_sum[v].size(); ++t)
       add_sum(into.sampled_active_sum[v][t], from.sampled_active_sum[v][t]);
     merge_burns(into.slo_statistics[v], from.slo_statistics[v]);
@@ -195,7 +217,7 @@ Comparison empty_comparison(std::span<const Variant> variants, const CompareOpti
   result.seed = options.seed;
   result.restoration_cap = restoration_cap(variants);
   result.metrics.resize(variants.size());
-  result.runs_ending_cut_off.assign(variants.size(), 0);
+  result.counted_short.resize(variants.size());
   result.pairs = empty_pairs(variants.size());
   for (const Variant& v : variants) {
     result.names.push_back(v.name);
@@ -258,30 +280,29 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
 
 namespace {
 
-// How far a variant's runs count: to its horizon, or, without one, until
-// everything is back (the default horizon at most).
-Duration window(const Scenario& scenario) {
-  return scenario.horizon ? scenario.horizon->since_t0() : kDefaultHorizon;
+std::string since_t0(std::int64_t ms) {
+  return "T0+" + format_duration(Duration::milliseconds(ms));
 }
 
 }  // namespace
 
 std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                            const Comparison& comparison) {
-  Duration longest;
-  for (const Variant& v : variants)
-    longest = std::max(longest, window(*v.scenario));
   for (std::size_t v = 0; v < variants.size(); ++v) {
-    const Scenario& scenario = *variants[v].scenario;
-    const std::uint64_t cut = comparison.runs_ending_cut_off[v];
-    if (cut == 0 || window(scenario) >= longest)
+    const CountedShort& short_runs = comparison.counted_short[v];
+    const Moments& ended = short_runs.ended_ms;
+    if (ended.count() == 0)
       continue;
+    const std::string when =
+        ended.min() == ended.max()
+            ? since_t0(ended.min())
+            : fmt::format("{} to {}", since_t0(ended.min()), since_t0(ended.max()));
     return fmt::format(
-        "'{}' ended {} of its {} runs with users still cut off at T0+{}, where its runs end, "
-        "and other variants count up to T0+{}: their user-hours lost are counted over different "
+        "'{}' ended {} of its {} runs with users still cut off at {}, while the same runs of "
+        "another variant count on up to {}: their user-hours lost are counted over different "
         "times, and the ranking would say nothing; give every variant the same horizon",
-        variants[v].name, cut, comparison.runs, format_duration(window(scenario)),
-        format_duration(longest));
+        variants[v].name, ended.count(), comparison.runs, when,
+        since_t0(short_runs.others_ended_ms.max()));
   }
   return std::nullopt;
 }
