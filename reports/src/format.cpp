@@ -663,10 +663,29 @@ std::string event_time_text(const ScenarioClock& clock, const EventTimes& times,
   return at ? at_local(clock, *at) : std::string(never);
 }
 
-// What the step acts on: its service, its fault, or its deployments (a
-// count past three).
+TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times,
+                             std::string_view never) {
+  return {event_time_text(clock, times, 0.1, never), event_time_text(clock, times, 0.5, never),
+          event_time_text(clock, times, 0.9, never)};
+}
+
+std::size_t time_column_width(std::span<const TimeQuantiles> rows) {
+  std::size_t width = 22;
+  for (const TimeQuantiles& row : rows) {
+    for (const std::string& text : row)
+      width = std::max(width, text.size());
+  }
+  return width;
+}
+
 std::string scenario_title(const Scenario& scenario) {
   return scenario.name.empty() ? scenario.file : scenario.name;
+}
+
+std::string scenario_and_file(const Scenario& scenario) {
+  if (scenario.name.empty())
+    return "file " + scenario.file;
+  return fmt::format("{} (file {})", scenario.name, scenario.file);
 }
 
 std::string run_event_words(const Scenario& scenario, const RunEvent& event) {
@@ -685,6 +704,8 @@ std::string run_event_words(const Scenario& scenario, const RunEvent& event) {
   return "";
 }
 
+// What the step acts on: its service, its fault, or its deployments (a
+// count past three).
 std::string step_subject(const Scenario& scenario, const Step& step) {
   const Topology& topology = *scenario.topology;
   if (step.service)

@@ -2,7 +2,9 @@
 // How numbers, shares and spreads read in every report, text, Markdown and
 // HTML alike, so that the same figure is written the same way everywhere.
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,8 +94,18 @@ std::string bottleneck_text(const Scenario& scenario, const ResourceLoad& load);
 std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s);
 
 double share(std::uint64_t part, std::uint64_t whole);
+// An event's time at p10, p50 and p90 of the runs (see event_time_text).
+using TimeQuantiles = std::array<std::string, 3>;
+TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times,
+                             std::string_view never);
+// The width of a table's columns of such times: 22, a time to the minute
+// with a short zone name, or the widest of them, so that a time shown to
+// the second or a longer zone name keeps the columns aligned.
+std::size_t time_column_width(std::span<const TimeQuantiles> rows);
 // What a scenario is called: its name, or its file when it has none.
 std::string scenario_title(const Scenario& scenario);
+// "Name (file x.yaml)", or "file x.yaml" for a scenario without a name.
+std::string scenario_and_file(const Scenario& scenario);
 // "every service serving everyone again", "service db back", "step x
 // completed", "milestone y".
 std::string run_event_words(const Scenario& scenario, const RunEvent& event);

@@ -290,24 +290,28 @@ std::string impact_lines(const MonteCarloResult& result) {
 // Each service that went down: how often, how long, when back.
 std::string service_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {:<22} {}\n", "service",
-                     "P(down)", "down mean", "down p90", "down max", "P(never)", "restored p10",
-                     "restored p50", "restored p90");
+  std::vector<std::size_t> shown;
+  std::vector<TimeQuantiles> restored;
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
       continue;
+    shown.push_back(s);
+    restored.push_back(time_quantiles(scenario.clock, stats.restored_at, "not restored"));
+  }
+  const std::size_t w = time_column_width(restored);
+  std::string out = fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
+                                "service", "P(down)", "down mean", "down p90", "down max",
+                                "P(never)", "restored p10", w, "restored p50", w, "restored p90");
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const ServiceStatistics& stats = result.services[shown[i]];
     const Summary down = stats.downtime_ms.summary();
-    out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<22} {:<22} {}\n",
-                       topology.services()[s].id, share_text(share(stats.runs_down, result.runs)),
-                       duration_text(down.mean), duration_text(down.p90),
-                       duration_text(static_cast<double>(down.max)),
-                       share_text(share(stats.restored_at.never(), result.runs)),
-                       event_time_text(clock, stats.restored_at, 0.1, "not restored"),
-                       event_time_text(clock, stats.restored_at, 0.5, "not restored"),
-                       event_time_text(clock, stats.restored_at, 0.9, "not restored"));
+    out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
+                       topology.services()[shown[i]].id,
+                       share_text(share(stats.runs_down, result.runs)), duration_text(down.mean),
+                       duration_text(down.p90), duration_text(static_cast<double>(down.max)),
+                       share_text(share(stats.restored_at.never(), result.runs)), restored[i][0], w,
+                       restored[i][1], w, restored[i][2]);
   }
   out +=
       "(P(never): runs that ended with it still out; restored: over the runs it was out, "
@@ -318,17 +322,18 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
 
 // Each step: how often critical, when done, what it brought back.
 std::string step_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  out += fmt::format("\n{:<28} {:>12} {:>22} {:>22} {:>22} {:>20}\n", "step", "criticality",
-                     "completed p10", "completed p50", "completed p90", "restored user-hours");
+  std::vector<TimeQuantiles> completed;
+  for (const StepStatistics& stats : result.steps)
+    completed.push_back(time_quantiles(scenario.clock, stats.completed_at, "not completed"));
+  const std::size_t w = time_column_width(completed);
+  std::string out = fmt::format("\n{:<28} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", "step",
+                                "criticality", "completed p10", w, "completed p50", w,
+                                "completed p90", w, "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    out += fmt::format("{:<28} {:>12} {:>22} {:>22} {:>22} {:>20}\n", scenario.steps[s].id,
-                       share_text(share(stats.runs_critical, result.runs)),
-                       event_time_text(clock, stats.completed_at, 0.1, "not completed"),
-                       event_time_text(clock, stats.completed_at, 0.5, "not completed"),
-                       event_time_text(clock, stats.completed_at, 0.9, "not completed"),
+    out += fmt::format("{:<28} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", scenario.steps[s].id,
+                       share_text(share(stats.runs_critical, result.runs)), completed[s][0], w,
+                       completed[s][1], w, completed[s][2], w,
                        millions(stats.restored_user_seconds.mean() / kSecondsPerHour));
   }
   out += "(restored: mean user-hours the users a step brought back had lost until then)\n";
@@ -417,17 +422,21 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
   if (scenario.observed.empty())
     return {};
   const ScenarioClock& clock = scenario.clock;
-  std::string out = fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n",
+  std::vector<TimeQuantiles> simulated;
+  for (const EventTimes& times : result.milestone_times)
+    simulated.push_back(time_quantiles(clock, times, "never"));
+  const std::size_t w = time_column_width(simulated);
+  std::string out = fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<{}} {:<{}} {}\n",
                                 "observed milestone", "observed", "P(met)", "P(never)",
-                                "simulated p10", "simulated p50", "simulated p90");
+                                "simulated p10", w, "simulated p50", w, "simulated p90");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const Milestone& milestone = scenario.observed[m];
     const EventTimes& times = result.milestone_times[m];
-    out += fmt::format(
-        "{:<28} {:<32} {:>7} {:>9}  {:<22} {:<22} {}\n", milestone.id,
-        milestone_when(clock, milestone), share_text(share(result.milestones_met[m], result.runs)),
-        share_text(share(times.never(), times.runs())), event_time_text(clock, times, 0.1, "never"),
-        event_time_text(clock, times, 0.5, "never"), event_time_text(clock, times, 0.9, "never"));
+    out += fmt::format("{:<28} {:<32} {:>7} {:>9}  {:<{}} {:<{}} {}\n", milestone.id,
+                       milestone_when(clock, milestone),
+                       share_text(share(result.milestones_met[m], result.runs)),
+                       share_text(share(times.never(), times.runs())), simulated[m][0], w,
+                       simulated[m][1], w, simulated[m][2]);
   }
   return out + milestone_difference_lines(scenario, result);
 }
@@ -454,7 +463,7 @@ std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult&
 
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
-  out += fmt::format("{}: {} runs{}, seed {}", scenario.name, result.runs,
+  out += fmt::format("{}: {} runs{}, seed {}", scenario_title(scenario), result.runs,
                      result.network_fidelity ? " at network fidelity" : "", result.seed);
   if (result.reached_ci_target) {
     out += *result.reached_ci_target ? " (confidence target reached)"

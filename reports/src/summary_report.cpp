@@ -114,7 +114,7 @@ std::string facts(const Scenario& scenario, std::string_view run) {
   std::string out;
   if (!scenario.description.empty())
     out += md(scenario.description) + "\n\n";
-  out += fmt::format("- **Scenario:** {} (file {})\n", md(scenario.name), md(scenario.file));
+  out += fmt::format("- **Scenario:** {}\n", md(scenario_and_file(scenario)));
   out += fmt::format("- **Topology:** {}\n",
                      md(topology.name().empty() ? topology.file() : topology.name()));
   out += fmt::format("- **Run:** {}; strategy {}\n", run, to_string(strategy_asked(scenario)));
@@ -715,9 +715,8 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
       "numbers, so each difference is measured run by run.\n\n",
       thousands(static_cast<std::int64_t>(c.runs)), c.seed);
   for (const Variant& v : variants) {
-    out += fmt::format("- **{}:** {} (file {}), strategy {}\n", md(v.name),
-                       md(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
-                       md(v.scenario->file), to_string(strategy_asked(*v.scenario)));
+    out += fmt::format("- **{}:** {}, strategy {}\n", md(v.name),
+                       md(scenario_and_file(*v.scenario)), to_string(strategy_asked(*v.scenario)));
   }
   out += "\n## Ranking by mean user-hours lost\n\n";
   out += heading({">rank", "variant", ">mean", "95% CI of the mean", ">p90"});

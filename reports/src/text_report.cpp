@@ -198,8 +198,7 @@ std::string observed_lines(const Scenario& scenario, const RunResult& result) {
       const MilestoneOutcome& o = result.observed[m];
       out += fmt::format("  {:<30} {:<32} {:<22} {:<14} {}\n", milestone.id,
                          milestone_when(clock, milestone), time_or_dash(clock, o.simulated),
-                         o.difference ? signed_duration(*o.difference) : "never happened",
-                         o.met ? "yes" : "no");
+                         difference_text(o), o.met ? "yes" : "no");
     }
   }
   return out;

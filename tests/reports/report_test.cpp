@@ -120,6 +120,55 @@ TEST_F(Reports, ASpreadOfSecondsIsNotRoundedToAMinute) {
   EXPECT_NE(summary.find("| db | 100% | 40s | 40s |"), std::string::npos) << summary;
 }
 
+// Found in review: a time to the second with its zone, 23 characters,
+// filled the 22 of its column, and the rest of the row slid one to the
+// right (quick_failover.yaml: db back at 09:00:40, tell-staff done at
+// 09:01:30, the milestone at 09:00:40). Each column of times is as wide
+// as its widest; a scenario without a name is called by its file.
+TEST_F(Reports, TimesToTheSecondKeepTheirColumnsAligned) {
+  const auto scenario = load("tests/reports/fixtures/quick_failover.yaml");
+  const MonteCarloResult result = simulate_small(*scenario);
+  const std::string text = reports::simulation_text(*scenario, result);
+  EXPECT_TRUE(text.starts_with(scenario->file + ": ")) << text.substr(0, 80);
+  const auto line_with = [&](const std::string& start) {
+    const auto at = text.find("\n" + start);
+    EXPECT_NE(at, std::string::npos) << start;
+    return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  // Left-aligned, the last time (p90) starts where its heading does.
+  const auto starts_under = [&](const std::string& header, const std::string& heading,
+                                const std::string& row, const std::string& time) {
+    const std::string head = line_with(header);
+    const std::string line = line_with(row);
+    EXPECT_EQ(head.find(heading), line.rfind(time)) << head << "\n" << line;
+  };
+  const std::string db_back = "2024-01-10 09:00:40 UTC";
+  starts_under("service ", "restored p90", "db ", db_back);
+  starts_under("observed milestone ", "simulated p90", "db-back ", db_back);
+  // Right-aligned, the first time (p10) ends where its heading does.
+  const std::string head = line_with("step ");
+  const std::string line = line_with("tell-staff ");
+  const std::string done = "2024-01-10 09:01:30 UTC";
+  EXPECT_EQ(head.find("completed p10") + 13, line.find(done) + done.size()) << head << "\n" << line;
+  const std::string summary = reports::simulation_summary(*scenario, result);
+  EXPECT_NE(summary.find("- **Scenario:** file " + scenario->file + "\n"), std::string::npos)
+      << summary.substr(0, 300);
+}
+
+// Found in review: the replay's text gave a deadline met 4m20s early as a
+// difference of "0s", where summary.md says "on time" (quick_failover.yaml:
+// db back at 09:00:40, wanted by 09:05); both now read the one wording.
+TEST_F(Reports, ADeadlineMetReadsOnTimeInEveryText) {
+  const auto scenario = load("tests/reports/fixtures/quick_failover.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string text = reports::replay_text(*scenario, r);
+  const auto row = text.find("\n  db-back ");
+  ASSERT_NE(row, std::string::npos) << text;
+  EXPECT_NE(text.substr(row, text.find('\n', row + 1) - row).find(" on time "), std::string::npos)
+      << text.substr(row);
+  EXPECT_NE(reports::replay_summary(*scenario, r).find("on time"), std::string::npos);
+}
+
 // Three runs in 20,000 meeting a milestone are not none of them, nor is
 // one given up in 10,000 (see the fixture's hand figures): the text's
 // shares at three places say "<0.001" and ">0.999", as summary.md's

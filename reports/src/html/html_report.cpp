@@ -615,9 +615,9 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
       thousands(static_cast<std::int64_t>(c.runs)), c.seed);
   body += "<dl class=\"facts\">\n";
   for (const Variant& v : variants) {
-    body += fmt::format("<dt>{}</dt><dd>{} ({}), strategy {}</dd>\n", escape(v.name),
-                        escape(v.scenario->name.empty() ? v.scenario->file : v.scenario->name),
-                        escape(v.scenario->file), escape(to_string(strategy_asked(*v.scenario))));
+    body += fmt::format("<dt>{}</dt><dd>{}, strategy {}</dd>\n", escape(v.name),
+                        escape(scenario_and_file(*v.scenario)),
+                        escape(to_string(strategy_asked(*v.scenario))));
   }
   body += "</dl>\n<h2>Ranking</h2>\n";
   std::vector<std::vector<std::string>> rows;
