@@ -3,7 +3,7 @@
 #include "faultline/time.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 TEST(ParseDuration, ReadsCompoundUnits) {
   EXPECT_EQ(parse_duration("90m"), Duration::minutes(90));
@@ -153,5 +153,5 @@ TEST(ScenarioClock, SaysWhetherDaylightSavingOrAZoneChangeMadeATimeTrouble) {
   EXPECT_EQ(trouble("2014-10-26 03:30", "Europe/Moscow"), std::nullopt);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

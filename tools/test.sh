@@ -24,8 +24,8 @@ if [ "${1-}" != --sanitize ]; then
   tools/setup.sh
   # -g1: line tables for backtraces, not the full debug information, which
   # takes a fifth longer to compile and CI has 30 minutes; the engine,
-  # reports and command in unity batches (FAULTLINE_UNITY), for the same
-  # reason.
+  # reports, command and tests in unity batches (FAULTLINE_UNITY), for the
+  # same reason.
   cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DFAULTLINE_UNITY=ON >/dev/null
   cmake --build build/test -j2

@@ -22,7 +22,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_error;
 using testing::scenario_fixture;
@@ -307,5 +307,5 @@ TEST(Distribution, WithMedianScalesTheWholeLaw) {
                std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::scenario_fixture;
 
@@ -110,5 +110,5 @@ TEST(SimulateAcross, AProcessStoppedLeavesNoResultAnywhere) {
   EXPECT_EQ(json, (std::vector<std::string>{"", ""}));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

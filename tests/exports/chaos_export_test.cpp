@@ -9,7 +9,7 @@
 #include "../test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using nlohmann::ordered_json;
 
@@ -167,5 +167,5 @@ TEST(FisExport, WaitsKeepWithinFisLimits) {
                            "b: comes 20s late, with the fault before it"}));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

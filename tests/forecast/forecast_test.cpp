@@ -15,7 +15,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::scenario_fixture;
 
@@ -246,5 +246,5 @@ TEST(Forecast, RefusesAnEventTheScenarioLacks) {
   EXPECT_THROW(parse_run_event(*scenario, "restored"), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -6,7 +6,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // A single point of failure as "region east", "service config".
 std::string describe(const Topology& topology, const SinglePointOfFailure& spof) {
@@ -95,20 +95,20 @@ TEST_F(Analysis, BlastRadiusCountsWholeAndListsUpToTheLimit) {
 }
 
 TEST_F(Analysis, SinglePointsOfFailureRespectRedundancy) {
-  const auto describe = [&](const GroupSpofs& group) {
+  const auto described = [&](const GroupSpofs& group) {
     Ids out;
     for (const auto& spof : group.spofs)
-      out.push_back(faultline::describe(*topology_, spof));
+      out.push_back(describe(*topology_, spof));
     return out;
   };
   // auth fails over to west and dns, api are active-active: losing one of
   // their deployments leaves web partly served, which is not a total loss.
   // Lost whole, each service web hard-depends on takes it down; metrics is
   // a soft dependency, and web itself has no dependants.
-  EXPECT_EQ(describe(analysis_.single_points_of_failure[0]),
+  EXPECT_EQ(described(analysis_.single_points_of_failure[0]),
             (Ids{"region east", "region west", "deployment db@east", "deployment web@west",
                  "service dns", "service db", "service auth", "service api"}));
-  EXPECT_EQ(describe(analysis_.single_points_of_failure[1]),
+  EXPECT_EQ(described(analysis_.single_points_of_failure[1]),
             (Ids{"region west", "deployment metrics@west"}));
   const SinglePointOfFailure& dns = analysis_.single_points_of_failure[0].spofs[4];
   EXPECT_EQ(ids(dns.path), (Ids{"web", "api", "auth", "dns"}));
@@ -147,5 +147,5 @@ TEST_F(Analysis, ALossThatLeavesTheRestOverloadedIsASinglePointOfFailure) {
   EXPECT_TRUE(analysis_.single_points_of_failure[1].spofs.empty());
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -10,7 +10,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 class Health : public ::testing::Test {
  protected:
@@ -257,11 +257,11 @@ TEST(HealthProperty, AnUnfaultedEstateIsOperationalEverywhere) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // The queue hands services out in the order it was given, whatever order
 // they were added in, each once; one added back below the last taken (a
@@ -313,5 +313,5 @@ TEST(EvaluationQueue, TakesTheFirstWaitingInEvaluationOrder) {
   EXPECT_TRUE(queue.empty());
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -12,7 +12,7 @@
 #include "../test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_error;
 using testing::test_path;
@@ -305,5 +305,5 @@ TEST(TraceDrift, BadLinksAreSaidWhereTheyAre) {
       << none.to_text();
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -3,7 +3,7 @@
 #include "faultline/kernel.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 SimTime at(std::int64_t ms) {
   return SimTime{ms};
@@ -116,5 +116,5 @@ TEST(EventQueue, KeepsHeapOrderUnderRandomInterleaving) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

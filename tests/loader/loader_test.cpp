@@ -7,7 +7,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_diagnostic;
 using testing::has_error;
@@ -362,11 +362,11 @@ TEST(LoadScenario, ExplainsWhatIsWrongWithZonesRolloutsAndFailovers) {
   EXPECT_EQ(d.error_count(), 6u);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_error;
 
@@ -597,5 +597,5 @@ TEST(Loader, RefusesAHorizonLongerThanItsUsersCanBeCountedFor) {
   EXPECT_EQ(within.scenario->horizon, SimTime{3'074'457'345});
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -11,7 +11,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 template <class E>
 void expect_round_trip() {
@@ -114,5 +114,5 @@ TEST(Words, TheLoaderAnswersAMisspeltWordFromTheTable) {
       << text;
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

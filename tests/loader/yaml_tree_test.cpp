@@ -15,7 +15,7 @@
 #include "loader/yaml_tree.hpp"
 
 namespace faultline::loader {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 yaml::NodeKind kind_of(const YAML::Node& node) {
   switch (node.Type()) {
@@ -182,5 +182,5 @@ TEST(YamlTree, ReadsNumbersAsYamlCppDoes) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline::loader

@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::test_path;
 
@@ -348,5 +348,5 @@ TEST(Markov, RefusesWhatItCannotSolveExactly) {
   EXPECT_TRUE(testing::has_error(pooled.diagnostics, 5, 5, "must be alike"));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

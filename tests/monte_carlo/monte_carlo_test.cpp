@@ -16,7 +16,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::source_path;
 using testing::test_path;
@@ -357,5 +357,5 @@ TEST(MonteCarlo, RejectsOptionsOutOfRange) {
   EXPECT_THROW(simulate(*scenario, options), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

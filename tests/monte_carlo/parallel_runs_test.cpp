@@ -15,7 +15,7 @@
 #include "monte_carlo/parallel_runs.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // The first block waits until the caller has reported progress, so a
 // report must come while runs are under way, whatever the machine's speed.
@@ -109,5 +109,5 @@ TEST(ParallelRuns, BringsAWorkersFailureBackToTheCaller) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -11,7 +11,7 @@
 #include "test_support.hpp"
 
 namespace faultline::detail {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // Run i of seven, for three services. Service 0 is down 10 i ms; from run
 // 1 on it went down, and came back at 100 i ms in the odd runs and not at
@@ -147,5 +147,5 @@ TEST(ServiceRows, KeepsAsManyRowsAsFitItsMemory) {
   EXPECT_EQ(ServiceRows::rows_for(3'000'000), 1U);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline::detail

@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 TEST(Accumulator, MomentsOfKnownValues) {
   Accumulator a;
@@ -386,5 +386,5 @@ TEST(SignedTimes, QuantilesRunFromTheMostNegativeToNever) {
   EXPECT_FALSE(SignedTimes{}.mean());
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

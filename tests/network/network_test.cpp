@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::shared_ptr<const Topology> two_regions() {
   const auto load = load_topology(testing::test_path("network/fixtures/two_regions.yaml"));
@@ -120,11 +120,11 @@ TEST(Network, ReportsEveryBadNetworkFieldWhereItIs) {
   EXPECT_TRUE(testing::has_error(d, 7, 33, "must be a bandwidth above 0"));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::shared_ptr<const Scenario> network_scenario(const std::string& name) {
   auto load = load_scenario(testing::test_path("network/fixtures/" + name));
@@ -459,5 +459,5 @@ TEST(NetworkReplay, TheWebexOutageRunsAtNetworkFidelity) {
       << "steps in which nothing changed are copied, not run";
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_error;
 using testing::test_path;
@@ -235,5 +235,5 @@ TEST(Distribution, TheSameSeedGivesTheSameDrawsOnEveryStandardLibrary) {
   EXPECT_EQ(drawn, expected);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -14,7 +14,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::scenario_fixture;
 
@@ -262,5 +262,5 @@ TEST(RareEvents, RefusesAStretchOutOfRange) {
   EXPECT_THROW(estimate_rare_event(*scenario, event, options), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -13,7 +13,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 Rehearsal open_gate() {
   Diagnostics diagnostics;
@@ -190,5 +190,5 @@ TEST(Rehearsal, WhatItSavesLoadsAsTheRehearsedScenario) {
   std::filesystem::remove_all(dir);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -15,7 +15,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::string path(const std::string& name) {
   return testing::test_path("replay/fixtures/degradation/" + name);
@@ -238,5 +238,5 @@ TEST(Degradation, NetworkFidelityRefusesADegradationAndADeepCheck) {
       << "no degradation, but a deep check the platform would not apply";
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

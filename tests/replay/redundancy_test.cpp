@@ -13,7 +13,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 SimTime at(Duration d) {
   return SimTime{} + d;
@@ -391,5 +391,5 @@ TEST(ActivityCalendar, FollowsLocalHoursAcrossADaylightSavingChange) {
   EXPECT_EQ(calendar.segment_start(0), at({}));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -6,7 +6,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 struct Replayed {
   std::shared_ptr<const Scenario> scenario;
@@ -252,11 +252,11 @@ TEST(Replay, StopsWhereItsUsersLossCanNoLongerBeCountedExactly) {
   EXPECT_LE(r.result.overall.lost.user_ms, UserTime::kMostUserMs);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 TEST(Replay, RecoveryStepsNeverLowerAServiceAndFaultsNeverRaiseOne) {
   const auto r = replay_fixture("recovery_only_raises.yaml");
@@ -276,5 +276,5 @@ TEST(Replay, RecoveryStepsNeverLowerAServiceAndFaultsNeverRaiseOne) {
   EXPECT_EQ(r.service("metrics").final_state, ServiceState::partial_outage);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

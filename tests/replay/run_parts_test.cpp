@@ -23,7 +23,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 namespace fs = std::filesystem;
 
@@ -361,5 +361,5 @@ TEST(RunParts, UsersComingBackTakeTheirShareOfTheLossRoundedAsBefore) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -12,7 +12,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::string path(const std::string& name) {
   return testing::test_path("replay/fixtures/tenants/" + name);
@@ -430,5 +430,5 @@ TEST(Tenants, LoaderReportsEveryBadTenantKeyWhereItIs) {
   EXPECT_EQ(a.error_count(), 3u) << "nothing of s2's methods is put down to s3: " << a.to_text();
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -8,7 +8,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 constexpr const char* kScenario = "scenarios/webex-2018-09-25.yaml";
 
@@ -76,5 +76,5 @@ TEST_F(Webex, MatchesTheGoldenReplayJson) {
   EXPECT_TRUE(testing::matches_golden("golden/webex-2018-replay.json", replay_json_text()));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

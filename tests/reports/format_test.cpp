@@ -6,7 +6,7 @@
 #include "format.hpp"
 
 namespace faultline::reports {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // A share rounds to a whole percent, except that some of the runs never
 // reads as none of them, nor most of them as all.
@@ -64,5 +64,5 @@ TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline::reports

@@ -26,7 +26,7 @@
 #endif
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 class GraphExport : public ::testing::Test {
  protected:
@@ -178,5 +178,5 @@ TEST_F(RunbookGraph, GraphMlReadsBackWithEveryStepAndTheCriticalPath) {
   EXPECT_EQ(edges, expected);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

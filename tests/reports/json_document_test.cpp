@@ -20,7 +20,7 @@
 #include "test_support.hpp"
 
 namespace faultline::reports {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using nlohmann::ordered_json;
 
@@ -243,5 +243,5 @@ TEST(JsonDocument, WritesASimulationJudgedAgainstSlosAsBefore) {
   EXPECT_TRUE(testing::matches_golden("golden/outage-slos-simulate.json", text));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline::reports

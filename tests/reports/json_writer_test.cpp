@@ -17,7 +17,7 @@
 #include <string>
 
 namespace faultline::reports {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using nlohmann::ordered_json;
 
@@ -115,5 +115,5 @@ TEST(JsonWriter, RefusesAMalformedDocument) {
   EXPECT_THROW(JsonWriter(out, 201).value(1), std::logic_error) << "deeper than a report nests";
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline::reports

@@ -18,7 +18,7 @@
 #include "faultline/version.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 // The samples by their name and labels as written ("name{a=\"x\"}"), after
 // checking the layout the format asks for: every family declared by a HELP
@@ -158,5 +158,5 @@ TEST(PrometheusMetrics, LabelValuesAreEscaped) {
   samples_of(text);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

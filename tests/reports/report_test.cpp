@@ -24,7 +24,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 namespace fs = std::filesystem;
 
@@ -635,5 +635,5 @@ TEST(AtomicFile, KeepsTheModeOfTheFileItReplaces) {
   fs::remove_all(parent);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

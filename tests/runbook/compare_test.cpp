@@ -13,7 +13,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 Variant variant(StrategyKind strategy, const std::string& name) {
   const auto load = load_scenario(testing::test_path("runbook/fixtures/three_jobs_uncertain.yaml"));
@@ -354,5 +354,5 @@ TEST(Compare, KeepsEachVariantsMeanUsersCutOffOverTime) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -10,7 +10,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::shared_ptr<const Scenario> load(const std::string& path) {
   const bool shipped = path.starts_with("scenarios/");
@@ -262,5 +262,5 @@ TEST(Stalls, WaitsAccountForAllTheTimeBeforeAStart) {
   }
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -10,7 +10,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::shared_ptr<const Scenario> fixture(const std::string& name) {
   const auto load = load_scenario(testing::test_path("runbook/fixtures/semantics/" + name));
@@ -719,5 +719,5 @@ TEST(StepSemantics, MaskedCacheRefreshesDoNotCarryARunPastItsDefaultEnd) {
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{1000});
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -11,7 +11,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 std::shared_ptr<const Scenario> with_strategy(const std::string& name, StrategyKind strategy) {
   const auto load = load_scenario(testing::test_path("runbook/fixtures/" + name));
@@ -163,11 +163,11 @@ TEST(Strategy, NamesReadBackAndTheScenarioRejectsAnUnknownOne) {
                                  "'shortest-first'?)"));
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 double user_hours_of(const Scenario& scenario, const std::vector<StepId>& order) {
   return replay(*with_priority(scenario, order)).overall.lost.in_user_hours();
@@ -274,5 +274,5 @@ TEST(Optimize, TheOptimizeStrategyMustBeResolvedBeforeARun) {
   EXPECT_THROW(replay(*scenario), std::invalid_argument);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -15,7 +15,7 @@
 #include "loader/yaml_reader.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using nlohmann::ordered_json;
 
@@ -133,5 +133,5 @@ TEST(Schema, TheLoaderCannotReadAKeyItsShapeDoesNotList) {
   EXPECT_TRUE(diagnostics.all().empty());
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -14,7 +14,7 @@
 #include "faultline/statistics.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::has_error;
 
@@ -314,5 +314,5 @@ TEST(SloMeter, NetworkFidelityCountsRequests) {
   EXPECT_DOUBLE_EQ(burns[1].objectives[0].spent, 4.0);
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -17,7 +17,7 @@
 #include "test_support.hpp"
 
 namespace faultline {
-namespace {
+namespace FAULTLINE_TEST_FILE {
 
 using testing::scenario_fixture;
 using testing::test_path;
@@ -402,5 +402,5 @@ TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn)
       << d.to_text();
 }
 
-}  // namespace
+}  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline
