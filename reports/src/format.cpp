@@ -669,12 +669,21 @@ TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times
           event_time_text(clock, times, 0.9, never)};
 }
 
+std::size_t column_width(std::span<const std::string> texts, std::size_t least) {
+  std::size_t width = least;
+  for (const std::string& text : texts)
+    width = std::max(width, text.size());
+  return width;
+}
+
+std::size_t time_column_width(std::span<const std::string> times) {
+  return column_width(times, 22);
+}
+
 std::size_t time_column_width(std::span<const TimeQuantiles> rows) {
   std::size_t width = 22;
-  for (const TimeQuantiles& row : rows) {
-    for (const std::string& text : row)
-      width = std::max(width, text.size());
-  }
+  for (const TimeQuantiles& row : rows)
+    width = std::max(width, time_column_width(row));
   return width;
 }
 

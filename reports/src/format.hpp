@@ -98,9 +98,13 @@ double share(std::uint64_t part, std::uint64_t whole);
 using TimeQuantiles = std::array<std::string, 3>;
 TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times,
                              std::string_view never);
-// The width of a table's columns of such times: 22, a time to the minute
-// with a short zone name, or the widest of them, so that a time shown to
-// the second or a longer zone name keeps the columns aligned.
+// The width of a table's column: `least`, or its widest text, so that a
+// longer text keeps the columns after it aligned.
+std::size_t column_width(std::span<const std::string> texts, std::size_t least);
+// The width of a column of times: 22, a time to the minute with a short
+// zone name, or the widest, a time to the second or in a longer zone name.
+std::size_t time_column_width(std::span<const std::string> times);
+// The same for columns of quantiles, one width for the three.
 std::size_t time_column_width(std::span<const TimeQuantiles> rows);
 // What a scenario is called: its name, or its file when it has none.
 std::string scenario_title(const Scenario& scenario);

@@ -447,16 +447,23 @@ std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult&
   if (back.empty())
     return {};
   const std::size_t every = (back.size() + 24) / 25;
-  std::string out = fmt::format(
-      "\ntenants' users back (of the most out at once in each run, from then on){}\n{:<22} {:>6} "
-      "{:>6} {:>6}\n",
-      every > 1 ? fmt::format(", every {} samples (all in JSON)", every) : "", "at", "p10", "p50",
-      "p90");
+  std::vector<std::size_t> shown;
+  std::vector<std::string> times;
   for (std::size_t i = 0; i < back.size(); i += every) {
-    out += fmt::format(
-        "{:<22} {:>6} {:>6} {:>6}\n", scenario.clock.local_text(result.sample_times[i]),
-        percent(back[i].quantile(0.10) / 10'000), percent(back[i].quantile(0.50) / 10'000),
-        percent(back[i].quantile(0.90) / 10'000));
+    shown.push_back(i);
+    times.push_back(scenario.clock.local_text(result.sample_times[i]));
+  }
+  const std::size_t w = time_column_width(times);
+  std::string out = fmt::format(
+      "\ntenants' users back (of the most out at once in each run, from then on){}\n{:<{}} {:>6} "
+      "{:>6} {:>6}\n",
+      every > 1 ? fmt::format(", every {} samples (all in JSON)", every) : "", "at", w, "p10",
+      "p50", "p90");
+  for (std::size_t k = 0; k < shown.size(); ++k) {
+    const Accumulator& at = back[shown[k]];
+    out +=
+        fmt::format("{:<{}} {:>6} {:>6} {:>6}\n", times[k], w, percent(at.quantile(0.10) / 10'000),
+                    percent(at.quantile(0.50) / 10'000), percent(at.quantile(0.90) / 10'000));
   }
   return out;
 }

@@ -18,14 +18,18 @@ std::string waits_text(const Scenario& scenario, const RunResult& result) {
   const std::vector<Stall> ranked = stalls(step_waits(scenario, result));
   if (ranked.empty())
     return "";
+  std::vector<std::string> from;
+  for (const Stall& stall : ranked)
+    from.push_back(scenario.clock.local_text(stall.wait.from));
+  const std::size_t w = time_column_width(from);
   std::string out =
       "\nWaits (ready steps that could not start, work paused off shift, done work that could "
       "not complete; largest first)\n";
-  out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", "step", "from", "for", "why");
-  for (const Stall& stall : ranked) {
-    out += fmt::format("  {:<28} {:<22} {:>9}  {}\n", scenario.steps[stall.step.value].id,
-                       scenario.clock.local_text(stall.wait.from),
-                       human_duration(stall.wait.length()), wait_text(scenario, stall.wait));
+  out += fmt::format("  {:<28} {:<{}} {:>9}  {}\n", "step", "from", w, "for", "why");
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    const Stall& stall = ranked[i];
+    out += fmt::format("  {:<28} {:<{}} {:>9}  {}\n", scenario.steps[stall.step.value].id, from[i],
+                       w, human_duration(stall.wait.length()), wait_text(scenario, stall.wait));
   }
   return out;
 }
@@ -49,10 +53,26 @@ std::string replay_header(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
-std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
-  const ScenarioClock& clock = scenario.clock;
+// Timeline entries a line each: when, how long after T0, what.
+std::string entry_lines(const Scenario& scenario, std::span<const TimelineEntry* const> entries) {
+  std::vector<std::string> times;
+  std::vector<std::string> offsets;
+  for (const TimelineEntry* e : entries) {
+    times.push_back(scenario.clock.local_text(e->at));
+    offsets.push_back(human_offset(e->at));
+  }
+  const std::size_t w = time_column_width(times);
+  const std::size_t offset_w = column_width(offsets, 11);
   std::string out;
-  out += "Timeline (users lines when who is cut off changes; activity moves hourly)\n";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    out += fmt::format("  {:<{}} {:<{}} {:<6} {}\n", times[i], w, offsets[i], offset_w,
+                       kind_label(entries[i]->kind), entry_description(scenario, *entries[i]));
+  }
+  return out;
+}
+
+std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
+  std::vector<const TimelineEntry*> shown;
   UserCount shown_affected;
   for (const auto& e : result.timeline) {
     if (e.kind == TimelineKind::users) {
@@ -60,11 +80,10 @@ std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
         continue;
       shown_affected = e.affected;
     }
-    out += fmt::format("  {:<22} {:<11} {}\n", clock.local_text(e.at), human_offset(e.at),
-                       fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
+    shown.push_back(&e);
   }
-
-  return out;
+  return "Timeline (users lines when who is cut off changes; activity moves hourly)\n" +
+         entry_lines(scenario, shown);
 }
 
 std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
@@ -92,16 +111,20 @@ std::string critical_path_lines(const Scenario& scenario, const RunResult& resul
 }
 
 std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  out += "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
-  out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", "step", "started", "completed",
+  std::vector<std::string> started;
+  std::vector<std::string> completed;
+  for (const StepOutcome& o : result.steps) {
+    started.push_back(time_or_dash(scenario.clock, o.started));
+    completed.push_back(time_or_dash(scenario.clock, o.completed));
+  }
+  const std::size_t w = std::max(time_column_width(started), time_column_width(completed));
+  std::string out = "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
+  out += fmt::format("  {:<28} {:<{}} {:<{}} {:<11} {:>15}\n", "step", "started", w, "completed", w,
                      "outcome", "restored");
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const StepOutcome& o = result.steps[s];
-    out += fmt::format("  {:<28} {:<22} {:<22} {:<11} {:>15}\n", scenario.steps[s].id,
-                       time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
-                       outcome_name(o), user_hours(o.restored_loss));
+    out += fmt::format("  {:<28} {:<{}} {:<{}} {:<11} {:>15}\n", scenario.steps[s].id, started[s],
+                       w, completed[s], w, outcome_name(o), user_hours(o.restored_loss));
   }
   return out;
 }
@@ -131,16 +154,18 @@ std::string crew_lines(const Scenario& scenario, const RunResult& result) {
 
 std::string service_lines(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  out += "\nServices\n";
-  out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", "service", "down", "degraded",
-                     "restored at", "final state");
+  std::vector<std::string> restored;
+  for (const ServiceOutcome& o : result.services)
+    restored.push_back(time_or_dash(scenario.clock, o.restored_at));
+  const std::size_t w = time_column_width(restored);
+  std::string out = "\nServices\n";
+  out += fmt::format("  {:<28} {:>11} {:>11}  {:<{}} {}\n", "service", "down", "degraded",
+                     "restored at", w, "final state");
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    out += fmt::format("  {:<28} {:>11} {:>11}  {:<22} {}\n", topology.services()[s].id,
-                       human_duration(o.down), human_duration(o.degraded),
-                       time_or_dash(clock, o.restored_at), to_string(o.final_state));
+    out += fmt::format("  {:<28} {:>11} {:>11}  {:<{}} {}\n", topology.services()[s].id,
+                       human_duration(o.down), human_duration(o.degraded), restored[s], w,
+                       to_string(o.final_state));
   }
 
   return out;
@@ -148,16 +173,21 @@ std::string service_lines(const Scenario& scenario, const RunResult& result) {
 
 std::string user_group_lines(const Scenario& scenario, const RunResult& result) {
   const Topology& topology = *scenario.topology;
-  const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  out += "\nUser groups (user-hours lost count active users)\n";
-  out += fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15} {:>11}\n", "group", "users",
-                     "peak cut", "peak active", "active peak at", "user-hours lost", "cut at end");
+  const auto peak_at = [&](const UserImpact& impact) {
+    return impact.peak_active.value > 0 ? scenario.clock.local_text(impact.peak_active_at) : "-";
+  };
+  std::vector<std::string> peaks{peak_at(result.overall)};
+  for (const UserImpact& impact : result.user_groups)
+    peaks.push_back(peak_at(impact));
+  const std::size_t w = time_column_width(peaks);
+  std::string out = "\nUser groups (user-hours lost count active users)\n";
+  out +=
+      fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", "group", "users",
+                  "peak cut", "peak active", "active peak at", w, "user-hours lost", "cut at end");
   const auto impact_row = [&](const std::string& name, UserCount users, const UserImpact& impact) {
-    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<22} {:>15} {:>11}\n", name,
+    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", name,
                        thousands(users.value), thousands(impact.peak_affected.value),
-                       thousands(impact.peak_active.value),
-                       impact.peak_active.value > 0 ? clock.local_text(impact.peak_active_at) : "-",
+                       thousands(impact.peak_active.value), peak_at(impact), w,
                        user_hours(impact.lost), thousands(impact.cut_off_at_end.value));
   };
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
@@ -176,30 +206,36 @@ std::string tenant_lines(const Scenario& scenario, const RunResult& result) {
     return {};
   std::string out =
       "\nTenants out (on some per-tenant service; back: of the most out at once, from then on)\n";
-  out += fmt::format("  {:<22} {:>10} {:>12} {:>13} {:>11}\n", "from", "tenants", "their users",
+  std::vector<std::string> from;
+  for (const TenantsOut& o : result.tenants_out)
+    from.push_back(scenario.clock.local_text(o.at));
+  const std::size_t w = time_column_width(from);
+  out += fmt::format("  {:<{}} {:>10} {:>12} {:>13} {:>11}\n", "from", w, "tenants", "their users",
                      "tenants back", "users back");
-  for (const TenantsOut& o : result.tenants_out) {
-    out += fmt::format("  {:<22} {:>10} {:>12} {:>13} {:>11}\n", scenario.clock.local_text(o.at),
-                       thousands(o.tenants), thousands(o.users.value), percent(o.tenants_back),
-                       percent(o.users_back));
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    const TenantsOut& o = result.tenants_out[i];
+    out += fmt::format("  {:<{}} {:>10} {:>12} {:>13} {:>11}\n", from[i], w, thousands(o.tenants),
+                       thousands(o.users.value), percent(o.tenants_back), percent(o.users_back));
   }
   return out;
 }
 
 std::string observed_lines(const Scenario& scenario, const RunResult& result) {
+  if (scenario.observed.empty())
+    return {};
   const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  if (!scenario.observed.empty()) {
-    out += "\nObserved versus simulated\n";
-    out += fmt::format("  {:<30} {:<32} {:<22} {:<14} {}\n", "milestone", "observed", "simulated",
-                       "difference", "met");
-    for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-      const Milestone& milestone = scenario.observed[m];
-      const MilestoneOutcome& o = result.observed[m];
-      out += fmt::format("  {:<30} {:<32} {:<22} {:<14} {}\n", milestone.id,
-                         milestone_when(clock, milestone), time_or_dash(clock, o.simulated),
-                         difference_text(o), o.met ? "yes" : "no");
-    }
+  std::vector<std::string> simulated;
+  for (const MilestoneOutcome& o : result.observed)
+    simulated.push_back(time_or_dash(clock, o.simulated));
+  const std::size_t w = time_column_width(simulated);
+  std::string out = "\nObserved versus simulated\n";
+  out += fmt::format("  {:<30} {:<32} {:<{}} {:<14} {}\n", "milestone", "observed", "simulated", w,
+                     "difference", "met");
+  for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
+    const MilestoneOutcome& o = result.observed[m];
+    out += fmt::format("  {:<30} {:<32} {:<{}} {:<14} {}\n", scenario.observed[m].id,
+                       milestone_when(clock, scenario.observed[m]), simulated[m], w,
+                       difference_text(o), o.met ? "yes" : "no");
   }
   return out;
 }
@@ -293,14 +329,12 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
 
 std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
                         SimTime to) {
-  std::string out;
+  std::vector<const TimelineEntry*> shown;
   for (const auto& e : result.timeline) {
-    if (e.at <= from || e.at > to)
-      continue;
-    out += fmt::format("  {:<22} {:<11} {}\n", scenario.clock.local_text(e.at), human_offset(e.at),
-                       fmt::format("{:<6} {}", kind_label(e.kind), entry_description(scenario, e)));
+    if (e.at > from && e.at <= to)
+      shown.push_back(&e);
   }
-  return out;
+  return entry_lines(scenario, shown);
 }
 
 std::string rehearsal_status_text(const Rehearsal& rehearsal) {

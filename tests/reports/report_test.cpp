@@ -155,6 +155,32 @@ TEST_F(Reports, TimesToTheSecondKeepTheirColumnsAligned) {
       << summary.substr(0, 300);
 }
 
+// The replay's tables too: quick_failover.yaml's timeline has times to the
+// second (09:00:10, 09:00:40, 09:01:30) beside times to the minute, and
+// each table's columns after them start where their headings do.
+TEST_F(Reports, ReplayTimesToTheSecondKeepTheirColumnsAligned) {
+  const auto scenario = load("tests/reports/fixtures/quick_failover.yaml");
+  const std::string text = reports::replay_text(*scenario, replay(*scenario));
+  const auto line_with = [&](const std::string& start) {
+    const auto at = text.find("\n" + start);
+    EXPECT_NE(at, std::string::npos) << start;
+    return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  };
+  // The offsets after the times, in the timeline.
+  const std::string struck = line_with("  2024-01-10 09:00 UTC ");
+  const std::string switched = line_with("  2024-01-10 09:00:10 UTC ");
+  EXPECT_EQ(struck.find("T+0s"), switched.find("T+10s")) << struck << "\n" << switched;
+  const auto under = [&](const std::string& header, const std::string& heading,
+                         const std::string& row, const std::string& value) {
+    const std::string head = line_with(header);
+    const std::string line = line_with(row);
+    EXPECT_EQ(head.find(heading), line.rfind(value)) << head << "\n" << line;
+  };
+  under("  step ", "outcome", "  tell-staff ", "done");
+  under("  service ", "final state", "  db ", "operational");
+  under("  milestone ", "difference", "  db-back ", "on time");
+}
+
 // Found in review: the replay's text gave a deadline met 4m20s early as a
 // difference of "0s", where summary.md says "on time" (quick_failover.yaml:
 // db back at 09:00:40, wanted by 09:05); both now read the one wording.
