@@ -10,11 +10,13 @@
 
 #include <fmt/format.h>
 
+#include "faultline/compare.hpp"
 #include "faultline/diagnostics.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/model.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/statistics.hpp"
+#include "faultline/strategy.hpp"
 
 namespace faultline::testing {
 
@@ -54,6 +56,22 @@ inline std::shared_ptr<const Scenario> scenario_fixture(const std::string& relat
   if (!load.scenario)
     throw std::runtime_error(load.diagnostics.to_text());
   return load.scenario;
+}
+
+// tally/fixtures/random.yaml under as-written and shortest-first, whose
+// runs differ (see the fixture), the second with a horizon of 3 days
+// against the first's 2: the first counts its runs that end with users
+// still out short (see unequal_windows).
+inline std::vector<Variant> random_under_two_strategies() {
+  std::vector<Variant> variants;
+  for (const StrategyKind kind : {StrategyKind::as_written, StrategyKind::shortest_first}) {
+    auto scenario = std::make_shared<Scenario>(*scenario_fixture("tally/fixtures/random.yaml"));
+    scenario->strategy = kind;
+    if (kind == StrategyKind::shortest_first)
+      scenario->horizon = SimTime{} + Duration::days(3);
+    variants.push_back({std::string(word_of(kind)), scenario});
+  }
+  return variants;
 }
 
 // (time, users cut off once the events at that time are done) whenever

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "faultline/reports/json.hpp"
+#include "faultline/tally.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -41,24 +42,48 @@ class ThreadGroup : public ProcessGroup {
   int rank_;
 };
 
+// What each of a group of processes, a thread each, returns from
+// run(group, rank).
+template <class Run>
+std::vector<std::string> in_processes(int processes, const Run& run) {
+  Meeting meeting(processes);
+  std::vector<std::string> out(static_cast<std::size_t>(processes));
+  std::vector<std::jthread> threads;
+  for (int rank = 0; rank < processes; ++rank) {
+    threads.emplace_back([&, rank] {
+      const ThreadGroup group(meeting, rank);
+      out[static_cast<std::size_t>(rank)] = run(group, rank);
+    });
+  }
+  threads.clear();
+  return out;
+}
+
 // Each process's result (empty when none), as JSON; options_of(rank) gives
 // a process its options.
 template <class OptionsOf>
 std::vector<std::string> across(const Scenario& scenario, int processes,
                                 const OptionsOf& options_of) {
-  Meeting meeting(processes);
-  std::vector<std::string> json(static_cast<std::size_t>(processes));
-  std::vector<std::jthread> threads;
-  for (int rank = 0; rank < processes; ++rank) {
-    threads.emplace_back([&, rank] {
-      const ThreadGroup group(meeting, rank);
-      const auto result = simulate_across(scenario, options_of(rank), group);
-      json[static_cast<std::size_t>(rank)] =
-          result ? reports::simulation_json(scenario, *result).dump(1) : "";
-    });
-  }
-  threads.clear();
-  return json;
+  return in_processes(processes, [&](const ProcessGroup& group, int rank) {
+    const auto result = simulate_across(scenario, options_of(rank), group);
+    return result ? reports::simulation_json(scenario, *result).dump(1) : std::string();
+  });
+}
+
+// A comparison's JSON and its exact tally, which holds what the JSON does
+// not (its runs counted short, say).
+std::string comparison_text(const Comparison& c) {
+  return reports::compare_json(c).dump(1) + tally_body(c);
+}
+
+// Each process's comparison (empty when none), as comparison_text.
+template <class OptionsOf>
+std::vector<std::string> compared_across(std::span<const Variant> variants, int processes,
+                                         const OptionsOf& options_of) {
+  return in_processes(processes, [&](const ProcessGroup& group, int rank) {
+    const auto result = compare_across(variants, options_of(rank), group);
+    return result ? comparison_text(*result) : std::string();
+  });
 }
 
 TEST(ShareOfRuns, TilesTheRunsTheFirstProcessesTakingOneMore) {
@@ -108,6 +133,48 @@ TEST(SimulateAcross, AProcessStoppedLeavesNoResultAnywhere) {
     return options;
   });
   EXPECT_EQ(json, (std::vector<std::string>{"", ""}));
+}
+
+TEST(CompareAcross, EveryProcessGetsWhatOneProcessGives) {
+  const std::vector<Variant> variants = testing::random_under_two_strategies();
+  CompareOptions options;
+  options.runs = 601;
+  options.seed = 4;
+  const Comparison one = compare(variants, options);
+  ASSERT_GT(one.counted_short[0].ended_ms.count(), 0u);
+  const std::string expected = comparison_text(one);
+  for (const int processes : {1, 2, 3}) {
+    for (const std::string& text :
+         compared_across(variants, processes, [&](int) { return options; }))
+      EXPECT_EQ(text, expected) << processes << " processes";
+  }
+  // A shard of the study, over two processes, is that shard.
+  options.first_run = 100;
+  options.runs = 201;
+  for (const std::string& text : compared_across(variants, 2, [&](int) { return options; }))
+    EXPECT_EQ(text, comparison_text(compare(variants, options)));
+}
+
+TEST(CompareAcross, AProcessStoppedLeavesNoResultAnywhere) {
+  const std::vector<Variant> variants = testing::random_under_two_strategies();
+  const std::atomic<bool> stopped{true};
+  const auto texts = compared_across(variants, 2, [&](int rank) {
+    CompareOptions options;
+    options.runs = 300;
+    options.stop = rank == 1 ? &stopped : nullptr;
+    return options;
+  });
+  EXPECT_EQ(texts, (std::vector<std::string>{"", ""}));
+}
+
+TEST(CompareAcross, RowsPerRunAreRefused) {
+  const std::vector<Variant> variants = testing::random_under_two_strategies();
+  CompareOptions options;
+  options.runs = 10;
+  options.on_run = [](const ComparedRun&) {};
+  Meeting meeting(1);
+  const ThreadGroup group(meeting, 0);
+  EXPECT_THROW(compare_across(variants, options, group), std::invalid_argument);
 }
 
 }  // namespace FAULTLINE_TEST_FILE

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# simulate under mpirun: the ranks' runs add up to one process's result,
-# byte for byte, with or without a confidence target; what cannot be spread
-# over ranks is refused. Run by ctest where Faultline was built with MPI.
+# simulate and compare under mpirun: the ranks' runs add up to one
+# process's result, byte for byte, with or without a confidence target; what
+# cannot be spread over ranks is refused. Run by ctest where Faultline was built with MPI.
 # Usage: mpi_test.sh FAULTLINE_BINARY SOURCE_DIR MPIEXEC
 set -u
 faultline=$1
@@ -46,9 +46,27 @@ expect_exit 0 "and one in one process" "$faultline" "${webex[@]}" --run-range 20
 expect_exit 0 "merge" "$faultline" merge "$work/a.tally" "$work/b.tally" --json "$work/merged.json"
 check "into one process's study" cmp -s "$work/one.json" "$work/merged.json"
 
+# A paired comparison: run i of both strategies on the rank that makes run i.
+compared=(compare scenarios/webex-2018-09-25.yaml --strategy as-written --strategy critical-path
+  --runs 1001 --seed 5 --threads 1)
+expect_exit 0 "a comparison in one process" "$faultline" "${compared[@]}" \
+  --json "$work/compare-one.json" --tally "$work/compare-one.tally"
+cp "$work/stdout" "$work/compare-one.txt"
+expect_exit 0 "over two ranks" "$mpiexec" -np 2 "$faultline" "${compared[@]}" \
+  --json "$work/compare-two.json" --tally "$work/compare-two.tally"
+check "gives one process's JSON, byte for byte" \
+  cmp -s "$work/compare-one.json" "$work/compare-two.json"
+check "its exact tally" cmp -s "$work/compare-one.tally" "$work/compare-two.tally"
+check "and its text, printed once" cmp -s "$work/compare-one.txt" "$work/stdout"
+expect_exit 2 "rows per run of a comparison are refused" "$mpiexec" -np 2 "$faultline" \
+  "${compared[@]}" --per-run "$work/compare-rows.csv"
+check "saying why" grep -q "rows per run come from one process" "$work/stderr"
+check "writing nothing" test ! -e "$work/compare-rows.csv"
+
 expect_exit 2 "other commands are not spread over ranks" "$mpiexec" -np 2 "$faultline" \
   replay scenarios/webex-2018-09-25.yaml --json "$work/replay.json"
-check "and say so once" test "$(grep -c 'only simulate spreads its runs' "$work/stderr")" -eq 1
+check "and say so once" \
+  test "$(grep -c 'only simulate and compare spread their runs' "$work/stderr")" -eq 1
 check "writing nothing" test ! -e "$work/replay.json"
 expect_exit 2 "network fidelity is refused" "$mpiexec" -np 2 "$faultline" simulate \
   tests/network/fixtures/thin_wan.yaml --fidelity network --runs 4 --json "$work/net.json"

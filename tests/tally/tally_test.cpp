@@ -198,26 +198,12 @@ TEST_F(TallyTest, UnevenShardsInAnyOrderMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(tally_text(all, merged(*scenario, study, paths)), tally_text(all, whole));
 }
 
-// random.yaml under as-written and shortest-first, whose runs differ (see
-// the fixture).
-std::vector<Variant> strategies_of_random() {
-  std::vector<Variant> variants;
-  for (const StrategyKind kind : {StrategyKind::as_written, StrategyKind::shortest_first}) {
-    auto scenario = std::make_shared<Scenario>(*scenario_fixture("tally/fixtures/random.yaml"));
-    scenario->strategy = kind;
-    variants.push_back({std::string(word_of(kind)), scenario});
-  }
-  return variants;
-}
-
 TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
-  std::vector<Variant> variants = strategies_of_random();
   // The restore gives up in a sixteenth of the runs, which end with the
-  // users still out at 2d, the horizon; under a second variant's of 3d,
-  // the first counted them short, when and against when the file says.
-  auto longer = std::make_shared<Scenario>(*variants[1].scenario);
-  longer->horizon = SimTime{} + Duration::days(3);
-  variants[1].scenario = longer;
+  // users still out at 2d, the first variant's horizon; the second's is
+  // 3d, so the first counted them short, when and against when the file
+  // says.
+  const std::vector<Variant> variants = testing::random_under_two_strategies();
   CompareOptions study;
   study.runs = 200;
   study.seed = 3;

@@ -837,6 +837,14 @@ int simulate_rare(const SimulateArgs& args, const faultline::cli::Ranks& ranks) 
   return faultline::cli::estimate_rare(*scenario, *study, args.outputs.json);
 }
 
+// A rank was interrupted: the runs the ranks made are no prefix of the
+// study's.
+int ranks_interrupted() {
+  std::cerr << "faultline: interrupted: the ranks' runs made are no prefix of the study's, so "
+               "nothing was written\n";
+  return kExitInterrupted;
+}
+
 int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
   if (args.rare.asked())
     return simulate_rare(args, ranks);
@@ -869,9 +877,7 @@ int simulate(SimulateArgs& args, const faultline::cli::Ranks& ranks) {
     } else if (auto across = faultline::simulate_across(*scenario, options, ranks)) {
       result = std::move(*across);
     } else {
-      std::cerr << "faultline: interrupted: the ranks' runs made are no prefix of the study's, "
-                   "so nothing was written\n";
-      return kExitInterrupted;
+      return ranks_interrupted();
     }
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
@@ -924,10 +930,14 @@ bool cut_to_run_range(CompareArgs& args) {
   return true;
 }
 
-// The comparison, with a row per run and variant into `rows` when asked for.
-faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
-                               const CompareArgs& args, const std::vector<faultline::Slo>& slos,
-                               std::optional<RowsFile>& rows) {
+// The comparison, with a row per run and variant into `rows` when asked
+// for, its runs spread over the ranks of an MPI job when there is one;
+// nothing when some rank was interrupted.
+std::optional<faultline::Comparison> compared(const std::vector<faultline::Variant>& variants,
+                                              const CompareArgs& args,
+                                              const std::vector<faultline::Slo>& slos,
+                                              std::optional<RowsFile>& rows,
+                                              const faultline::cli::Ranks& ranks) {
   rows.emplace(args.per_run, faultline::reports::compare_rows_csv_header(variants));
   faultline::CompareOptions options = args.options;
   options.slos = slos;
@@ -941,7 +951,9 @@ faultline::Comparison compared(const std::vector<faultline::Variant>& variants,
       });
     };
   }
-  return faultline::compare(variants, options);
+  if (!ranks.joined())
+    return faultline::compare(variants, options);
+  return faultline::compare_across(variants, options, ranks);
 }
 
 // Two scenarios (each under its own strategy, or the one named), or one
@@ -1041,37 +1053,55 @@ bool over_equal_windows(std::span<const faultline::Variant> variants,
   return !why;
 }
 
-int compare(CompareArgs& args) {
+// A comparison's variants, SLOs and shard header (when it writes a tally)
+// read, its runs cut to --run-range; false (the reason said) when one
+// cannot be.
+bool prepare_comparison(CompareArgs& args, std::vector<faultline::Variant>& variants,
+                        std::vector<faultline::Slo>& slos,
+                        std::optional<faultline::TallyHeader>& header) {
   std::vector<std::string> inputs = args.scenarios;
   inputs.push_back(args.slo);
   if (!outputs_apart(
           {args.outputs.json, args.outputs.prom, args.outputs.report, args.per_run, args.tally},
           inputs))
-    return kExitBadInput;
-  const auto variants = variants_of(args.scenarios, args.strategies);
-  if (!variants || !search_applies(args.search, scenarios_of(*variants)))
-    return kExitBadInput;
-  auto slos = slos_of_variants(args.slo, *variants);
-  if (!slos || !cut_to_run_range(args))
-    return kExitBadInput;
+    return false;
+  auto read = variants_of(args.scenarios, args.strategies);
+  if (!read || !search_applies(args.search, scenarios_of(*read)))
+    return false;
+  variants = std::move(*read);
+  auto read_slos = slos_of_variants(args.slo, variants);
+  if (!read_slos || !cut_to_run_range(args))
+    return false;
+  slos = std::move(*read_slos);
+  return args.tally.empty() || (header = comparison_header(args, variants));
+}
+
+int compare(CompareArgs& args, const faultline::cli::Ranks& ranks) {
+  std::vector<faultline::Variant> resolved;
+  std::vector<faultline::Slo> slos;
   std::optional<faultline::TallyHeader> header;
-  if (!args.tally.empty() && !(header = comparison_header(args, *variants)))
+  // Every rank of an MPI job goes on, or none (see simulate).
+  if (!ranks.everyone(prepare_comparison(args, resolved, slos, header)))
     return kExitBadInput;
-  faultline::Comparison result;
+  std::optional<faultline::Comparison> made;
   std::optional<RowsFile> rows;
-  std::vector<faultline::Variant> resolved = *variants;
   try {
     for (auto& v : resolved)
       v.scenario =
           resolve_optimize(v.scenario, args.search, args.options.threads, args.options.seed,
                            text_stream({args.outputs.json, args.outputs.prom}));
-    result = compared(resolved, args, *slos, rows);
+    made = compared(resolved, args, slos, rows, ranks);
   } catch (const std::invalid_argument& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitBadInput;
   }
+  if (!made)
+    return ranks_interrupted();
+  const faultline::Comparison& result = *made;
   if (!over_equal_windows(resolved, result))
     return kExitBadInput;
+  if (!ranks.first())  // rank 0 writes, and main gives every rank its exit code
+    return kExitOk;
   int written = std::max(comparison_outputs(args.outputs, resolved, result), rows->finish());
   if (header) {
     header->range.end = result.first_run + result.runs;  // an interrupted shard made fewer
@@ -1530,8 +1560,9 @@ int run_guarded(const std::function<int()>& command, const faultline::cli::Ranks
 }
 
 // The command, as one rank of an MPI job when there is one: only simulate
-// spreads its runs over the ranks, and only rank 0 speaks and writes.
-int in_mpi_job(const faultline::cli::Ranks& ranks, bool simulating,
+// and compare spread their runs over the ranks, and only rank 0 speaks and
+// writes.
+int in_mpi_job(const faultline::cli::Ranks& ranks, bool spreads_runs,
                const std::function<int()>& command) {
   if (!ranks.joined()) {
     if (faultline::cli::launched_size() == 1)
@@ -1546,9 +1577,9 @@ int in_mpi_job(const faultline::cli::Ranks& ranks, bool simulating,
     std::cout.rdbuf(nowhere.rdbuf());
     std::cerr.rdbuf(nowhere.rdbuf());
   }
-  if (!simulating) {
-    std::cerr << "faultline: under an MPI launcher only simulate spreads its runs over the "
-                 "ranks; run other commands in one process\n";
+  if (!spreads_runs) {
+    std::cerr << "faultline: under an MPI launcher only simulate and compare spread their runs "
+                 "over the ranks; run other commands in one process\n";
     return kExitBadInput;
   }
   return command();
@@ -1601,8 +1632,8 @@ int main(int argc, char** argv) {
   MergeArgs merge_args;
   commands.emplace_back(add_merge_command(app, merge_args), [&] { return merge(merge_args); });
   CompareArgs compare_args;
-  commands.emplace_back(add_compare_command(app, compare_args),
-                        [&] { return compare(compare_args); });
+  CLI::App* compare_cmd = add_compare_command(app, compare_args);
+  commands.emplace_back(compare_cmd, [&] { return compare(compare_args, ranks); });
   faultline::cli::CalibrateArgs calibrate_args;
   commands.emplace_back(faultline::cli::add_calibrate_command(app, calibrate_args, seed_text),
                         [&] { return calibrate(calibrate_args); });
@@ -1646,6 +1677,9 @@ int main(int argc, char** argv) {
     }
     return kExitOk;
   };
-  return ranks.from_first(
-      run_guarded([&] { return in_mpi_job(ranks, simulate_cmd->parsed(), run_command); }, ranks));
+  return ranks.from_first(run_guarded(
+      [&] {
+        return in_mpi_job(ranks, simulate_cmd->parsed() || compare_cmd->parsed(), run_command);
+      },
+      ranks));
 }

@@ -1,14 +1,17 @@
 #pragma once
-// Monte Carlo across processes: each makes its share of the runs, their
-// exact tallies (tally.hpp) go to every process and add up to what one
-// process making every run gives, byte for byte in every report. The engine
-// knows nothing of how processes talk: the faultline program gives it MPI's
-// ranks (tools/faultline/ranks.hpp), the tests a group of threads.
+// Monte Carlo and paired comparisons across processes: each makes its share
+// of the runs, their exact tallies (tally.hpp) go to every process and add
+// up to what one process making every run gives, byte for byte in every
+// report. The engine knows nothing of how processes talk: the faultline
+// program gives it MPI's ranks (tools/faultline/ranks.hpp), the tests a
+// group of threads.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "faultline/compare.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/tally.hpp"
 
@@ -41,5 +44,12 @@ RunRange share_of_runs(std::uint64_t first, std::uint64_t end, int rank, int siz
 std::optional<MonteCarloResult> simulate_across(const Scenario& scenario,
                                                 const MonteCarloOptions& options,
                                                 const ProcessGroup& group);
+
+// compare(variants, options), its runs spread over the group's processes
+// as simulate_across spreads them; every process returns the whole
+// comparison, empty when some process was stopped. Throws
+// std::invalid_argument as compare does, and for rows per run.
+std::optional<Comparison> compare_across(std::span<const Variant> variants,
+                                         const CompareOptions& options, const ProcessGroup& group);
 
 }  // namespace faultline

@@ -108,6 +108,10 @@ ComparisonTallyRead read_tally(const std::string& path, const Comparison& empty)
 // `empty`.
 std::string tally_body(const MonteCarloResult& result);
 MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult& empty);
+std::string tally_body(const Comparison& result);
+// Its pairs' figures are judged once every process's runs are merged in
+// (merge_comparisons).
+Comparison read_tally_body(const std::string& text, const Comparison& empty);
 std::string statistic_text(const Accumulator& statistic);
 Accumulator read_statistic(const std::string& text);
 

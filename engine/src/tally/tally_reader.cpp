@@ -447,15 +447,31 @@ auto read_text(const std::string& text, const Read& read) {
 
 }  // namespace
 
-MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult& empty) {
+namespace {
+
+// A body read into `empty` by `visit`, as a process of the study wrote it.
+template <class Result, class Visit>
+Result read_process_body(const std::string& text, const Result& empty, const Visit& visit) {
   return read_text(text, [&](Lines& lines) {
-    MonteCarloResult result = empty;
+    Result result = empty;
     TallyReader reader(lines);
-    detail::visit_tally(result, reader);
+    visit(result, reader);
     lines.next("'end'");
     lines.expect("end", 1);
     return result;
   });
+}
+
+}  // namespace
+
+MonteCarloResult read_tally_body(const std::string& text, const MonteCarloResult& empty) {
+  return read_process_body(text, empty,
+                           [](MonteCarloResult& r, TallyReader& v) { detail::visit_tally(r, v); });
+}
+
+Comparison read_tally_body(const std::string& text, const Comparison& empty) {
+  return read_process_body(text, empty,
+                           [](Comparison& r, TallyReader& v) { detail::visit_comparison(r, v); });
 }
 
 Accumulator read_statistic(const std::string& text) {

@@ -152,7 +152,11 @@ std::string statistic_text(const Accumulator& statistic) {
 }
 
 std::string tally_text(const TallyHeader& header, const Comparison& result) {
-  std::string out = header_text(header);
+  return header_text(header) + tally_body(result);
+}
+
+std::string tally_body(const Comparison& result) {
+  std::string out;
   TallyWriter writer(out);
   detail::visit_comparison(result, writer);
   out += "end\n";

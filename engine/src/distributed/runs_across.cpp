@@ -7,6 +7,9 @@ namespace faultline {
 
 namespace {
 
+constexpr const char* kRowsFromOneProcess =
+    "rows per run come from one process: across processes, write each shard's with --run-range";
+
 // Adds this process's share of the study's runs [from, to) to `mine`;
 // false when it was stopped before making them all.
 bool make_share(const Scenario& scenario, const MonteCarloOptions& options, std::uint64_t from,
@@ -55,6 +58,22 @@ bool make_rounds(const Scenario& scenario, const MonteCarloOptions& options,
   return true;
 }
 
+// This process's share of the comparison's runs, merged into `mine`;
+// false when it was stopped before making them all.
+bool compare_share(std::span<const Variant> variants, const CompareOptions& options,
+                   const ProcessGroup& group, Comparison& mine) {
+  const RunRange share = share_of_runs(options.first_run, options.first_run + options.runs,
+                                       group.rank(), group.size());
+  if (share.first == share.end)
+    return !(options.stop && options.stop->load());
+  CompareOptions part = options;
+  part.first_run = share.first;
+  part.runs = share.end - share.first;
+  const Comparison made = compare(variants, part);
+  merge_comparisons(mine, made);
+  return !made.interrupted;
+}
+
 }  // namespace
 
 RunRange share_of_runs(std::uint64_t first, std::uint64_t end, int rank, int size) {
@@ -70,9 +89,7 @@ std::optional<MonteCarloResult> simulate_across(const Scenario& scenario,
                                                 const MonteCarloOptions& options,
                                                 const ProcessGroup& group) {
   if (options.on_run)
-    throw std::invalid_argument(
-        "rows per run come from one process: across processes, write each shard's with "
-        "--run-range");
+    throw std::invalid_argument(kRowsFromOneProcess);
   if (options.network)
     throw std::invalid_argument(
         "network fidelity forks a process for each run, which a process of an MPI job must "
@@ -90,6 +107,20 @@ std::optional<MonteCarloResult> simulate_across(const Scenario& scenario,
   for (const std::string& body : group.all_gather(tally_body(mine)))
     merge_results(total, read_tally_body(body, shape));
   total.reached_ci_target = mine.reached_ci_target;
+  return total;
+}
+
+std::optional<Comparison> compare_across(std::span<const Variant> variants,
+                                         const CompareOptions& options, const ProcessGroup& group) {
+  if (options.on_run)
+    throw std::invalid_argument(kRowsFromOneProcess);
+  Comparison mine = empty_comparison(variants, options);
+  if (anyone(!compare_share(variants, options, group, mine), group))
+    return std::nullopt;
+  Comparison total = empty_comparison(variants, options);
+  const Comparison shape = total;
+  for (const std::string& body : group.all_gather(tally_body(mine)))
+    merge_comparisons(total, read_tally_body(body, shape));
   return total;
 }
 
