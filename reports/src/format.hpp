@@ -101,8 +101,9 @@ TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times
 // The width of a table's column: `least`, or its widest text, so that a
 // longer text keeps the columns after it aligned.
 std::size_t column_width(std::span<const std::string> texts, std::size_t least);
-// The width of a column of times: 22, a time to the minute with a short
-// zone name, or the widest, a time to the second or in a longer zone name.
+// The width of a column of times: 22, room for a time to the minute with a
+// zone name of up to five letters, or the widest, a time to the second or
+// with a longer zone name.
 std::size_t time_column_width(std::span<const std::string> times);
 // The same for columns of quantiles, one width for the three.
 std::size_t time_column_width(std::span<const TimeQuantiles> rows);

@@ -422,18 +422,21 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
   if (scenario.observed.empty())
     return {};
   const ScenarioClock& clock = scenario.clock;
+  std::vector<std::string> observed;
+  for (const Milestone& milestone : scenario.observed)
+    observed.push_back(milestone_when(clock, milestone));
   std::vector<TimeQuantiles> simulated;
   for (const EventTimes& times : result.milestone_times)
     simulated.push_back(time_quantiles(clock, times, "never"));
+  const std::size_t observed_w = column_width(observed, 32);
   const std::size_t w = time_column_width(simulated);
-  std::string out = fmt::format("\n{:<28} {:<32} {:>7} {:>9}  {:<{}} {:<{}} {}\n",
-                                "observed milestone", "observed", "P(met)", "P(never)",
+  std::string out = fmt::format("\n{:<28} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n",
+                                "observed milestone", "observed", observed_w, "P(met)", "P(never)",
                                 "simulated p10", w, "simulated p50", w, "simulated p90");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
-    const Milestone& milestone = scenario.observed[m];
     const EventTimes& times = result.milestone_times[m];
-    out += fmt::format("{:<28} {:<32} {:>7} {:>9}  {:<{}} {:<{}} {}\n", milestone.id,
-                       milestone_when(clock, milestone),
+    out += fmt::format("{:<28} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n", scenario.observed[m].id,
+                       observed[m], observed_w,
                        share_text(share(result.milestones_met[m], result.runs)),
                        share_text(share(times.never(), times.runs())), simulated[m][0], w,
                        simulated[m][1], w, simulated[m][2]);

@@ -53,7 +53,9 @@ std::string replay_header(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
-// Timeline entries a line each: when, how long after T0, what.
+// Timeline entries a line each: when, how long after T0, what. The
+// columns fit these entries: rehearse's blocks of events, each shown as
+// time moves on, may each be a character wider or narrower than the last.
 std::string entry_lines(const Scenario& scenario, std::span<const TimelineEntry* const> entries) {
   std::vector<std::string> times;
   std::vector<std::string> offsets;
@@ -224,18 +226,21 @@ std::string observed_lines(const Scenario& scenario, const RunResult& result) {
   if (scenario.observed.empty())
     return {};
   const ScenarioClock& clock = scenario.clock;
+  std::vector<std::string> observed;
+  for (const Milestone& milestone : scenario.observed)
+    observed.push_back(milestone_when(clock, milestone));
   std::vector<std::string> simulated;
   for (const MilestoneOutcome& o : result.observed)
     simulated.push_back(time_or_dash(clock, o.simulated));
+  const std::size_t observed_w = column_width(observed, 32);
   const std::size_t w = time_column_width(simulated);
   std::string out = "\nObserved versus simulated\n";
-  out += fmt::format("  {:<30} {:<32} {:<{}} {:<14} {}\n", "milestone", "observed", "simulated", w,
-                     "difference", "met");
+  out += fmt::format("  {:<30} {:<{}} {:<{}} {:<14} {}\n", "milestone", "observed", observed_w,
+                     "simulated", w, "difference", "met");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const MilestoneOutcome& o = result.observed[m];
-    out += fmt::format("  {:<30} {:<32} {:<{}} {:<14} {}\n", scenario.observed[m].id,
-                       milestone_when(clock, scenario.observed[m]), simulated[m], w,
-                       difference_text(o), o.met ? "yes" : "no");
+    out += fmt::format("  {:<30} {:<{}} {:<{}} {:<14} {}\n", scenario.observed[m].id, observed[m],
+                       observed_w, simulated[m], w, difference_text(o), o.met ? "yes" : "no");
   }
   return out;
 }

@@ -155,6 +155,16 @@ TEST(CompareAcross, EveryProcessGetsWhatOneProcessGives) {
     EXPECT_EQ(text, comparison_text(compare(variants, options)));
 }
 
+// Two runs over three processes: the last makes none, and adds nothing.
+TEST(CompareAcross, AProcessWithoutRunsAddsNothing) {
+  const std::vector<Variant> variants = testing::random_under_two_strategies();
+  CompareOptions options;
+  options.runs = 2;
+  const std::string expected = comparison_text(compare(variants, options));
+  for (const std::string& text : compared_across(variants, 3, [&](int) { return options; }))
+    EXPECT_EQ(text, expected);
+}
+
 TEST(CompareAcross, AProcessStoppedLeavesNoResultAnywhere) {
   const std::vector<Variant> variants = testing::random_under_two_strategies();
   const std::atomic<bool> stopped{true};

@@ -145,8 +145,8 @@ TEST(Compare, RefusesUserHoursCountedOverDifferentTimes) {
   EXPECT_EQ(*why, fmt::format("'ten' ended {} of its 20 runs with users still cut off at "
                               "T0+10h, while the same runs of another variant count on up to "
                               "T0+20h: their user-hours lost are counted over different times, "
-                              "and the ranking would say nothing; give every variant the same "
-                              "horizon",
+                              "and the ranking would say nothing; give every variant's scenario "
+                              "the same horizon",
                               gave_up));
   const std::vector<Variant> same = {{"ten", ten}, {"again", ten}};
   EXPECT_FALSE(unequal_windows(same, compare(same, options)));
@@ -185,9 +185,28 @@ TEST(Compare, RefusesRunsCountedShortWithoutHorizons) {
   EXPECT_EQ(*why, fmt::format("'plain' ended {} of its 20 runs with users still cut off at "
                               "T0+30d, while the same runs of another variant count on up to "
                               "T0+40d: their user-hours lost are counted over different times, "
-                              "and the ranking would say nothing; give every variant the same "
-                              "horizon",
+                              "and the ranking would say nothing; give every variant's scenario "
+                              "the same horizon",
                               ended.count()));
+}
+
+// Runs counted short without horizons end at their last work, each its
+// own time: the refusal gives the first and the last (two runs of "b"
+// ended at 31 and 32 days, their others' at 40 and 35).
+TEST(Compare, SaysWhenTheRunsCountedShortEnded) {
+  const auto plain = testing::scenario_fixture("runbook/fixtures/semantics/gave_up_last.yaml");
+  const std::vector<Variant> variants = {{"a", plain}, {"b", plain}};
+  Comparison c = empty_comparison(variants, CompareOptions{});
+  c.runs = 3;
+  for (const auto& [ended, others] : {std::pair{31, 40}, std::pair{32, 35}}) {
+    c.counted_short[1].ended_ms.add(Duration::days(ended).ms);
+    c.counted_short[1].others_ended_ms.add(Duration::days(others).ms);
+  }
+  EXPECT_EQ(unequal_windows(variants, c),
+            "'b' ended 2 of its 3 runs with users still cut off at T0+31d to T0+32d, while the "
+            "same runs of another variant count on up to T0+40d: their user-hours lost are "
+            "counted over different times, and the ranking would say nothing; give every "
+            "variant's scenario the same horizon");
 }
 
 // Found by a helper: one run gave zero-width intervals ("964 .. 964"),

@@ -239,6 +239,32 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(ended.max(), Duration::days(2).ms);
   EXPECT_EQ(whole.counted_short[0].others_ended_ms.max(), Duration::days(3).ms);
   EXPECT_EQ(whole.counted_short[1].ended_ms.count(), 0u);
+  // Edited so that the runs counted short end after the others' (the two
+  // ends swapped), which no run gives: refused at the others' ends.
+  const std::string text = tally_text(header, whole);
+  const std::size_t at = text.find("\nvariants/0/counted_short ") + 1;
+  const std::size_t end = text.find('\n', at);
+  std::vector<std::string> words;
+  for (std::size_t from = at; from < end;) {
+    const std::size_t space = std::min(text.find(' ', from), end);
+    words.push_back(text.substr(from, space - from));
+    from = space + 1;
+  }
+  ASSERT_EQ(words.size(), 11u) << "the name and two moments of five words";
+  std::swap_ranges(words.begin() + 1, words.begin() + 6, words.begin() + 6);
+  std::string swapped = words[0];
+  std::size_t others_column = 0;
+  for (std::size_t w = 1; w < words.size(); ++w) {
+    if (w == 6)
+      others_column = swapped.size() + 2;
+    swapped += " " + words[w];
+  }
+  const std::string edited = text.substr(0, at) + swapped + text.substr(end);
+  const int line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
+  EXPECT_TRUE(testing::has_error(
+      read_tally(write("swapped.tally", edited), empty_comparison(variants, study)).diagnostics,
+      line, static_cast<int>(others_column),
+      "the others' same runs end after the runs counted short, not before"));
 }
 
 // The tally of three runs of fixed.yaml, and the empty result it is read

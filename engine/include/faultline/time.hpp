@@ -123,5 +123,7 @@ class ScenarioClock {
 std::string format_offset(SimTime t);
 // The same, rounded to the second, for people.
 std::string human_offset(SimTime t);
+// "T0+1h30m": a time at or after T0 as a scenario writes it.
+std::string t0_relative(SimTime t);
 
 }  // namespace faultline

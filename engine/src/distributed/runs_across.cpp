@@ -10,20 +10,47 @@ namespace {
 constexpr const char* kRowsFromOneProcess =
     "rows per run come from one process: across processes, write each shard's with --run-range";
 
-// Adds this process's share of the study's runs [from, to) to `mine`;
-// false when it was stopped before making them all.
-bool make_share(const Scenario& scenario, const MonteCarloOptions& options, std::uint64_t from,
-                std::uint64_t to, const ProcessGroup& group, MonteCarloResult& mine) {
+void merge_into(MonteCarloResult& into, const MonteCarloResult& from) {
+  merge_results(into, from);
+}
+
+void merge_into(Comparison& into, const Comparison& from) {
+  merge_comparisons(into, from);
+}
+
+// This process's share of the study's runs [from, to), made by
+// make(options for the share) and added to `mine`; false when it was
+// stopped before making them all.
+template <class Options, class Result, class Make>
+bool make_share_of(const Options& options, std::uint64_t from, std::uint64_t to,
+                   const ProcessGroup& group, Result& mine, const Make& make) {
   const RunRange share = share_of_runs(from, to, group.rank(), group.size());
   if (share.first == share.end)
     return !(options.stop && options.stop->load());
-  MonteCarloOptions part = options;
+  Options part = options;
   part.first_run = share.first;
   part.runs = share.end - share.first;
-  part.until_ci.reset();
-  const MonteCarloResult made = simulate(scenario, part);
-  merge_results(mine, made);
+  const Result made = make(part);
+  merge_into(mine, made);
   return !made.interrupted;
+}
+
+// Every process's runs, from their tallies, added in rank order to `total`
+// (the study's before any run).
+template <class Result>
+Result gathered(const Result& mine, Result total, const ProcessGroup& group) {
+  const Result shape = total;
+  for (const std::string& body : group.all_gather(tally_body(mine)))
+    merge_into(total, read_tally_body(body, shape));
+  return total;
+}
+
+bool make_share(const Scenario& scenario, const MonteCarloOptions& options, std::uint64_t from,
+                std::uint64_t to, const ProcessGroup& group, MonteCarloResult& mine) {
+  return make_share_of(options, from, to, group, mine, [&](MonteCarloOptions part) {
+    part.until_ci.reset();  // the rounds judge the target, over every process
+    return simulate(scenario, part);
+  });
 }
 
 // Whether any process says yes.
@@ -58,20 +85,10 @@ bool make_rounds(const Scenario& scenario, const MonteCarloOptions& options,
   return true;
 }
 
-// This process's share of the comparison's runs, merged into `mine`;
-// false when it was stopped before making them all.
 bool compare_share(std::span<const Variant> variants, const CompareOptions& options,
                    const ProcessGroup& group, Comparison& mine) {
-  const RunRange share = share_of_runs(options.first_run, options.first_run + options.runs,
-                                       group.rank(), group.size());
-  if (share.first == share.end)
-    return !(options.stop && options.stop->load());
-  CompareOptions part = options;
-  part.first_run = share.first;
-  part.runs = share.end - share.first;
-  const Comparison made = compare(variants, part);
-  merge_comparisons(mine, made);
-  return !made.interrupted;
+  return make_share_of(options, options.first_run, options.first_run + options.runs, group, mine,
+                       [&](const CompareOptions& part) { return compare(variants, part); });
 }
 
 }  // namespace
@@ -102,10 +119,7 @@ std::optional<MonteCarloResult> simulate_across(const Scenario& scenario,
                                   group);
   if (!made)
     return std::nullopt;
-  MonteCarloResult total = empty_result(scenario, options);
-  const MonteCarloResult shape = total;
-  for (const std::string& body : group.all_gather(tally_body(mine)))
-    merge_results(total, read_tally_body(body, shape));
+  MonteCarloResult total = gathered(mine, empty_result(scenario, options), group);
   total.reached_ci_target = mine.reached_ci_target;
   return total;
 }
@@ -117,11 +131,7 @@ std::optional<Comparison> compare_across(std::span<const Variant> variants,
   Comparison mine = empty_comparison(variants, options);
   if (anyone(!compare_share(variants, options, group, mine), group))
     return std::nullopt;
-  Comparison total = empty_comparison(variants, options);
-  const Comparison shape = total;
-  for (const std::string& body : group.all_gather(tally_body(mine)))
-    merge_comparisons(total, read_tally_body(body, shape));
-  return total;
+  return gathered(mine, empty_comparison(variants, options), group);
 }
 
 }  // namespace faultline

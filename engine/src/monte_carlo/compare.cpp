@@ -278,14 +278,6 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   return result;
 }
 
-namespace {
-
-std::string since_t0(std::int64_t ms) {
-  return "T0+" + format_duration(Duration::milliseconds(ms));
-}
-
-}  // namespace
-
 std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                            const Comparison& comparison) {
   for (std::size_t v = 0; v < variants.size(); ++v) {
@@ -293,16 +285,17 @@ std::optional<std::string> unequal_windows(std::span<const Variant> variants,
     const Moments& ended = short_runs.ended_ms;
     if (ended.count() == 0)
       continue;
-    const std::string when =
-        ended.min() == ended.max()
-            ? since_t0(ended.min())
-            : fmt::format("{} to {}", since_t0(ended.min()), since_t0(ended.max()));
+    const std::string when = ended.min() == ended.max()
+                                 ? t0_relative(SimTime{ended.min()})
+                                 : fmt::format("{} to {}", t0_relative(SimTime{ended.min()}),
+                                               t0_relative(SimTime{ended.max()}));
     return fmt::format(
         "'{}' ended {} of its {} runs with users still cut off at {}, while the same runs of "
         "another variant count on up to {}: their user-hours lost are counted over different "
-        "times, and the ranking would say nothing; give every variant the same horizon",
+        "times, and the ranking would say nothing; give every variant's scenario the same "
+        "horizon",
         variants[v].name, ended.count(), comparison.runs, when,
-        since_t0(short_runs.others_ended_ms.max()));
+        t0_relative(SimTime{short_runs.others_ended_ms.max()}));
   }
   return std::nullopt;
 }

@@ -14,10 +14,6 @@ namespace faultline {
 
 namespace {
 
-std::string time_text(SimTime t) {
-  return "T0+" + format_duration(t.since_t0());
-}
-
 // The entry of a list of maps whose id is `id`; an undefined node if none.
 YAML::Node entry_with_id(const YAML::Node& list, const std::string& id) {
   if (list.IsSequence()) {
@@ -50,24 +46,25 @@ void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
   using Kind = RehearsalEdit::Kind;
   switch (edit.kind) {
     case Kind::delay_start:
-      entry_with_id(root["runbook"], edit.subject)["not_before"] = time_text(edit.at + edit.length);
+      entry_with_id(root["runbook"], edit.subject)["not_before"] =
+          t0_relative(edit.at + edit.length);
       break;
     case Kind::hold_up: {
       YAML::Node held;
-      held["at"] = time_text(edit.at);
+      held["at"] = t0_relative(edit.at);
       held["for"] = format_duration(edit.length);
       append(entry_with_id(root["runbook"], edit.subject), "hold_ups", held);
       break;
     }
     case Kind::fail:
       append(entry_with_id(root["runbook"], edit.subject), "fails_at",
-             YAML::Node(time_text(edit.at)));
+             YAML::Node(t0_relative(edit.at)));
       break;
     case Kind::outage:
     case Kind::delete_instances: {
       YAML::Node fault;
       fault["id"] = "rehearsal-" + std::to_string(fault_number);
-      fault["at"] = time_text(edit.at);
+      fault["at"] = t0_relative(edit.at);
       if (edit.kind == Kind::outage) {
         fault["kind"] = "outage";
         fault["service"] = edit.subject;
@@ -81,7 +78,7 @@ void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
     }
     case Kind::resize: {
       YAML::Node change;
-      change["at"] = time_text(edit.at);
+      change["at"] = t0_relative(edit.at);
       change["size"] = edit.size;
       append(entry_with_id(root["crews"], edit.subject), "resized", change);
       break;

@@ -91,7 +91,7 @@ void visit_tally(Result& r, Visit& visit) {
 }
 
 // The same for a comparison (Comparison, const for writing); Visit also
-// takes Moments. The pairs' figures are not in the file: they are judged
+// takes Moments and CountedShort. The pairs' figures are not in the file: they are judged
 // from their differences once the shards are merged.
 template <class Result, class Visit>
 void visit_comparison(Result& r, Visit& visit) {
@@ -99,9 +99,7 @@ void visit_comparison(Result& r, Visit& visit) {
   for (std::size_t v = 0; v < r.metrics.size(); ++v) {
     for (std::size_t m = 0; m < r.metrics[v].size(); ++m)
       visit(fmt::format("variants/{}/metrics/{}", v, m), r.metrics[v][m]);
-    visit(field_name("variants", v, "counted_short/ended_ms"), r.counted_short[v].ended_ms);
-    visit(field_name("variants", v, "counted_short/others_ended_ms"),
-          r.counted_short[v].others_ended_ms);
+    visit(field_name("variants", v, "counted_short"), r.counted_short[v]);
     visit(field_name("variants", v, "sampled_active_sum"), r.sampled_active_sum[v]);
     visit_slos(fmt::format("variants/{}/", v), r.slo_statistics[v], visit);
   }

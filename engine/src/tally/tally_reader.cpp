@@ -152,6 +152,26 @@ class TallyReader {
     m = whole(1, [&] { return Moments(moments(i)); });
     end_of_line(name, i);
   }
+  // Each run counted short ended before the others' same run did, so the
+  // two have as many runs, and the earliest and latest of its ends come
+  // before theirs.
+  void operator()(const std::string& name, CountedShort& c) {
+    begin(name);
+    std::size_t i = 1;
+    c.ended_ms = whole(1, [&] { return Moments(moments(i)); });
+    const std::size_t others = i;
+    c.others_ended_ms = whole(others, [&] { return Moments(moments(i)); });
+    const Moments& ended = c.ended_ms;
+    const Moments& later = c.others_ended_ms;
+    if (ended.count() != later.count())
+      lines_.fail(others, fmt::format("{} runs counted short, and the others' ends of {}",
+                                      ended.count(), later.count()));
+    if (ended.count() > 0 && ended.min() < 0)
+      lines_.fail(4, fmt::format("a run ended {} ms before T0", -ended.min()));
+    if (ended.count() > 0 && (ended.min() >= later.min() || ended.max() >= later.max()))
+      lines_.fail(others, "the others' same runs end after the runs counted short, not before");
+    end_of_line(name, i);
+  }
   void operator()(const std::string& name, Accumulator& a) {
     begin(name);
     std::size_t i = 1;

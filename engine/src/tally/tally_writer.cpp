@@ -42,6 +42,12 @@ class TallyWriter {
     moments(m.state());
     out_ += '\n';
   }
+  void operator()(std::string_view name, const CountedShort& c) {
+    out_ += name;
+    moments(c.ended_ms.state());
+    moments(c.others_ended_ms.state());
+    out_ += '\n';
+  }
   void operator()(std::string_view name, const Accumulator& a) {
     out_ += name;
     accumulator(a);

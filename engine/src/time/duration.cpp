@@ -93,6 +93,10 @@ std::string format_duration(Duration d) {
   return out;
 }
 
+std::string t0_relative(SimTime t) {
+  return "T0+" + format_duration(t.since_t0());
+}
+
 std::string format_offset(SimTime t) {
   if (t.ms < 0)
     return "T" + format_duration(t.since_t0());

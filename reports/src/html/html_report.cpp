@@ -156,8 +156,7 @@ std::string budgets_section(const BudgetTable& t, std::string_view title = "Erro
 
 std::string scenario_header(const Scenario& scenario, std::string_view kind) {
   const Topology& topology = *scenario.topology;
-  std::string out =
-      fmt::format("<h1>{}</h1>\n", escape(scenario.name.empty() ? scenario.file : scenario.name));
+  std::string out = fmt::format("<h1>{}</h1>\n", escape(scenario_title(scenario)));
   out += fmt::format("<p class=\"lead\">{}{}</p>\n", escape(kind),
                      scenario.description.empty() ? "" : ": " + escape(scenario.description));
   out += "<dl class=\"facts\">\n";
@@ -397,7 +396,7 @@ std::string replay_page(const Scenario& scenario, const RunResult& result, std::
   if (budgets)
     body += budgets_section(budgets_table(*budgets));
   body += replay_tables(scenario, result);
-  return page(scenario.name.empty() ? scenario.file : scenario.name, body);
+  return page(scenario_title(scenario), body);
 }
 
 }  // namespace
@@ -601,7 +600,7 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
   body += budgets_section(budget_statistics_table(result.slos, result.slo_statistics,
                                                   result.network_fidelity, result.runs));
   body += simulation_tables(scenario, result);
-  return page(scenario.name.empty() ? scenario.file : scenario.name, body);
+  return page(scenario_title(scenario), body);
 }
 
 std::string compare_html(std::span<const Variant> variants, const Comparison& c) {
