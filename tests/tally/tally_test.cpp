@@ -239,8 +239,9 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(ended.max(), Duration::days(2).ms);
   EXPECT_EQ(whole.counted_short[0].others_ended_ms.max(), Duration::days(3).ms);
   EXPECT_EQ(whole.counted_short[1].ended_ms.count(), 0u);
-  // Edited so that the runs counted short end after the others' (the two
-  // ends swapped), which no run gives: refused at the others' ends.
+  // Edited into what no runs give, the line is refused at the word that
+  // shows it: its words are the name, then two moments of five (count,
+  // sum, sum of squares, min, max), the runs' ends and the others'.
   const std::string text = tally_text(header, whole);
   const std::size_t at = text.find("\nvariants/0/counted_short ") + 1;
   const std::size_t end = text.find('\n', at);
@@ -250,21 +251,32 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
     words.push_back(text.substr(from, space - from));
     from = space + 1;
   }
-  ASSERT_EQ(words.size(), 11u) << "the name and two moments of five words";
-  std::swap_ranges(words.begin() + 1, words.begin() + 6, words.begin() + 6);
-  std::string swapped = words[0];
-  std::size_t others_column = 0;
-  for (std::size_t w = 1; w < words.size(); ++w) {
-    if (w == 6)
-      others_column = swapped.size() + 2;
-    swapped += " " + words[w];
-  }
-  const std::string edited = text.substr(0, at) + swapped + text.substr(end);
+  ASSERT_EQ(words.size(), 11u);
   const int line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
-  EXPECT_TRUE(testing::has_error(
-      read_tally(write("swapped.tally", edited), empty_comparison(variants, study)).diagnostics,
-      line, static_cast<int>(others_column),
-      "the others' same runs end after the runs counted short, not before"));
+  const auto refused = [&](const std::vector<std::string>& edited, std::size_t word,
+                           const std::string& message) {
+    std::string row = edited[0];
+    int column = 0;
+    for (std::size_t w = 1; w < edited.size(); ++w) {
+      if (w == word)
+        column = static_cast<int>(row.size()) + 2;
+      row += " " + edited[w];
+    }
+    const std::string path = write("edited.tally", text.substr(0, at) + row + text.substr(end));
+    return testing::has_error(read_tally(path, empty_comparison(variants, study)).diagnostics, line,
+                              column, message);
+  };
+  std::vector<std::string> swapped = words;  // ending after the others'
+  std::swap_ranges(swapped.begin() + 1, swapped.begin() + 6, swapped.begin() + 6);
+  EXPECT_TRUE(refused(swapped, 6, "the others' same runs end after the runs counted short"));
+  std::vector<std::string> one_more = words;  // an end of the others' without its run
+  one_more[6] = std::to_string(std::stoull(words[6]) + 1);
+  EXPECT_TRUE(refused(
+      one_more, 6,
+      fmt::format("{} runs counted short, and the others' ends of {}", words[1], one_more[6])));
+  std::vector<std::string> before_t0 = words;  // the earliest end before T0
+  before_t0[4] = "-1";
+  EXPECT_TRUE(refused(before_t0, 4, "a run ended 1 ms before T0"));
 }
 
 // The tally of three runs of fixed.yaml, and the empty result it is read
