@@ -113,7 +113,7 @@ TEST_F(TallyTest, WritesEachStatisticsExactSumsAsWorkedOutByHand) {
                       "1 3\n"),
             std::string::npos)
       << text;
-  EXPECT_TRUE(text.starts_with("faultline-tally 3\ncommand simulate\nfaultline-version "));
+  EXPECT_TRUE(text.starts_with("faultline-tally 4\ncommand simulate\nfaultline-version "));
   EXPECT_TRUE(text.ends_with("\nend\n"));
 }
 
@@ -239,9 +239,12 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(ended.max(), Duration::days(2).ms);
   EXPECT_EQ(whole.counted_short[0].others_ended_ms.max(), Duration::days(3).ms);
   EXPECT_EQ(whole.counted_short[1].ended_ms.count(), 0u);
+  EXPECT_EQ(whole.counted_short[0].cut_off, ended.count());
+  EXPECT_EQ(whole.counted_short[0].strikes_to_come, 0u) << "gave_up_last.yaml has one fault";
   // Edited into what no runs give, the line is refused at the word that
-  // shows it: its words are the name, then two moments of five (count,
-  // sum, sum of squares, min, max), the runs' ends and the others'.
+  // shows it: its words are the name, the runs that ended cut off and
+  // before a strike, then two moments of five (count, sum, sum of squares,
+  // min, max), the runs' ends and the others'.
   const std::string text = tally_text(header, whole);
   const std::size_t at = text.find("\nvariants/0/counted_short ") + 1;
   const std::size_t end = text.find('\n', at);
@@ -251,7 +254,7 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
     words.push_back(text.substr(from, space - from));
     from = space + 1;
   }
-  ASSERT_EQ(words.size(), 11u);
+  ASSERT_EQ(words.size(), 13u);
   const int line = static_cast<int>(std::count(text.begin(), text.begin() + at, '\n')) + 1;
   const auto refused = [&](const std::vector<std::string>& edited, std::size_t word,
                            const std::string& message) {
@@ -267,16 +270,28 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
                               column, message);
   };
   std::vector<std::string> swapped = words;  // ending after the others'
-  std::swap_ranges(swapped.begin() + 1, swapped.begin() + 6, swapped.begin() + 6);
-  EXPECT_TRUE(refused(swapped, 6, "the others' same runs end after the runs counted short"));
+  std::swap_ranges(swapped.begin() + 3, swapped.begin() + 8, swapped.begin() + 8);
+  EXPECT_TRUE(refused(swapped, 8, "the others' same runs end after the runs counted short"));
   std::vector<std::string> one_more = words;  // an end of the others' without its run
-  one_more[6] = std::to_string(std::stoull(words[6]) + 1);
+  one_more[8] = std::to_string(std::stoull(words[8]) + 1);
   EXPECT_TRUE(refused(
-      one_more, 6,
-      fmt::format("{} runs counted short, and the others' ends of {}", words[1], one_more[6])));
+      one_more, 8,
+      fmt::format("{} runs counted short, and the others' ends of {}", words[3], one_more[8])));
   std::vector<std::string> before_t0 = words;  // the earliest end before T0
-  before_t0[4] = "-1";
-  EXPECT_TRUE(refused(before_t0, 4, "a run ended 1 ms before T0"));
+  before_t0[6] = "-1";
+  EXPECT_TRUE(refused(before_t0, 6, "a run ended 1 ms before T0"));
+  // Each run counted short ended one way or both, and no way counts more
+  // runs than that.
+  std::vector<std::string> neither = words;
+  neither[1] = "0";
+  EXPECT_TRUE(refused(
+      neither, 1,
+      fmt::format("{} runs counted short, but 0 ended cut off and 0 before a strike", words[3])));
+  std::vector<std::string> too_many = words;
+  too_many[2] = std::to_string(std::stoull(words[3]) + 1);
+  EXPECT_TRUE(refused(
+      too_many, 2,
+      fmt::format("{} runs ended before a strike, of {} counted short", too_many[2], words[3])));
 }
 
 // The tally of three runs of fixed.yaml, and the empty result it is read
@@ -400,7 +415,7 @@ TEST_F(TallyTest, AFileCutShortEditedOrOfAnotherKindIsRefusedAtItsLineAndColumn)
   std::string v1 = text;
   v1.replace(16, 1, "1");
   EXPECT_TRUE(testing::has_error(error_of("v1", v1), 1, 17,
-                                 "the tally is in format 1; this faultline reads format 3 only"));
+                                 "the tally is in format 1; this faultline reads format 4 only"));
   // Nine fixed header lines and one input: "body" is line 11, "runs" 12.
   const std::size_t body = text.find("\nbody\n") + 6;
   EXPECT_TRUE(testing::has_error(error_of("cut", text.substr(0, body)), 12, 1,

@@ -84,10 +84,14 @@ struct PairedDifference {
 };
 
 // A variant's runs counted over less time than the same run of another
-// variant (see unequal_windows): those that ended with users still cut off
-// while another variant's same run went on. When they ended, and the
-// latest end of the other variants' same runs, in ms since T0.
+// variant (see unequal_windows): those that ended with users still cut off,
+// or before a fault or failure still to strike, while another variant's
+// same run went on. How many ended each way (a run can end both ways), when
+// they ended, and the latest end of the other variants' same runs, in ms
+// since T0.
 struct CountedShort {
+  std::uint64_t cut_off = 0;
+  std::uint64_t strikes_to_come = 0;
   Moments ended_ms;
   Moments others_ended_ms;
 };
@@ -133,10 +137,11 @@ void merge_comparisons(Comparison& into, const Comparison& from);
 
 // Why the variants' user-hours lost are not counted over the same time, if
 // they are not: a run counts to its end, and a variant ended runs with
-// users still cut off before the same runs of another variant did (a
-// horizon of 1h against none halved the loss of the same runbook, and
-// ranked it first; without horizons, a run cut off goes on to its last
-// work when that is past the default horizon). Its ranking and
+// users still cut off, or before a fault still to strike, before the same
+// runs of another variant did (a horizon of 1h against none halved the
+// loss of the same runbook, and ranked it first; one of 1d against 3d
+// missed a fault at T0+2d; without horizons, a run cut off goes on to its
+// last work when that is past the default horizon). Its ranking and
 // differences say nothing then.
 std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                            const Comparison& comparison);

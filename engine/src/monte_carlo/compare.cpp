@@ -70,28 +70,35 @@ struct Worker {
     values.resize(tables.size());
     ends.resize(tables.size());
     ended_cut_off.resize(tables.size());
+    strikes_to_come.resize(tables.size());
   }
   std::vector<std::unique_ptr<detail::Run>> runs;  // by variant
   RunResult result;
   Comparison tally;
   std::vector<Values> values;  // of the run under way, by variant
   // Of the run under way, by variant: when it ended, and whether with users
-  // still cut off.
+  // still cut off or before a strike still to come.
   std::vector<SimTime> ends;
   std::vector<char> ended_cut_off;
+  std::vector<char> strikes_to_come;
 };
 
-// A variant whose run ended with users still cut off before another
-// variant's same run ended counted that run over less time. (One that
-// ended with every user back counted all it lost.)
-void count_short(Comparison& tally, std::span<const SimTime> ends,
-                 std::span<const char> ended_cut_off) {
-  const SimTime last = *std::max_element(ends.begin(), ends.end());
-  for (std::size_t v = 0; v < ends.size(); ++v) {
-    if (!ended_cut_off[v] || ends[v] == last)
+// A variant whose run ended with users still cut off, or before a fault
+// or failure still to strike, before another variant's same run ended
+// counted that run over less time. (One that ended with every user back
+// and nothing to strike counted all it would lose.)
+void count_short(Comparison& tally, const Worker& worker) {
+  const SimTime last = *std::max_element(worker.ends.begin(), worker.ends.end());
+  for (std::size_t v = 0; v < worker.ends.size(); ++v) {
+    const bool cut_off = worker.ended_cut_off[v] != 0;
+    const bool to_strike = worker.strikes_to_come[v] != 0;
+    if ((!cut_off && !to_strike) || worker.ends[v] == last)
       continue;
-    tally.counted_short[v].ended_ms.add(ends[v].since_t0().ms);
-    tally.counted_short[v].others_ended_ms.add(last.since_t0().ms);
+    CountedShort& counted = tally.counted_short[v];
+    counted.cut_off += cut_off ? 1 : 0;
+    counted.strikes_to_come += to_strike ? 1 : 0;
+    counted.ended_ms.add(worker.ends[v].since_t0().ms);
+    counted.others_ended_ms.add(last.since_t0().ms);
   }
 }
 
@@ -117,11 +124,12 @@ void run_variants(Worker& worker, std::span<const Variant> variants,
       active[t] += worker.result.sampled_active[t].value;
     worker.ends[v] = worker.result.end;
     worker.ended_cut_off[v] = worker.result.overall.cut_off_at_end > UserCount{} ? 1 : 0;
+    worker.strikes_to_come[v] = worker.result.strikes_to_come ? 1 : 0;
     worker.values[v] = values_of(worker.result, worker.tally.restoration_cap);
     for (std::size_t m = 0; m < kMetrics; ++m)
       worker.tally.metrics[v][m].add(worker.values[v][m]);
   }
-  count_short(worker.tally, worker.ends, worker.ended_cut_off);
+  count_short(worker.tally, worker);
   for (PairedDifference& pair : worker.tally.pairs) {
     const auto m = static_cast<std::size_t>(pair.metric);
     pair.differences.add(worker.values[pair.b][m] - worker.values[pair.a][m]);
@@ -198,6 +206,8 @@ void add_tallies(Comparison& into, const Comparison& from) {
   for (std::size_t v = 0; v < into.metrics.size(); ++v) {
     for (std::size_t m = 0; m < kMetrics; ++m)
       into.metrics[v][m].merge(from.metrics[v][m]);
+    into.counted_short[v].cut_off += from.counted_short[v].cut_off;
+    into.counted_short[v].strikes_to_come += from.counted_short[v].strikes_to_come;
     into.counted_short[v].ended_ms.merge(from.counted_short[v].ended_ms);
     into.counted_short[v].others_ended_ms.merge(from.counted_short[v].others_ended_ms);
     for (std::size_t t = 0; t < into.sampled_active_sum[v].size(); ++t)
@@ -278,6 +288,22 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
   return result;
 }
 
+namespace {
+
+// "with users still cut off", "with a fault or failure still to strike", or
+// both with their counts.
+std::string how_ended_short(const CountedShort& c) {
+  constexpr std::string_view kCutOff = "users still cut off";
+  constexpr std::string_view kToStrike = "a fault or failure still to strike";
+  if (c.strikes_to_come == 0)
+    return fmt::format("with {}", kCutOff);
+  if (c.cut_off == 0)
+    return fmt::format("with {}", kToStrike);
+  return fmt::format("with {} ({}) or {} ({})", kCutOff, c.cut_off, kToStrike, c.strikes_to_come);
+}
+
+}  // namespace
+
 std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                            const Comparison& comparison) {
   for (std::size_t v = 0; v < variants.size(); ++v) {
@@ -290,11 +316,10 @@ std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                  : fmt::format("{} to {}", t0_relative(SimTime{ended.min()}),
                                                t0_relative(SimTime{ended.max()}));
     return fmt::format(
-        "'{}' ended {} of its {} runs with users still cut off at {}, while the same runs of "
-        "another variant count on up to {}: their user-hours lost are counted over different "
-        "times, and the ranking would say nothing; give every variant's scenario the same "
-        "horizon",
-        variants[v].name, ended.count(), comparison.runs, when,
+        "'{}' ended {} of its {} runs {} at {}, while the same runs of another variant count on "
+        "up to {}: their user-hours lost are counted over different times, and the ranking "
+        "would say nothing; give every variant's scenario the same horizon",
+        variants[v].name, ended.count(), comparison.runs, how_ended_short(short_runs), when,
         t0_relative(SimTime{short_runs.others_ended_ms.max()}));
   }
   return std::nullopt;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <type_traits>
+#include <variant>
 
 #include "faultline/strategy.hpp"
 
@@ -41,6 +43,7 @@ void Run::reset(const RunOptions& options, RunResult& result) {
   context_.queue.reset();
   context_.health.reset();
   result.end = SimTime{};
+  result.strikes_to_come = false;
   result.observed.clear();
   context_.recorder.reset(options, result);
   users_.reset(result, options.sample_times, context_.recorder.timeline());
@@ -78,8 +81,10 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   schedule_start();
   SimTime last_work;
   while (auto event = context_.queue.pop()) {
-    if (past_the_end(*event, last_work))
+    if (past_the_end(*event, last_work)) {
+      note_strikes_to_come(event);
       break;
+    }
     standstill_.count(event->at, event->payload);
     advance_to(event->at);
     if (is_work(event->payload))
@@ -139,6 +144,31 @@ std::size_t Run::idle_resizes_queued(const Event& popped) const {
   }
   const auto* resize = std::get_if<events::CrewResized>(&popped);
   return resize && !runbook.crew_needed(resize->crew) ? idle - 1 : idle;
+}
+
+bool Run::strikes(const Event& e) const {
+  return std::visit(
+      [this](const auto& event) {
+        using Kind = std::decay_t<decltype(event)>;
+        if constexpr (std::is_same_v<Kind, events::CacheCohortTurns>)
+          return !estate_.turn_changes_nothing(event.fault, event.holds_outage);
+        return std::is_same_v<Kind, events::FaultStrikes> ||
+               std::is_same_v<Kind, events::RolloutWave> ||
+               std::is_same_v<Kind, events::UnitFails> ||
+               std::is_same_v<Kind, events::OverloadTrips>;
+      },
+      e);
+}
+
+// The queue is not needed after the end: it is emptied here, up to the
+// first strike.
+void Run::note_strikes_to_come(const EventQueue<Event>::Fired* first) {
+  for (const auto* event = first; event; event = context_.queue.pop()) {
+    if (strikes(event->payload)) {
+      context_.result->strikes_to_come = true;
+      return;
+    }
+  }
 }
 
 SimTime Run::end_of_run(SimTime last_work) const {

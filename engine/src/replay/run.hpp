@@ -90,6 +90,12 @@ class Run {
   bool is_work(const Event& e) const;
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   bool only_idle_events_to_come(const Event& popped) const;
+  // Events that can cut users off: strikes, waves, cache turns that change
+  // something, unit failures and overloads.
+  bool strikes(const Event& e) const;
+  // The run ends before `first` and whatever is left on the queue; the
+  // result says whether any of them strikes.
+  void note_strikes_to_come(const EventQueue<Event>::Fired* first);
   // Resizes on the queue of crews no longer needed.
   std::size_t idle_resizes_queued(const Event& popped) const;
   SimTime end_of_run(SimTime last_work) const;

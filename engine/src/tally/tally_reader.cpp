@@ -152,25 +152,41 @@ class TallyReader {
     m = whole(1, [&] { return Moments(moments(i)); });
     end_of_line(name, i);
   }
-  // Each run counted short ended before the others' same run did, so the
-  // two have as many runs, and the earliest and latest of its ends come
-  // before theirs.
+  // Each run counted short ended with users cut off, or before a strike,
+  // or both, and before the others' same run did: the two have as many
+  // runs, and the earliest and latest of its ends come before theirs.
   void operator()(const std::string& name, CountedShort& c) {
     begin(name);
-    std::size_t i = 1;
-    c.ended_ms = whole(1, [&] { return Moments(moments(i)); });
+    c.cut_off = counted(1);
+    c.strikes_to_come = counted(2);
+    std::size_t i = 3;
+    c.ended_ms = whole(3, [&] { return Moments(moments(i)); });
     const std::size_t others = i;
     c.others_ended_ms = whole(others, [&] { return Moments(moments(i)); });
     const Moments& ended = c.ended_ms;
     const Moments& later = c.others_ended_ms;
+    check_ways_ended(c);
     if (ended.count() != later.count())
       lines_.fail(others, fmt::format("{} runs counted short, and the others' ends of {}",
                                       ended.count(), later.count()));
     if (ended.count() > 0 && ended.min() < 0)
-      lines_.fail(4, fmt::format("a run ended {} ms before T0", -ended.min()));
+      lines_.fail(6, fmt::format("a run ended {} ms before T0", -ended.min()));
     if (ended.count() > 0 && (ended.min() >= later.min() || ended.max() >= later.max()))
       lines_.fail(others, "the others' same runs end after the runs counted short, not before");
     end_of_line(name, i);
+  }
+  // Every run counted short ended one way or both.
+  void check_ways_ended(const CountedShort& c) {
+    const std::uint64_t runs = c.ended_ms.count();
+    if (c.cut_off > runs)
+      lines_.fail(1, fmt::format("{} runs ended cut off, of {} counted short", c.cut_off, runs));
+    if (c.strikes_to_come > runs)
+      lines_.fail(2, fmt::format("{} runs ended before a strike, of {} counted short",
+                                 c.strikes_to_come, runs));
+    if (c.cut_off + c.strikes_to_come < runs)
+      lines_.fail(1, fmt::format("{} runs counted short, but {} ended cut off and {} before a "
+                                 "strike",
+                                 runs, c.cut_off, c.strikes_to_come));
   }
   void operator()(const std::string& name, Accumulator& a) {
     begin(name);

@@ -43,7 +43,7 @@ class TallyWriter {
     out_ += '\n';
   }
   void operator()(std::string_view name, const CountedShort& c) {
-    out_ += name;
+    out_ += fmt::format("{} {} {}", name, c.cut_off, c.strikes_to_come);
     moments(c.ended_ms.state());
     moments(c.others_ended_ms.state());
     out_ += '\n';
