@@ -32,15 +32,20 @@ std::string pairs_text(const Comparison& c) {
       "\nDifferences run by run, B less A, every pair; p from the paired t-test adjusted by "
       "Holm's method over the {} pair{} of each metric; significant when below 0.05\n",
       pairs, pairs == 1 ? "" : "s");
-  out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n", "metric", "B vs A",
-                     "difference", "95% CI", "relative", "d_z", "p (Holm)", "significant");
-  for (const PairedDifference& pair : c.pairs) {
+  std::vector<std::string> names;  // "B vs A", by pair
+  for (const PairedDifference& pair : c.pairs)
+    names.push_back(c.names[pair.b] + " vs " + c.names[pair.a]);
+  const std::size_t names_w = column_width(names, 40);
+  out += fmt::format("  {:<36} {:<{}} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n", "metric", "B vs A",
+                     names_w, "difference", "95% CI", "relative", "d_z", "p (Holm)", "significant");
+  for (std::size_t p = 0; p < c.pairs.size(); ++p) {
+    const PairedDifference& pair = c.pairs[p];
     const Interval d = interval(pair);
-    out += fmt::format("  {:<36} {:<40} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
-                       fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)),
-                       c.names[pair.b] + " vs " + c.names[pair.a], number(d.mean), range_text(d),
-                       signed_percent(pair.relative), signed_number(pair.effect_size),
-                       fmt::format("{:.3g}", pair.p_holm), d.significant ? "yes" : "no");
+    out += fmt::format("  {:<36} {:<{}} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
+                       fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)), names[p],
+                       names_w, number(d.mean), range_text(d), signed_percent(pair.relative),
+                       signed_number(pair.effect_size), fmt::format("{:.3g}", pair.p_holm),
+                       d.significant ? "yes" : "no");
   }
   return out;
 }
@@ -78,15 +83,16 @@ std::string compare_text(const Comparison& c) {
       c.names.size(), c.runs, c.seed,
       c.interrupted ? " INTERRUPTED: the figures are of these runs." : "");
   out += "Ranking by mean user-hours lost\n";
-  out += fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", "rank", "variant", "mean",
+  const std::size_t names_w = column_width(c.names, 28);
+  out += fmt::format("  {:<4} {:<{}} {:>14} {:>26} {:>12}\n", "rank", "variant", names_w, "mean",
                      "95% CI of the mean", "p90");
   std::size_t place = 1;
   for (const std::size_t v : ranking(c)) {
     const auto lost_m = ComparedMetric::user_seconds_lost;
     const Interval lost = mean_interval(lost_m, c.metrics[v][kLost]);
-    out +=
-        fmt::format("  {:<4} {:<28} {:>14} {:>26} {:>12}\n", place++, c.names[v], number(lost.mean),
-                    range_text(lost), number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
+    out += fmt::format("  {:<4} {:<{}} {:>14} {:>26} {:>12}\n", place++, c.names[v], names_w,
+                       number(lost.mean), range_text(lost),
+                       number(in_unit(lost_m, c.metrics[v][kLost].quantile(0.9))));
   }
   out += pairs_text(c);
   out += restoration_cap_note(c) + "\n";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -669,10 +670,17 @@ TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times
           event_time_text(clock, times, 0.9, never)};
 }
 
+// Bytes that do not continue a character (10xxxxxx) each start one.
+std::size_t text_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 std::size_t column_width(std::span<const std::string> texts, std::size_t least) {
   std::size_t width = least;
   for (const std::string& text : texts)
-    width = std::max(width, text.size());
+    width = std::max(width, text_width(text));
   return width;
 }
 

@@ -2,6 +2,7 @@
 // How numbers, shares and spreads read in every report, text, Markdown and
 // HTML alike, so that the same figure is written the same way everywhere.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -98,9 +99,22 @@ double share(std::uint64_t part, std::uint64_t whole);
 using TimeQuantiles = std::array<std::string, 3>;
 TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times,
                              std::string_view never);
+// The width the text takes in a table, as fmt pads it: a character each
+// (UTF-8 takes several bytes for some).
+std::size_t text_width(std::string_view text);
 // The width of a table's column: `least`, or its widest text, so that a
 // longer text keeps the columns after it aligned.
 std::size_t column_width(std::span<const std::string> texts, std::size_t least);
+// The same for a column of the ids of `things` (steps, services, crews,
+// user groups, milestones): every table of them as wide, whichever rows it
+// shows.
+template <class Things>
+std::size_t id_column_width(const Things& things, std::size_t least) {
+  std::size_t width = least;
+  for (const auto& thing : things)
+    width = std::max(width, text_width(thing.id));
+  return width;
+}
 // The width of a column of times: 22, room for a time to the minute with a
 // zone name of up to five letters, or the widest, a time to the second or
 // with a longer zone name.

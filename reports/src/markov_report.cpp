@@ -1,9 +1,11 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
+#include "format.hpp"
 
 namespace faultline::reports {
 
@@ -60,17 +62,20 @@ std::string markov_text(const Topology& topology, const MarkovResult& result) {
                                 result.states, solver_text(result));
   out += fmt::format("solved as {} independent part(s), the largest of {} states\n\n", result.parts,
                      result.largest_part_states);
-  out += fmt::format("{:<28} {:>14} {:>16}\n", "service", "availability", "downtime/year");
+  // Services and user groups in one column, as wide as either's longest id.
+  const std::size_t id_w = std::max(id_column_width(topology.services(), 28),
+                                    id_column_width(topology.user_groups(), 28));
+  out += fmt::format("{:<{}} {:>14} {:>16}\n", "service", id_w, "availability", "downtime/year");
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
-    out += fmt::format("{:<28} {:>14.9f} {:>16}\n", topology.services()[s].id,
+    out += fmt::format("{:<{}} {:>14.9f} {:>16}\n", topology.services()[s].id, id_w,
                        result.service_availability[s],
                        human_duration(to_minutes(result.service_downtime_hours_per_year({s}))));
   }
-  out += fmt::format("\n{:<28} {:>14} {:>16} {:>22}\n", "user group", "availability",
+  out += fmt::format("\n{:<{}} {:>14} {:>16} {:>22}\n", "user group", id_w, "availability",
                      "downtime/year", "user-hours lost/year");
   for (std::uint32_t g = 0; g < topology.user_groups().size(); ++g) {
     const UserGroupId id{g};
-    out += fmt::format("{:<28} {:>14.9f} {:>16} {:>22.1f}\n", topology.user_groups()[g].id,
+    out += fmt::format("{:<{}} {:>14.9f} {:>16} {:>22.1f}\n", topology.user_groups()[g].id, id_w,
                        result.group_availability[g],
                        human_duration(to_minutes(result.group_downtime_hours_per_year(id))),
                        result.group_user_hours_lost_per_year(id));

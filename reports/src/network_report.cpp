@@ -10,16 +10,35 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string rows(const ScenarioClock& clock, const std::vector<std::string>& names,
-                 const std::vector<std::vector<RequestWindow>>& series) {
-  std::string out;
+// A table of request totals: its header, then a row for each name, the
+// names and lowest success texts in columns as wide as both tables need.
+struct RequestColumns {
+  std::size_t name_w = 24;
+  std::size_t worst_w = 32;
+};
+
+std::string rows(const ScenarioClock& clock, std::string_view title,
+                 const std::vector<std::string>& names,
+                 const std::vector<std::vector<RequestWindow>>& series, const RequestColumns& w) {
+  std::string out = fmt::format("  {:<{}} {:>10} {:>8}  {:<{}} {}\n", title, w.name_w, "Requests",
+                                "Served", "Lowest success", w.worst_w, "Highest p99");
   for (std::size_t i = 0; i < names.size(); ++i) {
     const RequestTotals t = request_totals(series[i]);
-    out += fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", names[i], millions(t.requests),
-                       percent(t.success_rate()), worst_success_text(clock, t),
-                       worst_p99_text(clock, t));
+    out += fmt::format("  {:<{}} {:>10} {:>8}  {:<{}} {}\n", names[i], w.name_w,
+                       millions(t.requests), percent(t.success_rate()),
+                       worst_success_text(clock, t), w.worst_w, worst_p99_text(clock, t));
   }
   return out;
+}
+
+RequestColumns request_columns(const ScenarioClock& clock, const std::vector<std::string>& names,
+                               const RequestMetrics& metrics) {
+  std::vector<std::string> worst;
+  for (const auto* series : {&metrics.services, &metrics.groups}) {
+    for (const std::vector<RequestWindow>& windows : *series)
+      worst.push_back(worst_success_text(clock, request_totals(windows)));
+  }
+  return {column_width(names, 24), column_width(worst, 32)};
 }
 
 ordered_json windows_json(const ScenarioClock& clock, const std::vector<RequestWindow>& windows) {
@@ -96,12 +115,11 @@ std::string network_text(const Scenario& scenario, const RequestMetrics& metrics
   std::string out = fmt::format(
       "\nRequests at network fidelity (windows of {}; p99 of responses, late ones included)\n",
       human_duration(metrics.window));
-  const std::string header = fmt::format("  {:<24} {:>10} {:>8}  {:<32} {}\n", "{}", "Requests",
-                                         "Served", "Lowest success", "Highest p99");
-  out += fmt::format(fmt::runtime(header), "Service");
-  out += rows(scenario.clock, services, metrics.services);
-  out += fmt::format(fmt::runtime(header), "User group");
-  out += rows(scenario.clock, groups, metrics.groups);
+  std::vector<std::string> names = services;
+  names.insert(names.end(), groups.begin(), groups.end());
+  const RequestColumns w = request_columns(scenario.clock, names, metrics);
+  out += rows(scenario.clock, "Service", services, metrics.services, w);
+  out += rows(scenario.clock, "User group", groups, metrics.groups, w);
   out += fmt::format(
       "  {} requests issued; SimGrid ran {} steps and repeated {} in which nothing changed\n",
       millions(metrics.requests), thousands(metrics.steps_simulated),

@@ -300,14 +300,15 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
     restored.push_back(time_quantiles(scenario.clock, stats.restored_at, "not restored"));
   }
   const std::size_t w = time_column_width(restored);
-  std::string out = fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
-                                "service", "P(down)", "down mean", "down p90", "down max",
+  const std::size_t id_w = id_column_width(topology.services(), 24);
+  std::string out = fmt::format("{:<{}} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
+                                "service", id_w, "P(down)", "down mean", "down p90", "down max",
                                 "P(never)", "restored p10", w, "restored p50", w, "restored p90");
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const ServiceStatistics& stats = result.services[shown[i]];
     const Summary down = stats.downtime_ms.summary();
-    out += fmt::format("{:<24} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
-                       topology.services()[shown[i]].id,
+    out += fmt::format("{:<{}} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
+                       topology.services()[shown[i]].id, id_w,
                        share_text(share(stats.runs_down, result.runs)), duration_text(down.mean),
                        duration_text(down.p90), duration_text(static_cast<double>(down.max)),
                        share_text(share(stats.restored_at.never(), result.runs)), restored[i][0], w,
@@ -326,12 +327,13 @@ std::string step_statistics_lines(const Scenario& scenario, const MonteCarloResu
   for (const StepStatistics& stats : result.steps)
     completed.push_back(time_quantiles(scenario.clock, stats.completed_at, "not completed"));
   const std::size_t w = time_column_width(completed);
-  std::string out = fmt::format("\n{:<28} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", "step",
+  const std::size_t id_w = id_column_width(scenario.steps, 28);
+  std::string out = fmt::format("\n{:<{}} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", "step", id_w,
                                 "criticality", "completed p10", w, "completed p50", w,
                                 "completed p90", w, "restored user-hours");
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
-    out += fmt::format("{:<28} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", scenario.steps[s].id,
+    out += fmt::format("{:<{}} {:>12} {:>{}} {:>{}} {:>{}} {:>20}\n", scenario.steps[s].id, id_w,
                        share_text(share(stats.runs_critical, result.runs)), completed[s][0], w,
                        completed[s][1], w, completed[s][2], w,
                        millions(stats.restored_user_seconds.mean() / kSecondsPerHour));
@@ -347,14 +349,15 @@ std::string crew_peak_lines(const Scenario& scenario, const MonteCarloResult& re
   std::string out;
   const std::size_t n_crews = scenario.crews.size();
   if (n_crews > 0 && !result.sample_times.empty()) {
-    out += fmt::format("\n{:<28} {:>5} {:>18}  {}\n", "crew", "size", "peak mean busy", "at");
+    const std::size_t id_w = id_column_width(scenario.crews, 28);
+    out += fmt::format("\n{:<{}} {:>5} {:>18}  {}\n", "crew", id_w, "size", "peak mean busy", "at");
     for (std::size_t c = 0; c < n_crews; ++c) {
       std::size_t peak = 0;
       for (std::size_t i = 0; i < result.sample_times.size(); ++i) {
         if (mean_busy(result, i * n_crews + c) > mean_busy(result, peak * n_crews + c))
           peak = i;
       }
-      out += fmt::format("{:<28} {:>5} {:>18.2f}  {}\n", scenario.crews[c].id,
+      out += fmt::format("{:<{}} {:>5} {:>18.2f}  {}\n", scenario.crews[c].id, id_w,
                          scenario.crews[c].size, mean_busy(result, peak * n_crews + c),
                          clock.local_text(result.sample_times[peak]));
     }
@@ -367,6 +370,7 @@ std::string crew_peak_lines(const Scenario& scenario, const MonteCarloResult& re
 std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
   bool any_failed = false;
+  const std::size_t id_w = id_column_width(scenario.steps, 28);
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const StepStatistics& stats = result.steps[s];
     if (stats.runs_failed == 0)
@@ -374,7 +378,7 @@ std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& resu
     if (!any_failed)
       out += "\nsteps that gave up after their last retry:\n";
     any_failed = true;
-    out += fmt::format("  {:<28} in {} of runs\n", scenario.steps[s].id,
+    out += fmt::format("  {:<{}} in {} of runs\n", scenario.steps[s].id, id_w,
                        percent(share(stats.runs_failed, result.runs), 1));
   }
 
@@ -384,6 +388,7 @@ std::string gave_up_lines(const Scenario& scenario, const MonteCarloResult& resu
 // The steps that list methods: how often each completed the step.
 std::string method_lines(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
+  const std::size_t id_w = id_column_width(scenario.steps, 28);
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const Step& step = scenario.steps[s];
     if (step.methods.front().name.empty())
@@ -395,7 +400,7 @@ std::string method_lines(const Scenario& scenario, const MonteCarloResult& resul
       shares += fmt::format("{}{} {}", m == 0 ? "" : ", ", step.methods[m].name,
                             percent(share(result.steps[s].runs_completed_by[m], result.runs), 1));
     }
-    out += fmt::format("  {:<28} {} of runs\n", step.id, shares);
+    out += fmt::format("  {:<{}} {} of runs\n", step.id, id_w, shares);
   }
   return out;
 }
@@ -406,11 +411,12 @@ std::string milestone_difference_lines(const Scenario& scenario, const MonteCarl
   const auto text = [](const std::optional<Duration>& d) {
     return d ? signed_duration(*d) : std::string("never");
   };
-  std::string out = fmt::format("\n{:<28} {:>12} {:>12} {:>12} {:>12}\n", "simulated - observed",
-                                "p10", "p50", "p90", "mean");
+  const std::size_t id_w = id_column_width(scenario.observed, 28);
+  std::string out = fmt::format("\n{:<{}} {:>12} {:>12} {:>12} {:>12}\n", "simulated - observed",
+                                id_w, "p10", "p50", "p90", "mean");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     out += fmt::format(
-        "{:<28} {:>12} {:>12} {:>12} {:>12}\n", scenario.observed[m].id,
+        "{:<{}} {:>12} {:>12} {:>12} {:>12}\n", scenario.observed[m].id, id_w,
         text(milestone_difference(result, m, 0.1)), text(milestone_difference(result, m, 0.5)),
         text(milestone_difference(result, m, 0.9)), text(mean_milestone_difference(result, m)));
   }
@@ -430,13 +436,14 @@ std::string milestone_lines(const Scenario& scenario, const MonteCarloResult& re
     simulated.push_back(time_quantiles(clock, times, "never"));
   const std::size_t observed_w = column_width(observed, 32);
   const std::size_t w = time_column_width(simulated);
-  std::string out = fmt::format("\n{:<28} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n",
-                                "observed milestone", "observed", observed_w, "P(met)", "P(never)",
-                                "simulated p10", w, "simulated p50", w, "simulated p90");
+  const std::size_t id_w = id_column_width(scenario.observed, 28);
+  std::string out = fmt::format(
+      "\n{:<{}} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n", "observed milestone", id_w, "observed",
+      observed_w, "P(met)", "P(never)", "simulated p10", w, "simulated p50", w, "simulated p90");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const EventTimes& times = result.milestone_times[m];
-    out += fmt::format("{:<28} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n", scenario.observed[m].id,
-                       observed[m], observed_w,
+    out += fmt::format("{:<{}} {:<{}} {:>7} {:>9}  {:<{}} {:<{}} {}\n", scenario.observed[m].id,
+                       id_w, observed[m], observed_w,
                        share_text(share(result.milestones_met[m], result.runs)),
                        share_text(share(times.never(), times.runs())), simulated[m][0], w,
                        simulated[m][1], w, simulated[m][2]);

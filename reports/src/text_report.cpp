@@ -22,14 +22,16 @@ std::string waits_text(const Scenario& scenario, const RunResult& result) {
   for (const Stall& stall : ranked)
     from.push_back(scenario.clock.local_text(stall.wait.from));
   const std::size_t w = time_column_width(from);
+  const std::size_t id_w = id_column_width(scenario.steps, 28);
   std::string out =
       "\nWaits (ready steps that could not start, work paused off shift, done work that could "
       "not complete; largest first)\n";
-  out += fmt::format("  {:<28} {:<{}} {:>9}  {}\n", "step", "from", w, "for", "why");
+  out += fmt::format("  {:<{}} {:<{}} {:>9}  {}\n", "step", id_w, "from", w, "for", "why");
   for (std::size_t i = 0; i < ranked.size(); ++i) {
     const Stall& stall = ranked[i];
-    out += fmt::format("  {:<28} {:<{}} {:>9}  {}\n", scenario.steps[stall.step.value].id, from[i],
-                       w, human_duration(stall.wait.length()), wait_text(scenario, stall.wait));
+    out += fmt::format("  {:<{}} {:<{}} {:>9}  {}\n", scenario.steps[stall.step.value].id, id_w,
+                       from[i], w, human_duration(stall.wait.length()),
+                       wait_text(scenario, stall.wait));
   }
   return out;
 }
@@ -120,13 +122,15 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
     completed.push_back(time_or_dash(scenario.clock, o.completed));
   }
   const std::size_t w = std::max(time_column_width(started), time_column_width(completed));
+  const std::size_t id_w = id_column_width(scenario.steps, 28);
   std::string out = "\nRunbook (restored: user-hours the users a step brought back had lost)\n";
-  out += fmt::format("  {:<28} {:<{}} {:<{}} {:<11} {:>15}\n", "step", "started", w, "completed", w,
-                     "outcome", "restored");
+  out += fmt::format("  {:<{}} {:<{}} {:<{}} {:<11} {:>15}\n", "step", id_w, "started", w,
+                     "completed", w, "outcome", "restored");
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const StepOutcome& o = result.steps[s];
-    out += fmt::format("  {:<28} {:<{}} {:<{}} {:<11} {:>15}\n", scenario.steps[s].id, started[s],
-                       w, completed[s], w, outcome_name(o), user_hours(o.restored_loss));
+    out +=
+        fmt::format("  {:<{}} {:<{}} {:<{}} {:<11} {:>15}\n", scenario.steps[s].id, id_w,
+                    started[s], w, completed[s], w, outcome_name(o), user_hours(o.restored_loss));
   }
   return out;
 }
@@ -136,17 +140,18 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
 std::string crew_lines(const Scenario& scenario, const RunResult& result) {
   std::string out;
   if (!scenario.crews.empty()) {
+    const std::size_t id_w = id_column_width(scenario.crews, 28);
     out +=
         "\nCrews (utilisation: busy member-hours over its members' hours on hand in the runbook's "
         "span, its size as resized and those kept on a step past a cut, hours off shift "
         "included; beyond size: busy hours of those kept on)\n";
-    out += fmt::format("  {:<28} {:>5} {:>12} {:>12} {:>9} {:>11}\n", "crew", "size", "busy hours",
-                       "beyond size", "peak busy", "utilisation");
+    out += fmt::format("  {:<{}} {:>5} {:>12} {:>12} {:>9} {:>11}\n", "crew", id_w, "size",
+                       "busy hours", "beyond size", "peak busy", "utilisation");
     for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
       const CrewOutcome& o = result.crews[c];
       const auto utilisation = o.utilisation();
-      out += fmt::format("  {:<28} {:>5} {:>12.1f} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
-                         scenario.crews[c].size, o.busy.in_hours(), o.beyond_size.in_hours(),
+      out += fmt::format("  {:<{}} {:>5} {:>12.1f} {:>12.1f} {:>9} {:>11}\n", scenario.crews[c].id,
+                         id_w, scenario.crews[c].size, o.busy.in_hours(), o.beyond_size.in_hours(),
                          o.peak_busy, utilisation ? percent(*utilisation) : "-");
     }
   }
@@ -160,12 +165,13 @@ std::string service_lines(const Scenario& scenario, const RunResult& result) {
   for (const ServiceOutcome& o : result.services)
     restored.push_back(time_or_dash(scenario.clock, o.restored_at));
   const std::size_t w = time_column_width(restored);
+  const std::size_t id_w = id_column_width(topology.services(), 28);
   std::string out = "\nServices\n";
-  out += fmt::format("  {:<28} {:>11} {:>11}  {:<{}} {}\n", "service", "down", "degraded",
+  out += fmt::format("  {:<{}} {:>11} {:>11}  {:<{}} {}\n", "service", id_w, "down", "degraded",
                      "restored at", w, "final state");
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    out += fmt::format("  {:<28} {:>11} {:>11}  {:<{}} {}\n", topology.services()[s].id,
+    out += fmt::format("  {:<{}} {:>11} {:>11}  {:<{}} {}\n", topology.services()[s].id, id_w,
                        human_duration(o.down), human_duration(o.degraded), restored[s], w,
                        to_string(o.final_state));
   }
@@ -182,12 +188,14 @@ std::string user_group_lines(const Scenario& scenario, const RunResult& result) 
   for (const UserImpact& impact : result.user_groups)
     peaks.push_back(peak_at(impact));
   const std::size_t w = time_column_width(peaks);
+  // "all users", the last row's name, is shorter than the least width.
+  const std::size_t id_w = id_column_width(topology.user_groups(), 28);
   std::string out = "\nUser groups (user-hours lost count active users)\n";
   out +=
-      fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", "group", "users",
+      fmt::format("  {:<{}} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", "group", id_w, "users",
                   "peak cut", "peak active", "active peak at", w, "user-hours lost", "cut at end");
   const auto impact_row = [&](const std::string& name, UserCount users, const UserImpact& impact) {
-    return fmt::format("  {:<28} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", name,
+    return fmt::format("  {:<{}} {:>11} {:>11} {:>11}  {:<{}} {:>15} {:>11}\n", name, id_w,
                        thousands(users.value), thousands(impact.peak_affected.value),
                        thousands(impact.peak_active.value), peak_at(impact), w,
                        user_hours(impact.lost), thousands(impact.cut_off_at_end.value));
@@ -233,14 +241,16 @@ std::string observed_lines(const Scenario& scenario, const RunResult& result) {
   for (const MilestoneOutcome& o : result.observed)
     simulated.push_back(time_or_dash(clock, o.simulated));
   const std::size_t observed_w = column_width(observed, 32);
+  const std::size_t milestone_w = id_column_width(scenario.observed, 30);
   const std::size_t w = time_column_width(simulated);
   std::string out = "\nObserved versus simulated\n";
-  out += fmt::format("  {:<30} {:<{}} {:<{}} {:<14} {}\n", "milestone", "observed", observed_w,
-                     "simulated", w, "difference", "met");
+  out += fmt::format("  {:<{}} {:<{}} {:<{}} {:<14} {}\n", "milestone", milestone_w, "observed",
+                     observed_w, "simulated", w, "difference", "met");
   for (std::size_t m = 0; m < scenario.observed.size(); ++m) {
     const MilestoneOutcome& o = result.observed[m];
-    out += fmt::format("  {:<30} {:<{}} {:<{}} {:<14} {}\n", scenario.observed[m].id, observed[m],
-                       observed_w, simulated[m], w, difference_text(o), o.met ? "yes" : "no");
+    out += fmt::format("  {:<{}} {:<{}} {:<{}} {:<14} {}\n", scenario.observed[m].id, milestone_w,
+                       observed[m], observed_w, simulated[m], w, difference_text(o),
+                       o.met ? "yes" : "no");
   }
   return out;
 }
@@ -278,6 +288,7 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
   }
 
   out += "\nBlast radius through hard dependencies (largest first)\n";
+  const std::size_t id_w = id_column_width(topology.services(), 28);
   std::vector<const BlastRadius*> order;
   for (const auto& r : analysis.blast_radius)
     order.push_back(&r);
@@ -286,7 +297,8 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
                ? a->services_lost_count > b->services_lost_count
                : a->users > b->users;
   });
-  out += fmt::format("  {:<28} {:>8} {:>11}  {}\n", "service", "services", "users", "takes down");
+  out += fmt::format("  {:<{}} {:>8} {:>11}  {}\n", "service", id_w, "services", "users",
+                     "takes down");
   for (const BlastRadius* r : order) {
     std::string lost;
     for (const ServiceId s : r->services_lost)
@@ -297,7 +309,7 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
       lost += fmt::format("{}{} {}", lost.empty() ? "" : " and ", thousands(unlisted),
                           lost.empty() ? "not listed" : "more");
     out +=
-        fmt::format("  {:<28} {:>8} {:>11}  {}\n", topology.service(r->service).id,
+        fmt::format("  {:<{}} {:>8} {:>11}  {}\n", topology.service(r->service).id, id_w,
                     r->services_lost_count, thousands(r->users.value), lost.empty() ? "-" : lost);
   }
 
@@ -312,6 +324,12 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
         fmt::join(ids, ", "));
   }
   out += "\nSingle points of failure per user group\n";
+  std::vector<std::string> components;
+  for (const auto& group : analysis.single_points_of_failure) {
+    for (const auto& spof : group.spofs)
+      components.push_back(component_id(topology, spof.component));
+  }
+  const std::size_t component_w = column_width(components, 36);
   for (const auto& group : analysis.single_points_of_failure) {
     out += fmt::format("  {}\n", topology.user_group(group.group).id);
     if (group.spofs.empty())
@@ -323,8 +341,8 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
           list += (list.empty() ? "" : std::string(sep)) + topology.service(s).id;
         return list;
       };
-      out += fmt::format("    {:<10} {:<36} takes down {}{}\n", component_kind(spof.component),
-                         component_id(topology, spof.component),
+      out += fmt::format("    {:<10} {:<{}} takes down {}{}\n", component_kind(spof.component),
+                         component_id(topology, spof.component), component_w,
                          service_list(spof.services_down, ", "),
                          spof.path.empty() ? "" : " (" + service_list(spof.path, " -> ") + ")");
     }
@@ -362,6 +380,9 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   }
   std::string out;
   out += fmt::format("At {} ({})\n", scenario.clock.local_text(now), human_offset(now));
+  // Services and crews in one column, as wide as either's longest id.
+  const std::size_t id_w =
+      std::max(id_column_width(topology.services(), 28), id_column_width(scenario.crews, 28));
   out += fmt::format("Users     {} cut off, {} of them active\n",
                      thousands(users ? users->affected.value : 0),
                      thousands(users ? users->active.value : 0));
@@ -369,7 +390,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const TimelineEntry* e = service_state[s];
     const ServiceState state = e ? e->to : ServiceState::operational;
-    out += fmt::format("  {:<28} {}{}\n", topology.services()[s].id, to_string(state),
+    out += fmt::format("  {:<{}} {}{}\n", topology.services()[s].id, id_w, to_string(state),
                        state == ServiceState::operational || !e
                            ? ""
                            : " (" + percent(e->served_fraction) + " served)");
@@ -396,9 +417,9 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   if (!scenario.crews.empty()) {
     out += "Crews\n";
     for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
-      out +=
-          fmt::format("  {:<28} {} of {} busy\n", scenario.crews[c].id, crew[c] ? crew[c]->busy : 0,
-                      crew[c] ? crew[c]->size : scenario.crews[c].size);
+      out += fmt::format("  {:<{}} {} of {} busy\n", scenario.crews[c].id, id_w,
+                         crew[c] ? crew[c]->busy : 0,
+                         crew[c] ? crew[c]->size : scenario.crews[c].size);
     }
   }
   return out;

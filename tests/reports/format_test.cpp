@@ -1,7 +1,10 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "format.hpp"
 
@@ -62,6 +65,19 @@ TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(-1'234'567), "-1,234,567");
   EXPECT_EQ(thousands(std::numeric_limits<std::int64_t>::max()), "9,223,372,036,854,775,807");
   EXPECT_EQ(thousands(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
+}
+
+// A column is as wide as its widest text in characters, as fmt pads it:
+// "offé" takes four, though "é" is two bytes of UTF-8 (a column counted in
+// bytes stood a character too wide).
+TEST(Format, ColumnsAreCountedInCharacters) {
+  EXPECT_EQ(text_width("office"), 6u);
+  EXPECT_EQ(text_width("off\u00e9"), 4u);
+  EXPECT_EQ(text_width(""), 0u);
+  const std::vector<std::string> texts = {"back-off\u00e9", "db"};
+  EXPECT_EQ(column_width(texts, 4), 9u);
+  EXPECT_EQ(column_width(texts, 12), 12u);
+  EXPECT_EQ(fmt::format("{:<{}}|", texts[0], column_width(texts, 4)), "back-off\u00e9|");
 }
 
 }  // namespace FAULTLINE_TEST_FILE

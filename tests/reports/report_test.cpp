@@ -12,6 +12,7 @@
 
 #include "faultline/compare.hpp"
 #include "faultline/loader.hpp"
+#include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/replay.hpp"
@@ -21,6 +22,7 @@
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
+#include "format.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -179,6 +181,120 @@ TEST_F(Reports, ReplayTimesToTheSecondKeepTheirColumnsAligned) {
   under("  step ", "outcome", "  tell-staff ", "done");
   under("  service ", "final state", "  db ", "operational");
   under("  milestone ", "difference", "  db-back ", "on time");
+}
+
+// A report's line: the one that starts with `start`, after a line break.
+std::string line_starting(const std::string& text, const std::string& start) {
+  const auto at = text.find("\n" + start);
+  EXPECT_NE(at, std::string::npos) << start << " in\n" << text;
+  if (at == std::string::npos)
+    return "";
+  return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+}
+
+// Where a text starts in a line, in characters as a terminal shows them.
+std::size_t column_of(const std::string& line, const std::string& text) {
+  return reports::text_width(line.substr(0, line.find(text)));
+}
+
+// Found in review: ids longer than their column (28 characters, 24 for
+// simulate's services) slid the rest of their row to the right, and the
+// network tables' headings stood 5 and 8 characters right of their rows
+// whatever the ids. long_ids.yaml's ids are 31 to 41 characters, one with
+// a character of two bytes: each table's columns after them start where
+// their headings do.
+TEST_F(Reports, LongIdsKeepTheirTablesAligned) {
+  const auto scenario = load("tests/reports/fixtures/long_ids.yaml");
+  const std::string step = "  tell-the-staff-what-happened-and-why ";
+  const std::string service = "the-customer-records-database-of-the-east ";
+  const std::string group = "  the-staff-of-the-east-coast-back-offé ";
+  const std::string milestone = "the-records-database-serves-again ";
+  const std::string crew = "the-on-call-communications-crew ";
+  const std::string back = "2024-01-10 09:00:40 UTC";
+  const std::string replayed = reports::replay_text(*scenario, replay(*scenario));
+  const auto under = [](const std::string& text, const std::string& header,
+                        const std::string& heading, const std::string& row,
+                        const std::string& value) {
+    const std::string head = line_starting(text, header);
+    const std::string line = line_starting(text, row);
+    EXPECT_EQ(column_of(head, heading), column_of(line, value)) << head << "\n" << line;
+  };
+  under(replayed, "  step ", "started", step, "2024-01-10 09:00 UTC");
+  under(replayed, "  service ", "restored at", "  " + service, back);
+  under(replayed, "  group ", "active peak at", group, "2024-01-10 09:00 UTC");
+  under(replayed, "  milestone ", "simulated", "  " + milestone, back);
+  // Right-aligned to the end, a crew's row is as long as its heading.
+  EXPECT_EQ(reports::text_width(line_starting(replayed, "  crew ")),
+            reports::text_width(line_starting(replayed, "  " + crew)));
+  const std::string simulated = reports::simulation_text(*scenario, simulate_small(*scenario));
+  under(simulated, "service ", "restored p10", service, back);
+  under(simulated, "observed milestone ", "simulated p10", milestone, back);
+  const std::string head = line_starting(simulated, "step ");
+  const std::string row = line_starting(simulated, step.substr(2));
+  EXPECT_EQ(head.find("completed p10") + 13, row.find("09:01:30 UTC") + 12) << head << "\n" << row;
+  EXPECT_EQ(line_starting(simulated, "crew ").find("peak mean busy") + 14,
+            line_starting(simulated, crew).find("1.00") + 4);
+  // The milestone's second table, of its differences.
+  const std::string differences = simulated.substr(simulated.find("\nsimulated - observed "));
+  EXPECT_EQ(line_starting(differences, "simulated - observed ").find("p10") + 3,
+            line_starting(differences, milestone).find("-4m20s") + 6);
+}
+
+// The network tables' rows, made up: a window from T0 of 1,000 requests
+// with 900 served, for the service and for the group. The headings stood
+// right of their columns: "Service" and "User group" took the width of a
+// placeholder, "{}", and 22 spaces more.
+TEST_F(Reports, NetworkTablesStartTheirColumnsUnderTheirHeadings) {
+  const auto scenario = load("tests/reports/fixtures/long_ids.yaml");
+  RequestMetrics metrics;
+  metrics.window = Duration::hours(1);
+  const RequestWindow window{SimTime{}, 1000, 900, Duration::milliseconds(20),
+                             Duration::milliseconds(80)};
+  metrics.services = {{window}};
+  metrics.groups = {{window}};
+  metrics.requests = 2000;
+  const std::string text = reports::network_text(*scenario, metrics);
+  for (const auto& [heading, row] :
+       {std::pair{"  Service ", "  the-customer-records-database-of-the-east "},
+        std::pair{"  User group ", "  the-staff-of-the-east-coast-back-offé "}}) {
+    const std::string head = line_starting(text, heading);
+    const std::string line = line_starting(text, row);
+    EXPECT_EQ(column_of(head, "Requests") + 8, column_of(line, "1000") + 4) << head << "\n" << line;
+    EXPECT_EQ(column_of(head, "Lowest success"), column_of(line, "90% from")) << head << "\n"
+                                                                              << line;
+  }
+}
+
+// compare names its variants by their files, often longer than 28
+// characters, and its pairs "B vs A", longer than 40; markov's ids are
+// services' and groups'. Right-aligned, the rows are as long as their
+// headings (compare's pairs but for the verdict after them).
+TEST_F(Reports, LongNamesKeepCompareAndMarkovAligned) {
+  const auto scenario = load("tests/reports/fixtures/long_ids.yaml");
+  const std::vector<Variant> variants = {{"the-first-variant-of-the-runbook-here", scenario},
+                                         {"the-second-variant-of-the-runbook", scenario}};
+  CompareOptions options;
+  options.runs = 3;
+  const std::string compared = reports::compare_text(compare(variants, options));
+  EXPECT_EQ(line_starting(compared, "  rank ").size(),
+            line_starting(compared, "  1    the-first-variant-of-the-runbook-here ").size());
+  const std::string pair = line_starting(compared, "  user-hours lost ");
+  EXPECT_EQ(line_starting(compared, "  metric ").size() - std::string("significant").size(),
+            pair.size() - std::string("no").size())
+      << compared;
+  EXPECT_NE(pair.find("the-second-variant-of-the-runbook vs the-first-variant-of-the-runbook-here"),
+            std::string::npos);
+  const auto topology = load_topology("tests/reports/fixtures/long_ids_failing.yaml");
+  ASSERT_TRUE(topology.topology) << topology.diagnostics.to_text();
+  const MarkovSolution solved = solve_markov(*topology.topology);
+  ASSERT_TRUE(solved.result) << solved.diagnostics.to_text();
+  const std::string text = reports::markov_text(*topology.topology, *solved.result);
+  EXPECT_EQ(line_starting(text, "service ").size(),
+            line_starting(text, "the-customer-records-database-of-the-east ").size())
+      << text;
+  EXPECT_EQ(reports::text_width(line_starting(text, "user group ")),
+            reports::text_width(line_starting(text, "the-staff-of-the-east-coast-back-offé ")))
+      << text;
 }
 
 // Found in review: the replay's text gave a deadline met 4m20s early as a
