@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
@@ -21,27 +24,45 @@ std::string point_text(const ScenarioClock& clock, double ms) {
   return std::isfinite(ms) ? at_local(clock, ms) : std::string("never");
 }
 
-constexpr int kTimeWidth = 22;  // "2018-09-27 08:36 EDT" and room
-
 constexpr int kShareWidth = 7;  // "by now" and room
 
-// A table row: the first column `width` wide, then p10, p50, p90, the
-// share by now and the share never.
-std::string row(std::string_view first, std::size_t width, std::string_view p10,
-                std::string_view p50, std::string_view p90, std::string_view by_now,
-                std::string_view never) {
-  return fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {:<{}} {}\n", first, width, p10, kTimeWidth,
-                     p50, kTimeWidth, p90, kTimeWidth, by_now, kShareWidth, never);
+// A row of a forecast table, in its texts: its first column, when the
+// event happens at p10, p50 and p90, and the shares by now and never.
+struct ForecastRow {
+  std::string first;
+  TimeQuantiles at;
+  std::string by_now;
+  std::string never;
+};
+
+ForecastRow forecast_row(std::string first, const ScenarioClock& clock, const EventForecast& e) {
+  return {
+      std::move(first),
+      {point_text(clock, e.at.low), point_text(clock, e.at.median), point_text(clock, e.at.high)},
+      percent(e.by_now),
+      percent(e.never)};
 }
 
-std::string header_row(std::string_view first, std::size_t width) {
-  return row(first, width, "p10", "p50", "p90", "by now", "never");
-}
-
-std::string row(std::string_view first, std::size_t width, const ScenarioClock& clock,
-                const EventForecast& e) {
-  return row(first, width, point_text(clock, e.at.low), point_text(clock, e.at.median),
-             point_text(clock, e.at.high), percent(e.by_now), percent(e.never));
+// The heading of the first column, then the rows: the first column as wide
+// as its widest text, the times as theirs (see time_column_width).
+std::string forecast_table(const std::string& heading, std::span<const ForecastRow> rows) {
+  std::vector<std::string> firsts{heading};
+  std::vector<TimeQuantiles> times;
+  for (const ForecastRow& r : rows) {
+    firsts.push_back(r.first);
+    times.push_back(r.at);
+  }
+  const std::size_t first_w = column_width(firsts, 0);
+  const std::size_t time_w = time_column_width(times);
+  const auto line = [&](std::string_view first, const TimeQuantiles& at, std::string_view by_now,
+                        std::string_view never) {
+    return fmt::format("  {:<{}} {:<{}} {:<{}} {:<{}} {:<{}} {}\n", first, first_w, at[0], time_w,
+                       at[1], time_w, at[2], time_w, by_now, kShareWidth, never);
+  };
+  std::string text = line(heading, {"p10", "p50", "p90"}, "by now", "never");
+  for (const ForecastRow& r : rows)
+    text += line(r.first, r.at, r.by_now, r.never);
+  return text;
 }
 
 std::string known_text(const Scenario& scenario, const ForecastAt& f) {
@@ -49,7 +70,7 @@ std::string known_text(const Scenario& scenario, const ForecastAt& f) {
                                  scenario.observed.size());
   std::size_t width = 0;
   for (const std::size_t m : f.known)
-    width = std::max(width, scenario.observed[m].id.size());
+    width = std::max(width, text_width(scenario.observed[m].id));
   for (const std::size_t m : f.known) {
     const Milestone& observed = scenario.observed[m];
     text +=
@@ -69,12 +90,10 @@ std::vector<std::string> event_names(const Scenario& scenario, const Forecast& f
 
 std::string ahead_text(const Scenario& scenario, const Forecast& forecast) {
   const std::vector<std::string> names = event_names(scenario, forecast);
-  std::size_t width = std::string_view("Forecast").size();
-  for (const std::string& name : names)
-    width = std::max(width, name.size());
-  std::string text = header_row("Forecast", width);
+  std::vector<ForecastRow> rows;
   for (std::size_t e = 0; e < names.size(); ++e)
-    text += row(names[e], width, scenario.clock, forecast.latest.events[e]);
+    rows.push_back(forecast_row(names[e], scenario.clock, forecast.latest.events[e]));
+  std::string text = forecast_table("Forecast", rows);
   if (std::ranges::count(forecast.ahead, 1) > 0)
     text += "  * known still ahead then: no run kept has it happen by then\n";
   // Said once, here, for the history's rows as well.
@@ -100,24 +119,27 @@ std::string parameters_text(const Scenario& scenario, const ForecastAt& f) {
   return text;
 }
 
+// The forecasts as each milestone became known, then the latest.
+std::vector<const ForecastAt*> history_and_latest(const Forecast& forecast) {
+  std::vector<const ForecastAt*> all;
+  for (const ForecastAt& f : forecast.history)
+    all.push_back(&f);
+  all.push_back(&forecast.latest);
+  return all;
+}
+
 // How the first event's forecast moved as milestones became known.
 std::string history_text(const Scenario& scenario, const Forecast& forecast) {
   if (forecast.history.empty())
     return "";
-  std::vector<std::string> firsts;
-  for (const ForecastAt& f : forecast.history)
-    firsts.push_back(fmt::format("{} ({} known)", human_offset(f.now), f.known.size()));
-  firsts.push_back(fmt::format("{} ({} known)", human_offset(forecast.latest.now),
-                               forecast.latest.known.size()));
-  std::size_t width = 0;
-  for (const std::string& first : firsts)
-    width = std::max(width, first.size());
-  std::string text =
-      fmt::format("How the forecast moved: {}\n", run_event_words(scenario, forecast.events[0]));
-  text += header_row("from", width);
-  for (std::size_t h = 0; h < forecast.history.size(); ++h)
-    text += row(firsts[h], width, scenario.clock, forecast.history[h].events[0]);
-  return text + row(firsts.back(), width, scenario.clock, forecast.latest.events[0]);
+  std::vector<ForecastRow> rows;
+  for (const ForecastAt* f : history_and_latest(forecast)) {
+    rows.push_back(forecast_row(fmt::format("{} ({} known)", human_offset(f->now), f->known.size()),
+                                scenario.clock, f->events[0]));
+  }
+  return fmt::format("How the forecast moved: {}\n",
+                     run_event_words(scenario, forecast.events[0])) +
+         forecast_table("from", rows);
 }
 
 ordered_json event_json(const EventForecast& e) {

@@ -56,21 +56,24 @@ std::string replay_header(const Scenario& scenario, const RunResult& result) {
 }
 
 // Timeline entries a line each: when, how long after T0, what. The
-// columns fit these entries: rehearse's blocks of events, each shown as
-// time moves on, may each be a character wider or narrower than the last.
-std::string entry_lines(const Scenario& scenario, std::span<const TimelineEntry* const> entries) {
+// columns fit `sized_by`, the entries shown and any before them: rehearse
+// shows its events a block at a time as time moves on, each block as wide
+// as the widest before it or wider, never narrower.
+std::string entry_lines(const Scenario& scenario, std::span<const TimelineEntry* const> entries,
+                        std::span<const TimelineEntry* const> sized_by) {
   std::vector<std::string> times;
   std::vector<std::string> offsets;
-  for (const TimelineEntry* e : entries) {
+  for (const TimelineEntry* e : sized_by) {
     times.push_back(scenario.clock.local_text(e->at));
     offsets.push_back(human_offset(e->at));
   }
   const std::size_t w = time_column_width(times);
   const std::size_t offset_w = column_width(offsets, 11);
   std::string out;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    out += fmt::format("  {:<{}} {:<{}} {:<6} {}\n", times[i], w, offsets[i], offset_w,
-                       kind_label(entries[i]->kind), entry_description(scenario, *entries[i]));
+  for (const TimelineEntry* e : entries) {
+    out += fmt::format("  {:<{}} {:<{}} {:<6} {}\n", scenario.clock.local_text(e->at), w,
+                       human_offset(e->at), offset_w, kind_label(e->kind),
+                       entry_description(scenario, *e));
   }
   return out;
 }
@@ -87,7 +90,7 @@ std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
     shown.push_back(&e);
   }
   return "Timeline (users lines when who is cut off changes; activity moves hourly)\n" +
-         entry_lines(scenario, shown);
+         entry_lines(scenario, shown, shown);
 }
 
 std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
@@ -352,12 +355,15 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
 
 std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
                         SimTime to) {
+  std::vector<const TimelineEntry*> so_far;
   std::vector<const TimelineEntry*> shown;
   for (const auto& e : result.timeline) {
+    if (e.at <= to)
+      so_far.push_back(&e);
     if (e.at > from && e.at <= to)
       shown.push_back(&e);
   }
-  return entry_lines(scenario, shown);
+  return entry_lines(scenario, shown, so_far);
 }
 
 std::string rehearsal_status_text(const Rehearsal& rehearsal) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "faultline/compare.hpp"
+#include "faultline/forecast.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/markov.hpp"
 #include "faultline/monte_carlo.hpp"
@@ -22,6 +23,7 @@
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
+#include "faultline/run_event.hpp"
 #include "format.hpp"
 #include "test_support.hpp"
 
@@ -265,6 +267,27 @@ TEST_F(Reports, NetworkTablesStartTheirColumnsUnderTheirHeadings) {
   }
 }
 
+// Found in review: forecast's columns of times were 22 wide, and a time
+// to the second with its zone, 23 characters, slid the rest of its row
+// right (within_the_hour.yaml: every point is within the hour after T0,
+// so to the second).
+TEST_F(Reports, ForecastTimesToTheSecondKeepTheirColumnsAligned) {
+  const auto scenario = load("tests/forecast/fixtures/within_the_hour.yaml");
+  ForecastOptions options;
+  options.events = {parse_run_event(*scenario, "completed:rebuild-db")};
+  options.smc.particles = 200;
+  const Forecast f = forecast(*scenario, options);
+  const std::string text = reports::forecast_text(*scenario, f);
+  const std::string head = line_starting(text, "  Forecast ");
+  const std::string row = line_starting(text, "  step rebuild-db completed ");
+  const EventForecast& e = f.latest.events[0];
+  const std::string p50 = reports::at_local(scenario->clock, e.at.median);
+  const std::string p90 = reports::at_local(scenario->clock, e.at.high);
+  ASSERT_EQ(p50.size(), 23u) << p50;
+  EXPECT_EQ(head.find("p90"), row.find(p90)) << head << "\n" << row;
+  EXPECT_EQ(head.find("by now"), row.find(p90) + p90.size() + 1) << head << "\n" << row;
+}
+
 // compare names its variants by their files, often longer than 28
 // characters, and its pairs "B vs A", longer than 40; markov's ids are
 // services' and groups'. Right-aligned, the rows are as long as their
@@ -295,6 +318,29 @@ TEST_F(Reports, LongNamesKeepCompareAndMarkovAligned) {
   EXPECT_EQ(reports::text_width(line_starting(text, "user group ")),
             reports::text_width(line_starting(text, "the-staff-of-the-east-coast-back-offé ")))
       << text;
+}
+
+// Found in review: rehearse shows its events a block at a time, and each
+// block sized its columns to its own entries. After quick_failover.yaml's
+// times to the second (09:00:10 to 09:01:30), a block of a users line at
+// 09:02 alone (added here) stood a character narrower. Blocks never narrow
+// now.
+TEST_F(Reports, RehearsedBlocksOfEventsNeverNarrow) {
+  const auto scenario = load("tests/reports/fixtures/quick_failover.yaml");
+  RunResult r = replay(*scenario);
+  const auto users = std::find_if(r.timeline.rbegin(), r.timeline.rend(),
+                                  [](const auto& e) { return e.kind == TimelineKind::users; });
+  ASSERT_NE(users, r.timeline.rend());
+  TimelineEntry later = *users;
+  later.at = SimTime{} + Duration::minutes(2);
+  r.timeline.push_back(later);
+  const auto block = [&](Duration from, Duration to) {
+    return reports::events_text(*scenario, r, SimTime{} + from, SimTime{} + to);
+  };
+  const std::string before = block(Duration::seconds(40), Duration::seconds(90));
+  const std::string after = block(Duration::seconds(90), Duration::minutes(2));
+  ASSERT_TRUE(after.starts_with("  2024-01-10 09:02 UTC ")) << after;
+  EXPECT_EQ(before.find("T+1m30s"), after.find("T+2m")) << before << after;
 }
 
 // Found in review: the replay's text gave a deadline met 4m20s early as a

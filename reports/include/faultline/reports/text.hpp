@@ -40,7 +40,9 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
 // The variants ranked by mean user-hours lost, then each metric's paired
 // difference from the first variant with its 95% interval.
 std::string compare_text(const Comparison& comparison);
-// The timeline entries after `from` up to and including `to`.
+// The timeline entries after `from` up to and including `to`, in columns
+// as wide as every entry up to `to` needs: blocks shown one after another
+// never narrow.
 std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
                         SimTime to);
 // The status page at the rehearsal's current time: users cut off, every
