@@ -110,11 +110,14 @@ std::string ahead_text(const Scenario& scenario, const Forecast& forecast) {
 std::string parameters_text(const Scenario& scenario, const ForecastAt& f) {
   if (f.parameters.empty())
     return "";
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < f.parameters.size(); ++k)
+    names.push_back(parameter_name(scenario, scenario.unknowns[k]));
+  const std::size_t name_w = column_width(names, 38);
   std::string text = "Unknown parameters, given what was known: median (90% interval)\n";
   for (std::size_t k = 0; k < f.parameters.size(); ++k) {
-    const UnknownParameter& p = scenario.unknowns[k];
-    text += fmt::format("  {:<38} {}\n", parameter_name(scenario, p),
-                        parameter_spread_text(p, f.parameters[k].posterior));
+    text += fmt::format("  {:<{}} {}\n", names[k], name_w,
+                        parameter_spread_text(scenario.unknowns[k], f.parameters[k].posterior));
   }
   return text;
 }

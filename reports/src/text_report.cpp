@@ -55,25 +55,24 @@ std::string replay_header(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
-// Timeline entries a line each: when, how long after T0, what. The
-// columns fit `sized_by`, the entries shown and any before them: rehearse
-// shows its events a block at a time as time moves on, each block as wide
-// as the widest before it or wider, never narrower.
+// Timeline entries a line each, from the first_shown on: when, how long
+// after T0, what. The columns fit every entry, those before first_shown
+// too: rehearse shows its events a block at a time as time moves on, each
+// block as wide as the widest before it or wider, never narrower.
 std::string entry_lines(const Scenario& scenario, std::span<const TimelineEntry* const> entries,
-                        std::span<const TimelineEntry* const> sized_by) {
+                        std::size_t first_shown = 0) {
   std::vector<std::string> times;
   std::vector<std::string> offsets;
-  for (const TimelineEntry* e : sized_by) {
+  for (const TimelineEntry* e : entries) {
     times.push_back(scenario.clock.local_text(e->at));
     offsets.push_back(human_offset(e->at));
   }
   const std::size_t w = time_column_width(times);
   const std::size_t offset_w = column_width(offsets, 11);
   std::string out;
-  for (const TimelineEntry* e : entries) {
-    out += fmt::format("  {:<{}} {:<{}} {:<6} {}\n", scenario.clock.local_text(e->at), w,
-                       human_offset(e->at), offset_w, kind_label(e->kind),
-                       entry_description(scenario, *e));
+  for (std::size_t i = first_shown; i < entries.size(); ++i) {
+    out += fmt::format("  {:<{}} {:<{}} {:<6} {}\n", times[i], w, offsets[i], offset_w,
+                       kind_label(entries[i]->kind), entry_description(scenario, *entries[i]));
   }
   return out;
 }
@@ -90,7 +89,7 @@ std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
     shown.push_back(&e);
   }
   return "Timeline (users lines when who is cut off changes; activity moves hourly)\n" +
-         entry_lines(scenario, shown, shown);
+         entry_lines(scenario, shown);
 }
 
 std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
@@ -268,18 +267,16 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
          tenant_lines(scenario, result) + observed_lines(scenario, result);
 }
 
-std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {
-  std::string out;
-  out +=
-      fmt::format("Topology  {}\n\n", topology.name().empty() ? topology.file() : topology.name());
-  out += "Dependency layers (layer 0 depends on nothing)\n";
+namespace {
+
+std::string layers_and_cycles(const Topology& topology, const TopologyAnalysis& analysis) {
+  std::string out = "Dependency layers (layer 0 depends on nothing)\n";
   for (std::size_t l = 0; l < analysis.layers.size(); ++l) {
     std::string names;
     for (const ServiceId s : analysis.layers[l])
       names += (names.empty() ? "" : ", ") + topology.service(s).id;
     out += fmt::format("  {:>2}: {}\n", l, names);
   }
-
   out += "\nDependency cycles\n";
   if (analysis.cycles.empty())
     out += "  none\n";
@@ -289,8 +286,11 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
       path += topology.service(s).id + " -> ";
     out += "  " + path + topology.service(cycle.front()).id + "\n";
   }
+  return out;
+}
 
-  out += "\nBlast radius through hard dependencies (largest first)\n";
+std::string blast_radius_lines(const Topology& topology, const TopologyAnalysis& analysis) {
+  std::string out = "\nBlast radius through hard dependencies (largest first)\n";
   const std::size_t id_w = id_column_width(topology.services(), 28);
   std::vector<const BlastRadius*> order;
   for (const auto& r : analysis.blast_radius)
@@ -315,7 +315,43 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
         fmt::format("  {:<{}} {:>8} {:>11}  {}\n", topology.service(r->service).id, id_w,
                     r->services_lost_count, thousands(r->users.value), lost.empty() ? "-" : lost);
   }
+  return out;
+}
 
+std::string single_point_lines(const Topology& topology, const TopologyAnalysis& analysis) {
+  std::string out = "\nSingle points of failure per user group\n";
+  std::vector<std::string> components;
+  for (const auto& group : analysis.single_points_of_failure) {
+    for (const auto& spof : group.spofs)
+      components.push_back(component_id(topology, spof.component));
+  }
+  const std::size_t component_w = column_width(components, 36);
+  const auto service_list = [&](const std::vector<ServiceId>& services, std::string_view sep) {
+    std::string list;
+    for (const ServiceId s : services)
+      list += (list.empty() ? "" : std::string(sep)) + topology.service(s).id;
+    return list;
+  };
+  for (const auto& group : analysis.single_points_of_failure) {
+    out += fmt::format("  {}\n", topology.user_group(group.group).id);
+    if (group.spofs.empty())
+      out += "    none\n";
+    for (const auto& spof : group.spofs) {
+      out += fmt::format("    {:<10} {:<{}} takes down {}{}\n", component_kind(spof.component),
+                         component_id(topology, spof.component), component_w,
+                         service_list(spof.services_down, ", "),
+                         spof.path.empty() ? "" : " (" + service_list(spof.path, " -> ") + ")");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string analysis_text(const Topology& topology, const TopologyAnalysis& analysis) {
+  std::string out =
+      fmt::format("Topology  {}\n\n", topology.name().empty() ? topology.file() : topology.name());
+  out += layers_and_cycles(topology, analysis) + blast_radius_lines(topology, analysis);
   if (!analysis.down_at_peak.empty()) {
     std::vector<std::string_view> ids;
     for (const ServiceId s : analysis.down_at_peak)
@@ -326,44 +362,22 @@ std::string analysis_text(const Topology& topology, const TopologyAnalysis& anal
         "them below.\n",
         fmt::join(ids, ", "));
   }
-  out += "\nSingle points of failure per user group\n";
-  std::vector<std::string> components;
-  for (const auto& group : analysis.single_points_of_failure) {
-    for (const auto& spof : group.spofs)
-      components.push_back(component_id(topology, spof.component));
-  }
-  const std::size_t component_w = column_width(components, 36);
-  for (const auto& group : analysis.single_points_of_failure) {
-    out += fmt::format("  {}\n", topology.user_group(group.group).id);
-    if (group.spofs.empty())
-      out += "    none\n";
-    for (const auto& spof : group.spofs) {
-      const auto service_list = [&](const std::vector<ServiceId>& services, std::string_view sep) {
-        std::string list;
-        for (const ServiceId s : services)
-          list += (list.empty() ? "" : std::string(sep)) + topology.service(s).id;
-        return list;
-      };
-      out += fmt::format("    {:<10} {:<{}} takes down {}{}\n", component_kind(spof.component),
-                         component_id(topology, spof.component), component_w,
-                         service_list(spof.services_down, ", "),
-                         spof.path.empty() ? "" : " (" + service_list(spof.path, " -> ") + ")");
-    }
-  }
-  return out;
+  return out + single_point_lines(topology, analysis);
 }
 
 std::string events_text(const Scenario& scenario, const RunResult& result, SimTime from,
                         SimTime to) {
+  // The timeline is in time order: the entries shown end those so far.
   std::vector<const TimelineEntry*> so_far;
-  std::vector<const TimelineEntry*> shown;
+  std::size_t first_shown = 0;
   for (const auto& e : result.timeline) {
-    if (e.at <= to)
-      so_far.push_back(&e);
-    if (e.at > from && e.at <= to)
-      shown.push_back(&e);
+    if (e.at > to)
+      break;
+    so_far.push_back(&e);
+    if (e.at <= from)
+      first_shown = so_far.size();
   }
-  return entry_lines(scenario, shown, so_far);
+  return entry_lines(scenario, so_far, first_shown);
 }
 
 std::string rehearsal_status_text(const Rehearsal& rehearsal) {

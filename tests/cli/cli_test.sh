@@ -395,7 +395,7 @@ check "and writes neither" test ! -e "$work/clash/o.json"
 expect_exit 2 "compare refuses user-hours counted over different times" "$faultline" compare \
   "$work/clash/gate.yaml" "$work/clash/gate-1h.yaml" --runs 5 --json "$work/clash/c.json"
 check "says which variant ended its runs early" grep -q \
-  "gate-1h.yaml' ended 5 of its 5 runs with users still cut off at T0+1h" "$work/stderr"
+  "gate-1h.yaml' ended 5 of its 5 runs at T0+1h with users still cut off" "$work/stderr"
 check "and writes nothing" test ! -e "$work/clash/c.json"
 expect_exit 2 "export refuses an --out that is its scenario" "$faultline" export chaostoolkit \
   "$work/clash/gate.yaml" --out "$work/clash/gate.yaml"

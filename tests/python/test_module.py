@@ -68,7 +68,8 @@ class Module(unittest.TestCase):
         # As the command line: user-hours over different times are refused.
         gate = faultline.load_scenario(GATE)
         short = faultline.load_scenario(GATE_WITHIN_1H)
-        with self.assertRaisesRegex(ValueError, "ended 5 of its 5 runs with users still cut off"):
+        with self.assertRaisesRegex(ValueError,
+                                    "ended 5 of its 5 runs at T0\\+1h with users still cut off"):
             faultline.compare([gate, short], names=["gate", "short"], runs=5)
 
     def test_slo_budgets_are_the_command_lines(self):

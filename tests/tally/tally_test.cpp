@@ -198,21 +198,34 @@ TEST_F(TallyTest, UnevenShardsInAnyOrderMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(tally_text(all, merged(*scenario, study, paths)), tally_text(all, whole));
 }
 
+// random.yaml under two strategies, 200 runs, and its tally's header. The
+// restore gives up in a sixteenth of the runs, which end with the users
+// still out at 2d, the first variant's horizon; the second's is 3d, so the
+// first counted them short, when and against when the file says.
+struct ComparisonStudy {
+  std::vector<Variant> variants = testing::random_under_two_strategies();
+  CompareOptions options;
+  TallyHeader header = header_for(MonteCarloOptions{}, 200);
+};
+
+ComparisonStudy comparison_study() {
+  ComparisonStudy study;
+  study.options.runs = 200;
+  study.options.seed = 3;
+  study.options.threads = 2;
+  study.options.slos = study_options().slos;
+  study.header.command = StudyCommand::compare;
+  study.header.strategies = {"as-written", "shortest-first"};
+  study.header.range = {0, study.options.runs};
+  return study;
+}
+
 TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
-  // The restore gives up in a sixteenth of the runs, which end with the
-  // users still out at 2d, the first variant's horizon; the second's is
-  // 3d, so the first counted them short, when and against when the file
-  // says.
-  const std::vector<Variant> variants = testing::random_under_two_strategies();
-  CompareOptions study;
-  study.runs = 200;
-  study.seed = 3;
-  study.threads = 2;
-  study.slos = study_options().slos;
+  ComparisonStudy s = comparison_study();
+  const std::vector<Variant>& variants = s.variants;
+  const CompareOptions& study = s.options;
+  TallyHeader& header = s.header;
   const Comparison whole = compare(variants, study);
-  TallyHeader header = header_for(MonteCarloOptions{}, study.runs);
-  header.command = StudyCommand::compare;
-  header.strategies = {"as-written", "shortest-first"};
   Comparison total = empty_comparison(variants, study);
   for (const RunRange range : {RunRange{150, 200}, RunRange{0, 150}}) {
     CompareOptions shard = study;
@@ -240,12 +253,18 @@ TEST_F(TallyTest, AComparisonsShardsMergeIntoWhatOneProcessGives) {
   EXPECT_EQ(whole.counted_short[0].others_ended_ms.max(), Duration::days(3).ms);
   EXPECT_EQ(whole.counted_short[1].ended_ms.count(), 0u);
   EXPECT_EQ(whole.counted_short[0].cut_off, ended.count());
-  EXPECT_EQ(whole.counted_short[0].strikes_to_come, 0u) << "gave_up_last.yaml has one fault";
-  // Edited into what no runs give, the line is refused at the word that
-  // shows it: its words are the name, the runs that ended cut off and
-  // before a strike, then two moments of five (count, sum, sum of squares,
-  // min, max), the runs' ends and the others'.
-  const std::string text = tally_text(header, whole);
+  EXPECT_EQ(whole.counted_short[0].strikes_to_come, 0u) << "random.yaml's faults strike at T0";
+}
+
+// Edited into what no runs give, a comparison's line of runs counted
+// short is refused at the word that shows it: its words are the name, the
+// runs that ended cut off and before a strike, then two moments of five
+// (count, sum, sum of squares, min, max), the runs' ends and the others'.
+TEST_F(TallyTest, ARunsCountedShortLineNoRunsGiveIsRefusedWhereItStands) {
+  const ComparisonStudy s = comparison_study();
+  const std::vector<Variant>& variants = s.variants;
+  const CompareOptions& study = s.options;
+  const std::string text = tally_text(s.header, compare(variants, study));
   const std::size_t at = text.find("\nvariants/0/counted_short ") + 1;
   const std::size_t end = text.find('\n', at);
   std::vector<std::string> words;

@@ -290,16 +290,17 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
 
 namespace {
 
-// "with users still cut off", "with a fault or failure still to strike", or
-// both with their counts.
+// What follows "ended N of its R runs at T": " with users still cut off",
+// " before a fault or failure still to strike", or both with their counts
+// (a run can end both ways).
 std::string how_ended_short(const CountedShort& c) {
-  constexpr std::string_view kCutOff = "users still cut off";
-  constexpr std::string_view kToStrike = "a fault or failure still to strike";
+  constexpr std::string_view kCutOff = "with users still cut off";
+  constexpr std::string_view kToStrike = "before a fault or failure still to strike";
   if (c.strikes_to_come == 0)
-    return fmt::format("with {}", kCutOff);
+    return fmt::format(" {}", kCutOff);
   if (c.cut_off == 0)
-    return fmt::format("with {}", kToStrike);
-  return fmt::format("with {} ({}) or {} ({})", kCutOff, c.cut_off, kToStrike, c.strikes_to_come);
+    return fmt::format(" {}", kToStrike);
+  return fmt::format(", {} {} and {} {}", c.cut_off, kCutOff, c.strikes_to_come, kToStrike);
 }
 
 }  // namespace
@@ -316,10 +317,10 @@ std::optional<std::string> unequal_windows(std::span<const Variant> variants,
                                  : fmt::format("{} to {}", t0_relative(SimTime{ended.min()}),
                                                t0_relative(SimTime{ended.max()}));
     return fmt::format(
-        "'{}' ended {} of its {} runs {} at {}, while the same runs of another variant count on "
+        "'{}' ended {} of its {} runs at {}{}, while the same runs of another variant count on "
         "up to {}: their user-hours lost are counted over different times, and the ranking "
         "would say nothing; give every variant's scenario the same horizon",
-        variants[v].name, ended.count(), comparison.runs, how_ended_short(short_runs), when,
+        variants[v].name, ended.count(), comparison.runs, when, how_ended_short(short_runs),
         t0_relative(SimTime{short_runs.others_ended_ms.max()}));
   }
   return std::nullopt;

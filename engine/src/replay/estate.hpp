@@ -47,6 +47,8 @@ class Estate {
   // returns whether it did.
   bool reach_wave(FaultId fault, int wave);
   void halt_rollout(FaultId fault) { rollout_halted_[fault.value] = 1; }
+  // A step halted the bad deploy: its waves still on the queue take nothing.
+  bool rollout_halted(FaultId fault) const { return rollout_halted_[fault.value] != 0; }
   // A step ends the degradation, if it is still on.
   void mitigate(FaultId fault) { degradations_.mitigate(fault); }
 

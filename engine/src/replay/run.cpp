@@ -151,10 +151,11 @@ bool Run::strikes(const Event& e) const {
       [this](const auto& event) {
         using Kind = std::decay_t<decltype(event)>;
         if constexpr (std::is_same_v<Kind, events::CacheCohortTurns>)
-          return !estate_.turn_changes_nothing(event.fault, event.holds_outage);
-        return std::is_same_v<Kind, events::FaultStrikes> ||
-               std::is_same_v<Kind, events::RolloutWave> ||
-               std::is_same_v<Kind, events::UnitFails> ||
+          return event.holds_outage && !estate_.turn_changes_nothing(event.fault, true);
+        if constexpr (std::is_same_v<Kind, events::FaultStrikes> ||
+                      std::is_same_v<Kind, events::RolloutWave>)
+          return !estate_.rollout_halted(event.fault);
+        return std::is_same_v<Kind, events::UnitFails> ||
                std::is_same_v<Kind, events::OverloadTrips>;
       },
       e);

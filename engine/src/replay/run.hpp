@@ -90,8 +90,11 @@ class Run {
   bool is_work(const Event& e) const;
   bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
   bool only_idle_events_to_come(const Event& popped) const;
-  // Events that can cut users off: strikes, waves, cache turns that change
-  // something, unit failures and overloads.
+  // Events that can cut users off: a fault's strike and its rollout's
+  // waves (unless a step halted it), a cache turn that takes up the
+  // outage, a unit's failure and an overload. Not a demand change: one
+  // past a capacity sheds load, but the runs without a horizon do not go
+  // on for it either (see is_work).
   bool strikes(const Event& e) const;
   // The run ends before `first` and whatever is left on the queue; the
   // result says whether any of them strikes.
