@@ -1,5 +1,9 @@
 #include <fmt/format.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
 #include "format.hpp"
@@ -10,35 +14,53 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// A table of request totals: its header, then a row for each name, the
-// names and lowest success texts in columns as wide as both tables need.
-struct RequestColumns {
-  std::size_t name_w = 24;
-  std::size_t worst_w = 32;
+// A row of request totals, in its texts.
+struct RequestRow {
+  std::string name;
+  std::string requests;
+  std::string served;
+  std::string worst;  // the lowest success, and when
+  std::string p99;    // the highest p99, and when
 };
 
-std::string rows(const ScenarioClock& clock, std::string_view title,
-                 const std::vector<std::string>& names,
-                 const std::vector<std::vector<RequestWindow>>& series, const RequestColumns& w) {
-  std::string out = fmt::format("  {:<{}} {:>10} {:>8}  {:<{}} {}\n", title, w.name_w, "Requests",
-                                "Served", "Lowest success", w.worst_w, "Highest p99");
+std::vector<RequestRow> request_rows(const ScenarioClock& clock,
+                                     const std::vector<std::string>& names,
+                                     const std::vector<std::vector<RequestWindow>>& series) {
+  std::vector<RequestRow> rows;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const RequestTotals t = request_totals(series[i]);
-    out += fmt::format("  {:<{}} {:>10} {:>8}  {:<{}} {}\n", names[i], w.name_w,
-                       millions(t.requests), percent(t.success_rate()),
-                       worst_success_text(clock, t), w.worst_w, worst_p99_text(clock, t));
+    rows.push_back({names[i], millions(t.requests), percent(t.success_rate()),
+                    worst_success_text(clock, t), worst_p99_text(clock, t)});
   }
-  return out;
+  return rows;
 }
 
-RequestColumns request_columns(const ScenarioClock& clock, const std::vector<std::string>& names,
-                               const RequestMetrics& metrics) {
+// The services' table, then the user groups': their names and lowest
+// success texts in columns as wide as both tables need.
+std::string request_tables(const std::vector<RequestRow>& services,
+                           const std::vector<RequestRow>& groups) {
+  std::vector<std::string> names;
   std::vector<std::string> worst;
-  for (const auto* series : {&metrics.services, &metrics.groups}) {
-    for (const std::vector<RequestWindow>& windows : *series)
-      worst.push_back(worst_success_text(clock, request_totals(windows)));
+  for (const auto* table : {&services, &groups}) {
+    for (const RequestRow& r : *table) {
+      names.push_back(r.name);
+      worst.push_back(r.worst);
+    }
   }
-  return {column_width(names, 24), column_width(worst, 32)};
+  const std::size_t name_w = column_width(names, 24);
+  const std::size_t worst_w = column_width(worst, 32);
+  const auto line = [&](const RequestRow& r) {
+    return fmt::format("  {:<{}} {:>10} {:>8}  {:<{}} {}\n", r.name, name_w, r.requests, r.served,
+                       r.worst, worst_w, r.p99);
+  };
+  std::string out;
+  for (const auto& [title, table] :
+       {std::pair{"Service", &services}, std::pair{"User group", &groups}}) {
+    out += line({title, "Requests", "Served", "Lowest success", "Highest p99"});
+    for (const RequestRow& r : *table)
+      out += line(r);
+  }
+  return out;
 }
 
 ordered_json windows_json(const ScenarioClock& clock, const std::vector<RequestWindow>& windows) {
@@ -115,11 +137,8 @@ std::string network_text(const Scenario& scenario, const RequestMetrics& metrics
   std::string out = fmt::format(
       "\nRequests at network fidelity (windows of {}; p99 of responses, late ones included)\n",
       human_duration(metrics.window));
-  std::vector<std::string> names = services;
-  names.insert(names.end(), groups.begin(), groups.end());
-  const RequestColumns w = request_columns(scenario.clock, names, metrics);
-  out += rows(scenario.clock, "Service", services, metrics.services, w);
-  out += rows(scenario.clock, "User group", groups, metrics.groups, w);
+  out += request_tables(request_rows(scenario.clock, services, metrics.services),
+                        request_rows(scenario.clock, groups, metrics.groups));
   out += fmt::format(
       "  {} requests issued; SimGrid ran {} steps and repeated {} in which nothing changed\n",
       millions(metrics.requests), thousands(metrics.steps_simulated),
