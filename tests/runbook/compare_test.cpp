@@ -265,6 +265,21 @@ TEST(Compare, OnlyWhatWouldCutUsersOffIsAStrikeToCome) {
   EXPECT_EQ(leaving.overall.cut_off_at_end, UserCount{300}) << "cohorts 5 to 9 of app-users";
 }
 
+// rollback.yaml's enable-web fails in its third wave at 2h30m, and rolling
+// back disables its two sites at 3h: ended at 2h45m, that is to come; at
+// 3h15m it is done, and write-up's end at 3h30m takes nothing. Failing in
+// its first wave, at 30m, the rollback at 1h has no wave to take back.
+TEST(Compare, ARollbackOfWavesIsAStrikeToCome) {
+  const std::string rollback = "runbook/fixtures/semantics/rollback.yaml";
+  const RunResult before_it = replay(*within(rollback, Duration::minutes(165)));
+  EXPECT_TRUE(before_it.strikes_to_come);
+  EXPECT_EQ(before_it.overall.cut_off_at_end, UserCount{500}) << "two of web's four sites up";
+  EXPECT_FALSE(replay(*within(rollback, Duration::minutes(195))).strikes_to_come);
+  const auto first_wave = within(rollback, Duration::minutes(45));
+  first_wave->steps[0].fails_at = {SimTime{} + Duration::minutes(30)};
+  EXPECT_FALSE(replay(*first_wave).strikes_to_come);
+}
+
 // wearing.yaml: a database that fails and is repaired by itself ends each
 // run either down, its users cut off, or up with its next failure still to
 // strike, never both: over 10d against 20d, every run of the shorter is

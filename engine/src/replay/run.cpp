@@ -1,10 +1,5 @@
 #include "replay/run.hpp"
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <limits>
-#include <type_traits>
 #include <variant>
 
 #include "faultline/strategy.hpp"
@@ -30,7 +25,7 @@ Run::Run(std::shared_ptr<const RunTables> tables, std::vector<std::uint32_t> ran
       steps_(context_, std::move(rank), estate_, failover_, credit_, tenants_),
       crews_(context_.scenario),
       standstill_(context_.scenario, failures_),
-      laid_out_until_(laid_out_until(*tables_, steps_.runbook().any_shifts())),
+      ending_(*tables_, context_, users_, steps_, estate_, demand_schedule_),
       groups_to_update_(context_.topology.user_groups().size()) {}
 
 // Every part resets its own state.
@@ -81,103 +76,17 @@ void Run::execute(const RunOptions& options, RunResult& result) {
   schedule_start();
   SimTime last_work;
   while (auto event = context_.queue.pop()) {
-    if (past_the_end(*event, last_work)) {
-      note_strikes_to_come(event);
+    if (ending_.past_the_end(*event, last_work)) {
+      ending_.note_strikes_to_come(event);
       break;
     }
     standstill_.count(event->at, event->payload);
     advance_to(event->at);
-    if (is_work(event->payload))
+    if (ending_.is_work(event->payload))
       last_work = event->at;
     handle(event->payload);
   }
-  finish(end_of_run(last_work));
-}
-
-// A crew's resize is work only while it can still make a difference, so
-// that one after the runbook is done does not stretch the run.
-bool Run::is_work(const Event& e) const {
-  if (std::holds_alternative<events::DemandChanges>(e))
-    return false;
-  if (const auto* resize = std::get_if<events::CrewResized>(&e))
-    return steps_.runbook().crew_needed(resize->crew);
-  const auto* turn = std::get_if<events::CacheCohortTurns>(&e);
-  return !turn || !estate_.turn_changes_nothing(turn->fault, turn->holds_outage);
-}
-
-// Without a horizon, events that are no work do not keep a run going: it
-// ends once nothing else is to come and every user is back, or, with users
-// still cut off, at the default horizon (or its last work, if later).
-bool Run::past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const {
-  if (const auto& horizon = context_.scenario.horizon)
-    return event.at > *horizon;
-  if (is_work(event.payload) || !only_idle_events_to_come(event.payload))
-    return false;
-  return users_.total_affected() == UserCount{} ||
-         event.at > std::max(last_work, SimTime{} + kDefaultHorizon);
-}
-
-// The queue holds at most the one demand change, cohort turns that each
-// change nothing, and resizes of crews no longer needed (the popped event
-// is off the queue, but a turn or resize is still counted as to come until
-// it is taken).
-bool Run::only_idle_events_to_come(const Event& popped) const {
-  const bool popped_turn = std::holds_alternative<events::CacheCohortTurns>(popped);
-  const bool demand_queued =
-      demand_schedule_.scheduled() && !std::holds_alternative<events::DemandChanges>(popped);
-  const auto turns_queued =
-      static_cast<std::size_t>(estate_.cohort_turns_to_come() - (popped_turn ? 1 : 0));
-  return context_.queue.size() ==
-             turns_queued + (demand_queued ? 1 : 0) + idle_resizes_queued(popped) &&
-         (turns_queued == 0 || estate_.turns_to_come_change_nothing());
-}
-
-std::size_t Run::idle_resizes_queued(const Event& popped) const {
-  const RunbookExecutor& runbook = steps_.runbook();
-  if (!runbook.any_resizes())
-    return 0;
-  std::size_t idle = 0;
-  for (std::uint32_t c = 0; c < context_.scenario.crews.size(); ++c) {
-    const std::size_t to_come = runbook.resizes_to_come(CrewId{c});
-    if (to_come > 0 && !runbook.crew_needed(CrewId{c}))
-      idle += to_come;
-  }
-  const auto* resize = std::get_if<events::CrewResized>(&popped);
-  return resize && !runbook.crew_needed(resize->crew) ? idle - 1 : idle;
-}
-
-bool Run::strikes(const Event& e) const {
-  return std::visit(
-      [this](const auto& event) {
-        using Kind = std::decay_t<decltype(event)>;
-        if constexpr (std::is_same_v<Kind, events::CacheCohortTurns>)
-          return event.holds_outage && !estate_.turn_changes_nothing(event.fault, true);
-        if constexpr (std::is_same_v<Kind, events::FaultStrikes> ||
-                      std::is_same_v<Kind, events::RolloutWave>)
-          return !estate_.rollout_halted(event.fault);
-        return std::is_same_v<Kind, events::UnitFails> ||
-               std::is_same_v<Kind, events::OverloadTrips>;
-      },
-      e);
-}
-
-// The queue is not needed after the end: it is emptied here, up to the
-// first strike.
-void Run::note_strikes_to_come(const EventQueue<Event>::Fired* first) {
-  for (const auto* event = first; event; event = context_.queue.pop()) {
-    if (strikes(event->payload)) {
-      context_.result->strikes_to_come = true;
-      return;
-    }
-  }
-}
-
-SimTime Run::end_of_run(SimTime last_work) const {
-  if (const auto& horizon = context_.scenario.horizon)
-    return *horizon;
-  if (users_.total_affected() == UserCount{})
-    return context_.now;
-  return std::max(last_work, SimTime{} + kDefaultHorizon);
+  finish(ending_.end_of_run(last_work));
 }
 
 void Run::handle(const Event& e) {
@@ -346,8 +255,7 @@ void Run::update_group(UserGroupId g) {
 // Accounts user-time for the interval that ends at t, and samples affected
 // users and busy crews at the sampling times before t.
 void Run::advance_to(SimTime t) {
-  if (t > laid_out_until_) [[unlikely]]
-    refuse_past_the_calendars(t);
+  ending_.check_laid_out(t);
   if (t > context_.now) {
     users_.settle();
     users_back_.instant_ends(context_.now, users_.total_affected());
@@ -357,25 +265,6 @@ void Run::advance_to(SimTime t) {
   crews_.sample_before(t, steps_.runbook());
   users_.advance_to(t);
   context_.now = t;
-}
-
-// The calendars cover the horizon, or a year without one (see
-// activity_until); past their end the weights and shifts in force there
-// would hold for ever, which is right only where none of them changes.
-SimTime Run::laid_out_until(const RunTables& tables, bool shifts) {
-  const Scenario& scenario = tables.scenario();
-  if (scenario.horizon || (tables.calendar().segments() == 1 && !shifts))
-    return SimTime{std::numeric_limits<std::int64_t>::max()};
-  return activity_until(scenario);
-}
-
-void Run::refuse_past_the_calendars(SimTime t) const {
-  const Duration laid_out = laid_out_until_ - SimTime{};
-  throw UnfinishedRun(fmt::format(
-      "a run went on to T0+{}, past T0+{}: without a horizon, its users' activity and its "
-      "crews' shifts are laid out that far only; give the scenario a horizon as long as its "
-      "runs may go on",
-      format_duration(t - SimTime{}), format_duration(laid_out)));
 }
 
 void Run::finish(SimTime end) {

@@ -16,6 +16,7 @@
 #include "replay/overload.hpp"
 #include "replay/restoration_credit.hpp"
 #include "replay/run_context.hpp"
+#include "replay/run_ending.hpp"
 #include "replay/run_options.hpp"
 #include "replay/run_tables.hpp"
 #include "replay/standstill.hpp"
@@ -80,28 +81,6 @@ class Run {
   // The group's cut-off users, if changed, from health and its tenants.
   void update_group(UserGroupId g);
   void advance_to(SimTime t);
-  // How far the run may go: without a horizon, only as far as its users'
-  // activity and its crews' shifts (`shifts`: some crew works them) are
-  // laid out, where either changes.
-  static SimTime laid_out_until(const RunTables& tables, bool shifts);
-  [[noreturn]] void refuse_past_the_calendars(SimTime t) const;
-  // Demand changes, and cohort turns that change nothing, are no work of
-  // the run's: they alone do not keep it going.
-  bool is_work(const Event& e) const;
-  bool past_the_end(const EventQueue<Event>::Fired& event, SimTime last_work) const;
-  bool only_idle_events_to_come(const Event& popped) const;
-  // Events that can cut users off: a fault's strike and its rollout's
-  // waves (unless a step halted it), a cache turn that takes up the
-  // outage, a unit's failure and an overload. Not a demand change: one
-  // past a capacity sheds load, but the runs without a horizon do not go
-  // on for it either (see is_work).
-  bool strikes(const Event& e) const;
-  // The run ends before `first` and whatever is left on the queue; the
-  // result says whether any of them strikes.
-  void note_strikes_to_come(const EventQueue<Event>::Fired* first);
-  // Resizes on the queue of crews no longer needed.
-  std::size_t idle_resizes_queued(const Event& popped) const;
-  SimTime end_of_run(SimTime last_work) const;
   void finish(SimTime end);
 
   const std::shared_ptr<const RunTables> tables_;
@@ -118,7 +97,7 @@ class Run {
   StepExecution steps_;
   CrewAccounting crews_;
   Standstill standstill_;
-  const SimTime laid_out_until_;
+  RunEnding ending_;
   // Scratch for propagate: the groups to look at again, each once however
   // many of its services changed (a region lost at 10^5 services changes
   // tens of thousands, and a group uses ten). Nothing that updating a group

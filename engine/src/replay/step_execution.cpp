@@ -394,15 +394,19 @@ void StepExecution::hold_up(StepId s, std::size_t index) {
 // left as the other changes leave it, so what something else has since
 // restored stays, and so does a fault that struck meanwhile.
 void StepExecution::rollback_done(StepId s) {
-  const Step& step = run_.scenario.steps[s.value];
-  if (step.action == ActionKind::enable_waves && attempts_[s.value].wave > 1)
-    estate_.roll_back_capability(*step.service, s);
+  if (rollback_takes_capability(s))
+    estate_.roll_back_capability(*run_.scenario.steps[s.value].service, s);
   StepOutcome& outcome = run_.result->steps[s.value];
   outcome.rolled_back = true;
   outcome.crew_freed = run_.now;
   run_.recorder.record(run_.now, TimelineKind::step_rolled_back, s);
   runbook_.fail(s);
   run_.propagate();
+}
+
+bool StepExecution::rollback_takes_capability(StepId s) const {
+  return run_.scenario.steps[s.value].action == ActionKind::enable_waves &&
+         attempts_[s.value].wave > 1;
 }
 
 void StepExecution::apply_wave(StepId s, int wave) {

@@ -45,6 +45,9 @@ class StepExecution {
   // takes longer.
   void hold_up(StepId s, std::size_t index);
   void rollback_done(StepId s);
+  // Rolling the step back takes away what its waves enabled: it is an
+  // enable-in-waves step past its first wave.
+  bool rollback_takes_capability(StepId s) const;
   // A wake fired; dispatch, which follows, schedules the next if needed.
   void shift_starts();
   void resize_crew(CrewId crew, std::size_t change);
