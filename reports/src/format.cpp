@@ -671,10 +671,12 @@ TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times
 }
 
 // Bytes that do not continue a character (10xxxxxx) each start one.
+// fmt pads the text to a width of its length in bytes, which no character
+// exceeds (one of two columns takes three bytes or four), with the columns
+// it does not fill: the bytes less that padding are the columns it fills.
 std::size_t text_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  const std::size_t padded = fmt::formatted_size("{:<{}}", text, text.size());
+  return 2 * text.size() - padded;
 }
 
 std::size_t column_width(std::span<const std::string> texts, std::size_t least) {

@@ -99,9 +99,9 @@ double share(std::uint64_t part, std::uint64_t whole);
 using TimeQuantiles = std::array<std::string, 3>;
 TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times,
                              std::string_view never);
-// The width the text takes in a table: a character each (UTF-8 takes
-// several bytes for some), as fmt pads all but East Asian wide characters
-// and emoji, which it counts as two and which ids and times rarely hold.
+// The width the text takes in a table, as fmt pads it: a column for each
+// character (UTF-8 takes several bytes for some), two for East Asian wide
+// characters and emoji, as a terminal shows them.
 std::size_t text_width(std::string_view text);
 // The width of a table's column: `least`, or its widest text, so that a
 // longer text keeps the columns after it aligned.

@@ -67,13 +67,17 @@ TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
 }
 
-// A column is as wide as its widest text in characters, as fmt pads it:
+// A column is as wide as its widest text in the columns fmt pads it to:
 // "offé" takes four, though "é" is two bytes of UTF-8 (a column counted in
-// bytes stood a character too wide).
-TEST(Format, ColumnsAreCountedInCharacters) {
+// bytes stood a character too wide); a wide character or an emoji two.
+TEST(Format, ColumnsAreCountedAsFmtPads) {
   EXPECT_EQ(text_width("office"), 6u);
   EXPECT_EQ(text_width("off\u00e9"), 4u);
   EXPECT_EQ(text_width(""), 0u);
+  EXPECT_EQ(text_width("\u6771\u4eac"), 4u) << "Tokyo: two wide characters, three bytes each";
+  EXPECT_EQ(text_width("a\U0001F642b"), 4u) << "an emoji, four bytes, takes two columns";
+  EXPECT_EQ(fmt::format("{:<{}}|", "\u6771\u4eac", text_width("\u6771\u4eac") + 1),
+            "\u6771\u4eac |");
   const std::vector<std::string> texts = {"back-off\u00e9", "db"};
   EXPECT_EQ(column_width(texts, 4), 9u);
   EXPECT_EQ(column_width(texts, 12), 12u);

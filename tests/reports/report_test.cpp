@@ -242,6 +242,31 @@ TEST_F(Reports, LongIdsKeepTheirTablesAligned) {
             line_starting(differences, milestone).find("-4m20s") + 6);
 }
 
+// Found in review: a column counted a character each, and fmt pads East
+// Asian wide characters as two, so wide_ids.yaml's ids (40 columns for
+// the service, 34 for the group, 38 for the step, each fewer characters
+// than its column's 28) slid the rest of their rows right.
+TEST_F(Reports, WideCharactersKeepTheirTablesAligned) {
+  const auto scenario = load("tests/reports/fixtures/wide_ids.yaml");
+  const std::string step = "  職員に何が起きたのかとその理由を伝える ";
+  const std::string service = "東京にある顧客記録のデータベースの主系統 ";
+  const std::string group = "  東京本社オフィスで働く職員たち全員 ";
+  const std::string back = "2024-01-10 09:00:40 UTC";
+  const auto under = [](const std::string& text, const std::string& header,
+                        const std::string& heading, const std::string& row,
+                        const std::string& value) {
+    const std::string head = line_starting(text, header);
+    const std::string line = line_starting(text, row);
+    EXPECT_EQ(column_of(head, heading), column_of(line, value)) << head << "\n" << line;
+  };
+  const std::string replayed = reports::replay_text(*scenario, replay(*scenario));
+  under(replayed, "  step ", "started", step, "2024-01-10 09:00 UTC");
+  under(replayed, "  service ", "restored at", "  " + service, back);
+  under(replayed, "  group ", "active peak at", group, "2024-01-10 09:00 UTC");
+  const std::string simulated = reports::simulation_text(*scenario, simulate_small(*scenario));
+  under(simulated, "service ", "restored p10", service, back);
+}
+
 // The network tables' rows, made up: a window from T0 of 1,000 requests
 // with 900 served, for the service and for the group. The headings stood
 // right of their columns: "Service" and "User group" took the width of a
