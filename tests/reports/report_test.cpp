@@ -199,6 +199,15 @@ std::size_t column_of(const std::string& line, const std::string& text) {
   return reports::text_width(line.substr(0, line.find(text)));
 }
 
+// In the table of `text` whose header line starts with `header`, `value`
+// in the row starting with `row` starts where `heading` does.
+void under(const std::string& text, const std::string& header, const std::string& heading,
+           const std::string& row, const std::string& value) {
+  const std::string head = line_starting(text, header);
+  const std::string line = line_starting(text, row);
+  EXPECT_EQ(column_of(head, heading), column_of(line, value)) << head << "\n" << line;
+}
+
 // Found in review: ids longer than their column (28 characters, 24 for
 // simulate's services) slid the rest of their row to the right, and the
 // network tables' headings stood 5 and 8 characters right of their rows
@@ -214,13 +223,6 @@ TEST_F(Reports, LongIdsKeepTheirTablesAligned) {
   const std::string crew = "the-on-call-communications-crew ";
   const std::string back = "2024-01-10 09:00:40 UTC";
   const std::string replayed = reports::replay_text(*scenario, replay(*scenario));
-  const auto under = [](const std::string& text, const std::string& header,
-                        const std::string& heading, const std::string& row,
-                        const std::string& value) {
-    const std::string head = line_starting(text, header);
-    const std::string line = line_starting(text, row);
-    EXPECT_EQ(column_of(head, heading), column_of(line, value)) << head << "\n" << line;
-  };
   under(replayed, "  step ", "started", step, "2024-01-10 09:00 UTC");
   under(replayed, "  service ", "restored at", "  " + service, back);
   under(replayed, "  group ", "active peak at", group, "2024-01-10 09:00 UTC");
@@ -252,13 +254,6 @@ TEST_F(Reports, WideCharactersKeepTheirTablesAligned) {
   const std::string service = "東京にある顧客記録のデータベースの主系統 ";
   const std::string group = "  東京本社オフィスで働く職員たち全員 ";
   const std::string back = "2024-01-10 09:00:40 UTC";
-  const auto under = [](const std::string& text, const std::string& header,
-                        const std::string& heading, const std::string& row,
-                        const std::string& value) {
-    const std::string head = line_starting(text, header);
-    const std::string line = line_starting(text, row);
-    EXPECT_EQ(column_of(head, heading), column_of(line, value)) << head << "\n" << line;
-  };
   const std::string replayed = reports::replay_text(*scenario, replay(*scenario));
   under(replayed, "  step ", "started", step, "2024-01-10 09:00 UTC");
   under(replayed, "  service ", "restored at", "  " + service, back);
