@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "faultline/analysis.hpp"
 #include "faultline/compare.hpp"
 #include "faultline/forecast.hpp"
 #include "faultline/loader.hpp"
@@ -260,6 +261,12 @@ TEST_F(Reports, WideCharactersKeepTheirTablesAligned) {
   under(replayed, "  group ", "active peak at", group, "2024-01-10 09:00 UTC");
   const std::string simulated = reports::simulation_text(*scenario, simulate_small(*scenario));
   under(simulated, "service ", "restored p10", service, back);
+  // The blast radius's counts are right-aligned: each ends where its heading does.
+  const std::string analysed =
+      reports::analysis_text(*scenario->topology, analyze(*scenario->topology));
+  const std::string head = line_starting(analysed, "  service ");
+  const std::string row = line_starting(analysed, "  " + service);
+  EXPECT_EQ(column_of(head, "services") + 8, column_of(row, "0") + 1) << head << "\n" << row;
 }
 
 // The network tables' rows, made up: a window from T0 of 1,000 requests
