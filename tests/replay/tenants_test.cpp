@@ -212,6 +212,50 @@ TEST(Tenants, AFasterMethodArrivingMidIncidentTakesOverTheNextBatchesOrTheOneUnd
   EXPECT_DOUBLE_EQ(replay(at_a_time).overall.lost.in_user_hours(), 7450);
 }
 
+// Found in review: a method that takes over batches in flight took over
+// the one whose attempt ended at that very instant, and started it again
+// (7000 user-hours, not 5950), unless the step was listed first. Worked
+// out in arrives_as_one_ends.yaml.
+TEST(Tenants, AnAttemptEndingAsAMethodArrivesIsDoneNotHandedOver) {
+  const auto scenario = fixture("arrives_as_one_ends.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 5950);
+  EXPECT_TRUE(of_kind(r, TimelineKind::batch_handed_over).empty());
+  EXPECT_EQ(r.steps[1].completed, at(Duration::minutes(270)));
+  Scenario finishing = *scenario;
+  finishing.steps[1].methods[0].in_flight = InFlight::finish;
+  EXPECT_DOUBLE_EQ(replay(finishing).overall.lost.in_user_hours(), 5950);
+  Scenario at_a_time = *scenario;
+  at_a_time.steps[1].methods[0].available_after.reset();
+  at_a_time.steps[1].methods[0].available_from = at(Duration::hours(2));
+  EXPECT_DOUBLE_EQ(replay(at_a_time).overall.lost.in_user_hours(), 5950);
+  const RunResult after = replay(*fixture("arrives_as_one_ends_listed_after.yaml"));
+  EXPECT_DOUBLE_EQ(after.overall.lost.in_user_hours(), 5950);
+  const auto handed = of_kind(after, TimelineKind::batch_handed_over);
+  ASSERT_EQ(handed.size(), 1u);
+  EXPECT_EQ(handed[0].batch, 2) << "e's, started by hand as f's ended";
+}
+
+// An attempt that ends as the method arrives, and fails, is taken over
+// then: manual works one time in 2.5, so f's first attempt fails at 2h and
+// automated takes f (2h-2h30m), then e to a, 30m each: 600 x 2.5 + 500 x
+// 3 + 400 x 3.5 + 300 x 4 + 200 x 4.5 + 100 x 5 = 7000, listed either way.
+TEST(Tenants, AnAttemptFailingAsAMethodArrivesIsHandedOver) {
+  for (const std::string name :
+       {"arrives_as_one_ends.yaml", "arrives_as_one_ends_listed_after.yaml"}) {
+    Scenario failing = *fixture(name);
+    const StepId restore = testing::step_named(failing, "restore-sites");
+    failing.steps[restore.value].methods[1].success = 0.4;
+    failing.steps[restore.value].methods[1].retries = 1;
+    const RunResult r = replay(failing);
+    EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 7000) << name;
+    const auto handed = of_kind(r, TimelineKind::batch_handed_over);
+    ASSERT_EQ(handed.size(), 1u) << name;
+    EXPECT_EQ(handed[0].at, at(Duration::hours(2))) << name;
+    EXPECT_EQ(handed[0].batch, 1) << name;
+  }
+}
+
 // Each of the following was found in review; each test would have caught it.
 TEST(Tenants, AStepThatFinishesAsItStartsReleasesTheNextAtOnce) {
   const auto scenario = fixture("nothing_out.yaml");

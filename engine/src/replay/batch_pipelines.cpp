@@ -232,23 +232,41 @@ void BatchPipelines::check_arrivals() {
   }
 }
 
-// The attempt under way (or the retry awaited) is dropped; the batch
-// starts afresh with the method that arrived, keeping its members.
+// The attempt under way (or the retry awaited) is dropped. An attempt
+// whose work ends at this instant is not: it is done, and its end says
+// whether it worked; if not, the method that arrived takes over then (see
+// fail).
 void BatchPipelines::hand_over(StepId s, std::size_t method) {
   Pipeline& p = pipelines_[s.value];
   for (std::uint32_t b = 0; b < p.next; ++b) {
     Batch& batch = p.batches[b];
-    if (batch.over || batch.method <= method || batch.gave_up >> method & 1)
+    if (batch.over || batch.method <= method || batch.gave_up >> method & 1 ||
+        batch.attempt_ends == run_.now)
       continue;
     if (batch.pending)
       run_.queue.cancel(*batch.pending);
-    const std::size_t before = batch.method;
-    batch.method = method;
-    batch.retries_used = 0;
-    batch.failures = 0;
-    record(s, BatchId{b}, TimelineKind::batch_handed_over, before);
-    attempt(s, BatchId{b});
+    switch_method(s, BatchId{b}, method);
   }
+}
+
+std::optional<std::size_t> BatchPipelines::taking_over(StepId s, const Batch& batch) const {
+  const auto& methods = run_.scenario.steps[s.value].methods;
+  const Pipeline& p = pipelines_[s.value];
+  for (std::size_t m = 0; m < batch.method; ++m) {
+    if (p.arrived[m] && methods[m].in_flight == InFlight::hand_over && !(batch.gave_up >> m & 1))
+      return m;
+  }
+  return std::nullopt;
+}
+
+void BatchPipelines::switch_method(StepId s, BatchId b, std::size_t method) {
+  Batch& batch = pipelines_[s.value].batches[b.value];
+  const std::size_t before = batch.method;
+  batch.method = method;
+  batch.retries_used = 0;
+  batch.failures = 0;
+  record(s, b, TimelineKind::batch_handed_over, before);
+  attempt(s, b);
 }
 
 // Each attempt draws the method's duration afresh, and adds its time per
@@ -261,8 +279,8 @@ void BatchPipelines::attempt(StepId s, BatchId b) {
   const Duration work = run_.draw(m.duration, random_, s.value) +
                         Duration{m.per_tenant.ms * static_cast<std::int64_t>(batch.count)};
   ++run_.result->steps[s.value].attempts;
-  batch.pending =
-      run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::BatchEnds{s, b});
+  batch.attempt_ends = runbook_.work_ends(s, run_.now, work);
+  batch.pending = run_.queue.schedule(*batch.attempt_ends, events::BatchEnds{s, b});
 }
 
 std::span<const StepId> BatchPipelines::fill() {
@@ -304,6 +322,7 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
   Pipeline& p = pipelines_[s.value];
   Batch& batch = p.batches[b.value];
   batch.pending.reset();
+  batch.attempt_ends.reset();
   const Step& step = run_.scenario.steps[s.value];
   if (!run_.succeeds(step.methods[batch.method].success, batch.failures + 1, random_, s.value))
     return fail(s, b);
@@ -319,11 +338,16 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
   return batch_over(s, b);
 }
 
-// The batch's members stay on it between retries.
+// The batch's members stay on it between retries. A method that arrived
+// as the attempt ended, to take over batches in flight, takes it over now.
 PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
   Batch& batch = pipelines_[s.value].batches[b.value];
   ++batch.failures;
   record(s, b, TimelineKind::batch_attempt_failed);
+  if (const auto method = taking_over(s, batch)) {
+    switch_method(s, b, *method);
+    return PipelineProgress::under_way;
+  }
   const Method& m = run_.scenario.steps[s.value].methods[batch.method];
   if (batch.retries_used >= m.retries)
     return next_method_or_give_up(s, b);

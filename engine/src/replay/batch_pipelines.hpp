@@ -76,6 +76,7 @@ class BatchPipelines {
     SimTime started;
     bool over = false;  // done, or given up
     std::optional<EventHandle> pending;  // its attempt's end, or its retry
+    std::optional<SimTime> attempt_ends;  // while an attempt is under way
   };
   struct Pipeline {
     // The service's tenants in the step's order where it is the same in
@@ -127,6 +128,11 @@ class BatchPipelines {
   // The first method available that has not given up on the batch.
   std::optional<std::size_t> first_available(StepId s, std::uint64_t gave_up) const;
   void hand_over(StepId s, std::size_t method);
+  // A method listed before the batch's own, arrived, that takes over
+  // batches in flight (InFlight::hand_over) and has not given up on it.
+  std::optional<std::size_t> taking_over(StepId s, const Batch& batch) const;
+  // The batch starts afresh with `method`, keeping its members.
+  void switch_method(StepId s, BatchId b, std::size_t method);
   void attempt(StepId s, BatchId b);
   PipelineProgress fail(StepId s, BatchId b);
   PipelineProgress next_method_or_give_up(StepId s, BatchId b);
