@@ -233,6 +233,9 @@ std::string batch_entry_text(const Scenario& scenario, const TimelineEntry& e) {
   const std::string batch = batch_text(scenario, e);
   switch (e.kind) {
     case TimelineKind::batch_done:
+      if (e.tenants == 0)
+        return fmt::format("{} batch {}/{}: done, its tenants were back already", s.id, e.batch,
+                           e.batches);
       return batch + ": back";
     case TimelineKind::batch_attempt_failed:
       return fmt::format("{}: attempt {} failed", batch, e.attempt);

@@ -212,6 +212,24 @@ TEST(Tenants, AFasterMethodArrivingMidIncidentTakesOverTheNextBatchesOrTheOneUnd
   EXPECT_DOUBLE_EQ(replay(at_a_time).overall.lost.in_user_hours(), 7450);
 }
 
+// Found in review: a batch whose tenants came back meanwhile, as their
+// outage healed, was said to bring them back ("1 tenant, 500 users:
+// back"). Worked out in heals_mid_batch.yaml.
+TEST(Tenants, ABatchNamesOnlyTheTenantsItBringsBack) {
+  const auto scenario = fixture("heals_mid_batch.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 5700);
+  const auto done = of_kind(r, TimelineKind::batch_done);
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_EQ(done[0].tenants, 1);
+  EXPECT_EQ(done[0].users, UserCount{600}) << "f, by 2h";
+  EXPECT_EQ(done[1].at, at(Duration::hours(4)));
+  EXPECT_EQ(done[1].tenants, 0) << "e was back at 3h";
+  EXPECT_EQ(done[1].users, UserCount{});
+  EXPECT_EQ(of_kind(r, TimelineKind::batch_skipped).size(), 4u);
+  EXPECT_DOUBLE_EQ(r.steps[0].restored_loss.in_user_hours(), 1200);
+}
+
 // Found in review: a method that takes over batches in flight took over
 // the one whose attempt ended at that very instant, and started it again
 // (7000 user-hours, not 5950), unless the step was listed first. Worked

@@ -269,6 +269,19 @@ TEST_F(Reports, WideCharactersKeepTheirTablesAligned) {
   EXPECT_EQ(column_of(head, "services") + 8, column_of(row, "0") + 1) << head << "\n" << row;
 }
 
+// A batch that brought nobody back says so (heals_mid_batch.yaml: the
+// outage healed while e's batch was under way).
+TEST_F(Reports, ABatchWhoseTenantsCameBackMeanwhileSaysSo) {
+  const auto scenario = load("tests/replay/fixtures/tenants/heals_mid_batch.yaml");
+  const std::string text = reports::replay_text(*scenario, replay(*scenario));
+  EXPECT_NE(text.find("BATCH  restore-sites batch 1/6 (1 tenant, 600 users): back"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("BATCH  restore-sites batch 2/6: done, its tenants were back already"),
+            std::string::npos)
+      << text;
+}
+
 // The network tables' rows, made up: a window from T0 of 1,000 requests
 // with 900 served, for the service and for the group. The headings stood
 // right of their columns: "Service" and "User group" took the width of a

@@ -77,9 +77,10 @@ struct TimelineEntry {
   // step_next_method: the method that starts; step_retry: the method
   // retried; by position in Step::methods.
   std::size_t method = 0;
-  // batch_*: the batch (from 1) of the step's batches; batch_done,
-  // batch_gave_up: its tenants and their users. fault (an outage of
-  // tenants), fault_healed: the tenants it took out or gave back.
+  // batch_*: the batch (from 1) of the step's batches, its tenants and
+  // their users; batch_done: those it brought back (none, when every one
+  // came back meanwhile, as a fault healed). fault (an outage of tenants),
+  // fault_healed: the tenants it took out or gave back.
   int batch = 0;
   int batches = 0;
   // batch_next_method, batch_handed_over: the method the batch had.

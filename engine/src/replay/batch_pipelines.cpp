@@ -328,10 +328,13 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
     return fail(s, b);
   credit_.step_acts(s, run_.now);
   const bool only_own = only_its_own_back(*step.service, p);
+  // The record names those it brings back, not those back meanwhile.
+  const TenantsNamed back =
+      only_own || !run_.recorder.recording() ? TenantsNamed{} : still_out(*step.service, p, batch);
   tenants_.bring_back(*step.service, tenants_of(p, batch), run_.now);
   if (only_own)
     p.comebacks = tenants_.comebacks(*step.service);
-  record(s, b, TimelineKind::batch_done);
+  record(s, b, TimelineKind::batch_done, 0, only_own ? std::nullopt : std::optional{back});
   run_.result->progress.push_back({run_.now, s});
   run_.propagate();
   credit_.acting(std::nullopt);
@@ -429,15 +432,28 @@ std::span<const CrewSpan> BatchPipelines::crew_spans(SimTime end) {
   return crew_spans_;
 }
 
-void BatchPipelines::record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method) {
+BatchPipelines::TenantsNamed BatchPipelines::still_out(ServiceId service, const Pipeline& p,
+                                                       const Batch& batch) const {
+  TenantsNamed out;
+  for (const TenantId t : tenants_of(p, batch)) {
+    if (tenants_.out_on(service, t)) {
+      ++out.tenants;
+      out.users += tenants_.users_of(t);
+    }
+  }
+  return out;
+}
+
+void BatchPipelines::record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method,
+                            std::optional<TenantsNamed> named) {
   const Pipeline& p = pipelines_[s.value];
   const Batch& batch = p.batches[b.value];
   run_.recorder.record(run_.now, kind, s, [&](TimelineEntry& e) {
     e.previous_method = previous_method;
     e.batch = static_cast<int>(b.value) + 1;
     e.batches = static_cast<int>(p.batches.size());
-    e.tenants = static_cast<int>(batch.count);
-    e.users = batch.users;
+    e.tenants = named ? named->tenants : static_cast<int>(batch.count);
+    e.users = named ? named->users : batch.users;
     e.attempt = batch.attempts;
     e.method = batch.method;
   });

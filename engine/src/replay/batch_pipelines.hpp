@@ -140,8 +140,17 @@ class BatchPipelines {
   std::span<const TenantId> tenants_of(const Pipeline& p, const Batch& b) const {
     return p.cut.subspan(b.first, b.count);
   }
-  // previous_method: for a batch that changed method, the one it had.
-  void record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method = 0);
+  // Tenants an entry names, and their users.
+  struct TenantsNamed {
+    int tenants = 0;
+    UserCount users;
+  };
+  // The batch's tenants still out on the service.
+  TenantsNamed still_out(ServiceId service, const Pipeline& p, const Batch& batch) const;
+  // previous_method: for a batch that changed method, the one it had;
+  // `named`: the tenants the entry names, when not all the batch's.
+  void record(StepId s, BatchId b, TimelineKind kind, std::size_t previous_method = 0,
+              std::optional<TenantsNamed> named = std::nullopt);
 
   RunContext& run_;
   RunbookExecutor& runbook_;
