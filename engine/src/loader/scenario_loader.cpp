@@ -1,6 +1,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -89,6 +90,7 @@ class ScenarioReader {
     }
     read_priority(top.get("priority"), top.get("strategy"));
     check_runbook_cycles();
+    check_awaited_steps();
     if (topology_ && topology_->has_failure_models() && !horizon_) {
       reader_.error(root, "the topology " + topology_->file() +
                               " has failure models, so failures recur without end; give the "
@@ -133,6 +135,14 @@ class ScenarioReader {
                             fmt::format("step '{}' cannot start before T0+{}, after {}: "
                                         "it never starts in a run",
                                         s.id, format_duration(s.not_before->since_t0()), horizon));
+      for (const Method& m : s.methods) {
+        if (m.available_from && *m.available_from > *horizon_)
+          diagnostics.warning(
+              m.where,
+              fmt::format("method '{}' of step '{}' arrives at T0+{}, after {}: it "
+                          "never does in a run",
+                          m.name, s.id, format_duration(m.available_from->since_t0()), horizon));
+      }
     }
     for (const Milestone& m : observed_) {
       if (m.timing == MilestoneTiming::at && m.time - m.within > *horizon_)
@@ -1087,6 +1097,8 @@ class ScenarioReader {
                                "step that builds it");
         } else if (id) {
           method.available_after = StepId{*id};
+          awaited_.push_back({StepId{static_cast<std::uint32_t>(steps_list_.size())},
+                              StepId{static_cast<std::uint32_t>(*id)}, reader_.at(s), what});
         }
       } else if (const yaml::Node t = af.get("at"); t.defined()) {
         method.available_from = read_time(t, "'available at' of " + what);
@@ -1468,6 +1480,32 @@ class ScenarioReader {
     }
   }
 
+  // A method that arrives once another step completes: that step must not
+  // wait, through its 'after' entries, for the method's own step, which
+  // would be done before the method could arrive.
+  void check_awaited_steps() {
+    if (awaited_.empty())
+      return;
+    graph::Successors released(steps_list_.size());
+    for (std::uint32_t s = 0; s < steps_list_.size(); ++s) {
+      for (const StepId before : steps_list_[s].after)
+        released[before.value].push_back(s);
+    }
+    graph::Reachability reachability(released);
+    for (const AwaitedStep& a : awaited_) {
+      const std::uint32_t start = a.step.value;
+      const auto later = reachability.from(std::span(&start, 1));
+      if (!std::binary_search(later.begin(), later.end(), a.awaited.value))
+        continue;
+      const std::string& step = steps_list_[a.step.value].id;
+      reader_.diagnostics().error(
+          a.where, fmt::format("{} arrives after step '{}', which waits for '{}' to complete "
+                               "first ('after'), so it never would while '{}' runs; name a "
+                               "step that does not wait for it",
+                               a.what, steps_list_[a.awaited.value].id, step, step));
+    }
+  }
+
   Reader reader_;
   LoadOptions options_;
   std::string name_;
@@ -1490,6 +1528,14 @@ class ScenarioReader {
   std::vector<Fault> faults_;
   std::vector<Crew> crews_list_;
   std::vector<Step> steps_list_;
+  // Methods available after a step: whose, the step, where it is named.
+  struct AwaitedStep {
+    StepId step;
+    StepId awaited;
+    SourceLocation where;
+    std::string what;
+  };
+  std::vector<AwaitedStep> awaited_;
   // The keys of the methods of the step being read that only
   // restore-tenants steps take (per_tenant, available, in_flight).
   std::vector<std::pair<std::string_view, yaml::Node>> batch_only_keys_;
