@@ -299,7 +299,9 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   }
   const std::string slowed =
       still_slowed.empty() ? "" : fmt::format("; still slowed at the end: {}", still_slowed);
-  if (hit.empty()) {
+  if (hit.empty() && result.tenants_peak.tenants > 0) {
+    out += "- No service's own state changed: what was lost was its tenants'.\n";
+  } else if (hit.empty()) {
     out += "- No service lost anything.\n";
   } else if (const auto& back = result.services_restored) {
     out +=
@@ -314,7 +316,8 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   std::stable_sort(hit.begin(), hit.end(), [&](std::uint32_t a, std::uint32_t b) {
     return result.services[a].down > result.services[b].down;
   });
-  out += "\n" + heading({"service", ">major outage", ">degraded", "back at", "final state"});
+  if (!hit.empty())
+    out += "\n" + heading({"service", ">major outage", ">degraded", "back at", "final state"});
   for (const std::uint32_t s : hit) {
     const ServiceOutcome& o = result.services[s];
     out += row({md(topology.services()[s].id), human_duration(o.down), human_duration(o.degraded),

@@ -230,6 +230,23 @@ TEST(Tenants, ABatchNamesOnlyTheTenantsItBringsBack) {
   EXPECT_DOUBLE_EQ(r.steps[0].restored_loss.in_user_hours(), 1200);
 }
 
+// Found in review: a condition on a per-tenant service reads its state,
+// which the outage of its tenants leaves operational, and skipped the
+// step in silence. Worked out in condition_on_tenants.yaml.
+TEST(Tenants, AConditionBlindToTenantOutagesIsWarnedOf) {
+  const auto load = load_scenario(path("condition_on_tenants.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_TRUE(testing::has_diagnostic(load.diagnostics, Severity::warning, 16, 24,
+                                      "reads the state of 'connector', which an outage of its "
+                                      "tenants leaves unchanged"));
+  const RunResult r = replay(*load.scenario);
+  EXPECT_TRUE(r.steps[0].skipped);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 12'600);
+  Scenario unconditional = *load.scenario;
+  unconditional.steps[0].only_if.reset();
+  EXPECT_DOUBLE_EQ(replay(unconditional).overall.lost.in_user_hours(), 2'100) << "back at 1h";
+}
+
 // Found in review: a method that takes over batches in flight took over
 // the one whose attempt ended at that very instant, and started it again
 // (7000 user-hours, not 5950), unless the step was listed first. Worked

@@ -282,6 +282,18 @@ TEST_F(Reports, ABatchWhoseTenantsCameBackMeanwhileSaysSo) {
       << text;
 }
 
+// Found in review: summary.md said "No service lost anything" above the
+// tenants out, and drew a table of services with no row.
+TEST_F(Reports, ASummaryOfTenantsOutDoesNotSayNothingWasLost) {
+  const auto scenario = load("tests/replay/fixtures/tenants/condition_on_tenants.yaml");
+  const std::string md = reports::replay_summary(*scenario, replay(*scenario));
+  EXPECT_EQ(md.find("No service lost anything"), std::string::npos) << md;
+  EXPECT_NE(md.find("No service's own state changed: what was lost was its tenants'."),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("major outage"), std::string::npos) << "no table of services: " << md;
+}
+
 // The network tables' rows, made up: a window from T0 of 1,000 requests
 // with 900 served, for the service and for the group. The headings stood
 // right of their columns: "Service" and "User group" took the width of a

@@ -866,7 +866,23 @@ class ScenarioReader {
     if (!s)
       return std::nullopt;
     condition.service = *s;
+    warn_of_tenants_unseen(service, *s, what);
     return condition;
+  }
+
+  // A condition reads the service's state, which an outage of its tenants
+  // leaves as it is: while only they are out, the step is skipped.
+  void warn_of_tenants_unseen(const yaml::Node& node, ServiceId s, const std::string& what) {
+    const auto takes_tenants = [&](const Fault& f) { return f.service == s && !f.tenants.empty(); };
+    if (std::none_of(faults_.begin(), faults_.end(), takes_tenants))
+      return;
+    const std::string& id = topology_->service(s).id;
+    reader_.warning(node, fmt::format("the condition (only_if) of {} reads the state of '{}', "
+                                      "which an outage of its tenants leaves unchanged: while "
+                                      "only tenants are out, the step is skipped (a "
+                                      "restore-tenants step needs no condition: it skips the "
+                                      "batches whose tenants are back)",
+                                      what, id));
   }
 
   // A service's state as the threshold under `key` (below, at_least): the
