@@ -380,6 +380,26 @@ std::string events_text(const Scenario& scenario, const RunResult& result, SimTi
   return entry_lines(scenario, so_far, first_shown);
 }
 
+namespace {
+
+// Tenants out now, in a run where some went out: a service's state does
+// not show them.
+std::string tenants_status_line(const RunResult& result, SimTime now) {
+  if (result.tenants_out.empty())
+    return "";
+  const TenantsOut* latest = nullptr;
+  for (const TenantsOut& t : result.tenants_out) {
+    if (t.at > now)
+      break;
+    latest = &t;
+  }
+  const int tenants = latest ? latest->tenants : 0;
+  return fmt::format("Tenants   {} out on some per-tenant service, {} users\n", thousands(tenants),
+                     thousands(latest ? latest->users.value : 0));
+}
+
+}  // namespace
+
 std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   const Scenario& scenario = rehearsal.scenario();
   const RunResult& result = rehearsal.result();
@@ -406,6 +426,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   out += fmt::format("Users     {} cut off, {} of them active\n",
                      thousands(users ? users->affected.value : 0),
                      thousands(users ? users->active.value : 0));
+  out += tenants_status_line(result, now);
   out += "Services\n";
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const TimelineEntry* e = service_state[s];

@@ -33,6 +33,30 @@ std::vector<std::pair<std::int64_t, int>> past(const RunResult& r, SimTime t) {
   return out;
 }
 
+// Found in review: status showed every service operational beside the
+// users cut off, and no tenant. heals_mid_batch.yaml: f (600 users) is
+// back at 2h; the other five (1,500) at 3h, as the outage heals.
+TEST(Rehearsal, StatusSaysWhichTenantsAreOut) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("replay/fixtures/tenants/heals_mid_batch.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::minutes(150)));
+  const std::string during = reports::rehearsal_status_text(*r);
+  EXPECT_NE(during.find("Users     1,500 cut off, 1,500 of them active\n"
+                        "Tenants   5 out on some per-tenant service, 1,500 users\n"),
+            std::string::npos)
+      << during;
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::minutes(210)));
+  const std::string after = reports::rehearsal_status_text(*r);
+  EXPECT_NE(after.find("Tenants   0 out on some per-tenant service, 0 users\n"), std::string::npos)
+      << after;
+  auto without =
+      Rehearsal::open(testing::test_path("runbook/fixtures/semantics/gate.yaml"), diagnostics);
+  ASSERT_TRUE(without) << diagnostics.to_text();
+  EXPECT_EQ(reports::rehearsal_status_text(*without).find("Tenants"), std::string::npos);
+}
+
 // stalls.yaml (see stalls_test): at T0+3h fix-db is ready, waiting for
 // storage's shift at 08:00 on Tuesday.
 TEST(Rehearsal, StatusSaysWhatAReadyStepIsWaitingFor) {
