@@ -57,6 +57,23 @@ TEST(Rehearsal, StatusSaysWhichTenantsAreOut) {
   EXPECT_EQ(reports::rehearsal_status_text(*without).find("Tenants"), std::string::npos);
 }
 
+// Found in review: fail and delay of a running batch step were refused
+// with the loader's words, "'fails_at' does not apply ...; remove it", of
+// keys the user never wrote. heals_mid_batch.yaml's step runs from T0.
+TEST(Rehearsal, ABatchStepCannotFailOrBeHeldUpAsAWhole) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("replay/fixtures/tenants/heals_mid_batch.yaml"),
+                           diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  ASSERT_FALSE(r->advance_to(SimTime{} + Duration::hours(1)));
+  EXPECT_EQ(r->fail("restore-sites"),
+            "step 'restore-sites' restores tenants in batches, each attempted on its own; it "
+            "cannot be made to fail as a whole");
+  EXPECT_EQ(r->delay("restore-sites", Duration::hours(1)),
+            "step 'restore-sites' restores tenants in batches, each attempted on its own; once "
+            "it runs, it cannot be held up as a whole");
+}
+
 // stalls.yaml (see stalls_test): at T0+3h fix-db is ready, waiting for
 // storage's shift at 08:00 on Tuesday.
 TEST(Rehearsal, StatusSaysWhatAReadyStepIsWaitingFor) {

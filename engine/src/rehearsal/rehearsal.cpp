@@ -242,6 +242,14 @@ std::optional<std::string> Rehearsal::advance_to(SimTime t) {
   return std::nullopt;
 }
 
+namespace {
+
+std::string in_batches(const std::string& step) {
+  return "step '" + step + "' restores tenants in batches, each attempted on its own";
+}
+
+}  // namespace
+
 std::optional<std::string> Rehearsal::delay(const std::string& step, Duration length) {
   const auto s = scenario().find_step(step);
   if (!s)
@@ -260,6 +268,8 @@ std::optional<std::string> Rehearsal::delay(const std::string& step, Duration le
       return apply({RehearsalEdit::Kind::delay_start, step, now(), length, 0, 0});
     }
     case StepStatus::running:
+      if (scenario().steps[s->value].batches)
+        return in_batches(step) + "; once it runs, it cannot be held up as a whole";
       return apply({RehearsalEdit::Kind::hold_up, step, now(), length, 0, 0});
     default:
       return "step '" + step + "' is " + std::string(to_string(status)) +
@@ -278,6 +288,8 @@ std::optional<std::string> Rehearsal::fail(const std::string& step) {
     return "step '" + step + "' is " + std::string(to_string(status)) +
            "; only a step that is running, or has yet to start, can fail";
   }
+  if (scenario().steps[s->value].batches)
+    return in_batches(step) + "; it cannot be made to fail as a whole";
   return apply({RehearsalEdit::Kind::fail, step, now(), {}, 0, 0});
 }
 
