@@ -348,19 +348,24 @@ std::string degradation_text(const Scenario& scenario, const Fault& f) {
   return fmt::format("{} degrade{}: {}", where, f.deployments.size() == 1 ? "s" : "", joined);
 }
 
+// "1 instance", "456 instances".
+std::string instances_text(int instances) {
+  return fmt::format("{} instance{}", thousands(instances), instances == 1 ? "" : "s");
+}
+
 // "vm-deletion: 456 instances deleted - ...".
 std::string fault_text(const Scenario& scenario, const TimelineEntry& e) {
   const Fault& f = scenario.faults[e.fault().value];
   std::string what;
   switch (f.kind) {
     case FaultKind::delete_instances:
-      what = fmt::format("{} instances deleted", thousands(e.instances));
+      what = fmt::format("{} deleted", instances_text(e.instances));
       break;
     case FaultKind::outage:
       what = outage_text(scenario, f, e);
       break;
     case FaultKind::bad_deploy:
-      what = fmt::format("bad deploy takes down {} instances", thousands(e.instances));
+      what = fmt::format("bad deploy takes down {}", instances_text(e.instances));
       break;
     case FaultKind::degradation:
       what = degradation_text(scenario, f);
@@ -379,9 +384,9 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
     case TimelineKind::fault_healed:
       return healed_text(scenario, e);
     case TimelineKind::rollout_wave:
-      return fmt::format("{}: wave {}/{} of the bad deploy takes down {} instances",
+      return fmt::format("{}: wave {}/{} of the bad deploy takes down {}",
                          scenario.faults[e.fault().value].id, e.wave, e.waves,
-                         thousands(e.instances));
+                         instances_text(e.instances));
     case TimelineKind::failover_begins:
       return fmt::format("{}: loss of the active deployment noticed, failing over",
                          topology.services()[e.service().value].id);
@@ -395,8 +400,9 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       return fmt::format("{}: fell over under load",
                          topology.deployments()[e.deployment().value].id);
     case TimelineKind::restarted:
-      return fmt::format("{}: restarts by itself with {} instances",
-                         topology.deployments()[e.deployment().value].id, thousands(e.instances));
+      return fmt::format("{}: restarts by itself with {}",
+                         topology.deployments()[e.deployment().value].id,
+                         instances_text(e.instances));
     case TimelineKind::check_failed:
     case TimelineKind::check_passed:
       return check_text(scenario, e);

@@ -466,6 +466,13 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
   return out;
 }
 
+std::string rehearsal_outcome_text(const Rehearsal& rehearsal) {
+  const RunResult& result = rehearsal.result();
+  return fmt::format("the run now ends {} with {} user-hours lost",
+                     rehearsal.scenario().clock.local_text(result.end),
+                     user_hours(result.overall.lost));
+}
+
 std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found) {
   std::string order;
   for (const StepId s : found.order)

@@ -244,10 +244,7 @@ class Session {
   bool changed(const std::optional<std::string>& problem, const std::string& what) {
     if (problem)
       return refuse(*problem);
-    const RunResult& result = r_.result();
-    out_ << fmt::format("{}; the run now ends {} with {:.0f} user-hours lost\n", what,
-                        r_.scenario().clock.local_text(result.end),
-                        result.overall.lost.in_user_hours());
+    out_ << what << "; " << reports::rehearsal_outcome_text(r_) << '\n';
     return true;
   }
 

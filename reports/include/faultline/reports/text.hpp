@@ -48,6 +48,9 @@ std::string events_text(const Scenario& scenario, const RunResult& result, SimTi
 // The status page at the rehearsal's current time: users cut off, every
 // service's state, the runbook's steps by status, the crews' busy members.
 std::string rehearsal_status_text(const Rehearsal& rehearsal);
+// Where a change left the rehearsal's run: "the run now ends 2024-01-10
+// 15:00 UTC with 2,232,000 user-hours lost".
+std::string rehearsal_outcome_text(const Rehearsal& rehearsal);
 // What the optimize search found, with the order as YAML to paste into the
 // scenario.
 std::string optimize_text(const Scenario& scenario, const OptimizedPriority& found);
