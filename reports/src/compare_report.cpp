@@ -78,9 +78,9 @@ ordered_json pairs_json(const Comparison& c) {
 
 std::string compare_text(const Comparison& c) {
   std::string out = fmt::format(
-      "Paired comparison of {} variants over {} runs, seed {}: run i of every variant draws the "
+      "Paired comparison of {} variants over {}, seed {}: run i of every variant draws the "
       "same random numbers.{}\n\n",
-      c.names.size(), c.runs, c.seed,
+      c.names.size(), runs_text(c.runs, c.first_run, false), c.seed,
       c.interrupted ? " INTERRUPTED: the figures are of these runs." : "");
   out += "Ranking by mean user-hours lost\n";
   const std::size_t names_w = column_width(c.names, 28);
@@ -105,6 +105,8 @@ std::string compare_text(const Comparison& c) {
 ordered_json compare_json(const Comparison& c) {
   ordered_json j = result_header();
   j["runs"] = c.runs;
+  if (c.first_run > 0)
+    j["first_run"] = c.first_run;
   j["interrupted"] = c.interrupted;
   j["seed"] = c.seed;
   j["baseline"] = c.names.front();

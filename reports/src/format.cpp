@@ -622,6 +622,15 @@ std::string shortfall_text(const Scenario& scenario, const BaselineShortfall& s)
   return out;
 }
 
+std::string runs_text(std::uint64_t runs, std::uint64_t first_run, bool grouped) {
+  const auto shown = [grouped](std::uint64_t n) {
+    return grouped ? thousands(static_cast<std::int64_t>(n)) : std::to_string(n);
+  };
+  if (first_run == 0)
+    return shown(runs) + " runs";
+  return fmt::format("runs {} to {}", shown(first_run), shown(first_run + runs - 1));
+}
+
 std::string user_hours(UserTime t) {
   return thousands(std::llround(t.in_user_hours()));
 }

@@ -41,6 +41,11 @@ std::string number(double v);
 
 // A local time, or "-" for none.
 std::string time_or_dash(const ScenarioClock& clock, const std::optional<SimTime>& t);
+// How many runs a study made: "1,000 runs" (`grouped`) or "1000 runs";
+// for a shard whose runs do not start at 0, which runs: "runs 10 to 19"
+// (run i draws from the streams of (seed, i), so no count of runs from 0
+// makes them).
+std::string runs_text(std::uint64_t runs, std::uint64_t first_run, bool grouped);
 // Whole user-hours with thousands separators.
 std::string user_hours(UserTime t);
 // "+1h30m", "-6m", "0s".

@@ -182,6 +182,12 @@ void simulation_overall(Exposition& out, const Label& scenario, const MonteCarlo
     out.family(name, "gauge", help);
     out.sample(name, {scenario}, value);
   }
+  if (result.first_run > 0) {
+    const std::string_view first = "faultline_simulation_first_run";
+    out.family(first, "gauge",
+               "A shard's first run: it made runs first_run to first_run + runs - 1");
+    out.sample(first, {scenario}, static_cast<double>(result.first_run));
+  }
   const std::initializer_list<
       std::tuple<std::string_view, std::string_view, const Accumulator*, double>>
       summaries = {

@@ -218,6 +218,8 @@ JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResul
   doc.add("fidelity", result.network_fidelity ? "network" : "state");
   doc.add("scenario", scenario_json(scenario));
   doc.add("runs", result.runs);
+  if (result.first_run > 0)
+    doc.add("first_run", result.first_run);
   doc.add("seed", result.seed);
   doc.add("reached_ci_target", result.reached_ci_target ? ordered_json(*result.reached_ci_target)
                                                         : ordered_json(nullptr));
@@ -480,7 +482,8 @@ std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult&
 
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
-  out += fmt::format("{}: {} runs{}, seed {}", scenario_title(scenario), result.runs,
+  out += fmt::format("{}: {}{}, seed {}", scenario_title(scenario),
+                     runs_text(result.runs, result.first_run, false),
                      result.network_fidelity ? " at network fidelity" : "", result.seed);
   if (result.reached_ci_target) {
     out += *result.reached_ci_target ? " (confidence target reached)"

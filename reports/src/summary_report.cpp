@@ -687,8 +687,8 @@ std::string record_statistics_section(const Scenario& scenario, const MonteCarlo
 
 std::string simulation_summary(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out = fmt::format("# Simulation summary: {}\n\n", md(scenario_title(scenario)));
-  out += facts(scenario, fmt::format("Monte Carlo, {} runs, seed {}{}",
-                                     thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+  out += facts(scenario, fmt::format("Monte Carlo, {}, seed {}{}",
+                                     runs_text(result.runs, result.first_run, true), result.seed,
                                      result.network_fidelity ? ", at network fidelity" : ""));
   if (result.network_baseline)
     out += baseline_section(scenario, *result.network_baseline);
@@ -714,9 +714,9 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
 std::string compare_summary(std::span<const Variant> variants, const Comparison& c) {
   std::string out = "# Comparison summary\n\n";
   out += fmt::format(
-      "Paired Monte Carlo over {} runs, seed {}: run i of every variant draws the same random "
+      "Paired Monte Carlo over {}, seed {}: run i of every variant draws the same random "
       "numbers, so each difference is measured run by run.\n\n",
-      thousands(static_cast<std::int64_t>(c.runs)), c.seed);
+      runs_text(c.runs, c.first_run, true), c.seed);
   for (const Variant& v : variants) {
     out += fmt::format("- **{}:** {}, strategy {}\n", md(v.name),
                        md(scenario_and_file(*v.scenario)), to_string(strategy_asked(*v.scenario)));

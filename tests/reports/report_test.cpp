@@ -294,6 +294,38 @@ TEST_F(Reports, ASummaryOfTenantsOutDoesNotSayNothingWasLost) {
   EXPECT_EQ(md.find("major outage"), std::string::npos) << "no table of services: " << md;
 }
 
+// Found in review: a shard's outputs (--run-range 10:20, here) read "10
+// runs, seed 1", as do those of --runs 10, which makes runs 0 to 9.
+TEST_F(Reports, AShardsOutputsNameItsRuns) {
+  const auto scenario = load("tests/reports/fixtures/long_ids.yaml");
+  MonteCarloOptions options;
+  options.runs = 10;
+  options.first_run = 10;
+  const MonteCarloResult shard = simulate(*scenario, options);
+  EXPECT_NE(reports::simulation_text(*scenario, shard).find("long_ids.yaml: runs 10 to 19, seed 1"),
+            std::string::npos)
+      << reports::simulation_text(*scenario, shard);
+  EXPECT_EQ(reports::simulation_json(*scenario, shard)["first_run"], 10);
+  EXPECT_NE(
+      reports::simulation_summary(*scenario, shard).find("Monte Carlo, runs 10 to 19, seed 1"),
+      std::string::npos);
+  EXPECT_NE(
+      reports::simulation_html(*scenario, shard).find("Monte Carlo over runs 10 to 19, seed 1"),
+      std::string::npos);
+  const std::vector<Variant> variants = {{"a", scenario}, {"b", scenario}};
+  CompareOptions compared;
+  compared.runs = 10;
+  compared.first_run = 10;
+  const Comparison c = compare(variants, compared);
+  EXPECT_NE(reports::compare_text(c).find("over runs 10 to 19, seed 1"), std::string::npos);
+  EXPECT_EQ(reports::compare_json(c)["first_run"], 10);
+  options.first_run = 0;
+  const MonteCarloResult whole = simulate(*scenario, options);
+  EXPECT_FALSE(reports::simulation_json(*scenario, whole).contains("first_run"));
+  EXPECT_NE(reports::simulation_text(*scenario, whole).find(": 10 runs, seed 1"),
+            std::string::npos);
+}
+
 // The network tables' rows, made up: a window from T0 of 1,000 requests
 // with 900 served, for the service and for the group. The headings stood
 // right of their columns: "Service" and "User group" took the width of a

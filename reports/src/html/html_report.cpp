@@ -588,8 +588,8 @@ std::string simulation_tables(const Scenario& scenario, const MonteCarloResult& 
 std::string simulation_html(const Scenario& scenario, const MonteCarloResult& result) {
   std::string body = scenario_header(
       scenario,
-      fmt::format("Monte Carlo over {} runs, seed {}{}{}",
-                  thousands(static_cast<std::int64_t>(result.runs)), result.seed,
+      fmt::format("Monte Carlo over {}, seed {}{}{}",
+                  runs_text(result.runs, result.first_run, true), result.seed,
                   result.network_fidelity ? ", at network fidelity" : "",
                   result.interrupted ? "; interrupted, so the figures are of these runs" : ""));
   if (result.network_baseline)
@@ -609,9 +609,9 @@ std::string compare_html(std::span<const Variant> variants, const Comparison& c)
     names += (names.empty() ? "" : ", ") + n;
   std::string body = fmt::format("<h1>Comparison: {}</h1>\n", escape(names));
   body += fmt::format(
-      "<p class=\"lead\">Paired Monte Carlo over {} runs, seed {}: run i of every variant draws "
+      "<p class=\"lead\">Paired Monte Carlo over {}, seed {}: run i of every variant draws "
       "the same random numbers, so differences are measured run by run.</p>\n",
-      thousands(static_cast<std::int64_t>(c.runs)), c.seed);
+      runs_text(c.runs, c.first_run, true), c.seed);
   body += "<dl class=\"facts\">\n";
   for (const Variant& v : variants) {
     body += fmt::format("<dt>{}</dt><dd>{}, strategy {}</dd>\n", escape(v.name),
