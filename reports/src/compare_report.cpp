@@ -44,8 +44,11 @@ std::string pairs_text(const Comparison& c) {
     out += fmt::format("  {:<36} {:<{}} {:>14} {:>30} {:>9} {:>7} {:>9}  {}\n",
                        fmt::format("{} ({})", to_string(pair.metric), unit(pair.metric)), names[p],
                        names_w, number(d.mean), range_text(d), signed_percent(pair.relative),
-                       signed_number(pair.effect_size), fmt::format("{:.3g}", pair.p_holm),
-                       d.significant ? "yes" : "no");
+                       signed_number(pair.effect_size),
+                       pair.p_holm ? fmt::format("{:.3g}", *pair.p_holm) : "-",
+                       !pair.p_holm    ? "-"
+                       : d.significant ? "yes"
+                                       : "no");
   }
   return out;
 }
@@ -67,9 +70,9 @@ ordered_json pairs_json(const Comparison& c) {
                    {"ci_high", json_or_null(d.high)},
                    {"relative", json_or_null(pair.relative)},
                    {"effect_size_dz", json_or_null(pair.effect_size)},
-                   {"p_value", pair.p_value},
-                   {"p_holm", pair.p_holm},
-                   {"significant", pair.significant}});
+                   {"p_value", json_or_null(pair.p_value)},
+                   {"p_holm", json_or_null(pair.p_holm)},
+                   {"significant", pair.p_holm ? ordered_json(pair.significant) : nullptr}});
   }
   return out;
 }

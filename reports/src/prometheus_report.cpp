@@ -264,20 +264,26 @@ void compared_pairs(Exposition& out, const Comparison& c) {
       }
     }
   }
-  using Figure = std::function<double(const PairedDifference&)>;
+  // None with fewer than two runs, which support no test.
+  using Figure = std::function<std::optional<double>(const PairedDifference&)>;
   const std::initializer_list<std::tuple<std::string_view, std::string_view, Figure>> families = {
       {"faultline_compare_p_value_holm",
        "The paired t-test's two-sided p-value, Holm-adjusted over every pair of variants",
        [](const PairedDifference& d) { return d.p_holm; }},
       {"faultline_compare_significant",
        "1 when the pair differs significantly (Holm-adjusted p-value below 0.05), 0 otherwise",
-       [](const PairedDifference& d) { return d.significant ? 1.0 : 0.0; }}};
+       [](const PairedDifference& d) {
+         return d.p_holm ? std::optional(d.significant ? 1.0 : 0.0) : std::nullopt;
+       }}};
   for (const auto& [name, help, figure] : families) {
     out.family(name, "gauge", help);
     for (const PairedDifference& d : c.pairs) {
+      const std::optional<double> value = figure(d);
+      if (!value)
+        continue;
       Labels labels = pair_labels(d);
       labels.emplace_back("metric", family_of(d.metric).stem);
-      out.sample(name, labels, figure(d));
+      out.sample(name, labels, *value);
     }
   }
 }

@@ -742,7 +742,12 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
       const Interval d = interval(pair_of(c, 0, v, metric));
       const std::string range =
           d.low ? "95% CI " + range_text(d) : "no interval from fewer than two runs";
-      if (!d.significant) {
+      if (!d.low) {
+        out += fmt::format(
+            "- **{}**, {}: a difference of {} {} in the one run, which supports "
+            "no verdict.\n",
+            md(c.names[v]), to_string(metric), number(d.mean), unit(metric));
+      } else if (!d.significant) {
         out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),
                            to_string(metric), range);
       } else {

@@ -10,6 +10,8 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/prometheus.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -360,6 +362,35 @@ TEST(Compare, OneRunGivesNoInterval) {
   EXPECT_TRUE(json["variants"][0]["user-hours lost"]["ci_low"].is_null());
   EXPECT_TRUE(
       json["variants"][1]["user-hours lost"]["difference_from_baseline"]["ci_high"].is_null());
+}
+
+// Found in review: one run supports no test, yet its p-value read 1 (and
+// 'significant' no) in text, JSON and --prom.
+TEST(Compare, OneRunHasNoPValue) {
+  const std::vector<Variant> variants = {variant(StrategyKind::as_written, "as-written"),
+                                         variant(StrategyKind::shortest_first, "shortest")};
+  CompareOptions options;
+  options.runs = 1;
+  const Comparison c = compare(variants, options);
+  for (const PairedDifference& pair : c.pairs) {
+    EXPECT_FALSE(pair.p_value) << to_string(pair.metric);
+    EXPECT_FALSE(pair.p_holm) << to_string(pair.metric);
+    EXPECT_FALSE(pair.significant) << to_string(pair.metric);
+  }
+  const auto json = reports::compare_json(c);
+  EXPECT_TRUE(json["pairs"][0]["p_value"].is_null());
+  EXPECT_TRUE(json["pairs"][0]["p_holm"].is_null());
+  EXPECT_TRUE(json["pairs"][0]["significant"].is_null());
+  const std::string text = reports::compare_text(c);
+  const std::size_t at = text.find("\n  user-hours lost (user-hours)         shortest vs");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::string row = text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+  EXPECT_EQ(row.substr(row.size() - 4), "-  -") << "p (Holm) and significant: " << row;
+  const std::string metrics = reports::compare_metrics(c);
+  EXPECT_EQ(metrics.find("faultline_compare_significant{"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("faultline_compare_p_value_holm{"), std::string::npos) << metrics;
+  options.runs = 2;
+  EXPECT_TRUE(compare(variants, options).pairs[0].p_value);
 }
 
 TEST(Compare, FindsNoDifferenceBetweenIdenticalVariants) {

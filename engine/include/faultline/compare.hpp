@@ -75,11 +75,13 @@ struct PairedDifference {
   // Cohen's d_z: the mean difference over the differences' standard
   // deviation; empty when they do not vary.
   std::optional<double> effect_size;
-  double p_value = 1;  // paired t-test, two-sided
+  // The paired t-test's, two-sided; none from fewer than two runs, which
+  // support no test.
+  std::optional<double> p_value;
   // Holm-adjusted over every pair of variants, metric by metric: the pair
   // differs significantly when it is below 0.05, which keeps the chance of
   // calling any pair different when none is below 5%.
-  double p_holm = 1;
+  std::optional<double> p_holm;
   bool significant = false;
 };
 

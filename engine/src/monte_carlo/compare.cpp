@@ -149,14 +149,18 @@ void judge(Comparison& c) {
     pair.relative = base != 0 ? std::optional(pair.mean / base) : std::nullopt;
     const double sd = d.standard_deviation();
     pair.effect_size = sd > 0 ? std::optional(pair.mean / sd) : std::nullopt;
-    pair.p_value = d.p_value_mean_zero();
+    pair.p_value = d.count() >= 2 ? std::optional(d.p_value_mean_zero()) : std::nullopt;
   }
   const std::size_t per_metric = c.pairs.size() / kMetrics;
   for (std::size_t m = 0; m < kMetrics; ++m) {
     const std::span<PairedDifference> family(c.pairs.data() + m * per_metric, per_metric);
+    // Every pair has as many runs: with fewer than two, none has a p-value.
+    if (std::any_of(family.begin(), family.end(),
+                    [](const PairedDifference& pair) { return !pair.p_value; }))
+      continue;
     std::vector<double> p;
     for (const PairedDifference& pair : family)
-      p.push_back(pair.p_value);
+      p.push_back(*pair.p_value);
     const std::vector<double> adjusted = holm_adjusted(p);
     for (std::size_t i = 0; i < family.size(); ++i) {
       family[i].p_holm = adjusted[i];
