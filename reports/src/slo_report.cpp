@@ -192,7 +192,7 @@ ordered_json budget_statistics_json(std::span<const Slo> slos,
                                                       {"p50", a.quantile(0.5) / 1e6},
                                                       {"p90", a.quantile(0.9) / 1e6},
                                                       {"p99", a.quantile(0.99) / 1e6},
-                                                      {"max", a.value_at_rank(a.count()) / 1e6}};
+                                                      {"max", static_cast<double>(a.max()) / 1e6}};
       obj["runs_exhausted"] = s.runs_exhausted;
       obj["exhausted_share"] = s.exhausted_share();
       obj["exhausted_ci95"] = {ci.low, ci.high};

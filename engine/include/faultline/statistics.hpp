@@ -190,6 +190,8 @@ class Accumulator {
   void merge(const Accumulator& other);
 
   std::uint64_t count() const { return moments_.count(); }
+  // The largest value added, exactly (0 without values).
+  std::int64_t max() const { return moments_.max(); }
   double mean() const { return moments_.mean(); }
   double sum() const { return moments_.sum(); }
   double standard_deviation() const { return moments_.standard_deviation(); }
