@@ -104,7 +104,14 @@ std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e
         "scenario says\n",
         thousands(static_cast<std::int64_t>(e.unplanned_draws)));
   }
-  if (e.effective_hits < 30) {
+  // Fewer than 30 hits are too few however they weigh; past that, a few
+  // heavy weights can make the estimate as unsure.
+  if (e.hits < 30) {
+    text += fmt::format(
+        "  warning: only {} run{} passed the threshold; the error may be understated: raise "
+        "--runs\n",
+        e.hits, e.hits == 1 ? "" : "s");
+  } else if (e.effective_hits < 30) {
     text +=
         "  warning: a few runs' weights make most of the estimate; its error may be "
         "understated: raise --runs\n";

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "faultline/loader.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -120,6 +121,25 @@ TEST(RareEvents, TheCatalogueNamesEveryDraw) {
     EXPECT_EQ(e.unplanned_draws, 0U) << file;
     EXPECT_FALSE(e.sites.empty()) << file;
   }
+}
+
+// Found in review: plain runs, every weight 1, with too few hits were
+// warned that "a few runs' weights make most of the estimate". 1,000
+// plain runs at 8h (p = 0.0138) pass the threshold about 14 times.
+TEST(RareEvents, TooFewHitsAreWarnedOfAsSuch) {
+  RareEventOptions plain;
+  plain.runs = 1'000;
+  plain.stretch = Stretch{};
+  const auto e = estimate("chain.yaml", "restored:db later than 8h", plain);
+  ASSERT_GT(e.hits, 0U);
+  ASSERT_LT(e.hits, 30U);
+  EXPECT_DOUBLE_EQ(e.effective_hits, static_cast<double>(e.hits)) << "every weight is 1";
+  const std::string text =
+      reports::rare_event_text(*scenario_fixture("rare/fixtures/chain.yaml"), e);
+  EXPECT_NE(text.find(fmt::format("warning: only {} runs passed the threshold", e.hits)),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("weights make most"), std::string::npos) << text;
 }
 
 // At 8h (p = 0.0138) plain runs still work: 200,000 of them and 20,000
