@@ -47,6 +47,12 @@ std::string drift_text(const Topology& topology, const DependencyDrift& drift) {
     for (const std::string& name : drift.unknown_services)
       out += "  " + name + "\n";
   }
+  if (!drift.to_itself.empty()) {
+    out += "Not judged (a service calling itself, which is no dependency):\n";
+    for (const ObservedCall& c : drift.to_itself)
+      out += fmt::format("  {} -> {}  ({} calls)\n", c.client, c.server,
+                         thousands(static_cast<std::int64_t>(c.calls)));
+  }
   if (!drift.not_traced.empty()) {
     out += "Not judged (a service the traces never name):\n";
     for (const DeclaredDependency& d : drift.not_traced)
@@ -70,6 +76,9 @@ ordered_json drift_json(const Topology& topology, const DependencyDrift& drift) 
   j["never_called"] = edges_json(topology, drift.never_called);
   j["unknown_services"] = drift.unknown_services;
   j["not_traced"] = edges_json(topology, drift.not_traced);
+  j["to_itself"] = ordered_json::array();
+  for (const ObservedCall& c : drift.to_itself)
+    j["to_itself"].push_back({{"service", c.client}, {"calls", c.calls}});
   j["declared_and_called"] = drift.calls_matched;
   return j;
 }

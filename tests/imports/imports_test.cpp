@@ -10,6 +10,8 @@
 #include <fstream>
 
 #include "../test_support.hpp"
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
 
 namespace faultline {
 namespace FAULTLINE_TEST_FILE {
@@ -152,8 +154,12 @@ TEST(BackstageImport, NamesBackstageRefusesAreRefused) {
 TEST(BackstageImport, AnnotationsTheLoaderWouldRefuseAreRefusedWhereTheyAre) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("placement-mistakes.yaml")}, {}, d));
-  EXPECT_EQ(d.error_count(), 5U) << d.to_text();
+  EXPECT_EQ(d.error_count(), 7U) << d.to_text();
   EXPECT_TRUE(has_error(d, 9, 27, "names east twice"));
+  EXPECT_TRUE(has_error(d, 41, 27,
+                        "faultline.io/regions of component:default/e has an empty "
+                        "item in 'east,,west'"));
+  EXPECT_TRUE(has_error(d, 48, 27, "faultline.io/regions of component:default/f is empty"));
   EXPECT_TRUE(has_error(d, 17, 30, "its redundancy cannot be none"));
   EXPECT_TRUE(has_error(d, 24, 26, "applies only to k-of-n"));
   EXPECT_TRUE(has_error(d, 32, 30, "needs faultline.io/quorum"));
@@ -259,6 +265,27 @@ TEST(TraceDrift, ZipkinLinksThatMatchAreNoDrift) {
   EXPECT_EQ(missing.undeclared.size(), 1U);  // cache -> db
 }
 
+// Found in review: a service's calls to itself were dropped without a
+// word. They are no dependency, so no drift, but the result names them.
+TEST(TraceDrift, CallsOfAServiceToItselfAreSaidNotJudged) {
+  const std::vector<ObservedCall> calls{{"web", "api", 1},
+                                        {"api", "db", 1},
+                                        {"api", "cache", 1},
+                                        {"worker", "db", 1},
+                                        {"web", "web", 5}};
+  const DependencyDrift drift = dependency_drift(*traced(), calls);
+  EXPECT_FALSE(drift.drifted());
+  ASSERT_EQ(drift.to_itself.size(), 1U);
+  EXPECT_EQ(drift.to_itself[0].client, "web");
+  EXPECT_EQ(drift.to_itself[0].calls, 5U);
+  const std::string text = reports::drift_text(*traced(), drift);
+  EXPECT_NE(text.find("Not judged (a service calling itself, which is no dependency):\n"
+                      "  web -> web  (5 calls)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(reports::drift_json(*traced(), drift)["to_itself"][0]["calls"], 5);
+}
+
 // crlf.prom, written on Windows: web -> api is called 7 times; api -> db
 // has a series with no calls, which names both as traced but is no call,
 // so the declared api -> db is never called.
@@ -277,6 +304,10 @@ TEST(TraceDrift, BadLinksAreSaidWhereTheyAre) {
   EXPECT_TRUE(has_error(json, 3, 3, "the link has no 'child'")) << json.to_text();
   EXPECT_TRUE(has_error(json, 5, 3, "the link has no 'callCount'"));
   EXPECT_TRUE(has_error(json, 4, 49, "found -1"));
+  // Found in review: a count past 64 bits was "no whole number".
+  EXPECT_TRUE(has_error(json, 6, 49,
+                        "the link's callCount must be between 0 and 9223372036854775807, found "
+                        "18446744073709551615"));
   Diagnostics prom;
   EXPECT_FALSE(read_trace_links(fixture("bad-labels.prom"), {}, prom));
   EXPECT_TRUE(has_error(prom, 3, 61, "expected ',' or '}' after the label server"))

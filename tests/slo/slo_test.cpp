@@ -58,7 +58,7 @@ TEST(OpenSlo, RefusesWhatItCannotJudgeSayingWhere) {
   EXPECT_TRUE(has_error(bad("version"), 1, 13, "expected openslo/v1"));
   EXPECT_TRUE(has_error(bad("long"), 6, 27, "a window of at most 366d (a year)"));
   EXPECT_TRUE(has_error(bad("names"), 11, 7, "a second objective named 'objective 1'"));
-  EXPECT_TRUE(has_error(bad("empty_name"), 8, 44, "displayName must be text, found ''"));
+  EXPECT_TRUE(has_error(bad("empty_name"), 8, 44, "displayName is empty; give it as text"));
   EXPECT_EQ(bad("empty_name").error_count(), 1u);
   // A misspelt metadata is said once, where it is, and nothing at 0:0.
   const Diagnostics misspelt = bad("no_metadata");

@@ -90,6 +90,9 @@ struct DependencyDrift {
   std::vector<DeclaredDependency> not_traced;
   // Names in the traces that are no service id, in order of appearance.
   std::vector<std::string> unknown_services;
+  // Calls of a service of the topology to itself: no dependency, so not
+  // judged, but said.
+  std::vector<ObservedCall> to_itself;
   std::size_t calls_matched = 0;  // pairs both declared and seen
 
   bool drifted() const {

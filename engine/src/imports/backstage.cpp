@@ -268,16 +268,25 @@ std::string comment_text(std::string text) {
   return text;
 }
 
-std::vector<std::string> split_list(std::string_view text) {
+// The comma-separated items of an annotation's text; an empty one (two
+// commas in a row, or one at either end) is refused, as it may be a name
+// lost in an edit.
+std::vector<std::string> split_list(loader::Reader& reader, const loader::yaml::Node& node,
+                                    const std::string& what) {
+  const std::string text = reader.text(node, what).value_or("");
   std::vector<std::string> items;
   std::size_t from = 0;
-  while (from <= text.size()) {
+  while (!text.empty() && from <= text.size()) {
     const std::size_t comma = std::min(text.find(',', from), text.size());
     std::string item(text.substr(from, comma - from));
     item.erase(0, item.find_first_not_of(" \t"));
     item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty())
-      items.push_back(std::move(item));
+    if (item.empty()) {
+      reader.error(node, what + " has an empty item in '" + text +
+                             "'; give a name between each two commas, and none at either end");
+      return {};
+    }
+    items.push_back(std::move(item));
     from = comma + 1;
   }
   return items;
@@ -482,8 +491,7 @@ void TopologyBuilder::read_placement(ImportedService& service) {
   loader::Reader& reader = *service.entity->reader;
   const std::string what = " of " + service.entity->ref.text();
   if (const loader::yaml::Node n = annotation(service, "regions"); n.defined()) {
-    for (std::string& region :
-         split_list(reader.text(n, "faultline.io/regions" + what).value_or(""))) {
+    for (std::string& region : split_list(reader, n, "faultline.io/regions" + what)) {
       if (std::ranges::find(service.regions, region) != service.regions.end())
         reader.error(n, "faultline.io/regions" + what + " names " + region + " twice");
       else
@@ -538,8 +546,7 @@ void TopologyBuilder::read_users(ImportedService& service) {
 void TopologyBuilder::read_soft_dependencies(ImportedService& service,
                                              const loader::yaml::Node& node) {
   loader::Reader& reader = *service.entity->reader;
-  for (const std::string& text :
-       split_list(reader.text(node, "faultline.io/soft-dependencies").value_or(""))) {
+  for (const std::string& text : split_list(reader, node, "faultline.io/soft-dependencies")) {
     const auto ref = ref_of(text, "", service.entity->ref.ns);
     if (!ref) {
       reader.error(node, bad_ref(text, ""));

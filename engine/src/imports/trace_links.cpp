@@ -257,6 +257,8 @@ DependencyDrift dependency_drift(const Topology& topology, const std::vector<Obs
     }
     if (client && server && client != server && call.calls > 0)
       seen.insert({client->value, server->value});
+    if (client && client == server && call.calls > 0)
+      drift.to_itself.push_back(call);
   }
   for (const ObservedCall& call : calls) {
     const auto client = topology.find_service(call.client);

@@ -44,6 +44,14 @@ bool all_digits(std::string_view text) {
   });
 }
 
+// Digits with an optional sign: a whole number as written, however large
+// (one past what 64 bits hold is out of range, not other than a number).
+bool written_whole(std::string_view text) {
+  if (text.starts_with('-') || text.starts_with('+'))
+    text.remove_prefix(1);
+  return all_digits(text);
+}
+
 // True if text is [-]D or [-]D.D (D: digits, no leading 0 before a whole
 // number's other digits, under 16 of them), which every reading agrees on.
 bool plain_decimal(std::string_view text, bool fraction_allowed) {
@@ -363,7 +371,11 @@ void Reader::warning(const yaml::Node& node, std::string message) {
 }
 
 std::optional<std::string> Reader::text(const yaml::Node& node, std::string_view what) {
-  if (!node.is_scalar() || node.scalar().empty()) {
+  if (node.is_scalar() && node.scalar().empty()) {
+    error(node, std::string(what) + " is empty; give it as text");
+    return std::nullopt;
+  }
+  if (!node.is_scalar()) {
     error(node, std::string(what) + " must be text, found " + describe(node));
     return std::nullopt;
   }
@@ -389,13 +401,18 @@ std::string Reader::optional_text(const yaml::Node& node, std::string_view what)
 std::optional<std::int64_t> Reader::integer(const yaml::Node& node, std::string_view what,
                                             std::int64_t min, std::int64_t max) {
   std::int64_t value = 0;
+  const std::string range =
+      " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", found ";
+  if (node.is_scalar() && !decode(node.scalar(), value) && written_whole(node.scalar())) {
+    error(node, std::string(what) + range + node.scalar());
+    return std::nullopt;
+  }
   if (!node.is_scalar() || !decode(node.scalar(), value)) {
     error(node, std::string(what) + " must be a whole number, found " + describe(node));
     return std::nullopt;
   }
   if (value < min || value > max) {
-    error(node, std::string(what) + " must be between " + std::to_string(min) + " and " +
-                    std::to_string(max) + ", found " + std::to_string(value));
+    error(node, std::string(what) + range + std::to_string(value));
     return std::nullopt;
   }
   return value;
