@@ -48,8 +48,10 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
   std::string text;
   switch (f.kind) {
     case FaultKind::delete_instances:
-      text = fmt::format("delete {} instances of {}",
-                         f.instances ? std::to_string(*f.instances) + " (each)" : "all",
+      text = fmt::format("delete {} of {}",
+                         !f.instances        ? std::string("all instances")
+                         : *f.instances == 1 ? std::string("1 instance (each)")
+                                             : fmt::format("{} instances (each)", *f.instances),
                          deployment_list(topology, f.deployments));
       break;
     case FaultKind::outage:

@@ -131,11 +131,13 @@ ordered_json compare_json(const Comparison& c) {
                             {"ci_high", json_or_null(mean.high)},
                             {"p90", in_unit(metric, a.quantile(0.9))}};
       if (v > 0) {
-        const Interval d = interval(pair_of(c, 0, v, metric));
-        entry["difference_from_baseline"] = {{"mean", d.mean},
-                                             {"ci_low", json_or_null(d.low)},
-                                             {"ci_high", json_or_null(d.high)},
-                                             {"significant", d.significant}};
+        const PairedDifference& pair = pair_of(c, 0, v, metric);
+        const Interval d = interval(pair);
+        entry["difference_from_baseline"] = {
+            {"mean", d.mean},
+            {"ci_low", json_or_null(d.low)},
+            {"ci_high", json_or_null(d.high)},
+            {"significant", pair.p_holm ? ordered_json(d.significant) : nullptr}};
       }
       variant[std::string(to_string(metric))] = std::move(entry);
     }

@@ -627,7 +627,7 @@ std::string runs_text(std::uint64_t runs, std::uint64_t first_run, bool grouped)
     return grouped ? thousands(static_cast<std::int64_t>(n)) : std::to_string(n);
   };
   if (first_run == 0)
-    return shown(runs) + " runs";
+    return shown(runs) + (runs == 1 ? " run" : " runs");
   return fmt::format("runs {} to {}", shown(first_run), shown(first_run + runs - 1));
 }
 
@@ -688,7 +688,6 @@ TimeQuantiles time_quantiles(const ScenarioClock& clock, const EventTimes& times
           event_time_text(clock, times, 0.9, never)};
 }
 
-// Bytes that do not continue a character (10xxxxxx) each start one.
 // fmt pads the text to a width of its length in bytes, which no character
 // exceeds (one of two columns takes three bytes or four), with the columns
 // it does not fill: the bytes less that padding are the columns it fills.

@@ -300,7 +300,9 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   const std::string slowed =
       still_slowed.empty() ? "" : fmt::format("; still slowed at the end: {}", still_slowed);
   if (hit.empty() && result.tenants_peak.tenants > 0) {
-    out += "- No service's own state changed: what was lost was its tenants'.\n";
+    out +=
+        "- No service's own state changed: users were cut off only as tenants out on "
+        "per-tenant services.\n";
   } else if (hit.empty()) {
     out += "- No service lost anything.\n";
   } else if (const auto& back = result.services_restored) {
@@ -740,20 +742,18 @@ std::string compare_summary(std::span<const Variant> variants, const Comparison&
     for (std::size_t m = 0; m < kComparedMetrics.size(); ++m) {
       const ComparedMetric metric = kComparedMetrics[m];
       const Interval d = interval(pair_of(c, 0, v, metric));
-      const std::string range =
-          d.low ? "95% CI " + range_text(d) : "no interval from fewer than two runs";
       if (!d.low) {
         out += fmt::format(
             "- **{}**, {}: a difference of {} {} in the one run, which supports "
             "no verdict.\n",
             md(c.names[v]), to_string(metric), number(d.mean), unit(metric));
       } else if (!d.significant) {
-        out += fmt::format("- **{}**, {}: no significant difference ({}).\n", md(c.names[v]),
-                           to_string(metric), range);
+        out += fmt::format("- **{}**, {}: no significant difference (95% CI {}).\n", md(c.names[v]),
+                           to_string(metric), range_text(d));
       } else {
-        out += fmt::format("- **{}**, {}: {} {} {} on average ({}).\n", md(c.names[v]),
+        out += fmt::format("- **{}**, {}: {} {} {} on average (95% CI {}).\n", md(c.names[v]),
                            to_string(metric), number(std::abs(d.mean)), unit(metric),
-                           d.mean < 0 ? "fewer" : "more", range);
+                           d.mean < 0 ? "fewer" : "more", range_text(d));
       }
     }
   }

@@ -73,8 +73,12 @@ TEST(LoadTopology, SuggestsTheKnownKeyForAnUnknownOne) {
 TEST(LoadTopology, ReportsWrongTypes) {
   const auto load = load_topology(fixture("wrong_type.yaml"));
   EXPECT_TRUE(has_error(load.diagnostics, 6, 35, "instances must be a whole number, found 'many'"));
-  EXPECT_TRUE(has_error(load.diagnostics, 8, 24,
+  EXPECT_TRUE(has_error(load.diagnostics, 14, 24,
                         "users of user group 'staff' must be a whole number, found a list"));
+  // A leading 0 is no plain number (yaml-cpp reads 08 as octal, and fails);
+  // digits past 64 bits are a number out of range.
+  EXPECT_TRUE(has_error(load.diagnostics, 9, 35, "must be a whole number, found '08'"));
+  EXPECT_TRUE(has_error(load.diagnostics, 12, 35, "must be between 1 and"));
 }
 
 TEST(LoadTopology, ReportsMissingRequiredFields) {

@@ -170,10 +170,10 @@ TEST(Moments, PValueOfAMeanOfZeroIsStudentsTwoSided) {
   Moments m;
   for (const std::int64_t v : {-3, -1, 1, 7})
     m.add(v);
-  EXPECT_NEAR(m.p_value_mean_zero(), 0.674941157, 1e-8);
+  EXPECT_NEAR(m.p_value_mean_zero().value_or(-1), 0.674941157, 1e-8);
   Moments one;
   one.add(5);
-  EXPECT_EQ(one.p_value_mean_zero(), 1.0) << "one value tests nothing";
+  EXPECT_FALSE(one.p_value_mean_zero()) << "one value tests nothing";
   Moments same;
   same.add(2);
   same.add(2);

@@ -272,9 +272,12 @@ TEST(Tenants, AnAttemptEndingAsAMethodArrivesIsDoneNotHandedOver) {
 }
 
 // An attempt that ends as the method arrives, and fails, is taken over
-// then: manual works one time in 2.5, so f's first attempt fails at 2h and
+// then: manual works with probability 0.4, so the replay's median run
+// takes two attempts (1 - 0.6^2 = 0.64), f's first fails at 2h, and
 // automated takes f (2h-2h30m), then e to a, 30m each: 600 x 2.5 + 500 x
-// 3 + 400 x 3.5 + 300 x 4 + 200 x 4.5 + 100 x 5 = 7000, listed either way.
+// 3 + 400 x 3.5 + 300 x 4 + 200 x 4.5 + 100 x 5 = 7000, listed either way
+// while manual has a retry left. (Without one, listed after, f's batch
+// gives up before automated arrives: a limit the README states.)
 TEST(Tenants, AnAttemptFailingAsAMethodArrivesIsHandedOver) {
   for (const std::string name :
        {"arrives_as_one_ends.yaml", "arrives_as_one_ends_listed_after.yaml"}) {

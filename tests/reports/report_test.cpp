@@ -22,6 +22,7 @@
 #include "faultline/reports/csv.hpp"
 #include "faultline/reports/html.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/prometheus.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/run_event.hpp"
@@ -288,7 +289,8 @@ TEST_F(Reports, ASummaryOfTenantsOutDoesNotSayNothingWasLost) {
   const auto scenario = load("tests/replay/fixtures/tenants/condition_on_tenants.yaml");
   const std::string md = reports::replay_summary(*scenario, replay(*scenario));
   EXPECT_EQ(md.find("No service lost anything"), std::string::npos) << md;
-  EXPECT_NE(md.find("No service's own state changed: what was lost was its tenants'."),
+  EXPECT_NE(md.find("No service's own state changed: users were cut off only as tenants out on "
+                    "per-tenant services."),
             std::string::npos)
       << md;
   EXPECT_EQ(md.find("major outage"), std::string::npos) << "no table of services: " << md;
@@ -318,7 +320,13 @@ TEST_F(Reports, AShardsOutputsNameItsRuns) {
   compared.first_run = 10;
   const Comparison c = compare(variants, compared);
   EXPECT_NE(reports::compare_text(c).find("over runs 10 to 19, seed 1"), std::string::npos);
+  EXPECT_NE(reports::compare_summary(variants, c).find("over runs 10 to 19, seed 1"),
+            std::string::npos);
+  EXPECT_NE(reports::compare_html(variants, c).find("over runs 10 to 19, seed 1"),
+            std::string::npos);
   EXPECT_EQ(reports::compare_json(c)["first_run"], 10);
+  EXPECT_NE(reports::simulation_metrics(*scenario, shard).find("faultline_simulation_first_run{"),
+            std::string::npos);
   options.first_run = 0;
   const MonteCarloResult whole = simulate(*scenario, options);
   EXPECT_FALSE(reports::simulation_json(*scenario, whole).contains("first_run"));

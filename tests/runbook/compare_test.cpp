@@ -11,6 +11,7 @@
 #include "faultline/replay.hpp"
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/prometheus.hpp"
+#include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
@@ -227,7 +228,8 @@ TEST(Compare, RefusesRunsEndedBeforeAFaultStillToStrike) {
   EXPECT_EQ(c.counted_short[0].cut_off, 0u);
   EXPECT_EQ(c.counted_short[1].ended_ms.count(), 0u);
   EXPECT_EQ(unequal_windows(unequal, c),
-            "'one-day' ended 20 of its 20 runs at T0+1d before a fault or failure still to strike, "
+            "'one-day' ended 20 of its 20 runs at T0+1d before a fault, failure or rollback still "
+            "to strike, "
             "while the same runs of another variant count on up to T0+3d: their user-hours lost "
             "are counted over different times, and the ranking would say nothing; give every "
             "variant's scenario the same horizon");
@@ -317,8 +319,9 @@ TEST(Compare, SaysHowTheRunsCountedShortEnded) {
   counted.cut_off = 1;
   counted.strikes_to_come = 3;
   EXPECT_EQ(unequal_windows(variants, c),
-            "'a' ended 3 of its 4 runs at T0+1d, 1 with users still cut off and 3 before a fault "
-            "or failure still to strike, while the same runs of another variant count on up to "
+            "'a' ended 3 of its 4 runs at T0+1d, 1 with users still cut off and 3 before a fault, "
+            "failure or rollback still to strike, while the same runs of another variant count on "
+            "up to "
             "T0+3d: their user-hours lost are counted over different times, and the ranking "
             "would say nothing; give every variant's scenario the same horizon");
 }
@@ -389,6 +392,13 @@ TEST(Compare, OneRunHasNoPValue) {
   const std::string metrics = reports::compare_metrics(c);
   EXPECT_EQ(metrics.find("faultline_compare_significant{"), std::string::npos) << metrics;
   EXPECT_EQ(metrics.find("faultline_compare_p_value_holm{"), std::string::npos) << metrics;
+  EXPECT_TRUE(
+      json["variants"][1]["user-hours lost"]["difference_from_baseline"]["significant"].is_null());
+  EXPECT_NE(reports::compare_summary(variants, c)
+                .find("shortest**, user-hours lost: a difference of -2,466 user-hours in the one "
+                      "run, which supports no verdict."),
+            std::string::npos)
+      << reports::compare_summary(variants, c);
   options.runs = 2;
   EXPECT_TRUE(compare(variants, options).pairs[0].p_value);
 }

@@ -307,8 +307,8 @@ struct RunResult {
   std::optional<SimTime> all_restored;
   // A fault, rollout wave, cache turn, unit failure, overload or the
   // rollback of a step's waves was still to strike when the run ended, at
-  // its horizon: had it gone on, more users could have been cut off. Comparisons read it
-  // (unequal_windows).
+  // its horizon: had it gone on, more users could have been cut off.
+  // Comparisons read it (unequal_windows).
   bool strikes_to_come = false;
   // Every step completion and finished wave of an enable-in-waves step, in
   // the order they happened (the timeline's step_completed and step_wave):

@@ -92,9 +92,10 @@ class Moments {
   // empty below 2 values.
   std::optional<double> ci95_half_width() const;
   // Two-sided p-value of Student's t-test that the mean is 0 (for paired
-  // differences: that two variants do as well): 1 below 2 values; without
-  // any spread, 0 when the mean is not 0 and 1 when it is.
-  double p_value_mean_zero() const;
+  // differences: that two variants do as well): none below 2 values, which
+  // test nothing; without any spread, 0 when the mean is not 0 and 1 when
+  // it is.
+  std::optional<double> p_value_mean_zero() const;
 
  private:
   // value^2, exactly: the square of its magnitude, one 64 x 64-bit product

@@ -26,8 +26,8 @@ namespace faultline {
 // 2: compare's variants count their runs ending with users cut off.
 // 3: instead, their runs that ended so before another variant's same run,
 // when, and when the others' ended.
-// 4: also those that ended before a fault or failure still to strike, and
-// how many ended each way.
+// 4: also those that ended before a fault, failure or rollback still to
+// strike, and how many ended each way.
 inline constexpr int kTallyFormatVersion = 4;
 
 struct RunRange {

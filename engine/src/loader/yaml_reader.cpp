@@ -44,12 +44,19 @@ bool all_digits(std::string_view text) {
   });
 }
 
-// Digits with an optional sign: a whole number as written, however large
-// (one past what 64 bits hold is out of range, not other than a number).
-bool written_whole(std::string_view text) {
-  if (text.starts_with('-') || text.starts_with('+'))
-    text.remove_prefix(1);
-  return all_digits(text);
+// Decimal digits, with a sign or not, past what 64 bits hold: a whole
+// number out of range, not other than a number. (Digits with a leading 0,
+// which yaml-cpp reads as octal, are not, however they read.)
+bool past_64_bits(std::string_view text) {
+  std::string_view digits = text;
+  if (digits.starts_with('-') || digits.starts_with('+'))
+    digits.remove_prefix(1);
+  if (!all_digits(digits) || digits.starts_with('0'))
+    return false;
+  std::int64_t value = 0;
+  const char* first = text.starts_with('+') ? text.data() + 1 : text.data();
+  return std::from_chars(first, text.data() + text.size(), value).ec ==
+         std::errc::result_out_of_range;
 }
 
 // True if text is [-]D or [-]D.D (D: digits, no leading 0 before a whole
@@ -403,7 +410,7 @@ std::optional<std::int64_t> Reader::integer(const yaml::Node& node, std::string_
   std::int64_t value = 0;
   const std::string range =
       " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", found ";
-  if (node.is_scalar() && !decode(node.scalar(), value) && written_whole(node.scalar())) {
+  if (node.is_scalar() && past_64_bits(node.scalar())) {
     error(node, std::string(what) + range + node.scalar());
     return std::nullopt;
   }

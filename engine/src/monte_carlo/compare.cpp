@@ -149,15 +149,20 @@ void judge(Comparison& c) {
     pair.relative = base != 0 ? std::optional(pair.mean / base) : std::nullopt;
     const double sd = d.standard_deviation();
     pair.effect_size = sd > 0 ? std::optional(pair.mean / sd) : std::nullopt;
-    pair.p_value = d.count() >= 2 ? std::optional(d.p_value_mean_zero()) : std::nullopt;
+    pair.p_value = d.p_value_mean_zero();
   }
   const std::size_t per_metric = c.pairs.size() / kMetrics;
   for (std::size_t m = 0; m < kMetrics; ++m) {
     const std::span<PairedDifference> family(c.pairs.data() + m * per_metric, per_metric);
     // Every pair has as many runs: with fewer than two, none has a p-value.
     if (std::any_of(family.begin(), family.end(),
-                    [](const PairedDifference& pair) { return !pair.p_value; }))
+                    [](const PairedDifference& pair) { return !pair.p_value; })) {
+      for (PairedDifference& pair : family) {
+        pair.p_holm.reset();
+        pair.significant = false;
+      }
       continue;
+    }
     std::vector<double> p;
     for (const PairedDifference& pair : family)
       p.push_back(*pair.p_value);
@@ -295,11 +300,12 @@ Comparison compare(std::span<const Variant> variants, const CompareOptions& opti
 namespace {
 
 // What follows "ended N of its R runs at T": " with users still cut off",
-// " before a fault or failure still to strike", or both with their counts
+// " before a fault, failure or rollback still to strike", or both with
+// their counts
 // (a run can end both ways).
 std::string how_ended_short(const CountedShort& c) {
   constexpr std::string_view kCutOff = "with users still cut off";
-  constexpr std::string_view kToStrike = "before a fault or failure still to strike";
+  constexpr std::string_view kToStrike = "before a fault, failure or rollback still to strike";
   if (c.strikes_to_come == 0)
     return fmt::format(" {}", kCutOff);
   if (c.cut_off == 0)

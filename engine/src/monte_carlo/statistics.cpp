@@ -139,9 +139,9 @@ std::optional<double> Moments::ci95_half_width() const {
   return t_quantile_975(count_) * standard_deviation() / std::sqrt(static_cast<double>(count_));
 }
 
-double Moments::p_value_mean_zero() const {
+std::optional<double> Moments::p_value_mean_zero() const {
   if (count_ < 2)
-    return 1.0;
+    return std::nullopt;
   const double sd = standard_deviation();
   if (sd == 0)
     return mean() == 0 ? 1.0 : 0.0;

@@ -328,13 +328,15 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
     return fail(s, b);
   credit_.step_acts(s, run_.now);
   const bool only_own = only_its_own_back(*step.service, p);
-  // The record names those it brings back, not those back meanwhile.
-  const TenantsNamed back =
-      only_own || !run_.recorder.recording() ? TenantsNamed{} : still_out(*step.service, p, batch);
+  // The record names those it brings back, not those back meanwhile: all
+  // of its tenants while only its step's batches brought any back.
+  std::optional<TenantsNamed> back;
+  if (!only_own && run_.recorder.recording())
+    back = still_out(*step.service, p, batch);
   tenants_.bring_back(*step.service, tenants_of(p, batch), run_.now);
   if (only_own)
     p.comebacks = tenants_.comebacks(*step.service);
-  record(s, b, TimelineKind::batch_done, 0, only_own ? std::nullopt : std::optional{back});
+  record(s, b, TimelineKind::batch_done, 0, back);
   run_.result->progress.push_back({run_.now, s});
   run_.propagate();
   credit_.acting(std::nullopt);
