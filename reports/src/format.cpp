@@ -626,8 +626,11 @@ std::string runs_text(std::uint64_t runs, std::uint64_t first_run, bool grouped)
   const auto shown = [grouped](std::uint64_t n) {
     return grouped ? thousands(static_cast<std::int64_t>(n)) : std::to_string(n);
   };
-  if (first_run == 0)
+  // A shard stopped before its first run made none to name.
+  if (first_run == 0 || runs == 0)
     return shown(runs) + (runs == 1 ? " run" : " runs");
+  if (runs == 1)
+    return "run " + shown(first_run);
   return fmt::format("runs {} to {}", shown(first_run), shown(first_run + runs - 1));
 }
 

@@ -67,6 +67,16 @@ TEST(Format, ThousandsGroupsDigitsByThreeAtAnySize) {
   EXPECT_EQ(thousands(std::numeric_limits<std::int64_t>::min()), "-9,223,372,036,854,775,808");
 }
 
+// A study's runs, and a shard's (see Reports.AShardsOutputsNameItsRuns).
+TEST(Format, RunsAreCountedOrNamed) {
+  EXPECT_EQ(runs_text(1, 0, true), "1 run");
+  EXPECT_EQ(runs_text(1000, 0, true), "1,000 runs");
+  EXPECT_EQ(runs_text(1000, 0, false), "1000 runs");
+  EXPECT_EQ(runs_text(10, 10, false), "runs 10 to 19");
+  EXPECT_EQ(runs_text(1, 10, false), "run 10");
+  EXPECT_EQ(runs_text(0, 10, false), "0 runs") << "a shard stopped before its first run";
+}
+
 // A column is as wide as its widest text in the columns fmt pads it to:
 // "offé" takes four, though "é" is two bytes of UTF-8 (a column counted in
 // bytes stood a character too wide); a wide character or an emoji two.

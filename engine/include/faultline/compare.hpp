@@ -88,9 +88,9 @@ struct PairedDifference {
 // A variant's runs counted over less time than the same run of another
 // variant (see unequal_windows): those that ended with users still cut off,
 // or before a fault, failure or rollback still to strike, while another
-// variant's same run went on. How many ended each way (a run can end both ways), when
-// they ended, and the latest end of the other variants' same runs, in ms
-// since T0.
+// variant's same run went on. How many ended each way (a run can end both
+// ways), when they ended, and the latest end of the other variants' same
+// runs, in ms since T0.
 struct CountedShort {
   std::uint64_t cut_off = 0;
   std::uint64_t strikes_to_come = 0;

@@ -301,8 +301,7 @@ namespace {
 
 // What follows "ended N of its R runs at T": " with users still cut off",
 // " before a fault, failure or rollback still to strike", or both with
-// their counts
-// (a run can end both ways).
+// their counts (a run can end both ways).
 std::string how_ended_short(const CountedShort& c) {
   constexpr std::string_view kCutOff = "with users still cut off";
   constexpr std::string_view kToStrike = "before a fault, failure or rollback still to strike";
