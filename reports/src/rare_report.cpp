@@ -145,13 +145,18 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
   j["search_runs"] = e.search_runs;
   j["runs"] = e.runs;
   j["hits"] = e.hits;
-  j["probability"] = e.probability;
-  j["relative_error"] = e.relative_error;
-  j["interval_95"] = {e.low, e.high};
+  // Without a hit there is no estimate, as the text says, not a certain 0
+  // (found by a helper).
+  const auto estimated = [&](auto value) {
+    return e.hits > 0 ? ordered_json(value) : ordered_json();
+  };
+  j["probability"] = estimated(e.probability);
+  j["relative_error"] = estimated(e.relative_error);
+  j["interval_95"] = e.hits > 0 ? ordered_json{e.low, e.high} : ordered_json();
   j["effective_hits"] = e.effective_hits;
   j["unplanned_draws"] = e.unplanned_draws;
-  j["plain_runs_for_same_error"] = e.plain_runs_for_same_error();
-  j["speedup"] = e.speedup();
+  j["plain_runs_for_same_error"] = estimated(e.plain_runs_for_same_error());
+  j["speedup"] = estimated(e.speedup());
   return j;
 }
 

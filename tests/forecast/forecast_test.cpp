@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "calibrate/parameters.hpp"
 #include "faultline/reports/json.hpp"
@@ -70,6 +71,24 @@ TEST(Forecast, RefusesATimeAtOrPastTheHorizon) {
   for (const Duration now : {Duration::hours(3), Duration::hours(5)})
     EXPECT_THROW(forecast(*scenario, options_at(*scenario, now, "all-restored", 100)),
                  std::invalid_argument);
+}
+
+// Found by a helper: so do unlimited retries without a horizon, at T0+30d;
+// from then on, every event waiting for a step still retrying read as
+// never. The message names the step and the way out.
+TEST(Forecast, RefusesATimeAtOrPastWhereRetriesStop) {
+  auto scenario =
+      std::make_shared<Scenario>(*scenario_fixture("forecast/fixtures/exponential.yaml"));
+  scenario->steps.back().methods.front().retries = kUnlimitedRetries;
+  try {
+    forecast(*scenario, options_at(*scenario, Duration::days(30), "all-restored", 100));
+    ADD_FAILURE() << "a forecast from where the retries stop was made";
+  } catch (const std::invalid_argument& e) {
+    const std::string why = e.what();
+    EXPECT_NE(why.find("T0+30d, is not before T0+30d"), std::string::npos) << why;
+    EXPECT_NE(why.find("retries of step " + scenario->steps.back().id), std::string::npos) << why;
+    EXPECT_NE(why.find("a horizon past T0+30d"), std::string::npos) << why;
+  }
 }
 
 // p10, p50 and p90 in minutes after T0, each within its sampling error

@@ -9,8 +9,10 @@
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "faultline/loader.hpp"
+#include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
@@ -102,6 +104,28 @@ TEST(RareEvents, ADurationPastTheHorizonIsRefused) {
   EXPECT_THROW(parse_rare_event(*scenario, "all-restored later than 10h"), std::invalid_argument);
   EXPECT_EQ(parse_rare_event(*scenario, "all-restored later than 5h").later_than,
             Duration::hours(5));
+}
+
+// Found by a helper: without a horizon, retries.yaml's unlimited retries
+// stop at T0+30d, and the runs still retrying then counted as later than
+// any duration: "later than 35d" read 4.69e-14 where e^-(35d / 2h) is
+// 3e-183. Past 30d is refused; 30d itself, where a retry may still start,
+// is asked; with a horizon the retries go on to it, and so may the question.
+TEST(RareEvents, ADurationPastWhereRetriesStopIsRefused) {
+  auto scenario = std::make_shared<Scenario>(*scenario_fixture("rare/fixtures/retries.yaml"));
+  try {
+    parse_rare_event(*scenario, "completed:rebuild-db later than 35d");
+    ADD_FAILURE() << "a duration past where the retries stop was asked";
+  } catch (const std::invalid_argument& e) {
+    const std::string why = e.what();
+    EXPECT_NE(why.find("T0+35d is past T0+30d"), std::string::npos) << why;
+    EXPECT_NE(why.find("unlimited retries of step rebuild-db"), std::string::npos) << why;
+  }
+  EXPECT_EQ(parse_rare_event(*scenario, "completed:rebuild-db later than 30d").later_than,
+            Duration::days(30));
+  scenario->horizon = SimTime{} + Duration::days(40);
+  EXPECT_EQ(parse_rare_event(*scenario, "completed:rebuild-db later than 35d").later_than,
+            Duration::days(35));
 }
 
 // Every draw a run makes comes from a site of the catalogue, in every
@@ -205,7 +229,9 @@ TEST(RareEvents, TheSearchClimbsLevelByLevel) {
 }
 
 // An event no run reaches gives 0 with no hits, and says the search did
-// not get there, rather than an estimate.
+// not get there, rather than an estimate. Found by a helper: its JSON read
+// a probability of 0 with an error of 0, a certainty the text does not
+// claim; it has no estimate there either.
 TEST(RareEvents, AnEventNoRunReaches) {
   RareEventOptions options;
   options.runs = 500;
@@ -216,6 +242,13 @@ TEST(RareEvents, AnEventNoRunReaches) {
   EXPECT_EQ(e.hits, 0U);
   EXPECT_EQ(e.probability, 0.0);
   EXPECT_EQ(e.plain_runs_for_same_error(), 0.0);
+  EXPECT_NE(reports::rare_event_text(*scenario, e).find("no run of 500 reached it: no estimate"),
+            std::string::npos);
+  const auto json = reports::rare_event_json(*scenario, e);
+  for (const char* key :
+       {"probability", "relative_error", "interval_95", "plain_runs_for_same_error", "speedup"})
+    EXPECT_TRUE(json.at(key).is_null()) << key;
+  EXPECT_EQ(json.at("hits"), 0);
 }
 
 // Stopped (by Ctrl-C, say), it makes no more runs and gives no figures.

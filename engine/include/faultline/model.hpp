@@ -680,6 +680,12 @@ struct Scenario {
   std::optional<StepId> find_step(std::string_view id) const;
   // Some fault takes tenants out: results follow tenants beside services.
   bool takes_tenants_out() const;
+  // Where a run stops retrying without limit (see Method): its horizon,
+  // or T0 + kDefaultHorizon.
+  SimTime retries_stop() const { return horizon.value_or(SimTime{} + kDefaultHorizon); }
+  // The first step with a method that retries without limit and without
+  // retry_until: its runs may leave it unfinished at retries_stop().
+  std::optional<StepId> first_retrying_to_the_end() const;
 };
 
 }  // namespace faultline

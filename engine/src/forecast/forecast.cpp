@@ -131,6 +131,18 @@ Forecast forecast(const Scenario& scenario, const ForecastOptions& options) {
         "its runs stop; give a later horizon",
         format_duration(options.now.since_t0()), format_duration(scenario.horizon->since_t0())));
   }
+  // Found by a helper: so do unlimited retries without a horizon, and every
+  // event waiting for a step still retrying read as never.
+  const auto retrying = scenario.first_retrying_to_the_end();
+  if (!scenario.horizon && retrying && options.now >= scenario.retries_stop()) {
+    throw std::invalid_argument(fmt::format(
+        "the time of the forecast, T0+{}, is not before T0+{}: without a horizon, a run stops "
+        "the unlimited retries of step {} there, so every event waiting for it would read as "
+        "never; give the scenario a horizon past T0+{}",
+        format_duration(options.now.since_t0()),
+        format_duration(scenario.retries_stop().since_t0()), scenario.steps[retrying->value].id,
+        format_duration(options.now.since_t0())));
+  }
   const Asked asked = asked_events(scenario, options);
   Forecast out;
   out.events = asked.events;

@@ -204,6 +204,16 @@ bool Scenario::takes_tenants_out() const {
                      [](const Fault& f) { return !f.tenants.empty(); });
 }
 
+std::optional<StepId> Scenario::first_retrying_to_the_end() const {
+  for (std::uint32_t s = 0; s < steps.size(); ++s) {
+    for (const Method& m : steps[s].methods) {
+      if (m.retries == kUnlimitedRetries && !m.retry_until)
+        return StepId{s};
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<ServiceId> Topology::find_service(std::string_view id) const {
   return lookup(service_index_, id);
 }

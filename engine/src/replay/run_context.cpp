@@ -31,8 +31,7 @@ int median_attempts(double p) {
 RetryVerdict retry_verdict(const Method& m, SimTime retry_at, const Scenario& scenario) {
   if (m.retry_until && retry_at > *m.retry_until)
     return RetryVerdict::next_method;
-  const SimTime run_ends = scenario.horizon.value_or(SimTime{} + kDefaultHorizon);
-  if (m.retries == kUnlimitedRetries && !m.retry_until && retry_at > run_ends)
+  if (m.retries == kUnlimitedRetries && !m.retry_until && retry_at > scenario.retries_stop())
     return RetryVerdict::stop;
   return RetryVerdict::retry;
 }
