@@ -60,8 +60,9 @@ std::string calibration_text(const Scenario& scenario, const Calibration& c) {
   text += generations_text(c.generations, c.ended);
   if (c.ended == CalibrationEnd::interrupted)
     return text;
-  text += looseness_warning(c.generations,
-                            "the posterior is wider than the observations alone would give");
+  text +=
+      looseness_warning(c.generations, "the posterior is held to them more loosely than they ask");
+  text += thin_sample_warning(c.generations, c.particles, "the posterior");
   text += "Parameters: median (90% interval)\n";
   for (std::size_t k = 0; k < c.parameters.size(); ++k) {
     const UnknownParameter& p = scenario.unknowns[k];

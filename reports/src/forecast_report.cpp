@@ -182,6 +182,7 @@ std::string forecast_text(const Scenario& scenario, const Forecast& forecast) {
   text += generations_text(f.generations, f.ended);
   if (!f.known.empty())
     text += looseness_warning(f.generations, "the forecast is looser than what was known");
+  text += thin_sample_warning(f.generations, forecast.particles, "the forecast");
   text += ahead_text(scenario, forecast);
   text += parameters_text(scenario, f);
   text += history_text(scenario, forecast);

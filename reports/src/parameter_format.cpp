@@ -46,14 +46,32 @@ std::string generations_text(const std::vector<CalibrationGeneration>& generatio
   return text + fmt::format("  stopped: {}\n", end_words(ended));
 }
 
+// Found by a helper: this read the last tolerance, infinite for a first
+// generation, and warned of "inf tolerances" under a search that stopped
+// with every run kept within 1.
 std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
                               std::string_view consequence) {
-  const double tolerance = generations.empty() ? 0 : generations.back().tolerance;
-  if (tolerance <= 1)
+  const double farthest = generations.empty() ? 0 : generations.back().farthest;
+  if (farthest <= 1)
     return "";
   return fmt::format(
       "  warning: the runs kept are within {:.3g} tolerances of the observations, not 1: {}\n",
-      tolerance, consequence);
+      farthest, consequence);
+}
+
+// Found by a helper: a first generation in which 998 of 1,000 runs never
+// saw an observed event kept 2, and their posterior read as any other.
+std::string thin_sample_warning(const std::vector<CalibrationGeneration>& generations,
+                                std::size_t particles, std::string_view what) {
+  if (generations.empty())
+    return "";
+  const double effective = generations.back().effective_particles;
+  if (effective >= 5 && effective >= 0.1 * static_cast<double>(particles))
+    return "";
+  return fmt::format(
+      "  warning: the runs kept weigh as {} effective particles of the {} asked for: {} rests "
+      "on them and is rough; raise --particles\n",
+      thousands(std::llround(effective)), thousands(static_cast<std::int64_t>(particles)), what);
 }
 
 ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed, std::size_t particles) {
@@ -71,7 +89,8 @@ ordered_json generations_json(const std::vector<CalibrationGeneration>& generati
     out.push_back(
         {{"tolerance", std::isfinite(g.tolerance) ? ordered_json(g.tolerance) : ordered_json()},
          {"proposals", g.proposals},
-         {"effective_particles", g.effective_particles}});
+         {"effective_particles", g.effective_particles},
+         {"farthest", g.farthest}});
   }
   return out;
 }
@@ -94,7 +113,7 @@ std::string parameter_name(const Scenario& scenario, const UnknownParameter& p) 
 
 std::string parameter_value_text(const UnknownParameter& p, double value, bool exactly) {
   if (p.kind == UnknownKind::success)
-    return fmt::format("{:.3g}", value);
+    return exactly ? fmt::format("{}", value) : fmt::format("{:.3g}", value);
   const std::string duration =
       exactly ? format_duration(Duration::milliseconds(std::llround(value))) : duration_text(value);
   return p.kind == UnknownKind::arrival ? "T0+" + duration : duration;

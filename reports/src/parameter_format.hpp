@@ -18,18 +18,25 @@ namespace faultline::reports {
 std::string generations_text(const std::vector<CalibrationGeneration>& generations,
                              CalibrationEnd ended);
 
-// A warning when the last generation's tolerance stayed above 1: the runs
-// kept are held to the observations more loosely than their tolerances
+// A warning when the last generation kept runs farther than 1 from the
+// observations: they are held to them more loosely than their tolerances
 // say, with this consequence. Empty otherwise.
 std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
                               std::string_view consequence);
+
+// A warning when the last generation's weights make fewer than a tenth of
+// the particles asked for, or fewer than 5: what rests on them, named by
+// `what`, is rough. Empty otherwise.
+std::string thin_sample_warning(const std::vector<CalibrationGeneration>& generations,
+                                std::size_t particles, std::string_view what);
 
 // What calibrate's and forecast's JSON open with: the result header, the
 // scenario, the method, the seed and the particles.
 nlohmann::ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed,
                                        std::size_t particles);
 
-// {tolerance (null: the priors), proposals, effective_particles} each.
+// {tolerance (null: the priors), proposals, effective_particles, farthest}
+// each.
 nlohmann::ordered_json generations_json(const std::vector<CalibrationGeneration>& generations);
 
 // {p10_s, p50_s, p90_s} of times after T0 in seconds; null for none, or

@@ -14,10 +14,13 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
+#include "calibrate/abc_smc.hpp"
 #include "calibrate/parameters.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
 #include "replay/run.hpp"
 #include "test_support.hpp"
 
@@ -92,6 +95,19 @@ TEST(Calibrate, ASuccessProbabilityHasTheExactBetaPosterior) {
   // Uniform prior on [0.1, 0.9].
   EXPECT_NEAR(c.parameters[0].prior.median, 0.5, 1e-12);
   EXPECT_NEAR(c.parameters[0].prior.low, 0.14, 1e-12);
+}
+
+// Found by a helper: to three decimals, 0.000616 under a prior up to
+// 0.0009 was written 0.001, past it, and 0.99951 was written 1, a step that
+// never fails. Three significant digits of the distance from 0 or 1, and
+// more where a narrow prior needs them.
+TEST(Calibrate, AProbabilityIsWrittenWithinItsPriorAndShortOfOne) {
+  EXPECT_EQ(detail::written_probability(0.400123, 0.1, 0.9), 0.4);
+  EXPECT_EQ(detail::written_probability(0.000616123, 0.0001, 0.0009), 0.000616);
+  EXPECT_EQ(detail::written_probability(0.99951234, 0.9991, 0.9999), 0.999512);
+  EXPECT_EQ(detail::written_probability(0.12351, 0.1234, 0.1236), 0.1235);
+  EXPECT_EQ(detail::written_probability(0.95, 0.5, 1.0), 0.95);
+  EXPECT_EQ(detail::written_probability(1.0, 0.5, 1.0), 1.0) << "where the posterior is 1";
 }
 
 TEST(Calibrate, AMethodsArrivalIsFoundAndWrittenIn) {
@@ -253,6 +269,51 @@ TEST(Calibrate, RefusesAScenarioWithNothingToFitOrNothingObserved) {
   Scenario nothing_observed = *scenario_fixture("calibrate/fixtures/pair.yaml");
   nothing_observed.observed.clear();
   EXPECT_THROW(calibrate(nothing_observed, options_with(100)), std::invalid_argument);
+}
+
+// Found by a helper: a search stopped at its first generation, every run
+// kept within 1, was warned to be "within inf tolerances", the first
+// generation's tolerance; the warning goes by how far the kept runs are.
+TEST(Calibrate, AFirstGenerationWithinToleranceIsNoLooseFit) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/every_draw_meets.yaml");
+  const Calibration c = calibrate(*scenario, options_with(400));
+  EXPECT_EQ(c.ended, CalibrationEnd::within_tolerance);
+  ASSERT_EQ(c.generations.size(), 1u);
+  EXPECT_LE(c.generations[0].farthest, 0.5);
+  EXPECT_NEAR(c.generations[0].effective_particles, 400.0, 1e-6) << "every particle alike";
+  const Spread& p = c.parameters[0].posterior;  // the prior, uniform on [1h, 3h]
+  EXPECT_NEAR(p.median, 2 * kHour, 10 * kMinute);
+  EXPECT_NEAR(p.low, 1.1 * kHour, 6 * kMinute);
+  EXPECT_NEAR(p.high, 2.9 * kHour, 6 * kMinute);
+  const std::string text = reports::calibration_text(*scenario, c);
+  EXPECT_EQ(text.find("warning"), std::string::npos) << text;
+}
+
+TEST(Calibrate, RunsKeptFarFromTheObservationsAreWarnedOfByHowFar) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/cannot_meet.yaml");
+  const Calibration c = calibrate(*scenario, options_with(200));
+  EXPECT_GE(c.generations.back().farthest, 7.0);
+  const std::string text = reports::calibration_text(*scenario, c);
+  EXPECT_NE(text.find(fmt::format("warning: the runs kept are within {:.3g} tolerances",
+                                  c.generations.back().farthest)),
+            std::string::npos)
+      << text;
+}
+
+// Found by a helper: 998 of 1,000 first runs that never saw the event left
+// a posterior of 2 particles, shown as any other.
+TEST(Calibrate, APosteriorOnFewParticlesIsWarnedOf) {
+  const auto scenario = scenario_fixture("calibrate/fixtures/rarely_done.yaml");
+  const Calibration c = calibrate(*scenario, options_with(1000));
+  const double effective = c.generations.back().effective_particles;
+  EXPECT_GT(effective, 0.0);
+  EXPECT_LT(effective, 30.0);
+  const std::string text = reports::calibration_text(*scenario, c);
+  EXPECT_NE(text.find(fmt::format("warning: the runs kept weigh as {} effective particles of the "
+                                  "1,000 asked for: the posterior rests on them",
+                                  std::llround(effective))),
+            std::string::npos)
+      << text;
 }
 
 TEST(Calibrate, StopsWhenAskedAndSaysSo) {

@@ -76,6 +76,9 @@ struct CalibrationGeneration {
   double tolerance = 0;
   std::uint64_t proposals = 0;     // runs made to keep `particles` of them
   double effective_particles = 0;  // Kish's effective sample size of the weights
+  // The largest distance of a kept particle's run: how near the kept runs
+  // came, which a first generation's tolerance does not say.
+  double farthest = 0;
 };
 
 enum class CalibrationEnd {

@@ -67,11 +67,12 @@ Spread prior_spread(const UnknownParameter& p) {
   return {detail::value_at(p, -kZ95), detail::value_at(p, 0.0), detail::value_at(p, kZ95)};
 }
 
-// The posterior median as written into a scenario: a probability to three
-// decimals, a duration to the second (to the millisecond below a minute).
+// The posterior median as written into a scenario: a probability as
+// written_probability says, a duration to the second (to the millisecond
+// below a minute).
 double as_written(const UnknownParameter& p, double median) {
   if (p.kind == UnknownKind::success)
-    return std::max(0.001, std::round(std::clamp(median, p.low, p.high) * 1000) / 1000);
+    return detail::written_probability(median, p.low, p.high);
   const double unit = median >= 60'000 ? 1000 : 1;
   return std::max(1.0, std::round(median / unit) * unit);
 }
@@ -79,6 +80,24 @@ double as_written(const UnknownParameter& p, double median) {
 }  // namespace
 
 namespace detail {
+
+// A probability as written into a scenario: to three significant digits
+// of its distance from 0 or 1, whichever is nearer, and to as many more
+// as keep it within the prior [low, high] and short of 1 (found by a
+// helper: three decimals wrote 0.000616 as 0.001, past a prior up to
+// 0.0009, and 0.99951 as 1, a step that never fails).
+double written_probability(double median, double low, double high) {
+  const double p = std::clamp(median, low, high);
+  const double nearer = std::min(p, 1 - p);
+  int decimals = nearer > 0 ? 2 - static_cast<int>(std::floor(std::log10(nearer))) : 3;
+  for (; decimals <= 17; ++decimals) {
+    const double scale = std::pow(10.0, decimals);
+    const double written = std::round(p * scale) / scale;
+    if (written >= low && written <= high && written > 0 && (written < 1 || p == 1))
+      return written;
+  }
+  return p;
+}
 
 void check_options(const Scenario& scenario, const CalibrationOptions& options) {
   if (scenario.strategy == StrategyKind::optimize) {
@@ -133,7 +152,8 @@ SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, W
         pool[0].scenario().unknowns.empty() ? "" : ", or widen the priors"));
   }
   s.population.drop_infinitely_far();
-  s.generations.push_back({kInfinity, first.proposals, s.population.effective_size()});
+  s.generations.push_back(
+      {kInfinity, first.proposals, s.population.effective_size(), s.population.farthest()});
   for (int g = 1; g < options.most_generations; ++g) {
     if (all_within_least_tolerance(s.population)) {
       s.ended = CalibrationEnd::within_tolerance;
@@ -155,7 +175,8 @@ SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, W
     }
     next.population.weigh_against(s.population, proposer.widths());
     s.population = std::move(next.population);
-    s.generations.push_back({*tolerance, next.proposals, s.population.effective_size()});
+    s.generations.push_back(
+        {*tolerance, next.proposals, s.population.effective_size(), s.population.farthest()});
   }
   s.ended = all_within_least_tolerance(s.population) ? CalibrationEnd::within_tolerance
                                                      : CalibrationEnd::most_generations;

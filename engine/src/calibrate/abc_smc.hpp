@@ -19,6 +19,9 @@ struct SmcResult {
   MilestoneRecord prior_runs;  // the first generation's, drawn from the priors
 };
 
+// A success probability as written into a scenario (see abc_smc.cpp).
+double written_probability(double median, double low, double high);
+
 // Throws std::invalid_argument, saying why, for options out of range or a
 // strategy that is a search (optimize).
 void check_options(const Scenario& scenario, const CalibrationOptions& options);

@@ -136,6 +136,15 @@ double Population::effective_size() const {
   return squares > 0 ? sum * sum / squares : 0;
 }
 
+double Population::farthest() const {
+  double most = 0;
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (weight[i] > 0)
+      most = std::max(most, distance[i]);
+  }
+  return most;
+}
+
 double Population::quantile_of(std::size_t k, double q) const {
   std::vector<std::size_t> order(size());
   std::iota(order.begin(), order.end(), std::size_t{0});

@@ -53,6 +53,8 @@ struct Population {
   void drop_infinitely_far();
   // Kish's effective sample size: (sum w)^2 / sum w^2.
   double effective_size() const;
+  // The largest distance of a particle that weighs (0 with none).
+  double farthest() const;
   // The weighted quantile q of coordinate k.
   double quantile_of(std::size_t k, double q) const;
   // The importance weights of particles proposed from `last` with these
