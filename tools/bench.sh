@@ -11,6 +11,10 @@
 #                                    on synthetic estates (tools/bench_scale.sh)
 #   tools/bench.sh mpi [RUNS]        MPI's efficiency instead: runs per second
 #                                    with 1 and 2 ranks (tools/bench_mpi.sh)
+#   tools/bench.sh against BEFORE [ROUNDS]
+#                                    this tree's figures against an earlier
+#                                    faultline_bench's, in alternating rounds
+#                                    (tools/bench_against.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,10 @@ fi
 if [ "${1-}" = mpi ]; then
   shift
   exec tools/bench_mpi.sh "$@"
+fi
+if [ "${1-}" = against ]; then
+  shift
+  exec tools/bench_against.sh "$@"
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 # Five repetitions of each, shown as their median, standard deviation and
