@@ -106,7 +106,8 @@ double requests_per_second(const Topology& topology, DeploymentId d) {
   UserCount reaching;
   for (const UserGroupId g : topology.load_of(deployment.service))
     reaching += topology.user_group(g).users;
-  return 10.0 * static_cast<double>(reaching.value) * per_user;
+  return std::max(kLeastUnlimitedRequestsPerSecond,
+                  10.0 * static_cast<double>(reaching.value) * per_user);
 }
 
 std::size_t deployment_host_resource(DeploymentId d) {

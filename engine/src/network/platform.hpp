@@ -42,7 +42,15 @@ double calls_per_user_request(const Topology& topology, ServiceId s);
 // The requests per second a deployment's host serves with every instance
 // healthy: the calls its capacity's users make, for a capacity-limited
 // service; otherwise the calls of every registered user whose traffic can
-// reach the service, ten times over, so that it never limits.
+// reach the service, ten times over, and at least
+// kLeastUnlimitedRequestsPerSecond, so that it never limits.
 double requests_per_second(const Topology& topology, DeploymentId d);
+
+// A request takes 1 / requests_per_second of its host's time: sized by a
+// small estate's demand alone (a hundred users making a request an hour
+// each), a host without a capacity took 0.6 s a request, and the calls
+// through two of them ran past the timeout with nothing failed (found by a
+// helper). At this speed a request takes 10 ms of an idle host.
+inline constexpr double kLeastUnlimitedRequestsPerSecond = 100;
 
 }  // namespace faultline::detail
