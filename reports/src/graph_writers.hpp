@@ -3,9 +3,11 @@
 // replay's runbook graph both use them: the attributes are the caller's
 // dynamic properties, the DOT node ids those under "node_id".
 
+#include <algorithm>
 #include <boost/graph/graphml.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
+#include <cctype>
 #include <sstream>
 #include <string>
 
@@ -20,11 +22,49 @@
 
 namespace faultline::reports {
 
+// Boost writes a DOT id or value bare when it is a plain word, and so
+// wrote DOT's keywords bare too (node, edge, graph, digraph, subgraph and
+// strict, in any case), which no reader takes for an id or a value (found
+// by a helper: a service named edge or graph, or a region named Node, made
+// the file unreadable). Quotes each such word after the opening digraph.
+inline std::string quote_dot_keywords(const std::string& dot) {
+  const auto is_keyword = [](std::string word) {
+    for (char& c : word)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return word == "node" || word == "edge" || word == "graph" || word == "digraph" ||
+           word == "subgraph" || word == "strict";
+  };
+  const auto in_word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  std::string out;
+  bool opened = false;  // past the opening "digraph"
+  for (std::size_t i = 0; i < dot.size();) {
+    if (dot[i] == '"') {  // a quoted string, its escaped quotes within it
+      const std::size_t start = i++;
+      while (i < dot.size() && dot[i] != '"')
+        i += dot[i] == '\\' ? 2 : 1;
+      i = std::min(i + 1, dot.size());
+      out.append(dot, start, i - start);
+    } else if (in_word(dot[i])) {
+      const std::size_t start = i;
+      while (i < dot.size() && in_word(dot[i]))
+        ++i;
+      const std::string word = dot.substr(start, i - start);
+      out += opened && is_keyword(word) ? "\"" + word + "\"" : word;
+      opened = true;
+    } else {
+      out += dot[i++];
+    }
+  }
+  return out;
+}
+
 template <class Graph>
 std::string as_dot(const Graph& graph, const boost::dynamic_properties& dp) {
   std::ostringstream out;
   boost::write_graphviz_dp(out, graph, dp, "node_id");
-  return out.str();
+  return quote_dot_keywords(out.str());
 }
 
 template <class Graph>

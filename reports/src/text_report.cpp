@@ -270,7 +270,12 @@ std::string replay_text(const Scenario& scenario, const RunResult& result) {
 namespace {
 
 std::string layers_and_cycles(const Topology& topology, const TopologyAnalysis& analysis) {
-  std::string out = "Dependency layers (layer 0 depends on nothing)\n";
+  // Found by a helper: a cycle that depends on nothing else is layer 0,
+  // which "depends on nothing" said of services that depend on each other.
+  std::string out = analysis.cycles.empty()
+                        ? "Dependency layers (layer 0 depends on nothing)\n"
+                        : "Dependency layers (layer 0 depends on nothing outside its own cycles; "
+                          "a cycle's services share a layer)\n";
   for (std::size_t l = 0; l < analysis.layers.size(); ++l) {
     std::string names;
     for (const ServiceId s : analysis.layers[l])

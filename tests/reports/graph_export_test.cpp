@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <boost/range/iterator_range.hpp>
 #include <map>
 #include <sstream>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "faultline/loader.hpp"
 #include "faultline/replay.hpp"
 #include "faultline/reports/graph.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 // As in graph_report.cpp: GCC 12 takes a Boost adjacency list's edge
@@ -44,6 +48,50 @@ class GraphExport : public ::testing::Test {
 TEST_F(GraphExport, DotMatchesItsGoldenFile) {
   EXPECT_TRUE(testing::matches_golden("golden/layered-analysis.dot",
                                       reports::analysis_dot(*topology_, analysis_)));
+}
+
+// Found by a helper: layered.yaml's a and b, which depend on each other
+// and on nothing else, are layer 0, which said it "depends on nothing";
+// with a cycle the heading says what layer 0 is. dot_keywords.yaml has none.
+TEST_F(GraphExport, TheLayersSayWhatLayerZeroIsBesideACycle) {
+  const std::string text = reports::analysis_text(*topology_, analysis_);
+  EXPECT_NE(text.find("Dependency layers (layer 0 depends on nothing outside its own cycles; "
+                      "a cycle's services share a layer)\n   0: dns, db, metrics, a, b\n"),
+            std::string::npos)
+      << text;
+  const auto acyclic = load_topology(testing::test_path("reports/fixtures/dot_keywords.yaml"));
+  ASSERT_TRUE(acyclic.topology);
+  EXPECT_NE(reports::analysis_text(*acyclic.topology, analyze(*acyclic.topology))
+                .find("Dependency layers (layer 0 depends on nothing)\n"),
+            std::string::npos);
+}
+
+// Found by a helper: services named edge or graph were written as bare
+// words, DOT's keywords, and no reader took the file. dot_keywords.yaml's
+// four services and three dependencies read back by Boost's own reader,
+// each keyword quoted, as an id and as a label, and the plain id bare as
+// before.
+TEST(GraphExportIds, DotKeywordsAreQuotedAndReadBack) {
+  const auto load = load_topology(testing::test_path("reports/fixtures/dot_keywords.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const std::string dot = reports::analysis_dot(*load.topology, analyze(*load.topology));
+  for (const char* quoted : {"\"edge\"->\"Node\"", "\"Node\"->\"graph\"", "\"graph\"->store",
+                             "label=\"graph\"", "label=store"})
+    EXPECT_NE(dot.find(quoted), std::string::npos) << quoted << " in\n" << dot;
+  struct Named {
+    std::string id;
+  };
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Named>;
+  Graph graph;
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("node_id", get(&Named::id, graph));
+  ASSERT_TRUE(boost::read_graphviz(dot, graph, dp)) << dot;
+  EXPECT_EQ(boost::num_edges(graph), 3u);
+  std::vector<std::string> ids;
+  for (const auto v : boost::make_iterator_range(boost::vertices(graph)))
+    ids.push_back(graph[v].id);
+  std::ranges::sort(ids);
+  EXPECT_EQ(ids, (std::vector<std::string>{"Node", "edge", "graph", "store"}));
 }
 
 struct Node {
