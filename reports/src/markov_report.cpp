@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/text.hpp"
@@ -21,12 +22,26 @@ std::string solver_text(const MarkovResult& result) {
   return result.sparse ? "sparse LU" : "dense LU";
 }
 
+// The chain's states are exact as a whole number below 2^53, and beyond it
+// the nearest double, shown as such.
+constexpr double kExactStates = 9'007'199'254'740'992.0;
+
+ordered_json states_json(double states) {
+  return states <= kExactStates ? ordered_json(static_cast<std::uint64_t>(states))
+                                : ordered_json(states);
+}
+
+std::string states_text(double states) {
+  return states <= kExactStates ? fmt::format("{:.0f}", states)
+                                : fmt::format("about {:.3g}", states);
+}
+
 }  // namespace
 
 ordered_json markov_json(const Topology& topology, const MarkovResult& result) {
   ordered_json j = result_header();
   j["topology"] = {{"name", topology.name()}, {"file", topology.file()}};
-  j["states"] = result.states;
+  j["states"] = states_json(result.states);
   j["independent_parts"] = result.parts;
   j["largest_part_states"] = result.largest_part_states;
   j["solver"] = solver_text(result);
@@ -57,9 +72,9 @@ ordered_json markov_json(const Topology& topology, const MarkovResult& result) {
 }
 
 std::string markov_text(const Topology& topology, const MarkovResult& result) {
-  std::string out = fmt::format("{}: exact steady state of a {}-state Markov chain ({})\n",
+  std::string out = fmt::format("{}: exact steady state of a Markov chain of {} states ({})\n",
                                 topology.name().empty() ? topology.file() : topology.name(),
-                                result.states, solver_text(result));
+                                states_text(result.states), solver_text(result));
   out += fmt::format("solved as {} independent part(s), the largest of {} states\n\n", result.parts,
                      result.largest_part_states);
   // Services and user groups in one column, as wide as either's longest id.

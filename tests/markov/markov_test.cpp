@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "faultline/loader.hpp"
 #include "faultline/monte_carlo.hpp"
+#include "faultline/reports/json.hpp"
+#include "faultline/reports/text.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -112,7 +115,7 @@ void expect_simulation_agrees(const std::shared_ptr<const Topology>& topology,
 TEST(Markov, OneUnit) {
   const auto topology = fixture("one_unit");
   const MarkovResult r = solve(topology);
-  EXPECT_EQ(r.states, 2U);
+  EXPECT_EQ(r.states, 2.0);
   EXPECT_NEAR(service_availability(*topology, r, "app"), kMu / (kLambda + kMu), 1e-9);
   EXPECT_NEAR(r.group_expected_affected[0], 1000 * kLambda / (kLambda + kMu), 1e-9);
   expect_simulation_agrees(topology, r, "app", 1);
@@ -122,7 +125,7 @@ TEST(Markov, TwoInParallelWithIndependentRepair) {
   const auto topology = fixture("parallel_independent");
   const MarkovResult r = solve(topology);
   const double q = kLambda / (kLambda + kMu);
-  EXPECT_EQ(r.states, 4U);
+  EXPECT_EQ(r.states, 4.0);
   EXPECT_NEAR(service_availability(*topology, r, "app"), 1 - q * q, 1e-9);
   // Half the users are cut off with one unit down, all with both.
   EXPECT_NEAR(r.group_expected_affected[0], 1000 * (0.5 * 2 * q * (1 - q) + q * q), 1e-9);
@@ -133,7 +136,7 @@ TEST(Markov, TwoInParallelSharingOneRepairer) {
   const auto topology = fixture("parallel_shared_repair");
   const MarkovResult r = solve(topology);
   const double l = kLambda, m = kMu;
-  EXPECT_EQ(r.states, 3U);
+  EXPECT_EQ(r.states, 3.0);
   EXPECT_NEAR(service_availability(*topology, r, "app"),
               1 - 2 * l * l / (m * m + 2 * l * m + 2 * l * l), 1e-9);
   expect_simulation_agrees(topology, r, "app", 3);
@@ -143,7 +146,7 @@ TEST(Markov, TwoOfThreeQuorum) {
   const auto topology = fixture("two_of_three");
   const MarkovResult r = solve(topology);
   const double p = kMu / (kLambda + kMu);
-  EXPECT_EQ(r.states, 8U);
+  EXPECT_EQ(r.states, 8.0);
   EXPECT_NEAR(service_availability(*topology, r, "store"), p * p * p + 3 * p * p * (1 - p), 1e-9);
   expect_simulation_agrees(topology, r, "store", 4);
 }
@@ -165,7 +168,7 @@ TEST(Markov, ChainOfHardDependencies) {
   const double db = availability(50, 2);
   const double api = availability(200, 10) * availability(300, 3);
   const double web = availability(100, 5);
-  EXPECT_EQ(r.states, 16U);
+  EXPECT_EQ(r.states, 16.0);
   EXPECT_NEAR(service_availability(*topology, r, "db"), db, 1e-9);
   EXPECT_NEAR(service_availability(*topology, r, "api"), db * api, 1e-9);
   EXPECT_NEAR(service_availability(*topology, r, "web"), db * api * web, 1e-9);
@@ -213,7 +216,7 @@ TEST(Markov, IndependentUnitsAreSolvedAsAProductOfTheirOwnChains) {
   const auto solution = solve_markov(topology);
   ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
   const MarkovResult& r = *solution.result;
-  EXPECT_EQ(r.states, 131'072U);
+  EXPECT_EQ(r.states, 131'072.0);
   EXPECT_EQ(r.parts, 9U);
   EXPECT_EQ(r.largest_part_states, 512U);
   double grouped = 1;
@@ -226,6 +229,27 @@ TEST(Markov, IndependentUnitsAreSolvedAsAProductOfTheirOwnChains) {
   }
   EXPECT_NEAR(r.group_availability[0], grouped, 1e-12);
   EXPECT_NEAR(r.group_unavailability[0], 1 - grouped, 1e-12);
+}
+
+// Found by a helper: 70 independent units make 2^70 states, which read
+// 18446744073709551615, the count saturated at 64 bits, in text and JSON.
+// Past 2^53 the count is the nearest double, and says it is about that.
+TEST(Markov, AChainPast64BitsOfStatesIsCountedAsAboutItsSize) {
+  const Topology topology = independent_units(70, 1);
+  const auto solution = solve_markov(topology);
+  ASSERT_TRUE(solution.result) << solution.diagnostics.to_text();
+  const MarkovResult& r = *solution.result;
+  EXPECT_EQ(r.states, std::ldexp(1.0, 70));
+  const std::string text = reports::markov_text(topology, r);
+  EXPECT_NE(text.find("exact steady state of a Markov chain of about 1.18e+21 states"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(reports::markov_json(topology, r).at("states").get<double>(), std::ldexp(1.0, 70));
+  const Topology small = independent_units(3, 1);
+  const MarkovResult& eight = *solve_markov(small).result;
+  EXPECT_NE(reports::markov_text(small, eight).find("a Markov chain of 8 states"),
+            std::string::npos);
+  EXPECT_TRUE(reports::markov_json(small, eight).at("states").is_number_unsigned());
 }
 
 // One service of one deployment failing and repaired with exponential

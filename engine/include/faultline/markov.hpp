@@ -27,11 +27,13 @@ inline constexpr std::size_t kMostDenseStates = 400;
 inline constexpr double kHoursPerYear = 8'760.0;
 
 struct MarkovResult {
-  // States of the whole chain (saturated at the largest size_t). Units whose
-  // failures reach disjoint services and groups are independent: the chain
-  // is solved as those parts, each component's own chain with Eigen and each
-  // part's states enumerated, so `states` can far exceed what is enumerated.
-  std::size_t states = 0;
+  // States of the whole chain: exact up to 2^53, and beyond it the nearest
+  // double (found by a helper: 70 independent units, 2^70 states, read
+  // 18446744073709551615, the saturated 64-bit count). Units whose failures
+  // reach disjoint services and groups are independent: the chain is solved
+  // as those parts, each component's own chain with Eigen and each part's
+  // states enumerated, so `states` can far exceed what is enumerated.
+  double states = 0;
   std::size_t parts = 0;
   std::size_t largest_part_states = 0;
   // Whether a component's own chain was large enough for sparse LU.

@@ -382,14 +382,12 @@ void solve_part(const Topology& topology, const std::vector<Component>& componen
 
 namespace {
 
-// The chain's whole size, saturated rather than overflowing.
-std::size_t joint_states(const std::vector<Component>& components) {
-  std::size_t states = 1;
-  for (const auto& c : components) {
-    if (states > std::numeric_limits<std::size_t>::max() / c.size())
-      return std::numeric_limits<std::size_t>::max();
-    states *= c.size();
-  }
+// The chain's whole size, a product of whole numbers: exact in a double
+// while it stays below 2^53.
+double joint_states(const std::vector<Component>& components) {
+  double states = 1;
+  for (const auto& c : components)
+    states *= static_cast<double>(c.size());
   return states;
 }
 
