@@ -33,8 +33,8 @@ std::string fit_text(const Scenario& scenario, const Calibration& c) {
       thousands(static_cast<std::int64_t>(c.check_runs)));
   for (std::size_t m = 0; m < c.milestones.size(); ++m) {
     const Milestone& observed = scenario.observed[m];
-    text +=
-        fmt::format("  {}: observed {}\n", observed.id, milestone_when(scenario.clock, observed));
+    text += fmt::format("  {}: observed {}{}\n", observed.id,
+                        milestone_when(scenario.clock, observed), default_tolerance_note(observed));
     text += fmt::format("    before  {}\n", spread_text(scenario.clock, c.milestones[m].before));
     text += fmt::format("    after   {}\n", spread_text(scenario.clock, c.milestones[m].after));
   }

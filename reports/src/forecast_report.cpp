@@ -73,8 +73,8 @@ std::string known_text(const Scenario& scenario, const ForecastAt& f) {
     width = std::max(width, text_width(scenario.observed[m].id));
   for (const std::size_t m : f.known) {
     const Milestone& observed = scenario.observed[m];
-    text +=
-        fmt::format("  {:<{}} {}\n", observed.id, width, milestone_when(scenario.clock, observed));
+    text += fmt::format("  {:<{}} {}{}\n", observed.id, width,
+                        milestone_when(scenario.clock, observed), default_tolerance_note(observed));
   }
   return text;
 }

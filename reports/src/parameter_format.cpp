@@ -74,6 +74,16 @@ std::string thin_sample_warning(const std::vector<CalibrationGeneration>& genera
       thousands(std::llround(effective)), thousands(static_cast<std::int64_t>(particles)), what);
 }
 
+// Found by a helper: the fit said it stopped within tolerance, then the
+// same milestone was "met in 0%", with nothing to say why.
+std::string default_tolerance_note(const Milestone& m) {
+  if (m.within.ms > 0)
+    return "";
+  return m.timing == MilestoneTiming::at
+             ? " (no within: the fit holds it to 1h either side; met only exactly on it)"
+             : " (no within: the fit holds it to 1h past it; met only by it)";
+}
+
 ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed, std::size_t particles) {
   ordered_json j = result_header();
   j["scenario"] = {{"name", scenario.name}, {"file", scenario.file}};

@@ -30,6 +30,11 @@ std::string looseness_warning(const std::vector<CalibrationGeneration>& generati
 std::string thin_sample_warning(const std::vector<CalibrationGeneration>& generations,
                                 std::size_t particles, std::string_view what);
 
+// After a milestone's time, what its tolerance is where it gives none: the
+// fit holds it to an hour, where met means exactly on time (or by the
+// deadline); empty for a milestone with `within`.
+std::string default_tolerance_note(const Milestone& m);
+
 // What calibrate's and forecast's JSON open with: the result header, the
 // scenario, the method, the seed and the particles.
 nlohmann::ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed,
