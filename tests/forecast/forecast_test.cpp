@@ -47,9 +47,37 @@ TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
   EXPECT_THROW(
       forecast(*scenario, options_at(*scenario, Duration::hours(3), "milestone:diagnosed")),
       std::invalid_argument);
+  // Found by a helper: the same event by another name, diagnose's
+  // completion, was forecast after it was seen, landing after it.
+  try {
+    forecast(*scenario, options_at(*scenario, Duration::hours(3), "completed:diagnose"));
+    ADD_FAILURE() << "a known milestone's event was forecast";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "completed:diagnose is milestone diagnosed, observed at its time and known by then, "
+              "not ahead: forecast an event still ahead");
+  }
   ForecastOptions before_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db");
   before_t0.now = SimTime{} - Duration::hours(1);
   EXPECT_THROW(forecast(*scenario, before_t0), std::invalid_argument);
+}
+
+// Found by a helper: a history at T0, which has no earlier time, changed
+// nothing without a word; and one generation, which brings no run nearer
+// the milestones, was put down to too few particles.
+TEST(Forecast, RefusesAHistoryAtT0AndSaysWhatOneGenerationCannotDo) {
+  const auto scenario = scenario_fixture("forecast/fixtures/exponential.yaml");
+  ForecastOptions at_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db", 100);
+  at_t0.history = true;
+  EXPECT_THROW(forecast(*scenario, at_t0), std::invalid_argument);
+  ForecastOptions one = options_at(*scenario, Duration::minutes(135), "completed:rebuild-db", 100);
+  one.smc.most_generations = 1;
+  try {
+    forecast(*scenario, one);
+    ADD_FAILURE() << "one generation held the runs to a milestone 15 minutes wide";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("with one generation"), std::string::npos) << e.what();
+  }
 }
 
 // Found by a helper: an event asked for twice was forecast twice, as

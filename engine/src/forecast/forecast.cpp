@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "calibrate/abc_smc.hpp"
@@ -20,6 +22,25 @@ struct Asked {
   std::vector<char> ahead;
 };
 
+// The known milestone the event is, by name or as the same restoration or
+// completion (found by a helper: completed:diagnose was forecast after the
+// milestone "diagnose completed" was seen, landing after it).
+std::optional<std::size_t> known_milestone(const Scenario& scenario,
+                                           std::span<const std::size_t> known, const RunEvent& e) {
+  for (const std::size_t m : known) {
+    const Milestone& observed = scenario.observed[m];
+    const bool same =
+        e.milestone == m ||
+        (e.kind == RunEventKind::service_restored &&
+         observed.event == MilestoneEvent::service_restored && observed.service == e.service) ||
+        (e.kind == RunEventKind::step_completed &&
+         observed.event == MilestoneEvent::step_completed && observed.step == e.step);
+    if (same)
+      return m;
+  }
+  return std::nullopt;
+}
+
 Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
   const std::vector<std::size_t> known = known_by(scenario, options.now);
   Asked out;
@@ -30,12 +51,13 @@ Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
             "the event {} is asked for twice; ask for each once", run_event_text(scenario, *e)));
     }
     for (const RunEvent& e : options.events) {
-      if (e.milestone && std::ranges::binary_search(known, *e.milestone)) {
-        const Milestone& m = scenario.observed[*e.milestone];
+      if (const auto seen = known_milestone(scenario, known, e)) {
+        const Milestone& m = scenario.observed[*seen];
         throw std::invalid_argument(fmt::format(
-            "milestone {} was observed {} and is known by then, not ahead: forecast an event "
+            "{} is milestone {}, observed {} and known by then, not ahead: forecast an event "
             "still ahead",
-            m.id, m.timing == MilestoneTiming::at ? "at its time" : "by its deadline"));
+            run_event_text(scenario, e), m.id,
+            m.timing == MilestoneTiming::at ? "at its time" : "by its deadline"));
       }
     }
     return {options.events, std::vector<char>(options.events.size(), 1)};
@@ -97,10 +119,18 @@ ForecastAt forecast_at(const Scenario& scenario, SimTime now, const Asked& asked
     return out;
   if (!out.known.empty() && !std::isfinite(out.generations.back().tolerance) &&
       s.ended != CalibrationEnd::within_tolerance) {
-    throw std::invalid_argument(fmt::format(
-        "at {} the runs could not be held to the {} milestones known by then: no generation "
-        "after the first kept enough runs near them; raise --particles, or check the milestones",
-        human_offset(now), out.known.size()));
+    // Found by a helper: with --generations 1 there is no generation after
+    // the first, which the particles were blamed for.
+    throw std::invalid_argument(
+        options.most_generations == 1
+            ? fmt::format("at {} the runs could not be held to the {} milestones known by then: "
+                          "with one generation, the runs drawn from the priors are not brought "
+                          "nearer them; allow more generations",
+                          human_offset(now), out.known.size())
+            : fmt::format("at {} the runs could not be held to the {} milestones known by then: "
+                          "no generation after the first kept enough runs near them; raise "
+                          "--particles, or check the milestones",
+                          human_offset(now), out.known.size()));
   }
   out.parameters = detail::parameter_fits(scenario, s.population);
   for (std::size_t e = 0; e < asked.events.size(); ++e)
@@ -142,6 +172,13 @@ Forecast forecast(const Scenario& scenario, const ForecastOptions& options) {
         format_duration(options.now.since_t0()),
         format_duration(scenario.retries_stop().since_t0()), scenario.steps[retrying->value].id,
         format_duration(options.now.since_t0())));
+  }
+  // Found by a helper: from T0 there is no earlier time, and --history
+  // changed nothing without a word.
+  if (options.history && options.now == SimTime{}) {
+    throw std::invalid_argument(
+        "a history forecasts from T0 and each time a milestone became known before the time of "
+        "the forecast, and a forecast at T0 has none; leave --history out, or forecast later");
   }
   const Asked asked = asked_events(scenario, options);
   Forecast out;
