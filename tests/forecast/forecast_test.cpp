@@ -54,8 +54,8 @@ TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
     ADD_FAILURE() << "a known milestone's event was forecast";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()),
-              "completed:diagnose is milestone diagnosed, observed at its time and known by then, "
-              "not ahead: forecast an event still ahead");
+              "completed:diagnose is the event of milestone diagnosed, observed at its time and "
+              "known by then, not ahead: forecast an event still ahead");
   }
   ForecastOptions before_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db");
   before_t0.now = SimTime{} - Duration::hours(1);

@@ -53,11 +53,15 @@ Asked asked_events(const Scenario& scenario, const ForecastOptions& options) {
     for (const RunEvent& e : options.events) {
       if (const auto seen = known_milestone(scenario, known, e)) {
         const Milestone& m = scenario.observed[*seen];
-        throw std::invalid_argument(fmt::format(
-            "{} is milestone {}, observed {} and known by then, not ahead: forecast an event "
-            "still ahead",
-            run_event_text(scenario, e), m.id,
-            m.timing == MilestoneTiming::at ? "at its time" : "by its deadline"));
+        const char* when = m.timing == MilestoneTiming::at ? "at its time" : "by its deadline";
+        throw std::invalid_argument(
+            e.milestone
+                ? fmt::format("milestone {} was observed {} and is known by then, not ahead: "
+                              "forecast an event still ahead",
+                              m.id, when)
+                : fmt::format("{} is the event of milestone {}, observed {} and known by then, "
+                              "not ahead: forecast an event still ahead",
+                              run_event_text(scenario, e), m.id, when));
       }
     }
     return {options.events, std::vector<char>(options.events.size(), 1)};
