@@ -295,6 +295,23 @@ TEST(NetworkBaseline, ASmallEstateWithoutCapacitiesCarriesItsLoad) {
   EXPECT_NEAR(r.run.overall.lost.in_user_hours(), state.overall.lost.in_user_hours(), 0.01);
 }
 
+// Found by a helper: every group sent at least a request a step, so the
+// requests issued grew as the step shrank (400 at 50 ms, 2,000 at 10 ms,
+// for 333), and a group with nobody active had its monitor's counted as
+// its own. monitor_topology.yaml's comments work out 333.3 and 0.
+TEST(NetworkReplay, RequestsIssuedAreTheUsersOwnWhateverTheStep) {
+  const auto scenario = network_scenario("monitor.yaml");
+  for (const Duration step :
+       {Duration::seconds(1), Duration::milliseconds(50), Duration::milliseconds(10)}) {
+    const NetworkRunResult r = replay_network(*scenario, {step, Duration::seconds(20)});
+    EXPECT_NEAR(r.requests.requests, 1000.0 / 3, 1e-6) << step.ms << " ms";
+    ASSERT_EQ(r.requests.groups.size(), 2u);
+    EXPECT_NEAR(r.requests.groups[0][0].requests, 1000.0 / 3, 1e-6) << step.ms << " ms";
+    EXPECT_EQ(r.requests.groups[1][0].requests, 0.0) << step.ms << " ms";
+    EXPECT_TRUE(r.baseline.healthy()) << step.ms << " ms";
+  }
+}
+
 TEST(NetworkReplay, TheSameScenarioGivesTheSameResult) {
   const auto scenario = network_scenario("thin_wan.yaml");
   const NetworkRunResult a = replay_network(*scenario);

@@ -61,8 +61,10 @@ struct NetworkOptions {
   Duration window = Duration::hours(1);
 };
 
-// Requests of a user group during one window, retries part of the request
-// they repeat; or calls to a service, every one counted (retries, calls
+// Requests of a user group's users during one window, retries part of the
+// request they repeat (a group sends at least a request a minute to know
+// its services' availability while nobody is active, which is not
+// counted); or calls to a service, every one counted (retries, calls
 // through dependencies and the monitor's probes). Latencies are of
 // responses, including those that came after the client gave up; empty when
 // none came.

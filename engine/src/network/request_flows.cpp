@@ -105,6 +105,8 @@ struct StepRecord {
 // stage that takes longer than the sample's span cannot keep up. A short
 // sample keeps a step's flows from running into the next one.
 constexpr double kSampleSeconds = 1.0;
+// The least a user group sends to each service it uses: a request a minute.
+constexpr double kMonitorRequestsPerSecond = 1.0 / 60;
 
 // A call's outcome, per request of the call.
 struct CallOutcome {
@@ -269,12 +271,18 @@ class FlowSimulation {
     for (std::uint32_t g = 0; g < groups; ++g) {
       const UserGroup& group = topology_.user_groups()[g];
       const auto active = active_share(group.users, calendar_.permille(segment_, UserGroupId{g}));
-      // At least one request a step, as a synthetic monitor would send, so
-      // that availability is known while nobody is active.
-      const double requests = std::max(1.0, static_cast<double>(active.value) * per_user);
+      // At least a request a minute, as a synthetic monitor would send, so
+      // that availability is known while nobody is active; only the users'
+      // own are counted as theirs. Found by a helper: a request a step
+      // made the load and the counts depend on --step (at 10 ms, a group
+      // of one user sent 100 requests a second, and overloaded its
+      // service), and a group with nobody active had its monitor's counted.
+      const double demand = static_cast<double>(active.value) * per_user;
+      const double requests = std::max(step_seconds_ * kMonitorRequestsPerSecond, demand);
       for (const ServiceId s : group.uses) {
-        start(index, platform_.clients[g],
-              [this, index, g, s, requests] { send_flow(index, UserGroupId{g}, s, requests); });
+        start(index, platform_.clients[g], [this, index, g, s, requests, demand] {
+          send_flow(index, UserGroupId{g}, s, requests, demand);
+        });
       }
     }
   }
@@ -291,8 +299,9 @@ class FlowSimulation {
   }
 
   // A user group's requests to a service for one step, with the clients'
-  // retries of those that timed out or were cut off.
-  void send_flow(std::size_t index, UserGroupId g, ServiceId s, double requests) {
+  // retries of those that timed out or were cut off; of them, `demand` are
+  // its users' and counted as theirs.
+  void send_flow(std::size_t index, UserGroupId g, ServiceId s, double requests, double demand) {
     const double deadline = sg4::Engine::get_clock() + 2 * step_seconds_ + timeout_;
     sg4::Host* from = platform_.clients[g.value];
     std::vector<ServiceId> path;
@@ -308,8 +317,8 @@ class FlowSimulation {
       pending *= outcome.retryable;
     }
     StepRecord& record = records_[index];
-    record.groups[g.value].requests += requests;
-    record.groups[g.value].served += served;
+    record.groups[g.value].requests += demand;
+    record.groups[g.value].served += served / requests * demand;
     const std::size_t services = topology_.services().size();
     record.served_share[g.value * services + s.value] = served / requests;
     double worst = 1.0;
