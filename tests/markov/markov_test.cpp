@@ -246,7 +246,9 @@ TEST(Markov, AChainPast64BitsOfStatesIsCountedAsAboutItsSize) {
       << text;
   EXPECT_EQ(reports::markov_json(topology, r).at("states").get<double>(), std::ldexp(1.0, 70));
   const Topology small = independent_units(3, 1);
-  const MarkovResult& eight = *solve_markov(small).result;
+  const auto eight_states = solve_markov(small);
+  ASSERT_TRUE(eight_states.result) << eight_states.diagnostics.to_text();
+  const MarkovResult& eight = *eight_states.result;
   EXPECT_NE(reports::markov_text(small, eight).find("a Markov chain of 8 states"),
             std::string::npos);
   EXPECT_TRUE(reports::markov_json(small, eight).at("states").is_number_unsigned());
