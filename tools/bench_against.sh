@@ -16,6 +16,8 @@ before=$(realpath "${1:?give the earlier faultline_bench to measure against}")
 rounds=${2:-5}
 after=$PWD/build/release/tools/faultline_bench
 [ -x "$before" ] || { echo "bench_against: $before is no program" >&2; exit 2; }
+[ -x "$after" ] || { echo "bench_against: build $after first (tools/bench.sh against)" >&2; exit 2; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench_against: ROUNDS must be a whole number from 1, found '$rounds'" >&2; exit 2; }
 filter='Phold|MonteCarlo'
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "before: $before"
@@ -50,8 +52,9 @@ def figures(path):
 before = [figures(f"{work}/before-{r}.json") for r in range(1, rounds + 1)]
 after = [figures(f"{work}/after-{r}.json") for r in range(1, rounds + 1)]
 print(f"{'benchmark':58} {'before':>9} {'after':>9} {'after/before':>13} {'ratios from':>18}")
-for name in before[0]:
+for name in list(before[0]) + [n for n in after[0] if n not in before[0]]:
     if not all(name in f for f in before + after):
+        print(f"{name:58} only {'after' if name in after[0] else 'before'}: not compared")
         continue
     ratios = [a[name] / b[name] for a, b in zip(after, before)]
     def rate(fs):

@@ -53,10 +53,11 @@ ordered_json spread_json(const MilestoneSpread& s) {
 std::string calibration_text(const Scenario& scenario, const Calibration& c) {
   std::string text = fmt::format(
       "Calibration of {} to its {} observed milestone{}: ABC-SMC, {} particles, seed {}\n"
-      "  distance: each milestone's miss in units of its tolerance (within, or 1h), root sum "
+      "  distance: each milestone's miss in units of its tolerance (within, or {}), root sum "
       "of squares\n",
       scenario_title(scenario), scenario.observed.size(), scenario.observed.size() == 1 ? "" : "s",
-      thousands(static_cast<std::int64_t>(c.particles)), c.seed);
+      thousands(static_cast<std::int64_t>(c.particles)), c.seed,
+      format_duration(kUnstatedTolerance));
   text += generations_text(c.generations, c.ended);
   if (c.ended == CalibrationEnd::interrupted)
     return text;

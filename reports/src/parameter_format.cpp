@@ -79,9 +79,14 @@ std::string thin_sample_warning(const std::vector<CalibrationGeneration>& genera
 std::string default_tolerance_note(const Milestone& m) {
   if (m.within.ms > 0)
     return "";
+  const std::string tolerance = format_duration(kUnstatedTolerance);
   return m.timing == MilestoneTiming::at
-             ? " (no within: the fit holds it to 1h either side; met only exactly on it)"
-             : " (no within: the fit holds it to 1h past it; met only by it)";
+             ? fmt::format(
+                   " (no within: the fit holds it to {} either side; met only exactly "
+                   "on it)",
+                   tolerance)
+             : fmt::format(" (no within: the fit holds it to {} past it; met only by it)",
+                           tolerance);
 }
 
 ordered_json smc_json_header(const Scenario& scenario, std::uint64_t seed, std::size_t particles) {

@@ -69,14 +69,42 @@ TEST(Forecast, RefusesAHistoryAtT0AndSaysWhatOneGenerationCannotDo) {
   const auto scenario = scenario_fixture("forecast/fixtures/exponential.yaml");
   ForecastOptions at_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db", 100);
   at_t0.history = true;
-  EXPECT_THROW(forecast(*scenario, at_t0), std::invalid_argument);
+  try {
+    forecast(*scenario, at_t0);
+    ADD_FAILURE() << "a history at T0 was made";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("a forecast at T0 has none; leave --history out"),
+              std::string::npos)
+        << e.what();
+  }
   ForecastOptions one = options_at(*scenario, Duration::minutes(135), "completed:rebuild-db", 100);
   one.smc.most_generations = 1;
   try {
     forecast(*scenario, one);
     ADD_FAILURE() << "one generation held the runs to a milestone 15 minutes wide";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("with one generation"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "at T+2h15m the runs could not be held to the milestone known by then: with one "
+              "generation, the first runs drawn are not brought nearer; raise --generations");
+  }
+}
+
+// Found by a helper: an event asked for that every run had seen by the
+// time of the forecast (a diagnosis of exactly 10m, asked for at T0+30m,
+// with nothing observed) was refused as if a milestone's event never
+// happened, "check the milestones" of a scenario without any.
+TEST(Forecast, AnEventEveryRunSawAlreadyIsRefusedAsSuch) {
+  auto scenario =
+      std::make_shared<Scenario>(*scenario_fixture("forecast/fixtures/exponential.yaml"));
+  scenario->steps.front().methods.front().duration = Distribution::fixed(Duration::minutes(10));
+  scenario->observed.clear();
+  try {
+    forecast(*scenario, options_at(*scenario, Duration::minutes(30), "completed:diagnose", 100));
+    ADD_FAILURE() << "an event every run saw by then was forecast";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "no run of the 100 drawn agrees with what was known: in each, an event asked for "
+              "as still ahead had already happened by then; check the events asked for");
   }
 }
 

@@ -295,10 +295,11 @@ TEST(NetworkBaseline, ASmallEstateWithoutCapacitiesCarriesItsLoad) {
   EXPECT_NEAR(r.run.overall.lost.in_user_hours(), state.overall.lost.in_user_hours(), 0.01);
 }
 
-// Found by a helper: every group sent at least a request a step, so the
-// requests issued grew as the step shrank (400 at 50 ms, 2,000 at 10 ms,
-// for 333), and a group with nobody active had its monitor's counted as
-// its own. monitor_topology.yaml's comments work out 333.3 and 0.
+// Found by a helper: every group, and the monitor of every service, sent
+// at least a request a step, so the requests grew as the step shrank (400
+// at 50 ms, 2,000 at 10 ms, for 333), and a group with nobody active had
+// its least counted as its own, with latencies. monitor_topology.yaml's
+// comments work out 333.3 and 0.
 TEST(NetworkReplay, RequestsIssuedAreTheUsersOwnWhateverTheStep) {
   const auto scenario = network_scenario("monitor.yaml");
   for (const Duration step :
@@ -308,7 +309,13 @@ TEST(NetworkReplay, RequestsIssuedAreTheUsersOwnWhateverTheStep) {
     ASSERT_EQ(r.requests.groups.size(), 2u);
     EXPECT_NEAR(r.requests.groups[0][0].requests, 1000.0 / 3, 1e-6) << step.ms << " ms";
     EXPECT_EQ(r.requests.groups[1][0].requests, 0.0) << step.ms << " ms";
+    EXPECT_FALSE(r.requests.groups[1][0].p99) << "no response was the night shift's";
     EXPECT_TRUE(r.baseline.healthy()) << step.ms << " ms";
+    // Calls to app: staff's 333.33, the night shift's least of a request a
+    // minute (0.33 in 20 s) and the monitor's (0.33); db has app's 334 and
+    // its own probe's 0.33.
+    EXPECT_NEAR(r.requests.services[1][0].requests, 334.0, 1e-6) << step.ms << " ms";
+    EXPECT_NEAR(r.requests.services[0][0].requests, 334.0 + 1.0 / 3, 1e-6) << step.ms << " ms";
   }
 }
 

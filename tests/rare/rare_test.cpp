@@ -106,11 +106,12 @@ TEST(RareEvents, ADurationPastTheHorizonIsRefused) {
             Duration::hours(5));
 }
 
-// Found by a helper: without a horizon, retries.yaml's unlimited retries
-// stop at T0+30d, and the runs still retrying then counted as later than
-// any duration: "later than 35d" read 4.69e-14 where e^-(35d / 2h) is
-// 3e-183. Past 30d is refused; 30d itself, where a retry may still start,
-// is asked; with a horizon the retries go on to it, and so may the question.
+// Found by a helper: without a horizon, unlimited retries stop at T0+30d,
+// and the runs still retrying then counted as later than any duration (on
+// retries.yaml with attempts of mean 12h, so a completion time of mean 24h,
+// "later than 35d" read 4.69e-14 where e^-35 is 6.3e-16). Past 30d is
+// refused; 30d itself, where a retry may still start, is asked; with a
+// horizon the retries go on to it, and so may the question.
 TEST(RareEvents, ADurationPastWhereRetriesStopIsRefused) {
   auto scenario = std::make_shared<Scenario>(*scenario_fixture("rare/fixtures/retries.yaml"));
   try {

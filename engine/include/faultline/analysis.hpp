@@ -59,8 +59,8 @@ struct GroupSpofs {
 };
 
 struct TopologyAnalysis {
-  // layers[0] depends on nothing; each later layer only on earlier ones (or,
-  // within a cycle, on its own).
+  // layers[0] depends on nothing outside its own cycles; each later layer
+  // only on earlier ones (or, within a cycle, on its own).
   std::vector<std::vector<ServiceId>> layers;
   // Each as the path s0 -> s1 -> ... -> s0 (s0 not repeated).
   std::vector<std::vector<ServiceId>> cycles;

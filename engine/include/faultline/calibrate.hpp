@@ -102,9 +102,12 @@ struct Calibration {
   std::uint64_t runs = 0;  // every run made, the check runs included
 };
 
+// The tolerance a milestone without `within` is fitted to.
+inline constexpr Duration kUnstatedTolerance = Duration::hours(1);
+
 // The distance of a run's milestones from the observed ones: the root sum
 // of squares of each milestone's miss in units of its tolerance (`within`,
-// or an hour when it gives none). An `at` milestone misses by how far the
+// or kUnstatedTolerance when it gives none). An `at` milestone misses by how far the
 // event landed from its time; a `by` one by how late it was past its
 // deadline. A distance of at most 1 thus meets a single milestone
 // (milestone_met); with several, it is stricter than meeting each.

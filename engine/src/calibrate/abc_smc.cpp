@@ -1,9 +1,12 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "calibrate/abc_smc.hpp"
 #include "calibrate/parameters.hpp"
@@ -61,6 +64,30 @@ bool all_within_least_tolerance(const detail::Population& population) {
       return false;
   }
   return true;
+}
+
+// No run drawn agrees with the evidence at all: each missed an observed
+// milestone's event, or had an event asked for as still ahead happen by
+// the time of the forecast. Says which can be, and what to check (found
+// by a helper: a forecast with no milestones was told to check them).
+[[noreturn]] void refuse_disagreeing_runs(const detail::Evidence& evidence, std::size_t particles,
+                                          const Scenario& scenario) {
+  std::vector<std::string> why;
+  std::vector<std::string> check;
+  if (!evidence.milestones.empty()) {
+    why.emplace_back("an observed milestone's event never happened");
+    check.emplace_back("check the milestones");
+  }
+  if (evidence.now && std::ranges::count(evidence.ahead, 1) > 0) {
+    why.emplace_back("an event asked for as still ahead had already happened by then");
+    check.emplace_back("check the events asked for");
+  }
+  if (!scenario.unknowns.empty())
+    check.emplace_back("widen the priors");
+  throw std::invalid_argument(
+      fmt::format("no run of the {} drawn{} agrees with what was known: in each, {}; {}", particles,
+                  scenario.unknowns.empty() ? "" : " from the priors", fmt::join(why, ", or "),
+                  fmt::join(check, ", or ")));
 }
 
 Spread prior_spread(const UnknownParameter& p) {
@@ -143,14 +170,8 @@ SmcResult abc_smc(const Evidence& evidence, const CalibrationOptions& options, W
     return s;
   }
   s.population = std::move(first.population);
-  if (std::ranges::none_of(s.population.distance, [](double d) { return std::isfinite(d); })) {
-    throw std::invalid_argument(fmt::format(
-        "no run of the {} drawn {} agrees with what was observed: in each, an observed "
-        "milestone's event never happened{}; check the milestones{}",
-        options.particles, pool[0].scenario().unknowns.empty() ? "" : "from the priors",
-        evidence.now ? ", or an event said to be still ahead had already happened by then" : "",
-        pool[0].scenario().unknowns.empty() ? "" : ", or widen the priors"));
-  }
+  if (std::ranges::none_of(s.population.distance, [](double d) { return std::isfinite(d); }))
+    refuse_disagreeing_runs(evidence, options.particles, pool[0].scenario());
   s.population.drop_infinitely_far();
   s.generations.push_back(
       {kInfinity, first.proposals, s.population.effective_size(), s.population.farthest()});

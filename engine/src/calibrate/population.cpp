@@ -104,7 +104,7 @@ double distance(const Scenario& scenario, const Evidence& evidence, const RunRes
     const std::optional<SimTime>& at = run.observed[i].simulated;
     if (!at)
       return std::numeric_limits<double>::infinity();
-    const auto unit = static_cast<double>(m.within.ms > 0 ? m.within.ms : Duration::hours(1).ms);
+    const auto unit = static_cast<double>(m.within.ms > 0 ? m.within.ms : kUnstatedTolerance.ms);
     const auto off = static_cast<double>((*at - m.time).ms);
     // Past the deadline for `by`: a miss of 1 is one tolerance late, which
     // milestone_met still counts as met.

@@ -125,16 +125,19 @@ ForecastAt forecast_at(const Scenario& scenario, SimTime now, const Asked& asked
       s.ended != CalibrationEnd::within_tolerance) {
     // Found by a helper: with --generations 1 there is no generation after
     // the first, which the particles were blamed for.
+    const std::string known = out.known.size() == 1
+                                  ? std::string("the milestone")
+                                  : fmt::format("the {} milestones", out.known.size());
     throw std::invalid_argument(
         options.most_generations == 1
-            ? fmt::format("at {} the runs could not be held to the {} milestones known by then: "
-                          "with one generation, the runs drawn from the priors are not brought "
-                          "nearer them; allow more generations",
-                          human_offset(now), out.known.size())
-            : fmt::format("at {} the runs could not be held to the {} milestones known by then: "
-                          "no generation after the first kept enough runs near them; raise "
-                          "--particles, or check the milestones",
-                          human_offset(now), out.known.size()));
+            ? fmt::format("at {} the runs could not be held to {} known by then: with one "
+                          "generation, the first runs drawn are not brought nearer; raise "
+                          "--generations",
+                          human_offset(now), known)
+            : fmt::format("at {} the runs could not be held to {} known by then: no generation "
+                          "after the first kept enough runs near them; raise --particles, or "
+                          "check the milestones",
+                          human_offset(now), known));
   }
   out.parameters = detail::parameter_fits(scenario, s.population);
   for (std::size_t e = 0; e < asked.events.size(); ++e)
@@ -171,7 +174,7 @@ Forecast forecast(const Scenario& scenario, const ForecastOptions& options) {
   if (!scenario.horizon && retrying && options.now >= scenario.retries_stop()) {
     throw std::invalid_argument(fmt::format(
         "the time of the forecast, T0+{}, is not before T0+{}: without a horizon, a run stops "
-        "the unlimited retries of step {} there, so every event waiting for it would read as "
+        "the unlimited retries of step {} there, so an event waiting for it would read as "
         "never; give the scenario a horizon past T0+{}",
         format_duration(options.now.since_t0()),
         format_duration(scenario.retries_stop().since_t0()), scenario.steps[retrying->value].id,

@@ -47,10 +47,11 @@ double calls_per_user_request(const Topology& topology, ServiceId s);
 double requests_per_second(const Topology& topology, DeploymentId d);
 
 // A request takes 1 / requests_per_second of its host's time: sized by a
-// small estate's demand alone (a hundred users making a request an hour
-// each), a host without a capacity took 0.6 s a request, and the calls
-// through two of them ran past the timeout with nothing failed (found by a
-// helper). At this speed a request takes 10 ms of an idle host.
+// small estate's demand alone (101 users making 6 requests an hour each,
+// 1.68 requests/s at ten times over), a host without a capacity took 0.6 s
+// a request, and the calls through two of them ran past the timeout with
+// nothing failed (found by a helper). At this speed a request takes 10 ms
+// of an idle host.
 inline constexpr double kLeastUnlimitedRequestsPerSecond = 100;
 
 }  // namespace faultline::detail

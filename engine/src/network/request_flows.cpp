@@ -105,8 +105,9 @@ struct StepRecord {
 // stage that takes longer than the sample's span cannot keep up. A short
 // sample keeps a step's flows from running into the next one.
 constexpr double kSampleSeconds = 1.0;
-// The least a user group sends to each service it uses: a request a minute.
-constexpr double kMonitorRequestsPerSecond = 1.0 / 60;
+// The least the monitor sends to every service, and a user group to each
+// it uses: a request a minute, whatever the step.
+constexpr double kLeastRequestsPerSecond = 1.0 / 60;
 
 // A call's outcome, per request of the call.
 struct CallOutcome {
@@ -259,12 +260,14 @@ class FlowSimulation {
     const double per_user = topology_.network().request.per_active_user_hour * step_seconds_ / 3600;
     const std::size_t index = records_.size() - 1;
     // A monitor probes every service each step, so that a service whose
-    // callers fail before reaching it still has a state.
+    // callers fail before reaching it still has a state: a request a
+    // minute, the sample's share of it (a request a step made the load grow
+    // as the step shrank, found by a helper).
     for (std::uint32_t s = 0; s < services; ++s) {
       start(index, platform_.clients.front(), [this, index, s] {
         std::vector<ServiceId> path;
         const double deadline = sg4::Engine::get_clock() + 2 * step_seconds_ + timeout_;
-        call_service(index, ServiceId{s}, sample_seconds_ / step_seconds_,
+        call_service(index, ServiceId{s}, sample_seconds_ * kLeastRequestsPerSecond,
                      platform_.clients.front(), path, deadline);
       });
     }
@@ -278,7 +281,7 @@ class FlowSimulation {
       // of one user sent 100 requests a second, and overloaded its
       // service), and a group with nobody active had its monitor's counted.
       const double demand = static_cast<double>(active.value) * per_user;
-      const double requests = std::max(step_seconds_ * kMonitorRequestsPerSecond, demand);
+      const double requests = std::max(step_seconds_ * kLeastRequestsPerSecond, demand);
       for (const ServiceId s : group.uses) {
         start(index, platform_.clients[g], [this, index, g, s, requests, demand] {
           send_flow(index, UserGroupId{g}, s, requests, demand);
@@ -312,8 +315,11 @@ class FlowSimulation {
          ++attempt) {
       const CallOutcome outcome = call_service(index, s, pending * sampled, from, path, deadline);
       served += pending * outcome.served;
-      if (outcome.answered)
-        records_[index].groups[g.value].latency.add(pending, outcome.latency, profile_end(outcome));
+      // The users' share of the responses: none while nobody is active.
+      if (outcome.answered && demand > 0) {
+        records_[index].groups[g.value].latency.add(pending * demand / requests, outcome.latency,
+                                                    profile_end(outcome));
+      }
       pending *= outcome.retryable;
     }
     StepRecord& record = records_[index];

@@ -55,8 +55,9 @@ RareEvent parse_rare_event(const Scenario& scenario, std::string_view text) {
     const std::string stop = format_duration(scenario.retries_stop().since_t0());
     throw std::invalid_argument(fmt::format(
         "--rare \"{}\": T0+{} is past T0+{}: without a horizon, a run stops the unlimited "
-        "retries of step {} there, leaving it unfinished, so those runs would count whatever "
-        "the duration; give a duration up to {}, or the scenario a horizon of at least T0+{}",
+        "retries of step {} there, leaving it unfinished, so a run whose event waits for it "
+        "would count whatever the duration; give a duration up to {}, or the scenario a "
+        "horizon of at least T0+{}",
         text, format_duration(*later_than), stop, scenario.steps[retrying->value].id, stop,
         format_duration(*later_than)));
   }
