@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
@@ -19,6 +21,18 @@
 #include "faultline/strategy.hpp"
 
 namespace faultline::testing {
+
+// The message `work` was refused with (std::invalid_argument); empty when
+// it was not refused.
+template <class Work>
+std::optional<std::string> refusal_of(Work&& work) {
+  try {
+    work();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
 
 // With fmt, not std::string's operator+: g++ 12 warns falsely on the
 // latter's inlined copies for some lengths of the checkout's path (see the

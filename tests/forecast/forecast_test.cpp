@@ -18,6 +18,7 @@
 namespace faultline {
 namespace FAULTLINE_TEST_FILE {
 
+using testing::refusal_of;
 using testing::scenario_fixture;
 
 constexpr double kMinute = 60'000;
@@ -49,14 +50,11 @@ TEST(Forecast, RefusesAMilestoneAlreadyKnownAsAnEventAhead) {
       std::invalid_argument);
   // Found by a helper: the same event by another name, diagnose's
   // completion, was forecast after it was seen, landing after it.
-  try {
-    forecast(*scenario, options_at(*scenario, Duration::hours(3), "completed:diagnose"));
-    ADD_FAILURE() << "a known milestone's event was forecast";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "completed:diagnose is the event of milestone diagnosed, observed at its time and "
-              "known by then, not ahead: forecast an event still ahead");
-  }
+  EXPECT_EQ(refusal_of([&] {
+              forecast(*scenario, options_at(*scenario, Duration::hours(3), "completed:diagnose"));
+            }),
+            "completed:diagnose is the event of milestone diagnosed, observed at its time and "
+            "known by then, not ahead: forecast an event still ahead");
   ForecastOptions before_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db");
   before_t0.now = SimTime{} - Duration::hours(1);
   EXPECT_THROW(forecast(*scenario, before_t0), std::invalid_argument);
@@ -69,24 +67,16 @@ TEST(Forecast, RefusesAHistoryAtT0AndSaysWhatOneGenerationCannotDo) {
   const auto scenario = scenario_fixture("forecast/fixtures/exponential.yaml");
   ForecastOptions at_t0 = options_at(*scenario, Duration{}, "completed:rebuild-db", 100);
   at_t0.history = true;
-  try {
-    forecast(*scenario, at_t0);
-    ADD_FAILURE() << "a history at T0 was made";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("a forecast at T0 has none; leave --history out"),
-              std::string::npos)
-        << e.what();
-  }
+  const auto at_t0_refused = refusal_of([&] { forecast(*scenario, at_t0); });
+  ASSERT_TRUE(at_t0_refused) << "a history at T0 was made";
+  EXPECT_NE(at_t0_refused->find("a forecast at T0 has none; leave --history out"),
+            std::string::npos)
+      << *at_t0_refused;
   ForecastOptions one = options_at(*scenario, Duration::minutes(135), "completed:rebuild-db", 100);
   one.smc.most_generations = 1;
-  try {
-    forecast(*scenario, one);
-    ADD_FAILURE() << "one generation held the runs to a milestone 15 minutes wide";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "at T+2h15m the runs could not be held to the milestone known by then: with one "
-              "generation, the first runs drawn are not brought nearer; raise --generations");
-  }
+  EXPECT_EQ(refusal_of([&] { forecast(*scenario, one); }),
+            "at T+2h15m the runs could not be held to the milestone known by then: with one "
+            "generation, the first runs drawn are not brought nearer; raise --generations");
 }
 
 // Found by a helper: an event asked for that every run had seen by the
@@ -98,14 +88,12 @@ TEST(Forecast, AnEventEveryRunSawAlreadyIsRefusedAsSuch) {
       std::make_shared<Scenario>(*scenario_fixture("forecast/fixtures/exponential.yaml"));
   scenario->steps.front().methods.front().duration = Distribution::fixed(Duration::minutes(10));
   scenario->observed.clear();
-  try {
-    forecast(*scenario, options_at(*scenario, Duration::minutes(30), "completed:diagnose", 100));
-    ADD_FAILURE() << "an event every run saw by then was forecast";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "no run of the 100 drawn agrees with what was known: in each, an event asked for "
-              "as still ahead had already happened by then; check the events asked for");
-  }
+  EXPECT_EQ(refusal_of([&] {
+              forecast(*scenario,
+                       options_at(*scenario, Duration::minutes(30), "completed:diagnose", 100));
+            }),
+            "no run of the 100 drawn agrees with what was known: in each, an event asked for as "
+            "still ahead had already happened by then; check the events asked for");
 }
 
 // Found by a helper: an event asked for twice was forecast twice, as
@@ -136,15 +124,12 @@ TEST(Forecast, RefusesATimeAtOrPastWhereRetriesStop) {
   auto scenario =
       std::make_shared<Scenario>(*scenario_fixture("forecast/fixtures/exponential.yaml"));
   scenario->steps.back().methods.front().retries = kUnlimitedRetries;
-  try {
-    forecast(*scenario, options_at(*scenario, Duration::days(30), "all-restored", 100));
-    ADD_FAILURE() << "a forecast from where the retries stop was made";
-  } catch (const std::invalid_argument& e) {
-    const std::string why = e.what();
-    EXPECT_NE(why.find("T0+30d, is not before T0+30d"), std::string::npos) << why;
-    EXPECT_NE(why.find("retries of step " + scenario->steps.back().id), std::string::npos) << why;
-    EXPECT_NE(why.find("a horizon past T0+30d"), std::string::npos) << why;
-  }
+  const auto why = refusal_of(
+      [&] { forecast(*scenario, options_at(*scenario, Duration::days(30), "all-restored", 100)); });
+  ASSERT_TRUE(why) << "a forecast from where the retries stop was made";
+  EXPECT_NE(why->find("T0+30d, is not before T0+30d"), std::string::npos) << *why;
+  EXPECT_NE(why->find("retries of step " + scenario->steps.back().id), std::string::npos) << *why;
+  EXPECT_NE(why->find("a horizon past T0+30d"), std::string::npos) << *why;
 }
 
 // p10, p50 and p90 in minutes after T0, each within its sampling error
