@@ -58,8 +58,9 @@ std::string search_text(const RareEventEstimate& e) {
       "runs\n",
       e.search.size(), thousands(static_cast<std::int64_t>(e.search_runs / e.search.size())));
   for (const StretchLevel& l : e.search) {
-    text += fmt::format("    at most {:<34} {} runs at or past {}\n", stretch_text(l.most),
-                        thousands(static_cast<std::int64_t>(l.runs_at_or_past)),
+    text += fmt::format("    at most {:<34} {} runs {} {}\n", stretch_text(l.most),
+                        thousands(static_cast<std::int64_t>(l.runs_counted)),
+                        l.at_threshold ? "past" : "at or past",
                         format_duration(Duration::seconds((l.level.ms + 500) / 1000)));
   }
   text += sites_text(e);
@@ -94,10 +95,14 @@ std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e
       "useful as {} unweighted hits)\n",
       thousands(static_cast<std::int64_t>(e.runs)), thousands(static_cast<std::int64_t>(e.hits)),
       thousands(std::llround(e.effective_hits)));
-  text += fmt::format(
-      "  plain Monte Carlo would need {} runs for the same error: {}x the {} runs made\n",
-      probability(e.plain_runs_for_same_error()), number(e.speedup()),
-      thousands(static_cast<std::int64_t>(e.runs + e.search_runs)));
+  if (const auto plain = e.plain_runs_for_same_error()) {
+    text += fmt::format(
+        "  plain Monte Carlo would need {} runs for the same error: {}x the {} runs made\n",
+        probability(*plain), number(*e.speedup()),
+        thousands(static_cast<std::int64_t>(e.runs + e.search_runs)));
+  } else {
+    text += "  plain Monte Carlo would see it in every run: the event is not rare\n";
+  }
   if (e.unplanned_draws > 0) {
     text += fmt::format(
         "  note: {} draws came from parameters no draw site names, drawn as the "
@@ -139,7 +144,7 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
     j["search"].push_back(
         {{"most_stretch", {{"durations", l.most.durations}, {"outcomes", l.most.outcomes}}},
          {"level_s", static_cast<double>(l.level.ms) / 1000},
-         {"runs_at_or_past", l.runs_at_or_past}});
+         {l.at_threshold ? "runs_past" : "runs_at_or_past", l.runs_counted}});
   }
   j["search_reached"] = e.search.empty() ? ordered_json() : ordered_json(e.search_reached);
   j["search_runs"] = e.search_runs;
@@ -155,8 +160,11 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
   j["interval_95"] = e.hits > 0 ? ordered_json{e.low, e.high} : ordered_json();
   j["effective_hits"] = e.effective_hits;
   j["unplanned_draws"] = e.unplanned_draws;
-  j["plain_runs_for_same_error"] = estimated(e.plain_runs_for_same_error());
-  j["speedup"] = estimated(e.speedup());
+  const auto or_null = [](std::optional<double> value) {
+    return value ? ordered_json(*value) : ordered_json();
+  };
+  j["plain_runs_for_same_error"] = or_null(e.plain_runs_for_same_error());
+  j["speedup"] = or_null(e.speedup());
   return j;
 }
 

@@ -58,7 +58,7 @@ TEST(RareEvents, AnErlangRepairChainsTailFrom1e4To1e7) {
     EXPECT_TRUE(near_exact(e, erlang3_tail(hours), 0.05)) << hours << "h";
     EXPECT_TRUE(e.search_reached);
     // 10^-7 with 5% error takes plain Monte Carlo some 4 * 10^9 runs.
-    EXPECT_GT(e.speedup(), 100) << hours << "h";
+    EXPECT_GT(e.speedup().value_or(0), 100) << hours << "h";
   }
 }
 
@@ -182,7 +182,7 @@ TEST(RareEvents, AgreesWithPlainMonteCarloWhereThatWorks) {
   const auto s = estimate("chain.yaml", "restored:db later than 8h", stretched);
   EXPECT_TRUE(near_exact(s, exact, 0.03));
   EXPECT_LT(s.relative_error, p.relative_error);
-  EXPECT_GT(s.speedup(), 5);
+  EXPECT_GT(s.speedup().value_or(0), 5);
 }
 
 TEST(RareEvents, TheSameWhateverTheThreadCount) {
@@ -214,16 +214,71 @@ TEST(RareEvents, TheSearchClimbsLevelByLevel) {
   const std::size_t climbing = e.search.size() - 2;
   EXPECT_EQ(e.search.front().most, Stretch{});  // the first level draws plainly
   for (std::size_t l = 1; l < e.search.size(); ++l) {
-    if (l < climbing)
+    if (l < climbing) {
       EXPECT_GT(e.search[l].level, e.search[l - 1].level);
-    else
+    } else {
       EXPECT_EQ(e.search[l].level, Duration::hours(22));
+      EXPECT_TRUE(e.search[l].at_threshold);
+    }
     EXPECT_GT(e.search[l].most.durations, 1.0);
     EXPECT_EQ(e.search[l].most.outcomes, 1.0);  // the chain's steps always succeed
   }
   EXPECT_EQ(e.search[climbing - 1].level, Duration::hours(22));
   EXPECT_LT(e.search[climbing - 2].level, Duration::hours(22));
   EXPECT_EQ(e.search_runs, 1'000 * e.search.size());
+}
+
+// At the threshold the search counts the runs past it, as the estimate
+// does, not those at it: where every run is back at 10h or later
+// (point_mass.yaml, P = e^-10 = 4.54e-5), it counted all its runs as at
+// the threshold from its first level, and said it had got there with no
+// run past it. Its levels now stay below the threshold (10h is where they
+// begin, not past it), and it says it stopped short.
+TEST(RareEvents, TheSearchCountsRunsPastTheThresholdAsTheEstimateDoes) {
+  RareEventOptions options;
+  options.runs = 20'000;
+  options.search_runs = 2'000;
+  const auto scenario = scenario_fixture("rare/fixtures/point_mass.yaml");
+  const auto e = estimate_rare_event(
+      *scenario, parse_rare_event(*scenario, "all-restored later than 10h"), options);
+  ASSERT_FALSE(e.search.empty());
+  for (const StretchLevel& level : e.search) {
+    EXPECT_EQ(level.level, Duration::hours(10));
+    EXPECT_FALSE(level.at_threshold);
+    EXPECT_EQ(level.runs_counted, 2'000U);  // every run is back at 10h or later
+  }
+  EXPECT_FALSE(e.search_reached);
+  const std::string text = reports::rare_event_text(*scenario, e);
+  EXPECT_NE(text.find("2,000 runs at or past 10h"), std::string::npos) << text;
+  EXPECT_NE(text.find("the search stopped short of the threshold"), std::string::npos) << text;
+  // The chain's levels at its threshold count those past it.
+  const auto chain = estimate("chain.yaml", "all-restored later than 14h", options);
+  ASSERT_TRUE(chain.search_reached);
+  EXPECT_TRUE(chain.search.back().at_threshold);
+  EXPECT_NE(reports::rare_event_text(*scenario, chain).find(" runs past 14h\n"), std::string::npos);
+  EXPECT_TRUE(reports::rare_event_json(*scenario, chain).at("search").back().contains("runs_past"));
+}
+
+// A certain event (every run of point_mass.yaml is back at 10h or later,
+// so later than 9h) has no plain Monte Carlo error to compare: it said
+// plain runs would need 0 runs, a speedup of 0x.
+TEST(RareEvents, ACertainEventIsNotCalledRare) {
+  RareEventOptions options;
+  options.runs = 1'000;
+  options.stretch = Stretch{1, 1};
+  const auto scenario = scenario_fixture("rare/fixtures/point_mass.yaml");
+  const auto e = estimate_rare_event(
+      *scenario, parse_rare_event(*scenario, "all-restored later than 9h"), options);
+  EXPECT_EQ(e.hits, 1'000U);
+  EXPECT_EQ(e.probability, 1.0);
+  EXPECT_FALSE(e.plain_runs_for_same_error());
+  EXPECT_FALSE(e.speedup());
+  EXPECT_NE(reports::rare_event_text(*scenario, e)
+                .find("plain Monte Carlo would see it in every run: the event is not rare"),
+            std::string::npos);
+  const auto json = reports::rare_event_json(*scenario, e);
+  EXPECT_EQ(json.at("probability"), 1.0);
+  EXPECT_TRUE(json.at("speedup").is_null());
 }
 
 // An event no run reaches gives 0 with no hits, and says the search did
@@ -239,7 +294,7 @@ TEST(RareEvents, AnEventNoRunReaches) {
       *scenario, parse_rare_event(*scenario, "restored:cache later than 1h"), options);
   EXPECT_EQ(e.hits, 0U);
   EXPECT_EQ(e.probability, 0.0);
-  EXPECT_EQ(e.plain_runs_for_same_error(), 0.0);
+  EXPECT_FALSE(e.plain_runs_for_same_error());
   EXPECT_NE(reports::rare_event_text(*scenario, e).find("no run of 500 reached it: no estimate"),
             std::string::npos);
   const auto json = reports::rare_event_json(*scenario, e);

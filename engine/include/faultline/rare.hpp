@@ -75,11 +75,13 @@ struct RareEventOptions {
 // One level of the cross-entropy search: its runs drew at the stretches
 // the last level chose (`most`: the largest of each kind), the top tenth of
 // them (by when the event happened) began at `level`, and those runs,
-// weighed back, gave the next stretches.
+// weighed back, gave the next stretches. A level at the threshold counts
+// the runs past it, as the estimate does; one below, those at or past it.
 struct StretchLevel {
   Stretch most;
   Duration level;
-  std::uint64_t runs_at_or_past = 0;
+  bool at_threshold = false;
+  std::uint64_t runs_counted = 0;
 };
 
 // The greatest stretch the search may choose: far past what any tail in a
@@ -121,10 +123,11 @@ struct RareEventEstimate {
   std::uint64_t unplanned_draws = 0;
 
   // Plain runs that would give the same relative error, (1 - p) / (p re^2),
-  // and how many times the runs made (estimate and search) that is; 0 when
-  // no run hit.
-  double plain_runs_for_same_error() const;
-  double speedup() const;
+  // and how many times the runs made (estimate and search) that is; none
+  // when no run hit, or when the event is certain (p = 1, where plain runs
+  // have no error either).
+  std::optional<double> plain_runs_for_same_error() const;
+  std::optional<double> speedup() const;
 };
 
 // Throws std::invalid_argument for runs or threads out of range, or a

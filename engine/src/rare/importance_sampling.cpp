@@ -236,7 +236,12 @@ Stretch most_of(const std::vector<detail::DrawSite>& sites, const std::vector<do
 StretchFit search_stretches(const Scenario& scenario, const RareEventOptions& options,
                             const std::vector<detail::DrawSite>& sites,
                             RareEventEstimate& estimate) {
-  const std::int64_t threshold = estimate.event.later_than.ms;
+  // The estimate counts the runs past the threshold, so the search's last
+  // level does too: it counts from a millisecond past. Counting those at
+  // it, at a threshold most runs reach exactly, the search said it had got
+  // there while no run of its was past it (point_mass.yaml).
+  const std::int64_t later_than = estimate.event.later_than.ms;
+  const std::int64_t threshold = later_than + 1;
   StretchFit fit{std::vector<double>(sites.size(), 1.0), Stretch{}};
   std::int64_t highest = -1;
   int stalled = 0;
@@ -253,9 +258,9 @@ StretchFit search_stretches(const Scenario& scenario, const RareEventOptions& op
     }
     estimate.search_runs += options.search_runs;
     const std::int64_t level = elite_level(runs.event_ms, threshold);
-    const auto past = std::ranges::count_if(runs.event_ms, [&](auto t) { return t >= level; });
-    estimate.search.push_back(
-        {most_of(sites, fit.by_site), Duration{level}, static_cast<std::uint64_t>(past)});
+    const auto counted = std::ranges::count_if(runs.event_ms, [&](auto t) { return t >= level; });
+    estimate.search.push_back({most_of(sites, fit.by_site), Duration{std::min(level, later_than)},
+                               level == threshold, static_cast<std::uint64_t>(counted)});
     fit = next_stretches(runs, level, sites);
     estimate.search_reached = level == threshold;
     refinements = estimate.search_reached ? refinements + 1 : 0;
@@ -328,14 +333,17 @@ void check_options(const RareEventOptions& options) {
 
 }  // namespace
 
-double RareEventEstimate::plain_runs_for_same_error() const {
-  if (hits == 0 || relative_error <= 0 || probability <= 0)
-    return 0;
+std::optional<double> RareEventEstimate::plain_runs_for_same_error() const {
+  if (hits == 0 || relative_error <= 0 || probability <= 0 || probability >= 1)
+    return std::nullopt;
   return (1 - probability) / (probability * relative_error * relative_error);
 }
 
-double RareEventEstimate::speedup() const {
-  return plain_runs_for_same_error() / static_cast<double>(runs + search_runs);
+std::optional<double> RareEventEstimate::speedup() const {
+  const auto plain = plain_runs_for_same_error();
+  if (!plain)
+    return std::nullopt;
+  return *plain / static_cast<double>(runs + search_runs);
 }
 
 RareEventEstimate estimate_rare_event(const Scenario& scenario, const RareEvent& event,
