@@ -31,7 +31,7 @@ struct DependencyEdge {
 using ServiceGraph =
     boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, ServiceNode, DependencyEdge>;
 
-std::string regions_of(const Topology& topology, const Service& service) {
+std::string regions_of(const Topology& topology, const Service& service, GraphText text) {
   std::vector<RegionId> seen;
   std::string regions;
   for (const DeploymentId d : service.deployments) {
@@ -39,7 +39,7 @@ std::string regions_of(const Topology& topology, const Service& service) {
     if (std::find(seen.begin(), seen.end(), r) != seen.end())
       continue;
     seen.push_back(r);
-    regions += (regions.empty() ? "" : ",") + topology.region(r).id;
+    regions += (regions.empty() ? "" : ",") + text(topology.region(r).id);
   }
   return regions;
 }
@@ -56,17 +56,18 @@ std::vector<long> spof_counts(const Topology& topology, const TopologyAnalysis& 
   return counts;
 }
 
-// Vertex i is service i.
-ServiceGraph service_graph(const Topology& topology, const TopologyAnalysis& analysis) {
+// Vertex i is service i; `text` is what the format does to the user's.
+ServiceGraph service_graph(const Topology& topology, const TopologyAnalysis& analysis,
+                           GraphText text) {
   ServiceGraph graph(topology.services().size());
   const std::vector<long> spofs = spof_counts(topology, analysis);
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const Service& service = topology.services()[s];
     const BlastRadius& radius = analysis.blast_radius[s];
-    graph[s] = {service.id,
-                service.name,
+    graph[s] = {text(service.id),
+                text(service.name),
                 std::string(word_of(service.redundancy)),
-                regions_of(topology, service),
+                regions_of(topology, service, text),
                 static_cast<long>(radius.services_lost_count),
                 static_cast<long>(radius.user_groups_count),
                 static_cast<long>(radius.users.value),
@@ -103,12 +104,12 @@ boost::dynamic_properties properties(ServiceGraph& graph, bool dot) {
 }  // namespace
 
 std::string analysis_dot(const Topology& topology, const TopologyAnalysis& analysis) {
-  ServiceGraph graph = service_graph(topology, analysis);
+  ServiceGraph graph = service_graph(topology, analysis, dot_text);
   return as_dot(graph, properties(graph, true));
 }
 
 std::string analysis_graphml(const Topology& topology, const TopologyAnalysis& analysis) {
-  ServiceGraph graph = service_graph(topology, analysis);
+  ServiceGraph graph = service_graph(topology, analysis, as_written);
   return as_graphml(graph, properties(graph, false));
 }
 

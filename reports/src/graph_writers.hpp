@@ -10,6 +10,7 @@
 #include <cctype>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 // GCC 12 at -O2 takes the edge iterators of a Boost adjacency list, whose
 // optional member stays empty until an edge is found, for uninitialised
@@ -58,6 +59,29 @@ inline std::string quote_dot_keywords(const std::string& dot) {
     }
   }
   return out;
+}
+
+// Text the user wrote, as a DOT id or value: its backslashes doubled, as
+// Boost escapes only quotes. A single one escaped what followed, and at
+// the end of a name or id (C:\store\) escaped the closing quote, and no
+// reader took the file (found by a helper); Graphviz draws a doubled one
+// as one. Text the DOT writer adds to it (a label's line breaks) is added
+// after.
+inline std::string dot_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    out += c;
+    if (c == '\\')
+      out += c;
+  }
+  return out;
+}
+
+// What a graph builder does to the user's text: dot_text for DOT,
+// as_written for GraphML, whose writer escapes it all.
+using GraphText = std::string (*)(std::string_view);
+inline std::string as_written(std::string_view text) {
+  return std::string(text);
 }
 
 template <class Graph>

@@ -39,17 +39,20 @@ std::string offset(const std::optional<SimTime>& t) {
   return t ? format_offset(*t) : std::string();
 }
 
-StepNode step_node(const Scenario& scenario, const RunResult& result, StepId s, bool critical) {
+// `text` is what the format does to the user's text.
+StepNode step_node(const Scenario& scenario, const RunResult& result, StepId s, bool critical,
+                   GraphText text) {
   const Step& step = scenario.steps[s.value];
   const StepOutcome& outcome = result.steps[s.value];
-  const std::string crew = step.crew ? scenario.crews[step.crew->value].id : std::string();
-  const std::string target = step_subject(scenario, step);
+  const std::string crew = step.crew ? text(scenario.crews[step.crew->value].id) : std::string();
+  const std::string target = text(step_subject(scenario, step));
+  const std::string id = text(step.id);
   const std::string_view ended = outcome_name(outcome);
-  std::string label = step.id + "\\n" + std::string(word_of(step.action));
+  std::string label = id + "\\n" + std::string(word_of(step.action));
   label += target.empty() ? "" : " " + target;
   label += crew.empty() ? "" : "\\ncrew " + crew;
   const bool never_ran = !outcome.started || outcome.skipped;
-  return {step.id,
+  return {id,
           label,
           std::string(word_of(step.action)),
           target,
@@ -68,7 +71,7 @@ StepEdge step_edge(std::string kind, bool critical) {
 }
 
 // Vertex i is step i; an edge goes from a step to one that waited for it.
-StepGraph runbook_graph(const Scenario& scenario, const RunResult& result) {
+StepGraph runbook_graph(const Scenario& scenario, const RunResult& result, GraphText text) {
   const std::vector<StepId> path = critical_path(scenario, result);
   const auto on_path = [&](StepId s) { return std::ranges::find(path, s) != path.end(); };
   // Consecutive steps of the critical path: the later waited for the earlier.
@@ -79,7 +82,7 @@ StepGraph runbook_graph(const Scenario& scenario, const RunResult& result) {
   StepGraph graph(scenario.steps.size());
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
     const StepId step{s};
-    graph[s] = step_node(scenario, result, step, on_path(step));
+    graph[s] = step_node(scenario, result, step, on_path(step), text);
     for (const StepId before : scenario.steps[s].after)
       boost::add_edge(before.value, s, step_edge("after", link_of_path(before, step)), graph);
   }
@@ -117,12 +120,12 @@ boost::dynamic_properties properties(StepGraph& graph, bool dot) {
 }  // namespace
 
 std::string runbook_dot(const Scenario& scenario, const RunResult& result) {
-  StepGraph graph = runbook_graph(scenario, result);
+  StepGraph graph = runbook_graph(scenario, result, dot_text);
   return as_dot(graph, properties(graph, true));
 }
 
 std::string runbook_graphml(const Scenario& scenario, const RunResult& result) {
-  StepGraph graph = runbook_graph(scenario, result);
+  StepGraph graph = runbook_graph(scenario, result, as_written);
   return as_graphml(graph, properties(graph, false));
 }
 

@@ -66,6 +66,20 @@ TEST_F(GraphExport, TheLayersSayWhatLayerZeroIsBesideACycle) {
             std::string::npos);
 }
 
+struct NamedNode {
+  std::string id;
+};
+using NamedGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, NamedNode>;
+
+// Reads a DOT file back into `graph` with Boost's own reader, its node ids
+// kept; false when it cannot read it. (The graph is filled in place: GCC 12
+// takes a copy of one for uninitialised, as above.)
+bool read_dot_ids(const std::string& dot, NamedGraph& graph) {
+  boost::dynamic_properties dp(boost::ignore_other_properties);
+  dp.property("node_id", get(&NamedNode::id, graph));
+  return boost::read_graphviz(dot, graph, dp);
+}
+
 // Found by a helper: services named edge or graph were written as bare
 // words, DOT's keywords, and no reader took the file. dot_keywords.yaml's
 // four services and three dependencies read back by Boost's own reader,
@@ -78,20 +92,35 @@ TEST(GraphExportIds, DotKeywordsAreQuotedAndReadBack) {
   for (const char* quoted : {"\"edge\"->\"Node\"", "\"Node\"->\"graph\"", "\"graph\"->store",
                              "label=\"graph\"", "label=store"})
     EXPECT_NE(dot.find(quoted), std::string::npos) << quoted << " in\n" << dot;
-  struct Named {
-    std::string id;
-  };
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Named>;
-  Graph graph;
-  boost::dynamic_properties dp(boost::ignore_other_properties);
-  dp.property("node_id", get(&Named::id, graph));
-  ASSERT_TRUE(boost::read_graphviz(dot, graph, dp)) << dot;
+  NamedGraph graph;
+  ASSERT_TRUE(read_dot_ids(dot, graph)) << dot;
   EXPECT_EQ(boost::num_edges(graph), 3u);
   std::vector<std::string> ids;
   for (const auto v : boost::make_iterator_range(boost::vertices(graph)))
     ids.push_back(graph[v].id);
   std::ranges::sort(ids);
   EXPECT_EQ(ids, (std::vector<std::string>{"Node", "edge", "graph", "store"}));
+}
+
+// Found by a helper: Boost escapes quotes, not backslashes, so a name or
+// id ending in one (backslashes.yaml's C:\store\) ended its DOT string
+// early, and no reader took the file. Each is doubled in DOT, as Graphviz
+// reads it, and left as written in GraphML.
+TEST(GraphExportIds, BackslashesAreDoubledInDot) {
+  const auto load = load_topology(testing::test_path("reports/fixtures/backslashes.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  const TopologyAnalysis analysis = analyze(*load.topology);
+  const std::string dot = reports::analysis_dot(*load.topology, analysis);
+  for (const char* written :
+       {R"("a\\pp"->"store\\")", R"(label="C:\\store\\")", R"(regions="dc\\1")"})
+    EXPECT_NE(dot.find(written), std::string::npos) << written << " in\n" << dot;
+  NamedGraph graph;
+  ASSERT_TRUE(read_dot_ids(dot, graph)) << dot;
+  EXPECT_EQ(boost::num_vertices(graph), 2u);
+  EXPECT_EQ(boost::num_edges(graph), 1u);
+  const std::string graphml = reports::analysis_graphml(*load.topology, analysis);
+  EXPECT_NE(graphml.find(R"(C:\store\)"), std::string::npos) << graphml;
+  EXPECT_EQ(graphml.find(R"(\\)"), std::string::npos) << graphml;
 }
 
 struct Node {
@@ -165,6 +194,21 @@ class RunbookGraph : public ::testing::Test {
 TEST_F(RunbookGraph, DotMatchesItsGoldenFile) {
   EXPECT_TRUE(testing::matches_golden("golden/gate-runbook.dot",
                                       reports::runbook_dot(*scenario_, result_)));
+}
+
+// The runbook's DOT doubles the backslashes of ids and crews too, and
+// keeps its label's own line breaks (\n) single.
+TEST_F(RunbookGraph, BackslashesAreDoubledInDotAndLineBreaksKept) {
+  auto scenario = std::make_shared<Scenario>(*scenario_);
+  scenario->steps[0].id = "fix\\app\\";
+  scenario->crews[0].id = "app\\team";
+  const std::string dot = reports::runbook_dot(*scenario, replay(*scenario));
+  EXPECT_NE(dot.find(R"("fix\\app\\" [)"), std::string::npos) << dot;
+  EXPECT_NE(dot.find(R"(label="fix\\app\\\nrestore app\ncrew app\\team")"), std::string::npos)
+      << dot;
+  NamedGraph graph;
+  ASSERT_TRUE(read_dot_ids(dot, graph)) << dot;
+  EXPECT_EQ(boost::num_vertices(graph), scenario->steps.size());
 }
 
 struct StepRead {
