@@ -517,6 +517,29 @@ TEST(Loader, AMilestonesToleranceIsADuration) {
   EXPECT_EQ(d.error_count(), 2u);
 }
 
+// Found by a helper: validate took a milestone before T0, which no run can
+// meet, and calibrate fitted to it. One whose tolerance reaches T0 is still
+// taken (milestones_before_t0.yaml works each out).
+TEST(Loader, RefusesAMilestoneNoRunCanMeetBeforeT0) {
+  const auto load = load_scenario(semantics_fixture("milestones_before_t0.yaml"));
+  const auto& d = load.diagnostics;
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(d, 14, 44,
+                        "milestone 'a' is at T-1h, before T0 (the scenario's start, where runs "
+                        "begin): no simulated event can meet it; give a time at or after T0, or "
+                        "a 'within' that reaches T0"))
+      << d.to_text();
+  EXPECT_TRUE(has_error(d, 15, 44,
+                        "milestone 'b' is at T-30m, before T0 (the scenario's start, where runs "
+                        "begin): no simulated event can meet it; give a time at or after T0"))
+      << d.to_text();
+  EXPECT_FALSE(has_error(d, 15, 44, "within"));  // a deadline's tolerance cannot help
+  EXPECT_TRUE(
+      has_error(d, 16, 44, "milestone 'c' is at T-1h, more than its tolerance (30m) before T0"))
+      << d.to_text();
+  EXPECT_EQ(d.error_count(), 3u) << d.to_text();
+}
+
 TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {
   const auto load = load_scenario(semantics_fixture("warn_unreachable.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();

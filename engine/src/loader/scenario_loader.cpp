@@ -1438,7 +1438,24 @@ class ScenarioReader {
     }
     if (const yaml::Node w = f.get("within"); w.defined())
       m.within = reader_.duration(w, "tolerance 'within' of " + what).value_or(Duration{});
+    if (at.defined() != by.defined())
+      refuse_before_t0(at.defined() ? at : by, m, what);
     observed_.push_back(std::move(m));
+  }
+
+  // Runs start at T0, so a milestone whose time and tolerance end before it
+  // can never be met (found by a helper: validate took one, and calibrate
+  // fitted to it).
+  void refuse_before_t0(const yaml::Node& time, const Milestone& m, const std::string& what) {
+    if (!clock_usable_ || (m.time + m.within).ms >= 0)
+      return;
+    const std::string tolerance =
+        m.within.ms > 0 ? "more than its tolerance (" + format_duration(m.within) + ") " : "";
+    reader_.error(time,
+                  what + " is at " + format_offset(m.time) + ", " + tolerance +
+                      "before T0 (the scenario's start, where runs begin): no simulated "
+                      "event can meet it; give a time at or after T0" +
+                      (m.timing == MilestoneTiming::at ? ", or a 'within' that reaches T0" : ""));
   }
 
   // A share of tenants back, of all of them or of one group's.
