@@ -575,6 +575,26 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
   return "";
 }
 
+std::string seen_late_text(const StepResolution& r) {
+  return fmt::format(
+      "{} of the state run's {} changes fell inside a step of {}; requests saw each from the "
+      "next step on, up to {} late",
+      thousands(static_cast<std::int64_t>(r.changes_inside)),
+      thousands(static_cast<std::int64_t>(r.changes)), human_duration(r.step),
+      human_duration(r.latest));
+}
+
+std::string unseen_text(const ScenarioClock& clock, const StepResolution& r) {
+  const bool one = r.unseen == 1;
+  return fmt::format(
+      "{} state{} of the estate, {} in all, began and ended between two step starts (the first "
+      "at {}), and no request saw {}: the users {} cut off or brought back are not in these "
+      "figures; a --step of {} or less sees each",
+      thousands(static_cast<std::int64_t>(r.unseen)), one ? "" : "s", human_duration(r.unseen_time),
+      clock.local_text(r.first_unseen_at), one ? "it" : "them", one ? "it" : "they",
+      format_duration(r.shortest_unseen));
+}
+
 std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline) {
   const std::string until = scenario.clock.local_text(baseline.until);
   const long least = std::lround(kBaselineServed * 100);

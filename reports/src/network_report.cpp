@@ -14,6 +14,31 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// Changes inside a step are seen late; states between two step starts,
+// never: said, with the step that would see them.
+std::string resolution_text(const ScenarioClock& clock, const StepResolution& r) {
+  std::string out;
+  if (r.changes_inside > 0)
+    out += "  " + seen_late_text(r) + "\n";
+  if (r.unseen > 0)
+    out += "  warning: " + unseen_text(clock, r) + "\n";
+  return out;
+}
+
+ordered_json resolution_json(const ScenarioClock& clock, const StepResolution& r) {
+  ordered_json j = {{"step_s", r.step.in_seconds()},
+                    {"changes", r.changes},
+                    {"changes_inside_a_step", r.changes_inside},
+                    {"latest_seen_late_s", r.latest.in_seconds()},
+                    {"states_unseen", r.unseen},
+                    {"unseen_s", r.unseen_time.in_seconds()}};
+  j["step_seeing_each_s"] =
+      r.unseen > 0 ? ordered_json(r.shortest_unseen.in_seconds()) : ordered_json();
+  j["first_unseen"] =
+      r.unseen > 0 ? ordered_json(clock.iso_text(r.first_unseen_at)) : ordered_json();
+  return j;
+}
+
 // A row of request totals, in its texts.
 struct RequestRow {
   std::string name;
@@ -126,7 +151,8 @@ std::string baseline_text(const Scenario& scenario, const NetworkBaseline& basel
   return out;
 }
 
-std::string network_text(const Scenario& scenario, const RequestMetrics& metrics) {
+std::string network_text(const Scenario& scenario, const NetworkRunResult& result) {
+  const RequestMetrics& metrics = result.requests;
   const Topology& topology = *scenario.topology;
   std::vector<std::string> services;
   for (const Service& s : topology.services())
@@ -143,7 +169,7 @@ std::string network_text(const Scenario& scenario, const RequestMetrics& metrics
       "  {} requests issued; SimGrid ran {} steps and repeated {} in which nothing changed\n",
       millions(metrics.requests), thousands(metrics.steps_simulated),
       thousands(metrics.steps_repeated));
-  return out;
+  return out + resolution_text(scenario.clock, result.resolution);
 }
 
 ordered_json network_json(const Scenario& scenario, const NetworkRunResult& result) {
@@ -166,6 +192,7 @@ ordered_json network_json(const Scenario& scenario, const NetworkRunResult& resu
                                        {"windows", windows_json(scenario.clock, m.groups[g])}});
   }
   j["requests"] = std::move(requests);
+  j["step_resolution"] = resolution_json(scenario.clock, result.resolution);
   j["baseline"] = baseline_json(scenario, result.baseline);
   return j;
 }

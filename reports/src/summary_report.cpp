@@ -544,6 +544,10 @@ std::string network_summary(const Scenario& scenario, const NetworkRunResult& re
       "\n## Requests\n\nWhat users asked of the estate, per window of {}; the p99 counts "
       "answers that came after the timeout ({}).\n\n",
       human_duration(m.window), human_duration(topology.network().request.timeout));
+  if (result.resolution.unseen > 0)
+    out += "**Warning:** " + md(unseen_text(scenario.clock, result.resolution)) + ".\n\n";
+  if (result.resolution.changes_inside > 0)
+    out += md(seen_late_text(result.resolution)) + ".\n\n";
   const auto columns = [](std::string first) {
     return heading({std::move(first), ">requests", ">served", "lowest success", "highest p99"});
   };

@@ -340,14 +340,15 @@ TEST_F(Reports, AShardsOutputsNameItsRuns) {
 // placeholder, "{}", and 22 spaces more.
 TEST_F(Reports, NetworkTablesStartTheirColumnsUnderTheirHeadings) {
   const auto scenario = load("tests/reports/fixtures/long_ids.yaml");
-  RequestMetrics metrics;
+  NetworkRunResult result;
+  RequestMetrics& metrics = result.requests;
   metrics.window = Duration::hours(1);
   const RequestWindow window{SimTime{}, 1000, 900, Duration::milliseconds(20),
                              Duration::milliseconds(80)};
   metrics.services = {{window}};
   metrics.groups = {{window}};
   metrics.requests = 2000;
-  const std::string text = reports::network_text(*scenario, metrics);
+  const std::string text = reports::network_text(*scenario, result);
   for (const auto& [heading, row] :
        {std::pair{"  Service ", "  the-customer-records-database-of-the-east "},
         std::pair{"  User group ", "  the-staff-of-the-east-coast-back-offé "}}) {

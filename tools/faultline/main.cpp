@@ -513,7 +513,7 @@ int replay_network(const faultline::Scenario& scenario, const faultline::Network
   say_baseline(scenario, result.baseline, {outputs.json, outputs.prom, args.dot, args.graphml});
   text_stream({outputs.json, outputs.prom, args.dot, args.graphml})
       << faultline::reports::replay_text(scenario, result.run)
-      << faultline::reports::network_text(scenario, result.requests)
+      << faultline::reports::network_text(scenario, result)
       << (budgets ? faultline::reports::budgets_text(*budgets) : "");
   const int written = write_outputs(
       outputs,

@@ -7,9 +7,11 @@
 // of its own, and the caller's process never holds an engine.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "faultline/health.hpp"
 #include "faultline/model.hpp"
 #include "faultline/replay.hpp"
 
@@ -161,12 +163,32 @@ struct NetworkBaseline {
 NetworkBaseline check_network_baseline(const Scenario& scenario, SimTime until,
                                        const NetworkOptions& options = {});
 
+// What a network run's steps saw of the state run's changes. Requests see
+// the estate as it stands at each step's start, so a change inside a step
+// shows from the next step on, and a state that begins and ends between
+// two step starts is never sent a request: its users' loss is missing.
+struct StepResolution {
+  Duration step;
+  std::uint64_t changes = 0;         // of the health inputs, after T0 and before the end
+  std::uint64_t changes_inside = 0;  // of them, inside a step
+  Duration latest;                   // the most one of them was seen late
+  std::uint64_t unseen = 0;          // states no step start saw
+  Duration unseen_time;              // their lengths added up
+  Duration shortest_unseen;          // a step this short would have seen each
+  SimTime first_unseen_at;
+};
+
+// `trace` as a traced state run records it, its first entry at T0; the run
+// ends at `end`.
+StepResolution step_resolution(std::span<const HealthChange> trace, Duration step, SimTime end);
+
 struct NetworkRunResult {
   // In the shape of a state-fidelity run: the runbook, crews and what the
   // faults did to deployments come from the state run; services' states,
   // affected users and user-hours lost from the requests.
   RunResult run;
   RequestMetrics requests;
+  StepResolution resolution;
   // Over the run's span: whether the platform carries the load at all.
   NetworkBaseline baseline;
 };

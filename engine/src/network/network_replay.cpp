@@ -270,12 +270,42 @@ NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar
                                 std::span<const SimTime> sample_times) {
   const FlowResult parsed = parse_flows(flows, *scenario.topology);
   return {ResultBuilder(scenario, calendar, traced.state, parsed, network.step).build(sample_times),
-          parsed.metrics, NetworkBaseline{}};
+          parsed.metrics, step_resolution(traced.trace, network.step, traced.state.end),
+          NetworkBaseline{}};
 }
 
 }  // namespace faultline::detail
 
 namespace faultline {
+
+// A state [from, to) is seen when a step starts in it: the first step start
+// at or after `from` comes before `to`.
+StepResolution step_resolution(std::span<const HealthChange> trace, Duration step, SimTime end) {
+  StepResolution r;
+  r.step = step;
+  for (std::size_t i = 0; i < trace.size() && trace[i].at < end; ++i) {
+    const SimTime from = trace[i].at;
+    const std::int64_t into_step = from.ms % step.ms;
+    if (i > 0) {
+      ++r.changes;
+      if (into_step != 0) {
+        ++r.changes_inside;
+        r.latest = std::max(r.latest, step - Duration{into_step});
+      }
+    }
+    const SimTime to = i + 1 < trace.size() ? std::min(trace[i + 1].at, end) : end;
+    const SimTime first_start = into_step == 0 ? from : from + (step - Duration{into_step});
+    if (to <= from || first_start < to)
+      continue;
+    if (r.unseen++ == 0) {
+      r.first_unseen_at = from;
+      r.shortest_unseen = to - from;
+    }
+    r.unseen_time = r.unseen_time + (to - from);
+    r.shortest_unseen = std::min(r.shortest_unseen, to - from);
+  }
+  return r;
+}
 
 NetworkRunResult replay_network(const Scenario& scenario, const NetworkOptions& options) {
   detail::check(scenario, options);

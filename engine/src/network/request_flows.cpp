@@ -91,6 +91,8 @@ struct Responses {
 };
 
 struct StepRecord {
+  // The step's length within the run: the last stops at the run's end.
+  double seconds = 0;
   StepFlows flows;
   int in_flight = 0;  // its flows and probes not yet done
   // Until added into the windows.
@@ -150,8 +152,9 @@ class FlowSimulation {
   }
 
   void run(FlowResult& result) {
-    if (platform_.clients.empty()) {
-      // No user group, no monitor: nothing sends a request.
+    if (platform_.clients.empty() || end_ <= SimTime{}) {
+      // No user group and no monitor, or a run that ends as it starts
+      // (a horizon of 0s): nothing sends a request.
       add_step(0);
       runs_.back().count = steps();
     } else {
@@ -240,6 +243,7 @@ class FlowSimulation {
     runs_.push_back({k, 1, {}});
     records_.emplace_back();
     StepRecord& record = records_.back();
+    record.seconds = (std::min(step_start(k + 1), end_) - step_start(k)).in_seconds();
     const std::size_t services = topology_.services().size();
     const std::size_t groups = topology_.user_groups().size();
     record.flows.requests.assign(services, 0.0);
@@ -257,7 +261,10 @@ class FlowSimulation {
     add_step(k);
     const std::size_t services = topology_.services().size();
     const std::size_t groups = topology_.user_groups().size();
-    const double per_user = topology_.network().request.per_active_user_hour * step_seconds_ / 3600;
+    // The last step stops at the run's end (found by a helper: 20m in steps
+    // of 7m counted 21m of requests).
+    const double seconds = records_.back().seconds;
+    const double per_user = topology_.network().request.per_active_user_hour * seconds / 3600;
     const std::size_t index = records_.size() - 1;
     // A monitor probes every service each step, so that a service whose
     // callers fail before reaching it still has a state: a request a
@@ -281,7 +288,7 @@ class FlowSimulation {
       // of one user sent 100 requests a second, and overloaded its
       // service), and a group with nobody active had its monitor's counted.
       const double demand = static_cast<double>(active.value) * per_user;
-      const double requests = std::max(step_seconds_ * kLeastRequestsPerSecond, demand);
+      const double requests = std::max(seconds * kLeastRequestsPerSecond, demand);
       for (const ServiceId s : group.uses) {
         start(index, platform_.clients[g], [this, index, g, s, requests, demand] {
           send_flow(index, UserGroupId{g}, s, requests, demand);
@@ -310,7 +317,7 @@ class FlowSimulation {
     std::vector<ServiceId> path;
     double served = 0;
     double pending = requests;
-    const double sampled = sample_seconds_ / step_seconds_;
+    const double sampled = sample_seconds_ / records_[index].seconds;
     for (int attempt = 0; attempt <= topology_.network().request.retries && pending > 0;
          ++attempt) {
       const CallOutcome outcome = call_service(index, s, pending * sampled, from, path, deadline);
@@ -427,7 +434,7 @@ class FlowSimulation {
   // `requests` is the sample's; the step's are counted.
   CallOutcome call_deployment(std::size_t index, ServiceId s, DeploymentId d, double requests,
                               sg4::Host* from, std::vector<ServiceId>& path, double deadline) {
-    const double counted = requests * step_seconds_ / sample_seconds_;
+    const double counted = requests * records_[index].seconds / sample_seconds_;
     const Service& service = topology_.service(s);
     const RequestSpec& spec = topology_.network().request;
     sg4::Host* host = platform_.deployments[d.value];

@@ -195,6 +195,18 @@ std::vector<std::size_t> worst_groups(std::size_t groups,
   return order;
 }
 
+// What the steps saw late or not at all, before the requests' figures.
+std::string resolution_notes(const ScenarioClock& clock, const StepResolution& r) {
+  std::string out;
+  if (r.unseen > 0) {
+    out += "<div class=\"warning\" role=\"alert\"><p>" + escape(unseen_text(clock, r)) +
+           ".</p></div>\n";
+  }
+  if (r.changes_inside > 0)
+    out += "<p>" + escape(seen_late_text(r)) + ".</p>\n";
+  return out;
+}
+
 // Each user group's requests over the windows: the share served, and the
 // p99 latency against the timeout.
 std::string requests_section(const Scenario& scenario, const NetworkRunResult& result) {
@@ -257,8 +269,8 @@ std::string requests_section(const Scenario& scenario, const NetworkRunResult& r
   latency.series.push_back(
       {"timeout", {{SimTime{}, timeout.in_seconds()}, {result.run.end, timeout.in_seconds()}}});
   const ScenarioClock& clock = scenario.clock;
-  return "<h2>Requests</h2>\n" + html::time_series_figure(clock, success) +
-         html::time_series_figure(clock, latency);
+  return "<h2>Requests</h2>\n" + resolution_notes(clock, result.resolution) +
+         html::time_series_figure(clock, success) + html::time_series_figure(clock, latency);
 }
 
 // The key figures, as cards.

@@ -22,8 +22,9 @@ namespace faultline::reports {
 // and observed-versus-simulated tables.
 std::string replay_text(const Scenario& scenario, const RunResult& result);
 // Requests at network fidelity: per service and user group, what was asked,
-// the share served, and the worst window for success and for latency.
-std::string network_text(const Scenario& scenario, const RequestMetrics& metrics);
+// the share served, and the worst window for success and for latency; and
+// the state run's changes its steps saw late or not at all.
+std::string network_text(const Scenario& scenario, const NetworkRunResult& result);
 // Whether the platform carries its load with nothing failed: one line when
 // it does, a warning naming each short service's bottleneck when not.
 std::string baseline_text(const Scenario& scenario, const NetworkBaseline& baseline);
