@@ -352,15 +352,23 @@ FisBuilder::Names FisBuilder::waits(const Fault& f, SimTime& clock_at, Names aft
   return after;
 }
 
-// How long a degradation lasts: its `lasts`, or until the replay's step
-// that mitigated it completed, or to the scenario's horizon. A mitigation
-// done before the fault strikes ends nothing (the strike comes first at
-// the same instant, as the replay's queue has it). Nothing when it never
-// ends: without a horizon the replay stops once nothing else happens, and
-// the fault goes on (or it strikes after the horizon, as the loader warns).
+// How long a degradation lasts: to the first of its `lasts` (at its
+// median, as the replay draws it), the replay's step that mitigated it, and
+// the scenario's horizon (found by a helper: a `lasts` of 2h mitigated at
+// 1h was injected for 2h, and one of 5h under a 2h horizon for 5h). A
+// mitigation done before the fault strikes ends nothing (the strike comes
+// first at the same instant, as the replay's queue has it). Nothing when it
+// never ends: without a horizon the replay stops once nothing else happens,
+// and the fault goes on (or it strikes after the horizon, as the loader
+// warns).
 std::optional<Duration> FisBuilder::degradation_length(const Fault& f) {
+  std::optional<SimTime> end;
+  const auto ends_at = [&](SimTime t) {
+    if (t >= f.at && (!end || t < *end))
+      end = t;
+  };
   if (f.lasts)
-    return f.lasts->median();
+    ends_at(f.at + f.lasts->median());
   for (std::size_t s = 0; s < scenario_.steps.size(); ++s) {
     const Step& step = scenario_.steps[s];
     // A step with a gate mitigates when its work is done, before the gate
@@ -368,12 +376,14 @@ std::optional<Duration> FisBuilder::degradation_length(const Fault& f) {
     const StepOutcome& o = replay_.steps[s];
     const auto done = o.work_done ? o.work_done : o.completed;
     if (step.action == ActionKind::mitigate && step.fault &&
-        &scenario_.faults[step.fault->value] == &f && done && *done >= f.at)
-      return *done - f.at;
+        &scenario_.faults[step.fault->value] == &f && done)
+      ends_at(*done);
   }
-  if (scenario_.horizon && *scenario_.horizon >= f.at)
-    return *scenario_.horizon - f.at;
-  return std::nullopt;
+  if (scenario_.horizon)
+    ends_at(*scenario_.horizon);
+  if (!end)
+    return std::nullopt;
+  return *end - f.at;
 }
 
 // The actions that inject one fault, each started after `after`; none for a

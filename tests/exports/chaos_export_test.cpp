@@ -102,6 +102,19 @@ TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
   EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
 }
 
+// Found by a helper: a degradation with a `lasts` was kept up for all of
+// it, though its mitigation or the horizon ended it sooner in the replay
+// (mitigated_before_lasts.yaml works out both).
+TEST(FisExport, ADegradationEndsAtTheFirstOfItsLastsItsMitigationAndTheHorizon) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated_before_lasts.yaml");
+  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const ordered_json& actions = fis.json["actions"];
+  EXPECT_EQ(actions["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
+  EXPECT_EQ(actions["lossy-db-db-east-packet-loss"]["parameters"]["documentParameters"],
+            R"({"LossPercent":"50","DurationSeconds":"2700","InstallDependencies":"True"})");
+  EXPECT_EQ(actions["slow-db-db-east-latency"]["parameters"]["duration"], "PT3H");
+}
+
 // Found by a helper: see mitigated_early.yaml.
 TEST(FisExport, AMitigationBeforeTheStrikeEndsNothing) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated_early.yaml");
