@@ -619,6 +619,23 @@ check "holding it up" grep -q "^delayed fix db by 2h;" "$work/stdout"
 check "so that db is back at 3h" grep -q "T+3h .*DONE   fix db" "$work/stdout"
 check "saved where the quoted path says" test -s "$work/spaced saved.yaml"
 expect_exit 0 "which validates" "$faultline" validate "$work/spaced saved.yaml"
+# Found by a helper: save estate.yaml replaced the topology gate.yaml
+# reads, which then no longer loaded; save refuses the rehearsal's inputs
+# (the scenario, its topology and the script), however spelt.
+cp tests/runbook/fixtures/semantics/gate.yaml tests/runbook/fixtures/semantics/estate.yaml "$work/"
+printf 'save estate.yaml\nsave ./gate.yaml\nsave %s\n' "$work/inputs.txt" >"$work/inputs.txt"
+expect_exit 2 "rehearse refuses to save over its inputs" \
+  bash -c 'cd "$1" && "$2" rehearse gate.yaml --script inputs.txt' _ "$work" "$faultline"
+check "the topology" grep -q "^refused: save estate.yaml would overwrite .*estate.yaml, which this rehearsal read" "$work/stdout"
+check "the scenario" grep -q "^refused: save ./gate.yaml would overwrite gate.yaml" "$work/stdout"
+check "the script" grep -q "^refused: save $work/inputs.txt would overwrite inputs.txt" "$work/stdout"
+check "each left as it was" cmp -s tests/runbook/fixtures/semantics/estate.yaml "$work/estate.yaml"
+expect_exit 0 "so the scenario still validates" "$faultline" validate "$work/gate.yaml"
+# Found by a helper: rehearsing an optimize scenario was an internal error.
+sed 's/^topology: estate.yaml/topology: estate.yaml\nstrategy: optimize/' "$work/gate.yaml" >"$work/optimize.yaml"
+expect_exit 2 "rehearse refuses the optimize search" \
+  "$faultline" rehearse "$work/optimize.yaml" --script "$work/clean.txt"
+check "saying where, and what to do" grep -q "optimize.yaml:[0-9]*:[0-9]*: error: a rehearsal follows one run" "$work/stderr"
 printf 'delay "fix db 2h\nstatus\n' >"$work/open_quote.txt"
 expect_exit 2 "a double quote left open is refused" \
   "$faultline" rehearse tests/rehearsal/spaced_id.yaml --script "$work/open_quote.txt"

@@ -1215,7 +1215,7 @@ int rehearse(const std::string& scenario_path, const std::string& script) {
     std::cerr << "faultline: cannot read the script " << script << "\n";
     return kExitBadInput;
   }
-  return faultline::cli::rehearse(scenario_path, load_options, in, std::cout, true, false);
+  return faultline::cli::rehearse(scenario_path, load_options, in, std::cout, true, false, script);
 }
 
 }  // namespace

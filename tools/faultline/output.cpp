@@ -87,6 +87,17 @@ std::optional<std::filesystem::path> file_named(std::string_view path) {
 
 }  // namespace
 
+std::optional<std::string> input_named(std::string_view path, std::span<const std::string> inputs) {
+  const auto file = file_named(path);
+  if (!file)
+    return std::nullopt;
+  for (const std::string& input : inputs) {
+    if (file_named(input) == file)
+      return input;
+  }
+  return std::nullopt;
+}
+
 // Found by a helper: two outputs naming one file kept only the last
 // written, and a --json naming the topology replaced it.
 bool outputs_apart(std::initializer_list<std::string_view> output_paths,
@@ -105,13 +116,11 @@ bool outputs_apart(std::initializer_list<std::string_view> output_paths,
                 << "; give each output a file of its own\n";
       return false;
     }
-    for (const std::string& input : inputs) {
-      if (file_named(input) == file) {
-        std::cerr << "faultline: the output " << path << " is " << input
-                  << ", an input of this command, which writing it would overwrite; write "
-                     "the output elsewhere\n";
-        return false;
-      }
+    if (const auto input = input_named(path, inputs)) {
+      std::cerr << "faultline: the output " << path << " is " << *input
+                << ", an input of this command, which writing it would overwrite; write "
+                   "the output elsewhere\n";
+      return false;
     }
     written_files.push_back(*file);
   }

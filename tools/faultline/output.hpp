@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ using TextSink = std::function<void(std::string_view)>;
 using TextPieces = std::function<void(const TextSink&)>;
 // As write_output, the text written as its pieces are made.
 int write_output(const std::string& path, const TextPieces& pieces);
+
+// The one of `inputs` that `path` names, however spelt (through links,
+// relative or absolute); none for standard output.
+std::optional<std::string> input_named(std::string_view path, std::span<const std::string> inputs);
 
 // Of a command's outputs (--json, --prom, --report, --dot …), one at most
 // may be - (standard output), no two may name the same file, and none may

@@ -12,6 +12,7 @@
 #include "faultline/reports/atomic_file.hpp"
 #include "faultline/reports/text.hpp"
 #include "faultline/runbook.hpp"
+#include "output.hpp"
 
 namespace faultline::cli {
 
@@ -79,7 +80,17 @@ std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
 
 class Session {
  public:
-  Session(Rehearsal rehearsal, std::ostream& out) : r_(std::move(rehearsal)), out_(out) {}
+  // `inputs`: the files the session read, which save must not overwrite.
+  Session(Rehearsal rehearsal, std::vector<std::string> inputs, std::ostream& out)
+      : r_(std::move(rehearsal)), inputs_(std::move(inputs)), out_(out) {}
+
+  // Says why a command was refused; false.
+  bool refuse(const std::string& why) {
+    out_ << "refused: " << why << "\n";
+    refused_ = true;
+    return false;
+  }
+  bool any_refused() const { return refused_; }
 
   // False when the command was refused.
   bool run(const std::vector<std::string>& w) {
@@ -210,11 +221,6 @@ class Session {
     return true;
   }
 
-  bool refuse(const std::string& why) {
-    out_ << "refused: " << why << "\n";
-    return false;
-  }
-
   bool moved(const std::optional<std::string>& problem) {
     if (problem)
       return refuse(*problem);
@@ -248,7 +254,13 @@ class Session {
     return true;
   }
 
+  // Found by a helper: save estate.yaml replaced the topology the
+  // scenario reads, which then no longer loaded.
   bool save(const std::string& path) {
+    if (const auto input = input_named(path, inputs_)) {
+      return refuse("save " + path + " would overwrite " + *input +
+                    ", which this rehearsal read; save elsewhere");
+    }
     try {
       reports::write_file_atomically(path, r_.yaml(path));
     } catch (const std::exception& e) {
@@ -258,6 +270,8 @@ class Session {
   }
 
   Rehearsal r_;
+  std::vector<std::string> inputs_;
+  bool refused_ = false;
   std::ostream& out_;
   SimTime before_;  // the time before the command
 };
@@ -265,16 +279,18 @@ class Session {
 }  // namespace
 
 int rehearse(const std::string& scenario_path, const LoadOptions& options, std::istream& in,
-             std::ostream& out, bool echo, bool prompt) {
+             std::ostream& out, bool echo, bool prompt, const std::string& script_file) {
   Diagnostics diagnostics;
   auto rehearsal = Rehearsal::open(scenario_path, diagnostics, options);
   std::cerr << diagnostics.to_text();
   if (!rehearsal)
     return 2;
-  Session session(std::move(*rehearsal), out);
+  std::vector<std::string> inputs = {scenario_path, rehearsal->scenario().topology->file()};
+  if (!script_file.empty())
+    inputs.push_back(script_file);
+  Session session(std::move(*rehearsal), std::move(inputs), out);
   out << "Rehearsing " << scenario_path << "; type help for the commands\n";
   session.run({"status"});
-  bool refused = false;
   for (std::string line; (prompt && (out << "> " << std::flush)), std::getline(in, line);) {
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#')
@@ -283,16 +299,16 @@ int rehearse(const std::string& scenario_path, const LoadOptions& options, std::
     if (echo)
       out << "> " << line << "\n";
     if (!words) {
-      out << "refused: a double quote is left open; put one at each end of a word that holds "
-             "spaces\n";
-      refused = true;
+      session.refuse(
+          "a double quote is left open; put one at each end of a word that holds "
+          "spaces");
       continue;
     }
     if (words->front() == "quit" || words->front() == "exit")
       break;
-    refused |= !session.run(*words);
+    session.run(*words);
   }
-  return echo && refused ? 2 : 0;
+  return echo && session.any_refused() ? 2 : 0;
 }
 
 }  // namespace faultline::cli

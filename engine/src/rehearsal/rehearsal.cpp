@@ -187,6 +187,15 @@ std::optional<Rehearsal> Rehearsal::open(const std::string& path, Diagnostics& d
   const auto scenario = loader::read_scenario(path, *root, diagnostics, options);
   if (!scenario)
     return std::nullopt;
+  // Found by a helper: its replay threw an internal error (exit 1).
+  if (scenario->strategy == StrategyKind::optimize) {
+    const loader::yaml::Mark at = (*root)["strategy"].mark();
+    diagnostics.error({path, at.line + 1, at.column + 1},
+                      "a rehearsal follows one run in the scenario's order, and optimize is a "
+                      "search: run `faultline replay --strategy optimize` and write the priority "
+                      "it finds into the scenario (strategy: priority)");
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
