@@ -20,6 +20,16 @@ TEST(ParseDuration, RejectsWhatIsNotADuration) {
   }
 }
 
+// Found by a helper: 1h1h read as 2h, 1h30m45m as 2h15m and 30m1h as
+// 1h30m, in silence; units come largest first, each once.
+TEST(ParseDuration, RefusesAUnitRepeatedOrOutOfOrder) {
+  for (const char* bad : {"1h1h", "1h30m45m", "30m1h", "5s1m", "1ms1s", "2d3d", "10ms5ms"})
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+  EXPECT_EQ(parse_duration("1h90m"), Duration::minutes(150))
+      << "a unit may hold more than the next";
+  EXPECT_EQ(parse_duration("1m500ms"), Duration{60'500});
+}
+
 TEST(FormatDuration, RoundTripsThroughParse) {
   for (const Duration d :
        {Duration{}, Duration::minutes(90), Duration{93'784'005}, Duration::days(14)}) {

@@ -15,7 +15,9 @@ namespace {
 
 // The texts the loader's parsers take (time.hpp, scenario_clock.hpp,
 // yaml_reader.cpp), as ECMA-262 patterns.
-constexpr const char* kDurationText = "(0|([0-9]+(ms|d|h|m|s))+)";
+// A duration's units come largest first, each once.
+constexpr const char* kDurationText =
+    "(0|(?=[0-9])([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)";
 constexpr const char* kLocalTimeText =
     "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?";
 constexpr const char* kDecimal = "[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?";

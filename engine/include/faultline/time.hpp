@@ -56,9 +56,10 @@ struct SimTime {
 // that time arithmetic cannot overflow and nothing is capped silently.
 inline constexpr Duration kLongestDuration = Duration::days(365'000);
 
-// Parses "90m", "1h30m", "2d", "45s", "250ms", "0". Units: d, h, m, s, ms.
-// Returns nothing for anything else, including negative spans and spans
-// longer than kLongestDuration.
+// Parses "90m", "1h30m", "2d", "45s", "250ms", "0". Units: d, h, m, s, ms,
+// largest first, each at most once. Returns nothing for anything else,
+// including "1h1h" and "30m1h", negative spans and spans longer than
+// kLongestDuration.
 std::optional<Duration> parse_duration(std::string_view text);
 // Whether the text is written as a duration but is longer than
 // kLongestDuration, so a message can say that rather than "not a duration".

@@ -468,7 +468,7 @@ std::optional<Duration> Reader::duration(const yaml::Node& node, std::string_vie
   }
   error(node, std::string(what) +
                   " must be a duration such as 90m, 1h30m or 2d (units d, h, m, "
-                  "s, ms), found " +
+                  "s, ms, largest first, each once), found " +
                   describe(node));
   return std::nullopt;
 }

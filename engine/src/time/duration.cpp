@@ -18,6 +18,9 @@ std::optional<std::int64_t> parse_unbounded(std::string_view text) {
   constexpr std::int64_t kMost = std::numeric_limits<std::int64_t>::max();
   std::int64_t total = 0;
   std::size_t i = 0;
+  // Units come largest first, each once: 1h1h or 30m1h is a slip of the
+  // pen, not a sum to take silently (found by a helper).
+  std::int64_t last_unit_ms = kMost;
   while (i < text.size()) {
     if (!std::isdigit(static_cast<unsigned char>(text[i])))
       return std::nullopt;
@@ -51,6 +54,9 @@ std::optional<std::int64_t> parse_unbounded(std::string_view text) {
     } else {
       return std::nullopt;
     }
+    if (unit_ms >= last_unit_ms)
+      return std::nullopt;
+    last_unit_ms = unit_ms;
     total = value > (kMost - total) / unit_ms ? kMost : total + value * unit_ms;
   }
   return total;
