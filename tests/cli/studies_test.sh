@@ -631,6 +631,12 @@ check "the scenario" grep -q "^refused: save ./gate.yaml would overwrite gate.ya
 check "the script" grep -q "^refused: save $work/inputs.txt would overwrite inputs.txt" "$work/stdout"
 check "each left as it was" cmp -s tests/runbook/fixtures/semantics/estate.yaml "$work/estate.yaml"
 expect_exit 0 "so the scenario still validates" "$faultline" validate "$work/gate.yaml"
+# Found by a helper: 0x1p-2 was taken for a quarter, and nan refused in
+# the YAML's words, naming a fault the user never wrote.
+printf 'fault outage web 0x1p-2\nfault outage web nan\n' >"$work/fractions.txt"
+expect_exit 2 "rehearse takes a served fraction in decimals only" \
+  "$faultline" rehearse "$work/gate.yaml" --script "$work/fractions.txt"
+check "refusing both" test "$(grep -c '^refused: the served fraction must be a decimal from 0 to below 1' "$work/stdout")" = 2
 # Found by a helper: rehearsing an optimize scenario was an internal error.
 sed 's/^topology: estate.yaml/topology: estate.yaml\nstrategy: optimize/' "$work/gate.yaml" >"$work/optimize.yaml"
 expect_exit 2 "rehearse refuses the optimize search" \

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <optional>
 #include <utility>
@@ -156,19 +157,26 @@ class Session {
   bool add_fault(const std::vector<std::string>& w) {
     const std::size_t args = w.size() - 1;
     if (args >= 2 && w[1] == "outage" && args <= 3) {
+      // Written out in decimals, from 0 to below 1: 0x1p-2 and nan are not
+      // what anyone types for a quarter, and nan was refused in the YAML's
+      // words (found by a helper).
       double fraction = 0;
       if (args == 3) {
-        try {
-          std::size_t used = 0;
-          fraction = std::stod(w[3], &used);
-          if (used != w[3].size())
-            throw std::invalid_argument(w[3]);
-        } catch (const std::exception&) {
-          return refuse("the served fraction must be a number from 0 to below 1, found '" + w[3] +
-                        "'");
+        const std::string& text = w[3];
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), fraction,
+                                                  std::chars_format::fixed);
+        if (error != std::errc{} || end != text.data() + text.size() || !(fraction >= 0) ||
+            !(fraction < 1)) {
+          return refuse(
+              "the served fraction must be a decimal from 0 to below 1, such as 0.25, "
+              "found '" +
+              text + "'");
         }
       }
-      return changed(r_.add_outage(w[2], fraction), w[2] + " stops serving now");
+      const std::string what = fraction > 0
+                                   ? fmt::format("{} serves {:g}% now", w[2], 100 * fraction)
+                                   : w[2] + " stops serving now";
+      return changed(r_.add_outage(w[2], fraction), what);
     }
     if (args == 2 && w[1] == "delete")
       return changed(r_.add_deletion(w[2]), w[2] + " loses its instances now");
