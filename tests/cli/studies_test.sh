@@ -631,6 +631,14 @@ check "the scenario" grep -q "^refused: save ./gate.yaml would overwrite gate.ya
 check "the script" grep -q "^refused: save $work/inputs.txt would overwrite inputs.txt" "$work/stdout"
 check "each left as it was" cmp -s tests/runbook/fixtures/semantics/estate.yaml "$work/estate.yaml"
 expect_exit 0 "so the scenario still validates" "$faultline" validate "$work/gate.yaml"
+# Found by a helper: save wrote a quoted local time bare, which other YAML
+# readers take for a timestamp (the README's schema check refused it).
+sed 's/start: "2024-01-10 09:00"/start: "2024-01-10 09:00:30"/' "$work/gate.yaml" >"$work/seconds.yaml"
+printf 'next\nsave %s\n' "$work/seconds-saved.yaml" >"$work/seconds.txt"
+expect_exit 0 "rehearse saves a scenario" \
+  "$faultline" rehearse "$work/seconds.yaml" --script "$work/seconds.txt"
+check "keeping what its source quoted quoted" grep -q '^start: "2024-01-10 09:00:30"$' "$work/seconds-saved.yaml"
+check "and the rest as it was" grep -q '^  - {id: fix-app, action: restore, service: app, duration: 1h' "$work/seconds-saved.yaml"
 # Found by a helper: 0x1p-2 was taken for a quarter, and nan refused in
 # the YAML's words, naming a fault the user never wrote.
 printf 'fault outage web 0x1p-2\nfault outage web nan\n' >"$work/fractions.txt"
