@@ -316,6 +316,14 @@ TEST(TraceDrift, BadLinksAreSaidWhereTheyAre) {
   // Which client made the 9 calls cannot be told: the second is refused,
   // not read over the first.
   EXPECT_TRUE(has_error(prom, 5, 62, "the label client is given twice"));
+  Diagnostics fractional;
+  EXPECT_FALSE(read_trace_links(fixture("fractional.prom"), {}, fractional));
+  EXPECT_TRUE(has_error(fractional, 3, 1,
+                        "a request count must be a whole number from 0 to 2^63 (the counter's "
+                        "total, not a rate), found 0.4"))
+      << fractional.to_text();
+  EXPECT_TRUE(has_error(fractional, 4, 1, "found 2.7"));
+  EXPECT_EQ(fractional.error_count(), 2u);
   // Found by a helper: only the first of two JSON values was read, and a
   // key given twice kept its first value, so drift went unseen.
   Diagnostics two;

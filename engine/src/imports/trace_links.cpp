@@ -197,14 +197,18 @@ void read_service_graph(const std::string& path, const std::string& text, CallTa
                         fmt::format("{} needs the labels client and server", kServiceGraphMetric));
       continue;
     }
-    if (!(sample.value >= 0) || !(sample.value < 0x1p63)) {
+    // A counter's total is whole; a share of a call is a rate or an
+    // average, not a count (found by a helper: 0.4 was rounded to no call,
+    // and the traffic it showed to drift, and 2.7 to 3 calls).
+    if (!(sample.value >= 0) || !(sample.value < 0x1p63) ||
+        sample.value != std::floor(sample.value)) {
       diagnostics.error({path, line_number, 1},
-                        "a request count must be a number from 0 to 2^63, found " +
+                        "a request count must be a whole number from 0 to 2^63 (the counter's "
+                        "total, not a rate), found " +
                             fmt::format("{}", sample.value));
       continue;
     }
-    tally.add(client->second, server->second,
-              static_cast<std::uint64_t>(std::llround(sample.value)));
+    tally.add(client->second, server->second, static_cast<std::uint64_t>(sample.value));
   }
 }
 
