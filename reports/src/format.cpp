@@ -595,6 +595,30 @@ std::string unseen_text(const ScenarioClock& clock, const StepResolution& r) {
       format_duration(r.shortest_unseen));
 }
 
+std::optional<std::string> seen_late_text(const StepResolutionStatistics& s) {
+  if (s.latest_ms.max() == 0)
+    return std::nullopt;
+  return fmt::format(
+      "changes of the state runs inside a step of {} were seen from the next step on, up to {} "
+      "late ({} in the mean run)",
+      human_duration(s.step), human_duration(Duration{s.latest_ms.max()}),
+      human_duration(Duration{std::llround(s.latest_ms.mean())}));
+}
+
+std::optional<std::string> unseen_text(const StepResolutionStatistics& s, std::uint64_t runs) {
+  if (s.runs_with_unseen == 0)
+    return std::nullopt;
+  return fmt::format(
+      "in {} of {} runs, states of the estate began and ended between two step starts and no "
+      "request saw them ({} in such a run on average): the users they cut off or brought back "
+      "are not in these figures; a --step of {} or less sees each",
+      thousands(static_cast<std::int64_t>(s.runs_with_unseen)),
+      thousands(static_cast<std::int64_t>(runs)),
+      human_duration(
+          Duration{std::llround(s.unseen_ms.sum() / static_cast<double>(s.runs_with_unseen))}),
+      format_duration(Duration{s.shortest_unseen_ms.min()}));
+}
+
 std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline) {
   const std::string until = scenario.clock.local_text(baseline.until);
   const long least = std::lround(kBaselineServed * 100);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -92,6 +93,10 @@ std::string seen_late_text(const StepResolution& r);
 // starts (...), and no request saw it: ...; a --step of 40s or less sees
 // each"
 std::string unseen_text(const ScenarioClock& clock, const StepResolution& r);
+// The same over a study's runs; nothing when no change fell inside a step,
+// or no state went unseen.
+std::optional<std::string> seen_late_text(const StepResolutionStatistics& s);
+std::optional<std::string> unseen_text(const StepResolutionStatistics& s, std::uint64_t runs);
 // The services short of capacity with nothing failed, grouped by the
 // bottleneck of their worst window (in order of first appearance; none
 // last).

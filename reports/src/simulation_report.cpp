@@ -212,6 +212,29 @@ void add_curves(JsonDocument& doc, const Scenario& scenario, const MonteCarloRes
 
 }  // namespace
 
+namespace {
+
+ordered_json resolution_json(const StepResolutionStatistics& s, std::uint64_t runs) {
+  const auto seconds = [](double ms) { return ms / 1000; };
+  ordered_json j = {{"step_s", s.step.in_seconds()},
+                    {"latest_seen_late_s",
+                     {{"mean", seconds(s.latest_ms.mean())},
+                      {"max", seconds(static_cast<double>(s.latest_ms.max()))}}},
+                    {"runs_with_states_unseen", s.runs_with_unseen},
+                    {"runs", runs}};
+  j["unseen_s_mean_of_those_runs"] =
+      s.runs_with_unseen > 0
+          ? ordered_json(seconds(s.unseen_ms.sum() / static_cast<double>(s.runs_with_unseen)))
+          : ordered_json();
+  j["step_seeing_each_s"] =
+      s.runs_with_unseen > 0
+          ? ordered_json(seconds(static_cast<double>(s.shortest_unseen_ms.min())))
+          : ordered_json();
+  return j;
+}
+
+}  // namespace
+
 JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
   JsonDocument doc(result_header());
@@ -226,6 +249,8 @@ JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResul
   doc.add("interrupted", result.interrupted);
   if (result.network_baseline)
     doc.add("baseline", baseline_json(scenario, *result.network_baseline));
+  if (result.network_fidelity)
+    doc.add("step_resolution", resolution_json(result.step_resolution, result.runs));
   doc.add_written("overall", [&topology, &result](JsonWriter& w) {
     w.object();
     write_impact_members(w, result.overall, topology.users());
@@ -480,6 +505,20 @@ std::string tenant_curve_lines(const Scenario& scenario, const MonteCarloResult&
   return out;
 }
 
+namespace {
+
+// What the network runs' steps saw late or not at all, before the figures.
+std::string resolution_lines(const MonteCarloResult& result) {
+  std::string out;
+  if (const auto unseen = unseen_text(result.step_resolution, result.runs))
+    out += "WARNING: " + *unseen + "\n";
+  if (const auto late = seen_late_text(result.step_resolution))
+    out += "Note: " + *late + "\n";
+  return out.empty() ? out : out + "\n";
+}
+
+}  // namespace
+
 std::string simulation_text(const Scenario& scenario, const MonteCarloResult& result) {
   std::string out;
   out += fmt::format("{}: {}{}, seed {}", scenario_title(scenario),
@@ -492,6 +531,8 @@ std::string simulation_text(const Scenario& scenario, const MonteCarloResult& re
   if (result.interrupted)
     out += fmt::format(" (INTERRUPTED after {} runs: the figures are of those runs)", result.runs);
   out += "\n\n";
+  if (result.network_fidelity)
+    out += resolution_lines(result);
 
   out += impact_lines(result);
   out += service_statistics_lines(scenario, result);

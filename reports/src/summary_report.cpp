@@ -698,6 +698,10 @@ std::string simulation_summary(const Scenario& scenario, const MonteCarloResult&
                                      result.network_fidelity ? ", at network fidelity" : ""));
   if (result.network_baseline)
     out += baseline_section(scenario, *result.network_baseline);
+  if (const auto unseen = unseen_text(result.step_resolution, result.runs))
+    out += "- **Warning:** " + md(*unseen) + ".\n";
+  if (const auto late = seen_late_text(result.step_resolution))
+    out += "- " + md(*late) + ".\n";
   if (result.reached_ci_target) {
     out += *result.reached_ci_target
                ? "- The confidence target was reached.\n"

@@ -11,6 +11,7 @@
 #include "faultline/reports/json.hpp"
 #include "faultline/reports/summary.hpp"
 #include "faultline/reports/text.hpp"
+#include "faultline/tally.hpp"
 #include "test_support.hpp"
 
 namespace faultline {
@@ -359,6 +360,44 @@ TEST(NetworkReplay, SaysWhatItsStepsDidNotSee) {
   EXPECT_EQ(fine.resolution.changes_inside, 0u);
   EXPECT_EQ(fine.resolution.unseen, 0u);
   EXPECT_EQ(reports::network_text(*scenario, fine).find("step starts"), std::string::npos);
+}
+
+// The same over a study (blip.yaml has no uncertain duration, so each run
+// is the replay's): every run has the 40 s no 1m step sees and changes seen
+// up to 50 s late; 10 s steps see all. The figures cross a tally file's
+// body, as shards and MPI ranks send them, unchanged.
+TEST(NetworkSimulate, SaysWhatItsStepsDidNotSee) {
+  const auto scenario = network_scenario("blip.yaml");
+  MonteCarloOptions options;
+  options.runs = 3;
+  options.network = NetworkOptions{};
+  const MonteCarloResult coarse = simulate(*scenario, options);
+  const StepResolutionStatistics& r = coarse.step_resolution;
+  EXPECT_EQ(r.step, Duration::minutes(1));
+  EXPECT_EQ(r.runs_with_unseen, 3u);
+  EXPECT_EQ(r.latest_ms.max(), 50'000);
+  EXPECT_EQ(r.unseen_ms.mean(), 40'000);
+  EXPECT_EQ(r.shortest_unseen_ms.min(), 40'000);
+  const std::string text = reports::simulation_text(*scenario, coarse);
+  EXPECT_NE(text.find("WARNING: in 3 of 3 runs, states of the estate began and ended between two "
+                      "step starts and no request saw them (40s in such a run on average)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("a --step of 40s or less sees each"), std::string::npos);
+  EXPECT_EQ(reports::simulation_json(*scenario, coarse)
+                .at("step_resolution")
+                .at("runs_with_states_unseen"),
+            3);
+  const MonteCarloResult read =
+      read_tally_body(tally_body(coarse), empty_result(*scenario, options));
+  EXPECT_EQ(read.step_resolution.runs_with_unseen, 3u);
+  EXPECT_EQ(read.step_resolution.shortest_unseen_ms.min(), 40'000);
+  EXPECT_EQ(read.step_resolution.step, Duration::minutes(1));
+  options.network->step = Duration::seconds(10);
+  const MonteCarloResult fine = simulate(*scenario, options);
+  EXPECT_EQ(fine.step_resolution.runs_with_unseen, 0u);
+  EXPECT_EQ(fine.step_resolution.latest_ms.max(), 0);
+  EXPECT_EQ(reports::simulation_text(*scenario, fine).find("step starts"), std::string::npos);
 }
 
 // States are [its change, the next): seen when a step starts within. A

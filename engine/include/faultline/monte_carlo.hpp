@@ -141,10 +141,26 @@ struct ImpactStatistics {
   std::uint64_t runs_ending_cut_off = 0;
 };
 
+// At network fidelity, what the runs' steps saw of their state runs (see
+// StepResolution), every run: the latest a change inside a step was seen (0
+// where none was late), and the time in states no step saw; and, of the
+// runs with such states, the shortest (a step that short sees them all).
+struct StepResolutionStatistics {
+  Duration step;
+  Accumulator latest_ms;
+  Accumulator unseen_ms;
+  std::uint64_t runs_with_unseen = 0;
+  Accumulator shortest_unseen_ms;  // one value per run with unseen states
+
+  void add(const StepResolution& r);
+  void merge(const StepResolutionStatistics& other);
+};
+
 struct MonteCarloResult {
   std::uint64_t runs = 0;
   std::uint64_t seed = 0;
   bool network_fidelity = false;
+  StepResolutionStatistics step_resolution;  // at network fidelity
   // At network fidelity: whether the platform carries the load with nothing
   // failed, from T0 to the horizon (or kLongestBaseline).
   std::optional<NetworkBaseline> network_baseline;

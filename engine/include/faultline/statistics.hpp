@@ -191,7 +191,8 @@ class Accumulator {
   void merge(const Accumulator& other);
 
   std::uint64_t count() const { return moments_.count(); }
-  // The largest value added, exactly (0 without values).
+  // The smallest and largest values added, exactly (0 without values).
+  std::int64_t min() const { return moments_.min(); }
   std::int64_t max() const { return moments_.max(); }
   double mean() const { return moments_.mean(); }
   double sum() const { return moments_.sum(); }

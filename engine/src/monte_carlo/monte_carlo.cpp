@@ -170,6 +170,7 @@ void merge_impact(ImpactStatistics& into, const ImpactStatistics& from) {
 
 void merge(MonteCarloResult& into, const MonteCarloResult& from) {
   into.runs += from.runs;
+  into.step_resolution.merge(from.step_resolution);
   for (std::size_t s = 0; s < into.services.size(); ++s) {
     ServiceStatistics& a = into.services[s];
     const ServiceStatistics& b = from.services[s];
@@ -225,6 +226,7 @@ class Tally {
     if (!burns.empty())
       add_burns(result_.slo_statistics, burns);
   }
+  void add_resolution(const StepResolution& r) { result_.step_resolution.add(r); }
   std::uint64_t runs() const { return result_.runs; }
   MonteCarloResult& whole() {
     rows_.flush(result_.services);
@@ -352,6 +354,7 @@ MonteCarloResult simulate_network(const Scenario& scenario, const MonteCarloOpti
       const NetworkRunResult r = detail::network_result(scenario, calendar, pending.front().traced,
                                                         pending.front().answer, network, times);
       tally.add(r.run, meter ? meter->burn(r.run, r.requests) : std::vector<SloBurn>{});
+      tally.add_resolution(r.resolution);
       if (options.on_run)
         options.on_run(detail::record_of(scenario, r.run, options.first_run + tally.runs() - 1));
       pending.pop_front();
@@ -420,10 +423,30 @@ MonteCarloResult empty_result(const Scenario& scenario, const MonteCarloOptions&
   result.first_run = options.first_run;
   if (options.network) {
     result.network_fidelity = true;
+    result.step_resolution.step = options.network->step;
     result.network_baseline = check_network_baseline(
         scenario, scenario.horizon.value_or(SimTime{} + kLongestBaseline), *options.network);
   }
   return result;
+}
+
+void StepResolutionStatistics::add(const StepResolution& r) {
+  step = r.step;
+  latest_ms.add(r.latest.ms);
+  unseen_ms.add(r.unseen_time.ms);
+  if (r.unseen > 0) {
+    ++runs_with_unseen;
+    shortest_unseen_ms.add(r.shortest_unseen.ms);
+  }
+}
+
+void StepResolutionStatistics::merge(const StepResolutionStatistics& other) {
+  if (step == Duration{})
+    step = other.step;
+  latest_ms.merge(other.latest_ms);
+  unseen_ms.merge(other.unseen_ms);
+  runs_with_unseen += other.runs_with_unseen;
+  shortest_unseen_ms.merge(other.shortest_unseen_ms);
 }
 
 void merge_results(MonteCarloResult& into, const MonteCarloResult& from) {

@@ -88,6 +88,12 @@ void visit_tally(Result& r, Visit& visit) {
     visit(field_name("milestones", m, "differences"), r.milestone_differences[m]);
   }
   visit_samples_and_slos(r, visit);
+  if (r.network_fidelity) {
+    visit("network/latest_seen_ms", r.step_resolution.latest_ms);
+    visit("network/unseen_ms", r.step_resolution.unseen_ms);
+    visit("network/runs_with_unseen", r.step_resolution.runs_with_unseen);
+    visit("network/shortest_unseen_ms", r.step_resolution.shortest_unseen_ms);
+  }
 }
 
 // The same for a comparison (Comparison, const for writing); Visit also

@@ -606,6 +606,10 @@ std::string simulation_html(const Scenario& scenario, const MonteCarloResult& re
                   result.interrupted ? "; interrupted, so the figures are of these runs" : ""));
   if (result.network_baseline)
     body += baseline_box(scenario, *result.network_baseline);
+  if (const auto unseen = unseen_text(result.step_resolution, result.runs))
+    body += "<div class=\"warning\" role=\"alert\"><p>" + escape(*unseen) + ".</p></div>\n";
+  if (const auto late = seen_late_text(result.step_resolution))
+    body += "<p>" + escape(*late) + ".</p>\n";
 
   body += simulation_cards(result);
   body += simulation_charts(scenario, result);
