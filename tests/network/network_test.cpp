@@ -401,16 +401,18 @@ TEST(NetworkSimulate, SaysWhatItsStepsDidNotSee) {
 }
 
 // States are [its change, the next): seen when a step starts within. A
-// trace by hand, 1m steps, the run ending at 20m: changes at 10m10s (50 s
-// before the next step), 10m50s (10 s) and 15m (on a step); the 40 s from
-// 10m10s is the one state no step sees. A last state cut short by the end
-// of the run is seen only if a step starts before it.
+// trace by hand, 1m steps, the run ending at 20m: changes at 10m10s (two at
+// that instant, one change; 50 s before the next step), 10m50s (10 s) and
+// 15m (on a step); the 40 s from 10m10s is the one state no step sees. A
+// last state cut short by the end of the run is seen only if a step starts
+// before it.
 TEST(NetworkReplay, StepResolutionOfAHandMadeTrace) {
   const auto at = [](std::int64_t seconds) { return SimTime{} + Duration::seconds(seconds); };
-  std::vector<HealthChange> trace(4);
+  std::vector<HealthChange> trace(5);
   trace[1].at = at(610);
-  trace[2].at = at(650);
-  trace[3].at = at(900);
+  trace[2].at = at(610);  // a second change at that instant: one change
+  trace[3].at = at(650);
+  trace[4].at = at(900);
   StepResolution r = step_resolution(trace, Duration::minutes(1), at(1200));
   EXPECT_EQ(r.changes, 3u);
   EXPECT_EQ(r.changes_inside, 2u);

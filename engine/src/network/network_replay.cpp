@@ -286,7 +286,8 @@ StepResolution step_resolution(std::span<const HealthChange> trace, Duration ste
   for (std::size_t i = 0; i < trace.size() && trace[i].at < end; ++i) {
     const SimTime from = trace[i].at;
     const std::int64_t into_step = from.ms % step.ms;
-    if (i > 0) {
+    // Changes at one instant are one change.
+    if (i > 0 && from != trace[i - 1].at) {
       ++r.changes;
       if (into_step != 0) {
         ++r.changes_inside;
