@@ -577,9 +577,9 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
 
 std::string seen_late_text(const StepResolution& r) {
   return fmt::format(
-      "{} of the state run's {} changes fell inside a step of {}; requests saw each from the "
+      "{} of the state run's {} changes fell inside a step of {}, and requests saw them from the "
       "next step on, up to {} late",
-      thousands(static_cast<std::int64_t>(r.changes_inside)),
+      thousands(static_cast<std::int64_t>(r.changes_late)),
       thousands(static_cast<std::int64_t>(r.changes)), human_duration(r.step),
       human_duration(r.latest));
 }
@@ -589,10 +589,10 @@ std::string unseen_text(const ScenarioClock& clock, const StepResolution& r) {
   return fmt::format(
       "{} state{} of the estate, {} in all, began and ended between two step starts (the first "
       "at {}), and no request saw {}: the users {} cut off or brought back are not in these "
-      "figures; a --step of {} or less sees each",
+      "figures; a --step of {} or less sees every state",
       thousands(static_cast<std::int64_t>(r.unseen)), one ? "" : "s", human_duration(r.unseen_time),
       clock.local_text(r.first_unseen_at), one ? "it" : "them", one ? "it" : "they",
-      format_duration(r.shortest_unseen));
+      format_duration(r.shortest_state));
 }
 
 std::optional<std::string> seen_late_text(const StepResolutionStatistics& s) {
@@ -600,7 +600,7 @@ std::optional<std::string> seen_late_text(const StepResolutionStatistics& s) {
     return std::nullopt;
   return fmt::format(
       "changes of the state runs inside a step of {} were seen from the next step on, up to {} "
-      "late ({} in the mean run)",
+      "late ({} on average per run)",
       human_duration(s.step), human_duration(Duration{s.latest_ms.max()}),
       human_duration(Duration{std::llround(s.latest_ms.mean())}));
 }
@@ -611,12 +611,10 @@ std::optional<std::string> unseen_text(const StepResolutionStatistics& s, std::u
   return fmt::format(
       "in {} of {} runs, states of the estate began and ended between two step starts and no "
       "request saw them ({} in such a run on average): the users they cut off or brought back "
-      "are not in these figures; a --step of {} or less sees each",
+      "are not in these figures; a --step of {} or less sees every state of every run",
       thousands(static_cast<std::int64_t>(s.runs_with_unseen)),
-      thousands(static_cast<std::int64_t>(runs)),
-      human_duration(
-          Duration{std::llround(s.unseen_ms.sum() / static_cast<double>(s.runs_with_unseen))}),
-      format_duration(Duration{s.shortest_unseen_ms.min()}));
+      thousands(static_cast<std::int64_t>(runs)), human_duration(s.mean_unseen_where_any()),
+      format_duration(Duration{s.shortest_state_ms.min()}));
 }
 
 std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline) {

@@ -86,15 +86,15 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load);
 // in every window to ...", or how many did not and that the network
 // figures must be read in that light.
 std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline);
-// "2 of the state run's 2 changes fell inside a step of 1m; requests saw
-// each from the next step on, up to 50s late"
+// "1 of the state run's 2 changes fell inside a step of 1m, and requests
+// saw them from the next step on, up to 10s late"
 std::string seen_late_text(const StepResolution& r);
 // "1 state of the estate, 40s in all, began and ended between two step
 // starts (...), and no request saw it: ...; a --step of 40s or less sees
-// each"
+// every state"
 std::string unseen_text(const ScenarioClock& clock, const StepResolution& r);
-// The same over a study's runs; nothing when no change fell inside a step,
-// or no state went unseen.
+// The same over a study's runs; nothing when no change was seen late, or
+// no state went unseen.
 std::optional<std::string> seen_late_text(const StepResolutionStatistics& s);
 std::optional<std::string> unseen_text(const StepResolutionStatistics& s, std::uint64_t runs);
 // The services short of capacity with nothing failed, grouped by the

@@ -18,7 +18,7 @@ namespace {
 // never: said, with the step that would see them.
 std::string resolution_text(const ScenarioClock& clock, const StepResolution& r) {
   std::string out;
-  if (r.changes_inside > 0)
+  if (r.changes_late > 0)
     out += "  " + seen_late_text(r) + "\n";
   if (r.unseen > 0)
     out += "  warning: " + unseen_text(clock, r) + "\n";
@@ -28,12 +28,11 @@ std::string resolution_text(const ScenarioClock& clock, const StepResolution& r)
 ordered_json resolution_json(const ScenarioClock& clock, const StepResolution& r) {
   ordered_json j = {{"step_s", r.step.in_seconds()},
                     {"changes", r.changes},
-                    {"changes_inside_a_step", r.changes_inside},
+                    {"changes_seen_late", r.changes_late},
                     {"latest_seen_late_s", r.latest.in_seconds()},
                     {"states_unseen", r.unseen},
-                    {"unseen_s", r.unseen_time.in_seconds()}};
-  j["step_seeing_each_s"] =
-      r.unseen > 0 ? ordered_json(r.shortest_unseen.in_seconds()) : ordered_json();
+                    {"unseen_s", r.unseen_time.in_seconds()},
+                    {"shortest_state_s", r.shortest_state.in_seconds()}};
   j["first_unseen"] =
       r.unseen > 0 ? ordered_json(clock.iso_text(r.first_unseen_at)) : ordered_json();
   return j;

@@ -546,7 +546,7 @@ std::string network_summary(const Scenario& scenario, const NetworkRunResult& re
       human_duration(m.window), human_duration(topology.network().request.timeout));
   if (result.resolution.unseen > 0)
     out += "**Warning:** " + md(unseen_text(scenario.clock, result.resolution)) + ".\n\n";
-  if (result.resolution.changes_inside > 0)
+  if (result.resolution.changes_late > 0)
     out += md(seen_late_text(result.resolution)) + ".\n\n";
   const auto columns = [](std::string first) {
     return heading({std::move(first), ">requests", ">served", "lowest success", "highest p99"});

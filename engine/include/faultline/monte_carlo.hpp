@@ -142,18 +142,20 @@ struct ImpactStatistics {
 };
 
 // At network fidelity, what the runs' steps saw of their state runs (see
-// StepResolution), every run: the latest a change inside a step was seen (0
-// where none was late), and the time in states no step saw; and, of the
-// runs with such states, the shortest (a step that short sees them all).
+// StepResolution), every run: the latest a change was seen late (0 where
+// none was), the time in states no step saw, and the shortest state (a
+// step no longer sees every state of every run).
 struct StepResolutionStatistics {
   Duration step;
   Accumulator latest_ms;
   Accumulator unseen_ms;
   std::uint64_t runs_with_unseen = 0;
-  Accumulator shortest_unseen_ms;  // one value per run with unseen states
+  Accumulator shortest_state_ms;
 
   void add(const StepResolution& r);
   void merge(const StepResolutionStatistics& other);
+  // The time no step saw, on average over the runs with some.
+  Duration mean_unseen_where_any() const;
 };
 
 struct MonteCarloResult {

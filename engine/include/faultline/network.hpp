@@ -169,13 +169,17 @@ NetworkBaseline check_network_baseline(const Scenario& scenario, SimTime until,
 // two step starts is never sent a request: its users' loss is missing.
 struct StepResolution {
   Duration step;
-  std::uint64_t changes = 0;         // of the health inputs, after T0 and before the end
-  std::uint64_t changes_inside = 0;  // of them, inside a step
-  Duration latest;                   // the most one of them was seen late
-  std::uint64_t unseen = 0;          // states no step start saw
-  Duration unseen_time;              // their lengths added up
-  Duration shortest_unseen;          // a step this short would have seen each
+  // Instants after T0 and before the end at which the health inputs changed.
+  std::uint64_t changes = 0;
+  // Of them, those inside a step whose state a later step saw, and the
+  // most one was seen late; a state no step saw is counted below instead.
+  std::uint64_t changes_late = 0;
+  Duration latest;
+  std::uint64_t unseen = 0;  // states no step saw
+  Duration unseen_time;      // their lengths added up
   SimTime first_unseen_at;
+  // The run's shortest state: a step no longer sees every state.
+  Duration shortest_state;
 };
 
 // `trace` as a traced state run records it, its first entry at T0; the run

@@ -434,10 +434,8 @@ void StepResolutionStatistics::add(const StepResolution& r) {
   step = r.step;
   latest_ms.add(r.latest.ms);
   unseen_ms.add(r.unseen_time.ms);
-  if (r.unseen > 0) {
-    ++runs_with_unseen;
-    shortest_unseen_ms.add(r.shortest_unseen.ms);
-  }
+  runs_with_unseen += r.unseen > 0;
+  shortest_state_ms.add(r.shortest_state.ms);
 }
 
 void StepResolutionStatistics::merge(const StepResolutionStatistics& other) {
@@ -446,7 +444,13 @@ void StepResolutionStatistics::merge(const StepResolutionStatistics& other) {
   latest_ms.merge(other.latest_ms);
   unseen_ms.merge(other.unseen_ms);
   runs_with_unseen += other.runs_with_unseen;
-  shortest_unseen_ms.merge(other.shortest_unseen_ms);
+  shortest_state_ms.merge(other.shortest_state_ms);
+}
+
+Duration StepResolutionStatistics::mean_unseen_where_any() const {
+  if (runs_with_unseen == 0)
+    return Duration{};
+  return Duration{std::llround(unseen_ms.sum() / static_cast<double>(runs_with_unseen))};
 }
 
 void merge_results(MonteCarloResult& into, const MonteCarloResult& from) {

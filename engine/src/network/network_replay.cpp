@@ -279,31 +279,33 @@ NetworkRunResult network_result(const Scenario& scenario, const ActivityCalendar
 namespace faultline {
 
 // A state [from, to) is seen when a step starts in it: the first step start
-// at or after `from` comes before `to`.
+// at or after `from` comes before `to`. Entries at one instant are one
+// change, whose state is the last's.
 StepResolution step_resolution(std::span<const HealthChange> trace, Duration step, SimTime end) {
   StepResolution r;
   r.step = step;
   for (std::size_t i = 0; i < trace.size() && trace[i].at < end; ++i) {
     const SimTime from = trace[i].at;
+    const SimTime to = i + 1 < trace.size() ? std::min(trace[i + 1].at, end) : end;
+    if (to <= from)
+      continue;
     const std::int64_t into_step = from.ms % step.ms;
-    // Changes at one instant are one change.
-    if (i > 0 && from != trace[i - 1].at) {
+    const SimTime first_start = into_step == 0 ? from : from + (step - Duration{into_step});
+    const bool seen = first_start < to;
+    if (r.shortest_state == Duration{} || to - from < r.shortest_state)
+      r.shortest_state = to - from;
+    if (from > SimTime{}) {
       ++r.changes;
-      if (into_step != 0) {
-        ++r.changes_inside;
-        r.latest = std::max(r.latest, step - Duration{into_step});
+      if (seen && into_step != 0) {
+        ++r.changes_late;
+        r.latest = std::max(r.latest, first_start - from);
       }
     }
-    const SimTime to = i + 1 < trace.size() ? std::min(trace[i + 1].at, end) : end;
-    const SimTime first_start = into_step == 0 ? from : from + (step - Duration{into_step});
-    if (to <= from || first_start < to)
+    if (seen)
       continue;
-    if (r.unseen++ == 0) {
+    if (r.unseen++ == 0)
       r.first_unseen_at = from;
-      r.shortest_unseen = to - from;
-    }
     r.unseen_time = r.unseen_time + (to - from);
-    r.shortest_unseen = std::min(r.shortest_unseen, to - from);
   }
   return r;
 }

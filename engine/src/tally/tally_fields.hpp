@@ -92,7 +92,7 @@ void visit_tally(Result& r, Visit& visit) {
     visit("network/latest_seen_ms", r.step_resolution.latest_ms);
     visit("network/unseen_ms", r.step_resolution.unseen_ms);
     visit("network/runs_with_unseen", r.step_resolution.runs_with_unseen);
-    visit("network/shortest_unseen_ms", r.step_resolution.shortest_unseen_ms);
+    visit("network/shortest_state_ms", r.step_resolution.shortest_state_ms);
   }
 }
 

@@ -202,7 +202,7 @@ std::string resolution_notes(const ScenarioClock& clock, const StepResolution& r
     out += "<div class=\"warning\" role=\"alert\"><p>" + escape(unseen_text(clock, r)) +
            ".</p></div>\n";
   }
-  if (r.changes_inside > 0)
+  if (r.changes_late > 0)
     out += "<p>" + escape(seen_late_text(r)) + ".</p>\n";
   return out;
 }
