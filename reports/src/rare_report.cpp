@@ -100,8 +100,12 @@ std::string rare_event_text(const Scenario& scenario, const RareEventEstimate& e
         "  plain Monte Carlo would need {} runs for the same error: {}x the {} runs made\n",
         probability(*plain), number(*e.speedup()),
         thousands(static_cast<std::int64_t>(e.runs + e.search_runs)));
-  } else {
+  } else if (e.probability >= 1) {
     text += "  plain Monte Carlo would see it in every run: the event is not rare\n";
+  } else {
+    text +=
+        "  plain Monte Carlo no comparison: the estimate has no spread to match (its runs weigh "
+        "alike); raise --runs\n";
   }
   if (e.unplanned_draws > 0) {
     text += fmt::format(
@@ -144,7 +148,8 @@ ordered_json rare_event_json(const Scenario& scenario, const RareEventEstimate& 
     j["search"].push_back(
         {{"most_stretch", {{"durations", l.most.durations}, {"outcomes", l.most.outcomes}}},
          {"level_s", static_cast<double>(l.level.ms) / 1000},
-         {l.at_threshold ? "runs_past" : "runs_at_or_past", l.runs_counted}});
+         {"at_threshold", l.at_threshold},
+         {"runs_counted", l.runs_counted}});
   }
   j["search_reached"] = e.search.empty() ? ordered_json() : ordered_json(e.search_reached);
   j["search_runs"] = e.search_runs;

@@ -256,7 +256,7 @@ TEST(RareEvents, TheSearchCountsRunsPastTheThresholdAsTheEstimateDoes) {
   ASSERT_TRUE(chain.search_reached);
   EXPECT_TRUE(chain.search.back().at_threshold);
   EXPECT_NE(reports::rare_event_text(*scenario, chain).find(" runs past 14h\n"), std::string::npos);
-  EXPECT_TRUE(reports::rare_event_json(*scenario, chain).at("search").back().contains("runs_past"));
+  EXPECT_TRUE(reports::rare_event_json(*scenario, chain).at("search").back().at("at_threshold"));
 }
 
 // A certain event (every run of point_mass.yaml is back at 10h or later,
@@ -279,6 +279,26 @@ TEST(RareEvents, ACertainEventIsNotCalledRare) {
   const auto json = reports::rare_event_json(*scenario, e);
   EXPECT_EQ(json.at("probability"), 1.0);
   EXPECT_TRUE(json.at("speedup").is_null());
+}
+
+// Found in review: an estimate from one run has no spread, and read "the
+// event is not rare" at p = 3.8e-5; it has no comparison to make.
+TEST(RareEvents, AnEstimateWithoutSpreadMakesNoComparison) {
+  RareEventOptions options;
+  options.runs = 1;
+  options.stretch = Stretch{3, 1};
+  options.seed = 6;
+  const auto scenario = scenario_fixture("rare/fixtures/chain.yaml");
+  const auto e = estimate_rare_event(
+      *scenario, parse_rare_event(*scenario, "all-restored later than 14h"), options);
+  ASSERT_EQ(e.hits, 1u);
+  EXPECT_LT(e.probability, 1e-3);
+  EXPECT_FALSE(e.plain_runs_for_same_error());
+  const std::string text = reports::rare_event_text(*scenario, e);
+  EXPECT_EQ(text.find("not rare"), std::string::npos) << text;
+  EXPECT_NE(text.find("plain Monte Carlo no comparison: the estimate has no spread to match"),
+            std::string::npos)
+      << text;
 }
 
 // An event no run reaches gives 0 with no hits, and says the search did

@@ -124,8 +124,9 @@ struct RareEventEstimate {
 
   // Plain runs that would give the same relative error, (1 - p) / (p re^2),
   // and how many times the runs made (estimate and search) that is; none
-  // when no run hit, or when the event is certain (p = 1, where plain runs
-  // have no error either).
+  // when no run hit, when the event is certain (p = 1, where plain runs
+  // have no error either), or when the estimate has no spread to match
+  // (its hits weigh alike, as one run's does).
   std::optional<double> plain_runs_for_same_error() const;
   std::optional<double> speedup() const;
 };
