@@ -58,16 +58,16 @@ std::vector<long> spof_counts(const Topology& topology, const TopologyAnalysis& 
 
 // Vertex i is service i; `text` is what the format does to the user's.
 ServiceGraph service_graph(const Topology& topology, const TopologyAnalysis& analysis,
-                           GraphText text) {
+                           GraphTexts text) {
   ServiceGraph graph(topology.services().size());
   const std::vector<long> spofs = spof_counts(topology, analysis);
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const Service& service = topology.services()[s];
     const BlastRadius& radius = analysis.blast_radius[s];
-    graph[s] = {text(service.id),
-                text(service.name),
+    graph[s] = {text.value(service.id),
+                text.label(service.name),
                 std::string(word_of(service.redundancy)),
-                regions_of(topology, service, text),
+                regions_of(topology, service, text.value),
                 static_cast<long>(radius.services_lost_count),
                 static_cast<long>(radius.user_groups_count),
                 static_cast<long>(radius.users.value),
@@ -104,12 +104,12 @@ boost::dynamic_properties properties(ServiceGraph& graph, bool dot) {
 }  // namespace
 
 std::string analysis_dot(const Topology& topology, const TopologyAnalysis& analysis) {
-  ServiceGraph graph = service_graph(topology, analysis, dot_text);
+  ServiceGraph graph = service_graph(topology, analysis, kDotTexts);
   return as_dot(graph, properties(graph, true));
 }
 
 std::string analysis_graphml(const Topology& topology, const TopologyAnalysis& analysis) {
-  ServiceGraph graph = service_graph(topology, analysis, as_written);
+  ServiceGraph graph = service_graph(topology, analysis, kGraphMlTexts);
   return as_graphml(graph, properties(graph, false));
 }
 

@@ -61,13 +61,28 @@ inline std::string quote_dot_keywords(const std::string& dot) {
   return out;
 }
 
-// Text the user wrote, as a DOT id or value: its backslashes doubled, as
-// Boost escapes only quotes. A single one escaped what followed, and at
-// the end of a name or id (C:\store\) escaped the closing quote, and no
-// reader took the file (found by a helper); Graphviz draws a doubled one
-// as one. Text the DOT writer adds to it (a label's line breaks) is added
-// after.
-inline std::string dot_text(std::string_view text) {
+// Text the user wrote, as DOT reads it back. Boost escapes quotes only, and
+// Graphviz and Boost read a quoted string as written but for \" (found by
+// a helper: an id or name ending in a backslash, C:\store\, escaped the
+// closing quote, and no reader took the file). A backslash that would
+// escape a quote, its own or the closing one, is doubled, which makes the
+// file readable but reads back with two: such an id has no DOT spelling of
+// its own (GraphML keeps it exactly). The others stay single, and read
+// back exactly.
+inline std::string dot_value(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '\\' && (i + 1 == text.size() || text[i + 1] == '"'))
+      out += '\\';
+  }
+  return out;
+}
+
+// A label, which Graphviz reads as an escString: every backslash doubled,
+// drawn as one, so that the user's \n or \l is not a line break. The line
+// breaks the writer adds go in after.
+inline std::string dot_label(std::string_view text) {
   std::string out;
   for (const char c : text) {
     out += c;
@@ -77,12 +92,18 @@ inline std::string dot_text(std::string_view text) {
   return out;
 }
 
-// What a graph builder does to the user's text: dot_text for DOT,
-// as_written for GraphML, whose writer escapes it all.
+// What a graph builder does to the user's text: for DOT, dot_value and
+// dot_label; for GraphML, whose writer escapes it all, nothing.
 using GraphText = std::string (*)(std::string_view);
 inline std::string as_written(std::string_view text) {
   return std::string(text);
 }
+struct GraphTexts {
+  GraphText value;
+  GraphText label;
+};
+inline constexpr GraphTexts kDotTexts{dot_value, dot_label};
+inline constexpr GraphTexts kGraphMlTexts{as_written, as_written};
 
 template <class Graph>
 std::string as_dot(const Graph& graph, const boost::dynamic_properties& dp) {

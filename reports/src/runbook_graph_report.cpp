@@ -41,22 +41,21 @@ std::string offset(const std::optional<SimTime>& t) {
 
 // `text` is what the format does to the user's text.
 StepNode step_node(const Scenario& scenario, const RunResult& result, StepId s, bool critical,
-                   GraphText text) {
+                   GraphTexts text) {
   const Step& step = scenario.steps[s.value];
   const StepOutcome& outcome = result.steps[s.value];
-  const std::string crew = step.crew ? text(scenario.crews[step.crew->value].id) : std::string();
-  const std::string target = text(step_subject(scenario, step));
-  const std::string id = text(step.id);
+  const std::string crew = step.crew ? scenario.crews[step.crew->value].id : std::string();
+  const std::string target = step_subject(scenario, step);
   const std::string_view ended = outcome_name(outcome);
-  std::string label = id + "\\n" + std::string(word_of(step.action));
-  label += target.empty() ? "" : " " + target;
-  label += crew.empty() ? "" : "\\ncrew " + crew;
+  std::string label = text.label(step.id) + "\\n" + std::string(word_of(step.action));
+  label += target.empty() ? "" : " " + text.label(target);
+  label += crew.empty() ? "" : "\\ncrew " + text.label(crew);
   const bool never_ran = !outcome.started || outcome.skipped;
-  return {id,
+  return {text.value(step.id),
           label,
           std::string(word_of(step.action)),
-          target,
-          crew,
+          text.value(target),
+          text.value(crew),
           offset(outcome.started),
           offset(outcome.completed),
           std::string(ended),
@@ -71,7 +70,7 @@ StepEdge step_edge(std::string kind, bool critical) {
 }
 
 // Vertex i is step i; an edge goes from a step to one that waited for it.
-StepGraph runbook_graph(const Scenario& scenario, const RunResult& result, GraphText text) {
+StepGraph runbook_graph(const Scenario& scenario, const RunResult& result, GraphTexts text) {
   const std::vector<StepId> path = critical_path(scenario, result);
   const auto on_path = [&](StepId s) { return std::ranges::find(path, s) != path.end(); };
   // Consecutive steps of the critical path: the later waited for the earlier.
@@ -120,12 +119,12 @@ boost::dynamic_properties properties(StepGraph& graph, bool dot) {
 }  // namespace
 
 std::string runbook_dot(const Scenario& scenario, const RunResult& result) {
-  StepGraph graph = runbook_graph(scenario, result, dot_text);
+  StepGraph graph = runbook_graph(scenario, result, kDotTexts);
   return as_dot(graph, properties(graph, true));
 }
 
 std::string runbook_graphml(const Scenario& scenario, const RunResult& result) {
-  StepGraph graph = runbook_graph(scenario, result, as_written);
+  StepGraph graph = runbook_graph(scenario, result, kGraphMlTexts);
   return as_graphml(graph, properties(graph, false));
 }
 
