@@ -524,20 +524,23 @@ TEST(Loader, RefusesAMilestoneNoRunCanMeetBeforeT0) {
   const auto load = load_scenario(semantics_fixture("milestones_before_t0.yaml"));
   const auto& d = load.diagnostics;
   EXPECT_FALSE(load.scenario);
-  EXPECT_TRUE(has_error(d, 14, 44,
+  EXPECT_TRUE(has_error(d, 17, 44,
                         "milestone 'a' is at T-1h, before T0 (the scenario's start, where runs "
                         "begin): no simulated event can meet it; give a time at or after T0, or "
                         "a 'within' that reaches T0"))
       << d.to_text();
-  EXPECT_TRUE(has_error(d, 15, 44,
-                        "milestone 'b' is at T-30m, before T0 (the scenario's start, where runs "
-                        "begin): no simulated event can meet it; give a time at or after T0"))
+  EXPECT_TRUE(has_error(d, 18, 44,
+                        "milestone 'b' is due by T-30m, before T0 (the scenario's start, where "
+                        "runs begin): no simulated event can meet it; give a time at or after "
+                        "T0, or a 'within' that reaches T0"))
       << d.to_text();
-  EXPECT_FALSE(has_error(d, 15, 44, "within"));  // a deadline's tolerance cannot help
   EXPECT_TRUE(
-      has_error(d, 16, 44, "milestone 'c' is at T-1h, more than its tolerance (30m) before T0"))
+      has_error(d, 19, 44, "milestone 'c' is at T-1h, more than its tolerance (30m) before T0"))
       << d.to_text();
-  EXPECT_EQ(d.error_count(), 3u) << d.to_text();
+  // f's tolerance does not read: that is said, not that it has none.
+  EXPECT_TRUE(has_error(d, 22, 72, "tolerance 'within' of milestone 'f' must be a duration"))
+      << d.to_text();
+  EXPECT_EQ(d.error_count(), 4u) << d.to_text();
 }
 
 TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {

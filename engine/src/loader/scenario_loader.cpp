@@ -1436,9 +1436,14 @@ class ScenarioReader {
       m.timing = at.defined() ? MilestoneTiming::at : MilestoneTiming::by;
       m.time = read_time(at.defined() ? at : by, "time of " + what).value_or(SimTime{});
     }
-    if (const yaml::Node w = f.get("within"); w.defined())
-      m.within = reader_.duration(w, "tolerance 'within' of " + what).value_or(Duration{});
-    if (at.defined() != by.defined())
+    bool within_read = true;
+    if (const yaml::Node w = f.get("within"); w.defined()) {
+      const auto within = reader_.duration(w, "tolerance 'within' of " + what);
+      within_read = within.has_value();
+      m.within = within.value_or(Duration{});
+    }
+    // A tolerance that did not read is said once, where it stands.
+    if (at.defined() != by.defined() && within_read)
       refuse_before_t0(at.defined() ? at : by, m, what);
     observed_.push_back(std::move(m));
   }
@@ -1451,11 +1456,11 @@ class ScenarioReader {
       return;
     const std::string tolerance =
         m.within.ms > 0 ? "more than its tolerance (" + format_duration(m.within) + ") " : "";
-    reader_.error(time,
-                  what + " is at " + format_offset(m.time) + ", " + tolerance +
-                      "before T0 (the scenario's start, where runs begin): no simulated "
-                      "event can meet it; give a time at or after T0" +
-                      (m.timing == MilestoneTiming::at ? ", or a 'within' that reaches T0" : ""));
+    const char* is = m.timing == MilestoneTiming::at ? " is at " : " is due by ";
+    reader_.error(time, what + is + format_offset(m.time) + ", " + tolerance +
+                            "before T0 (the scenario's start, where runs begin): no simulated "
+                            "event can meet it; give a time at or after T0, or a 'within' that "
+                            "reaches T0");
   }
 
   // A share of tenants back, of all of them or of one group's.
