@@ -12,6 +12,10 @@ namespace {
 // (yaml.safe_load, then jsonschema) refused the saved file (found by a
 // helper). Flow collections stay flow, as written.
 void emit(YAML::Emitter& out, const YAML::Node& node) {
+  // An explicit tag (!!str) is kept, as yaml-cpp's own writer keeps it.
+  const std::string& tag = node.Tag();
+  if (!tag.empty() && tag != "?" && tag != "!")
+    out << YAML::VerbatimTag(tag);
   switch (node.Type()) {
     case YAML::NodeType::Map:
       if (node.Style() == YAML::EmitterStyle::Flow)
@@ -34,7 +38,7 @@ void emit(YAML::Emitter& out, const YAML::Node& node) {
       out << YAML::EndSeq;
       return;
     case YAML::NodeType::Scalar:
-      if (node.Tag() == "!")  // quoted in the source
+      if (tag == "!")  // quoted in the source
         out << YAML::DoubleQuoted;
       out << node.Scalar();
       return;
