@@ -1,6 +1,7 @@
 #include "faultline/reports/schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -15,9 +16,19 @@ namespace {
 
 // The texts the loader's parsers take (time.hpp, scenario_clock.hpp,
 // yaml_reader.cpp), as ECMA-262 patterns.
-// A duration's units come largest first, each once.
-constexpr const char* kDurationText =
-    "(0|(?=[0-9])([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?)";
+// A duration's units come largest first, each once: one alternative per
+// first unit, the smaller ones optional after it (no lookahead, which
+// draft-07's regular expressions need not take).
+std::string duration_text() {
+  constexpr std::array<const char*, 5> kUnits = {"d", "h", "m", "s", "ms"};
+  std::string text = "(0";
+  for (std::size_t first = 0; first < kUnits.size(); ++first) {
+    text += fmt::format("|[0-9]+{}", kUnits[first]);
+    for (std::size_t next = first + 1; next < kUnits.size(); ++next)
+      text += fmt::format("([0-9]+{})?", kUnits[next]);
+  }
+  return text + ")";
+}
 constexpr const char* kLocalTimeText =
     "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?";
 constexpr const char* kDecimal = "[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?";
@@ -48,7 +59,7 @@ ordered_json described(ordered_json schema, std::string_view description) {
 }
 
 ordered_json duration() {
-  return any_of({pattern(kDurationText), {{"const", 0}}});
+  return any_of({pattern(duration_text()), {{"const", 0}}});
 }
 
 ordered_json bounded(const char* type, const schema::Value& v) {
@@ -99,7 +110,7 @@ ordered_json value_schema(const schema::Value& v) {
     case Form::distribution:
       return any_of({duration(), reference(schema::distribution)});
     case Form::time:
-      return pattern("(T0(\\+" + std::string(kDurationText) + ")?|" + kLocalTimeText + ")");
+      return pattern("(T0(\\+" + duration_text() + ")?|" + kLocalTimeText + ")");
     case Form::local_time:
       return pattern(kLocalTimeText);
     case Form::time_zone:

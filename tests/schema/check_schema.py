@@ -57,6 +57,7 @@ MUST_REFUSE = {
     "tests/loader/fixtures/bad_lasts.yaml",  # a key another fault kind takes
     "tests/loader/fixtures/bad_redundancy_scenario.yaml",  # exactly one of
     "tests/replay/fixtures/tenants/bad_on_deployment.yaml",
+    "tests/loader/fixtures/repeated_unit.yaml",  # a duration's pattern
 }
 
 
