@@ -44,7 +44,7 @@ namespace faultline::reports {
 // the replay's crews give beyond_size_hours, on_hand_hours and
 // utilisation; a scenario whose priority list the optimize search found
 // says strategy optimize, and gives the list and the search.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
