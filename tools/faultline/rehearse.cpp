@@ -72,6 +72,22 @@ std::optional<std::vector<std::string>> words_of(const std::string& line) {
   return words;
 }
 
+// "25%", "99.5%": to two decimals, and never 100% for what still fails
+// some requests, nor 0% for what serves some (found in review: 0.9999999
+// read "serves 100%").
+std::string served_percent(double fraction) {
+  const double percent = 100 * fraction;
+  if (percent > 99.99)
+    return "over 99.99%";
+  if (percent < 0.01)
+    return "under 0.01%";
+  std::string text = fmt::format("{:.2f}", percent);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.')
+    text.pop_back();
+  return text + "%";
+}
+
 std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
   std::string out;
   for (std::size_t i = from; i < words.size(); ++i)
@@ -173,9 +189,8 @@ class Session {
               text + "'");
         }
       }
-      const std::string what = fraction > 0
-                                   ? fmt::format("{} serves {:g}% now", w[2], 100 * fraction)
-                                   : w[2] + " stops serving now";
+      const std::string what = fraction > 0 ? w[2] + " serves " + served_percent(fraction) + " now"
+                                            : w[2] + " stops serving now";
       return changed(r_.add_outage(w[2], fraction), what);
     }
     if (args == 2 && w[1] == "delete")
