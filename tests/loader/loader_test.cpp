@@ -543,6 +543,24 @@ TEST(Loader, RefusesAMilestoneNoRunCanMeetBeforeT0) {
   EXPECT_EQ(d.error_count(), 4u) << d.to_text();
 }
 
+// Found by a helper: a deletion of 9 instances of a deployment of 4 went
+// in silence (more_than_deployed.yaml works out each).
+TEST(Loader, WarnsOfADeletionOfMoreInstancesThanDeployed) {
+  const auto load = load_scenario(semantics_fixture("more_than_deployed.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 9, 84,
+                             "fault 'a' deletes 9 instances of each deployment, but web@east-1a "
+                             "has only 1: the run deletes all it has"))
+      << d.to_text();
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 10, 71,
+                             "fault 'b' deletes 2 instances of each deployment, but web@east-1a "
+                             "has only 1 (and 1 more deployment has fewer than 2): the run "
+                             "deletes all each has"))
+      << d.to_text();
+  EXPECT_EQ(d.all().size(), 2u) << d.to_text();
+}
+
 TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {
   const auto load = load_scenario(semantics_fixture("warn_unreachable.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();

@@ -402,6 +402,30 @@ class ScenarioReader {
     faults_.push_back(std::move(fault));
   }
 
+  // Found by a helper: 9 instances of a deployment of 4 went in silence
+  // (the run deletes the 4, and export asked AWS FIS for COUNT(9)).
+  void warn_more_than_deployed(const yaml::Node& n, const Fault& fault, const std::string& what) {
+    if (!topology_ || !fault.instances)
+      return;
+    std::vector<const Deployment*> fewer;
+    for (const DeploymentId d : fault.deployments) {
+      if (topology_->deployment(d).instances < *fault.instances)
+        fewer.push_back(&topology_->deployment(d));
+    }
+    if (fewer.empty())
+      return;
+    const Deployment& first = *fewer.front();
+    const std::string more =
+        fewer.size() == 1
+            ? ""
+            : fmt::format(" (and {} more deployment{} fewer than {})", fewer.size() - 1,
+                          fewer.size() == 2 ? " has" : "s have", *fault.instances);
+    reader_.warning(n, fmt::format("{} deletes {} instances of each deployment, but {} has only "
+                                   "{}{}: the run deletes all {}",
+                                   what, *fault.instances, first.id, first.instances, more,
+                                   fewer.size() == 1 ? "it has" : "each has"));
+  }
+
   // The keys of the fault's kind.
   void read_fault_kind(Fields& f, const std::string& what, Fault& fault) {
     switch (fault.kind) {
@@ -410,6 +434,7 @@ class ScenarioReader {
         if (const yaml::Node n = f.get("instances"); n.defined()) {
           fault.instances = static_cast<int>(
               reader_.integer(n, "instances of " + what, 1, 1'000'000).value_or(1));
+          warn_more_than_deployed(n, fault, what);
         }
         break;
       case FaultKind::outage:
