@@ -577,8 +577,8 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load) {
 
 std::string seen_late_text(const StepResolution& r) {
   return fmt::format(
-      "{} of the state run's {} changes fell inside a step of {}, and requests saw them from the "
-      "next step on, up to {} late",
+      "requests saw {} of the state run's {} changes only from the next step (steps of {}), up "
+      "to {} late",
       thousands(static_cast<std::int64_t>(r.changes_late)),
       thousands(static_cast<std::int64_t>(r.changes)), human_duration(r.step),
       human_duration(r.latest));

@@ -86,8 +86,8 @@ std::string remedy_text(const Topology& topology, const ResourceLoad& load);
 // in every window to ...", or how many did not and that the network
 // figures must be read in that light.
 std::string baseline_headline(const Scenario& scenario, const NetworkBaseline& baseline);
-// "1 of the state run's 2 changes fell inside a step of 1m, and requests
-// saw them from the next step on, up to 10s late"
+// "requests saw 1 of the state run's 2 changes only from the next step
+// (steps of 1m), up to 10s late"
 std::string seen_late_text(const StepResolution& r);
 // "1 state of the estate, 40s in all, began and ended between two step
 // starts (...), and no request saw it: ...; a --step of 40s or less sees

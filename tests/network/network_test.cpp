@@ -340,8 +340,8 @@ TEST(NetworkReplay, SaysWhatItsStepsDidNotSee) {
   EXPECT_EQ(r.shortest_state, Duration::seconds(40));
   EXPECT_EQ(r.first_unseen_at, SimTime{} + Duration::seconds(610));
   const std::string text = reports::network_text(*scenario, coarse);
-  EXPECT_NE(text.find("1 of the state run's 2 changes fell inside a step of 1m, and requests "
-                      "saw them from the next step on, up to 10s late"),
+  EXPECT_NE(text.find("requests saw 1 of the state run's 2 changes only from the next step "
+                      "(steps of 1m), up to 10s late"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("warning: 1 state of the estate, 40s in all, began and ended between two "

@@ -144,7 +144,7 @@ struct ImpactStatistics {
 // At network fidelity, what the runs' steps saw of their state runs (see
 // StepResolution), every run: the latest a change was seen late (0 where
 // none was), the time in states no step saw, and the shortest state (a
-// step no longer sees every state of every run).
+// step this long or shorter sees every state of every run).
 struct StepResolutionStatistics {
   Duration step;
   Accumulator latest_ms;

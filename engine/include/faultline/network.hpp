@@ -178,7 +178,7 @@ struct StepResolution {
   std::uint64_t unseen = 0;  // states no step saw
   Duration unseen_time;      // their lengths added up
   SimTime first_unseen_at;
-  // The run's shortest state: a step no longer sees every state.
+  // The run's shortest state: a step this long or shorter sees every state.
   Duration shortest_state;
 };
 
