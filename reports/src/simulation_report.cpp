@@ -210,10 +210,6 @@ void add_curves(JsonDocument& doc, const Scenario& scenario, const MonteCarloRes
   doc.add("tenant_users_back_over_time", tenant_curve_json(scenario.clock, result));
 }
 
-}  // namespace
-
-namespace {
-
 ordered_json resolution_json(const StepResolutionStatistics& s, std::uint64_t runs) {
   const auto seconds = [](double ms) { return ms / 1000; };
   ordered_json j = {{"step_s", s.step.in_seconds()},
