@@ -81,6 +81,7 @@ ordered_json calibration_json(const Scenario& scenario, const Calibration& c) {
   ordered_json j = smc_json_header(scenario, c.seed, c.particles);
   j["generations"] = generations_json(c.generations);
   j["ended"] = std::string(to_string(c.ended));
+  j["thin_sample"] = thin_sample(c.generations, c.particles);
   j["parameters"] = parameters_json(scenario, c.parameters, true);
   j["milestones"] = ordered_json::array();
   for (std::size_t m = 0; m < c.milestones.size(); ++m) {

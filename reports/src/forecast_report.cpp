@@ -165,6 +165,7 @@ ordered_json forecast_at_json(const Scenario& scenario, const Forecast& forecast
   j["parameters"] = parameters_json(scenario, f.parameters, false);
   j["generations"] = generations_json(f.generations);
   j["ended"] = std::string(to_string(f.ended));
+  j["thin_sample"] = thin_sample(f.generations, forecast.particles);
   j["runs"] = f.runs;
   return j;
 }

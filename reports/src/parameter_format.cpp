@@ -63,15 +63,13 @@ std::string looseness_warning(const std::vector<CalibrationGeneration>& generati
 // saw an observed event kept 2, and their posterior read as any other.
 std::string thin_sample_warning(const std::vector<CalibrationGeneration>& generations,
                                 std::size_t particles, std::string_view what) {
-  if (generations.empty())
-    return "";
-  const double effective = generations.back().effective_particles;
-  if (effective >= 5 && effective >= 0.1 * static_cast<double>(particles))
+  if (!thin_sample(generations, particles))
     return "";
   return fmt::format(
       "  warning: the runs kept weigh as {} effective particles of the {} asked for: {} rests "
       "on them and is rough; raise --particles\n",
-      thousands(std::llround(effective)), thousands(static_cast<std::int64_t>(particles)), what);
+      thousands(std::llround(generations.back().effective_particles)),
+      thousands(static_cast<std::int64_t>(particles)), what);
 }
 
 // Found by a helper: the fit said it stopped within tolerance, then the

@@ -24,9 +24,8 @@ std::string generations_text(const std::vector<CalibrationGeneration>& generatio
 std::string looseness_warning(const std::vector<CalibrationGeneration>& generations,
                               std::string_view consequence);
 
-// A warning when the last generation's weights make fewer than a tenth of
-// the particles asked for, or fewer than 5: what rests on them, named by
-// `what`, is rough. Empty otherwise.
+// A warning when the kept runs are a thin sample (faultline::thin_sample):
+// what rests on them, named by `what`, is rough. Empty otherwise.
 std::string thin_sample_warning(const std::vector<CalibrationGeneration>& generations,
                                 std::size_t particles, std::string_view what);
 

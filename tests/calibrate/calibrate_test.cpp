@@ -287,6 +287,7 @@ TEST(Calibrate, AFirstGenerationWithinToleranceIsNoLooseFit) {
   EXPECT_NEAR(p.high, 2.9 * kHour, 6 * kMinute);
   const std::string text = reports::calibration_text(*scenario, c);
   EXPECT_EQ(text.find("warning"), std::string::npos) << text;
+  EXPECT_EQ(reports::calibration_json(*scenario, c)["thin_sample"], false);
 }
 
 TEST(Calibrate, RunsKeptFarFromTheObservationsAreWarnedOfByHowFar) {
@@ -314,6 +315,22 @@ TEST(Calibrate, APosteriorOnFewParticlesIsWarnedOf) {
                                   std::llround(effective))),
             std::string::npos)
       << text;
+  EXPECT_EQ(reports::calibration_json(*scenario, c)["thin_sample"], true);
+}
+
+// The line is drawn once, in the engine, for the text and the JSON: under
+// 5 effective particles, or under a tenth of those asked for.
+TEST(Calibrate, AThinSampleIsUnderFiveEffectiveParticlesOrATenthOfThoseAskedFor) {
+  const auto last_weighs = [](double effective) {
+    return std::vector<CalibrationGeneration>{{.effective_particles = 400},
+                                              {.effective_particles = effective}};
+  };
+  EXPECT_FALSE(thin_sample({}, 100)) << "no generation, nothing kept to judge";
+  EXPECT_TRUE(thin_sample(last_weighs(4.9), 10)) << "under 5, though half of the 10 asked for";
+  EXPECT_FALSE(thin_sample(last_weighs(5), 50)) << "5 is a tenth of 50";
+  EXPECT_TRUE(thin_sample(last_weighs(5), 51)) << "5 is under a tenth of 51";
+  EXPECT_FALSE(thin_sample(last_weighs(100), 1000));
+  EXPECT_TRUE(thin_sample(last_weighs(99.9), 1000));
 }
 
 // Found by a helper: a milestone without `within` is fitted to within an

@@ -162,6 +162,9 @@ TEST(Forecast, AtT0KnowingNothingIsTheErlangSum) {
   const Forecast f = forecast(*scenario, options_at(*scenario, Duration{}, "completed:rebuild-db"));
   EXPECT_TRUE(f.latest.known.empty());
   expect_quantiles(f.latest.events[0], 31.9, 100.7, 233.4);
+  // Nothing known: every particle weighs alike, 1,000 effective.
+  EXPECT_NEAR(f.latest.generations.back().effective_particles, 1000, 1e-6);
+  EXPECT_EQ(reports::forecast_json(*scenario, f)["forecast"]["thin_sample"], false);
 }
 
 TEST(Forecast, WithHistoryForecastsFromT0AndEachObservation) {

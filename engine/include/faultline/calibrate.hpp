@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,12 @@ enum class CalibrationEnd {
 };
 
 std::string_view to_string(CalibrationEnd e);
+
+// The last generation's weights make fewer than 5 effective particles, or
+// under a tenth of the `particles` asked for: what rests on its runs (a
+// posterior, a forecast) is rough. Reports say so; JSON carries it as
+// thin_sample.
+bool thin_sample(std::span<const CalibrationGeneration> generations, std::size_t particles);
 
 struct Calibration {
   std::vector<ParameterFit> parameters;  // by position in scenario.unknowns

@@ -222,6 +222,13 @@ std::string_view to_string(CalibrationEnd e) {
   return "settled";
 }
 
+bool thin_sample(std::span<const CalibrationGeneration> generations, std::size_t particles) {
+  if (generations.empty())
+    return false;
+  const double effective = generations.back().effective_particles;
+  return effective < 5 || effective < 0.1 * static_cast<double>(particles);
+}
+
 double milestone_distance(const Scenario& scenario, const RunResult& run) {
   return detail::distance(scenario, detail::Evidence::every_milestone(scenario), run);
 }
