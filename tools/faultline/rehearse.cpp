@@ -30,7 +30,7 @@ constexpr const char* kHelp =
   fail STEP                    the step's attempt under way fails now (one starting now,
                                or the next of a step not under way, when its work is
                                done); its retries and rollback follow
-  fault outage SERVICE [F]     SERVICE stops serving now, down to fraction F (0)
+  fault outage SERVICE [F]     SERVICE serves at most fraction F (0) from now
   fault delete DEPLOYMENT      DEPLOYMENT's instances are deleted now
   crew CREW SIZE               CREW has SIZE members from now on (until its next
                                resized entry, if the scenario has one to come)
@@ -72,20 +72,21 @@ std::optional<std::vector<std::string>> words_of(const std::string& line) {
   return words;
 }
 
-// "25%", "99.5%": to two decimals, and never 100% for what still fails
-// some requests, nor 0% for what serves some (found in review: 0.9999999
-// read "serves 100%").
+// "25%", "99.5%", "99.99999%": two decimals, or as many more as it takes
+// (up to 9) not to read 100% for what still fails some requests, nor 0%
+// for what serves some (found in review: 0.9999999 read "serves 100%").
 std::string served_percent(double fraction) {
   const double percent = 100 * fraction;
-  if (percent > 99.99)
-    return "over 99.99%";
-  if (percent < 0.01)
-    return "under 0.01%";
-  std::string text = fmt::format("{:.2f}", percent);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (text.back() == '.')
-    text.pop_back();
-  return text + "%";
+  for (int decimals = 2; decimals <= 9; ++decimals) {
+    std::string text = fmt::format("{:.{}f}", percent, decimals);
+    if (text.starts_with("100") || text.find_first_not_of("0.") == std::string::npos)
+      continue;
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.')
+      text.pop_back();
+    return text + "%";
+  }
+  return percent < 50 ? "under 0.000000001%" : "over 99.999999999%";
 }
 
 std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
@@ -189,8 +190,13 @@ class Session {
               text + "'");
         }
       }
-      const std::string what = fraction > 0 ? w[2] + " serves " + served_percent(fraction) + " now"
-                                            : w[2] + " stops serving now";
+      // At most: an outage caps what the service serves, and one already
+      // serving less, or nothing, serves no more (found by a helper: one
+      // already at 0% was said to stop serving now).
+      const std::string what =
+          w[2] +
+          (fraction > 0 ? " serves at most " + served_percent(fraction) : " serves nothing") +
+          " from now";
       return changed(r_.add_outage(w[2], fraction), what);
     }
     if (args == 2 && w[1] == "delete")
