@@ -314,9 +314,19 @@ std::string step_end_text(const Scenario& scenario, const TimelineEntry& e) {
 std::string outage_text(const Scenario& scenario, const Fault& f, const TimelineEntry& e) {
   const std::string& service = scenario.topology->service(*f.service).id;
   if (!f.tenants.empty()) {
-    return fmt::format("{} of {} tenants lose {} ({} users)", e.tenants,
-                       scenario.topology->tenants_on(*f.service).size(), service,
-                       thousands(e.users.value));
+    // A tenant out on the service already does not lose it again: a second
+    // outage of all six sites, one of them out, used to read "6 of 6 tenants
+    // lose" with that one's users among those cut off.
+    const auto named = static_cast<int>(f.tenants.size());
+    const std::size_t on_service = scenario.topology->tenants_on(*f.service).size();
+    if (e.tenants == named) {
+      return fmt::format("{} of {} tenants lose {} ({} users)", e.tenants, on_service, service,
+                         thousands(e.users.value));
+    }
+    return fmt::format("{} more of {} tenants lose {} ({} users): {} it names had lost it already",
+                       e.tenants, on_service, service, thousands(e.users.value),
+                       e.tenants == 0 ? fmt::format("the {}", named)
+                                      : fmt::format("{} of the {}", named - e.tenants, named));
   }
   // A partial outage caps what the service serves: one already serving
   // less (under an outage before it) serves no more, and no less.

@@ -109,8 +109,9 @@ void add_degradation_fields(const Scenario& scenario, const Fault& f, const Time
   w.member("capacity", f.impairment.capacity);
 }
 
-// A fault struck or healed; for an outage of tenants, how many and their
-// users.
+// A fault struck or healed; for an outage of tenants, how many lost the
+// service (those it names that had not lost it already) or got it back,
+// and their users.
 void add_fault_fields(const Scenario& scenario, const Fault& f, const TimelineEntry& e,
                       JsonWriter& w) {
   w.member("fault", f.id);

@@ -341,6 +341,22 @@ TEST(Tenants, AFaultEndingDoesNotEndALaterOneOnTheSameTenant) {
   EXPECT_EQ(healed[0].tenants, 0) << "a step had brought a back since first struck";
 }
 
+// Worked out in out_already.yaml: a fault's entry counts the tenants that
+// lose the service by it, not those it names that had lost it already.
+TEST(Tenants, AFaultCountsOnlyTheTenantsThatLoseTheServiceByIt) {
+  const auto scenario = fixture("out_already.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 4300);
+  const auto struck = of_kind(r, TimelineKind::fault);
+  ASSERT_EQ(struck.size(), 3u);
+  EXPECT_EQ(struck[0].tenants, 1);
+  EXPECT_EQ(struck[0].users, UserCount{100});
+  EXPECT_EQ(struck[1].tenants, 5) << "a had lost it already";
+  EXPECT_EQ(struck[1].users, UserCount{2000});
+  EXPECT_EQ(struck[2].tenants, 0);
+  EXPECT_EQ(struck[2].users, UserCount{});
+}
+
 // Worked out in shared.yaml. The connector's batches are stretches of the
 // order TenantStates keeps its tenants in (restore-connector's), which it
 // takes at once; Monte Carlo, whose durations here are fixed, must give

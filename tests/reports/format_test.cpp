@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "faultline/replay.hpp"
 #include "format.hpp"
+#include "test_support.hpp"
 
 namespace faultline::reports {
 namespace FAULTLINE_TEST_FILE {
@@ -92,6 +94,23 @@ TEST(Format, ColumnsAreCountedAsFmtPads) {
   EXPECT_EQ(column_width(texts, 4), 9u);
   EXPECT_EQ(column_width(texts, 12), 12u);
   EXPECT_EQ(fmt::format("{:<{}}|", texts[0], column_width(texts, 4)), "back-off\u00e9|");
+}
+
+// replay/fixtures/tenants/out_already.yaml: the second fault names all six
+// sites, one of them out already; the third names that one alone.
+TEST(Format, AFaultOnTenantsSaysWhichOfThoseItNamesHadLostTheServiceAlready) {
+  const auto scenario = testing::scenario_fixture("replay/fixtures/tenants/out_already.yaml");
+  std::vector<std::string> said;
+  for (const TimelineEntry& e : replay(*scenario).timeline) {
+    if (e.kind == TimelineKind::fault)
+      said.push_back(entry_description(*scenario, e));
+  }
+  EXPECT_EQ(said, (std::vector<std::string>{
+                      "one-site: 1 of 6 tenants lose connector (100 users)",
+                      "all-sites: 5 more of 6 tenants lose connector (2,000 users): 1 of the 6 "
+                      "it names had lost it already",
+                      "a-again: 0 more of 6 tenants lose connector (0 users): the 1 it names had "
+                      "lost it already"}));
 }
 
 }  // namespace FAULTLINE_TEST_FILE

@@ -67,6 +67,7 @@ void Estate::apply_service(ServiceId s) {
 void Estate::strike(FaultId index) {
   const Fault& fault = run_.scenario.faults[index.value];
   int deleted = 0;
+  TenantsMoved lost;
   if (fault.kind == FaultKind::bad_deploy) {
     deleted = rollout_halted_[index.value] ? 0 : roll_out(index, 1);
   } else if (fault.kind == FaultKind::delete_instances) {
@@ -80,26 +81,27 @@ void Estate::strike(FaultId index) {
   } else if (fault.kind == FaultKind::degradation) {
     degradations_.strike(index, schedule_heal(index));
   } else {
-    strike_outage(index);
+    lost = strike_outage(index);
   }
   run_.recorder.record(run_.now, TimelineKind::fault, index, [&](TimelineEntry& e) {
     e.instances = deleted;
-    e.tenants = static_cast<int>(fault.tenants.size());
-    e.users = run_.topology.users_of(fault.tenants);
+    e.tenants = lost.tenants;
+    e.users = lost.users;
   });
 }
 
 // A fault only takes away: a service already serving less stays there. One
 // that reaches its consumers through caches starts taking away at their
-// first refresh.
-void Estate::strike_outage(FaultId index) {
+// first refresh. Returns the tenants that lost the service now.
+TenantsMoved Estate::strike_outage(FaultId index) {
   const Fault& fault = run_.scenario.faults[index.value];
   const ServiceId s = *fault.service;
+  TenantsMoved lost;
   if (fault.tenants.empty()) {
     capabilities_.outage(s, index, fault.cache_ttl ? 1.0 : fault.served_fraction);
     apply_service(s);
   } else {
-    tenants_.take_out(index, run_.now);
+    lost = tenants_.take_out(index, run_.now);
   }
   if (fault.cache_ttl) {
     std::optional<Duration> lasts;
@@ -109,6 +111,7 @@ void Estate::strike_outage(FaultId index) {
   } else {
     schedule_heal(index);
   }
+  return lost;
 }
 
 std::optional<EventHandle> Estate::schedule_heal(FaultId index) {
@@ -195,7 +198,7 @@ void Estate::heal(FaultId index) {
   }
   const ServiceId s = *fault.service;
   if (!fault.tenants.empty()) {
-    const TenantsBack back = tenants_.heal(index, run_.now);
+    const TenantsMoved back = tenants_.heal(index, run_.now);
     run_.recorder.record(run_.now, TimelineKind::fault_healed, index, [&](TimelineEntry& e) {
       e.tenants = back.tenants;
       e.users = back.users;

@@ -75,7 +75,7 @@ class Estate {
   // schedules the next wave; returns the instances lost. A halted rollout
   // reaches no more waves.
   int roll_out(FaultId fault, int wave);
-  void strike_outage(FaultId fault);
+  TenantsMoved strike_outage(FaultId fault);
   // Schedules the end of a fault that lasts.
   std::optional<EventHandle> schedule_heal(FaultId fault);
   // Schedules each cohort's refreshes that turn it, given how long the

@@ -156,15 +156,22 @@ void TenantStates::reset(RunResult& result) {
 // None of the fault's tenants is out anywhere when none of their groups'
 // is. Faults that end by themselves need each tenant's restores as they
 // struck.
-void TenantStates::take_out(FaultId fault, SimTime now) {
+TenantsMoved TenantStates::take_out(FaultId fault, SimTime now) {
   const auto& groups = fault_groups_[fault.value];
+  TenantsMoved lost;
   if (!tracks_restores_ && std::all_of(groups.begin(), groups.end(), [&](const GroupTenantsOut& g) {
         return group_out_tenants_[g.group.value] == 0;
-      }))
+      })) {
     take_out_fresh(fault, now);
-  else
-    take_out_each(fault, now);
+    for (const GroupTenantsOut& g : groups) {
+      lost.tenants += g.tenants;
+      lost.users += g.users;
+    }
+  } else {
+    lost = take_out_each(fault, now);
+  }
   record(now);
+  return lost;
 }
 
 // With none of its tenants out anywhere, each of them goes out: the counts
@@ -198,10 +205,11 @@ void TenantStates::take_out_fresh(FaultId fault, SimTime now) {
   }
 }
 
-void TenantStates::take_out_each(FaultId fault, SimTime now) {
+TenantsMoved TenantStates::take_out_each(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
   const ServiceId s = *f.service;
   ServiceTenants& st = services_[slot(s)];
+  TenantsMoved lost;
   for (std::size_t i = 0; i < f.tenants.size(); ++i) {
     const TenantId t = f.tenants[i];
     const std::uint32_t at = position(s, t);
@@ -210,16 +218,19 @@ void TenantStates::take_out_each(FaultId fault, SimTime now) {
     if (st.held[at]++ > 0)
       continue;
     ++st.out;
+    ++lost.tenants;
+    lost.users += st.users[at];
     if (st.exclusive || services_out_[t.value]++ == 0)
       set_out(t, st.group[at], st.users[at], true, now);
   }
+  return lost;
 }
 
-TenantsBack TenantStates::heal(FaultId fault, SimTime now) {
+TenantsMoved TenantStates::heal(FaultId fault, SimTime now) {
   const Fault& f = scenario_.faults[fault.value];
   const ServiceId s = *f.service;
   ServiceTenants& st = services_[slot(s)];
-  TenantsBack back;
+  TenantsMoved back;
   for (std::size_t i = 0; i < f.tenants.size(); ++i) {
     const TenantId t = f.tenants[i];
     const std::uint32_t at = position(s, t);

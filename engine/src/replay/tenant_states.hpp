@@ -11,8 +11,8 @@
 
 namespace faultline::detail {
 
-// Tenants that got a service back, and their users.
-struct TenantsBack {
+// Tenants that lost a service or got it back, and their users.
+struct TenantsMoved {
   int tenants = 0;
   UserCount users;
 };
@@ -34,11 +34,12 @@ class TenantStates {
   // and tenants_peak.
   void reset(RunResult& result);
   // An outage of tenants takes their share of its service out; a tenant
-  // out on it already is held out by one more fault.
-  void take_out(FaultId fault, SimTime now);
+  // out on it already is held out by one more fault. Returns those that
+  // lost the service now: the fault's tenants not out on it already.
+  TenantsMoved take_out(FaultId fault, SimTime now);
   // The outage ended: each of its tenants that it still holds out comes
   // back once no other fault holds it.
-  TenantsBack heal(FaultId fault, SimTime now);
+  TenantsMoved heal(FaultId fault, SimTime now);
   // A step brought their share back, whatever held it out: faults that
   // struck before no longer hold it.
   void bring_back(ServiceId s, std::span<const TenantId> tenants, SimTime now);
@@ -128,7 +129,7 @@ class TenantStates {
   void bring_back_at(ServiceTenants& st, const Positions& at, std::size_t n);
   void keep_services();
   void take_out_fresh(FaultId fault, SimTime now);
-  void take_out_each(FaultId fault, SimTime now);
+  TenantsMoved take_out_each(FaultId fault, SimTime now);
   std::vector<GroupTenantsOut> groups_of(std::span<const TenantId> tenants) const;
   void record(SimTime now);
   void record_groups(SimTime now);
