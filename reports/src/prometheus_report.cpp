@@ -394,6 +394,11 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
       label, "service", services, service_id,
       [&](std::size_t s) -> const Accumulator& { return result.services[s].downtime_ms; },
       kMsPerSecond);
+  per_item(out, "faultline_simulation_service_out_ratio",
+           "Share of the runs in which the service stopped serving everyone (partial or major "
+           "outage)",
+           label, "service", services, service_id,
+           [&](std::size_t s) { return share(result.services[s].runs_out(), result.runs); });
   per_item(out, "faultline_simulation_service_down_ratio",
            "Share of the runs with some major outage of the service", label, "service", services,
            service_id,

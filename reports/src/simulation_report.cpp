@@ -155,6 +155,7 @@ void write_service(JsonWriter& w, const Topology& topology, const MonteCarloResu
   const ServiceStatistics& stats = result.services[s];
   w.object()
       .member("id", topology.services()[s].id)
+      .member("probability_out", share(stats.runs_out(), result.runs))
       .member("probability_down", share(stats.runs_down, result.runs))
       .member("probability_not_restored", share(stats.restored_at.never(), result.runs))
       .key("downtime_h");
@@ -306,35 +307,39 @@ std::string impact_lines(const MonteCarloResult& result) {
   return out;
 }
 
-// Each service that went down: how often, how long, when back.
+// Each service that stopped serving everyone: how often, how often and how
+// long down (in major outage), when back.
 std::string service_statistics_lines(const Scenario& scenario, const MonteCarloResult& result) {
   const Topology& topology = *scenario.topology;
   std::vector<std::size_t> shown;
   std::vector<TimeQuantiles> restored;
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
-    if (stats.runs_down == 0 && stats.restored_at.runs() == 0)
+    if (stats.runs_out() == 0)
       continue;
     shown.push_back(s);
     restored.push_back(time_quantiles(scenario.clock, stats.restored_at, "not restored"));
   }
   const std::size_t w = time_column_width(restored);
   const std::size_t id_w = id_column_width(topology.services(), 24);
-  std::string out = fmt::format("{:<{}} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
-                                "service", id_w, "P(down)", "down mean", "down p90", "down max",
-                                "P(never)", "restored p10", w, "restored p50", w, "restored p90");
+  std::string out =
+      fmt::format("{:<{}} {:>7} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n", "service",
+                  id_w, "P(out)", "P(down)", "down mean", "down p90", "down max", "P(never)",
+                  "restored p10", w, "restored p50", w, "restored p90");
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const ServiceStatistics& stats = result.services[shown[i]];
     const Summary down = stats.downtime_ms.summary();
-    out += fmt::format("{:<{}} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
+    out += fmt::format("{:<{}} {:>7} {:>7} {:>10} {:>10} {:>10} {:>9}  {:<{}} {:<{}} {}\n",
                        topology.services()[shown[i]].id, id_w,
+                       share_text(share(stats.runs_out(), result.runs)),
                        share_text(share(stats.runs_down, result.runs)), duration_text(down.mean),
                        duration_text(down.p90), duration_text(static_cast<double>(down.max)),
                        share_text(share(stats.restored_at.never(), result.runs)), restored[i][0], w,
                        restored[i][1], w, restored[i][2]);
   }
   out +=
-      "(P(never): runs that ended with it still out; restored: over the runs it was out, "
+      "(P(out): runs in which it stopped serving everyone; P(down) and down: in major outage; "
+      "P(never): runs that ended with it still out; restored: over the runs it was out, "
       "\"not restored\" where the percentile falls among those that ended so)\n";
 
   return out;

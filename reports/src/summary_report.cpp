@@ -607,17 +607,19 @@ std::string service_statistics_section(const Scenario& scenario, const MonteCarl
   std::string out;
   out += "\n## Services\n\n";
   out +=
-      "\"Back by\" is over the runs in which the service was out; where the percentile falls "
-      "among the runs that ended with it still out, it reads \"not restored\".\n\n";
-  out += heading({"service", ">down in", ">mean down", ">p90 down", "back by (p10)",
+      "\"Out\" is not serving everyone (a partial or major outage); \"down\" is a major "
+      "outage. \"Back by\" is over the runs in which the service was out; where the percentile "
+      "falls among the runs that ended with it still out, it reads \"not restored\".\n\n";
+  out += heading({"service", ">out in", ">down in", ">mean down", ">p90 down", "back by (p10)",
                   "back by (p50)", "back by (p90)", ">still out at the end in"});
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
-    if (stats.runs_down == 0 && stats.restored_at.never() == 0)
+    if (stats.runs_out() == 0)
       continue;
     const Summary down = stats.downtime_ms.summary();
-    out += row({md(topology.services()[s].id), percent(share(stats.runs_down, result.runs)),
-                duration_text(down.mean), duration_text(down.p90),
+    out += row({md(topology.services()[s].id), percent(share(stats.runs_out(), result.runs)),
+                percent(share(stats.runs_down, result.runs)), duration_text(down.mean),
+                duration_text(down.p90),
                 event_time_text(clock, stats.restored_at, 0.1, "not restored"),
                 event_time_text(clock, stats.restored_at, 0.5, "not restored"),
                 event_time_text(clock, stats.restored_at, 0.9, "not restored"),

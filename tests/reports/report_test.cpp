@@ -118,12 +118,34 @@ TEST_F(Reports, ASpreadOfSecondsIsNotRoundedToAMinute) {
   const MonteCarloResult result = simulate_small(*scenario);
   const std::string text = reports::simulation_text(*scenario, result);
   EXPECT_NE(
-      text.find("db                         1.000        40s        40s        40s     0.000  "
-                "2024-01-10 09:00:40 UTC"),
+      text.find(
+          "db                         1.000   1.000        40s        40s        40s     0.000  "
+          "2024-01-10 09:00:40 UTC"),
       std::string::npos)
       << text;
   const std::string summary = reports::simulation_summary(*scenario, result);
-  EXPECT_NE(summary.find("| db | 100% | 40s | 40s |"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("| db | 100% | 100% | 40s | 40s |"), std::string::npos) << summary;
+}
+
+// partial_only.yaml, worked in its comments: s serves two thirds for 2h in
+// every run, out in all of them and down in none. Every report says both.
+TEST_F(Reports, AServiceOnlyPartlyOutIsShownOutThoughNeverDown) {
+  const auto scenario = load("tests/reports/fixtures/partial_only.yaml");
+  const MonteCarloResult result = simulate_small(*scenario);
+  EXPECT_DOUBLE_EQ(result.overall.user_seconds_lost.mean(), 100.0 * 3600);
+  EXPECT_EQ(result.services[0].runs_out(), result.runs);
+  EXPECT_EQ(result.services[0].runs_down, 0u);
+  const std::string text = reports::simulation_text(*scenario, result);
+  EXPECT_NE(text.find("s                          1.000   0.000         0s         0s         0s  "
+                      "   0.000  2024-01-10 11:00 UTC"),
+            std::string::npos)
+      << text;
+  const std::string summary = reports::simulation_summary(*scenario, result);
+  EXPECT_NE(summary.find("| s | 100% | 0% | 0s | 0s | 2024-01-10 11:00 UTC |"), std::string::npos)
+      << summary;
+  const auto json = reports::simulation_json(*scenario, result);
+  EXPECT_EQ(json["services"][0]["probability_out"], 1.0);
+  EXPECT_EQ(json["services"][0]["probability_down"], 0.0);
 }
 
 // Found in review: a time to the second with its zone, 23 characters,

@@ -86,6 +86,10 @@ struct ServiceStatistics {
   // still out (in partial or major outage).
   EventTimes restored_at;
   std::uint64_t runs_down = 0;  // runs with some major outage
+  // Runs in which it stopped serving everyone, in partial or major outage:
+  // those restored_at counts. A service that only ever served some (a
+  // deployment lost, the rest at capacity) is out in them, never down.
+  std::uint64_t runs_out() const { return restored_at.runs(); }
 };
 
 struct StepStatistics {

@@ -580,13 +580,14 @@ std::string simulation_tables(const Scenario& scenario, const MonteCarloResult& 
   for (std::size_t s = 0; s < result.services.size(); ++s) {
     const ServiceStatistics& stats = result.services[s];
     const Summary down = stats.downtime_ms.summary();
-    rows.push_back({topology.services()[s].id, percent(share(stats.runs_down, result.runs)),
-                    duration_text(down.mean), duration_text(down.p90),
-                    percent(share(stats.restored_at.never(), result.runs)),
+    rows.push_back({topology.services()[s].id, percent(share(stats.runs_out(), result.runs)),
+                    percent(share(stats.runs_down, result.runs)), duration_text(down.mean),
+                    duration_text(down.p90), percent(share(stats.restored_at.never(), result.runs)),
                     event_time_text(clock, stats.restored_at, 0.5, "not restored"),
                     event_time_text(clock, stats.restored_at, 0.9, "not restored")});
   }
   body += table({{"service"},
+                 {"P(out)", true},
                  {"P(down)", true},
                  {"down, mean", true},
                  {"down, p90", true},
