@@ -88,6 +88,14 @@ TEST(Strategy, DependencyOrderRestoresWhatOthersNeedFirst) {
   EXPECT_DOUBLE_EQ(layered.user_hours, 250);
 }
 
+// Worked out in tied_layers.yaml: cache and db are one layer, and keep the
+// runbook's order, not the topology's (found by a helper).
+TEST(Strategy, DependencyOrderKeepsRunbookOrderWithinALayer) {
+  const auto layered = run("tied_layers.yaml", StrategyKind::dependency_order);
+  EXPECT_EQ(layered.order, (std::vector<std::string>{"fix-cache", "fix-db", "fix-app"}));
+  EXPECT_DOUBLE_EQ(layered.user_hours, 410);
+}
+
 // y (2h) then x (1h) opens x-follow-up (4h) only at 3h: done at 7h. The
 // critical path starts x first (1h + 4h remaining against y's 2h): x-follow-up
 // runs from 1h to 5h beside y, and everything is done at 5h.
@@ -202,8 +210,12 @@ TEST(Optimize, FindsTheBestOrderOfSixJobsThatNoRuleFinds) {
             (std::vector<std::string>{"fix-p", "fix-q", "fix-r", "fix-s", "fix-w", "fix-t"}));
   EXPECT_DOUBLE_EQ(found.search_user_hours, best);
   EXPECT_DOUBLE_EQ(user_hours_of(*scenario, found.order), best);
-  EXPECT_EQ(found.started_from, StrategyKind::dependency_order) << "the best rule, 21,400";
-  EXPECT_DOUBLE_EQ(found.start_user_hours, 21400);
+  // Most users first, the best rule: s r w p q t, 600 x 2h + 500 x 3h +
+  // 200 x 5h + 100 x 8h + 3000 x 9h + 50 x 10h = 32,000. Dependency order
+  // used to read 21,400, from p listed first in the topology: these six
+  // services are one layer, which it leaves in runbook order (34,600).
+  EXPECT_EQ(found.started_from, StrategyKind::most_users_first);
+  EXPECT_DOUBLE_EQ(found.start_user_hours, 32000);
   EXPECT_LE(found.evaluations, options.evaluations);
   EXPECT_EQ(found.runs, 8u);
 }
@@ -254,8 +266,10 @@ TEST(Optimize, KeepsTheOrderFoundOnlyWhereTheCheckConfirmsIt) {
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     options.seed = seed;
     const OptimizedPriority found = optimize_priority(*scenario, options);
-    if (!found.check_user_hours)
-      continue;  // the search found nothing but its start
+    if (!found.check_user_hours) {
+      EXPECT_TRUE(found.kept_start) << "the search found nothing but its start";
+      continue;
+    }
     ASSERT_TRUE(found.check_start_user_hours);
     EXPECT_EQ(found.kept_start, *found.check_user_hours >= *found.check_start_user_hours);
     const auto start = with_strategy("equal_ratios.yaml", found.started_from);
@@ -267,6 +281,22 @@ TEST(Optimize, KeepsTheOrderFoundOnlyWhereTheCheckConfirmsIt) {
   }
   EXPECT_GT(kept_start, 0);
   EXPECT_GT(kept_found, 0);
+}
+
+// three_jobs.yaml: Smith's rule, the best rule, is the best of all six
+// orders (4,850), so the search finds nothing better and keeps it without
+// a check (found by a helper: kept_start read false).
+TEST(Optimize, AStartNoOrderBeatsIsKept) {
+  const auto scenario = with_strategy("three_jobs.yaml", StrategyKind::as_written);
+  OptimizeOptions options;
+  options.runs = 4;
+  options.evaluations = 20;
+  const OptimizedPriority found = optimize_priority(*scenario, options);
+  EXPECT_EQ(found.started_from, StrategyKind::weighted_shortest_first);
+  EXPECT_DOUBLE_EQ(found.start_user_hours, 4850);
+  EXPECT_DOUBLE_EQ(found.search_user_hours, 4850);
+  EXPECT_FALSE(found.check_user_hours);
+  EXPECT_TRUE(found.kept_start);
 }
 
 TEST(Optimize, TheOptimizeStrategyMustBeResolvedBeforeARun) {

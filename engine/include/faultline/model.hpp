@@ -584,7 +584,7 @@ struct Step {
 enum class StrategyKind {
   as_written,               // runbook order
   most_users_first,         // most users brought back
-  dependency_order,         // deepest dependency first
+  dependency_order,         // what depends on nothing first, then layer by layer
   shortest_first,           // shortest median duration
   critical_path,            // longest remaining path through the runbook
   weighted_shortest_first,  // most users brought back per hour of work (Smith's rule)
