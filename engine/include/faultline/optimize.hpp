@@ -35,10 +35,11 @@ struct OptimizedPriority {
   double start_user_hours = 0;
   unsigned evaluations = 0;
   // The same over the check's runs, when the search found an order other
-  // than the start's; and whether the start was kept, the order found
-  // doing no better there.
+  // than the start's.
   std::optional<double> check_user_hours;
   std::optional<double> check_start_user_hours;
+  // `order` is the start's: the search found no other, or the one it found
+  // did no better over the check's runs.
   bool kept_start = false;
   // As asked: the runs each candidate was judged on, and the seed.
   std::uint64_t runs = 0;

@@ -124,11 +124,15 @@ CrewOrders moved_one_step(const CrewOrders& current, const std::vector<std::uint
 }
 
 // The order found if it loses less than the start's over the check's runs
-// too; the start's otherwise, as `out` records.
+// too; the start's otherwise, as `out` records. A search that found no
+// other order keeps the start's without a check (found by a helper: its
+// JSON said kept_start false).
 const CrewOrders& confirmed(const Scenario& scenario, Judge& judge, const CrewOrders& start,
                             const CrewOrders& best, OptimizedPriority& out) {
-  if (best.by_crew == start.by_crew)
+  if (best.by_crew == start.by_crew) {
+    out.kept_start = true;
     return start;
+  }
   const std::int64_t best_lost = judge.user_ms_lost(best.ranks(scenario), kCheckRuns);
   const std::int64_t start_lost = judge.user_ms_lost(start.ranks(scenario), kCheckRuns);
   out.check_user_hours = judge.user_hours(best_lost);
