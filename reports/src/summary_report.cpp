@@ -196,12 +196,13 @@ std::string unfinished_runbook_text(const Scenario& scenario, const RunResult& r
     if (o.failed) {
       gave_up += fmt::format("{}{} after {} attempt(s){}", gave_up.empty() ? "" : "; ", id,
                              o.attempts, o.rolled_back ? ", rolled back" : "");
-    } else if (!o.started && !o.skipped) {
-      never_ran += (never_ran.empty() ? "" : ", ") + id;
     } else if (o.started && !o.completed && !o.skipped) {
       running += (running.empty() ? "" : ", ") + id;
     }
   }
+  for (const StepId s : steps_never_started(result))
+    never_ran +=
+        fmt::format("{}**{}**", never_ran.empty() ? "" : ", ", md(scenario.steps[s.value].id));
   if (gave_up.empty() && never_ran.empty())
     return "";
   std::string out = "The runbook did not finish.";

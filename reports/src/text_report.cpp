@@ -106,6 +106,17 @@ std::string critical_path_lines(const Scenario& scenario, const RunResult& resul
           "\nCritical path (what set when the runbook stopped: {} gave up at {})\n  {}\n",
           scenario.steps[path.back().value].id, clock.local_text(*step_ended(result, path.back())),
           chain);
+    } else if (const auto never = steps_never_started(result); !never.empty()) {
+      // Found by a helper: a runbook whose last step never started (its
+      // crew gone) was said to have finished.
+      std::string ids;
+      for (const StepId s : never)
+        ids += (ids.empty() ? "" : ", ") + scenario.steps[s.value].id;
+      out += fmt::format(
+          "\nCritical path (what set when the last step to run ended, at {}; the runbook did not "
+          "finish: {} never started)\n  {}\n",
+          last.completed ? clock.local_text(*last.completed) : "the end, still running", ids,
+          chain);
     } else {
       out += fmt::format(
           "\nCritical path (what set when the runbook finished, at {})\n  {}\n",

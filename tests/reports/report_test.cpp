@@ -148,6 +148,23 @@ TEST_F(Reports, AServiceOnlyPartlyOutIsShownOutThoughNeverDown) {
   EXPECT_EQ(json["services"][0]["probability_down"], 0.0);
 }
 
+// crew_gone.yaml, worked in its comments: the replay said the runbook
+// "finished" at 12:00 though fix-b never started (found by a helper).
+TEST_F(Reports, ARunbookWithAStepNeverStartedIsNotSaidToHaveFinished) {
+  const auto scenario = load("tests/reports/fixtures/crew_gone.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(steps_never_started(r), (std::vector<StepId>{StepId{1}}));
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("Critical path (what set when the last step to run ended, at 2024-01-10 "
+                      "12:00 UTC; the runbook did not finish: fix-b never started)\n  fix-a\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(reports::replay_summary(*scenario, r)
+                .find("The runbook did not finish. Never ran: "
+                      "**fix-b**."),
+            std::string::npos);
+}
+
 // Found in review: a time to the second with its zone, 23 characters,
 // filled the 22 of its column, and the rest of the row slid one to the
 // right (quick_failover.yaml: db back at 09:00:40, tell-staff done at

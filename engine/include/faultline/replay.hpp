@@ -351,6 +351,10 @@ std::optional<Duration> step_span(const RunResult& run, StepId s);
 // `resized` entries change it, times the time, on shift or off.
 Duration crew_on_hand(const Crew& crew, SimTime until);
 
+// The steps that never started and were not skipped, in runbook order: a
+// run with any did not finish its runbook.
+std::vector<StepId> steps_never_started(const RunResult& run);
+
 // The chain of steps that set when the runbook finished, first step first:
 // from the step that ended last (one still running at the end ends then),
 // back through what each waited for - for a step held by its verification

@@ -34,6 +34,15 @@ std::optional<SimTime> step_ended(const RunResult& run, StepId s) {
   return o.failed ? o.crew_freed.value_or(run.end) : run.end;
 }
 
+std::vector<StepId> steps_never_started(const RunResult& run) {
+  std::vector<StepId> out;
+  for (std::uint32_t s = 0; s < run.steps.size(); ++s) {
+    if (!run.steps[s].started && !run.steps[s].skipped)
+      out.push_back(StepId{s});
+  }
+  return out;
+}
+
 std::optional<Duration> step_span(const RunResult& run, StepId s) {
   const auto ended = step_ended(run, s);
   const auto& started = run.steps[s.value].started;
