@@ -415,6 +415,7 @@ JsonDocument replay_document(const Scenario& scenario, const RunResult& result) 
       });
   doc.add("steps", steps_json(scenario, result));
   doc.add("restored_user_hours_otherwise", result.restored_loss_otherwise.in_user_hours());
+  doc.add("lost_user_hours_still_cut_off", loss_still_cut_off(result).in_user_hours());
   doc.add("crews", crews_json(scenario, result));
   ordered_json path = ordered_json::array();
   for (const StepId s : critical_path(scenario, result))

@@ -388,10 +388,8 @@ std::string restoration_section(const Scenario& scenario, const RunResult& resul
   std::stable_sort(by_completion.begin(), by_completion.end(), [&](auto a, auto b) {
     return *result.steps[a].completed < *result.steps[b].completed;
   });
-  UserTime accounted = result.restored_loss_otherwise;
   for (const std::uint32_t s : by_completion) {
     const StepOutcome& o = result.steps[s];
-    accounted += o.restored_loss;
     const UserCount back = o.users_back;
     if (o.restored_loss.user_ms == 0 && back.value == 0)
       continue;
@@ -402,7 +400,7 @@ std::string restoration_section(const Scenario& scenario, const RunResult& resul
     out += row({"-", "not steps: faults that healed, failovers, repairs, restarts, demand falling",
                 "-", user_hours(result.restored_loss_otherwise)});
   }
-  const UserTime unrestored{result.overall.lost.user_ms - accounted.user_ms};
+  const UserTime unrestored = loss_still_cut_off(result);
   if (unrestored.user_ms > 0)
     out += row({"-", "still cut off at the end", "-", user_hours(unrestored)});
   out +=

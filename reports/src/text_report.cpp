@@ -145,6 +145,18 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
         fmt::format("  {:<{}} {:<{}} {:<{}} {:<11} {:>15}\n", scenario.steps[s].id, id_w,
                     started[s], w, completed[s], w, outcome_name(o), user_hours(o.restored_loss));
   }
+  // The rest of the loss, so that the column adds up to what was lost
+  // (found by a helper: what faults that healed brought back was missing).
+  const std::size_t label_w = id_w + 2 * w + 11 + 3;
+  if (result.restored_loss_otherwise.user_ms > 0) {
+    out += fmt::format("  {:<{}} {:>15}\n",
+                       "(not steps: faults that healed, failovers, repairs, restarts, demand "
+                       "falling)",
+                       label_w, user_hours(result.restored_loss_otherwise));
+  }
+  if (const UserTime unrestored = loss_still_cut_off(result); unrestored.user_ms > 0)
+    out += fmt::format("  {:<{}} {:>15}\n", "(still cut off at the end)", label_w,
+                       user_hours(unrestored));
   return out;
 }
 

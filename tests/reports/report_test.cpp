@@ -165,6 +165,29 @@ TEST_F(Reports, ARunbookWithAStepNeverStartedIsNotSaidToHaveFinished) {
             std::string::npos);
 }
 
+// crew_gone.yaml again: the restored column adds up to the 25,500
+// user-hours lost, with what no step restored and what was still cut off
+// (found by a helper: only the steps' shares were shown).
+TEST_F(Reports, TheReplaysRestoredColumnAddsUpToTheLoss) {
+  const auto scenario = load("tests/reports/fixtures/crew_gone.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 25'500);
+  EXPECT_DOUBLE_EQ(r.steps[0].restored_loss.in_user_hours(), 1'200);
+  EXPECT_DOUBLE_EQ(r.restored_loss_otherwise.in_user_hours(), 300);
+  EXPECT_DOUBLE_EQ(loss_still_cut_off(r).in_user_hours(), 24'000);
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("  (not steps: faults that healed, failovers, repairs, restarts, demand "
+                      "falling)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("             300\n  (still cut off at the end) "), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("          24,000\n"), std::string::npos) << text;
+  const auto json = reports::replay_json(*scenario, r);
+  EXPECT_EQ(json["lost_user_hours_still_cut_off"], 24'000.0);
+  EXPECT_EQ(json["restored_user_hours_otherwise"], 300.0);
+}
+
 // Found in review: a time to the second with its zone, 23 characters,
 // filled the 22 of its column, and the rest of the row slid one to the
 // right (quick_failover.yaml: db back at 09:00:40, tell-staff done at

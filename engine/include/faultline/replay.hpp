@@ -351,6 +351,11 @@ std::optional<Duration> step_span(const RunResult& run, StepId s);
 // `resized` entries change it, times the time, on shift or off.
 Duration crew_on_hand(const Crew& crew, SimTime until);
 
+// Of run.overall.lost, what users still cut off at the end had lost: what
+// neither the steps' restored_loss nor restored_loss_otherwise accounts
+// for, so that the three add up to the whole.
+UserTime loss_still_cut_off(const RunResult& run);
+
 // The steps that never started and were not skipped, in runbook order: a
 // run with any did not finish its runbook.
 std::vector<StepId> steps_never_started(const RunResult& run);

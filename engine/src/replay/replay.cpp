@@ -34,6 +34,13 @@ std::optional<SimTime> step_ended(const RunResult& run, StepId s) {
   return o.failed ? o.crew_freed.value_or(run.end) : run.end;
 }
 
+UserTime loss_still_cut_off(const RunResult& run) {
+  UserTime accounted = run.restored_loss_otherwise;
+  for (const StepOutcome& o : run.steps)
+    accounted += o.restored_loss;
+  return UserTime{run.overall.lost.user_ms - accounted.user_ms};
+}
+
 std::vector<StepId> steps_never_started(const RunResult& run) {
   std::vector<StepId> out;
   for (std::uint32_t s = 0; s < run.steps.size(); ++s) {
