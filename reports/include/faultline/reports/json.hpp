@@ -44,7 +44,15 @@ namespace faultline::reports {
 // the replay's crews give beyond_size_hours, on_hand_hours and
 // utilisation; a scenario whose priority list the optimize search found
 // says strategy optimize, and gives the list and the search.
-inline constexpr int kSchemaVersion = 13;
+// 13: network fidelity gives step_resolution; --rare's
+// plain_runs_for_same_error and speedup may be null, and its search levels
+// give at_threshold and runs_counted.
+// 14: simulate's services give probability_out; the replay gives
+// lost_user_hours_still_cut_off; calibrate and forecast give thin_sample;
+// a fault entry of an outage of tenants counts those that lost the service
+// by it, not those it names; an optimize search that found no order but
+// its start says kept_start true.
+inline constexpr int kSchemaVersion = 14;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
