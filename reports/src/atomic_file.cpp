@@ -158,16 +158,21 @@ namespace {
 
 // Whether an existing directory may be replaced: it holds only files named
 // like the new ones (an earlier report), or nothing.
-bool replaceable(const fs::path& dir, const std::vector<NamedFile>& files) {
+bool replaceable(const fs::path& dir, std::span<const std::string_view> names) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    const bool ours = std::any_of(files.begin(), files.end(),
-                                  [&](const NamedFile& f) { return f.first == name; });
+    const bool ours = std::find(names.begin(), names.end(), name) != names.end();
     if (!ours || !entry.is_regular_file())
       return false;
   }
   return !ec;
+}
+
+// "out/" names the directory "out".
+fs::path directory_named(const std::string& path) {
+  fs::path target(path);
+  return target.has_filename() ? target : target.parent_path();
 }
 
 // Each file is synced, and then the folder, before the folder is swapped in.
@@ -195,23 +200,33 @@ void write_into(const fs::path& dir, const std::vector<NamedFile>& files) {
 
 }  // namespace
 
+std::optional<std::string> directory_refusal(const std::string& path,
+                                             std::span<const std::string_view> names) {
+  const fs::path target = directory_named(path);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(target, ec)))
+    return std::nullopt;
+  if (!fs::is_directory(fs::symlink_status(target, ec)))
+    return path + " exists and is not a directory; name a new directory";
+  if (!replaceable(target, names))
+    return path + " holds files that are not a report's; name a new or empty directory";
+  return std::nullopt;
+}
+
 void write_directory_atomically(const std::string& path, const std::vector<NamedFile>& files) {
-  fs::path target(path);
-  if (!target.has_filename())
-    target = target.parent_path();  // "out/" names the directory "out"
+  const fs::path target = directory_named(path);
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(parent, ec);
   if (ec)
     throw std::runtime_error("cannot create the folder for " + path + ": " + ec.message());
 
+  std::vector<std::string_view> names;
+  for (const NamedFile& f : files)
+    names.push_back(f.first);
+  if (const auto refusal = directory_refusal(path, names))
+    throw std::runtime_error(*refusal);
   const bool exists = fs::exists(fs::symlink_status(target, ec));
-  if (exists && !fs::is_directory(fs::symlink_status(target, ec)))
-    throw std::runtime_error(path + " exists and is not a directory; name a new directory");
-  if (exists && !replaceable(target, files)) {
-    throw std::runtime_error(path +
-                             " holds files that are not a report's; name a new or empty directory");
-  }
 
   std::string pattern = (parent / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr)

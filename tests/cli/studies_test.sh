@@ -687,10 +687,17 @@ expect_exit 0 "a second replay replaces the report" \
 check "the new report is there" grep -q "most-users-first" "$work/report/index.html"
 mkdir -p "$work/precious"
 echo keep >"$work/precious/notes.txt"
-expect_exit 1 "a folder of other files is not replaced" \
+# Found by a helper: refused only after the study had run and printed,
+# with exit 1; it is bad input, refused before any work.
+expect_exit 2 "a folder of other files is not replaced" \
   "$faultline" replay scenarios/webex-2018-09-25.yaml --report "$work/precious"
 check "the folder is untouched" test "$(ls "$work/precious")" = notes.txt
 check "it says why" grep -q "holds files that are not a report's" "$work/stderr"
+check "before the replay printed anything" test ! -s "$work/stdout"
+expect_exit 2 "nor is a file" \
+  "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 10 --report "$work/precious/notes.txt"
+check "saying so" grep -q "exists and is not a directory" "$work/stderr"
+check "before the study ran" test ! -s "$work/stdout"
 expect_exit 2 "no report for bad input" \
   "$faultline" replay "$fixtures/unknown_key.yaml" --report "$work/bad-report"
 check "nothing written for bad input" test ! -e "$work/bad-report"

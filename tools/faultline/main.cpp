@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -171,6 +172,19 @@ struct Outputs {
   std::string prom;  // Prometheus text exposition
 };
 
+// The files of a report directory.
+constexpr std::array<std::string_view, 4> kReportFiles{"index.html", "summary.md", "timeline.csv",
+                                                       "result.json"};
+
+// A report directory that would be refused is refused before the work, as
+// bad input (found by a helper: a directory of other files was refused
+// only after the whole study had run and printed, with exit 1).
+const CLI::Validator replaceable_report(
+    [](const std::string& path) {
+      return faultline::reports::directory_refusal(path, kReportFiles).value_or("");
+    },
+    "DIR");
+
 void add_output_options(CLI::App* command, Outputs& outputs) {
   command->add_option("--json", outputs.json,
                       "Also write the result as JSON to this file ('-': standard output, and "
@@ -179,7 +193,8 @@ void add_output_options(CLI::App* command, Outputs& outputs) {
       ->add_option("--report", outputs.report,
                    "Also write a report directory: index.html (charts), summary.md, "
                    "timeline.csv and result.json")
-      ->check(non_empty_path);
+      ->check(non_empty_path)
+      ->check(replaceable_report);
   command
       ->add_option("--prom", outputs.prom,
                    "Also write the headline results as Prometheus metrics (text exposition "
@@ -239,11 +254,11 @@ int write_outputs(const Outputs& outputs, const TextPieces& json,
   json([&](std::string_view piece) { text += piece; });
   try {
     ReportPages p = pages();
-    faultline::reports::write_directory_atomically(outputs.report,
-                                                   {{"index.html", std::move(p.html)},
-                                                    {"summary.md", std::move(p.markdown)},
-                                                    {"timeline.csv", std::move(p.csv)},
-                                                    {"result.json", text}});
+    faultline::reports::write_directory_atomically(
+        outputs.report, {{std::string(kReportFiles[0]), std::move(p.html)},
+                         {std::string(kReportFiles[1]), std::move(p.markdown)},
+                         {std::string(kReportFiles[2]), std::move(p.csv)},
+                         {std::string(kReportFiles[3]), text}});
   } catch (const std::exception& e) {
     std::cerr << "faultline: " << e.what() << "\n";
     return kExitFailure;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,5 +54,12 @@ using NamedFile = std::pair<std::string, std::string>;
 // path never removes anything else. Throws std::runtime_error naming the
 // path when it cannot.
 void write_directory_atomically(const std::string& path, const std::vector<NamedFile>& files);
+
+// Why write_directory_atomically would refuse `path` for files of these
+// names whatever their content - it is not a directory, or holds other
+// files - so that a command can refuse it before its work; nothing
+// otherwise.
+std::optional<std::string> directory_refusal(const std::string& path,
+                                             std::span<const std::string_view> names);
 
 }  // namespace faultline::reports
