@@ -417,10 +417,19 @@ JsonDocument replay_document(const Scenario& scenario, const RunResult& result) 
   doc.add("restored_user_hours_otherwise", result.restored_loss_otherwise.in_user_hours());
   doc.add("lost_user_hours_still_cut_off", loss_still_cut_off(result).in_user_hours());
   doc.add("crews", crews_json(scenario, result));
-  ordered_json path = ordered_json::array();
-  for (const StepId s : critical_path(scenario, result))
-    path.push_back(scenario.steps[s.value].id);
-  doc.add("critical_path", std::move(path));
+  // The first of critical_paths, as before they were all given.
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
+  const auto ids = [&](const std::vector<StepId>& path) {
+    ordered_json out = ordered_json::array();
+    for (const StepId s : path)
+      out.push_back(scenario.steps[s.value].id);
+    return out;
+  };
+  doc.add("critical_path", paths.empty() ? ordered_json::array() : ids(paths.front()));
+  ordered_json all = ordered_json::array();
+  for (const std::vector<StepId>& path : paths)
+    all.push_back(ids(path));
+  doc.add("critical_paths", std::move(all));
   doc.add_list("user_groups", topology.user_groups().size(),
                [&scenario, &result](JsonWriter& w, std::size_t g) {
                  const UserGroup& group = scenario.topology->user_groups()[g];

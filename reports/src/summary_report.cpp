@@ -438,6 +438,21 @@ std::string slowest_stage_text(const Scenario& scenario, const RunResult& result
   return out;
 }
 
+// The steps that ended with the critical path's last, each on a path of
+// its own; empty when it ended alone.
+std::string tied_paths_text(const Scenario& scenario, const RunResult& result) {
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
+  if (paths.size() < 2)
+    return "";
+  std::string ids;
+  for (std::size_t p = 1; p < paths.size(); ++p)
+    ids += (ids.empty() ? "" : ", ") + ("**" + md(scenario.steps[paths[p].back().value].id) + "**");
+  return fmt::format(
+      " {} ended at the same instant, each on a path of its own: speeding up one alone ends the "
+      "runbook no sooner.",
+      ids);
+}
+
 // The critical path, its slowest stage and the step the loss waited on.
 std::string slowest_stage_section(const Scenario& scenario, const RunResult& result) {
   const ScenarioClock& clock = scenario.clock;
@@ -454,13 +469,14 @@ std::string slowest_stage_section(const Scenario& scenario, const RunResult& res
       chain += (chain.empty() ? "" : " → ") + md(scenario.steps[s.value].id);
     const StepOutcome& last = result.steps[path.back().value];
     if (unfinished.empty()) {
-      out += fmt::format("The runbook {} with its critical path {}.\n\n",
+      out += fmt::format("The runbook {} with its critical path {}.",
                          last.completed ? "finished at " + clock.local_text(*last.completed)
                                         : "was still running at the end",
                          chain);
     } else {
-      out += fmt::format("Its critical path, as far as it went: {}.\n\n", chain);
+      out += fmt::format("Its critical path, as far as it went: {}.", chain);
     }
+    out += tied_paths_text(scenario, result) + "\n\n";
     out += slowest_stage_text(scenario, result, path);
     const auto most = std::max_element(result.steps.begin(), result.steps.end(),
                                        [](const StepOutcome& a, const StepOutcome& b) {

@@ -92,38 +92,47 @@ std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
          entry_lines(scenario, shown);
 }
 
+// What set the runbook's end: a chain from each step that ended last.
 std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
+  if (paths.empty())
+    return "";
   const ScenarioClock& clock = scenario.clock;
-  std::string out;
-  const std::vector<StepId> path = critical_path(scenario, result);
-  if (!path.empty()) {
+  const StepId end_step = paths.front().back();
+  const StepOutcome& last = result.steps[end_step.value];
+  const std::string at =
+      last.completed ? clock.local_text(*last.completed) : "the end, still running";
+  std::string what;
+  if (last.failed) {
+    what = fmt::format("what set when the runbook stopped: {} gave up at {}",
+                       scenario.steps[end_step.value].id,
+                       clock.local_text(*step_ended(result, end_step)));
+  } else if (const auto never = steps_never_started(result); !never.empty()) {
+    // Found by a helper: a runbook whose last step never started (its
+    // crew gone) was said to have finished.
+    std::string ids;
+    for (const StepId s : never)
+      ids += (ids.empty() ? "" : ", ") + scenario.steps[s.value].id;
+    what = fmt::format(
+        "what set when the last step to run ended, at {}; the runbook did not finish: {} never "
+        "started",
+        at, ids);
+  } else {
+    what = fmt::format("what set when the runbook finished, at {}", at);
+  }
+  if (paths.size() > 1) {
+    what += fmt::format(
+        "; {} steps ended then, each on a path of its own: speeding up one alone ends it no "
+        "sooner",
+        paths.size());
+  }
+  std::string out = fmt::format("\nCritical path{} ({})\n", paths.size() > 1 ? "s" : "", what);
+  for (const std::vector<StepId>& path : paths) {
     std::string chain;
     for (const StepId s : path)
       chain += (chain.empty() ? "" : " -> ") + scenario.steps[s.value].id;
-    const auto& last = result.steps[path.back().value];
-    if (last.failed) {
-      out += fmt::format(
-          "\nCritical path (what set when the runbook stopped: {} gave up at {})\n  {}\n",
-          scenario.steps[path.back().value].id, clock.local_text(*step_ended(result, path.back())),
-          chain);
-    } else if (const auto never = steps_never_started(result); !never.empty()) {
-      // Found by a helper: a runbook whose last step never started (its
-      // crew gone) was said to have finished.
-      std::string ids;
-      for (const StepId s : never)
-        ids += (ids.empty() ? "" : ", ") + scenario.steps[s.value].id;
-      out += fmt::format(
-          "\nCritical path (what set when the last step to run ended, at {}; the runbook did not "
-          "finish: {} never started)\n  {}\n",
-          last.completed ? clock.local_text(*last.completed) : "the end, still running", ids,
-          chain);
-    } else {
-      out += fmt::format(
-          "\nCritical path (what set when the runbook finished, at {})\n  {}\n",
-          last.completed ? clock.local_text(*last.completed) : "the end, still running", chain);
-    }
+    out += "  " + chain + "\n";
   }
-
   return out;
 }
 

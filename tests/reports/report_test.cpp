@@ -188,6 +188,25 @@ TEST_F(Reports, TheReplaysRestoredColumnAddsUpToTheLoss) {
   EXPECT_EQ(json["restored_user_hours_otherwise"], 300.0);
 }
 
+// runbook/fixtures/tied_ends.yaml: the replay names both paths.
+TEST_F(Reports, TheReplayNamesEachPathOfStepsThatTieForLast) {
+  const auto scenario = load("tests/runbook/fixtures/tied_ends.yaml");
+  const std::string text = reports::replay_text(*scenario, replay(*scenario));
+  EXPECT_NE(text.find("Critical paths (what set when the runbook finished, at 2024-01-10 11:00 "
+                      "UTC; 2 steps ended then, each on a path of its own: speeding up one alone "
+                      "ends it no sooner)\n  fix-a\n  fix-b\n"),
+            std::string::npos)
+      << text;
+  const std::string summary = reports::replay_summary(*scenario, replay(*scenario));
+  EXPECT_NE(summary.find("with its critical path fix-a. **fix-b** ended at the same instant, each "
+                         "on a path of its own: speeding up one alone ends the runbook no sooner."),
+            std::string::npos)
+      << summary;
+  const auto json = reports::replay_json(*scenario, replay(*scenario));
+  EXPECT_EQ(json["critical_path"], nlohmann::ordered_json::parse(R"(["fix-a"])"));
+  EXPECT_EQ(json["critical_paths"], nlohmann::ordered_json::parse(R"([["fix-a"], ["fix-b"]])"));
+}
+
 // Found in review: a time to the second with its zone, 23 characters,
 // filled the 22 of its column, and the rest of the row slid one to the
 // right (quick_failover.yaml: db back at 09:00:40, tell-staff done at

@@ -124,6 +124,27 @@ TEST(Strategy, TheCriticalityIndexIsTheShareOfRunsOnTheCriticalPath) {
   EXPECT_EQ(r.steps[0].runs_critical + r.steps[1].runs_critical, 2000u);
 }
 
+// tied_ends.yaml, worked in its comments: two steps end at the same
+// instant, each on a critical path of its own; Monte Carlo counted only the
+// first critical, and its summary named it the one to speed up (found by a
+// helper).
+TEST(Strategy, StepsThatTieForLastAreEachCritical) {
+  const auto scenario = with_strategy("tied_ends.yaml", StrategyKind::as_written);
+  const RunResult replayed = replay(*scenario);
+  EXPECT_DOUBLE_EQ(replayed.overall.lost.in_user_hours(), 2800);
+  const auto paths = critical_paths(*scenario, replayed);
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_EQ(ids(*scenario, paths[0]), (std::vector<std::string>{"fix-a"}));
+  EXPECT_EQ(ids(*scenario, paths[1]), (std::vector<std::string>{"fix-b"}));
+  EXPECT_EQ(critical_path(*scenario, replayed), paths[0]);
+  MonteCarloOptions options;
+  options.runs = 20;
+  const MonteCarloResult r = simulate(*scenario, options);
+  EXPECT_EQ(r.steps[0].runs_critical, 20u);
+  EXPECT_EQ(r.steps[1].runs_critical, 20u);
+  EXPECT_EQ(r.steps[1].critical_ms.mean(), static_cast<double>(Duration::hours(2).ms));
+}
+
 // Found by a helper: a step on the path that gave up counted as lasting to
 // the run's end, so fix-db read 6.4h where every run spends 2h on it
 // (semantics/gave_up_last.yaml: done or given up at 2h, under a 10h

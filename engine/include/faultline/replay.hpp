@@ -367,9 +367,16 @@ std::vector<StepId> steps_never_started(const RunResult& run);
 // predecessor that completed as it started or, failing that, the step of its
 // crew that freed a member then -
 // to a step that started at the beginning or at its earliest start. Empty
-// when no step started.
+// when no step started. Where several steps ended last, the first of them
+// in runbook order; critical_paths gives each.
 std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result);
-// The same into `path`, reusing its memory: Monte Carlo finds it every run.
-void critical_path(const Scenario& scenario, const RunResult& result, std::vector<StepId>& path);
+// One chain as critical_path's from each step that ended last, in runbook
+// order: several where they tied (two crews done at the same instant), and
+// speeding up a step on one alone then ends the runbook no sooner.
+std::vector<std::vector<StepId>> critical_paths(const Scenario& scenario, const RunResult& result);
+// Every step on one of critical_paths, into `steps` (in no set order),
+// with `last` as scratch: Monte Carlo's criticality counts a step on any.
+void critical_steps(const Scenario& scenario, const RunResult& result,
+                    std::vector<std::uint32_t>& last, std::vector<StepId>& steps);
 
 }  // namespace faultline

@@ -69,9 +69,10 @@ void add_tenant_samples(const RunResult& run, MonteCarloResult& t) {
 }
 
 // The services' statistics take the run from `rows` when they next flush;
-// `path` is scratch for the run's critical path.
+// `last` and `path` are scratch for the run's critical steps.
 void tally_run(const Scenario& scenario, const RunResult& run, MonteCarloResult& t,
-               detail::ServiceRows& rows, std::vector<StepId>& path) {
+               detail::ServiceRows& rows, std::vector<std::uint32_t>& last,
+               std::vector<StepId>& path) {
   ++t.runs;
   rows.add(run, t.services);
   for (std::size_t s = 0; s < run.steps.size(); ++s) {
@@ -91,8 +92,10 @@ void tally_run(const Scenario& scenario, const RunResult& run, MonteCarloResult&
       ++stats.runs_skipped;
     stats.restored_user_seconds.add((outcome.restored_loss.user_ms + 500) / 1000);
   }
-  // Every step adds its time on the path, 0 when it is not on it.
-  critical_path(scenario, run, path);
+  // Every step adds its time on the path, 0 when it is not on it; where
+  // steps tied for last, each of their paths counts (found by a helper: of
+  // two steps done at the same instant only the first was critical).
+  critical_steps(scenario, run, last, path);
   for (std::uint32_t s = 0; s < run.steps.size(); ++s) {
     StepStatistics& stats = t.steps[s];
     if (std::find(path.begin(), path.end(), StepId{s}) == path.end()) {
@@ -221,7 +224,7 @@ class Tally {
 
   // `burns`: the run's error budgets, when the study has SLOs.
   void add(const RunResult& run, std::span<const SloBurn> burns) {
-    tally_run(scenario_, run, result_, rows_, path_);
+    tally_run(scenario_, run, result_, rows_, last_, path_);
     busy_.add(run.sampled_busy_changes);
     if (!burns.empty())
       add_burns(result_.slo_statistics, burns);
@@ -239,7 +242,8 @@ class Tally {
   MonteCarloResult result_;
   detail::ServiceRows rows_;
   BusySums busy_;
-  std::vector<StepId> path_;  // scratch
+  std::vector<std::uint32_t> last_;  // scratch
+  std::vector<StepId> path_;         // scratch
 };
 
 struct Worker {

@@ -104,70 +104,105 @@ bool milestone_met(const Milestone& m, SimTime simulated) {
   return diff <= m.within && Duration{} - diff <= m.within;
 }
 
-std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result) {
-  std::vector<StepId> path;
-  critical_path(scenario, result, path);
-  return path;
+namespace {
+
+// The steps that ended last (a step still running when accounting stops
+// counts as ending then, and one that gave up when it did), in runbook
+// order.
+void steps_ended_last(const RunResult& result, std::vector<std::uint32_t>& last) {
+  last.clear();
+  std::optional<SimTime> latest;
+  for (std::uint32_t s = 0; s < result.steps.size(); ++s) {
+    const auto ended = step_ended(result, StepId{s});
+    if (!ended || (latest && *ended < *latest))
+      continue;
+    if (!latest || *ended > *latest)
+      last.clear();
+    latest = ended;
+    last.push_back(s);
+  }
 }
 
-void critical_path(const Scenario& scenario, const RunResult& result, std::vector<StepId>& path) {
-  path.clear();
+// What the step waited for, as critical_path describes; none for one that
+// started at the beginning or at its earliest start.
+std::optional<std::uint32_t> cause_of(const Scenario& scenario, const RunResult& result,
+                                      std::uint32_t at) {
   const auto& steps = result.steps;
-  // A step still running when accounting stops counts as ending then, and
-  // one that gave up when it did.
-  const auto ended = [&](std::uint32_t s) { return step_ended(result, StepId{s}); };
-  std::optional<std::uint32_t> last;
-  for (std::uint32_t s = 0; s < steps.size(); ++s) {
-    if (ended(s) && (!last || *ended(s) > *ended(*last)))
-      last = s;
-  }
-  if (!last)
-    return;
+  const Step& step = scenario.steps[at];
+  const StepOutcome& outcome = steps[at];
+  const SimTime started = outcome.started ? *outcome.started : *outcome.skipped;
   // A skipped step took no time: the path goes through it, from when it was
   // skipped to what released it.
   const auto completed_at = [&](std::uint32_t s, SimTime t) {
     return (steps[s].completed && *steps[s].completed == t) ||
            (steps[s].skipped && *steps[s].skipped == t);
   };
+  // A step that waited on its verification gate waited for whatever step
+  // completed as the gate opened, having started before: a step skipped
+  // then, or started only then (one after it), did nothing to open it.
+  if (outcome.completed && outcome.crew_freed && *outcome.completed > *outcome.crew_freed) {
+    for (std::uint32_t s = 0; s < steps.size(); ++s) {
+      if (s != at && steps[s].completed == outcome.completed && steps[s].started &&
+          *steps[s].started < *outcome.completed)
+        return s;
+    }
+  }
+  for (const StepId before : step.after) {
+    if (completed_at(before.value, started))
+      return before.value;
+  }
+  // A step that awaited a service it requires waited for a step acting
+  // on that service that completed as it started.
+  for (std::uint32_t s = 0; s < steps.size() && !step.requirements.empty(); ++s) {
+    if (s != at && steps[s].completed == started && acts_on_any(scenario, s, step.requirements))
+      return s;
+  }
+  if (step.crew && !outcome.skipped) {
+    for (std::uint32_t s = 0; s < steps.size(); ++s) {
+      if (s != at && scenario.steps[s].crew == step.crew && steps[s].crew_freed == started)
+        return s;
+    }
+  }
+  return std::nullopt;
+}
+
+// Appends the chain that ends at `last`, last step first, stopping at a
+// step `steps` holds already.
+void chain_back_from(const Scenario& scenario, const RunResult& result, std::uint32_t last,
+                     std::vector<StepId>& steps) {
   std::optional<std::uint32_t> at = last;
   // Each hop goes to a step that completed no later, and at most once each.
-  while (at && std::find(path.begin(), path.end(), StepId{*at}) == path.end()) {
-    path.push_back(StepId{*at});
-    const Step& step = scenario.steps[*at];
-    const SimTime started = steps[*at].started ? *steps[*at].started : *steps[*at].skipped;
-    std::optional<std::uint32_t> cause;
-    // A step that waited on its verification gate waited for whatever step
-    // completed as the gate opened, having started before: a step skipped
-    // then, or started only then (one after it), did nothing to open it.
-    const auto& outcome = steps[*at];
-    if (outcome.completed && outcome.crew_freed && *outcome.completed > *outcome.crew_freed) {
-      for (std::uint32_t s = 0; s < steps.size() && !cause; ++s) {
-        if (s != *at && steps[s].completed == outcome.completed && steps[s].started &&
-            *steps[s].started < *outcome.completed)
-          cause = s;
-      }
-    }
-    for (const StepId before : step.after) {
-      if (!cause && completed_at(before.value, started))
-        cause = before.value;
-    }
-    // A step that awaited a service it requires waited for a step acting
-    // on that service that completed as it started.
-    for (std::uint32_t s = 0; s < steps.size() && !cause && !step.requirements.empty(); ++s) {
-      if (s != *at && steps[s].completed == started && acts_on_any(scenario, s, step.requirements))
-        cause = s;
-    }
-    if (!cause && step.crew && !steps[*at].skipped) {
-      for (std::uint32_t s = 0; s < steps.size(); ++s) {
-        if (s != *at && scenario.steps[s].crew == step.crew && steps[s].crew_freed == started) {
-          cause = s;
-          break;
-        }
-      }
-    }
-    at = cause;
+  while (at && std::find(steps.begin(), steps.end(), StepId{*at}) == steps.end()) {
+    steps.push_back(StepId{*at});
+    at = cause_of(scenario, result, *at);
   }
-  std::reverse(path.begin(), path.end());
+}
+
+}  // namespace
+
+std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& result) {
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
+  return paths.empty() ? std::vector<StepId>{} : paths.front();
+}
+
+std::vector<std::vector<StepId>> critical_paths(const Scenario& scenario, const RunResult& result) {
+  std::vector<std::uint32_t> last;
+  steps_ended_last(result, last);
+  std::vector<std::vector<StepId>> paths;
+  for (const std::uint32_t s : last) {
+    std::vector<StepId>& path = paths.emplace_back();
+    chain_back_from(scenario, result, s, path);
+    std::reverse(path.begin(), path.end());
+  }
+  return paths;
+}
+
+void critical_steps(const Scenario& scenario, const RunResult& result,
+                    std::vector<std::uint32_t>& last, std::vector<StepId>& steps) {
+  steps.clear();
+  steps_ended_last(result, last);
+  for (const std::uint32_t s : last)
+    chain_back_from(scenario, result, s, steps);
 }
 
 }  // namespace faultline

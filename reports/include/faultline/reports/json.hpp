@@ -51,7 +51,9 @@ namespace faultline::reports {
 // lost_user_hours_still_cut_off; calibrate and forecast give thin_sample;
 // a fault entry of an outage of tenants counts those that lost the service
 // by it, not those it names; an optimize search that found no order but
-// its start says kept_start true.
+// its start says kept_start true; the replay gives critical_paths, one
+// from each step that ended last, and simulate's criticality counts a step
+// on any of them.
 inline constexpr int kSchemaVersion = 14;
 
 // What every JSON result starts with: schema_version and faultline_version
