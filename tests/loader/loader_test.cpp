@@ -290,6 +290,17 @@ TEST(LoadTopology, SaysAScenarioIsNotATopologyAndNamesItsTopology) {
                         "'good_topology.yaml'); pass its topology file"));
 }
 
+// Found by a helper: a topology given as a scenario read as three unknown
+// keys and three missing ones.
+TEST(LoadScenario, SaysATopologyIsNotAScenario) {
+  const auto load = load_scenario(fixture("good_topology.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_EQ(load.diagnostics.error_count(), 1U) << load.diagnostics.to_text();
+  EXPECT_TRUE(has_error(load.diagnostics, 1, 1,
+                        "this is a topology, not a scenario; pass a scenario whose 'topology' "
+                        "names this file"));
+}
+
 TEST(LoadScenario, AcceptsTheStatusPageWordsOfStatesAsReportsWriteThem) {
   const auto load = load_scenario(fixture("condition_words.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
@@ -559,6 +570,22 @@ TEST(Loader, WarnsOfADeletionOfMoreInstancesThanDeployed) {
                              "deletes all each has"))
       << d.to_text();
   EXPECT_EQ(d.all().size(), 2u) << d.to_text();
+}
+
+// Found by a helper: retries: 0 went without the warning its absence gets.
+TEST(Loader, WarnsOfRetryKeysWithoutRetries) {
+  const auto load = load_scenario(semantics_fixture("retries_of_none.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const auto& d = load.diagnostics;
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 8, 102,
+                             "retry_until of step 'a' has no effect without retries (give "
+                             "'retries' above 0)"))
+      << d.to_text();
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 8, 84, "retry_delay of step 'a' has no effect"))
+      << d.to_text();
+  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 9, 72, "retry_delay of step 'b' has no effect"))
+      << d.to_text();
+  EXPECT_EQ(d.all().size(), 3u) << d.to_text();
 }
 
 TEST(Loader, WarnsOfAMethodNeverReachedAndAStepWaitingOnItsOwnService) {

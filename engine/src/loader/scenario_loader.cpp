@@ -45,7 +45,20 @@ class ScenarioReader {
         steps_("step"),
         fault_ids_("fault") {}
 
+  // A topology where a scenario belongs gets one message, not three
+  // unknown keys and three missing ones (found by a helper).
+  bool is_topology(const yaml::Node& root) {
+    if (!root.is_map() || root["topology"].defined() || !root["services"].defined())
+      return false;
+    reader_.error(root,
+                  "this is a topology, not a scenario; pass a scenario whose 'topology' names "
+                  "this file, or run analyze or markov on the topology");
+    return true;
+  }
+
   std::shared_ptr<const Scenario> read(const yaml::Node& root) {
+    if (is_topology(root))
+      return nullptr;
     Fields top(reader_, root, "the scenario", schema::scenario);
     if (!top.is_map())
       return nullptr;
@@ -1173,16 +1186,21 @@ class ScenarioReader {
                                                            0, 1000)
                                                   .value_or(0));
     }
+    // Retries of 0 are none, as when the key is absent (found by a helper:
+    // only its absence was warned of).
+    const auto no_retries = [&](const std::string& key) {
+      return key + " of " + what + " has no effect without retries (give 'retries' above 0)";
+    };
     if (const yaml::Node u = f.get("retry_until"); u.defined()) {
       method.retry_until = read_time(u, "retry_until of " + what);
-      if (!f.has("retries"))
-        reader_.warning(u, "retry_until of " + what + " has no effect without 'retries'");
+      if (method.retries == 0)
+        reader_.warning(u, no_retries("retry_until"));
     }
     if (const yaml::Node d = f.get("retry_delay"); d.defined()) {
       method.retry_delay =
           reader_.distribution(d, "retry_delay of " + what).value_or(Distribution{});
-      if (!f.has("retries"))
-        reader_.warning(d, "retry_delay of " + what + " has no effect without 'retries'");
+      if (method.retries == 0)
+        reader_.warning(d, no_retries("retry_delay"));
     }
   }
 
