@@ -707,11 +707,33 @@ class ScenarioReader {
         crew.handover = reader_.duration(h, "handover of " + what).value_or(Duration{});
         if (!f.has("shifts"))
           reader_.warning(h, "handover of " + what + " has no effect without 'shifts'");
+        else
+          check_handover(h, what, crew);
       }
     }
     if (crew.name.empty())
       crew.name = crew.id;
     crews_list_.push_back(std::move(crew));
+  }
+
+  // Found by a helper: a handover of 1h with shifts of 30m was accepted,
+  // and the work paused off shift never resumed; the run was then refused
+  // for want of a horizon. Shifts that run into one another (in two time
+  // zones, say) can make a longer stretch, so this is a warning.
+  void check_handover(const yaml::Node& node, const std::string& what, const Crew& crew) {
+    std::chrono::minutes longest{0};
+    for (const Shift& s : crew.shifts) {
+      const std::chrono::minutes length =
+          s.to > s.from ? s.to - s.from : std::chrono::hours{24} - s.from + s.to;
+      longest = std::max(longest, length);
+    }
+    const Duration shift = Duration::minutes(longest.count());
+    if (longest.count() == 0 || crew.handover < shift)
+      return;
+    reader_.warning(node, "handover of " + what + " (" + format_duration(crew.handover) +
+                              ") is as long as its longest shift (" + format_duration(shift) +
+                              "): work paused off shift resumes only where shifts run into one "
+                              "another; give a handover shorter than a shift");
   }
 
   // {time_zone: Europe/London, hours: "08:00-17:00", days: weekdays}
