@@ -719,5 +719,17 @@ TEST(StepSemantics, MaskedCacheRefreshesDoNotCarryARunPastItsDefaultEnd) {
   EXPECT_EQ(r.overall.cut_off_at_end, UserCount{1000});
 }
 
+// Worked out in shrunk_at_t0.yaml (found by a helper: a size change at T0
+// came after the runbook's beginning, at any later instant before).
+TEST(StepSemantics, ACrewResizedAtT0IsThatSizeBeforeAnyStepStarts) {
+  const auto scenario = fixture("shrunk_at_t0.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 7100);
+  EXPECT_EQ(r.steps[1].started, at(Duration::hours(3)));
+  EXPECT_EQ(r.steps[2].completed, at(Duration::hours(6)));
+  EXPECT_EQ(r.crews[0].peak_busy, 1);
+  EXPECT_EQ(r.crews[0].beyond_size, Duration{});
+}
+
 }  // namespace FAULTLINE_TEST_FILE
 }  // namespace faultline

@@ -55,19 +55,22 @@ void Run::reset(const RunOptions& options, RunResult& result) {
 }
 
 // Health sees the demand at T0 before anything happens; the faults, then
-// the runbook's beginning, then the crews' size changes go on the queue,
+// the crews' size changes, then the runbook's beginning go on the queue,
 // and the first failures come after every scheduled event at their time.
+// A size change thus comes before any step starts at its instant, T0 as
+// any other (found by a helper: a crew resized to 0 at T0 started a step
+// first, one resized at T0+1h started none then).
 void Run::schedule_start() {
   propagate();
   const Scenario& scenario = context_.scenario;
   for (std::uint32_t f = 0; f < scenario.faults.size(); ++f)
     context_.queue.schedule(scenario.faults[f].at, events::FaultStrikes{FaultId{f}});
-  context_.queue.schedule(SimTime{}, events::RunbookBegins{});
   for (std::uint32_t c = 0; c < scenario.crews.size(); ++c) {
     const auto& resized = scenario.crews[c].resized;
     for (std::size_t i = 0; i < resized.size(); ++i)
       context_.queue.schedule(resized[i].at, events::CrewResized{CrewId{c}, i});
   }
+  context_.queue.schedule(SimTime{}, events::RunbookBegins{});
   failures_.reset(context_.options.sampling);
 }
 
