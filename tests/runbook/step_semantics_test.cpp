@@ -61,6 +61,19 @@ TEST(StepSemantics, AGateHoldsTheStepUntilItsServicesAreOperational) {
   EXPECT_EQ(work_done, 1);
 }
 
+// gate_ends_last.yaml, worked in its comments (found in review: the two
+// steps ending at 3h read as two paths, "speeding up one alone ends it no
+// sooner").
+TEST(StepSemantics, AStepEndingOnAnothersPathIsNoEndOfItsOwn) {
+  const auto scenario = fixture("gate_ends_last.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(3)));
+  EXPECT_EQ(r.steps[1].completed, at(Duration::hours(3)));
+  const auto paths = critical_paths(*scenario, r);
+  ASSERT_EQ(paths.size(), 1u);
+  EXPECT_EQ(ids(*scenario, paths[0]), (std::vector<std::string>{"fix-db", "fix-app"}));
+}
+
 // gate_opened_by_a_heal.yaml: the critical path is check alone; fix, skipped
 // as the gate opened, is no cause of it (the path was once fix -> check,
 // a step before the one it came after).

@@ -185,14 +185,25 @@ std::vector<StepId> critical_path(const Scenario& scenario, const RunResult& res
   return paths.empty() ? std::vector<StepId>{} : paths.front();
 }
 
+// A step that ended last on another's path is no end of its own: the step
+// its verification gate waited for, or one that took no time after it,
+// ends at the same instant (found in review).
 std::vector<std::vector<StepId>> critical_paths(const Scenario& scenario, const RunResult& result) {
   std::vector<std::uint32_t> last;
   steps_ended_last(result, last);
+  std::vector<std::vector<StepId>> chains;  // each last step first
+  for (const std::uint32_t s : last)
+    chain_back_from(scenario, result, s, chains.emplace_back());
+  const auto on_another = [&](const std::vector<StepId>& chain) {
+    return std::any_of(chains.begin(), chains.end(), [&](const std::vector<StepId>& other) {
+      return &other != &chain &&
+             std::find(other.begin() + 1, other.end(), chain.front()) != other.end();
+    });
+  };
   std::vector<std::vector<StepId>> paths;
-  for (const std::uint32_t s : last) {
-    std::vector<StepId>& path = paths.emplace_back();
-    chain_back_from(scenario, result, s, path);
-    std::reverse(path.begin(), path.end());
+  for (const std::vector<StepId>& chain : chains) {
+    if (!on_another(chain))
+      paths.emplace_back(chain.rbegin(), chain.rend());
   }
   return paths;
 }
