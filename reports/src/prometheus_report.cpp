@@ -420,8 +420,8 @@ std::string simulation_metrics(const Scenario& scenario, const MonteCarloResult&
            result.steps.size(), step_id,
            [&](std::size_t s) { return share(result.steps[s].runs_failed, result.runs); });
   per_item(out, "faultline_simulation_step_critical_ratio",
-           "Share of the runs in which the step lay on the critical path (its criticality "
-           "index)",
+           "Share of the runs in which the step lay on a critical path, one of each step that "
+           "ended last (its criticality index)",
            label, "step", result.steps.size(), step_id,
            [&](std::size_t s) { return share(result.steps[s].runs_critical, result.runs); });
   per_item(

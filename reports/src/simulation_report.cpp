@@ -253,9 +253,15 @@ JsonDocument simulation_document(const Scenario& scenario, const MonteCarloResul
                [&topology, &result](JsonWriter& w, std::size_t s) {
                  write_service(w, topology, result, s);
                });
-  const auto first = step_to_speed_up_first(result);
+  // The first of them, and those adding as much (found by a helper: of two
+  // steps done together in every run, the first was named alone).
+  const std::vector<StepId> first = steps_to_speed_up_first(result);
   doc.add("speed_up_first",
-          first ? ordered_json(scenario.steps[first->value].id) : ordered_json(nullptr));
+          first.empty() ? ordered_json(nullptr) : ordered_json(scenario.steps[first[0].value].id));
+  ordered_json tied = ordered_json::array();
+  for (std::size_t i = 1; i < first.size(); ++i)
+    tied.push_back(scenario.steps[first[i].value].id);
+  doc.add("speed_up_first_tied", std::move(tied));
   doc.add_written("steps",
                   [&scenario, &result](JsonWriter& w) { write_steps(w, scenario, result); });
   doc.add_list("user_groups", result.user_groups.size(),
@@ -338,7 +344,8 @@ std::string service_statistics_lines(const Scenario& scenario, const MonteCarloR
                        restored[i][1], w, restored[i][2]);
   }
   out +=
-      "(P(out): runs in which it stopped serving everyone; P(down) and down: in major outage; "
+      "(P(out): runs in which it was in partial or major outage; P(down) and down: in major "
+      "outage; "
       "P(never): runs that ended with it still out; restored: over the runs it was out, "
       "\"not restored\" where the percentile falls among those that ended so)\n";
 

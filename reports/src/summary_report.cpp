@@ -397,12 +397,12 @@ std::string restoration_section(const Scenario& scenario, const RunResult& resul
                 user_hours(o.restored_loss)});
   }
   if (result.restored_loss_otherwise.user_ms > 0) {
-    out += row({"-", "not steps: faults that healed, failovers, repairs, restarts, demand falling",
-                "-", user_hours(result.restored_loss_otherwise)});
+    out += row(
+        {"-", std::string(kRestoredOtherwise), "-", user_hours(result.restored_loss_otherwise)});
   }
   const UserTime unrestored = loss_still_cut_off(result);
   if (unrestored.user_ms > 0)
-    out += row({"-", "still cut off at the end", "-", user_hours(unrestored)});
+    out += row({"-", std::string(kStillCutOff), "-", user_hours(unrestored)});
   out +=
       "\nWhen several steps finish at the same instant, the users back then are shown against "
       "each of them, and the user-hours they had lost are shared among those that reach them.\n";
@@ -622,8 +622,9 @@ std::string service_statistics_section(const Scenario& scenario, const MonteCarl
   std::string out;
   out += "\n## Services\n\n";
   out +=
-      "\"Out\" is not serving everyone (a partial or major outage); \"down\" is a major "
-      "outage. \"Back by\" is over the runs in which the service was out; where the percentile "
+      "\"Out\" is a partial or major outage; \"down\" is a major outage; tenants out on a "
+      "per-tenant service count in the users cut off, not here. \"Back by\" is over the runs in "
+      "which the service was out; where the percentile "
       "falls among the runs that ended with it still out, it reads \"not restored\".\n\n";
   out += heading({"service", ">out in", ">down in", ">mean down", ">p90 down", "back by (p10)",
                   "back by (p50)", "back by (p90)", ">still out at the end in"});
@@ -650,14 +651,24 @@ std::string runbook_statistics_section(const Scenario& scenario, const MonteCarl
   const auto uh = [](double seconds) { return millions(seconds / kSecondsPerHour); };
   std::string out;
   out += "\n## Runbook\n\n";
-  if (const auto first = step_to_speed_up_first(result)) {
-    const StepStatistics& most = result.steps[first->value];
+  const std::vector<StepId> first = steps_to_speed_up_first(result);
+  if (first.size() == 1) {
+    const StepStatistics& most = result.steps[first[0].value];
     out += fmt::format(
         "The stage that adds the most time to the critical path, and so the one to speed up "
         "first, is **{}**: on it in {} of the runs, adding {} on average (criticality times its "
         "time on the path); {}.\n\n",
-        md(scenario.steps[first->value].id), percent(share(most.runs_critical, result.runs)),
+        md(scenario.steps[first[0].value].id), percent(share(most.runs_critical, result.runs)),
         duration_text(most.critical_ms.mean()), completion_phrase(clock, most.completed_at));
+  } else if (!first.empty()) {
+    std::string ids;
+    for (const StepId s : first)
+      ids += fmt::format("{}**{}**", ids.empty() ? "" : ", ", md(scenario.steps[s.value].id));
+    out += fmt::format(
+        "The stages that add the most time to the critical path add as much as one another: {}, "
+        "{} on average each (criticality times its time on the path). Where they end together, "
+        "on paths of their own, speeding up one alone ends the runbook no sooner.\n\n",
+        ids, duration_text(result.steps[first[0].value].critical_ms.mean()));
   }
   out += heading({"step", ">on the critical path", "completed (p10)", "completed (p50)",
                   "completed (p90)", ">gave up in", ">restored user-hours (mean)"});

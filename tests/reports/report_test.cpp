@@ -205,6 +205,15 @@ TEST_F(Reports, TheReplayNamesEachPathOfStepsThatTieForLast) {
   const auto json = reports::replay_json(*scenario, replay(*scenario));
   EXPECT_EQ(json["critical_path"], nlohmann::ordered_json::parse(R"(["fix-a"])"));
   EXPECT_EQ(json["critical_paths"], nlohmann::ordered_json::parse(R"([["fix-a"], ["fix-b"]])"));
+  const MonteCarloResult simulated = simulate_small(*scenario);
+  EXPECT_NE(reports::simulation_summary(*scenario, simulated)
+                .find("The stages that add the most time to the critical path add as much as "
+                      "one another: **fix-a**, **fix-b**, 2h on average each"),
+            std::string::npos)
+      << reports::simulation_summary(*scenario, simulated);
+  const auto simulated_json = reports::simulation_json(*scenario, simulated);
+  EXPECT_EQ(simulated_json["speed_up_first"], "fix-a");
+  EXPECT_EQ(simulated_json["speed_up_first_tied"], nlohmann::ordered_json::parse(R"(["fix-b"])"));
 }
 
 // Found in review: a time to the second with its zone, 23 characters,

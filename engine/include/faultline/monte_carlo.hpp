@@ -86,9 +86,11 @@ struct ServiceStatistics {
   // still out (in partial or major outage).
   EventTimes restored_at;
   std::uint64_t runs_down = 0;  // runs with some major outage
-  // Runs in which it stopped serving everyone, in partial or major outage:
-  // those restored_at counts. A service that only ever served some (a
-  // deployment lost, the rest at capacity) is out in them, never down.
+  // Runs in which it stopped serving everyone, its state a partial or major
+  // outage: those restored_at counts. A service that only ever served some
+  // (a deployment lost, the rest at capacity) is out in them, never down.
+  // Tenants out on a per-tenant service leave its state as it was: they
+  // count in the users cut off, not here.
   std::uint64_t runs_out() const { return restored_at.runs(); }
 };
 
@@ -99,8 +101,8 @@ struct StepStatistics {
   std::uint64_t runs_skipped = 0;  // its condition did not hold
   // By position in Step::methods: the runs in which that method completed it.
   std::vector<std::uint64_t> runs_completed_by;
-  // Runs in which it lay on the critical path (its criticality index, as a
-  // share of all runs).
+  // Runs in which it lay on a critical path, one of critical_paths where
+  // steps tied for last (its criticality index, as a share of all runs).
   std::uint64_t runs_critical = 0;
   // Its time on the critical path (start to completion, or to the end),
   // every run, 0 where it was not on it: the mean is the time it adds to
@@ -229,9 +231,10 @@ std::optional<Duration> milestone_difference(const MonteCarloResult& result, std
 std::optional<Duration> mean_milestone_difference(const MonteCarloResult& result,
                                                   std::size_t milestone);
 
-// The step that adds the most time to the critical path on average
-// (criticality times its time on the path), the first in runbook order on a
-// tie; nothing when no step was ever on the path.
-std::optional<StepId> step_to_speed_up_first(const MonteCarloResult& result);
+// The steps that add the most time to the critical path on average
+// (criticality times its time on the path): one, or every step adding
+// exactly as much, in runbook order (two crews done together in every run
+// tie); none when no step was ever on the path.
+std::vector<StepId> steps_to_speed_up_first(const MonteCarloResult& result);
 
 }  // namespace faultline

@@ -564,12 +564,17 @@ std::optional<Duration> mean_milestone_difference(const MonteCarloResult& result
   return d ? std::optional<Duration>(Duration{std::llround(*d)}) : std::nullopt;
 }
 
-std::optional<StepId> step_to_speed_up_first(const MonteCarloResult& result) {
-  std::optional<StepId> best;
+std::vector<StepId> steps_to_speed_up_first(const MonteCarloResult& result) {
+  std::vector<StepId> best;
+  double most = 0;
   for (std::uint32_t s = 0; s < result.steps.size(); ++s) {
-    const Accumulator& on_path = result.steps[s].critical_ms;
-    if (on_path.mean() > 0 && (!best || on_path.mean() > result.steps[best->value].critical_ms.mean()))
-      best = StepId{s};
+    const double on_path = result.steps[s].critical_ms.mean();
+    if (on_path > most)
+      best.clear();
+    if (on_path > 0 && on_path >= most) {
+      most = on_path;
+      best.push_back(StepId{s});
+    }
   }
   return best;
 }

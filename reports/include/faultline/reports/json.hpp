@@ -53,7 +53,8 @@ namespace faultline::reports {
 // by it, not those it names; an optimize search that found no order but
 // its start says kept_start true; the replay gives critical_paths, one
 // from each step that ended last, and simulate's criticality counts a step
-// on any of them.
+// on any of them; simulate gives speed_up_first_tied, the steps adding as
+// much to the critical path as speed_up_first.
 inline constexpr int kSchemaVersion = 14;
 
 // What every JSON result starts with: schema_version and faultline_version
