@@ -25,6 +25,13 @@ namespace faultline::reports {
 inline constexpr double kMsPerHour = 3'600'000.0;
 inline constexpr double kSecondsPerHour = 3'600.0;
 
+// The rest of a replay's loss beside the steps' shares, in every report
+// that adds them up: what no step restored (restored_loss_otherwise) and
+// what users still cut off at the end had lost (loss_still_cut_off).
+inline constexpr std::string_view kRestoredOtherwise =
+    "not steps: faults that healed, failovers, repairs, restarts, demand falling";
+inline constexpr std::string_view kStillCutOff = "still cut off at the end";
+
 // 1,234,567
 std::string thousands(std::int64_t n);
 // 42% (42.0% with one decimal): a share above none never reads as none

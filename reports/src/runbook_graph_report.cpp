@@ -70,13 +70,19 @@ StepEdge step_edge(std::string kind, bool critical) {
 }
 
 // Vertex i is step i; an edge goes from a step to one that waited for it.
+// Every critical path is marked: steps that tie for last have one each.
 StepGraph runbook_graph(const Scenario& scenario, const RunResult& result, GraphTexts text) {
-  const std::vector<StepId> path = critical_path(scenario, result);
-  const auto on_path = [&](StepId s) { return std::ranges::find(path, s) != path.end(); };
-  // Consecutive steps of the critical path: the later waited for the earlier.
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
+  const auto on_path = [&](StepId s) {
+    return std::ranges::any_of(paths,
+                               [&](const auto& p) { return std::ranges::find(p, s) != p.end(); });
+  };
+  // Consecutive steps of a critical path: the later waited for the earlier.
   const auto link_of_path = [&](StepId from, StepId to) {
-    const auto it = std::ranges::find(path, to);
-    return it != path.begin() && it != path.end() && *(it - 1) == from;
+    return std::ranges::any_of(paths, [&](const std::vector<StepId>& p) {
+      const auto it = std::ranges::find(p, to);
+      return it != p.begin() && it != p.end() && *(it - 1) == from;
+    });
   };
   StepGraph graph(scenario.steps.size());
   for (std::uint32_t s = 0; s < scenario.steps.size(); ++s) {
@@ -85,10 +91,13 @@ StepGraph runbook_graph(const Scenario& scenario, const RunResult& result, Graph
     for (const StepId before : scenario.steps[s].after)
       boost::add_edge(before.value, s, step_edge("after", link_of_path(before, step)), graph);
   }
-  for (std::size_t i = 1; i < path.size(); ++i) {
-    const auto& after = scenario.steps[path[i].value].after;
-    if (std::ranges::find(after, path[i - 1]) == after.end())
-      boost::add_edge(path[i - 1].value, path[i].value, step_edge("waited_for", true), graph);
+  for (const std::vector<StepId>& path : paths) {
+    for (std::size_t i = 1; i < path.size(); ++i) {
+      const auto& after = scenario.steps[path[i].value].after;
+      if (std::ranges::find(after, path[i - 1]) == after.end() &&
+          !boost::edge(path[i - 1].value, path[i].value, graph).second)
+        boost::add_edge(path[i - 1].value, path[i].value, step_edge("waited_for", true), graph);
+    }
   }
   return graph;
 }

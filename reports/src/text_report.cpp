@@ -92,6 +92,22 @@ std::string timeline_lines(const Scenario& scenario, const RunResult& result) {
          entry_lines(scenario, shown);
 }
 
+// Why the runbook did not finish, as summary.md judges it: the steps that
+// gave up and those that never started; empty when none did.
+std::string unfinished_words(const Scenario& scenario, const RunResult& result) {
+  std::string gave_up;
+  for (std::uint32_t s = 0; s < result.steps.size(); ++s) {
+    if (result.steps[s].failed)
+      gave_up += (gave_up.empty() ? "" : ", ") + scenario.steps[s].id;
+  }
+  std::string never;
+  for (const StepId s : steps_never_started(result))
+    never += (never.empty() ? "" : ", ") + scenario.steps[s.value].id;
+  if (gave_up.empty() || never.empty())
+    return gave_up.empty() ? (never.empty() ? "" : never + " never started") : gave_up + " gave up";
+  return gave_up + " gave up, " + never + " never started";
+}
+
 // What set the runbook's end: a chain from each step that ended last.
 std::string critical_path_lines(const Scenario& scenario, const RunResult& result) {
   const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
@@ -101,24 +117,21 @@ std::string critical_path_lines(const Scenario& scenario, const RunResult& resul
   const StepId end_step = paths.front().back();
   const StepOutcome& last = result.steps[end_step.value];
   const std::string at =
-      last.completed ? clock.local_text(*last.completed) : "the end, still running";
+      last.completed ? ", at " + clock.local_text(*last.completed) : ", still running at the end";
   std::string what;
   if (last.failed) {
     what = fmt::format("what set when the runbook stopped: {} gave up at {}",
                        scenario.steps[end_step.value].id,
                        clock.local_text(*step_ended(result, end_step)));
-  } else if (const auto never = steps_never_started(result); !never.empty()) {
+  } else if (const std::string why = unfinished_words(scenario, result); !why.empty()) {
     // Found by a helper: a runbook whose last step never started (its
     // crew gone) was said to have finished.
-    std::string ids;
-    for (const StepId s : never)
-      ids += (ids.empty() ? "" : ", ") + scenario.steps[s.value].id;
-    what = fmt::format(
-        "what set when the last step to run ended, at {}; the runbook did not finish: {} never "
-        "started",
-        at, ids);
+    what = fmt::format("what set when the last step to run ended{}; the runbook did not finish: {}",
+                       at, why);
+  } else if (last.completed) {
+    what = "what set when the runbook finished" + at;
   } else {
-    what = fmt::format("what set when the runbook finished, at {}", at);
+    what = "what held the runbook up: it was still running at the end";
   }
   if (paths.size() > 1) {
     what += fmt::format(
@@ -157,15 +170,13 @@ std::string runbook_lines(const Scenario& scenario, const RunResult& result) {
   // The rest of the loss, so that the column adds up to what was lost
   // (found by a helper: what faults that healed brought back was missing).
   const std::size_t label_w = id_w + 2 * w + 11 + 3;
-  if (result.restored_loss_otherwise.user_ms > 0) {
-    out += fmt::format("  {:<{}} {:>15}\n",
-                       "(not steps: faults that healed, failovers, repairs, restarts, demand "
-                       "falling)",
-                       label_w, user_hours(result.restored_loss_otherwise));
-  }
+  const auto rest = [&](std::string_view label, UserTime loss) {
+    out += fmt::format("  {:<{}} {:>15}\n", fmt::format("({})", label), label_w, user_hours(loss));
+  };
+  if (result.restored_loss_otherwise.user_ms > 0)
+    rest(kRestoredOtherwise, result.restored_loss_otherwise);
   if (const UserTime unrestored = loss_still_cut_off(result); unrestored.user_ms > 0)
-    out += fmt::format("  {:<{}} {:>15}\n", "(still cut off at the end)", label_w,
-                       user_hours(unrestored));
+    rest(kStillCutOff, unrestored);
   return out;
 }
 

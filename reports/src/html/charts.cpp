@@ -317,6 +317,31 @@ std::vector<std::pair<std::string, std::string>> gantt_legend(const RunResult& r
   return shown;
 }
 
+// Each critical path, joined end to start; returns them in words.
+std::string join_critical_paths(Svg& svg, const Scenario& scenario, const RunResult& result,
+                                const std::vector<std::vector<StepId>>& paths, const TimeAxis& x,
+                                const std::vector<double>& row_middle) {
+  std::string chains;
+  for (const std::vector<StepId>& path : paths) {
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      const StepOutcome& a = result.steps[path[i].value];
+      const StepOutcome& b = result.steps[path[i + 1].value];
+      if (!b.started)
+        continue;
+      const SimTime a_end = a.completed.value_or(a.crew_freed.value_or(*b.started));
+      svg.path(
+          fmt::format("M{} {}L{} {}", coordinate(x(a_end)), coordinate(row_middle[path[i].value]),
+                      coordinate(x(*b.started)), coordinate(row_middle[path[i + 1].value])),
+          "critical-link");
+    }
+    std::string chain;
+    for (const StepId s : path)
+      chain += (chain.empty() ? "" : " → ") + scenario.steps[s.value].id;
+    chains += (chains.empty() ? "" : "; ") + chain;
+  }
+  return chains;
+}
+
 }  // namespace
 
 std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
@@ -349,9 +374,11 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
   Svg svg(kWidth, height, "Runbook steps by crew");
   svg.time_grid(x, frame, clock);
 
-  const std::vector<StepId> path = critical_path(scenario, result);
+  // Every critical path: steps that tie for last have one each.
+  const std::vector<std::vector<StepId>> paths = critical_paths(scenario, result);
   const auto on_path = [&](std::uint32_t s) {
-    return std::find(path.begin(), path.end(), StepId{s}) != path.end();
+    return std::ranges::any_of(
+        paths, [&](const auto& p) { return std::ranges::find(p, StepId{s}) != p.end(); });
   };
   const std::vector<StepWaits> waits = step_waits(scenario, result);
   std::vector<double> row_middle(scenario.steps.size(), 0);
@@ -367,29 +394,17 @@ std::string gantt_figure(const Scenario& scenario, const RunResult& result) {
       top += kRow;
     }
   }
-  // The critical path, joined end to start.
-  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-    const StepOutcome& a = result.steps[path[i].value];
-    const StepOutcome& b = result.steps[path[i + 1].value];
-    if (!b.started)
-      continue;
-    const SimTime a_end = a.completed.value_or(a.crew_freed.value_or(*b.started));
-    svg.path(
-        fmt::format("M{} {}L{} {}", coordinate(x(a_end)), coordinate(row_middle[path[i].value]),
-                    coordinate(x(*b.started)), coordinate(row_middle[path[i + 1].value])),
-        "critical-link");
-  }
+  const std::string chains = join_critical_paths(svg, scenario, result, paths, x, row_middle);
   svg.legend(frame.left, 22, gantt_legend(result, waits));
-  std::string chain;
-  for (const StepId s : path)
-    chain += (chain.empty() ? "" : " → ") + scenario.steps[s.value].id;
-  return figure("gantt", "Runbook",
-                "Each step from its start until its crew was free of it, in the lanes of its "
-                "crew, after the times in which it was ready but waited, and marked where its "
-                "work paused while its crew was off shift (hover over one for what held it). "
-                "Outlined bars, joined by lines, are the critical path: " +
-                    (chain.empty() ? std::string("no step started") : chain) + ".",
-                svg.finish());
+  return figure(
+      "gantt", "Runbook",
+      "Each step from its start until its crew was free of it, in the lanes of its "
+      "crew, after the times in which it was ready but waited, and marked where its "
+      "work paused while its crew was off shift (hover over one for what held it). "
+      "Outlined bars, joined by lines, are the critical path" +
+          std::string(paths.size() > 1 ? "s, one from each step that ended last: " : ": ") +
+          (chains.empty() ? std::string("no step started") : chains) + ".",
+      svg.finish());
 }
 
 std::string replay_milestones_figure(const Scenario& scenario, const RunResult& result) {

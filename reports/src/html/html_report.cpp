@@ -360,6 +360,14 @@ std::string replay_tables(const Scenario& scenario, const RunResult& result) {
          time_or_dash(clock, o.started), time_or_dash(clock, o.completed),
          std::string(outcome_name(o)), std::to_string(o.attempts), user_hours(o.restored_loss)});
   }
+  // The rest of the loss, so that the column adds up to what was lost.
+  if (result.restored_loss_otherwise.user_ms > 0) {
+    rows.push_back({"-", std::string(kRestoredOtherwise), "-", "-", "-", "-", "-",
+                    user_hours(result.restored_loss_otherwise)});
+  }
+  if (const UserTime unrestored = loss_still_cut_off(result); unrestored.user_ms > 0)
+    rows.push_back(
+        {"-", std::string(kStillCutOff), "-", "-", "-", "-", "-", user_hours(unrestored)});
   body += table({{"step"},
                  {"what"},
                  {"crew"},
