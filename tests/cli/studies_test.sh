@@ -641,13 +641,16 @@ check "keeping what its source quoted quoted" grep -q '^start: "2024-01-10 09:00
 check "and the rest as it was" grep -q '^  - {id: fix-app, action: restore, service: app, duration: 1h' "$work/seconds-saved.yaml"
 # Found by a helper: 0x1p-2 was taken for a quarter, and nan refused in
 # the YAML's words, naming a fault the user never wrote.
-printf 'fault outage web 0x1p-2\nfault outage web nan\nfault outage web 0.9999999\nfault outage web 0.0000001\n' >"$work/fractions.txt"
+printf 'fault outage web 0x1p-2\nfault outage web nan\nfault outage web 0.9999999\nfault outage web 0.0000001\nfault outage web\n' >"$work/fractions.txt"
 expect_exit 2 "rehearse takes a served fraction in decimals only" \
   "$faultline" rehearse "$work/gate.yaml" --script "$work/fractions.txt"
 check "refusing both" test "$(grep -c '^refused: the served fraction must be a decimal from 0 to below 1' "$work/stdout")" = 2
 # Found in review: 0.9999999 read "serves 100%", for what is an outage.
 check "and saying what one serves without rounding it to whole" grep -q "^web serves at most 99.99999% from now;" "$work/stdout"
 check "nor to none" grep -q "^web serves at most 0.00001% from now;" "$work/stdout"
+# Found by a helper: an outage of a service serving nothing already said it
+# stopped serving now.
+check "and an outage of all of it what it does" grep -q "^web serves nothing from now;" "$work/stdout"
 # Found by a helper: rehearsing an optimize scenario was an internal error.
 sed 's/^topology: estate.yaml/topology: estate.yaml\nstrategy: optimize/' "$work/gate.yaml" >"$work/optimize.yaml"
 expect_exit 2 "rehearse refuses the optimize search" \

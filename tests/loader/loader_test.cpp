@@ -594,10 +594,11 @@ TEST(Loader, WarnsOfAHandoverAsLongAsEveryShift) {
   const auto load = load_scenario(semantics_fixture("handover_as_long.yaml"));
   ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
   const auto& d = load.diagnostics;
-  EXPECT_TRUE(has_diagnostic(d, Severity::warning, 9, 15,
-                             "handover of crew 'ops' (1h) is as long as its longest shift (1h): "
-                             "work paused off shift resumes only where shifts run into one "
-                             "another"))
+  EXPECT_TRUE(
+      has_diagnostic(d, Severity::warning, 9, 15,
+                     "handover of crew 'ops' (1h) is at least as long as its longest shift (1h): "
+                     "work paused off shift resumes only where shifts run into one "
+                     "another"))
       << d.to_text();
   EXPECT_EQ(d.all().size(), 1u) << d.to_text();
 }

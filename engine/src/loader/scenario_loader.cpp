@@ -731,7 +731,8 @@ class ScenarioReader {
     if (longest.count() == 0 || crew.handover < shift)
       return;
     reader_.warning(node, "handover of " + what + " (" + format_duration(crew.handover) +
-                              ") is as long as its longest shift (" + format_duration(shift) +
+                              ") is at least as long as its longest shift (" +
+                              format_duration(shift) +
                               "): work paused off shift resumes only where shifts run into one "
                               "another; give a handover shorter than a shift");
   }

@@ -241,11 +241,12 @@ TenantsMoved TenantStates::heal(FaultId fault, SimTime now) {
       continue;
     --st.out;
     ++st.comebacks;
-    if (st.exclusive || --services_out_[t.value] == 0) {
+    // It has the service back, as take_out counts those that lose it, even
+    // while another service keeps its users cut off (found in review).
+    ++back.tenants;
+    back.users += st.users[at];
+    if (st.exclusive || --services_out_[t.value] == 0)
       set_out(t, st.group[at], st.users[at], false, now);
-      ++back.tenants;
-      back.users += st.users[at];
-    }
   }
   record(now);
   return back;

@@ -38,7 +38,8 @@ class TenantStates {
   // lost the service now: the fault's tenants not out on it already.
   TenantsMoved take_out(FaultId fault, SimTime now);
   // The outage ended: each of its tenants that it still holds out comes
-  // back once no other fault holds it.
+  // back once no other fault holds it. Returns those that got the service
+  // back now, their users cut off still where another service is out.
   TenantsMoved heal(FaultId fault, SimTime now);
   // A step brought their share back, whatever held it out: faults that
   // struck before no longer hold it.
