@@ -35,34 +35,13 @@ HardReach reach_from(const Topology& topology, const graph::Successors& hard,
 }
 
 std::vector<std::vector<ServiceId>> layers_of(const Topology& topology) {
-  const auto successors = graph::dependency_edges(topology);
-  const auto component = graph::strong_components(successors);
-  const std::size_t n = successors.size();
-  // Components are numbered dependencies first, so one pass in component order
-  // sees every dependency's layer before its dependants'.
-  std::vector<std::vector<std::uint32_t>> members(n);
-  for (std::uint32_t v = 0; v < n; ++v)
-    members[component[v]].push_back(v);
-  std::vector<std::uint32_t> component_layer(n, 0);
+  const std::vector<std::uint32_t> layer = graph::dependency_layers(topology);
   std::vector<std::vector<ServiceId>> layers;
-  for (std::uint32_t c = 0; c < n; ++c) {
-    if (members[c].empty())
-      continue;
-    std::uint32_t layer = 0;
-    for (const std::uint32_t v : members[c]) {
-      for (const std::uint32_t dep : successors[v]) {
-        if (component[dep] != c)
-          layer = std::max(layer, component_layer[component[dep]] + 1);
-      }
-    }
-    component_layer[c] = layer;
-    if (layers.size() <= layer)
-      layers.resize(layer + 1);
-    for (const std::uint32_t v : members[c])
-      layers[layer].push_back(ServiceId{v});
+  for (std::uint32_t v = 0; v < layer.size(); ++v) {
+    if (layers.size() <= layer[v])
+      layers.resize(layer[v] + 1);
+    layers[layer[v]].push_back(ServiceId{v});
   }
-  for (auto& layer : layers)
-    std::sort(layer.begin(), layer.end());
   return layers;
 }
 

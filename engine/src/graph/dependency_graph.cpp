@@ -103,6 +103,30 @@ std::vector<std::uint32_t> evaluation_ranks(const Topology& topology) {
   return strong_components(dependency_edges(topology));
 }
 
+std::vector<std::uint32_t> dependency_layers(const Topology& topology) {
+  const Successors successors = dependency_edges(topology);
+  const std::vector<std::uint32_t> component = strong_components(successors);
+  const std::size_t n = successors.size();
+  // Components are numbered dependencies first, so one pass in component order
+  // sees every dependency's layer before its dependants'.
+  std::vector<std::vector<std::uint32_t>> members(n);
+  for (std::uint32_t v = 0; v < n; ++v)
+    members[component[v]].push_back(v);
+  std::vector<std::uint32_t> component_layer(n, 0);
+  std::vector<std::uint32_t> layer(n, 0);
+  for (std::uint32_t c = 0; c < n; ++c) {
+    for (const std::uint32_t v : members[c]) {
+      for (const std::uint32_t dep : successors[v]) {
+        if (component[dep] != c)
+          component_layer[c] = std::max(component_layer[c], component_layer[component[dep]] + 1);
+      }
+    }
+    for (const std::uint32_t v : members[c])
+      layer[v] = component_layer[c];
+  }
+  return layer;
+}
+
 namespace {
 // Lists each vertex the search discovers.
 struct RecordDiscovered : boost::default_bfs_visitor {

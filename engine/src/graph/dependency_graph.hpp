@@ -33,6 +33,10 @@ Successors hard_dependency_edges(const Topology& topology);
 
 std::vector<std::uint32_t> evaluation_ranks(const Topology& topology);
 
+// Each service's layer: 0 for one that depends on nothing, one more than its
+// deepest dependency otherwise; services on one cycle share a layer.
+std::vector<std::uint32_t> dependency_layers(const Topology& topology);
+
 using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
 
 // Breadth-first searches of one graph, built once: each search costs what

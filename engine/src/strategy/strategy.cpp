@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "faultline/words.hpp"
+#include "graph/dependency_graph.hpp"
 
 namespace faultline {
 
@@ -37,36 +38,6 @@ std::vector<ServiceId> services_acted_on(const Scenario& scenario, const Step& s
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
-}
-
-// How deep each service sits in the dependency graph: 0 for one that
-// depends on nothing, one more than its deepest dependency otherwise;
-// services on one cycle share a depth. Services are met in evaluation
-// rank, dependencies first. Two leaves share depth 0, which leaves their
-// steps in runbook order (found by a helper: the unique evaluation rank
-// used to order them by their place in the topology).
-std::vector<std::uint32_t> dependency_depths(const Topology& topology) {
-  const std::size_t n = topology.services().size();
-  const auto rank = [&](std::uint32_t v) { return topology.evaluation_rank(ServiceId{v}); };
-  std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return rank(a) < rank(b); });
-  std::vector<std::uint32_t> depth(n, 0);
-  for (std::size_t first = 0; first < n;) {
-    const std::uint32_t r = rank(order[first]);
-    std::size_t last = first;
-    std::uint32_t deepest = 0;
-    for (; last < n && rank(order[last]) == r; ++last) {
-      for (const Dependency& d : topology.services()[order[last]].dependencies) {
-        if (rank(d.service.value) < r)
-          deepest = std::max(deepest, depth[d.service.value] + 1);
-      }
-    }
-    for (; first < last; ++first)
-      depth[order[first]] = deepest;
-  }
-  return depth;
 }
 
 double hours(const Step& step) {
@@ -160,8 +131,11 @@ std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind str
   };
   const std::vector<double> path =
       strategy == StrategyKind::critical_path ? remaining_path(scenario) : std::vector<double>{};
-  const std::vector<std::uint32_t> depths = strategy == StrategyKind::dependency_order
-                                                ? dependency_depths(*scenario.topology)
+  // By layer: two services that depend on nothing share layer 0, which
+  // leaves their steps in runbook order (found by a helper: the evaluation
+  // rank, unique per service, ordered them by their place in the topology).
+  const std::vector<std::uint32_t> layers = strategy == StrategyKind::dependency_order
+                                                ? graph::dependency_layers(*scenario.topology)
                                                 : std::vector<std::uint32_t>{};
   for (std::uint32_t s = 0; s < n; ++s) {
     const Step& step = scenario.steps[s];
@@ -176,12 +150,12 @@ std::vector<std::uint32_t> step_ranks(const Scenario& scenario, StrategyKind str
       case StrategyKind::dependency_order: {
         // Steps that act on no service (triage, checks) go first: they
         // usually open the way for the rest.
-        double depth = -1;
+        double layer = -1;
         for (const ServiceId v : services_acted_on(scenario, step)) {
-          const auto d = static_cast<double>(depths[v.value]);
-          depth = depth < 0 ? d : std::min(depth, d);
+          const auto l = static_cast<double>(layers[v.value]);
+          layer = layer < 0 ? l : std::min(layer, l);
         }
-        key[s] = depth;
+        key[s] = layer;
         break;
       }
       case StrategyKind::shortest_first:
