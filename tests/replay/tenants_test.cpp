@@ -357,6 +357,21 @@ TEST(Tenants, AFaultCountsOnlyTheTenantsThatLoseTheServiceByIt) {
   EXPECT_EQ(struck[2].users, UserCount{});
 }
 
+// Worked out in back_on_one.yaml: a healed entry counts those that got the
+// service back, as a strike those that lost it, whatever another service
+// still holds out (found in review: it counted only tenants out nowhere).
+TEST(Tenants, AHealCountsTheTenantsThatGotTheServiceBack) {
+  const auto scenario = fixture("back_on_one.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 300);
+  const auto healed = of_kind(r, TimelineKind::fault_healed);
+  ASSERT_EQ(healed.size(), 2u);
+  EXPECT_EQ(healed[0].at, at(Duration::hours(1)));
+  EXPECT_EQ(healed[0].tenants, 1) << "a has the connector back";
+  EXPECT_EQ(healed[0].users, UserCount{100});
+  EXPECT_EQ(healed[1].tenants, 1);
+}
+
 // Worked out in shared.yaml. The connector's batches are stretches of the
 // order TenantStates keeps its tenants in (restore-connector's), which it
 // takes at once; Monte Carlo, whose durations here are fixed, must give
