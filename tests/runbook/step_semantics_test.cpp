@@ -565,6 +565,22 @@ TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
   EXPECT_EQ(local(testing::step_named(*scenario, "fix-web")), "2024-01-16 10:30 GMT");
 }
 
+// waves_at_shift_end.yaml, worked in its comments: a wave or method that
+// follows on at the very end of a shift is under way across the change
+// and resumes after the next shift's hand-over, so cutting 4h of work in
+// two waves does not end it a day sooner, and 2m less work ends 2m sooner.
+TEST(StepSemantics, WorkThatFollowsOnAsAShiftEndsPaysTheHandOver) {
+  const auto scenario = fixture("waves_at_shift_end.yaml");
+  const RunResult r = replay(*scenario);
+  const auto completed = [&](const std::string& step) {
+    return *r.steps[testing::step_named(*scenario, step).value].completed;
+  };
+  EXPECT_EQ(completed("whole"), at(Duration::hours(49)));
+  EXPECT_EQ(completed("halves"), at(Duration::hours(49)));
+  EXPECT_EQ(completed("shorter"), at(Duration::hours(48) + Duration::minutes(58)));
+  EXPECT_EQ(completed("switch"), at(Duration::hours(25) + Duration::minutes(30)));
+}
+
 TEST(StepSemantics, EachStepTakesTheLossOfTheUsersItBroughtBack) {
   const auto scenario = fixture("condition.yaml");
   const RunResult r = replay(*scenario);

@@ -171,7 +171,7 @@ bool BatchPipelines::start_next_batch(StepId s) {
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);
-  attempt(s, b);
+  attempt(s, b, WorkStart::fresh);
   return true;
 }
 
@@ -266,12 +266,12 @@ void BatchPipelines::switch_method(StepId s, BatchId b, std::size_t method) {
   batch.retries_used = 0;
   batch.failures = 0;
   record(s, b, TimelineKind::batch_handed_over, before);
-  attempt(s, b);
+  attempt(s, b, WorkStart::follows_on);
 }
 
 // Each attempt draws the method's duration afresh, and adds its time per
 // tenant.
-void BatchPipelines::attempt(StepId s, BatchId b) {
+void BatchPipelines::attempt(StepId s, BatchId b, WorkStart begins) {
   const Step& step = run_.scenario.steps[s.value];
   Batch& batch = pipelines_[s.value].batches[b.value];
   const Method& m = step.methods[batch.method];
@@ -279,7 +279,7 @@ void BatchPipelines::attempt(StepId s, BatchId b) {
   const Duration work = run_.draw(m.duration, random_, s.value) +
                         Duration{m.per_tenant.ms * static_cast<std::int64_t>(batch.count)};
   ++run_.result->steps[s.value].attempts;
-  batch.attempt_ends = runbook_.work_ends(s, run_.now, work);
+  batch.attempt_ends = runbook_.work_ends(s, run_.now, work, begins);
   batch.pending = run_.queue.schedule(*batch.attempt_ends, events::BatchEnds{s, b});
 }
 
@@ -373,7 +373,7 @@ PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
 void BatchPipelines::retry(StepId s, BatchId b) {
   pipelines_[s.value].batches[b.value].pending.reset();
   record(s, b, TimelineKind::batch_retry);
-  attempt(s, b);
+  attempt(s, b, WorkStart::fresh);
 }
 
 PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
@@ -392,7 +392,7 @@ PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
   batch.retries_used = 0;
   batch.failures = 0;
   record(s, b, TimelineKind::batch_next_method, gave_up);
-  attempt(s, b);
+  attempt(s, b, WorkStart::follows_on);
   return PipelineProgress::under_way;
 }
 

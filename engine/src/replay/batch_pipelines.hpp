@@ -133,7 +133,7 @@ class BatchPipelines {
   std::optional<std::size_t> taking_over(StepId s, const Batch& batch) const;
   // The batch starts afresh with `method`, keeping its members.
   void switch_method(StepId s, BatchId b, std::size_t method);
-  void attempt(StepId s, BatchId b);
+  void attempt(StepId s, BatchId b, WorkStart begins);
   PipelineProgress fail(StepId s, BatchId b);
   PipelineProgress next_method_or_give_up(StepId s, BatchId b);
   PipelineProgress batch_over(StepId s, BatchId b);

@@ -162,7 +162,7 @@ void StepExecution::start_step(StepId s) {
   if (step.batches)
     after_batch(s, pipelines_.start(s));
   else
-    start_attempt(s, 1, true);
+    start_attempt(s, 1, AttemptCause::step_start);
 }
 
 // A step's completion can bring a method another awaits.
@@ -195,11 +195,12 @@ void StepExecution::after_batch(StepId s, PipelineProgress progress) {
 
 // The first attempt and every retry draw the whole step's duration afresh;
 // later equal waves keep the duration of the attempt that got there, and
-// each attempt at an uneven wave draws that wave's.
-void StepExecution::start_attempt(StepId s, int wave, bool fresh_duration) {
+// each attempt at an uneven wave draws that wave's. A next wave or method
+// follows on from the work before it; a retry waited out its delay.
+void StepExecution::start_attempt(StepId s, int wave, AttemptCause cause) {
   const Step& step = run_.scenario.steps[s.value];
   Attempts& a = attempts_[s.value];
-  if (fresh_duration && step.wave_plan.empty())
+  if (cause != AttemptCause::next_wave && step.wave_plan.empty())
     a.whole_duration = run_.draw(method(s).duration, random_, s.value);
   ++run_.result->steps[s.value].attempts;
   a.wave = wave;
@@ -208,7 +209,9 @@ void StepExecution::start_attempt(StepId s, int wave, bool fresh_duration) {
                               : run_.draw(step.wave_plan[wave - 1].duration, random_, s.value);
   const Duration work = length + a.held_up;
   a.held_up = Duration{};
-  a.end_at = runbook_.work_ends(s, run_.now, work);
+  const bool follows_on = cause == AttemptCause::next_wave || cause == AttemptCause::next_method;
+  a.end_at =
+      runbook_.work_ends(s, run_.now, work, follows_on ? WorkStart::follows_on : WorkStart::fresh);
   a.end = run_.queue.schedule(a.end_at, events::AttemptEnds{s, wave});
 }
 
@@ -235,7 +238,7 @@ void StepExecution::finish_attempt(StepId s, int wave) {
   credit_.step_acts(s, run_.now);
   apply_wave(s, wave);
   if (wave < step.waves) {
-    start_attempt(s, wave + 1, false);
+    start_attempt(s, wave + 1, AttemptCause::next_wave);
   } else if (step.verify.empty()) {
     finish_step(s);
   } else {
@@ -330,7 +333,7 @@ void StepExecution::retry(StepId s, int wave) {
     e.attempt = run_.result->steps[s.value].attempts + 1;
     e.method = attempts_[s.value].method;
   });
-  start_attempt(s, wave, true);
+  start_attempt(s, wave, AttemptCause::retry);
 }
 
 // The waves already done stay done: the next method takes up the wave
@@ -350,7 +353,7 @@ void StepExecution::next_method_or_give_up(StepId s, int wave) {
     e.wave = wave;
     e.waves = run_.scenario.steps[s.value].waves;
   });
-  start_attempt(s, wave, true);
+  start_attempt(s, wave, AttemptCause::next_method);
 }
 
 void StepExecution::give_up(StepId s) {
@@ -362,7 +365,8 @@ void StepExecution::give_up(StepId s) {
   if (step.rollback) {
     runbook_.start_rollback(s);
     const Duration work = run_.draw(*step.rollback, random_, s.value);
-    run_.queue.schedule(runbook_.work_ends(s, run_.now, work), events::RollbackDone{s});
+    run_.queue.schedule(runbook_.work_ends(s, run_.now, work, WorkStart::follows_on),
+                        events::RollbackDone{s});
     return;
   }
   run_.result->steps[s.value].crew_freed = run_.now;

@@ -86,7 +86,10 @@ class StepExecution {
   // Marks the ready steps whose required services are not as they need.
   void await_services();
   void start_step(StepId s);
-  void start_attempt(StepId s, int wave, bool fresh_duration);
+  // What an attempt comes after: it says whether the whole step's duration
+  // is drawn afresh and whether its work follows on from the step's.
+  enum class AttemptCause { step_start, next_wave, retry, next_method };
+  void start_attempt(StepId s, int wave, AttemptCause cause);
   void finish_attempt(StepId s, int wave);
   void finish_work(StepId s);
   void fail_attempt(StepId s, int wave, bool scripted);
