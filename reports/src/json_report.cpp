@@ -458,8 +458,14 @@ ordered_json analysis_json(const Topology& topology, const TopologyAnalysis& ana
   for (const auto& layer : analysis.layers)
     j["layers"].push_back(service_ids(topology, layer));
   j["cycles"] = ordered_json::array();
-  for (const auto& cycle : analysis.cycles)
-    j["cycles"].push_back(service_ids(topology, cycle));
+  for (const DependencyCycle& cycle : analysis.cycles) {
+    ordered_json links = ordered_json::array();
+    for (const DependencyKind k : cycle.links)
+      links.push_back(to_string(k));
+    j["cycles"].push_back({{"services", service_ids(topology, cycle.services)},
+                           {"links", std::move(links)},
+                           {"hard", cycle.hard()}});
+  }
   j["blast_radius"] = ordered_json::array();
   for (const auto& radius : analysis.blast_radius) {
     ordered_json groups = ordered_json::array();

@@ -325,14 +325,18 @@ std::string layers_and_cycles(const Topology& topology, const TopologyAnalysis& 
       names += (names.empty() ? "" : ", ") + topology.service(s).id;
     out += fmt::format("  {:>2}: {}\n", l, names);
   }
-  out += "\nDependency cycles\n";
   if (analysis.cycles.empty())
-    out += "  none\n";
-  for (const auto& cycle : analysis.cycles) {
+    return out + "\nDependency cycles\n  none\n";
+  out +=
+      "\nDependency cycles (every service on a cycle is on one of these; -> a hard link, ~> a "
+      "soft one; hard: after a full outage none of its services can come back first)\n";
+  for (const DependencyCycle& cycle : analysis.cycles) {
     std::string path;
-    for (const ServiceId s : cycle)
-      path += topology.service(s).id + " -> ";
-    out += "  " + path + topology.service(cycle.front()).id + "\n";
+    for (std::size_t i = 0; i < cycle.services.size(); ++i)
+      path += topology.service(cycle.services[i]).id +
+              (cycle.links[i] == DependencyKind::hard ? " -> " : " ~> ");
+    out += fmt::format("  {:<5} {}{}\n", cycle.hard() ? "hard" : "soft", path,
+                       topology.service(cycle.services.front()).id);
   }
   return out;
 }

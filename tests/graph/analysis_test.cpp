@@ -53,7 +53,24 @@ TEST_F(Analysis, LayersPutEachServiceAboveItsDeepestDependency) {
 
 TEST_F(Analysis, FindsTheCycle) {
   ASSERT_EQ(analysis_.cycles.size(), 1u);
-  EXPECT_EQ(ids(analysis_.cycles[0]), (Ids{"a", "b"}));
+  EXPECT_EQ(ids(analysis_.cycles[0].services), (Ids{"a", "b"}));
+  EXPECT_TRUE(analysis_.cycles[0].hard());
+}
+
+// cycles.yaml, worked in its comments: a soft cycle no longer hides a hard
+// one through the same services, and every service on a cycle is on one.
+TEST_F(Analysis, EveryServiceOnACycleIsOnOneListedHardCyclesFirst) {
+  open("cycles.yaml");
+  using enum DependencyKind;
+  ASSERT_EQ(analysis_.cycles.size(), 3u);
+  EXPECT_EQ(ids(analysis_.cycles[0].services), (Ids{"a", "b", "c"}));
+  EXPECT_EQ(analysis_.cycles[0].links, (std::vector{hard, hard, hard}));
+  EXPECT_TRUE(analysis_.cycles[0].hard());
+  EXPECT_EQ(ids(analysis_.cycles[1].services), (Ids{"d", "c"}));
+  EXPECT_TRUE(analysis_.cycles[1].hard());
+  EXPECT_EQ(ids(analysis_.cycles[2].services), (Ids{"e", "f"}));
+  EXPECT_EQ(analysis_.cycles[2].links, (std::vector{soft, hard}));
+  EXPECT_FALSE(analysis_.cycles[2].hard());
 }
 
 TEST_F(Analysis, BlastRadiusFollowsHardDependenciesOnly) {

@@ -149,6 +149,19 @@ TEST(LoadTopology, WarnsAboutDependencyCyclesAndPrintsThem) {
                              "dependency cycle: identity -> storage -> config -> identity"));
 }
 
+// Found by a helper: a second hard cycle through services already on one
+// (graph/fixtures/cycles.yaml: c -> d -> c beside a -> b -> c -> a) went
+// unwarned, and d was named in no warning.
+TEST(LoadTopology, WarnsAboutEveryServiceOnAHardCycle) {
+  const auto load = load_topology(testing::test_path("graph/fixtures/cycles.yaml"));
+  ASSERT_TRUE(load.topology) << load.diagnostics.to_text();
+  EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 16, 5,
+                             "dependency cycle: a -> b -> c -> a"));
+  EXPECT_TRUE(has_diagnostic(load.diagnostics, Severity::warning, 19, 5,
+                             "dependency cycle: d -> c -> d"));
+  EXPECT_EQ(load.diagnostics.all().size(), 2u) << load.diagnostics.to_text();
+}
+
 // Found by a helper: analyze then listed db twice in what took the group
 // down. Reported at the second 'db' (it was at the list).
 TEST(LoadTopology, RefusesAServiceUsedTwice) {

@@ -58,12 +58,23 @@ struct GroupSpofs {
   std::vector<SinglePointOfFailure> spofs;
 };
 
+struct DependencyCycle {
+  // The path s0 -> s1 -> ... -> s0 (s0 not repeated).
+  std::vector<ServiceId> services;
+  // links[i]: how services[i] depends on the next (the last on s0).
+  std::vector<DependencyKind> links;
+  // Every link hard: after a full outage none of them can come back first,
+  // where through a soft link one of them comes back, degraded, first.
+  bool hard() const;
+};
+
 struct TopologyAnalysis {
   // layers[0] depends on nothing outside its own cycles; each later layer
   // only on earlier ones (or, within a cycle, on its own).
   std::vector<std::vector<ServiceId>> layers;
-  // Each as the path s0 -> s1 -> ... -> s0 (s0 not repeated).
-  std::vector<std::vector<ServiceId>> cycles;
+  // Every service on a cycle lies on one of these: first the hard cycles,
+  // then, for services on none, cycles through a soft dependency.
+  std::vector<DependencyCycle> cycles;
   std::vector<BlastRadius> blast_radius;             // by ServiceId
   std::vector<GroupSpofs> single_points_of_failure;  // by UserGroupId
   // Services in major outage at every group's busiest hour with nothing

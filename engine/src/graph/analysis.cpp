@@ -233,7 +233,50 @@ void find_spofs(const Topology& topology, TopologyAnalysis& analysis) {
   }
 }
 
+// How `from` depends on `to`: hard if any of its links to it is.
+DependencyKind link_kind(const Topology& topology, ServiceId from, ServiceId to) {
+  const auto& deps = topology.service(from).dependencies;
+  return std::any_of(deps.begin(), deps.end(),
+                     [&](const Dependency& d) {
+                       return d.service == to && d.kind == DependencyKind::hard;
+                     })
+             ? DependencyKind::hard
+             : DependencyKind::soft;
+}
+
+DependencyCycle cycle_of(const Topology& topology, const std::vector<std::uint32_t>& path) {
+  DependencyCycle cycle;
+  for (const std::uint32_t v : path)
+    cycle.services.push_back(ServiceId{v});
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const ServiceId next = cycle.services[(i + 1) % path.size()];
+    cycle.links.push_back(link_kind(topology, cycle.services[i], next));
+  }
+  return cycle;
+}
+
+// A hard cycle is listed as such, not as a shorter one through a soft link
+// that its services may also lie on: the soft link lets one of those come
+// back first, the hard cycle does not.
+std::vector<DependencyCycle> dependency_cycles(const Topology& topology) {
+  std::vector<DependencyCycle> cycles;
+  std::vector<bool> on_hard_cycle(topology.services().size(), false);
+  for (const auto& path : graph::find_cycles(graph::hard_dependency_edges(topology))) {
+    for (const std::uint32_t v : path)
+      on_hard_cycle[v] = true;
+    cycles.push_back(cycle_of(topology, path));
+  }
+  for (const auto& path : graph::find_cycles(graph::dependency_edges(topology), on_hard_cycle))
+    cycles.push_back(cycle_of(topology, path));
+  return cycles;
+}
+
 }  // namespace
+
+bool DependencyCycle::hard() const {
+  return std::all_of(links.begin(), links.end(),
+                     [](DependencyKind k) { return k == DependencyKind::hard; });
+}
 
 HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost) {
   return reach_from(topology, graph::hard_dependants(topology), lost);
@@ -242,12 +285,7 @@ HardReach hard_reach(const Topology& topology, std::span<const ServiceId> lost) 
 TopologyAnalysis analyze(const Topology& topology, const AnalysisOptions& options) {
   TopologyAnalysis analysis;
   analysis.layers = layers_of(topology);
-  for (const auto& cycle : graph::find_cycles(graph::dependency_edges(topology))) {
-    std::vector<ServiceId> path;
-    for (const auto v : cycle)
-      path.push_back(ServiceId{v});
-    analysis.cycles.push_back(std::move(path));
-  }
+  analysis.cycles = dependency_cycles(topology);
   analysis.blast_radius = graph::blast_radii(topology, options.list_limit);
   find_spofs(topology, analysis);
   return analysis;

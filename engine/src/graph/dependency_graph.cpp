@@ -60,20 +60,23 @@ std::vector<std::uint32_t> strong_components(const Successors& successors) {
   return component;
 }
 
-std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors) {
+// One cycle per component would hide a second cycle in it, and the services
+// on that one alone. A search stays within its component: a vertex on no
+// cycle costs its own edges only.
+std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors,
+                                                    std::vector<bool> covered) {
+  covered.resize(successors.size(), false);
   const auto component = strong_components(successors);
-  std::vector<bool> reported(successors.size(), false);
   std::vector<std::uint32_t> parent(successors.size(), kUnseen);
   std::vector<std::vector<std::uint32_t>> cycles;
-  // Vertices in increasing order, so each cycle starts at its component's smallest vertex.
   for (std::uint32_t v = 0; v < successors.size(); ++v) {
-    if (reported[component[v]])
+    if (covered[v])
       continue;
     auto cycle = cycle_through(v, successors, component, parent);
-    if (cycle.empty())
-      continue;
-    reported[component[v]] = true;
-    cycles.push_back(std::move(cycle));
+    for (const std::uint32_t u : cycle)
+      covered[u] = true;
+    if (!cycle.empty())
+      cycles.push_back(std::move(cycle));
   }
   return cycles;
 }

@@ -21,9 +21,13 @@ using Successors = std::vector<std::vector<std::uint32_t>>;
 // edge u -> v across components, component[v] < component[u].
 std::vector<std::uint32_t> strong_components(const Successors& successors);
 
-// One cycle per strongly connected component that has one, as the vertex path
-// v0 -> v1 -> ... -> v0 (v0 not repeated at the end), smallest vertex first.
-std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors);
+// Cycles that between them pass through every vertex on one, each as the
+// vertex path v0 -> v1 -> ... -> v0 (v0 not repeated at the end): the
+// shortest through each vertex, in increasing order, that no cycle before
+// it passes through, starting there. Vertices `covered` marks (by vertex;
+// none when it is empty) are taken as passed through already.
+std::vector<std::vector<std::uint32_t>> find_cycles(const Successors& successors,
+                                                    std::vector<bool> covered = {});
 
 // Edges dependant -> dependency, of every kind.
 Successors dependency_edges(const Topology& topology);

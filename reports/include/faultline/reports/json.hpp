@@ -55,7 +55,11 @@ namespace faultline::reports {
 // from each step that ended last, and simulate's criticality counts a step
 // on any of them; simulate gives speed_up_first_tied, the steps adding as
 // much to the critical path as speed_up_first.
-inline constexpr int kSchemaVersion = 14;
+// 15: analyze's cycles are objects, services, links (how each depends on
+// the next, hard or soft) and hard (every link hard), and between them pass
+// through every service on a cycle, the hard cycles first; each was an
+// array of services, one per group of services on cycles with each other.
+inline constexpr int kSchemaVersion = 15;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
