@@ -194,6 +194,53 @@ TEST(Distribution, BadParametersAreDiagnosticsWithTheirLocation) {
   EXPECT_EQ(d.error_count(), 9U);
 }
 
+// every_distribution.yaml's laws, by their closed forms: the uniform's
+// (3h - 2h30m) / 2h, the triangular's (max - x)^2 / ((max - min)(max -
+// mode)) above its mode, the truncated normal's 1/2 / Phi(4) at its mean,
+// the lognormal's 1/2 and 5% at its median and p95, the exponential's and
+// the Weibull's e^-1 at their mean and scale, the empirical's 1 of 3.
+TEST(Distribution, ProbabilityBeyondIsTheUpperTail) {
+  const auto load = load_scenario(fixture("every_distribution.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  const Scenario& s = *load.scenario;
+  const auto beyond = [&](const std::string& id, Duration d) {
+    return duration_of(s, id).probability_beyond(d);
+  };
+  EXPECT_EQ(beyond("fixed", Duration::hours(2)), 0);
+  EXPECT_EQ(beyond("fixed", Duration::minutes(119)), 1);
+  EXPECT_DOUBLE_EQ(beyond("uniform", Duration::minutes(150)), 0.25);
+  EXPECT_DOUBLE_EQ(beyond("triangular", Duration::hours(2)), 0.8);
+  EXPECT_DOUBLE_EQ(beyond("triangular", Duration::hours(4)), 0.2);
+  EXPECT_NEAR(beyond("normal", Duration::hours(4)), 0.5000158361, 1e-9);
+  EXPECT_NEAR(beyond("lognormal", Duration::hours(4)), 0.5, 1e-12);
+  EXPECT_NEAR(beyond("lognormal", Duration::hours(12)), 0.05, 1e-12);
+  EXPECT_NEAR(beyond("exponential", Duration::hours(3)), std::exp(-1.0), 1e-12);
+  EXPECT_NEAR(beyond("weibull", Duration::hours(20)), std::exp(-4.0), 1e-12);
+  EXPECT_NEAR(beyond("empirical", Duration::hours(2)), 1.0 / 3, 1e-12);
+  // The inverse of at_surprisal, whose quantiles are another of Boost's
+  // functions: e^-2 beyond the draw of surprisal 2, within its rounding to
+  // the millisecond.
+  for (const char* id : {"normal", "lognormal", "exponential", "weibull", "pert", "triangular"}) {
+    SCOPED_TRACE(id);
+    EXPECT_NEAR(beyond(id, duration_of(s, id).at_surprisal(2)), std::exp(-2.0), 1e-6);
+  }
+}
+
+// beyond_the_bound.yaml, worked in its comments.
+TEST(Distribution, ALawLikelyToReachTheLongestDurationIsWarnedOf) {
+  const auto load = load_scenario(fixture("beyond_the_bound.yaml"));
+  ASSERT_TRUE(load.scenario) << load.diagnostics.to_text();
+  EXPECT_TRUE(testing::has_diagnostic(
+      load.diagnostics, Severity::warning, 15, 56,
+      "duration of step 'fix' (lognormal(median 4h, sigma 8.09)) draws more than 365000d, the "
+      "longest a duration can be, with probability 0.036; such draws are cut to 365000d, and "
+      "runs without a horizon show the cut"))
+      << load.diagnostics.to_text();
+  EXPECT_EQ(load.diagnostics.all().size(), 1u) << load.diagnostics.to_text();
+  EXPECT_NEAR(duration_of(*load.scenario, "fix").probability_beyond(kLongestDuration), 0.0355436,
+              1e-6);
+}
+
 TEST(FailureModels, BadFailureModelsAndQuorumsAreDiagnostics) {
   const auto load = load_topology(fixture("bad_failures.yaml"));
   EXPECT_FALSE(load.topology);

@@ -52,7 +52,8 @@ class Distribution {
   // standing still stops should it loop.
   bool always_zero() const;
 
-  // Rounded to whole milliseconds; never negative.
+  // Rounded to whole milliseconds; never negative, and never longer than
+  // kLongestDuration: a longer draw is taken as that.
   Duration sample(RandomStream& random) const;
   Duration median() const;
   // The duration exceeded with probability e^-s (s, its surprisal, >= 0): the
@@ -60,6 +61,9 @@ class Distribution {
   // mean 1 is a draw of the distribution. Importance sampling (rare.hpp)
   // draws s from a stretched exponential instead; fixed gives its value.
   Duration at_surprisal(double s) const;
+  // The probability that a draw, before samples are bounded to
+  // kLongestDuration, is longer than d.
+  double probability_beyond(Duration d) const;
   // The same law scaled to have this median (its spread in proportion):
   // what calibrate fits. Throws std::invalid_argument when the median or
   // the target is 0, as nothing scales from or to 0.

@@ -677,6 +677,22 @@ std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::st
 
 }  // namespace
 
+// Draws longer than kLongestDuration are taken as that, which changes a
+// run's results where no horizon ends it first: said when it is likely to
+// happen once in a billion draws or more.
+void Reader::warn_if_bounded(const yaml::Node& node, std::string_view what,
+                             const Distribution& law) {
+  constexpr double kOnceInABillion = 1e-9;
+  const double beyond = law.probability_beyond(kLongestDuration);
+  if (beyond < kOnceInABillion)
+    return;
+  warning(node, fmt::format("{} ({}) draws more than {}, the longest a duration can be, with "
+                            "probability {:.2g}; such draws are cut to {}, and runs without a "
+                            "horizon show the cut: give it a narrower spread",
+                            what, law.describe(), format_duration(kLongestDuration), beyond,
+                            format_duration(kLongestDuration)));
+}
+
 std::optional<Distribution> Reader::distribution(const yaml::Node& node, std::string_view what) {
   if (!node.is_map()) {
     if (node.is_scalar()) {
@@ -704,7 +720,10 @@ std::optional<Distribution> Reader::distribution(const yaml::Node& node, std::st
   if (!keys)
     return std::nullopt;
   try {
-    return make_distribution(*this, f, what, *k, keys->front() == "mu");
+    auto law = make_distribution(*this, f, what, *k, keys->front() == "mu");
+    if (law)
+      warn_if_bounded(node, what, *law);
+    return law;
   } catch (const std::invalid_argument& e) {
     error(node,
           "the " + *kind + " distribution of " + std::string(what) + " is invalid: " + e.what());

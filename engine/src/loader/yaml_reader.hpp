@@ -111,6 +111,8 @@ class Reader {
   bool keys_once(const yaml::Node& map, std::string_view what);
 
  private:
+  // Warns of a law whose draws reach the bound on every duration.
+  void warn_if_bounded(const yaml::Node& node, std::string_view what, const Distribution& law);
   std::string file_;
   Diagnostics& diagnostics_;
   int line_offset_ = 0;

@@ -24,8 +24,9 @@ constexpr double kMsPerHour = 3'600'000.0;
 // z such that P(Z <= z) = 0.95 for a standard normal.
 constexpr double kZ95 = 1.6448536269514722;
 // Heavy tails can draw absurd values; the longest duration a scenario may
-// write bounds any sample so that time arithmetic cannot overflow. Horizons
-// are no longer, so the bound never shows in a run's results.
+// write bounds any sample so that time arithmetic cannot overflow. A
+// horizon is no longer, so with one the bound never shows in a run's
+// results; without, the loader warns of a law likely to reach it.
 constexpr auto kLongestSampleMs = static_cast<double>(kLongestDuration.ms);
 static_assert(kLongestSampleMs < 9'007'199'254'740'992.0, "samples are whole below 2^53");
 
@@ -195,6 +196,47 @@ Duration Distribution::sample(RandomStream& random) const {
 // the normal truncated at 0, PERT's beta, the empirical's equally likely
 // samples. w stays inside (0, 1), where every inverse is finite (at 1 the
 // normal's is minus infinity), as sample()'s uniform draws do.
+double Distribution::probability_beyond(Duration d) const {
+  const double x = ms(d);
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return a_ > x ? 1 : 0;
+    case DistributionKind::uniform:
+      return std::clamp((b_ - x) / (b_ - a_), 0.0, 1.0);
+    case DistributionKind::triangular:
+      if (x <= a_ || x >= c_)
+        return x <= a_ ? 1 : 0;
+      return x <= b_ ? 1 - (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_))
+                     : (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
+    case DistributionKind::normal: {
+      const boost::math::normal_distribution<double> n(a_, b_);
+      return boost::math::cdf(boost::math::complement(n, std::max(x, 0.0))) /
+             boost::math::cdf(boost::math::complement(n, 0.0));
+    }
+    case DistributionKind::lognormal:
+      return x <= 0 ? 1
+                    : boost::math::cdf(boost::math::complement(
+                          boost::math::normal_distribution<double>(), (std::log(x) - a_) / b_));
+    case DistributionKind::exponential:
+      return std::exp(-std::max(x, 0.0) / a_);
+    case DistributionKind::weibull:
+      return std::exp(-std::pow(std::max(x, 0.0) / b_, a_));
+    case DistributionKind::pert: {
+      if (x <= a_ || x >= c_)
+        return x <= a_ ? 1 : 0;
+      const double range = c_ - a_;
+      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
+                                                        1 + 4 * (c_ - b_) / range);
+      return boost::math::cdf(boost::math::complement(beta, (x - a_) / range));
+    }
+    case DistributionKind::empirical: {
+      const auto above = samples_.end() - std::upper_bound(samples_.begin(), samples_.end(), d);
+      return static_cast<double>(above) / static_cast<double>(samples_.size());
+    }
+  }
+  return 0;
+}
+
 Duration Distribution::at_surprisal(double s) const {
   const double w = std::clamp(std::exp(-s), std::numeric_limits<double>::min(), 1 - 0x1p-53);
   switch (kind_) {
