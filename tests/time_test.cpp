@@ -52,8 +52,18 @@ TEST(HumanDuration, RoundsToTheSecondForPeople) {
   EXPECT_EQ(human_duration(Duration{52'680'101}), "14h38m") << "not 14h38m101ms";
   EXPECT_EQ(human_duration(Duration{1'500}), "2s");
   EXPECT_EQ(human_duration(Duration{499}), "0s");
-  EXPECT_EQ(human_offset(SimTime{2'902'633}), "T+48m23s") << "not T+48m22s633ms";
-  EXPECT_EQ(human_offset(SimTime{-60'400}), "T-1m");
+}
+
+// Found by a helper: "05:16:30 EDT T+2h46m31s" named one instant, the clock
+// cut to the second and the offset rounded. Both are cut now.
+TEST(HumanOffset, IsCutToTheSecondAsTheClockTimeBesideItIs) {
+  EXPECT_EQ(human_offset(SimTime{2'902'633}), "T+48m22s") << "not T+48m22s633ms, nor 23s";
+  EXPECT_EQ(human_offset(SimTime{-60'400}), "T-1m1s") << "60.4s before T0 is in its 61st second";
+  EXPECT_EQ(human_offset(SimTime{-1'000}), "T-1s");
+  const auto* utc = ScenarioClock::find_zone("UTC");
+  const ScenarioClock clock(*ScenarioClock::parse_local("2024-01-10 09:00", utc), utc);
+  EXPECT_EQ(clock.local_text(SimTime{2'902'633}), "2024-01-10 09:48:22 UTC");
+  EXPECT_EQ(clock.local_text(SimTime{-60'400}), "2024-01-10 08:58:59 UTC");
 }
 
 TEST(ScenarioClock, ParsesOnlyWellFormedLocalTimes) {

@@ -122,7 +122,8 @@ class ScenarioClock {
 
 // "T+35h14m" / "T-5m": a simulated time relative to T0 for timelines.
 std::string format_offset(SimTime t);
-// The same, rounded to the second, for people.
+// The same, cut to the second as the clock time of the instant is, for
+// people.
 std::string human_offset(SimTime t);
 // "T0+1h30m": a time at or after T0 as a scenario writes it.
 std::string t0_relative(SimTime t);

@@ -122,8 +122,11 @@ std::string human_duration(Duration d) {
   return format_duration(Duration{to_second(d.ms)});
 }
 
+// Cut, not rounded: beside the clock time of the same instant, which is
+// cut to the second as a clock shows it, the two must read alike.
 std::string human_offset(SimTime t) {
-  return format_offset(SimTime{to_second(t.ms)});
+  const std::int64_t ms = t.ms % 1000;
+  return format_offset(SimTime{t.ms - (ms < 0 ? ms + 1000 : ms)});
 }
 
 }  // namespace faultline
