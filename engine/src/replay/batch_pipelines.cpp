@@ -171,7 +171,11 @@ bool BatchPipelines::start_next_batch(StepId s) {
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);
-  attempt(s, b, WorkStart::fresh);
+  // Begun after its step was, it follows on from the pipeline's work, which
+  // is under way across a shift's change as a step's waves are.
+  attempt(
+      s, b,
+      run_.result->steps[s.value].started == run_.now ? WorkStart::fresh : WorkStart::follows_on);
   return true;
 }
 
@@ -348,6 +352,7 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
 PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
   Batch& batch = pipelines_[s.value].batches[b.value];
   ++batch.failures;
+  batch.failed_at = run_.now;
   record(s, b, TimelineKind::batch_attempt_failed);
   if (const auto method = taking_over(s, batch)) {
     switch_method(s, b, *method);
@@ -370,10 +375,12 @@ PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
   return PipelineProgress::under_way;
 }
 
+// Without a delay it follows on from the attempt that failed.
 void BatchPipelines::retry(StepId s, BatchId b) {
-  pipelines_[s.value].batches[b.value].pending.reset();
+  Batch& batch = pipelines_[s.value].batches[b.value];
+  batch.pending.reset();
   record(s, b, TimelineKind::batch_retry);
-  attempt(s, b, WorkStart::fresh);
+  attempt(s, b, batch.failed_at == run_.now ? WorkStart::follows_on : WorkStart::fresh);
 }
 
 PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {

@@ -74,6 +74,7 @@ class BatchPipelines {
     int attempts = 0;        // every attempt at it, from 1
     std::uint64_t gave_up = 0;  // bit m: method m gave up on it
     SimTime started;
+    SimTime failed_at;  // when an attempt at it last failed
     bool over = false;  // done, or given up
     std::optional<EventHandle> pending;  // its attempt's end, or its retry
     std::optional<SimTime> attempt_ends;  // while an attempt is under way
