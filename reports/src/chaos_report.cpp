@@ -41,6 +41,33 @@ std::string deployment_list(const Topology& topology, const std::vector<Deployme
   return fmt::format("{}", fmt::join(ids, ", "));
 }
 
+// " for tenants a, b (300 users)": the tenants an outage takes out, the
+// first five by name; nothing when it takes out the whole service.
+std::string tenants_phrase(const Topology& topology, const std::vector<TenantId>& tenants) {
+  if (tenants.empty())
+    return "";
+  constexpr std::size_t kNamed = 5;
+  std::vector<std::string> names;
+  UserCount users;
+  for (const TenantId t : tenants) {
+    users += topology.tenant(t).users;
+    if (names.size() < kNamed)
+      names.push_back(topology.tenant(t).id);
+  }
+  const std::string more =
+      tenants.size() > kNamed ? fmt::format(" and {} more", tenants.size() - kNamed) : "";
+  return fmt::format(" for tenant{} {}{} ({} users)", tenants.size() == 1 ? "" : "s",
+                     fmt::join(names, ", "), more, thousands(users.value));
+}
+
+// Why no run reaches the fault, if none does: it strikes after the horizon.
+std::optional<std::string> past_the_horizon(const Scenario& scenario, const Fault& f) {
+  if (!scenario.horizon || f.at <= *scenario.horizon)
+    return std::nullopt;
+  return fmt::format("{}: strikes at {}, after the horizon ({}), so no run reaches it", f.id,
+                     format_offset(f.at), format_offset(*scenario.horizon));
+}
+
 // What the fault does, in a sentence of our own (the scenario's own
 // description, when it has one, follows it).
 std::string fault_sentence(const Scenario& scenario, const Fault& f) {
@@ -55,8 +82,8 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
                          deployment_list(topology, f.deployments));
       break;
     case FaultKind::outage:
-      text = fmt::format("outage of {}, serving {}", topology.service(*f.service).id,
-                         percent(f.served_fraction));
+      text = fmt::format("outage of {}{}, serving {}", topology.service(*f.service).id,
+                         tenants_phrase(topology, f.tenants), percent(f.served_fraction));
       break;
     case FaultKind::bad_deploy:
       text = fmt::format("a bad release over {}, {} a wave every {}",
@@ -136,11 +163,15 @@ void add_hypothesis(const Topology& topology, ordered_json& experiment) {
 }
 
 // The faults in time order, each paused after the one before by the time
-// between them.
-ordered_json method(const Scenario& scenario) {
+// between them; those no run reaches left out.
+ordered_json method(const Scenario& scenario, std::vector<std::string>& left_out) {
   ordered_json method = ordered_json::array();
   SimTime previous;
   for (const Fault* f : faults_in_time_order(scenario)) {
+    if (auto why = past_the_horizon(scenario, *f)) {
+      left_out.push_back(std::move(*why));
+      continue;
+    }
     ordered_json action = placeholder_action(
         f->id, fault_sentence(scenario, *f),
         fmt::format("injects this fault ({} at {})", word_of(f->kind), format_offset(f->at)));
@@ -229,7 +260,7 @@ class FisBuilder {
   FisBuilder(const Scenario& scenario, const RunResult& replay)
       : scenario_(scenario), topology_(*scenario.topology), replay_(replay) {}
 
-  FisTemplate build();
+  ChaosExperiment build();
 
  private:
   using Names = std::vector<std::string>;
@@ -242,6 +273,8 @@ class FisBuilder {
   Duration within_fis_limits(const Fault& f, Duration d, std::string_view what);
   std::string percent_selection(const Fault& f, double share_taken, std::string_view what);
   std::string loss_percent(const Fault& f, double loss);
+  std::optional<std::string> why_left_out(const Fault& f) const;
+  void note_all_tenants(const Fault& f);
 
   const Scenario& scenario_;
   const Topology& topology_;
@@ -477,16 +510,42 @@ void FisBuilder::add_degradation(const Fault& f, const Names& after) {
   }
 }
 
+// Found by a helper: an outage of one tenant stopped every instance of its
+// service, taking every tenant down in the game day.
+std::optional<std::string> FisBuilder::why_left_out(const Fault& f) const {
+  if (f.kind == FaultKind::bad_deploy)
+    return f.id + ": a bad release, which FIS has no action for";
+  if (f.kind == FaultKind::outage && f.tenants.size() < topology_.tenants_on(*f.service).size()) {
+    const ServiceId s = *f.service;
+    return fmt::format(
+        "{}: an outage of {} of the {} tenants of {}; FIS stops a deployment's instances, which "
+        "takes every tenant down",
+        f.id, f.tenants.size(), topology_.tenants_on(s).size(), topology_.service(s).id);
+  }
+  return past_the_horizon(scenario_, f);
+}
+
+// An outage of every tenant of a service is injected as the service
+// stopped, which those of its users in no tenant lose too.
+void FisBuilder::note_all_tenants(const Fault& f) {
+  if (f.kind != FaultKind::outage || f.tenants.empty())
+    return;
+  notes_.push_back(
+      fmt::format("{}: an outage of all {} tenants of {} is injected as its "
+                  "instances stopped, for users in no tenant too",
+                  f.id, f.tenants.size(), topology_.service(*f.service).id));
+}
+
 // Fault after fault in time order, each started after a chain of waits
 // from the experiment's start that reaches its time: startAfter waits for
 // actions to end, and a fault's actions may last (a packet loss does).
-FisTemplate FisBuilder::build() {
-  FisTemplate result;
+ChaosExperiment FisBuilder::build() {
+  ChaosExperiment result;
   Names clock;  // the wait that ends at clock_at; none at the start
   SimTime clock_at;
   for (const Fault* f : faults_in_time_order(scenario_)) {
-    if (f->kind == FaultKind::bad_deploy) {
-      result.without_counterpart.push_back(f->id);
+    if (auto why = why_left_out(*f)) {
+      result.left_out.push_back(std::move(*why));
       continue;
     }
     if (f->at > clock_at) {
@@ -495,6 +554,7 @@ FisTemplate FisBuilder::build() {
       notes_.push_back(fmt::format("{}: comes {} late, with the fault before it", f->id,
                                    format_duration(clock_at - f->at)));
     }
+    note_all_tenants(*f);
     add_fault(*f, clock);
   }
   result.notes = notes_;
@@ -518,8 +578,9 @@ FisTemplate FisBuilder::build() {
 
 }  // namespace
 
-ordered_json chaostoolkit_experiment(const Scenario& scenario, const RunResult& replay) {
-  ordered_json experiment;
+ChaosExperiment chaostoolkit_experiment(const Scenario& scenario, const RunResult& replay) {
+  ChaosExperiment result;
+  ordered_json& experiment = result.json;
   experiment["version"] = "1.0.0";
   experiment["title"] = scenario_title(scenario);
   experiment["description"] = fmt::format(
@@ -535,12 +596,12 @@ ordered_json chaostoolkit_experiment(const Scenario& scenario, const RunResult& 
   }
   experiment["tags"] = tags;
   add_hypothesis(*scenario.topology, experiment);
-  experiment["method"] = method(scenario);
+  experiment["method"] = method(scenario, result.left_out);
   experiment["rollbacks"] = rollbacks(scenario, replay);
-  return experiment;
+  return result;
 }
 
-FisTemplate aws_fis_template(const Scenario& scenario, const RunResult& replay) {
+ChaosExperiment aws_fis_template(const Scenario& scenario, const RunResult& replay) {
   return FisBuilder(scenario, replay).build();
 }
 

@@ -494,7 +494,13 @@ expect_exit 0 "export aws-fis of the Webex scenario" "$faultline" export aws-fis
 check "is an FIS experiment template" $check_experiment aws-fis "$work/webex-fis.json"
 expect_exit 0 "export aws-fis of a bad release" "$faultline" export aws-fis \
   tests/exports/fixtures/game-day.yaml
-check "warns that FIS has no action for it" grep -q "FIS has no action for bad-release" \
+check "warns that FIS has no action for it" grep -q \
+  "warning: left out of the experiment: bad-release: a bad release, which FIS has no action for" \
+  "$work/stderr"
+expect_exit 0 "export chaostoolkit of a fault after the horizon" "$faultline" export chaostoolkit \
+  tests/exports/fixtures/tenants_and_late.yaml --out "$work/late-ctk.json"
+check "warns that it leaves it out" grep -q \
+  "warning: left out of the experiment: late-out: strikes at T+6h, after the horizon (T+5h)" \
   "$work/stderr"
 expect_exit 2 "export aws-fis of nothing FIS can do" "$faultline" export aws-fis \
   tests/replay/fixtures/redundancy/bad_deploy.yaml --out "$work/no-fis.json"

@@ -32,7 +32,7 @@ std::vector<std::string> names(const ordered_json& activities) {
 }
 
 TEST_F(GameDay, ChaosToolkitFaultsInTimeOrderWithThePausesBetween) {
-  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_);
+  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_).json;
   EXPECT_EQ(e["title"], "Shop game day");
   EXPECT_EQ(names(e["method"]),
             (std::vector<std::string>{"api-vms-lost", "db-lossy", "bad-release", "cache-out"}));
@@ -53,7 +53,7 @@ TEST_F(GameDay, ChaosToolkitFaultsInTimeOrderWithThePausesBetween) {
 }
 
 TEST_F(GameDay, ChaosToolkitRollbacksAsTheReplayStartedThemAndAProbePerUserFacingService) {
-  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_);
+  const ordered_json e = reports::chaostoolkit_experiment(*scenario_, replay_).json;
   EXPECT_EQ(names(e["rollbacks"]), (std::vector<std::string>{"triage", "rebuild-api", "announce"}));
   EXPECT_NE(std::string(e["rollbacks"][2]["provider"]["arguments"]).find("started it at T+1h15m"),
             std::string::npos);
@@ -65,8 +65,9 @@ TEST_F(GameDay, ChaosToolkitRollbacksAsTheReplayStartedThemAndAProbePerUserFacin
 }
 
 TEST_F(GameDay, FisChainsTheFaultsThroughWaits) {
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario_, replay_);
-  EXPECT_EQ(fis.without_counterpart, std::vector<std::string>{"bad-release"});
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario_, replay_);
+  EXPECT_EQ(fis.left_out,
+            std::vector<std::string>{"bad-release: a bad release, which FIS has no action for"});
   const ordered_json& actions = fis.json["actions"];
   std::vector<std::string> order;
   for (const auto& [name, action] : actions.items())
@@ -98,7 +99,7 @@ TEST_F(GameDay, FisChainsTheFaultsThroughWaits) {
 // mitigate step completes.
 TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated.yaml");
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replay(*scenario));
   EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
 }
 
@@ -107,7 +108,7 @@ TEST(FisExport, ADegradationLastsUntilItsMitigationInTheReplay) {
 // (mitigated_before_lasts.yaml works out both).
 TEST(FisExport, ADegradationEndsAtTheFirstOfItsLastsItsMitigationAndTheHorizon) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated_before_lasts.yaml");
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replay(*scenario));
   const ordered_json& actions = fis.json["actions"];
   EXPECT_EQ(actions["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT45M");
   EXPECT_EQ(actions["lossy-db-db-east-packet-loss"]["parameters"]["documentParameters"],
@@ -119,7 +120,7 @@ TEST(FisExport, ADegradationEndsAtTheFirstOfItsLastsItsMitigationAndTheHorizon) 
 TEST(FisExport, AMitigationBeforeTheStrikeEndsNothing) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/mitigated_early.yaml");
   const RunResult replayed = replay(*scenario);
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replayed);
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replayed);
   EXPECT_EQ(fis.json["actions"]["lossy-db-db-east-packet-loss"]["parameters"]["duration"], "PT12H");
   ASSERT_EQ(fis.notes.size(), 1U);
   EXPECT_EQ(fis.notes[0],
@@ -130,7 +131,7 @@ TEST(FisExport, AMitigationBeforeTheStrikeEndsNothing) {
 // fis-limits.yaml, by hand: see its comments.
 TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/fis-limits.yaml");
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replay(*scenario));
   const ordered_json& actions = fis.json["actions"];
   const std::string cut = "checkout-service-degradation-during-black-friday-and-cyber-monda";
   ASSERT_EQ(cut.size(), 64U);
@@ -167,7 +168,7 @@ TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
 // PT30S and of a 20s remainder, which FIS refuses).
 TEST(FisExport, WaitsKeepWithinFisLimits) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/fis-waits.yaml");
-  const reports::FisTemplate fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replay(*scenario));
   std::vector<std::string> waits;
   for (const auto& [name, action] : fis.json["actions"].items()) {
     if (action["actionId"] == "aws:fis:wait")
@@ -178,6 +179,40 @@ TEST(FisExport, WaitsKeepWithinFisLimits) {
                            "a: the wait of 30s before it becomes 1m, as FIS waits from 1 minute "
                            "to 12 hours, so it comes 30s late",
                            "b: comes 20s late, with the fault before it"}));
+}
+
+// tenants_and_late.yaml, by hand: see its comments.
+TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/tenants_and_late.yaml");
+  const RunResult replayed = replay(*scenario);
+  const std::string late =
+      "late-out: strikes at T+6h, after the horizon (T+5h), so no run reaches it";
+
+  const reports::ChaosExperiment toolkit = reports::chaostoolkit_experiment(*scenario, replayed);
+  EXPECT_EQ(names(toolkit.json["method"]),
+            (std::vector<std::string>{"f-out", "app-out", "all-out"}));
+  EXPECT_EQ(toolkit.json["method"][0]["description"],
+            "outage of connector for tenant f (600 users), serving 0%");
+  EXPECT_EQ(toolkit.json["method"][1]["pauses"]["before"], 3600.0);
+  EXPECT_EQ(toolkit.left_out, std::vector<std::string>{late});
+
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replayed);
+  EXPECT_EQ(fis.left_out,
+            (std::vector<std::string>{"f-out: an outage of 1 of the 6 tenants of connector; FIS "
+                                      "stops a deployment's instances, which takes every tenant "
+                                      "down",
+                                      late}));
+  std::vector<std::string> order;
+  for (const auto& [name, action] : fis.json["actions"].items())
+    order.push_back(name);
+  EXPECT_EQ(order, (std::vector<std::string>{"wait-PT1H", "app-out-app-dc", "wait-PT1H-2",
+                                             "all-out-connector-dc"}));
+  EXPECT_EQ(fis.json["actions"]["app-out-app-dc"]["targets"]["Instances"], "app-dc-all");
+  EXPECT_EQ(fis.json["actions"]["all-out-connector-dc"]["targets"]["Instances"],
+            "connector-dc-all");
+  EXPECT_EQ(fis.notes, std::vector<std::string>{"all-out: an outage of all 6 tenants of "
+                                                "connector is injected as its instances "
+                                                "stopped, for users in no tenant too"});
 }
 
 }  // namespace FAULTLINE_TEST_FILE

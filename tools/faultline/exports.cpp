@@ -57,22 +57,22 @@ int run_export(const CLI::App& export_cmd, const ExportArgs& args, const LoadOpt
   if (!scenario || !not_written(*scenario->first->topology))
     return kExitBadInput;
   const auto& [model, result] = *scenario;
-  if (export_cmd.got_subcommand("chaostoolkit"))
-    return write_output(args.out, json_text(reports::chaostoolkit_experiment(*model, result)));
-  const reports::FisTemplate fis = reports::aws_fis_template(*model, result);
-  if (!fis.without_counterpart.empty()) {
-    std::cerr << fmt::format(
-        "faultline: warning: FIS has no action for {} (a bad release); left out of the template\n",
-        fmt::join(fis.without_counterpart, ", "));
-  }
-  for (const std::string& note : fis.notes)
+  const bool fis = export_cmd.got_subcommand("aws-fis");
+  const reports::ChaosExperiment experiment =
+      fis ? reports::aws_fis_template(*model, result)
+          : reports::chaostoolkit_experiment(*model, result);
+  for (const std::string& fault : experiment.left_out)
+    std::cerr << "faultline: warning: left out of the experiment: " << fault << "\n";
+  for (const std::string& note : experiment.notes)
     std::cerr << "faultline: warning: " << note << "\n";
-  if (fis.json["actions"].empty()) {
+  if (!fis)
+    return write_output(args.out, json_text(experiment.json));
+  if (experiment.json["actions"].empty()) {
     std::cerr
         << "faultline: no fault of the scenario has an FIS counterpart; nothing was written\n";
     return kExitBadInput;
   }
-  return write_output(args.out, json_text(fis.json));
+  return write_output(args.out, json_text(experiment.json));
 }
 
 }  // namespace faultline::cli

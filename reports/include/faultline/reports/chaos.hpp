@@ -21,7 +21,19 @@ namespace faultline::reports {
 // runbook's steps in the order the replay started them. Every action's
 // provider is `echo PLACEHOLDER: ...`, which `chaos validate` accepts and
 // which does nothing until replaced.
-nlohmann::ordered_json chaostoolkit_experiment(const Scenario& scenario, const RunResult& replay);
+//
+// A fault that strikes after the horizon, which no run reaches, is left
+// out of either tool's experiment.
+struct ChaosExperiment {
+  nlohmann::ordered_json json;
+  // The faults left out, one sentence each, their id first ("c: strikes
+  // at T+6h, after the horizon ...").
+  std::vector<std::string> left_out;
+  // What the tool's limits changed, one sentence each: for FIS a duration
+  // brought within 1 minute to 12 hours, a share of instances made 1%.
+  std::vector<std::string> notes;
+};
+ChaosExperiment chaostoolkit_experiment(const Scenario& scenario, const RunResult& replay);
 
 // An AWS FIS experiment template (CreateExperimentTemplate's input): a
 // target per deployment, chosen by the tag faultline:deployment; for each
@@ -32,15 +44,9 @@ nlohmann::ordered_json chaostoolkit_experiment(const Scenario& scenario, const R
 // share of instances its lost capacity takes - chained in time order by
 // startAfter on a chain of aws:fis:wait actions from the start (of 12
 // hours at most each, FIS's longest); a placeholder stop condition (a
-// CloudWatch alarm) and role.
-struct FisTemplate {
-  nlohmann::ordered_json json;
-  // The faults FIS has no action for (a bad release), by id.
-  std::vector<std::string> without_counterpart;
-  // What FIS's limits changed, one sentence each: a duration brought
-  // within 1 minute to 12 hours, a share of instances made 1%.
-  std::vector<std::string> notes;
-};
-FisTemplate aws_fis_template(const Scenario& scenario, const RunResult& replay);
+// CloudWatch alarm) and role. FIS has no action for a bad release, nor
+// for an outage of some tenants: stopping instances takes every tenant
+// down. Both are left out.
+ChaosExperiment aws_fis_template(const Scenario& scenario, const RunResult& replay);
 
 }  // namespace faultline::reports
