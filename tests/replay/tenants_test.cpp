@@ -489,6 +489,15 @@ TEST(Tenants, ABatchAfterItsStepsStartPaysTheHandOverAsAShiftBegins) {
   EXPECT_EQ(shorter.steps[0].completed, at(Duration::hours(28) + Duration::minutes(24)));
 }
 
+// at_once_at_start.yaml, worked in its comments.
+TEST(Tenants, ABatchStepFillsItsPipelineBeforeTheStepsAfterItStart) {
+  const auto scenario = fixture("at_once_at_start.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::hours(1)));
+  EXPECT_EQ(r.steps[1].started, at(Duration::hours(1)));
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1'100);
+}
+
 TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
   const auto load = load_topology(path("generated.yaml"));
   ASSERT_TRUE(load.topology) << load.diagnostics.to_text();

@@ -119,7 +119,9 @@ class RunbookExecutor {
   bool crew_needed(CrewId crew) const;
 
   // Starts ready steps not awaiting services, in rank order, while their
-  // crews are on shift and have a free member; returns the steps started.
+  // crews are on shift and have a free member, up to and including the
+  // first batch step, whose pipeline fills before the rest may start;
+  // returns the steps started.
   std::span<const StepId> dispatch(SimTime now);
   // Steps released since the last call whose earliest start lies ahead: the
   // caller wakes each with reach_earliest_start at its not_before.

@@ -61,14 +61,17 @@ void StepExecution::dispatch() {
     // that just started fills its pipeline at once.
     fill_pipelines();
     const std::span<const StepId> started = runbook_.dispatch(run_.now);
-    for (const StepId s : started)
+    bool batch_step_started = false;
+    for (const StepId s : started) {
       start_step(s);
+      batch_step_started = batch_step_started || run_.scenario.steps[s.value].batches.has_value();
+    }
     // Filling again is for members and methods that a step started or
     // finished since gave or took; with neither, the pipelines are as full
-    // as the first fill left them.
+    // as the first fill left them. A batch step ends the runbook's round.
     if (!started.empty() || steps_finished_ != finished_before)
       fill_pipelines();
-    again = !not_needed_.empty() || steps_finished_ != finished_before;
+    again = !not_needed_.empty() || steps_finished_ != finished_before || batch_step_started;
   }
   if (runbook_.any_shifts())
     wake_at_next_shift();

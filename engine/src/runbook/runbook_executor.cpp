@@ -287,18 +287,27 @@ bool RunbookExecutor::crew_needed(CrewId crew) const {
   return faultline::crew_needed(scenario_, status_, crew);
 }
 
+// A batch step ends the round it starts in: its pipeline fills before the
+// steps ranked after it may take members (found by a helper: at_once was
+// lost at the step's start to a step listed after it).
 std::span<const StepId> RunbookExecutor::dispatch(SimTime now) {
   started_.clear();
   auto keep = ready_.begin();
-  for (const StepId s : ready_) {
-    if (status_[s.value] == StepStatus::awaiting_services ||
-        !take_members(s, members_to_start_[s.value], now)) {
-      *keep++ = s;
+  auto s = ready_.begin();
+  for (; s != ready_.end(); ++s) {
+    if (status_[s->value] == StepStatus::awaiting_services ||
+        !take_members(*s, members_to_start_[s->value], now)) {
+      *keep++ = *s;
       continue;
     }
-    status_[s.value] = StepStatus::running;
-    started_.push_back(s);
+    status_[s->value] = StepStatus::running;
+    started_.push_back(*s);
+    if (scenario_.steps[s->value].batches) {
+      ++s;
+      break;
+    }
   }
+  keep = std::copy(s, ready_.end(), keep);
   ready_.erase(keep, ready_.end());
   return started_;
 }
