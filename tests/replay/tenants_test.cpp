@@ -498,6 +498,15 @@ TEST(Tenants, ABatchStepFillsItsPipelineBeforeTheStepsAfterItStart) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 1'100);
 }
 
+// available_at_t0.yaml, worked in its comments.
+TEST(Tenants, AMethodAvailableAtT0IsThereFromTheStart) {
+  const auto scenario = fixture("available_at_t0.yaml");
+  const RunResult r = replay(*scenario);
+  EXPECT_EQ(r.steps[0].completed, at(Duration::minutes(30)));
+  EXPECT_EQ(r.steps[0].method, 0u);
+  EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 300);
+}
+
 TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
   const auto load = load_topology(path("generated.yaml"));
   ASSERT_TRUE(load.topology) << load.diagnostics.to_text();

@@ -1070,8 +1070,10 @@ class ScenarioReader {
     } else if (step.methods.size() > kMostMethods) {
       reader_.error(node, fmt::format("{} lists {} methods; give at most {}", what,
                                       step.methods.size(), kMostMethods));
-    } else if (std::all_of(step.methods.begin(), step.methods.end(),
-                           [](const Method& m) { return m.available_after || m.available_from; })) {
+    } else if (std::all_of(step.methods.begin(), step.methods.end(), [](const Method& m) {
+                 // Found by a helper: one available at T0 was refused.
+                 return m.available_after || (m.available_from && *m.available_from > SimTime{});
+               })) {
       reader_.error(node, "every method of " + what +
                               " arrives later ('available'); give one that is there from the "
                               "start");
