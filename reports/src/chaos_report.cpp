@@ -83,7 +83,7 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
       break;
     case FaultKind::outage:
       text = fmt::format("outage of {}{}, serving {}", topology.service(*f.service).id,
-                         tenants_phrase(topology, f.tenants), percent(f.served_fraction));
+                         tenants_phrase(topology, f.tenants), served_percent(f.served_fraction));
       break;
     case FaultKind::bad_deploy:
       text = fmt::format("a bad release over {}, {} a wave every {}",

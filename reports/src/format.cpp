@@ -42,6 +42,30 @@ std::string percent(double fraction, int decimals) {
   return between_ends(fraction * 100.0, decimals, 100) + "%";
 }
 
+std::string served_percent(double fraction) {
+  if (fraction <= 0 || fraction >= 1)
+    return fraction <= 0 ? "0%" : "100%";
+  const double percent = 100 * fraction;
+  for (int decimals = 0; decimals <= 9; ++decimals) {
+    std::string text = fmt::format("{:.{}f}", percent, decimals);
+    const double shown = std::stod(text);
+    if (shown == 100 || shown == 0 || (fraction < 0.5 && shown >= 50))
+      continue;
+    if (decimals > 0) {
+      text.erase(text.find_last_not_of('0') + 1);
+      if (text.back() == '.')
+        text.pop_back();
+    }
+    return text + "%";
+  }
+  return fraction < 0.5 ? "under 0.000000001%" : "over 99.999999999%";
+}
+
+std::string outage_cap_text(double served_fraction) {
+  return served_fraction > 0 ? "serves at most " + served_percent(served_fraction)
+                             : "serves nothing";
+}
+
 std::string share_text(double share) {
   return between_ends(share, 3, 1);
 }
@@ -268,10 +292,10 @@ std::string healed_text(const Scenario& scenario, const TimelineEntry& e) {
     return fmt::format(
         "{}: ends by itself; {}'s own capability is {}, and consumers whose caches hold the "
         "outage get it back as they refresh",
-        f.id, service, percent(e.served_fraction));
+        f.id, service, served_percent(e.served_fraction));
   }
   return fmt::format("{}: ends by itself; {}'s own capability is {}", f.id, service,
-                     percent(e.served_fraction));
+                     served_percent(e.served_fraction));
 }
 
 // "api@eu: health check fails (probes lose 30%, +200ms): out of rotation".
@@ -329,11 +353,9 @@ std::string outage_text(const Scenario& scenario, const Fault& f, const Timeline
                                       : fmt::format("{} of the {}", named - e.tenants, named));
   }
   // A partial outage caps what the service serves: one already serving
-  // less (under an outage before it) serves no more, and no less.
-  const std::string serving = f.served_fraction > 0
-                                  ? fmt::format("serves at most {}", percent(f.served_fraction))
-                                  : "stops serving (0% served)";
-  return fmt::format("{} {}{}", service, serving,
+  // less (under an outage before it) serves no more, and no less; and one
+  // already serving nothing does not stop serving now.
+  return fmt::format("{} {}{}", service, outage_cap_text(f.served_fraction),
                      f.cache_ttl ? ", reaching its consumers as their caches of " +
                                        format_duration(*f.cache_ttl) + " expire"
                                  : "");
@@ -448,7 +470,7 @@ std::string entry_description(const Scenario& scenario, const TimelineEntry& e) 
       return fmt::format("{}: {} of {} busy", scenario.crews[e.crew().value].id, e.busy, e.size);
     case TimelineKind::service_state:
       return fmt::format("{}: {} -> {} ({} served)", topology.services()[e.service().value].id,
-                         to_string(e.from), to_string(e.to), percent(e.served_fraction));
+                         to_string(e.from), to_string(e.to), served_percent(e.served_fraction));
     case TimelineKind::users:
       return fmt::format("{} cut off, {} of them active now", thousands(e.affected.value),
                          thousands(e.active.value));

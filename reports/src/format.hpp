@@ -17,6 +17,7 @@
 #include "faultline/monte_carlo.hpp"
 #include "faultline/network.hpp"
 #include "faultline/replay.hpp"
+#include "faultline/reports/text.hpp"
 #include "faultline/run_event.hpp"
 #include "faultline/stalls.hpp"
 

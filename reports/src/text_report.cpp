@@ -486,7 +486,7 @@ std::string rehearsal_status_text(const Rehearsal& rehearsal) {
     out += fmt::format("  {:<{}} {}{}\n", topology.services()[s].id, id_w, to_string(state),
                        state == ServiceState::operational || !e
                            ? ""
-                           : " (" + percent(e->served_fraction) + " served)");
+                           : " (" + served_percent(e->served_fraction) + " served)");
   }
   out += "Runbook\n";
   const std::vector<StepWaits> waits = step_waits(scenario, result);

@@ -147,7 +147,7 @@ TEST(FisExport, NamesTargetsAndDurationsKeepWithinFisLimits) {
   EXPECT_EQ(actions["slow-api-eu-west-latency"]["parameters"]["duration"], "PT12H");
   EXPECT_EQ(fis.json["targets"]["api-eu-west-percent-1"]["selectionMode"], "PERCENT(1)");
   EXPECT_EQ(actions["blip-api-eu-west"]["description"],
-            "outage of api-eu, serving >99%, lasting 10m");
+            "outage of api-eu, serving 99.8%, lasting 10m");
   EXPECT_EQ(actions["slow-api-eu-west-latency"]["description"],
             "degradation of api@eu-west: 0% packet loss, 50ms added latency, 100% capacity, "
             "lasting 14h");

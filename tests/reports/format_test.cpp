@@ -40,6 +40,26 @@ TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
 // down for 40s in every run read "1m", one of 20s "0s", and its time back
 // the minute before or after. A statistic keeps the unit below 1/60 of its
 // size: minutes from an hour, seconds from a minute, milliseconds below.
+// A served share is whole unless that reads 100% for what fails some
+// requests, 0% for what serves some, or 50% for what serves under half,
+// where a major outage begins (found by a helper: "major_outage (50%
+// served)" at 49.95%).
+TEST(Format, AServedShareNeverReadsAcrossAStatesLine) {
+  EXPECT_EQ(served_percent(0.0), "0%");
+  EXPECT_EQ(served_percent(1.0), "100%");
+  EXPECT_EQ(served_percent(0.25), "25%");
+  EXPECT_EQ(served_percent(1.0 / 3), "33%");
+  EXPECT_EQ(served_percent(0.4995), "49.95%");
+  EXPECT_EQ(served_percent(0.49999), "49.999%");
+  EXPECT_EQ(served_percent(0.5), "50%");
+  EXPECT_EQ(served_percent(0.5004), "50%") << "at least half either way";
+  EXPECT_EQ(served_percent(0.995), "99.5%");
+  EXPECT_EQ(served_percent(0.9999999), "99.99999%");
+  EXPECT_EQ(served_percent(0.0000001), "0.00001%");
+  EXPECT_EQ(outage_cap_text(0.0), "serves nothing");
+  EXPECT_EQ(outage_cap_text(0.999), "serves at most 99.9%");
+}
+
 TEST(Format, SpreadsAreRoundedToAUnitSmallBesideThem) {
   EXPECT_EQ(duration_text(40'000), "40s");
   EXPECT_EQ(duration_text(20'000), "20s");

@@ -148,6 +148,16 @@ TEST_F(Reports, AServiceOnlyPartlyOutIsShownOutThoughNeverDown) {
   EXPECT_EQ(json["services"][0]["probability_down"], 0.0);
 }
 
+// just_under_half.yaml, worked in its comments.
+TEST_F(Reports, AStateLineReadsTheShareThatPutTheServiceInIt) {
+  const auto scenario = load("tests/reports/fixtures/just_under_half.yaml");
+  const std::string text = reports::replay_text(*scenario, replay(*scenario));
+  EXPECT_NE(text.find("FAULT  capped: api serves at most 99.9%\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("STATE  api: partial_outage -> major_outage (49.95% served)\n"),
+            std::string::npos)
+      << text;
+}
+
 // crew_gone.yaml, worked in its comments: the replay said the runbook
 // "finished" at 12:00 though fix-b never started (found by a helper).
 TEST_F(Reports, ARunbookWithAStepNeverStartedIsNotSaidToHaveFinished) {

@@ -72,23 +72,6 @@ std::optional<std::vector<std::string>> words_of(const std::string& line) {
   return words;
 }
 
-// "25%", "99.5%", "99.99999%": two decimals, or as many more as it takes
-// (up to 9) not to read 100% for what still fails some requests, nor 0%
-// for what serves some (found in review: 0.9999999 read "serves 100%").
-std::string served_percent(double fraction) {
-  const double percent = 100 * fraction;
-  for (int decimals = 2; decimals <= 9; ++decimals) {
-    std::string text = fmt::format("{:.{}f}", percent, decimals);
-    if (text.starts_with("100") || text.find_first_not_of("0.") == std::string::npos)
-      continue;
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.')
-      text.pop_back();
-    return text + "%";
-  }
-  return percent < 50 ? "under 0.000000001%" : "over 99.999999999%";
-}
-
 std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
   std::string out;
   for (std::size_t i = from; i < words.size(); ++i)
@@ -193,10 +176,7 @@ class Session {
       // At most: an outage caps what the service serves, and one already
       // serving less, or nothing, serves no more (found by a helper: one
       // already at 0% was said to stop serving now).
-      const std::string what =
-          w[2] +
-          (fraction > 0 ? " serves at most " + served_percent(fraction) : " serves nothing") +
-          " from now";
+      const std::string what = w[2] + " " + reports::outage_cap_text(fraction) + " from now";
       return changed(r_.add_outage(w[2], fraction), what);
     }
     if (args == 2 && w[1] == "delete")

@@ -168,7 +168,7 @@ std::string status_strips_figure(const Scenario& scenario, const RunResult& resu
                fmt::format("data state-{}", to_string(span.state)),
                fmt::format("{}: {} from {} to {} ({} served)", services[s].id,
                            readable(to_string(span.state)), scenario.clock.local_text(span.from),
-                           scenario.clock.local_text(until), percent(span.served)));
+                           scenario.clock.local_text(until), served_percent(span.served)));
     }
   }
   svg.legend(frame.left, 22,

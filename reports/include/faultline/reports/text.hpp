@@ -18,6 +18,16 @@
 
 namespace faultline::reports {
 
+// A share of a service's requests served, as a percentage: whole, or with
+// as many decimals as it takes (up to 9) not to read 100% for what still
+// fails some, 0% for what serves some, nor 50% for what serves under half,
+// the line between a partial and a major outage: "25%", "49.95%",
+// "99.99999%".
+std::string served_percent(double fraction);
+// What an outage does to its service, which it caps: "serves at most 25%",
+// or "serves nothing". One already serving less serves no more.
+std::string outage_cap_text(double served_fraction);
+
 // The timeline in the scenario's time zone, then per service, per user group
 // and observed-versus-simulated tables.
 std::string replay_text(const Scenario& scenario, const RunResult& result);
