@@ -188,7 +188,7 @@ TEST(Stalls, WorkPausedOffShiftIsAWait) {
   const StepId fix_db = testing::step_named(*scenario, "fix-db");
   const StepId fix_web = testing::step_named(*scenario, "fix-web");
   EXPECT_EQ(result.steps[fix_db.value].completed, at(Duration::minutes(18 * 60 + 30)));
-  EXPECT_EQ(result.steps[fix_web.value].completed, at(Duration::hours(19)));
+  EXPECT_EQ(result.steps[fix_web.value].completed, at(Duration::minutes(19 * 60 + 30)));
   const auto waits = step_waits(*scenario, result);
   const auto paused = [&](const Wait& w, std::string_view crew) {
     const auto* off = std::get_if<OffShiftWait>(&w.cause);

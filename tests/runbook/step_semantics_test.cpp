@@ -566,10 +566,10 @@ TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
 }
 
 // waves_at_shift_end.yaml, worked in its comments: a wave or method that
-// follows on at the very end of a shift, or a retry at once, is under way
-// across the change and resumes after the next shift's hand-over, so
-// cutting 4h of work in two waves does not end it a day sooner, and 2m less
-// work ends 2m sooner.
+// follows on at the very end of a shift, or a retry, begins after the next
+// shift's hand-over, as the step was under way before it: cutting 4h of
+// work in two waves does not end it a day sooner, and 2m less work ends 2m
+// sooner.
 TEST(StepSemantics, WorkThatFollowsOnAsAShiftEndsPaysTheHandOver) {
   const auto scenario = fixture("waves_at_shift_end.yaml");
   const RunResult r = replay(*scenario);
@@ -581,6 +581,7 @@ TEST(StepSemantics, WorkThatFollowsOnAsAShiftEndsPaysTheHandOver) {
   EXPECT_EQ(completed("shorter"), at(Duration::hours(48) + Duration::minutes(58)));
   EXPECT_EQ(completed("switch"), at(Duration::hours(25) + Duration::minutes(30)));
   EXPECT_EQ(completed("retried"), at(Duration::hours(49)));
+  EXPECT_EQ(completed("late"), at(Duration::hours(50)));
 }
 
 TEST(StepSemantics, EachStepTakesTheLossOfTheUsersItBroughtBack) {

@@ -32,14 +32,6 @@ std::string_view to_string(StepStatus s);
 // start or is under way with its crew.
 bool crew_needed(const Scenario& scenario, std::span<const StepStatus> status, CrewId crew);
 
-// How a piece of a step's work begins. The hand-over at a shift's start is
-// for work under way when the shift before it ended: a step's next wave,
-// next method or rollback follows its work without a break, so begun at the
-// very end of a shift it is under way across the change, as one begun a
-// minute earlier would be. A step's start, or a retry after its delay,
-// begins when its crew takes it up.
-enum class WorkStart { fresh, follows_on };
-
 // When a crew works: its shifts turned into simulated time, overlapping ones
 // merged. Without shifts it always works.
 class ShiftCalendar {
@@ -55,10 +47,13 @@ class ShiftCalendar {
   // When the shift under way at t ends; nothing when the crew works on for
   // good. Only for t on shift.
   std::optional<SimTime> shift_ends(SimTime t) const;
-  // When `work` begun at `start` is done: it pauses outside the shifts and
-  // resumes each time after the hand-over; work that follows on begun off
-  // shift, or as one starts, resumes after it too.
-  SimTime work_ends(SimTime start, Duration work, WorkStart begins) const;
+  // When `work` on a step begun at `step_began`, the work itself begun at
+  // `start`, is done. The hand-over at a shift's start is for a step under
+  // way before it: the work pauses outside the shifts and resumes after
+  // each hand-over, and begun off shift or in one it starts after it. So
+  // however a step's work is cut (waves, methods, retries, a rollback,
+  // batches) it is handed over as one piece would be.
+  SimTime work_ends(SimTime start, Duration work, SimTime step_began) const;
 
  private:
   struct Interval {
@@ -138,8 +133,9 @@ class RunbookExecutor {
   void release_members(StepId step, int members);
   // When the step's crew comes on shift, if it is off shift now.
   std::optional<SimTime> off_shift_until(StepId step, SimTime now) const;
-  // When a step's work begun now takes `work` of its crew's working time.
-  SimTime work_ends(StepId step, SimTime now, Duration work, WorkStart begins) const;
+  // When a step's work begun now takes `work` of its crew's working time,
+  // the step having begun at `step_began` (ShiftCalendar::work_ends).
+  SimTime work_ends(StepId step, SimTime now, Duration work, SimTime step_began) const;
 
   StepStatus status(StepId s) const { return status_[s.value]; }
   // When the step's predecessors were all done; nothing before that.

@@ -171,11 +171,7 @@ bool BatchPipelines::start_next_batch(StepId s) {
   ++p.under_way;
   batch.started = run_.now;
   batch.method = *first_available(s, 0);
-  // Begun after its step was, it follows on from the pipeline's work, which
-  // is under way across a shift's change as a step's waves are.
-  attempt(
-      s, b,
-      run_.result->steps[s.value].started == run_.now ? WorkStart::fresh : WorkStart::follows_on);
+  attempt(s, b);
   return true;
 }
 
@@ -270,12 +266,12 @@ void BatchPipelines::switch_method(StepId s, BatchId b, std::size_t method) {
   batch.retries_used = 0;
   batch.failures = 0;
   record(s, b, TimelineKind::batch_handed_over, before);
-  attempt(s, b, WorkStart::follows_on);
+  attempt(s, b);
 }
 
 // Each attempt draws the method's duration afresh, and adds its time per
 // tenant.
-void BatchPipelines::attempt(StepId s, BatchId b, WorkStart begins) {
+void BatchPipelines::attempt(StepId s, BatchId b) {
   const Step& step = run_.scenario.steps[s.value];
   Batch& batch = pipelines_[s.value].batches[b.value];
   const Method& m = step.methods[batch.method];
@@ -283,7 +279,8 @@ void BatchPipelines::attempt(StepId s, BatchId b, WorkStart begins) {
   const Duration work = run_.draw(m.duration, random_, s.value) +
                         Duration{m.per_tenant.ms * static_cast<std::int64_t>(batch.count)};
   ++run_.result->steps[s.value].attempts;
-  batch.attempt_ends = runbook_.work_ends(s, run_.now, work, begins);
+  // Its step under way since before this shift is handed over to it.
+  batch.attempt_ends = runbook_.work_ends(s, run_.now, work, *run_.result->steps[s.value].started);
   batch.pending = run_.queue.schedule(*batch.attempt_ends, events::BatchEnds{s, b});
 }
 
@@ -352,7 +349,6 @@ PipelineProgress BatchPipelines::batch_ends(StepId s, BatchId b) {
 PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
   Batch& batch = pipelines_[s.value].batches[b.value];
   ++batch.failures;
-  batch.failed_at = run_.now;
   record(s, b, TimelineKind::batch_attempt_failed);
   if (const auto method = taking_over(s, batch)) {
     switch_method(s, b, *method);
@@ -375,12 +371,10 @@ PipelineProgress BatchPipelines::fail(StepId s, BatchId b) {
   return PipelineProgress::under_way;
 }
 
-// Without a delay it follows on from the attempt that failed.
 void BatchPipelines::retry(StepId s, BatchId b) {
-  Batch& batch = pipelines_[s.value].batches[b.value];
-  batch.pending.reset();
+  pipelines_[s.value].batches[b.value].pending.reset();
   record(s, b, TimelineKind::batch_retry);
-  attempt(s, b, batch.failed_at == run_.now ? WorkStart::follows_on : WorkStart::fresh);
+  attempt(s, b);
 }
 
 PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
@@ -399,7 +393,7 @@ PipelineProgress BatchPipelines::next_method_or_give_up(StepId s, BatchId b) {
   batch.retries_used = 0;
   batch.failures = 0;
   record(s, b, TimelineKind::batch_next_method, gave_up);
-  attempt(s, b, WorkStart::follows_on);
+  attempt(s, b);
   return PipelineProgress::under_way;
 }
 

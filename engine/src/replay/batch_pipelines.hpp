@@ -74,7 +74,6 @@ class BatchPipelines {
     int attempts = 0;        // every attempt at it, from 1
     std::uint64_t gave_up = 0;  // bit m: method m gave up on it
     SimTime started;
-    SimTime failed_at;  // when an attempt at it last failed
     bool over = false;  // done, or given up
     std::optional<EventHandle> pending;  // its attempt's end, or its retry
     std::optional<SimTime> attempt_ends;  // while an attempt is under way
@@ -134,7 +133,7 @@ class BatchPipelines {
   std::optional<std::size_t> taking_over(StepId s, const Batch& batch) const;
   // The batch starts afresh with `method`, keeping its members.
   void switch_method(StepId s, BatchId b, std::size_t method);
-  void attempt(StepId s, BatchId b, WorkStart begins);
+  void attempt(StepId s, BatchId b);
   PipelineProgress fail(StepId s, BatchId b);
   PipelineProgress next_method_or_give_up(StepId s, BatchId b);
   PipelineProgress batch_over(StepId s, BatchId b);

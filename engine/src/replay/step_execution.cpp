@@ -198,9 +198,7 @@ void StepExecution::after_batch(StepId s, PipelineProgress progress) {
 
 // The first attempt and every retry draw the whole step's duration afresh;
 // later equal waves keep the duration of the attempt that got there, and
-// each attempt at an uneven wave draws that wave's. A next wave or method
-// follows on from the work before it, as does a retry without a delay; one
-// after its delay begins afresh.
+// each attempt at an uneven wave draws that wave's.
 void StepExecution::start_attempt(StepId s, int wave, AttemptCause cause) {
   const Step& step = run_.scenario.steps[s.value];
   Attempts& a = attempts_[s.value];
@@ -213,10 +211,7 @@ void StepExecution::start_attempt(StepId s, int wave, AttemptCause cause) {
                               : run_.draw(step.wave_plan[wave - 1].duration, random_, s.value);
   const Duration work = length + a.held_up;
   a.held_up = Duration{};
-  const bool follows_on = cause == AttemptCause::next_wave || cause == AttemptCause::next_method ||
-                          cause == AttemptCause::retry_at_once;
-  a.end_at =
-      runbook_.work_ends(s, run_.now, work, follows_on ? WorkStart::follows_on : WorkStart::fresh);
+  a.end_at = runbook_.work_ends(s, run_.now, work, began(s));
   a.end = run_.queue.schedule(a.end_at, events::AttemptEnds{s, wave});
 }
 
@@ -312,7 +307,6 @@ void StepExecution::fail_attempt(StepId s, int wave, bool scripted) {
     e.scripted = scripted;
   });
   Attempts& a = attempts_[s.value];
-  a.failed_at = run_.now;
   const Method& m = method(s);
   if (a.retries_used >= m.retries) {
     next_method_or_give_up(s, wave);
@@ -339,9 +333,7 @@ void StepExecution::retry(StepId s, int wave) {
     e.attempt = run_.result->steps[s.value].attempts + 1;
     e.method = attempts_[s.value].method;
   });
-  start_attempt(
-      s, wave,
-      attempts_[s.value].failed_at == run_.now ? AttemptCause::retry_at_once : AttemptCause::retry);
+  start_attempt(s, wave, AttemptCause::retry);
 }
 
 // The waves already done stay done: the next method takes up the wave
@@ -373,8 +365,7 @@ void StepExecution::give_up(StepId s) {
   if (step.rollback) {
     runbook_.start_rollback(s);
     const Duration work = run_.draw(*step.rollback, random_, s.value);
-    run_.queue.schedule(runbook_.work_ends(s, run_.now, work, WorkStart::follows_on),
-                        events::RollbackDone{s});
+    run_.queue.schedule(runbook_.work_ends(s, run_.now, work, began(s)), events::RollbackDone{s});
     return;
   }
   run_.result->steps[s.value].crew_freed = run_.now;

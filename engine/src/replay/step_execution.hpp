@@ -75,7 +75,6 @@ class StepExecution {
     std::vector<EventHandle> scripted;
     Duration held_up;             // added to the next attempt
     bool forced_failure = false;  // a scripted failure awaits its attempt
-    SimTime failed_at;            // when an attempt last failed
   };
 
   // Where some crew works shifts: a wake at the next shift start that
@@ -88,9 +87,8 @@ class StepExecution {
   void await_services();
   void start_step(StepId s);
   // What an attempt comes after: it says whether the whole step's duration
-  // is drawn afresh and whether its work follows on from the step's. A
-  // retry without a delay follows on from the attempt that failed.
-  enum class AttemptCause { step_start, next_wave, retry, retry_at_once, next_method };
+  // is drawn afresh.
+  enum class AttemptCause { step_start, next_wave, retry, next_method };
   void start_attempt(StepId s, int wave, AttemptCause cause);
   void finish_attempt(StepId s, int wave);
   void finish_work(StepId s);
@@ -102,6 +100,8 @@ class StepExecution {
   // fails once they are over and some gave up.
   void after_batch(StepId s, PipelineProgress progress);
   void fill_pipelines();
+  // When the step under way began: its work is handed over from then.
+  SimTime began(StepId s) const { return *run_.result->steps[s.value].started; }
   const Method& method(StepId s) const {
     return run_.scenario.steps[s.value].methods[attempts_[s.value].method];
   }

@@ -99,11 +99,11 @@ std::optional<SimTime> ShiftCalendar::shift_ends(SimTime t) const {
   return it->to;
 }
 
-SimTime ShiftCalendar::work_ends(SimTime start, Duration work, WorkStart begins) const {
+SimTime ShiftCalendar::work_ends(SimTime start, Duration work, SimTime step_began) const {
   auto it = covering_or_next(start);
-  SimTime t = it == intervals_.end() ? start : std::max(start, it->from);
-  if (it != intervals_.end() && start <= it->from && begins == WorkStart::follows_on)
-    t = it->from + handover_;
+  SimTime t = start;
+  if (it != intervals_.end())
+    t = std::max(start, step_began < it->from ? it->from + handover_ : it->from);
   Duration left = work;
   while (it != intervals_.end()) {
     if (t < it->to) {
@@ -341,9 +341,9 @@ std::optional<SimTime> RunbookExecutor::next_shift_start(SimTime now) const {
   return next;
 }
 
-SimTime RunbookExecutor::work_ends(StepId s, SimTime now, Duration work, WorkStart begins) const {
+SimTime RunbookExecutor::work_ends(StepId s, SimTime now, Duration work, SimTime step_began) const {
   const auto crew = scenario_.steps[s.value].crew;
-  return crew ? calendars_[crew->value].work_ends(now, work, begins) : now + work;
+  return crew ? calendars_[crew->value].work_ends(now, work, step_began) : now + work;
 }
 
 }  // namespace faultline
