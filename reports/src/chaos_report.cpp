@@ -515,7 +515,8 @@ void FisBuilder::add_degradation(const Fault& f, const Names& after) {
 std::optional<std::string> FisBuilder::why_left_out(const Fault& f) const {
   if (f.kind == FaultKind::bad_deploy)
     return f.id + ": a bad release, which FIS has no action for";
-  if (f.kind == FaultKind::outage && f.tenants.size() < topology_.tenants_on(*f.service).size()) {
+  if (f.kind == FaultKind::outage && !f.tenants.empty() &&
+      f.tenants.size() < topology_.tenants_on(*f.service).size()) {
     const ServiceId s = *f.service;
     return fmt::format(
         "{}: an outage of {} of the {} tenants of {}; FIS stops a deployment's instances, which "

@@ -190,7 +190,7 @@ TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
 
   const reports::ChaosExperiment toolkit = reports::chaostoolkit_experiment(*scenario, replayed);
   EXPECT_EQ(names(toolkit.json["method"]),
-            (std::vector<std::string>{"f-out", "app-out", "all-out"}));
+            (std::vector<std::string>{"f-out", "app-out", "all-out", "whole-out"}));
   EXPECT_EQ(toolkit.json["method"][0]["description"],
             "outage of connector for tenant f (600 users), serving 0%");
   EXPECT_EQ(toolkit.json["method"][1]["pauses"]["before"], 3600.0);
@@ -206,7 +206,8 @@ TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
   for (const auto& [name, action] : fis.json["actions"].items())
     order.push_back(name);
   EXPECT_EQ(order, (std::vector<std::string>{"wait-PT1H", "app-out-app-dc", "wait-PT1H-2",
-                                             "all-out-connector-dc"}));
+                                             "all-out-connector-dc", "wait-PT1H-3",
+                                             "whole-out-connector-dc"}));
   EXPECT_EQ(fis.json["actions"]["app-out-app-dc"]["targets"]["Instances"], "app-dc-all");
   EXPECT_EQ(fis.json["actions"]["all-out-connector-dc"]["targets"]["Instances"],
             "connector-dc-all");
