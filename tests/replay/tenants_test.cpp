@@ -507,6 +507,15 @@ TEST(Tenants, AMethodAvailableAtT0IsThereFromTheStart) {
   EXPECT_DOUBLE_EQ(r.overall.lost.in_user_hours(), 300);
 }
 
+// fitted_arrival_at_t0.yaml, worked in its comments.
+TEST(Tenants, AMethodWhoseArrivalIsFittedIsNotThereFromTheStart) {
+  const auto load = load_scenario(path("fitted_arrival_at_t0.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(testing::has_error(load.diagnostics, 19, 7,
+                                 "every method of step 'restore-sites' arrives later"))
+      << load.diagnostics.to_text();
+}
+
 TEST(Tenants, GeneratedTenantsTakeTheSizeDistributionsQuantiles) {
   const auto load = load_topology(path("generated.yaml"));
   ASSERT_TRUE(load.topology) << load.diagnostics.to_text();

@@ -70,6 +70,8 @@ class ScenarioReader {
       if (const auto d = reader_.duration(h, "the horizon"))
         horizon_ = SimTime{} + *d;
     }
+    // A horizon ends a run before any draw cut to the longest duration.
+    reader_.warn_of_cut_draws(!top.get("horizon").defined());
 
     if (const yaml::Node st = top.get("strategy"); st.defined())
       read_strategy(st);
@@ -1070,14 +1072,28 @@ class ScenarioReader {
     } else if (step.methods.size() > kMostMethods) {
       reader_.error(node, fmt::format("{} lists {} methods; give at most {}", what,
                                       step.methods.size(), kMostMethods));
-    } else if (std::all_of(step.methods.begin(), step.methods.end(), [](const Method& m) {
-                 // Found by a helper: one available at T0 was refused.
-                 return m.available_after || (m.available_from && *m.available_from > SimTime{});
-               })) {
+    } else if (every_method_arrives_later(step)) {
       reader_.error(node, "every method of " + what +
                               " arrives later ('available'); give one that is there from the "
                               "start");
     }
+  }
+
+  // One available at T0 is there from the start (found by a helper: it was
+  // refused), unless calibrate fits when it arrives, which may be later
+  // (found in review: calibrate then started a batch with no method).
+  bool every_method_arrives_later(const Step& step) const {
+    const auto step_index = static_cast<std::uint32_t>(steps_list_.size());
+    for (std::uint32_t m = 0; m < step.methods.size(); ++m) {
+      const Method& method = step.methods[m];
+      const bool fitted = std::any_of(unknowns_.begin(), unknowns_.end(), [&](const auto& p) {
+        return p.kind == UnknownKind::arrival && p.step.value == step_index && p.method == m;
+      });
+      if (!method.available_after && !fitted &&
+          (!method.available_from || *method.available_from <= SimTime{}))
+        return false;
+    }
+    return true;
   }
 
   // unknown: {median: PRIOR, success: {min, max}, arrival: PRIOR}, of the
