@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "faultline/health.hpp"
 #include "faultline/overloaded.hpp"
 
 namespace faultline::reports {
@@ -42,14 +43,27 @@ std::string percent(double fraction, int decimals) {
   return between_ends(fraction * 100.0, decimals, 100) + "%";
 }
 
+// On the health's own lines (health.hpp): within kServedTolerance of all or
+// of half counts as on it, so that neither can show for a state it is not.
 std::string served_percent(double fraction) {
-  if (fraction <= 0 || fraction >= 1)
+  if (fraction <= 0 || fully_served(fraction))
     return fraction <= 0 ? "0%" : "100%";
   const double percent = 100 * fraction;
-  for (int decimals = 0; decimals <= 9; ++decimals) {
+  const bool under_half = fraction < kMajorOutageBelow - kServedTolerance;
+  // A share given to two decimals of a percent or fewer, such as 12.5%,
+  // shows as given (found in review: rehearse echoed 0.125 as 12%).
+  int fewest = 0;
+  for (int d = 0; d <= 2; ++d) {
+    const double scaled = percent * std::pow(10.0, d);
+    if (std::abs(std::round(scaled) - scaled) < 1e-6) {
+      fewest = d;
+      break;
+    }
+  }
+  for (int decimals = fewest; decimals <= 9; ++decimals) {
     std::string text = fmt::format("{:.{}f}", percent, decimals);
     const double shown = std::stod(text);
-    if (shown == 100 || shown == 0 || (fraction < 0.5 && shown >= 50))
+    if (shown == 100 || shown == 0 || (under_half && shown >= 50))
       continue;
     if (decimals > 0) {
       text.erase(text.find_last_not_of('0') + 1);
@@ -58,7 +72,9 @@ std::string served_percent(double fraction) {
     }
     return text + "%";
   }
-  return fraction < 0.5 ? "under 0.000000001%" : "over 99.999999999%";
+  // Not fully served reads under 99.9999999%, and under half under
+  // 49.9999999%: only a share this small is left.
+  return "less than 0.000000001%";
 }
 
 std::string outage_cap_text(double served_fraction) {

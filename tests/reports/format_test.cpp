@@ -36,10 +36,6 @@ TEST(Format, SharesNeverRoundSomeToNoneOrMostToAll) {
   EXPECT_EQ(share_text(1.0), "1.000");
 }
 
-// Found in review: every spread was rounded to the minute, so a failover
-// down for 40s in every run read "1m", one of 20s "0s", and its time back
-// the minute before or after. A statistic keeps the unit below 1/60 of its
-// size: minutes from an hour, seconds from a minute, milliseconds below.
 // A served share is whole unless that reads 100% for what fails some
 // requests, 0% for what serves some, or 50% for what serves under half,
 // where a major outage begins (found by a helper: "major_outage (50%
@@ -52,14 +48,26 @@ TEST(Format, AServedShareNeverReadsAcrossAStatesLine) {
   EXPECT_EQ(served_percent(0.4995), "49.95%");
   EXPECT_EQ(served_percent(0.49999), "49.999%");
   EXPECT_EQ(served_percent(0.5), "50%");
-  EXPECT_EQ(served_percent(0.5004), "50%") << "at least half either way";
+  EXPECT_EQ(served_percent(0.500413), "50%") << "at least half either way";
   EXPECT_EQ(served_percent(0.995), "99.5%");
   EXPECT_EQ(served_percent(0.9999999), "99.99999%");
   EXPECT_EQ(served_percent(0.0000001), "0.00001%");
+  // As the health judges states: within 1e-9 of all or of half is on it.
+  EXPECT_EQ(served_percent(0.49999999999999994), "50%") << "a partial outage, as health has it";
+  EXPECT_EQ(served_percent(0.4999999), "49.99999%");
+  EXPECT_EQ(served_percent(0.9999999999999998), "100%") << "operational, as health has it";
+  EXPECT_EQ(served_percent(1e-15), "less than 0.000000001%");
+  // A share given to two decimals of a percent shows as given.
+  EXPECT_EQ(served_percent(0.125), "12.5%");
+  EXPECT_EQ(served_percent(0.625), "62.5%");
   EXPECT_EQ(outage_cap_text(0.0), "serves nothing");
   EXPECT_EQ(outage_cap_text(0.999), "serves at most 99.9%");
 }
 
+// Found in review: every spread was rounded to the minute, so a failover
+// down for 40s in every run read "1m", one of 20s "0s", and its time back
+// the minute before or after. A statistic keeps the unit below 1/60 of its
+// size: minutes from an hour, seconds from a minute, milliseconds below.
 TEST(Format, SpreadsAreRoundedToAUnitSmallBesideThem) {
   EXPECT_EQ(duration_text(40'000), "40s");
   EXPECT_EQ(duration_text(20'000), "20s");
