@@ -233,12 +233,16 @@ TEST(Distribution, ALawLikelyToReachTheLongestDurationIsWarnedOf) {
   EXPECT_TRUE(testing::has_diagnostic(
       load.diagnostics, Severity::warning, 15, 56,
       "duration of step 'fix' (lognormal(median 4h, sigma 8.09)) draws more than 365000d, the "
-      "longest a duration can be, with probability 0.036; such draws are cut to 365000d, and "
-      "runs without a horizon show the cut"))
+      "longest a duration can be, with probability 0.036; such draws are cut to 365000d, which a "
+      "run without a horizon shows"))
       << load.diagnostics.to_text();
   EXPECT_EQ(load.diagnostics.all().size(), 1u) << load.diagnostics.to_text();
   EXPECT_NEAR(duration_of(*load.scenario, "fix").probability_beyond(kLongestDuration), 0.0355436,
               1e-6);
+  // With a horizon the run ends first, and the cut never shows.
+  const auto with_horizon = load_scenario(fixture("beyond_the_horizon.yaml"));
+  ASSERT_TRUE(with_horizon.scenario) << with_horizon.diagnostics.to_text();
+  EXPECT_TRUE(with_horizon.diagnostics.all().empty()) << with_horizon.diagnostics.to_text();
 }
 
 TEST(FailureModels, BadFailureModelsAndQuorumsAreDiagnostics) {

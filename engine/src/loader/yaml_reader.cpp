@@ -677,9 +677,10 @@ std::optional<Distribution> make_distribution(Reader& reader, Fields& f, std::st
 
 }  // namespace
 
-// Draws longer than kLongestDuration are taken as that, which changes a
-// run's results where no horizon ends it first: said when it is likely to
-// happen once in a billion draws or more.
+// Draws longer than kLongestDuration are cut to it, which changes a run's
+// results where no horizon ends it first: said when it is likely to
+// happen once in a billion draws or more (found in review: said with a
+// horizon too, and of a topology's times to failure, which need one).
 void Reader::warn_if_bounded(const yaml::Node& node, std::string_view what,
                              const Distribution& law) {
   constexpr double kOnceInABillion = 1e-9;
@@ -687,8 +688,8 @@ void Reader::warn_if_bounded(const yaml::Node& node, std::string_view what,
   if (beyond < kOnceInABillion)
     return;
   warning(node, fmt::format("{} ({}) draws more than {}, the longest a duration can be, with "
-                            "probability {:.2g}; such draws are cut to {}, and runs without a "
-                            "horizon show the cut: give it a narrower spread",
+                            "probability {:.2g}; such draws are cut to {}, which a run without "
+                            "a horizon shows: give it a narrower spread or the scenario a horizon",
                             what, law.describe(), format_duration(kLongestDuration), beyond,
                             format_duration(kLongestDuration)));
 }
@@ -721,7 +722,7 @@ std::optional<Distribution> Reader::distribution(const yaml::Node& node, std::st
     return std::nullopt;
   try {
     auto law = make_distribution(*this, f, what, *k, keys->front() == "mu");
-    if (law)
+    if (law && warn_of_cut_draws_)
       warn_if_bounded(node, what, *law);
     return law;
   } catch (const std::invalid_argument& e) {

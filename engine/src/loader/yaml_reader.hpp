@@ -90,6 +90,9 @@ class Reader {
   std::optional<std::int64_t> bytes(const yaml::Node& node, std::string_view what);
   // A duration (fixed) or a mapping naming a distribution and its parameters.
   std::optional<Distribution> distribution(const yaml::Node& node, std::string_view what);
+  // Whether distribution() warns of a law likely to reach the longest
+  // duration, where draws are cut: a scenario's without a horizon.
+  void warn_of_cut_draws(bool warn) { warn_of_cut_draws_ = warn; }
   // A word of E's table (words.hpp); an unknown one is reported as
   // "unknown NOUN 'x' (did you mean 'y'?); expected a, b or c".
   template <class E>
@@ -116,6 +119,7 @@ class Reader {
   std::string file_;
   Diagnostics& diagnostics_;
   int line_offset_ = 0;
+  bool warn_of_cut_draws_ = false;
 };
 
 // One YAML mapping being read by its shape (schema.hpp): keys the shape

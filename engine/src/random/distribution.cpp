@@ -190,12 +190,8 @@ Duration Distribution::sample(RandomStream& random) const {
   return Duration{};
 }
 
-// Each kind by its own closed form or Boost.Math's inverse of the upper
-// tail, taken at w = e^-s; the exponential and Weibull straight from s,
-// whose w would underflow past s = 745. The same laws sample() draws from:
-// the normal truncated at 0, PERT's beta, the empirical's equally likely
-// samples. w stays inside (0, 1), where every inverse is finite (at 1 the
-// normal's is minus infinity), as sample()'s uniform draws do.
+// The upper tail of the laws sample() draws from, by each one's closed
+// form or Boost.Math's complement of its distribution function.
 double Distribution::probability_beyond(Duration d) const {
   const double x = ms(d);
   switch (kind_) {
@@ -237,6 +233,12 @@ double Distribution::probability_beyond(Duration d) const {
   return 0;
 }
 
+// Each kind by its own closed form or Boost.Math's inverse of the upper
+// tail, taken at w = e^-s; the exponential and Weibull straight from s,
+// whose w would underflow past s = 745. The same laws sample() draws from:
+// the normal truncated at 0, PERT's beta, the empirical's equally likely
+// samples. w stays inside (0, 1), where every inverse is finite (at 1 the
+// normal's is minus infinity), as sample()'s uniform draws do.
 Duration Distribution::at_surprisal(double s) const {
   const double w = std::clamp(std::exp(-s), std::numeric_limits<double>::min(), 1 - 0x1p-53);
   switch (kind_) {
