@@ -41,23 +41,26 @@ std::string deployment_list(const Topology& topology, const std::vector<Deployme
   return fmt::format("{}", fmt::join(ids, ", "));
 }
 
-// " for tenants a, b (300 users)": the tenants an outage takes out, the
-// first five by name; nothing when it takes out the whole service.
-std::string tenants_phrase(const Topology& topology, const std::vector<TenantId>& tenants) {
-  if (tenants.empty())
-    return "";
+// "for 2 of its 6 tenants: a, b (300 users)": the tenants an outage takes
+// out whole, the first five by name (found in review: "serving 0%" after
+// them read as the whole service serving nothing).
+std::string tenants_phrase(const Topology& topology, const Fault& f) {
   constexpr std::size_t kNamed = 5;
   std::vector<std::string> names;
   UserCount users;
-  for (const TenantId t : tenants) {
+  for (const TenantId t : f.tenants) {
     users += topology.tenant(t).users;
     if (names.size() < kNamed)
       names.push_back(topology.tenant(t).id);
   }
+  const std::size_t on = topology.tenants_on(*f.service).size();
   const std::string more =
-      tenants.size() > kNamed ? fmt::format(" and {} more", tenants.size() - kNamed) : "";
-  return fmt::format(" for tenant{} {}{} ({} users)", tenants.size() == 1 ? "" : "s",
-                     fmt::join(names, ", "), more, thousands(users.value));
+      f.tenants.size() > kNamed ? fmt::format(" and {} more", f.tenants.size() - kNamed) : "";
+  const std::string which = f.tenants.size() == on
+                                ? fmt::format("all {} of its tenants", on)
+                                : fmt::format("{} of its {} tenants", f.tenants.size(), on);
+  return fmt::format("for {}: {}{} ({} users)", which, fmt::join(names, ", "), more,
+                     thousands(users.value));
 }
 
 // Why no run reaches the fault, if none does: it strikes after the horizon.
@@ -82,8 +85,11 @@ std::string fault_sentence(const Scenario& scenario, const Fault& f) {
                          deployment_list(topology, f.deployments));
       break;
     case FaultKind::outage:
-      text = fmt::format("outage of {}{}, serving {}", topology.service(*f.service).id,
-                         tenants_phrase(topology, f.tenants), served_percent(f.served_fraction));
+      text = f.tenants.empty()
+                 ? fmt::format("outage of {}, serving {}", topology.service(*f.service).id,
+                               served_percent(f.served_fraction))
+                 : fmt::format("outage of {} {}", topology.service(*f.service).id,
+                               tenants_phrase(topology, f));
       break;
     case FaultKind::bad_deploy:
       text = fmt::format("a bad release over {}, {} a wave every {}",

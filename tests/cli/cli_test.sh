@@ -505,6 +505,9 @@ check "warns that it leaves it out" grep -q \
 expect_exit 2 "export aws-fis of nothing FIS can do" "$faultline" export aws-fis \
   tests/replay/fixtures/redundancy/bad_deploy.yaml --out "$work/no-fis.json"
 check "writes nothing" test ! -e "$work/no-fis.json"
+expect_exit 2 "export chaostoolkit of no fault a run reaches" "$faultline" export chaostoolkit \
+  tests/exports/fixtures/all_late.yaml --out "$work/no-ctk.json"
+check "writes nothing" test ! -e "$work/no-ctk.json"
 expect_exit 2 "export of a bad scenario" "$faultline" export chaostoolkit "$fixtures/empty.yaml"
 # The checker refuses a broken experiment: no method, a pause in words, a
 # startAfter naming nothing, a wait past 12 hours.

@@ -192,7 +192,10 @@ TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
   EXPECT_EQ(names(toolkit.json["method"]),
             (std::vector<std::string>{"f-out", "app-out", "all-out", "whole-out"}));
   EXPECT_EQ(toolkit.json["method"][0]["description"],
-            "outage of connector for tenant f (600 users), serving 0%");
+            "outage of connector for 1 of its 6 tenants: f (600 users)");
+  EXPECT_EQ(toolkit.json["method"][2]["description"],
+            "outage of connector for all 6 of its tenants: a, b, c, d, e and 1 more (2,100 "
+            "users)");
   EXPECT_EQ(toolkit.json["method"][1]["pauses"]["before"], 3600.0);
   EXPECT_EQ(toolkit.left_out, std::vector<std::string>{late});
 

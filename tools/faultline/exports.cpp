@@ -65,11 +65,13 @@ int run_export(const CLI::App& export_cmd, const ExportArgs& args, const LoadOpt
     std::cerr << "faultline: warning: left out of the experiment: " << fault << "\n";
   for (const std::string& note : experiment.notes)
     std::cerr << "faultline: warning: " << note << "\n";
-  if (!fis)
-    return write_output(args.out, json_text(experiment.json));
-  if (experiment.json["actions"].empty()) {
-    std::cerr
-        << "faultline: no fault of the scenario has an FIS counterpart; nothing was written\n";
+  // An experiment with nothing to inject is refused by the tool itself
+  // (found in review: Chaos Toolkit's was written with an empty method).
+  if (experiment.json[fis ? "actions" : "method"].empty()) {
+    std::cerr << fmt::format(
+        "faultline: no fault of the scenario is left to inject{}; nothing "
+        "was written\n",
+        fis ? " (none has an FIS counterpart)" : "");
     return kExitBadInput;
   }
   return write_output(args.out, json_text(experiment.json));
