@@ -565,12 +565,11 @@ TEST(StepSemantics, CrewsWorkTheirShiftsAndHandOver) {
   EXPECT_EQ(local(testing::step_named(*scenario, "fix-web")), "2024-01-16 10:30 GMT");
 }
 
-// waves_at_shift_end.yaml, worked in its comments: a wave or method that
-// follows on at the very end of a shift, or a retry, begins after the next
-// shift's hand-over, as the step was under way before it: cutting 4h of
-// work in two waves does not end it a day sooner, and 2m less work ends 2m
-// sooner.
-TEST(StepSemantics, WorkThatFollowsOnAsAShiftEndsPaysTheHandOver) {
+// waves_at_shift_end.yaml, worked in its comments: a step under way before
+// a shift starts is handed over to it, so its next wave, method or retry
+// in that shift begins after the hand-over: cutting 4h of work in two waves
+// does not end it a day sooner, and 2m less work ends 2m sooner.
+TEST(StepSemantics, AStepUnderWayBeforeAShiftIsHandedOverToIt) {
   const auto scenario = fixture("waves_at_shift_end.yaml");
   const RunResult r = replay(*scenario);
   const auto completed = [&](const std::string& step) {
