@@ -59,6 +59,12 @@ void require_positive(Duration d, std::string_view name) {
     reject(fmt::format("{} must be more than 0, found {}", name, format_duration(d)));
 }
 
+// PERT's beta on [0, 1], scaled to [min, max] by its callers.
+boost::math::beta_distribution<double> pert_beta(double min, double mode, double max) {
+  const double range = max - min;
+  return {1 + 4 * (mode - min) / range, 1 + 4 * (max - mode) / range};
+}
+
 double ms(Duration d) {
   return static_cast<double>(d.ms);
 }
@@ -221,8 +227,7 @@ double Distribution::probability_beyond(Duration d) const {
       if (x <= a_ || x >= c_)
         return x <= a_ ? 1 : 0;
       const double range = c_ - a_;
-      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
-                                                        1 + 4 * (c_ - b_) / range);
+      const auto beta = pert_beta(a_, b_, c_);
       return boost::math::cdf(boost::math::complement(beta, (x - a_) / range));
     }
     case DistributionKind::empirical: {
@@ -267,8 +272,7 @@ Duration Distribution::at_surprisal(double s) const {
       return to_duration(b_ * std::pow(s, 1.0 / a_));
     case DistributionKind::pert: {
       const double range = c_ - a_;
-      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
-                                                        1 + 4 * (c_ - b_) / range);
+      const auto beta = pert_beta(a_, b_, c_);
       return to_duration(a_ + range * boost::math::quantile(boost::math::complement(beta, w)));
     }
     case DistributionKind::empirical: {
@@ -343,8 +347,7 @@ Duration Distribution::median() const {
       return to_duration(b_ * std::pow(std::log(2.0), 1.0 / a_));
     case DistributionKind::pert: {
       const double range = c_ - a_;
-      const boost::math::beta_distribution<double> beta(1 + 4 * (b_ - a_) / range,
-                                                        1 + 4 * (c_ - b_) / range);
+      const auto beta = pert_beta(a_, b_, c_);
       return to_duration(a_ + range * boost::math::median(beta));
     }
     case DistributionKind::empirical:
