@@ -42,6 +42,29 @@ TEST(Stalls, ACrewWithNoMembersIsNotBusyWithAStepDone) {
   EXPECT_TRUE(std::get<CrewBusyWait>(waits.waits[1].cause).holding.empty()) << "no members";
 }
 
+// crew_emptied_off_shift.yaml, worked in its comments.
+TEST(Stalls, ACrewWithNobodyOnItWaitsForMembersOnShiftOrOff) {
+  const auto scenario = load("runbook/fixtures/semantics/crew_emptied_off_shift.yaml");
+  const RunResult result = replay(*scenario);
+  const std::vector<StepWaits> all = step_waits(*scenario, result);
+  const auto& web = all[testing::step_named(*scenario, "fix-web").value].waits;
+  ASSERT_EQ(web.size(), 2u);
+  EXPECT_EQ(web[0].to, at(Duration::hours(2)));
+  EXPECT_FALSE(std::get<CrewBusyWait>(web[0].cause).holding.empty());
+  EXPECT_EQ(web[1].from, at(Duration::hours(2)));
+  EXPECT_EQ(web[1].to, at(Duration::hours(53)));
+  EXPECT_TRUE(std::get<CrewBusyWait>(web[1].cause).holding.empty()) << "no members";
+  EXPECT_FALSE(web[1].at_end);
+
+  const auto& audit = all[testing::step_named(*scenario, "audit").value].waits;
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<PredecessorsWait>(audit[0].cause));
+  EXPECT_EQ(audit[1].from, at(Duration::hours(2)));
+  EXPECT_EQ(audit[1].to, at(Duration::hours(72)));
+  EXPECT_TRUE(std::get<CrewBusyWait>(audit[1].cause).holding.empty()) << "no members";
+  EXPECT_TRUE(audit[1].at_end);
+}
+
 TEST(Stalls, EachCauseIsNamedWithWhatTheStepWaitedFor) {
   const auto scenario = load("runbook/fixtures/semantics/stalls.yaml");
   const RunResult result = replay(*scenario);

@@ -55,6 +55,32 @@ class WaitContext {
     return scenario_.steps[s.value].crew == crew && started && *started <= t && t < freed(s);
   }
 
+  // Nobody is on the crew at t: it was resized to none (the run makes a
+  // resize before any step starts at its instant), and no step keeps a
+  // member on past the cut.
+  bool nobody_on(CrewId crew, SimTime t) const {
+    const Crew& c = scenario_.crews[crew.value];
+    int size = c.size;
+    for (const CrewResize& r : c.resized) {
+      if (r.at <= t)
+        size = r.size;
+    }
+    for (std::uint32_t s = 0; size == 0 && s < scenario_.steps.size(); ++s) {
+      if (holds_at(StepId{s}, crew, t))
+        return false;
+    }
+    return size == 0;
+  }
+  // When a crew with nobody on it at t has members again: its first
+  // resize after t to a size above none; nothing when it never has.
+  std::optional<SimTime> members_back(CrewId crew, SimTime t) const {
+    for (const CrewResize& r : scenario_.crews[crew.value].resized) {
+      if (r.at > t && r.size > 0)
+        return r.at;
+    }
+    return std::nullopt;
+  }
+
   // The wait of a step of `crew` that is on shift at t but not started:
   // whoever holds the crew's members, until that or the shift changes.
   Wait crew_busy(StepId waiting, CrewId crew, SimTime t, SimTime until) const {
@@ -200,13 +226,22 @@ StepId last_predecessor(const Step& step, const RunResult& result) {
   return last;
 }
 
+// A crew with nobody on it waits for members, on shift or off: its shifts
+// were named in turn with it before, and "no members until" the end of a
+// shift read as if they came back then (found by a helper).
+Wait no_members(const WaitContext& context, CrewId crew, SimTime t, SimTime until) {
+  return {t, std::min(context.members_back(crew, t).value_or(until), until),
+          CrewBusyWait{crew, {}}};
+}
+
 // From t to `until`, the step's crew's shifts and members, stretch by
 // stretch.
 void add_crew_waits(const WaitContext& context, CrewId crew, StepId s, SimTime t, SimTime until,
                     std::vector<Wait>& waits) {
   while (t < until) {
     const ShiftCalendar& calendar = context.calendar(crew);
-    Wait w = calendar.on_shift(t)
+    Wait w = context.nobody_on(crew, t) ? no_members(context, crew, t, until)
+             : calendar.on_shift(t)
                  ? context.crew_busy(s, crew, t, until)
                  : Wait{t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
     t = w.to;
