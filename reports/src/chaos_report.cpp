@@ -9,6 +9,7 @@
 #include <numeric>
 #include <set>
 
+#include "faultline/analysis.hpp"
 #include "faultline/version.hpp"
 #include "faultline/words.hpp"
 #include "format.hpp"
@@ -533,14 +534,24 @@ std::optional<std::string> FisBuilder::why_left_out(const Fault& f) const {
 }
 
 // An outage of every tenant of a service is injected as the service
-// stopped, which those of its users in no tenant lose too.
+// stopped, which the users in no tenant whose traffic needs it lose too;
+// said only when there are any (found in review: it was said of an estate
+// whose every user is in a tenant).
 void FisBuilder::note_all_tenants(const Fault& f) {
   if (f.kind != FaultKind::outage || f.tenants.empty())
     return;
-  notes_.push_back(
-      fmt::format("{}: an outage of all {} tenants of {} is injected as its "
-                  "instances stopped, for users in no tenant too",
-                  f.id, f.tenants.size(), topology_.service(*f.service).id));
+  const ServiceId service = *f.service;
+  UserCount outside;
+  for (const UserGroupId g : hard_reach(topology_, std::span(&service, 1)).user_groups) {
+    if (topology_.user_group(g).tenants == 0)
+      outside += topology_.user_group(g).users;
+  }
+  if (outside == UserCount{})
+    return;
+  notes_.push_back(fmt::format(
+      "{}: an outage of all {} tenants of {} is injected as its instances stopped, which "
+      "takes it from the {} users in no tenant too",
+      f.id, f.tenants.size(), topology_.service(service).id, thousands(outside.value)));
 }
 
 // Fault after fault in time order, each started after a chain of waits

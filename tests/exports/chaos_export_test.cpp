@@ -216,7 +216,19 @@ TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
             "connector-dc-all");
   EXPECT_EQ(fis.notes, std::vector<std::string>{"all-out: an outage of all 6 tenants of "
                                                 "connector is injected as its instances "
-                                                "stopped, for users in no tenant too"});
+                                                "stopped, which takes it from the 1,000 users "
+                                                "in no tenant too"});
+}
+
+// tenants_only.yaml, worked in its comments.
+TEST(ChaosExport, AnOutageOfEveryTenantIsInjectedWithoutANoteWhereEveryUserIsInOne) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/tenants_only.yaml");
+  const RunResult replayed = replay(*scenario);
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replayed);
+  EXPECT_TRUE(fis.left_out.empty());
+  EXPECT_TRUE(fis.notes.empty());
+  EXPECT_EQ(fis.json["actions"]["all-out-connector-dc"]["targets"]["Instances"],
+            "connector-dc-all");
 }
 
 }  // namespace FAULTLINE_TEST_FILE
