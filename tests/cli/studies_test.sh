@@ -347,6 +347,12 @@ expect_exit 0 "(the second)" "$faultline" "${two[@]}" --run-range 13:40 --tally 
 expect_exit 0 "merge the same" "$faultline" merge "$work/two-a.tally" "$work/two-b.tally" \
   --json "$work/two-merged.json"
 check "byte for byte" cmp -s "$work/two-one.json" "$work/two-merged.json"
+expect_exit 0 "two scenarios under one strategy" "$faultline" "${two[@]}" \
+  --strategy critical-path --json "$work/two-strategy.json"
+check "say it in the text" grep -q "webex-dc-us-loss.yaml (strategy critical-path)" \
+  "$work/stdout"
+check "and in the JSON" grep -q \
+  '"name": "scenarios/webex-dc-us-loss.yaml (strategy critical-path)"' "$work/two-strategy.json"
 expect_exit 2 "a comparison's tally needs its strategies named" "$faultline" compare \
   scenarios/webex-2018-09-25.yaml --strategy "" --strategy critical-path --runs 5 \
   --tally "$work/unnamed.tally"

@@ -978,11 +978,15 @@ std::optional<std::vector<faultline::Variant>> variants_of(
     const std::vector<std::string>& scenarios, const std::vector<std::string>& strategies) {
   std::vector<faultline::Variant> variants;
   if (scenarios.size() == 2 && strategies.size() <= 1) {
+    // A strategy given for both is in each variant's name, so that every
+    // output says what was compared (found by a helper: none said so).
+    const std::string strategy = strategies.empty() ? "" : strategies.front();
     for (const auto& path : scenarios) {
-      const auto scenario = load_scenario(path, strategies.empty() ? "" : strategies.front());
+      const auto scenario = load_scenario(path, strategy);
       if (!scenario)
         return std::nullopt;
-      variants.push_back({path, scenario});
+      variants.push_back(
+          {strategy.empty() ? path : path + " (strategy " + strategy + ")", scenario});
     }
   } else if (scenarios.size() == 1 && strategies.size() >= 2) {
     for (const auto& strategy : strategies) {
