@@ -543,6 +543,15 @@ std::string wait_reason(const Scenario& scenario, const WaitCause& cause) {
     return busy->holding.empty() ? crew(busy->crew) + " has no members"
                                  : crew(busy->crew) + " busy with " + names(busy->holding, step);
   }
+  if (const auto* batch = std::get_if<BatchMembersWait>(&cause)) {
+    const std::string needs =
+        fmt::format("a batch needs {} of {}'s members", batch->members, crew(batch->crew));
+    if (batch->crew_size < batch->members)
+      return needs + (batch->crew_size == 0 ? ", which has none"
+                                            : fmt::format(", which has {}", batch->crew_size));
+    return needs + ", busy with " +
+           (batch->holding.empty() ? "its other batches" : names(batch->holding, step));
+  }
   return "gate waiting for " + names(std::get<GateWait>(cause).services, service);
 }
 

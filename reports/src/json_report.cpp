@@ -67,6 +67,13 @@ ordered_json wait_json(const Scenario& scenario, const Wait& w) {
     j["held_by"] = ordered_json::array();
     for (const StepId s : busy->holding)
       j["held_by"].push_back(step(s));
+  } else if (const auto* batch = std::get_if<BatchMembersWait>(&w.cause)) {
+    j["crew"] = scenario.crews[batch->crew.value].id;
+    j["members"] = batch->members;
+    j["crew_size"] = batch->crew_size;
+    j["held_by"] = ordered_json::array();
+    for (const StepId s : batch->holding)
+      j["held_by"].push_back(step(s));
   } else if (const auto* required = std::get_if<RequirementWait>(&w.cause)) {
     j["services"] = service_ids(*scenario.topology, required->services);
   } else if (const auto* gate = std::get_if<GateWait>(&w.cause)) {

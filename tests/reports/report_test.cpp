@@ -880,6 +880,40 @@ TEST_F(Reports, EveryOutputNamesWorkPausedOffShift) {
   EXPECT_LT(bar, pause) << "drawn over the bar";
 }
 
+// members_cut.yaml: r's second batch waits 23h for two of ops's members
+// (see stalls_test).
+TEST_F(Reports, EveryOutputNamesABatchWaitingForCrewMembers) {
+  const auto scenario = load("tests/replay/fixtures/tenants/members_cut.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string why =
+      "a batch needs 2 of ops's members, which has 1 until 2024-01-11 09:00 UTC";
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(text.find("r                            2024-01-10 10:00 UTC         23h  " + why),
+            std::string::npos)
+      << text;
+  const std::string summary = reports::replay_summary(*scenario, r);
+  EXPECT_NE(summary.find("| r | 2024-01-10 10:00 UTC | 23h | " + why + " |"), std::string::npos)
+      << summary;
+
+  const auto json = reports::replay_json(*scenario, r);
+  const auto& step = json["steps"][0];
+  EXPECT_EQ(step["stalled_s"], 23 * 3600);
+  EXPECT_EQ(step["waits"][0]["cause"], "batch_members");
+  EXPECT_EQ(step["waits"][0]["crew"], "ops");
+  EXPECT_EQ(step["waits"][0]["members"], 2);
+  EXPECT_EQ(step["waits"][0]["crew_size"], 1);
+  EXPECT_TRUE(step["waits"][0]["held_by"].empty());
+
+  const std::string html = reports::replay_html(*scenario, r);
+  const auto bar = html.find("r: done; started 2024-01-10 09:00 UTC");
+  const auto wait = html.find("r: from 2024-01-10 10:00 UTC, a batch needs 2 of ops&#39;s members");
+  ASSERT_NE(bar, std::string::npos);
+  ASSERT_NE(wait, std::string::npos);
+  EXPECT_LT(bar, wait) << "drawn over the bar, as the step was under way";
+  EXPECT_NE(html.find("crew busy elsewhere, or short of a batch&#39;s members"), std::string::npos)
+      << "the legend";
+}
+
 // requires.yaml: restore-app awaits db from T0 to 3h (see step_semantics_test).
 TEST_F(Reports, EveryOutputNamesTheServicesAStepAwaited) {
   const auto scenario = load("tests/runbook/fixtures/semantics/requires.yaml");

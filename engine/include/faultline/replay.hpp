@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -143,6 +144,14 @@ struct StepOutcome {
   // a group's cut-off users fall by a share, that share of the group's loss
   // not yet put down to anything goes to the cause.
   UserTime restored_loss;
+  // A restore-tenants step, with the timeline only, for the Waits
+  // (stalls.hpp): when each batch held its members, from its start until
+  // it was over, in the order the batches were over; and the stretches in
+  // which a batch was ready to start but the crew did not give it its
+  // members, on shift or off, in time order. Those under way at the end
+  // end there.
+  std::vector<std::pair<SimTime, SimTime>> batches_held;
+  std::vector<std::pair<SimTime, SimTime>> batch_member_waits;
   // Registered users no longer cut off over the instants at which it
   // completed or finished a wave (at network fidelity, over the first
   // network step from then): each such drop counts in full for every step

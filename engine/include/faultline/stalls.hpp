@@ -43,6 +43,16 @@ struct CrewBusyWait {
   CrewId crew;
   std::vector<StepId> holding;
 };
+// Under way, a restore-tenants step had a batch ready to start and its
+// crew on shift, but not the members a batch needs: other steps held them
+// (these, in the order first seen holding), or its own batches did, or the
+// crew had fewer than that (its size as the wait began).
+struct BatchMembersWait {
+  CrewId crew;
+  int members = 0;  // a batch's
+  int crew_size = 0;
+  std::vector<StepId> holding;
+};
 // The work was done, but these services of its gate were not operational,
 // in the order they came back (the last one opened the gate; one still out
 // at the end of the run comes last).
@@ -51,7 +61,7 @@ struct GateWait {
 };
 
 using WaitCause = std::variant<PredecessorsWait, EarliestStartWait, RequirementWait, OffShiftWait,
-                               CrewBusyWait, GateWait>;
+                               CrewBusyWait, BatchMembersWait, GateWait>;
 
 struct Wait {
   SimTime from;
@@ -70,7 +80,8 @@ struct Wait {
 // is free of it, they are the stretches its crew was off shift, but for
 // those in which it was waiting to retry a failed attempt (the time before
 // a retry is drawn on its own; a restore-tenants step's batches waiting to
-// retry are not told apart).
+// retry are not told apart), and, on shift, those in which a batch ready to
+// start waited for its members.
 struct StepWaits {
   std::optional<SimTime> released;  // its predecessors were done
   std::vector<Wait> waits;
@@ -98,7 +109,7 @@ struct Stall {
 std::vector<Stall> stalls(const std::vector<StepWaits>& waits);
 
 // "predecessors", "earliest_start", "requires", "off_shift", "crew_busy",
-// "gate": a cause's name in JSON and CSV.
+// "batch_members", "gate": a cause's name in JSON and CSV.
 std::string_view cause_name(const WaitCause& cause);
 
 }  // namespace faultline

@@ -39,6 +39,7 @@ void BatchPipelines::reset() {
     p.under_way = 0;
     p.any_gave_up = false;
     p.last_method = 0;
+    p.short_of_members_since.reset();
     p.arrived.clear();
     p.arrivals.clear();
   }
@@ -290,8 +291,10 @@ std::span<const StepId> BatchPipelines::fill() {
   for (const StepId s : filling_) {
     Pipeline& p = pipelines_[s.value];
     // Its last batches were skipped as another ended, which said so.
-    if (p.next == p.batches.size())
+    if (p.next == p.batches.size()) {
+      note_member_wait(s, p);
       continue;
+    }
     // Batches whose tenants came back meanwhile need no crew to skip.
     skip_empty_batches(s);
     const BatchPlan& plan = *run_.scenario.steps[s.value].batches;
@@ -300,6 +303,7 @@ std::span<const StepId> BatchPipelines::fill() {
       if (!start_next_batch(s))
         runbook_.release_members(s, plan.members);
     }
+    note_member_wait(s, p);
     if (p.next < p.batches.size())
       *keep++ = s;
     else if (p.under_way == 0)
@@ -307,6 +311,36 @@ std::span<const StepId> BatchPipelines::fill() {
   }
   filling_.erase(keep, filling_.end());
   return finished_;
+}
+
+void BatchPipelines::note_member_wait(StepId s, Pipeline& p) {
+  if (!run_.recorder.recording())
+    return;
+  const bool waiting =
+      p.next < p.batches.size() && p.under_way < run_.scenario.steps[s.value].batches->at_once;
+  std::optional<SimTime>& since = p.short_of_members_since;
+  if (waiting && !since) {
+    since = run_.now;
+  } else if (!waiting && since) {
+    if (*since < run_.now)
+      run_.result->steps[s.value].batch_member_waits.emplace_back(*since, run_.now);
+    since.reset();
+  }
+}
+
+void BatchPipelines::finish() {
+  if (!run_.recorder.recording())
+    return;
+  for (std::uint32_t s = 0; s < pipelines_.size(); ++s) {
+    const Pipeline& p = pipelines_[s];
+    StepOutcome& outcome = run_.result->steps[s];
+    for (std::size_t b = 0; b < p.next; ++b) {
+      if (!p.batches[b].over)
+        outcome.batches_held.emplace_back(p.batches[b].started, run_.now);
+    }
+    if (p.short_of_members_since && *p.short_of_members_since < run_.now)
+      outcome.batch_member_waits.emplace_back(*p.short_of_members_since, run_.now);
+  }
 }
 
 std::optional<SimTime> BatchPipelines::next_shift_start() const {
@@ -409,6 +443,8 @@ PipelineProgress BatchPipelines::batch_over(StepId s, BatchId b) {
   runbook_.release_members(s, step.batches->members);
   if (step.crew)
     crew_spans_.push_back({*step.crew, step.batches->members, batch.started, run_.now});
+  if (run_.recorder.recording())
+    run_.result->steps[s.value].batches_held.emplace_back(batch.started, run_.now);
   skip_empty_batches(s);
   return progress(p);
 }

@@ -59,6 +59,9 @@ class BatchPipelines {
   // The step is over (done or failed): methods still to arrive no longer
   // wake the run.
   void stop(StepId s);
+  // The run ends now: a batch still waiting for its members waits until
+  // the end.
+  void finish();
   // The method of the step's last batch to give up, or, with none given
   // up, of its last batch to be over; with no batch, its first available.
   std::size_t last_method(StepId s) const { return pipelines_[s.value].last_method; }
@@ -104,6 +107,9 @@ class BatchPipelines {
     int under_way = 0;     // started, and neither done nor given up
     bool any_gave_up = false;
     std::size_t last_method = 0;
+    // With the timeline: since when a batch is ready but has not the
+    // members it needs.
+    std::optional<SimTime> short_of_members_since;
     std::vector<char> arrived;  // by method: available, as last checked
     std::vector<EventHandle> arrivals;  // MethodArrives still to come
   };
@@ -124,6 +130,9 @@ class BatchPipelines {
   // Skips the batches ahead none of whose tenants is still out.
   void skip_empty_batches(StepId s);
   PipelineProgress progress(const Pipeline& p) const;
+  // With the timeline, a batch's wait for members begins or ends as fill
+  // leaves the pipeline.
+  void note_member_wait(StepId s, Pipeline& p);
   bool available(const Method& m) const;
   // The first method available that has not given up on the batch.
   std::optional<std::size_t> first_available(StepId s, std::uint64_t gave_up) const;

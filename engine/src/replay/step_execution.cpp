@@ -470,6 +470,8 @@ double StepExecution::enabled_by(const Step& step, int waves) const {
 }
 
 void StepExecution::finish() {
+  if (pipelines_.any_batches())
+    pipelines_.finish();
   for (std::uint32_t s = 0; s < attempts_.size(); ++s)
     run_.result->steps[s].released = runbook_.released(StepId{s});
 }

@@ -47,29 +47,73 @@ class WaitContext {
     return std::nullopt;
   }
 
-  // A step holds a member of its crew from its start until the crew is free
-  // of it (or the end of the run).
+  // A step holds members of its crew from its start until the crew is free
+  // of it (or the end of the run); a restore-tenants step, while one of its
+  // batches is under way.
   SimTime freed(StepId s) const { return result_.steps[s.value].crew_freed.value_or(result_.end); }
-  bool holds_at(StepId s, CrewId crew, SimTime t) const {
+  bool holds_at(StepId s, CrewId crew, SimTime t) const { return holds_during(s, crew, t, t); }
+  // It held some at a time in [from, to], or at `from` when they are equal.
+  bool holds_during(StepId s, CrewId crew, SimTime from, SimTime to) const {
+    if (scenario_.steps[s.value].crew != crew)
+      return false;
+    const auto overlaps = [&](SimTime begins, SimTime ends) {
+      return begins <= to && from < ends && (from != to || begins <= from);
+    };
+    if (scenario_.steps[s.value].batches) {
+      const auto& held = result_.steps[s.value].batches_held;
+      return std::any_of(held.begin(), held.end(),
+                         [&](const auto& span) { return overlaps(span.first, span.second); });
+    }
     const auto& started = result_.steps[s.value].started;
-    return scenario_.steps[s.value].crew == crew && started && *started <= t && t < freed(s);
+    return started && overlaps(*started, freed(s));
+  }
+  // The first time after t at which the step starts or stops holding
+  // members; nothing when it never does.
+  std::optional<SimTime> next_hold_change(StepId s, SimTime t) const {
+    std::optional<SimTime> next;
+    const auto consider = [&](SimTime begins, SimTime ends) {
+      for (const SimTime at : {begins, ends}) {
+        if (at > t && (!next || at < *next))
+          next = at;
+      }
+    };
+    if (scenario_.steps[s.value].batches) {
+      for (const auto& [begins, ends] : result_.steps[s.value].batches_held)
+        consider(begins, ends);
+    } else if (const auto& started = result_.steps[s.value].started) {
+      consider(*started, freed(s));
+    }
+    return next;
   }
 
-  // Nobody is on the crew at t: it was resized to none (the run makes a
-  // resize before any step starts at its instant), and no step keeps a
-  // member on past the cut.
-  bool nobody_on(CrewId crew, SimTime t) const {
+  // The crew's size at t, after the resizes up to t: the run makes a
+  // resize before any step starts at its instant.
+  int size_at(CrewId crew, SimTime t) const {
     const Crew& c = scenario_.crews[crew.value];
     int size = c.size;
     for (const CrewResize& r : c.resized) {
       if (r.at <= t)
         size = r.size;
     }
-    for (std::uint32_t s = 0; size == 0 && s < scenario_.steps.size(); ++s) {
+    return size;
+  }
+  std::optional<SimTime> next_resize(CrewId crew, SimTime t) const {
+    for (const CrewResize& r : scenario_.crews[crew.value].resized) {
+      if (r.at > t)
+        return r.at;
+    }
+    return std::nullopt;
+  }
+  // Nobody is on the crew at t: it was resized to none, and no step keeps
+  // a member on past the cut.
+  bool nobody_on(CrewId crew, SimTime t) const {
+    if (size_at(crew, t) > 0)
+      return false;
+    for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
       if (holds_at(StepId{s}, crew, t))
         return false;
     }
-    return size == 0;
+    return true;
   }
   // When a crew with nobody on it at t has members again: its first
   // resize after t to a size above none; nothing when it never has.
@@ -79,6 +123,17 @@ class WaitContext {
         return r.at;
     }
     return std::nullopt;
+  }
+
+  // The wait of a batch of step s for `members` of the crew, on shift from
+  // t to `to`: the other steps that held some of them meanwhile.
+  BatchMembersWait batch_members(StepId s, CrewId crew, int members, SimTime t, SimTime to) const {
+    BatchMembersWait wait{crew, members, size_at(crew, t), {}};
+    for (std::uint32_t other = 0; other < scenario_.steps.size(); ++other) {
+      if (StepId{other} != s && holds_during(StepId{other}, crew, t, to))
+        wait.holding.push_back(StepId{other});
+    }
+    return wait;
   }
 
   // The wait of a step of `crew` that is on shift at t but not started:
@@ -96,12 +151,10 @@ class WaitContext {
       const StepId other{s};
       if (other == waiting || scenario_.steps[s].crew != crew)
         continue;
-      if (holds_at(other, crew, t)) {
+      if (holds_at(other, crew, t))
         busy.holding.push_back(other);
-        to = std::min(to, freed(other));
-      } else if (const auto& started = result_.steps[s].started; started && *started > t) {
-        to = std::min(to, *started);
-      }
+      if (const auto change = next_hold_change(other, t))
+        to = std::min(to, *change);
     }
     return {t, to, busy};
   }
@@ -176,39 +229,51 @@ class WaitContext {
 
 // A crew busy with other steps, and one with no members at all (resized
 // to none), are two causes: merged, the steps that held it before were
-// named for the time it had nobody.
-bool same_crew_wait(const CrewBusyWait& a, const CrewBusyWait& b) {
-  return a.crew == b.crew && a.holding.empty() == b.holding.empty();
+// named for the time it had nobody. So are a batch's members held by other
+// steps and by its own step's batches.
+bool goes_on(const WaitCause& last, const WaitCause& next) {
+  if (last.index() != next.index())
+    return false;
+  if (const auto* busy = std::get_if<CrewBusyWait>(&last)) {
+    const auto& more = std::get<CrewBusyWait>(next);
+    return busy->crew == more.crew && busy->holding.empty() == more.holding.empty();
+  }
+  if (const auto* batch = std::get_if<BatchMembersWait>(&last)) {
+    const auto& more = std::get<BatchMembersWait>(next);
+    return batch->crew == more.crew && batch->crew_size == more.crew_size &&
+           batch->holding.empty() == more.holding.empty();
+  }
+  if (const auto* off = std::get_if<OffShiftWait>(&last)) {
+    const auto& more = std::get<OffShiftWait>(next);
+    return off->crew == more.crew && off->work_paused == more.work_paused;
+  }
+  if (const auto* required = std::get_if<RequirementWait>(&last))
+    return required->services == std::get<RequirementWait>(next).services;
+  return false;
 }
 
-// Adds a wait, merged into the last one when it goes on with the same cause
-// (a crew busy with other steps, or off shift, or the same services not as
-// required, again).
+// The steps of `more` not yet in `holding`, in their order.
+void join(std::vector<StepId>& holding, const std::vector<StepId>& more) {
+  for (const StepId s : more) {
+    if (std::find(holding.begin(), holding.end(), s) == holding.end())
+      holding.push_back(s);
+  }
+}
+
+// Adds a wait, merged into the last one when it goes on with the same cause.
 void add(std::vector<Wait>& waits, Wait w) {
   if (w.to <= w.from)
     return;
-  if (!waits.empty() && waits.back().to == w.from &&
-      waits.back().cause.index() == w.cause.index()) {
-    Wait& last = waits.back();
-    auto* busy = std::get_if<CrewBusyWait>(&last.cause);
-    const auto* more = std::get_if<CrewBusyWait>(&w.cause);
-    const auto* off = std::get_if<OffShiftWait>(&last.cause);
-    const auto* required = std::get_if<RequirementWait>(&last.cause);
-    if ((busy && same_crew_wait(*busy, *more)) ||
-        (off && off->crew == std::get<OffShiftWait>(w.cause).crew &&
-         off->work_paused == std::get<OffShiftWait>(w.cause).work_paused) ||
-        (required && required->services == std::get<RequirementWait>(w.cause).services)) {
-      last.to = w.to;
-      if (busy) {
-        for (const StepId s : more->holding) {
-          if (std::find(busy->holding.begin(), busy->holding.end(), s) == busy->holding.end())
-            busy->holding.push_back(s);
-        }
-      }
-      return;
-    }
+  if (waits.empty() || waits.back().to != w.from || !goes_on(waits.back().cause, w.cause)) {
+    waits.push_back(std::move(w));
+    return;
   }
-  waits.push_back(std::move(w));
+  Wait& last = waits.back();
+  last.to = w.to;
+  if (auto* busy = std::get_if<CrewBusyWait>(&last.cause))
+    join(busy->holding, std::get<CrewBusyWait>(w.cause).holding);
+  else if (auto* batch = std::get_if<BatchMembersWait>(&last.cause))
+    join(batch->holding, std::get<BatchMembersWait>(w.cause).holding);
 }
 
 // The predecessor that finished last, as the step was released.
@@ -240,10 +305,13 @@ void add_crew_waits(const WaitContext& context, CrewId crew, StepId s, SimTime t
                     std::vector<Wait>& waits) {
   while (t < until) {
     const ShiftCalendar& calendar = context.calendar(crew);
-    Wait w = context.nobody_on(crew, t) ? no_members(context, crew, t, until)
-             : calendar.on_shift(t)
-                 ? context.crew_busy(s, crew, t, until)
-                 : Wait{t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
+    Wait w;
+    if (context.nobody_on(crew, t))
+      w = no_members(context, crew, t, until);
+    else if (calendar.on_shift(t))
+      w = context.crew_busy(s, crew, t, until);
+    else
+      w = {t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
     t = w.to;
     add(waits, std::move(w));
   }
@@ -290,17 +358,79 @@ void add_pauses(const ShiftCalendar& calendar, CrewId crew, SimTime from, SimTim
 }
 
 // From its start until its crew is free of it, the step's work pauses while
-// its crew is off shift, except while it waits to retry.
-void add_work_pauses(const WaitContext& context, CrewId crew, StepId s, std::vector<Wait>& waits) {
+// its crew is off shift, except in the stretches `not_paused` (in order of
+// their starts): while it waits to retry, or for members its crew has not.
+void add_work_pauses(const WaitContext& context, CrewId crew, StepId s,
+                     const std::vector<std::pair<SimTime, SimTime>>& not_paused,
+                     std::vector<Wait>& waits) {
   if (!context.has_shifts(crew))
     return;
   SimTime from = *context.result().steps[s.value].started;
   const SimTime until = context.freed(s);
-  for (const auto& [failed, retried] : context.retry_delays(s)) {
-    add_pauses(context.calendar(crew), crew, from, std::min(failed, until), waits);
-    from = std::max(from, retried);
+  for (const auto& [begins, ends] : not_paused) {
+    add_pauses(context.calendar(crew), crew, from, std::min(begins, until), waits);
+    from = std::max(from, ends);
   }
   add_pauses(context.calendar(crew), crew, from, until, waits);
+}
+
+// The stretches in which a batch of a restore-tenants step was ready to
+// start but had not its members: on shift, and, while its crew had nobody,
+// off shift too (as a step not started waits: see no_members), each cut
+// where the crew's shift or size changes.
+void add_member_waits(const WaitContext& context, const Step& step, StepId s,
+                      std::vector<Wait>& waits) {
+  const CrewId crew = *step.crew;
+  const ShiftCalendar& calendar = context.calendar(crew);
+  for (const auto& [from, until] : context.result().steps[s.value].batch_member_waits) {
+    SimTime t = from;
+    while (t < until) {
+      SimTime to = until;
+      if (context.size_at(crew, t) == 0) {
+        to = std::min(until, context.members_back(crew, t).value_or(until));
+      } else if (!calendar.on_shift(t)) {
+        t = std::min(calendar.next_shift_start(t), until);
+        continue;
+      } else {
+        to = std::min(until, calendar.shift_ends(t).value_or(until));
+        to = std::min(to, context.next_resize(crew, t).value_or(to));
+      }
+      add(waits, {t, to, context.batch_members(s, crew, step.batches->members, t, to)});
+      t = to;
+    }
+  }
+}
+
+// From its start until its crew is free of it: its batches waiting for
+// members, and its work paused off shift but while it waits to retry or
+// for members its crew has not, in time order.
+void add_under_way_waits(const WaitContext& context, const Step& step, StepId s,
+                         std::vector<Wait>& waits) {
+  std::vector<Wait> under_way;
+  if (step.batches)
+    add_member_waits(context, step, s, under_way);
+  std::vector<std::pair<SimTime, SimTime>> not_paused = context.retry_delays(s);
+  for (const Wait& w : under_way) {
+    if (std::get<BatchMembersWait>(w.cause).crew_size == 0)
+      not_paused.emplace_back(w.from, w.to);
+  }
+  std::sort(not_paused.begin(), not_paused.end());
+  add_work_pauses(context, *step.crew, s, not_paused, under_way);
+  // Sorted by reference: see stalls().
+  std::vector<const Wait*> in_order;
+  for (const Wait& w : under_way)
+    in_order.push_back(&w);
+  std::stable_sort(in_order.begin(), in_order.end(),
+                   [](const Wait* a, const Wait* b) { return a->from < b->from; });
+  for (const Wait* w : in_order)
+    add(waits, *w);
+}
+
+// A pause, or a batch's wait for members, under way as the run ended.
+bool under_way_at_end(const Wait& w, const StepOutcome& o, SimTime end) {
+  const auto* off = std::get_if<OffShiftWait>(&w.cause);
+  return ((off && off->work_paused) || std::holds_alternative<BatchMembersWait>(w.cause)) &&
+         !o.crew_freed && w.to == end;
 }
 
 StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const RunResult& result,
@@ -318,11 +448,8 @@ StepWaits waits_of(const WaitContext& context, const Scenario& scenario, const R
   if (!o.started && !o.skipped && !out.waits.empty())
     out.waits.back().at_end = true;
   if (o.started && step.crew) {
-    add_work_pauses(context, *step.crew, s, out.waits);
-    // A pause under way as the run ended.
-    if (const auto* off =
-            out.waits.empty() ? nullptr : std::get_if<OffShiftWait>(&out.waits.back().cause);
-        off && off->work_paused && !o.crew_freed && out.waits.back().to == result.end)
+    add_under_way_waits(context, step, s, out.waits);
+    if (!out.waits.empty() && under_way_at_end(out.waits.back(), o, result.end))
       out.waits.back().at_end = true;
   }
   if (o.work_done) {
@@ -404,6 +531,7 @@ std::string_view cause_name(const WaitCause& cause) {
                         [](const RequirementWait&) { return std::string_view{"requires"}; },
                         [](const OffShiftWait&) { return std::string_view{"off_shift"}; },
                         [](const CrewBusyWait&) { return std::string_view{"crew_busy"}; },
+                        [](const BatchMembersWait&) { return std::string_view{"batch_members"}; },
                         [](const GateWait&) { return std::string_view{"gate"}; },
                     },
                     cause);

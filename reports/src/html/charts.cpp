@@ -208,25 +208,29 @@ void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& r
   }
 }
 
-bool work_paused(const Wait& w) {
+// Its work paused off shift, or a batch waiting for members: the step
+// was under way.
+bool while_under_way(const Wait& w) {
   const auto* off = std::get_if<OffShiftWait>(&w.cause);
-  return off && off->work_paused;
+  return (off && off->work_paused) || std::holds_alternative<BatchMembersWait>(w.cause);
 }
 
 // The times in which the step was ready but could not start, or its work
-// was done but its gate was not open (`paused` false); or those in which its
-// work was paused, drawn over its bar (`paused` true).
+// was done but its gate was not open (`paused` false); or those in which it
+// was under way, its work paused or a batch waiting for members, drawn over
+// its bar (`paused` true).
 void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step, double top,
                 const TimeAxis& x, bool paused) {
   for (const Wait& w : waits.waits) {
     std::string style;
-    if (std::holds_alternative<PredecessorsWait>(w.cause) || work_paused(w) != paused)
+    if (std::holds_alternative<PredecessorsWait>(w.cause) || while_under_way(w) != paused)
       continue;
     if (std::holds_alternative<GateWait>(w.cause)) {
       style = "data gate";
     } else if (std::holds_alternative<OffShiftWait>(w.cause)) {
       style = "data wait-off-shift";
-    } else if (std::holds_alternative<CrewBusyWait>(w.cause)) {
+    } else if (std::holds_alternative<CrewBusyWait>(w.cause) ||
+               std::holds_alternative<BatchMembersWait>(w.cause)) {
       style = "data wait-crew-busy";
     } else if (std::holds_alternative<RequirementWait>(w.cause)) {
       style = "data wait-requires";
@@ -307,8 +311,13 @@ std::vector<std::pair<std::string, std::string>> gantt_legend(const RunResult& r
          "wait-requires", "a service it requires not yet as it needs");
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<OffShiftWait>(c); }),
          "wait-off-shift", "crew off shift");
-  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<CrewBusyWait>(c); }),
-         "wait-crew-busy", "crew busy elsewhere");
+  const bool batches_waited =
+      any_wait([](const WaitCause& c) { return std::holds_alternative<BatchMembersWait>(c); });
+  add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<CrewBusyWait>(c); }) ||
+             batches_waited,
+         "wait-crew-busy",
+         batches_waited ? "crew busy elsewhere, or short of a batch's members"
+                        : "crew busy elsewhere");
   add_if(any_wait([](const WaitCause& c) { return std::holds_alternative<GateWait>(c); }), "gate",
          "waiting at a verification gate");
   add_if(any_entry(TimelineKind::step_attempt_failed), "attempt-failed", "an attempt failed");

@@ -59,7 +59,7 @@ namespace faultline::reports {
 // the next, hard or soft) and hard (every link hard), and between them pass
 // through every service on a cycle, the hard cycles first; each was an
 // array of services, one per group of services on cycles with each other.
-inline constexpr int kSchemaVersion = 15;
+inline constexpr int kSchemaVersion = 16;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
