@@ -549,8 +549,7 @@ std::string wait_reason(const Scenario& scenario, const WaitCause& cause) {
     if (batch->crew_size < batch->members)
       return needs + (batch->crew_size == 0 ? ", which has none"
                                             : fmt::format(", which has {}", batch->crew_size));
-    return needs + ", busy with " +
-           (batch->holding.empty() ? "its other batches" : names(batch->holding, step));
+    return needs + ", busy with " + names(batch->holding, step);
   }
   return "gate waiting for " + names(std::get<GateWait>(cause).services, service);
 }

@@ -81,7 +81,22 @@ TEST(Stalls, ABatchWaitingForCrewMembersIsAWait) {
   const std::vector<BatchWaitCase> cases = {
       {"members_cut.yaml", Duration::hours(1), Duration::hours(24), 1, {}, false, 15'500},
       {"members_held.yaml", Duration{}, Duration::hours(3), 2, {"fix-app"}, false, 11'400},
-      {"members_emptied.yaml", Duration::hours(4), Duration::hours(48), 0, {}, true, 51'200}};
+      {"members_emptied.yaml", Duration::hours(4), Duration::hours(48), 0, {}, true, 51'200},
+      {"members_then_own.yaml", Duration{}, Duration::hours(3), 3, {"fix-app"}, false, 8'500},
+      {"members_until_the_wait_ends.yaml",
+       Duration{},
+       Duration::hours(3),
+       3,
+       {"fix-a", "fix-b"},
+       false,
+       7'300},
+      {"members_cut_off_shift.yaml",
+       Duration::hours(1),
+       Duration::hours(48),
+       1,
+       {},
+       false,
+       29'900}};
   for (const BatchWaitCase& c : cases) {
     SCOPED_TRACE(c.fixture);
     const auto scenario = load(std::string("replay/fixtures/tenants/") + c.fixture);
@@ -323,8 +338,9 @@ TEST(Stalls, WaitsAccountForAllTheTimeBeforeAStart) {
         "runbook/fixtures/layered.yaml", "replay/fixtures/crew_contention.yaml",
         "runbook/fixtures/semantics/crew_emptied.yaml",
         "runbook/fixtures/semantics/crew_emptied_off_shift.yaml",
-        "replay/fixtures/tenants/members_emptied.yaml", "scenarios/webex-2018-09-25.yaml",
-        "scenarios/webex-dc-us-loss.yaml"}) {
+        "replay/fixtures/tenants/members_emptied.yaml",
+        "replay/fixtures/tenants/members_until_the_wait_ends.yaml",
+        "scenarios/webex-2018-09-25.yaml", "scenarios/webex-dc-us-loss.yaml"}) {
     SCOPED_TRACE(path);
     const auto scenario = load(path);
     const RunResult result = replay(*scenario);

@@ -43,10 +43,11 @@ struct CrewBusyWait {
   CrewId crew;
   std::vector<StepId> holding;
 };
-// Under way, a restore-tenants step had a batch ready to start and its
-// crew on shift, but not the members a batch needs: other steps held them
-// (these, in the order first seen holding), or its own batches did, or the
-// crew had fewer than that (its size as the wait began).
+// Under way, a restore-tenants step had a batch ready to start but not the
+// members a batch needs: its crew had fewer than that (its size as the wait
+// began), on shift or off; or, on shift, other steps held them (these, in
+// the order first seen holding). Its own batches holding the crew are work
+// on it, not a wait.
 struct BatchMembersWait {
   CrewId crew;
   int members = 0;  // a batch's
@@ -80,8 +81,8 @@ struct Wait {
 // is free of it, they are the stretches its crew was off shift, but for
 // those in which it was waiting to retry a failed attempt (the time before
 // a retry is drawn on its own; a restore-tenants step's batches waiting to
-// retry are not told apart), and, on shift, those in which a batch ready to
-// start waited for its members.
+// retry are not told apart), and those in which a batch ready to start
+// waited for its members.
 struct StepWaits {
   std::optional<SimTime> released;  // its predecessors were done
   std::vector<Wait> waits;

@@ -51,21 +51,17 @@ class WaitContext {
   // of it (or the end of the run); a restore-tenants step, while one of its
   // batches is under way.
   SimTime freed(StepId s) const { return result_.steps[s.value].crew_freed.value_or(result_.end); }
-  bool holds_at(StepId s, CrewId crew, SimTime t) const { return holds_during(s, crew, t, t); }
-  // It held some at a time in [from, to], or at `from` when they are equal.
-  bool holds_during(StepId s, CrewId crew, SimTime from, SimTime to) const {
+  bool holds_at(StepId s, CrewId crew, SimTime t) const {
     if (scenario_.steps[s.value].crew != crew)
       return false;
-    const auto overlaps = [&](SimTime begins, SimTime ends) {
-      return begins <= to && from < ends && (from != to || begins <= from);
-    };
+    const auto within = [&](SimTime begins, SimTime ends) { return begins <= t && t < ends; };
     if (scenario_.steps[s.value].batches) {
       const auto& held = result_.steps[s.value].batches_held;
       return std::any_of(held.begin(), held.end(),
-                         [&](const auto& span) { return overlaps(span.first, span.second); });
+                         [&](const auto& span) { return within(span.first, span.second); });
     }
     const auto& started = result_.steps[s.value].started;
-    return started && overlaps(*started, freed(s));
+    return started && within(*started, freed(s));
   }
   // The first time after t at which the step starts or stops holding
   // members; nothing when it never does.
@@ -124,39 +120,39 @@ class WaitContext {
     }
     return std::nullopt;
   }
-
-  // The wait of a batch of step s for `members` of the crew, on shift from
-  // t to `to`: the other steps that held some of them meanwhile.
-  BatchMembersWait batch_members(StepId s, CrewId crew, int members, SimTime t, SimTime to) const {
-    BatchMembersWait wait{crew, members, size_at(crew, t), {}};
+  // The steps other than s that hold members of the crew at t.
+  std::vector<StepId> others_holding(StepId s, CrewId crew, SimTime t) const {
+    std::vector<StepId> holding;
     for (std::uint32_t other = 0; other < scenario_.steps.size(); ++other) {
-      if (StepId{other} != s && holds_during(StepId{other}, crew, t, to))
-        wait.holding.push_back(StepId{other});
+      if (StepId{other} != s && holds_at(StepId{other}, crew, t))
+        holding.push_back(StepId{other});
     }
-    return wait;
+    return holding;
+  }
+  // The first time after t at which another step of the crew starts or
+  // stops holding members.
+  std::optional<SimTime> next_change_of_others(StepId s, CrewId crew, SimTime t) const {
+    std::optional<SimTime> next;
+    for (std::uint32_t other = 0; other < scenario_.steps.size(); ++other) {
+      if (StepId{other} == s || scenario_.steps[other].crew != crew)
+        continue;
+      if (const auto change = next_hold_change(StepId{other}, t);
+          change && (!next || *change < *next))
+        next = change;
+    }
+    return next;
   }
 
   // The wait of a step of `crew` that is on shift at t but not started:
   // whoever holds the crew's members, until that or the shift changes.
   Wait crew_busy(StepId waiting, CrewId crew, SimTime t, SimTime until) const {
-    CrewBusyWait busy{crew, {}};
     SimTime to = until;
-    if (const auto ends = calendar(crew).shift_ends(t))
-      to = std::min(to, *ends);
-    for (const CrewResize& r : scenario_.crews[crew.value].resized) {
-      if (r.at > t)
-        to = std::min(to, r.at);
-    }
-    for (std::uint32_t s = 0; s < scenario_.steps.size(); ++s) {
-      const StepId other{s};
-      if (other == waiting || scenario_.steps[s].crew != crew)
-        continue;
-      if (holds_at(other, crew, t))
-        busy.holding.push_back(other);
-      if (const auto change = next_hold_change(other, t))
+    for (const auto change : {calendar(crew).shift_ends(t), next_resize(crew, t),
+                              next_change_of_others(waiting, crew, t)}) {
+      if (change)
         to = std::min(to, *change);
     }
-    return {t, to, busy};
+    return {t, to, CrewBusyWait{crew, others_holding(waiting, crew, t)}};
   }
 
   // The services of a gate that were not operational at some time in
@@ -375,27 +371,35 @@ void add_work_pauses(const WaitContext& context, CrewId crew, StepId s,
 }
 
 // The stretches in which a batch of a restore-tenants step was ready to
-// start but had not its members: on shift, and, while its crew had nobody,
-// off shift too (as a step not started waits: see no_members), each cut
-// where the crew's shift or size changes.
+// start but had not its members: while its crew had fewer than a batch
+// needs, on shift or off (as a step not started waits for a crew of none:
+// see no_members); otherwise on shift, while other steps held them. A crew
+// busy with the step's own batches is at work on it, not a wait.
 void add_member_waits(const WaitContext& context, const Step& step, StepId s,
                       std::vector<Wait>& waits) {
   const CrewId crew = *step.crew;
+  const int members = step.batches->members;
   const ShiftCalendar& calendar = context.calendar(crew);
   for (const auto& [from, until] : context.result().steps[s.value].batch_member_waits) {
     SimTime t = from;
     while (t < until) {
-      SimTime to = until;
-      if (context.size_at(crew, t) == 0) {
-        to = std::min(until, context.members_back(crew, t).value_or(until));
-      } else if (!calendar.on_shift(t)) {
+      const int size = context.size_at(crew, t);
+      if (size >= members && !calendar.on_shift(t)) {
         t = std::min(calendar.next_shift_start(t), until);
         continue;
-      } else {
-        to = std::min(until, calendar.shift_ends(t).value_or(until));
-        to = std::min(to, context.next_resize(crew, t).value_or(to));
       }
-      add(waits, {t, to, context.batch_members(s, crew, step.batches->members, t, to)});
+      SimTime to = std::min(until, context.next_resize(crew, t).value_or(until));
+      std::vector<StepId> holding;
+      if (size >= members) {
+        for (const auto change :
+             {calendar.shift_ends(t), context.next_change_of_others(s, crew, t)}) {
+          if (change)
+            to = std::min(to, *change);
+        }
+        holding = context.others_holding(s, crew, t);
+      }
+      if (size < members || !holding.empty())
+        add(waits, {t, to, BatchMembersWait{crew, members, size, std::move(holding)}});
       t = to;
     }
   }
@@ -411,7 +415,7 @@ void add_under_way_waits(const WaitContext& context, const Step& step, StepId s,
     add_member_waits(context, step, s, under_way);
   std::vector<std::pair<SimTime, SimTime>> not_paused = context.retry_delays(s);
   for (const Wait& w : under_way) {
-    if (std::get<BatchMembersWait>(w.cause).crew_size == 0)
+    if (const auto& batch = std::get<BatchMembersWait>(w.cause); batch.crew_size < batch.members)
       not_paused.emplace_back(w.from, w.to);
   }
   std::sort(not_paused.begin(), not_paused.end());
