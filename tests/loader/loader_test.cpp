@@ -422,6 +422,15 @@ TEST(Loader, ReportsEveryBadShiftResizeConditionGateHoldUpAndPriority) {
   EXPECT_EQ(d.error_count(), 13u);
 }
 
+TEST(Loader, RefusesTwoSizesOfACrewAtOneTime) {
+  const auto load = load_scenario(semantics_fixture("resized_twice.yaml"));
+  EXPECT_FALSE(load.scenario);
+  EXPECT_TRUE(has_error(load.diagnostics, 11, 14,
+                        "a second size change of crew 'ops' at that time (first at line 9); give "
+                        "each time one size"));
+  EXPECT_EQ(load.diagnostics.error_count(), 1u);
+}
+
 TEST(Loader, ReportsEveryBadRequirement) {
   const auto load = load_scenario(semantics_fixture("bad_requires.yaml"));
   const auto& d = load.diagnostics;

@@ -198,6 +198,19 @@ TEST(Rehearsal, UndoGoesBackOneCommand) {
   EXPECT_TRUE(r.undo()) << "nothing left to undo";
 }
 
+// The scenario gives a crew one size at each time: a second resize at an
+// instant takes the place of the first, in the run and in what is saved.
+TEST(Rehearsal, ASecondResizeAtAnInstantTakesThePlaceOfTheFirst) {
+  Rehearsal r = open_gate();
+  ASSERT_FALSE(r.resize("app-team", 0));
+  ASSERT_FALSE(r.resize("app-team", 1));
+  EXPECT_EQ(r.result().steps[1].started, SimTime{} + Duration::hours(1)) << "as with no resize";
+  EXPECT_EQ(r.scenario().crews[0].resized.size(), 1u);
+  EXPECT_EQ(r.scenario().crews[0].resized[0].size, 1);
+  ASSERT_FALSE(r.undo());
+  EXPECT_FALSE(r.result().steps[1].started) << "back to none";
+}
+
 TEST(Rehearsal, RefusesWhatCannotBeDoneWithAReason) {
   Rehearsal r = open_gate();
   EXPECT_EQ(r.delay("fix-dbb", Duration::hours(1)),

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "faultline/strategy.hpp"
 #include "faultline/words.hpp"
@@ -689,13 +690,23 @@ class ScenarioReader {
       }
       if (const yaml::Node r = f.get("resized");
           r.defined() && reader_.sequence(r, "resized of " + what)) {
+        // The line of the size change at each time: two at one instant
+        // would let a step start between them (found in review).
+        std::map<SimTime, int> lines;
         for (const auto& change : r) {
           Fields rf(reader_, change, "a size change of " + what, schema::crew_resize);
           if (!rf.is_map())
             continue;
           CrewResize resize;
-          if (const yaml::Node t = rf.require("at"); t.defined())
-            resize.at = read_time(t, "time of a size change of " + what).value_or(SimTime{});
+          if (const yaml::Node t = rf.require("at"); t.defined()) {
+            const auto at = read_time(t, "time of a size change of " + what);
+            resize.at = at.value_or(SimTime{});
+            if (const auto [it, inserted] = lines.emplace(resize.at, reader_.at(t).line);
+                at && !inserted) {
+              reader_.error(t, "a second size change of " + what + " at that time (first at line " +
+                                   std::to_string(it->second) + "); give each time one size");
+            }
+          }
           if (const yaml::Node n = rf.require("size"); n.defined()) {
             resize.size = static_cast<int>(
                 reader_.integer(n, "size after a change of " + what, 0, 10'000).value_or(1));

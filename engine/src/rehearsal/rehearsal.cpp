@@ -77,10 +77,22 @@ void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
       break;
     }
     case Kind::resize: {
+      // A second resize at one instant takes the place of the first: the
+      // scenario gives each time one size.
+      YAML::Node crew = entry_with_id(root["crews"], edit.subject);
+      const std::string at = t0_relative(edit.at);
+      if (crew["resized"].IsSequence()) {
+        for (YAML::Node change : crew["resized"]) {
+          if (change.IsMap() && change["at"].IsScalar() && change["at"].Scalar() == at) {
+            change["size"] = edit.size;
+            return;
+          }
+        }
+      }
       YAML::Node change;
-      change["at"] = t0_relative(edit.at);
+      change["at"] = at;
       change["size"] = edit.size;
-      append(entry_with_id(root["crews"], edit.subject), "resized", change);
+      append(crew, "resized", change);
       break;
     }
   }
