@@ -220,6 +220,15 @@ TEST(ChaosExport, AnOutageOfTenantsIsNamedAndAFaultNoRunReachesIsLeftOut) {
                                                 "in no tenant too"});
 }
 
+// reach.yaml, worked in its comments.
+TEST(ChaosExport, TheNoteCountsTheUsersInNoTenantWhoseTrafficNeedsTheService) {
+  const auto scenario = testing::scenario_fixture("exports/fixtures/reach.yaml");
+  const reports::ChaosExperiment fis = reports::aws_fis_template(*scenario, replay(*scenario));
+  EXPECT_EQ(fis.notes, std::vector<std::string>{"all-out: an outage of all 2 tenants of connector "
+                                                "is injected as its instances stopped, which "
+                                                "takes it from the 27 users in no tenant too"});
+}
+
 // tenants_only.yaml, worked in its comments.
 TEST(ChaosExport, AnOutageOfEveryTenantIsInjectedWithoutANoteWhereEveryUserIsInOne) {
   const auto scenario = testing::scenario_fixture("exports/fixtures/tenants_only.yaml");
