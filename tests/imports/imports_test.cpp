@@ -126,6 +126,15 @@ TEST(BackstageImport, AGroupNamedAsADependencyIsNoService) {
                         "component or a resource"));
 }
 
+TEST(BackstageImport, AReferenceOfTheWrongKindNamesTheEntityOfThatName) {
+  Diagnostics d;
+  EXPECT_FALSE(import_backstage({fixture("wrong-kind.yaml")}, {}, d));
+  EXPECT_EQ(d.error_count(), 1U) << d.to_text();
+  EXPECT_TRUE(has_error(d, 9, 48,
+                        "resource:default/db names no entity in the files given (did you mean "
+                        "'component:default/db'?); add the file that defines it"));
+}
+
 // hostile-catalog.yaml: text YAML reads as more than text is quoted, and a
 // line break in a comment's field becomes a space, so the topology holds
 // what the catalog says and nothing else.
