@@ -211,6 +211,20 @@ TEST(Rehearsal, ASecondResizeAtAnInstantTakesThePlaceOfTheFirst) {
   EXPECT_FALSE(r.result().steps[1].started) << "back to none";
 }
 
+// resized_at_a_date.yaml, worked in its comments.
+TEST(Rehearsal, AResizeTakesThePlaceOfOneWrittenAsADate) {
+  Diagnostics diagnostics;
+  auto r = Rehearsal::open(testing::test_path("rehearsal/resized_at_a_date.yaml"), diagnostics);
+  ASSERT_TRUE(r) << diagnostics.to_text();
+  const SimTime four = SimTime{} + Duration::hours(4);
+  ASSERT_FALSE(r->advance_to(four));
+  ASSERT_FALSE(r->resize("ops", 2));
+  ASSERT_EQ(r->scenario().crews[0].resized.size(), 1u);
+  EXPECT_EQ(r->scenario().crews[0].resized[0].at, four);
+  EXPECT_EQ(r->scenario().crews[0].resized[0].size, 2);
+  EXPECT_EQ(r->result().steps[1].completed, SimTime{} + Duration::hours(9));
+}
+
 TEST(Rehearsal, RefusesWhatCannotBeDoneWithAReason) {
   Rehearsal r = open_gate();
   EXPECT_EQ(r.delay("fix-dbb", Duration::hours(1)),

@@ -42,7 +42,10 @@ void append(YAML::Node map, const std::string& key, const YAML::Node& value) {
   list.push_back(value);
 }
 
-void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
+// `clock` reads the times the scenario gives, in whatever form it writes
+// them.
+void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number,
+                const ScenarioClock& clock) {
   using Kind = RehearsalEdit::Kind;
   switch (edit.kind) {
     case Kind::delay_start:
@@ -77,20 +80,20 @@ void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
       break;
     }
     case Kind::resize: {
-      // A second resize at one instant takes the place of the first: the
-      // scenario gives each time one size.
+      // A second resize at one instant takes the place of the first, however
+      // its time is written: the scenario gives each time one size.
       YAML::Node crew = entry_with_id(root["crews"], edit.subject);
-      const std::string at = t0_relative(edit.at);
       if (crew["resized"].IsSequence()) {
         for (YAML::Node change : crew["resized"]) {
-          if (change.IsMap() && change["at"].IsScalar() && change["at"].Scalar() == at) {
+          if (change.IsMap() && change["at"].IsScalar() &&
+              clock.parse_time(change["at"].Scalar()) == edit.at) {
             change["size"] = edit.size;
             return;
           }
         }
       }
       YAML::Node change;
-      change["at"] = at;
+      change["at"] = t0_relative(edit.at);
       change["size"] = edit.size;
       append(crew, "resized", change);
       break;
@@ -98,13 +101,14 @@ void write_edit(YAML::Node root, const RehearsalEdit& edit, int fault_number) {
   }
 }
 
-YAML::Node edited(const std::string& text, const std::vector<RehearsalEdit>& edits) {
+YAML::Node edited(const std::string& text, const std::vector<RehearsalEdit>& edits,
+                  const ScenarioClock& clock) {
   YAML::Node root = YAML::Load(text);
   int faults = 0;
   for (const RehearsalEdit& edit : edits) {
     const bool fault = edit.kind == RehearsalEdit::Kind::outage ||
                        edit.kind == RehearsalEdit::Kind::delete_instances;
-    write_edit(root, edit, fault ? ++faults : faults);
+    write_edit(root, edit, fault ? ++faults : faults, clock);
   }
   return root;
 }
@@ -220,8 +224,9 @@ std::optional<std::string> Rehearsal::apply(RehearsalEdit edit) {
   std::vector<RehearsalEdit> edits = state().edits;
   edits.push_back(std::move(edit));
   Diagnostics diagnostics;
-  const auto scenario = loader::read_scenario(
-      path_, loader::yaml::from_yaml_cpp(edited(text_, edits)), diagnostics, options_);
+  const YAML::Node text = edited(text_, edits, scenario().clock);
+  const auto scenario =
+      loader::read_scenario(path_, loader::yaml::from_yaml_cpp(text), diagnostics, options_);
   if (!scenario) {
     for (const auto& d : diagnostics.all()) {
       if (d.severity == Severity::error)
@@ -342,7 +347,7 @@ std::optional<std::string> Rehearsal::undo() {
 
 std::string Rehearsal::yaml(const std::string& destination) const {
   return detail::scenario_text(
-      edited(text_, state().edits), path_, destination,
+      edited(text_, state().edits, scenario().clock), path_, destination,
       "Rehearsed from " + path_ + " with " + std::to_string(state().edits.size()) + " change(s)");
 }
 
