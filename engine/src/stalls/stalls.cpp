@@ -385,7 +385,9 @@ void add_member_waits(const WaitContext& context, const Step& step, StepId s,
     while (t < until) {
       const int size = context.size_at(crew, t);
       if (size >= members && !calendar.on_shift(t)) {
-        t = std::min(calendar.next_shift_start(t), until);
+        // A cut while off shift starts a wait then.
+        t = std::min(
+            {calendar.next_shift_start(t), until, context.next_resize(crew, t).value_or(until)});
         continue;
       }
       SimTime to = std::min(until, context.next_resize(crew, t).value_or(until));
