@@ -130,7 +130,7 @@ TEST(BackstageImport, AReferenceOfTheWrongKindNamesTheEntityOfThatName) {
   Diagnostics d;
   EXPECT_FALSE(import_backstage({fixture("wrong-kind.yaml")}, {}, d));
   EXPECT_EQ(d.error_count(), 1U) << d.to_text();
-  EXPECT_TRUE(has_error(d, 9, 48,
+  EXPECT_TRUE(has_error(d, 11, 48,
                         "resource:default/db names no entity in the files given (did you mean "
                         "'component:default/db'?); add the file that defines it"));
 }

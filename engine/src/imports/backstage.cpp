@@ -134,13 +134,14 @@ class Catalog {
       refs.push_back(e.ref.text());
     return refs;
   }
-  // " (did you mean ...?)" for a reference no entity has: an entity of the
-  // same name of another kind first, which is far from it in letters
+  // " (did you mean ...?)" for a reference no entity has: a component or
+  // resource of the same name first, which is far from it in letters
   // (found by a helper: resource:db for a component db had no hint), then
   // the nearest reference in letters.
   std::string hint_for(const EntityRef& ref) const {
     for (const Entity& e : entities_) {
-      if (lower(e.ref.name) == lower(ref.name) && lower(e.ref.ns) == lower(ref.ns))
+      if ((e.ref.kind == "component" || e.ref.kind == "resource") &&
+          lower(e.ref.name) == lower(ref.name) && lower(e.ref.ns) == lower(ref.ns))
         return " (did you mean '" + e.ref.text() + "'?)";
     }
     return did_you_mean(ref.text(), known_refs());
