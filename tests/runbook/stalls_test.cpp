@@ -122,6 +122,25 @@ TEST(Stalls, ABatchWaitingForCrewMembersIsAWait) {
   }
 }
 
+// members_cut_at_night.yaml, worked in its comments.
+TEST(Stalls, ABatchWaitsForMembersFromACutOffShift) {
+  const auto scenario = load("replay/fixtures/tenants/members_cut_at_night.yaml");
+  const RunResult result = replay(*scenario);
+  EXPECT_DOUBLE_EQ(result.overall.lost.in_user_hours(), 44'200);
+  const std::vector<StepWaits> all = step_waits(*scenario, result);
+  const auto& waits = all[0].waits;
+  ASSERT_EQ(waits.size(), 3u);
+  EXPECT_TRUE(std::get<OffShiftWait>(waits[0].cause).work_paused);
+  EXPECT_EQ(waits[0].from, at(Duration::hours(8)));
+  EXPECT_EQ(waits[0].to, at(Duration::hours(11)));
+  EXPECT_EQ(waits[1].from, at(Duration::hours(11)));
+  EXPECT_EQ(std::get<BatchMembersWait>(waits[1].cause).crew_size, 1);
+  EXPECT_EQ(waits[1].to, at(Duration::hours(24)));
+  EXPECT_EQ(waits[2].from, at(Duration::hours(32)));
+  EXPECT_EQ(waits[2].to, at(Duration::hours(48)));
+  EXPECT_TRUE(std::get<OffShiftWait>(waits[2].cause).work_paused);
+}
+
 // members_emptied.yaml: the batches hold ops's member, not the step
 // between them.
 TEST(Stalls, AStepWaitsForACrewOnlyWhileItsBatchesHoldIt) {
