@@ -59,8 +59,8 @@ class BatchPipelines {
   // The step is over (done or failed): methods still to arrive no longer
   // wake the run.
   void stop(StepId s);
-  // The run ends now: a batch still waiting for its members waits until
-  // the end.
+  // The run ends now: with the timeline, the batches under way hold their
+  // members, and a batch waiting for members waits, until the end.
   void finish();
   // The method of the step's last batch to give up, or, with none given
   // up, of its last batch to be over; with no batch, its first available.

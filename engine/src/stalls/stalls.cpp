@@ -225,8 +225,8 @@ class WaitContext {
 
 // A crew busy with other steps, and one with no members at all (resized
 // to none), are two causes: merged, the steps that held it before were
-// named for the time it had nobody. So are a batch's members held by other
-// steps and by its own step's batches.
+// named for the time it had nobody. A batch's wait goes on while its
+// crew's size does: too small, or busy with other steps.
 bool goes_on(const WaitCause& last, const WaitCause& next) {
   if (last.index() != next.index())
     return false;
@@ -236,8 +236,7 @@ bool goes_on(const WaitCause& last, const WaitCause& next) {
   }
   if (const auto* batch = std::get_if<BatchMembersWait>(&last)) {
     const auto& more = std::get<BatchMembersWait>(next);
-    return batch->crew == more.crew && batch->crew_size == more.crew_size &&
-           batch->holding.empty() == more.holding.empty();
+    return batch->crew == more.crew && batch->crew_size == more.crew_size;
   }
   if (const auto* off = std::get_if<OffShiftWait>(&last)) {
     const auto& more = std::get<OffShiftWait>(next);
