@@ -425,10 +425,12 @@ TEST(Loader, ReportsEveryBadShiftResizeConditionGateHoldUpAndPriority) {
 TEST(Loader, RefusesTwoSizesOfACrewAtOneTime) {
   const auto load = load_scenario(semantics_fixture("resized_twice.yaml"));
   EXPECT_FALSE(load.scenario);
-  EXPECT_TRUE(has_error(load.diagnostics, 11, 14,
-                        "a second size change of crew 'ops' at that time (first at line 9); give "
+  EXPECT_TRUE(has_error(load.diagnostics, 13, 14,
+                        "a second size change of crew 'ops' at that time (first at line 11); give "
                         "each time one size"));
-  EXPECT_EQ(load.diagnostics.error_count(), 1u);
+  EXPECT_TRUE(
+      has_error(load.diagnostics, 14, 14, "time of a size change of crew 'ops' must be T0"));
+  EXPECT_EQ(load.diagnostics.error_count(), 2u) << load.diagnostics.to_text();
 }
 
 TEST(Loader, ReportsEveryBadRequirement) {

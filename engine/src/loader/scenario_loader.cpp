@@ -701,8 +701,9 @@ class ScenarioReader {
           if (const yaml::Node t = rf.require("at"); t.defined()) {
             const auto at = read_time(t, "time of a size change of " + what);
             resize.at = at.value_or(SimTime{});
-            if (const auto [it, inserted] = lines.emplace(resize.at, reader_.at(t).line);
-                at && !inserted) {
+            if (const auto [it, inserted] =
+                    at ? lines.emplace(*at, reader_.at(t).line) : std::pair{lines.end(), true};
+                !inserted) {
               reader_.error(t, "a second size change of " + what + " at that time (first at line " +
                                    std::to_string(it->second) + "); give each time one size");
             }
