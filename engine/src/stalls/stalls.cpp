@@ -389,19 +389,19 @@ void add_member_waits(const WaitContext& context, const Step& step, StepId s,
             {calendar.next_shift_start(t), until, context.next_resize(crew, t).value_or(until)});
         continue;
       }
-      SimTime to = std::min(until, context.next_resize(crew, t).value_or(until));
-      std::vector<StepId> holding;
-      if (size >= members) {
-        for (const auto change :
-             {calendar.shift_ends(t), context.next_change_of_others(s, crew, t)}) {
-          if (change)
-            to = std::min(to, *change);
-        }
-        holding = context.others_holding(s, crew, t);
+      if (size < members) {
+        const SimTime to = std::min(until, context.next_resize(crew, t).value_or(until));
+        add(waits, {t, to, BatchMembersWait{crew, members, size, {}}});
+        t = to;
+        continue;
       }
-      if (size < members || !holding.empty())
-        add(waits, {t, to, BatchMembersWait{crew, members, size, std::move(holding)}});
-      t = to;
+      // On shift with members enough: the other steps holding them, as a
+      // step not started waits for them.
+      Wait busy = context.crew_busy(s, crew, t, until);
+      auto& holding = std::get<CrewBusyWait>(busy.cause).holding;
+      if (!holding.empty())
+        add(waits, {t, busy.to, BatchMembersWait{crew, members, size, std::move(holding)}});
+      t = busy.to;
     }
   }
 }
