@@ -307,6 +307,31 @@ TEST(MonteCarlo, SamplesAffectedUsersOnAFixedGrid) {
   EXPECT_NEAR(r.sampled_active.back().mean(), 1000.0 / 16, 25);
 }
 
+// Known answer (outage_between.yaml): 1,000 active users cut off at 2, 3
+// and 4 h of every run and nobody at 0, 1 and 5 to 8 h. The samples with
+// nobody cut off, before the outage and after it, are counted apart and
+// added at once: each sample's statistics are those of adding every run's
+// value in turn, at one thread and two.
+TEST(MonteCarlo, SamplesWithNobodyCutOffCountAsZeros) {
+  const auto scenario = load(test_path("monte_carlo/fixtures/outage_between.yaml"));
+  MonteCarloOptions options;
+  options.runs = 300;
+  options.sample_every = Duration::hours(1);
+  for (const unsigned threads : {1u, 2u}) {
+    options.threads = threads;
+    const MonteCarloResult r = simulate(*scenario, options);
+    ASSERT_EQ(r.sampled_active.size(), 9U);  // 0 h to 8 h
+    for (std::size_t i = 0; i < r.sampled_active.size(); ++i) {
+      const std::int64_t active = i >= 2 && i <= 4 ? 1000 : 0;
+      Accumulator each;
+      for (std::uint64_t run = 0; run < options.runs; ++run)
+        each.add(active);
+      EXPECT_TRUE(testing::same_state(r.sampled_active[i], each))
+          << "at " << i << " h, " << threads << " threads";
+    }
+  }
+}
+
 // Known answer (busy_crews.yaml): at 0, 0.5, ..., 4 h the fixers' member
 // is busy in every run before 2 h and in none from 2 h on; the checkers'
 // in a share exp(-t / 1 h) of runs, to within four standard errors of

@@ -288,6 +288,41 @@ TEST(Accumulator, AddingABlockIsAddingEachValueInTurn) {
   EXPECT_EQ(first.state().buckets[0], 2u) << "the two 7s, bucket 7 of its own";
 }
 
+// Zeros counted and added at once, into an empty accumulator, one that
+// holds values above 0 only (its buckets start at 7's and must reach down
+// to 0's) and one with zeros already: the state is that of adding each 0
+// in turn. By hand: 3 zeros, then 7 and 200, then 2 zeros give 5 zeros in
+// bucket 0, minimum 0, maximum 200, sum 207 and sum of squares 40,049.
+TEST(Accumulator, AddingZerosAtOnceIsAddingEachInTurn) {
+  Accumulator each, at_once;
+  const auto zeros = [&](std::uint64_t n) {
+    for (std::uint64_t i = 0; i < n; ++i)
+      each.add(0);
+    at_once.add_zeros(n);
+    EXPECT_TRUE(testing::same_state(each, at_once)) << "after " << n << " zeros";
+  };
+  zeros(0);
+  zeros(3);
+  Accumulator above_zero;
+  above_zero.add(7);
+  above_zero.add(200);
+  each.merge(above_zero);
+  at_once.merge(above_zero);
+  zeros(2);
+  EXPECT_EQ(at_once.count(), 7u);
+  EXPECT_EQ(at_once.state().buckets[0], 5u);
+  EXPECT_EQ(at_once.min(), 0);
+  EXPECT_EQ(at_once.max(), 200);
+  EXPECT_EQ(at_once.state().moments.sum_of_squares, Uint128{40'049});
+  Accumulator from_seven;
+  from_seven.add(7);
+  from_seven.add_zeros(1);
+  EXPECT_EQ(from_seven.state().first_bucket, 0u) << "the buckets reach down to 0's";
+  EXPECT_EQ(from_seven.state().buckets.size(), 8u);
+  EXPECT_EQ(from_seven.state().buckets[0], 1u);
+  EXPECT_EQ(from_seven.min(), 0);
+}
+
 TEST(Accumulator, HistogramOverARangeCountsWhatLiesBeyondIt) {
   Accumulator a;
   for (std::int64_t v = 0; v < 100; ++v)

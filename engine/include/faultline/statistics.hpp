@@ -79,6 +79,14 @@ class Moments {
   }
   // The same as adding each in turn.
   void add_all(std::span<const std::int64_t> values);
+  // The same as adding 0 `count` times.
+  void add_zeros(std::uint64_t count) {
+    if (count == 0)
+      return;
+    min_ = count_ == 0 ? 0 : std::min<std::int64_t>(min_, 0);
+    max_ = count_ == 0 ? 0 : std::max<std::int64_t>(max_, 0);
+    count_ += count;
+  }
   void merge(const Moments& other);
 
   std::uint64_t count() const { return count_; }
@@ -188,6 +196,15 @@ class Accumulator {
   // The same as adding each in turn, a block of a study's runs at once;
   // a block with a value below 0 is refused whole.
   void add_all(std::span<const std::int64_t> values);
+  // The same as adding 0 `count` times.
+  void add_zeros(std::uint64_t count) {
+    if (count == 0)
+      return;
+    moments_.add_zeros(count);
+    if (first_ > 0 || buckets_.empty()) [[unlikely]]
+      widen_to(0, 0);
+    buckets_[0] += count;
+  }
   void merge(const Accumulator& other);
 
   std::uint64_t count() const { return moments_.count(); }
