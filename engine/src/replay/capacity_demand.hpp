@@ -142,6 +142,10 @@ class DemandSchedule {
   // capacity-limited services of a large estate in each of its segments.
   std::vector<std::vector<std::uint32_t>> due_;
   std::vector<std::uint32_t> next_count_;
+  // The segments with a check listed this run, which a reset empties: a
+  // run lists a few of the hundreds, and emptying all was a hundredth of
+  // a Webex run.
+  std::vector<std::size_t> listed_;
   // The segment of the last look at the checks, and no check's next is
   // before earliest_ (kNever for none). A look in the segment of the last
   // one (most looks in an estate of 10^5 services) refreshes only the
