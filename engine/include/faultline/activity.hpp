@@ -25,6 +25,13 @@ class ActivityCalendar {
   std::uint16_t permille(std::size_t segment, UserGroupId g) const {
     return permille_[segment * curve_count_ + curve_of_group_[g.value]];
   }
+  // The weights by curve, which the groups of one time zone and weekly
+  // curve share: there are curves() of them, group g's is curve_of(g).
+  std::size_t curves() const { return curve_count_; }
+  std::uint32_t curve_of(UserGroupId g) const { return curve_of_group_[g.value]; }
+  std::uint16_t curve_permille(std::size_t segment, std::uint32_t curve) const {
+    return permille_[segment * curve_count_ + curve];
+  }
   // Every group's weight during the segment, by UserGroupId.
   std::vector<std::uint16_t> weights(std::size_t segment) const;
 

@@ -25,13 +25,16 @@ void UserAccounting::reset(RunResult& result, std::span<const SimTime> sample_ti
                            std::vector<TimelineEntry>* timeline) {
   result_ = &result;
   sample_times_ = sample_times;
-  // Each sample's segment is looked up when the sample times change, which
-  // in Monte Carlo is once: every run samples at the same times.
+  // The weights at the samples are looked up when the sample times change,
+  // which in Monte Carlo is once: every run samples at the same times.
   if (!std::ranges::equal(sample_times, sampled_at_)) {
     sampled_at_.assign(sample_times.begin(), sample_times.end());
-    sample_segments_.clear();
-    for (const SimTime t : sample_times)
-      sample_segments_.push_back(calendar_.segment_at(std::max(t, SimTime{})));
+    sample_weights_.resize(calendar_.curves() * sample_times.size());
+    for (std::size_t i = 0; i < sample_times.size(); ++i) {
+      const std::size_t segment = calendar_.segment_at(std::max(sample_times[i], SimTime{}));
+      for (std::uint32_t c = 0; c < calendar_.curves(); ++c)
+        sample_weights_[c * sample_times.size() + i] = calendar_.curve_permille(segment, c);
+    }
   }
   timeline_ = timeline;
   now_ = SimTime{};
@@ -146,10 +149,10 @@ void UserAccounting::close_group(UserGroupId g) {
 // Each sample in the span adds the group's active users at its time.
 void UserAccounting::group_samples(UserGroupId g) {
   const UserCount affected = group_affected_[g.value];
-  for (std::size_t i = first_sample_[g.value]; i < next_sample_; ++i) {
-    result_->sampled_active[i] +=
-        active_share(affected, calendar_.permille(sample_segments_[i], g));
-  }
+  const std::uint16_t* weights =
+      sample_weights_.data() + calendar_.curve_of(g) * sampled_at_.size();
+  for (std::size_t i = first_sample_[g.value]; i < next_sample_; ++i)
+    result_->sampled_active[i] += active_share(affected, weights[i]);
 }
 
 // Affected users are the same over the span, so their peak is at its

@@ -76,9 +76,10 @@ class UserAccounting {
   const SimTime latest_countable_;
   RunResult* result_ = nullptr;
   std::span<const SimTime> sample_times_;
-  // The last sample times seen, and the calendar segment of each.
+  // The last sample times seen, and each curve's weight at each of them,
+  // [curve x sample time]: a group's samples read them in a row.
   std::vector<SimTime> sampled_at_;
-  std::vector<std::size_t> sample_segments_;
+  std::vector<std::uint16_t> sample_weights_;
   std::vector<TimelineEntry>* timeline_ = nullptr;
   SimTime now_;
   std::size_t segment_ = 0;
