@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "faultline/activity.hpp"
 #include "faultline/loader.hpp"
 #include "faultline/reports/json.hpp"
 #include "replay/outcomes.hpp"
@@ -321,6 +322,23 @@ TEST(RunParts, TheDemandEventIsAtTheEarliestSegmentAnyDemandMustBeEvaluated) {
     }
   }
   EXPECT_GE(looks, 20u);
+}
+
+// The active share of a group's users rounds to the nearest person, a half
+// up: by hand, 1 user at 500 thousandths is 1, at 499 is 0, 3 at 500 are
+// 1.5 and so 2, 7 at 357 are 2.499 and so 2; 10^15 users at 999 are
+// 999 * 10^12, with the product (about 2^60) in range.
+TEST(RunParts, AnActiveShareRoundsToTheNearestPerson) {
+  const auto share = [](std::int64_t users, std::uint16_t permille) {
+    return active_share(UserCount{users}, permille).value;
+  };
+  EXPECT_EQ(share(1, 500), 1);
+  EXPECT_EQ(share(1, 499), 0);
+  EXPECT_EQ(share(3, 500), 2);
+  EXPECT_EQ(share(7, 357), 2);
+  EXPECT_EQ(share(0, 1000), 0);
+  EXPECT_EQ(share(1'000'000'000'000'000, 999), 999'000'000'000'000);
+  static_assert(active_share(UserCount{5}, 300).value == 2, "1.5 rounds up, at compile time too");
 }
 
 // A group's users coming back take their share of its loss not yet put

@@ -107,10 +107,13 @@ class ActivityCalendar {
 // which no runbook is expected to outlast.
 SimTime activity_until(const Scenario& scenario);
 
-// The active users among `users` at a weight in thousandths, rounded to the
-// nearest person.
+// The active users among `users` (0 or more) at a weight in thousandths,
+// rounded to the nearest person. In unsigned arithmetic, whose division by
+// 1000 is a multiply and a shift without the sign's correction: it runs for
+// every group at every sample and stretch a run crosses.
 constexpr UserCount active_share(UserCount users, std::uint16_t permille) {
-  return UserCount{(users.value * permille + 500) / 1000};
+  return UserCount{
+      static_cast<std::int64_t>((static_cast<std::uint64_t>(users.value) * permille + 500) / 1000)};
 }
 
 // The concurrent active users whose traffic reaches s, with each group
