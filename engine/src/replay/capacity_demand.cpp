@@ -181,9 +181,9 @@ void DemandSchedule::refresh_all(std::size_t segment) {
 // A check holds until its next segment: it came due if that is past `from`
 // and not past `segment` (a check refreshed since is listed again under its
 // new next, which is after the segment it was refreshed in). None is before
-// earliest_, so the segments before it are not walked: a run passes some
-// hundred of them, and walking each was a hundredth of a Webex run. Their
-// lists hold only checks refreshed since, and go at the next reset.
+// earliest_, so the segments before it are not walked (a run passes some
+// hundred of them); their lists hold only checks refreshed since, and go
+// at the next reset.
 void DemandSchedule::refresh_due(std::size_t from, std::size_t segment) {
   const std::span<const ServiceId> services = demand_.services();
   for (std::size_t due = std::max(from + 1, earliest_); due <= segment && due < due_.size();
