@@ -23,7 +23,7 @@ class ActivityCalendar {
   std::size_t segment_at(SimTime t) const;
   // Thousandths of the group's users active during the segment.
   std::uint16_t permille(std::size_t segment, UserGroupId g) const {
-    return permille_[segment * curve_count_ + curve_of_group_[g.value]];
+    return curve_permille(segment, curve_of(g));
   }
   // The weights by curve, which the groups of one time zone and weekly
   // curve share: there are curves() of them, group g's is curve_of(g).
