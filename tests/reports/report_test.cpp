@@ -880,6 +880,20 @@ TEST_F(Reports, EveryOutputNamesWorkPausedOffShift) {
   EXPECT_LT(bar, pause) << "drawn over the bar";
 }
 
+// members_short_at_start.yaml: r's first batch waits a day for two of
+// ops's members (see stalls_test); it read "ops has no members".
+TEST_F(Reports, ABatchStepThatCannotStartNamesTheMembersItWaitsFor) {
+  const auto scenario = load("tests/replay/fixtures/tenants/members_short_at_start.yaml");
+  const RunResult r = replay(*scenario);
+  const std::string text = reports::replay_text(*scenario, r);
+  EXPECT_NE(
+      text.find("r                            2024-01-10 09:00 UTC          1d  a batch needs 2 "
+                "of ops's members, which has 1 until 2024-01-11 09:00 UTC"),
+      std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("has no members"), std::string::npos) << text;
+}
+
 // members_cut.yaml: r's second batch waits 23h for two of ops's members
 // (see stalls_test).
 TEST_F(Reports, EveryOutputNamesABatchWaitingForCrewMembers) {

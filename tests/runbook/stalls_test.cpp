@@ -80,6 +80,14 @@ struct BatchWaitCase {
 TEST(Stalls, ABatchWaitingForCrewMembersIsAWait) {
   const std::vector<BatchWaitCase> cases = {
       {"members_cut.yaml", Duration::hours(1), Duration::hours(24), 1, {}, false, 15'500},
+      {"members_short_at_start.yaml", Duration{}, Duration::hours(24), 1, {}, false, 28'100},
+      {"members_held_at_start.yaml",
+       Duration{},
+       Duration::hours(2),
+       3,
+       {"fix-a", "fix-b"},
+       false,
+       3'900},
       {"members_held.yaml", Duration{}, Duration::hours(3), 2, {"fix-app"}, false, 11'400},
       {"members_emptied.yaml", Duration::hours(4), Duration::hours(48), 0, {}, true, 51'200},
       {"members_then_own.yaml", Duration{}, Duration::hours(3), 3, {"fix-app"}, false, 8'500},

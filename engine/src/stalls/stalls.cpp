@@ -294,19 +294,49 @@ Wait no_members(const WaitContext& context, CrewId crew, SimTime t, SimTime unti
           CrewBusyWait{crew, {}}};
 }
 
+// A batch step starts with its first batch, which takes `members` of its
+// crew at once: it waits for members its crew has not, off shift or on, or
+// for those its other steps hold, as a batch under way does (see
+// add_member_waits). It read "has no members" of a crew with one member
+// too few.
+std::optional<Wait> batch_start_wait(const WaitContext& context, int members, CrewId crew, StepId s,
+                                     SimTime t, SimTime until) {
+  const int size = context.size_at(crew, t);
+  if (size < members) {
+    return Wait{t, std::min(until, context.next_resize(crew, t).value_or(until)),
+                BatchMembersWait{crew, members, size, {}}};
+  }
+  if (!context.calendar(crew).on_shift(t))
+    return std::nullopt;
+  Wait busy = context.crew_busy(s, crew, t, until);
+  auto& holding = std::get<CrewBusyWait>(busy.cause).holding;
+  if (holding.empty())
+    return std::nullopt;
+  return Wait{t, busy.to, BatchMembersWait{crew, members, size, std::move(holding)}};
+}
+
+// The step's wait for its crew at t, which holds until a change of its
+// shifts, members or of the steps holding them, at most until `until`.
+Wait crew_wait(const WaitContext& context, const Step& step, StepId s, SimTime t, SimTime until) {
+  const CrewId crew = *step.crew;
+  if (context.nobody_on(crew, t))
+    return no_members(context, crew, t, until);
+  if (step.batches) {
+    if (auto batch = batch_start_wait(context, step.batches->members, crew, s, t, until))
+      return std::move(*batch);
+  }
+  const ShiftCalendar& calendar = context.calendar(crew);
+  if (calendar.on_shift(t))
+    return context.crew_busy(s, crew, t, until);
+  return {t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
+}
+
 // From t to `until`, the step's crew's shifts and members, stretch by
 // stretch.
-void add_crew_waits(const WaitContext& context, CrewId crew, StepId s, SimTime t, SimTime until,
-                    std::vector<Wait>& waits) {
+void add_crew_waits(const WaitContext& context, const Step& step, StepId s, SimTime t,
+                    SimTime until, std::vector<Wait>& waits) {
   while (t < until) {
-    const ShiftCalendar& calendar = context.calendar(crew);
-    Wait w;
-    if (context.nobody_on(crew, t))
-      w = no_members(context, crew, t, until);
-    else if (calendar.on_shift(t))
-      w = context.crew_busy(s, crew, t, until);
-    else
-      w = {t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
+    Wait w = crew_wait(context, step, s, t, until);
     t = w.to;
     add(waits, std::move(w));
   }
@@ -328,7 +358,7 @@ void add_start_waits(const WaitContext& context, const Step& step, StepId s, Sim
     if (auto unmet = unmet_requirements(step, context.result(), t); !unmet.empty())
       add(waits, {t, to, RequirementWait{std::move(unmet)}});
     else if (step.crew)
-      add_crew_waits(context, *step.crew, s, t, to, waits);
+      add_crew_waits(context, step, s, t, to, waits);
     t = to;
   }
 }
