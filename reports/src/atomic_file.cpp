@@ -169,10 +169,12 @@ bool replaceable(const fs::path& dir, std::span<const std::string_view> names) {
   return !ec;
 }
 
-// "out/" names the directory "out".
+// "out/" names the directory "out"; a link, the directory it leads to,
+// which is replaced while the link stays (a link to a report was refused
+// as "not a directory").
 fs::path directory_named(const std::string& path) {
   fs::path target(path);
-  return target.has_filename() ? target : target.parent_path();
+  return follow_links(target.has_filename() ? target : target.parent_path());
 }
 
 // Each file is synced, and then the folder, before the folder is swapped in.

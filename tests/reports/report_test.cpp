@@ -996,6 +996,25 @@ TEST(ReportDirectory, FillsAnEmptyFolderAndNamesWithATrailingSlash) {
   fs::remove_all(parent);
 }
 
+TEST(ReportDirectory, ReplacesTheFolderALinkLeadsToAndKeepsTheLink) {
+  const fs::path parent = fresh_folder("link");
+  reports::write_directory_atomically((parent / "real").string(), {{"index.html", "old"}});
+  fs::create_directory_symlink("real", parent / "latest");
+  reports::write_directory_atomically((parent / "latest").string(), {{"index.html", "new"}});
+  EXPECT_EQ(read(parent / "real" / "index.html"), "new");
+  ASSERT_TRUE(fs::is_symlink(fs::symlink_status(parent / "latest")));
+  EXPECT_EQ(fs::read_symlink(parent / "latest"), fs::path("real"));
+  // Through a link, a folder of other files is refused as it is by name.
+  std::ofstream(parent / "real" / "thesis.tex") << "precious";
+  const std::string_view names[] = {"index.html"};
+  EXPECT_TRUE(reports::directory_refusal((parent / "latest").string(), names));
+  EXPECT_THROW(
+      reports::write_directory_atomically((parent / "latest").string(), {{"index.html", "x"}}),
+      std::runtime_error);
+  EXPECT_EQ(read(parent / "real" / "index.html"), "new");
+  fs::remove_all(parent);
+}
+
 TEST(AtomicFile, ShowsNothingNewUntilCommittedAndNothingAtAllIfNeverCommitted) {
   const fs::path parent = fresh_folder("stream");
   const fs::path path = parent / "rows.csv";
