@@ -146,6 +146,12 @@ TEST_F(Reports, AServiceOnlyPartlyOutIsShownOutThoughNeverDown) {
   const auto json = reports::simulation_json(*scenario, result);
   EXPECT_EQ(json["services"][0]["probability_out"], 1.0);
   EXPECT_EQ(json["services"][0]["probability_down"], 0.0);
+  const std::string html = reports::simulation_html(*scenario, result);
+  EXPECT_NE(html.find("<td>s</td><td class=\"num\">100%</td><td class=\"num\">0%</td><td "
+                      "class=\"num\">0s</td><td class=\"num\">0s</td><td class=\"num\">0%</td>"
+                      "<td>2024-01-10 11:00 UTC</td>"),
+            std::string::npos)
+      << "P(out), P(down), down mean and p90, still out, restored p50";
 }
 
 // just_under_half.yaml, worked in its comments.
