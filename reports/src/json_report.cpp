@@ -302,6 +302,7 @@ void write_service_outcome(JsonWriter& w, const Scenario& scenario, const RunRes
       .member("id", service.id)
       .member("name", service.name)
       .member("down_s", seconds(o.down))
+      .member("partial_outage_s", seconds(o.partial))
       .member("degraded_s", seconds(o.degraded))
       .member("first_down", time_text(clock, o.first_down))
       .member("partly_restored_at", time_text(clock, o.partly_restored_at))

@@ -292,7 +292,7 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
   std::string still_slowed;
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    if (!o.first_down && o.degraded.ms == 0)
+    if (!o.first_down && o.partial.ms == 0 && o.degraded.ms == 0)
       continue;
     hit.push_back(s);
     if (o.final_state == ServiceState::degraded_performance)
@@ -320,11 +320,13 @@ std::string services_and_groups_text(const Scenario& scenario, const RunResult& 
     return result.services[a].down > result.services[b].down;
   });
   if (!hit.empty())
-    out += "\n" + heading({"service", ">major outage", ">degraded", "back at", "final state"});
+    out += "\n" + heading({"service", ">major outage", ">partial outage", ">degraded", "back at",
+                           "final state"});
   for (const std::uint32_t s : hit) {
     const ServiceOutcome& o = result.services[s];
-    out += row({md(topology.services()[s].id), human_duration(o.down), human_duration(o.degraded),
-                time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
+    out += row({md(topology.services()[s].id), human_duration(o.down), human_duration(o.partial),
+                human_duration(o.degraded), time_or_dash(clock, o.restored_at),
+                std::string(to_string(o.final_state))});
   }
   out += "\n" + heading({"user group", ">users", ">cut off at worst", ">active cut off at worst",
                          ">user-hours lost", ">still cut off at the end"});

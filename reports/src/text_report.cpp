@@ -212,13 +212,13 @@ std::string service_lines(const Scenario& scenario, const RunResult& result) {
   const std::size_t w = time_column_width(restored);
   const std::size_t id_w = id_column_width(topology.services(), 28);
   std::string out = "\nServices\n";
-  out += fmt::format("  {:<{}} {:>11} {:>11}  {:<{}} {}\n", "service", id_w, "down", "degraded",
-                     "restored at", w, "final state");
+  out += fmt::format("  {:<{}} {:>11} {:>11} {:>11}  {:<{}} {}\n", "service", id_w, "down",
+                     "partial", "degraded", "restored at", w, "final state");
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    out += fmt::format("  {:<{}} {:>11} {:>11}  {:<{}} {}\n", topology.services()[s].id, id_w,
-                       human_duration(o.down), human_duration(o.degraded), restored[s], w,
-                       to_string(o.final_state));
+    out += fmt::format("  {:<{}} {:>11} {:>11} {:>11}  {:<{}} {}\n", topology.services()[s].id,
+                       id_w, human_duration(o.down), human_duration(o.partial),
+                       human_duration(o.degraded), restored[s], w, to_string(o.final_state));
   }
 
   return out;

@@ -113,7 +113,7 @@ expect_exit 0 "replay of the Webex scenario" \
 check "the replay prints the timeline" grep -q "FAULT  vm-deletion: 456 instances deleted" "$work/stdout"
 expect_exit 0 "a second replay" "$faultline" replay scenarios/webex-2018-09-25.yaml --json "$work/b.json"
 check "two replays write byte-identical JSON" cmp -s "$work/a.json" "$work/b.json"
-check "the JSON carries its schema version" grep -q '"schema_version": 16' "$work/a.json"
+check "the JSON carries its schema version" grep -q '"schema_version": 17' "$work/a.json"
 check "and the version of Faultline that made it" grep -q \
   "\"faultline_version\": \"$("$faultline" --version | cut -d' ' -f2)\"" "$work/a.json"
 

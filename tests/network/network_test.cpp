@@ -151,6 +151,7 @@ TEST(NetworkReplay, AgreesWithStateFidelityOnDowntimeWithoutCapacityEffects) {
       const ServiceOutcome& b = network.run.services[s];
       EXPECT_GT(a.down, Duration{}) << id << ": every service goes down in this scenario";
       EXPECT_LE(std::abs((a.down - b.down).ms), tolerance.ms) << id << " at step " << step.ms;
+      EXPECT_LE(std::abs((a.partial - b.partial).ms), tolerance.ms) << id;
       EXPECT_LE(std::abs((a.degraded - b.degraded).ms), tolerance.ms) << id;
       ASSERT_TRUE(b.restored_at) << id;
       EXPECT_LE(std::abs((*a.restored_at - *b.restored_at).ms), tolerance.ms) << id;

@@ -78,9 +78,11 @@ TEST(Degradation, ADeepCheckTurnsALossInOneRegionIntoAnOutageEverywhere) {
   EXPECT_NEAR(probe_loss[1], 1 - 0.7 * 0.7, 1e-12) << "api@east's and auth's";
   EXPECT_NEAR(probe_loss[2], 0.3, 1e-12) << "auth's, through api@west";
   EXPECT_EQ(r.services[1].final_state, ServiceState::operational);
-  EXPECT_EQ(r.services[1].degraded, Duration::minutes(30)) << "web served half";
+  EXPECT_EQ(r.services[1].partial, Duration::minutes(30)) << "web served half";
+  EXPECT_EQ(r.services[1].degraded, Duration{}) << "a partial outage, not a slowdown";
   EXPECT_EQ(r.services[2].down, Duration::minutes(30)) << "api served nobody";
   EXPECT_EQ(r.services[0].degraded, Duration::minutes(30)) << "auth, slowed by its loss";
+  EXPECT_EQ(r.services[0].partial, Duration{}) << "auth serves everyone, slowed";
   EXPECT_DOUBLE_EQ(r.user_groups[0].lost.in_user_hours(), 25);
   EXPECT_DOUBLE_EQ(r.user_groups[1].lost.in_user_hours(), 500);
   EXPECT_EQ(deployments_at(*scenario, r, TimelineKind::check_passed).size(), 3u);

@@ -108,7 +108,8 @@ struct TimelineEntry {
 
 struct ServiceOutcome {
   Duration down;      // in major outage
-  Duration degraded;  // in partial outage or degraded performance
+  Duration partial;   // in partial outage: serving some of its users
+  Duration degraded;  // in degraded performance: serving all of them, slowed
   std::optional<SimTime> first_down;
   // When it first left major outage after going down.
   std::optional<SimTime> partly_restored_at;

@@ -15,10 +15,18 @@ TimelineEntry entry_at(SimTime at, TimelineKind kind, TimelineSubject subject) {
 
 void close_state_interval(ServiceOutcome& outcome, SimTime& since, SimTime until) {
   const Duration span = until - since;
-  if (outcome.final_state == ServiceState::major_outage) {
-    outcome.down += span;
-  } else if (outcome.final_state != ServiceState::operational) {
-    outcome.degraded += span;
+  switch (outcome.final_state) {
+    case ServiceState::major_outage:
+      outcome.down += span;
+      break;
+    case ServiceState::partial_outage:
+      outcome.partial += span;
+      break;
+    case ServiceState::degraded_performance:
+      outcome.degraded += span;
+      break;
+    case ServiceState::operational:
+      break;
   }
   since = until;
 }

@@ -381,10 +381,16 @@ std::string replay_tables(const Scenario& scenario, const RunResult& result) {
   rows.clear();
   for (std::uint32_t s = 0; s < topology.services().size(); ++s) {
     const ServiceOutcome& o = result.services[s];
-    rows.push_back({topology.services()[s].id, human_duration(o.down), human_duration(o.degraded),
-                    time_or_dash(clock, o.restored_at), std::string(to_string(o.final_state))});
+    rows.push_back({topology.services()[s].id, human_duration(o.down), human_duration(o.partial),
+                    human_duration(o.degraded), time_or_dash(clock, o.restored_at),
+                    std::string(to_string(o.final_state))});
   }
-  body += table({{"service"}, {"down", true}, {"degraded", true}, {"restored at"}, {"final state"}},
+  body += table({{"service"},
+                 {"down", true},
+                 {"partial", true},
+                 {"degraded", true},
+                 {"restored at"},
+                 {"final state"}},
                 rows);
   body += "<h3>User groups</h3>\n";
   rows.clear();

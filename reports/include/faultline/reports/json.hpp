@@ -59,7 +59,12 @@ namespace faultline::reports {
 // the next, hard or soft) and hard (every link hard), and between them pass
 // through every service on a cycle, the hard cycles first; each was an
 // array of services, one per group of services on cycles with each other.
-inline constexpr int kSchemaVersion = 16;
+// 16: a wait's cause may be batch_members (a batch waiting for crew
+// members), with members, crew_size and held_by.
+// 17: a replay's services give partial_outage_s, the time in partial
+// outage, and degraded_s is the time in degraded performance alone; it
+// held both.
+inline constexpr int kSchemaVersion = 17;
 
 // What every JSON result starts with: schema_version and faultline_version
 // (faultline/version.hpp).
