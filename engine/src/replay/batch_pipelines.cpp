@@ -171,6 +171,8 @@ bool BatchPipelines::start_next_batch(StepId s) {
     keep_those_out(service, p, batch);
   ++p.under_way;
   batch.started = run_.now;
+  // A new batch has given up on no method, and one is there from the start:
+  // the loader refuses a batch step whose every method arrives later.
   batch.method = *first_available(s, 0);
   attempt(s, b);
   return true;
