@@ -47,19 +47,40 @@ void sync_directory(const fs::path& dir) {
     fail("sync the folder", dir.string());
 }
 
+// As the kernel follows links: at most 40 of them in a chain.
+constexpr int kMostLinks = 40;
+
+// What the link at `link` leads to, read as from the link's folder.
+fs::path link_target(const fs::path& link) {
+  std::error_code ec;
+  const fs::path target = fs::read_symlink(link, ec);
+  if (ec)
+    throw std::runtime_error("cannot follow the link " + link.string() + ": " + ec.message());
+  return target.is_absolute() ? target : link.parent_path() / target;
+}
+
+bool is_link(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_symlink(fs::symlink_status(path, ec));
+}
+
 // The path a symbolic link leads to, through any chain of links; the path
 // itself when it is no link.
 fs::path follow_links(fs::path path) {
-  for (int hops = 0; hops < 40; ++hops) {
-    std::error_code ec;
-    if (!fs::is_symlink(fs::symlink_status(path, ec)))
+  for (int hops = 0; hops < kMostLinks; ++hops) {
+    if (!is_link(path))
       return path;
-    const fs::path target = fs::read_symlink(path, ec);
-    if (ec)
-      throw std::runtime_error("cannot follow the link " + path.string() + ": " + ec.message());
-    path = target.is_absolute() ? target : path.parent_path() / target;
+    path = link_target(path);
   }
   throw std::runtime_error("too many levels of links at " + path.string());
+}
+
+// "out/" and "out/." name the directory "out".
+fs::path without_trailing_dots(fs::path path) {
+  while (path.has_parent_path() && path.parent_path() != path &&
+         (!path.has_filename() || path.filename() == "."))
+    path = path.parent_path();
+  return path;
 }
 
 // A new file takes the permissions any new file gets; a replaced one keeps
@@ -169,12 +190,18 @@ bool replaceable(const fs::path& dir, std::span<const std::string_view> names) {
   return !ec;
 }
 
-// "out/" names the directory "out"; a link, the directory it leads to,
-// which is replaced while the link stays (a link to a report was refused
-// as "not a directory").
+// The directory a path names: a link, through any chain of links, the one
+// it leads to, which is replaced while the link stays (a link to a report
+// was refused as "not a directory"). A link's target may end in "/" or
+// "/." as a path may (found in review: the report was written inside it).
 fs::path directory_named(const std::string& path) {
-  fs::path target(path);
-  return follow_links(target.has_filename() ? target : target.parent_path());
+  fs::path target = without_trailing_dots(path);
+  for (int hops = 0; hops < kMostLinks; ++hops) {
+    if (!is_link(target))
+      return target;
+    target = without_trailing_dots(link_target(target));
+  }
+  throw std::runtime_error("too many levels of links at " + path);
 }
 
 // Each file is synced, and then the folder, before the folder is swapped in.
@@ -204,7 +231,12 @@ void write_into(const fs::path& dir, const std::vector<NamedFile>& files) {
 
 std::optional<std::string> directory_refusal(const std::string& path,
                                              std::span<const std::string_view> names) {
-  const fs::path target = directory_named(path);
+  fs::path target;
+  try {
+    target = directory_named(path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(target, ec)))
     return std::nullopt;

@@ -707,6 +707,12 @@ expect_exit 2 "nor is a file" \
   "$faultline" simulate scenarios/webex-2018-09-25.yaml --runs 10 --report "$work/precious/notes.txt"
 check "saying so" grep -q "exists and is not a directory" "$work/stderr"
 check "before the study ran" test ! -s "$work/stdout"
+# Found in review: a loop of links aborted the program.
+ln -s loop-b "$work/loop-a"
+ln -s loop-a "$work/loop-b"
+expect_exit 2 "a loop of links is refused" \
+  "$faultline" replay scenarios/webex-2018-09-25.yaml --report "$work/loop-a"
+check "saying so" grep -q "too many levels of links" "$work/stderr"
 expect_exit 2 "no report for bad input" \
   "$faultline" replay "$fixtures/unknown_key.yaml" --report "$work/bad-report"
 check "nothing written for bad input" test ! -e "$work/bad-report"

@@ -1021,6 +1021,34 @@ TEST(ReportDirectory, ReplacesTheFolderALinkLeadsToAndKeepsTheLink) {
   fs::remove_all(parent);
 }
 
+// Found in review: a link to "real/" put the report inside real and then
+// failed to swap it in; a loop of links aborted the program.
+TEST(ReportDirectory, ALinksTargetMayEndInASlashAndALoopIsRefused) {
+  const fs::path parent = fresh_folder("link-slash");
+  fs::create_directory(parent / "real");
+  fs::create_directory_symlink("real/", parent / "slash");
+  fs::create_directory_symlink("real/.", parent / "dot");
+  fs::create_directory_symlink(parent / "slash", parent / "chain");
+  for (const char* link : {"slash", "dot", "chain"}) {
+    SCOPED_TRACE(link);
+    reports::write_directory_atomically((parent / link).string(), {{"index.html", link}});
+    EXPECT_EQ(read(parent / "real" / "index.html"), link);
+    EXPECT_TRUE(fs::is_symlink(fs::symlink_status(parent / link)));
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(parent / "real"), fs::directory_iterator{}), 1)
+      << "nothing but the report in it";
+  fs::create_directory_symlink("loop-b", parent / "loop-a");
+  fs::create_directory_symlink("loop-a", parent / "loop-b");
+  const std::string_view names[] = {"index.html"};
+  const auto refusal = reports::directory_refusal((parent / "loop-a").string(), names);
+  ASSERT_TRUE(refusal);
+  EXPECT_NE(refusal->find("too many levels of links"), std::string::npos) << *refusal;
+  EXPECT_THROW(
+      reports::write_directory_atomically((parent / "loop-a").string(), {{"index.html", "x"}}),
+      std::runtime_error);
+  fs::remove_all(parent);
+}
+
 TEST(AtomicFile, ShowsNothingNewUntilCommittedAndNothingAtAllIfNeverCommitted) {
   const fs::path parent = fresh_folder("stream");
   const fs::path path = parent / "rows.csv";
