@@ -900,6 +900,16 @@ TEST_F(Reports, ABatchStepThatCannotStartNamesTheMembersItWaitsFor) {
   EXPECT_EQ(text.find("has no members"), std::string::npos) << text;
 }
 
+// members_none_never_starts.yaml: r never starts, and its row in the
+// chart shows why (found in review: it was empty).
+TEST_F(Reports, TheChartShowsTheWaitOfABatchStepThatNeverStarted) {
+  const auto scenario = load("tests/replay/fixtures/tenants/members_none_never_starts.yaml");
+  const std::string html = reports::replay_html(*scenario, replay(*scenario));
+  EXPECT_NE(html.find("r: from 2024-01-10 09:00 UTC, a batch needs 2 of ops&#39;s members, which "
+                      "has none, still at the end"),
+            std::string::npos);
+}
+
 // members_cut.yaml: r's second batch waits 23h for two of ops's members
 // (see stalls_test).
 TEST_F(Reports, EveryOutputNamesABatchWaitingForCrewMembers) {

@@ -81,6 +81,7 @@ TEST(Stalls, ABatchWaitingForCrewMembersIsAWait) {
   const std::vector<BatchWaitCase> cases = {
       {"members_cut.yaml", Duration::hours(1), Duration::hours(24), 1, {}, false, 15'500},
       {"members_short_at_start.yaml", Duration{}, Duration::hours(24), 1, {}, false, 28'100},
+      {"members_none_never_starts.yaml", Duration{}, Duration::hours(12), 0, {}, true, 13'200},
       {"members_held_at_start.yaml",
        Duration{},
        Duration::hours(2),
@@ -128,6 +129,30 @@ TEST(Stalls, ABatchWaitingForCrewMembersIsAWait) {
       holding.push_back(scenario->steps[s.value].id);
     EXPECT_EQ(holding, c.holding);
   }
+}
+
+// members_held_across_the_start.yaml, worked in its comments: the wait to
+// start and the second batch's wait are two, each naming its own holders.
+TEST(Stalls, ABatchStepsWaitToStartIsApartFromItsBatchesWaits) {
+  const auto scenario = load("replay/fixtures/tenants/members_held_across_the_start.yaml");
+  const RunResult result = replay(*scenario);
+  EXPECT_DOUBLE_EQ(result.overall.lost.in_user_hours(), 7'200);
+  const StepId r = testing::step_named(*scenario, "r");
+  const std::vector<StepWaits> all = step_waits(*scenario, result);
+  const auto& waits = all[r.value].waits;
+  ASSERT_EQ(waits.size(), 2u);
+  const auto holders = [&](const Wait& w) {
+    std::vector<std::string> ids;
+    for (const StepId s : std::get<BatchMembersWait>(w.cause).holding)
+      ids.push_back(scenario->steps[s.value].id);
+    return ids;
+  };
+  EXPECT_EQ(waits[0].from, at(Duration{}));
+  EXPECT_EQ(waits[0].to, at(Duration::hours(1)));
+  EXPECT_EQ(holders(waits[0]), (std::vector<std::string>{"fix-a", "fix-b", "fix-c"}));
+  EXPECT_EQ(waits[1].from, at(Duration::hours(1)));
+  EXPECT_EQ(waits[1].to, at(Duration::hours(2)));
+  EXPECT_EQ(holders(waits[1]), (std::vector<std::string>{"fix-b", "fix-c"}));
 }
 
 // members_cut_at_night.yaml, worked in its comments.

@@ -43,11 +43,11 @@ struct CrewBusyWait {
   CrewId crew;
   std::vector<StepId> holding;
 };
-// Under way, a restore-tenants step had a batch ready to start but not the
-// members a batch needs: its crew had fewer than that (its size as the wait
-// began), on shift or off; or, on shift, other steps held them (these, in
-// the order first seen holding). Its own batches holding the crew are work
-// on it, not a wait.
+// A restore-tenants step had a batch ready to start, its first included
+// (which starts the step), but not the members a batch needs: its crew had
+// fewer than that (its size as the wait began, none included), on shift or
+// off; or, on shift, other steps held them (these, in the order first seen
+// holding). Its own batches holding the crew are work on it, not a wait.
 struct BatchMembersWait {
   CrewId crew;
   int members = 0;  // a batch's

@@ -1,6 +1,7 @@
 #include "faultline/stalls.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -295,10 +296,10 @@ Wait no_members(const WaitContext& context, CrewId crew, SimTime t, SimTime unti
 }
 
 // A batch step starts with its first batch, which takes `members` of its
-// crew at once: it waits for members its crew has not, off shift or on, or
-// for those its other steps hold, as a batch under way does (see
-// add_member_waits). It read "has no members" of a crew with one member
-// too few.
+// crew at once: it waits for members its crew has not (none included), off
+// shift or on, or for those its other steps hold, as a batch under way
+// does (see add_member_waits). It read "has no members" of a crew with one
+// member too few.
 std::optional<Wait> batch_start_wait(const WaitContext& context, int members, CrewId crew, StepId s,
                                      SimTime t, SimTime until) {
   const int size = context.size_at(crew, t);
@@ -319,12 +320,12 @@ std::optional<Wait> batch_start_wait(const WaitContext& context, int members, Cr
 // shifts, members or of the steps holding them, at most until `until`.
 Wait crew_wait(const WaitContext& context, const Step& step, StepId s, SimTime t, SimTime until) {
   const CrewId crew = *step.crew;
-  if (context.nobody_on(crew, t))
-    return no_members(context, crew, t, until);
   if (step.batches) {
     if (auto batch = batch_start_wait(context, step.batches->members, crew, s, t, until))
       return std::move(*batch);
   }
+  if (context.nobody_on(crew, t))
+    return no_members(context, crew, t, until);
   const ShiftCalendar& calendar = context.calendar(crew);
   if (calendar.on_shift(t))
     return context.crew_busy(s, crew, t, until);
@@ -457,8 +458,14 @@ void add_under_way_waits(const WaitContext& context, const Step& step, StepId s,
     in_order.push_back(&w);
   std::stable_sort(in_order.begin(), in_order.end(),
                    [](const Wait* a, const Wait* b) { return a->from < b->from; });
+  std::vector<Wait> merged;
   for (const Wait* w : in_order)
-    add(waits, *w);
+    add(merged, *w);
+  // Apart from the waits before the start, even with the same cause: the
+  // steps that held the crew then did not hold a batch after (found in
+  // review: one wait named them both).
+  waits.insert(waits.end(), std::make_move_iterator(merged.begin()),
+               std::make_move_iterator(merged.end()));
 }
 
 // A pause, or a batch's wait for members, under way as the run ended.

@@ -208,22 +208,24 @@ void draw_failed_attempts(Svg& svg, const Scenario& scenario, const RunResult& r
   }
 }
 
-// Its work paused off shift, or a batch waiting for members: the step
-// was under way.
-bool while_under_way(const Wait& w) {
+// Its work paused off shift, or a batch after its start waiting for
+// members: the step was under way. Its first batch's wait is before it
+// started (found in review: a step that never started showed no wait).
+bool while_under_way(const Wait& w, const StepOutcome& o) {
   const auto* off = std::get_if<OffShiftWait>(&w.cause);
-  return (off && off->work_paused) || std::holds_alternative<BatchMembersWait>(w.cause);
+  return (off && off->work_paused) ||
+         (std::holds_alternative<BatchMembersWait>(w.cause) && o.started && w.from >= *o.started);
 }
 
 // The times in which the step was ready but could not start, or its work
 // was done but its gate was not open (`paused` false); or those in which it
 // was under way, its work paused or a batch waiting for members, drawn over
 // its bar (`paused` true).
-void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, StepId step, double top,
-                const TimeAxis& x, bool paused) {
+void draw_waits(Svg& svg, const Scenario& scenario, const StepWaits& waits, const StepOutcome& o,
+                StepId step, double top, const TimeAxis& x, bool paused) {
   for (const Wait& w : waits.waits) {
     std::string style;
-    if (std::holds_alternative<PredecessorsWait>(w.cause) || while_under_way(w) != paused)
+    if (std::holds_alternative<PredecessorsWait>(w.cause) || while_under_way(w, o) != paused)
       continue;
     if (std::holds_alternative<GateWait>(w.cause)) {
       style = "data gate";
@@ -252,7 +254,7 @@ void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result, cons
   const StepOutcome& o = result.steps[s.value];
   const double middle = top + kRow / 2;
   row_label(svg, middle - 2, step.id);
-  draw_waits(svg, scenario, waits, s, top, x, false);
+  draw_waits(svg, scenario, waits, o, s, top, x, false);
   const std::string outcome(outcome_name(o));
   if (o.started) {
     const SimTime freed = o.crew_freed.value_or(result.end);
@@ -265,7 +267,7 @@ void draw_step(Svg& svg, const Scenario& scenario, const RunResult& result, cons
                          o.completed ? ", completed " + clock.local_text(*o.completed) : "",
                          o.attempts, user_hours(o.restored_loss)));
     draw_failed_attempts(svg, scenario, result, s.value, top, x);
-    draw_waits(svg, scenario, waits, s, top, x, true);
+    draw_waits(svg, scenario, waits, o, s, top, x, true);
   } else if (o.skipped) {
     svg.path(diamond(x(*o.skipped), middle, 6), "data outcome-skipped",
              fmt::format("{}: skipped at {}, its condition no longer held", step.id,

@@ -60,7 +60,9 @@ namespace faultline::reports {
 // through every service on a cycle, the hard cycles first; each was an
 // array of services, one per group of services on cycles with each other.
 // 16: a wait's cause may be batch_members (a batch waiting for crew
-// members), with members, crew_size and held_by.
+// members), with members, crew_size and held_by; from 17 also a batch
+// step's wait to start, which was crew_busy with no holders ("has no
+// members") or naming the steps holding its crew.
 // 17: a replay's services give partial_outage_s, the time in partial
 // outage, and degraded_s is the time in degraded performance alone; it
 // held both.
