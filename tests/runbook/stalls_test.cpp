@@ -42,6 +42,22 @@ TEST(Stalls, ACrewWithNoMembersIsNotBusyWithAStepDone) {
   EXPECT_TRUE(std::get<CrewBusyWait>(waits.waits[1].cause).holding.empty()) << "no members";
 }
 
+// crew_emptied_at_night.yaml, worked in its comments.
+TEST(Stalls, ACrewCutToNoneOffShiftWaitsForMembersFromTheCut) {
+  const auto scenario = load("runbook/fixtures/semantics/crew_emptied_at_night.yaml");
+  const RunResult result = replay(*scenario);
+  EXPECT_DOUBLE_EQ(result.overall.lost.in_user_hours(), 41'000);
+  const std::vector<StepWaits> all = step_waits(*scenario, result);
+  const auto& web = all[testing::step_named(*scenario, "fix-web").value].waits;
+  ASSERT_EQ(web.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<OffShiftWait>(web[0].cause));
+  EXPECT_EQ(web[0].from, at(Duration{}));
+  EXPECT_EQ(web[0].to, at(Duration::hours(2)));
+  EXPECT_TRUE(std::get<CrewBusyWait>(web[1].cause).holding.empty()) << "no members";
+  EXPECT_EQ(web[1].from, at(Duration::hours(2)));
+  EXPECT_EQ(web[1].to, at(Duration::hours(40)));
+}
+
 // crew_emptied_off_shift.yaml, worked in its comments.
 TEST(Stalls, ACrewWithNobodyOnItWaitsForMembersOnShiftOrOff) {
   const auto scenario = load("runbook/fixtures/semantics/crew_emptied_off_shift.yaml");

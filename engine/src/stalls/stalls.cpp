@@ -329,7 +329,14 @@ Wait crew_wait(const WaitContext& context, const Step& step, StepId s, SimTime t
   const ShiftCalendar& calendar = context.calendar(crew);
   if (calendar.on_shift(t))
     return context.crew_busy(s, crew, t, until);
-  return {t, std::min(calendar.next_shift_start(t), until), OffShiftWait{crew}};
+  // Off shift until the next shift, or until its members change: a crew
+  // cut off shift to fewer than the step needs waits for members from the
+  // cut (found in review: the rest of the night read "off shift").
+  SimTime to = std::min(calendar.next_shift_start(t), until);
+  for (const auto change :
+       {context.next_resize(crew, t), context.next_change_of_others(s, crew, t)})
+    to = std::min(to, change.value_or(to));
+  return {t, to, OffShiftWait{crew}};
 }
 
 // From t to `until`, the step's crew's shifts and members, stretch by
