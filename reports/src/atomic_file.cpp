@@ -64,23 +64,30 @@ bool is_link(const fs::path& path) {
   return fs::is_symlink(fs::symlink_status(path, ec));
 }
 
-// The path a symbolic link leads to, through any chain of links; the path
-// itself when it is no link.
-fs::path follow_links(fs::path path) {
-  for (int hops = 0; hops < kMostLinks; ++hops) {
-    if (!is_link(path))
-      return path;
-    path = link_target(path);
-  }
-  throw std::runtime_error("too many levels of links at " + path.string());
-}
-
 // "out/" and "out/." name the directory "out".
 fs::path without_trailing_dots(fs::path path) {
   while (path.has_parent_path() && path.parent_path() != path &&
          (!path.has_filename() || path.filename() == "."))
     path = path.parent_path();
   return path;
+}
+
+// The path a symbolic link leads to, through any chain of links; the path
+// itself when it is no link. A directory's path, and each link's target on
+// the way to it, may end in "/" or "/." (found in review: a link to "real/"
+// had the report written inside real).
+enum class Names { file, directory };
+fs::path follow_links(fs::path path, Names names = Names::file) {
+  const auto tidy = [names](fs::path p) {
+    return names == Names::directory ? without_trailing_dots(std::move(p)) : p;
+  };
+  path = tidy(std::move(path));
+  for (int hops = 0; hops < kMostLinks; ++hops) {
+    if (!is_link(path))
+      return path;
+    path = tidy(link_target(path));
+  }
+  throw std::runtime_error("too many levels of links at " + path.string());
 }
 
 // A new file takes the permissions any new file gets; a replaced one keeps
@@ -192,16 +199,9 @@ bool replaceable(const fs::path& dir, std::span<const std::string_view> names) {
 
 // The directory a path names: a link, through any chain of links, the one
 // it leads to, which is replaced while the link stays (a link to a report
-// was refused as "not a directory"). A link's target may end in "/" or
-// "/." as a path may (found in review: the report was written inside it).
+// was refused as "not a directory").
 fs::path directory_named(const std::string& path) {
-  fs::path target = without_trailing_dots(path);
-  for (int hops = 0; hops < kMostLinks; ++hops) {
-    if (!is_link(target))
-      return target;
-    target = without_trailing_dots(link_target(target));
-  }
-  throw std::runtime_error("too many levels of links at " + path);
+  return follow_links(path, Names::directory);
 }
 
 // Each file is synced, and then the folder, before the folder is swapped in.

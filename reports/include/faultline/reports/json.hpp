@@ -60,12 +60,12 @@ namespace faultline::reports {
 // through every service on a cycle, the hard cycles first; each was an
 // array of services, one per group of services on cycles with each other.
 // 16: a wait's cause may be batch_members (a batch waiting for crew
-// members), with members, crew_size and held_by; from 17 also a batch
-// step's wait to start, which was crew_busy with no holders ("has no
-// members") or naming the steps holding its crew.
+// members), with members, crew_size and held_by.
 // 17: a replay's services give partial_outage_s, the time in partial
 // outage, and degraded_s is the time in degraded performance alone; it
-// held both.
+// held both. A batch step's wait to start is batch_members too; it was
+// crew_busy, with no holders ("has no members") or naming the steps
+// holding its crew.
 inline constexpr int kSchemaVersion = 17;
 
 // What every JSON result starts with: schema_version and faultline_version
